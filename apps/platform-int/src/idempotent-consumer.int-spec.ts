@@ -1,0 +1,78 @@
+import type { Admin, Producer } from 'kafkajs';
+import { KAFKA_TOPICS } from '@task-sync/contracts';
+import { ServiceProcess } from './support/service-process';
+import {
+  connectedProducer,
+  createDatabase,
+  kafkaClient,
+  offsetsOf,
+  publishSettingChanges,
+  settingChanged,
+  startGroupAtLogEnd,
+  testEnv,
+  uniqueId,
+  waitFor,
+  withPg,
+} from './support/stack';
+
+describe('idempotent consumer', () => {
+  let producer: Producer;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    producer = await connectedProducer();
+    admin = kafkaClient().admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await admin.disconnect();
+  });
+
+  it('the same event delivered twice has one effect, and the committed offset is the last offset + 1', async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('idem'));
+    const groupId = uniqueId('reconciler-idem');
+    const event = settingChanged();
+    await startGroupAtLogEnd(admin, groupId, KAFKA_TOPICS.settingsChanges);
+    // The same message twice (a producer retry or an outbox re-send), then a later change.
+    await publishSettingChanges(producer, [event, event]);
+    const later = settingChanged({ connectionId: event.connectionId, kind: 'disable', enabled: false });
+    await publishSettingChanges(producer, [later]);
+
+    const reconciler = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
+    try {
+      // Caught up: every partition's committed offset has reached the log end.
+      await waitFor('the group to commit up to the log end', async () =>
+        (await offsetsOf(admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
+      );
+      const history = await withPg(databaseUrl, (c) =>
+        c.query(`SELECT event_id, kind FROM reconciler.connection_setting_change WHERE connection_id = $1 ORDER BY changed_at`, [
+          event.connectionId,
+        ]),
+      );
+      expect(history.rows).toEqual([
+        { event_id: event.eventId, kind: 'first-enable' },
+        { event_id: later.eventId, kind: 'disable' },
+      ]);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'duplicate' })).toBe(1);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'applied' })).toBe(2);
+      const current = await withPg(databaseUrl, (c) =>
+        c.query(`SELECT enabled FROM reconciler.connection_setting WHERE connection_id = $1`, [event.connectionId]),
+      );
+      expect(current.rows).toEqual([{ enabled: false }]);
+    } finally {
+      await reconciler.stop();
+    }
+
+    // A restart in the same group re-reads nothing: offset + 1 was committed, not offset.
+    const again = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
+    try {
+      await again.waitForLog((l) => l.msg === 'joined consumer group');
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await again.metric('tasksync_kafka_messages_consumed_total')).toBe(0);
+    } finally {
+      await again.stop();
+    }
+  });
+});

@@ -1,0 +1,167 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler';
+
+export interface LogLine {
+  level: string;
+  msg?: string;
+  [field: string]: unknown;
+}
+
+/** A free TCP port on loopback, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Whatever happens in a test, no service process outlives the test run.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * One built service (dist/apps/NAME/main.js) running as a real process, the way `npm start` and
+ * Kubernetes run it, with its JSON log lines collected for assertions.
+ */
+export class ServiceProcess {
+  readonly logs: LogLine[] = [];
+  readonly rawOutput: string[] = [];
+  private child?: ChildProcess;
+  private exit?: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+    const port = await freePort();
+    const service = new ServiceProcess(name, port, env);
+    service.spawn();
+    try {
+      await service.waitUntilReady();
+    } catch (e) {
+      await service.stop('SIGKILL');
+      throw e;
+    }
+    return service;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  private spawn(): void {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', this.name, 'main.js')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+        DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        LOG_LEVEL: 'debug',
+        HTTP_PORT: String(this.port),
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        this.rawOutput.push(line);
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ level: 'raw', msg: line });
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        running.delete(child);
+        resolve({ code, signal });
+      }),
+    );
+    running.add(child);
+    this.child = child;
+  }
+
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null) {
+        throw new Error(`${this.name} exited during start:\n${this.rawOutput.slice(-20).join('\n')}`);
+      }
+      try {
+        const res = await fetch(`${this.url}/health/ready`);
+        last = `${res.status} ${await res.text()}`;
+        if (res.status === 200) return;
+      } catch (e) {
+        last = (e as Error).message;
+      }
+      await sleep(250);
+    }
+    throw new Error(`${this.name} not ready after ${timeoutMs} ms (last: ${last})\n${this.rawOutput.slice(-20).join('\n')}`);
+  }
+
+  /** Sends a signal and waits for the process to end; returns its exit code and how long it took. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 60_000): Promise<{ code: number | null; ms: number }> {
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
+      const done = await this.exit;
+      return { code: done?.code ?? null, ms: 0 };
+    }
+    const started = Date.now();
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), timeoutMs);
+    const { code } = (await this.exit) ?? { code: null };
+    clearTimeout(timer);
+    return { code, ms: Date.now() - started };
+  }
+
+  /** Waits until a log line matches, e.g. the consumer's "joined consumer group". */
+  async waitForLog(match: (line: LogLine) => boolean, timeoutMs = 30_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.logs.find(match);
+      if (found) return found;
+      await sleep(100);
+    }
+    throw new Error(`${this.name}: no matching log line in ${timeoutMs} ms`);
+  }
+
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
+    }
+    return total;
+  }
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
+
+/** The broker and database the global setup prepared. */
+export const testEnv = {
+  get brokers(): string[] {
+    return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  },
+  get databaseUrl(): string {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DATABASE_URL is not set: run through the int-test target');
+    return url;
+  },
+  get adminDatabaseUrl(): string {
+    return process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  },
+  /** A name for a database of a test's own, dropped by the global teardown. */
+  newDatabaseName(suffix: string): string {
+    return `${process.env.TASKSYNC_IT_DATABASE}_${suffix}`;
+  },
+};
+
+export function kafkaClient(): Kafka {
+  return new Kafka({ clientId: 'platform-int', brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
+}
+
+export async function withPg<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabase(name: string): Promise<string> {
+  await withPg(testEnv.adminDatabaseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(testEnv.adminDatabaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A unique id per test, so tests sharing the broker never read each other's rows. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export function settingChanged(overrides: Partial<TaskSyncSettingChanged> = {}): TaskSyncSettingChanged {
+  const at = new Date().toISOString();
+  return {
+    eventId: randomUUID(),
+    type: TASK_SYNC_SETTING_CHANGED,
+    occurredAt: at,
+    tenantId: 'tenant-it',
+    userId: 'user-it',
+    connectionId: uniqueId('conn'),
+    enabled: true,
+    kind: 'first-enable',
+    changedAt: at,
+    timeZone: 'America/Los_Angeles',
+    ...overrides,
+  };
+}
+
+export async function connectedProducer(): Promise<Producer> {
+  const producer = kafkaClient().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}
+
+/** Publishes setting changes straight onto the settings topic, as connector-settings would. */
+export async function publishSettingChanges(producer: Producer, events: TaskSyncSettingChanged[]): Promise<void> {
+  await producer.send({
+    topic: KAFKA_TOPICS.settingsChanges,
+    acks: -1,
+    messages: events.map((e) => ({
+      key: e.connectionId,
+      value: encodeEvent(TASK_SYNC_SETTING_CHANGED, e),
+      headers: { [MESSAGE_HEADERS.eventId]: e.eventId, [MESSAGE_HEADERS.eventType]: e.type },
+    })),
+  });
+}
+
+/** The group's committed offset and the log-end offset, per partition of a topic. */
+export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
+  return ends.map((end) => ({
+    partition: end.partition,
+    end: Number(end.high),
+    committed: Number(committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1'),
+  }));
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** Points a new consumer group at the log end, so it sees only what the test publishes next. */
+export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+}

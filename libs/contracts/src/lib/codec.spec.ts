@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { decodeEvent, encodeEvent } from './codec';
+import { MessageDecodeError } from './decode-error';
+import { TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from './events/task-sync-setting-changed.event';
+import { KAFKA_TOPICS, listTopicSpecs } from './topics';
+
+const validEvent = (): TaskSyncSettingChanged => ({
+  eventId: randomUUID(),
+  type: TASK_SYNC_SETTING_CHANGED,
+  occurredAt: '2026-11-24T10:00:00.000Z',
+  tenantId: 'acme',
+  userId: 'user-1',
+  connectionId: 'conn-1',
+  enabled: true,
+  kind: 'first-enable',
+  changedAt: '2026-11-24T10:00:00.000Z',
+  timeZone: 'America/Los_Angeles',
+});
+
+function decodeError(value: string | null): MessageDecodeError {
+  try {
+    decodeEvent(value);
+  } catch (e) {
+    if (e instanceof MessageDecodeError) return e;
+    throw e;
+  }
+  throw new Error('expected a MessageDecodeError');
+}
+
+describe('event codec', () => {
+  it('round-trips a valid event', () => {
+    const event = validEvent();
+    expect(decodeEvent(encodeEvent(TASK_SYNC_SETTING_CHANGED, event))).toEqual(event);
+  });
+
+  it.each([
+    ['no value', null, 'NOT_JSON'],
+    ['not JSON', '{oops', 'NOT_JSON'],
+    ['a JSON array', '[]', 'UNKNOWN_EVENT_TYPE'],
+    ['an unknown type', JSON.stringify({ type: 'task-exploded' }), 'UNKNOWN_EVENT_TYPE'],
+  ])('rejects %s with a typed error', (_label, value, code) => {
+    expect(decodeError(value).code).toBe(code);
+  });
+
+  it('names the field that is wrong', () => {
+    const error = decodeError(JSON.stringify({ ...validEvent(), timeZone: 42 }));
+    expect(error.code).toBe('INVALID_EVENT');
+    expect(error.details).toMatch(/timeZone/);
+  });
+
+  it('rejects unknown fields', () => {
+    expect(decodeError(JSON.stringify({ ...validEvent(), extra: 1 })).code).toBe('INVALID_EVENT');
+  });
+
+  it('rejects a disable that says enabled', () => {
+    const error = decodeError(JSON.stringify({ ...validEvent(), kind: 'disable', enabled: true }));
+    expect(error.details).toMatch(/enabled/);
+  });
+
+  it('refuses to encode an invalid event', () => {
+    expect(() => encodeEvent(TASK_SYNC_SETTING_CHANGED, { ...validEvent(), eventId: 'nope' })).toThrow(MessageDecodeError);
+  });
+});
+
+describe('topics', () => {
+  it('are versioned and listed once each', () => {
+    const names = listTopicSpecs(3).map((t) => t.topic);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.sort()).toEqual(Object.values(KAFKA_TOPICS).sort());
+    for (const name of names) expect(name).toMatch(/\.v\d+$/);
+  });
+});

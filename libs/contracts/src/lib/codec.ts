@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import { MessageDecodeError } from './decode-error';
+import { DEAD_LETTER, deadLetterSchema } from './events/dead-letter.event';
+import { TASK_SYNC_SETTING_CHANGED, taskSyncSettingChangedSchema } from './events/task-sync-setting-changed.event';
+
+/** Every event type with its schema. One place, so an unknown type is a typed error, not a crash. */
+export const EVENT_SCHEMAS = {
+  [TASK_SYNC_SETTING_CHANGED]: taskSyncSettingChangedSchema,
+  [DEAD_LETTER]: deadLetterSchema,
+} as const;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export type EventOf<T extends EventType> = z.infer<(typeof EVENT_SCHEMAS)[T]>;
+export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
+
+function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, value);
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Validates and serialises an event; an invalid event is a programming error and throws. */
+export function encodeEvent<T extends EventType>(type: T, event: EventOf<T>): string {
+  const parsed = EVENT_SCHEMAS[type].safeParse(event);
+  if (!parsed.success) {
+    throw new MessageDecodeError('INVALID_EVENT', `${type}: ${describeIssues(parsed.error)}`);
+  }
+  return JSON.stringify(parsed.data);
+}
+
+/** Decodes a message value into a validated event, or throws a MessageDecodeError naming what is wrong. */
+export function decodeEvent(value: Buffer | string | null): AnyEvent {
+  if (value === null) throw new MessageDecodeError('NOT_JSON', 'the message has no value');
+  let json: unknown;
+  try {
+    json = JSON.parse(value.toString());
+  } catch (e) {
+    throw new MessageDecodeError('NOT_JSON', (e as Error).message);
+  }
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  if (!isEventType(type)) {
+    throw new MessageDecodeError('UNKNOWN_EVENT_TYPE', `type ${JSON.stringify(type)} is not a known event type`);
+  }
+  const parsed = EVENT_SCHEMAS[type].safeParse(json);
+  if (!parsed.success) throw new MessageDecodeError('INVALID_EVENT', `${type}: ${describeIssues(parsed.error)}`);
+  return parsed.data as AnyEvent;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const TASK_SYNC_SETTING_CHANGED = 'task-sync-setting-changed';
+
+/**
+ * connector-settings publishes this when a user saves the "Sync tasks" setting.
+ * `kind` tells the first enable (R2, R3) from a re-enable (R5) and a disable (R7).
+ */
+export const taskSyncSettingChangedSchema = z
+  .object({
+    eventId: z.uuid(),
+    type: z.literal(TASK_SYNC_SETTING_CHANGED),
+    occurredAt: z.iso.datetime(),
+    tenantId: z.string().min(1),
+    userId: z.string().min(1),
+    connectionId: z.string().min(1),
+    enabled: z.boolean(),
+    kind: z.enum(['first-enable', 're-enable', 'disable']),
+    /** The instant the setting was saved; R2's 24 hours and R5's 15 days end here. */
+    changedAt: z.iso.datetime(),
+    /** The user's IANA time zone (Command Center's "today" and "tomorrow"). */
+    timeZone: z.string().min(1),
+  })
+  .strict()
+  .refine((e) => e.enabled === (e.kind !== 'disable'), {
+    message: 'enabled must be true for an enable and false for a disable',
+    path: ['enabled'],
+  });
+
+export type TaskSyncSettingChanged = z.infer<typeof taskSyncSettingChangedSchema>;

@@ -1,0 +1,5 @@
+export * from './lib/connection-setting.entity';
+export * from './lib/migrations';
+export * from './lib/apply-setting-change';
+export * from './lib/settings-changes.consumer';
+export * from './lib/settings-projection';

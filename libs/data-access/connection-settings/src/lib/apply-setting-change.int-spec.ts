@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
+import { applySettingChange } from './apply-setting-change';
+import { settingsProjection } from './settings-projection';
+
+const change = (kind: TaskSyncSettingChanged['kind'], changedAt: string, timeZone = 'Europe/Lisbon'): TaskSyncSettingChanged => ({
+  eventId: randomUUID(),
+  type: TASK_SYNC_SETTING_CHANGED,
+  occurredAt: changedAt,
+  tenantId: 't',
+  userId: 'u',
+  connectionId: 'conn-1',
+  enabled: kind !== 'disable',
+  kind,
+  changedAt,
+  timeZone,
+});
+
+describe('applySettingChange (real PostgreSQL)', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase({ schema: 'projection_spec', ...settingsProjection });
+  });
+  afterEach(() => db.drop());
+
+  const current = async () => (await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`))[0];
+  const apply = (e: TaskSyncSettingChanged) => db.dataSource.transaction((m) => applySettingChange(m, e));
+
+  it('keeps the first enable instant through later disables and re-enables', async () => {
+    await apply(change('first-enable', '2026-11-01T10:00:00Z'));
+    await apply(change('disable', '2026-11-02T10:00:00Z'));
+    await apply(change('re-enable', '2026-11-03T10:00:00Z'));
+    const row = await current();
+    expect(row.enabled).toBe(true);
+    expect(row.first_enabled_at.toISOString()).toBe('2026-11-01T10:00:00.000Z');
+    expect(row.changed_at.toISOString()).toBe('2026-11-03T10:00:00.000Z');
+    const history = await db.dataSource.query(`SELECT kind FROM connection_setting_change ORDER BY changed_at`);
+    expect(history.map((h: { kind: string }) => h.kind)).toEqual(['first-enable', 'disable', 're-enable']);
+  });
+
+  it('does not let a change that arrives late undo a newer one', async () => {
+    await apply(change('first-enable', '2026-11-01T10:00:00Z', 'Asia/Tokyo'));
+    await apply(change('disable', '2026-11-05T10:00:00Z', 'Asia/Tokyo'));
+    await apply(change('re-enable', '2026-11-03T10:00:00Z', 'Pacific/Auckland')); // older, delivered last
+    const row = await current();
+    expect(row.enabled).toBe(false);
+    expect(row.time_zone).toBe('Asia/Tokyo');
+    expect(row.changed_at.toISOString()).toBe('2026-11-05T10:00:00.000Z');
+  });
+});

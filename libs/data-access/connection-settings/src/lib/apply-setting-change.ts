@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import type { TaskSyncSettingChanged } from '@task-sync/contracts';
+import { ConnectionSettingChangeEntity } from './connection-setting.entity';
+
+/**
+ * Records a setting change in the history and moves the connection's current setting forward.
+ * Run it inside processOnce, so a redelivered event changes nothing.
+ */
+export async function applySettingChange(manager: EntityManager, event: TaskSyncSettingChanged): Promise<void> {
+  const changedAt = new Date(event.changedAt);
+  await manager.getRepository(ConnectionSettingChangeEntity).insert({
+    eventId: event.eventId,
+    connectionId: event.connectionId,
+    kind: event.kind,
+    changedAt,
+  });
+  const firstEnabledAt = event.kind === 'first-enable' ? changedAt : null;
+  // Upsert that never moves back in time and never overwrites the first enable.
+  await manager.query(
+    `INSERT INTO connection_setting AS c
+       (connection_id, tenant_id, user_id, enabled, time_zone, first_enabled_at, changed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (connection_id) DO UPDATE SET
+       enabled = CASE WHEN EXCLUDED.changed_at >= c.changed_at THEN EXCLUDED.enabled ELSE c.enabled END,
+       time_zone = CASE WHEN EXCLUDED.changed_at >= c.changed_at THEN EXCLUDED.time_zone ELSE c.time_zone END,
+       first_enabled_at = COALESCE(c.first_enabled_at, EXCLUDED.first_enabled_at),
+       changed_at = GREATEST(c.changed_at, EXCLUDED.changed_at)`,
+    [event.connectionId, event.tenantId, event.userId, event.enabled, event.timeZone, firstEnabledAt, changedAt],
+  );
+}

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import { IsNull, type DataSource } from 'typeorm';
+import type { KafkaPublisher, MetricsService } from '@task-sync/util-nest';
+import { OutboxMessageEntity } from './outbox-message.entity';
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  publisher: KafkaPublisher;
+  metrics: MetricsService;
+  logger: Logger;
+  pollIntervalMs: number;
+  batchSize: number;
+}
+
+/**
+ * Publishes committed outbox rows in id order. Rows are locked (SKIP LOCKED, so two replicas share
+ * the work), sent, and marked published in the same transaction only after Kafka acknowledged them.
+ * A crash after the send and before the mark re-sends the rows: consumers de-duplicate by event id.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRelayOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Waits for the batch in flight, so a shutdown never leaves a half-marked batch behind. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes until the outbox is empty; returns how many rows went out. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.publishBatch();
+      total += sent;
+      if (sent < this.options.batchSize) return total;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+      });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let delay = this.options.pollIntervalMs;
+    try {
+      const sent = await this.drain();
+      if (sent > 0) this.options.logger.info({ published: sent }, 'outbox published');
+      await this.refreshPendingGauge();
+    } catch (e) {
+      // The rows stay unpublished and are tried again; back off so a Kafka outage is not hammered.
+      delay = Math.min(this.options.pollIntervalMs * 10, 10_000);
+      this.options.logger.warn({ err: e, retryInMs: delay }, 'outbox publish failed: will retry');
+    }
+    this.schedule(delay);
+  }
+
+  private async publishBatch(): Promise<number> {
+    const { dataSource, publisher, batchSize } = this.options;
+    // A failed send is recorded on the rows (the transaction still commits), then reported.
+    const result = await dataSource.transaction(async (manager): Promise<{ sent: number; error?: unknown }> => {
+      const rows = await manager
+        .getRepository(OutboxMessageEntity)
+        .createQueryBuilder('o')
+        .where('o.published_at IS NULL')
+        .orderBy('o.id', 'ASC')
+        .limit(batchSize)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      if (rows.length === 0) return { sent: 0 };
+      const ids = rows.map((r) => r.id);
+      try {
+        await publisher.publish(
+          rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, eventId: r.eventId, eventType: r.eventType })),
+        );
+      } catch (e) {
+        await manager
+          .createQueryBuilder()
+          .update(OutboxMessageEntity)
+          .set({ attempts: () => 'attempts + 1', lastError: String((e as Error).message).slice(0, 1000) })
+          .whereInIds(ids)
+          .execute();
+        return { sent: 0, error: e };
+      }
+      await manager.createQueryBuilder().update(OutboxMessageEntity).set({ publishedAt: () => 'now()' }).whereInIds(ids).execute();
+      return { sent: rows.length };
+    });
+    if (result.error !== undefined) throw result.error;
+    return result.sent;
+  }
+
+  private async refreshPendingGauge(): Promise<void> {
+    const pending = await this.options.dataSource.getRepository(OutboxMessageEntity).count({ where: { publishedAt: IsNull() } });
+    this.options.metrics.outboxPending.set(pending);
+  }
+}

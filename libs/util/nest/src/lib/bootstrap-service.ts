@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Kafka } from 'kafkajs';
+import type { ConsumerConfig, ServiceConfig } from '@task-sync/util-config';
+import { KafkaConsumerServer } from './kafka/kafka-consumer.server';
+import { KafkaPublisher } from './kafka/kafka-publisher';
+import { HealthRegistry } from './observability/health.registry';
+import { JsonLogger } from './observability/json-logger';
+import { MetricsService } from './observability/metrics.service';
+
+export interface BootstrapOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  module: any;
+  config: ServiceConfig & Partial<ConsumerConfig>;
+  logger: JsonLogger;
+  /** Consumers: the group joins after the HTTP port is up, so probes answer during start. */
+  consume?: boolean;
+}
+
+/**
+ * Starts a service and owns its shutdown. On SIGTERM or SIGINT: readiness turns 503, the consumer
+ * finishes the message in flight and commits it, the producer and database close; past
+ * SHUTDOWN_TIMEOUT_MS the process exits non-zero rather than hang.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<void> {
+  const { config, logger } = options;
+  const log = logger.child('bootstrap');
+  const app = await NestFactory.create(options.module, { logger, abortOnError: false });
+
+  if (options.consume) {
+    if (!config.KAFKA_CONSUMER_GROUP) throw new Error('a consuming service needs KAFKA_CONSUMER_GROUP');
+    app.connectMicroservice(
+      {
+        strategy: new KafkaConsumerServer({
+          kafka: app.get(Kafka),
+          groupId: config.KAFKA_CONSUMER_GROUP,
+          consumerName: config.SERVICE_NAME,
+          maxAttempts: config.KAFKA_HANDLER_MAX_ATTEMPTS ?? 5,
+          publisher: app.get(KafkaPublisher),
+          metrics: app.get(MetricsService),
+          health: app.get(HealthRegistry),
+          logger: logger.child('kafka-consumer'),
+        }),
+      },
+      { inheritAppConfig: true },
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    app.get(HealthRegistry).markShuttingDown();
+    const deadline = setTimeout(() => {
+      log.fatal({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    try {
+      await app.close();
+      log.info('stopped cleanly');
+      logger.pino.flush();
+      process.exit(0);
+    } catch (e) {
+      log.fatal({ err: e }, 'error while shutting down');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  if (options.consume) await app.startAllMicroservices();
+  log.info({ url: `http://${config.HTTP_HOST}:${config.HTTP_PORT}` }, `${config.SERVICE_NAME} started`);
+}
+
+/** For main.ts: any start-up failure (bad config, database down) is logged as one JSON line and exits 1. */
+export function runService(start: () => Promise<void>, logger: Pick<JsonLogger, 'pino'>): void {
+  start().catch((e: unknown) => {
+    logger.pino.fatal({ err: e }, 'failed to start');
+    logger.pino.flush();
+    process.exit(1);
+  });
+}

@@ -1,0 +1,41 @@
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { Logger } from 'pino';
+
+export interface DatabaseOptions {
+  url: string;
+  /** The PostgreSQL schema this service owns; created if missing. */
+  schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  /** Listed explicitly: webpack bundles drop glob patterns. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
+  return {
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: 'typeorm_migrations',
+    migrationsRun: false, // run below, after the schema exists
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    // Unqualified names in migrations and raw queries resolve to the service's own schema.
+    extra: { options: `-c search_path=${options.schema}`, max: 10, connectionTimeoutMillis: 5_000 },
+  };
+}
+
+/** Connects, creates the service's schema if needed and runs its pending migrations, each in a transaction. */
+export async function initializeDataSource(options: DataSourceOptions, logger: Logger): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  const schema = (options as { schema: string }).schema;
+  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  const ran = await dataSource.runMigrations({ transaction: 'each' });
+  logger.info({ schema, migrationsRun: ran.map((m) => m.name) }, ran.length ? 'migrations applied' : 'schema up to date');
+  return dataSource;
+}

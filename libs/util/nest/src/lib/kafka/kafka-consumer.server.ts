@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { lastValueFrom } from 'rxjs';
+import { DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent } from '@task-sync/contracts';
+import type { HealthRegistry } from '../observability/health.registry';
+import type { MetricsService } from '../observability/metrics.service';
+import type { KafkaPublisher } from './kafka-publisher';
+import { HandlerOutcome, KafkaMessageContext } from './kafka-message.context';
+
+export interface KafkaConsumerServerOptions {
+  kafka: Kafka;
+  groupId: string;
+  /** Name recorded in processed-message rows and dead letters. */
+  consumerName: string;
+  /** Attempts for a throwing handler before the consumer restarts from its last commit. */
+  maxAttempts: number;
+  publisher: KafkaPublisher;
+  metrics: MetricsService;
+  health: HealthRegistry;
+  logger: Logger;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers ?? {})
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : String(v)]),
+  );
+}
+
+/**
+ * Our Kafka transport for Nest: handlers are declared with `@EventPattern(KAFKA_TOPICS.x)` as usual,
+ * but we own the consumer loop, because Nest's built-in Kafka server hides what this product depends on:
+ * - manual commits only (`autoCommit: false`), of `offset + 1`, after the handler's transaction committed;
+ * - a message that fails validation goes to the dead-letter topic with the reason, then is committed;
+ * - a handler that throws is retried with backoff, a bounded number of times, and then the consumer
+ *   restarts from the last commit (kafkajs re-delivers), so nothing is skipped;
+ * - on shutdown the in-flight message finishes and is committed before the consumer leaves the group.
+ */
+export class KafkaConsumerServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private inGroup = false;
+  private lastCrash?: string;
+  private closing = false;
+  /** The message being handled now, so close() can wait for it before kafkajs stops. */
+  private inFlight?: Promise<void>;
+
+  constructor(private readonly options: KafkaConsumerServerOptions) {
+    super();
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    const { kafka, groupId, health, logger } = this.options;
+    const topics = [...this.getHandlers().keys()];
+    try {
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+      this.consumer = consumer;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        this.inGroup = true;
+        this.lastCrash = undefined;
+        logger.info({ groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+      });
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        this.inGroup = false;
+        this.lastCrash = payload.error.message;
+        logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+      });
+      health.register(`kafka-consumer:${groupId}`, async () => {
+        if (!this.inGroup) throw new Error(this.lastCrash ?? 'not in the consumer group yet');
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.track(payload) });
+      logger.info({ groupId, topics }, 'consuming');
+      callback();
+    } catch (e) {
+      callback(e);
+    }
+  }
+
+  async close(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer || this.closing) return;
+    this.closing = true;
+    this.options.logger.info('stopping the consumer: finishing the message in flight and committing');
+    // kafkajs drops manual commits silently once its stop() has begun, so the message in flight
+    // must finish and commit BEFORE disconnect(). Messages delivered after this point are left
+    // uncommitted and are delivered again to whoever takes the partition.
+    await this.inFlight?.catch(() => undefined);
+    await consumer.disconnect();
+    this.inGroup = false;
+    this.options.logger.info('consumer stopped');
+  }
+
+  on(): never {
+    throw new Error('KafkaConsumerServer has no events to subscribe to');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private track(payload: EachMessagePayload): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    const handling = this.handleMessage(payload);
+    this.inFlight = handling;
+    return handling;
+  }
+
+  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+    const { metrics, logger } = this.options;
+    const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
+    const headers = decodeHeaders(message.headers);
+    const key = message.key?.toString() ?? null;
+    const where = { topic, partition, offset: message.offset };
+
+    let outcome: HandlerOutcome | 'dead-lettered';
+    try {
+      const event = decodeEvent(message.value);
+      const handler = this.getHandlerByPattern(topic);
+      if (!handler) throw new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
+      const context = new KafkaMessageContext({ ...where, key, headers, eventId: event.eventId });
+      outcome = await this.runWithRetries(() => handler(event, context), where, heartbeat);
+    } catch (e) {
+      if (!(e instanceof MessageDecodeError)) {
+        metrics.messagesConsumed.inc({ topic, outcome: 'failed' });
+        throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
+      }
+      logger.warn({ ...where, code: e.code, reason: e.details }, 'message failed validation: dead-lettering it');
+      await this.deadLetter(where, key, headers, message.value, e);
+      outcome = 'dead-lettered';
+    }
+    if (!this.consumer) throw new Error('consumer is not running');
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    metrics.messagesConsumed.inc({ topic, outcome });
+    stopTimer();
+    logger.debug({ ...where, outcome }, 'message handled');
+  }
+
+  private async runWithRetries(
+    run: () => Promise<unknown>,
+    where: { topic: string; partition: number; offset: string },
+    heartbeat: () => Promise<void>,
+  ): Promise<HandlerOutcome> {
+    const { maxAttempts, logger } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await lastValueFrom(this.transformToObservable(await run()), { defaultValue: undefined });
+        return (result as HandlerOutcome | undefined) ?? 'applied';
+      } catch (e) {
+        if (attempt >= maxAttempts) {
+          logger.error({ ...where, attempt, err: e }, 'handler failed on every attempt: restarting from the last commit');
+          throw e instanceof Error ? e : new Error(`handler failed: ${JSON.stringify(e)}`);
+        }
+        const delay = Math.min(200 * 2 ** (attempt - 1), 5_000);
+        logger.warn({ ...where, attempt, delay, err: e }, 'handler failed: retrying');
+        await sleep(delay);
+        await heartbeat(); // a long retry must not cost us the partition
+      }
+    }
+  }
+
+  private async deadLetter(
+    where: { topic: string; partition: number; offset: string },
+    key: string | null,
+    headers: Record<string, string>,
+    value: Buffer | null,
+    error: MessageDecodeError,
+  ): Promise<void> {
+    const eventId = randomUUID();
+    const letter = {
+      eventId,
+      type: DEAD_LETTER,
+      occurredAt: new Date().toISOString(),
+      consumer: this.options.consumerName,
+      sourceTopic: where.topic,
+      sourcePartition: where.partition,
+      sourceOffset: where.offset,
+      reasonCode: error.code,
+      reason: error.details,
+      originalKey: key,
+      originalHeaders: headers,
+      originalValue: value?.toString() ?? null,
+    } as const;
+    await this.options.publisher.publish([
+      {
+        topic: KAFKA_TOPICS.deadLetter,
+        key: key ?? `${where.topic}:${where.partition}:${where.offset}`,
+        value: encodeEvent(DEAD_LETTER, letter),
+        eventId,
+        eventType: DEAD_LETTER,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// npm start: the whole local stack. Kafka (tools/kafka), a PostgreSQL check, the topics, the four
+// services (each runs its own migrations at start). Waits until every service is ready, prints
+// the URLs, and on Ctrl-C stops everything it started, in order.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { startKafka, stopKafka } = require('../kafka/kafka.js');
+const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
+
+const SERVICES = [
+  { name: 'connector-settings', port: 3000, portVar: 'CONNECTOR_SETTINGS_PORT' },
+  { name: 'sfdc-ingest', port: 3101, portVar: 'SFDC_INGEST_PORT' },
+  { name: 'salesconnect-ingest', port: 3102, portVar: 'SALESCONNECT_INGEST_PORT' },
+  { name: 'reconciler', port: 3103, portVar: 'RECONCILER_PORT' },
+];
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 30_000;
+const pretty = process.env.START_LOG_FORMAT !== 'json';
+
+const log = (msg) => console.log(`[start] ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** One readable line per JSON log line: time, service, level, message, then the other fields. */
+function formatLine(service, line) {
+  if (!pretty) return line;
+  try {
+    const { time, level, msg, service: _s, context, ...rest } = JSON.parse(line);
+    const fields = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    const hhmmss = typeof time === 'string' ? time.slice(11, 19) : '';
+    return `${hhmmss} ${service.padEnd(19)} ${String(level).padEnd(5)} ${context ? `[${context}] ` : ''}${msg ?? ''}${fields}`;
+  } catch {
+    return `${service.padEnd(28)} ${line}`;
+  }
+}
+
+function startService(service, env) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.name, 'main.js')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) if (line.trim()) console.log(formatLine(service.name, line));
+    });
+  }
+  return child;
+}
+
+async function waitReady(service, child) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${service.name} exited with code ${child.exitCode} during start`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${service.port}/health/ready`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`${service.name} not ready within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+async function main() {
+  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  await checkPostgres(databaseUrl);
+  log('PostgreSQL answers');
+
+  const kafka = await startKafka({ log: (m) => log(`kafka: ${m}`) });
+  const children = new Map();
+  let stopping = false;
+
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping the services');
+    await Promise.all(
+      [...children].map(
+        ([name, child]) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+            child.once('exit', (exitCode) => {
+              clearTimeout(timer);
+              log(`${name} stopped (exit ${exitCode})`);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    if (!kafka.reused) await stopKafka({ log: (m) => log(`kafka: ${m}`) });
+    else log(`kafka: left running (it was already running at ${kafka.bootstrap})`);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || kafka.bootstrap, NX_DAEMON: 'false' };
+    log('building the services');
+    const names = SERVICES.map((s) => s.name);
+    if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...names, 'provision-topics'], { env })) !== 0) {
+      throw new Error('build failed');
+    }
+    log('provisioning topics');
+    if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env })) !== 0) {
+      throw new Error('topic provisioning failed');
+    }
+    for (const service of SERVICES) {
+      service.port = Number(process.env[service.portVar] || service.port);
+      const child = startService(service, { ...env, HTTP_PORT: String(service.port) });
+      children.set(service.name, child);
+      child.once('exit', (code) => {
+        if (!stopping) {
+          log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);
+          void shutdown(1);
+        }
+      });
+    }
+    await Promise.all(SERVICES.map((s) => waitReady(s, children.get(s.name))));
+    log('all services are ready:');
+    for (const s of SERVICES) {
+      console.log(`  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
+    }
+    console.log(`  ${'kafka'.padEnd(20)} ${kafka.bootstrap}`);
+    log('press Ctrl-C to stop everything');
+  } catch (e) {
+    log(`failed: ${e.message}`);
+    await shutdown(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(`[start] ${e.message}`);
+  process.exit(1);
+});
