@@ -1,8 +1,8 @@
-import type { Admin, Consumer, Producer } from 'kafkajs';
-import { DeadLetter, KAFKA_TOPICS } from '@task-sync/contracts';
+import type { Consumer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import {
-  connectedProducer,
   createDatabase,
   kafkaClient,
   offsetsOf,
@@ -12,21 +12,18 @@ import {
   testEnv,
   uniqueId,
   waitFor,
+  useKafkaClients,
   withPg,
 } from './support/stack';
 
 describe('messages that fail validation', () => {
-  let producer: Producer;
-  let admin: Admin;
+  const kafka = useKafkaClients();
   let dlq: Consumer;
   const letters: DeadLetter[] = [];
 
   beforeAll(async () => {
-    producer = await connectedProducer();
-    admin = kafkaClient().admin();
-    await admin.connect();
     const dlqGroup = uniqueId('dlq-reader');
-    await startGroupAtLogEnd(admin, dlqGroup, KAFKA_TOPICS.deadLetter);
+    await startGroupAtLogEnd(kafka.admin, dlqGroup, KAFKA_TOPICS.deadLetter);
     dlq = kafkaClient().consumer({ groupId: dlqGroup });
     await dlq.connect();
     await dlq.subscribe({ topic: KAFKA_TOPICS.deadLetter });
@@ -38,36 +35,52 @@ describe('messages that fail validation', () => {
   });
 
   afterAll(async () => {
-    await Promise.all([producer.disconnect(), admin.disconnect(), dlq.disconnect()]);
+    await dlq.disconnect();
   });
 
   it('go to the dead-letter topic with the reason, are committed, and the consumer carries on', async () => {
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq'));
     const groupId = uniqueId('reconciler-dlq');
-    await startGroupAtLogEnd(admin, groupId, KAFKA_TOPICS.settingsChanges);
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     const notJsonKey = uniqueId('not-json');
     const invalidKey = uniqueId('invalid');
-    await producer.send({
+    const misplacedKey = uniqueId('misplaced');
+    const misplaced: DeadLetter = {
+      eventId: randomUUID(),
+      type: DEAD_LETTER,
+      occurredAt: new Date().toISOString(),
+      consumer: 'someone',
+      sourceTopic: 'x',
+      sourcePartition: 0,
+      sourceOffset: '0',
+      reasonCode: 'X',
+      reason: 'a valid event of a type this topic does not carry',
+      originalKey: null,
+      originalHeaders: {},
+      originalValue: null,
+    };
+    await kafka.producer.send({
       topic: KAFKA_TOPICS.settingsChanges,
       messages: [
         { key: notJsonKey, value: '{"this is not json' },
         { key: invalidKey, value: JSON.stringify({ ...settingChanged(), timeZone: 42 }) },
+        { key: misplacedKey, value: encodeEvent(DEAD_LETTER, misplaced) },
       ],
     });
     const valid = settingChanged();
-    await publishSettingChanges(producer, [valid]);
+    await publishSettingChanges(kafka.producer, [valid]);
 
     const reconciler = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
     try {
-      const [notJson, invalid] = await waitFor('both dead letters', async () => {
-        const a = letters.find((l) => l.originalKey === notJsonKey);
-        const b = letters.find((l) => l.originalKey === invalidKey);
-        return a && b ? [a, b] : undefined;
+      const [notJson, invalid, wrongTopic] = await waitFor('three dead letters', async () => {
+        const found = [notJsonKey, invalidKey, misplacedKey].map((k) => letters.find((l) => l.originalKey === k));
+        return found.every(Boolean) ? (found as DeadLetter[]) : undefined;
       });
       expect(notJson).toMatchObject({ reasonCode: 'NOT_JSON', consumer: 'reconciler', sourceTopic: KAFKA_TOPICS.settingsChanges });
       expect(notJson.originalValue).toBe('{"this is not json');
       expect(invalid.reasonCode).toBe('INVALID_EVENT');
       expect(invalid.reason).toMatch(/timeZone/);
+      expect(wrongTopic.reasonCode).toBe('UNEXPECTED_EVENT_TYPE');
 
       // The valid message behind them was applied, and everything is committed.
       await waitFor('the valid change to be applied', () =>
@@ -77,9 +90,9 @@ describe('messages that fail validation', () => {
         }),
       );
       await waitFor('all offsets committed', async () =>
-        (await offsetsOf(admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
+        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
       );
-      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'dead-lettered' })).toBe(2);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'dead-lettered' })).toBe(3);
     } finally {
       await reconciler.stop();
     }

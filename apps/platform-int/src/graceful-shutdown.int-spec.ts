@@ -1,10 +1,7 @@
-import type { Admin, Producer } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import {
-  connectedProducer,
   createDatabase,
-  kafkaClient,
   offsetsOf,
   publishSettingChanges,
   settingChanged,
@@ -12,33 +9,22 @@ import {
   testEnv,
   uniqueId,
   waitFor,
+  useKafkaClients,
   withPg,
 } from './support/stack';
 
 const MESSAGES = 3_000;
 
 describe('SIGTERM during consumption', () => {
-  let producer: Producer;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    producer = await connectedProducer();
-    admin = kafkaClient().admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await admin.disconnect();
-  });
+  const kafka = useKafkaClients();
 
   it('finishes the message in flight, commits it, exits 0, and a restart applies the rest exactly once', async () => {
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('drain'));
     const groupId = uniqueId('reconciler-drain');
     const tenantId = uniqueId('tenant-drain');
-    await startGroupAtLogEnd(admin, groupId, KAFKA_TOPICS.settingsChanges);
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     const events = Array.from({ length: MESSAGES }, () => settingChanged({ tenantId }));
-    for (let i = 0; i < events.length; i += 500) await publishSettingChanges(producer, events.slice(i, i + 500));
+    for (let i = 0; i < events.length; i += 500) await publishSettingChanges(kafka.producer, events.slice(i, i + 500));
     const applied = () =>
       withPg(databaseUrl, async (c) => {
         const { rows } = await c.query(`SELECT count(*)::int AS n FROM reconciler.connection_setting WHERE tenant_id = $1`, [tenantId]);
@@ -56,7 +42,7 @@ describe('SIGTERM during consumption', () => {
     expect(first.logs.some((l) => l.msg === 'consumer stopped')).toBe(true);
 
     // Everything applied was committed: no partition holds an applied offset at or past its commit.
-    const offsets = await offsetsOf(admin, groupId, KAFKA_TOPICS.settingsChanges);
+    const offsets = await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     const maxApplied = await withPg(databaseUrl, (c) =>
       c.query(`SELECT partition, max(kafka_offset)::int AS max FROM reconciler.processed_message GROUP BY partition`),
     );

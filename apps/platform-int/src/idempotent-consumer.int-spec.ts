@@ -1,10 +1,7 @@
-import type { Admin, Producer } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import {
-  connectedProducer,
   createDatabase,
-  kafkaClient,
   offsetsOf,
   publishSettingChanges,
   settingChanged,
@@ -12,39 +9,28 @@ import {
   testEnv,
   uniqueId,
   waitFor,
+  useKafkaClients,
   withPg,
 } from './support/stack';
 
 describe('idempotent consumer', () => {
-  let producer: Producer;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    producer = await connectedProducer();
-    admin = kafkaClient().admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await producer.disconnect();
-    await admin.disconnect();
-  });
+  const kafka = useKafkaClients();
 
   it('the same event delivered twice has one effect, and the committed offset is the last offset + 1', async () => {
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('idem'));
     const groupId = uniqueId('reconciler-idem');
     const event = settingChanged();
-    await startGroupAtLogEnd(admin, groupId, KAFKA_TOPICS.settingsChanges);
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     // The same message twice (a producer retry or an outbox re-send), then a later change.
-    await publishSettingChanges(producer, [event, event]);
+    await publishSettingChanges(kafka.producer, [event, event]);
     const later = settingChanged({ connectionId: event.connectionId, kind: 'disable', enabled: false });
-    await publishSettingChanges(producer, [later]);
+    await publishSettingChanges(kafka.producer, [later]);
 
     const reconciler = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
     try {
       // Caught up: every partition's committed offset has reached the log end.
       await waitFor('the group to commit up to the log end', async () =>
-        (await offsetsOf(admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
+        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
       );
       const history = await withPg(databaseUrl, (c) =>
         c.query(`SELECT event_id, kind FROM reconciler.connection_setting_change WHERE connection_id = $1 ORDER BY changed_at`, [

@@ -115,3 +115,20 @@ export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: s
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
 }
+
+/**
+ * A producer and an admin client for one spec file, connected before its tests and closed after:
+ * `const kafka = useKafkaClients();` then `kafka.producer`, `kafka.admin` inside the tests.
+ */
+export function useKafkaClients(): { producer: Producer; admin: Admin } {
+  const clients = {} as { producer: Producer; admin: Admin };
+  beforeAll(async () => {
+    clients.producer = await connectedProducer();
+    clients.admin = kafkaClient().admin();
+    await clients.admin.connect();
+  });
+  afterAll(async () => {
+    await Promise.all([clients.producer?.disconnect(), clients.admin?.disconnect()]);
+  });
+  return clients;
+}

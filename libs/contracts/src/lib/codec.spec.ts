@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeEvent, encodeEvent } from './codec';
+import { decodeEvent, encodeEvent, TOPIC_EVENT_TYPES } from './codec';
 import { MessageDecodeError } from './decode-error';
 import { TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from './events/task-sync-setting-changed.event';
 import { KAFKA_TOPICS, listTopicSpecs } from './topics';
@@ -55,6 +55,23 @@ describe('event codec', () => {
   it('rejects a disable that says enabled', () => {
     const error = decodeError(JSON.stringify({ ...validEvent(), kind: 'disable', enabled: true }));
     expect(error.details).toMatch(/enabled/);
+  });
+
+  it('rejects a valid event on a topic that does not carry its type', () => {
+    const value = encodeEvent(TASK_SYNC_SETTING_CHANGED, validEvent());
+    expect(decodeEvent(value, KAFKA_TOPICS.settingsChanges).type).toBe(TASK_SYNC_SETTING_CHANGED);
+    let error: unknown;
+    try {
+      decodeEvent(value, KAFKA_TOPICS.deadLetter);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MessageDecodeError);
+    expect((error as MessageDecodeError).code).toBe('UNEXPECTED_EVENT_TYPE');
+  });
+
+  it('lists the event types of every topic', () => {
+    expect(Object.keys(TOPIC_EVENT_TYPES).sort()).toEqual(Object.values(KAFKA_TOPICS).sort());
   });
 
   it('refuses to encode an invalid event', () => {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { MessageDecodeError } from './decode-error';
 import { DEAD_LETTER, deadLetterSchema } from './events/dead-letter.event';
 import { TASK_SYNC_SETTING_CHANGED, taskSyncSettingChangedSchema } from './events/task-sync-setting-changed.event';
+import { KAFKA_TOPICS, KafkaTopic } from './topics';
 
 /** Every event type with its schema. One place, so an unknown type is a typed error, not a crash. */
 export const EVENT_SCHEMAS = {
@@ -30,8 +31,20 @@ export function encodeEvent<T extends EventType>(type: T, event: EventOf<T>): st
   return JSON.stringify(parsed.data);
 }
 
-/** Decodes a message value into a validated event, or throws a MessageDecodeError naming what is wrong. */
-export function decodeEvent(value: Buffer | string | null): AnyEvent {
+/** Which event types each topic carries; anything else on a topic is dead-lettered, not handled. */
+export const TOPIC_EVENT_TYPES: Readonly<Record<KafkaTopic, readonly EventType[]>> = {
+  [KAFKA_TOPICS.settingsChanges]: [TASK_SYNC_SETTING_CHANGED],
+  [KAFKA_TOPICS.sfdcTaskChanges]: [],
+  [KAFKA_TOPICS.salesconnectTaskChanges]: [],
+  [KAFKA_TOPICS.connectionStatus]: [],
+  [KAFKA_TOPICS.deadLetter]: [DEAD_LETTER],
+};
+
+/**
+ * Decodes a message value into a validated event, or throws a MessageDecodeError naming what is
+ * wrong. With `topic`, an event type that does not belong on that topic is an error too.
+ */
+export function decodeEvent(value: Buffer | string | null, topic?: string): AnyEvent {
   if (value === null) throw new MessageDecodeError('NOT_JSON', 'the message has no value');
   let json: unknown;
   try {
@@ -42,6 +55,12 @@ export function decodeEvent(value: Buffer | string | null): AnyEvent {
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
   if (!isEventType(type)) {
     throw new MessageDecodeError('UNKNOWN_EVENT_TYPE', `type ${JSON.stringify(type)} is not a known event type`);
+  }
+  if (topic !== undefined) {
+    const allowed: readonly string[] | undefined = TOPIC_EVENT_TYPES[topic as KafkaTopic];
+    if (!allowed?.includes(type)) {
+      throw new MessageDecodeError('UNEXPECTED_EVENT_TYPE', `${type} does not belong on topic ${topic}`);
+    }
   }
   const parsed = EVENT_SCHEMAS[type].safeParse(json);
   if (!parsed.success) throw new MessageDecodeError('INVALID_EVENT', `${type}: ${describeIssues(parsed.error)}`);

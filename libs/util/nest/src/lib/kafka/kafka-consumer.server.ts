@@ -120,7 +120,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
 
     let outcome: HandlerOutcome | 'dead-lettered';
     try {
-      const event = decodeEvent(message.value);
+      const event = decodeEvent(message.value, topic);
       const handler = this.getHandlerByPattern(topic);
       if (!handler) throw new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
       const context = new KafkaMessageContext({ ...where, key, headers, eventId: event.eventId });

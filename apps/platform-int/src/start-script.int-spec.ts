@@ -1,0 +1,55 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './support/service-process';
+import { createDatabase, testEnv, waitFor } from './support/stack';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+// `npm start` as a newcomer runs it: the script itself, not the services one by one.
+describe('npm start', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('brings up four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('start'));
+    let output = '';
+    child = spawn(process.execPath, ['tools/scripts/start.js'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        CONNECTOR_SETTINGS_PORT: String(ports[0]),
+        SFDC_INGEST_PORT: String(ports[1]),
+        SALESCONNECT_INGEST_PORT: String(ports[2]),
+        RECONCILER_PORT: String(ports[3]),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+
+    await waitFor('the ready banner', async () => output.includes('[start] all services are ready'), 240_000).catch((e) => {
+      throw new Error(`${(e as Error).message}\n${output.slice(-3000)}`);
+    });
+    for (const [name, port] of [
+      ['connector-settings', ports[0]],
+      ['sfdc-ingest', ports[1]],
+      ['salesconnect-ingest', ports[2]],
+      ['reconciler', ports[3]],
+    ] as const) {
+      expect(output).toContain(`${name.padEnd(20)} http://127.0.0.1:${port}`);
+      expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+    }
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler']) {
+      expect(output).toContain(`[start] ${name} stopped (exit 0)`);
+    }
+    for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  }, 300_000);
+});
