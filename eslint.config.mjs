@@ -1,5 +1,58 @@
 import nx from '@nx/eslint-plugin';
 
+/** Tag rules. Domain code imports nothing from npm; specs may add the property-testing library. */
+const depConstraints = (testExternals) => [
+  // Domain libs are plain TypeScript: no framework, no I/O, nothing from npm.
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain'],
+    allowedExternalImports: [...testExternals],
+  },
+  // Contracts may use the one validation library and the domain model.
+  {
+    sourceTag: 'type:contracts',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+    allowedExternalImports: ['zod', ...testExternals],
+  },
+  {
+    sourceTag: 'type:util',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:data-access',
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
+  },
+  // Test projects drive the stack from outside; they may share only libs, never apps.
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+  },
+  // jsforce and Salesforce-specific code stay in scope:sfdc (plus shared libs).
+  { sourceTag: 'scope:sfdc', onlyDependOnLibsWithTags: ['scope:sfdc', 'scope:shared'] },
+  { sourceTag: 'scope:salesconnect', onlyDependOnLibsWithTags: ['scope:salesconnect', 'scope:shared'] },
+  { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: ['scope:settings', 'scope:shared'] },
+  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:shared'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+];
+
+const boundaries = (testExternals) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: [],
+    depConstraints: depConstraints(testExternals),
+    banTransitiveDependencies: true,
+  },
+];
+
 // Module boundaries are enforced, not hoped for: every project carries a type: and a scope: tag.
 export default [
   ...nx.configs['flat/base'],
@@ -9,56 +62,7 @@ export default [
   {
     files: ['**/src/**/*.ts', '**/src/**/*.js'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            // Domain libs are plain TypeScript: no framework, no I/O, nothing from npm.
-            {
-              sourceTag: 'type:domain',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              allowedExternalImports: [],
-            },
-            // Contracts may use the one validation library and the domain model.
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
-              allowedExternalImports: ['zod'],
-            },
-            {
-              sourceTag: 'type:util',
-              onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
-            },
-            // Test projects drive the stack from outside; they may share only libs, never apps.
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
-            },
-            {
-              sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
-            },
-            // jsforce and Salesforce-specific code stay in scope:sfdc (plus shared libs).
-            { sourceTag: 'scope:sfdc', onlyDependOnLibsWithTags: ['scope:sfdc', 'scope:shared'] },
-            { sourceTag: 'scope:salesconnect', onlyDependOnLibsWithTags: ['scope:salesconnect', 'scope:shared'] },
-            { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: ['scope:settings', 'scope:shared'] },
-            { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-          // jsforce may only be imported by scope:sfdc projects.
-          banTransitiveDependencies: true,
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'jsforce', message: 'jsforce is used only in scope:sfdc projects.' }] },
@@ -69,5 +73,9 @@ export default [
         { object: 'process', property: 'env', message: 'Read configuration through the app config schema.' },
       ],
     },
+  },
+  {
+    files: ['**/src/**/*.spec.ts', '**/src/**/*.int-spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['fast-check']) },
   },
 ];

@@ -4,3 +4,6 @@ export * from './lib/decode-error';
 export * from './lib/codec';
 export * from './lib/events/task-sync-setting-changed.event';
 export * from './lib/events/dead-letter.event';
+export * from './lib/events/task-fields.schema';
+export * from './lib/events/task-changed.event';
+export * from './lib/events/connection-status-changed.event';

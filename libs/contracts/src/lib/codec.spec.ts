@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decodeEvent, encodeEvent, TOPIC_EVENT_TYPES } from './codec';
+import { decodeEvent, encodeEvent, TOPIC_EVENT_TYPES, tryDecodeEvent } from './codec';
 import { MessageDecodeError } from './decode-error';
 import { TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from './events/task-sync-setting-changed.event';
 import { KAFKA_TOPICS, listTopicSpecs } from './topics';
@@ -18,13 +18,9 @@ const validEvent = (): TaskSyncSettingChanged => ({
 });
 
 function decodeError(value: string | null): MessageDecodeError {
-  try {
-    decodeEvent(value);
-  } catch (e) {
-    if (e instanceof MessageDecodeError) return e;
-    throw e;
-  }
-  throw new Error('expected a MessageDecodeError');
+  const result = tryDecodeEvent(value);
+  if (result.ok) throw new Error('expected a MessageDecodeError');
+  return result.error;
 }
 
 describe('event codec', () => {
@@ -60,14 +56,9 @@ describe('event codec', () => {
   it('rejects a valid event on a topic that does not carry its type', () => {
     const value = encodeEvent(TASK_SYNC_SETTING_CHANGED, validEvent());
     expect(decodeEvent(value, KAFKA_TOPICS.settingsChanges).type).toBe(TASK_SYNC_SETTING_CHANGED);
-    let error: unknown;
-    try {
-      decodeEvent(value, KAFKA_TOPICS.deadLetter);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(MessageDecodeError);
-    expect((error as MessageDecodeError).code).toBe('UNEXPECTED_EVENT_TYPE');
+    const result = tryDecodeEvent(value, KAFKA_TOPICS.deadLetter);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toBe('UNEXPECTED_EVENT_TYPE');
   });
 
   it('lists the event types of every topic', () => {

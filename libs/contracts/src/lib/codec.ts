@@ -1,12 +1,22 @@
 import type { z } from 'zod';
 import { MessageDecodeError } from './decode-error';
 import { DEAD_LETTER, deadLetterSchema } from './events/dead-letter.event';
+import { CONNECTION_STATUS_CHANGED, connectionStatusChangedSchema } from './events/connection-status-changed.event';
+import {
+  SALESCONNECT_TASK_CHANGED,
+  SFDC_TASK_CHANGED,
+  salesConnectTaskChangedSchema,
+  sfdcTaskChangedSchema,
+} from './events/task-changed.event';
 import { TASK_SYNC_SETTING_CHANGED, taskSyncSettingChangedSchema } from './events/task-sync-setting-changed.event';
 import { KAFKA_TOPICS, KafkaTopic } from './topics';
 
 /** Every event type with its schema. One place, so an unknown type is a typed error, not a crash. */
 export const EVENT_SCHEMAS = {
   [TASK_SYNC_SETTING_CHANGED]: taskSyncSettingChangedSchema,
+  [SFDC_TASK_CHANGED]: sfdcTaskChangedSchema,
+  [SALESCONNECT_TASK_CHANGED]: salesConnectTaskChangedSchema,
+  [CONNECTION_STATUS_CHANGED]: connectionStatusChangedSchema,
   [DEAD_LETTER]: deadLetterSchema,
 } as const;
 
@@ -34,9 +44,9 @@ export function encodeEvent<T extends EventType>(type: T, event: EventOf<T>): st
 /** Which event types each topic carries; anything else on a topic is dead-lettered, not handled. */
 export const TOPIC_EVENT_TYPES: Readonly<Record<KafkaTopic, readonly EventType[]>> = {
   [KAFKA_TOPICS.settingsChanges]: [TASK_SYNC_SETTING_CHANGED],
-  [KAFKA_TOPICS.sfdcTaskChanges]: [],
-  [KAFKA_TOPICS.salesconnectTaskChanges]: [],
-  [KAFKA_TOPICS.connectionStatus]: [],
+  [KAFKA_TOPICS.sfdcTaskChanges]: [SFDC_TASK_CHANGED],
+  [KAFKA_TOPICS.salesconnectTaskChanges]: [SALESCONNECT_TASK_CHANGED],
+  [KAFKA_TOPICS.connectionStatus]: [CONNECTION_STATUS_CHANGED],
   [KAFKA_TOPICS.deadLetter]: [DEAD_LETTER],
 };
 
@@ -65,4 +75,17 @@ export function decodeEvent(value: Buffer | string | null, topic?: string): AnyE
   const parsed = EVENT_SCHEMAS[type].safeParse(json);
   if (!parsed.success) throw new MessageDecodeError('INVALID_EVENT', `${type}: ${describeIssues(parsed.error)}`);
   return parsed.data as AnyEvent;
+}
+
+/** decodeEvent without throwing: for callers that branch on the outcome (and for tests). */
+export function tryDecodeEvent(
+  value: Buffer | string | null,
+  topic?: string,
+): { ok: true; event: AnyEvent } | { ok: false; error: MessageDecodeError } {
+  try {
+    return { ok: true, event: decodeEvent(value, topic) };
+  } catch (e) {
+    if (e instanceof MessageDecodeError) return { ok: false, error: e };
+    throw e;
+  }
 }

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { eventEnvelope } from './envelope';
 
 export const DEAD_LETTER = 'dead-letter';
 
 /** What a consumer could not process, with the reason, so an operator can see and replay it. */
 export const deadLetterSchema = z
   .object({
-    eventId: z.uuid(),
-    type: z.literal(DEAD_LETTER),
-    occurredAt: z.iso.datetime(),
+    ...eventEnvelope(DEAD_LETTER),
     consumer: z.string().min(1),
     sourceTopic: z.string().min(1),
     sourcePartition: z.number().int().nonnegative(),

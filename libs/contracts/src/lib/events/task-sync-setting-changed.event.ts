@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventEnvelope } from './envelope';
 
 export const TASK_SYNC_SETTING_CHANGED = 'task-sync-setting-changed';
 
@@ -8,9 +9,7 @@ export const TASK_SYNC_SETTING_CHANGED = 'task-sync-setting-changed';
  */
 export const taskSyncSettingChangedSchema = z
   .object({
-    eventId: z.uuid(),
-    type: z.literal(TASK_SYNC_SETTING_CHANGED),
-    occurredAt: z.iso.datetime(),
+    ...eventEnvelope(TASK_SYNC_SETTING_CHANGED),
     tenantId: z.string().min(1),
     userId: z.string().min(1),
     connectionId: z.string().min(1),

@@ -1,0 +1,282 @@
+import { CalendarDate, Side, TaskFields, TaskLink, TASK_FIELD_NAMES } from '@task-sync/task-domain';
+import { viewAsSfdc } from '@task-sync/task-mapping';
+import type { ConnectionSyncSettings } from './connection-settings';
+import { decideOnChange } from './decide';
+import type { SyncAction } from './sync-action';
+import type { SyncChange } from './sync-change';
+
+const OURS = 'task-sync';
+const FIRST_ENABLE = '2026-11-20T12:00:00.000Z';
+const enabled: ConnectionSyncSettings = { enabled: true, history: [{ kind: 'first-enable', at: FIRST_ENABLE }] };
+
+const fields = (overrides: Partial<TaskFields> = {}): TaskFields => ({
+  title: 'Call Ana',
+  details: '',
+  dueDate: '2026-11-25' as CalendarDate,
+  open: true,
+  priority: 'normal',
+  type: 'call',
+  contactEmail: null,
+  ...overrides,
+});
+
+const change = (overrides: Partial<SyncChange> = {}): SyncChange => ({
+  side: 'salesconnect',
+  kind: 'upsert',
+  taskId: 'sct_1',
+  fields: fields(),
+  changedAt: '2026-11-21T09:00:00.000Z',
+  createdAt: '2026-11-21T09:00:00.000Z',
+  origin: 'salesconnect-ui',
+  source: 'live',
+  ...overrides,
+});
+
+function linkOf(f: TaskFields, at: string, side: Side = 'salesconnect'): TaskLink {
+  return {
+    connectionId: 'conn-1',
+    salesConnectTaskId: 'sct_1',
+    sfdcTaskId: '00T1',
+    createdFrom: side,
+    fields: Object.fromEntries(TASK_FIELD_NAMES.map((n) => [n, { value: f[n], changedAt: at, side }])) as TaskLink['fields'],
+    lastSeen: { salesconnect: at, sfdc: at },
+    observed: { salesconnect: f, sfdc: viewAsSfdc(f) },
+    pending: { salesconnect: {}, sfdc: {} },
+  };
+}
+
+const decide = (c: SyncChange, link: TaskLink | null = null, settings = enabled) =>
+  decideOnChange({ connectionId: 'conn-1', settings, link, ourOrigin: OURS }, c);
+const types = (actions: SyncAction[]) => actions.map((a) => (a.type === 'ignore' ? `ignore:${a.reason}` : `${a.type}${'side' in a ? `:${a.side}` : ''}`));
+
+describe('R2: first enable imports Salesforce tasks of the last 24 hours only', () => {
+  const imported = (changedAt: string, overrides: Partial<SyncChange> = {}) =>
+    decide(change({ side: 'sfdc', taskId: '00T9', source: 'import', enableAt: FIRST_ENABLE, changedAt, origin: null, ...overrides }));
+
+  it.each([
+    ['exactly 24 hours before the enable', '2026-11-19T12:00:00.000Z', ['create:salesconnect']],
+    ['one hour before the enable', '2026-11-20T11:00:00.000Z', ['create:salesconnect']],
+    ['at the enable instant', FIRST_ENABLE, ['create:salesconnect']],
+    ['one millisecond more than 24 hours before', '2026-11-19T11:59:59.999Z', ['ignore:outside-import-window']],
+    ['25 hours before', '2026-11-19T11:00:00.000Z', ['ignore:outside-import-window']],
+  ])('a task modified %s: %j', (_label, changedAt, expected) => {
+    expect(types(imported(changedAt))).toEqual(expected);
+  });
+
+  it('imports a completed task as completed, whatever its due date', () => {
+    const [create] = imported('2026-11-20T10:00:00.000Z', { fields: fields({ open: false, dueDate: '2019-01-01' as CalendarDate }) });
+    expect(create).toMatchObject({ type: 'create', side: 'salesconnect', fields: { open: false, dueDate: '2019-01-01' } });
+  });
+
+  it('gives a Low task the Sales Connect default priority, Normal', () => {
+    const [create] = imported('2026-11-20T10:00:00.000Z', { fields: fields({ priority: null }) });
+    expect(create).toMatchObject({ type: 'create', fields: { priority: 'normal' } });
+  });
+
+  it('links the new task to the Salesforce one', () => {
+    const [create] = imported('2026-11-20T10:00:00.000Z');
+    expect(create).toMatchObject({ link: { sfdcTaskId: '00T9', salesConnectTaskId: null, createdFrom: 'sfdc' } });
+  });
+});
+
+describe('R3: first enable pushes nothing from Sales Connect', () => {
+  it.each([
+    ['created a day before the enable', '2026-11-19T12:00:00.000Z', 'ignore:created-before-enable'],
+    ['created a millisecond before the enable', '2026-11-20T11:59:59.999Z', 'ignore:created-before-enable'],
+  ])('R3: a task %s is never pushed, even when edited after it', (_l, createdAt, expected) => {
+    for (const c of [
+      change({ createdAt, changedAt: '2026-11-22T00:00:00.000Z' }),
+      change({ createdAt, changedAt: '2026-11-22T00:00:00.000Z', fields: fields({ open: false }) }),
+      change({ createdAt, kind: 'delete', fields: null, changedAt: '2026-11-22T00:00:00.000Z' }),
+    ]) {
+      expect(types(decide(c))).toEqual(c.kind === 'delete' ? ['ignore:not-linked'] : [expected]);
+    }
+  });
+
+  it('R3: a task created at or after the enable is created in Salesforce and linked', () => {
+    const actions = decide(change({ createdAt: FIRST_ENABLE, changedAt: FIRST_ENABLE }));
+    expect(actions).toEqual([
+      expect.objectContaining({ type: 'create', side: 'sfdc', link: expect.objectContaining({ salesConnectTaskId: 'sct_1', sfdcTaskId: null }) }),
+    ]);
+  });
+
+  it('R3: a task imported from Salesforce is linked, so its Sales Connect edits do flow back (R6)', () => {
+    const link = linkOf(fields(), '2026-11-20T11:00:00.000Z', 'sfdc');
+    const actions = decide(change({ createdAt: '2026-11-20T12:00:01.000Z', changedAt: '2026-11-21T00:00:00.000Z', fields: fields({ title: 'Call Ana today' }) }), link);
+    expect(actions[0]).toEqual({ type: 'update', side: 'sfdc', taskId: '00T1', fields: { title: 'Call Ana today' } });
+  });
+});
+
+describe('R5: re-enable applies Salesforce deletions of the last 15 days', () => {
+  const history: ConnectionSyncSettings = {
+    enabled: true,
+    history: [
+      { kind: 'first-enable', at: '2026-10-01T00:00:00.000Z' },
+      { kind: 'disable', at: '2026-10-20T00:00:00.000Z' },
+      { kind: 're-enable', at: '2026-11-24T00:00:00.000Z' },
+    ],
+  };
+  const deletion = (changedAt: string) =>
+    change({ side: 'sfdc', taskId: '00T1', kind: 'delete', fields: null, source: 'reenable-deletes', enableAt: '2026-11-24T00:00:00.000Z', changedAt, origin: null });
+  const link = linkOf(fields(), '2026-10-05T00:00:00.000Z');
+
+  it.each([
+    ['15 days before the re-enable exactly', '2026-11-09T00:00:00.000Z', ['delete:salesconnect', 'unlink']],
+    ['a day before', '2026-11-23T00:00:00.000Z', ['delete:salesconnect', 'unlink']],
+    ['15 days and a millisecond before', '2026-11-08T23:59:59.999Z', ['ignore:deletion-outside-recycle-window']],
+    ['16 days before', '2026-11-08T00:00:00.000Z', ['ignore:deletion-outside-recycle-window']],
+  ])('R5: a linked task deleted %s: %j', (_l, at, expected) => {
+    expect(types(decide(deletion(at), link, history))).toEqual(expected);
+  });
+
+  it('R5: a deletion of a task that was never linked changes nothing', () => {
+    expect(types(decide(deletion('2026-11-23T00:00:00.000Z'), null, history))).toEqual(['ignore:not-linked']);
+  });
+
+  it('R5: the re-enable import never re-creates a linked task: it is an update at most', () => {
+    const c = change({ side: 'sfdc', taskId: '00T1', source: 'import', enableAt: '2026-11-24T00:00:00.000Z', changedAt: '2026-11-23T10:00:00.000Z', fields: fields({ title: 'Renamed' }) });
+    expect(types(decide(c, link, history))).toEqual(['update:salesconnect', 'link']);
+  });
+});
+
+describe('R6: while enabled, changes flow both ways', () => {
+  const link = linkOf(fields(), '2026-11-21T00:00:00.000Z');
+  const later = '2026-11-22T00:00:00.000Z';
+
+  it.each([
+    ['salesconnect', { title: 'New' }, [{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { title: 'New' } }]],
+    ['salesconnect', { open: false }, [{ type: 'complete', side: 'sfdc', taskId: '00T1' }]],
+    ['sfdc', { open: false }, [{ type: 'complete', side: 'salesconnect', taskId: 'sct_1' }]],
+    ['sfdc', { dueDate: '2026-12-01' as CalendarDate, priority: 'high' as const }, [{ type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { dueDate: '2026-12-01', priority: 'high' } }]],
+  ] as const)('R6: an edit in %s %j is applied to the other side', (side, patch, expected) => {
+    const actions = decide(change({ side, taskId: side === 'sfdc' ? '00T1' : 'sct_1', changedAt: later, fields: fields(patch) }), link);
+    expect(actions.filter((a) => a.type !== 'link')).toEqual(expected);
+  });
+
+  it('R6: re-opening in Sales Connect re-opens in Salesforce', () => {
+    const closed = linkOf(fields({ open: false }), '2026-11-21T00:00:00.000Z');
+    expect(decide(change({ changedAt: later, fields: fields({ open: true }) }), closed)[0]).toEqual({ type: 'reopen', side: 'sfdc', taskId: '00T1' });
+  });
+
+  it.each(['salesconnect', 'sfdc'] as const)('R6: a delete in %s deletes the other side and unlinks', (side) => {
+    const actions = decide(change({ side, taskId: side === 'sfdc' ? '00T1' : 'sct_1', kind: 'delete', fields: null, changedAt: later }), link);
+    expect(types(actions)).toEqual([`delete:${side === 'sfdc' ? 'salesconnect' : 'sfdc'}`, 'unlink']);
+  });
+
+  it('R6: a Salesforce task created while enabled is created in Sales Connect', () => {
+    expect(types(decide(change({ side: 'sfdc', taskId: '00T7', createdAt: later, changedAt: later, origin: null })))).toEqual(['create:salesconnect']);
+  });
+
+  it('R6: Salesforce moving to another open status or to Low changes nothing in Sales Connect', () => {
+    // In Progress reads as open; Low reads as "no opinion".
+    const actions = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: later, fields: fields({ priority: null }) }), link);
+    expect(types(actions)).toEqual(['link', 'ignore:no-change']);
+  });
+});
+
+describe('R7: disable stops the flow', () => {
+  const disabled: ConnectionSyncSettings = {
+    enabled: false,
+    history: [
+      { kind: 'first-enable', at: FIRST_ENABLE },
+      { kind: 'disable', at: '2026-11-22T00:00:00.000Z' },
+    ],
+  };
+  const link = linkOf(fields(), '2026-11-21T00:00:00.000Z');
+
+  it.each([
+    ['a Sales Connect edit', change({ changedAt: '2026-11-23T00:00:00.000Z', fields: fields({ title: 'x' }) })],
+    ['a Salesforce edit', change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-23T00:00:00.000Z', fields: fields({ title: 'x' }) })],
+    ['a Salesforce delete', change({ side: 'sfdc', taskId: '00T1', kind: 'delete', fields: null, changedAt: '2026-11-23T00:00:00.000Z' })],
+    ['a new Sales Connect task', change({ taskId: 'sct_9', createdAt: '2026-11-23T00:00:00.000Z', changedAt: '2026-11-23T00:00:00.000Z' })],
+  ])('R7: %s while disabled sends nothing', (_l, c) => {
+    expect(types(decide(c, c.taskId === 'sct_9' ? null : link, disabled))).toEqual(['ignore:sync-disabled']);
+  });
+
+  it('R7: after a re-enable, a Sales Connect task created while disabled is not replayed', () => {
+    const reEnabled: ConnectionSyncSettings = { enabled: true, history: [...disabled.history, { kind: 're-enable', at: '2026-11-24T00:00:00.000Z' }] };
+    const c = change({ taskId: 'sct_9', createdAt: '2026-11-23T00:00:00.000Z', changedAt: '2026-11-25T00:00:00.000Z' });
+    expect(types(decide(c, null, reEnabled))).toEqual(['ignore:created-while-disabled']);
+  });
+
+  it('R7: a Salesforce change made while disabled, read late, is not applied', () => {
+    const reEnabled: ConnectionSyncSettings = { enabled: true, history: [...disabled.history, { kind: 're-enable', at: '2026-11-24T00:00:00.000Z' }] };
+    const c = change({ side: 'sfdc', taskId: '00T8', origin: null, createdAt: '2026-11-23T00:00:00.000Z', changedAt: '2026-11-23T00:00:00.000Z' });
+    expect(types(decide(c, null, reEnabled))).toEqual(['ignore:changed-while-disabled']);
+  });
+});
+
+describe('echoes, staleness and conflicts', () => {
+  const at = '2026-11-21T00:00:00.000Z';
+  const link = linkOf(fields(), at);
+
+  it('our own write coming back unchanged is recognised and not sent again', () => {
+    const actions = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-21T00:00:01.000Z', origin: OURS }), link);
+    expect(types(actions)).toEqual(['link', 'ignore:echo']);
+  });
+
+  it("our own create, seen before its link was stored, is not paired again", () => {
+    expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: OURS })))).toEqual(['ignore:own-write']);
+    expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: null, externalId: 'sct_1' })))).toEqual(['ignore:own-write']);
+    expect(types(decide(change({ taskId: 'sct_5', origin: OURS, createdAt: '2026-11-21T00:00:00.000Z' })))).toEqual(['ignore:own-write']);
+  });
+
+  it('a change older than what was applied from that side is stale', () => {
+    expect(types(decide(change({ changedAt: '2026-11-20T23:59:59.999Z', fields: fields({ title: 'old' }) }), link))).toEqual(['ignore:stale']);
+  });
+
+  it('a second real change in the same millisecond is not mistaken for a stale one', () => {
+    expect(types(decide(change({ changedAt: at, fields: fields({ title: 'same ms' }) }), link))).toEqual(['update:sfdc', 'link']);
+  });
+
+  it("our own earlier write, seen after a newer change, is put right instead of winning", () => {
+    // We wrote title 'ours' to Salesforce; meanwhile a person's newer title 'theirs' came from Sales Connect.
+    const moved: TaskLink = {
+      ...link,
+      fields: { ...link.fields, title: { value: 'theirs', changedAt: '2026-11-22T00:00:00.000Z', side: 'salesconnect' } },
+      lastSeen: { salesconnect: '2026-11-22T00:00:00.000Z', sfdc: at },
+      observed: { salesconnect: fields({ title: 'theirs' }), sfdc: fields() },
+      pending: { salesconnect: {}, sfdc: { title: ['ours'] } },
+    };
+    const echo = change({ side: 'sfdc', taskId: '00T1', origin: OURS, changedAt: '2026-11-23T00:00:00.000Z', fields: fields({ title: 'ours' }) });
+    expect(decide(echo, moved)).toEqual(
+      expect.arrayContaining([{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { title: 'theirs' } }]),
+    );
+    expect(decide(echo, moved).filter((a) => a.type === 'conflict' || (a.type === 'update' && a.side === 'salesconnect'))).toEqual([]);
+  });
+
+  it('field by field, the latest change wins, and the conflict is recorded', () => {
+    // Salesforce changed the title at 10:00; Sales Connect's older change of the title (09:00) and of the due date arrives after.
+    const afterSfdc = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-22T10:00:00.000Z', fields: fields({ title: 'From SFDC' }) }), link);
+    const linked = afterSfdc.find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link')?.link as TaskLink;
+    const actions = decide(change({ changedAt: '2026-11-22T09:00:00.000Z', fields: fields({ title: 'From SC', dueDate: '2026-12-24' as CalendarDate }) }), linked);
+    expect(afterSfdc).toEqual(expect.arrayContaining([{ type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { title: 'From SFDC' } }]));
+    // The due date (changed only in Sales Connect) goes to Salesforce; the title stays Salesforce's,
+    // whose write to Sales Connect is already in flight, so it is not sent twice.
+    expect(actions.filter((a) => a.type === 'update')).toEqual([{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { dueDate: '2026-12-24' } }]);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'conflict',
+          field: 'title',
+          winner: expect.objectContaining({ side: 'sfdc', value: 'From SFDC' }),
+          loser: expect.objectContaining({ side: 'salesconnect', value: 'From SC' }),
+        }),
+      ]),
+    );
+  });
+
+  it('on equal change times Salesforce wins', () => {
+    const same = '2026-11-22T10:00:00.000Z';
+    const afterSc = decide(change({ changedAt: same, fields: fields({ title: 'SC' }) }), link);
+    const linked = afterSc.find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link')?.link as TaskLink;
+    const actions = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: same, fields: fields({ title: 'SFDC' }) }), linked);
+    expect(actions).toEqual(expect.arrayContaining([{ type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { title: 'SFDC' } }]));
+  });
+
+  it('a title longer than Salesforce allows, coming back cut, does not overwrite the full one', () => {
+    const long = linkOf(fields({ title: 'n'.repeat(300) }), at);
+    const actions = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-22T00:00:00.000Z', fields: fields({ title: 'n'.repeat(254) + '…' }) }), long);
+    expect(types(actions)).toEqual(['link', 'ignore:no-change']);
+  });
+});

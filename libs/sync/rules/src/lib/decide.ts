@@ -1,0 +1,109 @@
+import { OTHER_SIDE, TASK_FIELD_NAMES, type Side, type SyncedFields, type TaskFields, type TaskLink } from '@task-sync/task-domain';
+import { type ConnectionSyncSettings, wasEnabledAt } from './connection-settings';
+import { viewAsSalesConnect, viewAsSfdc } from '@task-sync/task-mapping';
+import { buildWrite, mergeChange } from './merge-fields';
+import type { IgnoreReason, PendingLink, SyncAction } from './sync-action';
+import type { SyncChange } from './sync-change';
+import { DELETE_WINDOW_MS, IMPORT_WINDOW_MS, isWithinWindowBefore } from './windows';
+
+export interface DecisionContext {
+  connectionId: string;
+  settings: ConnectionSyncSettings;
+  /** The link of the changed task, looked up by its id on its side; null when it has none. */
+  link: TaskLink | null;
+  /** The origin our own writes carry on both sides (Sforce-Call-Options client, X-Client-App). */
+  ourOrigin: string;
+}
+
+const ignore = (reason: IgnoreReason): SyncAction[] => [{ type: 'ignore', reason }];
+const EPOCH = new Date(0).toISOString();
+const VIEW_OF: Readonly<Record<Side, (f: TaskFields) => TaskFields>> = { salesconnect: viewAsSalesConnect, sfdc: viewAsSfdc };
+
+/**
+ * The decision for one change from either side: what to write where, what to link, or why to do
+ * nothing. Pure: same inputs, same actions. The rules are numbered as in shared/spec/task-sync.md.
+ */
+export function decideOnChange(context: DecisionContext, change: SyncChange): SyncAction[] {
+  const { settings, link } = context;
+  if (!settings.enabled) return ignore('sync-disabled'); // R7
+
+  // Strictly older only: two real changes can share a millisecond, and a redelivery of the
+  // newest one finds nothing changed anyway.
+  if (link && Date.parse(change.changedAt) < Date.parse(link.lastSeen[change.side])) return ignore('stale');
+
+  if (change.kind === 'delete') return decideOnDelete(link, change);
+  if (change.fields === null) throw new Error(`an upsert of ${change.side} task ${change.taskId} carries no fields`);
+  return link ? decideOnLinkedUpdate(link, change, change.fields, context.ourOrigin) : decideOnUnlinked(context, change, change.fields);
+}
+
+function decideOnDelete(link: TaskLink | null, change: SyncChange): SyncAction[] {
+  if (change.source === 'reenable-deletes') {
+    // R5: only deletions of the 15 days before the re-enable; Salesforce forgets older ones anyway.
+    if (!change.enableAt || !isWithinWindowBefore(change.changedAt, change.enableAt, DELETE_WINDOW_MS)) {
+      return ignore('deletion-outside-recycle-window');
+    }
+  }
+  if (!link) return ignore('not-linked');
+  // A delete wins over edits on the other side: the user meant the task to go.
+  const other = OTHER_SIDE[change.side];
+  return [
+    { type: 'delete', side: other, taskId: other === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId },
+    { type: 'unlink', salesConnectTaskId: link.salesConnectTaskId, sfdcTaskId: link.sfdcTaskId },
+  ];
+}
+
+function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: TaskFields): SyncAction[] {
+  // Our own create, seen before the writer stored its link: pairing it again would duplicate it.
+  if (change.origin === context.ourOrigin) return ignore('own-write');
+  if (change.side === 'sfdc' && change.externalId) return ignore('own-write');
+
+  if (change.side === 'salesconnect') {
+    // R3: only tasks created while sync was on are ever pushed; never one from before the first enable.
+    if (!change.createdAt || !wasEnabledAt(context.settings.history, change.createdAt)) {
+      const before = context.settings.history.find((h) => h.kind !== 'disable');
+      const createdBeforeFirstEnable = !before || !change.createdAt || Date.parse(change.createdAt) < Date.parse(before.at);
+      return ignore(createdBeforeFirstEnable ? 'created-before-enable' : 'created-while-disabled');
+    }
+  } else if (change.source === 'import') {
+    // R2: tasks created or modified in the 24 hours before the enable, open or completed alike.
+    if (!change.enableAt || !isWithinWindowBefore(change.changedAt, change.enableAt, IMPORT_WINDOW_MS)) {
+      return ignore('outside-import-window');
+    }
+  } else if (!wasEnabledAt(context.settings.history, change.changedAt)) {
+    return ignore('changed-while-disabled'); // R7
+  }
+  const target = OTHER_SIDE[change.side];
+  // A new task from Salesforce's `Low` gets Sales Connect's default, Normal.
+  const created: TaskFields = { ...fields, priority: fields.priority ?? 'normal' };
+  return [{ type: 'create', side: target, fields: created, link: buildPendingLink(context.connectionId, change, created) }];
+}
+
+function buildPendingLink(connectionId: string, change: SyncChange, fields: TaskFields): PendingLink {
+  const synced = Object.fromEntries(
+    TASK_FIELD_NAMES.map((f) => [f, { value: fields[f], changedAt: change.changedAt, side: change.side }]),
+  ) as unknown as SyncedFields;
+  const ids: Record<Side, string | null> = { salesconnect: null, sfdc: null };
+  ids[change.side] = change.taskId;
+  return {
+    connectionId,
+    salesConnectTaskId: ids.salesconnect,
+    sfdcTaskId: ids.sfdc,
+    createdFrom: change.side,
+    fields: synced,
+    lastSeen: { salesconnect: EPOCH, sfdc: EPOCH, [change.side]: change.changedAt } as Record<Side, string>,
+    // The created task will show what we wrote; until its change arrives, assume it does.
+    observed: { [change.side]: change.fields ?? fields, [OTHER_SIDE[change.side]]: VIEW_OF[OTHER_SIDE[change.side]](fields) } as TaskLink['observed'],
+    pending: { salesconnect: {}, sfdc: {} },
+  };
+}
+
+function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFields, ourOrigin: string): SyncAction[] {
+  const merged = mergeChange(link, change.side, fields, change.changedAt, change.origin === ourOrigin);
+  const other = OTHER_SIDE[change.side];
+  const idOn = (side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
+  const writes = [...buildWrite(other, idOn(other), merged.toOther), ...buildWrite(change.side, idOn(change.side), merged.backToSource)];
+  const actions: SyncAction[] = [...writes, ...merged.conflicts, { type: 'link', link: merged.link }];
+  // Nothing to write: our own write coming back (R6 without echo loops), or nothing synced changed.
+  if (writes.length === 0 && merged.conflicts.length === 0) actions.push({ type: 'ignore', reason: change.origin === ourOrigin ? 'echo' : 'no-change' });
+  return actions;
+}

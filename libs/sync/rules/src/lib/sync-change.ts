@@ -1,0 +1,30 @@
+import type { Side, TaskFields } from '@task-sync/task-domain';
+
+/**
+ * How the ingest came to read a change:
+ * - `import`: the read at an enable of the last 24 hours of Salesforce tasks (R2, R5);
+ * - `reenable-deletes`: Salesforce deletions of the 15 days before a re-enable (R5);
+ * - `live`: webhooks, the change feed, polling while enabled (R6).
+ */
+export type ChangeSource = 'import' | 'reenable-deletes' | 'live';
+
+/** A change to one task on one side, as the ingest services publish it. */
+export interface SyncChange {
+  side: Side;
+  kind: 'upsert' | 'delete';
+  /** The task's id on its own side. */
+  taskId: string;
+  /** The task's synced fields after the change; null for a delete. */
+  fields: TaskFields | null;
+  /** When it changed on its side (Sales Connect updatedAt or deletedAt; Salesforce SystemModstamp). */
+  changedAt: string;
+  /** When the task was created on its side (R3 needs it for Sales Connect tasks). */
+  createdAt: string | null;
+  /** The app that made the change (Sales Connect origin; Salesforce `Sforce-Call-Options` client). */
+  origin: string | null;
+  source: ChangeSource;
+  /** With `import` and `reenable-deletes`: the enable the read belongs to. */
+  enableAt?: string;
+  /** Salesforce only: `SalesConnect_Task_Id__c`, set on every task the sync created. */
+  externalId?: string | null;
+}
