@@ -9,12 +9,23 @@ const path = require('node:path');
 const { startKafka, stopKafka } = require('../kafka/kafka.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
 
+// The sandboxes stand in for Sales Connect and Salesforce; they start first and stop last.
+const SANDBOXES = [
+  {
+    name: 'salesconnect-sandbox',
+    main: 'dist/tools/salesconnect-sandbox/main.js',
+    port: 8620,
+    portVar: 'SALESCONNECT_SANDBOX_PORT',
+    env: { SALESCONNECT_SANDBOX_SNAPSHOT: 'tmp/salesconnect-sandbox.json' },
+    note: 'API token sc_tok_default_sandbox_user; Command Center at /command-center?token=…',
+  },
+];
 const SERVICES = [
   { name: 'connector-settings', port: 3000, portVar: 'CONNECTOR_SETTINGS_PORT' },
   { name: 'sfdc-ingest', port: 3101, portVar: 'SFDC_INGEST_PORT' },
   { name: 'salesconnect-ingest', port: 3102, portVar: 'SALESCONNECT_INGEST_PORT' },
   { name: 'reconciler', port: 3103, portVar: 'RECONCILER_PORT' },
-];
+].map((s) => ({ ...s, main: `dist/apps/${s.name}/main.js`, env: {}, note: '/health/ready, /metrics' }));
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 const pretty = process.env.START_LOG_FORMAT !== 'json';
@@ -35,8 +46,8 @@ function formatLine(service, line) {
   }
 }
 
-function startService(service, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', service.name, 'main.js')], {
+function startProcess(service, env) {
+  const child = spawn(process.execPath, [path.join(ROOT, service.main)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,12 +88,9 @@ async function main() {
   const children = new Map();
   let stopping = false;
 
-  const shutdown = async (code) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping the services');
-    await Promise.all(
-      [...children].map(
+  const stopAll = (names) =>
+    Promise.all(
+      names.filter((name) => children.has(name)).map((name) => [name, children.get(name)]).map(
         ([name, child]) =>
           new Promise((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -96,6 +104,13 @@ async function main() {
           }),
       ),
     );
+
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping the services');
+    await stopAll(SERVICES.map((s) => s.name));
+    await stopAll(SANDBOXES.map((s) => s.name));
     if (!kafka.reused) await stopKafka({ log: (m) => log(`kafka: ${m}`) });
     else log(`kafka: left running (it was already running at ${kafka.bootstrap})`);
     process.exit(code);
@@ -106,7 +121,7 @@ async function main() {
   try {
     const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || kafka.bootstrap, NX_DAEMON: 'false' };
     log('building the services');
-    const names = SERVICES.map((s) => s.name);
+    const names = [...SANDBOXES, ...SERVICES].map((s) => s.name);
     if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...names, 'provision-topics'], { env })) !== 0) {
       throw new Error('build failed');
     }
@@ -114,21 +129,25 @@ async function main() {
     if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env })) !== 0) {
       throw new Error('topic provisioning failed');
     }
-    for (const service of SERVICES) {
-      service.port = Number(process.env[service.portVar] || service.port);
-      const child = startService(service, { ...env, HTTP_PORT: String(service.port) });
-      children.set(service.name, child);
-      child.once('exit', (code) => {
-        if (!stopping) {
-          log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);
-          void shutdown(1);
-        }
-      });
-    }
-    await Promise.all(SERVICES.map((s) => waitReady(s, children.get(s.name))));
+    const launch = async (group) => {
+      for (const service of group) {
+        service.port = Number(process.env[service.portVar] || service.port);
+        const child = startProcess(service, { ...env, ...service.env, [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
+        children.set(service.name, child);
+        child.once('exit', (code) => {
+          if (!stopping) {
+            log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);
+            void shutdown(1);
+          }
+        });
+      }
+      await Promise.all(group.map((s) => waitReady(s, children.get(s.name))));
+    };
+    await launch(SANDBOXES);
+    await launch(SERVICES);
     log('all services are ready:');
-    for (const s of SERVICES) {
-      console.log(`  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}  (/health/ready, /metrics)`);
+    for (const s of [...SERVICES, ...SANDBOXES]) {
+      console.log(`  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}  (${s.note})`);
     }
     console.log(`  ${'kafka'.padEnd(20)} ${kafka.bootstrap}`);
     log('press Ctrl-C to stop everything');

@@ -12,8 +12,8 @@ describe('npm start', () => {
     child?.kill('SIGKILL');
   });
 
-  it('brings up four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
-    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  it('brings up the sandbox and four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('start'));
     let output = '';
     child = spawn(process.execPath, ['tools/scripts/start.js'], {
@@ -25,6 +25,7 @@ describe('npm start', () => {
         SFDC_INGEST_PORT: String(ports[1]),
         SALESCONNECT_INGEST_PORT: String(ports[2]),
         RECONCILER_PORT: String(ports[3]),
+        SALESCONNECT_SANDBOX_PORT: String(ports[4]),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -40,6 +41,7 @@ describe('npm start', () => {
       ['sfdc-ingest', ports[1]],
       ['salesconnect-ingest', ports[2]],
       ['reconciler', ports[3]],
+      ['salesconnect-sandbox', ports[4]],
     ] as const) {
       expect(output).toContain(`${name.padEnd(20)} http://127.0.0.1:${port}`);
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
@@ -47,7 +49,7 @@ describe('npm start', () => {
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler']) {
+    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesconnect-sandbox']) {
       expect(output).toContain(`[start] ${name} stopped (exit 0)`);
     }
     for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();

@@ -1,26 +1,25 @@
 import type { CalendarDate } from './calendar-date';
 
-/** A Sales Connect task as its API returns it. Instants are ISO-8601 strings. */
+/** A Sales Connect task as its API returns it (values as in the spec's mapping table). */
 export interface SalesConnectTask {
   id: string;
   /** The Sales Connect user who owns it (the connection's user). */
-  userId: string;
+  ownerId: string;
   name: string;
   details: string;
   dueDate: CalendarDate | null;
-  status: 'open' | 'complete';
-  priority: 'normal' | 'high';
+  status: 'Open' | 'Complete';
+  priority: 'Normal' | 'High';
   type: 'call' | 'email' | 'other';
   contactEmail: string | null;
-  /** Grows on every change. */
+  /** Grows on every change; sent back in `If-Match`. */
   version: number;
   createdAt: string;
   updatedAt: string;
-}
-
-/** A deleted Sales Connect task, as the change feed reports it. */
-export interface SalesConnectTombstone {
-  id: string;
-  userId: string;
-  deletedAt: string;
+  completedAt: string | null;
+  /** The app that created the task and the one that changed it last (`X-Client-App`). */
+  createdBy: string;
+  lastModifiedBy: string;
+  /** Only on tombstones: the change feed reports a deleted task with the time it went. */
+  deletedAt?: string;
 }

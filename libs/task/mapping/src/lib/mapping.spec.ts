@@ -33,17 +33,20 @@ function sfdcTask(overrides: Partial<SfdcTask> = {}): SfdcTask {
 function scTask(overrides: Partial<SalesConnectTask> = {}): SalesConnectTask {
   return {
     id: 'sct_1',
-    userId: 'u1',
+    ownerId: 'u1',
     name: 'Call Ana',
     details: '',
     dueDate: '2026-11-25' as CalendarDate,
-    status: 'open',
-    priority: 'normal',
+    status: 'Open',
+    priority: 'Normal',
     type: 'call',
     contactEmail: null,
     version: 1,
     createdAt: '2026-11-24T10:00:00.000Z',
     updatedAt: '2026-11-24T10:00:00.000Z',
+    completedAt: null,
+    createdBy: 'salesconnect-ui',
+    lastModifiedBy: 'salesconnect-ui',
     ...overrides,
   };
 }
@@ -110,6 +113,25 @@ describe('Salesforce task → synced fields', () => {
     const fields = mapSfdcTaskToFields(sfdcTask({ ActivityDate: '2026-12-31' as CalendarDate, WhoEmail: ' Ana@Example.COM ' }));
     expect(fields.dueDate).toBe('2026-12-31');
     expect(fields.contactEmail).toBe('ana@example.com');
+  });
+});
+
+describe('Sales Connect task ↔ synced fields', () => {
+  it.each([
+    [{ status: 'Open' as const, priority: 'Normal' as const }, { open: true, priority: 'normal' }],
+    [{ status: 'Complete' as const, priority: 'High' as const }, { open: false, priority: 'high' }],
+  ])('%j reads as %j', (task, expected) => {
+    expect(mapSalesConnectTaskToFields(scTask(task))).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ open: false }, { status: 'Complete' }],
+    [{ open: true }, { status: 'Open' }],
+    [{ priority: 'high' as const }, { priority: 'High' }],
+    [{ priority: null }, {}],
+    [{ title: 'x', dueDate: null }, { name: 'x', dueDate: null }],
+  ])('%j writes %j', (fields, write) => {
+    expect(mapFieldsToSalesConnectWrite(fields)).toEqual(write);
   });
 });
 

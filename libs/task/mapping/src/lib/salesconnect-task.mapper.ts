@@ -6,8 +6,8 @@ export function mapSalesConnectTaskToFields(task: SalesConnectTask): TaskFields 
     title: task.name,
     details: task.details,
     dueDate: task.dueDate,
-    open: task.status === 'open',
-    priority: task.priority,
+    open: task.status === 'Open',
+    priority: task.priority === 'High' ? 'high' : 'normal',
     type: task.type,
     contactEmail: normaliseEmail(task.contactEmail),
   };
@@ -18,8 +18,8 @@ export interface SalesConnectTaskWrite {
   name?: string;
   details?: string;
   dueDate?: TaskFields['dueDate'];
-  status?: 'open' | 'complete';
-  priority?: 'normal' | 'high';
+  status?: SalesConnectTask['status'];
+  priority?: SalesConnectTask['priority'];
   type?: TaskFields['type'];
   contactEmail?: string | null;
 }
@@ -29,9 +29,9 @@ export function mapFieldsToSalesConnectWrite(fields: Partial<TaskFields>): Sales
   if (fields.title !== undefined) write.name = fields.title;
   if (fields.details !== undefined) write.details = fields.details;
   if (fields.dueDate !== undefined) write.dueDate = fields.dueDate;
-  if (fields.open !== undefined) write.status = fields.open ? 'open' : 'complete';
+  if (fields.open !== undefined) write.status = fields.open ? 'Open' : 'Complete';
   // null (Salesforce's Low) leaves Sales Connect's priority as it is.
-  if (fields.priority !== undefined && fields.priority !== null) write.priority = fields.priority;
+  if (fields.priority !== undefined && fields.priority !== null) write.priority = fields.priority === 'high' ? 'High' : 'Normal';
   if (fields.type !== undefined) write.type = fields.type;
   if (fields.contactEmail !== undefined) write.contactEmail = fields.contactEmail;
   return write;

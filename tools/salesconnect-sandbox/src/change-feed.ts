@@ -1,0 +1,91 @@
+import type { Change, ChangeType } from './change.model';
+import { decodeCursor, encodeCursor } from './feed-cursor';
+import type { Task } from './task.model';
+
+export interface FeedState {
+  lastSequence: number;
+  /** Highest sequence dropped by retention (or by a reset): older cursors have missed changes. */
+  prunedThroughSequence: number;
+  changes: Change[];
+}
+
+export type FeedPage =
+  | { ok: true; changes: Change[]; nextCursor: string }
+  | { ok: false; error: 'INVALID_CURSOR' | 'CURSOR_EXPIRED' };
+
+/**
+ * Every write in order, under one monotonic sequence for all users. Entries older than the
+ * retention (by the sandbox clock) are dropped; a cursor that points before them gets
+ * CURSOR_EXPIRED, so a reader knows it missed changes instead of silently skipping them.
+ */
+export class ChangeFeed {
+  private state: FeedState = { lastSequence: 0, prunedThroughSequence: 0, changes: [] };
+
+  constructor(private readonly retentionMs: number) {}
+
+  append(entry: { type: ChangeType; task: Task; origin: string; changedFields?: string[] }, now: Date): Change {
+    const sequence = ++this.state.lastSequence;
+    const change: Change = {
+      cursor: encodeCursor('changes', sequence),
+      sequence,
+      type: entry.type,
+      taskId: entry.task.id,
+      userId: entry.task.ownerId,
+      occurredAt: now.toISOString(),
+      origin: entry.origin,
+      ...(entry.changedFields === undefined ? {} : { changedFields: entry.changedFields }),
+      task: entry.task,
+    };
+    this.state.changes.push(change);
+    return change;
+  }
+
+  /** One user's changes after `cursor` (from the oldest kept when absent). */
+  read(userId: string, cursor: string | undefined, limit: number, nowMs: number): FeedPage {
+    this.prune(nowMs);
+    let after = this.state.prunedThroughSequence;
+    if (cursor !== undefined) {
+      const decoded = decodeCursor('changes', cursor);
+      if (decoded === null || decoded > this.state.lastSequence) return { ok: false, error: 'INVALID_CURSOR' };
+      if (decoded < this.state.prunedThroughSequence) return { ok: false, error: 'CURSOR_EXPIRED' };
+      after = decoded;
+    }
+    const page: Change[] = [];
+    let scannedThrough = after;
+    for (const change of this.state.changes) {
+      if (change.sequence <= after) continue;
+      if (page.length === limit) break;
+      scannedThrough = change.sequence;
+      if (change.userId === userId) page.push(change);
+    }
+    // The next cursor moves past other users' entries too, so an idle reader never rescans them.
+    if (page.length < limit) scannedThrough = this.state.lastSequence;
+    return { ok: true, changes: page, nextCursor: encodeCursor('changes', scannedThrough) };
+  }
+
+  /** Every kept change of every user (admin inspection). */
+  all(nowMs: number): Change[] {
+    this.prune(nowMs);
+    return [...this.state.changes];
+  }
+
+  dump(): FeedState {
+    return { ...this.state, changes: [...this.state.changes] };
+  }
+
+  load(state: FeedState): void {
+    this.state = { ...state, changes: [...state.changes] };
+  }
+
+  /** Empties the feed but keeps the sequence growing, so cursors from before the reset expire. */
+  clear(): void {
+    this.state = { lastSequence: this.state.lastSequence, prunedThroughSequence: this.state.lastSequence, changes: [] };
+  }
+
+  private prune(nowMs: number): void {
+    const oldestKeptMs = nowMs - this.retentionMs;
+    while (this.state.changes.length > 0 && Date.parse(this.state.changes[0].occurredAt) < oldestKeptMs) {
+      this.state.prunedThroughSequence = this.state.changes.shift()?.sequence ?? this.state.prunedThroughSequence;
+    }
+  }
+}

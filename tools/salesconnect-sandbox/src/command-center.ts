@@ -1,0 +1,40 @@
+import { todayAndTomorrow } from '@task-sync/task-domain';
+import type { Task } from './task.model';
+import type { User } from './user.model';
+
+export interface CommandCenterDay {
+  date: string;
+  tasks: Task[];
+}
+
+export interface CommandCenterView {
+  userId: string;
+  timeZone: string;
+  /** The sandbox clock's instant the view was computed at. */
+  now: string;
+  today: CommandCenterDay;
+  tomorrow: CommandCenterDay;
+}
+
+/**
+ * R4: the user's tasks due today and tomorrow on their own wall clock (the rule itself, with
+ * "tomorrow = the next calendar day, not +24 h", lives in task-domain). Open tasks come first,
+ * then completed ones (kept, and marked, so a rep sees what they already did today); High
+ * before Normal; then by creation.
+ */
+export function buildCommandCenter(user: User, tasks: Task[], nowMs: number): CommandCenterView {
+  const window = todayAndTomorrow(nowMs, user.timeZone);
+  const dueOn = (date: string) => tasks.filter((t) => t.ownerId === user.id && t.deletedAt === undefined && t.dueDate === date).sort(compareForCommandCenter);
+  return {
+    userId: user.id,
+    timeZone: user.timeZone,
+    now: new Date(nowMs).toISOString(),
+    today: { date: window.today, tasks: dueOn(window.today) },
+    tomorrow: { date: window.tomorrow, tasks: dueOn(window.tomorrow) },
+  };
+}
+
+function compareForCommandCenter(a: Task, b: Task): number {
+  const rank = (t: Task) => (t.status === 'Open' ? 0 : 2) + (t.priority === 'High' ? 0 : 1);
+  return rank(a) - rank(b) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}

@@ -1,0 +1,46 @@
+import { json, Router } from 'express';
+import { z } from 'zod';
+import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { sendValidationError } from './api-error';
+import type { ChangeFeed } from './change-feed';
+import { isKnownTimeZone } from './time-zone';
+import type { TaskStore } from './task.store';
+import { validate } from './task.validation';
+import type { WebhookDispatcher } from './webhook-dispatcher';
+import { describeDelivery } from './webhooks.router';
+import type { UserStore } from './user.store';
+
+const newUserSchema = z.strictObject({
+  email: z.email({ message: 'must be an e-mail address' }),
+  name: z.string().min(1).max(200).optional(),
+  timeZone: z.string().refine(isKnownTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Lisbon' }),
+});
+
+/**
+ * `/__admin/salesconnect`: what a test needs beyond the public API. Users (with their tokens),
+ * every task including tombstones, the whole feed and every webhook delivery.
+ */
+export function createSalesConnectAdminRouter(deps: { users: UserStore; store: TaskStore; feed: ChangeFeed; dispatcher: WebhookDispatcher; clock: SandboxClock }): Router {
+  const router = Router();
+  router.use(json());
+
+  router.post('/users', (req, res) => {
+    const input = validate(newUserSchema, req.body);
+    if (!input.ok) return sendValidationError(res, input.fields);
+    res.status(201).json(deps.users.create(input.value, deps.clock.now()));
+  });
+  router.get('/users', (_req, res) => {
+    res.json({ items: deps.users.list() });
+  });
+  router.get('/tasks', (req, res) => {
+    const userId = typeof req.query['userId'] === 'string' ? req.query['userId'] : undefined;
+    res.json({ items: deps.store.all().filter((t) => userId === undefined || t.ownerId === userId) });
+  });
+  router.get('/changes', (_req, res) => {
+    res.json({ changes: deps.feed.all(deps.clock.nowMs()) });
+  });
+  router.get('/webhooks/deliveries', (_req, res) => {
+    res.json({ items: deps.dispatcher.list().map(describeDelivery) });
+  });
+  return router;
+}

@@ -1,0 +1,115 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a test client: the specs check the bodies */
+// Helpers for the integration specs: a sandbox on a free port and a small real-HTTP client.
+import { createSalesConnectSandbox, type SalesConnectSandbox, type SalesConnectSandboxOptions } from '../salesconnect-sandbox';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface RunningSandbox {
+  sandbox: SalesConnectSandbox;
+  url: string;
+  /** A client authenticated as the default user. */
+  api: ApiClient;
+  /** A client for `/__admin` (no authentication). */
+  admin: ApiClient;
+  close(): Promise<void>;
+}
+
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly token?: string,
+    private readonly defaultHeaders: Record<string, string> = {},
+  ) {}
+
+  /** The same user, calling as another app (`X-Client-App`). */
+  as(app: string): ApiClient {
+    return new ApiClient(this.baseUrl, this.token, { ...this.defaultHeaders, 'x-client-app': app });
+  }
+
+  withToken(token: string): ApiClient {
+    return new ApiClient(this.baseUrl, token, this.defaultHeaders);
+  }
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...this.defaultHeaders,
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const isJson = (response.headers.get('content-type') ?? '').includes('json');
+    return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
+  }
+
+  get<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+
+  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body, headers);
+  }
+
+  patch<T = any>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PATCH', path, body, headers);
+  }
+
+  delete<T = any>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('DELETE', path, undefined, headers);
+  }
+}
+
+export async function startSandbox(options: SalesConnectSandboxOptions = {}): Promise<RunningSandbox> {
+  const sandbox = createSalesConnectSandbox({ webhookRetryBaseMs: 20, webhookTimeoutMs: 2000, ...options });
+  const { url } = await sandbox.listen(0, '127.0.0.1');
+  return {
+    sandbox,
+    url,
+    api: new ApiClient(url, sandbox.defaultUser.apiToken),
+    admin: new ApiClient(url),
+    close: () => sandbox.close(),
+  };
+}
+
+/** Creates a user through the admin API and returns a client authenticated as them. */
+export async function createUser(running: RunningSandbox, timeZone: string, email = `rep-${Math.random().toString(36).slice(2, 8)}@example.com`): Promise<{ id: string; api: ApiClient }> {
+  const created = await running.admin.post('/__admin/salesconnect/users', { email, timeZone });
+  if (created.status !== 201) throw new Error(`user not created: ${created.status} ${JSON.stringify(created.body)}`);
+  return { id: created.body.id, api: new ApiClient(running.url, created.body.apiToken) };
+}
+
+export async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * One sandbox per spec file, started before all tests and closed after; before each test its
+ * data, faults and clock are reset. The returned object is filled in once the sandbox runs.
+ */
+export function useSandbox(options: SalesConnectSandboxOptions = {}): RunningSandbox {
+  const running = {} as RunningSandbox;
+  beforeAll(async () => {
+    Object.assign(running, await startSandbox(options));
+  });
+  afterAll(() => running.close());
+  beforeEach(async () => {
+    await running.admin.post('/__admin/reset');
+    await running.admin.delete('/__admin/faults');
+    await running.admin.delete('/__admin/clock');
+  });
+  return running;
+}

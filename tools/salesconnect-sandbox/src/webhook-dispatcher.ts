@@ -1,0 +1,172 @@
+import type { FaultInjector, SandboxClock } from '@task-sync/util-sandbox-kit';
+import type { Change } from './change.model';
+import { newId } from './ids';
+import { computeRetryDelayMs } from './webhook-backoff';
+import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
+import type { WebhookSubscription, WebhookSubscriptionStore } from './webhook-subscription.store';
+
+export interface DeliveryAttempt {
+  at: string;
+  /** HTTP status, or null when the request failed (refused, reset, timed out). */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  url: string;
+  userId: string;
+  changeCursor: string;
+  changeType: Change['type'];
+  taskId: string;
+  /** pending: more attempts to come; dropped: the dropWebhook fault kept it from being sent. */
+  status: 'pending' | 'succeeded' | 'failed' | 'dropped';
+  attempts: DeliveryAttempt[];
+  nextAttemptAt: string | null;
+  createdAt: string;
+  /** The exact body sent (and re-sent on retries). */
+  body: string;
+}
+
+export interface WebhookDispatcherOptions {
+  secret: string;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  timeoutMs: number;
+}
+
+/**
+ * At-least-once delivery: every change goes to every matching subscription, signed, and is
+ * retried with exponential backoff on a non-2xx answer or a network error, up to `maxAttempts`.
+ * Retries wait in real time (timers), while every timestamp shown comes from the sandbox clock.
+ */
+export class WebhookDispatcher {
+  private deliveries = new Map<string, WebhookDelivery>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<AbortController>();
+  private stopped = false;
+
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionStore,
+    private readonly clock: SandboxClock,
+    private readonly faults: FaultInjector,
+    private readonly options: WebhookDispatcherOptions,
+  ) {}
+
+  dispatch(change: Change): void {
+    for (const subscription of this.subscriptions.matching(change.userId)) this.enqueue(subscription, change);
+  }
+
+  list(filter: { subscriptionIds?: Set<string> } = {}): WebhookDelivery[] {
+    return [...this.deliveries.values()].filter((d) => filter.subscriptionIds === undefined || filter.subscriptionIds.has(d.subscriptionId));
+  }
+
+  dump(): WebhookDelivery[] {
+    return this.list();
+  }
+
+  /** Restores the log; deliveries that were still pending are attempted again (at-least-once across a restart). */
+  load(deliveries: WebhookDelivery[]): void {
+    this.deliveries = new Map(deliveries.map((d) => [d.id, d]));
+    for (const d of deliveries) if (d.status === 'pending') this.schedule(d, 0);
+  }
+
+  clear(): void {
+    this.cancelAll();
+    this.deliveries.clear();
+  }
+
+  /** Stops retries and aborts requests in flight; used at shutdown. */
+  stop(): void {
+    this.stopped = true;
+    this.cancelAll();
+  }
+
+  private enqueue(subscription: WebhookSubscription, change: Change): void {
+    const delivery: WebhookDelivery = {
+      id: newId('scd'),
+      subscriptionId: subscription.id,
+      url: subscription.url,
+      userId: change.userId,
+      changeCursor: change.cursor,
+      changeType: change.type,
+      taskId: change.taskId,
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: this.clock.now().toISOString(),
+      createdAt: this.clock.now().toISOString(),
+      body: JSON.stringify(change),
+    };
+    this.deliveries.set(delivery.id, delivery);
+    if (this.faults.shouldInject('dropWebhook')) {
+      // Lost silently, as a real webhook can be: the change is still in the feed for catch-up.
+      delivery.status = 'dropped';
+      delivery.nextAttemptAt = null;
+      return;
+    }
+    this.schedule(delivery, 0);
+  }
+
+  private schedule(delivery: WebhookDelivery, delayMs: number): void {
+    if (this.stopped) return;
+    delivery.nextAttemptAt = new Date(this.clock.nowMs() + delayMs).toISOString();
+    const timer = setTimeout(() => {
+      this.timers.delete(delivery.id);
+      void this.attempt(delivery);
+    }, delayMs);
+    timer.unref();
+    this.timers.set(delivery.id, timer);
+  }
+
+  private async attempt(delivery: WebhookDelivery): Promise<void> {
+    const timestamp = Math.floor(this.clock.nowMs() / 1000);
+    const started = Date.now();
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    this.inFlight.add(controller);
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'SalesConnect-Webhooks/1 (sandbox)',
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signWebhook(this.options.secret, timestamp, delivery.body),
+          [DELIVERY_ID_HEADER]: delivery.id,
+        },
+        body: delivery.body,
+        signal: controller.signal,
+      });
+      statusCode = response.status;
+      await response.arrayBuffer(); // drain, so the connection is released
+    } catch (e) {
+      error = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
+    } finally {
+      clearTimeout(timeout);
+      this.inFlight.delete(controller);
+    }
+    if (this.stopped || !this.deliveries.has(delivery.id)) return; // reset or shut down meanwhile
+    delivery.attempts.push({ at: new Date(this.clock.nowMs()).toISOString(), statusCode, error, durationMs: Date.now() - started });
+    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      delivery.status = 'succeeded';
+      delivery.nextAttemptAt = null;
+    } else if (delivery.attempts.length >= this.options.maxAttempts) {
+      delivery.status = 'failed';
+      delivery.nextAttemptAt = null;
+    } else {
+      this.schedule(delivery, computeRetryDelayMs(delivery.attempts.length, this.options.retryBaseMs, this.options.retryMaxMs));
+    }
+  }
+
+  private cancelAll(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const controller of this.inFlight) controller.abort(new Error('sandbox stopping'));
+    this.inFlight.clear();
+  }
+}

@@ -1,0 +1,38 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Sales Connect webhook signatures: `X-SalesConnect-Signature: v1=<hex>` where hex is
+ * HMAC-SHA256(secret, `${timestamp}.${body}`) and timestamp is `X-SalesConnect-Timestamp`
+ * (unix seconds). Signing the timestamp with the body stops replays of an old delivery.
+ * Self-contained on purpose, so a receiver (the ingest service) can reuse it as is.
+ */
+export const SIGNATURE_HEADER = 'x-salesconnect-signature';
+export const TIMESTAMP_HEADER = 'x-salesconnect-timestamp';
+export const DELIVERY_ID_HEADER = 'x-salesconnect-delivery-id';
+
+export function signWebhook(secret: string, timestamp: number | string, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+}
+
+export type SignatureCheck = { valid: true } | { valid: false; reason: 'MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'SIGNATURE_MISMATCH' };
+
+/**
+ * Checks a delivery: the timestamp is within `toleranceSeconds` of `nowSeconds` and one of the
+ * `v1=` values in the header (several during a secret rotation, comma-separated) matches.
+ */
+export function verifyWebhookSignature(
+  secret: string,
+  timestamp: string | undefined,
+  body: string,
+  signature: string | undefined,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): SignatureCheck {
+  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return { valid: false, reason: 'MALFORMED' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return { valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' };
+  const expected = Buffer.from(signWebhook(secret, timestamp, body), 'utf8');
+  const candidates = signature.split(',').map((s) => Buffer.from(s.trim(), 'utf8'));
+  // Constant-time compare, so the signature cannot be guessed byte by byte from response times.
+  const matches = candidates.some((c) => c.length === expected.length && timingSafeEqual(c, expected));
+  return matches ? { valid: true } : { valid: false, reason: 'SIGNATURE_MISMATCH' };
+}

@@ -1,0 +1,184 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createUser, startSandbox, useSandbox, waitUntil } from './testing/sandbox-harness';
+import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
+import { verifyWebhookSignature } from './webhook-signature';
+
+const SECRET = 'int-spec-secret';
+
+interface Delivery {
+  id: string;
+  subscriptionId: string;
+  status: string;
+  changeType: string;
+  attempts: { statusCode: number | null; error: string | null }[];
+  nextAttemptAt: string | null;
+}
+
+const header = (h: Record<string, string | string[] | undefined>, name: string) => h[name] as string | undefined;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+describe('webhooks over HTTP', () => {
+  const running = useSandbox({ webhookSecret: SECRET });
+  let receiver: WebhookReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+  });
+
+  const subscribe = async (url: string, userId?: string) => {
+    const created = await running.api.post('/v1/webhooks/subscriptions', { url, ...(userId === undefined ? {} : { userId }) });
+    expect(created.status).toBe(201);
+    return created.body as { id: string };
+  };
+  const deliveries = async () => (await running.api.get('/v1/webhooks/deliveries')).body.items as Delivery[];
+
+  it('manages subscriptions: create, list, refuse a bad URL by field, delete', async () => {
+    const sub = await subscribe('http://127.0.0.1:9/hooks');
+    expect((await running.api.get('/v1/webhooks/subscriptions')).body.items).toEqual([expect.objectContaining({ id: sub.id, url: 'http://127.0.0.1:9/hooks', userId: null })]);
+    const bad = await running.api.post('/v1/webhooks/subscriptions', { url: 'ftp://example.com' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields[0].field).toBe('url');
+    expect((await running.api.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/', userId: 'scu_nobody' })).body.fields[0].field).toBe('userId');
+    expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(204);
+    expect((await running.api.get('/v1/webhooks/subscriptions')).body.items).toEqual([]);
+    expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(404);
+  });
+
+  it('POSTs every change, signed over timestamp and body, with the origin, the same as the feed entry', async () => {
+    receiver = await startWebhookReceiver();
+    await subscribe(receiver.url);
+    const { body: task } = await running.api.as('task-sync').post('/v1/tasks', { name: 'Hooked' });
+    await running.api.post(`/v1/tasks/${task.id}/complete`);
+    await running.api.delete(`/v1/tasks/${task.id}`);
+    const got = receiver.received;
+    await waitUntil(() => (got.length >= 3 ? true : undefined), 5000, '3 webhooks');
+
+    const bodies = got.map((r) => JSON.parse(r.body) as { type: string; origin: string; cursor: string });
+    expect(bodies.map((b) => b.type).sort()).toEqual(['completed', 'created', 'deleted']);
+    expect(bodies.find((b) => b.type === 'created')?.origin).toBe('task-sync');
+    expect(bodies.find((b) => b.type === 'completed')?.origin).toBe('salesconnect-ui');
+    const feed = (await running.api.get('/v1/changes')).body.changes as { cursor: string }[];
+    for (const b of bodies) expect(feed).toContainEqual(b);
+
+    for (const r of got) {
+      const ts = header(r.headers, 'x-salesconnect-timestamp');
+      const sig = header(r.headers, 'x-salesconnect-signature');
+      expect(sig).toMatch(/^v1=[0-9a-f]{64}$/);
+      expect(header(r.headers, 'x-salesconnect-delivery-id')).toMatch(/^scd_/);
+      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds())).toEqual({ valid: true });
+      // What a receiver must refuse:
+      expect(verifyWebhookSignature(SECRET, ts, r.body.replace('Hooked', 'Hacked'), sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
+      expect(verifyWebhookSignature(SECRET, String(Number(ts) - 1), r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
+      expect(verifyWebhookSignature('wrong-secret', ts, r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
+      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds() + 301)).toEqual({ valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+    }
+  });
+
+  it('signs with the sandbox clock’s time', async () => {
+    await running.admin.post('/__admin/clock', { now: '2027-03-28T00:30:00Z', frozen: true });
+    try {
+      receiver = await startWebhookReceiver();
+      await subscribe(receiver.url);
+      await running.api.post('/v1/tasks', { name: 'Clocked' });
+      const got = receiver.received;
+      await waitUntil(() => (got.length >= 1 ? true : undefined), 5000, 'a webhook');
+      expect(header(got[0].headers, 'x-salesconnect-timestamp')).toBe(String(Date.parse('2027-03-28T00:30:00Z') / 1000));
+    } finally {
+      await running.admin.delete('/__admin/clock');
+    }
+  });
+
+  it('retries with backoff after failures: 500, 500, then 200 makes 3 attempts, all in the delivery log', async () => {
+    receiver = await startWebhookReceiver((n) => (n <= 2 ? 500 : 200));
+    await subscribe(receiver.url);
+    await running.api.post('/v1/tasks', { name: 'Flaky receiver' });
+    const done = await waitUntil(async () => (await deliveries()).find((d) => d.status === 'succeeded'), 5000, 'a succeeded delivery');
+    expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
+    expect(done.nextAttemptAt).toBeNull();
+    const got = receiver.received;
+    expect(got).toHaveLength(3);
+    // The same delivery, the same body, each time (at-least-once, de-duplicable by delivery id).
+    expect(new Set(got.map((r) => header(r.headers, 'x-salesconnect-delivery-id')))).toEqual(new Set([done.id]));
+    expect(new Set(got.map((r) => r.body)).size).toBe(1);
+    // Exponential backoff from a 20 ms base: the second wait is about twice the first.
+    expect(got[1].receivedAtMs - got[0].receivedAtMs).toBeGreaterThanOrEqual(18);
+    expect(got[2].receivedAtMs - got[1].receivedAtMs).toBeGreaterThanOrEqual(38);
+  });
+
+  it('gives up after the configured attempts on a receiver that is down, logging the network error', async () => {
+    const limited = await startSandbox({ webhookMaxAttempts: 3 });
+    try {
+      const closedPort = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = probe.address() as AddressInfo;
+          probe.close(() => resolve(port));
+        });
+      });
+      await limited.api.post('/v1/webhooks/subscriptions', { url: `http://127.0.0.1:${closedPort}/down` });
+      await limited.api.post('/v1/tasks', { name: 'Nobody listens' });
+      const failed = await waitUntil(async () => ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find((d) => d.status === 'failed'), 5000, 'a failed delivery');
+      expect(failed.attempts).toHaveLength(3);
+      expect(failed.attempts.every((a) => a.statusCode === null && typeof a.error === 'string' && a.error.length > 0)).toBe(true);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('a delivery still pending at stop is retried after a restart from the snapshot (at-least-once across restarts)', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sc-hooks-')), 'state.json');
+    receiver = await startWebhookReceiver((n) => (n === 1 ? 500 : 200));
+    // A long backoff, so the retry is still waiting when the sandbox stops.
+    const first = await startSandbox({ snapshotFile: file, webhookRetryBaseMs: 60_000 });
+    await first.api.post('/v1/webhooks/subscriptions', { url: receiver.url });
+    await first.api.post('/v1/tasks', { name: 'Outlives the sandbox' });
+    const got = receiver.received;
+    await waitUntil(async () => ((await first.api.get('/v1/webhooks/deliveries')).body.items[0]?.attempts.length === 1 ? true : undefined), 5000, 'a first attempt');
+    await first.close();
+
+    const second = await startSandbox({ snapshotFile: file });
+    try {
+      const done = await waitUntil(async () => ((await second.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find((d) => d.status === 'succeeded'), 5000, 'the retried delivery');
+      expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 200]);
+      expect(got).toHaveLength(2);
+      expect(got[1].body).toBe(got[0].body);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('dropWebhook share 1 sends nothing, logs the delivery as dropped, and the feed still has the change', async () => {
+    receiver = await startWebhookReceiver();
+    await subscribe(receiver.url);
+    await running.admin.post('/__admin/faults', { shares: { dropWebhook: 1 } });
+    const { body: task } = await running.api.post('/v1/tasks', { name: 'Lost in the post' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(receiver.received).toHaveLength(0);
+    expect((await deliveries()).map((d) => [d.status, d.attempts.length])).toEqual([['dropped', 0]]);
+    const feed = await running.api.get('/v1/changes');
+    expect(feed.body.changes).toEqual([expect.objectContaining({ type: 'created', taskId: task.id })]);
+    expect((await running.admin.get('/__admin/salesconnect/webhooks/deliveries')).body.items[0].status).toBe('dropped');
+  });
+
+  it('a subscription for one user gets only that user’s changes; an app-level one gets everyone’s', async () => {
+    const other = await createUser(running, 'Europe/Lisbon');
+    const onlyMine = await startWebhookReceiver();
+    receiver = await startWebhookReceiver();
+    try {
+      await subscribe(onlyMine.url, running.sandbox.defaultUser.id);
+      await subscribe(receiver.url);
+      await running.api.post('/v1/tasks', { name: 'mine' });
+      await other.api.post('/v1/tasks', { name: 'theirs' });
+      const all = receiver.received;
+      await waitUntil(() => (all.length >= 2 ? true : undefined), 5000, 'two webhooks');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(onlyMine.received.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name)).toEqual(['mine']);
+      expect(all.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name).sort()).toEqual(['mine', 'theirs']);
+    } finally {
+      await onlyMine.close();
+    }
+  });
+});
