@@ -8,5 +8,11 @@ const logger = new JsonLogger('connector-settings', 'info');
 runService(async () => {
   const config = loadConfig(connectorSettingsConfigSchema, process.env);
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: false });
+  await bootstrapService({
+    module: AppModule.forRoot(config, logger),
+    config,
+    logger,
+    consume: false,
+    configure: (app) => app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT }),
+  });
 }, logger);

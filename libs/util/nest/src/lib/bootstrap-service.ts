@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
 import type { ConsumerConfig, ServiceConfig } from '@task-sync/util-config';
 import { KafkaConsumerServer } from './kafka/kafka-consumer.server';
@@ -15,6 +16,8 @@ export interface BootstrapOptions {
   logger: JsonLogger;
   /** Consumers: the group joins after the HTTP port is up, so probes answer during start. */
   consume?: boolean;
+  /** App-specific HTTP set-up (body limits and the like), before the app starts listening. */
+  configure?: (app: NestExpressApplication) => void;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<void> {
   const { config, logger } = options;
   const log = logger.child('bootstrap');
-  const app = await NestFactory.create(options.module, { logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, abortOnError: false });
+  options.configure?.(app);
 
   if (options.consume) {
     if (!config.KAFKA_CONSUMER_GROUP) throw new Error('a consuming service needs KAFKA_CONSUMER_GROUP');

@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** One Sales Connect user linked to one Salesforce user, in one tenant. */
+@Entity({ name: 'connection' })
+@Index('connection_owner', ['tenantId', 'userId'])
+export class ConnectionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'tenant_id', type: 'text' })
+  tenantId!: string;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  /** The user's IANA zone: Command Center's today and tomorrow (R4). */
+  @Column({ name: 'time_zone', type: 'text' })
+  timeZone!: string;
+
+  @Column({ name: 'sfdc_org_id', type: 'text' })
+  sfdcOrgId!: string;
+
+  @Column({ name: 'sfdc_user_id', type: 'text' })
+  sfdcUserId!: string;
+
+  @Column({ name: 'sfdc_username', type: 'text' })
+  sfdcUsername!: string;
+
+  @Column({ name: 'instance_url', type: 'text' })
+  instanceUrl!: string;
+
+  @Column({ name: 'task_sync_enabled', type: 'boolean', default: false })
+  taskSyncEnabled!: boolean;
+
+  /** Set once, by the first enable; R3 and R2 are judged on it. */
+  @Column({ name: 'first_enabled_at', type: 'timestamptz', nullable: true })
+  firstEnabledAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** Every enable and disable of a connection's task sync, in order. */
+@Entity({ name: 'task_sync_change' })
+export class TaskSyncChangeEntity {
+  @PrimaryGeneratedColumn('uuid', { name: 'event_id' })
+  eventId!: string;
+
+  @Column({ name: 'connection_id', type: 'uuid' })
+  connectionId!: string;
+
+  @Column({ type: 'text' })
+  kind!: 'first-enable' | 're-enable' | 'disable';
+
+  @Column({ name: 'changed_at', type: 'timestamptz' })
+  changedAt!: Date;
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Inject, Param, Put, Req, UseGuards } from '@nestjs/common';
+import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { SaveTaskSyncBody, saveTaskSyncBodySchema } from './api.schemas';
+import type { ConnectionView, TaskSyncView } from './connection.view';
+import { ConnectionsService } from './connections.service';
+
+/** The settings page's API, version 1. Every route needs the user's Bearer JWT. */
+@Controller('v1/connections')
+@UseGuards(AuthGuard)
+export class ConnectionsController {
+  constructor(@Inject(ConnectionsService) private readonly connections: ConnectionsService) {}
+
+  @Get()
+  async list(@Req() req: AuthenticatedRequest): Promise<{ items: ConnectionView[] }> {
+    return { items: await this.connections.list(req.principal) };
+  }
+
+  @Get(':id')
+  get(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionView> {
+    return this.connections.get(req.principal, id);
+  }
+
+  @Get(':id/task-sync')
+  async getTaskSync(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<TaskSyncView> {
+    return (await this.connections.get(req.principal, id)).taskSync;
+  }
+
+  /** The Save button: sync starts (or stops) at once (R1). */
+  @Put(':id/task-sync')
+  saveTaskSync(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(saveTaskSyncBodySchema)) body: SaveTaskSyncBody,
+  ) {
+    return this.connections.saveTaskSync(req.principal, id, body.enabled);
+  }
+}

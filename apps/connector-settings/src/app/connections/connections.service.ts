@@ -1,0 +1,78 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { buildMessageKey, encodeEvent, KAFKA_TOPICS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { enqueueOutbox } from '@task-sync/data-access-messaging';
+import type { Principal } from '../auth/principal';
+import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
+import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
+import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class ConnectionsService {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async list(principal: Principal): Promise<ConnectionView[]> {
+    const rows = await this.dataSource
+      .getRepository(ConnectionEntity)
+      .find({ where: { tenantId: principal.tenantId, userId: principal.userId }, order: { createdAt: 'ASC' } });
+    return rows.map(toConnectionView);
+  }
+
+  async get(principal: Principal, id: string): Promise<ConnectionView> {
+    return toConnectionView(await this.findOwned(this.dataSource.manager, principal, id));
+  }
+
+  /**
+   * R1: saving the setting takes effect at once. The change, its history row and its event are
+   * committed together; the outbox relay publishes the event, so a crash loses nothing.
+   */
+  async saveTaskSync(principal: Principal, id: string, enabled: boolean): Promise<TaskSyncView & { change: SettingChangeKind | null }> {
+    return this.dataSource.transaction(async (manager) => {
+      const connection = await this.findOwned(manager, principal, id, true);
+      const kind = decideSettingChange({ enabled: connection.taskSyncEnabled, firstEnabledAt: connection.firstEnabledAt }, enabled);
+      if (kind === null) return { ...toTaskSyncView(connection), change: null };
+      const now = new Date();
+      connection.taskSyncEnabled = enabled;
+      if (kind === 'first-enable') connection.firstEnabledAt = now;
+      await manager.getRepository(ConnectionEntity).save(connection);
+      const eventId = randomUUID();
+      await manager.getRepository(TaskSyncChangeEntity).insert({ eventId, connectionId: connection.id, kind, changedAt: now });
+      const event: TaskSyncSettingChanged = {
+        eventId,
+        type: TASK_SYNC_SETTING_CHANGED,
+        occurredAt: now.toISOString(),
+        tenantId: connection.tenantId,
+        userId: connection.userId,
+        connectionId: connection.id,
+        enabled,
+        kind,
+        changedAt: now.toISOString(),
+        timeZone: connection.timeZone,
+      };
+      await enqueueOutbox(manager, [
+        {
+          eventId,
+          eventType: TASK_SYNC_SETTING_CHANGED,
+          topic: KAFKA_TOPICS.settingsChanges,
+          key: buildMessageKey(connection.id),
+          payload: encodeEvent(TASK_SYNC_SETTING_CHANGED, event),
+        },
+      ]);
+      return { ...toTaskSyncView(connection), change: kind };
+    });
+  }
+
+  /** Another user's connection, or an id that is not one, answers 404 alike: nothing leaks. */
+  private async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
+    if (!UUID.test(id)) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
+    const found = await manager.getRepository(ConnectionEntity).findOne({
+      where: { id, tenantId: principal.tenantId, userId: principal.userId },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+    if (!found) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
+    return found;
+  }
+}

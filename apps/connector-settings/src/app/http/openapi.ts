@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { saveTaskSyncBodySchema } from '../connections/api.schemas';
+
+const error = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', example: 'VALIDATION_FAILED' },
+    message: { type: 'string' },
+    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+  },
+};
+const taskSync = {
+  type: 'object',
+  properties: { enabled: { type: 'boolean' }, firstEnabledAt: { type: ['string', 'null'], format: 'date-time' } },
+};
+const connection = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    timeZone: { type: 'string', example: 'America/Los_Angeles' },
+    salesforce: {
+      type: 'object',
+      properties: { orgId: { type: 'string' }, userId: { type: 'string' }, username: { type: 'string' }, instanceUrl: { type: 'string' } },
+    },
+    taskSync,
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+};
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: error } } }]));
+const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const ok = (schema: object) => ({ description: 'OK', content: { 'application/json': { schema } } });
+
+/** The API's OpenAPI 3.1 description, with request bodies generated from the same zod schemas that validate them. */
+export function buildOpenApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'task-sync connector-settings', version: '1' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401) } } },
+      '/v1/connections/{id}': { get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404) } } },
+      '/v1/connections/{id}/task-sync': {
+        get: { summary: 'The "Sync tasks" setting', parameters: idParam, responses: { 200: ok(taskSync), ...errors(401, 404) } },
+        put: {
+          summary: 'Save the "Sync tasks" setting; sync starts or stops at once',
+          parameters: idParam,
+          requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(saveTaskSyncBodySchema) } } },
+          responses: {
+            200: ok({ ...taskSync, properties: { ...taskSync.properties, change: { enum: ['first-enable', 're-enable', 'disable', null] } } }),
+            ...errors(400, 401, 404, 413),
+          },
+        },
+      },
+    },
+  };
+}
