@@ -12,6 +12,14 @@ const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
 // The sandboxes stand in for Sales Connect and Salesforce; they start first and stop last.
 const SANDBOXES = [
   {
+    name: 'salesforce-sandbox',
+    main: 'dist/tools/salesforce-sandbox/main.js',
+    port: 8610,
+    portVar: 'SALESFORCE_SANDBOX_PORT',
+    env: { SALESFORCE_SANDBOX_SNAPSHOT: 'tmp/salesforce-sandbox.json' },
+    note: 'login rep@sandbox.test / sandbox; connected app sandbox-client / sandbox-secret',
+  },
+  {
     name: 'salesconnect-sandbox',
     main: 'dist/tools/salesconnect-sandbox/main.js',
     port: 8620,

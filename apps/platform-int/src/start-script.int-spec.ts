@@ -12,8 +12,8 @@ describe('npm start', () => {
     child?.kill('SIGKILL');
   });
 
-  it('brings up the sandbox and four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
-    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  it('brings up both sandboxes and four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('start'));
     let output = '';
     child = spawn(process.execPath, ['tools/scripts/start.js'], {
@@ -26,6 +26,7 @@ describe('npm start', () => {
         SALESCONNECT_INGEST_PORT: String(ports[2]),
         RECONCILER_PORT: String(ports[3]),
         SALESCONNECT_SANDBOX_PORT: String(ports[4]),
+        SALESFORCE_SANDBOX_PORT: String(ports[5]),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,6 +43,7 @@ describe('npm start', () => {
       ['salesconnect-ingest', ports[2]],
       ['reconciler', ports[3]],
       ['salesconnect-sandbox', ports[4]],
+      ['salesforce-sandbox', ports[5]],
     ] as const) {
       expect(output).toContain(`${name.padEnd(20)} http://127.0.0.1:${port}`);
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
@@ -49,7 +51,7 @@ describe('npm start', () => {
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesconnect-sandbox']) {
+    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesconnect-sandbox', 'salesforce-sandbox']) {
       expect(output).toContain(`[start] ${name} stopped (exit 0)`);
     }
     for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();

@@ -1,0 +1,230 @@
+import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { KEY_PREFIX, makeSalesforceId, toId15 } from './salesforce-id';
+import type { ConnectedApp, Fields, TaskChange, TaskRecord, UserRecord } from './sandbox-records';
+import { TASK_STATUSES } from './sobject-schema';
+import { TaskStore } from './task.store';
+
+export interface OrgState {
+  id: string;
+  name: string;
+  dailyApiLimit: number;
+  /** Requests counted in the current UTC day of the sandbox clock. */
+  apiUsage: { day: string; used: number };
+  users: Map<string, UserRecord>;
+  contacts: Map<string, Fields>;
+  leads: Map<string, Fields>;
+  taskStatuses: Fields[];
+  tasks: TaskStore;
+  changes: TaskChange[];
+}
+
+export const DEFAULT_ORG_NAME = 'Sandbox Org';
+export const DEFAULT_USERNAME = 'rep@sandbox.test';
+export const DEFAULT_PASSWORD = 'sandbox';
+export const DEFAULT_CLIENT_ID = 'sandbox-client';
+export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
+
+/** The change log keeps this many entries per org (oldest dropped): enough for tests, bounded for benchmarks. */
+const MAX_CHANGES = 50_000;
+
+export interface NewUser {
+  username: string;
+  password?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  timeZoneSidKey?: string;
+}
+
+export interface NewPerson {
+  email?: string | null;
+  firstName?: string | null;
+  lastName: string;
+  company?: string | null;
+}
+
+/** Orgs, their users, Contacts, Leads and tasks, and the connected apps: the sandbox's whole data. */
+export class OrgStore {
+  readonly orgs = new Map<string, OrgState>();
+  readonly apps = new Map<string, ConnectedApp>();
+  private readonly counters = new Map<string, number>();
+
+  constructor(
+    private readonly clock: SandboxClock,
+    private readonly defaultDailyApiLimit: number,
+  ) {}
+
+  nextId(prefix: string): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return makeSalesforceId(prefix, n);
+  }
+
+  /** The default org, user and connected app, with the same ids every time. */
+  seedDefaults(): { org: OrgState; user: UserRecord; app: ConnectedApp } {
+    const org = this.createOrg(DEFAULT_ORG_NAME);
+    const user = this.createUser(org, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Rep', email: DEFAULT_USERNAME });
+    const app = this.createApp({ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, redirectUris: [] });
+    return { org, user, app };
+  }
+
+  clear(): void {
+    this.orgs.clear();
+    this.apps.clear();
+    this.counters.clear();
+  }
+
+  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit): OrgState {
+    const id = this.nextId(KEY_PREFIX.Organization);
+    const now = this.clock.nowMs();
+    const org: OrgState = {
+      id,
+      name,
+      dailyApiLimit,
+      apiUsage: { day: '', used: 0 },
+      users: new Map(),
+      contacts: new Map(),
+      leads: new Map(),
+      taskStatuses: TASK_STATUSES.map((s, i) => ({
+        Id: this.nextId(KEY_PREFIX.TaskStatus),
+        MasterLabel: s.value,
+        ApiName: s.value,
+        IsClosed: s.closed === true,
+        IsDefault: s.isDefault === true,
+        CreatedDate: now,
+        CreatedById: null,
+        LastModifiedDate: now,
+        LastModifiedById: null,
+        SystemModstamp: now + i,
+      })),
+      tasks: new TaskStore(),
+      changes: [],
+    };
+    this.orgs.set(id, org);
+    return org;
+  }
+
+  createUser(org: OrgState, input: NewUser): UserRecord {
+    if (this.findUserByUsername(input.username)) throw new Error(`username ${input.username} is taken`);
+    const id = this.nextId(KEY_PREFIX.User);
+    const firstName = input.firstName ?? null;
+    const lastName = input.lastName ?? input.username.split('@')[0];
+    const user: UserRecord = {
+      password: input.password ?? DEFAULT_PASSWORD,
+      fields: {
+        Id: id,
+        Username: input.username,
+        Email: input.email ?? input.username,
+        FirstName: firstName,
+        LastName: lastName,
+        Name: [firstName, lastName].filter(Boolean).join(' '),
+        TimeZoneSidKey: input.timeZoneSidKey ?? 'America/Los_Angeles',
+        IsActive: true,
+        ...this.auditFields(null),
+      },
+    };
+    org.users.set(id, user);
+    return user;
+  }
+
+  createPerson(org: OrgState, kind: 'Contact' | 'Lead', input: NewPerson): Fields {
+    const id = this.nextId(kind === 'Contact' ? KEY_PREFIX.Contact : KEY_PREFIX.Lead);
+    const fields: Fields = {
+      Id: id,
+      FirstName: input.firstName ?? null,
+      LastName: input.lastName,
+      Name: [input.firstName, input.lastName].filter(Boolean).join(' '),
+      Email: input.email ?? null,
+      IsDeleted: false,
+      ...(kind === 'Lead' ? { Company: input.company ?? 'Sandbox' } : {}),
+      ...this.auditFields(null),
+    };
+    (kind === 'Contact' ? org.contacts : org.leads).set(id, fields);
+    return fields;
+  }
+
+  createApp(app: ConnectedApp): ConnectedApp {
+    this.apps.set(app.clientId, app);
+    return app;
+  }
+
+  findUserByUsername(username: string): { org: OrgState; user: UserRecord } | undefined {
+    for (const org of this.orgs.values()) {
+      for (const user of org.users.values()) {
+        if ((user.fields.Username as string).toLowerCase() === username.toLowerCase()) return { org, user };
+      }
+    }
+    return undefined;
+  }
+
+  /** Orgs are addressed by their 15- or 18-character id. */
+  getOrg(orgId: string): OrgState | undefined {
+    return this.orgs.get(orgId) ?? [...this.orgs.values()].find((o) => toId15(o.id) === toId15(orgId));
+  }
+
+  recordChange(org: OrgState, change: TaskChange): void {
+    org.changes.push(change);
+    if (org.changes.length > MAX_CHANGES) org.changes.splice(0, org.changes.length - MAX_CHANGES);
+  }
+
+  /** Salesforce empties the recycle bin after 15 days; done lazily whenever an org's tasks are read. */
+  purgeRecycleBin(org: OrgState): void {
+    org.tasks.purgeDeletedBefore(this.clock.nowMs() - 15 * 86_400_000);
+  }
+
+  toJSON(): SnapshotState {
+    return {
+      counters: Object.fromEntries(this.counters),
+      apps: [...this.apps.values()],
+      orgs: [...this.orgs.values()].map((o) => ({
+        id: o.id,
+        name: o.name,
+        dailyApiLimit: o.dailyApiLimit,
+        apiUsage: o.apiUsage,
+        users: [...o.users.values()],
+        contacts: [...o.contacts.values()],
+        leads: [...o.leads.values()],
+        taskStatuses: o.taskStatuses,
+        tasks: o.tasks.toJSON(),
+        changes: o.changes,
+      })),
+    };
+  }
+
+  loadJSON(state: SnapshotState): void {
+    this.clear();
+    for (const [prefix, n] of Object.entries(state.counters)) this.counters.set(prefix, n);
+    for (const app of state.apps) this.apps.set(app.clientId, app);
+    for (const o of state.orgs) {
+      this.orgs.set(o.id, {
+        ...o,
+        users: new Map(o.users.map((u) => [u.fields.Id as string, u])),
+        contacts: new Map(o.contacts.map((c) => [c.Id as string, c])),
+        leads: new Map(o.leads.map((l) => [l.Id as string, l])),
+        tasks: TaskStore.fromJSON(o.tasks),
+      });
+    }
+  }
+
+  private auditFields(userId: string | null): Fields {
+    const now = this.clock.nowMs();
+    return { CreatedDate: now, CreatedById: userId, LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now };
+  }
+}
+
+export interface SnapshotState {
+  counters: Record<string, number>;
+  apps: ConnectedApp[];
+  orgs: {
+    id: string;
+    name: string;
+    dailyApiLimit: number;
+    apiUsage: { day: string; used: number };
+    users: UserRecord[];
+    contacts: Fields[];
+    leads: Fields[];
+    taskStatuses: Fields[];
+    tasks: TaskRecord[];
+    changes: TaskChange[];
+  }[];
+}

@@ -1,0 +1,98 @@
+import { Router, type Request, type Response } from 'express';
+import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { apiContext, type ApiContext } from './api-guard.middleware';
+import type { OrgStore } from './org.store';
+import type { QueryCursorStore } from './query-cursor.store';
+import { formatRecord } from './record-format';
+import type { Fields } from './sandbox-records';
+import { SfdcError, sendSfdcError } from './sfdc-error';
+import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
+
+/** Salesforce's page size; `Sforce-Query-Options: batchSize=N` asks for 200..2000. */
+const DEFAULT_BATCH = 2000;
+
+function batchSizeOf(req: Request): number {
+  const match = /batchSize=(\d+)/i.exec(req.get('sforce-query-options') ?? '');
+  if (!match) return DEFAULT_BATCH;
+  return Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1])));
+}
+
+const byModstampThenId = (a: Fields, b: Fields): number =>
+  (a.SystemModstamp as number) - (b.SystemModstamp as number) || ((a.Id as string) < (b.Id as string) ? -1 : 1);
+
+/** Cache of compiled statements: a sync repeats the same SOQL, only the literals change rarely. */
+const compiled = new Map<string, CompiledQuery>();
+function compileCached(soql: string, nowMs: number): CompiledQuery {
+  const cached = compiled.get(soql);
+  if (cached) return cached;
+  const query = compileSoql(soql, nowMs);
+  if (compiled.size > 500) compiled.clear();
+  if (!query.dependsOnNow) compiled.set(soql, query);
+  return query;
+}
+
+/** `query` and `queryAll` (which adds the recycle bin), paged by query locators. */
+export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock }): Router {
+  const { store, cursors } = deps;
+  const router = Router({ mergeParams: true });
+
+  const sourceOf = (ctx: ApiContext, query: CompiledQuery, includeDeleted: boolean): readonly Fields[] => {
+    const org = ctx.org;
+    switch (query.sobject) {
+      case 'Task': {
+        store.purgeRecycleBin(org);
+        return org.tasks.listFieldsByModstamp(includeDeleted);
+      }
+      case 'Contact':
+        return [...org.contacts.values()].sort(byModstampThenId);
+      case 'Lead':
+        return [...org.leads.values()].sort(byModstampThenId);
+      case 'User':
+        return [...org.users.values()].map((u) => u.fields).sort(byModstampThenId);
+      case 'TaskStatus':
+        return [...org.taskStatuses].sort(byModstampThenId);
+    }
+  };
+
+  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null) => {
+    const select = query.select === 'count' ? [] : query.select;
+    const end = Math.min(cursorRecords.length, start + batch);
+    const records = cursorRecords.slice(start, end).map((r) => formatRecord(query.sobject, ctx.version, r, select));
+    const done = end >= cursorRecords.length;
+    return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/query/${cursorId}-${end}` }), records };
+  };
+
+  const runSoql = (includeDeleted: boolean) => (req: Request, res: Response) => {
+    const ctx = apiContext(res);
+    try {
+      const soql = typeof req.query.q === 'string' ? req.query.q : '';
+      if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      const query = compileCached(soql, deps.clock.nowMs());
+      const rows = runQuery(query, sourceOf(ctx, query, includeDeleted));
+      if (query.select === 'count') {
+        res.json({ totalSize: rows.length, done: true, records: [] });
+        return;
+      }
+      const batch = batchSizeOf(req);
+      const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
+      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null));
+    } catch (e) {
+      sendSfdcError(res, e);
+    }
+  };
+
+  const more = (req: Request, res: Response) => {
+    const ctx = apiContext(res);
+    const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(String(req.params.locator));
+    const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
+    if (!match || !cursor) return sendSfdcError(res, new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'));
+    // The cursor stays open until idle: a client may re-read a page after a failed answer.
+    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id));
+  };
+
+  router.get('/query', runSoql(false));
+  router.get('/queryAll', runSoql(true));
+  router.get('/query/:locator', more);
+  router.get('/queryAll/:locator', more);
+  return router;
+}

@@ -1,0 +1,137 @@
+import { json, Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { OrgState, OrgStore } from './org.store';
+import { formatSfdcDateTime } from './sfdc-datetime';
+import type { SessionStore } from './session.store';
+import { KEY_PREFIX } from './salesforce-id';
+import { isClosedStatus } from './sobject-schema';
+import type { Fields } from './sandbox-records';
+import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+
+const newOrg = z.object({ name: z.string().min(1), dailyApiLimit: z.number().int().positive().optional() });
+const newUser = z.object({
+  username: z.string().min(3),
+  password: z.string().min(1).optional(),
+  email: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  timeZoneSidKey: z.string().optional(),
+});
+const newPerson = z.object({ lastName: z.string().min(1), firstName: z.string().optional(), email: z.string().optional(), company: z.string().optional() });
+const newApp = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), redirectUris: z.array(z.string()).default([]) });
+const usage = z.object({ dailyApiLimit: z.number().int().positive().optional(), used: z.number().int().min(0).optional() });
+/** Seeding bypasses API validation on purpose: e.g. two tasks with one external id, to reach the HTTP 300 case. */
+const seedTask = z.object({
+  Subject: z.string().nullable().optional(),
+  Description: z.string().nullable().optional(),
+  ActivityDate: z.string().nullable().optional(),
+  Status: z.string().optional(),
+  Priority: z.string().optional(),
+  TaskSubtype: z.string().optional(),
+  WhoId: z.string().nullable().optional(),
+  OwnerId: z.string().optional(),
+  SalesConnect_Task_Id__c: z.string().nullable().optional(),
+});
+
+function formatFields(fields: Fields): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' && (k.endsWith('Date') || k === 'SystemModstamp') ? formatSfdcDateTime(v) : v]),
+  );
+}
+
+/** `/__admin/salesforce/...`: orgs, users, Contacts, Leads, connected apps, tasks (deleted included), sessions, API usage. */
+export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: SessionStore; clock: SandboxClock }): Router {
+  const { store, sessions, clock } = deps;
+  const router = Router();
+  router.use(json({ limit: '10mb' }));
+
+  const withOrg = (fn: (org: OrgState, req: Request, res: Response) => void) => (req: Request, res: Response) => {
+    const org = store.getOrg(String(req.params.orgId));
+    if (!org) {
+      res.status(404).json({ error: 'NOT_FOUND', message: `no org ${String(req.params.orgId)}` });
+      return;
+    }
+    try {
+      fn(org, req, res);
+    } catch (e) {
+      res.status(400).json({ error: 'BAD_REQUEST', message: e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message });
+    }
+  };
+
+  const describeOrg = (org: OrgState) => ({
+    id: org.id,
+    name: org.name,
+    dailyApiLimit: org.dailyApiLimit,
+    apiUsage: org.apiUsage,
+    users: [...org.users.values()].map((u) => ({ id: u.fields.Id, username: u.fields.Username, email: u.fields.Email, name: u.fields.Name })),
+    taskCount: org.tasks.size,
+  });
+
+  router.get('/orgs', (_req, res) => {
+    res.json([...store.orgs.values()].map(describeOrg));
+  });
+  router.post('/orgs', (req, res) => {
+    const parsed = newOrg.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'BAD_REQUEST', message: z.prettifyError(parsed.error) });
+    res.status(201).json(describeOrg(store.createOrg(parsed.data.name, parsed.data.dailyApiLimit)));
+  });
+  router.get('/orgs/:orgId', withOrg((org, _req, res) => res.json(describeOrg(org))));
+  router.post('/orgs/:orgId/users', withOrg((org, req, res) => {
+    res.status(201).json(formatFields(store.createUser(org, newUser.parse(req.body)).fields));
+  }));
+  router.post('/orgs/:orgId/contacts', withOrg((org, req, res) => {
+    res.status(201).json(formatFields(store.createPerson(org, 'Contact', newPerson.parse(req.body))));
+  }));
+  router.post('/orgs/:orgId/leads', withOrg((org, req, res) => {
+    res.status(201).json(formatFields(store.createPerson(org, 'Lead', newPerson.parse(req.body))));
+  }));
+  router.put('/orgs/:orgId/api-usage', withOrg((org, req, res) => {
+    const update = usage.parse(req.body);
+    if (update.dailyApiLimit !== undefined) org.dailyApiLimit = update.dailyApiLimit;
+    if (update.used !== undefined) org.apiUsage = { day: new Date(clock.nowMs()).toISOString().slice(0, 10), used: update.used };
+    res.json(describeOrg(org));
+  }));
+
+  // Every task, the recycle bin included, with what the REST API does not show: deletedAt and the writer's client.
+  router.get('/orgs/:orgId/tasks', withOrg((org, _req, res) => {
+    store.purgeRecycleBin(org);
+    res.json(
+      org.tasks.listByModstamp().map((t) => ({
+        ...formatFields(t.fields),
+        deletedAt: t.deletedAt === null ? null : formatSfdcDateTime(t.deletedAt),
+        lastModifiedByClient: t.lastModifiedByClient,
+      })),
+    );
+  }));
+  router.post('/orgs/:orgId/tasks', withOrg((org, req, res) => {
+    const input = seedTask.parse(req.body);
+    const owner = input.OwnerId ?? ([...org.users.keys()][0] as string | undefined) ?? null;
+    const now = clock.nowMs();
+    const id = store.nextId(KEY_PREFIX.Task);
+    const status = input.Status ?? 'Not Started';
+    const fields: Fields = {
+      Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, SalesConnect_Task_Id__c: null,
+      ...input,
+      Status: status, OwnerId: owner, IsClosed: isClosedStatus(status), IsDeleted: false,
+      CreatedDate: now, CreatedById: owner, LastModifiedDate: now, LastModifiedById: owner, SystemModstamp: now,
+    };
+    org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: 'sandbox-admin' });
+    res.status(201).json(formatFields(fields));
+  }));
+  router.get('/orgs/:orgId/changes', withOrg((org, _req, res) => {
+    res.json(org.changes.map((c) => ({ ...c, commitTimestamp: formatSfdcDateTime(c.commitTimestamp) })));
+  }));
+
+  router.post('/connected-apps', (req, res) => {
+    const parsed = newApp.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: 'BAD_REQUEST', message: z.prettifyError(parsed.error) });
+    res.status(201).json(store.createApp(parsed.data));
+  });
+
+  // Fault: every access token dies now; clients must refresh.
+  router.post('/sessions/expire', (_req, res) => {
+    res.json({ expired: sessions.expireAllAccessTokens() });
+  });
+
+  return router;
+}

@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { json, type Express, type NextFunction, type Request, type Response } from 'express';
+import { CallCounter, createAdminRouter, FaultInjector, loadSnapshot, SandboxClock, saveSnapshot } from '@task-sync/util-sandbox-kit';
+import { createApiGuard } from './api-guard.middleware';
+import { createCompositeRouter } from './composite.router';
+import { createLimitsRouter } from './limits.router';
+import { createOAuthRouter, instanceUrlOf } from './oauth.router';
+import { OrgStore, type SnapshotState } from './org.store';
+import { createQueryRouter } from './query.router';
+import { QueryCursorStore } from './query-cursor.store';
+import { createSalesforceAdminRouter } from './salesforce-admin.router';
+import { SessionStore, type SessionSnapshot } from './session.store';
+import { SfdcError, sendSfdcError } from './sfdc-error';
+import { createSObjectRouter } from './sobject.router';
+import { TaskDml } from './task-dml';
+
+export interface SalesforceSandboxOptions {
+  /** Access token lifetime; after it, calls answer 401 INVALID_SESSION_ID. */
+  tokenTtlSeconds?: number;
+  dailyApiLimit?: number;
+  /** JSON file the whole state is loaded from at start and written to by `close()` and `/__admin/snapshot`. */
+  snapshotFile?: string | null;
+  clock?: SandboxClock;
+}
+
+export interface SalesforceSandbox {
+  app: Express;
+  store: OrgStore;
+  sessions: SessionStore;
+  clock: SandboxClock;
+  faults: FaultInjector;
+  calls: CallCounter;
+  /** The default org, user and connected app (the same ids after every reset). */
+  defaults: { orgId: string; userId: string; username: string; password: string; clientId: string; clientSecret: string };
+  listen(port: number, host?: string): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+  reset(): void;
+  snapshot(): string | null;
+}
+
+interface FullSnapshot {
+  store: SnapshotState;
+  sessions: SessionSnapshot;
+}
+
+/** A local Salesforce REST API (OAuth, query, sObjects, sObject Collections) that jsforce 3 uses unmodified. */
+export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}): SalesforceSandbox {
+  const clock = options.clock ?? new SandboxClock();
+  const faults = new FaultInjector();
+  const calls = new CallCounter();
+  const store = new OrgStore(clock, options.dailyApiLimit ?? 100_000);
+  const sessions = new SessionStore(clock, (options.tokenTtlSeconds ?? 7200) * 1000);
+  const cursors = new QueryCursorStore(clock);
+  const dml = new TaskDml(store, clock, faults);
+  const snapshotFile = options.snapshotFile ?? null;
+
+  const seeded = store.seedDefaults();
+  const defaults = {
+    orgId: seeded.org.id,
+    userId: seeded.user.fields.Id as string,
+    username: seeded.user.fields.Username as string,
+    password: seeded.user.password,
+    clientId: seeded.app.clientId,
+    clientSecret: seeded.app.clientSecret,
+  };
+  const saved = snapshotFile ? loadSnapshot<FullSnapshot>(snapshotFile) : undefined;
+  if (saved) {
+    store.loadJSON(saved.store);
+    sessions.loadJSON(saved.sessions);
+  }
+
+  const reset = (): void => {
+    store.clear();
+    store.seedDefaults();
+    sessions.clear();
+    cursors.clear();
+    calls.reset();
+    faults.reset();
+  };
+  const snapshot = (): string | null => {
+    if (!snapshotFile) return null;
+    saveSnapshot(snapshotFile, { store: store.toJSON(), sessions: sessions.toJSON() } satisfies FullSnapshot);
+    return snapshotFile;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/__admin', createAdminRouter({ clock, faults, calls, reset, snapshot }));
+  app.use('/__admin/salesforce', createSalesforceAdminRouter({ store, sessions, clock }));
+  app.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
+
+  // For process supervisors (npm start): the sandbox is ready as soon as it listens.
+  app.get(['/health/live', '/health/ready'], (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/services/data', (_req, res) => {
+    res.json(['58.0', '59.0', '60.0', '61.0', '62.0'].map((v) => ({ label: 'Sandbox', url: `/services/data/v${v}`, version: v })));
+  });
+  app.get('/id/:orgId/:userId', (req, res) => {
+    const org = store.getOrg(String(req.params.orgId));
+    const user = org?.users.get(String(req.params.userId));
+    if (!org || !user) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
+    res.json({
+      id: `${instanceUrlOf(req)}/id/${org.id}/${user.fields.Id as string}`,
+      user_id: user.fields.Id,
+      organization_id: org.id,
+      username: user.fields.Username,
+      email: user.fields.Email,
+      display_name: user.fields.Name,
+      timezone: user.fields.TimeZoneSidKey,
+    });
+  });
+
+  const data = express.Router({ mergeParams: true });
+  data.use(createApiGuard({ store, sessions, clock, faults, calls }));
+  data.use(json({ limit: '50mb' }));
+  data.use(createQueryRouter({ store, cursors, clock }));
+  data.use(createCompositeRouter({ dml }));
+  data.use(createSObjectRouter({ store, clock, dml }));
+  data.use(createLimitsRouter({ clock }));
+  data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
+  app.use('/services/data/:version', data);
+
+  // Bodies that are not JSON answer as Salesforce does.
+  app.use((err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err.type === 'entity.parse.failed') return sendSfdcError(res, new SfdcError(400, 'JSON_PARSER_ERROR', `The request body is not valid JSON: ${err.message}`));
+    sendSfdcError(res, err);
+  });
+
+  let server: Server | null = null;
+  return {
+    app,
+    store,
+    sessions,
+    clock,
+    faults,
+    calls,
+    defaults,
+    reset,
+    snapshot,
+    listen(port: number, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        const s = app.listen(port, host, (error?: Error) => {
+          if (error) return reject(error);
+          const bound = (s.address() as AddressInfo).port;
+          resolve({ url: `http://${host}:${bound}`, port: bound });
+        });
+        server = s;
+      });
+    },
+    async close() {
+      snapshot();
+      const s = server;
+      server = null;
+      if (!s) return;
+      s.closeAllConnections();
+      await new Promise<void>((resolve, reject) => s.close((e) => (e ? reject(e) : resolve())));
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** A field value as the sandbox keeps it: datetimes as epoch milliseconds, dates as `YYYY-MM-DD` text. */
+export type FieldValue = string | number | boolean | null;
+export type Fields = Record<string, FieldValue>;
+
+export interface TaskRecord {
+  fields: Fields;
+  /** When it went to the recycle bin; null while live. */
+  deletedAt: number | null;
+  /** `Sforce-Call-Options: client=NAME` of the last write: the change's origin, for echo suppression. */
+  lastModifiedByClient: string | null;
+}
+
+/** One change to a task, kept in order: the seed of a later change-event stream (Salesforce's changeOrigin). */
+export interface TaskChange {
+  taskId: string;
+  changeType: 'CREATE' | 'UPDATE' | 'DELETE';
+  changedFields: string[];
+  commitTimestamp: number;
+  changeOrigin: string | null;
+  userId: string;
+}
+
+export interface UserRecord {
+  fields: Fields;
+  password: string;
+}
+
+export interface ConnectedApp {
+  clientId: string;
+  clientSecret: string;
+  /** Empty: any redirect URI is accepted (the sandbox's own app, for local development). */
+  redirectUris: string[];
+}

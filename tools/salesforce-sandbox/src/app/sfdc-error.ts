@@ -1,0 +1,45 @@
+import type { Request, Response } from 'express';
+
+/** An error the REST API answers as Salesforce does: `[{"message": …, "errorCode": …, "fields"?: […]}]`. */
+export class SfdcError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+    readonly fields?: string[],
+  ) {
+    super(message);
+    this.name = errorCode;
+  }
+
+  toBody(): { message: string; errorCode: string; fields?: string[] }[] {
+    return [{ message: this.message, errorCode: this.errorCode, ...(this.fields ? { fields: this.fields } : {}) }];
+  }
+
+  /** The per-record form sObject Collections use: `statusCode` instead of `errorCode`. */
+  toRecordError(): { statusCode: string; message: string; fields: string[] } {
+    return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
+  }
+}
+
+export function sendSfdcError(res: Response, error: unknown): void {
+  if (error instanceof SfdcError) {
+    res.status(error.status).json(error.toBody());
+    return;
+  }
+  res.status(500).json([{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
+}
+
+export const notFound = (): SfdcError => new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist');
+export const entityIsDeleted = (): SfdcError => new SfdcError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+
+/** Wraps a synchronous route handler: a thrown SfdcError becomes Salesforce's error answer. */
+export const handleSfdc =
+  (fn: (req: Request, res: Response) => void) =>
+  (req: Request, res: Response): void => {
+    try {
+      fn(req, res);
+    } catch (e) {
+      sendSfdcError(res, e);
+    }
+  };

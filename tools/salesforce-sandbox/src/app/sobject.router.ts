@@ -1,0 +1,118 @@
+import { Router, type Request } from 'express';
+import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { apiContext } from './api-guard.middleware';
+import { describeSObject } from './describe-sobject';
+import type { OrgStore } from './org.store';
+import { formatRecord } from './record-format';
+import { checkReplicationWindow } from './replication-window';
+import { DAY_MS, formatSfdcDateTime, truncateToMinute } from './sfdc-datetime';
+import { entityIsDeleted, handleSfdc, notFound, SfdcError } from './sfdc-error';
+import { findField, findSObject, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
+import { MultipleMatchesError, type TaskDml } from './task-dml';
+
+function requireSObject(name: string): SObjectName {
+  const sobject = findSObject(name);
+  if (!sobject) throw new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  return sobject;
+}
+
+/** Writes go to Task only: the other objects are seeded through the admin API. */
+function requireTask(name: string): void {
+  if (requireSObject(name) !== 'Task') throw new SfdcError(405, 'METHOD_NOT_ALLOWED', `HTTP method not allowed for ${name} in the sandbox`);
+}
+
+export function selectFields(sobject: SObjectName, list: unknown): FieldDef[] {
+  if (typeof list !== 'string' || list === '') return SCHEMA[sobject];
+  return list.split(',').map((name) => {
+    const field = findField(sobject, name.trim());
+    if (!field) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${name.trim()}' on entity '${sobject}'.`);
+    return field;
+  });
+}
+
+/** `sobjects/{type}/…`: describe, getUpdated, getDeleted, and Task create / read / update / delete / upsert. */
+export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock; dml: TaskDml }): Router {
+  const { store, clock, dml } = deps;
+  const router = Router({ mergeParams: true });
+  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+
+  router.get('/sobjects/:type/describe', handleSfdc((req, res) => {
+    res.json(describeSObject(requireSObject(String(req.params.type)), apiContext(res).version));
+  }));
+
+  router.get('/sobjects/:type/updated', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    const ctx = apiContext(res);
+    const window = checkReplicationWindow(req.query.start, req.query.end, clock.nowMs(), 'updated');
+    const ids: string[] = [];
+    for (const task of ctx.org.tasks.listByModstamp()) {
+      const stamp = task.fields.SystemModstamp as number;
+      if (task.deletedAt === null && stamp >= window.start && stamp < window.latestDateCovered) ids.push(task.fields.Id as string);
+    }
+    res.json({ ids, latestDateCovered: formatSfdcDateTime(window.latestDateCovered) });
+  }));
+
+  router.get('/sobjects/:type/deleted', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    const ctx = apiContext(res);
+    store.purgeRecycleBin(ctx.org);
+    const now = clock.nowMs();
+    const window = checkReplicationWindow(req.query.start, req.query.end, now, 'deleted');
+    const deletedRecords = ctx.org.tasks
+      .listDeleted()
+      .filter((t) => (t.deletedAt as number) >= window.start && (t.deletedAt as number) < window.latestDateCovered)
+      .sort((a, b) => (a.deletedAt as number) - (b.deletedAt as number))
+      .map((t) => ({ id: t.fields.Id as string, deletedDate: formatSfdcDateTime(t.deletedAt as number) }));
+    res.json({
+      deletedRecords,
+      earliestDateAvailable: formatSfdcDateTime(truncateToMinute(now - 15 * DAY_MS)),
+      latestDateCovered: formatSfdcDateTime(window.latestDateCovered),
+    });
+  }));
+
+  router.post('/sobjects/:type', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    const id = dml.create(apiContext(res), body(req));
+    res.status(201).json({ id, success: true, errors: [] });
+  }));
+
+  router.get('/sobjects/:type/:id', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    const ctx = apiContext(res);
+    const task = dml.find(ctx, String(req.params.id));
+    if (!task) throw notFound();
+    if (task.deletedAt !== null) throw entityIsDeleted();
+    res.json(formatRecord('Task', ctx.version, task.fields, selectFields('Task', req.query.fields)));
+  }));
+
+  router.patch('/sobjects/:type/:id', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    dml.update(apiContext(res), String(req.params.id), body(req));
+    res.status(204).end();
+  }));
+
+  router.delete('/sobjects/:type/:id', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    dml.destroy(apiContext(res), String(req.params.id));
+    res.status(204).end();
+  }));
+
+  // Upsert by external id: 201 created, 200 updated (API 46.0+ answers with a body), 300 for several matches.
+  router.patch('/sobjects/:type/:field/:value', handleSfdc((req, res) => {
+    requireTask(String(req.params.type));
+    const field = findField('Task', String(req.params.field));
+    if (!field || !field.externalId) {
+      throw new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(req.params.field)}`);
+    }
+    const ctx = apiContext(res);
+    try {
+      const outcome = dml.upsert(ctx, String(req.params.value), body(req));
+      res.status(outcome.created ? 201 : 200).json({ id: outcome.id, success: true, errors: [], created: outcome.created });
+    } catch (e) {
+      if (!(e instanceof MultipleMatchesError)) throw e;
+      res.status(300).json(e.ids.map((id) => `/services/data/${ctx.version}/sobjects/Task/${id}`));
+    }
+  }));
+
+  return router;
+}

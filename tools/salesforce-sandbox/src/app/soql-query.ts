@@ -1,0 +1,118 @@
+import { parseQuery, type FieldType as SoqlField, type OrderByClause, type Query } from '@jetstreamapp/soql-parser-js';
+import type { Fields } from './sandbox-records';
+import { findField, findSObject, type FieldDef, type SObjectName } from './sobject-schema';
+import { SfdcError } from './sfdc-error';
+import { compileWhere, type Predicate } from './soql-where';
+
+export interface OrderKey {
+  field: FieldDef;
+  descending: boolean;
+  nullsFirst: boolean;
+}
+
+/** A SOQL statement checked against the schema and ready to run over stored records. */
+export interface CompiledQuery {
+  sobject: SObjectName;
+  /** `count` for `SELECT COUNT()`. */
+  select: FieldDef[] | 'count';
+  where: Predicate | null;
+  orderBy: OrderKey[];
+  limit: number | null;
+  offset: number;
+  /** Uses a relative date literal: valid only for the instant it was compiled at. */
+  dependsOnNow: boolean;
+}
+
+const malformed = (message: string): SfdcError => new SfdcError(400, 'MALFORMED_QUERY', message);
+
+function invalidField(soql: string, sobject: string, name: string): SfdcError {
+  return new SfdcError(
+    400,
+    'INVALID_FIELD',
+    `\n${soql}\n^\nERROR at Row:1:Column:${soql.indexOf(name) + 1}\nNo such column '${name}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+  );
+}
+
+function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]): FieldDef[] | 'count' {
+  if (fields.length === 1 && fields[0].type === 'FieldFunctionExpression' && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0) {
+    return 'count';
+  }
+  return fields.map((f) => {
+    if (f.type !== 'Field') throw malformed(`only plain fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`);
+    const def = findField(sobject, f.field);
+    if (!def) throw invalidField(soql, sobject, f.field);
+    return def;
+  });
+}
+
+function compileOrderBy(soql: string, sobject: SObjectName, orderBy: OrderByClause | OrderByClause[] | undefined): OrderKey[] {
+  const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
+  return clauses.map((c) => {
+    if (!('field' in c) || !c.field) throw malformed('ORDER BY functions are not supported by the sandbox');
+    const field = findField(sobject, c.field);
+    if (!field) throw invalidField(soql, sobject, c.field);
+    const descending = c.order === 'DESC';
+    // Salesforce's defaults: nulls first when ascending, last when descending.
+    return { field, descending, nullsFirst: c.nulls ? c.nulls === 'FIRST' : !descending };
+  });
+}
+
+/** Parses SOQL with soql-parser-js and checks it against the schema: MALFORMED_QUERY, INVALID_TYPE, INVALID_FIELD. */
+export function compileSoql(soql: string, nowMs: number): CompiledQuery {
+  let parsed: Query;
+  try {
+    parsed = parseQuery(soql);
+  } catch (e) {
+    throw malformed((e as Error).message);
+  }
+  if (!parsed.sObject) throw malformed('unexpected token: FROM is missing');
+  const sobject = findSObject(parsed.sObject);
+  if (!sobject) {
+    throw new SfdcError(400, 'INVALID_TYPE', `\n${soql}\n^\nsObject type '${parsed.sObject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+  }
+  if (parsed.groupBy || parsed.having) throw malformed('GROUP BY and HAVING are not supported by the sandbox');
+  if (parsed.offset !== undefined && parsed.offset > 2000) throw new SfdcError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
+  return {
+    sobject,
+    select: compileSelect(soql, sobject, parsed.fields ?? []),
+    where: compileWhere(sobject, parsed.where, nowMs),
+    orderBy: compileOrderBy(soql, sobject, parsed.orderBy),
+    limit: parsed.limit ?? null,
+    offset: parsed.offset ?? 0,
+    dependsOnNow: /_LITERAL"/.test(JSON.stringify(parsed.where ?? null)),
+  };
+}
+
+function compareValues(a: unknown, b: unknown, key: OrderKey): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return key.nullsFirst ? -1 : 1;
+  if (b === null || b === undefined) return key.nullsFirst ? 1 : -1;
+  const x = typeof a === 'string' ? a.toLowerCase() : (a as number);
+  const y = typeof b === 'string' ? b.toLowerCase() : (b as number);
+  const d = x < y ? -1 : x > y ? 1 : 0;
+  return key.descending ? -d : d;
+}
+
+/**
+ * Runs a compiled query over records already in SystemModstamp-then-Id order (the store's index),
+ * so the usual `ORDER BY SystemModstamp` needs no sort. Ties end on Id so pages are stable.
+ */
+export function runQuery(query: CompiledQuery, source: readonly Fields[]): Fields[] {
+  const matched = query.where ? source.filter(query.where) : [...source];
+  const keys = query.orderBy;
+  const inSourceOrder =
+    keys.length === 0 || (keys[0].field.name === 'SystemModstamp' && !keys[0].descending && (keys.length === 1 || (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].descending)));
+  if (!inSourceOrder) {
+    matched.sort((a, b) => {
+      for (const key of keys) {
+        const d = compareValues(a[key.field.name] ?? null, b[key.field.name] ?? null, key);
+        if (d !== 0) return d;
+      }
+      const ia = a.Id as string;
+      const ib = b.Id as string;
+      return ia < ib ? -1 : ia > ib ? 1 : 0;
+    });
+  }
+  const end = query.limit === null ? undefined : query.offset + query.limit;
+  return query.offset > 0 || end !== undefined ? matched.slice(query.offset, end) : matched;
+}

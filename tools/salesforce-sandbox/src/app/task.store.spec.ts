@@ -1,0 +1,56 @@
+import type { TaskRecord } from './sandbox-records';
+import { cloneTask, TaskStore } from './task.store';
+
+const task = (n: number, stamp: number, ext: string | null = null): TaskRecord => ({
+  fields: { Id: `00T00000000000${n}AAA`, SystemModstamp: stamp, SalesConnect_Task_Id__c: ext },
+  deletedAt: null,
+  lastModifiedByClient: null,
+});
+const order = (store: TaskStore): string[] => store.listByModstamp().map((t) => (t.fields.Id as string).slice(14, 15));
+
+describe('TaskStore', () => {
+  it('keeps SystemModstamp order through appends, out-of-order writes and replacements', () => {
+    const store = new TaskStore();
+    [task(1, 10), task(2, 20), task(3, 30)].forEach((t) => store.insert(t));
+    expect(order(store)).toEqual(['1', '2', '3']);
+    const moved = cloneTask(store.get('00T000000000001AAA') as TaskRecord);
+    moved.fields.SystemModstamp = 40;
+    store.replace(moved);
+    expect(order(store)).toEqual(['2', '3', '1']);
+    store.insert(task(4, 5)); // a clock set back in time
+    expect(order(store)).toEqual(['4', '2', '3', '1']);
+  });
+
+  it('finds by external id case-insensitively, live tasks only', () => {
+    const store = new TaskStore();
+    store.insert(task(1, 10, 'SC-1'));
+    const deleted = task(2, 20, 'sc-1');
+    deleted.deletedAt = 20;
+    store.insert(deleted);
+    expect(store.findByExternalId('sc-1').map((t) => t.fields.Id)).toEqual(['00T000000000001AAA']);
+  });
+
+  it('rolls back inserts and replacements', () => {
+    const store = new TaskStore();
+    store.insert(task(1, 10));
+    store.begin();
+    store.insert(task(2, 20));
+    const changed = cloneTask(store.get('00T000000000001AAA') as TaskRecord);
+    changed.fields.SystemModstamp = 30;
+    store.replace(changed);
+    store.rollback();
+    expect(store.size).toBe(1);
+    expect(store.get('00T000000000001AAA')?.fields.SystemModstamp).toBe(10);
+    expect(order(store)).toEqual(['1']);
+  });
+
+  it('purges the recycle bin by deletion time', () => {
+    const store = new TaskStore();
+    const old = task(1, 10);
+    old.deletedAt = 100;
+    store.insert(old);
+    store.insert(task(2, 20));
+    expect(store.purgeDeletedBefore(101)).toBe(1);
+    expect(store.listFieldsByModstamp(true)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,176 @@
+import type { Fields, TaskRecord } from './sandbox-records';
+
+type Undo = { id: string; previous: TaskRecord | null };
+
+function compareByModstamp(a: TaskRecord, b: TaskRecord): number {
+  const d = (a.fields.SystemModstamp as number) - (b.fields.SystemModstamp as number);
+  if (d !== 0) return d;
+  const ia = a.fields.Id as string;
+  const ib = b.fields.Id as string;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/** Binary search by (SystemModstamp, Id); -1 when this exact record is not there. */
+function findIndex(sorted: TaskRecord[], task: TaskRecord): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = compareByModstamp(sorted[mid], task);
+    if (d === 0) return sorted[mid] === task ? mid : -1;
+    if (d < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields } });
+
+/**
+ * One org's tasks, live and in the recycle bin, with the indexes a 100,000-task org needs:
+ * by id, by external id, and an order by SystemModstamp that writes keep up to date (appending
+ * when the new stamp is the latest, as it nearly always is) or rebuild lazily otherwise.
+ */
+export class TaskStore {
+  private readonly byId = new Map<string, TaskRecord>();
+  private readonly byExternalId = new Map<string, Set<string>>();
+  private readonly deletedIds = new Set<string>();
+  private sorted: TaskRecord[] | null = null;
+  private fieldViews: { live: Fields[]; all: Fields[] } | null = null;
+  private journal: Undo[] | null = null;
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): TaskRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  insert(task: TaskRecord): void {
+    const id = task.fields.Id as string;
+    this.journal?.push({ id, previous: null });
+    this.put(task);
+  }
+
+  /** Replaces a task with its new version (the caller built it from a copy). */
+  replace(task: TaskRecord): void {
+    const id = task.fields.Id as string;
+    const previous = this.byId.get(id);
+    if (previous === undefined) throw new Error(`no task ${id}`);
+    this.journal?.push({ id, previous });
+    this.remove(previous);
+    this.put(task);
+  }
+
+  /** Live tasks whose external id matches, case-insensitively as Salesforce's text external ids do. */
+  findByExternalId(value: string): TaskRecord[] {
+    const ids = this.byExternalId.get(value.toLowerCase());
+    if (!ids) return [];
+    return [...ids].map((id) => this.byId.get(id) as TaskRecord).filter((t) => t.deletedAt === null);
+  }
+
+  /** Every task (live and deleted) ordered by SystemModstamp, then Id. Do not mutate. */
+  listByModstamp(): readonly TaskRecord[] {
+    if (this.sorted === null) this.sorted = [...this.byId.values()].sort(compareByModstamp);
+    return this.sorted;
+  }
+
+  /** The fields of live (or all) tasks in SystemModstamp order, cached until the next write: what queries scan. */
+  listFieldsByModstamp(includeDeleted: boolean): readonly Fields[] {
+    if (this.fieldViews === null) {
+      const all: Fields[] = [];
+      const live: Fields[] = [];
+      for (const task of this.listByModstamp()) {
+        all.push(task.fields);
+        if (task.deletedAt === null) live.push(task.fields);
+      }
+      this.fieldViews = { live, all };
+    }
+    return includeDeleted ? this.fieldViews.all : this.fieldViews.live;
+  }
+
+  listDeleted(): TaskRecord[] {
+    return [...this.deletedIds].map((id) => this.byId.get(id) as TaskRecord);
+  }
+
+  /** Empties the recycle bin of tasks deleted before `before`; returns how many went. */
+  purgeDeletedBefore(before: number): number {
+    let purged = 0;
+    for (const id of this.deletedIds) {
+      const task = this.byId.get(id) as TaskRecord;
+      if ((task.deletedAt as number) < before) {
+        this.remove(task);
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  /** Starts recording undo steps, for an allOrNone sObject Collections request. */
+  begin(): void {
+    this.journal = [];
+  }
+
+  commit(): void {
+    this.journal = null;
+  }
+
+  rollback(): void {
+    const steps = this.journal ?? [];
+    this.journal = null;
+    for (const step of steps.reverse()) {
+      const current = this.byId.get(step.id);
+      if (current) this.remove(current);
+      if (step.previous) this.put(step.previous);
+    }
+  }
+
+  toJSON(): TaskRecord[] {
+    return [...this.byId.values()];
+  }
+
+  static fromJSON(tasks: TaskRecord[]): TaskStore {
+    const store = new TaskStore();
+    for (const task of tasks) store.put(cloneTask(task));
+    return store;
+  }
+
+  private put(task: TaskRecord): void {
+    const id = task.fields.Id as string;
+    this.byId.set(id, task);
+    const ext = task.fields.SalesConnect_Task_Id__c;
+    if (typeof ext === 'string') {
+      const key = ext.toLowerCase();
+      const set = this.byExternalId.get(key) ?? new Set<string>();
+      set.add(id);
+      this.byExternalId.set(key, set);
+    }
+    if (task.deletedAt !== null) this.deletedIds.add(id);
+    // Writes stamp "now", so the new version usually goes last: append instead of re-sorting.
+    const last = this.sorted?.[this.sorted.length - 1];
+    if (this.sorted !== null && (last === undefined || compareByModstamp(last, task) <= 0)) this.sorted.push(task);
+    else this.sorted = null;
+    this.fieldViews = null;
+  }
+
+  private remove(task: TaskRecord): void {
+    const id = task.fields.Id as string;
+    this.byId.delete(id);
+    const ext = task.fields.SalesConnect_Task_Id__c;
+    if (typeof ext === 'string') {
+      const set = this.byExternalId.get(ext.toLowerCase());
+      set?.delete(id);
+      if (set?.size === 0) this.byExternalId.delete(ext.toLowerCase());
+    }
+    this.deletedIds.delete(id);
+    if (this.sorted !== null) {
+      const index = findIndex(this.sorted, task);
+      if (index >= 0) this.sorted.splice(index, 1);
+      else this.sorted = null;
+    }
+    this.fieldViews = null;
+  }
+}
+
+export { cloneTask };
