@@ -29,15 +29,7 @@ const topics = {
   offsets: `compat-offsets-${runId}`,
 };
 
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+const { withTimeout } = require('./kafka.js');
 
 // Runs a consumer until `done(received)` is true; returns the received messages.
 async function consumeUntil({ groupId, topic, fromBeginning = true, consumerOpts = {}, done }) {
@@ -136,12 +128,11 @@ check('idempotent producer', async () => {
   if (values !== 'idem-0,idem-1,idem-2,idem-3,idem-4') throw new Error(`got ${values}`);
 });
 
+// Both transaction checks share one transactional id, as a real producer would across restarts.
+const newTransactionalProducer = () => newProducer({ transactionalId: `compat-txn-${runId}`, idempotent: true, maxInFlightRequests: 1 });
+
 check('transaction commit', async () => {
-  const producer = newProducer({
-    transactionalId: `compat-txn-${runId}`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const producer = newTransactionalProducer();
   await producer.connect();
   try {
     const txn = await producer.transaction();
@@ -153,11 +144,7 @@ check('transaction commit', async () => {
 });
 
 check('aborted transaction hidden from read_committed consumer', async () => {
-  const producer = newProducer({
-    transactionalId: `compat-txn-${runId}`,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const producer = newTransactionalProducer();
   await producer.connect();
   try {
     const aborted = await producer.transaction();

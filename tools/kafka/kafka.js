@@ -449,7 +449,7 @@ async function kafkaStatus(opts = {}) {
   return { up: Boolean(info), ours: Boolean(pid), pid, bootstrap: cfg.bootstrap, clusterId: info && info.clusterId };
 }
 
-module.exports = { startKafka, stopKafka, kafkaStatus, resolveConfig };
+module.exports = { startKafka, stopKafka, kafkaStatus, resolveConfig, withTimeout };
 
 if (require.main === module) {
   const cmd = process.argv[2];
