@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { encodeEvent, KAFKA_TOPICS, TASK_SYNC_SETTING_CHANGED } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
-import { createDatabase, settingChanged, testEnv, uniqueId, waitFor, withPg } from './support/stack';
+import { createDatabase, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
 
 // connector-settings' outbox relay (producer code) → the real broker → the consumer code of the
 // three other services, each applying the change in its own schema.
@@ -10,14 +10,19 @@ describe('messaging through the real broker', () => {
   const services: ServiceProcess[] = [];
   let databaseUrl: string;
 
+  const kafka = useKafkaClients();
+
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('wiring'));
     const env = { DATABASE_URL: databaseUrl };
+    // New groups start at the log end: only this test's message matters, not the topic's history.
+    const groups = { sfdc: uniqueId('sfdc-ingest'), salesconnect: uniqueId('salesconnect-ingest'), reconciler: uniqueId('reconciler') };
+    for (const group of Object.values(groups)) await startGroupAtLogEnd(kafka.admin, group, KAFKA_TOPICS.settingsChanges);
     const started = await Promise.all([
       ServiceProcess.start('connector-settings', env),
-      ServiceProcess.start('sfdc-ingest', { ...env, KAFKA_CONSUMER_GROUP: uniqueId('sfdc-ingest') }),
-      ServiceProcess.start('salesconnect-ingest', { ...env, KAFKA_CONSUMER_GROUP: uniqueId('salesconnect-ingest') }),
-      ServiceProcess.start('reconciler', { ...env, KAFKA_CONSUMER_GROUP: uniqueId('reconciler') }),
+      ServiceProcess.start('sfdc-ingest', { ...env, KAFKA_CONSUMER_GROUP: groups.sfdc }),
+      ServiceProcess.start('salesconnect-ingest', { ...env, KAFKA_CONSUMER_GROUP: groups.salesconnect }),
+      ServiceProcess.start('reconciler', { ...env, KAFKA_CONSUMER_GROUP: groups.reconciler }),
     ]);
     services.push(...started);
   });
