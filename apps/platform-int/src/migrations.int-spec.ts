@@ -1,7 +1,7 @@
-import { ServiceProcess, ServiceName } from './support/service-process';
+import { AppName, ServiceProcess } from './support/service-process';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 
-const OWNED_TABLES: Record<ServiceName, { schema: string; tables: string[] }> = {
+const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
   'connector-settings': { schema: 'connector_settings', tables: ['connection', 'outbox_message', 'task_sync_change', 'typeorm_migrations'] },
   'sfdc-ingest': { schema: 'sfdc_ingest', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'typeorm_migrations'] },
   'salesconnect-ingest': {
@@ -12,7 +12,7 @@ const OWNED_TABLES: Record<ServiceName, { schema: string; tables: string[] }> = 
 };
 
 describe('migrations on a fresh database', () => {
-  it.each(Object.entries(OWNED_TABLES) as [ServiceName, { schema: string; tables: string[] }][])(
+  it.each(Object.entries(OWNED_TABLES) as [AppName, { schema: string; tables: string[] }][])(
     '%s creates its own schema at start, and a second start finds it up to date',
     async (name, { schema, tables }) => {
       const databaseUrl = await createDatabase(testEnv.newDatabaseName(`mig_${schema}`));

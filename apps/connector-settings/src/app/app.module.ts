@@ -7,7 +7,13 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
-import { CreateConnection1764000000200 } from './connections/migrations';
+import { AddSealedRefreshToken1764000000201, CreateConnection1764000000200 } from './connections/migrations';
+import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
+import { OAuthStateSigner } from './salesforce/oauth-state';
+import { SalesforceConnectService } from './salesforce/salesforce-connect.service';
+import { SalesforceController } from './salesforce/salesforce.controller';
+import { SETTINGS_PAGE_URL } from './salesforce/salesforce.tokens';
+import { TokenCipher } from './salesforce/token-cipher';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { DocsController } from './http/docs.controller';
@@ -26,11 +32,11 @@ export class AppModule {
           database: {
             schema: 'connector_settings',
             entities: [OutboxMessageEntity, ConnectionEntity, TaskSyncChangeEntity],
-            migrations: [CreateOutboxMessage1764000000001, CreateConnection1764000000200],
+            migrations: [CreateOutboxMessage1764000000001, CreateConnection1764000000200, AddSealedRefreshToken1764000000201],
           },
         }),
       ],
-      controllers: [ConnectionsController, DocsController],
+      controllers: [ConnectionsController, SalesforceController, DocsController],
       providers: [
         OutboxRelayService,
         ConnectionsService,
@@ -45,6 +51,20 @@ export class AppModule {
           }),
         },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        SalesforceConnectService,
+        {
+          provide: SalesforceOAuthClient,
+          useValue: new SalesforceOAuthClient({
+            loginUrl: config.SALESFORCE_LOGIN_URL,
+            clientId: config.SALESFORCE_CLIENT_ID,
+            clientSecret: config.SALESFORCE_CLIENT_SECRET,
+            redirectUri: config.OAUTH_REDIRECT_URL,
+            apiVersion: config.SALESFORCE_API_VERSION,
+          }),
+        },
+        { provide: TokenCipher, useValue: new TokenCipher(config.TOKEN_ENCRYPTION_KEYS, config.TOKEN_ENCRYPTION_KEY_ID) },
+        { provide: OAuthStateSigner, useValue: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_SECONDS) },
+        { provide: SETTINGS_PAGE_URL, useValue: { value: config.SETTINGS_PAGE_URL } },
       ],
     };
   }

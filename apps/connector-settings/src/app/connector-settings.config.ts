@@ -19,6 +19,24 @@ export const connectorSettingsConfigSchema = z
     JWT_AUDIENCE: z.string().min(1).default('task-sync'),
     /** Largest request body accepted; more is answered 413. */
     HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'e.g. 64kb').default('64kb'),
+    /** Salesforce's login URL; the Salesforce sandbox by default. */
+    SALESFORCE_LOGIN_URL: z.url().default('http://127.0.0.1:8610'),
+    SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client'),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-secret'),
+    SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
+    /** Where Salesforce sends the browser back: this service's callback route. */
+    OAUTH_REDIRECT_URL: z.url().default('http://127.0.0.1:3000/v1/salesforce/oauth/callback'),
+    /** Signs the OAuth state (CSRF). Development default; set a real one anywhere else. */
+    OAUTH_STATE_SECRET: z.string().min(32).default('dev-only-state-secret-change-me-0123456789'),
+    OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+    /** The settings page the callback returns the browser to. */
+    SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
+    /**
+     * Keys that seal refresh tokens (AES-256-GCM): `kid:base64(32 bytes),…`. The development
+     * default is a fixed key; production sets its own and rotates by adding one and moving the id.
+     */
+    TOKEN_ENCRYPTION_KEYS: z.string().min(1).default('dev1:ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI='),
+    TOKEN_ENCRYPTION_KEY_ID: z.string().min(1).default('dev1'),
   });
 
 export type ConnectorSettingsConfig = z.output<typeof connectorSettingsConfigSchema>;

@@ -4,7 +4,19 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
-export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler';
+export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler' | 'salesforce-sandbox' | 'salesconnect-sandbox';
+
+export type AppName = Exclude<ServiceName, 'salesforce-sandbox' | 'salesconnect-sandbox'>;
+
+/** Where each built program lives and which variable sets its port. */
+const PROGRAMS: Record<ServiceName, { main: string; portVar: string }> = {
+  'connector-settings': { main: 'dist/apps/connector-settings/main.js', portVar: 'HTTP_PORT' },
+  'sfdc-ingest': { main: 'dist/apps/sfdc-ingest/main.js', portVar: 'HTTP_PORT' },
+  'salesconnect-ingest': { main: 'dist/apps/salesconnect-ingest/main.js', portVar: 'HTTP_PORT' },
+  reconciler: { main: 'dist/apps/reconciler/main.js', portVar: 'HTTP_PORT' },
+  'salesforce-sandbox': { main: 'dist/tools/salesforce-sandbox/main.js', portVar: 'SALESFORCE_SANDBOX_PORT' },
+  'salesconnect-sandbox': { main: 'dist/tools/salesconnect-sandbox/main.js', portVar: 'SALESCONNECT_SANDBOX_PORT' },
+};
 
 export interface LogLine {
   level: string;
@@ -49,8 +61,9 @@ export class ServiceProcess {
     private readonly env: Record<string, string>,
   ) {}
 
-  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
-    const port = await freePort();
+  /** `port`: when the caller must know it before start (e.g. for a redirect URL). */
+  static async start(name: ServiceName, env: Record<string, string>, port?: number): Promise<ServiceProcess> {
+    port ??= await freePort();
     const service = new ServiceProcess(name, port, env);
     service.spawn();
     try {
@@ -71,7 +84,8 @@ export class ServiceProcess {
   }
 
   private spawn(): void {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', this.name, 'main.js')], {
+    const program = PROGRAMS[this.name];
+    const child = spawn(process.execPath, [path.join(ROOT, program.main)], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
@@ -79,7 +93,7 @@ export class ServiceProcess {
         DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',
         KAFKAJS_NO_PARTITIONER_WARNING: '1',
         LOG_LEVEL: 'debug',
-        HTTP_PORT: String(this.port),
+        [program.portVar]: String(this.port),
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,7 +27,8 @@ async function rejection(authorization: string | undefined): Promise<JwtRejected
 
 describe('JwtVerifier', () => {
   it('takes the tenant and the user from a valid token', async () => {
-    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({ tenantId: 'acme', userId: 'user-1' });
+    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({ tenantId: 'acme', userId: 'user-1', timeZone: 'UTC' });
+    await expect(verifier.verify(`Bearer ${await token({ zoneinfo: 'Pacific/Auckland' })}`)).resolves.toMatchObject({ timeZone: 'Pacific/Auckland' });
   });
 
   it.each([

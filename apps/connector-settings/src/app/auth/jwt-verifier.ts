@@ -52,7 +52,8 @@ export class JwtVerifier {
       if (typeof payload.sub !== 'string' || !payload.sub || typeof tenantId !== 'string' || !tenantId) {
         throw new JwtRejected('TOKEN_INVALID', 'the token must carry sub and tenant_id');
       }
-      return { tenantId, userId: payload.sub };
+      const zone = typeof payload['zoneinfo'] === 'string' && payload['zoneinfo'] ? payload['zoneinfo'] : 'UTC';
+      return { tenantId, userId: payload.sub, timeZone: zone };
     } catch (e) {
       if (e instanceof JwtRejected) throw e;
       if (e instanceof errors.JWTExpired) throw new JwtRejected('TOKEN_EXPIRED', 'the token has expired');

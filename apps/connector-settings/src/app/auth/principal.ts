@@ -2,4 +2,6 @@
 export interface Principal {
   tenantId: string;
   userId: string;
+  /** The user's IANA zone (the OIDC `zoneinfo` claim), UTC when the token has none. */
+  timeZone: string;
 }

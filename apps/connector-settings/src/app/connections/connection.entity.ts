@@ -29,6 +29,10 @@ export class ConnectionEntity {
   @Column({ name: 'instance_url', type: 'text' })
   instanceUrl!: string;
 
+  /** The refresh token, sealed by TokenCipher: never stored, logged or returned in clear. */
+  @Column({ name: 'refresh_token_sealed', type: 'text', nullable: true })
+  refreshTokenSealed!: string | null;
+
   @Column({ name: 'task_sync_enabled', type: 'boolean', default: false })
   taskSyncEnabled!: boolean;
 

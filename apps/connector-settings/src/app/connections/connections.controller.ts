@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Inject, Param, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Req, UseGuards } from '@nestjs/common';
+import { SalesforceConnectService } from '../salesforce/salesforce-connect.service';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { SaveTaskSyncBody, saveTaskSyncBodySchema } from './api.schemas';
@@ -9,7 +10,10 @@ import { ConnectionsService } from './connections.service';
 @Controller('v1/connections')
 @UseGuards(AuthGuard)
 export class ConnectionsController {
-  constructor(@Inject(ConnectionsService) private readonly connections: ConnectionsService) {}
+  constructor(
+    @Inject(ConnectionsService) private readonly connections: ConnectionsService,
+    @Inject(SalesforceConnectService) private readonly salesforce: SalesforceConnectService,
+  ) {}
 
   @Get()
   async list(@Req() req: AuthenticatedRequest): Promise<{ items: ConnectionView[] }> {
@@ -34,5 +38,13 @@ export class ConnectionsController {
     @Body(new ZodBodyPipe(saveTaskSyncBodySchema)) body: SaveTaskSyncBody,
   ) {
     return this.connections.saveTaskSync(req.principal, id, body.enabled);
+  }
+
+  /** Disconnect: the token is revoked at Salesforce and deleted with the connection. */
+  @Delete(':id')
+  @HttpCode(204)
+  async disconnect(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<void> {
+    const connection = await this.connections.findOwned(this.connections.manager, req.principal, id);
+    await this.salesforce.disconnect(connection);
   }
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { buildMessageKey, encodeEvent, KAFKA_TOPICS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
+import { buildSettingChangedEntry } from './setting-changed.outbox';
 import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,6 +13,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Injectable()
 export class ConnectionsService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   async list(principal: Principal): Promise<ConnectionView[]> {
     const rows = await this.dataSource
@@ -40,33 +44,13 @@ export class ConnectionsService {
       await manager.getRepository(ConnectionEntity).save(connection);
       const eventId = randomUUID();
       await manager.getRepository(TaskSyncChangeEntity).insert({ eventId, connectionId: connection.id, kind, changedAt: now });
-      const event: TaskSyncSettingChanged = {
-        eventId,
-        type: TASK_SYNC_SETTING_CHANGED,
-        occurredAt: now.toISOString(),
-        tenantId: connection.tenantId,
-        userId: connection.userId,
-        connectionId: connection.id,
-        enabled,
-        kind,
-        changedAt: now.toISOString(),
-        timeZone: connection.timeZone,
-      };
-      await enqueueOutbox(manager, [
-        {
-          eventId,
-          eventType: TASK_SYNC_SETTING_CHANGED,
-          topic: KAFKA_TOPICS.settingsChanges,
-          key: buildMessageKey(connection.id),
-          payload: encodeEvent(TASK_SYNC_SETTING_CHANGED, event),
-        },
-      ]);
+      await enqueueOutbox(manager, [buildSettingChangedEntry(connection, kind, eventId, now)]);
       return { ...toTaskSyncView(connection), change: kind };
     });
   }
 
   /** Another user's connection, or an id that is not one, answers 404 alike: nothing leaks. */
-  private async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
+  async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
     if (!UUID.test(id)) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
     const found = await manager.getRepository(ConnectionEntity).findOne({
       where: { id, tenantId: principal.tenantId, userId: principal.userId },

@@ -36,3 +36,15 @@ export class CreateConnection1764000000200 implements MigrationInterface {
     await q.query(`DROP TABLE connection`);
   }
 }
+
+export class AddSealedRefreshToken1764000000201 implements MigrationInterface {
+  name = 'AddSealedRefreshToken1764000000201';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connection ADD COLUMN refresh_token_sealed text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connection DROP COLUMN refresh_token_sealed`);
+  }
+}

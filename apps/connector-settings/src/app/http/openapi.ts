@@ -43,7 +43,28 @@ export function buildOpenApiDocument(): object {
     security: [{ bearer: [] }],
     paths: {
       '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401) } } },
-      '/v1/connections/{id}': { get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404) } } },
+      '/v1/connections/{id}': {
+        get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404) } },
+        delete: {
+          summary: 'Disconnect: revoke the Salesforce token and delete the connection',
+          parameters: idParam,
+          responses: { 204: { description: 'Disconnected' }, ...errors(401, 404) },
+        },
+      },
+      '/v1/salesforce/connect': {
+        post: {
+          summary: 'Start connecting Salesforce: send the browser to authorizeUrl',
+          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401) },
+        },
+      },
+      '/v1/salesforce/oauth/callback': {
+        get: {
+          summary: "Salesforce's redirect back (no Bearer token: the signed state identifies the user)",
+          security: [],
+          parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: name === 'state', schema: { type: 'string' } })),
+          responses: { 302: { description: 'To the settings page, with ?connected=<id> or ?error=<reason>' }, ...errors(400) },
+        },
+      },
       '/v1/connections/{id}/task-sync': {
         get: { summary: 'The "Sync tasks" setting', parameters: idParam, responses: { 200: ok(taskSync), ...errors(401, 404) } },
         put: {

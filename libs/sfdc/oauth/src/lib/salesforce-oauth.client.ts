@@ -1,0 +1,58 @@
+import { Connection, OAuth2 } from 'jsforce';
+
+export interface SalesforceOAuthOptions {
+  /** The org's login URL (the Salesforce sandbox locally). */
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** jsforce defaults to an old API version; always say which. */
+  apiVersion: string;
+}
+
+export interface SalesforceGrant {
+  refreshToken: string;
+  instanceUrl: string;
+  orgId: string;
+  userId: string;
+  username: string;
+}
+
+/** Salesforce's OAuth 2.0 web-server flow through jsforce's OAuth2, behind an interface of our own. */
+export class SalesforceOAuthClient {
+  private readonly oauth2: OAuth2;
+
+  constructor(private readonly options: SalesforceOAuthOptions) {
+    this.oauth2 = new OAuth2({
+      loginUrl: options.loginUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      redirectUri: options.redirectUri,
+    });
+  }
+
+  /** Where to send the user's browser; Salesforce sends it back to the redirect URI with `code` and `state`. */
+  buildAuthorizeUrl(state: string): string {
+    return this.oauth2.getAuthorizationUrl({ state, scope: 'api refresh_token' });
+  }
+
+  /** Exchanges the one-time code for tokens and reads who authorised. */
+  async exchangeCode(code: string): Promise<SalesforceGrant> {
+    const connection = new Connection({ oauth2: this.oauth2, version: this.options.apiVersion });
+    const identity = await connection.authorize(code);
+    if (!connection.refreshToken) throw new Error('Salesforce granted no refresh token (is the refresh_token scope allowed?)');
+    if (!/^[a-zA-Z0-9]{15,18}$/.test(identity.id)) throw new Error(`unexpected Salesforce user id ${JSON.stringify(identity.id)}`);
+    const result = await connection.query<{ Username: string }>(`SELECT Username FROM User WHERE Id = '${identity.id}'`);
+    return {
+      refreshToken: connection.refreshToken,
+      instanceUrl: connection.instanceUrl,
+      orgId: identity.organizationId,
+      userId: identity.id,
+      username: result.records[0]?.Username ?? identity.id,
+    };
+  }
+
+  async revoke(refreshToken: string): Promise<void> {
+    await this.oauth2.revokeToken(refreshToken);
+  }
+}
