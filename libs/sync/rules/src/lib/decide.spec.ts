@@ -252,8 +252,11 @@ describe('echoes, staleness and conflicts', () => {
     const actions = decide(change({ changedAt: '2026-11-22T09:00:00.000Z', fields: fields({ title: 'From SC', dueDate: '2026-12-24' as CalendarDate }) }), linked);
     expect(afterSfdc).toEqual(expect.arrayContaining([{ type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { title: 'From SFDC' } }]));
     // The due date (changed only in Sales Connect) goes to Salesforce; the title stays Salesforce's,
-    // whose write to Sales Connect is already in flight, so it is not sent twice.
-    expect(actions.filter((a) => a.type === 'update')).toEqual([{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { dueDate: '2026-12-24' } }]);
+    // and Sales Connect, which shows its older title, is written the winner again.
+    expect(actions.filter((a) => a.type === 'update')).toEqual([
+      { type: 'update', side: 'sfdc', taskId: '00T1', fields: { dueDate: '2026-12-24' } },
+      { type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { title: 'From SFDC' } },
+    ]);
     expect(actions).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -264,6 +267,17 @@ describe('echoes, staleness and conflicts', () => {
         }),
       ]),
     );
+  });
+
+  it("our write that lands where the value already was still clears its pending entry", () => {
+    // Both sides and the agreed value say ana already; our write of ana to Salesforce is pending.
+    const agreed = linkOf(fields({ contactEmail: 'ana@example.com' }), at);
+    const landedLink: TaskLink = { ...agreed, pending: { salesconnect: {}, sfdc: { contactEmail: ['ana@example.com'] } } };
+    const echo = change({ side: 'sfdc', taskId: '00T1', origin: OURS, changedAt: '2026-11-22T00:00:00.000Z', fields: fields({ contactEmail: 'ana@example.com' }) });
+    const actions = decide(echo, landedLink);
+    const stored = actions.find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link')?.link;
+    expect(stored?.pending.sfdc.contactEmail).toEqual([]);
+    expect(actions.filter((a) => a.type === 'update')).toEqual([]);
   });
 
   it('on equal change times Salesforce wins', () => {

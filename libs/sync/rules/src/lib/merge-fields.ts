@@ -62,13 +62,14 @@ export function mergeChange(link: TaskLink, side: Side, read: TaskFields, change
   const previous = link.observed[side];
 
   for (const f of TASK_FIELD_NAMES) {
-    if (fieldMatches(f, read[f], previous[f])) continue; // not changed on this side
     const queue = (pending[side][f] ?? []) as unknown[];
     const landed = fromUs ? queue.findIndex((v) => fieldMatches(f, read[f], viewField(side, f, v as never, read))) : -1;
     if (landed >= 0) {
+      // Our own write arriving (even one that changed nothing there): no one's intent.
       (pending[side] as Record<string, unknown[]>)[f] = queue.slice(landed + 1);
-      continue; // our own write arriving: no one's intent
+      continue;
     }
+    if (fieldMatches(f, read[f], previous[f])) continue; // not changed on this side
     // A person's change. Our writes still queued may land after it, so they stay queued.
     const current = fields[f];
     const incoming: SyncedField = { side, value: read[f], changedAt };
@@ -95,8 +96,9 @@ export function mergeChange(link: TaskLink, side: Side, read: TaskFields, change
 }
 
 /**
- * The fields to write to a side so it holds the agreed values, skipping what it already shows
- * and what a write in flight already carries; records the writes as pending.
+ * The fields to write to a side so it holds the agreed values, skipping what it already shows;
+ * records the writes as pending. A write already in flight is not trusted to land: with polling,
+ * its echo can be coalesced away, and one redundant write costs less than a lasting difference.
  */
 function listWritesToConverge(link: TaskLink, side: Side, shows: TaskFields, consider: (f: TaskFieldName) => boolean): Partial<TaskFields> {
   const agreed = viewOfLink(link, side);
@@ -104,8 +106,6 @@ function listWritesToConverge(link: TaskLink, side: Side, shows: TaskFields, con
   for (const f of TASK_FIELD_NAMES) {
     if (!consider(f) || fieldMatches(f, shows[f], agreed[f])) continue;
     const queue = (link.pending[side][f] ?? []) as unknown[];
-    const inFlight = queue.length > 0 && fieldMatches(f, viewField(side, f, queue[queue.length - 1] as never, shows), agreed[f]);
-    if (inFlight) continue;
     const value = link.fields[f].value;
     writes[f] = value;
     (link.pending[side] as Record<string, unknown[]>)[f] = [...queue, value].slice(-MAX_PENDING);
