@@ -12,7 +12,7 @@ runService(async () => {
     module: AppModule.forRoot(config, logger),
     config,
     logger,
-    consume: false,
+    consume: true,
     configure: (app) => app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT }),
   });
 }, logger);

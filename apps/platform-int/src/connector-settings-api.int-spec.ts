@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import type { Consumer } from 'kafkajs';
-import { KAFKA_TOPICS, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS, TaskSyncSettingChanged } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import { createDatabase, kafkaClient, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
 
@@ -50,7 +50,14 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
 
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('settings_api'));
-    service = await ServiceProcess.start('connector-settings', { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, OUTBOX_POLL_INTERVAL_MS: '50' });
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
+    service = await ServiceProcess.start('connector-settings', {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      OUTBOX_POLL_INTERVAL_MS: '50',
+      KAFKA_CONSUMER_GROUP: statusGroup,
+    });
     ids.alice = await insertConnection(tenant, 'alice', 'Pacific/Auckland');
     ids.bob = await insertConnection(tenant, 'bob', 'America/Los_Angeles');
     ids.aliceOtherTenant = await insertConnection(uniqueId('other-tenant'), 'alice', 'UTC');
@@ -172,6 +179,48 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
     expect((await api('/v1/connections', undefined)).status).toBe(401);
     // Nothing the suite sent changed bob's setting.
     expect(await (await api(`/v1/connections/${ids.bob}/task-sync`, tokens.bob)).json()).toEqual({ enabled: false, firstEnabledAt: null });
+  });
+
+  it('shows the status the other services report: state, import progress, errors by reason, API usage', async () => {
+    const report = (at: string, fields: Partial<ConnectionStatusChanged>): ConnectionStatusChanged => ({
+      eventId: randomUUID(),
+      type: CONNECTION_STATUS_CHANGED,
+      occurredAt: at,
+      connectionId: ids.alice,
+      reportedBy: 'sfdc-ingest',
+      state: 'syncing',
+      ...fields,
+    });
+    const reports = [
+      report('2026-11-24T10:00:00.000Z', { state: 'importing', import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 40, failed: 0, done: false } }),
+      report('2026-11-24T10:01:00.000Z', { state: 'importing', import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 119, failed: 1, done: true }, error: { code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' } }),
+      report('2026-11-24T10:02:00.000Z', { state: 'syncing', lastSyncedAt: '2026-11-24T10:02:00.000Z', apiUsage: { used: 35, limit: 15000 }, error: { code: 'UNABLE_TO_LOCK_ROW', message: 'again' } }),
+      // Older than what was applied: it must not bring the state back.
+      report('2026-11-24T09:00:00.000Z', { state: 'error', error: { code: 'INVALID_SESSION_ID', message: 'Session expired or invalid' } }),
+    ];
+    await kafka.producer.send({
+      topic: KAFKA_TOPICS.connectionStatus,
+      messages: reports.map((r) => ({ key: r.connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, r), headers: { 'event-id': r.eventId } })),
+    });
+    const status = await waitFor('the four reports', async () => {
+      const body = (await (await api(`/v1/connections/${ids.alice}/status`, tokens.alice)).json()) as {
+        state: string;
+        recentErrors: { code: string; count: number }[];
+      };
+      return body.recentErrors.length === 2 ? body : undefined;
+    });
+    expect(status).toEqual({
+      state: 'syncing',
+      import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 119, failed: 1, done: true },
+      lastSyncedAt: '2026-11-24T10:02:00.000Z',
+      apiUsage: { used: 35, limit: 15000 },
+      recentErrors: [
+        { code: 'UNABLE_TO_LOCK_ROW', count: 2, lastMessage: 'again', lastAt: '2026-11-24T10:02:00.000Z' },
+        { code: 'INVALID_SESSION_ID', count: 1, lastMessage: 'Session expired or invalid', lastAt: '2026-11-24T09:00:00.000Z' },
+      ],
+    });
+    expect((await api(`/v1/connections/${ids.alice}/status`, tokens.bob)).status).toBe(404);
+    expect(await (await api(`/v1/connections/${ids.bob}/status`, tokens.bob)).json()).toMatchObject({ state: 'idle', import: null });
   });
 
   it('describes itself with OpenAPI at /docs, generated from the validating schemas', async () => {

@@ -2,7 +2,7 @@ import { AppName, ServiceProcess } from './support/service-process';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 
 const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
-  'connector-settings': { schema: 'connector_settings', tables: ['connection', 'outbox_message', 'task_sync_change', 'typeorm_migrations'] },
+  'connector-settings': { schema: 'connector_settings', tables: ['connection', 'connection_error', 'connection_status', 'outbox_message', 'processed_message', 'task_sync_change', 'typeorm_migrations'] },
   'sfdc-ingest': { schema: 'sfdc_ingest', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'typeorm_migrations'] },
   'salesconnect-ingest': {
     schema: 'salesconnect_ingest',

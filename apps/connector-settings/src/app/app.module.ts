@@ -1,6 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CreateOutboxMessage1764000000001, OutboxMessageEntity } from '@task-sync/data-access-messaging';
+import {
+  CreateOutboxMessage1764000000001,
+  CreateProcessedMessage1764000000000,
+  OutboxMessageEntity,
+  ProcessedMessageEntity,
+} from '@task-sync/data-access-messaging';
 import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
 import { AuthGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
@@ -14,6 +19,9 @@ import { SalesforceConnectService } from './salesforce/salesforce-connect.servic
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { SETTINGS_PAGE_URL } from './salesforce/salesforce.tokens';
 import { TokenCipher } from './salesforce/token-cipher';
+import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
+import { CreateConnectionStatus1764000000202 } from './status/migrations';
+import { StatusConsumer } from './status/status.consumer';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { DocsController } from './http/docs.controller';
@@ -31,12 +39,18 @@ export class AppModule {
           logger,
           database: {
             schema: 'connector_settings',
-            entities: [OutboxMessageEntity, ConnectionEntity, TaskSyncChangeEntity],
-            migrations: [CreateOutboxMessage1764000000001, CreateConnection1764000000200, AddSealedRefreshToken1764000000201],
+            entities: [OutboxMessageEntity, ProcessedMessageEntity, ConnectionEntity, TaskSyncChangeEntity, ConnectionStatusEntity, ConnectionErrorEntity],
+            migrations: [
+              CreateOutboxMessage1764000000001,
+              CreateProcessedMessage1764000000000,
+              CreateConnection1764000000200,
+              AddSealedRefreshToken1764000000201,
+              CreateConnectionStatus1764000000202,
+            ],
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, DocsController],
+      controllers: [ConnectionsController, SalesforceController, DocsController, StatusConsumer],
       providers: [
         OutboxRelayService,
         ConnectionsService,

@@ -5,6 +5,7 @@ import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { SaveTaskSyncBody, saveTaskSyncBodySchema } from './api.schemas';
 import type { ConnectionView, TaskSyncView } from './connection.view';
 import { ConnectionsService } from './connections.service';
+import type { ConnectionStatusView } from '../status/connection-status.view';
 
 /** The settings page's API, version 1. Every route needs the user's Bearer JWT. */
 @Controller('v1/connections')
@@ -28,6 +29,12 @@ export class ConnectionsController {
   @Get(':id/task-sync')
   async getTaskSync(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<TaskSyncView> {
     return (await this.connections.get(req.principal, id)).taskSync;
+  }
+
+  /** State, import progress, last sync, errors by reason, API usage: what the page shows. */
+  @Get(':id/status')
+  status(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionStatusView> {
+    return this.connections.getStatus(req.principal, id);
   }
 
   /** The Save button: sync starts (or stops) at once (R1). */

@@ -5,6 +5,8 @@ import { enqueueOutbox } from '@task-sync/data-access-messaging';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
+import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
+import { ConnectionStatusView, toStatusView } from '../status/connection-status.view';
 import { buildSettingChangedEntry } from './setting-changed.outbox';
 import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
 
@@ -27,6 +29,16 @@ export class ConnectionsService {
 
   async get(principal: Principal, id: string): Promise<ConnectionView> {
     return toConnectionView(await this.findOwned(this.dataSource.manager, principal, id));
+  }
+
+  /** The connection's status as the other services last reported it, with its ten latest error reasons. */
+  async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
+    const connection = await this.findOwned(this.dataSource.manager, principal, id);
+    const status = await this.dataSource.getRepository(ConnectionStatusEntity).findOneBy({ connectionId: connection.id });
+    const errors = await this.dataSource
+      .getRepository(ConnectionErrorEntity)
+      .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
+    return toStatusView(status, errors);
   }
 
   /**

@@ -51,6 +51,25 @@ export function buildOpenApiDocument(): object {
           responses: { 204: { description: 'Disconnected' }, ...errors(401, 404) },
         },
       },
+      '/v1/connections/{id}/status': {
+        get: {
+          summary: 'State (idle, importing, syncing, paused-api-limit, unauthorized, error), import progress, last sync, errors by reason, API usage',
+          parameters: idParam,
+          responses: {
+            200: ok({
+              type: 'object',
+              properties: {
+                state: { type: 'string' },
+                import: { type: ['object', 'null'], properties: { found: { type: 'integer' }, imported: { type: 'integer' }, failed: { type: 'integer' }, done: { type: 'boolean' } } },
+                lastSyncedAt: { type: ['string', 'null'], format: 'date-time' },
+                apiUsage: { type: ['object', 'null'], properties: { used: { type: 'integer' }, limit: { type: 'integer' } } },
+                recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
+              },
+            }),
+            ...errors(401, 404),
+          },
+        },
+      },
       '/v1/salesforce/connect': {
         post: {
           summary: 'Start connecting Salesforce: send the browser to authorizeUrl',

@@ -1,0 +1,40 @@
+import type { EntityManager } from 'typeorm';
+import type { ConnectionStatusChanged } from '@task-sync/contracts';
+
+/**
+ * Folds one status report into the connection's status: the newest report sets the state, a
+ * field a report leaves out keeps its last value, and an error is counted under its reason.
+ */
+export async function applyStatusReport(manager: EntityManager, report: ConnectionStatusChanged): Promise<void> {
+  await manager.query(
+    `INSERT INTO connection_status AS s (connection_id, state, import_progress, last_synced_at, api_used, api_limit, reported_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (connection_id) DO UPDATE SET
+       state = EXCLUDED.state,
+       import_progress = COALESCE(EXCLUDED.import_progress, s.import_progress),
+       last_synced_at = GREATEST(EXCLUDED.last_synced_at, s.last_synced_at),
+       api_used = COALESCE(EXCLUDED.api_used, s.api_used),
+       api_limit = COALESCE(EXCLUDED.api_limit, s.api_limit),
+       reported_at = EXCLUDED.reported_at
+     WHERE EXCLUDED.reported_at >= s.reported_at`,
+    [
+      report.connectionId,
+      report.state,
+      report.import ? JSON.stringify(report.import) : null,
+      report.lastSyncedAt ?? null,
+      report.apiUsage?.used ?? null,
+      report.apiUsage?.limit ?? null,
+      report.occurredAt,
+    ],
+  );
+  if (report.error) {
+    await manager.query(
+      `INSERT INTO connection_error AS e (connection_id, code, count, last_message, last_at) VALUES ($1, $2, 1, $3, $4)
+       ON CONFLICT (connection_id, code) DO UPDATE SET
+         count = e.count + 1,
+         last_message = CASE WHEN EXCLUDED.last_at >= e.last_at THEN EXCLUDED.last_message ELSE e.last_message END,
+         last_at = GREATEST(e.last_at, EXCLUDED.last_at)`,
+      [report.connectionId, report.error.code, report.error.message, report.occurredAt],
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import type { ConnectionErrorEntity, ConnectionStatusEntity } from './connection-status.entity';
+
+/** What the settings page shows: state, the import's progress, last sync, errors by reason, API usage. */
+export interface ConnectionStatusView {
+  state: string;
+  import: ConnectionStatusEntity['importProgress'];
+  lastSyncedAt: string | null;
+  apiUsage: { used: number; limit: number } | null;
+  recentErrors: { code: string; count: number; lastMessage: string; lastAt: string }[];
+}
+
+export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[]): ConnectionStatusView {
+  return {
+    state: status?.state ?? 'idle',
+    import: status?.importProgress ?? null,
+    lastSyncedAt: status?.lastSyncedAt?.toISOString() ?? null,
+    apiUsage: status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
+    recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
+  };
+}

@@ -1,0 +1,32 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateConnectionStatus1764000000202 implements MigrationInterface {
+  name = 'CreateConnectionStatus1764000000202';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE connection_status (
+        connection_id uuid PRIMARY KEY,
+        state text NOT NULL,
+        import_progress jsonb,
+        last_synced_at timestamptz,
+        api_used int,
+        api_limit int,
+        reported_at timestamptz NOT NULL
+      )`);
+    await q.query(`
+      CREATE TABLE connection_error (
+        connection_id uuid NOT NULL,
+        code text NOT NULL,
+        count int NOT NULL,
+        last_message text NOT NULL,
+        last_at timestamptz NOT NULL,
+        PRIMARY KEY (connection_id, code)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE connection_error`);
+    await q.query(`DROP TABLE connection_status`);
+  }
+}
