@@ -4,7 +4,7 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.int-spec.ts'],
-  globalSetup: '<rootDir>/../../tools/scripts/int-test-global-setup.js',
+  globalSetup: '<rootDir>/../../tools/scripts/int-test-global-setup-browser.js',
   globalTeardown: '<rootDir>/../../tools/scripts/int-test-global-teardown.js',
   testTimeout: 120_000,
 };

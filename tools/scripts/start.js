@@ -87,6 +87,23 @@ async function waitReady(service, child) {
   throw new Error(`${service.name} not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+/**
+ * A development JWT for the demo user, signed like connector-settings expects by default
+ * (JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE defaults in apps/connector-settings/src/app/connector-settings.config.ts).
+ */
+async function mintDemoToken() {
+  const { SignJWT } = require('jose');
+  const secret = process.env.JWT_SECRET || 'dev-only-secret-change-me-0123456789abcdef';
+  return new SignJWT({ tenant_id: 'demo-tenant', zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('demo-rep')
+    .setIssuer(process.env.JWT_ISSUER || 'task-sync-dev')
+    .setAudience(process.env.JWT_AUDIENCE || 'task-sync')
+    .setIssuedAt()
+    .setExpirationTime('12h')
+    .sign(new TextEncoder().encode(secret));
+}
+
 async function main() {
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   await checkPostgres(databaseUrl);
@@ -158,6 +175,9 @@ async function main() {
       console.log(`  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}  (${s.note})`);
     }
     console.log(`  ${'kafka'.padEnd(20)} ${kafka.bootstrap}`);
+    const settings = SERVICES.find((s) => s.name === 'connector-settings');
+    console.log(`\n  The settings page, signed in as the demo user (a development token, valid 12 hours):`);
+    console.log(`  http://127.0.0.1:${settings.port}/settings/crm/salesforce#token=${await mintDemoToken()}\n`);
     log('press Ctrl-C to stop everything');
   } catch (e) {
     log(`failed: ${e.message}`);

@@ -49,6 +49,12 @@ describe('npm start', () => {
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
     }
 
+    // The printed settings-page link works: its token lists the (empty) connections.
+    const link = /http:\/\/127\.0\.0\.1:\d+\/settings\/crm\/salesforce#token=(\S+)/.exec(output);
+    expect(link).not.toBeNull();
+    const listed = await fetch(`http://127.0.0.1:${ports[0]}/v1/connections`, { headers: { authorization: `Bearer ${link?.[1]}` } });
+    expect(listed.status).toBe(200);
+
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesconnect-sandbox', 'salesforce-sandbox']) {

@@ -21,6 +21,7 @@ import { SETTINGS_PAGE_URL } from './salesforce/salesforce.tokens';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { CreateConnectionStatus1764000000202 } from './status/migrations';
+import { SettingsPageController } from './settings-page/settings-page.controller';
 import { StatusConsumer } from './status/status.consumer';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -50,7 +51,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, DocsController, StatusConsumer],
+      controllers: [ConnectionsController, SalesforceController, DocsController, SettingsPageController, StatusConsumer],
       providers: [
         OutboxRelayService,
         ConnectionsService,

@@ -1,0 +1,109 @@
+/**
+ * Settings → CRM → Salesforce → Configure. Plain HTML and a small script against the v1 API.
+ * The user's token arrives in the URL fragment (never sent to a server) and is kept for the tab
+ * in sessionStorage, so it survives the OAuth round trip.
+ */
+export const SETTINGS_PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Settings · CRM · Salesforce</title>
+<style>
+  body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: #1f2933; background: #f5f7fa; }
+  nav { padding: 12px 24px; background: #243b53; color: #d9e2ec; }
+  main { max-width: 640px; margin: 24px auto; background: #fff; padding: 24px 32px; border-radius: 8px; box-shadow: 0 1px 3px rgba(0,0,0,.1); }
+  h1 { font-size: 20px; margin-top: 0; }
+  button { font: inherit; padding: 6px 14px; border-radius: 4px; border: 1px solid #627d98; background: #fff; cursor: pointer; }
+  button.primary { background: #2f80ed; border-color: #2f80ed; color: #fff; }
+  dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
+  dt { color: #627d98; }
+  #message { color: #c62828; }
+  #saved { color: #2e7d32; margin-left: 8px; }
+  .row { margin: 16px 0; }
+</style>
+</head>
+<body>
+<nav>Settings › CRM › Salesforce › Configure</nav>
+<main>
+  <h1>Salesforce</h1>
+  <p id="message" role="alert"></p>
+  <section id="signed-out" hidden><p>Open this page from Sales Connect: it needs your session.</p></section>
+  <section id="not-connected" hidden>
+    <p>Salesforce is <strong>not connected</strong>.</p>
+    <button id="connect" class="primary">Connect Salesforce</button>
+  </section>
+  <section id="connected" hidden>
+    <p>Connected as <strong id="sf-user"></strong> <span id="sf-org"></span></p>
+    <div class="row">
+      <label><input type="checkbox" id="sync-tasks"> Sync tasks</label>
+      <button id="save" class="primary">Save</button><span id="saved" role="status"></span>
+    </div>
+    <h2>Status</h2>
+    <dl>
+      <dt>State</dt><dd id="state">–</dd>
+      <dt>Import</dt><dd id="import">–</dd>
+      <dt>Last sync</dt><dd id="last-sync">–</dd>
+      <dt>API usage</dt><dd id="api-usage">–</dd>
+    </dl>
+    <ul id="errors"></ul>
+    <div class="row"><button id="disconnect">Disconnect</button></div>
+  </section>
+</main>
+<script>
+(function () {
+  var KEY = 'task-sync.token';
+  var hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('token')) { sessionStorage.setItem(KEY, hash.get('token')); history.replaceState(null, '', location.pathname + location.search); }
+  var token = sessionStorage.getItem(KEY);
+  var $ = function (id) { return document.getElementById(id); };
+  var connection = null, poll = null;
+  var SAVED = { 'first-enable': 'Saved. Sync started: importing your Salesforce tasks of the last 24 hours.', 're-enable': 'Saved. Sync started again.', 'disable': 'Saved. Sync stopped.' };
+
+  function show(id) { ['signed-out', 'not-connected', 'connected'].forEach(function (s) { $(s).hidden = s !== id; }); }
+  function say(text) { $('message').textContent = text || ''; }
+  function api(method, path, body) {
+    return fetch(path, { method: method, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+      .then(function (res) {
+        if (res.status === 204) return null;
+        return res.json().then(function (data) { if (!res.ok) throw new Error(data.message || ('error ' + res.status)); return data; });
+      });
+  }
+  function renderStatus(s) {
+    $('state').textContent = s.state;
+    $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';
+    $('last-sync').textContent = s.lastSyncedAt ? new Date(s.lastSyncedAt).toLocaleString() : '–';
+    $('api-usage').textContent = s.apiUsage ? s.apiUsage.used + ' of ' + s.apiUsage.limit + ' calls today' : '–';
+    $('errors').innerHTML = '';
+    s.recentErrors.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.code + ' ×' + e.count + ': ' + e.lastMessage; $('errors').appendChild(li); });
+  }
+  function refreshStatus() { if (connection) api('GET', '/v1/connections/' + connection.id + '/status').then(renderStatus).catch(function (e) { say(e.message); }); }
+  function load() {
+    if (!token) { show('signed-out'); return; }
+    api('GET', '/v1/connections').then(function (data) {
+      connection = data.items[0] || null;
+      if (!connection) { show('not-connected'); return; }
+      $('sf-user').textContent = connection.salesforce.username;
+      $('sf-org').textContent = '(org ' + connection.salesforce.orgId + ')';
+      $('sync-tasks').checked = connection.taskSync.enabled;
+      show('connected');
+      refreshStatus();
+      if (!poll) poll = setInterval(refreshStatus, 2000);
+    }).catch(function (e) { say(e.message); });
+  }
+  $('connect').onclick = function () { api('POST', '/v1/salesforce/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
+  $('save').onclick = function () {
+    $('saved').textContent = '';
+    api('PUT', '/v1/connections/' + connection.id + '/task-sync', { enabled: $('sync-tasks').checked })
+      .then(function (r) { $('saved').textContent = r.change ? SAVED[r.change] : 'Saved. Nothing changed.'; refreshStatus(); })
+      .catch(function (e) { say(e.message); });
+  };
+  $('disconnect').onclick = function () { api('DELETE', '/v1/connections/' + connection.id).then(function () { connection = null; load(); }).catch(function (e) { say(e.message); }); };
+  var query = new URLSearchParams(location.search);
+  if (query.get('error')) say('Salesforce was not connected: ' + query.get('error').replace(/_/g, ' ') + '.');
+  load();
+})();
+</script>
+</body>
+</html>
+`;

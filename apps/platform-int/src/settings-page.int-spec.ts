@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { type Browser, chromium } from 'playwright-core';
+import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
+import { freePort, ServiceProcess } from './support/service-process';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, withPg } from './support/stack';
+
+const SECRET = 'page-spec-secret-page-spec-secret-page-000';
+const SHOTS = path.resolve(__dirname, '../../../tmp/screenshots');
+
+// The settings page in a real Chromium: connect through the Salesforce sandbox's OAuth pages,
+// tick "Sync tasks", Save, watch the status, disconnect.
+describe('the settings page (Settings → CRM → Salesforce → Configure) in Chromium', () => {
+  const kafka = useKafkaClients();
+  let sandbox: ServiceProcess;
+  let service: ServiceProcess;
+  let browser: Browser;
+  let databaseUrl: string;
+  let pageUrl: string;
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase(testEnv.newDatabaseName('page'));
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    const port = await freePort();
+    pageUrl = `http://127.0.0.1:${port}/settings/crm/salesforce`;
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
+    service = await ServiceProcess.start(
+      'connector-settings',
+      {
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET: SECRET,
+        SALESFORCE_LOGIN_URL: sandbox.url,
+        OAUTH_REDIRECT_URL: `http://127.0.0.1:${port}/v1/salesforce/oauth/callback`,
+        SETTINGS_PAGE_URL: pageUrl,
+        KAFKA_CONSUMER_GROUP: statusGroup,
+        OUTBOX_POLL_INTERVAL_MS: '50',
+      },
+      port,
+    );
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // As root in a closed network: no sandbox, no GPU, no background calls out.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await sandbox?.stop();
+  });
+
+  it('R1: connect, tick Sync tasks, Save: sync starts at once and its progress shows', async () => {
+    const token = await new SignJWT({ tenant_id: uniqueId('tenant'), zoneinfo: 'America/Los_Angeles' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('rep')
+      .setIssuer('task-sync-dev')
+      .setAudience('task-sync')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(SECRET));
+    const page = await browser.newPage();
+    await page.goto(`${pageUrl}#token=${token}`);
+    await page.getByText('not connected').waitFor();
+
+    // Connect: the browser goes to Salesforce's login page and comes back.
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await page.waitForURL(`${sandbox.url}/services/oauth2/authorize**`);
+    await page.getByLabel('Username').fill('rep@sandbox.test');
+    await page.getByLabel('Password').fill('sandbox');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${pageUrl}?connected=*`);
+    await page.locator('#sf-user', { hasText: 'rep@sandbox.test' }).waitFor();
+
+    // Tick "Sync tasks" and Save.
+    await page.getByLabel('Sync tasks').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Sync started: importing your Salesforce tasks of the last 24 hours.').waitFor();
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(`SELECT c.id, c.task_sync_enabled, h.kind FROM connector_settings.connection c JOIN connector_settings.task_sync_change h ON h.connection_id = c.id`),
+    );
+    expect(rows).toEqual([expect.objectContaining({ task_sync_enabled: true, kind: 'first-enable' })]);
+
+    // The import's progress, as sfdc-ingest reports it, appears without a reload.
+    const report: ConnectionStatusChanged = {
+      eventId: randomUUID(),
+      type: CONNECTION_STATUS_CHANGED,
+      occurredAt: new Date().toISOString(),
+      connectionId: rows[0].id as string,
+      reportedBy: 'sfdc-ingest',
+      state: 'importing',
+      import: { enableAt: new Date().toISOString(), found: 120, imported: 45, failed: 0, done: false },
+    };
+    await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: report.connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
+    await page.locator('#import', { hasText: '45 of 120 imported (importing…)' }).waitFor({ timeout: 15_000 });
+    await page.locator('#state', { hasText: 'importing' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-page-importing.png'), fullPage: true });
+
+    // Disconnect.
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByText('not connected').waitFor();
+    await page.close();
+  });
+
+  it('tells the user when they denied access at Salesforce', async () => {
+    const token = await new SignJWT({ tenant_id: uniqueId('tenant') })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('rep2')
+      .setIssuer('task-sync-dev')
+      .setAudience('task-sync')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(SECRET));
+    const page = await browser.newPage();
+    await page.goto(`${pageUrl}#token=${token}`);
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await page.waitForURL(`${sandbox.url}/services/oauth2/authorize**`);
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.getByText('Salesforce was not connected: access denied.').waitFor();
+    await page.close();
+  });
+});
