@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { SignJWT } from 'jose';
 import type { Consumer } from 'kafkajs';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS, TaskSyncSettingChanged } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
+import { signUserToken } from './support/users';
 import { createDatabase, kafkaClient, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
 
 const SECRET = 'int-spec-secret-int-spec-secret-int-spec-0000';
-const ISSUER = 'task-sync-dev';
-const AUDIENCE = 'task-sync';
 
-function sign(sub: string, tenant: string, options: { exp?: number; key?: string } = {}): Promise<string> {
-  return new SignJWT({ tenant_id: tenant })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(options.exp ?? Math.floor(Date.now() / 1000) + 600)
-    .sign(new TextEncoder().encode(options.key ?? SECRET));
-}
+const sign = (sub: string, tenant: string, options: { exp?: number; key?: string } = {}) =>
+  signUserToken({ sub, tenant, secret: SECRET, exp: options.exp ?? Math.floor(Date.now() / 1000) + 600, key: options.key });
 
 describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
   const kafka = useKafkaClients();

@@ -1,20 +1,13 @@
 import { createDecipheriv, randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { freePort, ServiceProcess } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
+import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 
 const SECRET = 'connect-spec-secret-connect-spec-secret-00';
 const KEY = randomBytes(32);
 const SETTINGS_PAGE = 'http://settings.example.test/settings/crm/salesforce';
 
-const sign = (sub: string, tenant: string) =>
-  new SignJWT({ tenant_id: tenant, zoneinfo: 'Europe/Lisbon' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('task-sync-dev')
-    .setAudience('task-sync')
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
+const sign = (sub: string, tenant: string) => signUserToken({ sub, tenant, secret: SECRET, zoneinfo: 'Europe/Lisbon' });
 
 /** Opens a sealed token with the key the test gave the service: kid.iv.tag.body, AES-256-GCM. */
 function openSealed(sealed: string): string {
@@ -63,20 +56,13 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('connect'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    const port = await freePort();
-    service = await ServiceProcess.start(
-      'connector-settings',
-      {
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: SECRET,
-        SALESFORCE_LOGIN_URL: sandbox.url,
-        OAUTH_REDIRECT_URL: `http://127.0.0.1:${port}/v1/salesforce/oauth/callback`,
-        SETTINGS_PAGE_URL: SETTINGS_PAGE,
-        TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
-        TOKEN_ENCRYPTION_KEY_ID: 'it1',
-      },
-      port,
-    );
+    ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      SETTINGS_PAGE_URL: SETTINGS_PAGE,
+      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
+      TOKEN_ENCRYPTION_KEY_ID: 'it1',
+    }));
     alice = await sign('alice', tenant);
     bob = await sign('bob', tenant);
   });

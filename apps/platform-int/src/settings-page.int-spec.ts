@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { type Browser, chromium } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
-import { freePort, ServiceProcess } from './support/service-process';
+import { ServiceProcess } from './support/service-process';
+import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, withPg } from './support/stack';
 
 const SECRET = 'page-spec-secret-page-spec-secret-page-000';
@@ -23,23 +23,14 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('page'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    const port = await freePort();
-    pageUrl = `http://127.0.0.1:${port}/settings/crm/salesforce`;
     const statusGroup = uniqueId('connector-settings');
     await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    service = await ServiceProcess.start(
-      'connector-settings',
-      {
-        DATABASE_URL: databaseUrl,
-        JWT_SECRET: SECRET,
-        SALESFORCE_LOGIN_URL: sandbox.url,
-        OAUTH_REDIRECT_URL: `http://127.0.0.1:${port}/v1/salesforce/oauth/callback`,
-        SETTINGS_PAGE_URL: pageUrl,
-        KAFKA_CONSUMER_GROUP: statusGroup,
-        OUTBOX_POLL_INTERVAL_MS: '50',
-      },
-      port,
-    );
+    ({ service, settingsPageUrl: pageUrl } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      KAFKA_CONSUMER_GROUP: statusGroup,
+      OUTBOX_POLL_INTERVAL_MS: '50',
+    }));
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // As root in a closed network: no sandbox, no GPU, no background calls out.
@@ -55,13 +46,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   });
 
   it('R1: connect, tick Sync tasks, Save: sync starts at once and its progress shows', async () => {
-    const token = await new SignJWT({ tenant_id: uniqueId('tenant'), zoneinfo: 'America/Los_Angeles' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('rep')
-      .setIssuer('task-sync-dev')
-      .setAudience('task-sync')
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await signUserToken({ sub: 'rep', tenant: uniqueId('tenant'), secret: SECRET, zoneinfo: 'America/Los_Angeles' });
     const page = await browser.newPage();
     await page.goto(`${pageUrl}#token=${token}`);
     await page.getByText('not connected').waitFor();
@@ -106,13 +91,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   });
 
   it('tells the user when they denied access at Salesforce', async () => {
-    const token = await new SignJWT({ tenant_id: uniqueId('tenant') })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('rep2')
-      .setIssuer('task-sync-dev')
-      .setAudience('task-sync')
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await signUserToken({ sub: 'rep2', tenant: uniqueId('tenant'), secret: SECRET });
     const page = await browser.newPage();
     await page.goto(`${pageUrl}#token=${token}`);
     await page.getByRole('button', { name: 'Connect Salesforce' }).click();
