@@ -51,7 +51,6 @@ export class ConnectionsController {
   @Delete(':id')
   @HttpCode(204)
   async disconnect(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<void> {
-    const connection = await this.connections.findOwned(this.connections.manager, req.principal, id);
-    await this.salesforce.disconnect(connection);
+    await this.salesforce.disconnect(await this.connections.getOwned(req.principal, id));
   }
 }

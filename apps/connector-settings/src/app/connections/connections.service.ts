@@ -16,9 +16,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ConnectionsService {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  get manager(): EntityManager {
-    return this.dataSource.manager;
-  }
 
   async list(principal: Principal): Promise<ConnectionView[]> {
     const rows = await this.dataSource
@@ -28,12 +25,12 @@ export class ConnectionsService {
   }
 
   async get(principal: Principal, id: string): Promise<ConnectionView> {
-    return toConnectionView(await this.findOwned(this.dataSource.manager, principal, id));
+    return toConnectionView(await this.getOwned(principal, id));
   }
 
   /** The connection's status as the other services last reported it, with its ten latest error reasons. */
   async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
-    const connection = await this.findOwned(this.dataSource.manager, principal, id);
+    const connection = await this.getOwned(principal, id);
     const status = await this.dataSource.getRepository(ConnectionStatusEntity).findOneBy({ connectionId: connection.id });
     const errors = await this.dataSource
       .getRepository(ConnectionErrorEntity)
@@ -61,8 +58,13 @@ export class ConnectionsService {
     });
   }
 
+  /** The caller's connection, or 404. */
+  getOwned(principal: Principal, id: string): Promise<ConnectionEntity> {
+    return this.findOwned(this.dataSource.manager, principal, id);
+  }
+
   /** Another user's connection, or an id that is not one, answers 404 alike: nothing leaks. */
-  async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
+  private async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
     if (!UUID.test(id)) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
     const found = await manager.getRepository(ConnectionEntity).findOne({
       where: { id, tenantId: principal.tenantId, userId: principal.userId },

@@ -1,7 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 
-/** Body-parser's own errors (malformed JSON, too large, bad charset) carry a status and a type. */
+/**
+ * Body-parser's errors other than malformed JSON (too large, bad encoding or charset) reach the
+ * filter as they are, with a status and a type. Malformed JSON does not: Nest turns body-parser's
+ * SyntaxError into a BadRequestException carrying only its message (mapExternalException).
+ */
 interface BodyParserError {
   status?: number;
   statusCode?: number;
@@ -10,7 +14,6 @@ interface BodyParserError {
 }
 
 const BODY_ERRORS: Record<string, { error: string; message: string }> = {
-  'entity.parse.failed': { error: 'MALFORMED_JSON', message: 'the request body is not valid JSON' },
   'entity.too.large': { error: 'BODY_TOO_LARGE', message: 'the request body is too large' },
   'encoding.unsupported': { error: 'UNSUPPORTED_ENCODING', message: 'the request body encoding is not supported' },
   'charset.unsupported': { error: 'UNSUPPORTED_CHARSET', message: 'the request body charset is not supported' },
@@ -49,8 +52,8 @@ function shapeHttpException(exception: HttpException): object {
   const fields = typeof body === 'object' && body !== null ? (body as { error?: unknown; message?: unknown }) : {};
   if (typeof fields.error === 'string' && /^[A-Z][A-Z_]+$/.test(fields.error) && typeof fields.message === 'string') return body as object;
   const message = typeof body === 'string' ? body : typeof fields.message === 'string' ? fields.message : exception.message;
-  // Nest reports body-parser's JSON syntax errors as a plain 400.
-  if (status === 400 && (exception.cause instanceof SyntaxError || /JSON/.test(message))) {
+  // Nest reports body-parser's JSON syntax errors as a plain 400 with the parser's message.
+  if (status === 400 && /JSON/.test(message)) {
     return { error: 'MALFORMED_JSON', message: `the request body is not valid JSON (${message})` };
   }
   return { error: codeFor(status), message: Array.isArray(fields.message) ? fields.message.join('; ') : message };

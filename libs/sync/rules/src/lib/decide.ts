@@ -75,10 +75,11 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
   const target = OTHER_SIDE[change.side];
   // A new task from Salesforce's `Low` gets Sales Connect's default, Normal.
   const created: TaskFields = { ...fields, priority: fields.priority ?? 'normal' };
-  return [{ type: 'create', side: target, fields: created, link: buildPendingLink(context.connectionId, change, created) }];
+  return [{ type: 'create', side: target, fields: created, link: buildPendingLink(context.connectionId, change, fields, created) }];
 }
 
-function buildPendingLink(connectionId: string, change: SyncChange, fields: TaskFields): PendingLink {
+/** `read`: the source task as its side showed it; `fields`: what the new task is created with. */
+function buildPendingLink(connectionId: string, change: SyncChange, read: TaskFields, fields: TaskFields): PendingLink {
   const synced = Object.fromEntries(
     TASK_FIELD_NAMES.map((f) => [f, { value: fields[f], changedAt: change.changedAt, side: change.side }]),
   ) as unknown as SyncedFields;
@@ -92,7 +93,7 @@ function buildPendingLink(connectionId: string, change: SyncChange, fields: Task
     fields: synced,
     lastSeen: { salesconnect: EPOCH, sfdc: EPOCH, [change.side]: change.changedAt } as Record<Side, string>,
     // The created task will show what we wrote; until its change arrives, assume it does.
-    observed: { [change.side]: change.fields ?? fields, [OTHER_SIDE[change.side]]: VIEW_OF[OTHER_SIDE[change.side]](fields) } as TaskLink['observed'],
+    observed: { [change.side]: read, [OTHER_SIDE[change.side]]: VIEW_OF[OTHER_SIDE[change.side]](fields) } as TaskLink['observed'],
     pending: { salesconnect: {}, sfdc: {} },
   };
 }
