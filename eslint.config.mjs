@@ -18,13 +18,18 @@ const depConstraints = (testExternals) => [
     sourceTag: 'type:util',
     onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
   },
+  // A client of an outside API (HTTP, signatures): framework-free, used by apps and the sandboxes.
+  {
+    sourceTag: 'type:client',
+    onlyDependOnLibsWithTags: ['type:client', 'type:util', 'type:domain'],
+  },
   {
     sourceTag: 'type:data-access',
-    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:client', 'type:util', 'type:contracts', 'type:domain'],
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:data-access', 'type:client', 'type:util', 'type:contracts', 'type:domain'],
   },
   // Test projects drive the stack from outside; they may share only libs, never apps.
   {
@@ -33,14 +38,15 @@ const depConstraints = (testExternals) => [
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:client', 'type:util', 'type:contracts', 'type:domain'],
   },
   // jsforce and Salesforce-specific code stay in scope:sfdc (plus shared libs).
   { sourceTag: 'scope:sfdc', onlyDependOnLibsWithTags: ['scope:sfdc', 'scope:shared'] },
   { sourceTag: 'scope:salesconnect', onlyDependOnLibsWithTags: ['scope:salesconnect', 'scope:shared'] },
   // connector-settings connects Salesforce (OAuth), so it may use the Salesforce libs.
   { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: ['scope:settings', 'scope:sfdc', 'scope:shared'] },
-  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:shared'] },
+  // The reconciler writes to Sales Connect through its client.
+  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:salesconnect', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 

@@ -34,6 +34,19 @@ const SERVICES = [
   { name: 'salesconnect-ingest', port: 3102, portVar: 'SALESCONNECT_INGEST_PORT' },
   { name: 'reconciler', port: 3103, portVar: 'RECONCILER_PORT' },
 ].map((s) => ({ ...s, main: `dist/apps/${s.name}/main.js`, env: {}, note: '/health/ready, /metrics' }));
+/** What a service must know of the others' addresses, which the *_PORT variables may move. */
+function wiringFor(service) {
+  if (service.name === 'sfdc-ingest') {
+    const settings = SERVICES.find((s) => s.name === 'connector-settings');
+    return { CONNECTOR_SETTINGS_URL: process.env.CONNECTOR_SETTINGS_URL || `http://127.0.0.1:${Number(process.env[settings.portVar] || settings.port)}` };
+  }
+  if (service.name !== 'salesconnect-ingest') return {};
+  const sandbox = SANDBOXES.find((s) => s.name === 'salesconnect-sandbox');
+  return {
+    SALESCONNECT_API_URL: process.env.SALESCONNECT_API_URL || `http://127.0.0.1:${sandbox.port}`,
+    SALESCONNECT_WEBHOOK_PUBLIC_URL: process.env.SALESCONNECT_WEBHOOK_PUBLIC_URL || `http://127.0.0.1:${service.port}/webhooks/salesconnect`,
+  };
+}
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 const pretty = process.env.START_LOG_FORMAT !== 'json';
@@ -157,7 +170,7 @@ async function main() {
     const launch = async (group) => {
       for (const service of group) {
         service.port = Number(process.env[service.portVar] || service.port);
-        const child = startProcess(service, { ...env, ...service.env, [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
+        const child = startProcess(service, { ...env, ...service.env, ...wiringFor(service), [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
         children.set(service.name, child);
         child.once('exit', (code) => {
           if (!stopping) {

@@ -3,10 +3,10 @@ import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 
 const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
   'connector-settings': { schema: 'connector_settings', tables: ['connection', 'connection_error', 'connection_status', 'outbox_message', 'processed_message', 'task_sync_change', 'typeorm_migrations'] },
-  'sfdc-ingest': { schema: 'sfdc_ingest', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'typeorm_migrations'] },
+  'sfdc-ingest': { schema: 'sfdc_ingest', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'sfdc_published_change', 'sfdc_sync_state', 'typeorm_migrations'] },
   'salesconnect-ingest': {
     schema: 'salesconnect_ingest',
-    tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'typeorm_migrations'],
+    tables: ['connection_setting', 'connection_setting_change', 'feed_cursor', 'processed_message', 'published_change', 'reported_connection_error', 'typeorm_migrations'],
   },
   reconciler: { schema: 'reconciler', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'typeorm_migrations'] },
 };

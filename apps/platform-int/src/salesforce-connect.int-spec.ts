@@ -1,4 +1,5 @@
 import { createDecipheriv, randomBytes } from 'node:crypto';
+import { authorizeInBrowser } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
@@ -31,21 +32,8 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   const api = (path: string, token: string, init: RequestInit = {}) =>
     fetch(`${service.url}${path}`, { ...init, redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
 
-  /** What a browser does: the login page, the form, the redirects. Returns the final Location. */
-  async function authorizeInBrowser(action: 'allow' | 'deny', password = 'sandbox'): Promise<URL> {
-    const { authorizeUrl } = (await (await api('/v1/salesforce/connect', alice, { method: 'POST' })).json()) as { authorizeUrl: string };
-    const page = new URL(authorizeUrl);
-    expect(page.origin + page.pathname).toBe(`${sandbox.url}/services/oauth2/authorize`);
-    expect((await fetch(page)).status).toBe(200);
-    const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username: 'rep@sandbox.test', password, action });
-    const toCallback = await fetch(`${sandbox.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-    expect(toCallback.status).toBe(302);
-    const callback = new URL(toCallback.headers.get('location') ?? '');
-    expect(callback.pathname).toBe('/v1/salesforce/oauth/callback');
-    const toSettings = await fetch(callback, { redirect: 'manual' });
-    expect(toSettings.status).toBe(302);
-    return new URL(toSettings.headers.get('location') ?? '');
-  }
+  const authorizeAs = (action: 'allow' | 'deny') =>
+    authorizeInBrowser({ connectorSettings: service, sandboxUrl: sandbox.url, userToken: alice, username: 'rep@sandbox.test', action });
 
   const refreshAtSandbox = (token: string) =>
     fetch(`${sandbox.url}/services/oauth2/token`, {
@@ -73,7 +61,7 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   });
 
   it('connects, ending on the settings page; the refresh token is sealed at rest, never returned or logged', async () => {
-    const landed = await authorizeInBrowser('allow');
+    const landed = await authorizeAs('allow');
     expect(landed.origin + landed.pathname).toBe(SETTINGS_PAGE);
     connectionId = landed.searchParams.get('connected') ?? '';
     expect(connectionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -99,8 +87,43 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     const forged = await fetch(`${service.url}/v1/salesforce/oauth/callback?code=abc&state=eyJ0ZW5hbnRJZCI6Im1hbGxvcnkifQ.forged`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
     expect(await forged.json()).toMatchObject({ error: 'INVALID_STATE' });
-    const denied = await authorizeInBrowser('deny');
+    const denied = await authorizeAs('deny');
     expect(denied.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('hands a Salesforce session only to a named service on the internal API, and a new one when Salesforce rejected the old', async () => {
+    const session = (token?: string, body: object = {}) =>
+      fetch(`${service.url}/internal/v1/connections/${connectionId}/salesforce-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    expect((await session()).status).toBe(401);
+    expect((await session(alice)).status).toBe(401); // a user's token is not a service's
+    expect((await session('dev-only-sfdc-ingest-internal-tokeN')).status).toBe(401);
+    const first = await session('dev-only-sfdc-ingest-internal-token');
+    expect(first.status).toBe(200);
+    const issued = (await first.json()) as { accessToken: string; instanceUrl: string; orgId: string; userId: string };
+    expect(issued).toMatchObject({ connectionId, instanceUrl: sandbox.url, orgId: expect.stringMatching(/^00D/), userId: expect.stringMatching(/^005/) });
+    // The token works at Salesforce, and the same one is handed out again (one session per connection).
+    const identity = await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+    expect(identity.status).toBe(200);
+    const again = (await (await session('dev-only-reconciler-internal-token')).json()) as { accessToken: string };
+    expect(again.accessToken).toBe(issued.accessToken);
+    const renewed = (await (await session('dev-only-reconciler-internal-token', { rejectedAccessToken: issued.accessToken })).json()) as { accessToken: string };
+    expect(renewed.accessToken).not.toBe(issued.accessToken);
+    expect((await session('dev-only-sfdc-ingest-internal-token', { rejectedAccessToken: 42 })).status).toBe(400);
+    const unknown = await fetch(`${service.url}/internal/v1/connections/00000000-0000-4000-8000-000000000000/salesforce-session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer dev-only-sfdc-ingest-internal-token' },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: 'CONNECTION_NOT_FOUND' });
+    // Sealed at rest like the refresh token.
+    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT access_token_sealed FROM connector_settings.connection WHERE id = $1`, [connectionId]));
+    expect(rows[0].access_token_sealed).toMatch(/^it1\./);
+    expect(rows[0].access_token_sealed).not.toContain(renewed.accessToken);
   });
 
   it('disconnect revokes the token at Salesforce and deletes the connection; another user cannot', async () => {

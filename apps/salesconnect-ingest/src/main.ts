@@ -2,11 +2,12 @@ import { loadConfig } from '@task-sync/util-config';
 import { JsonLogger, bootstrapService, runService } from '@task-sync/util-nest';
 import { AppModule } from './app/app.module';
 import { salesconnectIngestConfigSchema } from './app/salesconnect-ingest.config';
+import { configureWebhookBodyParser } from './app/webhook/webhook-body-parser';
 
 const logger = new JsonLogger('salesconnect-ingest', 'info');
 
 runService(async () => {
   const config = loadConfig(salesconnectIngestConfigSchema, process.env);
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, configure: configureWebhookBodyParser });
 }, logger);

@@ -14,7 +14,9 @@ export function toEndpointTemplate(path: string): string {
  */
 export function apiGuard(calls: CallCounter, faults: FaultInjector) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    calls.record(`${req.method} ${toEndpointTemplate(req.baseUrl + req.path)}`, contextOf(res).user.id);
+    const { user, app } = contextOf(res);
+    // Counted per user; an app acting as itself under `app:<name>`.
+    calls.record(`${req.method} ${toEndpointTemplate(req.baseUrl + req.path)}`, user?.id ?? `app:${app}`);
     await faults.delay();
     if (faults.shouldInject('http5xx')) {
       res.set('Retry-After', '1');

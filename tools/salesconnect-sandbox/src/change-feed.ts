@@ -40,8 +40,8 @@ export class ChangeFeed {
     return change;
   }
 
-  /** One user's changes after `cursor` (from the oldest kept when absent). */
-  read(userId: string, cursor: string | undefined, limit: number, nowMs: number): FeedPage {
+  /** One user's changes (null: every user's) after `cursor` (from the oldest kept when absent). */
+  read(userId: string | null, cursor: string | undefined, limit: number, nowMs: number): FeedPage {
     this.prune(nowMs);
     let after = this.state.prunedThroughSequence;
     if (cursor !== undefined) {
@@ -56,7 +56,7 @@ export class ChangeFeed {
       if (change.sequence <= after) continue;
       if (page.length === limit) break;
       scannedThrough = change.sequence;
-      if (change.userId === userId) page.push(change);
+      if (userId === null || change.userId === userId) page.push(change);
     }
     // The next cursor moves past other users' entries too, so an idle reader never rescans them.
     if (page.length < limit) scannedThrough = this.state.lastSequence;

@@ -11,13 +11,16 @@ const changesQuerySchema = z.strictObject({
   limit: z.coerce.number({ message: 'must be a number' }).int({ message: 'must be an integer' }).min(1, { message: 'must be at least 1' }).max(500, { message: 'must be at most 500' }).default(100),
 });
 
-/** `/v1/changes?cursor=&limit=`: the caller's changes in order; keep `nextCursor` and poll with it. */
+/**
+ * `/v1/changes?cursor=&limit=`: the caller's changes in order (an app acting as itself: every
+ * user's); keep `nextCursor` and poll with it.
+ */
 export function createChangesRouter(feed: ChangeFeed, clock: SandboxClock): Router {
   const router = Router();
   router.get('/', (req, res) => {
     const query = validate(changesQuerySchema, req.query);
     if (!query.ok) return sendValidationError(res, query.fields);
-    const page = feed.read(contextOf(res).user.id, query.value.cursor, query.value.limit, clock.nowMs());
+    const page = feed.read(contextOf(res).user?.id ?? null, query.value.cursor, query.value.limit, clock.nowMs());
     if (!page.ok && page.error === 'CURSOR_EXPIRED') {
       return sendError(res, 'CURSOR_EXPIRED', 'the cursor is older than the feed retention: list the tasks again, then follow the feed from its start');
     }

@@ -3,7 +3,7 @@ import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { sendError } from './api-error';
 import { buildCommandCenter } from './command-center';
 import { renderCommandCenterPage } from './command-center.page';
-import { contextOf } from './request-context';
+import { actingUserOf } from './request-context';
 import type { TaskStore } from './task.store';
 import type { User } from './user.model';
 import type { UserStore } from './user.store';
@@ -12,8 +12,7 @@ import type { UserStore } from './user.store';
 export function createCommandCenterApiRouter(store: TaskStore, clock: SandboxClock): Router {
   const router = Router();
   router.get('/', (_req, res) => {
-    const { user } = contextOf(res);
-    res.json(buildCommandCenter(user, store.all(), clock.nowMs()));
+    res.json(buildCommandCenter(actingUserOf(res), store.all(), clock.nowMs()));
   });
   return router;
 }

@@ -14,11 +14,14 @@ async function main(): Promise<void> {
     webhookRetryBaseMs: config.SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS,
     webhookMaxAttempts: config.SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS,
     defaultUser: { timeZone: config.SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE },
+    appTokens: config.SALESCONNECT_SANDBOX_APP_TOKENS,
   });
   const { url } = await sandbox.listen(config.SALESCONNECT_SANDBOX_PORT, config.SALESCONNECT_SANDBOX_HOST);
   const { id, email, timeZone, apiToken } = sandbox.defaultUser;
   log.info({ url, snapshot: config.SALESCONNECT_SANDBOX_SNAPSHOT ?? null }, 'Sales Connect sandbox listening');
   log.info({ id, email, timeZone, apiToken, commandCenter: `${url}/users/${id}/command-center` }, 'default user');
+  // A sandbox: its development tokens are printed on purpose, like the default user's.
+  log.info({ apps: config.SALESCONNECT_SANDBOX_APP_TOKENS }, 'integration app tokens (act for any user with X-SalesConnect-User)');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -8,8 +8,9 @@ import { ChangeFeed } from './change-feed';
 import { createChangesRouter } from './changes.router';
 import { createCommandCenterApiRouter, createCommandCenterPageRouter } from './command-center.router';
 import { IdempotencyStore } from './idempotency.store';
-import { authenticate } from './request-context';
+import { type AppToken, authenticate, requireActingUser } from './request-context';
 import { createSalesConnectAdminRouter } from './salesconnect-admin.router';
+import { DEFAULT_APP_TOKENS } from './sandbox.config';
 import { isSalesConnectSnapshot, type SalesConnectSnapshot } from './sandbox-state';
 import { TaskService } from './task.service';
 import { TaskStore } from './task.store';
@@ -40,6 +41,8 @@ export interface SalesConnectSandboxOptions {
   webhookMaxAttempts?: number;
   webhookTimeoutMs?: number;
   defaultUser?: Partial<NewUser>;
+  /** Integration apps whose token acts for any user; default: `task-sync` with `sc_app_task_sync_dev`. */
+  appTokens?: readonly AppToken[];
   clock?: SandboxClock;
 }
 
@@ -124,11 +127,11 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
   app.use('/__admin', createAdminRouter({ clock, faults, calls, reset, snapshot }));
 
   const api = express.Router();
-  api.use(json({ limit: '1mb' }), authenticate(users), apiGuard(calls, faults));
-  api.use('/tasks', createTasksRouter(tasks, store));
+  api.use(json({ limit: '1mb' }), authenticate(users, options.appTokens ?? DEFAULT_APP_TOKENS), apiGuard(calls, faults));
+  api.use('/tasks', requireActingUser(), createTasksRouter(tasks, store));
   api.use('/changes', createChangesRouter(feed, clock));
   api.use('/webhooks', createWebhooksRouter(subscriptions, dispatcher, users, clock));
-  api.use('/command-center', createCommandCenterApiRouter(store, clock));
+  api.use('/command-center', requireActingUser(), createCommandCenterApiRouter(store, clock));
   app.use('/v1', api);
   app.use(createCommandCenterPageRouter(users, store, clock));
 

@@ -11,7 +11,26 @@ describe('salesconnect-sandbox config', () => {
       SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: 1000,
       SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: 8,
       SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE: 'America/Sao_Paulo',
+      SALESCONNECT_SANDBOX_APP_TOKENS: [{ name: 'task-sync', token: 'sc_app_task_sync_dev' }],
     });
+  });
+
+  it('reads integration app tokens as name:token pairs', () => {
+    const config = loadConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: 'task-sync:sc_app_0123456789abcdef, crm.bridge:tok:with:colons-123' });
+    expect(config.SALESCONNECT_SANDBOX_APP_TOKENS).toEqual([
+      { name: 'task-sync', token: 'sc_app_0123456789abcdef' },
+      { name: 'crm.bridge', token: 'tok:with:colons-123' },
+    ]);
+  });
+
+  it.each([
+    ['an entry without a name', 'sc_app_0123456789abcdef'],
+    ['a short token', 'task-sync:short'],
+    ['a name with a space', 'task sync:sc_app_0123456789abcdef'],
+    ['a name used twice', 'a:sc_app_0123456789abcdef,a:sc_app_fedcba9876543210'],
+    ['a token used twice', 'a:sc_app_0123456789abcdef,b:sc_app_0123456789abcdef'],
+  ])('refuses %s, naming the variable', (_label, value) => {
+    expect(() => loadConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: value })).toThrow(/SALESCONNECT_SANDBOX_APP_TOKENS/);
   });
 
   it('refuses a retention under 7 days and an unknown time zone, naming both', () => {

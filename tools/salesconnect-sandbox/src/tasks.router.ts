@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { sendError, sendValidationError } from './api-error';
-import { contextOf } from './request-context';
+import { actingUserOf, contextOf } from './request-context';
 import type { TaskService } from './task.service';
 import type { TaskStore, WriteResult } from './task.store';
 import { createTaskSchema, listTasksQuerySchema, updateTaskSchema, validate } from './task.validation';
@@ -32,7 +32,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
   const router = Router();
 
   router.post('/', (req, res) => {
-    const { user, origin } = contextOf(res);
+    const { origin } = contextOf(res);
+    const user = actingUserOf(res);
     const key = req.get('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
       return sendValidationError(res, [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
@@ -50,19 +51,20 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
   router.get('/', (req, res) => {
     const query = validate(listTasksQuerySchema, req.query);
     if (!query.ok) return sendValidationError(res, query.fields);
-    const page = store.list(contextOf(res).user.id, query.value);
+    const page = store.list(actingUserOf(res).id, query.value);
     if (!page.ok) return sendValidationError(res, [{ field: 'cursor', message: 'is not a cursor from this list' }]);
     res.json({ items: page.items, nextCursor: page.nextCursor });
   });
 
   router.get('/:id', (req, res) => {
-    const task = store.get(contextOf(res).user.id, req.params.id);
+    const task = store.get(actingUserOf(res).id, req.params.id);
     if (task === undefined) return sendError(res, 'TASK_NOT_FOUND', 'no such task');
     res.set('ETag', `"${task.version}"`).json(task);
   });
 
   router.patch('/:id', (req, res) => {
-    const { user, origin } = contextOf(res);
+    const { origin } = contextOf(res);
+    const user = actingUserOf(res);
     const ifMatch = readIfMatch(req);
     if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
     const patch = validate(updateTaskSchema, req.body);
@@ -72,7 +74,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
 
   for (const action of ['complete', 'reopen'] as const) {
     router.post(`/:id/${action}`, (req, res) => {
-      const { user, origin } = contextOf(res);
+      const { origin } = contextOf(res);
+      const user = actingUserOf(res);
       const ifMatch = readIfMatch(req);
       if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
       sendWriteResult(res, tasks[action](user.id, req.params.id, ifMatch.version, origin));
@@ -80,7 +83,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
   }
 
   router.delete('/:id', (req, res) => {
-    const { user, origin } = contextOf(res);
+    const { origin } = contextOf(res);
+    const user = actingUserOf(res);
     const ifMatch = readIfMatch(req);
     if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
     sendWriteResult(res, tasks.delete(user.id, req.params.id, ifMatch.version, origin), 204);

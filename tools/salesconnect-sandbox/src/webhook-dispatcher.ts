@@ -1,8 +1,8 @@
+import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '@task-sync/salesconnect-client';
 import type { FaultInjector, SandboxClock } from '@task-sync/util-sandbox-kit';
 import type { Change } from './change.model';
 import { newId } from './ids';
 import { computeRetryDelayMs } from './webhook-backoff';
-import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
 import type { WebhookSubscription, WebhookSubscriptionStore } from './webhook-subscription.store';
 
 export interface DeliveryAttempt {

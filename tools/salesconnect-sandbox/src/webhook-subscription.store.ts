@@ -5,15 +5,17 @@ export interface WebhookSubscription {
   url: string;
   /** Only this user's changes; null = every user's (an app-level subscription, as the ingest uses). */
   userId: string | null;
-  /** The user whose token created it: they list and delete it. */
-  createdByUserId: string;
+  /** The user who created it (their token, or an app token acting for them): they list and delete it. */
+  createdByUserId: string | null;
+  /** The integration app that created it acting as itself (no user); absent in older snapshots. */
+  createdByApp?: string | null;
   createdAt: string;
 }
 
 export class WebhookSubscriptionStore {
   private subscriptions = new Map<string, WebhookSubscription>();
 
-  create(input: { url: string; userId: string | null; createdByUserId: string }, now: Date): WebhookSubscription {
+  create(input: { url: string; userId: string | null; createdByUserId: string | null; createdByApp: string | null }, now: Date): WebhookSubscription {
     const subscription: WebhookSubscription = { id: newId('scw'), ...input, createdAt: now.toISOString() };
     this.subscriptions.set(subscription.id, subscription);
     return subscription;
@@ -26,6 +28,13 @@ export class WebhookSubscriptionStore {
 
   list(): WebhookSubscription[] {
     return [...this.subscriptions.values()];
+  }
+
+  /** What one owner (a user, or an app acting as itself) created. */
+  ownedBy(owner: { userId: string | null; app: string | null }): WebhookSubscription[] {
+    return this.list().filter((s) =>
+      owner.userId !== null ? s.createdByUserId === owner.userId && !s.createdByApp : s.createdByUserId === null && s.createdByApp === owner.app,
+    );
   }
 
   get(id: string): WebhookSubscription | undefined {

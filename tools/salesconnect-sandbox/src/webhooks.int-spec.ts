@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createUser, startSandbox, useSandbox, waitUntil } from './testing/sandbox-harness';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
-import { verifyWebhookSignature } from './webhook-signature';
+import { verifyWebhookSignature } from '@task-sync/salesconnect-client';
 
 const SECRET = 'int-spec-secret';
 

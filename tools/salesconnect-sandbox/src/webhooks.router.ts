@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { sendError, sendValidationError } from './api-error';
-import { contextOf } from './request-context';
+import { contextOf, ownerOf } from './request-context';
 import { validate } from './task.validation';
 import type { UserStore } from './user.store';
 import type { WebhookDelivery, WebhookDispatcher } from './webhook-dispatcher';
@@ -21,35 +21,37 @@ export function describeDelivery(delivery: WebhookDelivery): Omit<WebhookDeliver
 }
 
 /**
- * `/v1/webhooks`: subscriptions and the delivery log. Sandbox simplification: any user's token may
- * create an app-level subscription (no `userId`: every user's changes), as the ingest service needs.
+ * `/v1/webhooks`: subscriptions and the delivery log, each caller its own: a user's (their token,
+ * or an app token acting for them) or an app's (an app token without `X-SalesConnect-User`).
+ * Sandbox simplification: any user's token may also create an app-level subscription (no
+ * `userId`: every user's changes).
  */
 export function createWebhooksRouter(subscriptions: WebhookSubscriptionStore, dispatcher: WebhookDispatcher, users: UserStore, clock: SandboxClock): Router {
   const router = Router();
-  const ownSubscriptions = (userId: string) => subscriptions.list().filter((s) => s.createdByUserId === userId);
 
   router.post('/subscriptions', (req, res) => {
     const input = validate(subscriptionSchema, req.body);
     if (!input.ok) return sendValidationError(res, input.fields);
     const userId = input.value.userId ?? null;
     if (userId !== null && users.byId(userId) === undefined) return sendValidationError(res, [{ field: 'userId', message: 'is not a user' }]);
-    const subscription = subscriptions.create({ url: input.value.url, userId, createdByUserId: contextOf(res).user.id }, clock.now());
+    const owner = ownerOf(contextOf(res));
+    const subscription = subscriptions.create({ url: input.value.url, userId, createdByUserId: owner.userId, createdByApp: owner.app }, clock.now());
     res.status(201).json(subscription);
   });
 
   router.get('/subscriptions', (_req, res) => {
-    res.json({ items: ownSubscriptions(contextOf(res).user.id) });
+    res.json({ items: subscriptions.ownedBy(ownerOf(contextOf(res))) });
   });
 
   router.delete('/subscriptions/:id', (req, res) => {
-    const subscription = subscriptions.get(req.params.id);
-    if (subscription === undefined || subscription.createdByUserId !== contextOf(res).user.id) return sendError(res, 'NOT_FOUND', 'no such subscription');
+    const subscription = subscriptions.ownedBy(ownerOf(contextOf(res))).find((s) => s.id === req.params.id);
+    if (subscription === undefined) return sendError(res, 'NOT_FOUND', 'no such subscription');
     subscriptions.delete(subscription.id);
     res.status(204).end();
   });
 
   router.get('/deliveries', (req, res) => {
-    const own = new Set(ownSubscriptions(contextOf(res).user.id).map((s) => s.id));
+    const own = new Set(subscriptions.ownedBy(ownerOf(contextOf(res))).map((s) => s.id));
     const only = typeof req.query['subscriptionId'] === 'string' ? req.query['subscriptionId'] : undefined;
     const items = dispatcher.list({ subscriptionIds: own }).filter((d) => only === undefined || d.subscriptionId === only);
     res.json({ items: items.map(describeDelivery) });

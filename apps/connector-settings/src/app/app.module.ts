@@ -12,7 +12,7 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
-import { AddSealedRefreshToken1764000000201, CreateConnection1764000000200 } from './connections/migrations';
+import { AddSealedAccessToken1764000000203, AddSealedRefreshToken1764000000201, CreateConnection1764000000200 } from './connections/migrations';
 import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { OAuthStateSigner } from './salesforce/oauth-state';
 import { SalesforceConnectService } from './salesforce/salesforce-connect.service';
@@ -27,6 +27,9 @@ import type { ConnectorSettingsConfig } from './connector-settings.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { DocsController } from './http/docs.controller';
 import { OutboxRelayService } from './outbox-relay.service';
+import { InternalController } from './internal/internal.controller';
+import { SalesforceSessionService } from './internal/salesforce-session.service';
+import { SERVICE_TOKENS, ServiceAuthGuard, parseServiceTokens } from './internal/service-auth.guard';
 
 /** The settings API: connections, the "Sync tasks" setting, the outbox that announces it. */
 @Module({})
@@ -47,11 +50,12 @@ export class AppModule {
               CreateConnection1764000000200,
               AddSealedRefreshToken1764000000201,
               CreateConnectionStatus1764000000202,
+              AddSealedAccessToken1764000000203,
             ],
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, DocsController, SettingsPageController, StatusConsumer],
+      controllers: [ConnectionsController, SalesforceController, DocsController, SettingsPageController, StatusConsumer, InternalController],
       providers: [
         OutboxRelayService,
         ConnectionsService,
@@ -67,6 +71,9 @@ export class AppModule {
         },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         SalesforceConnectService,
+        SalesforceSessionService,
+        { provide: SERVICE_TOKENS, useValue: parseServiceTokens(config.INTERNAL_SERVICE_TOKENS) },
+        ServiceAuthGuard,
         {
           provide: SalesforceOAuthClient,
           useValue: new SalesforceOAuthClient({

@@ -39,6 +39,14 @@ export const connectorSettingsConfigSchema = z
      */
     TOKEN_ENCRYPTION_KEYS: z.string().min(1).default('dev1:ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI='),
     TOKEN_ENCRYPTION_KEY_ID: z.string().min(1).default('dev1'),
+    /**
+     * The services allowed on the internal API (Salesforce sessions), `name:token,…`, 24+ characters
+     * a token. The defaults match the other services' development defaults; production sets its own.
+     */
+    INTERNAL_SERVICE_TOKENS: z
+      .string()
+      .min(1)
+      .default('sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token'),
   });
 
 export type ConnectorSettingsConfig = z.output<typeof connectorSettingsConfigSchema>;

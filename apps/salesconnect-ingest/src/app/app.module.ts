@@ -1,9 +1,24 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
-import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
+import { SalesConnectClient } from '@task-sync/salesconnect-client';
+import { JsonLogger, MetricsService, ServiceKitModule } from '@task-sync/util-nest';
+import { ChangeHandler } from './changes/change-handler.service';
+import { EnabledConnectionsQuery } from './changes/enabled-connections.query';
+import { FeedStateRepository } from './changes/feed-state.repository';
+import { CreateSalesConnectFeedState1764000000700 } from './changes/migrations';
+import { CatchUpService } from './feed/catch-up.service';
+import { SettingsLagGate } from './feed/settings-lag.gate';
+import { IngestMetrics } from './ingest.metrics';
 import type { SalesconnectIngestConfig } from './salesconnect-ingest.config';
+import { ConnectionStatusReporter } from './status/connection-status.reporter';
+import { SalesConnectWebhookController } from './webhook/salesconnect-webhook.controller';
+import { WebhookReceiver } from './webhook/webhook-receiver.service';
+import { WebhookSubscriptionService } from './webhook/webhook-subscription.service';
 
-/** Sales Connect → Kafka. Issue 7 adds webhooks and change-feed catch-up; for now it follows the settings topic. */
+/**
+ * Sales Connect → Kafka: signed webhooks for speed, the change feed's catch-up so nothing is
+ * missed, both through one ChangeHandler. Follows the settings topic to know which connections are on.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: SalesconnectIngestConfig, logger: JsonLogger): DynamicModule {
@@ -13,10 +28,29 @@ export class AppModule {
         ServiceKitModule.forRoot({
           config,
           logger,
-          database: { schema: 'salesconnect_ingest', entities: settingsProjection.entities, migrations: settingsProjection.migrations },
+          database: {
+            schema: 'salesconnect_ingest',
+            entities: settingsProjection.entities,
+            migrations: [...settingsProjection.migrations, CreateSalesConnectFeedState1764000000700],
+          },
         }),
       ],
-      controllers: [...settingsProjection.consumers],
+      controllers: [...settingsProjection.consumers, SalesConnectWebhookController],
+      providers: [
+        {
+          provide: SalesConnectClient,
+          useValue: new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, timeoutMs: 10_000 }),
+        },
+        { provide: IngestMetrics, useFactory: (metrics: MetricsService) => new IngestMetrics(metrics.registry), inject: [MetricsService] },
+        FeedStateRepository,
+        EnabledConnectionsQuery,
+        ChangeHandler,
+        ConnectionStatusReporter,
+        WebhookReceiver,
+        WebhookSubscriptionService,
+        SettingsLagGate,
+        CatchUpService,
+      ],
     };
   }
 }

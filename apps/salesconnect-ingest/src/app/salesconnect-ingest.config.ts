@@ -5,6 +5,20 @@ import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config'
 export const salesconnectIngestConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'salesconnect-ingest', httpPort: 3102 }),
   ...consumerConfigShape({ groupId: 'salesconnect-ingest' }),
+  /** The Sales Connect API (the local sandbox by default). */
+  SALESCONNECT_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8620'),
+  /** Our integration app token: reads the app-wide change feed and owns our webhook subscription. */
+  SALESCONNECT_APP_TOKEN: z.string().min(1).default('sc_app_task_sync_dev'),
+  /** The HMAC secret webhooks are signed with (the sandbox's default). */
+  SALESCONNECT_WEBHOOK_SECRET: z.string().min(8).default('sandbox-webhook-secret'),
+  /** How far a webhook's timestamp may be from this service's clock, either way. */
+  SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  /** Where Sales Connect can reach this service's webhook route; registered as our subscription. */
+  SALESCONNECT_WEBHOOK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3102/webhooks/salesconnect'),
+  /** Catch-up from the change feed: how long between rounds. */
+  FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
+  /** Changes per feed page (the API allows 1-500). */
+  FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
 });
 
 export type SalesconnectIngestConfig = z.output<typeof salesconnectIngestConfigSchema>;

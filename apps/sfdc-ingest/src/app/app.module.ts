@@ -1,9 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
-import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
+import { JsonLogger, KafkaPublisher, ServiceKitModule } from '@task-sync/util-nest';
+import { ConnectorSettingsSessionClient } from './salesforce/connector-settings-session.client';
 import type { SfdcIngestConfig } from './sfdc-ingest.config';
+import { ApiBudget } from './sync/api-budget';
+import { ConnectionSyncRunner } from './sync/connection-sync.runner';
+import { IngestSchedulerService } from './sync/ingest-scheduler.service';
+import { CreateSfdcSyncState1764000000300 } from './sync/migrations';
+import { StatusReporter } from './sync/status.reporter';
+import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
-/** Salesforce → Kafka. Issue 7 adds the import, polling and deletes; for now it follows the settings topic. */
+/**
+ * Salesforce → Kafka: follows the settings topic, imports on each enable (R2, R5), then polls every
+ * enabled connection for changes and deletes (R6) and stops reading a disabled one (R7).
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: SfdcIngestConfig, logger: JsonLogger): DynamicModule {
@@ -13,10 +24,25 @@ export class AppModule {
         ServiceKitModule.forRoot({
           config,
           logger,
-          database: { schema: 'sfdc_ingest', entities: settingsProjection.entities, migrations: settingsProjection.migrations },
+          database: {
+            schema: 'sfdc_ingest',
+            entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity],
+            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300],
+          },
         }),
       ],
       controllers: [...settingsProjection.consumers],
+      providers: [
+        { provide: ApiBudget, useValue: new ApiBudget(config.API_BUDGET_SHARE, config.PAUSE_RECHECK_MS) },
+        { provide: ConnectorSettingsSessionClient, useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN) },
+        { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
+        {
+          provide: ConnectionSyncRunner,
+          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter) => new ConnectionSyncRunner(dataSource, publisher, status, config),
+          inject: [DataSource, KafkaPublisher, StatusReporter],
+        },
+        IngestSchedulerService,
+      ],
     };
   }
 }

@@ -5,6 +5,30 @@ import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config'
 export const sfdcIngestConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'sfdc-ingest', httpPort: 3101 }),
   ...consumerConfigShape({ groupId: 'sfdc-ingest' }),
+  /** connector-settings, which hands out each connection's Salesforce session (internal API). */
+  CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
+  /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
+  INTERNAL_SERVICE_TOKEN: z.string().min(24).default('dev-only-sfdc-ingest-internal-token'),
+  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
+  /** How often an enabled connection is polled for changes and deletes. */
+  POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** Each poll re-reads this much before its watermark: a late-committed change is re-read, not missed. */
+  POLL_LOOKBACK_MS: z.coerce.number().int().min(0).default(120_000),
+  /** How often the `queryAll … IsDeleted = true` check looks for deletes that getDeleted lost. */
+  DELETE_AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
+  /** Records a query page (Salesforce's largest is 2,000). */
+  QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(2000),
+  /** The share of an org's daily API limit this service may use before it pauses that org's connections. */
+  API_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** A paused connection (budget, limit exceeded, lost grant) tries again after this long. */
+  PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(300_000),
+  /** How often the scheduler looks for work when there was none. */
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(10).default(500),
+  /** Connections worked on at once. */
+  SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Attempts for a Salesforce call that failed transiently (5xx, lock errors, network), with doubling backoff. */
+  SALESFORCE_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  SALESFORCE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
 });
 
 export type SfdcIngestConfig = z.output<typeof sfdcIngestConfigSchema>;

@@ -33,6 +33,10 @@ export class ConnectionEntity {
   @Column({ name: 'refresh_token_sealed', type: 'text', nullable: true })
   refreshTokenSealed!: string | null;
 
+  /** The current access token, sealed the same way; handed to our services on the internal API only. */
+  @Column({ name: 'access_token_sealed', type: 'text', nullable: true })
+  accessTokenSealed!: string | null;
+
   @Column({ name: 'task_sync_enabled', type: 'boolean', default: false })
   taskSyncEnabled!: boolean;
 

@@ -48,3 +48,15 @@ export class AddSealedRefreshToken1764000000201 implements MigrationInterface {
     await q.query(`ALTER TABLE connection DROP COLUMN refresh_token_sealed`);
   }
 }
+
+export class AddSealedAccessToken1764000000203 implements MigrationInterface {
+  name = 'AddSealedAccessToken1764000000203';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connection ADD COLUMN access_token_sealed text`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connection DROP COLUMN access_token_sealed`);
+  }
+}

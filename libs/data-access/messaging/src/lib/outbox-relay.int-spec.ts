@@ -64,6 +64,21 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     return seen;
   }
 
+  it('KafkaPublisher sends a batch larger than the broker takes in one request (1 MB a partition) in several, in order', async () => {
+    const key = `big-${randomUUID()}`;
+    // One key, so one partition: 8 × 300 KB in a single request would be refused as too large.
+    const messages = Array.from({ length: 8 }, (_, i) => ({
+      topic: TOPIC,
+      key,
+      value: JSON.stringify({ i, pad: 'x'.repeat(300_000) }),
+      eventId: randomUUID(),
+      eventType: 'spec',
+    }));
+    await publisher.publish(messages);
+    const seen = await readBack(key, 8);
+    expect(seen.map((s) => JSON.parse(s.value).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('publishes committed rows in order, with their event ids, and marks them published', async () => {
     const key = `conn-${randomUUID()}`;
     const rows = entries(key, 5);

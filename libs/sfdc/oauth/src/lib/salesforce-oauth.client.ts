@@ -18,6 +18,28 @@ export interface SalesforceGrant {
   username: string;
 }
 
+/**
+ * A connection's Salesforce session as connector-settings hands it to our services on its internal
+ * API (`POST /internal/v1/connections/{id}/salesforce-session`). The refresh token never leaves it.
+ */
+export interface SalesforceSession {
+  connectionId: string;
+  orgId: string;
+  userId: string;
+  instanceUrl: string;
+  accessToken: string;
+}
+
+export interface SalesforceAccessToken {
+  accessToken: string;
+  instanceUrl: string;
+}
+
+/** The refresh token no longer works (revoked, expired, user deactivated). */
+export class SalesforceGrantRevoked extends Error {
+  override readonly name = 'SalesforceGrantRevoked';
+}
+
 /** Salesforce's OAuth 2.0 web-server flow through jsforce's OAuth2, behind an interface of our own. */
 export class SalesforceOAuthClient {
   private readonly oauth2: OAuth2;
@@ -50,6 +72,20 @@ export class SalesforceOAuthClient {
       userId: identity.id,
       username: result.records[0]?.Username ?? identity.id,
     };
+  }
+
+  /**
+   * A new access token from the refresh token. `invalid_grant` (revoked or expired refresh token)
+   * is a SalesforceGrantRevoked: only the user can fix it, by connecting again.
+   */
+  async refreshAccessToken(refreshToken: string): Promise<SalesforceAccessToken> {
+    try {
+      const answer = await this.oauth2.refreshToken(refreshToken);
+      return { accessToken: answer.access_token, instanceUrl: answer.instance_url };
+    } catch (e) {
+      if ((e as Error).name === 'invalid_grant') throw new SalesforceGrantRevoked((e as Error).message);
+      throw e;
+    }
   }
 
   async revoke(refreshToken: string): Promise<void> {

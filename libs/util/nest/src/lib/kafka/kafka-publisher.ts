@@ -47,8 +47,27 @@ export class KafkaPublisher {
     await this.admin.describeCluster();
   }
 
-  async publish(messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Sends in requests of at most `maxRequestBytes` (the broker refuses a request over its
+   * `message.max.bytes`, 1 MB by default, and 2,000 tasks with long descriptions are far more), in order.
+   */
+  async publish(messages: OutgoingMessage[], maxRequestBytes = 512 * 1024): Promise<void> {
+    let chunk: OutgoingMessage[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      const size = Buffer.byteLength(m.value) + Buffer.byteLength(m.key) + 128;
+      if (chunk.length > 0 && bytes + size > maxRequestBytes) {
+        await this.send(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(m);
+      bytes += size;
+    }
+    if (chunk.length > 0) await this.send(chunk);
+  }
+
+  private async send(messages: OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     try {

@@ -4,17 +4,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Sales Connect webhook signatures: `X-SalesConnect-Signature: v1=<hex>` where hex is
  * HMAC-SHA256(secret, `${timestamp}.${body}`) and timestamp is `X-SalesConnect-Timestamp`
  * (unix seconds). Signing the timestamp with the body stops replays of an old delivery.
- * Self-contained on purpose, so a receiver (the ingest service) can reuse it as is.
+ * One implementation for both ends: the sandbox signs with it, the ingest service verifies.
  */
 export const SIGNATURE_HEADER = 'x-salesconnect-signature';
 export const TIMESTAMP_HEADER = 'x-salesconnect-timestamp';
 export const DELIVERY_ID_HEADER = 'x-salesconnect-delivery-id';
 
-export function signWebhook(secret: string, timestamp: number | string, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+/** `body` as sent on the wire: a receiver passes the raw bytes, never re-serialised JSON. */
+export function signWebhook(secret: string, timestamp: number | string, body: string | Buffer): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(body).digest('hex')}`;
 }
 
-export type SignatureCheck = { valid: true } | { valid: false; reason: 'MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'SIGNATURE_MISMATCH' };
+export type SignatureRejection = 'MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'SIGNATURE_MISMATCH';
+
+export type SignatureCheck = { valid: true } | { valid: false; reason: SignatureRejection };
 
 /**
  * Checks a delivery: the timestamp is within `toleranceSeconds` of `nowSeconds` and one of the
@@ -23,7 +26,7 @@ export type SignatureCheck = { valid: true } | { valid: false; reason: 'MALFORME
 export function verifyWebhookSignature(
   secret: string,
   timestamp: string | undefined,
-  body: string,
+  body: string | Buffer,
   signature: string | undefined,
   nowSeconds: number,
   toleranceSeconds = 300,

@@ -11,6 +11,12 @@ describe('webhook signature', () => {
     expect(signWebhook(secret, ts, body)).toBe(`v1=${expected}`);
   });
 
+  it('signs the raw bytes: a Buffer body and its text give the same signature', () => {
+    const bytes = Buffer.from('{"name":"Ação"}', 'utf8');
+    expect(signWebhook(secret, ts, bytes)).toBe(signWebhook(secret, ts, bytes.toString('utf8')));
+    expect(verifyWebhookSignature(secret, String(ts), bytes, signWebhook(secret, ts, '{"name":"Ação"}'), ts)).toEqual({ valid: true });
+  });
+
   it('verifies a genuine delivery within the tolerance', () => {
     expect(verifyWebhookSignature(secret, String(ts), body, signWebhook(secret, ts, body), ts + 299)).toEqual({ valid: true });
   });
@@ -27,8 +33,10 @@ describe('webhook signature', () => {
     ['an old timestamp', String(ts), body, signWebhook(secret, ts, body), ts + 301, 'TIMESTAMP_OUT_OF_TOLERANCE'],
     ['a timestamp from the future', String(ts), body, signWebhook(secret, ts, body), ts - 301, 'TIMESTAMP_OUT_OF_TOLERANCE'],
     ['no signature', String(ts), body, undefined, ts, 'MALFORMED'],
+    ['no timestamp', undefined, body, signWebhook(secret, ts, body), ts, 'MALFORMED'],
+    ['a tolerance of 60 s, 61 s late', String(ts), body, signWebhook(secret, ts, body), ts + 61, 'TIMESTAMP_OUT_OF_TOLERANCE', 60],
     ['a non-numeric timestamp', 'yesterday', body, signWebhook(secret, ts, body), ts, 'MALFORMED'],
-  ])('refuses %s', (_label, timestamp, b, signature, now, reason) => {
-    expect(verifyWebhookSignature(secret, timestamp, b, signature, now)).toEqual({ valid: false, reason });
+  ])('refuses %s', (_label, timestamp, b, signature, now, reason, tolerance = 300) => {
+    expect(verifyWebhookSignature(secret, timestamp, b, signature, now, tolerance)).toEqual({ valid: false, reason });
   });
 });

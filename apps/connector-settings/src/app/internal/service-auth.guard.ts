@@ -1,0 +1,50 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+
+/** Injection token: the parsed INTERNAL_SERVICE_TOKENS. */
+export const SERVICE_TOKENS = Symbol('SERVICE_TOKENS');
+
+export type ServiceRequest = Request & { callerService: string };
+
+/** `name:token,name:token` → the services allowed on the internal API, each with its own token. */
+export function parseServiceTokens(text: string): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const entry of text.split(',')) {
+    const at = entry.indexOf(':');
+    const name = entry.slice(0, at).trim();
+    const token = entry.slice(at + 1).trim();
+    if (at <= 0 || token.length < 24) throw new Error(`internal service token "${name || entry}" must be name:token with a token of 24+ characters`);
+    tokens.set(name, token);
+  }
+  return tokens;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The internal API (service to service, never the browser): a Bearer token that names one of the
+ * configured services. Compared in constant time; which service called is logged by the handlers.
+ */
+@Injectable()
+export class ServiceAuthGuard implements CanActivate {
+  private readonly tokens: { name: string; digest: Buffer }[];
+
+  constructor(@Inject(SERVICE_TOKENS) tokens: Map<string, string>) {
+    this.tokens = [...tokens].map(([name, token]) => ({ name, digest: digest(token) }));
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<ServiceRequest>();
+    const header = request.headers.authorization ?? '';
+    const presented = digest(header.startsWith('Bearer ') ? header.slice(7) : '');
+    // Every token is compared, so the time taken says nothing about which one was close.
+    let caller: string | undefined;
+    for (const candidate of this.tokens) {
+      if (timingSafeEqual(candidate.digest, presented)) caller ??= candidate.name;
+    }
+    if (!caller) throw new UnauthorizedException({ error: 'UNAUTHORIZED', message: 'a service token is required for the internal API' });
+    request.callerService = caller;
+    return true;
+  }
+}

@@ -1,0 +1,513 @@
+import { createHmac } from 'node:crypto';
+import type { Admin, Consumer } from 'kafkajs';
+import {
+  type ConnectionStatusChanged,
+  KAFKA_TOPICS,
+  MESSAGE_HEADERS,
+  type SalesConnectTaskChanged,
+  type TaskSyncSettingChanged,
+  tryDecodeEvent,
+} from '@task-sync/contracts';
+import { freePort, ServiceProcess } from './support/service-process';
+import {
+  createDatabase,
+  kafkaClient,
+  publishSettingChanges,
+  settingChanged,
+  startGroupAtLogEnd,
+  testEnv,
+  uniqueId,
+  useKafkaClients,
+  waitFor,
+  withPg,
+} from './support/stack';
+
+// salesconnect-ingest as a process, with the Sales Connect sandbox as a process, the real broker
+// and PostgreSQL. Everything is driven through public interfaces: the sandbox's API (and its
+// /__admin for faults and the clock), the settings topic, the ingest's HTTP routes, and what
+// arrives on salesconnect.task-changes.v1 and sync.connection-status.v1.
+
+const APP_TOKEN = 'sc_app_task_sync_dev';
+const WEBHOOK_SECRET = 'sandbox-webhook-secret';
+
+interface Received {
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  value: string;
+}
+
+interface SandboxUser {
+  id: string;
+  apiToken: string;
+}
+
+interface FeedEntry {
+  sequence: number;
+  type: string;
+  taskId: string;
+  userId: string;
+  occurredAt: string;
+  task: { createdAt: string };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sales Connect's public API as one user (their own token). */
+function userApi(sandbox: ServiceProcess, user: SandboxUser) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sandbox.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${user.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : null) as { id: string; createdAt: string } & Record<string, unknown>;
+  };
+  return {
+    create: (body: Record<string, unknown>) => call('POST', '/v1/tasks', body),
+    patch: (id: string, body: Record<string, unknown>) => call('PATCH', `/v1/tasks/${id}`, body),
+    complete: (id: string) => call('POST', `/v1/tasks/${id}/complete`),
+    reopen: (id: string) => call('POST', `/v1/tasks/${id}/reopen`),
+    delete: (id: string) => call('DELETE', `/v1/tasks/${id}`),
+  };
+}
+
+async function admin(sandbox: ServiceProcess, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${sandbox.url}/__admin${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} /__admin${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+async function createSandboxUser(sandbox: ServiceProcess): Promise<SandboxUser> {
+  return (await admin(sandbox, 'POST', '/salesconnect/users', { email: `${uniqueId('rep')}@example.com`, timeZone: 'America/Sao_Paulo' })) as SandboxUser;
+}
+
+/** Every kept feed entry of one user, from the sandbox's admin view. */
+async function feedOf(sandbox: ServiceProcess, userId: string): Promise<FeedEntry[]> {
+  const { changes } = (await admin(sandbox, 'GET', '/salesconnect/changes')) as { changes: FeedEntry[] };
+  return changes.filter((c) => c.userId === userId);
+}
+
+async function deliveriesOf(sandbox: ServiceProcess, userId: string) {
+  const { items } = (await admin(sandbox, 'GET', '/salesconnect/webhooks/deliveries')) as {
+    items: { userId: string; status: string; changeType: string; attempts: { statusCode: number | null }[] }[];
+  };
+  return items.filter((d) => d.userId === userId);
+}
+
+/** A webhook exactly as Sales Connect signs it, computed here on its own (not with the code under test). */
+function signDelivery(body: string, timestamp: number, secret = WEBHOOK_SECRET): Record<string, string> {
+  const hex = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+  return { 'content-type': 'application/json', 'x-salesconnect-timestamp': String(timestamp), 'x-salesconnect-signature': `v1=${hex}` };
+}
+
+/** One test's ingest: its own database and consumer group, a port chosen first for the webhook URL. */
+class IngestUnderTest {
+  process!: ServiceProcess;
+  databaseUrl = '';
+  groupId = uniqueId('salesconnect-ingest');
+  port = 0;
+  readonly processes: ServiceProcess[] = [];
+
+  constructor(
+    private readonly sandbox: () => ServiceProcess,
+    private readonly pollMs: number,
+    private readonly kafka: { admin: Admin },
+  ) {}
+
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${this.port}/webhooks/salesconnect`;
+  }
+
+  async start(): Promise<ServiceProcess> {
+    if (this.databaseUrl === '') {
+      this.databaseUrl = await createDatabase(testEnv.newDatabaseName(uniqueId('sci').replace('-', '_')));
+      this.port = await freePort();
+      // A new group starts at the settings topic's end: only this test's setting changes matter.
+      await startGroupAtLogEnd(this.kafka.admin, this.groupId, KAFKA_TOPICS.settingsChanges);
+    }
+    this.process = await ServiceProcess.start(
+      'salesconnect-ingest',
+      {
+        DATABASE_URL: this.databaseUrl,
+        KAFKA_CONSUMER_GROUP: this.groupId,
+        SALESCONNECT_API_URL: this.sandbox().url,
+        SALESCONNECT_WEBHOOK_PUBLIC_URL: this.webhookUrl,
+        FEED_POLL_INTERVAL_MS: String(this.pollMs),
+      },
+      this.port,
+    );
+    this.processes.push(this.process);
+    return this.process;
+  }
+
+  /** The first round has run: the feed cursor is stored and the webhook subscription exists. */
+  async waitUntilFollowing(): Promise<void> {
+    await this.process.waitForLog((l) => l.msg === 'catch-up round' && (l['kind'] === 'started-at-end' || l['kind'] === 'caught-up'), 60_000);
+    await waitFor('the webhook subscription', async () => {
+      const res = await fetch(`${this.sandbox().url}/v1/webhooks/subscriptions`, { headers: { authorization: `Bearer ${APP_TOKEN}` } });
+      const { items } = (await res.json()) as { items: { url: string; userId: string | null }[] };
+      return items.some((s) => s.url === this.webhookUrl && s.userId === null);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop()));
+  }
+
+  /** Publishes a setting change as connector-settings would, and waits until this ingest applied it. */
+  async setSync(userId: string, connectionId: string, kind: TaskSyncSettingChanged['kind'], producer: Parameters<typeof publishSettingChanges>[0]): Promise<void> {
+    await publishSettingChanges(producer, [settingChanged({ userId, connectionId, kind, enabled: kind !== 'disable' })]);
+    await waitFor(`${kind} of ${connectionId} in the projection`, () =>
+      withPg(this.databaseUrl, async (c) => {
+        const { rows } = await c.query(`SELECT enabled FROM salesconnect_ingest.connection_setting WHERE connection_id = $1`, [connectionId]);
+        return rows[0]?.enabled === (kind !== 'disable');
+      }),
+    );
+  }
+
+  async roundsOk(): Promise<number> {
+    return this.process.metric('salesconnect_catchup_rounds_total', { outcome: 'ok' });
+  }
+
+  /** Two more rounds finished: whatever was in the feed before this call has been through the catch-up. */
+  async waitForTwoRounds(): Promise<void> {
+    const before = await this.roundsOk();
+    await waitFor('two more catch-up rounds', async () => (await this.roundsOk()) >= before + 2);
+  }
+}
+
+describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
+  const kafka = useKafkaClients();
+  const received: Received[] = [];
+  let reader: Consumer;
+
+  beforeAll(async () => {
+    const groupId = uniqueId('sci-reader');
+    for (const topic of [KAFKA_TOPICS.salesconnectTaskChanges, KAFKA_TOPICS.connectionStatus]) await startGroupAtLogEnd(kafka.admin, groupId, topic);
+    reader = kafkaClient().consumer({ groupId, maxWaitTimeInMs: 200 });
+    await reader.connect();
+    await reader.subscribe({ topics: [KAFKA_TOPICS.salesconnectTaskChanges, KAFKA_TOPICS.connectionStatus] });
+    await reader.run({
+      eachMessage: async ({ topic, message }) => {
+        received.push({
+          topic,
+          key: message.key?.toString() ?? '',
+          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          value: message.value?.toString() ?? '',
+        });
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await reader?.disconnect();
+  });
+
+  /** The task-change events of one connection, each validated against the contract on its topic. */
+  const taskEventsOf = (connectionId: string): { event: SalesConnectTaskChanged; message: Received }[] =>
+    received
+      .filter((m) => m.topic === KAFKA_TOPICS.salesconnectTaskChanges)
+      .map((message) => {
+        const decoded = tryDecodeEvent(message.value, KAFKA_TOPICS.salesconnectTaskChanges);
+        if (!decoded.ok) throw new Error(`an invalid event on the topic: ${decoded.error.message}`);
+        return { event: decoded.event as SalesConnectTaskChanged, message };
+      })
+      .filter(({ event }) => event.connectionId === connectionId);
+
+  const statusReportsOf = (connectionId: string): ConnectionStatusChanged[] =>
+    received
+      .filter((m) => m.topic === KAFKA_TOPICS.connectionStatus)
+      .map((m) => JSON.parse(m.value) as ConnectionStatusChanged)
+      .filter((r) => r.connectionId === connectionId && r.reportedBy === 'salesconnect-ingest');
+
+  /** Each feed change of the user, published exactly once: the same (task, time, kind) multiset, no event id twice. */
+  async function expectExactlyOnce(sandbox: ServiceProcess, userId: string, connectionId: string): Promise<void> {
+    const feed = await feedOf(sandbox, userId);
+    const expected = feed.map((c) => `${c.taskId} ${c.occurredAt} ${c.type === 'deleted' ? 'delete' : 'upsert'}`).sort();
+    const events = taskEventsOf(connectionId).map(({ event }) => event);
+    expect(events.map((e) => `${e.taskId} ${e.changedAt} ${e.kind}`).sort()).toEqual(expected);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  }
+
+  describe('webhooks (the catch-up is 10 minutes away, so only a webhook explains a quick event)', () => {
+    let sandbox: ServiceProcess;
+    const ingest = new IngestUnderTest(() => sandbox, 600_000, kafka);
+
+    beforeAll(async () => {
+      sandbox = await ServiceProcess.start('salesconnect-sandbox', {});
+      await ingest.start();
+      await ingest.waitUntilFollowing();
+    });
+
+    afterAll(async () => {
+      await ingest.stop();
+      await sandbox?.stop();
+    });
+
+    it('R6: publishes each change within a couple of seconds, as a valid event keyed connection:task with its event-id header', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-hook');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+
+      const started = Date.now();
+      const task = await api.create({ name: 'Call Ana', details: 'pricing', dueDate: '2026-12-01', priority: 'High', type: 'call', contactEmail: 'Ana@Example.com' });
+      await waitFor('the created event', async () => taskEventsOf(connectionId).length === 1, 10_000);
+      expect(Date.now() - started).toBeLessThan(2_500);
+
+      await api.patch(task.id, { name: 'Call Ana back' });
+      await api.complete(task.id);
+      await api.reopen(task.id);
+      await api.delete(task.id);
+      await waitFor('five events', async () => taskEventsOf(connectionId).length === 5, 10_000);
+
+      const events = taskEventsOf(connectionId);
+      for (const { event, message } of events) {
+        expect(message.key).toBe(`${connectionId}:${task.id}`);
+        expect(message.headers[MESSAGE_HEADERS.eventId]).toBe(event.eventId);
+        expect(message.headers[MESSAGE_HEADERS.eventType]).toBe('salesconnect-task-changed');
+        expect(event).toMatchObject({ taskId: task.id, source: 'live', origin: 'salesconnect-ui', createdAt: task.createdAt });
+      }
+      // One partition per key, so they arrive in the order they happened.
+      expect(events.map(({ event }) => [event.kind, event.fields?.title ?? null, event.fields?.open ?? null])).toEqual([
+        ['upsert', 'Call Ana', true],
+        ['upsert', 'Call Ana back', true],
+        ['upsert', 'Call Ana back', false],
+        ['upsert', 'Call Ana back', true],
+        ['delete', null, null],
+      ]);
+      expect(events[0].event.fields).toEqual({ title: 'Call Ana', details: 'pricing', dueDate: '2026-12-01', open: true, priority: 'high', type: 'call', contactEmail: 'ana@example.com' });
+      const feed = await feedOf(sandbox, user.id);
+      expect(events.map(({ event }) => event.changedAt)).toEqual(feed.map((c) => c.occurredAt));
+      // It was the webhooks: every delivery succeeded, and the ingest counted them as published.
+      expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('succeeded'));
+      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' })).toBeGreaterThanOrEqual(5);
+    });
+
+    it('refuses a forged or replayed webhook with 401 and a 400 for a signed non-change, counting each; a genuine one is published', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-forged');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const now = Math.floor(Date.now() / 1000);
+      const at = new Date().toISOString();
+      const task = { id: 'sct_forged1', ownerId: user.id, name: 'Wire the money', details: '', dueDate: null, status: 'Open', priority: 'Normal', type: 'other', contactEmail: null, version: 1, createdAt: at, updatedAt: at, completedAt: null, createdBy: 'salesconnect-ui', lastModifiedBy: 'salesconnect-ui' };
+      const body = JSON.stringify({ cursor: 'x', sequence: 900_000_000 + Math.floor(Math.random() * 1_000_000), type: 'created', taskId: task.id, userId: user.id, occurredAt: at, origin: 'salesconnect-ui', task });
+      const post = (headers: Record<string, string>, text = body) => fetch(ingest.webhookUrl, { method: 'POST', headers, body: text });
+      const rejected = (reason: string) => ingest.process.metric('salesconnect_webhook_rejected_total', { reason });
+      const before = {
+        mismatch: await rejected('signature_mismatch'),
+        old: await rejected('timestamp_out_of_tolerance'),
+        malformed: await rejected('malformed'),
+        invalid: await rejected('invalid_entry'),
+      };
+
+      const wrongSecret = await post(signDelivery(body, now, 'not-the-webhook-secret'));
+      expect(wrongSecret.status).toBe(401);
+      expect(await wrongSecret.json()).toEqual({ error: 'INVALID_SIGNATURE', message: expect.stringContaining('signature_mismatch') });
+      expect((await post(signDelivery(body, now - 600))).status).toBe(401);
+      expect((await post(signDelivery(body, now), body.replace('Wire the money', 'Wire it all'))).status).toBe(401);
+      expect((await post({ 'content-type': 'application/json' })).status).toBe(401);
+      const notAChange = JSON.stringify({ hello: 'world' });
+      const invalid = await post(signDelivery(notAChange, now), notAChange);
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { error: string }).error).toBe('INVALID_ENTRY');
+
+      expect(await rejected('signature_mismatch')).toBe(before.mismatch + 2);
+      expect(await rejected('timestamp_out_of_tolerance')).toBe(before.old + 1);
+      expect(await rejected('malformed')).toBe(before.malformed + 1);
+      expect(await rejected('invalid_entry')).toBe(before.invalid + 1);
+      expect(ingest.process.logs.filter((l) => l.msg === 'webhook rejected: signature or timestamp').length).toBeGreaterThanOrEqual(4);
+      await sleep(500);
+      expect(taskEventsOf(connectionId)).toEqual([]);
+
+      // The same body, properly signed and on time, is accepted: the refusals were the signature's doing.
+      const genuine = await post(signDelivery(body, now));
+      expect([genuine.status, await genuine.json()]).toEqual([200, { status: 'published' }]);
+      await waitFor('the genuine change', async () => taskEventsOf(connectionId).length === 1, 10_000);
+      expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: 'sct_forged1', kind: 'upsert', fields: expect.objectContaining({ title: 'Wire the money' }) });
+      // A redelivery of it is a duplicate, not a second event.
+      expect(await (await post(signDelivery(body, now))).json()).toEqual({ status: 'duplicate' });
+    });
+  });
+
+  describe('catch-up from the change feed (a round every 500 ms)', () => {
+    let sandbox: ServiceProcess;
+    const ingest = new IngestUnderTest(() => sandbox, 500, kafka);
+
+    beforeAll(async () => {
+      // Webhooks give up fast, so a change made while the ingest is down is the catch-up's alone.
+      sandbox = await ServiceProcess.start('salesconnect-sandbox', { SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: '100', SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3' });
+      await ingest.start();
+      await ingest.waitUntilFollowing();
+    });
+
+    afterEach(async () => {
+      await admin(sandbox, 'DELETE', '/faults');
+      await admin(sandbox, 'DELETE', '/clock');
+    });
+
+    afterAll(async () => {
+      await ingest.stop();
+      await sandbox?.stop();
+    });
+
+    it('webhook gap: with every webhook dropped the catch-up publishes every change, and with webhooks back each change is still published once', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-gap');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+
+      await admin(sandbox, 'POST', '/faults', { shares: { dropWebhook: 1 } });
+      const a = await api.create({ name: 'A', dueDate: '2026-12-01' });
+      const b = await api.create({ name: 'B' });
+      await api.patch(a.id, { details: 'more' });
+      await api.complete(b.id);
+      await api.delete(a.id);
+      await waitFor('five events from the catch-up', async () => taskEventsOf(connectionId).length >= 5);
+      expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('dropped'));
+      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'feed', outcome: 'published' })).toBeGreaterThanOrEqual(5);
+
+      // Webhooks and the catch-up both see these: still one event each.
+      await admin(sandbox, 'DELETE', '/faults');
+      const c = await api.create({ name: 'C' });
+      await api.patch(c.id, { name: 'C2' });
+      await api.reopen(b.id);
+      await waitFor('eight events', async () => taskEventsOf(connectionId).length >= 8);
+      await ingest.waitForTwoRounds();
+      await expectExactlyOnce(sandbox, user.id, connectionId);
+    });
+
+    it('a change made while the ingest is down is published after it restarts; the stored cursor means nothing earlier is published again', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-restart');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+      const before = await api.create({ name: 'Before the restart' });
+      await waitFor('the first event', async () => taskEventsOf(connectionId).length === 1);
+      await ingest.waitForTwoRounds();
+
+      const first = ingest.process;
+      expect((await first.stop()).code).toBe(0);
+      const whileDown = await api.create({ name: 'While down' });
+      await api.complete(before.id);
+      await waitFor('the webhooks to give up', async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'failed').length === 2);
+
+      const second = await ingest.start();
+      await waitFor('the changes made while down', async () => taskEventsOf(connectionId).length >= 3);
+      await ingest.waitForTwoRounds();
+      await expectExactlyOnce(sandbox, user.id, connectionId);
+      expect(taskEventsOf(connectionId).map(({ event }) => `${event.taskId} ${event.fields?.open}`).sort()).toEqual(
+        [`${before.id} true`, `${before.id} false`, `${whileDown.id} true`].sort(),
+      );
+      // The first process started at the feed's end; the second continued from its stored cursor.
+      expect(first.logs.some((l) => String(l.msg).startsWith('no stored feed cursor'))).toBe(true);
+      expect(second.logs.some((l) => String(l.msg).startsWith('no stored feed cursor'))).toBe(false);
+    });
+
+    it('R7: a disabled connection publishes nothing, by webhook or catch-up; re-enabled, new changes flow and the disabled period is not replayed', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-r7');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      await ingest.setSync(user.id, connectionId, 'disable', kafka.producer);
+      const api = userApi(sandbox, user);
+      const skippedBefore = await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' });
+
+      const quiet = await api.create({ name: 'Made while disabled' });
+      await api.patch(quiet.id, { details: 'still disabled' });
+      await waitFor('both webhooks answered', async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2);
+      await ingest.waitForTwoRounds();
+      expect(taskEventsOf(connectionId)).toEqual([]);
+      // Skipped by the webhook and again by the catch-up, and counted.
+      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBeGreaterThanOrEqual(skippedBefore + 4);
+
+      await ingest.setSync(user.id, connectionId, 're-enable', kafka.producer);
+      const loud = await api.create({ name: 'Made after the re-enable' });
+      await waitFor('the new task’s event', async () => taskEventsOf(connectionId).length === 1);
+      await ingest.waitForTwoRounds();
+      expect(taskEventsOf(connectionId).map(({ event }) => [event.taskId, event.fields?.title])).toEqual([[loud.id, 'Made after the re-enable']]);
+    });
+
+    it('a webhook signed by a clock 10 minutes behind is refused 401 and counted; the catch-up still publishes the change, once', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-skew');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const refusedBefore = await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' });
+      await admin(sandbox, 'POST', '/clock', { now: new Date(Date.now() - 10 * 60_000).toISOString() });
+
+      const task = await userApi(sandbox, user).create({ name: 'Skewed' });
+      await waitFor('the webhook to be refused three times', async () => {
+        const [delivery] = await deliveriesOf(sandbox, user.id);
+        return delivery?.status === 'failed' && delivery.attempts.every((a) => a.statusCode === 401);
+      });
+      expect(await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' })).toBeGreaterThanOrEqual(refusedBefore + 3);
+      await waitFor('the event from the catch-up', async () => taskEventsOf(connectionId).length === 1);
+      expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: task.id, createdAt: task.createdAt });
+    });
+
+    it('reports a feed outage once per connection as an error, and the recovery as syncing', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-outage');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      await ingest.waitForTwoRounds();
+
+      await admin(sandbox, 'POST', '/faults', { shares: { http5xx: 1 } });
+      await waitFor('an error report', async () => statusReportsOf(connectionId).length === 1);
+      expect(statusReportsOf(connectionId)[0]).toMatchObject({ state: 'error', error: { code: 'FEED_UNAVAILABLE', message: expect.stringContaining('SERVICE_UNAVAILABLE') } });
+      await waitFor('more failed rounds', async () => (await ingest.process.metric('salesconnect_catchup_rounds_total', { outcome: 'failed' })) >= 3);
+      expect(statusReportsOf(connectionId)).toHaveLength(1); // not one per round
+
+      await admin(sandbox, 'DELETE', '/faults');
+      await waitFor('the recovery report', async () => statusReportsOf(connectionId).length === 2);
+      const recovered = statusReportsOf(connectionId)[1];
+      expect(recovered).toMatchObject({ state: 'syncing', lastSyncedAt: expect.any(String) });
+      expect(recovered.error).toBeUndefined();
+      expect(ingest.process.logs.some((l) => l.msg === 'catch-up round failed: the cursor stays where it was' && l['code'] === 'FEED_UNAVAILABLE')).toBe(true);
+    });
+  });
+
+  describe('a cursor older than the feed keeps (the sandbox clock moved 8 days on)', () => {
+    let sandbox: ServiceProcess;
+    const ingest = new IngestUnderTest(() => sandbox, 500, kafka);
+
+    beforeAll(async () => {
+      sandbox = await ServiceProcess.start('salesconnect-sandbox', {});
+      await ingest.start();
+      await ingest.waitUntilFollowing();
+    });
+
+    afterAll(async () => {
+      await ingest.stop();
+      await sandbox?.stop();
+    });
+
+    it('is reported as FEED_CURSOR_EXPIRED; the catch-up continues from the oldest kept change and reports the recovery', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-expired');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+      await ingest.waitForTwoRounds();
+
+      expect((await ingest.process.stop()).code).toBe(0);
+      await api.create({ name: 'Lost to retention' });
+      await admin(sandbox, 'POST', '/clock', { advanceMs: 8 * 24 * 3600_000 });
+      const kept = await api.create({ name: 'Kept' });
+      await ingest.start();
+
+      await waitFor('the kept change', async () => taskEventsOf(connectionId).length === 1);
+      expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: kept.id, createdAt: kept.createdAt });
+      await waitFor('error and recovery reports', async () => statusReportsOf(connectionId).length === 2);
+      expect(statusReportsOf(connectionId).map((r) => [r.state, r.error?.code])).toEqual([
+        ['error', 'FEED_CURSOR_EXPIRED'],
+        ['syncing', undefined],
+      ]);
+      expect(ingest.process.logs.some((l) => l.level === 'error' && l['code'] === 'FEED_CURSOR_EXPIRED')).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,283 @@
+import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
+import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
+import { ServiceProcess } from './support/service-process';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
+import { TopicReader } from './support/topic-reader';
+import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+
+const SECRET = 'sfdc-ingest-spec-secret-sfdc-ingest-spec-00';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const POLL_MS = 400;
+
+interface ConnectionStatus {
+  state: string;
+  import: { enableAt: string; found: number; imported: number; failed: number; done: boolean } | null;
+  apiUsage: { used: number; limit: number } | null;
+  recentErrors: { code: string; count: number }[];
+}
+
+/**
+ * sfdc-ingest against the real broker, PostgreSQL, connector-settings (for the Salesforce session)
+ * and the Salesforce sandbox, whose clock the tests move to place changes at the windows' edges.
+ * Each test connects its own Salesforce user, so tasks and events never mix between tests.
+ */
+describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
+  const kafka = useKafkaClients();
+  let sandbox: ServiceProcess;
+  let settings: ServiceProcess;
+  let ingest: ServiceProcess;
+  let admin: SalesforceSandboxAdmin;
+  let reader: TopicReader<SfdcTaskChanged>;
+  let orgId: string;
+  const tenant = uniqueId('tenant');
+
+  async function startIngest(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    return ServiceProcess.start('sfdc-ingest', {
+      DATABASE_URL: databaseUrl,
+      CONNECTOR_SETTINGS_URL: settings.url,
+      KAFKA_CONSUMER_GROUP: ingestGroup,
+      POLL_INTERVAL_MS: String(POLL_MS),
+      POLL_LOOKBACK_MS: '3000',
+      DELETE_AUDIT_INTERVAL_MS: '2000',
+      PAUSE_RECHECK_MS: '1000',
+      SALESFORCE_RETRY_BASE_MS: '50',
+      SCHEDULER_TICK_MS: '100',
+      ...env,
+    });
+  }
+  let ingestGroup: string;
+  let databaseUrl: string;
+
+  /** A Sales Connect user with a connection to a new Salesforce user of `org`. */
+  async function connectNewUser(org = orgId): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUserApi; sfdcUserId: string }> {
+    const username = `${uniqueId('rep')}@sandbox.test`;
+    const user = await admin.createUser(org, username);
+    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    return { connectionId, jwt, sfdc: await SalesforceUserApi.login(sandbox.url, username), sfdcUserId: user.Id };
+  }
+
+  async function saveSyncSetting(connectionId: string, jwt: string, enabled: boolean): Promise<void> {
+    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  async function statusOf(connectionId: string, jwt: string): Promise<ConnectionStatus> {
+    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } });
+    return (await res.json()) as ConnectionStatus;
+  }
+
+  const eventsOf = (connectionId: string, source?: SfdcTaskChanged['source']) =>
+    reader.events((e) => e.connectionId === connectionId && (source === undefined || e.source === source));
+
+  /** Creates a task at a given sandbox instant (the clock is frozen there for the write). */
+  async function createTaskAt(sfdc: SalesforceUserApi, at: Date, fields: Record<string, unknown>): Promise<string> {
+    await admin.setClock(at);
+    try {
+      return await sfdc.createTask(fields);
+    } finally {
+      await admin.resetClock();
+    }
+  }
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_ingest'));
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    admin = new SalesforceSandboxAdmin(sandbox.url);
+    orgId = (await admin.defaultOrg()).id;
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: statusGroup }));
+    ingestGroup = uniqueId('sfdc-ingest');
+    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    ingest = await startIngest();
+    reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
+  }, 120_000);
+
+  afterAll(async () => {
+    await reader?.stop();
+    await ingest?.stop();
+    await settings?.stop();
+    await sandbox?.stop();
+  });
+
+  it('R2: a first enable imports the tasks changed in the 24 hours before it, open and completed, and nothing older or of another user', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    const base = Date.now();
+    const outside = await createTaskAt(sfdc, new Date(base - DAY - 30_000), { Subject: 'changed 24 h 30 s before' });
+    const inside = await createTaskAt(sfdc, new Date(base - DAY + 30_000), { Subject: 'changed 23 h 59 min 30 s before', ActivityDate: '2026-12-31' });
+    const completed = await createTaskAt(sfdc, new Date(base - HOUR), { Subject: 'done an hour before', Status: 'Completed', Priority: 'High' });
+    // Edited inside the window: the edit counts, not the creation.
+    const editedOld = await createTaskAt(sfdc, new Date(base - 3 * DAY), { Subject: 'created three days before' });
+    await admin.setClock(new Date(base - 2 * HOUR));
+    await sfdc.updateTask(editedOld, { Subject: 'edited two hours before' });
+    await admin.resetClock();
+    // Forty tasks with descriptions near Salesforce's 32,000 characters: one import page is more than
+    // the broker takes in one request (1 MB), so it must be sent in several, none lost.
+    await admin.setClock(new Date(base - 5 * HOUR));
+    const long: string[] = [];
+    for (let i = 0; i < 40; i++) long.push(await sfdc.createTask({ Subject: `long ${i}`, Description: `${i} `.padEnd(31_000, 'x') }));
+    await admin.resetClock();
+    // Another user's task in the window is not this connection's.
+    const other = await connectNewUser();
+    const othersTask = await other.sfdc.createTask({ Subject: 'someone else' });
+
+    await saveSyncSetting(connectionId, jwt, true);
+    const imported = await reader.waitFor('the import', () => {
+      const found = eventsOf(connectionId, 'import');
+      return found.length >= 43 && found;
+    });
+    const status = await waitFor('the import to be reported done', async () => {
+      const s = await statusOf(connectionId, jwt);
+      return s.import?.done && s;
+    });
+    expect(imported.map((e) => e.taskId).sort()).toEqual([inside, completed, editedOld, ...long].sort());
+    expect(eventsOf(connectionId).map((e) => e.taskId)).not.toContain(outside);
+    expect(reader.events((e) => e.taskId === othersTask && e.connectionId === connectionId)).toEqual([]);
+    expect(status.import).toEqual({ enableAt: expect.any(String), found: 43, imported: 43, failed: 0, done: true });
+    const byId = new Map(imported.map((e) => [e.taskId, e]));
+    expect(byId.get(completed)?.fields).toMatchObject({ title: 'done an hour before', open: false, priority: 'high' });
+    expect(byId.get(inside)?.fields).toMatchObject({ dueDate: '2026-12-31', open: true });
+    expect(byId.get(editedOld)?.fields?.title).toBe('edited two hours before');
+    expect(byId.get(long[39])?.fields?.details).toHaveLength(31_000);
+    for (const e of imported) expect(e.enableAt).toBe(status.import?.enableAt);
+    // Keyed by connection + task, with the event id in a header.
+    for (const m of reader.messages.filter((m) => m.event.connectionId === connectionId)) {
+      expect(m.key).toBe(`${connectionId}:${m.event.taskId}`);
+      expect(m.eventIdHeader).toBe(m.event.eventId);
+    }
+  });
+
+  it('R6: polling publishes every change and delete written while it runs, each once', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the (empty) import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+
+    // Three writers at once, for about four seconds: creates, then edits of each, some deletes.
+    const finalTitle = new Map<string, string>();
+    const deleted = new Set<string>();
+    await Promise.all(
+      [0, 1, 2].map(async (writer) => {
+        for (let i = 0; i < 12; i++) {
+          const id = await sfdc.createTask({ Subject: `w${writer} task ${i}` });
+          finalTitle.set(id, `w${writer} task ${i}`);
+          if (i % 3 === 1) {
+            await sfdc.updateTask(id, { Subject: `w${writer} task ${i} edited`, Status: 'Completed' });
+            finalTitle.set(id, `w${writer} task ${i} edited`);
+          }
+          if (i % 4 === 3) {
+            await sfdc.deleteTask(id);
+            deleted.add(id);
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }),
+    );
+
+    await reader.waitFor('every change and delete', () => {
+      const live = eventsOf(connectionId, 'live');
+      const lastUpsert = new Map(live.filter((e) => e.kind === 'upsert').map((e) => [e.taskId, e.fields?.title]));
+      const deletes = new Set(live.filter((e) => e.kind === 'delete').map((e) => e.taskId));
+      return [...finalTitle].every(([id, title]) => lastUpsert.get(id) === title || (deleted.has(id) && deletes.has(id))) && [...deleted].every((id) => deletes.has(id));
+    });
+    // Wait a few more polls: the look-back re-reads, but publishes nothing twice.
+    await new Promise((r) => setTimeout(r, POLL_MS * 6));
+    const live = eventsOf(connectionId, 'live');
+    const seen = live.map((e) => `${e.kind} ${e.taskId} ${e.changedAt}`);
+    expect(seen.length).toBe(new Set(seen).size);
+    expect(live.filter((e) => e.kind === 'delete').map((e) => e.taskId).sort()).toEqual([...deleted].sort());
+  });
+
+  it('R7 and R5: a disabled connection is not read; a re-enable imports the last 24 hours and passes on the deletes of the 15 days before it', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the first import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+    await saveSyncSetting(connectionId, jwt, false);
+    await new Promise((r) => setTimeout(r, 1500)); // the disable reaches sfdc-ingest
+
+    // R7: nothing is read while disabled.
+    const editedWhileOff = await sfdc.createTask({ Subject: 'written while sync is off' });
+    await new Promise((r) => setTimeout(r, POLL_MS * 6));
+    expect(eventsOf(connectionId).filter((e) => e.taskId === editedWhileOff)).toEqual([]);
+
+    // Deletes at the 15-day edges (the clock is moved back for each), and one an hour ago.
+    const base = Date.now();
+    const longAgo = new Date(base - 16 * DAY);
+    const [justInside, justOutside, recent] = [
+      await createTaskAt(sfdc, longAgo, { Subject: 'deleted 14 d 23 h 58 min before' }),
+      await createTaskAt(sfdc, longAgo, { Subject: 'deleted 15 d 2 min before' }),
+      await createTaskAt(sfdc, longAgo, { Subject: 'deleted an hour before' }),
+    ];
+    for (const [id, at] of [
+      [justInside, base - 15 * DAY + 120_000],
+      [justOutside, base - 15 * DAY - 120_000],
+      [recent, base - HOUR],
+    ] as const) {
+      await admin.setClock(new Date(at));
+      await sfdc.deleteTask(id);
+    }
+    await admin.resetClock();
+
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the re-enable to be reported done', async () => {
+      const s = await statusOf(connectionId, jwt);
+      return s.import?.done && s.state === 'syncing' && reader.events((e) => e.connectionId === connectionId && e.source === 'reenable-deletes').length >= 2;
+    });
+    const deletes = eventsOf(connectionId, 'reenable-deletes');
+    expect(deletes.map((e) => e.taskId).sort()).toEqual([justInside, recent].sort());
+    for (const d of deletes) expect(d).toMatchObject({ kind: 'delete', fields: null, enableAt: expect.any(String) });
+    // The re-enable imports what changed in the 24 hours before it, including what changed while off.
+    const reimported = eventsOf(connectionId, 'import').filter((e) => e.taskId === editedWhileOff);
+    expect(reimported).toHaveLength(1);
+  });
+
+  it('an expired Salesforce session is refreshed through connector-settings, and reading goes on', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+    const refreshesBefore = await admin.callCount('POST /services/oauth2/token refresh_token');
+    const expired = await admin.expireSessions();
+    expect(expired.expired).toBeGreaterThan(0);
+    const id = await sfdc.createTask({ Subject: 'after the session expired' });
+    await reader.waitFor('the change after the expiry', () => eventsOf(connectionId, 'live').some((e) => e.taskId === id));
+    expect(await admin.callCount('POST /services/oauth2/token refresh_token')).toBeGreaterThan(refreshesBefore);
+    expect(ingest.logs.some((l) => /refresh token|refresh_token/i.test(JSON.stringify(l)) && /[0-9a-f]{20,}/.test(String(l.msg)))).toBe(false);
+  });
+
+  it('the API budget pauses an org at its share and after REQUEST_LIMIT_EXCEEDED, reports it, and resumes by itself', async () => {
+    const org = await admin.createOrg(uniqueId('budget-org'), 1000);
+    const { connectionId, jwt, sfdc } = await connectNewUser(org.id);
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+
+    // 60 % used: over the default 50 % share.
+    await admin.setApiUsage(org.id, { used: 600 });
+    const paused = await waitFor('the pause', async () => {
+      const s = await statusOf(connectionId, jwt);
+      return s.state === 'paused-api-limit' && s;
+    });
+    expect(paused.recentErrors.map((e) => e.code)).toContain('API_BUDGET_REACHED');
+    expect(paused.apiUsage?.limit).toBe(1000);
+    const whilePaused = await sfdc.createTask({ Subject: 'written while paused' });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(eventsOf(connectionId).filter((e) => e.taskId === whilePaused)).toEqual([]);
+    const callsWhilePaused = await admin.callCount('GET query');
+
+    // Salesforce says the limit is spent: still paused, with that reason.
+    await admin.setApiUsage(org.id, { used: 1000 });
+    await waitFor('REQUEST_LIMIT_EXCEEDED to be reported', async () => (await statusOf(connectionId, jwt)).recentErrors.some((e) => e.code === 'API_LIMIT_EXCEEDED'));
+    // Paused means about one probe a recheck (1 s here), not a call every poll (0.4 s).
+    const probes = (await admin.callCount('GET query')) - callsWhilePaused;
+    expect(probes).toBeLessThan(12);
+
+    // The day's usage resets: the connection resumes by itself and reads what it missed.
+    await admin.setApiUsage(org.id, { used: 0 });
+    await reader.waitFor('the change written while paused', () => eventsOf(connectionId, 'live').some((e) => e.taskId === whilePaused));
+    await waitFor('the resume to be reported', async () => (await statusOf(connectionId, jwt)).state === 'syncing');
+  });
+});

@@ -1,0 +1,155 @@
+import type { ServiceProcess } from './service-process';
+
+/** The Salesforce sandbox's admin API: clock, orgs, users, sessions, API usage, call counts. */
+export class SalesforceSandboxAdmin {
+  constructor(private readonly url: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.url}/__admin${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} /__admin${path}: ${response.status} ${await response.text()}`);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  setClock(at: Date, frozen = true) {
+    return this.call('POST', '/clock', { now: at.toISOString(), frozen });
+  }
+
+  resetClock() {
+    return this.call('DELETE', '/clock');
+  }
+
+  createOrg(name: string, dailyApiLimit?: number) {
+    return this.call<{ id: string }>('POST', '/salesforce/orgs', { name, ...(dailyApiLimit ? { dailyApiLimit } : {}) });
+  }
+
+  defaultOrg() {
+    return this.call<{ id: string; name: string }[]>('GET', '/salesforce/orgs').then((orgs) => orgs[0]);
+  }
+
+  createUser(orgId: string, username: string, password = 'sandbox') {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password });
+  }
+
+  createContact(orgId: string, email: string) {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/contacts`, { lastName: email.split('@')[0], email });
+  }
+
+  setApiUsage(orgId: string, usage: { used?: number; dailyApiLimit?: number }) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/api-usage`, usage);
+  }
+
+  expireSessions() {
+    return this.call<{ expired: number }>('POST', '/salesforce/sessions/expire');
+  }
+
+  /** Calls so far to one endpoint (e.g. `POST /services/oauth2/token refresh_token`), every org. */
+  async callCount(endpoint: string): Promise<number> {
+    const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');
+    return calls.filter((c) => c.endpoint === endpoint).reduce((sum, c) => sum + c.count, 0);
+  }
+
+  async endpoints(): Promise<string[]> {
+    const { calls } = await this.call<{ calls: { endpoint: string }[] }>('GET', '/calls');
+    return [...new Set(calls.map((c) => c.endpoint))];
+  }
+}
+
+/** One Salesforce user's REST access (password grant), for writing tasks as that user. */
+export class SalesforceUserApi {
+  private constructor(
+    private readonly instanceUrl: string,
+    private token: string,
+    private readonly login: () => Promise<{ access_token: string }>,
+  ) {}
+
+  static async login(sandboxUrl: string, username: string, password = 'sandbox'): Promise<SalesforceUserApi> {
+    const grant = async () => {
+      const response = await fetch(`${sandboxUrl}/services/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password', username, password, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+      });
+      if (!response.ok) throw new Error(`password grant for ${username}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { access_token: string };
+    };
+    return new SalesforceUserApi(sandboxUrl, (await grant()).access_token, grant);
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${this.instanceUrl}/services/data/v62.0${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      // The test's own session may be expired by the test (sessions/expire, a clock moved past the TTL).
+      if (response.status === 401 && attempt === 0) {
+        this.token = (await this.login()).access_token;
+        continue;
+      }
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response;
+    }
+  }
+
+  async createTask(fields: Record<string, unknown>): Promise<string> {
+    const answer = (await (await this.request('POST', '/sobjects/Task', fields)).json()) as { id: string };
+    return answer.id;
+  }
+
+  async updateTask(id: string, fields: Record<string, unknown>): Promise<void> {
+    await this.request('PATCH', `/sobjects/Task/${id}`, fields);
+  }
+
+  async deleteTask(id: string): Promise<void> {
+    await this.request('DELETE', `/sobjects/Task/${id}`);
+  }
+}
+
+/**
+ * What a user's browser does to connect Salesforce: the connect call, the sandbox's login page and
+ * its form, the redirects back to connector-settings. Returns the new connection's id.
+ */
+export async function connectSalesforceAsUser(options: {
+  connectorSettings: ServiceProcess;
+  sandboxUrl: string;
+  userToken: string;
+  username: string;
+  password?: string;
+}): Promise<string> {
+  const landed = await authorizeInBrowser({ ...options, action: 'allow' });
+  const connectionId = landed.searchParams.get('connected');
+  if (!connectionId) throw new Error(`the OAuth round trip ended at ${landed.toString()}`);
+  return connectionId;
+}
+
+/** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
+export async function authorizeInBrowser(options: {
+  connectorSettings: ServiceProcess;
+  sandboxUrl: string;
+  userToken: string;
+  username: string;
+  password?: string;
+  action: 'allow' | 'deny';
+}): Promise<URL> {
+  const started = await fetch(`${options.connectorSettings.url}/v1/salesforce/connect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.userToken}` },
+  });
+  if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
+  const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
+  if (page.origin + page.pathname !== `${options.sandboxUrl}/services/oauth2/authorize`) throw new Error(`unexpected authorize URL ${page.toString()}`);
+  const loginPage = await fetch(page);
+  if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
+  const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username: options.username, password: options.password ?? 'sandbox', action: options.action });
+  const toCallback = await fetch(`${options.sandboxUrl}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
+  const callback = new URL(toCallback.headers.get('location') ?? '');
+  if (callback.pathname !== '/v1/salesforce/oauth/callback') throw new Error(`Salesforce redirected to ${callback.toString()}`);
+  const toSettings = await fetch(callback, { redirect: 'manual' });
+  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
+  return new URL(toSettings.headers.get('location') ?? '');
+}

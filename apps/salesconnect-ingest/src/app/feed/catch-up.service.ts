@@ -1,0 +1,124 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { SalesConnectClient } from '@task-sync/salesconnect-client';
+import { APP_CONFIG, JsonLogger } from '@task-sync/util-nest';
+import { ChangeHandler } from '../changes/change-handler.service';
+import { FeedStateRepository } from '../changes/feed-state.repository';
+import { describeError, IngestError, IngestErrorCode } from '../ingest-error';
+import { IngestMetrics } from '../ingest.metrics';
+import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
+import { ConnectionStatusReporter } from '../status/connection-status.reporter';
+import { WebhookSubscriptionService } from '../webhook/webhook-subscription.service';
+import { FeedCatchUp, type RoundSummary } from './feed-catch-up';
+import { SettingsLagGate } from './settings-lag.gate';
+
+/** Feed reads: 4 attempts over about 1.75 s, then the round gives up until the next one. */
+const FEED_RETRY = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 };
+/** How long a round waits for the settings projection before it skips its turn. */
+const SETTINGS_WAIT_MS = 5_000;
+
+/**
+ * Runs a catch-up round every FEED_POLL_INTERVAL_MS, the first one at start: checks our webhook
+ * subscription, waits until the settings projection is current, then follows the feed (FeedCatchUp).
+ * On shutdown it lets the round in flight finish its page, so a stored cursor is always truthful.
+ */
+@Injectable()
+export class CatchUpService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log: Logger;
+  private readonly catchUp: FeedCatchUp;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: SalesconnectIngestConfig,
+    @Inject(SalesConnectClient) client: SalesConnectClient,
+    @Inject(FeedStateRepository) state: FeedStateRepository,
+    @Inject(ChangeHandler) changes: ChangeHandler,
+    @Inject(ConnectionStatusReporter) private readonly reporter: ConnectionStatusReporter,
+    @Inject(WebhookSubscriptionService) private readonly subscription: WebhookSubscriptionService,
+    @Inject(SettingsLagGate) private readonly settingsGate: SettingsLagGate,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
+    @Inject(JsonLogger) logger: JsonLogger,
+  ) {
+    this.log = logger.child('feed-catch-up');
+    this.catchUp = new FeedCatchUp({ feed: client, state, changes, reporter, logger: this.log, pageSize: config.FEED_PAGE_SIZE, retry: FEED_RETRY });
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        this.schedule(this.config.FEED_POLL_INTERVAL_MS);
+      });
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    await this.ensureSubscribed();
+    const started = Date.now();
+    try {
+      if (!(await this.settingsAreCurrent())) {
+        this.metrics.catchUpRounds.inc({ outcome: 'waiting_for_settings' });
+        return;
+      }
+      const summary = await this.catchUp.runRound(() => this.stopped);
+      this.metrics.catchUpRounds.inc({ outcome: 'ok' });
+      if (summary.kind === 'caught-up') {
+        this.metrics.caughtUpAt.set(Date.now() / 1000);
+        await this.reporter.reportRecovered();
+      }
+      this.logRound(summary, Date.now() - started);
+    } catch (e) {
+      this.metrics.catchUpRounds.inc({ outcome: 'failed' });
+      await this.handleRoundError(e, Date.now() - started);
+    }
+  }
+
+  private async settingsAreCurrent(): Promise<boolean> {
+    try {
+      if (await this.settingsGate.waitForSettings(SETTINGS_WAIT_MS)) return true;
+      this.log.warn({ waitedMs: SETTINGS_WAIT_MS }, 'the settings projection is behind the settings topic: skipping this catch-up round');
+    } catch (e) {
+      this.log.warn({ err: describeError(e) }, 'could not compare the settings projection with the settings topic: skipping this catch-up round');
+    }
+    return false;
+  }
+
+  /** The one place a failed round is judged: every failure keeps the cursor, is logged, and is reported. */
+  private async handleRoundError(e: unknown, ms: number): Promise<void> {
+    // Feed and Kafka failures arrive as IngestErrors; what else can fail in a round is our PostgreSQL.
+    const code = e instanceof IngestError ? e.code : IngestErrorCode.StateUnavailable;
+    const message = describeError(e);
+    this.log.error({ code, err: message, ms, retryInMs: this.config.FEED_POLL_INTERVAL_MS }, 'catch-up round failed: the cursor stays where it was');
+    await this.reporter.reportError(code, message);
+  }
+
+  private async ensureSubscribed(): Promise<void> {
+    try {
+      await this.subscription.ensureSubscribed();
+    } catch (e) {
+      // The catch-up still delivers every change, only later; so this is a warning, tried again next round.
+      this.log.warn({ code: IngestErrorCode.SubscriptionFailed, err: describeError(e) }, 'could not check the webhook subscription');
+    }
+  }
+
+  /** One line per round that read something; an idle round logs at debug. */
+  private logRound(summary: RoundSummary, ms: number): void {
+    const fields = { ...summary, ms };
+    if (summary.read > 0 || summary.kind !== 'caught-up') this.log.info(fields, 'catch-up round');
+    else this.log.debug(fields, 'catch-up round');
+  }
+}

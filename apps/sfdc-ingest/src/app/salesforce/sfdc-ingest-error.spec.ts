@@ -1,0 +1,17 @@
+import { SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
+
+describe('classifySalesforceError', () => {
+  it.each([
+    [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, SfdcIngestErrorCode.ApiLimitExceeded, 'pause'],
+    [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }, SfdcIngestErrorCode.Unauthorized, 'pause'],
+    [{ errorCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access' }, SfdcIngestErrorCode.Transient, 'retry-later'],
+    [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }, SfdcIngestErrorCode.Transient, 'retry-later'],
+    [{ errorCode: 'ERROR_HTTP_502', message: '<html>' }, SfdcIngestErrorCode.Transient, 'retry-later'],
+    [Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), SfdcIngestErrorCode.Transient, 'retry-later'],
+    [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }, SfdcIngestErrorCode.Rejected, 'retry-later'],
+  ])('%j → %s (%s)', (error, code, handling) => {
+    const classified = classifySalesforceError(error);
+    expect(classified.code).toBe(code);
+    expect(classified.handling).toBe(handling);
+  });
+});

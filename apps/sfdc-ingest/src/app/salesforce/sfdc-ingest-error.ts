@@ -1,0 +1,51 @@
+/** What can go wrong reading Salesforce, and what the scheduler does about each. */
+export enum SfdcIngestErrorCode {
+  /** The org's daily limit is used up (403 REQUEST_LIMIT_EXCEEDED): pause, report, resume later by itself. */
+  ApiLimitExceeded = 'API_LIMIT_EXCEEDED',
+  /** Our own share of the org's limit is used (API_BUDGET_SHARE): pause like the above, before Salesforce has to say so. */
+  ApiBudgetReached = 'API_BUDGET_REACHED',
+  /** The grant is gone (refresh refused): only the user can fix it by connecting again. Pause and report. */
+  Unauthorized = 'SALESFORCE_UNAUTHORIZED',
+  /** The connection no longer exists in connector-settings. */
+  ConnectionGone = 'CONNECTION_NOT_FOUND',
+  /** 5xx, lock errors, network: retried with backoff a bounded number of times, then the step fails and runs again later. */
+  Transient = 'SALESFORCE_UNAVAILABLE',
+  /** Anything else Salesforce refused; the step runs again at the next poll and the error is reported. */
+  Rejected = 'SALESFORCE_REJECTED',
+}
+
+export type ErrorHandling = 'pause' | 'retry-later';
+
+export class SfdcIngestError extends Error {
+  override readonly name = 'SfdcIngestError';
+
+  constructor(
+    readonly code: SfdcIngestErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get handling(): ErrorHandling {
+    return PAUSING.has(this.code) ? 'pause' : 'retry-later';
+  }
+}
+
+const PAUSING = new Set([SfdcIngestErrorCode.ApiLimitExceeded, SfdcIngestErrorCode.ApiBudgetReached, SfdcIngestErrorCode.Unauthorized, SfdcIngestErrorCode.ConnectionGone]);
+
+const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/** Sorts an error from jsforce (`errorCode`, or `ERROR_HTTP_<status>` for bodies that were not Salesforce's) into our codes. */
+export function classifySalesforceError(error: unknown): SfdcIngestError {
+  if (error instanceof SfdcIngestError) return error;
+  const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };
+  const code = e.errorCode ?? e.code ?? e.cause?.code ?? '';
+  const message = e.message ?? String(error);
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return new SfdcIngestError(SfdcIngestErrorCode.ApiLimitExceeded, message);
+  if (code === 'INVALID_SESSION_ID') return new SfdcIngestError(SfdcIngestErrorCode.Unauthorized, message);
+  if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || /fetch failed|socket hang up/i.test(message)) {
+    return new SfdcIngestError(SfdcIngestErrorCode.Transient, `${code || 'network'}: ${message}`);
+  }
+  return new SfdcIngestError(SfdcIngestErrorCode.Rejected, `${code || 'error'}: ${message}`);
+}

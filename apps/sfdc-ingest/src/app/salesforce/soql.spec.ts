@@ -1,0 +1,58 @@
+import { buildDeletedInBinQuery, buildTaskCountQuery, buildTaskPageQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
+
+const OWNER = '005000000000001AAA';
+
+describe('SOQL for the reads', () => {
+  it.each([
+    [Date.UTC(2026, 10, 24, 10, 0, 0), '2026-11-24T10:00:00Z'],
+    [Date.UTC(2026, 10, 24, 10, 0, 0, 250), '2026-11-24T10:00:00.250Z'],
+  ])('writes %s as the datetime literal %s (whole seconds without a fraction)', (ms, literal) => {
+    expect(soqlDateTime(ms)).toBe(literal);
+  });
+
+  it('pages by (SystemModstamp, Id) after a keyset position, inside the window, oldest first', () => {
+    const soql = buildTaskPageQuery({
+      ownerId: OWNER,
+      from: Date.UTC(2026, 10, 23, 10),
+      to: Date.UTC(2026, 10, 24, 10),
+      after: { stamp: Date.UTC(2026, 10, 23, 12, 30, 0, 5), id: '00T000000000009EAA' },
+      limit: 2000,
+    });
+    expect(soql).toBe(
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted FROM Task ` +
+        `WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 2026-11-23T10:00:00Z AND SystemModstamp <= 2026-11-24T10:00:00Z ` +
+        `AND (SystemModstamp > 2026-11-23T12:30:00.005Z OR (SystemModstamp = 2026-11-23T12:30:00.005Z AND Id > '00T000000000009EAA')) ` +
+        `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
+    );
+  });
+
+  it('reads deleted tasks with ids and stamps only, and counts a window', () => {
+    expect(buildTaskPageQuery({ ownerId: OWNER, from: 0, limit: 10, deleted: true })).toBe(
+      `SELECT Id, SystemModstamp FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND IsDeleted = true ORDER BY SystemModstamp ASC, Id ASC LIMIT 10`,
+    );
+    expect(buildTaskCountQuery(OWNER, 0, 1000)).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z`);
+    expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
+      `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
+    );
+  });
+
+  it('looks Contacts and Leads up by their key prefix, and only when there are some', () => {
+    expect(buildWhoEmailQueries(['003000000000001AAA', '00Q000000000001AAA'])).toEqual([
+      `SELECT Id, Email FROM Contact WHERE Id IN ('003000000000001AAA')`,
+      `SELECT Id, Email FROM Lead WHERE Id IN ('00Q000000000001AAA')`,
+    ]);
+    expect(buildWhoEmailQueries([])).toEqual([]);
+  });
+
+  it.each(["005' OR Name != '", '', '005000000000001AAA1', "00T000000000001EA'"])('refuses %j as an id, so nothing can be injected', (id) => {
+    expect(() => soqlId(id)).toThrow(/not a Salesforce id/);
+  });
+
+  it('reads Salesforce datetimes with their +0000 offset, and rounds to the minute getDeleted works in', () => {
+    expect(parseSalesforceDateTime('2026-11-24T10:00:00.123+0000')).toBe(Date.UTC(2026, 10, 24, 10, 0, 0, 123));
+    expect(parseSalesforceDateTime('2026-11-24T12:00:00.000+0200')).toBe(Date.UTC(2026, 10, 24, 10));
+    expect(() => parseSalesforceDateTime('yesterday')).toThrow();
+    expect(ceilToMinute(Date.UTC(2026, 10, 24, 10, 0, 1))).toBe(Date.UTC(2026, 10, 24, 10, 1));
+    expect(ceilToMinute(Date.UTC(2026, 10, 24, 10, 1))).toBe(Date.UTC(2026, 10, 24, 10, 1));
+  });
+});

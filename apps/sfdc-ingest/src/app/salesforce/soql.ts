@@ -1,0 +1,104 @@
+import type { SfdcTask } from '@task-sync/task-domain';
+
+/** The Task fields the sync reads (WhoEmail is looked up separately: it is not a Task field). */
+export const TASK_FIELDS = [
+  'Id',
+  'Subject',
+  'Description',
+  'ActivityDate',
+  'Status',
+  'IsClosed',
+  'Priority',
+  'TaskSubtype',
+  'WhoId',
+  'OwnerId',
+  'SalesConnect_Task_Id__c',
+  'CreatedDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'IsDeleted',
+] as const;
+
+export type TaskRecord = Omit<SfdcTask, 'WhoEmail'>;
+
+/** Where the last page ended: the next one starts strictly after it, in (SystemModstamp, Id) order. */
+export interface KeysetPosition {
+  stamp: number;
+  id: string;
+}
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+/** Ids go into SOQL text, so only well-formed ones get there. */
+export function soqlId(id: string): string {
+  if (!SALESFORCE_ID.test(id)) throw new Error(`not a Salesforce id: ${JSON.stringify(id)}`);
+  return `'${id}'`;
+}
+
+/**
+ * A SOQL datetime literal. Salesforce keeps whole seconds and its literals have none; a value
+ * with milliseconds (the local sandbox keeps them) is written with them so a keyset is exact.
+ */
+export function soqlDateTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso;
+}
+
+export interface TaskPageQuery {
+  ownerId: string;
+  /** Inclusive lower bound on SystemModstamp (ms). */
+  from: number;
+  /** Inclusive upper bound on SystemModstamp (ms), if any. */
+  to?: number;
+  after?: KeysetPosition | null;
+  limit: number;
+  /** Deleted tasks (queryAll) instead of live ones. */
+  deleted?: boolean;
+}
+
+/**
+ * One page of tasks in (SystemModstamp, Id) order, after a keyset position: each page is one
+ * call, a crash resumes at the last stored position, and no query locator can expire under it.
+ */
+export function buildTaskPageQuery(q: TaskPageQuery): string {
+  const where = [`OwnerId = ${soqlId(q.ownerId)}`, `SystemModstamp >= ${soqlDateTime(q.from)}`];
+  if (q.to !== undefined) where.push(`SystemModstamp <= ${soqlDateTime(q.to)}`);
+  if (q.deleted) where.push('IsDeleted = true');
+  if (q.after) {
+    const stamp = soqlDateTime(q.after.stamp);
+    where.push(`(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlId(q.after.id)}))`);
+  }
+  const fields = q.deleted ? 'Id, SystemModstamp' : TASK_FIELDS.join(', ');
+  return `SELECT ${fields} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
+}
+
+export function buildTaskCountQuery(ownerId: string, from: number, to: number): string {
+  return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)}`;
+}
+
+/** Which of these deleted ids are still in the recycle bin, and whose they are. */
+export function buildDeletedInBinQuery(ids: readonly string[]): string {
+  return `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN (${ids.map(soqlId).join(', ')})`;
+}
+
+/** The e-mails behind WhoIds: Contacts start with 003, Leads with 00Q. */
+export function buildWhoEmailQueries(whoIds: readonly string[]): string[] {
+  const contacts = whoIds.filter((id) => id.startsWith('003'));
+  const leads = whoIds.filter((id) => id.startsWith('00Q'));
+  const queries: string[] = [];
+  if (contacts.length > 0) queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${contacts.map(soqlId).join(', ')})`);
+  if (leads.length > 0) queries.push(`SELECT Id, Email FROM Lead WHERE Id IN (${leads.map(soqlId).join(', ')})`);
+  return queries;
+}
+
+/** Salesforce's `2026-11-24T10:00:00.000+0000` → ms. */
+export function parseSalesforceDateTime(text: string): number {
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  if (Number.isNaN(ms)) throw new Error(`not a Salesforce datetime: ${JSON.stringify(text)}`);
+  return ms;
+}
+
+export const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+export const ceilToSecond = (ms: number) => Math.ceil(ms / 1000) * 1000;
+export const ceilToMinute = (ms: number) => Math.ceil(ms / 60_000) * 60_000;
+export const floorToMinute = (ms: number) => Math.floor(ms / 60_000) * 60_000;

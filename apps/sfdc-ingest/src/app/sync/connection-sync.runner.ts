@@ -1,0 +1,272 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
+import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
+import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
+import {
+  buildTaskCountQuery,
+  buildTaskPageQuery,
+  ceilToMinute,
+  ceilToSecond,
+  floorToSecond,
+  parseSalesforceDateTime,
+  type KeysetPosition,
+  type TaskRecord,
+} from '../salesforce/soql';
+import type { SfdcIngestConfig } from '../sfdc-ingest.config';
+import { buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
+import { SfdcSyncStateEntity } from './sync-state.entity';
+import type { StatusReporter } from './status.reporter';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** R2: the first enable imports what changed in the 24 hours before it. */
+export const IMPORT_WINDOW_MS = DAY_MS;
+/** R5: a re-enable applies the Salesforce deletes of the 15 days before it (all getDeleted can answer). */
+export const DELETE_WINDOW_MS = 15 * DAY_MS;
+
+/** When the connection's next step should run. */
+export type StepOutcome = 'continue' | 'wait-for-next-poll';
+
+export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
+
+interface PublishedChange {
+  taskId: string;
+  stamp: number;
+}
+
+/**
+ * One bounded step of work for one connection: an import page, the re-enable delete read, or one
+ * poll page (changes, then deletes, then now and then the queryAll audit). The scheduler runs
+ * steps round robin, so a large import does not starve the other connections.
+ */
+export class ConnectionSyncRunner {
+  private readonly logger = new Logger('sfdc-sync');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: KafkaPublisher,
+    private readonly status: StatusReporter,
+    private readonly config: RunnerConfig,
+  ) {}
+
+  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReader): Promise<StepOutcome> {
+    const { userId: ownerId } = await reader.identity();
+    if (state.stage === 'import') return this.importPage(state, reader, ownerId);
+    if (state.stage === 'reenable-deletes') return this.readReenableDeletes(state, reader, ownerId);
+    return this.poll(state, reader, ownerId);
+  }
+
+  /** R2: one page of the tasks whose SystemModstamp is in the 24 hours before the enable. */
+  private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+    const enableAt = state.enableAt.getTime();
+    // Literals are whole seconds: the window is read a little wide, and the rules lib judges it exactly.
+    const from = floorToSecond(enableAt - IMPORT_WINDOW_MS);
+    const to = ceilToSecond(enableAt);
+    let found = state.importFound;
+    if (found === null) {
+      found = await reader.count(buildTaskCountQuery(ownerId, from, to));
+      await this.save(state, { importFound: found });
+      this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
+    }
+    const after = keyset(state.importAfterStamp, state.importAfterId);
+    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE }));
+    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, records, 'import', state.enableAt);
+    await this.publisher.publish(messages);
+    const last = records.at(-1);
+    const done = records.length < this.config.QUERY_PAGE_SIZE;
+    const imported = state.importImported + messages.length;
+    const failedTotal = state.importFailed + failed;
+    await this.dataSource.transaction(async (manager) => {
+      await this.remember(manager, state.connectionId, published);
+      await this.save(state, {
+        importAfterStamp: last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : state.importAfterStamp,
+        importAfterId: last ? last.Id : state.importAfterId,
+        importImported: imported,
+        importFailed: failedTotal,
+        ...(done ? { stage: state.enableKind === 're-enable' ? 'reenable-deletes' : 'live' } : {}),
+      }, manager);
+    });
+    const importDone = done && state.enableKind === 'first-enable';
+    if (done) this.logger.log(`connection ${state.connectionId}: import read, ${imported} published, ${failedTotal} failed`);
+    await this.status.report(state.connectionId, {
+      state: importDone ? 'syncing' : 'importing',
+      import: { enableAt: state.enableAt.toISOString(), found: Math.max(found, imported + failedTotal), imported, failed: failedTotal, done: importDone },
+      ...(importDone ? { lastSyncedAt: new Date().toISOString() } : {}),
+      apiUsage: reader.lastApiUsage(),
+    });
+    return 'continue';
+  }
+
+  /** R5: every delete of the 15 days before the re-enable, by getDeleted and by queryAll (getDeleted's log can be purged early). */
+  private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+    const enableAt = state.enableAt.getTime();
+    const windowStart = enableAt - DELETE_WINDOW_MS;
+    const fromLog = await this.getDeletedFrom(reader, ceilToMinute(windowStart), ceilToMinute(enableAt) + 60_000);
+    const own = await reader.keepOwnDeletes(ownerId, fromLog.deletedRecords);
+    const fromBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(windowStart), ceilToSecond(enableAt));
+    const deletes = mergeDeletes(own, fromBin);
+    await this.publisher.publish(deletes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'reenable-deletes', state.enableAt))));
+    await this.save(state, { stage: 'live' });
+    this.logger.log(`connection ${state.connectionId}: re-enable read ${deletes.length} Salesforce deletes of the 15 days before it`);
+    await this.status.report(state.connectionId, {
+      state: 'syncing',
+      import: { enableAt: state.enableAt.toISOString(), found: Math.max(state.importFound ?? 0, state.importImported + state.importFailed), imported: state.importImported, failed: state.importFailed, done: true },
+      lastSyncedAt: new Date().toISOString(),
+      apiUsage: reader.lastApiUsage(),
+    });
+    return 'continue';
+  }
+
+  /** R6: one page of changes since the watermark (with look-back); when the changes are read, the deletes. */
+  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+    const from = state.pollFrom?.getTime() ?? state.changesWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
+    const after = keyset(state.pollAfterStamp, state.pollAfterId);
+    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }));
+    const fresh = await this.withoutPublished(state.connectionId, records.map((r) => ({ record: r, taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) })));
+    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, fresh.map((f) => f.record), 'live');
+    await this.publisher.publish(messages);
+    const last = records.at(-1);
+    const pageFull = records.length >= this.config.QUERY_PAGE_SIZE;
+    const newest = Math.max(state.changesWatermark.getTime(), ...records.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
+    await this.dataSource.transaction(async (manager) => {
+      await this.remember(manager, state.connectionId, published);
+      await this.save(state, {
+        changesWatermark: new Date(newest),
+        pollFrom: pageFull ? new Date(from) : null,
+        pollAfterStamp: pageFull && last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : null,
+        pollAfterId: pageFull && last ? last.Id : null,
+      }, manager);
+    });
+    if (failed > 0) this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
+    if (pageFull) return 'continue';
+
+    const deletes = await this.pollDeletes(state, reader, ownerId);
+    const audited = await this.auditDeletesIfDue(state, reader, ownerId);
+    await this.dataSource.query(
+      `DELETE FROM sfdc_published_change WHERE connection_id = $1 AND stamp < (SELECT LEAST(changes_watermark, deletes_watermark, audit_watermark) FROM sfdc_sync_state WHERE connection_id = $1) - make_interval(secs => $2)`,
+      [state.connectionId, this.config.POLL_LOOKBACK_MS / 1000 + 3600],
+    );
+    if (messages.length + deletes + audited > 0) {
+      this.logger.log(`connection ${state.connectionId}: poll published ${messages.length} changes, ${deletes} deletes, ${audited} deletes found by the audit`);
+    }
+    await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
+    return 'wait-for-next-poll';
+  }
+
+  /** getDeleted from the last covered point; its `latestDateCovered` is the next start. */
+  private async pollDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
+    const start = state.deletesWatermark.getTime();
+    const answer = await this.getDeletedFrom(reader, start, start + DAY_MS);
+    const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
+    const fresh = await this.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate) })));
+    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
+    const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
+    await this.dataSource.transaction(async (manager) => {
+      await this.remember(manager, state.connectionId, fresh);
+      await this.save(state, { deletesWatermark: new Date(covered) }, manager);
+    });
+    return fresh.length;
+  }
+
+  /** Now and then, `queryAll … IsDeleted = true` for deletes getDeleted did not report (its log can be purged early). */
+  private async auditDeletesIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
+    if (state.auditedAt && Date.now() - state.auditedAt.getTime() < this.config.DELETE_AUDIT_INTERVAL_MS) return 0;
+    const from = state.auditWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
+    const inBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(from));
+    const fresh = await this.withoutPublished(state.connectionId, inBin);
+    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
+    const newest = Math.max(state.auditWatermark.getTime(), ...inBin.map((d) => d.stamp));
+    await this.dataSource.transaction(async (manager) => {
+      await this.remember(manager, state.connectionId, fresh);
+      await this.save(state, { auditWatermark: new Date(newest), auditedAt: new Date() }, manager);
+    });
+    if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: the queryAll audit found ${fresh.length} deletes getDeleted had not reported`);
+    return fresh.length;
+  }
+
+  /**
+   * getDeleted refuses a start more than 15 days back; at a window's very edge the minute can tick
+   * over between the enable and the call, so the start moves a minute forward, a bounded number of times.
+   */
+  private async getDeletedFrom(reader: SalesforceReader, start: number, end: number) {
+    for (let shift = 0; ; shift++) {
+      const from = start + shift * 60_000;
+      try {
+        const answer = await reader.getDeleted(new Date(from), new Date(Math.max(end, from + 120_000)));
+        return { ...answer, start: from };
+      } catch (e) {
+        const failure = e as SfdcIngestError;
+        if (failure.code !== SfdcIngestErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
+        this.logger.warn(`getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`);
+      }
+    }
+  }
+
+  /** Every deleted task of the owner in the recycle bin with SystemModstamp from `from` (to `to`), all pages. */
+  private async readDeletedInBin(reader: SalesforceReader, ownerId: string, from: number, to?: number): Promise<PublishedChange[]> {
+    const found: PublishedChange[] = [];
+    let after: KeysetPosition | null = null;
+    for (;;) {
+      const page = await reader.query<{ Id: string; SystemModstamp: string }>(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, deleted: true }), true);
+      for (const r of page.records) found.push({ taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) });
+      const last = found.at(-1);
+      if (page.records.length < this.config.QUERY_PAGE_SIZE || !last) return found;
+      after = { stamp: last.stamp, id: last.taskId };
+    }
+  }
+
+  private async buildUpserts(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date) {
+    const emails = await reader.resolveWhoEmails(records);
+    const messages: OutgoingMessage[] = [];
+    const published: PublishedChange[] = [];
+    let failed = 0;
+    for (const record of records) {
+      try {
+        messages.push(toOutgoingMessage(buildSfdcUpsertEvent(connectionId, record, record.WhoId ? emails.get(record.WhoId) ?? null : null, source, enableAt)));
+        published.push({ taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp) });
+      } catch (e) {
+        failed += 1;
+        this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${(e as Error).message}`);
+      }
+    }
+    return { messages, published, failed };
+  }
+
+  /** Drops what was already published at the same SystemModstamp (the look-back re-reads it). */
+  private async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[]): Promise<T[]> {
+    if (items.length === 0) return items;
+    const rows: { task_id: string; stamp: Date }[] = await this.dataSource.query(
+      `SELECT task_id, stamp FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
+      [connectionId, [...new Set(items.map((i) => i.taskId))]],
+    );
+    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}`));
+    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}`));
+  }
+
+  private async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `INSERT INTO sfdc_published_change (connection_id, task_id, stamp)
+       SELECT $1, t, s FROM unnest($2::text[], $3::timestamptz[]) AS u(t, s) ON CONFLICT DO NOTHING`,
+      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString())],
+    );
+  }
+
+  private async save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource.manager).update(SfdcSyncStateEntity, { connectionId: state.connectionId }, changes);
+    Object.assign(state, changes);
+  }
+}
+
+function keyset(stamp: Date | null, id: string | null): KeysetPosition | null {
+  return stamp && id ? { stamp: stamp.getTime(), id } : null;
+}
+
+/** The same delete from getDeleted and from the recycle bin, once (ids compared by their 15-character form). */
+function mergeDeletes(fromLog: DeletedRecord[], fromBin: PublishedChange[]): PublishedChange[] {
+  const byId = new Map<string, PublishedChange>();
+  for (const d of fromLog) byId.set(d.id.slice(0, 15), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate) });
+  for (const d of fromBin) if (!byId.has(d.taskId.slice(0, 15))) byId.set(d.taskId.slice(0, 15), d);
+  return [...byId.values()];
+}

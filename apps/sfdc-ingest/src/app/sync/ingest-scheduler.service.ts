@@ -1,0 +1,178 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, HealthRegistry } from '@task-sync/util-nest';
+import { ConnectorSettingsSessionClient } from '../salesforce/connector-settings-session.client';
+import { SalesforceReader } from '../salesforce/salesforce-reader';
+import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
+import { floorToMinute } from '../salesforce/soql';
+import type { SfdcIngestConfig } from '../sfdc-ingest.config';
+import { ApiBudget } from './api-budget';
+import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
+import { StatusReporter } from './status.reporter';
+import { SfdcSyncStateEntity } from './sync-state.entity';
+
+const LEASE_MS = 5 * 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The read loop. Each round it (1) starts an import for every enable it has not served yet, from
+ * the settings projection, (2) leases the connections that are due, oldest due first, and runs one
+ * step of each. Disabled connections are never leased (R7). Steps end by saying when to run next.
+ */
+@Injectable()
+export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('sfdc-scheduler');
+  private readonly readers = new Map<string, SalesforceReader>();
+  private running = false;
+  private loop?: Promise<void>;
+  private lastRoundAt = 0;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: SfdcIngestConfig,
+    @Inject(ConnectionSyncRunner) private readonly runner: ConnectionSyncRunner,
+    @Inject(StatusReporter) private readonly status: StatusReporter,
+    @Inject(ApiBudget) private readonly budget: ApiBudget,
+    @Inject(ConnectorSettingsSessionClient) private readonly sessions: ConnectorSettingsSessionClient,
+    @Inject(HealthRegistry) private readonly health: HealthRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.health.register('scheduler', async () => {
+      // A loop that stopped going round is not ready (a stuck step holds it for at most the lease).
+      if (Date.now() - this.lastRoundAt > LEASE_MS) throw new Error('the read loop has not run for five minutes');
+    });
+    this.lastRoundAt = Date.now();
+    this.loop = this.runLoop();
+  }
+
+  /** SIGTERM: the steps in flight finish (their positions are saved after Kafka's ack), then nothing new starts. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      let worked = 0;
+      try {
+        await this.startNewEnables();
+        const due = await this.leaseDue(this.config.SCHEDULER_CONCURRENCY);
+        worked = due.length;
+        await Promise.all(due.map((state) => this.runOne(state)));
+      } catch (e) {
+        this.logger.error(`read loop round failed: ${(e as Error).stack ?? e}`);
+      }
+      this.lastRoundAt = Date.now();
+      if (worked === 0 && this.running) await sleep(this.config.SCHEDULER_TICK_MS);
+    }
+  }
+
+  /** Every enable not served yet (first or re-enable) starts an import; watermarks start at the enable (R7: nothing from the disabled time is replayed). */
+  private async startNewEnables(): Promise<void> {
+    const enables: { connection_id: string; kind: 'first-enable' | 're-enable'; changed_at: Date }[] = await this.dataSource.query(`
+      SELECT c.connection_id, e.kind, e.changed_at
+      FROM connection_setting c
+      JOIN LATERAL (
+        SELECT h.kind, h.changed_at FROM connection_setting_change h
+        WHERE h.connection_id = c.connection_id AND h.kind <> 'disable'
+        ORDER BY h.changed_at DESC LIMIT 1
+      ) e ON true
+      LEFT JOIN sfdc_sync_state s ON s.connection_id = c.connection_id
+      WHERE c.enabled AND (s.connection_id IS NULL OR s.enable_at <> e.changed_at)`);
+    for (const enable of enables) {
+      const at = enable.changed_at;
+      await this.dataSource.query(
+        `INSERT INTO sfdc_sync_state AS s (connection_id, enable_at, enable_kind, stage, changes_watermark, deletes_watermark, audit_watermark, next_run_at)
+         VALUES ($1, $2, $3, 'import', $2, $4, $2, $5)
+         ON CONFLICT (connection_id) DO UPDATE SET
+           enable_at = EXCLUDED.enable_at, enable_kind = EXCLUDED.enable_kind, stage = 'import',
+           import_after_stamp = NULL, import_after_id = NULL, import_found = NULL, import_imported = 0, import_failed = 0,
+           changes_watermark = EXCLUDED.changes_watermark, poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL,
+           deletes_watermark = EXCLUDED.deletes_watermark, audit_watermark = EXCLUDED.audit_watermark, audited_at = NULL,
+           next_run_at = EXCLUDED.next_run_at, paused_reason = NULL`,
+        [enable.connection_id, at, enable.kind, new Date(floorToMinute(at.getTime())), new Date()],
+      );
+      this.readers.delete(enable.connection_id);
+      this.status.forget(enable.connection_id);
+      this.logger.log(`connection ${enable.connection_id}: ${enable.kind} at ${at.toISOString()}; importing`);
+      await this.status.report(enable.connection_id, { state: 'importing', import: { enableAt: at.toISOString(), found: 0, imported: 0, failed: 0, done: false } });
+    }
+  }
+
+  /** Leases due connections (a replica works on a connection only while it holds the lease), oldest due first. */
+  private async leaseDue(limit: number): Promise<SfdcSyncStateEntity[]> {
+    const now = new Date();
+    const rows: { connection_id: string }[] = await this.dataSource.query(
+      // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
+      `WITH leased AS (
+         UPDATE sfdc_sync_state SET lease_until = $3
+         WHERE connection_id IN (
+           SELECT s.connection_id FROM sfdc_sync_state s JOIN connection_setting c ON c.connection_id = s.connection_id
+           WHERE c.enabled AND s.next_run_at <= $1 AND (s.lease_until IS NULL OR s.lease_until < $1)
+           ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
+         RETURNING connection_id)
+       SELECT connection_id FROM leased`,
+      [now, limit, new Date(now.getTime() + LEASE_MS)],
+    );
+    if (rows.length === 0) return [];
+    return this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
+  }
+
+  private async runOne(state: SfdcSyncStateEntity): Promise<void> {
+    let nextRunAt: number;
+    let pausedReason: string | null = null;
+    try {
+      const outcome: StepOutcome = await this.runner.runStep(state, this.readerFor(state.connectionId));
+      nextRunAt = Date.now() + (outcome === 'continue' ? 0 : this.config.POLL_INTERVAL_MS);
+      if (state.pausedReason) this.logger.log(`connection ${state.connectionId}: resumed after ${state.pausedReason}`);
+    } catch (e) {
+      const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
+      if (!(e instanceof SfdcIngestError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
+      ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
+    }
+    await this.dataSource.query(`UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, lease_until = NULL WHERE connection_id = $1`, [
+      state.connectionId,
+      new Date(nextRunAt),
+      pausedReason,
+    ]);
+  }
+
+  /** The error code decides: pause (budget, limit, lost grant) or try again at the next poll; either way the user sees it. */
+  private async handleFailure(state: SfdcSyncStateEntity, failure: SfdcIngestError): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+    const reader = this.readers.get(state.connectionId);
+    const orgId = reader ? await reader.identity().then((i) => i.orgId, () => undefined) : undefined;
+    if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
+    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.ConnectionGone) this.readers.delete(state.connectionId);
+    const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
+    const stateName =
+      failure.code === SfdcIngestErrorCode.ApiLimitExceeded || failure.code === SfdcIngestErrorCode.ApiBudgetReached
+        ? 'paused-api-limit'
+        : failure.code === SfdcIngestErrorCode.Unauthorized
+          ? 'unauthorized'
+          : 'error';
+    const level = failure.handling === 'pause' ? 'warn' : 'error';
+    this.logger[level](`connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${failure.handling === 'pause' ? 'paused' : 'retrying at the next poll'}`);
+    await this.status.report(state.connectionId, { state: stateName, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
+    if (failure.handling === 'pause') {
+      const until = (orgId && this.budget.pausedUntil(orgId)) || Date.now() + this.config.PAUSE_RECHECK_MS;
+      return { nextRunAt: Math.max(until, Date.now() + this.config.SCHEDULER_TICK_MS), pausedReason: failure.code };
+    }
+    return { nextRunAt: Date.now() + Math.min(this.config.POLL_INTERVAL_MS, 60_000), pausedReason: null };
+  }
+
+  private readerFor(connectionId: string): SalesforceReader {
+    let reader = this.readers.get(connectionId);
+    if (!reader) {
+      reader = new SalesforceReader(connectionId, this.sessions, {
+        apiVersion: this.config.SALESFORCE_API_VERSION,
+        retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS,
+        retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS,
+        budget: this.budget,
+      });
+      this.readers.set(connectionId, reader);
+    }
+    return reader;
+  }
+}

@@ -1,0 +1,44 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateSfdcSyncState1764000000300 implements MigrationInterface {
+  name = 'CreateSfdcSyncState1764000000300';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sfdc_sync_state (
+        connection_id text PRIMARY KEY,
+        enable_at timestamptz NOT NULL,
+        enable_kind text NOT NULL CHECK (enable_kind IN ('first-enable', 're-enable')),
+        stage text NOT NULL CHECK (stage IN ('import', 'reenable-deletes', 'live')),
+        import_after_stamp timestamptz,
+        import_after_id text,
+        import_found int,
+        import_imported int NOT NULL DEFAULT 0,
+        import_failed int NOT NULL DEFAULT 0,
+        changes_watermark timestamptz NOT NULL,
+        poll_from timestamptz,
+        poll_after_stamp timestamptz,
+        poll_after_id text,
+        deletes_watermark timestamptz NOT NULL,
+        audit_watermark timestamptz NOT NULL,
+        audited_at timestamptz,
+        next_run_at timestamptz NOT NULL,
+        paused_reason text,
+        lease_until timestamptz
+      )`);
+    await q.query(`CREATE INDEX sfdc_sync_state_due ON sfdc_sync_state (next_run_at)`);
+    await q.query(`
+      CREATE TABLE sfdc_published_change (
+        connection_id text NOT NULL,
+        task_id text NOT NULL,
+        stamp timestamptz NOT NULL,
+        PRIMARY KEY (connection_id, task_id, stamp)
+      )`);
+    await q.query(`CREATE INDEX sfdc_published_change_age ON sfdc_published_change (connection_id, stamp)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE sfdc_published_change`);
+    await q.query(`DROP TABLE sfdc_sync_state`);
+  }
+}
