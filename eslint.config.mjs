@@ -46,7 +46,7 @@ const depConstraints = (testExternals) => [
   // connector-settings connects Salesforce (OAuth), so it may use the Salesforce libs.
   { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: ['scope:settings', 'scope:sfdc', 'scope:shared'] },
   // The reconciler writes to Sales Connect through its client.
-  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:salesconnect', 'scope:shared'] },
+  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:salesconnect', 'scope:sfdc', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 

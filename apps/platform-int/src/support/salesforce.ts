@@ -38,6 +38,11 @@ export class SalesforceSandboxAdmin {
     return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/contacts`, { lastName: email.split('@')[0], email });
   }
 
+  /** Every task of the org, deleted ones included (`deletedAt`), with the client that last wrote it. */
+  tasks(orgId: string) {
+    return this.call<(Record<string, unknown> & { Id: string; deletedAt: string | null; lastModifiedByClient: string | null })[]>('GET', `/salesforce/orgs/${orgId}/tasks`);
+  }
+
   setApiUsage(orgId: string, usage: { used?: number; dailyApiLimit?: number }) {
     return this.call('PUT', `/salesforce/orgs/${orgId}/api-usage`, usage);
   }

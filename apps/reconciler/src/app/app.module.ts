@@ -1,22 +1,49 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
-import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
+import { SalesConnectClient } from '@task-sync/salesconnect-client';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
+import { ReconcileChangeService } from './changes/reconcile-change.service';
+import { TaskChangesConsumer } from './changes/task-changes.consumer';
+import { CreateTaskLinks1764000000400 } from './links/migrations';
+import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
 import type { ReconcilerConfig } from './reconciler.config';
+import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
+import { SfdcWriteExecutor } from './writes/sfdc-write.executor';
+import { WriteFlusherService } from './writes/write-flusher.service';
 
-/** Both change topics → decisions → writes. Issue 8 adds the decisions; for now it follows the settings topic. */
+/**
+ * Both change topics → the rules → writes to the other side. A change's decision, its links and its
+ * queued writes commit with its processed-message record; the flusher sends the writes after.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig, logger: JsonLogger): DynamicModule {
+    const sessions = new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN);
     return {
       module: AppModule,
       imports: [
         ServiceKitModule.forRoot({
           config,
           logger,
-          database: { schema: 'reconciler', entities: settingsProjection.entities, migrations: settingsProjection.migrations },
+          database: {
+            schema: 'reconciler',
+            entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400],
+          },
         }),
       ],
-      controllers: [...settingsProjection.consumers],
+      controllers: [...settingsProjection.consumers, TaskChangesConsumer],
+      providers: [
+        ReconcileChangeService,
+        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME }) },
+        {
+          provide: SalesConnectWriteExecutor,
+          useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME })),
+        },
+        { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
+        WriteFlusherService,
+      ],
     };
   }
 }

@@ -5,6 +5,25 @@ import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config'
 export const reconcilerConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'reconciler', httpPort: 3103 }),
   ...consumerConfigShape({ groupId: 'reconciler' }),
+  /** connector-settings, which hands out each connection's Salesforce session (internal API). */
+  CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
+  /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
+  INTERNAL_SERVICE_TOKEN: z.string().min(24).default('dev-only-reconciler-internal-token'),
+  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
+  /** Our name on both sides: `Sforce-Call-Options: client=…` and `X-Client-App`; changes carrying it are our own. */
+  SYNC_CLIENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('task-sync'),
+  SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
+  /** The integration app token (acts for each connection's Sales Connect user). */
+  SALESCONNECT_APP_TOKEN: z.string().min(1).default('sc_app_task_sync_dev'),
+  /** How often queued writes are looked for. */
+  WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
+  /** Attempts for a write that fails transiently (5xx, lock errors), with doubling backoff, before it is dead-lettered. */
+  WRITE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WRITE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  /** A connection paused (API limit, lost grant) tries again after this long. */
+  PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Partitions handled at once; a change waiting for its connection's setting does not hold up the settings topic. */
+  KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(32).default(4),
 });
 
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;

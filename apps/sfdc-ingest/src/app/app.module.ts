@@ -1,14 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
-import { JsonLogger, KafkaPublisher, ServiceKitModule } from '@task-sync/util-nest';
-import { ConnectorSettingsSessionClient } from './salesforce/connector-settings-session.client';
+import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import type { SfdcIngestConfig } from './sfdc-ingest.config';
 import { ApiBudget } from './sync/api-budget';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
 import { CreateSfdcSyncState1764000000300 } from './sync/migrations';
-import { StatusReporter } from './sync/status.reporter';
+
 import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
 /**

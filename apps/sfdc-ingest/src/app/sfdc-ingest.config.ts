@@ -14,7 +14,7 @@ export const sfdcIngestConfigSchema = z.object({
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   /** Each poll re-reads this much before its watermark: a late-committed change is re-read, not missed. */
   POLL_LOOKBACK_MS: z.coerce.number().int().min(0).default(120_000),
-  /** How often the `queryAll … IsDeleted = true` check looks for deletes that getDeleted lost. */
+  /** How often getDeleted looks for deletes the polls' stamp query could not see (a task purged from the recycle bin). */
   DELETE_AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
   /** Records a query page (Salesforce's largest is 2,000). */
   QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(2000),

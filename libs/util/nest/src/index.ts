@@ -3,6 +3,7 @@ export * from './lib/service-kit.module';
 export * from './lib/database/create-data-source';
 export * from './lib/kafka/create-kafka';
 export * from './lib/kafka/kafka-publisher';
+export * from './lib/kafka/status.reporter';
 export * from './lib/kafka/kafka-consumer.server';
 export * from './lib/kafka/kafka-message.context';
 export * from './lib/observability/json-logger';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
-import type { SalesforceSession } from '@task-sync/sfdc-oauth';
+import type { SalesforceSession } from '@task-sync/sfdc-client';
 import { SalesforceSessionService } from './salesforce-session.service';
 import { ServiceAuthGuard, type ServiceRequest } from './service-auth.guard';
 

@@ -1,6 +1,7 @@
 import { ConflictException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SalesforceGrantRevoked, SalesforceOAuthClient, type SalesforceSession } from '@task-sync/sfdc-oauth';
+import type { SalesforceSession } from '@task-sync/sfdc-client';
+import { SalesforceGrantRevoked, SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { TokenCipher } from '../salesforce/token-cipher';
 

@@ -1,6 +1,5 @@
-import { Connection } from 'jsforce';
-import type { SalesforceSession } from '@task-sync/sfdc-oauth';
-import type { ConnectorSettingsSessionClient } from './connector-settings-session.client';
+import type { Connection } from 'jsforce';
+import { SalesforceSessionHandle, type ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 import { buildDeletedInBinQuery, buildWhoEmailQueries, type TaskRecord } from './soql';
 
@@ -30,25 +29,25 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * transient failures are retried here with doubling backoff, a bounded number of times.
  */
 export class SalesforceReader {
-  private connection?: Connection;
-  private session?: SalesforceSession;
-  /** jsforce wraps a failed refresh in a plain Error; the real reason is kept here. */
-  private refreshFailure?: SfdcIngestError;
+  private readonly handle: SalesforceSessionHandle;
+  private orgId?: string;
   private readonly whoEmails = new Map<string, string | null>();
 
   constructor(
     readonly connectionId: string,
-    private readonly sessions: ConnectorSettingsSessionClient,
+    sessions: ConnectorSettingsSessionClient,
     private readonly options: ReaderOptions,
-  ) {}
+  ) {
+    this.handle = new SalesforceSessionHandle(connectionId, sessions, { apiVersion: options.apiVersion });
+  }
 
   /** The org's usage as the last answer said, for status reports. */
   lastApiUsage(): ApiUsage | undefined {
-    return this.connection?.limitInfo?.apiUsage ? { ...this.connection.limitInfo.apiUsage } : undefined;
+    return this.handle.apiUsage();
   }
 
   async identity(): Promise<{ orgId: string; userId: string }> {
-    const session = await this.ensureSession();
+    const session = await this.session();
     return { orgId: session.orgId, userId: session.userId };
   }
 
@@ -61,8 +60,9 @@ export class SalesforceReader {
     });
   }
 
-  async queryTasks(soql: string): Promise<TaskRecord[]> {
-    return (await this.query<TaskRecord>(soql)).records;
+  /** `all`: queryAll, which also returns deleted tasks (in the recycle bin) and archived ones. */
+  async queryTasks(soql: string, all = false): Promise<TaskRecord[]> {
+    return (await this.query<TaskRecord>(soql, all)).records;
   }
 
   async count(soql: string): Promise<number> {
@@ -103,46 +103,27 @@ export class SalesforceReader {
     return this.whoEmails;
   }
 
-  private async ensureSession(): Promise<SalesforceSession> {
-    if (!this.session) this.session = await this.sessions.obtain(this.connectionId);
-    return this.session;
-  }
-
-  private async ensureConnection(): Promise<Connection> {
-    if (this.connection) return this.connection;
-    const session = await this.ensureSession();
-    this.connection = new Connection({
-      instanceUrl: session.instanceUrl,
-      accessToken: session.accessToken,
-      version: this.options.apiVersion,
-      refreshFn: (conn, callback) => {
-        this.sessions.obtain(this.connectionId, conn.accessToken ?? undefined).then(
-          (fresh) => {
-            this.session = fresh;
-            this.refreshFailure = undefined;
-            callback(null, fresh.accessToken);
-          },
-          (e: unknown) => {
-            this.refreshFailure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
-            callback(e as Error);
-          },
-        );
-      },
-    });
-    return this.connection;
+  private async session() {
+    try {
+      const session = await this.handle.session();
+      this.orgId = session.orgId;
+      return session;
+    } catch (e) {
+      throw classifySalesforceError(e);
+    }
   }
 
   private async call<T>(run: (conn: Connection) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const conn = await this.ensureConnection();
+      await this.session();
+      const conn = await this.handle.open();
       await this.checkBudget(conn);
       let failure: SfdcIngestError | undefined;
       let result: T | undefined;
       try {
         result = await run(conn);
       } catch (e) {
-        failure = this.refreshFailure ?? classifySalesforceError(e);
-        this.refreshFailure = undefined;
+        failure = classifySalesforceError(this.handle.takeRefreshFailure() ?? e);
       }
       // Every answer, errors included, says how much of the org's limit is used.
       this.reportUsage(conn);
@@ -154,13 +135,13 @@ export class SalesforceReader {
 
   /** Paused orgs make no call; at the end of a pause one `limits` call reads the usage, and decides. */
   private async checkBudget(conn: Connection): Promise<void> {
-    const orgId = (this.session as SalesforceSession).orgId;
+    const orgId = this.orgId as string;
     if (this.options.budget.check(orgId) === 'go') return;
     try {
       await conn.limits();
     } catch (e) {
       this.reportUsage(conn);
-      throw this.refreshFailure ?? classifySalesforceError(e);
+      throw classifySalesforceError(this.handle.takeRefreshFailure() ?? e);
     }
     this.reportUsage(conn);
     this.options.budget.check(orgId);
@@ -168,6 +149,6 @@ export class SalesforceReader {
 
   private reportUsage(conn: Connection): void {
     const usage = conn.limitInfo?.apiUsage;
-    if (usage && this.session) this.options.budget.record(this.session.orgId, { used: usage.used, limit: usage.limit });
+    if (usage && this.orgId) this.options.budget.record(this.orgId, { used: usage.used, limit: usage.limit });
   }
 }

@@ -1,3 +1,5 @@
+import { SalesforceSessionError } from '@task-sync/sfdc-client';
+
 /** What can go wrong reading Salesforce, and what the scheduler does about each. */
 export enum SfdcIngestErrorCode {
   /** The org's daily limit is used up (403 REQUEST_LIMIT_EXCEEDED): pause, report, resume later by itself. */
@@ -39,6 +41,10 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 /** Sorts an error from jsforce (`errorCode`, or `ERROR_HTTP_<status>` for bodies that were not Salesforce's) into our codes. */
 export function classifySalesforceError(error: unknown): SfdcIngestError {
   if (error instanceof SfdcIngestError) return error;
+  if (error instanceof SalesforceSessionError) {
+    const code = { CONNECTION_NOT_FOUND: SfdcIngestErrorCode.ConnectionGone, REAUTHORIZATION_REQUIRED: SfdcIngestErrorCode.Unauthorized, UNAVAILABLE: SfdcIngestErrorCode.Transient }[error.code];
+    return new SfdcIngestError(code, error.message);
+  }
   const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };
   const code = e.errorCode ?? e.code ?? e.cause?.code ?? '';
   const message = e.message ?? String(error);

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
+import type { KafkaPublisher, OutgoingMessage, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
 import {
@@ -16,7 +16,7 @@ import {
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
 import { SfdcSyncStateEntity } from './sync-state.entity';
-import type { StatusReporter } from './status.reporter';
+
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -37,7 +37,7 @@ interface PublishedChange {
 
 /**
  * One bounded step of work for one connection: an import page, the re-enable delete read, or one
- * poll page (changes, then deletes, then now and then the queryAll audit). The scheduler runs
+ * poll page (edits and deletes in one queryAll, and now and then getDeleted). The scheduler runs
  * steps round robin, so a large import does not starve the other connections.
  */
 export class ConnectionSyncRunner {
@@ -118,13 +118,22 @@ export class ConnectionSyncRunner {
     return 'continue';
   }
 
-  /** R6: one page of changes since the watermark (with look-back); when the changes are read, the deletes. */
+  /**
+   * R6: one page of what changed since the watermark (with look-back), deletes included: one
+   * `queryAll` call reads edits and deletes (a deleted task's SystemModstamp is its delete). When
+   * the page is the last, and every DELETE_AUDIT_INTERVAL_MS, getDeleted from its last covered
+   * point catches deletes the stamp query could not see (a task purged from the recycle bin).
+   */
   private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
     const from = state.pollFrom?.getTime() ?? state.changesWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
-    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }));
+    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
     const fresh = await this.withoutPublished(state.connectionId, records.map((r) => ({ record: r, taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) })));
-    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, fresh.map((f) => f.record), 'live');
+    const live = fresh.filter((f) => !f.record.IsDeleted);
+    const deleted = fresh.filter((f) => f.record.IsDeleted);
+    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, live.map((f) => f.record), 'live');
+    messages.push(...deleted.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
+    published.push(...deleted.map((d) => ({ taskId: d.taskId, stamp: d.stamp })));
     await this.publisher.publish(messages);
     const last = records.at(-1);
     const pageFull = records.length >= this.config.QUERY_PAGE_SIZE;
@@ -141,21 +150,21 @@ export class ConnectionSyncRunner {
     if (failed > 0) this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
     if (pageFull) return 'continue';
 
-    const deletes = await this.pollDeletes(state, reader, ownerId);
-    const audited = await this.auditDeletesIfDue(state, reader, ownerId);
+    const audited = await this.readDeleteLogIfDue(state, reader, ownerId);
     await this.dataSource.query(
-      `DELETE FROM sfdc_published_change WHERE connection_id = $1 AND stamp < (SELECT LEAST(changes_watermark, deletes_watermark, audit_watermark) FROM sfdc_sync_state WHERE connection_id = $1) - make_interval(secs => $2)`,
+      `DELETE FROM sfdc_published_change WHERE connection_id = $1 AND stamp < (SELECT LEAST(changes_watermark, deletes_watermark) FROM sfdc_sync_state WHERE connection_id = $1) - make_interval(secs => $2)`,
       [state.connectionId, this.config.POLL_LOOKBACK_MS / 1000 + 3600],
     );
-    if (messages.length + deletes + audited > 0) {
-      this.logger.log(`connection ${state.connectionId}: poll published ${messages.length} changes, ${deletes} deletes, ${audited} deletes found by the audit`);
+    if (messages.length + audited > 0) {
+      this.logger.log(`connection ${state.connectionId}: poll published ${live.length - failed} changes, ${deleted.length} deletes, ${audited} deletes from getDeleted`);
     }
     await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
     return 'wait-for-next-poll';
   }
 
-  /** getDeleted from the last covered point; its `latestDateCovered` is the next start. */
-  private async pollDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
+  /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
+  private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
+    if (state.auditedAt && Date.now() - state.auditedAt.getTime() < this.config.DELETE_AUDIT_INTERVAL_MS) return 0;
     const start = state.deletesWatermark.getTime();
     const answer = await this.getDeletedFrom(reader, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
@@ -164,24 +173,9 @@ export class ConnectionSyncRunner {
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
       await this.remember(manager, state.connectionId, fresh);
-      await this.save(state, { deletesWatermark: new Date(covered) }, manager);
+      await this.save(state, { deletesWatermark: new Date(covered), auditedAt: new Date() }, manager);
     });
-    return fresh.length;
-  }
-
-  /** Now and then, `queryAll … IsDeleted = true` for deletes getDeleted did not report (its log can be purged early). */
-  private async auditDeletesIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
-    if (state.auditedAt && Date.now() - state.auditedAt.getTime() < this.config.DELETE_AUDIT_INTERVAL_MS) return 0;
-    const from = state.auditWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
-    const inBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(from));
-    const fresh = await this.withoutPublished(state.connectionId, inBin);
-    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
-    const newest = Math.max(state.auditWatermark.getTime(), ...inBin.map((d) => d.stamp));
-    await this.dataSource.transaction(async (manager) => {
-      await this.remember(manager, state.connectionId, fresh);
-      await this.save(state, { auditWatermark: new Date(newest), auditedAt: new Date() }, manager);
-    });
-    if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: the queryAll audit found ${fresh.length} deletes getDeleted had not reported`);
+    if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`);
     return fresh.length;
   }
 

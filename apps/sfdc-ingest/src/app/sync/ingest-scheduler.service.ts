@@ -1,14 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, HealthRegistry } from '@task-sync/util-nest';
-import { ConnectorSettingsSessionClient } from '../salesforce/connector-settings-session.client';
+import { APP_CONFIG, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
 import { floorToMinute } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { ApiBudget } from './api-budget';
 import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
-import { StatusReporter } from './status.reporter';
+
 import { SfdcSyncStateEntity } from './sync-state.entity';
 
 const LEASE_MS = 5 * 60_000;
@@ -84,13 +84,13 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     for (const enable of enables) {
       const at = enable.changed_at;
       await this.dataSource.query(
-        `INSERT INTO sfdc_sync_state AS s (connection_id, enable_at, enable_kind, stage, changes_watermark, deletes_watermark, audit_watermark, next_run_at)
-         VALUES ($1, $2, $3, 'import', $2, $4, $2, $5)
+        `INSERT INTO sfdc_sync_state AS s (connection_id, enable_at, enable_kind, stage, changes_watermark, deletes_watermark, next_run_at)
+         VALUES ($1, $2, $3, 'import', $2, $4, $5)
          ON CONFLICT (connection_id) DO UPDATE SET
            enable_at = EXCLUDED.enable_at, enable_kind = EXCLUDED.enable_kind, stage = 'import',
            import_after_stamp = NULL, import_after_id = NULL, import_found = NULL, import_imported = 0, import_failed = 0,
            changes_watermark = EXCLUDED.changes_watermark, poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL,
-           deletes_watermark = EXCLUDED.deletes_watermark, audit_watermark = EXCLUDED.audit_watermark, audited_at = NULL,
+           deletes_watermark = EXCLUDED.deletes_watermark, audited_at = NULL,
            next_run_at = EXCLUDED.next_run_at, paused_reason = NULL`,
         [enable.connection_id, at, enable.kind, new Date(floorToMinute(at.getTime())), new Date()],
       );

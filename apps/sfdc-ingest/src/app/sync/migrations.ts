@@ -20,7 +20,6 @@ export class CreateSfdcSyncState1764000000300 implements MigrationInterface {
         poll_after_stamp timestamptz,
         poll_after_id text,
         deletes_watermark timestamptz NOT NULL,
-        audit_watermark timestamptz NOT NULL,
         audited_at timestamptz,
         next_run_at timestamptz NOT NULL,
         paused_reason text,

@@ -55,10 +55,7 @@ export class SfdcSyncStateEntity {
   @Column({ name: 'deletes_watermark', type: 'timestamptz' })
   deletesWatermark!: Date;
 
-  /** The newest SystemModstamp the `queryAll … IsDeleted = true` check has seen, and when it last ran. */
-  @Column({ name: 'audit_watermark', type: 'timestamptz' })
-  auditWatermark!: Date;
-
+  /** When getDeleted last ran (every DELETE_AUDIT_INTERVAL_MS). */
   @Column({ name: 'audited_at', type: 'timestamptz', nullable: true })
   auditedAt!: Date | null;
 

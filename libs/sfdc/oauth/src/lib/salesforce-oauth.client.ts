@@ -18,18 +18,6 @@ export interface SalesforceGrant {
   username: string;
 }
 
-/**
- * A connection's Salesforce session as connector-settings hands it to our services on its internal
- * API (`POST /internal/v1/connections/{id}/salesforce-session`). The refresh token never leaves it.
- */
-export interface SalesforceSession {
-  connectionId: string;
-  orgId: string;
-  userId: string;
-  instanceUrl: string;
-  accessToken: string;
-}
-
 export interface SalesforceAccessToken {
   accessToken: string;
   instanceUrl: string;

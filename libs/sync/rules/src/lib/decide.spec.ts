@@ -215,6 +215,21 @@ describe('echoes, staleness and conflicts', () => {
     expect(types(actions)).toEqual(['link', 'ignore:echo']);
   });
 
+  it('a Salesforce read that cannot say who wrote (origin null) showing our pending write is our write landing, not a conflict', () => {
+    // Sales Connect completed the task; we wrote the completion to Salesforce and wait for it to come back.
+    const written: TaskLink = {
+      ...link,
+      fields: { ...link.fields, open: { value: false, changedAt: link.lastSeen.salesconnect, side: 'salesconnect' } },
+      observed: { salesconnect: fields({ open: false }), sfdc: fields() },
+      pending: { salesconnect: {}, sfdc: { open: [false] } },
+    };
+    const landing = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-21T00:00:01.000Z', origin: null, fields: fields({ open: false }) }), written);
+    expect(types(landing)).toEqual(['link', 'ignore:echo']);
+    const stored = landing.find((a) => a.type === 'link');
+    expect(stored?.type === 'link' && stored.link.pending.sfdc.open).toEqual([]);
+    expect(stored?.type === 'link' && stored.link.fields.open).toEqual(written.fields.open);
+  });
+
   it("our own create, seen before its link was stored, is not paired again", () => {
     expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: OURS })))).toEqual(['ignore:own-write']);
     expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: null, externalId: 'sct_1' })))).toEqual(['ignore:own-write']);

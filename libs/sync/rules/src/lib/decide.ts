@@ -99,12 +99,20 @@ function buildPendingLink(connectionId: string, change: SyncChange, read: TaskFi
 }
 
 function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFields, ourOrigin: string): SyncAction[] {
-  const merged = mergeChange(link, change.side, fields, change.changedAt, change.origin === ourOrigin);
+  // A REST read of Salesforce does not say who wrote (origin null): a value we wrote and have not
+  // seen back yet is then taken as our write landing, as it is when the origin says so.
+  const mayBeOurs = change.origin === ourOrigin || change.origin === null;
+  const merged = mergeChange(link, change.side, fields, change.changedAt, mayBeOurs);
   const other = OTHER_SIDE[change.side];
   const idOn = (side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
   const writes = [...buildWrite(other, idOn(other), merged.toOther), ...buildWrite(change.side, idOn(change.side), merged.backToSource)];
   const actions: SyncAction[] = [...writes, ...merged.conflicts, { type: 'link', link: merged.link }];
   // Nothing to write: our own write coming back (R6 without echo loops), or nothing synced changed.
-  if (writes.length === 0 && merged.conflicts.length === 0) actions.push({ type: 'ignore', reason: change.origin === ourOrigin ? 'echo' : 'no-change' });
+  if (writes.length === 0 && merged.conflicts.length === 0) actions.push({ type: 'ignore', reason: change.origin === ourOrigin || sawOurWriteLand(link, merged.link, change.side) ? 'echo' : 'no-change' });
   return actions;
+}
+
+/** Whether the change took one of our pending writes off the queue (it was our write coming back). */
+function sawOurWriteLand(before: TaskLink, after: TaskLink, side: Side): boolean {
+  return TASK_FIELD_NAMES.some((f) => (before.pending[side][f]?.length ?? 0) > (after.pending[side][f]?.length ?? 0));
 }

@@ -16,6 +16,8 @@ export interface BootstrapOptions {
   logger: JsonLogger;
   /** Consumers: the group joins after the HTTP port is up, so probes answer during start. */
   consume?: boolean;
+  /** See KafkaConsumerServerOptions; default 1. */
+  partitionsConsumedConcurrently?: number;
   /** App-specific HTTP set-up (body limits and the like), before the app starts listening. */
   configure?: (app: NestExpressApplication) => void;
 }
@@ -44,6 +46,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<void>
           metrics: app.get(MetricsService),
           health: app.get(HealthRegistry),
           logger: logger.child('kafka-consumer'),
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
         }),
       },
       { inheritAppConfig: true },

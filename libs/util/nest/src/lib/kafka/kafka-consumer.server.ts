@@ -20,6 +20,12 @@ export interface KafkaConsumerServerOptions {
   metrics: MetricsService;
   health: HealthRegistry;
   logger: Logger;
+  /**
+   * Partitions handled at once (kafkajs `partitionsConsumedConcurrently`); one partition's
+   * messages stay in order. More than one lets a handler that waits for another topic's
+   * partition (the reconciler waiting for a setting) not hold that partition up. Default 1.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,8 +52,8 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   private inGroup = false;
   private lastCrash?: string;
   private closing = false;
-  /** The message being handled now, so close() can wait for it before kafkajs stops. */
-  private inFlight?: Promise<void>;
+  /** The messages being handled now (one a partition), so close() can wait for them before kafkajs stops. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: KafkaConsumerServerOptions) {
     super();
@@ -74,7 +80,11 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
       });
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachMessage: (payload) => this.track(payload) });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachMessage: (payload) => this.track(payload),
+      });
       logger.info({ groupId, topics }, 'consuming');
       callback();
     } catch (e) {
@@ -90,7 +100,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     // kafkajs drops manual commits silently once its stop() has begun, so the message in flight
     // must finish and commit BEFORE disconnect(). Messages delivered after this point are left
     // uncommitted and are delivered again to whoever takes the partition.
-    await this.inFlight?.catch(() => undefined);
+    await Promise.all([...this.inFlight].map((p) => p.catch(() => undefined)));
     await consumer.disconnect();
     this.inGroup = false;
     this.options.logger.info('consumer stopped');
@@ -107,7 +117,8 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   private track(payload: EachMessagePayload): Promise<void> {
     if (this.closing) return Promise.resolve();
     const handling = this.handleMessage(payload);
-    this.inFlight = handling;
+    this.inFlight.add(handling);
+    void handling.finally(() => this.inFlight.delete(handling)).catch(() => undefined);
     return handling;
   }
 

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONNECTION_STATUS_CHANGED, KAFKA_TOPICS, buildMessageKey, encodeEvent, type ConnectionStatusChanged } from '@task-sync/contracts';
-import type { KafkaPublisher } from '@task-sync/util-nest';
+import type { KafkaPublisher } from './kafka-publisher';
 
 export type StatusReport = Pick<ConnectionStatusChanged, 'state' | 'import' | 'lastSyncedAt' | 'apiUsage' | 'error'>;
 

@@ -1,0 +1,139 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { TaskLink } from '@task-sync/task-domain';
+import { decideOnChange, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
+import { APP_CONFIG } from '@task-sync/util-nest';
+import type { ReconcilerConfig } from '../reconciler.config';
+import type { QueuedWrite } from '../links/task-link.entity';
+
+interface LinkRow {
+  id: string;
+  salesconnect_task_id: string | null;
+  sfdc_task_id: string | null;
+  link: Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One change → the rules' decision → its effect, in the caller's transaction: links stored,
+ * writes queued for the flusher, conflicts recorded. Nothing here calls either side: the writes
+ * go out after the transaction (and the processed-message record) committed.
+ */
+@Injectable()
+export class ReconcileChangeService {
+  private readonly logger = new Logger('reconcile');
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
+  ) {}
+
+  /**
+   * The ingests read only enabled connections, so a change for a connection this service does not
+   * (yet) see enabled, or an import for an enable it has not applied, most likely means the settings
+   * topic is behind here. Give it a few seconds (other partitions are handled meanwhile) before the
+   * rules judge the setting.
+   */
+  async waitForSettings(connectionId: string, change: SyncChange): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const settings = await this.loadSettings(this.dataSource.manager, connectionId);
+      const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
+      const caughtUp = change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
+      if (caughtUp) return;
+      await sleep(250);
+    }
+  }
+
+  async apply(manager: EntityManager, connectionId: string, change: SyncChange): Promise<SyncAction[]> {
+    const settings = await this.loadSettings(manager, connectionId);
+    const row = await this.findLink(manager, connectionId, change);
+    const link: TaskLink | null = row ? { ...row.link, salesConnectTaskId: row.salesconnect_task_id ?? '', sfdcTaskId: row.sfdc_task_id ?? '' } : null;
+    const actions = decideOnChange({ connectionId, settings, link, ourOrigin: this.config.SYNC_CLIENT_NAME }, change);
+    for (const action of actions) await this.carryOut(manager, connectionId, row?.id ?? null, action);
+    const summary = actions.map((a) => (a.type === 'ignore' ? `ignore(${a.reason})` : a.type === 'create' || a.type === 'update' || a.type === 'delete' ? `${a.type}→${a.side}` : a.type)).join(', ');
+    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${summary}`);
+    return actions;
+  }
+
+  private async carryOut(manager: EntityManager, connectionId: string, linkId: string | null, action: SyncAction): Promise<void> {
+    switch (action.type) {
+      case 'create': {
+        const { salesConnectTaskId, sfdcTaskId, ...rest } = action.link;
+        // Another link already holds this task (a redelivery raced a restart): never a second pair.
+        const inserted: { id: string }[] = await manager.query(
+          `INSERT INTO task_link (connection_id, salesconnect_task_id, sfdc_task_id, link) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+          [connectionId, salesConnectTaskId, sfdcTaskId, JSON.stringify(rest)],
+        );
+        if (inserted.length === 0) return;
+        await this.queue(manager, connectionId, inserted[0].id, action.side, { type: 'create', fields: action.fields });
+        return;
+      }
+      case 'update':
+        if (linkId) await this.queue(manager, connectionId, linkId, action.side, { type: 'update', fields: action.fields });
+        return;
+      case 'complete':
+      case 'reopen':
+      case 'delete':
+        if (linkId) await this.queue(manager, connectionId, linkId, action.side, { type: action.type });
+        return;
+      case 'link': {
+        // The ids live in their own columns (unique both ways); the rest is the link's state.
+        const state: Partial<TaskLink> = { ...action.link };
+        delete state.salesConnectTaskId;
+        delete state.sfdcTaskId;
+        if (linkId) await manager.query(`UPDATE task_link SET link = $2, updated_at = now() WHERE id = $1`, [linkId, JSON.stringify(state)]);
+        return;
+      }
+      case 'unlink':
+        // Kept (not deleted) so a queued write can still find the ids; no longer found by lookups.
+        if (linkId) await manager.query(`UPDATE task_link SET unlinked_at = now(), updated_at = now() WHERE id = $1`, [linkId]);
+        return;
+      case 'conflict':
+        await manager.query(
+          `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser)
+           SELECT $1, salesconnect_task_id, sfdc_task_id, $3, $4, $5 FROM task_link WHERE id = $2`,
+          [connectionId, linkId, action.field, JSON.stringify(action.winner), JSON.stringify(action.loser)],
+        );
+        this.logger.warn(`connection ${connectionId}: conflict on ${action.field}: ${action.winner.side} (${action.winner.changedAt}) wins over ${action.loser.side} (${action.loser.changedAt})`);
+        return;
+      case 'ignore':
+        return;
+    }
+  }
+
+  private async queue(manager: EntityManager, connectionId: string, linkId: string, side: 'salesconnect' | 'sfdc', write: QueuedWrite): Promise<void> {
+    await manager.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, $3, $4)`, [connectionId, linkId, side, JSON.stringify(write)]);
+  }
+
+  /** By the changed task's id on its side; a Salesforce task we created also by its external id (the Sales Connect id). */
+  private async findLink(manager: EntityManager, connectionId: string, change: SyncChange): Promise<LinkRow | null> {
+    const column = change.side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
+    const rows: LinkRow[] = await manager.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE connection_id = $1 AND ${column} = $2 AND unlinked_at IS NULL FOR UPDATE`,
+      [connectionId, change.taskId],
+    );
+    if (rows[0]) return rows[0];
+    if (change.side === 'sfdc' && change.externalId) {
+      const byExternal: LinkRow[] = await manager.query(
+        `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE connection_id = $1 AND salesconnect_task_id = $2 AND unlinked_at IS NULL FOR UPDATE`,
+        [connectionId, change.externalId],
+      );
+      if (byExternal[0]) {
+        // The create's answer may not have been stored yet: the change itself names the Salesforce id.
+        if (!byExternal[0].sfdc_task_id) await manager.query(`UPDATE task_link SET sfdc_task_id = $2 WHERE id = $1`, [byExternal[0].id, change.taskId]);
+        return { ...byExternal[0], sfdc_task_id: byExternal[0].sfdc_task_id ?? change.taskId };
+      }
+    }
+    return null;
+  }
+
+  private async loadSettings(manager: EntityManager, connectionId: string): Promise<ConnectionSyncSettings> {
+    const current: { enabled: boolean }[] = await manager.query(`SELECT enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
+    const history: { kind: 'first-enable' | 're-enable' | 'disable'; changed_at: Date }[] = await manager.query(
+      `SELECT kind, changed_at FROM connection_setting_change WHERE connection_id = $1 ORDER BY changed_at`,
+      [connectionId],
+    );
+    return { enabled: current[0]?.enabled ?? false, history: history.map((h) => ({ kind: h.kind, at: h.changed_at.toISOString() })) };
+  }
+}

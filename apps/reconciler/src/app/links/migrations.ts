@@ -1,0 +1,52 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateTaskLinks1764000000400 implements MigrationInterface {
+  name = 'CreateTaskLinks1764000000400';
+
+  async up(q: QueryRunner): Promise<void> {
+    // A link's id on a side is null until the write that creates the task there has landed.
+    await q.query(`
+      CREATE TABLE task_link (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id text NOT NULL,
+        salesconnect_task_id text,
+        sfdc_task_id text,
+        link jsonb NOT NULL,
+        unlinked_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    // No duplicates: one live link per task, both ways.
+    await q.query(`CREATE UNIQUE INDEX task_link_salesconnect ON task_link (connection_id, salesconnect_task_id) WHERE unlinked_at IS NULL`);
+    await q.query(`CREATE UNIQUE INDEX task_link_sfdc ON task_link (connection_id, sfdc_task_id) WHERE unlinked_at IS NULL`);
+    await q.query(`
+      CREATE TABLE task_write (
+        id bigserial PRIMARY KEY,
+        connection_id text NOT NULL,
+        link_id uuid NOT NULL,
+        side text NOT NULL CHECK (side IN ('salesconnect', 'sfdc')),
+        action jsonb NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL DEFAULT now(),
+        last_error text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX task_write_queue ON task_write (connection_id, id)`);
+    await q.query(`
+      CREATE TABLE sync_conflict (
+        id bigserial PRIMARY KEY,
+        connection_id text NOT NULL,
+        salesconnect_task_id text,
+        sfdc_task_id text,
+        field text NOT NULL,
+        winner jsonb NOT NULL,
+        loser jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE sync_conflict`);
+    await q.query(`DROP TABLE task_write`);
+    await q.query(`DROP TABLE task_link`);
+  }
+}

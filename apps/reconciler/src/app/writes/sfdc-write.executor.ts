@@ -1,0 +1,89 @@
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type RecordResult } from '@task-sync/sfdc-client';
+import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
+import type { TaskFields } from '@task-sync/task-domain';
+import type { CoalescedWrite } from './coalesce-writes';
+import type { LinkIds } from './link-ids';
+import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
+
+/**
+ * A connection's Salesforce writes, in sObject Collections (at most 200 records a call, one call a
+ * kind): creates and writes to tasks that started in Sales Connect are upserts by
+ * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; the rest go by id. Every call
+ * carries `Sforce-Call-Options: client=<ours>`.
+ */
+export class SfdcWriteExecutor {
+  private readonly writers = new Map<string, SalesforceTaskWriter>();
+
+  constructor(
+    private readonly sessions: ConnectorSettingsSessionClient,
+    private readonly options: { apiVersion: string; clientName: string },
+  ) {}
+
+  forget(connectionId: string): void {
+    this.writers.delete(connectionId);
+  }
+
+  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
+    const outcomes = new Map<CoalescedWrite, WriteOutcome>();
+    if (writes.length === 0) return outcomes;
+    const writer = this.writerFor(connectionId);
+    let whoIds: Map<string, string>;
+    try {
+      whoIds = await writer.findWhoIds(writes.flatMap((w) => (w.fields.contactEmail ? [w.fields.contactEmail] : [])));
+    } catch (e) {
+      for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
+      return outcomes;
+    }
+    const toRecord = (fields: Partial<TaskFields>) => {
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(fields);
+      return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
+    };
+
+    const upserts: CoalescedWrite[] = [];
+    const updates: CoalescedWrite[] = [];
+    const deletes: CoalescedWrite[] = [];
+    for (const w of writes) {
+      const ids = links.get(w.linkId);
+      const record = toRecord(w.fields);
+      if (w.kind === 'none' || !ids || (w.kind === 'update' && Object.keys(record).length === 0)) outcomes.set(w, { kind: 'done' });
+      else if (w.kind === 'delete' && !ids.sfdcTaskId) outcomes.set(w, { kind: 'done' }); // never created there
+      else if (w.kind === 'delete') deletes.push(w);
+      else if (w.kind === 'update' && ids.sfdcTaskId) updates.push(w);
+      else if (ids.salesConnectTaskId) upserts.push(w);
+      else outcomes.set(w, { kind: 'dead-letter', code: 'NO_TARGET', reason: 'neither a Salesforce id nor a Sales Connect id to write by' });
+    }
+
+    await this.call(outcomes, upserts, 'create', () =>
+      writer.upsertByExternalId(upserts.map((w) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: toRecord(w.fields) }))),
+    );
+    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: toRecord(w.fields) }))));
+    await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
+    return outcomes;
+  }
+
+  private async call(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], kind: 'create' | 'update' | 'delete', send: () => Promise<RecordResult[]>): Promise<void> {
+    if (writes.length === 0) return;
+    let results: RecordResult[];
+    try {
+      results = await send();
+    } catch (e) {
+      for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
+      return;
+    }
+    writes.forEach((w, i) => {
+      const r = results[i];
+      if (!r) outcomes.set(w, { kind: 'retry', reason: 'no result for this record' });
+      else if (r.ok) outcomes.set(w, { kind: 'done', ...(r.id ? { createdId: r.id } : {}) });
+      else outcomes.set(w, outcomeOfSalesforceRecordError(r.errorCode ?? 'UNKNOWN', r.message ?? '', w.kind === 'create' ? 'create' : kind));
+    });
+  }
+
+  private writerFor(connectionId: string): SalesforceTaskWriter {
+    let writer = this.writers.get(connectionId);
+    if (!writer) {
+      writer = new SalesforceTaskWriter(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.options.apiVersion, clientName: this.options.clientName }));
+      this.writers.set(connectionId, writer);
+    }
+    return writer;
+  }
+}

@@ -1,0 +1,170 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
+import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
+import { APP_CONFIG, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
+import type { QueuedWrite } from '../links/task-link.entity';
+import type { ReconcilerConfig } from '../reconciler.config';
+import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
+import type { LinkIds } from './link-ids';
+import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
+import { SfdcWriteExecutor } from './sfdc-write.executor';
+import type { WriteOutcome } from './write-outcome';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Sales Connect takes one task a call: a round stays short. */
+const SALESCONNECT_WRITES_A_ROUND = 50;
+
+interface Row {
+  id: string;
+  link_id: string;
+  side: 'salesconnect' | 'sfdc';
+  action: QueuedWrite;
+  attempts: number;
+  due: boolean;
+}
+
+/**
+ * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock):
+ * folds each task's queued writes into one, sends Salesforce's in one sObject Collections call a
+ * kind and Sales Connect's one by one, then, in the same transaction, deletes what landed, stores
+ * the ids of created tasks in their links, reschedules what may be retried and parks the rest on
+ * the dead-letter topic with the reason.
+ */
+@Injectable()
+export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('writes');
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
+    @Inject(SfdcWriteExecutor) private readonly sfdc: SfdcWriteExecutor,
+    @Inject(SalesConnectWriteExecutor) private readonly salesConnect: SalesConnectWriteExecutor,
+    @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
+    @Inject(StatusReporter) private readonly status: StatusReporter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.runLoop();
+  }
+
+  /** SIGTERM: the round in flight finishes (its outcome is committed), then the loop stops. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
+        for (const { connection_id } of due) {
+          if (!this.running) break;
+          busy = (await this.flushConnection(connection_id)) || busy;
+        }
+      } catch (e) {
+        this.logger.error(`write round failed: ${(e as Error).stack ?? e}`);
+      }
+      if (!busy && this.running) await sleep(this.config.WRITE_FLUSH_INTERVAL_MS);
+    }
+  }
+
+  /** One round for one connection; true when it sent something. */
+  private async flushConnection(connectionId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
+      if (!locked) return false;
+      const rows: Row[] = await manager.query(
+        `SELECT id::text, link_id, side, action, attempts, next_attempt_at <= now() AS due FROM task_write WHERE connection_id = $1 ORDER BY id LIMIT 1000`,
+        [connectionId],
+      );
+      const writes = coalesceWrites(rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due })));
+      if (writes.length === 0) return false;
+      const links = await this.loadLinks(manager, writes);
+      const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
+      const toSfdc = writes.filter((w) => w.side === 'sfdc').slice(0, COLLECTION_LIMIT);
+      const toSalesConnect = writes.filter((w) => w.side === 'salesconnect').slice(0, SALESCONNECT_WRITES_A_ROUND);
+      const outcomes = new Map<CoalescedWrite, WriteOutcome>([
+        ...(await this.sfdc.run(connectionId, toSfdc, links)),
+        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
+      ]);
+      const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
+      for (const [write, outcome] of outcomes) await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
+      const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
+      this.logger.log(`connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`);
+      return true;
+    });
+  }
+
+  private async settle(manager: EntityManager, connectionId: string, write: CoalescedWrite, outcome: WriteOutcome, ids: LinkIds | undefined, attemptsOf: Map<string, number>): Promise<void> {
+    const rowIds = write.rowIds;
+    if (outcome.kind === 'done') {
+      if (outcome.createdId && ids) {
+        const column = write.side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
+        await manager.query(`UPDATE task_link SET ${column} = $2, updated_at = now() WHERE id = $1 AND ${column} IS NULL`, [write.linkId, outcome.createdId]);
+      }
+      await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
+      return;
+    }
+    if (outcome.kind === 'pause') {
+      this.sfdc.forget(connectionId);
+      await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
+        rowIds,
+        this.config.PAUSE_RECHECK_MS / 1000,
+        outcome.reason,
+      ]);
+      await this.status.report(connectionId, { state: outcome.code === 'API_LIMIT_EXCEEDED' ? 'paused-api-limit' : outcome.code === 'SALESFORCE_UNAUTHORIZED' ? 'unauthorized' : 'error', error: { code: outcome.code, message: outcome.reason } });
+      return;
+    }
+    const attempts = Math.max(...rowIds.map((id) => attemptsOf.get(id) ?? 0)) + 1;
+    if (outcome.kind === 'retry' && attempts < this.config.WRITE_MAX_ATTEMPTS) {
+      const delayMs = this.config.WRITE_RETRY_BASE_MS * 2 ** (attempts - 1);
+      this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} failed (${outcome.reason}); attempt ${attempts}, again in ${delayMs} ms`);
+      await manager.query(`UPDATE task_write SET attempts = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = ANY($1::bigint[])`, [
+        rowIds,
+        attempts,
+        delayMs / 1000,
+        outcome.reason,
+      ]);
+      return;
+    }
+    const code = outcome.kind === 'dead-letter' ? outcome.code : 'WRITE_RETRIES_EXHAUSTED';
+    const reason = outcome.kind === 'dead-letter' ? outcome.reason : `${attempts} attempts: ${outcome.reason}`;
+    await this.deadLetter(connectionId, write, ids, code, reason);
+    await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
+    await this.status.report(connectionId, { state: 'error', error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}` } });
+  }
+
+  /** Nothing lost: a write that will not go through is on the dead-letter topic with its reason, for an operator. */
+  private async deadLetter(connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<void> {
+    this.logger.error(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} dead-lettered: ${code}: ${reason}`);
+    const event: DeadLetter = {
+      eventId: randomUUID(),
+      type: DEAD_LETTER,
+      occurredAt: new Date().toISOString(),
+      consumer: this.config.SERVICE_NAME,
+      sourceTopic: `${this.config.SERVICE_NAME}.task-writes`,
+      sourcePartition: 0,
+      sourceOffset: write.rowIds[0] ?? '0',
+      reasonCode: code,
+      reason,
+      originalKey: buildMessageKey(connectionId, write.linkId),
+      originalHeaders: {},
+      originalValue: JSON.stringify({ connectionId, side: write.side, kind: write.kind, fields: write.fields, ids: ids ?? null }),
+    };
+    await this.publisher.publish([{ topic: KAFKA_TOPICS.deadLetter, key: event.originalKey as string, value: encodeEvent(DEAD_LETTER, event), eventId: event.eventId, eventType: DEAD_LETTER }]);
+  }
+
+  private async loadLinks(manager: EntityManager, writes: CoalescedWrite[]): Promise<Map<string, LinkIds>> {
+    const rows: { id: string; salesconnect_task_id: string | null; sfdc_task_id: string | null }[] = await manager.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id FROM task_link WHERE id = ANY($1::uuid[])`,
+      [[...new Set(writes.map((w) => w.linkId))]],
+    );
+    return new Map(rows.map((r) => [r.id, { salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id }]));
+  }
+}

@@ -1,0 +1,28 @@
+/** What became of one coalesced write; the flusher acts on it for every queued row it folded. */
+export type WriteOutcome =
+  | { kind: 'done'; createdId?: string }
+  /** Transient (5xx, lock errors, network): again after a backoff, a bounded number of times. */
+  | { kind: 'retry'; reason: string }
+  /** The connection cannot write now (API limit, lost grant): every write waits, uncounted. */
+  | { kind: 'pause'; reason: string; code: string }
+  /** Refused for good: parked on the dead-letter topic with the reason. */
+  | { kind: 'dead-letter'; code: string; reason: string };
+
+/** Codes a record-level Salesforce error may carry, and what they mean for the write. */
+export function outcomeOfSalesforceRecordError(errorCode: string, message: string, kind: 'create' | 'update' | 'delete'): WriteOutcome {
+  if (errorCode === 'UNABLE_TO_LOCK_ROW' || errorCode === 'SERVER_UNAVAILABLE') return { kind: 'retry', reason: `${errorCode}: ${message}` };
+  // The task is gone on that side already: its own delete is (or was) on its way through the ingest.
+  if ((errorCode === 'ENTITY_IS_DELETED' || errorCode === 'NOT_FOUND') && kind !== 'create') return { kind: 'done' };
+  return { kind: 'dead-letter', code: errorCode, reason: message };
+}
+
+/** A Salesforce call that failed as a whole. */
+export function outcomeOfSalesforceCallError(error: unknown): WriteOutcome {
+  const e = error as { errorCode?: string; code?: string; message?: string; name?: string };
+  const code = e.errorCode ?? e.code ?? '';
+  const message = e.message ?? String(error);
+  if (code === 'REQUEST_LIMIT_EXCEEDED') return { kind: 'pause', code: 'API_LIMIT_EXCEEDED', reason: message };
+  if (code === 'REAUTHORIZATION_REQUIRED' || code === 'INVALID_SESSION_ID') return { kind: 'pause', code: 'SALESFORCE_UNAUTHORIZED', reason: message };
+  if (code === 'CONNECTION_NOT_FOUND') return { kind: 'pause', code: 'CONNECTION_NOT_FOUND', reason: message };
+  return { kind: 'retry', reason: `${code || 'error'}: ${message}` };
+}

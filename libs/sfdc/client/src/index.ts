@@ -1,0 +1,2 @@
+export * from './lib/salesforce-session';
+export * from './lib/salesforce-task.writer';

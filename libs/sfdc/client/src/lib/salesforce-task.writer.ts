@@ -1,0 +1,81 @@
+import type { SalesforceSessionHandle } from './salesforce-session';
+
+/** One record's outcome in an sObject Collections call (`allOrNone` false: each record on its own). */
+export interface RecordResult {
+  ok: boolean;
+  /** The Salesforce id (upserts and updates that succeeded). */
+  id?: string;
+  created?: boolean;
+  errorCode?: string;
+  message?: string;
+}
+
+export const EXTERNAL_ID_FIELD = 'SalesConnect_Task_Id__c';
+/** sObject Collections take 200 records a call. */
+export const COLLECTION_LIMIT = 200;
+
+type JsforceSaveResult = { success: boolean; id?: string; created?: boolean; errors?: ({ statusCode?: string; errorCode?: string; message?: string } | string)[] };
+
+function toResult(r: JsforceSaveResult): RecordResult {
+  if (r.success) return { ok: true, id: r.id, created: r.created };
+  const first = r.errors?.[0];
+  const errorCode = typeof first === 'string' ? 'UNKNOWN' : (first?.statusCode ?? first?.errorCode ?? 'UNKNOWN');
+  const message = typeof first === 'string' ? first : (first?.message ?? '');
+  return { ok: false, errorCode, message };
+}
+
+/**
+ * Writes Tasks in sObject Collections of up to 200 records, one call each, with per-record results.
+ * Tasks that started in Sales Connect are upserted by `SalesConnect_Task_Id__c`, so a retry can
+ * never create a second one; the others are updated and deleted by id.
+ */
+export class SalesforceTaskWriter {
+  constructor(private readonly handle: SalesforceSessionHandle) {}
+
+  async upsertByExternalId(records: { externalId: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
+    if (records.length === 0) return [];
+    this.checkSize(records.length);
+    const conn = await this.handle.open();
+    const results = (await conn.sobject('Task').upsert(
+      records.map((r) => ({ ...r.fields, [EXTERNAL_ID_FIELD]: r.externalId })),
+      EXTERNAL_ID_FIELD,
+      { allOrNone: false },
+    )) as unknown as JsforceSaveResult[];
+    return results.map(toResult);
+  }
+
+  async update(records: { id: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
+    if (records.length === 0) return [];
+    this.checkSize(records.length);
+    const conn = await this.handle.open();
+    const results = (await conn.sobject('Task').update(records.map((r) => ({ ...r.fields, Id: r.id })), { allOrNone: false })) as unknown as JsforceSaveResult[];
+    return results.map(toResult);
+  }
+
+  async delete(ids: string[]): Promise<RecordResult[]> {
+    if (ids.length === 0) return [];
+    this.checkSize(ids.length);
+    const conn = await this.handle.open();
+    const results = (await conn.sobject('Task').destroy(ids, { allOrNone: false })) as unknown as JsforceSaveResult[];
+    return results.map(toResult);
+  }
+
+  /** Contacts, then Leads, by e-mail: the `WhoId` for a task's contact. */
+  async findWhoIds(emails: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const wanted = [...new Set(emails.map((e) => e.toLowerCase()))].filter((e) => /^[^'\\\s]+@[^'\\\s]+$/.test(e));
+    if (wanted.length === 0) return found;
+    const conn = await this.handle.open();
+    for (const type of ['Contact', 'Lead']) {
+      const missing = wanted.filter((e) => !found.has(e));
+      if (missing.length === 0) break;
+      const answer = await conn.query<{ Id: string; Email: string | null }>(`SELECT Id, Email FROM ${type} WHERE Email IN (${missing.map((e) => `'${e}'`).join(', ')})`);
+      for (const r of answer.records) if (r.Email && !found.has(r.Email.toLowerCase())) found.set(r.Email.toLowerCase(), r.Id);
+    }
+    return found;
+  }
+
+  private checkSize(n: number): void {
+    if (n > COLLECTION_LIMIT) throw new Error(`an sObject Collections call takes at most ${COLLECTION_LIMIT} records, not ${n}`);
+  }
+}
