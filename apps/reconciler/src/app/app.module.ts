@@ -1,5 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { settingsProjection } from '@task-sync/data-access-connection-settings';
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { SettingsLag, settingsProjection } from '@task-sync/data-access-connection-settings';
+import { Kafka } from 'kafkajs';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
@@ -11,6 +12,16 @@ import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
 import { SfdcWriteExecutor } from './writes/sfdc-write.executor';
 import { WriteFlusherService } from './writes/write-flusher.service';
+
+/** Closes the settings-lag admin client at shutdown. */
+@Injectable()
+class SettingsLagCloser implements OnApplicationShutdown {
+  constructor(@Inject(SettingsLag) private readonly lag: SettingsLag) {}
+
+  onApplicationShutdown(): Promise<void> {
+    return this.lag.close();
+  }
+}
 
 /**
  * Both change topics → the rules → writes to the other side. A change's decision, its links and its
@@ -36,6 +47,8 @@ export class AppModule {
       controllers: [...settingsProjection.consumers, TaskChangesConsumer],
       providers: [
         ReconcileChangeService,
+        { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
+        SettingsLagCloser,
         { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME }) },
         {
           provide: SalesConnectWriteExecutor,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
 import { decideOnChange, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
+import { SettingsLag } from '@task-sync/data-access-connection-settings';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import type { QueuedWrite } from '../links/task-link.entity';
@@ -12,8 +13,6 @@ interface LinkRow {
   sfdc_task_id: string | null;
   link: Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * One change → the rules' decision → its effect, in the caller's transaction: links stored,
@@ -27,21 +26,22 @@ export class ReconcileChangeService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
+    @Inject(SettingsLag) private readonly settingsLag: SettingsLag,
   ) {}
 
   /**
    * The ingests read only enabled connections, so a change for a connection this service does not
-   * (yet) see enabled, or an import for an enable it has not applied, most likely means the settings
-   * topic is behind here. Give it a few seconds (other partitions are handled meanwhile) before the
-   * rules judge the setting.
+   * see enabled, or an import for an enable it has not applied, may only mean that the settings
+   * topic is behind here. Then it waits (up to 10 s; the settings partitions are handled meanwhile)
+   * until the settings consumer has reached the topic's end, and the rules judge the setting after.
    */
   async waitForSettings(connectionId: string, change: SyncChange): Promise<void> {
-    for (let i = 0; i < 20; i++) {
-      const settings = await this.loadSettings(this.dataSource.manager, connectionId);
-      const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
-      const caughtUp = change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
-      if (caughtUp) return;
-      await sleep(250);
+    const settings = await this.loadSettings(this.dataSource.manager, connectionId);
+    const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
+    const known = change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
+    if (known) return;
+    if (!(await this.settingsLag.waitUntilCaughtUp(10_000))) {
+      this.logger.warn(`connection ${connectionId}: the settings topic is still behind after 10 s; judging ${change.side} ${change.taskId} on what is known`);
     }
   }
 

@@ -1,0 +1,53 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { KAFKA_TOPICS } from '@task-sync/contracts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Whether this service's settings projection has applied every setting change that is on the
+ * settings topic now (its consumer group's committed offsets reach the log end). A change that
+ * looks like it belongs to a disabled or unknown connection is only judged so once this is true:
+ * otherwise an enable that is merely not applied yet would make the change be dropped.
+ */
+export class SettingsLag {
+  private admin?: Promise<Admin>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly groupId: string,
+  ) {}
+
+  /** Waits up to `timeoutMs` for the group to reach the settings topic's end as it is now; false if it did not. */
+  async waitUntilCaughtUp(timeoutMs: number): Promise<boolean> {
+    const admin = await this.connect();
+    const topic = KAFKA_TOPICS.settingsChanges;
+    const ends = await admin.fetchTopicOffsets(topic);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+      const lagging = ends.some((end) => {
+        if (end.high === end.low) return false;
+        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+        return BigInt(at) < BigInt(end.high);
+      });
+      if (!lagging) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(100);
+    }
+  }
+
+  async close(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await (await admin)?.disconnect();
+  }
+
+  private connect(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.admin;
+  }
+}
