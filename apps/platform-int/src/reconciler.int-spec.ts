@@ -136,5 +136,12 @@ describe('reconciler: both sides kept equal', () => {
     expect(await sfdcTasks((t) => t['Subject'] === 'existed before the enable' || t['SalesConnect_Task_Id__c'] === before.id)).toEqual([]);
     const names = (await sc.listTasks()).map((t: SalesConnectTaskView) => t.name);
     expect(names).toEqual(['existed before the enable']);
+
+    // What was decided, for an operator: creates each way, the R3 refusal, echoes recognised.
+    const reconciler = processes[2];
+    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'sfdc' })).toBeGreaterThanOrEqual(1);
+    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'salesconnect' })).toBeGreaterThanOrEqual(1);
+    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:created-before-enable' })).toBeGreaterThanOrEqual(1);
+    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:echo' })).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,7 +3,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
 import { decideOnChange, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
 import { SettingsLag } from '@task-sync/data-access-connection-settings';
-import { APP_CONFIG } from '@task-sync/util-nest';
+import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
+import { Counter } from 'prom-client';
 import type { ReconcilerConfig } from '../reconciler.config';
 import type { QueuedWrite } from '../links/task-link.entity';
 
@@ -22,12 +23,29 @@ interface LinkRow {
 @Injectable()
 export class ReconcileChangeService {
   private readonly logger = new Logger('reconcile');
+  private readonly decisions: Counter<'action' | 'side'>;
+  private readonly conflicts: Counter<'field' | 'winner'>;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
     @Inject(SettingsLag) private readonly settingsLag: SettingsLag,
-  ) {}
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    this.decisions = new Counter({
+      name: 'tasksync_reconciler_decisions_total',
+      help: 'Actions decided for changes, by action (create, update, …, or ignore:<reason>) and the side of the change.',
+      labelNames: ['action', 'side'],
+      registers: [metrics.registry],
+    });
+    // Where an operator sees conflicts at a glance; each one is also a row in sync_conflict and a log line.
+    this.conflicts = new Counter({
+      name: 'tasksync_reconciler_conflicts_total',
+      help: 'Fields both sides changed since the last sync, by field and winning side.',
+      labelNames: ['field', 'winner'],
+      registers: [metrics.registry],
+    });
+  }
 
   /**
    * The ingests read only enabled connections, so a change for a connection this service does not
@@ -50,7 +68,11 @@ export class ReconcileChangeService {
     const row = await this.findLink(manager, connectionId, change);
     const link: TaskLink | null = row ? { ...row.link, salesConnectTaskId: row.salesconnect_task_id ?? '', sfdcTaskId: row.sfdc_task_id ?? '' } : null;
     const actions = decideOnChange({ connectionId, settings, link, ourOrigin: this.config.SYNC_CLIENT_NAME }, change);
-    for (const action of actions) await this.carryOut(manager, connectionId, row?.id ?? null, action);
+    for (const action of actions) {
+      await this.carryOut(manager, connectionId, row?.id ?? null, action);
+      this.decisions.inc({ action: action.type === 'ignore' ? `ignore:${action.reason}` : action.type, side: change.side });
+      if (action.type === 'conflict') this.conflicts.inc({ field: action.field, winner: action.winner.side });
+    }
     const summary = actions.map((a) => (a.type === 'ignore' ? `ignore(${a.reason})` : a.type === 'create' || a.type === 'update' || a.type === 'delete' ? `${a.type}→${a.side}` : a.type)).join(', ');
     this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${summary}`);
     return actions;
