@@ -23,6 +23,9 @@ describe('SIGTERM during consumption', () => {
     const groupId = uniqueId('reconciler-drain');
     const tenantId = uniqueId('tenant-drain');
     await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
+    // The reconciler also follows both change topics; this test is about the settings topic only.
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges);
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.salesconnectTaskChanges);
     const events = Array.from({ length: MESSAGES }, () => settingChanged({ tenantId }));
     for (let i = 0; i < events.length; i += 500) await publishSettingChanges(kafka.producer, events.slice(i, i + 500));
     const applied = () =>
@@ -54,7 +57,7 @@ describe('SIGTERM during consumption', () => {
     try {
       await waitFor('every message to be applied', async () => (await applied()) === MESSAGES, 90_000);
       // Nothing was applied twice and nothing redelivered: the first process committed what it did.
-      expect(await second.metric('tasksync_kafka_messages_consumed_total', { outcome: 'duplicate' })).toBe(0);
+      expect(await second.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.settingsChanges, outcome: 'duplicate' })).toBe(0);
       const history = await withPg(databaseUrl, (c) =>
         c.query(
           `SELECT count(*)::int AS n FROM reconciler.connection_setting_change h

@@ -21,6 +21,9 @@ describe('idempotent consumer', () => {
     const groupId = uniqueId('reconciler-idem');
     const event = settingChanged();
     await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
+    // The reconciler also follows both change topics; this test is about the settings topic only.
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges);
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.salesconnectTaskChanges);
     // The same message twice (a producer retry or an outbox re-send), then a later change.
     await publishSettingChanges(kafka.producer, [event, event]);
     const later = settingChanged({ connectionId: event.connectionId, kind: 'disable', enabled: false });
@@ -41,8 +44,8 @@ describe('idempotent consumer', () => {
         { event_id: event.eventId, kind: 'first-enable' },
         { event_id: later.eventId, kind: 'disable' },
       ]);
-      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'duplicate' })).toBe(1);
-      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'applied' })).toBe(2);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.settingsChanges, outcome: 'duplicate' })).toBe(1);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.settingsChanges, outcome: 'applied' })).toBe(2);
       const current = await withPg(databaseUrl, (c) =>
         c.query(`SELECT enabled FROM reconciler.connection_setting WHERE connection_id = $1`, [event.connectionId]),
       );

@@ -137,11 +137,10 @@ describe('reconciler: both sides kept equal', () => {
     const names = (await sc.listTasks()).map((t: SalesConnectTaskView) => t.name);
     expect(names).toEqual(['existed before the enable']);
 
-    // What was decided, for an operator: creates each way, the R3 refusal, echoes recognised.
+    // What was decided, for an operator: creates each way, echoes recognised.
     const reconciler = processes[2];
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'sfdc' })).toBeGreaterThanOrEqual(1);
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'salesconnect' })).toBeGreaterThanOrEqual(1);
-    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:created-before-enable' })).toBeGreaterThanOrEqual(1);
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:echo' })).toBeGreaterThanOrEqual(1);
   });
 });

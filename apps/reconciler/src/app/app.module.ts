@@ -6,7 +6,8 @@ import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './changes/reconcile-change.service';
 import { TaskChangesConsumer } from './changes/task-changes.consumer';
-import { CreateTaskLinks1764000000400 } from './links/migrations';
+import { CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
+import { ParkedChangesService } from './changes/parked-changes.service';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
 import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
@@ -40,7 +41,7 @@ export class AppModule {
           database: {
             schema: 'reconciler',
             entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401],
           },
         }),
       ],
@@ -56,6 +57,7 @@ export class AppModule {
         },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         WriteFlusherService,
+        ParkedChangesService,
       ],
     };
   }

@@ -49,18 +49,47 @@ export class ReconcileChangeService {
 
   /**
    * The ingests read only enabled connections, so a change for a connection this service does not
-   * see enabled, or an import for an enable it has not applied, may only mean that the settings
-   * topic is behind here. Then it waits (up to 10 s; the settings partitions are handled meanwhile)
-   * until the settings consumer has reached the topic's end, and the rules judge the setting after.
+   * see enabled, or an import for an enable it has not applied, may only mean that its settings
+   * consumer is behind. Such a change is parked (with every later change of that connection, so
+   * their order holds) instead of blocking the partition, and decided once the setting is known.
+   * Returns whether the change was parked.
    */
-  async waitForSettings(connectionId: string, change: SyncChange): Promise<void> {
-    const settings = await this.loadSettings(this.dataSource.manager, connectionId);
-    const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
-    const known = change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
-    if (known) return;
-    if (!(await this.settingsLag.waitUntilCaughtUp(10_000))) {
-      this.logger.warn(`connection ${connectionId}: the settings topic is still behind after 10 s; judging ${change.side} ${change.taskId} on what is known`);
+  async parkIfSettingUnknown(manager: EntityManager, connectionId: string, change: SyncChange): Promise<boolean> {
+    const parked: { n: number }[] = await manager.query(`SELECT count(*)::int AS n FROM parked_change WHERE connection_id = $1`, [connectionId]);
+    if (parked[0].n === 0) {
+      if (this.isSettingKnown(await this.loadSettings(manager, connectionId), change)) return false;
+      // A disabled connection whose settings are up to date here is just disabled (R7): decide now.
+      if (await this.settingsLag.isCaughtUp()) return false;
     }
+    await manager.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
+    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until its setting is known here`);
+    return true;
+  }
+
+  /** Decides the parked changes of every connection whose setting is known now (or the settings consumer caught up), in order. */
+  async releaseParked(): Promise<number> {
+    const waiting: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM parked_change`);
+    if (waiting.length === 0) return 0;
+    const caughtUp = await this.settingsLag.isCaughtUp();
+    let released = 0;
+    for (const { connection_id: connectionId } of waiting) {
+      released += await this.dataSource.transaction(async (manager) => {
+        const rows: { id: string; change: SyncChange }[] = await manager.query(`SELECT id::text, change FROM parked_change WHERE connection_id = $1 ORDER BY id FOR UPDATE SKIP LOCKED`, [
+          connectionId,
+        ]);
+        if (rows.length === 0) return 0;
+        if (!caughtUp && !this.isSettingKnown(await this.loadSettings(manager, connectionId), rows[0].change)) return 0;
+        for (const row of rows) await this.apply(manager, connectionId, row.change);
+        await manager.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+        return rows.length;
+      });
+    }
+    return released;
+  }
+
+  private isSettingKnown(settings: ConnectionSyncSettings, change: SyncChange): boolean {
+    const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
+    return change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
   }
 
   async apply(manager: EntityManager, connectionId: string, change: SyncChange): Promise<SyncAction[]> {

@@ -29,9 +29,9 @@ export class TaskChangesConsumer {
 
   private async handle(event: SfdcTaskChanged | SalesConnectTaskChanged, ctx: KafkaMessageContext): Promise<HandlerOutcome> {
     const change = toSyncChange(event);
-    await this.reconcile.waitForSettings(event.connectionId, change);
     const { topic, partition, offset } = ctx.meta;
     return processOnce(this.dataSource, { consumer: this.config.SERVICE_NAME, eventId: event.eventId, topic, partition, offset }, async (manager) => {
+      if (await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change)) return;
       await this.reconcile.apply(manager, event.connectionId, change);
     });
   }

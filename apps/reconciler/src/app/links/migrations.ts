@@ -50,3 +50,23 @@ export class CreateTaskLinks1764000000400 implements MigrationInterface {
     await q.query(`DROP TABLE task_link`);
   }
 }
+
+export class CreateParkedChanges1764000000401 implements MigrationInterface {
+  name = 'CreateParkedChanges1764000000401';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Changes for a connection whose setting is not known here yet (the settings topic is behind).
+    await q.query(`
+      CREATE TABLE parked_change (
+        id bigserial PRIMARY KEY,
+        connection_id text NOT NULL,
+        change jsonb NOT NULL,
+        parked_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX parked_change_by_connection ON parked_change (connection_id, id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE parked_change`);
+  }
+}

@@ -20,20 +20,28 @@ export class SettingsLag {
   /** Waits up to `timeoutMs` for the group to reach the settings topic's end as it is now; false if it did not. */
   async waitUntilCaughtUp(timeoutMs: number): Promise<boolean> {
     const admin = await this.connect();
-    const topic = KAFKA_TOPICS.settingsChanges;
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
-      const lagging = ends.some((end) => {
-        if (end.high === end.low) return false;
-        const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-        return BigInt(at) < BigInt(end.high);
-      });
-      if (!lagging) return true;
+      if (await this.reaches(admin, ends)) return true;
       if (Date.now() >= deadline) return false;
       await sleep(100);
     }
+  }
+
+  /** Whether the group has applied everything on the settings topic now (no waiting). */
+  async isCaughtUp(): Promise<boolean> {
+    const admin = await this.connect();
+    return this.reaches(admin, await admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges));
+  }
+
+  private async reaches(admin: Admin, ends: { partition: number; high: string; low: string }[]): Promise<boolean> {
+    const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [KAFKA_TOPICS.settingsChanges] });
+    return !ends.some((end) => {
+      if (end.high === end.low) return false; // nothing to apply in that partition
+      const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      return BigInt(at) < BigInt(end.high);
+    });
   }
 
   async close(): Promise<void> {
