@@ -16,7 +16,7 @@ const SANDBOXES = [
     main: 'dist/tools/salesforce-sandbox/main.js',
     port: 8610,
     portVar: 'SALESFORCE_SANDBOX_PORT',
-    env: { SALESFORCE_SANDBOX_SNAPSHOT: 'tmp/salesforce-sandbox.json' },
+    env: { SALESFORCE_SANDBOX_SNAPSHOT: process.env.SALESFORCE_SANDBOX_SNAPSHOT || 'tmp/salesforce-sandbox.json' },
     note: 'login rep@sandbox.test / sandbox; connected app sandbox-client / sandbox-secret',
   },
   {
@@ -24,7 +24,7 @@ const SANDBOXES = [
     main: 'dist/tools/salesconnect-sandbox/main.js',
     port: 8620,
     portVar: 'SALESCONNECT_SANDBOX_PORT',
-    env: { SALESCONNECT_SANDBOX_SNAPSHOT: 'tmp/salesconnect-sandbox.json' },
+    env: { SALESCONNECT_SANDBOX_SNAPSHOT: process.env.SALESCONNECT_SANDBOX_SNAPSHOT || 'tmp/salesconnect-sandbox.json' },
     note: 'API token sc_tok_default_sandbox_user; Command Center at /command-center?token=…',
   },
 ];
@@ -34,18 +34,29 @@ const SERVICES = [
   { name: 'salesconnect-ingest', port: 3102, portVar: 'SALESCONNECT_INGEST_PORT' },
   { name: 'reconciler', port: 3103, portVar: 'RECONCILER_PORT' },
 ].map((s) => ({ ...s, main: `dist/apps/${s.name}/main.js`, env: {}, note: '/health/ready, /metrics' }));
-/** What a service must know of the others' addresses, which the *_PORT variables may move. */
+/** A program's port: its *_PORT variable, else its default. */
+function portOf(name) {
+  const program = [...SANDBOXES, ...SERVICES].find((s) => s.name === name);
+  return Number(process.env[program.portVar] || program.port);
+}
+/** What a service must know of the others' addresses, which the *_PORT variables may move. A variable already set wins. */
 function wiringFor(service) {
-  if (service.name === 'sfdc-ingest') {
-    const settings = SERVICES.find((s) => s.name === 'connector-settings');
-    return { CONNECTOR_SETTINGS_URL: process.env.CONNECTOR_SETTINGS_URL || `http://127.0.0.1:${Number(process.env[settings.portVar] || settings.port)}` };
-  }
-  if (service.name !== 'salesconnect-ingest') return {};
-  const sandbox = SANDBOXES.find((s) => s.name === 'salesconnect-sandbox');
-  return {
-    SALESCONNECT_API_URL: process.env.SALESCONNECT_API_URL || `http://127.0.0.1:${sandbox.port}`,
-    SALESCONNECT_WEBHOOK_PUBLIC_URL: process.env.SALESCONNECT_WEBHOOK_PUBLIC_URL || `http://127.0.0.1:${service.port}/webhooks/salesconnect`,
-  };
+  const url = (name) => `http://127.0.0.1:${portOf(name)}`;
+  const own = url(service.name);
+  const wiring = {
+    'connector-settings': {
+      SALESFORCE_LOGIN_URL: url('salesforce-sandbox'),
+      OAUTH_REDIRECT_URL: `${own}/v1/salesforce/oauth/callback`,
+      SETTINGS_PAGE_URL: `${own}/settings/crm/salesforce`,
+    },
+    'sfdc-ingest': { CONNECTOR_SETTINGS_URL: url('connector-settings') },
+    'salesconnect-ingest': { SALESCONNECT_API_URL: url('salesconnect-sandbox'), SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect` },
+    reconciler: { CONNECTOR_SETTINGS_URL: url('connector-settings'), SALESCONNECT_API_URL: url('salesconnect-sandbox') },
+  }[service.name] ?? {};
+  // Several stacks on one broker (the end-to-end tests) each need consumer groups of their own.
+  const groupPrefix = process.env.KAFKA_CONSUMER_GROUP_PREFIX;
+  if (groupPrefix && SERVICES.includes(service)) wiring.KAFKA_CONSUMER_GROUP = `${groupPrefix}${service.name}`;
+  return Object.fromEntries(Object.entries(wiring).map(([name, value]) => [name, process.env[name] || value]));
 }
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -103,13 +114,14 @@ async function waitReady(service, child) {
 /**
  * A development JWT for the demo user, signed like connector-settings expects by default
  * (JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE defaults in apps/connector-settings/src/app/connector-settings.config.ts).
+ * Its subject is the Sales Connect sandbox's default user, so synced tasks land in that user's Command Center.
  */
 async function mintDemoToken() {
   const { SignJWT } = require('jose');
   const secret = process.env.JWT_SECRET || 'dev-only-secret-change-me-0123456789abcdef';
   return new SignJWT({ tenant_id: 'demo-tenant', zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo' })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('demo-rep')
+    .setSubject('scu_default')
     .setIssuer(process.env.JWT_ISSUER || 'task-sync-dev')
     .setAudience(process.env.JWT_AUDIENCE || 'task-sync')
     .setIssuedAt()
@@ -158,10 +170,14 @@ async function main() {
 
   try {
     const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || kafka.bootstrap, NX_DAEMON: 'false' };
-    log('building the services');
     const names = [...SANDBOXES, ...SERVICES].map((s) => s.name);
-    if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...names, 'provision-topics'], { env })) !== 0) {
-      throw new Error('build failed');
+    // START_SKIP_BUILD=1: the caller has just built everything (the e2e target builds before its run).
+    if (process.env.START_SKIP_BUILD === '1') log('not building: START_SKIP_BUILD=1');
+    else {
+      log('building the services');
+      if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...names, 'provision-topics'], { env })) !== 0) {
+        throw new Error('build failed');
+      }
     }
     log('provisioning topics');
     if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env })) !== 0) {
@@ -172,6 +188,7 @@ async function main() {
         service.port = Number(process.env[service.portVar] || service.port);
         const child = startProcess(service, { ...env, ...service.env, ...wiringFor(service), [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
         children.set(service.name, child);
+        log(`${service.name} started (pid ${child.pid})`);
         child.once('exit', (code) => {
           if (!stopping) {
             log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);

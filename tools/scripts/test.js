@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm test: lint, unit tests and builds of every project, then every integration suite against
 // the real Kafka broker (started here when none answers, stopped again at the end) and the local
-// PostgreSQL. Leaves no process behind.
+// PostgreSQL, then the end-to-end scenarios (apps/e2e). Leaves no process behind.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -56,6 +56,10 @@ async function main() {
     if (code === 0) {
       log('integration tests (real Kafka, real PostgreSQL)');
       code = await run(nxBin, ['run-many', '-t', 'int-test', '--parallel=1', ...style], { env });
+    }
+    if (code === 0) {
+      log('end-to-end scenarios (the whole stack as npm start runs it)');
+      code = await run(nxBin, ['run-many', '-t', 'e2e', '--parallel=1', ...style], { env });
     }
   } finally {
     await stop();

@@ -182,6 +182,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
       ...fields,
     });
     const reports = [
+      // First, on the same partition: a report naming no connection id of ours must not hold the rest up.
+      report('2026-11-24T09:30:00.000Z', { connectionId: 'conn-not-a-uuid', state: 'error' }),
       report('2026-11-24T10:00:00.000Z', { state: 'importing', import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 40, failed: 0, done: false } }),
       report('2026-11-24T10:01:00.000Z', { state: 'importing', import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 119, failed: 1, done: true }, error: { code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record' } }),
       report('2026-11-24T10:02:00.000Z', { state: 'syncing', lastSyncedAt: '2026-11-24T10:02:00.000Z', apiUsage: { used: 35, limit: 15000 }, error: { code: 'UNABLE_TO_LOCK_ROW', message: 'again' } }),
@@ -190,7 +192,7 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
     ];
     await kafka.producer.send({
       topic: KAFKA_TOPICS.connectionStatus,
-      messages: reports.map((r) => ({ key: r.connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, r), headers: { 'event-id': r.eventId } })),
+      messages: reports.map((r) => ({ key: ids.alice, value: encodeEvent(CONNECTION_STATUS_CHANGED, r), headers: { 'event-id': r.eventId } })),
     });
     const status = await waitFor('the four reports', async () => {
       const body = (await (await api(`/v1/connections/${ids.alice}/status`, tokens.alice)).json()) as {

@@ -28,6 +28,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('api');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // Global filters also see the Kafka handlers' errors: those belong to the consumer (retry, restart).
+    if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof HttpException) {
       res.status(exception.getStatus()).json(shapeHttpException(exception));

@@ -23,10 +23,20 @@ export class SfdcWriteExecutor {
     this.writers.delete(connectionId);
   }
 
-  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
+  /**
+   * `mustGo`: links whose writes have waited long enough that they go without the freshness check.
+   */
+  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>, mustGo: Set<string> = new Set()): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     if (writes.length === 0) return outcomes;
     const writer = this.writerFor(connectionId);
+    try {
+      await this.holdWritesOverUnreadChanges(writer, writes, links, mustGo, outcomes);
+    } catch (e) {
+      for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
+      return outcomes;
+    }
+    writes = writes.filter((w) => !outcomes.has(w));
     let whoIds: Map<string, string>;
     try {
       whoIds = await writer.findWhoIds(writes.flatMap((w) => (w.fields.contactEmail ? [w.fields.contactEmail] : [])));
@@ -34,8 +44,10 @@ export class SfdcWriteExecutor {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
     }
-    const toRecord = (fields: Partial<TaskFields>) => {
-      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(fields);
+    // The values agreed now, not those of when the write was queued: a later decision may have changed them.
+    const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null) => {
+      const current = agreed ? (Object.fromEntries(Object.keys(fields).map((f) => [f, agreed[f as keyof TaskFields]])) as Partial<TaskFields>) : fields;
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(current);
       return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
     };
 
@@ -44,7 +56,7 @@ export class SfdcWriteExecutor {
     const deletes: CoalescedWrite[] = [];
     for (const w of writes) {
       const ids = links.get(w.linkId);
-      const record = toRecord(w.fields);
+      const record = toRecord(w.fields, ids?.agreedForSfdc);
       if (w.kind === 'none' || !ids || (w.kind === 'update' && Object.keys(record).length === 0)) outcomes.set(w, { kind: 'done' });
       else if (w.kind === 'delete' && !ids.sfdcTaskId) outcomes.set(w, { kind: 'done' }); // never created there
       else if (w.kind === 'delete') deletes.push(w);
@@ -54,11 +66,36 @@ export class SfdcWriteExecutor {
     }
 
     await this.call(outcomes, upserts, 'create', () =>
-      writer.upsertByExternalId(upserts.map((w) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: toRecord(w.fields) }))),
+      writer.upsertByExternalId(upserts.map((w) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) }))),
     );
-    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: toRecord(w.fields) }))));
+    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) }))));
     await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
     return outcomes;
+  }
+
+  /**
+   * A person's Salesforce edit that the ingest has not read yet would be overwritten, and lost, by a
+   * write decided without it (the poll is up to POLL_INTERVAL_MS behind; a Sales Connect webhook is
+   * not). So an update waits while the task's SystemModstamp is newer than the last Salesforce
+   * change the link has seen: once that change is read, the rules decide between the two (field by
+   * field, latest wins) and the write sends the agreed values. One query per 200 records.
+   */
+  private async holdWritesOverUnreadChanges(
+    writer: SalesforceTaskWriter,
+    writes: CoalescedWrite[],
+    links: Map<string, LinkIds>,
+    mustGo: Set<string>,
+    outcomes: Map<CoalescedWrite, WriteOutcome>,
+  ): Promise<void> {
+    const checked = writes.filter((w) => w.kind === 'update' && links.get(w.linkId)?.sfdcTaskId && !mustGo.has(w.linkId));
+    if (checked.length === 0) return;
+    const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
+    for (const w of checked) {
+      const ids = links.get(w.linkId) as LinkIds;
+      const stamp = stamps.get((ids.sfdcTaskId as string).slice(0, 15));
+      const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
+      if (stamp !== undefined && stamp > seen) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+    }
   }
 
   private async call(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], kind: 'create' | 'update' | 'delete', send: () => Promise<RecordResult[]>): Promise<void> {

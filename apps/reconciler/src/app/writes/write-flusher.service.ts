@@ -4,6 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
 import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
 import { APP_CONFIG, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
+import type { TaskLink } from '@task-sync/task-domain';
+import { viewOfLink } from '@task-sync/sync-rules';
 import type { QueuedWrite } from '../links/task-link.entity';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
@@ -23,7 +25,12 @@ interface Row {
   action: QueuedWrite;
   attempts: number;
   due: boolean;
+  waited_ms: number;
 }
+
+/** A write held for a Salesforce change not read yet goes anyway after this long (the ingest may be down). */
+const MAX_HOLD_MS = 60_000;
+const HOLD_RETRY_MS = 300;
 
 /**
  * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock):
@@ -80,7 +87,9 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
       if (!locked) return false;
       const rows: Row[] = await manager.query(
-        `SELECT id::text, link_id, side, action, attempts, next_attempt_at <= now() AS due FROM task_write WHERE connection_id = $1 ORDER BY id LIMIT 1000`,
+        `SELECT id::text, link_id, side, action, attempts, next_attempt_at <= now() AS due,
+                (extract(epoch FROM now() - created_at) * 1000)::bigint AS waited_ms
+           FROM task_write WHERE connection_id = $1 ORDER BY id LIMIT 1000`,
         [connectionId],
       );
       const writes = coalesceWrites(rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due })));
@@ -90,7 +99,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const toSfdc = writes.filter((w) => w.side === 'sfdc').slice(0, COLLECTION_LIMIT);
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect').slice(0, SALESCONNECT_WRITES_A_ROUND);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
-        ...(await this.sfdc.run(connectionId, toSfdc, links)),
+        ...(await this.sfdc.run(connectionId, toSfdc, links, new Set(rows.filter((r) => Number(r.waited_ms) > MAX_HOLD_MS).map((r) => r.link_id)))),
         ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
       ]);
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
@@ -109,6 +118,15 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         await manager.query(`UPDATE task_link SET ${column} = $2, updated_at = now() WHERE id = $1 AND ${column} IS NULL`, [write.linkId, outcome.createdId]);
       }
       await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
+      return;
+    }
+    if (outcome.kind === 'hold') {
+      this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
+      await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
+        rowIds,
+        HOLD_RETRY_MS / 1000,
+        outcome.reason,
+      ]);
       return;
     }
     if (outcome.kind === 'pause') {
@@ -161,10 +179,20 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async loadLinks(manager: EntityManager, writes: CoalescedWrite[]): Promise<Map<string, LinkIds>> {
-    const rows: { id: string; salesconnect_task_id: string | null; sfdc_task_id: string | null }[] = await manager.query(
-      `SELECT id, salesconnect_task_id, sfdc_task_id FROM task_link WHERE id = ANY($1::uuid[])`,
+    const rows: { id: string; salesconnect_task_id: string | null; sfdc_task_id: string | null; link: Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'> }[] = await manager.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`,
       [[...new Set(writes.map((w) => w.linkId))]],
     );
-    return new Map(rows.map((r) => [r.id, { salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          salesConnectTaskId: r.salesconnect_task_id,
+          sfdcTaskId: r.sfdc_task_id,
+          lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
+          agreedForSfdc: r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, 'sfdc') : null,
+        },
+      ]),
+    );
   }
 }

@@ -5,6 +5,8 @@ export type WriteOutcome =
   | { kind: 'retry'; reason: string }
   /** The connection cannot write now (API limit, lost grant): every write waits, uncounted. */
   | { kind: 'pause'; reason: string; code: string }
+  /** Not now, and not a failure: the target changed in a way not read yet (see SfdcWriteExecutor). */
+  | { kind: 'hold'; reason: string }
   /** Refused for good: parked on the dead-letter topic with the reason. */
   | { kind: 'dead-letter'; code: string; reason: string };
 

@@ -60,6 +60,18 @@ export class SalesforceTaskWriter {
     return results.map(toResult);
   }
 
+  /** Each live task's SystemModstamp (ms), by its 15-character id: one query for up to 200 ids. */
+  async readModstamps(ids: string[]): Promise<Map<string, number>> {
+    const stamps = new Map<string, number>();
+    if (ids.length === 0) return stamps;
+    this.checkSize(ids.length);
+    const safe = ids.filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id));
+    const conn = await this.handle.open();
+    const answer = await conn.query<{ Id: string; SystemModstamp: string }>(`SELECT Id, SystemModstamp FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`);
+    for (const r of answer.records) stamps.set(r.Id.slice(0, 15), Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+    return stamps;
+  }
+
   /** Contacts, then Leads, by e-mail: the `WhoId` for a task's contact. */
   async findWhoIds(emails: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();

@@ -1,0 +1,272 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { KAFKA_TOPICS } from '@task-sync/contracts';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+
+export const SERVICES = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'] as const;
+export const PROGRAMS = [...SERVICES, 'salesforce-sandbox', 'salesconnect-sandbox'] as const;
+export type Program = (typeof PROGRAMS)[number];
+
+/** The variables `npm start` reads to move each program's port. */
+const PORT_VARS: Record<Program, string> = {
+  'connector-settings': 'CONNECTOR_SETTINGS_PORT',
+  'sfdc-ingest': 'SFDC_INGEST_PORT',
+  'salesconnect-ingest': 'SALESCONNECT_INGEST_PORT',
+  reconciler: 'RECONCILER_PORT',
+  'salesforce-sandbox': 'SALESFORCE_SANDBOX_PORT',
+  'salesconnect-sandbox': 'SALESCONNECT_SANDBOX_PORT',
+};
+
+/** connector-settings' JWT_SECRET when none is set: what `npm start` signs its demo token with. */
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+/**
+ * Short intervals so a change crosses in about a second; every one of them is an ordinary
+ * configuration variable of a service (see the apps' READMEs).
+ */
+export const TEST_INTERVALS = {
+  POLL_INTERVAL_MS: '500',
+  POLL_LOOKBACK_MS: '3000',
+  DELETE_AUDIT_INTERVAL_MS: '3000',
+  PAUSE_RECHECK_MS: '1000',
+  SALESFORCE_RETRY_BASE_MS: '50',
+  FEED_POLL_INTERVAL_MS: '1000',
+  WRITE_FLUSH_INTERVAL_MS: '200',
+  WRITE_RETRY_BASE_MS: '100',
+} as const;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Six different free ports (the kernel may hand out one twice when asked one at a time). */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+async function withPg<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+// Whatever happens in a test, no stack outlives the test run: npm start leads a process group of
+// its own (its services are in it), and the whole group goes when the test process exits.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.pid) process.kill(-child.pid, 'SIGKILL');
+});
+
+/**
+ * The whole product as `npm start` runs it: `node tools/scripts/start.js` with its own ports, its
+ * own database, its own consumer groups (so stacks and other tests on the same broker never share
+ * work) and its own sandbox snapshot files. Its output is kept in `tmp/e2e/<name>.log`.
+ */
+export class Stack {
+  readonly pids = new Map<Program, number>();
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+  private output: string[] = [];
+  private readonly logFile: string;
+  demoToken = '';
+
+  private constructor(
+    readonly name: string,
+    private readonly ports: Record<Program, number>,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly stateDir: string,
+  ) {
+    this.logFile = path.join(ROOT, 'tmp', 'e2e', `${name}.log`);
+  }
+
+  /** `env`: more variables for every process of the stack (e.g. TZ). */
+  static async start(name: string, env: Record<string, string> = {}): Promise<Stack> {
+    const ports = await freePorts(PROGRAMS.length);
+    const portOf = Object.fromEntries(PROGRAMS.map((p, i) => [p, ports[i]])) as Record<Program, number>;
+    const run = process.env.TASKSYNC_IT_DATABASE;
+    if (!run) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
+    const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    // The global teardown drops every database whose name starts with the run's.
+    const database = `${run}_e2e_${name.replace(/\W/g, '_')}`;
+    await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+    const databaseUrl = new URL(adminUrl);
+    databaseUrl.pathname = `/${database}`;
+
+    const groupPrefix = `e2e-${name}-${randomUUID().slice(0, 8)}-`;
+    await startGroupsAtLogEnd(SERVICES.map((s) => `${groupPrefix}${s}`));
+    const stateDir = path.join(ROOT, 'tmp', 'e2e', `${name}-${randomUUID().slice(0, 8)}`);
+    fs.mkdirSync(stateDir, { recursive: true });
+
+    // As a developer's shell has it: without the NODE_ENV=test jest sets.
+    const inherited = { ...process.env };
+    delete inherited['NODE_ENV'];
+    const stack = new Stack(name, portOf, {
+      ...inherited,
+      ...Object.fromEntries(PROGRAMS.map((p) => [PORT_VARS[p], String(portOf[p])])),
+      DATABASE_URL: databaseUrl.toString(),
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      KAFKA_CONSUMER_GROUP_PREFIX: groupPrefix,
+      SALESFORCE_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesforce-sandbox.json'),
+      SALESCONNECT_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesconnect-sandbox.json'),
+      START_LOG_FORMAT: 'json',
+      // The e2e target has built every program just before (its dependsOn); npm start would only find them up to date.
+      START_SKIP_BUILD: '1',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...TEST_INTERVALS,
+      ...env,
+    }, stateDir);
+    fs.mkdirSync(path.dirname(stack.logFile), { recursive: true });
+    fs.writeFileSync(stack.logFile, '');
+    await stack.launch();
+    return stack;
+  }
+
+  url(program: Program): string {
+    return `http://127.0.0.1:${this.ports[program]}`;
+  }
+
+  /** Spawns start.js and waits for its "all services are ready" banner and the demo link. */
+  private async launch(): Promise<void> {
+    this.output = [];
+    const child = spawn(process.execPath, ['tools/scripts/start.js'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
+    this.child = child;
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        running.delete(child);
+        resolve(code);
+      }),
+    );
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      fs.appendFileSync(this.logFile, chunk);
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        // Service lines are JSON; what start.js itself says is all the harness reads.
+        if (!line.startsWith('{')) this.output.push(line);
+        const started = /^\[start\] (\S+) started \(pid (\d+)\)$/.exec(line);
+        if (started) this.pids.set(started[1] as Program, Number(started[2]));
+        const link = /\/settings\/crm\/salesforce#token=(\S+)/.exec(line);
+        if (link) this.demoToken = link[1];
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+
+    const started = Date.now();
+    while (!this.demoToken) {
+      if (child.exitCode !== null) throw new Error(`npm start (${this.name}) exited with ${child.exitCode} before it was ready:\n${this.tail()}`);
+      if (Date.now() - started > 240_000) {
+        child.kill('SIGINT'); // it stops what it started
+        await this.waitForExit(60_000).catch(() => child.pid && process.kill(-child.pid, 'SIGKILL'));
+        throw new Error(`npm start (${this.name}) not ready in 240 s:\n${this.tail()}`);
+      }
+      await sleep(200);
+    }
+    fs.appendFileSync(this.logFile, `[e2e] npm start was ready after ${Date.now() - started} ms\n`);
+  }
+
+  /** What start.js printed last (its own lines, not the services'), for failure messages. */
+  tail(lines = 30): string {
+    return this.output.slice(-lines).join('\n');
+  }
+
+  /** Lines start.js printed itself (the banner, `[start] …`). */
+  printed(): string[] {
+    return [...this.output];
+  }
+
+  /** A crash: the program dies at once. npm start then stops everything else, in order, and exits 1. */
+  crash(program: Program): void {
+    const pid = this.pids.get(program);
+    if (!pid) throw new Error(`no pid of ${program} in npm start's output`);
+    process.kill(pid, 'SIGKILL');
+  }
+
+  async waitForExit(timeoutMs = 90_000): Promise<number | null> {
+    return (await withTimeout(this.exited ?? Promise.resolve(null), timeoutMs, `npm start (${this.name}) did not exit in ${timeoutMs} ms:\n${this.tail()}`)) ?? null;
+  }
+
+  /** `npm start` again with the same ports, database, consumer groups and sandbox state files. */
+  async restart(): Promise<void> {
+    if (this.child?.exitCode === null) throw new Error('the stack is still running');
+    this.demoToken = '';
+    this.pids.clear();
+    await this.launch();
+  }
+
+  /** Ctrl-C; resolves with npm start's exit code. The sandboxes' state files go with it. */
+  async stop(): Promise<number | null> {
+    let code = this.child?.exitCode ?? null;
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGINT');
+      code = await this.waitForExit();
+    }
+    fs.rmSync(this.stateDir, { recursive: true, force: true });
+    return code;
+  }
+}
+
+/**
+ * New consumer groups start at the end of every product topic: a stack's services see only what
+ * happens after they start, not what earlier tests left on the shared broker. (The services read
+ * a topic from its beginning when their group has no offsets yet.) One short-lived member per
+ * group commits the log end for every partition: admin.setOffsets would join the group once per
+ * topic, five seconds each.
+ */
+async function startGroupsAtLogEnd(groups: string[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'e2e', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  const topics = Object.values(KAFKA_TOPICS);
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = (await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))))).flat();
+  await admin.disconnect();
+  await Promise.all(
+    groups.map(async (groupId) => {
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topics, fromBeginning: false });
+        await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+        await withTimeout(joined, 30_000, `group ${groupId} not joined in 30 s`);
+        await consumer.commitOffsets(ends);
+      } finally {
+        await consumer.disconnect();
+      }
+    }),
+  );
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { requestJson } from './http';
+import { SalesConnectAdmin, SalesConnectUser, type ScTask } from './salesconnect';
+import { SalesforceAdmin, SalesforceUser, type SfdcTaskRecord } from './salesforce';
+import { DEV_JWT_SECRET, sleep, type Stack } from './stack';
+
+export interface ConnectionStatus {
+  state: string;
+  import: { enableAt: string; found: number; imported: number; failed: number; done: boolean } | null;
+  lastSyncedAt: string | null;
+  apiUsage: { used: number; limit: number } | null;
+  recentErrors: { code: string; count: number; lastMessage: string }[];
+}
+
+/** The synced fields of a task, as the spec's mapping table pairs them, in neither side's words. */
+export interface TaskView {
+  title: string;
+  details: string;
+  dueDate: string | null;
+  open: boolean;
+  priority: string;
+  type: string;
+}
+
+const TYPE_OF_SUBTYPE: Record<string, string> = { Call: 'call', Email: 'email', Task: 'other' };
+
+export function viewOfSc(t: ScTask): TaskView {
+  return { title: t.name, details: t.details, dueDate: t.dueDate, open: t.status === 'Open', priority: t.priority.toLowerCase(), type: t.type };
+}
+
+export function viewOfSfdc(t: SfdcTaskRecord): TaskView {
+  return {
+    title: t.Subject ?? '',
+    details: t.Description ?? '',
+    dueDate: t.ActivityDate,
+    open: !t.IsClosed,
+    priority: t.Priority.toLowerCase(),
+    type: TYPE_OF_SUBTYPE[t.TaskSubtype] ?? t.TaskSubtype,
+  };
+}
+
+const byTitle = (a: TaskView, b: TaskView) => a.title.localeCompare(b.title) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** A user's JWT for connector-settings, as Sales Connect's front end would send it. */
+export function signUserToken(sub: string, zoneinfo: string, secret = DEV_JWT_SECRET): Promise<string> {
+  return new SignJWT({ tenant_id: 'e2e-tenant', zoneinfo })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer('task-sync-dev')
+    .setAudience('task-sync')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * One sales rep of a scenario: a Sales Connect user and a Salesforce user of their own (so
+ * scenarios sharing a stack never see each other's tasks), connected through the OAuth round trip
+ * a browser makes. Everything goes through public interfaces: connector-settings' API, the
+ * sandboxes' APIs as the user, and their admin APIs for users, clocks, faults and listings.
+ */
+export class SyncUser {
+  private constructor(
+    readonly stack: Stack,
+    readonly sc: SalesConnectUser,
+    readonly sfdc: SalesforceUser,
+    readonly sfdcUserId: string,
+    readonly orgId: string,
+    readonly timeZone: string,
+    readonly jwt: string,
+    readonly connectionId: string,
+  ) {}
+
+  static async create(stack: Stack, options: { timeZone?: string; orgId?: string; label?: string } = {}): Promise<SyncUser> {
+    const timeZone = options.timeZone ?? 'America/Sao_Paulo';
+    const label = `${options.label ?? 'rep'}-${randomUUID().slice(0, 8)}`;
+    const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
+    const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
+    const orgId = options.orgId ?? (await sfAdmin.defaultOrgId());
+    const username = `${label}@sandbox.test`;
+    const sfdcUserId = await sfAdmin.createUser(orgId, username);
+    const scUser = await scAdmin.createUser(`${label}@salesconnect.example`, timeZone);
+    const jwt = await signUserToken(scUser.id, timeZone);
+    const connectionId = await connectSalesforce(stack, jwt, username);
+    return new SyncUser(
+      stack,
+      new SalesConnectUser(stack.url('salesconnect-sandbox'), scUser.id, scUser.apiToken),
+      new SalesforceUser(stack.url('salesforce-sandbox'), username),
+      sfdcUserId,
+      orgId,
+      timeZone,
+      jwt,
+      connectionId,
+    );
+  }
+
+  /** The demo user `npm start` prints a settings link for, with the sandboxes' default users. */
+  static async demo(stack: Stack): Promise<SyncUser> {
+    const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
+    const orgId = await sfAdmin.defaultOrgId();
+    const username = 'rep@sandbox.test';
+    const connectionId = await connectSalesforce(stack, stack.demoToken, username);
+    const connection = await requestJson<{ salesforce: { userId: string }; timeZone: string }>(`${stack.url('connector-settings')}/v1/connections/${connectionId}`, {
+      headers: { authorization: `Bearer ${stack.demoToken}` },
+    });
+    return new SyncUser(
+      stack,
+      new SalesConnectUser(stack.url('salesconnect-sandbox'), 'scu_default', 'sc_tok_default_sandbox_user'),
+      new SalesforceUser(stack.url('salesforce-sandbox'), username),
+      connection.salesforce.userId,
+      orgId,
+      connection.timeZone,
+      stack.demoToken,
+      connectionId,
+    );
+  }
+
+  get sfAdmin(): SalesforceAdmin {
+    return new SalesforceAdmin(this.stack.url('salesforce-sandbox'));
+  }
+
+  get scAdmin(): SalesConnectAdmin {
+    return new SalesConnectAdmin(this.stack.url('salesconnect-sandbox'));
+  }
+
+  /** The settings page's Save button. */
+  saveTaskSync(enabled: boolean): Promise<{ enabled: boolean; firstEnabledAt: string | null; change: string | null }> {
+    return requestJson(`${this.stack.url('connector-settings')}/v1/connections/${this.connectionId}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.jwt}` },
+      body: { enabled },
+    });
+  }
+
+  status(): Promise<ConnectionStatus> {
+    return requestJson(`${this.stack.url('connector-settings')}/v1/connections/${this.connectionId}/status`, { headers: { authorization: `Bearer ${this.jwt}` } });
+  }
+
+  /** Saves "Sync tasks" on and waits until the status says the enable's import is done (R1). */
+  async enableAndWaitForImport(timeoutMs = 30_000): Promise<ConnectionStatus> {
+    const saved = await this.saveTaskSync(true);
+    if (!saved.enabled) throw new Error(`the enable was not saved: ${JSON.stringify(saved)}`);
+    return eventually('the enable\'s import to be reported done', async () => {
+      const status = await this.status();
+      if (!status.import?.done || status.state !== 'syncing') throw new Error(`status: ${JSON.stringify(status)}`);
+      return status;
+    }, timeoutMs);
+  }
+
+  /** The user's live Sales Connect tasks (admin listing: no faults, no call counted as the user's). */
+  async scTasks(): Promise<ScTask[]> {
+    return (await this.scAdmin.tasks(this.sc.id)).filter((t) => t.deletedAt === undefined);
+  }
+
+  async scTask(id: string): Promise<ScTask | undefined> {
+    return (await this.scTasks()).find((t) => t.id === id);
+  }
+
+  async scTaskNamed(name: string): Promise<ScTask | undefined> {
+    return (await this.scTasks()).find((t) => t.name === name);
+  }
+
+  /** The user's Salesforce tasks, deleted ones included (deletedAt). */
+  async sfdcTasksWithDeleted(): Promise<SfdcTaskRecord[]> {
+    return (await this.sfAdmin.tasks(this.orgId)).filter((t) => t.OwnerId === this.sfdcUserId);
+  }
+
+  async sfdcTasks(): Promise<SfdcTaskRecord[]> {
+    return (await this.sfdcTasksWithDeleted()).filter((t) => t.deletedAt === null);
+  }
+
+  async sfdcTask(id: string): Promise<SfdcTaskRecord | undefined> {
+    return (await this.sfdcTasks()).find((t) => t.Id === id);
+  }
+
+  async sfdcTaskNamed(subject: string): Promise<SfdcTaskRecord | undefined> {
+    return (await this.sfdcTasks()).find((t) => t.Subject === subject);
+  }
+
+  /** Both sides' live tasks under the mapping, sorted: equal lists mean the two sides are equal. */
+  async sides(): Promise<{ sc: TaskView[]; sfdc: TaskView[] }> {
+    const [sc, sfdc] = await Promise.all([this.scTasks(), this.sfdcTasks()]);
+    return { sc: sc.map(viewOfSc).sort(byTitle), sfdc: sfdc.map(viewOfSfdc).sort(byTitle) };
+  }
+
+  /** Waits until both sides hold the same tasks; fails with both sides' last lists. */
+  async waitForEqualSides(timeoutMs = 30_000): Promise<{ sc: TaskView[]; sfdc: TaskView[] }> {
+    return eventually('both sides to hold the same tasks', async () => {
+      const sides = await this.sides();
+      expect(sides.sfdc).toEqual(sides.sc);
+      return sides;
+    }, timeoutMs);
+  }
+}
+
+/** What the browser does on the settings page's "Connect Salesforce": returns the new connection's id. */
+async function connectSalesforce(stack: Stack, jwt: string, username: string, password = 'sandbox'): Promise<string> {
+  const settings = stack.url('connector-settings');
+  const sandbox = stack.url('salesforce-sandbox');
+  const { authorizeUrl } = await requestJson<{ authorizeUrl: string }>(`${settings}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
+  const page = new URL(authorizeUrl);
+  if (page.origin !== sandbox) throw new Error(`connector-settings sends the browser to ${page.origin}, not the stack's Salesforce sandbox ${sandbox}`);
+  const loginPage = await fetch(page);
+  if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
+  const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username, password, action: 'allow' });
+  const toCallback = await fetch(`${sandbox}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
+  const callback = new URL(toCallback.headers.get('location') ?? '');
+  if (callback.origin !== settings) throw new Error(`Salesforce sends the browser back to ${callback.origin}, not the stack's connector-settings ${settings}`);
+  const toSettings = await fetch(callback, { redirect: 'manual' });
+  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
+  const landed = new URL(toSettings.headers.get('location') ?? '');
+  if (landed.origin + landed.pathname !== `${settings}/settings/crm/salesforce`) throw new Error(`the browser lands on ${landed.toString()}, not the stack's settings page`);
+  const connectionId = landed.searchParams.get('connected');
+  if (!connectionId) throw new Error(`the OAuth round trip ended at ${landed.toString()}`);
+  return connectionId;
+}
+
+/**
+ * Retries `check` (which throws, e.g. a failed expect) until it passes; on timeout throws its last
+ * error, so the failure shows what each side held last.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() >= deadline) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        error.message = `${what}: not within ${timeoutMs / 1000} s.\n${error.message}`;
+        throw error;
+      }
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Lets the sync run for a while, for the assertions that something did NOT happen. */
+export const SETTLE_MS = 4_000;

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { SalesConnectAdmin } from './support/salesconnect';
+import { SalesforceAdmin } from './support/salesforce';
+import { Stack, sleep } from './support/stack';
+import { SETTLE_MS, SyncUser, eventually } from './support/sync-user';
+import { localDate, addDays } from './support/time-zones';
+
+const titles = (views: { title: string }[]) => views.map((v) => v.title);
+
+/**
+ * What users expect beyond the page (shared/spec/task-sync.md): no duplicates, no echo loops,
+ * convergence, the conflict rule, nothing lost under faults and restarts; and the README's
+ * walkthrough with `npm start`'s demo user. The services run in Auckland time (TZ).
+ */
+describe('the sync guarantees, end to end', () => {
+  let stack: Stack;
+  let sfAdmin: SalesforceAdmin;
+  let scAdmin: SalesConnectAdmin;
+  const reps: SyncUser[] = [];
+
+  async function newRep(options: { label: string; orgId?: string }): Promise<SyncUser> {
+    const rep = await SyncUser.create(stack, options);
+    reps.push(rep);
+    return rep;
+  }
+
+  /** The Sales Connect id of a task that came from Salesforce, and the Salesforce id of one from Sales Connect. */
+  async function pairsOf(rep: SyncUser, fromSalesforce: Record<string, string>, fromSalesConnect: Record<string, string>) {
+    const [sc, sfdc] = await Promise.all([rep.scTasks(), rep.sfdcTasks()]);
+    const pairs: { title: string; sfId: string; scId: string }[] = [];
+    for (const [title, sfId] of Object.entries(fromSalesforce)) pairs.push({ title, sfId, scId: sc.find((t) => t.name === title)?.id ?? '' });
+    for (const [title, scId] of Object.entries(fromSalesConnect)) pairs.push({ title, scId, sfId: sfdc.find((t) => t.SalesConnect_Task_Id__c === scId)?.Id ?? '' });
+    expect(pairs.filter((p) => !p.scId || !p.sfId)).toEqual([]);
+    return pairs;
+  }
+
+  beforeAll(async () => {
+    stack = await Stack.start('guarantees', { TZ: 'Pacific/Auckland' });
+    sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
+    scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
+  }, 300_000);
+
+  afterEach(async () => {
+    await Promise.all([sfAdmin.clearFaults(), scAdmin.clearFaults(), sfAdmin.resetClock(), scAdmin.resetClock()]);
+    for (const rep of reps.splice(0)) await rep.saveTaskSync(false);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 120_000);
+
+  it('R6: the README walkthrough: npm start\'s demo user connects rep@sandbox.test, ticks "Sync tasks", and tasks cross both ways into scu_default\'s Command Center', async () => {
+    // What the README tells a newcomer to do, through the same APIs the page and the curl lines use.
+    expect(stack.printed().join('\n')).toMatch(/\/settings\/crm\/salesforce#token=/);
+    const rep = await SyncUser.demo(stack);
+    reps.push(rep);
+    expect(rep.sc.id).toBe('scu_default');
+    const today = localDate(Date.now(), 'America/Sao_Paulo');
+    const tomorrow = addDays(today, 1);
+    await rep.sfdc.createTask({ Subject: 'Call Ana about the renewal', ActivityDate: today });
+
+    const status = await rep.enableAndWaitForImport();
+    expect(status.import).toMatchObject({ found: 1, imported: 1, failed: 0, done: true });
+    const commandCenter = await eventually('the imported task in Command Center', async () => {
+      const view = await rep.sc.commandCenter();
+      expect(view.today.tasks.map((t) => t.name)).toEqual(['Call Ana about the renewal']);
+      return view;
+    });
+    expect(commandCenter).toMatchObject({ userId: 'scu_default', timeZone: 'America/Sao_Paulo', today: { date: today } });
+    const html = await (await fetch(`${stack.url('salesconnect-sandbox')}/users/scu_default/command-center`)).text();
+    expect(html).toContain('Call Ana about the renewal');
+
+    const sfId = (await rep.sfdcTaskNamed('Call Ana about the renewal'))?.Id ?? '';
+    await rep.sfdc.updateTask(sfId, { Subject: 'Call Ana about the renewal (moved to tomorrow)', ActivityDate: tomorrow });
+    await eventually('the Salesforce edit in Command Center', async () => {
+      const view = await rep.sc.commandCenter();
+      expect(view.tomorrow.tasks.map((t) => t.name)).toEqual(['Call Ana about the renewal (moved to tomorrow)']);
+    });
+
+    const created = await rep.sc.create({ name: 'Send Ana the proposal', dueDate: tomorrow });
+    await eventually('the Sales Connect create in Salesforce', async () =>
+      expect((await rep.sfdcTasks()).find((t) => t.SalesConnect_Task_Id__c === created.id)).toMatchObject({ Subject: 'Send Ana the proposal', ActivityDate: tomorrow }),
+    );
+    await rep.sc.complete(created.id);
+    await eventually('the Sales Connect completion in Salesforce', async () =>
+      expect((await rep.sfdcTasks()).find((t) => t.SalesConnect_Task_Id__c === created.id)).toMatchObject({ Status: 'Completed' }),
+    );
+    await rep.waitForEqualSides();
+  });
+
+  it('No echo loops: a change crosses once and stops; the write calls to both sandboxes stop growing', async () => {
+    // An org of its own, so its call counts are this scenario's alone.
+    const orgId = await sfAdmin.createOrg(`echo-${randomUUID().slice(0, 8)}`);
+    const rep = await newRep({ label: 'echo', orgId });
+    await rep.enableAndWaitForImport();
+    const sfId = await rep.sfdc.createTask({ Subject: 'echo from Salesforce' });
+    const sc = await rep.sc.create({ name: 'echo from Sales Connect' });
+    await rep.waitForEqualSides();
+    await rep.sfdc.updateTask(sfId, { Description: 'edited once in Salesforce' });
+    await rep.sc.patch(sc.id, { details: 'edited once in Sales Connect' });
+    await eventually('both edits on both sides', async () => {
+      const sides = await rep.waitForEqualSides(1_000);
+      expect(sides.sc.map((v) => v.details).sort()).toEqual(['edited once in Sales Connect', 'edited once in Salesforce']);
+    });
+
+    // Composite retrieve is a POST that only reads.
+    const writes = async () => ({
+      salesforce: await sfAdmin.writeCalls(orgId, /^(?!POST composite\/sobjects\/Task$)/),
+      salesConnect: await scAdmin.writeCalls(rep.sc.id),
+    });
+    await sleep(2_000);
+    const first = await writes();
+    await sleep(SETTLE_MS + 2_000); // a dozen Salesforce polls and several Sales Connect feed rounds
+    expect(await writes()).toEqual(first);
+    // Each change was written once to the other side: two writes of the test's own per side, and a
+    // create and an update by the sync (a little slack for a retried write).
+    expect(first.salesforce - 2).toBeGreaterThanOrEqual(2);
+    expect(first.salesforce - 2).toBeLessThanOrEqual(3);
+    expect(first.salesConnect - 2).toBeGreaterThanOrEqual(2);
+    expect(first.salesConnect - 2).toBeLessThanOrEqual(3);
+  });
+
+  it('Convergence: concurrent edits on both sides of several linked tasks end with every pair equal under the mapping', async () => {
+    const rep = await newRep({ label: 'converge' });
+    await rep.enableAndWaitForImport();
+    const fromSf: Record<string, string> = {};
+    const fromSc: Record<string, string> = {};
+    for (let i = 0; i < 3; i++) fromSf[`converge ${i}`] = await rep.sfdc.createTask({ Subject: `converge ${i}` });
+    for (let i = 3; i < 6; i++) fromSc[`converge ${i}`] = (await rep.sc.create({ name: `converge ${i}` })).id;
+    await rep.waitForEqualSides();
+    const pairs = await pairsOf(rep, fromSf, fromSc);
+
+    // Both sides at once: some fields on one side only, the title on both for every other task.
+    await Promise.all(
+      pairs.map((p, i) =>
+        Promise.all([
+          rep.sfdc.updateTask(p.sfId, { Description: `details ${i} from Salesforce`, Priority: 'High', ...(i % 2 === 0 ? { Subject: `converge ${i}, title from Salesforce` } : {}) }),
+          rep.sc.patch(p.scId, { dueDate: `2026-12-1${i}`, name: i % 2 === 0 ? `converge ${i}, title from Sales Connect` : `converge ${i}, renamed in Sales Connect` }),
+          i % 3 === 0 ? rep.sc.complete(p.scId) : Promise.resolve(),
+        ]),
+      ),
+    );
+
+    const sides = await rep.waitForEqualSides(45_000);
+    expect(sides.sc).toHaveLength(6);
+    for (let i = 0; i < 6; i++) {
+      const view = sides.sc.find((v) => v.dueDate === `2026-12-1${i}`);
+      expect(view).toMatchObject({ details: `details ${i} from Salesforce`, priority: 'high', open: i % 3 !== 0 });
+      const expectedTitles = i % 2 === 0 ? [`converge ${i}, title from Salesforce`, `converge ${i}, title from Sales Connect`] : [`converge ${i}, renamed in Sales Connect`];
+      expect(expectedTitles).toContain(view?.title);
+    }
+  });
+
+  it('Conflicts: one field changed on both sides between two syncs: the later change wins on both sides; at the same instant Salesforce wins', async () => {
+    const rep = await newRep({ label: 'conflict' });
+    await rep.enableAndWaitForImport();
+    const fromSf: Record<string, string> = {};
+    for (const key of ['K1', 'K2', 'K3']) fromSf[key] = await rep.sfdc.createTask({ Subject: key });
+    await rep.waitForEqualSides();
+    const [k1, k2, k3] = await pairsOf(rep, fromSf, {});
+    await sleep(2_500); // every earlier change, and its echo, is older than the instants below
+
+    // Both sandboxes' clocks frozen 1.5 s back for the "earlier" edits and the tie; real time for the later ones.
+    const earlier = Date.now() - 1_500;
+    await Promise.all([sfAdmin.setClock(earlier), scAdmin.setClock(earlier)]);
+    await Promise.all([
+      rep.sfdc.updateTask(k1.sfId, { Subject: 'K1 from Salesforce, earlier' }),
+      rep.sfdc.updateTask(k3.sfId, { Subject: 'K3 from Salesforce, same instant' }),
+      rep.sc.patch(k2.scId, { name: 'K2 from Sales Connect, earlier' }),
+      rep.sc.patch(k3.scId, { name: 'K3 from Sales Connect, same instant' }),
+    ]);
+    await Promise.all([sfAdmin.resetClock(), scAdmin.resetClock()]);
+    await Promise.all([rep.sc.patch(k1.scId, { name: 'K1 from Sales Connect, later' }), rep.sfdc.updateTask(k2.sfId, { Subject: 'K2 from Salesforce, later' })]);
+
+    const sides = await rep.waitForEqualSides();
+    expect(titles(sides.sc)).toEqual(['K1 from Sales Connect, later', 'K2 from Salesforce, later', 'K3 from Salesforce, same instant']);
+    // Settled: it stays so.
+    await sleep(SETTLE_MS);
+    expect(await rep.sides()).toEqual(sides);
+  });
+
+  it('Nothing lost: with Salesforce 503s, row-lock errors and expired sessions and Sales Connect 503s during a burst on both sides, both sides end equal, nothing doubled', async () => {
+    const rep = await newRep({ label: 'faults' });
+    await rep.enableAndWaitForImport();
+    const fromSf = { 'faults sf 0': await rep.sfdc.createTask({ Subject: 'faults sf 0' }), 'faults sf 1': await rep.sfdc.createTask({ Subject: 'faults sf 1' }) };
+    const fromSc = { 'faults sc 0': (await rep.sc.create({ name: 'faults sc 0' })).id, 'faults sc 1': (await rep.sc.create({ name: 'faults sc 1' })).id };
+    await rep.waitForEqualSides();
+    const [sf0, sf1, sc0, sc1] = await pairsOf(rep, fromSf, fromSc);
+
+    await sfAdmin.setFaults({ shares: { http503: 0.2, unableToLockRow: 0.2 }, seed: 7 });
+    await scAdmin.setFaults({ shares: { http5xx: 0.2 }, seed: 11 });
+    await sfAdmin.expireSessions();
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < 5; i++) await rep.sfdc.createTask({ Subject: `faults new in Salesforce ${i}`, ActivityDate: `2026-12-0${i + 1}` });
+      })(),
+      (async () => {
+        for (let i = 0; i < 5; i++) await rep.sc.create({ name: `faults new in Sales Connect ${i}`, priority: 'High' });
+      })(),
+      rep.sfdc.updateTask(sf0.sfId, { Subject: 'faults sf 0, edited in Salesforce', Status: 'Completed' }),
+      rep.sc.patch(sf1.scId, { details: 'edited in Sales Connect during the faults' }),
+      rep.sc.patch(sc0.scId, { name: 'faults sc 0, edited in Sales Connect', dueDate: '2026-12-24' }),
+      rep.sfdc.updateTask(sc1.sfId, { Priority: 'High' }),
+    ]);
+    await sfAdmin.expireSessions();
+    await sleep(3_000); // the sync works through the faults for a while
+    await Promise.all([sfAdmin.clearFaults(), scAdmin.clearFaults()]);
+
+    const sides = await rep.waitForEqualSides(60_000);
+    expect(titles(sides.sc)).toEqual(
+      [
+        'faults sf 0, edited in Salesforce',
+        'faults sf 1',
+        'faults sc 0, edited in Sales Connect',
+        'faults sc 1',
+        ...[0, 1, 2, 3, 4].map((i) => `faults new in Salesforce ${i}`),
+        ...[0, 1, 2, 3, 4].map((i) => `faults new in Sales Connect ${i}`),
+      ].sort(),
+    );
+    expect(sides.sc.find((v) => v.title === 'faults sf 0, edited in Salesforce')?.open).toBe(false);
+    expect(sides.sc.find((v) => v.title === 'faults sf 1')?.details).toBe('edited in Sales Connect during the faults');
+    expect(sides.sc.find((v) => v.title === 'faults sc 0, edited in Sales Connect')?.dueDate).toBe('2026-12-24');
+    expect(sides.sc.find((v) => v.title === 'faults sc 1')?.priority).toBe('high');
+  }, 180_000);
+
+  // Last in this file: it restarts the stack.
+  it('No duplicates: the reconciler killed in the middle of a burst (npm start then stops the rest), the stack started again on the same state: every task exists once on each side', async () => {
+    const rep = await newRep({ label: 'restart' });
+    await rep.enableAndWaitForImport();
+    const expected: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await rep.sfdc.createTask({ Subject: `restart from Salesforce ${i}` });
+      await rep.sc.create({ name: `restart from Sales Connect ${i}` });
+      expected.push(`restart from Salesforce ${i}`, `restart from Sales Connect ${i}`);
+    }
+    await sleep(300); // the sync is busy with the burst
+    stack.crash('reconciler');
+    // A service that dies takes npm start down with it, in order (it restarts nothing itself).
+    expect(await stack.waitForExit()).toBe(1);
+    await stack.restart();
+
+    for (let i = 6; i < 9; i++) {
+      await rep.sfdc.createTask({ Subject: `restart from Salesforce ${i}` });
+      await rep.sc.create({ name: `restart from Sales Connect ${i}` });
+      expected.push(`restart from Salesforce ${i}`, `restart from Sales Connect ${i}`);
+    }
+    const sides = await rep.waitForEqualSides(60_000);
+    expect(titles(sides.sc)).toEqual(expected.sort());
+    await sleep(SETTLE_MS);
+    expect(titles((await rep.sides()).sfdc)).toEqual(expected.sort());
+  }, 240_000);
+});
