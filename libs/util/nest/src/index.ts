@@ -9,3 +9,4 @@ export * from './lib/kafka/kafka-message.context';
 export * from './lib/observability/json-logger';
 export * from './lib/observability/health.registry';
 export * from './lib/observability/metrics.service';
+export * from './lib/background-loop';

@@ -1,35 +1,33 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BackgroundLoop } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './reconcile-change.service';
 
 const INTERVAL_MS = 250;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Decides parked changes as soon as their connection's setting is known here. */
 @Injectable()
 export class ParkedChangesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('parked');
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop: BackgroundLoop;
 
-  constructor(@Inject(ReconcileChangeService) private readonly reconcile: ReconcileChangeService) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          const released = await this.reconcile.releaseParked();
-          if (released > 0) this.logger.log(`decided ${released} parked changes`);
-        } catch (e) {
-          this.logger.error(`releasing parked changes failed: ${(e as Error).stack ?? e}`);
-        }
-        await sleep(INTERVAL_MS);
-      }
-    })();
+  constructor(@Inject(ReconcileChangeService) reconcile: ReconcileChangeService) {
+    this.loop = new BackgroundLoop(
+      'parked changes',
+      this.logger,
+      async () => {
+        const released = await reconcile.releaseParked();
+        if (released > 0) this.logger.log(`decided ${released} parked changes`);
+        return false; // parked changes wait for settings: no hurry to look again
+      },
+      INTERVAL_MS,
+    );
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    await this.loop;
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 }

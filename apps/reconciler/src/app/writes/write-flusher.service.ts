@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
 import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
-import { APP_CONFIG, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
+import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { TaskLink } from '@task-sync/task-domain';
 import { viewOfLink } from '@task-sync/sync-rules';
 import type { QueuedWrite } from '../links/task-link.entity';
@@ -14,7 +14,6 @@ import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
 import type { WriteOutcome } from './write-outcome';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Sales Connect takes one task a call: a round stays short. */
 const SALESCONNECT_WRITES_A_ROUND = 50;
 
@@ -42,8 +41,7 @@ const HOLD_RETRY_MS = 300;
 @Injectable()
 export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('writes');
-  private running = false;
-  private loop?: Promise<void>;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -52,33 +50,24 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(SalesConnectWriteExecutor) private readonly salesConnect: SalesConnectWriteExecutor,
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(StatusReporter) private readonly status: StatusReporter,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
-    this.loop = this.runLoop();
+    this.loop.start();
   }
 
   /** SIGTERM: the round in flight finishes (its outcome is committed), then the loop stops. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    await this.loop;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async runLoop(): Promise<void> {
-    while (this.running) {
-      let busy = false;
-      try {
-        const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
-        for (const { connection_id } of due) {
-          if (!this.running) break;
-          busy = (await this.flushConnection(connection_id)) || busy;
-        }
-      } catch (e) {
-        this.logger.error(`write round failed: ${(e as Error).stack ?? e}`);
-      }
-      if (!busy && this.running) await sleep(this.config.WRITE_FLUSH_INTERVAL_MS);
-    }
+  private async round(): Promise<boolean> {
+    const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
+    let busy = false;
+    for (const { connection_id } of due) busy = (await this.flushConnection(connection_id)) || busy;
+    return busy;
   }
 
   /** One round for one connection; true when it sent something. */

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
+import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
@@ -12,7 +12,6 @@ import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner
 import { SfdcSyncStateEntity } from './sync-state.entity';
 
 const LEASE_MS = 5 * 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The read loop. Each round it (1) starts an import for every enable it has not served yet, from
@@ -23,9 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-scheduler');
   private readonly readers = new Map<string, SalesforceReader>();
-  private running = false;
-  private loop?: Promise<void>;
-  private lastRoundAt = 0;
+  private readonly loop: BackgroundLoop;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -35,38 +32,29 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     @Inject(ApiBudget) private readonly budget: ApiBudget,
     @Inject(ConnectorSettingsSessionClient) private readonly sessions: ConnectorSettingsSessionClient,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
-  ) {}
+  ) {
+    this.loop = new BackgroundLoop('read loop', this.logger, () => this.round(), config.SCHEDULER_TICK_MS);
+  }
 
   onApplicationBootstrap(): void {
-    this.running = true;
     this.health.register('scheduler', async () => {
       // A loop that stopped going round is not ready (a stuck step holds it for at most the lease).
-      if (Date.now() - this.lastRoundAt > LEASE_MS) throw new Error('the read loop has not run for five minutes');
+      if (Date.now() - this.loop.lastRoundAt > LEASE_MS) throw new Error('the read loop has not run for five minutes');
     });
-    this.lastRoundAt = Date.now();
-    this.loop = this.runLoop();
+    this.loop.start();
   }
 
   /** SIGTERM: the steps in flight finish (their positions are saved after Kafka's ack), then nothing new starts. */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    await this.loop;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private async runLoop(): Promise<void> {
-    while (this.running) {
-      let worked = 0;
-      try {
-        await this.startNewEnables();
-        const due = await this.leaseDue(this.config.SCHEDULER_CONCURRENCY);
-        worked = due.length;
-        await Promise.all(due.map((state) => this.runOne(state)));
-      } catch (e) {
-        this.logger.error(`read loop round failed: ${(e as Error).stack ?? e}`);
-      }
-      this.lastRoundAt = Date.now();
-      if (worked === 0 && this.running) await sleep(this.config.SCHEDULER_TICK_MS);
-    }
+  /** One round: new enables, then one step of each due connection. */
+  private async round(): Promise<boolean> {
+    await this.startNewEnables();
+    const due = await this.leaseDue(this.config.SCHEDULER_CONCURRENCY);
+    await Promise.all(due.map((state) => this.runOne(state)));
+    return due.length > 0;
   }
 
   /** Every enable not served yet (first or re-enable) starts an import; watermarks start at the enable (R7: nothing from the disabled time is replayed). */

@@ -1,0 +1,47 @@
+import { BackgroundLoop } from './background-loop';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('BackgroundLoop', () => {
+  it('goes round at once while there is work, and waits when there is none', async () => {
+    let rounds = 0;
+    const loop = new BackgroundLoop('test', { error: () => undefined }, async () => ++rounds < 5, 1000);
+    loop.start();
+    await sleep(100);
+    await loop.stop();
+    expect(rounds).toBe(5); // four busy rounds back to back, then an idle one and the wait
+  });
+
+  it('logs a failed round, waits as when idle, and goes on', async () => {
+    const errors: string[] = [];
+    let rounds = 0;
+    const loop = new BackgroundLoop('test', { error: (m: string) => errors.push(m) }, async () => {
+      rounds++;
+      if (rounds === 1) throw new Error('boom');
+      return false;
+    }, 30);
+    loop.start();
+    await sleep(100);
+    await loop.stop();
+    expect(errors).toEqual([expect.stringContaining('test round failed: Error: boom')]);
+    expect(rounds).toBeGreaterThanOrEqual(2);
+    expect(rounds).toBeLessThanOrEqual(5);
+  });
+
+  it('stop() waits for the round in flight, then no round starts', async () => {
+    const finished: number[] = [];
+    let started = 0;
+    const loop = new BackgroundLoop('test', { error: () => undefined }, async () => {
+      const n = ++started;
+      await sleep(50);
+      finished.push(n);
+      return true;
+    }, 10);
+    loop.start();
+    await sleep(20);
+    await loop.stop();
+    expect(finished).toEqual([1]);
+    await sleep(80);
+    expect(started).toBe(1);
+  });
+});

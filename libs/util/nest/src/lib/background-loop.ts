@@ -1,0 +1,46 @@
+import type { Logger } from '@nestjs/common';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A service's own work loop (a scheduler, a write flusher): runs `round` again at once while it
+ * reports work done, else after `idleMs`; a failed round is logged and the loop goes on. `stop()`
+ * lets the round in flight finish (SIGTERM: what it did is committed), then nothing new starts.
+ */
+export class BackgroundLoop {
+  private running = false;
+  private loop?: Promise<void>;
+  /** When the last round ended (a readiness check can tell a stuck loop). */
+  lastRoundAt = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly logger: Pick<Logger, 'error'>,
+    private readonly round: () => Promise<boolean>,
+    private readonly idleMs: number,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.lastRoundAt = Date.now();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        busy = await this.round();
+      } catch (e) {
+        this.logger.error(`${this.name} round failed: ${(e as Error).stack ?? e}`);
+      }
+      this.lastRoundAt = Date.now();
+      if (!busy && this.running) await sleep(this.idleMs);
+    }
+  }
+}
