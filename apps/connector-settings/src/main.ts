@@ -13,6 +13,7 @@ runService(async () => {
     config,
     logger,
     consume: true,
+    migrateOnly: process.argv.includes('--migrate-only'),
     configure: (app) => app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT }),
   });
 }, logger);

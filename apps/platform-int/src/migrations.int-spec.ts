@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { AppName, ServiceProcess } from './support/service-process';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
+
+const ROOT = path.resolve(__dirname, '../../..');
 
 const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
   'connector-settings': { schema: 'connector_settings', tables: ['connection', 'connection_error', 'connection_status', 'outbox_message', 'processed_message', 'task_sync_change', 'typeorm_migrations'] },
@@ -32,4 +36,31 @@ describe('migrations on a fresh database', () => {
       expect(second.logs.find((l) => l.msg === 'schema up to date')).toMatchObject({ schema, migrationsRun: [] });
     },
   );
+});
+
+describe('migrations as a Job: main.js --migrate-only', () => {
+  /** The built service run to completion, as a Kubernetes migration Job or init container runs it. */
+  function migrateOnly(name: AppName, databaseUrl: string): Promise<{ code: number | null; output: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', name, 'main.js'), '--migrate-only'], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: uniqueId(name), HTTP_PORT: '1' },
+      });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      child.once('exit', (code) => resolve({ code, output }));
+    });
+  }
+
+  it('applies the migrations and exits 0 without serving; two run at once take turns (advisory lock), neither fails', async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('mig_job'));
+    const [a, b] = await Promise.all([migrateOnly('reconciler', databaseUrl), migrateOnly('reconciler', databaseUrl)]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const said = [a.output, b.output].map((o) => (o.includes('"migrations applied"') ? 'applied' : o.includes('"schema up to date"') ? 'up to date' : o.slice(-500)));
+    expect(said.sort()).toEqual(['applied', 'up to date']);
+    for (const o of [a.output, b.output]) expect(o).toContain('migrations done (--migrate-only): exiting');
+    const found = await withPg(databaseUrl, (c) => c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'reconciler' ORDER BY 1`));
+    expect(found.rows.map((r: { table_name: string }) => r.table_name)).toEqual([...OWNED_TABLES.reconciler.tables].sort());
+  });
 });

@@ -8,5 +8,5 @@ const logger = new JsonLogger('reconciler', 'info');
 runService(async () => {
   const config = loadConfig(reconcilerConfigSchema, process.env);
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only'), partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY });
 }, logger);

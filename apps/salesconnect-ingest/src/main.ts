@@ -9,5 +9,5 @@ const logger = new JsonLogger('salesconnect-ingest', 'info');
 runService(async () => {
   const config = loadConfig(salesconnectIngestConfigSchema, process.env);
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, configure: configureWebhookBodyParser });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only'), configure: configureWebhookBodyParser });
 }, logger);

@@ -8,5 +8,5 @@ const logger = new JsonLogger('sfdc-ingest', 'info');
 runService(async () => {
   const config = loadConfig(sfdcIngestConfigSchema, process.env);
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only') });
 }, logger);

@@ -416,6 +416,17 @@ describe('the Kubernetes manifests', () => {
       if (overlay === 'prod') expect(r().all('ServiceMonitor')).toHaveLength(1);
     });
 
+    it.each(SERVICES)('runs %s’s migrations first, in an init container of the same image with --migrate-only and the same database', (name) => {
+      const spec = r().workload(name).spec.template.spec;
+      expect(spec.initContainers).toHaveLength(1);
+      const [migrate] = spec.initContainers;
+      expect(migrate.image).toBe(r().container(name).image);
+      expect(migrate.command).toEqual(['node', 'main.js', '--migrate-only']);
+      expect(migrate.env.find((e: Json) => e.name === 'DATABASE_URL')).toEqual(r().container(name).env.find((e: Json) => e.name === 'DATABASE_URL'));
+      expect(migrate.envFrom).toEqual(r().container(name).envFrom);
+      expect(migrate.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    });
+
     it('provisions the topics in a Job that is safe to run again', () => {
       const job = r().workload('provision-topics');
       expect(job.spec.template.spec.restartPolicy).toMatch(/^(OnFailure|Never)$/);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import type { ConsumerConfig, ServiceConfig } from '@task-sync/util-config';
 import { KafkaConsumerServer } from './kafka/kafka-consumer.server';
 import { KafkaPublisher } from './kafka/kafka-publisher';
@@ -18,6 +19,11 @@ export interface BootstrapOptions {
   consume?: boolean;
   /** See KafkaConsumerServerOptions; default 1. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Apply the database migrations and exit 0, without serving or consuming (`main.js --migrate-only`,
+   * for a migration Job or an init container).
+   */
+  migrateOnly?: boolean;
   /** App-specific HTTP set-up (body limits and the like), before the app starts listening. */
   configure?: (app: NestExpressApplication) => void;
 }
@@ -30,7 +36,14 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<void> {
   const { config, logger } = options;
   const log = logger.child('bootstrap');
+  // Creating the module connects PostgreSQL and runs the migrations; nothing starts before init.
   const app = await NestFactory.create<NestExpressApplication>(options.module, { logger, abortOnError: false });
+  if (options.migrateOnly) {
+    await app.get(DataSource).destroy();
+    log.info('migrations done (--migrate-only): exiting');
+    logger.pino.flush();
+    process.exit(0);
+  }
   options.configure?.(app);
 
   if (options.consume) {

@@ -29,13 +29,25 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
   };
 }
 
-/** Connects, creates the service's schema if needed and runs its pending migrations, each in a transaction. */
+/**
+ * Connects, creates the service's schema if needed and runs its pending migrations, each in a
+ * transaction. A PostgreSQL advisory lock per schema makes replicas (or a migration Job and a pod)
+ * that start together take turns: the second finds the schema up to date.
+ */
 export async function initializeDataSource(options: DataSourceOptions, logger: Logger): Promise<DataSource> {
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   const schema = (options as { schema: string }).schema;
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-  const ran = await dataSource.runMigrations({ transaction: 'each' });
-  logger.info({ schema, migrationsRun: ran.map((m) => m.name) }, ran.length ? 'migrations applied' : 'schema up to date');
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [`task-sync:migrations:${schema}`]);
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    logger.info({ schema, migrationsRun: ran.map((m) => m.name) }, ran.length ? 'migrations applied' : 'schema up to date');
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`task-sync:migrations:${schema}`]).catch(() => undefined);
+    await lock.release();
+  }
   return dataSource;
 }
