@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { buildMessageKey, CONNECTION_STATUS_CHANGED, type ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
-import { JsonLogger, KafkaPublisher } from '@task-sync/util-nest';
+import { buildStatusMessage, JsonLogger, KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
 import { EnabledConnectionsQuery } from '../changes/enabled-connections.query';
 import { describeError, type IngestErrorCode } from '../ingest-error';
 
@@ -36,7 +34,7 @@ export class ConnectionStatusReporter {
       const already = new Map(rows.map((r) => [r.connection_id, r.code]));
       const due = enabled.filter((id) => already.get(id) !== code);
       if (due.length === 0) return;
-      await this.publish(due.map((connectionId) => this.report(connectionId, { state: 'error', error: { code, message: message.slice(0, 1000) } })));
+      await this.publisher.publish(due.map((connectionId) => buildStatusMessage(connectionId, REPORTED_BY, { state: 'error', error: { code, message: message.slice(0, 1000) } })));
       await this.dataSource.query(
         `INSERT INTO reported_connection_error (connection_id, code, reported_at) SELECT unnest($1::text[]), $2, now()
          ON CONFLICT (connection_id) DO UPDATE SET code = EXCLUDED.code, reported_at = EXCLUDED.reported_at`,
@@ -55,33 +53,17 @@ export class ConnectionStatusReporter {
       const rows: { connection_id: string }[] = await this.dataSource.query(`SELECT connection_id FROM reported_connection_error`);
       if (rows.length === 0) return;
       const now = new Date().toISOString();
-      const reports: ConnectionStatusChanged[] = [];
+      const reports: OutgoingMessage[] = [];
       for (const { connection_id: connectionId } of rows) {
         // A connection disabled meanwhile is idle, not syncing.
         const enabled = await this.connections.isEnabled(connectionId);
-        reports.push(this.report(connectionId, enabled ? { state: 'syncing', lastSyncedAt: now } : { state: 'idle' }));
+        reports.push(buildStatusMessage(connectionId, REPORTED_BY, enabled ? { state: 'syncing', lastSyncedAt: now } : { state: 'idle' }));
       }
-      await this.publish(reports);
+      await this.publisher.publish(reports);
       await this.dataSource.query(`DELETE FROM reported_connection_error WHERE connection_id = ANY($1::text[])`, [rows.map((r) => r.connection_id)]);
       this.log.info({ connections: rows.length }, 'reported the recovery to connector-settings');
     } catch (e) {
       this.log.warn({ err: describeError(e) }, 'could not report the recovery; will try again');
     }
-  }
-
-  private report(connectionId: string, status: Pick<ConnectionStatusChanged, 'state' | 'error' | 'lastSyncedAt'>): ConnectionStatusChanged {
-    return { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: REPORTED_BY, ...status };
-  }
-
-  private async publish(reports: ConnectionStatusChanged[]): Promise<void> {
-    await this.publisher.publish(
-      reports.map((r) => ({
-        topic: KAFKA_TOPICS.connectionStatus,
-        key: buildMessageKey(r.connectionId),
-        value: encodeEvent(CONNECTION_STATUS_CHANGED, r),
-        eventId: r.eventId,
-        eventType: CONNECTION_STATUS_CHANGED,
-      })),
-    );
   }
 }

@@ -1,9 +1,22 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONNECTION_STATUS_CHANGED, KAFKA_TOPICS, buildMessageKey, encodeEvent, type ConnectionStatusChanged } from '@task-sync/contracts';
-import type { KafkaPublisher } from './kafka-publisher';
+import type { KafkaPublisher, OutgoingMessage } from './kafka-publisher';
 
 export type StatusReport = Pick<ConnectionStatusChanged, 'state' | 'import' | 'lastSyncedAt' | 'apiUsage' | 'error'>;
+
+/** One status report as a validated message on the status topic, keyed by its connection. */
+export function buildStatusMessage(connectionId: string, reportedBy: string, report: StatusReport): OutgoingMessage {
+  const event: ConnectionStatusChanged = {
+    eventId: randomUUID(),
+    type: CONNECTION_STATUS_CHANGED,
+    occurredAt: new Date().toISOString(),
+    connectionId,
+    reportedBy,
+    ...report,
+  };
+  return { topic: KAFKA_TOPICS.connectionStatus, key: buildMessageKey(connectionId), value: encodeEvent(CONNECTION_STATUS_CHANGED, event), eventId: event.eventId, eventType: CONNECTION_STATUS_CHANGED };
+}
 
 /**
  * Tells connector-settings how a connection is doing. A report that says something new goes out at
@@ -24,18 +37,8 @@ export class StatusReporter {
     const signature = JSON.stringify([report.state, report.import, report.error?.code, report.apiUsage && Math.floor((report.apiUsage.used * 100) / report.apiUsage.limit)]);
     const previous = this.last.get(connectionId);
     if (previous && previous.signature === signature && Date.now() - previous.at < this.repeatAfterMs) return;
-    const event: ConnectionStatusChanged = {
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: new Date().toISOString(),
-      connectionId,
-      reportedBy: this.reportedBy,
-      ...report,
-    };
     try {
-      await this.publisher.publish([
-        { topic: KAFKA_TOPICS.connectionStatus, key: buildMessageKey(connectionId), value: encodeEvent(CONNECTION_STATUS_CHANGED, event), eventId: event.eventId, eventType: CONNECTION_STATUS_CHANGED },
-      ]);
+      await this.publisher.publish([buildStatusMessage(connectionId, this.reportedBy, report)]);
       this.last.set(connectionId, { signature, at: Date.now() });
     } catch (e) {
       this.last.delete(connectionId);
