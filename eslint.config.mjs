@@ -34,6 +34,11 @@ const depConstraints = (testExternals) => [
   // Test projects drive the stack from outside; they may share only libs, never apps.
   {
     sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts', 'type:domain'],
+  },
+  // The harness they share: the stack as `npm start` runs it, and the sandboxes' public and admin APIs.
+  {
+    sourceTag: 'type:testing',
     onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
   },
   {

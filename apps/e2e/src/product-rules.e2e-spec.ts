@@ -1,6 +1,4 @@
-import type { SfdcTaskRecord } from './support/salesforce';
-import { Stack, sleep } from './support/stack';
-import { type ConnectionStatus, SETTLE_MS, SyncUser, eventually, viewOfSc, viewOfSfdc } from './support/sync-user';
+import { type SfdcTaskRecord, Stack, sleep, type ConnectionStatus, SETTLE_MS, SyncUser, eventually, viewOfSc, viewOfSfdc } from '@task-sync/testing-stack';
 import { FAR_FROM_UTC_ZONES, addDays, localDate, pickZoneNearMidnight, DAY, MINUTE } from './support/time-zones';
 
 const HOUR = 60 * MINUTE;

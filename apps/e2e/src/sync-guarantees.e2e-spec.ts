@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SalesConnectAdmin } from './support/salesconnect';
-import { SalesforceAdmin } from './support/salesforce';
-import { Stack, sleep } from './support/stack';
-import { SETTLE_MS, SyncUser, eventually } from './support/sync-user';
+import { SalesConnectAdmin, SalesforceAdmin, Stack, sleep, SETTLE_MS, SyncUser, eventually } from '@task-sync/testing-stack';
 import { localDate, addDays } from './support/time-zones';
 
 const titles = (views: { title: string }[]) => views.map((v) => v.title);

@@ -36,8 +36,12 @@ export function createSalesConnectAdminRouter(deps: { users: UserStore; store: T
     const userId = typeof req.query['userId'] === 'string' ? req.query['userId'] : undefined;
     res.json({ items: deps.store.all().filter((t) => userId === undefined || t.ownerId === userId) });
   });
-  router.get('/changes', (_req, res) => {
-    res.json({ changes: deps.feed.all(deps.clock.nowMs()) });
+  // `?since=ISO`: only the changes that occurred at or after it.
+  router.get('/changes', (req, res) => {
+    const raw = req.query['since'];
+    const since = raw === undefined ? 0 : typeof raw === 'string' ? Date.parse(raw) : NaN;
+    if (Number.isNaN(since)) return sendValidationError(res, [{ field: 'since', message: 'must be an ISO date-time' }]);
+    res.json({ changes: deps.feed.all(deps.clock.nowMs()).filter((c) => Date.parse(c.occurredAt) >= since) });
   });
   router.get('/webhooks/deliveries', (_req, res) => {
     res.json({ items: deps.dispatcher.list().map(describeDelivery) });

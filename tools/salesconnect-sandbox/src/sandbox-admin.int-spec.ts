@@ -103,6 +103,21 @@ describe('sandbox controls over HTTP', () => {
     expect((await running.admin.get('/__admin/salesconnect/changes')).body.changes).toEqual([]);
   });
 
+  it('lists only the changes that occurred at or after ?since=, and refuses a since that is not a date', async () => {
+    // Near the real time: the feed keeps only its retention period before the clock.
+    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    await running.admin.post('/__admin/clock', { now: new Date(base).toISOString(), frozen: true });
+    await running.api.post('/v1/tasks', { name: 'before' });
+    await running.admin.post('/__admin/clock', { advanceMs: 1_000 });
+    await running.api.post('/v1/tasks', { name: 'at' });
+    await running.admin.post('/__admin/clock', { advanceMs: 1_000 });
+    await running.api.post('/v1/tasks', { name: 'after' });
+    await running.admin.delete('/__admin/clock');
+    const since = (await running.admin.get(`/__admin/salesconnect/changes?since=${new Date(base + 1_000).toISOString()}`)).body.changes as { task: { name: string } }[];
+    expect(since.map((c) => c.task.name)).toEqual(['at', 'after']);
+    expect((await running.admin.get('/__admin/salesconnect/changes?since=yesterday')).status).toBe(400);
+  });
+
   it('writes a snapshot on demand when a file is configured, and says so when none is', async () => {
     expect((await running.admin.post('/__admin/snapshot')).status).toBe(400);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sc-snap-')), 'state.json');

@@ -53,7 +53,7 @@ export class AppModule {
         { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME }) },
         {
           provide: SalesConnectWriteExecutor,
-          useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME })),
+          useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME }), config.SALESCONNECT_WRITE_CONCURRENCY),
         },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         WriteFlusherService,

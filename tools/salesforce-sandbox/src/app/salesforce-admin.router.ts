@@ -33,6 +33,15 @@ const seedTask = z.object({
   SalesConnect_Task_Id__c: z.string().nullable().optional(),
 });
 
+/** The `since` query parameter as epoch ms (0 when absent); a value that is not a date is a 400. */
+function sinceOf(req: Request): number {
+  const raw = req.query['since'];
+  if (raw === undefined) return 0;
+  const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  if (Number.isNaN(ms)) throw new Error('since must be an ISO date-time');
+  return ms;
+}
+
 function formatFields(fields: Fields): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' && (k.endsWith('Date') || k === 'SystemModstamp') ? formatSfdcDateTime(v) : v]),
@@ -93,33 +102,46 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
   }));
 
   // Every task, the recycle bin included, with what the REST API does not show: deletedAt and the writer's client.
-  router.get('/orgs/:orgId/tasks', withOrg((org, _req, res) => {
+  // `?since=ISO`: only the tasks whose SystemModstamp is at or after it.
+  router.get('/orgs/:orgId/tasks', withOrg((org, req, res) => {
     store.purgeRecycleBin(org);
+    const since = sinceOf(req);
     res.json(
-      org.tasks.listByModstamp().map((t) => ({
+      org.tasks.listByModstamp().filter((t) => (t.fields.SystemModstamp as number) >= since).map((t) => ({
         ...formatFields(t.fields),
         deletedAt: t.deletedAt === null ? null : formatSfdcDateTime(t.deletedAt),
         lastModifiedByClient: t.lastModifiedByClient,
       })),
     );
   }));
+  // One task, or an array of them (a benchmark seeds 100,000 in a few calls).
   router.post('/orgs/:orgId/tasks', withOrg((org, req, res) => {
-    const input = seedTask.parse(req.body);
-    const owner = input.OwnerId ?? ([...org.users.keys()][0] as string | undefined) ?? null;
-    const now = clock.nowMs();
-    const id = store.nextId(KEY_PREFIX.Task);
-    const status = input.Status ?? 'Not Started';
-    const fields: Fields = {
-      Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, SalesConnect_Task_Id__c: null,
-      ...input,
-      Status: status, OwnerId: owner, IsClosed: isClosedStatus(status), IsDeleted: false,
-      CreatedDate: now, CreatedById: owner, LastModifiedDate: now, LastModifiedById: owner, SystemModstamp: now,
+    const seedOne = (body: unknown) => {
+      const input = seedTask.parse(body);
+      const owner = input.OwnerId ?? ([...org.users.keys()][0] as string | undefined) ?? null;
+      const now = clock.nowMs();
+      const id = store.nextId(KEY_PREFIX.Task);
+      const status = input.Status ?? 'Not Started';
+      const fields: Fields = {
+        Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, SalesConnect_Task_Id__c: null,
+        ...input,
+        Status: status, OwnerId: owner, IsClosed: isClosedStatus(status), IsDeleted: false,
+        CreatedDate: now, CreatedById: owner, LastModifiedDate: now, LastModifiedById: owner, SystemModstamp: now,
+      };
+      org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: 'sandbox-admin' });
+      return formatFields(fields);
     };
-    org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: 'sandbox-admin' });
-    res.status(201).json(formatFields(fields));
+    if (Array.isArray(req.body)) {
+      const bodies = z.array(seedTask).max(20_000).parse(req.body);
+      res.status(201).json(bodies.map(seedOne));
+      return;
+    }
+    res.status(201).json(seedOne(req.body));
   }));
-  router.get('/orgs/:orgId/changes', withOrg((org, _req, res) => {
-    res.json(org.changes.map((c) => ({ ...c, commitTimestamp: formatSfdcDateTime(c.commitTimestamp) })));
+  // `?since=ISO`: only the changes committed at or after it.
+  router.get('/orgs/:orgId/changes', withOrg((org, req, res) => {
+    const since = sinceOf(req);
+    res.json(org.changes.filter((c) => c.commitTimestamp >= since).map((c) => ({ ...c, commitTimestamp: formatSfdcDateTime(c.commitTimestamp) })));
   }));
 
   router.post('/connected-apps', (req, res) => {

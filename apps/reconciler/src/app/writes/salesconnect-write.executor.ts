@@ -6,44 +6,54 @@ import type { WriteOutcome } from './write-outcome';
 
 /**
  * A connection's Sales Connect writes, as its user (integration app token with the acting-user
- * header and `X-Client-App: <ours>`), one task at a time. A create carries `Idempotency-Key:
+ * header and `X-Client-App: <ours>`), one call per task, several tasks at once. A create carries `Idempotency-Key:
  * link-<link id>`, so a repeat after a crash returns the task the first call made.
  */
 export class SalesConnectWriteExecutor {
-  constructor(private readonly client: SalesConnectClient) {}
+  /** `concurrency`: calls in flight at once; each write is a different task, so their order does not matter. */
+  constructor(
+    private readonly client: SalesConnectClient,
+    private readonly concurrency = 1,
+  ) {}
 
   async run(userId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     const user = this.client.forUser(userId);
-    for (const w of writes) {
-      const ids = links.get(w.linkId);
-      try {
-        if (w.kind === 'none' || !ids) {
-          outcomes.set(w, { kind: 'done' });
-        } else if (w.kind === 'create') {
-          const { status, ...rest } = mapFieldsToSalesConnectWrite(w.fields);
-          const { task } = await user.createTask({ ...rest, ...(status ? { status } : {}), name: w.fields.title ?? '' }, { idempotencyKey: `link-${w.linkId}` });
-          outcomes.set(w, { kind: 'done', createdId: task.id });
-        } else if (!ids.salesConnectTaskId) {
-          // Its create has not landed yet (it waits for a retry): this write waits behind it.
-          outcomes.set(w, { kind: 'retry', reason: 'the task is not created in Sales Connect yet' });
-        } else if (w.kind === 'delete') {
-          await user.deleteTask(ids.salesConnectTaskId);
-          outcomes.set(w, { kind: 'done' });
-        } else {
-          // Status goes through complete / reopen: a PATCH cannot set it.
-          const patch = mapFieldsToSalesConnectWrite(w.fields);
-          delete patch.status;
-          if (Object.keys(patch).length > 0) await user.updateTask(ids.salesConnectTaskId, patch);
-          if (w.fields.open === true) await user.reopenTask(ids.salesConnectTaskId);
-          if (w.fields.open === false) await user.completeTask(ids.salesConnectTaskId);
-          outcomes.set(w, { kind: 'done' });
-        }
-      } catch (e) {
-        outcomes.set(w, outcomeOf(e, w));
+    let next = 0;
+    const worker = async () => {
+      while (next < writes.length) {
+        const w = writes[next++];
+        outcomes.set(w, await this.writeOne(user, w, links.get(w.linkId)));
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, writes.length) }, worker));
     return outcomes;
+  }
+
+  private async writeOne(user: ReturnType<SalesConnectClient['forUser']>, w: CoalescedWrite, ids: LinkIds | undefined): Promise<WriteOutcome> {
+    try {
+      if (w.kind === 'none' || !ids) return { kind: 'done' };
+      if (w.kind === 'create') {
+        const { status, ...rest } = mapFieldsToSalesConnectWrite(w.fields);
+        const { task } = await user.createTask({ ...rest, ...(status ? { status } : {}), name: w.fields.title ?? '' }, { idempotencyKey: `link-${w.linkId}` });
+        return { kind: 'done', createdId: task.id };
+      }
+      // Its create has not landed yet (it waits for a retry): this write waits behind it.
+      if (!ids.salesConnectTaskId) return { kind: 'retry', reason: 'the task is not created in Sales Connect yet' };
+      if (w.kind === 'delete') {
+        await user.deleteTask(ids.salesConnectTaskId);
+        return { kind: 'done' };
+      }
+      // Status goes through complete / reopen: a PATCH cannot set it.
+      const patch = mapFieldsToSalesConnectWrite(w.fields);
+      delete patch.status;
+      if (Object.keys(patch).length > 0) await user.updateTask(ids.salesConnectTaskId, patch);
+      if (w.fields.open === true) await user.reopenTask(ids.salesConnectTaskId);
+      if (w.fields.open === false) await user.completeTask(ids.salesConnectTaskId);
+      return { kind: 'done' };
+    } catch (e) {
+      return outcomeOf(e, w);
+    }
   }
 }
 

@@ -14,8 +14,8 @@ import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
 import type { WriteOutcome } from './write-outcome';
 
-/** Sales Connect takes one task a call: a round stays short. */
-const SALESCONNECT_WRITES_A_ROUND = 50;
+/** Sales Connect takes one task a call (several in flight): a round stays short. */
+const SALESCONNECT_WRITES_A_ROUND = 200;
 
 interface Row {
   id: string;
@@ -32,9 +32,10 @@ const MAX_HOLD_MS = 60_000;
 const HOLD_RETRY_MS = 300;
 
 /**
- * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock):
- * folds each task's queued writes into one, sends Salesforce's in one sObject Collections call a
- * kind and Sales Connect's one by one, then, in the same transaction, deletes what landed, stores
+ * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock;
+ * several connections at once): folds each task's queued writes into one, sends Salesforce's in one
+ * sObject Collections call a kind and Sales Connect's a call each, several in flight, then, in the
+ * same transaction, deletes what landed, stores
  * the ids of created tasks in their links, reschedules what may be retried and parks the rest on
  * the dead-letter topic with the reason.
  */
@@ -66,7 +67,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private async round(): Promise<boolean> {
     const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
     let busy = false;
-    for (const { connection_id } of due) busy = (await this.flushConnection(connection_id)) || busy;
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) busy = (await this.flushConnection(due[next++].connection_id)) || busy;
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.WRITE_CONNECTIONS_CONCURRENTLY, due.length) }, worker));
     return busy;
   }
 
@@ -92,23 +97,34 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
       ]);
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
-      for (const [write, outcome] of outcomes) await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
+      const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
+      await this.settleDone(manager, done);
+      for (const [write, outcome] of outcomes) if (outcome.kind !== 'done') await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
       const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
       this.logger.log(`connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`);
       return true;
     });
   }
 
-  private async settle(manager: EntityManager, connectionId: string, write: CoalescedWrite, outcome: WriteOutcome, ids: LinkIds | undefined, attemptsOf: Map<string, number>): Promise<void> {
-    const rowIds = write.rowIds;
-    if (outcome.kind === 'done') {
-      if (outcome.createdId && ids) {
-        const column = write.side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
-        await manager.query(`UPDATE task_link SET ${column} = $2, updated_at = now() WHERE id = $1 AND ${column} IS NULL`, [write.linkId, outcome.createdId]);
-      }
-      await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
-      return;
+  /** What landed, in three statements however many writes: the created tasks' ids into their links, then the queued rows gone. */
+  private async settleDone(manager: EntityManager, done: [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][]): Promise<void> {
+    if (done.length === 0) return;
+    for (const side of ['sfdc', 'salesconnect'] as const) {
+      const created = done.filter(([w, o]) => w.side === side && o.createdId);
+      if (created.length === 0) continue;
+      const column = side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
+      await manager.query(
+        `UPDATE task_link l SET ${column} = c.task_id, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[]) AS c(link_id, task_id)
+          WHERE l.id = c.link_id AND l.${column} IS NULL`,
+        [created.map(([w]) => w.linkId), created.map(([, o]) => o.createdId)],
+      );
     }
+    await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [done.flatMap(([w]) => w.rowIds)]);
+  }
+
+  private async settle(manager: EntityManager, connectionId: string, write: CoalescedWrite, outcome: Exclude<WriteOutcome, { kind: 'done' }>, ids: LinkIds | undefined, attemptsOf: Map<string, number>): Promise<void> {
+    const rowIds = write.rowIds;
     if (outcome.kind === 'hold') {
       this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
       await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [

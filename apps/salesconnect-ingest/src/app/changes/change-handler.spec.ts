@@ -59,6 +59,16 @@ describe('ChangeHandler', () => {
     expect(batches.flat()).toHaveLength(1);
   });
 
+  it('handles the calls that arrive while a round runs together: one publish for a burst of webhooks, each caller told about its own change', async () => {
+    const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] } });
+    const burst = Array.from({ length: 30 }, (_, i) => buildChange({ sequence: 2000 + i }));
+    const results = await Promise.all([...burst.map((c) => handler.handle([c], 'webhook')), handler.handle([burst[0]], 'feed')]);
+    expect(results.slice(0, 30).every((r) => r.published === 1 && r.events === 1)).toBe(true);
+    expect(results[30]).toMatchObject({ published: 0, duplicates: 1 });
+    // The first call runs alone; the 29 others (and the feed's repeat) wait for it and go out in one batch.
+    expect(batches.map((b) => b.length)).toEqual([1, 29]);
+  });
+
   it('splits large pages into batches under the request limit, remembering each batch once it is acknowledged', async () => {
     const { handler, batches, published } = setUp({ enabled: { scu_1: ['conn-1'] }, failPublish: 3 });
     const big = Array.from({ length: 20 }, (_, i) => buildChange({ sequence: 1000 + i, task: { details: 'x'.repeat(60_000) } }));

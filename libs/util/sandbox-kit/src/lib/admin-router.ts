@@ -26,7 +26,8 @@ function badRequest(res: Response, message: string): void {
  */
 export function createAdminRouter(controls: SandboxControls): Router {
   const router = Router();
-  router.use(json());
+  // Seeds come in bulk (a benchmark sends 10,000 tasks a call).
+  router.use(json({ limit: '20mb' }));
 
   router.get('/clock', (_req, res) => {
     res.json(controls.clock.describe());

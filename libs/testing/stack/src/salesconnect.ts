@@ -19,6 +19,18 @@ export interface ScTask {
   deletedAt?: string;
 }
 
+/** One entry of the Sales Connect change feed. */
+export interface ScChange {
+  sequence: number;
+  type: 'created' | 'updated' | 'completed' | 'reopened' | 'deleted';
+  taskId: string;
+  userId: string;
+  occurredAt: string;
+  origin: string;
+  changedFields?: string[];
+  task: ScTask;
+}
+
 export interface CommandCenter {
   userId: string;
   timeZone: string;
@@ -31,6 +43,12 @@ export interface CommandCenter {
 export class SalesConnectAdmin extends SandboxAdmin {
   createUser(email: string, timeZone: string): Promise<{ id: string; apiToken: string; timeZone: string }> {
     return this.call('POST', '/salesconnect/users', { email, timeZone });
+  }
+
+  /** The change feed of every user (each change with the task after it and its origin app); with `since`, from then on. */
+  async changes(since?: Date | number): Promise<ScChange[]> {
+    const query = since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`;
+    return (await this.call<{ changes: ScChange[] }>('GET', `/salesconnect/changes${query}`)).changes;
   }
 
   /** Every task of one user, tombstones included. */

@@ -7,7 +7,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 
-const ROOT = path.resolve(__dirname, '../../../..');
+/** The workspace root: the nearest folder above the working directory that holds nx.json (the harness also runs bundled, where __dirname says nothing). */
+function findRoot(from = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'nx.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no nx.json above ${from}: run from the repository`);
+  }
+}
+export const ROOT = findRoot();
 
 export const SERVICES = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'] as const;
 export const PROGRAMS = [...SERVICES, 'salesforce-sandbox', 'salesconnect-sandbox'] as const;
@@ -110,15 +117,17 @@ export class Stack {
     this.logFile = path.join(ROOT, 'tmp', 'e2e', `${name}.log`);
   }
 
-  /** `env`: more variables for every process of the stack (e.g. TZ). */
-  static async start(name: string, env: Record<string, string> = {}): Promise<Stack> {
+  /**
+   * `env`: more variables for every process of the stack (e.g. TZ). `database`: the database to
+   * create for it; by default one under the jest run's name, which its global teardown drops.
+   */
+  static async start(name: string, env: Record<string, string> = {}, options: { database?: string; intervals?: Record<string, string> } = {}): Promise<Stack> {
     const ports = await freePorts(PROGRAMS.length);
     const portOf = Object.fromEntries(PROGRAMS.map((p, i) => [p, ports[i]])) as Record<Program, number>;
     const run = process.env.TASKSYNC_IT_DATABASE;
-    if (!run) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
+    if (!run && !options.database) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
     const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    // The global teardown drops every database whose name starts with the run's.
-    const database = `${run}_e2e_${name.replace(/\W/g, '_')}`;
+    const database = options.database ?? `${run}_e2e_${name.replace(/\W/g, '_')}`;
     await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
     const databaseUrl = new URL(adminUrl);
     databaseUrl.pathname = `/${database}`;
@@ -143,7 +152,7 @@ export class Stack {
       // The e2e target has built every program just before (its dependsOn); npm start would only find them up to date.
       START_SKIP_BUILD: '1',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      ...TEST_INTERVALS,
+      ...(options.intervals ?? TEST_INTERVALS),
       ...env,
     }, stateDir);
     fs.mkdirSync(path.dirname(stack.logFile), { recursive: true });

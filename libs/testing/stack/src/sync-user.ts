@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { SignJWT } from 'jose';
 import { requestJson } from './http';
 import { SalesConnectAdmin, SalesConnectUser, type ScTask } from './salesconnect';
@@ -188,7 +189,9 @@ export class SyncUser {
   async waitForEqualSides(timeoutMs = 30_000): Promise<{ sc: TaskView[]; sfdc: TaskView[] }> {
     return eventually('both sides to hold the same tasks', async () => {
       const sides = await this.sides();
-      expect(sides.sfdc).toEqual(sides.sc);
+      if (!isDeepStrictEqual(sides.sfdc, sides.sc)) {
+        throw new Error(`Salesforce:\n${JSON.stringify(sides.sfdc, null, 1)}\nSales Connect:\n${JSON.stringify(sides.sc, null, 1)}`);
+      }
       return sides;
     }, timeoutMs);
   }

@@ -17,23 +17,45 @@ export interface SfdcTaskRecord {
   lastModifiedByClient: string | null;
 }
 
+/** One entry of the sandbox's change log: who changed which task, when, through which client (`Sforce-Call-Options`). */
+export interface SfdcChange {
+  taskId: string;
+  changeType: 'CREATE' | 'UPDATE' | 'DELETE';
+  changedFields: string[];
+  commitTimestamp: string;
+  changeOrigin: string | null;
+  userId: string;
+}
+
+const sinceQuery = (since?: Date | number) => (since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`);
+
 /** The Salesforce sandbox's admin API. */
 export class SalesforceAdmin extends SandboxAdmin {
   async defaultOrgId(): Promise<string> {
     return (await this.call<{ id: string }[]>('GET', '/salesforce/orgs'))[0].id;
   }
 
-  async createOrg(name: string): Promise<string> {
-    return (await this.call<{ id: string }>('POST', '/salesforce/orgs', { name })).id;
+  async createOrg(name: string, dailyApiLimit?: number): Promise<string> {
+    return (await this.call<{ id: string }>('POST', '/salesforce/orgs', { name, dailyApiLimit })).id;
   }
 
   async createUser(orgId: string, username: string, password = 'sandbox'): Promise<string> {
     return (await this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password })).Id;
   }
 
-  /** Every task of the org, the recycle bin included. */
-  tasks(orgId: string): Promise<SfdcTaskRecord[]> {
-    return this.call<SfdcTaskRecord[]>('GET', `/salesforce/orgs/${orgId}/tasks`);
+  /** Every task of the org, the recycle bin included; with `since`, only those changed at or after it. */
+  tasks(orgId: string, since?: Date | number): Promise<SfdcTaskRecord[]> {
+    return this.call<SfdcTaskRecord[]>('GET', `/salesforce/orgs/${orgId}/tasks${sinceQuery(since)}`);
+  }
+
+  /** Seeds tasks as they are, without the API's validation or a change-log entry (up to 20,000 a call). */
+  seedTasks(orgId: string, tasks: Record<string, unknown>[]): Promise<SfdcTaskRecord[]> {
+    return this.call<SfdcTaskRecord[]>('POST', `/salesforce/orgs/${orgId}/tasks`, tasks);
+  }
+
+  /** The org's change log (every create, update and delete, with its origin); with `since`, from then on. */
+  changes(orgId: string, since?: Date | number): Promise<SfdcChange[]> {
+    return this.call<SfdcChange[]>('GET', `/salesforce/orgs/${orgId}/changes${sinceQuery(since)}`);
   }
 
   expireSessions(): Promise<{ expired: number }> {

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT } from '@task-sync/testing-stack';
+import type { BenchResults } from './report/results';
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The benchmark as `npm run bench` runs it (dist/bench/main.js, the whole stack through npm start),
+ * with a small setting and short poll intervals. Only that it completes and reports is checked:
+ * its figures depend on the machine and are read by people, not asserted.
+ */
+describe('npm run bench (a small setting)', () => {
+  it('runs every phase to the end and writes the figures, results.json, report.md and both charts', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'));
+    // The global setup installed Chromium and named it in CHROMIUM_PATH, and set KAFKA_BROKERS.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      POLL_INTERVAL_MS: '1000',
+      POLL_LOOKBACK_MS: '3000',
+      FEED_POLL_INTERVAL_MS: '1000',
+    };
+    delete env['NODE_ENV'];
+    const args = ['--tasks', '300', '--connections', '3', '--rate', '20', '--duration', '5', '--drain', '90', '--out', outDir];
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the benchmark exited with ${code}:\n${output.slice(-4000)}`);
+
+    for (const figure of [/^import .*tasks\/s.*ceiling.*ratio/m, /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m]) {
+      expect(output).toMatch(figure);
+    }
+    const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as BenchResults;
+    expect(results.imports.map((i) => i.connections)).toEqual([1, 3]);
+    for (const run of results.imports) expect(run.arrivalsMs).toHaveLength(300);
+    expect(results.steady?.samples.length).toBeGreaterThan(0);
+    expect(results.apiCalls?.productCalls).toBeGreaterThan(0);
+    expect(results.rss.map((r) => r.program)).toEqual(expect.arrayContaining(['reconciler', 'sfdc-ingest', 'salesconnect-ingest', 'connector-settings']));
+    expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toContain('![');
+    for (const chart of ['latency.png', 'throughput.png']) {
+      expect(existsSync(path.join(outDir, chart))).toBe(true);
+      expect(readFileSync(path.join(outDir, chart)).subarray(0, 8)).toEqual(PNG);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// npm run bench: the product's throughput, latency, Salesforce API calls and memory on the real
+// stack `npm start` runs. tools/scripts/bench.js builds, starts the broker and runs this; the
+// figures go to the console and to bench/results/<time>/ (report.md, results.json, charts).
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { ROOT, Stack } from '@task-sync/testing-stack';
+import { commandFor, parseOptions } from './options';
+import { runImport } from './phases/import-run';
+import { measureCeiling } from './phases/kafka-ceiling';
+import { peakRss } from './phases/rss';
+import { runSteady } from './phases/steady-run';
+import type { BenchResults } from './report/results';
+import { summaryLines, writeReport } from './report/report';
+
+/** The services' settings that shape the figures, as the run had them (unset: the service's default). */
+const SHAPING = ['POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
+const PARTITIONS = 6;
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const options = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results', stamp));
+  const chromiumPath = process.env['CHROMIUM_PATH'];
+  if (!chromiumPath) throw new Error('CHROMIUM_PATH is not set: run through npm run bench (tools/scripts/bench.js)');
+  const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+  const brokerPid = Number(process.env['KAFKA_BROKER_PID'] ?? 0);
+  const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
+
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    command: commandFor(options),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    settings: { tasks: options.tasks, connections: options.connections, rate: options.rate, durationSeconds: options.durationSeconds },
+    serviceSettings: Object.fromEntries(SHAPING.map((name) => [name, process.env[name] ?? 'default'])),
+    imports: [],
+    steady: null,
+    apiCalls: null,
+    rss: [],
+  };
+  log(`settings: ${JSON.stringify(results.settings)}; services: ${JSON.stringify(results.serviceSettings)}`);
+
+  const database = `tasksync_bench_${stamp.replace(/-/g, '').replace('T', '_')}`.toLowerCase();
+  // The services' own defaults: no test intervals.
+  const stack = await Stack.start(`bench-${stamp}`, { START_LOG_FORMAT: 'json' }, { database, intervals: {} });
+  log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
+  try {
+    const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log);
+    const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log);
+    log(`ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`);
+    const ceiling = await measureCeiling(kafka, options.tasks, single.recordBytes, PARTITIONS);
+    log(`ceiling: ${ceiling.recordsPerSecond.toFixed(0)} records/s`);
+    for (const run of [single, shared]) results.imports.push({ ...run.result, ceiling, ratioToCeiling: run.result.tasksPerSecond / ceiling.recordsPerSecond });
+
+    const { steady, apiCalls } = await runSteady(shared.users, shared.pairs, { rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log);
+    results.steady = steady;
+    results.apiCalls = apiCalls;
+
+    results.rss = peakRss([...[...stack.pids.entries()].map(([program, pid]) => [program, pid] as [string, number]), ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
+  } finally {
+    await stack.stop();
+    await dropDatabase(database);
+  }
+  results.finishedAt = new Date().toISOString();
+  const files = await writeReport(results, options.outDir, chromiumPath);
+  console.log('');
+  for (const line of summaryLines(results)) console.log(line);
+  console.log(`\nreport: ${path.relative(ROOT, files.markdownPath)}`);
+}
+
+async function dropDatabase(database: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    console.error(`[bench] failed: ${e.stack ?? e.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,50 @@
+import type { BenchSettings } from './report/results';
+
+export interface BenchOptions extends BenchSettings {
+  /** Where report.md, results.json and the charts go. */
+  outDir: string;
+  /** Seconds the steady-state run waits after its last change for every change to arrive. */
+  drainSeconds: number;
+}
+
+export const DEFAULTS: BenchSettings = { tasks: 100_000, connections: 20, rate: 200, durationSeconds: 120 };
+
+const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain'> = {
+  '--tasks': 'tasks',
+  '--connections': 'connections',
+  '--rate': 'rate',
+  '--duration': 'durationSeconds',
+  '--drain': 'drain',
+  '--out': 'out',
+};
+
+/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --out DIR`; unknown or bad flags throw. */
+export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120 };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const key = FLAGS[flag];
+    if (!key) throw new Error(`unknown option ${argv[i]} (known: ${Object.keys(FLAGS).join(', ')})`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    if (key === 'out') {
+      options.outDir = value;
+      continue;
+    }
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number above 0, not ${value}`);
+    if (key === 'drain') options.drainSeconds = n;
+    else options[key] = n;
+  }
+  if (options.connections > options.tasks) throw new Error(`--connections (${options.connections}) cannot exceed --tasks (${options.tasks}): each connection gets a share of the tasks`);
+  return options;
+}
+
+/** The command line that reproduces a run with these settings. */
+export function commandFor(options: BenchSettings): string {
+  const flags = (Object.entries(FLAGS) as [string, string][])
+    .filter(([, key]) => key in DEFAULTS)
+    .filter(([, key]) => options[key as keyof BenchSettings] !== DEFAULTS[key as keyof BenchSettings])
+    .map(([flag, key]) => `${flag} ${options[key as keyof BenchSettings]}`);
+  return flags.length ? `npm run bench -- ${flags.join(' ')}` : 'npm run bench';
+}

@@ -1,0 +1,227 @@
+import { SalesConnectAdmin, SalesforceAdmin, sleep, type ScChange, type SfdcChange, type SyncUser } from '@task-sync/testing-stack';
+import { summarizeLatency } from '../report/stats';
+import type { ApiCallsResult, ChangeKind, Direction, LatencySummary, SteadyResult } from '../report/results';
+import { SYNC_ORIGIN, type TaskPair } from './import-run';
+import { random } from './workload';
+
+const SF_TO_SC: Direction = 'salesforce→salesconnect';
+const SC_TO_SF: Direction = 'salesconnect→salesforce';
+/** The share of each kind of change; edits, completes and deletes use tasks the imports linked. */
+const MIX: [ChangeKind, number][] = [['create', 0.3], ['edit', 0.4], ['complete', 0.2], ['delete', 0.1]];
+const MAX_IN_FLIGHT = 256;
+
+/** One change the benchmark made as a person, on one side. */
+interface Change {
+  direction: Direction;
+  kind: ChangeKind;
+  user: number;
+  /** The marker a create or an edit writes as the title. */
+  title: string;
+  /** The task on the side the change was made on (for a create, known once it answered). */
+  sourceId?: string;
+  /** The linked task on the other side, when the change was to an imported task. */
+  pair?: TaskPair;
+  failed?: string;
+}
+
+/** The benchmark's own Salesforce REST calls, by the sandbox's endpoint names: they are the "person", not the product. */
+const PERSON_ENDPOINT: Record<ChangeKind, string> = { create: 'POST sobjects/Task', edit: 'PATCH sobjects/Task/{id}', complete: 'PATCH sobjects/Task/{id}', delete: 'DELETE sobjects/Task/{id}' };
+
+export interface SteadyOptions {
+  rate: number;
+  durationSeconds: number;
+  drainSeconds: number;
+}
+
+/**
+ * Changes at a steady rate on both sides (half each), spread over the connections, then waits
+ * until each has arrived on the other side. Latency is measured from the sandboxes' own
+ * timestamps: the person's change in one sandbox's log to the sync's write in the other's.
+ */
+export async function runSteady(users: SyncUser[], pools: TaskPair[][], options: SteadyOptions, log: (line: string) => void): Promise<{ steady: SteadyResult; apiCalls: ApiCallsResult }> {
+  const stack = users[0].stack;
+  const orgId = users[0].orgId;
+  const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
+  const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
+  const rng = random(20261124);
+  const openPools = pools.map((pool) => pool.filter((p) => p.open));
+
+  const callsBefore = await restCalls(sfAdmin, orgId);
+  const startedAt = Date.now();
+  const total = Math.round(options.rate * options.durationSeconds);
+  const changes: Change[] = [];
+  const inFlight = new Set<Promise<void>>();
+  log(`steady state: ${total.toLocaleString('en')} changes at ${options.rate}/s over ${users.length} connections, both sides`);
+  for (let i = 0; i < total; i++) {
+    const due = startedAt + (i * 1000) / options.rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const u = Math.floor(rng() * users.length);
+    const direction = rng() < 0.5 ? SF_TO_SC : SC_TO_SF;
+    let kind = weighted(rng());
+    const pool = openPools[u];
+    const pair = kind === 'create' || pool.length === 0 ? undefined : pool.splice(Math.floor(rng() * pool.length), 1)[0];
+    if (!pair) kind = 'create';
+    const change: Change = { direction, kind, user: u, title: `bench steady ${i + 1} ${kind}`, pair, sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId) };
+    changes.push(change);
+    const done = make(users[u], change).catch((e: Error) => void (change.failed = e.message)).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+    if ((i + 1) % Math.max(1, Math.round(options.rate * 10)) === 0) log(`steady state: ${i + 1} changes made in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+  }
+  await Promise.all(inFlight);
+  const madeSeconds = (Date.now() - startedAt) / 1000;
+  const failed = changes.filter((c) => c.failed);
+  if (failed.length) log(`steady state: ${failed.length} of the benchmark's own changes failed (not counted), e.g. ${failed[0].failed}`);
+
+  // Wait for every change to arrive, up to the drain time.
+  const drainUntil = Date.now() + options.drainSeconds * 1000;
+  let matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
+  while (matched.pending > 0 && Date.now() < drainUntil) {
+    log(`steady state: waiting for ${matched.pending} change(s) to arrive`);
+    await sleep(5_000);
+    matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
+  }
+  const callsAfter = await restCalls(sfAdmin, orgId);
+
+  const made = changes.filter((c) => !c.failed);
+  const madeByKind = { [SF_TO_SC]: countKinds(made.filter((c) => c.direction === SF_TO_SC)), [SC_TO_SF]: countKinds(made.filter((c) => c.direction === SC_TO_SF)) } as SteadyResult['madeByKind'];
+  const latency = {
+    [SF_TO_SC]: summarizeLatency(made.filter((c) => c.direction === SF_TO_SC).length, matched.samples.filter((s) => s.direction === SF_TO_SC).map((s) => s.latencyMs)),
+    [SC_TO_SF]: summarizeLatency(made.filter((c) => c.direction === SC_TO_SF).length, matched.samples.filter((s) => s.direction === SC_TO_SF).map((s) => s.latencyMs)),
+  } as Record<Direction, LatencySummary>;
+  const steady: SteadyResult = {
+    connections: users.length,
+    rate: options.rate,
+    durationSeconds: options.durationSeconds,
+    achievedRate: made.length / madeSeconds,
+    madeByKind,
+    latency,
+    samples: matched.samples.sort((a, b) => a.atMs - b.atMs),
+  };
+
+  // Salesforce calls in the run: the product's are all REST calls of the org minus the benchmark's own.
+  const own = new Map<string, number>();
+  for (const c of changes.filter((c) => c.direction === SF_TO_SC)) own.set(PERSON_ENDPOINT[c.kind], (own.get(PERSON_ENDPOINT[c.kind]) ?? 0) + 1);
+  const byEndpoint: Record<string, number> = {};
+  for (const [endpoint, after] of callsAfter) {
+    const n = after - (callsBefore.get(endpoint) ?? 0) - (own.get(endpoint) ?? 0);
+    if (n > 0) byEndpoint[endpoint] = n;
+  }
+  const productCalls = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
+  const writesBy = new Map<string, number>();
+  const readsBy = new Map<string, number>();
+  for (const c of matched.sfChanges) {
+    readsBy.set(c.userId, (readsBy.get(c.userId) ?? 0) + 1);
+    if (c.changeOrigin === SYNC_ORIGIN) writesBy.set(c.userId, (writesBy.get(c.userId) ?? 0) + 1);
+  }
+  const polls = byEndpoint['GET queryAll'] ?? 0;
+  const writes = [...writesBy.values()].reduce((a, b) => a + b, 0);
+  const recordsRead = [...readsBy.values()].reduce((a, b) => a + b, 0);
+  const floorCalls = [...writesBy.values()].reduce((sum, w) => sum + Math.ceil(w / 200), 0) + [...readsBy.values()].reduce((sum, r) => sum + Math.ceil(r / 2000), 0) + polls;
+  const propagated = matched.samples.length;
+  const apiCalls: ApiCallsResult = {
+    changesPropagated: propagated,
+    productCalls,
+    byEndpoint,
+    floor: { writes, recordsRead, polls, calls: floorCalls },
+    callsPer1000: propagated ? (productCalls / propagated) * 1000 : 0,
+    floorPer1000: propagated ? (floorCalls / propagated) * 1000 : 0,
+    ratioToFloor: floorCalls ? productCalls / floorCalls : 0,
+  };
+  return { steady, apiCalls };
+}
+
+function weighted(x: number): ChangeKind {
+  let acc = 0;
+  for (const [kind, share] of MIX) if (x < (acc += share)) return kind;
+  return MIX[MIX.length - 1][0];
+}
+
+function countKinds(changes: Change[]): Record<ChangeKind, number> {
+  const counts: Record<ChangeKind, number> = { create: 0, edit: 0, complete: 0, delete: 0 };
+  for (const c of changes) counts[c.kind]++;
+  return counts;
+}
+
+/** The change, made as the rep would: Salesforce's REST API as the Salesforce user, Sales Connect's API with the user's token. */
+async function make(user: SyncUser, change: Change): Promise<void> {
+  const details = `made by the benchmark: ${change.title}`;
+  if (change.direction === SF_TO_SC) {
+    const id = change.sourceId;
+    if (change.kind === 'create') change.sourceId = await user.sfdc.createTask({ Subject: change.title, Description: details, ActivityDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) });
+    else if (change.kind === 'edit') await user.sfdc.updateTask(id ?? '', { Subject: change.title });
+    else if (change.kind === 'complete') await user.sfdc.updateTask(id ?? '', { Status: 'Completed' });
+    else await user.sfdc.deleteTask(id ?? '');
+    return;
+  }
+  const id = change.sourceId ?? '';
+  if (change.kind === 'create') change.sourceId = (await user.sc.create({ name: change.title, details, dueDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) })).id;
+  else if (change.kind === 'edit') await user.sc.patch(id, { name: change.title });
+  else if (change.kind === 'complete') await user.sc.complete(id);
+  else await user.sc.delete(id);
+}
+
+/** REST calls so far by endpoint, for one org (OAuth token calls left out: they do not count against Salesforce's API limit). */
+async function restCalls(admin: SalesforceAdmin, orgId: string): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const c of await admin.calls()) if (c.tenant === orgId && !c.endpoint.includes('/services/oauth2/')) calls.set(c.endpoint, (calls.get(c.endpoint) ?? 0) + c.count);
+  return calls;
+}
+
+const SF_ARRIVAL: Record<ChangeKind, (c: SfdcChange) => boolean> = {
+  create: (c) => c.changeType === 'CREATE' || c.changeType === 'UPDATE',
+  edit: (c) => c.changeType === 'UPDATE' && c.changedFields.includes('Subject'),
+  complete: (c) => c.changeType === 'UPDATE' && c.changedFields.includes('Status'),
+  delete: (c) => c.changeType === 'DELETE',
+};
+const SC_ARRIVAL: Record<ChangeKind, (c: ScChange, title: string) => boolean> = {
+  create: (c) => c.type === 'created',
+  edit: (c, title) => c.type === 'updated' && c.task.name === title,
+  complete: (c) => c.type === 'completed',
+  delete: (c) => c.type === 'deleted',
+};
+
+/** Pairs each change with its arrival on the other side, from both sandboxes' logs since the run began. */
+async function match(changes: Change[], sfAdmin: SalesforceAdmin, scAdmin: SalesConnectAdmin, orgId: string, since: number) {
+  const [sfChanges, scChanges, sfTasks] = await Promise.all([sfAdmin.changes(orgId, since), scAdmin.changes(since), sfAdmin.tasks(orgId, since)]);
+  const sfByTask = groupBy(sfChanges, (c) => c.taskId);
+  const scByTask = groupBy(scChanges, (c) => c.taskId);
+  const scCreatedByTitle = new Map(scChanges.filter((c) => c.type === 'created' && c.origin === SYNC_ORIGIN).map((c) => [c.task.name, c.taskId]));
+  const sfByExternalId = new Map(sfTasks.filter((t) => t.SalesConnect_Task_Id__c).map((t) => [t.SalesConnect_Task_Id__c as string, t.Id]));
+  const at = (iso: string) => Date.parse(iso);
+  const samples: SteadyResult['samples'] = [];
+  let pending = 0;
+  for (const change of changes) {
+    if (change.failed || !change.sourceId) continue;
+    let madeAt: number | undefined;
+    let arrivedAt: number | undefined;
+    if (change.direction === SF_TO_SC) {
+      const made = (sfByTask.get(change.sourceId) ?? []).find((c) => c.changeOrigin !== SYNC_ORIGIN);
+      madeAt = made && at(made.commitTimestamp);
+      const target = change.pair?.scId ?? scCreatedByTitle.get(change.title);
+      const arrived = target === undefined || madeAt === undefined ? undefined : (scByTask.get(target) ?? []).find((c) => c.origin === SYNC_ORIGIN && at(c.occurredAt) >= (madeAt as number) && SC_ARRIVAL[change.kind](c, change.title));
+      arrivedAt = arrived && at(arrived.occurredAt);
+    } else {
+      const made = (scByTask.get(change.sourceId) ?? []).find((c) => c.origin !== SYNC_ORIGIN);
+      madeAt = made && at(made.occurredAt);
+      const target = change.pair?.sfdcId ?? sfByExternalId.get(change.sourceId);
+      const arrived = target === undefined || madeAt === undefined ? undefined : (sfByTask.get(target) ?? []).find((c) => c.changeOrigin === SYNC_ORIGIN && at(c.commitTimestamp) >= (madeAt as number) && SF_ARRIVAL[change.kind](c));
+      arrivedAt = arrived && at(arrived.commitTimestamp);
+    }
+    if (madeAt === undefined || arrivedAt === undefined) pending++;
+    else samples.push({ atMs: madeAt - since, direction: change.direction, kind: change.kind, latencyMs: arrivedAt - madeAt });
+  }
+  return { samples, pending, sfChanges };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,477 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downsample, latencyChart, MAX_POINTS, spreadLabels, svgSize, throughputChart } from './charts';
+import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
+import { PNG_SIGNATURE, renderPng } from './render-png';
+import { reportMarkdown, summaryLines, writeReport } from './report';
+import type { BenchResults, Direction, ImportResult, SteadyResult } from './results';
+import { percentile, perSecond, summarizeLatency } from './stats';
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+/** Two decimals, or two significant digits for ratios under 0.1 (where two decimals would flatten 0.0053 to 0.01). */
+const ratioText = (ratio: number): string => (ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2));
+const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+
+/** n samples alternating direction, spread over the run, latencies cycling deterministically. */
+function samples(n: number, durationSeconds = 60): SteadyResult['samples'] {
+  const directions: Direction[] = ['salesforce→salesconnect', 'salesconnect→salesforce'];
+  return Array.from({ length: n }, (_, i) => ({
+    atMs: Math.floor((i * durationSeconds * 1000) / n),
+    direction: directions[i % 2],
+    kind: 'edit' as const,
+    latencyMs: 400 + ((i * 7919) % 2600),
+  }));
+}
+
+function importRun(label: string, connections: number, tasks: number, seconds: number, ceilingRate: number): ImportResult {
+  const tasksPerSecond = tasks / seconds;
+  return {
+    label,
+    connections,
+    tasks,
+    seconds,
+    tasksPerSecond,
+    arrivalsMs: range(0, tasks - 1).map((i) => Math.floor((i * seconds * 1000) / tasks)),
+    ceiling: { records: 50_000, recordBytes: 612, partitions: 12, seconds: 50_000 / ceilingRate, recordsPerSecond: ceilingRate },
+    ratioToCeiling: tasksPerSecond / ceilingRate,
+  };
+}
+
+function steadyRun(sampleCount = 500): SteadyResult {
+  return {
+    connections: 4,
+    rate: 20,
+    durationSeconds: 60,
+    achievedRate: 19.6,
+    madeByKind: {
+      'salesforce→salesconnect': { create: 120, edit: 300, complete: 90, delete: 78 },
+      'salesconnect→salesforce': { create: 110, edit: 310, complete: 85, delete: 83 },
+    },
+    latency: {
+      'salesforce→salesconnect': { made: 588, arrived: 587, p50Ms: 1234, p95Ms: 2875, p99Ms: 3412, maxMs: 4020 },
+      'salesconnect→salesforce': { made: 588, arrived: 588, p50Ms: 640, p95Ms: 1490, p99Ms: 2200, maxMs: 2950 },
+    },
+    samples: samples(sampleCount),
+  };
+}
+
+function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
+  return {
+    startedAt: '2026-03-14T09:26:53.000Z',
+    finishedAt: '2026-03-14T09:51:10.000Z',
+    command: 'npm run bench -- --tasks 3000 --connections 5 --rate 20 --duration 60',
+    machine: { cpus: 2, cpuModel: 'Test CPU @ 2.10GHz', memoryGiB: 7.75, node: 'v20.19.0', platform: 'linux' },
+    settings: { tasks: 3000, connections: 5, rate: 20, durationSeconds: 60 },
+    serviceSettings: { SFDC_POLL_INTERVAL_MS: '5000', KAFKA_PARTITIONS: '12' },
+    imports: [importRun('one connection', 1, 3000, 12.5, 45_000), importRun('five connections', 5, 3000, 8, 47_300)],
+    steady: steadyRun(),
+    apiCalls: {
+      changesPropagated: 1175,
+      productCalls: 431,
+      byEndpoint: { 'GET /query': 301, 'PATCH /sobjects/Task': 97, 'POST /composite/sobjects': 33 },
+      floor: { writes: 588, recordsRead: 1176, polls: 240, calls: 247 },
+      callsPer1000: 366.8085,
+      floorPer1000: 210.2128,
+      ratioToFloor: 431 / 247,
+    },
+    rss: [
+      { program: 'reconciler', pid: 4242, peakMiB: 187.34 },
+      { program: 'sfdc-ingest', pid: 4243, peakMiB: 142.06 },
+    ],
+    ...overrides,
+  };
+}
+
+/** The text of one `## heading` section of report.md. */
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`## ${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading}`);
+  const end = markdown.indexOf('\n## ', start + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
+
+describe('percentile (nearest rank)', () => {
+  it.each([
+    [range(1, 100), 99, 99],
+    [range(1, 100), 50, 50],
+    [range(1, 100), 95, 95],
+    [range(1, 100), 7, 7], // 7 / 100 * 100 is 7.000000000000001 in floating point
+    [range(1, 100), 100, 100],
+    [range(1, 100), 0, 1],
+    [[1, 2, 3, 4], 50, 2],
+    [[1, 2, 3, 4], 51, 3],
+    [range(1, 10), 95, 10],
+    [[42], 1, 42],
+  ])('of %j at p%d is %d', (values, p, expected) => {
+    expect(percentile(values, p)).toBe(expected);
+  });
+
+  it('is null for no values', () => {
+    expect(percentile([], 50)).toBeNull();
+  });
+
+  it.each([-1, 101, Number.NaN])('rejects p = %d', (p) => {
+    expect(() => percentile([1, 2], p)).toThrow(RangeError);
+  });
+});
+
+describe('summarizeLatency', () => {
+  it('sorts a copy and reports made, arrived, p50/p95/p99 and max', () => {
+    const latencies = [900, 100, 500, 300, 700];
+    expect(summarizeLatency(8, latencies)).toEqual({ made: 8, arrived: 5, p50Ms: 500, p95Ms: 900, p99Ms: 900, maxMs: 900 });
+    expect(latencies).toEqual([900, 100, 500, 300, 700]);
+  });
+
+  it('gives p99 of 1..100 ms as 99 ms', () => {
+    expect(summarizeLatency(100, range(1, 100).reverse())).toMatchObject({ arrived: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100 });
+  });
+
+  it('has null figures when nothing arrived', () => {
+    expect(summarizeLatency(3, [])).toEqual({ made: 3, arrived: 0, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
+  });
+});
+
+describe('perSecond', () => {
+  it('counts per second from 0, empty seconds included, whatever the input order', () => {
+    const expected = [
+      { atMs: 0, count: 2 },
+      { atMs: 1000, count: 1 },
+      { atMs: 2000, count: 2 },
+      { atMs: 3000, count: 0 },
+      { atMs: 4000, count: 0 },
+      { atMs: 5000, count: 1 },
+    ];
+    expect(perSecond([0, 999, 1000, 2500, 2999.9, 5000])).toEqual(expected);
+    expect(perSecond([5000, 2500, 0, 2999.9, 1000, 999])).toEqual(expected);
+  });
+
+  it('starts at 0 even when the first event is late, and honours bucketMs', () => {
+    expect(perSecond([1200, 1300, 1600], 500)).toEqual([
+      { atMs: 0, count: 0 },
+      { atMs: 500, count: 0 },
+      { atMs: 1000, count: 2 },
+      { atMs: 1500, count: 1 },
+    ]);
+  });
+
+  it('keeps every event and copes with 200,000 of them', () => {
+    const times = range(0, 199_999).map((i) => i * 3);
+    const buckets = perSecond(times);
+    expect(buckets.reduce((sum, b) => sum + b.count, 0)).toBe(200_000);
+    expect(buckets).toHaveLength(600);
+  });
+
+  it('is empty for no events and rejects a bucket of 0', () => {
+    expect(perSecond([])).toEqual([]);
+    expect(() => perSecond([1], 0)).toThrow(RangeError);
+  });
+});
+
+describe('format helpers', () => {
+  it.each([
+    [1234567.891, 2, '1,234,567.89'],
+    [999.5, 0, '1,000'],
+    [-0.004, 2, '0.00'],
+    [-12345, 0, '-12,345'],
+  ])('formatNumber(%d, %d) is %s', (value, decimals, expected) => {
+    expect(formatNumber(value, decimals)).toBe(expected);
+  });
+
+  it.each([
+    [0.4237, '0.42'],
+    [1.746, '1.75'],
+    [0.005333, '0.0053'],
+    [0, '0.00'],
+  ])('formatRatio(%d) is %s', (ratio, expected) => {
+    expect(formatRatio(ratio)).toBe(expected);
+  });
+
+  it.each([
+    [null, '–'],
+    [850.4, '850 ms'],
+    [999.6, '1.00 s'],
+    [1234, '1.23 s'],
+  ])('formatLatency(%p) is %s', (ms, expected) => {
+    expect(formatLatency(ms)).toBe(expected);
+  });
+});
+
+describe('latencyChart', () => {
+  it('draws one circle per sample, the p50 and p95 lines labelled, on a white self-contained SVG', () => {
+    const steady = steadyRun(500);
+    const svg = latencyChart(steady);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('font-family="sans-serif"');
+    expect(svg).toContain('fill="#ffffff"');
+    expect(svg).not.toMatch(/<script|href=|@import|url\(/);
+    expect(count(svg, '<circle class="sample"')).toBe(500);
+    expect(count(svg, 'class="percentile p50"')).toBe(2);
+    expect(count(svg, 'class="percentile p95"')).toBe(2);
+    expect(svg).toContain('Salesforce → Sales Connect p50 1.23 s');
+    expect(svg).toContain('Sales Connect → Salesforce p50 640 ms');
+    expect(svg).toContain('Salesforce → Sales Connect p95 2.88 s');
+  });
+
+  it(`thins more than ${MAX_POINTS} samples to ${MAX_POINTS} circles, the same way every time`, () => {
+    const steady = steadyRun(10_000);
+    const svg = latencyChart(steady);
+    expect(count(svg, '<circle class="sample"')).toBe(MAX_POINTS);
+    expect(latencyChart(steady)).toBe(svg);
+    expect(svg).toContain(`${formatInt(MAX_POINTS)} of ${formatInt(10_000)} points drawn`);
+  });
+
+  it('still draws axes and lines with no samples', () => {
+    const steady = { ...steadyRun(0), connections: 1 };
+    const svg = latencyChart(steady);
+    expect(count(svg, '<circle class="sample"')).toBe(0);
+    expect(svgSize(svg)).toEqual({ width: 1000, height: 620 });
+  });
+});
+
+describe('throughputChart', () => {
+  it('draws one line and one dashed "kafkajs ceiling" line per import run', () => {
+    const results = benchResults();
+    const svg = throughputChart(results.imports, null);
+    expect(count(svg, '<polyline class="series import"')).toBe(2);
+    expect(count(svg, '<line class="ceiling"')).toBe(2);
+    expect(svg).toContain('kafkajs ceiling (one connection): 45,000 records/s');
+    expect(svg).toContain('kafkajs ceiling (five connections): 47,300 records/s');
+    expect(svg).not.toContain('series steady');
+    // 240 tasks/s against a 45,000 records/s ceiling: a linear axis would flatten the import lines.
+    expect(svg).toContain('(log scale');
+  });
+
+  it('adds the steady-state panel below when the steady state ran', () => {
+    const results = benchResults();
+    const withSteady = throughputChart(results.imports, results.steady);
+    expect(count(withSteady, '<polyline class="series steady"')).toBe(3);
+    expect(withSteady).toContain('changes made per second, both ways: 19.6');
+    expect(svgSize(withSteady).height).toBeGreaterThan(svgSize(throughputChart(results.imports, null)).height);
+  });
+
+  it('uses a linear axis when the ceiling is near the data, and says when the import did not run', () => {
+    const near = throughputChart([importRun('close', 1, 3000, 10, 400)], null);
+    expect(near).not.toContain('log scale');
+    expect(throughputChart([], steadyRun())).toContain('initial import not run');
+  });
+});
+
+describe('chart helpers', () => {
+  it('downsample keeps at most max items, evenly strided from the first', () => {
+    const items = range(0, 9999);
+    const thinned = downsample(items, 4000);
+    expect(thinned).toHaveLength(4000);
+    expect(thinned[0]).toBe(0);
+    expect(thinned[1]).toBe(2);
+    expect(new Set(thinned).size).toBe(4000);
+    expect(downsample([1, 2, 3], 4000)).toEqual([1, 2, 3]);
+  });
+
+  it('spreadLabels pushes close labels apart, keeps their order and stays in bounds', () => {
+    const placed = spreadLabels([100, 102, 300, 104], 15, 10, 390);
+    expect(placed[1] - placed[0]).toBeGreaterThanOrEqual(15);
+    expect(placed[3] - placed[1]).toBeGreaterThanOrEqual(15);
+    expect(placed[2]).toBe(300);
+    const atBottom = spreadLabels([389, 390], 15, 10, 390);
+    expect(atBottom).toEqual([375, 390]);
+  });
+});
+
+describe('summaryLines', () => {
+  it('prints every figure of the run, one line each', () => {
+    const results = benchResults();
+    const lines = summaryLines(results);
+    const text = lines.join('\n');
+    for (const run of results.imports) {
+      const line = lines.find((l) => l.includes(run.label));
+      expect(line).toBeDefined();
+      expect(line).toContain(`${run.tasksPerSecond.toFixed(1)} tasks/s`);
+      expect(line).toContain(`ratio ${ratioText(run.ratioToCeiling)}`);
+    }
+    expect(text).toContain('45,000 records/s');
+    expect(text).toContain('p50 1.23 s, p95 2.88 s, p99 3.41 s (587 arrived of 588 made)');
+    expect(text).toContain('p50 640 ms, p95 1.49 s, p99 2.20 s (588 arrived of 588 made)');
+    expect(text).toContain('366.8 per 1,000 changes vs floor 210.2');
+    expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
+    expect(text).toContain('peak RSS reconciler: 187.3 MiB');
+    expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
+    expect(lines).toHaveLength(2 + 2 + 1 + 2);
+  });
+
+  it('says "not run" for skipped phases', () => {
+    const lines = summaryLines(benchResults({ imports: [], steady: null, apiCalls: null }));
+    expect(lines).toEqual(expect.arrayContaining(['initial import: not run', 'steady state: not run', 'Salesforce API calls: not run']));
+  });
+});
+
+describe('reportMarkdown', () => {
+  const results = benchResults();
+  const markdown = reportMarkdown(results);
+
+  it('opens with the date, the machine and the command that reproduces the run', () => {
+    expect(markdown.split('\n')[0]).toBe('# Task sync benchmark, 2026-03-14');
+    expect(markdown).toContain('2 × Test CPU @ 2.10GHz, 7.8 GiB memory, Node v20.19.0, linux');
+    expect(markdown).toContain(`\`\`\`sh\n${results.command}\n\`\`\``);
+  });
+
+  it('tables the benchmark and service settings', () => {
+    const settings = section(markdown, 'Settings');
+    expect(settings).toMatch(/\| tasks \| 3,000 \|/);
+    expect(settings).toMatch(/\| connections \| 5 \|/);
+    expect(settings).toMatch(/\| rate \| 20\.0 changes\/s \|/);
+    expect(settings).toMatch(/\| durationSeconds \| 60 s \|/);
+    expect(settings).toMatch(/\| SFDC_POLL_INTERVAL_MS \| 5000 \| services \|/);
+    expect(settings).toMatch(/\| KAFKA_PARTITIONS \| 12 \| services \|/);
+  });
+
+  it('has one import row per run with tasks/s, the ceiling, record bytes and the ratio', () => {
+    const imports = section(markdown, 'Initial import');
+    for (const run of results.imports) {
+      const row = imports.split('\n').find((l) => l.startsWith(`| ${run.label} |`));
+      expect(row).toBeDefined();
+      const cells = (row as string).split('|').map((c) => c.trim()).slice(1, -1);
+      expect(cells).toEqual([
+        run.label,
+        String(run.connections),
+        '3,000',
+        run.seconds.toFixed(1),
+        run.tasksPerSecond.toFixed(1),
+        formatInt(run.ceiling.recordsPerSecond),
+        '612',
+        ratioText(run.ratioToCeiling),
+      ]);
+    }
+    expect(imports).toContain('| 0.0053 |'); // 240 tasks/s ÷ 45,000 records/s
+    expect(imports).toContain('| 0.0079 |'); // 375 tasks/s ÷ 47,300 records/s
+    expect(imports).toContain('45,000');
+    expect(imports).toContain('47,300');
+  });
+
+  it('has the steady-state latency by direction and the changes made by kind', () => {
+    const steady = section(markdown, 'Steady state');
+    expect(steady).toContain('| Salesforce → Sales Connect | 588 | 587 | 1.23 s | 2.88 s | 3.41 s | 4.02 s |');
+    expect(steady).toContain('| Sales Connect → Salesforce | 588 | 588 | 640 ms | 1.49 s | 2.20 s | 2.95 s |');
+    expect(steady).toContain('| Salesforce → Sales Connect | 120 | 300 | 90 | 78 | 588 |');
+    expect(steady).toContain('| Sales Connect → Salesforce | 110 | 310 | 85 | 83 | 588 |');
+    expect(steady).toContain('achieved 19.6 changes/s');
+  });
+
+  it('has the Salesforce API calls against the floor, its parts and the calls by endpoint', () => {
+    const api = section(markdown, 'Salesforce API calls');
+    expect(api).toContain('| product calls | 431 |');
+    expect(api).toContain('| calls per 1,000 changes | 366.8 |');
+    expect(api).toContain('| floor per 1,000 changes | 210.2 |');
+    expect(api).toContain(`| ratio to floor | ${(431 / 247).toFixed(2)} |`);
+    expect(api).toContain('| writes | 588 |');
+    expect(api).toContain('| records read | 1,176 |');
+    expect(api).toContain('| polls | 240 |');
+    expect(api).toContain('| floor calls | 247 |');
+    const endpoints = api.split('\n').filter((l) => /^\| (GET|PATCH|POST) /.test(l));
+    expect(endpoints.map((l) => l.split('|')[1].trim())).toEqual(['GET /query', 'PATCH /sobjects/Task', 'POST /composite/sobjects']);
+    expect(endpoints[0]).toContain('| 301 |');
+  });
+
+  it('has the peak RSS per program and embeds both charts', () => {
+    const rss = section(markdown, 'Peak RSS');
+    expect(rss).toContain('| reconciler | 4242 | 187.3 |');
+    expect(rss).toContain('| sfdc-ingest | 4243 | 142.1 |');
+    expect(markdown).toMatch(/!\[[^\]]+\]\(latency\.png\)/);
+    expect(markdown).toMatch(/!\[[^\]]+\]\(throughput\.png\)/);
+  });
+
+  it('writes "not run" for skipped phases and leaves out the latency chart', () => {
+    const skipped = reportMarkdown(benchResults({ steady: null, apiCalls: null }));
+    expect(section(skipped, 'Steady state')).toContain('Not run.');
+    expect(section(skipped, 'Salesforce API calls')).toContain('Not run.');
+    expect(skipped).not.toContain('(latency.png)');
+    expect(skipped).toContain('(throughput.png)');
+    expect(section(reportMarkdown(benchResults({ imports: [] })), 'Initial import')).toContain('Not run.');
+  });
+
+  it('escapes pipes in table cells', () => {
+    const piped = reportMarkdown(benchResults({ serviceSettings: { FILTER: 'a|b' } }));
+    expect(piped).toContain('| FILTER | a\\|b | services |');
+  });
+});
+
+describe('renderPng and writeReport without a browser', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bench-report-spec-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in for Chromium: a node script that records its arguments and runs `body` with the screenshot path. */
+  async function fakeChromium(body: string): Promise<string> {
+    const path = join(dir, 'fake-chromium');
+    const script = [
+      `#!${process.execPath}`,
+      "const fs = require('node:fs');",
+      "const out = process.argv.find((a) => a.startsWith('--screenshot=')).slice('--screenshot='.length);",
+      `fs.appendFileSync(${JSON.stringify(join(dir, 'argv.jsonl'))}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
+      body,
+    ].join('\n');
+    await writeFile(path, script);
+    await chmod(path, 0o755);
+    return path;
+  }
+
+  const writesPng = `fs.writeFileSync(out, Buffer.from(${JSON.stringify([...PNG_SIGNATURE])}));`;
+
+  it('fails clearly when Chromium is not there', async () => {
+    await expect(renderPng('<svg width="10" height="10"></svg>', join(dir, 'a.png'), join(dir, 'no-such-chromium'), { width: 10, height: 10 })).rejects.toThrow(
+      /Chromium not found at .*no-such-chromium/,
+    );
+  });
+
+  it('fails when Chromium exits with an error, quoting its stderr', async () => {
+    const chromium = await fakeChromium("process.stderr.write('cannot open display\\n'); process.exit(3);");
+    await expect(renderPng('<svg/>', join(dir, 'a.png'), chromium, { width: 10, height: 10 })).rejects.toThrow(/exited with code 3:\ncannot open display/);
+  });
+
+  it('fails when Chromium leaves no file or a file that is not a PNG', async () => {
+    const silent = await fakeChromium('');
+    await expect(renderPng('<svg/>', join(dir, 'a.png'), silent, { width: 10, height: 10 })).rejects.toThrow(/wrote no file/);
+    const wrong = await fakeChromium("fs.writeFileSync(out, '<html>');");
+    await expect(renderPng('<svg/>', join(dir, 'b.png'), wrong, { width: 10, height: 10 })).rejects.toThrow(/is not a PNG/);
+  });
+
+  it('does not take a PNG left by an earlier run for a new one', async () => {
+    const png = join(dir, 'old.png');
+    await writeFile(png, PNG_SIGNATURE);
+    await expect(renderPng('<svg/>', png, await fakeChromium(''), { width: 10, height: 10 })).rejects.toThrow(/wrote no file/);
+  });
+
+  it('writeReport writes results.json, report.md and a PNG per chart at the size its SVG declares', async () => {
+    const chromium = await fakeChromium(writesPng);
+    const results = benchResults();
+    const outDir = join(dir, 'out');
+    const written = await writeReport(results, outDir, chromium);
+
+    expect(written.markdownPath).toBe(join(outDir, 'report.md'));
+    expect(written.charts.sort()).toEqual([join(outDir, 'latency.png'), join(outDir, 'throughput.png')]);
+    expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'))).toEqual(results);
+    expect(await readFile(written.markdownPath, 'utf8')).toBe(reportMarkdown(results));
+    for (const png of written.charts) expect((await readFile(png)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+
+    const calls = (await readFile(join(dir, 'argv.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const sizes = Object.fromEntries(calls.map((args) => [args.find((a) => a.startsWith('--screenshot='))?.split('/').pop(), args.find((a) => a.startsWith('--window-size='))]));
+    expect(sizes['latency.png']).toBe(`--window-size=${svgSize(latencyChart(results.steady as SteadyResult)).width},620`);
+    expect(sizes['throughput.png']).toBe(`--window-size=1000,${svgSize(throughputChart(results.imports, results.steady)).height}`);
+    for (const args of calls) {
+      expect(args).toEqual(expect.arrayContaining(['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars']));
+      expect(args[args.length - 1]).toMatch(/^file:\/\/.*\.html$/);
+    }
+  });
+
+  it('writeReport draws no latency chart when the steady state did not run', async () => {
+    const written = await writeReport(benchResults({ steady: null, apiCalls: null }), join(dir, 'out'), await fakeChromium(writesPng));
+    expect(written.charts).toEqual([join(dir, 'out', 'throughput.png')]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * What one `npm run bench` measured. main.ts fills it in phase by phase; report.ts turns it into
+ * report.md and the charts; results.json is this object as JSON.
+ */
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  /** The command line that reproduces the run (settings as flags). */
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  settings: BenchSettings;
+  /** The product settings the services ran with that shape the figures (poll interval, …). */
+  serviceSettings: Record<string, string>;
+  imports: ImportResult[];
+  steady: SteadyResult | null;
+  apiCalls: ApiCallsResult | null;
+  rss: RssResult[];
+}
+
+export interface BenchSettings {
+  /** Salesforce tasks seeded in the 24-hour window for the import runs. */
+  tasks: number;
+  /** Connections sharing those tasks in the second import run. */
+  connections: number;
+  /** Changes per second in the steady-state run, both sides together. */
+  rate: number;
+  /** Seconds of steady-state changes. */
+  durationSeconds: number;
+}
+
+export interface ImportResult {
+  label: string;
+  connections: number;
+  tasks: number;
+  /** From the first Save (enable) to the last task's arrival in Sales Connect. */
+  seconds: number;
+  tasksPerSecond: number;
+  /** Each task's arrival in Sales Connect, in ms after the first enable (sorted ascending). */
+  arrivalsMs: number[];
+  /** The bare kafkajs pipe on the same broker: the ceiling. */
+  ceiling: CeilingResult;
+  /** tasksPerSecond / ceiling.recordsPerSecond. */
+  ratioToCeiling: number;
+}
+
+export interface CeilingResult {
+  records: number;
+  recordBytes: number;
+  partitions: number;
+  seconds: number;
+  recordsPerSecond: number;
+}
+
+export type Direction = 'salesforce→salesconnect' | 'salesconnect→salesforce';
+export type ChangeKind = 'create' | 'edit' | 'complete' | 'delete';
+
+export interface LatencySummary {
+  /** Changes made on the source side. */
+  made: number;
+  /** Of those, the ones seen arriving on the other side. */
+  arrived: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+export interface SteadyResult {
+  connections: number;
+  rate: number;
+  durationSeconds: number;
+  /** Changes actually made per second (the generator's achieved rate). */
+  achievedRate: number;
+  madeByKind: Record<Direction, Record<ChangeKind, number>>;
+  latency: Record<Direction, LatencySummary>;
+  /** Every arrived change: when it was made (ms after the run's start) and how long it took. */
+  samples: { atMs: number; direction: Direction; kind: ChangeKind; latencyMs: number }[];
+}
+
+export interface ApiCallsResult {
+  /** Changes that reached the other side in the steady-state run (both directions). */
+  changesPropagated: number;
+  /** Salesforce REST calls the product made in that run (the benchmark's own calls as the users are not counted). */
+  productCalls: number;
+  byEndpoint: Record<string, number>;
+  /** The floor for the same work: ⌈writes / 200⌉ + ⌈records read / 2,000⌉ + one call per poll, per connection, summed. */
+  floor: { writes: number; recordsRead: number; polls: number; calls: number };
+  callsPer1000: number;
+  floorPer1000: number;
+  /** productCalls / floor.calls. */
+  ratioToFloor: number;
+}
+
+export interface RssResult {
+  program: string;
+  pid: number;
+  /** VmHWM from /proc/<pid>/status: the process's peak resident set. */
+  peakMiB: number;
+}

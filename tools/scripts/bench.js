@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// npm run bench [-- --tasks N --connections C --rate R --duration S --drain S --out DIR]
+// Builds every program and the benchmark, starts the Kafka broker (or reuses one that answers),
+// provisions the topics and installs Chromium for the charts when missing, then runs
+// dist/bench/main.js, which starts the stack as `npm start` does and prints the figures.
+// Stops the broker again if it started it.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { startKafka, stopKafka } = require('../kafka/kafka.js');
+const { ensureChromium } = require('./lib/chromium.js');
+const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
+
+const PROGRAMS = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox', 'provision-topics', 'bench'];
+const log = (msg) => console.log(`[bench] ${msg}`);
+
+/** The broker's pid when another run started it (its pid file is not ours): the java process listening on its port. */
+function brokerPidByPort(bootstrap) {
+  const port = bootstrap.split(':').pop();
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(out);
+    return pid ? Number(pid[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function main() {
+  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  await checkPostgres(adminUrl);
+  const chromium = ensureChromium((m) => log(`chromium: ${m}`));
+  const env = { ...process.env, NX_DAEMON: 'false', TZ: process.env.TZ || 'UTC' };
+  if (process.env.BENCH_SKIP_BUILD === '1') log('not building: BENCH_SKIP_BUILD=1');
+  else {
+    log('building the services, the sandboxes and the benchmark');
+    if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...PROGRAMS, '--outputStyle=static'], { env })) !== 0) throw new Error('build failed');
+  }
+  const kafka = await startKafka({ log: (m) => log(`kafka: ${m}`) });
+  const stop = async () => {
+    if (!kafka.reused) await stopKafka({ log: (m) => log(`kafka: ${m}`) });
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  let code = 1;
+  try {
+    const benchEnv = {
+      ...env,
+      KAFKA_BROKERS: kafka.bootstrap,
+      KAFKA_BROKER_PID: String(kafka.pid || brokerPidByPort(kafka.bootstrap)),
+      CHROMIUM_PATH: chromium,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    };
+    if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env: benchEnv })) !== 0) throw new Error('topic provisioning failed');
+    if (!fs.existsSync(path.join(ROOT, 'dist/bench/main.js'))) throw new Error('dist/bench/main.js is missing: build it (drop BENCH_SKIP_BUILD)');
+    code = await run(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...process.argv.slice(2)], { env: benchEnv });
+  } finally {
+    await stop();
+  }
+  process.exit(code);
+}
+
+main().catch((e) => {
+  console.error(`[bench] ${e.message}`);
+  process.exit(1);
+});
