@@ -46,6 +46,13 @@ async function main(): Promise<void> {
   // The services' own defaults: no test intervals.
   const stack = await Stack.start(`bench-${stamp}`, { START_LOG_FORMAT: 'json' }, { database, intervals: {} });
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
+  // Ctrl-C: the stack (its own process group) and the database go too.
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the stack`);
+    void stack.stop().then(() => dropDatabase(database)).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log);
     const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log);

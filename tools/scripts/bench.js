@@ -8,7 +8,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { startKafka, stopKafka } = require('../kafka/kafka.js');
 const { ensureChromium } = require('./lib/chromium.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
@@ -42,8 +42,11 @@ async function main() {
   const stop = async () => {
     if (!kafka.reused) await stopKafka({ log: (m) => log(`kafka: ${m}`) });
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  // A signal goes to the benchmark, which stops its stack; the broker stops after it (finally below).
+  let bench = null;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => (bench ? bench.kill(signal) : void stop().then(() => process.exit(130))));
+  }
   let code = 1;
   try {
     const benchEnv = {
@@ -56,7 +59,9 @@ async function main() {
     };
     if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env: benchEnv })) !== 0) throw new Error('topic provisioning failed');
     if (!fs.existsSync(path.join(ROOT, 'dist/bench/main.js'))) throw new Error('dist/bench/main.js is missing: build it (drop BENCH_SKIP_BUILD)');
-    code = await run(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...process.argv.slice(2)], { env: benchEnv });
+    bench = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...process.argv.slice(2)], { cwd: ROOT, env: benchEnv, stdio: 'inherit' });
+    code = await new Promise((resolve) => bench.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1))));
+    bench = null;
   } finally {
     await stop();
   }

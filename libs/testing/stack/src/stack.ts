@@ -171,15 +171,17 @@ export class Stack {
     const child = spawn(process.execPath, ['tools/scripts/start.js'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(child);
     this.child = child;
+    // A stream, not a write per chunk: the stack's output must never wait on this file (a benchmark logs a lot).
+    const logStream = fs.createWriteStream(this.logFile, { flags: 'a' });
     this.exited = new Promise((resolve) =>
       child.once('exit', (code) => {
         running.delete(child);
-        resolve(code);
+        logStream.end(() => resolve(code));
       }),
     );
     let buffered = '';
     const onData = (chunk: Buffer) => {
-      fs.appendFileSync(this.logFile, chunk);
+      logStream.write(chunk);
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
@@ -205,7 +207,7 @@ export class Stack {
       }
       await sleep(200);
     }
-    fs.appendFileSync(this.logFile, `[e2e] npm start was ready after ${Date.now() - started} ms\n`);
+    logStream.write(`[e2e] npm start was ready after ${Date.now() - started} ms\n`);
   }
 
   /** What start.js printed last (its own lines, not the services'), for failure messages. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
 import { decideOnChange, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
@@ -20,9 +20,15 @@ interface LinkRow {
  * writes queued for the flusher, conflicts recorded. Nothing here calls either side: the writes
  * go out after the transaction (and the processed-message record) committed.
  */
+/** How often the decisions of the last interval are summed up in one log line. */
+const SUMMARY_INTERVAL_MS = 10_000;
+
 @Injectable()
-export class ReconcileChangeService {
+export class ReconcileChangeService implements OnModuleDestroy {
   private readonly logger = new Logger('reconcile');
+  /** Decisions since the last summary line, by action (an import decides one per task: one line each would drown the log). */
+  private recent = new Map<string, number>();
+  private readonly summaryTimer = setInterval(() => this.logSummary(), SUMMARY_INTERVAL_MS).unref();
   private readonly decisions: Counter<'action' | 'side'>;
   private readonly conflicts: Counter<'field' | 'winner'>;
 
@@ -54,16 +60,17 @@ export class ReconcileChangeService {
    * their order holds) instead of blocking the partition, and decided once the setting is known.
    * Returns whether the change was parked.
    */
-  async parkIfSettingUnknown(manager: EntityManager, connectionId: string, change: SyncChange): Promise<boolean> {
-    const parked: { n: number }[] = await manager.query(`SELECT count(*)::int AS n FROM parked_change WHERE connection_id = $1`, [connectionId]);
-    if (parked[0].n === 0) {
-      if (this.isSettingKnown(await this.loadSettings(manager, connectionId), change)) return false;
+  async parkIfSettingUnknown(manager: EntityManager, connectionId: string, change: SyncChange): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
+    const parked: { n: number }[] = await manager.query(`SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS n`, [connectionId]);
+    if (!parked[0].n) {
+      const settings = await this.loadSettings(manager, connectionId);
+      if (this.isSettingKnown(settings, change)) return { parked: false, settings };
       // A disabled connection whose settings are up to date here is just disabled (R7): decide now.
-      if (await this.settingsLag.isCaughtUp()) return false;
+      if (await this.settingsLag.isCaughtUp()) return { parked: false, settings };
     }
     await manager.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
     this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until its setting is known here`);
-    return true;
+    return { parked: true };
   }
 
   /** Decides the parked changes of every connection whose setting is known now (or the settings consumer caught up), in order. */
@@ -92,8 +99,9 @@ export class ReconcileChangeService {
     return change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
   }
 
-  async apply(manager: EntityManager, connectionId: string, change: SyncChange): Promise<SyncAction[]> {
-    const settings = await this.loadSettings(manager, connectionId);
+  /** `settings`: the connection's, when the caller has just read them in this transaction. */
+  async apply(manager: EntityManager, connectionId: string, change: SyncChange, known?: ConnectionSyncSettings): Promise<SyncAction[]> {
+    const settings = known ?? (await this.loadSettings(manager, connectionId));
     const row = await this.findLink(manager, connectionId, change);
     const link: TaskLink | null = row ? { ...row.link, salesConnectTaskId: row.salesconnect_task_id ?? '', sfdcTaskId: row.sfdc_task_id ?? '' } : null;
     const actions = decideOnChange({ connectionId, settings, link, ourOrigin: this.config.SYNC_CLIENT_NAME }, change);
@@ -103,8 +111,25 @@ export class ReconcileChangeService {
       if (action.type === 'conflict') this.conflicts.inc({ field: action.field, winner: action.winner.side });
     }
     const summary = actions.map((a) => (a.type === 'ignore' ? `ignore(${a.reason})` : a.type === 'create' || a.type === 'update' || a.type === 'delete' ? `${a.type}→${a.side}` : a.type)).join(', ');
-    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${summary}`);
+    // Each decision at debug (LOG_LEVEL=debug to follow one task); every ten seconds, their sum at info.
+    this.logger.debug(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${summary}`);
+    for (const action of actions) {
+      const key = action.type === 'ignore' ? `ignore(${action.reason})` : action.type === 'create' || action.type === 'update' || action.type === 'delete' ? `${action.type}→${action.side}` : action.type;
+      this.recent.set(key, (this.recent.get(key) ?? 0) + 1);
+    }
     return actions;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.summaryTimer);
+    this.logSummary();
+  }
+
+  private logSummary(): void {
+    if (this.recent.size === 0) return;
+    const decided = [...this.recent].sort((a, b) => b[1] - a[1]);
+    this.recent = new Map();
+    this.logger.log(`decisions in the last ${SUMMARY_INTERVAL_MS / 1000} s: ${decided.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
 
   private async carryOut(manager: EntityManager, connectionId: string, linkId: string | null, action: SyncAction): Promise<void> {

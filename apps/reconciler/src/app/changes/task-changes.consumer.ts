@@ -31,8 +31,8 @@ export class TaskChangesConsumer {
     const change = toSyncChange(event);
     const { topic, partition, offset } = ctx.meta;
     return processOnce(this.dataSource, { consumer: this.config.SERVICE_NAME, eventId: event.eventId, topic, partition, offset }, async (manager) => {
-      if (await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change)) return;
-      await this.reconcile.apply(manager, event.connectionId, change);
+      const check = await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change);
+      if (!check.parked) await this.reconcile.apply(manager, event.connectionId, change, check.settings);
     });
   }
 }

@@ -26,6 +26,12 @@ export interface KafkaConsumerServerOptions {
    * partition (the reconciler waiting for a setting) not hold that partition up. Default 1.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * The most a fetch takes from one partition. kafkajs hands every batch of a fetch to the handlers
+   * before it fetches again, so a large backlog on one topic (an import) would keep another topic's
+   * next message (a setting) waiting for the whole round; small batches keep rounds short. Default 128 KB.
+   */
+  maxBytesPerPartition?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,7 +69,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     const { kafka, groupId, health, logger } = this.options;
     const topics = [...this.getHandlers().keys()];
     try {
-      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
+      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 }, maxBytesPerPartition: this.options.maxBytesPerPartition ?? 128 * 1024 });
       this.consumer = consumer;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         this.inGroup = true;
