@@ -52,8 +52,10 @@ export class ChangeFeed {
     }
     const page: Change[] = [];
     let scannedThrough = after;
-    for (const change of this.state.changes) {
-      if (change.sequence <= after) continue;
+    // Sequences only grow along the array: start at the first one after the cursor (a reader
+    // following a feed of 100,000 changes must not rescan them on every page).
+    for (let i = this.firstAfter(after); i < this.state.changes.length; i++) {
+      const change = this.state.changes[i];
       if (page.length === limit) break;
       scannedThrough = change.sequence;
       if (userId === null || change.userId === userId) page.push(change);
@@ -80,6 +82,18 @@ export class ChangeFeed {
   /** Empties the feed but keeps the sequence growing, so cursors from before the reset expire. */
   clear(): void {
     this.state = { lastSequence: this.state.lastSequence, prunedThroughSequence: this.state.lastSequence, changes: [] };
+  }
+
+  /** The index of the first kept change whose sequence is above `sequence` (binary search). */
+  private firstAfter(sequence: number): number {
+    let low = 0;
+    let high = this.state.changes.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.state.changes[mid].sequence <= sequence) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   private prune(nowMs: number): void {
