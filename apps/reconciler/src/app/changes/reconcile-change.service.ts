@@ -110,13 +110,10 @@ export class ReconcileChangeService implements OnModuleDestroy {
       this.decisions.inc({ action: action.type === 'ignore' ? `ignore:${action.reason}` : action.type, side: change.side });
       if (action.type === 'conflict') this.conflicts.inc({ field: action.field, winner: action.winner.side });
     }
-    const summary = actions.map((a) => (a.type === 'ignore' ? `ignore(${a.reason})` : a.type === 'create' || a.type === 'update' || a.type === 'delete' ? `${a.type}→${a.side}` : a.type)).join(', ');
+    const labels = actions.map(labelOf);
     // Each decision at debug (LOG_LEVEL=debug to follow one task); every ten seconds, their sum at info.
-    this.logger.debug(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${summary}`);
-    for (const action of actions) {
-      const key = action.type === 'ignore' ? `ignore(${action.reason})` : action.type === 'create' || action.type === 'update' || action.type === 'delete' ? `${action.type}→${action.side}` : action.type;
-      this.recent.set(key, (this.recent.get(key) ?? 0) + 1);
-    }
+    this.logger.debug(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${labels.join(', ')}`);
+    for (const label of labels) this.recent.set(label, (this.recent.get(label) ?? 0) + 1);
     return actions;
   }
 
@@ -212,4 +209,11 @@ export class ReconcileChangeService implements OnModuleDestroy {
     );
     return { enabled: current[0]?.enabled ?? false, history: history.map((h) => ({ kind: h.kind, at: h.changed_at.toISOString() })) };
   }
+}
+
+/** An action as the logs name it: `create→sfdc`, `ignore(echo)`, `link`, … */
+function labelOf(action: SyncAction): string {
+  if (action.type === 'ignore') return `ignore(${action.reason})`;
+  if (action.type === 'create' || action.type === 'update' || action.type === 'delete') return `${action.type}→${action.side}`;
+  return action.type;
 }

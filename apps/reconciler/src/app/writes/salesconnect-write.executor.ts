@@ -1,6 +1,7 @@
 import { SalesConnectApiError, SalesConnectClient, SalesConnectErrorCode } from '@task-sync/salesconnect-client';
 import { mapFieldsToSalesConnectWrite } from '@task-sync/task-mapping';
 import type { CoalescedWrite } from './coalesce-writes';
+import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import type { WriteOutcome } from './write-outcome';
 
@@ -19,14 +20,7 @@ export class SalesConnectWriteExecutor {
   async run(userId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     const user = this.client.forUser(userId);
-    let next = 0;
-    const worker = async () => {
-      while (next < writes.length) {
-        const w = writes[next++];
-        outcomes.set(w, await this.writeOne(user, w, links.get(w.linkId)));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, writes.length) }, worker));
+    await forEachConcurrently(writes, this.concurrency, async (w) => void outcomes.set(w, await this.writeOne(user, w, links.get(w.linkId))));
     return outcomes;
   }
 

@@ -9,6 +9,7 @@ import { viewOfLink } from '@task-sync/sync-rules';
 import type { QueuedWrite } from '../links/task-link.entity';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
+import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
@@ -67,11 +68,9 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private async round(): Promise<boolean> {
     const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
     let busy = false;
-    let next = 0;
-    const worker = async () => {
-      while (next < due.length) busy = (await this.flushConnection(due[next++].connection_id)) || busy;
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.WRITE_CONNECTIONS_CONCURRENTLY, due.length) }, worker));
+    await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async ({ connection_id }) => {
+      busy = (await this.flushConnection(connection_id)) || busy;
+    });
     return busy;
   }
 
