@@ -1,6 +1,6 @@
 import { json, Router } from 'express';
 import { z } from 'zod';
-import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { sinceParam, type SandboxClock } from '@task-sync/util-sandbox-kit';
 import { sendValidationError } from './api-error';
 import type { ChangeFeed } from './change-feed';
 import { isKnownTimeZone } from './time-zone';
@@ -38,8 +38,7 @@ export function createSalesConnectAdminRouter(deps: { users: UserStore; store: T
   });
   // `?since=ISO`: only the changes that occurred at or after it.
   router.get('/changes', (req, res) => {
-    const raw = req.query['since'];
-    const since = raw === undefined ? 0 : typeof raw === 'string' ? Date.parse(raw) : NaN;
+    const since = sinceParam(req.query['since']);
     if (Number.isNaN(since)) return sendValidationError(res, [{ field: 'since', message: 'must be an ISO date-time' }]);
     res.json({ changes: deps.feed.all(deps.clock.nowMs()).filter((c) => Date.parse(c.occurredAt) >= since) });
   });

@@ -6,7 +6,7 @@ import type { SessionStore } from './session.store';
 import { KEY_PREFIX } from './salesforce-id';
 import { isClosedStatus } from './sobject-schema';
 import type { Fields } from './sandbox-records';
-import type { SandboxClock } from '@task-sync/util-sandbox-kit';
+import { sinceParam, type SandboxClock } from '@task-sync/util-sandbox-kit';
 
 const newOrg = z.object({ name: z.string().min(1), dailyApiLimit: z.number().int().positive().optional() });
 const newUser = z.object({
@@ -35,9 +35,7 @@ const seedTask = z.object({
 
 /** The `since` query parameter as epoch ms (0 when absent); a value that is not a date is a 400. */
 function sinceOf(req: Request): number {
-  const raw = req.query['since'];
-  if (raw === undefined) return 0;
-  const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+  const ms = sinceParam(req.query['since']);
   if (Number.isNaN(ms)) throw new Error('since must be an ISO date-time');
   return ms;
 }

@@ -84,3 +84,12 @@ export function createAdminRouter(controls: SandboxControls): Router {
   });
   return router;
 }
+
+/**
+ * An admin listing's `?since=` as epoch ms: 0 when absent (everything), NaN when it is not an
+ * ISO date-time (the caller answers 400 in its own error shape).
+ */
+export function sinceParam(raw: unknown): number {
+  if (raw === undefined) return 0;
+  return typeof raw === 'string' ? Date.parse(raw) : NaN;
+}

@@ -5,6 +5,7 @@ import { CallCounter } from './call-counter';
 import { FaultInjector } from './fault-injector';
 import { SandboxClock } from './sandbox-clock';
 import { loadSnapshot, saveSnapshot } from './snapshot-file';
+import { sinceParam } from './admin-router';
 
 describe('SandboxClock', () => {
   let real = Date.parse('2026-11-24T12:00:00Z');
@@ -74,5 +75,14 @@ describe('snapshot file', () => {
     expect(loadSnapshot(file)).toBeUndefined();
     saveSnapshot(file, { tasks: [{ id: 'a' }] });
     expect(loadSnapshot(file)).toEqual({ tasks: [{ id: 'a' }] });
+  });
+});
+
+describe('sinceParam', () => {
+  it('reads an ISO date-time, treats absence as "from the start" and anything else as invalid', () => {
+    expect(sinceParam('2026-11-24T10:00:00.000Z')).toBe(Date.parse('2026-11-24T10:00:00.000Z'));
+    expect(sinceParam(undefined)).toBe(0);
+    expect(sinceParam('yesterday')).toBeNaN();
+    expect(sinceParam(['2026-11-24T10:00:00Z', '2026-11-25T10:00:00Z'])).toBeNaN();
   });
 });
