@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { ROOT, Stack } from '@task-sync/testing-stack';
+import { ROOT, Stack, withPg } from '@task-sync/testing-stack';
 import { commandFor, parseOptions } from './options';
 import { runImport } from './phases/import-run';
 import { measureCeiling } from './phases/kafka-ceiling';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
   const database = `tasksync_bench_${stamp.replace(/-/g, '').replace('T', '_')}`.toLowerCase();
   // The services' own defaults: no test intervals.
-  const stack = await Stack.start(`bench-${stamp}`, { START_LOG_FORMAT: 'json' }, { database, intervals: {} });
+  const stack = await Stack.start(`bench-${stamp}`, {}, { database, intervals: {} });
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
   // Ctrl-C: the stack (its own process group) and the database go too.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     results.steady = steady;
     results.apiCalls = apiCalls;
 
-    results.rss = peakRss([...[...stack.pids.entries()].map(([program, pid]) => [program, pid] as [string, number]), ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
+    results.rss = peakRss([...stack.pids, ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
   } finally {
     await stack.stop();
     await dropDatabase(database);
@@ -77,15 +77,8 @@ async function main(): Promise<void> {
   console.log(`\nreport: ${path.relative(ROOT, files.markdownPath)}`);
 }
 
-async function dropDatabase(database: string): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+function dropDatabase(database: string): Promise<unknown> {
+  return withPg(process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 }
 
 main().then(

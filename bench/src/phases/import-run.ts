@@ -39,13 +39,13 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   const slug = label.replace(/\W+/g, '-');
   for (let i = 0; i < connections; i++) users.push(await SyncUser.create(stack, { orgId, label: `bench-${slug}-${i + 1}` }));
 
-  const sfdcIdBySubject = new Map<string, { id: string; open: boolean }>();
+  const seededBySubject = new Map<string, { id: string; open: boolean; owner: number }>();
   const today = new Date();
   let seeded = 0;
   for (const [u, share] of shares(tasks, connections).entries()) {
     for (let from = 0; from < share; from += SEED_CHUNK) {
       const chunk = Array.from({ length: Math.min(SEED_CHUNK, share - from) }, (_, j) => seededTask(seeded + j, `bench ${label} #${seeded + j + 1}`, users[u].sfdcUserId, today));
-      for (const t of await sfAdmin.seedTasks(orgId, chunk)) sfdcIdBySubject.set(t.Subject ?? '', { id: t.Id, open: !t.IsClosed });
+      for (const t of await sfAdmin.seedTasks(orgId, chunk)) seededBySubject.set(t.Subject ?? '', { id: t.Id, open: !t.IsClosed, owner: u });
       seeded += chunk.length;
     }
   }
@@ -92,13 +92,9 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   const seconds = arrivalsMs[arrivalsMs.length - 1] / 1000;
 
   const pairs = users.map(() => [] as TaskPair[]);
-  const ownerBySubject = new Map<string, number>();
-  let index = 0;
-  for (const [u, share] of shares(tasks, connections).entries()) for (let j = 0; j < share; j++) ownerBySubject.set(`bench ${label} #${++index}`, u);
-  for (const [subject, seededTask] of sfdcIdBySubject) {
+  for (const [subject, seeded] of seededBySubject) {
     const arrived = arrivals.get(subject);
-    const owner = ownerBySubject.get(subject);
-    if (arrived && owner !== undefined) pairs[owner].push({ sfdcId: seededTask.id, scId: arrived.scId, open: seededTask.open });
+    if (arrived) pairs[seeded.owner].push({ sfdcId: seeded.id, scId: arrived.scId, open: seeded.open });
   }
 
   const recordBytes = await sampleRecordBytes(kafka, topic, before);

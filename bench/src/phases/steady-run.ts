@@ -1,6 +1,6 @@
 import { SalesConnectAdmin, SalesforceAdmin, sleep, type ScChange, type SfdcChange, type SyncUser } from '@task-sync/testing-stack';
 import { summarizeLatency } from '../report/stats';
-import type { ApiCallsResult, ChangeKind, Direction, LatencySummary, SteadyResult } from '../report/results';
+import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type SteadyResult } from '../report/results';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { random } from './workload';
 
@@ -85,11 +85,11 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const callsAfter = await restCalls(sfAdmin, orgId);
 
   const made = changes.filter((c) => !c.failed);
-  const madeByKind = { [SF_TO_SC]: countKinds(made.filter((c) => c.direction === SF_TO_SC)), [SC_TO_SF]: countKinds(made.filter((c) => c.direction === SC_TO_SF)) } as SteadyResult['madeByKind'];
-  const latency = {
-    [SF_TO_SC]: summarizeLatency(made.filter((c) => c.direction === SF_TO_SC).length, matched.samples.filter((s) => s.direction === SF_TO_SC).map((s) => s.latencyMs)),
-    [SC_TO_SF]: summarizeLatency(made.filter((c) => c.direction === SC_TO_SF).length, matched.samples.filter((s) => s.direction === SC_TO_SF).map((s) => s.latencyMs)),
-  } as Record<Direction, LatencySummary>;
+  const madeIn = (d: Direction) => made.filter((c) => c.direction === d);
+  const madeByKind = Object.fromEntries(DIRECTIONS.map((d) => [d, countKinds(madeIn(d))])) as SteadyResult['madeByKind'];
+  const latency = Object.fromEntries(
+    DIRECTIONS.map((d) => [d, summarizeLatency(madeIn(d).length, matched.samples.filter((s) => s.direction === d).map((s) => s.latencyMs))]),
+  ) as Record<Direction, LatencySummary>;
   const steady: SteadyResult = {
     connections: users.length,
     rate: options.rate,
@@ -147,16 +147,16 @@ function countKinds(changes: Change[]): Record<ChangeKind, number> {
 /** The change, made as the rep would: Salesforce's REST API as the Salesforce user, Sales Connect's API with the user's token. */
 async function make(user: SyncUser, change: Change): Promise<void> {
   const details = `made by the benchmark: ${change.title}`;
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const id = change.sourceId ?? '';
   if (change.direction === SF_TO_SC) {
-    const id = change.sourceId;
-    if (change.kind === 'create') change.sourceId = await user.sfdc.createTask({ Subject: change.title, Description: details, ActivityDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) });
-    else if (change.kind === 'edit') await user.sfdc.updateTask(id ?? '', { Subject: change.title });
-    else if (change.kind === 'complete') await user.sfdc.updateTask(id ?? '', { Status: 'Completed' });
-    else await user.sfdc.deleteTask(id ?? '');
+    if (change.kind === 'create') change.sourceId = await user.sfdc.createTask({ Subject: change.title, Description: details, ActivityDate: tomorrow });
+    else if (change.kind === 'edit') await user.sfdc.updateTask(id, { Subject: change.title });
+    else if (change.kind === 'complete') await user.sfdc.updateTask(id, { Status: 'Completed' });
+    else await user.sfdc.deleteTask(id);
     return;
   }
-  const id = change.sourceId ?? '';
-  if (change.kind === 'create') change.sourceId = (await user.sc.create({ name: change.title, details, dueDate: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10) })).id;
+  if (change.kind === 'create') change.sourceId = (await user.sc.create({ name: change.title, details, dueDate: tomorrow })).id;
   else if (change.kind === 'edit') await user.sc.patch(id, { name: change.title });
   else if (change.kind === 'complete') await user.sc.complete(id);
   else await user.sc.delete(id);

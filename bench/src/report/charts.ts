@@ -1,11 +1,11 @@
 import { formatInt, formatLatency, formatNumber } from './format';
-import type { Direction, ImportResult, SteadyResult } from './results';
+import { DIRECTIONS, type Direction, type ImportResult, type SteadyResult } from './results';
 import { perSecond, type TimeBucket } from './stats';
 
 /** Most sample points one latency chart draws; more are thinned by `downsample`. */
 export const MAX_POINTS = 4000;
 
-export const DIRECTIONS: readonly Direction[] = ['salesforce→salesconnect', 'salesconnect→salesforce'];
+export { DIRECTIONS };
 export const DIRECTION_NAMES: Record<Direction, string> = {
   'salesforce→salesconnect': 'Salesforce → Sales Connect',
   'salesconnect→salesforce': 'Sales Connect → Salesforce',

@@ -52,6 +52,7 @@ export interface CeilingResult {
 }
 
 export type Direction = 'salesforce→salesconnect' | 'salesconnect→salesforce';
+export const DIRECTIONS: readonly Direction[] = ['salesforce→salesconnect', 'salesconnect→salesforce'];
 export type ChangeKind = 'create' | 'edit' | 'complete' | 'delete';
 
 export interface LatencySummary {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { Client } from 'pg';
 import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { withPg } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
 export const testEnv = {
@@ -26,15 +26,7 @@ export function kafkaClient(): Kafka {
   return new Kafka({ clientId: 'platform-int', brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
 }
 
-export async function withPg<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
+export { withPg };
 
 export async function createDatabase(name: string): Promise<string> {
   await withPg(testEnv.adminDatabaseUrl, (c) => c.query(`CREATE DATABASE ${name}`));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SandboxAdmin, requestJson } from './http';
+import { SandboxAdmin, requestJson, sinceQuery } from './http';
 
 /** A Sales Connect task as its API shows it (tombstones in the admin listing carry deletedAt). */
 export interface ScTask {
@@ -47,8 +47,7 @@ export class SalesConnectAdmin extends SandboxAdmin {
 
   /** The change feed of every user (each change with the task after it and its origin app); with `since`, from then on. */
   async changes(since?: Date | number): Promise<ScChange[]> {
-    const query = since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`;
-    return (await this.call<{ changes: ScChange[] }>('GET', `/salesconnect/changes${query}`)).changes;
+    return (await this.call<{ changes: ScChange[] }>('GET', `/salesconnect/changes${sinceQuery(since)}`)).changes;
   }
 
   /** Every task of one user, tombstones included. */

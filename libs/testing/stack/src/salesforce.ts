@@ -1,4 +1,4 @@
-import { HttpError, SandboxAdmin, requestJson } from './http';
+import { HttpError, SandboxAdmin, requestJson, sinceQuery } from './http';
 
 /** A Task as the sandbox's admin listing shows it (every field, plus deletedAt and the writer's client). */
 export interface SfdcTaskRecord {
@@ -26,8 +26,6 @@ export interface SfdcChange {
   changeOrigin: string | null;
   userId: string;
 }
-
-const sinceQuery = (since?: Date | number) => (since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`);
 
 /** The Salesforce sandbox's admin API. */
 export class SalesforceAdmin extends SandboxAdmin {

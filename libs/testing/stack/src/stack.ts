@@ -59,7 +59,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   }
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback, chosen by the kernel. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -78,7 +79,8 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-async function withPg<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
+/** One PostgreSQL connection for `run`, closed after it. */
+export async function withPg<T>(url: string, run: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
