@@ -1,6 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
+import { DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import {
   createDatabase,
@@ -94,6 +94,40 @@ describe('messages that fail validation', () => {
         (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
       );
       expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'dead-lettered' })).toBe(3);
+    } finally {
+      await reconciler.stop();
+    }
+  });
+
+  it('in a run of changes read at once, the invalid one is dead-lettered alone, and the valid ones around it are applied once each', async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_run'));
+    const groupId = uniqueId('reconciler-dlq-run');
+    for (const topic of [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges]) await startGroupAtLogEnd(kafka.admin, groupId, topic);
+    const connectionId = randomUUID();
+    const change = (): SfdcTaskChanged => {
+      const at = new Date().toISOString();
+      const taskId = `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`;
+      return { eventId: randomUUID(), type: SFDC_TASK_CHANGED, occurredAt: at, connectionId, kind: 'upsert', taskId, fields: { title: 'Call Ana', details: '', dueDate: '2026-12-01', open: true, priority: null, type: 'call', contactEmail: null }, changedAt: at, createdAt: at, origin: null, source: 'live', externalId: null } as SfdcTaskChanged;
+    };
+    const [a, b] = [change(), change()];
+    // One key: one partition, so the reconciler reads the four in one fetch, in this order.
+    const key = uniqueId('run');
+    await kafka.producer.send({
+      topic: KAFKA_TOPICS.sfdcTaskChanges,
+      messages: [encodeEvent(SFDC_TASK_CHANGED, a), '{"broken', encodeEvent(SFDC_TASK_CHANGED, b), encodeEvent(SFDC_TASK_CHANGED, a)].map((value) => ({ key, value })),
+    });
+
+    const reconciler = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
+    try {
+      const letter = await waitFor('the dead letter', async () => letters.find((l) => l.originalKey === key && l.consumer === 'reconciler'));
+      expect(letter).toMatchObject({ reasonCode: 'NOT_JSON', sourceTopic: KAFKA_TOPICS.sfdcTaskChanges, originalValue: '{"broken' });
+      await waitFor('all offsets committed', async () =>
+        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges)).every((p) => p.committed === p.end),
+      );
+      const processed = await withPg(databaseUrl, (c) => c.query(`SELECT event_id FROM reconciler.processed_message WHERE topic = $1 ORDER BY kafka_offset`, [KAFKA_TOPICS.sfdcTaskChanges]));
+      expect(processed.rows.map((r) => r.event_id)).toEqual([a.eventId, b.eventId]);
+      const consumed = (outcome: string) => reconciler.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.sfdcTaskChanges, outcome });
+      expect([await consumed('applied'), await consumed('duplicate'), await consumed('dead-lettered')]).toEqual([2, 1, 1]);
     } finally {
       await reconciler.stop();
     }

@@ -2,13 +2,17 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
 import { KAFKA_TOPICS, type SalesConnectTaskChanged, type SfdcTaskChanged } from '@task-sync/contracts';
-import { processOnce } from '@task-sync/data-access-messaging';
-import { APP_CONFIG, HandlerOutcome, KafkaMessageContext } from '@task-sync/util-nest';
+import { processEachOnce } from '@task-sync/data-access-messaging';
+import { APP_CONFIG, BATCH, HandlerOutcome, KafkaBatchContext } from '@task-sync/util-nest';
 import type { ServiceConfig } from '@task-sync/util-config';
-import { ReconcileChangeService } from './reconcile-change.service';
+import { ReconcileChangeService, type Decidable, type RunSettings } from './reconcile-change.service';
 import { toSyncChange } from './to-sync-change';
 
-/** Thin handlers: the decoded change → one transaction that decides and queues its writes, once. */
+/**
+ * Thin handlers: a run of one partition's changes → one transaction that decides them in order and
+ * queues their writes, each change once. One transaction a run, not a change: an import is two
+ * messages a task (the change and its echo), and a commit each was most of the reconciler's time.
+ */
 @Controller()
 export class TaskChangesConsumer {
   constructor(
@@ -17,22 +21,29 @@ export class TaskChangesConsumer {
     @Inject(ReconcileChangeService) private readonly reconcile: ReconcileChangeService,
   ) {}
 
-  @EventPattern(KAFKA_TOPICS.sfdcTaskChanges)
-  onSfdcChange(@Payload() event: SfdcTaskChanged, @Ctx() ctx: KafkaMessageContext): Promise<HandlerOutcome> {
-    return this.handle(event, ctx);
+  @EventPattern(KAFKA_TOPICS.sfdcTaskChanges, BATCH)
+  onSfdcChanges(@Payload() events: SfdcTaskChanged[], @Ctx() ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
+    return this.handle(events, ctx);
   }
 
-  @EventPattern(KAFKA_TOPICS.salesconnectTaskChanges)
-  onSalesConnectChange(@Payload() event: SalesConnectTaskChanged, @Ctx() ctx: KafkaMessageContext): Promise<HandlerOutcome> {
-    return this.handle(event, ctx);
+  @EventPattern(KAFKA_TOPICS.salesconnectTaskChanges, BATCH)
+  onSalesConnectChanges(@Payload() events: SalesConnectTaskChanged[], @Ctx() ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
+    return this.handle(events, ctx);
   }
 
-  private async handle(event: SfdcTaskChanged | SalesConnectTaskChanged, ctx: KafkaMessageContext): Promise<HandlerOutcome> {
-    const change = toSyncChange(event);
-    const { topic, partition, offset } = ctx.meta;
-    return processOnce(this.dataSource, { consumer: this.config.SERVICE_NAME, eventId: event.eventId, topic, partition, offset }, async (manager) => {
-      const check = await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change);
-      if (!check.parked) await this.reconcile.apply(manager, event.connectionId, change, check.settings);
+  private handle(events: (SfdcTaskChanged | SalesConnectTaskChanged)[], ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
+    const refs = ctx.metas.map(({ topic, partition, offset }, i) => ({ consumer: this.config.SERVICE_NAME, eventId: events[i].eventId, topic, partition, offset }));
+    return processEachOnce(this.dataSource, refs, async (manager, fresh) => {
+      const run: RunSettings = new Map();
+      const decidable: Decidable[] = [];
+      for (const [i, event] of events.entries()) {
+        if (!fresh[i]) continue;
+        const change = toSyncChange(event);
+        const check = await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change, run);
+        if (!check.parked) decidable.push({ connectionId: event.connectionId, change, settings: check.settings });
+      }
+      // A connection's changes after one that was parked are parked too, so deciding the rest after the loop keeps every connection's order.
+      await this.reconcile.decide(manager, decidable);
     });
   }
 }

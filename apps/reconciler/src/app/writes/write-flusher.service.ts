@@ -105,9 +105,12 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
-  /** What landed, in three statements however many writes: the created tasks' ids into their links, then the queued rows gone. */
+  /** What landed, in four statements however many writes: the created tasks' links locked, their ids stored, then the queued rows gone. */
   private async settleDone(manager: EntityManager, done: [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][]): Promise<void> {
     if (done.length === 0) return;
+    const createdLinks = done.filter(([, o]) => o.createdId).map(([w]) => w.linkId);
+    // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
+    if (createdLinks.length > 0) await manager.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [createdLinks]);
     for (const side of ['sfdc', 'salesconnect'] as const) {
       const created = done.filter(([w, o]) => w.side === side && o.createdId);
       if (created.length === 0) continue;

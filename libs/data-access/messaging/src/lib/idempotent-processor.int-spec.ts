@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
-import { processOnce } from './idempotent-processor';
+import { processEachOnce, processOnce } from './idempotent-processor';
 import { CreateProcessedMessage1764000000000 } from './migrations';
 import { ProcessedMessageEntity } from './processed-message.entity';
 
@@ -54,5 +54,41 @@ describe('processOnce (real PostgreSQL)', () => {
     const outcomes = await Promise.all([1, 2, 3].map(() => processOnce(db.dataSource, ref(eventId), effect(eventId))));
     expect(outcomes.sort()).toEqual(['applied', 'duplicate', 'duplicate']);
     expect(await effects(eventId)).toBe(1);
+  });
+
+  describe('processEachOnce (a run of one partition)', () => {
+    const insertFresh = (ids: string[]) => (m: import('typeorm').EntityManager, fresh: boolean[]) =>
+      m.query(`INSERT INTO effect SELECT unnest($1::uuid[])`, [ids.filter((_, i) => fresh[i])]).then(() => undefined);
+
+    it('applies each new event of a run once, and skips one seen before and a repeat inside the run', async () => {
+      const [seen, a, b] = [randomUUID(), randomUUID(), randomUUID()];
+      await processOnce(db.dataSource, ref(seen), effect(seen));
+      const ids = [a, seen, b, a];
+      const outcomes = await processEachOnce(db.dataSource, ids.map((id) => ref(id)), insertFresh(ids));
+      expect(outcomes).toEqual(['applied', 'duplicate', 'applied', 'duplicate']);
+      expect([await effects(a), await effects(seen), await effects(b)]).toEqual([1, 1, 1]);
+    });
+
+    it('does not call the effect when the whole run was seen', async () => {
+      const id = randomUUID();
+      await processOnce(db.dataSource, ref(id), effect(id));
+      let called = false;
+      const outcomes = await processEachOnce(db.dataSource, [ref(id)], async () => void (called = true));
+      expect(outcomes).toEqual(['duplicate']);
+      expect(called).toBe(false);
+    });
+
+    it('records none of the run when its effect fails, so the redelivery applies all of it', async () => {
+      const ids = [randomUUID(), randomUUID()];
+      await expect(
+        processEachOnce(db.dataSource, ids.map((id) => ref(id)), async (m, fresh) => {
+          await insertFresh(ids)(m, fresh);
+          throw new Error('deadlock detected');
+        }),
+      ).rejects.toThrow('deadlock detected');
+      expect(await effects(ids[0])).toBe(0);
+      expect(await processEachOnce(db.dataSource, ids.map((id) => ref(id)), insertFresh(ids))).toEqual(['applied', 'applied']);
+      expect([await effects(ids[0]), await effects(ids[1])]).toEqual([1, 1]);
+    });
   });
 });

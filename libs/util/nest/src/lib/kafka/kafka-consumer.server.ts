@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent } from '@task-sync/contracts';
 import type { HealthRegistry } from '../observability/health.registry';
 import type { MetricsService } from '../observability/metrics.service';
 import type { KafkaPublisher } from './kafka-publisher';
-import { HandlerOutcome, KafkaMessageContext } from './kafka-message.context';
+import { HandlerOutcome, KafkaBatchContext, KafkaMessageContext, KafkaMessageMeta } from './kafka-message.context';
 
 export interface KafkaConsumerServerOptions {
   kafka: Kafka;
@@ -34,6 +34,21 @@ export interface KafkaConsumerServerOptions {
   maxBytesPerPartition?: number;
 }
 
+interface Where {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** Commits a handled offset (`offset + 1`) and moves the fetch position past it. */
+type Settle = (offset: string) => Promise<void>;
+
+/** A message that decoded: what a handler is given. */
+interface Decoded {
+  event: { eventId: string };
+  meta: KafkaMessageMeta;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
@@ -51,14 +66,17 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
  * - a message that fails validation goes to the dead-letter topic with the reason, then is committed;
  * - a handler that throws is retried with backoff, a bounded number of times, and then the consumer
  *   restarts from the last commit (kafkajs re-delivers), so nothing is skipped;
- * - on shutdown the in-flight message finishes and is committed before the consumer leaves the group.
+ * - on shutdown the in-flight message finishes and is committed before the consumer leaves the group;
+ * - a handler declared `@EventPattern(topic, BATCH)` takes each run of valid messages of a fetched
+ *   partition batch at once (one transaction, one commit: what an import of 100,000 tasks needs),
+ *   with the same retries; an invalid message ends the run before it and is dead-lettered alone.
  */
 export class KafkaConsumerServer extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private inGroup = false;
   private lastCrash?: string;
   private closing = false;
-  /** The messages being handled now (one a partition), so close() can wait for them before kafkajs stops. */
+  /** The batches being handled now (one a partition), so close() can wait for them before kafkajs stops. */
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: KafkaConsumerServerOptions) {
@@ -88,8 +106,9 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
       await consumer.subscribe({ topics, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
+        eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachMessage: (payload) => this.track(payload),
+        eachBatch: (payload) => this.track(payload),
       });
       logger.info({ groupId, topics }, 'consuming');
       callback();
@@ -120,54 +139,130 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     return this.consumer as T;
   }
 
-  private track(payload: EachMessagePayload): Promise<void> {
+  private track(payload: EachBatchPayload): Promise<void> {
     if (this.closing) return Promise.resolve();
-    const handling = this.handleMessage(payload);
+    const handling = this.handleBatch(payload);
     this.inFlight.add(handling);
     void handling.finally(() => this.inFlight.delete(handling)).catch(() => undefined);
     return handling;
   }
 
-  private async handleMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  /**
+   * One fetched batch of one partition, in order: message by message, or in runs for a batch
+   * handler. Stops between commits when the consumer is closing or the partition was taken away.
+   */
+  private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    // Committed, and where kafkajs fetches this partition from next (it does not move on by itself: eachBatchAutoResolve is off).
+    const settle = async (offset: string) => {
+      await this.commit({ topic, partition, offset });
+      resolveOffset(offset);
+    };
+    const handler = this.getHandlerByPattern(topic);
+    const stop = () => this.closing || !isRunning() || isStale();
+    let run: { decoded: Decoded; message: KafkaMessage }[] = [];
+    const endRun = async () => {
+      if (run.length > 0) await this.handleRun(topic, partition, run, heartbeat, settle);
+      run = [];
+    };
+    for (const message of batch.messages) {
+      if (stop()) break;
+      if (!handler?.extras?.['batch']) {
+        await this.handleMessage(topic, partition, message, heartbeat, settle);
+        await heartbeat();
+        continue;
+      }
+      const decoded = this.decode(topic, partition, message);
+      if (!(decoded instanceof MessageDecodeError)) {
+        run.push({ decoded, message });
+        continue;
+      }
+      await endRun();
+      if (stop()) break;
+      await this.deadLetterAndCommit({ topic, partition, offset: message.offset }, message, decoded, settle);
+    }
+    if (!stop()) await endRun();
+    await heartbeat();
+  }
+
+  private decode(topic: string, partition: number, message: KafkaMessage): Decoded | MessageDecodeError {
+    try {
+      const event = decodeEvent(message.value, topic) as { eventId: string };
+      const meta = { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: decodeHeaders(message.headers), eventId: event.eventId };
+      return { event, meta };
+    } catch (e) {
+      if (e instanceof MessageDecodeError) return e;
+      throw e;
+    }
+  }
+
+  /** A batch handler's run: one call, retried as a whole, then one commit after its last message. */
+  private async handleRun(topic: string, partition: number, run: { decoded: Decoded; message: KafkaMessage }[], heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
-    const headers = decodeHeaders(message.headers);
-    const key = message.key?.toString() ?? null;
-    const where = { topic, partition, offset: message.offset };
-
-    let outcome: HandlerOutcome | 'dead-lettered';
+    const last = run[run.length - 1].message.offset;
+    const where = { topic, partition, offset: `${run[0].message.offset}..${last}` };
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`no handler for topic ${topic}`);
+    const context = new KafkaBatchContext(run.map((r) => r.decoded.meta));
+    let outcomes: HandlerOutcome[];
     try {
-      const event = decodeEvent(message.value, topic);
-      const handler = this.getHandlerByPattern(topic);
-      if (!handler) throw new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
-      const context = new KafkaMessageContext({ ...where, key, headers, eventId: event.eventId });
-      outcome = await this.runWithRetries(() => handler(event, context), where, heartbeat);
+      outcomes = await this.runWithRetries(async () => {
+        const answer = await lastValueFrom(this.transformToObservable(await handler(run.map((r) => r.decoded.event), context)), { defaultValue: undefined });
+        return (answer as HandlerOutcome[] | undefined) ?? run.map(() => 'applied' as const);
+      }, where, heartbeat);
     } catch (e) {
-      if (!(e instanceof MessageDecodeError)) {
-        metrics.messagesConsumed.inc({ topic, outcome: 'failed' });
-        throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
-      }
-      logger.warn({ ...where, code: e.code, reason: e.details }, 'message failed validation: dead-lettering it');
-      await this.deadLetter(where, key, headers, message.value, e);
-      outcome = 'dead-lettered';
+      metrics.messagesConsumed.inc({ topic, outcome: 'failed' }, run.length);
+      throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
     }
-    if (!this.consumer) throw new Error('consumer is not running');
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    await settle(last);
+    for (const outcome of outcomes) metrics.messagesConsumed.inc({ topic, outcome });
+    stopTimer();
+    logger.debug({ ...where, messages: run.length }, 'messages handled');
+  }
+
+  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
+    const { metrics, logger } = this.options;
+    const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
+    const where = { topic, partition, offset: message.offset };
+    const decoded = this.decode(topic, partition, message);
+    if (decoded instanceof MessageDecodeError) return this.deadLetterAndCommit(where, message, decoded, settle);
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) return this.deadLetterAndCommit(where, message, new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`), settle);
+    let outcome: HandlerOutcome;
+    try {
+      outcome = await this.runWithRetries(async () => {
+        const answer = await lastValueFrom(this.transformToObservable(await handler(decoded.event, new KafkaMessageContext(decoded.meta))), { defaultValue: undefined });
+        return (answer as HandlerOutcome | undefined) ?? 'applied';
+      }, where, heartbeat);
+    } catch (e) {
+      metrics.messagesConsumed.inc({ topic, outcome: 'failed' });
+      throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
+    }
+    await settle(where.offset);
     metrics.messagesConsumed.inc({ topic, outcome });
     stopTimer();
     logger.debug({ ...where, outcome }, 'message handled');
   }
 
-  private async runWithRetries(
-    run: () => Promise<unknown>,
-    where: { topic: string; partition: number; offset: string },
-    heartbeat: () => Promise<void>,
-  ): Promise<HandlerOutcome> {
+  private async deadLetterAndCommit(where: Where, message: KafkaMessage, e: MessageDecodeError, settle: Settle): Promise<void> {
+    this.options.logger.warn({ ...where, code: e.code, reason: e.details }, 'message failed validation: dead-lettering it');
+    await this.deadLetter(where, message.key?.toString() ?? null, decodeHeaders(message.headers), message.value, e);
+    await settle(where.offset);
+    this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
+  }
+
+  /** `offset + 1`: the next message to read. */
+  private async commit({ topic, partition, offset }: Where): Promise<void> {
+    if (!this.consumer) throw new Error('consumer is not running');
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+
+  private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
     const { maxAttempts, logger } = this.options;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await lastValueFrom(this.transformToObservable(await run()), { defaultValue: undefined });
-        return (result as HandlerOutcome | undefined) ?? 'applied';
+        return await run();
       } catch (e) {
         if (attempt >= maxAttempts) {
           logger.error({ ...where, attempt, err: e }, 'handler failed on every attempt: restarting from the last commit');
@@ -182,7 +277,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   }
 
   private async deadLetter(
-    where: { topic: string; partition: number; offset: string },
+    where: Where,
     key: string | null,
     headers: Record<string, string>,
     value: Buffer | null,
