@@ -1,4 +1,4 @@
-import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '@task-sync/salesconnect-client';
+import { DELIVERY_ID_HEADER, httpTransport, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '@task-sync/salesconnect-client';
 import type { FaultInjector, SandboxClock } from '@task-sync/util-sandbox-kit';
 import type { Change } from './change.model';
 import { newId } from './ids';
@@ -47,6 +47,8 @@ export class WebhookDispatcher {
   private deliveries = new Map<string, WebhookDelivery>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
+  /** Kept-alive connections: a delivery a change, so a new connection (and fetch's overhead) each would cost more than the change. */
+  private readonly transport = httpTransport();
   private stopped = false;
 
   constructor(
@@ -83,6 +85,7 @@ export class WebhookDispatcher {
   stop(): void {
     this.stopped = true;
     this.cancelAll();
+    this.transport.close();
   }
 
   private enqueue(subscription: WebhookSubscription, change: Change): void {
@@ -125,12 +128,12 @@ export class WebhookDispatcher {
     const timestamp = Math.floor(this.clock.nowMs() / 1000);
     const started = Date.now();
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     this.inFlight.add(controller);
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.url, {
+      const response = await this.transport({
+        url: new URL(delivery.url),
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -140,14 +143,13 @@ export class WebhookDispatcher {
           [DELIVERY_ID_HEADER]: delivery.id,
         },
         body: delivery.body,
+        timeoutMs: this.options.timeoutMs,
         signal: controller.signal,
       });
       statusCode = response.status;
-      await response.arrayBuffer(); // drain, so the connection is released
     } catch (e) {
-      error = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e);
+      error = e instanceof Error ? e.message : String(e);
     } finally {
-      clearTimeout(timeout);
       this.inFlight.delete(controller);
     }
     if (this.stopped || !this.deliveries.has(delivery.id)) return; // reset or shut down meanwhile

@@ -1,8 +1,9 @@
 import { parseCalendarDate } from '@task-sync/task-domain';
+import type { SalesConnectTransport, TransportResponse } from './http-transport';
 import { SalesConnectApiError } from './salesconnect-api.error';
 import { SalesConnectClient } from './salesconnect.client';
 
-// The client against a recording fetch: which request goes out, and how answers become results
+// The client against a recording transport: which request goes out, and how answers become results
 // or typed errors. Its run against the real sandbox is in the sandbox's app-token.int-spec.ts.
 
 interface Recorded {
@@ -30,23 +31,23 @@ const task = {
   lastModifiedBy: 'task-sync',
 };
 
-function fakeApi(answer: (req: Recorded) => Response | Promise<Response>) {
+function fakeApi(answer: (req: Recorded) => TransportResponse | Promise<TransportResponse>) {
   const calls: Recorded[] = [];
-  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+  const transport: SalesConnectTransport = async (r) => {
     const req: Recorded = {
-      url: new URL(String(input)),
-      method: init?.method ?? 'GET',
-      headers: Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v])),
-      body: init?.body === undefined ? undefined : JSON.parse(String(init.body)),
+      url: r.url,
+      method: r.method,
+      headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v])),
+      body: r.body === undefined ? undefined : JSON.parse(r.body),
     };
     calls.push(req);
     return answer(req);
-  }) as typeof fetch;
-  return { calls, client: new SalesConnectClient({ baseUrl: 'http://sc.test/', token: 'sc_app_x', clientApp: 'task-sync', fetch: fetchFn }) };
+  };
+  return { calls, client: new SalesConnectClient({ baseUrl: 'http://sc.test/', token: 'sc_app_x', clientApp: 'task-sync', transport }) };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const answer = (status: number, text: string, headers: Record<string, string> = {}): TransportResponse => ({ status, text, header: (name) => headers[name.toLowerCase()] ?? null });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => answer(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 
 async function errorOf(promise: Promise<unknown>): Promise<SalesConnectApiError> {
   try {
@@ -70,7 +71,7 @@ describe('SalesConnectClient', () => {
   });
 
   it('acts as a user with X-SalesConnect-User, sending Idempotency-Key and If-Match', async () => {
-    const { calls, client } = fakeApi((req) => (req.method === 'DELETE' ? new Response(null, { status: 204 }) : json(201, task, { 'idempotent-replayed': 'true' })));
+    const { calls, client } = fakeApi((req) => (req.method === 'DELETE' ? answer(204, '') : json(201, task, { 'idempotent-replayed': 'true' })));
     const user = client.forUser('scu_1');
     const created = await user.createTask({ name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' }, { idempotencyKey: 'k-1' });
     expect(created).toEqual({ task, replayed: true });
@@ -86,7 +87,7 @@ describe('SalesConnectClient', () => {
     ['a 410 CURSOR_EXPIRED', () => json(410, { error: 'CURSOR_EXPIRED', message: 'too old' }), 'CURSOR_EXPIRED', 410, false],
     ['a 409 with its details', () => json(409, { error: 'VERSION_CONFLICT', message: 'stale', currentVersion: 4 }), 'VERSION_CONFLICT', 409, false],
     ['a 503 with Retry-After', () => json(503, { error: 'SERVICE_UNAVAILABLE', message: 'later' }, { 'retry-after': '2' }), 'SERVICE_UNAVAILABLE', 503, true],
-    ['a 502 HTML page from a proxy', () => new Response('<html>bad gateway</html>', { status: 502 }), 'UNEXPECTED_STATUS', 502, true],
+    ['a 502 HTML page from a proxy', () => answer(502, '<html>bad gateway</html>'), 'UNEXPECTED_STATUS', 502, true],
     ['a 200 that is not a feed page', () => json(200, { changes: [{ sequence: 'one' }] }), 'INVALID_RESPONSE', 200, false],
   ])('turns %s into a typed error', async (_label, answer, code, status, retryable) => {
     const { client } = fakeApi(answer);
@@ -98,7 +99,7 @@ describe('SalesConnectClient', () => {
 
   it('reports a refused connection as a retryable NETWORK_ERROR with its cause', async () => {
     const { client } = fakeApi(() => {
-      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     });
     const error = await errorOf(client.listWebhookSubscriptions());
     expect([error.code, error.status, error.retryable]).toEqual(['NETWORK_ERROR', null, true]);

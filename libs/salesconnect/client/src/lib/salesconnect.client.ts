@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SalesConnectTask } from '@task-sync/task-domain';
 import type { SalesConnectTaskWrite } from '@task-sync/task-mapping';
+import { httpTransport, type SalesConnectTransport, type TransportResponse } from './http-transport';
 import { SalesConnectApiError, SalesConnectErrorCode, toSalesConnectErrorCode } from './salesconnect-api.error';
 import {
   type ChangesPage,
@@ -27,8 +28,8 @@ export interface SalesConnectClientOptions {
   clientApp?: string;
   /** Per request; a call with no answer by then fails as NETWORK_ERROR. Default 10 s. */
   timeoutMs?: number;
-  /** Defaults to the global fetch. */
-  fetch?: typeof fetch;
+  /** Defaults to node:http(s) on kept-alive connections. */
+  transport?: SalesConnectTransport;
 }
 
 /** A create: `name` is required; `status` may be set, so an import keeps a completed state. */
@@ -61,27 +62,28 @@ function retryAfterMs(header: string | null): number | null {
 /** The one place that talks HTTP: auth headers, timeouts, error bodies and response validation. */
 class SalesConnectHttp {
   private readonly baseUrl: string;
-  private readonly fetchFn: typeof fetch;
+  private readonly transport: SalesConnectTransport;
 
   constructor(
     private readonly options: SalesConnectClientOptions,
     private readonly actingUserId?: string,
   ) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.fetchFn = options.fetch ?? fetch;
+    this.transport = options.transport ?? httpTransport();
   }
 
   withActingUser(userId: string): SalesConnectHttp {
-    return new SalesConnectHttp(this.options, userId);
+    return new SalesConnectHttp({ ...this.options, transport: this.transport }, userId);
   }
 
-  async request<T>(spec: RequestSpec<T>): Promise<{ body: T; headers: Headers }> {
+  async request<T>(spec: RequestSpec<T>): Promise<{ body: T; header: TransportResponse['header'] }> {
     const url = new URL(`${this.baseUrl}${spec.path}`);
     for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
     const timeoutMs = this.options.timeoutMs ?? 10_000;
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await this.fetchFn(url, {
+      response = await this.transport({
+        url,
         method: spec.method,
         headers: {
           authorization: `Bearer ${this.options.token}`,
@@ -92,15 +94,15 @@ class SalesConnectHttp {
           ...spec.headers,
         },
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (e) {
-      const reason = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeFetchError(e);
+      const reason = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(e);
       throw new SalesConnectApiError(SalesConnectErrorCode.NetworkError, null, `${spec.method} ${spec.path}: ${reason}`);
     }
-    const text = await response.text();
-    if (!response.ok) throw this.toError(spec, response, text);
-    if (spec.schema === undefined) return { body: undefined as T, headers: response.headers };
+    const text = response.text;
+    if (response.status < 200 || response.status > 299) throw this.toError(spec, response, text);
+    if (spec.schema === undefined) return { body: undefined as T, header: response.header };
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -111,10 +113,10 @@ class SalesConnectHttp {
     if (!parsed.success) {
       throw new SalesConnectApiError(SalesConnectErrorCode.InvalidResponse, response.status, `${spec.method} ${spec.path}: ${describeIssues(parsed.error)}`);
     }
-    return { body: parsed.data, headers: response.headers };
+    return { body: parsed.data, header: response.header };
   }
 
-  private toError(spec: RequestSpec<unknown>, response: Response, text: string): SalesConnectApiError {
+  private toError(spec: RequestSpec<unknown>, response: TransportResponse, text: string): SalesConnectApiError {
     let body: Record<string, unknown> = {};
     try {
       const json: unknown = JSON.parse(text);
@@ -125,13 +127,13 @@ class SalesConnectHttp {
     const { error, message, ...details } = body;
     const code = toSalesConnectErrorCode(error) ?? SalesConnectErrorCode.UnexpectedStatus;
     const description = typeof message === 'string' ? message : text.slice(0, 200);
-    return new SalesConnectApiError(code, response.status, `${spec.method} ${spec.path}: ${description}`, details, retryAfterMs(response.headers.get('retry-after')));
+    return new SalesConnectApiError(code, response.status, `${spec.method} ${spec.path}: ${description}`, details, retryAfterMs(response.header('retry-after')));
   }
 }
 
-function describeFetchError(e: unknown): string {
+function describeNetworkError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  // undici puts the useful part (ECONNREFUSED …) in `cause`.
+  // A transport over fetch (undici) puts the useful part (ECONNREFUSED …) in `cause`.
   return e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;
 }
 
@@ -146,7 +148,7 @@ async function listChanges(http: SalesConnectHttp, options: { cursor?: string; l
 }
 
 /**
- * The Sales Connect API over global fetch, typed and validated. Every failure is a
+ * The Sales Connect API over HTTP, typed and validated. Every failure is a
  * SalesConnectApiError with the API's code and status. With an integration app token this
  * client reads the app-wide change feed and manages the app's webhook subscriptions;
  * `forUser(id)` acts as one user (tasks, that user's feed).
@@ -214,14 +216,14 @@ export class SalesConnectUserClient {
    * first call created (`replayed: true`) instead of creating another.
    */
   async createTask(input: NewSalesConnectTask, options: { idempotencyKey?: string } = {}): Promise<{ task: SalesConnectTask; replayed: boolean }> {
-    const { body, headers } = await this.http.request({
+    const { body, header } = await this.http.request({
       method: 'POST',
       path: '/v1/tasks',
       body: input,
       headers: options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey },
       schema: salesConnectTaskSchema,
     });
-    return { task: body, replayed: headers.get('idempotent-replayed') === 'true' };
+    return { task: body, replayed: header('idempotent-replayed') === 'true' };
   }
 
   async updateTask(id: string, patch: SalesConnectTaskPatch, options: WriteOptions = {}): Promise<SalesConnectTask> {
