@@ -39,7 +39,6 @@ export function httpTransport(options: { maxSockets?: number } = {}): SalesConne
     new Promise<TransportResponse>((resolve, reject) => {
       const secure = r.url.protocol === 'https:';
       const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
-      let timer: NodeJS.Timeout | undefined;
       const fail = (e: Error) => {
         clearTimeout(timer);
         reject(e);
@@ -65,7 +64,8 @@ export function httpTransport(options: { maxSockets?: number } = {}): SalesConne
           });
         },
       );
-      timer = setTimeout(() => req.destroy(new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`)), r.timeoutMs);
+      // Callbacks above clear it; they run only after this line.
+      const timer = setTimeout(() => req.destroy(new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`)), r.timeoutMs);
       req.on('error', fail);
       req.end(body);
     });
