@@ -72,8 +72,8 @@ export class ReconcileChangeService implements OnModuleDestroy {
   ): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
     let known = run.get(connectionId);
     if (!known) {
-      const parked: { n: boolean }[] = await manager.query(`SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS n`, [connectionId]);
-      known = parked[0].n ? { parked: true } : { parked: false, settings: await this.loadSettings(manager, connectionId) };
+      const { parked, settings } = await this.loadConnection(manager, connectionId);
+      known = parked ? { parked: true } : { parked: false, settings };
       run.set(connectionId, known);
     }
     if (!known.parked) {
@@ -182,12 +182,19 @@ export class ReconcileChangeService implements OnModuleDestroy {
   }
 
   private async loadSettings(manager: EntityManager, connectionId: string): Promise<ConnectionSyncSettings> {
-    const current: { enabled: boolean }[] = await manager.query(`SELECT enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
-    const history: { kind: 'first-enable' | 're-enable' | 'disable'; changed_at: Date }[] = await manager.query(
-      `SELECT kind, changed_at FROM connection_setting_change WHERE connection_id = $1 ORDER BY changed_at`,
+    return (await this.loadConnection(manager, connectionId)).settings;
+  }
+
+  /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
+  private async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
+    const [row]: { parked: boolean; enabled: boolean; history: ConnectionSyncSettings['history'] }[] = await manager.query(
+      `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
+              coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,
+              coalesce((SELECT json_agg(json_build_object('kind', kind, 'at', to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY changed_at)
+                          FROM connection_setting_change WHERE connection_id = $1), '[]'::json) AS history`,
       [connectionId],
     );
-    return { enabled: current[0]?.enabled ?? false, history: history.map((h) => ({ kind: h.kind, at: h.changed_at.toISOString() })) };
+    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history } };
   }
 }
 
