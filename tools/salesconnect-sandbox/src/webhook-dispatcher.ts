@@ -30,6 +30,9 @@ export interface WebhookDelivery {
   body: string;
 }
 
+/** Settled deliveries kept in the log (the newest); pending ones are always kept. An import sends one a change. */
+export const DELIVERY_LOG_LIMIT = 10_000;
+
 export interface WebhookDispatcherOptions {
   secret: string;
   retryBaseMs: number;
@@ -104,6 +107,7 @@ export class WebhookDispatcher {
       body: JSON.stringify(change),
     };
     this.deliveries.set(delivery.id, delivery);
+    this.prune();
     if (this.faults.shouldInject('dropWebhook')) {
       // Lost silently, as a real webhook can be: the change is still in the feed for catch-up.
       delivery.status = 'dropped';
@@ -162,6 +166,18 @@ export class WebhookDispatcher {
       delivery.nextAttemptAt = null;
     } else {
       this.schedule(delivery, computeRetryDelayMs(delivery.attempts.length, this.options.retryBaseMs, this.options.retryMaxMs));
+    }
+  }
+
+  /** Forgets the oldest settled deliveries beyond the limit (checked every thousand, as a Map keeps insertion order). */
+  private prune(): void {
+    if (this.deliveries.size <= DELIVERY_LOG_LIMIT + 1_000) return;
+    let excess = this.deliveries.size - DELIVERY_LOG_LIMIT;
+    for (const [id, d] of this.deliveries) {
+      if (excess === 0) break;
+      if (d.status === 'pending') continue;
+      this.deliveries.delete(id);
+      excess--;
     }
   }
 

@@ -18,7 +18,7 @@ export const reconcilerConfigSchema = z.object({
   /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   /** Sales Connect calls in flight at once for one connection (it takes one task a call). */
-  SALESCONNECT_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  SALESCONNECT_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Connections whose queued writes are sent at once, each in its own transaction. */
   WRITE_CONNECTIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(32).default(4),
   /** Attempts for a write that fails transiently (5xx, lock errors), with doubling backoff, before it is dead-lettered. */
