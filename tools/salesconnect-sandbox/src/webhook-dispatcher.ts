@@ -48,6 +48,8 @@ export interface WebhookDispatcherOptions {
  */
 export class WebhookDispatcher {
   private deliveries = new Map<string, WebhookDelivery>();
+  /** Ids of settled deliveries, oldest first: the ones the log forgets beyond DELIVERY_LOG_LIMIT. */
+  private readonly settled = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
   /** Kept-alive connections: a delivery a change, so a new connection (and fetch's overhead) each would cost more than the change. */
@@ -76,12 +78,17 @@ export class WebhookDispatcher {
   /** Restores the log; deliveries that were still pending are attempted again (at-least-once across a restart). */
   load(deliveries: WebhookDelivery[]): void {
     this.deliveries = new Map(deliveries.map((d) => [d.id, d]));
-    for (const d of deliveries) if (d.status === 'pending') this.schedule(d, 0);
+    this.settled.clear();
+    for (const d of deliveries) {
+      if (d.status === 'pending') this.schedule(d, 0);
+      else this.settle(d);
+    }
   }
 
   clear(): void {
     this.cancelAll();
     this.deliveries.clear();
+    this.settled.clear();
   }
 
   /** Stops retries and aborts requests in flight; used at shutdown. */
@@ -107,11 +114,11 @@ export class WebhookDispatcher {
       body: JSON.stringify(change),
     };
     this.deliveries.set(delivery.id, delivery);
-    this.prune();
     if (this.faults.shouldInject('dropWebhook')) {
       // Lost silently, as a real webhook can be: the change is still in the feed for catch-up.
       delivery.status = 'dropped';
       delivery.nextAttemptAt = null;
+      this.settle(delivery);
       return;
     }
     this.schedule(delivery, 0);
@@ -161,24 +168,23 @@ export class WebhookDispatcher {
     if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
       delivery.status = 'succeeded';
       delivery.nextAttemptAt = null;
+      this.settle(delivery);
     } else if (delivery.attempts.length >= this.options.maxAttempts) {
       delivery.status = 'failed';
       delivery.nextAttemptAt = null;
+      this.settle(delivery);
     } else {
       this.schedule(delivery, computeRetryDelayMs(delivery.attempts.length, this.options.retryBaseMs, this.options.retryMaxMs));
     }
   }
 
-  /** Forgets the oldest settled deliveries beyond the limit (checked every thousand, as a Map keeps insertion order). */
-  private prune(): void {
-    if (this.deliveries.size <= DELIVERY_LOG_LIMIT + 1_000) return;
-    let excess = this.deliveries.size - DELIVERY_LOG_LIMIT;
-    for (const [id, d] of this.deliveries) {
-      if (excess === 0) break;
-      if (d.status === 'pending') continue;
-      this.deliveries.delete(id);
-      excess--;
-    }
+  /** A delivery is done with (succeeded, failed, dropped): the oldest settled one beyond the limit is forgotten. */
+  private settle(delivery: WebhookDelivery): void {
+    this.settled.add(delivery.id);
+    if (this.settled.size <= DELIVERY_LOG_LIMIT) return;
+    const oldest = this.settled.values().next().value as string;
+    this.settled.delete(oldest);
+    this.deliveries.delete(oldest);
   }
 
   private cancelAll(): void {
