@@ -72,7 +72,8 @@ describe('RunLinks: one run of changes, its links read once and written back at 
       expect(run.find(connectionId, change('salesconnect', scId))).toBeNull();
       return run.create(connectionId, pending({ salesconnect: scId }, 'second'))?.id;
     });
-    const rows = (await links()).filter((l: { salesconnect_task_id: string }) => l.salesconnect_task_id === scId);
+    // Both rows were written by the second transaction (same updated_at): compared by title.
+    const rows = (await links()).filter((l: { salesconnect_task_id: string }) => l.salesconnect_task_id === scId).sort((a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title));
     expect(rows.map((r: { id: string; title: string; unlinked: boolean }) => [r.id, r.title, r.unlinked])).toEqual([
       [first, 'first', true],
       [second, 'second', false],
