@@ -28,19 +28,32 @@ function brokerPidByPort(bootstrap) {
   }
 }
 
+/** Builds the programs (not when BENCH_SKIP_BUILD=1); resolves with the build's exit code. */
+function build(env) {
+  if (process.env.BENCH_SKIP_BUILD === '1') {
+    log('not building: BENCH_SKIP_BUILD=1');
+    return Promise.resolve(0);
+  }
+  log('building the services, the sandboxes and the benchmark (no type check: npm test type-checks every project)');
+  // The programs only, and without their type check: the libs' build targets are type checks
+  // (the programs' bundles compile their sources), and both are `npm test`'s; here they would only add time.
+  return run(nxBin, ['run-many', '-t', 'build', '-p', ...PROGRAMS, '--excludeTaskDependencies', '--skipTypeChecking', '--outputStyle=static'], { env });
+}
+
 async function main() {
   const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   await checkPostgres(adminUrl);
   const chromium = ensureChromium((m) => log(`chromium: ${m}`));
   const env = { ...process.env, NX_DAEMON: 'false', TZ: process.env.TZ || 'UTC' };
-  if (process.env.BENCH_SKIP_BUILD === '1') log('not building: BENCH_SKIP_BUILD=1');
-  else {
-    log('building the services, the sandboxes and the benchmark');
-    // The programs only: the libs' build targets are type checks (the programs' bundles compile their
-    // sources), which `npm test` runs; here they would only add time.
-    if ((await run(nxBin, ['run-many', '-t', 'build', '-p', ...PROGRAMS, '--excludeTaskDependencies', '--outputStyle=static'], { env })) !== 0) throw new Error('build failed');
+  // The build and the broker's start (Maven, a JVM) go side by side.
+  const built = build(env);
+  let kafka;
+  try {
+    kafka = await startKafka({ log: (m) => log(`kafka: ${m}`) });
+  } catch (e) {
+    await built;
+    throw e;
   }
-  const kafka = await startKafka({ log: (m) => log(`kafka: ${m}`) });
   const stop = async () => {
     if (!kafka.reused) await stopKafka({ log: (m) => log(`kafka: ${m}`) });
   };
@@ -59,6 +72,7 @@ async function main() {
       TEST_ADMIN_DATABASE_URL: adminUrl,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     };
+    if ((await built) !== 0) throw new Error('build failed');
     if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env: benchEnv })) !== 0) throw new Error('topic provisioning failed');
     if (!fs.existsSync(path.join(ROOT, 'dist/bench/main.js'))) throw new Error('dist/bench/main.js is missing: build it (drop BENCH_SKIP_BUILD)');
     bench = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...process.argv.slice(2)], { cwd: ROOT, env: benchEnv, stdio: 'inherit' });

@@ -6,7 +6,7 @@ import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './changes/reconcile-change.service';
 import { TaskChangesConsumer } from './changes/task-changes.consumer';
-import { CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
+import { IndexTaskWriteQueue1764000000402, CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
 import { ParkedChangesService } from './changes/parked-changes.service';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
 import type { ReconcilerConfig } from './reconciler.config';
@@ -41,7 +41,7 @@ export class AppModule {
           database: {
             schema: 'reconciler',
             entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402],
           },
         }),
       ],

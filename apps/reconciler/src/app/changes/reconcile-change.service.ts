@@ -7,6 +7,7 @@ import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
 import { Counter } from 'prom-client';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { RunLinks, type RunLink } from '../links/run-links';
+import { lockParkedChanges } from './parked-change.queue';
 
 /** Per connection, within one transaction: its changes are parked, or its setting as read (and whether the settings consumer had caught up). */
 export type RunSettings = Map<string, { parked: true } | { parked: false; settings: ConnectionSyncSettings; caughtUp?: boolean }>;
@@ -96,9 +97,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
     let released = 0;
     for (const { connection_id: connectionId } of waiting) {
       released += await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; change: SyncChange }[] = await manager.query(`SELECT id::text, change FROM parked_change WHERE connection_id = $1 ORDER BY id FOR UPDATE SKIP LOCKED`, [
-          connectionId,
-        ]);
+        const rows = await lockParkedChanges(manager, connectionId);
         if (rows.length === 0) return 0;
         const settings = await this.loadSettings(manager, connectionId);
         if (!caughtUp && !this.isSettingKnown(settings, rows[0].change)) return 0;

@@ -70,3 +70,21 @@ export class CreateParkedChanges1764000000401 implements MigrationInterface {
     await q.query(`DROP TABLE parked_change`);
   }
 }
+
+export class IndexTaskWriteQueue1764000000402 implements MigrationInterface {
+  name = 'IndexTaskWriteQueue1764000000402';
+
+  async up(q: QueryRunner): Promise<void> {
+    // A round reads each side's oldest writes of a connection (readQueuedWrites), and first asks
+    // which connections have a write due (dueConnections): an index probe each, however long the queue.
+    await q.query(`CREATE INDEX task_write_side_queue ON task_write (connection_id, side, id)`);
+    await q.query(`CREATE INDEX task_write_due ON task_write (connection_id, next_attempt_at)`);
+    await q.query(`DROP INDEX task_write_queue`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX task_write_queue ON task_write (connection_id, id)`);
+    await q.query(`DROP INDEX task_write_due`);
+    await q.query(`DROP INDEX task_write_side_queue`);
+  }
+}

@@ -6,27 +6,21 @@ import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { TaskLink } from '@task-sync/task-domain';
 import { viewOfLink } from '@task-sync/sync-rules';
-import type { QueuedWrite } from '../links/task-link.entity';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
+import { dueConnections, readQueuedWrites } from './write-queue';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
 import type { WriteOutcome } from './write-outcome';
 
-/** Sales Connect takes one task a call (several in flight): a round stays short. */
-const SALESCONNECT_WRITES_A_ROUND = 200;
-
-interface Row {
-  id: string;
-  link_id: string;
-  side: 'salesconnect' | 'sfdc';
-  action: QueuedWrite;
-  attempts: number;
-  due: boolean;
-  waited_ms: number;
-}
+/**
+ * Queued writes read a round, by side: Salesforce's go in one sObject Collections call a kind;
+ * Sales Connect takes one task a call (several in flight), and a longer round spreads the round's
+ * own statements over more of them (an import queues a write a task).
+ */
+const ROWS_A_ROUND = { sfdc: COLLECTION_LIMIT, salesconnect: 500 };
 
 /** A write held for a Salesforce change not read yet goes anyway after this long (the ingest may be down). */
 const MAX_HOLD_MS = 60_000;
@@ -66,10 +60,10 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async round(): Promise<boolean> {
-    const due: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM task_write WHERE next_attempt_at <= now()`);
+    const due = await dueConnections(this.dataSource);
     let busy = false;
-    await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async ({ connection_id }) => {
-      busy = (await this.flushConnection(connection_id)) || busy;
+    await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async (connectionId) => {
+      busy = (await this.flushConnection(connectionId)) || busy;
     });
     return busy;
   }
@@ -79,20 +73,15 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
       if (!locked) return false;
-      const rows: Row[] = await manager.query(
-        `SELECT id::text, link_id, side, action, attempts, next_attempt_at <= now() AS due,
-                (extract(epoch FROM now() - created_at) * 1000)::bigint AS waited_ms
-           FROM task_write WHERE connection_id = $1 ORDER BY id LIMIT 1000`,
-        [connectionId],
-      );
-      const writes = coalesceWrites(rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due })));
+      const rows = await readQueuedWrites(manager, connectionId, ROWS_A_ROUND);
+      const writes = coalesceWrites(rows);
       if (writes.length === 0) return false;
+      const toSfdc = writes.filter((w) => w.side === 'sfdc');
+      const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
       const links = await this.loadLinks(manager, writes);
       const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
-      const toSfdc = writes.filter((w) => w.side === 'sfdc').slice(0, COLLECTION_LIMIT);
-      const toSalesConnect = writes.filter((w) => w.side === 'salesconnect').slice(0, SALESCONNECT_WRITES_A_ROUND);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
-        ...(await this.sfdc.run(connectionId, toSfdc, links, new Set(rows.filter((r) => Number(r.waited_ms) > MAX_HOLD_MS).map((r) => r.link_id)))),
+        ...(await this.sfdc.run(connectionId, toSfdc, links, new Set(rows.filter((r) => r.waitedMs > MAX_HOLD_MS).map((r) => r.linkId)))),
         ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
       ]);
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
+import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
+import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
+import { coalesceWrites } from './coalesce-writes';
+import { dueConnections, readQueuedWrites } from './write-queue';
+
+describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({
+      schema: 'write_queue_spec',
+      entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+      migrations: [CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402],
+    });
+  });
+  afterAll(() => db.drop());
+  beforeEach(() => db.dataSource.query(`DELETE FROM task_write`));
+
+  /** `count` queued writes of one connection, due `inSeconds` from now (negative: overdue). */
+  const queue = (connectionId: string, count: number, inSeconds: number) =>
+    db.dataSource.query(
+      `INSERT INTO task_write (connection_id, link_id, side, action, next_attempt_at)
+       SELECT $1, gen_random_uuid(), 'salesconnect', '{"type":"delete"}', now() + make_interval(secs => $3) FROM generate_series(1, $2)`,
+      [connectionId, count, inSeconds],
+    );
+
+  it('dueConnections: nothing queued, no connection', async () => {
+    expect(await dueConnections(db.dataSource)).toEqual([]);
+  });
+
+  it('dueConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
+    await queue('conn-c', 3, -1);
+    await queue('conn-a', 500, -5);
+    await queue('conn-b', 4, 60); // every write waits for a retry a minute away
+    await queue('conn-d', 2, 60);
+    await queue('conn-d', 1, -1); // one of its writes is due
+    expect(await dueConnections(db.dataSource)).toEqual(['conn-a', 'conn-c', 'conn-d']);
+  });
+
+  it('dueConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`, ids);
+    await queue('conn-y', 2, 30);
+    expect(await dueConnections(db.dataSource)).toEqual(['conn-x', 'conn-y']);
+    await db.dataSource.query(`DELETE FROM task_write WHERE link_id = ANY($1::uuid[])`, [ids]);
+    expect(await dueConnections(db.dataSource)).toEqual([]);
+  });
+
+  it('readQueuedWrites: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {
+    const linkId = randomUUID();
+    const other = randomUUID();
+    const write = (id: number, link: string, action: object, side = 'salesconnect') =>
+      db.dataSource.query(`INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-o', $2, $3, $4)`, [id, link, side, JSON.stringify(action)]);
+    await write(9, linkId, { type: 'create', fields: { title: 'Call Ana' } });
+    await write(10, linkId, { type: 'delete' });
+    await write(99, other, { type: 'update', fields: { title: 'first' } });
+    await write(100, other, { type: 'update', fields: { title: 'second' } });
+    const rows = await readQueuedWrites(db.dataSource, 'conn-o', { sfdc: 200, salesconnect: 500 });
+    expect(rows.map((r) => r.id)).toEqual(['9', '10', '99', '100']);
+    expect(rows[0]).toMatchObject({ linkId, side: 'salesconnect', action: { type: 'create' }, due: true, attempts: 0 });
+    expect(rows[0].waitedMs).toBeGreaterThanOrEqual(0);
+    expect(coalesceWrites(rows).map((w) => [w.linkId, w.kind, w.fields])).toEqual([
+      [linkId, 'none', {}],
+      [other, 'update', { title: 'second' }],
+    ]);
+  });
+
+  it("readQueuedWrites: each side's oldest, up to its own limit, whatever the other side queued before them", async () => {
+    const write = (id: number, side: string) =>
+      db.dataSource.query(`INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-s', gen_random_uuid(), $2, '{"type":"delete"}')`, [id, side]);
+    for (let id = 1001; id <= 1006; id++) await write(id, 'salesconnect');
+    await write(1007, 'sfdc');
+    await write(1008, 'salesconnect');
+    await write(1009, 'sfdc');
+    await queue('conn-other', 3, -1);
+    const rows = await readQueuedWrites(db.dataSource, 'conn-s', { sfdc: 5, salesconnect: 2 });
+    expect(rows.map((r) => [r.side, r.id])).toEqual([
+      ['sfdc', '1007'],
+      ['sfdc', '1009'],
+      ['salesconnect', '1001'],
+      ['salesconnect', '1002'],
+    ]);
+  });
+});
