@@ -17,6 +17,11 @@ export const reconcilerConfigSchema = z.object({
   SALESCONNECT_APP_TOKEN: z.string().min(1).default('sc_app_task_sync_dev'),
   /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
+  /**
+   * A connection's Salesforce writes go once the oldest of them has waited this long, together in one
+   * sObject Collections call a kind (Salesforce API calls are the scarce resource); a backlog goes at once.
+   */
+  SFDC_WRITE_GATHER_MS: z.coerce.number().int().min(0).default(2000),
   /** Sales Connect calls in flight at once for one connection (it takes one task a call). */
   SALESCONNECT_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Connections whose queued writes are sent at once, each in its own transaction. */

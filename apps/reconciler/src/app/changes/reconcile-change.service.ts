@@ -99,7 +99,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
       released += await this.dataSource.transaction(async (manager) => {
         const rows = await lockParkedChanges(manager, connectionId);
         if (rows.length === 0) return 0;
-        const settings = await this.loadSettings(manager, connectionId);
+        const { settings } = await this.loadConnection(manager, connectionId);
         if (!caughtUp && !this.isSettingKnown(settings, rows[0].change)) return 0;
         await this.decide(manager, rows.map((r) => ({ connectionId, change: r.change, settings })));
         await manager.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
@@ -178,10 +178,6 @@ export class ReconcileChangeService implements OnModuleDestroy {
       case 'ignore':
         return;
     }
-  }
-
-  private async loadSettings(manager: EntityManager, connectionId: string): Promise<ConnectionSyncSettings> {
-    return (await this.loadConnection(manager, connectionId)).settings;
   }
 
   /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */

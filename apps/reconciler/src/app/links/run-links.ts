@@ -29,6 +29,14 @@ interface ConflictRow {
 /** Thrown when another transaction linked a task this run was about to link: the run is decided again. */
 export class LinkRaceError extends Error {}
 
+/** A link's state: all but its ids, which the run keeps (and the table stores) apart. */
+function stateOf(link: TaskLink | PendingLink): RunLink['state'] {
+  const state: Partial<TaskLink | PendingLink> = { ...link };
+  delete state.salesConnectTaskId;
+  delete state.sfdcTaskId;
+  return state as RunLink['state'];
+}
+
 const keyOf = (connectionId: string, taskId: string) => `${connectionId}\n${taskId}`;
 const idOn = (link: { salesConnectTaskId: string | null; sfdcTaskId: string | null }, side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
 
@@ -93,12 +101,11 @@ export class RunLinks {
 
   /** A new link; null when a live link already holds one of its tasks (never a second pair). */
   create(connectionId: string, pending: PendingLink): RunLink | null {
-    const { salesConnectTaskId, sfdcTaskId, ...state } = pending;
     for (const side of SIDES) {
       const taskId = idOn(pending, side);
       if (taskId && this.live[side].has(keyOf(connectionId, taskId))) return null;
     }
-    const link: RunLink = { id: randomUUID(), connectionId, salesConnectTaskId, sfdcTaskId, state, unlinked: false };
+    const link: RunLink = { id: randomUUID(), connectionId, salesConnectTaskId: pending.salesConnectTaskId, sfdcTaskId: pending.sfdcTaskId, state: stateOf(pending), unlinked: false };
     this.register(link);
     this.created.set(link.id, link);
     return link;
@@ -106,10 +113,7 @@ export class RunLinks {
 
   /** The link's new state (fields, lastSeen, …); its ids stay as they are. */
   store(link: RunLink, next: TaskLink): void {
-    const state: Partial<TaskLink> = { ...next };
-    delete state.salesConnectTaskId;
-    delete state.sfdcTaskId;
-    link.state = state as RunLink['state'];
+    link.state = stateOf(next);
     this.touch(link);
   }
 

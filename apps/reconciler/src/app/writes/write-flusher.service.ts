@@ -8,7 +8,7 @@ import type { TaskLink } from '@task-sync/task-domain';
 import { viewOfLink } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
-import { dueConnections, readQueuedWrites } from './write-queue';
+import { dueConnections, readQueuedWrites, sfdcWritesReady } from './write-queue';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
@@ -29,10 +29,10 @@ const HOLD_RETRY_MS = 300;
 /**
  * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock;
  * several connections at once): folds each task's queued writes into one, sends Salesforce's in one
- * sObject Collections call a kind and Sales Connect's a call each, several in flight, then, in the
- * same transaction, deletes what landed, stores
- * the ids of created tasks in their links, reschedules what may be retried and parks the rest on
- * the dead-letter topic with the reason.
+ * sObject Collections call a kind (once they have gathered for SFDC_WRITE_GATHER_MS) and Sales
+ * Connect's a call each, several in flight, then, in the same transaction, deletes what landed,
+ * stores the ids of created tasks in their links, reschedules what may be retried and parks the
+ * rest on the dead-letter topic with the reason.
  */
 @Injectable()
 export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -60,7 +60,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async round(): Promise<boolean> {
-    const due = await dueConnections(this.dataSource);
+    const due = await dueConnections(this.dataSource, this.config.SFDC_WRITE_GATHER_MS);
     let busy = false;
     await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async (connectionId) => {
       busy = (await this.flushConnection(connectionId)) || busy;
@@ -74,7 +74,9 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
       if (!locked) return false;
       const rows = await readQueuedWrites(manager, connectionId, ROWS_A_ROUND);
-      const writes = coalesceWrites(rows);
+      // Salesforce's wait in the queue until they have gathered (see SFDC_WRITE_GATHER_MS).
+      const sfdcReady = sfdcWritesReady(rows, this.config.SFDC_WRITE_GATHER_MS);
+      const writes = coalesceWrites(rows).filter((w) => w.side === 'salesconnect' || sfdcReady);
       if (writes.length === 0) return false;
       const toSfdc = writes.filter((w) => w.side === 'sfdc');
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');

@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
 import { coalesceWrites } from './coalesce-writes';
-import { dueConnections, readQueuedWrites } from './write-queue';
+import { dueConnections, readQueuedWrites, sfdcWritesReady } from './write-queue';
 
 describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -27,7 +27,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     );
 
   it('dueConnections: nothing queued, no connection', async () => {
-    expect(await dueConnections(db.dataSource)).toEqual([]);
+    expect(await dueConnections(db.dataSource, 0)).toEqual([]);
   });
 
   it('dueConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
@@ -36,16 +36,36 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     await queue('conn-b', 4, 60); // every write waits for a retry a minute away
     await queue('conn-d', 2, 60);
     await queue('conn-d', 1, -1); // one of its writes is due
-    expect(await dueConnections(db.dataSource)).toEqual(['conn-a', 'conn-c', 'conn-d']);
+    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-a', 'conn-c', 'conn-d']);
   });
 
   it('dueConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
     const ids = [randomUUID(), randomUUID()];
     await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`, ids);
     await queue('conn-y', 2, 30);
-    expect(await dueConnections(db.dataSource)).toEqual(['conn-x', 'conn-y']);
+    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-x', 'conn-y']);
     await db.dataSource.query(`DELETE FROM task_write WHERE link_id = ANY($1::uuid[])`, [ids]);
-    expect(await dueConnections(db.dataSource)).toEqual([]);
+    expect(await dueConnections(db.dataSource, 0)).toEqual([]);
+  });
+
+  it("dueConnections and sfdcWritesReady: a connection's Salesforce writes wait to gather, its Sales Connect writes do not", async () => {
+    await db.dataSource.query(
+      `INSERT INTO task_write (connection_id, link_id, side, action, created_at) VALUES
+         ('conn-young', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now()),
+         ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now() - interval '3 seconds'),
+         ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now()),
+         ('conn-sc', gen_random_uuid(), 'salesconnect', '{"type":"delete"}', now())`,
+    );
+    expect(await dueConnections(db.dataSource, 2000)).toEqual(['conn-old', 'conn-sc']);
+    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-old', 'conn-sc', 'conn-young']);
+    const limits = { sfdc: 200, salesconnect: 500 };
+    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-young', limits), 2000)).toBe(false);
+    // The oldest has gathered long enough: the younger one goes with it.
+    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-old', limits), 2000)).toBe(true);
+    // A write waiting for a retry is not what makes them go.
+    await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old' AND created_at < now() - interval '2 seconds'`);
+    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-old', limits), 2000)).toBe(false);
+    expect(await dueConnections(db.dataSource, 2000)).toEqual(['conn-sc']);
   });
 
   it('readQueuedWrites: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {

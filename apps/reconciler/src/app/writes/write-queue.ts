@@ -11,12 +11,14 @@ export interface QueuedWriteRow extends QueuedRow {
 }
 
 /**
- * The connections with a queued write whose time has come, in id order. A skip scan over the
- * index task_write_due: one probe to find each queued connection and one to see whether it has a
- * write due, however many writes are queued (an import queues one a task, 100,000 and more; a
- * DISTINCT over them read every row each round).
+ * The connections with a queued write that may go now, in id order: a Sales Connect write whose time
+ * has come, or a Salesforce one that has also waited `sfdcGatherMs` since it was queued (so that a
+ * connection's Salesforce writes go together). A skip scan over the index task_write_due: one probe
+ * to find each queued connection and one to see whether it has a write ready, however many writes
+ * are queued (an import queues one a task, 100,000 and more; a DISTINCT over them read every row
+ * each round).
  */
-export async function dueConnections(db: Pick<EntityManager, 'query'>): Promise<string[]> {
+export async function dueConnections(db: Pick<EntityManager, 'query'>, sfdcGatherMs: number): Promise<string[]> {
   const rows: { connection_id: string }[] = await db.query(
     `WITH RECURSIVE queued(connection_id) AS (
        (SELECT connection_id FROM task_write ORDER BY connection_id LIMIT 1)
@@ -27,7 +29,10 @@ export async function dueConnections(db: Pick<EntityManager, 'query'>): Promise<
      )
      SELECT q.connection_id FROM queued q
       WHERE q.connection_id IS NOT NULL
-        AND EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = q.connection_id AND w.next_attempt_at <= now())`,
+        AND EXISTS (SELECT 1 FROM task_write w
+                     WHERE w.connection_id = q.connection_id AND w.next_attempt_at <= now()
+                       AND (w.side = 'salesconnect' OR w.created_at <= now() - make_interval(secs => $1)))`,
+    [sfdcGatherMs / 1000],
   );
   return rows.map((r) => r.connection_id);
 }
@@ -48,4 +53,9 @@ export async function readQueuedWrites(db: Pick<EntityManager, 'query'>, connect
     [connectionId, limits.sfdc, limits.salesconnect],
   );
   return rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due, attempts: r.attempts, waitedMs: Number(r.waited_ms) }));
+}
+
+/** Whether a round sends the connection's Salesforce writes: once the oldest due one has waited the gathering time. */
+export function sfdcWritesReady(rows: readonly QueuedWriteRow[], sfdcGatherMs: number): boolean {
+  return rows.some((r) => r.side === 'sfdc' && r.due && r.waitedMs >= sfdcGatherMs);
 }

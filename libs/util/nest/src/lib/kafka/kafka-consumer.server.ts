@@ -43,11 +43,16 @@ interface Where {
 /** Commits a handled offset (`offset + 1`) and moves the fetch position past it. */
 type Settle = (offset: string) => Promise<void>;
 
+type MessageHandler = NonNullable<ReturnType<Server['getHandlerByPattern']>>;
+
 /** A message that decoded: what a handler is given. */
 interface Decoded {
   event: { eventId: string };
   meta: KafkaMessageMeta;
 }
+
+/** Consecutive valid messages of one partition, handled and committed together. */
+type Run = { decoded: Decoded; offset: string }[];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -148,41 +153,41 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   }
 
   /**
-   * One fetched batch of one partition, in order: message by message, or in runs for a batch
-   * handler. Stops between commits when the consumer is closing or the partition was taken away.
+   * One fetched batch of one partition, in order: each message a run of its own, or, for a batch
+   * handler, runs of consecutive valid messages. Stops between commits when the consumer is closing
+   * or the partition was taken away.
    */
   private async handleBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    // Committed, and where kafkajs fetches this partition from next (it does not move on by itself: eachBatchAutoResolve is off).
-    const settle = async (offset: string) => {
-      await this.commit({ topic, partition, offset });
+    const consumer = this.consumer;
+    if (!consumer) throw new Error('consumer is not running');
+    // Commits the handled offset (`offset + 1`: the next message to read), then moves kafkajs's fetch
+    // position past it (it does not move on by itself: eachBatchAutoResolve is off).
+    const settle: Settle = async (offset) => {
+      await consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
       resolveOffset(offset);
     };
     const handler = this.getHandlerByPattern(topic);
     const stop = () => this.closing || !isRunning() || isStale();
-    let run: { decoded: Decoded; message: KafkaMessage }[] = [];
+    let run: Run = [];
     const endRun = async () => {
-      if (run.length > 0) await this.handleRun(topic, partition, run, heartbeat, settle);
+      if (run.length > 0 && handler) await this.handleRun(topic, partition, handler, run, heartbeat, settle);
       run = [];
+      await heartbeat();
     };
     for (const message of batch.messages) {
       if (stop()) break;
-      if (!handler?.extras?.['batch']) {
-        await this.handleMessage(topic, partition, message, heartbeat, settle);
-        await heartbeat();
+      const decoded = handler ? this.decode(topic, partition, message) : new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
+      if (decoded instanceof MessageDecodeError) {
+        await endRun();
+        if (stop()) break;
+        await this.deadLetterAndCommit({ topic, partition, offset: message.offset }, message, decoded, settle);
         continue;
       }
-      const decoded = this.decode(topic, partition, message);
-      if (!(decoded instanceof MessageDecodeError)) {
-        run.push({ decoded, message });
-        continue;
-      }
-      await endRun();
-      if (stop()) break;
-      await this.deadLetterAndCommit({ topic, partition, offset: message.offset }, message, decoded, settle);
+      run.push({ decoded, offset: message.offset });
+      if (!handler?.extras?.['batch']) await endRun();
     }
     if (!stop()) await endRun();
-    await heartbeat();
   }
 
   private decode(topic: string, partition: number, message: KafkaMessage): Decoded | MessageDecodeError {
@@ -196,20 +201,26 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     }
   }
 
-  /** A batch handler's run: one call, retried as a whole, then one commit after its last message. */
-  private async handleRun(topic: string, partition: number, run: { decoded: Decoded; message: KafkaMessage }[], heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
+  /**
+   * A run: one call of a batch handler with all its messages, or of a message handler with its
+   * one; retried as a whole, then one commit after its last message.
+   */
+  private async handleRun(topic: string, partition: number, handler: MessageHandler, run: Run, heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
-    const last = run[run.length - 1].message.offset;
-    const where = { topic, partition, offset: `${run[0].message.offset}..${last}` };
-    const handler = this.getHandlerByPattern(topic);
-    if (!handler) throw new Error(`no handler for topic ${topic}`);
-    const context = new KafkaBatchContext(run.map((r) => r.decoded.meta));
+    const first = run[0].offset;
+    const last = run[run.length - 1].offset;
+    const where = { topic, partition, offset: first === last ? first : `${first}..${last}` };
+    const batch = handler.extras?.['batch'] === true;
     let outcomes: HandlerOutcome[];
     try {
       outcomes = await this.runWithRetries(async () => {
-        const answer = await lastValueFrom(this.transformToObservable(await handler(run.map((r) => r.decoded.event), context)), { defaultValue: undefined });
-        return (answer as HandlerOutcome[] | undefined) ?? run.map(() => 'applied' as const);
+        const call = batch
+          ? handler(run.map((r) => r.decoded.event), new KafkaBatchContext(run.map((r) => r.decoded.meta)))
+          : handler(run[0].decoded.event, new KafkaMessageContext(run[0].decoded.meta));
+        const answer = await lastValueFrom(this.transformToObservable(await call), { defaultValue: undefined });
+        if (answer === undefined) return run.map(() => 'applied' as const);
+        return batch ? (answer as HandlerOutcome[]) : [answer as HandlerOutcome];
       }, where, heartbeat);
     } catch (e) {
       metrics.messagesConsumed.inc({ topic, outcome: 'failed' }, run.length);
@@ -218,31 +229,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     await settle(last);
     for (const outcome of outcomes) metrics.messagesConsumed.inc({ topic, outcome });
     stopTimer();
-    logger.debug({ ...where, messages: run.length }, 'messages handled');
-  }
-
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
-    const { metrics, logger } = this.options;
-    const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
-    const where = { topic, partition, offset: message.offset };
-    const decoded = this.decode(topic, partition, message);
-    if (decoded instanceof MessageDecodeError) return this.deadLetterAndCommit(where, message, decoded, settle);
-    const handler = this.getHandlerByPattern(topic);
-    if (!handler) return this.deadLetterAndCommit(where, message, new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`), settle);
-    let outcome: HandlerOutcome;
-    try {
-      outcome = await this.runWithRetries(async () => {
-        const answer = await lastValueFrom(this.transformToObservable(await handler(decoded.event, new KafkaMessageContext(decoded.meta))), { defaultValue: undefined });
-        return (answer as HandlerOutcome | undefined) ?? 'applied';
-      }, where, heartbeat);
-    } catch (e) {
-      metrics.messagesConsumed.inc({ topic, outcome: 'failed' });
-      throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
-    }
-    await settle(where.offset);
-    metrics.messagesConsumed.inc({ topic, outcome });
-    stopTimer();
-    logger.debug({ ...where, outcome }, 'message handled');
+    logger.debug({ ...where, outcomes }, 'messages handled');
   }
 
   private async deadLetterAndCommit(where: Where, message: KafkaMessage, e: MessageDecodeError, settle: Settle): Promise<void> {
@@ -250,12 +237,6 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     await this.deadLetter(where, message.key?.toString() ?? null, decodeHeaders(message.headers), message.value, e);
     await settle(where.offset);
     this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
-  }
-
-  /** `offset + 1`: the next message to read. */
-  private async commit({ topic, partition, offset }: Where): Promise<void> {
-    if (!this.consumer) throw new Error('consumer is not running');
-    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
   }
 
   private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
