@@ -14,7 +14,7 @@ import type { BenchResults } from './report/results';
 import { summaryLines, writeReport } from './report/report';
 
 /** The services' settings that shape the figures, as the run had them (unset: the service's default). */
-const SHAPING = ['POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
+const SHAPING = ['POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'SFDC_WRITE_GATHER_MS', 'SALESCONNECT_WRITE_CONCURRENCY', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
 const PARTITIONS = 6;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
