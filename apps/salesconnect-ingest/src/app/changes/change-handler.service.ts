@@ -98,7 +98,8 @@ export class ChangeHandler {
   }
 
   private async handleNow(changes: SalesConnectChange[]): Promise<Map<number, ChangeOutcome>> {
-    const unique = [...new Map(changes.map((c) => [c.sequence, c])).values()];
+    // In feed order: webhooks delivered side by side can arrive out of order, and a task's events must not.
+    const unique = [...new Map(changes.map((c) => [c.sequence, c])).values()].sort((a, b) => a.sequence - b.sequence);
     const { fresh, byUser } = await this.readState(unique);
     const outcomes = new Map<number, ChangeOutcome>(unique.map((c) => [c.sequence, { kind: 'duplicate' }]));
     const batches: { sequences: number[]; events: number[]; messages: OutgoingMessage[]; bytes: number }[] = [];

@@ -42,6 +42,14 @@ describe('ChangeHandler', () => {
     expect([...published]).toEqual([mine.sequence]);
   });
 
+  it('publishes a round in feed order, whatever order its webhooks arrived in', async () => {
+    const { handler, batches } = setUp({ enabled: { scu_a: ['conn-a1'] } });
+    const first = buildChange({ userId: 'scu_a', taskId: 'sct_a', sequence: 41 });
+    const second = buildChange({ userId: 'scu_a', taskId: 'sct_b', sequence: 42 });
+    await handler.handle([second, first], 'webhook');
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_a', 'conn-a1:sct_b']);
+  });
+
   it('publishes a change only once, whichever way it comes again', async () => {
     const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, lastSequence: 10 });
     const behindCursor = buildChange({ sequence: 9 });
