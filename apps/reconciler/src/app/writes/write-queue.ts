@@ -44,6 +44,9 @@ export async function dueConnections(db: Pick<EntityManager, 'query'>, sfdcGathe
  * create.
  */
 export async function readQueuedWrites(db: Pick<EntityManager, 'query'>, connectionId: string, limits: Record<Side, number>): Promise<QueuedWriteRow[]> {
+  // A branch a side, each with its side as a literal, so each is planned on task_write_side_queue
+  // for that side: with the side as a parameter (a LATERAL over both), PostgreSQL walked the primary
+  // key and filtered, which reads the whole Sales Connect backlog to find no Salesforce write.
   const side = (name: Side, limit: string) =>
     `(SELECT w.id::text AS id, w.link_id, w.side, w.action, w.attempts, w.next_attempt_at <= now() AS due,
              (extract(epoch FROM now() - w.created_at) * 1000)::bigint AS waited_ms
