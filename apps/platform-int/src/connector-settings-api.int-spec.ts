@@ -47,6 +47,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
       JWT_SECRET: SECRET,
       OUTBOX_POLL_INTERVAL_MS: '50',
       KAFKA_CONSUMER_GROUP: statusGroup,
+      // This suite sends hundreds of bad tokens on purpose; the limit itself is http-security's subject.
+      AUTH_FAILURE_LIMIT_PER_ADDRESS: '100000',
     });
     ids.alice = await insertConnection(tenant, 'alice', 'Pacific/Auckland');
     ids.bob = await insertConnection(tenant, 'bob', 'America/Los_Angeles');

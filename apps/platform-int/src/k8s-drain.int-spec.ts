@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
@@ -8,6 +8,13 @@ import { createDatabase, offsetsOf, publishSettingChanges, settingChanged, start
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MESSAGES = 400;
+
+/** What the Secrets give the consumers (make-secrets.js): the prod overlay is production, which refuses the development ones. */
+const SECRETS = {
+  INTERNAL_SERVICE_TOKEN: randomBytes(32).toString('base64url'),
+  SALESCONNECT_APP_TOKEN: randomBytes(16).toString('hex'),
+  SALESCONNECT_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type K8sObject = { kind: string; metadata: { name: string }; data?: Record<string, string>; spec?: any };
@@ -82,6 +89,7 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
         c.name,
         {
           ...configured,
+          ...SECRETS,
           HTTP_PORT: String(port),
           KAFKA_BROKERS: testEnv.brokers.join(','),
           KAFKA_CONSUMER_GROUP: groups[c.name],

@@ -1,5 +1,5 @@
-import { createDecipheriv, randomBytes } from 'node:crypto';
-import { authorizeInBrowser } from './support/salesforce';
+import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { authorizeInBrowser, browserCookie, SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
@@ -86,7 +86,7 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   it('refuses a forged state and lands on the settings page with the reason when the user denies', async () => {
     const forged = await fetch(`${service.url}/v1/salesforce/oauth/callback?code=abc&state=eyJ0ZW5hbnRJZCI6Im1hbGxvcnkifQ.forged`, { redirect: 'manual' });
     expect(forged.status).toBe(400);
-    expect(await forged.json()).toMatchObject({ error: 'INVALID_STATE' });
+    expect(await refusalCode(forged)).toBe('INVALID_STATE');
     const denied = await authorizeAs('deny');
     expect(denied.searchParams.get('error')).toBe('access_denied');
   });
@@ -133,5 +133,139 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     expect((await refreshAtSandbox(refreshToken)).status).toBe(400);
     const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT count(*)::int AS n FROM connector_settings.connection`));
     expect(rows[0].n).toBe(0);
+  });
+});
+
+/** The reason a refused callback's page gives (`<p id="reason" data-code="…">`), after checking it is a page. */
+async function refusalCode(answer: Response): Promise<string | undefined> {
+  expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+  const page = await answer.text();
+  expect(page).toContain('Salesforce was not connected');
+  return /data-code="([A-Z_]+)"/.exec(page)?.[1];
+}
+
+/** The attempt a state names: its payload is base64url JSON before the MAC. */
+const nonceOf = (authorizeUrl: string): string => JSON.parse(Buffer.from((new URL(authorizeUrl).searchParams.get('state') ?? '').split('.')[0], 'base64url').toString()).nonce;
+
+describe('connect Salesforce: a state works once, in the browser that started it, with PKCE', () => {
+  let sandbox: ServiceProcess;
+  let service: ServiceProcess;
+  let admin: SalesforceSandboxAdmin;
+  let databaseUrl: string;
+  const tenant = uniqueId('tenant');
+  let victim: string;
+  let mallory: string;
+
+  /** "Connect Salesforce" in a browser: the authorize URL and the cookie the browser now holds. */
+  const startConnect = async (userToken: string, cookie = ''): Promise<{ authorizeUrl: string; cookie: string }> => {
+    const answer = await fetch(`${service.url}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${userToken}`, ...(cookie ? { cookie } : {}) } });
+    expect(answer.status).toBe(200);
+    const { authorizeUrl } = (await answer.json()) as { authorizeUrl: string };
+    return { authorizeUrl, cookie: browserCookie(answer) || cookie };
+  };
+
+  /** Salesforce's login page for that URL, as whoever signs in: where Salesforce sends the browser back. */
+  const signInAtSalesforce = async (authorizeUrl: string, username: string): Promise<URL> => {
+    const page = new URL(authorizeUrl);
+    const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username, password: 'sandbox', action: 'allow' });
+    const answer = await fetch(`${sandbox.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    return new URL(answer.headers.get('location') ?? '');
+  };
+
+  const deliver = (callback: URL, cookie?: string) => fetch(callback, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+
+  const connectionsOf = async (userId: string) =>
+    (
+      await withPg(databaseUrl, (c) =>
+        c.query(`SELECT id, sfdc_user_id, refresh_token_sealed, updated_at FROM connector_settings.connection WHERE tenant_id = $1 AND user_id = $2`, [tenant, userId]),
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase(testEnv.newDatabaseName('connect_state'));
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    admin = new SalesforceSandboxAdmin(sandbox.url);
+    const malloryOrg = await admin.createOrg('Mallory Corp');
+    await admin.createUser(malloryOrg.id, 'mallory@mallory.test');
+    ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
+      TOKEN_ENCRYPTION_KEY_ID: 'it1',
+    }));
+    victim = await sign('victim', tenant);
+    mallory = await sign('mallory', tenant);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await sandbox?.stop();
+  });
+
+  it('a used state is refused, replayed as it was or with a new authorization code, and the connection is not rewritten', async () => {
+    const { authorizeUrl, cookie } = await startConnect(victim);
+    const callback = await signInAtSalesforce(authorizeUrl, 'rep@sandbox.test');
+    const connected = await deliver(callback, cookie);
+    expect(connected.status).toBe(302);
+    expect(new URL(connected.headers.get('location') ?? '').searchParams.get('connected')).toMatch(/^[0-9a-f-]{36}$/);
+    const before = await connectionsOf('victim');
+    expect(before).toHaveLength(1);
+
+    // The same callback again, from the same browser.
+    expect(await refusalCode(await deliver(callback, cookie))).toBe('STATE_ALREADY_USED');
+    // The used state with a fresh code from Salesforce, here for Mallory's own Salesforce user.
+    const fresh = await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test');
+    expect(fresh.searchParams.get('code')).not.toBe(callback.searchParams.get('code'));
+    expect(await refusalCode(await deliver(fresh, cookie))).toBe('STATE_ALREADY_USED');
+    expect(await connectionsOf('victim')).toEqual(before);
+  });
+
+  it("a state issued to the victim, completed with Mallory's Salesforce login in another browser, is refused; the victim's own browser still finishes", async () => {
+    const { authorizeUrl, cookie } = await startConnect(victim);
+    const before = await connectionsOf('victim');
+    // Mallory saw the authorize URL and signs in with her own org, in her own browser (no cookie of the victim's).
+    const hers = await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test');
+    expect(await refusalCode(await deliver(hers))).toBe('OTHER_BROWSER');
+    expect(await connectionsOf('victim')).toEqual(before);
+    // Her browser holds a connect cookie of her own (she started her own connect as herself): still another browser.
+    const own = await startConnect(mallory);
+    expect(await refusalCode(await deliver(hers, own.cookie))).toBe('OTHER_BROWSER');
+    expect(await connectionsOf('victim')).toEqual(before);
+    expect(await connectionsOf('mallory')).toEqual([]);
+    // Nothing was used up: the victim finishes in the browser that started the attempt.
+    const mine = await signInAtSalesforce(authorizeUrl, 'rep@sandbox.test');
+    expect((await deliver(mine, cookie)).status).toBe(302);
+  });
+
+  it('an expired attempt is refused and writes nothing', async () => {
+    const { authorizeUrl, cookie } = await startConnect(mallory);
+    await withPg(databaseUrl, (c) => c.query(`UPDATE connector_settings.connect_attempt SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [nonceOf(authorizeUrl)]));
+    const callback = await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test');
+    expect(await refusalCode(await deliver(callback, cookie))).toBe('STATE_EXPIRED');
+    expect(await connectionsOf('mallory')).toEqual([]);
+  });
+
+  it('PKCE: the authorize URL carries the S256 challenge of a verifier kept sealed on the server; the code is worthless without it', async () => {
+    const { authorizeUrl } = await startConnect(mallory);
+    const challenge = new URL(authorizeUrl).searchParams.get('code_challenge') ?? '';
+    expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT code_verifier_sealed, browser_hash FROM connector_settings.connect_attempt WHERE nonce = $1`, [nonceOf(authorizeUrl)]));
+    const verifier = openSealed(rows[0].code_verifier_sealed);
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(rows[0].code_verifier_sealed).not.toContain(verifier);
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(challenge);
+
+    // Someone who intercepts the code (with the client secret, even) cannot exchange it without the verifier.
+    const exchange = async (extra: Record<string, string>) => {
+      const code = (await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test')).searchParams.get('code') as string;
+      const redirectUri = new URL(authorizeUrl).searchParams.get('redirect_uri') as string;
+      const body = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri, ...extra });
+      const answer = await fetch(`${sandbox.url}/services/oauth2/token`, { method: 'POST', body });
+      return { status: answer.status, body: (await answer.json()) as { error?: string } };
+    };
+    expect(await exchange({})).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
+    expect(await exchange({ code_verifier: randomBytes(64).toString('base64url') })).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
+    expect((await exchange({ code_verifier: verifier })).status).toBe(200);
   });
 });

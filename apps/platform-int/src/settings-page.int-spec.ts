@@ -48,6 +48,11 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   it('R1: connect, tick Sync tasks, Save: sync starts at once and its progress shows', async () => {
     const token = await signUserToken({ sub: 'rep', tenant: uniqueId('tenant'), secret: SECRET, zoneinfo: 'America/Los_Angeles' });
     const page = await browser.newPage();
+    // The page's CSP allows its own script and style only: Chromium reports anything it blocks.
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.goto(`${pageUrl}#token=${token}`);
     await page.getByText('not connected').waitFor();
 
@@ -87,6 +92,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     // Disconnect.
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('not connected').waitFor();
+    expect(cspViolations).toEqual([]);
     await page.close();
   });
 

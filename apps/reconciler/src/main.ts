@@ -6,7 +6,9 @@ import { reconcilerConfigSchema } from './app/reconciler.config';
 const logger = new JsonLogger('reconciler', 'info');
 
 runService(async () => {
-  const config = loadConfig(reconcilerConfigSchema, process.env);
+  const migrateOnly = process.argv.includes('--migrate-only');
+  // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
+  const config = loadConfig(reconcilerConfigSchema, process.env, { readsSecrets: !migrateOnly });
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only'), partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly, partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY });
 }, logger);

@@ -7,7 +7,9 @@ import { configureWebhookBodyParser } from './app/webhook/webhook-body-parser';
 const logger = new JsonLogger('salesconnect-ingest', 'info');
 
 runService(async () => {
-  const config = loadConfig(salesconnectIngestConfigSchema, process.env);
+  const migrateOnly = process.argv.includes('--migrate-only');
+  // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
+  const config = loadConfig(salesconnectIngestConfigSchema, process.env, { readsSecrets: !migrateOnly });
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only'), configure: configureWebhookBodyParser });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly, configure: configureWebhookBodyParser });
 }, logger);

@@ -6,7 +6,9 @@ import { sfdcIngestConfigSchema } from './app/sfdc-ingest.config';
 const logger = new JsonLogger('sfdc-ingest', 'info');
 
 runService(async () => {
-  const config = loadConfig(sfdcIngestConfigSchema, process.env);
+  const migrateOnly = process.argv.includes('--migrate-only');
+  // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
+  const config = loadConfig(sfdcIngestConfigSchema, process.env, { readsSecrets: !migrateOnly });
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly: process.argv.includes('--migrate-only') });
+  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly });
 }, logger);

@@ -5,15 +5,19 @@
 //
 //   node docker/k8s/scripts/make-secrets.js | kubectl apply -n task-sync -f -
 //
+// It asks for the lengths production asks for (overlays/prod sets DEPLOYMENT_ENV=production): 32+
+// characters for our own secrets and tokens, 16+ for the vendor-issued ones. The services themselves
+// also refuse, at start, a secret that is still a development default from the repository.
+//
 // Variables (docker/k8s/README.md says where each comes from and how to make one):
 //   DATABASE_URL                     all four services, or one each:
 //   CONNECTOR_SETTINGS_DATABASE_URL, SFDC_INGEST_DATABASE_URL, SALESCONNECT_INGEST_DATABASE_URL, RECONCILER_DATABASE_URL
 //   JWT_SECRET, OAUTH_STATE_SECRET   32+ characters each
 //   TOKEN_ENCRYPTION_KEYS            kid:base64(32 bytes)[,kid:base64(32 bytes)…]
 //   TOKEN_ENCRYPTION_KEY_ID          the kid that seals new tokens (one of the above)
-//   SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET    the connected app's consumer key and secret
-//   SFDC_INGEST_INTERNAL_TOKEN, RECONCILER_INTERNAL_TOKEN   24+ characters each
-//   SALESCONNECT_APP_TOKEN, SALESCONNECT_WEBHOOK_SECRET
+//   SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET    the connected app's consumer key and secret (16+)
+//   SFDC_INGEST_INTERNAL_TOKEN, RECONCILER_INTERNAL_TOKEN   32+ characters each
+//   SALESCONNECT_APP_TOKEN, SALESCONNECT_WEBHOOK_SECRET     16+ characters each
 //   POSTGRES_PASSWORD                optional: also prints postgres-credentials (overlays/dev's PostgreSQL)
 'use strict';
 
@@ -43,16 +47,16 @@ function buildSecrets(env) {
   }
   const keys = need('TOKEN_ENCRYPTION_KEYS', (v) => v.split(',').every((k) => /^[^:,\s]+:[A-Za-z0-9+/]{43}=$/.test(k.trim())), 'expected kid:base64(32 bytes),…');
   const keyId = need('TOKEN_ENCRYPTION_KEY_ID', (v) => (keys ?? '').split(',').some((k) => k.trim().split(':')[0] === v), 'must be one of the kids in TOKEN_ENCRYPTION_KEYS');
-  const sfdcToken = need('SFDC_INGEST_INTERNAL_TOKEN', atLeast(24), 'use 24+ characters');
-  const reconcilerToken = need('RECONCILER_INTERNAL_TOKEN', atLeast(24), 'use 24+ characters');
-  const appToken = need('SALESCONNECT_APP_TOKEN');
+  const sfdcToken = need('SFDC_INGEST_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
+  const reconcilerToken = need('RECONCILER_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
+  const appToken = need('SALESCONNECT_APP_TOKEN', atLeast(16), 'use 16+ characters');
   const secrets = {
     'connector-settings-secrets': {
       DATABASE_URL: database['connector-settings'],
       JWT_SECRET: need('JWT_SECRET', atLeast(32), 'use 32+ characters'),
       OAUTH_STATE_SECRET: need('OAUTH_STATE_SECRET', atLeast(32), 'use 32+ characters'),
       SALESFORCE_CLIENT_ID: need('SALESFORCE_CLIENT_ID'),
-      SALESFORCE_CLIENT_SECRET: need('SALESFORCE_CLIENT_SECRET'),
+      SALESFORCE_CLIENT_SECRET: need('SALESFORCE_CLIENT_SECRET', atLeast(16), 'use 16+ characters'),
       TOKEN_ENCRYPTION_KEYS: keys,
       TOKEN_ENCRYPTION_KEY_ID: keyId,
       // The callers' tokens, by the name each one is allowed as.
@@ -65,7 +69,7 @@ function buildSecrets(env) {
     'salesconnect-ingest-secrets': {
       DATABASE_URL: database['salesconnect-ingest'],
       SALESCONNECT_APP_TOKEN: appToken,
-      SALESCONNECT_WEBHOOK_SECRET: need('SALESCONNECT_WEBHOOK_SECRET', atLeast(8), 'use 8+ characters'),
+      SALESCONNECT_WEBHOOK_SECRET: need('SALESCONNECT_WEBHOOK_SECRET', atLeast(16), 'use 16+ characters'),
     },
     'reconciler-secrets': {
       DATABASE_URL: database.reconciler,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { listConfigVariables, loadConfig } from '@task-sync/util-config';
+import { ConfigError, listConfigVariables, listDevSecrets, loadConfig } from '@task-sync/util-config';
 import { isSecretVariable, LAG_TOPICS, SERVICES, WORKLOADS, type ServiceName } from './app-configs';
 import { K8S_DIR, K8sObject, kustomizeVersion, listOverlays, renderOverlay, ROOT } from './render';
 import { validateObject } from './validate';
@@ -13,7 +13,7 @@ type Workload = keyof typeof WORKLOADS;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-/** Sample inputs for make-secrets, in the formats its README section asks for. */
+/** Sample inputs for make-secrets, in the formats its README section asks for and long enough for production. */
 const SAMPLE_SECRET_INPUTS: Record<string, string> = {
   DATABASE_URL: 'postgres://task_sync:sample-password@postgres.example.internal:5432/tasksync',
   JWT_SECRET: 'sample-jwt-secret-0123456789abcdef0123',
@@ -72,9 +72,8 @@ class Rendered {
     return containers[0];
   }
 
-  /** Every variable the workload's container gets, and where from (env wins over envFrom, as in Kubernetes). */
-  env(name: Workload): ResolvedEnv {
-    const container = this.container(name);
+  /** Every variable the workload's container (or another of its containers) gets, and where from (env wins over envFrom, as in Kubernetes). */
+  env(name: Workload, container: Json = this.container(name)): ResolvedEnv {
     const sources: ResolvedEnv['sources'] = {};
     const problems: string[] = [];
     for (const from of container.envFrom ?? []) {
@@ -427,6 +426,18 @@ describe('the Kubernetes manifests', () => {
       expect(migrate.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     });
 
+    it.each(SERVICES)('%s: the migration init container, given DATABASE_URL as its one secret, is accepted for --migrate-only', (name) => {
+      const [migrate] = r().workload(name).spec.template.spec.initContainers;
+      const { sources, problems } = r().env(name, migrate);
+      expect(problems).toEqual([]);
+      expect(Object.entries(sources).filter(([, source]) => source.from === 'secret').map(([variable]) => variable)).toEqual(['DATABASE_URL']);
+      const environment = Object.fromEntries(
+        Object.entries(sources).map(([variable, source]) => [variable, source.from === 'secret' ? secretsFromScript[source.secret]?.[source.key] : source.value]),
+      );
+      // main.ts passes readsSecrets: false with --migrate-only: the secrets it lacks fall back to their development defaults.
+      expect(() => loadConfig(WORKLOADS[name].schema, environment, { readsSecrets: false })).not.toThrow();
+    });
+
     it('provisions the topics in a Job that is safe to run again', () => {
       const job = r().workload('provision-topics');
       expect(job.spec.template.spec.restartPolicy).toMatch(/^(OnFailure|Never)$/);
@@ -434,6 +445,35 @@ describe('the Kubernetes manifests', () => {
       expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
       expect(r().setting('provision-topics', 'KAFKA_BROKERS')).toBe(r().setting('reconciler', 'KAFKA_BROKERS'));
     });
+  });
+});
+
+describe('the prod overlay', () => {
+  it('is production, and the dev overlay development', () => {
+    expect(rendered('prod').setting('connector-settings', 'DEPLOYMENT_ENV')).toBe('production');
+    expect(rendered('dev').setting('connector-settings', 'DEPLOYMENT_ENV')).toBe('development');
+  });
+
+  it.each(SERVICES)('%s: is refused with the development defaults left in for its secrets, naming each', (name) => {
+    const { sources } = rendered('prod').env(name);
+    const fromSecrets = Object.keys(sources).filter((variable) => sources[variable].from === 'secret');
+    // Every secret a Secret supplies but DATABASE_URL (whose default holds no password) is declared with devSecret.
+    const refusable = fromSecrets.filter((variable) => isSecretVariable(variable) && variable !== 'DATABASE_URL').sort();
+    expect(refusable.length).toBeGreaterThan(0);
+    expect(listDevSecrets(WORKLOADS[name].schema.shape)).toEqual(refusable);
+
+    const environment = Object.fromEntries(Object.entries(sources).flatMap(([variable, source]) => (source.from === 'secret' ? [] : [[variable, source.value]])));
+    let error: unknown;
+    try {
+      loadConfig(WORKLOADS[name].schema, environment);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect([...new Set(problems.map((problem) => problem.split(/[ :]/)[0]))].sort()).toEqual(refusable);
+    const defaults = loadConfig(WORKLOADS[name].schema, {}) as Record<string, unknown>;
+    for (const variable of refusable) expect(message).not.toContain(defaults[variable]);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   ProcessedMessageEntity,
 } from '@task-sync/data-access-messaging';
 import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
-import { AuthGuard } from './auth/auth.guard';
+import { AuthGuard, ConnectRateLimitGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
@@ -17,7 +17,10 @@ import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { OAuthStateSigner } from './salesforce/oauth-state';
 import { SalesforceConnectService } from './salesforce/salesforce-connect.service';
 import { SalesforceController } from './salesforce/salesforce.controller';
-import { SETTINGS_PAGE_URL } from './salesforce/salesforce.tokens';
+import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
+import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
+import { CreateConnectAttempt1764000000204 } from './salesforce/migrations';
+import { RateLimits } from './http/rate-limits';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { CreateConnectionStatus1764000000202 } from './status/migrations';
@@ -51,6 +54,7 @@ export class AppModule {
               AddSealedRefreshToken1764000000201,
               CreateConnectionStatus1764000000202,
               AddSealedAccessToken1764000000203,
+              CreateConnectAttempt1764000000204,
             ],
           },
         }),
@@ -60,6 +64,20 @@ export class AppModule {
         OutboxRelayService,
         ConnectionsService,
         AuthGuard,
+        ConnectRateLimitGuard,
+        ConnectAttemptRepository,
+        {
+          provide: RateLimits,
+          useValue: new RateLimits({
+            windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+            connectPerUser: config.CONNECT_LIMIT_PER_USER,
+            connectPerAddress: config.CONNECT_LIMIT_PER_ADDRESS,
+            callbackPerUser: config.CALLBACK_LIMIT_PER_USER,
+            callbackPerAddress: config.CALLBACK_LIMIT_PER_ADDRESS,
+            authFailuresPerAddress: config.AUTH_FAILURE_LIMIT_PER_ADDRESS,
+            authFailureBlockSeconds: config.AUTH_FAILURE_BLOCK_SECONDS,
+          }),
+        },
         {
           provide: JwtVerifier,
           useValue: new JwtVerifier({
@@ -86,7 +104,10 @@ export class AppModule {
         },
         { provide: TokenCipher, useValue: new TokenCipher(config.TOKEN_ENCRYPTION_KEYS, config.TOKEN_ENCRYPTION_KEY_ID) },
         { provide: OAuthStateSigner, useValue: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_SECONDS) },
-        { provide: SETTINGS_PAGE_URL, useValue: { value: config.SETTINGS_PAGE_URL } },
+        {
+          provide: CONNECT_FLOW,
+          useValue: { settingsPageUrl: config.SETTINGS_PAGE_URL, callbackUrl: config.OAUTH_REDIRECT_URL, ttlSeconds: config.OAUTH_STATE_TTL_SECONDS },
+        },
       ],
     };
   }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
+
+/** The secret of each `name:secret` entry of a list (`kid:key`, `service:token`); all of it when there is no name. */
+const secretOfEachEntry = (value: string): string[] => value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim());
 
 /** Every variable connector-settings reads, with its default. Read once, in main.ts. */
 export const connectorSettingsConfigSchema = z
@@ -12,9 +15,12 @@ export const connectorSettingsConfigSchema = z
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     /**
      * HS256 secret for the users' Bearer JWTs (development). The default is for a developer's
-     * machine only; production sets JWT_JWKS_URL instead.
+     * machine only; production sets its own or JWT_JWKS_URL instead.
      */
-    JWT_SECRET: z.string().min(32, 'use at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
+    JWT_SECRET: devSecret(z.string().min(32, 'use at least 32 characters'), 'dev-only-secret-change-me-0123456789abcdef', {
+      productionMinLength: 32,
+      unusedWhen: (config) => config.JWT_JWKS_URL !== undefined,
+    }),
     /** Production: the identity provider's JWKS; when set, JWT_SECRET is not used. */
     JWT_JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().min(1).default('task-sync-dev'),
@@ -24,29 +30,46 @@ export const connectorSettingsConfigSchema = z
     /** Salesforce's login URL; the Salesforce sandbox by default. */
     SALESFORCE_LOGIN_URL: z.url().default('http://127.0.0.1:8610'),
     SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client'),
-    SALESFORCE_CLIENT_SECRET: z.string().min(1).default('sandbox-secret'),
+    // Issued by Salesforce, so only a modest production minimum.
+    SALESFORCE_CLIENT_SECRET: devSecret(z.string().min(1), 'sandbox-secret', { productionMinLength: 16 }),
     SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
     /** Where Salesforce sends the browser back: this service's callback route. */
     OAUTH_REDIRECT_URL: z.url().default('http://127.0.0.1:3000/v1/salesforce/oauth/callback'),
     /** Signs the OAuth state (CSRF). Development default; set a real one anywhere else. */
-    OAUTH_STATE_SECRET: z.string().min(32).default('dev-only-state-secret-change-me-0123456789'),
+    OAUTH_STATE_SECRET: devSecret(z.string().min(32), 'dev-only-state-secret-change-me-0123456789', { productionMinLength: 32 }),
+    /** How long a connect attempt may take, from "Connect Salesforce" to Salesforce's callback; each attempt works once. */
     OAUTH_STATE_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(600),
+    /** Proxies in front of this service whose X-Forwarded-For is trusted for the client address (1 behind the Ingress). */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** Rate limits, counted per replica in fixed windows of this length. */
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    CONNECT_LIMIT_PER_USER: z.coerce.number().int().min(1).default(10),
+    CONNECT_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
+    CALLBACK_LIMIT_PER_USER: z.coerce.number().int().min(1).default(10),
+    CALLBACK_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
+    /** Failed authentications (user or service tokens) an address may make in a window before it is blocked. */
+    AUTH_FAILURE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+    AUTH_FAILURE_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     /** The settings page the callback returns the browser to. */
     SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
     /**
      * Keys that seal refresh tokens (AES-256-GCM): `kid:base64(32 bytes),…`. The development
      * default is a fixed key; production sets its own and rotates by adding one and moving the id.
      */
-    TOKEN_ENCRYPTION_KEYS: z.string().min(1).default('dev1:ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI='),
+    // Each key is checked, not its kid: the development key under another name is refused too. 43: base64 of 32 bytes.
+    TOKEN_ENCRYPTION_KEYS: devSecret(z.string().min(1), 'dev1:ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI=', {
+      productionMinLength: 43,
+      parts: secretOfEachEntry,
+    }),
     TOKEN_ENCRYPTION_KEY_ID: z.string().min(1).default('dev1'),
     /**
      * The services allowed on the internal API (Salesforce sessions), `name:token,…`, 24+ characters
-     * a token. The defaults match the other services' development defaults; production sets its own.
+     * a token (32+ in production). The defaults match the other services' development defaults.
      */
-    INTERNAL_SERVICE_TOKENS: z
-      .string()
-      .min(1)
-      .default('sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token'),
+    INTERNAL_SERVICE_TOKENS: devSecret(z.string().min(1), 'sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token', {
+      productionMinLength: 32,
+      parts: secretOfEachEntry,
+    }),
   });
 
 export type ConnectorSettingsConfig = z.output<typeof connectorSettingsConfigSchema>;

@@ -145,6 +145,8 @@ export async function authorizeInBrowser(options: {
     headers: { authorization: `Bearer ${options.userToken}` },
   });
   if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
+  // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
+  const cookie = browserCookie(started);
   const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
   if (page.origin + page.pathname !== `${options.sandboxUrl}/services/oauth2/authorize`) throw new Error(`unexpected authorize URL ${page.toString()}`);
   const loginPage = await fetch(page);
@@ -154,7 +156,15 @@ export async function authorizeInBrowser(options: {
   if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
   const callback = new URL(toCallback.headers.get('location') ?? '');
   if (callback.pathname !== '/v1/salesforce/oauth/callback') throw new Error(`Salesforce redirected to ${callback.toString()}`);
-  const toSettings = await fetch(callback, { redirect: 'manual' });
+  const toSettings = await fetch(callback, { redirect: 'manual', headers: { cookie } });
   if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
   return new URL(toSettings.headers.get('location') ?? '');
+}
+
+/** The `Cookie` header a browser would send back for an answer's `Set-Cookie` lines. */
+export function browserCookie(answer: Response): string {
+  return answer.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
 
 /** Every variable reconciler reads, with its default. Read once, in main.ts. */
 export const reconcilerConfigSchema = z.object({
@@ -8,13 +8,13 @@ export const reconcilerConfigSchema = z.object({
   /** connector-settings, which hands out each connection's Salesforce session (internal API). */
   CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
-  INTERNAL_SERVICE_TOKEN: z.string().min(24).default('dev-only-reconciler-internal-token'),
+  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-reconciler-internal-token', { productionMinLength: 32 }),
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
   /** Our name on both sides: `Sforce-Call-Options: client=…` and `X-Client-App`; changes carrying it are our own. */
   SYNC_CLIENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('task-sync'),
   SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
-  /** The integration app token (acts for each connection's Sales Connect user). */
-  SALESCONNECT_APP_TOKEN: z.string().min(1).default('sc_app_task_sync_dev'),
+  /** The integration app token (acts for each connection's Sales Connect user); issued by Sales Connect, hence a modest minimum. */
+  SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
   /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   /**

@@ -1,6 +1,12 @@
 import { loadConfig } from '@task-sync/util-config';
-import { checkComposeAgainstSchema } from '@task-sync/util-config/testing';
+import { checkComposeAgainstSchema, checkProductionSecrets } from '@task-sync/util-config/testing';
 import { salesconnectIngestConfigSchema } from './salesconnect-ingest.config';
+
+/** The variables production refuses on their development defaults. */
+const SECRET_VARIABLES = ['SALESCONNECT_APP_TOKEN', 'SALESCONNECT_WEBHOOK_SECRET'];
+
+/** Secrets of production's own, long enough for its minimums. */
+const PRODUCTION_SECRETS: Record<string, string> = { SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789', SALESCONNECT_WEBHOOK_SECRET: 'production-webhook-secret-0123' };
 
 describe('salesconnect-ingest config', () => {
   it('starts on a fresh machine with no variable set, pointed at the local sandbox', () => {
@@ -28,6 +34,13 @@ describe('salesconnect-ingest config', () => {
         FEED_POLL_INTERVAL_MS: '0',
       }),
     ).toThrow(/SALESCONNECT_API_URL[\s\S]*SALESCONNECT_WEBHOOK_SECRET[\s\S]*SALESCONNECT_WEBHOOK_PUBLIC_URL[\s\S]*FEED_POLL_INTERVAL_MS[\s\S]*FEED_PAGE_SIZE/);
+  });
+
+  it('refuses production on the development secrets, naming each, and starts with secrets of its own', () => {
+    const check = checkProductionSecrets(salesconnectIngestConfigSchema, PRODUCTION_SECRETS);
+    expect(check.refused).toEqual(SECRET_VARIABLES);
+    expect(check.printedValues).toEqual([]);
+    expect(check.accepted).toMatchObject({ DEPLOYMENT_ENV: 'production', ...PRODUCTION_SECRETS });
   });
 
   it('is fully provided by docker/compose.yaml, with values the schema accepts', () => {

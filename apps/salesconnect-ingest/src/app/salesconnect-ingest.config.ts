@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
 
 /** Every variable salesconnect-ingest reads, with its default. Read once, in main.ts. */
 export const salesconnectIngestConfigSchema = z.object({
@@ -8,9 +8,9 @@ export const salesconnectIngestConfigSchema = z.object({
   /** The Sales Connect API (the local sandbox by default). */
   SALESCONNECT_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8620'),
   /** Our integration app token: reads the app-wide change feed and owns our webhook subscription. */
-  SALESCONNECT_APP_TOKEN: z.string().min(1).default('sc_app_task_sync_dev'),
-  /** The HMAC secret webhooks are signed with (the sandbox's default). */
-  SALESCONNECT_WEBHOOK_SECRET: z.string().min(8).default('sandbox-webhook-secret'),
+  SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
+  /** The HMAC secret webhooks are signed with (the sandbox's default). Both are issued by Sales Connect: a modest minimum. */
+  SALESCONNECT_WEBHOOK_SECRET: devSecret(z.string().min(8), 'sandbox-webhook-secret', { productionMinLength: 16 }),
   /** How far a webhook's timestamp may be from this service's clock, either way. */
   SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** Where Sales Connect can reach this service's webhook route; registered as our subscription. */

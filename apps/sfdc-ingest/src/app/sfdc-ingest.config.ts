@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerConfigShape, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
 
 /** Every variable sfdc-ingest reads, with its default. Read once, in main.ts. */
 export const sfdcIngestConfigSchema = z.object({
@@ -8,7 +8,7 @@ export const sfdcIngestConfigSchema = z.object({
   /** connector-settings, which hands out each connection's Salesforce session (internal API). */
   CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
-  INTERNAL_SERVICE_TOKEN: z.string().min(24).default('dev-only-sfdc-ingest-internal-token'),
+  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-sfdc-ingest-internal-token', { productionMinLength: 32 }),
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
   /** How often an enabled connection is polled for changes and deletes. */
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),

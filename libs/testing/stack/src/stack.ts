@@ -155,6 +155,9 @@ export class Stack {
       // The e2e target has built every program just before (its dependsOn); npm start would only find them up to date.
       START_SKIP_BUILD: '1',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      // Every simulated rep connects from 127.0.0.1: the per-address limits would take them for one crowd.
+      CONNECT_LIMIT_PER_ADDRESS: '100000',
+      CALLBACK_LIMIT_PER_ADDRESS: '100000',
       ...(options.intervals ?? TEST_INTERVALS),
       ...env,
     }, stateDir);

@@ -201,8 +201,14 @@ export class SyncUser {
 async function connectSalesforce(stack: Stack, jwt: string, username: string, password = 'sandbox'): Promise<string> {
   const settings = stack.url('connector-settings');
   const sandbox = stack.url('salesforce-sandbox');
-  const { authorizeUrl } = await requestJson<{ authorizeUrl: string }>(`${settings}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
-  const page = new URL(authorizeUrl);
+  const started = await fetch(`${settings}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
+  if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
+  // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
+  const cookie = started.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
   if (page.origin !== sandbox) throw new Error(`connector-settings sends the browser to ${page.origin}, not the stack's Salesforce sandbox ${sandbox}`);
   const loginPage = await fetch(page);
   if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
@@ -211,7 +217,7 @@ async function connectSalesforce(stack: Stack, jwt: string, username: string, pa
   if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
   const callback = new URL(toCallback.headers.get('location') ?? '');
   if (callback.origin !== settings) throw new Error(`Salesforce sends the browser back to ${callback.origin}, not the stack's connector-settings ${settings}`);
-  const toSettings = await fetch(callback, { redirect: 'manual' });
+  const toSettings = await fetch(callback, { redirect: 'manual', headers: { cookie } });
   if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
   const landed = new URL(toSettings.headers.get('location') ?? '');
   if (landed.origin + landed.pathname !== `${settings}/settings/crm/salesforce`) throw new Error(`the browser lands on ${landed.toString()}, not the stack's settings page`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { listConfigVariables, loadConfig } from './lib/load-config';
+import { ConfigError, listConfigVariables, loadConfig } from './lib/load-config';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -34,4 +34,23 @@ export function checkComposeAgainstSchema(service: string, schema: z.ZodObject):
     invalid = (e as Error).message;
   }
   return { missing, invalid };
+}
+
+/**
+ * How an app's schema treats production: the variables it refuses on the development defaults,
+ * any default value its refusal prints (there should be none), and the config it loads with the
+ * given secrets of production's own.
+ */
+export function checkProductionSecrets(schema: z.ZodObject, ownSecrets: Record<string, string>): { refused: string[]; printedValues: string[]; accepted: Record<string, unknown> } {
+  const defaults = loadConfig(schema, {}) as Record<string, unknown>;
+  let problems: string[] = [];
+  try {
+    loadConfig(schema, { DEPLOYMENT_ENV: 'production' });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems = e.problems;
+  }
+  const refused = problems.map((p) => p.split(':')[0]);
+  const printedValues = refused.map((v) => String(defaults[v])).filter((value) => problems.join('\n').includes(value));
+  return { refused, printedValues, accepted: loadConfig(schema, { ...ownSecrets, DEPLOYMENT_ENV: 'production' }) as Record<string, unknown> };
 }

@@ -2,8 +2,13 @@ import { Connection } from 'jsforce';
 import { API_VERSION, errorOf, startHarness, type Harness } from '../testing/sandbox-harness';
 
 /** Walks the login-and-consent page as a browser would and returns the redirect's query. */
-async function authorizeInBrowser(h: Harness, redirectUri: string, state: string, credentials = { username: 'rep@sandbox.test', password: 'sandbox' }): Promise<URLSearchParams> {
-  const oauth = new Connection({ oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri } }).oauth2;
+async function authorizeInBrowser(
+  h: Harness,
+  redirectUri: string,
+  state: string,
+  credentials = { username: 'rep@sandbox.test', password: 'sandbox' },
+  oauth = new Connection({ oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri } }).oauth2,
+): Promise<URLSearchParams> {
   const page = await fetch(oauth.getAuthorizationUrl({ state, scope: 'api refresh_token' }));
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -65,6 +70,27 @@ describe('OAuth 2.0 as Salesforce does it', () => {
     const location = new URL(answer.headers.get('location') as string);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('s1');
+  });
+
+  it('PKCE: a code issued for a challenge exchanges only with its verifier (jsforce useVerifier); a wrong or missing one is invalid_grant', async () => {
+    const withVerifier = () => new Connection({ version: API_VERSION, oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri, useVerifier: true } });
+    const conn = withVerifier();
+    const good = await authorizeInBrowser(h, redirectUri, 'pkce-1', undefined, conn.oauth2);
+    expect((await conn.authorize(good.get('code') as string)).id).toBe(h.sandbox.defaults.userId);
+
+    // Another OAuth2 object has another verifier: the same flow's code does not exchange there.
+    const wrong = await authorizeInBrowser(h, redirectUri, 'pkce-2', undefined, conn.oauth2);
+    const failed = await errorOf(withVerifier().authorize(wrong.get('code') as string));
+    expect(failed.name).toBe('invalid_grant');
+
+    // No verifier at all, with the client secret: still refused once a challenge was sent.
+    const bare = await authorizeInBrowser(h, redirectUri, 'pkce-3', undefined, conn.oauth2);
+    const answer = await fetch(`${h.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: bare.get('code') as string, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('jsforce authorize(code), then after the token expires it refreshes with the refresh_token and the call succeeds', async () => {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { RateLimitedException } from './rate-limits';
 
 /**
  * Body-parser's errors other than malformed JSON (too large, bad encoding or charset) reach the
@@ -31,6 +32,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // Global filters also see the Kafka handlers' errors: those belong to the consumer (retry, restart).
     if (host.getType() !== 'http') throw exception;
     const res = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof RateLimitedException) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     if (exception instanceof HttpException) {
       res.status(exception.getStatus()).json(shapeHttpException(exception));
       return;
@@ -63,7 +65,7 @@ function shapeHttpException(exception: HttpException): object {
 
 function codeFor(status: number): string {
   return (
-    { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' }[status] ??
+    { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' }[status] ??
     `HTTP_${status}`
   );
 }

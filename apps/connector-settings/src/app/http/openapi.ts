@@ -42,13 +42,13 @@ export function buildOpenApiDocument(): object {
     },
     security: [{ bearer: [] }],
     paths: {
-      '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401) } } },
+      '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401, 429) } } },
       '/v1/connections/{id}': {
-        get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404) } },
+        get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404, 429) } },
         delete: {
           summary: 'Disconnect: revoke the Salesforce token and delete the connection',
           parameters: idParam,
-          responses: { 204: { description: 'Disconnected' }, ...errors(401, 404) },
+          responses: { 204: { description: 'Disconnected' }, ...errors(401, 404, 429) },
         },
       },
       '/v1/connections/{id}/status': {
@@ -66,33 +66,43 @@ export function buildOpenApiDocument(): object {
                 recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
               },
             }),
-            ...errors(401, 404),
+            ...errors(401, 404, 429),
           },
         },
       },
       '/v1/salesforce/connect': {
         post: {
-          summary: 'Start connecting Salesforce: send the browser to authorizeUrl',
-          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401) },
+          summary:
+            'Start connecting Salesforce: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl',
+          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401, 429) },
         },
       },
       '/v1/salesforce/oauth/callback': {
         get: {
-          summary: "Salesforce's redirect back (no Bearer token: the signed state identifies the user)",
+          summary:
+            "Salesforce's redirect back (no Bearer token: the signed state names the attempt, which must be unused, unexpired and this browser's, by its connect cookie)",
           security: [],
           parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: name === 'state', schema: { type: 'string' } })),
-          responses: { 302: { description: 'To the settings page, with ?connected=<id> or ?error=<reason>' }, ...errors(400) },
+          responses: {
+            302: { description: 'To the settings page, with ?connected=<id> or ?error=<reason>' },
+            400: {
+              description:
+                'An HTML page saying why nothing was connected: INVALID_STATE, UNKNOWN_STATE, STATE_ALREADY_USED, STATE_EXPIRED, OTHER_BROWSER, OTHER_USER or MISSING_CODE (in data-code)',
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
+            ...errors(429),
+          },
         },
       },
       '/v1/connections/{id}/task-sync': {
-        get: { summary: 'The "Sync tasks" setting', parameters: idParam, responses: { 200: ok(taskSync), ...errors(401, 404) } },
+        get: { summary: 'The "Sync tasks" setting', parameters: idParam, responses: { 200: ok(taskSync), ...errors(401, 404, 429) } },
         put: {
           summary: 'Save the "Sync tasks" setting; sync starts or stops at once',
           parameters: idParam,
           requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(saveTaskSyncBodySchema) } } },
           responses: {
             200: ok({ ...taskSync, properties: { ...taskSync.properties, change: { enum: ['first-enable', 're-enable', 'disable', null] } } }),
-            ...errors(400, 401, 404, 413),
+            ...errors(400, 401, 404, 413, 429),
           },
         },
       },

@@ -1,16 +1,17 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Principal } from '../auth/principal';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export interface OAuthStatePayload extends Principal {
-  timeZone: string;
+export interface OAuthStatePayload {
+  tenantId: string;
+  userId: string;
+  /** The connect attempt stored for this state: single use and bound to one browser (connect-attempt.ts). */
+  nonce: string;
   /** Unix seconds. */
   exp: number;
-  nonce: string;
 }
 
 /**
- * The OAuth `state`: who started the connect flow, signed (HMAC-SHA256) and expiring, so the
- * callback can neither be forged nor replayed later (CSRF).
+ * The OAuth `state`: which connect attempt the callback completes, signed (HMAC-SHA256) and
+ * expiring, so a forged or stale state is refused before the database is asked.
  */
 export class OAuthStateSigner {
   constructor(
@@ -18,8 +19,8 @@ export class OAuthStateSigner {
     private readonly ttlSeconds: number,
   ) {}
 
-  sign(who: Principal & { timeZone: string }, nowMs = Date.now()): string {
-    const payload: OAuthStatePayload = { ...who, exp: Math.floor(nowMs / 1000) + this.ttlSeconds, nonce: randomBytes(12).toString('base64url') };
+  sign(attempt: { tenantId: string; userId: string; nonce: string }, nowMs = Date.now()): string {
+    const payload: OAuthStatePayload = { tenantId: attempt.tenantId, userId: attempt.userId, nonce: attempt.nonce, exp: Math.floor(nowMs / 1000) + this.ttlSeconds };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body)}`;
   }
@@ -33,7 +34,8 @@ export class OAuthStateSigner {
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
     try {
       const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as OAuthStatePayload;
-      return payload.exp * 1000 > nowMs ? payload : null;
+      const wellFormed = typeof payload.nonce === 'string' && typeof payload.tenantId === 'string' && typeof payload.userId === 'string';
+      return wellFormed && payload.exp * 1000 > nowMs ? payload : null;
     } catch {
       return null;
     }

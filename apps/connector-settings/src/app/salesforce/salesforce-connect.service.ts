@@ -1,14 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
-import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
+import { SalesforceOAuthClient, createPkcePair } from '@task-sync/sfdc-oauth';
+import type { Principal } from '../auth/principal';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
-import { OAuthStatePayload } from './oauth-state';
+import { hashBrowserKey, judgeConnectAttempt, type ConnectRefusal } from './connect-attempt';
+import { ConnectAttemptRepository } from './connect-attempt.repository';
+import { OAuthStatePayload, OAuthStateSigner } from './oauth-state';
 import { TokenCipher } from './token-cipher';
 
-/** Connect and disconnect Salesforce: the code exchange, the sealed token, the revoke. */
+/** How a callback ended: a connection, Salesforce's refusal, our refusal, or a failed exchange. */
+export type CallbackOutcome =
+  | { kind: 'connected'; connectionId: string }
+  | { kind: 'denied'; error: string }
+  | { kind: 'refused'; reason: ConnectRefusal }
+  | { kind: 'failed' };
+
+/** Connect and disconnect Salesforce: the attempt, the code exchange, the sealed token, the revoke. */
 @Injectable()
 export class SalesforceConnectService {
   private readonly logger = new Logger('salesforce-connect');
@@ -17,25 +27,65 @@ export class SalesforceConnectService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
     @Inject(TokenCipher) private readonly cipher: TokenCipher,
+    @Inject(OAuthStateSigner) private readonly states: OAuthStateSigner,
+    @Inject(ConnectAttemptRepository) private readonly attempts: ConnectAttemptRepository,
   ) {}
 
-  /** After the user allowed access: one connection per tenant, org and Salesforce user; a reconnect keeps it. */
-  async completeConnect(state: OAuthStatePayload, code: string): Promise<string> {
-    const grant = await this.oauth.exchangeCode(code);
-    const sealed = this.cipher.seal(grant.refreshToken);
-    const rows = await this.dataSource.query(
-      `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (tenant_id, sfdc_org_id, sfdc_user_id) DO UPDATE SET
-         refresh_token_sealed = EXCLUDED.refresh_token_sealed, instance_url = EXCLUDED.instance_url,
-         sfdc_username = EXCLUDED.sfdc_username, updated_at = now()
-       WHERE connection.user_id = EXCLUDED.user_id
-       RETURNING id`,
-      [state.tenantId, state.userId, state.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, sealed],
-    );
-    if (rows.length === 0) throw new Error('that Salesforce user is already connected by another user of this tenant');
-    this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
-    return rows[0].id as string;
+  /** Stores a single-use attempt bound to the browser's key, with a PKCE verifier; returns where to send the browser. */
+  async startConnect(who: Principal, browserKey: string, ttlSeconds: number): Promise<string> {
+    const nonce = randomBytes(32).toString('base64url');
+    const pkce = createPkcePair();
+    await this.attempts.open({
+      nonce,
+      tenantId: who.tenantId,
+      userId: who.userId,
+      timeZone: who.timeZone,
+      browserHash: hashBrowserKey(browserKey),
+      codeVerifierSealed: this.cipher.seal(pkce.verifier),
+      expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+    });
+    return this.oauth.buildAuthorizeUrl(this.states.sign({ tenantId: who.tenantId, userId: who.userId, nonce }), pkce.challenge);
+  }
+
+  /**
+   * Salesforce's answer for an attempt. The attempt is locked, judged, and marked used in the same
+   * transaction that stores the connection, so a state completes at most one connection; a refused
+   * callback writes nothing. One connection per tenant, org and Salesforce user; a reconnect keeps it.
+   */
+  async completeConnect(state: OAuthStatePayload, browserKey: string | undefined, answer: { code: string } | { error: string }): Promise<CallbackOutcome> {
+    return this.dataSource.transaction(async (manager): Promise<CallbackOutcome> => {
+      const attempt = await this.attempts.lockForCallback(manager, state.nonce);
+      const refusal = judgeConnectAttempt(attempt, { ...state, browserKey }, new Date());
+      if (refusal || !attempt) {
+        this.logger.warn(`refused a Salesforce callback: ${refusal}`);
+        return { kind: 'refused', reason: refusal ?? 'UNKNOWN_STATE' };
+      }
+      await this.attempts.markUsed(manager, attempt.nonce);
+      if ('error' in answer) return { kind: 'denied', error: answer.error };
+      let grant;
+      try {
+        grant = await this.oauth.exchangeCode(answer.code, this.cipher.open(attempt.codeVerifierSealed));
+      } catch (e) {
+        this.logger.warn(`exchanging the authorization code failed: ${(e as Error).message}`);
+        return { kind: 'failed' };
+      }
+      const rows: { id: string }[] = await manager.query(
+        `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (tenant_id, sfdc_org_id, sfdc_user_id) DO UPDATE SET
+           refresh_token_sealed = EXCLUDED.refresh_token_sealed, instance_url = EXCLUDED.instance_url,
+           sfdc_username = EXCLUDED.sfdc_username, updated_at = now()
+         WHERE connection.user_id = EXCLUDED.user_id
+         RETURNING id`,
+        [attempt.tenantId, attempt.userId, attempt.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, this.cipher.seal(grant.refreshToken)],
+      );
+      if (rows.length === 0) {
+        this.logger.warn(`Salesforce user ${grant.userId} is already connected by another user of this tenant`);
+        return { kind: 'failed' };
+      }
+      this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
+      return { kind: 'connected', connectionId: rows[0].id };
+    });
   }
 
   /**

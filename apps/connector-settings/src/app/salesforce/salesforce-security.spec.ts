@@ -41,7 +41,7 @@ describe('TokenCipher', () => {
 
 describe('OAuthStateSigner', () => {
   const signer = new OAuthStateSigner('state-secret', 600);
-  const who = { tenantId: 't', userId: 'u', timeZone: 'Europe/Lisbon' };
+  const who = { tenantId: 't', userId: 'u', nonce: 'attempt-nonce' };
 
   it('round-trips who started the flow', () => {
     expect(signer.verify(signer.sign(who))).toMatchObject(who);

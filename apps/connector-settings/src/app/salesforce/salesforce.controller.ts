@@ -1,57 +1,63 @@
-import { BadRequestException, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import type { Response } from 'express';
-import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
-import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
-import { SETTINGS_PAGE_URL, type SettingsPageUrl } from './salesforce.tokens';
+import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AuthGuard, ConnectRateLimitGuard, type AuthenticatedRequest } from '../auth/auth.guard';
+import { clientAddress, RateLimits } from '../http/rate-limits';
+import type { ConnectRefusal } from './connect-attempt';
+import { browserKeyFor, CONNECT_COOKIE, connectCookieOptions, readBrowserKey } from './connect-browser-cookie';
+import { renderConnectRefusedPage } from './connect-refused.page';
+import { CONNECT_FLOW, type ConnectFlowSettings } from './salesforce.tokens';
 import { OAuthStateSigner } from './oauth-state';
 import { SalesforceConnectService } from './salesforce-connect.service';
 
-/** Connect Salesforce: the OAuth 2.0 web-server flow (Settings → CRM → Salesforce → Connect). */
+/** Connect Salesforce: the OAuth 2.0 web-server flow with PKCE (Settings → CRM → Salesforce → Connect). */
 @Controller('v1/salesforce')
 export class SalesforceController {
-  private readonly logger = new Logger('salesforce-oauth');
-
   constructor(
-    @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
     @Inject(OAuthStateSigner) private readonly states: OAuthStateSigner,
     @Inject(SalesforceConnectService) private readonly connect: SalesforceConnectService,
-    @Inject(SETTINGS_PAGE_URL) private readonly settingsPageUrl: SettingsPageUrl,
+    @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(CONNECT_FLOW) private readonly flow: ConnectFlowSettings,
   ) {}
 
-  /** Starts the flow: the page sends the browser to `authorizeUrl`. */
+  /** Starts the flow: stores a single-use attempt for this user and browser; the page sends the browser to `authorizeUrl`. */
   @Post('connect')
   @HttpCode(200)
-  @UseGuards(AuthGuard)
-  start(@Req() req: AuthenticatedRequest): { authorizeUrl: string } {
-    return { authorizeUrl: this.oauth.buildAuthorizeUrl(this.states.sign(req.principal)) };
+  @UseGuards(AuthGuard, ConnectRateLimitGuard)
+  async start(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ authorizeUrl: string }> {
+    const browserKey = browserKeyFor(req);
+    const authorizeUrl = await this.connect.startConnect(req.principal, browserKey, this.flow.ttlSeconds);
+    res.cookie(CONNECT_COOKIE, browserKey, connectCookieOptions(this.flow.callbackUrl, this.flow.ttlSeconds));
+    return { authorizeUrl };
   }
 
   /**
-   * Salesforce sends the browser back here. No Bearer token comes with a redirect: the signed,
-   * expiring state says who started the flow. Ends on the settings page, with the outcome.
+   * Salesforce sends the browser back here. No Bearer token comes with a redirect: the signed state
+   * names the attempt, and the attempt must be unused, unexpired and this browser's. Ends on the
+   * settings page with the outcome, or on a page that says why nothing was connected.
    */
   @Get('oauth/callback')
   async callback(
     @Query('state') state: string | undefined,
     @Query('code') code: string | undefined,
     @Query('error') error: string | undefined,
+    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const who = typeof state === 'string' ? this.states.verify(state) : null;
-    if (!who) throw new BadRequestException({ error: 'INVALID_STATE', message: 'the connect request is invalid or has expired; start again' });
-    const back = new URL(this.settingsPageUrl.value);
-    if (typeof error === 'string' && error) {
-      back.searchParams.set('error', error);
-    } else if (typeof code !== 'string' || !code) {
-      throw new BadRequestException({ error: 'MISSING_CODE', message: 'Salesforce sent no authorization code' });
-    } else {
-      try {
-        back.searchParams.set('connected', await this.connect.completeConnect(who, code));
-      } catch (e) {
-        this.logger.warn(`connecting Salesforce failed: ${(e as Error).message}`);
-        back.searchParams.set('error', 'connect_failed');
-      }
-    }
+    await this.limits.take('callback-by-address', clientAddress(req));
+    const claims = typeof state === 'string' ? this.states.verify(state) : null;
+    if (!claims) return this.refuse(res, 'INVALID_STATE');
+    await this.limits.take('callback-by-user', `${claims.tenantId}/${claims.userId}`);
+    const denied = typeof error === 'string' && error !== '';
+    if (!denied && (typeof code !== 'string' || code === '')) return this.refuse(res, 'MISSING_CODE');
+    const outcome = await this.connect.completeConnect(claims, readBrowserKey(req), denied ? { error } : { code: code as string });
+    if (outcome.kind === 'refused') return this.refuse(res, outcome.reason);
+    const back = new URL(this.flow.settingsPageUrl);
+    if (outcome.kind === 'connected') back.searchParams.set('connected', outcome.connectionId);
+    else back.searchParams.set('error', outcome.kind === 'denied' ? outcome.error : 'connect_failed');
     res.redirect(302, back.toString());
+  }
+
+  private refuse(res: Response, reason: ConnectRefusal | 'INVALID_STATE' | 'MISSING_CODE'): void {
+    res.status(400).type('html').send(renderConnectRefusedPage(reason, this.flow.settingsPageUrl));
   }
 }

@@ -1,5 +1,10 @@
-/** Injection token for the settings page URL the OAuth callback returns to. */
-export const SETTINGS_PAGE_URL = Symbol('SETTINGS_PAGE_URL');
-export interface SettingsPageUrl {
-  value: string;
+/** Injection token for the connect flow's settings. */
+export const CONNECT_FLOW = Symbol('CONNECT_FLOW');
+export interface ConnectFlowSettings {
+  /** The settings page the callback returns the browser to. */
+  settingsPageUrl: string;
+  /** This service's callback URL (OAUTH_REDIRECT_URL): HTTPS there makes the connect cookie Secure. */
+  callbackUrl: string;
+  /** How long a connect attempt may take, from "Connect Salesforce" to Salesforce's callback. */
+  ttlSeconds: number;
 }

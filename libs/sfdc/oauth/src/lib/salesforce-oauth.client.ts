@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 
 export interface SalesforceOAuthOptions {
@@ -23,6 +24,18 @@ export interface SalesforceAccessToken {
   instanceUrl: string;
 }
 
+/** A PKCE (RFC 7636) pair: the verifier stays on our server, the S256 challenge goes in the authorize URL. */
+export interface PkcePair {
+  verifier: string;
+  challenge: string;
+}
+
+/** 64 random bytes: an 86-character verifier, inside RFC 7636's 43 to 128. */
+export function createPkcePair(): PkcePair {
+  const verifier = randomBytes(64).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
 /** The refresh token no longer works (revoked, expired, user deactivated). */
 export class SalesforceGrantRevoked extends Error {
   override readonly name = 'SalesforceGrantRevoked';
@@ -41,15 +54,19 @@ export class SalesforceOAuthClient {
     });
   }
 
-  /** Where to send the user's browser; Salesforce sends it back to the redirect URI with `code` and `state`. */
-  buildAuthorizeUrl(state: string): string {
-    return this.oauth2.getAuthorizationUrl({ state, scope: 'api refresh_token' });
+  /**
+   * Where to send the user's browser; Salesforce sends it back to the redirect URI with `code` and
+   * `state`. The PKCE challenge is passed here rather than through jsforce's `useVerifier`, which
+   * keeps one verifier per OAuth2 object, not one per connect attempt.
+   */
+  buildAuthorizeUrl(state: string, codeChallenge: string): string {
+    return this.oauth2.getAuthorizationUrl({ state, scope: 'api refresh_token', code_challenge: codeChallenge });
   }
 
-  /** Exchanges the one-time code for tokens and reads who authorised. */
-  async exchangeCode(code: string): Promise<SalesforceGrant> {
+  /** Exchanges the one-time code (with the attempt's PKCE verifier) for tokens and reads who authorised. */
+  async exchangeCode(code: string, codeVerifier: string): Promise<SalesforceGrant> {
     const connection = new Connection({ oauth2: this.oauth2, version: this.options.apiVersion });
-    const identity = await connection.authorize(code);
+    const identity = await connection.authorize(code, { code_verifier: codeVerifier });
     if (!connection.refreshToken) throw new Error('Salesforce granted no refresh token (is the refresh_token scope allowed?)');
     if (!/^[a-zA-Z0-9]{15,18}$/.test(identity.id)) throw new Error(`unexpected Salesforce user id ${JSON.stringify(identity.id)}`);
     const result = await connection.query<{ Username: string }>(`SELECT Username FROM User WHERE Id = '${identity.id}'`);

@@ -9,6 +9,8 @@ const positiveMs = z.coerce.number().int().positive();
  */
 export function serviceConfigShape(defaults: { serviceName: string; httpPort: number }) {
   return {
+    /** `production` refuses to start on a development secret (devSecret); the Kubernetes prod overlay sets it. */
+    DEPLOYMENT_ENV: z.enum(['development', 'production']).default('development'),
     SERVICE_NAME: z.string().min(1).default(defaults.serviceName),
     HTTP_PORT: port.default(defaults.httpPort),
     /** Address the HTTP server binds to; 0.0.0.0 in containers. */

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { ConsumerConfig, ServiceConfig } from '@task-sync/util-config';
+import { applySecurityHeaders } from './http/security-headers';
 import { KafkaConsumerServer } from './kafka/kafka-consumer.server';
 import { KafkaPublisher } from './kafka/kafka-publisher';
 import { HealthRegistry } from './observability/health.registry';
@@ -44,6 +45,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<void>
     logger.pino.flush();
     process.exit(0);
   }
+  applySecurityHeaders(app);
   options.configure?.(app);
 
   if (options.consume) {

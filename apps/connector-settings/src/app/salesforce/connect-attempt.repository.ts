@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ConnectAttempt } from './connect-attempt';
+
+interface AttemptRow {
+  nonce: string;
+  tenant_id: string;
+  user_id: string;
+  time_zone: string;
+  browser_hash: string;
+  code_verifier_sealed: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+const toAttempt = (row: AttemptRow): ConnectAttempt => ({
+  nonce: row.nonce,
+  tenantId: row.tenant_id,
+  userId: row.user_id,
+  timeZone: row.time_zone,
+  browserHash: row.browser_hash,
+  codeVerifierSealed: row.code_verifier_sealed,
+  expiresAt: row.expires_at,
+  usedAt: row.used_at,
+});
+
+/** The connect_attempt table: every state change of an attempt is one named method. */
+@Injectable()
+export class ConnectAttemptRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Stores a new attempt, and forgets attempts that expired a day ago or more (kept that long to say "already used"). */
+  async open(attempt: Omit<ConnectAttempt, 'usedAt'>): Promise<void> {
+    await this.dataSource.query(`DELETE FROM connect_attempt WHERE expires_at < now() - interval '1 day'`);
+    await this.dataSource.query(
+      `INSERT INTO connect_attempt (nonce, tenant_id, user_id, time_zone, browser_hash, code_verifier_sealed, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [attempt.nonce, attempt.tenantId, attempt.userId, attempt.timeZone, attempt.browserHash, attempt.codeVerifierSealed, attempt.expiresAt],
+    );
+  }
+
+  /** The attempt, locked until the transaction ends: two callbacks with one state are judged one after the other. */
+  async lockForCallback(manager: EntityManager, nonce: string): Promise<ConnectAttempt | null> {
+    const rows: AttemptRow[] = await manager.query(
+      `SELECT nonce, tenant_id, user_id, time_zone, browser_hash, code_verifier_sealed, expires_at, used_at
+       FROM connect_attempt WHERE nonce = $1 FOR UPDATE`,
+      [nonce],
+    );
+    return rows[0] ? toAttempt(rows[0]) : null;
+  }
+
+  async markUsed(manager: EntityManager, nonce: string): Promise<void> {
+    await manager.query(`UPDATE connect_attempt SET used_at = now() WHERE nonce = $1`, [nonce]);
+  }
+}

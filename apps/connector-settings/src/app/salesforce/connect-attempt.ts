@@ -1,0 +1,57 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** One "Connect Salesforce" started by a user in one browser, waiting for Salesforce's callback. */
+export interface ConnectAttempt {
+  nonce: string;
+  tenantId: string;
+  userId: string;
+  timeZone: string;
+  /** SHA-256 of the browser's connect cookie: the cookie itself is never stored. */
+  browserHash: string;
+  /** The PKCE verifier, sealed with the token cipher. */
+  codeVerifierSealed: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+/** What the callback presents: the signed state's claims and the cookie its browser sent. */
+export interface CallbackPresented {
+  nonce: string;
+  tenantId: string;
+  userId: string;
+  browserKey: string | undefined;
+}
+
+export type ConnectRefusal = 'UNKNOWN_STATE' | 'STATE_ALREADY_USED' | 'STATE_EXPIRED' | 'OTHER_BROWSER' | 'OTHER_USER';
+
+export const hashBrowserKey = (browserKey: string): string => createHash('sha256').update(browserKey).digest('base64url');
+
+const sameHash = (a: string, b: string): boolean => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/**
+ * Whether a callback may complete an attempt: once, before it expires, in the browser that
+ * started it, for the user it was started for. `null` when it may.
+ */
+export function judgeConnectAttempt(attempt: ConnectAttempt | null, presented: CallbackPresented, now: Date): ConnectRefusal | null {
+  if (!attempt) return 'UNKNOWN_STATE';
+  if (attempt.usedAt) return 'STATE_ALREADY_USED';
+  if (attempt.expiresAt.getTime() <= now.getTime()) return 'STATE_EXPIRED';
+  if (!presented.browserKey || !sameHash(attempt.browserHash, hashBrowserKey(presented.browserKey))) return 'OTHER_BROWSER';
+  if (attempt.tenantId !== presented.tenantId || attempt.userId !== presented.userId) return 'OTHER_USER';
+  return null;
+}
+
+/** What the refusal page tells the person in the browser, per reason. */
+export const REFUSAL_MESSAGES: Record<ConnectRefusal | 'INVALID_STATE' | 'MISSING_CODE', string> = {
+  INVALID_STATE: 'This Salesforce connect link is not valid: it was changed, or it is too old.',
+  UNKNOWN_STATE: 'This Salesforce connect link is not one we issued, or it was cleaned up long ago.',
+  STATE_ALREADY_USED: 'This Salesforce connect link was already used. Each link works once.',
+  STATE_EXPIRED: 'This Salesforce connect link has expired.',
+  OTHER_BROWSER: 'This Salesforce connect link was started in another browser. Finish connecting in the browser where you clicked "Connect Salesforce".',
+  OTHER_USER: 'This Salesforce connect link was started by another user.',
+  MISSING_CODE: 'Salesforce sent no authorization code.',
+};

@@ -1,0 +1,27 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+
+/**
+ * Every service's HTTP answers: helmet's headers with a deny-all CSP (an API answer loads nothing
+ * and nobody frames it; a page that needs more sets its own), no Referer leaves a page
+ * (the settings page URL carries a token fragment), no X-Powered-By, and nothing cached.
+ */
+export function applySecurityHeaders(app: NestExpressApplication): void {
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  // Answers carry per-user state and tokens: no browser or proxy may keep them. A route may say otherwise.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+}
