@@ -103,15 +103,15 @@ export function createCompositeRouter(deps: { dml: TaskDml }): Router {
       const key = String(r[field.name] ?? '').toLowerCase();
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
-    res.json(
-      runCollection(ctx, records, allOrNone, (record) => {
-        requireTaskType(record);
-        const value = record[field.name];
-        if (typeof value !== 'string' || value === '') throw new SfdcError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
-        if ((seen.get(value.toLowerCase()) ?? 0) > 1) throw new SfdcError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field.name]);
-        return dml.upsert(ctx, value, record);
-      }),
-    );
+    const results = runCollection(ctx, records, allOrNone, (record) => {
+      requireTaskType(record);
+      const value = record[field.name];
+      if (typeof value !== 'string' || value === '') throw new SfdcError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
+      if ((seen.get(value.toLowerCase()) ?? 0) > 1) throw new SfdcError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field.name]);
+      return dml.upsert(ctx, value, record);
+    });
+    // An UpsertResult always carries `created` (boolean): a failed item answers false, without an id.
+    res.json(results.map((r) => (r.success ? r : { ...r, created: false })));
   }));
 
   router.delete('/composite/sobjects', handleSfdc((req, res) => {

@@ -1,5 +1,4 @@
-import type { SObjectName } from './sobject-schema';
-import { SCHEMA } from './sobject-schema';
+import { SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
 import { KEY_PREFIX } from './salesforce-id';
 
 const SOAP_TYPES: Record<string, string> = {
@@ -10,46 +9,140 @@ const SOAP_TYPES: Record<string, string> = {
   boolean: 'xsd:boolean',
 };
 
+const LABEL_PLURAL: Record<SObjectName, string> = { Task: 'Tasks', Contact: 'Contacts', Lead: 'Leads', User: 'Users', TaskStatus: 'Task Status', Account: 'Accounts' };
+
+/** What describeGlobal lists per object and describe repeats at its top: the object's capabilities. */
+export function describeSObjectSummary(name: SObjectName, version: string): Record<string, unknown> {
+  const writable = name === 'Task';
+  const base = `/services/data/${version}/sobjects/${name}`;
+  return {
+    activateable: false,
+    createable: writable,
+    custom: false,
+    customSetting: false,
+    deletable: writable,
+    deprecatedAndHidden: false,
+    feedEnabled: false,
+    hasSubtypes: false,
+    isSubtype: false,
+    keyPrefix: (KEY_PREFIX as Record<string, string>)[name] ?? null,
+    label: name === 'TaskStatus' ? 'Task Status' : name,
+    labelPlural: LABEL_PLURAL[name],
+    layoutable: name !== 'TaskStatus',
+    mergeable: false,
+    mruEnabled: false,
+    name,
+    queryable: true,
+    replicateable: name !== 'TaskStatus',
+    retrieveable: true,
+    searchable: name !== 'TaskStatus',
+    triggerable: name !== 'TaskStatus',
+    undeletable: writable,
+    updateable: writable,
+    urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },
+  };
+}
+
+const isText = (f: FieldDef): boolean => ['string', 'textarea', 'email', 'picklist', 'combobox'].includes(f.type);
+
+/** One field as Salesforce's describe writes it (the DescribeFieldResult keys clients read). */
+function describeField(f: FieldDef): Record<string, unknown> {
+  const length = f.length ?? (f.type === 'picklist' ? 255 : f.type === 'id' || f.type === 'reference' ? 18 : 0);
+  const isReference = f.type === 'reference';
+  const isPicklist = f.type === 'picklist' || f.type === 'combobox';
+  return {
+    aggregatable: f.type !== 'textarea',
+    autoNumber: false,
+    // Text is stored as UTF-8, up to 3 bytes a character.
+    byteLength: isText(f) || f.type === 'id' || isReference ? length * 3 : 0,
+    calculated: false,
+    calculatedFormula: null,
+    cascadeDelete: false,
+    caseSensitive: false,
+    compoundFieldName: null,
+    controllerName: null,
+    createable: f.createable,
+    custom: f.name.endsWith('__c'),
+    defaultValue: f.type === 'boolean' ? false : null,
+    defaultValueFormula: null,
+    defaultedOnCreate: f.defaultedOnCreate === true || f.type === 'id',
+    dependentPicklist: false,
+    deprecatedAndHidden: false,
+    digits: 0,
+    displayLocationInDecimal: false,
+    encrypted: false,
+    externalId: f.externalId === true,
+    extraTypeInfo: f.type === 'textarea' ? 'plaintextarea' : null,
+    filterable: f.type !== 'textarea',
+    filteredLookupInfo: null,
+    groupable: f.type !== 'textarea' && f.type !== 'datetime',
+    highScaleNumber: false,
+    htmlFormatted: false,
+    idLookup: f.type === 'id' || f.externalId === true,
+    inlineHelpText: null,
+    label: f.label,
+    length,
+    mask: null,
+    maskType: null,
+    name: f.name,
+    nameField: f.name === 'Name' || (f.name === 'Subject' && f.type === 'combobox'),
+    namePointing: f.polymorphic === true,
+    nillable: f.nillable,
+    permissionable: f.createable && f.nillable,
+    picklistValues: isPicklist
+      ? (f.picklist ?? []).map((p) => ({ active: true, defaultValue: p.isDefault === true, label: p.value, validFor: null, value: p.value }))
+      : [],
+    polymorphicForeignKey: f.polymorphic === true,
+    precision: 0,
+    queryByDistance: false,
+    referenceTargetField: null,
+    referenceTo: f.referenceTo ?? [],
+    relationshipName: f.relationshipName ?? null,
+    relationshipOrder: null,
+    restrictedDelete: false,
+    // Status, Priority and TaskSubtype are restricted: a value not in the list is refused.
+    restrictedPicklist: f.type === 'picklist',
+    scale: 0,
+    searchPrefilterable: false,
+    soapType: SOAP_TYPES[f.type] ?? 'xsd:string',
+    sortable: f.type !== 'textarea',
+    type: f.type,
+    unique: f.unique === true,
+    updateable: f.updateable,
+    writeRequiresMasterRead: false,
+  };
+}
+
 /**
- * The subset of Salesforce's describe that clients read: fields with type, length, createable,
- * updateable, nillable, externalId and picklist values. Task.Status values also carry `closed`
- * (a sandbox extra; Salesforce tells it through TaskStatus.IsClosed).
+ * Salesforce's describe for the fields the sandbox has: types (`combobox` Subject, restricted
+ * `picklist` Status / Priority, polymorphic `reference` WhoId / WhatId / OwnerId with
+ * `relationshipName`), lengths, createable / updateable / nillable, externalId, unique, picklist
+ * values with active / defaultValue / label / value, one Master record type.
  */
 export function describeSObject(name: SObjectName, version: string): Record<string, unknown> {
-  const keyPrefix = (KEY_PREFIX as Record<string, string>)[name] ?? null;
   return {
-    name,
-    label: name,
-    keyPrefix,
-    createable: name === 'Task',
-    updateable: name === 'Task',
-    deletable: name === 'Task',
-    queryable: true,
-    retrieveable: true,
-    custom: false,
-    urls: { sobject: `/services/data/${version}/sobjects/${name}`, describe: `/services/data/${version}/sobjects/${name}/describe` },
-    fields: SCHEMA[name].map((f) => ({
-      name: f.name,
-      label: f.label,
-      type: f.type,
-      soapType: SOAP_TYPES[f.type] ?? 'xsd:string',
-      length: f.length ?? 0,
-      createable: f.createable,
-      updateable: f.updateable,
-      nillable: f.nillable,
-      externalId: f.externalId === true,
-      idLookup: f.name === 'Id' || f.externalId === true,
-      unique: false,
-      custom: f.name.endsWith('__c'),
-      referenceTo: f.referenceTo ?? [],
-      picklistValues: (f.picklist ?? []).map((p) => ({
+    ...describeSObjectSummary(name, version),
+    actionOverrides: [],
+    childRelationships: [],
+    compactLayoutable: name !== 'TaskStatus',
+    fields: SCHEMA[name].map(describeField),
+    listviewable: null,
+    lookupLayoutable: null,
+    namedLayoutInfos: [],
+    networkScopeFieldName: null,
+    recordTypeInfos: [
+      {
         active: true,
-        defaultValue: p.isDefault === true,
-        label: p.value,
-        value: p.value,
-        validFor: null,
-        ...(p.closed !== undefined ? { closed: p.closed } : {}),
-      })),
-    })),
+        available: true,
+        defaultRecordTypeMapping: true,
+        developerName: 'Master',
+        master: true,
+        name: 'Master',
+        recordTypeId: '012000000000000AAA',
+        urls: { layout: `/services/data/${version}/sobjects/${name}/describe/layouts/012000000000000AAA` },
+      },
+    ],
+    searchLayoutable: name !== 'TaskStatus',
+    supportedScopes: [],
   };
 }

@@ -102,7 +102,7 @@ describe('OAuth 2.0 as Salesforce does it', () => {
     conn.on('refresh', (token: string) => refreshed.push(token));
     h.sandbox.clock.advance(61_000); // past the 60 s token lifetime
     const result = await conn.query('SELECT Id FROM User');
-    expect(result.totalSize).toBe(1);
+    expect(result.totalSize).toBe(2); // the default org's rep and admin
     expect(refreshed).toHaveLength(1);
     expect(conn.accessToken).not.toBe(firstToken);
     expect(h.sandbox.calls.total({ endpoint: 'POST /services/oauth2/token refresh_token' })).toBe(1);

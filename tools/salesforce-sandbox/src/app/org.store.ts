@@ -1,8 +1,9 @@
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { KEY_PREFIX, makeSalesforceId, toId15 } from './salesforce-id';
+import { toWholeSecond } from './sfdc-datetime';
 import type { ConnectedApp, Fields, TaskChange, TaskRecord, UserRecord } from './sandbox-records';
 import { TASK_STATUSES } from './sobject-schema';
-import { TaskStore } from './task.store';
+import { TaskStore, type TaskWriteObserver } from './task.store';
 
 export interface OrgState {
   id: string;
@@ -13,6 +14,13 @@ export interface OrgState {
   users: Map<string, UserRecord>;
   contacts: Map<string, Fields>;
   leads: Map<string, Fields>;
+  /** Parents a task's WhatId can name (What.Name); seeded through the admin API. */
+  accounts: Map<string, Fields>;
+  /**
+   * The largest query page the server hands out, whatever the client asks (null: 2,000). Salesforce
+   * may answer smaller pages than `batchSize` asks for, so clients must follow `nextRecordsUrl`.
+   */
+  queryPageSize: number | null;
   taskStatuses: Fields[];
   tasks: TaskStore;
   changes: TaskChange[];
@@ -22,6 +30,8 @@ export const DEFAULT_ORG_NAME = 'Sandbox Org';
 export const DEFAULT_USERNAME = 'rep@sandbox.test';
 export const DEFAULT_PASSWORD = 'sandbox';
 export const DEFAULT_CLIENT_ID = 'sandbox-client';
+/** The default org's administrator: View All Data, so it can subscribe to Change Data Capture (the rep cannot). */
+export const DEFAULT_ADMIN_USERNAME = 'admin@sandbox.test';
 export const DEFAULT_CLIENT_SECRET = 'sandbox-secret';
 
 /** The change log keeps this many entries per org (oldest dropped): enough for tests, bounded for benchmarks. */
@@ -34,6 +44,7 @@ export interface NewUser {
   firstName?: string;
   lastName?: string;
   timeZoneSidKey?: string;
+  viewAllData?: boolean;
 }
 
 export interface NewPerson {
@@ -48,6 +59,8 @@ export class OrgStore {
   readonly orgs = new Map<string, OrgState>();
   readonly apps = new Map<string, ConnectedApp>();
   private readonly counters = new Map<string, number>();
+  /** Gives each org's task store its observer (the change-event stream); set once at wiring. */
+  taskObserverFor: ((orgId: string) => TaskWriteObserver) | null = null;
 
   constructor(
     private readonly clock: SandboxClock,
@@ -61,11 +74,12 @@ export class OrgStore {
   }
 
   /** The default org, user and connected app, with the same ids every time. */
-  seedDefaults(): { org: OrgState; user: UserRecord; app: ConnectedApp } {
+  seedDefaults(): { org: OrgState; user: UserRecord; admin: UserRecord; app: ConnectedApp } {
     const org = this.createOrg(DEFAULT_ORG_NAME);
     const user = this.createUser(org, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Rep', email: DEFAULT_USERNAME });
+    const admin = this.createUser(org, { username: DEFAULT_ADMIN_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Admin', viewAllData: true });
     const app = this.createApp({ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, redirectUris: [] });
-    return { org, user, app };
+    return { org, user, admin, app };
   }
 
   clear(): void {
@@ -76,7 +90,7 @@ export class OrgStore {
 
   createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit): OrgState {
     const id = this.nextId(KEY_PREFIX.Organization);
-    const now = this.clock.nowMs();
+    const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
       id,
       name,
@@ -85,7 +99,9 @@ export class OrgStore {
       users: new Map(),
       contacts: new Map(),
       leads: new Map(),
-      taskStatuses: TASK_STATUSES.map((s, i) => ({
+      accounts: new Map(),
+      queryPageSize: null,
+      taskStatuses: TASK_STATUSES.map((s) => ({
         Id: this.nextId(KEY_PREFIX.TaskStatus),
         MasterLabel: s.value,
         ApiName: s.value,
@@ -95,9 +111,9 @@ export class OrgStore {
         CreatedById: null,
         LastModifiedDate: now,
         LastModifiedById: null,
-        SystemModstamp: now + i,
+        SystemModstamp: now,
       })),
-      tasks: new TaskStore(),
+      tasks: new TaskStore(this.taskObserverFor?.(id) ?? null),
       changes: [],
     };
     this.orgs.set(id, org);
@@ -111,6 +127,7 @@ export class OrgStore {
     const lastName = input.lastName ?? input.username.split('@')[0];
     const user: UserRecord = {
       password: input.password ?? DEFAULT_PASSWORD,
+      viewAllData: input.viewAllData === true,
       fields: {
         Id: id,
         Username: input.username,
@@ -140,6 +157,13 @@ export class OrgStore {
       ...this.auditFields(null),
     };
     (kind === 'Contact' ? org.contacts : org.leads).set(id, fields);
+    return fields;
+  }
+
+  createAccount(org: OrgState, name: string): Fields {
+    const id = this.nextId(KEY_PREFIX.Account);
+    const fields: Fields = { Id: id, Name: name, IsDeleted: false, ...this.auditFields(null) };
+    org.accounts.set(id, fields);
     return fields;
   }
 
@@ -184,6 +208,8 @@ export class OrgStore {
         users: [...o.users.values()],
         contacts: [...o.contacts.values()],
         leads: [...o.leads.values()],
+        accounts: [...o.accounts.values()],
+        queryPageSize: o.queryPageSize,
         taskStatuses: o.taskStatuses,
         tasks: o.tasks.toJSON(),
         changes: o.changes,
@@ -201,13 +227,16 @@ export class OrgStore {
         users: new Map(o.users.map((u) => [u.fields.Id as string, u])),
         contacts: new Map(o.contacts.map((c) => [c.Id as string, c])),
         leads: new Map(o.leads.map((l) => [l.Id as string, l])),
-        tasks: TaskStore.fromJSON(o.tasks),
+        // Snapshots written before accounts and page sizes existed load with none.
+        accounts: new Map((o.accounts ?? []).map((a) => [a.Id as string, a])),
+        queryPageSize: o.queryPageSize ?? null,
+        tasks: TaskStore.fromJSON(o.tasks, this.taskObserverFor?.(o.id) ?? null),
       });
     }
   }
 
   private auditFields(userId: string | null): Fields {
-    const now = this.clock.nowMs();
+    const now = toWholeSecond(this.clock.nowMs());
     return { CreatedDate: now, CreatedById: userId, LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now };
   }
 }
@@ -223,6 +252,8 @@ export interface SnapshotState {
     users: UserRecord[];
     contacts: Fields[];
     leads: Fields[];
+    accounts?: Fields[];
+    queryPageSize?: number | null;
     taskStatuses: Fields[];
     tasks: TaskRecord[];
     changes: TaskChange[];

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import type { Fields } from './sandbox-records';
 import { KEY_PREFIX } from './salesforce-id';
-import type { FieldDef, SObjectName } from './sobject-schema';
+import type { SObjectName } from './sobject-schema';
+import type { SelectItem } from './soql-relationship';
 
 export interface QueryCursor {
   id: string;
   orgId: string;
   sobject: SObjectName;
-  select: FieldDef[];
+  select: SelectItem[];
   records: Fields[];
   batchSize: number;
   lastUsedAt: number;

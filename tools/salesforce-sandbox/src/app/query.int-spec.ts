@@ -93,7 +93,8 @@ describe('query and queryAll with the SOQL the sync needs', () => {
     ["SELECT Id FROM Task WHERE Nope = 'x'", 'INVALID_FIELD', /No such column 'Nope'/],
     ["SELECT Id FROM Task WHERE ActivityDate = '2026-11-24'", 'INVALID_FIELD', /must be of type date and should not be enclosed in quotes/],
     ['SELECT Id FROM Task WHERE Subject = 5', 'INVALID_FIELD', /must be of type string and should be enclosed in quotes/],
-    ['SELECT Id FROM Account', 'INVALID_TYPE', /sObject type 'Account' is not supported/],
+    ['SELECT Id FROM Opportunity', 'INVALID_TYPE', /sObject type 'Opportunity' is not supported/],
+    ["SELECT Id FROM Task WHERE Status = 'Completed' AND Priority = 'High' OR IsClosed = true", 'MALFORMED_QUERY', /unexpected token: OR/],
     ['SELEC Id FROM Task', 'MALFORMED_QUERY', /./],
     ['SELECT Id FROM Task WHERE', 'MALFORMED_QUERY', /./],
   ])('%s fails with %s', async (soql, errorCode, message) => {

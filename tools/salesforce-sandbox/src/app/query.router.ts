@@ -7,25 +7,33 @@ import { formatRecord } from './record-format';
 import type { Fields } from './sandbox-records';
 import { SfdcError, sendSfdcError } from './sfdc-error';
 import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
+import { createParentLookup, type ParentLookup } from './soql-relationship';
 
 /** Salesforce's page size; `Sforce-Query-Options: batchSize=N` asks for 200..2000. */
 const DEFAULT_BATCH = 2000;
 
-function batchSizeOf(req: Request): number {
+/**
+ * `batchSize` is "a suggestion" in Salesforce's words: the server may answer fewer records a page
+ * (wide rows, server load). The org's `queryPageSize` (admin API) plays that server's choice.
+ */
+function batchSizeOf(req: Request, serverMax: number | null): number {
   const match = /batchSize=(\d+)/i.exec(req.get('sforce-query-options') ?? '');
-  if (!match) return DEFAULT_BATCH;
-  return Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1])));
+  const asked = match ? Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1]))) : DEFAULT_BATCH;
+  return serverMax === null ? asked : Math.min(asked, serverMax);
 }
 
 const byModstampThenId = (a: Fields, b: Fields): number =>
   (a.SystemModstamp as number) - (b.SystemModstamp as number) || ((a.Id as string) < (b.Id as string) ? -1 : 1);
 
-/** Cache of compiled statements: a sync repeats the same SOQL, only the literals change rarely. */
+/**
+ * Cache of compiled statements: a sync repeats the same SOQL, only the literals change rarely.
+ * Statements with relative date literals (the only part that depends on the user's zone) are not kept.
+ */
 const compiled = new Map<string, CompiledQuery>();
-function compileCached(soql: string, nowMs: number): CompiledQuery {
+function compileCached(soql: string, nowMs: number, timeZone: string): CompiledQuery {
   const cached = compiled.get(soql);
   if (cached) return cached;
-  const query = compileSoql(soql, nowMs);
+  const query = compileSoql(soql, nowMs, { timeZone });
   if (compiled.size > 500) compiled.clear();
   if (!query.dependsOnNow) compiled.set(soql, query);
   return query;
@@ -51,13 +59,15 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
         return [...org.users.values()].map((u) => u.fields).sort(byModstampThenId);
       case 'TaskStatus':
         return [...org.taskStatuses].sort(byModstampThenId);
+      case 'Account':
+        return [...org.accounts.values()].sort(byModstampThenId);
     }
   };
 
-  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null) => {
+  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null, parents: ParentLookup) => {
     const select = query.select === 'count' ? [] : query.select;
     const end = Math.min(cursorRecords.length, start + batch);
-    const records = cursorRecords.slice(start, end).map((r) => formatRecord(query.sobject, ctx.version, r, select));
+    const records = cursorRecords.slice(start, end).map((r) => formatRecord(query.sobject, ctx.version, r, select, parents));
     const done = end >= cursorRecords.length;
     return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/query/${cursorId}-${end}` }), records };
   };
@@ -67,15 +77,16 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
     try {
       const soql = typeof req.query.q === 'string' ? req.query.q : '';
       if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      const query = compileCached(soql, deps.clock.nowMs());
-      const rows = runQuery(query, sourceOf(ctx, query, includeDeleted));
+      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string);
+      const parents = createParentLookup(ctx.org);
+      const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
       if (query.select === 'count') {
         res.json({ totalSize: rows.length, done: true, records: [] });
         return;
       }
-      const batch = batchSizeOf(req);
+      const batch = batchSizeOf(req, ctx.org.queryPageSize);
       const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
-      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null));
+      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents));
     } catch (e) {
       sendSfdcError(res, e);
     }
@@ -87,7 +98,7 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
     const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
     if (!match || !cursor) return sendSfdcError(res, new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'));
     // The cursor stays open until idle: a client may re-read a page after a failed answer.
-    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id));
+    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org)));
   };
 
   router.get('/query', runSoql(false));

@@ -1,7 +1,8 @@
 import { json, Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OrgState, OrgStore } from './org.store';
-import { formatSfdcDateTime } from './sfdc-datetime';
+import { formatSfdcDateTime, toWholeSecond } from './sfdc-datetime';
+import { isKnownTimeZone } from './soql-date-literal';
 import type { SessionStore } from './session.store';
 import { KEY_PREFIX } from './salesforce-id';
 import { isClosedStatus } from './sobject-schema';
@@ -15,8 +16,14 @@ const newUser = z.object({
   email: z.string().optional(),
   firstName: z.string().optional(),
   lastName: z.string().optional(),
-  timeZoneSidKey: z.string().optional(),
+  // The user's zone decides what TODAY and LAST_N_DAYS:n mean in their SOQL (default America/Los_Angeles).
+  timeZoneSidKey: z.string().refine(isKnownTimeZone, 'timeZoneSidKey must be a time zone such as Europe/Berlin').optional(),
+  // View All Data (Change Data Capture subscribers need it); off unless asked for.
+  viewAllData: z.boolean().optional(),
 });
+const newAccount = z.object({ name: z.string().min(1) });
+/** The server's page size cap: queries answer at most this many records a page (null: back to 2,000). */
+const pageSize = z.object({ queryPageSize: z.number().int().min(1).max(2000).nullable() });
 const newPerson = z.object({ lastName: z.string().min(1), firstName: z.string().optional(), email: z.string().optional(), company: z.string().optional() });
 const newApp = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1), redirectUris: z.array(z.string()).default([]) });
 const usage = z.object({ dailyApiLimit: z.number().int().positive().optional(), used: z.number().int().min(0).optional() });
@@ -29,6 +36,7 @@ const seedTask = z.object({
   Priority: z.string().optional(),
   TaskSubtype: z.string().optional(),
   WhoId: z.string().nullable().optional(),
+  WhatId: z.string().nullable().optional(),
   OwnerId: z.string().optional(),
   SalesConnect_Task_Id__c: z.string().nullable().optional(),
 });
@@ -46,13 +54,9 @@ function formatFields(fields: Fields): Record<string, unknown> {
   );
 }
 
-/** `/__admin/salesforce/...`: orgs, users, Contacts, Leads, connected apps, tasks (deleted included), sessions, API usage. */
-export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: SessionStore; clock: SandboxClock }): Router {
-  const { store, sessions, clock } = deps;
-  const router = Router();
-  router.use(json({ limit: '10mb' }));
-
-  const withOrg = (fn: (org: OrgState, req: Request, res: Response) => void) => (req: Request, res: Response) => {
+/** An admin route on `:orgId`: 404 for an unknown org, 400 with the reason for a bad body. */
+export function orgRoute(store: OrgStore) {
+  return (fn: (org: OrgState, req: Request, res: Response) => void) => (req: Request, res: Response) => {
     const org = store.getOrg(String(req.params.orgId));
     if (!org) {
       res.status(404).json({ error: 'NOT_FOUND', message: `no org ${String(req.params.orgId)}` });
@@ -64,12 +68,22 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
       res.status(400).json({ error: 'BAD_REQUEST', message: e instanceof z.ZodError ? z.prettifyError(e) : (e as Error).message });
     }
   };
+}
+
+/** `/__admin/salesforce/...`: orgs, users, Contacts, Leads, connected apps, tasks (deleted included), sessions, API usage. */
+export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: SessionStore; clock: SandboxClock }): Router {
+  const { store, sessions, clock } = deps;
+  const router = Router();
+  router.use(json({ limit: '10mb' }));
+
+  const withOrg = orgRoute(store);
 
   const describeOrg = (org: OrgState) => ({
     id: org.id,
     name: org.name,
     dailyApiLimit: org.dailyApiLimit,
     apiUsage: org.apiUsage,
+    queryPageSize: org.queryPageSize,
     users: [...org.users.values()].map((u) => ({ id: u.fields.Id, username: u.fields.Username, email: u.fields.Email, name: u.fields.Name })),
     taskCount: org.tasks.size,
   });
@@ -91,6 +105,13 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
   }));
   router.post('/orgs/:orgId/leads', withOrg((org, req, res) => {
     res.status(201).json(formatFields(store.createPerson(org, 'Lead', newPerson.parse(req.body))));
+  }));
+  router.post('/orgs/:orgId/accounts', withOrg((org, req, res) => {
+    res.status(201).json(formatFields(store.createAccount(org, newAccount.parse(req.body).name)));
+  }));
+  router.put('/orgs/:orgId/query-page-size', withOrg((org, req, res) => {
+    org.queryPageSize = pageSize.parse(req.body).queryPageSize;
+    res.json(describeOrg(org));
   }));
   router.put('/orgs/:orgId/api-usage', withOrg((org, req, res) => {
     const update = usage.parse(req.body);
@@ -117,11 +138,11 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
     const seedOne = (body: unknown) => {
       const input = seedTask.parse(body);
       const owner = input.OwnerId ?? ([...org.users.keys()][0] as string | undefined) ?? null;
-      const now = clock.nowMs();
+      const now = toWholeSecond(clock.nowMs());
       const id = store.nextId(KEY_PREFIX.Task);
       const status = input.Status ?? 'Not Started';
       const fields: Fields = {
-        Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, SalesConnect_Task_Id__c: null,
+        Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, WhatId: null, SalesConnect_Task_Id__c: null,
         ...input,
         Status: status, OwnerId: owner, IsClosed: isClosedStatus(status), IsDeleted: false,
         CreatedDate: now, CreatedById: owner, LastModifiedDate: now, LastModifiedById: owner, SystemModstamp: now,

@@ -4,6 +4,7 @@ const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 /** Key prefixes Salesforce gives these objects (the first three characters of every id). */
 export const KEY_PREFIX = {
   Task: '00T',
+  Account: '001',
   Contact: '003',
   Lead: '00Q',
   User: '005',

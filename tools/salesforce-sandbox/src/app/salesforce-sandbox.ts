@@ -2,7 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { json, type Express, type NextFunction, type Request, type Response } from 'express';
 import { CallCounter, createAdminRouter, FaultInjector, loadSnapshot, SandboxClock, saveSnapshot } from '@task-sync/util-sandbox-kit';
+import { createApiDirectoryRouter } from './api-directory.router';
 import { createApiGuard } from './api-guard.middleware';
+import { ChangeEventBus, type ChangeEventsSnapshot } from './change-events/change-event.bus';
+import { createChangeEventsAdminRouter } from './change-events/change-events-admin.router';
+import { createCometdRouter } from './cometd/cometd.router';
+import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './cometd/streaming.server';
 import { createCompositeRouter } from './composite.router';
 import { createLimitsRouter } from './limits.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
@@ -22,6 +27,10 @@ export interface SalesforceSandboxOptions {
   /** JSON file the whole state is loaded from at start and written to by `close()` and `/__admin/snapshot`. */
   snapshotFile?: string | null;
   clock?: SandboxClock;
+  /** Change Data Capture: each org's daily event delivery allocation (default 25,000). */
+  dailyEventDeliveryAllocation?: number;
+  /** How long the Streaming API holds a /meta/connect with nothing to deliver (default 110 s, Salesforce's advice). */
+  streamingConnectTimeoutMs?: number;
 }
 
 export interface SalesforceSandbox {
@@ -31,8 +40,21 @@ export interface SalesforceSandbox {
   clock: SandboxClock;
   faults: FaultInjector;
   calls: CallCounter;
-  /** The default org, user and connected app (the same ids after every reset). */
-  defaults: { orgId: string; userId: string; username: string; password: string; clientId: string; clientSecret: string };
+  /** Change Data Capture: the org-wide change-event streams and the Streaming API's sessions. */
+  changeEvents: ChangeEventBus;
+  streaming: StreamingServer;
+  /** The default org, user, admin user (View All Data) and connected app (the same ids after every reset). */
+  defaults: {
+    orgId: string;
+    userId: string;
+    username: string;
+    password: string;
+    adminUserId: string;
+    adminUsername: string;
+    adminPassword: string;
+    clientId: string;
+    clientSecret: string;
+  };
   listen(port: number, host?: string): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
   reset(): void;
@@ -42,6 +64,8 @@ export interface SalesforceSandbox {
 interface FullSnapshot {
   store: SnapshotState;
   sessions: SessionSnapshot;
+  /** Absent in snapshots written before Change Data Capture existed. */
+  changeEvents?: ChangeEventsSnapshot;
 }
 
 /** A local Salesforce REST API (OAuth, query, sObjects, sObject Collections) that jsforce 3 uses unmodified. */
@@ -54,6 +78,10 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const cursors = new QueryCursorStore(clock);
   const dml = new TaskDml(store, clock, faults);
   const snapshotFile = options.snapshotFile ?? null;
+  const changeEvents = new ChangeEventBus(clock, { dailyDeliveryAllocation: options.dailyEventDeliveryAllocation });
+  // Every org's task store reports its writes (API, admin seeding, undelete) to the change-event stream.
+  store.taskObserverFor = (orgId) => changeEvents.observerFor(orgId);
+  const streaming = new StreamingServer({ store, events: changeEvents, connectTimeoutMs: options.streamingConnectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
 
   const seeded = store.seedDefaults();
   const defaults = {
@@ -61,6 +89,9 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
     userId: seeded.user.fields.Id as string,
     username: seeded.user.fields.Username as string,
     password: seeded.user.password,
+    adminUserId: seeded.admin.fields.Id as string,
+    adminUsername: seeded.admin.fields.Username as string,
+    adminPassword: seeded.admin.password,
     clientId: seeded.app.clientId,
     clientSecret: seeded.app.clientSecret,
   };
@@ -68,9 +99,12 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   if (saved) {
     store.loadJSON(saved.store);
     sessions.loadJSON(saved.sessions);
+    if (saved.changeEvents) changeEvents.loadJSON(saved.changeEvents);
   }
 
   const reset = (): void => {
+    streaming.clear();
+    changeEvents.clear();
     store.clear();
     store.seedDefaults();
     sessions.clear();
@@ -80,7 +114,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   };
   const snapshot = (): string | null => {
     if (!snapshotFile) return null;
-    saveSnapshot(snapshotFile, { store: store.toJSON(), sessions: sessions.toJSON() } satisfies FullSnapshot);
+    saveSnapshot(snapshotFile, { store: store.toJSON(), sessions: sessions.toJSON(), changeEvents: changeEvents.toJSON() } satisfies FullSnapshot);
     return snapshotFile;
   };
 
@@ -89,7 +123,10 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   app.set('etag', false);
   app.use('/__admin', createAdminRouter({ clock, faults, calls, reset, snapshot }));
   app.use('/__admin/salesforce', createSalesforceAdminRouter({ store, sessions, clock }));
+  app.use('/__admin/salesforce', createChangeEventsAdminRouter({ store, clock, events: changeEvents, streaming }));
   app.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
+  // The Streaming API (CometD) for Change Data Capture; not counted against the API request limit, as in Salesforce.
+  app.use('/cometd', createCometdRouter({ store, sessions, streaming }));
 
   // For process supervisors (npm start): the sandbox is ready as soon as it listens.
   app.get(['/health/live', '/health/ready'], (_req, res) => {
@@ -120,6 +157,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   data.use(createCompositeRouter({ dml }));
   data.use(createSObjectRouter({ store, clock, dml }));
   data.use(createLimitsRouter({ clock }));
+  data.use(createApiDirectoryRouter());
   data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
   app.use('/services/data/:version', data);
 
@@ -138,6 +176,8 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
     clock,
     faults,
     calls,
+    changeEvents,
+    streaming,
     defaults,
     reset,
     snapshot,
@@ -146,12 +186,15 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
         const s = app.listen(port, host, (error?: Error) => {
           if (error) return reject(error);
           const bound = (s.address() as AddressInfo).port;
+          // The Streaming API serves long polling only; faye's client probes WebSocket anyway.
+          s.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n'));
           resolve({ url: `http://${host}:${bound}`, port: bound });
         });
         server = s;
       });
     },
     async close() {
+      streaming.close();
       snapshot();
       const s = server;
       server = null;

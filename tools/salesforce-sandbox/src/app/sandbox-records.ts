@@ -8,6 +8,8 @@ export interface TaskRecord {
   deletedAt: number | null;
   /** `Sforce-Call-Options: client=NAME` of the last write: the change's origin, for echo suppression. */
   lastModifiedByClient: string | null;
+  /** The last write's Change Data Capture `changeOrigin` (`com/salesforce/api/rest/59.0;client=NAME`); absent or '' for changes made outside the API. */
+  changeOrigin?: string;
 }
 
 /** One change to a task, kept in order: the seed of a later change-event stream (Salesforce's changeOrigin). */
@@ -23,6 +25,8 @@ export interface TaskChange {
 export interface UserRecord {
   fields: Fields;
   password: string;
+  /** The View All Data permission (a profile / permission set flag in Salesforce): Change Data Capture subscribers need it. */
+  viewAllData?: boolean;
 }
 
 export interface ConnectedApp {

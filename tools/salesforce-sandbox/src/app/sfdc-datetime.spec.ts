@@ -1,4 +1,4 @@
-import { formatSfdcDateTime, isValidDate, parseSfdcDateTime } from './sfdc-datetime';
+import { formatSfdcDateTime, isValidDate, parseSfdcDateTime, toWholeSecond } from './sfdc-datetime';
 
 describe('Salesforce date and datetime text', () => {
   it.each([
@@ -25,5 +25,11 @@ describe('Salesforce date and datetime text', () => {
     ['2026-11-24T00:00:00Z', false],
   ])('%s is a date: %s', (text, ok) => {
     expect(isValidDate(text)).toBe(ok);
+  });
+
+  it('stamps drop their milliseconds, as Salesforce stores datetimes', () => {
+    expect(formatSfdcDateTime(toWholeSecond(Date.parse('2026-11-24T12:00:31.999Z')))).toBe('2026-11-24T12:00:31.000+0000');
+    expect(toWholeSecond(Date.parse('2026-11-24T12:00:31.000Z'))).toBe(Date.parse('2026-11-24T12:00:31Z'));
+    expect(toWholeSecond(-1)).toBe(-1000);
   });
 });

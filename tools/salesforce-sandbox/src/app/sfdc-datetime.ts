@@ -33,6 +33,14 @@ export function isValidDate(text: string): boolean {
   return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
 }
 
+/**
+ * Salesforce stores datetimes in whole seconds (`…T12:00:31.000+0000`), so tasks written in one
+ * second share a SystemModstamp: every stamp the sandbox stores goes through this.
+ */
+export function toWholeSecond(ms: number): number {
+  return ms - (((ms % 1000) + 1000) % 1000);
+}
+
 /** getUpdated and getDeleted ignore seconds: Salesforce works in whole minutes there. */
 export function truncateToMinute(ms: number): number {
   return ms - (((ms % 60_000) + 60_000) % 60_000);

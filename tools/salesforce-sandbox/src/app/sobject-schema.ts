@@ -1,5 +1,5 @@
 /** Field types the sandbox knows; they decide SOQL literal checks and write validation. */
-export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'picklist' | 'date' | 'datetime' | 'boolean';
+export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'picklist' | 'combobox' | 'date' | 'datetime' | 'boolean';
 
 export interface PicklistValue {
   value: string;
@@ -20,9 +20,16 @@ export interface FieldDef {
   externalId?: boolean;
   picklist?: PicklistValue[];
   referenceTo?: string[];
+  /** A reference's relationship (`Who` for WhoId): SOQL reads the parent through it (`Who.Email`). */
+  relationshipName?: string;
+  /** Points at several object types (Task.WhoId: Contact or Lead): SOQL answers the parent as the `Name` pseudo-object. */
+  polymorphic?: boolean;
+  /** Server-set when the write leaves it out (describe's `defaultedOnCreate`). */
+  defaultedOnCreate?: boolean;
+  unique?: boolean;
 }
 
-export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus';
+export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account';
 
 const readOnly = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
   name,
@@ -53,11 +60,11 @@ export const TASK_STATUSES: PicklistValue[] = [
 ];
 
 const audit = (): FieldDef[] => [
-  readOnly('CreatedDate', 'Created Date', 'datetime'),
-  readOnly('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'] }),
-  readOnly('LastModifiedDate', 'Last Modified Date', 'datetime'),
-  readOnly('LastModifiedById', 'Last Modified By ID', 'reference', { referenceTo: ['User'] }),
-  readOnly('SystemModstamp', 'System Modstamp', 'datetime'),
+  readOnly('CreatedDate', 'Created Date', 'datetime', { defaultedOnCreate: true }),
+  readOnly('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', defaultedOnCreate: true }),
+  readOnly('LastModifiedDate', 'Last Modified Date', 'datetime', { defaultedOnCreate: true }),
+  readOnly('LastModifiedById', 'Last Modified By ID', 'reference', { referenceTo: ['User'], relationshipName: 'LastModifiedBy', defaultedOnCreate: true }),
+  readOnly('SystemModstamp', 'System Modstamp', 'datetime', { defaultedOnCreate: true }),
 ];
 
 /** Contact and Lead: the fields a task's WhoId is resolved by (an e-mail). */
@@ -77,22 +84,29 @@ function person(idLabel: string, extra: FieldDef[]): FieldDef[] {
 export const SCHEMA: Record<SObjectName, FieldDef[]> = {
   Task: [
     readOnly('Id', 'Activity ID', 'id'),
-    writable('Subject', 'Subject', 'string', { length: 255 }),
+    // Subject is a combobox: suggested values, any text accepted.
+    writable('Subject', 'Subject', 'combobox', {
+      length: 255,
+      picklist: [{ value: 'Call' }, { value: 'Email' }, { value: 'Send Letter' }, { value: 'Send Quote' }, { value: 'Other' }],
+    }),
     writable('Description', 'Description', 'textarea', { length: 32000 }),
     writable('ActivityDate', 'Due Date Only', 'date'),
-    writable('Status', 'Status', 'picklist', { nillable: false, picklist: TASK_STATUSES }),
+    writable('Status', 'Status', 'picklist', { nillable: false, defaultedOnCreate: true, picklist: TASK_STATUSES }),
     writable('Priority', 'Priority', 'picklist', {
       nillable: false,
+      defaultedOnCreate: true,
       picklist: [{ value: 'High' }, { value: 'Normal', isDefault: true }, { value: 'Low' }],
     }),
     writable('TaskSubtype', 'Task Subtype', 'picklist', {
       updateable: false,
       picklist: [{ value: 'Task', isDefault: true }, { value: 'Email' }, { value: 'Call' }],
     }),
-    writable('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'] }),
-    writable('OwnerId', 'Assigned To ID', 'reference', { nillable: false, referenceTo: ['User'] }),
-    readOnly('IsClosed', 'Closed', 'boolean'),
-    readOnly('IsDeleted', 'Deleted', 'boolean'),
+    // Who, What and Owner are polymorphic: SOQL answers their parent as the `Name` pseudo-object.
+    writable('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', polymorphic: true }),
+    writable('WhatId', 'Related To ID', 'reference', { referenceTo: ['Account'], relationshipName: 'What', polymorphic: true }),
+    writable('OwnerId', 'Assigned To ID', 'reference', { nillable: false, defaultedOnCreate: true, referenceTo: ['Group', 'User'], relationshipName: 'Owner', polymorphic: true }),
+    readOnly('IsClosed', 'Closed', 'boolean', { defaultedOnCreate: true }),
+    readOnly('IsDeleted', 'Deleted', 'boolean', { defaultedOnCreate: true }),
     ...audit(),
     writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true }),
   ],
@@ -107,6 +121,13 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     readOnly('LastName', 'Last Name', 'string', { length: 80 }),
     readOnly('TimeZoneSidKey', 'Time Zone', 'picklist'),
     readOnly('IsActive', 'Active', 'boolean'),
+    ...audit(),
+  ],
+  // Only as a WhatId target (What.Name), seeded through the admin API.
+  Account: [
+    readOnly('Id', 'Account ID', 'id'),
+    writable('Name', 'Account Name', 'string', { length: 255, nillable: false }),
+    readOnly('IsDeleted', 'Deleted', 'boolean', { defaultedOnCreate: true }),
     ...audit(),
   ],
   TaskStatus: [
@@ -134,6 +155,26 @@ export function findSObject(name: string): SObjectName | undefined {
 export function findField(sobject: SObjectName, field: string): FieldDef | undefined {
   return LOOKUP.get(sobject.toLowerCase())?.fields.get(field.toLowerCase());
 }
+
+/** The reference field behind a relationship name (`Who` → WhoId), case-insensitively as SOQL reads it. */
+export function findRelationship(sobject: SObjectName, relationship: string): FieldDef | undefined {
+  const wanted = relationship.toLowerCase();
+  return SCHEMA[sobject].find((f) => f.relationshipName?.toLowerCase() === wanted);
+}
+
+/**
+ * The `Name` pseudo-object a polymorphic relationship answers with (Salesforce's "Name" object):
+ * the fields the sandbox can fill from a Contact, Lead, User or Account.
+ */
+export const NAME_OBJECT_FIELDS: FieldDef[] = [
+  readOnly('Id', 'Id', 'id'),
+  readOnly('Name', 'Name', 'string', { length: 255, nillable: true }),
+  readOnly('FirstName', 'First Name', 'string', { length: 40, nillable: true }),
+  readOnly('LastName', 'Last Name', 'string', { length: 80, nillable: true }),
+  readOnly('Email', 'Email', 'email', { length: 80, nillable: true }),
+  readOnly('Username', 'Username', 'string', { length: 80, nillable: true }),
+  readOnly('Type', 'Type', 'picklist', { nillable: true }),
+];
 
 export function isClosedStatus(status: string): boolean {
   return TASK_STATUSES.some((s) => s.value === status && s.closed === true);

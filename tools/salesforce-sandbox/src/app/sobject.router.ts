@@ -10,6 +10,9 @@ import { entityIsDeleted, handleSfdc, notFound, SfdcError } from './sfdc-error';
 import { findField, findSObject, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
 import { MultipleMatchesError, type TaskDml } from './task-dml';
 
+/** `v45.0` → 45: answers differ by the API version called (upsert's update answer from 46.0 on). */
+export const apiVersionNumber = (version: string): number => Number(version.replace(/^v/, ''));
+
 function requireSObject(name: string): SObjectName {
   const sobject = findSObject(name);
   if (!sobject) throw new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist');
@@ -61,7 +64,8 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
     const deletedRecords = ctx.org.tasks
       .listDeleted()
       .filter((t) => (t.deletedAt as number) >= window.start && (t.deletedAt as number) < window.latestDateCovered)
-      .sort((a, b) => (a.deletedAt as number) - (b.deletedAt as number))
+      // Deletes in one second share a deletedDate; the Id keeps the order defined.
+      .sort((a, b) => (a.deletedAt as number) - (b.deletedAt as number) || ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1))
       .map((t) => ({ id: t.fields.Id as string, deletedDate: formatSfdcDateTime(t.deletedAt as number) }));
     res.json({
       deletedRecords,
@@ -97,7 +101,8 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
     res.status(204).end();
   }));
 
-  // Upsert by external id: 201 created, 200 updated (API 46.0+ answers with a body), 300 for several matches.
+  // Upsert by external id: 201 created; an update answers 200 with a body from API 46.0 on and 204
+  // with none before (Salesforce added `created` to the answer in 46.0); 300 for several matches.
   router.patch('/sobjects/:type/:field/:value', handleSfdc((req, res) => {
     requireTask(String(req.params.type));
     const field = findField('Task', String(req.params.field));
@@ -105,9 +110,17 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
       throw new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(req.params.field)}`);
     }
     const ctx = apiContext(res);
+    // Salesforce's REST guide: "Do not specify Id or an external ID field in the request body or an
+    // error is generated." The guide gives no wording; INVALID_FIELD and this message are the sandbox's.
+    const sent = Object.keys(body(req)).find((k) => k.toLowerCase() === field.name.toLowerCase() || k.toLowerCase() === 'id');
+    if (sent) throw new SfdcError(400, 'INVALID_FIELD', `${sent}: Id and the external ID field of an upsert by external ID may not be specified in the request body`, [sent]);
     try {
       const outcome = dml.upsert(ctx, String(req.params.value), body(req));
-      res.status(outcome.created ? 201 : 200).json({ id: outcome.id, success: true, errors: [], created: outcome.created });
+      if (!outcome.created && apiVersionNumber(ctx.version) < 46) {
+        res.status(204).end();
+        return;
+      }
+      res.status(outcome.created ? 201 : 200).json({ id: outcome.id, success: true, errors: [], ...(apiVersionNumber(ctx.version) >= 46 ? { created: outcome.created } : {}) });
     } catch (e) {
       if (!(e instanceof MultipleMatchesError)) throw e;
       res.status(300).json(e.ids.map((id) => `/services/data/${ctx.version}/sobjects/Task/${id}`));

@@ -34,7 +34,8 @@ describe('SOQL evaluation over stored records', () => {
     ['SystemModstamp > 2026-11-24T09:00:00Z', ['002', '003']],
     ['SystemModstamp <= 2026-11-24T10:00:00.000+0000', ['001', '002']],
     ["NOT Priority IN ('High')", ['001', '003']],
-    ["Priority = 'Low' OR Priority = 'High' AND IsClosed = false", ['003']],
+    ["Priority = 'Low' OR (Priority = 'High' AND IsClosed = false)", ['003']],
+    ["Priority = 'Low' OR Priority = 'High' OR IsClosed = true", ['002', '003']],
     ["(Priority = 'Low' OR Priority = 'High') AND IsClosed = true", ['002']],
     ["Id = '00T000000000002'", ['002']],
     ["Id IN ('00T000000000003AAA', '00T000000000001aaa')", ['001', '003']],
@@ -49,10 +50,11 @@ describe('SOQL evaluation over stored records', () => {
     expect(ids(`SELECT Id FROM Task WHERE ${where}`)).toEqual(expected);
   });
 
-  it('orders with nulls first ascending and last descending, then LIMIT and OFFSET', () => {
+  it('orders with nulls first both ascending and descending unless NULLS LAST, then LIMIT and OFFSET', () => {
     expect(ids('SELECT Id FROM Task ORDER BY ActivityDate')).toEqual(['002', '001', '003']);
-    expect(ids('SELECT Id FROM Task ORDER BY ActivityDate DESC')).toEqual(['003', '001', '002']);
-    expect(ids('SELECT Id FROM Task ORDER BY ActivityDate DESC NULLS FIRST LIMIT 2')).toEqual(['002', '003']);
+    expect(ids('SELECT Id FROM Task ORDER BY ActivityDate DESC')).toEqual(['002', '003', '001']);
+    expect(ids('SELECT Id FROM Task ORDER BY ActivityDate DESC NULLS LAST')).toEqual(['003', '001', '002']);
+    expect(ids('SELECT Id FROM Task ORDER BY ActivityDate NULLS LAST LIMIT 2')).toEqual(['001', '003']);
     expect(ids('SELECT Id FROM Task ORDER BY SystemModstamp LIMIT 1 OFFSET 1')).toEqual(['002']);
   });
 
@@ -66,7 +68,10 @@ describe('SOQL evaluation over stored records', () => {
     ['SELECT Id FROM Task WHERE IsClosed = 1', 'INVALID_FIELD'],
     ['SELECT Id FROM Nothing', 'INVALID_TYPE'],
     ['SELECT FROM Task', 'MALFORMED_QUERY'],
-    ['SELECT Id, Who.Email FROM Task', 'MALFORMED_QUERY'],
+    ['SELECT Id, Foo.Email FROM Task', 'INVALID_FIELD'],
+    ['SELECT Id, Who.Nope FROM Task', 'INVALID_FIELD'],
+    ["SELECT Id FROM Task WHERE Status = 'a' AND Priority = 'b' OR IsClosed = true", 'MALFORMED_QUERY'],
+    ["SELECT Id FROM Task WHERE (Status = 'a' OR Priority = 'b' AND IsClosed = true)", 'MALFORMED_QUERY'],
   ])('%s → %s', (soql, errorCode) => {
     let error: unknown;
     try {
@@ -76,5 +81,64 @@ describe('SOQL evaluation over stored records', () => {
     }
     expect(error).toBeInstanceOf(SfdcError);
     expect((error as SfdcError).errorCode).toBe(errorCode);
+  });
+});
+
+describe('SOQL as Salesforce parses and evaluates it', () => {
+  it('mixing AND and OR without parentheses is MALFORMED_QUERY "unexpected token: OR", pointing at the operator', () => {
+    const soql = "SELECT Id FROM Task WHERE Status = 'a' AND Subject = 'x AND y OR z' OR IsClosed = true";
+    let error: SfdcError | undefined;
+    try {
+      compileSoql(soql, NOW);
+    } catch (e) {
+      error = e as SfdcError;
+    }
+    expect(error?.errorCode).toBe('MALFORMED_QUERY');
+    expect(error?.message).toBe(`\n${soql}\n^\nERROR at Row:1:Column:${soql.lastIndexOf(' OR ') + 2}\nunexpected token: OR`);
+  });
+
+  it('ids compare and sort case-sensitively on their 15-character form: ORDER BY Id and Id > :last agree', () => {
+    // 'Z' < 'a' by code unit: a case-insensitive sort would put the 'a' id first.
+    const rows = [t('00T00000000000aAAQ', {}), t('00T00000000000ZAAA', {}), t('00T000000000009AAA', {})];
+    const ordered = runQuery(compileSoql('SELECT Id FROM Task ORDER BY Id', NOW), rows).map((r) => r.Id);
+    expect(ordered).toEqual(['00T000000000009AAA', '00T00000000000ZAAA', '00T00000000000aAAQ']);
+    const after = runQuery(compileSoql("SELECT Id FROM Task WHERE Id > '00T00000000000ZAAA' ORDER BY Id", NOW), rows).map((r) => r.Id);
+    expect(after).toEqual(['00T00000000000aAAQ']);
+  });
+
+  it('date literals are days of the running user\'s time zone', () => {
+    // 2026-11-24T12:00Z is still the 24th in Los Angeles (04:00) but already the 25th in Auckland (01:00, UTC+13).
+    const rows = [
+      t('00T000000000001AAA', { ActivityDate: '2026-11-24', SystemModstamp: Date.parse('2026-11-24T07:30:00Z') }),
+      t('00T000000000002AAA', { ActivityDate: '2026-11-25', SystemModstamp: Date.parse('2026-11-24T15:30:00Z') }),
+    ];
+    const run = (where: string, timeZone: string) =>
+      runQuery(compileSoql(`SELECT Id FROM Task WHERE ${where}`, NOW, { timeZone }), rows).map((r) => (r.Id as string).slice(14, 15));
+    expect(run('ActivityDate = TODAY', 'America/Los_Angeles')).toEqual(['1']);
+    expect(run('ActivityDate = TODAY', 'Pacific/Auckland')).toEqual(['2']);
+    expect(run('ActivityDate = TODAY', 'UTC')).toEqual(['1']);
+    // LA's 24th runs from 08:00Z to 08:00Z next day: 07:30Z is the 23rd there.
+    expect(run('SystemModstamp = TODAY', 'America/Los_Angeles')).toEqual(['2']);
+    expect(run('SystemModstamp = YESTERDAY', 'America/Los_Angeles')).toEqual(['1']);
+    // Auckland's 25th starts at 11:00Z on the 24th.
+    expect(run('SystemModstamp = TODAY', 'Pacific/Auckland')).toEqual(['2']);
+    expect(run('SystemModstamp = LAST_N_DAYS:1', 'Pacific/Auckland')).toEqual(['1', '2']);
+  });
+
+  it('relationship fields select as nested groups and filter through the parents the run binds', () => {
+    const query = compileSoql("SELECT Id, Who.Email, Owner.Name, Who.Name FROM Task WHERE Who.Email LIKE '%@example.com' ORDER BY Who.Name DESC", NOW);
+    expect(query.select).toEqual([
+      expect.objectContaining({ name: 'Id' }),
+      expect.objectContaining({ relationshipName: 'Who', polymorphic: true, fields: [expect.objectContaining({ name: 'Email' }), expect.objectContaining({ name: 'Name' })] }),
+      expect.objectContaining({ relationshipName: 'Owner', fields: [expect.objectContaining({ name: 'Name' })] }),
+    ]);
+    const rows = [t('00T000000000001AAA', { WhoId: '003000000000001AAA' }), t('00T000000000002AAA', { WhoId: '00Q000000000001AAA' }), t('00T000000000003AAA', { WhoId: null })];
+    const parents = (id: string) =>
+      id.startsWith('003')
+        ? { type: 'Contact' as const, fields: { Id: '003000000000001AAA', Name: 'Ann Lee', Email: 'ann@example.com' } }
+        : id.startsWith('00Q')
+          ? { type: 'Lead' as const, fields: { Id: '00Q000000000001AAA', Name: 'Bob Roe', Email: 'bob@example.com' } }
+          : null;
+    expect(runQuery(query, rows, parents).map((r) => (r.Id as string).slice(14, 15))).toEqual(['2', '1']);
   });
 });

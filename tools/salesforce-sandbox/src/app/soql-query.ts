@@ -2,10 +2,14 @@ import { parseQuery, type FieldType as SoqlField, type OrderByClause, type Query
 import type { Fields } from './sandbox-records';
 import { findField, findSObject, type FieldDef, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
+import { readPath, resolveRelationshipPath, type ParentLookup, type RelationshipPath, type RelationshipSelect, type SelectItem } from './soql-relationship';
 import { compileWhere, type Predicate } from './soql-where';
+import { toId15 } from './salesforce-id';
 
 export interface OrderKey {
   field: FieldDef;
+  /** Set for `ORDER BY Who.Name`: the value is read through the reference. */
+  path?: RelationshipPath;
   descending: boolean;
   nullsFirst: boolean;
 }
@@ -13,8 +17,8 @@ export interface OrderKey {
 /** A SOQL statement checked against the schema and ready to run over stored records. */
 export interface CompiledQuery {
   sobject: SObjectName;
-  /** `count` for `SELECT COUNT()`. */
-  select: FieldDef[] | 'count';
+  /** `count` for `SELECT COUNT()`; relationship fields (`Who.Email`) grouped per relationship. */
+  select: SelectItem[] | 'count';
   where: Predicate | null;
   orderBy: OrderKey[];
   limit: number | null;
@@ -33,32 +37,51 @@ function invalidField(soql: string, sobject: string, name: string): SfdcError {
   );
 }
 
-function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]): FieldDef[] | 'count' {
+function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]): SelectItem[] | 'count' {
   if (fields.length === 1 && fields[0].type === 'FieldFunctionExpression' && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0) {
     return 'count';
   }
-  return fields.map((f) => {
-    if (f.type !== 'Field') throw malformed(`only plain fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`);
+  const items: SelectItem[] = [];
+  const byRelationship = new Map<string, RelationshipSelect>();
+  for (const f of fields) {
+    if (f.type === 'FieldRelationship') {
+      // Fields of one relationship answer as one nested record, where its first field stood.
+      const path = resolveRelationshipPath(sobject, f.rawValue ?? [...f.relationships, f.field].join('.'));
+      let group = byRelationship.get(path.relationshipName);
+      if (!group) {
+        group = { relationshipName: path.relationshipName, reference: path.reference, polymorphic: path.polymorphic, fields: [] };
+        byRelationship.set(path.relationshipName, group);
+        items.push(group);
+      }
+      if (!group.fields.includes(path.target)) group.fields.push(path.target);
+      continue;
+    }
+    if (f.type !== 'Field') throw malformed(`only plain fields, one-level relationship fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`);
     const def = findField(sobject, f.field);
     if (!def) throw invalidField(soql, sobject, f.field);
-    return def;
-  });
+    items.push(def);
+  }
+  return items;
 }
 
 function compileOrderBy(soql: string, sobject: SObjectName, orderBy: OrderByClause | OrderByClause[] | undefined): OrderKey[] {
   const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
   return clauses.map((c) => {
     if (!('field' in c) || !c.field) throw malformed('ORDER BY functions are not supported by the sandbox');
-    const field = findField(sobject, c.field);
+    const path = c.field.includes('.') ? resolveRelationshipPath(sobject, c.field) : undefined;
+    const field = path ? path.target : findField(sobject, c.field);
     if (!field) throw invalidField(soql, sobject, c.field);
     const descending = c.order === 'DESC';
-    // Salesforce's defaults: nulls first when ascending, last when descending.
-    return { field, descending, nullsFirst: c.nulls ? c.nulls === 'FIRST' : !descending };
+    // Salesforce's SOQL reference: "By default, null values are sorted first", ASC and DESC alike.
+    return { field, path, descending, nullsFirst: c.nulls ? c.nulls === 'FIRST' : true };
   });
 }
 
-/** Parses SOQL with soql-parser-js and checks it against the schema: MALFORMED_QUERY, INVALID_TYPE, INVALID_FIELD. */
-export function compileSoql(soql: string, nowMs: number): CompiledQuery {
+/**
+ * Parses SOQL with soql-parser-js and checks it against the schema: MALFORMED_QUERY, INVALID_TYPE,
+ * INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the running user's).
+ */
+export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string } = {}): CompiledQuery {
   let parsed: Query;
   try {
     parsed = parseQuery(soql);
@@ -75,7 +98,7 @@ export function compileSoql(soql: string, nowMs: number): CompiledQuery {
   return {
     sobject,
     select: compileSelect(soql, sobject, parsed.fields ?? []),
-    where: compileWhere(sobject, parsed.where, nowMs),
+    where: compileWhere(sobject, parsed.where, { nowMs, timeZone: options.timeZone ?? 'UTC', soql }),
     orderBy: compileOrderBy(soql, sobject, parsed.orderBy),
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
@@ -83,12 +106,21 @@ export function compileSoql(soql: string, nowMs: number): CompiledQuery {
   };
 }
 
+/**
+ * Text sorts case-insensitively (Salesforce, English locale); ids and references sort by their
+ * case-sensitive 15-character form, the same order `WHERE Id > …` compares in.
+ */
+function sortValue(key: OrderKey, v: string | number | boolean): string | number | boolean {
+  if (typeof v !== 'string') return v;
+  return key.field.type === 'id' || key.field.type === 'reference' ? toId15(v) : v.toLowerCase();
+}
+
 function compareValues(a: unknown, b: unknown, key: OrderKey): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return key.nullsFirst ? -1 : 1;
   if (b === null || b === undefined) return key.nullsFirst ? 1 : -1;
-  const x = typeof a === 'string' ? a.toLowerCase() : (a as number);
-  const y = typeof b === 'string' ? b.toLowerCase() : (b as number);
+  const x = sortValue(key, a as string | number | boolean);
+  const y = sortValue(key, b as string | number | boolean);
   const d = x < y ? -1 : x > y ? 1 : 0;
   return key.descending ? -d : d;
 }
@@ -96,16 +128,20 @@ function compareValues(a: unknown, b: unknown, key: OrderKey): number {
 /**
  * Runs a compiled query over records already in SystemModstamp-then-Id order (the store's index),
  * so the usual `ORDER BY SystemModstamp` needs no sort. Ties end on Id so pages are stable.
+ * `parents` resolves relationship fields in WHERE and ORDER BY.
  */
-export function runQuery(query: CompiledQuery, source: readonly Fields[]): Fields[] {
-  const matched = query.where ? source.filter(query.where) : [...source];
+export function runQuery(query: CompiledQuery, source: readonly Fields[], parents?: ParentLookup): Fields[] {
+  const where = query.where;
+  const matched = where ? source.filter((r) => where(r, parents)) : [...source];
   const keys = query.orderBy;
   const inSourceOrder =
-    keys.length === 0 || (keys[0].field.name === 'SystemModstamp' && !keys[0].descending && (keys.length === 1 || (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].descending)));
+    keys.length === 0 ||
+    (keys[0].field.name === 'SystemModstamp' && !keys[0].path && !keys[0].descending && (keys.length === 1 || (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].path && !keys[1].descending)));
   if (!inSourceOrder) {
+    const value = (r: Fields, key: OrderKey) => (key.path ? readPath(r, key.path, parents) : (r[key.field.name] ?? null));
     matched.sort((a, b) => {
       for (const key of keys) {
-        const d = compareValues(a[key.field.name] ?? null, b[key.field.name] ?? null, key);
+        const d = compareValues(value(a, key), value(b, key), key);
         if (d !== 0) return d;
       }
       const ia = a.Id as string;

@@ -5,8 +5,19 @@ import { findField, type FieldDef, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { resolveDateLiteral, rangeTest } from './soql-date-literal';
 import { toFieldValue } from './soql-literal';
+import { readPath, resolveRelationshipPath, type ParentLookup } from './soql-relationship';
 
-export type Predicate = (record: Fields) => boolean;
+/** `parents` resolves references for relationship fields (`Who.Email = …`); bound per query run, per org. */
+export type Predicate = (record: Fields, parents?: ParentLookup) => boolean;
+
+/** What a WHERE clause is evaluated against besides the records. */
+export interface SoqlEnv {
+  nowMs: number;
+  /** The running user's TimeZoneSidKey: TODAY and LAST_N_DAYS:n are days of this zone. */
+  timeZone: string;
+  /** The statement's text, for Salesforce's `ERROR at Row:1:Column:N` messages. */
+  soql?: string;
+}
 
 type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { condition: Condition };
 
@@ -31,10 +42,13 @@ function toTokens(where: WhereClause | undefined, out: Token[]): Token[] {
   return out;
 }
 
-/** Salesforce compares text case-insensitively and ids by their case-sensitive 15-character form. */
-function normalizer(field: FieldDef): (v: FieldValue) => FieldValue {
+/**
+ * Salesforce compares text case-insensitively and ids by their case-sensitive 15-character form
+ * (`Id > '00T…'` compares code units, the order ORDER BY Id sorts in, so paging by Id is exact).
+ */
+export function normalizer(field: FieldDef): (v: FieldValue) => FieldValue {
   if (field.type === 'id' || field.type === 'reference') return (v) => (typeof v === 'string' ? toId15(v) : v);
-  if (['string', 'textarea', 'email', 'picklist'].includes(field.type)) return (v) => (typeof v === 'string' ? v.toLowerCase() : v);
+  if (['string', 'textarea', 'email', 'picklist', 'combobox'].includes(field.type)) return (v) => (typeof v === 'string' ? v.toLowerCase() : v);
   return (v) => v;
 }
 
@@ -50,53 +64,66 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'i');
 }
 
-/** A date field holds `YYYY-MM-DD`; compare it as the instant of its UTC midnight. */
-const toInstant = (field: FieldDef, value: FieldValue): number | null =>
-  value === null ? null : field.type === 'date' ? Date.parse(`${value as string}T00:00:00Z`) : (value as number);
+/** A date field holds `YYYY-MM-DD`: its day number (days since 1970-01-01), no time zone involved. */
+const toDay = (value: FieldValue): number | null => (value === null ? null : Date.parse(`${value as string}T00:00:00Z`) / 86_400_000);
 
-function compileDateLiteral(field: FieldDef, c: ValueCondition, nowMs: number): Predicate {
+/**
+ * Relative date literals in the user's zone: a date field (ActivityDate) against the user's
+ * calendar days, a datetime field against the instants those days begin and end at.
+ */
+function compileDateLiteral(field: FieldDef, c: ValueCondition, env: SoqlEnv, read: (r: Fields, p?: ParentLookup) => FieldValue): Predicate {
   if (field.type !== 'date' && field.type !== 'datetime') throw new SfdcError(400, 'INVALID_FIELD', `value of filter criterion for field '${field.name}' must be of type ${field.type} and should not be a date literal`);
-  const test = rangeTest(c.operator, resolveDateLiteral(c.value as string, nowMs));
-  return (r) => {
-    const v = toInstant(field, r[field.name] ?? null);
-    return v !== null && test(v);
+  const resolved = resolveDateLiteral(c.value as string, env.nowMs, env.timeZone);
+  if (field.type === 'date') {
+    const test = rangeTest(c.operator, resolved.days);
+    return (r, p) => {
+      const v = toDay(read(r, p));
+      return v !== null && test(v);
+    };
+  }
+  const test = rangeTest(c.operator, resolved.instants);
+  return (r, p) => {
+    const v = read(r, p);
+    return typeof v === 'number' && test(v);
   };
 }
 
-function compileCondition(sobject: SObjectName, condition: Condition, nowMs: number): Predicate {
+function compileCondition(sobject: SObjectName, condition: Condition, env: SoqlEnv): Predicate {
   if (!('field' in condition)) throw malformed('functions in WHERE are not supported by the sandbox');
   const c = condition as ValueCondition;
-  if (c.field.includes('.')) throw malformed(`relationship fields in WHERE are not supported by the sandbox: ${c.field}`);
-  const field = findField(sobject, c.field);
+  // `Who.Email = …`: the value is read through the reference, with the org's parents bound at run time.
+  const path = c.field.includes('.') ? resolveRelationshipPath(sobject, c.field) : null;
+  const field = path ? path.target : findField(sobject, c.field);
   if (!field) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${c.field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
   if ('valueQuery' in condition) throw malformed('semi-join subqueries are not supported by the sandbox');
-  if (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL') return compileDateLiteral(field, c, nowMs);
   const name = field.name;
+  const read = path ? (r: Fields, p?: ParentLookup): FieldValue => readPath(r, path, p) : (r: Fields): FieldValue => r[name] ?? null;
+  if (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL') return compileDateLiteral(field, c, env, read);
   const norm = normalizer(field);
   const types = Array.isArray(c.literalType) ? c.literalType : null;
   const literal = (raw: string, i: number): FieldValue => norm(toFieldValue(field, raw, types ? types[i] : (c.literalType as string) ?? 'STRING', c.operator === 'LIKE'));
-  const get = (r: Fields): FieldValue => norm(r[name] ?? null);
+  const get = (r: Fields, p?: ParentLookup): FieldValue => norm(read(r, p));
 
   switch (c.operator) {
     case 'IN':
     case 'NOT IN': {
       const values = (Array.isArray(c.value) ? c.value : [c.value]).map(literal);
       const set = new Set(values);
-      return c.operator === 'IN' ? (r) => set.has(get(r)) : (r) => !set.has(get(r));
+      return c.operator === 'IN' ? (r, p) => set.has(get(r, p)) : (r, p) => !set.has(get(r, p));
     }
     case 'LIKE': {
       const pattern = literal(c.value as string, 0);
       if (typeof pattern !== 'string') throw malformed('LIKE needs a string pattern');
       const re = likeToRegExp(pattern);
-      return (r) => {
-        const v = r[name];
+      return (r, p) => {
+        const v = read(r, p);
         return typeof v === 'string' && re.test(v);
       };
     }
     case '=':
     case '!=': {
       const value = literal(c.value as string, 0);
-      return c.operator === '=' ? (r) => get(r) === value : (r) => get(r) !== value;
+      return c.operator === '=' ? (r, p) => get(r, p) === value : (r, p) => get(r, p) !== value;
     }
     case '<':
     case '<=':
@@ -105,8 +132,8 @@ function compileCondition(sobject: SObjectName, condition: Condition, nowMs: num
       const value = literal(c.value as string, 0);
       if (value === null) return () => false;
       const op = c.operator;
-      return (r) => {
-        const v = get(r);
+      return (r, p) => {
+        const v = get(r, p);
         if (v === null) return false;
         return op === '<' ? v < value : op === '<=' ? v <= value : op === '>' ? v > value : v >= value;
       };
@@ -117,43 +144,76 @@ function compileCondition(sobject: SObjectName, condition: Condition, nowMs: num
 }
 
 /**
- * Compiles a parsed WHERE clause into a predicate over stored records; unknown fields are
- * INVALID_FIELD. `nowMs` resolves relative date literals such as LAST_N_DAYS:1.
+ * Where the k-th AND/OR of the statement's WHERE sits (quoted text skipped), as Salesforce's
+ * `ERROR at Row:R:Column:C` counts (1-based); null when the text cannot be matched up.
  */
-export function compileWhere(sobject: SObjectName, where: WhereClause | undefined, nowMs: number): Predicate | null {
+function operatorPosition(soql: string, k: number): { row: number; column: number } | null {
+  const where = /\bWHERE\b/i.exec(soql);
+  if (!where) return null;
+  const blanked = soql.replace(/'(?:\\.|[^'\\])*'/g, (m) => ' '.repeat(m.length));
+  const re = /\b(AND|OR)\b/gi;
+  re.lastIndex = where.index;
+  let match: RegExpExecArray | null = null;
+  for (let i = 0; i <= k; i++) {
+    match = re.exec(blanked);
+    if (!match) return null;
+  }
+  const before = soql.slice(0, (match as RegExpExecArray).index).split('\n');
+  return { row: before.length, column: (before.at(-1) as string).length + 1 };
+}
+
+/**
+ * Salesforce refuses AND and OR side by side without parentheses ("Client applications must
+ * specify parentheses when nesting operators"): MALFORMED_QUERY, unexpected token: OR.
+ */
+function mixedOperators(env: SoqlEnv, operator: 'AND' | 'OR', operatorIndex: number): SfdcError {
+  const at = env.soql ? operatorPosition(env.soql, operatorIndex) : null;
+  const where = at ? `\n${env.soql}\n^\nERROR at Row:${at.row}:Column:${at.column}\n` : '';
+  return malformed(`${where}unexpected token: ${operator}`);
+}
+
+/**
+ * Compiles a parsed WHERE clause into a predicate over stored records; unknown fields are
+ * INVALID_FIELD. `env.nowMs` and `env.timeZone` resolve relative date literals such as LAST_N_DAYS:1.
+ */
+export function compileWhere(sobject: SObjectName, where: WhereClause | undefined, env: SoqlEnv): Predicate | null {
   const tokens = toTokens(where, []);
   if (tokens.length === 0) return null;
   let pos = 0;
+  let operatorsSeen = 0;
   const peek = (): Token | undefined => tokens[pos];
+  const isBinary = (t: Token | undefined): t is 'AND' | 'OR' => t === 'AND' || t === 'OR';
 
-  // One level of binary operators: `next ( op next )*`, joined with some/every.
-  const parseChain = (op: 'AND' | 'OR', next: () => Predicate): Predicate => {
-    const parts = [next()];
-    while (peek() === op) {
+  // One level: `unary ( op unary )*` with a single op; the other op at the same level is refused.
+  const parseLevel = (): Predicate => {
+    const parts = [parseUnary()];
+    const op = peek();
+    if (!isBinary(op)) return parts[0];
+    while (isBinary(peek())) {
+      const next = peek() as 'AND' | 'OR';
+      if (next !== op) throw mixedOperators(env, next, operatorsSeen);
+      operatorsSeen++;
       pos++;
-      parts.push(next());
+      parts.push(parseUnary());
     }
-    if (parts.length === 1) return parts[0];
-    return op === 'OR' ? (r) => parts.some((p) => p(r)) : (r) => parts.every((p) => p(r));
+    return op === 'OR' ? (r, p) => parts.some((q) => q(r, p)) : (r, p) => parts.every((q) => q(r, p));
   };
-  const parseOr = (): Predicate => parseChain('OR', parseAnd);
-  const parseAnd = (): Predicate => parseChain('AND', parseUnary);
   const parseUnary = (): Predicate => {
     const token = tokens[pos++];
     if (token === 'NOT') {
       const inner = parseUnary();
-      return (r) => !inner(r);
+      return (r, p) => !inner(r, p);
     }
     if (token === '(') {
-      const inner = parseOr();
+      const inner = parseLevel();
       if (tokens[pos++] !== ')') throw malformed('unbalanced parentheses in WHERE');
       return inner;
     }
-    if (token && typeof token === 'object') return compileCondition(sobject, token.condition, nowMs);
+    if (token && typeof token === 'object') return compileCondition(sobject, token.condition, env);
     throw malformed(`unexpected token in WHERE: ${String(token)}`);
   };
 
-  const predicate = parseOr();
+  const predicate = parseLevel();
   if (pos !== tokens.length) throw malformed('unexpected token in WHERE');
   return predicate;
 }

@@ -112,11 +112,13 @@ describe('sobjects/Task through jsforce: create, retrieve, update, upsert, destr
     expect((await errorOf(conn.sobject('Task').update({ Id: 'bad', Subject: 'x' }))).name).toBe('MALFORMED_ID');
   });
 
-  it('describe lists the Status picklist and which status is closed', async () => {
+  it('describe lists the Status picklist; which status is closed comes from TaskStatus, as in Salesforce', async () => {
     const describe = await conn.sobject('Task').describe();
     const status = describe.fields.find((f) => f.name === 'Status');
     expect(status?.picklistValues?.map((p) => p.value)).toEqual(['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred']);
-    expect(status?.picklistValues?.filter((p) => (p as { closed?: boolean }).closed).map((p) => p.value)).toEqual(['Completed']);
+    expect(status?.picklistValues?.some((p) => 'closed' in p)).toBe(false);
+    const closed = await conn.query<{ ApiName: string }>('SELECT ApiName FROM TaskStatus WHERE IsClosed = true');
+    expect(closed.records.map((r) => r.ApiName)).toEqual(['Completed']);
     expect(describe.fields.find((f) => f.name === 'SalesConnect_Task_Id__c')).toMatchObject({ externalId: true, length: 64 });
     expect(describe.fields.find((f) => f.name === 'Subject')).toMatchObject({ length: 255 });
   });

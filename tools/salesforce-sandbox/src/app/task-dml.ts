@@ -3,9 +3,11 @@ import type { ApiContext } from './api-guard.middleware';
 import type { OrgStore } from './org.store';
 import type { Fields, TaskRecord } from './sandbox-records';
 import { KEY_PREFIX, isSalesforceIdShape, toId15, toId18 } from './salesforce-id';
+import { toWholeSecond } from './sfdc-datetime';
 import { SfdcError, entityIsDeleted, notFound } from './sfdc-error';
 import { isClosedStatus } from './sobject-schema';
 import { cloneTask } from './task.store';
+import { restChangeOrigin } from './change-events/change-event';
 import { validateTaskWrite } from './task-validation';
 
 export const EXTERNAL_ID_FIELD = 'SalesConnect_Task_Id__c';
@@ -37,7 +39,7 @@ export class TaskDml {
   create(ctx: ApiContext, body: Record<string, unknown>): string {
     const values = validateTaskWrite(ctx.org, body, 'create');
     this.maybeLockFault(null);
-    const now = this.clock.nowMs();
+    const now = toWholeSecond(this.clock.nowMs());
     const id = this.store.nextId(KEY_PREFIX.Task);
     const fields: Fields = {
       Id: id,
@@ -48,6 +50,7 @@ export class TaskDml {
       Priority: 'Normal',
       TaskSubtype: 'Task',
       WhoId: null,
+      WhatId: null,
       OwnerId: ctx.userId,
       SalesConnect_Task_Id__c: null,
       ...values,
@@ -59,7 +62,7 @@ export class TaskDml {
       SystemModstamp: now,
     };
     fields.IsClosed = isClosedStatus(fields.Status as string);
-    ctx.org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: ctx.client });
+    ctx.org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: ctx.client, changeOrigin: restChangeOrigin(ctx) });
     this.store.recordChange(ctx.org, { taskId: id, changeType: 'CREATE', changedFields: Object.keys(values), commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
     return id;
   }
@@ -68,11 +71,12 @@ export class TaskDml {
     const current = this.requireLive(ctx, id);
     const values = validateTaskWrite(ctx.org, body, 'update');
     this.maybeLockFault(current.fields.Id as string);
-    const now = this.clock.nowMs();
+    const now = toWholeSecond(this.clock.nowMs());
     const next = cloneTask(current);
     Object.assign(next.fields, values, { LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
     next.fields.IsClosed = isClosedStatus(next.fields.Status as string);
     next.lastModifiedByClient = ctx.client;
+    next.changeOrigin = restChangeOrigin(ctx);
     ctx.org.tasks.replace(next);
     this.store.recordChange(ctx.org, { taskId: next.fields.Id as string, changeType: 'UPDATE', changedFields: Object.keys(values), commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
     return next.fields.Id as string;
@@ -93,11 +97,12 @@ export class TaskDml {
   destroy(ctx: ApiContext, id: string): string {
     const current = this.requireLive(ctx, id);
     this.maybeLockFault(current.fields.Id as string);
-    const now = this.clock.nowMs();
+    const now = toWholeSecond(this.clock.nowMs());
     const next = cloneTask(current);
     Object.assign(next.fields, { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
     next.deletedAt = now;
     next.lastModifiedByClient = ctx.client;
+    next.changeOrigin = restChangeOrigin(ctx);
     ctx.org.tasks.replace(next);
     this.store.recordChange(ctx.org, { taskId: next.fields.Id as string, changeType: 'DELETE', changedFields: [], commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
     return next.fields.Id as string;

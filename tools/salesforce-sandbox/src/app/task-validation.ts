@@ -15,7 +15,12 @@ function referenceExists(org: OrgState, field: FieldDef, id: string): boolean {
   const targets = field.referenceTo ?? [];
   const id15 = toId15(id);
   const inMap = (map: Map<string, unknown>): boolean => [...map.keys()].some((k) => toId15(k) === id15);
-  return (targets.includes('Contact') && inMap(org.contacts)) || (targets.includes('Lead') && inMap(org.leads)) || (targets.includes('User') && inMap(org.users));
+  return (
+    (targets.includes('Contact') && inMap(org.contacts)) ||
+    (targets.includes('Lead') && inMap(org.leads)) ||
+    (targets.includes('User') && inMap(org.users)) ||
+    (targets.includes('Account') && inMap(org.accounts))
+  );
 }
 
 function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue {

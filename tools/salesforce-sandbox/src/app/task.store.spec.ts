@@ -53,4 +53,16 @@ describe('TaskStore', () => {
     expect(store.purgeDeletedBefore(101)).toBe(1);
     expect(store.listFieldsByModstamp(true)).toHaveLength(1);
   });
+
+  it('orders tasks that share a whole-second stamp by Id, whatever order they were written in', () => {
+    const store = new TaskStore();
+    store.listByModstamp(); // the sorted index exists, so writes splice into it
+    [task(3, 1000), task(1, 1000), task(2, 1000), task(4, 2000)].forEach((t) => store.insert(t));
+    expect(order(store)).toEqual(['1', '2', '3', '4']);
+    const moved = cloneTask(store.get('00T000000000003AAA') as TaskRecord);
+    moved.fields.SystemModstamp = 2000;
+    store.replace(moved);
+    expect(order(store)).toEqual(['1', '2', '3', '4']);
+    expect([...store.listByModstamp()]).toEqual([...store.listByModstamp()].sort((a, b) => ((a.fields.SystemModstamp as number) - (b.fields.SystemModstamp as number)) || ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1)));
+  });
 });

@@ -2,12 +2,28 @@ import type { Fields, TaskRecord } from './sandbox-records';
 
 type Undo = { id: string; previous: TaskRecord | null };
 
+/**
+ * The sandbox's own order of changes: SystemModstamp, then Id. Stamps are whole seconds, so many
+ * tasks tie; the Id (compared case-sensitively, as SOQL compares ids) keeps the order total.
+ */
 function compareByModstamp(a: TaskRecord, b: TaskRecord): number {
   const d = (a.fields.SystemModstamp as number) - (b.fields.SystemModstamp as number);
   if (d !== 0) return d;
   const ia = a.fields.Id as string;
   const ib = b.fields.Id as string;
   return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/** Where a task goes in the sorted order: after every task that does not sort after it. */
+function insertionIndex(sorted: TaskRecord[], task: TaskRecord): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareByModstamp(sorted[mid], task) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Binary search by (SystemModstamp, Id); -1 when this exact record is not there. */
@@ -27,6 +43,15 @@ function findIndex(sorted: TaskRecord[], task: TaskRecord): number {
 const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields } });
 
 /**
+ * Told of every task write as it lands (the change-event stream's one hook into the data): a write
+ * outside begin()…commit() is a transaction of its own; inside, the writes count only once committed.
+ */
+export interface TaskWriteObserver {
+  written(previous: TaskRecord | null, next: TaskRecord): void;
+  transaction(phase: 'begin' | 'commit' | 'rollback'): void;
+}
+
+/**
  * One org's tasks, live and in the recycle bin, with the indexes a 100,000-task org needs:
  * by id, by external id, and an order by SystemModstamp that writes keep up to date (appending
  * when the new stamp is the latest, as it nearly always is) or rebuild lazily otherwise.
@@ -38,6 +63,8 @@ export class TaskStore {
   private sorted: TaskRecord[] | null = null;
   private fieldViews: { live: Fields[]; all: Fields[] } | null = null;
   private journal: Undo[] | null = null;
+
+  constructor(private readonly observer: TaskWriteObserver | null = null) {}
 
   get size(): number {
     return this.byId.size;
@@ -51,6 +78,7 @@ export class TaskStore {
     const id = task.fields.Id as string;
     this.journal?.push({ id, previous: null });
     this.put(task);
+    this.observer?.written(null, task);
   }
 
   /** Replaces a task with its new version (the caller built it from a copy). */
@@ -61,6 +89,7 @@ export class TaskStore {
     this.journal?.push({ id, previous });
     this.remove(previous);
     this.put(task);
+    this.observer?.written(previous, task);
   }
 
   /** Live tasks whose external id matches, case-insensitively as Salesforce's text external ids do. */
@@ -110,15 +139,18 @@ export class TaskStore {
   /** Starts recording undo steps, for an allOrNone sObject Collections request. */
   begin(): void {
     this.journal = [];
+    this.observer?.transaction('begin');
   }
 
   commit(): void {
     this.journal = null;
+    this.observer?.transaction('commit');
   }
 
   rollback(): void {
     const steps = this.journal ?? [];
     this.journal = null;
+    this.observer?.transaction('rollback');
     for (const step of steps.reverse()) {
       const current = this.byId.get(step.id);
       if (current) this.remove(current);
@@ -130,8 +162,8 @@ export class TaskStore {
     return [...this.byId.values()];
   }
 
-  static fromJSON(tasks: TaskRecord[]): TaskStore {
-    const store = new TaskStore();
+  static fromJSON(tasks: TaskRecord[], observer: TaskWriteObserver | null = null): TaskStore {
+    const store = new TaskStore(observer);
     for (const task of tasks) store.put(cloneTask(task));
     return store;
   }
@@ -147,10 +179,13 @@ export class TaskStore {
       this.byExternalId.set(key, set);
     }
     if (task.deletedAt !== null) this.deletedIds.add(id);
-    // Writes stamp "now", so the new version usually goes last: append instead of re-sorting.
-    const last = this.sorted?.[this.sorted.length - 1];
-    if (this.sorted !== null && (last === undefined || compareByModstamp(last, task) <= 0)) this.sorted.push(task);
-    else this.sorted = null;
+    // Writes stamp "now", so the new version usually goes last: append instead of re-sorting. In a
+    // second shared with a task of a higher Id it goes just before it (a short splice near the end).
+    if (this.sorted !== null) {
+      const last = this.sorted[this.sorted.length - 1];
+      if (last === undefined || compareByModstamp(last, task) <= 0) this.sorted.push(task);
+      else this.sorted.splice(insertionIndex(this.sorted, task), 0, task);
+    }
     this.fieldViews = null;
   }
 
