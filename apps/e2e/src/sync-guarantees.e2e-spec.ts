@@ -158,7 +158,8 @@ describe('the sync guarantees, end to end', () => {
     await sleep(2_500); // every earlier change, and its echo, is older than the instants below
 
     // Both sandboxes' clocks frozen 1.5 s back for the "earlier" edits and the tie; real time for the later ones.
-    const earlier = Date.now() - 1_500;
+    // A whole second: Salesforce stamps in whole seconds, so only then are both sides' times one instant.
+    const earlier = Math.floor((Date.now() - 1_500) / 1000) * 1000;
     await Promise.all([sfAdmin.setClock(earlier), scAdmin.setClock(earlier)]);
     await Promise.all([
       rep.sfdc.updateTask(k1.sfId, { Subject: 'K1 from Salesforce, earlier' }),

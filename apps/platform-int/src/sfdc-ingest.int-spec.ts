@@ -188,9 +188,42 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     // Wait a few more polls: the look-back re-reads, but publishes nothing twice.
     await new Promise((r) => setTimeout(r, POLL_MS * 6));
     const live = eventsOf(connectionId, 'live');
-    const seen = live.map((e) => `${e.kind} ${e.taskId} ${e.changedAt}`);
+    // Stamps are whole seconds: a create and an edit in one second share changedAt, and differ in their fields.
+    const seen = live.map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields ?? null)}`);
     expect(seen.length).toBe(new Set(seen).size);
     expect(live.filter((e) => e.kind === 'delete').map((e) => e.taskId).sort()).toEqual([...deleted].sort());
+  });
+
+  it('R6: a task edited again within the same second (Salesforce stamps whole seconds) is published again', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the (empty) import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+    const titles = () => eventsOf(connectionId, 'live').filter((e) => e.kind === 'upsert').map((e) => e.fields?.title);
+    await admin.setClock(new Date(Math.floor(Date.now() / 1000) * 1000 + 500));
+    try {
+      const id = await sfdc.createTask({ Subject: 'first take' });
+      await reader.waitFor('the create', () => titles().includes('first take'));
+      await sfdc.updateTask(id, { Subject: 'second take, same second' });
+      await reader.waitFor('the edit with the same SystemModstamp', () => titles().includes('second take, same second'));
+      const stamps = new Set(eventsOf(connectionId, 'live').map((e) => e.changedAt));
+      expect(stamps.size).toBe(1);
+    } finally {
+      await admin.resetClock();
+    }
+  });
+
+  it('R2: an import reads on when Salesforce answers a page shorter than asked (done: false)', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    for (let i = 0; i < 30; i++) await sfdc.createTask({ Subject: `short page task ${i}` });
+    await admin.setQueryPageSize(orgId, 7);
+    try {
+      await saveSyncSetting(connectionId, jwt, true);
+      await waitFor('the import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+      expect((await statusOf(connectionId, jwt)).import).toMatchObject({ found: 30, imported: 30, failed: 0, done: true });
+      expect(new Set(eventsOf(connectionId, 'import').map((e) => e.taskId)).size).toBe(30);
+    } finally {
+      await admin.setQueryPageSize(orgId, null);
+    }
   });
 
   it('R7 and R5: a disabled connection is not read; a re-enable imports the last 24 hours and passes on the deletes of the 15 days before it', async () => {

@@ -47,6 +47,11 @@ export class SalesforceSandboxAdmin {
     return this.call('PUT', `/salesforce/orgs/${orgId}/api-usage`, usage);
   }
 
+  /** Salesforce answers query pages of at most this many rows, whatever was asked (null: as asked). */
+  setQueryPageSize(orgId: string, queryPageSize: number | null) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/query-page-size`, { queryPageSize });
+  }
+
   expireSessions() {
     return this.call<{ expired: number }>('POST', '/salesforce/sessions/expire');
   }

@@ -7,7 +7,7 @@ import type { SfdcIngestConfig } from './sfdc-ingest.config';
 import { ApiBudget } from './sync/api-budget';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
-import { CreateSfdcSyncState1764000000300 } from './sync/migrations';
+import { AddPublishedChangeFingerprint1764000000301, CreateSfdcSyncState1764000000300 } from './sync/migrations';
 
 import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
@@ -27,7 +27,7 @@ export class AppModule {
           database: {
             schema: 'sfdc_ingest',
             entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity],
-            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300],
+            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301],
           },
         }),
       ],

@@ -5,6 +5,16 @@ import type { CoalescedWrite } from './coalesce-writes';
 import type { LinkIds } from './link-ids';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
 
+/** Salesforce sets TaskSubtype on create only: an update that carries it is refused (INVALID_FIELD_FOR_INSERT_UPDATE). */
+function withoutSubtype(record: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...record };
+  delete rest['TaskSubtype'];
+  return rest;
+}
+
+const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
+  outcome?.kind === 'dead-letter' && outcome.code === 'INVALID_FIELD_FOR_INSERT_UPDATE' && outcome.reason.includes('TaskSubtype');
+
 /**
  * A connection's Salesforce writes, in sObject Collections (at most 200 records a call, one call a
  * kind): creates and writes to tasks that started in Sales Connect are upserts by
@@ -65,10 +75,14 @@ export class SfdcWriteExecutor {
       else outcomes.set(w, { kind: 'dead-letter', code: 'NO_TARGET', reason: 'neither a Salesforce id nor a Sales Connect id to write by' });
     }
 
+    const upsertOf = (w: CoalescedWrite, record: Record<string, unknown>) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: record });
     await this.call(outcomes, upserts, 'create', () =>
-      writer.upsertByExternalId(upserts.map((w) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) }))),
+      writer.upsertByExternalId(upserts.map((w) => upsertOf(w, w.kind === 'create' ? toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) : withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))),
     );
-    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) }))));
+    // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its answer lost): again without it.
+    const landedBefore = upserts.filter((w) => w.kind === 'create' && refusedForSubtype(outcomes.get(w)));
+    await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))));
+    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc)) }))));
     await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
     return outcomes;
   }

@@ -51,18 +51,22 @@ export class SalesforceReader {
     return { orgId: session.orgId, userId: session.userId };
   }
 
-  /** One page: the SOQL carries its own LIMIT, so no query locator is kept. */
-  async query<T>(soql: string, all = false): Promise<{ records: T[]; totalSize: number }> {
+  /**
+   * One page: the SOQL carries its own LIMIT, so no query locator is kept. Salesforce may answer
+   * fewer rows than the LIMIT and `done: false` (large fields shrink its batches): `morePages`
+   * says so, and the caller reads on from the last row instead of taking the page for the last.
+   */
+  async query<T>(soql: string, all = false): Promise<{ records: T[]; totalSize: number; morePages: boolean }> {
     return this.call(async (conn) => {
       // scanAll: the queryAll resource, which also returns deleted (recycle bin) and archived tasks.
       const result = await conn.query<T & Record<string, unknown>>(soql, { autoFetch: false, scanAll: all });
-      return { records: result.records as T[], totalSize: result.totalSize };
+      return { records: result.records as T[], totalSize: result.totalSize, morePages: !result.done };
     });
   }
 
   /** `all`: queryAll, which also returns deleted tasks (in the recycle bin) and archived ones. */
-  async queryTasks(soql: string, all = false): Promise<TaskRecord[]> {
-    return (await this.query<TaskRecord>(soql, all)).records;
+  async queryTasks(soql: string, all = false): Promise<{ records: TaskRecord[]; morePages: boolean }> {
+    return this.query<TaskRecord>(soql, all);
   }
 
   async count(soql: string): Promise<number> {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KafkaPublisher, OutgoingMessage, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
@@ -33,7 +34,22 @@ export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOK
 interface PublishedChange {
   taskId: string;
   stamp: number;
+  /** What was read: SystemModstamp is whole seconds, so a second edit in the same second has the same stamp. */
+  fingerprint: string;
 }
+
+/** The record as read, without the attributes that name its URL. */
+const fingerprintOf = (record: object): string => {
+  const fields = { ...(record as Record<string, unknown>) };
+  delete fields['attributes'];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
+};
+
+/** Every read of one delete is the same change, whichever query found it. */
+const DELETED = 'deleted';
+
+/** A page says there is more when the server cut it short or it filled the LIMIT. */
+const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean => page.morePages || page.records.length >= limit;
 
 /**
  * One bounded step of work for one connection: an import page, the re-enable delete read, or one
@@ -70,11 +86,12 @@ export class ConnectionSyncRunner {
       this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
-    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE }));
+    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE }));
+    const records = page.records;
     const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, records, 'import', state.enableAt);
     await this.publisher.publish(messages);
     const last = records.at(-1);
-    const done = records.length < this.config.QUERY_PAGE_SIZE;
+    const done = !hasMore(page, this.config.QUERY_PAGE_SIZE);
     const imported = state.importImported + messages.length;
     const failedTotal = state.importFailed + failed;
     await this.dataSource.transaction(async (manager) => {
@@ -127,16 +144,20 @@ export class ConnectionSyncRunner {
   private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
     const from = state.pollFrom?.getTime() ?? state.changesWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
-    const records = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
-    const fresh = await this.withoutPublished(state.connectionId, records.map((r) => ({ record: r, taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) })));
+    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
+    const records = page.records;
+    const fresh = await this.withoutPublished(
+      state.connectionId,
+      records.map((r) => ({ record: r, taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp), fingerprint: r.IsDeleted ? DELETED : fingerprintOf(r) })),
+    );
     const live = fresh.filter((f) => !f.record.IsDeleted);
     const deleted = fresh.filter((f) => f.record.IsDeleted);
     const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, live.map((f) => f.record), 'live');
     messages.push(...deleted.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
-    published.push(...deleted.map((d) => ({ taskId: d.taskId, stamp: d.stamp })));
+    published.push(...deleted.map((d) => ({ taskId: d.taskId, stamp: d.stamp, fingerprint: d.fingerprint })));
     await this.publisher.publish(messages);
     const last = records.at(-1);
-    const pageFull = records.length >= this.config.QUERY_PAGE_SIZE;
+    const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
     const newest = Math.max(state.changesWatermark.getTime(), ...records.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
     await this.dataSource.transaction(async (manager) => {
       await this.remember(manager, state.connectionId, published);
@@ -168,7 +189,7 @@ export class ConnectionSyncRunner {
     const start = state.deletesWatermark.getTime();
     const answer = await this.getDeletedFrom(reader, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
-    const fresh = await this.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate) })));
+    const fresh = await this.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
     await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
@@ -203,9 +224,9 @@ export class ConnectionSyncRunner {
     let after: KeysetPosition | null = null;
     for (;;) {
       const page = await reader.query<{ Id: string; SystemModstamp: string }>(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, deleted: true }), true);
-      for (const r of page.records) found.push({ taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) });
+      for (const r of page.records) found.push({ taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp), fingerprint: DELETED });
       const last = found.at(-1);
-      if (page.records.length < this.config.QUERY_PAGE_SIZE || !last) return found;
+      if (!hasMore(page, this.config.QUERY_PAGE_SIZE) || !last) return found;
       after = { stamp: last.stamp, id: last.taskId };
     }
   }
@@ -218,7 +239,7 @@ export class ConnectionSyncRunner {
     for (const record of records) {
       try {
         messages.push(toOutgoingMessage(buildSfdcUpsertEvent(connectionId, record, record.WhoId ? emails.get(record.WhoId) ?? null : null, source, enableAt)));
-        published.push({ taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp) });
+        published.push({ taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp), fingerprint: fingerprintOf(record) });
       } catch (e) {
         failed += 1;
         this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${(e as Error).message}`);
@@ -227,23 +248,23 @@ export class ConnectionSyncRunner {
     return { messages, published, failed };
   }
 
-  /** Drops what was already published at the same SystemModstamp (the look-back re-reads it). */
+  /** Drops what was already published as it is now, at the same SystemModstamp (the look-back re-reads it). */
   private async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[]): Promise<T[]> {
     if (items.length === 0) return items;
-    const rows: { task_id: string; stamp: Date }[] = await this.dataSource.query(
-      `SELECT task_id, stamp FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
+    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await this.dataSource.query(
+      `SELECT task_id, stamp, fingerprint FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
       [connectionId, [...new Set(items.map((i) => i.taskId))]],
     );
-    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}`));
-    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}`));
+    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}@${r.fingerprint}`));
+    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
   }
 
   private async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(
-      `INSERT INTO sfdc_published_change (connection_id, task_id, stamp)
-       SELECT $1, t, s FROM unnest($2::text[], $3::timestamptz[]) AS u(t, s) ON CONFLICT DO NOTHING`,
-      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString())],
+      `INSERT INTO sfdc_published_change (connection_id, task_id, stamp, fingerprint)
+       SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
+      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
     );
   }
 
@@ -260,7 +281,7 @@ function keyset(stamp: Date | null, id: string | null): KeysetPosition | null {
 /** The same delete from getDeleted and from the recycle bin, once (ids compared by their 15-character form). */
 function mergeDeletes(fromLog: DeletedRecord[], fromBin: PublishedChange[]): PublishedChange[] {
   const byId = new Map<string, PublishedChange>();
-  for (const d of fromLog) byId.set(d.id.slice(0, 15), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate) });
+  for (const d of fromLog) byId.set(d.id.slice(0, 15), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED });
   for (const d of fromBin) if (!byId.has(d.taskId.slice(0, 15))) byId.set(d.taskId.slice(0, 15), d);
   return [...byId.values()];
 }

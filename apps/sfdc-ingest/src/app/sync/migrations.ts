@@ -41,3 +41,21 @@ export class CreateSfdcSyncState1764000000300 implements MigrationInterface {
     await q.query(`DROP TABLE sfdc_sync_state`);
   }
 }
+
+/** A task edited twice in one second keeps its SystemModstamp: what was read tells the two apart. */
+export class AddPublishedChangeFingerprint1764000000301 implements MigrationInterface {
+  name = 'AddPublishedChangeFingerprint1764000000301';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_published_change ADD COLUMN fingerprint text NOT NULL DEFAULT ''`);
+    await q.query(`ALTER TABLE sfdc_published_change DROP CONSTRAINT sfdc_published_change_pkey`);
+    await q.query(`ALTER TABLE sfdc_published_change ADD PRIMARY KEY (connection_id, task_id, stamp, fingerprint)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DELETE FROM sfdc_published_change WHERE fingerprint <> ''`);
+    await q.query(`ALTER TABLE sfdc_published_change DROP CONSTRAINT sfdc_published_change_pkey`);
+    await q.query(`ALTER TABLE sfdc_published_change DROP COLUMN fingerprint`);
+    await q.query(`ALTER TABLE sfdc_published_change ADD PRIMARY KEY (connection_id, task_id, stamp)`);
+  }
+}

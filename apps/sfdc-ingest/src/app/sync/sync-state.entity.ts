@@ -82,4 +82,8 @@ export class SfdcPublishedChangeEntity {
 
   @PrimaryColumn({ type: 'timestamptz' })
   stamp!: Date;
+
+  /** A hash of the record as read (two edits in one second share the stamp). */
+  @PrimaryColumn({ type: 'text' })
+  fingerprint!: string;
 }

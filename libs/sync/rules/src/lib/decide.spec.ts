@@ -199,6 +199,22 @@ describe('R7: disable stops the flow', () => {
     expect(types(decide(c, null, reEnabled))).toEqual(['ignore:created-while-disabled']);
   });
 
+  it("R7: a Salesforce task stamped in the enable's second (SystemModstamp is whole seconds) counts as made after the enable; one in the disable's second as made after the disable", () => {
+    const enabledAt = '2026-11-24T00:00:00.600Z';
+    const history: ConnectionSyncSettings['history'] = [...disabled.history, { kind: 're-enable', at: enabledAt }];
+    const sameSecondAsEnable = change({ side: 'sfdc', taskId: '00T7', origin: null, createdAt: '2026-11-24T00:00:00.000Z', changedAt: '2026-11-24T00:00:00.000Z' });
+    expect(types(decide(sameSecondAsEnable, null, { enabled: true, history }))).toEqual(['create:salesconnect']);
+    const secondBefore = change({ side: 'sfdc', taskId: '00T7', origin: null, createdAt: '2026-11-23T23:59:59.000Z', changedAt: '2026-11-23T23:59:59.000Z' });
+    expect(types(decide(secondBefore, null, { enabled: true, history }))).toEqual(['ignore:changed-while-disabled']);
+    // Disabled again at .300 of a later second: a task stamped in that second may have been made after it.
+    const redisabled = [...history, { kind: 'disable' as const, at: '2026-11-25T00:00:00.300Z' }, { kind: 're-enable' as const, at: '2026-11-26T00:00:00.000Z' }];
+    const sameSecondAsDisable = change({ side: 'sfdc', taskId: '00T6', origin: null, createdAt: '2026-11-25T00:00:00.000Z', changedAt: '2026-11-25T00:00:00.000Z' });
+    expect(types(decide(sameSecondAsDisable, null, { enabled: true, history: redisabled }))).toEqual(['ignore:changed-while-disabled']);
+    // Sales Connect keeps milliseconds: its times are taken as they are.
+    const scAt = change({ taskId: 'sct_7', createdAt: '2026-11-25T00:00:00.100Z', changedAt: '2026-11-25T00:00:00.100Z' });
+    expect(types(decide(scAt, null, { enabled: true, history: redisabled }))).toEqual(['create:sfdc']);
+  });
+
   it('R7: a Salesforce change made while disabled, read late, is not applied', () => {
     const reEnabled: ConnectionSyncSettings = { enabled: true, history: [...disabled.history, { kind: 're-enable', at: '2026-11-24T00:00:00.000Z' }] };
     const c = change({ side: 'sfdc', taskId: '00T8', origin: null, createdAt: '2026-11-23T00:00:00.000Z', changedAt: '2026-11-23T00:00:00.000Z' });

@@ -4,7 +4,7 @@ import { viewAsSalesConnect, viewAsSfdc } from '@task-sync/task-mapping';
 import { buildWrite, mergeChange } from './merge-fields';
 import type { IgnoreReason, PendingLink, SyncAction } from './sync-action';
 import type { SyncChange } from './sync-change';
-import { DELETE_WINDOW_MS, IMPORT_WINDOW_MS, isWithinWindowBefore } from './windows';
+import { DELETE_WINDOW_MS, IMPORT_WINDOW_MS, isWithinWindowBefore, latestInstantOf } from './windows';
 
 export interface DecisionContext {
   connectionId: string;
@@ -69,7 +69,7 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
     if (!change.enableAt || !isWithinWindowBefore(change.changedAt, change.enableAt, IMPORT_WINDOW_MS)) {
       return ignore('outside-import-window');
     }
-  } else if (!wasEnabledAt(context.settings.history, change.changedAt)) {
+  } else if (!wasEnabledAt(context.settings.history, latestInstantOf(change.side, change.changedAt))) {
     return ignore('changed-while-disabled'); // R7
   }
   const target = OTHER_SIDE[change.side];

@@ -12,3 +12,15 @@ export function isWithinWindowBefore(instant: string, end: string, lengthMs: num
   const e = Date.parse(end);
   return t >= e - lengthMs && t <= e;
 }
+
+/**
+ * Salesforce stores SystemModstamp in whole seconds, so a change stamped s happened somewhere in
+ * [s, s + 1 s). R7 judges it at the latest of those instants: a change in the enable's second counts
+ * as made after the enable (had it been before, the enable's import window holds it anyway), and one
+ * in the disable's second as made after the disable (the next enable's import brings it back).
+ */
+export function latestInstantOf(side: 'salesconnect' | 'sfdc', changedAt: string): string {
+  if (side !== 'sfdc') return changedAt;
+  const t = Date.parse(changedAt);
+  return new Date(t - (((t % 1000) + 1000) % 1000) + 999).toISOString();
+}
