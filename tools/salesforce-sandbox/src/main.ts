@@ -1,6 +1,7 @@
 import { loadConfig } from '@task-sync/util-config';
 import { salesforceSandboxConfigSchema } from './app/salesforce-sandbox.config';
 import { createSalesforceSandbox } from './app/salesforce-sandbox';
+import { useStampPrecision } from './app/sfdc-datetime';
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}): void => {
   console.log(JSON.stringify({ time: new Date().toISOString(), level, service: 'salesforce-sandbox', msg, ...fields }));
@@ -9,6 +10,7 @@ const log = (level: string, msg: string, fields: Record<string, unknown> = {}): 
 /** The Salesforce sandbox as a process: `npm run sandbox:salesforce`. */
 async function main(): Promise<void> {
   const config = loadConfig(salesforceSandboxConfigSchema, process.env);
+  useStampPrecision(config.SALESFORCE_SANDBOX_STAMP_PRECISION);
   const sandbox = createSalesforceSandbox({
     tokenTtlSeconds: config.SALESFORCE_SANDBOX_TOKEN_TTL_SECONDS,
     dailyApiLimit: config.SALESFORCE_SANDBOX_DAILY_API_LIMIT,

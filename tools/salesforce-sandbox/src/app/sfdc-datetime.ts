@@ -37,8 +37,18 @@ export function isValidDate(text: string): boolean {
  * Salesforce stores datetimes in whole seconds (`…T12:00:31.000+0000`), so tasks written in one
  * second share a SystemModstamp: every stamp the sandbox stores goes through this.
  */
+let wholeSeconds = true;
+
+/**
+ * `second` (the default) stores whole seconds as Salesforce does; `millisecond` keeps them, for a
+ * product suite that does not yet converge under whole seconds (SALESFORCE_SANDBOX_STAMP_PRECISION).
+ */
+export function useStampPrecision(precision: 'second' | 'millisecond'): void {
+  wholeSeconds = precision === 'second';
+}
+
 export function toWholeSecond(ms: number): number {
-  return ms - (((ms % 1000) + 1000) % 1000);
+  return wholeSeconds ? ms - (((ms % 1000) + 1000) % 1000) : ms;
 }
 
 /** getUpdated and getDeleted ignore seconds: Salesforce works in whole minutes there. */

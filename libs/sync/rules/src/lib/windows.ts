@@ -20,7 +20,8 @@ export function isWithinWindowBefore(instant: string, end: string, lengthMs: num
  * in the disable's second as made after the disable (the next enable's import brings it back).
  */
 export function latestInstantOf(side: 'salesconnect' | 'sfdc', changedAt: string): string {
-  if (side !== 'sfdc') return changedAt;
   const t = Date.parse(changedAt);
-  return new Date(t - (((t % 1000) + 1000) % 1000) + 999).toISOString();
+  // Only a whole-second stamp was cut: one with milliseconds says when it was made.
+  if (side !== 'sfdc' || t % 1000 !== 0) return changedAt;
+  return new Date(t + 999).toISOString();
 }
