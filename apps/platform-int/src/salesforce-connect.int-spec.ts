@@ -1,5 +1,6 @@
 import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { authorizeInBrowser, browserCookie, SalesforceSandboxAdmin } from './support/salesforce';
+import { browserCookie } from '@task-sync/testing-stack';
+import { authorizeInBrowser, SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';

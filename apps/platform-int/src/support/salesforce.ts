@@ -1,3 +1,4 @@
+import { browserCookie } from '@task-sync/testing-stack';
 import type { ServiceProcess } from './service-process';
 
 /** The Salesforce sandbox's admin API: clock, orgs, users, sessions, API usage, call counts. */
@@ -166,10 +167,3 @@ export async function authorizeInBrowser(options: {
   return new URL(toSettings.headers.get('location') ?? '');
 }
 
-/** The `Cookie` header a browser would send back for an answer's `Set-Cookie` lines. */
-export function browserCookie(answer: Response): string {
-  return answer.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
-}

@@ -39,6 +39,14 @@ export async function requestJson<T>(url: string, options: RequestOptions = {}):
 }
 
 /** The admin listings' `?since=` (empty when there is no bound). */
+/** The `Cookie` header a browser would send back for an answer's `Set-Cookie` lines. */
+export function browserCookie(answer: Response): string {
+  return answer.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+}
+
 export const sinceQuery = (since?: Date | number) => (since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`);
 
 /** A sandbox's shared admin API (`/__admin`): clock, faults, call counts. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { SignJWT } from 'jose';
-import { requestJson } from './http';
+import { browserCookie, requestJson } from './http';
 import { SalesConnectAdmin, SalesConnectUser, type ScTask } from './salesconnect';
 import { SalesforceAdmin, SalesforceUser, type SfdcTaskRecord } from './salesforce';
 import { DEV_JWT_SECRET, sleep, type Stack } from './stack';
@@ -204,10 +204,7 @@ async function connectSalesforce(stack: Stack, jwt: string, username: string, pa
   const started = await fetch(`${settings}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
   if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
   // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
-  const cookie = started.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
+  const cookie = browserCookie(started);
   const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
   if (page.origin !== sandbox) throw new Error(`connector-settings sends the browser to ${page.origin}, not the stack's Salesforce sandbox ${sandbox}`);
   const loginPage = await fetch(page);
