@@ -156,9 +156,6 @@ export class Stack {
       START_SKIP_BUILD: '1',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       // Every simulated rep connects from 127.0.0.1: the per-address limits would take them for one crowd.
-      // The end-to-end scenarios do not yet converge when Salesforce stamps whole seconds (a same-second
-      // conflict can undo an edit; see the sandbox README): until the merge is fixed they run with milliseconds.
-      SALESFORCE_SANDBOX_STAMP_PRECISION: 'millisecond',
       CONNECT_LIMIT_PER_ADDRESS: '100000',
       CALLBACK_LIMIT_PER_ADDRESS: '100000',
       ...(options.intervals ?? TEST_INTERVALS),

@@ -311,6 +311,26 @@ describe('echoes, staleness and conflicts', () => {
     expect(actions.filter((a) => a.type === 'update')).toEqual([]);
   });
 
+  it('a change made over the agreed value follows it, whatever the stamps say: a Salesforce edit stamped in the second a Sales Connect create began wins', () => {
+    // Created in Sales Connect at 56.325 and pushed; a person edits it in Salesforce at 56.9, which Salesforce stamps 56.000.
+    const created = linkOf(fields(), '2026-11-21T09:00:56.325Z');
+    const edit = change({ side: 'sfdc', taskId: '00T1', origin: null, changedAt: '2026-11-21T09:00:56.000Z', fields: fields({ details: 'from Salesforce', priority: 'high' }) });
+    const actions = decide(edit, { ...created, lastSeen: { salesconnect: '2026-11-21T09:00:56.325Z', sfdc: '1970-01-01T00:00:00.000Z' } });
+    expect(actions.filter((a) => a.type === 'update')).toEqual([{ type: 'update', side: 'salesconnect', taskId: 'sct_1', fields: { details: 'from Salesforce', priority: 'high' } }]);
+    // Not a conflict: Salesforce showed the agreed values when the person changed them.
+    expect(types(actions)).not.toContain('conflict');
+  });
+
+  it('a change made over a value it had not seen is judged by time: the older one loses even when it arrives last', () => {
+    const created = linkOf(fields(), '2026-11-21T09:00:00.000Z');
+    const fromSc = decide(change({ changedAt: '2026-11-21T09:00:30.000Z', fields: fields({ details: 'from Sales Connect' }) }), created);
+    const linked = fromSc.find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link')?.link as TaskLink;
+    // Salesforce still showed '' (our write had not landed) when its person edited, ten seconds before Sales Connect's.
+    const actions = decide(change({ side: 'sfdc', taskId: '00T1', origin: null, changedAt: '2026-11-21T09:00:20.000Z', fields: fields({ details: 'from Salesforce' }) }), linked);
+    expect(actions.filter((a) => a.type === 'update')).toEqual([{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { details: 'from Sales Connect' } }]);
+    expect(types(actions)).toContain('conflict');
+  });
+
   it('on equal change times Salesforce wins', () => {
     const same = '2026-11-22T10:00:00.000Z';
     const afterSc = decide(change({ changedAt: same, fields: fields({ title: 'SC' }) }), link);

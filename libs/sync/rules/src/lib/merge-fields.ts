@@ -35,6 +35,16 @@ function wins(incoming: { side: Side; changedAt: string }, current: SyncedField)
   return incoming.side === current.side || incoming.side === TIE_WINNER;
 }
 
+/**
+ * Whether a side's change was made over the agreed value: its previous snapshot already showed it,
+ * so the person edited what both sides agreed on and the change comes after it, whatever the stamps
+ * say. Salesforce stamps whole seconds: an edit at 12:00:56.9 reads 12:00:56.000, before a Sales
+ * Connect change at 56.3 it followed. Times decide only between changes neither side had seen.
+ */
+function madeOverAgreedValue(side: Side, f: TaskFieldName, previous: TaskFields, current: SyncedField): boolean {
+  return fieldMatches(f, previous[f], viewField(side, f, current.value as never, previous));
+}
+
 /** Writes remembered per field and side; older ones that never came back are dropped. */
 const MAX_PENDING = 5;
 
@@ -73,6 +83,10 @@ export function mergeChange(link: TaskLink, side: Side, read: TaskFields, change
     // A person's change. Our writes still queued may land after it, so they stay queued.
     const current = fields[f];
     const incoming: SyncedField = { side, value: read[f], changedAt };
+    if (madeOverAgreedValue(side, f, previous, current)) {
+      fields[f] = incoming;
+      continue;
+    }
     // Both sides changed it since this side was last seen: a conflict, whoever wins.
     const concurrent = current.side === other && Date.parse(current.changedAt) > Date.parse(link.lastSeen[side]);
     if (wins(incoming, current)) {

@@ -16,6 +16,9 @@ const settings = { enabled: true, history: [{ kind: 'first-enable' as const, at:
  */
 class World {
   private clock = Date.parse('2026-02-01T00:00:00.000Z');
+
+  /** `sfdcWholeSeconds`: Salesforce stamps its changes in whole seconds, as a real org does. */
+  constructor(private readonly sfdcWholeSeconds = false) {}
   readonly tasks: Record<Side, Map<string, { fields: TaskFields; createdAt: string }>> = { salesconnect: new Map(), sfdc: new Map() };
   readonly topics: Record<Side, SyncChange[]> = { salesconnect: [], sfdc: [] };
   readonly links = new Map<string, TaskLink>(); // by Sales Connect id
@@ -37,7 +40,8 @@ class World {
   }
 
   /** A person (or the sync, with `origin` ours) changes a task; the side's ingest publishes it. */
-  write(side: Side, id: string, fields: TaskFields, origin: string, at = this.tick()): void {
+  write(side: Side, id: string, fields: TaskFields, origin: string, instant = this.tick()): void {
+    const at = side === 'sfdc' && this.sfdcWholeSeconds ? new Date(Math.floor(Date.parse(instant) / 1000) * 1000).toISOString() : instant;
     const stored = side === 'sfdc' ? viewAsSfdc(fields) : fields;
     const existing = this.tasks[side].get(id);
     this.tasks[side].set(id, { fields: stored, createdAt: existing?.createdAt ?? at });
@@ -125,8 +129,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** A linked pair, created in Sales Connect and pushed, with every echo consumed. */
-function linkedWorld(): { world: World; scId: string } {
-  const world = new World();
+function linkedWorld(sfdcWholeSeconds = false): { world: World; scId: string } {
+  const world = new World(sfdcWholeSeconds);
   const scId = world.create('salesconnect', base, 'salesconnect-ui');
   drain(world, []);
   return { world, scId };
@@ -188,6 +192,27 @@ describe('sync properties', () => {
           return world.tasks.salesconnect.get(scId)?.fields;
         };
         expect(outcome(choices)).toEqual(outcome(choices.map((c) => !c)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a change made after the previous one crossed always stands, even with Salesforce stamping whole seconds', () => {
+    // Titles Salesforce can hold whole, so each side's edit reads the same on the other.
+    const shortPatchArb = patchArb.map(({ title, ...rest }) => (title === undefined ? rest : { ...rest, title: title.slice(0, 3) }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(sideArb, shortPatchArb), { minLength: 1, maxLength: 8 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), (edits, choices) => {
+        const { world, scId } = linkedWorld(true);
+        const sfdcId = sfdcIdOf(world, scId);
+        let expected = world.tasks.salesconnect.get(scId)?.fields as TaskFields;
+        for (const [side, patch] of edits) {
+          const id = side === 'sfdc' ? sfdcId : scId;
+          world.write(side, id, { ...(world.tasks[side].get(id)?.fields as TaskFields), ...patch }, 'user');
+          expected = { ...expected, ...patch };
+          drain(world, choices);
+        }
+        expect(world.tasks.salesconnect.get(scId)?.fields).toEqual(expected);
+        expect(world.tasks.sfdc.get(sfdcId)?.fields).toEqual(viewAsSfdc(expected));
       }),
       { numRuns: 300 },
     );
