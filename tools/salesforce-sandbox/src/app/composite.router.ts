@@ -2,9 +2,10 @@ import { Router, type Request } from 'express';
 import { apiContext, type ApiContext } from './api-guard.middleware';
 import { formatRecord } from './record-format';
 import { handleSfdc, SfdcError } from './sfdc-error';
-import { findField, findSObject } from './sobject-schema';
+import { schemaFor } from './org-schema';
+import { findSObject } from './sobject-schema';
 import { selectFields } from './sobject.router';
-import { MultipleMatchesError, type TaskDml } from './task-dml';
+import { MultipleMatchesError, requireExternalIdField, type TaskDml } from './task-dml';
 
 /** sObject Collections take at most 200 records a call. */
 export const MAX_COLLECTION_RECORDS = 200;
@@ -18,10 +19,10 @@ interface RecordResult {
 
 const tooMany = (): SfdcError => new SfdcError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_COLLECTION_RECORDS} records into this call`);
 
-function toRecordError(e: unknown): RecordResult['errors'][number] {
-  if (e instanceof MultipleMatchesError) return { statusCode: 'DUPLICATE_EXTERNAL_ID', message: e.message, fields: [] };
-  if (e instanceof SfdcError) return e.toRecordError();
-  return { statusCode: 'UNKNOWN_EXCEPTION', message: (e as Error).message, fields: [] };
+function toRecordErrors(e: unknown): RecordResult['errors'] {
+  if (e instanceof MultipleMatchesError) return [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: e.message, fields: [] }];
+  if (e instanceof SfdcError) return e.toRecordErrors();
+  return [{ statusCode: 'UNKNOWN_EXCEPTION', message: (e as Error).message, fields: [] }];
 }
 
 const ROLLED_BACK = { statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] };
@@ -36,7 +37,7 @@ function runCollection<T>(ctx: ApiContext, items: T[], allOrNone: boolean, op: (
     try {
       return { ...op(item), success: true, errors: [] };
     } catch (e) {
-      return { id: undefined, success: false, errors: [toRecordError(e)] };
+      return { id: undefined, success: false, errors: toRecordErrors(e) };
     }
   });
   const failed = results.some((r) => !r.success);
@@ -93,10 +94,8 @@ export function createCompositeRouter(deps: { dml: TaskDml }): Router {
 
   router.patch('/composite/sobjects/:type/:field', handleSfdc((req, res) => {
     const ctx = apiContext(res);
-    const field = findField('Task', String(req.params.field));
-    if (findSObject(String(req.params.type)) !== 'Task' || !field?.externalId) {
-      throw new SfdcError(400, 'INVALID_FIELD', `Field name provided, ${String(req.params.field)} is not an External ID or indexed field for Task`);
-    }
+    if (findSObject(String(req.params.type)) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', 'The sandbox writes only Task');
+    const field = requireExternalIdField(schemaFor(ctx.org, ctx.user), String(req.params.field));
     const { allOrNone, records } = readRecords(req);
     const seen = new Map<string, number>();
     for (const r of records) {
@@ -105,10 +104,11 @@ export function createCompositeRouter(deps: { dml: TaskDml }): Router {
     }
     const results = runCollection(ctx, records, allOrNone, (record) => {
       requireTaskType(record);
-      const value = record[field.name];
+      const raw = record[field.name];
+      const value = typeof raw === 'number' ? String(raw) : raw;
       if (typeof value !== 'string' || value === '') throw new SfdcError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
       if ((seen.get(value.toLowerCase()) ?? 0) > 1) throw new SfdcError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field.name]);
-      return dml.upsert(ctx, value, record);
+      return dml.upsert(ctx, field, value, record);
     });
     // An UpsertResult always carries `created` (boolean): a failed item answers false, without an id.
     res.json(results.map((r) => (r.success ? r : { ...r, created: false })));
@@ -129,7 +129,7 @@ export function createCompositeRouter(deps: { dml: TaskDml }): Router {
     const body = (req.body ?? {}) as { ids?: unknown; fields?: unknown };
     if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw new SfdcError(400, 'JSON_PARSER_ERROR', 'ids and fields are required');
     if (body.ids.length > 2000) throw new SfdcError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 2000 records into this call');
-    const select = selectFields('Task', body.fields.join(','));
+    const select = selectFields(schemaFor(ctx.org, ctx.user), 'Task', body.fields.join(','));
     res.json(
       body.ids.map((id) => {
         const task = dml.find(ctx, String(id));

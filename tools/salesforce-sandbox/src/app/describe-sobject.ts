@@ -1,5 +1,6 @@
-import { SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
+import { isPermissionable, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
 import { KEY_PREFIX } from './salesforce-id';
+import { describeRecordTypeInfos } from './org-rules/record-types';
 
 const SOAP_TYPES: Record<string, string> = {
   id: 'tns:ID',
@@ -7,9 +8,10 @@ const SOAP_TYPES: Record<string, string> = {
   date: 'xsd:date',
   datetime: 'xsd:dateTime',
   boolean: 'xsd:boolean',
+  int: 'xsd:int',
 };
 
-const LABEL_PLURAL: Record<SObjectName, string> = { Task: 'Tasks', Contact: 'Contacts', Lead: 'Leads', User: 'Users', TaskStatus: 'Task Status', Account: 'Accounts' };
+const LABEL_PLURAL: Record<SObjectName, string> = { Task: 'Tasks', Contact: 'Contacts', Lead: 'Leads', User: 'Users', TaskStatus: 'Task Status', Account: 'Accounts', RecordType: 'Record Types' };
 
 /** What describeGlobal lists per object and describe repeats at its top: the object's capabilities. */
 export function describeSObjectSummary(name: SObjectName, version: string): Record<string, unknown> {
@@ -26,7 +28,7 @@ export function describeSObjectSummary(name: SObjectName, version: string): Reco
     hasSubtypes: false,
     isSubtype: false,
     keyPrefix: (KEY_PREFIX as Record<string, string>)[name] ?? null,
-    label: name === 'TaskStatus' ? 'Task Status' : name,
+    label: name === 'TaskStatus' ? 'Task Status' : name === 'RecordType' ? 'Record Type' : name,
     labelPlural: LABEL_PLURAL[name],
     layoutable: name !== 'TaskStatus',
     mergeable: false,
@@ -68,7 +70,7 @@ function describeField(f: FieldDef): Record<string, unknown> {
     defaultedOnCreate: f.defaultedOnCreate === true || f.type === 'id',
     dependentPicklist: false,
     deprecatedAndHidden: false,
-    digits: 0,
+    digits: f.digits ?? 0,
     displayLocationInDecimal: false,
     encrypted: false,
     externalId: f.externalId === true,
@@ -88,9 +90,9 @@ function describeField(f: FieldDef): Record<string, unknown> {
     nameField: f.name === 'Name' || (f.name === 'Subject' && f.type === 'combobox'),
     namePointing: f.polymorphic === true,
     nillable: f.nillable,
-    permissionable: f.createable && f.nillable,
+    permissionable: isPermissionable(f),
     picklistValues: isPicklist
-      ? (f.picklist ?? []).map((p) => ({ active: true, defaultValue: p.isDefault === true, label: p.value, validFor: null, value: p.value }))
+      ? (f.picklist ?? []).map((p) => ({ active: true, defaultValue: p.isDefault === true, label: p.label ?? p.value, validFor: null, value: p.value }))
       : [],
     polymorphicForeignKey: f.polymorphic === true,
     precision: 0,
@@ -117,31 +119,21 @@ function describeField(f: FieldDef): Record<string, unknown> {
  * Salesforce's describe for the fields the sandbox has: types (`combobox` Subject, restricted
  * `picklist` Status / Priority, polymorphic `reference` WhoId / WhatId / OwnerId with
  * `relationshipName`), lengths, createable / updateable / nillable, externalId, unique, picklist
- * values with active / defaultValue / label / value, one Master record type.
+ * values with active / defaultValue / label / value. `fields`: for Task, the org's fields as the
+ * caller's field-level security shows them; `recordTypeInfos`: the org's Task record types (else only Master).
  */
-export function describeSObject(name: SObjectName, version: string): Record<string, unknown> {
+export function describeSObject(name: SObjectName, version: string, fields: readonly FieldDef[] = SCHEMA[name], recordTypeInfos?: Record<string, unknown>[]): Record<string, unknown> {
   return {
     ...describeSObjectSummary(name, version),
     actionOverrides: [],
     childRelationships: [],
     compactLayoutable: name !== 'TaskStatus',
-    fields: SCHEMA[name].map(describeField),
+    fields: fields.map(describeField),
     listviewable: null,
     lookupLayoutable: null,
     namedLayoutInfos: [],
     networkScopeFieldName: null,
-    recordTypeInfos: [
-      {
-        active: true,
-        available: true,
-        defaultRecordTypeMapping: true,
-        developerName: 'Master',
-        master: true,
-        name: 'Master',
-        recordTypeId: '012000000000000AAA',
-        urls: { layout: `/services/data/${version}/sobjects/${name}/describe/layouts/012000000000000AAA` },
-      },
-    ],
+    recordTypeInfos: recordTypeInfos ?? describeRecordTypeInfos(name, version, [], undefined),
     searchLayoutable: name !== 'TaskStatus',
     supportedScopes: [],
   };

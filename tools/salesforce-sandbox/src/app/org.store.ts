@@ -2,8 +2,13 @@ import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { KEY_PREFIX, makeSalesforceId, toId15 } from './salesforce-id';
 import { toWholeSecond } from './sfdc-datetime';
 import type { ConnectedApp, Fields, TaskChange, TaskRecord, UserRecord } from './sandbox-records';
-import { TASK_STATUSES } from './sobject-schema';
+import { emptyOrgRules, loadOrgRules, type OrgRules } from './org-rules/org-rules';
+import { buildTaskStatusRows, DEFAULT_TASK_STATUSES, withSortOrder } from './org-rules/task-statuses';
+import { withOrgRuleFields } from './org-rules/rule-fields';
 import { TaskStore, type TaskWriteObserver } from './task.store';
+import { buildTaskFields, newTaskDefaults } from './org-schema';
+import { isCustomField, type FieldDef } from './sobject-schema';
+import { deleteLogStart } from './replication-window';
 
 export interface OrgState {
   id: string;
@@ -21,9 +26,19 @@ export interface OrgState {
    * may answer smaller pages than `batchSize` asks for, so clients must follow `nextRecordsUrl`.
    */
   queryPageSize: number | null;
+  /** The TaskStatus rows: the org's Task.Status values, which of them are closed, the default. */
   taskStatuses: Fields[];
+  /** Record types, validation rules and the trigger an administrator set up for Task. */
+  rules: OrgRules;
+  /**
+   * The org's Task fields: the standard ones and its custom fields (Setup's Object Manager, shaped
+   * through the admin API). Replaced, never changed in place: schema views are cached per list.
+   */
+  taskFields: FieldDef[];
   tasks: TaskStore;
   changes: TaskChange[];
+  /** The recycle bin was emptied of everything deleted before this (admin API); null: only the 15-day purge. */
+  recycleBinPurgedBefore: number | null;
 }
 
 export const DEFAULT_ORG_NAME = 'Sandbox Org';
@@ -101,20 +116,12 @@ export class OrgStore {
       leads: new Map(),
       accounts: new Map(),
       queryPageSize: null,
-      taskStatuses: TASK_STATUSES.map((s) => ({
-        Id: this.nextId(KEY_PREFIX.TaskStatus),
-        MasterLabel: s.value,
-        ApiName: s.value,
-        IsClosed: s.closed === true,
-        IsDefault: s.isDefault === true,
-        CreatedDate: now,
-        CreatedById: null,
-        LastModifiedDate: now,
-        LastModifiedById: null,
-        SystemModstamp: now,
-      })),
+      taskStatuses: buildTaskStatusRows(DEFAULT_TASK_STATUSES, [], now, null, () => this.nextId(KEY_PREFIX.TaskStatus)),
+      rules: emptyOrgRules(),
+      taskFields: buildTaskFields(),
       tasks: new TaskStore(this.taskObserverFor?.(id) ?? null),
       changes: [],
+      recycleBinPurgedBefore: null,
     };
     this.orgs.set(id, org);
     return org;
@@ -191,9 +198,19 @@ export class OrgStore {
     if (org.changes.length > MAX_CHANGES) org.changes.splice(0, org.changes.length - MAX_CHANGES);
   }
 
-  /** Salesforce empties the recycle bin after 15 days; done lazily whenever an org's tasks are read. */
+  /**
+   * Salesforce empties the recycle bin after 15 days; done lazily whenever an org's tasks are read.
+   * The same point, moved later by emptyRecycleBin, is where getDeleted's log starts.
+   */
   purgeRecycleBin(org: OrgState): void {
-    org.tasks.purgeDeletedBefore(this.clock.nowMs() - 15 * 86_400_000);
+    org.tasks.purgeDeletedBefore(deleteLogStart(this.clock.nowMs(), org.recycleBinPurgedBefore));
+  }
+
+  /** Hard-deletes the tasks deleted before `before` (Empty Recycle Bin, or a full bin); answers their ids. */
+  emptyRecycleBin(org: OrgState, before: number): string[] {
+    // The delete log never starts earlier again: what was purged stays gone.
+    org.recycleBinPurgedBefore = Math.max(before, org.recycleBinPurgedBefore ?? before);
+    return org.tasks.purgeDeletedBefore(deleteLogStart(this.clock.nowMs(), org.recycleBinPurgedBefore));
   }
 
   toJSON(): SnapshotState {
@@ -211,8 +228,12 @@ export class OrgStore {
         accounts: [...o.accounts.values()],
         queryPageSize: o.queryPageSize,
         taskStatuses: o.taskStatuses,
+        rules: o.rules,
+        // Only the custom fields: the standard ones come from the code that loads the snapshot.
+        taskCustomFields: o.taskFields.filter(isCustomField),
         tasks: o.tasks.toJSON(),
         changes: o.changes,
+        recycleBinPurgedBefore: o.recycleBinPurgedBefore,
       })),
     };
   }
@@ -222,15 +243,25 @@ export class OrgStore {
     for (const [prefix, n] of Object.entries(state.counters)) this.counters.set(prefix, n);
     for (const app of state.apps) this.apps.set(app.clientId, app);
     for (const o of state.orgs) {
+      // Snapshots written before org shaping existed load with a new org's fields; their tasks get the newer fields' defaults.
+      const { taskCustomFields, ...rest } = o;
+      const taskFields = withOrgRuleFields(buildTaskFields(taskCustomFields), o.taskStatuses, o.rules?.recordTypes ?? []);
+      const defaults = newTaskDefaults(taskFields);
       this.orgs.set(o.id, {
-        ...o,
+        ...rest,
+        taskFields,
         users: new Map(o.users.map((u) => [u.fields.Id as string, u])),
         contacts: new Map(o.contacts.map((c) => [c.Id as string, c])),
         leads: new Map(o.leads.map((l) => [l.Id as string, l])),
         // Snapshots written before accounts and page sizes existed load with none.
         accounts: new Map((o.accounts ?? []).map((a) => [a.Id as string, a])),
         queryPageSize: o.queryPageSize ?? null,
-        tasks: TaskStore.fromJSON(o.tasks, this.taskObserverFor?.(o.id) ?? null),
+        // Snapshots written before org rules and SortOrder existed load with none and list order.
+        taskStatuses: withSortOrder(o.taskStatuses),
+        rules: loadOrgRules(o.rules),
+        // Snapshots written before the recycle bin could be emptied early load with the 15-day purge only.
+        recycleBinPurgedBefore: o.recycleBinPurgedBefore ?? null,
+        tasks: TaskStore.fromJSON(o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })), this.taskObserverFor?.(o.id) ?? null),
       });
     }
   }
@@ -255,7 +286,10 @@ export interface SnapshotState {
     accounts?: Fields[];
     queryPageSize?: number | null;
     taskStatuses: Fields[];
+    rules?: OrgRules;
+    taskCustomFields?: FieldDef[];
     tasks: TaskRecord[];
     changes: TaskChange[];
+    recycleBinPurgedBefore?: number | null;
   }[];
 }

@@ -8,6 +8,7 @@ import type { Fields } from './sandbox-records';
 import { SfdcError, sendSfdcError } from './sfdc-error';
 import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
 import { createParentLookup, type ParentLookup } from './soql-relationship';
+import { schemaFor, type SchemaView } from './org-schema';
 
 /** Salesforce's page size; `Sforce-Query-Options: batchSize=N` asks for 200..2000. */
 const DEFAULT_BATCH = 2000;
@@ -26,20 +27,26 @@ const byModstampThenId = (a: Fields, b: Fields): number =>
   (a.SystemModstamp as number) - (b.SystemModstamp as number) || ((a.Id as string) < (b.Id as string) ? -1 : 1);
 
 /**
- * Cache of compiled statements: a sync repeats the same SOQL, only the literals change rarely.
- * Statements with relative date literals (the only part that depends on the user's zone) are not kept.
+ * Cache of compiled statements per schema view (an org's fields as one user sees them): a sync
+ * repeats the same SOQL, only the literals change rarely. Statements with relative date literals
+ * (the only part that depends on the user's zone) are not kept.
  */
-const compiled = new Map<string, CompiledQuery>();
-function compileCached(soql: string, nowMs: number, timeZone: string): CompiledQuery {
-  const cached = compiled.get(soql);
+const compiled = new WeakMap<SchemaView, Map<string, CompiledQuery>>();
+function compileCached(soql: string, nowMs: number, timeZone: string, schema: SchemaView): CompiledQuery {
+  let cache = compiled.get(schema);
+  if (!cache) {
+    cache = new Map();
+    compiled.set(schema, cache);
+  }
+  const cached = cache.get(soql);
   if (cached) return cached;
-  const query = compileSoql(soql, nowMs, { timeZone });
-  if (compiled.size > 500) compiled.clear();
-  if (!query.dependsOnNow) compiled.set(soql, query);
+  const query = compileSoql(soql, nowMs, { timeZone, schema });
+  if (cache.size > 500) cache.clear();
+  if (!query.dependsOnNow) cache.set(soql, query);
   return query;
 }
 
-/** `query` and `queryAll` (which adds the recycle bin), paged by query locators. */
+/** `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators. */
 export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock }): Router {
   const { store, cursors } = deps;
   const router = Router({ mergeParams: true });
@@ -59,6 +66,8 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
         return [...org.users.values()].map((u) => u.fields).sort(byModstampThenId);
       case 'TaskStatus':
         return [...org.taskStatuses].sort(byModstampThenId);
+      case 'RecordType':
+        return org.rules.recordTypes.map((rt) => rt.fields).sort(byModstampThenId);
       case 'Account':
         return [...org.accounts.values()].sort(byModstampThenId);
     }
@@ -77,7 +86,7 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
     try {
       const soql = typeof req.query.q === 'string' ? req.query.q : '';
       if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string);
+      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user));
       const parents = createParentLookup(ctx.org);
       const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
       if (query.select === 'count') {

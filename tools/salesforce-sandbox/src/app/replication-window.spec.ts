@@ -1,4 +1,4 @@
-import { checkReplicationWindow } from './replication-window';
+import { checkReplicationWindow, deleteLogStart, earliestDateAvailable } from './replication-window';
 import { SfdcError } from './sfdc-error';
 
 const NOW = Date.parse('2026-11-24T12:00:30Z');
@@ -25,6 +25,23 @@ describe('getUpdated / getDeleted windows', () => {
 
   it('start must precede end by more than a minute', () => {
     expect(() => checkReplicationWindow(iso(NOW - 60_000), iso(NOW), NOW, 'deleted')).toThrow(/more than one minute/);
+  });
+
+  it.each([
+    ['no purge: 15 days back', null, '2026-11-09T12:00:00.000Z'],
+    ['a purge 2 days ago: there, in whole minutes', NOW - 2 * DAY, '2026-11-22T12:00:00.000Z'],
+    ['a purge 20 days ago: the 15 days again', NOW - 20 * DAY, '2026-11-09T12:00:00.000Z'],
+  ] as const)('earliestDateAvailable with %s', (_label, purgedBefore, expected) => {
+    expect(iso(earliestDateAvailable(NOW, purgedBefore))).toBe(expected);
+    // The recycle bin empties at the exact instant; only the reported date is whole minutes.
+    expect(deleteLogStart(NOW, purgedBefore)).toBe(Math.max(NOW - 15 * DAY, purgedBefore ?? 0));
+  });
+
+  it('a getDeleted start before the earliest date available is refused, at it accepted', () => {
+    const earliest = earliestDateAvailable(NOW, NOW - 2 * DAY);
+    expect(() => checkReplicationWindow(iso(earliest - 60_000), iso(NOW), NOW, 'deleted', earliest)).toThrow(/purged/);
+    expect(() => checkReplicationWindow(iso(earliest), iso(NOW), NOW, 'deleted', earliest)).not.toThrow();
+    expect(() => checkReplicationWindow(iso(earliest - 60_000), iso(NOW), NOW, 'updated', earliest)).not.toThrow();
   });
 
   it('an unparsable date is refused', () => {

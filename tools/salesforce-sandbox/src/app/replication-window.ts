@@ -10,6 +10,26 @@ export interface ReplicationWindow {
 
 const invalidDate = (message: string): SfdcError => new SfdcError(400, 'INVALID_REPLICATION_DATE', message);
 
+/** Salesforce keeps deleted records in the recycle bin, and getDeleted's log, this long. */
+export const DELETE_LOG_DAYS = 15;
+
+/**
+ * Where the delete log starts: 15 days back, or later once the recycle bin was emptied at
+ * `purgedBefore` (Salesforce purges early when the bin is full, or when an admin empties it).
+ */
+export function deleteLogStart(nowMs: number, purgedBefore: number | null): number {
+  return Math.max(nowMs - DELETE_LOG_DAYS * DAY_MS, purgedBefore ?? Number.NEGATIVE_INFINITY);
+}
+
+/**
+ * getDeleted's `earliestDateAvailable`, in whole minutes like its other dates: truncated, so a start
+ * at that minute is accepted though records deleted within it may be gone (Salesforce documents the
+ * value as the timestamp of the last physically deleted record).
+ */
+export function earliestDateAvailable(nowMs: number, purgedBefore: number | null): number {
+  return truncateToMinute(deleteLogStart(nowMs, purgedBefore));
+}
+
 /**
  * Checks getUpdated / getDeleted parameters the way Salesforce does: whole minutes, start more
  * than a minute before end, start no further back than the object's window (30 days updated,
@@ -30,7 +50,7 @@ export function checkReplicationWindow(
   const start = truncateToMinute(startMs);
   const end = truncateToMinute(endMs);
   if (end - start <= 60_000) throw invalidDate('startDate must chronologically precede endDate by more than one minute');
-  const days = kind === 'updated' ? 30 : 15;
+  const days = kind === 'updated' ? 30 : DELETE_LOG_DAYS;
   if (start < truncateToMinute(nowMs) - days * DAY_MS) throw invalidDate(`startDate cannot be more than ${days} days ago`);
   if (kind === 'deleted' && earliestAvailable !== null && start < earliestAvailable) {
     throw invalidDate(`startDate is before the earliest date available: deleted records were purged`);

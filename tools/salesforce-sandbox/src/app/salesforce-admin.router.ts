@@ -1,12 +1,15 @@
 import { json, Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OrgState, OrgStore } from './org.store';
-import { formatSfdcDateTime, toWholeSecond } from './sfdc-datetime';
+import { earliestDateAvailable } from './replication-window';
+import { formatSfdcDateTime, parseSfdcDateTime, toWholeSecond } from './sfdc-datetime';
 import { isKnownTimeZone } from './soql-date-literal';
 import type { SessionStore } from './session.store';
-import { KEY_PREFIX } from './salesforce-id';
-import { isClosedStatus } from './sobject-schema';
+import { isSalesforceIdShape, KEY_PREFIX, toId18 } from './salesforce-id';
+import { defaultTaskStatus, isClosedStatus } from './org-rules/task-statuses';
 import type { Fields } from './sandbox-records';
+import { deriveAccountId, newTaskDefaults } from './org-schema';
+import { selectTasksToArchive } from './task-archive';
 import { sinceParam, type SandboxClock } from '@task-sync/util-sandbox-kit';
 
 const newOrg = z.object({ name: z.string().min(1), dailyApiLimit: z.number().int().positive().optional() });
@@ -41,6 +44,13 @@ const seedTask = z.object({
   SalesConnect_Task_Id__c: z.string().nullable().optional(),
 });
 
+/** Explicit tasks, or Salesforce's age rule applied now (365 days unless told otherwise); not both. */
+const archiveTasks = z
+  .object({ ids: z.array(z.string()).min(1).optional(), olderThanDays: z.number().int().min(0).optional() })
+  .refine((b) => b.ids === undefined || b.olderThanDays === undefined, 'give ids or olderThanDays, not both');
+/** Empty Recycle Bin: everything deleted before `before` (default: now) goes for good. */
+const purgeRecycleBin = z.object({ before: z.string().optional() });
+
 /** The `since` query parameter as epoch ms (0 when absent); a value that is not a date is a 400. */
 function sinceOf(req: Request): number {
   const ms = sinceParam(req.query['since']);
@@ -48,11 +58,16 @@ function sinceOf(req: Request): number {
   return ms;
 }
 
-function formatFields(fields: Fields): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' && (k.endsWith('Date') || k === 'SystemModstamp') ? formatSfdcDateTime(v) : v]),
-  );
+/** Date-times as the REST API writes them; `dateTimes` names the fields that are (by default, the audit ones). */
+export function formatFields(fields: Fields, dateTimes: (name: string) => boolean = (k) => k.endsWith('Date') || k === 'SystemModstamp'): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' && dateTimes(k) ? formatSfdcDateTime(v) : v]));
 }
+
+/** A task's date-time fields in its org (ReminderDateTime and custom ones too), by the org's schema. */
+const taskDateTimes = (org: OrgState) => {
+  const names = new Set(org.taskFields.filter((f) => f.type === 'datetime').map((f) => f.name));
+  return (name: string) => names.has(name);
+};
 
 /** An admin route on `:orgId`: 404 for an unknown org, 400 with the reason for a bad body. */
 export function orgRoute(store: OrgStore) {
@@ -127,7 +142,7 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
     const since = sinceOf(req);
     res.json(
       org.tasks.listByModstamp().filter((t) => (t.fields.SystemModstamp as number) >= since).map((t) => ({
-        ...formatFields(t.fields),
+        ...formatFields(t.fields, taskDateTimes(org)),
         deletedAt: t.deletedAt === null ? null : formatSfdcDateTime(t.deletedAt),
         lastModifiedByClient: t.lastModifiedByClient,
       })),
@@ -140,15 +155,15 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
       const owner = input.OwnerId ?? ([...org.users.keys()][0] as string | undefined) ?? null;
       const now = toWholeSecond(clock.nowMs());
       const id = store.nextId(KEY_PREFIX.Task);
-      const status = input.Status ?? 'Not Started';
+      const status = input.Status ?? defaultTaskStatus(org.taskStatuses);
       const fields: Fields = {
-        Id: id, Subject: null, Description: null, ActivityDate: null, Priority: 'Normal', TaskSubtype: 'Task', WhoId: null, WhatId: null, SalesConnect_Task_Id__c: null,
+        ...newTaskDefaults(org.taskFields), Id: id,
         ...input,
-        Status: status, OwnerId: owner, IsClosed: isClosedStatus(status), IsDeleted: false,
+        AccountId: deriveAccountId(input.WhatId), Status: status, OwnerId: owner, IsClosed: isClosedStatus(org.taskStatuses, status), IsDeleted: false,
         CreatedDate: now, CreatedById: owner, LastModifiedDate: now, LastModifiedById: owner, SystemModstamp: now,
       };
       org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: 'sandbox-admin' });
-      return formatFields(fields);
+      return formatFields(fields, taskDateTimes(org));
     };
     if (Array.isArray(req.body)) {
       const bodies = z.array(seedTask).max(20_000).parse(req.body);
@@ -156,6 +171,32 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
       return;
     }
     res.status(201).json(seedOne(req.body));
+  }));
+  // Salesforce's archive job: archived tasks leave `query` (queryAll and retrieve still see them).
+  // Answers the ids this call archived; an id that is not a live task of the org archives nothing.
+  router.post('/orgs/:orgId/tasks/archive', withOrg((org, req, res) => {
+    const input = archiveTasks.parse(req.body ?? {});
+    let ids: string[];
+    if (input.ids) {
+      ids = input.ids.map((raw) => {
+        const task = isSalesforceIdShape(raw) ? org.tasks.get(toId18(raw)) : undefined;
+        if (!task || task.deletedAt !== null) throw new Error(`${raw} is not a live task of org ${org.id}`);
+        return task.fields.Id as string;
+      });
+    } else {
+      ids = selectTasksToArchive(org.tasks.listByModstamp(), clock.nowMs(), input.olderThanDays);
+    }
+    res.json({ archived: ids.filter((id) => org.tasks.archive(id)) });
+  }));
+  // Empty Recycle Bin (or Salesforce purging a full one early): getDeleted's log then starts at `before`.
+  router.post('/orgs/:orgId/recycle-bin/purge', withOrg((org, req, res) => {
+    const input = purgeRecycleBin.parse(req.body ?? {});
+    const now = clock.nowMs();
+    const before = input.before === undefined ? now : parseSfdcDateTime(input.before);
+    if (before === null) throw new Error('before must be an ISO date-time');
+    if (before > now) throw new Error('before must not be later than the sandbox clock');
+    const purged = store.emptyRecycleBin(org, before);
+    res.json({ purged, earliestDateAvailable: formatSfdcDateTime(earliestDateAvailable(now, org.recycleBinPurgedBefore)) });
   }));
   // `?since=ISO`: only the changes committed at or after it.
   router.get('/orgs/:orgId/changes', withOrg((org, req, res) => {

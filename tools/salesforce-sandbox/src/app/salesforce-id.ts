@@ -10,6 +10,7 @@ export const KEY_PREFIX = {
   User: '005',
   Organization: '00D',
   TaskStatus: '01J',
+  RecordType: '012',
   QueryLocator: '01g',
 } as const;
 

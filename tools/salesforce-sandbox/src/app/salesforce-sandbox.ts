@@ -12,9 +12,11 @@ import { createCompositeRouter } from './composite.router';
 import { createLimitsRouter } from './limits.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
 import { OrgStore, type SnapshotState } from './org.store';
+import { createOrgRulesAdminRouter } from './org-rules/org-rules-admin.router';
 import { createQueryRouter } from './query.router';
 import { QueryCursorStore } from './query-cursor.store';
 import { createSalesforceAdminRouter } from './salesforce-admin.router';
+import { createOrgShapeAdminRouter } from './org-shape.router';
 import { SessionStore, type SessionSnapshot } from './session.store';
 import { SfdcError, sendSfdcError } from './sfdc-error';
 import { createSObjectRouter } from './sobject.router';
@@ -78,7 +80,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const cursors = new QueryCursorStore(clock);
   const dml = new TaskDml(store, clock, faults);
   const snapshotFile = options.snapshotFile ?? null;
-  const changeEvents = new ChangeEventBus(clock, { dailyDeliveryAllocation: options.dailyEventDeliveryAllocation });
+  const changeEvents = new ChangeEventBus(clock, { dailyDeliveryAllocation: options.dailyEventDeliveryAllocation, taskFieldsOf: (orgId) => store.orgs.get(orgId)?.taskFields });
   // Every org's task store reports its writes (API, admin seeding, undelete) to the change-event stream.
   store.taskObserverFor = (orgId) => changeEvents.observerFor(orgId);
   const streaming = new StreamingServer({ store, events: changeEvents, connectTimeoutMs: options.streamingConnectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
@@ -124,6 +126,8 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   app.use('/__admin', createAdminRouter({ clock, faults, calls, reset, snapshot }));
   app.use('/__admin/salesforce', createSalesforceAdminRouter({ store, sessions, clock }));
   app.use('/__admin/salesforce', createChangeEventsAdminRouter({ store, clock, events: changeEvents, streaming }));
+  app.use('/__admin/salesforce', createOrgShapeAdminRouter({ store }));
+  app.use('/__admin/salesforce', createOrgRulesAdminRouter({ store, clock }));
   app.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
   // The Streaming API (CometD) for Change Data Capture; not counted against the API request limit, as in Salesforce.
   app.use('/cometd', createCometdRouter({ store, sessions, streaming }));

@@ -1,3 +1,5 @@
+import type { FieldSecurity } from './org-schema';
+
 /** A field value as the sandbox keeps it: datetimes as epoch milliseconds, dates as `YYYY-MM-DD` text. */
 export type FieldValue = string | number | boolean | null;
 export type Fields = Record<string, FieldValue>;
@@ -27,6 +29,8 @@ export interface UserRecord {
   password: string;
   /** The View All Data permission (a profile / permission set flag in Salesforce): Change Data Capture subscribers need it. */
   viewAllData?: boolean;
+  /** Field-level security per object (profile and permission sets in Salesforce); absent: every field visible and editable. */
+  fieldSecurity?: { Task?: FieldSecurity };
 }
 
 export interface ConnectedApp {

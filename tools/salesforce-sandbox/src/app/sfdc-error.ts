@@ -20,6 +20,11 @@ export class SfdcError extends Error {
   toRecordError(): { statusCode: string; message: string; fields: string[] } {
     return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
   }
+
+  /** Every error of the record (a save can fail several validation rules at once). */
+  toRecordErrors(): { statusCode: string; message: string; fields: string[] }[] {
+    return [this.toRecordError()];
+  }
 }
 
 export function sendSfdcError(res: Response, error: unknown): void {

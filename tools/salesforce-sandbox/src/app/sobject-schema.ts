@@ -1,8 +1,10 @@
 /** Field types the sandbox knows; they decide SOQL literal checks and write validation. */
-export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'picklist' | 'combobox' | 'date' | 'datetime' | 'boolean';
+export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'picklist' | 'combobox' | 'date' | 'datetime' | 'boolean' | 'int';
 
 export interface PicklistValue {
   value: string;
+  /** What describe answers as the label (TaskStatus.MasterLabel); unset: the value. */
+  label?: string;
   isDefault?: boolean;
   /** Only for Task.Status: whether Salesforce's TaskStatus marks it closed. */
   closed?: boolean;
@@ -13,6 +15,8 @@ export interface FieldDef {
   label: string;
   type: FieldType;
   length?: number;
+  /** An int's digits (describe's `digits`): CallDurationInSeconds has 8. */
+  digits?: number;
   /** Writable on create / update through the API. */
   createable: boolean;
   updateable: boolean;
@@ -27,9 +31,14 @@ export interface FieldDef {
   /** Server-set when the write leaves it out (describe's `defaultedOnCreate`). */
   defaultedOnCreate?: boolean;
   unique?: boolean;
+  /**
+   * Whether field-level security can be set on it (describe's `permissionable`); unset: any
+   * createable, nillable field. Required and system fields are always visible and writable.
+   */
+  permissionable?: boolean;
 }
 
-export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account';
+export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType';
 
 const readOnly = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
   name,
@@ -81,12 +90,22 @@ function person(idLabel: string, extra: FieldDef[]): FieldDef[] {
   ];
 }
 
+/**
+ * The custom Task fields of a new org: the product's external id. An admin may delete it or
+ * re-create it otherwise (`/__admin`); `unique: false` so the HTTP 300 case can be seeded.
+ */
+export const DEFAULT_TASK_CUSTOM_FIELDS: readonly FieldDef[] = [
+  writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true }),
+];
+
+/** Task's entry is a new org's field list; an org's own is `OrgState.taskFields` (see org-schema.ts). */
 export const SCHEMA: Record<SObjectName, FieldDef[]> = {
   Task: [
     readOnly('Id', 'Activity ID', 'id'),
     // Subject is a combobox: suggested values, any text accepted.
     writable('Subject', 'Subject', 'combobox', {
       length: 255,
+      permissionable: false,
       picklist: [{ value: 'Call' }, { value: 'Email' }, { value: 'Send Letter' }, { value: 'Send Quote' }, { value: 'Other' }],
     }),
     writable('Description', 'Description', 'textarea', { length: 32000 }),
@@ -102,13 +121,25 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
       picklist: [{ value: 'Task', isDefault: true }, { value: 'Email' }, { value: 'Call' }],
     }),
     // Who, What and Owner are polymorphic: SOQL answers their parent as the `Name` pseudo-object.
-    writable('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', polymorphic: true }),
-    writable('WhatId', 'Related To ID', 'reference', { referenceTo: ['Account'], relationshipName: 'What', polymorphic: true }),
+    writable('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', polymorphic: true, permissionable: false }),
+    writable('WhatId', 'Related To ID', 'reference', { referenceTo: ['Account'], relationshipName: 'What', polymorphic: true, permissionable: false }),
     writable('OwnerId', 'Assigned To ID', 'reference', { nillable: false, defaultedOnCreate: true, referenceTo: ['Group', 'User'], relationshipName: 'Owner', polymorphic: true }),
     readOnly('IsClosed', 'Closed', 'boolean', { defaultedOnCreate: true }),
     readOnly('IsDeleted', 'Deleted', 'boolean', { defaultedOnCreate: true }),
+    // The other standard fields of a real org's Task describe (labels and lengths as it reports them).
+    readOnly('AccountId', 'Account ID', 'reference', { nillable: true, referenceTo: ['Account'], relationshipName: 'Account' }),
+    readOnly('IsArchived', 'Archived', 'boolean', { defaultedOnCreate: true }),
+    writable('IsRecurrence', 'Create Recurring Series of Tasks', 'boolean', { updateable: false, nillable: false, defaultedOnCreate: true }),
+    readOnly('RecurrenceActivityId', 'Recurrence Activity ID', 'reference', { nillable: true, referenceTo: ['Task'], relationshipName: 'RecurrenceActivity' }),
+    writable('ReminderDateTime', 'Reminder Date/Time', 'datetime'),
+    writable('IsReminderSet', 'Reminder Set', 'boolean', { nillable: false, defaultedOnCreate: true }),
+    // The object reference: call center fields other than CallType are "not subject to field-level security".
+    writable('CallDurationInSeconds', 'Call Duration', 'int', { digits: 8, permissionable: false }),
+    writable('CallType', 'Call Type', 'picklist', { length: 40, picklist: [{ value: 'Internal' }, { value: 'Inbound' }, { value: 'Outbound' }] }),
+    writable('CallDisposition', 'Call Result', 'string', { length: 255, permissionable: false }),
+    writable('CallObject', 'Call Object Identifier', 'string', { length: 255, permissionable: false }),
     ...audit(),
-    writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true }),
+    ...DEFAULT_TASK_CUSTOM_FIELDS,
   ],
   Contact: person('Contact ID', []),
   Lead: person('Lead ID', [writable('Company', 'Company', 'string', { length: 255 })]),
@@ -136,6 +167,19 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     readOnly('ApiName', 'Api Name', 'string', { length: 255 }),
     readOnly('IsClosed', 'Is Closed', 'boolean'),
     readOnly('IsDefault', 'Is Default', 'boolean'),
+    readOnly('SortOrder', 'Sort Order', 'int', { digits: 9, nillable: true }),
+    ...audit(),
+  ],
+  // An org's Task record types (admin API); SOQL reads them `WHERE SobjectType = 'Task'`.
+  RecordType: [
+    readOnly('Id', 'Record Type ID', 'id'),
+    readOnly('Name', 'Name', 'string', { length: 80 }),
+    readOnly('DeveloperName', 'Record Type Name', 'string', { length: 80 }),
+    readOnly('NamespacePrefix', 'Namespace Prefix', 'string', { length: 15, nillable: true }),
+    readOnly('Description', 'Description', 'string', { length: 255, nillable: true }),
+    readOnly('BusinessProcessId', 'Business Process ID', 'reference', { nillable: true, referenceTo: ['BusinessProcess'] }),
+    readOnly('SobjectType', 'SObject Type Name', 'picklist', { length: 40 }),
+    readOnly('IsActive', 'Active', 'boolean'),
     ...audit(),
   ],
 };
@@ -152,6 +196,7 @@ export function findSObject(name: string): SObjectName | undefined {
   return LOOKUP.get(name.toLowerCase())?.name;
 }
 
+/** For Task, a new org's field; an org's own Task fields (custom ones, field-level security): `schemaFor(org, user).field('Task', …)`. */
 export function findField(sobject: SObjectName, field: string): FieldDef | undefined {
   return LOOKUP.get(sobject.toLowerCase())?.fields.get(field.toLowerCase());
 }
@@ -176,6 +221,6 @@ export const NAME_OBJECT_FIELDS: FieldDef[] = [
   readOnly('Type', 'Type', 'picklist', { nillable: true }),
 ];
 
-export function isClosedStatus(status: string): boolean {
-  return TASK_STATUSES.some((s) => s.value === status && s.closed === true);
-}
+export const isPermissionable = (f: FieldDef): boolean => f.permissionable ?? (f.createable && f.nillable);
+
+export const isCustomField = (f: FieldDef): boolean => f.name.endsWith('__c');

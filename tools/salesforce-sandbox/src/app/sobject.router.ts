@@ -2,13 +2,15 @@ import { Router, type Request } from 'express';
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { apiContext } from './api-guard.middleware';
 import { describeSObject } from './describe-sobject';
+import { describeTaskRecordTypes } from './org-rules/org-rules';
 import type { OrgStore } from './org.store';
 import { formatRecord } from './record-format';
-import { checkReplicationWindow } from './replication-window';
-import { DAY_MS, formatSfdcDateTime, truncateToMinute } from './sfdc-datetime';
+import { checkReplicationWindow, earliestDateAvailable } from './replication-window';
+import { formatSfdcDateTime } from './sfdc-datetime';
 import { entityIsDeleted, handleSfdc, notFound, SfdcError } from './sfdc-error';
-import { findField, findSObject, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
-import { MultipleMatchesError, type TaskDml } from './task-dml';
+import { schemaFor, type SchemaView } from './org-schema';
+import { findSObject, type FieldDef, type SObjectName } from './sobject-schema';
+import { MultipleMatchesError, requireExternalIdField, type TaskDml } from './task-dml';
 
 /** `v45.0` → 45: answers differ by the API version called (upsert's update answer from 46.0 on). */
 export const apiVersionNumber = (version: string): number => Number(version.replace(/^v/, ''));
@@ -24,10 +26,11 @@ function requireTask(name: string): void {
   if (requireSObject(name) !== 'Task') throw new SfdcError(405, 'METHOD_NOT_ALLOWED', `HTTP method not allowed for ${name} in the sandbox`);
 }
 
-export function selectFields(sobject: SObjectName, list: unknown): FieldDef[] {
-  if (typeof list !== 'string' || list === '') return SCHEMA[sobject];
+/** A retrieve's `fields=` list in the caller's schema (all of its fields when absent). */
+export function selectFields(schema: SchemaView, sobject: SObjectName, list: unknown): readonly FieldDef[] {
+  if (typeof list !== 'string' || list === '') return schema.fields(sobject);
   return list.split(',').map((name) => {
-    const field = findField(sobject, name.trim());
+    const field = schema.field(sobject, name.trim());
     if (!field) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${name.trim()}' on entity '${sobject}'.`);
     return field;
   });
@@ -40,7 +43,10 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
   const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
 
   router.get('/sobjects/:type/describe', handleSfdc((req, res) => {
-    res.json(describeSObject(requireSObject(String(req.params.type)), apiContext(res).version));
+    const ctx = apiContext(res);
+    const sobject = requireSObject(String(req.params.type));
+    const recordTypeInfos = sobject === 'Task' ? describeTaskRecordTypes(ctx.org.rules, ctx.userId, ctx.version) : undefined;
+    res.json(describeSObject(sobject, ctx.version, schemaFor(ctx.org, ctx.user).fields(sobject), recordTypeInfos));
   }));
 
   router.get('/sobjects/:type/updated', handleSfdc((req, res) => {
@@ -60,7 +66,8 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
     const ctx = apiContext(res);
     store.purgeRecycleBin(ctx.org);
     const now = clock.nowMs();
-    const window = checkReplicationWindow(req.query.start, req.query.end, now, 'deleted');
+    const earliest = earliestDateAvailable(now, ctx.org.recycleBinPurgedBefore);
+    const window = checkReplicationWindow(req.query.start, req.query.end, now, 'deleted', earliest);
     const deletedRecords = ctx.org.tasks
       .listDeleted()
       .filter((t) => (t.deletedAt as number) >= window.start && (t.deletedAt as number) < window.latestDateCovered)
@@ -69,7 +76,7 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
       .map((t) => ({ id: t.fields.Id as string, deletedDate: formatSfdcDateTime(t.deletedAt as number) }));
     res.json({
       deletedRecords,
-      earliestDateAvailable: formatSfdcDateTime(truncateToMinute(now - 15 * DAY_MS)),
+      earliestDateAvailable: formatSfdcDateTime(earliest),
       latestDateCovered: formatSfdcDateTime(window.latestDateCovered),
     });
   }));
@@ -86,7 +93,7 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
     const task = dml.find(ctx, String(req.params.id));
     if (!task) throw notFound();
     if (task.deletedAt !== null) throw entityIsDeleted();
-    res.json(formatRecord('Task', ctx.version, task.fields, selectFields('Task', req.query.fields)));
+    res.json(formatRecord('Task', ctx.version, task.fields, selectFields(schemaFor(ctx.org, ctx.user), 'Task', req.query.fields)));
   }));
 
   router.patch('/sobjects/:type/:id', handleSfdc((req, res) => {
@@ -105,17 +112,14 @@ export function createSObjectRouter(deps: { store: OrgStore; clock: SandboxClock
   // with none before (Salesforce added `created` to the answer in 46.0); 300 for several matches.
   router.patch('/sobjects/:type/:field/:value', handleSfdc((req, res) => {
     requireTask(String(req.params.type));
-    const field = findField('Task', String(req.params.field));
-    if (!field || !field.externalId) {
-      throw new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${String(req.params.field)}`);
-    }
     const ctx = apiContext(res);
+    const field = requireExternalIdField(schemaFor(ctx.org, ctx.user), String(req.params.field), (name) => new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`));
     // Salesforce's REST guide: "Do not specify Id or an external ID field in the request body or an
     // error is generated." The guide gives no wording; INVALID_FIELD and this message are the sandbox's.
     const sent = Object.keys(body(req)).find((k) => k.toLowerCase() === field.name.toLowerCase() || k.toLowerCase() === 'id');
     if (sent) throw new SfdcError(400, 'INVALID_FIELD', `${sent}: Id and the external ID field of an upsert by external ID may not be specified in the request body`, [sent]);
     try {
-      const outcome = dml.upsert(ctx, String(req.params.value), body(req));
+      const outcome = dml.upsert(ctx, field, String(req.params.value), body(req));
       if (!outcome.created && apiVersionNumber(ctx.version) < 46) {
         res.status(204).end();
         return;

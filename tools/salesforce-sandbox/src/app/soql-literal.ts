@@ -12,11 +12,11 @@ export function unquoteSoqlString(raw: string, keepLikeEscapes: boolean): string
   });
 }
 
-const TYPE_WORDS: Record<string, string> = { date: 'date', datetime: 'dateTime', boolean: 'boolean' };
+const TYPE_WORDS: Record<string, string> = { date: 'date', datetime: 'dateTime', boolean: 'boolean', int: 'integer' };
 
 /** Salesforce's complaint when a literal does not fit the field, e.g. a quoted date. */
 function wrongType(field: FieldDef): SfdcError {
-  const quoted = ['date', 'datetime', 'boolean'].includes(field.type);
+  const quoted = ['date', 'datetime', 'boolean', 'int'].includes(field.type);
   const word = TYPE_WORDS[field.type] ?? 'string';
   return new SfdcError(
     400,
@@ -27,7 +27,7 @@ function wrongType(field: FieldDef): SfdcError {
 
 /**
  * Turns one literal of the parsed WHERE into the value the store holds for that field:
- * datetimes to epoch ms, dates kept as `YYYY-MM-DD`, booleans, strings.
+ * datetimes to epoch ms, dates kept as `YYYY-MM-DD`, booleans, integers, strings.
  */
 export function toFieldValue(field: FieldDef, raw: string, literalType: string, forLike: boolean): FieldValue {
   if (literalType === 'NULL') return null;
@@ -44,6 +44,9 @@ export function toFieldValue(field: FieldDef, raw: string, literalType: string, 
     case 'boolean':
       if (literalType !== 'BOOLEAN') throw wrongType(field);
       return raw.toUpperCase() === 'TRUE';
+    case 'int':
+      if (literalType !== 'INTEGER') throw wrongType(field);
+      return Number(raw);
     default:
       if (literalType !== 'STRING') throw wrongType(field);
       return unquoteSoqlString(raw, forLike);

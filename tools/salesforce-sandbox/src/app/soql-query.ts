@@ -1,6 +1,7 @@
 import { parseQuery, type FieldType as SoqlField, type OrderByClause, type Query } from '@jetstreamapp/soql-parser-js';
 import type { Fields } from './sandbox-records';
-import { findField, findSObject, type FieldDef, type SObjectName } from './sobject-schema';
+import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
+import { findSObject, type FieldDef, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { readPath, resolveRelationshipPath, type ParentLookup, type RelationshipPath, type RelationshipSelect, type SelectItem } from './soql-relationship';
 import { compileWhere, type Predicate } from './soql-where';
@@ -37,7 +38,7 @@ function invalidField(soql: string, sobject: string, name: string): SfdcError {
   );
 }
 
-function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]): SelectItem[] | 'count' {
+function compileSelect(soql: string, schema: SchemaView, sobject: SObjectName, fields: SoqlField[]): SelectItem[] | 'count' {
   if (fields.length === 1 && fields[0].type === 'FieldFunctionExpression' && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0) {
     return 'count';
   }
@@ -46,7 +47,7 @@ function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]):
   for (const f of fields) {
     if (f.type === 'FieldRelationship') {
       // Fields of one relationship answer as one nested record, where its first field stood.
-      const path = resolveRelationshipPath(sobject, f.rawValue ?? [...f.relationships, f.field].join('.'));
+      const path = resolveRelationshipPath(schema, sobject, f.rawValue ?? [...f.relationships, f.field].join('.'));
       let group = byRelationship.get(path.relationshipName);
       if (!group) {
         group = { relationshipName: path.relationshipName, reference: path.reference, polymorphic: path.polymorphic, fields: [] };
@@ -57,19 +58,19 @@ function compileSelect(soql: string, sobject: SObjectName, fields: SoqlField[]):
       continue;
     }
     if (f.type !== 'Field') throw malformed(`only plain fields, one-level relationship fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`);
-    const def = findField(sobject, f.field);
+    const def = schema.field(sobject, f.field);
     if (!def) throw invalidField(soql, sobject, f.field);
     items.push(def);
   }
   return items;
 }
 
-function compileOrderBy(soql: string, sobject: SObjectName, orderBy: OrderByClause | OrderByClause[] | undefined): OrderKey[] {
+function compileOrderBy(soql: string, schema: SchemaView, sobject: SObjectName, orderBy: OrderByClause | OrderByClause[] | undefined): OrderKey[] {
   const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
   return clauses.map((c) => {
     if (!('field' in c) || !c.field) throw malformed('ORDER BY functions are not supported by the sandbox');
-    const path = c.field.includes('.') ? resolveRelationshipPath(sobject, c.field) : undefined;
-    const field = path ? path.target : findField(sobject, c.field);
+    const path = c.field.includes('.') ? resolveRelationshipPath(schema, sobject, c.field) : undefined;
+    const field = path ? path.target : schema.field(sobject, c.field);
     if (!field) throw invalidField(soql, sobject, c.field);
     const descending = c.order === 'DESC';
     // Salesforce's SOQL reference: "By default, null values are sorted first", ASC and DESC alike.
@@ -78,10 +79,12 @@ function compileOrderBy(soql: string, sobject: SObjectName, orderBy: OrderByClau
 }
 
 /**
- * Parses SOQL with soql-parser-js and checks it against the schema: MALFORMED_QUERY, INVALID_TYPE,
- * INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the running user's).
+ * Parses SOQL with soql-parser-js and checks it against the running user's schema (`options.schema`:
+ * the org's fields through their field-level security; default a new org's): MALFORMED_QUERY,
+ * INVALID_TYPE, INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the user's).
  */
-export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string } = {}): CompiledQuery {
+export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string; schema?: SchemaView } = {}): CompiledQuery {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
   let parsed: Query;
   try {
     parsed = parseQuery(soql);
@@ -97,9 +100,9 @@ export function compileSoql(soql: string, nowMs: number, options: { timeZone?: s
   if (parsed.offset !== undefined && parsed.offset > 2000) throw new SfdcError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
   return {
     sobject,
-    select: compileSelect(soql, sobject, parsed.fields ?? []),
-    where: compileWhere(sobject, parsed.where, { nowMs, timeZone: options.timeZone ?? 'UTC', soql }),
-    orderBy: compileOrderBy(soql, sobject, parsed.orderBy),
+    select: compileSelect(soql, schema, sobject, parsed.fields ?? []),
+    where: compileWhere(sobject, parsed.where, { nowMs, timeZone: options.timeZone ?? 'UTC', soql, schema }),
+    orderBy: compileOrderBy(soql, schema, sobject, parsed.orderBy),
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
     dependsOnNow: /_LITERAL"/.test(JSON.stringify(parsed.where ?? null)),

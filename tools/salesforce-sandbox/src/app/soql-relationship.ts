@@ -2,7 +2,9 @@ import type { OrgState } from './org.store';
 import type { Fields, FieldValue } from './sandbox-records';
 import { toId15 } from './salesforce-id';
 import { SfdcError } from './sfdc-error';
-import { findField, findRelationship, findSObject, NAME_OBJECT_FIELDS, type FieldDef, type SObjectName } from './sobject-schema';
+import type { SchemaView } from './org-schema';
+import { KEY_PREFIX, toId18 } from './salesforce-id';
+import { findSObject, NAME_OBJECT_FIELDS, type FieldDef, type SObjectName } from './sobject-schema';
 
 /** A record a reference points at, with its type (a WhoId is a Contact or a Lead). */
 export interface ParentRecord {
@@ -36,12 +38,12 @@ export type SelectItem = FieldDef | RelationshipSelect;
 export const isRelationshipSelect = (item: SelectItem): item is RelationshipSelect => 'reference' in item;
 
 /**
- * Resolves `Relationship.Field` on an sObject. Only one level (Task → Who), as the sandbox's
- * objects need; Salesforce's own wording for an unknown relationship or field.
+ * Resolves `Relationship.Field` on an sObject in the caller's schema. Only one level (Task → Who),
+ * as the sandbox's objects need; Salesforce's own wording for an unknown relationship or field.
  */
-export function resolveRelationshipPath(sobject: SObjectName, path: string): RelationshipPath {
+export function resolveRelationshipPath(schema: SchemaView, sobject: SObjectName, path: string): RelationshipPath {
   const parts = path.split('.');
-  const reference = findRelationship(sobject, parts[0]);
+  const reference = schema.relationship(sobject, parts[0]);
   if (!reference || parts.length !== 2) {
     throw new SfdcError(
       400,
@@ -51,7 +53,7 @@ export function resolveRelationshipPath(sobject: SObjectName, path: string): Rel
   }
   const polymorphic = reference.polymorphic === true;
   const targetType = polymorphic ? 'Name' : (reference.referenceTo?.[0] as string);
-  const target = polymorphic ? NAME_OBJECT_FIELDS.find((f) => f.name.toLowerCase() === parts[1].toLowerCase()) : findField(findSObject(targetType) as SObjectName, parts[1]);
+  const target = polymorphic ? NAME_OBJECT_FIELDS.find((f) => f.name.toLowerCase() === parts[1].toLowerCase()) : schema.field(findSObject(targetType) as SObjectName, parts[1]);
   if (!target) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${parts[1]}' on entity '${targetType}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
   return { relationshipName: reference.relationshipName as string, reference, polymorphic, target };
 }
@@ -70,10 +72,17 @@ export function readPath(record: Fields, path: RelationshipPath, parents: Parent
   return parent ? readParentField(parent, path.target, path.polymorphic) : null;
 }
 
-/** The org's possible parents (Contacts, Leads, Users, Accounts) by 15-character id, built on first use. */
+/**
+ * The org's possible parents by 15-character id: Contacts, Leads, Users, Accounts and record types indexed on
+ * first use, tasks (RecurrenceActivity) from the task store.
+ */
 export function createParentLookup(org: OrgState): ParentLookup {
   let index: Map<string, ParentRecord> | null = null;
   return (id) => {
+    if (id.startsWith(KEY_PREFIX.Task)) {
+      const task = org.tasks.get(toId18(id));
+      return task ? { type: 'Task', fields: task.fields } : null;
+    }
     if (index === null) {
       index = new Map();
       const add = (type: SObjectName, records: Iterable<Fields>) => {
@@ -83,6 +92,7 @@ export function createParentLookup(org: OrgState): ParentLookup {
       add('Lead', org.leads.values());
       add('User', [...org.users.values()].map((u) => u.fields));
       add('Account', org.accounts.values());
+      add('RecordType', org.rules.recordTypes.map((rt) => rt.fields));
     }
     return index.get(toId15(id)) ?? null;
   };

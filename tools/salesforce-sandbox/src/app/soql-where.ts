@@ -1,7 +1,8 @@
 import type { Condition, ValueCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
 import type { Fields, FieldValue } from './sandbox-records';
 import { toId15 } from './salesforce-id';
-import { findField, type FieldDef, type SObjectName } from './sobject-schema';
+import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
+import type { FieldDef, SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { resolveDateLiteral, rangeTest } from './soql-date-literal';
 import { toFieldValue } from './soql-literal';
@@ -17,6 +18,8 @@ export interface SoqlEnv {
   timeZone: string;
   /** The statement's text, for Salesforce's `ERROR at Row:1:Column:N` messages. */
   soql?: string;
+  /** The running user's fields (the org's, through field-level security); default a new org's. */
+  schema?: SchemaView;
 }
 
 type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { condition: Condition };
@@ -92,8 +95,9 @@ function compileCondition(sobject: SObjectName, condition: Condition, env: SoqlE
   if (!('field' in condition)) throw malformed('functions in WHERE are not supported by the sandbox');
   const c = condition as ValueCondition;
   // `Who.Email = …`: the value is read through the reference, with the org's parents bound at run time.
-  const path = c.field.includes('.') ? resolveRelationshipPath(sobject, c.field) : null;
-  const field = path ? path.target : findField(sobject, c.field);
+  const schema = env.schema ?? DEFAULT_SCHEMA;
+  const path = c.field.includes('.') ? resolveRelationshipPath(schema, sobject, c.field) : null;
+  const field = path ? path.target : schema.field(sobject, c.field);
   if (!field) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${c.field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
   if ('valueQuery' in condition) throw malformed('semi-join subqueries are not supported by the sandbox');
   const name = field.name;

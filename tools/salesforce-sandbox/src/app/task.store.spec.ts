@@ -50,8 +50,23 @@ describe('TaskStore', () => {
     old.deletedAt = 100;
     store.insert(old);
     store.insert(task(2, 20));
-    expect(store.purgeDeletedBefore(101)).toBe(1);
+    expect(store.purgeDeletedBefore(101)).toEqual(['00T000000000001AAA']);
     expect(store.listFieldsByModstamp(true)).toHaveLength(1);
+  });
+
+  it('archives without a write: query hides the task, queryAll keeps it, same stamp and order, nothing observed or undone', () => {
+    const written: string[] = [];
+    const store = new TaskStore({ written: (_previous, next) => written.push(next.fields.Id as string), transaction: () => undefined });
+    [task(1, 10), task(2, 20), task(3, 30)].forEach((t) => store.insert(t));
+    written.length = 0;
+    store.begin();
+    expect(store.archive('00T000000000002AAA')).toBe(true);
+    expect(store.archive('00T000000000002AAA')).toBe(false);
+    store.rollback();
+    expect(written).toEqual([]);
+    expect(store.get('00T000000000002AAA')?.fields).toMatchObject({ IsArchived: true, SystemModstamp: 20 });
+    expect(store.listFieldsByModstamp(false).map((f) => f.Id)).toEqual(['00T000000000001AAA', '00T000000000003AAA']);
+    expect(order(store)).toEqual(['1', '2', '3']);
   });
 
   it('orders tasks that share a whole-second stamp by Id, whatever order they were written in', () => {

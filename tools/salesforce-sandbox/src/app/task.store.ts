@@ -1,6 +1,10 @@
-import type { Fields, TaskRecord } from './sandbox-records';
+import type { FieldValue, Fields, TaskRecord } from './sandbox-records';
+import { isArchived } from './task-archive';
 
 type Undo = { id: string; previous: TaskRecord | null };
+
+/** The product's external id: indexed, so upserts and the 300 case stay fast in a 100,000-task org. */
+const INDEXED_EXTERNAL_ID = 'SalesConnect_Task_Id__c';
 
 /**
  * The sandbox's own order of changes: SystemModstamp, then Id. Stamps are whole seconds, so many
@@ -99,41 +103,80 @@ export class TaskStore {
     return [...ids].map((id) => this.byId.get(id) as TaskRecord).filter((t) => t.deletedAt === null);
   }
 
+  /**
+   * Live tasks whose field holds the value, text case-insensitively (upsert by any external id
+   * field, Unique checks): the index for SalesConnect_Task_Id__c, a scan for other fields.
+   */
+  findLiveByValue(fieldName: string, value: FieldValue): TaskRecord[] {
+    if (fieldName === INDEXED_EXTERNAL_ID && typeof value === 'string') return this.findByExternalId(value);
+    const norm = (v: FieldValue | undefined) => (typeof v === 'string' ? v.toLowerCase() : v);
+    const wanted = norm(value);
+    return [...this.byId.values()].filter((t) => t.deletedAt === null && norm(t.fields[fieldName]) === wanted);
+  }
+
+  /**
+   * Deleting a custom field takes its values from every task, without a write (no SystemModstamp,
+   * no change event), as Salesforce's field deletion does.
+   */
+  dropField(fieldName: string): void {
+    for (const task of this.byId.values()) delete task.fields[fieldName];
+    if (fieldName === INDEXED_EXTERNAL_ID) this.byExternalId.clear();
+    this.fieldViews = null;
+  }
+
   /** Every task (live and deleted) ordered by SystemModstamp, then Id. Do not mutate. */
   listByModstamp(): readonly TaskRecord[] {
     if (this.sorted === null) this.sorted = [...this.byId.values()].sort(compareByModstamp);
     return this.sorted;
   }
 
-  /** The fields of live (or all) tasks in SystemModstamp order, cached until the next write: what queries scan. */
-  listFieldsByModstamp(includeDeleted: boolean): readonly Fields[] {
+  /**
+   * The fields of tasks in SystemModstamp order, cached until the next write: what queries scan. `query`
+   * sees live tasks that are not archived; `queryAll` adds the recycle bin and archived tasks.
+   */
+  listFieldsByModstamp(queryAll: boolean): readonly Fields[] {
     if (this.fieldViews === null) {
       const all: Fields[] = [];
       const live: Fields[] = [];
       for (const task of this.listByModstamp()) {
         all.push(task.fields);
-        if (task.deletedAt === null) live.push(task.fields);
+        if (task.deletedAt === null && !isArchived(task.fields)) live.push(task.fields);
       }
       this.fieldViews = { live, all };
     }
-    return includeDeleted ? this.fieldViews.all : this.fieldViews.live;
+    return queryAll ? this.fieldViews.all : this.fieldViews.live;
   }
 
   listDeleted(): TaskRecord[] {
     return [...this.deletedIds].map((id) => this.byId.get(id) as TaskRecord);
   }
 
-  /** Empties the recycle bin of tasks deleted before `before`; returns how many went. */
-  purgeDeletedBefore(before: number): number {
-    let purged = 0;
+  /** Empties the recycle bin of tasks deleted before `before`; returns the ids that went. */
+  purgeDeletedBefore(before: number): string[] {
+    const purged: string[] = [];
     for (const id of this.deletedIds) {
       const task = this.byId.get(id) as TaskRecord;
       if ((task.deletedAt as number) < before) {
         this.remove(task);
-        purged++;
+        purged.push(id);
       }
     }
     return purged;
+  }
+
+  /**
+   * Sets IsArchived. Salesforce's archive job is not a write: no new SystemModstamp, no change
+   * event, nothing to undo; so the observer and the journal are not told. False if already archived.
+   */
+  archive(id: string): boolean {
+    const current = this.byId.get(id);
+    if (current === undefined) throw new Error(`no task ${id}`);
+    if (isArchived(current.fields)) return false;
+    const next = cloneTask(current);
+    next.fields.IsArchived = true;
+    this.remove(current);
+    this.put(next);
+    return true;
   }
 
   /** Starts recording undo steps, for an allOrNone sObject Collections request. */
@@ -171,7 +214,7 @@ export class TaskStore {
   private put(task: TaskRecord): void {
     const id = task.fields.Id as string;
     this.byId.set(id, task);
-    const ext = task.fields.SalesConnect_Task_Id__c;
+    const ext = task.fields[INDEXED_EXTERNAL_ID];
     if (typeof ext === 'string') {
       const key = ext.toLowerCase();
       const set = this.byExternalId.get(key) ?? new Set<string>();
@@ -192,7 +235,7 @@ export class TaskStore {
   private remove(task: TaskRecord): void {
     const id = task.fields.Id as string;
     this.byId.delete(id);
-    const ext = task.fields.SalesConnect_Task_Id__c;
+    const ext = task.fields[INDEXED_EXTERNAL_ID];
     if (typeof ext === 'string') {
       const set = this.byExternalId.get(ext.toLowerCase());
       set?.delete(id);

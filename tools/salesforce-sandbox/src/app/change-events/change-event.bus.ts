@@ -1,5 +1,6 @@
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import type { TaskRecord } from '../sandbox-records';
+import type { FieldDef } from '../sobject-schema';
 import { toWholeSecond } from '../sfdc-datetime';
 import type { TaskWriteObserver } from '../task.store';
 import { draftTransactionEvents, sealTransaction, type DraftEvent, type RetainedEvent, type TaskWrite } from './change-event';
@@ -58,7 +59,8 @@ export class ChangeEventBus {
 
   constructor(
     private readonly clock: SandboxClock,
-    private readonly options: { dailyDeliveryAllocation?: number; maxRetainedPerOrg?: number } = {},
+    /** `taskFieldsOf`: an org's Task fields, which event bodies carry (default: a new org's). */
+    private readonly options: { dailyDeliveryAllocation?: number; maxRetainedPerOrg?: number; taskFieldsOf?: (orgId: string) => readonly FieldDef[] | undefined } = {},
   ) {}
 
   /** The observer an org's TaskStore reports its writes to. */
@@ -178,7 +180,7 @@ export class ChangeEventBus {
   private commit(orgId: string, writes: TaskWrite[]): void {
     // Salesforce publishes change events only for the entities selected in Setup.
     if (writes.length === 0 || !this.state(orgId).taskSelected) return;
-    this.publish(orgId, draftTransactionEvents(writes));
+    this.publish(orgId, draftTransactionEvents(writes, this.options.taskFieldsOf?.(orgId)));
   }
 
   private publish(orgId: string, drafts: DraftEvent[]): RetainedEvent[] {

@@ -63,12 +63,17 @@ export function restChangeOrigin(ctx: { version: string; client: string | null }
   return `com/salesforce/api/rest/${version}${ctx.client ? `;client=${ctx.client}` : ''}`;
 }
 
-let taskEventFields: FieldDef[] | null = null;
+/** Per field list of an org (lists are replaced when an admin adds or deletes a field). */
+const eventFieldLists = new WeakMap<readonly FieldDef[], FieldDef[]>();
 
-/** Change events carry every Task field but the Id (it is in recordIds), IsDeleted and SystemModstamp. */
-function eventFields(): FieldDef[] {
-  taskEventFields ??= SCHEMA.Task.filter((f) => f.name !== 'Id' && f.name !== 'IsDeleted' && f.name !== 'SystemModstamp');
-  return taskEventFields;
+/** Change events carry every field of the org's Task but the Id (it is in recordIds), IsDeleted and SystemModstamp. */
+function eventFields(taskFields: readonly FieldDef[]): FieldDef[] {
+  let list = eventFieldLists.get(taskFields);
+  if (!list) {
+    list = taskFields.filter((f) => f.name !== 'Id' && f.name !== 'IsDeleted' && f.name !== 'SystemModstamp');
+    eventFieldLists.set(taskFields, list);
+  }
+  return list;
 }
 
 /** CometD change events write datetimes as `2019-09-25T10:32:28Z` (no milliseconds when there are none). */
@@ -79,9 +84,9 @@ function formatValue(field: FieldDef, value: FieldValue | undefined): unknown {
 }
 
 /** CREATE and UNDELETE: every non-empty field, system fields included. */
-function fullBody(fields: Fields): Record<string, unknown> {
+function fullBody(taskFields: readonly FieldDef[], fields: Fields): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const field of eventFields()) {
+  for (const field of eventFields(taskFields)) {
     const value = fields[field.name];
     if (value !== null && value !== undefined) body[field.name] = formatValue(field, value);
   }
@@ -92,11 +97,11 @@ function fullBody(fields: Fields): Record<string, unknown> {
  * UPDATE: only the fields whose value changed (nulls only when set to null) and always
  * LastModifiedDate; LastModifiedById only when another user saved it ("Change Event Body Fields").
  */
-function updateBody(before: Fields, after: Fields): { body: Record<string, unknown>; changedFields: string[]; nulledFields: string[] } {
+function updateBody(taskFields: readonly FieldDef[], before: Fields, after: Fields): { body: Record<string, unknown>; changedFields: string[]; nulledFields: string[] } {
   const body: Record<string, unknown> = {};
   const changedFields: string[] = [];
   const nulledFields: string[] = [];
-  for (const field of eventFields()) {
+  for (const field of eventFields(taskFields)) {
     const was = before[field.name] ?? null;
     const now = after[field.name] ?? null;
     if (was === now && field.name !== 'LastModifiedDate') continue;
@@ -118,9 +123,10 @@ function classify(previous: TaskRecord | null, next: TaskRecord): 'CREATE' | 'UP
  * The change events of one committed transaction, in commit order. A record written twice in one
  * transaction yields one event of its first change type with the committed data (CDC guide,
  * "General Considerations"); records that changed the same way are merged into one event with
- * several recordIds ("Merged Change Events"), at the place of the first of them.
+ * several recordIds ("Merged Change Events"), at the place of the first of them. `taskFields`:
+ * the org's Task fields, which the bodies carry.
  */
-export function draftTransactionEvents(writes: TaskWrite[]): DraftEvent[] {
+export function draftTransactionEvents(writes: TaskWrite[], taskFields: readonly FieldDef[] = SCHEMA.Task): DraftEvent[] {
   const byRecord = new Map<string, TaskWrite>();
   for (const write of writes) {
     const id = write.next.fields.Id as string;
@@ -134,8 +140,8 @@ export function draftTransactionEvents(writes: TaskWrite[]): DraftEvent[] {
     let body: Record<string, unknown> = {};
     let changedFields: string[] = [];
     let nulledFields: string[] = [];
-    if (changeType === 'CREATE' || changeType === 'UNDELETE') body = fullBody(next.fields);
-    else if (changeType === 'UPDATE') ({ body, changedFields, nulledFields } = updateBody((previous as TaskRecord).fields, next.fields));
+    if (changeType === 'CREATE' || changeType === 'UNDELETE') body = fullBody(taskFields, next.fields);
+    else if (changeType === 'UPDATE') ({ body, changedFields, nulledFields } = updateBody(taskFields, (previous as TaskRecord).fields, next.fields));
     const draft: DraftEvent = {
       entityName: 'Task',
       recordIds: [id],
@@ -162,6 +168,23 @@ export function draftTransactionEvents(writes: TaskWrite[]): DraftEvent[] {
   const commitTimestamp = Math.max(...drafts.map((d) => d.commitTimestamp));
   for (const draft of drafts) draft.commitTimestamp = commitTimestamp;
   return drafts;
+}
+
+/**
+ * The event as a subscriber whose field-level security hides `hidden` receives it: CDC delivers
+ * only the fields the subscribed user may view (the header's field lists drop them too).
+ */
+export function withoutHiddenFields(data: ChangeEventData, hidden: readonly string[]): ChangeEventData {
+  const drop = new Set(hidden);
+  const { ChangeEventHeader: header, ...body } = data.payload;
+  const visible = (names: string[]) => names.filter((n) => !drop.has(n));
+  return {
+    ...data,
+    payload: {
+      ChangeEventHeader: { ...header, changedFields: visible(header.changedFields), nulledFields: visible(header.nulledFields), diffFields: visible(header.diffFields) },
+      ...Object.fromEntries(Object.entries(body).filter(([name]) => !drop.has(name))),
+    },
+  };
 }
 
 /** A gap event: the header only, so the subscriber re-reads the records by id. */

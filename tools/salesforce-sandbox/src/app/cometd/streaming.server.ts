@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ChangeEventBus } from '../change-events/change-event.bus';
-import type { RetainedEvent } from '../change-events/change-event';
+import { withoutHiddenFields, type RetainedEvent } from '../change-events/change-event';
 import type { OrgStore } from '../org.store';
 import { STREAMING_ERROR, replyTo, type BayeuxReply, type BayeuxRequest } from './bayeux-message';
 
@@ -282,7 +282,8 @@ export class StreamingServer {
     const taken = pending.slice(0, limit);
     for (const { subscription, event } of taken) subscription.cursor = event.replayId;
     this.deps.events.countDeliveries(client.orgId, taken.length);
-    return taken.map(({ subscription, event }) => ({ channel: subscription.channel, data: event.data }));
+    const hidden = this.deps.store.getOrg(client.orgId)?.users.get(client.userId)?.fieldSecurity?.Task?.hidden ?? [];
+    return taken.map(({ subscription, event }) => ({ channel: subscription.channel, data: hidden.length > 0 ? withoutHiddenFields(event.data, hidden) : event.data }));
   }
 
   /** New events in an org: answer the held connects that now have something to deliver. */
