@@ -212,6 +212,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
         { code: 'UNABLE_TO_LOCK_ROW', count: 2, lastMessage: 'again', lastAt: '2026-11-24T10:02:00.000Z' },
         { code: 'INVALID_SESSION_ID', count: 1, lastMessage: 'Session expired or invalid', lastAt: '2026-11-24T09:00:00.000Z' },
       ],
+      // The org has no reader: the rep's own session polls.
+      readMode: { mode: 'per-rep-polling', reason: expect.stringContaining('no org reader') },
     });
     expect((await api(`/v1/connections/${ids.alice}/status`, tokens.bob)).status).toBe(404);
     expect(await (await api(`/v1/connections/${ids.bob}/status`, tokens.bob)).json()).toMatchObject({ state: 'idle', import: null });

@@ -1,8 +1,8 @@
-import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { browserCookie } from '@task-sync/testing-stack';
 import { authorizeInBrowser, SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 
 const SECRET = 'connect-spec-secret-connect-spec-secret-00';
@@ -11,14 +11,8 @@ const SETTINGS_PAGE = 'http://settings.example.test/settings/crm/salesforce';
 
 const sign = (sub: string, tenant: string) => signUserToken({ sub, tenant, secret: SECRET, zoneinfo: 'Europe/Lisbon' });
 
-/** Opens a sealed token with the key the test gave the service: kid.iv.tag.body, AES-256-GCM. */
-function openSealed(sealed: string): string {
-  const [kid, iv, tag, body] = sealed.split('.');
-  const decipher = createDecipheriv('aes-256-gcm', KEY, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(kid));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-}
+/** Opens a sealed token with the key the test gave the service. */
+const openSealed = (sealed: string): string => openSealedToken(sealed, KEY);
 
 describe('connect Salesforce: the OAuth round trip through the Salesforce sandbox', () => {
   let sandbox: ServiceProcess;

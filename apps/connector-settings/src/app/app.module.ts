@@ -7,6 +7,7 @@ import {
   ProcessedMessageEntity,
 } from '@task-sync/data-access-messaging';
 import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
+import { ADMIN_ROLE, AdminGuard } from './auth/admin.guard';
 import { AuthGuard, ConnectRateLimitGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
@@ -19,7 +20,12 @@ import { SalesforceConnectService } from './salesforce/salesforce-connect.servic
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
-import { CreateConnectAttempt1764000000204 } from './salesforce/migrations';
+import { AddConnectAttemptPurpose1764000000205, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
+import { CreateOrgReader1764000000206 } from './org-reader/migrations';
+import { OrgReaderController } from './org-reader/org-reader.controller';
+import { OrgReaderRepository } from './org-reader/org-reader.repository';
+import { OrgReaderService } from './org-reader/org-reader.service';
+import { OrgReaderPreflightService, READER_CHECKS, salesforceReaderChecks } from './org-reader/org-reader-preflight.service';
 import { RateLimits } from './http/rate-limits';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
@@ -55,17 +61,25 @@ export class AppModule {
               CreateConnectionStatus1764000000202,
               AddSealedAccessToken1764000000203,
               CreateConnectAttempt1764000000204,
+              AddConnectAttemptPurpose1764000000205,
+              CreateOrgReader1764000000206,
             ],
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, DocsController, SettingsPageController, StatusConsumer, InternalController],
+      controllers: [ConnectionsController, SalesforceController, OrgReaderController, DocsController, SettingsPageController, StatusConsumer, InternalController],
       providers: [
         OutboxRelayService,
         ConnectionsService,
         AuthGuard,
         ConnectRateLimitGuard,
+        AdminGuard,
+        { provide: ADMIN_ROLE, useValue: config.JWT_ADMIN_ROLE },
         ConnectAttemptRepository,
+        OrgReaderRepository,
+        OrgReaderService,
+        OrgReaderPreflightService,
+        { provide: READER_CHECKS, useValue: salesforceReaderChecks(config.SALESFORCE_API_VERSION) },
         {
           provide: RateLimits,
           useValue: new RateLimits({
@@ -85,6 +99,7 @@ export class AppModule {
             jwksUrl: config.JWT_JWKS_URL,
             issuer: config.JWT_ISSUER,
             audience: config.JWT_AUDIENCE,
+            rolesClaim: config.JWT_ROLES_CLAIM,
           }),
         },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

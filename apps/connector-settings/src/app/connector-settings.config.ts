@@ -25,6 +25,13 @@ export const connectorSettingsConfigSchema = z
     JWT_JWKS_URL: z.url().optional(),
     JWT_ISSUER: z.string().min(1).default('task-sync-dev'),
     JWT_AUDIENCE: z.string().min(1).default('task-sync'),
+    /**
+     * The claim that lists a user's roles: an array of strings or one space-separated string; a
+     * dotted path reaches into an object (`realm_access.roles`, as Keycloak writes it).
+     */
+    JWT_ROLES_CLAIM: z.string().regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, 'a claim name, or a dotted path such as realm_access.roles').default('roles'),
+    /** The role that may manage the org's reader (the integration user); others are answered 403. */
+    JWT_ADMIN_ROLE: z.string().min(1).default('task-sync:admin'),
     /** Largest request body accepted; more is answered 413. */
     HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'e.g. 64kb').default('64kb'),
     /** Salesforce's login URL; the Salesforce sandbox by default. */
@@ -50,6 +57,11 @@ export const connectorSettingsConfigSchema = z
     /** Failed authentications (user or service tokens) an address may make in a window before it is blocked. */
     AUTH_FAILURE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
     AUTH_FAILURE_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /**
+     * How old an org reader's preflight (View All Data, Task's Change Data Capture, the external-id
+     * field) may get before it runs again; it also runs when the reader is connected.
+     */
+    ORG_READER_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
     /** The settings page the callback returns the browser to. */
     SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
     /**

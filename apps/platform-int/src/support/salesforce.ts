@@ -57,6 +57,26 @@ export class SalesforceSandboxAdmin {
     return this.call<{ expired: number }>('POST', '/salesforce/sessions/expire');
   }
 
+  /** The org's users (id and username). */
+  users(orgId: string) {
+    return this.call<{ users: { id: string; username: string }[] }>('GET', `/salesforce/orgs/${orgId}`).then((org) => org.users);
+  }
+
+  /** A user's View All Data permission (Change Data Capture for Task needs it). */
+  setViewAllData(orgId: string, userId: string, viewAllData: boolean) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/permissions`, { viewAllData });
+  }
+
+  /** Setup → Change Data Capture: whether Task is selected. */
+  setTaskChangeDataCapture(orgId: string, taskSelected: boolean) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/change-data-capture`, { taskSelected });
+  }
+
+  /** A user's field-level security on Task: the fields they cannot see. */
+  hideTaskFields(orgId: string, userId: string, hidden: string[]) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, { Task: { hidden, readOnly: [] } });
+  }
+
   /** Calls so far to one endpoint (e.g. `POST /services/oauth2/token refresh_token`), every org. */
   async callCount(endpoint: string): Promise<number> {
     const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');
@@ -137,20 +157,33 @@ export async function connectSalesforceAsUser(options: {
   return connectionId;
 }
 
-/** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
-export async function authorizeInBrowser(options: {
+/** How a browser goes through "Connect": who it is, where it signs in at Salesforce, and as whom. */
+export interface BrowserConnect {
   connectorSettings: ServiceProcess;
   sandboxUrl: string;
   userToken: string;
   username: string;
   password?: string;
   action: 'allow' | 'deny';
-}): Promise<URL> {
-  const started = await fetch(`${options.connectorSettings.url}/v1/salesforce/connect`, {
+  /** Where "Connect" starts: the user's connection, or `/v1/salesforce/org-reader/connect` for the org's reader. */
+  connectPath?: string;
+}
+
+/** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
+export async function authorizeInBrowser(options: BrowserConnect): Promise<URL> {
+  const toSettings = await deliverCallbackInBrowser(options);
+  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
+  return new URL(toSettings.headers.get('location') ?? '');
+}
+
+/** The round trip up to connector-settings' answer to Salesforce's redirect, whatever it is (a redirect, or a page that says why not). */
+export async function deliverCallbackInBrowser(options: BrowserConnect): Promise<Response> {
+  const connectPath = options.connectPath ?? '/v1/salesforce/connect';
+  const started = await fetch(`${options.connectorSettings.url}${connectPath}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${options.userToken}` },
   });
-  if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
+  if (started.status !== 200) throw new Error(`POST ${connectPath}: ${started.status} ${await started.text()}`);
   // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
   const cookie = browserCookie(started);
   const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
@@ -162,8 +195,5 @@ export async function authorizeInBrowser(options: {
   if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
   const callback = new URL(toCallback.headers.get('location') ?? '');
   if (callback.pathname !== '/v1/salesforce/oauth/callback') throw new Error(`Salesforce redirected to ${callback.toString()}`);
-  const toSettings = await fetch(callback, { redirect: 'manual', headers: { cookie } });
-  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
-  return new URL(toSettings.headers.get('location') ?? '');
+  return fetch(callback, { redirect: 'manual', headers: { cookie } });
 }
-

@@ -1,9 +1,13 @@
+import { createDecipheriv } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { freePort, ServiceProcess } from './service-process';
 
-/** A user's Bearer JWT as connector-settings expects it (issuer and audience are its defaults). */
-export function signUserToken(options: { sub: string; tenant: string; secret: string; zoneinfo?: string; exp?: number | string; key?: string }): Promise<string> {
-  return new SignJWT({ tenant_id: options.tenant, ...(options.zoneinfo ? { zoneinfo: options.zoneinfo } : {}) })
+/**
+ * A user's Bearer JWT as connector-settings expects it (issuer and audience are its defaults);
+ * `roles` goes in the `roles` claim (JWT_ROLES_CLAIM's default), e.g. `task-sync:admin`.
+ */
+export function signUserToken(options: { sub: string; tenant: string; secret: string; zoneinfo?: string; exp?: number | string; key?: string; roles?: string[] }): Promise<string> {
+  return new SignJWT({ tenant_id: options.tenant, ...(options.zoneinfo ? { zoneinfo: options.zoneinfo } : {}), ...(options.roles ? { roles: options.roles } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(options.sub)
     .setIssuer('task-sync-dev')
@@ -35,4 +39,13 @@ export async function startConnectorSettingsWithSalesforce(
     port,
   );
   return { service, settingsPageUrl };
+}
+
+/** Opens a token connector-settings sealed with `key` (TOKEN_ENCRYPTION_KEYS): kid.iv.tag.body, AES-256-GCM. */
+export function openSealedToken(sealed: string, key: Buffer): string {
+  const [kid, iv, tag, body] = sealed.split('.');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(kid));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
 }

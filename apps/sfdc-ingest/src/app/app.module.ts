@@ -5,15 +5,20 @@ import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@t
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import type { SfdcIngestConfig } from './sfdc-ingest.config';
 import { ApiBudget } from './sync/api-budget';
+import { OrgChangePublisher } from './stream/org-change.publisher';
+import { SfdcOrgStreamEntity } from './stream/org-stream.entity';
+import { OrgStreamRepository } from './stream/org-stream.repository';
+import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
-import { AddPublishedChangeFingerprint1764000000301, CreateSfdcSyncState1764000000300 } from './sync/migrations';
-
+import { AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcSyncState1764000000300 } from './sync/migrations';
+import { PublishedChangeRepository } from './sync/published-change.repository';
 import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
 /**
  * Salesforce → Kafka: follows the settings topic, imports on each enable (R2, R5), then polls every
- * enabled connection for changes and deletes (R6) and stops reading a disabled one (R7).
+ * enabled connection for changes and deletes (R6) and stops reading a disabled one (R7). Where an
+ * org has a connected reader, one replica also streams the org's Change Data Capture events.
  */
 @Module({})
 export class AppModule {
@@ -26,8 +31,8 @@ export class AppModule {
           logger,
           database: {
             schema: 'sfdc_ingest',
-            entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity],
-            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301],
+            entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity, SfdcOrgStreamEntity],
+            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302],
           },
         }),
       ],
@@ -36,12 +41,22 @@ export class AppModule {
         { provide: ApiBudget, useValue: new ApiBudget(config.API_BUDGET_SHARE, config.PAUSE_RECHECK_MS) },
         { provide: ConnectorSettingsSessionClient, useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN) },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
+        { provide: PublishedChangeRepository, useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource), inject: [DataSource] },
+        { provide: OrgStreamRepository, useFactory: (dataSource: DataSource) => new OrgStreamRepository(dataSource), inject: [DataSource] },
         {
           provide: ConnectionSyncRunner,
-          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter) => new ConnectionSyncRunner(dataSource, publisher, status, config),
-          inject: [DataSource, KafkaPublisher, StatusReporter],
+          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter, published: PublishedChangeRepository) =>
+            new ConnectionSyncRunner(dataSource, publisher, status, published, config),
+          inject: [DataSource, KafkaPublisher, StatusReporter, PublishedChangeRepository],
+        },
+        {
+          provide: OrgChangePublisher,
+          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, published: PublishedChangeRepository, streams: OrgStreamRepository) =>
+            new OrgChangePublisher(dataSource, publisher, published, streams),
+          inject: [DataSource, KafkaPublisher, PublishedChangeRepository, OrgStreamRepository],
         },
         IngestSchedulerService,
+        OrgStreamSupervisor,
       ],
     };
   }

@@ -29,6 +29,19 @@ export const sfdcIngestConfigSchema = z.object({
   /** Attempts for a Salesforce call that failed transiently (5xx, lock errors, network), with doubling backoff. */
   SALESFORCE_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SALESFORCE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
+  /**
+   * One Change Data Capture stream per Salesforce org, read through the org's reader (an integration
+   * user connected by an admin in connector-settings). The per-rep polls run either way, as the safety net.
+   */
+  ORG_STREAM_ENABLED: z.stringbool().default(true),
+  /**
+   * An org's stream is held by one replica at a time through a lease in PostgreSQL, renewed every
+   * third of this; a replica that cannot renew stops its subscription, and a replica that died
+   * (SIGKILL) is replaced once its lease is this old.
+   */
+  STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
+  /** How often the stream supervisor looks for orgs to stream (and streams to stop). */
+  STREAM_SUPERVISE_MS: z.coerce.number().int().min(100).default(5_000),
 });
 
 export type SfdcIngestConfig = z.output<typeof sfdcIngestConfigSchema>;

@@ -38,6 +38,14 @@ describe('event codec', () => {
     expect(decodeError(value).code).toBe(code);
   });
 
+  it("carries the connection's Salesforce org and user, and still decodes an event published before they were added", () => {
+    const event = { ...validEvent(), sfdcOrgId: '00D000000000001AAA', sfdcUserId: '005000000000001AAA' };
+    expect(decodeEvent(encodeEvent(TASK_SYNC_SETTING_CHANGED, event))).toEqual(event);
+    const older = decodeEvent(encodeEvent(TASK_SYNC_SETTING_CHANGED, validEvent())) as TaskSyncSettingChanged;
+    expect(older.sfdcOrgId).toBeUndefined();
+    expect(decodeError(JSON.stringify({ ...validEvent(), sfdcOrgId: '' })).details).toMatch(/sfdcOrgId/);
+  });
+
   it('names the field that is wrong', () => {
     const error = decodeError(JSON.stringify({ ...validEvent(), timeZone: 42 }));
     expect(error.code).toBe('INVALID_EVENT');

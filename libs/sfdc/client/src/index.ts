@@ -1,2 +1,3 @@
 export * from './lib/salesforce-session';
 export * from './lib/salesforce-task.writer';
+export * from './lib/salesforce-org-probe';

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { apiContext } from './api-guard.middleware';
 import { describeSObjectSummary } from './describe-sobject';
 import { instanceUrlOf } from './oauth.router';
-import { SCHEMA, type SObjectName } from './sobject-schema';
+import { sobjectsOf } from './sobject-schema';
 
 /**
  * `GET /services/data/vXX.X`: the version's resource directory (jsforce's `identity()` reads its
@@ -22,6 +22,7 @@ export function createApiDirectoryRouter(): Router {
       query: `${base}/query`,
       queryAll: `${base}/queryAll`,
       sobjects: `${base}/sobjects`,
+      tooling: `${base}/tooling`,
     });
   });
 
@@ -30,7 +31,7 @@ export function createApiDirectoryRouter(): Router {
     res.json({
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: (Object.keys(SCHEMA) as SObjectName[]).sort().map((name) => describeSObjectSummary(name, version)),
+      sobjects: sobjectsOf('data').sort().map((name) => describeSObjectSummary(name, version)),
     });
   });
 

@@ -1,4 +1,4 @@
-import { isPermissionable, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
+import { isPermissionable, SCHEMA, VIRTUAL_SOBJECTS, type FieldDef, type SObjectName } from './sobject-schema';
 import { KEY_PREFIX } from './salesforce-id';
 import { describeRecordTypeInfos } from './org-rules/record-types';
 
@@ -11,11 +11,30 @@ const SOAP_TYPES: Record<string, string> = {
   int: 'xsd:int',
 };
 
-const LABEL_PLURAL: Record<SObjectName, string> = { Task: 'Tasks', Contact: 'Contacts', Lead: 'Leads', User: 'Users', TaskStatus: 'Task Status', Account: 'Accounts', RecordType: 'Record Types' };
+const LABEL_PLURAL: Record<SObjectName, string> = {
+  Task: 'Tasks',
+  Contact: 'Contacts',
+  Lead: 'Leads',
+  User: 'Users',
+  TaskStatus: 'Task Status',
+  Account: 'Accounts',
+  RecordType: 'Record Types',
+  UserPermissionAccess: 'User Permission Access',
+  PlatformEventChannelMember: 'Platform Event Channel Members',
+};
+const LABEL: Partial<Record<SObjectName, string>> = {
+  TaskStatus: 'Task Status',
+  RecordType: 'Record Type',
+  UserPermissionAccess: 'User Permission Access',
+  PlatformEventChannelMember: 'Platform Event Channel Member',
+};
 
 /** What describeGlobal lists per object and describe repeats at its top: the object's capabilities. */
 export function describeSObjectSummary(name: SObjectName, version: string): Record<string, unknown> {
   const writable = name === 'Task';
+  // Objects without stored rows of their own (and TaskStatus) are queried, never retrieved, replicated or searched.
+  const stored = !VIRTUAL_SOBJECTS.has(name);
+  const listed = stored && name !== 'TaskStatus';
   const base = `/services/data/${version}/sobjects/${name}`;
   return {
     activateable: false,
@@ -28,17 +47,17 @@ export function describeSObjectSummary(name: SObjectName, version: string): Reco
     hasSubtypes: false,
     isSubtype: false,
     keyPrefix: (KEY_PREFIX as Record<string, string>)[name] ?? null,
-    label: name === 'TaskStatus' ? 'Task Status' : name === 'RecordType' ? 'Record Type' : name,
+    label: LABEL[name] ?? name,
     labelPlural: LABEL_PLURAL[name],
-    layoutable: name !== 'TaskStatus',
+    layoutable: listed,
     mergeable: false,
     mruEnabled: false,
     name,
     queryable: true,
-    replicateable: name !== 'TaskStatus',
-    retrieveable: true,
-    searchable: name !== 'TaskStatus',
-    triggerable: name !== 'TaskStatus',
+    replicateable: listed,
+    retrieveable: stored,
+    searchable: listed,
+    triggerable: listed,
     undeletable: writable,
     updateable: writable,
     urls: { sobject: base, describe: `${base}/describe`, rowTemplate: `${base}/{ID}` },

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
 import { apiContext, type ApiContext } from './api-guard.middleware';
+import type { ChangeEventBus } from './change-events/change-event.bus';
 import type { OrgStore } from './org.store';
 import type { QueryCursorStore } from './query-cursor.store';
 import { formatRecord } from './record-format';
@@ -9,6 +10,8 @@ import { SfdcError, sendSfdcError } from './sfdc-error';
 import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
 import { createParentLookup, type ParentLookup } from './soql-relationship';
 import { schemaFor, type SchemaView } from './org-schema';
+import { toId15, toId18 } from './salesforce-id';
+import type { SObjectApi } from './sobject-schema';
 
 /** Salesforce's page size; `Sforce-Query-Options: batchSize=N` asks for 200..2000. */
 const DEFAULT_BATCH = 2000;
@@ -32,23 +35,50 @@ const byModstampThenId = (a: Fields, b: Fields): number =>
  * (the only part that depends on the user's zone) are not kept.
  */
 const compiled = new WeakMap<SchemaView, Map<string, CompiledQuery>>();
-function compileCached(soql: string, nowMs: number, timeZone: string, schema: SchemaView): CompiledQuery {
+function compileCached(soql: string, nowMs: number, timeZone: string, schema: SchemaView, api: SObjectApi): CompiledQuery {
   let cache = compiled.get(schema);
   if (!cache) {
     cache = new Map();
     compiled.set(schema, cache);
   }
-  const cached = cache.get(soql);
+  // One statement names different objects (or none) in the data and Tooling APIs.
+  const key = `${api}:${soql}`;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const query = compileSoql(soql, nowMs, { timeZone, schema });
+  const query = compileSoql(soql, nowMs, { timeZone, schema, api });
   if (cache.size > 500) cache.clear();
-  if (!query.dependsOnNow) cache.set(soql, query);
+  if (!query.dependsOnNow) cache.set(key, query);
   return query;
 }
 
-/** `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators. */
-export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock }): Router {
-  const { store, cursors } = deps;
+/**
+ * The org's Change Data Capture selection as the Tooling API lists it: one member of the standard
+ * ChangeEvents channel per selected entity (the sandbox's only capturable entity is Task). The id
+ * is the org's own body under the `0v8` prefix, so it is the same on every call.
+ */
+function channelMembersOf(org: ApiContext['org'], events: ChangeEventBus, now: number): Fields[] {
+  if (!events.isTaskSelected(org.id)) return [];
+  return [
+    {
+      Id: toId18(`0v8${toId15(org.id).slice(3)}`),
+      DeveloperName: 'ChangeEvents_TaskChangeEvent',
+      EventChannel: 'ChangeEvents',
+      SelectedEntity: 'TaskChangeEvent',
+      CreatedDate: now,
+      CreatedById: null,
+      LastModifiedDate: now,
+      LastModifiedById: null,
+      SystemModstamp: now,
+    },
+  ];
+}
+
+/**
+ * `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators;
+ * and the Tooling API's `tooling/query` over its objects (the org's Change Data Capture selection).
+ */
+export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock; events: ChangeEventBus }): Router {
+  const { store, cursors, events } = deps;
   const router = Router({ mergeParams: true });
 
   const sourceOf = (ctx: ApiContext, query: CompiledQuery, includeDeleted: boolean): readonly Fields[] => {
@@ -70,23 +100,31 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
         return org.rules.recordTypes.map((rt) => rt.fields).sort(byModstampThenId);
       case 'Account':
         return [...org.accounts.values()].sort(byModstampThenId);
+      // One row: the running user's own permissions, as of now.
+      case 'UserPermissionAccess':
+        return [{ LastCacheUpdate: deps.clock.nowMs(), PermissionsApiEnabled: true, PermissionsViewAllData: ctx.user.viewAllData === true }];
+      case 'PlatformEventChannelMember':
+        return channelMembersOf(org, events, deps.clock.nowMs());
     }
   };
 
-  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null, parents: ParentLookup) => {
+  /** Where an API's query locators are read: `query/…`, or `tooling/query/…`. */
+  const queryPath = (api: SObjectApi): string => (api === 'tooling' ? 'tooling/query' : 'query');
+
+  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null, parents: ParentLookup, api: SObjectApi = 'data') => {
     const select = query.select === 'count' ? [] : query.select;
     const end = Math.min(cursorRecords.length, start + batch);
     const records = cursorRecords.slice(start, end).map((r) => formatRecord(query.sobject, ctx.version, r, select, parents));
     const done = end >= cursorRecords.length;
-    return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/query/${cursorId}-${end}` }), records };
+    return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/${queryPath(api)}/${cursorId}-${end}` }), records };
   };
 
-  const runSoql = (includeDeleted: boolean) => (req: Request, res: Response) => {
+  const runSoql = (includeDeleted: boolean, api: SObjectApi = 'data') => (req: Request, res: Response) => {
     const ctx = apiContext(res);
     try {
       const soql = typeof req.query.q === 'string' ? req.query.q : '';
       if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user));
+      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user), api);
       const parents = createParentLookup(ctx.org);
       const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
       if (query.select === 'count') {
@@ -95,24 +133,26 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
       }
       const batch = batchSizeOf(req, ctx.org.queryPageSize);
       const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
-      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents));
+      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents, api));
     } catch (e) {
       sendSfdcError(res, e);
     }
   };
 
-  const more = (req: Request, res: Response) => {
+  const more = (api: SObjectApi) => (req: Request, res: Response) => {
     const ctx = apiContext(res);
     const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(String(req.params.locator));
     const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
     if (!match || !cursor) return sendSfdcError(res, new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'));
     // The cursor stays open until idle: a client may re-read a page after a failed answer.
-    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org)));
+    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org), api));
   };
 
   router.get('/query', runSoql(false));
   router.get('/queryAll', runSoql(true));
-  router.get('/query/:locator', more);
-  router.get('/queryAll/:locator', more);
+  router.get('/query/:locator', more('data'));
+  router.get('/queryAll/:locator', more('data'));
+  router.get('/tooling/query', runSoql(false, 'tooling'));
+  router.get('/tooling/query/:locator', more('tooling'));
   return router;
 }

@@ -21,9 +21,14 @@ function formatParent(item: RelationshipSelect, version: string, record: Fields,
   return out;
 }
 
+/** Tooling API objects' urls are under `/tooling`. */
+const TOOLING_PATH: Partial<Record<SObjectName, string>> = { PlatformEventChannelMember: 'tooling/' };
+
 /** A record as the REST API writes it: `attributes`, then the fields (parents nested), datetimes in Salesforce's format. */
 export function formatRecord(sobject: SObjectName, version: string, record: Fields, select: readonly SelectItem[], parents?: ParentLookup): Record<string, unknown> {
-  const out: Record<string, unknown> = { attributes: { type: sobject, url: `/services/data/${version}/sobjects/${sobject}/${record.Id as string}` } };
+  // Rows without an Id (UserPermissionAccess) carry only their type [unconfirmed: Salesforce's url for them].
+  const url = typeof record.Id === 'string' ? { url: `/services/data/${version}/${TOOLING_PATH[sobject] ?? ''}sobjects/${sobject}/${record.Id}` } : {};
+  const out: Record<string, unknown> = { attributes: { type: sobject, ...url } };
   for (const item of select) {
     if (isRelationshipSelect(item)) out[item.relationshipName] = formatParent(item, version, record, parents);
     else out[item.name] = formatValue(item, record[item.name] ?? null);

@@ -157,7 +157,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const data = express.Router({ mergeParams: true });
   data.use(createApiGuard({ store, sessions, clock, faults, calls }));
   data.use(json({ limit: '50mb' }));
-  data.use(createQueryRouter({ store, cursors, clock }));
+  data.use(createQueryRouter({ store, cursors, clock, events: changeEvents }));
   data.use(createCompositeRouter({ dml }));
   data.use(createSObjectRouter({ store, clock, dml }));
   data.use(createLimitsRouter({ clock }));

@@ -38,7 +38,19 @@ export interface FieldDef {
   permissionable?: boolean;
 }
 
-export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType';
+export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType' | 'UserPermissionAccess' | 'PlatformEventChannelMember';
+
+/** Which API serves an object: the REST data API (`/query`, `/sobjects`) or the Tooling API (`/tooling/query`). */
+export type SObjectApi = 'data' | 'tooling';
+
+/** The Tooling API's objects: not found through the data API, as in Salesforce. */
+const TOOLING_SOBJECTS: ReadonlySet<SObjectName> = new Set(['PlatformEventChannelMember']);
+
+/**
+ * Objects that are views computed per request, not stored records: no Id, not retrievable by id,
+ * not replicated, searched or laid out (UserPermissionAccess answers describeSObjects and query only).
+ */
+export const VIRTUAL_SOBJECTS: ReadonlySet<SObjectName> = new Set(['UserPermissionAccess']);
 
 const readOnly = (name: string, label: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({
   name,
@@ -182,6 +194,22 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     readOnly('IsActive', 'Active', 'boolean'),
     ...audit(),
   ],
+  // The running user's own permissions (API 41.0+): one row, one Permissions<Name> field per
+  // permission; any user may query it about themselves. The sandbox models the permissions it keeps.
+  UserPermissionAccess: [
+    readOnly('LastCacheUpdate', 'Last Cache Update', 'datetime', { nillable: true }),
+    readOnly('PermissionsApiEnabled', 'API Enabled', 'boolean'),
+    readOnly('PermissionsViewAllData', 'View All Data', 'boolean'),
+  ],
+  // Tooling API: an entity selected for Change Data Capture on a channel (API 47.0+). The standard
+  // channel is `ChangeEvents` (Setup → Change Data Capture); SelectedEntity names the change event.
+  PlatformEventChannelMember: [
+    readOnly('Id', 'Platform Event Channel Member ID', 'id'),
+    readOnly('DeveloperName', 'Developer Name', 'string', { length: 80 }),
+    readOnly('EventChannel', 'Event Channel', 'string', { length: 255 }),
+    readOnly('SelectedEntity', 'Selected Entity', 'string', { length: 255 }),
+    ...audit(),
+  ],
 };
 
 const LOOKUP = new Map<string, { name: SObjectName; fields: Map<string, FieldDef> }>(
@@ -191,10 +219,14 @@ const LOOKUP = new Map<string, { name: SObjectName; fields: Map<string, FieldDef
   ]),
 );
 
-/** sObject names and field names are case-insensitive in Salesforce. */
-export function findSObject(name: string): SObjectName | undefined {
-  return LOOKUP.get(name.toLowerCase())?.name;
+/** sObject names and field names are case-insensitive in Salesforce. `api`: the API asked (the data API's objects by default). */
+export function findSObject(name: string, api: SObjectApi = 'data'): SObjectName | undefined {
+  const found = LOOKUP.get(name.toLowerCase())?.name;
+  return found !== undefined && TOOLING_SOBJECTS.has(found) === (api === 'tooling') ? found : undefined;
 }
+
+/** The objects an API lists (describeGlobal). */
+export const sobjectsOf = (api: SObjectApi): SObjectName[] => (Object.keys(SCHEMA) as SObjectName[]).filter((name) => TOOLING_SOBJECTS.has(name) === (api === 'tooling'));
 
 /** For Task, a new org's field; an org's own Task fields (custom ones, field-level security): `schemaFor(org, user).field('Task', …)`. */
 export function findField(sobject: SObjectName, field: string): FieldDef | undefined {

@@ -1,7 +1,7 @@
 import { parseQuery, type FieldType as SoqlField, type OrderByClause, type Query } from '@jetstreamapp/soql-parser-js';
 import type { Fields } from './sandbox-records';
 import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
-import { findSObject, type FieldDef, type SObjectName } from './sobject-schema';
+import { findSObject, type FieldDef, type SObjectApi, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { readPath, resolveRelationshipPath, type ParentLookup, type RelationshipPath, type RelationshipSelect, type SelectItem } from './soql-relationship';
 import { compileWhere, type Predicate } from './soql-where';
@@ -83,7 +83,7 @@ function compileOrderBy(soql: string, schema: SchemaView, sobject: SObjectName, 
  * the org's fields through their field-level security; default a new org's): MALFORMED_QUERY,
  * INVALID_TYPE, INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the user's).
  */
-export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string; schema?: SchemaView } = {}): CompiledQuery {
+export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string; schema?: SchemaView; api?: SObjectApi } = {}): CompiledQuery {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   let parsed: Query;
   try {
@@ -92,7 +92,7 @@ export function compileSoql(soql: string, nowMs: number, options: { timeZone?: s
     throw malformed((e as Error).message);
   }
   if (!parsed.sObject) throw malformed('unexpected token: FROM is missing');
-  const sobject = findSObject(parsed.sObject);
+  const sobject = findSObject(parsed.sObject, options.api);
   if (!sobject) {
     throw new SfdcError(400, 'INVALID_TYPE', `\n${soql}\n^\nsObject type '${parsed.sObject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
   }

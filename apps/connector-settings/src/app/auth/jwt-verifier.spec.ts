@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { JwtRejected, JwtVerifier } from './jwt-verifier';
+import { JwtRejected, JwtVerifier, readRoles } from './jwt-verifier';
 
 const secret = 'spec-secret-spec-secret-spec-secret-0000';
 const verifier = new JwtVerifier({ secret, issuer: 'iss', audience: 'aud' });
@@ -27,8 +27,14 @@ async function rejection(authorization: string | undefined): Promise<JwtRejected
 
 describe('JwtVerifier', () => {
   it('takes the tenant and the user from a valid token', async () => {
-    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({ tenantId: 'acme', userId: 'user-1', timeZone: 'UTC' });
+    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({ tenantId: 'acme', userId: 'user-1', timeZone: 'UTC', roles: [] });
     await expect(verifier.verify(`Bearer ${await token({ zoneinfo: 'Pacific/Auckland' })}`)).resolves.toMatchObject({ timeZone: 'Pacific/Auckland' });
+  });
+
+  it('takes the roles from the configured claim', async () => {
+    await expect(verifier.verify(`Bearer ${await token({ roles: ['task-sync:admin', 'other'] })}`)).resolves.toMatchObject({ roles: ['task-sync:admin', 'other'] });
+    const keycloak = new JwtVerifier({ secret, issuer: 'iss', audience: 'aud', rolesClaim: 'realm_access.roles' });
+    await expect(keycloak.verify(`Bearer ${await token({ realm_access: { roles: ['task-sync:admin'] } })}`)).resolves.toMatchObject({ roles: ['task-sync:admin'] });
   });
 
   it.each([
@@ -50,5 +56,19 @@ describe('JwtVerifier', () => {
   it('refuses an unsigned token (alg none)', async () => {
     const unsigned = new UnsecuredJWT({ tenant_id: 'acme' }).setSubject('user-1').setIssuer('iss').setAudience('aud').setExpirationTime('5m').encode();
     expect((await rejection(`Bearer ${unsigned}`)).code).toBe('TOKEN_INVALID');
+  });
+});
+
+describe('readRoles', () => {
+  it.each([
+    ['an array', { roles: ['a', 'b'] }, 'roles', ['a', 'b']],
+    ['a space-separated string', { roles: 'a  b' }, 'roles', ['a', 'b']],
+    ['a dotted path', { realm_access: { roles: ['a'] } }, 'realm_access.roles', ['a']],
+    ['entries that are not text, left out', { roles: ['a', 7, null, ''] }, 'roles', ['a']],
+    ['no such claim', {}, 'roles', []],
+    ['a number', { roles: 7 }, 'roles', []],
+    ['a path through an array', { realm_access: [{ roles: ['a'] }] }, 'realm_access.roles', []],
+  ])('%s', (_, claims, path, roles) => {
+    expect(readRoles(claims, path)).toEqual(roles);
   });
 });

@@ -17,6 +17,22 @@ export interface JwtVerifierOptions {
   jwksUrl?: string;
   issuer: string;
   audience: string;
+  /** The claim that lists the user's roles (a dotted path reaches into an object); `roles` unless told. */
+  rolesClaim?: string;
+}
+
+/**
+ * The roles a token's claims list at `claimPath`: an array of strings, or one space-separated
+ * string (as OAuth's `scope`). Anything else, or nothing there, is no role at all.
+ */
+export function readRoles(claims: Record<string, unknown>, claimPath: string): string[] {
+  let value: unknown = claims;
+  for (const part of claimPath.split('.')) {
+    value = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value)) return value.filter((r): r is string => typeof r === 'string' && r !== '');
+  return [];
 }
 
 /**
@@ -53,7 +69,7 @@ export class JwtVerifier {
         throw new JwtRejected('TOKEN_INVALID', 'the token must carry sub and tenant_id');
       }
       const zone = typeof payload['zoneinfo'] === 'string' && payload['zoneinfo'] ? payload['zoneinfo'] : 'UTC';
-      return { tenantId, userId: payload.sub, timeZone: zone };
+      return { tenantId, userId: payload.sub, timeZone: zone, roles: readRoles(payload, this.options.rolesClaim ?? 'roles') };
     } catch (e) {
       if (e instanceof JwtRejected) throw e;
       if (e instanceof errors.JWTExpired) throw new JwtRejected('TOKEN_EXPIRED', 'the token has expired');

@@ -4,4 +4,6 @@ export interface Principal {
   userId: string;
   /** The user's IANA zone (the OIDC `zoneinfo` claim), UTC when the token has none. */
   timeZone: string;
+  /** The user's roles (JWT_ROLES_CLAIM); JWT_ADMIN_ROLE among them may manage the org's reader. */
+  roles: readonly string[];
 }

@@ -1,3 +1,4 @@
+import type { ReadMode } from '../org-reader/read-mode';
 import type { ConnectionEntity } from './connection.entity';
 
 /** What the API shows of a connection: never a token or a secret. */
@@ -6,6 +7,8 @@ export interface ConnectionView {
   timeZone: string;
   salesforce: { orgId: string; userId: string; username: string; instanceUrl: string };
   taskSync: TaskSyncView;
+  /** How its Salesforce changes are read: the org's stream (through the org's reader) or polling with the rep's session. */
+  readMode: ReadMode;
   createdAt: string;
 }
 
@@ -18,12 +21,13 @@ export function toTaskSyncView(c: ConnectionEntity): TaskSyncView {
   return { enabled: c.taskSyncEnabled, firstEnabledAt: c.firstEnabledAt?.toISOString() ?? null };
 }
 
-export function toConnectionView(c: ConnectionEntity): ConnectionView {
+export function toConnectionView(c: ConnectionEntity, readMode: ReadMode): ConnectionView {
   return {
     id: c.id,
     timeZone: c.timeZone,
     salesforce: { orgId: c.sfdcOrgId, userId: c.sfdcUserId, username: c.sfdcUsername, instanceUrl: c.instanceUrl },
     taskSync: toTaskSyncView(c),
+    readMode,
     createdAt: c.createdAt.toISOString(),
   };
 }

@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
 import type { Principal } from '../auth/principal';
+import { toReaderState } from '../org-reader/org-reader';
+import { OrgReaderRepository } from '../org-reader/org-reader.repository';
+import { decideReadMode, type ReadMode } from '../org-reader/read-mode';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
@@ -14,18 +17,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ConnectionsService {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
+  ) {}
 
   async list(principal: Principal): Promise<ConnectionView[]> {
     const rows = await this.dataSource
       .getRepository(ConnectionEntity)
       .find({ where: { tenantId: principal.tenantId, userId: principal.userId }, order: { createdAt: 'ASC' } });
-    return rows.map(toConnectionView);
+    const readers = await this.readers.findForOrgs([...new Set(rows.map((c) => c.sfdcOrgId))]);
+    return rows.map((c) => toConnectionView(c, decideReadMode(toReaderState(readers.get(c.sfdcOrgId) ?? null))));
   }
 
   async get(principal: Principal, id: string): Promise<ConnectionView> {
-    return toConnectionView(await this.getOwned(principal, id));
+    const connection = await this.getOwned(principal, id);
+    return toConnectionView(connection, await this.readModeOf(connection));
   }
 
   /** The connection's status as the other services last reported it, with its ten latest error reasons. */
@@ -35,7 +42,12 @@ export class ConnectionsService {
     const errors = await this.dataSource
       .getRepository(ConnectionErrorEntity)
       .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
-    return toStatusView(status, errors);
+    return toStatusView(status, errors, await this.readModeOf(connection));
+  }
+
+  /** How the connection's changes are read, by its org's reader (decideReadMode). */
+  private async readModeOf(connection: ConnectionEntity): Promise<ReadMode> {
+    return decideReadMode(toReaderState(await this.readers.findByOrg(connection.sfdcOrgId)));
   }
 
   /**

@@ -22,6 +22,8 @@ export function buildSettingChangedEntry(connection: ConnectionEntity, kind: Set
       kind,
       changedAt: instant,
       timeZone: connection.timeZone,
+      sfdcOrgId: connection.sfdcOrgId,
+      sfdcUserId: connection.sfdcUserId,
     }),
   };
 }

@@ -14,6 +14,13 @@ const taskSync = {
   type: 'object',
   properties: { enabled: { type: 'boolean' }, firstEnabledAt: { type: ['string', 'null'], format: 'date-time' } },
 };
+const readMode = {
+  type: 'object',
+  description:
+    "How the connection's Salesforce changes are read: `org-stream` when its org has a connected reader whose last preflight passed (`reader` names it), else `per-rep-polling` with the rep's own session; `reason` says why",
+  required: ['mode', 'reason'],
+  properties: { mode: { enum: ['org-stream', 'per-rep-polling'] }, reader: { type: 'string' }, reason: { type: 'string' } },
+};
 const connection = {
   type: 'object',
   properties: {
@@ -24,21 +31,71 @@ const connection = {
       properties: { orgId: { type: 'string' }, userId: { type: 'string' }, username: { type: 'string' }, instanceUrl: { type: 'string' } },
     },
     taskSync,
+    readMode,
     createdAt: { type: 'string', format: 'date-time' },
   },
 };
+const preflight = {
+  type: ['object', 'null'],
+  description: "The reader's last preflight; null until it first ran. `passed` when every item is ok",
+  properties: {
+    passed: { type: 'boolean' },
+    checkedAt: { type: 'string', format: 'date-time' },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          key: { enum: ['view-all-data', 'task-change-data-capture', 'external-id-field'] },
+          label: { type: 'string' },
+          state: { enum: ['ok', 'missing'] },
+          message: { type: 'string', description: 'What was found; for a missing item, what an administrator does about it' },
+        },
+      },
+    },
+  },
+};
+const orgReader = {
+  type: 'object',
+  properties: {
+    orgId: { type: 'string', example: '00D000000000001AAA' },
+    sfdcUserId: { type: 'string' },
+    sfdcUsername: { type: 'string' },
+    instanceUrl: { type: 'string' },
+    connectedByUserId: { type: 'string', description: 'The admin who connected it' },
+    connected: { type: 'boolean', description: 'False once Salesforce refused the grant: connect the reader again' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+    preflight,
+    connectedAt: { type: 'string', format: 'date-time' },
+  },
+};
+const ADMIN_ONLY =
+  'Admins only: the Bearer JWT must list the role JWT_ADMIN_ROLE (default `task-sync:admin`) in the claim JWT_ROLES_CLAIM (default `roles`); others get 403 ADMIN_ROLE_REQUIRED.';
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: error } } }]));
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const orgIdParam = [{ name: 'orgId', in: 'path', required: true, schema: { type: 'string', pattern: '^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$' } }];
 const ok = (schema: object) => ({ description: 'OK', content: { 'application/json': { schema } } });
 
 /** The API's OpenAPI 3.1 description, with request bodies generated from the same zod schemas that validate them. */
 export function buildOpenApiDocument(): object {
   return {
     openapi: '3.1.0',
-    info: { title: 'task-sync connector-settings', version: '1' },
+    info: {
+      title: 'task-sync connector-settings',
+      version: '1',
+      description:
+        "Every route takes the user's Bearer JWT (claims `sub`, `tenant_id`, optional `zoneinfo`). The org reader's routes also need the admin role: the JWT_ROLES_CLAIM claim (default `roles`, an array of strings or one space-separated string; a dotted path such as `realm_access.roles` reaches into an object) must list JWT_ADMIN_ROLE (default `task-sync:admin`).",
+    },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Claims: sub, tenant_id, optional zoneinfo, and roles (JWT_ROLES_CLAIM) where JWT_ADMIN_ROLE lets an admin manage the org reader',
+        },
+      },
     },
     security: [{ bearer: [] }],
     paths: {
@@ -64,6 +121,7 @@ export function buildOpenApiDocument(): object {
                 lastSyncedAt: { type: ['string', 'null'], format: 'date-time' },
                 apiUsage: { type: ['object', 'null'], properties: { used: { type: 'integer' }, limit: { type: 'integer' } } },
                 recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
+                readMode,
               },
             }),
             ...errors(401, 404, 429),
@@ -84,14 +142,44 @@ export function buildOpenApiDocument(): object {
           security: [],
           parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: name === 'state', schema: { type: 'string' } })),
           responses: {
-            302: { description: 'To the settings page, with ?connected=<id> or ?error=<reason>' },
+            302: { description: "To the settings page, with ?connected=<connection id>, ?orgReader=<org id> (an org reader's attempt, its preflight run) or ?error=<reason>" },
             400: {
               description:
                 'An HTML page saying why nothing was connected: INVALID_STATE, UNKNOWN_STATE, STATE_ALREADY_USED, STATE_EXPIRED, OTHER_BROWSER, OTHER_USER or MISSING_CODE (in data-code)',
               content: { 'text/html': { schema: { type: 'string' } } },
             },
+            409: {
+              description: "An org reader's attempt for an org whose reader another tenant holds: an HTML page (data-code ORG_READER_HELD_ELSEWHERE); the new grant is revoked",
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
             ...errors(429),
           },
+        },
+      },
+      '/v1/salesforce/org-reader': {
+        get: {
+          summary: `The readers of the tenant's Salesforce orgs (one integration user per org reads the org's changes), each with its last preflight. ${ADMIN_ONLY}`,
+          responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: orgReader } } }), ...errors(401, 403, 429) },
+        },
+      },
+      '/v1/salesforce/org-reader/connect': {
+        post: {
+          summary: `Start connecting the org's reader: the same single-use, browser-bound, PKCE attempt as /v1/salesforce/connect, for the org's reader; the admin signs in at Salesforce as the integration user. The callback stores it (one reader per org; 409 when another tenant holds it) and runs its preflight. ${ADMIN_ONLY}`,
+          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401, 403, 429) },
+        },
+      },
+      '/v1/salesforce/org-reader/{orgId}/preflight': {
+        post: {
+          summary: `Check again: runs the reader's preflight now (View All Data, Task selected for Change Data Capture, SalesConnect_Task_Id__c readable; three API calls). It also runs at connect and every ORG_READER_PREFLIGHT_INTERVAL_SECONDS. ${ADMIN_ONLY}`,
+          parameters: orgIdParam,
+          responses: { 200: ok(orgReader), ...errors(401, 403, 404, 429) },
+        },
+      },
+      '/v1/salesforce/org-reader/{orgId}': {
+        delete: {
+          summary: `Disconnect the org's reader: its grant is revoked at Salesforce and it is removed; the org's connections go back to polling. ${ADMIN_ONLY}`,
+          parameters: orgIdParam,
+          responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404, 429) },
         },
       },
       '/v1/connections/{id}/task-sync': {

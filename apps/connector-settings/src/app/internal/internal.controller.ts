@@ -1,8 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
-import { SalesforceSessionService } from './salesforce-session.service';
+import { OrgIdPipe } from '../org-reader/org-id.pipe';
+import { OrgReaderRepository } from '../org-reader/org-reader.repository';
+import { toOrgReaderStatus, type OrgReaderStatus } from '../org-reader/org-reader.view';
+import { SalesforceSessionService, type OrgReaderSession } from './salesforce-session.service';
 import { ServiceAuthGuard, type ServiceRequest } from './service-auth.guard';
 
 const sessionRequestSchema = z
@@ -20,7 +23,10 @@ const sessionRequestSchema = z
 @Controller('internal/v1')
 @UseGuards(ServiceAuthGuard)
 export class InternalController {
-  constructor(@Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService) {}
+  constructor(
+    @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
+    @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
+  ) {}
 
   @Post('connections/:id/salesforce-session')
   @HttpCode(200)
@@ -30,5 +36,24 @@ export class InternalController {
     @Req() req: ServiceRequest,
   ): Promise<SalesforceSession> {
     return this.sessions.obtain(id, body?.rejectedAccessToken, req.callerService);
+  }
+
+  /** The org reader's session, for reading the org's changes: the connection session's answers and errors, without `connectionId`. */
+  @Post('orgs/:orgId/reader-session')
+  @HttpCode(200)
+  obtainReaderSession(
+    @Param('orgId', new OrgIdPipe()) orgId: string,
+    @Body(new ZodBodyPipe(sessionRequestSchema)) body: z.output<typeof sessionRequestSchema>,
+    @Req() req: ServiceRequest,
+  ): Promise<OrgReaderSession> {
+    return this.sessions.obtainForOrgReader(orgId, body?.rejectedAccessToken, req.callerService);
+  }
+
+  /** Whether the org has a reader to read through: connected, and its last preflight (404 when the org has none). */
+  @Get('orgs/:orgId/reader')
+  async readerStatus(@Param('orgId', new OrgIdPipe()) orgId: string): Promise<OrgReaderStatus> {
+    const reader = await this.readers.findByOrg(orgId);
+    if (!reader) throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
+    return toOrgReaderStatus(reader);
   }
 }

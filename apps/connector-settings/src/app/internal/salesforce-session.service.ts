@@ -3,12 +3,29 @@ import { DataSource } from 'typeorm';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
 import { SalesforceGrantRevoked, SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { ConnectionEntity } from '../connections/connection.entity';
+import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { TokenCipher } from '../salesforce/token-cipher';
 
+/** An org reader's session: a connection's shape without the connection (the reader belongs to the org). */
+export type OrgReaderSession = Omit<SalesforceSession, 'connectionId'>;
+
+/** Whose grant a session is renewed from: a connection's, or an org reader's. */
+interface GrantHolder {
+  /** For the logs: `connection <id>`, `org reader of <orgId>`. */
+  name: string;
+  refreshTokenSealed: string;
+  accessTokenSealed: string | null;
+  instanceUrl: string;
+  storeAccessToken(accessTokenSealed: string, instanceUrl: string): Promise<void>;
+  /** Salesforce refused the refresh token. */
+  grantRevoked(): Promise<void>;
+}
+
 /**
- * Hands out the connection's current access token, and a new one when the caller says Salesforce
+ * Hands out a grant's current access token, and a new one when the caller says Salesforce
  * rejected it (`rejectedAccessToken`). The access token is kept sealed, like the refresh token, so
- * every service shares one session per connection instead of refreshing on every start.
+ * every service shares one session per grant instead of refreshing on every start. Grants are a
+ * connection's (its rep's writes and polling) or an org reader's (the org's change stream).
  */
 @Injectable()
 export class SalesforceSessionService {
@@ -18,6 +35,7 @@ export class SalesforceSessionService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
     @Inject(TokenCipher) private readonly cipher: TokenCipher,
+    @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
   ) {}
 
   async obtain(connectionId: string, rejectedAccessToken: string | undefined, caller: string): Promise<SalesforceSession> {
@@ -26,30 +44,64 @@ export class SalesforceSessionService {
     if (!connection.refreshTokenSealed) {
       throw new ConflictException({ error: 'SALESFORCE_NOT_CONNECTED', message: 'the connection holds no Salesforce grant' });
     }
-    const cached = connection.accessTokenSealed ? this.cipher.open(connection.accessTokenSealed) : null;
-    if (cached && cached !== rejectedAccessToken) return this.toSession(connection, cached, connection.instanceUrl);
+    const session = await this.currentAccess(
+      {
+        name: `connection ${connectionId}`,
+        refreshTokenSealed: connection.refreshTokenSealed,
+        accessTokenSealed: connection.accessTokenSealed,
+        instanceUrl: connection.instanceUrl,
+        storeAccessToken: (sealed, instanceUrl) =>
+          this.dataSource.query(`UPDATE connection SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE id = $1`, [connectionId, sealed, instanceUrl]),
+        // The connection keeps its grant: the rep's status says "unauthorized" until they connect again.
+        grantRevoked: async () => undefined,
+      },
+      rejectedAccessToken,
+      caller,
+    );
+    return { connectionId: connection.id, orgId: connection.sfdcOrgId, userId: connection.sfdcUserId, ...session };
+  }
+
+  /** The org reader's session (`orgId` in its 15- or 18-character form); a refused grant marks the reader revoked. */
+  async obtainForOrgReader(orgId: string, rejectedAccessToken: string | undefined, caller: string): Promise<OrgReaderSession> {
+    const reader = await this.readers.findByOrg(orgId);
+    if (!reader) throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
+    if (!reader.refreshTokenSealed) {
+      throw new ConflictException({ error: 'SALESFORCE_NOT_CONNECTED', message: "Salesforce refused the org reader's grant: an administrator must connect it again" });
+    }
+    const session = await this.currentAccess(
+      {
+        name: `org reader of ${reader.orgId}`,
+        refreshTokenSealed: reader.refreshTokenSealed,
+        accessTokenSealed: reader.accessTokenSealed,
+        instanceUrl: reader.instanceUrl,
+        storeAccessToken: (sealed, instanceUrl) => this.readers.storeAccessToken(reader.orgId, sealed, instanceUrl),
+        grantRevoked: () => this.readers.markRevoked(reader.orgId),
+      },
+      rejectedAccessToken,
+      caller,
+    );
+    return { orgId: reader.orgId, userId: reader.sfdcUserId, ...session };
+  }
+
+  /** The stored access token unless it is the one Salesforce rejected; else a refresh, stored sealed. */
+  private async currentAccess(holder: GrantHolder, rejectedAccessToken: string | undefined, caller: string): Promise<{ instanceUrl: string; accessToken: string }> {
+    const cached = holder.accessTokenSealed ? this.cipher.open(holder.accessTokenSealed) : null;
+    if (cached && cached !== rejectedAccessToken) return { instanceUrl: holder.instanceUrl, accessToken: cached };
 
     let fresh;
     try {
-      fresh = await this.oauth.refreshAccessToken(this.cipher.open(connection.refreshTokenSealed));
+      fresh = await this.oauth.refreshAccessToken(this.cipher.open(holder.refreshTokenSealed));
     } catch (e) {
       if (e instanceof SalesforceGrantRevoked) {
-        this.logger.warn(`connection ${connectionId}: Salesforce refused the refresh token (${e.message}); the user must connect again`);
+        this.logger.warn(`${holder.name}: Salesforce refused the refresh token (${e.message}); it must be connected again`);
+        await holder.grantRevoked();
         throw new ConflictException({ error: 'SALESFORCE_REAUTHORIZATION_REQUIRED', message: 'Salesforce refused the grant: connect Salesforce again' });
       }
-      this.logger.error(`connection ${connectionId}: refreshing the Salesforce session failed: ${(e as Error).message}`);
+      this.logger.error(`${holder.name}: refreshing the Salesforce session failed: ${(e as Error).message}`);
       throw new HttpException({ error: 'SALESFORCE_UNAVAILABLE', message: 'Salesforce did not answer the token refresh; try again' }, 502);
     }
-    await this.dataSource.query(`UPDATE connection SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE id = $1`, [
-      connectionId,
-      this.cipher.seal(fresh.accessToken),
-      fresh.instanceUrl,
-    ]);
-    this.logger.log(`connection ${connectionId}: new Salesforce session for ${caller}${rejectedAccessToken ? ' (the old one was rejected)' : ''}`);
-    return this.toSession(connection, fresh.accessToken, fresh.instanceUrl);
-  }
-
-  private toSession(connection: ConnectionEntity, accessToken: string, instanceUrl: string): SalesforceSession {
-    return { connectionId: connection.id, orgId: connection.sfdcOrgId, userId: connection.sfdcUserId, instanceUrl, accessToken };
+    await holder.storeAccessToken(this.cipher.seal(fresh.accessToken), fresh.instanceUrl);
+    this.logger.log(`${holder.name}: new Salesforce session for ${caller}${rejectedAccessToken ? ' (the old one was rejected)' : ''}`);
+    return { instanceUrl: fresh.instanceUrl, accessToken: fresh.accessToken };
   }
 }

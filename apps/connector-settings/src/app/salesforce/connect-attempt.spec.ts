@@ -3,6 +3,7 @@ import { hashBrowserKey, judgeConnectAttempt, type ConnectAttempt, type Callback
 const now = new Date('2026-12-04T12:00:00Z');
 const attempt: ConnectAttempt = {
   nonce: 'n1',
+  purpose: 'connection',
   tenantId: 't1',
   userId: 'victim',
   timeZone: 'Europe/Lisbon',

@@ -1,8 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+/**
+ * What the grant is for: the user's own connection (their writes, and their reads while the org
+ * has no reader), or the org's reader, the one integration user whose session reads the org's changes.
+ */
+export type ConnectPurpose = 'connection' | 'org-reader';
+
 /** One "Connect Salesforce" started by a user in one browser, waiting for Salesforce's callback. */
 export interface ConnectAttempt {
   nonce: string;
+  purpose: ConnectPurpose;
   tenantId: string;
   userId: string;
   timeZone: string;
@@ -23,6 +30,9 @@ export interface CallbackPresented {
 }
 
 export type ConnectRefusal = 'UNKNOWN_STATE' | 'STATE_ALREADY_USED' | 'STATE_EXPIRED' | 'OTHER_BROWSER' | 'OTHER_USER';
+
+/** Why a callback that passed every check still connected nothing, in the page's words. */
+export type CallbackRefusal = ConnectRefusal | 'INVALID_STATE' | 'MISSING_CODE' | 'ORG_READER_HELD_ELSEWHERE';
 
 export const hashBrowserKey = (browserKey: string): string => createHash('sha256').update(browserKey).digest('base64url');
 
@@ -46,7 +56,7 @@ export function judgeConnectAttempt(attempt: ConnectAttempt | null, presented: C
 }
 
 /** What the refusal page tells the person in the browser, per reason. */
-export const REFUSAL_MESSAGES: Record<ConnectRefusal | 'INVALID_STATE' | 'MISSING_CODE', string> = {
+export const REFUSAL_MESSAGES: Record<CallbackRefusal, string> = {
   INVALID_STATE: 'This Salesforce connect link is not valid: it was changed, or it is too old.',
   UNKNOWN_STATE: 'This Salesforce connect link is not one we issued, or it was cleaned up long ago.',
   STATE_ALREADY_USED: 'This Salesforce connect link was already used. Each link works once.',
@@ -54,4 +64,6 @@ export const REFUSAL_MESSAGES: Record<ConnectRefusal | 'INVALID_STATE' | 'MISSIN
   OTHER_BROWSER: 'This Salesforce connect link was started in another browser. Finish connecting in the browser where you clicked "Connect Salesforce".',
   OTHER_USER: 'This Salesforce connect link was started by another user.',
   MISSING_CODE: 'Salesforce sent no authorization code.',
+  ORG_READER_HELD_ELSEWHERE:
+    "This Salesforce org's reader is already connected by another Sales Connect account. An org has one reader: that account's administrator must disconnect it first.",
 };

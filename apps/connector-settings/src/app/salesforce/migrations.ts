@@ -24,3 +24,16 @@ export class CreateConnectAttempt1764000000204 implements MigrationInterface {
     await q.query(`DROP TABLE connect_attempt`);
   }
 }
+
+/** What an attempt's grant is for: the user's connection, or the org's reader (issue 20). */
+export class AddConnectAttemptPurpose1764000000205 implements MigrationInterface {
+  name = 'AddConnectAttemptPurpose1764000000205';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connect_attempt ADD COLUMN purpose text NOT NULL DEFAULT 'connection' CHECK (purpose IN ('connection', 'org-reader'))`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connect_attempt DROP COLUMN purpose`);
+  }
+}

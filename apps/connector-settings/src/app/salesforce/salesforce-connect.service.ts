@@ -6,14 +6,21 @@ import { SalesforceOAuthClient, createPkcePair } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
-import { hashBrowserKey, judgeConnectAttempt, type ConnectRefusal } from './connect-attempt';
+import { OrgReaderService, type SettledCallback } from '../org-reader/org-reader.service';
+import { hashBrowserKey, judgeConnectAttempt, type ConnectPurpose, type ConnectRefusal } from './connect-attempt';
 import { ConnectAttemptRepository } from './connect-attempt.repository';
 import { OAuthStatePayload, OAuthStateSigner } from './oauth-state';
+import { revokeGrant } from './revoke-grant';
 import { TokenCipher } from './token-cipher';
 
-/** How a callback ended: a connection, Salesforce's refusal, our refusal, or a failed exchange. */
+/**
+ * How a callback ended: a connection, the org's reader, another tenant holding that org's reader,
+ * Salesforce's refusal, our refusal, or a failed exchange.
+ */
 export type CallbackOutcome =
   | { kind: 'connected'; connectionId: string }
+  | { kind: 'reader-connected'; orgId: string }
+  | { kind: 'reader-held-elsewhere' }
   | { kind: 'denied'; error: string }
   | { kind: 'refused'; reason: ConnectRefusal }
   | { kind: 'failed' };
@@ -29,14 +36,19 @@ export class SalesforceConnectService {
     @Inject(TokenCipher) private readonly cipher: TokenCipher,
     @Inject(OAuthStateSigner) private readonly states: OAuthStateSigner,
     @Inject(ConnectAttemptRepository) private readonly attempts: ConnectAttemptRepository,
+    @Inject(OrgReaderService) private readonly orgReaders: OrgReaderService,
   ) {}
 
-  /** Stores a single-use attempt bound to the browser's key, with a PKCE verifier; returns where to send the browser. */
-  async startConnect(who: Principal, browserKey: string, ttlSeconds: number): Promise<string> {
+  /**
+   * Stores a single-use attempt bound to the browser's key, with a PKCE verifier; returns where to
+   * send the browser. `purpose`: the user's own connection, or (for an admin) the org's reader.
+   */
+  async startConnect(who: Principal, browserKey: string, ttlSeconds: number, purpose: ConnectPurpose = 'connection'): Promise<string> {
     const nonce = randomBytes(32).toString('base64url');
     const pkce = createPkcePair();
     await this.attempts.open({
       nonce,
+      purpose,
       tenantId: who.tenantId,
       userId: who.userId,
       timeZone: who.timeZone,
@@ -51,24 +63,26 @@ export class SalesforceConnectService {
    * Salesforce's answer for an attempt. The attempt is locked, judged, and marked used in the same
    * transaction that stores the connection, so a state completes at most one connection; a refused
    * callback writes nothing. One connection per tenant, org and Salesforce user; a reconnect keeps it.
+   * An org reader's attempt stores the org's reader instead (OrgReaderService).
    */
   async completeConnect(state: OAuthStatePayload, browserKey: string | undefined, answer: { code: string } | { error: string }): Promise<CallbackOutcome> {
-    return this.dataSource.transaction(async (manager): Promise<CallbackOutcome> => {
+    const settled = await this.dataSource.transaction(async (manager): Promise<SettledCallback> => {
       const attempt = await this.attempts.lockForCallback(manager, state.nonce);
       const refusal = judgeConnectAttempt(attempt, { ...state, browserKey }, new Date());
       if (refusal || !attempt) {
         this.logger.warn(`refused a Salesforce callback: ${refusal}`);
-        return { kind: 'refused', reason: refusal ?? 'UNKNOWN_STATE' };
+        return { outcome: { kind: 'refused', reason: refusal ?? 'UNKNOWN_STATE' } };
       }
       await this.attempts.markUsed(manager, attempt.nonce);
-      if ('error' in answer) return { kind: 'denied', error: answer.error };
+      if ('error' in answer) return { outcome: { kind: 'denied', error: answer.error } };
       let grant;
       try {
         grant = await this.oauth.exchangeCode(answer.code, this.cipher.open(attempt.codeVerifierSealed));
       } catch (e) {
         this.logger.warn(`exchanging the authorization code failed: ${(e as Error).message}`);
-        return { kind: 'failed' };
+        return { outcome: { kind: 'failed' } };
       }
+      if (attempt.purpose === 'org-reader') return this.orgReaders.storeGrant(manager, attempt, grant);
       const rows: { id: string }[] = await manager.query(
         `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -81,11 +95,13 @@ export class SalesforceConnectService {
       );
       if (rows.length === 0) {
         this.logger.warn(`Salesforce user ${grant.userId} is already connected by another user of this tenant`);
-        return { kind: 'failed' };
+        return { outcome: { kind: 'failed' } };
       }
       this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
-      return { kind: 'connected', connectionId: rows[0].id };
+      return { outcome: { kind: 'connected', connectionId: rows[0].id } };
     });
+    await settled.afterCommit?.();
+    return settled.outcome;
   }
 
   /**
@@ -93,14 +109,7 @@ export class SalesforceConnectService {
    * A connection with sync on announces the disable first, through the outbox, in the same transaction.
    */
   async disconnect(connection: ConnectionEntity): Promise<void> {
-    if (connection.refreshTokenSealed) {
-      try {
-        await this.oauth.revoke(this.cipher.open(connection.refreshTokenSealed));
-      } catch (e) {
-        // The token goes from our side regardless; Salesforce expires unused tokens by policy.
-        this.logger.warn(`revoking the refresh token failed (${(e as Error).message}); deleting it anyway`);
-      }
-    }
+    if (connection.refreshTokenSealed) await revokeGrant(this.oauth, this.cipher.open(connection.refreshTokenSealed), this.logger);
     await this.dataSource.transaction(async (manager) => {
       // With sync on, the disable is announced first (its history row goes with the connection).
       if (connection.taskSyncEnabled) {

@@ -2,12 +2,29 @@ import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } f
 import type { Request, Response } from 'express';
 import { AuthGuard, ConnectRateLimitGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { clientAddress, RateLimits } from '../http/rate-limits';
-import type { ConnectRefusal } from './connect-attempt';
+import type { CallbackRefusal, ConnectPurpose } from './connect-attempt';
 import { browserKeyFor, CONNECT_COOKIE, connectCookieOptions, readBrowserKey } from './connect-browser-cookie';
 import { renderConnectRefusedPage } from './connect-refused.page';
 import { CONNECT_FLOW, type ConnectFlowSettings } from './salesforce.tokens';
 import { OAuthStateSigner } from './oauth-state';
 import { SalesforceConnectService } from './salesforce-connect.service';
+
+/**
+ * "Connect" in a browser: a single-use attempt for this user and browser (the connect cookie binds
+ * it), for the user's connection or the org's reader; the page sends the browser to `authorizeUrl`.
+ */
+export async function startConnectFromBrowser(
+  connect: SalesforceConnectService,
+  flow: ConnectFlowSettings,
+  req: AuthenticatedRequest,
+  res: Response,
+  purpose: ConnectPurpose,
+): Promise<{ authorizeUrl: string }> {
+  const browserKey = browserKeyFor(req);
+  const authorizeUrl = await connect.startConnect(req.principal, browserKey, flow.ttlSeconds, purpose);
+  res.cookie(CONNECT_COOKIE, browserKey, connectCookieOptions(flow.callbackUrl, flow.ttlSeconds));
+  return { authorizeUrl };
+}
 
 /** Connect Salesforce: the OAuth 2.0 web-server flow with PKCE (Settings → CRM → Salesforce → Connect). */
 @Controller('v1/salesforce')
@@ -23,17 +40,16 @@ export class SalesforceController {
   @Post('connect')
   @HttpCode(200)
   @UseGuards(AuthGuard, ConnectRateLimitGuard)
-  async start(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ authorizeUrl: string }> {
-    const browserKey = browserKeyFor(req);
-    const authorizeUrl = await this.connect.startConnect(req.principal, browserKey, this.flow.ttlSeconds);
-    res.cookie(CONNECT_COOKIE, browserKey, connectCookieOptions(this.flow.callbackUrl, this.flow.ttlSeconds));
-    return { authorizeUrl };
+  start(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ authorizeUrl: string }> {
+    return startConnectFromBrowser(this.connect, this.flow, req, res, 'connection');
   }
 
   /**
    * Salesforce sends the browser back here. No Bearer token comes with a redirect: the signed state
    * names the attempt, and the attempt must be unused, unexpired and this browser's. Ends on the
-   * settings page with the outcome, or on a page that says why nothing was connected.
+   * settings page with the outcome (`?connected=<connection id>`, `?orgReader=<org id>` or
+   * `?error=<reason>`), or on a page that says why nothing was connected (409 when another tenant
+   * holds the org's reader).
    */
   @Get('oauth/callback')
   async callback(
@@ -51,13 +67,15 @@ export class SalesforceController {
     if (!denied && (typeof code !== 'string' || code === '')) return this.refuse(res, 'MISSING_CODE');
     const outcome = await this.connect.completeConnect(claims, readBrowserKey(req), denied ? { error } : { code: code as string });
     if (outcome.kind === 'refused') return this.refuse(res, outcome.reason);
+    if (outcome.kind === 'reader-held-elsewhere') return this.refuse(res, 'ORG_READER_HELD_ELSEWHERE', 409);
     const back = new URL(this.flow.settingsPageUrl);
     if (outcome.kind === 'connected') back.searchParams.set('connected', outcome.connectionId);
+    else if (outcome.kind === 'reader-connected') back.searchParams.set('orgReader', outcome.orgId);
     else back.searchParams.set('error', outcome.kind === 'denied' ? outcome.error : 'connect_failed');
     res.redirect(302, back.toString());
   }
 
-  private refuse(res: Response, reason: ConnectRefusal | 'INVALID_STATE' | 'MISSING_CODE'): void {
-    res.status(400).type('html').send(renderConnectRefusedPage(reason, this.flow.settingsPageUrl));
+  private refuse(res: Response, reason: CallbackRefusal, status = 400): void {
+    res.status(status).type('html').send(renderConnectRefusedPage(reason, this.flow.settingsPageUrl));
   }
 }

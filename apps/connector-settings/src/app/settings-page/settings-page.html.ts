@@ -1,5 +1,7 @@
 /**
  * Settings → CRM → Salesforce → Configure. Plain HTML and a small script against the v1 API.
+ * Reps see their connection and how its changes are read; admins (JWT_ADMIN_ROLE) also see the
+ * org's reader, its preflight, and connect or remove it.
  * The user's token arrives in the URL fragment (never sent to a server) and is kept for the tab
  * in sessionStorage, so it survives the OAuth round trip.
  */
@@ -20,7 +22,13 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   dt { color: #627d98; }
   #message { color: #c62828; }
   #saved { color: #2e7d32; margin-left: 8px; }
+  #notice { color: #2e7d32; }
   .row { margin: 16px 0; }
+  .reader { border-top: 1px solid #d9e2ec; padding-top: 8px; }
+  .preflight { list-style: none; padding-left: 0; }
+  .preflight .ok::before { content: "✓ "; color: #2e7d32; }
+  .preflight .missing::before { content: "✗ "; color: #c62828; }
+  .muted { color: #627d98; }
 </style>
 </head>
 <body>
@@ -28,6 +36,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
 <main>
   <h1>Salesforce</h1>
   <p id="message" role="alert"></p>
+  <p id="notice" role="status"></p>
   <section id="signed-out" hidden><p>Open this page from Sales Connect: it needs your session.</p></section>
   <section id="not-connected" hidden>
     <p>Salesforce is <strong>not connected</strong>.</p>
@@ -45,9 +54,16 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       <dt>Import</dt><dd id="import">–</dd>
       <dt>Last sync</dt><dd id="last-sync">–</dd>
       <dt>API usage</dt><dd id="api-usage">–</dd>
+      <dt>Reads</dt><dd id="read-mode">–</dd>
     </dl>
     <ul id="errors"></ul>
     <div class="row"><button id="disconnect">Disconnect</button></div>
+  </section>
+  <section id="org-reader" hidden>
+    <h2>Org reader</h2>
+    <p class="muted">One integration user per Salesforce org reads the org's changes (Change Data Capture for Task needs View All Data). Each rep's own connection keeps making that rep's writes.</p>
+    <div id="readers"></div>
+    <div class="row"><button id="connect-reader">Connect the org reader</button></div>
   </section>
 </main>
 <script>
@@ -62,24 +78,65 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
 
   function show(id) { ['signed-out', 'not-connected', 'connected'].forEach(function (s) { $(s).hidden = s !== id; }); }
   function say(text) { $('message').textContent = text || ''; }
+  function notice(text) { $('notice').textContent = text || ''; }
   function api(method, path, body) {
     return fetch(path, { method: method, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (res) {
         if (res.status === 204) return null;
-        return res.json().then(function (data) { if (!res.ok) throw new Error(data.message || ('error ' + res.status)); return data; });
+        return res.json().then(function (data) {
+          if (!res.ok) { var failure = new Error(data.message || ('error ' + res.status)); failure.status = res.status; throw failure; }
+          return data;
+        });
       });
   }
+  function el(tag, text, className) { var node = document.createElement(tag); if (text) node.textContent = text; if (className) node.className = className; return node; }
+  function describeReadMode(m) { return m.mode === 'org-stream' ? 'Org stream (reader: ' + m.reader + ')' : 'Per-rep polling: ' + m.reason; }
   function renderStatus(s) {
     $('state').textContent = s.state;
     $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';
     $('last-sync').textContent = s.lastSyncedAt ? new Date(s.lastSyncedAt).toLocaleString() : '–';
     $('api-usage').textContent = s.apiUsage ? s.apiUsage.used + ' of ' + s.apiUsage.limit + ' calls today' : '–';
+    $('read-mode').textContent = describeReadMode(s.readMode);
     $('errors').innerHTML = '';
     s.recentErrors.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.code + ' ×' + e.count + ': ' + e.lastMessage; $('errors').appendChild(li); });
+  }
+  function renderReader(r) {
+    var box = el('div', '', 'reader');
+    var head = el('p');
+    head.appendChild(el('strong', r.sfdcUsername));
+    head.appendChild(document.createTextNode(' (org ' + r.orgId + ') ' + (r.connected ? '' : '· Salesforce refused its grant: connect the org reader again.')));
+    box.appendChild(head);
+    if (r.preflight) {
+      var list = el('ul', '', 'preflight');
+      r.preflight.items.forEach(function (i) { list.appendChild(el('li', i.label + ': ' + i.message, i.state)); });
+      box.appendChild(list);
+      box.appendChild(el('p', (r.preflight.passed ? 'Ready: this org is read through the org stream.' : 'Not ready: its reps keep polling until every item is ok.') + ' Checked ' + new Date(r.preflight.checkedAt).toLocaleString() + '.', 'muted'));
+    } else {
+      box.appendChild(el('p', 'Not checked yet.', 'muted'));
+    }
+    var check = el('button', 'Check again');
+    check.onclick = function () { api('POST', '/v1/salesforce/org-reader/' + r.orgId + '/preflight').then(loadReaders).catch(function (e) { say(e.message); }); };
+    var remove = el('button', 'Remove the org reader');
+    remove.onclick = function () { api('DELETE', '/v1/salesforce/org-reader/' + r.orgId).then(loadReaders).catch(function (e) { say(e.message); }); };
+    box.appendChild(check);
+    box.appendChild(document.createTextNode(' '));
+    box.appendChild(remove);
+    return box;
+  }
+  // Only admins get the readers (others are answered 403): the section stays hidden for them.
+  function loadReaders() {
+    return api('GET', '/v1/salesforce/org-reader').then(function (data) {
+      $('readers').innerHTML = '';
+      if (data.items.length === 0) $('readers').appendChild(el('p', 'No org reader yet: reps poll Salesforce with their own sessions.', 'muted'));
+      data.items.forEach(function (r) { $('readers').appendChild(renderReader(r)); });
+      $('org-reader').hidden = false;
+      if (connection) refreshStatus();
+    }).catch(function (e) { if (e.status !== 403) say(e.message); });
   }
   function refreshStatus() { if (connection) api('GET', '/v1/connections/' + connection.id + '/status').then(renderStatus).catch(function (e) { say(e.message); }); }
   function load() {
     if (!token) { show('signed-out'); return; }
+    loadReaders();
     api('GET', '/v1/connections').then(function (data) {
       connection = data.items[0] || null;
       if (!connection) { show('not-connected'); return; }
@@ -92,6 +149,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
     }).catch(function (e) { say(e.message); });
   }
   $('connect').onclick = function () { api('POST', '/v1/salesforce/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
+  $('connect-reader').onclick = function () { api('POST', '/v1/salesforce/org-reader/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
   $('save').onclick = function () {
     $('saved').textContent = '';
     api('PUT', '/v1/connections/' + connection.id + '/task-sync', { enabled: $('sync-tasks').checked })
@@ -101,6 +159,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   $('disconnect').onclick = function () { api('DELETE', '/v1/connections/' + connection.id).then(function () { connection = null; load(); }).catch(function (e) { say(e.message); }); };
   var query = new URLSearchParams(location.search);
   if (query.get('error')) say('Salesforce was not connected: ' + query.get('error').replace(/_/g, ' ') + '.');
+  if (query.get('orgReader')) notice('The org reader is connected. Its checks are below.');
   load();
 })();
 </script>

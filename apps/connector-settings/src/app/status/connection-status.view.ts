@@ -1,20 +1,23 @@
+import type { ReadMode } from '../org-reader/read-mode';
 import type { ConnectionErrorEntity, ConnectionStatusEntity } from './connection-status.entity';
 
-/** What the settings page shows: state, the import's progress, last sync, errors by reason, API usage. */
+/** What the settings page shows: state, the import's progress, last sync, errors by reason, API usage, how changes are read. */
 export interface ConnectionStatusView {
   state: string;
   import: ConnectionStatusEntity['importProgress'];
   lastSyncedAt: string | null;
   apiUsage: { used: number; limit: number } | null;
   recentErrors: { code: string; count: number; lastMessage: string; lastAt: string }[];
+  readMode: ReadMode;
 }
 
-export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[]): ConnectionStatusView {
+export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[], readMode: ReadMode): ConnectionStatusView {
   return {
     state: status?.state ?? 'idle',
     import: status?.importProgress ?? null,
     lastSyncedAt: status?.lastSyncedAt?.toISOString() ?? null,
     apiUsage: status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
     recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
+    readMode,
   };
 }

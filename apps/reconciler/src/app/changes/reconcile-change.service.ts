@@ -182,14 +182,15 @@ export class ReconcileChangeService implements OnModuleDestroy {
 
   /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
   private async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
-    const [row]: { parked: boolean; enabled: boolean; history: ConnectionSyncSettings['history'] }[] = await manager.query(
+    const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await manager.query(
       `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
               coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,
+              (SELECT sfdc_user_id FROM connection_setting WHERE connection_id = $1) AS salesforce_user_id,
               coalesce((SELECT json_agg(json_build_object('kind', kind, 'at', to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY changed_at)
                           FROM connection_setting_change WHERE connection_id = $1), '[]'::json) AS history`,
       [connectionId],
     );
-    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history } };
+    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history, salesforceUserId: row.salesforce_user_id } };
   }
 }
 

@@ -14,5 +14,6 @@ export function toSyncChange(event: SfdcTaskChanged | SalesConnectTaskChanged): 
     source: event.source,
     ...(event.enableAt ? { enableAt: event.enableAt } : {}),
     ...('externalId' in event ? { externalId: event.externalId } : {}),
+    ...('ownerId' in event && event.ownerId !== undefined ? { ownerId: event.ownerId } : {}),
   };
 }

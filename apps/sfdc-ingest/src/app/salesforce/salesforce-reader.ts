@@ -1,7 +1,7 @@
 import type { Connection } from 'jsforce';
-import { SalesforceSessionHandle, type ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import type { SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
-import { buildDeletedInBinQuery, buildWhoEmailQueries, type TaskRecord } from './soql';
+import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord, type TaskRecordById } from './soql';
 
 export interface ApiUsage {
   used: number;
@@ -14,7 +14,6 @@ export interface DeletedRecord {
 }
 
 export interface ReaderOptions {
-  apiVersion: string;
   retryAttempts: number;
   retryBaseMs: number;
   /** The org's API budget: told every Sforce-Limit-Info, asked before every call (throws when it is spent). */
@@ -24,22 +23,19 @@ export interface ReaderOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One connection's read access to Salesforce through jsforce, behind an interface of our own.
- * jsforce retries a 401 once after `refreshFn`, which asks connector-settings for a new session;
- * transient failures are retried here with doubling backoff, a bounded number of times.
+ * Read access to Salesforce through jsforce, behind an interface of our own: a connection's (its
+ * rep's session) or an org's (its reader's session, for the org's change stream). jsforce retries a
+ * 401 once after `refreshFn`, which asks connector-settings for a new session; transient failures
+ * are retried here with doubling backoff, a bounded number of times.
  */
 export class SalesforceReader {
-  private readonly handle: SalesforceSessionHandle;
   private orgId?: string;
   private readonly whoEmails = new Map<string, string | null>();
 
   constructor(
-    readonly connectionId: string,
-    sessions: ConnectorSettingsSessionClient,
+    private readonly handle: SalesforceSessionHandle,
     private readonly options: ReaderOptions,
-  ) {
-    this.handle = new SalesforceSessionHandle(connectionId, sessions, { apiVersion: options.apiVersion });
-  }
+  ) {}
 
   /** The org's usage as the last answer said, for status reports. */
   lastApiUsage(): ApiUsage | undefined {
@@ -67,6 +63,32 @@ export class SalesforceReader {
   /** `all`: queryAll, which also returns deleted tasks (in the recycle bin) and archived ones. */
   async queryTasks(soql: string, all = false): Promise<{ records: TaskRecord[]; morePages: boolean }> {
     return this.query<TaskRecord>(soql, all);
+  }
+
+  /**
+   * The tasks behind these ids, with the poll's fields and LastModifiedById: for change events that
+   * do not carry the whole record. queryAll, so a deleted task answers too (IsDeleted) while in the
+   * recycle bin; an id Salesforce no longer has is simply not answered. TASKS_BY_ID_LIMIT ids a call.
+   */
+  async readTasksByIds(ids: readonly string[]): Promise<TaskRecordById[]> {
+    // One event names 18-character ids, another may name 15: the same record once.
+    const byKey = new Map<string, string>();
+    for (const id of ids) if (!byKey.has(id.slice(0, 15))) byKey.set(id.slice(0, 15), id);
+    const unique = [...byKey.values()];
+    const records: TaskRecordById[] = [];
+    for (let i = 0; i < unique.length; i += TASKS_BY_ID_LIMIT) {
+      let pending = unique.slice(i, i + TASKS_BY_ID_LIMIT);
+      while (pending.length > 0) {
+        const page = await this.query<TaskRecordById>(buildTasksByIdQuery(pending), true);
+        records.push(...page.records);
+        if (!page.morePages) break;
+        // Salesforce may answer fewer rows than asked (done: false): ask again for the ids not answered yet.
+        const answered = new Set(page.records.map((r) => r.Id.slice(0, 15)));
+        if (answered.size === 0) throw new SfdcIngestError(SfdcIngestErrorCode.Rejected, 'a by-id read answered no row but said more would follow');
+        pending = pending.filter((id) => !answered.has(id.slice(0, 15)));
+      }
+    }
+    return records;
   }
 
   async count(soql: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { SalesforceSessionError } from '@task-sync/sfdc-client';
 import { SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 
 describe('classifySalesforceError', () => {
@@ -9,6 +10,9 @@ describe('classifySalesforceError', () => {
     [{ errorCode: 'ERROR_HTTP_502', message: '<html>' }, SfdcIngestErrorCode.Transient, 'retry-later'],
     [Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), SfdcIngestErrorCode.Transient, 'retry-later'],
     [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }, SfdcIngestErrorCode.Rejected, 'retry-later'],
+    [new SalesforceSessionError('CONNECTION_NOT_FOUND', 'no connection'), SfdcIngestErrorCode.ConnectionGone, 'pause'],
+    [new SalesforceSessionError('ORG_READER_NOT_FOUND', 'no reader for the org'), SfdcIngestErrorCode.Unauthorized, 'pause'],
+    [new SalesforceSessionError('UNAVAILABLE', 'connector-settings did not answer'), SfdcIngestErrorCode.Transient, 'retry-later'],
   ])('%j → %s (%s)', (error, code, handling) => {
     const classified = classifySalesforceError(error);
     expect(classified.code).toBe(code);

@@ -42,7 +42,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 export function classifySalesforceError(error: unknown): SfdcIngestError {
   if (error instanceof SfdcIngestError) return error;
   if (error instanceof SalesforceSessionError) {
-    const code = { CONNECTION_NOT_FOUND: SfdcIngestErrorCode.ConnectionGone, REAUTHORIZATION_REQUIRED: SfdcIngestErrorCode.Unauthorized, UNAVAILABLE: SfdcIngestErrorCode.Transient }[error.code];
+    const code = {
+      CONNECTION_NOT_FOUND: SfdcIngestErrorCode.ConnectionGone,
+      // The org's reader was removed: like a lost grant, only an admin connecting it again helps.
+      ORG_READER_NOT_FOUND: SfdcIngestErrorCode.Unauthorized,
+      REAUTHORIZATION_REQUIRED: SfdcIngestErrorCode.Unauthorized,
+      UNAVAILABLE: SfdcIngestErrorCode.Transient,
+    }[error.code];
     return new SfdcIngestError(code, error.message);
   }
   const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };

@@ -1,4 +1,4 @@
-import { buildDeletedInBinQuery, buildTaskCountQuery, buildTaskPageQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
+import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTaskCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
 
 const OWNER = '005000000000001AAA';
 
@@ -34,6 +34,23 @@ describe('SOQL for the reads', () => {
     expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
       `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
     );
+  });
+
+  it('reads tasks by id with the fields the poll reads, and who last modified them', () => {
+    expect(buildTasksByIdQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, LastModifiedById FROM Task ` +
+        `WHERE Id IN ('00T000000000001EAA', '00T000000000002')`,
+    );
+    const ids = Array.from({ length: TASKS_BY_ID_LIMIT }, (_, i) => `00T${String(i).padStart(12, '0')}EAA`);
+    expect(buildTasksByIdQuery(ids).match(/'00T/g)).toHaveLength(200);
+  });
+
+  it.each([[[]], [Array.from({ length: 201 }, () => '00T000000000001EAA')]])('reads 1 to 200 ids a query, not %#', (ids) => {
+    expect(() => buildTasksByIdQuery(ids)).toThrow(/1 to 200 ids a query/);
+  });
+
+  it('refuses an id by-id read could be injected with', () => {
+    expect(() => buildTasksByIdQuery(["00T000000000001EAA') OR (Id != '"])).toThrow(/not a Salesforce id/);
   });
 
   it('looks Contacts and Leads up by their key prefix, and only when there are some', () => {

@@ -21,6 +21,14 @@ export const TASK_FIELDS = [
 
 export type TaskRecord = Omit<SfdcTask, 'WhoEmail'>;
 
+/**
+ * A by-id read adds who last modified the task: a change event names the user who committed it,
+ * and the record is that event's state only if both agree (see originOf in the org stream).
+ */
+export const TASK_BY_ID_FIELDS = [...TASK_FIELDS, 'LastModifiedById'] as const;
+
+export type TaskRecordById = TaskRecord & { LastModifiedById: string | null };
+
 /** Where the last page ended: the next one starts strictly after it, in (SystemModstamp, Id) order. */
 export interface KeysetPosition {
   stamp: number;
@@ -74,6 +82,19 @@ export function buildTaskPageQuery(q: TaskPageQuery): string {
 
 export function buildTaskCountQuery(ownerId: string, from: number, to: number): string {
   return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)}`;
+}
+
+/** Ids a by-id read takes in one call: 200 ids keep the GET well under Salesforce's 16,384-byte URI limit. */
+export const TASKS_BY_ID_LIMIT = 200;
+
+/**
+ * The tasks behind these ids, with the fields the poll reads (and, last, LastModifiedById): for
+ * change events that do not carry the whole record (UPDATE, gap events, several records in one
+ * event). Run it with queryAll, so a deleted task answers too (IsDeleted).
+ */
+export function buildTasksByIdQuery(ids: readonly string[]): string {
+  if (ids.length === 0 || ids.length > TASKS_BY_ID_LIMIT) throw new Error(`1 to ${TASKS_BY_ID_LIMIT} ids a query, not ${ids.length}`);
+  return `SELECT ${TASK_BY_ID_FIELDS.join(', ')} FROM Task WHERE Id IN (${ids.map(soqlId).join(', ')})`;
 }
 
 /** Which of these deleted ids are still in the recycle bin, and whose they are. */

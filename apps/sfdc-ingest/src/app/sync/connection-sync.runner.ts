@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { KafkaPublisher, OutgoingMessage, StatusReporter } from '@task-sync/util-nest';
+import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
 import {
@@ -15,9 +14,9 @@ import {
   type TaskRecord,
 } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
-import { buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
+import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from './published-change.repository';
+import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
 import { SfdcSyncStateEntity } from './sync-state.entity';
-
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -30,23 +29,6 @@ export const DELETE_WINDOW_MS = 15 * DAY_MS;
 export type StepOutcome = 'continue' | 'wait-for-next-poll';
 
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
-
-interface PublishedChange {
-  taskId: string;
-  stamp: number;
-  /** What was read: SystemModstamp is whole seconds, so a second edit in the same second has the same stamp. */
-  fingerprint: string;
-}
-
-/** The record as read, without the attributes that name its URL. */
-const fingerprintOf = (record: object): string => {
-  const fields = { ...(record as Record<string, unknown>) };
-  delete fields['attributes'];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
-};
-
-/** Every read of one delete is the same change, whichever query found it. */
-const DELETED = 'deleted';
 
 /** A page says there is more when the server cut it short or it filled the LIMIT. */
 const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean => page.morePages || page.records.length >= limit;
@@ -63,6 +45,7 @@ export class ConnectionSyncRunner {
     private readonly dataSource: DataSource,
     private readonly publisher: KafkaPublisher,
     private readonly status: StatusReporter,
+    private readonly published: PublishedChangeRepository,
     private readonly config: RunnerConfig,
   ) {}
 
@@ -88,14 +71,14 @@ export class ConnectionSyncRunner {
     const after = keyset(state.importAfterStamp, state.importAfterId);
     const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE }));
     const records = page.records;
-    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, records, 'import', state.enableAt);
+    const { messages, published, failed } = await this.buildMessages(state.connectionId, reader, records, 'import', state.enableAt);
     await this.publisher.publish(messages);
     const last = records.at(-1);
     const done = !hasMore(page, this.config.QUERY_PAGE_SIZE);
     const imported = state.importImported + messages.length;
     const failedTotal = state.importFailed + failed;
     await this.dataSource.transaction(async (manager) => {
-      await this.remember(manager, state.connectionId, published);
+      await this.published.remember(manager, state.connectionId, published);
       await this.save(state, {
         importAfterStamp: last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : state.importAfterStamp,
         importAfterId: last ? last.Id : state.importAfterId,
@@ -146,21 +129,14 @@ export class ConnectionSyncRunner {
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
     const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
     const records = page.records;
-    const fresh = await this.withoutPublished(
-      state.connectionId,
-      records.map((r) => ({ record: r, taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp), fingerprint: r.IsDeleted ? DELETED : fingerprintOf(r) })),
-    );
-    const live = fresh.filter((f) => !f.record.IsDeleted);
-    const deleted = fresh.filter((f) => f.record.IsDeleted);
-    const { messages, published, failed } = await this.buildUpserts(state.connectionId, reader, live.map((f) => f.record), 'live');
-    messages.push(...deleted.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
-    published.push(...deleted.map((d) => ({ taskId: d.taskId, stamp: d.stamp, fingerprint: d.fingerprint })));
+    const fresh = await this.published.withoutPublished(state.connectionId, records.map((r) => ({ record: r, ...publishedChangeOf(r) })));
+    const { messages, published, failed, deletes } = await this.buildMessages(state.connectionId, reader, fresh.map((f) => f.record), 'live');
     await this.publisher.publish(messages);
     const last = records.at(-1);
     const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
     const newest = Math.max(state.changesWatermark.getTime(), ...records.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
     await this.dataSource.transaction(async (manager) => {
-      await this.remember(manager, state.connectionId, published);
+      await this.published.remember(manager, state.connectionId, published);
       await this.save(state, {
         changesWatermark: new Date(newest),
         pollFrom: pageFull ? new Date(from) : null,
@@ -177,7 +153,7 @@ export class ConnectionSyncRunner {
       [state.connectionId, this.config.POLL_LOOKBACK_MS / 1000 + 3600],
     );
     if (messages.length + audited > 0) {
-      this.logger.log(`connection ${state.connectionId}: poll published ${live.length - failed} changes, ${deleted.length} deletes, ${audited} deletes from getDeleted`);
+      this.logger.log(`connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`);
     }
     await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
     return 'wait-for-next-poll';
@@ -189,11 +165,11 @@ export class ConnectionSyncRunner {
     const start = state.deletesWatermark.getTime();
     const answer = await this.getDeletedFrom(reader, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
-    const fresh = await this.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
+    const fresh = await this.published.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
     await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
-      await this.remember(manager, state.connectionId, fresh);
+      await this.published.remember(manager, state.connectionId, fresh);
       await this.save(state, { deletesWatermark: new Date(covered), auditedAt: new Date() }, manager);
     });
     if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`);
@@ -231,41 +207,11 @@ export class ConnectionSyncRunner {
     }
   }
 
-  private async buildUpserts(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date) {
-    const emails = await reader.resolveWhoEmails(records);
-    const messages: OutgoingMessage[] = [];
-    const published: PublishedChange[] = [];
-    let failed = 0;
-    for (const record of records) {
-      try {
-        messages.push(toOutgoingMessage(buildSfdcUpsertEvent(connectionId, record, record.WhoId ? emails.get(record.WhoId) ?? null : null, source, enableAt)));
-        published.push({ taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp), fingerprint: fingerprintOf(record) });
-      } catch (e) {
-        failed += 1;
-        this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${(e as Error).message}`);
-      }
-    }
-    return { messages, published, failed };
-  }
-
-  /** Drops what was already published as it is now, at the same SystemModstamp (the look-back re-reads it). */
-  private async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[]): Promise<T[]> {
-    if (items.length === 0) return items;
-    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await this.dataSource.query(
-      `SELECT task_id, stamp, fingerprint FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
-      [connectionId, [...new Set(items.map((i) => i.taskId))]],
-    );
-    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}@${r.fingerprint}`));
-    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
-  }
-
-  private async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
-    if (changes.length === 0) return;
-    await manager.query(
-      `INSERT INTO sfdc_published_change (connection_id, task_id, stamp, fingerprint)
-       SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
-      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
-    );
+  private async buildMessages(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date) {
+    const emails = await reader.resolveWhoEmails(records.filter((r) => !r.IsDeleted));
+    const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt });
+    for (const { record, reason } of unmappable) this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
+    return { messages, published, deletes, failed: unmappable.length };
   }
 
   private async save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>, manager?: EntityManager): Promise<void> {

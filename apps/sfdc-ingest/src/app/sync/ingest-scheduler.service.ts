@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
-import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
 import { floorToMinute } from '../salesforce/soql';
@@ -153,8 +153,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   private readerFor(connectionId: string): SalesforceReader {
     let reader = this.readers.get(connectionId);
     if (!reader) {
-      reader = new SalesforceReader(connectionId, this.sessions, {
-        apiVersion: this.config.SALESFORCE_API_VERSION,
+      reader = new SalesforceReader(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION }), {
         retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS,
         retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS,
         budget: this.budget,

@@ -59,3 +59,30 @@ export class AddPublishedChangeFingerprint1764000000301 implements MigrationInte
     await q.query(`ALTER TABLE sfdc_published_change ADD PRIMARY KEY (connection_id, task_id, stamp)`);
   }
 }
+
+/**
+ * One Change Data Capture stream per Salesforce org: where it stands (the last replay id handed to
+ * Kafka), which replica holds it (a lease), and its state with the reason, for a person to read.
+ */
+export class CreateSfdcOrgStream1764000000302 implements MigrationInterface {
+  name = 'CreateSfdcOrgStream1764000000302';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sfdc_org_stream (
+        org_id text PRIMARY KEY,
+        replay_id bigint,
+        lease_holder text,
+        lease_until timestamptz,
+        state text NOT NULL DEFAULT 'stopped' CHECK (state IN ('streaming', 'retrying', 'down', 'stopped')),
+        state_reason text,
+        retry_at timestamptz,
+        last_event_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE sfdc_org_stream`);
+  }
+}

@@ -1,12 +1,14 @@
 import { decodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS } from '@task-sync/contracts';
+import type { CalendarDate } from '@task-sync/task-domain';
 import type { TaskRecord } from '../salesforce/soql';
-import { buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage } from './sfdc-change.events';
+import { DELETED, fingerprintOf } from './published-change.repository';
+import { buildReadMessages, buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage } from './sfdc-change.events';
 
 const record = (overrides: Partial<TaskRecord> = {}): TaskRecord => ({
   Id: '00T000000000001EAA',
   Subject: 'Call back',
   Description: null,
-  ActivityDate: '2026-11-25',
+  ActivityDate: '2026-11-25' as CalendarDate,
   Status: 'In Progress',
   IsClosed: false,
   Priority: 'Low',
@@ -35,6 +37,8 @@ describe('sfdc-task-changed events', () => {
       source: 'import',
       enableAt: '2026-11-24T12:00:00.000Z',
       externalId: 'sct_1',
+      // The owner as read: the reconciler judges R8 (reassigned away) on it.
+      ownerId: '005000000000001AAA',
     });
   });
 
@@ -53,5 +57,28 @@ describe('sfdc-task-changed events', () => {
   it('does not let an import without its enable onto the topic', () => {
     const event = buildSfdcUpsertEvent('conn-1', record(), null, 'import');
     expect(() => toOutgoingMessage(event)).toThrow(/enableAt/);
+  });
+
+  it('turns records as read into messages: an upsert each (with the origin when known), a delete for a deleted one, and what to remember of each', () => {
+    const emails = new Map([['003000000000001AAA', 'ana@example.com']]);
+    const deleted = record({ Id: '00T000000000002EAA', IsDeleted: true, SystemModstamp: '2026-11-24T10:00:07.000+0000' });
+    const unmappable = record({ Id: '00T000000000003EAA', ActivityDate: 'soon' as never });
+    const built = buildReadMessages('conn-1', [record(), deleted, unmappable], emails, 'live', { originOf: (r) => (r.Id === '00T000000000001EAA' ? 'task-sync' : null) });
+    const events = built.messages.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges));
+    expect(events).toEqual([
+      expect.objectContaining({ kind: 'upsert', taskId: '00T000000000001EAA', origin: 'task-sync', fields: expect.objectContaining({ contactEmail: 'ana@example.com' }) }),
+      expect.objectContaining({ kind: 'delete', taskId: '00T000000000002EAA', origin: null, changedAt: '2026-11-24T10:00:07.000Z' }),
+    ]);
+    expect(built.deletes).toBe(1);
+    expect(built.published).toEqual([
+      { taskId: '00T000000000001EAA', stamp: Date.parse('2026-11-24T10:00:00Z'), fingerprint: fingerprintOf(record()) },
+      { taskId: '00T000000000002EAA', stamp: Date.parse('2026-11-24T10:00:07Z'), fingerprint: DELETED },
+    ]);
+    expect(built.unmappable).toEqual([{ record: unmappable, reason: expect.stringContaining('not a calendar date') }]);
+  });
+
+  it('fingerprints a by-id read (which adds LastModifiedById) as the poll read of the same state', () => {
+    expect(fingerprintOf({ attributes: { url: '/by-id' }, ...record(), LastModifiedById: '005000000000001AAA' })).toBe(fingerprintOf({ attributes: { url: '/poll' }, ...record() }));
+    expect(fingerprintOf(record({ Subject: 'other' }))).not.toBe(fingerprintOf(record()));
   });
 });

@@ -4,13 +4,25 @@ import { isCalendarDate, type CalendarDate } from '@task-sync/task-domain';
 import { mapSfdcTaskToFields } from '@task-sync/task-mapping';
 import type { OutgoingMessage } from '@task-sync/util-nest';
 import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
+import { publishedChangeOf, type PublishedChange } from './published-change.repository';
 
 export type ReadSource = SfdcTaskChanged['source'];
 
 const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
-/** A Task as read → the event the reconciler decides on. Throws when the record cannot be mapped (counted as failed). */
-export function buildSfdcUpsertEvent(connectionId: string, record: TaskRecord, whoEmail: string | null, source: ReadSource, enableAt?: Date): SfdcTaskChanged {
+/**
+ * A Task as read → the event the reconciler decides on. Throws when the record cannot be mapped
+ * (counted as failed). `origin`: the client that wrote this state, when a change event says so and
+ * the record read is that event's state (the org stream); a REST read alone never knows.
+ */
+export function buildSfdcUpsertEvent(
+  connectionId: string,
+  record: TaskRecord,
+  whoEmail: string | null,
+  source: ReadSource,
+  enableAt?: Date,
+  origin: string | null = null,
+): SfdcTaskChanged {
   if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate)) {
     throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
   }
@@ -25,11 +37,12 @@ export function buildSfdcUpsertEvent(connectionId: string, record: TaskRecord, w
     // SystemModstamp: what the read windows are judged on (R2), and it moves on every change.
     changedAt: iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
-    // A REST read does not say which client wrote (only Change Data Capture does); echoes are caught by the reconciler's pending writes.
-    origin: null,
+    // Null unless a change event said so: the reconciler's pending writes then recognise our echoes.
+    origin,
     source,
     ...(enableAt ? { enableAt: enableAt.toISOString() } : {}),
     externalId: record.SalesConnect_Task_Id__c ?? null,
+    ownerId: record.OwnerId,
   };
 }
 
@@ -60,4 +73,37 @@ export function toOutgoingMessage(event: SfdcTaskChanged): OutgoingMessage {
     eventId: event.eventId,
     eventType: SFDC_TASK_CHANGED,
   };
+}
+
+/**
+ * The messages for records as read: an upsert each, or a delete for a deleted one (queryAll reads
+ * deletes too), with what to remember of each once Kafka acknowledged them. A record that cannot be
+ * mapped is left out and returned with the reason (the caller logs and counts it).
+ */
+export function buildReadMessages(
+  connectionId: string,
+  records: readonly TaskRecord[],
+  whoEmails: ReadonlyMap<string, string | null>,
+  source: ReadSource,
+  options: { enableAt?: Date; originOf?: (record: TaskRecord) => string | null } = {},
+): { messages: OutgoingMessage[]; published: PublishedChange[]; deletes: number; unmappable: { record: TaskRecord; reason: string }[] } {
+  const messages: OutgoingMessage[] = [];
+  const published: PublishedChange[] = [];
+  const unmappable: { record: TaskRecord; reason: string }[] = [];
+  let deletes = 0;
+  for (const record of records) {
+    const change = publishedChangeOf(record);
+    try {
+      const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
+      const event = record.IsDeleted
+        ? buildSfdcDeleteEvent(connectionId, record.Id, change.stamp, source, options.enableAt)
+        : buildSfdcUpsertEvent(connectionId, record, whoEmail, source, options.enableAt, options.originOf?.(record) ?? null);
+      messages.push(toOutgoingMessage(event));
+      published.push(change);
+      if (record.IsDeleted) deletes += 1;
+    } catch (e) {
+      unmappable.push({ record, reason: (e as Error).message });
+    }
+  }
+  return { messages, published, deletes, unmappable };
 }

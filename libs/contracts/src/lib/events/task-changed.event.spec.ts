@@ -63,6 +63,14 @@ describe('task change events', () => {
     expect(error.details).toMatch(message);
   });
 
+  it("carries a Salesforce task's owner when the read names it (R8), and decodes events published before the field existed", () => {
+    const withOwner = upsert({ ownerId: '005000000000001AAA' });
+    expect(decodeEvent(encodeEvent(SFDC_TASK_CHANGED, withOwner), KAFKA_TOPICS.sfdcTaskChanges)).toEqual(withOwner);
+    const before = upsert();
+    expect(decodeEvent(encodeEvent(SFDC_TASK_CHANGED, before), KAFKA_TOPICS.sfdcTaskChanges)).not.toHaveProperty('ownerId');
+    expect(decodeErrorOf(JSON.stringify({ ...withOwner, ownerId: 5 }), KAFKA_TOPICS.sfdcTaskChanges).message).toMatch(/ownerId/);
+  });
+
   it('keeps each side on its own topic', () => {
     const value = JSON.stringify({ ...upsert(), type: SALESCONNECT_TASK_CHANGED, externalId: undefined });
     expect(decodeErrorOf(value, KAFKA_TOPICS.sfdcTaskChanges).code).toBe('UNEXPECTED_EVENT_TYPE');

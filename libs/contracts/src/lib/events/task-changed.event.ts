@@ -32,7 +32,15 @@ function refineChange<T extends { kind: string; fields: unknown; source: string;
 }
 
 export const sfdcTaskChangedSchema = refineChange(
-  z.object({ ...eventEnvelope(SFDC_TASK_CHANGED), ...changeShape, externalId: z.string().nullable() }).strict(),
+  z
+    .object({
+      ...eventEnvelope(SFDC_TASK_CHANGED),
+      ...changeShape,
+      externalId: z.string().nullable(),
+      /** The task's OwnerId as read (R8); optional, so events published before it decode. */
+      ownerId: z.string().nullable().optional(),
+    })
+    .strict(),
 );
 
 export const salesConnectTaskChangedSchema = refineChange(

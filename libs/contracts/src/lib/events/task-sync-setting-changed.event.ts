@@ -19,6 +19,13 @@ export const taskSyncSettingChangedSchema = z
     changedAt: z.iso.datetime(),
     /** The user's IANA time zone (Command Center's "today" and "tomorrow"). */
     timeZone: z.string().min(1),
+    /**
+     * The connection's Salesforce org and user: how sfdc-ingest routes an org's change (read once for
+     * the whole org by its reader) to the connections of the task's owner. Optional, so events
+     * published before they were added still decode.
+     */
+    sfdcOrgId: z.string().min(1).optional(),
+    sfdcUserId: z.string().min(1).optional(),
   })
   .strict()
   .refine((e) => e.enabled === (e.kind !== 'disable'), {

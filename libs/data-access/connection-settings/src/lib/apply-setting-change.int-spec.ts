@@ -40,6 +40,17 @@ describe('applySettingChange (real PostgreSQL)', () => {
     expect(history.map((h: { kind: string }) => h.kind)).toEqual(['first-enable', 'disable', 're-enable']);
   });
 
+  it("keeps the connection's Salesforce org and user, also through an event published before they were carried", async () => {
+    const owner = { sfdcOrgId: '00D000000000001AAA', sfdcUserId: '005000000000001AAA' };
+    await apply(change('first-enable', '2026-11-01T10:00:00Z'));
+    expect(await db.dataSource.query(`SELECT sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([{ sfdc_org_id: null, sfdc_user_id: null }]);
+    await apply({ ...change('disable', '2026-11-02T10:00:00Z'), ...owner });
+    await apply(change('re-enable', '2026-11-03T10:00:00Z'));
+    expect(await db.dataSource.query(`SELECT enabled, sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([
+      { enabled: true, sfdc_org_id: owner.sfdcOrgId, sfdc_user_id: owner.sfdcUserId },
+    ]);
+  });
+
   it('does not let a change that arrives late undo a newer one', async () => {
     await apply(change('first-enable', '2026-11-01T10:00:00Z', 'Asia/Tokyo'));
     await apply(change('disable', '2026-11-05T10:00:00Z', 'Asia/Tokyo'));

@@ -25,6 +25,17 @@ export class ConnectionSettingEntity {
   /** The instant of the latest change applied; an older event arriving late does not win. */
   @Column({ name: 'changed_at', type: 'timestamptz' })
   changedAt!: Date;
+
+  /**
+   * The connection's Salesforce org and user (the owner of the tasks it syncs): an org's change,
+   * read once for the whole org, goes to the connections of the task's owner. Null until an event
+   * that carries them (events published before they were added do not).
+   */
+  @Column({ name: 'sfdc_org_id', type: 'text', nullable: true })
+  sfdcOrgId!: string | null;
+
+  @Column({ name: 'sfdc_user_id', type: 'text', nullable: true })
+  sfdcUserId!: string | null;
 }
 
 /** Every enable and disable, in the order they happened: the history R3, R5 and R7 are judged on. */

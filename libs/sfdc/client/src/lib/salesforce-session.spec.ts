@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorSettingsSessionClient, SalesforceSessionError } from './salesforce-session';
+import { ConnectorSettingsSessionClient, SalesforceSessionError, SalesforceSessionHandle } from './salesforce-session';
 
 /** A stand-in for connector-settings' internal route, over real HTTP: it answers what each connection id asks for. */
 describe('ConnectorSettingsSessionClient', () => {
@@ -22,7 +22,16 @@ describe('ConnectorSettingsSessionClient', () => {
           down: [502, { error: 'SALESFORCE_UNAVAILABLE', message: 'try again' }],
           refused: [401, { error: 'UNAUTHORIZED', message: 'no' }],
         };
-        const [status, answer] = answers[id] ?? [400, { error: 'BAD_REQUEST', message: 'uuid is expected' }];
+        // The org reader's routes: its session, and whether the org has one (GET …/reader).
+        const orgAnswers: Record<string, [number, object]> = {
+          '00DREADER': [200, { orgId: '00DREADER', userId: '005READER', instanceUrl: 'http://sf', accessToken: 'reader-at' }],
+          '00DNONE': [404, { error: 'ORG_READER_NOT_FOUND', message: 'no reader for Salesforce org 00DNONE' }],
+          '00DREVOKED': [409, { error: 'SALESFORCE_NOT_CONNECTED', message: 'connect it again' }],
+        };
+        const readerStatus: [number, object] = [200, { orgId: id, connected: true, sfdcUserId: '005READER', preflight: { passed: true } }];
+        const route = (req.url ?? '').split('/')[3];
+        const orgAnswer = req.method === 'GET' ? (id === '00DNONE' ? orgAnswers[id] : readerStatus) : orgAnswers[id];
+        const [status, answer] = (route === 'orgs' ? orgAnswer : answers[id]) ?? [400, { error: 'BAD_REQUEST', message: 'uuid is expected' }];
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });
     });
@@ -50,6 +59,37 @@ describe('ConnectorSettingsSessionClient', () => {
 
   it('fails loudly when its own service token is refused (a deployment mistake, not a Salesforce state)', async () => {
     await expect(new ConnectorSettingsSessionClient(baseUrl, 't').obtain('refused')).rejects.toThrow(/INTERNAL_SERVICE_TOKEN/);
+  });
+
+  it('a handle renews its session naming the refused token, and keeps the new one', async () => {
+    const handle = new SalesforceSessionHandle('ok', new ConnectorSettingsSessionClient(baseUrl, 't'), { apiVersion: '62.0' });
+    const first = await handle.session();
+    const renewed = await handle.renewSession(first.accessToken);
+    expect(seen.at(-1)?.body).toBe('{"rejectedAccessToken":"at"}');
+    expect(await handle.session()).toBe(renewed);
+    const revoked = new SalesforceSessionHandle('revoked', new ConnectorSettingsSessionClient(baseUrl, 't'), { apiVersion: '62.0' });
+    await expect(revoked.renewSession('old')).rejects.toMatchObject({ code: 'REAUTHORIZATION_REQUIRED' });
+  });
+
+  it("asks for an org reader's session on its own route, with the same errors", async () => {
+    const client = new ConnectorSettingsSessionClient(baseUrl, 't');
+    expect(await client.obtainOrgReaderSession('00DREADER', 'old-token')).toEqual({ orgId: '00DREADER', userId: '005READER', instanceUrl: 'http://sf', accessToken: 'reader-at' });
+    expect(seen.at(-1)).toMatchObject({ url: '/internal/v1/orgs/00DREADER/reader-session', body: '{"rejectedAccessToken":"old-token"}' });
+    await expect(client.obtainOrgReaderSession('00DNONE')).rejects.toMatchObject({ code: 'ORG_READER_NOT_FOUND' });
+    await expect(client.obtainOrgReaderSession('00DREVOKED')).rejects.toMatchObject({ code: 'REAUTHORIZATION_REQUIRED' });
+    // A handle on the reader's session renews it on the same route.
+    const handle = SalesforceSessionHandle.forOrgReader('00DREADER', client, { apiVersion: '62.0' });
+    expect((await handle.session()).userId).toBe('005READER');
+    await handle.renewSession('reader-at');
+    expect(seen.at(-1)).toMatchObject({ url: '/internal/v1/orgs/00DREADER/reader-session', body: '{"rejectedAccessToken":"reader-at"}' });
+  });
+
+  it("says whether an org has a reader, and null when it has none", async () => {
+    const client = new ConnectorSettingsSessionClient(baseUrl, 't');
+    expect(await client.orgReader('00DREADER')).toEqual({ orgId: '00DREADER', connected: true, sfdcUserId: '005READER', preflight: { passed: true } });
+    expect(seen.at(-1)).toMatchObject({ url: '/internal/v1/orgs/00DREADER/reader', authorization: 'Bearer t' });
+    expect(await client.orgReader('00DNONE')).toBeNull();
+    await expect(new ConnectorSettingsSessionClient('http://127.0.0.1:1', 't').orgReader('00DREADER')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
   it('says UNAVAILABLE when connector-settings does not answer', async () => {

@@ -1,20 +1,42 @@
 import { Connection } from 'jsforce';
 
-/**
- * A connection's Salesforce session as connector-settings hands it to our services on its internal
- * API (`POST /internal/v1/connections/{id}/salesforce-session`). The refresh token never leaves it.
- */
-export interface SalesforceSession {
-  connectionId: string;
+/** What every session gives, whoever holds the grant: the org, the user, where and with which token to call. */
+export interface SalesforceAccess {
   orgId: string;
   userId: string;
   instanceUrl: string;
   accessToken: string;
 }
 
+/**
+ * A connection's Salesforce session as connector-settings hands it to our services on its internal
+ * API (`POST /internal/v1/connections/{id}/salesforce-session`). The refresh token never leaves it.
+ */
+export interface SalesforceSession extends SalesforceAccess {
+  connectionId: string;
+}
+
+/**
+ * An org reader's session (`POST /internal/v1/orgs/{orgId}/reader-session`): the integration user
+ * who reads the org's changes. The same answers and refresh semantics as a connection's, without one.
+ */
+export type OrgReaderSession = SalesforceAccess;
+
+/** What connector-settings says of an org's reader (`GET /internal/v1/orgs/{orgId}/reader`). */
+export interface OrgReaderStatus {
+  orgId: string;
+  /** The grant is held; false once Salesforce refused it (an admin must connect the reader again). */
+  connected: boolean;
+  sfdcUserId: string;
+  /** The last preflight (View All Data, Task selected for Change Data Capture, …), or null before the first. */
+  preflight: { passed: boolean } | null;
+}
+
 export type SalesforceSessionErrorCode =
   /** connector-settings has no such connection (deleted, or an id that cannot be one). */
   | 'CONNECTION_NOT_FOUND'
+  /** connector-settings has no reader for the org (never connected, or an admin removed it). */
+  | 'ORG_READER_NOT_FOUND'
   /** The grant is gone (refresh refused, never connected): only the user can fix it. */
   | 'REAUTHORIZATION_REQUIRED'
   /** connector-settings or Salesforce's token endpoint did not answer: try again later. */
@@ -31,7 +53,7 @@ export class SalesforceSessionError extends Error {
   }
 }
 
-/** Asks connector-settings for a connection's Salesforce session, with this service's token. */
+/** Asks connector-settings for a connection's or an org reader's Salesforce session, with this service's token. */
 export class ConnectorSettingsSessionClient {
   constructor(
     private readonly baseUrl: string,
@@ -40,27 +62,55 @@ export class ConnectorSettingsSessionClient {
   ) {}
 
   /** `rejectedAccessToken`: the token Salesforce just refused, so a fresh one is needed. */
-  async obtain(connectionId: string, rejectedAccessToken?: string): Promise<SalesforceSession> {
-    let response: Response;
+  obtain(connectionId: string, rejectedAccessToken?: string): Promise<SalesforceSession> {
+    // 404, or 400 for an id that cannot be a connection's: there is nothing to reach for it.
+    return this.postForSession<SalesforceSession>(`/internal/v1/connections/${encodeURIComponent(connectionId)}/salesforce-session`, rejectedAccessToken, 'CONNECTION_NOT_FOUND');
+  }
+
+  /** The org reader's session (`orgId` in its 15- or 18-character form), with the same refresh semantics. */
+  obtainOrgReaderSession(orgId: string, rejectedAccessToken?: string): Promise<OrgReaderSession> {
+    return this.postForSession<OrgReaderSession>(`/internal/v1/orgs/${encodeURIComponent(orgId)}/reader-session`, rejectedAccessToken, 'ORG_READER_NOT_FOUND');
+  }
+
+  /** Whether the org has a reader and whether it is connected; null when it has none. */
+  async orgReader(orgId: string): Promise<OrgReaderStatus | null> {
+    const response = await this.request(`/internal/v1/orgs/${encodeURIComponent(orgId)}/reader`, { method: 'GET' });
+    if (response.status === 404 || response.status === 400) return null;
+    const body = (await response.json().catch(() => ({}))) as OrgReaderStatus & { error?: string; message?: string };
+    if (response.ok) return body;
+    if (response.status === 401) throw refusedServiceToken(`${body.error ?? 401}: ${body.message ?? ''}`);
+    throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${body.error ?? response.status}: ${body.message ?? ''}`);
+  }
+
+  private async postForSession<T>(path: string, rejectedAccessToken: string | undefined, notFound: SalesforceSessionErrorCode): Promise<T> {
+    const response = await this.request(path, { method: 'POST', body: JSON.stringify(rejectedAccessToken ? { rejectedAccessToken } : {}) });
+    const body = (await response.json().catch(() => ({}))) as T & { error?: string; message?: string };
+    if (response.ok) return body;
+    const why = `${body.error ?? response.status}: ${body.message ?? ''}`;
+    if (response.status === 404 || response.status === 400) throw new SalesforceSessionError(notFound, why);
+    if (body.error === 'SALESFORCE_REAUTHORIZATION_REQUIRED' || body.error === 'SALESFORCE_NOT_CONNECTED') throw new SalesforceSessionError('REAUTHORIZATION_REQUIRED', why);
+    if (response.status === 401) throw refusedServiceToken(why);
+    throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${why}`);
+  }
+
+  private async request(path: string, init: { method: string; body?: string }): Promise<Response> {
     try {
-      response = await fetch(new URL(`/internal/v1/connections/${encodeURIComponent(connectionId)}/salesforce-session`, this.baseUrl), {
-        method: 'POST',
+      return await fetch(new URL(path, this.baseUrl), {
+        ...init,
         headers: { authorization: `Bearer ${this.serviceToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(rejectedAccessToken ? { rejectedAccessToken } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
       throw new SalesforceSessionError('UNAVAILABLE', `connector-settings did not answer: ${(e as Error).message}`);
     }
-    const body = (await response.json().catch(() => ({}))) as Partial<SalesforceSession> & { error?: string; message?: string };
-    if (response.ok) return body as SalesforceSession;
-    const why = `${body.error ?? response.status}: ${body.message ?? ''}`;
-    // 404, or 400 for an id that cannot be a connection's: there is nothing to reach for it.
-    if (response.status === 404 || response.status === 400) throw new SalesforceSessionError('CONNECTION_NOT_FOUND', why);
-    if (body.error === 'SALESFORCE_REAUTHORIZATION_REQUIRED' || body.error === 'SALESFORCE_NOT_CONNECTED') throw new SalesforceSessionError('REAUTHORIZATION_REQUIRED', why);
-    if (response.status === 401) throw new Error(`connector-settings refused this service's token (${why}): check INTERNAL_SERVICE_TOKEN`);
-    throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${why}`);
   }
+}
+
+const refusedServiceToken = (why: string) => new Error(`connector-settings refused this service's token (${why}): check INTERNAL_SERVICE_TOKEN`);
+
+/** Where a handle gets its session: connector-settings' internal API, for a connection or for an org's reader. */
+export interface SalesforceSessionSource {
+  obtain(holderId: string, rejectedAccessToken?: string): Promise<SalesforceAccess>;
 }
 
 export interface SalesforceConnectionOptions {
@@ -70,23 +120,43 @@ export interface SalesforceConnectionOptions {
 }
 
 /**
- * One connection's jsforce Connection. On `INVALID_SESSION_ID` jsforce calls `refreshFn`, which asks
- * connector-settings for a new session (naming the rejected token) and retries the call once. jsforce
- * wraps a failed refresh in a plain Error; the real reason is kept for `takeRefreshFailure`.
+ * One grant's jsforce Connection: a connection's (its rep), or an org reader's (`forOrgReader`). On
+ * `INVALID_SESSION_ID` jsforce calls `refreshFn`, which asks connector-settings for a new session
+ * (naming the rejected token) and retries the call once. jsforce wraps a failed refresh in a plain
+ * Error; the real reason is kept for `takeRefreshFailure`.
  */
 export class SalesforceSessionHandle {
   private connection?: Connection;
-  private current?: SalesforceSession;
+  private current?: SalesforceAccess;
   private refreshFailure?: SalesforceSessionError;
 
+  /** `holderId`: the connection (or, through `forOrgReader`, the org) whose session this is. */
   constructor(
-    readonly connectionId: string,
-    private readonly sessions: ConnectorSettingsSessionClient,
+    private readonly holderId: string,
+    private readonly sessions: SalesforceSessionSource,
     private readonly options: SalesforceConnectionOptions,
   ) {}
 
-  async session(): Promise<SalesforceSession> {
-    if (!this.current) this.current = await this.sessions.obtain(this.connectionId);
+  /** The org reader's session: the integration user who reads the org's changes (read-only use). */
+  static forOrgReader(orgId: string, sessions: ConnectorSettingsSessionClient, options: SalesforceConnectionOptions): SalesforceSessionHandle {
+    return new SalesforceSessionHandle(orgId, { obtain: (id, rejected) => sessions.obtainOrgReaderSession(id, rejected) }, options);
+  }
+
+  async session(): Promise<SalesforceAccess> {
+    if (!this.current) this.current = await this.sessions.obtain(this.holderId);
+    return this.current;
+  }
+
+  /**
+   * A new session after Salesforce refused `rejectedAccessToken` (jsforce's refresh, and the
+   * change feed's 401 on the Streaming API, whose client carries its token from creation).
+   */
+  async renewSession(rejectedAccessToken?: string): Promise<SalesforceAccess> {
+    try {
+      this.current = await this.sessions.obtain(this.holderId, rejectedAccessToken);
+    } catch (e) {
+      throw e instanceof SalesforceSessionError ? e : new SalesforceSessionError('UNAVAILABLE', (e as Error).message);
+    }
     return this.current;
   }
 
@@ -99,15 +169,14 @@ export class SalesforceSessionHandle {
       version: this.options.apiVersion,
       ...(this.options.clientName ? { callOptions: { client: this.options.clientName } } : {}),
       refreshFn: (conn, callback) => {
-        this.sessions.obtain(this.connectionId, conn.accessToken ?? undefined).then(
+        this.renewSession(conn.accessToken ?? undefined).then(
           (fresh) => {
-            this.current = fresh;
             this.refreshFailure = undefined;
             callback(null, fresh.accessToken);
           },
-          (e: unknown) => {
-            this.refreshFailure = e instanceof SalesforceSessionError ? e : new SalesforceSessionError('UNAVAILABLE', (e as Error).message);
-            callback(e as Error);
+          (e: SalesforceSessionError) => {
+            this.refreshFailure = e;
+            callback(e);
           },
         );
       },

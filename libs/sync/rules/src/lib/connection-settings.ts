@@ -10,6 +10,8 @@ export interface ConnectionSyncSettings {
   enabled: boolean;
   /** In time order. */
   history: readonly SettingChange[];
+  /** The connection's Salesforce user, the owner its tasks carry (R8); null or absent when not known. */
+  salesforceUserId?: string | null;
 }
 
 export interface EnabledInterval {

@@ -174,6 +174,38 @@ describe('R6: while enabled, changes flow both ways', () => {
   });
 });
 
+describe('R8: a Salesforce task reassigned away from the rep stops syncing for that rep', () => {
+  const REP = '005000000000001AAA';
+  const at = '2026-11-21T00:00:00.000Z';
+  const decideFor = (c: SyncChange, link: TaskLink | null) => decide(c, link, { ...enabled, salesforceUserId: REP });
+  const reassigned = (ownerId: string) => change({ side: 'sfdc', taskId: '00T1', origin: null, changedAt: '2026-11-21T10:00:00.000Z', ownerId });
+
+  it('an open linked task reassigned to someone else: its Sales Connect copy is deleted and the pair unlinked', () => {
+    expect(decideFor(reassigned('005000000000002AAA'), linkOf(fields(), at))).toEqual([
+      { type: 'delete', side: 'salesconnect', taskId: 'sct_1' },
+      { type: 'unlink', salesConnectTaskId: 'sct_1', sfdcTaskId: '00T1' },
+    ]);
+  });
+
+  it('a completed linked task reassigned away stays in Sales Connect as history, unlinked', () => {
+    expect(decideFor(reassigned('005000000000002AAA'), linkOf(fields({ open: false }), at))).toEqual([{ type: 'unlink', salesConnectTaskId: 'sct_1', sfdcTaskId: '00T1' }]);
+  });
+
+  it("someone else's unlinked task is never created for the rep", () => {
+    expect(types(decideFor(reassigned('005000000000002AAA'), null))).toEqual(['ignore:owned-by-another-user']);
+  });
+
+  it("the rep's own task, by its 15- or 18-character id, syncs as before; and a read that cannot name the owner is not judged", () => {
+    expect(types(decideFor(reassigned(REP.slice(0, 15)), null))).toEqual(['create:salesconnect']);
+    expect(types(decideFor(change({ side: 'sfdc', taskId: '00T1', origin: null, changedAt: '2026-11-21T10:00:00.000Z' }), null))).toEqual(['create:salesconnect']);
+  });
+
+  it('a task reassigned to the rep is created on their side (R6)', () => {
+    const mine = decideFor(change({ side: 'sfdc', taskId: '00T9', origin: null, changedAt: '2026-11-21T10:00:00.000Z', createdAt: '2026-11-01T00:00:00.000Z', ownerId: REP }), null);
+    expect(types(mine)).toEqual(['create:salesconnect']);
+  });
+});
+
 describe('R7: disable stops the flow', () => {
   const disabled: ConnectionSyncSettings = {
     enabled: false,

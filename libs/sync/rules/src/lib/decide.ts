@@ -32,8 +32,30 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
   if (link && Date.parse(change.changedAt) < Date.parse(link.lastSeen[change.side])) return ignore('stale');
 
   if (change.kind === 'delete') return decideOnDelete(link, change);
+  if (isOwnedByAnother(context, change)) return decideOnReassignedAway(link);
   if (change.fields === null) throw new Error(`an upsert of ${change.side} task ${change.taskId} carries no fields`);
   return link ? decideOnLinkedUpdate(link, change, change.fields, context.ourOrigin) : decideOnUnlinked(context, change, change.fields);
+}
+
+/** Salesforce ids compare by their 15-character form (the 18-character one adds a case checksum). */
+const sameSalesforceId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
+
+/** R8: a Salesforce task whose owner is not the connection's user is not this rep's task (any more). */
+function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean {
+  const rep = context.settings.salesforceUserId;
+  return change.side === 'sfdc' && !!change.ownerId && !!rep && !sameSalesforceId(change.ownerId, rep);
+}
+
+/**
+ * R8: reassigned away from the rep, the pair stops syncing. An open Sales Connect copy is deleted:
+ * it is someone else's work now and would stay in the rep's Command Center; a completed one stays,
+ * unlinked, as the rep's history. Reassigned back later, R6 creates it again.
+ */
+function decideOnReassignedAway(link: TaskLink | null): SyncAction[] {
+  if (!link) return ignore('owned-by-another-user');
+  const unlink: SyncAction = { type: 'unlink', salesConnectTaskId: link.salesConnectTaskId, sfdcTaskId: link.sfdcTaskId };
+  if (!link.observed.salesconnect.open) return [unlink];
+  return [{ type: 'delete', side: 'salesconnect', taskId: link.salesConnectTaskId }, unlink];
 }
 
 function decideOnDelete(link: TaskLink | null, change: SyncChange): SyncAction[] {

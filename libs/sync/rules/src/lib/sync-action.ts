@@ -12,7 +12,8 @@ export type IgnoreReason =
   | 'own-write' // the sync's own create, seen before its link was stored
   | 'echo' // the sync's own write coming back unchanged
   | 'no-change' // nothing synced changed (e.g. a field Sales Connect does not carry)
-  | 'stale'; // not newer than what was already applied from that side
+  | 'stale' // not newer than what was already applied from that side
+  | 'owned-by-another-user'; // R8: a Salesforce task of someone else's, never linked for this rep
 
 /** A link the writer completes with the id of the task it creates. */
 export type PendingLink = Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'> & {

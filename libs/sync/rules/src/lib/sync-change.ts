@@ -27,4 +27,6 @@ export interface SyncChange {
   enableAt?: string;
   /** Salesforce only: `SalesConnect_Task_Id__c`, set on every task the sync created. */
   externalId?: string | null;
+  /** Salesforce only: the task's `OwnerId` as read (R8); absent from reads that cannot say. */
+  ownerId?: string | null;
 }

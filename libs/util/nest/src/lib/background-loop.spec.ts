@@ -44,4 +44,13 @@ describe('BackgroundLoop', () => {
     await sleep(80);
     expect(started).toBe(1);
   });
+
+  it('stop() does not wait out an idle wait', async () => {
+    const loop = new BackgroundLoop('test', { error: () => undefined }, async () => false, 60_000);
+    loop.start();
+    await sleep(20);
+    const started = Date.now();
+    await loop.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });

@@ -1,15 +1,15 @@
 import type { Logger } from '@nestjs/common';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * A service's own work loop (a scheduler, a write flusher): runs `round` again at once while it
  * reports work done, else after `idleMs`; a failed round is logged and the loop goes on. `stop()`
- * lets the round in flight finish (SIGTERM: what it did is committed), then nothing new starts.
+ * lets the round in flight finish (SIGTERM: what it did is committed), then nothing new starts;
+ * an idle wait is cut short, so a long `idleMs` does not lengthen a shutdown.
  */
 export class BackgroundLoop {
   private running = false;
   private loop?: Promise<void>;
+  private wake?: () => void;
   /** When the last round ended (a readiness check can tell a stuck loop). */
   lastRoundAt = 0;
 
@@ -28,6 +28,7 @@ export class BackgroundLoop {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wake?.();
     await this.loop;
   }
 
@@ -40,7 +41,17 @@ export class BackgroundLoop {
         this.logger.error(`${this.name} round failed: ${(e as Error).stack ?? e}`);
       }
       this.lastRoundAt = Date.now();
-      if (!busy && this.running) await sleep(this.idleMs);
+      if (!busy && this.running) await this.idle();
     }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.idleMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 }

@@ -1,0 +1,35 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The org's reader: one integration user per Salesforce org whose session reads the org's changes
+ * (Change Data Capture for Task needs View All Data), held by one tenant. Its grant is sealed like
+ * a connection's; the preflight says whether it has what reading needs.
+ */
+export class CreateOrgReader1764000000206 implements MigrationInterface {
+  name = 'CreateOrgReader1764000000206';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE org_reader (
+        sfdc_org_id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        connected_by_user_id text NOT NULL,
+        sfdc_user_id text NOT NULL,
+        sfdc_username text NOT NULL,
+        instance_url text NOT NULL,
+        refresh_token_sealed text,
+        access_token_sealed text,
+        preflight jsonb,
+        preflight_at timestamptz,
+        revoked_at timestamptz,
+        connected_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX org_reader_by_tenant ON org_reader (tenant_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE org_reader`);
+  }
+}

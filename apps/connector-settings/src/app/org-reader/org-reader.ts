@@ -1,0 +1,30 @@
+import type { OrgReaderState } from './read-mode';
+import type { ReaderPreflight } from './reader-preflight';
+
+/** One Salesforce org's reader (org_reader): the integration user whose session reads the org's changes. */
+export interface OrgReader {
+  orgId: string;
+  tenantId: string;
+  /** The admin (a user of the tenant) who connected it. */
+  connectedByUserId: string;
+  sfdcUserId: string;
+  sfdcUsername: string;
+  instanceUrl: string;
+  /** Sealed by TokenCipher; null once Salesforce refused it (revoked): an admin must connect again. */
+  refreshTokenSealed: string | null;
+  accessTokenSealed: string | null;
+  preflight: ReaderPreflight | null;
+  preflightAt: Date | null;
+  revokedAt: Date | null;
+  /** When the current grant was stored (a reconnect moves it). */
+  connectedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A Salesforce org id: `00D`, then 12 or 15 more characters (the 15- and 18-character forms). */
+export const SFDC_ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** What the read-mode rule needs of a reader (or of no reader). */
+export const toReaderState = (reader: OrgReader | null): OrgReaderState | null =>
+  reader && { sfdcUsername: reader.sfdcUsername, connected: reader.refreshTokenSealed !== null, preflight: reader.preflight };

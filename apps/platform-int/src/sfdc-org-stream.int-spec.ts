@@ -1,0 +1,222 @@
+import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
+import { authorizeInBrowser, connectSalesforceAsUser, SalesforceSandboxAdmin, SalesforceUserApi } from './support/salesforce';
+import { ServiceProcess, type LogLine } from './support/service-process';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { TopicReader } from './support/topic-reader';
+import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+
+const SECRET = 'org-stream-spec-secret-org-stream-spec-000';
+const READER_CONNECT = '/v1/salesforce/org-reader/connect';
+const ADMIN_ROLE = 'task-sync:admin';
+const CHANNEL = '/data/TaskChangeEvent';
+/** The per-rep polls run once after the import, then not within the test: only the stream can deliver. */
+const POLL_INTERVAL_MS = String(3_600_000);
+const LEASE_MS = 3_000;
+
+interface StreamingClient {
+  clientId: string;
+  userId: string;
+  subscriptions: { channel: string; lastReplayId: number }[];
+  waiting: boolean;
+}
+
+interface OrgStreamRow {
+  replay_id: string | null;
+  lease_holder: string | null;
+  state: string;
+  state_reason: string | null;
+}
+
+/**
+ * The org's Change Data Capture stream in sfdc-ingest (issue 20, slice 1), against the real broker,
+ * PostgreSQL, connector-settings (the org's reader and its session) and the Salesforce sandbox's
+ * Streaming API. The rep's own polls are set an hour apart, so every change seen here came
+ * through the stream: one subscriber per org, resumed from the stored replay id, handed over when
+ * its replica dies, nothing lost or doubled.
+ */
+describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () => {
+  const kafka = useKafkaClients();
+  let sandbox: ServiceProcess;
+  let settings: ServiceProcess;
+  let sf: SalesforceSandboxAdmin;
+  let reader: TopicReader<SfdcTaskChanged>;
+  let databaseUrl: string;
+  let ingestGroup: string;
+  let orgId: string;
+  let integrationUserId: string;
+  let connectionId: string;
+  let repUsername: string;
+  let rep: SalesforceUserApi;
+  let taskId: string;
+  /** The replica that streams the org at a given point of the tests. */
+  let holder: ServiceProcess;
+  const started: ServiceProcess[] = [];
+  const tenant = uniqueId('tenant');
+
+  async function startIngest(): Promise<ServiceProcess> {
+    const ingest = await ServiceProcess.start('sfdc-ingest', {
+      DATABASE_URL: databaseUrl,
+      CONNECTOR_SETTINGS_URL: settings.url,
+      KAFKA_CONSUMER_GROUP: ingestGroup,
+      POLL_INTERVAL_MS,
+      SCHEDULER_TICK_MS: '100',
+      PAUSE_RECHECK_MS: '1000',
+      STREAM_LEASE_MS: String(LEASE_MS),
+      STREAM_SUPERVISE_MS: '250',
+    });
+    started.push(ingest);
+    return ingest;
+  }
+
+  const said = (ingest: ServiceProcess, pattern: RegExp) => ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
+  const batchesHandled = (ingest: ServiceProcess) => said(ingest, new RegExp(`^org ${orgId}: \\d+ events? → `)).length;
+  const streamRow = async (): Promise<OrgStreamRow | undefined> =>
+    (await withPg(databaseUrl, (c) => c.query(`SELECT replay_id, lease_holder, state, state_reason FROM sfdc_ingest.sfdc_org_stream WHERE org_id = $1`, [orgId]))).rows[0];
+  /** The Streaming API's clients subscribed to the org's Task changes, as the sandbox sees them. */
+  const subscribedClients = async (): Promise<StreamingClient[]> => {
+    const answer = await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`);
+    const { clients } = (await answer.json()) as { clients: StreamingClient[] };
+    return clients.filter((c) => c.waiting && c.subscriptions.some((s) => s.channel === CHANNEL));
+  };
+  /** How many subscribers the sandbox saw, sampled a few times (a client is between two connects for a moment now and then). */
+  const mostSubscribersSeen = async (): Promise<number> => {
+    let most = 0;
+    for (let i = 0; i < 6; i++) {
+      most = Math.max(most, (await subscribedClients()).length);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return most;
+  };
+  const liveEvents = () => reader.events((e) => e.connectionId === connectionId && e.source === 'live');
+  const titled = (title: string) => liveEvents().filter((e) => e.kind === 'upsert' && e.fields?.title === title);
+  const holds = (ingest: ServiceProcess, row: OrgStreamRow | undefined) => !!row?.lease_holder?.includes(`:${ingest.pid}:`);
+
+  /** Waits until a write's change, titled `title`, is on the topic, and `via` stored the replay id after it. */
+  async function writeAndSee(title: string, via: ServiceProcess, write: () => Promise<unknown>): Promise<SfdcTaskChanged> {
+    const before = batchesHandled(via);
+    await write();
+    const [event] = await reader.waitFor(`"${title}" on ${KAFKA_TOPICS.sfdcTaskChanges}`, () => titled(title).length > 0 && titled(title));
+    await waitFor(`the replay id after "${title}" to be stored`, async () => batchesHandled(via) > before);
+    return event;
+  }
+
+  /** The rep edits the task (marked with a client name when given, as the reconciler's writes are). */
+  const editAndSee = (title: string, via: ServiceProcess, client?: string) =>
+    writeAndSee(title, via, () => (client ? patchAsClient(repUsername, taskId, { Subject: title }, client) : rep.updateTask(taskId, { Subject: title })));
+
+  /** A REST write marked with a client name, as the reconciler's writes are (`Sforce-Call-Options`). */
+  async function patchAsClient(username: string, id: string, fields: Record<string, unknown>, client: string): Promise<void> {
+    const grant = await fetch(`${sandbox.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username, password: 'sandbox', client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+    });
+    const { access_token } = (await grant.json()) as { access_token: string };
+    const answer = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Task/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json', 'sforce-call-options': `client=${client}` },
+      body: JSON.stringify(fields),
+    });
+    if (!answer.ok) throw new Error(`PATCH Task/${id}: ${answer.status} ${await answer.text()}`);
+  }
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_stream'));
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    sf = new SalesforceSandboxAdmin(sandbox.url);
+    orgId = (await sf.defaultOrg()).id;
+    // The sandbox's administrator (View All Data) is the org's integration user here.
+    integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: statusGroup }));
+    ingestGroup = uniqueId('sfdc-ingest');
+    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
+
+    // An admin connects the org's reader; a rep of the org connects and turns sync on.
+    const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
+    await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: adminJwt, username: 'admin@sandbox.test', action: 'allow', connectPath: READER_CONNECT });
+    repUsername = `${uniqueId('rep')}@sandbox.test`;
+    await sf.createUser(orgId, repUsername);
+    const repJwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: repJwt, username: repUsername });
+    rep = await SalesforceUserApi.login(sandbox.url, repUsername);
+    const saved = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${repJwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(saved.status).toBe(200);
+
+    holder = await startIngest();
+    await holder.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started`), 60_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await reader?.stop();
+    for (const ingest of started) await ingest.stop();
+    await settings?.stop();
+    await sandbox?.stop();
+  });
+
+  it("streams the org through its reader: a rep's change reaches sfdc.task-changes.v1 for the rep's connection, with the writing client when it is sure", async () => {
+    expect(said(holder, new RegExp(`^org ${orgId}: stream started with new events only`))).toHaveLength(1);
+    const clients = await waitFor('the subscriber at the sandbox', async () => {
+      const found = await subscribedClients();
+      return found.length > 0 && found;
+    });
+    expect(clients).toEqual([expect.objectContaining({ userId: integrationUserId })]);
+    expect(await mostSubscribersSeen()).toBe(1);
+
+    const created = await writeAndSee('created while streaming', holder, async () => (taskId = await rep.createTask({ Subject: 'created while streaming' })));
+    expect(created).toMatchObject({ kind: 'upsert', taskId, source: 'live', origin: null, connectionId });
+
+    // A write marked `client=task-sync` (as the reconciler's are): the read is that write's state, so the origin says so.
+    const marked = await editAndSee('edited by our client', holder, 'task-sync');
+    expect(marked.origin).toBe('task-sync');
+    const plain = await editAndSee('edited in Salesforce', holder);
+    expect(plain.origin).toBeNull();
+
+    expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 1 task for 1 connection`)).length).toBeGreaterThanOrEqual(3);
+    expect(await streamRow()).toMatchObject({ state: 'streaming', replay_id: expect.stringMatching(/^\d+$/) });
+  });
+
+  it('resumes from the stored replay id after a restart: the change made while sfdc-ingest was stopped arrives, once', async () => {
+    const stored = (await streamRow())?.replay_id;
+    expect((await holder.stop()).code).toBe(0);
+    expect(await streamRow()).toMatchObject({ lease_holder: null, state: 'stopped', state_reason: 'released at shutdown', replay_id: stored });
+
+    await rep.updateTask(taskId, { Subject: 'edited while sfdc-ingest was stopped' });
+    holder = await startIngest();
+    await reader.waitFor('the change made while stopped', () => titled('edited while sfdc-ingest was stopped').length > 0);
+    expect(said(holder, new RegExp(`^org ${orgId}: stream started from replay ${stored}$`))).toHaveLength(1);
+
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(titled('edited while sfdc-ingest was stopped')).toHaveLength(1);
+  });
+
+  it('with two replicas only one subscribes; when it is killed the other takes over after the lease, and nothing is lost or doubled', async () => {
+    const second = await startIngest();
+    // Several of the second replica's rounds go by: it finds the lease held.
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(holds(holder, await streamRow())).toBe(true);
+    expect(said(second, /: lease taken|: stream started/)).toEqual([]);
+    expect(await mostSubscribersSeen()).toBe(1);
+    await editAndSee('edited with two replicas running', holder);
+
+    await holder.stop('SIGKILL');
+    await rep.updateTask(taskId, { Subject: 'edited after the holder was killed' });
+    await second.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started from replay`), LEASE_MS + 30_000);
+    await reader.waitFor('the change made while no replica streamed', () => titled('edited after the holder was killed').length > 0);
+    expect(holds(second, await streamRow())).toBe(true);
+    await editAndSee('edited after the takeover', second);
+
+    await new Promise((r) => setTimeout(r, 2_000));
+    for (const title of ['edited with two replicas running', 'edited after the holder was killed', 'edited after the takeover']) expect(titled(title)).toHaveLength(1);
+    // Over the whole run: every change once (a create and an edit in one second differ in their fields).
+    const seen = liveEvents().map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields)}`);
+    expect(seen.length).toBe(new Set(seen).size);
+    expect(await mostSubscribersSeen()).toBe(1);
+    holder = second;
+  });
+});

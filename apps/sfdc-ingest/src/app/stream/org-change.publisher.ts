@@ -1,0 +1,121 @@
+import type { DataSource } from 'typeorm';
+import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
+import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
+import type { SalesforceReader } from '../salesforce/salesforce-reader';
+import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
+import { buildReadMessages } from '../sync/sfdc-change.events';
+import type { OrgStreamRepository } from './org-stream.repository';
+import { collectRecordIds, routeOrgBatch, type RoutedRecord } from './route-org-changes';
+
+/** What one batch of an org's stream came to, for the log. */
+export interface OrgBatchResult {
+  events: number;
+  firstReplayId: number;
+  lastReplayId: number;
+  /** Tasks published, and the connections they went to. */
+  tasks: number;
+  connections: number;
+  /** Read, but already published as they are now (by the poll, or by this stream before a restart). */
+  alreadyPublished: number;
+  /** Read, but no enabled connection of the org owns them. */
+  notOurs: number;
+  /** (Connection, task) pairs left out: changed before the connection's latest enable, which its import covers. */
+  beforeEnable: number;
+  /** Named by an event, but gone from Salesforce by the time of the read (purged). */
+  unanswered: number;
+  /** GAP_OVERFLOW events: they name no record. */
+  overflows: number;
+  /** Read, but not mappable (logged with the reason). */
+  unmappable: { connectionId: string; taskId: string; reason: string }[];
+}
+
+/** The stream's replay id could not be stored: another replica holds the org now. */
+export class OrgStreamLeaseLost extends Error {
+  override readonly name = 'OrgStreamLeaseLost';
+}
+
+/**
+ * One batch of an org's Task change events → Kafka, exactly as the poll would have published the
+ * same reads: the records are read again by id with the reader's session (queryAll, so deletes
+ * are seen), each goes to the enabled connections of its owner, and what each connection had
+ * already published is dropped. The replay id moves only after Kafka acknowledged the messages, in
+ * the transaction that records what was published: a crash before that commit replays the batch
+ * (published again: at least once, as the poll), and a replayed batch that was recorded publishes nothing.
+ */
+export class OrgChangePublisher {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: KafkaPublisher,
+    private readonly published: PublishedChangeRepository,
+    private readonly streams: OrgStreamRepository,
+  ) {}
+
+  async publishBatch(orgId: string, holder: string, reader: SalesforceReader, batch: readonly TaskChangeEvent[]): Promise<OrgBatchResult> {
+    const { recordIds, overflows } = collectRecordIds(batch);
+    const records = recordIds.length > 0 ? await reader.readTasksByIds(recordIds) : [];
+    const connections = records.length > 0 ? await this.streams.enabledConnectionsOf(orgId) : [];
+    const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections);
+    const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
+
+    const messages: OutgoingMessage[] = [];
+    const toRemember: [string, PublishedChange[]][] = [];
+    const unmappable: OrgBatchResult['unmappable'] = [];
+    let alreadyPublished = 0;
+    for (const [connectionId, items] of groupByConnection(routed)) {
+      const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })));
+      alreadyPublished += items.length - fresh.length;
+      const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
+      const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null });
+      messages.push(...built.messages);
+      toRemember.push([connectionId, built.published]);
+      unmappable.push(...built.unmappable.map(({ record, reason }) => ({ connectionId, taskId: record.Id, reason })));
+    }
+
+    await this.publisher.publish(messages);
+    const last = batch[batch.length - 1];
+    const lastEventAt = new Date(Math.max(...batch.map((e) => e.commitTimestamp)));
+    // What was published is remembered even if the lease was lost meanwhile: it was published.
+    const advanced = await this.dataSource.transaction(async (manager) => {
+      for (const [connectionId, changes] of toRemember) await this.published.remember(manager, connectionId, changes);
+      return this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt);
+    });
+    if (!advanced) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);
+
+    const published = toRemember.filter(([, changes]) => changes.length > 0);
+    return {
+      events: batch.length,
+      firstReplayId: batch[0].replayId,
+      lastReplayId: last.replayId,
+      tasks: new Set(published.flatMap(([, changes]) => changes.map((c) => c.taskId))).size,
+      connections: published.length,
+      alreadyPublished,
+      notOurs,
+      beforeEnable,
+      unanswered,
+      overflows,
+      unmappable,
+    };
+  }
+}
+
+function groupByConnection(routed: readonly RoutedRecord[]): Map<string, RoutedRecord[]> {
+  const groups = new Map<string, RoutedRecord[]>();
+  for (const r of routed) groups.set(r.connectionId, [...(groups.get(r.connectionId) ?? []), r]);
+  return groups;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "org 00D…: 3 events → 2 tasks for 1 connection (replay 120–124; 1 already published)". */
+export function describeBatch(orgId: string, r: OrgBatchResult): string {
+  const notes = [
+    r.alreadyPublished > 0 ? `${r.alreadyPublished} already published` : '',
+    r.notOurs > 0 ? `${plural(r.notOurs, 'task')} of no enabled connection` : '',
+    r.beforeEnable > 0 ? `${plural(r.beforeEnable, 'task')} changed before their connection's enable, left to its import` : '',
+    r.unanswered > 0 ? `${plural(r.unanswered, 'task')} purged before the read` : '',
+    r.overflows > 0 ? `${plural(r.overflows, 'overflow event')} naming no record, left to the per-rep polls` : '',
+    r.unmappable.length > 0 ? `${plural(r.unmappable.length, 'task')} not mappable` : '',
+  ].filter(Boolean);
+  const replay = r.firstReplayId === r.lastReplayId ? `replay ${r.lastReplayId}` : `replay ${r.firstReplayId}–${r.lastReplayId}`;
+  return `org ${orgId}: ${plural(r.events, 'event')} → ${plural(r.tasks, 'task')} for ${plural(r.connections, 'connection')} (${[replay, ...notes].join('; ')})`;
+}

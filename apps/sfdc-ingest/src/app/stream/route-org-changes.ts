@@ -1,0 +1,106 @@
+import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
+import { floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
+
+/** An enabled connection of the org, the Salesforce user whose tasks it syncs, and since when (its latest enable, ms). */
+export interface OrgConnection {
+  connectionId: string;
+  sfdcUserId: string;
+  enabledSince: number | null;
+}
+
+/** One task read for one connection, with the client that wrote it when that is known for sure. */
+export interface RoutedRecord {
+  connectionId: string;
+  record: TaskRecordById;
+  origin: string | null;
+}
+
+export interface OrgBatchRouting {
+  routed: RoutedRecord[];
+  /** Read, but owned by no enabled connection of the org (another user's, or a disabled one's). */
+  notOurs: number;
+  /** Changed before its connection's latest enable (a replayed event): that enable's import covers it (R2, R5, R7). */
+  beforeEnable: number;
+  /** Named by an event but not answered by the read: purged from the recycle bin already. */
+  unanswered: number;
+}
+
+/** Salesforce ids come in a 15- and an 18-character form; the first 15 characters name the record. */
+const key15 = (id: string) => id.slice(0, 15);
+
+/**
+ * The records a batch names, once each, in the order they first appear. GAP_OVERFLOW names none
+ * (over 100,000 changes in one transaction): counted, for the caller to say the polls cover it.
+ */
+export function collectRecordIds(batch: readonly TaskChangeEvent[]): { recordIds: string[]; overflows: number } {
+  const byKey = new Map<string, string>();
+  let overflows = 0;
+  for (const event of batch) {
+    if (event.changeType === 'GAP_OVERFLOW') overflows += 1;
+    for (const id of event.recordIds) if (!byKey.has(key15(id))) byKey.set(key15(id), id);
+  }
+  return { recordIds: [...byKey.values()], overflows };
+}
+
+/**
+ * Each record read goes to the enabled connections of the org whose Salesforce user owns it now
+ * (the same owner the poll reads by), with its origin. Not to a connection enabled after the
+ * record's SystemModstamp: what changed before an enable is that enable's import (the poll too
+ * reads only from the enable on), and a change made while sync was off is never sent live (R7).
+ */
+export function routeOrgBatch(batch: readonly TaskChangeEvent[], records: readonly TaskRecordById[], connections: readonly OrgConnection[]): OrgBatchRouting {
+  const byOwner = new Map<string, OrgConnection[]>();
+  for (const c of connections) byOwner.set(key15(c.sfdcUserId), [...(byOwner.get(key15(c.sfdcUserId)) ?? []), c]);
+  const lastEventOf = new Map<string, TaskChangeEvent>();
+  for (const event of batch) for (const id of event.recordIds) lastEventOf.set(key15(id), event);
+
+  const routed: RoutedRecord[] = [];
+  let notOurs = 0;
+  let beforeEnable = 0;
+  for (const record of records) {
+    const owners = byOwner.get(key15(record.OwnerId)) ?? [];
+    if (owners.length === 0) notOurs += 1;
+    const event = lastEventOf.get(key15(record.Id));
+    const origin = event ? originOf(record, event) : null;
+    const stamp = parseSalesforceDateTime(record.SystemModstamp);
+    for (const { connectionId, enabledSince } of owners) {
+      if (enabledSince !== null && stamp < enabledSince) beforeEnable += 1;
+      else routed.push({ connectionId, record, origin });
+    }
+  }
+  const answered = new Set(records.map((r) => key15(r.Id)));
+  const unanswered = [...lastEventOf.keys()].filter((id) => !answered.has(id)).length;
+  return { routed, notOurs, beforeEnable, unanswered };
+}
+
+/** Fields an event body and a REST read both carry as the same JSON value. */
+const COMPARABLE_FIELDS = ['Subject', 'Description', 'ActivityDate', 'Status', 'Priority', 'TaskSubtype', 'WhoId', 'OwnerId', 'SalesConnect_Task_Id__c'] as const;
+/** Ids may be written in either of their forms. */
+const ID_FIELDS = new Set<string>(['WhoId', 'OwnerId']);
+
+function sameValue(field: string, read: unknown, sent: unknown): boolean {
+  if (ID_FIELDS.has(field) && typeof read === 'string' && typeof sent === 'string') return key15(read) === key15(sent);
+  return read === (sent ?? null);
+}
+
+/**
+ * The client that wrote the record as read (`Sforce-Call-Options: client=…`), when it is sure the
+ * read is the state `event` left: the last event naming the record in the batch, committed in the
+ * same whole second as the record's SystemModstamp, by the user who last modified it, with the
+ * values it set. Otherwise null: the reconciler then recognises its own echoes by its pending
+ * writes, as for a poll. Guessing wrong would be worse than not knowing: an origin of ours on a
+ * user's change would have the change ignored, and the poll's later read would be dropped as published.
+ */
+export function originOf(record: TaskRecordById, event: TaskChangeEvent): string | null {
+  if (event.originClient === null || record.IsDeleted) return null;
+  if (event.changeType !== 'CREATE' && event.changeType !== 'UPDATE' && event.changeType !== 'UNDELETE') return null;
+  if (floorToSecond(parseSalesforceDateTime(record.SystemModstamp)) !== floorToSecond(event.commitTimestamp)) return null;
+  if (!record.LastModifiedById || key15(record.LastModifiedById) !== key15(event.commitUser)) return null;
+  const read = record as unknown as Record<string, unknown>;
+  for (const field of COMPARABLE_FIELDS) {
+    if (field in event.fields && !sameValue(field, read[field], event.fields[field])) return null;
+    if (event.nulledFields.includes(field) && read[field] !== null) return null;
+  }
+  return event.originClient;
+}
+

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
+
+/** One change published for one connection: a task at a SystemModstamp, as it was read. */
+export interface PublishedChange {
+  taskId: string;
+  stamp: number;
+  /** What was read: SystemModstamp is whole seconds, so a second edit in the same second has the same stamp. */
+  fingerprint: string;
+}
+
+/** Every read of one delete is the same change, whichever query found it. */
+export const DELETED = 'deleted';
+
+/** The record's URL, and what only a by-id read asks for: left out, so the poll's read and the stream's read of one state match. */
+const NOT_FINGERPRINTED = ['attributes', 'LastModifiedById'];
+
+/** A hash of the record as read. */
+export function fingerprintOf(record: object): string {
+  const fields = { ...(record as Record<string, unknown>) };
+  for (const name of NOT_FINGERPRINTED) delete fields[name];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('base64url');
+}
+
+/** The change a record as read stands for (a deleted one is its delete). */
+export function publishedChangeOf(record: TaskRecord): PublishedChange {
+  return { taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp), fingerprint: record.IsDeleted ? DELETED : fingerprintOf(record) };
+}
+
+/**
+ * What was published, per connection (`sfdc_published_change`), so no read publishes a change
+ * twice: not the poll's look-back re-reading it, nor the org stream and the poll both reading it.
+ * Rows are written in the transaction that moves the reader's position, after Kafka's ack.
+ */
+export class PublishedChangeRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Drops what was already published as it is now, at the same SystemModstamp. */
+  async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[]): Promise<T[]> {
+    if (items.length === 0) return items;
+    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await this.dataSource.query(
+      `SELECT task_id, stamp, fingerprint FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
+      [connectionId, [...new Set(items.map((i) => i.taskId))]],
+    );
+    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}@${r.fingerprint}`));
+    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
+  }
+
+  async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    await manager.query(
+      `INSERT INTO sfdc_published_change (connection_id, task_id, stamp, fingerprint)
+       SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
+      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
+    );
+  }
+}

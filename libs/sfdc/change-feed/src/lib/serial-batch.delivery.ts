@@ -1,0 +1,105 @@
+import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
+import type { TaskChangeEvent } from './change-feed.port';
+
+/**
+ * Hands events to `onEvents` in arrival order, one batch at a time: a batch is what arrived while
+ * the previous one was being handled (at most `maxBatchSize`), and the next call waits until the
+ * previous promise settled, so the caller can store a replay id only after Kafka acknowledged.
+ * A malformed event is queued as its error, and so is a failure from outside (`fail`): the events
+ * before it are delivered, then delivery stops there. A rejected `onEvents` stops it at once
+ * (what is queued is dropped: it would come out of order). `onStopped` hears every stop but
+ * `stop()`, once, after the batch in hand settled.
+ */
+export class SerialBatchDelivery {
+  private queue: (TaskChangeEvent | ChangeFeedError)[] = [];
+  private inFlight: Promise<void> | null = null;
+  private scheduled = false;
+  private stopped = false;
+  /** A failure is queued: nothing after it is taken. */
+  private failing = false;
+
+  constructor(
+    private readonly onEvents: (batch: TaskChangeEvent[]) => Promise<void>,
+    private readonly onStopped: (failure: ChangeFeedError) => void,
+    private readonly maxBatchSize: number,
+  ) {
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
+  }
+
+  /** Stopped, or stopping once what is queued is handed over. */
+  get isStopped(): boolean {
+    return this.stopped || this.failing;
+  }
+
+  push(item: TaskChangeEvent | ChangeFeedError): void {
+    if (this.stopped || this.failing) return;
+    this.queue.push(item);
+    this.schedule();
+  }
+
+  /** Takes nothing more: hands over what was received, then stops with `failure`. */
+  fail(failure: ChangeFeedError): void {
+    this.push(failure);
+    this.failing = true;
+  }
+
+  /** Stops delivery (what is queued is dropped) and reports `failure` once the batch in hand settled. */
+  private halt(failure: ChangeFeedError): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.queue = [];
+    void this.idle().then(() => this.onStopped(failure));
+  }
+
+  /** Stops delivery without a failure; resolves once the batch in hand settled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue = [];
+    await this.idle();
+  }
+
+  private async idle(): Promise<void> {
+    // The batch in hand reports its own outcome; here only its settling matters.
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  /** Waits a turn of the event loop, so the events of one server reply make one batch. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.stopped || this.inFlight || this.queue.length === 0) return;
+    const head = this.queue[0];
+    if (head instanceof ChangeFeedError) {
+      this.halt(head);
+      return;
+    }
+    // Up to the first queued failure: the events before it are handed over first, in order.
+    const malformed = this.queue.findIndex((item) => item instanceof ChangeFeedError);
+    const size = Math.min(this.maxBatchSize, malformed === -1 ? this.queue.length : malformed);
+    this.inFlight = this.deliver(this.queue.splice(0, size) as TaskChangeEvent[]);
+  }
+
+  private deliver(batch: TaskChangeEvent[]): Promise<void> {
+    // A handler that throws at once counts as one that rejects.
+    return Promise.resolve()
+      .then(() => this.onEvents(batch))
+      .then(
+        () => {
+          this.inFlight = null;
+          this.next();
+        },
+        (e: unknown) => {
+          this.inFlight = null;
+          const first = batch[0].replayId;
+          this.halt(new ChangeFeedError(ChangeFeedErrorCode.HandlerFailed, `onEvents failed for the batch from replay id ${first}: ${e instanceof Error ? e.message : String(e)}`, { replayId: first, cause: e }));
+        },
+      );
+  }
+}

@@ -1,0 +1,55 @@
+import { SalesforceSessionError } from '@task-sync/sfdc-client';
+import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
+
+/** An unsuccessful Bayeux reply as the Streaming API sends it (`error` is `<code>::<text>`). */
+export interface BayeuxFailure {
+  channel?: string;
+  error?: string;
+  ext?: { sfdc?: { failureReason?: string } };
+  advice?: { reconnect?: string };
+}
+
+/** Streaming API error texts ("Streaming API Error Codes"), most specific first. */
+const RULES: [RegExp, ChangeFeedErrorCode][] = [
+  [/^401::/, ChangeFeedErrorCode.AuthFailed],
+  [/The replayId \{?[^ ]*\}? you provided was invalid/i, ChangeFeedErrorCode.ReplayIdUnavailable],
+  // Salesforce's docs write "does not exist" and, lately, "doesn't exist".
+  [/channel you requested to subscribe to does(?: not|n['’]t) exist/i, ChangeFeedErrorCode.CdcNotEnabled],
+  [/without View All Data/i, ChangeFeedErrorCode.NotPermitted],
+  [/total events daily limit exceeded/i, ChangeFeedErrorCode.EventLimitExceeded],
+  [/concurrent (?:user|client)s? limit exceeded/i, ChangeFeedErrorCode.ClientLimitExceeded],
+  [/^5\d\d::/, ChangeFeedErrorCode.Transport],
+];
+
+/** The text that says why: a refused handshake puts the reason in `ext.sfdc.failureReason`. */
+export function failureText(message: BayeuxFailure): string {
+  return message.ext?.sfdc?.failureReason ?? message.error ?? 'no error text';
+}
+
+/** Sorts a Bayeux failure (a reply, or the text jsforce rejected a subscription with) into our codes. */
+export function classifyStreamingFailure(failure: BayeuxFailure | string): ChangeFeedError {
+  const text = typeof failure === 'string' ? failure : failureText(failure);
+  const channel = typeof failure === 'string' ? '' : `${failure.channel ?? ''}: `;
+  const code = RULES.find(([pattern]) => pattern.test(text))?.[1] ?? ChangeFeedErrorCode.Unexpected;
+  return new ChangeFeedError(code, `${channel}${text}`);
+}
+
+/**
+ * Whether faye deals with this failure itself: a connect or handshake refused with advice
+ * `handshake` or `retry` (`403::Unknown client`, a 5xx, what we do not know) makes it handshake
+ * again and resubscribe after the last event it received; the caller bounds how long that may
+ * take. Refused subscriptions, `reconnect: none`, and errors no retry can cure are ours.
+ */
+export function isLeftToClient(message: BayeuxFailure): boolean {
+  if (message.channel === '/meta/subscribe' || message.advice?.reconnect === 'none') return false;
+  const { code } = classifyStreamingFailure(message);
+  return code === ChangeFeedErrorCode.Unexpected || code === ChangeFeedErrorCode.Transport;
+}
+
+/** A session connector-settings could not hand out: only a reconnect cures a lost grant; the rest is passing. */
+export function classifySessionFailure(error: unknown): ChangeFeedError {
+  if (error instanceof SalesforceSessionError && error.code !== 'UNAVAILABLE') {
+    return new ChangeFeedError(ChangeFeedErrorCode.AuthFailed, `no Salesforce session: ${error.code}: ${error.message}`, { cause: error });
+  }
+  return new ChangeFeedError(ChangeFeedErrorCode.Transport, `no Salesforce session: ${(error as Error).message}`, { cause: error });
+}

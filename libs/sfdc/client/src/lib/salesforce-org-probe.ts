@@ -1,0 +1,97 @@
+import { Connection } from 'jsforce';
+import { EXTERNAL_ID_FIELD } from './salesforce-task.writer';
+
+/**
+ * One check's answer: what Salesforce said, or why it said nothing usable. `refused`: Salesforce
+ * answered the call with an error of its own (no permission, no such object): the check cannot
+ * pass as things stand. `unavailable`: no answer this time (5xx, network, the daily limit): ask later.
+ */
+export type ProbeAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
+
+/** The session the probe calls with, and how it gets a new one when Salesforce rejects it. */
+export interface OrgProbeSession {
+  instanceUrl: string;
+  accessToken: string;
+}
+
+export interface SalesforceOrgProbeOptions {
+  apiVersion: string;
+  /** A new session after Salesforce answered INVALID_SESSION_ID to `rejectedAccessToken`. */
+  renewSession: (rejectedAccessToken: string | undefined) => Promise<OrgProbeSession>;
+}
+
+// Answers that say "not now" rather than "no": the check is asked again later.
+const UNAVAILABLE_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+
+/**
+ * Sorts what a jsforce call threw. Salesforce's own answers carry `errorCode` (jsforce writes
+ * `ERROR_HTTP_<status>` for bodies that were not Salesforce's); a network error carries only
+ * Node's `code`, and a failed session renewal nothing.
+ */
+export function classifyProbeError(error: unknown): ProbeAnswer<never> {
+  const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };
+  const message = e.message ?? String(error);
+  const answered = e.errorCode;
+  if (answered && !UNAVAILABLE_CODES.has(answered) && !/^ERROR_HTTP_5\d\d$/.test(answered)) return { kind: 'refused', code: answered, message };
+  return { kind: 'unavailable', code: answered ?? e.code ?? e.cause?.code ?? 'NETWORK', message };
+}
+
+/**
+ * What an org-level reader needs, asked of Salesforce as that reader (jsforce, unmodified): View
+ * All Data (Change Data Capture for Task ignores sharing and requires it), Task selected for
+ * Change Data Capture, and the external-id field readable.
+ */
+export class SalesforceOrgProbe {
+  private readonly connection: Connection;
+
+  constructor(session: OrgProbeSession, options: SalesforceOrgProbeOptions) {
+    this.connection = new Connection({
+      instanceUrl: session.instanceUrl,
+      accessToken: session.accessToken,
+      version: options.apiVersion,
+      refreshFn: (conn, callback) => {
+        options.renewSession(conn.accessToken ?? undefined).then(
+          (fresh) => callback(null, fresh.accessToken),
+          (e: unknown) => callback(e as Error),
+        );
+      },
+    });
+  }
+
+  /** The running user's View All Data, from UserPermissionAccess (which any user may query about themselves, API 41.0+). */
+  readViewAllData(): Promise<ProbeAnswer<boolean>> {
+    return this.ask(async () => {
+      const answer = await this.connection.query<{ PermissionsViewAllData: boolean }>('SELECT PermissionsViewAllData FROM UserPermissionAccess');
+      return answer.records[0]?.PermissionsViewAllData === true;
+    });
+  }
+
+  /**
+   * Whether Task is selected on the standard ChangeEvents channel (Setup → Change Data Capture), by
+   * the Tooling API's PlatformEventChannelMember. Reading it takes View Setup and Configuration.
+   */
+  readTaskChangeEventSelection(): Promise<ProbeAnswer<boolean>> {
+    return this.ask(async () => {
+      const answer = await this.connection.tooling.query<{ Id: string }>(
+        "SELECT Id FROM PlatformEventChannelMember WHERE EventChannel = 'ChangeEvents' AND SelectedEntity = 'TaskChangeEvent'",
+      );
+      return answer.totalSize > 0;
+    });
+  }
+
+  /** Whether the reader sees Task's external-id field (it exists, and field-level security shows it). */
+  readExternalIdFieldVisible(): Promise<ProbeAnswer<boolean>> {
+    return this.ask(async () => {
+      const described = await this.connection.sobject('Task').describe();
+      return described.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase());
+    });
+  }
+
+  private async ask<T>(call: () => Promise<T>): Promise<ProbeAnswer<T>> {
+    try {
+      return { kind: 'answered', value: await call() };
+    } catch (e) {
+      return classifyProbeError(e);
+    }
+  }
+}
