@@ -119,6 +119,21 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     if (!answer.ok) throw new Error(`PATCH Task/${id}: ${answer.status} ${await answer.text()}`);
   }
 
+  /** A new rep of the org connects Salesforce and turns "Sync tasks" on. */
+  async function connectRepWithSyncOn(): Promise<{ username: string; sfdcUserId: string; connectionId: string }> {
+    const username = `${uniqueId('rep')}@sandbox.test`;
+    const { Id: sfdcUserId } = await sf.createUser(orgId, username);
+    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    const id = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    const saved = await fetch(`${settings.url}/v1/connections/${id}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(saved.status).toBe(200);
+    return { username, sfdcUserId, connectionId: id };
+  }
+
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_stream'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
@@ -136,17 +151,8 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     // An admin connects the org's reader; a rep of the org connects and turns sync on.
     const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
     await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: adminJwt, username: 'admin@sandbox.test', action: 'allow', connectPath: READER_CONNECT });
-    repUsername = `${uniqueId('rep')}@sandbox.test`;
-    await sf.createUser(orgId, repUsername);
-    const repJwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: repJwt, username: repUsername });
+    ({ username: repUsername, connectionId } = await connectRepWithSyncOn());
     rep = await SalesforceUserApi.login(sandbox.url, repUsername);
-    const saved = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${repJwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
-    expect(saved.status).toBe(200);
 
     holder = await startIngest();
     await holder.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started`), 60_000);
@@ -218,5 +224,25 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(seen.length).toBe(new Set(seen).size);
     expect(await mostSubscribersSeen()).toBe(1);
     holder = second;
+  });
+
+  it("R8: a task reassigned to another connected rep reaches the new owner's connection, and once the former owner's, naming the new owner", async () => {
+    const other = await connectRepWithSyncOn();
+    // The other rep's enable is read by sfdc-ingest before the reassignment is made.
+    await waitFor('the second connection in the projection', async () =>
+      (await withPg(databaseUrl, (c) => c.query(`SELECT 1 FROM sfdc_ingest.connection_setting WHERE connection_id = $1 AND enabled AND sfdc_user_id IS NOT NULL`, [other.connectionId]))).rows.length === 1,
+    );
+    await new Promise((r) => setTimeout(r, 1_100)); // the reassignment's SystemModstamp falls after that enable's second
+    await rep.updateTask(taskId, { OwnerId: other.sfdcUserId, Subject: 'reassigned to another rep' });
+    const reassigned = (connection: string) => reader.events((e) => e.connectionId === connection && e.kind === 'upsert' && e.fields?.title === 'reassigned to another rep');
+    await reader.waitFor('the reassignment for both connections', () => reassigned(connectionId).length > 0 && reassigned(other.connectionId).length > 0);
+    expect(reassigned(connectionId)).toEqual([expect.objectContaining({ taskId, ownerId: other.sfdcUserId, origin: null })]);
+    expect(reassigned(other.connectionId)).toEqual([expect.objectContaining({ taskId, ownerId: other.sfdcUserId })]);
+
+    // Told once: the former owner's connection hears no more of the task.
+    await rep.updateTask(taskId, { Subject: 'edited after the reassignment' });
+    await reader.waitFor('the next edit for the new owner', () => reader.events((e) => e.connectionId === other.connectionId && e.fields?.title === 'edited after the reassignment').length > 0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment')).toEqual([]);
   });
 });

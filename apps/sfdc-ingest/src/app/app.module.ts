@@ -11,7 +11,7 @@ import { OrgStreamRepository } from './stream/org-stream.repository';
 import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
-import { AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcSyncState1764000000300 } from './sync/migrations';
+import { AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcSyncState1764000000300, CreateSfdcTaskRoute1764000000303 } from './sync/migrations';
 import { PublishedChangeRepository } from './sync/published-change.repository';
 import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
@@ -32,7 +32,7 @@ export class AppModule {
           database: {
             schema: 'sfdc_ingest',
             entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity, SfdcOrgStreamEntity],
-            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302],
+            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcTaskRoute1764000000303],
           },
         }),
       ],

@@ -32,6 +32,8 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
       steps.push('remember');
       published.set(connectionId, [...(published.get(connectionId) ?? []), ...changes]);
     },
+    routesOf: async () => new Map<string, string[]>(),
+    forgetRoute: async () => undefined,
   } as unknown as PublishedChangeRepository;
   const streams = {
     enabledConnectionsOf: async () => [{ connectionId: 'conn-rep', sfdcUserId: REP, enabledSince: Date.parse('2026-11-24T09:30:00Z') }],

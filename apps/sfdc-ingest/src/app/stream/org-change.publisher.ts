@@ -54,7 +54,8 @@ export class OrgChangePublisher {
     const { recordIds, overflows } = collectRecordIds(batch);
     const records = recordIds.length > 0 ? await reader.readTasksByIds(recordIds) : [];
     const connections = records.length > 0 ? await this.streams.enabledConnectionsOf(orgId) : [];
-    const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections);
+    const routes = await this.published.routesOf(records.map((r) => r.Id));
+    const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections, routes);
     const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
 
     const messages: OutgoingMessage[] = [];
@@ -77,6 +78,7 @@ export class OrgChangePublisher {
     // What was published is remembered even if the lease was lost meanwhile: it was published.
     const advanced = await this.dataSource.transaction(async (manager) => {
       for (const [connectionId, changes] of toRemember) await this.published.remember(manager, connectionId, changes);
+      for (const r of routed) if (r.formerOwner) await this.published.forgetRoute(manager, r.connectionId, r.record.Id);
       return this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt);
     });
     if (!advanced) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);

@@ -32,6 +32,18 @@ describe('the records a batch names', () => {
 });
 
 describe('routing an org batch to the connections of the owner', () => {
+  it('R8: a task reassigned away goes once to the connection it went to before, with no origin, besides its new owner', () => {
+    const batch = [event({ originClient: null, changeOrigin: '' })];
+    const reassigned = record({ OwnerId: OTHER_REP });
+    const routing = routeOrgBatch(batch, [reassigned], connections, new Map([[task(1).slice(0, 15), ['conn-rep']]]));
+    expect(routing.routed).toEqual([
+      { connectionId: 'conn-other', record: reassigned, origin: null },
+      { connectionId: 'conn-rep', record: reassigned, origin: null, formerOwner: true },
+    ]);
+    // A former connection that is no longer enabled is not told: its sync is off (R7).
+    expect(routeOrgBatch(batch, [reassigned], connections.slice(1), new Map([[task(1).slice(0, 15), ['conn-rep']]])).routed.map((r) => r.connectionId)).toEqual(['conn-other']);
+  });
+
   it("sends each record to its owner's enabled connections only, comparing ids by their 15-character form", () => {
     const batch = [event({ recordIds: [task(1), task(2), task(3)], originClient: null, changeOrigin: '' })];
     const records = [record(), record({ Id: task(2), OwnerId: OTHER_REP.slice(0, 15) }), record({ Id: task(3), OwnerId: '005000000000009AAA' })];

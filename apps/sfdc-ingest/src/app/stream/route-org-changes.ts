@@ -13,6 +13,8 @@ export interface RoutedRecord {
   connectionId: string;
   record: TaskRecordById;
   origin: string | null;
+  /** The connection owned the task before and does not now: told once, so it stops syncing it (R8). */
+  formerOwner?: true;
 }
 
 export interface OrgBatchRouting {
@@ -44,11 +46,18 @@ export function collectRecordIds(batch: readonly TaskChangeEvent[]): { recordIds
 
 /**
  * Each record read goes to the enabled connections of the org whose Salesforce user owns it now
- * (the same owner the poll reads by), with its origin. Not to a connection enabled after the
+ * (the same owner the poll reads by), with its origin, and once to a connection it went to before
+ * whose user no longer owns it (`routes`), so the reconciler stops syncing it there (R8). Not to a connection enabled after the
  * record's SystemModstamp: what changed before an enable is that enable's import (the poll too
  * reads only from the enable on), and a change made while sync was off is never sent live (R7).
  */
-export function routeOrgBatch(batch: readonly TaskChangeEvent[], records: readonly TaskRecordById[], connections: readonly OrgConnection[]): OrgBatchRouting {
+export function routeOrgBatch(
+  batch: readonly TaskChangeEvent[],
+  records: readonly TaskRecordById[],
+  connections: readonly OrgConnection[],
+  routes: ReadonlyMap<string, readonly string[]> = new Map(),
+): OrgBatchRouting {
+  const enabled = new Map(connections.map((c) => [c.connectionId, c]));
   const byOwner = new Map<string, OrgConnection[]>();
   for (const c of connections) byOwner.set(key15(c.sfdcUserId), [...(byOwner.get(key15(c.sfdcUserId)) ?? []), c]);
   const lastEventOf = new Map<string, TaskChangeEvent>();
@@ -63,9 +72,12 @@ export function routeOrgBatch(batch: readonly TaskChangeEvent[], records: readon
     const event = lastEventOf.get(key15(record.Id));
     const origin = event ? originOf(record, event) : null;
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
-    for (const { connectionId, enabledSince } of owners) {
+    // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
+    const former = (routes.get(key15(record.Id)) ?? []).filter((id) => !owners.some((o) => o.connectionId === id)).flatMap((id) => enabled.get(id) ?? []);
+    for (const { connectionId, enabledSince } of [...owners, ...former]) {
       if (enabledSince !== null && stamp < enabledSince) beforeEnable += 1;
-      else routed.push({ connectionId, record, origin });
+      else if (owners.some((o) => o.connectionId === connectionId)) routed.push({ connectionId, record, origin });
+      else routed.push({ connectionId, record, origin: null, formerOwner: true });
     }
   }
   const answered = new Set(records.map((r) => key15(r.Id)));

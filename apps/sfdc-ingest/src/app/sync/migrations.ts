@@ -86,3 +86,21 @@ export class CreateSfdcOrgStream1764000000302 implements MigrationInterface {
     await q.query(`DROP TABLE sfdc_org_stream`);
   }
 }
+
+/** Which connections each task was published to: a task reassigned away still reaches its former owner's connection once (R8). */
+export class CreateSfdcTaskRoute1764000000303 implements MigrationInterface {
+  name = 'CreateSfdcTaskRoute1764000000303';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sfdc_task_route (
+        task_key text NOT NULL,
+        connection_id text NOT NULL,
+        PRIMARY KEY (task_key, connection_id)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE sfdc_task_route`);
+  }
+}

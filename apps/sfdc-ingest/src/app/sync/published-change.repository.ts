@@ -47,6 +47,7 @@ export class PublishedChangeRepository {
     return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
   }
 
+  /** Records what was published, and that each task goes to this connection (its route, R8). */
   async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(
@@ -54,5 +55,26 @@ export class PublishedChangeRepository {
        SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
       [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
     );
+    await manager.query(
+      `INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`,
+      [connectionId, changes.map((c) => c.taskId)],
+    );
+  }
+
+  /** The connections each task was published to, by its 15-character id. */
+  async routesOf(taskIds: readonly string[]): Promise<Map<string, string[]>> {
+    const routes = new Map<string, string[]>();
+    if (taskIds.length === 0) return routes;
+    const rows: { task_key: string; connection_id: string }[] = await this.dataSource.query(
+      `SELECT task_key, connection_id FROM sfdc_task_route WHERE task_key = ANY($1)`,
+      [[...new Set(taskIds.map((id) => id.slice(0, 15)))]],
+    );
+    for (const r of rows) routes.set(r.task_key, [...(routes.get(r.task_key) ?? []), r.connection_id]);
+    return routes;
+  }
+
+  /** The task no longer goes to this connection: its former owner was told once (R8). */
+  async forgetRoute(manager: EntityManager, connectionId: string, taskId: string): Promise<void> {
+    await manager.query(`DELETE FROM sfdc_task_route WHERE task_key = left($1, 15) AND connection_id = $2`, [taskId, connectionId]);
   }
 }
