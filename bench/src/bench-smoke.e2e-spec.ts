@@ -20,6 +20,7 @@ describe('npm run bench (a small setting)', () => {
       ...process.env,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       POLL_INTERVAL_MS: '1000',
+      POLL_IDLE_MAX_INTERVAL_MS: '1000',
       POLL_LOOKBACK_MS: '3000',
       FEED_POLL_INTERVAL_MS: '1000',
     };

@@ -67,6 +67,7 @@ describe('reconciler: both sides kept equal', () => {
         KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
         CONNECTOR_SETTINGS_URL: settings.url,
         POLL_INTERVAL_MS: '400',
+        POLL_IDLE_MAX_INTERVAL_MS: '400',
         POLL_LOOKBACK_MS: '3000',
         SCHEDULER_TICK_MS: '100',
       }),

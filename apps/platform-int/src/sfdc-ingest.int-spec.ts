@@ -38,6 +38,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
       CONNECTOR_SETTINGS_URL: settings.url,
       KAFKA_CONSUMER_GROUP: ingestGroup,
       POLL_INTERVAL_MS: String(POLL_MS),
+      POLL_IDLE_MAX_INTERVAL_MS: String(POLL_MS),
       POLL_LOOKBACK_MS: '3000',
       DELETE_AUDIT_INTERVAL_MS: '2000',
       PAUSE_RECHECK_MS: '1000',

@@ -9,7 +9,7 @@ const SECRET = 'org-stream-spec-secret-org-stream-spec-000';
 const READER_CONNECT = '/v1/salesforce/org-reader/connect';
 const ADMIN_ROLE = 'task-sync:admin';
 const CHANNEL = '/data/TaskChangeEvent';
-/** The per-rep polls run once after the import, then not within the test: only the stream can deliver. */
+/** The polls (the rep's and the org's) run once after the import, then not within the test: only the stream can deliver, or a poll the stream brought forward. */
 const POLL_INTERVAL_MS = String(3_600_000);
 const LEASE_MS = 3_000;
 
@@ -59,6 +59,9 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       CONNECTOR_SETTINGS_URL: settings.url,
       KAFKA_CONSUMER_GROUP: ingestGroup,
       POLL_INTERVAL_MS,
+      ORG_POLL_INTERVAL_MS: POLL_INTERVAL_MS,
+      ORG_POLL_DOWN_INTERVAL_MS: POLL_INTERVAL_MS,
+      ORG_READER_CHECK_MS: '500',
       SCHEDULER_TICK_MS: '100',
       PAUSE_RECHECK_MS: '1000',
       STREAM_LEASE_MS: String(LEASE_MS),
@@ -244,5 +247,21 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await reader.waitFor('the next edit for the new owner', () => reader.events((e) => e.connectionId === other.connectionId && e.fields?.title === 'edited after the reassignment').length > 0);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment')).toEqual([]);
+  });
+
+  it('a GAP_OVERFLOW event (a change too large to name its records) brings the org poll forward: the change no event named arrives, once', async () => {
+    // Written while Task is out of the org's Change Data Capture selection: no event names it, as with an overflowing transaction.
+    await sf.setTaskChangeDataCapture(orgId, false);
+    const seededId = await rep.createTask({ Subject: 'changed in an overflowing transaction' });
+    await sf.setTaskChangeDataCapture(orgId, true);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(titled('changed in an overflowing transaction')).toEqual([]);
+
+    expect((await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ok).toBe(true);
+    const [event] = await reader.waitFor('the change the overflow stood for', () => titled('changed in an overflowing transaction').length > 0 && titled('changed in an overflowing transaction'), 20_000);
+    expect(event).toMatchObject({ taskId: seededId, connectionId, source: 'live' });
+    expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`))).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(titled('changed in an overflowing transaction')).toHaveLength(1);
   });
 });

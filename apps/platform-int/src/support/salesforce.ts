@@ -83,6 +83,12 @@ export class SalesforceSandboxAdmin {
     return calls.filter((c) => c.endpoint === endpoint).reduce((sum, c) => sum + c.count, 0);
   }
 
+  /** The org's API calls so far (OAuth calls left out: Salesforce does not count them), by endpoint. */
+  async apiCallsOf(orgId: string): Promise<number> {
+    const { calls } = await this.call<{ calls: { endpoint: string; tenant: string; count: number }[] }>('GET', '/calls');
+    return calls.filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/')).reduce((sum, c) => sum + c.count, 0);
+  }
+
   async endpoints(): Promise<string[]> {
     const { calls } = await this.call<{ calls: { endpoint: string }[] }>('GET', '/calls');
     return [...new Set(calls.map((c) => c.endpoint))];

@@ -5,20 +5,25 @@ import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@t
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import type { SfdcIngestConfig } from './sfdc-ingest.config';
 import { ApiBudget } from './sync/api-budget';
+import { OrgPollRepository } from './org-reads/org-poll.repository';
+import { OrgPollRunner } from './org-reads/org-poll.runner';
+import { OrgReadScheduler } from './org-reads/org-read.scheduler';
+import { OrgReaderDirectory } from './org-reads/org-reader.directory';
 import { OrgChangePublisher } from './stream/org-change.publisher';
 import { SfdcOrgStreamEntity } from './stream/org-stream.entity';
 import { OrgStreamRepository } from './stream/org-stream.repository';
 import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
-import { AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcSyncState1764000000300, CreateSfdcTaskRoute1764000000303 } from './sync/migrations';
+import { SFDC_INGEST_MIGRATIONS } from './sync/migrations';
 import { PublishedChangeRepository } from './sync/published-change.repository';
 import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
 /**
- * Salesforce → Kafka: follows the settings topic, imports on each enable (R2, R5), then polls every
- * enabled connection for changes and deletes (R6) and stops reading a disabled one (R7). Where an
- * org has a connected reader, one replica also streams the org's Change Data Capture events.
+ * Salesforce → Kafka: follows the settings topic, imports on each enable (R2, R5), then reads every
+ * enabled connection's changes and deletes (R6) and stops reading a disabled one (R7). An org with
+ * a connected reader is read once: one replica streams its Change Data Capture events and its poll
+ * is the safety net; other orgs' connections are polled one by one, less often while idle.
  */
 @Module({})
 export class AppModule {
@@ -32,7 +37,7 @@ export class AppModule {
           database: {
             schema: 'sfdc_ingest',
             entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity, SfdcOrgStreamEntity],
-            migrations: [...settingsProjection.migrations, CreateSfdcSyncState1764000000300, AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcTaskRoute1764000000303],
+            migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
           },
         }),
       ],
@@ -55,8 +60,17 @@ export class AppModule {
             new OrgChangePublisher(dataSource, publisher, published, streams),
           inject: [DataSource, KafkaPublisher, PublishedChangeRepository, OrgStreamRepository],
         },
+        { provide: OrgPollRepository, useFactory: (dataSource: DataSource) => new OrgPollRepository(dataSource), inject: [DataSource] },
+        {
+          provide: OrgPollRunner,
+          useFactory: (dataSource: DataSource, kafka: KafkaPublisher, routed: OrgChangePublisher, polls: OrgPollRepository, published: PublishedChangeRepository) =>
+            new OrgPollRunner(dataSource, kafka, routed, polls, published, config),
+          inject: [DataSource, KafkaPublisher, OrgChangePublisher, OrgPollRepository, PublishedChangeRepository],
+        },
+        OrgReaderDirectory,
         IngestSchedulerService,
         OrgStreamSupervisor,
+        OrgReadScheduler,
       ],
     };
   }

@@ -10,8 +10,13 @@ export const sfdcIngestConfigSchema = z.object({
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
   INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-sfdc-ingest-internal-token', { productionMinLength: 32 }),
   SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
-  /** How often an enabled connection is polled for changes and deletes. */
+  /** How often an enabled connection is polled for changes and deletes (per-rep reads: its org has no org reader). */
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * A per-rep poll that found nothing doubles the wait before the next, up to this (an idle rep
+   * costs a twelfth of the calls); the first change found brings it back to POLL_INTERVAL_MS.
+   */
+  POLL_IDLE_MAX_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
   /** Each poll re-reads this much before its watermark: a late-committed change is re-read, not missed. */
   POLL_LOOKBACK_MS: z.coerce.number().int().min(0).default(120_000),
   /** How often getDeleted looks for deletes the polls' stamp query could not see (a task purged from the recycle bin). */
@@ -34,6 +39,25 @@ export const sfdcIngestConfigSchema = z.object({
    * user connected by an admin in connector-settings). The per-rep polls run either way, as the safety net.
    */
   ORG_STREAM_ENABLED: z.stringbool().default(true),
+  /**
+   * Org reads: where an org's reader is connected and its preflight passed, its reps' changes are
+   * read once for the whole org (the stream, and a safety-net poll) instead of by one poll per rep.
+   */
+  ORG_READS_ENABLED: z.stringbool().default(true),
+  /** How often connector-settings is asked about each org's reader (whether the org is read once). */
+  ORG_READER_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
+  /** The org's safety-net poll while its stream is healthy: one queryAll for the whole org. */
+  ORG_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
+  /** The org's poll while its stream is down, retrying or off: it is then the only reader. */
+  ORG_POLL_DOWN_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How often the org poll asks getDeleted for deletes no query could see (tasks purged from the recycle bin). */
+  ORG_DELETE_AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /**
+   * Up to this many connected owners, the org poll names them (`OwnerId IN (…)`, about 400 ids keep
+   * the GET under Salesforce's 16 KB URI limit); past it, it reads the whole org's changes in one
+   * query and keeps those of connected owners, so an idle org costs one call a poll however many reps.
+   */
+  ORG_POLL_OWNER_LIST_MAX: z.coerce.number().int().min(1).max(400).default(400),
   /**
    * An org's stream is held by one replica at a time through a lease in PostgreSQL, renewed every
    * third of this; a replica that cannot renew stops its subscription, and a replica that died

@@ -39,6 +39,8 @@ export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
  */
 export const TEST_INTERVALS = {
   POLL_INTERVAL_MS: '500',
+  // An idle rep's polls back off to 2 s at most here, so a scenario's first change after a quiet spell still crosses within seconds.
+  POLL_IDLE_MAX_INTERVAL_MS: '2000',
   POLL_LOOKBACK_MS: '3000',
   DELETE_AUDIT_INTERVAL_MS: '3000',
   PAUSE_RECHECK_MS: '1000',

@@ -115,6 +115,16 @@ export class SalesforceReader {
     return deleted.filter((d) => !otherOwners.has(d.id.slice(0, 15)));
   }
 
+  /** Of these deleted ids, the owner of each still in the recycle bin (by its 15-character id); purged ones are not answered. */
+  async ownersInBin(ids: readonly string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += TASKS_BY_ID_LIMIT) {
+      const inBin = await this.query<{ Id: string; OwnerId: string }>(buildDeletedInBinQuery(ids.slice(i, i + TASKS_BY_ID_LIMIT)), true);
+      for (const r of inBin.records) owners.set(r.Id.slice(0, 15), r.OwnerId);
+    }
+    return owners;
+  }
+
   /** The e-mail of each task's Contact or Lead (the mapping's contact), cached for the process's life. */
   async resolveWhoEmails(records: readonly TaskRecord[]): Promise<Map<string, string | null>> {
     const missing = [...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id && !this.whoEmails.has(id)))];

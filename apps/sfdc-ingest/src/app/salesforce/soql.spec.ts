@@ -1,8 +1,23 @@
-import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTaskCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
+import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildOrgTaskPageQuery, buildTaskCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
 
 const OWNER = '005000000000001AAA';
 
 describe('SOQL for the reads', () => {
+  it("the org poll's page names the owners, or none for the whole org, with the fields a by-id read has", () => {
+    const after = { stamp: Date.UTC(2026, 10, 23, 12, 30), id: '00T000000000009EAA' };
+    const named = buildOrgTaskPageQuery({ ownerIds: [OWNER, '005000000000002AAA'], from: Date.UTC(2026, 10, 23, 10), after, limit: 2000 });
+    expect(named).toBe(
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, LastModifiedById FROM Task ` +
+        `WHERE OwnerId IN ('${OWNER}', '005000000000002AAA') AND SystemModstamp >= 2026-11-23T10:00:00Z ` +
+        `AND (SystemModstamp > 2026-11-23T12:30:00Z OR (SystemModstamp = 2026-11-23T12:30:00Z AND Id > '00T000000000009EAA')) ` +
+        `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
+    );
+    const wholeOrg = buildOrgTaskPageQuery({ ownerIds: null, from: Date.UTC(2026, 10, 23, 10), limit: 500 });
+    expect(wholeOrg).toMatch(/ FROM Task WHERE SystemModstamp >= 2026-11-23T10:00:00Z ORDER BY SystemModstamp ASC, Id ASC LIMIT 500$/);
+    expect(() => buildOrgTaskPageQuery({ ownerIds: [], from: 0, limit: 1 })).toThrow(/at least one owner/);
+    expect(() => buildOrgTaskPageQuery({ ownerIds: ["x' OR Id != '"], from: 0, limit: 1 })).toThrow(/not a Salesforce id/);
+  });
+
   it.each([
     [Date.UTC(2026, 10, 24, 10, 0, 0), '2026-11-24T10:00:00Z'],
     [Date.UTC(2026, 10, 24, 10, 0, 0, 250), '2026-11-24T10:00:00.250Z'],

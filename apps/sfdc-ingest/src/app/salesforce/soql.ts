@@ -80,6 +80,31 @@ export function buildTaskPageQuery(q: TaskPageQuery): string {
   return `SELECT ${fields} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
 }
 
+/** The org poll's page: every task changed since `from` of these owners, or of the whole org (null). */
+export interface OrgTaskPageQuery {
+  ownerIds: readonly string[] | null;
+  from: number;
+  after?: KeysetPosition | null;
+  limit: number;
+}
+
+/**
+ * One page of the org's changes for its safety-net poll, in (SystemModstamp, Id) order, with the
+ * fields a by-id read has, so the stream's routing takes both. Run it with queryAll: deletes too.
+ */
+export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
+  const where = [`SystemModstamp >= ${soqlDateTime(q.from)}`];
+  if (q.ownerIds) {
+    if (q.ownerIds.length === 0) throw new Error('an org poll names at least one owner, or none for the whole org');
+    where.unshift(`OwnerId IN (${q.ownerIds.map(soqlId).join(', ')})`);
+  }
+  if (q.after) {
+    const stamp = soqlDateTime(q.after.stamp);
+    where.push(`(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlId(q.after.id)}))`);
+  }
+  return `SELECT ${TASK_BY_ID_FIELDS.join(', ')} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
+}
+
 export function buildTaskCountQuery(ownerId: string, from: number, to: number): string {
   return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)}`;
 }

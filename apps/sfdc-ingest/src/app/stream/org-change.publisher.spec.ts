@@ -51,7 +51,8 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
       sent.push(...messages);
     },
   } as unknown as KafkaPublisher;
-  const dataSource = { transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as DataSource;
+  // The org's advisory lock is a query in the transaction: a stand-in answers it.
+  const dataSource = { transaction: async (work: (m: unknown) => Promise<unknown>) => work({ query: async () => [] }) } as unknown as DataSource;
   const publisher = new OrgChangePublisher(dataSource, kafka, publishedRepo, streams);
   const events = () => sent.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged);
   return { publish: (batch: TaskChangeEvent[]) => publisher.publishBatch(ORG, HOLDER, reader, batch), sent, events, stored, steps, published };
@@ -117,7 +118,7 @@ describe('describeBatch: a line a person can follow', () => {
   it.each<[Partial<OrgBatchResult>, string]>([
     [{}, 'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124)'],
     [{ events: 1, firstReplayId: 7, lastReplayId: 7, tasks: 1 }, 'org 00D000000000001AAA: 1 event → 1 task for 1 connection (replay 7)'],
-    [{ alreadyPublished: 1, notOurs: 2, overflows: 1 }, 'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124; 1 already published; 2 tasks of no enabled connection; 1 overflow event naming no record, left to the per-rep polls)'],
+    [{ alreadyPublished: 1, notOurs: 2, overflows: 1 }, 'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124; 1 already published; 2 tasks of no enabled connection; 1 overflow event naming no record, left to the org poll)'],
   ])('%j', (changes, line) => {
     expect(describeBatch(ORG, { ...base, ...changes })).toBe(line);
   });

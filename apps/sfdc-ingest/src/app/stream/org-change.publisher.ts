@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
 import type { SalesforceReader } from '../salesforce/salesforce-reader';
@@ -56,48 +56,75 @@ export class OrgChangePublisher {
     const connections = records.length > 0 ? await this.streams.enabledConnectionsOf(orgId) : [];
     const routes = await this.published.routesOf(records.map((r) => r.Id));
     const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections, routes);
-    const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
-
-    const messages: OutgoingMessage[] = [];
-    const toRemember: [string, PublishedChange[]][] = [];
-    const unmappable: OrgBatchResult['unmappable'] = [];
-    let alreadyPublished = 0;
-    for (const [connectionId, items] of groupByConnection(routed)) {
-      const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })));
-      alreadyPublished += items.length - fresh.length;
-      const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
-      const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null });
-      messages.push(...built.messages);
-      toRemember.push([connectionId, built.published]);
-      unmappable.push(...built.unmappable.map(({ record, reason }) => ({ connectionId, taskId: record.Id, reason })));
-    }
-
-    await this.publisher.publish(messages);
     const last = batch[batch.length - 1];
     const lastEventAt = new Date(Math.max(...batch.map((e) => e.commitTimestamp)));
-    // What was published is remembered even if the lease was lost meanwhile: it was published.
-    const advanced = await this.dataSource.transaction(async (manager) => {
-      for (const [connectionId, changes] of toRemember) await this.published.remember(manager, connectionId, changes);
-      for (const r of routed) if (r.formerOwner) await this.published.forgetRoute(manager, r.connectionId, r.record.Id);
-      return this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt);
-    });
-    if (!advanced) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);
-
-    const published = toRemember.filter(([, changes]) => changes.length > 0);
+    const published = await this.publishRouted(orgId, reader, routed, (manager) => this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt));
+    if (!published.committed) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);
     return {
       events: batch.length,
       firstReplayId: batch[0].replayId,
       lastReplayId: last.replayId,
-      tasks: new Set(published.flatMap(([, changes]) => changes.map((c) => c.taskId))).size,
-      connections: published.length,
-      alreadyPublished,
+      tasks: published.tasks,
+      connections: published.connections,
+      alreadyPublished: published.alreadyPublished,
       notOurs,
       beforeEnable,
       unanswered,
       overflows,
+      unmappable: published.unmappable,
+    };
+  }
+
+  /**
+   * Records routed to connections → Kafka, without what each connection had already published as
+   * it is now; then what was published is remembered, the routes of former owners told are
+   * forgotten (R8), and `commit` runs (the reader's position moves in it). The org's stream and its
+   * poll may read one change at the same moment: one transaction, under the org's advisory lock,
+   * holds from the check to the commit, so the second reader finds the first one's record.
+   */
+  async publishRouted<T>(orgId: string, reader: SalesforceReader, routed: readonly RoutedRecord[], commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
+    const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
+    const toRemember: [string, PublishedChange[]][] = [];
+    const unmappable: RoutedPublication<T>['unmappable'] = [];
+    let alreadyPublished = 0;
+    const committed = await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sfdc-org-reads:${orgId.slice(0, 15)}`]);
+      const messages: OutgoingMessage[] = [];
+      for (const [connectionId, items] of groupByConnection(routed)) {
+        const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })), manager);
+        alreadyPublished += items.length - fresh.length;
+        const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
+        const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null });
+        messages.push(...built.messages);
+        toRemember.push([connectionId, built.published]);
+        unmappable.push(...built.unmappable.map(({ record, reason }) => ({ connectionId, taskId: record.Id, reason })));
+      }
+      await this.publisher.publish(messages);
+      // What was published is remembered even if the position could not move: it was published.
+      for (const [connectionId, changes] of toRemember) await this.published.remember(manager, connectionId, changes);
+      for (const r of routed) if (r.formerOwner) await this.published.forgetRoute(manager, r.connectionId, r.record.Id);
+      return commit(manager);
+    });
+    const published = toRemember.filter(([, changes]) => changes.length > 0);
+    return {
+      committed,
+      tasks: new Set(published.flatMap(([, changes]) => changes.map((c) => c.taskId))).size,
+      connections: published.length,
+      alreadyPublished,
       unmappable,
     };
   }
+}
+
+/** What publishing routed records came to. */
+export interface RoutedPublication<T> {
+  /** What `commit` answered. */
+  committed: T;
+  /** Tasks published, and the connections they went to. */
+  tasks: number;
+  connections: number;
+  alreadyPublished: number;
+  unmappable: { connectionId: string; taskId: string; reason: string }[];
 }
 
 function groupByConnection(routed: readonly RoutedRecord[]): Map<string, RoutedRecord[]> {
@@ -115,7 +142,7 @@ export function describeBatch(orgId: string, r: OrgBatchResult): string {
     r.notOurs > 0 ? `${plural(r.notOurs, 'task')} of no enabled connection` : '',
     r.beforeEnable > 0 ? `${plural(r.beforeEnable, 'task')} changed before their connection's enable, left to its import` : '',
     r.unanswered > 0 ? `${plural(r.unanswered, 'task')} purged before the read` : '',
-    r.overflows > 0 ? `${plural(r.overflows, 'overflow event')} naming no record, left to the per-rep polls` : '',
+    r.overflows > 0 ? `${plural(r.overflows, 'overflow event')} naming no record, left to the org poll` : '',
     r.unmappable.length > 0 ? `${plural(r.unmappable.length, 'task')} not mappable` : '',
   ].filter(Boolean);
   const replay = r.firstReplayId === r.lastReplayId ? `replay ${r.lastReplayId}` : `replay ${r.firstReplayId}–${r.lastReplayId}`;

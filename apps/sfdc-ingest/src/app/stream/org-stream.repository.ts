@@ -121,7 +121,7 @@ export class OrgStreamRepository {
     return this.updateHeld(orgId, holder, `replay_id = NULL, state = 'retrying', state_reason = $3, retry_at = now()`, [reason]);
   }
 
-  /** An event that does not decode: the stream resumes after it (the per-rep polls read its records). */
+  /** An event that does not decode: the stream resumes after it (the org poll reads its records). */
   markReplaySkipped(orgId: string, holder: string, replayId: number, reason: string): Promise<boolean> {
     return this.updateHeld(orgId, holder, `replay_id = $3, state = 'retrying', state_reason = $4, retry_at = now()`, [replayId, reason]);
   }

@@ -15,13 +15,13 @@ import {
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
+import { OrgPollRepository } from '../org-reads/org-poll.repository';
+import { OrgReaderDirectory } from '../org-reads/org-reader.directory';
 import { ApiBudget } from '../sync/api-budget';
 import { OrgChangePublisher, OrgStreamLeaseLost, describeBatch } from './org-change.publisher';
 import { OrgStreamRepository } from './org-stream.repository';
 import { decideStreamRecovery } from './stream-recovery';
 
-/** connector-settings is asked about an org's reader at most this often. */
-const READER_STATUS_TTL_MS = 30_000;
 /** A subscription that lived this long before failing starts its backoff over. */
 const HEALTHY_AFTER_MS = 60_000;
 /** At shutdown, how long a subscribe call in flight is waited for before the lease is let go. */
@@ -45,14 +45,13 @@ interface OrgRun {
   ended: boolean;
 }
 
-type ReaderState = { connected: boolean | null; at: number };
-
 /**
- * One Change Data Capture stream per Salesforce org (issue 20, slice 1). The orgs to stream are
- * those with an enabled connection whose reader connector-settings says is connected; for each,
- * one replica holds a lease in PostgreSQL and subscribes through the change-feed port from the
- * stored replay id. The per-rep polls keep running unchanged, so correctness never depends on the
- * stream yet. Failures are handled by the port's vocabulary in `decideStreamRecovery`.
+ * One Change Data Capture stream per Salesforce org. The orgs to stream are those with an enabled
+ * connection that are read once for the org (their reader connected, its preflight passed); for
+ * each, one replica holds a lease in PostgreSQL and subscribes through the change-feed port from
+ * the stored replay id. The org's poll is the safety net: every ORG_POLL_INTERVAL_MS while the
+ * stream delivers, sooner when it cannot (down, an overflow, a replay id lost). Failures are
+ * handled by the port's vocabulary in `decideStreamRecovery`.
  */
 @Injectable()
 export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -60,7 +59,6 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   /** This replica, in the lease column: host, process and a random part (a pid may come again). */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly runs = new Map<string, OrgRun>();
-  private readonly readers = new Map<string, ReaderState>();
   private readonly supervisor: BackgroundLoop;
   private readonly leases: BackgroundLoop;
 
@@ -69,6 +67,8 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     @Inject(OrgStreamRepository) private readonly streams: OrgStreamRepository,
     @Inject(OrgChangePublisher) private readonly publisher: OrgChangePublisher,
     @Inject(ConnectorSettingsSessionClient) private readonly sessions: ConnectorSettingsSessionClient,
+    @Inject(OrgReaderDirectory) private readonly readers: OrgReaderDirectory,
+    @Inject(OrgPollRepository) private readonly polls: OrgPollRepository,
     @Inject(ApiBudget) private readonly budget: ApiBudget,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {
@@ -113,33 +113,16 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   }
 
   /**
-   * Each org with an enabled connection: 'stream' when its reader is connected, else why not
+   * Each org with an enabled connection: 'stream' when it is read once for the org, else why not
    * ('unknown' when connector-settings could not say: nothing is started or stopped on that).
    */
   private async orgsToStream(): Promise<Map<string, string>> {
     const wanted = new Map<string, string>();
     for (const orgId of await this.streams.orgsWithEnabledConnections()) {
-      const connected = await this.readerConnected(orgId);
-      wanted.set(orgId, connected === null ? 'unknown' : connected ? 'stream' : 'no connected reader: its connections are read by their own polls');
+      const verdict = await this.readers.verdict(orgId);
+      wanted.set(orgId, verdict === null ? 'unknown' : verdict.reads === 'org' ? 'stream' : `read per rep: ${verdict.reason}`);
     }
     return wanted;
-  }
-
-  private async readerConnected(orgId: string): Promise<boolean | null> {
-    const cached = this.readers.get(orgId);
-    if (cached && Date.now() - cached.at < READER_STATUS_TTL_MS) return cached.connected;
-    let connected: boolean | null;
-    try {
-      connected = (await this.sessions.orgReader(orgId))?.connected ?? false;
-    } catch (e) {
-      this.logger.warn(`org ${orgId}: connector-settings did not say whether the org has a reader (${(e as Error).message}); asking again later`);
-      return cached?.connected ?? null;
-    }
-    if (connected !== (cached?.connected ?? null)) {
-      this.logger.log(connected ? `org ${orgId}: its reader is connected; the org is to be streamed` : `org ${orgId}: no connected reader; its connections are read by their own polls`);
-    }
-    this.readers.set(orgId, { connected, at: Date.now() });
-    return connected;
   }
 
   /** Takes the org's lease if no live replica holds it. A stream left down or retrying by the last holder waits for its retry time. */
@@ -194,6 +177,8 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
       run.failuresInARow = 0;
       for (const u of result.unmappable) this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
       this.logger.log(describeBatch(run.orgId, result));
+      // Over 100,000 changes in one transaction: no event names them, the org poll reads them now.
+      if (result.overflows > 0) await this.pollSoon(run.orgId, 0, 'a GAP_OVERFLOW event');
     } catch (e) {
       run.handlerError = e;
       const why = e instanceof OrgStreamLeaseLost ? e.message : `${batch.length} events from replay ${batch[0]?.replayId} not handed to Kafka (${(e as Error).message}); they will come again`;
@@ -215,7 +200,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     const recovery = decideStreamRecovery(failure, { failuresInARow: run.failuresInARow, pauseMs: this.config.PAUSE_RECHECK_MS, handlerError });
     run.failuresInARow += 1;
     if (handlerError instanceof SfdcIngestError && handlerError.code === SfdcIngestErrorCode.ApiLimitExceeded) this.budget.exhausted(run.orgId);
-    if (failure.code === ChangeFeedErrorCode.AuthFailed) this.readers.delete(run.orgId);
+    if (failure.code === ChangeFeedErrorCode.AuthFailed) this.readers.forget(run.orgId);
     const { orgId } = run;
     try {
       switch (recovery.action) {
@@ -223,26 +208,37 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
           run.retryAt = Date.now() + recovery.delayMs;
           this.logger.warn(`org ${orgId}: stream ended (${recovery.reason}); subscribing again from the stored replay id in ${recovery.delayMs} ms`);
           await this.streams.markRetrying(orgId, this.holder, recovery.reason, new Date(run.retryAt));
+          // Nothing is lost (the replay id resumes it); the org poll only runs at its down pace meanwhile.
+          await this.pollSoon(orgId, this.config.ORG_POLL_DOWN_INTERVAL_MS, 'the stream is retrying');
           break;
         case 'resubscribe-new':
           run.retryAt = Date.now();
-          this.logger.warn(`org ${orgId}: the stored replay id is past Salesforce's retention (${recovery.reason}); subscribing to new events only, the per-rep polls cover what was missed`);
+          this.logger.warn(`org ${orgId}: the stored replay id is past Salesforce's retention (${recovery.reason}); subscribing to new events only, the org poll reads what was missed`);
           await this.streams.markReplayLost(orgId, this.holder, recovery.reason);
+          await this.pollSoon(orgId, 0, 'the replay id was lost');
           break;
         case 'pause':
           run.retryAt = Date.now() + recovery.delayMs;
-          this.logger.warn(`org ${orgId}: stream down (${recovery.reason}); its connections are read by their own polls; trying again at ${new Date(run.retryAt).toISOString()}`);
+          this.logger.warn(`org ${orgId}: stream down (${recovery.reason}); the org poll reads it every ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms; trying again at ${new Date(run.retryAt).toISOString()}`);
           await this.streams.markDown(orgId, this.holder, recovery.reason, new Date(run.retryAt));
+          await this.pollSoon(orgId, 0, 'the stream is down');
           break;
         case 'skip-event':
           run.retryAt = Date.now();
-          this.logger.error(`org ${orgId}: an event that does not decode, at replay ${recovery.replayId ?? 'unknown'} (${recovery.reason}); skipped, the per-rep polls read its records`);
+          this.logger.error(`org ${orgId}: an event that does not decode, at replay ${recovery.replayId ?? 'unknown'} (${recovery.reason}); skipped, the org poll reads its records`);
           if (recovery.replayId !== null) await this.streams.markReplaySkipped(orgId, this.holder, recovery.replayId, recovery.reason);
+          await this.pollSoon(orgId, 0, 'an event was skipped');
           break;
       }
     } catch (e) {
       this.logger.error(`org ${orgId}: the stream's state was not stored (${(e as Error).message})`);
     }
+  }
+
+  /** The org poll runs within `withinMs` (it reads what the stream could not deliver). */
+  private async pollSoon(orgId: string, withinMs: number, why: string): Promise<void> {
+    if (!this.config.ORG_READS_ENABLED) return;
+    await this.polls.pollWithin(orgId, withinMs).catch((e: Error) => this.logger.warn(`org ${orgId}: the org poll was not brought forward after ${why} (${e.message}); it runs at its next time`));
   }
 
   /** Renews this replica's leases; a stream whose lease was taken over (or could not be renewed) stops at once. */

@@ -1,7 +1,7 @@
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import type { TaskRecordById } from '../salesforce/soql';
 import { FIXTURE_COMMIT as COMMIT, FIXTURE_OWNER as REP, buildTaskChangeEvent, buildTaskRecord as record, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
-import { collectRecordIds, originOf, routeOrgBatch, type OrgConnection } from './route-org-changes';
+import { collectRecordIds, originOf, routeDeletes, routeOrgBatch, type OrgConnection } from './route-org-changes';
 
 const OTHER_REP = '005000000000002AAA';
 
@@ -104,5 +104,33 @@ describe('originOf: the writing client only when the read is the state the event
 
   it('compares ids in either form', () => {
     expect(originOf(record({ WhoId: '003000000000001AAA' }), event({ fields: { WhoId: '003000000000001' } }))).toBe('task-sync');
+  });
+});
+
+describe("getDeleted's deletes for the whole org go to their owners' connections", () => {
+  const at = COMMIT;
+  const deleted = (n: number, deletedAt = at) => ({ id: task(n), deletedAt });
+
+  it("an owner found in the recycle bin: that owner's connections (ids in either form)", () => {
+    const owners = new Map([[task(1).slice(0, 15), REP.slice(0, 15)], [task(2).slice(0, 15), OTHER_REP]]);
+    expect(routeDeletes([deleted(1), deleted(2)], owners, new Map(), connections)).toEqual([
+      { connectionId: 'conn-rep', taskId: task(1), stamp: at },
+      { connectionId: 'conn-other', taskId: task(2), stamp: at },
+    ]);
+  });
+
+  it("another user's task, in the bin: nobody's", () => {
+    expect(routeDeletes([deleted(1)], new Map([[task(1).slice(0, 15), '005000000000009AAA']]), new Map(), connections)).toEqual([]);
+  });
+
+  it('purged from the bin: the connections it was published to; never published: every connection', () => {
+    const routes = new Map([[task(1).slice(0, 15), ['conn-other']]]);
+    expect(routeDeletes([deleted(1)], new Map(), routes, connections).map((r) => r.connectionId)).toEqual(['conn-other']);
+    expect(routeDeletes([deleted(2)], new Map(), routes, connections).map((r) => r.connectionId)).toEqual(['conn-rep', 'conn-other']);
+  });
+
+  it('R7: not to a connection enabled after the delete', () => {
+    const before = COMMIT - 7_200_000;
+    expect(routeDeletes([deleted(1, before)], new Map(), new Map(), connections).map((r) => r.connectionId)).toEqual(['conn-other']);
   });
 });

@@ -116,3 +116,36 @@ export function originOf(record: TaskRecordById, event: TaskChangeEvent): string
   return event.originClient;
 }
 
+
+/** One delete to publish for one connection. */
+export interface RoutedDelete {
+  connectionId: string;
+  taskId: string;
+  stamp: number;
+}
+
+/**
+ * getDeleted answers for the whole org: each delete goes to the connections of the task's owner,
+ * as the recycle bin says it. A task purged from the bin has no owner to read: it goes to the
+ * connections it was published to, or, never published (before routes were kept), to every
+ * connection (the reconciler acts only on a linked task). Not to a connection enabled after it (R7).
+ */
+export function routeDeletes(
+  deleted: readonly { id: string; deletedAt: number }[],
+  ownerInBin: ReadonlyMap<string, string>,
+  routes: ReadonlyMap<string, readonly string[]>,
+  connections: readonly OrgConnection[],
+): RoutedDelete[] {
+  const routed: RoutedDelete[] = [];
+  for (const d of deleted) {
+    const owner = ownerInBin.get(key15(d.id));
+    const went = routes.get(key15(d.id));
+    const to = owner
+      ? connections.filter((c) => key15(c.sfdcUserId) === key15(owner))
+      : went
+        ? connections.filter((c) => went.includes(c.connectionId))
+        : connections;
+    for (const c of to) if (c.enabledSince === null || d.deletedAt >= c.enabledSince) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
+  }
+  return routed;
+}

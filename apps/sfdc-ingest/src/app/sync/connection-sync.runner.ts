@@ -25,8 +25,8 @@ export const IMPORT_WINDOW_MS = DAY_MS;
 /** R5: a re-enable applies the Salesforce deletes of the 15 days before it (all getDeleted can answer). */
 export const DELETE_WINDOW_MS = 15 * DAY_MS;
 
-/** When the connection's next step should run. */
-export type StepOutcome = 'continue' | 'wait-for-next-poll';
+/** When the connection's next step should run: at once, after a poll interval, or later still when the poll found nothing (idle). */
+export type StepOutcome = 'continue' | 'wait-for-next-poll' | 'idle';
 
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
 
@@ -102,7 +102,7 @@ export class ConnectionSyncRunner {
   private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
     const enableAt = state.enableAt.getTime();
     const windowStart = enableAt - DELETE_WINDOW_MS;
-    const fromLog = await this.getDeletedFrom(reader, ceilToMinute(windowStart), ceilToMinute(enableAt) + 60_000);
+    const fromLog = await getDeletedFrom(reader, this.logger, ceilToMinute(windowStart), ceilToMinute(enableAt) + 60_000);
     const own = await reader.keepOwnDeletes(ownerId, fromLog.deletedRecords);
     const fromBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(windowStart), ceilToSecond(enableAt));
     const deletes = mergeDeletes(own, fromBin);
@@ -148,22 +148,18 @@ export class ConnectionSyncRunner {
     if (pageFull) return 'continue';
 
     const audited = await this.readDeleteLogIfDue(state, reader, ownerId);
-    await this.dataSource.query(
-      `DELETE FROM sfdc_published_change WHERE connection_id = $1 AND stamp < (SELECT LEAST(changes_watermark, deletes_watermark) FROM sfdc_sync_state WHERE connection_id = $1) - make_interval(secs => $2)`,
-      [state.connectionId, this.config.POLL_LOOKBACK_MS / 1000 + 3600],
-    );
-    if (messages.length + audited > 0) {
-      this.logger.log(`connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`);
-    }
+    await this.published.pruneBehindWatermarks([state.connectionId], this.config.POLL_LOOKBACK_MS);
+    const found = messages.length + audited > 0;
+    if (found) this.logger.log(`connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`);
     await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
-    return 'wait-for-next-poll';
+    return found ? 'wait-for-next-poll' : 'idle';
   }
 
   /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
   private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
     if (state.auditedAt && Date.now() - state.auditedAt.getTime() < this.config.DELETE_AUDIT_INTERVAL_MS) return 0;
     const start = state.deletesWatermark.getTime();
-    const answer = await this.getDeletedFrom(reader, start, start + DAY_MS);
+    const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
     const fresh = await this.published.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
     await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
@@ -174,24 +170,6 @@ export class ConnectionSyncRunner {
     });
     if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`);
     return fresh.length;
-  }
-
-  /**
-   * getDeleted refuses a start more than 15 days back; at a window's very edge the minute can tick
-   * over between the enable and the call, so the start moves a minute forward, a bounded number of times.
-   */
-  private async getDeletedFrom(reader: SalesforceReader, start: number, end: number) {
-    for (let shift = 0; ; shift++) {
-      const from = start + shift * 60_000;
-      try {
-        const answer = await reader.getDeleted(new Date(from), new Date(Math.max(end, from + 120_000)));
-        return { ...answer, start: from };
-      } catch (e) {
-        const failure = e as SfdcIngestError;
-        if (failure.code !== SfdcIngestErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
-        this.logger.warn(`getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`);
-      }
-    }
   }
 
   /** Every deleted task of the owner in the recycle bin with SystemModstamp from `from` (to `to`), all pages. */
@@ -217,6 +195,24 @@ export class ConnectionSyncRunner {
   private async save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource.manager).update(SfdcSyncStateEntity, { connectionId: state.connectionId }, changes);
     Object.assign(state, changes);
+  }
+}
+
+/**
+ * getDeleted refuses a start more than 15 days back; at a window's very edge the minute can tick
+ * over between the enable and the call, so the start moves a minute forward, a bounded number of times.
+ */
+export async function getDeletedFrom(reader: SalesforceReader, logger: Logger, start: number, end: number) {
+  for (let shift = 0; ; shift++) {
+    const from = start + shift * 60_000;
+    try {
+      const answer = await reader.getDeleted(new Date(from), new Date(Math.max(end, from + 120_000)));
+      return { ...answer, start: from };
+    } catch (e) {
+      const failure = e as SfdcIngestError;
+      if (failure.code !== SfdcIngestErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
+      logger.warn(`getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`);
+    }
   }
 }
 

@@ -9,6 +9,8 @@ import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { ApiBudget } from './api-budget';
 import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
 
+import { ORG_READS_STALE_MS } from '../org-reads/org-poll.repository';
+import { perRepPollDelayMs } from '../org-reads/read-plan';
 import { SfdcSyncStateEntity } from './sync-state.entity';
 
 const LEASE_MS = 5 * 60_000;
@@ -78,7 +80,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
            enable_at = EXCLUDED.enable_at, enable_kind = EXCLUDED.enable_kind, stage = 'import',
            import_after_stamp = NULL, import_after_id = NULL, import_found = NULL, import_imported = 0, import_failed = 0,
            changes_watermark = EXCLUDED.changes_watermark, poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL,
-           deletes_watermark = EXCLUDED.deletes_watermark, audited_at = NULL,
+           deletes_watermark = EXCLUDED.deletes_watermark, audited_at = NULL, idle_polls = 0,
            next_run_at = EXCLUDED.next_run_at, paused_reason = NULL`,
         [enable.connection_id, at, enable.kind, new Date(floorToMinute(at.getTime())), new Date()],
       );
@@ -89,7 +91,11 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     }
   }
 
-  /** Leases due connections (a replica works on a connection only while it holds the lease), oldest due first. */
+  /**
+   * Leases due connections (a replica works on a connection only while it holds the lease), oldest
+   * due first. A live connection of an org read once (`sfdc_org_poll`, told recently) is the org
+   * poll's: only its import and its re-enable's deletes run here.
+   */
   private async leaseDue(limit: number): Promise<SfdcSyncStateEntity[]> {
     const now = new Date();
     const rows: { connection_id: string }[] = await this.dataSource.query(
@@ -99,10 +105,12 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
          WHERE connection_id IN (
            SELECT s.connection_id FROM sfdc_sync_state s JOIN connection_setting c ON c.connection_id = s.connection_id
            WHERE c.enabled AND s.next_run_at <= $1 AND (s.lease_until IS NULL OR s.lease_until < $1)
+             AND NOT (s.stage = 'live' AND EXISTS (
+               SELECT 1 FROM sfdc_org_poll p WHERE p.org_id = c.sfdc_org_id AND p.reads = 'org' AND p.checked_at >= $1::timestamptz - $4::int * interval '1 millisecond'))
            ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
          RETURNING connection_id)
        SELECT connection_id FROM leased`,
-      [now, limit, new Date(now.getTime() + LEASE_MS)],
+      [now, limit, new Date(now.getTime() + LEASE_MS), ORG_READS_STALE_MS],
     );
     if (rows.length === 0) return [];
     return this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
@@ -111,19 +119,24 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   private async runOne(state: SfdcSyncStateEntity): Promise<void> {
     let nextRunAt: number;
     let pausedReason: string | null = null;
+    let idlePolls = state.idlePolls;
     try {
       const outcome: StepOutcome = await this.runner.runStep(state, this.readerFor(state.connectionId));
-      nextRunAt = Date.now() + (outcome === 'continue' ? 0 : this.config.POLL_INTERVAL_MS);
+      idlePolls = outcome === 'idle' ? state.idlePolls + 1 : outcome === 'continue' ? state.idlePolls : 0;
+      // An idle rep's polls space out (perRepPollDelayMs); the wait before this one counts from its last idle poll.
+      const wait = outcome === 'continue' ? 0 : perRepPollDelayMs(outcome === 'idle' ? state.idlePolls : 0, this.config.POLL_INTERVAL_MS, this.config.POLL_IDLE_MAX_INTERVAL_MS);
+      nextRunAt = Date.now() + wait;
       if (state.pausedReason) this.logger.log(`connection ${state.connectionId}: resumed after ${state.pausedReason}`);
     } catch (e) {
       const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
       if (!(e instanceof SfdcIngestError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
       ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
     }
-    await this.dataSource.query(`UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, lease_until = NULL WHERE connection_id = $1`, [
+    await this.dataSource.query(`UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, idle_polls = $4, lease_until = NULL WHERE connection_id = $1`, [
       state.connectionId,
       new Date(nextRunAt),
       pausedReason,
+      idlePolls,
     ]);
   }
 

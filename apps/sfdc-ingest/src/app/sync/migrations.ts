@@ -104,3 +104,45 @@ export class CreateSfdcTaskRoute1764000000303 implements MigrationInterface {
     await q.query(`DROP TABLE sfdc_task_route`);
   }
 }
+
+/**
+ * Org reads: how each org is read (`reads`: once for the org through its reader, or per rep, with
+ * the reason), its safety-net poll's schedule, lease and position, and when getDeleted last ran for
+ * it. A per-rep poll counts its idle rounds to back off.
+ */
+export class CreateSfdcOrgPoll1764000000304 implements MigrationInterface {
+  name = 'CreateSfdcOrgPoll1764000000304';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sfdc_org_poll (
+        org_id text PRIMARY KEY,
+        reads text NOT NULL CHECK (reads IN ('org', 'per-rep')),
+        reads_reason text NOT NULL,
+        checked_at timestamptz NOT NULL,
+        next_run_at timestamptz NOT NULL,
+        lease_until timestamptz,
+        poll_from timestamptz,
+        poll_after_stamp timestamptz,
+        poll_after_id text,
+        audited_at timestamptz,
+        last_polled_at timestamptz,
+        paused_reason text
+      )`);
+    await q.query(`ALTER TABLE sfdc_sync_state ADD COLUMN idle_polls int NOT NULL DEFAULT 0`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_sync_state DROP COLUMN idle_polls`);
+    await q.query(`DROP TABLE sfdc_org_poll`);
+  }
+}
+
+/** This service's own tables, in order (after the settings projection's). */
+export const SFDC_INGEST_MIGRATIONS = [
+  CreateSfdcSyncState1764000000300,
+  AddPublishedChangeFingerprint1764000000301,
+  CreateSfdcOrgStream1764000000302,
+  CreateSfdcTaskRoute1764000000303,
+  CreateSfdcOrgPoll1764000000304,
+];

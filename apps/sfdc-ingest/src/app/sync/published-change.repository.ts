@@ -37,9 +37,9 @@ export class PublishedChangeRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Drops what was already published as it is now, at the same SystemModstamp. */
-  async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[]): Promise<T[]> {
+  async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[], manager?: EntityManager): Promise<T[]> {
     if (items.length === 0) return items;
-    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await this.dataSource.query(
+    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await (manager ?? this.dataSource.manager).query(
       `SELECT task_id, stamp, fingerprint FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
       [connectionId, [...new Set(items.map((i) => i.taskId))]],
     );
@@ -58,6 +58,20 @@ export class PublishedChangeRepository {
     await manager.query(
       `INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`,
       [connectionId, changes.map((c) => c.taskId)],
+    );
+  }
+
+  /**
+   * Forgets what was published well behind these connections' watermarks (a look-back and an hour
+   * of margin): no read goes back that far, so nothing there can be read again.
+   */
+  async pruneBehindWatermarks(connectionIds: readonly string[], lookbackMs: number): Promise<void> {
+    if (connectionIds.length === 0) return;
+    await this.dataSource.query(
+      `DELETE FROM sfdc_published_change p USING sfdc_sync_state s
+       WHERE p.connection_id = s.connection_id AND s.connection_id = ANY($1)
+         AND p.stamp < LEAST(s.changes_watermark, s.deletes_watermark) - make_interval(secs => $2)`,
+      [connectionIds, lookbackMs / 1000 + 3600],
     );
   }
 

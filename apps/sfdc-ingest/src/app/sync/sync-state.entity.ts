@@ -62,6 +62,10 @@ export class SfdcSyncStateEntity {
   @Column({ name: 'next_run_at', type: 'timestamptz' })
   nextRunAt!: Date;
 
+  /** Per-rep polls in a row that found nothing: the wait before the next doubles with each (perRepPollDelayMs). */
+  @Column({ name: 'idle_polls', type: 'int', default: 0 })
+  idlePolls!: number;
+
   /** Why the connection is paused (an error code), or null. */
   @Column({ name: 'paused_reason', type: 'text', nullable: true })
   pausedReason!: string | null;

@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
+import { authorizeInBrowser, connectSalesforceAsUser, SalesforceSandboxAdmin, SalesforceUserApi } from './support/salesforce';
+import { ServiceProcess, type LogLine } from './support/service-process';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { TopicReader } from './support/topic-reader';
+import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+
+const SECRET = 'org-poll-spec-secret-org-poll-spec-secret-0';
+const KEY = randomBytes(32);
+const READER_CONNECT = '/v1/salesforce/org-reader/connect';
+const ADMIN_ROLE = 'task-sync:admin';
+/** Per-rep polls every 100 ms, backing off to 1.6 s while idle; the org poll every 500 ms (no stream here). */
+const POLL_MS = 100;
+const IDLE_MAX_MS = 1_600;
+const ORG_POLL_MS = 500;
+
+interface SyncStateRow {
+  stage: string;
+  next_run_at: Date;
+  idle_polls: number;
+  changes_watermark: Date;
+}
+
+/**
+ * Org reads without the stream (issue 20, deliverable 4), against the real broker, PostgreSQL,
+ * connector-settings and the Salesforce sandbox: an org with a connected reader is read by one
+ * safety-net poll for all its reps, through the reader's session, and its reps' own polls stop;
+ * when Salesforce refuses the reader, the reps' polls take over where the org poll stood, and a
+ * reconnect hands back. An org without a reader is polled per rep, less often while a rep is idle.
+ * ORG_STREAM_ENABLED=false, so every change seen here came through a poll.
+ */
+describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallback, backing off while idle', () => {
+  const kafka = useKafkaClients();
+  let sandbox: ServiceProcess;
+  let settings: ServiceProcess;
+  let ingest: ServiceProcess;
+  let sf: SalesforceSandboxAdmin;
+  let reader: TopicReader<SfdcTaskChanged>;
+  let databaseUrl: string;
+  const tenant = uniqueId('tenant');
+  const adminSub = uniqueId('admin');
+
+  const adminJwt = () => signUserToken({ sub: adminSub, tenant, secret: SECRET, roles: [ADMIN_ROLE] });
+  const said = (pattern: RegExp) => ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
+  const titled = (connectionId: string, title: string) => reader.events((e) => e.connectionId === connectionId && e.source === 'live' && e.kind === 'upsert' && e.fields?.title === title);
+  const syncState = async (connectionId: string): Promise<SyncStateRow> =>
+    (await withPg(databaseUrl, (c) => c.query(`SELECT stage, next_run_at, idle_polls, changes_watermark FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = $1`, [connectionId]))).rows[0];
+  const orgPollRow = async (orgId: string): Promise<{ reads: string; reads_reason: string; last_polled_at: Date | null } | undefined> =>
+    (await withPg(databaseUrl, (c) => c.query(`SELECT reads, reads_reason, last_polled_at FROM sfdc_ingest.sfdc_org_poll WHERE org_id = $1`, [orgId]))).rows[0];
+  const readMode = async (jwt: string, connectionId: string): Promise<{ mode: string; reason: string }> => {
+    const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } });
+    return ((await answer.json()) as { readMode: { mode: string; reason: string } }).readMode;
+  };
+
+  /** A new org with one rep who connected Salesforce and turned "Sync tasks" on, imported and live. */
+  async function orgWithRep(name: string) {
+    const { id: orgId } = await sf.createOrg(uniqueId(name));
+    const username = `${uniqueId('rep')}@sandbox.test`;
+    await sf.createUser(orgId, username);
+    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    const saved = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(saved.status).toBe(200);
+    await waitFor('the import to finish', async () => (await syncState(connectionId))?.stage === 'live');
+    return { orgId, jwt, connectionId, rep: await SalesforceUserApi.login(sandbox.url, username) };
+  }
+
+  /** The org's integration user (View All Data), connected by an admin as the org's reader. */
+  async function connectReader(orgId: string, username: string) {
+    await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: await adminJwt(), username, action: 'allow', connectPath: READER_CONNECT });
+    await waitFor(`org ${orgId} to be read once`, async () => (await orgPollRow(orgId))?.reads === 'org');
+  }
+
+  beforeAll(async () => {
+    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_poll'));
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    sf = new SalesforceSandboxAdmin(sandbox.url);
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      KAFKA_CONSUMER_GROUP: statusGroup,
+      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
+      TOKEN_ENCRYPTION_KEY_ID: 'it1',
+    }));
+    const ingestGroup = uniqueId('sfdc-ingest');
+    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
+    ingest = await ServiceProcess.start('sfdc-ingest', {
+      DATABASE_URL: databaseUrl,
+      CONNECTOR_SETTINGS_URL: settings.url,
+      KAFKA_CONSUMER_GROUP: ingestGroup,
+      POLL_INTERVAL_MS: String(POLL_MS),
+      POLL_IDLE_MAX_INTERVAL_MS: String(IDLE_MAX_MS),
+      POLL_LOOKBACK_MS: '3000',
+      DELETE_AUDIT_INTERVAL_MS: '3600000',
+      PAUSE_RECHECK_MS: '1000',
+      SALESFORCE_RETRY_BASE_MS: '50',
+      SCHEDULER_TICK_MS: '50',
+      ORG_STREAM_ENABLED: 'false',
+      ORG_POLL_INTERVAL_MS: String(ORG_POLL_MS),
+      ORG_POLL_DOWN_INTERVAL_MS: String(ORG_POLL_MS),
+      ORG_DELETE_AUDIT_INTERVAL_MS: '2000',
+      ORG_READER_CHECK_MS: '500',
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await reader?.stop();
+    await ingest?.stop();
+    await settings?.stop();
+    await sandbox?.stop();
+  });
+
+  it("an org without a reader is polled per rep, and an idle rep's polls space out; a change brings them back", async () => {
+    const { orgId, connectionId, rep } = await orgWithRep('per-rep-org');
+    expect(await orgPollRow(orgId)).toMatchObject({ reads: 'per-rep', reads_reason: 'the org has no reader' });
+    // Idle: the waits double from 100 ms to 1.6 s (100 + 200 + 400 + 800 + 1,600 ms), then stay there.
+    await waitFor('five idle polls in a row', async () => (await syncState(connectionId)).idle_polls >= 5, 20_000);
+    const before = await sf.apiCallsOf(orgId);
+    await new Promise((r) => setTimeout(r, 4_000));
+    const idleCalls = (await sf.apiCallsOf(orgId)) - before;
+    // At 1.6 s a poll (one queryAll each): 2 or 3 calls in 4 s, where polls every 100 ms would make 40.
+    expect(idleCalls).toBeGreaterThanOrEqual(1);
+    expect(idleCalls).toBeLessThanOrEqual(4);
+
+    const taskId = await rep.createTask({ Subject: 'made while the rep was idle' });
+    const [event] = await reader.waitFor('the idle rep’s change', () => titled(connectionId, 'made while the rep was idle').length > 0 && titled(connectionId, 'made while the rep was idle'), 10_000);
+    expect(event).toMatchObject({ taskId, connectionId, source: 'live' });
+    await waitFor('the back-off to start over', async () => (await syncState(connectionId)).idle_polls <= 1, 5_000);
+  });
+
+  describe('an org with a reader', () => {
+    let orgId: string;
+    let jwt: string;
+    let connectionId: string;
+    let rep: SalesforceUserApi;
+    let readerUsername: string;
+
+    beforeAll(async () => {
+      ({ orgId, jwt, connectionId, rep } = await orgWithRep('org-read-once'));
+      readerUsername = `${uniqueId('integration')}@sandbox.test`;
+      const { Id: readerId } = await sf.createUser(orgId, readerUsername);
+      await sf.setViewAllData(orgId, readerId, true);
+      await connectReader(orgId, readerUsername);
+    }, 120_000);
+
+    it("is read by one poll through the reader's session: the rep's change arrives once, and the rep's own polls stop", async () => {
+      expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
+      const taskId = await rep.createTask({ Subject: 'read by the org poll' });
+      const [event] = await reader.waitFor('the change, read by the org poll', () => titled(connectionId, 'read by the org poll').length > 0 && titled(connectionId, 'read by the org poll'), 15_000);
+      expect(event).toMatchObject({ taskId, connectionId, source: 'live' });
+      expect(said(new RegExp(`^org ${orgId}: poll of 1 owners published 1 changed tasks for 1 connections`)).length).toBeGreaterThanOrEqual(1);
+
+      // The rep's own schedule no longer moves: nothing leases it while the org is read once.
+      const parked = await syncState(connectionId);
+      const polledBefore = (await orgPollRow(orgId))?.last_polled_at?.getTime() ?? 0;
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect((await syncState(connectionId)).next_run_at).toEqual(parked.next_run_at);
+      expect((await orgPollRow(orgId))?.last_polled_at?.getTime()).toBeGreaterThan(polledBefore);
+      expect(titled(connectionId, 'read by the org poll')).toHaveLength(1);
+
+      await rep.deleteTask(taskId);
+      await reader.waitFor('the delete, read by the org poll', () => reader.events((e) => e.connectionId === connectionId && e.taskId === taskId && e.kind === 'delete').length > 0, 15_000);
+    });
+
+    it("when Salesforce refuses the reader, the rep's own polls take over where the org poll stood and nothing is lost; a reconnect reads the org once again", async () => {
+      const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT refresh_token_sealed FROM connector_settings.org_reader WHERE sfdc_org_id = $1`, [orgId]));
+      // Revoked at Salesforce (an admin of the org did it in Setup), and its access tokens with it.
+      expect((await fetch(`${sandbox.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: openSealedToken(rows[0].refresh_token_sealed, KEY) }) })).status).toBe(200);
+      const taskId = await rep.createTask({ Subject: 'made as the reader was refused' });
+      await waitFor('the org to be read per rep', async () => (await orgPollRow(orgId))?.reads === 'per-rep', 20_000);
+      expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'per-rep-polling', reason: expect.stringContaining('refused') });
+      await reader.waitFor('the change made as the reader was refused', () => titled(connectionId, 'made as the reader was refused').length > 0, 15_000);
+
+      await rep.updateTask(taskId, { Subject: 'edited while read per rep' });
+      await reader.waitFor('the change read by the rep’s own poll', () => titled(connectionId, 'edited while read per rep').length > 0, 15_000);
+
+      await connectReader(orgId, readerUsername);
+      expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
+      await rep.updateTask(taskId, { Subject: 'edited after the reconnect' });
+      await reader.waitFor('the change after the reconnect', () => titled(connectionId, 'edited after the reconnect').length > 0, 15_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      for (const title of ['made as the reader was refused', 'edited while read per rep', 'edited after the reconnect']) expect(titled(connectionId, title)).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { KafkaPublisher } from '@task-sync/util-nest';
+import type { SalesforceReader } from '../salesforce/salesforce-reader';
+import { buildOrgTaskPageQuery, floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
+import type { SfdcIngestConfig } from '../sfdc-ingest.config';
+import type { OrgChangePublisher } from '../stream/org-change.publisher';
+import { routeDeletes, routeOrgBatch } from '../stream/route-org-changes';
+import { getDeletedFrom } from '../sync/connection-sync.runner';
+import { DELETED, type PublishedChangeRepository } from '../sync/published-change.repository';
+import { buildSfdcDeleteEvent, toOutgoingMessage } from '../sync/sfdc-change.events';
+import type { LeasedOrgPoll, OrgPollRepository, OrgPollTarget } from './org-poll.repository';
+import { coveredByPoll, orgPollOwners, orgPollStart } from './read-plan';
+
+const DAY_MS = 86_400_000;
+
+export type OrgPollConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'ORG_DELETE_AUDIT_INTERVAL_MS' | 'ORG_POLL_OWNER_LIST_MAX'>;
+
+/** What one step of an org's poll came to. */
+export interface OrgPollStep {
+  /** More pages to read: the next step runs at once. */
+  more: boolean;
+  /** The connections read for. */
+  targets: OrgPollTarget[];
+  /** Changes and deletes published. */
+  published: number;
+}
+
+/**
+ * The org's safety-net poll, one page a step, through the org reader's session: one `queryAll` by
+ * SystemModstamp for the org's live connections (their owners named, or the whole org), from a
+ * look-back before the oldest of their watermarks, routed as the stream routes its reads; after
+ * the last page, and once per ORG_DELETE_AUDIT_INTERVAL_MS, one getDeleted for the whole org.
+ * Positions move only after Kafka acknowledged what was read, as everywhere in this service.
+ */
+export class OrgPollRunner {
+  private readonly logger = new Logger('sfdc-org-poll');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: KafkaPublisher,
+    private readonly routedPublisher: OrgChangePublisher,
+    private readonly polls: OrgPollRepository,
+    private readonly published: PublishedChangeRepository,
+    private readonly config: OrgPollConfig,
+  ) {}
+
+  async runStep(org: LeasedOrgPoll, reader: SalesforceReader): Promise<OrgPollStep> {
+    const targets = await this.polls.targetsOf(org.orgId);
+    if (targets.length === 0) return { more: false, targets, published: 0 };
+    const from = org.pollFrom ?? floorToSecond(orgPollStart(targets, this.config.POLL_LOOKBACK_MS));
+    const limit = this.config.QUERY_PAGE_SIZE;
+    const owners = orgPollOwners(targets.map((t) => t.sfdcUserId), this.config.ORG_POLL_OWNER_LIST_MAX);
+    const page = await reader.query<TaskRecordById>(buildOrgTaskPageQuery({ ownerIds: owners, from, after: org.after, limit }), true);
+    const records = page.records;
+    const routing = routeOrgBatch([], records, targets, await this.published.routesOf(records.map((r) => r.Id)));
+    const more = page.morePages || records.length >= limit;
+    const last = records.at(-1);
+    const next = more && last ? { from, after: { stamp: parseSalesforceDateTime(last.SystemModstamp), id: last.Id } } : null;
+    const newest = records.length > 0 ? Math.max(...records.map((r) => parseSalesforceDateTime(r.SystemModstamp))) : null;
+    const covered = coveredByPoll(targets, from, this.config.POLL_LOOKBACK_MS);
+    const result = await this.routedPublisher.publishRouted(org.orgId, reader, routing.routed, (manager) => this.polls.recordPage(manager, org.orgId, covered, newest, next));
+    for (const u of result.unmappable) this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
+    Object.assign(org, { pollFrom: next?.from ?? null, after: next?.after ?? null });
+    if (more) return { more, targets, published: result.tasks };
+
+    const deletes = await this.auditIfDue(org, reader, targets);
+    await this.published.pruneBehindWatermarks(targets.map((t) => t.connectionId), this.config.POLL_LOOKBACK_MS);
+    if (result.tasks + deletes > 0) {
+      const scope = owners ? `${owners.length} owners` : 'the whole org';
+      this.logger.log(`org ${org.orgId}: poll of ${scope} published ${result.tasks} changed tasks for ${result.connections} connections, ${deletes} deletes from getDeleted`);
+    }
+    return { more, targets, published: result.tasks + deletes };
+  }
+
+  /** getDeleted for the whole org from the oldest delete watermark of its connections, once per ORG_DELETE_AUDIT_INTERVAL_MS. */
+  private async auditIfDue(org: LeasedOrgPoll, reader: SalesforceReader, targets: OrgPollTarget[]): Promise<number> {
+    if (org.auditedAt !== null && Date.now() - org.auditedAt < this.config.ORG_DELETE_AUDIT_INTERVAL_MS) return 0;
+    const start = Math.min(...targets.map((t) => t.deletesWatermark));
+    const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
+    const ids = answer.deletedRecords.map((d) => d.id);
+    const owners = ids.length > 0 ? await reader.ownersInBin(ids) : new Map<string, string>();
+    const deleted = answer.deletedRecords.map((d) => ({ id: d.id, deletedAt: parseSalesforceDateTime(d.deletedDate) }));
+    const routed = routeDeletes(deleted, owners, await this.published.routesOf(ids), targets);
+    const fresh = new Map<string, { taskId: string; stamp: number; fingerprint: string }[]>();
+    for (const connectionId of new Set(routed.map((r) => r.connectionId))) {
+      const mine = routed.filter((r) => r.connectionId === connectionId).map((r) => ({ taskId: r.taskId, stamp: r.stamp, fingerprint: DELETED }));
+      fresh.set(connectionId, await this.published.withoutPublished(connectionId, mine));
+    }
+    const messages = [...fresh].flatMap(([connectionId, changes]) => changes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(connectionId, d.taskId, d.stamp, 'live'))));
+    await this.kafka.publish(messages);
+    const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
+    await this.dataSource.transaction(async (manager) => {
+      for (const [connectionId, changes] of fresh) await this.published.remember(manager, connectionId, changes);
+      await this.polls.markAudited(manager, org.orgId, targets.map((t) => t.connectionId), covered);
+    });
+    org.auditedAt = Date.now();
+    if (messages.length > 0) this.logger.warn(`org ${org.orgId}: getDeleted reported ${messages.length} deletes no read had published`);
+    return messages.length;
+  }
+}
