@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // npm start: the whole local stack. Kafka (tools/kafka), a PostgreSQL check, the topics, the four
-// services (each runs its own migrations at start). Waits until every service is ready, prints
-// the URLs, and on Ctrl-C stops everything it started, in order.
+// services (each runs its own migrations at start). Waits until every service is ready, connects
+// the demo org's reader (DEMO_ORG_READER), prints the URLs, and on Ctrl-C stops everything it
+// started, in order.
 'use strict';
 
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const { startKafka, stopKafka } = require('../kafka/kafka.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
+const { connectDemoOrgReader } = require('./lib/demo-org-reader.js');
 
 // The sandboxes stand in for Sales Connect and Salesforce; they start first and stop last.
 const SANDBOXES = [
@@ -115,11 +117,14 @@ async function waitReady(service, child) {
  * A development JWT for the demo user, signed like connector-settings expects by default
  * (JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE defaults in apps/connector-settings/src/app/connector-settings.config.ts).
  * Its subject is the Sales Connect sandbox's default user, so synced tasks land in that user's Command Center.
+ * The demo user is also the demo tenant's admin (JWT_ADMIN_ROLE in JWT_ROLES_CLAIM), who manages the org's reader.
  */
 async function mintDemoToken() {
   const { SignJWT } = require('jose');
   const secret = process.env.JWT_SECRET || 'dev-only-secret-change-me-0123456789abcdef';
-  return new SignJWT({ tenant_id: 'demo-tenant', zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo' })
+  // A dotted claim (`realm_access.roles`) is a path into nested objects, as connector-settings reads it.
+  const roles = (process.env.JWT_ROLES_CLAIM || 'roles').split('.').reduceRight((value, key) => ({ [key]: value }), [process.env.JWT_ADMIN_ROLE || 'task-sync:admin']);
+  return new SignJWT({ tenant_id: 'demo-tenant', zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo', ...roles })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('scu_default')
     .setIssuer(process.env.JWT_ISSUER || 'task-sync-dev')
@@ -127,6 +132,21 @@ async function mintDemoToken() {
     .setIssuedAt()
     .setExpirationTime('12h')
     .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * The demo org streams its Salesforce changes (about a second to Command Center) rather than waiting
+ * for each rep's poll: its reader is connected here as an admin would on the settings page. A failure
+ * is said and the stack runs on, polling.
+ */
+async function reportDemoOrgReader(settingsUrl, adminToken) {
+  try {
+    const { reader, connectedNow } = await connectDemoOrgReader({ settingsUrl, adminToken });
+    const checks = reader.preflight?.passed ? 'its checks passed' : `its checks did not pass (${JSON.stringify(reader.preflight?.items ?? null)})`;
+    log(`the demo org's reader: ${reader.sfdcUsername} (org ${reader.orgId}, ${connectedNow ? 'connected now' : 'connected before'}), ${checks}`);
+  } catch (e) {
+    log(`could not connect the demo org's reader (${e.message}); its reps' syncs poll Salesforce (POLL_INTERVAL_MS)`);
+  }
 }
 
 async function main() {
@@ -200,14 +220,16 @@ async function main() {
     };
     await launch(SANDBOXES);
     await launch(SERVICES);
+    const settings = SERVICES.find((s) => s.name === 'connector-settings');
+    const demoToken = await mintDemoToken();
+    if (process.env.DEMO_ORG_READER !== '0') await reportDemoOrgReader(`http://127.0.0.1:${settings.port}`, demoToken);
     log('all services are ready:');
     for (const s of [...SERVICES, ...SANDBOXES]) {
       console.log(`  ${s.name.padEnd(20)} http://127.0.0.1:${s.port}  (${s.note})`);
     }
     console.log(`  ${'kafka'.padEnd(20)} ${kafka.bootstrap}`);
-    const settings = SERVICES.find((s) => s.name === 'connector-settings');
     console.log(`\n  The settings page, signed in as the demo user (a development token, valid 12 hours):`);
-    console.log(`  http://127.0.0.1:${settings.port}/settings/crm/salesforce#token=${await mintDemoToken()}\n`);
+    console.log(`  http://127.0.0.1:${settings.port}/settings/crm/salesforce#token=${demoToken}\n`);
     log('press Ctrl-C to stop everything');
   } catch (e) {
     log(`failed: ${e.message}`);

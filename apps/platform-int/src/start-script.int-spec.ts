@@ -12,7 +12,7 @@ describe('npm start', () => {
     child?.kill('SIGKILL');
   });
 
-  it('brings up both sandboxes and four ready services, prints their URLs, and Ctrl-C stops every one of them', async () => {
+  it("brings up both sandboxes and four ready services, connects the demo org's reader, prints their URLs, and Ctrl-C stops every one of them", async () => {
     const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('start'));
     let output = '';
@@ -54,6 +54,12 @@ describe('npm start', () => {
     expect(link).not.toBeNull();
     const listed = await fetch(`http://127.0.0.1:${ports[0]}/v1/connections`, { headers: { authorization: `Bearer ${link?.[1]}` } });
     expect(listed.status).toBe(200);
+
+    // The demo user is the demo tenant's admin, and the org's reader is connected (the sandbox's
+    // administrator, through the OAuth round trip), so the demo org's Salesforce changes stream.
+    expect(output).toMatch(/\[start\] the demo org's reader: admin@sandbox\.test \(org 00D\w+, connected now\), its checks passed/);
+    const readers = await fetch(`http://127.0.0.1:${ports[0]}/v1/salesforce/org-reader`, { headers: { authorization: `Bearer ${link?.[1]}` } });
+    expect(await readers.json()).toMatchObject({ items: [{ sfdcUsername: 'admin@sandbox.test', connected: true, preflight: { passed: true } }] });
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -13,7 +13,12 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
-import { AddSealedAccessToken1764000000203, AddSealedRefreshToken1764000000201, CreateConnection1764000000200 } from './connections/migrations';
+import {
+  AddSealedAccessToken1764000000203,
+  AddSealedRefreshToken1764000000201,
+  CreateConnection1764000000200,
+  RepublishLatestSettingChange1764000000207,
+} from './connections/migrations';
 import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { OAuthStateSigner } from './salesforce/oauth-state';
 import { SalesforceConnectService } from './salesforce/salesforce-connect.service';
@@ -63,6 +68,7 @@ export class AppModule {
               CreateConnectAttempt1764000000204,
               AddConnectAttemptPurpose1764000000205,
               CreateOrgReader1764000000206,
+              RepublishLatestSettingChange1764000000207,
             ],
           },
         }),

@@ -3,8 +3,11 @@ import type { OutboxEntry } from '@task-sync/data-access-messaging';
 import type { ConnectionEntity } from './connection.entity';
 import type { SettingChangeKind } from './task-sync-setting';
 
+/** What of a connection its settings event carries. */
+export type SettingOwner = Pick<ConnectionEntity, 'id' | 'tenantId' | 'userId' | 'timeZone' | 'sfdcOrgId' | 'sfdcUserId'>;
+
 /** The settings-topic message for one change of a connection's "Sync tasks" setting. */
-export function buildSettingChangedEntry(connection: ConnectionEntity, kind: SettingChangeKind, eventId: string, at: Date): OutboxEntry {
+export function buildSettingChangedEntry(connection: SettingOwner, kind: SettingChangeKind, eventId: string, at: Date): OutboxEntry {
   const instant = at.toISOString();
   return {
     eventId,

@@ -5,7 +5,9 @@ export const TASK_SYNC_SETTING_CHANGED = 'task-sync-setting-changed';
 
 /**
  * connector-settings publishes this when a user saves the "Sync tasks" setting.
- * `kind` tells the first enable (R2, R3) from a re-enable (R5) and a disable (R7).
+ * `kind` tells the first enable (R2, R3) from a re-enable (R5) and a disable (R7). The same change
+ * may be published again under a new event id (same `kind` and `changedAt`) to carry fields added
+ * since; consumers keep it as one change.
  */
 export const taskSyncSettingChangedSchema = z
   .object({

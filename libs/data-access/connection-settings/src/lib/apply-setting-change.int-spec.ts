@@ -51,6 +51,27 @@ describe('applySettingChange (real PostgreSQL)', () => {
     ]);
   });
 
+  it.each([
+    ['an enable', ['first-enable', 'disable', 're-enable'], true],
+    ['a disable (R7)', ['first-enable', 'disable'], false],
+  ] as const)(
+    'takes the Salesforce org and user from %s published again, and adds nothing else: same setting, same history',
+    async (_label, kinds, enabled) => {
+      const owner = { sfdcOrgId: '00D000000000001AAA', sfdcUserId: '005000000000001AAA' };
+      const changes = kinds.map((kind, day) => change(kind, `2026-11-0${day + 1}T10:00:00Z`));
+      for (const c of changes) await apply(c);
+      const before = await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`);
+      const latest = changes[changes.length - 1];
+      await apply({ ...latest, eventId: randomUUID(), occurredAt: '2026-12-05T10:00:00Z', ...owner });
+      expect(await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`)).toEqual(before);
+      expect(await db.dataSource.query(`SELECT enabled, sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([
+        { enabled, sfdc_org_id: owner.sfdcOrgId, sfdc_user_id: owner.sfdcUserId },
+      ]);
+      const history = await db.dataSource.query(`SELECT event_id, kind FROM connection_setting_change ORDER BY changed_at`);
+      expect(history).toEqual(changes.map((c) => ({ event_id: c.eventId, kind: c.kind })));
+    },
+  );
+
   it('does not let a change that arrives late undo a newer one', async () => {
     await apply(change('first-enable', '2026-11-01T10:00:00Z', 'Asia/Tokyo'));
     await apply(change('disable', '2026-11-05T10:00:00Z', 'Asia/Tokyo'));

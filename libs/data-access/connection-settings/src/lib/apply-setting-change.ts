@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { TaskSyncSettingChanged } from '@task-sync/contracts';
-import { ConnectionSettingChangeEntity } from './connection-setting.entity';
 
 /**
  * Records a setting change in the history and moves the connection's current setting forward.
@@ -8,12 +7,14 @@ import { ConnectionSettingChangeEntity } from './connection-setting.entity';
  */
 export async function applySettingChange(manager: EntityManager, event: TaskSyncSettingChanged): Promise<void> {
   const changedAt = new Date(event.changedAt);
-  await manager.getRepository(ConnectionSettingChangeEntity).insert({
-    eventId: event.eventId,
-    connectionId: event.connectionId,
-    kind: event.kind,
-    changedAt,
-  });
+  // A change published again (a new event id, the same kind and instant: connector-settings does
+  // it once to carry the Salesforce org and user) is still one change in the history.
+  await manager.query(
+    `INSERT INTO connection_setting_change (event_id, connection_id, kind, changed_at)
+     SELECT $1::uuid, $2, $3, $4::timestamptz
+     WHERE NOT EXISTS (SELECT 1 FROM connection_setting_change WHERE connection_id = $2 AND kind = $3 AND changed_at = $4)`,
+    [event.eventId, event.connectionId, event.kind, changedAt],
+  );
   const firstEnabledAt = event.kind === 'first-enable' ? changedAt : null;
   // Upsert that never moves back in time and never overwrites the first enable. A connection's
   // Salesforce org and user never change; an event without them (an older one) keeps what is known.
