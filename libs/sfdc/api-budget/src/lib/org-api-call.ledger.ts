@@ -105,6 +105,16 @@ export class OrgApiCallLedger {
     await this.flush();
   }
 
+  /** Nest's lifecycle hooks, by name (this lib imports no framework): reporting starts at boot. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** After every `beforeApplicationShutdown` (the steps in flight have made their calls): the last report. */
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
   private async report(): Promise<void> {
     const now = this.now();
     const due = [...this.orgs].filter(([, org]) => org.pending > 0 || now - org.fetchedAt >= this.options.refreshMs);
