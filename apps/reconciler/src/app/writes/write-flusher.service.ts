@@ -128,6 +128,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     if (outcome.kind === 'pause') {
+      this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`);
       this.sfdc.forget(connectionId);
       await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
         rowIds,

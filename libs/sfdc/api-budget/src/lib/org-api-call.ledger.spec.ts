@@ -107,4 +107,29 @@ describe('OrgApiCallLedger', () => {
     await ledger.stop();
     expect(settings.counted.get(ORG)).toBe(50);
   });
+
+  it("an org's first call waits for its allowance: a process new to a paused org does not call blind", async () => {
+    const settings = fakeSettings(3);
+    settings.counted.set(ORG, 3); // other replicas used the allocation up
+    const ledger = ledgerOn(settings);
+    await ledger.whenKnown(ORG);
+    expect(() => ledger.admit(ORG)).toThrow(ApiAllocationReachedError);
+    await ledger.whenKnown(ORG);
+    expect(settings.reports).toHaveLength(1); // known: not asked again
+  });
+
+  it('an allowance connector-settings cannot give does not hold the call (fail open)', async () => {
+    const settings = fakeSettings(3);
+    settings.setDown(true);
+    const ledger = new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now, warn: () => undefined });
+    await ledger.whenKnown(ORG);
+    expect(() => ledger.admit(ORG)).not.toThrow();
+    // Not asked again by every call while it is away: once a refreshMs.
+    await ledger.whenKnown(ORG);
+    expect(settings.reports).toHaveLength(0);
+    settings.setDown(false);
+    now += 10_000;
+    await ledger.whenKnown(ORG);
+    expect(settings.reports).toHaveLength(1);
+  });
 });

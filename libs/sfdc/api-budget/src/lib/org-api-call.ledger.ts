@@ -38,6 +38,8 @@ export interface OrgApiCallLedgerOptions {
 interface OrgEntry {
   allowance?: OrgApiAllowance;
   fetchedAt: number;
+  /** The last report that named it, answered or not: while connector-settings is away, a call waits for it once a refreshMs. */
+  askedAt: number;
   /** Counted, not sent yet. */
   pending: number;
   /** In the report in flight: its answer includes them. */
@@ -49,7 +51,8 @@ interface OrgEntry {
  * Counts this process's Salesforce calls per org and gates each one against the org's allocation.
  * Counting is in memory and reported in one batch every `flushMs`, so no call waits on a database
  * round trip; the price is that replicas together may overshoot by the calls of one interval, and a
- * killed process loses at most one interval's count. Until connector-settings answers, calls go.
+ * killed process loses at most one interval's count. An org's first call waits for its allowance
+ * (`whenKnown`); while connector-settings does not answer, calls go.
  */
 export class OrgApiCallLedger {
   private readonly orgs = new Map<string, OrgEntry>();
@@ -72,6 +75,18 @@ export class OrgApiCallLedger {
       throw new ApiAllocationReachedError(orgId, (org.allowance?.used ?? 0) + unreported, org.allowance?.allocated ?? 0);
     }
     org.pending += 1;
+  }
+
+  /**
+   * Before the first call this process makes to an org: asks for its allowance, so that a new
+   * replica (or a reconciler whose first write comes during a pause) does not call blind. Answers
+   * at once once known; if connector-settings does not answer, the call goes (fail open).
+   */
+  async whenKnown(orgId: string): Promise<void> {
+    const org = this.entry(orgId);
+    if (org.allowance || this.now() - org.askedAt < this.options.refreshMs) return;
+    await this.flushing;
+    if (!org.allowance) await this.flush();
   }
 
   /** Every answer's `Sforce-Limit-Info`: its limit is what the default allocation is a share of. */
@@ -120,6 +135,7 @@ export class OrgApiCallLedger {
     const due = [...this.orgs].filter(([, org]) => org.pending > 0 || now - org.fetchedAt >= this.options.refreshMs);
     if (due.length === 0) return;
     const reports = due.map(([orgId, org]) => {
+      org.askedAt = now;
       org.sending = org.pending;
       org.pending = 0;
       return { orgId, calls: org.sending, ...(org.usage ? { orgUsage: org.usage } : {}) };
@@ -144,7 +160,7 @@ export class OrgApiCallLedger {
   private entry(orgId: string): OrgEntry {
     let org = this.orgs.get(orgId);
     if (!org) {
-      org = { fetchedAt: Number.NEGATIVE_INFINITY, pending: 0, sending: 0 };
+      org = { fetchedAt: Number.NEGATIVE_INFINITY, askedAt: Number.NEGATIVE_INFINITY, pending: 0, sending: 0 };
       this.orgs.set(orgId, org);
     }
     return org;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorSettingsSessionClient, SalesforceSessionError, SalesforceSessionHandle } from './salesforce-session';
+import { ConnectorSettingsSessionClient, SalesforceSessionError, SalesforceSessionHandle, type ApiCallGate } from './salesforce-session';
 
 /** A stand-in for connector-settings' internal route, over real HTTP: it answers what each connection id asks for. */
 describe('ConnectorSettingsSessionClient', () => {
@@ -115,8 +115,8 @@ describe('SalesforceSessionHandle with an API call gate', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const handleWith = (gate: { admit(orgId: string): void; observeUsage(orgId: string, usage: { used: number; limit: number }): void }) =>
-    new SalesforceSessionHandle('c1', { obtain: async () => ({ orgId: '00DGATE', userId: '005', instanceUrl, accessToken: 'at' }) }, { apiVersion: '62.0', calls: gate });
+  const handleWith = (gate: Omit<ApiCallGate, 'whenKnown'>) =>
+    new SalesforceSessionHandle('c1', { obtain: async () => ({ orgId: '00DGATE', userId: '005', instanceUrl, accessToken: 'at' }) }, { apiVersion: '62.0', calls: { whenKnown: async () => undefined, ...gate } });
 
   it('each HTTP call is admitted by the gate first (a collections call of many records is one), and every answer tells it the org usage', async () => {
     requests.length = 0;
@@ -137,4 +137,16 @@ describe('SalesforceSessionHandle with an API call gate', () => {
     await expect(conn.query('SELECT Id FROM Task')).rejects.toBe(refusal);
     expect(requests).toEqual([]);
   });
+
+  it("opening waits for the gate to know the org's allowance, before any call", async () => {
+    requests.length = 0;
+    const seen: string[] = [];
+    const handle = new SalesforceSessionHandle('c1', { obtain: async () => ({ orgId: '00DGATE', userId: '005', instanceUrl, accessToken: 'at' }) }, {
+      apiVersion: '62.0',
+      calls: { whenKnown: async (orgId) => void seen.push(`known ${orgId} after ${requests.length} calls`), admit: () => undefined, observeUsage: () => undefined },
+    });
+    await (await handle.open()).query('SELECT Id FROM Task');
+    expect(seen).toEqual(['known 00DGATE after 0 calls']);
+  });
 });
+

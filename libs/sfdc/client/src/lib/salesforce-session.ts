@@ -115,9 +115,11 @@ export interface SalesforceSessionSource {
 
 /**
  * Counts the sync's own calls to an org against its allocation: `admit` before every HTTP call
- * (throws to hold it), `observeUsage` with every answer's `Sforce-Limit-Info`.
+ * (throws to hold it), `observeUsage` with every answer's `Sforce-Limit-Info`; `whenKnown` as the
+ * handle opens, so that the org's allowance is known before the first call.
  */
 export interface ApiCallGate {
+  whenKnown(orgId: string): Promise<void>;
   admit(orgId: string): void;
   observeUsage(orgId: string, usage: { used: number; limit: number }): void;
 }
@@ -172,8 +174,9 @@ export class SalesforceSessionHandle {
   }
 
   async open(): Promise<Connection> {
-    if (this.connection) return this.connection;
     const session = await this.session();
+    await this.options.calls?.whenKnown(session.orgId);
+    if (this.connection) return this.connection;
     this.connection = new Connection({
       instanceUrl: session.instanceUrl,
       accessToken: session.accessToken,
