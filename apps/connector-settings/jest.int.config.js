@@ -1,4 +1,4 @@
-// Integration specs: real PostgreSQL (migrations run as the service runs them at start).
+// Integration specs: real PostgreSQL (migrations, and the API call counter's statements, run as they do in the service).
 module.exports = {
   displayName: 'connector-settings-int',
   preset: '../../jest.preset.js',

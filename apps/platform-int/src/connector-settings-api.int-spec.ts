@@ -208,6 +208,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
       import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 119, failed: 1, done: true },
       lastSyncedAt: '2026-11-24T10:02:00.000Z',
       apiUsage: { used: 35, limit: 15000 },
+      // No service has reported a call in the org, nor its limit: nothing allocated yet.
+      apiAllocation: { used: 0, allocated: null },
       recentErrors: [
         { code: 'UNABLE_TO_LOCK_ROW', count: 2, lastMessage: 'again', lastAt: '2026-11-24T10:02:00.000Z' },
         { code: 'INVALID_SESSION_ID', count: 1, lastMessage: 'Session expired or invalid', lastAt: '2026-11-24T09:00:00.000Z' },

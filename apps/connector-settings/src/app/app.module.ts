@@ -27,6 +27,10 @@ import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
 import { AddConnectAttemptPurpose1764000000205, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
 import { CreateOrgReader1764000000206 } from './org-reader/migrations';
+import { ApiAllocationController } from './api-allocation/api-allocation.controller';
+import { CreateOrgApiCalls1764000000208 } from './api-allocation/migrations';
+import { OrgApiCallsRepository } from './api-allocation/org-api-calls.repository';
+import { API_ALLOCATION_SETTINGS, OrgApiAllocationService } from './api-allocation/org-api-allocation.service';
 import { OrgReaderController } from './org-reader/org-reader.controller';
 import { OrgReaderRepository } from './org-reader/org-reader.repository';
 import { OrgReaderService } from './org-reader/org-reader.service';
@@ -69,11 +73,12 @@ export class AppModule {
               AddConnectAttemptPurpose1764000000205,
               CreateOrgReader1764000000206,
               RepublishLatestSettingChange1764000000207,
+              CreateOrgApiCalls1764000000208,
             ],
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, OrgReaderController, DocsController, SettingsPageController, StatusConsumer, InternalController],
+      controllers: [ConnectionsController, SalesforceController, OrgReaderController, ApiAllocationController, DocsController, SettingsPageController, StatusConsumer, InternalController],
       providers: [
         OutboxRelayService,
         ConnectionsService,
@@ -84,6 +89,12 @@ export class AppModule {
         ConnectAttemptRepository,
         OrgReaderRepository,
         OrgReaderService,
+        OrgApiCallsRepository,
+        OrgApiAllocationService,
+        {
+          provide: API_ALLOCATION_SETTINGS,
+          useValue: { defaultShare: config.API_ALLOCATION_DEFAULT_SHARE, windowMs: config.API_CALLS_WINDOW_SECONDS * 1000, bucketMs: config.API_CALLS_BUCKET_SECONDS * 1000 },
+        },
         OrgReaderPreflightService,
         { provide: READER_CHECKS, useValue: salesforceReaderChecks(config.SALESFORCE_API_VERSION) },
         {

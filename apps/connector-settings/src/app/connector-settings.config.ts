@@ -62,6 +62,14 @@ export const connectorSettingsConfigSchema = z
      * field) may get before it runs again; it also runs when the reader is connected.
      */
     ORG_READER_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+    /**
+     * Without an admin's allocation, the sync's own calls in an org may use this share of the org's
+     * daily limit (as its last Sforce-Limit-Info said); reaching it pauses the org's reads and writes.
+     */
+    API_ALLOCATION_DEFAULT_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+    /** Our calls are counted over this rolling window (Salesforce's: 24 hours), in buckets of API_CALLS_BUCKET_SECONDS. */
+    API_CALLS_WINDOW_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(86_400),
+    API_CALLS_BUCKET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
     /** The settings page the callback returns the browser to. */
     SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
     /**

@@ -1,7 +1,8 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { SettingsLag, settingsProjection } from '@task-sync/data-access-connection-settings';
 import { Kafka } from 'kafkajs';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
+import { ConnectorSettingsApiCallsClient, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './changes/reconcile-change.service';
@@ -32,6 +33,13 @@ class SettingsLagCloser implements OnApplicationShutdown {
 export class AppModule {
   static forRoot(config: ReconcilerConfig, logger: JsonLogger): DynamicModule {
     const sessions = new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN);
+    // Our Salesforce writes count against the org's API allocation with sfdc-ingest's reads (set in connector-settings).
+    const apiCallsLogger = new Logger('api-calls');
+    const calls = new OrgApiCallLedger(new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN), {
+      flushMs: config.API_CALLS_REPORT_MS,
+      refreshMs: config.API_ALLOCATION_REFRESH_MS,
+      warn: (message) => apiCallsLogger.warn(message),
+    });
     return {
       module: AppModule,
       imports: [
@@ -50,7 +58,8 @@ export class AppModule {
         ReconcileChangeService,
         { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
         SettingsLagCloser,
-        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME }) },
+        { provide: OrgApiCallLedger, useValue: calls },
+        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls }) },
         {
           provide: SalesConnectWriteExecutor,
           useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME }), config.SALESCONNECT_WRITE_CONCURRENCY),

@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
+import { ConnectorSettingsApiCallsClient, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import type { SfdcIngestConfig } from './sfdc-ingest.config';
 import { ApiBudget } from './sync/api-budget';
@@ -44,6 +45,7 @@ export class AppModule {
       controllers: [...settingsProjection.consumers],
       providers: [
         { provide: ApiBudget, useValue: new ApiBudget(config.API_BUDGET_SHARE, config.PAUSE_RECHECK_MS) },
+        { provide: OrgApiCallLedger, useFactory: () => createApiCallLedger(config), inject: [] },
         { provide: ConnectorSettingsSessionClient, useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN) },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         { provide: PublishedChangeRepository, useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource), inject: [DataSource] },
@@ -74,4 +76,14 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** Our own Salesforce calls per org, counted here and reported to connector-settings (the allocation set there). */
+function createApiCallLedger(config: SfdcIngestConfig): OrgApiCallLedger {
+  const logger = new Logger('api-calls');
+  return new OrgApiCallLedger(new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN), {
+    flushMs: config.API_CALLS_REPORT_MS,
+    refreshMs: config.API_ALLOCATION_REFRESH_MS,
+    warn: (message) => logger.warn(message),
+  });
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { apiCallsConfigShape } from '@task-sync/sfdc-api-budget';
 import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
 
 /** Every variable sfdc-ingest reads, with its default. Read once, in main.ts. */
 export const sfdcIngestConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'sfdc-ingest', httpPort: 3101 }),
   ...consumerConfigShape({ groupId: 'sfdc-ingest' }),
+  ...apiCallsConfigShape(),
   /** connector-settings, which hands out each connection's Salesforce session (internal API). */
   CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */

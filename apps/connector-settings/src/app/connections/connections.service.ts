@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import { toReaderState } from '../org-reader/org-reader';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { decideReadMode, type ReadMode } from '../org-reader/read-mode';
+import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
@@ -20,6 +21,7 @@ export class ConnectionsService {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
+    @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
   ) {}
 
   async list(principal: Principal): Promise<ConnectionView[]> {
@@ -35,14 +37,14 @@ export class ConnectionsService {
     return toConnectionView(connection, await this.readModeOf(connection));
   }
 
-  /** The connection's status as the other services last reported it, with its ten latest error reasons. */
+  /** The connection's status as the other services last reported it, with its ten latest error reasons and its org's API allocation. */
   async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
     const connection = await this.getOwned(principal, id);
     const status = await this.dataSource.getRepository(ConnectionStatusEntity).findOneBy({ connectionId: connection.id });
     const errors = await this.dataSource
       .getRepository(ConnectionErrorEntity)
       .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
-    return toStatusView(status, errors, await this.readModeOf(connection));
+    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId));
   }
 
   /** How the connection's changes are read, by its org's reader (decideReadMode). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { setApiAllocationBodySchema } from '../api-allocation/api-allocation.schemas';
 import { saveTaskSyncBodySchema } from '../connections/api.schemas';
 
 const error = {
@@ -69,6 +70,22 @@ const orgReader = {
     connectedAt: { type: 'string', format: 'date-time' },
   },
 };
+const apiAllocation = {
+  type: 'object',
+  description: "The sync's own Salesforce calls in an org (reads and writes, every replica) over a rolling 24 hours, and the allocation they count against",
+  properties: {
+    orgId: { type: 'string', example: '00D000000000001AAA' },
+    used: { type: 'integer' },
+    allocated: { type: ['integer', 'null'], description: "Reaching it pauses the org's reads and writes (state paused-api-limit) until the window frees calls; null until set or until the org's limit was read" },
+    source: { enum: ['admin', 'default', 'none'], description: 'Set by an admin, or the default: API_ALLOCATION_DEFAULT_SHARE of the org limit last read from Sforce-Limit-Info' },
+    defaultAllocated: { type: ['integer', 'null'] },
+    orgUsage: {
+      type: ['object', 'null'],
+      description: "The org's whole usage (every integration) as the last answer's Sforce-Limit-Info said",
+      properties: { used: { type: 'integer' }, limit: { type: 'integer' }, readAt: { type: 'string', format: 'date-time' } },
+    },
+  },
+};
 const ADMIN_ONLY =
   'Admins only: the Bearer JWT must list the role JWT_ADMIN_ROLE (default `task-sync:admin`) in the claim JWT_ROLES_CLAIM (default `roles`); others get 403 ADMIN_ROLE_REQUIRED.';
 const errors = (...codes: number[]) =>
@@ -120,6 +137,11 @@ export function buildOpenApiDocument(): object {
                 import: { type: ['object', 'null'], properties: { found: { type: 'integer' }, imported: { type: 'integer' }, failed: { type: 'integer' }, done: { type: 'boolean' } } },
                 lastSyncedAt: { type: ['string', 'null'], format: 'date-time' },
                 apiUsage: { type: ['object', 'null'], properties: { used: { type: 'integer' }, limit: { type: 'integer' } } },
+                apiAllocation: {
+                  type: 'object',
+                  description: "API calls today: the sync's own calls in the connection's org over the rolling 24 hours, and the org's allocation (null: none yet)",
+                  properties: { used: { type: 'integer' }, allocated: { type: ['integer', 'null'] } },
+                },
                 recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
                 readMode,
               },
@@ -180,6 +202,20 @@ export function buildOpenApiDocument(): object {
           summary: `Disconnect the org's reader: its grant is revoked at Salesforce and it is removed; the org's connections go back to polling. ${ADMIN_ONLY}`,
           parameters: orgIdParam,
           responses: { 204: { description: 'Disconnected' }, ...errors(401, 403, 404, 429) },
+        },
+      },
+      '/v1/salesforce/api-allocation': {
+        get: {
+          summary: `The API calls allocated to the sync in each of the tenant's Salesforce orgs, and how many it made over the rolling 24 hours. ${ADMIN_ONLY}`,
+          responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: apiAllocation } } }), ...errors(401, 403, 429) },
+        },
+      },
+      '/v1/salesforce/api-allocation/{orgId}': {
+        put: {
+          summary: `Set the calls the sync may make in the org over a rolling 24 hours (null: back to the default share of the org's limit). The services learn it within API_ALLOCATION_REFRESH_MS. ${ADMIN_ONLY}`,
+          parameters: orgIdParam,
+          requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(setApiAllocationBodySchema) } } },
+          responses: { 200: ok(apiAllocation), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/v1/connections/{id}/task-sync': {

@@ -2,6 +2,9 @@ import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Pars
 import { z } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
+import type { OrgApiAllowance } from '@task-sync/sfdc-api-budget';
+import { apiCallsReportSchema, type ApiCallsReportBody } from '../api-allocation/api-allocation.schemas';
+import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
 import { OrgIdPipe } from '../org-reader/org-id.pipe';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { toOrgReaderStatus, type OrgReaderStatus } from '../org-reader/org-reader.view';
@@ -26,6 +29,7 @@ export class InternalController {
   constructor(
     @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
+    @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
   ) {}
 
   @Post('connections/:id/salesforce-session')
@@ -55,5 +59,15 @@ export class InternalController {
     const reader = await this.readers.findByOrg(orgId);
     if (!reader) throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
     return toOrgReaderStatus(reader);
+  }
+
+  /**
+   * The Salesforce calls a service made since its last report, per org (sfdc-ingest's reads, the
+   * reconciler's writes); answers each org's allowance, which is how the services pause and resume.
+   */
+  @Post('salesforce-api-calls')
+  @HttpCode(200)
+  async reportApiCalls(@Body(new ZodBodyPipe(apiCallsReportSchema)) body: ApiCallsReportBody): Promise<{ orgs: OrgApiAllowance[] }> {
+    return { orgs: await this.allocations.report(body.orgs) };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Settings → CRM → Salesforce → Configure. Plain HTML and a small script against the v1 API.
  * Reps see their connection and how its changes are read; admins (JWT_ADMIN_ROLE) also see the
- * org's reader, its preflight, and connect or remove it.
+ * org's reader, its preflight, and connect or remove it, and set the API calls allocated to the sync.
  * The user's token arrives in the URL fragment (never sent to a server) and is kept for the tab
  * in sessionStorage, so it survives the OAuth round trip.
  */
@@ -53,7 +53,8 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       <dt>State</dt><dd id="state">–</dd>
       <dt>Import</dt><dd id="import">–</dd>
       <dt>Last sync</dt><dd id="last-sync">–</dd>
-      <dt>API usage</dt><dd id="api-usage">–</dd>
+      <dt>API calls today</dt><dd id="api-allocation">–</dd>
+      <dt>Org API usage</dt><dd id="api-usage">–</dd>
       <dt>Reads</dt><dd id="read-mode">–</dd>
     </dl>
     <ul id="errors"></ul>
@@ -64,6 +65,11 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
     <p class="muted">One integration user per Salesforce org reads the org's changes (Change Data Capture for Task needs View All Data). Each rep's own connection keeps making that rep's writes.</p>
     <div id="readers"></div>
     <div class="row"><button id="connect-reader">Connect the org reader</button></div>
+  </section>
+  <section id="api-allocations" hidden>
+    <h2>API calls allocated to the sync</h2>
+    <p class="muted">The sync's own Salesforce calls (reads and writes) in each org over a rolling 24 hours, as Salesforce counts them. Once they reach the allocation, the org's reads and writes pause and resume by themselves as the window frees calls. Without a setting, the allocation is a share of the org's daily limit.</p>
+    <div id="allocations"></div>
   </section>
 </main>
 <script>
@@ -90,12 +96,14 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       });
   }
   function el(tag, text, className) { var node = document.createElement(tag); if (text) node.textContent = text; if (className) node.className = className; return node; }
+  function describeAllocation(a) { return a.used + ' / ' + (a.allocated === null ? 'not allocated yet' : a.allocated + ' allocated') + (a.allocated !== null && a.used >= a.allocated ? ' (reached: paused until the rolling 24 hours free calls)' : ''); }
   function describeReadMode(m) { return m.mode === 'org-stream' ? 'Org stream (reader: ' + m.reader + ')' : 'Per-rep polling: ' + m.reason; }
   function renderStatus(s) {
     $('state').textContent = s.state;
     $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';
     $('last-sync').textContent = s.lastSyncedAt ? new Date(s.lastSyncedAt).toLocaleString() : '–';
     $('api-usage').textContent = s.apiUsage ? s.apiUsage.used + ' of ' + s.apiUsage.limit + ' calls today' : '–';
+    $('api-allocation').textContent = describeAllocation(s.apiAllocation);
     $('read-mode').textContent = describeReadMode(s.readMode);
     $('errors').innerHTML = '';
     s.recentErrors.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.code + ' ×' + e.count + ': ' + e.lastMessage; $('errors').appendChild(li); });
@@ -133,10 +141,36 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       if (connection) refreshStatus();
     }).catch(function (e) { if (e.status !== 403) say(e.message); });
   }
+  function renderAllocation(a) {
+    var box = el('div', '', 'reader');
+    box.appendChild(el('p', 'Org ' + a.orgId + ': ' + describeAllocation(a) + (a.source === 'admin' ? '' : a.source === 'default' ? ' (the default share)' : '')));
+    if (a.orgUsage) box.appendChild(el('p', 'The org has used ' + a.orgUsage.used + ' of its ' + a.orgUsage.limit + ' calls (every integration), at ' + new Date(a.orgUsage.readAt).toLocaleString() + '.', 'muted'));
+    var input = el('input');
+    input.type = 'number'; input.min = '0'; input.step = '1'; input.value = a.source === 'admin' ? String(a.allocated) : '';
+    input.placeholder = a.defaultAllocated === null ? 'calls a day' : 'default ' + a.defaultAllocated;
+    input.setAttribute('aria-label', 'API calls allocated in org ' + a.orgId);
+    var save = el('button', 'Save');
+    save.onclick = function () { api('PUT', '/v1/salesforce/api-allocation/' + a.orgId, { allocated: input.value === '' ? null : Number(input.value) }).then(loadAllocations).catch(function (e) { say(e.message); }); };
+    var reset = el('button', 'Use the default');
+    reset.onclick = function () { api('PUT', '/v1/salesforce/api-allocation/' + a.orgId, { allocated: null }).then(loadAllocations).catch(function (e) { say(e.message); }); };
+    [input, save, reset].forEach(function (n) { box.appendChild(n); box.appendChild(document.createTextNode(' ')); });
+    return box;
+  }
+  // Admins only, like the readers.
+  function loadAllocations() {
+    return api('GET', '/v1/salesforce/api-allocation').then(function (data) {
+      $('allocations').innerHTML = '';
+      if (data.items.length === 0) $('allocations').appendChild(el('p', 'No Salesforce org connected yet.', 'muted'));
+      data.items.forEach(function (a) { $('allocations').appendChild(renderAllocation(a)); });
+      $('api-allocations').hidden = false;
+      if (connection) refreshStatus();
+    }).catch(function (e) { if (e.status !== 403) say(e.message); });
+  }
   function refreshStatus() { if (connection) api('GET', '/v1/connections/' + connection.id + '/status').then(renderStatus).catch(function (e) { say(e.message); }); }
   function load() {
     if (!token) { show('signed-out'); return; }
     loadReaders();
+    loadAllocations();
     api('GET', '/v1/connections').then(function (data) {
       connection = data.items[0] || null;
       if (!connection) { show('not-connected'); return; }

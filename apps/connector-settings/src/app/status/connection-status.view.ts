@@ -1,3 +1,4 @@
+import type { ApiAllocationUsage } from '../api-allocation/api-allocation.view';
 import type { ReadMode } from '../org-reader/read-mode';
 import type { ConnectionErrorEntity, ConnectionStatusEntity } from './connection-status.entity';
 
@@ -7,16 +8,19 @@ export interface ConnectionStatusView {
   import: ConnectionStatusEntity['importProgress'];
   lastSyncedAt: string | null;
   apiUsage: { used: number; limit: number } | null;
+  /** The sync's own calls in the connection's org over the rolling 24 hours, against the org's allocation. */
+  apiAllocation: ApiAllocationUsage;
   recentErrors: { code: string; count: number; lastMessage: string; lastAt: string }[];
   readMode: ReadMode;
 }
 
-export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[], readMode: ReadMode): ConnectionStatusView {
+export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[], readMode: ReadMode, apiAllocation: ApiAllocationUsage): ConnectionStatusView {
   return {
     state: status?.state ?? 'idle',
     import: status?.importProgress ?? null,
     lastSyncedAt: status?.lastSyncedAt?.toISOString() ?? null,
     apiUsage: status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
+    apiAllocation,
     recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
     readMode,
   };

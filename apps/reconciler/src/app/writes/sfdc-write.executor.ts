@@ -1,4 +1,4 @@
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type RecordResult } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
 import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
 import type { TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
@@ -19,14 +19,15 @@ const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
  * A connection's Salesforce writes, in sObject Collections (at most 200 records a call, one call a
  * kind): creates and writes to tasks that started in Sales Connect are upserts by
  * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; the rest go by id. Every call
- * carries `Sforce-Call-Options: client=<ours>`.
+ * carries `Sforce-Call-Options: client=<ours>`, and counts against the org's API allocation (`calls`):
+ * once it is reached, each call is held before it is sent and the connection's writes pause.
  */
 export class SfdcWriteExecutor {
   private readonly writers = new Map<string, SalesforceTaskWriter>();
 
   constructor(
     private readonly sessions: ConnectorSettingsSessionClient,
-    private readonly options: { apiVersion: string; clientName: string },
+    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate },
   ) {}
 
   forget(connectionId: string): void {
@@ -132,7 +133,7 @@ export class SfdcWriteExecutor {
   private writerFor(connectionId: string): SalesforceTaskWriter {
     let writer = this.writers.get(connectionId);
     if (!writer) {
-      writer = new SalesforceTaskWriter(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.options.apiVersion, clientName: this.options.clientName }));
+      writer = new SalesforceTaskWriter(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.options.apiVersion, clientName: this.options.clientName, calls: this.options.calls }));
       this.writers.set(connectionId, writer);
     }
     return writer;

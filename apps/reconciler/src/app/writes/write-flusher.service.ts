@@ -13,7 +13,7 @@ import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
-import type { WriteOutcome } from './write-outcome';
+import { stateOfPausedWrites, type WriteOutcome } from './write-outcome';
 
 /**
  * Queued writes read a round, by side: Salesforce's go in one sObject Collections call a kind;
@@ -128,13 +128,14 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     if (outcome.kind === 'pause') {
+      this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`);
       this.sfdc.forget(connectionId);
       await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
         rowIds,
         this.config.PAUSE_RECHECK_MS / 1000,
         outcome.reason,
       ]);
-      await this.status.report(connectionId, { state: outcome.code === 'API_LIMIT_EXCEEDED' ? 'paused-api-limit' : outcome.code === 'SALESFORCE_UNAUTHORIZED' ? 'unauthorized' : 'error', error: { code: outcome.code, message: outcome.reason } });
+      await this.status.report(connectionId, { state: stateOfPausedWrites(outcome.code), error: { code: outcome.code, message: outcome.reason } });
       return;
     }
     const attempts = Math.max(...rowIds.map((id) => attemptsOf.get(id) ?? 0)) + 1;

@@ -1,4 +1,5 @@
-import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError } from './write-outcome';
+import { ApiAllocationReachedError } from '@task-sync/sfdc-api-budget';
+import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, stateOfPausedWrites } from './write-outcome';
 
 describe('what a Salesforce error means for a write', () => {
   it.each([
@@ -15,6 +16,7 @@ describe('what a Salesforce error means for a write', () => {
 
   it.each([
     [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, 'pause', 'API_LIMIT_EXCEEDED'],
+    [new ApiAllocationReachedError('00D000000000001AAA', 500, 500), 'pause', 'API_ALLOCATION_REACHED'],
     [{ code: 'REAUTHORIZATION_REQUIRED', message: 'connect again' }, 'pause', 'SALESFORCE_UNAUTHORIZED'],
     [{ code: 'CONNECTION_NOT_FOUND', message: 'gone' }, 'pause', 'CONNECTION_NOT_FOUND'],
     [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }, 'retry', undefined],
@@ -23,5 +25,14 @@ describe('what a Salesforce error means for a write', () => {
     const outcome = outcomeOfSalesforceCallError(error);
     expect(outcome.kind).toBe(kind);
     if (code) expect(outcome).toMatchObject({ code });
+  });
+
+  it.each([
+    ['API_LIMIT_EXCEEDED', 'paused-api-limit'],
+    ['API_ALLOCATION_REACHED', 'paused-api-limit'],
+    ['SALESFORCE_UNAUTHORIZED', 'unauthorized'],
+    ['CONNECTION_NOT_FOUND', 'error'],
+  ])('writes paused for %s report the state %s', (code, state) => {
+    expect(stateOfPausedWrites(code)).toBe(state);
   });
 });

@@ -3,7 +3,7 @@ export type WriteOutcome =
   | { kind: 'done'; createdId?: string }
   /** Transient (5xx, lock errors, network): again after a backoff, a bounded number of times. */
   | { kind: 'retry'; reason: string }
-  /** The connection cannot write now (API limit, lost grant): every write waits, uncounted. */
+  /** The connection cannot write now (API limit or allocation, lost grant): every write waits, uncounted. */
   | { kind: 'pause'; reason: string; code: string }
   /** Not now, and not a failure: the target changed in a way not read yet (see SfdcWriteExecutor). */
   | { kind: 'hold'; reason: string }
@@ -24,7 +24,15 @@ export function outcomeOfSalesforceCallError(error: unknown): WriteOutcome {
   const code = e.errorCode ?? e.code ?? '';
   const message = e.message ?? String(error);
   if (code === 'REQUEST_LIMIT_EXCEEDED') return { kind: 'pause', code: 'API_LIMIT_EXCEEDED', reason: message };
+  // Our own calls reached the org's allocation (held before sending): wait like the org's limit, never dead-letter.
+  if (code === 'API_ALLOCATION_REACHED') return { kind: 'pause', code: 'API_ALLOCATION_REACHED', reason: message };
   if (code === 'REAUTHORIZATION_REQUIRED' || code === 'INVALID_SESSION_ID') return { kind: 'pause', code: 'SALESFORCE_UNAUTHORIZED', reason: message };
   if (code === 'CONNECTION_NOT_FOUND') return { kind: 'pause', code: 'CONNECTION_NOT_FOUND', reason: message };
   return { kind: 'retry', reason: `${code || 'error'}: ${message}` };
+}
+
+/** The state a connection reports while its writes wait on a pause. */
+export function stateOfPausedWrites(code: string): 'paused-api-limit' | 'unauthorized' | 'error' {
+  if (code === 'API_LIMIT_EXCEEDED' || code === 'API_ALLOCATION_REACHED') return 'paused-api-limit';
+  return code === 'SALESFORCE_UNAUTHORIZED' ? 'unauthorized' : 'error';
 }

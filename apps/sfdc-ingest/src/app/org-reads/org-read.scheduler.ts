@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
+import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
@@ -35,6 +36,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
     @Inject(ConnectorSettingsSessionClient) private readonly sessions: ConnectorSettingsSessionClient,
     @Inject(StatusReporter) private readonly status: StatusReporter,
     @Inject(ApiBudget) private readonly budget: ApiBudget,
+    @Inject(OrgApiCallLedger) private readonly calls: OrgApiCallLedger,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
   ) {
     this.loop = new BackgroundLoop('org poll loop', this.logger, () => this.round(), config.SCHEDULER_TICK_MS);
@@ -126,7 +128,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
   private readerFor(orgId: string): SalesforceReader {
     let reader = this.readers.get(orgId);
     if (!reader) {
-      const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION });
+      const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls });
       reader = new SalesforceReader(handle, { retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS, budget: this.budget });
       this.readers.set(orgId, reader);
     }

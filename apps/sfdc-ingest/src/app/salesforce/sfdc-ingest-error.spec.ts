@@ -1,9 +1,11 @@
+import { ApiAllocationReachedError } from '@task-sync/sfdc-api-budget';
 import { SalesforceSessionError } from '@task-sync/sfdc-client';
 import { SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 
 describe('classifySalesforceError', () => {
   it.each([
     [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, SfdcIngestErrorCode.ApiLimitExceeded, 'pause'],
+    [new ApiAllocationReachedError('00D000000000001AAA', 500, 500), SfdcIngestErrorCode.ApiAllocationReached, 'pause'],
     [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }, SfdcIngestErrorCode.Unauthorized, 'pause'],
     [{ errorCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access' }, SfdcIngestErrorCode.Transient, 'retry-later'],
     [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }, SfdcIngestErrorCode.Transient, 'retry-later'],

@@ -6,6 +6,8 @@ export enum SfdcIngestErrorCode {
   ApiLimitExceeded = 'API_LIMIT_EXCEEDED',
   /** Our own share of the org's limit is used (API_BUDGET_SHARE): pause like the above, before Salesforce has to say so. */
   ApiBudgetReached = 'API_BUDGET_REACHED',
+  /** The sync's own calls in the org reached the allocation set in connector-settings: pause until the rolling 24 h frees calls. */
+  ApiAllocationReached = 'API_ALLOCATION_REACHED',
   /** The grant is gone (refresh refused): only the user can fix it by connecting again. Pause and report. */
   Unauthorized = 'SALESFORCE_UNAUTHORIZED',
   /** The connection no longer exists in connector-settings. */
@@ -33,7 +35,13 @@ export class SfdcIngestError extends Error {
   }
 }
 
-const PAUSING = new Set([SfdcIngestErrorCode.ApiLimitExceeded, SfdcIngestErrorCode.ApiBudgetReached, SfdcIngestErrorCode.Unauthorized, SfdcIngestErrorCode.ConnectionGone]);
+const PAUSING = new Set([
+  SfdcIngestErrorCode.ApiLimitExceeded,
+  SfdcIngestErrorCode.ApiBudgetReached,
+  SfdcIngestErrorCode.ApiAllocationReached,
+  SfdcIngestErrorCode.Unauthorized,
+  SfdcIngestErrorCode.ConnectionGone,
+]);
 
 const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
@@ -55,6 +63,8 @@ export function classifySalesforceError(error: unknown): SfdcIngestError {
   const code = e.errorCode ?? e.code ?? e.cause?.code ?? '';
   const message = e.message ?? String(error);
   if (code === 'REQUEST_LIMIT_EXCEEDED') return new SfdcIngestError(SfdcIngestErrorCode.ApiLimitExceeded, message);
+  // Our gate held the call (ApiAllocationReachedError from @task-sync/sfdc-api-budget): it was never sent.
+  if (code === 'API_ALLOCATION_REACHED') return new SfdcIngestError(SfdcIngestErrorCode.ApiAllocationReached, message);
   if (code === 'INVALID_SESSION_ID') return new SfdcIngestError(SfdcIngestErrorCode.Unauthorized, message);
   if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || /fetch failed|socket hang up/i.test(message)) {
     return new SfdcIngestError(SfdcIngestErrorCode.Transient, `${code || 'network'}: ${message}`);

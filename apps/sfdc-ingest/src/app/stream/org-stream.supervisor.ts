@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry } from '@task-sync/util-nest';
+import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import {
   ChangeFeedError,
@@ -71,6 +72,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     @Inject(OrgPollRepository) private readonly polls: OrgPollRepository,
     @Inject(ApiBudget) private readonly budget: ApiBudget,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(OrgApiCallLedger) private readonly calls: OrgApiCallLedger,
   ) {
     this.supervisor = new BackgroundLoop('org stream supervisor', this.logger, () => this.supervise(), config.STREAM_SUPERVISE_MS);
     // Leases are renewed in a loop of their own: a slow supervisor round (connector-settings) must not let them run out.
@@ -129,7 +131,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   private async take(orgId: string): Promise<void> {
     const held = await this.streams.acquireLease(orgId, this.holder, this.config.STREAM_LEASE_MS);
     if (!held) return;
-    const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION });
+    const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls });
     const waitsUntil = (held.state === 'down' || held.state === 'retrying') && held.retryAt ? held.retryAt.getTime() : 0;
     this.runs.set(orgId, {
       orgId,

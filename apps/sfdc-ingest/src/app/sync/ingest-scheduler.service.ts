@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
+import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import { SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
@@ -34,6 +35,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     @Inject(ApiBudget) private readonly budget: ApiBudget,
     @Inject(ConnectorSettingsSessionClient) private readonly sessions: ConnectorSettingsSessionClient,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
+    @Inject(OrgApiCallLedger) private readonly calls: OrgApiCallLedger,
   ) {
     this.loop = new BackgroundLoop('read loop', this.logger, () => this.round(), config.SCHEDULER_TICK_MS);
   }
@@ -148,7 +150,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.ConnectionGone) this.readers.delete(state.connectionId);
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
     const stateName =
-      failure.code === SfdcIngestErrorCode.ApiLimitExceeded || failure.code === SfdcIngestErrorCode.ApiBudgetReached
+      failure.code === SfdcIngestErrorCode.ApiLimitExceeded || failure.code === SfdcIngestErrorCode.ApiBudgetReached || failure.code === SfdcIngestErrorCode.ApiAllocationReached
         ? 'paused-api-limit'
         : failure.code === SfdcIngestErrorCode.Unauthorized
           ? 'unauthorized'
@@ -166,7 +168,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   private readerFor(connectionId: string): SalesforceReader {
     let reader = this.readers.get(connectionId);
     if (!reader) {
-      reader = new SalesforceReader(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION }), {
+      reader = new SalesforceReader(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls }), {
         retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS,
         retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS,
         budget: this.budget,

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectorSettingsSessionClient, SalesforceSessionError, SalesforceSessionHandle } from './salesforce-session';
+import { ConnectorSettingsSessionClient, SalesforceSessionError, SalesforceSessionHandle, type ApiCallGate } from './salesforce-session';
 
 /** A stand-in for connector-settings' internal route, over real HTTP: it answers what each connection id asks for. */
 describe('ConnectorSettingsSessionClient', () => {
@@ -97,3 +97,56 @@ describe('ConnectorSettingsSessionClient', () => {
     expect((failure as SalesforceSessionError).code).toBe('UNAVAILABLE');
   });
 });
+
+/** A stand-in Salesforce that answers every query empty, with the org's usage in Sforce-Limit-Info. */
+describe('SalesforceSessionHandle with an API call gate', () => {
+  let server: Server;
+  let instanceUrl: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url?.split('?')[0]}`);
+      const body = req.url?.includes('/composite/sobjects') ? [{ id: '00T1', success: true, errors: [] }] : { totalSize: 0, done: true, records: [] };
+      res.writeHead(200, { 'content-type': 'application/json', 'sforce-limit-info': `api-usage=${40 + requests.length}/15000` }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    instanceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const handleWith = (gate: Omit<ApiCallGate, 'whenKnown'>) =>
+    new SalesforceSessionHandle('c1', { obtain: async () => ({ orgId: '00DGATE', userId: '005', instanceUrl, accessToken: 'at' }) }, { apiVersion: '62.0', calls: { whenKnown: async () => undefined, ...gate } });
+
+  it('each HTTP call is admitted by the gate first (a collections call of many records is one), and every answer tells it the org usage', async () => {
+    requests.length = 0;
+    const admitted: string[] = [];
+    const usages: { used: number; limit: number }[] = [];
+    const conn = await handleWith({ admit: (orgId) => admitted.push(orgId), observeUsage: (_orgId, usage) => usages.push(usage) }).open();
+    await conn.query('SELECT Id FROM Task');
+    await conn.sobject('Task').update([{ Id: '00T1', Subject: 'a' }, { Id: '00T2', Subject: 'b' }], { allOrNone: false });
+    expect(requests).toEqual(['GET /services/data/v62.0/query', 'PATCH /services/data/v62.0/composite/sobjects']);
+    expect(admitted).toEqual(['00DGATE', '00DGATE']);
+    expect(usages.at(-1)).toEqual({ used: 42, limit: 15000 });
+  });
+
+  it('a call the gate refuses is never sent, and fails with the gate error', async () => {
+    requests.length = 0;
+    const refusal = Object.assign(new Error('allocation reached'), { errorCode: 'API_ALLOCATION_REACHED' });
+    const conn = await handleWith({ admit: () => { throw refusal; }, observeUsage: () => undefined }).open();
+    await expect(conn.query('SELECT Id FROM Task')).rejects.toBe(refusal);
+    expect(requests).toEqual([]);
+  });
+
+  it("opening waits for the gate to know the org's allowance, before any call", async () => {
+    requests.length = 0;
+    const seen: string[] = [];
+    const handle = new SalesforceSessionHandle('c1', { obtain: async () => ({ orgId: '00DGATE', userId: '005', instanceUrl, accessToken: 'at' }) }, {
+      apiVersion: '62.0',
+      calls: { whenKnown: async (orgId) => void seen.push(`known ${orgId} after ${requests.length} calls`), admit: () => undefined, observeUsage: () => undefined },
+    });
+    await (await handle.open()).query('SELECT Id FROM Task');
+    expect(seen).toEqual(['known 00DGATE after 0 calls']);
+  });
+});
+

@@ -113,10 +113,23 @@ export interface SalesforceSessionSource {
   obtain(holderId: string, rejectedAccessToken?: string): Promise<SalesforceAccess>;
 }
 
+/**
+ * Counts the sync's own calls to an org against its allocation: `admit` before every HTTP call
+ * (throws to hold it), `observeUsage` with every answer's `Sforce-Limit-Info`; `whenKnown` as the
+ * handle opens, so that the org's allowance is known before the first call.
+ */
+export interface ApiCallGate {
+  whenKnown(orgId: string): Promise<void>;
+  admit(orgId: string): void;
+  observeUsage(orgId: string, usage: { used: number; limit: number }): void;
+}
+
 export interface SalesforceConnectionOptions {
   apiVersion: string;
   /** Sent as `Sforce-Call-Options: client=<name>` on writes, so our changes are recognisable. */
   clientName?: string;
+  /** Every call this handle's connection makes goes through it (see `countCalls`). */
+  calls?: ApiCallGate;
 }
 
 /**
@@ -161,8 +174,9 @@ export class SalesforceSessionHandle {
   }
 
   async open(): Promise<Connection> {
-    if (this.connection) return this.connection;
     const session = await this.session();
+    await this.options.calls?.whenKnown(session.orgId);
+    if (this.connection) return this.connection;
     this.connection = new Connection({
       instanceUrl: session.instanceUrl,
       accessToken: session.accessToken,
@@ -181,6 +195,7 @@ export class SalesforceSessionHandle {
         );
       },
     });
+    if (this.options.calls) countCalls(this.connection, session.orgId, this.options.calls);
     return this.connection;
   }
 
@@ -196,4 +211,24 @@ export class SalesforceSessionHandle {
     this.refreshFailure = undefined;
     return failure;
   }
+}
+
+/**
+ * Every REST call jsforce makes (a query page, getDeleted, `limits`, an sObject Collections call of up
+ * to 200 records) goes through `Connection.request` once, and again for each of our retries: that is
+ * where the gate counts, one per HTTP call. (jsforce's replay after a session refresh is not counted.)
+ */
+function countCalls(conn: Connection, orgId: string, gate: ApiCallGate): void {
+  const request = conn.request.bind(conn) as Connection['request'];
+  conn.request = ((req: Parameters<Connection['request']>[0], options?: Parameters<Connection['request']>[1]) => {
+    gate.admit(orgId);
+    const sent = request(req, options);
+    const observe = () => {
+      const usage = conn.limitInfo?.apiUsage;
+      if (usage) gate.observeUsage(orgId, { used: usage.used, limit: usage.limit });
+    };
+    // A side branch: the caller still gets jsforce's own promise (and its stream()).
+    sent.then(observe, observe);
+    return sent;
+  }) as Connection['request'];
 }

@@ -1,0 +1,21 @@
+import type { AllocationSource } from '@task-sync/sfdc-api-budget';
+
+/** What an admin sees of an org (GET /v1/salesforce/api-allocation). */
+export interface ApiAllocationView {
+  orgId: string;
+  /** The sync's own calls in the org over the rolling 24 hours (reads and writes, every replica). */
+  used: number;
+  /** What they count against; null until an admin sets it or an answer's Sforce-Limit-Info was read. */
+  allocated: number | null;
+  source: AllocationSource;
+  /** The default share of the org's limit (what `allocated` is without an admin's setting). */
+  defaultAllocated: number | null;
+  /** The org's whole usage (every integration) as the last answer said. */
+  orgUsage: { used: number; limit: number; readAt: string } | null;
+}
+
+/** What a rep's status shows: "API calls today: used / allocated" for the connection's org. */
+export interface ApiAllocationUsage {
+  used: number;
+  allocated: number | null;
+}

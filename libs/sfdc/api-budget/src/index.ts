@@ -1,0 +1,4 @@
+export * from './lib/api-allowance';
+export * from './lib/api-calls.config';
+export * from './lib/connector-settings-api-calls.client';
+export * from './lib/org-api-call.ledger';

@@ -1,0 +1,53 @@
+/**
+ * The calls the sync itself made in one Salesforce org over the rolling window (24 h, as Salesforce
+ * counts), every replica of every service, and the allocation they count against.
+ */
+export interface OrgApiAllowance {
+  orgId: string;
+  used: number;
+  /** null: no admin setting and no `Sforce-Limit-Info` read yet, so there is nothing to hold calls against. */
+  allocated: number | null;
+  /** Where `allocated` comes from: set by an admin, the default share of the org's limit, or neither yet. */
+  source: AllocationSource;
+}
+
+export type AllocationSource = 'admin' | 'default' | 'none';
+
+/** The org's limit as a `Sforce-Limit-Info: api-usage=used/limit` header last said (the org's whole usage, all integrations). */
+export interface OrgApiUsage {
+  used: number;
+  limit: number;
+}
+
+/**
+ * An admin's allocation wins; without one, the default is a share of the org's daily limit as last
+ * read from `Sforce-Limit-Info` (Salesforce grows the limit with licences, so it is read, not configured).
+ */
+export function resolveAllocation(input: { adminAllocated: number | null; orgLimit: number | null; defaultShare: number }): { allocated: number | null; source: AllocationSource } {
+  if (input.adminAllocated !== null) return { allocated: input.adminAllocated, source: 'admin' };
+  if (input.orgLimit !== null) return { allocated: Math.floor(input.orgLimit * input.defaultShare), source: 'default' };
+  return { allocated: null, source: 'none' };
+}
+
+/**
+ * Before a call: refused once our calls reach the allocation, counting those this process made but
+ * has not reported yet. An org with no allocation (or none known yet) is not held here; the org's
+ * whole limit is still guarded by `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
+ */
+export function decideCallAdmission(allowance: Pick<OrgApiAllowance, 'used' | 'allocated'> | undefined, unreportedCalls: number): 'go' | 'refuse' {
+  if (!allowance || allowance.allocated === null) return 'go';
+  return allowance.used + unreportedCalls >= allowance.allocated ? 'refuse' : 'go';
+}
+
+/** The bucket a call made at `atMs` is counted in. */
+export function bucketStartOf(atMs: number, bucketMs: number): number {
+  return Math.floor(atMs / bucketMs) * bucketMs;
+}
+
+/**
+ * The oldest bucket still counted at `atMs`: every bucket that ends after the window's start. A
+ * bucket straddling the start counts whole, so the figure errs towards holding calls, never over.
+ */
+export function firstCountedBucket(atMs: number, windowMs: number, bucketMs: number): number {
+  return bucketStartOf(atMs - windowMs, bucketMs);
+}
