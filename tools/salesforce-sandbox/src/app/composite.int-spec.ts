@@ -68,6 +68,16 @@ describe('composite/sobjects through jsforce arrays', () => {
     expect((await conn.sobject('Task').retrieve(id as string)).Subject).toBe('before');
   });
 
+  it('allOrNone true: the rolled-back writes leave no entry in the change log and no change event', async () => {
+    const orgId = h.sandbox.defaults.orgId;
+    const changesBefore = (await h.admin<unknown[]>('GET', `/salesforce/orgs/${orgId}/changes`)).body.length;
+    const eventsBefore = h.sandbox.changeEvents.settings(orgId).latestReplayId;
+    const results = await conn.sobject('Task').create([{ Subject: 'kept?' }, { Subject: 'x'.repeat(300) }], { allOrNone: true });
+    expect(results.map((r) => r.success)).toEqual([false, false]);
+    expect((await h.admin<unknown[]>('GET', `/salesforce/orgs/${orgId}/changes`)).body).toHaveLength(changesBefore);
+    expect(h.sandbox.changeEvents.settings(orgId).latestReplayId).toBe(eventsBefore);
+  });
+
   it('more than 200 records is Salesforce error EXCEEDED_ID_LIMIT', async () => {
     const records = Array.from({ length: 201 }, (_, i) => ({ Subject: `t${i}` }));
     const error = await errorOf(conn.sobject('Task').create(records));

@@ -196,6 +196,11 @@ export class OrgStore {
   recordChange(org: OrgState, change: TaskChange): void {
     org.changes.push(change);
     if (org.changes.length > MAX_CHANGES) org.changes.splice(0, org.changes.length - MAX_CHANGES);
+    // A write rolled back (allOrNone) leaves no change behind.
+    org.tasks.onRollback(() => {
+      const index = org.changes.lastIndexOf(change);
+      if (index >= 0) org.changes.splice(index, 1);
+    });
   }
 
   /**

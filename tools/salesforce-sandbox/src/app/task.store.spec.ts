@@ -44,6 +44,33 @@ describe('TaskStore', () => {
     expect(order(store)).toEqual(['1']);
   });
 
+  it('nests transactions: an inner rollback undoes back to its savepoint, the outer one undoes everything', () => {
+    const store = new TaskStore();
+    const undone: string[] = [];
+    store.begin();
+    store.insert(task(1, 10));
+    store.onRollback(() => undone.push('log 1'));
+    store.begin();
+    store.insert(task(2, 20));
+    store.onRollback(() => undone.push('log 2'));
+    store.rollback();
+    expect([store.size, store.inTransaction, undone]).toEqual([1, true, ['log 2']]);
+    store.begin();
+    store.insert(task(3, 30));
+    store.commit();
+    store.rollback();
+    expect([store.size, store.inTransaction, undone]).toEqual([0, false, ['log 2', 'log 1']]);
+  });
+
+  it('keeps nothing to undo outside a transaction', () => {
+    const store = new TaskStore();
+    const undone: string[] = [];
+    store.onRollback(() => undone.push('log'));
+    store.begin();
+    store.rollback();
+    expect(undone).toEqual([]);
+  });
+
   it('purges the recycle bin by deletion time', () => {
     const store = new TaskStore();
     const old = task(1, 10);

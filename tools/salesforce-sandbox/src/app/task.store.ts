@@ -1,7 +1,8 @@
 import type { FieldValue, Fields, TaskRecord } from './sandbox-records';
 import { isArchived } from './task-archive';
 
-type Undo = { id: string; previous: TaskRecord | null };
+/** How to undo one step of a transaction: put a task's previous version back (null: remove it), or run a callback. */
+type Undo = { id: string; previous: TaskRecord | null } | { undo: () => void };
 
 /** The product's external id: indexed, so upserts and the 300 case stay fast in a 100,000-task org. */
 const INDEXED_EXTERNAL_ID = 'SalesConnect_Task_Id__c';
@@ -49,6 +50,9 @@ const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields 
 /**
  * Told of every task write as it lands (the change-event stream's one hook into the data): a write
  * outside begin()…commit() is a transaction of its own; inside, the writes count only once committed.
+ * Transactions nest (a Composite request's allOrNone around an sObject Collections subrequest): an
+ * inner begin is a savepoint, its rollback drops only the writes since it, and only the outermost
+ * commit counts.
  */
 export interface TaskWriteObserver {
   written(previous: TaskRecord | null, next: TaskRecord): void;
@@ -67,6 +71,8 @@ export class TaskStore {
   private sorted: TaskRecord[] | null = null;
   private fieldViews: { live: Fields[]; all: Fields[] } | null = null;
   private journal: Undo[] | null = null;
+  /** Where each open inner transaction starts in the journal. */
+  private readonly savepoints: number[] = [];
 
   constructor(private readonly observer: TaskWriteObserver | null = null) {}
 
@@ -179,22 +185,44 @@ export class TaskStore {
     return true;
   }
 
-  /** Starts recording undo steps, for an allOrNone sObject Collections request. */
+  /** True between begin() and the matching commit() or rollback(). */
+  get inTransaction(): boolean {
+    return this.journal !== null;
+  }
+
+  /**
+   * Inside a transaction, `undo` runs if it is rolled back (the org's change log uses it);
+   * outside, the write it belongs to is already committed and nothing is kept.
+   */
+  onRollback(undo: () => void): void {
+    this.journal?.push({ undo });
+  }
+
+  /** Starts recording undo steps (an allOrNone request); inside a transaction, a savepoint. */
   begin(): void {
-    this.journal = [];
+    if (this.journal === null) this.journal = [];
+    else this.savepoints.push(this.journal.length);
     this.observer?.transaction('begin');
   }
 
   commit(): void {
-    this.journal = null;
+    if (this.journal === null) throw new Error('commit without begin');
+    if (this.savepoints.pop() === undefined) this.journal = null;
     this.observer?.transaction('commit');
   }
 
+  /** Undoes the writes since the matching begin(): the whole transaction, or back to the savepoint. */
   rollback(): void {
-    const steps = this.journal ?? [];
-    this.journal = null;
+    if (this.journal === null) throw new Error('rollback without begin');
+    const mark = this.savepoints.pop();
+    const steps = this.journal.splice(mark ?? 0);
+    if (mark === undefined) this.journal = null;
     this.observer?.transaction('rollback');
     for (const step of steps.reverse()) {
+      if ('undo' in step) {
+        step.undo();
+        continue;
+      }
       const current = this.byId.get(step.id);
       if (current) this.remove(current);
       if (step.previous) this.put(step.previous);

@@ -66,6 +66,34 @@ describe('ChangeEventBus', () => {
     expect(new Set(headers.map((h) => h.transactionKey)).size).toBe(1);
   });
 
+  it('nests transactions: an inner rollback drops only its own writes, and the outermost commit publishes one transaction', () => {
+    const { bus, tasks } = setup();
+    tasks.begin();
+    tasks.insert(task('00T1'));
+    tasks.begin();
+    tasks.insert(task('00T2'));
+    tasks.rollback();
+    tasks.begin();
+    tasks.insert(task('00T3'));
+    tasks.commit();
+    expect(bus.eventsAfter('org', 0, 10)).toEqual([]);
+    tasks.commit();
+    const headers = bus.eventsAfter('org', 0, 10).map((e) => e.data.payload.ChangeEventHeader);
+    expect(headers.map((h) => h.recordIds)).toEqual([['00T1', '00T3']]);
+    expect(tasks.get('00T2')).toBeUndefined();
+  });
+
+  it('publishes nothing when the outermost transaction rolls back, whatever its inner ones committed', () => {
+    const { bus, tasks } = setup();
+    tasks.begin();
+    tasks.begin();
+    tasks.insert(task('00T1'));
+    tasks.commit();
+    tasks.rollback();
+    expect(bus.eventsAfter('org', 0, 10)).toEqual([]);
+    expect(tasks.size).toBe(0);
+  });
+
   it('writes no event while Task is not selected for Change Data Capture', () => {
     const { bus, tasks } = setup();
     bus.configure('org', { taskSelected: false });

@@ -25,6 +25,8 @@ interface OrgChangeEvents {
   droppedThrough: number;
   /** Writes of the allOrNone transaction in progress, published at its commit. */
   open: TaskWrite[] | null;
+  /** Where each open inner transaction (a savepoint) starts in `open`. */
+  savepoints: number[];
 }
 
 export interface ChangeEventSettings {
@@ -39,7 +41,7 @@ export interface ChangeEventSettings {
 export interface ChangeEventsSnapshot {
   nextReplayId: number;
   nextCommitNumber: number;
-  orgs: Record<string, Omit<OrgChangeEvents, 'open'>>;
+  orgs: Record<string, Omit<OrgChangeEvents, 'open' | 'savepoints'>>;
 }
 
 /** Where a subscription starts: -1 new events only, -2 every retained event, or after a stored replay id. */
@@ -71,14 +73,23 @@ export class ChangeEventBus {
         if (state.open) state.open.push({ previous, next });
         else this.commit(orgId, [{ previous, next }]);
       },
+      // Transactions nest as the task store's do: an inner begin is a savepoint, and only the
+      // outermost commit publishes (one transaction: one transactionKey, as Salesforce).
       transaction: (phase) => {
         const state = this.state(orgId);
-        if (phase === 'begin') state.open = [];
-        else {
-          const writes = state.open ?? [];
-          state.open = null;
-          if (phase === 'commit') this.commit(orgId, writes);
+        if (phase === 'begin') {
+          if (state.open === null) state.open = [];
+          else state.savepoints.push(state.open.length);
+          return;
         }
+        const mark = state.savepoints.pop();
+        if (mark !== undefined) {
+          if (phase === 'rollback') state.open?.splice(mark);
+          return;
+        }
+        const writes = state.open ?? [];
+        state.open = null;
+        if (phase === 'commit') this.commit(orgId, writes);
       },
     };
   }
@@ -174,7 +185,7 @@ export class ChangeEventBus {
     this.clear();
     this.nextReplayId = snapshot.nextReplayId;
     this.nextCommitNumber = snapshot.nextCommitNumber;
-    for (const [orgId, state] of Object.entries(snapshot.orgs)) this.orgs.set(orgId, { ...state, open: null });
+    for (const [orgId, state] of Object.entries(snapshot.orgs)) this.orgs.set(orgId, { ...state, open: null, savepoints: [] });
   }
 
   private commit(orgId: string, writes: TaskWrite[]): void {
@@ -226,6 +237,7 @@ export class ChangeEventBus {
         events: [],
         droppedThrough: 0,
         open: null,
+        savepoints: [],
       };
       this.orgs.set(orgId, state);
     }
