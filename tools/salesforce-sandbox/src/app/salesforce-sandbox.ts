@@ -8,7 +8,7 @@ import { ChangeEventBus, type ChangeEventsSnapshot } from './change-events/chang
 import { createChangeEventsAdminRouter } from './change-events/change-events-admin.router';
 import { createCometdRouter } from './cometd/cometd.router';
 import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './cometd/streaming.server';
-import { createCompositeRouter } from './composite.router';
+import { createSObjectCollectionsRouter } from './sobject-collections.router';
 import { createLimitsRouter } from './limits.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
 import { OrgStore, type SnapshotState } from './org.store';
@@ -158,7 +158,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   data.use(createApiGuard({ store, sessions, clock, faults, calls }));
   data.use(json({ limit: '50mb' }));
   data.use(createQueryRouter({ store, cursors, clock, events: changeEvents }));
-  data.use(createCompositeRouter({ dml }));
+  data.use(createSObjectCollectionsRouter({ dml }));
   data.use(createSObjectRouter({ store, clock, dml }));
   data.use(createLimitsRouter({ clock }));
   data.use(createApiDirectoryRouter());

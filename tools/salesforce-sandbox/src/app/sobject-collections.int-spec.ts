@@ -4,7 +4,7 @@ import { errorOf, startHarness, type Harness } from '../testing/sandbox-harness'
 /** sObject Collections name the error `statusCode` (jsforce's SaveError type says errorCode). */
 const statusCodeOf = (result: SaveResult): string | undefined => (result.errors[0] as unknown as { statusCode?: string } | undefined)?.statusCode;
 
-describe('composite/sobjects through jsforce arrays', () => {
+describe('sObject Collections (composite/sobjects) through jsforce arrays', () => {
   let h: Harness;
   let conn: Connection;
   beforeAll(async () => {

@@ -63,7 +63,7 @@ function requireTaskType(record: Record<string, unknown>): void {
 }
 
 /** `composite/sobjects`: create, update, upsert, delete and retrieve up to 200 records a call. */
-export function createCompositeRouter(deps: { dml: TaskDml }): Router {
+export function createSObjectCollectionsRouter(deps: { dml: TaskDml }): Router {
   const { dml } = deps;
   const router = Router({ mergeParams: true });
 
