@@ -1,12 +1,12 @@
-import { Router, type Request, type Response } from 'express';
 import type { SandboxClock } from '@task-sync/util-sandbox-kit';
-import { apiContext, type ApiContext } from './api-guard.middleware';
+import type { ApiContext } from './api-guard.middleware';
 import type { ChangeEventBus } from './change-events/change-event.bus';
 import type { OrgStore } from './org.store';
 import type { QueryCursorStore } from './query-cursor.store';
 import { formatRecord } from './record-format';
 import type { Fields } from './sandbox-records';
-import { SfdcError, sendSfdcError } from './sfdc-error';
+import type { RestAnswer, RestRequest, RestRoute } from './rest-route';
+import { SfdcError } from './sfdc-error';
 import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
 import { createParentLookup, type ParentLookup } from './soql-relationship';
 import { schemaFor, type SchemaView } from './org-schema';
@@ -20,8 +20,8 @@ const DEFAULT_BATCH = 2000;
  * `batchSize` is "a suggestion" in Salesforce's words: the server may answer fewer records a page
  * (wide rows, server load). The org's `queryPageSize` (admin API) plays that server's choice.
  */
-function batchSizeOf(req: Request, serverMax: number | null): number {
-  const match = /batchSize=(\d+)/i.exec(req.get('sforce-query-options') ?? '');
+function batchSizeOf(request: RestRequest, serverMax: number | null): number {
+  const match = /batchSize=(\d+)/i.exec(request.header('sforce-query-options') ?? '');
   const asked = match ? Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1]))) : DEFAULT_BATCH;
   return serverMax === null ? asked : Math.min(asked, serverMax);
 }
@@ -76,10 +76,11 @@ function channelMembersOf(org: ApiContext['org'], events: ChangeEventBus, now: n
 /**
  * `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators;
  * and the Tooling API's `tooling/query` over its objects (the org's Change Data Capture selection).
+ * Query and QueryAll (their locators too) count toward a Composite request's 5 query operations;
+ * the Tooling API is not a Composite subrequest of the data API.
  */
-export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock; events: ChangeEventBus }): Router {
+export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock; events: ChangeEventBus }): RestRoute[] {
   const { store, cursors, events } = deps;
-  const router = Router({ mergeParams: true });
 
   const sourceOf = (ctx: ApiContext, query: CompiledQuery, includeDeleted: boolean): readonly Fields[] => {
     const org = ctx.org;
@@ -119,40 +120,33 @@ export function createQueryRouter(deps: { store: OrgStore; cursors: QueryCursorS
     return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/${queryPath(api)}/${cursorId}-${end}` }), records };
   };
 
-  const runSoql = (includeDeleted: boolean, api: SObjectApi = 'data') => (req: Request, res: Response) => {
-    const ctx = apiContext(res);
-    try {
-      const soql = typeof req.query.q === 'string' ? req.query.q : '';
-      if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-      const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user), api);
-      const parents = createParentLookup(ctx.org);
-      const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
-      if (query.select === 'count') {
-        res.json({ totalSize: rows.length, done: true, records: [] });
-        return;
-      }
-      const batch = batchSizeOf(req, ctx.org.queryPageSize);
-      const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
-      res.json(page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents, api));
-    } catch (e) {
-      sendSfdcError(res, e);
-    }
+  const runSoql = (includeDeleted: boolean, api: SObjectApi = 'data') => (request: RestRequest): RestAnswer => {
+    const { ctx, query: params } = request;
+    const soql = typeof params.q === 'string' ? params.q : '';
+    if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user), api);
+    const parents = createParentLookup(ctx.org);
+    const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
+    if (query.select === 'count') return { status: 200, body: { totalSize: rows.length, done: true, records: [] } };
+    const batch = batchSizeOf(request, ctx.org.queryPageSize);
+    const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
+    return { status: 200, body: page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents, api) };
   };
 
-  const more = (api: SObjectApi) => (req: Request, res: Response) => {
-    const ctx = apiContext(res);
-    const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(String(req.params.locator));
+  const more = (api: SObjectApi) => ({ ctx, params }: RestRequest): RestAnswer => {
+    const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(params.locator);
     const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
-    if (!match || !cursor) return sendSfdcError(res, new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator'));
+    if (!match || !cursor) throw new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
     // The cursor stays open until idle: a client may re-read a page after a failed answer.
-    res.json(page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org), api));
+    return { status: 200, body: page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org), api) };
   };
 
-  router.get('/query', runSoql(false));
-  router.get('/queryAll', runSoql(true));
-  router.get('/query/:locator', more('data'));
-  router.get('/queryAll/:locator', more('data'));
-  router.get('/tooling/query', runSoql(false, 'tooling'));
-  router.get('/tooling/query/:locator', more('tooling'));
-  return router;
+  return [
+    { method: 'GET', path: '/query', composite: 'limited-subrequest', handle: runSoql(false) },
+    { method: 'GET', path: '/queryAll', composite: 'limited-subrequest', handle: runSoql(true) },
+    { method: 'GET', path: '/query/:locator', composite: 'limited-subrequest', handle: more('data') },
+    { method: 'GET', path: '/queryAll/:locator', composite: 'limited-subrequest', handle: more('data') },
+    { method: 'GET', path: '/tooling/query', composite: 'none', handle: runSoql(false, 'tooling') },
+    { method: 'GET', path: '/tooling/query/:locator', composite: 'none', handle: more('tooling') },
+  ];
 }

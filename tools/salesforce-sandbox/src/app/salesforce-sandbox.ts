@@ -8,18 +8,19 @@ import { ChangeEventBus, type ChangeEventsSnapshot } from './change-events/chang
 import { createChangeEventsAdminRouter } from './change-events/change-events-admin.router';
 import { createCometdRouter } from './cometd/cometd.router';
 import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './cometd/streaming.server';
-import { createSObjectCollectionsRouter } from './sobject-collections.router';
+import { sObjectCollectionsRoutes } from './sobject-collections.router';
 import { createLimitsRouter } from './limits.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
 import { OrgStore, type SnapshotState } from './org.store';
 import { createOrgRulesAdminRouter } from './org-rules/org-rules-admin.router';
-import { createQueryRouter } from './query.router';
+import { queryRoutes } from './query.router';
 import { QueryCursorStore } from './query-cursor.store';
 import { createSalesforceAdminRouter } from './salesforce-admin.router';
 import { createOrgShapeAdminRouter } from './org-shape.router';
 import { SessionStore, type SessionSnapshot } from './session.store';
 import { SfdcError, sendSfdcError } from './sfdc-error';
-import { createSObjectRouter } from './sobject.router';
+import { sObjectRoutes } from './sobject.router';
+import { createRestRouter } from './rest-route';
 import { TaskDml } from './task-dml';
 
 export interface SalesforceSandboxOptions {
@@ -157,9 +158,9 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const data = express.Router({ mergeParams: true });
   data.use(createApiGuard({ store, sessions, clock, faults, calls }));
   data.use(json({ limit: '50mb' }));
-  data.use(createQueryRouter({ store, cursors, clock, events: changeEvents }));
-  data.use(createSObjectCollectionsRouter({ dml }));
-  data.use(createSObjectRouter({ store, clock, dml }));
+  // query, sObject Collections and sObject resources: one route table, which Express serves.
+  const restRoutes = [...queryRoutes({ store, cursors, clock, events: changeEvents }), ...sObjectCollectionsRoutes({ dml }), ...sObjectRoutes({ store, clock, dml })];
+  data.use(createRestRouter(restRoutes));
   data.use(createLimitsRouter({ clock }));
   data.use(createApiDirectoryRouter());
   data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 
 /** An error the REST API answers as Salesforce does: `[{"message": …, "errorCode": …, "fields"?: […]}]`. */
 export class SfdcError extends Error {
@@ -27,24 +27,16 @@ export class SfdcError extends Error {
   }
 }
 
+/** The answer for an error: Salesforce's status and error body; anything else is a 500 UNKNOWN_EXCEPTION. */
+export function sfdcErrorAnswer(error: unknown): { status: number; body: unknown } {
+  if (error instanceof SfdcError) return { status: error.status, body: error.toBody() };
+  return { status: 500, body: [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }] };
+}
+
 export function sendSfdcError(res: Response, error: unknown): void {
-  if (error instanceof SfdcError) {
-    res.status(error.status).json(error.toBody());
-    return;
-  }
-  res.status(500).json([{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }]);
+  const answer = sfdcErrorAnswer(error);
+  res.status(answer.status).json(answer.body);
 }
 
 export const notFound = (): SfdcError => new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist');
 export const entityIsDeleted = (): SfdcError => new SfdcError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
-
-/** Wraps a synchronous route handler: a thrown SfdcError becomes Salesforce's error answer. */
-export const handleSfdc =
-  (fn: (req: Request, res: Response) => void) =>
-  (req: Request, res: Response): void => {
-    try {
-      fn(req, res);
-    } catch (e) {
-      sendSfdcError(res, e);
-    }
-  };

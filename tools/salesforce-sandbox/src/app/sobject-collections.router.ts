@@ -1,7 +1,7 @@
-import { Router, type Request } from 'express';
-import { apiContext, type ApiContext } from './api-guard.middleware';
+import type { ApiContext } from './api-guard.middleware';
 import { formatRecord } from './record-format';
-import { handleSfdc, SfdcError } from './sfdc-error';
+import type { RestAnswer, RestRequest, RestRoute } from './rest-route';
+import { SfdcError } from './sfdc-error';
 import { schemaFor } from './org-schema';
 import { findSObject } from './sobject-schema';
 import { selectFields } from './sobject.router';
@@ -49,8 +49,8 @@ function runCollection<T>(ctx: ApiContext, items: T[], allOrNone: boolean, op: (
   return results;
 }
 
-function readRecords(req: Request): { allOrNone: boolean; records: Record<string, unknown>[] } {
-  const body = (req.body ?? {}) as { allOrNone?: unknown; records?: unknown };
+function readRecords(request: RestRequest): { allOrNone: boolean; records: Record<string, unknown>[] } {
+  const body = (request.body ?? {}) as { allOrNone?: unknown; records?: unknown };
   if (!Array.isArray(body.records)) throw new SfdcError(400, 'JSON_PARSER_ERROR', 'records: a list of records is required');
   if (body.records.length > MAX_COLLECTION_RECORDS) throw tooMany();
   return { allOrNone: body.allOrNone === true, records: body.records as Record<string, unknown>[] };
@@ -62,81 +62,83 @@ function requireTaskType(record: Record<string, unknown>): void {
   if (findSObject(type) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', `The sandbox writes only Task, not ${type}`);
 }
 
-/** `composite/sobjects`: create, update, upsert, delete and retrieve up to 200 records a call. */
-export function createSObjectCollectionsRouter(deps: { dml: TaskDml }): Router {
+/**
+ * `composite/sobjects`: create, update, upsert, delete and retrieve up to 200 records a call. Each
+ * counts toward a Composite request's 5 query and sObject Collections operations.
+ */
+export function sObjectCollectionsRoutes(deps: { dml: TaskDml }): RestRoute[] {
   const { dml } = deps;
-  const router = Router({ mergeParams: true });
+  const route = (method: RestRoute['method'], path: string, handle: RestRoute['handle']): RestRoute => ({ method, path, composite: 'limited-subrequest', handle });
 
   /** A write of Task records from the body, one result per record. */
-  const writeTasks = (op: (ctx: ApiContext, record: Record<string, unknown>) => Omit<RecordResult, 'success' | 'errors'>) =>
-    handleSfdc((req, res) => {
-      const ctx = apiContext(res);
-      const { allOrNone, records } = readRecords(req);
-      res.json(
-        runCollection(ctx, records, allOrNone, (record) => {
-          requireTaskType(record);
-          return op(ctx, record);
-        }),
-      );
-    });
-
-  router.post('/composite/sobjects', writeTasks((ctx, record) => {
-    if (record.id !== undefined || record.Id !== undefined) throw new SfdcError(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
-    return { id: dml.create(ctx, record) };
-  }));
-
-  router.patch('/composite/sobjects', writeTasks((ctx, record) => {
-    const { id, Id, ...rest } = record;
-    const taskId = String(id ?? Id ?? '');
-    if (!taskId) throw new SfdcError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
-    return { id: dml.update(ctx, taskId, rest) };
-  }));
-
-  router.patch('/composite/sobjects/:type/:field', handleSfdc((req, res) => {
-    const ctx = apiContext(res);
-    if (findSObject(String(req.params.type)) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', 'The sandbox writes only Task');
-    const field = requireExternalIdField(schemaFor(ctx.org, ctx.user), String(req.params.field));
-    const { allOrNone, records } = readRecords(req);
-    const seen = new Map<string, number>();
-    for (const r of records) {
-      const key = String(r[field.name] ?? '').toLowerCase();
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-    }
-    const results = runCollection(ctx, records, allOrNone, (record) => {
-      requireTaskType(record);
-      const raw = record[field.name];
-      const value = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof value !== 'string' || value === '') throw new SfdcError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
-      if ((seen.get(value.toLowerCase()) ?? 0) > 1) throw new SfdcError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field.name]);
-      return dml.upsert(ctx, field, value, record);
-    });
-    // An UpsertResult always carries `created` (boolean): a failed item answers false, without an id.
-    res.json(results.map((r) => (r.success ? r : { ...r, created: false })));
-  }));
-
-  router.delete('/composite/sobjects', handleSfdc((req, res) => {
-    const ctx = apiContext(res);
-    const ids = String(req.query.ids ?? '').split(',').filter(Boolean);
-    if (ids.length === 0) throw new SfdcError(400, 'MISSING_ARGUMENT', 'ids: at least one id is required');
-    if (ids.length > MAX_COLLECTION_RECORDS) throw tooMany();
-    res.json(runCollection(ctx, ids, req.query.allOrNone === 'true', (id) => ({ id: dml.destroy(ctx, id) })));
-  }));
-
-  // Retrieve many: `{ids, fields}` in, records (or null for ids not found) out.
-  router.post('/composite/sobjects/:type', handleSfdc((req, res) => {
-    const ctx = apiContext(res);
-    if (findSObject(String(req.params.type)) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', 'The sandbox retrieves only Task');
-    const body = (req.body ?? {}) as { ids?: unknown; fields?: unknown };
-    if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw new SfdcError(400, 'JSON_PARSER_ERROR', 'ids and fields are required');
-    if (body.ids.length > 2000) throw new SfdcError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 2000 records into this call');
-    const select = selectFields(schemaFor(ctx.org, ctx.user), 'Task', body.fields.join(','));
-    res.json(
-      body.ids.map((id) => {
-        const task = dml.find(ctx, String(id));
-        return task && task.deletedAt === null ? formatRecord('Task', ctx.version, task.fields, select) : null;
+  const writeTasks = (op: (ctx: ApiContext, record: Record<string, unknown>) => Omit<RecordResult, 'success' | 'errors'>) => (request: RestRequest): RestAnswer => {
+    const { ctx } = request;
+    const { allOrNone, records } = readRecords(request);
+    return {
+      status: 200,
+      body: runCollection(ctx, records, allOrNone, (record) => {
+        requireTaskType(record);
+        return op(ctx, record);
       }),
-    );
-  }));
+    };
+  };
 
-  return router;
+  return [
+    route('POST', '/composite/sobjects', writeTasks((ctx, record) => {
+      if (record.id !== undefined || record.Id !== undefined) throw new SfdcError(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      return { id: dml.create(ctx, record) };
+    })),
+
+    route('PATCH', '/composite/sobjects', writeTasks((ctx, record) => {
+      const { id, Id, ...rest } = record;
+      const taskId = String(id ?? Id ?? '');
+      if (!taskId) throw new SfdcError(400, 'MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+      return { id: dml.update(ctx, taskId, rest) };
+    })),
+
+    route('PATCH', '/composite/sobjects/:type/:field', (request) => {
+      const { ctx, params } = request;
+      if (findSObject(params.type) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', 'The sandbox writes only Task');
+      const field = requireExternalIdField(schemaFor(ctx.org, ctx.user), params.field);
+      const { allOrNone, records } = readRecords(request);
+      const seen = new Map<string, number>();
+      for (const r of records) {
+        const key = String(r[field.name] ?? '').toLowerCase();
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      const results = runCollection(ctx, records, allOrNone, (record) => {
+        requireTaskType(record);
+        const raw = record[field.name];
+        const value = typeof raw === 'number' ? String(raw) : raw;
+        if (typeof value !== 'string' || value === '') throw new SfdcError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
+        if ((seen.get(value.toLowerCase()) ?? 0) > 1) throw new SfdcError(400, 'DUPLICATE_VALUE', `Duplicate external id specified: ${value}`, [field.name]);
+        return dml.upsert(ctx, field, value, record);
+      });
+      // An UpsertResult always carries `created` (boolean): a failed item answers false, without an id.
+      return { status: 200, body: results.map((r) => (r.success ? r : { ...r, created: false })) };
+    }),
+
+    route('DELETE', '/composite/sobjects', ({ ctx, query }) => {
+      const ids = String(query.ids ?? '').split(',').filter(Boolean);
+      if (ids.length === 0) throw new SfdcError(400, 'MISSING_ARGUMENT', 'ids: at least one id is required');
+      if (ids.length > MAX_COLLECTION_RECORDS) throw tooMany();
+      return { status: 200, body: runCollection(ctx, ids, query.allOrNone === 'true', (id) => ({ id: dml.destroy(ctx, id) })) };
+    }),
+
+    // Retrieve many: `{ids, fields}` in, records (or null for ids not found) out.
+    route('POST', '/composite/sobjects/:type', ({ ctx, params, body: raw }) => {
+      if (findSObject(params.type) !== 'Task') throw new SfdcError(400, 'INVALID_TYPE', 'The sandbox retrieves only Task');
+      const body = (raw ?? {}) as { ids?: unknown; fields?: unknown };
+      if (!Array.isArray(body.ids) || !Array.isArray(body.fields)) throw new SfdcError(400, 'JSON_PARSER_ERROR', 'ids and fields are required');
+      if (body.ids.length > 2000) throw new SfdcError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 2000 records into this call');
+      const select = selectFields(schemaFor(ctx.org, ctx.user), 'Task', body.fields.join(','));
+      return {
+        status: 200,
+        body: body.ids.map((id) => {
+          const task = dml.find(ctx, String(id));
+          return task && task.deletedAt === null ? formatRecord('Task', ctx.version, task.fields, select) : null;
+        }),
+      };
+    }),
+  ];
 }
