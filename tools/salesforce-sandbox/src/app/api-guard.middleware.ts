@@ -27,7 +27,8 @@ export interface ApiGuardDeps {
 
 export const apiContext = (res: Response): ApiContext => res.locals.api as ApiContext;
 
-function parseCallOptionsClient(header: string | undefined): string | null {
+/** `Sforce-Call-Options: client=NAME, …` → NAME. */
+export function parseCallOptionsClient(header: string | undefined): string | null {
   const match = /(?:^|,)\s*client=([^,]+)/.exec(header ?? '');
   return match ? match[1].trim() : null;
 }

@@ -9,6 +9,7 @@ import { createChangeEventsAdminRouter } from './change-events/change-events-adm
 import { createCometdRouter } from './cometd/cometd.router';
 import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './cometd/streaming.server';
 import { sObjectCollectionsRoutes } from './sobject-collections.router';
+import { createCompositeResourceRouter } from './composite-resource.router';
 import { createLimitsRouter } from './limits.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
 import { OrgStore, type SnapshotState } from './org.store';
@@ -71,7 +72,7 @@ interface FullSnapshot {
   changeEvents?: ChangeEventsSnapshot;
 }
 
-/** A local Salesforce REST API (OAuth, query, sObjects, sObject Collections) that jsforce 3 uses unmodified. */
+/** A local Salesforce REST API (OAuth, query, sObjects, sObject Collections, Composite) that jsforce 3 uses unmodified. */
 export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}): SalesforceSandbox {
   const clock = options.clock ?? new SandboxClock();
   const faults = new FaultInjector();
@@ -161,6 +162,8 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   // query, sObject Collections and sObject resources: one route table, which Express serves.
   const restRoutes = [...queryRoutes({ store, cursors, clock, events: changeEvents }), ...sObjectCollectionsRoutes({ dml }), ...sObjectRoutes({ store, clock, dml })];
   data.use(createRestRouter(restRoutes));
+  // Composite: up to 25 of those calls in one request, counted as one API call.
+  data.use(createCompositeResourceRouter({ routes: restRoutes }));
   data.use(createLimitsRouter({ clock }));
   data.use(createApiDirectoryRouter());
   data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
