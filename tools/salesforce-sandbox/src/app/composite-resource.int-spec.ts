@@ -227,6 +227,19 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     expect(log.map((c) => c.changeOrigin)).toEqual(['tasksync', 'other-tool']);
   });
 
+  it('a subrequest’s Sforce-Query-Options batchSize pages its query', async () => {
+    await conn.sobject('Task').create(Array.from({ length: 250 }, (_, i) => ({ Subject: `paged ${i}` })), { allowRecursive: true });
+    const response = await composite(conn, {
+      compositeRequest: [
+        { method: 'GET', url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"), referenceId: 'refPaged', httpHeaders: { 'Sforce-Query-Options': 'batchSize=200' } },
+        { method: 'GET', url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"), referenceId: 'refWhole' },
+      ],
+    });
+    const [paged, whole] = response.compositeResponse.map((r) => r.body as { totalSize: number; records: unknown[]; nextRecordsUrl?: string });
+    expect([paged.totalSize, paged.records.length, paged.nextRecordsUrl]).toEqual([250, 200, expect.stringMatching(new RegExp(`^/services/data/${V}/query/01g.+-200$`))]);
+    expect([whole.records.length, whole.nextRecordsUrl]).toEqual([250, undefined]);
+  });
+
   it('upsert by external id and sObject Collections run as subrequests; with allOrNone a failed record of a collection rolls everything back', async () => {
     const upserted = await composite(conn, {
       compositeRequest: [
