@@ -5,12 +5,30 @@ const HOUR = 60 * MINUTE;
 const names = (tasks: { name: string }[]) => tasks.map((t) => t.name).sort();
 const subjects = (tasks: SfdcTaskRecord[]) => tasks.map((t) => t.Subject ?? '').sort();
 
+/** How the stack reads Salesforce, and the rules run that way. */
+interface ReadMode {
+  name: string;
+  env: Record<string, string>;
+  rules: readonly string[];
+}
+
+const READ_MODES: ReadMode[] = [
+  // npm start's demo org has a reader: the org is read once, by its Change Data Capture stream (and its safety-net poll).
+  { name: 'the org read once, by its change stream', env: { DEMO_ORG_READER: '1' }, rules: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'] },
+  // No reader: each rep's own polls, as an org without one runs; the rules that read Salesforce differently, again.
+  { name: 'per-rep polling (no org reader)', env: { DEMO_ORG_READER: '0' }, rules: ['R2', 'R5', 'R6', 'R7'] },
+];
+
 /**
- * R1–R7 of shared/spec/task-sync.md, each against the whole product as `npm start` runs it. The
- * services run in Los Angeles time (TZ), as on a developer's machine there: nothing may depend on
- * the server's zone. Each scenario has its own Sales Connect and Salesforce users.
+ * R1–R7 of shared/spec/task-sync.md, each against the whole product as `npm start` runs it, in
+ * each read mode. The services run in Los Angeles time (TZ), as on a developer's machine there:
+ * nothing may depend on the server's zone. Each scenario has its own Sales Connect and Salesforce users.
  */
-describe('the product rules, end to end', () => {
+describe.each(READ_MODES)('the product rules, end to end: $name', (mode) => {
+  /** A scenario of this mode's rules (the others are not registered in this mode). */
+  const scenario = (rule: string, title: string, run: () => Promise<void>) => {
+    if (mode.rules.includes(rule)) it(title, run);
+  };
   let stack: Stack;
   const reps: SyncUser[] = [];
 
@@ -21,7 +39,7 @@ describe('the product rules, end to end', () => {
   }
 
   beforeAll(async () => {
-    stack = await Stack.start('rules', { TZ: 'America/Los_Angeles' });
+    stack = await Stack.start(`rules-${mode.env['DEMO_ORG_READER'] === '1' ? 'stream' : 'per-rep'}`, { TZ: 'America/Los_Angeles', ...mode.env });
   }, 300_000);
 
   // A finished scenario's connection is switched off, so later ones do not pay for its polling.
@@ -33,7 +51,7 @@ describe('the product rules, end to end', () => {
     await stack?.stop();
   }, 120_000);
 
-  it('R1: saving "Sync tasks" starts the sync at once, and the status shows the import\'s progress until it is done', async () => {
+  scenario('R1', 'R1: saving "Sync tasks" starts the sync at once, and the status shows the import\'s progress until it is done', async () => {
     const rep = await newRep({ label: 'r1' });
     const subjectsToImport = Array.from({ length: 12 }, (_, i) => `R1 task ${String(i).padStart(2, '0')}`);
     for (const subject of subjectsToImport) await rep.sfdc.createTask({ Subject: subject, ActivityDate: '2026-12-01' });
@@ -66,7 +84,7 @@ describe('the product rules, end to end', () => {
     await eventually('the imported tasks in Sales Connect', async () => expect(names(await rep.scTasks())).toEqual(subjectsToImport));
   });
 
-  it('R2: the first enable imports the Salesforce tasks changed in the 24 hours before it, open and completed, whatever their due date, and nothing older', async () => {
+  scenario('R2', 'R2: the first enable imports the Salesforce tasks changed in the 24 hours before it, open and completed, whatever their due date, and nothing older', async () => {
     const rep = await newRep({ label: 'r2' });
     const base = Date.now();
     const sf = rep.sfAdmin;
@@ -100,7 +118,7 @@ describe('the product rules, end to end', () => {
     expect(await rep.sfdcTasksWithDeleted()).toHaveLength(7);
   });
 
-  it('R3: Sales Connect tasks that existed before the enable never reach Salesforce, even when edited, completed or deleted later; one created after it does', async () => {
+  scenario('R3', 'R3: Sales Connect tasks that existed before the enable never reach Salesforce, even when edited, completed or deleted later; one created after it does', async () => {
     const rep = await newRep({ label: 'r3' });
     const edited = await rep.sc.create({ name: 'R3 before the enable, edited later', dueDate: '2026-12-05' });
     const completed = await rep.sc.create({ name: 'R3 before the enable, completed later' });
@@ -124,7 +142,7 @@ describe('the product rules, end to end', () => {
     expect((await rep.sfdcTasksWithDeleted()).map((t) => t.SalesConnect_Task_Id__c)).toEqual([after.id]);
   });
 
-  it('R4: Command Center lists the imported tasks due today and tomorrow on the user\'s wall clock across their midnight; due dates never shift, either way', async () => {
+  scenario('R4', 'R4: Command Center lists the imported tasks due today and tomorrow on the user\'s wall clock across their midnight; due dates never shift, either way', async () => {
     // A zone far from UTC whose last midnight was a few hours ago, so "a minute before midnight"
     // lies in the 24 hours the enable imports.
     const { zone, midnight } = pickZoneNearMidnight(Date.now(), FAR_FROM_UTC_ZONES, { minAgoMs: 10 * MINUTE, maxAgoMs: 20 * HOUR });
@@ -183,7 +201,7 @@ describe('the product rules, end to end', () => {
     });
   });
 
-  it('R5: a re-enable deletes in Sales Connect the tasks deleted in Salesforce in the 15 days before it, not older deletes, and re-creates no linked task', async () => {
+  scenario('R5', 'R5: a re-enable deletes in Sales Connect the tasks deleted in Salesforce in the 15 days before it, not older deletes, and re-creates no linked task', async () => {
     const rep = await newRep({ label: 'r5' });
     const sfIds: Record<string, string> = {};
     for (const subject of ['R5 kept', 'R5 deleted while off', 'R5 edited while off']) sfIds[subject] = await rep.sfdc.createTask({ Subject: subject });
@@ -233,7 +251,7 @@ describe('the product rules, end to end', () => {
     expect(idOf('R5 deleted 16 days back')).toBe(linked.get('R5 deleted 16 days back'));
   });
 
-  it('R6: create, edit, complete, reopen and delete on either side each reach the other side', async () => {
+  scenario('R6', 'R6: create, edit, complete, reopen and delete on either side each reach the other side', async () => {
     const rep = await newRep({ label: 'r6' });
     await rep.enableAndWaitForImport();
 
@@ -276,7 +294,7 @@ describe('the product rules, end to end', () => {
     expect(await rep.sides()).toEqual({ sc: [], sfdc: [] });
   });
 
-  it('R7: disable, changes on both sides, re-enable: nothing crosses while disabled; then changes flow again, and what changed meanwhile is left to the enable (R2), not replayed', async () => {
+  scenario('R7', 'R7: disable, changes on both sides, re-enable: nothing crosses while disabled; then changes flow again, and what changed meanwhile is left to the enable (R2), not replayed', async () => {
     const rep = await newRep({ label: 'r7' });
     await rep.enableAndWaitForImport();
     const fromSf = await rep.sfdc.createTask({ Subject: 'R7 from Salesforce' });

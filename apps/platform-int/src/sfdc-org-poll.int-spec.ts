@@ -120,7 +120,8 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
   it("an org without a reader is polled per rep, and an idle rep's polls space out; a change brings them back", async () => {
     const { orgId, connectionId, rep } = await orgWithRep('per-rep-org');
-    expect(await orgPollRow(orgId)).toMatchObject({ reads: 'per-rep', reads_reason: 'the org has no reader' });
+    const verdict = await waitFor('the org’s verdict', async () => await orgPollRow(orgId));
+    expect(verdict).toMatchObject({ reads: 'per-rep', reads_reason: 'the org has no reader' });
     // Idle: the waits double from 100 ms to 1.6 s (100 + 200 + 400 + 800 + 1,600 ms), then stay there.
     await waitFor('five idle polls in a row', async () => (await syncState(connectionId)).idle_polls >= 5, 20_000);
     const before = await sf.apiCallsOf(orgId);

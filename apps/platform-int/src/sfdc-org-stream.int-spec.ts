@@ -249,6 +249,30 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment')).toEqual([]);
   });
 
+  it('a gap event (Salesforce could not build the change events) names its records: they are read by id and arrive, once', async () => {
+    // The rep's own task (the one above went to another rep); then edited while Task is out of the
+    // org's selection, so only the gap event names the change.
+    const ownTask = await writeAndSee('a task for the gap event', holder, () => rep.createTask({ Subject: 'a task for the gap event' }));
+    await sf.setTaskChangeDataCapture(orgId, false);
+    await rep.updateTask(ownTask.taskId, { Subject: 'changed behind a gap event' });
+    await sf.setTaskChangeDataCapture(orgId, true);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(titled('changed behind a gap event')).toEqual([]);
+
+    const before = batchesHandled(holder);
+    const gap = await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/gap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recordIds: [ownTask.taskId], changeType: 'GAP_UPDATE' }),
+    });
+    expect(gap.ok).toBe(true);
+    const [event] = await reader.waitFor('the change the gap event named', () => titled('changed behind a gap event').length > 0 && titled('changed behind a gap event'));
+    expect(event).toMatchObject({ taskId: ownTask.taskId, connectionId, source: 'live', origin: null });
+    await waitFor('the gap batch to be stored', async () => batchesHandled(holder) > before);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(titled('changed behind a gap event')).toHaveLength(1);
+  });
+
   it('a GAP_OVERFLOW event (a change too large to name its records) brings the org poll forward: the change no event named arrives, once', async () => {
     // Written while Task is out of the org's Change Data Capture selection: no event names it, as with an overflowing transaction.
     await sf.setTaskChangeDataCapture(orgId, false);
@@ -263,5 +287,25 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`))).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(titled('changed in an overflowing transaction')).toHaveLength(1);
+  });
+
+  it('a stream down longer than the 72-hour retention: the org poll reads what was missed, once, and the stream goes on with new events', async () => {
+    const ownTask = await writeAndSee('a task for the outage', holder, () => rep.createTask({ Subject: 'a task for the outage' }));
+    expect((await holder.stop()).code).toBe(0);
+    await rep.updateTask(ownTask.taskId, { Subject: 'edited during a long outage' });
+    // 73 hours later on Salesforce's clock: the stored replay id, and the event of that edit, are gone.
+    await sf.setClock(new Date(Date.now() + 73 * 3_600_000), false);
+    try {
+      holder = await startIngest();
+      await reader.waitFor('the edit made during the outage', () => titled('edited during a long outage').length > 0, 30_000);
+      expect(said(holder, new RegExp(`^org ${orgId}: the stored replay id is past Salesforce's retention`)).length).toBeGreaterThanOrEqual(1);
+      await holder.waitForLog((l) => new RegExp(`^org ${orgId}: stream started with new events only`).test(String(l.msg)), 30_000);
+      await writeAndSee('edited after the outage', holder, () => rep.updateTask(ownTask.taskId, { Subject: 'edited after the outage' }));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(titled('edited during a long outage')).toHaveLength(1);
+      expect(titled('edited after the outage')).toHaveLength(1);
+    } finally {
+      await sf.resetClock();
+    }
   });
 });

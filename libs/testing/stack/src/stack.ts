@@ -160,9 +160,9 @@ export class Stack {
       // Every simulated rep connects from 127.0.0.1: the per-address limits would take them for one crowd.
       CONNECT_LIMIT_PER_ADDRESS: '100000',
       CALLBACK_LIMIT_PER_ADDRESS: '100000',
-      // The scenarios' reps poll, as before npm start connected the demo org's reader (the org stream
-      // has its own suites); a scenario may pass DEMO_ORG_READER: '1' in `env`.
-      DEMO_ORG_READER: '0',
+      // As npm start: the demo org's reader is connected, so the org is read once, by its change
+      // stream; a suite passes DEMO_ORG_READER: '0' in `env` to run its reps on their own polls.
+      DEMO_ORG_READER: '1',
       ...(options.intervals ?? TEST_INTERVALS),
       ...env,
     }, stateDir);

@@ -43,7 +43,7 @@ function setUp(readers: OrgReader[], cdc: () => ProbeAnswer<boolean>) {
     },
   } as unknown as OrgReaderRepository;
   const sessions = { obtainForOrgReader: async () => ({ orgId: 'o', userId: 'u', instanceUrl: 'https://x', accessToken: 'a' }) } as unknown as SalesforceSessionService;
-  const checks: ReaderChecksFactory = () => ({ readViewAllData: async () => yes, readTaskChangeEventSelection: async () => cdc(), readExternalIdFieldVisible: async () => yes });
+  const checks: ReaderChecksFactory = () => ({ readViewAllDataAndExternalIdField: async () => ({ viewAllData: yes, externalIdField: yes }), readTaskChangeEventSelection: async () => cdc() });
   const service = new OrgReaderPreflightService(repository, sessions, checks, { ORG_READER_PREFLIGHT_INTERVAL_SECONDS: 3600 });
   return { service, recorded };
 }

@@ -58,15 +58,16 @@ describe('assembleReaderPreflight: each item ok only when Salesforce answered ye
 });
 
 describe('runReaderPreflight', () => {
-  it('asks the three questions once each, in order', async () => {
+  it('asks the three questions in two calls (View All Data and the field in one), each answer to its item', async () => {
     const asked: string[] = [];
     const checks: ReaderChecks = {
-      readViewAllData: async () => (asked.push('view-all-data'), yes),
-      readTaskChangeEventSelection: async () => (asked.push('cdc'), no),
-      readExternalIdFieldVisible: async () => (asked.push('field'), yes),
+      readViewAllDataAndExternalIdField: async () => (asked.push('view-all-data and field'), { viewAllData: yes, externalIdField: no }),
+      readTaskChangeEventSelection: async () => (asked.push('cdc'), yes),
     };
     const outcome = await runReaderPreflight(checks, 'reader@acme.test', () => at);
-    expect(asked).toEqual(['view-all-data', 'cdc', 'field']);
+    expect(asked).toEqual(['view-all-data and field', 'cdc']);
     expect(outcome).toMatchObject({ kind: 'checked', preflight: { passed: false, checkedAt: at.toISOString() } });
+    const states = outcome.kind === 'checked' ? Object.fromEntries(outcome.preflight.items.map((i) => [i.key, i.state])) : {};
+    expect(states).toEqual({ 'view-all-data': 'ok', 'task-change-data-capture': 'ok', 'external-id-field': 'missing' });
   });
 });

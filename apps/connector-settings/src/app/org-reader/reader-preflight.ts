@@ -26,9 +26,9 @@ export type PreflightOutcome = { kind: 'checked'; preflight: ReaderPreflight } |
 
 /** The questions the preflight asks Salesforce as the reader (SalesforceOrgProbe in sfdc-client). */
 export interface ReaderChecks {
-  readViewAllData(): Promise<ProbeAnswer<boolean>>;
+  /** Both in one Composite call. */
+  readViewAllDataAndExternalIdField(): Promise<{ viewAllData: ProbeAnswer<boolean>; externalIdField: ProbeAnswer<boolean> }>;
   readTaskChangeEventSelection(): Promise<ProbeAnswer<boolean>>;
-  readExternalIdFieldVisible(): Promise<ProbeAnswer<boolean>>;
 }
 
 interface ItemWording {
@@ -90,12 +90,13 @@ export function assembleReaderPreflight(answers: PreflightAnswers, readerUsernam
   return { kind: 'checked', preflight: { passed: items.every((i) => i.state === 'ok'), checkedAt: checkedAt.toISOString(), items } };
 }
 
-/** Asks the three questions in turn (three API calls) and assembles the preflight. */
+/** Asks the three questions (two API calls: View All Data and the field in one Composite call) and assembles the preflight. */
 export async function runReaderPreflight(checks: ReaderChecks, readerUsername: string, now: () => Date = () => new Date()): Promise<PreflightOutcome> {
+  const { viewAllData, externalIdField } = await checks.readViewAllDataAndExternalIdField();
   const answers: PreflightAnswers = {
-    'view-all-data': await checks.readViewAllData(),
+    'view-all-data': viewAllData,
     'task-change-data-capture': await checks.readTaskChangeEventSelection(),
-    'external-id-field': await checks.readExternalIdFieldVisible(),
+    'external-id-field': externalIdField,
   };
   return assembleReaderPreflight(answers, readerUsername, now());
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { TaskLink } from '@task-sync/task-domain';
+import type { TaskFields, TaskLink } from '@task-sync/task-domain';
 
 /** A Sales Connect task paired with a Salesforce task (TaskLink in @task-sync/task-domain), unique both ways while live. */
 @Entity({ name: 'task_link' })
@@ -53,8 +53,8 @@ export class TaskWriteEntity {
 }
 
 export type QueuedWrite =
-  | { type: 'create'; fields: import('@task-sync/task-domain').TaskFields }
-  | { type: 'update'; fields: Partial<import('@task-sync/task-domain').TaskFields> }
+  | { type: 'create'; fields: TaskFields }
+  | { type: 'update'; fields: Partial<TaskFields> }
   | { type: 'complete' | 'reopen' | 'delete' };
 
 /** Conflicts the rules resolved (both sides changed a field since the last sync), for an operator. */

@@ -1,6 +1,6 @@
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
 import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
-import type { TaskFields } from '@task-sync/task-domain';
+import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
 import type { LinkIds } from './link-ids';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
@@ -107,7 +107,7 @@ export class SfdcWriteExecutor {
     const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
     for (const w of checked) {
       const ids = links.get(w.linkId) as LinkIds;
-      const stamp = stamps.get((ids.sfdcTaskId as string).slice(0, 15));
+      const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
       const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
       if (stamp !== undefined && stamp > seen) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
     }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { KafkaPublisher } from '@task-sync/util-nest';
-import type { SalesforceReader } from '../salesforce/salesforce-reader';
+import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
+import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
 import { buildOrgTaskPageQuery, floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import type { OrgChangePublisher } from '../stream/org-change.publisher';
@@ -14,7 +15,10 @@ import { coveredByPoll, orgPollOwners, orgPollStart } from './read-plan';
 
 const DAY_MS = 86_400_000;
 
-export type OrgPollConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'ORG_DELETE_AUDIT_INTERVAL_MS' | 'ORG_POLL_OWNER_LIST_MAX'>;
+export type OrgPollConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'ORG_DELETE_AUDIT_INTERVAL_MS' | 'ORG_POLL_OWNER_LIST_MAX' | 'SALESFORCE_API_VERSION'>;
+
+/** getDeleted's answer, with the start it was asked from. */
+type DeleteLog = { deletedRecords: DeletedRecord[]; latestDateCovered: string; start: number };
 
 /** What one step of an org's poll came to. */
 export interface OrgPollStep {
@@ -51,7 +55,9 @@ export class OrgPollRunner {
     const from = org.pollFrom ?? floorToSecond(orgPollStart(targets, this.config.POLL_LOOKBACK_MS));
     const limit = this.config.QUERY_PAGE_SIZE;
     const owners = orgPollOwners(targets.map((t) => t.sfdcUserId), this.config.ORG_POLL_OWNER_LIST_MAX);
-    const page = await reader.query<TaskRecordById>(buildOrgTaskPageQuery({ ownerIds: owners, from, after: org.after, limit }), true);
+    const soql = buildOrgTaskPageQuery({ ownerIds: owners, from, after: org.after, limit });
+    const auditDue = org.auditedAt === null || Date.now() - org.auditedAt >= this.config.ORG_DELETE_AUDIT_INTERVAL_MS;
+    const { page, deleteLog } = auditDue && org.pollFrom === null ? await this.readWithDeleteLog(reader, soql, targets) : { page: await reader.query<TaskRecordById>(soql, true), deleteLog: undefined };
     const records = page.records;
     const routing = routeOrgBatch([], records, targets, await this.published.routesOf(records.map((r) => r.Id)));
     const more = page.morePages || records.length >= limit;
@@ -62,9 +68,9 @@ export class OrgPollRunner {
     const result = await this.routedPublisher.publishRouted(org.orgId, reader, routing.routed, (manager) => this.polls.recordPage(manager, org.orgId, covered, newest, next));
     for (const u of result.unmappable) this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
     Object.assign(org, { pollFrom: next?.from ?? null, after: next?.after ?? null });
-    if (more) return { more, targets, published: result.tasks };
+    const deletes = deleteLog || (auditDue && !more) ? await this.audit(org, reader, targets, deleteLog) : 0;
+    if (more) return { more, targets, published: result.tasks + deletes };
 
-    const deletes = await this.auditIfDue(org, reader, targets);
     await this.published.pruneBehindWatermarks(targets.map((t) => t.connectionId), this.config.POLL_LOOKBACK_MS);
     if (result.tasks + deletes > 0) {
       const scope = owners ? `${owners.length} owners` : 'the whole org';
@@ -73,11 +79,33 @@ export class OrgPollRunner {
     return { more, targets, published: result.tasks + deletes };
   }
 
-  /** getDeleted for the whole org from the oldest delete watermark of its connections, once per ORG_DELETE_AUDIT_INTERVAL_MS. */
-  private async auditIfDue(org: LeasedOrgPoll, reader: SalesforceReader, targets: OrgPollTarget[]): Promise<number> {
-    if (org.auditedAt !== null && Date.now() - org.auditedAt < this.config.ORG_DELETE_AUDIT_INTERVAL_MS) return 0;
+  /**
+   * The poll's first page and getDeleted in one Composite call (one API call where two were): an
+   * idle org's hourly getDeleted then costs nothing more. A getDeleted Salesforce refused there is
+   * asked again on its own (getDeletedFrom moves a start Salesforce finds too old).
+   */
+  private async readWithDeleteLog(reader: SalesforceReader, soql: string, targets: OrgPollTarget[]): Promise<{ page: { records: TaskRecordById[]; morePages: boolean }; deleteLog?: DeleteLog }> {
+    const base = `/services/data/v${this.config.SALESFORCE_API_VERSION}`;
     const start = Math.min(...targets.map((t) => t.deletesWatermark));
-    const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
+    const window = `start=${encodeURIComponent(new Date(start).toISOString())}&end=${encodeURIComponent(new Date(start + DAY_MS).toISOString())}`;
+    const answers = await reader.composite(this.config.SALESFORCE_API_VERSION, [
+      { referenceId: 'changes', url: `${base}/queryAll/?q=${encodeURIComponent(soql)}` },
+      { referenceId: 'deletes', url: `${base}/sobjects/Task/deleted/?${window}` },
+    ]);
+    const changes = answers.get('changes');
+    if (!changes?.ok) throw changes?.error ?? new SfdcIngestError(SfdcIngestErrorCode.Rejected, 'the Composite call answered no changes');
+    const body = changes.body as { records: TaskRecordById[]; done: boolean };
+    const page = { records: body.records, morePages: !body.done };
+    const deletes = answers.get('deletes');
+    if (deletes?.ok) return { page, deleteLog: { ...(deletes.body as Omit<DeleteLog, 'start'>), start } };
+    this.logger.warn(`getDeleted in the poll's Composite call was refused (${deletes?.ok === false ? deletes.error.message : 'no answer'}); asking it on its own`);
+    return { page };
+  }
+
+  /** getDeleted for the whole org from the oldest delete watermark of its connections (or its answer, read with the poll's first page). */
+  private async audit(org: LeasedOrgPoll, reader: SalesforceReader, targets: OrgPollTarget[], prefetched?: DeleteLog): Promise<number> {
+    const start = Math.min(...targets.map((t) => t.deletesWatermark));
+    const answer = prefetched ?? (await getDeletedFrom(reader, this.logger, start, start + DAY_MS));
     const ids = answer.deletedRecords.map((d) => d.id);
     const owners = ids.length > 0 ? await reader.ownersInBin(ids) : new Map<string, string>();
     const deleted = answer.deletedRecords.map((d) => ({ id: d.id, deletedAt: parseSalesforceDateTime(d.deletedDate) }));

@@ -1,4 +1,5 @@
 import type { OrgReaderStatus } from '@task-sync/sfdc-client';
+import { uniqueSalesforceIds } from '@task-sync/task-domain';
 
 /** How an org's reps' Salesforce changes are read: once for the org (its reader), or by one poll per rep. */
 export type OrgReads = 'org' | 'per-rep';
@@ -21,18 +22,14 @@ export function decideOrgReads(reader: OrgReaderStatus | null): OrgReadsVerdict 
   return { reads: 'org', reason: `read once for the org by its reader (${reader.sfdcUserId})` };
 }
 
-/** Salesforce ids come in a 15- and an 18-character form; the first 15 characters name the record. */
-const key15 = (id: string) => id.slice(0, 15);
-
 /**
  * Whom the org poll names: its connected owners while they fit one query (`maxOwners`, under the
  * 16 KB URI limit), else nobody, and the query reads the whole org's changes: one call a poll
  * whatever the number of reps, where chunks of owners would cost one call per chunk.
  */
 export function orgPollOwners(ownerIds: readonly string[], maxOwners: number): string[] | null {
-  const byKey = new Map<string, string>();
-  for (const id of ownerIds) if (!byKey.has(key15(id))) byKey.set(key15(id), id);
-  return byKey.size <= maxOwners ? [...byKey.values()] : null;
+  const owners = uniqueSalesforceIds(ownerIds);
+  return owners.length <= maxOwners ? owners : null;
 }
 
 /** The org poll's next run: every `healthyMs` while the org's stream delivers (a safety net), every `downMs` otherwise. */

@@ -1,5 +1,6 @@
 import type { Connection } from 'jsforce';
 import type { SalesforceSessionHandle } from '@task-sync/sfdc-client';
+import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord, type TaskRecordById } from './soql';
 
@@ -7,6 +8,9 @@ export interface ApiUsage {
   used: number;
   limit: number;
 }
+
+/** One subrequest's answer in a Composite call. */
+export type CompositeAnswer = { ok: true; body: unknown } | { ok: false; error: SfdcIngestError };
 
 export interface DeletedRecord {
   id: string;
@@ -72,9 +76,7 @@ export class SalesforceReader {
    */
   async readTasksByIds(ids: readonly string[]): Promise<TaskRecordById[]> {
     // One event names 18-character ids, another may name 15: the same record once.
-    const byKey = new Map<string, string>();
-    for (const id of ids) if (!byKey.has(id.slice(0, 15))) byKey.set(id.slice(0, 15), id);
-    const unique = [...byKey.values()];
+    const unique = uniqueSalesforceIds(ids);
     const records: TaskRecordById[] = [];
     for (let i = 0; i < unique.length; i += TASKS_BY_ID_LIMIT) {
       let pending = unique.slice(i, i + TASKS_BY_ID_LIMIT);
@@ -83,9 +85,9 @@ export class SalesforceReader {
         records.push(...page.records);
         if (!page.morePages) break;
         // Salesforce may answer fewer rows than asked (done: false): ask again for the ids not answered yet.
-        const answered = new Set(page.records.map((r) => r.Id.slice(0, 15)));
+        const answered = new Set(page.records.map((r) => salesforceIdKey(r.Id)));
         if (answered.size === 0) throw new SfdcIngestError(SfdcIngestErrorCode.Rejected, 'a by-id read answered no row but said more would follow');
-        pending = pending.filter((id) => !answered.has(id.slice(0, 15)));
+        pending = pending.filter((id) => !answered.has(salesforceIdKey(id)));
       }
     }
     return records;
@@ -93,6 +95,25 @@ export class SalesforceReader {
 
   async count(soql: string): Promise<number> {
     return (await this.query<never>(soql)).totalSize;
+  }
+
+  /**
+   * Several reads in one call: Salesforce's Composite resource runs up to 25 subrequests (5 of them
+   * queries) and counts the whole as one API call. Each answer by its reference, as Salesforce gave
+   * it; a subrequest Salesforce refused answers its error, for the caller to decide.
+   */
+  async composite(apiVersion: string, reads: { referenceId: string; url: string }[]): Promise<Map<string, CompositeAnswer>> {
+    return this.call(async (conn) => {
+      const body = { allOrNone: false, compositeRequest: reads.map((r) => ({ method: 'GET', url: r.url, referenceId: r.referenceId })) };
+      const answer = await conn.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`/services/data/v${apiVersion}/composite`, body);
+      return new Map(
+        answer.compositeResponse.map((r): [string, CompositeAnswer] => {
+          if (r.httpStatusCode < 400) return [r.referenceId, { ok: true, body: r.body }];
+          const [first] = (Array.isArray(r.body) ? r.body : [r.body]) as { errorCode?: string; message?: string }[];
+          return [r.referenceId, { ok: false, error: classifySalesforceError({ errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`, message: first?.message ?? '' }) }];
+        }),
+      );
+    });
   }
 
   /** getDeleted: `latestDateCovered` is where the next call starts. */
@@ -105,14 +126,12 @@ export class SalesforceReader {
 
   /** Of these deleted ids, the ones still in the recycle bin under another owner are dropped (getDeleted answers for the whole org). */
   async keepOwnDeletes(ownerId: string, deleted: DeletedRecord[]): Promise<DeletedRecord[]> {
-    const ownerKey = ownerId.slice(0, 15);
-    const otherOwners = new Set<string>();
-    for (let i = 0; i < deleted.length; i += 200) {
-      const inBin = await this.query<{ Id: string; OwnerId: string }>(buildDeletedInBinQuery(deleted.slice(i, i + 200).map((d) => d.id)), true);
-      for (const r of inBin.records) if (r.OwnerId.slice(0, 15) !== ownerKey) otherOwners.add(r.Id.slice(0, 15));
-    }
+    const owners = deleted.length > 0 ? await this.ownersInBin(deleted.map((d) => d.id)) : new Map<string, string>();
     // Purged from the recycle bin already: the owner is unknown, so the delete is passed on (the reconciler acts only on linked tasks).
-    return deleted.filter((d) => !otherOwners.has(d.id.slice(0, 15)));
+    return deleted.filter((d) => {
+      const owner = owners.get(salesforceIdKey(d.id));
+      return !owner || sameSalesforceId(owner, ownerId);
+    });
   }
 
   /** Of these deleted ids, the owner of each still in the recycle bin (by its 15-character id); purged ones are not answered. */
@@ -120,7 +139,7 @@ export class SalesforceReader {
     const owners = new Map<string, string>();
     for (let i = 0; i < ids.length; i += TASKS_BY_ID_LIMIT) {
       const inBin = await this.query<{ Id: string; OwnerId: string }>(buildDeletedInBinQuery(ids.slice(i, i + TASKS_BY_ID_LIMIT)), true);
-      for (const r of inBin.records) owners.set(r.Id.slice(0, 15), r.OwnerId);
+      for (const r of inBin.records) owners.set(salesforceIdKey(r.Id), r.OwnerId);
     }
     return owners;
   }

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
+import { salesforceIdKey } from '@task-sync/task-domain';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
 import type { SalesforceReader } from '../salesforce/salesforce-reader';
 import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
@@ -88,7 +89,7 @@ export class OrgChangePublisher {
     const unmappable: RoutedPublication<T>['unmappable'] = [];
     let alreadyPublished = 0;
     const committed = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sfdc-org-reads:${orgId.slice(0, 15)}`]);
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sfdc-org-reads:${salesforceIdKey(orgId)}`]);
       const messages: OutgoingMessage[] = [];
       for (const [connectionId, items] of groupByConnection(routed)) {
         const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })), manager);

@@ -61,12 +61,17 @@ describe('routing an org batch to the connections of the owner', () => {
   });
 
   it('R7: not to a connection enabled after the change (a replayed event): its import covers it', () => {
-    const enabledAfter = { connectionId: 'conn-rep-2', sfdcUserId: REP, enabledSince: COMMIT + 1 };
+    const enabledAfter = { connectionId: 'conn-rep-2', sfdcUserId: REP, enabledSince: COMMIT + 1_000 };
     const routing = routeOrgBatch([event()], [record()], [connections[0], enabledAfter]);
     expect(routing.routed.map((r) => r.connectionId)).toEqual(['conn-rep']);
     expect(routing.beforeEnable).toBe(1);
-    // The enable's own second counts as after it only from the enable on.
-    expect(routeOrgBatch([event()], [record()], [{ ...enabledAfter, enabledSince: COMMIT }]).routed).toHaveLength(1);
+  });
+
+  it("R6: a change stamped in the enable's own second goes live (Salesforce's whole seconds cannot say it came before)", () => {
+    // Enabled at 10:00:05.400; a task written at 10:00:05.700 is stamped 10:00:05: after the import had read.
+    const enabledWithin = { connectionId: 'conn-rep-2', sfdcUserId: REP, enabledSince: COMMIT + 400 };
+    expect(routeOrgBatch([event()], [record()], [enabledWithin]).routed.map((r) => r.connectionId)).toEqual(['conn-rep-2']);
+    expect(routeDeletes([{ id: task(1), deletedAt: COMMIT }], new Map(), new Map(), [enabledWithin]).map((r) => r.connectionId)).toEqual(['conn-rep-2']);
   });
 
   it('counts the records the read no longer answers (purged from the recycle bin)', () => {

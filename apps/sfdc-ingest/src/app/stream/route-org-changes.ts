@@ -1,4 +1,5 @@
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
+import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
 import { floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
 
 /** An enabled connection of the org, the Salesforce user whose tasks it syncs, and since when (its latest enable, ms). */
@@ -27,21 +28,14 @@ export interface OrgBatchRouting {
   unanswered: number;
 }
 
-/** Salesforce ids come in a 15- and an 18-character form; the first 15 characters name the record. */
-const key15 = (id: string) => id.slice(0, 15);
 
 /**
  * The records a batch names, once each, in the order they first appear. GAP_OVERFLOW names none
  * (over 100,000 changes in one transaction): counted, for the caller to say the polls cover it.
  */
 export function collectRecordIds(batch: readonly TaskChangeEvent[]): { recordIds: string[]; overflows: number } {
-  const byKey = new Map<string, string>();
-  let overflows = 0;
-  for (const event of batch) {
-    if (event.changeType === 'GAP_OVERFLOW') overflows += 1;
-    for (const id of event.recordIds) if (!byKey.has(key15(id))) byKey.set(key15(id), id);
-  }
-  return { recordIds: [...byKey.values()], overflows };
+  const overflows = batch.filter((event) => event.changeType === 'GAP_OVERFLOW').length;
+  return { recordIds: uniqueSalesforceIds(batch.flatMap((event) => event.recordIds)), overflows };
 }
 
 /**
@@ -59,28 +53,28 @@ export function routeOrgBatch(
 ): OrgBatchRouting {
   const enabled = new Map(connections.map((c) => [c.connectionId, c]));
   const byOwner = new Map<string, OrgConnection[]>();
-  for (const c of connections) byOwner.set(key15(c.sfdcUserId), [...(byOwner.get(key15(c.sfdcUserId)) ?? []), c]);
+  for (const c of connections) byOwner.set(salesforceIdKey(c.sfdcUserId), [...(byOwner.get(salesforceIdKey(c.sfdcUserId)) ?? []), c]);
   const lastEventOf = new Map<string, TaskChangeEvent>();
-  for (const event of batch) for (const id of event.recordIds) lastEventOf.set(key15(id), event);
+  for (const event of batch) for (const id of event.recordIds) lastEventOf.set(salesforceIdKey(id), event);
 
   const routed: RoutedRecord[] = [];
   let notOurs = 0;
   let beforeEnable = 0;
   for (const record of records) {
-    const owners = byOwner.get(key15(record.OwnerId)) ?? [];
+    const owners = byOwner.get(salesforceIdKey(record.OwnerId)) ?? [];
     if (owners.length === 0) notOurs += 1;
-    const event = lastEventOf.get(key15(record.Id));
+    const event = lastEventOf.get(salesforceIdKey(record.Id));
     const origin = event ? originOf(record, event) : null;
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
     // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
-    const former = (routes.get(key15(record.Id)) ?? []).filter((id) => !owners.some((o) => o.connectionId === id)).flatMap((id) => enabled.get(id) ?? []);
+    const former = (routes.get(salesforceIdKey(record.Id)) ?? []).filter((id) => !owners.some((o) => o.connectionId === id)).flatMap((id) => enabled.get(id) ?? []);
     for (const { connectionId, enabledSince } of [...owners, ...former]) {
-      if (enabledSince !== null && stamp < enabledSince) beforeEnable += 1;
+      if (changedBeforeEnable(stamp, enabledSince)) beforeEnable += 1;
       else if (owners.some((o) => o.connectionId === connectionId)) routed.push({ connectionId, record, origin });
       else routed.push({ connectionId, record, origin: null, formerOwner: true });
     }
   }
-  const answered = new Set(records.map((r) => key15(r.Id)));
+  const answered = new Set(records.map((r) => salesforceIdKey(r.Id)));
   const unanswered = [...lastEventOf.keys()].filter((id) => !answered.has(id)).length;
   return { routed, notOurs, beforeEnable, unanswered };
 }
@@ -91,7 +85,7 @@ const COMPARABLE_FIELDS = ['Subject', 'Description', 'ActivityDate', 'Status', '
 const ID_FIELDS = new Set<string>(['WhoId', 'OwnerId']);
 
 function sameValue(field: string, read: unknown, sent: unknown): boolean {
-  if (ID_FIELDS.has(field) && typeof read === 'string' && typeof sent === 'string') return key15(read) === key15(sent);
+  if (ID_FIELDS.has(field) && typeof read === 'string' && typeof sent === 'string') return sameSalesforceId(read, sent);
   return read === (sent ?? null);
 }
 
@@ -107,7 +101,7 @@ export function originOf(record: TaskRecordById, event: TaskChangeEvent): string
   if (event.originClient === null || record.IsDeleted) return null;
   if (event.changeType !== 'CREATE' && event.changeType !== 'UPDATE' && event.changeType !== 'UNDELETE') return null;
   if (floorToSecond(parseSalesforceDateTime(record.SystemModstamp)) !== floorToSecond(event.commitTimestamp)) return null;
-  if (!record.LastModifiedById || key15(record.LastModifiedById) !== key15(event.commitUser)) return null;
+  if (!record.LastModifiedById || !sameSalesforceId(record.LastModifiedById, event.commitUser)) return null;
   const read = record as unknown as Record<string, unknown>;
   for (const field of COMPARABLE_FIELDS) {
     if (field in event.fields && !sameValue(field, read[field], event.fields[field])) return null;
@@ -116,6 +110,15 @@ export function originOf(record: TaskRecordById, event: TaskChangeEvent): string
   return event.originClient;
 }
 
+
+/**
+ * A change stamped before the connection's enable is that enable's import (R2, R5, R7). Stamps are
+ * whole seconds: one in the enable's own second may have been written after the import read, so it
+ * goes live too (the import reads to the end of that second as well; what both send is the same state).
+ */
+export function changedBeforeEnable(stamp: number, enabledSince: number | null): boolean {
+  return enabledSince !== null && stamp < floorToSecond(enabledSince);
+}
 
 /** One delete to publish for one connection. */
 export interface RoutedDelete {
@@ -138,14 +141,14 @@ export function routeDeletes(
 ): RoutedDelete[] {
   const routed: RoutedDelete[] = [];
   for (const d of deleted) {
-    const owner = ownerInBin.get(key15(d.id));
-    const went = routes.get(key15(d.id));
+    const owner = ownerInBin.get(salesforceIdKey(d.id));
+    const went = routes.get(salesforceIdKey(d.id));
     const to = owner
-      ? connections.filter((c) => key15(c.sfdcUserId) === key15(owner))
+      ? connections.filter((c) => sameSalesforceId(c.sfdcUserId, owner))
       : went
         ? connections.filter((c) => went.includes(c.connectionId))
         : connections;
-    for (const c of to) if (c.enabledSince === null || d.deletedAt >= c.enabledSince) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
+    for (const c of to) if (!changedBeforeEnable(d.deletedAt, c.enabledSince)) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
   }
   return routed;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { salesforceIdKey } from '@task-sync/task-domain';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
@@ -223,7 +224,7 @@ function keyset(stamp: Date | null, id: string | null): KeysetPosition | null {
 /** The same delete from getDeleted and from the recycle bin, once (ids compared by their 15-character form). */
 function mergeDeletes(fromLog: DeletedRecord[], fromBin: PublishedChange[]): PublishedChange[] {
   const byId = new Map<string, PublishedChange>();
-  for (const d of fromLog) byId.set(d.id.slice(0, 15), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED });
-  for (const d of fromBin) if (!byId.has(d.taskId.slice(0, 15))) byId.set(d.taskId.slice(0, 15), d);
+  for (const d of fromLog) byId.set(salesforceIdKey(d.id), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED });
+  for (const d of fromBin) if (!byId.has(salesforceIdKey(d.taskId))) byId.set(salesforceIdKey(d.taskId), d);
   return [...byId.values()];
 }

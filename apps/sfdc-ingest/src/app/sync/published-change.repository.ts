@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { salesforceIdKey } from '@task-sync/task-domain';
 import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
 
 /** One change published for one connection: a task at a SystemModstamp, as it was read. */
@@ -47,7 +48,11 @@ export class PublishedChangeRepository {
     return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
   }
 
-  /** Records what was published, and that each task goes to this connection (its route, R8). */
+  /**
+   * Records what was published, and that each task goes to this connection (its route, R8). A
+   * delete ends the route: the task has nothing more to tell this connection (an undelete is
+   * routed by its owner again), so routes last as long as the tasks they name.
+   */
   async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(
@@ -55,10 +60,12 @@ export class PublishedChangeRepository {
        SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
       [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
     );
-    await manager.query(
-      `INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`,
-      [connectionId, changes.map((c) => c.taskId)],
-    );
+    const deleted = changes.filter((c) => c.fingerprint === DELETED).map((c) => salesforceIdKey(c.taskId));
+    const live = changes.filter((c) => c.fingerprint !== DELETED && !deleted.includes(salesforceIdKey(c.taskId))).map((c) => c.taskId);
+    if (live.length > 0) {
+      await manager.query(`INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`, [connectionId, live]);
+    }
+    if (deleted.length > 0) await manager.query(`DELETE FROM sfdc_task_route WHERE connection_id = $1 AND task_key = ANY($2)`, [connectionId, deleted]);
   }
 
   /**
@@ -81,7 +88,7 @@ export class PublishedChangeRepository {
     if (taskIds.length === 0) return routes;
     const rows: { task_key: string; connection_id: string }[] = await this.dataSource.query(
       `SELECT task_key, connection_id FROM sfdc_task_route WHERE task_key = ANY($1)`,
-      [[...new Set(taskIds.map((id) => id.slice(0, 15)))]],
+      [[...new Set(taskIds.map(salesforceIdKey))]],
     );
     for (const r of rows) routes.set(r.task_key, [...(routes.get(r.task_key) ?? []), r.connection_id]);
     return routes;

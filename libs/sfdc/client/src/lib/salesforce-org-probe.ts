@@ -58,14 +58,6 @@ export class SalesforceOrgProbe {
     });
   }
 
-  /** The running user's View All Data, from UserPermissionAccess (which any user may query about themselves, API 41.0+). */
-  readViewAllData(): Promise<ProbeAnswer<boolean>> {
-    return this.ask(async () => {
-      const answer = await this.connection.query<{ PermissionsViewAllData: boolean }>('SELECT PermissionsViewAllData FROM UserPermissionAccess');
-      return answer.records[0]?.PermissionsViewAllData === true;
-    });
-  }
-
   /**
    * Whether Task is selected on the standard ChangeEvents channel (Setup → Change Data Capture), by
    * the Tooling API's PlatformEventChannelMember. Reading it takes View Setup and Configuration.
@@ -79,12 +71,42 @@ export class SalesforceOrgProbe {
     });
   }
 
-  /** Whether the reader sees Task's external-id field (it exists, and field-level security shows it). */
-  readExternalIdFieldVisible(): Promise<ProbeAnswer<boolean>> {
-    return this.ask(async () => {
-      const described = await this.connection.sobject('Task').describe();
-      return described.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase());
-    });
+  /**
+   * View All Data (from UserPermissionAccess, which any user may query about themselves, API 41.0+)
+   * and whether the reader sees Task's external-id field (it exists, and field-level security shows
+   * it), in one call: Salesforce's Composite resource counts its
+   * subrequests as one API call, so the hourly preflight costs two calls where it cost three (the
+   * Tooling API's query cannot be a subrequest).
+   */
+  async readViewAllDataAndExternalIdField(): Promise<{ viewAllData: ProbeAnswer<boolean>; externalIdField: ProbeAnswer<boolean> }> {
+    const base = `/services/data/v${this.connection.version}`;
+    let answers: Map<string, { httpStatusCode: number; body: unknown }>;
+    try {
+      const answer = await this.connection.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`${base}/composite`, {
+        allOrNone: false,
+        compositeRequest: [
+          { method: 'GET', referenceId: 'permissions', url: `${base}/query/?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}` },
+          { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
+        ],
+      });
+      answers = new Map(answer.compositeResponse.map((r) => [r.referenceId, r]));
+    } catch (e) {
+      const failed = classifyProbeError(e);
+      return { viewAllData: failed, externalIdField: failed };
+    }
+    const read = (referenceId: string, value: (body: never) => boolean): ProbeAnswer<boolean> => {
+      const r = answers.get(referenceId);
+      if (!r) return classifyProbeError(new Error(`the Composite call answered nothing for ${referenceId}`));
+      if (r.httpStatusCode >= 400) {
+        const [first] = (Array.isArray(r.body) ? r.body : [r.body]) as { errorCode?: string; message?: string }[];
+        return classifyProbeError({ errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`, message: first?.message ?? '' });
+      }
+      return { kind: 'answered', value: value(r.body as never) };
+    };
+    return {
+      viewAllData: read('permissions', (body: { records: { PermissionsViewAllData?: boolean }[] }) => body.records[0]?.PermissionsViewAllData === true),
+      externalIdField: read('task', (body: { fields: { name: string }[] }) => body.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase())),
+    };
   }
 
   private async ask<T>(call: () => Promise<T>): Promise<ProbeAnswer<T>> {

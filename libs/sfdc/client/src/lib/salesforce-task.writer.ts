@@ -1,3 +1,4 @@
+import { salesforceIdKey } from '@task-sync/task-domain';
 import type { SalesforceSessionHandle } from './salesforce-session';
 
 /** One record's outcome in an sObject Collections call (`allOrNone` false: each record on its own). */
@@ -68,7 +69,7 @@ export class SalesforceTaskWriter {
     const safe = ids.filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id));
     const conn = await this.handle.open();
     const answer = await conn.query<{ Id: string; SystemModstamp: string }>(`SELECT Id, SystemModstamp FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`);
-    for (const r of answer.records) stamps.set(r.Id.slice(0, 15), Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+    for (const r of answer.records) stamps.set(salesforceIdKey(r.Id), Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
     return stamps;
   }
 

@@ -1,4 +1,4 @@
-import { OTHER_SIDE, TASK_FIELD_NAMES, type Side, type SyncedFields, type TaskFields, type TaskLink } from '@task-sync/task-domain';
+import { OTHER_SIDE, TASK_FIELD_NAMES, sameSalesforceId, type Side, type SyncedFields, type TaskFields, type TaskLink } from '@task-sync/task-domain';
 import { type ConnectionSyncSettings, wasEnabledAt } from './connection-settings';
 import { viewAsSalesConnect, viewAsSfdc } from '@task-sync/task-mapping';
 import { buildWrite, mergeChange } from './merge-fields';
@@ -38,7 +38,6 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
 }
 
 /** Salesforce ids compare by their 15-character form (the 18-character one adds a case checksum). */
-const sameSalesforceId = (a: string, b: string): boolean => a.slice(0, 15) === b.slice(0, 15);
 
 /** R8: a Salesforce task whose owner is not the connection's user is not this rep's task (any more). */
 function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean {
