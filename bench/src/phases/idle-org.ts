@@ -21,6 +21,8 @@ const ADMIN_ROLE = 'task-sync:admin';
 const TENANT = 'e2e-tenant';
 const CONNECT_CONCURRENCY = 16;
 const SAMPLE_EVERY_MS = 500;
+/** How long a window's edge waits for a quiet moment of the org (no poll in flight, no call during the look). */
+const QUIET_WAIT_MS = 10_000;
 /** Progress lines on long work at most this often. */
 const PROGRESS_EVERY_MS = 10_000;
 /** Work that stops moving for this long has failed. */
@@ -311,16 +313,17 @@ async function measureWindow(db: Client, sf: IdleSandboxAdmin, orgs: IdleOrg[], 
       const sample = samples.get(org.orgId) as OrgSample;
       const open = opened.get(org.orgId);
       if (!open) {
-        // An org that never looks quiet (a busy per-rep org) opens anyway after a while: at most the steps in flight are off.
-        if (sample.quiet || at - startedAt > 10_000) opened.set(org.orgId, { at, sample, forced: !sample.quiet });
+        // An org that does not look quiet (a busy per-rep org) opens anyway after a while: at most the steps in flight are off.
+        if (sample.quiet || at - startedAt > QUIET_WAIT_MS) opened.set(org.orgId, { at, sample, forced: !sample.quiet });
         continue;
       }
       if (closed.has(org.orgId)) continue;
       if (mode === 'org-reads' && !sample.streaming) notStreaming.add(org.orgId);
       const cycles = diffCycles(sample.cycles, open.sample.cycles);
-      const long = at - open.at >= nominalMs;
-      const tooLong = at - open.at >= longestMs;
-      if ((long && enoughCycles(org, mode, cycles) && sample.quiet) || tooLong) closed.set(org.orgId, { at, sample, forced: !sample.quiet });
+      const elapsed = at - open.at;
+      // A busy org (many reps polling) that does not look quiet within QUIET_WAIT_MS closes anyway.
+      const ready = elapsed >= nominalMs && enoughCycles(org, mode, cycles) && (sample.quiet || elapsed >= nominalMs + QUIET_WAIT_MS);
+      if (ready || elapsed >= longestMs) closed.set(org.orgId, { at, sample, forced: !sample.quiet });
     }
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
