@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
-import { browserCookie, DEV_JWT_SECRET, SalesforceAdmin, sleep, Stack, SyncUser, withPg } from '@task-sync/testing-stack';
+import { browserCookie, DEV_JWT_SECRET, SalesConnectAdmin, SalesforceAdmin, sleep, Stack, SyncUser, withPg } from '@task-sync/testing-stack';
+import { cdcDay, SAMPLE_KINDS, SAMPLE_ROUNDS, type CdcDayResult } from '../report/cdc-day';
 import {
   cadenceVariables,
   DEFAULT_CADENCE,
@@ -14,6 +15,7 @@ import {
   type IdleMode,
 } from '../report/idle-calls';
 import type { IdleOrgRun, IdleOrgsResult } from '../report/results';
+import { SYNC_ORIGIN } from './import-run';
 
 /** connector-settings' admin role (JWT_ROLES_CLAIM `roles`): who may connect an org's reader. */
 const ADMIN_ROLE = 'task-sync:admin';
@@ -41,6 +43,11 @@ export interface IdleOrgsOptions {
 class IdleSandboxAdmin extends SalesforceAdmin {
   setViewAllData(orgId: string, userId: string): Promise<unknown> {
     return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/permissions`, { viewAllData: true });
+  }
+
+  /** CDC events delivered to the org's subscribers today (the sandbox clock's UTC day). */
+  async deliveredToday(orgId: string): Promise<number> {
+    return (await this.call<{ deliveredToday: number }>('GET', `/salesforce/orgs/${orgId}/change-data-capture`)).deliveredToday;
   }
 
   /** The org's REST calls so far by endpoint (the OAuth endpoints are not API calls; the sandbox names no org for them anyway). */
@@ -97,7 +104,9 @@ export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Sta
     log(`idle orgs: the readers connected; waiting for each org to be read once, its stream streaming`);
     await waitReadOnce(db, orgs);
     const orgReads = await measureWindow(db, sf, orgs, 'org-reads', cadence, log);
-    result = { reps: options.reps, testCadence: cadence, defaultCadence: DEFAULT_CADENCE, runs: [...orgReads, ...perRep], seconds: 0 };
+    const largest = orgs.reduce((a, b) => (b.reps > a.reps ? b : a));
+    const day = await sampleCdcDay(stack, sf, largest, options.reps, log);
+    result = { reps: options.reps, testCadence: cadence, defaultCadence: DEFAULT_CADENCE, runs: [...orgReads, ...perRep], cdcDay: day, seconds: 0 };
   } finally {
     await db.end().catch(() => undefined);
     await stack.stop();
@@ -365,6 +374,76 @@ async function measureWindow(db: Client, sf: IdleSandboxAdmin, orgs: IdleOrg[], 
     );
     return run;
   });
+}
+
+/** Reps of the largest org that make the sample of a realistic day. */
+const CDC_SAMPLE_REPS = 10;
+/** The org has settled when its delivered events stayed the same this long after every change arrived. */
+const CDC_SETTLE_MS = 3_000;
+
+/**
+ * CDC events of a realistic day, in miniature, in an org read once: up to 10 of its reps each make
+ * ten changes a side (the steady state's mix, in rounds: creates, then edits, completes, a delete,
+ * each round waiting until every change arrived on the other side). The org's delivered events
+ * (the reps' changes, and the sync's writes into Salesforce and their follow-ups) ÷ changes made.
+ */
+async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, reps: number[], log: (line: string) => void): Promise<CdcDayResult> {
+  const sc = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
+  const users = org.users.slice(0, CDC_SAMPLE_REPS);
+  const scUsers = new Set(users.map((u) => u.sc.id));
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const madeInSf = new Set<string>();
+  const madeInSc = new Set<string>();
+  const sfTasks = users.map(() => [] as string[]);
+  const scTasks = users.map(() => [] as string[]);
+  const made = { salesforce: 0, salesConnect: 0 };
+  const startedAt = Date.now();
+  const deliveredBefore = await sf.deliveredToday(org.orgId);
+  log(`CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_KINDS.length} changes a side`);
+
+  for (const { kind, count } of SAMPLE_ROUNDS) {
+    await forEachLimit(
+      users.flatMap((u, i) => Array.from({ length: count }, (_, n) => ({ u, i, n }))),
+      CONNECT_CONCURRENCY,
+      async ({ u, i, n }) => {
+        // Each side changes the tasks its own rep made there: the edits take them in turn, the completes the last two, the delete the first.
+        const title = `bench CDC day ${kind} ${n + 1} ${Date.now()}`;
+        if (kind === 'create') {
+          const sfId = await u.sfdc.createTask({ Subject: title, ActivityDate: tomorrow });
+          madeInSf.add(sfId);
+          sfTasks[i].push(sfId);
+          const scId = (await u.sc.create({ name: title, dueDate: tomorrow })).id;
+          madeInSc.add(scId);
+          scTasks[i].push(scId);
+        } else {
+          const pick = (tasks: string[]) => (kind === 'edit' ? tasks[n] : kind === 'complete' ? tasks[tasks.length - 1 - n] : tasks[0]);
+          const sfId = pick(sfTasks[i]);
+          const scId = pick(scTasks[i]);
+          if (kind === 'edit') await Promise.all([u.sfdc.updateTask(sfId, { Subject: title }), u.sc.patch(scId, { name: title })]);
+          else if (kind === 'complete') await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
+          else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
+        }
+        made.salesforce++;
+        made.salesConnect++;
+      },
+    );
+    // Arrived: the sync's writes on the other side of tasks it did not make there: Sales Connect's for the Salesforce changes, and the other way round.
+    await waitForCount(log, `CDC day, ${count} ${kind}${count === 1 ? '' : 's'} a side and rep: changes arrived on the other side`, made.salesforce + made.salesConnect, async () => {
+      const inSc = (await sc.changes(startedAt)).filter((c) => scUsers.has(c.userId) && c.origin === SYNC_ORIGIN && !madeInSc.has(c.taskId)).length;
+      const inSf = (await sf.changes(org.orgId, startedAt)).filter((c) => c.changeOrigin === SYNC_ORIGIN && !madeInSf.has(c.taskId)).length;
+      return Math.min(inSc, made.salesforce) + Math.min(inSf, made.salesConnect);
+    });
+  }
+  // What follows an arrival (the external id stamped on a task made in Salesforce, …) is delivered too: wait until nothing more comes.
+  let delivered = await sf.deliveredToday(org.orgId);
+  for (let stableSince = Date.now(); Date.now() - stableSince < CDC_SETTLE_MS; ) {
+    await sleep(500);
+    const now = await sf.deliveredToday(org.orgId);
+    if (now !== delivered) [delivered, stableSince] = [now, Date.now()];
+  }
+  const result = cdcDay({ orgReps: org.reps, sampledReps: users.length, changes: made, eventsDelivered: delivered - deliveredBefore, seconds: (Date.now() - startedAt) / 1000 }, reps);
+  log(`CDC day: ${result.eventsDelivered} events delivered for ${made.salesforce + made.salesConnect} changes = ${result.eventsPerChange.toFixed(2)} a change, ${result.perRepPerDay.toFixed(0)} a rep a day`);
+  return result;
 }
 
 function diffCycles(later: Record<IdleActivity, number>, earlier: Record<IdleActivity, number>): Record<IdleActivity, number> {

@@ -5,6 +5,7 @@ import { downsample, latencyChart, MAX_POINTS, spreadLabels, svgSize, throughput
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
 import { PNG_SIGNATURE, renderPng } from './render-png';
 import { reportMarkdown, summaryLines, writeReport } from './report';
+import { cdcDay } from './cdc-day';
 import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
 import type { BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
 import { percentile, perSecond, summarizeLatency } from './stats';
@@ -117,6 +118,7 @@ function idleOrgs(): IdleOrgsResult {
       idleRun('per-rep', 1, 9.4, { 'GET queryAll': 3, 'GET sobjects/Task/deleted': 1 }, { 'rep-poll': 3, 'rep-getDeleted': 1 }),
       idleRun('per-rep', 100, 10.1, { 'GET queryAll': 300, 'GET sobjects/Task/deleted': 150 }, { 'rep-poll': 300, 'rep-getDeleted': 150 }),
     ],
+    cdcDay: cdcDay({ orgReps: 100, sampledReps: 10, changes: { salesforce: 100, salesConnect: 100 }, eventsDelivered: 230, seconds: 41.6 }, [1, 100]),
     seconds: 312.4,
   };
 }
@@ -335,7 +337,7 @@ describe('summaryLines', () => {
     expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
-    expect(lines).toHaveLength(2 + 2 + 1 + 2 + 2 + 4 + 1);
+    expect(lines).toHaveLength(2 + 2 + 1 + 2 + 2 + 4 + 1 + 1);
   });
 
   it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
@@ -350,6 +352,9 @@ describe('summaryLines', () => {
     expect(lines.find((l) => l.startsWith('  org-reads 100 reps:'))).toContain(`other 1 calls × 86,400 s ÷ 30.2 s = ${formatInt(limits)} (no cadence: the window's rate)`);
     expect(lines).toContain('  per-rep 100 reps: 43,200 = rep polls 300 calls ÷ 300 cycles × 28,800 a day = 28,800 + rep getDeleted 150 calls ÷ 150 cycles × 14,400 a day = 14,400 (window 10.1 s)');
     expect(lines).toContain('  calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals');
+    expect(lines).toContain(
+      'CDC events a day (a realistic day: 40 changes a rep, half each side): 1.15 delivered a change = 46 a rep; 1 rep 46, 100 reps 4,600; Enterprise allocation 25,000 (0.2 %, 18.4 %)',
+    );
   });
 
   it('says when an idle org read once meets the target', () => {
@@ -466,6 +471,14 @@ describe('reportMarkdown', () => {
     expect(idle).toContain('| 100 | org-reads | 30.2 s |');
     expect(idle).toContain('- org-reads, 100 reps: the stream was not streaming throughout the window.');
     expect(idle).toContain('The phase took 312 s');
+    expect(idle).toContain('10 reps made 100 changes in Salesforce and 100 in Sales Connect');
+    expect(idle).toContain('delivered 230 events for them');
+    expect(idle).toContain('1.15 a change, so 46.0 a rep a day');
+    expect(idle).toContain('| reps | events a day | share of Developer (10,000) | share of Enterprise (25,000) | share of Unlimited / Performance (50,000) |');
+    expect(idle).toContain('| 100 | 4,600 | 46.0 % | 18.4 % | 9.2 % |');
+    const noDay = reportMarkdown(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }));
+    expect(section(noDay, 'Idle org: Salesforce API calls a day')).toContain('### CDC events a day, for a realistic day\n\nNot run.');
+    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }))).toContain('CDC events a day: not run');
     expect(section(reportMarkdown(benchResults({ idleOrgs: null })), 'Idle org: Salesforce API calls a day')).toContain('Not run.');
   });
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIRECTION_NAMES, DIRECTIONS, latencyChart, svgSize, throughputChart } from './charts';
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
+import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATION, type CdcDayResult } from './cdc-day';
 import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
 import { renderPng } from './render-png';
 import type { ApiCallsResult, BenchResults, ChangeKind, IdleOrgRun, IdleOrgsResult, ImportResult, RssResult, SteadyResult } from './results';
@@ -116,6 +117,14 @@ function idleSummaryLines(idle: IdleOrgsResult | null): string[] {
     lines.push(`  ${run.mode} ${reps(run.reps)}: ${formatInt(run.perDay)} = ${byActivity(run.endpoints).map((a) => activityTerm(a, run.windowSeconds)).join(' + ') || '0'} (window ${formatNumber(run.windowSeconds, 1)} s)`);
   }
   lines.push(`  ${IDLE_FORMULA}`);
+  const day = idle.cdcDay;
+  lines.push(
+    day
+      ? `CDC events a day (a realistic day: ${CHANGES_PER_REP_PER_DAY} changes a rep, half each side): ${formatNumber(day.eventsPerChange, 2)} delivered a change = ` +
+          `${formatInt(day.perRepPerDay)} a rep; ${day.perOrg.map((o) => `${reps(o.reps)} ${formatInt(o.eventsPerDay)}`).join(', ')}; ` +
+          `Enterprise allocation ${formatInt(ENTERPRISE_CDC_ALLOCATION)}${day.perOrg.length ? ` (${day.perOrg.map((o) => `${formatNumber(100 * o.shareOfEnterprise, 1)} %`).join(', ')})` : ''}`
+      : `CDC events a day: ${NOT_RUN}`,
+  );
   return lines;
 }
 
@@ -336,7 +345,26 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
     ),
     ...(notes.length > 0 ? ['', ...notes] : []),
     '',
+    ...cdcDaySection(idle.cdcDay),
+    '',
     `The phase took ${formatInt(idle.seconds)} s, its stack's start and stop included.`,
+  ];
+}
+
+function cdcDaySection(day: CdcDayResult | null): string[] {
+  const heading = ['### CDC events a day, for a realistic day', ''];
+  if (!day) return [...heading, `${capitalize(NOT_RUN)}.`];
+  const rows = day.perOrg.map((o) => [formatInt(o.reps), formatInt(o.eventsPerDay), ...CDC_DAILY_ALLOCATIONS.map((a) => `${formatNumber((100 * o.eventsPerDay) / a.events, 1)} %`)]);
+  return [
+    ...heading,
+    `A realistic day: each rep makes ${CHANGES_PER_REP_PER_DAY} changes, half in Salesforce, half in Sales Connect. In the ${formatInt(day.orgReps)}-rep org, read once, ` +
+      `${formatInt(day.sampledReps)} reps made ${formatInt(day.changes.salesforce)} changes in Salesforce and ${formatInt(day.changes.salesConnect)} in Sales Connect ` +
+      '(30 % creates, 40 % edits, 20 % completes, 10 % deletes, in rounds that each waited for the changes to arrive on the other side); ' +
+      `the org's stream delivered ${formatInt(day.eventsDelivered)} events for them (the reps' changes, the sync's writes into Salesforce and what follows them) ` +
+      `in ${formatNumber(day.seconds, 1)} s: ${formatNumber(day.eventsPerChange, 2)} a change, so ${formatNumber(day.perRepPerDay, 1)} a rep a day ` +
+      `(events a change × ${CHANGES_PER_REP_PER_DAY}). The allocation is the org's, for every subscriber and high-volume platform event together.`,
+    '',
+    ...table(['reps', 'events a day', ...CDC_DAILY_ALLOCATIONS.map((a) => `share of ${a.edition} (${formatInt(a.events)})`)], rows, ['r', 'r', 'r', 'r', 'r']),
   ];
 }
 

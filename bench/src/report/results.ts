@@ -1,3 +1,4 @@
+import type { CdcDayResult } from './cdc-day';
 import type { IdleActivity, IdleCadence, IdleEndpointFigure, IdleMode } from './idle-calls';
 
 /**
@@ -105,6 +106,8 @@ export interface IdleOrgsResult {
   defaultCadence: IdleCadence;
   /** One per org and mode: each org is measured read per rep first, then read once after its reader connected. */
   runs: IdleOrgRun[];
+  /** CDC events of a realistic day, sampled in the largest org read once. */
+  cdcDay: CdcDayResult | null;
   /** Seconds the phase took, its stack's start and stop included. */
   seconds: number;
 }
