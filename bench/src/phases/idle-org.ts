@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { browserCookie, DEV_JWT_SECRET, SalesConnectAdmin, SalesforceAdmin, sleep, Stack, SyncUser, withPg } from '@task-sync/testing-stack';
-import { cdcDay, SAMPLE_KINDS, SAMPLE_ROUNDS, type CdcDayResult } from '../report/cdc-day';
+import { cdcDay, SAMPLE_CHANGES, type CdcDayResult } from '../report/cdc-day';
 import {
   cadenceVariables,
   DEFAULT_CADENCE,
@@ -383,7 +383,7 @@ const CDC_SETTLE_MS = 3_000;
 
 /**
  * CDC events of a realistic day, in miniature, in an org read once: up to 10 of its reps each make
- * ten changes a side (the steady state's mix, in rounds: creates, then edits, completes, a delete,
+ * ten changes a side (SAMPLE_CHANGES: the steady state's mix, one change a side and rep a round,
  * each round waiting until every change arrived on the other side). The org's delivered events
  * (the reps' changes, and the sync's writes into Salesforce and their follow-ups) ÷ changes made.
  */
@@ -399,36 +399,29 @@ async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, re
   const made = { salesforce: 0, salesConnect: 0 };
   const startedAt = Date.now();
   const deliveredBefore = await sf.deliveredToday(org.orgId);
-  log(`CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_KINDS.length} changes a side`);
+  log(`CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_CHANGES.length} changes a side, one a round`);
 
-  for (const { kind, count } of SAMPLE_ROUNDS) {
-    await forEachLimit(
-      users.flatMap((u, i) => Array.from({ length: count }, (_, n) => ({ u, i, n }))),
-      CONNECT_CONCURRENCY,
-      async ({ u, i, n }) => {
-        // Each side changes the tasks its own rep made there: the edits take them in turn, the completes the last two, the delete the first.
-        const title = `bench CDC day ${kind} ${n + 1} ${Date.now()}`;
-        if (kind === 'create') {
-          const sfId = await u.sfdc.createTask({ Subject: title, ActivityDate: tomorrow });
-          madeInSf.add(sfId);
-          sfTasks[i].push(sfId);
-          const scId = (await u.sc.create({ name: title, dueDate: tomorrow })).id;
-          madeInSc.add(scId);
-          scTasks[i].push(scId);
-        } else {
-          const pick = (tasks: string[]) => (kind === 'edit' ? tasks[n] : kind === 'complete' ? tasks[tasks.length - 1 - n] : tasks[0]);
-          const sfId = pick(sfTasks[i]);
-          const scId = pick(scTasks[i]);
-          if (kind === 'edit') await Promise.all([u.sfdc.updateTask(sfId, { Subject: title }), u.sc.patch(scId, { name: title })]);
-          else if (kind === 'complete') await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
-          else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
-        }
-        made.salesforce++;
-        made.salesConnect++;
-      },
-    );
+  for (const [round, { kind, task }] of SAMPLE_CHANGES.entries()) {
+    await forEachLimit(users.map((u, i) => ({ u, i })), CONNECT_CONCURRENCY, async ({ u, i }) => {
+      const title = `bench CDC day ${round + 1} ${kind} ${Date.now()}`;
+      if (kind === 'create') {
+        const sfId = await u.sfdc.createTask({ Subject: title, ActivityDate: tomorrow });
+        madeInSf.add(sfId);
+        sfTasks[i][task] = sfId;
+        const scId = (await u.sc.create({ name: title, dueDate: tomorrow })).id;
+        madeInSc.add(scId);
+        scTasks[i][task] = scId;
+      } else {
+        const [sfId, scId] = [sfTasks[i][task], scTasks[i][task]];
+        if (kind === 'edit') await Promise.all([u.sfdc.updateTask(sfId, { Subject: title }), u.sc.patch(scId, { name: title })]);
+        else if (kind === 'complete') await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
+        else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
+      }
+      made.salesforce++;
+      made.salesConnect++;
+    });
     // Arrived: the sync's writes on the other side of tasks it did not make there: Sales Connect's for the Salesforce changes, and the other way round.
-    await waitForCount(log, `CDC day, ${count} ${kind}${count === 1 ? '' : 's'} a side and rep: changes arrived on the other side`, made.salesforce + made.salesConnect, async () => {
+    await waitForCount(log, `CDC day, round ${round + 1} of ${SAMPLE_CHANGES.length} (a ${kind} a side and rep): changes arrived on the other side`, made.salesforce + made.salesConnect, async () => {
       const inSc = (await sc.changes(startedAt)).filter((c) => scUsers.has(c.userId) && c.origin === SYNC_ORIGIN && !madeInSc.has(c.taskId)).length;
       const inSf = (await sf.changes(org.orgId, startedAt)).filter((c) => c.changeOrigin === SYNC_ORIGIN && !madeInSf.has(c.taskId)).length;
       return Math.min(inSc, made.salesforce) + Math.min(inSf, made.salesConnect);

@@ -1,4 +1,4 @@
-import { cdcDay, SAMPLE_KINDS } from './cdc-day';
+import { cdcDay, SAMPLE_CHANGES, SAMPLE_KINDS } from './cdc-day';
 
 describe('cdcDay: events a change × 40 changes a rep a day, for each org size', () => {
   it('scales what a sample delivered to a rep and to orgs, beside the Enterprise allocation', () => {
@@ -19,5 +19,16 @@ describe('cdcDay: events a change × 40 changes a rep a day, for each org size',
   it("samples the steady state's mix, ten changes a side", () => {
     const share = (kind: string) => SAMPLE_KINDS.filter((k) => k === kind).length / SAMPLE_KINDS.length;
     expect([share('create'), share('edit'), share('complete'), share('delete')]).toEqual([0.3, 0.4, 0.2, 0.1]);
+  });
+
+  it('changes only tasks the rep made before, and none after its delete', () => {
+    const made = new Set<number>();
+    const deleted = new Set<number>();
+    for (const { kind, task } of SAMPLE_CHANGES) {
+      expect(deleted.has(task)).toBe(false);
+      if (kind === 'create') made.add(task);
+      else expect(made.has(task)).toBe(true);
+      if (kind === 'delete') deleted.add(task);
+    }
   });
 });

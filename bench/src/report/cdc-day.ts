@@ -16,18 +16,25 @@ export const CDC_DAILY_ALLOCATIONS = [
 export const ENTERPRISE_CDC_ALLOCATION = 25_000;
 
 /**
- * Each side's changes in the sample, per rep, in rounds (each waits until the one before arrived,
- * and changes a task at most once, so no two changes of a task are read as one): ten changes, the
- * steady state's mix of 30 % creates, 40 % edits, 20 % completes and 10 % deletes.
+ * Each side's changes in the sample, per rep, one a round: ten changes, the steady state's mix of
+ * 30 % creates, 40 % edits, 20 % completes and 10 % deletes, on three tasks the rep made on that
+ * side. Each round waits until the one before arrived, so no two changes of a rep are written to
+ * Salesforce together (a real day's changes are minutes apart; two completes written in one
+ * transaction would be one merged event).
  */
-export const SAMPLE_ROUNDS: readonly { kind: 'create' | 'edit' | 'complete' | 'delete'; count: number }[] = [
-  { kind: 'create', count: 3 },
-  { kind: 'edit', count: 3 },
-  { kind: 'edit', count: 1 },
-  { kind: 'complete', count: 2 },
-  { kind: 'delete', count: 1 },
+export const SAMPLE_CHANGES: readonly { kind: 'create' | 'edit' | 'complete' | 'delete'; task: number }[] = [
+  { kind: 'create', task: 0 },
+  { kind: 'create', task: 1 },
+  { kind: 'create', task: 2 },
+  { kind: 'edit', task: 0 },
+  { kind: 'edit', task: 1 },
+  { kind: 'edit', task: 2 },
+  { kind: 'edit', task: 0 },
+  { kind: 'complete', task: 2 },
+  { kind: 'complete', task: 1 },
+  { kind: 'delete', task: 0 },
 ];
-export const SAMPLE_KINDS = SAMPLE_ROUNDS.flatMap((r) => Array.from({ length: r.count }, () => r.kind));
+export const SAMPLE_KINDS = SAMPLE_CHANGES.map((c) => c.kind);
 
 export interface CdcDayResult {
   /** Reps in the org the sample was made in, and how many of them made changes. */

@@ -359,7 +359,7 @@ function cdcDaySection(day: CdcDayResult | null): string[] {
     ...heading,
     `A realistic day: each rep makes ${CHANGES_PER_REP_PER_DAY} changes, half in Salesforce, half in Sales Connect. In the ${formatInt(day.orgReps)}-rep org, read once, ` +
       `${formatInt(day.sampledReps)} reps made ${formatInt(day.changes.salesforce)} changes in Salesforce and ${formatInt(day.changes.salesConnect)} in Sales Connect ` +
-      '(30 % creates, 40 % edits, 20 % completes, 10 % deletes, in rounds that each waited for the changes to arrive on the other side); ' +
+      '(30 % creates, 40 % edits, 20 % completes, 10 % deletes; one change a side and rep a round, each round waiting until its changes arrived on the other side); ' +
       `the org's stream delivered ${formatInt(day.eventsDelivered)} events for them (the reps' changes, the sync's writes into Salesforce and what follows them) ` +
       `in ${formatNumber(day.seconds, 1)} s: ${formatNumber(day.eventsPerChange, 2)} a change, so ${formatNumber(day.perRepPerDay, 1)} a rep a day ` +
       `(events a change × ${CHANGES_PER_REP_PER_DAY}). The allocation is the org's, for every subscriber and high-volume platform event together.`,
