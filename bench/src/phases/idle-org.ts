@@ -493,6 +493,6 @@ async function waitForCount(log: (line: string) => void, what: string, total: nu
       loggedAt = now;
       log(`${what}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} after ${((now - startedAt) / 1000).toFixed(0)} s`);
     }
-    await sleep(1_000);
+    await sleep(SAMPLE_EVERY_MS);
   }
 }
