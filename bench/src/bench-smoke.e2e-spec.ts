@@ -25,7 +25,8 @@ describe('npm run bench (a small setting)', () => {
       FEED_POLL_INTERVAL_MS: '1000',
     };
     delete env['NODE_ENV'];
-    const args = ['--tasks', '300', '--connections', '3', '--rate', '20', '--duration', '5', '--drain', '90', '--out', outDir];
+    // One idle org of one rep: the idle-org phase's stack and both of its windows, at their shortest.
+    const args = ['--tasks', '300', '--connections', '3', '--rate', '20', '--duration', '5', '--drain', '90', '--idle-reps', '1', '--out', outDir];
     const child = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -33,7 +34,7 @@ describe('npm run bench (a small setting)', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the benchmark exited with ${code}:\n${output.slice(-4000)}`);
 
-    for (const figure of [/^import .*tasks\/s.*ceiling.*ratio/m, /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m]) {
+    for (const figure of [/^import .*tasks\/s.*ceiling.*ratio/m, /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m, /^idle org API calls a day, read once .*: 1 rep [\d,]+; issue 20 asks at most 350/m, /^idle org API calls a day, read per rep .*: 1 rep [\d,]+$/m, /^CDC events a day .*: [\d.]+ delivered a change/m]) {
       expect(output).toMatch(figure);
     }
     const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as BenchResults;
@@ -42,6 +43,9 @@ describe('npm run bench (a small setting)', () => {
     expect(results.steady?.samples.length).toBeGreaterThan(0);
     expect(results.apiCalls?.productCalls).toBeGreaterThan(0);
     expect(results.rss.map((r) => r.program)).toEqual(expect.arrayContaining(['reconciler', 'sfdc-ingest', 'salesconnect-ingest', 'connector-settings']));
+    expect(results.idleOrgs?.runs.map((r) => [r.mode, r.reps])).toEqual([['org-reads', 1], ['per-rep', 1]]);
+    for (const run of results.idleOrgs?.runs ?? []) expect(run.perDay).toBeGreaterThan(0);
+    expect(results.idleOrgs?.cdcDay?.eventsDelivered).toBeGreaterThan(0);
     expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toContain('![');
     for (const chart of ['latency.png', 'throughput.png']) {
       expect(existsSync(path.join(outDir, chart))).toBe(true);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ROOT, Stack, withPg } from '@task-sync/testing-stack';
 import { commandFor, parseOptions } from './options';
+import { runIdleOrgs } from './phases/idle-org';
 import { runImport } from './phases/import-run';
 import { measureCeiling } from './phases/kafka-ceiling';
 import { peakRss } from './phases/rss';
@@ -39,20 +40,26 @@ async function main(): Promise<void> {
     steady: null,
     apiCalls: null,
     rss: [],
+    idleOrgs: null,
   };
-  log(`settings: ${JSON.stringify(results.settings)}; services: ${JSON.stringify(results.serviceSettings)}`);
+  log(`settings: ${JSON.stringify(results.settings)}; idle orgs: ${options.idleReps.length ? `${options.idleReps.join(', ')} reps` : 'skipped'}; services: ${JSON.stringify(results.serviceSettings)}`);
+
+  const adminUrl = process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  // Ctrl-C: the running stack (its own process group) and its database go too.
+  let running: { stack: Stack; database: string } | null = null;
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping the stack`);
+    const current = running;
+    void (current ? current.stack.stop().then(() => dropDatabase(current.database)) : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   const database = `tasksync_bench_${stamp.replace(/-/g, '').replace('T', '_')}`.toLowerCase();
   // The services' own defaults: no test intervals.
   const stack = await Stack.start(`bench-${stamp}`, {}, { database, intervals: {} });
+  running = { stack, database };
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
-  // Ctrl-C: the stack (its own process group) and the database go too.
-  const interrupted = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping the stack`);
-    void stack.stop().then(() => dropDatabase(database)).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
   try {
     const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log);
     const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log);
@@ -69,6 +76,11 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
     await dropDatabase(database);
+    running = null;
+  }
+  // On a stack of its own, after the other: shortened intervals, and nothing else competing for the cores.
+  if (options.idleReps.length > 0) {
+    results.idleOrgs = await runIdleOrgs({ reps: options.idleReps, stamp, adminUrl }, (idleStack, idleDatabase) => (running = idleStack ? { stack: idleStack, database: idleDatabase } : null), log);
   }
   results.finishedAt = new Date().toISOString();
   const files = await writeReport(results, options.outDir, chromiumPath);

@@ -5,22 +5,34 @@ export interface BenchOptions extends BenchSettings {
   outDir: string;
   /** Seconds the steady-state run waits after its last change for every change to arrive. */
   drainSeconds: number;
+  /** Reps connected in each idle org measured (one org each); empty: the idle-org phase is skipped. */
+  idleReps: number[];
 }
 
 export const DEFAULTS: BenchSettings = { tasks: 100_000, connections: 20, rate: 200, durationSeconds: 120 };
+export const DEFAULT_IDLE_REPS: readonly number[] = [1, 100, 1000];
 
-const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain'> = {
+const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain' | 'idleReps'> = {
   '--tasks': 'tasks',
   '--connections': 'connections',
   '--rate': 'rate',
   '--duration': 'durationSeconds',
   '--drain': 'drain',
+  '--idle-reps': 'idleReps',
   '--out': 'out',
 };
 
-/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --out DIR`; unknown or bad flags throw. */
+/** `1,100,1000` → [1, 100, 1000]; `none` (or 0) → []: no idle-org phase. */
+function parseIdleReps(value: string): number[] {
+  if (value === 'none' || value === '0') return [];
+  const reps = value.split(',').map((part) => Number(part.trim()));
+  if (reps.length === 0 || reps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--idle-reps takes whole numbers above 0 separated by commas (1,100,1000), or none; not ${value}`);
+  return reps;
+}
+
+/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --idle-reps 1,100,1000 --out DIR`; unknown or bad flags throw. */
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
-  const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120 };
+  const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120, idleReps: [...DEFAULT_IDLE_REPS] };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const key = FLAGS[flag];
@@ -29,6 +41,10 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (key === 'out') {
       options.outDir = value;
+      continue;
+    }
+    if (key === 'idleReps') {
+      options.idleReps = parseIdleReps(value);
       continue;
     }
     const n = Number(value);
@@ -41,10 +57,12 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
 }
 
 /** The command line that reproduces a run with these settings. */
-export function commandFor(options: BenchSettings): string {
+export function commandFor(options: BenchSettings & { idleReps?: readonly number[] }): string {
   const flags = (Object.entries(FLAGS) as [string, string][])
     .filter(([, key]) => key in DEFAULTS)
     .filter(([, key]) => options[key as keyof BenchSettings] !== DEFAULTS[key as keyof BenchSettings])
     .map(([flag, key]) => `${flag} ${options[key as keyof BenchSettings]}`);
+  const idleReps = options.idleReps ?? DEFAULT_IDLE_REPS;
+  if (idleReps.join(',') !== DEFAULT_IDLE_REPS.join(',')) flags.push(`--idle-reps ${idleReps.length ? idleReps.join(',') : 'none'}`);
   return flags.length ? `npm run bench -- ${flags.join(' ')}` : 'npm run bench';
 }

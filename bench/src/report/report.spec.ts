@@ -5,7 +5,9 @@ import { downsample, latencyChart, MAX_POINTS, spreadLabels, svgSize, throughput
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
 import { PNG_SIGNATURE, renderPng } from './render-png';
 import { reportMarkdown, summaryLines, writeReport } from './report';
-import type { BenchResults, Direction, ImportResult, SteadyResult } from './results';
+import { cdcDay } from './cdc-day';
+import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
+import type { BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
 import { percentile, perSecond, summarizeLatency } from './stats';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -79,7 +81,45 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
       { program: 'reconciler', pid: 4242, peakMiB: 187.34 },
       { program: 'sfdc-ingest', pid: 4243, peakMiB: 142.06 },
     ],
+    idleOrgs: idleOrgs(),
     ...overrides,
+  };
+}
+
+const NO_CYCLES: Record<IdleActivity, number> = { 'org-poll': 0, 'org-getDeleted': 0, preflight: 0, 'rep-poll': 0, 'rep-getDeleted': 0, other: 0 };
+
+function idleRun(mode: IdleMode, reps: number, windowSeconds: number, calls: Record<string, number>, cycles: Partial<Record<IdleActivity, number>>, notes: string[] = []): IdleOrgRun {
+  const scaled = scaleIdleCalls({ mode, reps, windowMs: windowSeconds * 1000, calls, cycles });
+  return {
+    reps,
+    mode,
+    orgId: `00D00000000000${reps}`,
+    windowSeconds,
+    cycles: { ...NO_CYCLES, ...cycles },
+    endpoints: scaled.endpoints,
+    callsInWindow: Object.values(calls).reduce((a, b) => a + b, 0),
+    perDay: scaled.perDay,
+    notes,
+  };
+}
+
+/** An idle-org phase with 1 and 100 reps: read once costs 288 + 24 + 72 = 384 a day, read per rep 432 a rep. */
+function idleOrgs(): IdleOrgsResult {
+  const preflight = { 'GET query': 2, 'GET tooling/query': 2, 'GET sobjects/Task/describe': 2 };
+  return {
+    reps: [1, 100],
+    testCadence: idleTestCadence(101),
+    defaultCadence: DEFAULT_CADENCE,
+    runs: [
+      idleRun('org-reads', 1, 31.5, { 'GET queryAll': 7, 'GET sobjects/Task/deleted': 2, ...preflight }, { 'org-poll': 7, 'org-getDeleted': 2, preflight: 2 }),
+      idleRun('org-reads', 100, 30.2, { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, ...preflight, 'GET limits': 1 }, { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 }, [
+        'the stream was not streaming throughout the window',
+      ]),
+      idleRun('per-rep', 1, 9.4, { 'GET queryAll': 3, 'GET sobjects/Task/deleted': 1 }, { 'rep-poll': 3, 'rep-getDeleted': 1 }),
+      idleRun('per-rep', 100, 10.1, { 'GET queryAll': 300, 'GET sobjects/Task/deleted': 150 }, { 'rep-poll': 300, 'rep-getDeleted': 150 }),
+    ],
+    cdcDay: cdcDay({ orgReps: 100, sampledReps: 10, changes: { salesforce: 100, salesConnect: 100 }, eventsDelivered: 230, seconds: 41.6 }, [1, 100]),
+    seconds: 312.4,
   };
 }
 
@@ -297,12 +337,36 @@ describe('summaryLines', () => {
     expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
-    expect(lines).toHaveLength(2 + 2 + 1 + 2);
+    expect(lines).toHaveLength(2 + 2 + 1 + 2 + 2 + 4 + 1 + 1);
+  });
+
+  it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
+    const lines = summaryLines(benchResults());
+    const once = 72 + 24 + 288;
+    const limits = (86_400 / 30.2) * 1;
+    expect(lines).toContain(`idle org API calls a day, read once (reader: CDC stream + safety-net org poll + preflight): 1 rep ${once}, 100 reps ${formatInt(once + limits)}; issue 20 asks at most 350: not met`);
+    expect(lines).toContain('idle org API calls a day, read per rep (no reader: idle polls backed off): 1 rep 432, 100 reps 43,200 (432 a rep)');
+    expect(lines).toContain(
+      `  org-reads 1 rep: ${once} = org poll 7 calls ÷ 7 cycles × 288 a day = 288 + org getDeleted 2 calls ÷ 2 cycles × 24 a day = 24 + reader's preflight 6 calls ÷ 2 cycles × 24 a day = 72 (window 31.5 s)`,
+    );
+    expect(lines.find((l) => l.startsWith('  org-reads 100 reps:'))).toContain(`other 1 calls × 86,400 s ÷ 30.2 s = ${formatInt(limits)} (no cadence: the window's rate)`);
+    expect(lines).toContain('  per-rep 100 reps: 43,200 = rep polls 300 calls ÷ 300 cycles × 28,800 a day = 28,800 + rep getDeleted 150 calls ÷ 150 cycles × 14,400 a day = 14,400 (window 10.1 s)');
+    expect(lines).toContain('  calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals');
+    expect(lines).toContain(
+      'CDC events a day (a realistic day: 40 changes a rep, half each side): 1.15 delivered a change = 46 a rep; 1 rep 46, 100 reps 4,600; Enterprise allocation 25,000 (0.2 %, 18.4 %)',
+    );
+  });
+
+  it('says when an idle org read once meets the target', () => {
+    const results = benchResults();
+    const idle = results.idleOrgs as IdleOrgsResult;
+    const met = summaryLines({ ...results, idleOrgs: { ...idle, runs: idle.runs.filter((r) => r.mode === 'per-rep' || r.reps === 1).map((r) => (r.mode === 'org-reads' ? { ...r, perDay: 312 } : r)) } });
+    expect(met.find((l) => l.includes('read once'))).toMatch(/1 rep 312; issue 20 asks at most 350: met$/);
   });
 
   it('says "not run" for skipped phases', () => {
-    const lines = summaryLines(benchResults({ imports: [], steady: null, apiCalls: null }));
-    expect(lines).toEqual(expect.arrayContaining(['initial import: not run', 'steady state: not run', 'Salesforce API calls: not run']));
+    const lines = summaryLines(benchResults({ imports: [], steady: null, apiCalls: null, idleOrgs: null }));
+    expect(lines).toEqual(expect.arrayContaining(['initial import: not run', 'steady state: not run', 'Salesforce API calls: not run', 'idle org API calls a day: not run']));
   });
 });
 
@@ -388,6 +452,34 @@ describe('reportMarkdown', () => {
     expect(skipped).not.toContain('(latency.png)');
     expect(skipped).toContain('(throughput.png)');
     expect(section(reportMarkdown(benchResults({ imports: [] })), 'Initial import')).toContain('Not run.');
+  });
+
+  it('has the idle org calls a day by reps and mode, the cadences, and every endpoint with its scaling', () => {
+    const idle = section(markdown, 'Idle org: Salesforce API calls a day');
+    expect(idle).toContain('| 1 | 384 | 432 | 432 | 101,000 | 0.38 % | 0.43 % |');
+    expect(idle).toContain('| 100 | 3,245 | 43,200 | 432 | 200,000 | 1.62 % | 21.60 % |');
+    expect(idle).toContain('at most 350 read calls a day, whatever its reps: not met.');
+    expect(idle).toContain('| org poll | ORG_POLL_INTERVAL_MS | 5.0 s | 300 s | 288 |');
+    expect(idle).toContain('| org getDeleted | ORG_DELETE_AUDIT_INTERVAL_MS (at the end of an org poll) | 15.0 s | 3,600 s | 24 |');
+    expect(idle).toContain("| reader's preflight | ORG_READER_PREFLIGHT_INTERVAL_SECONDS (connector-settings) | 10.0 s | 3,600 s | 24 |");
+    expect(idle).toContain('| rep polls | POLL_IDLE_MAX_INTERVAL_MS (an idle rep, backed off from POLL_INTERVAL_MS) | 3.0 s | 300 s | 288 a rep |');
+    expect(idle).toContain('| rep getDeleted | DELETE_AUDIT_INTERVAL_MS (at the end of a rep poll) | 6.0 s | 600 s | 144 a rep |');
+    expect(idle).toContain('| 1 | org-reads | GET queryAll | org poll | 7 | 7 | 1.00 | 288 | 288 |');
+    expect(idle).toContain("| 1 | org-reads | GET tooling/query | reader's preflight | 2 | 2 | 1.00 | 24 | 24 |");
+    expect(idle).toContain('| 100 | org-reads | GET limits | other | 1 | 0 | – | window: × 86,400 s ÷ 30.2 s | 2,861 |');
+    expect(idle).toContain('| 100 | per-rep | GET sobjects/Task/deleted | rep getDeleted | 150 | 150 | 1.00 | 14,400 | 14,400 |');
+    expect(idle).toContain('| 100 | org-reads | 30.2 s |');
+    expect(idle).toContain('- org-reads, 100 reps: the stream was not streaming throughout the window.');
+    expect(idle).toContain('The phase took 312 s');
+    expect(idle).toContain('10 reps made 100 changes in Salesforce and 100 in Sales Connect');
+    expect(idle).toContain('delivered 230 events for them');
+    expect(idle).toContain('1.15 a change, so 46.0 a rep a day');
+    expect(idle).toContain('| reps | events a day | share of Developer (10,000) | share of Enterprise (25,000) | share of Unlimited / Performance (50,000) |');
+    expect(idle).toContain('| 100 | 4,600 | 46.0 % | 18.4 % | 9.2 % |');
+    const noDay = reportMarkdown(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }));
+    expect(section(noDay, 'Idle org: Salesforce API calls a day')).toContain('### CDC events a day, for a realistic day\n\nNot run.');
+    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }))).toContain('CDC events a day: not run');
+    expect(section(reportMarkdown(benchResults({ idleOrgs: null })), 'Idle org: Salesforce API calls a day')).toContain('Not run.');
   });
 
   it('escapes pipes in table cells', () => {

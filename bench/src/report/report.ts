@@ -2,8 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIRECTION_NAMES, DIRECTIONS, latencyChart, svgSize, throughputChart } from './charts';
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
+import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATION, type CdcDayResult } from './cdc-day';
+import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
 import { renderPng } from './render-png';
-import type { ApiCallsResult, BenchResults, ChangeKind, ImportResult, RssResult, SteadyResult } from './results';
+import type { ApiCallsResult, BenchResults, ChangeKind, IdleOrgRun, IdleOrgsResult, ImportResult, RssResult, SteadyResult } from './results';
 
 export interface ReportFiles {
   markdownPath: string;
@@ -81,6 +83,48 @@ export function summaryLines(results: BenchResults): string[] {
       : `Salesforce API calls: ${NOT_RUN}`,
   );
   for (const rss of results.rss) lines.push(`peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB`);
+  lines.push(...idleSummaryLines(results.idleOrgs));
+  return lines;
+}
+
+const MODE_NAMES: Record<IdleMode, string> = {
+  'org-reads': 'read once (reader: CDC stream + safety-net org poll + preflight)',
+  'per-rep': 'read per rep (no reader: idle polls backed off)',
+};
+const IDLE_FORMULA = 'calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals';
+const reps = (n: number) => `${formatInt(n)} rep${n === 1 ? '' : 's'}`;
+
+/** One term of a run's per-day sum, e.g. `org poll 9 calls ÷ 9 cycles × 288 a day = 288`. */
+function activityTerm(a: IdleActivityFigure, windowSeconds: number): string {
+  if (a.scaledBy === 'window' || a.cyclesPerDay === null) {
+    return `${ACTIVITY_NAMES[a.activity]} ${formatInt(a.calls)} calls × 86,400 s ÷ ${formatNumber(windowSeconds, 1)} s = ${formatInt(a.perDay)} (no cadence: the window's rate)`;
+  }
+  return `${ACTIVITY_NAMES[a.activity]} ${formatInt(a.calls)} calls ÷ ${formatInt(a.cycles)} cycles × ${formatNumber(a.cyclesPerDay, a.cyclesPerDay % 1 ? 1 : 0)} a day = ${formatInt(a.perDay)}`;
+}
+
+function idleSummaryLines(idle: IdleOrgsResult | null): string[] {
+  if (!idle) return [`idle org API calls a day: ${NOT_RUN}`];
+  const lines: string[] = [];
+  for (const mode of IDLE_MODES) {
+    const runs = idle.runs.filter((r) => r.mode === mode);
+    if (runs.length === 0) continue;
+    const figures = runs.map((r) => `${reps(r.reps)} ${formatInt(r.perDay)}${mode === 'per-rep' && r.reps > 1 ? ` (${formatInt(r.perDay / r.reps)} a rep)` : ''}`).join(', ');
+    const target =
+      mode === 'org-reads' ? `; issue 20 asks at most ${ORG_READS_TARGET_PER_DAY}: ${runs.every((r) => r.perDay <= ORG_READS_TARGET_PER_DAY) ? 'met' : 'not met'}` : '';
+    lines.push(`idle org API calls a day, ${MODE_NAMES[mode]}: ${figures}${target}`);
+  }
+  for (const run of idle.runs) {
+    lines.push(`  ${run.mode} ${reps(run.reps)}: ${formatInt(run.perDay)} = ${byActivity(run.endpoints).map((a) => activityTerm(a, run.windowSeconds)).join(' + ') || '0'} (window ${formatNumber(run.windowSeconds, 1)} s)`);
+  }
+  lines.push(`  ${IDLE_FORMULA}`);
+  const day = idle.cdcDay;
+  lines.push(
+    day
+      ? `CDC events a day (a realistic day: ${CHANGES_PER_REP_PER_DAY} changes a rep, half each side): ${formatNumber(day.eventsPerChange, 2)} delivered a change = ` +
+          `${formatInt(day.perRepPerDay)} a rep; ${day.perOrg.map((o) => `${reps(o.reps)} ${formatInt(o.eventsPerDay)}`).join(', ')}; ` +
+          `Enterprise allocation ${formatInt(ENTERPRISE_CDC_ALLOCATION)}${day.perOrg.length ? ` (${day.perOrg.map((o) => `${formatNumber(100 * o.shareOfEnterprise, 1)} %`).join(', ')})` : ''}`
+      : `CDC events a day: ${NOT_RUN}`,
+  );
   return lines;
 }
 
@@ -93,6 +137,7 @@ export function reportMarkdown(results: BenchResults): string {
     steadySection(results.steady),
     apiCallsSection(results.apiCalls),
     rssSection(results.rss),
+    idleSection(results.idleOrgs),
     chartsSection(results),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
@@ -229,6 +274,97 @@ function rssSection(rss: readonly RssResult[]): string[] {
     'VmHWM of each process at the end of the run.',
     '',
     ...table(['program', 'pid', 'peak MiB'], rss.map((r) => [r.program, String(r.pid), formatNumber(r.peakMiB, 1)]), ['l', 'r', 'r']),
+  ];
+}
+
+function idleSection(idle: IdleOrgsResult | null): string[] {
+  const heading = ['## Idle org: Salesforce API calls a day', ''];
+  if (!idle) return [...heading, `${capitalize(NOT_RUN)}.`];
+  const byReps = (mode: IdleMode, n: number): IdleOrgRun | undefined => idle.runs.find((r) => r.mode === mode && r.reps === n);
+  const summaryRows = idle.reps.map((n) => {
+    const once = byReps('org-reads', n);
+    const perRep = byReps('per-rep', n);
+    const allocation = 100_000 + 1_000 * n;
+    const share = (run: IdleOrgRun | undefined) => (run ? `${formatNumber((100 * run.perDay) / allocation, 2)} %` : '–');
+    return [formatInt(n), once ? formatInt(once.perDay) : '–', perRep ? formatInt(perRep.perDay) : '–', perRep ? formatInt(perRep.perDay / n) : '–', formatInt(allocation), share(once), share(perRep)];
+  });
+  const cadenceRows = (Object.keys(ACTIVITY_CADENCE) as (keyof typeof ACTIVITY_CADENCE)[]).map((activity) => {
+    const { variable, intervalMs } = ACTIVITY_CADENCE[activity];
+    const perDay = DAY_MS / intervalMs(idle.defaultCadence);
+    return [ACTIVITY_NAMES[activity], variable, `${formatNumber(intervalMs(idle.testCadence) / 1000, 1)} s`, `${formatNumber(intervalMs(idle.defaultCadence) / 1000, 0)} s`, `${formatNumber(perDay, 0)}${activity.startsWith('rep-') ? ' a rep' : ''}`];
+  });
+  const endpointRows = idle.runs.flatMap((run) =>
+    run.endpoints.map((e) => [
+      formatInt(run.reps),
+      run.mode,
+      e.endpoint,
+      ACTIVITY_NAMES[e.activity],
+      formatInt(e.calls),
+      formatInt(e.cycles),
+      e.scaledBy === 'cadence' && e.cycles > 0 ? formatNumber(e.calls / e.cycles, 2) : '–',
+      e.scaledBy === 'cadence' && e.cyclesPerDay !== null ? formatNumber(e.cyclesPerDay, 0) : `window: × 86,400 s ÷ ${formatNumber(run.windowSeconds, 1)} s`,
+      formatInt(e.perDay),
+    ]),
+  );
+  const notes = idle.runs.flatMap((run) => run.notes.map((note) => `- ${run.mode}, ${reps(run.reps)}: ${note}.`));
+  return [
+    ...heading,
+    'An org with N connected reps, imported and idle (no task changes), measured twice on a stack of its own with shortened intervals: first read per rep (no reader; ' +
+      'every rep\'s polls backed off to POLL_IDLE_MAX_INTERVAL_MS before the window), then read once (an admin connected the org\'s reader, an integration user with View All Data; ' +
+      'the window starts once the org is read once and its CDC stream streams). The calls are every REST call the Salesforce sandbox counted for the org in the window; ' +
+      'OAuth token calls are left out (Salesforce does not count them) and so is the CDC stream (CometD delivery is not an API request).',
+    '',
+    `Scaled to a day at the services' default intervals: ${IDLE_FORMULA}. The cycles in the window are what the services' own state recorded ` +
+      '(`sfdc_org_poll.last_polled_at` and `audited_at`, `org_reader.preflight_at`, each rep\'s `sfdc_sync_state.next_run_at` and `audited_at`).',
+    '',
+    ...table(
+      ['reps', 'read once: calls a day', 'read per rep: calls a day', 'read per rep: a rep', 'Enterprise allocation (100,000 + 1,000 × reps)', 'read once: share', 'read per rep: share'],
+      summaryRows,
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Issue 20 asks that an idle org read once costs at most ${ORG_READS_TARGET_PER_DAY} read calls a day, whatever its reps: ` +
+      `${idle.runs.filter((r) => r.mode === 'org-reads').every((r) => r.perDay <= ORG_READS_TARGET_PER_DAY) ? 'met' : 'not met'}.`,
+    '',
+    'Cadences: the window ran with the test interval, the day is scaled to the default one.',
+    '',
+    ...table(['activity', 'set by', 'test interval', 'default interval', 'cycles a day at the default'], cadenceRows, ['l', 'l', 'r', 'r', 'r']),
+    '',
+    'Calls by endpoint:',
+    '',
+    ...(endpointRows.length > 0
+      ? table(['reps', 'mode', 'endpoint', 'activity', 'calls in window', 'cycles in window', 'calls a cycle', 'cycles a day', 'calls a day'], endpointRows, ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'])
+      : ['None.']),
+    '',
+    'Windows:',
+    '',
+    ...table(
+      ['reps', 'mode', 'window'],
+      idle.runs.map((r) => [formatInt(r.reps), r.mode, `${formatNumber(r.windowSeconds, 1)} s`]),
+      ['r', 'l', 'r'],
+    ),
+    ...(notes.length > 0 ? ['', ...notes] : []),
+    '',
+    ...cdcDaySection(idle.cdcDay),
+    '',
+    `The phase took ${formatInt(idle.seconds)} s, its stack's start and stop included.`,
+  ];
+}
+
+function cdcDaySection(day: CdcDayResult | null): string[] {
+  const heading = ['### CDC events a day, for a realistic day', ''];
+  if (!day) return [...heading, `${capitalize(NOT_RUN)}.`];
+  const rows = day.perOrg.map((o) => [formatInt(o.reps), formatInt(o.eventsPerDay), ...CDC_DAILY_ALLOCATIONS.map((a) => `${formatNumber((100 * o.eventsPerDay) / a.events, 1)} %`)]);
+  return [
+    ...heading,
+    `A realistic day: each rep makes ${CHANGES_PER_REP_PER_DAY} changes, half in Salesforce, half in Sales Connect. In the ${formatInt(day.orgReps)}-rep org, read once, ` +
+      `${formatInt(day.sampledReps)} reps made ${formatInt(day.changes.salesforce)} changes in Salesforce and ${formatInt(day.changes.salesConnect)} in Sales Connect ` +
+      '(30 % creates, 40 % edits, 20 % completes, 10 % deletes; one change a side and rep a round, each round waiting until its changes arrived on the other side); ' +
+      `the org's stream delivered ${formatInt(day.eventsDelivered)} events for them (the reps' changes, the sync's writes into Salesforce and what follows them) ` +
+      `in ${formatNumber(day.seconds, 1)} s: ${formatNumber(day.eventsPerChange, 2)} a change, so ${formatNumber(day.perRepPerDay, 1)} a rep a day ` +
+      `(events a change × ${CHANGES_PER_REP_PER_DAY}). The allocation is the org's, for every subscriber and high-volume platform event together.`,
+    '',
+    ...table(['reps', 'events a day', ...CDC_DAILY_ALLOCATIONS.map((a) => `share of ${a.edition} (${formatInt(a.events)})`)], rows, ['r', 'r', 'r', 'r', 'r']),
   ];
 }
 

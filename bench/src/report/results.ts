@@ -1,3 +1,6 @@
+import type { CdcDayResult } from './cdc-day';
+import type { IdleActivity, IdleCadence, IdleEndpointFigure, IdleMode } from './idle-calls';
+
 /**
  * What one `npm run bench` measured. main.ts fills it in phase by phase; report.ts turns it into
  * report.md and the charts; results.json is this object as JSON.
@@ -15,6 +18,8 @@ export interface BenchResults {
   steady: SteadyResult | null;
   apiCalls: ApiCallsResult | null;
   rss: RssResult[];
+  /** Salesforce API calls a day of an idle org, read once (its reader) and per rep; null when skipped (`--idle-reps none`). */
+  idleOrgs: IdleOrgsResult | null;
 }
 
 export interface BenchSettings {
@@ -90,6 +95,38 @@ export interface ApiCallsResult {
   floorPer1000: number;
   /** productCalls / floor.calls. */
   ratioToFloor: number;
+}
+
+export interface IdleOrgsResult {
+  /** Reps connected in each org measured, e.g. [1, 100, 1000]. */
+  reps: number[];
+  /** The shortened intervals the phase's stack ran with. */
+  testCadence: IdleCadence;
+  /** The intervals the per-day figures are scaled to: the services' defaults. */
+  defaultCadence: IdleCadence;
+  /** One per org and mode: each org is measured read per rep first, then read once after its reader connected. */
+  runs: IdleOrgRun[];
+  /** CDC events of a realistic day, sampled in the largest org read once. */
+  cdcDay: CdcDayResult | null;
+  /** Seconds the phase took, its stack's start and stop included. */
+  seconds: number;
+}
+
+export interface IdleOrgRun {
+  reps: number;
+  mode: IdleMode;
+  orgId: string;
+  /** The measured window: from a quiet moment (no poll of the org in flight) to another. */
+  windowSeconds: number;
+  /** Cycles of each activity in the window, as the services' own state recorded them (polls, getDeleted runs, preflights). */
+  cycles: Record<IdleActivity, number>;
+  /** Calls in the window by endpoint, each scaled to a day by its activity's cadence at the default intervals. */
+  endpoints: IdleEndpointFigure[];
+  callsInWindow: number;
+  /** Σ endpoints' calls a day at the default intervals. */
+  perDay: number;
+  /** What may make the figure less exact (a window edge with a poll in flight, the stream not streaming throughout). */
+  notes: string[];
 }
 
 export interface RssResult {

@@ -1,0 +1,29 @@
+import { commandFor, DEFAULTS, parseOptions } from './options';
+
+describe('parseOptions', () => {
+  it('measures idle orgs of 1, 100 and 1,000 reps by default', () => {
+    expect(parseOptions([], '/out')).toEqual({ ...DEFAULTS, outDir: '/out', drainSeconds: 120, idleReps: [1, 100, 1000] });
+  });
+
+  it.each([
+    [['--idle-reps', '1,100'], [1, 100]],
+    [['--idle-reps=2'], [2]],
+    [['--idle-reps', ' 5, 10 '], [5, 10]],
+    [['--idle-reps', 'none'], []],
+    [['--idle-reps', '0'], []],
+  ])('%j → idle reps %j', (argv, reps) => {
+    expect(parseOptions(argv, '/out').idleReps).toEqual(reps);
+  });
+
+  it.each([['1,,2'], ['-1'], ['1.5'], ['a']])('refuses --idle-reps %s', (value) => {
+    expect(() => parseOptions(['--idle-reps', value], '/out')).toThrow(/--idle-reps takes whole numbers above 0/);
+  });
+});
+
+describe('commandFor', () => {
+  it('names only what differs from the defaults, the idle reps included', () => {
+    expect(commandFor({ ...DEFAULTS, idleReps: [1, 100, 1000] })).toBe('npm run bench');
+    expect(commandFor({ ...DEFAULTS, tasks: 2000, idleReps: [1, 10] })).toBe('npm run bench -- --tasks 2000 --idle-reps 1,10');
+    expect(commandFor({ ...DEFAULTS, idleReps: [] })).toBe('npm run bench -- --idle-reps none');
+  });
+});
