@@ -44,6 +44,10 @@ describe('activityOf: which cadence a call follows, by the sandbox endpoint name
     ['GET sobjects/Task/deleted', 'per-rep', 'rep-getDeleted'],
     ['GET query', 'per-rep', 'other'],
     ['PATCH sobjects/Task/{id}', 'per-rep', 'other'],
+    // One Composite call each: the org poll's first page with getDeleted folded in, and the preflight's two reads.
+    ['POST composite (GET queryAll + GET sobjects/Task/deleted)', 'org-reads', 'org-poll'],
+    ['POST composite (GET query + GET sobjects/Task/describe)', 'org-reads', 'preflight'],
+    ['POST composite (PATCH sobjects/Task/{id})', 'org-reads', 'other'],
   ] as const)('%s (%s): %s', (endpoint, mode, activity) => {
     expect(activityOf(endpoint, mode)).toBe(activity);
   });

@@ -72,9 +72,17 @@ export function cyclesPerDay(activity: IdleActivity, cadence: IdleCadence, reps:
  * Which activity made a call, by the sandbox's endpoint name (`describeEndpoint`): the polls are
  * `queryAll` (and its next pages), getDeleted is `sobjects/Task/deleted`; the reader's preflight
  * (org reads only) asks `query` (UserPermissionAccess), `tooling/query` (the CDC selection) and
- * `sobjects/Task/describe`.
+ * `sobjects/Task/describe`. A Composite call is one call, named by its subrequests: one that reads
+ * `queryAll` is a poll (the org poll's first page, with getDeleted folded in); one of the
+ * preflight's endpoints is the preflight.
  */
 export function activityOf(endpoint: string, mode: IdleMode): IdleActivity {
+  const composite = /^POST composite \((.*)\)$/.exec(endpoint);
+  if (composite) {
+    const parts = composite[1].split(' + ');
+    if (parts.some((p) => /^GET queryAll(\/|$)/.test(p))) return mode === 'per-rep' ? 'rep-poll' : 'org-poll';
+    return mode === 'org-reads' && parts.every((p) => /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(p)) ? 'preflight' : 'other';
+  }
   const poll = /^GET queryAll(\/|$)/.test(endpoint);
   const getDeleted = endpoint === 'GET sobjects/Task/deleted';
   if (mode === 'per-rep') return poll ? 'rep-poll' : getDeleted ? 'rep-getDeleted' : 'other';

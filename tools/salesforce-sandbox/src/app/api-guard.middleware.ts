@@ -54,7 +54,10 @@ export function createApiGuard(deps: ApiGuardDeps) {
     const session = auth ? sessions.findAccessToken(auth[1].trim()) : undefined;
     const org = session ? store.getOrg(session.orgId) : undefined;
     const user = org?.users.get(session?.userId ?? '');
-    calls.record(endpoint, org?.id ?? '-');
+    // A Composite call is one API call, named by what it ran (`POST composite (GET queryAll + …)`,
+    // set by its router once the body is read), so a test can tell one composite from another.
+    if (endpoint === 'POST composite') res.on('finish', () => calls.record(String(res.locals['callName'] ?? endpoint), org?.id ?? '-'));
+    else calls.record(endpoint, org?.id ?? '-');
     if (!/^v\d{2,3}\.\d$/.test(version)) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
     if (!session || !org || !user) return sendSfdcError(res, new SfdcError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
 

@@ -99,7 +99,8 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     expect(conn.limitInfo.apiUsage?.used).toBe(usedBefore + 1);
     expect((await h.admin<{ total: number; calls: { endpoint: string; count: number }[] }>('GET', '/calls')).body).toEqual({
       total: 1,
-      calls: [{ tenant: orgId, endpoint: 'POST composite', count: 1 }],
+      // Named by what it ran, so one composite can be told from another.
+      calls: [{ tenant: orgId, endpoint: 'POST composite (GET query + GET sobjects/Task/deleted + GET sobjects/Task/describe)', count: 1 }],
     });
   });
 

@@ -1,3 +1,4 @@
+import { describeEndpoint } from './endpoint-name';
 import { parse as parseQueryString } from 'node:querystring';
 import { Router, type Request } from 'express';
 import { apiContext, parseCallOptionsClient, type ApiContext } from './api-guard.middleware';
@@ -31,6 +32,12 @@ interface SubrequestResult {
   httpHeaders: Record<string, string>;
   httpStatusCode: number;
   referenceId: string | null;
+}
+
+/** A subrequest's endpoint name, as the call counter names a call (`GET queryAll`, `GET sobjects/Task/deleted`). */
+function subrequestEndpoint(sub: Subrequest): string {
+  const path = new URL(sub.url, 'http://sandbox').pathname.replace(/^\/services\/data\/v\d+\.\d\//, '/');
+  return describeEndpoint(sub.method, path);
 }
 
 /** The sandbox's words for a malformed request: Salesforce answers 400 before running anything (its wording is not documented). */
@@ -180,6 +187,7 @@ export function createCompositeResourceRouter(deps: { routes: readonly RestRoute
     }
 
     const { allOrNone, subrequests } = request;
+    res.locals['callName'] = `POST composite (${[...new Set(subrequests.map(subrequestEndpoint))].join(' + ')})`;
     const values = new Map<string, unknown>();
     const answers: (RestAnswer | null)[] = [];
     let failure = -1;
