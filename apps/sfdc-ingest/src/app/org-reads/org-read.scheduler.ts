@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
-import { SalesforceReader } from '../salesforce/salesforce-reader';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgStreamRepository } from '../stream/org-stream.repository';
@@ -128,8 +128,8 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
   private readerFor(orgId: string): SalesforceReader {
     let reader = this.readers.get(orgId);
     if (!reader) {
-      const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls });
-      reader = new SalesforceReader(handle, { retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS, budget: this.budget });
+      const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };
+      reader = readerOn(sessionHandleFor({ orgId }, deps), deps);
       this.readers.set(orgId, reader);
     }
     return reader;

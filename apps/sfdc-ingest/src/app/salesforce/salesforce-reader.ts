@@ -1,6 +1,8 @@
 import type { Connection } from 'jsforce';
-import type { SalesforceSessionHandle } from '@task-sync/sfdc-client';
+import type { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
+import { SalesforceSessionHandle, type ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
+import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord, type TaskRecordById } from './soql';
 
@@ -22,6 +24,26 @@ export interface ReaderOptions {
   retryBaseMs: number;
   /** The org's API budget: told every Sforce-Limit-Info, asked before every call (throws when it is spent). */
   budget: { record(orgId: string, usage: ApiUsage): void; check(orgId: string): 'go' | 'probe' };
+}
+
+/** What every Salesforce session and reader of this service is built with. */
+export interface ReaderDeps {
+  sessions: ConnectorSettingsSessionClient;
+  config: Pick<SfdcIngestConfig, 'SALESFORCE_API_VERSION' | 'SALESFORCE_RETRY_ATTEMPTS' | 'SALESFORCE_RETRY_BASE_MS'>;
+  budget: ReaderOptions['budget'];
+  /** The org's allocation: every call is counted and gated. */
+  calls: OrgApiCallLedger;
+}
+
+/** A connection's session (its rep's), or an org reader's. */
+export function sessionHandleFor(whose: { connectionId: string } | { orgId: string }, deps: ReaderDeps): SalesforceSessionHandle {
+  const options = { apiVersion: deps.config.SALESFORCE_API_VERSION, calls: deps.calls };
+  return 'orgId' in whose ? SalesforceSessionHandle.forOrgReader(whose.orgId, deps.sessions, options) : new SalesforceSessionHandle(whose.connectionId, deps.sessions, options);
+}
+
+/** A reader on that session, with the service's retries and the org's budget. */
+export function readerOn(handle: SalesforceSessionHandle, deps: ReaderDeps): SalesforceReader {
+  return new SalesforceReader(handle, { retryAttempts: deps.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: deps.config.SALESFORCE_RETRY_BASE_MS, budget: deps.budget });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

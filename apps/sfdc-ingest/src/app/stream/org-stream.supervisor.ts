@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import {
   ChangeFeedError,
   ChangeFeedErrorCode,
@@ -13,7 +13,7 @@ import {
   type ReplayFrom,
   type TaskChangeEvent,
 } from '@task-sync/sfdc-change-feed';
-import { SalesforceReader } from '../salesforce/salesforce-reader';
+import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgPollRepository } from '../org-reads/org-poll.repository';
@@ -131,11 +131,12 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   private async take(orgId: string): Promise<void> {
     const held = await this.streams.acquireLease(orgId, this.holder, this.config.STREAM_LEASE_MS);
     if (!held) return;
-    const handle = SalesforceSessionHandle.forOrgReader(orgId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls });
+    const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };
+    const handle = sessionHandleFor({ orgId }, deps);
     const waitsUntil = (held.state === 'down' || held.state === 'retrying') && held.retryAt ? held.retryAt.getTime() : 0;
     this.runs.set(orgId, {
       orgId,
-      reader: new SalesforceReader(handle, { retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS, budget: this.budget }),
+      reader: readerOn(handle, deps),
       feed: new CometdChangeFeed({ sessions: handle, apiVersion: this.config.SALESFORCE_API_VERSION }),
       phase: 'waiting',
       retryAt: waitsUntil,

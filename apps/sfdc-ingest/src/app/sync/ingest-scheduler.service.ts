@@ -2,8 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
-import { SalesforceReader } from '../salesforce/salesforce-reader';
+import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
 import { floorToMinute } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
@@ -168,11 +168,8 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   private readerFor(connectionId: string): SalesforceReader {
     let reader = this.readers.get(connectionId);
     if (!reader) {
-      reader = new SalesforceReader(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.calls }), {
-        retryAttempts: this.config.SALESFORCE_RETRY_ATTEMPTS,
-        retryBaseMs: this.config.SALESFORCE_RETRY_BASE_MS,
-        budget: this.budget,
-      });
+      const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };
+      reader = readerOn(sessionHandleFor({ connectionId }, deps), deps);
       this.readers.set(connectionId, reader);
     }
     return reader;
