@@ -18,11 +18,7 @@ interface ReadMode {
 
 const READ_MODES: ReadMode[] = [
   // npm start's demo org has a reader: the org is read once, by its change stream.
-  { name: 'the org read once, by its change stream', env: { DEMO_ORG_READER: '1' }, guarantees: ['walkthrough', 'echoes', 'convergence', 'faults', 'crash'] },
-  // The conflict rule under per-rep polling only: with the stream, an older Salesforce edit reaches
-  // Sales Connect within the same second as a later Sales Connect edit and overwrites it (a known
-  // lost update in the reconciler's Sales Connect writes, left open: see the issue notes).
-  { name: 'per-rep polling (no org reader)', env: { DEMO_ORG_READER: '0' }, guarantees: ['conflicts'] },
+  { name: 'the org read once, by its change stream', env: { DEMO_ORG_READER: '1' }, guarantees: ['walkthrough', 'echoes', 'convergence', 'conflicts', 'faults', 'crash'] },
 ];
 
 describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {

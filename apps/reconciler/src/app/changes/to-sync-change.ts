@@ -14,6 +14,7 @@ export function toSyncChange(event: SfdcTaskChanged | SalesConnectTaskChanged): 
     source: event.source,
     ...(event.enableAt ? { enableAt: event.enableAt } : {}),
     ...('externalId' in event ? { externalId: event.externalId } : {}),
+    ...('version' in event && event.version !== undefined ? { version: event.version } : {}),
     ...('ownerId' in event && event.ownerId !== undefined ? { ownerId: event.ownerId } : {}),
   };
 }

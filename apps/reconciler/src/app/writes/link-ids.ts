@@ -8,4 +8,14 @@ export interface LinkIds {
   lastSeenSfdc: string | null;
   /** The values both sides should hold now (the link's fields), as Salesforce can hold them. */
   agreedForSfdc: TaskFields | null;
+  /** The same, as Sales Connect holds them. */
+  agreedForSalesConnect: TaskFields | null;
+  /** The Sales Connect version the link knows the task at (TaskLink.salesConnectVersion); writes go If-Match it. */
+  salesConnectVersion: number | null;
+}
+
+/** The values agreed now for the fields a write names, not those of when it was queued: a change read while it waited may have moved them. */
+export function agreedNow(fields: Partial<TaskFields>, agreed: TaskFields | null | undefined): Partial<TaskFields> {
+  if (!agreed) return fields;
+  return Object.fromEntries(Object.keys(fields).map((f) => [f, agreed[f as keyof TaskFields]])) as Partial<TaskFields>;
 }

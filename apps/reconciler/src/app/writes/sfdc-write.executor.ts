@@ -2,7 +2,7 @@ import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTask
 import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
-import type { LinkIds } from './link-ids';
+import { agreedNow, type LinkIds } from './link-ids';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
 
 /** Salesforce sets TaskSubtype on create only: an update that carries it is refused (INVALID_FIELD_FOR_INSERT_UPDATE). */
@@ -55,10 +55,8 @@ export class SfdcWriteExecutor {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
     }
-    // The values agreed now, not those of when the write was queued: a later decision may have changed them.
     const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null) => {
-      const current = agreed ? (Object.fromEntries(Object.keys(fields).map((f) => [f, agreed[f as keyof TaskFields]])) as Partial<TaskFields>) : fields;
-      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(current);
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed));
       return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
     };
 

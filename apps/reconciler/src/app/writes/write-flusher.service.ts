@@ -22,7 +22,7 @@ import { stateOfPausedWrites, type WriteOutcome } from './write-outcome';
  */
 const ROWS_A_ROUND = { sfdc: COLLECTION_LIMIT, salesconnect: 500 };
 
-/** A write held for a Salesforce change not read yet goes anyway after this long (the ingest may be down). */
+/** A write held for a change not read yet (either side) goes anyway after this long (the ingest may be down). */
 const MAX_HOLD_MS = 60_000;
 const HOLD_RETRY_MS = 300;
 
@@ -82,9 +82,10 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
       const links = await this.loadLinks(manager, writes);
       const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
+      const waitedLong = new Set(rows.filter((r) => r.waitedMs > MAX_HOLD_MS).map((r) => r.linkId));
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
-        ...(await this.sfdc.run(connectionId, toSfdc, links, new Set(rows.filter((r) => r.waitedMs > MAX_HOLD_MS).map((r) => r.linkId)))),
-        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
+        ...(await this.sfdc.run(connectionId, toSfdc, links, waitedLong)),
+        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links, waitedLong) : []),
       ]);
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
       const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
@@ -96,12 +97,25 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     });
   }
 
-  /** What landed, in four statements however many writes: the created tasks' links locked, their ids stored, then the queued rows gone. */
+  /**
+   * What landed, in a few statements however many writes: the links it changes locked, the created
+   * tasks' ids and Sales Connect's new versions stored, then the queued rows gone.
+   */
   private async settleDone(manager: EntityManager, done: [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][]): Promise<void> {
     if (done.length === 0) return;
-    const createdLinks = done.filter(([, o]) => o.createdId).map(([w]) => w.linkId);
+    const versioned = done.filter(([w, o]) => w.side === 'salesconnect' && o.version !== undefined);
+    const changedLinks = [...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId))];
     // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
-    if (createdLinks.length > 0) await manager.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [createdLinks]);
+    if (changedLinks.length > 0) await manager.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
+    if (versioned.length > 0) {
+      // Never lowered: a change read meanwhile may know a newer version than this answer.
+      await manager.query(
+        `UPDATE task_link l SET link = jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), v.version)))
+           FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version)
+          WHERE l.id = v.link_id`,
+        [versioned.map(([w]) => w.linkId), versioned.map(([, o]) => o.version)],
+      );
+    }
     for (const side of ['sfdc', 'salesconnect'] as const) {
       const created = done.filter(([w, o]) => w.side === side && o.createdId);
       if (created.length === 0) continue;
@@ -190,6 +204,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
           sfdcTaskId: r.sfdc_task_id,
           lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
           agreedForSfdc: r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, 'sfdc') : null,
+          agreedForSalesConnect: r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, 'salesconnect') : null,
+          salesConnectVersion: r.link.salesConnectVersion ?? null,
         },
       ]),
     );

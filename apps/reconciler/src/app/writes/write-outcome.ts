@@ -1,11 +1,12 @@
 /** What became of one coalesced write; the flusher acts on it for every queued row it folded. */
 export type WriteOutcome =
-  | { kind: 'done'; createdId?: string }
+  /** `version`: Sales Connect's version of the task after the write (its answer). */
+  | { kind: 'done'; createdId?: string; version?: number }
   /** Transient (5xx, lock errors, network): again after a backoff, a bounded number of times. */
   | { kind: 'retry'; reason: string }
   /** The connection cannot write now (API limit or allocation, lost grant): every write waits, uncounted. */
   | { kind: 'pause'; reason: string; code: string }
-  /** Not now, and not a failure: the target changed in a way not read yet (see SfdcWriteExecutor). */
+  /** Not now, and not a failure: the target changed in a way not read yet (see the write executors). */
   | { kind: 'hold'; reason: string }
   /** Refused for good: parked on the dead-letter topic with the reason. */
   | { kind: 'dead-letter'; code: string; reason: string };

@@ -17,14 +17,15 @@ describe('a Sales Connect change as a salesconnect-task-changed event', () => {
     expect(event.fields === null ? null : event.fields.open).toBe(open);
   });
 
-  it('carries the mapped fields, the change time and the task’s creation time (what R3 is judged on)', () => {
-    const event = mapChangeToTaskChangedEvent(buildChange({ origin: 'task-sync', occurredAt: '2026-11-24T11:00:00.000Z' }), 'conn-1');
+  it('carries the mapped fields, the change time, the task’s creation time (what R3 is judged on) and its version (what a write sends back in If-Match)', () => {
+    const event = mapChangeToTaskChangedEvent(buildChange({ origin: 'task-sync', occurredAt: '2026-11-24T11:00:00.000Z', task: { version: 7 } }), 'conn-1');
     expect(event).toMatchObject({
       fields: { title: 'Call Ana', details: 'pricing', dueDate: '2026-11-25', open: true, priority: 'high', type: 'call', contactEmail: 'ana@example.com' },
       changedAt: '2026-11-24T11:00:00.000Z',
       occurredAt: '2026-11-24T11:00:00.000Z',
       createdAt: '2026-11-24T10:00:00.000Z',
       origin: 'task-sync',
+      version: 7,
     });
   });
 

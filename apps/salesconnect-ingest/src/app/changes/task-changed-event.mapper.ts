@@ -40,6 +40,7 @@ export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connecti
     createdAt: change.task.createdAt,
     origin: change.origin,
     source: 'live',
+    version: change.task.version,
   };
 }
 

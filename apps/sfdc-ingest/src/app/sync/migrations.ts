@@ -139,10 +139,24 @@ export class CreateSfdcOrgPoll1764000000304 implements MigrationInterface {
 }
 
 /** This service's own tables, in order (after the settings projection's). */
+/** Which published change of a task is its latest: a state published again (put back within one second) is the latest again. */
+export class AddPublishedChangeOrder1764000000305 implements MigrationInterface {
+  name = 'AddPublishedChangeOrder1764000000305';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_published_change ADD COLUMN published_at timestamptz NOT NULL DEFAULT clock_timestamp()`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_published_change DROP COLUMN published_at`);
+  }
+}
+
 export const SFDC_INGEST_MIGRATIONS = [
   CreateSfdcSyncState1764000000300,
   AddPublishedChangeFingerprint1764000000301,
   CreateSfdcOrgStream1764000000302,
   CreateSfdcTaskRoute1764000000303,
   CreateSfdcOrgPoll1764000000304,
+  AddPublishedChangeOrder1764000000305,
 ];

@@ -31,6 +31,25 @@ describe('PublishedChangeRepository (real PostgreSQL): what each connection was 
     expect(await published.withoutPublished('b', reread)).toEqual(reread);
   });
 
+  it('a task put back within the same second (completed, then reopened) is a change: only its latest published state is dropped', async () => {
+    const open = { taskId: T1, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'open' };
+    const completed = { taskId: T1, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'completed' };
+    await remember('a', [open]);
+    await remember('a', [completed]);
+    expect(await published.withoutPublished('a', [open])).toEqual([open]);
+    await remember('a', [open]);
+    // Published again, it is the latest again: a second read of it (the poll's look-back) is dropped.
+    expect(await published.withoutPublished('a', [open])).toEqual([]);
+    expect(await published.withoutPublished('a', [completed])).toEqual([completed]);
+  });
+
+  it('a read older than the latest change published (a slower reader) is dropped; a newer one is not', async () => {
+    await remember('a', [{ taskId: T1, stamp: at('2026-12-01T10:00:05Z'), fingerprint: 'v2' }]);
+    const older = { taskId: T1, stamp: at('2026-12-01T10:00:04Z'), fingerprint: 'v1' };
+    const newer = { taskId: T1, stamp: at('2026-12-01T10:00:06Z'), fingerprint: 'v2' };
+    expect(await published.withoutPublished('a', [older, newer])).toEqual([newer]);
+  });
+
   it('a task published to a connection has a route there (by its 15-character id); its delete ends the route', async () => {
     await remember('a', [{ taskId: T1, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' }, { taskId: T2, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' }]);
     await remember('b', [{ taskId: T1, stamp: at('2026-12-01T10:00:01Z'), fingerprint: 'v1' }]);

@@ -37,15 +37,24 @@ export function publishedChangeOf(record: TaskRecord): PublishedChange {
 export class PublishedChangeRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Drops what was already published as it is now, at the same SystemModstamp. */
+  /**
+   * Drops a read that is the task's latest published change again (same SystemModstamp, same
+   * fingerprint), and one older than it (the rules would call it stale). Only the latest counts: a
+   * task edited and put back within one second (complete, then reopen) reads as an earlier state
+   * at the same stamp, and is a change.
+   */
   async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[], manager?: EntityManager): Promise<T[]> {
     if (items.length === 0) return items;
     const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await (manager ?? this.dataSource.manager).query(
-      `SELECT task_id, stamp, fingerprint FROM sfdc_published_change WHERE connection_id = $1 AND task_id = ANY($2)`,
+      `SELECT DISTINCT ON (task_id) task_id, stamp, fingerprint FROM sfdc_published_change
+        WHERE connection_id = $1 AND task_id = ANY($2) ORDER BY task_id, stamp DESC, published_at DESC`,
       [connectionId, [...new Set(items.map((i) => i.taskId))]],
     );
-    const seen = new Set(rows.map((r) => `${r.task_id}@${r.stamp.getTime()}@${r.fingerprint}`));
-    return items.filter((i) => !seen.has(`${i.taskId}@${i.stamp}@${i.fingerprint}`));
+    const latest = new Map(rows.map((r) => [r.task_id, { stamp: r.stamp.getTime(), fingerprint: r.fingerprint }]));
+    return items.filter((i) => {
+      const last = latest.get(i.taskId);
+      return !last || i.stamp > last.stamp || (i.stamp === last.stamp && i.fingerprint !== last.fingerprint);
+    });
   }
 
   /**
@@ -57,7 +66,8 @@ export class PublishedChangeRepository {
     if (changes.length === 0) return;
     await manager.query(
       `INSERT INTO sfdc_published_change (connection_id, task_id, stamp, fingerprint)
-       SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f) ON CONFLICT DO NOTHING`,
+       SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f)
+       ON CONFLICT (connection_id, task_id, stamp, fingerprint) DO UPDATE SET published_at = clock_timestamp()`,
       [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
     );
     const deleted = changes.filter((c) => c.fingerprint === DELETED).map((c) => salesforceIdKey(c.taskId));

@@ -44,7 +44,14 @@ export const sfdcTaskChangedSchema = refineChange(
 );
 
 export const salesConnectTaskChangedSchema = refineChange(
-  z.object({ ...eventEnvelope(SALESCONNECT_TASK_CHANGED), ...changeShape }).strict(),
+  z
+    .object({
+      ...eventEnvelope(SALESCONNECT_TASK_CHANGED),
+      ...changeShape,
+      /** The task's version after the change; optional, so events published before it decode. */
+      version: z.number().int().positive().optional(),
+    })
+    .strict(),
 );
 
 export type SfdcTaskChanged = z.infer<typeof sfdcTaskChangedSchema>;

@@ -284,6 +284,25 @@ describe('echoes, staleness and conflicts', () => {
     expect(types(decide(change({ taskId: 'sct_5', origin: OURS, createdAt: '2026-11-21T00:00:00.000Z' })))).toEqual(['ignore:own-write']);
   });
 
+  it("a Sales Connect change read raises the version the link knows the task at, never lowers it (writes there go If-Match it)", () => {
+    const read = decide(change({ changedAt: '2026-11-21T00:00:01.000Z', fields: fields({ title: 'v4' }), version: 4 }), { ...link, salesConnectVersion: 3 });
+    const stored = read.find((a) => a.type === 'link');
+    expect(stored?.type === 'link' && stored.link.salesConnectVersion).toBe(4);
+    // Our own write's answer (version 6) was stored before its echo (version 5) came back.
+    const echo = decide(change({ changedAt: '2026-11-21T00:00:01.000Z', origin: OURS, version: 5 }), { ...link, salesConnectVersion: 6 });
+    const kept = echo.find((a) => a.type === 'link');
+    expect(kept?.type === 'link' && kept.link.salesConnectVersion).toBe(6);
+    // A Salesforce change says nothing about Sales Connect's version.
+    const fromSf = decide(change({ side: 'sfdc', taskId: '00T1', changedAt: '2026-11-21T00:00:01.000Z', fields: fields({ title: 'sf' }), version: 9 }), { ...link, salesConnectVersion: 3 });
+    const same = fromSf.find((a) => a.type === 'link');
+    expect(same?.type === 'link' && same.link.salesConnectVersion).toBe(3);
+  });
+
+  it('a task created in Sales Connect is linked at the version it was read at', () => {
+    const created = decide(change({ version: 2 })).find((a) => a.type === 'create');
+    expect(created?.type === 'create' && created.link.salesConnectVersion).toBe(2);
+  });
+
   it('a change older than what was applied from that side is stale', () => {
     expect(types(decide(change({ changedAt: '2026-11-20T23:59:59.999Z', fields: fields({ title: 'old' }) }), link))).toEqual(['ignore:stale']);
   });

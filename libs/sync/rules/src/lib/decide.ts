@@ -96,7 +96,7 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
   const target = OTHER_SIDE[change.side];
   // A new task from Salesforce's `Low` gets Sales Connect's default, Normal.
   const created: TaskFields = { ...fields, priority: fields.priority ?? 'normal' };
-  return [{ type: 'create', side: target, fields: created, link: buildPendingLink(context.connectionId, change, fields, created) }];
+  return [{ type: 'create', side: target, fields: created, link: withVersionRead(buildPendingLink(context.connectionId, change, fields, created), change) }];
 }
 
 /** `read`: the source task as its side showed it; `fields`: what the new task is created with. */
@@ -127,10 +127,19 @@ function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFi
   const other = OTHER_SIDE[change.side];
   const idOn = (side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
   const writes = [...buildWrite(other, idOn(other), merged.toOther), ...buildWrite(change.side, idOn(change.side), merged.backToSource)];
-  const actions: SyncAction[] = [...writes, ...merged.conflicts, { type: 'link', link: merged.link }];
+  const actions: SyncAction[] = [...writes, ...merged.conflicts, { type: 'link', link: withVersionRead(merged.link, change) }];
   // Nothing to write: our own write coming back (R6 without echo loops), or nothing synced changed.
   if (writes.length === 0 && merged.conflicts.length === 0) actions.push({ type: 'ignore', reason: change.origin === ourOrigin || sawOurWriteLand(link, merged.link, change.side) ? 'echo' : 'no-change' });
   return actions;
+}
+
+/**
+ * A Sales Connect change read: the link knows the task at its version (or a newer one, from our own
+ * write's answer). The writes decided now go `If-Match` it: one over a change not read yet waits for it.
+ */
+function withVersionRead<L extends TaskLink | PendingLink>(link: L, change: SyncChange): L {
+  if (change.side !== 'salesconnect' || change.version === undefined) return link;
+  return { ...link, salesConnectVersion: Math.max(link.salesConnectVersion ?? 0, change.version) };
 }
 
 /** Whether the change took one of our pending writes off the queue (it was our write coming back). */

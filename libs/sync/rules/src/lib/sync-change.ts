@@ -27,6 +27,8 @@ export interface SyncChange {
   enableAt?: string;
   /** Salesforce only: `SalesConnect_Task_Id__c`, set on every task the sync created. */
   externalId?: string | null;
+  /** Sales Connect only: the task's version after the change (absent from events published before it). */
+  version?: number;
   /** Salesforce only: the task's `OwnerId` as read (R8); absent from reads that cannot say. */
   ownerId?: string | null;
 }

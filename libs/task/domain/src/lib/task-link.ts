@@ -36,6 +36,12 @@ export interface TaskLink {
    * snapshot showing one of them is the sync's own write landing, not a person's change.
    */
   pending: Record<Side, PendingWrites>;
+  /**
+   * The Sales Connect task's version as the sync last knew it: from the newest change read there,
+   * or from the answer to the sync's own last write. Writes there are sent `If-Match` it, so a
+   * person's change not read yet is never overwritten unseen. Absent on links stored before it.
+   */
+  salesConnectVersion?: number;
 }
 
 export type PendingWrites = { [F in TaskFieldName]?: TaskFields[F][] };
