@@ -128,7 +128,8 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   });
 
   it("the rep's sync now reads the org stream through the reader, on the connection and status routes", async () => {
-    expect(await readModeOfRep()).toEqual({ mode: 'org-stream', reader: 'admin@sandbox.test', reason: expect.stringContaining('admin@sandbox.test') });
+    // No sfdc-ingest runs here: no stream has been reported yet.
+    expect(await readModeOfRep()).toEqual({ mode: 'org-stream', reader: 'admin@sandbox.test', reason: expect.stringContaining('admin@sandbox.test'), stream: null });
     const status = await json<{ readMode: ReadMode }>(api(`/v1/connections/${repConnectionId}/status`, rep));
     expect(status.readMode).toMatchObject({ mode: 'org-stream', reader: 'admin@sandbox.test' });
   });

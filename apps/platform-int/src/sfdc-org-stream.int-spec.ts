@@ -45,6 +45,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   let orgId: string;
   let integrationUserId: string;
   let connectionId: string;
+  let repJwt: string;
   let repUsername: string;
   let rep: SalesforceUserApi;
   let taskId: string;
@@ -123,7 +124,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   }
 
   /** A new rep of the org connects Salesforce and turns "Sync tasks" on. */
-  async function connectRepWithSyncOn(): Promise<{ username: string; sfdcUserId: string; connectionId: string }> {
+  async function connectRepWithSyncOn(): Promise<{ username: string; sfdcUserId: string; connectionId: string; jwt: string }> {
     const username = `${uniqueId('rep')}@sandbox.test`;
     const { Id: sfdcUserId } = await sf.createUser(orgId, username);
     const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
@@ -134,7 +135,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       body: JSON.stringify({ enabled: true }),
     });
     expect(saved.status).toBe(200);
-    return { username, sfdcUserId, connectionId: id };
+    return { username, sfdcUserId, connectionId: id, jwt };
   }
 
   beforeAll(async () => {
@@ -154,7 +155,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     // An admin connects the org's reader; a rep of the org connects and turns sync on.
     const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
     await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: adminJwt, username: 'admin@sandbox.test', action: 'allow', connectPath: READER_CONNECT });
-    ({ username: repUsername, connectionId } = await connectRepWithSyncOn());
+    ({ username: repUsername, connectionId, jwt: repJwt } = await connectRepWithSyncOn());
     rep = await SalesforceUserApi.login(sandbox.url, repUsername);
 
     holder = await startIngest();
@@ -287,6 +288,33 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`))).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(titled('changed in an overflowing transaction')).toHaveLength(1);
+  });
+
+  it("the org's event allocation used up: the stream is down, the rep's status says the org is polled meanwhile and why, the change still arrives; with events again it streams, and the status says so", async () => {
+    const cdc = `${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`;
+    const setCdc = (body: object) => fetch(cdc, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const readMode = async () => {
+      const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${repJwt}` } });
+      return ((await answer.json()) as { readMode: { mode: string; reason: string; stream: { state: string } | null } }).readMode;
+    };
+    await waitFor('the status to say the org streams', async () => (await readMode()).stream?.state === 'streaming');
+    const ownTask = await writeAndSee('a task for the event allocation', holder, () => rep.createTask({ Subject: 'a task for the event allocation' }));
+    const { dailyDeliveryAllocation } = (await (await fetch(cdc)).json()) as { dailyDeliveryAllocation: number };
+    await setCdc({ deliveredToday: dailyDeliveryAllocation });
+    try {
+      // The next delivery finds the allocation spent: Salesforce disconnects the subscriber; the org poll reads the change.
+      await rep.updateTask(ownTask.taskId, { Subject: 'edited with no events left' });
+      await reader.waitFor('the edit, read by the org poll', () => titled('edited with no events left').length > 0, 30_000);
+      await waitFor('the status to say the stream is down and the org polled', async () => {
+        const mode = await readMode();
+        return mode.mode === 'org-stream' && mode.stream?.state === 'down' && /daily limit exceeded.*so the org is polled every 3600 s until it is back/.test(mode.reason);
+      });
+    } finally {
+      await setCdc({ deliveredToday: 0 });
+    }
+    await waitFor('the status to say the org streams again', async () => (await readMode()).stream?.state === 'streaming', 30_000);
+    await writeAndSee('edited once events were left again', holder, () => rep.updateTask(ownTask.taskId, { Subject: 'edited once events were left again' }));
+    expect(titled('edited with no events left')).toHaveLength(1);
   });
 
   it('a stream down longer than the 72-hour retention: the org poll reads what was missed, once, and the stream goes on with new events', async () => {

@@ -26,7 +26,7 @@ import { SalesforceController } from './salesforce/salesforce.controller';
 import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
 import { AddConnectAttemptPurpose1764000000205, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
-import { CreateOrgReader1764000000206 } from './org-reader/migrations';
+import { AddOrgReaderStreamState1764000000209, CreateOrgReader1764000000206 } from './org-reader/migrations';
 import { ApiAllocationController } from './api-allocation/api-allocation.controller';
 import { CreateOrgApiCalls1764000000208 } from './api-allocation/migrations';
 import { OrgApiCallsRepository } from './api-allocation/org-api-calls.repository';
@@ -74,6 +74,7 @@ export class AppModule {
               CreateOrgReader1764000000206,
               RepublishLatestSettingChange1764000000207,
               CreateOrgApiCalls1764000000208,
+              AddOrgReaderStreamState1764000000209,
             ],
           },
         }),

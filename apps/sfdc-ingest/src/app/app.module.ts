@@ -14,6 +14,7 @@ import { OrgChangePublisher } from './stream/org-change.publisher';
 import { SfdcOrgStreamEntity } from './stream/org-stream.entity';
 import { OrgStreamRepository } from './stream/org-stream.repository';
 import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
+import { OrgStreamStatusReporter } from './stream/org-stream-status.reporter';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
 import { SFDC_INGEST_MIGRATIONS } from './sync/migrations';
@@ -48,6 +49,7 @@ export class AppModule {
         { provide: OrgApiCallLedger, useFactory: () => createApiCallLedger(config), inject: [] },
         { provide: ConnectorSettingsSessionClient, useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN) },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
+        { provide: OrgStreamStatusReporter, useFactory: (publisher: KafkaPublisher) => new OrgStreamStatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         { provide: PublishedChangeRepository, useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource), inject: [DataSource] },
         { provide: OrgStreamRepository, useFactory: (dataSource: DataSource) => new OrgStreamRepository(dataSource), inject: [DataSource] },
         {

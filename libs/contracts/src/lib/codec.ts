@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { MessageDecodeError } from './decode-error';
 import { DEAD_LETTER, deadLetterSchema } from './events/dead-letter.event';
 import { CONNECTION_STATUS_CHANGED, connectionStatusChangedSchema } from './events/connection-status-changed.event';
+import { ORG_STREAM_STATUS_CHANGED, orgStreamStatusChangedSchema } from './events/org-stream-status-changed.event';
 import {
   SALESCONNECT_TASK_CHANGED,
   SFDC_TASK_CHANGED,
@@ -17,6 +18,7 @@ export const EVENT_SCHEMAS = {
   [SFDC_TASK_CHANGED]: sfdcTaskChangedSchema,
   [SALESCONNECT_TASK_CHANGED]: salesConnectTaskChangedSchema,
   [CONNECTION_STATUS_CHANGED]: connectionStatusChangedSchema,
+  [ORG_STREAM_STATUS_CHANGED]: orgStreamStatusChangedSchema,
   [DEAD_LETTER]: deadLetterSchema,
 } as const;
 
@@ -46,7 +48,7 @@ export const TOPIC_EVENT_TYPES: Readonly<Record<KafkaTopic, readonly EventType[]
   [KAFKA_TOPICS.settingsChanges]: [TASK_SYNC_SETTING_CHANGED],
   [KAFKA_TOPICS.sfdcTaskChanges]: [SFDC_TASK_CHANGED],
   [KAFKA_TOPICS.salesconnectTaskChanges]: [SALESCONNECT_TASK_CHANGED],
-  [KAFKA_TOPICS.connectionStatus]: [CONNECTION_STATUS_CHANGED],
+  [KAFKA_TOPICS.connectionStatus]: [CONNECTION_STATUS_CHANGED, ORG_STREAM_STATUS_CHANGED],
   [KAFKA_TOPICS.deadLetter]: [DEAD_LETTER],
 };
 

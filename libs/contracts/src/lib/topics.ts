@@ -9,7 +9,7 @@ export const KAFKA_TOPICS = {
   sfdcTaskChanges: 'sfdc.task-changes.v1',
   /** salesconnect-ingest → reconciler: a Sales Connect task was created, changed or deleted. */
   salesconnectTaskChanges: 'salesconnect.task-changes.v1',
-  /** every service → connector-settings: connection state, import progress, errors, API usage. */
+  /** every service → connector-settings: connection state, import progress, errors, API usage; and each org's change stream. */
   connectionStatus: 'sync.connection-status.v1',
   /** messages no consumer could process, with the reason; an operator looks here. */
   deadLetter: 'sync.dead-letter.v1',

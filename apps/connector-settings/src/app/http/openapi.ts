@@ -15,12 +15,28 @@ const taskSync = {
   type: 'object',
   properties: { enabled: { type: 'boolean' }, firstEnabledAt: { type: ['string', 'null'], format: 'date-time' } },
 };
+const orgStream = {
+  type: ['object', 'null'],
+  description: "The org's change stream as sfdc-ingest last reported it (null before its first report); while `down` or `retrying` the org is polled every `pollEveryMs`",
+  properties: {
+    state: { enum: ['streaming', 'retrying', 'down', 'stopped'] },
+    reason: { type: 'string' },
+    since: { type: 'string', format: 'date-time' },
+    pollEveryMs: { type: 'integer' },
+    retryAt: { type: 'string', format: 'date-time' },
+  },
+};
 const readMode = {
   type: 'object',
   description:
     "How the connection's Salesforce changes are read: `org-stream` when its org has a connected reader whose last preflight passed (`reader` names it), else `per-rep-polling` with the rep's own session; `reason` says why",
   required: ['mode', 'reason'],
-  properties: { mode: { enum: ['org-stream', 'per-rep-polling'] }, reader: { type: 'string' }, reason: { type: 'string' } },
+  properties: {
+    mode: { enum: ['org-stream', 'per-rep-polling'] },
+    reader: { type: 'string' },
+    reason: { type: 'string' },
+    stream: orgStream,
+  },
 };
 const connection = {
   type: 'object',
@@ -67,6 +83,7 @@ const orgReader = {
     connected: { type: 'boolean', description: 'False once Salesforce refused the grant: connect the reader again' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
     preflight,
+    stream: orgStream,
     connectedAt: { type: 'string', format: 'date-time' },
   },
 };

@@ -33,3 +33,16 @@ export class CreateOrgReader1764000000206 implements MigrationInterface {
     await q.query(`DROP TABLE org_reader`);
   }
 }
+
+/** How the org's change stream stands, as sfdc-ingest last reported it (org-stream-status-changed). */
+export class AddOrgReaderStreamState1764000000209 implements MigrationInterface {
+  name = 'AddOrgReaderStreamState1764000000209';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE org_reader ADD COLUMN stream jsonb, ADD COLUMN stream_at timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE org_reader DROP COLUMN stream, DROP COLUMN stream_at`);
+  }
+}

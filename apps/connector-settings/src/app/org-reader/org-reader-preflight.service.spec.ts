@@ -22,6 +22,7 @@ const readerOf = (orgId: string, preflightAt: Date | null): OrgReader => ({
   preflight: null,
   preflightAt,
   revokedAt: null,
+  stream: null,
   connectedAt: new Date(),
   createdAt: new Date(),
   updatedAt: new Date(),

@@ -15,13 +15,14 @@ interface OrgReaderRow {
   preflight: ReaderPreflight | null;
   preflight_at: Date | null;
   revoked_at: Date | null;
+  stream: OrgReader['stream'];
   connected_at: Date;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS = `sfdc_org_id, tenant_id, connected_by_user_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed,
-  access_token_sealed, preflight, preflight_at, revoked_at, connected_at, created_at, updated_at`;
+  access_token_sealed, preflight, preflight_at, revoked_at, stream, connected_at, created_at, updated_at`;
 
 const toReader = (row: OrgReaderRow): OrgReader => ({
   orgId: row.sfdc_org_id,
@@ -35,6 +36,7 @@ const toReader = (row: OrgReaderRow): OrgReader => ({
   preflight: row.preflight,
   preflightAt: row.preflight_at,
   revokedAt: row.revoked_at,
+  stream: row.stream,
   connectedAt: row.connected_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -103,6 +105,15 @@ export class OrgReaderRepository {
       [orgId, refreshTokenSealed, JSON.stringify(preflight), preflight.checkedAt],
     );
     return updated > 0;
+  }
+
+  /** sfdc-ingest's report of the org's stream; an older report than the one stored changes nothing. */
+  async recordStream(manager: EntityManager, orgId: string, stream: NonNullable<OrgReader['stream']>): Promise<void> {
+    await manager.query(
+      `UPDATE org_reader SET stream = $2::jsonb, stream_at = $3, updated_at = now()
+       WHERE ${BY_ORG} AND (stream_at IS NULL OR stream_at <= $3)`,
+      [orgId, JSON.stringify(stream), stream.since],
+    );
   }
 
   /** Salesforce refused the reader's refresh token: the grant is dropped, the reader stays listed as revoked until an admin reconnects or removes it. */

@@ -1,4 +1,4 @@
-import type { OrgReaderState } from './read-mode';
+import type { OrgReaderState, OrgStreamView } from './read-mode';
 import type { ReaderPreflight } from './reader-preflight';
 
 /** One Salesforce org's reader (org_reader): the integration user whose session reads the org's changes. */
@@ -16,6 +16,8 @@ export interface OrgReader {
   preflight: ReaderPreflight | null;
   preflightAt: Date | null;
   revokedAt: Date | null;
+  /** The org's change stream as sfdc-ingest last reported it; null before its first report. */
+  stream: OrgStreamView | null;
   /** When the current grant was stored (a reconnect moves it). */
   connectedAt: Date;
   createdAt: Date;
@@ -27,4 +29,4 @@ export const SFDC_ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
 /** What the read-mode rule needs of a reader (or of no reader). */
 export const toReaderState = (reader: OrgReader | null): OrgReaderState | null =>
-  reader && { sfdcUsername: reader.sfdcUsername, connected: reader.refreshTokenSealed !== null, preflight: reader.preflight };
+  reader && { sfdcUsername: reader.sfdcUsername, connected: reader.refreshTokenSealed !== null, preflight: reader.preflight, stream: reader.stream };

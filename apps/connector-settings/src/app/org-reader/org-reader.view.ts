@@ -12,6 +12,8 @@ export interface OrgReaderView {
   connected: boolean;
   revokedAt: string | null;
   preflight: ReaderPreflight | null;
+  /** The org's change stream as sfdc-ingest last reported it. */
+  stream: OrgReader['stream'];
   connectedAt: string;
 }
 
@@ -33,6 +35,7 @@ export function toOrgReaderView(r: OrgReader): OrgReaderView {
     connected: r.refreshTokenSealed !== null,
     revokedAt: r.revokedAt?.toISOString() ?? null,
     preflight: r.preflight,
+    stream: r.stream,
     connectedAt: r.connectedAt.toISOString(),
   };
 }

@@ -1,10 +1,22 @@
+import type { OrgStreamState } from '@task-sync/contracts';
 import type { ReaderPreflight } from './reader-preflight';
 
 /**
  * How a connection's Salesforce changes are read: once for the whole org through its reader's
  * change stream, or by polling with the rep's own session. `reason` says why, in the page's words.
  */
-export type ReadMode = { mode: 'org-stream'; reader: string; reason: string } | { mode: 'per-rep-polling'; reason: string };
+export type ReadMode = { mode: 'org-stream'; reader: string; reason: string; stream: OrgStreamView | null } | { mode: 'per-rep-polling'; reason: string };
+
+/** The org's change stream as sfdc-ingest last reported it (the org-stream-status-changed event). */
+export interface OrgStreamView {
+  state: OrgStreamState;
+  reason: string;
+  /** When it took this state. */
+  since: string;
+  /** While not streaming: how often the org's poll reads its changes meanwhile. */
+  pollEveryMs?: number;
+  retryAt?: string;
+}
 
 /** What the decision needs to know of the org's reader. */
 export interface OrgReaderState {
@@ -12,6 +24,7 @@ export interface OrgReaderState {
   /** The grant is held (not revoked, not refused by Salesforce). */
   connected: boolean;
   preflight: Pick<ReaderPreflight, 'passed' | 'items'> | null;
+  stream?: OrgStreamView | null;
 }
 
 /**
@@ -28,5 +41,15 @@ export function decideReadMode(reader: OrgReaderState | null): ReadMode {
     const missing = reader.preflight.items.filter((i) => i.state !== 'ok').map((i) => i.label);
     return { mode: 'per-rep-polling', reason: `The org reader (${who}) lacks ${missing.join(', ') || 'what its preflight checks'}.` };
   }
-  return { mode: 'org-stream', reader: who, reason: `The org's changes are read once, by ${who}.` };
+  const stream = reader.stream ?? null;
+  if (stream && (stream.state === 'down' || stream.state === 'retrying')) {
+    const every = stream.pollEveryMs ? ` every ${Math.round(stream.pollEveryMs / 1000)} s` : '';
+    return {
+      mode: 'org-stream',
+      reader: who,
+      stream,
+      reason: `The org's changes are read once, by ${who}; its change stream is ${stream.state === 'down' ? 'down' : 'reconnecting'} since ${stream.since} (${stream.reason}), so the org is polled${every} until it is back.`,
+    };
+  }
+  return { mode: 'org-stream', reader: who, stream, reason: `The org's changes are read once, by ${who}.` };
 }

@@ -97,7 +97,11 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   }
   function el(tag, text, className) { var node = document.createElement(tag); if (text) node.textContent = text; if (className) node.className = className; return node; }
   function describeAllocation(a) { return a.used + ' / ' + (a.allocated === null ? 'not allocated yet' : a.allocated + ' allocated') + (a.allocated !== null && a.used >= a.allocated ? ' (reached: paused until the rolling 24 hours free calls)' : ''); }
-  function describeReadMode(m) { return m.mode === 'org-stream' ? 'Org stream (reader: ' + m.reader + ')' : 'Per-rep polling: ' + m.reason; }
+  function describeReadMode(m) {
+    if (m.mode !== 'org-stream') return 'Per-rep polling: ' + m.reason;
+    var down = m.stream && (m.stream.state === 'down' || m.stream.state === 'retrying');
+    return 'Org stream (reader: ' + m.reader + ')' + (down ? ', ' + m.stream.state + ' since ' + new Date(m.stream.since).toLocaleString() + ': ' + m.stream.reason + '; the org is polled' + (m.stream.pollEveryMs ? ' every ' + Math.round(m.stream.pollEveryMs / 1000) + ' s' : '') + ' until it is back' : '');
+  }
   function renderStatus(s) {
     $('state').textContent = s.state;
     $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';

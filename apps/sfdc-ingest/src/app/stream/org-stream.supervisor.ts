@@ -21,6 +21,7 @@ import { OrgReaderDirectory } from '../org-reads/org-reader.directory';
 import { ApiBudget } from '../sync/api-budget';
 import { OrgChangePublisher, OrgStreamLeaseLost, describeBatch } from './org-change.publisher';
 import { OrgStreamRepository } from './org-stream.repository';
+import { OrgStreamStatusReporter } from './org-stream-status.reporter';
 import { decideStreamRecovery } from './stream-recovery';
 
 /** A subscription that lived this long before failing starts its backoff over. */
@@ -73,6 +74,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     @Inject(ApiBudget) private readonly budget: ApiBudget,
     @Inject(HealthRegistry) private readonly health: HealthRegistry,
     @Inject(OrgApiCallLedger) private readonly calls: OrgApiCallLedger,
+    @Inject(OrgStreamStatusReporter) private readonly status: OrgStreamStatusReporter,
   ) {
     this.supervisor = new BackgroundLoop('org stream supervisor', this.logger, () => this.supervise(), config.STREAM_SUPERVISE_MS);
     // Leases are renewed in a loop of their own: a slow supervisor round (connector-settings) must not let them run out.
@@ -172,6 +174,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     const where = from === 'new' ? 'with new events only (no stored replay id)' : `from replay ${from.afterReplayId}`;
     this.logger.log(`org ${run.orgId}: stream started ${where}`);
     await this.streams.markStreaming(run.orgId, this.holder, `subscribed ${where}`).catch((e: Error) => this.logger.warn(`org ${run.orgId}: state not stored: ${e.message}`));
+    await this.status.report(run.orgId, { state: 'streaming', reason: `subscribed ${where}` });
   }
 
   private async onEvents(run: OrgRun, batch: TaskChangeEvent[]): Promise<void> {
@@ -211,6 +214,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
           run.retryAt = Date.now() + recovery.delayMs;
           this.logger.warn(`org ${orgId}: stream ended (${recovery.reason}); subscribing again from the stored replay id in ${recovery.delayMs} ms`);
           await this.streams.markRetrying(orgId, this.holder, recovery.reason, new Date(run.retryAt));
+          await this.status.report(orgId, { state: 'retrying', reason: recovery.reason, pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS, retryAt: new Date(run.retryAt).toISOString() });
           // Nothing is lost (the replay id resumes it); the org poll only runs at its down pace meanwhile.
           await this.pollSoon(orgId, this.config.ORG_POLL_DOWN_INTERVAL_MS, 'the stream is retrying');
           break;
@@ -224,6 +228,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
           run.retryAt = Date.now() + recovery.delayMs;
           this.logger.warn(`org ${orgId}: stream down (${recovery.reason}); the org poll reads it every ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms; trying again at ${new Date(run.retryAt).toISOString()}`);
           await this.streams.markDown(orgId, this.holder, recovery.reason, new Date(run.retryAt));
+          await this.status.report(orgId, { state: 'down', reason: recovery.reason, pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS, retryAt: new Date(run.retryAt).toISOString() });
           await this.pollSoon(orgId, 0, 'the stream is down');
           break;
         case 'skip-event':
@@ -276,6 +281,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     try {
       if (how === 'release') await this.streams.releaseLease(run.orgId, this.holder, reason);
       if (how === 'stop') await this.streams.markStopped(run.orgId, this.holder, reason);
+      if (how === 'stop') await this.status.report(run.orgId, { state: 'stopped', reason });
     } catch (e) {
       this.logger.error(`org ${run.orgId}: the lease was not let go (${(e as Error).message}); it runs out in ${this.config.STREAM_LEASE_MS} ms`);
     }
