@@ -1,6 +1,15 @@
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
+import {
+  CONNECTION_STATUS_CHANGED,
+  DEAD_LETTER,
+  DeadLetter,
+  encodeEvent,
+  KAFKA_TOPICS,
+  SFDC_TASK_CHANGED,
+  type ConnectionStatusChanged,
+  type SfdcTaskChanged,
+} from '@task-sync/contracts';
 import { ServiceProcess } from './support/service-process';
 import {
   createDatabase,
@@ -16,7 +25,7 @@ import {
   withPg,
 } from './support/stack';
 
-describe('messages that fail validation', () => {
+describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
   const kafka = useKafkaClients();
   let dlq: Consumer;
   const letters: DeadLetter[] = [];
@@ -93,9 +102,53 @@ describe('messages that fail validation', () => {
       await waitFor('all offsets committed', async () =>
         (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
       );
-      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { outcome: 'dead-lettered' })).toBe(3);
+      expect(await reconciler.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.settingsChanges, outcome: 'dead-lettered' })).toBe(3);
     } finally {
       await reconciler.stop();
+    }
+  });
+
+  it('a valid message its handler fails on every time (a poison message) is dead-lettered with the error and where it was; the partition moves on; its connection says which', async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_poison'));
+    const groupId = uniqueId('settings-poison');
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const [poisoned, healthy] = [randomUUID(), randomUUID()];
+    const report = (connectionId: string, used: number): ConnectionStatusChanged => ({
+      eventId: randomUUID(),
+      type: CONNECTION_STATUS_CHANGED,
+      occurredAt: new Date().toISOString(),
+      connectionId,
+      reportedBy: 'sfdc-ingest',
+      state: 'syncing',
+      apiUsage: { used, limit: 15_000 },
+    });
+    // A count the contract accepts and the database cannot store (int): the handler fails on it every time.
+    await kafka.producer.send({
+      topic: KAFKA_TOPICS.connectionStatus,
+      messages: [
+        { key: `${poisoned}:00T000000000042AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report(poisoned, 3_000_000_000)) },
+        { key: `${poisoned}:00T000000000042AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report(healthy, 12)) },
+      ],
+    });
+    const settings = await ServiceProcess.start('connector-settings', { DATABASE_URL: databaseUrl, JWT_SECRET: 'poison-spec-secret-poison-spec-secret-000', KAFKA_CONSUMER_GROUP: groupId, KAFKA_HANDLER_MAX_ATTEMPTS: '2' });
+    try {
+      const letter = await waitFor('the poison message on the dead-letter topic', async () => letters.find((l) => l.originalKey === `${poisoned}:00T000000000042AAA` && l.consumer === 'connector-settings'));
+      expect(letter).toMatchObject({ reasonCode: 'HANDLER_FAILED', sourceTopic: KAFKA_TOPICS.connectionStatus, sourcePartition: expect.any(Number), sourceOffset: expect.stringMatching(/^\d+$/) });
+      expect(letter.reason).toMatch(/out of range/);
+      expect(JSON.parse(letter.originalValue ?? '{}')).toMatchObject({ connectionId: poisoned, apiUsage: { used: 3_000_000_000 } });
+      // The report behind it was applied: the partition moved on.
+      await waitFor('the next report to be applied', () =>
+        withPg(databaseUrl, async (c) => (await c.query(`SELECT api_used FROM connector_settings.connection_status WHERE connection_id = $1`, [healthy])).rows[0]?.api_used === 12),
+      );
+      // The poisoned connection's status names the task.
+      const error = await waitFor('the poisoned connection to show the error', () =>
+        withPg(databaseUrl, async (c) => (await c.query(`SELECT last_message FROM connector_settings.connection_error WHERE connection_id = $1 AND code = 'MESSAGE_DEAD_LETTERED'`, [poisoned])).rows[0]),
+      );
+      expect(error.last_message).toMatch(/^task 00T000000000042AAA: sync\.connection-status\.v1 offset \d+ could not be handled \(.*out of range.*\); it is on the dead-letter topic$/);
+      await waitFor('all offsets committed', async () => (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end));
+      expect(await settings.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.connectionStatus, outcome: 'dead-lettered' })).toBe(1);
+    } finally {
+      await settings.stop();
     }
   });
 

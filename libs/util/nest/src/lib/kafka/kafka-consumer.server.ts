@@ -3,9 +3,10 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
-import { DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent } from '@task-sync/contracts';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent, type ConnectionStatusChanged } from '@task-sync/contracts';
 import type { HealthRegistry } from '../observability/health.registry';
 import type { MetricsService } from '../observability/metrics.service';
+import { isDependencyFailure } from './handler-failure';
 import type { KafkaPublisher } from './kafka-publisher';
 import { HandlerOutcome, KafkaBatchContext, KafkaMessageContext, KafkaMessageMeta } from './kafka-message.context';
 
@@ -14,7 +15,10 @@ export interface KafkaConsumerServerOptions {
   groupId: string;
   /** Name recorded in processed-message rows and dead letters. */
   consumerName: string;
-  /** Attempts for a throwing handler before the consumer restarts from its last commit. */
+  /**
+   * Attempts for a throwing handler. Then a dependency down (isDependencyFailure) restarts the
+   * consumer from its last commit, to wait; anything else dead-letters the message (a poison message).
+   */
   maxAttempts: number;
   publisher: KafkaPublisher;
   metrics: MetricsService;
@@ -52,7 +56,7 @@ interface Decoded {
 }
 
 /** Consecutive valid messages of one partition, handled and committed together. */
-type Run = { decoded: Decoded; offset: string }[];
+type Run = { decoded: Decoded; offset: string; value: Buffer | null }[];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,8 +73,11 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
  * but we own the consumer loop, because Nest's built-in Kafka server hides what this product depends on:
  * - manual commits only (`autoCommit: false`), of `offset + 1`, after the handler's transaction committed;
  * - a message that fails validation goes to the dead-letter topic with the reason, then is committed;
- * - a handler that throws is retried with backoff, a bounded number of times, and then the consumer
- *   restarts from the last commit (kafkajs re-delivers), so nothing is skipped;
+ * - a handler that throws is retried with backoff, a bounded number of times; then, when a dependency
+ *   is down (the database, the broker), the consumer restarts from the last commit (kafkajs
+ *   re-delivers) and waits, so nothing is skipped; when it is the message itself (a poison message),
+ *   the message goes to the dead-letter topic with the error, its connection's status names the
+ *   task, and the partition moves on;
  * - on shutdown the in-flight message finishes and is committed before the consumer leaves the group;
  * - a handler declared `@EventPattern(topic, BATCH)` takes each run of valid messages of a fetched
  *   partition batch at once (one transaction, one commit: what an import of 100,000 tasks needs),
@@ -184,7 +191,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
         await this.deadLetterAndCommit({ topic, partition, offset: message.offset }, message, decoded, settle);
         continue;
       }
-      run.push({ decoded, offset: message.offset });
+      run.push({ decoded, offset: message.offset, value: message.value });
       if (!handler?.extras?.['batch']) await endRun();
     }
     if (!stop()) await endRun();
@@ -223,8 +230,17 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
         return batch ? (answer as HandlerOutcome[]) : [answer as HandlerOutcome];
       }, where, heartbeat);
     } catch (e) {
-      metrics.messagesConsumed.inc({ topic, outcome: 'failed' }, run.length);
-      throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost.
+      if (isDependencyFailure(e)) {
+        metrics.messagesConsumed.inc({ topic, outcome: 'failed' }, run.length);
+        throw e; // kafkajs restarts the consumer from the last committed offset: nothing is lost, it waits.
+      }
+      // The messages' own fault. In a run of several, each goes again on its own, so only the poison one stops.
+      if (run.length > 1) {
+        for (const one of run) await this.handleRun(topic, partition, handler, [one], heartbeat, settle);
+        return;
+      }
+      await this.deadLetterPoison(where, run[0], e, settle);
+      return;
     }
     await settle(last);
     for (const outcome of outcomes) metrics.messagesConsumed.inc({ topic, outcome });
@@ -239,6 +255,38 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
   }
 
+  /**
+   * A valid message its handler fails on every time: on the dead-letter topic with the error (so
+   * the partition moves on for every other connection on it), committed, and told to its connection's
+   * status (the key names the connection and the task), so the person sees which task.
+   */
+  private async deadLetterPoison(where: Where, message: Run[number], error: unknown, settle: Settle): Promise<void> {
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    const key = message.decoded.meta.key;
+    this.options.logger.error({ ...where, key, err: error }, 'handler failed on every attempt, not for a dependency: dead-lettering the message');
+    await this.deadLetter(where, key, message.decoded.meta.headers, message.value, { code: 'HANDLER_FAILED', details: reason });
+    const [connectionId, taskId] = (key ?? '').split(':');
+    if (connectionId) await this.reportPoison(connectionId, taskId, where, reason);
+    await settle(where.offset);
+    this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
+  }
+
+  private async reportPoison(connectionId: string, taskId: string | undefined, where: Where, reason: string): Promise<void> {
+    const what = taskId ? `task ${taskId}` : 'a message';
+    const event: ConnectionStatusChanged = {
+      eventId: randomUUID(),
+      type: CONNECTION_STATUS_CHANGED,
+      occurredAt: new Date().toISOString(),
+      connectionId,
+      reportedBy: this.options.consumerName,
+      state: 'error',
+      error: { code: 'MESSAGE_DEAD_LETTERED', message: `${what}: ${where.topic} offset ${where.offset} could not be handled (${reason}); it is on the dead-letter topic` },
+    };
+    await this.options.publisher.publish([
+      { topic: KAFKA_TOPICS.connectionStatus, key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, event), eventId: event.eventId, eventType: CONNECTION_STATUS_CHANGED },
+    ]);
+  }
+
   private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
     const { maxAttempts, logger } = this.options;
     for (let attempt = 1; ; attempt++) {
@@ -246,8 +294,8 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
         return await run();
       } catch (e) {
         if (attempt >= maxAttempts) {
-          logger.error({ ...where, attempt, err: e }, 'handler failed on every attempt: restarting from the last commit');
-          throw e instanceof Error ? e : new Error(`handler failed: ${JSON.stringify(e)}`);
+          if (isDependencyFailure(e)) logger.error({ ...where, attempt, err: e }, 'handler failed on every attempt, a dependency down: restarting from the last commit');
+          throw e;
         }
         const delay = Math.min(200 * 2 ** (attempt - 1), 5_000);
         logger.warn({ ...where, attempt, delay, err: e }, 'handler failed: retrying');
@@ -262,7 +310,7 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     key: string | null,
     headers: Record<string, string>,
     value: Buffer | null,
-    error: MessageDecodeError,
+    error: { code: MessageDecodeError['code'] | 'HANDLER_FAILED'; details: string },
   ): Promise<void> {
     const eventId = randomUUID();
     const letter = {
