@@ -396,7 +396,7 @@ describe('summaryLines', () => {
     const idle100 = 384 + 86_400 / 30.2;
     expect(summaryLines(benchResults())).toContain(
       'Salesforce API calls a rep a day (a realistic day: 40 changes a rep, half each side; read once): ' +
-        `${formatNumber(40 + idle100 / 100, 1)} = 1.00 a change × 40 + the idle 100 reps org's ${formatNumber(idle100 / 100, 1)} a rep; ` +
+        `${formatNumber(40 + idle100 / 100, 1)} = 1.00 a change × 40 + the idle 100-rep org's ${formatNumber(idle100 / 100, 1)} a rep; ` +
         `orgs: 1 rep 424 a day (424.0 a rep, 0.42 % of Enterprise), 100 reps ${formatInt(idle100 + 4000)} a day (${formatNumber((idle100 + 4000) / 100, 1)} a rep, ${formatNumber((100 * (idle100 + 4000)) / 201_000, 2)} % of Enterprise)`,
     );
     expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), repDayCalls: null } }))).toContain('Salesforce API calls a rep a day: not run');

@@ -141,7 +141,7 @@ function idleSummaryLines(idle: IdleOrgsResult | null): string[] {
   lines.push(
     calls
       ? `Salesforce API calls a rep a day (a realistic day: ${CHANGES_PER_REP_PER_DAY} changes a rep, half each side; read once): ${formatNumber(calls.perRepPerDay, 1)} = ` +
-          `${formatNumber(calls.callsPerChange, 2)} a change × ${CHANGES_PER_REP_PER_DAY} + the idle ${reps(calls.orgReps)} org's ${formatNumber(calls.idleCallsPerRepPerDay, 1)} a rep; ` +
+          `${formatNumber(calls.callsPerChange, 2)} a change × ${CHANGES_PER_REP_PER_DAY} + the idle ${formatInt(calls.orgReps)}-rep org's ${formatNumber(calls.idleCallsPerRepPerDay, 1)} a rep; ` +
           `orgs: ${calls.perOrg.map((o) => `${reps(o.reps)} ${formatInt(o.callsPerDay)} a day (${formatNumber(o.perRep, 1)} a rep, ${formatNumber(100 * o.shareOfEnterprise, 2)} % of Enterprise)`).join(', ')}`
       : `Salesforce API calls a rep a day: ${NOT_RUN}`,
   );
