@@ -23,10 +23,15 @@ describe('npm run bench (a small setting)', () => {
       POLL_IDLE_MAX_INTERVAL_MS: '1000',
       POLL_LOOKBACK_MS: '3000',
       FEED_POLL_INTERVAL_MS: '1000',
+      // The steady-state org's reader: its verdict, its stream and its first org poll within seconds.
+      ORG_READER_CHECK_MS: '1000',
+      STREAM_SUPERVISE_MS: '1000',
+      ORG_POLL_DOWN_INTERVAL_MS: '1000',
     };
     delete env['NODE_ENV'];
-    // One idle org of one rep: the idle-org phase's stack and both of its windows, at their shortest.
-    const args = ['--tasks', '300', '--connections', '3', '--rate', '20', '--duration', '5', '--drain', '90', '--idle-reps', '1', '--out', outDir];
+    // The org read by its stream (the default), two changes a direction at rest, and one idle org of
+    // one rep: the idle-org phase's stack and both of its windows, at their shortest.
+    const args = ['--tasks', '300', '--connections', '3', '--rate', '20', '--duration', '5', '--drain', '90', '--rest-changes', '2', '--idle-reps', '1', '--out', outDir];
     const child = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -34,18 +39,29 @@ describe('npm run bench (a small setting)', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`the benchmark exited with ${code}:\n${output.slice(-4000)}`);
 
-    for (const figure of [/^import .*tasks\/s.*ceiling.*ratio/m, /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m, /^idle org API calls a day, read once .*: 1 rep [\d,]+; issue 20 asks at most 350/m, /^idle org API calls a day, read per rep .*: 1 rep [\d,]+$/m, /^CDC events a day .*: [\d.]+ delivered a change/m]) {
+    for (const figure of [
+      /^import .*tasks\/s.*ceiling.*ratio/m,
+      /^latency at rest: one change at a time, 2 a direction; Salesforce read once, by the org's change stream/m,
+      /^at rest salesforce→salesconnect: p50 .* \(2 arrived of 2 made\)$/m,
+      /^at rest salesconnect→salesforce: p50 .* \(2 arrived of 2 made\)$/m,
+      /^steady state: 20\.0 changes\/s; Salesforce read once, by the org's change stream/m,
+      /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m, /^idle org API calls a day, read once .*: 1 rep [\d,]+; issue 20 asks at most 350/m, /^idle org API calls a day, read per rep .*: 1 rep [\d,]+$/m, /^CDC events a day .*: [\d.]+ delivered a change/m,
+      /^Salesforce API calls a rep a day \(a realistic day: 40 changes a rep, half each side; read once\): [\d,.]+ = [\d.]+ a change × 40/m,
+    ]) {
       expect(output).toMatch(figure);
     }
     const results = JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) as BenchResults;
     expect(results.imports.map((i) => i.connections)).toEqual([1, 3]);
     for (const run of results.imports) expect(run.arrivalsMs).toHaveLength(300);
+    expect(results.atRest?.samples).toHaveLength(4);
+    expect(results.steady?.readMode).toBe('stream');
     expect(results.steady?.samples.length).toBeGreaterThan(0);
     expect(results.apiCalls?.productCalls).toBeGreaterThan(0);
     expect(results.rss.map((r) => r.program)).toEqual(expect.arrayContaining(['reconciler', 'sfdc-ingest', 'salesconnect-ingest', 'connector-settings']));
     expect(results.idleOrgs?.runs.map((r) => [r.mode, r.reps])).toEqual([['org-reads', 1], ['per-rep', 1]]);
     for (const run of results.idleOrgs?.runs ?? []) expect(run.perDay).toBeGreaterThan(0);
     expect(results.idleOrgs?.cdcDay?.eventsDelivered).toBeGreaterThan(0);
+    expect(results.idleOrgs?.repDayCalls?.perRepPerDay).toBeGreaterThan(0);
     expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toContain('![');
     for (const chart of ['latency.png', 'throughput.png']) {
       expect(existsSync(path.join(outDir, chart))).toBe(true);

@@ -1,4 +1,4 @@
-// npm run bench: the product's throughput, latency, Salesforce API calls and memory on the real
+// npm run bench: the product's throughput, latency (at rest and under load), Salesforce API calls and memory on the real
 // stack `npm start` runs. tools/scripts/bench.js builds, starts the broker and runs this; the
 // figures go to the console and to bench/results/<time>/ (report.md, results.json, charts).
 import os from 'node:os';
@@ -9,13 +9,15 @@ import { commandFor, parseOptions } from './options';
 import { runIdleOrgs } from './phases/idle-org';
 import { runImport } from './phases/import-run';
 import { measureCeiling } from './phases/kafka-ceiling';
+import { BenchSalesforceAdmin, connectReadersAndWait, createReaderUser, databaseUrl } from './phases/org-reader';
+import { runAtRest } from './phases/rest-run';
 import { peakRss } from './phases/rss';
 import { runSteady } from './phases/steady-run';
 import type { BenchResults } from './report/results';
 import { summaryLines, writeReport } from './report/report';
 
 /** The services' settings that shape the figures, as the run had them (unset: the service's default). */
-const SHAPING = ['POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'SFDC_WRITE_GATHER_MS', 'SALESCONNECT_WRITE_CONCURRENCY', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
+const SHAPING = ['ORG_POLL_INTERVAL_MS', 'POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'SFDC_WRITE_GATHER_MS', 'SALESCONNECT_WRITE_CONCURRENCY', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
 const PARTITIONS = 6;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -37,12 +39,13 @@ async function main(): Promise<void> {
     settings: { tasks: options.tasks, connections: options.connections, rate: options.rate, durationSeconds: options.durationSeconds },
     serviceSettings: Object.fromEntries(SHAPING.map((name) => [name, process.env[name] ?? 'default'])),
     imports: [],
+    atRest: null,
     steady: null,
     apiCalls: null,
     rss: [],
     idleOrgs: null,
   };
-  log(`settings: ${JSON.stringify(results.settings)}; idle orgs: ${options.idleReps.length ? `${options.idleReps.join(', ')} reps` : 'skipped'}; services: ${JSON.stringify(results.serviceSettings)}`);
+  log(`settings: ${JSON.stringify(results.settings)}; read mode ${options.readMode}; at rest: ${options.restChanges ? `${options.restChanges} changes a direction` : 'skipped'}; idle orgs: ${options.idleReps.length ? `${options.idleReps.join(', ')} reps` : 'skipped'}; services: ${JSON.stringify(results.serviceSettings)}`);
 
   const adminUrl = process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // Ctrl-C: the running stack (its own process group) and its database go too.
@@ -68,7 +71,18 @@ async function main(): Promise<void> {
     log(`ceiling: ${ceiling.recordsPerSecond.toFixed(0)} records/s`);
     for (const run of [single, shared]) results.imports.push({ ...run.result, ceiling, ratioToCeiling: run.result.tasksPerSecond / ceiling.recordsPerSecond });
 
-    const { steady, apiCalls } = await runSteady(shared.users, shared.pairs, { rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log);
+    if (options.readMode === 'stream') {
+      // The org is read once, by its change stream: an admin connects its reader, as on the settings page.
+      const orgId = shared.users[0].orgId;
+      const readerUsername = await createReaderUser(new BenchSalesforceAdmin(stack.url('salesforce-sandbox')), orgId);
+      log(`read mode stream: connecting the org's reader; waiting until the org is read once and its stream streams`);
+      await withPg(databaseUrl(adminUrl, database), (db) => connectReadersAndWait(stack, db, [{ orgId, readerUsername }], false));
+      log('read mode stream: the org is read once, its stream streaming');
+    }
+    // At rest before the steady load, which leaves backlogs behind it.
+    if (options.restChanges > 0) results.atRest = await runAtRest(shared.users, shared.pairs, { changes: options.restChanges, readMode: options.readMode }, log);
+
+    const { steady, apiCalls } = await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log);
     results.steady = steady;
     results.apiCalls = apiCalls;
 

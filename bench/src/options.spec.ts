@@ -2,7 +2,14 @@ import { commandFor, DEFAULTS, parseOptions } from './options';
 
 describe('parseOptions', () => {
   it('measures idle orgs of 1, 100 and 1,000 reps by default', () => {
-    expect(parseOptions([], '/out')).toEqual({ ...DEFAULTS, outDir: '/out', drainSeconds: 120, idleReps: [1, 100, 1000] });
+    expect(parseOptions([], '/out')).toEqual({ ...DEFAULTS, outDir: '/out', drainSeconds: 120, idleReps: [1, 100, 1000], readMode: 'stream', restChanges: 30 });
+  });
+
+  it('reads the steady-state org by its stream unless told per-rep, and sizes or skips the phase at rest', () => {
+    expect(parseOptions(['--read-mode', 'per-rep', '--rest-changes', '0'], '/out')).toMatchObject({ readMode: 'per-rep', restChanges: 0 });
+    expect(parseOptions(['--rest-changes=5'], '/out').restChanges).toBe(5);
+    expect(() => parseOptions(['--read-mode', 'poll'], '/out')).toThrow(/--read-mode takes stream or per-rep/);
+    expect(() => parseOptions(['--rest-changes', '-1'], '/out')).toThrow(/--rest-changes must be a whole number, 0 or more/);
   });
 
   it.each([
@@ -25,5 +32,7 @@ describe('commandFor', () => {
     expect(commandFor({ ...DEFAULTS, idleReps: [1, 100, 1000] })).toBe('npm run bench');
     expect(commandFor({ ...DEFAULTS, tasks: 2000, idleReps: [1, 10] })).toBe('npm run bench -- --tasks 2000 --idle-reps 1,10');
     expect(commandFor({ ...DEFAULTS, idleReps: [] })).toBe('npm run bench -- --idle-reps none');
+    expect(commandFor({ ...DEFAULTS, readMode: 'stream', restChanges: 30 })).toBe('npm run bench');
+    expect(commandFor({ ...DEFAULTS, readMode: 'per-rep', restChanges: 0 })).toBe('npm run bench -- --read-mode per-rep --rest-changes 0');
   });
 });

@@ -1,4 +1,4 @@
-import type { BenchSettings } from './report/results';
+import type { BenchSettings, ReadMode } from './report/results';
 
 export interface BenchOptions extends BenchSettings {
   /** Where report.md, results.json and the charts go. */
@@ -7,18 +7,27 @@ export interface BenchOptions extends BenchSettings {
   drainSeconds: number;
   /** Reps connected in each idle org measured (one org each); empty: the idle-org phase is skipped. */
   idleReps: number[];
+  /** How the steady-state org is read: by its reader's change stream (an admin connects it first), or by each rep's own polls. */
+  readMode: ReadMode;
+  /** Changes a direction in the latency-at-rest phase; 0 skips it. */
+  restChanges: number;
 }
 
 export const DEFAULTS: BenchSettings = { tasks: 100_000, connections: 20, rate: 200, durationSeconds: 120 };
 export const DEFAULT_IDLE_REPS: readonly number[] = [1, 100, 1000];
+export const DEFAULT_READ_MODE: ReadMode = 'stream';
+export const DEFAULT_REST_CHANGES = 30;
+const READ_MODES: readonly ReadMode[] = ['stream', 'per-rep'];
 
-const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain' | 'idleReps'> = {
+const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain' | 'idleReps' | 'readMode' | 'restChanges'> = {
   '--tasks': 'tasks',
   '--connections': 'connections',
   '--rate': 'rate',
   '--duration': 'durationSeconds',
   '--drain': 'drain',
   '--idle-reps': 'idleReps',
+  '--read-mode': 'readMode',
+  '--rest-changes': 'restChanges',
   '--out': 'out',
 };
 
@@ -30,9 +39,9 @@ function parseIdleReps(value: string): number[] {
   return reps;
 }
 
-/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --idle-reps 1,100,1000 --out DIR`; unknown or bad flags throw. */
+/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --idle-reps 1,100,1000 --read-mode stream --rest-changes 30 --out DIR`; unknown or bad flags throw. */
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
-  const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120, idleReps: [...DEFAULT_IDLE_REPS] };
+  const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120, idleReps: [...DEFAULT_IDLE_REPS], readMode: DEFAULT_READ_MODE, restChanges: DEFAULT_REST_CHANGES };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const key = FLAGS[flag];
@@ -47,6 +56,17 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
       options.idleReps = parseIdleReps(value);
       continue;
     }
+    if (key === 'readMode') {
+      if (!READ_MODES.includes(value as ReadMode)) throw new Error(`--read-mode takes ${READ_MODES.join(' or ')}, not ${value}`);
+      options.readMode = value as ReadMode;
+      continue;
+    }
+    if (key === 'restChanges') {
+      const changes = Number(value);
+      if (!Number.isInteger(changes) || changes < 0) throw new Error(`--rest-changes must be a whole number, 0 or more, not ${value}`);
+      options.restChanges = changes;
+      continue;
+    }
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number above 0, not ${value}`);
     if (key === 'drain') options.drainSeconds = n;
@@ -57,12 +77,14 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
 }
 
 /** The command line that reproduces a run with these settings. */
-export function commandFor(options: BenchSettings & { idleReps?: readonly number[] }): string {
+export function commandFor(options: BenchSettings & { idleReps?: readonly number[]; readMode?: ReadMode; restChanges?: number }): string {
   const flags = (Object.entries(FLAGS) as [string, string][])
     .filter(([, key]) => key in DEFAULTS)
     .filter(([, key]) => options[key as keyof BenchSettings] !== DEFAULTS[key as keyof BenchSettings])
     .map(([flag, key]) => `${flag} ${options[key as keyof BenchSettings]}`);
   const idleReps = options.idleReps ?? DEFAULT_IDLE_REPS;
   if (idleReps.join(',') !== DEFAULT_IDLE_REPS.join(',')) flags.push(`--idle-reps ${idleReps.length ? idleReps.join(',') : 'none'}`);
+  if (options.readMode !== undefined && options.readMode !== DEFAULT_READ_MODE) flags.push(`--read-mode ${options.readMode}`);
+  if (options.restChanges !== undefined && options.restChanges !== DEFAULT_REST_CHANGES) flags.push(`--rest-changes ${options.restChanges}`);
   return flags.length ? `npm run bench -- ${flags.join(' ')}` : 'npm run bench';
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { Client } from 'pg';
-import { browserCookie, DEV_JWT_SECRET, SalesConnectAdmin, SalesforceAdmin, sleep, Stack, SyncUser, withPg } from '@task-sync/testing-stack';
-import { cdcDay, SAMPLE_CHANGES, type CdcDayResult } from '../report/cdc-day';
+import { SalesConnectAdmin, sleep, Stack, SyncUser, withPg } from '@task-sync/testing-stack';
+import { cdcDay as cdcDayOf, SAMPLE_CHANGES, type CdcDayResult } from '../report/cdc-day';
+import { enterpriseApiAllocation, repDayCalls } from '../report/rep-day-calls';
 import {
   cadenceVariables,
   DEFAULT_CADENCE,
@@ -16,11 +15,9 @@ import {
 } from '../report/idle-calls';
 import type { IdleOrgRun, IdleOrgsResult } from '../report/results';
 import { SYNC_ORIGIN } from './import-run';
+import { PERSON_ENDPOINT } from './steady-run';
+import { BenchSalesforceAdmin, connectReadersAndWait, createReaderUser, databaseUrl } from './org-reader';
 
-/** connector-settings' admin role (JWT_ROLES_CLAIM `roles`): who may connect an org's reader. */
-const ADMIN_ROLE = 'task-sync:admin';
-/** The tenant SyncUser's reps sign in with: the reader is held by the same tenant. */
-const TENANT = 'e2e-tenant';
 const CONNECT_CONCURRENCY = 16;
 const SAMPLE_EVERY_MS = 500;
 /** How long a window's edge waits for a quiet moment of the org (no poll in flight, no call during the look). */
@@ -39,30 +36,6 @@ export interface IdleOrgsOptions {
   adminUrl: string;
 }
 
-/** The sandbox's admin API, with the View All Data switch the reader needs. */
-class IdleSandboxAdmin extends SalesforceAdmin {
-  setViewAllData(orgId: string, userId: string): Promise<unknown> {
-    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/permissions`, { viewAllData: true });
-  }
-
-  /** CDC events delivered to the org's subscribers today (the sandbox clock's UTC day). */
-  async deliveredToday(orgId: string): Promise<number> {
-    return (await this.call<{ deliveredToday: number }>('GET', `/salesforce/orgs/${orgId}/change-data-capture`)).deliveredToday;
-  }
-
-  /** The org's REST calls so far by endpoint (the OAuth endpoints are not API calls; the sandbox names no org for them anyway). */
-  async callsByOrg(): Promise<Map<string, Map<string, number>>> {
-    const byOrg = new Map<string, Map<string, number>>();
-    for (const c of await this.calls()) {
-      if (c.endpoint.includes('/services/oauth2/')) continue;
-      const calls = byOrg.get(c.tenant) ?? new Map<string, number>();
-      calls.set(c.endpoint, (calls.get(c.endpoint) ?? 0) + c.count);
-      byOrg.set(c.tenant, calls);
-    }
-    return byOrg;
-  }
-}
-
 interface IdleOrg {
   reps: number;
   orgId: string;
@@ -75,7 +48,8 @@ interface IdleOrg {
  * imported and idle, on a stack of its own with shortened intervals. Each org is measured twice:
  * read per rep (no reader, the reps' polls backed off to their idle pace), then read once (its
  * reader connected by an admin: the CDC stream plus the safety-net org poll and the reader's
- * preflight). Every org is measured in the same windows.
+ * preflight). Every org is measured in the same windows. Then a realistic day in the largest org,
+ * read once: its CDC events and its Salesforce API calls a rep a day.
  */
 export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Stack | null, database: string) => void, log: (line: string) => void): Promise<IdleOrgsResult> {
   const startedAt = Date.now();
@@ -86,27 +60,29 @@ export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Sta
   log(`idle orgs: ${options.reps.map(String).join(', ')} reps; a stack of their own with ${Object.entries(intervals).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   const stack = await Stack.start(`bench-idle-${options.stamp}`, {}, { database, intervals });
   onStack(stack, database);
-  const databaseUrl = new URL(options.adminUrl);
-  databaseUrl.pathname = `/${database}`;
-  const db = new Client({ connectionString: databaseUrl.toString() });
+  const db = new Client({ connectionString: databaseUrl(options.adminUrl, database) });
   let result: IdleOrgsResult;
   try {
     await db.connect();
-    const sf = new IdleSandboxAdmin(stack.url('salesforce-sandbox'));
+    const sf = new BenchSalesforceAdmin(stack.url('salesforce-sandbox'));
     const orgs = await connectReps(stack, sf, options.reps, log);
     const connections = orgs.flatMap((o) => o.users.map((u) => u.connectionId));
     await enableAndWaitLive(db, orgs, log);
     await waitSettled(db, connections, cadence, log);
 
     const perRep = await measureWindow(db, sf, orgs, 'per-rep', cadence, log);
-    const adminJwt = await signAdminToken();
-    for (const org of orgs) await connectOrgReader(stack, adminJwt, org.readerUsername);
-    log(`idle orgs: the readers connected; waiting for each org to be read once, its stream streaming`);
-    await waitReadOnce(db, orgs);
+    log(`idle orgs: connecting the readers; waiting for each org to be read once, its stream streaming`);
+    await connectReadersAndWait(stack, db, orgs, true);
     const orgReads = await measureWindow(db, sf, orgs, 'org-reads', cadence, log);
     const largest = orgs.reduce((a, b) => (b.reps > a.reps ? b : a));
-    const day = await sampleCdcDay(stack, sf, largest, options.reps, log);
-    result = { reps: options.reps, testCadence: cadence, defaultCadence: DEFAULT_CADENCE, runs: [...orgReads, ...perRep], cdcDay: day, seconds: 0 };
+    const day = await sampleDay(stack, db, sf, largest, options.reps, log);
+    const idle = orgReads.find((r) => r.orgId === largest.orgId) as IdleOrgRun;
+    const callsDay = repDayCalls({ orgReps: largest.reps, changes: day.changes, callsInSample: day.callsInSample, cyclesInSample: day.cyclesInSample, idle, idleOrgs: orgReads });
+    log(
+      `realistic day: ${day.callsInSample} product calls in the sample, ${callsDay.periodicCallsInSample.toFixed(1)} of them periodic, for ${day.changes} changes = ` +
+        `${callsDay.callsPerChange.toFixed(2)} a change; a rep a day ${callsDay.perRepPerDay.toFixed(1)} (${callsDay.changeCallsPerRepPerDay.toFixed(1)} for 40 changes + ${callsDay.idleCallsPerRepPerDay.toFixed(1)} of the idle org)`,
+    );
+    result = { reps: options.reps, testCadence: cadence, defaultCadence: DEFAULT_CADENCE, runs: [...orgReads, ...perRep], cdcDay: day.cdcDay, repDayCalls: callsDay, seconds: 0 };
   } finally {
     await db.end().catch(() => undefined);
     await stack.stop();
@@ -119,13 +95,11 @@ export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Sta
 }
 
 /** New orgs (each with an integration user that has View All Data, for later) and their reps, connected through the OAuth pages. */
-async function connectReps(stack: Stack, sf: IdleSandboxAdmin, repCounts: number[], log: (line: string) => void): Promise<IdleOrg[]> {
+async function connectReps(stack: Stack, sf: BenchSalesforceAdmin, repCounts: number[], log: (line: string) => void): Promise<IdleOrg[]> {
   const orgs: IdleOrg[] = [];
   for (const reps of repCounts) {
-    // An Enterprise org's allocation: 100,000 + 1,000 per licence (the reps and the integration user).
-    const orgId = await sf.createOrg(`bench idle ${reps} reps`, 100_000 + 1_000 * (reps + 1));
-    const readerUsername = `bench-idle-reader-${randomUUID().slice(0, 8)}@sandbox.test`;
-    await sf.setViewAllData(orgId, await sf.createUser(orgId, readerUsername));
+    const orgId = await sf.createOrg(`bench idle ${reps} reps`, enterpriseApiAllocation(reps));
+    const readerUsername = await createReaderUser(sf, orgId);
     orgs.push({ reps, orgId, readerUsername, users: [] });
   }
   const jobs = orgs.flatMap((org) => Array.from({ length: org.reps }, (_, i) => ({ org, i })));
@@ -164,59 +138,6 @@ async function waitSettled(db: Client, ids: string[], cadence: IdleCadence, log:
   });
 }
 
-/** An admin's JWT for connector-settings (the demo's signing secret, as the stack runs it). */
-function signAdminToken(): Promise<string> {
-  return new SignJWT({ tenant_id: TENANT, roles: [ADMIN_ROLE] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`bench-admin-${randomUUID().slice(0, 8)}`)
-    .setIssuer('task-sync-dev')
-    .setAudience('task-sync')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(DEV_JWT_SECRET));
-}
-
-/** What an admin's browser does on the settings page's "Connect the org's reader" (tools/scripts/lib/demo-org-reader.js). */
-async function connectOrgReader(stack: Stack, adminJwt: string, username: string): Promise<void> {
-  const settings = stack.url('connector-settings');
-  const started = await fetch(`${settings}/v1/salesforce/org-reader/connect`, { method: 'POST', headers: { authorization: `Bearer ${adminJwt}` } });
-  if (started.status !== 200) throw new Error(`POST /v1/salesforce/org-reader/connect: ${started.status} ${await started.text()}`);
-  const cookie = browserCookie(started);
-  const authorize = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
-  const form = new URLSearchParams({ ...Object.fromEntries(authorize.searchParams), username, password: 'sandbox', action: 'allow' });
-  const allowed = await fetch(`${authorize.origin}${authorize.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
-  if (allowed.status !== 302) throw new Error(`the sandbox's login form answered ${allowed.status}: ${await allowed.text()}`);
-  const callback = await fetch(allowed.headers.get('location') ?? '', { headers: { cookie }, redirect: 'manual' });
-  if (callback.status !== 302) throw new Error(`the reader's OAuth callback answered ${callback.status}: ${(await callback.text()).slice(0, 300)}`);
-}
-
-/**
- * Waits until each org is read once (`sfdc_org_poll.reads`), its stream is streaming, and its org
- * poll has run (getDeleted with it) since, so the window sees the healthy pace only.
- */
-async function waitReadOnce(db: Client, orgs: IdleOrg[]): Promise<void> {
-  const ids = orgs.map((o) => o.orgId);
-  const streamingSince = new Map<string, Date>();
-  const deadline = Date.now() + STALL_MS;
-  for (;;) {
-    const { rows } = await db.query(
-      `SELECT p.org_id, p.reads, p.reads_reason, p.last_polled_at, p.audited_at, s.state
-         FROM sfdc_ingest.sfdc_org_poll p LEFT JOIN sfdc_ingest.sfdc_org_stream s ON s.org_id = p.org_id
-        WHERE p.org_id = ANY($1)`,
-      [ids],
-    );
-    const ready = rows.filter((r) => {
-      if (r.reads !== 'org' || r.state !== 'streaming') return false;
-      const since = streamingSince.get(r.org_id) ?? new Date();
-      streamingSince.set(r.org_id, since);
-      return r.last_polled_at !== null && r.last_polled_at > since && r.audited_at !== null;
-    });
-    if (ready.length === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`idle orgs: not every org read once and streaming in ${STALL_MS / 1000} s: ${JSON.stringify(rows)}`);
-    await sleep(SAMPLE_EVERY_MS);
-  }
-}
-
 /** One look at an org: its calls so far, and how many cycles of each activity its state has recorded so far. */
 interface OrgSample {
   calls: Map<string, number>;
@@ -243,7 +164,7 @@ class CycleCounter {
     if (before !== undefined && before !== text && text !== '') (this.counts.get(orgId) as Record<IdleActivity, number>)[activity]++;
   }
 
-  async sample(db: Client, sf: IdleSandboxAdmin): Promise<Map<string, OrgSample>> {
+  async sample(db: Client, sf: BenchSalesforceAdmin): Promise<Map<string, OrgSample>> {
     const orgIds = this.orgs.map((o) => o.orgId);
     const orgOf = new Map(this.orgs.flatMap((o) => o.users.map((u) => [u.connectionId, o.orgId] as const)));
     const before = await sf.callsByOrg();
@@ -300,7 +221,7 @@ function enoughCycles(org: IdleOrg, mode: IdleMode, cycles: Record<IdleActivity,
  * of it in flight, no call during the look) and closes at its first quiet sample once the nominal
  * length has passed and it holds enough cycles; calls and cycles are the differences between them.
  */
-async function measureWindow(db: Client, sf: IdleSandboxAdmin, orgs: IdleOrg[], mode: IdleMode, cadence: IdleCadence, log: (line: string) => void): Promise<IdleOrgRun[]> {
+async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg[], mode: IdleMode, cadence: IdleCadence, log: (line: string) => void): Promise<IdleOrgRun[]> {
   // Per rep: three idle polls and one or two getDeleted each. Read once: six org polls, two getDeleted and a preflight or two
   // (connector-settings looks for due readers every interval, so a 10 s preflight interval checks every 20 s).
   const nominalMs = mode === 'per-rep' ? 3 * cadence.pollIdleMaxMs : Math.max(6 * cadence.orgPollMs, 2 * cadence.orgDeleteAuditMs, 2 * cadence.preflightMs);
@@ -381,13 +302,25 @@ const CDC_SAMPLE_REPS = 10;
 /** The org has settled when its delivered events stayed the same this long after every change arrived. */
 const CDC_SETTLE_MS = 3_000;
 
+/** A realistic day's sample: the CDC figure, and what the product's Salesforce calls during it need for the calls figure. */
+interface DaySample {
+  cdcDay: CdcDayResult;
+  changes: number;
+  /** The product's calls of the org during the sample (the benchmark's own calls as the reps left out). */
+  callsInSample: number;
+  /** Cycles of the org's periodic work during the sample (safety-net polls, getDeleted, preflights). */
+  cyclesInSample: Record<IdleActivity, number>;
+}
+
 /**
- * CDC events of a realistic day, in miniature, in an org read once: up to 10 of its reps each make
- * ten changes a side (SAMPLE_CHANGES: the steady state's mix, one change a side and rep a round,
- * each round waiting until every change arrived on the other side). The org's delivered events
+ * A realistic day, in miniature, in an org read once: up to 10 of its reps each make ten changes a
+ * side (SAMPLE_CHANGES: the steady state's mix, one change a side and rep a round, each round
+ * waiting until every change arrived on the other side). CDC events: the org's delivered events
  * (the reps' changes, and the sync's writes into Salesforce and their follow-ups) ÷ changes made.
+ * Calls: the org's REST calls meanwhile, less the benchmark's own, with the periodic work's cycles
+ * sampled all along so rep-day-calls.ts can take that work out.
  */
-async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, reps: number[], log: (line: string) => void): Promise<CdcDayResult> {
+async function sampleDay(stack: Stack, db: Client, sf: BenchSalesforceAdmin, org: IdleOrg, reps: number[], log: (line: string) => void): Promise<DaySample> {
   const sc = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
   const users = org.users.slice(0, CDC_SAMPLE_REPS);
   const scUsers = new Set(users.map((u) => u.sc.id));
@@ -397,6 +330,10 @@ async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, re
   const sfTasks = users.map(() => [] as string[]);
   const scTasks = users.map(() => [] as string[]);
   const made = { salesforce: 0, salesConnect: 0 };
+  const own = new Map<string, number>();
+  const counter = new CycleCounter([org]);
+  const first = (await counter.sample(db, sf)).get(org.orgId) as OrgSample;
+  const cycling = sampleUntil(counter, db, sf);
   const startedAt = Date.now();
   const deliveredBefore = await sf.deliveredToday(org.orgId);
   log(`CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_CHANGES.length} changes a side, one a round`);
@@ -417,6 +354,7 @@ async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, re
         else if (kind === 'complete') await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
         else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
       }
+      own.set(PERSON_ENDPOINT[kind], (own.get(PERSON_ENDPOINT[kind]) ?? 0) + 1);
       made.salesforce++;
       made.salesConnect++;
     });
@@ -434,9 +372,30 @@ async function sampleCdcDay(stack: Stack, sf: IdleSandboxAdmin, org: IdleOrg, re
     const now = await sf.deliveredToday(org.orgId);
     if (now !== delivered) [delivered, stableSince] = [now, Date.now()];
   }
-  const result = cdcDay({ orgReps: org.reps, sampledReps: users.length, changes: made, eventsDelivered: delivered - deliveredBefore, seconds: (Date.now() - startedAt) / 1000 }, reps);
-  log(`CDC day: ${result.eventsDelivered} events delivered for ${made.salesforce + made.salesConnect} changes = ${result.eventsPerChange.toFixed(2)} a change, ${result.perRepPerDay.toFixed(0)} a rep a day`);
-  return result;
+  const last = await cycling.stop();
+  const cdcDay = cdcDayOf({ orgReps: org.reps, sampledReps: users.length, changes: made, eventsDelivered: delivered - deliveredBefore, seconds: (Date.now() - startedAt) / 1000 }, reps);
+  log(`CDC day: ${cdcDay.eventsDelivered} events delivered for ${made.salesforce + made.salesConnect} changes = ${cdcDay.eventsPerChange.toFixed(2)} a change, ${cdcDay.perRepPerDay.toFixed(0)} a rep a day`);
+  let callsInSample = 0;
+  for (const [endpoint, n] of last.calls) callsInSample += Math.max(0, n - (first.calls.get(endpoint) ?? 0) - (own.get(endpoint) ?? 0));
+  return { cdcDay, changes: made.salesforce + made.salesConnect, callsInSample, cyclesInSample: diffCycles(last.cycles, first.cycles) };
+}
+
+/** Samples `counter` every SAMPLE_EVERY_MS until stopped (a cycle is seen only as its value moves); `stop` answers the last sample of the one org. */
+function sampleUntil(counter: CycleCounter, db: Client, sf: BenchSalesforceAdmin): { stop(): Promise<OrgSample> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await counter.sample(db, sf);
+      await sleep(SAMPLE_EVERY_MS);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...(await counter.sample(db, sf)).values()][0];
+    },
+  };
 }
 
 function diffCycles(later: Record<IdleActivity, number>, earlier: Record<IdleActivity, number>): Record<IdleActivity, number> {

@@ -1,17 +1,19 @@
-import { SalesConnectAdmin, SalesforceAdmin, sleep, type ScChange, type SfdcChange, type SyncUser } from '@task-sync/testing-stack';
+import { SalesConnectAdmin, sleep, type ScChange, type SfdcChange, type SyncUser } from '@task-sync/testing-stack';
+import { isPollEndpoint } from '../report/idle-calls';
 import { summarizeLatency } from '../report/stats';
-import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type SteadyResult } from '../report/results';
+import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type ReadMode, type SteadyResult } from '../report/results';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
+import { BenchSalesforceAdmin } from './org-reader';
 import { random } from './workload';
 
-const SF_TO_SC: Direction = 'salesforce→salesconnect';
-const SC_TO_SF: Direction = 'salesconnect→salesforce';
+export const SF_TO_SC: Direction = 'salesforce→salesconnect';
+export const SC_TO_SF: Direction = 'salesconnect→salesforce';
 /** The share of each kind of change; edits, completes and deletes use tasks the imports linked. */
 const MIX: [ChangeKind, number][] = [['create', 0.3], ['edit', 0.4], ['complete', 0.2], ['delete', 0.1]];
 const MAX_IN_FLIGHT = 256;
 
 /** One change the benchmark made as a person, on one side. */
-interface Change {
+export interface Change {
   direction: Direction;
   kind: ChangeKind;
   user: number;
@@ -25,9 +27,11 @@ interface Change {
 }
 
 /** The benchmark's own Salesforce REST calls, by the sandbox's endpoint names: they are the "person", not the product. */
-const PERSON_ENDPOINT: Record<ChangeKind, string> = { create: 'POST sobjects/Task', edit: 'PATCH sobjects/Task/{id}', complete: 'PATCH sobjects/Task/{id}', delete: 'DELETE sobjects/Task/{id}' };
+export const PERSON_ENDPOINT: Record<ChangeKind, string> = { create: 'POST sobjects/Task', edit: 'PATCH sobjects/Task/{id}', complete: 'PATCH sobjects/Task/{id}', delete: 'DELETE sobjects/Task/{id}' };
 
 export interface SteadyOptions {
+  /** How the org is read (the caller connected its reader, or not): reported beside the figures. */
+  readMode: ReadMode;
   rate: number;
   durationSeconds: number;
   drainSeconds: number;
@@ -41,7 +45,7 @@ export interface SteadyOptions {
 export async function runSteady(users: SyncUser[], pools: TaskPair[][], options: SteadyOptions, log: (line: string) => void): Promise<{ steady: SteadyResult; apiCalls: ApiCallsResult }> {
   const stack = users[0].stack;
   const orgId = users[0].orgId;
-  const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
+  const sfAdmin = new BenchSalesforceAdmin(stack.url('salesforce-sandbox'));
   const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
   const rng = random(20261124);
   const openPools = pools.map((pool) => pool.filter((p) => p.open));
@@ -91,6 +95,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     DIRECTIONS.map((d) => [d, summarizeLatency(madeIn(d).length, matched.samples.filter((s) => s.direction === d).map((s) => s.latencyMs))]),
   ) as Record<Direction, LatencySummary>;
   const steady: SteadyResult = {
+    readMode: options.readMode,
     connections: users.length,
     rate: options.rate,
     durationSeconds: options.durationSeconds,
@@ -115,7 +120,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     readsBy.set(c.userId, (readsBy.get(c.userId) ?? 0) + 1);
     if (c.changeOrigin === SYNC_ORIGIN) writesBy.set(c.userId, (writesBy.get(c.userId) ?? 0) + 1);
   }
-  const polls = byEndpoint['GET queryAll'] ?? 0;
+  const polls = Object.entries(byEndpoint).reduce((sum, [endpoint, n]) => sum + (isPollEndpoint(endpoint) ? n : 0), 0);
   const writes = [...writesBy.values()].reduce((a, b) => a + b, 0);
   const recordsRead = [...readsBy.values()].reduce((a, b) => a + b, 0);
   const floorCalls = [...writesBy.values()].reduce((sum, w) => sum + Math.ceil(w / 200), 0) + [...readsBy.values()].reduce((sum, r) => sum + Math.ceil(r / 2000), 0) + polls;
@@ -145,7 +150,7 @@ function countKinds(changes: Change[]): Record<ChangeKind, number> {
 }
 
 /** The change, made as the rep would: Salesforce's REST API as the Salesforce user, Sales Connect's API with the user's token. */
-async function make(user: SyncUser, change: Change): Promise<void> {
+export async function make(user: SyncUser, change: Change): Promise<void> {
   const details = `made by the benchmark: ${change.title}`;
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const id = change.sourceId ?? '';
@@ -162,11 +167,9 @@ async function make(user: SyncUser, change: Change): Promise<void> {
   else await user.sc.delete(id);
 }
 
-/** REST calls so far by endpoint, for one org (OAuth token calls left out: they do not count against Salesforce's API limit). */
-async function restCalls(admin: SalesforceAdmin, orgId: string): Promise<Map<string, number>> {
-  const calls = new Map<string, number>();
-  for (const c of await admin.calls()) if (c.tenant === orgId && !c.endpoint.includes('/services/oauth2/')) calls.set(c.endpoint, (calls.get(c.endpoint) ?? 0) + c.count);
-  return calls;
+/** The org's REST calls so far by endpoint (OAuth token calls left out: they do not count against Salesforce's API limit). */
+async function restCalls(admin: BenchSalesforceAdmin, orgId: string): Promise<Map<string, number>> {
+  return (await admin.callsByOrg()).get(orgId) ?? new Map<string, number>();
 }
 
 const SF_ARRIVAL: Record<ChangeKind, (c: SfdcChange) => boolean> = {
@@ -182,9 +185,20 @@ const SC_ARRIVAL: Record<ChangeKind, (c: ScChange, title: string) => boolean> = 
   delete: (c) => c.type === 'deleted',
 };
 
-/** Pairs each change with its arrival on the other side, from both sandboxes' logs since the run began. */
-async function match(changes: Change[], sfAdmin: SalesforceAdmin, scAdmin: SalesConnectAdmin, orgId: string, since: number) {
-  const [sfChanges, scChanges, sfTasks] = await Promise.all([sfAdmin.changes(orgId, since), scAdmin.changes(since), sfAdmin.tasks(orgId, since)]);
+/** The start of the second `ms` falls in: how Salesforce stamps a change made then. */
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Pairs each change with its arrival on the other side, from both sandboxes' logs since `since`
+ * (samples' atMs count from it). Salesforce's stamps are whole seconds, so a latency is within a
+ * second of the truth: Salesforce → Sales Connect up to 1 s over, the other way up to 1 s under (0 at the least).
+ */
+export async function match(changes: Change[], sfAdmin: BenchSalesforceAdmin, scAdmin: SalesConnectAdmin, orgId: string, since: number) {
+  // Salesforce's log is asked from the second `since` falls in: a change made after `since` in that second is stamped before it.
+  const sfSince = wholeSecond(since);
+  const [sfChanges, scChanges, sfTasks] = await Promise.all([sfAdmin.changes(orgId, sfSince), scAdmin.changes(since), sfAdmin.tasks(orgId, sfSince)]);
   const sfByTask = groupBy(sfChanges, (c) => c.taskId);
   const scByTask = groupBy(scChanges, (c) => c.taskId);
   const scCreatedByTitle = new Map(scChanges.filter((c) => c.type === 'created' && c.origin === SYNC_ORIGIN).map((c) => [c.task.name, c.taskId]));
@@ -206,11 +220,13 @@ async function match(changes: Change[], sfAdmin: SalesforceAdmin, scAdmin: Sales
       const made = (scByTask.get(change.sourceId) ?? []).find((c) => c.origin !== SYNC_ORIGIN);
       madeAt = made && at(made.occurredAt);
       const target = change.pair?.sfdcId ?? sfByExternalId.get(change.sourceId);
-      const arrived = target === undefined || madeAt === undefined ? undefined : (sfByTask.get(target) ?? []).find((c) => c.changeOrigin === SYNC_ORIGIN && at(c.commitTimestamp) >= (madeAt as number) && SF_ARRIVAL[change.kind](c));
+      // Salesforce stamps whole seconds: a write in the same second as the change is stamped before it.
+      const fromSecond = madeAt === undefined ? 0 : wholeSecond(madeAt);
+      const arrived = target === undefined || madeAt === undefined ? undefined : (sfByTask.get(target) ?? []).find((c) => c.changeOrigin === SYNC_ORIGIN && at(c.commitTimestamp) >= fromSecond && SF_ARRIVAL[change.kind](c));
       arrivedAt = arrived && at(arrived.commitTimestamp);
     }
     if (madeAt === undefined || arrivedAt === undefined) pending++;
-    else samples.push({ atMs: madeAt - since, direction: change.direction, kind: change.kind, latencyMs: arrivedAt - madeAt });
+    else samples.push({ atMs: madeAt - since, direction: change.direction, kind: change.kind, latencyMs: Math.max(0, arrivedAt - madeAt) });
   }
   return { samples, pending, sfChanges };
 }

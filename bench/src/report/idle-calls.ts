@@ -79,9 +79,8 @@ export function cyclesPerDay(activity: IdleActivity, cadence: IdleCadence, reps:
 export function activityOf(endpoint: string, mode: IdleMode): IdleActivity {
   const composite = /^POST composite \((.*)\)$/.exec(endpoint);
   if (composite) {
-    const parts = composite[1].split(' + ');
-    if (parts.some((p) => /^GET queryAll(\/|$)/.test(p))) return mode === 'per-rep' ? 'rep-poll' : 'org-poll';
-    return mode === 'org-reads' && parts.every((p) => /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(p)) ? 'preflight' : 'other';
+    if (isPollEndpoint(endpoint)) return mode === 'per-rep' ? 'rep-poll' : 'org-poll';
+    return mode === 'org-reads' && composite[1].split(' + ').every((p) => /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(p)) ? 'preflight' : 'other';
   }
   const poll = /^GET queryAll(\/|$)/.test(endpoint);
   const getDeleted = endpoint === 'GET sobjects/Task/deleted';
@@ -89,6 +88,12 @@ export function activityOf(endpoint: string, mode: IdleMode): IdleActivity {
   if (poll) return 'org-poll';
   if (getDeleted) return 'org-getDeleted';
   return /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(endpoint) ? 'preflight' : 'other';
+}
+
+/** A poll's first page: `GET queryAll`, or a Composite call that runs one (the org poll's, getDeleted folded in). */
+export function isPollEndpoint(endpoint: string): boolean {
+  const composite = /^POST composite \((.*)\)$/.exec(endpoint);
+  return composite ? composite[1].split(' + ').some((p) => /^GET queryAll(\/|$)/.test(p)) : endpoint === 'GET queryAll';
 }
 
 export interface IdleEndpointFigure {

@@ -7,7 +7,8 @@ import { PNG_SIGNATURE, renderPng } from './render-png';
 import { reportMarkdown, summaryLines, writeReport } from './report';
 import { cdcDay } from './cdc-day';
 import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
-import type { BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
+import { repDayCalls } from './rep-day-calls';
+import type { AtRestResult, BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
 import { percentile, perSecond, summarizeLatency } from './stats';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -42,6 +43,7 @@ function importRun(label: string, connections: number, tasks: number, seconds: n
 
 function steadyRun(sampleCount = 500): SteadyResult {
   return {
+    readMode: 'stream',
     connections: 4,
     rate: 20,
     durationSeconds: 60,
@@ -58,6 +60,22 @@ function steadyRun(sampleCount = 500): SteadyResult {
   };
 }
 
+/** 30 changes a direction, one at a time; three Sales Connect → Salesforce changes did not arrive. */
+function atRest(): AtRestResult {
+  const latencies = range(1, 30).map((i) => 500 + 20 * i);
+  return {
+    readMode: 'stream',
+    changesPerDirection: 30,
+    gapMs: 1000,
+    latency: {
+      'salesforce→salesconnect': summarizeLatency(30, latencies),
+      'salesconnect→salesforce': summarizeLatency(30, latencies.slice(0, 27).map((l) => l * 4)),
+    },
+    samples: [],
+    seconds: 95.2,
+  };
+}
+
 function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
     startedAt: '2026-03-14T09:26:53.000Z',
@@ -67,6 +85,7 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
     settings: { tasks: 3000, connections: 5, rate: 20, durationSeconds: 60 },
     serviceSettings: { SFDC_POLL_INTERVAL_MS: '5000', KAFKA_PARTITIONS: '12' },
     imports: [importRun('one connection', 1, 3000, 12.5, 45_000), importRun('five connections', 5, 3000, 8, 47_300)],
+    atRest: atRest(),
     steady: steadyRun(),
     apiCalls: {
       changesPropagated: 1175,
@@ -106,19 +125,24 @@ function idleRun(mode: IdleMode, reps: number, windowSeconds: number, calls: Rec
 /** An idle-org phase with 1 and 100 reps: read once costs 288 + 24 + 72 = 384 a day, read per rep 432 a rep. */
 function idleOrgs(): IdleOrgsResult {
   const preflight = { 'GET query': 2, 'GET tooling/query': 2, 'GET sobjects/Task/describe': 2 };
+  const orgReads = [
+    idleRun('org-reads', 1, 31.5, { 'GET queryAll': 7, 'GET sobjects/Task/deleted': 2, ...preflight }, { 'org-poll': 7, 'org-getDeleted': 2, preflight: 2 }),
+    idleRun('org-reads', 100, 30.2, { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, ...preflight, 'GET limits': 1 }, { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 }, [
+      'the stream was not streaming throughout the window',
+    ]),
+  ];
   return {
     reps: [1, 100],
     testCadence: idleTestCadence(101),
     defaultCadence: DEFAULT_CADENCE,
     runs: [
-      idleRun('org-reads', 1, 31.5, { 'GET queryAll': 7, 'GET sobjects/Task/deleted': 2, ...preflight }, { 'org-poll': 7, 'org-getDeleted': 2, preflight: 2 }),
-      idleRun('org-reads', 100, 30.2, { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, ...preflight, 'GET limits': 1 }, { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 }, [
-        'the stream was not streaming throughout the window',
-      ]),
+      ...orgReads,
       idleRun('per-rep', 1, 9.4, { 'GET queryAll': 3, 'GET sobjects/Task/deleted': 1 }, { 'rep-poll': 3, 'rep-getDeleted': 1 }),
       idleRun('per-rep', 100, 10.1, { 'GET queryAll': 300, 'GET sobjects/Task/deleted': 150 }, { 'rep-poll': 300, 'rep-getDeleted': 150 }),
     ],
     cdcDay: cdcDay({ orgReps: 100, sampledReps: 10, changes: { salesforce: 100, salesConnect: 100 }, eventsDelivered: 230, seconds: 41.6 }, [1, 100]),
+    // 234 calls in the sample, 12 + 4 + 6 × 3 = 34 of them periodic: 1 a change, 40 a rep a day, beside the 100-rep org's 3,245 idle calls a day.
+    repDayCalls: repDayCalls({ orgReps: 100, changes: 200, callsInSample: 234, cyclesInSample: { 'org-poll': 12, 'org-getDeleted': 4, preflight: 6 }, idle: orgReads[1], idleOrgs: orgReads }),
     seconds: 312.4,
   };
 }
@@ -337,7 +361,7 @@ describe('summaryLines', () => {
     expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
-    expect(lines).toHaveLength(2 + 2 + 1 + 2 + 2 + 4 + 1 + 1);
+    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 2 + 2 + 4 + 1 + 1 + 1);
   });
 
   it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
@@ -357,11 +381,32 @@ describe('summaryLines', () => {
     );
   });
 
+  it('prints the latency at rest and under load with the read mode each ran in', () => {
+    const lines = summaryLines(benchResults());
+    expect(lines).toContain("latency at rest: one change at a time, 30 a direction; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)");
+    expect(lines).toContain('at rest salesforce→salesconnect: p50 800 ms, p95 1.08 s, p99 1.10 s (30 arrived of 30 made)');
+    expect(lines).toContain('at rest salesconnect→salesforce: p50 3.12 s, p95 4.08 s, p99 4.16 s (27 arrived of 30 made)');
+    expect(lines).toContain("steady state: 20.0 changes/s; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)");
+    const perRep = summaryLines(benchResults({ steady: { ...steadyRun(), readMode: 'per-rep' }, atRest: null }));
+    expect(perRep).toContain("steady state: 20.0 changes/s; Salesforce read by each rep's own polls (no org reader)");
+    expect(perRep).toContain('latency at rest: not run');
+  });
+
+  it('prints the calls a rep a day of a realistic day, and of each org size', () => {
+    const idle100 = 384 + 86_400 / 30.2;
+    expect(summaryLines(benchResults())).toContain(
+      'Salesforce API calls a rep a day (a realistic day: 40 changes a rep, half each side; read once): ' +
+        `${formatNumber(40 + idle100 / 100, 1)} = 1.00 a change × 40 + the idle 100-rep org's ${formatNumber(idle100 / 100, 1)} a rep; ` +
+        `orgs: 1 rep 424 a day (424.0 a rep, 0.42 % of Enterprise), 100 reps ${formatInt(idle100 + 4000)} a day (${formatNumber((idle100 + 4000) / 100, 1)} a rep, ${formatNumber((100 * (idle100 + 4000)) / 201_000, 2)} % of Enterprise)`,
+    );
+    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), repDayCalls: null } }))).toContain('Salesforce API calls a rep a day: not run');
+  });
+
   it('says when an idle org read once meets the target', () => {
     const results = benchResults();
     const idle = results.idleOrgs as IdleOrgsResult;
     const met = summaryLines({ ...results, idleOrgs: { ...idle, runs: idle.runs.filter((r) => r.mode === 'per-rep' || r.reps === 1).map((r) => (r.mode === 'org-reads' ? { ...r, perDay: 312 } : r)) } });
-    expect(met.find((l) => l.includes('read once'))).toMatch(/1 rep 312; issue 20 asks at most 350: met$/);
+    expect(met.find((l) => l.startsWith('idle org API calls a day, read once'))).toMatch(/1 rep 312; issue 20 asks at most 350: met$/);
   });
 
   it('says "not run" for skipped phases', () => {
@@ -420,6 +465,17 @@ describe('reportMarkdown', () => {
     expect(steady).toContain('| Salesforce → Sales Connect | 120 | 300 | 90 | 78 | 588 |');
     expect(steady).toContain('| Sales Connect → Salesforce | 110 | 310 | 85 | 83 | 588 |');
     expect(steady).toContain('achieved 19.6 changes/s');
+    expect(steady).toContain("Salesforce read once, by the org's change stream");
+  });
+
+  it('has the latency at rest by direction, its read mode and its method', () => {
+    const rest = section(markdown, 'Latency at rest');
+    expect(rest).toContain('| Salesforce → Sales Connect | 30 | 30 | 800 ms | 1.08 s | 1.10 s | 1.10 s |');
+    expect(rest).toContain('| Sales Connect → Salesforce | 30 | 27 | 3.12 s | 4.08 s | 4.16 s | 4.16 s |');
+    expect(rest).toContain("Salesforce read once, by the org's change stream");
+    expect(rest).toContain('then 1.0 s for the sync');
+    expect(rest).toContain('The phase took 95 s.');
+    expect(section(reportMarkdown(benchResults({ atRest: null })), 'Latency at rest')).toContain('Not run (`--rest-changes 0`).');
   });
 
   it('has the Salesforce API calls against the floor, its parts and the calls by endpoint', () => {
@@ -476,6 +532,11 @@ describe('reportMarkdown', () => {
     expect(idle).toContain('1.15 a change, so 46.0 a rep a day');
     expect(idle).toContain('| reps | events a day | share of Developer (10,000) | share of Enterprise (25,000) | share of Unlimited / Performance (50,000) |');
     expect(idle).toContain('| 100 | 4,600 | 46.0 % | 18.4 % | 9.2 % |');
+    expect(idle).toContain('= 1.00 × 40 + 32.4 = **72.4**');
+    expect(idle).toContain('REST calls of the 100-rep org while the sample above was made and synced (234;');
+    expect(idle).toContain('meanwhile (34.0: its polls');
+    expect(idle).toContain('| 1 | 424 | 424.0 | 102,000 | 0.42 % |');
+    expect(idle).toContain('| 100 | 7,245 | 72.4 | 201,000 | 3.60 % |');
     const noDay = reportMarkdown(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }));
     expect(section(noDay, 'Idle org: Salesforce API calls a day')).toContain('### CDC events a day, for a realistic day\n\nNot run.');
     expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }))).toContain('CDC events a day: not run');

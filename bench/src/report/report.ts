@@ -5,7 +5,8 @@ import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
 import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATION, type CdcDayResult } from './cdc-day';
 import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
 import { renderPng } from './render-png';
-import type { ApiCallsResult, BenchResults, ChangeKind, IdleOrgRun, IdleOrgsResult, ImportResult, RssResult, SteadyResult } from './results';
+import { enterpriseApiAllocation, type RepDayCallsResult } from './rep-day-calls';
+import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
 
 export interface ReportFiles {
   markdownPath: string;
@@ -66,15 +67,16 @@ export function summaryLines(results: BenchResults): string[] {
         `ratio ${formatRatio(run.ratioToCeiling)}`,
     );
   }
+  const atRest = results.atRest;
+  if (!atRest) lines.push(`latency at rest: ${NOT_RUN}`);
+  else {
+    lines.push(`latency at rest: one change at a time, ${formatInt(atRest.changesPerDirection)} a direction; Salesforce read ${READ_MODE_NAMES[atRest.readMode]}`);
+    for (const direction of DIRECTIONS) lines.push(`at rest ${direction}: ${latencyLine(atRest.latency[direction])}`);
+  }
   if (!results.steady) lines.push(`steady state: ${NOT_RUN}`);
   else {
-    for (const direction of DIRECTIONS) {
-      const l = results.steady.latency[direction];
-      lines.push(
-        `steady ${direction}: p50 ${formatLatency(l.p50Ms)}, p95 ${formatLatency(l.p95Ms)}, p99 ${formatLatency(l.p99Ms)} ` +
-          `(${formatInt(l.arrived)} arrived of ${formatInt(l.made)} made)`,
-      );
-    }
+    lines.push(`steady state: ${formatNumber(results.steady.rate, 1)} changes/s; Salesforce read ${READ_MODE_NAMES[results.steady.readMode]}`);
+    for (const direction of DIRECTIONS) lines.push(`steady ${direction}: ${latencyLine(results.steady.latency[direction])}`);
   }
   const api = results.apiCalls;
   lines.push(
@@ -85,6 +87,16 @@ export function summaryLines(results: BenchResults): string[] {
   for (const rss of results.rss) lines.push(`peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB`);
   lines.push(...idleSummaryLines(results.idleOrgs));
   return lines;
+}
+
+/** How the benchmark's org was read, after "Salesforce read". */
+const READ_MODE_NAMES: Record<ReadMode, string> = {
+  stream: "once, by the org's change stream (its reader connected by an admin; safety-net org poll)",
+  'per-rep': "by each rep's own polls (no org reader)",
+};
+
+function latencyLine(l: LatencySummary): string {
+  return `p50 ${formatLatency(l.p50Ms)}, p95 ${formatLatency(l.p95Ms)}, p99 ${formatLatency(l.p99Ms)} (${formatInt(l.arrived)} arrived of ${formatInt(l.made)} made)`;
 }
 
 const MODE_NAMES: Record<IdleMode, string> = {
@@ -125,6 +137,14 @@ function idleSummaryLines(idle: IdleOrgsResult | null): string[] {
           `Enterprise allocation ${formatInt(ENTERPRISE_CDC_ALLOCATION)}${day.perOrg.length ? ` (${day.perOrg.map((o) => `${formatNumber(100 * o.shareOfEnterprise, 1)} %`).join(', ')})` : ''}`
       : `CDC events a day: ${NOT_RUN}`,
   );
+  const calls = idle.repDayCalls;
+  lines.push(
+    calls
+      ? `Salesforce API calls a rep a day (a realistic day: ${CHANGES_PER_REP_PER_DAY} changes a rep, half each side; read once): ${formatNumber(calls.perRepPerDay, 1)} = ` +
+          `${formatNumber(calls.callsPerChange, 2)} a change × ${CHANGES_PER_REP_PER_DAY} + the idle ${formatInt(calls.orgReps)}-rep org's ${formatNumber(calls.idleCallsPerRepPerDay, 1)} a rep; ` +
+          `orgs: ${calls.perOrg.map((o) => `${reps(o.reps)} ${formatInt(o.callsPerDay)} a day (${formatNumber(o.perRep, 1)} a rep, ${formatNumber(100 * o.shareOfEnterprise, 2)} % of Enterprise)`).join(', ')}`
+      : `Salesforce API calls a rep a day: ${NOT_RUN}`,
+  );
   return lines;
 }
 
@@ -134,6 +154,7 @@ export function reportMarkdown(results: BenchResults): string {
     headerSection(results),
     settingsSection(results),
     importSection(results.imports),
+    atRestSection(results.atRest),
     steadySection(results.steady),
     apiCallsSection(results.apiCalls),
     rssSection(results.rss),
@@ -199,13 +220,32 @@ function importSection(imports: readonly ImportResult[]): string[] {
   ];
 }
 
+/** The latency table of a phase: made, arrived and the percentiles, each direction. */
+function latencyTable(latency: Record<(typeof DIRECTIONS)[number], LatencySummary>): string[] {
+  const rows = DIRECTIONS.map((d) => {
+    const l = latency[d];
+    return [DIRECTION_NAMES[d], formatInt(l.made), formatInt(l.arrived), formatLatency(l.p50Ms), formatLatency(l.p95Ms), formatLatency(l.p99Ms), formatLatency(l.maxMs)];
+  });
+  return table(['direction', 'made', 'arrived', 'p50', 'p95', 'p99', 'max'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']);
+}
+
+function atRestSection(atRest: AtRestResult | null): string[] {
+  const heading = ['## Latency at rest', ''];
+  if (!atRest) return [...heading, `${capitalize(NOT_RUN)} (\`--rest-changes 0\`).`];
+  return [
+    ...heading,
+    `Salesforce read ${READ_MODE_NAMES[atRest.readMode]}. Before the steady state, in its org: ${formatInt(atRest.changesPerDirection)} changes a direction, ` +
+      `half creates and half edits of imported tasks, made one at a time as the reps, the directions taking turns; each awaited on the other side, ` +
+      `then ${formatNumber(atRest.gapMs / 1000, 1)} s for the sync's follow-ups, before the next. Latency as in the steady state: from the change's own entry in one sandbox's log ` +
+      `(Salesforce's change log \`commitTimestamp\`, Sales Connect's feed \`occurredAt\`) to the sync's matching write in the other's. The phase took ${formatInt(atRest.seconds)} s.`,
+    '',
+    ...latencyTable(atRest.latency),
+  ];
+}
+
 function steadySection(steady: SteadyResult | null): string[] {
   const heading = ['## Steady state', ''];
   if (!steady) return [...heading, `${capitalize(NOT_RUN)}.`];
-  const latencyRows = DIRECTIONS.map((d) => {
-    const l = steady.latency[d];
-    return [DIRECTION_NAMES[d], formatInt(l.made), formatInt(l.arrived), formatLatency(l.p50Ms), formatLatency(l.p95Ms), formatLatency(l.p99Ms), formatLatency(l.maxMs)];
-  });
   const kindRows = DIRECTIONS.map((d) => {
     const byKind = steady.madeByKind[d];
     const total = CHANGE_KINDS.reduce((sum, kind) => sum + byKind[kind], 0);
@@ -214,9 +254,9 @@ function steadySection(steady: SteadyResult | null): string[] {
   return [
     ...heading,
     `${steady.connections} connections; target ${formatNumber(steady.rate, 1)} changes/s both ways for ${formatInt(steady.durationSeconds)} s; ` +
-      `achieved ${formatNumber(steady.achievedRate, 1)} changes/s. Latency: from the change on one side to its arrival on the other.`,
+      `achieved ${formatNumber(steady.achievedRate, 1)} changes/s. Salesforce read ${READ_MODE_NAMES[steady.readMode]}. Latency: from the change on one side to its arrival on the other.`,
     '',
-    ...table(['direction', 'made', 'arrived', 'p50', 'p95', 'p99', 'max'], latencyRows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...latencyTable(steady.latency),
     '',
     'Changes made, by kind:',
     '',
@@ -347,6 +387,8 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
     '',
     ...cdcDaySection(idle.cdcDay),
     '',
+    ...repDayCallsSection(idle.repDayCalls),
+    '',
     `The phase took ${formatInt(idle.seconds)} s, its stack's start and stop included.`,
   ];
 }
@@ -365,6 +407,23 @@ function cdcDaySection(day: CdcDayResult | null): string[] {
       `(events a change × ${CHANGES_PER_REP_PER_DAY}). The allocation is the org's, for every subscriber and high-volume platform event together.`,
     '',
     ...table(['reps', 'events a day', ...CDC_DAILY_ALLOCATIONS.map((a) => `share of ${a.edition} (${formatInt(a.events)})`)], rows, ['r', 'r', 'r', 'r', 'r']),
+  ];
+}
+
+function repDayCallsSection(calls: RepDayCallsResult | null): string[] {
+  const heading = ['### Salesforce API calls a rep a day, for a realistic day', ''];
+  if (!calls) return [...heading, `${capitalize(NOT_RUN)}.`];
+  const rows = calls.perOrg.map((o) => [formatInt(o.reps), formatInt(o.callsPerDay), formatNumber(o.perRep, 1), formatInt(enterpriseApiAllocation(o.reps)), `${formatNumber(100 * o.shareOfEnterprise, 2)} %`]);
+  return [
+    ...heading,
+    `The same realistic day, read once: calls a rep a day = calls a change × ${CHANGES_PER_REP_PER_DAY} + the idle org's calls a day (read once) ÷ its reps ` +
+      `= ${formatNumber(calls.callsPerChange, 2)} × ${CHANGES_PER_REP_PER_DAY} + ${formatNumber(calls.idleCallsPerRepPerDay, 1)} = **${formatNumber(calls.perRepPerDay, 1)}**. ` +
+      `Calls a change: the product's REST calls of the ${formatInt(calls.orgReps)}-rep org while the sample above was made and synced (${formatInt(calls.callsInSample)}; ` +
+      `the benchmark's own calls as the reps and OAuth token calls left out), less what the org's periodic work spent meanwhile ` +
+      `(${formatNumber(calls.periodicCallsInSample, 1)}: its polls, getDeleted runs and preflights in the sample, as the services' state recorded them, × their calls a cycle in the idle window), ` +
+      `÷ ${formatInt(calls.changes)} changes. An org: its idle calls a day + reps × ${formatNumber(calls.changeCallsPerRepPerDay, 1)}.`,
+    '',
+    ...table(['reps', 'calls a day', 'a rep', 'Enterprise allocation (100,000 + 1,000 a licence, the reader\'s included)', 'share'], rows, ['r', 'r', 'r', 'r', 'r']),
   ];
 }
 

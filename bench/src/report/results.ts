@@ -1,5 +1,9 @@
 import type { CdcDayResult } from './cdc-day';
 import type { IdleActivity, IdleCadence, IdleEndpointFigure, IdleMode } from './idle-calls';
+import type { RepDayCallsResult } from './rep-day-calls';
+
+/** How the steady-state org was read: once, by its reader's change stream (and safety-net poll), or by each rep's own polls. */
+export type ReadMode = 'stream' | 'per-rep';
 
 /**
  * What one `npm run bench` measured. main.ts fills it in phase by phase; report.ts turns it into
@@ -15,6 +19,8 @@ export interface BenchResults {
   /** The product settings the services ran with that shape the figures (poll interval, …). */
   serviceSettings: Record<string, string>;
   imports: ImportResult[];
+  /** One change at a time in the steady-state org, before the steady run; null when skipped (`--rest-changes 0`). */
+  atRest: AtRestResult | null;
   steady: SteadyResult | null;
   apiCalls: ApiCallsResult | null;
   rss: RssResult[];
@@ -72,6 +78,8 @@ export interface LatencySummary {
 }
 
 export interface SteadyResult {
+  /** How the org's Salesforce changes were read during the run. */
+  readMode: ReadMode;
   connections: number;
   rate: number;
   durationSeconds: number;
@@ -81,6 +89,20 @@ export interface SteadyResult {
   latency: Record<Direction, LatencySummary>;
   /** Every arrived change: when it was made (ms after the run's start) and how long it took. */
   samples: { atMs: number; direction: Direction; kind: ChangeKind; latencyMs: number }[];
+}
+
+/** Latency at rest: one change at a time, each arriving on the other side before the next is made. */
+export interface AtRestResult {
+  readMode: ReadMode;
+  /** Changes made in each direction (half creates, half edits of imported tasks). */
+  changesPerDirection: number;
+  /** The pause after an arrival before the next change, so the sync's follow-up writes are done. */
+  gapMs: number;
+  latency: Record<Direction, LatencySummary>;
+  /** Every arrived change: when it was made (ms after the phase's start) and how long it took. */
+  samples: { atMs: number; direction: Direction; kind: ChangeKind; latencyMs: number }[];
+  /** Seconds the phase took. */
+  seconds: number;
 }
 
 export interface ApiCallsResult {
@@ -108,6 +130,8 @@ export interface IdleOrgsResult {
   runs: IdleOrgRun[];
   /** CDC events of a realistic day, sampled in the largest org read once. */
   cdcDay: CdcDayResult | null;
+  /** Salesforce API calls a rep a day for the same realistic day, read once (from the same sample and the org's idle window). */
+  repDayCalls: RepDayCallsResult | null;
   /** Seconds the phase took, its stack's start and stop included. */
   seconds: number;
 }
