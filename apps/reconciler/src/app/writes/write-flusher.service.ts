@@ -103,28 +103,29 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
    */
   private async settleDone(manager: EntityManager, done: [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][]): Promise<void> {
     if (done.length === 0) return;
-    const versioned = done.filter(([w, o]) => w.side === 'salesconnect' && o.version !== undefined);
     const changedLinks = [...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId))];
     // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
     if (changedLinks.length > 0) await manager.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
-    if (versioned.length > 0) {
-      // Never lowered: a change read meanwhile may know a newer version than this answer.
-      await manager.query(
-        `UPDATE task_link l SET link = jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), v.version)))
-           FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version)
-          WHERE l.id = v.link_id`,
-        [versioned.map(([w]) => w.linkId), versioned.map(([, o]) => o.version)],
-      );
-    }
+    // Never lowered: a change read meanwhile may know a newer version than this answer.
+    const withVersion = (version: string) =>
+      `CASE WHEN ${version} IS NULL THEN l.link ELSE jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), ${version}))) END`;
     for (const side of ['sfdc', 'salesconnect'] as const) {
       const created = done.filter(([w, o]) => w.side === side && o.createdId);
       if (created.length === 0) continue;
       const column = side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
+      // One statement a side: an import creates hundreds a round.
       await manager.query(
-        `UPDATE task_link l SET ${column} = c.task_id, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[]) AS c(link_id, task_id)
+        `UPDATE task_link l SET ${column} = c.task_id, link = ${withVersion('c.version')}, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(link_id, task_id, version)
           WHERE l.id = c.link_id AND l.${column} IS NULL`,
-        [created.map(([w]) => w.linkId), created.map(([, o]) => o.createdId)],
+        [created.map(([w]) => w.linkId), created.map(([, o]) => o.createdId), created.map(([, o]) => (side === 'salesconnect' ? (o.version ?? null) : null))],
+      );
+    }
+    const updated = done.filter(([w, o]) => w.side === 'salesconnect' && !o.createdId && o.version !== undefined);
+    if (updated.length > 0) {
+      await manager.query(
+        `UPDATE task_link l SET link = ${withVersion('v.version')} FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version) WHERE l.id = v.link_id`,
+        [updated.map(([w]) => w.linkId), updated.map(([, o]) => o.version)],
       );
     }
     await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [done.flatMap(([w]) => w.rowIds)]);
