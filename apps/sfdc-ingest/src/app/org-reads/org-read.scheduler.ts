@@ -3,7 +3,7 @@ import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@tas
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
+import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgStreamRepository } from '../stream/org-stream.repository';
 import { ApiBudget } from '../sync/api-budget';
@@ -115,7 +115,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
     if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded) this.budget.exhausted(orgId);
     const apiUsage = this.budget.usageOf(orgId);
     const paused = failure.handling === 'pause';
-    const state = paused ? 'paused-api-limit' : 'error';
+    const state = connectionStateOf(failure.code);
     this.logger[paused ? 'warn' : 'error'](`org ${orgId}: ${failure.code}: ${failure.message}; ${paused ? 'paused' : `polling again in ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms`}`);
     for (const t of targets) await this.status.report(t.connectionId, { state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
     if (paused) {

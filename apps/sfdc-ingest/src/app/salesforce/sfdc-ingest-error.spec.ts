@@ -1,6 +1,6 @@
 import { ApiAllocationReachedError } from '@task-sync/sfdc-api-budget';
 import { SalesforceSessionError } from '@task-sync/sfdc-client';
-import { SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
+import { SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from './sfdc-ingest-error';
 
 describe('classifySalesforceError', () => {
   it.each([
@@ -19,5 +19,19 @@ describe('classifySalesforceError', () => {
     const classified = classifySalesforceError(error);
     expect(classified.code).toBe(code);
     expect(classified.handling).toBe(handling);
+  });
+});
+
+describe('connectionStateOf: what a connection shows while its reads fail', () => {
+  it.each([
+    [SfdcIngestErrorCode.ApiLimitExceeded, 'paused-api-limit'],
+    [SfdcIngestErrorCode.ApiBudgetReached, 'paused-api-limit'],
+    [SfdcIngestErrorCode.ApiAllocationReached, 'paused-api-limit'],
+    [SfdcIngestErrorCode.Unauthorized, 'unauthorized'],
+    [SfdcIngestErrorCode.ConnectionGone, 'error'],
+    [SfdcIngestErrorCode.Transient, 'error'],
+    [SfdcIngestErrorCode.Rejected, 'error'],
+  ])('%s → %s', (code, state) => {
+    expect(connectionStateOf(code)).toBe(state);
   });
 });

@@ -43,6 +43,14 @@ const PAUSING = new Set([
   SfdcIngestErrorCode.ConnectionGone,
 ]);
 
+const API_LIMIT_CODES = new Set([SfdcIngestErrorCode.ApiLimitExceeded, SfdcIngestErrorCode.ApiBudgetReached, SfdcIngestErrorCode.ApiAllocationReached]);
+
+/** The state a connection shows while its reads fail with this code (one place for both schedulers). */
+export function connectionStateOf(code: SfdcIngestErrorCode): 'paused-api-limit' | 'unauthorized' | 'error' {
+  if (API_LIMIT_CODES.has(code)) return 'paused-api-limit';
+  return code === SfdcIngestErrorCode.Unauthorized ? 'unauthorized' : 'error';
+}
+
 const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@tas
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from '../salesforce/sfdc-ingest-error';
+import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
 import { floorToMinute } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { ApiBudget } from './api-budget';
@@ -149,12 +149,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
     if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.ConnectionGone) this.readers.delete(state.connectionId);
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
-    const stateName =
-      failure.code === SfdcIngestErrorCode.ApiLimitExceeded || failure.code === SfdcIngestErrorCode.ApiBudgetReached || failure.code === SfdcIngestErrorCode.ApiAllocationReached
-        ? 'paused-api-limit'
-        : failure.code === SfdcIngestErrorCode.Unauthorized
-          ? 'unauthorized'
-          : 'error';
+    const stateName = connectionStateOf(failure.code);
     const level = failure.handling === 'pause' ? 'warn' : 'error';
     this.logger[level](`connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${failure.handling === 'pause' ? 'paused' : 'retrying at the next poll'}`);
     await this.status.report(state.connectionId, { state: stateName, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
