@@ -1,4 +1,4 @@
-import type { OrgStreamState } from '@task-sync/contracts';
+import type { OrgStreamStatusChanged } from '@task-sync/contracts';
 import type { ReaderPreflight } from './reader-preflight';
 
 /**
@@ -7,16 +7,8 @@ import type { ReaderPreflight } from './reader-preflight';
  */
 export type ReadMode = { mode: 'org-stream'; reader: string; reason: string; stream: OrgStreamView | null } | { mode: 'per-rep-polling'; reason: string };
 
-/** The org's change stream as sfdc-ingest last reported it (the org-stream-status-changed event). */
-export interface OrgStreamView {
-  state: OrgStreamState;
-  reason: string;
-  /** When it took this state. */
-  since: string;
-  /** While not streaming: how often the org's poll reads its changes meanwhile. */
-  pollEveryMs?: number;
-  retryAt?: string;
-}
+/** The org's change stream as sfdc-ingest last reported it (the org-stream-status-changed event), since when. */
+export type OrgStreamView = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'> & { since: string };
 
 /** What the decision needs to know of the org's reader. */
 export interface OrgReaderState {
@@ -42,14 +34,12 @@ export function decideReadMode(reader: OrgReaderState | null): ReadMode {
     return { mode: 'per-rep-polling', reason: `The org reader (${who}) lacks ${missing.join(', ') || 'what its preflight checks'}.` };
   }
   const stream = reader.stream ?? null;
-  if (stream && (stream.state === 'down' || stream.state === 'retrying')) {
-    const every = stream.pollEveryMs ? ` every ${Math.round(stream.pollEveryMs / 1000)} s` : '';
-    return {
-      mode: 'org-stream',
-      reader: who,
-      stream,
-      reason: `The org's changes are read once, by ${who}; its change stream is ${stream.state === 'down' ? 'down' : 'reconnecting'} since ${stream.since} (${stream.reason}), so the org is polled${every} until it is back.`,
-    };
-  }
-  return { mode: 'org-stream', reader: who, stream, reason: `The org's changes are read once, by ${who}.` };
+  return { mode: 'org-stream', reader: who, stream, reason: `The org's changes are read once, by ${who}${describeOutage(stream)}.` };
+}
+
+/** While the org's stream is down or reconnecting: since when, why, and that the org is polled meanwhile. */
+function describeOutage(stream: OrgStreamView | null): string {
+  if (!stream || (stream.state !== 'down' && stream.state !== 'retrying')) return '';
+  const every = stream.pollEveryMs ? ` every ${Math.round(stream.pollEveryMs / 1000)} s` : '';
+  return `; its change stream is ${stream.state === 'down' ? 'down' : 'reconnecting'} since ${stream.since} (${stream.reason}), so the org is polled${every} until it is back`;
 }

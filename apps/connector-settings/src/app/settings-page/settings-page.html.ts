@@ -100,7 +100,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   function describeReadMode(m) {
     if (m.mode !== 'org-stream') return 'Per-rep polling: ' + m.reason;
     var down = m.stream && (m.stream.state === 'down' || m.stream.state === 'retrying');
-    return 'Org stream (reader: ' + m.reader + ')' + (down ? ', ' + m.stream.state + ' since ' + new Date(m.stream.since).toLocaleString() + ': ' + m.stream.reason + '; the org is polled' + (m.stream.pollEveryMs ? ' every ' + Math.round(m.stream.pollEveryMs / 1000) + ' s' : '') + ' until it is back' : '');
+    return 'Org stream (reader: ' + m.reader + ')' + (down ? ': ' + m.reason : '');
   }
   function renderStatus(s) {
     $('state').textContent = s.state;

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
 import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
-import type { TaskLink } from '@task-sync/task-domain';
+import type { Side, TaskLink } from '@task-sync/task-domain';
 import { viewOfLink } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
@@ -198,17 +198,18 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       [[...new Set(writes.map((w) => w.linkId))]],
     );
     return new Map(
-      rows.map((r) => [
-        r.id,
-        {
+      rows.map((r) => {
+        const agreedAs = (side: Side) => (r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, side) : null);
+        const ids: LinkIds = {
           salesConnectTaskId: r.salesconnect_task_id,
           sfdcTaskId: r.sfdc_task_id,
           lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
-          agreedForSfdc: r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, 'sfdc') : null,
-          agreedForSalesConnect: r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, 'salesconnect') : null,
+          agreedForSfdc: agreedAs('sfdc'),
+          agreedForSalesConnect: agreedAs('salesconnect'),
           salesConnectVersion: r.link.salesConnectVersion ?? null,
-        },
-      ]),
+        };
+        return [r.id, ids];
+      }),
     );
   }
 }

@@ -280,8 +280,10 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     await subscription?.close().catch((e: Error) => this.logger.warn(`org ${run.orgId}: closing the subscription: ${e.message}`));
     try {
       if (how === 'release') await this.streams.releaseLease(run.orgId, this.holder, reason);
-      if (how === 'stop') await this.streams.markStopped(run.orgId, this.holder, reason);
-      if (how === 'stop') await this.status.report(run.orgId, { state: 'stopped', reason });
+      if (how === 'stop') {
+        await this.streams.markStopped(run.orgId, this.holder, reason);
+        await this.status.report(run.orgId, { state: 'stopped', reason });
+      }
     } catch (e) {
       this.logger.error(`org ${run.orgId}: the lease was not let go (${(e as Error).message}); it runs out in ${this.config.STREAM_LEASE_MS} ms`);
     }

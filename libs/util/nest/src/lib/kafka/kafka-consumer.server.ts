@@ -3,11 +3,12 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
-import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent, type ConnectionStatusChanged } from '@task-sync/contracts';
+import { DEAD_LETTER, KAFKA_TOPICS, MessageDecodeError, decodeEvent, encodeEvent } from '@task-sync/contracts';
 import type { HealthRegistry } from '../observability/health.registry';
 import type { MetricsService } from '../observability/metrics.service';
 import { isDependencyFailure } from './handler-failure';
 import type { KafkaPublisher } from './kafka-publisher';
+import { buildStatusMessage } from './status.reporter';
 import { HandlerOutcome, KafkaBatchContext, KafkaMessageContext, KafkaMessageMeta } from './kafka-message.context';
 
 export interface KafkaConsumerServerOptions {
@@ -273,18 +274,8 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
 
   private async reportPoison(connectionId: string, taskId: string | undefined, where: Where, reason: string): Promise<void> {
     const what = taskId ? `task ${taskId}` : 'a message';
-    const event: ConnectionStatusChanged = {
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: new Date().toISOString(),
-      connectionId,
-      reportedBy: this.options.consumerName,
-      state: 'error',
-      error: { code: 'MESSAGE_DEAD_LETTERED', message: `${what}: ${where.topic} offset ${where.offset} could not be handled (${reason}); it is on the dead-letter topic` },
-    };
-    await this.options.publisher.publish([
-      { topic: KAFKA_TOPICS.connectionStatus, key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, event), eventId: event.eventId, eventType: CONNECTION_STATUS_CHANGED },
-    ]);
+    const message = `${what}: ${where.topic} offset ${where.offset} could not be handled (${reason}); it is on the dead-letter topic`;
+    await this.options.publisher.publish([buildStatusMessage(connectionId, this.options.consumerName, { state: 'error', error: { code: 'MESSAGE_DEAD_LETTERED', message } })]);
   }
 
   private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
