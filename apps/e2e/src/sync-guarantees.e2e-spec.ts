@@ -18,7 +18,7 @@ interface ReadMode {
 
 const READ_MODES: ReadMode[] = [
   // npm start's demo org has a reader: the org is read once, by its change stream.
-  { name: 'the org read once, by its change stream', env: { DEMO_ORG_READER: '1' }, guarantees: ['walkthrough', 'echoes', 'convergence', 'conflicts', 'faults', 'crash'] },
+  { name: 'the org read once, by its change stream', env: { DEMO_ORG_READER: '1' }, guarantees: ['walkthrough', 'echoes', 'convergence', 'conflicts', 'exact-disable', 'faults', 'crash'] },
 ];
 
 describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
@@ -192,6 +192,59 @@ describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
     await sleep(SETTLE_MS);
     expect(await rep.sides()).toEqual(sides);
   });
+
+  scenario('exact-disable', 'R7 exact: changes made 0, 1, 5, 20 and 100 ms after the disable\'s Save answered never cross, on either side, round after round; changes made just before it all cross', async () => {
+    const OFFSETS_MS = [0, 1, 5, 20, 100];
+    const ROUNDS = 4;
+    const rep = await newRep({ label: 'exact-disable' });
+    const leaked: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await rep.enableAndWaitForImport();
+      // The org's stream up (a change made while it subscribes comes by the 5-minute safety-net poll instead).
+      await eventually('the org stream up', async () => expect(((await rep.status()) as { readMode?: { stream?: { state: string } | null } }).readMode?.stream?.state).toBe('streaming'));
+      // Per side: two tasks edited just before the Save, one per offset edited after it.
+      const count = OFFSETS_MS.length + 2;
+      const fromSf: Record<string, string> = {};
+      const fromSc: Record<string, string> = {};
+      for (let i = 0; i < count; i++) fromSf[`r${round} sf ${i}`] = await rep.sfdc.createTask({ Subject: `r${round} sf ${i}` });
+      for (let i = 0; i < count; i++) fromSc[`r${round} sc ${i}`] = (await rep.sc.create({ name: `r${round} sc ${i}` })).id;
+      const pairs = await eventually('the round\'s tasks linked on both sides', () => pairsOf(rep, fromSf, fromSc));
+      const sfPairs = pairs.filter((p) => p.title.includes(' sf '));
+      const scPairs = pairs.filter((p) => p.title.includes(' sc '));
+      const editSf = (p: { sfId: string; title: string }, label: string) => rep.sfdc.updateTask(p.sfId, { Subject: `${p.title} ${label}` });
+      const editSc = (p: { scId: string; title: string }, label: string) => rep.sc.patch(p.scId, { name: `${p.title} ${label}` });
+
+      // Answered before the Save is sent: made before the disable, so they must cross. Salesforce
+      // stamps changes in whole seconds, and one in the disable's own second counts as made after it
+      // (R7): its edits are made in the second before the Save's; Sales Connect's just before it.
+      await Promise.all([editSf(sfPairs[0], 'before'), editSf(sfPairs[1], 'just before')]);
+      await sleep(1_005 - (Date.now() % 1_000));
+      await editSc(scPairs[0], 'before');
+      await editSc(scPairs[1], 'just before');
+      expect((await rep.saveTaskSync(false)).enabled).toBe(false);
+      const answeredAt = performance.now();
+      await Promise.all(
+        OFFSETS_MS.map(async (offset, i) => {
+          await sleep(Math.max(0, offset - (performance.now() - answeredAt)));
+          await Promise.all([editSf(sfPairs[i + 2], `after +${offset} ms`), editSc(scPairs[i + 2], `after +${offset} ms`)]);
+        }),
+      );
+
+      await eventually('the edits made before the disable on the other side', async () => {
+        const [sc, sfdc] = await Promise.all([rep.scTasks(), rep.sfdcTasks()]);
+        expect(sc.find((t) => t.id === sfPairs[0].scId)?.name).toBe(`${sfPairs[0].title} before`);
+        expect(sc.find((t) => t.id === sfPairs[1].scId)?.name).toBe(`${sfPairs[1].title} just before`);
+        expect(sfdc.find((t) => t.Id === scPairs[0].sfId)?.Subject).toBe(`${scPairs[0].title} before`);
+        expect(sfdc.find((t) => t.Id === scPairs[1].sfId)?.Subject).toBe(`${scPairs[1].title} just before`);
+      });
+      // Time for a leak to show: a change crosses in about a second while enabled.
+      await sleep(SETTLE_MS);
+      const [sc, sfdc] = await Promise.all([rep.scTasks(), rep.sfdcTasks()]);
+      for (const p of sfPairs.slice(2)) if (sc.find((t) => t.id === p.scId)?.name !== p.title) leaked.push(`round ${round}: Salesforce ${p.title} → ${sc.find((t) => t.id === p.scId)?.name}`);
+      for (const p of scPairs.slice(2)) if (sfdc.find((t) => t.Id === p.sfId)?.Subject !== p.title) leaked.push(`round ${round}: Sales Connect ${p.title} → ${sfdc.find((t) => t.Id === p.sfId)?.Subject}`);
+    }
+    expect(leaked).toEqual([]);
+  }, 240_000);
 
   scenario('faults', 'Nothing lost: with Salesforce 503s, row-lock errors and expired sessions and Sales Connect 503s during a burst on both sides, both sides end equal, nothing doubled', async () => {
     const rep = await newRep({ label: 'faults' });

@@ -46,6 +46,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { DocsController } from './http/docs.controller';
 import { OutboxRelayService } from './outbox-relay.service';
 import { InternalController } from './internal/internal.controller';
+import { SettingsClock } from './connections/settings-clock';
 import { SalesforceSessionService } from './internal/salesforce-session.service';
 import { SERVICE_TOKENS, ServiceAuthGuard, parseServiceTokens } from './internal/service-auth.guard';
 
@@ -83,6 +84,7 @@ export class AppModule {
       providers: [
         OutboxRelayService,
         ConnectionsService,
+        SettingsClock,
         AuthGuard,
         ConnectRateLimitGuard,
         AdminGuard,

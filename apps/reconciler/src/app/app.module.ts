@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { SettingsLag, settingsProjection } from '@task-sync/data-access-connection-settings';
+import { ConnectorSettingsWatermarkSource, SettingsLag, SettingsView, settingsProjection } from '@task-sync/data-access-connection-settings';
 import { Kafka } from 'kafkajs';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import { ConnectorSettingsApiCallsClient, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
@@ -58,6 +58,15 @@ export class AppModule {
         ReconcileChangeService,
         { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
         SettingsLagCloser,
+        {
+          provide: SettingsView,
+          useFactory: (lag: SettingsLag) => {
+            const settingsLogger = new Logger('settings-view');
+            const source = new ConnectorSettingsWatermarkSource(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN);
+            return new SettingsView(source, lag, (e) => settingsLogger.warn(`settings watermark not known (changes wait for it): ${(e as Error).message}`));
+          },
+          inject: [SettingsLag],
+        },
         { provide: OrgApiCallLedger, useValue: calls },
         { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls }) },
         {

@@ -12,6 +12,7 @@ import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from '
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
 import { ConnectionStatusView, toStatusView } from '../status/connection-status.view';
 import { buildSettingChangedEntry } from './setting-changed.outbox';
+import { stampSettingChange } from './settings-clock';
 import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,7 +62,7 @@ export class ConnectionsService {
       const connection = await this.findOwned(manager, principal, id, true);
       const kind = decideSettingChange({ enabled: connection.taskSyncEnabled, firstEnabledAt: connection.firstEnabledAt }, enabled);
       if (kind === null) return { ...toTaskSyncView(connection), change: null };
-      const now = new Date();
+      const now = await stampSettingChange(manager);
       connection.taskSyncEnabled = enabled;
       if (kind === 'first-enable') connection.firstEnabledAt = now;
       await manager.getRepository(ConnectionEntity).save(connection);

@@ -19,7 +19,7 @@ function fakeQueryRunner(rows: ReturnType<typeof row>[]) {
   const batches: OutboxEntry[][] = [];
   const q = {
     query: async () => rows,
-    manager: { getRepository: () => ({ insert: async (entries: OutboxEntry[]) => void batches.push(entries) }) },
+    manager: { getRepository: () => ({ insert: async (entries: OutboxEntry[]) => void batches.push(entries) }), query: async () => [] },
   } as unknown as QueryRunner;
   return { q, batches };
 }

@@ -10,6 +10,7 @@ import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { toOrgReaderStatus, type OrgReaderStatus } from '../org-reader/org-reader.view';
 import { SalesforceSessionService, type OrgReaderSession } from './salesforce-session.service';
 import { ServiceAuthGuard, type ServiceRequest } from './service-auth.guard';
+import { SettingsClock, type SettingsWatermark } from '../connections/settings-clock';
 
 const sessionRequestSchema = z
   .object({
@@ -30,7 +31,14 @@ export class InternalController {
     @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
     @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
+    @Inject(SettingsClock) private readonly settingsClock: SettingsClock,
   ) {}
+
+  /** Up to which instant the settings topic, read to the offsets answered, holds every setting change (R7 exact). */
+  @Get('settings-watermark')
+  settingsWatermark(): Promise<SettingsWatermark> {
+    return this.settingsClock.watermark();
+  }
 
   @Post('connections/:id/salesforce-session')
   @HttpCode(200)

@@ -6,6 +6,7 @@ import { SalesforceOAuthClient, createPkcePair } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
+import { stampSettingChange } from '../connections/settings-clock';
 import { OrgReaderService, type SettledCallback } from '../org-reader/org-reader.service';
 import { hashBrowserKey, judgeConnectAttempt, type ConnectPurpose, type ConnectRefusal } from './connect-attempt';
 import { ConnectAttemptRepository } from './connect-attempt.repository';
@@ -113,7 +114,7 @@ export class SalesforceConnectService {
     await this.dataSource.transaction(async (manager) => {
       // With sync on, the disable is announced first (its history row goes with the connection).
       if (connection.taskSyncEnabled) {
-        await enqueueOutbox(manager, [buildSettingChangedEntry(connection, 'disable', randomUUID(), new Date())]);
+        await enqueueOutbox(manager, [buildSettingChangedEntry(connection, 'disable', randomUUID(), await stampSettingChange(manager))]);
       }
       await manager.getRepository(ConnectionEntity).delete({ id: connection.id });
     });

@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
-import { decideOnChange, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
-import { SettingsLag } from '@task-sync/data-access-connection-settings';
+import { decideOnChange, isAheadOfSettings, mustWaitForSettings, settingsNeededUpTo, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
+import { SettingsView } from '@task-sync/data-access-connection-settings';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
 import { Counter } from 'prom-client';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { RunLinks, type RunLink } from '../links/run-links';
 import { lockParkedChanges } from './parked-change.queue';
 
-/** Per connection, within one transaction: its changes are parked, or its setting as read (and whether the settings consumer had caught up). */
-export type RunSettings = Map<string, { parked: true } | { parked: false; settings: ConnectionSyncSettings; caughtUp?: boolean }>;
+/** Per connection, within one transaction: its changes are parked, or its setting as read. */
+export type RunSettings = Map<string, { parked: true } | { parked: false; settings: ConnectionSyncSettings }>;
 
 /** A change to decide, with its connection's setting as this transaction read it. */
 export interface Decidable {
@@ -39,7 +39,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
-    @Inject(SettingsLag) private readonly settingsLag: SettingsLag,
+    @Inject(SettingsView) private readonly settingsView: SettingsView,
     @Inject(MetricsService) metrics: MetricsService,
   ) {
     this.decisions = new Counter({
@@ -58,10 +58,19 @@ export class ReconcileChangeService implements OnModuleDestroy {
   }
 
   /**
-   * The ingests read only enabled connections, so a change for a connection this service does not
-   * see enabled, or an import for an enable it has not applied, may only mean that its settings
-   * consumer is behind. Such a change is parked (with every later change of that connection, so
-   * their order holds) instead of blocking the partition, and decided once the setting is known.
+   * R7 exact: before a run is decided, the settings view is brought up to the newest change in it
+   * (one ask of connector-settings, no waiting), so the usual run parks nothing.
+   */
+  async prepareSettingsFor(changes: readonly SyncChange[]): Promise<void> {
+    const needed = Math.max(...changes.map(settingsNeededUpTo));
+    if (isAheadOfSettings(needed, this.settingsView.coveredUpTo, Date.now())) await this.settingsView.covers(needed);
+  }
+
+  /**
+   * A change is decided only on a view of the settings that holds every setting change up to when
+   * it was made (R7 exact: a disable saved a millisecond before it, or the enable an import belongs
+   * to). Until then it is parked (with every later change of that connection, so their order holds)
+   * instead of blocking the partition, and decided once the view covers it.
    * `run`: what the earlier changes of the same transaction found out about their connections, so
    * a run of changes reads each connection's setting once.
    */
@@ -77,41 +86,32 @@ export class ReconcileChangeService implements OnModuleDestroy {
       known = parked ? { parked: true } : { parked: false, settings };
       run.set(connectionId, known);
     }
-    if (!known.parked) {
-      if (this.isSettingKnown(known.settings, change)) return known;
-      // A disabled connection whose settings are up to date here is just disabled (R7): decide now.
-      known.caughtUp ??= await this.settingsLag.isCaughtUp();
-      if (known.caughtUp) return known;
-    }
+    if (!known.parked && !mustWaitForSettings(change, this.settingsView.coveredUpTo, Date.now())) return known;
     await manager.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
     run.set(connectionId, { parked: true });
-    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until its setting is known here`);
+    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until the settings are known up to when it was made`);
     return { parked: true };
   }
 
-  /** Decides the parked changes of every connection whose setting is known now (or the settings consumer caught up), in order. */
+  /** Decides each connection's parked changes, in order, as far as the settings view now covers them. */
   async releaseParked(): Promise<number> {
     const waiting: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM parked_change`);
     if (waiting.length === 0) return 0;
-    const caughtUp = await this.settingsLag.isCaughtUp();
+    await this.settingsView.covers(Date.now());
     let released = 0;
     for (const { connection_id: connectionId } of waiting) {
       released += await this.dataSource.transaction(async (manager) => {
         const rows = await lockParkedChanges(manager, connectionId);
-        if (rows.length === 0) return 0;
+        const waitFrom = rows.findIndex((r) => mustWaitForSettings(r.change, this.settingsView.coveredUpTo, Date.now()));
+        const ready = waitFrom === -1 ? rows : rows.slice(0, waitFrom);
+        if (ready.length === 0) return 0;
         const { settings } = await this.loadConnection(manager, connectionId);
-        if (!caughtUp && !this.isSettingKnown(settings, rows[0].change)) return 0;
-        await this.decide(manager, rows.map((r) => ({ connectionId, change: r.change, settings })));
-        await manager.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-        return rows.length;
+        await this.decide(manager, ready.map((r) => ({ connectionId, change: r.change, settings })));
+        await manager.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [ready.map((r) => r.id)]);
+        return ready.length;
       });
     }
     return released;
-  }
-
-  private isSettingKnown(settings: ConnectionSyncSettings, change: SyncChange): boolean {
-    const latestEnable = [...settings.history].reverse().find((h) => h.kind !== 'disable');
-    return change.enableAt ? !!latestEnable && Date.parse(latestEnable.at) >= Date.parse(change.enableAt) : settings.enabled;
   }
 
   /** Decides the changes in order, on their links as this transaction locked them, and stores what they decided. */

@@ -31,14 +31,16 @@ export class TaskChangesConsumer {
     return this.handle(events, ctx);
   }
 
-  private handle(events: (SfdcTaskChanged | SalesConnectTaskChanged)[], ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
+  private async handle(events: (SfdcTaskChanged | SalesConnectTaskChanged)[], ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
     const refs = ctx.metas.map(({ topic, partition, offset }, i) => ({ consumer: this.config.SERVICE_NAME, eventId: events[i].eventId, topic, partition, offset }));
+    const changes = events.map(toSyncChange);
+    await this.reconcile.prepareSettingsFor(changes);
     return processEachOnce(this.dataSource, refs, async (manager, fresh) => {
       const run: RunSettings = new Map();
       const decidable: Decidable[] = [];
       for (const [i, event] of events.entries()) {
         if (!fresh[i]) continue;
-        const change = toSyncChange(event);
+        const change = changes[i];
         const check = await this.reconcile.parkIfSettingUnknown(manager, event.connectionId, change, run);
         if (!check.parked) decidable.push({ connectionId: event.connectionId, change, settings: check.settings });
       }

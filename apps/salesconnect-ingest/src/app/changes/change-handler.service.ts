@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SalesConnectChange } from '@task-sync/salesconnect-client';
+import { receivesChangeMadeAt } from '@task-sync/sync-rules';
 import { KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
 import { describeError, IngestError, IngestErrorCode } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
@@ -105,7 +106,8 @@ export class ChangeHandler {
     const batches: { sequences: number[]; events: number[]; messages: OutgoingMessage[]; bytes: number }[] = [];
     for (const change of unique) {
       if (!fresh.has(change.sequence)) continue;
-      const connectionIds = byUser.get(change.userId) ?? [];
+      const madeAt = Date.parse(change.occurredAt);
+      const connectionIds = (byUser.get(change.userId) ?? []).filter((c) => receivesChangeMadeAt(c, madeAt)).map((c) => c.connectionId);
       if (connectionIds.length === 0) {
         outcomes.set(change.sequence, { kind: 'skipped' });
         continue;
@@ -134,7 +136,7 @@ export class ChangeHandler {
     return outcomes;
   }
 
-  private async readState(changes: SalesConnectChange[]): Promise<{ fresh: Set<number>; byUser: Map<string, string[]> }> {
+  private async readState(changes: SalesConnectChange[]): Promise<{ fresh: Set<number>; byUser: Awaited<ReturnType<EnabledConnectionsQuery['byUser']>> }> {
     return this.withState(async () => {
       const fresh = await this.state.filterUnpublished(changes.map((c) => c.sequence));
       const users = [...new Set(changes.filter((c) => fresh.has(c.sequence)).map((c) => c.userId))];

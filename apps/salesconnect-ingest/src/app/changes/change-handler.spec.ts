@@ -18,7 +18,7 @@ function setUp(options: { enabled: Record<string, string[]>; published?: number[
     filterUnpublished: async (sequences: number[]) => new Set(sequences.filter((s) => s > (options.lastSequence ?? 0) && !published.has(s))),
     recordPublished: async (sequences: number[]) => sequences.forEach((s) => published.add(s)),
   } as unknown as FeedStateRepository;
-  const connections = { byUser: async (users: string[]) => new Map(users.filter((u) => options.enabled[u]).map((u) => [u, options.enabled[u]])) } as unknown as EnabledConnectionsQuery;
+  const connections = { byUser: async (users: string[]) => new Map(users.filter((u) => options.enabled[u]).map((u) => [u, options.enabled[u].map((connectionId) => ({ connectionId, disabledAt: null }))])) } as unknown as EnabledConnectionsQuery;
   const publisher = {
     publish: async (messages: OutgoingMessage[]) => {
       publishCalls++;

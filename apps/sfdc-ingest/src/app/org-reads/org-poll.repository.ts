@@ -1,6 +1,8 @@
+import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeysetPosition } from '../salesforce/soql';
 import type { OrgConnection } from '../stream/route-org-changes';
+import { toOrgConnection, type OrgConnectionRow } from '../stream/org-stream.repository';
 import type { OrgReads } from './read-plan';
 
 /** An org whose safety-net poll this replica leased, with where a poll in progress stands. */
@@ -86,23 +88,20 @@ export class OrgPollRepository {
   /**
    * The org's enabled connections whose import is done (stage live): the org poll reads for them.
    * A connection still importing reads on its own; once live, the next org poll starts at its watermark.
+   * A connection disabled in the last minutes is read too until the poll has passed its disable, for
+   * what was changed before it (R7 exact; the routing drops what was changed after).
    */
   async targetsOf(orgId: string): Promise<OrgPollTarget[]> {
-    const rows: { connection_id: string; sfdc_user_id: string; enabled_since: Date | null; changes_watermark: Date; deletes_watermark: Date }[] =
+    const rows: (OrgConnectionRow & { changes_watermark: Date; deletes_watermark: Date })[] =
       await this.dataSource.query(
-        `SELECT c.connection_id, c.sfdc_user_id, s.enable_at AS enabled_since, s.changes_watermark, s.deletes_watermark
+        `SELECT c.connection_id, c.sfdc_user_id, s.enable_at AS enabled_since, s.changes_watermark, s.deletes_watermark, c.enabled, c.changed_at
          FROM connection_setting c JOIN sfdc_sync_state s ON s.connection_id = c.connection_id
-         WHERE c.enabled AND c.sfdc_org_id = $1 AND c.sfdc_user_id IS NOT NULL AND s.stage = 'live'
+         WHERE c.sfdc_org_id = $1 AND c.sfdc_user_id IS NOT NULL AND s.stage = 'live'
+           AND (c.enabled OR (c.changed_at > now() - $2::int * interval '1 millisecond' AND s.changes_watermark < c.changed_at))
          ORDER BY c.connection_id`,
-        [orgId],
+        [orgId, LATE_CHANGE_AFTER_DISABLE_MS],
       );
-    return rows.map((r) => ({
-      connectionId: r.connection_id,
-      sfdcUserId: r.sfdc_user_id,
-      enabledSince: r.enabled_since?.getTime() ?? null,
-      changesWatermark: r.changes_watermark.getTime(),
-      deletesWatermark: r.deletes_watermark.getTime(),
-    }));
+    return rows.map((r) => ({ ...toOrgConnection(r), changesWatermark: r.changes_watermark.getTime(), deletesWatermark: r.deletes_watermark.getTime() }));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrgConnection } from './route-org-changes';
 import type { OrgStreamState, SfdcOrgStreamEntity } from './org-stream.entity';
@@ -26,30 +27,52 @@ const toHeld = (row: OrgStreamRow): HeldOrgStream => ({
  * Lease times are the database's clock (`now()`), so replicas' clocks never disagree about them.
  * Every change but acquiring is fenced by the holder: a replica that lost its lease changes nothing.
  */
+/** A connection of the org as the settings projection holds it. */
+export interface OrgConnectionRow {
+  connection_id: string;
+  sfdc_user_id: string;
+  enabled_since: Date | null;
+  enabled: boolean;
+  changed_at: Date;
+}
+
+export function toOrgConnection(r: OrgConnectionRow): OrgConnection {
+  return { connectionId: r.connection_id, sfdcUserId: r.sfdc_user_id, enabledSince: r.enabled_since?.getTime() ?? null, disabledAt: r.enabled ? null : r.changed_at.getTime() };
+}
+
 export class OrgStreamRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The orgs with at least one enabled connection (R7: a disabled one gets nothing, so it asks for no stream). */
+  /**
+   * The orgs with at least one enabled connection (R7: a disabled one gets nothing, so it asks for no
+   * stream), or one disabled in the last minutes: a change made before its disable may still come.
+   */
   async orgsWithEnabledConnections(): Promise<string[]> {
     const rows: { org_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT sfdc_org_id AS org_id FROM connection_setting WHERE enabled AND sfdc_org_id IS NOT NULL ORDER BY 1`,
+      `SELECT DISTINCT sfdc_org_id AS org_id FROM connection_setting
+       WHERE (enabled OR changed_at > now() - $1::int * interval '1 millisecond') AND sfdc_org_id IS NOT NULL ORDER BY 1`,
+      [LATE_CHANGE_AFTER_DISABLE_MS],
     );
     return rows.map((r) => r.org_id);
   }
 
-  /** The org's enabled connections, their Salesforce users (ids compared in their 15-character form), and their latest enable. */
+  /**
+   * The org's enabled connections, their Salesforce users (ids compared in their 15-character form),
+   * and their latest enable; with those disabled in the last minutes, and when (R7 exact).
+   */
   async enabledConnectionsOf(orgId: string): Promise<OrgConnection[]> {
-    const rows: { connection_id: string; sfdc_user_id: string; enabled_since: Date | null }[] = await this.dataSource.query(
-      `SELECT c.connection_id, c.sfdc_user_id, e.changed_at AS enabled_since
+    const rows: OrgConnectionRow[] = await this.dataSource.query(
+      `SELECT c.connection_id, c.sfdc_user_id, e.changed_at AS enabled_since, c.enabled, c.changed_at
        FROM connection_setting c
        LEFT JOIN LATERAL (
          SELECT h.changed_at FROM connection_setting_change h
          WHERE h.connection_id = c.connection_id AND h.kind <> 'disable' ORDER BY h.changed_at DESC LIMIT 1
        ) e ON true
-       WHERE c.enabled AND left(c.sfdc_org_id, 15) = left($1, 15) AND c.sfdc_user_id IS NOT NULL ORDER BY c.connection_id`,
-      [orgId],
+       WHERE (c.enabled OR c.changed_at > now() - $2::int * interval '1 millisecond')
+         AND left(c.sfdc_org_id, 15) = left($1, 15) AND c.sfdc_user_id IS NOT NULL ORDER BY c.connection_id`,
+      [orgId, LATE_CHANGE_AFTER_DISABLE_MS],
     );
-    return rows.map((r) => ({ connectionId: r.connection_id, sfdcUserId: r.sfdc_user_id, enabledSince: r.enabled_since?.getTime() ?? null }));
+    return rows.map(toOrgConnection);
   }
 
   /**

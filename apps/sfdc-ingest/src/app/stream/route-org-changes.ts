@@ -1,4 +1,5 @@
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
+import { receivesChangeMadeAt } from '@task-sync/sync-rules';
 import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
 import { floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
 
@@ -7,6 +8,8 @@ export interface OrgConnection {
   connectionId: string;
   sfdcUserId: string;
   enabledSince: number | null;
+  /** Set when sync is off now: a change made before this instant still goes to it (R7 exact). */
+  disabledAt?: number | null;
 }
 
 /** One task read for one connection, with the client that wrote it when that is known for sure. */
@@ -68,7 +71,9 @@ export function routeOrgBatch(
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
     // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
     const former = (routes.get(salesforceIdKey(record.Id)) ?? []).filter((id) => !owners.some((o) => o.connectionId === id)).flatMap((id) => enabled.get(id) ?? []);
-    for (const { connectionId, enabledSince } of [...owners, ...former]) {
+    for (const { connectionId, enabledSince, disabledAt } of [...owners, ...former]) {
+      // Stamped in whole seconds: a change in the disable's second may precede it, and the reconciler judges it exactly.
+      if (!receivesChangeMadeAt({ disabledAt: disabledAt ?? null }, stamp)) continue;
       if (changedBeforeEnable(stamp, enabledSince)) beforeEnable += 1;
       else if (owners.some((o) => o.connectionId === connectionId)) routed.push({ connectionId, record, origin });
       else routed.push({ connectionId, record, origin: null, formerOwner: true });
@@ -148,7 +153,7 @@ export function routeDeletes(
       : went
         ? connections.filter((c) => went.includes(c.connectionId))
         : connections;
-    for (const c of to) if (!changedBeforeEnable(d.deletedAt, c.enabledSince)) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
+    for (const c of to) if (receivesChangeMadeAt({ disabledAt: c.disabledAt ?? null }, d.deletedAt) && !changedBeforeEnable(d.deletedAt, c.enabledSince)) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
   }
   return routed;
 }

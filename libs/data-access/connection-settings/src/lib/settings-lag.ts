@@ -35,6 +35,11 @@ export class SettingsLag {
     return this.reaches(admin, await admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges));
   }
 
+  /** Whether the group has applied the settings topic up to these offsets (a watermark's). */
+  async hasApplied(ends: readonly { partition: number; offset: string; low: string }[]): Promise<boolean> {
+    return this.reaches(await this.connect(), ends.map(({ partition, offset, low }) => ({ partition, high: offset, low })));
+  }
+
   private async reaches(admin: Admin, ends: { partition: number; high: string; low: string }[]): Promise<boolean> {
     const [committed] = await admin.fetchOffsets({ groupId: this.groupId, topics: [KAFKA_TOPICS.settingsChanges] });
     return !ends.some((end) => {

@@ -93,6 +93,28 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     expect(unpublished[0].n).toBe(0);
   });
 
+  it('a commit wakes the relay: its rows go out at once, not at the next poll (R7: a disable reaches the services in milliseconds)', async () => {
+    // A poll so slow that only the commit's notification can explain a prompt publish.
+    const slow = new OutboxRelay({ dataSource: db.dataSource, publisher, metrics, logger: pino({ level: 'silent' }), pollIntervalMs: 600_000, batchSize: 10 });
+    slow.start();
+    try {
+      await slow.drain(); // what the other tests left, and the first round the start ran
+      await new Promise((resolve) => setTimeout(resolve, 500)); // listening, and idle until the next poll
+      const key = `conn-${randomUUID()}`;
+      await db.dataSource.transaction((m) => enqueueOutbox(m, entries(key, 1)));
+      const started = Date.now();
+      for (;;) {
+        const [row] = await db.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE message_key = $1 AND published_at IS NOT NULL`, [key]);
+        if (row.n === 1) break;
+        if (Date.now() - started > 10_000) throw new Error('the committed row was not published within 10 s: the relay was not woken');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await readBack(key, 1)).toHaveLength(1);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('publishes nothing from a transaction that rolled back', async () => {
     const key = `conn-${randomUUID()}`;
     await expect(

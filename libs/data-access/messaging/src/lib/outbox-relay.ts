@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import type { Pool, PoolClient } from 'pg';
 import { IsNull, type DataSource } from 'typeorm';
 import type { KafkaPublisher, MetricsService } from '@task-sync/util-nest';
 import { OutboxMessageEntity } from './outbox-message.entity';
+import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -21,19 +23,60 @@ export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  /** A commit notified while a round ran: run again at once. */
+  private woken = false;
+  private listener?: PoolClient;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   start(): void {
     this.stopped = false;
     this.schedule(0);
+    void this.listen();
   }
 
   /** Waits for the batch in flight, so a shutdown never leaves a half-marked batch behind. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.listener?.release();
+    this.listener = undefined;
     await this.running;
+  }
+
+  /**
+   * Rows go out as soon as their transaction commits (a disable reaches the services in
+   * milliseconds, R7); the poll stays as the safety net for a lost notification or connection.
+   */
+  private async listen(): Promise<void> {
+    try {
+      const pool = (this.options.dataSource.driver as unknown as { master: Pool }).master;
+      const client = await pool.connect();
+      if (this.stopped) {
+        client.release();
+        return;
+      }
+      client.on('notification', () => this.wake());
+      client.on('error', (e) => {
+        this.options.logger.warn({ err: e }, 'outbox relay lost its notification connection: polling only until restart');
+        if (this.listener === client) this.listener = undefined;
+        client.release(e);
+      });
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (e) {
+      this.options.logger.warn({ err: e }, 'outbox relay cannot listen for commits: polling only');
+    }
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
   }
 
   /** Publishes until the outbox is empty; returns how many rows went out. */
@@ -57,10 +100,12 @@ export class OutboxRelay {
 
   private async tick(): Promise<void> {
     let delay = this.options.pollIntervalMs;
+    this.woken = false;
     try {
       const sent = await this.drain();
       if (sent > 0) this.options.logger.info({ published: sent }, 'outbox published');
       await this.refreshPendingGauge();
+      if (this.woken) delay = 0;
     } catch (e) {
       // The rows stay unpublished and are tried again; back off so a Kafka outage is not hammered.
       delay = Math.min(this.options.pollIntervalMs * 10, 10_000);

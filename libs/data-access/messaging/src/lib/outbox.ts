@@ -14,4 +14,9 @@ export interface OutboxEntry {
 export async function enqueueOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await manager.getRepository(OutboxMessageEntity).insert(entries);
+  // Delivered at commit (and dropped on rollback): wakes the relay, so the rows go out now, not at its next poll.
+  await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
+
+/** The notification channel a commit that enqueued rows signals on. */
+export const OUTBOX_CHANNEL = 'outbox_message';

@@ -254,6 +254,42 @@ describe('R7: disable stops the flow', () => {
   });
 });
 
+describe('R7 exact: the instant the disable was saved divides the changes', () => {
+  const DISABLE = '2026-11-22T00:00:00.500Z';
+  const history: ConnectionSyncSettings['history'] = [
+    { kind: 'first-enable', at: FIRST_ENABLE },
+    { kind: 'disable', at: DISABLE },
+  ];
+  const link = linkOf(fields(), '2026-11-21T00:00:00.000Z');
+  const scEdit = (changedAt: string) => change({ changedAt, fields: fields({ title: 'edited' }) });
+  const sfEdit = (changedAt: string) => change({ side: 'sfdc', taskId: '00T1', origin: null, changedAt, fields: fields({ title: 'edited' }) });
+
+  it.each([
+    ['a Sales Connect edit one millisecond before', scEdit('2026-11-22T00:00:00.499Z'), ['update:sfdc', 'link']],
+    ['a Sales Connect delete one millisecond before', change({ kind: 'delete', fields: null, changedAt: '2026-11-22T00:00:00.499Z' }), ['delete:sfdc', 'unlink']],
+    ['a Salesforce edit stamped the second before', sfEdit('2026-11-21T23:59:59.000Z'), ['update:salesconnect', 'link']],
+  ])('R7 exact: %s the disable, decided after it, still crosses', (_l, c, expected) => {
+    expect(types(decide(c, link, { enabled: false, history }))).toEqual(expected);
+  });
+
+  it.each([
+    ['a Sales Connect edit at the instant of', scEdit(DISABLE)],
+    ['a Sales Connect edit one millisecond after', scEdit('2026-11-22T00:00:00.501Z')],
+    ['a Salesforce edit stamped in the second of', sfEdit('2026-11-22T00:00:00.000Z')],
+  ])('R7 exact: %s the disable does not cross, even decided once sync is on again', (_l, c) => {
+    expect(types(decide(c, link, { enabled: false, history }))).toEqual(['ignore:sync-disabled']);
+    const reEnabled = { enabled: true, history: [...history, { kind: 're-enable' as const, at: '2026-11-23T00:00:00.000Z' }] };
+    expect(types(decide(c, link, reEnabled))).toEqual(['ignore:changed-while-disabled']);
+  });
+
+  it("R7 exact: an import stops once a disable follows its enable, even if a later enable's view is current", () => {
+    const imported = change({ side: 'sfdc', taskId: '00T9', source: 'import', enableAt: FIRST_ENABLE, changedAt: '2026-11-20T11:00:00.000Z', origin: null });
+    const reEnabled = { enabled: true, history: [...history, { kind: 're-enable' as const, at: '2026-11-23T00:00:00.000Z' }] };
+    expect(types(decide(imported, null, reEnabled))).toEqual(['ignore:sync-disabled']);
+    expect(types(decide({ ...imported, enableAt: '2026-11-23T00:00:00.000Z', changedAt: '2026-11-22T12:00:00.000Z' }, null, reEnabled))).toEqual(['create:salesconnect']);
+  });
+});
+
 describe('echoes, staleness and conflicts', () => {
   const at = '2026-11-21T00:00:00.000Z';
   const link = linkOf(fields(), at);

@@ -25,7 +25,8 @@ const VIEW_OF: Readonly<Record<Side, (f: TaskFields) => TaskFields>> = { salesco
  */
 export function decideOnChange(context: DecisionContext, change: SyncChange): SyncAction[] {
   const { settings, link } = context;
-  if (!settings.enabled) return ignore('sync-disabled'); // R7
+  const off = syncOffFor(settings, change);
+  if (off) return ignore(off); // R7
 
   // Strictly older only: two real changes can share a millisecond, and a redelivery of the
   // newest one finds nothing changed anyway.
@@ -37,7 +38,21 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
   return link ? decideOnLinkedUpdate(link, change, change.fields, context.ourOrigin) : decideOnUnlinked(context, change, change.fields);
 }
 
-/** Salesforce ids compare by their 15-character form (the 18-character one adds a case checksum). */
+/**
+ * R7: a change crosses only if sync was on when it was made, whenever it is decided: one made just
+ * before the disable still crosses, one made just after never does. An import or a re-enable's
+ * deletions belong to their enable, and stop once a disable follows it.
+ */
+function syncOffFor(settings: ConnectionSyncSettings, change: SyncChange): IgnoreReason | null {
+  if (change.source !== 'live') {
+    const enableAt = change.enableAt ? Date.parse(change.enableAt) : -Infinity;
+    const disabledSince = settings.history.some((h) => h.kind === 'disable' && Date.parse(h.at) > enableAt);
+    return !settings.enabled || disabledSince ? 'sync-disabled' : null;
+  }
+  if (wasEnabledAt(settings.history, latestInstantOf(change.side, change.changedAt))) return null;
+  return settings.enabled ? 'changed-while-disabled' : 'sync-disabled';
+}
+
 
 /** R8: a Salesforce task whose owner is not the connection's user is not this rep's task (any more). */
 function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean {
@@ -90,8 +105,6 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
     if (!change.enableAt || !isWithinWindowBefore(change.changedAt, change.enableAt, IMPORT_WINDOW_MS)) {
       return ignore('outside-import-window');
     }
-  } else if (!wasEnabledAt(context.settings.history, latestInstantOf(change.side, change.changedAt))) {
-    return ignore('changed-while-disabled'); // R7
   }
   const target = OTHER_SIDE[change.side];
   // A new task from Salesforce's `Low` gets Sales Connect's default, Normal.

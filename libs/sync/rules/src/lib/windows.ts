@@ -25,3 +25,38 @@ export function latestInstantOf(side: 'salesconnect' | 'sfdc', changedAt: string
   if (side !== 'sfdc' || t % 1000 !== 0) return changedAt;
   return new Date(t + 999).toISOString();
 }
+
+/** Past this, a change stamped ahead of the settings' clock is decided on the view there is (a wrong clock must not hold it for ever). */
+export const MAX_SETTINGS_WAIT_AHEAD_MS = 5 * 60_000;
+
+/**
+ * R7 exact: the instant up to which a service's view of the settings must hold every setting change
+ * before it decides `change`. A live change needs the instant it was made (a disable saved a
+ * millisecond before it must be known); an import or a re-enable's deletions need their enable.
+ */
+export function settingsNeededUpTo(change: { side: 'salesconnect' | 'sfdc'; changedAt: string; enableAt?: string }): number {
+  const made = Date.parse(latestInstantOf(change.side, change.changedAt));
+  return change.enableAt ? Math.max(made, Date.parse(change.enableAt)) : made;
+}
+
+/** Whether deciding `change` must wait for a newer view of the settings than the one covering up to `coveredUpTo`. */
+export function mustWaitForSettings(change: { side: 'salesconnect' | 'sfdc'; changedAt: string; enableAt?: string }, coveredUpTo: number, now: number): boolean {
+  return isAheadOfSettings(settingsNeededUpTo(change), coveredUpTo, now);
+}
+
+/** Whether a view of the settings covering up to `coveredUpTo` is too old for what needs them up to `needed` (ms). */
+export function isAheadOfSettings(needed: number, coveredUpTo: number, now: number): boolean {
+  return needed > coveredUpTo && needed <= now + MAX_SETTINGS_WAIT_AHEAD_MS;
+}
+
+/** How long after a disable the ingests still read for it: a change made before the disable may arrive late (a webhook, the stream, a poll). */
+export const LATE_CHANGE_AFTER_DISABLE_MS = 10 * 60_000;
+
+/**
+ * R7 exact, at the ingests: a connection receives a change if its sync is on now (`disabledAt`
+ * null), or if it was disabled after the change was made (a late webhook or read of a change made
+ * before the disable still crosses). The reconciler judges each by the whole history.
+ */
+export function receivesChangeMadeAt(connection: { disabledAt: number | null }, madeAt: number): boolean {
+  return connection.disabledAt === null || madeAt < connection.disabledAt;
+}

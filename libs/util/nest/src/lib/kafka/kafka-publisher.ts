@@ -47,6 +47,11 @@ export class KafkaPublisher {
     await this.admin.describeCluster();
   }
 
+  /** Each partition's end offset now (every message acknowledged so far lies before it), and its first one kept. */
+  async topicEnds(topic: string): Promise<{ partition: number; offset: string; low: string }[]> {
+    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, offset: high, low }));
+  }
+
   /**
    * Sends in requests of at most `maxRequestBytes` (the broker refuses a request over its
    * `message.max.bytes`, 1 MB by default, and 2,000 tasks with long descriptions are far more), in order.
