@@ -13,7 +13,7 @@ const run = promisify(execFile);
 async function ops(...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [path.join(ROOT, 'dist/tools/ops/main.js'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, KAFKA_BROKERS: testEnv.brokers.join(','), OPS_READ_IDLE_MS: '5000' },
+    env: { PATH: process.env.PATH ?? '', KAFKA_BROKERS: testEnv.brokers.join(','), OPS_READ_IDLE_MS: '5000' },
   });
 }
 
@@ -84,6 +84,56 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       // The list says it was replayed, twice.
       const relisted = (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n');
       expect(relisted[1]).toContain(`  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  replayed x2  `);
+    } finally {
+      await settings.stop();
+    }
+  });
+
+  it('a real poison message: dead-lettered by its consumer, the cause fixed, replayed: applied once (its processed-message record never existed)', async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('ops_poison'));
+    const groupId = uniqueId('settings-ops-poison');
+    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const settings = await ServiceProcess.start('connector-settings', {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1',
+      KAFKA_CONSUMER_GROUP: groupId,
+      KAFKA_HANDLER_MAX_ATTEMPTS: '2',
+    });
+    try {
+      const connectionId = randomUUID();
+      // A count the contract accepts and the column (int) cannot store: the handler fails on it every time.
+      const report: ConnectionStatusChanged = {
+        eventId: randomUUID(),
+        type: CONNECTION_STATUS_CHANGED,
+        occurredAt: new Date().toISOString(),
+        connectionId,
+        reportedBy: 'sfdc-ingest',
+        state: 'syncing',
+        apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 },
+      };
+      await kafka.producer.send({
+        topic: KAFKA_TOPICS.connectionStatus,
+        messages: [{ key: `${connectionId}:00T000000000078AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report), headers: { [MESSAGE_HEADERS.eventId]: report.eventId } }],
+      });
+      const line = await waitFor('the poison message listed', async () => (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n')[1]);
+      expect(line).toContain(`  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000078AAA  -  `);
+      const id = line.split('  ')[1];
+      // Applied = its processed-message record, written in the effect's transaction. (The report
+      // itself changes no column here: the consumer's own MESSAGE_DEAD_LETTERED report is newer, and
+      // a connection's status keeps the newest report.)
+      const processed = () =>
+        withPg(databaseUrl, async (c) => Number((await c.query(`SELECT count(*) AS n FROM connector_settings.processed_message WHERE event_id = $1`, [report.eventId])).rows[0].n));
+      expect(await processed()).toBe(0);
+
+      // The fix: the column takes the number now. Then the replay is applied, once.
+      await withPg(databaseUrl, (c) => c.query(`ALTER TABLE connector_settings.connection_status ALTER COLUMN api_used TYPE bigint, ALTER COLUMN api_limit TYPE bigint`));
+      expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(new RegExp(`^replayed ${id} to `, 'm'));
+      await waitFor('the replayed report applied', async () => (await processed()) === 1 || undefined);
+      expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(new RegExp(`^skipped ${id}: already replayed`, 'm'));
+      await waitFor('every status report handled', async () => (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end));
+      expect(await processed()).toBe(1);
+      // It went through this time: dead-lettered once, before the fix.
+      expect(await settings.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.connectionStatus, outcome: 'dead-lettered' })).toBe(1);
     } finally {
       await settings.stop();
     }
