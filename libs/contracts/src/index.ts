@@ -8,3 +8,4 @@ export * from './lib/events/task-fields.schema';
 export * from './lib/events/task-changed.event';
 export * from './lib/events/connection-status-changed.event';
 export * from './lib/events/org-stream-status-changed.event';
+export * from './lib/events/failed-write-changed.event';

@@ -38,7 +38,7 @@ import { OrgReaderPreflightService, READER_CHECKS, salesforceReaderChecks } from
 import { RateLimits } from './http/rate-limits';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
-import { CreateConnectionStatus1764000000202 } from './status/migrations';
+import { CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
 import { SettingsPageController } from './settings-page/settings-page.controller';
 import { StatusConsumer } from './status/status.consumer';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
@@ -76,6 +76,7 @@ export class AppModule {
               RepublishLatestSettingChange1764000000207,
               CreateOrgApiCalls1764000000208,
               AddOrgReaderStreamState1764000000209,
+              CreateFailedTask1764000000221,
             ],
           },
         }),

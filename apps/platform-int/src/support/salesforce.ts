@@ -77,6 +77,15 @@ export class SalesforceSandboxAdmin {
     return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, { Task: { hidden, readOnly: [] } });
   }
 
+  /** Setup → Validation Rules on Task: `condition` is the error condition (e.g. `equals` with `value`). */
+  addValidationRule(orgId: string, rule: { name: string; field: string; condition: string; value?: unknown; message: string }) {
+    return this.call('POST', `/salesforce/orgs/${orgId}/validation-rules`, rule);
+  }
+
+  deleteValidationRule(orgId: string, name: string) {
+    return this.call('DELETE', `/salesforce/orgs/${orgId}/validation-rules/${name}`);
+  }
+
   /** Calls so far to one endpoint (e.g. `POST /services/oauth2/token refresh_token`), every org. */
   async callCount(endpoint: string): Promise<number> {
     const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');

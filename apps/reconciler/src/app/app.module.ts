@@ -7,7 +7,8 @@ import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './changes/reconcile-change.service';
 import { TaskChangesConsumer } from './changes/task-changes.consumer';
-import { IndexTaskWriteQueue1764000000402, CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
+import { CreateFailedWrites1764000000421, IndexTaskWriteQueue1764000000402, CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
+import { FailedWritesRepository } from './writes/failed-writes.repository';
 import { ParkedChangesService } from './changes/parked-changes.service';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
 import type { ReconcilerConfig } from './reconciler.config';
@@ -49,7 +50,7 @@ export class AppModule {
           database: {
             schema: 'reconciler',
             entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateFailedWrites1764000000421],
           },
         }),
       ],
@@ -74,6 +75,7 @@ export class AppModule {
           useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME }), config.SALESCONNECT_WRITE_CONCURRENCY),
         },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
+        { provide: FailedWritesRepository, useValue: new FailedWritesRepository({ intervalMs: config.FAILED_WRITE_RETRY_INTERVAL_MS, maxAttempts: config.FAILED_WRITE_MAX_ATTEMPTS }) },
         WriteFlusherService,
         ParkedChangesService,
       ],

@@ -31,6 +31,14 @@ export const reconcilerConfigSchema = z.object({
   /** Attempts for a write that fails transiently (5xx, lock errors), with doubling backoff, before it is dead-lettered. */
   WRITE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   WRITE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  /**
+   * A write the other side refused (or out of WRITE_MAX_ATTEMPTS) is the task's failed write: queued
+   * again this often (HubSpot's 30 minutes), the same payload, since the reason may go away (a
+   * validation rule fixed, a lock, a permission granted)...
+   */
+  FAILED_WRITE_RETRY_INTERVAL_MS: z.coerce.number().int().min(100).default(30 * 60 * 1000),
+  /** ...at most this many attempts in all (48: a day), then not until the task changes. */
+  FAILED_WRITE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(48),
   /** A connection paused (API limit, lost grant) tries again after this long. */
   PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(300_000),
   /** Partitions handled at once; a change waiting for its connection's setting does not hold up the settings topic. */

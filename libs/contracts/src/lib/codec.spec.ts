@@ -3,6 +3,8 @@ import { decodeEvent, encodeEvent, TOPIC_EVENT_TYPES, tryDecodeEvent } from './c
 import { MessageDecodeError } from './decode-error';
 import { TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from './events/task-sync-setting-changed.event';
 import { KAFKA_TOPICS, listTopicSpecs } from './topics';
+import { FAILED_WRITE_CHANGED, FailedWriteChanged } from './events/failed-write-changed.event';
+import { DEAD_LETTER_REPLAYED, DeadLetterReplayed } from './events/dead-letter.event';
 
 const validEvent = (): TaskSyncSettingChanged => ({
   eventId: randomUUID(),
@@ -71,6 +73,45 @@ describe('event codec', () => {
 
   it('lists the event types of every topic', () => {
     expect(Object.keys(TOPIC_EVENT_TYPES).sort()).toEqual(Object.values(KAFKA_TOPICS).sort());
+  });
+
+  it('carries a task\'s failed write, set and cleared, on the status topic', () => {
+    const failed: FailedWriteChanged = {
+      eventId: randomUUID(),
+      type: FAILED_WRITE_CHANGED,
+      occurredAt: '2026-12-05T10:00:00.000Z',
+      connectionId: 'conn-1',
+      reportedBy: 'reconciler',
+      linkId: randomUUID(),
+      side: 'sfdc',
+      salesConnectTaskId: 'sct_1',
+      sfdcTaskId: null,
+      state: 'failed',
+      kind: 'create',
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      reason: 'refused',
+      attempts: 1,
+      firstFailedAt: '2026-12-05T10:00:00.000Z',
+      nextRetryAt: '2026-12-05T10:30:00.000Z',
+    };
+    expect(decodeEvent(encodeEvent(FAILED_WRITE_CHANGED, failed), KAFKA_TOPICS.connectionStatus)).toEqual(failed);
+    const cleared = { ...failed, state: 'cleared' as const, kind: undefined, code: undefined, reason: undefined, attempts: undefined, firstFailedAt: undefined, nextRetryAt: undefined };
+    expect(decodeEvent(encodeEvent(FAILED_WRITE_CHANGED, JSON.parse(JSON.stringify(cleared))), KAFKA_TOPICS.connectionStatus)).toMatchObject({ state: 'cleared' });
+    expect(tryDecodeEvent(encodeEvent(FAILED_WRITE_CHANGED, failed), KAFKA_TOPICS.deadLetter).ok).toBe(false);
+  });
+
+  it('carries a dead letter\'s replay record on the dead-letter topic', () => {
+    const replayed: DeadLetterReplayed = {
+      eventId: randomUUID(),
+      type: DEAD_LETTER_REPLAYED,
+      occurredAt: '2026-12-05T10:00:00.000Z',
+      deadLetterEventId: randomUUID(),
+      topic: KAFKA_TOPICS.connectionStatus,
+      partition: 3,
+      offset: '12',
+      replayedBy: 'ops-cli',
+    };
+    expect(decodeEvent(encodeEvent(DEAD_LETTER_REPLAYED, replayed), KAFKA_TOPICS.deadLetter)).toEqual(replayed);
   });
 
   it('refuses to encode an invalid event', () => {

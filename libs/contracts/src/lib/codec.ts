@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { MessageDecodeError } from './decode-error';
-import { DEAD_LETTER, deadLetterSchema } from './events/dead-letter.event';
+import { DEAD_LETTER, DEAD_LETTER_REPLAYED, deadLetterReplayedSchema, deadLetterSchema } from './events/dead-letter.event';
 import { CONNECTION_STATUS_CHANGED, connectionStatusChangedSchema } from './events/connection-status-changed.event';
 import { ORG_STREAM_STATUS_CHANGED, orgStreamStatusChangedSchema } from './events/org-stream-status-changed.event';
+import { FAILED_WRITE_CHANGED, failedWriteChangedSchema } from './events/failed-write-changed.event';
 import {
   SALESCONNECT_TASK_CHANGED,
   SFDC_TASK_CHANGED,
@@ -19,7 +20,9 @@ export const EVENT_SCHEMAS = {
   [SALESCONNECT_TASK_CHANGED]: salesConnectTaskChangedSchema,
   [CONNECTION_STATUS_CHANGED]: connectionStatusChangedSchema,
   [ORG_STREAM_STATUS_CHANGED]: orgStreamStatusChangedSchema,
+  [FAILED_WRITE_CHANGED]: failedWriteChangedSchema,
   [DEAD_LETTER]: deadLetterSchema,
+  [DEAD_LETTER_REPLAYED]: deadLetterReplayedSchema,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -48,8 +51,8 @@ export const TOPIC_EVENT_TYPES: Readonly<Record<KafkaTopic, readonly EventType[]
   [KAFKA_TOPICS.settingsChanges]: [TASK_SYNC_SETTING_CHANGED],
   [KAFKA_TOPICS.sfdcTaskChanges]: [SFDC_TASK_CHANGED],
   [KAFKA_TOPICS.salesconnectTaskChanges]: [SALESCONNECT_TASK_CHANGED],
-  [KAFKA_TOPICS.connectionStatus]: [CONNECTION_STATUS_CHANGED, ORG_STREAM_STATUS_CHANGED],
-  [KAFKA_TOPICS.deadLetter]: [DEAD_LETTER],
+  [KAFKA_TOPICS.connectionStatus]: [CONNECTION_STATUS_CHANGED, ORG_STREAM_STATUS_CHANGED, FAILED_WRITE_CHANGED],
+  [KAFKA_TOPICS.deadLetter]: [DEAD_LETTER, DEAD_LETTER_REPLAYED],
 };
 
 /**

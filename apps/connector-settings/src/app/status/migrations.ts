@@ -30,3 +30,31 @@ export class CreateConnectionStatus1764000000202 implements MigrationInterface {
     await q.query(`DROP TABLE connection_status`);
   }
 }
+
+export class CreateFailedTask1764000000221 implements MigrationInterface {
+  name = 'CreateFailedTask1764000000221';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Each task whose write to one side the reconciler could not make, as it last reported (failed-write-changed).
+    await q.query(`
+      CREATE TABLE failed_task (
+        connection_id uuid NOT NULL,
+        link_id text NOT NULL,
+        side text NOT NULL,
+        salesconnect_task_id text,
+        sfdc_task_id text,
+        kind text NOT NULL,
+        code text NOT NULL,
+        reason text NOT NULL,
+        attempts int NOT NULL,
+        first_failed_at timestamptz NOT NULL,
+        next_retry_at timestamptz,
+        reported_at timestamptz NOT NULL,
+        PRIMARY KEY (connection_id, link_id, side)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE failed_task`);
+  }
+}

@@ -1,16 +1,17 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DataSource } from 'typeorm';
-import { ConnectionStatusChanged, KAFKA_TOPICS, ORG_STREAM_STATUS_CHANGED, type OrgStreamStatusChanged } from '@task-sync/contracts';
+import { ConnectionStatusChanged, FAILED_WRITE_CHANGED, KAFKA_TOPICS, ORG_STREAM_STATUS_CHANGED, type FailedWriteChanged, type OrgStreamStatusChanged } from '@task-sync/contracts';
 import { processOnce } from '@task-sync/data-access-messaging';
 import { APP_CONFIG, HandlerOutcome, KafkaMessageContext } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { applyStatusReport } from './apply-status';
+import { applyFailedWriteReport } from './failed-tasks';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Status reports from the other services (connections', and each org stream's), applied once each. */
+/** Status reports from the other services (connections', their failed tasks', and each org stream's), applied once each. */
 @Controller()
 export class StatusConsumer {
   private readonly logger = new Logger('status');
@@ -22,7 +23,7 @@ export class StatusConsumer {
   ) {}
 
   @EventPattern(KAFKA_TOPICS.connectionStatus)
-  async onStatus(@Payload() report: ConnectionStatusChanged | OrgStreamStatusChanged, @Ctx() ctx: KafkaMessageContext): Promise<HandlerOutcome> {
+  async onStatus(@Payload() report: ConnectionStatusChanged | OrgStreamStatusChanged | FailedWriteChanged, @Ctx() ctx: KafkaMessageContext): Promise<HandlerOutcome> {
     const { topic, partition, offset } = ctx.meta;
     const once = { consumer: this.config.SERVICE_NAME, eventId: report.eventId, topic, partition, offset };
     if (report.type === ORG_STREAM_STATUS_CHANGED) {
@@ -37,6 +38,7 @@ export class StatusConsumer {
       this.logger.warn(`status report from ${report.reportedBy} names ${JSON.stringify(report.connectionId)}, which is no connection id; ignored`);
       return 'ignored';
     }
+    if (report.type === FAILED_WRITE_CHANGED) return processOnce(this.dataSource, once, (manager) => applyFailedWriteReport(manager, report));
     return processOnce(this.dataSource, once, (manager) => applyStatusReport(manager, report));
   }
 }

@@ -88,3 +88,35 @@ export class IndexTaskWriteQueue1764000000402 implements MigrationInterface {
     await q.query(`DROP INDEX task_write_side_queue`);
   }
 }
+
+export class CreateFailedWrites1764000000421 implements MigrationInterface {
+  name = 'CreateFailedWrites1764000000421';
+
+  async up(q: QueryRunner): Promise<void> {
+    // A task's write the other side refused, kept to be tried again on a schedule (FailedWritesRepository).
+    // write_id is the id of the first queued write it folded: a retry is queued under that id again,
+    // so it keeps its place before the task's later writes and they fold onto it.
+    await q.query(`
+      CREATE TABLE failed_write (
+        link_id uuid NOT NULL,
+        side text NOT NULL CHECK (side IN ('salesconnect', 'sfdc')),
+        connection_id text NOT NULL,
+        write_id bigint NOT NULL,
+        action jsonb NOT NULL,
+        code text NOT NULL,
+        reason text NOT NULL,
+        attempts int NOT NULL,
+        first_failed_at timestamptz NOT NULL,
+        last_failed_at timestamptz NOT NULL,
+        next_retry_at timestamptz,
+        queued boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (link_id, side)
+      )`);
+    await q.query(`CREATE INDEX failed_write_due ON failed_write (next_retry_at) WHERE NOT queued AND next_retry_at IS NOT NULL`);
+    await q.query(`CREATE INDEX failed_write_by_connection ON failed_write (connection_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE failed_write`);
+  }
+}

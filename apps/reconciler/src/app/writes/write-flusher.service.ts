@@ -13,6 +13,8 @@ import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 import { SfdcWriteExecutor } from './sfdc-write.executor';
+import { FailedWritesRepository, type ClearedWrite, type FailedWriteState } from './failed-writes.repository';
+import { buildFailedWriteMessage } from './failed-write.message';
 import { stateOfPausedWrites, type WriteOutcome } from './write-outcome';
 
 /**
@@ -26,13 +28,18 @@ const ROWS_A_ROUND = { sfdc: COLLECTION_LIMIT, salesconnect: 500 };
 const MAX_HOLD_MS = 60_000;
 const HOLD_RETRY_MS = 300;
 
+/** What a round changed in tasks' failed state, told to connector-settings once the round committed. */
+type FailedStateChange = { failed: FailedWriteState } | { cleared: ClearedWrite };
+
 /**
  * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock;
  * several connections at once): folds each task's queued writes into one, sends Salesforce's in one
  * sObject Collections call a kind (once they have gathered for SFDC_WRITE_GATHER_MS) and Sales
  * Connect's a call each, several in flight, then, in the same transaction, deletes what landed,
- * stores the ids of created tasks in their links, reschedules what may be retried and parks the
- * rest on the dead-letter topic with the reason.
+ * stores the ids of created tasks in their links, reschedules what may be retried and records the
+ * rest as the task's failed write (FailedWritesRepository), to be queued again on a schedule
+ * (FAILED_WRITE_RETRY_INTERVAL_MS, at most FAILED_WRITE_MAX_ATTEMPTS times), with a dead letter for
+ * the operator at its first failure and when it stops being retried.
  */
 @Injectable()
 export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +53,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(SalesConnectWriteExecutor) private readonly salesConnect: SalesConnectWriteExecutor,
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(StatusReporter) private readonly status: StatusReporter,
+    @Inject(FailedWritesRepository) private readonly failedWrites: FailedWritesRepository,
   ) {
     this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
   }
@@ -60,6 +68,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async round(): Promise<boolean> {
+    const retried = await this.failedWrites.queueDueRetries(this.dataSource);
+    if (retried > 0) this.logger.log(`${retried} failed write(s) queued again on their schedule`);
     const due = await dueConnections(this.dataSource, this.config.SFDC_WRITE_GATHER_MS);
     let busy = false;
     await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async (connectionId) => {
@@ -70,9 +80,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
 
   /** One round for one connection; true when it sent something. */
   private async flushConnection(connectionId: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    const changes: FailedStateChange[] = [];
+    const sent = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
       if (!locked) return false;
+      await this.failedWrites.queueSupersededByNewerWrites(manager, connectionId);
       const rows = await readQueuedWrites(manager, connectionId, ROWS_A_ROUND);
       // Salesforce's wait in the queue until they have gathered (see SFDC_WRITE_GATHER_MS).
       const sfdcReady = sfdcWritesReady(rows, this.config.SFDC_WRITE_GATHER_MS);
@@ -90,11 +102,20 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
       const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
       await this.settleDone(manager, done);
-      for (const [write, outcome] of outcomes) if (outcome.kind !== 'done') await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
+      for (const cleared of await this.failedWrites.clearLanded(manager, connectionId, done.map(([w]) => w))) changes.push({ cleared });
+      for (const [write, outcome] of outcomes) {
+        if (outcome.kind === 'done') continue;
+        const failed = await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
+        if (failed) changes.push({ failed });
+      }
       const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
       this.logger.log(`connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`);
       return true;
     });
+    // After the commit, so connector-settings never shows a state the round rolled back. A lost
+    // publish (a crash right here) is made good by the task's next failure or success.
+    if (changes.length > 0) await this.publisher.publish(changes.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, c)));
+    return sent;
   }
 
   /**
@@ -131,7 +152,15 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [done.flatMap(([w]) => w.rowIds)]);
   }
 
-  private async settle(manager: EntityManager, connectionId: string, write: CoalescedWrite, outcome: Exclude<WriteOutcome, { kind: 'done' }>, ids: LinkIds | undefined, attemptsOf: Map<string, number>): Promise<void> {
+  /** A write that did not land: waits, goes again after a backoff, or is recorded as the task's failed write (returned). */
+  private async settle(
+    manager: EntityManager,
+    connectionId: string,
+    write: CoalescedWrite,
+    outcome: Exclude<WriteOutcome, { kind: 'done' }>,
+    ids: LinkIds | undefined,
+    attemptsOf: Map<string, number>,
+  ): Promise<FailedWriteState | undefined> {
     const rowIds = write.rowIds;
     if (outcome.kind === 'hold') {
       this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
@@ -140,7 +169,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         HOLD_RETRY_MS / 1000,
         outcome.reason,
       ]);
-      return;
+      return undefined;
     }
     if (outcome.kind === 'pause') {
       this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`);
@@ -151,7 +180,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         outcome.reason,
       ]);
       await this.status.report(connectionId, { state: stateOfPausedWrites(outcome.code), error: { code: outcome.code, message: outcome.reason } });
-      return;
+      return undefined;
     }
     const attempts = Math.max(...rowIds.map((id) => attemptsOf.get(id) ?? 0)) + 1;
     if (outcome.kind === 'retry' && attempts < this.config.WRITE_MAX_ATTEMPTS) {
@@ -163,13 +192,17 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         delayMs / 1000,
         outcome.reason,
       ]);
-      return;
+      return undefined;
     }
     const code = outcome.kind === 'dead-letter' ? outcome.code : 'WRITE_RETRIES_EXHAUSTED';
     const reason = outcome.kind === 'dead-letter' ? outcome.reason : `${attempts} attempts: ${outcome.reason}`;
-    await this.deadLetter(connectionId, write, ids, code, reason);
+    const failed = await this.failedWrites.recordFailure(manager, connectionId, write, ids, code, reason);
+    // The operator's dead letter once when it first fails and once when the schedule gives up, not every half hour.
+    if (failed.attempts === 1 || failed.nextRetryAt === null) await this.deadLetter(connectionId, write, ids, code, reason);
     await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
-    await this.status.report(connectionId, { state: 'error', error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}` } });
+    const next = failed.nextRetryAt ? `tried again at ${failed.nextRetryAt.toISOString()}` : `not tried again (${failed.attempts} attempts) until the task changes`;
+    await this.status.report(connectionId, { state: 'error', error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}; ${next}` } });
+    return failed;
   }
 
   /** Nothing lost: a write that will not go through is on the dead-letter topic with its reason, for an operator. */

@@ -21,3 +21,24 @@ export const deadLetterSchema = z
   .strict();
 
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
+
+export const DEAD_LETTER_REPLAYED = 'dead-letter-replayed';
+
+/**
+ * The operator's replay of a dead letter (`npm run ops -- dead-letters replay`), on the dead-letter
+ * topic beside the letter, so the next `list` says it was replayed and a second replay skips it.
+ */
+export const deadLetterReplayedSchema = z
+  .object({
+    ...eventEnvelope(DEAD_LETTER_REPLAYED),
+    /** The letter's own event id. */
+    deadLetterEventId: z.uuid(),
+    /** Where its original message went again, and at which offset. */
+    topic: z.string().min(1),
+    partition: z.number().int().nonnegative(),
+    offset: z.string().regex(/^\d+$/),
+    replayedBy: z.string().min(1),
+  })
+  .strict();
+
+export type DeadLetterReplayed = z.infer<typeof deadLetterReplayedSchema>;

@@ -1,0 +1,184 @@
+import { KAFKA_TOPICS } from '@task-sync/contracts';
+import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
+import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
+import { ServiceProcess, freePort } from './support/service-process';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
+import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+
+const SECRET = 'failed-writes-spec-secret-failed-writes-00';
+
+interface FailedTask {
+  side: string;
+  salesConnectTaskId: string | null;
+  sfdcTaskId: string | null;
+  kind: string;
+  code: string;
+  reason: string;
+  attempts: number;
+  firstFailedAt: string;
+  nextRetryAt: string | null;
+}
+
+/**
+ * A write Salesforce refuses (a validation rule) is the task's failed write: shown by connector-settings'
+ * API, tried again by itself on the schedule, and cleared when it lands. Every process real: both
+ * sandboxes, the four services, the broker and PostgreSQL.
+ */
+describe('dead-lettered writes retry by themselves, and each failed task shows in connector-settings', () => {
+  const kafka = useKafkaClients();
+  const processes: ServiceProcess[] = [];
+  let sfSandbox: ServiceProcess;
+  let scSandbox: ServiceProcess;
+  let settings: ServiceProcess;
+  let admin: SalesforceSandboxAdmin;
+  let orgId: string;
+
+  async function connectAndEnable() {
+    const scUser = await createSalesConnectUser(scSandbox.url);
+    const username = `${uniqueId('rep')}@sandbox.test`;
+    await admin.createUser(orgId, username);
+    const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-failed-writes', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    await SalesforceUserApi.login(sfSandbox.url, username);
+    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
+    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: jwt, username });
+    const enabled = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(enabled.status).toBe(200);
+    const failedTasks = async (): Promise<FailedTask[]> => {
+      const res = await fetch(`${settings.url}/v1/connections/${connectionId}/failed-tasks`, { headers: { authorization: `Bearer ${jwt}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: FailedTask[] }).items;
+    };
+    return { sc, connectionId, failedTasks };
+  }
+
+  const sfdcTasksOf = async (scTaskId: string) => (await admin.tasks(orgId)).filter((t) => t.deletedAt === null && t['SalesConnect_Task_Id__c'] === scTaskId);
+
+  beforeAll(async () => {
+    const databaseUrl = await createDatabase(testEnv.newDatabaseName('failed_writes'));
+    sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
+    admin = new SalesforceSandboxAdmin(sfSandbox.url);
+    orgId = (await admin.defaultOrg()).id;
+    const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
+    for (const [name, topic] of [
+      ['connector-settings', KAFKA_TOPICS.connectionStatus],
+      ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
+      ['salesconnect-ingest', KAFKA_TOPICS.settingsChanges],
+      ['reconciler', KAFKA_TOPICS.settingsChanges],
+      ['reconciler', KAFKA_TOPICS.sfdcTaskChanges],
+      ['reconciler', KAFKA_TOPICS.salesconnectTaskChanges],
+    ] as const) {
+      await startGroupAtLogEnd(kafka.admin, groups[name], topic);
+    }
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: groups['connector-settings'] }));
+    processes.push(
+      await ServiceProcess.start('sfdc-ingest', {
+        DATABASE_URL: databaseUrl,
+        KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
+        CONNECTOR_SETTINGS_URL: settings.url,
+        POLL_INTERVAL_MS: '400',
+        POLL_IDLE_MAX_INTERVAL_MS: '400',
+        POLL_LOOKBACK_MS: '3000',
+        SCHEDULER_TICK_MS: '100',
+      }),
+    );
+    const scIngestPort = await freePort();
+    processes.push(
+      await ServiceProcess.start(
+        'salesconnect-ingest',
+        {
+          DATABASE_URL: databaseUrl,
+          KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
+          SALESCONNECT_API_URL: scSandbox.url,
+          SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
+          FEED_POLL_INTERVAL_MS: '1000',
+        },
+        scIngestPort,
+      ),
+    );
+    processes.push(
+      await ServiceProcess.start('reconciler', {
+        DATABASE_URL: databaseUrl,
+        KAFKA_CONSUMER_GROUP: groups['reconciler'],
+        CONNECTOR_SETTINGS_URL: settings.url,
+        SALESCONNECT_API_URL: scSandbox.url,
+        WRITE_FLUSH_INTERVAL_MS: '100',
+        WRITE_RETRY_BASE_MS: '100',
+        SFDC_WRITE_GATHER_MS: '200',
+        // The schedule shortened from 30 minutes: the rule, not the number, is under test.
+        FAILED_WRITE_RETRY_INTERVAL_MS: '1500',
+        FAILED_WRITE_MAX_ATTEMPTS: '1000',
+      }),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const p of processes.reverse()) await p.stop();
+    await settings?.stop();
+    await scSandbox?.stop();
+    await sfSandbox?.stop();
+  });
+
+  it('a create Salesforce refuses is a failed task in the API, retried on the schedule while refused, and lands by itself once the rule is gone', async () => {
+    const { sc, failedTasks } = await connectAndEnable();
+    await admin.addValidationRule(orgId, { name: 'NoSecretPlans', field: 'Subject', condition: 'equals', value: 'Secret plan', message: 'Subjects may not say Secret plan' });
+    const refused = await sc.createTask({ name: 'Secret plan', dueDate: '2026-12-10' });
+
+    const [failed] = await waitFor('the failed task in the API', async () => {
+      const items = await failedTasks();
+      return items.length > 0 ? items : undefined;
+    });
+    expect(failed).toMatchObject({
+      side: 'sfdc',
+      salesConnectTaskId: refused.id,
+      sfdcTaskId: null,
+      kind: 'create',
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      reason: expect.stringContaining('Subjects may not say Secret plan'),
+      attempts: 1,
+    });
+    expect(Date.parse(failed.nextRetryAt ?? '') - Date.parse(failed.firstFailedAt)).toBeGreaterThanOrEqual(1500);
+
+    // Nobody touches the task: the reconciler tries again on its own, and it is still refused.
+    await waitFor('a scheduled retry, refused again', async () => ((await failedTasks())[0]?.attempts ?? 0) >= 2 || undefined, 20_000);
+    expect(await sfdcTasksOf(refused.id)).toEqual([]);
+
+    // The rule is fixed: the next scheduled retry lands, once, and the failed state clears.
+    await admin.deleteValidationRule(orgId, 'NoSecretPlans');
+    const [landed] = await waitFor('the task in Salesforce', async () => {
+      const found = await sfdcTasksOf(refused.id);
+      return found.length > 0 ? found : undefined;
+    }, 20_000);
+    expect(landed).toMatchObject({ Subject: 'Secret plan', ActivityDate: '2026-12-10', lastModifiedByClient: 'task-sync' });
+    await waitFor('the failed task cleared', async () => (await failedTasks()).length === 0 || undefined);
+    expect(await sfdcTasksOf(refused.id)).toHaveLength(1);
+
+    // The route is in the OpenAPI document the service serves.
+    const doc = (await (await fetch(`${settings.url}/docs/openapi.json`)).json()) as { paths: Record<string, { get?: { summary: string } }> };
+    expect(doc.paths['/v1/connections/{id}/failed-tasks']?.get?.summary).toMatch(/tried again automatically/);
+  });
+
+  it('a later change of a failed task takes its place: it goes at once, as the task is now', async () => {
+    const { sc, failedTasks } = await connectAndEnable();
+    await admin.addValidationRule(orgId, { name: 'NoDrafts', field: 'Subject', condition: 'equals', value: 'Draft', message: 'Name the task' });
+    try {
+      const task = await sc.createTask({ name: 'Draft', dueDate: '2026-12-11' });
+      await waitFor('the failed task in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
+
+      await sc.updateTask(task.id, { name: 'Send Ana the proposal' });
+      const [landed] = await waitFor('the renamed task in Salesforce', async () => {
+        const found = await sfdcTasksOf(task.id);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(landed).toMatchObject({ Subject: 'Send Ana the proposal', ActivityDate: '2026-12-11' });
+      await waitFor('the failed task cleared', async () => (await failedTasks()).length === 0 || undefined);
+      expect(await sfdcTasksOf(task.id)).toHaveLength(1);
+    } finally {
+      await admin.deleteValidationRule(orgId, 'NoDrafts');
+    }
+  });
+});

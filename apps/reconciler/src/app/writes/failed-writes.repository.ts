@@ -1,0 +1,139 @@
+import type { EntityManager } from 'typeorm';
+import type { Side } from '@task-sync/task-domain';
+import { decideFailedWriteRetry, type FailedWriteRetryPolicy } from '@task-sync/sync-rules';
+import type { QueuedWrite } from '../links/task-link.entity';
+import type { CoalescedWrite } from './coalesce-writes';
+import type { LinkIds } from './link-ids';
+
+type Db = Pick<EntityManager, 'query'>;
+
+/** A task's failed write as connector-settings is told of it. */
+export interface FailedWriteState {
+  connectionId: string;
+  linkId: string;
+  side: Side;
+  kind: CoalescedWrite['kind'];
+  code: string;
+  reason: string;
+  attempts: number;
+  firstFailedAt: Date;
+  /** null: the bound was reached; it is tried again only when the task changes. */
+  nextRetryAt: Date | null;
+  salesConnectTaskId: string | null;
+  sfdcTaskId: string | null;
+}
+
+/** A failed write that is failed no longer: it landed, or folded into one that did. */
+export interface ClearedWrite {
+  connectionId: string;
+  linkId: string;
+  side: Side;
+}
+
+/** The folded write as one queued action, to be queued again as it was. */
+export function toQueuedAction(write: Pick<CoalescedWrite, 'kind' | 'fields'>): QueuedWrite {
+  if (write.kind === 'create') return { type: 'create', fields: write.fields as Extract<QueuedWrite, { type: 'create' }>['fields'] };
+  if (write.kind === 'delete') return { type: 'delete' };
+  return { type: 'update', fields: write.fields };
+}
+
+const KIND_OF_ACTION: Record<QueuedWrite['type'], CoalescedWrite['kind']> = { create: 'create', update: 'update', complete: 'update', reopen: 'update', delete: 'delete' };
+
+/**
+ * The failed writes (table failed_write), one a task and side. Every transition by name: a write the
+ * other side refused is recorded with its next retry (decideFailedWriteRetry); when that time comes,
+ * or when the task has a newer write queued, it is queued again through the normal write queue (so
+ * its outcome is handled as any write's); a write that lands clears it.
+ */
+export class FailedWritesRepository {
+  constructor(private readonly policy: FailedWriteRetryPolicy) {}
+
+  /**
+   * Queues again every failed write whose retry time has come, under its first write's id. One
+   * statement on a partial index: cheap enough for every flusher round. A connection with sync off
+   * keeps its failed writes, not retried (R7: nothing crosses after the disable), until it is on again.
+   */
+  async queueDueRetries(db: Db): Promise<number> {
+    const rows: unknown[] = await db.query(
+      `WITH due AS (
+         UPDATE failed_write f SET queued = true
+          WHERE NOT f.queued AND f.next_retry_at IS NOT NULL AND f.next_retry_at <= now()
+            AND EXISTS (SELECT 1 FROM connection_setting s WHERE s.connection_id = f.connection_id AND s.enabled)
+          RETURNING write_id, connection_id, link_id, side, action)
+       INSERT INTO task_write (id, connection_id, link_id, side, action, attempts, next_attempt_at, created_at)
+       SELECT write_id, connection_id, link_id, side, action, 0, now(), now() FROM due
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  /**
+   * A later change of a failed task takes its place: the failed write is queued again now, before
+   * the task's newer writes (its id is older), so they fold onto it and the task goes as it is now.
+   * It starts a new count of attempts: the task changed.
+   */
+  async queueSupersededByNewerWrites(manager: EntityManager, connectionId: string): Promise<void> {
+    await manager.query(
+      `WITH superseded AS (
+         UPDATE failed_write f SET queued = true, attempts = 0
+          WHERE f.connection_id = $1 AND NOT f.queued
+            AND EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = f.connection_id AND w.side = f.side AND w.link_id = f.link_id)
+          RETURNING write_id, connection_id, link_id, side, action)
+       INSERT INTO task_write (id, connection_id, link_id, side, action, attempts, next_attempt_at, created_at)
+       SELECT write_id, connection_id, link_id, side, action, 0, now(), now() FROM superseded
+       ON CONFLICT (id) DO NOTHING`,
+      [connectionId],
+    );
+  }
+
+  /** The write was refused again (or for the first time): counted, and its next retry set, or none past the bound. */
+  async recordFailure(manager: EntityManager, connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<FailedWriteState> {
+    const now = new Date();
+    const [previous]: { attempts: number; first_failed_at: Date; write_id: string }[] = await manager.query(
+      `SELECT attempts, first_failed_at, write_id::text FROM failed_write WHERE link_id = $1 AND side = $2 FOR UPDATE`,
+      [write.linkId, write.side],
+    );
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const decision = decideFailedWriteRetry(attempts, now, this.policy);
+    const nextRetryAt = decision.kind === 'retry' ? decision.at : null;
+    const writeId = [previous?.write_id, ...write.rowIds].filter((id): id is string => id !== undefined).reduce((a, b) => (BigInt(a) <= BigInt(b) ? a : b));
+    const firstFailedAt = previous && previous.attempts > 0 ? new Date(previous.first_failed_at) : now;
+    await manager.query(
+      `INSERT INTO failed_write (link_id, side, connection_id, write_id, action, code, reason, attempts, first_failed_at, last_failed_at, next_retry_at, queued)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+       ON CONFLICT (link_id, side) DO UPDATE SET
+         write_id = EXCLUDED.write_id, action = EXCLUDED.action, code = EXCLUDED.code, reason = EXCLUDED.reason, attempts = EXCLUDED.attempts,
+         first_failed_at = EXCLUDED.first_failed_at, last_failed_at = EXCLUDED.last_failed_at, next_retry_at = EXCLUDED.next_retry_at, queued = false`,
+      [write.linkId, write.side, connectionId, writeId, JSON.stringify(toQueuedAction(write)), code, reason, attempts, firstFailedAt, now, nextRetryAt],
+    );
+    return {
+      connectionId,
+      linkId: write.linkId,
+      side: write.side,
+      kind: KIND_OF_ACTION[toQueuedAction(write).type],
+      code,
+      reason,
+      attempts,
+      firstFailedAt,
+      nextRetryAt,
+      salesConnectTaskId: ids?.salesConnectTaskId ?? null,
+      sfdcTaskId: ids?.sfdcTaskId ?? null,
+    };
+  }
+
+  /** Writes that landed clear their task's failed state, if it had one. */
+  async clearLanded(manager: EntityManager, connectionId: string, landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[]): Promise<ClearedWrite[]> {
+    if (landed.length === 0) return [];
+    // Through a CTE: TypeORM answers a bare DELETE … RETURNING as [rows, count], a SELECT as rows.
+    const rows: { link_id: string; side: Side }[] = await manager.query(
+      `WITH gone AS (
+         DELETE FROM failed_write f USING unnest($2::uuid[], $3::text[]) AS d(link_id, side)
+          WHERE f.connection_id = $1 AND f.link_id = d.link_id AND f.side = d.side
+          RETURNING f.link_id, f.side)
+       SELECT link_id, side FROM gone`,
+      [connectionId, landed.map((w) => w.linkId), landed.map((w) => w.side)],
+    );
+    return rows.map((r) => ({ connectionId, linkId: r.link_id, side: r.side }));
+  }
+}
