@@ -129,7 +129,12 @@ export class ChangeHandler implements BeforeApplicationShutdown {
   /** When the oldest held change reaches the bound: read the feed for the gaps, then release what still waits. */
   private scheduleSweep(): void {
     const oldest = Math.min(...[...this.held.values()].flat().map((a) => a.arrivedAtMs));
-    if (!Number.isFinite(oldest)) return;
+    if (!Number.isFinite(oldest)) {
+      // Every gap filled by itself: no feed read is owed.
+      clearTimeout(this.sweep?.timer);
+      this.sweep = undefined;
+      return;
+    }
     const atMs = oldest + this.config.SALESCONNECT_ORDER_HOLD_MS;
     if (this.sweep !== undefined && this.sweep.atMs <= atMs) return;
     clearTimeout(this.sweep?.timer);
@@ -140,6 +145,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
 
   private async releaseExpired(): Promise<void> {
     this.sweep = undefined;
+    if (this.held.size === 0) return;
     this.log?.info({ held: this.heldCount(), holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS }, 'a change waited the bound for an earlier change of its task: reading the feed for it');
     await this.fillGaps().catch((e: unknown) => this.log?.warn({ err: describeError(e) }, 'could not read the feed for a gap: releasing the held changes in order without it'));
     await new Promise<HandleResult>((resolve, reject) => {

@@ -116,6 +116,19 @@ describe('ChangeHandler', () => {
       expect(handler.heldCount()).toBe(0);
     });
 
+    it('reads the feed only for a gap still open at the bound, not for one that filled by itself', async () => {
+      const { handler } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 30 });
+      let feedRead = 0;
+      handler.onGap(async () => {
+        feedRead++;
+      });
+      await handler.handle([edit('sct_f', 1, 3301)], 'webhook');
+      await handler.handle([edit('sct_f', 3, 3303)], 'webhook');
+      await handler.handle([edit('sct_f', 2, 3302)], 'webhook');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(feedRead).toBe(0);
+    });
+
     it('never publishes an older change after a newer one of the same task: the late one is superseded', async () => {
       const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 60_000 });
       await handler.handle([edit('sct_s', 1, 3101), edit('sct_s', 3, 3103)], 'feed');
@@ -124,7 +137,7 @@ describe('ChangeHandler', () => {
     });
 
     it('past the bound, reads the feed for the gap, then publishes what still waits in order', async () => {
-      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 50 });
+      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 300 });
       let feedRead = 0;
       handler.onGap(async () => {
         feedRead++;
@@ -133,8 +146,9 @@ describe('ChangeHandler', () => {
       await handler.handle([edit('sct_b', 4, 3204)], 'webhook');
       await handler.handle([edit('sct_b', 3, 3203)], 'webhook');
       expect(versionsOf(batches, 'sct_b')).toEqual([1]);
-      for (let i = 0; i < 50 && handler.heldCount() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 150 && versionsOf(batches, 'sct_b').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(feedRead).toBe(1);
+      expect(handler.heldCount()).toBe(0);
       expect(versionsOf(batches, 'sct_b')).toEqual([1, 3, 4]);
     });
   });
