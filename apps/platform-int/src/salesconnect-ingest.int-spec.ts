@@ -291,6 +291,66 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' })).toBeGreaterThanOrEqual(5);
     });
 
+    /** One task's published versions, in the order they are on its partition. */
+    const versionsOf = (connectionId: string, taskId: string) =>
+      taskEventsOf(connectionId)
+        .filter(({ event }) => event.taskId === taskId)
+        .map(({ event }) => event.version);
+
+    it('webhook order: a task\'s changes whose webhooks come in reverse rounds are published in Sales Connect\'s order, and another task\'s change is not held back', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-order');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+      const task = await api.create({ name: 'v1' });
+      await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
+
+      // The sandbox keeps this task's next webhooks, then sends them newest first, 400 ms apart.
+      await admin(sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
+      await api.patch(task.id, { name: 'v2' });
+      await api.patch(task.id, { name: 'v3' });
+      await api.complete(task.id);
+      expect(await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 400 })).toEqual({ released: 3 });
+      const other = await api.create({ name: 'another task, meanwhile' });
+
+      // The other task goes at once, while this task's version 4 and 3 wait for version 2 (sent last).
+      await waitFor('the other task', async () => versionsOf(connectionId, other.id).length === 1, 5_000);
+      expect(versionsOf(connectionId, task.id)).toEqual([1]);
+      await waitFor('every change of the task', async () => versionsOf(connectionId, task.id).length === 4, 10_000);
+      expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3, 4]);
+      const titles = taskEventsOf(connectionId).filter(({ event }) => event.taskId === task.id).map(({ event }) => [event.fields?.title, event.fields?.open]);
+      expect(titles).toEqual([['v1', true], ['v2', true], ['v3', true], ['v3', false]]);
+      // Each delivery was answered: two held, then the one that filled the gap published the three.
+      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'held' })).toBeGreaterThanOrEqual(2);
+      await sleep(500);
+      expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('webhook order: a change whose predecessor\'s webhook is late waits the bound (3 s), then the feed fills the gap; the late webhook publishes nothing again', async () => {
+      const user = await createSandboxUser(sandbox);
+      const connectionId = uniqueId('conn-gap');
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const api = userApi(sandbox, user);
+      const task = await api.create({ name: 'v1' });
+      await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
+
+      await admin(sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
+      await api.patch(task.id, { name: 'v2' });
+      await api.patch(task.id, { name: 'v3' });
+      // Version 3's webhook now, version 2's 15 s later; the catch-up's own round is 10 minutes away.
+      const released = Date.now();
+      await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 15_000 });
+      await waitFor('the gap filled from the feed', async () => versionsOf(connectionId, task.id).length === 3, 12_000);
+      const filledMs = Date.now() - released;
+      expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
+      expect(filledMs).toBeLessThan(15_000); // before version 2's own webhook was even sent
+      console.log(`webhook order: a gap filled from the feed ${filledMs} ms after the later change's webhook (SALESCONNECT_ORDER_HOLD_MS 3000)`);
+
+      await waitFor('the late webhook answered', async () => (await deliveriesOf(sandbox, user.id)).every((d) => d.status === 'succeeded'), 20_000);
+      expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
+      await expectExactlyOnce(sandbox, user.id, connectionId);
+    }, 60_000);
+
     it('refuses a forged or replayed webhook with 401 and a 400 for a signed non-change, counting each; a genuine one is published', async () => {
       const user = await createSandboxUser(sandbox);
       const connectionId = uniqueId('conn-forged');

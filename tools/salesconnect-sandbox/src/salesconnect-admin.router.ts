@@ -16,6 +16,12 @@ const newUserSchema = z.strictObject({
   timeZone: z.string().refine(isKnownTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Lisbon' }),
 });
 
+const holdSchema = z.strictObject({ taskIds: z.array(z.string().min(1)).min(1).optional() });
+const releaseSchema = z.strictObject({
+  order: z.enum(['arrival', 'reverse']).default('arrival'),
+  intervalMs: z.number().int().min(0).max(60_000).default(0),
+});
+
 /**
  * `/__admin/salesconnect`: what a test needs beyond the public API. Users (with their tokens),
  * every task including tombstones, the whole feed and every webhook delivery.
@@ -44,6 +50,18 @@ export function createSalesConnectAdminRouter(deps: { users: UserStore; store: T
   });
   router.get('/webhooks/deliveries', (_req, res) => {
     res.json({ items: deps.dispatcher.list().map(describeDelivery) });
+  });
+  // Webhooks out of order on purpose: hold new deliveries, then send them reversed, a round each.
+  router.post('/webhooks/hold', (req, res) => {
+    const input = validate(holdSchema, req.body ?? {});
+    if (!input.ok) return sendValidationError(res, input.fields);
+    deps.dispatcher.hold(input.value);
+    res.json({ holding: input.value.taskIds ?? 'every task' });
+  });
+  router.post('/webhooks/release', (req, res) => {
+    const input = validate(releaseSchema, req.body ?? {});
+    if (!input.ok) return sendValidationError(res, input.fields);
+    res.json({ released: deps.dispatcher.release(input.value) });
   });
   return router;
 }

@@ -55,6 +55,9 @@ export class WebhookDispatcher {
   /** Kept-alive connections: a delivery a change, so a new connection (and fetch's overhead) each would cost more than the change. */
   private readonly transport = httpTransport();
   private stopped = false;
+  /** A test's hold on new deliveries (of some tasks, or all): kept back until released, in an order of its choosing. */
+  private holding?: { taskIds: Set<string> | null };
+  private heldBack: WebhookDelivery[] = [];
 
   constructor(
     private readonly subscriptions: WebhookSubscriptionStore,
@@ -85,7 +88,30 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * Keeps new deliveries (of these tasks; of every task when none are named) from being sent until
+   * `release`: a test's way to have webhooks arrive in another order than the changes were made.
+   */
+  hold(filter: { taskIds?: string[] }): void {
+    this.holding = { taskIds: filter.taskIds === undefined ? null : new Set(filter.taskIds) };
+  }
+
+  /**
+   * Ends the hold and sends what it kept, in the order they were made (`arrival`) or the reverse,
+   * each `intervalMs` after the one before (each in a round of its own); returns how many.
+   */
+  release(options: { order: 'arrival' | 'reverse'; intervalMs: number }): number {
+    const kept = this.heldBack;
+    this.heldBack = [];
+    this.holding = undefined;
+    if (options.order === 'reverse') kept.reverse();
+    kept.forEach((delivery, i) => this.schedule(delivery, i * options.intervalMs));
+    return kept.length;
+  }
+
   clear(): void {
+    this.holding = undefined;
+    this.heldBack = [];
     this.cancelAll();
     this.deliveries.clear();
     this.settled.clear();
@@ -119,6 +145,11 @@ export class WebhookDispatcher {
       delivery.status = 'dropped';
       delivery.nextAttemptAt = null;
       this.settle(delivery);
+      return;
+    }
+    if (this.holding !== undefined && (this.holding.taskIds === null || this.holding.taskIds.has(change.taskId))) {
+      delivery.nextAttemptAt = null; // pending, not scheduled: sent at release
+      this.heldBack.push(delivery);
       return;
     }
     this.schedule(delivery, 0);

@@ -48,6 +48,29 @@ describe('webhooks over HTTP', () => {
     expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(404);
   });
 
+  it('numbers each task\'s changes (task.version 1, 2, 3 …) and, on the admin hold, sends a task\'s deliveries reversed, a round each, while other tasks\' go at once', async () => {
+    receiver = await startWebhookReceiver();
+    await subscribe(receiver.url);
+    const { body: task } = await running.api.post('/v1/tasks', { name: 'v1' });
+    await waitUntil(() => (receiver?.received.length === 1 ? true : undefined), 5000, 'the create');
+    expect((await running.admin.post('/__admin/salesconnect/webhooks/hold', { taskIds: [task.id] })).status).toBe(200);
+    await running.api.patch(`/v1/tasks/${task.id}`, { name: 'v2' });
+    await running.api.patch(`/v1/tasks/${task.id}`, { name: 'v3' });
+    await running.api.post(`/v1/tasks/${task.id}/complete`);
+    const { body: other } = await running.api.post('/v1/tasks', { name: 'not held' });
+    await waitUntil(() => (receiver?.received.length === 2 ? true : undefined), 5000, 'the other task');
+    const parse = (r: { body: string }) => JSON.parse(r.body) as { taskId: string; sequence: number; task: { version: number } };
+    expect(parse(receiver.received[1]).taskId).toBe(other.id);
+
+    expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 100 })).body).toEqual({ released: 3 });
+    await waitUntil(() => (receiver?.received.length === 5 ? true : undefined), 5000, 'the held deliveries');
+    const held = receiver.received.slice(2).map(parse);
+    expect(held.map((c) => c.task.version)).toEqual([4, 3, 2]);
+    expect(held.map((c) => c.sequence)).toEqual([...held.map((c) => c.sequence)].sort((a, b) => b - a));
+    expect(receiver.received[3].receivedAtMs - receiver.received[2].receivedAtMs).toBeGreaterThanOrEqual(90);
+    expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'sideways' })).status).toBe(400);
+  });
+
   it('POSTs every change, signed over timestamp and body, with the origin, the same as the feed entry', async () => {
     receiver = await startWebhookReceiver();
     await subscribe(receiver.url);

@@ -133,6 +133,13 @@ export class ServiceProcess {
     throw new Error(`${this.name} not ready after ${timeoutMs} ms (last: ${last})\n${this.rawOutput.slice(-20).join('\n')}`);
   }
 
+  /** Starts the program again after it ended (a stop, a crash), on the same port and environment; resolves once ready. */
+  async restart(): Promise<void> {
+    if (this.child?.exitCode === null && this.child.signalCode === null) throw new Error(`${this.name} is still running`);
+    this.spawn();
+    await this.waitUntilReady();
+  }
+
   /** Sends a signal and waits for the process to end; returns its exit code and how long it took. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 60_000): Promise<{ code: number | null; ms: number }> {
     if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {

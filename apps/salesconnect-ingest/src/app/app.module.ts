@@ -5,7 +5,7 @@ import { JsonLogger, MetricsService, ServiceKitModule } from '@task-sync/util-ne
 import { ChangeHandler } from './changes/change-handler.service';
 import { EnabledConnectionsQuery } from './changes/enabled-connections.query';
 import { FeedStateRepository } from './changes/feed-state.repository';
-import { CreateSalesConnectFeedState1764000000700 } from './changes/migrations';
+import { CreateSalesConnectFeedState1764000000700, CreateTaskChangeOrder1764000000710 } from './changes/migrations';
 import { CatchUpService } from './feed/catch-up.service';
 import { SettingsLagGate } from './feed/settings-lag.gate';
 import { IngestMetrics } from './ingest.metrics';
@@ -31,7 +31,7 @@ export class AppModule {
           database: {
             schema: 'salesconnect_ingest',
             entities: settingsProjection.entities,
-            migrations: [...settingsProjection.migrations, CreateSalesConnectFeedState1764000000700],
+            migrations: [...settingsProjection.migrations, CreateSalesConnectFeedState1764000000700, CreateTaskChangeOrder1764000000710],
           },
         }),
       ],

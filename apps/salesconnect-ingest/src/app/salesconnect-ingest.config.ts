@@ -17,6 +17,11 @@ export const salesconnectIngestConfigSchema = z.object({
   SALESCONNECT_WEBHOOK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3102/webhooks/salesconnect'),
   /** Catch-up from the change feed: how long between rounds. */
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
+  /**
+   * How long a webhook waits for an earlier change of its task that has not arrived (webhooks come
+   * in any order); then the feed is read for it, and what still waits goes out in order without it.
+   */
+  SALESCONNECT_ORDER_HOLD_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
   /** Changes per feed page (the API allows 1-500). */
   FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
 });

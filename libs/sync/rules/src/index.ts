@@ -5,3 +5,4 @@ export * from './lib/windows';
 export * from './lib/merge-fields';
 export * from './lib/decide';
 export * from './lib/failed-write-retry';
+export * from './lib/change-order';

@@ -1,11 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import type { SalesConnectChange } from '@task-sync/salesconnect-client';
-import { receivesChangeMadeAt } from '@task-sync/sync-rules';
-import { KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
+import { decideChangeOrder, receivesChangeMadeAt, type OrderedChange } from '@task-sync/sync-rules';
+import { APP_CONFIG, JsonLogger, KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
 import { describeError, IngestError, IngestErrorCode } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
 import { EnabledConnectionsQuery } from './enabled-connections.query';
-import { FeedStateRepository } from './feed-state.repository';
+import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
+import { FeedStateRepository, type TaskOrderRecord } from './feed-state.repository';
 import { mapChangeToMessage } from './task-changed-event.mapper';
 
 export type ChangeSource = 'webhook' | 'feed';
@@ -19,40 +21,67 @@ export interface HandleResult {
   duplicates: number;
   /** Their user has no enabled connection (R7: a disabled connection is not read). */
   skipped: number;
+  /** Webhooks waiting for an earlier change of their task (published later, in order). */
+  held: number;
+  /** Older than a change of the same task already published: never published after it. */
+  superseded: number;
 }
 
 /** Below Kafka's default 1 MB request limit, whatever the tasks' 64,000-character details. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
 /** What became of one change in a round: published (with its event count), already published, or no enabled connection. */
-type ChangeOutcome = { kind: 'published'; events: number } | { kind: 'duplicate' } | { kind: 'skipped' };
+type ChangeOutcome = { kind: 'published'; events: number } | { kind: 'duplicate' } | { kind: 'skipped' } | { kind: 'held' } | { kind: 'superseded' };
 
 interface Waiting {
   changes: SalesConnectChange[];
   source: ChangeSource;
+  /** A round that may release changes held past the bound (the feed was read for their gaps first). */
+  releaseExpired?: boolean;
   resolve: (result: HandleResult) => void;
   reject: (error: unknown) => void;
 }
 
+/** A change in the task-order decision (`decideChangeOrder`). */
+interface Arrival extends OrderedChange {
+  change: SalesConnectChange;
+}
+
 /**
  * The one way a Sales Connect change becomes events, for webhooks and the catch-up alike:
- * de-duplicate on the feed's sequence, find the user's enabled connections, publish one validated
- * event per connection, and remember the sequence only once Kafka acknowledged it. Rounds are
- * serialised, so a webhook and the catch-up handling the same change never both publish it; the
- * calls that arrive while a round runs are handled together in the next one (one lookup, one
- * publish, one record), which is what keeps up with a burst of webhooks.
+ * de-duplicate on the feed's sequence, put each task's changes in Sales Connect's order
+ * (`decideChangeOrder`: a webhook whose predecessor has not arrived waits, only its own task, up to
+ * SALESCONNECT_ORDER_HOLD_MS, then the feed is read for the gap), find the user's enabled
+ * connections, publish one validated event per connection, and remember the sequence and the task's
+ * version only once Kafka acknowledged it. Rounds are serialised, so a webhook and the catch-up
+ * handling the same change never both publish it; the calls that arrive while a round runs are
+ * handled together in the next one (one lookup, one publish, one record), which is what keeps up
+ * with a burst of webhooks.
+ *
+ * Held changes live in memory only: a webhook is only held while its change is still ahead of the
+ * catch-up's cursor (a change read from the feed is never held), so after a restart the catch-up
+ * reads it again, in order.
  */
 @Injectable()
-export class ChangeHandler {
+export class ChangeHandler implements BeforeApplicationShutdown {
   private waiting: Waiting[] = [];
   private draining = false;
+  /** Per task, the webhooks waiting for an earlier change of it. */
+  private readonly held = new Map<string, Arrival[]>();
+  private sweep?: { timer: NodeJS.Timeout; atMs: number };
+  private fillGaps: () => Promise<void> = async () => undefined;
+  private readonly log?: Logger;
 
   constructor(
     @Inject(FeedStateRepository) private readonly state: FeedStateRepository,
     @Inject(EnabledConnectionsQuery) private readonly connections: EnabledConnectionsQuery,
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: Pick<SalesconnectIngestConfig, 'SALESCONNECT_ORDER_HOLD_MS'>,
+    @Inject(JsonLogger) logger?: JsonLogger,
+  ) {
+    this.log = logger?.child('change-order');
+  }
 
   handle(changes: SalesConnectChange[], source: ChangeSource): Promise<HandleResult> {
     return new Promise<HandleResult>((resolve, reject) => {
@@ -61,13 +90,29 @@ export class ChangeHandler {
     });
   }
 
+  /** What reads the feed when a held change reaches the bound (the catch-up, run now). */
+  onGap(fill: () => Promise<void>): void {
+    this.fillGaps = fill;
+  }
+
+  /** Webhooks held now, for tests and logs. */
+  heldCount(): number {
+    return [...this.held.values()].reduce((n, h) => n + h.length, 0);
+  }
+
+  beforeApplicationShutdown(): void {
+    clearTimeout(this.sweep?.timer);
+    this.sweep = undefined;
+  }
+
   private async drain(): Promise<void> {
     this.draining = true;
     try {
       while (this.waiting.length > 0) {
         const callers = this.waiting.splice(0, this.waiting.length);
         try {
-          const outcomes = await this.handleNow(callers.flatMap((c) => c.changes));
+          const arrivals = callers.flatMap((c) => c.changes.map((change) => ({ change, source: c.source })));
+          const outcomes = await this.handleNow(arrivals, callers.some((c) => c.releaseExpired === true));
           // A change two callers both carried is credited to the first; to the others it is a duplicate.
           const credited = new Set<number>();
           for (const caller of callers) caller.resolve(this.resultFor(caller, outcomes, credited));
@@ -77,11 +122,40 @@ export class ChangeHandler {
       }
     } finally {
       this.draining = false;
+      this.scheduleSweep();
     }
   }
 
+  /** When the oldest held change reaches the bound: read the feed for the gaps, then release what still waits. */
+  private scheduleSweep(): void {
+    const oldest = Math.min(...[...this.held.values()].flat().map((a) => a.arrivedAtMs));
+    if (!Number.isFinite(oldest)) {
+      // Every gap filled by itself: no feed read is owed.
+      clearTimeout(this.sweep?.timer);
+      this.sweep = undefined;
+      return;
+    }
+    const atMs = oldest + this.config.SALESCONNECT_ORDER_HOLD_MS;
+    if (this.sweep !== undefined && this.sweep.atMs <= atMs) return;
+    clearTimeout(this.sweep?.timer);
+    const timer = setTimeout(() => void this.releaseExpired(), Math.max(0, atMs - Date.now()));
+    timer.unref();
+    this.sweep = { timer, atMs };
+  }
+
+  private async releaseExpired(): Promise<void> {
+    this.sweep = undefined;
+    if (this.held.size === 0) return;
+    this.log?.info({ held: this.heldCount(), holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS }, 'a change waited the bound for an earlier change of its task: reading the feed for it');
+    await this.fillGaps().catch((e: unknown) => this.log?.warn({ err: describeError(e) }, 'could not read the feed for a gap: releasing the held changes in order without it'));
+    await new Promise<HandleResult>((resolve, reject) => {
+      this.waiting.push({ changes: [], source: 'webhook', releaseExpired: true, resolve, reject });
+      if (!this.draining) void this.drain();
+    }).catch((e: unknown) => this.log?.warn({ err: describeError(e) }, 'releasing held changes failed: the catch-up delivers them'));
+  }
+
   private resultFor(caller: Waiting, outcomes: Map<number, ChangeOutcome>, credited: Set<number>): HandleResult {
-    const result: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0 };
+    const result: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
     for (const sequence of new Set(caller.changes.map((c) => c.sequence))) {
       const outcome = outcomes.get(sequence);
       const first = !credited.has(sequence);
@@ -90,39 +164,57 @@ export class ChangeHandler {
         result.published++;
         result.events += outcome.events;
       } else if (outcome?.kind === 'skipped' && first) result.skipped++;
+      else if (outcome?.kind === 'held' && first) result.held++;
+      else if (outcome?.kind === 'superseded' && first) result.superseded++;
       else result.duplicates++;
     }
     this.metrics.changes.inc({ source: caller.source, outcome: 'published' }, result.published);
     this.metrics.changes.inc({ source: caller.source, outcome: 'duplicate' }, result.duplicates);
     this.metrics.changes.inc({ source: caller.source, outcome: 'skipped' }, result.skipped);
+    this.metrics.changes.inc({ source: caller.source, outcome: 'held' }, result.held);
+    this.metrics.changes.inc({ source: caller.source, outcome: 'superseded' }, result.superseded);
     return result;
   }
 
-  private async handleNow(changes: SalesConnectChange[]): Promise<Map<number, ChangeOutcome>> {
-    // In feed order: webhooks delivered side by side can arrive out of order, and a task's events must not.
-    const unique = [...new Map(changes.map((c) => [c.sequence, c])).values()].sort((a, b) => a.sequence - b.sequence);
-    const { fresh, byUser } = await this.readState(unique);
-    const outcomes = new Map<number, ChangeOutcome>(unique.map((c) => [c.sequence, { kind: 'duplicate' }]));
-    const batches: { sequences: number[]; events: number[]; messages: OutgoingMessage[]; bytes: number }[] = [];
-    for (const change of unique) {
-      if (!fresh.has(change.sequence)) continue;
+  private async handleNow(arrivals: { change: SalesConnectChange; source: ChangeSource }[], releaseExpired: boolean): Promise<Map<number, ChangeOutcome>> {
+    // One copy of each change; a change that came by both ways counts as read from the feed (never held).
+    const bySequence = new Map<number, { change: SalesConnectChange; source: ChangeSource }>();
+    for (const a of arrivals) if (bySequence.get(a.change.sequence)?.source !== 'feed') bySequence.set(a.change.sequence, a);
+    const unique = [...bySequence.values()];
+    const fresh = await this.withState(() => this.state.filterUnpublished(unique.map((a) => a.change.sequence)));
+    const outcomes = new Map<number, ChangeOutcome>(unique.map((a) => [a.change.sequence, { kind: 'duplicate' }]));
+    const released = await this.putInTaskOrder(
+      unique.filter((a) => fresh.has(a.change.sequence)),
+      releaseExpired,
+      outcomes,
+    );
+    if (released.length === 0) return outcomes;
+    const byUser = await this.withState(() => this.connections.byUser([...new Set(released.map((a) => a.change.userId))]));
+    const batches: { sequences: number[]; events: number[]; versions: TaskOrderRecord[]; messages: OutgoingMessage[]; bytes: number }[] = [];
+    const skipped: TaskOrderRecord[] = [];
+    for (const { change } of released) {
       const madeAt = Date.parse(change.occurredAt);
       const connectionIds = (byUser.get(change.userId) ?? []).filter((c) => receivesChangeMadeAt(c, madeAt)).map((c) => c.connectionId);
       if (connectionIds.length === 0) {
         outcomes.set(change.sequence, { kind: 'skipped' });
+        skipped.push({ taskId: change.taskId, version: change.task.version, published: false });
         continue;
       }
       const messages = connectionIds.map((id) => mapChangeToMessage(change, id));
       const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
+      const version = { taskId: change.taskId, version: change.task.version, published: true };
       const last = batches[batches.length - 1];
-      if (last === undefined || last.bytes + bytes > MAX_BATCH_BYTES) batches.push({ sequences: [change.sequence], events: [messages.length], messages, bytes });
+      if (last === undefined || last.bytes + bytes > MAX_BATCH_BYTES) batches.push({ sequences: [change.sequence], events: [messages.length], versions: [version], messages, bytes });
       else {
         last.sequences.push(change.sequence);
         last.events.push(messages.length);
+        last.versions.push(version);
         last.messages.push(...messages);
         last.bytes += bytes;
       }
     }
+    // Released without a connection: later changes of the task need not wait for them.
+    await this.withState(() => this.state.recordTaskVersions(skipped));
     for (const batch of batches) {
       try {
         await this.publisher.publish(batch.messages);
@@ -130,18 +222,56 @@ export class ChangeHandler {
         throw new IngestError(IngestErrorCode.PublishFailed, `Kafka did not acknowledge ${batch.messages.length} event(s): ${describeError(e)}`, { cause: e });
       }
       // A failure here re-publishes the batch later under the same event ids: consumers drop the copies.
-      await this.withState(() => this.state.recordPublished(batch.sequences));
+      await this.withState(async () => {
+        await this.state.recordPublished(batch.sequences);
+        await this.state.recordTaskVersions(batch.versions);
+      });
       batch.sequences.forEach((sequence, i) => outcomes.set(sequence, { kind: 'published', events: batch.events[i] }));
     }
+    this.countReleasedFromHold(released, bySequence, outcomes);
     return outcomes;
   }
 
-  private async readState(changes: SalesConnectChange[]): Promise<{ fresh: Set<number>; byUser: Awaited<ReturnType<EnabledConnectionsQuery['byUser']>> }> {
-    return this.withState(async () => {
-      const fresh = await this.state.filterUnpublished(changes.map((c) => c.sequence));
-      const users = [...new Set(changes.filter((c) => fresh.has(c.sequence)).map((c) => c.userId))];
-      return { fresh, byUser: await this.connections.byUser(users) };
-    });
+  /**
+   * Each task's fresh changes with those it held before, through `decideChangeOrder`: returns what
+   * goes now (in feed order, so each task's in version order), keeps what waits, and marks what is
+   * held or superseded.
+   */
+  private async putInTaskOrder(fresh: { change: SalesConnectChange; source: ChangeSource }[], releaseExpired: boolean, outcomes: Map<number, ChangeOutcome>): Promise<Arrival[]> {
+    const nowMs = Date.now();
+    const byTask = new Map<string, Arrival[]>();
+    for (const { change, source } of fresh) {
+      const arrival: Arrival = { change, version: change.task.version, arrival: source, arrivedAtMs: nowMs };
+      byTask.set(change.taskId, [...(byTask.get(change.taskId) ?? []), arrival]);
+    }
+    const taskIds = new Set([...byTask.keys(), ...(releaseExpired ? this.held.keys() : [])]);
+    if (taskIds.size === 0) return [];
+    const states = await this.withState(() => this.state.readTaskOrder([...taskIds]));
+    const released: Arrival[] = [];
+    for (const taskId of taskIds) {
+      const decision = decideChangeOrder({
+        state: states.get(taskId) ?? {},
+        pending: [...(this.held.get(taskId) ?? []), ...(byTask.get(taskId) ?? [])],
+        nowMs,
+        holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS,
+        releaseExpired,
+      });
+      for (const a of decision.superseded) outcomes.set(a.change.sequence, { kind: 'superseded' });
+      for (const a of decision.hold) outcomes.set(a.change.sequence, { kind: 'held' });
+      if (decision.hold.length > 0) this.held.set(taskId, decision.hold);
+      else this.held.delete(taskId);
+      released.push(...decision.release);
+    }
+    return released.sort((a, b) => a.change.sequence - b.change.sequence);
+  }
+
+  /** Held webhooks released in a later round have no caller left to count them: counted here. */
+  private countReleasedFromHold(released: Arrival[], arrivedNow: Map<number, unknown>, outcomes: Map<number, ChangeOutcome>): void {
+    for (const { change } of released) {
+      if (arrivedNow.has(change.sequence)) continue;
+      const outcome = outcomes.get(change.sequence)?.kind ?? 'duplicate';
+      this.metrics.changes.inc({ source: 'webhook', outcome });
+    }
   }
 
   private async withState<T>(run: () => Promise<T>): Promise<T> {

@@ -5,18 +5,27 @@ import { IngestMetrics } from '../ingest.metrics';
 import { buildChange } from '../testing/salesconnect-change.fixture';
 import { ChangeHandler } from './change-handler.service';
 import type { EnabledConnectionsQuery } from './enabled-connections.query';
-import type { FeedStateRepository } from './feed-state.repository';
+import type { TaskOrderState } from '@task-sync/sync-rules';
+import type { FeedStateRepository, TaskOrderRecord } from './feed-state.repository';
 
 // The handler's decisions against in-memory stand-ins; the real PostgreSQL and Kafka run in
 // apps/platform-int/src/salesconnect-ingest.int-spec.ts.
 
-function setUp(options: { enabled: Record<string, string[]>; published?: number[]; lastSequence?: number; failPublish?: number }) {
+function setUp(options: { enabled: Record<string, string[]>; published?: number[]; lastSequence?: number; failPublish?: number; holdMs?: number }) {
   const published = new Set(options.published ?? []);
+  const taskOrder = new Map<string, TaskOrderState>();
   const batches: OutgoingMessage[][] = [];
   let publishCalls = 0;
   const state = {
     filterUnpublished: async (sequences: number[]) => new Set(sequences.filter((s) => s > (options.lastSequence ?? 0) && !published.has(s))),
     recordPublished: async (sequences: number[]) => sequences.forEach((s) => published.add(s)),
+    readTaskOrder: async (taskIds: string[]) => new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState])),
+    recordTaskVersions: async (records: TaskOrderRecord[]) => {
+      for (const r of records) {
+        const was = taskOrder.get(r.taskId) ?? {};
+        taskOrder.set(r.taskId, { released: Math.max(was.released ?? 0, r.version), published: r.published ? Math.max(was.published ?? 0, r.version) : was.published });
+      }
+    },
   } as unknown as FeedStateRepository;
   const connections = { byUser: async (users: string[]) => new Map(users.filter((u) => options.enabled[u]).map((u) => [u, options.enabled[u].map((connectionId) => ({ connectionId, disabledAt: null }))])) } as unknown as EnabledConnectionsQuery;
   const publisher = {
@@ -26,8 +35,8 @@ function setUp(options: { enabled: Record<string, string[]>; published?: number[
       batches.push(messages);
     },
   } as unknown as KafkaPublisher;
-  const handler = new ChangeHandler(state, connections, publisher, new IngestMetrics(new Registry()));
-  return { handler, batches, published };
+  const handler = new ChangeHandler(state, connections, publisher, new IngestMetrics(new Registry()), { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000 });
+  return { handler, batches, published, taskOrder };
 }
 
 describe('ChangeHandler', () => {
@@ -35,7 +44,7 @@ describe('ChangeHandler', () => {
     const { handler, batches, published } = setUp({ enabled: { scu_a: ['conn-a1', 'conn-a2'] } });
     const mine = buildChange({ userId: 'scu_a', taskId: 'sct_a' });
     const theirs = buildChange({ userId: 'scu_b', taskId: 'sct_b' });
-    expect(await handler.handle([mine, theirs], 'feed')).toEqual({ published: 1, events: 2, duplicates: 0, skipped: 1 });
+    expect(await handler.handle([mine, theirs], 'feed')).toEqual({ published: 1, events: 2, duplicates: 0, skipped: 1, held: 0, superseded: 0 });
     expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_a', 'conn-a2:sct_a']);
     expect(batches.flat().map((m) => (decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged).connectionId)).toEqual(['conn-a1', 'conn-a2']);
     // Only the published change is remembered; the skipped one is judged again by the catch-up.
@@ -69,7 +78,7 @@ describe('ChangeHandler', () => {
 
   it('handles the calls that arrive while a round runs together: one publish for a burst of webhooks, each caller told about its own change', async () => {
     const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] } });
-    const burst = Array.from({ length: 30 }, (_, i) => buildChange({ sequence: 2000 + i }));
+    const burst = Array.from({ length: 30 }, (_, i) => buildChange({ sequence: 2000 + i, taskId: `sct_burst_${i}` }));
     const results = await Promise.all([...burst.map((c) => handler.handle([c], 'webhook')), handler.handle([burst[0]], 'feed')]);
     expect(results.slice(0, 30).every((r) => r.published === 1 && r.events === 1)).toBe(true);
     expect(results[30]).toMatchObject({ published: 0, duplicates: 1 });
@@ -79,11 +88,68 @@ describe('ChangeHandler', () => {
 
   it('splits large pages into batches under the request limit, remembering each batch once it is acknowledged', async () => {
     const { handler, batches, published } = setUp({ enabled: { scu_1: ['conn-1'] }, failPublish: 3 });
-    const big = Array.from({ length: 20 }, (_, i) => buildChange({ sequence: 1000 + i, task: { details: 'x'.repeat(60_000) } }));
+    const big = Array.from({ length: 20 }, (_, i) => buildChange({ sequence: 1000 + i, taskId: `sct_big_${i}`, task: { details: 'x'.repeat(60_000) } }));
     await expect(handler.handle(big, 'feed')).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
     expect(batches).toHaveLength(2);
     for (const batch of batches) expect(batch.reduce((n, m) => n + Buffer.byteLength(m.value), 0)).toBeLessThanOrEqual(512 * 1024);
     expect(published.size).toBe(batches.flat().length);
     expect(published.size).toBeLessThan(20);
+  });
+
+  describe('a task\'s changes in Sales Connect\'s order (decideChangeOrder), when their webhooks come in different rounds', () => {
+    const versionsOf = (batches: OutgoingMessage[][], taskId: string) =>
+      batches
+        .flat()
+        .map((m) => decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged)
+        .filter((e) => e.taskId === taskId)
+        .map((e) => e.version);
+    const edit = (taskId: string, version: number, sequence: number) => buildChange({ taskId, sequence, type: version === 1 ? 'created' : 'updated', task: { version } });
+
+    it('holds a webhook whose predecessor has not arrived, publishes both in order when it does, and lets other tasks through meanwhile', async () => {
+      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 60_000 });
+      await handler.handle([edit('sct_o', 1, 3001)], 'webhook');
+      expect(await handler.handle([edit('sct_o', 3, 3003)], 'webhook')).toMatchObject({ published: 0, held: 1 });
+      expect(await handler.handle([edit('sct_other', 1, 3004)], 'webhook')).toMatchObject({ published: 1 });
+      expect(await handler.handle([edit('sct_o', 2, 3002)], 'webhook')).toMatchObject({ published: 1 });
+      expect(versionsOf(batches, 'sct_o')).toEqual([1, 2, 3]);
+      expect(versionsOf(batches, 'sct_other')).toEqual([1]);
+      expect(handler.heldCount()).toBe(0);
+    });
+
+    it('reads the feed only for a gap still open at the bound, not for one that filled by itself', async () => {
+      const { handler } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 30 });
+      let feedRead = 0;
+      handler.onGap(async () => {
+        feedRead++;
+      });
+      await handler.handle([edit('sct_f', 1, 3301)], 'webhook');
+      await handler.handle([edit('sct_f', 3, 3303)], 'webhook');
+      await handler.handle([edit('sct_f', 2, 3302)], 'webhook');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(feedRead).toBe(0);
+    });
+
+    it('never publishes an older change after a newer one of the same task: the late one is superseded', async () => {
+      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 60_000 });
+      await handler.handle([edit('sct_s', 1, 3101), edit('sct_s', 3, 3103)], 'feed');
+      expect(await handler.handle([edit('sct_s', 2, 3102)], 'webhook')).toMatchObject({ published: 0, superseded: 1 });
+      expect(versionsOf(batches, 'sct_s')).toEqual([1, 3]);
+    });
+
+    it('past the bound, reads the feed for the gap, then publishes what still waits in order', async () => {
+      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 300 });
+      let feedRead = 0;
+      handler.onGap(async () => {
+        feedRead++;
+      });
+      await handler.handle([edit('sct_b', 1, 3201)], 'webhook');
+      await handler.handle([edit('sct_b', 4, 3204)], 'webhook');
+      await handler.handle([edit('sct_b', 3, 3203)], 'webhook');
+      expect(versionsOf(batches, 'sct_b')).toEqual([1]);
+      for (let i = 0; i < 150 && versionsOf(batches, 'sct_b').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(feedRead).toBe(1);
+      expect(handler.heldCount()).toBe(0);
+      expect(versionsOf(batches, 'sct_b')).toEqual([1, 3, 4]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { TaskOrderState } from '@task-sync/sync-rules';
 
 /** The app-wide feed is the only one we follow; the key leaves room for another. */
 const FEED = 'app';
@@ -11,7 +12,17 @@ export interface FeedPosition {
   lastSequence: number;
 }
 
-/** Where the catch-up stands, and which changes ahead of it webhooks already published. */
+/** A task's change let through in order: published, or skipped for want of an enabled connection. */
+export interface TaskOrderRecord {
+  taskId: string;
+  version: number;
+  published: boolean;
+}
+
+/**
+ * Where the catch-up stands, which changes ahead of it webhooks already published, and how far
+ * each task's changes went out in order.
+ */
 @Injectable()
 export class FeedStateRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -58,5 +69,31 @@ export class FeedStateRepository {
   async recordPublished(sequences: number[]): Promise<void> {
     if (sequences.length === 0) return;
     await this.dataSource.query(`INSERT INTO published_change (sequence) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`, [sequences]);
+  }
+
+  /** Per task, the highest version let through in order and the highest published (tasks never seen are absent). */
+  async readTaskOrder(taskIds: string[]): Promise<Map<string, TaskOrderState>> {
+    if (taskIds.length === 0) return new Map();
+    const rows: { task_id: string; released_version: number; published_version: number | null }[] = await this.dataSource.query(
+      `SELECT task_id, released_version, published_version FROM task_change_order WHERE task_id = ANY($1::text[])`,
+      [taskIds],
+    );
+    return new Map(rows.map((r) => [r.task_id, { released: r.released_version, ...(r.published_version === null ? {} : { published: r.published_version }) }]));
+  }
+
+  /** Moves each task's versions forward only (a late write of an older version changes nothing). */
+  async recordTaskVersions(records: TaskOrderRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO task_change_order AS t (task_id, released_version, published_version)
+       SELECT r.task_id, max(r.version), max(r.version) FILTER (WHERE r.published)
+         FROM unnest($1::text[], $2::int[], $3::boolean[]) AS r(task_id, version, published)
+        GROUP BY r.task_id
+       ON CONFLICT (task_id) DO UPDATE SET
+         released_version = GREATEST(t.released_version, EXCLUDED.released_version),
+         published_version = GREATEST(t.published_version, EXCLUDED.published_version),
+         updated_at = now()`,
+      [records.map((r) => r.taskId), records.map((r) => r.version), records.map((r) => r.published)],
+    );
   }
 }

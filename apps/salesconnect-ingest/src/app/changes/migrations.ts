@@ -35,3 +35,23 @@ export class CreateSalesConnectFeedState1764000000700 implements MigrationInterf
     await q.query(`DROP TABLE feed_cursor`);
   }
 }
+
+export class CreateTaskChangeOrder1764000000710 implements MigrationInterface {
+  name = 'CreateTaskChangeOrder1764000000710';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Per task, how far its changes went out in Sales Connect's order (task.version): a webhook
+    // waits for its predecessor, and nothing older is published after something newer.
+    await q.query(`
+      CREATE TABLE task_change_order (
+        task_id text PRIMARY KEY,
+        released_version integer NOT NULL,
+        published_version integer,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE task_change_order`);
+  }
+}

@@ -43,6 +43,21 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
   ) {
     this.log = logger.child('feed-catch-up');
     this.catchUp = new FeedCatchUp({ feed: client, state, changes, reporter, logger: this.log, pageSize: config.FEED_PAGE_SIZE, retry: FEED_RETRY });
+    // A webhook that waited the bound for an earlier change of its task: the feed has that change.
+    changes.onGap(() => this.catchUpNow());
+  }
+
+  /** A round now (after the one in flight, which may have read the feed before the gap opened), then the usual schedule. */
+  async catchUpNow(): Promise<void> {
+    await this.running;
+    if (this.stopped) return;
+    if (this.running !== undefined) return this.running; // another caller started one meanwhile
+    clearTimeout(this.timer);
+    this.running = this.tick().finally(() => {
+      this.running = undefined;
+      this.schedule(this.config.FEED_POLL_INTERVAL_MS);
+    });
+    await this.running;
   }
 
   onApplicationBootstrap(): void {

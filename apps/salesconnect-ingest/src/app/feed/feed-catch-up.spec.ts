@@ -52,7 +52,7 @@ function setUp(options: { feed: ReturnType<typeof fakeFeed>; position?: FeedPosi
         handled.push(changes.map((c) => c.sequence));
         events.push(`handle ${changes.map((c) => c.sequence).join(',')}`);
         if (options.failHandleAt !== undefined && changes.some((c) => c.sequence === options.failHandleAt)) throw new IngestError('PUBLISH_FAILED', 'Kafka is down');
-        return { published: changes.length, events: changes.length, duplicates: 0, skipped: 0 };
+        return { published: changes.length, events: changes.length, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
       },
     },
     reporter: {

@@ -25,11 +25,13 @@ export interface RoundSummary {
   events: number;
   duplicates: number;
   skipped: number;
+  /** Older than a change of the same task already published (its webhook came first): not published again. */
+  superseded: number;
   /** Set when the cursor had to restart from the feed's oldest kept change. */
   restartedBecause?: IngestErrorCode;
 }
 
-const NOTHING_HANDLED: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0 };
+const NOTHING_HANDLED: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
 
 const maxSequence = (changes: SalesConnectChange[], from: number) => changes.reduce((max, c) => Math.max(max, c.sequence), from);
 
@@ -45,7 +47,7 @@ export class FeedCatchUp {
     const position = await this.deps.state.readPosition();
     if (position === null) return this.startAtFeedEnd();
 
-    const summary: RoundSummary = { kind: 'caught-up', pages: 0, read: 0, published: 0, events: 0, duplicates: 0, skipped: 0 };
+    const summary: RoundSummary = { kind: 'caught-up', pages: 0, read: 0, published: 0, events: 0, duplicates: 0, skipped: 0, superseded: 0 };
     let cursor: string | undefined = position.cursor;
     let lastSequence = position.lastSequence;
     for (;;) {
@@ -73,6 +75,7 @@ export class FeedCatchUp {
       summary.events += handled.events;
       summary.duplicates += handled.duplicates;
       summary.skipped += handled.skipped;
+      summary.superseded += handled.superseded;
       // A short page is the end of the feed for now.
       if (page.changes.length < this.deps.pageSize) return summary;
     }
@@ -99,7 +102,7 @@ export class FeedCatchUp {
       { skippedChanges: read, pages, lastSequence },
       'no stored feed cursor: starting at the end of the change feed; changes from before this first start are not published',
     );
-    return { kind: 'started-at-end', pages, read, published: 0, events: 0, duplicates: 0, skipped: 0 };
+    return { kind: 'started-at-end', pages, read, published: 0, events: 0, duplicates: 0, skipped: 0, superseded: 0 };
   }
 
   private async restartFromOldest(code: IngestErrorCode, error: SalesConnectApiError): Promise<void> {

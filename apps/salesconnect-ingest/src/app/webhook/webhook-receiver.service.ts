@@ -17,7 +17,7 @@ export interface WebhookDelivery {
 
 export interface WebhookAnswer {
   status: 200 | 400 | 401 | 503;
-  body: { status: 'published' | 'duplicate' | 'skipped' } | { error: string; message: string };
+  body: { status: 'published' | 'duplicate' | 'skipped' | 'held' | 'superseded' } | { error: string; message: string };
 }
 
 export type ParsedEntry = { ok: true; change: SalesConnectChange } | { ok: false; message: string };
@@ -84,7 +84,7 @@ export class WebhookReceiver {
     const { change } = entry;
     try {
       const result = await this.changes.handle([change], 'webhook');
-      const status = result.published > 0 ? 'published' : result.duplicates > 0 ? 'duplicate' : 'skipped';
+      const status = result.published > 0 ? 'published' : result.held > 0 ? 'held' : result.superseded > 0 ? 'superseded' : result.duplicates > 0 ? 'duplicate' : 'skipped';
       this.log.debug({ deliveryId, sequence: change.sequence, type: change.type, taskId: change.taskId, status, events: result.events }, 'webhook handled');
       return { status: 200, body: { status } };
     } catch (e) {

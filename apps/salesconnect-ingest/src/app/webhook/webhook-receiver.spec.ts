@@ -12,7 +12,7 @@ import { WebhookReceiver } from './webhook-receiver.service';
 
 const SECRET = 'spec-webhook-secret';
 
-function setUp(handle: () => Promise<HandleResult> = async () => ({ published: 1, events: 1, duplicates: 0, skipped: 0 })) {
+function setUp(handle: () => Promise<HandleResult> = async () => ({ published: 1, events: 1, duplicates: 0, skipped: 0, held: 0, superseded: 0 })) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -82,8 +82,10 @@ describe('WebhookReceiver', () => {
   });
 
   it.each([
-    [{ published: 0, events: 0, duplicates: 1, skipped: 0 }, 'duplicate'],
-    [{ published: 0, events: 0, duplicates: 0, skipped: 1 }, 'skipped'],
+    [{ published: 0, events: 0, duplicates: 1, skipped: 0, held: 0, superseded: 0 }, 'duplicate'],
+    [{ published: 0, events: 0, duplicates: 0, skipped: 1, held: 0, superseded: 0 }, 'skipped'],
+    [{ published: 0, events: 0, duplicates: 0, skipped: 0, held: 1, superseded: 0 }, 'held'],
+    [{ published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 1 }, 'superseded'],
   ])('says what became of the change: %o → %s', async (result, status) => {
     const { receiver } = setUp(async () => result);
     expect(await receiver.receive(signed(body))).toEqual({ status: 200, body: { status } });

@@ -37,6 +37,12 @@ export function consumerConfigShape(defaults: { groupId: string }) {
     KAFKA_CONSUMER_GROUP: z.string().min(1).default(defaults.groupId),
     /** Attempts for a message whose handler throws, before the consumer restarts from the last commit. */
     KAFKA_HANDLER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    /**
+     * How long the group waits for a silent member before handing its partitions on: after a crash
+     * (SIGKILL, a lost node) nothing is consumed from them until then. Heartbeats go every third of it.
+     * 6 s is the broker's default floor (`group.min.session.timeout.ms`); kafkajs' own default is 30 s.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(6_000),
   };
 }
 

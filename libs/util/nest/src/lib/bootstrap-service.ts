@@ -57,6 +57,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<void>
           groupId: config.KAFKA_CONSUMER_GROUP,
           consumerName: config.SERVICE_NAME,
           maxAttempts: config.KAFKA_HANDLER_MAX_ATTEMPTS ?? 5,
+          sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
           publisher: app.get(KafkaPublisher),
           metrics: app.get(MetricsService),
           health: app.get(HealthRegistry),

@@ -21,6 +21,12 @@ export interface KafkaConsumerServerOptions {
    * consumer from its last commit, to wait; anything else dead-letters the message (a poison message).
    */
   maxAttempts: number;
+  /**
+   * The group's session timeout: how long after a crash the member's partitions wait before the
+   * group hands them on (to its restart or another replica). Heartbeats go every third of it, also
+   * while a handler runs. Default 6 s (kafkajs' own, 30 s, kept a SIGKILLed service idle that long).
+   */
+  sessionTimeoutMs?: number;
   publisher: KafkaPublisher;
   metrics: MetricsService;
   health: HealthRegistry;
@@ -59,6 +65,9 @@ interface Decoded {
 /** Consecutive valid messages of one partition, handled and committed together. */
 type Run = { decoded: Decoded; offset: string; value: Buffer | null }[];
 
+/** See KafkaConsumerServerOptions.sessionTimeoutMs. */
+const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
@@ -96,11 +105,25 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     super();
   }
 
+  /** A third of the session: kafkajs' advice, so two heartbeats may be lost before the session ends. */
+  private get heartbeatIntervalMs(): number {
+    return Math.floor((this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS) / 3);
+  }
+
   async listen(callback: (error?: unknown) => void): Promise<void> {
     const { kafka, groupId, health, logger } = this.options;
     const topics = [...this.getHandlers().keys()];
     try {
-      const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 }, maxBytesPerPartition: this.options.maxBytesPerPartition ?? 128 * 1024 });
+      const consumer = kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        retry: { retries: 10 },
+        maxBytesPerPartition: this.options.maxBytesPerPartition ?? 128 * 1024,
+        sessionTimeout: this.options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        heartbeatInterval: this.heartbeatIntervalMs,
+        // An idle member heartbeats after each empty fetch: a fetch must not wait longer than a heartbeat's interval.
+        maxWaitTimeInMs: Math.min(5_000, this.heartbeatIntervalMs),
+      });
       this.consumer = consumer;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         this.inGroup = true;
@@ -221,6 +244,9 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     const where = { topic, partition, offset: first === last ? first : `${first}..${last}` };
     const batch = handler.extras?.['batch'] === true;
     let outcomes: HandlerOutcome[];
+    // kafkajs heartbeats only between batches: a handler that runs longer than the session would
+    // otherwise cost us the partition (and redeliver the run) though the process is alive.
+    const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
     try {
       outcomes = await this.runWithRetries(async () => {
         const call = batch
@@ -242,6 +268,8 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
       }
       await this.deadLetterPoison(where, run[0], e, settle);
       return;
+    } finally {
+      clearInterval(keepAlive);
     }
     await settle(last);
     for (const outcome of outcomes) metrics.messagesConsumed.inc({ topic, outcome });
