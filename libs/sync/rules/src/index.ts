@@ -4,3 +4,4 @@ export * from './lib/sync-action';
 export * from './lib/windows';
 export * from './lib/merge-fields';
 export * from './lib/decide';
+export * from './lib/drift';
