@@ -181,7 +181,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
   }
 
   /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
-  private async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
+  async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
     const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await manager.query(
       `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
               coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,

@@ -109,7 +109,9 @@ export function compareLinkedPair(context: DriftContext, link: TaskLink, reads: 
   const writing: Record<Side, Set<string>> = { sfdc: new Set(), salesconnect: new Set() };
   for (const side of SIDES) {
     const read = reads[side] as Extract<PairSideRead, { state: 'present' }>;
-    const unseen = TASK_FIELD_NAMES.some((f) => !fieldMatches(f, read.fields[f], current.observed[side][f] as never));
+    // Newer than the last change the link saw from that side counts too: the link then learns it (our own
+    // write landing, or a change to unsynced fields), so writes to that side are not held for it.
+    const unseen = Date.parse(read.changedAt) > Date.parse(current.lastSeen[side]) || TASK_FIELD_NAMES.some((f) => !fieldMatches(f, read.fields[f], current.observed[side][f] as never));
     const agreed = viewOfLink(current, side);
     const lostWrite = TASK_FIELD_NAMES.some((f) => !writing[side].has(f) && !fieldMatches(f, read.fields[f], agreed[f] as never));
     if (!unseen && !lostWrite && !(side === 'sfdc' && isOwnedByAnother(context, read))) continue;
