@@ -80,6 +80,9 @@ describe('reconciler: drift repair', () => {
       // On demand only here, and every difference counts at once (the ingests are stopped: nothing is on its way).
       DRIFT_REPAIR_INTERVAL_MS: '0',
       DRIFT_REPAIR_SETTLE_MS: '0',
+      // Two pairs a batch and four calls a pass (a batch reserves three): a pass of five pairs stops after two batches.
+      DRIFT_REPAIR_BATCH_SIZE: '2',
+      DRIFT_REPAIR_MAX_SFDC_CALLS: '4',
     });
   }, 180_000);
 
@@ -100,8 +103,10 @@ describe('reconciler: drift repair', () => {
 
   const repair = async (connectionId: string) => {
     const response = await fetch(`${reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST' });
-    expect(response.status).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
+    const body = (await response.json()) as Record<string, unknown>;
+    // On a failure, the reconciler's errors say why.
+    if (response.status !== 200) throw new Error(`repair answered ${response.status} ${JSON.stringify(body)}: ${JSON.stringify(reconciler.logs.slice(-8))}`);
+    return body;
   };
 
   it('finds what no event brought, repairs it with the conflict rule, unlinks the pairs whose side is gone, and a second pass finds nothing', async () => {
@@ -141,8 +146,13 @@ describe('reconciler: drift repair', () => {
     await sc.deleteTask(created['deleted in Sales Connect']);
     await sfdc.deleteTask(sfdcId['deleted in Salesforce']);
 
+    // The first pass stops at its call bound, the second goes on after the last pair it checked.
     const first = await repair(connectionId);
-    expect(first).toMatchObject({ status: 'done', trigger: 'on-demand', pairsChecked: 5, differences: 4, repaired: 2, unlinked: 2, skipped: 0, sfdcCalls: 1, salesConnectCalls: 1, error: null });
+    expect(first).toMatchObject({ status: 'cut-short', trigger: 'on-demand', pairsChecked: 4, skipped: 0, sfdcCalls: 2, salesConnectCalls: 2, error: null });
+    const rest = await repair(connectionId);
+    expect(rest).toMatchObject({ status: 'done', pairsChecked: 1, skipped: 0, sfdcCalls: 1, salesConnectCalls: 1, error: null });
+    const sum = (key: string) => Number(first[key]) + Number(rest[key]);
+    expect(['differences', 'repaired', 'unlinked'].map(sum)).toEqual([4, 2, 2]);
 
     // Both sides equal, each field from the side that changed it.
     await waitFor('the repairs written to both sides', async () => {
@@ -162,19 +172,21 @@ describe('reconciler: drift repair', () => {
     const unlinked = after.filter((r) => r.unlinked_at !== null).map((r) => r.salesconnect_task_id);
     expect(unlinked.sort()).toEqual([created['deleted in Sales Connect'], created['deleted in Salesforce']].sort());
 
-    // The repair's own writes are what both sides hold now: nothing left to repair.
+    // The repair's own writes are what both sides hold now: nothing left to repair (a finished pass starts over).
     const second = await repair(connectionId);
-    expect(second).toMatchObject({ status: 'done', pairsChecked: 3, differences: 0, repaired: 0, unlinked: 0, skipped: 0 });
+    expect(second).toMatchObject({ status: 'done', pairsChecked: 3, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 2 });
 
     // Recorded for an operator, and counted.
     const runs = (await (await fetch(`${reconciler.url}/internal/connections/${connectionId}/repair-runs`)).json()) as { items: Record<string, unknown>[] };
-    expect(runs.items.map((r) => [r['differences'], r['unlinked']])).toEqual([
-      [0, 0],
-      [4, 2],
+    expect(runs.items.map((r) => [r['status'], r['pairsChecked'], r['differences']])).toEqual([
+      ['done', 3, 0],
+      ['done', 1, rest['differences']],
+      ['cut-short', 4, first['differences']],
     ]);
     expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' })).toBe(2);
     expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' })).toBe(2);
     expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' })).toBe(4);
-    expect(await reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(2);
+    expect(await reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(5);
+    expect(await reconciler.metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' })).toBe(1);
   });
 });

@@ -84,7 +84,8 @@ export class DriftRepairRunRepository {
   }
 
   async finishRun(runId: string, status: Exclude<DriftRunStatus, 'running'>, counts: Omit<DriftRepairReport, 'runId' | 'connectionId' | 'trigger' | 'status' | 'startedAt' | 'finishedAt'>): Promise<DriftRepairReport> {
-    const [row]: RunRow[] = await this.dataSource.query(
+    // TypeORM answers an UPDATE with [rows, affected count].
+    const [[row]]: [RunRow[], number] = await this.dataSource.query(
       `UPDATE drift_repair_run SET status = $2, finished_at = now(), pairs_checked = $3, differences = $4, repaired = $5, unlinked = $6, skipped = $7,
               sfdc_calls = $8, salesconnect_calls = $9, resume_after = $10, error = $11
         WHERE id = $1 RETURNING id::text AS id, connection_id, trigger, status, started_at, finished_at, pairs_checked, differences, repaired, unlinked, skipped, sfdc_calls, salesconnect_calls, resume_after, error`,

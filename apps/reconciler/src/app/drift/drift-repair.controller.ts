@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpException, Inject, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Inject, Logger, Param, Post } from '@nestjs/common';
 import { DriftRepairBusyError, DriftRepairService } from './drift-repair.service';
 import type { DriftRepairReport } from './drift-repair-run.repository';
 
@@ -8,6 +8,8 @@ import type { DriftRepairReport } from './drift-repair-run.repository';
  */
 @Controller('internal/connections/:connectionId')
 export class DriftRepairController {
+  private readonly logger = new Logger('drift');
+
   constructor(@Inject(DriftRepairService) private readonly repair: DriftRepairService) {}
 
   /** Runs the connection's pass now and answers its report once it has finished (its writes are then queued). */
@@ -18,6 +20,7 @@ export class DriftRepairController {
       return await this.repair.runPass(connectionId, 'on-demand');
     } catch (e) {
       if (e instanceof DriftRepairBusyError) throw new HttpException({ error: 'DRIFT_REPAIR_RUNNING', message: e.message }, 409);
+      this.logger.error(`connection ${connectionId}: the drift repair pass could not run: ${(e as Error).stack ?? e}`);
       throw e;
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Counter } from 'prom-client';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskReader, TASKS_BY_ID_LIMIT, type ApiCallGate } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskReader, type ApiCallGate } from '@task-sync/sfdc-client';
 import { compareLinkedPair, type DriftSkipReason, type SyncChange } from '@task-sync/sync-rules';
 import type { SalesConnectTask } from '@task-sync/task-domain';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
@@ -40,7 +40,7 @@ interface Counts {
 }
 
 /**
- * The drift repair pass of one connection: its live pairs in batches of 200 (one Salesforce queryAll by
+ * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
  * id with the rep's own session, one Sales Connect list by ids), each pair compared by the rules
  * (compareLinkedPair), and each difference repaired through the live decision path: the readings go
  * to ReconcileChangeService.decide as changes (source 'repair'), so the writes are queued for the
@@ -118,7 +118,7 @@ export class DriftRepairService {
       if (!userId) throw new Error('this service does not know the connection (no setting received)');
       const salesConnect = this.reads.salesConnect.forUser(userId);
       for (;;) {
-        const batch = await this.runs.listLinkedPairs(connectionId, after, TASKS_BY_ID_LIMIT);
+        const batch = await this.runs.listLinkedPairs(connectionId, after, this.config.DRIFT_REPAIR_BATCH_SIZE);
         if (batch.length === 0) break;
         if (sfdc.calls + SFDC_CALLS_A_BATCH > this.config.DRIFT_REPAIR_MAX_SFDC_CALLS) {
           status = 'cut-short';
@@ -132,7 +132,7 @@ export class DriftRepairService {
           counts.sfdcCalls = sfdc.calls;
         }
         after = batch[batch.length - 1].id;
-        if (batch.length < TASKS_BY_ID_LIMIT) break;
+        if (batch.length < this.config.DRIFT_REPAIR_BATCH_SIZE) break;
       }
     } catch (e) {
       status = 'failed';
