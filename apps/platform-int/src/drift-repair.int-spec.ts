@@ -1,9 +1,5 @@
-import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
-import { ServiceProcess, freePort } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { useKafkaClients, waitFor, withPg } from './support/stack';
+import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'drift-repair-spec-secret-drift-repair-000';
 const EPOCH = new Date(0).toISOString();
@@ -20,78 +16,31 @@ type LinkRow = { salesconnect_task_id: string; sfdc_task_id: string | null; unli
  */
 describe('reconciler: drift repair', () => {
   const kafka = useKafkaClients();
-  let sfSandbox: ServiceProcess;
-  let scSandbox: ServiceProcess;
-  let settings: ServiceProcess;
-  let sfdcIngest: ServiceProcess;
-  let scIngest: ServiceProcess;
-  let reconciler: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
-  let orgId: string;
-  let databaseUrl: string;
+  let stack: SyncStack;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('drift'));
-    sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sfSandbox.url);
-    orgId = (await admin.defaultOrg()).id;
-    const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
-    for (const [name, topic] of [
-      ['connector-settings', KAFKA_TOPICS.connectionStatus],
-      ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
-      ['salesconnect-ingest', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.sfdcTaskChanges],
-      ['reconciler', KAFKA_TOPICS.salesconnectTaskChanges],
-    ] as const) {
-      await startGroupAtLogEnd(kafka.admin, groups[name], topic);
-    }
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: groups['connector-settings'] }));
-    sfdcIngest = await ServiceProcess.start('sfdc-ingest', {
-      DATABASE_URL: databaseUrl,
-      KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
-      CONNECTOR_SETTINGS_URL: settings.url,
-      POLL_INTERVAL_MS: '400',
-      POLL_IDLE_MAX_INTERVAL_MS: '400',
-      POLL_LOOKBACK_MS: '3000',
-      SCHEDULER_TICK_MS: '100',
-    });
-    const scIngestPort = await freePort();
-    scIngest = await ServiceProcess.start(
-      'salesconnect-ingest',
-      {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
-        SALESCONNECT_API_URL: scSandbox.url,
-        SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
-        FEED_POLL_INTERVAL_MS: '1000',
+    stack = await startSyncStack({
+      databaseSuffix: 'drift',
+      jwtSecret: SECRET,
+      kafkaAdmin: kafka.admin,
+      env: {
+        reconciler: {
+          SFDC_WRITE_GATHER_MS: '200',
+          // On demand only here, and every difference counts at once (the ingests are stopped: nothing is on its way).
+          DRIFT_REPAIR_INTERVAL_MS: '0',
+          DRIFT_REPAIR_SETTLE_MS: '0',
+          // Two pairs a batch and four calls a pass (a batch reserves three): a pass of five pairs stops after two batches.
+          DRIFT_REPAIR_BATCH_SIZE: '2',
+          DRIFT_REPAIR_MAX_SFDC_CALLS: '4',
+        },
       },
-      scIngestPort,
-    );
-    reconciler = await ServiceProcess.start('reconciler', {
-      DATABASE_URL: databaseUrl,
-      KAFKA_CONSUMER_GROUP: groups['reconciler'],
-      CONNECTOR_SETTINGS_URL: settings.url,
-      SALESCONNECT_API_URL: scSandbox.url,
-      WRITE_FLUSH_INTERVAL_MS: '100',
-      WRITE_RETRY_BASE_MS: '100',
-      SFDC_WRITE_GATHER_MS: '200',
-      // On demand only here, and every difference counts at once (the ingests are stopped: nothing is on its way).
-      DRIFT_REPAIR_INTERVAL_MS: '0',
-      DRIFT_REPAIR_SETTLE_MS: '0',
-      // Two pairs a batch and four calls a pass (a batch reserves three): a pass of five pairs stops after two batches.
-      DRIFT_REPAIR_BATCH_SIZE: '2',
-      DRIFT_REPAIR_MAX_SFDC_CALLS: '4',
     });
   }, 180_000);
 
-  afterAll(async () => {
-    for (const p of [reconciler, scIngest, sfdcIngest, settings, scSandbox, sfSandbox]) await p?.stop();
-  });
+  afterAll(() => stopSyncStack(stack ?? {}));
 
   const links = (connectionId: string) =>
-    withPg(databaseUrl, async (c) => {
+    withPg(stack.databaseUrl, async (c) => {
       const { rows } = await c.query<LinkRow>(
         `SELECT l.salesconnect_task_id, l.sfdc_task_id, l.unlinked_at, l.link->'lastSeen'->>'sfdc' AS last_seen_sfdc,
                 (SELECT count(*)::int FROM reconciler.task_write w WHERE w.link_id = l.id) AS queued
@@ -102,33 +51,22 @@ describe('reconciler: drift repair', () => {
     });
 
   const repair = async (connectionId: string) => {
-    const response = await fetch(`${reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST' });
+    const response = await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST' });
     const body = (await response.json()) as Record<string, unknown>;
     // On a failure, the reconciler's errors say why.
-    if (response.status !== 200) throw new Error(`repair answered ${response.status} ${JSON.stringify(body)}: ${JSON.stringify(reconciler.logs.slice(-8))}`);
+    if (response.status !== 200) throw new Error(`repair answered ${response.status} ${JSON.stringify(body)}: ${JSON.stringify(stack.reconciler.logs.slice(-8))}`);
     return body;
   };
 
   it('finds what no event brought, repairs it with the conflict rule, unlinks the pairs whose side is gone, and a second pass finds nothing', async () => {
-    const scUser = await createSalesConnectUser(scSandbox.url);
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    await admin.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-drift', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const sfdc = await SalesforceUserApi.login(sfSandbox.url, username);
-    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: jwt, username });
-    const enabled = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
-    expect(enabled.status).toBe(200);
+    const { sfdc, sc, connectionId, enable } = await connectRep(stack, 'tenant-drift');
+    expect((await enable(true)).status).toBe(200);
 
     // Five pairs, linked by the sync itself: created in Sales Connect, pushed to Salesforce, their echoes read back.
     const names = ['edited in Salesforce', 'edited in Sales Connect', 'deleted in Sales Connect', 'deleted in Salesforce', 'left alone'];
     const created: Record<string, string> = {};
     for (const name of names) created[name] = (await sc.createTask({ name, dueDate: '2026-12-10', details: 'v1' })).id;
-    const sfdcRows = async () => (await admin.tasks(orgId)) as SfdcTaskRow[];
+    const sfdcRows = async () => (await stack.admin.tasks(stack.orgId)) as SfdcTaskRow[];
     const sfdcOf = async (name: string) => (await sfdcRows()).find((t) => t['SalesConnect_Task_Id__c'] === created[name]);
     await waitFor('five linked pairs, written and seen back', async () => {
       const rows = await links(connectionId);
@@ -138,8 +76,8 @@ describe('reconciler: drift repair', () => {
     for (const name of names) sfdcId[name] = (await sfdcOf(name))?.Id as string;
 
     // From here on no change reaches the reconciler: both ingests are down.
-    await sfdcIngest.stop();
-    await scIngest.stop();
+    await stack.sfdcIngest.stop();
+    await stack.scIngest.stop();
     await sfdc.updateTask(sfdcId['edited in Salesforce'], { Subject: 'edited in Salesforce, v2', ActivityDate: '2026-12-11' });
     await sc.updateTask(created['edited in Sales Connect'], { name: 'edited in Sales Connect, v2', details: 'v2' });
     await sc.completeTask(created['edited in Sales Connect']);
@@ -177,16 +115,16 @@ describe('reconciler: drift repair', () => {
     expect(second).toMatchObject({ status: 'done', pairsChecked: 3, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 2 });
 
     // Recorded for an operator, and counted.
-    const runs = (await (await fetch(`${reconciler.url}/internal/connections/${connectionId}/repair-runs`)).json()) as { items: Record<string, unknown>[] };
+    const runs = (await (await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`)).json()) as { items: Record<string, unknown>[] };
     expect(runs.items.map((r) => [r['status'], r['pairsChecked'], r['differences']])).toEqual([
       ['done', 3, 0],
       ['done', 1, rest['differences']],
       ['cut-short', 4, first['differences']],
     ]);
-    expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' })).toBe(2);
-    expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' })).toBe(2);
-    expect(await reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' })).toBe(4);
-    expect(await reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(5);
-    expect(await reconciler.metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' })).toBe(1);
+    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' })).toBe(2);
+    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' })).toBe(2);
+    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' })).toBe(4);
+    expect(await stack.reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(5);
+    expect(await stack.reconciler.metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' })).toBe(1);
   });
 });

@@ -29,15 +29,7 @@ const SFDC_CALLS_A_BATCH = 3;
 /** Contact and Lead e-mails read, kept for the process's life (bounded): they seldom change, and each lookup is a call. */
 const WHO_EMAIL_CACHE_MAX = 50_000;
 
-interface Counts {
-  pairsChecked: number;
-  differences: number;
-  repaired: number;
-  unlinked: number;
-  skipped: number;
-  sfdcCalls: number;
-  salesConnectCalls: number;
-}
+type Counts = Pick<DriftRepairReport, 'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'>;
 
 /**
  * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
