@@ -70,8 +70,9 @@ describe('reconciler: drift repair', () => {
     const sfdcOf = async (name: string) => (await sfdcRows()).find((t) => t['SalesConnect_Task_Id__c'] === created[name]);
     await waitFor('five linked pairs, written and seen back', async () => {
       const rows = await links(connectionId);
-      return rows.length === 5 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH);
-    });
+      if (rows.length === 5 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH)) return true;
+      throw new Error(`links: ${JSON.stringify(rows.map((r) => [r.sfdc_task_id, r.queued, r.last_seen_sfdc]))}`);
+    }, 120_000); // a loaded machine; the echoes come by a 400 ms poll
     const sfdcId: Record<string, string> = {};
     for (const name of names) sfdcId[name] = (await sfdcOf(name))?.Id as string;
 
@@ -126,5 +127,5 @@ describe('reconciler: drift repair', () => {
     expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' })).toBe(4);
     expect(await stack.reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(5);
     expect(await stack.reconciler.metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' })).toBe(1);
-  });
+  }, 240_000);
 });

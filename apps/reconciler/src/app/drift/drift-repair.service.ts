@@ -109,7 +109,10 @@ export class DriftRepairService {
       const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
       if (!userId) throw new Error('this service does not know the connection (no setting received)');
       const salesConnect = this.reads.salesConnect.forUser(userId);
-      for (;;) {
+      // R7: nothing crosses while sync is off, so nothing is read either (the decisions check again, in their transaction).
+      const { settings } = await this.reconcile.loadConnection(this.dataSource.manager, connectionId);
+      if (!settings.enabled) error = 'SYNC_DISABLED: sync is off for this connection; nothing was compared';
+      while (!error) {
         const batch = await this.runs.listLinkedPairs(connectionId, after, this.config.DRIFT_REPAIR_BATCH_SIZE);
         if (batch.length === 0) break;
         if (sfdc.calls + SFDC_CALLS_A_BATCH > this.config.DRIFT_REPAIR_MAX_SFDC_CALLS) {
