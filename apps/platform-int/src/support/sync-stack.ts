@@ -28,7 +28,7 @@ export async function startSyncStack(options: {
   databaseSuffix: string;
   jwtSecret: string;
   kafkaAdmin: Admin;
-  env?: { reconciler?: Record<string, string> };
+  env?: { settings?: Record<string, string>; sfdcIngest?: Record<string, string>; reconciler?: Record<string, string> };
 }): Promise<SyncStack> {
   const databaseUrl = await createDatabase(testEnv.newDatabaseName(options.databaseSuffix));
   const sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
@@ -46,7 +46,12 @@ export async function startSyncStack(options: {
   ] as const) {
     await startGroupAtLogEnd(options.kafkaAdmin, groups[name], topic);
   }
-  const { service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: options.jwtSecret, KAFKA_CONSUMER_GROUP: groups['connector-settings'] });
+  const { service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: options.jwtSecret,
+    KAFKA_CONSUMER_GROUP: groups['connector-settings'],
+    ...options.env?.settings,
+  });
   const sfdcIngest = await ServiceProcess.start('sfdc-ingest', {
     DATABASE_URL: databaseUrl,
     KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
@@ -55,6 +60,7 @@ export async function startSyncStack(options: {
     POLL_IDLE_MAX_INTERVAL_MS: '400',
     POLL_LOOKBACK_MS: '3000',
     SCHEDULER_TICK_MS: '100',
+    ...options.env?.sfdcIngest,
   });
   const scIngestPort = await freePort();
   const scIngest = await ServiceProcess.start(
