@@ -58,7 +58,46 @@ describe('reconciler: drift repair', () => {
     return body;
   };
 
+  const reconcilerSees = (connectionId: string, enabled: boolean) =>
+    waitFor(`the reconciler to see sync ${enabled ? 'on' : 'off'}`, () =>
+      withPg(stack.databaseUrl, async (c) => (await c.query(`SELECT 1 FROM reconciler.connection_setting WHERE connection_id = $1 AND enabled = $2`, [connectionId, enabled])).rowCount === 1),
+    );
+
+  it('R7: after a re-enable, a pair edited in Sales Connect while sync was off is made equal, and one deleted there while off is unlinked with its Salesforce task left alone', async () => {
+    const { sc, connectionId, enable } = await connectRep(stack, 'tenant-drift-r7');
+    expect((await enable(true)).status).toBe(200);
+    const edited = await sc.createTask({ name: 'R7 edited while off', details: 'v1' });
+    const deleted = await sc.createTask({ name: 'R7 deleted while off' });
+    await waitFor('two linked pairs, written and seen back', async () => {
+      const rows = await links(connectionId);
+      return rows.length === 2 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH);
+    }, 120_000);
+
+    expect((await enable(false)).status).toBe(200);
+    await reconcilerSees(connectionId, false);
+    await sc.updateTask(edited.id, { details: 'v2, written while off' });
+    await sc.deleteTask(deleted.id);
+    expect((await enable(true)).status).toBe(200);
+    await reconcilerSees(connectionId, true);
+
+    const report = await repair(connectionId);
+    expect(report).toMatchObject({ status: 'done', pairsChecked: 2, differences: 2, repaired: 1, unlinked: 1, error: null });
+    const sfdcOf = async (scId: string) => ((await stack.admin.tasks(stack.orgId)) as SfdcTaskRow[]).find((t) => t['SalesConnect_Task_Id__c'] === scId);
+    await waitFor('the edit made while off in Salesforce', async () => (await sfdcOf(edited.id))?.['Description'] === 'v2, written while off');
+    // Only Salesforce deletions come back (R5): the Sales Connect one made while off leaves the Salesforce task as it was.
+    expect(await sfdcOf(deleted.id)).toMatchObject({ Subject: 'R7 deleted while off', deletedAt: null });
+    expect((await links(connectionId)).filter((r) => r.unlinked_at !== null).map((r) => r.salesconnect_task_id)).toEqual([deleted.id]);
+  }, 240_000);
+
   it('finds what no event brought, repairs it with the conflict rule, unlinks the pairs whose side is gone, and a second pass finds nothing', async () => {
+    const metric = (name: string, labels: Record<string, string> = {}) => stack.reconciler.metric(name, labels);
+    const metricsBefore = await Promise.all([
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' }),
+      metric('tasksync_reconciler_drift_sfdc_calls_total'),
+      metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' }),
+    ]);
     const { sfdc, sc, connectionId, enable } = await connectRep(stack, 'tenant-drift');
     expect((await enable(true)).status).toBe(200);
 
@@ -122,10 +161,14 @@ describe('reconciler: drift repair', () => {
       ['done', 1, rest['differences']],
       ['cut-short', 4, first['differences']],
     ]);
-    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' })).toBe(2);
-    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' })).toBe(2);
-    expect(await stack.reconciler.metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' })).toBe(4);
-    expect(await stack.reconciler.metric('tasksync_reconciler_drift_sfdc_calls_total')).toBe(5);
-    expect(await stack.reconciler.metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' })).toBe(1);
+    const metricsAfter = await Promise.all([
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' }),
+      metric('tasksync_reconciler_drift_sfdc_calls_total'),
+      metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' }),
+    ]);
+    // unlinked, repaired, in sync (1 in the passes that repaired, 3 in the last), Salesforce calls (2 + 1 + 2), cut-short passes.
+    expect(metricsAfter.map((v, i) => v - metricsBefore[i])).toEqual([2, 2, 4, 5, 1]);
   }, 240_000);
 });
