@@ -1,9 +1,9 @@
-import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
 import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
-import { ServiceProcess, freePort } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import type { ServiceProcess } from './support/service-process';
+import { uniqueId, useKafkaClients, waitFor } from './support/stack';
+import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
+import { signUserToken } from './support/users';
 
 const SECRET = 'api-allocation-spec-secret-api-allocation-0';
 const ADMIN = 'task-sync:admin';
@@ -28,7 +28,7 @@ interface Allocation {
  */
 describe('the API calls allocated to the sync in an org', () => {
   const kafka = useKafkaClients();
-  const processes: ServiceProcess[] = [];
+  let stack: SyncStack;
   let sfSandbox: ServiceProcess;
   let scSandbox: ServiceProcess;
   let settings: ServiceProcess;
@@ -52,75 +52,22 @@ describe('the API calls allocated to the sync in an org', () => {
   };
 
   beforeAll(async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('api_allocation'));
-    sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sfSandbox.url);
-    const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
-    for (const [name, topic] of [
-      ['connector-settings', KAFKA_TOPICS.connectionStatus],
-      ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
-      ['salesconnect-ingest', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.sfdcTaskChanges],
-      ['reconciler', KAFKA_TOPICS.salesconnectTaskChanges],
-    ] as const) {
-      await startGroupAtLogEnd(kafka.admin, groups[name], topic);
-    }
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: groups['connector-settings'],
-      API_CALLS_WINDOW_SECONDS: String(WINDOW_SECONDS),
-      API_CALLS_BUCKET_SECONDS: '1',
-    }));
     const counting = { API_CALLS_REPORT_MS: '200', API_ALLOCATION_REFRESH_MS: '500', PAUSE_RECHECK_MS: '1000' };
-    processes.push(
-      await ServiceProcess.start('sfdc-ingest', {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
-        CONNECTOR_SETTINGS_URL: settings.url,
-        POLL_INTERVAL_MS: '400',
-        // The sync's own calls are what this test counts: an idle rep's polls keep their pace.
-        POLL_IDLE_MAX_INTERVAL_MS: '400',
-        POLL_LOOKBACK_MS: '3000',
-        SCHEDULER_TICK_MS: '100',
-        ...counting,
-      }),
-    );
-    const scIngestPort = await freePort();
-    processes.push(
-      await ServiceProcess.start(
-        'salesconnect-ingest',
-        {
-          DATABASE_URL: databaseUrl,
-          KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
-          SALESCONNECT_API_URL: scSandbox.url,
-          SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
-          FEED_POLL_INTERVAL_MS: '1000',
-        },
-        scIngestPort,
-      ),
-    );
-    reconciler = await ServiceProcess.start('reconciler', {
-      DATABASE_URL: databaseUrl,
-      KAFKA_CONSUMER_GROUP: groups['reconciler'],
-      CONNECTOR_SETTINGS_URL: settings.url,
-      SALESCONNECT_API_URL: scSandbox.url,
-      WRITE_FLUSH_INTERVAL_MS: '100',
-      WRITE_RETRY_BASE_MS: '100',
-      SFDC_WRITE_GATHER_MS: '200',
-      ...counting,
+    stack = await startSyncStack({
+      databaseSuffix: 'api_allocation',
+      jwtSecret: SECRET,
+      kafkaAdmin: kafka.admin,
+      env: {
+        settings: { API_CALLS_WINDOW_SECONDS: String(WINDOW_SECONDS), API_CALLS_BUCKET_SECONDS: '1' },
+        // The sync's own calls are what this test counts: an idle rep's polls keep their pace (400 ms).
+        sfdcIngest: counting,
+        reconciler: { SFDC_WRITE_GATHER_MS: '200', ...counting },
+      },
     });
-    processes.push(reconciler);
+    ({ settings, sfSandbox, scSandbox, reconciler, admin } = stack);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const p of processes.reverse()) await p.stop();
-    await settings?.stop();
-    await scSandbox?.stop();
-    await sfSandbox?.stop();
-  });
+  afterAll(() => stopSyncStack(stack ?? {}));
 
   it('the allocation exhausted pauses the org’s reads and writes (paused-api-limit), and they resume by themselves as the window frees calls', async () => {
     const org = await admin.createOrg(uniqueId('allocation-org'), 100_000);

@@ -1,9 +1,6 @@
-import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser, type SalesConnectTaskView } from './support/salesconnect';
-import { ServiceProcess, freePort } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import type { SalesConnectTaskView } from './support/salesconnect';
+import { useKafkaClients, waitFor } from './support/stack';
+import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'reconciler-spec-secret-reconciler-spec-0000';
 const HOUR = 3_600_000;
@@ -16,100 +13,22 @@ type SfdcTaskRow = Record<string, unknown> & { Id: string; deletedAt: string | n
  */
 describe('reconciler: both sides kept equal', () => {
   const kafka = useKafkaClients();
-  const processes: ServiceProcess[] = [];
-  let sfSandbox: ServiceProcess;
-  let scSandbox: ServiceProcess;
-  let settings: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
-  let orgId: string;
+  let stack: SyncStack;
 
-  /** A fresh pair of users, connected, with sync on. */
-  async function connectAndEnable() {
-    const scUser = await createSalesConnectUser(scSandbox.url);
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    await admin.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-reconciler', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const sfdc = await SalesforceUserApi.login(sfSandbox.url, username);
-    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: jwt, username });
-    const enable = (enabled: boolean) =>
-      fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ enabled }),
-      });
-    return { scUser, sfdc, sc, connectionId, jwt, enable, sfdcUsername: username };
-  }
-
-  const sfdcTasks = async (filter: (t: SfdcTaskRow) => boolean) => (await admin.tasks(orgId)).filter((t) => t.deletedAt === null && filter(t));
+  const connectAndEnable = () => connectRep(stack, 'tenant-reconciler');
+  const sfdcTasks = async (filter: (t: SfdcTaskRow) => boolean) => (await stack.admin.tasks(stack.orgId)).filter((t) => t.deletedAt === null && filter(t));
 
   beforeAll(async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('reconciler'));
-    sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sfSandbox.url);
-    orgId = (await admin.defaultOrg()).id;
-    const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
-    for (const [name, topic] of [
-      ['connector-settings', KAFKA_TOPICS.connectionStatus],
-      ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
-      ['salesconnect-ingest', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.sfdcTaskChanges],
-      ['reconciler', KAFKA_TOPICS.salesconnectTaskChanges],
-    ] as const) {
-      await startGroupAtLogEnd(kafka.admin, groups[name], topic);
-    }
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: groups['connector-settings'] }));
-    processes.push(
-      await ServiceProcess.start('sfdc-ingest', {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
-        CONNECTOR_SETTINGS_URL: settings.url,
-        POLL_INTERVAL_MS: '400',
-        POLL_IDLE_MAX_INTERVAL_MS: '400',
-        POLL_LOOKBACK_MS: '3000',
-        SCHEDULER_TICK_MS: '100',
-      }),
-    );
-    const scIngestPort = await freePort();
-    processes.push(
-      await ServiceProcess.start(
-        'salesconnect-ingest',
-        {
-          DATABASE_URL: databaseUrl,
-          KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
-          SALESCONNECT_API_URL: scSandbox.url,
-          SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
-          FEED_POLL_INTERVAL_MS: '1000',
-        },
-        scIngestPort,
-      ),
-    );
-    processes.push(
-      await ServiceProcess.start('reconciler', {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['reconciler'],
-        CONNECTOR_SETTINGS_URL: settings.url,
-        SALESCONNECT_API_URL: scSandbox.url,
-        WRITE_FLUSH_INTERVAL_MS: '100',
-        WRITE_RETRY_BASE_MS: '100',
-      }),
-    );
+    stack = await startSyncStack({ databaseSuffix: 'reconciler', jwtSecret: SECRET, kafkaAdmin: kafka.admin });
   }, 180_000);
 
-  afterAll(async () => {
-    for (const p of processes.reverse()) await p.stop();
-    await settings?.stop();
-    await scSandbox?.stop();
-    await sfSandbox?.stop();
-  });
+  afterAll(() => stopSyncStack(stack ?? {}));
 
   it('R2 and R6: imported Salesforce tasks land in Sales Connect once; edits, completes and deletes cross both ways', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
-    await admin.setClock(new Date(Date.now() - 2 * HOUR));
+    await stack.admin.setClock(new Date(Date.now() - 2 * HOUR));
     const imported = await sfdc.createTask({ Subject: 'Call Ana', ActivityDate: '2026-12-01', Priority: 'High', Status: 'Completed' });
-    await admin.resetClock();
+    await stack.admin.resetClock();
     const before = await sc.createTask({ name: 'existed before the enable' });
     expect((await enable(true)).status).toBe(200);
 
@@ -139,7 +58,7 @@ describe('reconciler: both sides kept equal', () => {
     expect(names).toEqual(['existed before the enable']);
 
     // What was decided, for an operator: creates each way, echoes recognised.
-    const reconciler = processes[2];
+    const reconciler = stack.reconciler;
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'sfdc' })).toBeGreaterThanOrEqual(1);
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'salesconnect' })).toBeGreaterThanOrEqual(1);
     expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:echo' })).toBeGreaterThanOrEqual(1);

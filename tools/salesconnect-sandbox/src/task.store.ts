@@ -85,10 +85,12 @@ export class TaskStore {
       after = decoded;
     }
     const updatedSinceMs = query.updatedSince === undefined ? undefined : Date.parse(query.updatedSince);
+    const ids = query.ids === undefined ? undefined : new Set(query.ids);
     const matching = [...this.tasks.values()].filter(({ sequence, task }) =>
       sequence > after &&
       task.ownerId === ownerId &&
-      task.deletedAt === undefined &&
+      (task.deletedAt === undefined || query.includeDeleted === true) &&
+      (ids === undefined || ids.has(task.id)) &&
       (query.status === undefined || task.status === query.status) &&
       // Calendar dates compare correctly as strings (YYYY-MM-DD); tasks without a due date never match a due filter.
       (query.dueFrom === undefined || (task.dueDate !== null && task.dueDate >= query.dueFrom)) &&

@@ -48,6 +48,14 @@ export const listTasksQuerySchema = z.strictObject({
   updatedSince: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }).optional(),
   limit: z.coerce.number({ message: 'must be a number' }).int({ message: 'must be an integer' }).min(1, { message: 'must be at least 1' }).max(200, { message: 'must be at most 200' }).default(50),
   cursor: z.string().optional(),
+  /** Only these tasks (comma-separated ids, at most 200): how an integration re-reads the tasks it holds. */
+  ids: z
+    .string()
+    .transform((s) => s.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .refine((ids) => ids.length >= 1 && ids.length <= 200, { message: 'must name 1 to 200 task ids, comma-separated' })
+    .optional(),
+  /** `true`: deleted tasks are listed too, as tombstones with `deletedAt` (as long as Sales Connect keeps them). */
+  includeDeleted: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
 });
 
 export type CreateTaskInput = z.output<typeof createTaskSchema>;

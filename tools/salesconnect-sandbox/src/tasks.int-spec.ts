@@ -132,6 +132,27 @@ describe('tasks API over HTTP', () => {
     expect((await api.get('/v1/tasks?status=Done')).body.fields[0].field).toBe('status');
   });
 
+  it('lists the tasks named by ids (at most 200), with tombstones when includeDeleted=true; another user’s ids are not listed', async () => {
+    const { api } = running;
+    const make = async (name: string) => (await api.post('/v1/tasks', { name })).body as { id: string };
+    const [a, b, c] = [await make('a'), await make('b'), await make('c')];
+    await api.delete(`/v1/tasks/${c.id}`);
+    const theirs = (await (await createUser(running, 'Europe/Lisbon')).api.post('/v1/tasks', { name: 'theirs' })).body as { id: string };
+    const ids = [a.id, c.id, theirs.id, 'sct_unknown'].join(',');
+
+    const live = await api.get(`/v1/tasks?ids=${ids}&limit=200`);
+    expect(live.body.items.map((t: { name: string }) => t.name)).toEqual(['a']);
+    const withDeleted = await api.get(`/v1/tasks?ids=${ids}&includeDeleted=true&limit=200`);
+    expect(withDeleted.body.items.map((t: { name: string; deletedAt?: string }) => [t.name, typeof t.deletedAt])).toEqual([
+      ['a', 'undefined'],
+      ['c', 'string'],
+    ]);
+    expect((await api.get(`/v1/tasks?ids=${b.id}`)).body.items.map((t: { id: string }) => t.id)).toEqual([b.id]);
+    const tooMany = Array.from({ length: 201 }, (_, i) => `sct_${i}`).join(',');
+    expect((await api.get(`/v1/tasks?ids=${tooMany}`)).body.fields).toEqual([{ field: 'ids', message: 'must name 1 to 200 task ids, comma-separated' }]);
+    expect((await api.get('/v1/tasks?includeDeleted=yes')).body.fields[0].field).toBe('includeDeleted');
+  });
+
   it('a user sees and changes only their own tasks: another user’s task is 404', async () => {
     const { body: mine } = await running.api.post('/v1/tasks', { name: 'Mine' });
     const other = await createUser(running, 'Pacific/Auckland');

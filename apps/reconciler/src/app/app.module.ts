@@ -15,6 +15,10 @@ import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
 import { SfdcWriteExecutor } from './writes/sfdc-write.executor';
 import { WriteFlusherService } from './writes/write-flusher.service';
+import { CreateDriftRepairRuns1764000000410 } from './drift/drift-repair-run.migration';
+import { DriftRepairController } from './drift/drift-repair.controller';
+import { DriftRepairReads, DriftRepairService } from './drift/drift-repair.service';
+import { DriftRepairScheduler } from './drift/drift-repair.scheduler';
 
 /** Closes the settings-lag admin client at shutdown. */
 @Injectable()
@@ -41,6 +45,7 @@ export class AppModule {
       refreshMs: config.API_ALLOCATION_REFRESH_MS,
       warn: (message) => apiCallsLogger.warn(message),
     });
+    const salesConnect = new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME });
     return {
       module: AppModule,
       imports: [
@@ -50,11 +55,11 @@ export class AppModule {
           database: {
             schema: 'reconciler',
             entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateFailedWrites1764000000421],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateDriftRepairRuns1764000000410, CreateFailedWrites1764000000421],
           },
         }),
       ],
-      controllers: [...settingsProjection.consumers, TaskChangesConsumer],
+      controllers: [...settingsProjection.consumers, TaskChangesConsumer, DriftRepairController],
       providers: [
         ReconcileChangeService,
         { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
@@ -72,12 +77,16 @@ export class AppModule {
         { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls }) },
         {
           provide: SalesConnectWriteExecutor,
-          useValue: new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME }), config.SALESCONNECT_WRITE_CONCURRENCY),
+          useValue: new SalesConnectWriteExecutor(salesConnect, config.SALESCONNECT_WRITE_CONCURRENCY),
         },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         { provide: FailedWritesRepository, useValue: new FailedWritesRepository({ intervalMs: config.FAILED_WRITE_RETRY_INTERVAL_MS, maxAttempts: config.FAILED_WRITE_MAX_ATTEMPTS }) },
         WriteFlusherService,
         ParkedChangesService,
+        // Drift repair: reads both sides' linked tasks with the reps' sessions, counted against the org's allocation like the writes.
+        { provide: DriftRepairReads, useValue: new DriftRepairReads(sessions, calls, salesConnect) },
+        DriftRepairService,
+        DriftRepairScheduler,
       ],
     };
   }

@@ -43,6 +43,16 @@ export const reconcilerConfigSchema = z.object({
   PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(300_000),
   /** Partitions handled at once; a change waiting for its connection's setting does not hold up the settings topic. */
   KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(32).default(4),
+  /** How often each enabled connection's drift repair pass runs (spread over the interval by connection); 0: only on demand. */
+  DRIFT_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).default(21_600_000),
+  /** How often the drift repair schedule looks for a connection whose pass is due. */
+  DRIFT_REPAIR_TICK_MS: z.coerce.number().int().min(100).default(60_000),
+  /** A pass stops before it would make more Salesforce calls than this (the next one goes on from there). */
+  DRIFT_REPAIR_MAX_SFDC_CALLS: z.coerce.number().int().min(3).default(150),
+  /** Pairs read a batch: one Salesforce `Id IN` query and one Sales Connect list call (each takes 200 at most). */
+  DRIFT_REPAIR_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(200),
+  /** A pair changed this recently is left to the live path (its change may still be on the way); also the wait after a re-enable. */
+  DRIFT_REPAIR_SETTLE_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;

@@ -6,3 +6,4 @@ export * from './lib/merge-fields';
 export * from './lib/decide';
 export * from './lib/failed-write-retry';
 export * from './lib/change-order';
+export * from './lib/drift';

@@ -66,6 +66,11 @@ export class ReconcileChangeService implements OnModuleDestroy {
     if (isAheadOfSettings(needed, this.settingsView.coveredUpTo, Date.now())) await this.settingsView.covers(needed);
   }
 
+  /** Whether the settings view holds every setting change up to `instantMs` (asking connector-settings if need be). */
+  settingsCover(instantMs: number): Promise<boolean> {
+    return this.settingsView.covers(instantMs);
+  }
+
   /**
    * A change is decided only on a view of the settings that holds every setting change up to when
    * it was made (R7 exact: a disable saved a millisecond before it, or the enable an import belongs
@@ -181,7 +186,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
   }
 
   /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
-  private async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
+  async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
     const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await manager.query(
       `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
               coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,

@@ -1,25 +1,7 @@
-import type { SfdcTask } from '@task-sync/task-domain';
+import { TASK_FIELDS, buildTasksByIdQuery as buildTasksByIdQueryOf, soqlId, type TaskRecord } from '@task-sync/sfdc-client';
 
-/** The Task fields the sync reads (WhoEmail is looked up separately: it is not a Task field). */
-export const TASK_FIELDS = [
-  'Id',
-  'Subject',
-  'Description',
-  'ActivityDate',
-  'Status',
-  'IsClosed',
-  'Priority',
-  'TaskSubtype',
-  'WhoId',
-  'OwnerId',
-  'SalesConnect_Task_Id__c',
-  'CreatedDate',
-  'LastModifiedDate',
-  'SystemModstamp',
-  'IsDeleted',
-] as const;
-
-export type TaskRecord = Omit<SfdcTask, 'WhoEmail'>;
+// Shared with the reconciler's drift repair (libs/sfdc/client), named here as before.
+export { TASK_FIELDS, TASKS_BY_ID_LIMIT, buildWhoEmailQueries, parseSalesforceDateTime, soqlId, type TaskRecord } from '@task-sync/sfdc-client';
 
 /**
  * A by-id read adds who last modified the task: a change event names the user who committed it,
@@ -33,14 +15,6 @@ export type TaskRecordById = TaskRecord & { LastModifiedById: string | null };
 export interface KeysetPosition {
   stamp: number;
   id: string;
-}
-
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
-/** Ids go into SOQL text, so only well-formed ones get there. */
-export function soqlId(id: string): string {
-  if (!SALESFORCE_ID.test(id)) throw new Error(`not a Salesforce id: ${JSON.stringify(id)}`);
-  return `'${id}'`;
 }
 
 /**
@@ -109,40 +83,18 @@ export function buildTaskCountQuery(ownerId: string, from: number, to: number): 
   return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)}`;
 }
 
-/** Ids a by-id read takes in one call: 200 ids keep the GET well under Salesforce's 16,384-byte URI limit. */
-export const TASKS_BY_ID_LIMIT = 200;
-
 /**
  * The tasks behind these ids, with the fields the poll reads (and, last, LastModifiedById): for
  * change events that do not carry the whole record (UPDATE, gap events, several records in one
  * event). Run it with queryAll, so a deleted task answers too (IsDeleted).
  */
-export function buildTasksByIdQuery(ids: readonly string[]): string {
-  if (ids.length === 0 || ids.length > TASKS_BY_ID_LIMIT) throw new Error(`1 to ${TASKS_BY_ID_LIMIT} ids a query, not ${ids.length}`);
-  return `SELECT ${TASK_BY_ID_FIELDS.join(', ')} FROM Task WHERE Id IN (${ids.map(soqlId).join(', ')})`;
-}
+export const buildTasksByIdQuery = (ids: readonly string[]): string => buildTasksByIdQueryOf(ids, TASK_BY_ID_FIELDS);
 
 /** Which of these deleted ids are still in the recycle bin, and whose they are. */
 export function buildDeletedInBinQuery(ids: readonly string[]): string {
   return `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN (${ids.map(soqlId).join(', ')})`;
 }
 
-/** The e-mails behind WhoIds: Contacts start with 003, Leads with 00Q. */
-export function buildWhoEmailQueries(whoIds: readonly string[]): string[] {
-  const contacts = whoIds.filter((id) => id.startsWith('003'));
-  const leads = whoIds.filter((id) => id.startsWith('00Q'));
-  const queries: string[] = [];
-  if (contacts.length > 0) queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${contacts.map(soqlId).join(', ')})`);
-  if (leads.length > 0) queries.push(`SELECT Id, Email FROM Lead WHERE Id IN (${leads.map(soqlId).join(', ')})`);
-  return queries;
-}
-
-/** Salesforce's `2026-11-24T10:00:00.000+0000` → ms. */
-export function parseSalesforceDateTime(text: string): number {
-  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  if (Number.isNaN(ms)) throw new Error(`not a Salesforce datetime: ${JSON.stringify(text)}`);
-  return ms;
-}
 
 export const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 export const ceilToSecond = (ms: number) => Math.ceil(ms / 1000) * 1000;

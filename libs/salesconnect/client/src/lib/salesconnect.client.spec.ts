@@ -83,6 +83,14 @@ describe('SalesConnectClient', () => {
     expect(calls[0].body).toEqual({ name: 'Call Ana', dueDate: '2026-11-25', type: 'call' });
   });
 
+  it('lists tasks by ids as a user, tombstones included, and refuses more ids than one call takes', async () => {
+    const tombstone = { ...task, id: 'sct_2', deletedAt: '2026-11-24T11:00:00.000Z' };
+    const { calls, client } = fakeApi(() => json(200, { items: [task, tombstone], nextCursor: null }));
+    expect(await client.forUser('scu_1').listTasksByIds(['sct_1', 'sct_2'])).toEqual([task, tombstone]);
+    expect(calls[0].url.toString()).toBe('http://sc.test/v1/tasks?ids=sct_1%2Csct_2&includeDeleted=true&limit=200');
+    await expect(client.forUser('scu_1').listTasksByIds(Array.from({ length: 201 }, (_, i) => `sct_${i}`))).rejects.toThrow('1 to 200 ids a call');
+  });
+
   it.each([
     ['a 410 CURSOR_EXPIRED', () => json(410, { error: 'CURSOR_EXPIRED', message: 'too old' }), 'CURSOR_EXPIRED', 410, false],
     ['a 409 with its details', () => json(409, { error: 'VERSION_CONFLICT', message: 'stale', currentVersion: 4 }), 'VERSION_CONFLICT', 409, false],

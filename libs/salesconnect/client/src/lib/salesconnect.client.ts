@@ -32,6 +32,9 @@ export interface SalesConnectClientOptions {
   transport?: SalesConnectTransport;
 }
 
+/** Task ids one list call takes (`GET /v1/tasks?ids=`). */
+export const LIST_BY_IDS_LIMIT = 200;
+
 /** A create: `name` is required; `status` may be set, so an import keeps a completed state. */
 export type NewSalesConnectTask = SalesConnectTaskWrite & { name: string };
 /** A partial update; status changes go through complete/reopen. */
@@ -209,6 +212,21 @@ export class SalesConnectUserClient {
   async getTask(id: string): Promise<SalesConnectTask> {
     const { body } = await this.http.request({ method: 'GET', path: `/v1/tasks/${encodeURIComponent(id)}`, schema: salesConnectTaskSchema });
     return body;
+  }
+
+  /**
+   * The tasks behind these ids (at most LIST_BY_IDS_LIMIT a call), deleted ones too as tombstones
+   * with `deletedAt` while Sales Connect keeps them; an id it no longer knows is not answered.
+   */
+  async listTasksByIds(ids: readonly string[]): Promise<SalesConnectTask[]> {
+    if (ids.length === 0 || ids.length > LIST_BY_IDS_LIMIT) throw new Error(`1 to ${LIST_BY_IDS_LIMIT} ids a call, not ${ids.length}`);
+    const { body } = await this.http.request({
+      method: 'GET',
+      path: '/v1/tasks',
+      query: { ids: ids.join(','), includeDeleted: 'true', limit: LIST_BY_IDS_LIMIT },
+      schema: z.object({ items: z.array(salesConnectTaskSchema), nextCursor: z.string().nullable() }),
+    });
+    return body.items;
   }
 
   /**

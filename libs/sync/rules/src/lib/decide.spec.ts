@@ -282,6 +282,13 @@ describe('R7 exact: the instant the disable was saved divides the changes', () =
     expect(types(decide(c, link, reEnabled))).toEqual(['ignore:changed-while-disabled']);
   });
 
+  it("R7: after a re-enable, the drift repair's reading of an edit made while disabled is applied; not while sync is off", () => {
+    const repaired = { ...scEdit('2026-11-22T12:00:00.000Z'), source: 'repair' as const };
+    expect(types(decide(repaired, link, { enabled: false, history }))).toEqual(['ignore:sync-disabled']);
+    const reEnabled = { enabled: true, history: [...history, { kind: 're-enable' as const, at: '2026-11-23T00:00:00.000Z' }] };
+    expect(types(decide(repaired, link, reEnabled))).toEqual(['update:sfdc', 'link']);
+  });
+
   it("R7 exact: an import stops once a disable follows its enable, even if a later enable's view is current", () => {
     const imported = change({ side: 'sfdc', taskId: '00T9', source: 'import', enableAt: FIRST_ENABLE, changedAt: '2026-11-20T11:00:00.000Z', origin: null });
     const reEnabled = { enabled: true, history: [...history, { kind: 're-enable' as const, at: '2026-11-23T00:00:00.000Z' }] };

@@ -41,9 +41,13 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
 /**
  * R7: a change crosses only if sync was on when it was made, whenever it is decided: one made just
  * before the disable still crosses, one made just after never does. An import or a re-enable's
- * deletions belong to their enable, and stop once a disable follows it.
+ * deletions belong to their enable, and stop once a disable follows it. A drift repair's reading
+ * crosses while sync is on.
  */
 function syncOffFor(settings: ConnectionSyncSettings, change: SyncChange): IgnoreReason | null {
+  // The drift repair reads both sides now, on settings known up to now: it repairs whatever differs
+  // while sync is on, edits made while it was off included (R7's last paragraph).
+  if (change.source === 'repair') return settings.enabled ? null : 'sync-disabled';
   if (change.source !== 'live') {
     const enableAt = change.enableAt ? Date.parse(change.enableAt) : -Infinity;
     const disabledSince = settings.history.some((h) => h.kind === 'disable' && Date.parse(h.at) > enableAt);

@@ -4,9 +4,10 @@ import type { Side, TaskFields } from '@task-sync/task-domain';
  * How the ingest came to read a change:
  * - `import`: the read at an enable of the last 24 hours of Salesforce tasks (R2, R5);
  * - `reenable-deletes`: Salesforce deletions of the 15 days before a re-enable (R5);
- * - `live`: webhooks, the change feed, polling while enabled (R6).
+ * - `live`: webhooks, the change feed, polling while enabled (R6);
+ * - `repair`: the drift repair's reading of a linked pair (compareLinkedPair), decided as a live change.
  */
-export type ChangeSource = 'import' | 'reenable-deletes' | 'live';
+export type ChangeSource = 'import' | 'reenable-deletes' | 'live' | 'repair';
 
 /** A change to one task on one side, as the ingest services publish it. */
 export interface SyncChange {

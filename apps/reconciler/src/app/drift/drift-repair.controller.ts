@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, HttpException, Inject, Logger, Param, Post } from '@nestjs/common';
+import { DriftRepairBusyError, DriftRepairService } from './drift-repair.service';
+import type { DriftRepairReport } from './drift-repair-run.repository';
+
+/**
+ * On-demand drift repair. Internal: served on the reconciler's own port, which (like /metrics) has
+ * no Ingress and no route from outside the cluster; a pass is bounded and idempotent.
+ */
+@Controller('internal/connections/:connectionId')
+export class DriftRepairController {
+  private readonly logger = new Logger('drift');
+
+  constructor(@Inject(DriftRepairService) private readonly repair: DriftRepairService) {}
+
+  /** Runs the connection's pass now and answers its report once it has finished (its writes are then queued). */
+  @Post('repair')
+  @HttpCode(200)
+  async runPass(@Param('connectionId') connectionId: string): Promise<DriftRepairReport> {
+    try {
+      return await this.repair.runPass(connectionId, 'on-demand');
+    } catch (e) {
+      if (e instanceof DriftRepairBusyError) throw new HttpException({ error: 'DRIFT_REPAIR_RUNNING', message: e.message }, 409);
+      this.logger.error(`connection ${connectionId}: the drift repair pass could not run: ${(e as Error).stack ?? e}`);
+      throw e;
+    }
+  }
+
+  /** The connection's last passes, newest first. */
+  @Get('repair-runs')
+  async listRuns(@Param('connectionId') connectionId: string): Promise<{ items: DriftRepairReport[] }> {
+    return { items: await this.repair.listRuns(connectionId) };
+  }
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Counter } from 'prom-client';
+import { SalesConnectClient } from '@task-sync/salesconnect-client';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskReader, type ApiCallGate } from '@task-sync/sfdc-client';
+import { compareLinkedPair, type DriftSkipReason, type SyncChange } from '@task-sync/sync-rules';
+import type { SalesConnectTask } from '@task-sync/task-domain';
+import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
+import type { ReconcilerConfig } from '../reconciler.config';
+import { ReconcileChangeService, type Decidable } from '../changes/reconcile-change.service';
+import { RunLinks } from '../links/run-links';
+import { DriftRepairRunRepository, type DriftRepairReport, type DriftTrigger, type LinkedPair } from './drift-repair-run.repository';
+import { pairReads } from './pair-reads';
+
+/** What the pass reads with: the reps' Salesforce sessions (counted against the org's allocation) and Sales Connect. */
+export class DriftRepairReads {
+  constructor(
+    readonly sessions: ConnectorSettingsSessionClient,
+    readonly calls: ApiCallGate,
+    readonly salesConnect: SalesConnectClient,
+  ) {}
+}
+
+/** Thrown when the connection's pass is already running (on this replica or another). */
+export class DriftRepairBusyError extends Error {}
+
+/** The Salesforce calls one batch may need: the tasks by id, and the Contact and Lead e-mails behind them. */
+const SFDC_CALLS_A_BATCH = 3;
+/** Contact and Lead e-mails read, kept for the process's life (bounded): they seldom change, and each lookup is a call. */
+const WHO_EMAIL_CACHE_MAX = 50_000;
+
+type Counts = Pick<DriftRepairReport, 'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'>;
+
+/**
+ * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
+ * id with the rep's own session, one Sales Connect list by ids), each pair compared by the rules
+ * (compareLinkedPair), and each difference repaired through the live decision path: the readings go
+ * to ReconcileChangeService.decide as changes (source 'repair'), so the writes are queued for the
+ * flusher like any other and their outcomes handled the same way; a pair whose side is gone for good
+ * is unlinked. The pass stops before it would make more than DRIFT_REPAIR_MAX_SFDC_CALLS Salesforce
+ * calls, and the next one goes on from there.
+ */
+@Injectable()
+export class DriftRepairService {
+  private readonly logger = new Logger('drift');
+  private readonly runs: DriftRepairRunRepository;
+  private readonly whoEmails = new Map<string, string | null>();
+  private readonly pairs: Counter<'outcome'>;
+  private readonly passes: Counter<'trigger' | 'status'>;
+  private readonly sfdcCalls: Counter;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
+    @Inject(ReconcileChangeService) private readonly reconcile: ReconcileChangeService,
+    @Inject(DriftRepairReads) private readonly reads: DriftRepairReads,
+    @Inject(MetricsService) metrics: MetricsService,
+  ) {
+    this.runs = new DriftRepairRunRepository(dataSource);
+    this.pairs = new Counter({
+      name: 'tasksync_reconciler_drift_pairs_total',
+      help: 'Linked pairs the drift repair compared, by outcome: in-sync, repaired, unlinked, or skipped:<reason>.',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
+    this.passes = new Counter({
+      name: 'tasksync_reconciler_drift_passes_total',
+      help: 'Drift repair passes, by trigger (schedule, re-enable, on-demand) and how they ended (done, cut-short, failed).',
+      labelNames: ['trigger', 'status'],
+      registers: [metrics.registry],
+    });
+    this.sfdcCalls = new Counter({
+      name: 'tasksync_reconciler_drift_sfdc_calls_total',
+      help: 'Salesforce API calls the drift repair made (counted against the org allocation too).',
+      registers: [metrics.registry],
+    });
+  }
+
+  listRuns(connectionId: string): Promise<DriftRepairReport[]> {
+    return this.runs.listRuns(connectionId);
+  }
+
+  /** One pass; DriftRepairBusyError when the connection's pass is running already. */
+  async runPass(connectionId: string, trigger: DriftTrigger): Promise<DriftRepairReport> {
+    // A session-level advisory lock: one pass a connection over every replica, released if the process dies.
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('drift-repair:' || $1)) AS locked`, [connectionId]);
+      if (!locked) throw new DriftRepairBusyError(`connection ${connectionId}: a drift repair pass is running already`);
+      try {
+        return await this.pass(connectionId, trigger);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext('drift-repair:' || $1))`, [connectionId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async pass(connectionId: string, trigger: DriftTrigger): Promise<DriftRepairReport> {
+    const { runId, resumeAfter } = await this.runs.startRun(connectionId, trigger);
+    const counts: Counts = { pairsChecked: 0, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 0, salesConnectCalls: 0 };
+    const sfdc = new SalesforceTaskReader(new SalesforceSessionHandle(connectionId, this.reads.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.reads.calls }));
+    let after = resumeAfter;
+    let status: 'done' | 'cut-short' | 'failed' = 'done';
+    let error: string | null = null;
+    try {
+      const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+      if (!userId) throw new Error('this service does not know the connection (no setting received)');
+      const salesConnect = this.reads.salesConnect.forUser(userId);
+      // R7: nothing crosses while sync is off, so nothing is read either (the decisions check again, in their transaction).
+      const { settings } = await this.reconcile.loadConnection(this.dataSource.manager, connectionId);
+      if (!settings.enabled) error = 'SYNC_DISABLED: sync is off for this connection; nothing was compared';
+      while (!error) {
+        const batch = await this.runs.listLinkedPairs(connectionId, after, this.config.DRIFT_REPAIR_BATCH_SIZE);
+        if (batch.length === 0) break;
+        if (sfdc.calls + SFDC_CALLS_A_BATCH > this.config.DRIFT_REPAIR_MAX_SFDC_CALLS) {
+          status = 'cut-short';
+          break;
+        }
+        const before = sfdc.calls;
+        try {
+          await this.repairBatch(connectionId, batch, sfdc, salesConnect, counts);
+        } finally {
+          this.sfdcCalls.inc(sfdc.calls - before);
+          counts.sfdcCalls = sfdc.calls;
+        }
+        after = batch[batch.length - 1].id;
+        if (batch.length < this.config.DRIFT_REPAIR_BATCH_SIZE) break;
+      }
+    } catch (e) {
+      status = 'failed';
+      const err = e as { errorCode?: string; code?: string; message?: string };
+      error = `${err.errorCode ?? err.code ?? 'ERROR'}: ${err.message ?? String(e)}`;
+    }
+    // A pass that did not finish goes on from where it stopped; one that did starts over next time.
+    const report = await this.runs.finishRun(runId, status, { ...counts, resumeAfter: status === 'done' ? null : after, error });
+    this.passes.inc({ trigger, status });
+    const line = `connection ${connectionId}: drift repair (${trigger}) ${status}: ${counts.pairsChecked} pairs checked, ${counts.differences} differences, ${counts.repaired} repaired, ${counts.unlinked} unlinked, ${counts.skipped} skipped; ${counts.sfdcCalls} Salesforce calls, ${counts.salesConnectCalls} Sales Connect calls${error ? `; ${error}` : ''}`;
+    if (status === 'failed') this.logger.warn(line);
+    else this.logger.log(line);
+    return report;
+  }
+
+  private async repairBatch(connectionId: string, batch: LinkedPair[], sfdc: SalesforceTaskReader, salesConnect: ReturnType<SalesConnectClient['forUser']>, counts: Counts): Promise<void> {
+    const records = await sfdc.readTasksByIds(batch.map((p) => p.sfdcTaskId));
+    const whoIds = records.flatMap((r) => (r.WhoId && !r.IsDeleted && !this.whoEmails.has(r.WhoId) ? [r.WhoId] : []));
+    if (whoIds.length > 0) {
+      if (this.whoEmails.size > WHO_EMAIL_CACHE_MAX) this.whoEmails.clear();
+      for (const [id, email] of await sfdc.readWhoEmails(whoIds)) this.whoEmails.set(id, email);
+    }
+    counts.salesConnectCalls += 1;
+    const tasks: SalesConnectTask[] = await salesConnect.listTasksByIds(batch.map((p) => p.salesConnectTaskId));
+    const reads = pairReads(batch, records, this.whoEmails, tasks);
+    const now = new Date().toISOString();
+    // R7 exact: the readings are decided only on settings known up to now, so a disable saved while
+    // they were read is seen (and nothing is written); the next pass looks again.
+    if (!(await this.reconcile.settingsCover(Date.parse(now)))) {
+      counts.pairsChecked += batch.length;
+      counts.skipped += batch.length;
+      this.pairs.inc({ outcome: 'skipped:settings-unknown' }, batch.length);
+      return;
+    }
+
+    await this.dataSource.transaction(async (manager) => {
+      // The setting as decisions see it; a connection with parked changes waits for them (the next pass looks again).
+      const { parked, settings } = await this.reconcile.loadConnection(manager, connectionId);
+      const decidable: Decidable[] = [];
+      const unlinks: LinkedPair[] = [];
+      for (const [i, pair] of batch.entries()) {
+        counts.pairsChecked += 1;
+        const link = { ...pair.state, salesConnectTaskId: pair.salesConnectTaskId, sfdcTaskId: pair.sfdcTaskId };
+        const verdict = parked
+          ? ({ verdict: 'skipped', reason: 'changes-parked' } as const)
+          : compareLinkedPair({ connectionId, settings, ourOrigin: this.config.SYNC_CLIENT_NAME, now, settleMs: this.config.DRIFT_REPAIR_SETTLE_MS, writesQueued: pair.writesQueued }, link, reads[i]);
+        if (verdict.verdict === 'in-sync') {
+          this.pairs.inc({ outcome: 'in-sync' });
+          continue;
+        }
+        if (verdict.verdict === 'skipped') {
+          counts.skipped += 1;
+          this.pairs.inc({ outcome: `skipped:${verdict.reason satisfies DriftSkipReason | 'changes-parked'}` });
+          continue;
+        }
+        counts.differences += 1;
+        if (verdict.unlinks) counts.unlinked += 1;
+        else counts.repaired += 1;
+        this.pairs.inc({ outcome: verdict.unlinks ? 'unlinked' : 'repaired' });
+        this.logger.log(
+          `connection ${connectionId}: drift on link ${pair.id} (${pair.sfdcTaskId} / ${pair.salesConnectTaskId}): ${verdict.gone ? `${verdict.gone} gone` : `fields ${verdict.fields.join(', ') || '(link only)'}`}; repair: ${verdict.repair.kind === 'unlink' ? 'unlink' : verdict.actions.filter((a) => a.type !== 'link' && a.type !== 'ignore').map((a) => ('side' in a ? `${a.type}→${a.side}` : a.type)).join(', ') || 'link refreshed'}`,
+        );
+        if (verdict.repair.kind === 'unlink') unlinks.push(pair);
+        else decidable.push(...verdict.repair.changes.map((change: SyncChange) => ({ connectionId, change, settings })));
+      }
+      // The same path as a change that arrived: decided again on the links as this transaction locked them.
+      await this.reconcile.decide(manager, decidable);
+      if (unlinks.length > 0) await this.unlinkPairs(manager, connectionId, unlinks);
+    });
+  }
+
+  /** Unlinks these pairs, if their links are still the ones read (a change may have ended or replaced them meanwhile). */
+  private async unlinkPairs(manager: EntityManager, connectionId: string, pairs: LinkedPair[]): Promise<void> {
+    const lookups = pairs.map((p) => ({ connectionId, change: { side: 'salesconnect', kind: 'delete', taskId: p.salesConnectTaskId, fields: null, changedAt: '', createdAt: null, origin: null, source: 'repair' } satisfies SyncChange }));
+    const links = await RunLinks.load(manager, lookups);
+    for (const [i, pair] of pairs.entries()) {
+      const found = links.find(connectionId, lookups[i].change);
+      if (found && found.id === pair.id) links.unlink(found);
+    }
+    await links.save(manager);
+  }
+}

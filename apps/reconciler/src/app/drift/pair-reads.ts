@@ -1,0 +1,50 @@
+import { isCalendarDate, salesforceIdKey, type CalendarDate, type SalesConnectTask, type Side } from '@task-sync/task-domain';
+import { mapSalesConnectTaskToFields, mapSfdcTaskToFields } from '@task-sync/task-mapping';
+import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
+import type { PairSideRead } from '@task-sync/sync-rules';
+
+const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
+
+/**
+ * A linked pair's Salesforce side as a queryAll by id answered it: present, deleted (in the recycle
+ * bin, SystemModstamp being the deletion), or missing (not answered: purged, hard-deleted, or not
+ * visible to the rep). The same fields and stamps sfdc-ingest's events carry.
+ */
+export function readSfdcSide(record: TaskRecord | undefined, whoEmails: ReadonlyMap<string, string | null>): PairSideRead {
+  if (!record) return { state: 'missing' };
+  if (record.IsDeleted) return { state: 'deleted', deletedAt: iso(record.SystemModstamp) };
+  if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate)) throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
+  const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
+  return {
+    state: 'present',
+    fields: mapSfdcTaskToFields({ ...record, ActivityDate: record.ActivityDate as CalendarDate | null, WhoEmail: whoEmail }),
+    changedAt: iso(record.SystemModstamp),
+    createdAt: iso(record.CreatedDate),
+    // A REST read cannot say who wrote: the link's pending writes recognise ours, as for the poll's reads.
+    origin: null,
+    ownerId: record.OwnerId,
+    externalId: record.SalesConnect_Task_Id__c ?? null,
+  };
+}
+
+/** A linked pair's Sales Connect side as the list by ids answered it (tombstones included). */
+export function readSalesConnectSide(task: SalesConnectTask | undefined): PairSideRead {
+  if (!task) return { state: 'missing' };
+  if (task.deletedAt) return { state: 'deleted', deletedAt: task.deletedAt };
+  return { state: 'present', fields: mapSalesConnectTaskToFields(task), changedAt: task.updatedAt, createdAt: task.createdAt, origin: task.lastModifiedBy, version: task.version };
+}
+
+/** Each pair's two readings, by the link's ids (Salesforce ids compared by their 15-character form). */
+export function pairReads(
+  pairs: readonly { sfdcTaskId: string; salesConnectTaskId: string }[],
+  sfdcRecords: readonly TaskRecord[],
+  whoEmails: ReadonlyMap<string, string | null>,
+  salesConnectTasks: readonly SalesConnectTask[],
+): Record<Side, PairSideRead>[] {
+  const sfdcById = new Map(sfdcRecords.map((r) => [salesforceIdKey(r.Id), r]));
+  const salesConnectById = new Map(salesConnectTasks.map((t) => [t.id, t]));
+  return pairs.map((p) => ({
+    sfdc: readSfdcSide(sfdcById.get(salesforceIdKey(p.sfdcTaskId)), whoEmails),
+    salesconnect: readSalesConnectSide(salesConnectById.get(p.salesConnectTaskId)),
+  }));
+}
