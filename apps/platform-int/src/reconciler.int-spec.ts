@@ -73,7 +73,7 @@ describe('reconciler: both sides kept equal', () => {
     await waitFor('the burst reaching Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created[0].id)).length > 0);
 
     // A crash leaves no goodbye: the group learns of it only when the member's session runs out.
-    const reconciler = processes[2];
+    const reconciler = stack.reconciler;
     expect((await reconciler.stop('SIGKILL')).code).toBeNull();
     const restartedAt = Date.now();
     await reconciler.restart(); // ready = back in its consumer group, with partitions assigned
