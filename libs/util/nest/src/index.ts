@@ -10,3 +10,4 @@ export * from './lib/observability/json-logger';
 export * from './lib/observability/health.registry';
 export * from './lib/observability/metrics.service';
 export * from './lib/background-loop';
+export { isNetworkErrorCode } from './lib/kafka/handler-failure';

@@ -11,6 +11,7 @@ describe('classifySalesforceError', () => {
     [{ errorCode: 'SERVER_UNAVAILABLE', message: 'down' }, SfdcIngestErrorCode.Transient, 'retry-later'],
     [{ errorCode: 'ERROR_HTTP_502', message: '<html>' }, SfdcIngestErrorCode.Transient, 'retry-later'],
     [Object.assign(new Error('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), SfdcIngestErrorCode.Transient, 'retry-later'],
+    [Object.assign(new Error('getaddrinfo ENOTFOUND example.my.salesforce.com'), { code: 'ENOTFOUND' }), SfdcIngestErrorCode.Transient, 'retry-later'],
     [{ errorCode: 'MALFORMED_QUERY', message: 'unexpected token' }, SfdcIngestErrorCode.Rejected, 'retry-later'],
     [new SalesforceSessionError('CONNECTION_NOT_FOUND', 'no connection'), SfdcIngestErrorCode.ConnectionGone, 'pause'],
     [new SalesforceSessionError('ORG_READER_NOT_FOUND', 'no reader for the org'), SfdcIngestErrorCode.Unauthorized, 'pause'],

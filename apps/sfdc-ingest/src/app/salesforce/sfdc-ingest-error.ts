@@ -1,4 +1,5 @@
 import { SalesforceSessionError } from '@task-sync/sfdc-client';
+import { isNetworkErrorCode } from '@task-sync/util-nest';
 
 /** What can go wrong reading Salesforce, and what the scheduler does about each. */
 export enum SfdcIngestErrorCode {
@@ -52,7 +53,6 @@ export function connectionStateOf(code: SfdcIngestErrorCode): 'paused-api-limit'
 }
 
 const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 /** Sorts an error from jsforce (`errorCode`, or `ERROR_HTTP_<status>` for bodies that were not Salesforce's) into our codes. */
 export function classifySalesforceError(error: unknown): SfdcIngestError {
@@ -74,7 +74,7 @@ export function classifySalesforceError(error: unknown): SfdcIngestError {
   // Our gate held the call (ApiAllocationReachedError from @task-sync/sfdc-api-budget): it was never sent.
   if (code === 'API_ALLOCATION_REACHED') return new SfdcIngestError(SfdcIngestErrorCode.ApiAllocationReached, message);
   if (code === 'INVALID_SESSION_ID') return new SfdcIngestError(SfdcIngestErrorCode.Unauthorized, message);
-  if (TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || /^ERROR_HTTP_5\d\d$/.test(code) || /fetch failed|socket hang up/i.test(message)) {
+  if (TRANSIENT_CODES.has(code) || isNetworkErrorCode(code) || /^ERROR_HTTP_5\d\d$/.test(code) || /fetch failed|socket hang up/i.test(message)) {
     return new SfdcIngestError(SfdcIngestErrorCode.Transient, `${code || 'network'}: ${message}`);
   }
   return new SfdcIngestError(SfdcIngestErrorCode.Rejected, `${code || 'error'}: ${message}`);

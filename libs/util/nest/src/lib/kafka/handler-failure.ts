@@ -1,5 +1,10 @@
-/** Node's codes for a connection that could not be made or was lost. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Node's (and undici's) codes for a connection that could not be made or was lost: one list for every service. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+
+/** Whether an error code says the network failed (the peer may be fine a moment later). */
+export function isNetworkErrorCode(code: string): boolean {
+  return NETWORK_CODES.has(code);
+}
 
 /**
  * PostgreSQL's SQLSTATEs that say the database (not the message) is the trouble: connection
