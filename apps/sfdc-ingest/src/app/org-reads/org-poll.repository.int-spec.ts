@@ -26,10 +26,10 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
 
   const pollRow = async (orgId = ORG) => (await db.dataSource.query(`SELECT * FROM sfdc_org_poll WHERE org_id = $1`, [orgId]))[0];
 
-  async function connection(id: string, options: { orgId?: string; enabled?: boolean; stage?: string; watermark?: Date; userId?: string } = {}) {
+  async function connection(id: string, options: { orgId?: string; enabled?: boolean; stage?: string; watermark?: Date; userId?: string; changedAt?: Date } = {}) {
     await db.dataSource.query(
-      `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_org_id, sfdc_user_id) VALUES ($1, 't', 'u', $2, 'UTC', now(), $3, $4)`,
-      [id, options.enabled ?? true, options.orgId ?? ORG, options.userId ?? `005${id.padEnd(12, '0').slice(0, 12)}AAA`],
+      `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_org_id, sfdc_user_id) VALUES ($1, 't', 'u', $2, 'UTC', $5, $3, $4)`,
+      [id, options.enabled ?? true, options.orgId ?? ORG, options.userId ?? `005${id.padEnd(12, '0').slice(0, 12)}AAA`, options.changedAt ?? new Date(Date.now() - 3_600_000)],
     );
     const at = options.watermark ?? new Date('2026-12-01T10:00:00Z');
     await db.dataSource.query(
@@ -70,6 +70,14 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
     await connection('disabled', { enabled: false });
     await connection('elsewhere', { orgId: OTHER_ORG });
     expect((await polls.targetsOf(ORG)).map((t) => t.connectionId)).toEqual(['live-a']);
+  });
+
+  it('R7 exact: a connection disabled a minute ago is read until the poll has passed its disable, for what was changed before it', async () => {
+    const disabledAt = new Date(Date.now() - 60_000);
+    await connection('just-disabled', { enabled: false, changedAt: disabledAt, watermark: new Date(disabledAt.getTime() - 5_000) });
+    await connection('passed', { enabled: false, changedAt: disabledAt, watermark: new Date(disabledAt.getTime() + 1_000) });
+    const targets = await polls.targetsOf(ORG);
+    expect(targets.map((t) => [t.connectionId, t.disabledAt])).toEqual([['just-disabled', disabledAt.getTime()]]);
   });
 
   it('a page moves the covered watermarks forward only, and keeps the keyset; the last page clears it', async () => {

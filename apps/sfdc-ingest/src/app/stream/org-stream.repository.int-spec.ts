@@ -107,10 +107,11 @@ describe('OrgStreamRepository (real PostgreSQL): one holder per org, and state c
   });
 
   it('reads the orgs to stream and their enabled connections from the settings projection', async () => {
-    const insert = (connectionId: string, enabled: boolean, orgId: string | null, userId: string | null) =>
+    // Disabled an hour ago: past the minutes in which a change made before the disable may still come.
+    const insert = (connectionId: string, enabled: boolean, orgId: string | null, userId: string | null, changedAt = new Date(Date.now() - 3_600_000)) =>
       db.dataSource.query(
-        `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_org_id, sfdc_user_id) VALUES ($1, 't', 'u', $2, 'UTC', now(), $3, $4)`,
-        [connectionId, enabled, orgId, userId],
+        `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_org_id, sfdc_user_id) VALUES ($1, 't', 'u', $2, 'UTC', $5, $3, $4)`,
+        [connectionId, enabled, orgId, userId, changedAt],
       );
     await insert('conn-1', true, ORG, '005000000000001AAA');
     await insert('conn-2', false, ORG, '005000000000002AAA');
@@ -125,8 +126,16 @@ describe('OrgStreamRepository (real PostgreSQL): one holder per org, and state c
     await change('conn-1', 're-enable', '2026-11-03T10:00:00Z');
     expect(await streams.orgsWithEnabledConnections()).toEqual([ORG, '00D000000000002AAA']);
     expect(await streams.enabledConnectionsOf(ORG.slice(0, 15))).toEqual([
-      { connectionId: 'conn-1', sfdcUserId: '005000000000001AAA', enabledSince: Date.parse('2026-11-03T10:00:00Z') },
-      { connectionId: 'conn-6', sfdcUserId: '005000000000006AAA', enabledSince: null },
+      { connectionId: 'conn-1', sfdcUserId: '005000000000001AAA', enabledSince: Date.parse('2026-11-03T10:00:00Z'), disabledAt: null },
+      { connectionId: 'conn-6', sfdcUserId: '005000000000006AAA', enabledSince: null, disabledAt: null },
+    ]);
+
+    // R7 exact: disabled a minute ago, a connection still gets what was changed before its disable, and its org stays streamed.
+    const disabledAt = new Date(Date.now() - 60_000);
+    await insert('conn-7', false, '00D000000000004AAA', '005000000000007AAA', disabledAt);
+    expect(await streams.orgsWithEnabledConnections()).toEqual([ORG, '00D000000000002AAA', '00D000000000004AAA']);
+    expect(await streams.enabledConnectionsOf('00D000000000004AAA')).toEqual([
+      { connectionId: 'conn-7', sfdcUserId: '005000000000007AAA', enabledSince: null, disabledAt: disabledAt.getTime() },
     ]);
   });
 });
