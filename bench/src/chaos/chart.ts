@@ -19,7 +19,7 @@ export interface ChaosEvents {
 
 const W = 1000;
 const H = 460;
-const PLOT = { x: 70, y: 70, w: W - 140, h: H - 140 };
+const PLOT = { x: 70, y: 90, w: W - 140, h: H - 160 };
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const text = (x: number, y: number, s: string, extra = '') => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-family="sans-serif" font-size="12" ${extra}>${esc(s)}</text>`;
@@ -62,8 +62,8 @@ export function chaosChart(points: readonly TimelinePoint[], events: ChaosEvents
     ['#27ae60', 'both sides equal'],
   ];
   legend.forEach(([colour, label], i) => {
-    const lx = PLOT.x + (i % 4) * 215;
-    const ly = 44 + Math.floor(i / 4) * 16;
+    const lx = PLOT.x + (i % 3) * 290;
+    const ly = 36 + Math.floor(i / 3) * 15;
     body.push(`<rect x="${lx}" y="${ly - 9}" width="12" height="10" fill="${colour}"/>`, text(lx + 16, ly, label));
   });
   body.push(text(PLOT.x + PLOT.w / 2 - 80, H - 30, 'seconds since the load began'));

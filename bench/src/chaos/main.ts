@@ -173,10 +173,12 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
       } else if (task) {
         const next: Expected = { ...task.expected, fields: { ...task.expected.fields } };
         if (kind === 'update') {
-          next.fields = { ...next.fields, details: `edited in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'} (${++serial})`, dueDate: dueDate(), priority: priority().toLowerCase() };
-          const p = next.fields.priority === 'high' ? 'High' : 'Normal';
-          if (side === 'sc') await persist(() => user.sc.patch(task.scId ?? '', { details: next.fields.details, dueDate: next.fields.dueDate, priority: p }));
-          else await persist(() => user.sfdc.updateTask(task.sfdcId ?? '', { Description: next.fields.details, ActivityDate: next.fields.dueDate, Priority: p }));
+          // New values every time: the conflict rule is per field, and a field written with the value its side
+          // already shows is no change there (a priority set back to what it was would lose to the other side's).
+          serial++;
+          next.fields = { ...next.fields, details: `edited in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'} (${serial})`, dueDate: new Date(Date.UTC(2027, 0, 1) + (serial % 3_650) * 86_400_000).toISOString().slice(0, 10) };
+          if (side === 'sc') await persist(() => user.sc.patch(task.scId ?? '', { details: next.fields.details, dueDate: next.fields.dueDate }));
+          else await persist(() => user.sfdc.updateTask(task.sfdcId ?? '', { Description: next.fields.details, ActivityDate: next.fields.dueDate }));
         } else if (kind === 'complete') {
           next.fields.open = false;
           if (side === 'sc') await persist(() => user.sc.complete(task.scId ?? ''));
