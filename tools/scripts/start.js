@@ -36,15 +36,31 @@ const SERVICES = [
   { name: 'salesconnect-ingest', port: 3102, portVar: 'SALESCONNECT_INGEST_PORT' },
   { name: 'reconciler', port: 3103, portVar: 'RECONCILER_PORT' },
 ].map((s) => ({ ...s, main: `dist/apps/${s.name}/main.js`, env: {}, note: '/health/ready, /metrics' }));
+// START_REPLICAS=N: N processes of each Kafka consumer, in the same consumer group and database,
+// as replicas of a deployment would run. Replica i listens on <SERVICE>_PORT_<i>, else port + 100 × (i − 1).
+const REPLICATED = ['sfdc-ingest', 'salesconnect-ingest', 'reconciler'];
+const REPLICAS = Math.max(1, Number(process.env.START_REPLICAS || 1));
+for (let i = 2; i <= REPLICAS; i++) {
+  for (const base of SERVICES.filter((s) => REPLICATED.includes(s.name) && !s.replicaOf)) {
+    const portVar = `${base.portVar}_${i}`;
+    SERVICES.push({ ...base, name: `${base.name}-${i}`, replicaOf: base, portVar, port: Number(process.env[portVar] || Number(process.env[base.portVar] || base.port) + 100 * (i - 1)) });
+  }
+}
+// START_RESTART_CRASHED=1: a service that dies is started again (as a deployment's supervisor would),
+// instead of the whole stack stopping. The chaos run kills services on purpose.
+const RESTART_CRASHED = process.env.START_RESTART_CRASHED === '1';
 /** A program's port: its *_PORT variable, else its default. */
 function portOf(name) {
   const program = [...SANDBOXES, ...SERVICES].find((s) => s.name === name);
+  if (program.replicaOf) return program.port;
   return Number(process.env[program.portVar] || program.port);
 }
 /** What a service must know of the others' addresses, which the *_PORT variables may move. A variable already set wins. */
 function wiringFor(service) {
   const url = (name) => `http://127.0.0.1:${portOf(name)}`;
-  const own = url(service.name);
+  // A replica is the same service: its group, its webhook address (the first replica's, as one public address behind a balancer).
+  const kind = service.replicaOf ?? service;
+  const own = url(kind.name);
   const wiring = {
     'connector-settings': {
       SALESFORCE_LOGIN_URL: url('salesforce-sandbox'),
@@ -54,10 +70,10 @@ function wiringFor(service) {
     'sfdc-ingest': { CONNECTOR_SETTINGS_URL: url('connector-settings') },
     'salesconnect-ingest': { SALESCONNECT_API_URL: url('salesconnect-sandbox'), SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect` },
     reconciler: { CONNECTOR_SETTINGS_URL: url('connector-settings'), SALESCONNECT_API_URL: url('salesconnect-sandbox') },
-  }[service.name] ?? {};
+  }[kind.name] ?? {};
   // Several stacks on one broker (the end-to-end tests) each need consumer groups of their own.
   const groupPrefix = process.env.KAFKA_CONSUMER_GROUP_PREFIX;
-  if (groupPrefix && SERVICES.includes(service)) wiring.KAFKA_CONSUMER_GROUP = `${groupPrefix}${service.name}`;
+  if (groupPrefix && SERVICES.includes(service)) wiring.KAFKA_CONSUMER_GROUP = `${groupPrefix}${kind.name}`;
   return Object.fromEntries(Object.entries(wiring).map(([name, value]) => [name, process.env[name] || value]));
 }
 const READY_TIMEOUT_MS = 120_000;
@@ -203,23 +219,33 @@ async function main() {
     if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env })) !== 0) {
       throw new Error('topic provisioning failed');
     }
+    const spawnService = (service) => {
+      const child = startProcess(service, { ...env, ...service.env, ...wiringFor(service), [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
+      children.set(service.name, child);
+      log(`${service.name} started (pid ${child.pid})`);
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        if (RESTART_CRASHED && SERVICES.includes(service)) {
+          log(`${service.name} exited unexpectedly (${signal ?? `exit ${code}`}); starting it again (START_RESTART_CRASHED=1)`);
+          spawnService(service);
+          return;
+        }
+        log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);
+        void shutdown(1);
+      });
+      return child;
+    };
     const launch = async (group) => {
       for (const service of group) {
         service.port = Number(process.env[service.portVar] || service.port);
-        const child = startProcess(service, { ...env, ...service.env, ...wiringFor(service), [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
-        children.set(service.name, child);
-        log(`${service.name} started (pid ${child.pid})`);
-        child.once('exit', (code) => {
-          if (!stopping) {
-            log(`${service.name} exited unexpectedly (exit ${code}); stopping everything`);
-            void shutdown(1);
-          }
-        });
+        spawnService(service);
       }
       await Promise.all(group.map((s) => waitReady(s, children.get(s.name))));
     };
     await launch(SANDBOXES);
-    await launch(SERVICES);
+    // Replicas after the first of each: the first has run the schema's migrations by then.
+    await launch(SERVICES.filter((s) => !s.replicaOf));
+    if (REPLICAS > 1) await launch(SERVICES.filter((s) => s.replicaOf));
     const settings = SERVICES.find((s) => s.name === 'connector-settings');
     const demoToken = await mintDemoToken();
     if (process.env.DEMO_ORG_READER !== '0') await reportDemoOrgReader(`http://127.0.0.1:${settings.port}`, demoToken);

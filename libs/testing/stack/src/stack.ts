@@ -30,6 +30,20 @@ const PORT_VARS: Record<Program, string> = {
   'salesconnect-sandbox': 'SALESCONNECT_SANDBOX_PORT',
 };
 
+/** The services start.js runs START_REPLICAS processes of (the Kafka consumers). */
+export const REPLICATED = ['sfdc-ingest', 'salesconnect-ingest', 'reconciler'] as const satisfies readonly Program[];
+
+export interface StackOptions {
+  /** The database to create for it; by default one under the jest run's name, which its global teardown drops. */
+  database?: string;
+  /** The services' intervals (default TEST_INTERVALS). */
+  intervals?: Record<string, string>;
+  /** Processes of each Kafka consumer (START_REPLICAS): same consumer group, same database. */
+  replicas?: number;
+  /** A killed service is started again by start.js instead of stopping the stack (START_RESTART_CRASHED). */
+  restartCrashed?: boolean;
+}
+
 /** connector-settings' JWT_SECRET when none is set: what `npm start` signs its demo token with. */
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
 
@@ -107,6 +121,8 @@ process.once('exit', () => {
  */
 export class Stack {
   readonly pids = new Map<Program, number>();
+  /** Every service process by the name start.js gives it (`sfdc-ingest`, `sfdc-ingest-2`, …): its latest pid, a restarted one included. */
+  readonly processes = new Map<string, number>();
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
   private output: string[] = [];
@@ -126,9 +142,14 @@ export class Stack {
    * `env`: more variables for every process of the stack (e.g. TZ). `database`: the database to
    * create for it; by default one under the jest run's name, which its global teardown drops.
    */
-  static async start(name: string, env: Record<string, string> = {}, options: { database?: string; intervals?: Record<string, string> } = {}): Promise<Stack> {
-    const ports = await freePorts(PROGRAMS.length);
+  static async start(name: string, env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
+    const replicas = options.replicas ?? 1;
+    const ports = await freePorts(PROGRAMS.length + (replicas - 1) * REPLICATED.length);
     const portOf = Object.fromEntries(PROGRAMS.map((p, i) => [p, ports[i]])) as Record<Program, number>;
+    // START_REPLICAS' ports: <SERVICE>_PORT_<i> for replica i of each replicated service.
+    const replicaPorts: Record<string, string> = {};
+    let next = PROGRAMS.length;
+    for (let i = 2; i <= replicas; i++) for (const program of REPLICATED) replicaPorts[`${PORT_VARS[program]}_${i}`] = String(ports[next++]);
     const run = process.env.TASKSYNC_IT_DATABASE;
     if (!run && !options.database) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
     const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -163,6 +184,8 @@ export class Stack {
       // As npm start: the demo org's reader is connected, so the org is read once, by its change
       // stream; a suite passes DEMO_ORG_READER: '0' in `env` to run its reps on their own polls.
       DEMO_ORG_READER: '1',
+      ...(replicas > 1 ? { START_REPLICAS: String(replicas), ...replicaPorts } : {}),
+      ...(options.restartCrashed ? { START_RESTART_CRASHED: '1' } : {}),
       ...(options.intervals ?? TEST_INTERVALS),
       ...env,
     }, stateDir);
@@ -200,7 +223,10 @@ export class Stack {
         // Service lines are JSON; what start.js itself says is all the harness reads.
         if (!line.startsWith('{')) this.output.push(line);
         const started = /^\[start\] (\S+) started \(pid (\d+)\)$/.exec(line);
-        if (started) this.pids.set(started[1] as Program, Number(started[2]));
+        if (started) {
+          this.processes.set(started[1], Number(started[2]));
+          if ((PROGRAMS as readonly string[]).includes(started[1])) this.pids.set(started[1] as Program, Number(started[2]));
+        }
         const link = /\/settings\/crm\/salesforce#token=(\S+)/.exec(line);
         if (link) this.demoToken = link[1];
       }
@@ -238,6 +264,14 @@ export class Stack {
     process.kill(pid, 'SIGKILL');
   }
 
+  /** SIGKILL to one service process by start.js's name for it (`reconciler-2`); returns the pid killed. */
+  kill(processName: string): number {
+    const pid = this.processes.get(processName);
+    if (!pid) throw new Error(`no pid of ${processName} in npm start's output`);
+    process.kill(pid, 'SIGKILL');
+    return pid;
+  }
+
   async waitForExit(timeoutMs = 90_000): Promise<number | null> {
     return (await withTimeout(this.exited ?? Promise.resolve(null), timeoutMs, `npm start (${this.name}) did not exit in ${timeoutMs} ms:\n${this.tail()}`)) ?? null;
   }
@@ -247,6 +281,7 @@ export class Stack {
     if (this.child?.exitCode === null) throw new Error('the stack is still running');
     this.demoToken = '';
     this.pids.clear();
+    this.processes.clear();
     await this.launch();
   }
 
