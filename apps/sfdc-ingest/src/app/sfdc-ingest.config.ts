@@ -66,6 +66,11 @@ export const sfdcIngestConfigSchema = z.object({
    * (SIGKILL) is replaced once its lease is this old.
    */
   STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
+  /**
+   * How long a replica holds a connection's (or an org's) read step. A step is one page; a replica
+   * killed in one holds it this long before another (or its restart) takes over (it was 5 minutes).
+   */
+  READ_LEASE_MS: z.coerce.number().int().min(5_000).default(60_000),
   /** How often the stream supervisor looks for orgs to stream (and streams to stop). */
   STREAM_SUPERVISE_MS: z.coerce.number().int().min(100).default(5_000),
 });

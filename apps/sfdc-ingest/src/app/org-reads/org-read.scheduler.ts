@@ -12,7 +12,8 @@ import { OrgPollRunner } from './org-poll.runner';
 import { OrgReaderDirectory } from './org-reader.directory';
 import { orgPollDelayMs } from './read-plan';
 
-const LEASE_MS = 5 * 60_000;
+/** A loop that has not gone round for this long is reported not live. */
+const STALE_LOOP_MS = 5 * 60_000;
 
 /**
  * Org reads: tells `sfdc_org_poll` how each org with an enabled connection is read (its reader's
@@ -48,7 +49,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.health.register('org-poll', async () => {
-      if (Date.now() - this.loop.lastRoundAt > LEASE_MS) throw new Error('the org poll loop has not run for five minutes');
+      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS) throw new Error('the org poll loop has not run for five minutes');
     });
     this.loop.start();
   }
@@ -60,7 +61,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
   private async round(): Promise<boolean> {
     // Told at least every half of the staleness bound, so a live replica's verdict never lapses.
     if (Date.now() - this.verdictsToldAt >= Math.min(this.config.ORG_READER_CHECK_MS, ORG_READS_STALE_MS / 2)) await this.tellVerdicts();
-    const due = await this.polls.leaseDue(this.config.SCHEDULER_CONCURRENCY, LEASE_MS);
+    const due = await this.polls.leaseDue(this.config.SCHEDULER_CONCURRENCY, this.config.READ_LEASE_MS);
     await Promise.all(due.map((org) => this.runOne(org)));
     return due.length > 0;
   }

@@ -14,7 +14,8 @@ import { ORG_READS_STALE_MS } from '../org-reads/org-poll.repository';
 import { perRepPollDelayMs } from '../org-reads/read-plan';
 import { SfdcSyncStateEntity } from './sync-state.entity';
 
-const LEASE_MS = 5 * 60_000;
+/** A loop that has not gone round for this long is reported not live. */
+const STALE_LOOP_MS = 5 * 60_000;
 
 /**
  * The read loop. Each round it (1) starts an import for every enable it has not served yet, from
@@ -43,7 +44,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   onApplicationBootstrap(): void {
     this.health.register('scheduler', async () => {
       // A loop that stopped going round is not ready (a stuck step holds it for at most the lease).
-      if (Date.now() - this.loop.lastRoundAt > LEASE_MS) throw new Error('the read loop has not run for five minutes');
+      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS) throw new Error('the read loop has not run for five minutes');
     });
     this.loop.start();
   }
@@ -112,7 +113,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
            ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
          RETURNING connection_id)
        SELECT connection_id FROM leased`,
-      [now, limit, new Date(now.getTime() + LEASE_MS), ORG_READS_STALE_MS],
+      [now, limit, new Date(now.getTime() + this.config.READ_LEASE_MS), ORG_READS_STALE_MS],
     );
     if (rows.length === 0) return [];
     return this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
