@@ -4,10 +4,9 @@ import { KAFKA_TOPICS } from '@task-sync/contracts';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Whether this service's settings projection has applied every setting change that is on the
- * settings topic now (its consumer group's committed offsets reach the log end). A change that
- * looks like it belongs to a disabled or unknown connection is only judged so once this is true:
- * otherwise an enable that is merely not applied yet would make the change be dropped.
+ * Whether this service's settings projection has applied the settings topic up to given offsets:
+ * its end now (the Sales Connect catch-up's gate), or a settings watermark's (SettingsView, R7
+ * exact). Applied means the consumer group's committed offsets reach them.
  */
 export class SettingsLag {
   private admin?: Promise<Admin>;
@@ -27,12 +26,6 @@ export class SettingsLag {
       if (Date.now() >= deadline) return false;
       await sleep(100);
     }
-  }
-
-  /** Whether the group has applied everything on the settings topic now (no waiting). */
-  async isCaughtUp(): Promise<boolean> {
-    const admin = await this.connect();
-    return this.reaches(admin, await admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges));
   }
 
   /** Whether the group has applied the settings topic up to these offsets (a watermark's). */
