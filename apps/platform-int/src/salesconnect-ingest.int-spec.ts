@@ -484,8 +484,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await waitFor('both webhooks answered', async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2);
       await ingest.waitForTwoRounds();
       expect(taskEventsOf(connectionId)).toEqual([]);
-      // Skipped by the webhook and again by the catch-up, and counted.
-      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBeGreaterThanOrEqual(skippedBefore + 4);
+      // Each change skipped and counted: at least once (a webhook and the catch-up handed the same change
+      // in one pass count it once, the other as a duplicate), and never published.
+      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBeGreaterThanOrEqual(skippedBefore + 2);
 
       await ingest.setSync(user.id, connectionId, 're-enable', kafka.producer);
       const loud = await api.create({ name: 'Made after the re-enable' });
