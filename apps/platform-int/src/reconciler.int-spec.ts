@@ -94,4 +94,35 @@ describe('reconciler: both sides kept equal', () => {
     const pushed = await sfdcTasks((t) => created.some((c) => c.id === t['SalesConnect_Task_Id__c']));
     expect(pushed.map((t) => t['Subject']).sort()).toEqual([...names, 'recovery after the restart'].sort());
   });
+
+  it('a Sales Connect edit held over an unread Salesforce edit is never written blind: with sfdc-ingest down, the reconciler reads the task itself and the later Salesforce edit wins on both sides', async () => {
+    const { sfdc, sc, enable } = await connectAndEnable();
+    expect((await enable(true)).status).toBe(200);
+    const task = await sc.createTask({ name: 'held write', details: 'first' });
+    const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the create's echo read back (polls every 400 ms)
+
+    // sfdc-ingest down: no Salesforce change is read. Salesforce's edit, then Sales Connect's (its write
+    // to Salesforce is held: the task changed after the last change read), then Salesforce's again,
+    // a second later (Salesforce stamps whole seconds), on the field Sales Connect wrote.
+    expect((await stack.sfdcIngest.stop()).code).toBe(0);
+    const readsBefore = await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' });
+    await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
+    await sc.updateTask(task.id, { details: 'edited in Sales Connect' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
+
+    // The held write's target read directly: both Salesforce edits reach Sales Connect without the ingest,
+    // and the older Sales Connect edit is not written over the newer Salesforce one.
+    await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
+    expect(await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' })).toBeGreaterThan(readsBefore);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await sfdcTasks((t) => t.Id === pushed.Id))[0]).toMatchObject({ Subject: 'renamed in Salesforce', Description: 'edited in Salesforce, later' });
+
+    // sfdc-ingest back: what it reads now was decided already; both sides stay as they are, once.
+    await stack.sfdcIngest.restart();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Subject, t.Description])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
+    expect((await sc.listTasks()).filter((t) => t.id === task.id || t.name === 'renamed in Salesforce').map((t) => [t.name, t.details])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
+  });
 });

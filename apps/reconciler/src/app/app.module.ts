@@ -15,6 +15,7 @@ import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
 import { SfdcWriteExecutor } from './writes/sfdc-write.executor';
 import { WriteFlusherService } from './writes/write-flusher.service';
+import { HeldWriteReadsService } from './writes/held-write-reads.service';
 import { CreateDriftRepairRuns1764000000410 } from './drift/drift-repair-run.migration';
 import { DriftRepairController } from './drift/drift-repair.controller';
 import { DriftRepairReads, DriftRepairService } from './drift/drift-repair.service';
@@ -81,6 +82,7 @@ export class AppModule {
         },
         { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         { provide: FailedWritesRepository, useValue: new FailedWritesRepository({ intervalMs: config.FAILED_WRITE_RETRY_INTERVAL_MS, maxAttempts: config.FAILED_WRITE_MAX_ATTEMPTS }) },
+        HeldWriteReadsService,
         WriteFlusherService,
         ParkedChangesService,
         // Drift repair: reads both sides' linked tasks with the reps' sessions, counted against the org's allocation like the writes.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiCallsConfigShape } from '@task-sync/sfdc-api-budget';
 import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
+import { DEFAULT_HELD_WRITE_POLICY } from '@task-sync/sync-rules';
 
 /** Every variable reconciler reads, with its default. Read once, in main.ts. */
 export const reconcilerConfigSchema = z.object({
@@ -53,6 +54,14 @@ export const reconcilerConfigSchema = z.object({
   DRIFT_REPAIR_BATCH_SIZE: z.coerce.number().int().min(1).max(200).default(200),
   /** A pair changed this recently is left to the live path (its change may still be on the way); also the wait after a re-enable. */
   DRIFT_REPAIR_SETTLE_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * A write held over a change of its target not read yet (never sent blind): queued this long, its
+   * target is read directly and decided; again every HELD_WRITE_READ_EVERY_MS while still held, at
+   * most HELD_WRITE_MAX_READS times, then it is a failed write.
+   */
+  HELD_WRITE_READ_AFTER_MS: z.coerce.number().int().min(0).default(DEFAULT_HELD_WRITE_POLICY.readAfterMs),
+  HELD_WRITE_READ_EVERY_MS: z.coerce.number().int().min(100).default(DEFAULT_HELD_WRITE_POLICY.readEveryMs),
+  HELD_WRITE_MAX_READS: z.coerce.number().int().min(1).default(DEFAULT_HELD_WRITE_POLICY.maxReads),
 });
 
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;

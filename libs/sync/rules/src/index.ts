@@ -7,3 +7,4 @@ export * from './lib/decide';
 export * from './lib/failed-write-retry';
 export * from './lib/change-order';
 export * from './lib/drift';
+export * from './lib/held-write';

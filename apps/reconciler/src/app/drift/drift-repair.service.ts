@@ -10,9 +10,9 @@ import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcileChangeService, type Decidable } from '../changes/reconcile-change.service';
 import { RunLinks } from '../links/run-links';
 import { DriftRepairRunRepository, type DriftRepairReport, type DriftTrigger, type LinkedPair } from './drift-repair-run.repository';
-import { pairReads } from './pair-reads';
+import { pairReads, readSfdcTasks } from './pair-reads';
 
-/** What the pass reads with: the reps' Salesforce sessions (counted against the org's allocation) and Sales Connect. */
+/** What the drift pass and a held write's direct read read with: the reps' Salesforce sessions (counted against the org's allocation) and Sales Connect. */
 export class DriftRepairReads {
   constructor(
     readonly sessions: ConnectorSettingsSessionClient,
@@ -26,8 +26,6 @@ export class DriftRepairBusyError extends Error {}
 
 /** The Salesforce calls one batch may need: the tasks by id, and the Contact and Lead e-mails behind them. */
 const SFDC_CALLS_A_BATCH = 3;
-/** Contact and Lead e-mails read, kept for the process's life (bounded): they seldom change, and each lookup is a call. */
-const WHO_EMAIL_CACHE_MAX = 50_000;
 
 type Counts = Pick<DriftRepairReport, 'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'>;
 
@@ -144,12 +142,7 @@ export class DriftRepairService {
   }
 
   private async repairBatch(connectionId: string, batch: LinkedPair[], sfdc: SalesforceTaskReader, salesConnect: ReturnType<SalesConnectClient['forUser']>, counts: Counts): Promise<void> {
-    const records = await sfdc.readTasksByIds(batch.map((p) => p.sfdcTaskId));
-    const whoIds = records.flatMap((r) => (r.WhoId && !r.IsDeleted && !this.whoEmails.has(r.WhoId) ? [r.WhoId] : []));
-    if (whoIds.length > 0) {
-      if (this.whoEmails.size > WHO_EMAIL_CACHE_MAX) this.whoEmails.clear();
-      for (const [id, email] of await sfdc.readWhoEmails(whoIds)) this.whoEmails.set(id, email);
-    }
+    const records = await readSfdcTasks(sfdc, batch.map((p) => p.sfdcTaskId), this.whoEmails);
     counts.salesConnectCalls += 1;
     const tasks: SalesConnectTask[] = await salesConnect.listTasksByIds(batch.map((p) => p.salesConnectTaskId));
     const reads = pairReads(batch, records, this.whoEmails, tasks);

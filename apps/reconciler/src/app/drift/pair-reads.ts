@@ -1,7 +1,10 @@
 import { isCalendarDate, salesforceIdKey, type CalendarDate, type SalesConnectTask, type Side } from '@task-sync/task-domain';
 import { mapSalesConnectTaskToFields, mapSfdcTaskToFields } from '@task-sync/task-mapping';
-import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
+import { parseSalesforceDateTime, type SalesforceTaskReader, type TaskRecord } from '@task-sync/sfdc-client';
 import type { PairSideRead } from '@task-sync/sync-rules';
+
+/** Contact and Lead e-mails read, kept for the process's life (bounded): they seldom change, and each lookup is a call. */
+const WHO_EMAIL_CACHE_MAX = 50_000;
 
 const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
@@ -47,4 +50,18 @@ export function pairReads(
     sfdc: readSfdcSide(sfdcById.get(salesforceIdKey(p.sfdcTaskId)), whoEmails),
     salesconnect: readSalesConnectSide(salesConnectById.get(p.salesConnectTaskId)),
   }));
+}
+
+/**
+ * Tasks by id (queryAll), and the e-mails of the Contacts and Leads behind them that `whoEmails`
+ * does not hold yet (added to it, for readSfdcSide).
+ */
+export async function readSfdcTasks(reader: SalesforceTaskReader, ids: readonly string[], whoEmails: Map<string, string | null>): Promise<TaskRecord[]> {
+  const records = await reader.readTasksByIds(ids);
+  const whoIds = records.flatMap((r) => (r.WhoId && !r.IsDeleted && !whoEmails.has(r.WhoId) ? [r.WhoId] : []));
+  if (whoIds.length > 0) {
+    if (whoEmails.size > WHO_EMAIL_CACHE_MAX) whoEmails.clear();
+    for (const [id, email] of await reader.readWhoEmails(whoIds)) whoEmails.set(id, email);
+  }
+  return records;
 }

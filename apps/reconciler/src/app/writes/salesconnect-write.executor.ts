@@ -20,15 +20,14 @@ export class SalesConnectWriteExecutor {
     private readonly concurrency = 1,
   ) {}
 
-  /** `mustGo`: links whose writes have waited long enough that they go without `If-Match`. */
-  async run(userId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>, mustGo: Set<string> = new Set()): Promise<Map<CoalescedWrite, WriteOutcome>> {
+  async run(userId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     const user = this.client.forUser(userId);
-    await forEachConcurrently(writes, this.concurrency, async (w) => void outcomes.set(w, await this.writeOne(user, w, links.get(w.linkId), mustGo.has(w.linkId))));
+    await forEachConcurrently(writes, this.concurrency, async (w) => void outcomes.set(w, await this.writeOne(user, w, links.get(w.linkId))));
     return outcomes;
   }
 
-  private async writeOne(user: SalesConnectUserClient, w: CoalescedWrite, ids: LinkIds | undefined, mustGo: boolean): Promise<WriteOutcome> {
+  private async writeOne(user: SalesConnectUserClient, w: CoalescedWrite, ids: LinkIds | undefined): Promise<WriteOutcome> {
     try {
       if (w.kind === 'none' || !ids) return { kind: 'done' };
       if (w.kind === 'create') {
@@ -43,7 +42,7 @@ export class SalesConnectWriteExecutor {
         await user.deleteTask(ids.salesConnectTaskId);
         return { kind: 'done' };
       }
-      return await this.update(user, ids.salesConnectTaskId, agreedNow(w.fields, ids.agreedForSalesConnect), mustGo ? null : ids.salesConnectVersion);
+      return await this.update(user, ids.salesConnectTaskId, agreedNow(w.fields, ids.agreedForSalesConnect), ids.salesConnectVersion);
     } catch (e) {
       return outcomeOf(e, w);
     }

@@ -34,15 +34,12 @@ export class SfdcWriteExecutor {
     this.writers.delete(connectionId);
   }
 
-  /**
-   * `mustGo`: links whose writes have waited long enough that they go without the freshness check.
-   */
-  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>, mustGo: Set<string> = new Set()): Promise<Map<CoalescedWrite, WriteOutcome>> {
+  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     if (writes.length === 0) return outcomes;
     const writer = this.writerFor(connectionId);
     try {
-      await this.holdWritesOverUnreadChanges(writer, writes, links, mustGo, outcomes);
+      await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes);
     } catch (e) {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
@@ -97,10 +94,9 @@ export class SfdcWriteExecutor {
     writer: SalesforceTaskWriter,
     writes: CoalescedWrite[],
     links: Map<string, LinkIds>,
-    mustGo: Set<string>,
     outcomes: Map<CoalescedWrite, WriteOutcome>,
   ): Promise<void> {
-    const checked = writes.filter((w) => w.kind === 'update' && links.get(w.linkId)?.sfdcTaskId && !mustGo.has(w.linkId));
+    const checked = writes.filter((w) => w.kind === 'update' && links.get(w.linkId)?.sfdcTaskId);
     if (checked.length === 0) return;
     const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
     for (const w of checked) {

@@ -8,7 +8,8 @@ import type { Side, TaskLink } from '@task-sync/task-domain';
 import { viewOfLink } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
-import { dueConnections, readQueuedWrites, sfdcWritesReady } from './write-queue';
+import { dueConnections, readQueuedWrites, sfdcWritesReady, type QueuedWriteRow } from './write-queue';
+import { HeldWriteReadsService, type HeldTarget } from './held-write-reads.service';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
@@ -24,8 +25,7 @@ import { stateOfPausedWrites, type WriteOutcome } from './write-outcome';
  */
 const ROWS_A_ROUND = { sfdc: COLLECTION_LIMIT, salesconnect: 500 };
 
-/** A write held for a change not read yet (either side) goes anyway after this long (the ingest may be down). */
-const MAX_HOLD_MS = 60_000;
+/** A write held for a change not read yet looks again this soon (the ingest may bring it any moment). */
 const HOLD_RETRY_MS = 300;
 
 /** What a round changed in tasks' failed state, told to connector-settings once the round committed. */
@@ -54,6 +54,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(StatusReporter) private readonly status: StatusReporter,
     @Inject(FailedWritesRepository) private readonly failedWrites: FailedWritesRepository,
+    @Inject(HeldWriteReadsService) private readonly heldReads: HeldWriteReadsService,
   ) {
     this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
   }
@@ -81,6 +82,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   /** One round for one connection; true when it sent something. */
   private async flushConnection(connectionId: string): Promise<boolean> {
     const changes: FailedStateChange[] = [];
+    const heldTargets: HeldTarget[] = [];
+    let salesConnectUserId: string | null = null;
     const sent = await this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
       if (!locked) return false;
@@ -94,11 +97,12 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
       const links = await this.loadLinks(manager, writes);
       const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
-      const waitedLong = new Set(rows.filter((r) => r.waitedMs > MAX_HOLD_MS).map((r) => r.linkId));
+      salesConnectUserId = setting[0]?.user_id ?? null;
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
-        ...(await this.sfdc.run(connectionId, toSfdc, links, waitedLong)),
-        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links, waitedLong) : []),
+        ...(await this.sfdc.run(connectionId, toSfdc, links)),
+        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
       ]);
+      heldTargets.push(...this.judgeHeld(outcomes, rows, links));
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
       const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
       await this.settleDone(manager, done);
@@ -115,7 +119,29 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     // After the commit, so connector-settings never shows a state the round rolled back. A lost
     // publish (a crash right here) is made good by the task's next failure or success.
     if (changes.length > 0) await this.publisher.publish(changes.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, c)));
+    await this.heldReads.readAndDecide(connectionId, salesConnectUserId, heldTargets);
     return sent;
+  }
+
+  /**
+   * Held writes (a change of their target not read yet): each waits, has its target read directly
+   * after this round (returned), or fails for good measure (decideHeldWrite); never sent blind.
+   */
+  private judgeHeld(outcomes: Map<CoalescedWrite, WriteOutcome>, rows: QueuedWriteRow[], links: Map<string, LinkIds>): HeldTarget[] {
+    const waitedOf = new Map(rows.map((r) => [r.id, r.waitedMs]));
+    const targets: HeldTarget[] = [];
+    for (const [write, outcome] of outcomes) {
+      if (outcome.kind !== 'hold') {
+        this.heldReads.forget(write.linkId, write.side);
+        continue;
+      }
+      const ids = links.get(write.linkId);
+      const taskId = write.side === 'sfdc' ? ids?.sfdcTaskId : ids?.salesConnectTaskId;
+      const decision = this.heldReads.decide(write.linkId, write.side, Math.max(...write.rowIds.map((id) => waitedOf.get(id) ?? 0)));
+      if (decision.kind === 'read' && taskId) targets.push({ linkId: write.linkId, side: write.side, taskId });
+      if (decision.kind === 'fail') outcomes.set(write, { kind: 'dead-letter', code: 'HELD_OVER_UNREAD_CHANGE', reason: `${outcome.reason}; ${decision.reason}` });
+    }
+    return targets;
   }
 
   /**

@@ -115,7 +115,7 @@ export function compareLinkedPair(context: DriftContext, link: TaskLink, reads: 
     const agreed = viewOfLink(current, side);
     const lostWrite = TASK_FIELD_NAMES.some((f) => !writing[side].has(f) && !fieldMatches(f, read.fields[f], agreed[f] as never));
     if (!unseen && !lostWrite && !(side === 'sfdc' && isOwnedByAnother(context, read))) continue;
-    const change = toRepairChange(side, side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId, read);
+    const change = repairChangeOf(side, side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId, read);
     const decided = decideOnChange({ connectionId: context.connectionId, settings: context.settings, link: current, ourOrigin: context.ourOrigin }, change);
     changes.push(change);
     actions.push(...decided);
@@ -186,7 +186,8 @@ function isOwnedByAnother(context: DriftContext, read: Extract<PairSideRead, { s
   return !!read.ownerId && !!rep && !sameSalesforceId(read.ownerId, rep);
 }
 
-function toRepairChange(side: Side, taskId: string, read: Extract<PairSideRead, { state: 'present' }>): SyncChange {
+/** A side's task as read now, as a change for the live rules (`source: 'repair'`): drift repair's, and a held write's target read directly. */
+export function repairChangeOf(side: Side, taskId: string, read: Extract<PairSideRead, { state: 'present' }>): SyncChange {
   return {
     side,
     kind: 'upsert',
