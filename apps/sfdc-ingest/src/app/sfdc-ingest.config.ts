@@ -67,10 +67,10 @@ export const sfdcIngestConfigSchema = z.object({
    */
   STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
   /**
-   * How long a replica holds a connection's (or an org's) read step. A step is one page; a replica
-   * killed in one holds it this long before another (or its restart) takes over (it was 5 minutes).
+   * How long a replica holds a connection's (or an org's) read step, renewed every third of it while
+   * the step runs: a replica killed mid-step has its reads taken over within this (it was 5 minutes, then 60 s).
    */
-  READ_LEASE_MS: z.coerce.number().int().min(5_000).default(60_000),
+  READ_LEASE_MS: z.coerce.number().int().min(3_000).default(10_000),
   /** How often the stream supervisor looks for orgs to stream (and streams to stop). */
   STREAM_SUPERVISE_MS: z.coerce.number().int().min(100).default(5_000),
 });

@@ -132,6 +132,11 @@ export class OrgPollRepository {
   }
 
   /** The step is over: the lease is let go, with the next run's time and why it is paused (or null). */
+  /** The org poll step running here keeps its lease (released ones stay released). */
+  async renewLease(orgId: string, leaseMs: number): Promise<void> {
+    await this.dataSource.query(`UPDATE sfdc_org_poll SET lease_until = now() + $2::int * interval '1 millisecond' WHERE org_id = $1 AND lease_until IS NOT NULL`, [orgId, leaseMs]);
+  }
+
   async release(orgId: string, nextRunAt: number, pausedReason: string | null): Promise<void> {
     await this.dataSource.query(`UPDATE sfdc_org_poll SET lease_until = NULL, next_run_at = $2, paused_reason = $3 WHERE org_id = $1`, [
       orgId,

@@ -11,6 +11,7 @@ import { ORG_READS_STALE_MS, OrgPollRepository, type LeasedOrgPoll, type OrgPoll
 import { OrgPollRunner } from './org-poll.runner';
 import { OrgReaderDirectory } from './org-reader.directory';
 import { orgPollDelayMs } from './read-plan';
+import { withLeaseRenewed } from '../sync/read-lease';
 
 /** A loop that has not gone round for this long is reported not live. */
 const STALE_LOOP_MS = 5 * 60_000;
@@ -83,7 +84,12 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
     let pausedReason: string | null = null;
     let targets: OrgPollTarget[] = [];
     try {
-      const step = await this.runner.runStep(org, this.readerFor(org.orgId));
+      const step = await withLeaseRenewed(
+        this.config.READ_LEASE_MS,
+        () => this.polls.renewLease(org.orgId, this.config.READ_LEASE_MS),
+        () => this.runner.runStep(org, this.readerFor(org.orgId)),
+        (e) => this.logger.warn(`org ${org.orgId}: could not renew the poll lease (${(e as Error).message})`),
+      );
       targets = step.targets;
       if (!step.more) {
         const healthy = this.config.ORG_STREAM_ENABLED && (await this.polls.streamHealthy(org.orgId));

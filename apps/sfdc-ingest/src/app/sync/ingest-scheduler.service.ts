@@ -13,6 +13,7 @@ import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner
 import { ORG_READS_STALE_MS } from '../org-reads/org-poll.repository';
 import { perRepPollDelayMs } from '../org-reads/read-plan';
 import { SfdcSyncStateEntity } from './sync-state.entity';
+import { withLeaseRenewed } from './read-lease';
 
 /** A loop that has not gone round for this long is reported not live. */
 const STALE_LOOP_MS = 5 * 60_000;
@@ -124,7 +125,12 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     let pausedReason: string | null = null;
     let idlePolls = state.idlePolls;
     try {
-      const outcome: StepOutcome = await this.runner.runStep(state, this.readerFor(state.connectionId));
+      const outcome: StepOutcome = await withLeaseRenewed(
+        this.config.READ_LEASE_MS,
+        () => this.dataSource.query(`UPDATE sfdc_sync_state SET lease_until = $2 WHERE connection_id = $1 AND lease_until IS NOT NULL`, [state.connectionId, new Date(Date.now() + this.config.READ_LEASE_MS)]),
+        () => this.runner.runStep(state, this.readerFor(state.connectionId)),
+        (e) => this.logger.warn(`connection ${state.connectionId}: could not renew the read lease (${(e as Error).message})`),
+      );
       idlePolls = outcome === 'idle' ? state.idlePolls + 1 : outcome === 'continue' ? state.idlePolls : 0;
       // An idle rep's polls space out (perRepPollDelayMs); the wait before this one counts from its last idle poll.
       const wait = outcome === 'continue' ? 0 : perRepPollDelayMs(outcome === 'idle' ? state.idlePolls : 0, this.config.POLL_INTERVAL_MS, this.config.POLL_IDLE_MAX_INTERVAL_MS);
