@@ -163,16 +163,22 @@ describe('synced fields → Salesforce write', () => {
   it('cuts a name longer than Subject allows to 255 characters ending in an ellipsis', () => {
     const name = 'x'.repeat(300);
     const subject = mapFieldsToSfdcWrite({ title: name }).Subject ?? '';
-    expect(Array.from(subject)).toHaveLength(255);
+    expect(subject).toHaveLength(255);
     expect(subject.endsWith('…')).toBe(true);
     expect(subject.startsWith('x'.repeat(254))).toBe(true);
-    expect(Array.from(mapFieldsToSfdcWrite({ details: 'y'.repeat(40_000) }).Description ?? '')).toHaveLength(32_000);
+    expect(mapFieldsToSfdcWrite({ details: 'y'.repeat(40_000) }).Description ?? '').toHaveLength(32_000);
   });
 
-  it('counts characters, not UTF-16 units, so an emoji is never cut in half', () => {
-    const subject = fitSubject('😀'.repeat(300));
-    expect(Array.from(subject)).toHaveLength(255);
-    expect(subject).toBe('😀'.repeat(254) + '…');
+  it('counts UTF-16 code units as Salesforce does (an emoji is two), and never cuts a surrogate pair in half', () => {
+    const emoji = fitSubject('😀'.repeat(300));
+    expect(emoji).toHaveLength(255);
+    expect(emoji).toBe('😀'.repeat(127) + '…');
+    // Offset by one unit, the 255th unit would be the first half of an emoji: the cut ends before it.
+    const offset = fitSubject('x' + '😀'.repeat(300));
+    expect(offset).toBe('x' + '😀'.repeat(126) + '…');
+    expect(offset).toHaveLength(254);
+    expect(/[\uD800-\uDBFF]…$/.test(offset)).toBe(false);
+    expect(fitSubject('😀'.repeat(127) + 'x')).toBe('😀'.repeat(127) + 'x');
   });
 
   it('the cut Subject coming back unchanged is the same task under the mapping (the full name stays)', () => {
