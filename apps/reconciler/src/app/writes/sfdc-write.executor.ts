@@ -1,5 +1,6 @@
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
 import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
+import { mustHoldSfdcWrite } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
 import { agreedNow, type LinkIds } from './link-ids';
@@ -102,8 +103,7 @@ export class SfdcWriteExecutor {
     for (const w of checked) {
       const ids = links.get(w.linkId) as LinkIds;
       const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
-      const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
-      if (stamp !== undefined && stamp > seen) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+      if (mustHoldSfdcWrite(stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
     }
   }
 

@@ -10,6 +10,15 @@ export interface HeldWritePolicy {
 
 export const DEFAULT_HELD_WRITE_POLICY: HeldWritePolicy = { readAfterMs: 10_000, readEveryMs: 5_000, maxReads: 10 };
 
+/**
+ * A Salesforce write waits while its task changed after the last Salesforce change the link read
+ * (its SystemModstamp is newer): sent now, it would overwrite a person's edit the rules have not
+ * judged. Sales Connect's writes get the same from `If-Match` on the version the link knows.
+ */
+export function mustHoldSfdcWrite(taskModstampMs: number | undefined, lastSeenSfdc: string | null): boolean {
+  return taskModstampMs !== undefined && taskModstampMs > (lastSeenSfdc ? Date.parse(lastSeenSfdc) : 0);
+}
+
 /** What the flusher knows of one held write. */
 export interface HeldWrite {
   /** Since the write was queued. */
