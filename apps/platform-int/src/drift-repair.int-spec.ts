@@ -50,8 +50,11 @@ describe('reconciler: drift repair', () => {
       return rows;
     });
 
+  /** The reconciler's development OPERATOR_TOKEN (the stack runs on the defaults). */
+  const operator = { authorization: 'Bearer dev-only-reconciler-operator-token' };
+
   const repair = async (connectionId: string) => {
-    const response = await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST' });
+    const response = await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST', headers: operator });
     const body = (await response.json()) as Record<string, unknown>;
     // On a failure, the reconciler's errors say why.
     if (response.status !== 200) throw new Error(`repair answered ${response.status} ${JSON.stringify(body)}: ${JSON.stringify(stack.reconciler.logs.slice(-8))}`);
@@ -62,6 +65,18 @@ describe('reconciler: drift repair', () => {
     waitFor(`the reconciler to see sync ${enabled ? 'on' : 'off'}`, () =>
       withPg(stack.databaseUrl, async (c) => (await c.query(`SELECT 1 FROM reconciler.connection_setting WHERE connection_id = $1 AND enabled = $2`, [connectionId, enabled])).rowCount === 1),
     );
+
+  it('the internal routes open only with the operator token: none or a wrong one is refused 401, and no pass runs', async () => {
+    const { connectionId } = await connectRep(stack, 'tenant-drift-auth');
+    for (const headers of [{}, { authorization: 'Bearer not-the-operator-token-0123456789' }] as Record<string, string>[]) {
+      const run = await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair`, { method: 'POST', headers });
+      expect(run.status).toBe(401);
+      expect(await run.json()).toMatchObject({ error: 'UNAUTHORIZED' });
+      expect((await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers })).status).toBe(401);
+    }
+    const runs = (await (await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers: operator })).json()) as { items: unknown[] };
+    expect(runs.items).toEqual([]);
+  });
 
   it('R7: after a re-enable, a pair edited in Sales Connect while sync was off is made equal, and one deleted there while off is unlinked with its Salesforce task left alone', async () => {
     const { sc, connectionId, enable } = await connectRep(stack, 'tenant-drift-r7');
@@ -155,7 +170,7 @@ describe('reconciler: drift repair', () => {
     expect(second).toMatchObject({ status: 'done', pairsChecked: 3, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 2 });
 
     // Recorded for an operator, and counted.
-    const runs = (await (await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`)).json()) as { items: Record<string, unknown>[] };
+    const runs = (await (await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers: operator })).json()) as { items: Record<string, unknown>[] };
     expect(runs.items.map((r) => [r['status'], r['pairsChecked'], r['differences']])).toEqual([
       ['done', 3, 0],
       ['done', 1, rest['differences']],

@@ -14,6 +14,7 @@ const SECRETS = {
   INTERNAL_SERVICE_TOKEN: randomBytes(32).toString('base64url'),
   SALESCONNECT_APP_TOKEN: randomBytes(16).toString('hex'),
   SALESCONNECT_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+  OPERATOR_TOKEN: randomBytes(32).toString('base64url'),
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -20,7 +20,7 @@ const DEVELOPMENT_SECRETS: Record<AppName, Record<string, string[]>> = {
   },
   'sfdc-ingest': { INTERNAL_SERVICE_TOKEN: ['dev-only-sfdc-ingest-internal-token'] },
   'salesconnect-ingest': { SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'], SALESCONNECT_WEBHOOK_SECRET: ['sandbox-webhook-secret'] },
-  reconciler: { INTERNAL_SERVICE_TOKEN: ['dev-only-reconciler-internal-token'], SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'] },
+  reconciler: { INTERNAL_SERVICE_TOKEN: ['dev-only-reconciler-internal-token'], SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'], OPERATOR_TOKEN: ['dev-only-reconciler-operator-token'] },
 };
 
 /** The built service run until it exits by itself, as Kubernetes would start it; killed if it is still up after `timeoutMs`. */

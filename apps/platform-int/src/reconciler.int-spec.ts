@@ -1,5 +1,5 @@
 import type { SalesConnectTaskView } from './support/salesconnect';
-import { useKafkaClients, waitFor } from './support/stack';
+import { useKafkaClients, waitFor, withPg } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'reconciler-spec-secret-reconciler-spec-0000';
@@ -124,6 +124,30 @@ describe('reconciler: both sides kept equal', () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Subject, t.Description])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
     expect((await sc.listTasks()).filter((t) => t.id === task.id || t.name === 'renamed in Salesforce').map((t) => [t.name, t.details])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
+  });
+
+  it('a link that lost its create’s answer (no Salesforce id) does not write by external id over an unread Salesforce edit: the task is found by it, read and decided', async () => {
+    const { sfdc, sc, enable } = await connectAndEnable();
+    expect((await enable(true)).status).toBe(200);
+    const task = await sc.createTask({ name: 'lost answer', details: 'first' });
+    const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the create's echo read back
+
+    // As if the create's answer had been lost (a crash between Salesforce's answer and the commit), with sfdc-ingest down.
+    expect((await stack.sfdcIngest.stop()).code).toBe(0);
+    await withPg(stack.databaseUrl, (c) => c.query(`UPDATE reconciler.task_link SET sfdc_task_id = NULL WHERE salesconnect_task_id = $1`, [task.id]));
+    await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
+    await sc.updateTask(task.id, { details: 'edited in Sales Connect' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
+
+    await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Id, t['Subject'], t['Description']])).toEqual([[pushed.Id, 'renamed in Salesforce', 'edited in Salesforce, later']]);
+    // The link learned the task's id again from the lookup.
+    const links = await withPg(stack.databaseUrl, (c) => c.query<{ sfdc_task_id: string | null }>(`SELECT sfdc_task_id FROM reconciler.task_link WHERE salesconnect_task_id = $1 AND unlinked_at IS NULL`, [task.id]));
+    expect(links.rows.map((r) => r.sfdc_task_id)).toEqual([pushed.Id]);
+    await stack.sfdcIngest.restart();
   });
 
   it('a title of emoji longer than Salesforce takes is cut in UTF-16 code units (an emoji is two) and lands, whole emoji only; Sales Connect keeps the full title', async () => {

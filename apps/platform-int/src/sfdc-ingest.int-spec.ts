@@ -270,6 +270,26 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     expect(reimported).toHaveLength(1);
   });
 
+  it('R7 exact, read per rep: a change made just before the disable and not polled yet is read by a final poll, and then the rep is no longer read', async () => {
+    const { connectionId, jwt, sfdc } = await connectNewUser();
+    await saveSyncSetting(connectionId, jwt, true);
+    await waitFor('the first import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
+    // The ingest is down across the disable: without a final poll, nothing would ever read this edit.
+    expect((await ingest.stop()).code).toBe(0);
+    const before = await sfdc.createTask({ Subject: 'made just before the disable' });
+    await new Promise((r) => setTimeout(r, 1_100)); // Salesforce stamps whole seconds: the disable a second later
+    await saveSyncSetting(connectionId, jwt, false);
+    ingest = await startIngest();
+
+    await waitFor('the change made before the disable', async () => eventsOf(connectionId).some((e) => e.taskId === before));
+    await ingest.waitForLog((l) => String(l.msg).includes(`connection ${connectionId}: final poll after the disable`));
+    // Past the look-back (3 s here) the final polls end: what is made now is never read.
+    const after = await sfdc.createTask({ Subject: 'made after the final poll' });
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(eventsOf(connectionId).filter((e) => e.taskId === before)).toHaveLength(1);
+    expect(eventsOf(connectionId).filter((e) => e.taskId === after)).toEqual([]);
+  });
+
   it('an expired Salesforce session is refreshed through connector-settings, and reading goes on', async () => {
     const { connectionId, jwt, sfdc } = await connectNewUser();
     await saveSyncSetting(connectionId, jwt, true);

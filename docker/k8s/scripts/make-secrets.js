@@ -17,6 +17,7 @@
 //   TOKEN_ENCRYPTION_KEY_ID          the kid that seals new tokens (one of the above)
 //   SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET    the connected app's consumer key and secret (16+)
 //   SFDC_INGEST_INTERNAL_TOKEN, RECONCILER_INTERNAL_TOKEN   32+ characters each
+//   RECONCILER_OPERATOR_TOKEN        32+ characters: opens the reconciler's internal routes (drift repair on demand)
 //   SALESCONNECT_APP_TOKEN, SALESCONNECT_WEBHOOK_SECRET     16+ characters each
 //   POSTGRES_PASSWORD                optional: also prints postgres-credentials (overlays/dev's PostgreSQL)
 'use strict';
@@ -50,6 +51,7 @@ function buildSecrets(env) {
   const sfdcToken = need('SFDC_INGEST_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const reconcilerToken = need('RECONCILER_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const appToken = need('SALESCONNECT_APP_TOKEN', atLeast(16), 'use 16+ characters');
+  const operatorToken = need('RECONCILER_OPERATOR_TOKEN', atLeast(32), 'use 32+ characters');
   const secrets = {
     'connector-settings-secrets': {
       DATABASE_URL: database['connector-settings'],
@@ -75,6 +77,7 @@ function buildSecrets(env) {
       DATABASE_URL: database.reconciler,
       INTERNAL_SERVICE_TOKEN: reconcilerToken,
       SALESCONNECT_APP_TOKEN: appToken,
+      OPERATOR_TOKEN: operatorToken,
     },
   };
   if (env.POSTGRES_PASSWORD) secrets['postgres-credentials'] = { POSTGRES_PASSWORD: env.POSTGRES_PASSWORD };

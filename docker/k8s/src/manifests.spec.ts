@@ -24,6 +24,7 @@ const SAMPLE_SECRET_INPUTS: Record<string, string> = {
   SALESFORCE_CLIENT_SECRET: 'sample-consumer-secret',
   SFDC_INGEST_INTERNAL_TOKEN: 'sample-sfdc-ingest-token-0123456789',
   RECONCILER_INTERNAL_TOKEN: 'sample-reconciler-token-0123456789',
+  RECONCILER_OPERATOR_TOKEN: 'sample-reconciler-operator-token-0123456789',
   SALESCONNECT_APP_TOKEN: 'sample-salesconnect-app-token',
   SALESCONNECT_WEBHOOK_SECRET: 'sample-webhook-secret',
   POSTGRES_PASSWORD: 'sample-postgres-password',

@@ -3,10 +3,14 @@ import { checkComposeAgainstSchema, checkProductionSecrets } from '@task-sync/ut
 import { reconcilerConfigSchema } from './reconciler.config';
 
 /** The variables production refuses on their development defaults. */
-const SECRET_VARIABLES = ['INTERNAL_SERVICE_TOKEN', 'SALESCONNECT_APP_TOKEN'];
+const SECRET_VARIABLES = ['INTERNAL_SERVICE_TOKEN', 'SALESCONNECT_APP_TOKEN', 'OPERATOR_TOKEN'];
 
 /** Secrets of production's own, long enough for its minimums. */
-const PRODUCTION_SECRETS: Record<string, string> = { INTERNAL_SERVICE_TOKEN: 'production-reconciler-token-0123456789', SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789' };
+const PRODUCTION_SECRETS: Record<string, string> = {
+  INTERNAL_SERVICE_TOKEN: 'production-reconciler-token-0123456789',
+  SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789',
+  OPERATOR_TOKEN: 'production-operator-token-0123456789abcdef',
+};
 
 describe('reconciler config', () => {
   it('starts on a fresh machine with no variable set', () => {

@@ -18,6 +18,8 @@ export const reconcilerConfigSchema = z.object({
   SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
   /** The integration app token (acts for each connection's Sales Connect user); issued by Sales Connect, hence a modest minimum. */
   SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
+  /** The operators' Bearer token for the internal routes (the on-demand drift repair); 24+ characters, 32+ in production. */
+  OPERATOR_TOKEN: devSecret(z.string().min(24), 'dev-only-reconciler-operator-token', { productionMinLength: 32 }),
   /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   /**

@@ -1,12 +1,15 @@
-import { Controller, Get, HttpCode, HttpException, Inject, Logger, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Inject, Logger, Param, Post, UseGuards } from '@nestjs/common';
+import { OperatorTokenGuard } from './operator-token.guard';
 import { DriftRepairBusyError, DriftRepairService } from './drift-repair.service';
 import type { DriftRepairReport } from './drift-repair-run.repository';
 
 /**
  * On-demand drift repair. Internal: served on the reconciler's own port, which (like /metrics) has
- * no Ingress and no route from outside the cluster; a pass is bounded and idempotent.
+ * no Ingress and no route from outside the cluster, and only with the operator token; a pass is
+ * bounded and idempotent.
  */
 @Controller('internal/connections/:connectionId')
+@UseGuards(OperatorTokenGuard)
 export class DriftRepairController {
   private readonly logger = new Logger('drift');
 

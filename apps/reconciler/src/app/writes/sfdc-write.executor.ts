@@ -76,8 +76,16 @@ export class SfdcWriteExecutor {
     await this.call(outcomes, upserts, 'create', () =>
       writer.upsertByExternalId(upserts.map((w) => upsertOf(w, w.kind === 'create' ? toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) : withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))),
     );
-    // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its answer lost): again without it.
-    const landedBefore = upserts.filter((w) => w.kind === 'create' && refusedForSubtype(outcomes.get(w)));
+    // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its
+    // answer lost): it waits like an update if the task changed since, else goes again without it.
+    const refused = upserts.filter((w) => w.kind === 'create' && refusedForSubtype(outcomes.get(w)));
+    try {
+      for (const w of refused) outcomes.delete(w);
+      await this.holdByExternalId(writer, refused, links, outcomes);
+    } catch (e) {
+      for (const w of refused) outcomes.set(w, outcomeOfSalesforceCallError(e));
+    }
+    const landedBefore = refused.filter((w) => !outcomes.has(w));
     await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))));
     await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc)) }))));
     await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
@@ -97,13 +105,32 @@ export class SfdcWriteExecutor {
     links: Map<string, LinkIds>,
     outcomes: Map<CoalescedWrite, WriteOutcome>,
   ): Promise<void> {
-    const checked = writes.filter((w) => w.kind === 'update' && links.get(w.linkId)?.sfdcTaskId);
-    if (checked.length === 0) return;
-    const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
-    for (const w of checked) {
+    const checked = writes.filter((w) => (w.kind === 'update' || w.kind === 'create') && links.get(w.linkId)?.sfdcTaskId);
+    if (checked.length > 0) {
+      const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
+      for (const w of checked) {
+        const ids = links.get(w.linkId) as LinkIds;
+        const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
+        if (mustHoldSfdcWrite(stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+      }
+    }
+    await this.holdByExternalId(writer, writes.filter((w) => w.kind === 'update' && !links.get(w.linkId)?.sfdcTaskId && links.get(w.linkId)?.salesConnectTaskId), links, outcomes);
+  }
+
+  /**
+   * Writes that go by external id because the link does not know the Salesforce task: if one is
+   * there already (our create landed, its answer lost), it may have been edited since, so the write
+   * waits as above, and the link learns the task's id. One query per 200 records.
+   */
+  private async holdByExternalId(writer: SalesforceTaskWriter, writes: CoalescedWrite[], links: Map<string, LinkIds>, outcomes: Map<CoalescedWrite, WriteOutcome>): Promise<void> {
+    if (writes.length === 0) return;
+    const found = await writer.readModstampsByExternalId(writes.map((w) => links.get(w.linkId)?.salesConnectTaskId as string));
+    for (const w of writes) {
       const ids = links.get(w.linkId) as LinkIds;
-      const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
-      if (mustHoldSfdcWrite(stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+      const there = found.get(ids.salesConnectTaskId as string);
+      if (there && mustHoldSfdcWrite(there.stamp, ids.lastSeenSfdc)) {
+        outcomes.set(w, { kind: 'hold', sfdcTaskId: there.id, reason: `the task is in Salesforce already (${there.id}, changed at ${new Date(there.stamp).toISOString()}), not read yet` });
+      }
     }
   }
 

@@ -136,7 +136,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         continue;
       }
       const ids = links.get(write.linkId);
-      const taskId = write.side === 'sfdc' ? ids?.sfdcTaskId : ids?.salesConnectTaskId;
+      const taskId = write.side === 'sfdc' ? (ids?.sfdcTaskId ?? outcome.sfdcTaskId) : ids?.salesConnectTaskId;
       const decision = this.heldReads.decide(write.linkId, write.side, Math.max(...write.rowIds.map((id) => waitedOf.get(id) ?? 0)));
       if (decision.kind === 'read' && taskId) targets.push({ linkId: write.linkId, side: write.side, taskId });
       if (decision.kind === 'fail') outcomes.set(write, { kind: 'dead-letter', code: 'HELD_OVER_UNREAD_CHANGE', reason: `${outcome.reason}; ${decision.reason}` });
@@ -190,6 +190,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const rowIds = write.rowIds;
     if (outcome.kind === 'hold') {
       this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
+      // Found by its external id: the link learns the task (as from a create's answer), so it is read and written by id.
+      if (outcome.sfdcTaskId) await manager.query(`UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`, [write.linkId, outcome.sfdcTaskId]);
       await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
         rowIds,
         HOLD_RETRY_MS / 1000,

@@ -6,8 +6,12 @@ export type WriteOutcome =
   | { kind: 'retry'; reason: string }
   /** The connection cannot write now (API limit or allocation, lost grant): every write waits, uncounted. */
   | { kind: 'pause'; reason: string; code: string }
-  /** Not now, and not a failure: the target changed in a way not read yet (see the write executors). */
-  | { kind: 'hold'; reason: string }
+  /**
+   * Not now, and not a failure: the target changed in a way not read yet (see the write executors).
+   * `sfdcTaskId`: the Salesforce task found by its external id for a link that did not know it (a
+   * create of ours that landed, its answer lost), for the link to store.
+   */
+  | { kind: 'hold'; reason: string; sfdcTaskId?: string }
   /** Refused for good: parked on the dead-letter topic with the reason. */
   | { kind: 'dead-letter'; code: string; reason: string };
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
+import { receivesChangeMadeAt } from '@task-sync/sync-rules';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
@@ -50,11 +51,13 @@ export class ConnectionSyncRunner {
     private readonly config: RunnerConfig,
   ) {}
 
-  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReader): Promise<StepOutcome> {
+  /** `disabledAt`: the connection was disabled then, and this is its final poll (live only). */
+  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReader, disabledAt: number | null = null): Promise<StepOutcome> {
     const { userId: ownerId } = await reader.identity();
+    if (disabledAt !== null) return state.stage === 'live' ? this.poll(state, reader, ownerId, disabledAt) : 'idle';
     if (state.stage === 'import') return this.importPage(state, reader, ownerId);
     if (state.stage === 'reenable-deletes') return this.readReenableDeletes(state, reader, ownerId);
-    return this.poll(state, reader, ownerId);
+    return this.poll(state, reader, ownerId, null);
   }
 
   /** R2: one page of the tasks whose SystemModstamp is in the 24 hours before the enable. */
@@ -124,18 +127,22 @@ export class ConnectionSyncRunner {
    * `queryAll` call reads edits and deletes (a deleted task's SystemModstamp is its delete). When
    * the page is the last, and every DELETE_AUDIT_INTERVAL_MS, getDeleted from its last covered
    * point catches deletes the stamp query could not see (a task purged from the recycle bin).
+   * After a disable (`disabledAt`), the final poll publishes only what was changed before it, and
+   * tells the user nothing (sync is off).
    */
-  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string, disabledAt: number | null): Promise<StepOutcome> {
+    const startedAt = Date.now();
     const from = state.pollFrom?.getTime() ?? state.changesWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
     const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
-    const records = page.records;
+    const read = page.records;
+    const records = read.filter((r) => receivesChangeMadeAt({ disabledAt }, parseSalesforceDateTime(r.SystemModstamp)));
     const fresh = await this.published.withoutPublished(state.connectionId, records.map((r) => ({ record: r, ...publishedChangeOf(r) })));
     const { messages, published, failed, deletes } = await this.buildMessages(state.connectionId, reader, fresh.map((f) => f.record), 'live');
     await this.publisher.publish(messages);
-    const last = records.at(-1);
+    const last = read.at(-1);
     const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
-    const newest = Math.max(state.changesWatermark.getTime(), ...records.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
+    const newest = Math.max(state.changesWatermark.getTime(), ...read.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, published);
       await this.save(state, {
@@ -143,10 +150,15 @@ export class ConnectionSyncRunner {
         pollFrom: pageFull ? new Date(from) : null,
         pollAfterStamp: pageFull && last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : null,
         pollAfterId: pageFull && last ? last.Id : null,
+        ...(pageFull ? {} : { polledThrough: new Date(startedAt) }),
       }, manager);
     });
     if (failed > 0) this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
     if (pageFull) return 'continue';
+    if (disabledAt !== null) {
+      this.logger.log(`connection ${state.connectionId}: final poll after the disable at ${new Date(disabledAt).toISOString()} published ${messages.length} changes made before it`);
+      return 'idle';
+    }
 
     const audited = await this.readDeleteLogIfDue(state, reader, ownerId);
     await this.published.pruneBehindWatermarks([state.connectionId], this.config.POLL_LOOKBACK_MS);

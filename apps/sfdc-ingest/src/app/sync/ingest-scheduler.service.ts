@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
 import { floorToMinute } from '../salesforce/soql';
@@ -23,6 +24,20 @@ const STALE_LOOP_MS = 5 * 60_000;
  * the settings projection, (2) leases the connections that are due, oldest due first, and runs one
  * step of each. Disabled connections are never leased (R7). Steps end by saying when to run next.
  */
+/** A connection leased for a step, and when it was disabled if it was (its final poll). */
+interface LeasedConnection {
+  state: SfdcSyncStateEntity;
+  disabledAt: number | null;
+}
+
+/**
+ * Enabled, or disabled in the last LATE_CHANGE_AFTER_DISABLE_MS ($5) while live and not yet polled
+ * through the disable plus the look-back ($6): one final poll reads what the rep changed before the
+ * disable (R7 exact: nothing made before it is lost; the rules drop what was made after).
+ */
+const FINAL_POLL_OR_ENABLED = `(c.enabled OR (s.stage = 'live' AND c.changed_at > $1::timestamptz - $5::int * interval '1 millisecond'
+  AND (s.polled_through IS NULL OR s.polled_through < c.changed_at + $6::int * interval '1 millisecond')))`;
+
 @Injectable()
 export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-scheduler');
@@ -59,7 +74,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   private async round(): Promise<boolean> {
     await this.startNewEnables();
     const due = await this.leaseDue(this.config.SCHEDULER_CONCURRENCY);
-    await Promise.all(due.map((state) => this.runOne(state)));
+    await Promise.all(due.map(({ state, disabledAt }) => this.runOne(state, disabledAt)));
     return due.length > 0;
   }
 
@@ -85,7 +100,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
            import_after_stamp = NULL, import_after_id = NULL, import_found = NULL, import_imported = 0, import_failed = 0,
            changes_watermark = EXCLUDED.changes_watermark, poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL,
            deletes_watermark = EXCLUDED.deletes_watermark, audited_at = NULL, idle_polls = 0,
-           next_run_at = EXCLUDED.next_run_at, paused_reason = NULL`,
+           next_run_at = EXCLUDED.next_run_at, paused_reason = NULL, polled_through = NULL`,
         [enable.connection_id, at, enable.kind, new Date(floorToMinute(at.getTime())), new Date()],
       );
       this.readers.delete(enable.connection_id);
@@ -100,7 +115,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
    * due first. A live connection of an org read once (`sfdc_org_poll`, told recently) is the org
    * poll's: only its import and its re-enable's deletes run here.
    */
-  private async leaseDue(limit: number): Promise<SfdcSyncStateEntity[]> {
+  private async leaseDue(limit: number): Promise<LeasedConnection[]> {
     const now = new Date();
     const rows: { connection_id: string }[] = await this.dataSource.query(
       // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
@@ -108,19 +123,26 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
          UPDATE sfdc_sync_state SET lease_until = $3
          WHERE connection_id IN (
            SELECT s.connection_id FROM sfdc_sync_state s JOIN connection_setting c ON c.connection_id = s.connection_id
-           WHERE c.enabled AND s.next_run_at <= $1 AND (s.lease_until IS NULL OR s.lease_until < $1)
+           WHERE ${FINAL_POLL_OR_ENABLED} AND s.next_run_at <= $1 AND (s.lease_until IS NULL OR s.lease_until < $1)
              AND NOT (s.stage = 'live' AND EXISTS (
                SELECT 1 FROM sfdc_org_poll p WHERE p.org_id = c.sfdc_org_id AND p.reads = 'org' AND p.checked_at >= $1::timestamptz - $4::int * interval '1 millisecond'))
            ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
          RETURNING connection_id)
        SELECT connection_id FROM leased`,
-      [now, limit, new Date(now.getTime() + this.config.READ_LEASE_MS), ORG_READS_STALE_MS],
+      [now, limit, new Date(now.getTime() + this.config.READ_LEASE_MS), ORG_READS_STALE_MS, LATE_CHANGE_AFTER_DISABLE_MS, this.config.POLL_LOOKBACK_MS],
     );
     if (rows.length === 0) return [];
-    return this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
+    const ids = rows.map((r) => r.connection_id);
+    const states = await this.dataSource.getRepository(SfdcSyncStateEntity).findBy(ids.map((connectionId) => ({ connectionId })));
+    const disabled: { connection_id: string; changed_at: Date }[] = await this.dataSource.query(
+      `SELECT connection_id, changed_at FROM connection_setting WHERE connection_id = ANY($1) AND NOT enabled`,
+      [ids],
+    );
+    const disabledAt = new Map(disabled.map((d) => [d.connection_id, d.changed_at.getTime()]));
+    return states.map((state) => ({ state, disabledAt: disabledAt.get(state.connectionId) ?? null }));
   }
 
-  private async runOne(state: SfdcSyncStateEntity): Promise<void> {
+  private async runOne(state: SfdcSyncStateEntity, disabledAt: number | null): Promise<void> {
     let nextRunAt: number;
     let pausedReason: string | null = null;
     let idlePolls = state.idlePolls;
@@ -128,7 +150,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
       const outcome: StepOutcome = await withLeaseRenewed(
         this.config.READ_LEASE_MS,
         () => this.dataSource.query(`UPDATE sfdc_sync_state SET lease_until = $2 WHERE connection_id = $1 AND lease_until IS NOT NULL`, [state.connectionId, new Date(Date.now() + this.config.READ_LEASE_MS)]),
-        () => this.runner.runStep(state, this.readerFor(state.connectionId)),
+        () => this.runner.runStep(state, this.readerFor(state.connectionId), disabledAt),
         (e) => this.logger.warn(`connection ${state.connectionId}: could not renew the read lease (${(e as Error).message})`),
       );
       idlePolls = outcome === 'idle' ? state.idlePolls + 1 : outcome === 'continue' ? state.idlePolls : 0;
@@ -139,7 +161,12 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     } catch (e) {
       const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
       if (!(e instanceof SfdcIngestError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
-      ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
+      if (disabledAt === null) ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
+      else {
+        // Sync is off: the user sees "off", not this read's trouble; the final poll tries again within its window.
+        this.logger.warn(`connection ${state.connectionId}: final poll after the disable failed (${failure.code}: ${failure.message}); trying again`);
+        nextRunAt = Date.now() + Math.min(this.config.POLL_INTERVAL_MS, 60_000);
+      }
     }
     await this.dataSource.query(`UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, idle_polls = $4, lease_until = NULL WHERE connection_id = $1`, [
       state.connectionId,

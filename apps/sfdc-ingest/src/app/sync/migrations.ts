@@ -152,6 +152,22 @@ export class AddPublishedChangeOrder1764000000305 implements MigrationInterface 
   }
 }
 
+/**
+ * Where a rep's last complete poll reached (the instant it began): after a disable, the rep is
+ * polled until this passes the disable by the look-back, so a change made before it is not lost (R7 exact).
+ */
+export class AddSyncStatePolledThrough1764000000306 implements MigrationInterface {
+  name = 'AddSyncStatePolledThrough1764000000306';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_sync_state ADD COLUMN polled_through timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE sfdc_sync_state DROP COLUMN polled_through`);
+  }
+}
+
 export const SFDC_INGEST_MIGRATIONS = [
   CreateSfdcSyncState1764000000300,
   AddPublishedChangeFingerprint1764000000301,
@@ -159,4 +175,5 @@ export const SFDC_INGEST_MIGRATIONS = [
   CreateSfdcTaskRoute1764000000303,
   CreateSfdcOrgPoll1764000000304,
   AddPublishedChangeOrder1764000000305,
+  AddSyncStatePolledThrough1764000000306,
 ];

@@ -70,6 +70,10 @@ export class SfdcSyncStateEntity {
   @Column({ name: 'paused_reason', type: 'text', nullable: true })
   pausedReason!: string | null;
 
+  /** When the last complete poll began (what it read is everything stamped before); null until one completed. */
+  @Column({ name: 'polled_through', type: 'timestamptz', nullable: true })
+  polledThrough!: Date | null;
+
   /** A replica works on a connection only while it holds the lease. */
   @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
   leaseUntil!: Date | null;

@@ -73,6 +73,23 @@ export class SalesforceTaskWriter {
     return stamps;
   }
 
+  /**
+   * The live tasks that carry these external ids (a create of ours that landed, its answer lost):
+   * each one's Id and SystemModstamp (ms), by external id. One query for up to 200.
+   */
+  async readModstampsByExternalId(externalIds: string[]): Promise<Map<string, { id: string; stamp: number }>> {
+    const found = new Map<string, { id: string; stamp: number }>();
+    const safe = externalIds.filter((id) => /^[A-Za-z0-9_-]{1,255}$/.test(id));
+    if (safe.length === 0) return found;
+    this.checkSize(safe.length);
+    const conn = await this.handle.open();
+    const answer = await conn.query<{ Id: string; SystemModstamp: string } & Record<string, string>>(
+      `SELECT Id, SystemModstamp, ${EXTERNAL_ID_FIELD} FROM Task WHERE ${EXTERNAL_ID_FIELD} IN (${safe.map((id) => `'${id}'`).join(', ')})`,
+    );
+    for (const r of answer.records) found.set(r[EXTERNAL_ID_FIELD], { id: r.Id, stamp: Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) });
+    return found;
+  }
+
   /** Contacts, then Leads, by e-mail: the `WhoId` for a task's contact. */
   async findWhoIds(emails: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
