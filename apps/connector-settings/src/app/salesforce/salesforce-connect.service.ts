@@ -156,11 +156,19 @@ export class SalesforceConnectService {
       this.logger.log(`connection ${existing.id}: the user started over with Salesforce user ${grant.userId} of org ${grant.orgId}; disconnecting it`);
       await this.dropConnection(manager, existing);
     }
-    const [{ id }]: { id: string }[] = await manager.query(
+    const rows: { id: string }[] = await manager.query(
       `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
       [attempt.tenantId, attempt.userId, attempt.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, this.cipher.seal(grant.refreshToken)],
     );
+    if (rows.length === 0) {
+      // A callback racing this one (the user's other tab, another user with this Salesforce user) committed first: it stands.
+      // A start-over must not keep its disconnect without the new connection: it rolls back.
+      if (decision === 'start-over') throw new Error(`starting over raced another connect of user ${attempt.userId}; nothing changed`);
+      this.logger.warn(`Salesforce user ${grant.userId}: another connect of this user or Salesforce user committed first`);
+      return { outcome: { kind: 'failed' }, afterCommit: revokeAfterCommit(grant.refreshToken) };
+    }
+    const { id } = rows[0];
     this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
     return {
       outcome: { kind: 'connected', connectionId: id, how: decision === 'start-over' ? 'started-over' : 'created' },
