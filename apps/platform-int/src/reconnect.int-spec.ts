@@ -40,8 +40,9 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     const { sfdc, sc, connectionId, jwt, enable } = rep;
     const repId = (await stack.admin.users(stack.orgId)).find((u) => u.username === rep.sfdcUsername)?.id as string;
     const repTasks = async () => (await stack.admin.tasks(stack.orgId)).filter((t: SfdcTaskRow) => t.deletedAt === null && t['OwnerId'] === repId);
-    const state = async () =>
-      ((await (await fetch(`${stack.settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } })).json()) as { state: string }).state;
+    const status = async () =>
+      (await (await fetch(`${stack.settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } })).json()) as { state: string; lastSyncedAt: string | null };
+    const state = async () => (await status()).state;
     const links = () =>
       withPg(stack.databaseUrl, async (c) => (await c.query(`SELECT salesconnect_task_id, sfdc_task_id FROM reconciler.task_link WHERE connection_id = $1 AND unlinked_at IS NULL ORDER BY salesconnect_task_id`, [connectionId])).rows);
     const settingHistory = () => withPg(stack.databaseUrl, async (c) => (await c.query(`SELECT event_id, kind FROM connector_settings.task_sync_change WHERE connection_id = $1`, [connectionId])).rows);
@@ -76,6 +77,7 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     await sc.updateTask(fromSc.id, { details: 'edited while unauthorized' });
 
     // Reconnect as the same Salesforce user, as the page's Reconnect does.
+    const reconnectedAt = Date.now();
     const landed = await authorizeInBrowser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username: rep.sfdcUsername, action: 'allow' });
     expect(landed.searchParams.get('connected')).toBe(connectionId);
     expect(landed.searchParams.get('reconnected')).toBe('1');
@@ -86,7 +88,11 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     await waitFor('the Salesforce edit in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === imported.id && t.name === 'Reconnect: from Salesforce, edited after'));
     await sc.updateTask(fromSc.id, { name: 'Reconnect: from Sales Connect, edited after' });
     await waitFor('the Sales Connect edit in Salesforce', async () => (await repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Reconnect: from Sales Connect, edited after'));
-    await waitFor('the state syncing', async () => (await state()) === 'syncing');
+    // The services' own word: sfdc-ingest polled again with the new grant and reported syncing.
+    await waitFor('a successful poll after the reconnect', async () => {
+      const now = await status();
+      return now.state === 'syncing' && now.lastSyncedAt !== null && Date.parse(now.lastSyncedAt) > reconnectedAt;
+    });
 
     // Nothing imported again, nothing doubled: two tasks each side, the same two pairs, no new enable.
     const scNames = (await sc.listTasks()).map((t) => t.name).sort();
