@@ -227,6 +227,9 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
     };
     const schema = doc.paths['/v1/connections/{id}/task-sync'].put?.requestBody.content['application/json'].schema;
     expect(schema).toMatchObject({ required: ['enabled'], additionalProperties: false });
+    // Issue 22: the connect call's optional start-over confirmation.
+    const connect = (doc.paths['/v1/salesforce/connect'] as { post?: { requestBody: { required: boolean; content: { 'application/json': { schema: unknown } } } } }).post?.requestBody;
+    expect(connect).toMatchObject({ required: false, content: { 'application/json': { schema: { properties: { startOver: { type: 'boolean' } }, additionalProperties: false } } } });
     expect((await fetch(`${service.url}/docs`)).status).toBe(200);
   });
 });

@@ -14,6 +14,19 @@ const sign = (sub: string, tenant: string) => signUserToken({ sub, tenant, secre
 /** Opens a sealed token with the key the test gave the service. */
 const openSealed = (sealed: string): string => openSealedToken(sealed, KEY);
 
+/** connector-settings on a database of its own, wired to the sandbox for OAuth, sealing with KEY. */
+const startSealingService = async (sandbox: ServiceProcess, databaseName: string, env: Record<string, string> = {}) => {
+  const databaseUrl = await createDatabase(testEnv.newDatabaseName(databaseName));
+  const { service } = await startConnectorSettingsWithSalesforce(sandbox, {
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: SECRET,
+    TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
+    TOKEN_ENCRYPTION_KEY_ID: 'it1',
+    ...env,
+  });
+  return { databaseUrl, service };
+};
+
 describe('connect Salesforce: the OAuth round trip through the Salesforce sandbox', () => {
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
@@ -37,15 +50,8 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     });
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('connect'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      SETTINGS_PAGE_URL: SETTINGS_PAGE,
-      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
-      TOKEN_ENCRYPTION_KEY_ID: 'it1',
-    }));
+    ({ databaseUrl, service } = await startSealingService(sandbox, 'connect', { SETTINGS_PAGE_URL: SETTINGS_PAGE }));
     alice = await sign('alice', tenant);
     bob = await sign('bob', tenant);
   });
@@ -178,17 +184,11 @@ describe('connect Salesforce: a state works once, in the browser that started it
     ).rows;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('connect_state'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
     admin = new SalesforceSandboxAdmin(sandbox.url);
     const malloryOrg = await admin.createOrg('Mallory Corp');
     await admin.createUser(malloryOrg.id, 'mallory@mallory.test');
-    ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
-      TOKEN_ENCRYPTION_KEY_ID: 'it1',
-    }));
+    ({ databaseUrl, service } = await startSealingService(sandbox, 'connect_state'));
     victim = await sign('victim', tenant);
     mallory = await sign('mallory', tenant);
   });
@@ -262,5 +262,132 @@ describe('connect Salesforce: a state works once, in the browser that started it
     expect(await exchange({})).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
     expect(await exchange({ code_verifier: randomBytes(64).toString('base64url') })).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
     expect((await exchange({ code_verifier: verifier })).status).toBe(200);
+  });
+});
+
+describe('connect Salesforce: one connection per user, reconnect in place, start over only when confirmed (issue 22)', () => {
+  let sandbox: ServiceProcess;
+  let service: ServiceProcess;
+  let databaseUrl: string;
+  const tenant = uniqueId('tenant');
+  const other = `${uniqueId('other')}@sandbox.test`;
+  let carol: string;
+
+  const refreshAtSandbox = (token: string) =>
+    fetch(`${sandbox.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+    });
+  const connectAs = (username: string, startOver = false) =>
+    authorizeInBrowser({ connectorSettings: service, sandboxUrl: sandbox.url, userToken: carol, username, action: 'allow', startOver });
+
+  /** Carol's connections as stored, with their refresh tokens opened, and the setting's history and events. */
+  const stored = () =>
+    withPg(databaseUrl, async (c) => {
+      const connections = (
+        await c.query(
+          `SELECT id, sfdc_username, task_sync_enabled, first_enabled_at, refresh_token_sealed, access_token_sealed FROM connector_settings.connection WHERE tenant_id = $1 AND user_id = 'carol'`,
+          [tenant],
+        )
+      ).rows.map((r) => ({ ...r, refreshToken: openSealed(r.refresh_token_sealed) }));
+      const history = (await c.query(`SELECT connection_id, kind FROM connector_settings.task_sync_change ORDER BY changed_at`)).rows;
+      const events = (await c.query(`SELECT payload FROM connector_settings.outbox_message WHERE topic = 'connector.settings-changes.v1' ORDER BY id`)).rows.map(
+        (r) => JSON.parse(r.payload) as { connectionId: string; kind: string },
+      );
+      return { connections, history, events: events.map((e) => ({ connectionId: e.connectionId, kind: e.kind })) };
+    });
+
+  beforeAll(async () => {
+    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
+    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    await admin.createUser((await admin.defaultOrg()).id, other);
+    ({ databaseUrl, service } = await startSealingService(sandbox, 'reconnect', { SETTINGS_PAGE_URL: SETTINGS_PAGE }));
+    carol = await sign('carol', tenant);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    await sandbox?.stop();
+  });
+
+  it('reconnect: the same Salesforce user after a revoked grant keeps the connection, its setting and history; the grant is replaced and the old one revoked', async () => {
+    const first = (await connectAs('rep@sandbox.test')).searchParams.get('connected') ?? '';
+    const saved = await fetch(`${service.url}/v1/connections/${first}/task-sync`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: true }),
+    });
+    expect(saved.status).toBe(200);
+    const before = await stored();
+    expect(before.connections).toHaveLength(1);
+    // The grant is revoked at Salesforce (an admin did it in Setup, or the token expired by policy), and the services said so.
+    expect((await fetch(`${sandbox.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: before.connections[0].refreshToken }) })).status).toBe(200);
+    await withPg(databaseUrl, (c) => c.query(`INSERT INTO connector_settings.connection_status (connection_id, state, reported_at) VALUES ($1, 'unauthorized', now())`, [first]));
+    const state = async () => ((await (await fetch(`${service.url}/v1/connections/${first}/status`, { headers: { authorization: `Bearer ${carol}` } })).json()) as { state: string }).state;
+    expect(await state()).toBe('unauthorized');
+
+    const landed = await connectAs('rep@sandbox.test');
+    expect(landed.origin + landed.pathname).toBe(SETTINGS_PAGE);
+    expect(landed.searchParams.get('connected')).toBe(first);
+    expect(landed.searchParams.get('reconnected')).toBe('1');
+    expect(await state()).toBe('syncing');
+    const after = await stored();
+    expect(after.connections).toEqual([
+      expect.objectContaining({ id: first, task_sync_enabled: true, first_enabled_at: before.connections[0].first_enabled_at, access_token_sealed: null }),
+    ]);
+    // No enable, no event: nothing is imported again.
+    expect(after.history).toEqual(before.history);
+    expect(after.events).toEqual([{ connectionId: first, kind: 'first-enable' }]);
+    const renewed = after.connections[0].refreshToken;
+    expect(renewed).not.toBe(before.connections[0].refreshToken);
+    expect((await refreshAtSandbox(renewed)).status).toBe(200);
+
+    // Reconnecting while the grant still works replaces it too, and revokes the one let go.
+    expect((await connectAs('rep@sandbox.test')).searchParams.get('connected')).toBe(first);
+    const again = await stored();
+    expect(again.connections.map((c) => c.id)).toEqual([first]);
+    expect((await refreshAtSandbox(renewed)).status).toBe(400);
+    expect((await refreshAtSandbox(again.connections[0].refreshToken)).status).toBe(200);
+  });
+
+  it('another Salesforce user is refused without the confirmation: nothing changes; with it, the old connection is disconnected and a new one starts fresh', async () => {
+    const before = await stored();
+    expect(before.connections).toHaveLength(1);
+    const [kept] = before.connections;
+
+    const refused = await connectAs(other);
+    expect(refused.origin + refused.pathname).toBe(SETTINGS_PAGE);
+    expect(Object.fromEntries(refused.searchParams)).toEqual({ error: 'other_salesforce_account', connectedAs: 'rep@sandbox.test', offeredAs: other });
+    expect(await stored()).toEqual(before);
+    expect((await refreshAtSandbox(kept.refreshToken)).status).toBe(200);
+    const listed = (await (await fetch(`${service.url}/v1/connections`, { headers: { authorization: `Bearer ${carol}` } })).json()) as { items: { id: string }[] };
+    expect(listed.items.map((c) => c.id)).toEqual([kept.id]);
+
+    const startedOver = await connectAs(other, true);
+    const fresh = startedOver.searchParams.get('connected') ?? '';
+    expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fresh).not.toBe(kept.id);
+    const after = await stored();
+    expect(after.connections).toEqual([expect.objectContaining({ id: fresh, sfdc_username: other, task_sync_enabled: false, first_enabled_at: null })]);
+    // As Disconnect: the disable announced, the history gone with the connection, the old grant revoked.
+    expect(after.events).toEqual([...before.events, { connectionId: kept.id, kind: 'disable' }]);
+    expect(after.history).toEqual([]);
+    expect((await refreshAtSandbox(kept.refreshToken)).status).toBe(400);
+  });
+
+  it('one connection per user and tenant, whatever races: the database refuses a second', async () => {
+    const error = await withPg(databaseUrl, (c) =>
+      c
+        .query(
+          `INSERT INTO connector_settings.connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url)
+           VALUES ($1, 'carol', 'UTC', '00D000000000009AAA', '005000000000009AAA', 'x@example.test', 'https://example.test')`,
+          [tenant],
+        )
+        .then(
+          () => null,
+          (e: { constraint?: string }) => e.constraint,
+        ),
+    );
+    expect(error).toBe('connection_one_per_user');
   });
 });

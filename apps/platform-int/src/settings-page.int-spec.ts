@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type Browser, chromium } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
+import { SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, withPg } from './support/stack';
@@ -38,6 +39,12 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     });
     mkdirSync(SHOTS, { recursive: true });
   });
+
+  /** A status report as sfdc-ingest publishes it, on the real topic. */
+  const reportStatus = async (connectionId: string, fields: Pick<ConnectionStatusChanged, 'state'> & Partial<ConnectionStatusChanged>) => {
+    const report: ConnectionStatusChanged = { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', ...fields };
+    await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
+  };
 
   afterAll(async () => {
     await browser?.close();
@@ -75,16 +82,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     expect(rows).toEqual([expect.objectContaining({ task_sync_enabled: true, kind: 'first-enable' })]);
 
     // The import's progress, as sfdc-ingest reports it, appears without a reload.
-    const report: ConnectionStatusChanged = {
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: new Date().toISOString(),
-      connectionId: rows[0].id as string,
-      reportedBy: 'sfdc-ingest',
-      state: 'importing',
-      import: { enableAt: new Date().toISOString(), found: 120, imported: 45, failed: 0, done: false },
-    };
-    await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: report.connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
+    await reportStatus(rows[0].id as string, { state: 'importing', import: { enableAt: new Date().toISOString(), found: 120, imported: 45, failed: 0, done: false } });
     await page.locator('#import', { hasText: '45 of 120 imported (importing…)' }).waitFor({ timeout: 15_000 });
     await page.locator('#state', { hasText: 'importing' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-importing.png'), fullPage: true });
@@ -93,6 +91,67 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('not connected').waitFor();
     expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  it('issue 22: a connection Salesforce refused shows Reconnect, which keeps it in place; another account asks before starting over', async () => {
+    const other = `${uniqueId('other')}@sandbox.test`;
+    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    await admin.createUser((await admin.defaultOrg()).id, other);
+    const token = await signUserToken({ sub: 'rep3', tenant: uniqueId('tenant'), secret: SECRET });
+    const page = await browser.newPage();
+    const signInAtSalesforce = async (username: string) => {
+      await page.waitForURL(`${sandbox.url}/services/oauth2/authorize**`);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill('sandbox');
+      await page.getByRole('button', { name: 'Allow' }).click();
+    };
+    await page.goto(`${pageUrl}#token=${token}`);
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await signInAtSalesforce('rep@sandbox.test');
+    await page.waitForURL(`${pageUrl}?connected=*`);
+    const connectionId = new URL(page.url()).searchParams.get('connected') as string;
+    await page.locator('#sf-user', { hasText: 'rep@sandbox.test' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Reconnect' }).isVisible()).toBe(false);
+
+    // Salesforce refused the grant: the services report the connection unauthorized.
+    const refused = async () => {
+      await reportStatus(connectionId, { state: 'unauthorized', error: { code: 'SALESFORCE_UNAUTHORIZED', message: 'expired access/refresh token' } });
+      await page.getByRole('button', { name: 'Reconnect' }).waitFor({ timeout: 15_000 });
+    };
+    await refused();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-page-reconnect.png'), fullPage: true });
+
+    // Reconnect as the same Salesforce user: the same connection, in place.
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await signInAtSalesforce('rep@sandbox.test');
+    await page.waitForURL(`${pageUrl}?connected=${connectionId}&reconnected=1`);
+    await page.getByText('Reconnected. Sync goes on where it stopped').waitFor();
+    // The refusal is over: the state is the services' again (sync is off here: idle), and Reconnect goes.
+    await page.locator('#state', { hasText: 'idle' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Reconnect' }).isVisible()).toBe(false);
+    const connections = () => withPg(databaseUrl, async (c) => (await c.query(`SELECT id, sfdc_username FROM connector_settings.connection WHERE user_id = 'rep3'`)).rows);
+    expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
+
+    // Refused again, the user signs in as another Salesforce user: nothing changes until they confirm starting over.
+    await refused();
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await signInAtSalesforce(other);
+    await page.locator('#start-over', { hasText: `You signed in to Salesforce as ${other}, but Sales Connect is connected to rep@sandbox.test` }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-page-start-over.png'), fullPage: true });
+    expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
+    await page.getByRole('button', { name: 'Keep my connection' }).click();
+    expect(await page.locator('#start-over').isVisible()).toBe(false);
+
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await signInAtSalesforce(other);
+    await page.getByRole('button', { name: 'Start over with the other account' }).click();
+    await signInAtSalesforce(other);
+    await page.waitForURL(`${pageUrl}?connected=*`);
+    await page.locator('#sf-user', { hasText: other }).waitFor();
+    const [fresh] = await connections();
+    expect(fresh).toEqual({ id: new URL(page.url()).searchParams.get('connected'), sfdc_username: other });
+    expect(fresh.id).not.toBe(connectionId);
     await page.close();
   });
 

@@ -17,6 +17,7 @@ import {
   AddSealedAccessToken1764000000203,
   AddSealedRefreshToken1764000000201,
   CreateConnection1764000000200,
+  OneConnectionPerUser1764000000222,
   RepublishLatestSettingChange1764000000207,
 } from './connections/migrations';
 import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
@@ -25,7 +26,7 @@ import { SalesforceConnectService } from './salesforce/salesforce-connect.servic
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
-import { AddConnectAttemptPurpose1764000000205, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
+import { AddConnectAttemptPurpose1764000000205, AddConnectAttemptStartOver1764000000223, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
 import { AddOrgReaderStreamState1764000000209, CreateOrgReader1764000000206 } from './org-reader/migrations';
 import { ApiAllocationController } from './api-allocation/api-allocation.controller';
 import { CreateOrgApiCalls1764000000208 } from './api-allocation/migrations';
@@ -77,6 +78,8 @@ export class AppModule {
               CreateOrgApiCalls1764000000208,
               AddOrgReaderStreamState1764000000209,
               CreateFailedTask1764000000221,
+              OneConnectionPerUser1764000000222,
+              AddConnectAttemptStartOver1764000000223,
             ],
           },
         }),

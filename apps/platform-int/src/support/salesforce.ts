@@ -182,6 +182,8 @@ export interface BrowserConnect {
   action: 'allow' | 'deny';
   /** Where "Connect" starts: the user's connection, or `/v1/salesforce/org-reader/connect` for the org's reader. */
   connectPath?: string;
+  /** The user confirmed starting over should they sign in as another Salesforce account than their connection's. */
+  startOver?: boolean;
 }
 
 /** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
@@ -196,7 +198,8 @@ export async function deliverCallbackInBrowser(options: BrowserConnect): Promise
   const connectPath = options.connectPath ?? '/v1/salesforce/connect';
   const started = await fetch(`${options.connectorSettings.url}${connectPath}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.userToken}` },
+    headers: { authorization: `Bearer ${options.userToken}`, ...(options.startOver ? { 'content-type': 'application/json' } : {}) },
+    body: options.startOver ? JSON.stringify({ startOver: true }) : undefined,
   });
   if (started.status !== 200) throw new Error(`POST ${connectPath}: ${started.status} ${await started.text()}`);
   // The browser keeps the connect cookie and sends it back with Salesforce's redirect.

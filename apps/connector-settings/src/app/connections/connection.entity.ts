@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
-/** One Sales Connect user linked to one Salesforce user, in one tenant. */
+/** One Sales Connect user linked to one Salesforce user, in one tenant; a user has at most one. */
 @Entity({ name: 'connection' })
 @Index('connection_owner', ['tenantId', 'userId'])
+@Unique('connection_one_per_user', ['tenantId', 'userId'])
 export class ConnectionEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

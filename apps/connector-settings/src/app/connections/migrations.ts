@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { type EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { enqueueOutbox, type OutboxEntry } from '@task-sync/data-access-messaging';
-import { buildSettingChangedEntry } from './setting-changed.outbox';
+import { buildSettingChangedEntry, type SettingOwner } from './setting-changed.outbox';
+import { stampSettingChange } from './settings-clock';
 import type { SettingChangeKind } from './task-sync-setting';
 
 export class CreateConnection1764000000200 implements MigrationInterface {
@@ -65,7 +66,12 @@ export class AddSealedAccessToken1764000000203 implements MigrationInterface {
   }
 }
 
-const REPUBLISH_BATCH = 1_000;
+const OUTBOX_SLICE = 1_000;
+
+/** Enqueues in slices, to stay under PostgreSQL's 65,535 parameters a statement. */
+async function enqueueInSlices(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += OUTBOX_SLICE) await enqueueOutbox(manager, entries.slice(i, i + OUTBOX_SLICE));
+}
 
 /**
  * Settings events carry the connection's Salesforce org and user since issue 20; consumers' projections
@@ -82,10 +88,7 @@ export class RepublishLatestSettingChange1764000000207 implements MigrationInter
       SELECT DISTINCT ON (c.id) c.id, c.tenant_id, c.user_id, c.time_zone, c.sfdc_org_id, c.sfdc_user_id, h.kind, h.changed_at
       FROM connection c JOIN task_sync_change h ON h.connection_id = c.id
       ORDER BY c.id, h.changed_at DESC`);
-    // In slices, to stay under PostgreSQL's 65,535 parameters a statement.
-    for (let i = 0; i < rows.length; i += REPUBLISH_BATCH) {
-      await enqueueOutbox(q.manager, rows.slice(i, i + REPUBLISH_BATCH).map(toRepublishedEntry));
-    }
+    await enqueueInSlices(q.manager, rows.map(toRepublishedEntry));
   }
 
   async down(): Promise<void> {
@@ -93,19 +96,63 @@ export class RepublishLatestSettingChange1764000000207 implements MigrationInter
   }
 }
 
-interface LatestChangeRow {
+/** A connection row's identity, as its settings events carry it. */
+interface ConnectionIdentityRow {
   id: string;
   tenant_id: string;
   user_id: string;
   time_zone: string;
   sfdc_org_id: string;
   sfdc_user_id: string;
+}
+
+interface LatestChangeRow extends ConnectionIdentityRow {
   kind: SettingChangeKind;
   changed_at: Date;
 }
 
 /** The change again under a new event id: the same kind and instant, and now the Salesforce org and user. */
 function toRepublishedEntry(row: LatestChangeRow): OutboxEntry {
-  const owner = { id: row.id, tenantId: row.tenant_id, userId: row.user_id, timeZone: row.time_zone, sfdcOrgId: row.sfdc_org_id, sfdcUserId: row.sfdc_user_id };
-  return buildSettingChangedEntry(owner, row.kind, randomUUID(), row.changed_at);
+  return buildSettingChangedEntry(toSettingOwner(row), row.kind, randomUUID(), row.changed_at);
+}
+
+/**
+ * One connection per user and tenant (issue 22: the page shows one, so a second one was invisible).
+ * A user who has several keeps one: the one with sync on, else one ever enabled (its links and
+ * history are the ones the reconciler knows), else the oldest. The others go as Disconnect takes
+ * them: a disable announced through the outbox when sync was on, their history with them. Their
+ * refresh tokens are dropped, not revoked (a migration makes no Salesforce calls); Salesforce
+ * expires unused refresh tokens by the connected app's policy.
+ */
+export class OneConnectionPerUser1764000000222 implements MigrationInterface {
+  name = 'OneConnectionPerUser1764000000222';
+
+  async up(q: QueryRunner): Promise<void> {
+    const dropped: DroppedConnectionRow[] = await q.query(`
+      SELECT id, tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, task_sync_enabled FROM (
+        SELECT c.*, row_number() OVER (
+          PARTITION BY tenant_id, user_id
+          ORDER BY task_sync_enabled DESC, (first_enabled_at IS NOT NULL) DESC, created_at, id) AS rank
+        FROM connection c) ranked
+      WHERE rank > 1`);
+    const announced = dropped.filter((row) => row.task_sync_enabled);
+    if (announced.length > 0) {
+      const at = await stampSettingChange(q.manager);
+      await enqueueInSlices(q.manager, announced.map((row) => buildSettingChangedEntry(toSettingOwner(row), 'disable', randomUUID(), at)));
+    }
+    if (dropped.length > 0) await q.query(`DELETE FROM connection WHERE id = ANY($1::uuid[])`, [dropped.map((row) => row.id)]);
+    await q.query(`ALTER TABLE connection ADD CONSTRAINT connection_one_per_user UNIQUE (tenant_id, user_id)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connection DROP CONSTRAINT connection_one_per_user`);
+  }
+}
+
+interface DroppedConnectionRow extends ConnectionIdentityRow {
+  task_sync_enabled: boolean;
+}
+
+function toSettingOwner(row: ConnectionIdentityRow): SettingOwner {
+  return { id: row.id, tenantId: row.tenant_id, userId: row.user_id, timeZone: row.time_zone, sfdcOrgId: row.sfdc_org_id, sfdcUserId: row.sfdc_user_id };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { setApiAllocationBodySchema } from '../api-allocation/api-allocation.schemas';
-import { saveTaskSyncBodySchema } from '../connections/api.schemas';
+import { saveTaskSyncBodySchema, startConnectBodyObjectSchema } from '../connections/api.schemas';
 
 const error = {
   type: 'object',
@@ -202,8 +202,9 @@ export function buildOpenApiDocument(): object {
       '/v1/salesforce/connect': {
         post: {
           summary:
-            'Start connecting Salesforce: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl',
-          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401, 429) },
+            'Start connecting Salesforce, or reconnecting: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl. A user has one connection: signing in as its Salesforce user again reconnects it in place (the grant replaced, the old refresh token revoked; id, links, setting history and sync state kept: no enable, no import). Signing in as another Salesforce user or org is refused (the callback lands on ?error=other_salesforce_account) unless this call carried {"startOver": true}: then the old connection is disconnected as DELETE /v1/connections/{id} does and the new one starts fresh',
+          requestBody: { required: false, content: { 'application/json': { schema: z.toJSONSchema(startConnectBodyObjectSchema) } } },
+          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(400, 401, 429) },
         },
       },
       '/v1/salesforce/oauth/callback': {
@@ -213,7 +214,10 @@ export function buildOpenApiDocument(): object {
           security: [],
           parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: name === 'state', schema: { type: 'string' } })),
           responses: {
-            302: { description: "To the settings page, with ?connected=<connection id>, ?orgReader=<org id> (an org reader's attempt, its preflight run) or ?error=<reason>" },
+            302: {
+              description:
+                "To the settings page, with ?connected=<connection id> (and &reconnected=1 when the user's connection was reconnected in place), ?orgReader=<org id> (an org reader's attempt, its preflight run) or ?error=<reason>. ?error=other_salesforce_account&connectedAs=<username>&offeredAs=<username>: the user signed in as another Salesforce user or org than their connection's without the start-over confirmation; nothing changed and the new grant was revoked",
+            },
             400: {
               description:
                 'An HTML page saying why nothing was connected: INVALID_STATE, UNKNOWN_STATE, STATE_ALREADY_USED, STATE_EXPIRED, OTHER_BROWSER, OTHER_USER or MISSING_CODE (in data-code)',

@@ -4,6 +4,7 @@ const now = new Date('2026-12-04T12:00:00Z');
 const attempt: ConnectAttempt = {
   nonce: 'n1',
   purpose: 'connection',
+  startOver: false,
   tenantId: 't1',
   userId: 'victim',
   timeZone: 'Europe/Lisbon',

@@ -10,6 +10,8 @@ export type ConnectPurpose = 'connection' | 'org-reader';
 export interface ConnectAttempt {
   nonce: string;
   purpose: ConnectPurpose;
+  /** The user confirmed starting over when the grant is another Salesforce user's than their connection's (`POST /v1/salesforce/connect {"startOver": true}`). */
+  startOver: boolean;
   tenantId: string;
   userId: string;
   timeZone: string;

@@ -37,3 +37,16 @@ export class AddConnectAttemptPurpose1764000000205 implements MigrationInterface
     await q.query(`ALTER TABLE connect_attempt DROP COLUMN purpose`);
   }
 }
+
+/** Whether the user confirmed starting over with another Salesforce account (issue 22: reconnect in place). */
+export class AddConnectAttemptStartOver1764000000223 implements MigrationInterface {
+  name = 'AddConnectAttemptStartOver1764000000223';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connect_attempt ADD COLUMN start_over boolean NOT NULL DEFAULT false`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE connect_attempt DROP COLUMN start_over`);
+  }
+}

@@ -1,25 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
-import { SalesforceOAuthClient, createPkcePair } from '@task-sync/sfdc-oauth';
+import { SalesforceOAuthClient, createPkcePair, type SalesforceGrant } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
 import { stampSettingChange } from '../connections/settings-clock';
 import { OrgReaderService, type SettledCallback } from '../org-reader/org-reader.service';
-import { hashBrowserKey, judgeConnectAttempt, type ConnectPurpose, type ConnectRefusal } from './connect-attempt';
+import { markGrantRenewed } from '../status/apply-status';
+import { hashBrowserKey, judgeConnectAttempt, type ConnectAttempt, type ConnectPurpose, type ConnectRefusal } from './connect-attempt';
+import { decideConnect } from './connect-decision';
 import { ConnectAttemptRepository } from './connect-attempt.repository';
 import { OAuthStatePayload, OAuthStateSigner } from './oauth-state';
 import { revokeGrant } from './revoke-grant';
 import { TokenCipher } from './token-cipher';
 
 /**
- * How a callback ended: a connection, the org's reader, another tenant holding that org's reader,
- * Salesforce's refusal, our refusal, or a failed exchange.
+ * How a callback ended: a connection (new, reconnected in place, or started over), another Salesforce
+ * account refused for want of the start-over confirmation, the org's reader, another tenant holding
+ * that org's reader, Salesforce's refusal, our refusal, or a failed exchange.
  */
 export type CallbackOutcome =
-  | { kind: 'connected'; connectionId: string }
+  | { kind: 'connected'; connectionId: string; how: 'created' | 'reconnected' | 'started-over' }
+  | { kind: 'other-account'; connectedAs: string; offeredAs: string }
   | { kind: 'reader-connected'; orgId: string }
   | { kind: 'reader-held-elsewhere' }
   | { kind: 'denied'; error: string }
@@ -43,13 +47,15 @@ export class SalesforceConnectService {
   /**
    * Stores a single-use attempt bound to the browser's key, with a PKCE verifier; returns where to
    * send the browser. `purpose`: the user's own connection, or (for an admin) the org's reader.
+   * `startOver`: the user confirmed replacing their connection should they sign in as another Salesforce user.
    */
-  async startConnect(who: Principal, browserKey: string, ttlSeconds: number, purpose: ConnectPurpose = 'connection'): Promise<string> {
+  async startConnect(who: Principal, browserKey: string, ttlSeconds: number, purpose: ConnectPurpose = 'connection', startOver = false): Promise<string> {
     const nonce = randomBytes(32).toString('base64url');
     const pkce = createPkcePair();
     await this.attempts.open({
       nonce,
       purpose,
+      startOver,
       tenantId: who.tenantId,
       userId: who.userId,
       timeZone: who.timeZone,
@@ -63,8 +69,8 @@ export class SalesforceConnectService {
   /**
    * Salesforce's answer for an attempt. The attempt is locked, judged, and marked used in the same
    * transaction that stores the connection, so a state completes at most one connection; a refused
-   * callback writes nothing. One connection per tenant, org and Salesforce user; a reconnect keeps it.
-   * An org reader's attempt stores the org's reader instead (OrgReaderService).
+   * callback writes nothing. One connection per user and tenant, and per tenant, org and Salesforce
+   * user (storeConnectionGrant). An org reader's attempt stores the org's reader instead (OrgReaderService).
    */
   async completeConnect(state: OAuthStatePayload, browserKey: string | undefined, answer: { code: string } | { error: string }): Promise<CallbackOutcome> {
     const settled = await this.dataSource.transaction(async (manager): Promise<SettledCallback> => {
@@ -84,22 +90,7 @@ export class SalesforceConnectService {
         return { outcome: { kind: 'failed' } };
       }
       if (attempt.purpose === 'org-reader') return this.orgReaders.storeGrant(manager, attempt, grant);
-      const rows: { id: string }[] = await manager.query(
-        `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (tenant_id, sfdc_org_id, sfdc_user_id) DO UPDATE SET
-           refresh_token_sealed = EXCLUDED.refresh_token_sealed, instance_url = EXCLUDED.instance_url,
-           sfdc_username = EXCLUDED.sfdc_username, updated_at = now()
-         WHERE connection.user_id = EXCLUDED.user_id
-         RETURNING id`,
-        [attempt.tenantId, attempt.userId, attempt.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, this.cipher.seal(grant.refreshToken)],
-      );
-      if (rows.length === 0) {
-        this.logger.warn(`Salesforce user ${grant.userId} is already connected by another user of this tenant`);
-        return { outcome: { kind: 'failed' } };
-      }
-      this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
-      return { outcome: { kind: 'connected', connectionId: rows[0].id } };
+      return this.storeConnectionGrant(manager, attempt, grant);
     });
     await settled.afterCommit?.();
     return settled.outcome;
@@ -111,12 +102,77 @@ export class SalesforceConnectService {
    */
   async disconnect(connection: ConnectionEntity): Promise<void> {
     if (connection.refreshTokenSealed) await revokeGrant(this.oauth, this.cipher.open(connection.refreshTokenSealed), this.logger);
-    await this.dataSource.transaction(async (manager) => {
-      // With sync on, the disable is announced first (its history row goes with the connection).
-      if (connection.taskSyncEnabled) {
-        await enqueueOutbox(manager, [buildSettingChangedEntry(connection, 'disable', randomUUID(), await stampSettingChange(manager))]);
-      }
-      await manager.getRepository(ConnectionEntity).delete({ id: connection.id });
-    });
+    await this.dataSource.transaction((manager) => this.dropConnection(manager, connection));
+  }
+
+  /** The connection goes, its setting's history with it; with sync on, the disable is announced first (R7). */
+  private async dropConnection(manager: EntityManager, connection: ConnectionEntity): Promise<void> {
+    if (connection.taskSyncEnabled) {
+      await enqueueOutbox(manager, [buildSettingChangedEntry(connection, 'disable', randomUUID(), await stampSettingChange(manager))]);
+    }
+    await manager.getRepository(ConnectionEntity).delete({ id: connection.id });
+  }
+
+  /**
+   * A user's grant, one connection per user and tenant (decideConnect): a new connection; the same
+   * Salesforce user's grant replaced in place (the old refresh token revoked, the cached access token
+   * dropped: the services' next session comes from the new grant), keeping id, links, history and
+   * sync state; another account refused, or with the user's confirmation started over. A token we let
+   * go of is revoked once the transaction has committed.
+   */
+  private async storeConnectionGrant(manager: EntityManager, attempt: ConnectAttempt, grant: SalesforceGrant): Promise<SettledCallback> {
+    const revokeAfterCommit = (refreshToken: string | null) => async () => {
+      if (refreshToken) await revokeGrant(this.oauth, refreshToken, this.logger);
+    };
+    const existing = await manager
+      .getRepository(ConnectionEntity)
+      .findOne({ where: { tenantId: attempt.tenantId, userId: attempt.userId }, lock: { mode: 'pessimistic_write' } });
+    const decision = decideConnect(existing && { orgId: existing.sfdcOrgId, userId: existing.sfdcUserId }, grant, attempt.startOver);
+    const oldToken = existing?.refreshTokenSealed ? this.cipher.open(existing.refreshTokenSealed) : null;
+    if (existing && decision === 'refuse-other-account') {
+      this.logger.warn(`connection ${existing.id}: refused Salesforce user ${grant.userId} of org ${grant.orgId} in place of ${existing.sfdcUserId} of ${existing.sfdcOrgId} without the start-over confirmation`);
+      return { outcome: { kind: 'other-account', connectedAs: existing.sfdcUsername, offeredAs: grant.username }, afterCommit: revokeAfterCommit(grant.refreshToken) };
+    }
+    if (existing && decision === 'reconnect') {
+      await manager.query(
+        `UPDATE connection SET refresh_token_sealed = $2, access_token_sealed = NULL, instance_url = $3, sfdc_username = $4, updated_at = now() WHERE id = $1`,
+        [existing.id, this.cipher.seal(grant.refreshToken), grant.instanceUrl, grant.username],
+      );
+      await markGrantRenewed(manager, existing.id, existing.taskSyncEnabled);
+      this.logger.log(`connection ${existing.id}: reconnected Salesforce user ${grant.userId} of org ${grant.orgId} in place`);
+      return { outcome: { kind: 'connected', connectionId: existing.id, how: 'reconnected' }, afterCommit: revokeAfterCommit(oldToken === grant.refreshToken ? null : oldToken) };
+    }
+    const heldByAnother: unknown[] = await manager.query(`SELECT 1 FROM connection WHERE tenant_id = $1 AND sfdc_org_id = $2 AND sfdc_user_id = $3 AND user_id <> $4`, [
+      attempt.tenantId,
+      grant.orgId,
+      grant.userId,
+      attempt.userId,
+    ]);
+    if (heldByAnother.length > 0) {
+      this.logger.warn(`Salesforce user ${grant.userId} is already connected by another user of this tenant`);
+      return { outcome: { kind: 'failed' }, afterCommit: revokeAfterCommit(grant.refreshToken) };
+    }
+    if (existing && decision === 'start-over') {
+      this.logger.log(`connection ${existing.id}: the user started over with Salesforce user ${grant.userId} of org ${grant.orgId}; disconnecting it`);
+      await this.dropConnection(manager, existing);
+    }
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
+      [attempt.tenantId, attempt.userId, attempt.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, this.cipher.seal(grant.refreshToken)],
+    );
+    if (rows.length === 0) {
+      // A callback racing this one (the user's other tab, another user with this Salesforce user) committed first: it stands.
+      // A start-over must not keep its disconnect without the new connection: it rolls back.
+      if (decision === 'start-over') throw new Error(`starting over raced another connect of user ${attempt.userId}; nothing changed`);
+      this.logger.warn(`Salesforce user ${grant.userId}: another connect of this user or Salesforce user committed first`);
+      return { outcome: { kind: 'failed' }, afterCommit: revokeAfterCommit(grant.refreshToken) };
+    }
+    const { id } = rows[0];
+    this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
+    return {
+      outcome: { kind: 'connected', connectionId: id, how: decision === 'start-over' ? 'started-over' : 'created' },
+      afterCommit: revokeAfterCommit(decision === 'start-over' ? oldToken : null),
+    };
   }
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthGuard, ConnectRateLimitGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { clientAddress, RateLimits } from '../http/rate-limits';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { startConnectBodySchema, type StartConnectBody } from '../connections/api.schemas';
 import type { CallbackRefusal, ConnectPurpose } from './connect-attempt';
 import { browserKeyFor, CONNECT_COOKIE, connectCookieOptions, readBrowserKey } from './connect-browser-cookie';
 import { renderConnectRefusedPage } from './connect-refused.page';
@@ -19,9 +21,10 @@ export async function startConnectFromBrowser(
   req: AuthenticatedRequest,
   res: Response,
   purpose: ConnectPurpose,
+  startOver = false,
 ): Promise<{ authorizeUrl: string }> {
   const browserKey = browserKeyFor(req);
-  const authorizeUrl = await connect.startConnect(req.principal, browserKey, flow.ttlSeconds, purpose);
+  const authorizeUrl = await connect.startConnect(req.principal, browserKey, flow.ttlSeconds, purpose, startOver);
   res.cookie(CONNECT_COOKIE, browserKey, connectCookieOptions(flow.callbackUrl, flow.ttlSeconds));
   return { authorizeUrl };
 }
@@ -36,19 +39,28 @@ export class SalesforceController {
     @Inject(CONNECT_FLOW) private readonly flow: ConnectFlowSettings,
   ) {}
 
-  /** Starts the flow: stores a single-use attempt for this user and browser; the page sends the browser to `authorizeUrl`. */
+  /**
+   * Starts the flow (Connect, Reconnect): stores a single-use attempt for this user and browser; the page
+   * sends the browser to `authorizeUrl`. `startOver`: the user confirmed replacing their connection
+   * should they sign in as another Salesforce user or org.
+   */
   @Post('connect')
   @HttpCode(200)
   @UseGuards(AuthGuard, ConnectRateLimitGuard)
-  start(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ authorizeUrl: string }> {
-    return startConnectFromBrowser(this.connect, this.flow, req, res, 'connection');
+  start(
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+    @Body(new ZodBodyPipe(startConnectBodySchema)) body: StartConnectBody,
+  ): Promise<{ authorizeUrl: string }> {
+    return startConnectFromBrowser(this.connect, this.flow, req, res, 'connection', body?.startOver ?? false);
   }
 
   /**
    * Salesforce sends the browser back here. No Bearer token comes with a redirect: the signed state
    * names the attempt, and the attempt must be unused, unexpired and this browser's. Ends on the
-   * settings page with the outcome (`?connected=<connection id>`, `?orgReader=<org id>` or
-   * `?error=<reason>`), or on a page that says why nothing was connected (409 when another tenant
+   * settings page with the outcome (`?connected=<connection id>`, with `&reconnected=1` when it was
+   * reconnected in place, `?orgReader=<org id>`, or `?error=<reason>`: `other_salesforce_account`
+   * with `connectedAs` and `offeredAs` when the user signed in as another account without confirming), or on a page that says why nothing was connected (409 when another tenant
    * holds the org's reader).
    */
   @Get('oauth/callback')
@@ -69,8 +81,15 @@ export class SalesforceController {
     if (outcome.kind === 'refused') return this.refuse(res, outcome.reason);
     if (outcome.kind === 'reader-held-elsewhere') return this.refuse(res, 'ORG_READER_HELD_ELSEWHERE', 409);
     const back = new URL(this.flow.settingsPageUrl);
-    if (outcome.kind === 'connected') back.searchParams.set('connected', outcome.connectionId);
-    else if (outcome.kind === 'reader-connected') back.searchParams.set('orgReader', outcome.orgId);
+    if (outcome.kind === 'connected') {
+      back.searchParams.set('connected', outcome.connectionId);
+      if (outcome.how === 'reconnected') back.searchParams.set('reconnected', '1');
+    } else if (outcome.kind === 'other-account') {
+      // The page asks the user whether to start over with the account they signed in as.
+      back.searchParams.set('error', 'other_salesforce_account');
+      back.searchParams.set('connectedAs', outcome.connectedAs);
+      back.searchParams.set('offeredAs', outcome.offeredAs);
+    } else if (outcome.kind === 'reader-connected') back.searchParams.set('orgReader', outcome.orgId);
     else back.searchParams.set('error', outcome.kind === 'denied' ? outcome.error : 'connect_failed');
     res.redirect(302, back.toString());
   }

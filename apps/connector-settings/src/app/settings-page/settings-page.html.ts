@@ -1,7 +1,9 @@
 /**
  * Settings → CRM → Salesforce → Configure. Plain HTML and a small script against the v1 API.
- * Reps see their connection and how its changes are read; admins (JWT_ADMIN_ROLE) also see the
- * org's reader, its preflight, and connect or remove it, and set the API calls allocated to the sync.
+ * Reps see their connection and how its changes are read, Reconnect when Salesforce refused its
+ * grant, and a start-over confirmation when they signed in as another Salesforce account; admins
+ * (JWT_ADMIN_ROLE) also see the org's reader, its preflight, and connect or remove it, and set the
+ * API calls allocated to the sync.
  * The user's token arrives in the URL fragment (never sent to a server) and is kept for the tab
  * in sessionStorage, so it survives the OAuth round trip.
  */
@@ -23,6 +25,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   #message { color: #c62828; }
   #saved { color: #2e7d32; margin-left: 8px; }
   #notice { color: #2e7d32; }
+  .warning { border-left: 4px solid #c62828; padding: 4px 12px; background: #fdecea; }
   .row { margin: 16px 0; }
   .reader { border-top: 1px solid #d9e2ec; padding-top: 8px; }
   .preflight { list-style: none; padding-left: 0; }
@@ -42,8 +45,18 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
     <p>Salesforce is <strong>not connected</strong>.</p>
     <button id="connect" class="primary">Connect Salesforce</button>
   </section>
+  <section id="start-over" class="warning" hidden>
+    <p>You signed in to Salesforce as <strong id="offered-as"></strong>, but Sales Connect is connected to <strong id="connected-as"></strong>. You have one Salesforce connection: nothing was changed.</p>
+    <p>Starting over with <strong id="offered-as-again"></strong> disconnects <strong id="connected-as-again"></strong>: the links between your tasks go, its sync history with them, and the next "Sync tasks" imports your Salesforce tasks of the last 24 hours as new ones. To keep your links, reconnect as <strong id="connected-as-keep"></strong> instead.</p>
+    <button id="start-over-confirm" class="primary">Start over with the other account</button>
+    <button id="start-over-cancel">Keep my connection</button>
+  </section>
   <section id="connected" hidden>
     <p>Connected as <strong id="sf-user"></strong> <span id="sf-org"></span></p>
+    <div id="reconnect-box" class="warning" hidden>
+      <p>Salesforce no longer accepts this connection's sign-in (it was revoked or expired): sync is paused. Reconnect as <strong id="reconnect-user"></strong> to go on where it stopped, with the same links and nothing imported again.</p>
+      <button id="reconnect" class="primary">Reconnect</button>
+    </div>
     <div class="row">
       <label><input type="checkbox" id="sync-tasks"> Sync tasks</label>
       <button id="save" class="primary">Save</button><span id="saved" role="status"></span>
@@ -104,6 +117,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   }
   function renderStatus(s) {
     $('state').textContent = s.state;
+    $('reconnect-box').hidden = s.state !== 'unauthorized';
     $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';
     $('last-sync').textContent = s.lastSyncedAt ? new Date(s.lastSyncedAt).toLocaleString() : '–';
     $('api-usage').textContent = s.apiUsage ? s.apiUsage.used + ' of ' + s.apiUsage.limit + ' calls today' : '–';
@@ -179,6 +193,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       connection = data.items[0] || null;
       if (!connection) { show('not-connected'); return; }
       $('sf-user').textContent = connection.salesforce.username;
+      $('reconnect-user').textContent = connection.salesforce.username;
       $('sf-org').textContent = '(org ' + connection.salesforce.orgId + ')';
       $('sync-tasks').checked = connection.taskSync.enabled;
       show('connected');
@@ -186,7 +201,12 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       if (!poll) poll = setInterval(refreshStatus, 2000);
     }).catch(function (e) { say(e.message); });
   }
-  $('connect').onclick = function () { api('POST', '/v1/salesforce/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
+  // Connect, Reconnect (the same Salesforce user: in place) and Start over (confirmed) run the same flow.
+  function connectSalesforce(body) { return function () { api('POST', '/v1/salesforce/connect', body).then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); }; }
+  $('connect').onclick = connectSalesforce();
+  $('reconnect').onclick = connectSalesforce();
+  $('start-over-confirm').onclick = connectSalesforce({ startOver: true });
+  $('start-over-cancel').onclick = function () { $('start-over').hidden = true; say(''); };
   $('connect-reader').onclick = function () { api('POST', '/v1/salesforce/org-reader/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
   $('save').onclick = function () {
     $('saved').textContent = '';
@@ -196,7 +216,12 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   };
   $('disconnect').onclick = function () { api('DELETE', '/v1/connections/' + connection.id).then(function () { connection = null; load(); }).catch(function (e) { say(e.message); }); };
   var query = new URLSearchParams(location.search);
-  if (query.get('error')) say('Salesforce was not connected: ' + query.get('error').replace(/_/g, ' ') + '.');
+  if (query.get('error') === 'other_salesforce_account') {
+    ['offered-as', 'offered-as-again'].forEach(function (id) { $(id).textContent = query.get('offeredAs'); });
+    ['connected-as', 'connected-as-again', 'connected-as-keep'].forEach(function (id) { $(id).textContent = query.get('connectedAs'); });
+    $('start-over').hidden = false;
+  } else if (query.get('error')) say('Salesforce was not connected: ' + query.get('error').replace(/_/g, ' ') + '.');
+  if (query.get('reconnected')) notice('Reconnected. Sync goes on where it stopped: the same links, nothing imported again.');
   if (query.get('orgReader')) notice('The org reader is connected. Its checks are below.');
   load();
 })();

@@ -38,3 +38,15 @@ export async function applyStatusReport(manager: EntityManager, report: Connecti
     );
   }
 }
+
+/**
+ * The user reconnected the connection in place: an `unauthorized` state the services reported is
+ * over (`syncing`, or `idle` with sync off). The services' paused reads and writes resume at their
+ * next recheck, and report again; a grant Salesforce still refuses is reported `unauthorized` again.
+ */
+export async function markGrantRenewed(manager: Pick<EntityManager, 'query'>, connectionId: string, taskSyncEnabled: boolean): Promise<void> {
+  await manager.query(`UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'unauthorized'`, [
+    connectionId,
+    taskSyncEnabled ? 'syncing' : 'idle',
+  ]);
+}
