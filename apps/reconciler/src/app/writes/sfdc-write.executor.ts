@@ -1,8 +1,9 @@
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
-import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
+import { chooseSfdcStatus, mapFieldsToSfdcWrite, STANDARD_STATUS_MODEL, type OrgStatusModel } from '@task-sync/task-mapping';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
 import { agreedNow, type LinkIds } from './link-ids';
+import type { OrgStatusCatalog } from './org-status-catalog';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
 
 /** Salesforce sets TaskSubtype on create only: an update that carries it is refused (INVALID_FIELD_FOR_INSERT_UPDATE). */
@@ -27,19 +28,24 @@ export class SfdcWriteExecutor {
 
   constructor(
     private readonly sessions: ConnectorSettingsSessionClient,
-    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate },
+    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate; statuses?: OrgStatusCatalog },
   ) {}
 
   forget(connectionId: string): void {
     this.writers.delete(connectionId);
+    this.options.statuses?.forget(connectionId);
   }
 
   async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     if (writes.length === 0) return outcomes;
     const writer = this.writerFor(connectionId);
+    // The org's statuses are read only when a write opens or completes a task (cached per org).
+    let statuses: OrgStatusModel = STANDARD_STATUS_MODEL;
+    let recordTypeOf = new Map<string, string | null>();
     try {
-      await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes);
+      if (this.options.statuses && writes.some((w) => w.fields.open !== undefined)) statuses = await this.options.statuses.modelFor(connectionId, writer);
+      recordTypeOf = await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes, statuses.recordTypes.size > 0);
     } catch (e) {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
@@ -52,8 +58,10 @@ export class SfdcWriteExecutor {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
     }
-    const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null) => {
-      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed));
+    const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null, sfdcTaskId?: string | null) => {
+      // A task's own record type restricts its Status; a create gets the rep's default one.
+      const recordTypeId = sfdcTaskId ? recordTypeOf.get(salesforceIdKey(sfdcTaskId)) : null;
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed), (open) => chooseSfdcStatus(statuses, open, recordTypeId));
       return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
     };
 
@@ -78,7 +86,9 @@ export class SfdcWriteExecutor {
     // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its answer lost): again without it.
     const landedBefore = upserts.filter((w) => w.kind === 'create' && refusedForSubtype(outcomes.get(w)));
     await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))));
-    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc)) }))));
+    await this.call(outcomes, updates, 'update', () =>
+      writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc, links.get(w.linkId)?.sfdcTaskId)) }))),
+    );
     await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
     return outcomes;
   }
@@ -88,23 +98,31 @@ export class SfdcWriteExecutor {
    * write decided without it (the poll is up to POLL_INTERVAL_MS behind; a Sales Connect webhook is
    * not). So an update waits while the task's SystemModstamp is newer than the last Salesforce
    * change the link has seen: once that change is read, the rules decide between the two (field by
-   * field, latest wins) and the write sends the agreed values. One query per 200 records.
+   * field, latest wins) and the write sends the agreed values. One query per 200 records, which in
+   * an org with Task record types also answers each task's record type (by its 15-character id).
    */
   private async holdWritesOverUnreadChanges(
     writer: SalesforceTaskWriter,
     writes: CoalescedWrite[],
     links: Map<string, LinkIds>,
     outcomes: Map<CoalescedWrite, WriteOutcome>,
-  ): Promise<void> {
+    withRecordType: boolean,
+  ): Promise<Map<string, string | null>> {
+    const recordTypes = new Map<string, string | null>();
     const checked = writes.filter((w) => w.kind === 'update' && links.get(w.linkId)?.sfdcTaskId);
-    if (checked.length === 0) return;
-    const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
+    if (checked.length === 0) return recordTypes;
+    const read = await writer.readStampsAndRecordTypes(
+      checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
+      withRecordType,
+    );
     for (const w of checked) {
       const ids = links.get(w.linkId) as LinkIds;
-      const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
+      const task = read.get(salesforceIdKey(ids.sfdcTaskId as string));
+      if (task) recordTypes.set(salesforceIdKey(ids.sfdcTaskId as string), task.recordTypeId);
       const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
-      if (stamp !== undefined && stamp > seen) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+      if (task !== undefined && task.stamp > seen) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(task.stamp).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
     }
+    return recordTypes;
   }
 
   private async call(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], kind: 'create' | 'update' | 'delete', send: () => Promise<RecordResult[]>): Promise<void> {
