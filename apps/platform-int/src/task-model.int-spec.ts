@@ -45,6 +45,19 @@ describe('task model: Status from the org’s TaskStatus and record types', () =
     expect(await waitFor('the reopen in Salesforce', statusOf(created.Id, 'Open - New'))).toMatchObject({ IsClosed: false });
   });
 
+  it('TaskSubtype is set on create only: a later change of the type in Sales Connect never fails the write, its other fields land', async () => {
+    const { sc, enable } = await connectRep(stack, 'tenant-task-model');
+    expect((await enable(true)).status).toBe(200);
+    const task = await sc.createTask({ name: 'Call Caio', dueDate: '2026-12-13', type: 'call' });
+    const created = await waitFor('the new task in Salesforce', () => sfdcTask((t) => t['SalesConnect_Task_Id__c'] === task.id));
+    expect(created).toMatchObject({ TaskSubtype: 'Call' });
+
+    // Salesforce refuses TaskSubtype on an update (INVALID_FIELD_FOR_INSERT_UPDATE): it is left out, the rest goes.
+    await sc.updateTask(task.id, { type: 'email', name: 'E-mail Caio instead' });
+    const updated = await waitFor('the rename in Salesforce', () => sfdcTask((t) => t.Id === created.Id && t['Subject'] === 'E-mail Caio instead'));
+    expect(updated).toMatchObject({ TaskSubtype: 'Call' });
+  });
+
   it("record types: a task gets a status its own record type allows (a create: the rep's default record type)", async () => {
     const sales = await stack.admin.addRecordType(stack.orgId, { developerName: 'Sales', name: 'Sales Task', statuses: ['Open - New', 'Done'], defaultStatus: 'Open - New' });
     const support = await stack.admin.addRecordType(stack.orgId, { developerName: 'Support', name: 'Support Task', statuses: ['Working', 'Cancelled'], defaultStatus: 'Working' });
