@@ -188,6 +188,24 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     }
   });
 
+  it('an update a validation rule refuses is a failed task of kind update with Salesforce\'s message; the task in Salesforce keeps what it had', async () => {
+    const { sc, failedTasks } = await connectAndEnable();
+    const task = await sc.createTask({ name: 'Renewal call', dueDate: '2026-12-14' });
+    const [landed] = await waitFor('the task in Salesforce', async () => {
+      const found = await sfdcTasksOf(task.id);
+      return found.length > 0 ? found : undefined;
+    });
+    await admin.addValidationRule(orgId, { name: 'NoPastDue', field: 'ActivityDate', condition: 'dateBefore', value: '2026-12-01', message: 'Due dates cannot be moved into the past' });
+    try {
+      await sc.updateTask(task.id, { dueDate: '2026-11-20' });
+      const failed = await waitFor('the failed update in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
+      expect(failed).toMatchObject({ side: 'sfdc', sfdcTaskId: landed.Id, kind: 'update', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: expect.stringContaining('Due dates cannot be moved into the past') });
+      expect((await sfdcTasksOf(task.id))[0]).toMatchObject({ ActivityDate: '2026-12-14' });
+    } finally {
+      await admin.deleteValidationRule(orgId, 'NoPastDue');
+    }
+  });
+
   it('a later change of a failed task takes its place: it goes at once, as the task is now', async () => {
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoDrafts', field: 'Subject', condition: 'equals', value: 'Draft', message: 'Name the task' });
