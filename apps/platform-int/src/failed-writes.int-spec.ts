@@ -162,6 +162,50 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     expect(doc.paths['/v1/connections/{id}/failed-tasks']?.get?.summary).toMatch(/tried again automatically/);
   });
 
+  it('a required custom field the sync does not fill: each create is a failed task with Salesforce\'s message, tried again only on the schedule (no retry loop)', async () => {
+    const { sc, failedTasks } = await connectAndEnable();
+    await admin.addTaskField(orgId, { name: 'Region__c', type: 'string', required: true });
+    try {
+      const upsertCalls = () => admin.callCount('PATCH composite/sobjects/Task/SalesConnect_Task_Id__c');
+      const callsBefore = await upsertCalls();
+      const refused = await sc.createTask({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
+      const [failed] = await waitFor('the failed task in the API', async () => {
+        const items = (await failedTasks()).filter((f) => f.salesConnectTaskId === refused.id);
+        return items.length > 0 ? items : undefined;
+      });
+      expect(failed).toMatchObject({ side: 'sfdc', kind: 'create', code: 'REQUIRED_FIELD_MISSING', reason: expect.stringContaining('Required fields are missing: [Region__c]'), attempts: 1 });
+
+      // Left alone, it is tried again on the schedule (FAILED_WRITE_RETRY_INTERVAL_MS, 1.5 s here), one Salesforce call an attempt.
+      const again = await waitFor('two scheduled retries', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === refused.id && f.attempts >= 3), 30_000);
+      const calls = (await upsertCalls()) - callsBefore;
+      const spanMs = Date.parse(again.nextRetryAt ?? '') - Date.parse(again.firstFailedAt);
+      console.log(`failed-writes: required field: ${again.attempts} attempts, ${calls} upsert calls, next retry ${spanMs} ms after the first failure`);
+      expect(calls).toBeLessThanOrEqual(again.attempts + 1);
+      expect(spanMs).toBeGreaterThanOrEqual((again.attempts - 1) * 1500);
+      expect(await sfdcTasksOf(refused.id)).toEqual([]);
+    } finally {
+      await admin.deleteTaskField(orgId, 'Region__c');
+    }
+  });
+
+  it('an update a validation rule refuses is a failed task of kind update with Salesforce\'s message; the task in Salesforce keeps what it had', async () => {
+    const { sc, failedTasks } = await connectAndEnable();
+    const task = await sc.createTask({ name: 'Renewal call', dueDate: '2026-12-14' });
+    const [landed] = await waitFor('the task in Salesforce', async () => {
+      const found = await sfdcTasksOf(task.id);
+      return found.length > 0 ? found : undefined;
+    });
+    await admin.addValidationRule(orgId, { name: 'NoPastDue', field: 'ActivityDate', condition: 'dateBefore', value: '2026-12-01', message: 'Due dates cannot be moved into the past' });
+    try {
+      await sc.updateTask(task.id, { dueDate: '2026-11-20' });
+      const failed = await waitFor('the failed update in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
+      expect(failed).toMatchObject({ side: 'sfdc', sfdcTaskId: landed.Id, kind: 'update', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: expect.stringContaining('Due dates cannot be moved into the past') });
+      expect((await sfdcTasksOf(task.id))[0]).toMatchObject({ ActivityDate: '2026-12-14' });
+    } finally {
+      await admin.deleteValidationRule(orgId, 'NoPastDue');
+    }
+  });
+
   it('a later change of a failed task takes its place: it goes at once, as the task is now', async () => {
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoDrafts', field: 'Subject', condition: 'equals', value: 'Draft', message: 'Name the task' });

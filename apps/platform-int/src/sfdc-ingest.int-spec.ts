@@ -154,6 +154,34 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     }
   });
 
+  it('R2: the import includes archived tasks changed in its window (queryAll); a recurring series imports its occurrences, not its master, and polling skips the master too', async () => {
+    const { connectionId, jwt, sfdc, sfdcUserId } = await connectNewUser();
+    const plain = await sfdc.createTask({ Subject: 'plain task' });
+    const archived = await sfdc.createTask({ Subject: 'archived task', Status: 'Completed', ActivityDate: '2025-01-10' });
+    expect((await admin.archiveTasks(orgId, [archived])).archived).toHaveLength(1);
+    const master = await sfdc.createTask({ Subject: 'Weekly pipeline call', IsRecurrence: true });
+    const occurrences: string[] = [];
+    for (const day of ['2026-12-07', '2026-12-14']) {
+      occurrences.push((await admin.seedTask(orgId, { Subject: 'Weekly pipeline call', ActivityDate: day, OwnerId: sfdcUserId, RecurrenceActivityId: master })).Id);
+    }
+
+    await saveSyncSetting(connectionId, jwt, true);
+    const status = await waitFor('the import to be reported done', async () => {
+      const s = await statusOf(connectionId, jwt);
+      return s.import?.done && s;
+    });
+    const imported = eventsOf(connectionId, 'import');
+    expect(imported.map((e) => e.taskId).sort()).toEqual([plain, archived, ...occurrences].sort());
+    expect(imported.find((e) => e.taskId === archived)?.fields).toMatchObject({ title: 'archived task', open: false });
+    expect(status.import).toEqual({ enableAt: expect.any(String), found: 4, imported: 4, failed: 0, done: true });
+
+    // Live: an occurrence's edit goes, the master's does not.
+    await sfdc.updateTask(master, { Subject: 'Weekly pipeline call (moved)' });
+    await sfdc.updateTask(occurrences[0], { Subject: 'Weekly pipeline call, with Bia' });
+    await reader.waitFor('the occurrence edit', () => eventsOf(connectionId, 'live').find((e) => e.taskId === occurrences[0]));
+    expect(reader.events((e) => e.taskId === master)).toEqual([]);
+  });
+
   it('R6: polling publishes every change and delete written while it runs, each once', async () => {
     const { connectionId, jwt, sfdc } = await connectNewUser();
     await saveSyncSetting(connectionId, jwt, true);

@@ -86,6 +86,40 @@ export class SalesforceSandboxAdmin {
     return this.call('DELETE', `/salesforce/orgs/${orgId}/validation-rules/${name}`);
   }
 
+  /** Seeds a task as the org's data (no API validation): e.g. a recurring series' occurrence naming its master. */
+  seedTask(orgId: string, fields: Record<string, unknown>) {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/tasks`, fields);
+  }
+
+  /** Salesforce's archive job, for these tasks: `query` stops answering them, `queryAll` still does. */
+  archiveTasks(orgId: string, ids: string[]) {
+    return this.call<{ archived: string[] }>('POST', `/salesforce/orgs/${orgId}/tasks/archive`, { ids });
+  }
+
+  /** Setup → Task Fields → Status: the whole list (`value` the API name, one `default`, which are `closed`). */
+  setTaskStatuses(orgId: string, statuses: { value: string; closed: boolean; default?: boolean; sortOrder?: number }[]) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/task-statuses`, statuses);
+  }
+
+  /** A Task record type and the Status values it allows (the first is the org's default). */
+  addRecordType(orgId: string, recordType: { developerName: string; name: string; statuses: string[]; defaultStatus: string }) {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/record-types`, recordType);
+  }
+
+  /** A user's default Task record type (what their creates without `RecordTypeId` get). */
+  setUserRecordType(orgId: string, userId: string, developerName: string) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/record-type`, { developerName });
+  }
+
+  /** Setup → Object Manager → Task → Fields: a custom field (`required`: every create must set it). */
+  addTaskField(orgId: string, field: { name: string; type: string; required?: boolean }) {
+    return this.call('POST', `/salesforce/orgs/${orgId}/sobjects/Task/fields`, field);
+  }
+
+  deleteTaskField(orgId: string, name: string) {
+    return this.call('DELETE', `/salesforce/orgs/${orgId}/sobjects/Task/fields/${name}`);
+  }
+
   /** Calls so far to one endpoint (e.g. `POST /services/oauth2/token refresh_token`), every org. */
   async callCount(endpoint: string): Promise<number> {
     const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');
@@ -96,6 +130,12 @@ export class SalesforceSandboxAdmin {
   async apiCallsOf(orgId: string): Promise<number> {
     const { calls } = await this.call<{ calls: { endpoint: string; tenant: string; count: number }[] }>('GET', '/calls');
     return calls.filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/')).reduce((sum, c) => sum + c.count, 0);
+  }
+
+  /** Calls so far by endpoint, every org. */
+  async endpointCounts(): Promise<{ endpoint: string; count: number }[]> {
+    const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');
+    return calls;
   }
 
   async endpoints(): Promise<string[]> {

@@ -13,6 +13,7 @@ import { ParkedChangesService } from './changes/parked-changes.service';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
 import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
+import { OrgStatusCatalog } from './writes/org-status-catalog';
 import { SfdcWriteExecutor } from './writes/sfdc-write.executor';
 import { WriteFlusherService } from './writes/write-flusher.service';
 import { HeldWriteReadsService } from './writes/held-write-reads.service';
@@ -75,7 +76,7 @@ export class AppModule {
           inject: [SettingsLag],
         },
         { provide: OrgApiCallLedger, useValue: calls },
-        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls }) },
+        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls, statuses: new OrgStatusCatalog(config.ORG_STATUSES_REFRESH_MS) }) },
         {
           provide: SalesConnectWriteExecutor,
           useValue: new SalesConnectWriteExecutor(salesConnect, config.SALESCONNECT_WRITE_CONCURRENCY),

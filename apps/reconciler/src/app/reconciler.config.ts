@@ -64,6 +64,8 @@ export const reconcilerConfigSchema = z.object({
   HELD_WRITE_READ_AFTER_MS: z.coerce.number().int().min(0).default(DEFAULT_HELD_WRITE_POLICY.readAfterMs),
   HELD_WRITE_READ_EVERY_MS: z.coerce.number().int().min(100).default(DEFAULT_HELD_WRITE_POLICY.readEveryMs),
   HELD_WRITE_MAX_READS: z.coerce.number().int().min(1).default(DEFAULT_HELD_WRITE_POLICY.maxReads),
+  /** How long an org's Task statuses (TaskStatus, record types' values, a rep's record types) are kept before they are read again. */
+  ORG_STATUSES_REFRESH_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;

@@ -8,3 +8,4 @@ export * from './lib/failed-write-retry';
 export * from './lib/change-order';
 export * from './lib/drift';
 export * from './lib/held-write';
+export * from './lib/recurrence';

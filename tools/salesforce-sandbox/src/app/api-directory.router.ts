@@ -21,6 +21,7 @@ export function createApiDirectoryRouter(): Router {
       queryAll: `${base}/queryAll`,
       sobjects: `${base}/sobjects`,
       tooling: `${base}/tooling`,
+      'ui-api': `${base}/ui-api`,
     });
   });
 

@@ -197,6 +197,19 @@ describe('org rules through jsforce: Task statuses, record types, validation rul
       expect(describe.fields.find((f) => f.name === 'Status')?.picklistValues?.map((p) => p.value)).toEqual(['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred']);
     });
 
+    it("the UI API's picklist values answer the Status values each record type allows and its default; Master answers all of them", async () => {
+      type PicklistValues = { defaultValue: { value: string } | null; values: { value: string; label: string }[] };
+      const ask = (recordTypeId: string, field = 'Status') => conn.request<PicklistValues>(`/services/data/v62.0/ui-api/object-info/Task/picklist-values/${recordTypeId}/${field}`);
+      const ofSupport = await ask(support);
+      expect([ofSupport.defaultValue?.value, ofSupport.values.map((v) => v.value)]).toEqual(['In Progress', ['In Progress', 'Completed', 'Waiting on someone else']]);
+      const ofSales = await ask(sales);
+      expect([ofSales.defaultValue?.value, ofSales.values.map((v) => v.value)]).toEqual(['Not Started', ['Not Started', 'Completed']]);
+      const ofMaster = await ask('012000000000000AAA');
+      expect([ofMaster.defaultValue?.value, ofMaster.values.length]).toEqual(['Not Started', 5]);
+      expect((await ask(sales, 'Priority')).values.map((v) => v.value)).toEqual(['High', 'Normal', 'Low']);
+      expect((await errorOf(ask('012000000000099AAA'))).errorCode).toBe('NOT_FOUND');
+    });
+
     it('the admin API lists the record types with their statuses and assigned users; an unknown record type is a 400', async () => {
       const list = (await h.admin<{ DeveloperName: string; statuses: string[]; users: string[] }[]>('GET', `/salesforce/orgs/${orgId}/record-types`)).body;
       expect(list.map((r) => [r.DeveloperName, r.statuses.length, r.users])).toEqual([

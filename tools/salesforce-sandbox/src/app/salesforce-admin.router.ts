@@ -42,6 +42,9 @@ const seedTask = z.object({
   WhatId: z.string().nullable().optional(),
   OwnerId: z.string().optional(),
   SalesConnect_Task_Id__c: z.string().nullable().optional(),
+  // A recurring series as Salesforce stores it: the master (IsRecurrence) and occurrences naming it.
+  IsRecurrence: z.boolean().optional(),
+  RecurrenceActivityId: z.string().nullable().optional(),
 });
 
 /** Explicit tasks, or Salesforce's age rule applied now (365 days unless told otherwise); not both. */

@@ -11,6 +11,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, StreamingServer } from './cometd/streaming.
 import { sObjectCollectionsRoutes } from './sobject-collections.router';
 import { createCompositeResourceRouter } from './composite-resource.router';
 import { createLimitsRouter } from './limits.router';
+import { createUiApiRouter } from './ui-api.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
 import { OrgStore, type SnapshotState } from './org.store';
 import { createOrgRulesAdminRouter } from './org-rules/org-rules-admin.router';
@@ -165,6 +166,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   // Composite: up to 25 of those calls in one request, counted as one API call.
   data.use(createCompositeResourceRouter({ routes: restRoutes }));
   data.use(createLimitsRouter({ clock }));
+  data.use(createUiApiRouter());
   data.use(createApiDirectoryRouter());
   data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
   app.use('/services/data/:version', data);

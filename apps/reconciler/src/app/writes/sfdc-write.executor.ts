@@ -1,9 +1,10 @@
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
-import { mapFieldsToSfdcWrite } from '@task-sync/task-mapping';
+import { chooseSfdcStatus, mapFieldsToSfdcWrite, STANDARD_STATUS_MODEL, type OrgStatusModel } from '@task-sync/task-mapping';
 import { mustHoldSfdcWrite } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import type { CoalescedWrite } from './coalesce-writes';
 import { agreedNow, type LinkIds } from './link-ids';
+import type { OrgStatusCatalog } from './org-status-catalog';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
 
 /** Salesforce sets TaskSubtype on create only: an update that carries it is refused (INVALID_FIELD_FOR_INSERT_UPDATE). */
@@ -28,19 +29,24 @@ export class SfdcWriteExecutor {
 
   constructor(
     private readonly sessions: ConnectorSettingsSessionClient,
-    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate },
+    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate; statuses?: OrgStatusCatalog },
   ) {}
 
   forget(connectionId: string): void {
     this.writers.delete(connectionId);
+    this.options.statuses?.forget(connectionId);
   }
 
   async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     if (writes.length === 0) return outcomes;
     const writer = this.writerFor(connectionId);
+    // The org's statuses are read only when a write opens or completes a task (cached per org).
+    let statuses: OrgStatusModel = STANDARD_STATUS_MODEL;
+    let recordTypeOf = new Map<string, string | null>();
     try {
-      await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes);
+      if (this.options.statuses && writes.some((w) => w.fields.open !== undefined)) statuses = await this.options.statuses.modelFor(connectionId, writer);
+      recordTypeOf = await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes, statuses.recordTypes.size > 0);
     } catch (e) {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
@@ -53,8 +59,10 @@ export class SfdcWriteExecutor {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
     }
-    const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null) => {
-      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed));
+    const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null, sfdcTaskId?: string | null) => {
+      // A task's own record type restricts its Status; a create gets the rep's default one.
+      const recordTypeId = sfdcTaskId ? recordTypeOf.get(salesforceIdKey(sfdcTaskId)) : null;
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed), (open) => chooseSfdcStatus(statuses, open, recordTypeId));
       return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
     };
 
@@ -87,7 +95,9 @@ export class SfdcWriteExecutor {
     }
     const landedBefore = refused.filter((w) => !outcomes.has(w));
     await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))));
-    await this.call(outcomes, updates, 'update', () => writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc)) }))));
+    await this.call(outcomes, updates, 'update', () =>
+      writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc, links.get(w.linkId)?.sfdcTaskId)) }))),
+    );
     await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
     return outcomes;
   }
@@ -97,24 +107,32 @@ export class SfdcWriteExecutor {
    * write decided without it (the poll is up to POLL_INTERVAL_MS behind; a Sales Connect webhook is
    * not). So an update waits while the task's SystemModstamp is newer than the last Salesforce
    * change the link has seen: once that change is read, the rules decide between the two (field by
-   * field, latest wins) and the write sends the agreed values. One query per 200 records.
+   * field, latest wins) and the write sends the agreed values. One query per 200 records, which in
+   * an org with Task record types also answers each task's record type (by its 15-character id).
    */
   private async holdWritesOverUnreadChanges(
     writer: SalesforceTaskWriter,
     writes: CoalescedWrite[],
     links: Map<string, LinkIds>,
     outcomes: Map<CoalescedWrite, WriteOutcome>,
-  ): Promise<void> {
+    withRecordType: boolean,
+  ): Promise<Map<string, string | null>> {
+    const recordTypes = new Map<string, string | null>();
     const checked = writes.filter((w) => (w.kind === 'update' || w.kind === 'create') && links.get(w.linkId)?.sfdcTaskId);
     if (checked.length > 0) {
-      const stamps = await writer.readModstamps(checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string));
+      const read = await writer.readStampsAndRecordTypes(
+        checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
+        withRecordType,
+      );
       for (const w of checked) {
         const ids = links.get(w.linkId) as LinkIds;
-        const stamp = stamps.get(salesforceIdKey(ids.sfdcTaskId as string));
-        if (mustHoldSfdcWrite(stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+        const task = read.get(salesforceIdKey(ids.sfdcTaskId as string));
+        if (task) recordTypes.set(salesforceIdKey(ids.sfdcTaskId as string), task.recordTypeId);
+        if (mustHoldSfdcWrite(task?.stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(task?.stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
       }
     }
     await this.holdByExternalId(writer, writes.filter((w) => w.kind === 'update' && !links.get(w.linkId)?.sfdcTaskId && links.get(w.linkId)?.salesConnectTaskId), links, outcomes);
+    return recordTypes;
   }
 
   /**

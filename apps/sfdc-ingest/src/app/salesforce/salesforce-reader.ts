@@ -115,8 +115,9 @@ export class SalesforceReader {
     return records;
   }
 
-  async count(soql: string): Promise<number> {
-    return (await this.query<never>(soql)).totalSize;
+  /** `all`: queryAll (archived and deleted tasks count too, unless the SOQL leaves them out). */
+  async count(soql: string, all = false): Promise<number> {
+    return (await this.query<never>(soql, all)).totalSize;
   }
 
   /**

@@ -7,7 +7,7 @@ describe('SOQL for the reads', () => {
     const after = { stamp: Date.UTC(2026, 10, 23, 12, 30), id: '00T000000000009EAA' };
     const named = buildOrgTaskPageQuery({ ownerIds: [OWNER, '005000000000002AAA'], from: Date.UTC(2026, 10, 23, 10), after, limit: 2000 });
     expect(named).toBe(
-      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, LastModifiedById FROM Task ` +
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence, LastModifiedById FROM Task ` +
         `WHERE OwnerId IN ('${OWNER}', '005000000000002AAA') AND SystemModstamp >= 2026-11-23T10:00:00Z ` +
         `AND (SystemModstamp > 2026-11-23T12:30:00Z OR (SystemModstamp = 2026-11-23T12:30:00Z AND Id > '00T000000000009EAA')) ` +
         `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
@@ -34,7 +34,7 @@ describe('SOQL for the reads', () => {
       limit: 2000,
     });
     expect(soql).toBe(
-      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted FROM Task ` +
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence FROM Task ` +
         `WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 2026-11-23T10:00:00Z AND SystemModstamp <= 2026-11-24T10:00:00Z ` +
         `AND (SystemModstamp > 2026-11-23T12:30:00.005Z OR (SystemModstamp = 2026-11-23T12:30:00.005Z AND Id > '00T000000000009EAA')) ` +
         `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
@@ -45,7 +45,7 @@ describe('SOQL for the reads', () => {
     expect(buildTaskPageQuery({ ownerId: OWNER, from: 0, limit: 10, deleted: true })).toBe(
       `SELECT Id, SystemModstamp FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND IsDeleted = true ORDER BY SystemModstamp ASC, Id ASC LIMIT 10`,
     );
-    expect(buildTaskCountQuery(OWNER, 0, 1000)).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z`);
+    expect(buildTaskCountQuery(OWNER, 0, 1000)).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`);
     expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
       `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
     );
@@ -53,7 +53,7 @@ describe('SOQL for the reads', () => {
 
   it('reads tasks by id with the fields the poll reads, and who last modified them', () => {
     expect(buildTasksByIdQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
-      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, LastModifiedById FROM Task ` +
+      `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence, LastModifiedById FROM Task ` +
         `WHERE Id IN ('00T000000000001EAA', '00T000000000002')`,
     );
     const ids = Array.from({ length: TASKS_BY_ID_LIMIT }, (_, i) => `00T${String(i).padStart(12, '0')}EAA`);

@@ -36,6 +36,8 @@ export interface TaskPageQuery {
   limit: number;
   /** Deleted tasks (queryAll) instead of live ones. */
   deleted?: boolean;
+  /** Live tasks only, for a queryAll read (which answers archived tasks, and deleted ones unless told not to). */
+  live?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export function buildTaskPageQuery(q: TaskPageQuery): string {
   const where = [`OwnerId = ${soqlId(q.ownerId)}`, `SystemModstamp >= ${soqlDateTime(q.from)}`];
   if (q.to !== undefined) where.push(`SystemModstamp <= ${soqlDateTime(q.to)}`);
   if (q.deleted) where.push('IsDeleted = true');
+  if (q.live) where.push('IsDeleted = false');
   if (q.after) {
     const stamp = soqlDateTime(q.after.stamp);
     where.push(`(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlId(q.after.id)}))`);
@@ -79,8 +82,12 @@ export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
   return `SELECT ${TASK_BY_ID_FIELDS.join(', ')} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
 }
 
+/**
+ * The import's count: the owner's live tasks in the window that it publishes (recurring series'
+ * masters are skipped). Run it with queryAll, as the import's pages, so archived tasks count.
+ */
 export function buildTaskCountQuery(ownerId: string, from: number, to: number): string {
-  return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)}`;
+  return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)} AND IsDeleted = false AND IsRecurrence = false`;
 }
 
 /**

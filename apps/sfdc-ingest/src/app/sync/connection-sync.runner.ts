@@ -60,7 +60,11 @@ export class ConnectionSyncRunner {
     return this.poll(state, reader, ownerId, null);
   }
 
-  /** R2: one page of the tasks whose SystemModstamp is in the 24 hours before the enable. */
+  /**
+   * R2: one page of the tasks whose SystemModstamp is in the 24 hours before the enable. By queryAll
+   * (without the deleted ones): `query` hides archived tasks, and an archived task changed in the
+   * window is one the rep worked on.
+   */
   private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
     const enableAt = state.enableAt.getTime();
     // Literals are whole seconds: the window is read a little wide, and the rules lib judges it exactly.
@@ -68,12 +72,12 @@ export class ConnectionSyncRunner {
     const to = ceilToSecond(enableAt);
     let found = state.importFound;
     if (found === null) {
-      found = await reader.count(buildTaskCountQuery(ownerId, from, to));
+      found = await reader.count(buildTaskCountQuery(ownerId, from, to), true);
       await this.save(state, { importFound: found });
       this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
-    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE }));
+    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, live: true }), true);
     const records = page.records;
     const { messages, published, failed } = await this.buildMessages(state.connectionId, reader, records, 'import', state.enableAt);
     await this.publisher.publish(messages);

@@ -77,6 +77,16 @@ describe('sfdc-task-changed events', () => {
     expect(built.unmappable).toEqual([{ record: unmappable, reason: expect.stringContaining('not a calendar date') }]);
   });
 
+  it("skips a recurring series' master (IsRecurrence) on every read path, edits and deletes alike; its occurrences go as tasks of their own", () => {
+    const master = record({ Id: '00T000000000004EAA', IsRecurrence: true });
+    const masterDeleted = record({ Id: '00T000000000005EAA', IsRecurrence: true, IsDeleted: true });
+    const occurrence = record({ Id: '00T000000000006EAA', IsRecurrence: false });
+    const built = buildReadMessages('conn-1', [master, masterDeleted, occurrence], new Map(), 'import', { enableAt: new Date('2026-11-24T12:00:00Z') });
+    expect(built.messages.map((m) => (decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as { taskId: string }).taskId)).toEqual(['00T000000000006EAA']);
+    expect(built.published.map((p) => p.taskId)).toEqual(['00T000000000006EAA']);
+    expect([built.deletes, built.unmappable]).toEqual([0, []]);
+  });
+
   it('fingerprints a by-id read (which adds LastModifiedById) as the poll read of the same state', () => {
     expect(fingerprintOf({ attributes: { url: '/by-id' }, ...record(), LastModifiedById: '005000000000001AAA' })).toBe(fingerprintOf({ attributes: { url: '/poll' }, ...record() }));
     expect(fingerprintOf(record({ Subject: 'other' }))).not.toBe(fingerprintOf(record()));

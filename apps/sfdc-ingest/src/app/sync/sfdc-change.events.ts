@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KAFKA_TOPICS, SFDC_TASK_CHANGED, buildMessageKey, encodeEvent, type SfdcTaskChanged } from '@task-sync/contracts';
 import { isCalendarDate, type CalendarDate } from '@task-sync/task-domain';
 import { mapSfdcTaskToFields } from '@task-sync/task-mapping';
+import { isRecurringSeriesMaster } from '@task-sync/sync-rules';
 import type { OutgoingMessage } from '@task-sync/util-nest';
 import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
 import { publishedChangeOf, type PublishedChange } from './published-change.repository';
@@ -92,6 +93,8 @@ export function buildReadMessages(
   const unmappable: { record: TaskRecord; reason: string }[] = [];
   let deletes = 0;
   for (const record of records) {
+    // A recurring series' master is not a task the rep works: only its occurrences go.
+    if (isRecurringSeriesMaster(record)) continue;
     const change = publishedChangeOf(record);
     try {
       const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;

@@ -61,16 +61,54 @@ export class SalesforceTaskWriter {
     return results.map(toResult);
   }
 
-  /** Each live task's SystemModstamp (ms), by its 15-character id: one query for up to 200 ids. */
-  async readModstamps(ids: string[]): Promise<Map<string, number>> {
-    const stamps = new Map<string, number>();
-    if (ids.length === 0) return stamps;
+  /**
+   * Each live task's SystemModstamp (ms) and, when `withRecordType` (an org with Task record types:
+   * elsewhere the field does not exist), its `RecordTypeId`, by its 15-character id: one query for up to 200 ids.
+   */
+  async readStampsAndRecordTypes(ids: string[], withRecordType: boolean): Promise<Map<string, { stamp: number; recordTypeId: string | null }>> {
+    const read = new Map<string, { stamp: number; recordTypeId: string | null }>();
+    if (ids.length === 0) return read;
     this.checkSize(ids.length);
     const safe = ids.filter((id) => /^[a-zA-Z0-9]{15,18}$/.test(id));
     const conn = await this.handle.open();
-    const answer = await conn.query<{ Id: string; SystemModstamp: string }>(`SELECT Id, SystemModstamp FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`);
-    for (const r of answer.records) stamps.set(salesforceIdKey(r.Id), Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
-    return stamps;
+    const answer = await conn.query<{ Id: string; SystemModstamp: string; RecordTypeId?: string | null }>(
+      `SELECT Id, SystemModstamp${withRecordType ? ', RecordTypeId' : ''} FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`,
+    );
+    for (const r of answer.records) read.set(salesforceIdKey(r.Id), { stamp: Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), recordTypeId: r.RecordTypeId ?? null });
+    return read;
+  }
+
+  /** The org this rep's session belongs to (no Salesforce call: connector-settings' answer). */
+  async orgId(): Promise<string> {
+    return (await this.handle.session()).orgId;
+  }
+
+  /** The org's Task statuses: one query of `TaskStatus` (`ApiName`, `IsClosed`, `IsDefault`, `SortOrder`). */
+  async readTaskStatuses(): Promise<{ value: string; closed: boolean; isDefault: boolean; sortOrder: number }[]> {
+    const conn = await this.handle.open();
+    const answer = await conn.query<{ ApiName: string; IsClosed: boolean; IsDefault: boolean; SortOrder: number | null }>('SELECT ApiName, IsClosed, IsDefault, SortOrder FROM TaskStatus');
+    return answer.records.map((r, i) => ({ value: r.ApiName, closed: r.IsClosed === true, isDefault: r.IsDefault === true, sortOrder: r.SortOrder ?? i }));
+  }
+
+  /**
+   * Task's record types as this rep may use them (describe's `recordTypeInfos`, Master left out) and
+   * the rep's default; none in an org without Task record types. One call.
+   */
+  async readTaskRecordTypes(): Promise<{ ids: string[]; defaultId: string | null }> {
+    const conn = await this.handle.open();
+    const describe = (await conn.request(`/services/data/v${conn.version}/sobjects/Task/describe`)) as { recordTypeInfos?: { recordTypeId: string; master: boolean; available: boolean; defaultRecordTypeMapping: boolean }[] };
+    const own = (describe.recordTypeInfos ?? []).filter((rt) => !rt.master);
+    return { ids: own.map((rt) => rt.recordTypeId), defaultId: own.find((rt) => rt.defaultRecordTypeMapping)?.recordTypeId ?? null };
+  }
+
+  /**
+   * The Status values a record type allows and its default: the UI API's picklist values (describe
+   * lists every value whatever the record type). One call.
+   */
+  async readRecordTypeStatuses(recordTypeId: string): Promise<{ values: string[]; defaultValue: string | null }> {
+    const conn = await this.handle.open();
+    const answer = (await conn.request(`/services/data/v${conn.version}/ui-api/object-info/Task/picklist-values/${encodeURIComponent(recordTypeId)}/Status`)) as { values?: { value: string }[]; defaultValue?: { value: string } | null };
+    return { values: (answer.values ?? []).map((v) => v.value), defaultValue: answer.defaultValue?.value ?? null };
   }
 
   /**

@@ -17,6 +17,8 @@ export const TASK_FIELDS = [
   'LastModifiedDate',
   'SystemModstamp',
   'IsDeleted',
+  // A recurring series' master (true) is skipped; its occurrences are ordinary tasks.
+  'IsRecurrence',
 ] as const;
 
 export type TaskRecord = Omit<SfdcTask, 'WhoEmail'>;

@@ -23,6 +23,8 @@ export interface SfdcTask {
   LastModifiedDate: string;
   SystemModstamp: string;
   IsDeleted: boolean;
+  /** True on a recurring series' master (its occurrences are ordinary tasks); absent when not read. */
+  IsRecurrence?: boolean;
 }
 
 /** The statuses Salesforce ships with; an org may add more, with their own `IsClosed`. */

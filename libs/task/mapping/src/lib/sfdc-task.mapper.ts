@@ -1,4 +1,5 @@
-import { SFDC_PRIORITY, SFDC_STATUS, type SfdcTask, type TaskFields } from '@task-sync/task-domain';
+import { SFDC_PRIORITY, type SfdcTask, type TaskFields } from '@task-sync/task-domain';
+import { chooseSfdcStatus, STANDARD_STATUS_MODEL } from './sfdc-status';
 import { normaliseEmail } from './salesconnect-task.mapper';
 import { fitDescription, fitSubject } from './text-limits';
 
@@ -36,14 +37,15 @@ export interface SfdcTaskWrite {
  * The Salesforce fields that set these synced fields. Only the fields given are written, so an
  * open Salesforce status (`In Progress`) is never overwritten while Sales Connect says Open, and
  * `Low` is never replaced unless Sales Connect's priority itself changed. Sales Connect never
- * writes `Low`; re-opening writes `Not Started`.
+ * writes `Low`. `statusFor` names the org's status for Open and Complete (`chooseSfdcStatus`);
+ * without it, a new org's `Not Started` and `Completed`.
  */
-export function mapFieldsToSfdcWrite(fields: Partial<TaskFields>): SfdcTaskWrite {
+export function mapFieldsToSfdcWrite(fields: Partial<TaskFields>, statusFor: (open: boolean) => string = (open) => chooseSfdcStatus(STANDARD_STATUS_MODEL, open)): SfdcTaskWrite {
   const write: SfdcTaskWrite = {};
   if (fields.title !== undefined) write.Subject = fitSubject(fields.title);
   if (fields.details !== undefined) write.Description = fitDescription(fields.details);
   if (fields.dueDate !== undefined) write.ActivityDate = fields.dueDate;
-  if (fields.open !== undefined) write.Status = fields.open ? SFDC_STATUS.notStarted : SFDC_STATUS.completed;
+  if (fields.open !== undefined) write.Status = statusFor(fields.open);
   if (fields.priority !== undefined && fields.priority !== null) {
     write.Priority = fields.priority === 'high' ? SFDC_PRIORITY.high : SFDC_PRIORITY.normal;
   }
