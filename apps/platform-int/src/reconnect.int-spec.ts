@@ -21,7 +21,7 @@ describe('reconnect in place: the same links after a revoked grant', () => {
 
   beforeAll(async () => {
     stack = await startSyncStack({
-      databaseSuffix: 'reconnect',
+      databaseSuffix: 'reconnect_stack',
       jwtSecret: SECRET,
       kafkaAdmin: kafka.admin,
       env: {
