@@ -382,6 +382,8 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
     await subscribe('new', handler);
     await rep.sobject('Task').create({ Subject: 'kept' });
     await handler.waitForEvents(1);
+    // Only once 'kept' is handled (stored): set while its onEvents still ran, the failure would hit it instead.
+    await until(() => handler.stored !== null, () => "'kept' stored");
     handler.failNext = new Error('Kafka did not acknowledge');
     await rep.sobject('Task').create({ Subject: 'refused' });
     const failure = await handler.waitForFailure();
