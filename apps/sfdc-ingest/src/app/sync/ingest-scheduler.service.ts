@@ -117,7 +117,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
    */
   private async leaseDue(limit: number): Promise<LeasedConnection[]> {
     const now = new Date();
-    const rows: { connection_id: string }[] = await this.dataSource.query(
+    const rows: { connection_id: string; disabled_at: Date | null }[] = await this.dataSource.query(
       // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
       `WITH leased AS (
          UPDATE sfdc_sync_state SET lease_until = $3
@@ -128,17 +128,13 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
                SELECT 1 FROM sfdc_org_poll p WHERE p.org_id = c.sfdc_org_id AND p.reads = 'org' AND p.checked_at >= $1::timestamptz - $4::int * interval '1 millisecond'))
            ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
          RETURNING connection_id)
-       SELECT connection_id FROM leased`,
+       SELECT l.connection_id, CASE WHEN c.enabled THEN NULL ELSE c.changed_at END AS disabled_at
+         FROM leased l JOIN connection_setting c ON c.connection_id = l.connection_id`,
       [now, limit, new Date(now.getTime() + this.config.READ_LEASE_MS), ORG_READS_STALE_MS, LATE_CHANGE_AFTER_DISABLE_MS, this.config.POLL_LOOKBACK_MS],
     );
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.connection_id);
-    const states = await this.dataSource.getRepository(SfdcSyncStateEntity).findBy(ids.map((connectionId) => ({ connectionId })));
-    const disabled: { connection_id: string; changed_at: Date }[] = await this.dataSource.query(
-      `SELECT connection_id, changed_at FROM connection_setting WHERE connection_id = ANY($1) AND NOT enabled`,
-      [ids],
-    );
-    const disabledAt = new Map(disabled.map((d) => [d.connection_id, d.changed_at.getTime()]));
+    const states = await this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
+    const disabledAt = new Map(rows.map((r) => [r.connection_id, r.disabled_at?.getTime() ?? null]));
     return states.map((state) => ({ state, disabledAt: disabledAt.get(state.connectionId) ?? null }));
   }
 

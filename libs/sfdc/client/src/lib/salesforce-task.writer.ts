@@ -1,5 +1,6 @@
 import { salesforceIdKey } from '@task-sync/task-domain';
 import type { SalesforceSessionHandle } from './salesforce-session';
+import { parseSalesforceDateTime } from './task-soql';
 
 /** One record's outcome in an sObject Collections call (`allOrNone` false: each record on its own). */
 export interface RecordResult {
@@ -74,7 +75,7 @@ export class SalesforceTaskWriter {
     const answer = await conn.query<{ Id: string; SystemModstamp: string; RecordTypeId?: string | null }>(
       `SELECT Id, SystemModstamp${withRecordType ? ', RecordTypeId' : ''} FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`,
     );
-    for (const r of answer.records) read.set(salesforceIdKey(r.Id), { stamp: Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), recordTypeId: r.RecordTypeId ?? null });
+    for (const r of answer.records) read.set(salesforceIdKey(r.Id), { stamp: parseSalesforceDateTime(r.SystemModstamp), recordTypeId: r.RecordTypeId ?? null });
     return read;
   }
 
@@ -124,7 +125,7 @@ export class SalesforceTaskWriter {
     const answer = await conn.query<{ Id: string; SystemModstamp: string } & Record<string, string>>(
       `SELECT Id, SystemModstamp, ${EXTERNAL_ID_FIELD} FROM Task WHERE ${EXTERNAL_ID_FIELD} IN (${safe.map((id) => `'${id}'`).join(', ')})`,
     );
-    for (const r of answer.records) found.set(r[EXTERNAL_ID_FIELD], { id: r.Id, stamp: Date.parse(r.SystemModstamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) });
+    for (const r of answer.records) found.set(r[EXTERNAL_ID_FIELD], { id: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) });
     return found;
   }
 
