@@ -96,8 +96,12 @@ function formatLine(service, line) {
   }
 }
 
+// Node flags NODE_OPTIONS refuses (`--cpu-prof`, `--heap-prof`) reach the services through this, e.g.
+// START_NODE_ARGS='--cpu-prof --cpu-prof-dir=tmp/prof' (profiles are written when a service stops).
+const NODE_ARGS = (process.env.START_NODE_ARGS || '').split(/\s+/).filter(Boolean);
+
 function startProcess(service, env) {
-  const child = spawn(process.execPath, [path.join(ROOT, service.main)], {
+  const child = spawn(process.execPath, [...NODE_ARGS, path.join(ROOT, service.main)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

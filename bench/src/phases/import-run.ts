@@ -2,6 +2,7 @@ import { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { SalesConnectAdmin, SalesforceAdmin, SyncUser, sleep, type Stack } from '@task-sync/testing-stack';
 import type { ImportResult } from '../report/results';
+import { cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet } from './cpu';
 import { seededTask, shares } from './workload';
 
 const SEED_CHUNK = 10_000;
@@ -58,6 +59,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   await admin.disconnect();
 
   const scUserIds = new Set(users.map((u) => u.sc.id));
+  const cpuBefore = cpuSnapshot(stack.pids);
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));
   log(`import, ${label}: "Sync tasks" saved on for ${connections} connection(s)`);
@@ -90,6 +92,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   }
   const arrivalsMs = [...arrivals.values()].map((a) => a.atMs).sort((a, b) => a - b);
   const seconds = arrivalsMs[arrivalsMs.length - 1] / 1000;
+  const cpu = cpuPerUnit(cpuBefore, await cpuSnapshotWhenQuiet(() => stack.pids), tasks);
 
   const pairs = users.map(() => [] as TaskPair[]);
   for (const [subject, seeded] of seededBySubject) {
@@ -99,7 +102,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
 
   const recordBytes = await sampleRecordBytes(kafka, topic, before);
   log(`import, ${label}: ${tasks.toLocaleString('en')} tasks in ${seconds.toFixed(1)} s = ${(tasks / seconds).toFixed(0)} tasks/s (records of ${recordBytes} bytes on ${topic})`);
-  return { result: { label, connections, tasks, seconds, tasksPerSecond: tasks / seconds, arrivalsMs }, users, pairs, recordBytes };
+  return { result: { label, connections, tasks, seconds, tasksPerSecond: tasks / seconds, arrivalsMs, cpu }, users, pairs, recordBytes };
 }
 
 /** The mean size of up to 1,000 records the import published (from the offsets before it). */

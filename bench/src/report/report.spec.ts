@@ -38,6 +38,10 @@ function importRun(label: string, connections: number, tasks: number, seconds: n
     arrivalsMs: range(0, tasks - 1).map((i) => Math.floor((i * seconds * 1000) / tasks)),
     ceiling: { records: 50_000, recordBytes: 612, partitions: 12, seconds: 50_000 / ceilingRate, recordsPerSecond: ceilingRate },
     ratioToCeiling: tasksPerSecond / ceilingRate,
+    cpu: [
+      { program: 'salesconnect-sandbox', cpuMs: tasks * 3, msPerUnit: 3 },
+      { program: 'reconciler', cpuMs: tasks * 2.5, msPerUnit: 2.5 },
+    ],
   };
 }
 
@@ -57,6 +61,10 @@ function steadyRun(sampleCount = 500): SteadyResult {
       'salesconnect→salesforce': { made: 588, arrived: 588, p50Ms: 640, p95Ms: 1490, p99Ms: 2200, maxMs: 2950 },
     },
     samples: samples(sampleCount),
+    cpu: [
+      { program: 'sfdc-ingest', cpuMs: 4_116, msPerUnit: 3.5 },
+      { program: 'reconciler', cpuMs: 9_408, msPerUnit: 8 },
+    ],
   };
 }
 
@@ -361,7 +369,10 @@ describe('summaryLines', () => {
     expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
-    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 2 + 2 + 4 + 1 + 1 + 1);
+    // The product's services first, then the sandboxes, whatever order /proc was read in.
+    expect(text).toContain('CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00 ms a task');
+    expect(text).toContain('CPU steady state: sfdc-ingest 3.50, reconciler 8.00 ms a change');
+    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 3 + 2 + 2 + 4 + 1 + 1 + 1);
   });
 
   it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
@@ -491,6 +502,17 @@ describe('reportMarkdown', () => {
     const endpoints = api.split('\n').filter((l) => /^\| (GET|PATCH|POST) /.test(l));
     expect(endpoints.map((l) => l.split('|')[1].trim())).toEqual(['GET /query', 'PATCH /sobjects/Task', 'POST /composite/sobjects']);
     expect(endpoints[0]).toContain('| 301 |');
+  });
+
+  it('has the CPU of each process per imported task and per change, a column pair a phase', () => {
+    const cpu = section(markdown, 'CPU per task and per change');
+    expect(cpu).toContain('| program | import one connection CPU s | ms a task | import five connections CPU s | ms a task | steady state CPU s | ms a change |');
+    expect(cpu).toContain('| sfdc-ingest | – | – | – | – | 4.1 | 3.50 |');
+    expect(cpu).toContain('| reconciler | 7.5 | 2.50 | 7.5 | 2.50 | 9.4 | 8.00 |');
+    expect(cpu).toContain('| salesconnect-sandbox | 9.0 | 3.00 | 9.0 | 3.00 | – | – |');
+    const rows = cpu.split('\n').filter((l) => /^\| [a-z-]+ \|/.test(l)).map((l) => l.split('|')[1].trim());
+    expect(rows.slice(1)).toEqual(['sfdc-ingest', 'reconciler', 'salesconnect-sandbox']); // after the header row
+    expect(section(reportMarkdown(benchResults({ imports: [], steady: null })), 'CPU per task and per change')).toContain('Not measured.');
   });
 
   it('has the peak RSS per program and embeds both charts', () => {

@@ -6,7 +6,7 @@ import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATI
 import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
 import { renderPng } from './render-png';
 import { enterpriseApiAllocation, type RepDayCallsResult } from './rep-day-calls';
-import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
+import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, CpuFigure, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
 
 export interface ReportFiles {
   markdownPath: string;
@@ -84,6 +84,7 @@ export function summaryLines(results: BenchResults): string[] {
       ? `Salesforce API calls: ${formatNumber(api.callsPer1000, 1)} per 1,000 changes vs floor ${formatNumber(api.floorPer1000, 1)}; ratio ${formatRatio(api.ratioToFloor)}`
       : `Salesforce API calls: ${NOT_RUN}`,
   );
+  lines.push(...cpuSummaryLines(results.imports, results.steady));
   for (const rss of results.rss) lines.push(`peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB`);
   lines.push(...idleSummaryLines(results.idleOrgs));
   return lines;
@@ -157,6 +158,7 @@ export function reportMarkdown(results: BenchResults): string {
     atRestSection(results.atRest),
     steadySection(results.steady),
     apiCallsSection(results.apiCalls),
+    cpuSection(results.imports, results.steady),
     rssSection(results.rss),
     idleSection(results.idleOrgs),
     chartsSection(results),
@@ -303,6 +305,43 @@ function apiCallsSection(api: ApiCallsResult | null): string[] {
     'Calls by endpoint:',
     '',
     ...(endpointRows.length > 0 ? table(['endpoint', 'calls', 'share'], endpointRows, ['l', 'r', 'r']) : ['None.']),
+  ];
+}
+
+/** The processes the CPU figures name, in the order a reader looks for them: the product first, then what it runs on. */
+const CPU_ORDER = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox'];
+const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] =>
+  [...figures].sort((a, b) => (CPU_ORDER.indexOf(a.program) + 1 || 99) - (CPU_ORDER.indexOf(b.program) + 1 || 99) || a.program.localeCompare(b.program));
+
+function cpuSummaryLines(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
+  const line = (what: string, unit: string, figures: readonly CpuFigure[]) =>
+    `CPU ${what}: ${byCpuOrder(figures).map((f) => `${f.program} ${formatNumber(f.msPerUnit, 2)}`).join(', ')} ms ${unit}`;
+  return [
+    ...imports.filter((run) => run.cpu.length > 0).map((run) => line(`import ${run.label}`, 'a task', run.cpu)),
+    ...(steady && steady.cpu.length > 0 ? [line('steady state', 'a change', steady.cpu)] : []),
+  ];
+}
+
+function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
+  const heading = ['## CPU per task and per change', ''];
+  const phases = [...imports.map((run) => ({ name: `import ${run.label}`, unit: 'task', figures: run.cpu })), ...(steady ? [{ name: 'steady state', unit: 'change', figures: steady.cpu }] : [])].filter(
+    (phase) => phase.figures.length > 0,
+  );
+  if (phases.length === 0) return [...heading, 'Not measured.'];
+  const programs = byCpuOrder(phases.flatMap((phase) => phase.figures).filter((f, i, all) => all.findIndex((g) => g.program === f.program) === i)).map((f) => f.program);
+  const rows = programs.map((program) => [
+    program,
+    ...phases.flatMap((phase) => {
+      const figure = phase.figures.find((f) => f.program === program);
+      return figure ? [formatNumber(figure.cpuMs / 1000, 1), formatNumber(figure.msPerUnit, 2)] : ['–', '–'];
+    }),
+  ]);
+  return [
+    ...heading,
+    'User + system CPU of each process (/proc/<pid>/stat), from the Save (import) or the first change (steady state) until the processes are quiet after the last arrival ' +
+      '(under 5 % of a core over a second), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine\'s cores.',
+    '',
+    ...table(['program', ...phases.flatMap((phase) => [`${phase.name} CPU s`, `ms a ${phase.unit}`])], rows, ['l', ...phases.flatMap(() => ['r', 'r'] as const)]),
   ];
 }
 

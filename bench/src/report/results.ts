@@ -52,6 +52,15 @@ export interface ImportResult {
   ceiling: CeilingResult;
   /** tasksPerSecond / ceiling.recordsPerSecond. */
   ratioToCeiling: number;
+  /** Each process's CPU time from the Save to the last arrival, and per imported task. */
+  cpu: CpuFigure[];
+}
+
+/** A process's CPU time (user + system, from /proc/<pid>/stat) over a phase, and per unit of its work. */
+export interface CpuFigure {
+  program: string;
+  cpuMs: number;
+  msPerUnit: number;
 }
 
 export interface CeilingResult {
@@ -89,6 +98,8 @@ export interface SteadyResult {
   latency: Record<Direction, LatencySummary>;
   /** Every arrived change: when it was made (ms after the run's start) and how long it took. */
   samples: { atMs: number; direction: Direction; kind: ChangeKind; latencyMs: number }[];
+  /** Each process's CPU time from the first change to the end of the drain, and per change made. */
+  cpu: CpuFigure[];
 }
 
 /** Latency at rest: one change at a time, each arriving on the other side before the next is made. */

@@ -1,5 +1,5 @@
-import { todayAndTomorrow } from '@task-sync/task-domain';
 import type { Task } from './task.model';
+import { wallClockDays } from './time-zone';
 import type { User } from './user.model';
 
 export interface CommandCenterDay {
@@ -17,13 +17,13 @@ export interface CommandCenterView {
 }
 
 /**
- * R4: the user's tasks due today and tomorrow on their own wall clock (the rule itself, with
- * "tomorrow = the next calendar day, not +24 h", lives in task-domain). Open tasks come first,
+ * R4: the user's tasks due today and tomorrow on their own wall clock ("tomorrow" is the next
+ * calendar day, not +24 h), computed here, not by the product's code it checks. Open tasks come first,
  * then completed ones (kept, and marked, so a rep sees what they already did today); High
  * before Normal; then by creation.
  */
 export function buildCommandCenter(user: User, tasks: Task[], nowMs: number): CommandCenterView {
-  const window = todayAndTomorrow(nowMs, user.timeZone);
+  const window = wallClockDays(nowMs, user.timeZone);
   const dueOn = (date: string) => tasks.filter((t) => t.ownerId === user.id && t.deletedAt === undefined && t.dueDate === date).sort(compareForCommandCenter);
   return {
     userId: user.id,

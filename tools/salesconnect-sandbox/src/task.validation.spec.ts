@@ -14,6 +14,9 @@ describe('task validation', () => {
     [{ name: 'x'.repeat(501) }, 'name', 'must be at most 500 characters'],
     [{ name: 'a', details: 'x'.repeat(64_001) }, 'details', 'must be at most 64000 characters'],
     [{ name: 'a', dueDate: '2026-02-30' }, 'dueDate', 'must be a calendar date YYYY-MM-DD'],
+    [{ name: 'a', dueDate: '2023-02-29' }, 'dueDate', 'must be a calendar date YYYY-MM-DD'],
+    [{ name: 'a', dueDate: '1900-02-29' }, 'dueDate', 'must be a calendar date YYYY-MM-DD'],
+    [{ name: 'a', dueDate: '2026-13-01' }, 'dueDate', 'must be a calendar date YYYY-MM-DD'],
     [{ name: 'a', dueDate: '2026-11-24T10:00:00Z' }, 'dueDate', 'must be a calendar date YYYY-MM-DD'],
     [{ name: 'a', priority: 'Low' }, 'priority', 'must be one of Normal, High'],
     [{ name: 'a', type: 'meeting' }, 'type', 'must be one of call, email, other'],
@@ -22,6 +25,10 @@ describe('task validation', () => {
     [{ name: 'a', colour: 'red' }, 'colour', 'is not a known field'],
   ])('create %j names %s', (body, field, message) => {
     expect(validate(createTaskSchema, body)).toEqual({ ok: false, fields: [{ field, message }] });
+  });
+
+  it.each(['2024-02-29', '2000-02-29', '0099-12-31', '2026-12-31'])('takes %s as a due date (leap days, early years)', (dueDate) => {
+    expect(validate(createTaskSchema, { name: 'a', dueDate }).ok).toBe(true);
   });
 
   it('keeps a 500-character name: longer than Salesforce’s Subject on purpose', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isCalendarDate } from '@task-sync/task-domain';
 import { TASK_PRIORITIES, TASK_STATUSES, TASK_TYPES } from './task.model';
+import { isCalendarDate } from './time-zone';
 
 /** Sales Connect holds longer names than Salesforce's 255-char Subject on purpose: the sync must cope. */
 export const NAME_MAX = 500;

@@ -1,8 +1,8 @@
-import { DELIVERY_ID_HEADER, httpTransport, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '@task-sync/salesconnect-client';
 import type { FaultInjector, SandboxClock } from '@task-sync/util-sandbox-kit';
 import type { Change } from './change.model';
 import { newId } from './ids';
 import { computeRetryDelayMs } from './webhook-backoff';
+import { DELIVERY_ID_HEADER, deliveryPoster, SIGNATURE_HEADER, signDelivery, TIMESTAMP_HEADER } from './webhook-post';
 import type { WebhookSubscription, WebhookSubscriptionStore } from './webhook-subscription.store';
 
 export interface DeliveryAttempt {
@@ -52,8 +52,7 @@ export class WebhookDispatcher {
   private readonly settled = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
-  /** Kept-alive connections: a delivery a change, so a new connection (and fetch's overhead) each would cost more than the change. */
-  private readonly transport = httpTransport();
+  private readonly post = deliveryPoster();
   private stopped = false;
   /** A test's hold on new deliveries (of some tasks, or all): kept back until released, in an order of its choosing. */
   private holding?: { taskIds: Set<string> | null };
@@ -121,7 +120,7 @@ export class WebhookDispatcher {
   stop(): void {
     this.stopped = true;
     this.cancelAll();
-    this.transport.close();
+    this.post.close();
   }
 
   private enqueue(subscription: WebhookSubscription, change: Change): void {
@@ -174,21 +173,19 @@ export class WebhookDispatcher {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const response = await this.transport({
+      statusCode = await this.post({
         url: new URL(delivery.url),
-        method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'SalesConnect-Webhooks/1 (sandbox)',
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(this.options.secret, timestamp, delivery.body),
+          [SIGNATURE_HEADER]: signDelivery(this.options.secret, timestamp, delivery.body),
           [DELIVERY_ID_HEADER]: delivery.id,
         },
         body: delivery.body,
         timeoutMs: this.options.timeoutMs,
         signal: controller.signal,
       });
-      statusCode = response.status;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     } finally {

@@ -1,0 +1,27 @@
+import { cpuMs, cpuPerUnit, cpuSnapshot } from './cpu';
+
+describe('CPU time from /proc', () => {
+  it("reads this process's CPU time, and it grows with work done", () => {
+    const before = cpuMs(process.pid);
+    expect(before).not.toBeNull();
+    const until = Date.now() + 300;
+    let spin = 0;
+    while (Date.now() < until) spin += Math.sqrt(spin + 1);
+    const after = cpuMs(process.pid) as number;
+    expect(spin).toBeGreaterThan(0);
+    // 300 ms of spinning shows as CPU time (ticks of 10 ms; a loaded machine may deschedule part of it).
+    expect(after - (before as number)).toBeGreaterThanOrEqual(100);
+  });
+
+  it('is null for a process that is not there', () => {
+    expect(cpuMs(2 ** 22 + 7)).toBeNull();
+    expect(cpuSnapshot([['gone', 2 ** 22 + 7]]).size).toBe(0);
+  });
+
+  it('divides each program’s CPU between two snapshots by the units of work, leaving out programs missing from either', () => {
+    const before = new Map([['reconciler', 1_000], ['sfdc-ingest', 500]]);
+    const after = new Map([['reconciler', 4_000], ['salesconnect-ingest', 900]]);
+    expect(cpuPerUnit(before, after, 1_500)).toEqual([{ program: 'reconciler', cpuMs: 3_000, msPerUnit: 2 }]);
+    expect(cpuPerUnit(before, after, 0)).toEqual([]);
+  });
+});

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { CpuFigure } from '../report/results';
+
+/** Kernel clock ticks a second, the unit of /proc/<pid>/stat's times (100 on common Linux builds). */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time a live process has used (user + system, threads included), in ms; null when it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime: fields 14 and 15 of proc(5)
+    return (ticks * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+export type CpuSnapshot = Map<string, number>;
+
+/** Every program's CPU time now, to subtract from a later snapshot. */
+export function cpuSnapshot(programs: Iterable<[string, number]>): CpuSnapshot {
+  const snapshot: CpuSnapshot = new Map();
+  for (const [program, pid] of programs) {
+    const ms = cpuMs(pid);
+    if (ms !== null) snapshot.set(program, ms);
+  }
+  return snapshot;
+}
+
+/** CPU each program spent between two snapshots, and per unit of work (an imported task, a change); programs missing from either are left out. */
+export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: number): CpuFigure[] {
+  return [...after].flatMap(([program, ms]) => {
+    const start = before.get(program);
+    if (start === undefined || units <= 0) return [];
+    const cpu = Math.max(0, ms - start);
+    return [{ program, cpuMs: Math.round(cpu), msPerUnit: Math.round((cpu / units) * 1000) / 1000 }];
+  });
+}
+
+const QUIET_MS_PER_SECOND = 50;
+
+/**
+ * A snapshot taken once the work's tail is done: when the programs together used under 5 % of a
+ * core over a second (echoes and follow-up writes still run after the last arrival), or after `maxMs`.
+ */
+export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, number]>, maxMs = 60_000): Promise<CpuSnapshot> {
+  const total = (s: CpuSnapshot) => [...s.values()].reduce((sum, ms) => sum + ms, 0);
+  const deadline = Date.now() + maxMs;
+  let last = cpuSnapshot(programs());
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = cpuSnapshot(programs());
+    if (total(now) - total(last) < QUIET_MS_PER_SECOND || Date.now() >= deadline) return now;
+    last = now;
+  }
+}
