@@ -15,6 +15,7 @@ import { peakRss } from './phases/rss';
 import { runSteady } from './phases/steady-run';
 import type { BenchResults } from './report/results';
 import { summaryLines, writeReport } from './report/report';
+import { representativeRun, steadySpread, type SteadyRun } from './report/spread';
 
 /** The services' settings that shape the figures, as the run had them (unset: the service's default). */
 const SHAPING = ['ORG_POLL_INTERVAL_MS', 'POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'SFDC_WRITE_GATHER_MS', 'SALESCONNECT_WRITE_CONCURRENCY', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
@@ -36,12 +37,13 @@ async function main(): Promise<void> {
     finishedAt: '',
     command: commandFor(options),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { tasks: options.tasks, connections: options.connections, rate: options.rate, durationSeconds: options.durationSeconds },
+    settings: { tasks: options.tasks, connections: options.connections, rate: options.rate, durationSeconds: options.durationSeconds, steadyRuns: options.steadyRuns, replicas: options.replicas },
     serviceSettings: Object.fromEntries(SHAPING.map((name) => [name, process.env[name] ?? 'default'])),
     imports: [],
     atRest: null,
     steady: null,
     apiCalls: null,
+    steadySpread: null,
     rss: [],
     idleOrgs: null,
   };
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
 
   const database = `tasksync_bench_${stamp.replace(/-/g, '').replace('T', '_')}`.toLowerCase();
   // The services' own defaults: no test intervals.
-  const stack = await Stack.start(`bench-${stamp}`, {}, { database, intervals: {} });
+  const stack = await Stack.start(`bench-${stamp}`, {}, { database, intervals: {}, replicas: options.replicas });
   running = { stack, database };
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
   try {
@@ -82,11 +84,17 @@ async function main(): Promise<void> {
     // At rest before the steady load, which leaves backlogs behind it.
     if (options.restChanges > 0) results.atRest = await runAtRest(shared.users, shared.pairs, { changes: options.restChanges, readMode: options.readMode }, log);
 
-    const { steady, apiCalls } = await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log);
-    results.steady = steady;
-    results.apiCalls = apiCalls;
+    const runs: SteadyRun[] = [];
+    for (let i = 1; i <= options.steadyRuns; i++) {
+      if (options.steadyRuns > 1) log(`steady state: run ${i} of ${options.steadyRuns}`);
+      runs.push(await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log));
+    }
+    const shown = representativeRun(runs);
+    results.steady = shown.steady;
+    results.apiCalls = shown.apiCalls;
+    results.steadySpread = steadySpread(runs);
 
-    results.rss = peakRss([...stack.pids, ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
+    results.rss = peakRss([...stack.processes, ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
   } finally {
     await stack.stop();
     await dropDatabase(database);

@@ -12,6 +12,13 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--rest-changes', '-1'], '/out')).toThrow(/--rest-changes must be a whole number, 0 or more/);
   });
 
+  it('runs the steady state three times with one process of each consumer unless told otherwise', () => {
+    expect(parseOptions([], '/out')).toMatchObject({ steadyRuns: 3, replicas: 1 });
+    expect(parseOptions(['--steady-runs', '1', '--replicas=2'], '/out')).toMatchObject({ steadyRuns: 1, replicas: 2 });
+    expect(() => parseOptions(['--steady-runs', '0'], '/out')).toThrow(/--steady-runs must be a whole number above 0/);
+    expect(commandFor({ ...DEFAULTS, steadyRuns: 1, replicas: 2 })).toBe('npm run bench -- --steady-runs 1 --replicas 2');
+  });
+
   it.each([
     [['--idle-reps', '1,100'], [1, 100]],
     [['--idle-reps=2'], [2]],

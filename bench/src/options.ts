@@ -13,7 +13,7 @@ export interface BenchOptions extends BenchSettings {
   restChanges: number;
 }
 
-export const DEFAULTS: BenchSettings = { tasks: 100_000, connections: 20, rate: 200, durationSeconds: 120 };
+export const DEFAULTS: BenchSettings = { tasks: 100_000, connections: 20, rate: 200, durationSeconds: 120, steadyRuns: 3, replicas: 1 };
 export const DEFAULT_IDLE_REPS: readonly number[] = [1, 100, 1000];
 export const DEFAULT_READ_MODE: ReadMode = 'stream';
 export const DEFAULT_REST_CHANGES = 30;
@@ -24,6 +24,8 @@ const FLAGS: Record<string, keyof BenchSettings | 'out' | 'drain' | 'idleReps' |
   '--connections': 'connections',
   '--rate': 'rate',
   '--duration': 'durationSeconds',
+  '--steady-runs': 'steadyRuns',
+  '--replicas': 'replicas',
   '--drain': 'drain',
   '--idle-reps': 'idleReps',
   '--read-mode': 'readMode',
@@ -39,7 +41,7 @@ function parseIdleReps(value: string): number[] {
   return reps;
 }
 
-/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --drain 120 --idle-reps 1,100,1000 --read-mode stream --rest-changes 30 --out DIR`; unknown or bad flags throw. */
+/** `--tasks 100000 --connections 20 --rate 200 --duration 120 --steady-runs 3 --replicas 1 --drain 120 --idle-reps 1,100,1000 --read-mode stream --rest-changes 30 --out DIR`; unknown or bad flags throw. */
 export function parseOptions(argv: string[], defaultOutDir: string): BenchOptions {
   const options: BenchOptions = { ...DEFAULTS, outDir: defaultOutDir, drainSeconds: 120, idleReps: [...DEFAULT_IDLE_REPS], readMode: DEFAULT_READ_MODE, restChanges: DEFAULT_REST_CHANGES };
   for (let i = 0; i < argv.length; i++) {

@@ -59,7 +59,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   await admin.disconnect();
 
   const scUserIds = new Set(users.map((u) => u.sc.id));
-  const cpuBefore = cpuSnapshot(stack.pids);
+  const cpuBefore = cpuSnapshot(stack.processes);
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));
   log(`import, ${label}: "Sync tasks" saved on for ${connections} connection(s)`);
@@ -92,7 +92,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   }
   const arrivalsMs = [...arrivals.values()].map((a) => a.atMs).sort((a, b) => a - b);
   const seconds = arrivalsMs[arrivalsMs.length - 1] / 1000;
-  const cpu = cpuPerUnit(cpuBefore, await cpuSnapshotWhenQuiet(() => stack.pids), tasks);
+  const cpu = cpuPerUnit(cpuBefore, await cpuSnapshotWhenQuiet(() => stack.processes), tasks);
 
   const pairs = users.map(() => [] as TaskPair[]);
   for (const [subject, seeded] of seededBySubject) {

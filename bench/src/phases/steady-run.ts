@@ -42,6 +42,7 @@ export interface SteadyOptions {
  * Changes at a steady rate on both sides (half each), spread over the connections, then waits
  * until each has arrived on the other side. Latency is measured from the sandboxes' own
  * timestamps: the person's change in one sandbox's log to the sync's write in the other's.
+ * The imported tasks it changes are taken out of `pools`, so a later run does not change them again.
  */
 export async function runSteady(users: SyncUser[], pools: TaskPair[][], options: SteadyOptions, log: (line: string) => void): Promise<{ steady: SteadyResult; apiCalls: ApiCallsResult }> {
   const stack = users[0].stack;
@@ -52,7 +53,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const openPools = pools.map((pool) => pool.filter((p) => p.open));
 
   const callsBefore = await restCalls(sfAdmin, orgId);
-  const cpuBefore = cpuSnapshot(stack.pids);
+  const cpuBefore = cpuSnapshot(stack.processes);
   const startedAt = Date.now();
   const total = Math.round(options.rate * options.durationSeconds);
   const changes: Change[] = [];
@@ -68,6 +69,9 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     let kind = weighted(rng());
     const pool = openPools[u];
     const pair = kind === 'create' || pool.length === 0 ? undefined : pool.splice(Math.floor(rng() * pool.length), 1)[0];
+    // Each imported task is changed once across the runs: a later run's edit of a task this one
+    // deleted or completed would fail or change nothing.
+    if (pair) pools[u].splice(pools[u].indexOf(pair), 1);
     if (!pair) kind = 'create';
     const change: Change = { direction, kind, user: u, title: `bench steady ${i + 1} ${kind}`, pair, sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId) };
     changes.push(change);
@@ -89,7 +93,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
   }
   const callsAfter = await restCalls(sfAdmin, orgId);
-  const cpuAfter = await cpuSnapshotWhenQuiet(() => stack.pids);
+  const cpuAfter = await cpuSnapshotWhenQuiet(() => stack.processes);
 
   const made = changes.filter((c) => !c.failed);
   const madeIn = (d: Direction) => made.filter((c) => c.direction === d);

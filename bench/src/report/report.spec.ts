@@ -8,7 +8,8 @@ import { reportMarkdown, summaryLines, writeReport } from './report';
 import { cdcDay } from './cdc-day';
 import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
 import { repDayCalls } from './rep-day-calls';
-import type { AtRestResult, BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
+import { steadySpread } from './spread';
+import type { ApiCallsResult, AtRestResult, BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
 import { percentile, perSecond, summarizeLatency } from './stats';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -84,26 +85,38 @@ function atRest(): AtRestResult {
   };
 }
 
+function apiCalls(): ApiCallsResult {
+  return {
+    changesPropagated: 1175,
+    productCalls: 431,
+    byEndpoint: { 'GET /query': 301, 'PATCH /sobjects/Task': 97, 'POST /composite/sobjects': 33 },
+    floor: { writes: 588, recordsRead: 1176, polls: 240, calls: 247 },
+    callsPer1000: 366.8085,
+    floorPer1000: 210.2128,
+    ratioToFloor: 431 / 247,
+  };
+}
+
 function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
   return {
     startedAt: '2026-03-14T09:26:53.000Z',
     finishedAt: '2026-03-14T09:51:10.000Z',
     command: 'npm run bench -- --tasks 3000 --connections 5 --rate 20 --duration 60',
     machine: { cpus: 2, cpuModel: 'Test CPU @ 2.10GHz', memoryGiB: 7.75, node: 'v20.19.0', platform: 'linux' },
-    settings: { tasks: 3000, connections: 5, rate: 20, durationSeconds: 60 },
+    settings: { tasks: 3000, connections: 5, rate: 20, durationSeconds: 60, steadyRuns: 3, replicas: 1 },
     serviceSettings: { SFDC_POLL_INTERVAL_MS: '5000', KAFKA_PARTITIONS: '12' },
     imports: [importRun('one connection', 1, 3000, 12.5, 45_000), importRun('five connections', 5, 3000, 8, 47_300)],
     atRest: atRest(),
     steady: steadyRun(),
-    apiCalls: {
-      changesPropagated: 1175,
-      productCalls: 431,
-      byEndpoint: { 'GET /query': 301, 'PATCH /sobjects/Task': 97, 'POST /composite/sobjects': 33 },
-      floor: { writes: 588, recordsRead: 1176, polls: 240, calls: 247 },
-      callsPer1000: 366.8085,
-      floorPer1000: 210.2128,
-      ratioToFloor: 431 / 247,
-    },
+    apiCalls: apiCalls(),
+    steadySpread: steadySpread(
+      [3412, 2950, 4100].map((p99, i) => {
+        const run = steadyRun(10);
+        run.latency['salesforce→salesconnect'].p99Ms = p99;
+        run.cpu = [{ program: 'reconciler', cpuMs: 1000, msPerUnit: 8 + i }];
+        return { steady: run, apiCalls: { ...apiCalls(), callsPer1000: 20 + 5 * i } };
+      }),
+    ),
     rss: [
       { program: 'reconciler', pid: 4242, peakMiB: 187.34 },
       { program: 'sfdc-ingest', pid: 4243, peakMiB: 142.06 },
@@ -372,7 +385,12 @@ describe('summaryLines', () => {
     // The product's services first, then the sandboxes, whatever order /proc was read in.
     expect(text).toContain('CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00 ms a task');
     expect(text).toContain('CPU steady state: sfdc-ingest 3.50, reconciler 8.00 ms a change');
-    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 3 + 2 + 2 + 4 + 1 + 1 + 1);
+    // Over three runs: the min / median / max of each latency percentile each way, the calls per 1,000 and the CPU per change.
+    expect(text).toContain('steady state over 3 runs, min / median / max:');
+    expect(text).toContain('  salesforce→salesconnect p99: 2.95 s / 3.41 s / 4.10 s');
+    expect(text).toContain('  Salesforce calls per 1,000 changes: 20.0 / 25.0 / 30.0');
+    expect(text).toContain('  reconciler CPU per change: 8.00 / 9.00 / 10.00');
+    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 1 + 6 + 1 + 1 + 3 + 2 + 2 + 4 + 1 + 1 + 1);
   });
 
   it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
@@ -502,6 +520,14 @@ describe('reportMarkdown', () => {
     const endpoints = api.split('\n').filter((l) => /^\| (GET|PATCH|POST) /.test(l));
     expect(endpoints.map((l) => l.split('|')[1].trim())).toEqual(['GET /query', 'PATCH /sobjects/Task', 'POST /composite/sobjects']);
     expect(endpoints[0]).toContain('| 301 |');
+  });
+
+  it('has every steady figure of each run with its min / median / max', () => {
+    const spread = section(markdown, 'Steady state over its runs');
+    expect(spread).toContain('| figure | run 1 | run 2 | run 3 | min | median | max |');
+    expect(spread).toContain('| salesforce→salesconnect p99 | 3.41 s | 2.95 s | 4.10 s | 2.95 s | 3.41 s | 4.10 s |');
+    expect(spread).toContain('| Salesforce calls per 1,000 changes | 20.0 | 25.0 | 30.0 | 20.0 | 25.0 | 30.0 |');
+    expect(section(reportMarkdown(benchResults({ steadySpread: null })), 'Steady state over its runs')).toContain('Not run.');
   });
 
   it('has the CPU of each process per imported task and per change, a column pair a phase', () => {

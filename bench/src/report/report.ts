@@ -6,6 +6,7 @@ import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATI
 import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
 import { renderPng } from './render-png';
 import { enterpriseApiAllocation, type RepDayCallsResult } from './rep-day-calls';
+import type { SpreadFigure } from './spread';
 import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, CpuFigure, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
 
 export interface ReportFiles {
@@ -84,6 +85,10 @@ export function summaryLines(results: BenchResults): string[] {
       ? `Salesforce API calls: ${formatNumber(api.callsPer1000, 1)} per 1,000 changes vs floor ${formatNumber(api.floorPer1000, 1)}; ratio ${formatRatio(api.ratioToFloor)}`
       : `Salesforce API calls: ${NOT_RUN}`,
   );
+  if (results.steadySpread && results.settings.steadyRuns > 1) {
+    lines.push(`steady state over ${results.settings.steadyRuns} runs, min / median / max:`);
+    for (const f of results.steadySpread) lines.push(`  ${f.name}: ${spreadText(f)}`);
+  }
   lines.push(...cpuSummaryLines(results.imports, results.steady));
   for (const rss of results.rss) lines.push(`peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB`);
   lines.push(...idleSummaryLines(results.idleOrgs));
@@ -157,6 +162,7 @@ export function reportMarkdown(results: BenchResults): string {
     importSection(results.imports),
     atRestSection(results.atRest),
     steadySection(results.steady),
+    spreadSection(results.steadySpread),
     apiCallsSection(results.apiCalls),
     cpuSection(results.imports, results.steady),
     rssSection(results.rss),
@@ -190,6 +196,8 @@ function settingsSection(results: BenchResults): string[] {
     ['connections', formatInt(s.connections), 'benchmark: connections sharing those tasks in the second import run'],
     ['rate', `${formatNumber(s.rate, 1)} changes/s`, 'benchmark: steady-state changes per second, both sides together'],
     ['durationSeconds', `${formatInt(s.durationSeconds)} s`, 'benchmark: seconds of steady-state changes'],
+    ['steadyRuns', formatInt(s.steadyRuns), 'benchmark: steady-state runs, one after the other'],
+    ['replicas', formatInt(s.replicas), 'benchmark: processes of each Kafka consumer (START_REPLICAS)'],
     ...Object.entries(results.serviceSettings).map(([name, value]) => [name, value, 'services']),
   ];
   return ['## Settings', '', ...table(['setting', 'value', 'of'], rows, ['l', 'r', 'l'])];
@@ -308,10 +316,37 @@ function apiCallsSection(api: ApiCallsResult | null): string[] {
   ];
 }
 
+function spreadValue(value: number | null, unit: SpreadFigure['unit']): string {
+  if (value === null) return '–';
+  return unit === 'ms' ? formatLatency(value) : formatNumber(value, unit === 'calls' ? 1 : 2);
+}
+
+function spreadText(f: SpreadFigure): string {
+  return `${spreadValue(f.min, f.unit)} / ${spreadValue(f.median, f.unit)} / ${spreadValue(f.max, f.unit)}`;
+}
+
+function spreadSection(spread: readonly SpreadFigure[] | null): string[] {
+  const heading = ['## Steady state over its runs', ''];
+  if (!spread || spread.length === 0) return [...heading, `${capitalize(NOT_RUN)}.`];
+  const runs = spread[0].values.length;
+  return [
+    ...heading,
+    `The steady state ran ${runs} time${runs === 1 ? '' : 's'}, one after the other on the same stack; the sections above show the run whose Salesforce → Sales Connect p99 ` +
+      'is the median. Each figure of every run, and its min / median / max (CPU in ms a change):',
+    '',
+    ...table(
+      ['figure', ...spread[0].values.map((_, i) => `run ${i + 1}`), 'min', 'median', 'max'],
+      spread.map((f) => [f.name, ...f.values.map((v) => spreadValue(v, f.unit)), spreadValue(f.min, f.unit), spreadValue(f.median, f.unit), spreadValue(f.max, f.unit)]),
+      ['l', ...spread[0].values.map(() => 'r' as const), 'r', 'r', 'r'],
+    ),
+  ];
+}
+
 /** The processes the CPU figures name, in the order a reader looks for them: the product first, then what it runs on. */
 const CPU_ORDER = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox'];
-const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] =>
-  [...figures].sort((a, b) => (CPU_ORDER.indexOf(a.program) + 1 || 99) - (CPU_ORDER.indexOf(b.program) + 1 || 99) || a.program.localeCompare(b.program));
+/** A replica (`reconciler-2`) beside its first process. */
+const cpuRank = (program: string): number => CPU_ORDER.indexOf(program.replace(/-\d+$/, '')) + 1 || 99;
+const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] => [...figures].sort((a, b) => cpuRank(a.program) - cpuRank(b.program) || a.program.localeCompare(b.program));
 
 function cpuSummaryLines(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
   const line = (what: string, unit: string, figures: readonly CpuFigure[]) =>

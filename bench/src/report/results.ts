@@ -1,6 +1,7 @@
 import type { CdcDayResult } from './cdc-day';
 import type { IdleActivity, IdleCadence, IdleEndpointFigure, IdleMode } from './idle-calls';
 import type { RepDayCallsResult } from './rep-day-calls';
+import type { SpreadFigure } from './spread';
 
 /** How the steady-state org was read: once, by its reader's change stream (and safety-net poll), or by each rep's own polls. */
 export type ReadMode = 'stream' | 'per-rep';
@@ -21,8 +22,11 @@ export interface BenchResults {
   imports: ImportResult[];
   /** One change at a time in the steady-state org, before the steady run; null when skipped (`--rest-changes 0`). */
   atRest: AtRestResult | null;
+  /** The steady run whose Salesforce → Sales Connect p99 is the median of the runs: the tables and charts show it. */
   steady: SteadyResult | null;
   apiCalls: ApiCallsResult | null;
+  /** Each steady-state figure over the runs; null when the steady state was not run. */
+  steadySpread: SpreadFigure[] | null;
   rss: RssResult[];
   /** Salesforce API calls a day of an idle org, read once (its reader) and per rep; null when skipped (`--idle-reps none`). */
   idleOrgs: IdleOrgsResult | null;
@@ -37,6 +41,10 @@ export interface BenchSettings {
   rate: number;
   /** Seconds of steady-state changes. */
   durationSeconds: number;
+  /** Steady-state runs, one after the other on the same stack; the report gives each figure's min / median / max. */
+  steadyRuns: number;
+  /** Processes of each Kafka consumer (sfdc-ingest, salesconnect-ingest, reconciler), as START_REPLICAS. */
+  replicas: number;
 }
 
 export interface ImportResult {
