@@ -23,16 +23,23 @@ export class SalesforceSandboxAdmin {
     return this.call('DELETE', '/clock');
   }
 
-  createOrg(name: string, dailyApiLimit?: number) {
-    return this.call<{ id: string }>('POST', '/salesforce/orgs', { name, ...(dailyApiLimit ? { dailyApiLimit } : {}) });
+  /** `salesConnectTaskIdField: false`: an org as a customer's is before the product's package is deployed. */
+  createOrg(name: string, dailyApiLimit?: number, options: { salesConnectTaskIdField?: boolean } = {}) {
+    return this.call<{ id: string }>('POST', '/salesforce/orgs', { name, ...(dailyApiLimit ? { dailyApiLimit } : {}), ...options });
   }
 
   defaultOrg() {
     return this.call<{ id: string; name: string }[]>('GET', '/salesforce/orgs').then((orgs) => orgs[0]);
   }
 
-  createUser(orgId: string, username: string, password = 'sandbox') {
-    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password });
+  /** `modifyAllData`: an administrator, who may deploy metadata. */
+  createUser(orgId: string, username: string, password = 'sandbox', permissions: { modifyAllData?: boolean; viewAllData?: boolean } = {}) {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password, ...permissions });
+  }
+
+  /** Setup → Permission Sets → Manage Assignments: the set (by API name) for the user. */
+  assignPermissionSet(orgId: string, permissionSet: string, userId: string) {
+    return this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/permission-set-assignments`, { permissionSet, userId });
   }
 
   createContact(orgId: string, email: string) {

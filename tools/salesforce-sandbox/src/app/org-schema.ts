@@ -1,5 +1,6 @@
 import type { Fields, UserRecord } from './sandbox-records';
 import { KEY_PREFIX, toId15 } from './salesforce-id';
+import { effectiveTaskSecurity, type PermissionSetRecord } from './metadata/permission-sets';
 import { DEFAULT_TASK_CUSTOM_FIELDS, findField, findRelationship, isCustomField, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
 
 /** One user's field-level security on Task (Setup's profile / permission set): field names as the schema spells them. */
@@ -56,9 +57,13 @@ function createView(taskFields: readonly FieldDef[]): SchemaView {
  */
 const views = new WeakMap<readonly FieldDef[], Map<string, SchemaView>>();
 
+/** A user's Task field-level security: their own settings and what their assigned permission sets grant. */
+export const taskSecurityOf = (org: { permissionSets?: readonly PermissionSetRecord[] }, user: UserRecord): FieldSecurity | undefined =>
+  effectiveTaskSecurity(user.fieldSecurity?.Task, user.fields.Id as string, org.permissionSets);
+
 /** What `user` sees of `org`'s schema; without a user, every field (the admin API's and seeding's view). */
-export function schemaFor(org: { taskFields: readonly FieldDef[] }, user?: UserRecord | null): SchemaView {
-  const security = user?.fieldSecurity?.Task;
+export function schemaFor(org: { taskFields: readonly FieldDef[]; permissionSets?: readonly PermissionSetRecord[] }, user?: UserRecord | null): SchemaView {
+  const security = user ? taskSecurityOf(org, user) : undefined;
   const key = security ? JSON.stringify(security) : '';
   let byKey = views.get(org.taskFields);
   if (!byKey) {

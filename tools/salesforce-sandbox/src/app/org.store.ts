@@ -9,6 +9,7 @@ import { TaskStore, type TaskWriteObserver } from './task.store';
 import { buildTaskFields, newTaskDefaults } from './org-schema';
 import { isCustomField, type FieldDef } from './sobject-schema';
 import { deleteLogStart } from './replication-window';
+import type { PermissionSetRecord } from './metadata/permission-sets';
 
 export interface OrgState {
   id: string;
@@ -39,6 +40,8 @@ export interface OrgState {
   changes: TaskChange[];
   /** The recycle bin was emptied of everything deleted before this (admin API); null: only the 15-day purge. */
   recycleBinPurgedBefore: number | null;
+  /** Permission sets deployed through the Metadata API, with their assignments. */
+  permissionSets: PermissionSetRecord[];
 }
 
 export const DEFAULT_ORG_NAME = 'Sandbox Org';
@@ -60,6 +63,7 @@ export interface NewUser {
   lastName?: string;
   timeZoneSidKey?: string;
   viewAllData?: boolean;
+  modifyAllData?: boolean;
 }
 
 export interface NewPerson {
@@ -92,7 +96,7 @@ export class OrgStore {
   seedDefaults(): { org: OrgState; user: UserRecord; admin: UserRecord; app: ConnectedApp } {
     const org = this.createOrg(DEFAULT_ORG_NAME);
     const user = this.createUser(org, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Rep', email: DEFAULT_USERNAME });
-    const admin = this.createUser(org, { username: DEFAULT_ADMIN_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Admin', viewAllData: true });
+    const admin = this.createUser(org, { username: DEFAULT_ADMIN_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Admin', viewAllData: true, modifyAllData: true });
     const app = this.createApp({ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, redirectUris: [] });
     return { org, user, admin, app };
   }
@@ -103,7 +107,8 @@ export class OrgStore {
     this.counters.clear();
   }
 
-  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit): OrgState {
+  /** `salesConnectTaskIdField: false`: an org as a customer's is before the package is deployed (no custom Task field). */
+  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit, options: { salesConnectTaskIdField?: boolean } = {}): OrgState {
     const id = this.nextId(KEY_PREFIX.Organization);
     const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
@@ -118,10 +123,11 @@ export class OrgStore {
       queryPageSize: null,
       taskStatuses: buildTaskStatusRows(DEFAULT_TASK_STATUSES, [], now, null, () => this.nextId(KEY_PREFIX.TaskStatus)),
       rules: emptyOrgRules(),
-      taskFields: buildTaskFields(),
+      taskFields: options.salesConnectTaskIdField === false ? buildTaskFields([]) : buildTaskFields(),
       tasks: new TaskStore(this.taskObserverFor?.(id) ?? null),
       changes: [],
       recycleBinPurgedBefore: null,
+      permissionSets: [],
     };
     this.orgs.set(id, org);
     return org;
@@ -135,6 +141,7 @@ export class OrgStore {
     const user: UserRecord = {
       password: input.password ?? DEFAULT_PASSWORD,
       viewAllData: input.viewAllData === true,
+      modifyAllData: input.modifyAllData === true,
       fields: {
         Id: id,
         Username: input.username,
@@ -239,6 +246,7 @@ export class OrgStore {
         tasks: o.tasks.toJSON(),
         changes: o.changes,
         recycleBinPurgedBefore: o.recycleBinPurgedBefore,
+        permissionSets: o.permissionSets,
       })),
     };
   }
@@ -266,6 +274,8 @@ export class OrgStore {
         rules: loadOrgRules(o.rules),
         // Snapshots written before the recycle bin could be emptied early load with the 15-day purge only.
         recycleBinPurgedBefore: o.recycleBinPurgedBefore ?? null,
+        // Snapshots written before the Metadata API existed load with no permission sets.
+        permissionSets: o.permissionSets ?? [],
         tasks: TaskStore.fromJSON(o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })), this.taskObserverFor?.(o.id) ?? null),
       });
     }
@@ -296,5 +306,6 @@ export interface SnapshotState {
     tasks: TaskRecord[];
     changes: TaskChange[];
     recycleBinPurgedBefore?: number | null;
+    permissionSets?: PermissionSetRecord[];
   }[];
 }

@@ -12,7 +12,12 @@ import { deriveAccountId, newTaskDefaults } from './org-schema';
 import { selectTasksToArchive } from './task-archive';
 import { sinceParam, type SandboxClock } from '@task-sync/util-sandbox-kit';
 
-const newOrg = z.object({ name: z.string().min(1), dailyApiLimit: z.number().int().positive().optional() });
+const newOrg = z.object({
+  name: z.string().min(1),
+  dailyApiLimit: z.number().int().positive().optional(),
+  // false: no SalesConnect_Task_Id__c, as a customer's org is before the product's package is deployed.
+  salesConnectTaskIdField: z.boolean().optional(),
+});
 const newUser = z.object({
   username: z.string().min(3),
   password: z.string().min(1).optional(),
@@ -23,6 +28,8 @@ const newUser = z.object({
   timeZoneSidKey: z.string().refine(isKnownTimeZone, 'timeZoneSidKey must be a time zone such as Europe/Berlin').optional(),
   // View All Data (Change Data Capture subscribers need it); off unless asked for.
   viewAllData: z.boolean().optional(),
+  // Modify All Data (the Metadata API's deploy needs it); off unless asked for.
+  modifyAllData: z.boolean().optional(),
 });
 const newAccount = z.object({ name: z.string().min(1) });
 /** The server's page size cap: queries answer at most this many records a page (null: back to 2,000). */
@@ -112,7 +119,7 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
   router.post('/orgs', (req, res) => {
     const parsed = newOrg.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: 'BAD_REQUEST', message: z.prettifyError(parsed.error) });
-    res.status(201).json(describeOrg(store.createOrg(parsed.data.name, parsed.data.dailyApiLimit)));
+    res.status(201).json(describeOrg(store.createOrg(parsed.data.name, parsed.data.dailyApiLimit, { salesConnectTaskIdField: parsed.data.salesConnectTaskIdField })));
   });
   router.get('/orgs/:orgId', withOrg((org, _req, res) => res.json(describeOrg(org))));
   router.post('/orgs/:orgId/users', withOrg((org, req, res) => {

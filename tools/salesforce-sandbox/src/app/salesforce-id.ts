@@ -12,6 +12,9 @@ export const KEY_PREFIX = {
   TaskStatus: '01J',
   RecordType: '012',
   QueryLocator: '01g',
+  DeployRequest: '0Af',
+  PermissionSet: '0PS',
+  PermissionSetAssignment: '0Pa',
 } as const;
 
 /**

@@ -19,6 +19,7 @@ import { queryRoutes } from './query.router';
 import { QueryCursorStore } from './query-cursor.store';
 import { createSalesforceAdminRouter } from './salesforce-admin.router';
 import { createOrgShapeAdminRouter } from './org-shape.router';
+import { createMetadataSoapRouter, DeployStore } from './metadata/metadata-soap.router';
 import { SessionStore, type SessionSnapshot } from './session.store';
 import { SfdcError, sendSfdcError } from './sfdc-error';
 import { sObjectRoutes } from './sobject.router';
@@ -82,6 +83,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const sessions = new SessionStore(clock, (options.tokenTtlSeconds ?? 7200) * 1000);
   const cursors = new QueryCursorStore(clock);
   const dml = new TaskDml(store, clock, faults);
+  const deploys = new DeployStore();
   const snapshotFile = options.snapshotFile ?? null;
   const changeEvents = new ChangeEventBus(clock, { dailyDeliveryAllocation: options.dailyEventDeliveryAllocation, taskFieldsOf: (orgId) => store.orgs.get(orgId)?.taskFields });
   // Every org's task store reports its writes (API, admin seeding, undelete) to the change-event stream.
@@ -114,6 +116,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
     store.seedDefaults();
     sessions.clear();
     cursors.clear();
+    deploys.clear();
     calls.reset();
     faults.reset();
   };
@@ -134,6 +137,8 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   app.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
   // The Streaming API (CometD) for Change Data Capture; not counted against the API request limit, as in Salesforce.
   app.use('/cometd', createCometdRouter({ store, sessions, streaming }));
+  // The Metadata API (SOAP), as jsforce's conn.metadata calls it: deploy and checkDeployStatus.
+  app.use('/services/Soap/m', createMetadataSoapRouter({ store, sessions, clock, calls, deploys }));
 
   // For process supervisors (npm start): the sandbox is ready as soon as it listens.
   app.get(['/health/live', '/health/ready'], (_req, res) => {

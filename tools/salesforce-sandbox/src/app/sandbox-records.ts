@@ -29,6 +29,8 @@ export interface UserRecord {
   password: string;
   /** The View All Data permission (a profile / permission set flag in Salesforce): Change Data Capture subscribers need it. */
   viewAllData?: boolean;
+  /** Modify All Data (an administrator's): the Metadata API's deploy needs it (or Modify Metadata, not modelled apart). */
+  modifyAllData?: boolean;
   /** Field-level security per object (profile and permission sets in Salesforce); absent: every field visible and editable. */
   fieldSecurity?: { Task?: FieldSecurity };
 }

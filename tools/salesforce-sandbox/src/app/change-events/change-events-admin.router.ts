@@ -15,7 +15,7 @@ const cdcSettings = z.object({
   dailyDeliveryAllocation: z.number().int().min(0).optional(),
   deliveredToday: z.number().int().min(0).optional(),
 });
-const permissions = z.object({ viewAllData: z.boolean() });
+const permissions = z.object({ viewAllData: z.boolean().optional(), modifyAllData: z.boolean().optional() });
 const gap = z.object({ recordIds: z.array(z.string()).min(1), changeType: z.enum(GAP_TYPES).default('GAP_UPDATE'), userId: z.string().optional() });
 const overflow = z.object({ userId: z.string().optional() });
 const undelete = z.object({ userId: z.string().optional() });
@@ -49,8 +49,10 @@ export function createChangeEventsAdminRouter(deps: { store: OrgStore; clock: Sa
   router.put('/orgs/:orgId/users/:userId/permissions', withOrg((org, req, res) => {
     const user = org.users.get(String(req.params.userId));
     if (!user) throw new Error(`no user ${String(req.params.userId)} in org ${org.id}`);
-    user.viewAllData = permissions.parse(req.body).viewAllData;
-    res.json({ userId: user.fields.Id, username: user.fields.Username, viewAllData: user.viewAllData });
+    const input = permissions.parse(req.body);
+    if (input.viewAllData !== undefined) user.viewAllData = input.viewAllData;
+    if (input.modifyAllData !== undefined) user.modifyAllData = input.modifyAllData;
+    res.json({ userId: user.fields.Id, username: user.fields.Username, viewAllData: user.viewAllData === true, modifyAllData: user.modifyAllData === true });
   }));
 
   // The retained stream as subscribers get it (`?after=<replayId>`: only the later ones).

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChangeEventBus } from '../change-events/change-event.bus';
 import { withoutHiddenFields, type RetainedEvent } from '../change-events/change-event';
 import type { OrgStore } from '../org.store';
+import { taskSecurityOf } from '../org-schema';
 import { STREAMING_ERROR, replyTo, type BayeuxReply, type BayeuxRequest } from './bayeux-message';
 
 /** The change-event channels: every selected entity, and Task's own. */
@@ -282,7 +283,9 @@ export class StreamingServer {
     const taken = pending.slice(0, limit);
     for (const { subscription, event } of taken) subscription.cursor = event.replayId;
     this.deps.events.countDeliveries(client.orgId, taken.length);
-    const hidden = this.deps.store.getOrg(client.orgId)?.users.get(client.userId)?.fieldSecurity?.Task?.hidden ?? [];
+    const org = this.deps.store.getOrg(client.orgId);
+    const user = org?.users.get(client.userId);
+    const hidden = (org && user ? taskSecurityOf(org, user)?.hidden : undefined) ?? [];
     return taken.map(({ subscription, event }) => ({ channel: subscription.channel, data: hidden.length > 0 ? withoutHiddenFields(event.data, hidden) : event.data }));
   }
 
