@@ -1,4 +1,4 @@
-import { cpuMs, cpuPerUnit, cpuSnapshot } from './cpu';
+import { cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate } from './cpu';
 
 describe('CPU time from /proc', () => {
   it("reads this process's CPU time, and it grows with work done", () => {
@@ -23,5 +23,15 @@ describe('CPU time from /proc', () => {
     const after = new Map([['reconciler', 4_000], ['salesconnect-ingest', 900]]);
     expect(cpuPerUnit(before, after, 1_500)).toEqual([{ program: 'reconciler', cpuMs: 3_000, msPerUnit: 2 }]);
     expect(cpuPerUnit(before, after, 0)).toEqual([]);
+  });
+});
+
+describe('the end of a phase', () => {
+  it('is when the programs are back to their idle rate, not at the deadline', async () => {
+    const programs = () => [['bench', process.pid] as [string, number]];
+    const idle = await idleCpuRate(programs, 500);
+    const started = Date.now();
+    await cpuSnapshotWhenQuiet(programs, idle, 10_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

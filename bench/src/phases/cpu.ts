@@ -46,20 +46,29 @@ export function cpuPerUnit(before: CpuSnapshot, after: CpuSnapshot, units: numbe
   });
 }
 
-const QUIET_MS_PER_SECOND = 50;
+const QUIET_MARGIN_MS_PER_SECOND = 50;
+
+const totalMs = (s: CpuSnapshot): number => [...s.values()].reduce((sum, ms) => sum + ms, 0);
+
+/** The programs' CPU a second together while nothing is asked of them (timers, polls, health checks), over `sampleMs`. */
+export async function idleCpuRate(programs: () => Iterable<[string, number]>, sampleMs = 2_000): Promise<number> {
+  const before = cpuSnapshot(programs());
+  await new Promise((resolve) => setTimeout(resolve, sampleMs));
+  return ((totalMs(cpuSnapshot(programs())) - totalMs(before)) * 1000) / sampleMs;
+}
 
 /**
- * A snapshot taken once the work's tail is done: when the programs together used under 5 % of a
- * core over a second (echoes and follow-up writes still run after the last arrival), or after `maxMs`.
+ * A snapshot taken once the work's tail is done (echoes and follow-up writes still run after the
+ * last arrival): when the programs together used no more than their idle rate plus 5 % of a core
+ * over a second, or after `maxMs`.
  */
-export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, number]>, maxMs = 60_000): Promise<CpuSnapshot> {
-  const total = (s: CpuSnapshot) => [...s.values()].reduce((sum, ms) => sum + ms, 0);
+export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, number]>, idleMsPerSecond: number, maxMs = 60_000): Promise<CpuSnapshot> {
   const deadline = Date.now() + maxMs;
   let last = cpuSnapshot(programs());
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const now = cpuSnapshot(programs());
-    if (total(now) - total(last) < QUIET_MS_PER_SECOND || Date.now() >= deadline) return now;
+    if (totalMs(now) - totalMs(last) <= idleMsPerSecond + QUIET_MARGIN_MS_PER_SECOND || Date.now() >= deadline) return now;
     last = now;
   }
 }

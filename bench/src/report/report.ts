@@ -374,7 +374,7 @@ function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | nul
   return [
     ...heading,
     'User + system CPU of each process (/proc/<pid>/stat), from the Save (import) or the first change (steady state) until the processes are quiet after the last arrival ' +
-      '(under 5 % of a core over a second), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine\'s cores.',
+      '(together no busier over a second than idle, measured just before, plus 5 % of a core), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine\'s cores.',
     '',
     ...table(['program', ...phases.flatMap((phase) => [`${phase.name} CPU s`, `ms a ${phase.unit}`])], rows, ['l', ...phases.flatMap(() => ['r', 'r'] as const)]),
   ];
