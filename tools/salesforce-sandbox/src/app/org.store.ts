@@ -39,6 +39,14 @@ export interface OrgState {
   changes: TaskChange[];
   /** The recycle bin was emptied of everything deleted before this (admin API); null: only the 15-day purge. */
   recycleBinPurgedBefore: number | null;
+  /** Organization.IsSandbox: its users sign in at test.salesforce.com, not login.salesforce.com. */
+  isSandbox: boolean;
+  /** The org's My Domain host, also its instance (`acme.my.salesforce.com`); null: the sandbox's root serves it. */
+  myDomainHost: string | null;
+  /** Hosts the org had before a move (admin API): they refuse its sessions from then on. */
+  previousHosts: string[];
+  /** My Domain's "Prevent login from login.salesforce.com" (and test.salesforce.com): its My Domain only. */
+  preventLoginHostLogin: boolean;
 }
 
 export const DEFAULT_ORG_NAME = 'Sandbox Org';
@@ -103,7 +111,8 @@ export class OrgStore {
     this.counters.clear();
   }
 
-  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit): OrgState {
+  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit, where: { isSandbox?: boolean; myDomainHost?: string | null; preventLoginHostLogin?: boolean } = {}): OrgState {
+    if (where.myDomainHost && this.findOrgByHost(where.myDomainHost)) throw new Error(`My Domain ${where.myDomainHost} is taken`);
     const id = this.nextId(KEY_PREFIX.Organization);
     const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
@@ -122,6 +131,10 @@ export class OrgStore {
       tasks: new TaskStore(this.taskObserverFor?.(id) ?? null),
       changes: [],
       recycleBinPurgedBefore: null,
+      isSandbox: where.isSandbox === true,
+      myDomainHost: where.myDomainHost ?? null,
+      previousHosts: [],
+      preventLoginHostLogin: where.preventLoginHostLogin === true,
     };
     this.orgs.set(id, org);
     return org;
@@ -177,6 +190,20 @@ export class OrgStore {
   createApp(app: ConnectedApp): ConnectedApp {
     this.apps.set(app.clientId, app);
     return app;
+  }
+
+  /** The org a My Domain host is (or was, before a move) the instance of. */
+  findOrgByHost(host: string): OrgState | undefined {
+    return [...this.orgs.values()].find((o) => o.myDomainHost === host || o.previousHosts.includes(host));
+  }
+
+  /** My Domain renamed, or the org migrated: the new host serves it, the old one refuses its sessions. */
+  moveOrg(org: OrgState, host: string): void {
+    const holder = this.findOrgByHost(host);
+    if (holder && holder !== org) throw new Error(`My Domain ${host} is taken`);
+    if (org.myDomainHost === host) return;
+    org.previousHosts = [...org.previousHosts.filter((h) => h !== host), ...(org.myDomainHost ? [org.myDomainHost] : ['(root)'])];
+    org.myDomainHost = host;
   }
 
   findUserByUsername(username: string): { org: OrgState; user: UserRecord } | undefined {
@@ -239,6 +266,10 @@ export class OrgStore {
         tasks: o.tasks.toJSON(),
         changes: o.changes,
         recycleBinPurgedBefore: o.recycleBinPurgedBefore,
+        isSandbox: o.isSandbox,
+        myDomainHost: o.myDomainHost,
+        previousHosts: o.previousHosts,
+        preventLoginHostLogin: o.preventLoginHostLogin,
       })),
     };
   }
@@ -266,6 +297,11 @@ export class OrgStore {
         rules: loadOrgRules(o.rules),
         // Snapshots written before the recycle bin could be emptied early load with the 15-day purge only.
         recycleBinPurgedBefore: o.recycleBinPurgedBefore ?? null,
+        // Snapshots written before environments existed: production orgs at the sandbox's root.
+        isSandbox: o.isSandbox ?? false,
+        myDomainHost: o.myDomainHost ?? null,
+        previousHosts: o.previousHosts ?? [],
+        preventLoginHostLogin: o.preventLoginHostLogin ?? false,
         tasks: TaskStore.fromJSON(o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })), this.taskObserverFor?.(o.id) ?? null),
       });
     }
@@ -296,5 +332,9 @@ export interface SnapshotState {
     tasks: TaskRecord[];
     changes: TaskChange[];
     recycleBinPurgedBefore?: number | null;
+    isSandbox?: boolean;
+    myDomainHost?: string | null;
+    previousHosts?: string[];
+    preventLoginHostLogin?: boolean;
   }[];
 }
