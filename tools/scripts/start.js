@@ -64,6 +64,9 @@ function wiringFor(service) {
   const wiring = {
     'connector-settings': {
       SALESFORCE_LOGIN_URL: url('salesforce-sandbox'),
+      // The sandbox serves test.salesforce.com and every My Domain under /hosts/<host>.
+      SALESFORCE_SANDBOX_LOGIN_URL: `${url('salesforce-sandbox')}/hosts/test.salesforce.com`,
+      SALESFORCE_MY_DOMAIN_URL_TEMPLATE: `${url('salesforce-sandbox')}/hosts/{host}`,
       OAUTH_REDIRECT_URL: `${own}/v1/salesforce/oauth/callback`,
       SETTINGS_PAGE_URL: `${own}/settings/crm/salesforce`,
     },

@@ -71,7 +71,7 @@ describe('the API calls allocated to the sync in an org', () => {
 
   it('the allocation exhausted pauses the org’s reads and writes (paused-api-limit), and they resume by themselves as the window frees calls', async () => {
     const org = await admin.createOrg(uniqueId('allocation-org'), 100_000);
-    const scUser = await createSalesConnectUser(scSandbox.url);
+    const scUser = await createSalesConnectUser(scSandbox.url, tenant);
     const username = `${uniqueId('rep')}@sandbox.test`;
     await admin.createUser(org.id, username);
     const rep = await signUserToken({ sub: scUser.id, tenant, secret: SECRET });

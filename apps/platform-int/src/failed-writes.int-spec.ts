@@ -34,7 +34,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
   let orgId: string;
 
   async function connectAndEnable() {
-    const scUser = await createSalesConnectUser(scSandbox.url);
+    const scUser = await createSalesConnectUser(scSandbox.url, 'tenant-failed-writes');
     const username = `${uniqueId('rep')}@sandbox.test`;
     await admin.createUser(orgId, username);
     const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-failed-writes', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });

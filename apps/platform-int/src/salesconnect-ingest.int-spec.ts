@@ -46,6 +46,7 @@ interface FeedEntry {
   sequence: number;
   type: string;
   taskId: string;
+  tenantId: string;
   userId: string;
   occurredAt: string;
   task: { createdAt: string };
@@ -84,8 +85,9 @@ async function admin(sandbox: ServiceProcess, method: string, path: string, body
   return res.status === 204 ? null : res.json();
 }
 
-async function createSandboxUser(sandbox: ServiceProcess): Promise<SandboxUser> {
-  return (await admin(sandbox, 'POST', '/salesconnect/users', { email: `${uniqueId('rep')}@example.com`, timeZone: 'America/Sao_Paulo' })) as SandboxUser;
+/** A Sales Connect user in `tenantId` (by default the tenant `settingChanged` gives a connection). */
+async function createSandboxUser(sandbox: ServiceProcess, tenantId = 'tenant-it'): Promise<SandboxUser> {
+  return (await admin(sandbox, 'POST', '/salesconnect/users', { email: `${uniqueId('rep')}@example.com`, timeZone: 'America/Sao_Paulo', tenantId })) as SandboxUser;
 }
 
 /** Every kept feed entry of one user, from the sandbox's admin view. */
@@ -162,8 +164,8 @@ class IngestUnderTest {
   }
 
   /** Publishes a setting change as connector-settings would, and waits until this ingest applied it. */
-  async setSync(userId: string, connectionId: string, kind: TaskSyncSettingChanged['kind'], producer: Parameters<typeof publishSettingChanges>[0]): Promise<void> {
-    await publishSettingChanges(producer, [settingChanged({ userId, connectionId, kind, enabled: kind !== 'disable' })]);
+  async setSync(userId: string, connectionId: string, kind: TaskSyncSettingChanged['kind'], producer: Parameters<typeof publishSettingChanges>[0], tenantId?: string): Promise<void> {
+    await publishSettingChanges(producer, [settingChanged({ userId, connectionId, kind, enabled: kind !== 'disable', ...(tenantId ? { tenantId } : {}) })]);
     await waitFor(`${kind} of ${connectionId} in the projection`, () =>
       withPg(this.databaseUrl, async (c) => {
         const { rows } = await c.query(`SELECT enabled FROM salesconnect_ingest.connection_setting WHERE connection_id = $1`, [connectionId]);
@@ -291,6 +293,24 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' })).toBeGreaterThanOrEqual(5);
     });
 
+    it('tenant isolation: two tenants with the same user id, a change in one reaches only that tenant\'s connection', async () => {
+      const user = await createSandboxUser(sandbox, 'tenant-isolation-a');
+      // Another tenant's connection for a user of the same id (their identity provider's id, not this person).
+      const ours = uniqueId('conn-tenant-a');
+      const theirs = uniqueId('conn-tenant-b');
+      await ingest.setSync(user.id, ours, 'first-enable', kafka.producer, 'tenant-isolation-a');
+      await ingest.setSync(user.id, theirs, 'first-enable', kafka.producer, 'tenant-isolation-b');
+
+      const task = await userApi(sandbox, user).create({ name: 'Only for tenant A' });
+      await waitFor('the event for tenant A\'s connection', async () => taskEventsOf(ours).length === 1, 10_000);
+      const feed = await feedOf(sandbox, user.id);
+      expect(feed).toEqual([expect.objectContaining({ taskId: task.id, tenantId: 'tenant-isolation-a' })]);
+      // The same webhook round would have published both; a later one finds the change already published.
+      await userApi(sandbox, user).patch(task.id, { name: 'Only for tenant A, edited' });
+      await waitFor('the edit for tenant A\'s connection', async () => taskEventsOf(ours).length === 2, 10_000);
+      expect(taskEventsOf(theirs)).toEqual([]);
+    });
+
     /** One task's published versions, in the order they are on its partition. */
     const versionsOf = (connectionId: string, taskId: string) =>
       taskEventsOf(connectionId)
@@ -358,7 +378,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const now = Math.floor(Date.now() / 1000);
       const at = new Date().toISOString();
       const task = { id: 'sct_forged1', ownerId: user.id, name: 'Wire the money', details: '', dueDate: null, status: 'Open', priority: 'Normal', type: 'other', contactEmail: null, version: 1, createdAt: at, updatedAt: at, completedAt: null, createdBy: 'salesconnect-ui', lastModifiedBy: 'salesconnect-ui' };
-      const body = JSON.stringify({ cursor: 'x', sequence: 900_000_000 + Math.floor(Math.random() * 1_000_000), type: 'created', taskId: task.id, userId: user.id, occurredAt: at, origin: 'salesconnect-ui', task });
+      const body = JSON.stringify({ cursor: 'x', sequence: 900_000_000 + Math.floor(Math.random() * 1_000_000), type: 'created', taskId: task.id, tenantId: 'tenant-it', userId: user.id, occurredAt: at, origin: 'salesconnect-ui', task });
       const post = (headers: Record<string, string>, text = body) => fetch(ingest.webhookUrl, { method: 'POST', headers, body: text });
       const rejected = (reason: string) => ingest.process.metric('salesconnect_webhook_rejected_total', { reason });
       const before = {

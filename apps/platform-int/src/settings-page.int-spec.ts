@@ -71,6 +71,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${pageUrl}?connected=*`);
     await page.locator('#sf-user', { hasText: 'rep@sandbox.test' }).waitFor();
+    await page.locator('#sf-environment', { hasText: 'Production (login.salesforce.com)' }).waitFor();
 
     // Tick "Sync tasks" and Save.
     await page.getByLabel('Sync tasks').check();
@@ -91,6 +92,35 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('not connected').waitFor();
     expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  it('issue 22, environments: a My Domain that is not one is refused on the page; Sandbox signs in at test.salesforce.com and the connection shows it', async () => {
+    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const uat = await admin.createOrg(uniqueId('page-uat'), undefined, { isSandbox: true });
+    const username = `${uniqueId('rep')}@page.test.uat`;
+    await admin.createUser(uat.id, username);
+    const token = await signUserToken({ sub: uniqueId('rep-env'), tenant: uniqueId('tenant'), secret: SECRET });
+    const page = await browser.newPage();
+    await page.goto(`${pageUrl}#token=${token}`);
+    await page.getByText('not connected').waitFor();
+
+    await page.getByLabel('My Domain host').fill('https://evil.example/acme.my.salesforce.com');
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await page.locator('#message', { hasText: 'not a Salesforce My Domain' }).waitFor();
+    expect(page.url()).toContain(pageUrl);
+
+    await page.getByLabel('Sandbox (test.salesforce.com)').check();
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await page.waitForURL(`${sandbox.url}/hosts/test.salesforce.com/services/oauth2/authorize**`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill('sandbox');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${pageUrl}?connected=*`);
+    await page.locator('#sf-environment', { hasText: 'Sandbox (test.salesforce.com)' }).waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'settings-page-sandbox-environment.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByText('not connected').waitFor();
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import type { Change, ChangeType } from './change.model';
 import { decodeCursor, encodeCursor } from './feed-cursor';
 import type { Task } from './task.model';
+import { DEFAULT_TENANT_ID } from './user.store';
 
 export interface FeedState {
   lastSequence: number;
@@ -23,13 +24,14 @@ export class ChangeFeed {
 
   constructor(private readonly retentionMs: number) {}
 
-  append(entry: { type: ChangeType; task: Task; origin: string; changedFields?: string[] }, now: Date): Change {
+  append(entry: { type: ChangeType; task: Task; tenantId: string; origin: string; changedFields?: string[] }, now: Date): Change {
     const sequence = ++this.state.lastSequence;
     const change: Change = {
       cursor: encodeCursor('changes', sequence),
       sequence,
       type: entry.type,
       taskId: entry.task.id,
+      tenantId: entry.tenantId,
       userId: entry.task.ownerId,
       occurredAt: now.toISOString(),
       origin: entry.origin,
@@ -75,8 +77,9 @@ export class ChangeFeed {
     return { ...this.state, changes: [...this.state.changes] };
   }
 
+  /** Changes of snapshots written before tenants existed were the default tenant's. */
   load(state: FeedState): void {
-    this.state = { ...state, changes: [...state.changes] };
+    this.state = { ...state, changes: state.changes.map((c) => ({ ...c, tenantId: c.tenantId ?? DEFAULT_TENANT_ID })) };
   }
 
   /** Empties the feed but keeps the sequence growing, so cursors from before the reset expire. */

@@ -10,6 +10,8 @@ export interface Change {
   sequence: number;
   type: ChangeType;
   taskId: string;
+  /** The tenant the task's owner belongs to: user ids are only unique within a tenant for a receiver. */
+  tenantId: string;
   userId: string;
   occurredAt: string;
   /** The app that made the write (`X-Client-App`), so the sync can recognise its own echoes. */

@@ -16,7 +16,7 @@ import { TaskService } from './task.service';
 import { TaskStore } from './task.store';
 import { createTasksRouter } from './tasks.router';
 import type { User } from './user.model';
-import { type NewUser, UserStore } from './user.store';
+import { DEFAULT_TENANT_ID, type NewUser, UserStore } from './user.store';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookSubscriptionStore } from './webhook-subscription.store';
 import { createWebhooksRouter } from './webhooks.router';
@@ -24,6 +24,7 @@ import { createWebhooksRouter } from './webhooks.router';
 /** Seeded on every start and after a reset; fixed id and token so local config keeps working. */
 export const DEFAULT_USER: Required<NewUser> = {
   id: 'scu_default',
+  tenantId: DEFAULT_TENANT_ID,
   email: 'rep@salesconnect.example',
   name: 'Default Rep',
   timeZone: 'America/Sao_Paulo',
@@ -75,7 +76,7 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
     maxAttempts: options.webhookMaxAttempts ?? 8,
     timeoutMs: options.webhookTimeoutMs ?? 5000,
   });
-  const tasks = new TaskService(store, feed, dispatcher, idempotency, clock);
+  const tasks = new TaskService(store, feed, dispatcher, idempotency, clock, (userId) => users.byId(userId)?.tenantId ?? DEFAULT_TENANT_ID);
   const defaultUserInput: NewUser = { ...DEFAULT_USER, ...options.defaultUser };
 
   const seedDefaultUser = (): User => users.byId(defaultUserInput.id ?? '') ?? users.create(defaultUserInput, clock.now());

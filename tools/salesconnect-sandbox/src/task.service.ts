@@ -17,6 +17,8 @@ export class TaskService {
     private readonly webhooks: WebhookDispatcher,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: SandboxClock,
+    /** The tenant of a task's owner, which each change names. */
+    private readonly tenantOf: (userId: string) => string,
   ) {}
 
   create(userId: string, input: CreateTaskInput, origin: string, idempotency?: { key: string; body: unknown }): CreateResult {
@@ -57,7 +59,7 @@ export class TaskService {
   }
 
   private record(type: ChangeType, task: Task, origin: string, changedFields?: string[]): void {
-    const change = this.feed.append({ type, task, origin, changedFields }, this.clock.now());
+    const change = this.feed.append({ type, task, tenantId: this.tenantOf(task.ownerId), origin, changedFields }, this.clock.now());
     this.webhooks.dispatch(change);
   }
 }

@@ -1,8 +1,13 @@
 import { newApiToken, newId } from './ids';
 import type { User } from './user.model';
 
+/** The tenant of a user created without one (the demo tenant `npm start` signs its user in to). */
+export const DEFAULT_TENANT_ID = 'demo-tenant';
+
 export interface NewUser {
   email: string;
+  /** Default: DEFAULT_TENANT_ID. */
+  tenantId?: string;
   name?: string;
   timeZone: string;
   /** A fixed id and token (the default user), so local config survives restarts. */
@@ -16,6 +21,7 @@ export class UserStore {
   create(input: NewUser, now: Date): User {
     const user: User = {
       id: input.id ?? newId('scu'),
+      tenantId: input.tenantId ?? DEFAULT_TENANT_ID,
       email: input.email,
       name: input.name ?? input.email,
       timeZone: input.timeZone,
@@ -42,8 +48,9 @@ export class UserStore {
     this.users.clear();
   }
 
+  /** Users of snapshots written before tenants existed belong to the default tenant. */
   load(users: User[]): void {
     this.clear();
-    for (const user of users) this.users.set(user.id, user);
+    for (const user of users) this.users.set(user.id, { ...user, tenantId: user.tenantId ?? DEFAULT_TENANT_ID });
   }
 }

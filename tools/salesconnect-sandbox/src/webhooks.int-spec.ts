@@ -48,6 +48,25 @@ describe('webhooks over HTTP', () => {
     expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(404);
   });
 
+  it('each change names its tenant, in the feed and in the webhook body: the owner\'s account', async () => {
+    receiver = await startWebhookReceiver();
+    await subscribe(receiver.url);
+    const acme = await createUser(running, 'Europe/Lisbon', undefined, 'tenant-acme');
+    await acme.api.post('/v1/tasks', { name: 'in acme' });
+    await running.api.post('/v1/tasks', { name: 'in the demo tenant' });
+    await waitUntil(() => (receiver?.received.length === 2 ? true : undefined), 5000, 'both creates');
+    const bodies = receiver.received.map((r) => JSON.parse(r.body) as { tenantId: string; userId: string; task: { name: string } });
+    expect(bodies.map((b) => [b.task.name, b.tenantId, b.userId]).sort()).toEqual([
+      ['in acme', 'tenant-acme', acme.id],
+      ['in the demo tenant', 'demo-tenant', running.sandbox.defaultUser.id],
+    ]);
+    const feed = (await running.admin.get('/__admin/salesconnect/changes')).body.changes as { tenantId: string; task: { name: string } }[];
+    expect(feed.map((c) => [c.task.name, c.tenantId])).toEqual([
+      ['in acme', 'tenant-acme'],
+      ['in the demo tenant', 'demo-tenant'],
+    ]);
+  });
+
   it('numbers each task\'s changes (task.version 1, 2, 3 …) and, on the admin hold, sends a task\'s deliveries reversed, a round each, while other tasks\' go at once', async () => {
     receiver = await startWebhookReceiver();
     await subscribe(receiver.url);
@@ -84,7 +103,7 @@ describe('webhooks over HTTP', () => {
     expect(bodies.map((b) => b.type).sort()).toEqual(['completed', 'created', 'deleted']);
     expect(bodies.find((b) => b.type === 'created')?.origin).toBe('task-sync');
     expect(bodies.find((b) => b.type === 'completed')?.origin).toBe('salesconnect-ui');
-    const feed = (await running.api.get('/v1/changes')).body.changes as { cursor: string }[];
+    const feed = (await running.admin.get('/__admin/salesconnect/changes')).body.changes as { cursor: string }[];
     for (const b of bodies) expect(feed).toContainEqual(b);
 
     for (const r of got) {

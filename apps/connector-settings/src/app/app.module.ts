@@ -15,6 +15,7 @@ import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
 import {
   AddSealedAccessToken1764000000203,
+  AddConnectionLogin1764000000227,
   AddSealedRefreshToken1764000000201,
   CreateConnection1764000000200,
   OneConnectionPerUser1764000000222,
@@ -80,6 +81,7 @@ export class AppModule {
               CreateFailedTask1764000000221,
               OneConnectionPerUser1764000000222,
               AddConnectAttemptStartOver1764000000223,
+              AddConnectionLogin1764000000227,
             ],
           },
         }),
@@ -134,7 +136,11 @@ export class AppModule {
         {
           provide: SalesforceOAuthClient,
           useValue: new SalesforceOAuthClient({
-            loginUrl: config.SALESFORCE_LOGIN_URL,
+            loginUrls: {
+              production: config.SALESFORCE_LOGIN_URL,
+              sandbox: config.SALESFORCE_SANDBOX_LOGIN_URL,
+              myDomainTemplate: config.SALESFORCE_MY_DOMAIN_URL_TEMPLATE,
+            },
             clientId: config.SALESFORCE_CLIENT_ID,
             clientSecret: config.SALESFORCE_CLIENT_SECRET,
             redirectUri: config.OAUTH_REDIRECT_URL,

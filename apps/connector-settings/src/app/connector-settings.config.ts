@@ -34,8 +34,18 @@ export const connectorSettingsConfigSchema = z
     JWT_ADMIN_ROLE: z.string().min(1).default('task-sync:admin'),
     /** Largest request body accepted; more is answered 413. */
     HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'e.g. 64kb').default('64kb'),
-    /** Salesforce's login URL; the Salesforce sandbox by default. */
+    /** Production orgs' login URL (https://login.salesforce.com); the Salesforce sandbox by default. */
     SALESFORCE_LOGIN_URL: z.url().default('http://127.0.0.1:8610'),
+    /** Sandbox orgs' login URL (https://test.salesforce.com); the Salesforce sandbox's stand-in by default. */
+    SALESFORCE_SANDBOX_LOGIN_URL: z.url().default('http://127.0.0.1:8610/hosts/test.salesforce.com'),
+    /**
+     * A My Domain's login URL, `{host}` standing for the validated My Domain host (https://{host});
+     * the Salesforce sandbox's stand-in by default.
+     */
+    SALESFORCE_MY_DOMAIN_URL_TEMPLATE: z
+      .string()
+      .refine((t) => t.split('{host}').length === 2 && URL.canParse(t.replace('{host}', 'acme.my.salesforce.com')), 'a URL with {host} once, e.g. https://{host}')
+      .default('http://127.0.0.1:8610/hosts/{host}'),
     SALESFORCE_CLIENT_ID: z.string().min(1).default('sandbox-client'),
     // Issued by Salesforce, so only a modest production minimum.
     SALESFORCE_CLIENT_SECRET: devSecret(z.string().min(1), 'sandbox-secret', { productionMinLength: 16 }),

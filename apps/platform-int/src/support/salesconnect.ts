@@ -16,11 +16,12 @@ export interface SalesConnectTaskView {
   lastModifiedBy: string;
 }
 
-export async function createSalesConnectUser(sandboxUrl: string, timeZone = 'America/Sao_Paulo'): Promise<SalesConnectUser> {
+/** A Sales Connect user in `tenantId`: the tenant their JWT names, which the ingest matches their changes by. */
+export async function createSalesConnectUser(sandboxUrl: string, tenantId: string, timeZone = 'America/Sao_Paulo'): Promise<SalesConnectUser> {
   const res = await fetch(`${sandboxUrl}/__admin/salesconnect/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `rep-${Math.random().toString(36).slice(2, 10)}@example.com`, timeZone }),
+    body: JSON.stringify({ email: `rep-${Math.random().toString(36).slice(2, 10)}@example.com`, timeZone, tenantId }),
   });
   if (res.status !== 201) throw new Error(`creating a Sales Connect user: ${res.status} ${await res.text()}`);
   return (await res.json()) as SalesConnectUser;

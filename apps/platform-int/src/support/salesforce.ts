@@ -23,9 +23,23 @@ export class SalesforceSandboxAdmin {
     return this.call('DELETE', '/clock');
   }
 
-  /** `salesConnectTaskIdField: false`: an org as a customer's is before the product's package is deployed. */
-  createOrg(name: string, dailyApiLimit?: number, options: { salesConnectTaskIdField?: boolean } = {}) {
+  /**
+   * `salesConnectTaskIdField: false`: an org as a customer's is before the product's package is deployed.
+   * `isSandbox`: its users sign in at test.salesforce.com; `myDomainHost`, `preventLoginHostLogin`: its My Domain and "Prevent login from login.salesforce.com".
+   */
+  createOrg(name: string, dailyApiLimit?: number, options: { salesConnectTaskIdField?: boolean; isSandbox?: boolean; myDomainHost?: string; preventLoginHostLogin?: boolean } = {}) {
     return this.call<{ id: string }>('POST', '/salesforce/orgs', { name, ...(dailyApiLimit ? { dailyApiLimit } : {}), ...options });
+  }
+
+  /** The org moves (a My Domain rename, an instance migration): refreshes name the new instance, the old host refuses its sessions. */
+  moveOrg(orgId: string, myDomainHost: string) {
+    return this.call('PUT', `/salesforce/orgs/${orgId}/my-domain`, { myDomainHost });
+  }
+
+  /** Requests each Salesforce host served so far (`(root)`: the sandbox's root). */
+  async hostCalls(host: string): Promise<number> {
+    const { hosts } = await this.call<{ hosts: { host: string; count: number }[] }>('GET', '/salesforce/host-calls');
+    return hosts.find((h) => h.host === host)?.count ?? 0;
   }
 
   defaultOrg() {
@@ -154,21 +168,23 @@ export class SalesforceSandboxAdmin {
 /** One Salesforce user's REST access (password grant), for writing tasks as that user. */
 export class SalesforceUserApi {
   private constructor(
-    private readonly instanceUrl: string,
+    private instanceUrl: string,
     private token: string,
-    private readonly login: () => Promise<{ access_token: string }>,
+    private readonly login: () => Promise<{ access_token: string; instance_url: string }>,
   ) {}
 
-  static async login(sandboxUrl: string, username: string, password = 'sandbox'): Promise<SalesforceUserApi> {
+  /** `loginUrl`: where the user signs in (the sandbox's root, or its `/hosts/<host>`); calls go to the instance the answer names. */
+  static async login(loginUrl: string, username: string, password = 'sandbox'): Promise<SalesforceUserApi> {
     const grant = async () => {
-      const response = await fetch(`${sandboxUrl}/services/oauth2/token`, {
+      const response = await fetch(`${loginUrl}/services/oauth2/token`, {
         method: 'POST',
         body: new URLSearchParams({ grant_type: 'password', username, password, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
       });
       if (!response.ok) throw new Error(`password grant for ${username}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as { access_token: string };
+      return (await response.json()) as { access_token: string; instance_url: string };
     };
-    return new SalesforceUserApi(sandboxUrl, (await grant()).access_token, grant);
+    const first = await grant();
+    return new SalesforceUserApi(first.instance_url, first.access_token, grant);
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {
@@ -180,7 +196,9 @@ export class SalesforceUserApi {
       });
       // The test's own session may be expired by the test (sessions/expire, a clock moved past the TTL).
       if (response.status === 401 && attempt === 0) {
-        this.token = (await this.login()).access_token;
+        const fresh = await this.login();
+        this.token = fresh.access_token;
+        this.instanceUrl = fresh.instance_url;
         continue;
       }
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -206,13 +224,7 @@ export class SalesforceUserApi {
  * What a user's browser does to connect Salesforce: the connect call, the sandbox's login page and
  * its form, the redirects back to connector-settings. Returns the new connection's id.
  */
-export async function connectSalesforceAsUser(options: {
-  connectorSettings: ServiceProcess;
-  sandboxUrl: string;
-  userToken: string;
-  username: string;
-  password?: string;
-}): Promise<string> {
+export async function connectSalesforceAsUser(options: Omit<BrowserConnect, 'action'>): Promise<string> {
   const landed = await authorizeInBrowser({ ...options, action: 'allow' });
   const connectionId = landed.searchParams.get('connected');
   if (!connectionId) throw new Error(`the OAuth round trip ended at ${landed.toString()}`);
@@ -231,6 +243,11 @@ export interface BrowserConnect {
   connectPath?: string;
   /** The user confirmed starting over should they sign in as another Salesforce account than their connection's. */
   startOver?: boolean;
+  /** Where the user picked to sign in (production when absent), and the My Domain they typed. */
+  environment?: 'production' | 'sandbox' | 'my-domain';
+  myDomain?: string;
+  /** Where the browser is expected to sign in: the sandbox's host for that environment (its root by default). */
+  loginUrl?: string;
 }
 
 /** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
@@ -243,20 +260,27 @@ export async function authorizeInBrowser(options: BrowserConnect): Promise<URL> 
 /** The round trip up to connector-settings' answer to Salesforce's redirect, whatever it is (a redirect, or a page that says why not). */
 export async function deliverCallbackInBrowser(options: BrowserConnect): Promise<Response> {
   const connectPath = options.connectPath ?? '/v1/salesforce/connect';
+  const loginUrl = options.loginUrl ?? options.sandboxUrl;
+  const body = {
+    ...(options.startOver ? { startOver: true } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.myDomain !== undefined ? { myDomain: options.myDomain } : {}),
+  };
+  const hasBody = Object.keys(body).length > 0;
   const started = await fetch(`${options.connectorSettings.url}${connectPath}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.userToken}`, ...(options.startOver ? { 'content-type': 'application/json' } : {}) },
-    body: options.startOver ? JSON.stringify({ startOver: true }) : undefined,
+    headers: { authorization: `Bearer ${options.userToken}`, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+    body: hasBody ? JSON.stringify(body) : undefined,
   });
   if (started.status !== 200) throw new Error(`POST ${connectPath}: ${started.status} ${await started.text()}`);
   // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
   const cookie = browserCookie(started);
   const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
-  if (page.origin + page.pathname !== `${options.sandboxUrl}/services/oauth2/authorize`) throw new Error(`unexpected authorize URL ${page.toString()}`);
+  if (page.origin + page.pathname !== `${loginUrl}/services/oauth2/authorize`) throw new Error(`unexpected authorize URL ${page.toString()}`);
   const loginPage = await fetch(page);
   if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
   const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username: options.username, password: options.password ?? 'sandbox', action: options.action });
-  const toCallback = await fetch(`${options.sandboxUrl}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+  const toCallback = await fetch(`${loginUrl}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
   const callback = new URL(toCallback.headers.get('location') ?? '');
   if (callback.pathname !== '/v1/salesforce/oauth/callback') throw new Error(`Salesforce redirected to ${callback.toString()}`);

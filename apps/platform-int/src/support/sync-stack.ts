@@ -93,7 +93,7 @@ export async function stopSyncStack(stack: Partial<SyncStack>): Promise<void> {
 
 /** A fresh pair of users (a Sales Connect user and a Salesforce rep), connected; `enable` saves "Sync tasks". */
 export async function connectRep(stack: SyncStack, tenant: string) {
-  const scUser = await createSalesConnectUser(stack.scSandbox.url);
+  const scUser = await createSalesConnectUser(stack.scSandbox.url, tenant);
   const username = `${uniqueId('rep')}@sandbox.test`;
   await stack.admin.createUser(stack.orgId, username);
   const jwt = await signUserToken({ sub: scUser.id, tenant, secret: stack.jwtSecret, zoneinfo: 'America/Sao_Paulo' });

@@ -32,6 +32,8 @@ export async function startConnectorSettingsWithSalesforce(
     'connector-settings',
     {
       SALESFORCE_LOGIN_URL: sandbox.url,
+      SALESFORCE_SANDBOX_LOGIN_URL: `${sandbox.url}/hosts/test.salesforce.com`,
+      SALESFORCE_MY_DOMAIN_URL_TEMPLATE: `${sandbox.url}/hosts/{host}`,
       OAUTH_REDIRECT_URL: `http://127.0.0.1:${port}/v1/salesforce/oauth/callback`,
       SETTINGS_PAGE_URL: settingsPageUrl,
       ...env,

@@ -1,1 +1,2 @@
 export * from './lib/salesforce-oauth.client';
+export * from './lib/salesforce-login';

@@ -41,8 +41,9 @@ export interface CommandCenter {
 
 /** The Sales Connect sandbox's admin API. */
 export class SalesConnectAdmin extends SandboxAdmin {
-  createUser(email: string, timeZone: string): Promise<{ id: string; apiToken: string; timeZone: string }> {
-    return this.call('POST', '/salesconnect/users', { email, timeZone });
+  /** A user in `tenantId`: the tenant their JWT names (the e2e users' is `e2e-tenant`). */
+  createUser(email: string, timeZone: string, tenantId: string): Promise<{ id: string; apiToken: string; timeZone: string }> {
+    return this.call('POST', '/salesconnect/users', { email, timeZone, tenantId });
   }
 
   /** The change feed of every user (each change with the task after it and its origin app); with `since`, from then on. */

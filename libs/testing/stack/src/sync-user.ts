@@ -43,9 +43,12 @@ export function viewOfSfdc(t: SfdcTaskRecord): TaskView {
 
 const byTitle = (a: TaskView, b: TaskView) => a.title.localeCompare(b.title) || JSON.stringify(a).localeCompare(JSON.stringify(b));
 
+/** The tenant of every end-to-end user, in their JWT and in Sales Connect. */
+export const E2E_TENANT = 'e2e-tenant';
+
 /** A user's JWT for connector-settings, as Sales Connect's front end would send it. */
 export function signUserToken(sub: string, zoneinfo: string, secret = DEV_JWT_SECRET): Promise<string> {
-  return new SignJWT({ tenant_id: 'e2e-tenant', zoneinfo })
+  return new SignJWT({ tenant_id: E2E_TENANT, zoneinfo })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer('task-sync-dev')
@@ -81,7 +84,7 @@ export class SyncUser {
     const orgId = options.orgId ?? (await sfAdmin.defaultOrgId());
     const username = `${label}@sandbox.test`;
     const sfdcUserId = await sfAdmin.createUser(orgId, username);
-    const scUser = await scAdmin.createUser(`${label}@salesconnect.example`, timeZone);
+    const scUser = await scAdmin.createUser(`${label}@salesconnect.example`, timeZone, E2E_TENANT);
     const jwt = await signUserToken(scUser.id, timeZone);
     const connectionId = await connectSalesforce(stack, jwt, username);
     return new SyncUser(

@@ -80,8 +80,13 @@ export async function startSandbox(options: SalesConnectSandboxOptions = {}): Pr
 }
 
 /** Creates a user through the admin API and returns a client authenticated as them. */
-export async function createUser(running: RunningSandbox, timeZone: string, email = `rep-${Math.random().toString(36).slice(2, 8)}@example.com`): Promise<{ id: string; api: ApiClient }> {
-  const created = await running.admin.post('/__admin/salesconnect/users', { email, timeZone });
+export async function createUser(
+  running: RunningSandbox,
+  timeZone: string,
+  email = `rep-${Math.random().toString(36).slice(2, 8)}@example.com`,
+  tenantId?: string,
+): Promise<{ id: string; api: ApiClient }> {
+  const created = await running.admin.post('/__admin/salesconnect/users', { email, timeZone, ...(tenantId ? { tenantId } : {}) });
   if (created.status !== 201) throw new Error(`user not created: ${created.status} ${JSON.stringify(created.body)}`);
   return { id: created.body.id, api: new ApiClient(running.url, created.body.apiToken) };
 }

@@ -4,6 +4,7 @@ import { describeEndpoint } from './endpoint-name';
 import type { OrgState, OrgStore } from './org.store';
 import type { UserRecord } from './sandbox-records';
 import { SfdcError, sendSfdcError } from './sfdc-error';
+import { salesforceHostOf, servesApiOf } from './salesforce-host';
 import type { SessionStore } from './session.store';
 
 /** What every REST handler knows about the caller. */
@@ -59,7 +60,8 @@ export function createApiGuard(deps: ApiGuardDeps) {
     if (endpoint === 'POST composite') res.on('finish', () => calls.record(String(res.locals['callName'] ?? endpoint), org?.id ?? '-'));
     else calls.record(endpoint, org?.id ?? '-');
     if (!/^v\d{2,3}\.\d$/.test(version)) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
-    if (!session || !org || !user) return sendSfdcError(res, new SfdcError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+    // A moved org's old host knows none of its sessions.
+    if (!session || !org || !user || !servesApiOf(org, salesforceHostOf(req).name)) return sendSfdcError(res, new SfdcError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
 
     await faults.delay();
     const usage = currentApiUsage(org, clock.nowMs());

@@ -16,7 +16,7 @@ export function renderLoginPage(params: Record<string, string>, error: string | 
     <h1>Salesforce sandbox</h1>
     <p>Allow access for <strong>${escapeHtml(params.client_id ?? '')}</strong>?</p>
     ${error ? `<p id="error" role="alert">${escapeHtml(error)}</p>` : ''}
-    <form method="post" action="/services/oauth2/authorize">
+    <form method="post" action="authorize">
       ${hidden}
       <label>Username <input name="username" autocomplete="username"></label>
       <label>Password <input name="password" type="password" autocomplete="current-password"></label>

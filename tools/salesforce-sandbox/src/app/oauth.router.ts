@@ -2,7 +2,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { Router, urlencoded, type Request, type Response } from 'express';
 import type { CallCounter, SandboxClock } from '@task-sync/util-sandbox-kit';
 import { renderLoginPage } from './oauth-login-page';
-import type { OrgStore } from './org.store';
+import type { OrgState, OrgStore } from './org.store';
+import { instanceUrlOfOrg, salesforceHostOf, signsInAt } from './salesforce-host';
 import type { ConnectedApp } from './sandbox-records';
 import type { AccessToken, Grant, SessionStore } from './session.store';
 
@@ -19,12 +20,13 @@ const oauthError = (res: Response, status: number, error: string, description: s
   res.status(status).json({ error, error_description: description } satisfies OAuthErrorBody);
 };
 
-export const instanceUrlOf = (req: Request): string => `${req.protocol}://${req.get('host')}`;
+/** The URL of the Salesforce host the request came to (the sandbox's root, or `/hosts/<host>`). */
+export const instanceUrlOf = (req: Request): string => salesforceHostOf(req).url;
 
 const sha256Base64Url = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 /** The fields a Salesforce token answer carries; `signature` is HMAC-SHA256(id + issued_at) with the client secret. */
-function tokenResponse(req: Request, app: ConnectedApp, access: AccessToken, refreshToken: string | null, issuedAtMs: number): Record<string, string> {
+function tokenResponse(req: Request, org: OrgState, app: ConnectedApp, access: AccessToken, refreshToken: string | null, issuedAtMs: number): Record<string, string> {
   const id = `${instanceUrlOf(req)}/id/${access.orgId}/${access.userId}`;
   const issuedAt = String(issuedAtMs);
   const signature = createHmac('sha256', app.clientSecret).update(id + issuedAt).digest('base64');
@@ -33,7 +35,8 @@ function tokenResponse(req: Request, app: ConnectedApp, access: AccessToken, ref
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
     signature,
     scope: refreshToken ? 'refresh_token api' : 'api',
-    instance_url: instanceUrlOf(req),
+    // The org's own instance, wherever the user signed in: after a move, the new one.
+    instance_url: instanceUrlOfOrg(req, org),
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
@@ -86,7 +89,8 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
       back.searchParams.set('error_description', 'end-user denied authorization');
     } else {
       const found = store.findUserByUsername(String(body.username ?? ''));
-      if (!found || found.user.password !== body.password) {
+      // A sandbox org's user at login.salesforce.com (or a production one at test.salesforce.com) is unknown there.
+      if (!found || found.user.password !== body.password || !signsInAt(found.org, salesforceHostOf(req).name)) {
         res.status(200).type('html').send(renderLoginPage(params, 'Please check your username and password.'));
         return;
       }
@@ -108,32 +112,38 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
       case 'password': {
         if (!secretOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const found = store.findUserByUsername(body.username ?? '');
-        if (!found || found.user.password !== body.password) return oauthError(res, 400, 'invalid_grant', 'authentication failure');
+        if (!found || found.user.password !== body.password || !signsInAt(found.org, salesforceHostOf(req).name)) return oauthError(res, 400, 'invalid_grant', 'authentication failure');
         // The password grant gives no refresh token, as in Salesforce.
         const access = sessions.issueAccessToken({ orgId: found.org.id, userId: found.user.fields.Id as string, clientId: app.clientId }, null);
-        res.json(tokenResponse(req, app, access, null, clock.nowMs()));
+        res.json(tokenResponse(req, found.org, app, access, null, clock.nowMs()));
         return;
       }
       case 'authorization_code': {
         const code = sessions.takeCode(body.code ?? '');
-        if (!code || code.clientId !== app.clientId) return oauthError(res, 400, 'invalid_grant', 'invalid authorization code');
+        const codeOrg = code ? store.getOrg(code.orgId) : undefined;
+        // Exchanged where it was issued: a code from test.salesforce.com is unknown at login.salesforce.com.
+        if (!code || !codeOrg || code.clientId !== app.clientId || !signsInAt(codeOrg, salesforceHostOf(req).name)) {
+          return oauthError(res, 400, 'invalid_grant', 'invalid authorization code');
+        }
         if (code.redirectUri !== body.redirect_uri) return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
         const verifierOk = code.codeChallenge !== null && typeof body.code_verifier === 'string' && sha256Base64Url(body.code_verifier) === code.codeChallenge;
         if (code.codeChallenge !== null && !verifierOk) return oauthError(res, 400, 'invalid_grant', 'invalid code verifier');
         if (!secretOk && !verifierOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const refresh = sessions.issueRefreshToken(code);
         const access = sessions.issueAccessToken(code, refresh.token);
-        res.json(tokenResponse(req, app, access, refresh.token, clock.nowMs()));
+        res.json(tokenResponse(req, codeOrg, app, access, refresh.token, clock.nowMs()));
         return;
       }
       case 'refresh_token': {
         if (body.client_secret !== undefined && !secretOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const refresh = sessions.findRefreshToken(body.refresh_token ?? '');
-        if (!refresh || refresh.clientId !== app.clientId || !store.getOrg(refresh.orgId)) {
+        const refreshOrg = refresh ? store.getOrg(refresh.orgId) : undefined;
+        // Refreshed where the org's users sign in: a sandbox org's grant is unknown at login.salesforce.com.
+        if (!refresh || !refreshOrg || refresh.clientId !== app.clientId || !signsInAt(refreshOrg, salesforceHostOf(req).name)) {
           return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
         }
         const access = sessions.issueAccessToken(refresh, refresh.token);
-        res.json(tokenResponse(req, app, access, null, clock.nowMs()));
+        res.json(tokenResponse(req, refreshOrg, app, access, null, clock.nowMs()));
         return;
       }
       default:

@@ -42,6 +42,14 @@ export interface OrgState {
   recycleBinPurgedBefore: number | null;
   /** Permission sets deployed through the Metadata API, with their assignments. */
   permissionSets: PermissionSetRecord[];
+  /** Organization.IsSandbox: its users sign in at test.salesforce.com, not login.salesforce.com. */
+  isSandbox: boolean;
+  /** The org's My Domain host, also its instance (`acme.my.salesforce.com`); null: the sandbox's root serves it. */
+  myDomainHost: string | null;
+  /** Hosts the org had before a move (admin API): they refuse its sessions from then on. */
+  previousHosts: string[];
+  /** My Domain's "Prevent login from login.salesforce.com" (and test.salesforce.com): its My Domain only. */
+  preventLoginHostLogin: boolean;
 }
 
 export const DEFAULT_ORG_NAME = 'Sandbox Org';
@@ -107,8 +115,16 @@ export class OrgStore {
     this.counters.clear();
   }
 
-  /** `salesConnectTaskIdField: false`: an org as a customer's is before the package is deployed (no custom Task field). */
-  createOrg(name: string, dailyApiLimit = this.defaultDailyApiLimit, options: { salesConnectTaskIdField?: boolean } = {}): OrgState {
+  /**
+   * `salesConnectTaskIdField: false`: an org as a customer's is before the package is deployed (no custom Task field).
+   * `isSandbox`, `myDomainHost`, `preventLoginHostLogin`: where its users sign in and its API answers.
+   */
+  createOrg(
+    name: string,
+    dailyApiLimit = this.defaultDailyApiLimit,
+    options: { salesConnectTaskIdField?: boolean; isSandbox?: boolean; myDomainHost?: string | null; preventLoginHostLogin?: boolean } = {},
+  ): OrgState {
+    if (options.myDomainHost && this.findOrgByHost(options.myDomainHost)) throw new Error(`My Domain ${where.myDomainHost} is taken`);
     const id = this.nextId(KEY_PREFIX.Organization);
     const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
@@ -128,6 +144,10 @@ export class OrgStore {
       changes: [],
       recycleBinPurgedBefore: null,
       permissionSets: [],
+      isSandbox: options.isSandbox === true,
+      myDomainHost: options.myDomainHost ?? null,
+      previousHosts: [],
+      preventLoginHostLogin: options.preventLoginHostLogin === true,
     };
     this.orgs.set(id, org);
     return org;
@@ -184,6 +204,20 @@ export class OrgStore {
   createApp(app: ConnectedApp): ConnectedApp {
     this.apps.set(app.clientId, app);
     return app;
+  }
+
+  /** The org a My Domain host is (or was, before a move) the instance of. */
+  findOrgByHost(host: string): OrgState | undefined {
+    return [...this.orgs.values()].find((o) => o.myDomainHost === host || o.previousHosts.includes(host));
+  }
+
+  /** My Domain renamed, or the org migrated: the new host serves it, the old one refuses its sessions. */
+  moveOrg(org: OrgState, host: string): void {
+    const holder = this.findOrgByHost(host);
+    if (holder && holder !== org) throw new Error(`My Domain ${host} is taken`);
+    if (org.myDomainHost === host) return;
+    org.previousHosts = [...org.previousHosts.filter((h) => h !== host), ...(org.myDomainHost ? [org.myDomainHost] : ['(root)'])];
+    org.myDomainHost = host;
   }
 
   findUserByUsername(username: string): { org: OrgState; user: UserRecord } | undefined {
@@ -247,6 +281,10 @@ export class OrgStore {
         changes: o.changes,
         recycleBinPurgedBefore: o.recycleBinPurgedBefore,
         permissionSets: o.permissionSets,
+        isSandbox: o.isSandbox,
+        myDomainHost: o.myDomainHost,
+        previousHosts: o.previousHosts,
+        preventLoginHostLogin: o.preventLoginHostLogin,
       })),
     };
   }
@@ -276,6 +314,11 @@ export class OrgStore {
         recycleBinPurgedBefore: o.recycleBinPurgedBefore ?? null,
         // Snapshots written before the Metadata API existed load with no permission sets.
         permissionSets: o.permissionSets ?? [],
+        // Snapshots written before environments existed: production orgs at the sandbox's root.
+        isSandbox: o.isSandbox ?? false,
+        myDomainHost: o.myDomainHost ?? null,
+        previousHosts: o.previousHosts ?? [],
+        preventLoginHostLogin: o.preventLoginHostLogin ?? false,
         tasks: TaskStore.fromJSON(o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })), this.taskObserverFor?.(o.id) ?? null),
       });
     }
@@ -307,5 +350,9 @@ export interface SnapshotState {
     changes: TaskChange[];
     recycleBinPurgedBefore?: number | null;
     permissionSets?: PermissionSetRecord[];
+    isSandbox?: boolean;
+    myDomainHost?: string | null;
+    previousHosts?: string[];
+    preventLoginHostLogin?: boolean;
   }[];
 }

@@ -1,6 +1,7 @@
 import { json, Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { OrgState, OrgStore } from './org.store';
+import { myDomainHost } from './salesforce-host';
 import { earliestDateAvailable } from './replication-window';
 import { formatSfdcDateTime, parseSfdcDateTime, toWholeSecond } from './sfdc-datetime';
 import { isKnownTimeZone } from './soql-date-literal';
@@ -17,6 +18,12 @@ const newOrg = z.object({
   dailyApiLimit: z.number().int().positive().optional(),
   // false: no SalesConnect_Task_Id__c, as a customer's org is before the product's package is deployed.
   salesConnectTaskIdField: z.boolean().optional(),
+  // A sandbox org (Organization.IsSandbox): its users sign in at test.salesforce.com.
+  isSandbox: z.boolean().optional(),
+  // Its My Domain, also its instance: the API answers there, not at the sandbox's root.
+  myDomainHost: myDomainHost.optional(),
+  // My Domain's "Prevent login from login.salesforce.com" (test.salesforce.com for a sandbox).
+  preventLoginHostLogin: z.boolean().optional(),
 });
 const newUser = z.object({
   username: z.string().min(3),
@@ -107,6 +114,10 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
     id: org.id,
     name: org.name,
     dailyApiLimit: org.dailyApiLimit,
+    isSandbox: org.isSandbox,
+    myDomainHost: org.myDomainHost,
+    previousHosts: org.previousHosts,
+    preventLoginHostLogin: org.preventLoginHostLogin,
     apiUsage: org.apiUsage,
     queryPageSize: org.queryPageSize,
     users: [...org.users.values()].map((u) => ({ id: u.fields.Id, username: u.fields.Username, email: u.fields.Email, name: u.fields.Name })),
@@ -119,7 +130,12 @@ export function createSalesforceAdminRouter(deps: { store: OrgStore; sessions: S
   router.post('/orgs', (req, res) => {
     const parsed = newOrg.safeParse(req.body);
     if (!parsed.success) return void res.status(400).json({ error: 'BAD_REQUEST', message: z.prettifyError(parsed.error) });
-    res.status(201).json(describeOrg(store.createOrg(parsed.data.name, parsed.data.dailyApiLimit, { salesConnectTaskIdField: parsed.data.salesConnectTaskIdField })));
+    const { name, dailyApiLimit, ...where } = parsed.data;
+    try {
+      res.status(201).json(describeOrg(store.createOrg(name, dailyApiLimit, where)));
+    } catch (e) {
+      res.status(400).json({ error: 'BAD_REQUEST', message: (e as Error).message });
+    }
   });
   router.get('/orgs/:orgId', withOrg((org, _req, res) => res.json(describeOrg(org))));
   router.post('/orgs/:orgId/users', withOrg((org, req, res) => {

@@ -13,6 +13,8 @@ import { createCompositeResourceRouter } from './composite-resource.router';
 import { createLimitsRouter } from './limits.router';
 import { createUiApiRouter } from './ui-api.router';
 import { createOAuthRouter, instanceUrlOf } from './oauth.router';
+import { createHostsAdminRouter, ROOT_HOST } from './hosts-admin.router';
+import { selectSalesforceHost } from './salesforce-host';
 import { OrgStore, type SnapshotState } from './org.store';
 import { createOrgRulesAdminRouter } from './org-rules/org-rules-admin.router';
 import { queryRoutes } from './query.router';
@@ -79,6 +81,8 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const clock = options.clock ?? new SandboxClock();
   const faults = new FaultInjector();
   const calls = new CallCounter();
+  // Calls by Salesforce host (the root, or /hosts/<host>): a moved org's old host must see none.
+  const hostCalls = new CallCounter();
   const store = new OrgStore(clock, options.dailyApiLimit ?? 100_000);
   const sessions = new SessionStore(clock, (options.tokenTtlSeconds ?? 7200) * 1000);
   const cursors = new QueryCursorStore(clock);
@@ -118,6 +122,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
     cursors.clear();
     deploys.clear();
     calls.reset();
+    hostCalls.reset();
     faults.reset();
   };
   const snapshot = (): string | null => {
@@ -134,20 +139,24 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   app.use('/__admin/salesforce', createChangeEventsAdminRouter({ store, clock, events: changeEvents, streaming }));
   app.use('/__admin/salesforce', createOrgShapeAdminRouter({ store }));
   app.use('/__admin/salesforce', createOrgRulesAdminRouter({ store, clock }));
-  app.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
-  // The Streaming API (CometD) for Change Data Capture; not counted against the API request limit, as in Salesforce.
-  app.use('/cometd', createCometdRouter({ store, sessions, streaming }));
-  // The Metadata API (SOAP), as jsforce's conn.metadata calls it: deploy and checkDeployStatus.
-  app.use('/services/Soap/m', createMetadataSoapRouter({ store, sessions, clock, calls, deploys }));
+  app.use('/__admin/salesforce', createHostsAdminRouter({ store, hostCalls }));
 
   // For process supervisors (npm start): the sandbox is ready as soon as it listens.
   app.get(['/health/live', '/health/ready'], (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/services/data', (_req, res) => {
+
+  // Everything Salesforce serves, at the root (login.salesforce.com, and orgs without a My Domain) and as each host.
+  const salesforce = express.Router();
+  salesforce.use('/services/oauth2', createOAuthRouter({ store, sessions, clock, calls }));
+  // The Streaming API (CometD) for Change Data Capture; not counted against the API request limit, as in Salesforce.
+  salesforce.use('/cometd', createCometdRouter({ store, sessions, streaming }));
+  // The Metadata API (SOAP), as jsforce's conn.metadata calls it: deploy and checkDeployStatus.
+  salesforce.use('/services/Soap/m', createMetadataSoapRouter({ store, sessions, clock, calls, deploys }));
+  salesforce.get('/services/data', (_req, res) => {
     res.json(['58.0', '59.0', '60.0', '61.0', '62.0'].map((v) => ({ label: 'Sandbox', url: `/services/data/v${v}`, version: v })));
   });
-  app.get('/id/:orgId/:userId', (req, res) => {
+  salesforce.get('/id/:orgId/:userId', (req, res) => {
     const org = store.getOrg(String(req.params.orgId));
     const user = org?.users.get(String(req.params.userId));
     if (!org || !user) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
@@ -174,7 +183,12 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   data.use(createUiApiRouter());
   data.use(createApiDirectoryRouter());
   data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
-  app.use('/services/data/:version', data);
+  salesforce.use('/services/data/:version', data);
+  app.use('/hosts/:host', selectSalesforceHost(store, (host) => hostCalls.record('call', host)), salesforce);
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    hostCalls.record('call', ROOT_HOST);
+    next();
+  }, salesforce);
 
   // Bodies that are not JSON answer as Salesforce does.
   app.use((err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { toSalesforceLogin, type SalesforceEnvironment, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 
 /** One Sales Connect user linked to one Salesforce user, in one tenant; a user has at most one. */
 @Entity({ name: 'connection' })
@@ -30,6 +31,14 @@ export class ConnectionEntity {
   @Column({ name: 'instance_url', type: 'text' })
   instanceUrl!: string;
 
+  /** Where the user signs in (toSalesforceLogin): `production`, `sandbox` or `my-domain`. */
+  @Column({ name: 'login_environment', type: 'text', default: 'production' })
+  loginEnvironment!: SalesforceEnvironment;
+
+  /** The validated My Domain host (`acme.my.salesforce.com`) when the environment is `my-domain`. */
+  @Column({ name: 'login_my_domain_host', type: 'text', nullable: true })
+  loginMyDomainHost!: string | null;
+
   /** The refresh token, sealed by TokenCipher: never stored, logged or returned in clear. */
   @Column({ name: 'refresh_token_sealed', type: 'text', nullable: true })
   refreshTokenSealed!: string | null;
@@ -51,6 +60,9 @@ export class ConnectionEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** Where a connection's grant was made, and is refreshed and revoked. */
+export const loginOf = (c: Pick<ConnectionEntity, 'loginEnvironment' | 'loginMyDomainHost'>): SalesforceLogin => toSalesforceLogin(c.loginEnvironment, c.loginMyDomainHost);
 
 /** Every enable and disable of a connection's task sync, in order. */
 @Entity({ name: 'task_sync_change' })

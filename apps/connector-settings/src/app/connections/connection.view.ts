@@ -1,11 +1,12 @@
 import type { ReadMode } from '../org-reader/read-mode';
-import type { ConnectionEntity } from './connection.entity';
+import { loginHostOf, type SalesforceEnvironment } from '@task-sync/sfdc-oauth';
+import { loginOf, type ConnectionEntity } from './connection.entity';
 
 /** What the API shows of a connection: never a token or a secret. */
 export interface ConnectionView {
   id: string;
   timeZone: string;
-  salesforce: { orgId: string; userId: string; username: string; instanceUrl: string };
+  salesforce: { orgId: string; userId: string; username: string; instanceUrl: string; environment: SalesforceEnvironment; loginHost: string };
   taskSync: TaskSyncView;
   /** How its Salesforce changes are read: the org's stream (through the org's reader) or polling with the rep's session. */
   readMode: ReadMode;
@@ -25,7 +26,14 @@ export function toConnectionView(c: ConnectionEntity, readMode: ReadMode): Conne
   return {
     id: c.id,
     timeZone: c.timeZone,
-    salesforce: { orgId: c.sfdcOrgId, userId: c.sfdcUserId, username: c.sfdcUsername, instanceUrl: c.instanceUrl },
+    salesforce: {
+      orgId: c.sfdcOrgId,
+      userId: c.sfdcUserId,
+      username: c.sfdcUsername,
+      instanceUrl: c.instanceUrl,
+      environment: c.loginEnvironment,
+      loginHost: loginHostOf(loginOf(c)),
+    },
     taskSync: toTaskSyncView(c),
     readMode,
     createdAt: c.createdAt.toISOString(),

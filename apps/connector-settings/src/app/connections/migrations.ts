@@ -156,3 +156,28 @@ interface DroppedConnectionRow extends ConnectionIdentityRow {
 function toSettingOwner(row: ConnectionIdentityRow): SettingOwner {
   return { id: row.id, tenantId: row.tenant_id, userId: row.user_id, timeZone: row.time_zone, sfdcOrgId: row.sfdc_org_id, sfdcUserId: row.sfdc_user_id };
 }
+
+/**
+ * Where each connection signs in (issue 22: environments): production (login.salesforce.com), a
+ * sandbox org (test.salesforce.com) or the org's My Domain host; its token exchange, refreshes and
+ * revoke go there. Connections made before were production's: one login URL served the deployment.
+ */
+export class AddConnectionLogin1764000000227 implements MigrationInterface {
+  name = 'AddConnectionLogin1764000000227';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const table of ['connection', 'connect_attempt']) {
+      await q.query(`ALTER TABLE ${table} ADD COLUMN login_environment text NOT NULL DEFAULT 'production' CHECK (login_environment IN ('production', 'sandbox', 'my-domain'))`);
+      await q.query(`ALTER TABLE ${table} ADD COLUMN login_my_domain_host text`);
+      await q.query(
+        `ALTER TABLE ${table} ADD CONSTRAINT ${table}_my_domain_host_iff_my_domain CHECK ((login_environment = 'my-domain') = (login_my_domain_host IS NOT NULL))`,
+      );
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const table of ['connection', 'connect_attempt']) {
+      await q.query(`ALTER TABLE ${table} DROP COLUMN login_my_domain_host, DROP COLUMN login_environment`);
+    }
+  }
+}

@@ -45,7 +45,14 @@ const connection = {
     timeZone: { type: 'string', example: 'America/Los_Angeles' },
     salesforce: {
       type: 'object',
-      properties: { orgId: { type: 'string' }, userId: { type: 'string' }, username: { type: 'string' }, instanceUrl: { type: 'string' } },
+      properties: {
+        orgId: { type: 'string' },
+        userId: { type: 'string' },
+        username: { type: 'string' },
+        instanceUrl: { type: 'string', description: 'Where its API calls go; follows Salesforce when a token refresh names another (an org migration, a My Domain change)' },
+        environment: { type: 'string', enum: ['production', 'sandbox', 'my-domain'], description: 'Where the user signs in; the grant is refreshed there' },
+        loginHost: { type: 'string', example: 'test.salesforce.com', description: 'login.salesforce.com, test.salesforce.com, or the My Domain host' },
+      },
     },
     taskSync,
     readMode,
@@ -202,7 +209,7 @@ export function buildOpenApiDocument(): object {
       '/v1/salesforce/connect': {
         post: {
           summary:
-            'Start connecting Salesforce, or reconnecting: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl. A user has one connection: signing in as its Salesforce user again reconnects it in place (the grant replaced, the old refresh token revoked; id, links, setting history and sync state kept: no enable, no import). Signing in as another Salesforce user or org is refused (the callback lands on ?error=other_salesforce_account) unless this call carried {"startOver": true}: then the old connection is disconnected as DELETE /v1/connections/{id} does and the new one starts fresh',
+            'Start connecting Salesforce, or reconnecting: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl. A user has one connection: signing in as its Salesforce user again reconnects it in place (the grant replaced, the old refresh token revoked; id, links, setting history and sync state kept: no enable, no import). Signing in as another Salesforce user or org is refused (the callback lands on ?error=other_salesforce_account) unless this call carried {"startOver": true}: then the old connection is disconnected as DELETE /v1/connections/{id} does and the new one starts fresh. environment picks where the user signs in (production, sandbox, or my-domain with myDomain); a myDomain that is not a Salesforce My Domain host is 400 INVALID_MY_DOMAIN',
           requestBody: { required: false, content: { 'application/json': { schema: z.toJSONSchema(startConnectBodyObjectSchema) } } },
           responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(400, 401, 429) },
         },

@@ -1,8 +1,9 @@
 import { ConflictException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
-import { SalesforceGrantRevoked, SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
-import { ConnectionEntity } from '../connections/connection.entity';
+import { SalesforceGrantRevoked, SalesforceOAuthClient, type SalesforceLogin } from '@task-sync/sfdc-oauth';
+import { ConnectionEntity, loginOf } from '../connections/connection.entity';
+import { READER_LOGIN } from '../org-reader/org-reader.service';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { TokenCipher } from '../salesforce/token-cipher';
 
@@ -13,6 +14,8 @@ export type OrgReaderSession = Omit<SalesforceSession, 'connectionId'>;
 interface GrantHolder {
   /** For the logs: `connection <id>`, `org reader of <orgId>`. */
   name: string;
+  /** Where the grant was made: refreshed there. */
+  login: SalesforceLogin;
   refreshTokenSealed: string;
   accessTokenSealed: string | null;
   instanceUrl: string;
@@ -47,6 +50,7 @@ export class SalesforceSessionService {
     const session = await this.currentAccess(
       {
         name: `connection ${connectionId}`,
+        login: loginOf(connection),
         refreshTokenSealed: connection.refreshTokenSealed,
         accessTokenSealed: connection.accessTokenSealed,
         instanceUrl: connection.instanceUrl,
@@ -71,6 +75,7 @@ export class SalesforceSessionService {
     const session = await this.currentAccess(
       {
         name: `org reader of ${reader.orgId}`,
+        login: READER_LOGIN,
         refreshTokenSealed: reader.refreshTokenSealed,
         accessTokenSealed: reader.accessTokenSealed,
         instanceUrl: reader.instanceUrl,
@@ -90,7 +95,7 @@ export class SalesforceSessionService {
 
     let fresh;
     try {
-      fresh = await this.oauth.refreshAccessToken(this.cipher.open(holder.refreshTokenSealed));
+      fresh = await this.oauth.refreshAccessToken(holder.login, this.cipher.open(holder.refreshTokenSealed));
     } catch (e) {
       if (e instanceof SalesforceGrantRevoked) {
         this.logger.warn(`${holder.name}: Salesforce refused the refresh token (${e.message}); it must be connected again`);
@@ -101,6 +106,8 @@ export class SalesforceSessionService {
       throw new HttpException({ error: 'SALESFORCE_UNAVAILABLE', message: 'Salesforce did not answer the token refresh; try again' }, 502);
     }
     await holder.storeAccessToken(this.cipher.seal(fresh.accessToken), fresh.instanceUrl);
+    // Salesforce moves an org (a migration, a My Domain change) and says so only here: every service's next session has it.
+    if (fresh.instanceUrl !== holder.instanceUrl) this.logger.warn(`${holder.name}: Salesforce moved its instance from ${holder.instanceUrl} to ${fresh.instanceUrl}`);
     this.logger.log(`${holder.name}: new Salesforce session for ${caller}${rejectedAccessToken ? ' (the old one was rejected)' : ''}`);
     return { instanceUrl: fresh.instanceUrl, accessToken: fresh.accessToken };
   }

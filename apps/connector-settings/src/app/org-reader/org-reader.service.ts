@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SalesforceOAuthClient, type SalesforceGrant } from '@task-sync/sfdc-oauth';
+import { PRODUCTION_LOGIN, SalesforceOAuthClient, type SalesforceGrant } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import type { ConnectAttempt } from '../salesforce/connect-attempt';
 import { revokeGrant } from '../salesforce/revoke-grant';
@@ -17,6 +17,9 @@ export interface SettledCallback {
 }
 
 /** The org's reader as admins manage it: its grant from the OAuth callback, its preflight, its removal. */
+/** An org's reader signs in through production (login.salesforce.com): the environment choice is a connection's so far. */
+export const READER_LOGIN = PRODUCTION_LOGIN;
+
 @Injectable()
 export class OrgReaderService {
   private readonly logger = new Logger('org-reader');
@@ -45,14 +48,14 @@ export class OrgReaderService {
     });
     if (!result.stored) {
       this.logger.warn(`Salesforce org ${grant.orgId}'s reader is held by another tenant; the new grant is revoked`);
-      return { outcome: { kind: 'reader-held-elsewhere' }, afterCommit: () => revokeGrant(this.oauth, grant.refreshToken, this.logger) };
+      return { outcome: { kind: 'reader-held-elsewhere' }, afterCommit: () => revokeGrant(this.oauth, READER_LOGIN, grant.refreshToken, this.logger) };
     }
     this.logger.log(`Salesforce user ${grant.userId} is now the reader of org ${grant.orgId}`);
     const replaced = result.replacedRefreshTokenSealed;
     return {
       outcome: { kind: 'reader-connected', orgId: grant.orgId },
       afterCommit: async () => {
-        if (replaced) await revokeGrant(this.oauth, this.cipher.open(replaced), this.logger);
+        if (replaced) await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(replaced), this.logger);
         await this.preflight.checkNow(grant.orgId);
       },
     };
@@ -74,7 +77,7 @@ export class OrgReaderService {
   async disconnect(principal: Principal, orgId: string): Promise<void> {
     const removed = await this.readers.remove(principal.tenantId, orgId);
     if (!removed) throw notFound(orgId);
-    if (removed.refreshTokenSealed) await revokeGrant(this.oauth, this.cipher.open(removed.refreshTokenSealed), this.logger);
+    if (removed.refreshTokenSealed) await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(removed.refreshTokenSealed), this.logger);
     this.logger.log(`the reader of org ${removed.orgId} was disconnected`);
   }
 

@@ -5,6 +5,7 @@ const attempt: ConnectAttempt = {
   nonce: 'n1',
   purpose: 'connection',
   startOver: false,
+  login: { environment: 'production' },
   tenantId: 't1',
   userId: 'victim',
   timeZone: 'Europe/Lisbon',

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { SalesforceLogin } from '@task-sync/sfdc-oauth';
 
 /**
  * What the grant is for: the user's own connection (their writes, and their reads while the org
@@ -12,6 +13,8 @@ export interface ConnectAttempt {
   purpose: ConnectPurpose;
   /** The user confirmed starting over when the grant is another Salesforce user's than their connection's (`POST /v1/salesforce/connect {"startOver": true}`). */
   startOver: boolean;
+  /** Where the user signs in (the environment they picked): the code is exchanged there, and the connection keeps it. */
+  login: SalesforceLogin;
   tenantId: string;
   userId: string;
   timeZone: string;

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
-import { SalesforceOAuthClient, createPkcePair, type SalesforceGrant } from '@task-sync/sfdc-oauth';
+import { PRODUCTION_LOGIN, SalesforceOAuthClient, createPkcePair, type SalesforceGrant, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
-import { ConnectionEntity } from '../connections/connection.entity';
+import { ConnectionEntity, loginOf } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
 import { stampSettingChange } from '../connections/settings-clock';
 import { OrgReaderService, type SettledCallback } from '../org-reader/org-reader.service';
@@ -49,13 +49,21 @@ export class SalesforceConnectService {
    * send the browser. `purpose`: the user's own connection, or (for an admin) the org's reader.
    * `startOver`: the user confirmed replacing their connection should they sign in as another Salesforce user.
    */
-  async startConnect(who: Principal, browserKey: string, ttlSeconds: number, purpose: ConnectPurpose = 'connection', startOver = false): Promise<string> {
+  async startConnect(
+    who: Principal,
+    browserKey: string,
+    ttlSeconds: number,
+    purpose: ConnectPurpose = 'connection',
+    startOver = false,
+    login: SalesforceLogin = PRODUCTION_LOGIN,
+  ): Promise<string> {
     const nonce = randomBytes(32).toString('base64url');
     const pkce = createPkcePair();
     await this.attempts.open({
       nonce,
       purpose,
       startOver,
+      login,
       tenantId: who.tenantId,
       userId: who.userId,
       timeZone: who.timeZone,
@@ -63,7 +71,7 @@ export class SalesforceConnectService {
       codeVerifierSealed: this.cipher.seal(pkce.verifier),
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     });
-    return this.oauth.buildAuthorizeUrl(this.states.sign({ tenantId: who.tenantId, userId: who.userId, nonce }), pkce.challenge);
+    return this.oauth.buildAuthorizeUrl(login, this.states.sign({ tenantId: who.tenantId, userId: who.userId, nonce }), pkce.challenge);
   }
 
   /**
@@ -84,7 +92,7 @@ export class SalesforceConnectService {
       if ('error' in answer) return { outcome: { kind: 'denied', error: answer.error } };
       let grant;
       try {
-        grant = await this.oauth.exchangeCode(answer.code, this.cipher.open(attempt.codeVerifierSealed));
+        grant = await this.oauth.exchangeCode(attempt.login, answer.code, this.cipher.open(attempt.codeVerifierSealed));
       } catch (e) {
         this.logger.warn(`exchanging the authorization code failed: ${(e as Error).message}`);
         return { outcome: { kind: 'failed' } };
@@ -101,7 +109,7 @@ export class SalesforceConnectService {
    * A connection with sync on announces the disable first, through the outbox, in the same transaction.
    */
   async disconnect(connection: ConnectionEntity): Promise<void> {
-    if (connection.refreshTokenSealed) await revokeGrant(this.oauth, this.cipher.open(connection.refreshTokenSealed), this.logger);
+    if (connection.refreshTokenSealed) await revokeGrant(this.oauth, loginOf(connection), this.cipher.open(connection.refreshTokenSealed), this.logger);
     await this.dataSource.transaction((manager) => this.dropConnection(manager, connection));
   }
 
@@ -121,26 +129,30 @@ export class SalesforceConnectService {
    * go of is revoked once the transaction has committed.
    */
   private async storeConnectionGrant(manager: EntityManager, attempt: ConnectAttempt, grant: SalesforceGrant): Promise<SettledCallback> {
-    const revokeAfterCommit = (refreshToken: string | null) => async () => {
-      if (refreshToken) await revokeGrant(this.oauth, refreshToken, this.logger);
+    const revokeAfterCommit = (refreshToken: string | null, login = attempt.login) => async () => {
+      if (refreshToken) await revokeGrant(this.oauth, login, refreshToken, this.logger);
     };
     const existing = await manager
       .getRepository(ConnectionEntity)
       .findOne({ where: { tenantId: attempt.tenantId, userId: attempt.userId }, lock: { mode: 'pessimistic_write' } });
     const decision = decideConnect(existing && { orgId: existing.sfdcOrgId, userId: existing.sfdcUserId }, grant, attempt.startOver);
     const oldToken = existing?.refreshTokenSealed ? this.cipher.open(existing.refreshTokenSealed) : null;
+    // A token we let go of is revoked where it was granted.
+    const oldLogin = existing ? loginOf(existing) : attempt.login;
+    const myDomainHost = attempt.login.environment === 'my-domain' ? attempt.login.myDomainHost : null;
     if (existing && decision === 'refuse-other-account') {
       this.logger.warn(`connection ${existing.id}: refused Salesforce user ${grant.userId} of org ${grant.orgId} in place of ${existing.sfdcUserId} of ${existing.sfdcOrgId} without the start-over confirmation`);
       return { outcome: { kind: 'other-account', connectedAs: existing.sfdcUsername, offeredAs: grant.username }, afterCommit: revokeAfterCommit(grant.refreshToken) };
     }
     if (existing && decision === 'reconnect') {
       await manager.query(
-        `UPDATE connection SET refresh_token_sealed = $2, access_token_sealed = NULL, instance_url = $3, sfdc_username = $4, updated_at = now() WHERE id = $1`,
-        [existing.id, this.cipher.seal(grant.refreshToken), grant.instanceUrl, grant.username],
+        `UPDATE connection SET refresh_token_sealed = $2, access_token_sealed = NULL, instance_url = $3, sfdc_username = $4,
+           login_environment = $5, login_my_domain_host = $6, updated_at = now() WHERE id = $1`,
+        [existing.id, this.cipher.seal(grant.refreshToken), grant.instanceUrl, grant.username, attempt.login.environment, myDomainHost],
       );
       await markGrantRenewed(manager, existing.id, existing.taskSyncEnabled);
       this.logger.log(`connection ${existing.id}: reconnected Salesforce user ${grant.userId} of org ${grant.orgId} in place`);
-      return { outcome: { kind: 'connected', connectionId: existing.id, how: 'reconnected' }, afterCommit: revokeAfterCommit(oldToken === grant.refreshToken ? null : oldToken) };
+      return { outcome: { kind: 'connected', connectionId: existing.id, how: 'reconnected' }, afterCommit: revokeAfterCommit(oldToken === grant.refreshToken ? null : oldToken, oldLogin) };
     }
     const heldByAnother: unknown[] = await manager.query(`SELECT 1 FROM connection WHERE tenant_id = $1 AND sfdc_org_id = $2 AND sfdc_user_id = $3 AND user_id <> $4`, [
       attempt.tenantId,
@@ -157,9 +169,20 @@ export class SalesforceConnectService {
       await this.dropConnection(manager, existing);
     }
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
-      [attempt.tenantId, attempt.userId, attempt.timeZone, grant.orgId, grant.userId, grant.username, grant.instanceUrl, this.cipher.seal(grant.refreshToken)],
+      `INSERT INTO connection (tenant_id, user_id, time_zone, sfdc_org_id, sfdc_user_id, sfdc_username, instance_url, refresh_token_sealed, login_environment, login_my_domain_host)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        attempt.tenantId,
+        attempt.userId,
+        attempt.timeZone,
+        grant.orgId,
+        grant.userId,
+        grant.username,
+        grant.instanceUrl,
+        this.cipher.seal(grant.refreshToken),
+        attempt.login.environment,
+        myDomainHost,
+      ],
     );
     if (rows.length === 0) {
       // A callback racing this one (the user's other tab, another user with this Salesforce user) committed first: it stands.
@@ -172,7 +195,7 @@ export class SalesforceConnectService {
     this.logger.log(`connected Salesforce user ${grant.userId} of org ${grant.orgId}`);
     return {
       outcome: { kind: 'connected', connectionId: id, how: decision === 'start-over' ? 'started-over' : 'created' },
-      afterCommit: revokeAfterCommit(decision === 'start-over' ? oldToken : null),
+      afterCommit: revokeAfterCommit(decision === 'start-over' ? oldToken : null, oldLogin),
     };
   }
 }

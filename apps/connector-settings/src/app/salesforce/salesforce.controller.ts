@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { SalesforceLogin } from '@task-sync/sfdc-oauth';
 import type { Request, Response } from 'express';
 import { AuthGuard, ConnectRateLimitGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { clientAddress, RateLimits } from '../http/rate-limits';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
-import { startConnectBodySchema, type StartConnectBody } from '../connections/api.schemas';
+import { chooseConnectLogin, startConnectBodySchema, type StartConnectBody } from '../connections/api.schemas';
 import type { CallbackRefusal, ConnectPurpose } from './connect-attempt';
 import { browserKeyFor, CONNECT_COOKIE, connectCookieOptions, readBrowserKey } from './connect-browser-cookie';
 import { renderConnectRefusedPage } from './connect-refused.page';
@@ -22,9 +23,10 @@ export async function startConnectFromBrowser(
   res: Response,
   purpose: ConnectPurpose,
   startOver = false,
+  login?: SalesforceLogin,
 ): Promise<{ authorizeUrl: string }> {
   const browserKey = browserKeyFor(req);
-  const authorizeUrl = await connect.startConnect(req.principal, browserKey, flow.ttlSeconds, purpose, startOver);
+  const authorizeUrl = await connect.startConnect(req.principal, browserKey, flow.ttlSeconds, purpose, startOver, login);
   res.cookie(CONNECT_COOKIE, browserKey, connectCookieOptions(flow.callbackUrl, flow.ttlSeconds));
   return { authorizeUrl };
 }
@@ -42,7 +44,8 @@ export class SalesforceController {
   /**
    * Starts the flow (Connect, Reconnect): stores a single-use attempt for this user and browser; the page
    * sends the browser to `authorizeUrl`. `startOver`: the user confirmed replacing their connection
-   * should they sign in as another Salesforce user or org.
+   * should they sign in as another Salesforce user or org. `environment` (and `myDomain`): where they
+   * sign in; a My Domain that is not one is refused 400 INVALID_MY_DOMAIN before anything is stored.
    */
   @Post('connect')
   @HttpCode(200)
@@ -52,7 +55,9 @@ export class SalesforceController {
     @Res({ passthrough: true }) res: Response,
     @Body(new ZodBodyPipe(startConnectBodySchema)) body: StartConnectBody,
   ): Promise<{ authorizeUrl: string }> {
-    return startConnectFromBrowser(this.connect, this.flow, req, res, 'connection', body?.startOver ?? false);
+    const chosen = chooseConnectLogin(body);
+    if (!chosen.ok) throw new BadRequestException({ error: 'INVALID_MY_DOMAIN', message: `not a Salesforce My Domain: ${chosen.message}`, fields: [{ field: 'myDomain', message: chosen.message }] });
+    return startConnectFromBrowser(this.connect, this.flow, req, res, 'connection', body?.startOver ?? false, chosen.login);
   }
 
   /**

@@ -43,6 +43,13 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   <section id="signed-out" hidden><p>Open this page from Sales Connect: it needs your session.</p></section>
   <section id="not-connected" hidden>
     <p>Salesforce is <strong>not connected</strong>.</p>
+    <fieldset class="row">
+      <legend>Sign in to</legend>
+      <label><input type="radio" name="environment" value="production" checked> Production (login.salesforce.com)</label><br>
+      <label><input type="radio" name="environment" value="sandbox"> Sandbox (test.salesforce.com)</label><br>
+      <label><input type="radio" name="environment" value="my-domain"> My Domain</label>
+      <input id="my-domain" aria-label="My Domain host" placeholder="acme.my.salesforce.com" size="32">
+    </fieldset>
     <button id="connect" class="primary">Connect Salesforce</button>
   </section>
   <section id="start-over" class="warning" hidden>
@@ -53,6 +60,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   </section>
   <section id="connected" hidden>
     <p>Connected as <strong id="sf-user"></strong> <span id="sf-org"></span></p>
+    <p>Environment: <span id="sf-environment"></span></p>
     <div id="reconnect-box" class="warning" hidden>
       <p>Salesforce no longer accepts this connection's sign-in (it was revoked or expired): sync is paused. Reconnect as <strong id="reconnect-user"></strong> to go on where it stopped, with the same links and nothing imported again.</p>
       <button id="reconnect" class="primary">Reconnect</button>
@@ -93,6 +101,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   var token = sessionStorage.getItem(KEY);
   var $ = function (id) { return document.getElementById(id); };
   var connection = null, poll = null;
+  var ENVIRONMENTS = { production: 'Production', sandbox: 'Sandbox', 'my-domain': 'My Domain' };
   var SAVED = { 'first-enable': 'Saved. Sync started: importing your Salesforce tasks of the last 24 hours.', 're-enable': 'Saved. Sync started again.', 'disable': 'Saved. Sync stopped.' };
 
   function show(id) { ['signed-out', 'not-connected', 'connected'].forEach(function (s) { $(s).hidden = s !== id; }); }
@@ -195,6 +204,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       $('sf-user').textContent = connection.salesforce.username;
       $('reconnect-user').textContent = connection.salesforce.username;
       $('sf-org').textContent = '(org ' + connection.salesforce.orgId + ')';
+      $('sf-environment').textContent = ENVIRONMENTS[connection.salesforce.environment] + ' (' + connection.salesforce.loginHost + ')';
       $('sync-tasks').checked = connection.taskSync.enabled;
       show('connected');
       refreshStatus();
@@ -203,9 +213,16 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   }
   // Connect, Reconnect (the same Salesforce user: in place) and Start over (confirmed) run the same flow.
   function connectSalesforce(body) { return function () { api('POST', '/v1/salesforce/connect', body).then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); }; }
-  $('connect').onclick = connectSalesforce();
-  $('reconnect').onclick = connectSalesforce();
-  $('start-over-confirm').onclick = connectSalesforce({ startOver: true });
+  // Connect signs in where the user picked; the connection keeps it (a reconnect and a start-over sign in there again).
+  function picked() {
+    var environment = document.querySelector('input[name="environment"]:checked').value;
+    return environment === 'my-domain' ? { environment: environment, myDomain: $('my-domain').value } : { environment: environment };
+  }
+  function kept() { return connection ? (connection.salesforce.environment === 'my-domain' ? { environment: 'my-domain', myDomain: connection.salesforce.loginHost } : { environment: connection.salesforce.environment }) : picked(); }
+  $('connect').onclick = function () { connectSalesforce(picked())(); };
+  $('my-domain').onfocus = function () { document.querySelector('input[value="my-domain"]').checked = true; };
+  $('reconnect').onclick = function () { connectSalesforce(kept())(); };
+  $('start-over-confirm').onclick = function () { var body = kept(); body.startOver = true; connectSalesforce(body)(); };
   $('start-over-cancel').onclick = function () { $('start-over').hidden = true; say(''); };
   $('connect-reader').onclick = function () { api('POST', '/v1/salesforce/org-reader/connect').then(function (r) { location.assign(r.authorizeUrl); }).catch(function (e) { say(e.message); }); };
   $('save').onclick = function () {

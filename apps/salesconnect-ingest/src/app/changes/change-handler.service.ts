@@ -5,7 +5,7 @@ import { decideChangeOrder, receivesChangeMadeAt, type OrderedChange } from '@ta
 import { APP_CONFIG, JsonLogger, KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
 import { describeError, IngestError, IngestErrorCode } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
-import { EnabledConnectionsQuery } from './enabled-connections.query';
+import { EnabledConnectionsQuery, ownerKey } from './enabled-connections.query';
 import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
 import { FeedStateRepository, type TaskOrderRecord } from './feed-state.repository';
 import { mapChangeToMessage } from './task-changed-event.mapper';
@@ -52,7 +52,7 @@ interface Arrival extends OrderedChange {
  * de-duplicate on the feed's sequence, put each task's changes in Sales Connect's order
  * (`decideChangeOrder`: a webhook whose predecessor has not arrived waits, only its own task, up to
  * SALESCONNECT_ORDER_HOLD_MS, then the feed is read for the gap), find the user's enabled
- * connections, publish one validated event per connection, and remember the sequence and the task's
+ * connections (by tenant and user), publish one validated event per connection, and remember the sequence and the task's
  * version only once Kafka acknowledged it. Rounds are serialised, so a webhook and the catch-up
  * handling the same change never both publish it; the calls that arrive while a round runs are
  * handled together in the next one (one lookup, one publish, one record), which is what keeps up
@@ -189,12 +189,13 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       outcomes,
     );
     if (released.length === 0) return outcomes;
-    const byUser = await this.withState(() => this.connections.byUser([...new Set(released.map((a) => a.change.userId))]));
+    const owners = new Map(released.map(({ change }) => [ownerKey(change), { tenantId: change.tenantId, userId: change.userId }]));
+    const byOwner = await this.withState(() => this.connections.byOwner([...owners.values()]));
     const batches: { sequences: number[]; events: number[]; versions: TaskOrderRecord[]; messages: OutgoingMessage[]; bytes: number }[] = [];
     const skipped: TaskOrderRecord[] = [];
     for (const { change } of released) {
       const madeAt = Date.parse(change.occurredAt);
-      const connectionIds = (byUser.get(change.userId) ?? []).filter((c) => receivesChangeMadeAt(c, madeAt)).map((c) => c.connectionId);
+      const connectionIds = (byOwner.get(ownerKey(change)) ?? []).filter((c) => receivesChangeMadeAt(c, madeAt)).map((c) => c.connectionId);
       if (connectionIds.length === 0) {
         outcomes.set(change.sequence, { kind: 'skipped' });
         skipped.push({ taskId: change.taskId, version: change.task.version, published: false });

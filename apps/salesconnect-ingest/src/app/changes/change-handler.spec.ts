@@ -4,7 +4,7 @@ import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
 import { IngestMetrics } from '../ingest.metrics';
 import { buildChange } from '../testing/salesconnect-change.fixture';
 import { ChangeHandler } from './change-handler.service';
-import type { EnabledConnectionsQuery } from './enabled-connections.query';
+import { ownerKey, type ChangeOwner, type EnabledConnectionsQuery } from './enabled-connections.query';
 import type { TaskOrderState } from '@task-sync/sync-rules';
 import type { FeedStateRepository, TaskOrderRecord } from './feed-state.repository';
 
@@ -27,7 +27,12 @@ function setUp(options: { enabled: Record<string, string[]>; published?: number[
       }
     },
   } as unknown as FeedStateRepository;
-  const connections = { byUser: async (users: string[]) => new Map(users.filter((u) => options.enabled[u]).map((u) => [u, options.enabled[u].map((connectionId) => ({ connectionId, disabledAt: null }))])) } as unknown as EnabledConnectionsQuery;
+  // `enabled` is keyed by user id (in the fixture's tenant-1) or by `tenant/user`.
+  const enabledOf = (owner: ChangeOwner) => options.enabled[`${owner.tenantId}/${owner.userId}`] ?? (owner.tenantId === 'tenant-1' ? options.enabled[owner.userId] : undefined);
+  const connections = {
+    byOwner: async (owners: ChangeOwner[]) =>
+      new Map(owners.filter((o) => enabledOf(o)).map((o) => [ownerKey(o), (enabledOf(o) ?? []).map((connectionId) => ({ connectionId, disabledAt: null }))])),
+  } as unknown as EnabledConnectionsQuery;
   const publisher = {
     publish: async (messages: OutgoingMessage[]) => {
       publishCalls++;
@@ -49,6 +54,14 @@ describe('ChangeHandler', () => {
     expect(batches.flat().map((m) => (decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged).connectionId)).toEqual(['conn-a1', 'conn-a2']);
     // Only the published change is remembered; the skipped one is judged again by the catch-up.
     expect([...published]).toEqual([mine.sequence]);
+  });
+
+  it('tenant isolation: a change reaches only the connections of its own tenant’s user, never another tenant’s user of the same id', async () => {
+    const { handler, batches } = setUp({ enabled: { 'tenant-a/scu_same': ['conn-a'], 'tenant-b/scu_same': ['conn-b'] } });
+    const inA = buildChange({ tenantId: 'tenant-a', userId: 'scu_same', taskId: 'sct_a' });
+    const inC = buildChange({ tenantId: 'tenant-c', userId: 'scu_same', taskId: 'sct_c' });
+    expect(await handler.handle([inA, inC], 'webhook')).toMatchObject({ published: 1, events: 1, skipped: 1 });
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-a:sct_a']);
   });
 
   it('publishes a round in feed order, whatever order its webhooks arrived in', async () => {

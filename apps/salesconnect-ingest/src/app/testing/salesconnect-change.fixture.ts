@@ -12,6 +12,7 @@ export function buildChange(overrides: Partial<Omit<SalesConnectChange, 'task'>>
     sequence: seq,
     type: 'created',
     taskId: 'sct_1',
+    tenantId: 'tenant-1',
     userId: 'scu_1',
     occurredAt: '2026-11-24T10:05:00.000Z',
     origin: 'salesconnect-ui',

@@ -39,6 +39,8 @@ export const salesConnectChangeSchema = z.object({
   sequence: z.number().int().positive(),
   type: z.enum(SALESCONNECT_CHANGE_TYPES),
   taskId: z.string().min(1),
+  /** The Sales Connect account (tenant) of the task's owner: a user is matched by tenant and user id. */
+  tenantId: z.string().min(1),
   userId: z.string().min(1),
   occurredAt: z.iso.datetime(),
   /** The app that made the write (`X-Client-App`). */

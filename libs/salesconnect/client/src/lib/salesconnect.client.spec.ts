@@ -61,7 +61,7 @@ async function errorOf(promise: Promise<unknown>): Promise<SalesConnectApiError>
 
 describe('SalesConnectClient', () => {
   it('reads a feed page with the app token, cursor and limit, and validates it', async () => {
-    const change = { cursor: 'c2', sequence: 2, type: 'updated', taskId: 'sct_1', userId: 'scu_1', occurredAt: '2026-11-24T10:05:00.000Z', origin: 'salesconnect-ui', changedFields: ['name'], task };
+    const change = { cursor: 'c2', sequence: 2, type: 'updated', taskId: 'sct_1', tenantId: 'tenant-1', userId: 'scu_1', occurredAt: '2026-11-24T10:05:00.000Z', origin: 'salesconnect-ui', changedFields: ['name'], task };
     const { calls, client } = fakeApi(() => json(200, { changes: [change], nextCursor: 'c2' }));
     const page = await client.listChanges({ cursor: 'c1', limit: 500 });
     expect(page).toEqual({ changes: [change], nextCursor: 'c2' });

@@ -150,3 +150,46 @@ describe('SalesforceSessionHandle with an API call gate', () => {
   });
 });
 
+
+/**
+ * Salesforce moved the org (a migration, a My Domain change): the old instance refuses every session,
+ * and only a token answer names the new one. Two stand-in instances on one server, told apart by path.
+ */
+describe('SalesforceSessionHandle after an instance move', () => {
+  let server: Server;
+  let origin: string;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url?.split('?')[0]} ${req.headers.authorization}`);
+      if (req.url?.startsWith('/old/')) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ totalSize: 0, done: true, records: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('the refused call is sent again to the new instance, and every later call goes there: none to the old one', async () => {
+    const sessions = [
+      { orgId: '00DMOVE', userId: '005', instanceUrl: `${origin}/old`, accessToken: 'at-1' },
+      { orgId: '00DMOVE', userId: '005', instanceUrl: `${origin}/new`, accessToken: 'at-2' },
+    ];
+    const asked: (string | undefined)[] = [];
+    const handle = new SalesforceSessionHandle('c1', { obtain: async (_id, rejected) => (asked.push(rejected), sessions[asked.length - 1]) }, { apiVersion: '62.0' });
+    const conn = await handle.open();
+    await conn.query('SELECT Id FROM Task');
+    await conn.query('SELECT Id FROM Task');
+    expect(asked).toEqual([undefined, 'at-1']);
+    expect(requests).toEqual([
+      'GET /old/services/data/v62.0/query Bearer at-1',
+      'GET /new/services/data/v62.0/query Bearer at-2',
+      'GET /new/services/data/v62.0/query Bearer at-2',
+    ]);
+    expect((await handle.session()).instanceUrl).toBe(`${origin}/new`);
+  });
+});

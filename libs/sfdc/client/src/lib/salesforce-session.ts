@@ -170,6 +170,7 @@ export class SalesforceSessionHandle {
     } catch (e) {
       throw e instanceof SalesforceSessionError ? e : new SalesforceSessionError('UNAVAILABLE', (e as Error).message);
     }
+    if (this.connection) followInstance(this.connection, this.current.instanceUrl);
     return this.current;
   }
 
@@ -195,6 +196,7 @@ export class SalesforceSessionHandle {
         );
       },
     });
+    retryAtMovedInstance(this.connection);
     if (this.options.calls) countCalls(this.connection, session.orgId, this.options.calls);
     return this.connection;
   }
@@ -211,6 +213,35 @@ export class SalesforceSessionHandle {
     this.refreshFailure = undefined;
     return failure;
   }
+}
+
+/** The instance URLs a connection's calls moved away from (an org migration, a My Domain change). */
+const movedFrom = new WeakMap<Connection, Set<string>>();
+
+/**
+ * A renewed session may name another instance URL: Salesforce says so only in a token answer, and the
+ * old one answers INVALID_SESSION_ID from then on. Every later call goes to the new one.
+ */
+function followInstance(conn: Connection, instanceUrl: string): void {
+  if (conn.instanceUrl === instanceUrl) return;
+  movedFrom.get(conn)?.add(conn.instanceUrl);
+  conn.instanceUrl = instanceUrl;
+}
+
+/**
+ * jsforce replays a call refused for its session with the URL it built before the refresh; after a
+ * move that is the old instance, which refuses it again (and jsforce would refresh again, endlessly).
+ * Its transport sends such a replay to the connection's current instance instead.
+ */
+function retryAtMovedInstance(conn: Connection): void {
+  const moved = new Set<string>();
+  movedFrom.set(conn, moved);
+  const transport = conn._transport;
+  const send = transport.httpRequest.bind(transport);
+  transport.httpRequest = ((req: Parameters<typeof send>[0], options?: Parameters<typeof send>[1]) => {
+    const old = [...moved].find((url) => req.url.startsWith(`${url}/`));
+    return send(old === undefined ? req : { ...req, url: conn.instanceUrl + req.url.slice(old.length) }, options);
+  }) as typeof transport.httpRequest;
 }
 
 /**

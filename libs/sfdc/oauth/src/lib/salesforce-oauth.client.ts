@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
+import { loginUrlFor, type SalesforceLogin, type SalesforceLoginUrls } from './salesforce-login';
 
 export interface SalesforceOAuthOptions {
-  /** The org's login URL (the Salesforce sandbox locally). */
-  loginUrl: string;
+  /** The login URL of each environment (the Salesforce sandbox's stand-ins locally). */
+  loginUrls: SalesforceLoginUrls;
   clientId: string;
   clientSecret: string;
   redirectUri: string;
@@ -41,17 +42,24 @@ export class SalesforceGrantRevoked extends Error {
   override readonly name = 'SalesforceGrantRevoked';
 }
 
-/** Salesforce's OAuth 2.0 web-server flow through jsforce's OAuth2, behind an interface of our own. */
+/**
+ * Salesforce's OAuth 2.0 web-server flow through jsforce's OAuth2, behind an interface of our own.
+ * Every call names the grant's login (production, sandbox, or its My Domain): a grant is exchanged,
+ * refreshed and revoked where it was made.
+ */
 export class SalesforceOAuthClient {
-  private readonly oauth2: OAuth2;
+  private readonly byLoginUrl = new Map<string, OAuth2>();
 
-  constructor(private readonly options: SalesforceOAuthOptions) {
-    this.oauth2 = new OAuth2({
-      loginUrl: options.loginUrl,
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      redirectUri: options.redirectUri,
-    });
+  constructor(private readonly options: SalesforceOAuthOptions) {}
+
+  private oauth2(login: SalesforceLogin): OAuth2 {
+    const loginUrl = loginUrlFor(login, this.options.loginUrls);
+    let oauth2 = this.byLoginUrl.get(loginUrl);
+    if (!oauth2) {
+      oauth2 = new OAuth2({ loginUrl, clientId: this.options.clientId, clientSecret: this.options.clientSecret, redirectUri: this.options.redirectUri });
+      this.byLoginUrl.set(loginUrl, oauth2);
+    }
+    return oauth2;
   }
 
   /**
@@ -59,13 +67,13 @@ export class SalesforceOAuthClient {
    * `state`. The PKCE challenge is passed here rather than through jsforce's `useVerifier`, which
    * keeps one verifier per OAuth2 object, not one per connect attempt.
    */
-  buildAuthorizeUrl(state: string, codeChallenge: string): string {
-    return this.oauth2.getAuthorizationUrl({ state, scope: 'api refresh_token', code_challenge: codeChallenge });
+  buildAuthorizeUrl(login: SalesforceLogin, state: string, codeChallenge: string): string {
+    return this.oauth2(login).getAuthorizationUrl({ state, scope: 'api refresh_token', code_challenge: codeChallenge });
   }
 
   /** Exchanges the one-time code (with the attempt's PKCE verifier) for tokens and reads who authorised. */
-  async exchangeCode(code: string, codeVerifier: string): Promise<SalesforceGrant> {
-    const connection = new Connection({ oauth2: this.oauth2, version: this.options.apiVersion });
+  async exchangeCode(login: SalesforceLogin, code: string, codeVerifier: string): Promise<SalesforceGrant> {
+    const connection = new Connection({ oauth2: this.oauth2(login), version: this.options.apiVersion });
     const identity = await connection.authorize(code, { code_verifier: codeVerifier });
     if (!connection.refreshToken) throw new Error('Salesforce granted no refresh token (is the refresh_token scope allowed?)');
     if (!/^[a-zA-Z0-9]{15,18}$/.test(identity.id)) throw new Error(`unexpected Salesforce user id ${JSON.stringify(identity.id)}`);
@@ -83,9 +91,9 @@ export class SalesforceOAuthClient {
    * A new access token from the refresh token. `invalid_grant` (revoked or expired refresh token)
    * is a SalesforceGrantRevoked: only the user can fix it, by connecting again.
    */
-  async refreshAccessToken(refreshToken: string): Promise<SalesforceAccessToken> {
+  async refreshAccessToken(login: SalesforceLogin, refreshToken: string): Promise<SalesforceAccessToken> {
     try {
-      const answer = await this.oauth2.refreshToken(refreshToken);
+      const answer = await this.oauth2(login).refreshToken(refreshToken);
       return { accessToken: answer.access_token, instanceUrl: answer.instance_url };
     } catch (e) {
       if ((e as Error).name === 'invalid_grant') throw new SalesforceGrantRevoked((e as Error).message);
@@ -93,7 +101,7 @@ export class SalesforceOAuthClient {
     }
   }
 
-  async revoke(refreshToken: string): Promise<void> {
-    await this.oauth2.revokeToken(refreshToken);
+  async revoke(login: SalesforceLogin, refreshToken: string): Promise<void> {
+    await this.oauth2(login).revokeToken(refreshToken);
   }
 }
