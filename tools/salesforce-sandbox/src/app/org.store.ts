@@ -124,7 +124,7 @@ export class OrgStore {
     dailyApiLimit = this.defaultDailyApiLimit,
     options: { salesConnectTaskIdField?: boolean; isSandbox?: boolean; myDomainHost?: string | null; preventLoginHostLogin?: boolean } = {},
   ): OrgState {
-    if (options.myDomainHost && this.findOrgByHost(options.myDomainHost)) throw new Error(`My Domain ${where.myDomainHost} is taken`);
+    if (options.myDomainHost && this.findOrgByHost(options.myDomainHost)) throw new Error(`My Domain ${options.myDomainHost} is taken`);
     const id = this.nextId(KEY_PREFIX.Organization);
     const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
