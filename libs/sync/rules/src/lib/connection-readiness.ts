@@ -30,7 +30,7 @@ export type BlockingReadiness = Exclude<ConnectionReadiness, 'ready'>;
  * One of Salesforce's answers, as the probe sorts it: `refused` is Salesforce's own error (no
  * permission, no such object: the check fails as things stand); `unavailable` is no answer this time.
  */
-export type ReadinessAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
+export type ReadinessAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused'; code: string; message: string } | { kind: 'unavailable'; code: string; message: string };
 
 /** What describe of Task says to the rep: the object's rights and the external-id field as they see it (null: not in their describe). */
 export interface TaskAccessFacts {
