@@ -106,7 +106,9 @@ describe('connection preflight: the external-id field checked at connect and on 
     process.stdout.write(`[preflight] the org's calls by endpoint before and after 5 s paused: ${JSON.stringify(before)} → ${JSON.stringify(after)}\n`);
     // Not one query (no INVALID_FIELD loop), not one write: the preflight's own calls were made at connect.
     expect(after).toEqual(before);
-    expect(Object.keys(after).filter((e) => /query|sobjects\/Task(?!\/describe)/.test(e) && !e.startsWith('POST composite (GET query + GET sobjects/Task/describe)'))).toEqual([]);
+    // Since connect, only the connect's User query, the preflight's two calls and the rep's own create: no Task read or write of ours.
+    expect(Object.keys(after).sort()).toEqual(['GET query', 'GET tooling/query', 'POST composite (GET sobjects/Task/describe + GET query)', 'POST sobjects/Task']);
+    expect(after['GET query']).toBe(1);
     expect((await rep.status()).state).toBe('missing-external-id-field');
 
     // The administrator deploys the package: the field exists, hidden from the rep until the permission set is assigned.
