@@ -332,9 +332,11 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     expect(landed.searchParams.get('reconnected')).toBe('1');
     expect(await state()).toBe('syncing');
     const after = await stored();
-    expect(after.connections).toEqual([
-      expect.objectContaining({ id: first, task_sync_enabled: true, first_enabled_at: before.connections[0].first_enabled_at, access_token_sealed: null }),
-    ]);
+    expect(after.connections).toEqual([expect.objectContaining({ id: first, task_sync_enabled: true, first_enabled_at: before.connections[0].first_enabled_at })]);
+    // The old grant's access token was dropped: the one stored now is the new grant's (the preflight at connect asked for it), and Salesforce takes it.
+    const accessNow = openSealed(after.connections[0].access_token_sealed);
+    expect(accessNow).not.toBe(openSealed(before.connections[0].access_token_sealed));
+    expect((await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${accessNow}` } })).status).toBe(200);
     // No enable, no event: nothing is imported again.
     expect(after.history).toEqual(before.history);
     expect(after.events).toEqual([{ connectionId: first, kind: 'first-enable' }]);

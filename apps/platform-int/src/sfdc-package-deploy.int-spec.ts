@@ -1,31 +1,8 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { ServiceProcess } from './support/service-process';
 import { SalesforceSandboxAdmin } from './support/salesforce';
+import { passwordAccessToken as accessToken, sfdcDeploy } from './support/sfdc-deploy';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const run = promisify(execFile);
 const FIELD = 'SalesConnect_Task_Id__c';
-
-/** The built deploy command (`npm run sfdc:deploy -- …` runs the same file after building it), from the repository root. */
-async function sfdcDeploy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'dist/tools/sfdc-package/main.js'), 'deploy', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failed = e as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function accessToken(sandboxUrl: string, username: string): Promise<string> {
-  const response = await fetch(`${sandboxUrl}/services/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', username, password: 'sandbox', client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 /** The rep's view of Task's external-id field, as describe answers it (undefined: the rep does not have it). */
 async function repField(sandboxUrl: string, token: string): Promise<Record<string, unknown> | undefined> {

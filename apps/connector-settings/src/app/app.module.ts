@@ -38,6 +38,9 @@ import { OrgReaderRepository } from './org-reader/org-reader.repository';
 import { OrgReaderService } from './org-reader/org-reader.service';
 import { OrgReaderPreflightService, READER_CHECKS, salesforceReaderChecks } from './org-reader/org-reader-preflight.service';
 import { RateLimits } from './http/rate-limits';
+import { CreateConnectionPreflight1764000000230 } from './connection-preflight/migrations';
+import { ConnectionPreflightRepository } from './connection-preflight/connection-preflight.repository';
+import { CONNECTION_CHECKS, ConnectionPreflightService, salesforceConnectionChecks } from './connection-preflight/connection-preflight.service';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
@@ -82,6 +85,7 @@ export class AppModule {
               OneConnectionPerUser1764000000222,
               AddConnectAttemptStartOver1764000000223,
               AddConnectionLogin1764000000227,
+              CreateConnectionPreflight1764000000230,
             ],
           },
         }),
@@ -105,6 +109,9 @@ export class AppModule {
           useValue: { defaultShare: config.API_ALLOCATION_DEFAULT_SHARE, windowMs: config.API_CALLS_WINDOW_SECONDS * 1000, bucketMs: config.API_CALLS_BUCKET_SECONDS * 1000 },
         },
         OrgReaderPreflightService,
+        ConnectionPreflightRepository,
+        ConnectionPreflightService,
+        { provide: CONNECTION_CHECKS, useValue: salesforceConnectionChecks(config.SALESFORCE_API_VERSION) },
         { provide: READER_CHECKS, useValue: salesforceReaderChecks(config.SALESFORCE_API_VERSION) },
         {
           provide: RateLimits,

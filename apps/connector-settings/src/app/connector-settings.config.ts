@@ -73,6 +73,12 @@ export const connectorSettingsConfigSchema = z
      */
     ORG_READER_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
     /**
+     * How old a connection's preflight (its rep's describe of Task: the external-id field, External
+     * ID, Unique, visible and writable; TaskStatus; Task create and edit) may get before it runs
+     * again; it also runs at connect and on "Check again". A failing one pauses the connection.
+     */
+    CONNECTION_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+    /**
      * Without an admin's allocation, the sync's own calls in an org may use this share of the org's
      * daily limit (as its last Sforce-Limit-Info said); reaching it pauses the org's reads and writes.
      */

@@ -133,7 +133,7 @@ export class SalesforceSandboxAdmin {
   }
 
   /** Setup → Object Manager → Task → Fields: a custom field (`required`: every create must set it). */
-  addTaskField(orgId: string, field: { name: string; type: string; required?: boolean }) {
+  addTaskField(orgId: string, field: { name: string; type: string; required?: boolean; length?: number; externalId?: boolean; unique?: boolean }) {
     return this.call('POST', `/salesforce/orgs/${orgId}/sobjects/Task/fields`, field);
   }
 
@@ -154,8 +154,8 @@ export class SalesforceSandboxAdmin {
   }
 
   /** Calls so far by endpoint, every org. */
-  async endpointCounts(): Promise<{ endpoint: string; count: number }[]> {
-    const { calls } = await this.call<{ calls: { endpoint: string; count: number }[] }>('GET', '/calls');
+  async endpointCounts(): Promise<{ endpoint: string; tenant: string; count: number }[]> {
+    const { calls } = await this.call<{ calls: { endpoint: string; tenant: string; count: number }[] }>('GET', '/calls');
     return calls;
   }
 

@@ -9,3 +9,4 @@ export * from './lib/change-order';
 export * from './lib/drift';
 export * from './lib/held-write';
 export * from './lib/recurrence';
+export * from './lib/connection-readiness';

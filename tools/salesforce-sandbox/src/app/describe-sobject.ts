@@ -21,12 +21,14 @@ const LABEL_PLURAL: Record<SObjectName, string> = {
   RecordType: 'Record Types',
   UserPermissionAccess: 'User Permission Access',
   PlatformEventChannelMember: 'Platform Event Channel Members',
+  CustomField: 'Custom Field Definitions',
 };
 const LABEL: Partial<Record<SObjectName, string>> = {
   TaskStatus: 'Task Status',
   RecordType: 'Record Type',
   UserPermissionAccess: 'User Permission Access',
   PlatformEventChannelMember: 'Platform Event Channel Member',
+  CustomField: 'Custom Field Definition',
 };
 
 /** What describeGlobal lists per object and describe repeats at its top: the object's capabilities. */

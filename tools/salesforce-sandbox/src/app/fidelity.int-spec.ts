@@ -251,7 +251,7 @@ describe('Salesforce fidelity through jsforce (issue 18)', () => {
     expect(field('WhatId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'What', polymorphicForeignKey: true });
     expect(field('OwnerId')).toMatchObject({ type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner', nillable: false });
     expect(field('CreatedById')).toMatchObject({ relationshipName: 'CreatedBy', createable: false, updateable: false });
-    expect(field('SalesConnect_Task_Id__c')).toMatchObject({ type: 'string', length: 64, externalId: true, idLookup: true, unique: false, custom: true });
+    expect(field('SalesConnect_Task_Id__c')).toMatchObject({ type: 'string', length: 64, externalId: true, idLookup: true, unique: true, custom: true });
     expect(field('Description')).toMatchObject({ type: 'textarea', length: 32000, extraTypeInfo: 'plaintextarea', filterable: false });
     expect(field('SystemModstamp')).toMatchObject({ type: 'datetime', soapType: 'xsd:dateTime', createable: false });
     expect(field('Id')).toMatchObject({ type: 'id', idLookup: true, nillable: false });

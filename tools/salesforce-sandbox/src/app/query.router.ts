@@ -11,7 +11,7 @@ import { compileSoql, runQuery, type CompiledQuery } from './soql-query';
 import { createParentLookup, type ParentLookup } from './soql-relationship';
 import { schemaFor, type SchemaView } from './org-schema';
 import { toId15, toId18 } from './salesforce-id';
-import type { SObjectApi } from './sobject-schema';
+import { isCustomField, type SObjectApi } from './sobject-schema';
 
 /** Salesforce's page size; `Sforce-Query-Options: batchSize=N` asks for 200..2000. */
 const DEFAULT_BATCH = 2000;
@@ -74,6 +74,24 @@ function channelMembersOf(org: ApiContext['org'], events: ChangeEventBus, now: n
 }
 
 /**
+ * The org's custom Task fields as the Tooling API's CustomField lists them (on Activity, the name
+ * without `__c`), whatever the caller's field-level security: what Setup shows an administrator.
+ */
+function customFieldsOf(org: ApiContext['org'], now: number): Fields[] {
+  return org.taskFields.filter(isCustomField).map((f, i) => ({
+    Id: toId18(`00N${toId15(org.id).slice(3, 9)}${String(i + 1).padStart(6, '0')}`),
+    DeveloperName: f.name.replace(/__c$/i, ''),
+    TableEnumOrId: 'Activity',
+    NamespacePrefix: null,
+    CreatedDate: now,
+    CreatedById: null,
+    LastModifiedDate: now,
+    LastModifiedById: null,
+    SystemModstamp: now,
+  }));
+}
+
+/**
  * `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators;
  * and the Tooling API's `tooling/query` over its objects (the org's Change Data Capture selection).
  * Query and QueryAll (their locators too) count toward a Composite request's 5 query operations;
@@ -106,6 +124,8 @@ export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; 
         return [{ LastCacheUpdate: deps.clock.nowMs(), PermissionsApiEnabled: true, PermissionsViewAllData: ctx.user.viewAllData === true }];
       case 'PlatformEventChannelMember':
         return channelMembersOf(org, events, deps.clock.nowMs());
+      case 'CustomField':
+        return customFieldsOf(org, deps.clock.nowMs());
     }
   };
 

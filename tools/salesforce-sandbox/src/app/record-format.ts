@@ -22,7 +22,7 @@ function formatParent(item: RelationshipSelect, version: string, record: Fields,
 }
 
 /** Tooling API objects' urls are under `/tooling`. */
-const TOOLING_PATH: Partial<Record<SObjectName, string>> = { PlatformEventChannelMember: 'tooling/' };
+const TOOLING_PATH: Partial<Record<SObjectName, string>> = { PlatformEventChannelMember: 'tooling/', CustomField: 'tooling/' };
 
 /** A record as the REST API writes it: `attributes`, then the fields (parents nested), datetimes in Salesforce's format. */
 export function formatRecord(sobject: SObjectName, version: string, record: Fields, select: readonly SelectItem[], parents?: ParentLookup): Record<string, unknown> {

@@ -15,6 +15,7 @@ export const KEY_PREFIX = {
   DeployRequest: '0Af',
   PermissionSet: '0PS',
   PermissionSetAssignment: '0Pa',
+  CustomField: '00N',
 } as const;
 
 /**

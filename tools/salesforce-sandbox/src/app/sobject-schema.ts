@@ -38,13 +38,13 @@ export interface FieldDef {
   permissionable?: boolean;
 }
 
-export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType' | 'UserPermissionAccess' | 'PlatformEventChannelMember';
+export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType' | 'UserPermissionAccess' | 'PlatformEventChannelMember' | 'CustomField';
 
 /** Which API serves an object: the REST data API (`/query`, `/sobjects`) or the Tooling API (`/tooling/query`). */
 export type SObjectApi = 'data' | 'tooling';
 
 /** The Tooling API's objects: not found through the data API, as in Salesforce. */
-const TOOLING_SOBJECTS: ReadonlySet<SObjectName> = new Set(['PlatformEventChannelMember']);
+const TOOLING_SOBJECTS: ReadonlySet<SObjectName> = new Set(['PlatformEventChannelMember', 'CustomField']);
 
 /**
  * Objects that are views computed per request, not stored records: no Id, not retrievable by id,
@@ -103,11 +103,12 @@ function person(idLabel: string, extra: FieldDef[]): FieldDef[] {
 }
 
 /**
- * The custom Task fields of a new org: the product's external id. An admin may delete it or
- * re-create it otherwise (`/__admin`); `unique: false` so the HTTP 300 case can be seeded.
+ * The custom Task fields of a new org: the product's external id, External ID and Unique as the
+ * product's package (salesforce/) deploys it. An admin may delete it or re-create it otherwise
+ * (`/__admin`); the HTTP 300 case is seeded through the admin API, which does not check Unique.
  */
 export const DEFAULT_TASK_CUSTOM_FIELDS: readonly FieldDef[] = [
-  writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true }),
+  writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true, unique: true }),
 ];
 
 /** Task's entry is a new org's field list; an org's own is `OrgState.taskFields` (see org-schema.ts). */
@@ -208,6 +209,15 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     readOnly('DeveloperName', 'Developer Name', 'string', { length: 80 }),
     readOnly('EventChannel', 'Event Channel', 'string', { length: 255 }),
     readOnly('SelectedEntity', 'Selected Entity', 'string', { length: 255 }),
+    ...audit(),
+  ],
+  // Tooling API: the org's custom fields, whoever's field-level security hides them (Setup's Object
+  // Manager). Task's are Activity's: `TableEnumOrId = 'Activity'`, `DeveloperName` without `__c`.
+  CustomField: [
+    readOnly('Id', 'Custom Field Definition ID', 'id'),
+    readOnly('DeveloperName', 'Field Name', 'string', { length: 40 }),
+    readOnly('TableEnumOrId', 'Table Enum or ID', 'string', { length: 40 }),
+    readOnly('NamespacePrefix', 'Namespace Prefix', 'string', { length: 15, nillable: true }),
     ...audit(),
   ],
 };

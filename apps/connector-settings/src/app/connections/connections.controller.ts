@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import { ConnectionPreflightService } from '../connection-preflight/connection-preflight.service';
+import { toSetupView, type ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
 import { SalesforceConnectService } from '../salesforce/salesforce-connect.service';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
@@ -15,6 +17,7 @@ export class ConnectionsController {
   constructor(
     @Inject(ConnectionsService) private readonly connections: ConnectionsService,
     @Inject(SalesforceConnectService) private readonly salesforce: SalesforceConnectService,
+    @Inject(ConnectionPreflightService) private readonly preflight: ConnectionPreflightService,
   ) {}
 
   @Get()
@@ -36,6 +39,19 @@ export class ConnectionsController {
   @Get(':id/status')
   status(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionStatusView> {
     return this.connections.getStatus(req.principal, id);
+  }
+
+  /**
+   * "Check again": runs the connection's preflight now (describe of Task as the rep) and answers it;
+   * a passing one resumes a paused connection. The last conclusive one when Salesforce did not answer.
+   */
+  @Post(':id/preflight')
+  @HttpCode(200)
+  async checkAgain(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionSetupView> {
+    const connection = await this.connections.getOwned(req.principal, id);
+    const setup = toSetupView(await this.preflight.checkNow(connection.id));
+    if (!setup) throw new ServiceUnavailableException({ error: 'PREFLIGHT_INCONCLUSIVE', message: 'Salesforce did not answer the check; try again in a minute' });
+    return setup;
   }
 
   /** Tasks whose write to one side was refused: code, reason, attempts and the next automatic retry. */

@@ -7,6 +7,8 @@ import { toReaderState } from '../org-reader/org-reader';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { decideReadMode, type ReadMode } from '../org-reader/read-mode';
 import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
+import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
+import { toSetupView } from '../connection-preflight/connection-preflight.view';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
@@ -24,6 +26,7 @@ export class ConnectionsService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
     @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
+    @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
   ) {}
 
   async list(principal: Principal): Promise<ConnectionView[]> {
@@ -46,7 +49,8 @@ export class ConnectionsService {
     const errors = await this.dataSource
       .getRepository(ConnectionErrorEntity)
       .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
-    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId));
+    const setup = toSetupView(await this.preflights.find(connection.id));
+    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId), setup);
   }
 
   /** The connection's tasks the sync could not write to a side, with the refusal and the next retry (the reconciler's reports). */

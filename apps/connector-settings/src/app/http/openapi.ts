@@ -1,3 +1,4 @@
+import { CONNECTION_READINESS_STATES } from '@task-sync/sync-rules';
 import { z } from 'zod';
 import { setApiAllocationBodySchema } from '../api-allocation/api-allocation.schemas';
 import { saveTaskSyncBodySchema, startConnectBodyObjectSchema } from '../connections/api.schemas';
@@ -26,6 +27,21 @@ const orgStream = {
     retryAt: { type: 'string', format: 'date-time' },
   },
 };
+const BLOCKING_STATES = CONNECTION_READINESS_STATES.filter((state) => state !== 'ready');
+
+/** A connection's preflight (ConnectionSetupView). */
+const setup = {
+  type: 'object',
+  description: "The connection's last conclusive preflight: whether its rep can sync in their org, and what to do if not",
+  properties: {
+    state: { type: 'string', enum: [...CONNECTION_READINESS_STATES] },
+    paused: { type: 'boolean', description: "True while the state pauses the connection's reads and writes (every state but ready)" },
+    advice: { type: 'string', description: 'What is wrong and what to do about it, as the settings page says it' },
+    detail: { type: ['string', 'null'], description: 'What Salesforce said, when it adds to the advice' },
+    checkedAt: { type: 'string', format: 'date-time' },
+  },
+};
+
 const readMode = {
   type: 'object',
   description:
@@ -149,9 +165,23 @@ export function buildOpenApiDocument(): object {
           responses: { 204: { description: 'Disconnected' }, ...errors(401, 404, 429) },
         },
       },
+      '/v1/connections/{id}/preflight': {
+        post: {
+          summary:
+            "Check again: runs the connection's preflight now, as its rep (describe of Task: the SalesConnect_Task_Id__c field, External ID, Unique, visible and writable; TaskStatus readable; Task create and edit). A state other than ready pauses the connection's reads and writes; ready resumes them. It also runs at connect and every CONNECTION_PREFLIGHT_INTERVAL_SECONDS",
+          parameters: idParam,
+          responses: {
+            200: ok(setup),
+            503: { description: 'Salesforce did not answer and there is no earlier conclusive preflight (PREFLIGHT_INCONCLUSIVE)' },
+            ...errors(401, 404, 429),
+          },
+        },
+      },
       '/v1/connections/{id}/status': {
         get: {
-          summary: 'State (idle, importing, syncing, paused-api-limit, unauthorized, error), import progress, last sync, errors by reason, API usage',
+          summary:
+            "State (idle, importing, syncing, paused-api-limit, unauthorized, setup-required, error; while the connection's preflight pauses it, the preflight's state: " +
+            `${BLOCKING_STATES.join(', ')}), import progress, last sync, errors by reason, API usage, the preflight`,
           parameters: idParam,
           responses: {
             200: ok({
@@ -168,6 +198,7 @@ export function buildOpenApiDocument(): object {
                 },
                 recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
                 readMode,
+                setup: { ...setup, type: ['object', 'null'] },
               },
             }),
             ...errors(401, 404, 429),

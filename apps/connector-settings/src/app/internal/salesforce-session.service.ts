@@ -2,6 +2,8 @@ import { ConflictException, HttpException, Inject, Injectable, Logger, NotFoundE
 import { DataSource } from 'typeorm';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
 import { SalesforceGrantRevoked, SalesforceOAuthClient, type SalesforceLogin } from '@task-sync/sfdc-oauth';
+import { READINESS_ADVICE } from '@task-sync/sync-rules';
+import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { ConnectionEntity, loginOf } from '../connections/connection.entity';
 import { READER_LOGIN } from '../org-reader/org-reader.service';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
@@ -39,13 +41,23 @@ export class SalesforceSessionService {
     @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
     @Inject(TokenCipher) private readonly cipher: TokenCipher,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
+    @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
   ) {}
 
-  async obtain(connectionId: string, rejectedAccessToken: string | undefined, caller: string): Promise<SalesforceSession> {
+  /**
+   * `forPreflight`: the connection's own preflight asks; everyone else is refused a session while the
+   * connection's last preflight found the org or the rep not ready (409 SALESFORCE_SETUP_INCOMPLETE,
+   * with the state): that is how sfdc-ingest and the reconciler pause, and resume once one passes.
+   */
+  async obtain(connectionId: string, rejectedAccessToken: string | undefined, caller: string, options: { forPreflight?: boolean } = {}): Promise<SalesforceSession> {
     const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
     if (!connection) throw new NotFoundException({ error: 'CONNECTION_NOT_FOUND', message: `no connection ${connectionId}` });
     if (!connection.refreshTokenSealed) {
       throw new ConflictException({ error: 'SALESFORCE_NOT_CONNECTED', message: 'the connection holds no Salesforce grant' });
+    }
+    const blocked = options.forPreflight ? null : await this.preflights.blockingStateOf(connectionId);
+    if (blocked) {
+      throw new ConflictException({ error: 'SALESFORCE_SETUP_INCOMPLETE', state: blocked.state, message: `${blocked.state}: ${READINESS_ADVICE[blocked.state]}` });
     }
     const session = await this.currentAccess(
       {

@@ -1,18 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
-import { APP_CONFIG, BackgroundLoop } from '@task-sync/util-nest';
+import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
+import { PreflightSchedule } from '../preflight-schedule';
 import type { OrgReader } from './org-reader';
 import { OrgReaderRepository } from './org-reader.repository';
 import { runReaderPreflight, type PreflightOutcome, type ReaderChecks } from './reader-preflight';
-
-/** Readers checked per round; a round with a full batch runs again at once. */
-const BATCH = 10;
-/** How long a reader whose check came back inconclusive waits before the loop tries it again. */
-const RETRY_INCONCLUSIVE_MS = 5 * 60_000;
-/** The loop wakes this often, so a shutdown never waits long for it; it looks for due readers less often. */
-const WAKE_MS = 1000;
 
 /** Builds the checks for one reader's session (SalesforceOrgProbe; a fake in unit specs). */
 export type ReaderChecksFactory = (session: { instanceUrl: string; accessToken: string }, renew: (rejected: string | undefined) => Promise<{ instanceUrl: string; accessToken: string }>) => ReaderChecks;
@@ -34,13 +28,7 @@ export const salesforceReaderChecks =
 @Injectable()
 export class OrgReaderPreflightService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('org-reader-preflight');
-  private readonly loop: BackgroundLoop;
-  private readonly intervalMs: number;
-  /** How often the loop looks for due readers: once a minute, sooner with a short interval. */
-  private readonly scanEveryMs: number;
-  private lastScanAt = 0;
-  /** Readers whose last check was inconclusive, until when they wait (this replica only). */
-  private readonly waiting = new Map<string, number>();
+  private readonly schedule: PreflightSchedule<OrgReader>;
 
   constructor(
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
@@ -48,33 +36,24 @@ export class OrgReaderPreflightService implements OnApplicationBootstrap, Before
     @Inject(READER_CHECKS) private readonly checksFor: ReaderChecksFactory,
     @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'ORG_READER_PREFLIGHT_INTERVAL_SECONDS'>,
   ) {
-    this.intervalMs = config.ORG_READER_PREFLIGHT_INTERVAL_SECONDS * 1000;
-    this.scanEveryMs = Math.min(this.intervalMs, 60_000);
-    this.loop = new BackgroundLoop('org reader preflight', this.logger, () => this.tick(), WAKE_MS);
+    this.schedule = new PreflightSchedule('org reader preflight', this.logger, config.ORG_READER_PREFLIGHT_INTERVAL_SECONDS * 1000, {
+      listDue: (checkedBefore, limit) => this.readers.listDueForPreflight(checkedBefore, limit),
+      keyOf: (reader) => reader.orgId,
+      check: async (reader) => void (await this.check(reader)),
+    });
   }
 
   onApplicationBootstrap(): void {
-    this.loop.start();
+    this.schedule.start();
   }
 
   beforeApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  private async tick(now = Date.now()): Promise<boolean> {
-    if (now - this.lastScanAt < this.scanEveryMs) return false;
-    this.lastScanAt = now;
-    const more = await this.round(now);
-    // More due than a batch: look again at once.
-    if (more) this.lastScanAt = 0;
-    return more;
+    return this.schedule.stop();
   }
 
   /** One pass over the readers that are due; true when there may be more. */
-  async round(now = Date.now()): Promise<boolean> {
-    const due = (await this.readers.listDueForPreflight(new Date(now - this.intervalMs), BATCH + this.waiting.size)).filter((r) => (this.waiting.get(r.orgId) ?? 0) <= now);
-    for (const reader of due.slice(0, BATCH)) await this.check(reader);
-    return due.length > BATCH;
+  round(now = Date.now()): Promise<boolean> {
+    return this.schedule.round(now);
   }
 
   /**
@@ -103,11 +82,11 @@ export class OrgReaderPreflightService implements OnApplicationBootstrap, Before
       outcome = { kind: 'inconclusive', reason: `no session for the reader: ${(e as Error).message}` };
     }
     if (outcome.kind === 'inconclusive') {
-      this.waiting.set(reader.orgId, Date.now() + RETRY_INCONCLUSIVE_MS);
+      this.schedule.inconclusive(reader.orgId);
       this.logger.warn(`org ${reader.orgId}: the reader's preflight is inconclusive (${outcome.reason}); trying again later`);
       return outcome;
     }
-    this.waiting.delete(reader.orgId);
+    this.schedule.conclusive(reader.orgId);
     await this.readers.recordPreflight(reader.orgId, grant, outcome.preflight);
     const missing = outcome.preflight.items.filter((i) => i.state !== 'ok').map((i) => i.key);
     this.logger.log(`org ${reader.orgId}: the reader's preflight ${outcome.preflight.passed ? 'passed' : `is missing ${missing.join(', ')}`}`);

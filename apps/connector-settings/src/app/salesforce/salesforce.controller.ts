@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Logger, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { SalesforceLogin } from '@task-sync/sfdc-oauth';
 import type { Request, Response } from 'express';
 import { AuthGuard, ConnectRateLimitGuard, type AuthenticatedRequest } from '../auth/auth.guard';
@@ -11,6 +11,7 @@ import { renderConnectRefusedPage } from './connect-refused.page';
 import { CONNECT_FLOW, type ConnectFlowSettings } from './salesforce.tokens';
 import { OAuthStateSigner } from './oauth-state';
 import { SalesforceConnectService } from './salesforce-connect.service';
+import { ConnectionPreflightService } from '../connection-preflight/connection-preflight.service';
 
 /**
  * "Connect" in a browser: a single-use attempt for this user and browser (the connect cookie binds
@@ -34,11 +35,14 @@ export async function startConnectFromBrowser(
 /** Connect Salesforce: the OAuth 2.0 web-server flow with PKCE (Settings → CRM → Salesforce → Connect). */
 @Controller('v1/salesforce')
 export class SalesforceController {
+  private readonly logger = new Logger('salesforce-connect');
+
   constructor(
     @Inject(OAuthStateSigner) private readonly states: OAuthStateSigner,
     @Inject(SalesforceConnectService) private readonly connect: SalesforceConnectService,
     @Inject(RateLimits) private readonly limits: RateLimits,
     @Inject(CONNECT_FLOW) private readonly flow: ConnectFlowSettings,
+    @Inject(ConnectionPreflightService) private readonly preflight: ConnectionPreflightService,
   ) {}
 
   /**
@@ -87,6 +91,8 @@ export class SalesforceController {
     if (outcome.kind === 'reader-held-elsewhere') return this.refuse(res, 'ORG_READER_HELD_ELSEWHERE', 409);
     const back = new URL(this.flow.settingsPageUrl);
     if (outcome.kind === 'connected') {
+      // The preflight before the page shows the connection, so a missing field is said before sync is turned on.
+      await this.preflight.checkNow(outcome.connectionId).catch((e: unknown) => this.logger.warn(`connection ${outcome.connectionId}: the preflight at connect failed: ${(e as Error).message}`));
       back.searchParams.set('connected', outcome.connectionId);
       if (outcome.how === 'reconnected') back.searchParams.set('reconnected', '1');
     } else if (outcome.kind === 'other-account') {

@@ -65,6 +65,11 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
       <p>Salesforce no longer accepts this connection's sign-in (it was revoked or expired): sync is paused. Reconnect as <strong id="reconnect-user"></strong> to go on where it stopped, with the same links and nothing imported again.</p>
       <button id="reconnect" class="primary">Reconnect</button>
     </div>
+    <div id="setup-box" class="warning" hidden>
+      <p><strong>Paused: <span id="setup-state"></span>.</strong> <span id="setup-advice"></span></p>
+      <p class="muted" id="setup-detail"></p>
+      <button id="check-again" class="primary">Check again</button> <span id="setup-checked" class="muted"></span>
+    </div>
     <div class="row">
       <label><input type="checkbox" id="sync-tasks"> Sync tasks</label>
       <button id="save" class="primary">Save</button><span id="saved" role="status"></span>
@@ -127,6 +132,7 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
   function renderStatus(s) {
     $('state').textContent = s.state;
     $('reconnect-box').hidden = s.state !== 'unauthorized';
+    renderSetup(s.setup);
     $('import').textContent = s.import ? (s.import.imported + ' of ' + s.import.found + ' imported' + (s.import.failed ? ', ' + s.import.failed + ' failed' : '') + (s.import.done ? ' (done)' : ' (importing…)')) : '–';
     $('last-sync').textContent = s.lastSyncedAt ? new Date(s.lastSyncedAt).toLocaleString() : '–';
     $('api-usage').textContent = s.apiUsage ? s.apiUsage.used + ' of ' + s.apiUsage.limit + ' calls today' : '–';
@@ -134,6 +140,15 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
     $('read-mode').textContent = describeReadMode(s.readMode);
     $('errors').innerHTML = '';
     s.recentErrors.forEach(function (e) { var li = document.createElement('li'); li.textContent = e.code + ' ×' + e.count + ': ' + e.lastMessage; $('errors').appendChild(li); });
+  }
+  // The connection's preflight: while it pauses the connection, what is wrong and what to do, with Check again.
+  function renderSetup(p) {
+    $('setup-box').hidden = !(p && p.paused);
+    if (!p || !p.paused) return;
+    $('setup-state').textContent = p.state;
+    $('setup-advice').textContent = p.advice;
+    $('setup-detail').textContent = p.detail ? 'Salesforce: ' + p.detail : '';
+    $('setup-checked').textContent = 'Checked ' + new Date(p.checkedAt).toLocaleString() + '.';
   }
   function renderReader(r) {
     var box = el('div', '', 'reader');
@@ -229,6 +244,11 @@ export const SETTINGS_PAGE_HTML = `<!doctype html>
     $('saved').textContent = '';
     api('PUT', '/v1/connections/' + connection.id + '/task-sync', { enabled: $('sync-tasks').checked })
       .then(function (r) { $('saved').textContent = r.change ? SAVED[r.change] : 'Saved. Nothing changed.'; refreshStatus(); })
+      .catch(function (e) { say(e.message); });
+  };
+  $('check-again').onclick = function () {
+    api('POST', '/v1/connections/' + connection.id + '/preflight')
+      .then(function (p) { notice(p.paused ? 'Checked: still ' + p.state + '.' : 'Checked: ready. Sync resumes within a minute.'); refreshStatus(); })
       .catch(function (e) { say(e.message); });
   };
   $('disconnect').onclick = function () { api('DELETE', '/v1/connections/' + connection.id).then(function () { connection = null; load(); }).catch(function (e) { say(e.message); }); };

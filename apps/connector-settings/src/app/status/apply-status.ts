@@ -50,3 +50,15 @@ export async function markGrantRenewed(manager: Pick<EntityManager, 'query'>, co
     taskSyncEnabled ? 'syncing' : 'idle',
   ]);
 }
+
+/**
+ * The connection's preflight passed after failing: a `setup-required` state the services reported
+ * is over (`syncing`, or `idle` with sync off). Their paused reads and writes resume at their next
+ * recheck, and report again.
+ */
+export async function markSetupComplete(manager: Pick<EntityManager, 'query'>, connectionId: string, taskSyncEnabled: boolean): Promise<void> {
+  await manager.query(`UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'setup-required'`, [
+    connectionId,
+    taskSyncEnabled ? 'syncing' : 'idle',
+  ]);
+}

@@ -1,9 +1,11 @@
 import type { ApiAllocationUsage } from '../api-allocation/api-allocation.view';
+import type { ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
 import type { ReadMode } from '../org-reader/read-mode';
 import type { ConnectionErrorEntity, ConnectionStatusEntity } from './connection-status.entity';
 
 /** What the settings page shows: state, the import's progress, last sync, errors by reason, API usage, how changes are read. */
 export interface ConnectionStatusView {
+  /** The services' reported state; while the preflight pauses the connection, the preflight's state (`missing-external-id-field`, …). */
   state: string;
   import: ConnectionStatusEntity['importProgress'];
   lastSyncedAt: string | null;
@@ -12,16 +14,25 @@ export interface ConnectionStatusView {
   apiAllocation: ApiAllocationUsage;
   recentErrors: { code: string; count: number; lastMessage: string; lastAt: string }[];
   readMode: ReadMode;
+  /** The connection's last preflight: whether its rep can sync in their org, and what to do if not (null before the first). */
+  setup: ConnectionSetupView | null;
 }
 
-export function toStatusView(status: ConnectionStatusEntity | null, errors: ConnectionErrorEntity[], readMode: ReadMode, apiAllocation: ApiAllocationUsage): ConnectionStatusView {
+export function toStatusView(
+  status: ConnectionStatusEntity | null,
+  errors: ConnectionErrorEntity[],
+  readMode: ReadMode,
+  apiAllocation: ApiAllocationUsage,
+  setup: ConnectionSetupView | null = null,
+): ConnectionStatusView {
   return {
-    state: status?.state ?? 'idle',
+    state: setup?.paused ? setup.state : (status?.state ?? 'idle'),
     import: status?.importProgress ?? null,
     lastSyncedAt: status?.lastSyncedAt?.toISOString() ?? null,
     apiUsage: status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
     apiAllocation,
     recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
     readMode,
+    setup,
   };
 }

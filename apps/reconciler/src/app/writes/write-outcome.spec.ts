@@ -10,11 +10,19 @@ describe('what a Salesforce error means for a write', () => {
     ['ENTITY_IS_DELETED', 'create', 'dead-letter'],
     ['DUPLICATE_VALUE', 'create', 'dead-letter'],
     ['STRING_TOO_LONG', 'update', 'dead-letter'],
+    ['INVALID_FIELD', 'create', 'dead-letter'],
   ] as const)('a record refused with %s on %s → %s', (code, kind, outcome) => {
     expect(outcomeOfSalesforceRecordError(code, 'why', kind).kind).toBe(outcome);
   });
 
+  it('a record refused because the external-id field is gone or hidden for the rep waits (setup incomplete), not dead-lettered', () => {
+    expect(outcomeOfSalesforceRecordError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c', 'create')).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
+    expect(outcomeOfSalesforceRecordError('INVALID_FIELD', "No such column 'SalesConnect_Task_Id__c' on sobject of type Task", 'update')).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
+  });
+
   it.each([
+    [{ code: 'SETUP_INCOMPLETE', message: 'missing-external-id-field' }, 'pause', 'SALESFORCE_SETUP_INCOMPLETE'],
+    [{ errorCode: 'NOT_FOUND', message: 'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c' }, 'pause', 'SALESFORCE_SETUP_INCOMPLETE'],
     [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, 'pause', 'API_LIMIT_EXCEEDED'],
     [new ApiAllocationReachedError('00D000000000001AAA', 500, 500), 'pause', 'API_ALLOCATION_REACHED'],
     [{ code: 'REAUTHORIZATION_REQUIRED', message: 'connect again' }, 'pause', 'SALESFORCE_UNAUTHORIZED'],
@@ -31,6 +39,7 @@ describe('what a Salesforce error means for a write', () => {
     ['API_LIMIT_EXCEEDED', 'paused-api-limit'],
     ['API_ALLOCATION_REACHED', 'paused-api-limit'],
     ['SALESFORCE_UNAUTHORIZED', 'unauthorized'],
+    ['SALESFORCE_SETUP_INCOMPLETE', 'setup-required'],
     ['CONNECTION_NOT_FOUND', 'error'],
   ])('writes paused for %s report the state %s', (code, state) => {
     expect(stateOfPausedWrites(code)).toBe(state);

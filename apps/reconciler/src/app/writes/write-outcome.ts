@@ -1,3 +1,5 @@
+import { EXTERNAL_ID_FIELD } from '@task-sync/sfdc-client';
+
 /** What became of one coalesced write; the flusher acts on it for every queued row it folded. */
 export type WriteOutcome =
   /** `version`: Sales Connect's version of the task after the write (its answer). */
@@ -17,6 +19,8 @@ export type WriteOutcome =
 
 /** Codes a record-level Salesforce error may carry, and what they mean for the write. */
 export function outcomeOfSalesforceRecordError(errorCode: string, message: string, kind: 'create' | 'update' | 'delete'): WriteOutcome {
+  // The external-id field is gone or hidden for the rep since the last preflight: the write waits (not lost) like the others.
+  if ((errorCode === 'INVALID_FIELD' || errorCode === 'NOT_FOUND') && message.includes(EXTERNAL_ID_FIELD)) return { kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE', reason: `${errorCode}: ${message}` };
   if (errorCode === 'UNABLE_TO_LOCK_ROW' || errorCode === 'SERVER_UNAVAILABLE') return { kind: 'retry', reason: `${errorCode}: ${message}` };
   // The task is gone on that side already: its own delete is (or was) on its way through the ingest.
   if ((errorCode === 'ENTITY_IS_DELETED' || errorCode === 'NOT_FOUND') && kind !== 'create') return { kind: 'done' };
@@ -32,12 +36,16 @@ export function outcomeOfSalesforceCallError(error: unknown): WriteOutcome {
   // Our own calls reached the org's allocation (held before sending): wait like the org's limit, never dead-letter.
   if (code === 'API_ALLOCATION_REACHED') return { kind: 'pause', code: 'API_ALLOCATION_REACHED', reason: message };
   if (code === 'REAUTHORIZATION_REQUIRED' || code === 'INVALID_SESSION_ID') return { kind: 'pause', code: 'SALESFORCE_UNAUTHORIZED', reason: message };
+  // connector-settings' preflight found the org or the rep not ready: every write waits until one passes.
+  if (code === 'SETUP_INCOMPLETE') return { kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE', reason: message };
+  if ((code === 'INVALID_FIELD' || code === 'NOT_FOUND') && message.includes(EXTERNAL_ID_FIELD)) return { kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE', reason: `${code}: ${message}` };
   if (code === 'CONNECTION_NOT_FOUND') return { kind: 'pause', code: 'CONNECTION_NOT_FOUND', reason: message };
   return { kind: 'retry', reason: `${code || 'error'}: ${message}` };
 }
 
 /** The state a connection reports while its writes wait on a pause. */
-export function stateOfPausedWrites(code: string): 'paused-api-limit' | 'unauthorized' | 'error' {
+export function stateOfPausedWrites(code: string): 'paused-api-limit' | 'unauthorized' | 'setup-required' | 'error' {
   if (code === 'API_LIMIT_EXCEEDED' || code === 'API_ALLOCATION_REACHED') return 'paused-api-limit';
+  if (code === 'SALESFORCE_SETUP_INCOMPLETE') return 'setup-required';
   return code === 'SALESFORCE_UNAUTHORIZED' ? 'unauthorized' : 'error';
 }

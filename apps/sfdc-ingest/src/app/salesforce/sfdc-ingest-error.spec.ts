@@ -16,6 +16,9 @@ describe('classifySalesforceError', () => {
     [new SalesforceSessionError('CONNECTION_NOT_FOUND', 'no connection'), SfdcIngestErrorCode.ConnectionGone, 'pause'],
     [new SalesforceSessionError('ORG_READER_NOT_FOUND', 'no reader for the org'), SfdcIngestErrorCode.Unauthorized, 'pause'],
     [new SalesforceSessionError('UNAVAILABLE', 'connector-settings did not answer'), SfdcIngestErrorCode.Transient, 'retry-later'],
+    [new SalesforceSessionError('SETUP_INCOMPLETE', 'missing-external-id-field'), SfdcIngestErrorCode.SetupIncomplete, 'pause'],
+    [{ errorCode: 'INVALID_FIELD', message: "No such column 'SalesConnect_Task_Id__c' on entity 'Task'." }, SfdcIngestErrorCode.SetupIncomplete, 'pause'],
+    [{ errorCode: 'INVALID_FIELD', message: "No such column 'Foo__c' on entity 'Task'." }, SfdcIngestErrorCode.Rejected, 'retry-later'],
   ])('%j → %s (%s)', (error, code, handling) => {
     const classified = classifySalesforceError(error);
     expect(classified.code).toBe(code);
@@ -29,6 +32,7 @@ describe('connectionStateOf: what a connection shows while its reads fail', () =
     [SfdcIngestErrorCode.ApiBudgetReached, 'paused-api-limit'],
     [SfdcIngestErrorCode.ApiAllocationReached, 'paused-api-limit'],
     [SfdcIngestErrorCode.Unauthorized, 'unauthorized'],
+    [SfdcIngestErrorCode.SetupIncomplete, 'setup-required'],
     [SfdcIngestErrorCode.ConnectionGone, 'error'],
     [SfdcIngestErrorCode.Transient, 'error'],
     [SfdcIngestErrorCode.Rejected, 'error'],

@@ -177,7 +177,10 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     const reader = this.readers.get(state.connectionId);
     const orgId = reader ? await reader.identity().then((i) => i.orgId, () => undefined) : undefined;
     if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
-    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.ConnectionGone) this.readers.delete(state.connectionId);
+    // The next step asks connector-settings for a session again: refused while the grant is gone or the preflight fails.
+    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.SetupIncomplete || failure.code === SfdcIngestErrorCode.ConnectionGone) {
+      this.readers.delete(state.connectionId);
+    }
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
     const stateName = connectionStateOf(failure.code);
     const level = failure.handling === 'pause' ? 'warn' : 'error';

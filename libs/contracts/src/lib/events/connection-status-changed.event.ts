@@ -3,8 +3,12 @@ import { eventEnvelope } from './envelope';
 
 export const CONNECTION_STATUS_CHANGED = 'connection-status-changed';
 
-/** The states a connection shows on the settings page (after Heroku Connect's connection states). */
-export const CONNECTION_STATES = ['idle', 'importing', 'syncing', 'paused-api-limit', 'unauthorized', 'error'] as const;
+/**
+ * The states a connection shows on the settings page (after Heroku Connect's connection states).
+ * `setup-required`: paused because the connection's preflight failed (connector-settings knows which
+ * state: missing-external-id-field, field-not-unique, …, and shows that one).
+ */
+export const CONNECTION_STATES = ['idle', 'importing', 'syncing', 'paused-api-limit', 'unauthorized', 'setup-required', 'error'] as const;
 
 /** Every service reports what it knows of a connection; connector-settings shows it. */
 export const connectionStatusChangedSchema = z

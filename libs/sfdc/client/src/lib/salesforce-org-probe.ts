@@ -8,6 +8,21 @@ import { EXTERNAL_ID_FIELD } from './salesforce-task.writer';
  */
 export type ProbeAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
 
+/** Task's rights for the caller, and the external-id field as they see it (null: not in their describe). */
+export interface TaskAccess {
+  readable: boolean;
+  createable: boolean;
+  updateable: boolean;
+  field: { externalId: boolean; unique: boolean; createable: boolean; updateable: boolean } | null;
+}
+
+interface TaskDescribe {
+  queryable?: boolean;
+  createable?: boolean;
+  updateable?: boolean;
+  fields: { name: string; externalId?: boolean; unique?: boolean; createable?: boolean; updateable?: boolean }[];
+}
+
 /** The session the probe calls with, and how it gets a new one when Salesforce rejects it. */
 export interface OrgProbeSession {
   instanceUrl: string;
@@ -80,21 +95,64 @@ export class SalesforceOrgProbe {
    */
   async readViewAllDataAndExternalIdField(): Promise<{ viewAllData: ProbeAnswer<boolean>; externalIdField: ProbeAnswer<boolean> }> {
     const base = `/services/data/v${this.connection.version}`;
+    const read = await this.composite([
+      { method: 'GET', referenceId: 'permissions', url: `${base}/query/?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}` },
+      { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
+    ]);
+    return {
+      viewAllData: read('permissions', (body: { records: { PermissionsViewAllData?: boolean }[] }) => body.records[0]?.PermissionsViewAllData === true),
+      externalIdField: read('task', (body: { fields: { name: string }[] }) => body.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase())),
+    };
+  }
+
+  /**
+   * What a connection's preflight asks as the rep (`decideConnectionReadiness` in sync-rules decides):
+   * describe of Task (its rights, and the external-id field as the rep sees it) and whether TaskStatus
+   * is readable, in one Composite call; only when the rep's describe lacks the field, whether the org
+   * has it at all (the Tooling API's CustomField: Task's custom fields are Activity's), so a hidden
+   * field is told from a missing one. One API call, two without the field.
+   */
+  async readConnectionReadiness(): Promise<{ task: ProbeAnswer<TaskAccess>; taskStatus: ProbeAnswer<boolean>; fieldInOrg?: ProbeAnswer<boolean> }> {
+    const base = `/services/data/v${this.connection.version}`;
+    const answers = await this.composite([
+      { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
+      { method: 'GET', referenceId: 'statuses', url: `${base}/query/?q=${encodeURIComponent('SELECT Id FROM TaskStatus LIMIT 1')}` },
+    ]);
+    const task = answers('task', (body: TaskDescribe): TaskAccess => {
+      const field = body.fields.find((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase());
+      return {
+        readable: body.queryable !== false,
+        createable: body.createable === true,
+        updateable: body.updateable === true,
+        field: field ? { externalId: field.externalId === true, unique: field.unique === true, createable: field.createable === true, updateable: field.updateable === true } : null,
+      };
+    });
+    const taskStatus = answers('statuses', (body: { totalSize: number }) => body.totalSize > 0);
+    if (task.kind !== 'answered' || task.value.field) return { task, taskStatus };
+    const developerName = EXTERNAL_ID_FIELD.replace(/__c$/i, '');
+    const fieldInOrg = await this.ask(async () => {
+      const found = await this.connection.tooling.query<{ Id: string }>(
+        `SELECT Id FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = '${developerName}'`,
+      );
+      return found.totalSize > 0;
+    });
+    return { task, taskStatus, fieldInOrg };
+  }
+
+  /** Subrequests in one Composite call; each answer read by its reference id (a failed call fails them all alike). */
+  private async composite(requests: { method: 'GET'; referenceId: string; url: string }[]): Promise<<T>(referenceId: string, value: (body: never) => T) => ProbeAnswer<T>> {
     let answers: Map<string, { httpStatusCode: number; body: unknown }>;
     try {
-      const answer = await this.connection.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`${base}/composite`, {
+      const answer = await this.connection.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`/services/data/v${this.connection.version}/composite`, {
         allOrNone: false,
-        compositeRequest: [
-          { method: 'GET', referenceId: 'permissions', url: `${base}/query/?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}` },
-          { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
-        ],
+        compositeRequest: requests,
       });
       answers = new Map(answer.compositeResponse.map((r) => [r.referenceId, r]));
     } catch (e) {
       const failed = classifyProbeError(e);
-      return { viewAllData: failed, externalIdField: failed };
+      return () => failed;
     }
-    const read = (referenceId: string, value: (body: never) => boolean): ProbeAnswer<boolean> => {
+    return <T>(referenceId: string, value: (body: never) => T): ProbeAnswer<T> => {
       const r = answers.get(referenceId);
       if (!r) return classifyProbeError(new Error(`the Composite call answered nothing for ${referenceId}`));
       if (r.httpStatusCode >= 400) {
@@ -102,10 +160,6 @@ export class SalesforceOrgProbe {
         return classifyProbeError({ errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`, message: first?.message ?? '' });
       }
       return { kind: 'answered', value: value(r.body as never) };
-    };
-    return {
-      viewAllData: read('permissions', (body: { records: { PermissionsViewAllData?: boolean }[] }) => body.records[0]?.PermissionsViewAllData === true),
-      externalIdField: read('task', (body: { fields: { name: string }[] }) => body.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase())),
     };
   }
 

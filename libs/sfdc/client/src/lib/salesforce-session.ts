@@ -39,6 +39,11 @@ export type SalesforceSessionErrorCode =
   | 'ORG_READER_NOT_FOUND'
   /** The grant is gone (refresh refused, never connected): only the user can fix it. */
   | 'REAUTHORIZATION_REQUIRED'
+  /**
+   * The connection's preflight found the org or the rep not ready (no external-id field, hidden,
+   * not Unique, no Task access): its reads and writes pause until a later preflight passes.
+   */
+  | 'SETUP_INCOMPLETE'
   /** connector-settings or Salesforce's token endpoint did not answer: try again later. */
   | 'UNAVAILABLE';
 
@@ -89,6 +94,7 @@ export class ConnectorSettingsSessionClient {
     const why = `${body.error ?? response.status}: ${body.message ?? ''}`;
     if (response.status === 404 || response.status === 400) throw new SalesforceSessionError(notFound, why);
     if (body.error === 'SALESFORCE_REAUTHORIZATION_REQUIRED' || body.error === 'SALESFORCE_NOT_CONNECTED') throw new SalesforceSessionError('REAUTHORIZATION_REQUIRED', why);
+    if (body.error === 'SALESFORCE_SETUP_INCOMPLETE') throw new SalesforceSessionError('SETUP_INCOMPLETE', why);
     if (response.status === 401) throw refusedServiceToken(why);
     throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${why}`);
   }

@@ -55,8 +55,9 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
   });
   afterAll(() => h.close());
 
-  it('an org created without the field has none: describe leaves it out and SOQL naming it is INVALID_FIELD', async () => {
+  it('an org created without the field has none: describe leaves it out, the Tooling API lists no such CustomField, and SOQL naming it is INVALID_FIELD', async () => {
     expect(await taskField(rep)).toBeUndefined();
+    expect((await rep.tooling.query("SELECT Id FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'")).totalSize).toBe(0);
     expect((await errorOf(rep.query(`SELECT Id, ${FIELD} FROM Task`))).name).toBe('INVALID_FIELD');
   });
 
@@ -76,8 +77,11 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     );
     expect([result.details.componentFailures ?? []].flat()).toEqual([]);
 
-    // A field the Metadata API creates has no field-level security: the rep does not see it yet.
+    // A field the Metadata API creates has no field-level security: the rep does not see it yet,
+    // though the Tooling API's CustomField lists it (on Activity, without __c) for anyone who asks.
     expect(await taskField(rep)).toBeUndefined();
+    const customFields = "SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'";
+    expect((await rep.tooling.query<{ Id: string }>(customFields)).records).toEqual([expect.objectContaining({ DeveloperName: 'SalesConnect_Task_Id', TableEnumOrId: 'Activity', Id: expect.stringMatching(/^00N/) })]);
     const sets = (await h.admin<{ name: string; id: string }[]>('GET', org('/permission-sets'))).body;
     expect(sets.map((s) => s.name)).toEqual(['SalesConnect_Task_Sync']);
     const assigned = await h.admin<{ Id: string; PermissionSetId: string; AssigneeId: string }>('POST', org('/permission-set-assignments'), { permissionSet: 'SalesConnect_Task_Sync', userId: repId });
@@ -107,8 +111,11 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     expect(await taskField(rep)).toMatchObject({ externalId: true, unique: true });
   });
 
-  it("the default org's field (External ID, not Unique) becomes Unique; with two live tasks sharing a value the deploy fails and rolls back", async () => {
+  it('a field made External ID but not Unique becomes Unique; with two live tasks sharing a value the deploy fails and rolls back', async () => {
     const defaultOrg = h.sandbox.defaults.orgId;
+    // The default org's field is Unique (as the package makes it): re-created here as an admin might have made it by hand.
+    expect((await h.admin('DELETE', `/salesforce/orgs/${defaultOrg}/sobjects/Task/fields/${FIELD}`)).status).toBe(204);
+    expect((await h.admin('POST', `/salesforce/orgs/${defaultOrg}/sobjects/Task/fields`, { name: FIELD, type: 'string', length: 64, externalId: true })).status).toBe(201);
     const sfAdmin = await h.login(h.sandbox.defaults.adminUsername, h.sandbox.defaults.adminPassword);
     await h.admin('POST', `/salesforce/orgs/${defaultOrg}/tasks`, [{ Subject: 'a', [FIELD]: 'dup-1' }, { Subject: 'b', [FIELD]: 'DUP-1' }]);
     const failed = await sfAdmin.metadata.deploy(zipDir(PACKAGE_DIR), { singlePackage: true, rollbackOnError: true }).complete(true);

@@ -1,0 +1,97 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
+import { decideConnectionReadiness, isBlockingReadiness, type ReadinessFacts, type ReadinessOutcome } from '@task-sync/sync-rules';
+import { APP_CONFIG } from '@task-sync/util-nest';
+import type { ConnectorSettingsConfig } from '../connector-settings.config';
+import { ConnectionEntity } from '../connections/connection.entity';
+import { SalesforceSessionService } from '../internal/salesforce-session.service';
+import { PreflightSchedule } from '../preflight-schedule';
+import { markSetupComplete } from '../status/apply-status';
+import { ConnectionPreflightRepository, type ConnectionPreflight } from './connection-preflight.repository';
+
+/** The questions a connection's preflight asks as its rep (SalesforceOrgProbe; a fake in unit specs). */
+export interface ConnectionChecks {
+  readConnectionReadiness(): Promise<ReadinessFacts>;
+}
+
+export type ConnectionChecksFactory = (session: { instanceUrl: string; accessToken: string }, renew: (rejected: string | undefined) => Promise<{ instanceUrl: string; accessToken: string }>) => ConnectionChecks;
+
+/** Injection token for the factory, so the wiring chooses the Salesforce probe. */
+export const CONNECTION_CHECKS = Symbol('CONNECTION_CHECKS');
+
+export const salesforceConnectionChecks =
+  (apiVersion: string): ConnectionChecksFactory =>
+  (session, renew) =>
+    new SalesforceOrgProbe(session, { apiVersion, renewSession: renew });
+
+/**
+ * Each connection's preflight, as its own rep (describe of Task: the external-id field, its flags
+ * and the rep's access; TaskStatus): when the connection is made, on the user's "Check again", and
+ * in a background loop for every connection whose last one is older than
+ * CONNECTION_PREFLIGHT_INTERVAL_SECONDS. A state other than `ready` pauses the connection (its
+ * Salesforce session is refused to sfdc-ingest and the reconciler, which wait and ask again); a
+ * later `ready` resumes it. One or two API calls a connection an interval.
+ */
+@Injectable()
+export class ConnectionPreflightService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('connection-preflight');
+  private readonly schedule: PreflightSchedule<string>;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
+    @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
+    @Inject(CONNECTION_CHECKS) private readonly checksFor: ConnectionChecksFactory,
+    @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'CONNECTION_PREFLIGHT_INTERVAL_SECONDS'>,
+  ) {
+    this.schedule = new PreflightSchedule('connection preflight', this.logger, config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS * 1000, {
+      listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
+      keyOf: (connectionId) => connectionId,
+      check: async (connectionId) => void (await this.checkNow(connectionId)),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
+  }
+
+  /**
+   * Runs the connection's preflight now (on connect and "Check again"): the preflight stored, which
+   * is the last conclusive one when Salesforce did not answer this time (null: never concluded).
+   */
+  async checkNow(connectionId: string): Promise<ConnectionPreflight | null> {
+    const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
+    if (!connection?.refreshTokenSealed) return this.preflights.find(connectionId);
+    const caller = 'connector-settings (connection preflight)';
+    let outcome: ReadinessOutcome;
+    try {
+      // The preflight's own session is never refused for the state it is checking.
+      const session = await this.sessions.obtain(connectionId, undefined, caller, { forPreflight: true });
+      const checks = this.checksFor(session, (rejected) => this.sessions.obtain(connectionId, rejected, caller, { forPreflight: true }));
+      outcome = decideConnectionReadiness(await checks.readConnectionReadiness());
+    } catch (e) {
+      outcome = { kind: 'inconclusive', reason: `no session for the connection: ${(e as Error).message}` };
+    }
+    if (outcome.kind === 'inconclusive') {
+      this.schedule.inconclusive(connectionId);
+      this.logger.warn(`connection ${connectionId}: the preflight is inconclusive (${outcome.reason}); trying again later`);
+      return this.preflights.find(connectionId);
+    }
+    this.schedule.conclusive(connectionId);
+    const checkedAt = new Date();
+    const previous = await this.preflights.record(connectionId, outcome.state, outcome.detail ?? null, checkedAt);
+    if (isBlockingReadiness(outcome.state)) {
+      if (previous !== outcome.state) this.logger.warn(`connection ${connectionId}: preflight ${outcome.state}${outcome.detail ? ` (${outcome.detail})` : ''}; its reads and writes pause`);
+    } else if (isBlockingReadiness(previous)) {
+      // The services' paused reads and writes resume at their next recheck and report again.
+      await markSetupComplete(this.dataSource.manager, connectionId, connection.taskSyncEnabled);
+      this.logger.log(`connection ${connectionId}: preflight passed after ${previous}; its reads and writes resume`);
+    }
+    return { connectionId, state: outcome.state, detail: outcome.detail ?? null, checkedAt };
+  }
+}
