@@ -5,7 +5,7 @@ import { SalesforceGrantRevoked, SalesforceOAuthClient, type SalesforceLogin } f
 import { READINESS_ADVICE } from '@task-sync/sync-rules';
 import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { ConnectionEntity, loginOf } from '../connections/connection.entity';
-import { READER_LOGIN } from '../org-reader/org-reader.service';
+import { READER_LOGIN } from '../org-reader/org-reader';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { TokenCipher } from '../salesforce/token-cipher';
 

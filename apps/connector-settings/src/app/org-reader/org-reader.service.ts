@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { PRODUCTION_LOGIN, SalesforceOAuthClient, type SalesforceGrant } from '@task-sync/sfdc-oauth';
+import { SalesforceOAuthClient, type SalesforceGrant } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import type { ConnectAttempt } from '../salesforce/connect-attempt';
 import { revokeGrant } from '../salesforce/revoke-grant';
 import type { CallbackOutcome } from '../salesforce/salesforce-connect.service';
 import { TokenCipher } from '../salesforce/token-cipher';
+import { READER_LOGIN } from './org-reader';
 import { OrgReaderPreflightService } from './org-reader-preflight.service';
 import { OrgReaderRepository } from './org-reader.repository';
 import { toOrgReaderView, type OrgReaderView } from './org-reader.view';
@@ -17,9 +18,6 @@ export interface SettledCallback {
 }
 
 /** The org's reader as admins manage it: its grant from the OAuth callback, its preflight, its removal. */
-/** An org's reader signs in through production (login.salesforce.com): the environment choice is a connection's so far. */
-export const READER_LOGIN = PRODUCTION_LOGIN;
-
 @Injectable()
 export class OrgReaderService {
   private readonly logger = new Logger('org-reader');
