@@ -6,6 +6,7 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const { startKafka, stopKafka } = require('../kafka/kafka.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./lib/common.js');
@@ -97,6 +98,18 @@ function formatLine(service, line) {
   } catch {
     return `${service.padEnd(28)} ${line}`;
   }
+}
+
+/**
+ * The Node options the deployment gives a service (NODE_OPTIONS in its docker/k8s/base/config env
+ * file: the heap cap), so `npm start`, the tests and the benchmark run the services as production
+ * does. A NODE_OPTIONS of the caller's own comes after them, and so wins.
+ */
+function deploymentNodeOptions(service) {
+  const file = path.join(ROOT, 'docker', 'k8s', 'base', 'config', `${(service.replicaOf ?? service).name}.env`);
+  if (!fs.existsSync(file)) return '';
+  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('NODE_OPTIONS='));
+  return line ? line.slice('NODE_OPTIONS='.length).trim() : '';
 }
 
 // Node flags NODE_OPTIONS refuses (`--cpu-prof`, `--heap-prof`) reach the services through this, e.g.
@@ -227,7 +240,15 @@ async function main() {
       throw new Error('topic provisioning failed');
     }
     const spawnService = (service) => {
-      const child = startProcess(service, { ...env, ...service.env, ...wiringFor(service), [service.portVar]: String(service.port), HTTP_PORT: String(service.port) });
+      const nodeOptions = [deploymentNodeOptions(service), env.NODE_OPTIONS].filter(Boolean).join(' ');
+      const child = startProcess(service, {
+        ...env,
+        ...service.env,
+        ...wiringFor(service),
+        [service.portVar]: String(service.port),
+        HTTP_PORT: String(service.port),
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      });
       children.set(service.name, child);
       log(`${service.name} started (pid ${child.pid})`);
       child.once('exit', (code, signal) => {

@@ -205,6 +205,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
     });
     expect(status).toEqual({
       state: 'syncing',
+      // No preflight has run for this connection (it was inserted, not connected): nothing to set up.
+      setup: null,
       import: { enableAt: '2026-11-24T09:59:00.000Z', found: 120, imported: 119, failed: 1, done: true },
       lastSyncedAt: '2026-11-24T10:02:00.000Z',
       apiUsage: { used: 35, limit: 15000 },

@@ -6,7 +6,7 @@ import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
 const ROOT = path.resolve(__dirname, '../../..');
 
 const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
-  'connector-settings': { schema: 'connector_settings', tables: ['connect_attempt', 'connection', 'connection_error', 'connection_status', 'failed_task', 'org_api_allocation', 'org_api_call_bucket', 'org_reader', 'outbox_message', 'processed_message', 'task_sync_change', 'typeorm_migrations'] },
+  'connector-settings': { schema: 'connector_settings', tables: ['connect_attempt', 'connection', 'connection_error', 'connection_preflight', 'connection_status', 'failed_task', 'org_api_allocation', 'org_api_call_bucket', 'org_reader', 'outbox_message', 'processed_message', 'task_sync_change', 'typeorm_migrations'] },
   'sfdc-ingest': { schema: 'sfdc_ingest', tables: ['connection_setting', 'connection_setting_change', 'processed_message', 'sfdc_org_poll', 'sfdc_org_stream', 'sfdc_published_change', 'sfdc_sync_state', 'sfdc_task_route', 'typeorm_migrations'] },
   'salesconnect-ingest': {
     schema: 'salesconnect_ingest',

@@ -124,6 +124,38 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.close();
   });
 
+  it('issue 22: an org without the external-id field shows what to do at connect; once the field is there, Check again clears it', async () => {
+    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const org = await admin.createOrg(uniqueId('page-nofield'), undefined, { salesConnectTaskIdField: false });
+    const username = `${uniqueId('rep')}@page-nofield.test`;
+    await admin.createUser(org.id, username);
+    const token = await signUserToken({ sub: uniqueId('rep-setup'), tenant: uniqueId('tenant'), secret: SECRET });
+    const page = await browser.newPage();
+    await page.goto(`${pageUrl}#token=${token}`);
+    await page.getByText('not connected').waitFor();
+    await page.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await page.waitForURL(`${sandbox.url}/services/oauth2/authorize**`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill('sandbox');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${pageUrl}?connected=*`);
+
+    // The check ran at connect: the page names the state and what to do.
+    await page.locator('#setup-state', { hasText: 'missing-external-id-field' }).waitFor();
+    expect(await page.locator('#setup-advice').textContent()).toContain('npm run sfdc:deploy');
+    await page.screenshot({ path: path.join(SHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
+
+    // An administrator adds the field (Setup → Object Manager), External ID and Unique, visible to the rep; the rep clicks Check again.
+    await admin.addTaskField(org.id, { name: 'SalesConnect_Task_Id__c', type: 'string', length: 64, externalId: true, unique: true });
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.locator('#setup-box').waitFor({ state: 'hidden' });
+    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT state FROM connector_settings.connection_preflight p JOIN connector_settings.connection c ON c.id = p.connection_id WHERE c.sfdc_username = $1`, [username]));
+    expect(rows).toEqual([{ state: 'ready' }]);
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.getByText('not connected').waitFor();
+    await page.close();
+  });
+
   it('issue 22: a connection Salesforce refused shows Reconnect, which keeps it in place; another account asks before starting over', async () => {
     const other = `${uniqueId('other')}@sandbox.test`;
     const admin = new SalesforceSandboxAdmin(sandbox.url);

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './support/service-process';
 import { createDatabase, testEnv, waitFor } from './support/stack';
@@ -60,6 +61,12 @@ describe('npm start', () => {
     expect(output).toMatch(/\[start\] the demo org's reader: admin@sandbox\.test \(org 00D\w+, connected now\), its checks passed/);
     const readers = await fetch(`http://127.0.0.1:${ports[0]}/v1/salesforce/org-reader`, { headers: { authorization: `Bearer ${link?.[1]}` } });
     expect(await readers.json()).toMatchObject({ items: [{ sfdcUsername: 'admin@sandbox.test', connected: true, preflight: { passed: true } }] });
+
+    // Each service runs with the heap cap its deployment gives it (docker/k8s/base/config/<service>.env).
+    for (const [name, cap] of [['connector-settings', 224], ['salesconnect-ingest', 192]] as const) {
+      const pid = Number(new RegExp(`\\[start\\] ${name} started \\(pid (\\d+)\\)`).exec(output)?.[1]);
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`NODE_OPTIONS=--max-old-space-size=${cap}`);
+    }
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
