@@ -49,7 +49,8 @@ describe('npm run bench (a small setting)', () => {
       /^steady salesforce→salesconnect: p50/m, /^steady salesconnect→salesforce: p50/m, /^Salesforce API calls: .* per 1,000 changes vs floor/m, /^peak RSS reconciler: /m, /^idle org API calls a day, read once .*: 1 rep [\d,]+; issue 20 asks at most 350/m, /^idle org API calls a day, read per rep .*: 1 rep [\d,]+$/m, /^CDC events a day .*: [\d.]+ delivered a change/m,
       /^steady state over 2 runs, min \/ median \/ max:$/m,
       /^ {2}salesforce→salesconnect p99: \S+ \S+ \/ \S+ \S+ \/ \S+ \S+$/m,
-      /^CPU import 1 connection: connector-settings [\d.]+, sfdc-ingest [\d.]+, salesconnect-ingest [\d.]+, reconciler [\d.]+, .* ms a task$/m,
+      // Each replica beside its first process.
+      /^CPU import 1 connection: connector-settings [\d.]+, sfdc-ingest [\d.]+, sfdc-ingest-2 [\d.]+, salesconnect-ingest [\d.]+, salesconnect-ingest-2 [\d.]+, reconciler [\d.]+, reconciler-2 [\d.]+, .* ms a task$/m,
       /^CPU steady state: .*reconciler-2 [\d.]+.* ms a change$/m,
       /^Salesforce API calls a rep a day \(a realistic day: 40 changes a rep, half each side; read once\): [\d,.]+ = [\d.]+ a change × 40/m,
     ]) {
