@@ -1,4 +1,4 @@
-import { cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate } from './cpu';
+import { closeCpuWindow, cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate, openCpuWindow } from './cpu';
 
 describe('CPU time from /proc', () => {
   it("reads this process's CPU time, and it grows with work done", () => {
@@ -33,5 +33,19 @@ describe('the end of a phase', () => {
     const started = Date.now();
     await cpuSnapshotWhenQuiet(programs, idle, 10_000);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('a CPU window', () => {
+  it('charges the work done between its opening and its close to each unit of it', async () => {
+    const window = await openCpuWindow(() => [['bench', process.pid] as [string, number]]);
+    const until = Date.now() + 300;
+    let spin = 0;
+    while (Date.now() < until) spin += Math.sqrt(spin + 1);
+    const [figure] = await closeCpuWindow(window, 3);
+    expect(spin).toBeGreaterThan(0);
+    expect(figure.program).toBe('bench');
+    expect(figure.cpuMs).toBeGreaterThanOrEqual(100);
+    expect(figure.msPerUnit).toBeCloseTo(figure.cpuMs / 3, 0);
   });
 });

@@ -72,3 +72,21 @@ export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, num
     last = now;
   }
 }
+
+/** A phase's CPU account: the programs, their idle rate just before it, and their CPU at its start. */
+export interface CpuWindow {
+  programs: () => Iterable<[string, number]>;
+  idleMsPerSecond: number;
+  before: CpuSnapshot;
+}
+
+/** Measures the idle rate (two seconds), then starts the account: call right before the phase's work. */
+export async function openCpuWindow(programs: () => Iterable<[string, number]>): Promise<CpuWindow> {
+  const idleMsPerSecond = await idleCpuRate(programs);
+  return { programs, idleMsPerSecond, before: cpuSnapshot(programs()) };
+}
+
+/** Waits for the work's tail to finish (back to idle), then each program's CPU over the phase and per unit of work. */
+export async function closeCpuWindow(window: CpuWindow, units: number): Promise<CpuFigure[]> {
+  return cpuPerUnit(window.before, await cpuSnapshotWhenQuiet(window.programs, window.idleMsPerSecond), units);
+}

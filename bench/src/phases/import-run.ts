@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { SalesConnectAdmin, SalesforceAdmin, SyncUser, sleep, type Stack } from '@task-sync/testing-stack';
 import type { ImportResult } from '../report/results';
-import { cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate } from './cpu';
+import { closeCpuWindow, openCpuWindow } from './cpu';
 import { seededTask, shares } from './workload';
 
 const SEED_CHUNK = 10_000;
@@ -59,8 +59,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   await admin.disconnect();
 
   const scUserIds = new Set(users.map((u) => u.sc.id));
-  const idleCpu = await idleCpuRate(() => stack.processes);
-  const cpuBefore = cpuSnapshot(stack.processes);
+  const cpuWindow = await openCpuWindow(() => stack.processes);
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));
   log(`import, ${label}: "Sync tasks" saved on for ${connections} connection(s)`);
@@ -93,7 +92,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   }
   const arrivalsMs = [...arrivals.values()].map((a) => a.atMs).sort((a, b) => a - b);
   const seconds = arrivalsMs[arrivalsMs.length - 1] / 1000;
-  const cpu = cpuPerUnit(cpuBefore, await cpuSnapshotWhenQuiet(() => stack.processes, idleCpu), tasks);
+  const cpu = await closeCpuWindow(cpuWindow, tasks);
 
   const pairs = users.map(() => [] as TaskPair[]);
   for (const [subject, seeded] of seededBySubject) {

@@ -2,7 +2,7 @@ import { SalesConnectAdmin, sleep, type ScChange, type SfdcChange, type SyncUser
 import { isPollEndpoint } from '../report/idle-calls';
 import { summarizeLatency } from '../report/stats';
 import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type ReadMode, type SteadyResult } from '../report/results';
-import { cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate } from './cpu';
+import { closeCpuWindow, openCpuWindow } from './cpu';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
 import { random } from './workload';
@@ -53,8 +53,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const openPools = pools.map((pool) => pool.filter((p) => p.open));
 
   const callsBefore = await restCalls(sfAdmin, orgId);
-  const idleCpu = await idleCpuRate(() => stack.processes);
-  const cpuBefore = cpuSnapshot(stack.processes);
+  const cpuWindow = await openCpuWindow(() => stack.processes);
   const startedAt = Date.now();
   const total = Math.round(options.rate * options.durationSeconds);
   const changes: Change[] = [];
@@ -94,7 +93,6 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
   }
   const callsAfter = await restCalls(sfAdmin, orgId);
-  const cpuAfter = await cpuSnapshotWhenQuiet(() => stack.processes, idleCpu);
 
   const made = changes.filter((c) => !c.failed);
   const madeIn = (d: Direction) => made.filter((c) => c.direction === d);
@@ -111,7 +109,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     madeByKind,
     latency,
     samples: matched.samples.sort((a, b) => a.atMs - b.atMs),
-    cpu: cpuPerUnit(cpuBefore, cpuAfter, made.length),
+    cpu: await closeCpuWindow(cpuWindow, made.length),
   };
 
   // Salesforce calls in the run: the product's are all REST calls of the org minus the benchmark's own.
