@@ -273,12 +273,15 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
       log(`broker back after ${(sinceStart() - at).toFixed(0)} s`);
     } else if (step.what === 'outage-on') {
       outageOn = true;
-      outageUntil = Date.now() + o.limitOutageSeconds * 1000;
       await setApiUsage(1_000_000_000);
       await scAdmin.setFaults({ shares: { http5xx: 1 } });
+      // The outage runs from here, where both sides refuse: its end is timed from this moment, not from the plan's.
+      outageUntil = Date.now() + o.limitOutageSeconds * 1000;
       events.outage = { fromS: sinceStart(), toS: sinceStart() };
       log(`outage at ${sinceStart().toFixed(0)} s for ${o.limitOutageSeconds} s: the org's API limit spent (REQUEST_LIMIT_EXCEEDED), Sales Connect answering 503 to every call`);
     } else {
+      const rest = outageUntil - Date.now();
+      if (rest > 0 && !loadDone) await sleep(rest);
       await setApiUsage(0);
       outageOn = false;
       await faults(loadDone ? 0 : o.faultRate);
