@@ -36,11 +36,12 @@ import { API_ALLOCATION_SETTINGS, OrgApiAllocationService } from './api-allocati
 import { OrgReaderController } from './org-reader/org-reader.controller';
 import { OrgReaderRepository } from './org-reader/org-reader.repository';
 import { OrgReaderService } from './org-reader/org-reader.service';
-import { OrgReaderPreflightService, READER_CHECKS, salesforceReaderChecks } from './org-reader/org-reader-preflight.service';
+import { OrgReaderPreflightService, READER_CHECKS } from './org-reader/org-reader-preflight.service';
+import { salesforceChecks } from './preflight-schedule';
 import { RateLimits } from './http/rate-limits';
 import { CreateConnectionPreflight1764000000230 } from './connection-preflight/migrations';
 import { ConnectionPreflightRepository } from './connection-preflight/connection-preflight.repository';
-import { CONNECTION_CHECKS, ConnectionPreflightService, salesforceConnectionChecks } from './connection-preflight/connection-preflight.service';
+import { CONNECTION_CHECKS, ConnectionPreflightService } from './connection-preflight/connection-preflight.service';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
@@ -111,8 +112,8 @@ export class AppModule {
         OrgReaderPreflightService,
         ConnectionPreflightRepository,
         ConnectionPreflightService,
-        { provide: CONNECTION_CHECKS, useValue: salesforceConnectionChecks(config.SALESFORCE_API_VERSION) },
-        { provide: READER_CHECKS, useValue: salesforceReaderChecks(config.SALESFORCE_API_VERSION) },
+        { provide: CONNECTION_CHECKS, useValue: salesforceChecks(config.SALESFORCE_API_VERSION) },
+        { provide: READER_CHECKS, useValue: salesforceChecks(config.SALESFORCE_API_VERSION) },
         {
           provide: RateLimits,
           useValue: new RateLimits({

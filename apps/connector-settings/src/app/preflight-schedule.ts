@@ -1,5 +1,17 @@
 import type { Logger } from '@nestjs/common';
+import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
 import { BackgroundLoop } from '@task-sync/util-nest';
+
+type ProbeSession = { instanceUrl: string; accessToken: string };
+
+/** Builds a preflight's questions for one Salesforce session (SalesforceOrgProbe; a fake in unit specs). */
+export type ChecksFactory<C> = (session: ProbeSession, renew: (rejected: string | undefined) => Promise<ProbeSession>) => C;
+
+/** The Salesforce probe, which answers both the org reader's and a connection's questions. */
+export const salesforceChecks =
+  (apiVersion: string): ChecksFactory<SalesforceOrgProbe> =>
+  (session, renew) =>
+    new SalesforceOrgProbe(session, { apiVersion, renewSession: renew });
 
 /** Holders checked per round; a round with a full batch runs again at once. */
 const BATCH = 10;

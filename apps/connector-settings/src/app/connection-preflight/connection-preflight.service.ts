@@ -1,12 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
 import { decideConnectionReadiness, isBlockingReadiness, type ReadinessFacts, type ReadinessOutcome } from '@task-sync/sync-rules';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
-import { PreflightSchedule } from '../preflight-schedule';
+import { PreflightSchedule, type ChecksFactory } from '../preflight-schedule';
 import { markSetupComplete } from '../status/apply-status';
 import { ConnectionPreflightRepository, type ConnectionPreflight } from './connection-preflight.repository';
 
@@ -15,15 +14,10 @@ export interface ConnectionChecks {
   readConnectionReadiness(): Promise<ReadinessFacts>;
 }
 
-export type ConnectionChecksFactory = (session: { instanceUrl: string; accessToken: string }, renew: (rejected: string | undefined) => Promise<{ instanceUrl: string; accessToken: string }>) => ConnectionChecks;
+export type ConnectionChecksFactory = ChecksFactory<ConnectionChecks>;
 
 /** Injection token for the factory, so the wiring chooses the Salesforce probe. */
 export const CONNECTION_CHECKS = Symbol('CONNECTION_CHECKS');
-
-export const salesforceConnectionChecks =
-  (apiVersion: string): ConnectionChecksFactory =>
-  (session, renew) =>
-    new SalesforceOrgProbe(session, { apiVersion, renewSession: renew });
 
 /**
  * Each connection's preflight, as its own rep (describe of Task: the external-id field, its flags

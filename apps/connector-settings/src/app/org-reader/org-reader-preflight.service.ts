@@ -1,23 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
-import { PreflightSchedule } from '../preflight-schedule';
+import { PreflightSchedule, type ChecksFactory } from '../preflight-schedule';
 import type { OrgReader } from './org-reader';
 import { OrgReaderRepository } from './org-reader.repository';
 import { runReaderPreflight, type PreflightOutcome, type ReaderChecks } from './reader-preflight';
 
-/** Builds the checks for one reader's session (SalesforceOrgProbe; a fake in unit specs). */
-export type ReaderChecksFactory = (session: { instanceUrl: string; accessToken: string }, renew: (rejected: string | undefined) => Promise<{ instanceUrl: string; accessToken: string }>) => ReaderChecks;
+/** Builds the checks for one reader's session. */
+export type ReaderChecksFactory = ChecksFactory<ReaderChecks>;
 
 /** Injection token for the factory, so the wiring chooses the Salesforce probe. */
 export const READER_CHECKS = Symbol('READER_CHECKS');
-
-export const salesforceReaderChecks =
-  (apiVersion: string): ReaderChecksFactory =>
-  (session, renew) =>
-    new SalesforceOrgProbe(session, { apiVersion, renewSession: renew });
 
 /**
  * The org readers' preflight: when a reader is connected, on an admin's "Check again", and in a
