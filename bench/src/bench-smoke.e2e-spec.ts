@@ -15,7 +15,7 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 describe('npm run bench (a small setting)', () => {
   it('runs every phase to the end and writes the figures, results.json, report.md and both charts', async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'));
-    // The global setup installed Chromium and named it in CHROMIUM_PATH, and set KAFKA_BROKERS.
+    // The global setup set KAFKA_BROKERS.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',

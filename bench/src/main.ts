@@ -26,8 +26,6 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const options = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results', stamp));
-  const chromiumPath = process.env['CHROMIUM_PATH'];
-  if (!chromiumPath) throw new Error('CHROMIUM_PATH is not set: run through npm run bench (tools/scripts/bench.js)');
   const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
   const brokerPid = Number(process.env['KAFKA_BROKER_PID'] ?? 0);
   const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
@@ -105,7 +103,7 @@ async function main(): Promise<void> {
     results.idleOrgs = await runIdleOrgs({ reps: options.idleReps, stamp, adminUrl }, (idleStack, idleDatabase) => (running = idleStack ? { stack: idleStack, database: idleDatabase } : null), log);
   }
   results.finishedAt = new Date().toISOString();
-  const files = await writeReport(results, options.outDir, chromiumPath);
+  const files = await writeReport(results, options.outDir);
   console.log('');
   for (const line of summaryLines(results)) console.log(line);
   console.log(`\nreport: ${path.relative(ROOT, files.markdownPath)}`);

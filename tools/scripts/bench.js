@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench [-- --tasks N --connections C --rate R --duration S --drain S --out DIR]
 // Builds every program and the benchmark, starts the Kafka broker (or reuses one that answers),
-// provisions the topics and installs Chromium for the charts when missing, then runs
+// provisions the topics, then runs
 // dist/bench/main.js, which starts the stack as `npm start` does and prints the figures.
 // Stops the broker again if it started it.
 'use strict';

@@ -12,7 +12,7 @@ import { ROOT } from '@task-sync/testing-stack';
 describe('npm run chaos (a small setting)', () => {
   it('ends with every task once on each side, equal, its last change on both sides', async () => {
     const outDir = mkdtempSync(path.join(tmpdir(), 'chaos-smoke-'));
-    // The global setup installed Chromium (CHROMIUM_PATH) and set KAFKA_BROKERS; the broker is
+    // The global setup set KAFKA_BROKERS; the broker is
     // restarted through tools/kafka/kafka.js with this environment (KAFKA_PORT, KAFKA_DATA_DIR).
     const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
     delete env['NODE_ENV'];

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HttpError, ROOT, SalesConnectAdmin, SalesforceAdmin, Stack, SyncUser, TEST_INTERVALS, sleep, withPg } from '@task-sync/testing-stack';
 import { random } from '../phases/workload';
-import { renderPng } from '../report/render-png';
+import { renderChartPng } from '../report/render-chart';
 import { chaosChart, type ChaosEvents, type TimelinePoint } from './chart';
 import { compareSides, converged, type Comparison, type Copy, type Expected, type Fields } from './compare';
 import { CHAOS_DEFAULTS, chaosCommand, parseChaosOptions, type ChaosOptions } from './options';
@@ -44,8 +44,6 @@ interface Task {
 async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const o = parseChaosOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results', `chaos-${stamp}`));
-  const chromiumPath = process.env['CHROMIUM_PATH'];
-  if (!chromiumPath) throw new Error('CHROMIUM_PATH is not set: run through npm run chaos (tools/scripts/chaos.js)');
   log(`settings (defaults: ${JSON.stringify(CHAOS_DEFAULTS)}): ${JSON.stringify({ ...o, outDir: undefined })}`);
   log(`the same run again: ${chaosCommand(o)}`);
   const adminUrl = process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -68,7 +66,7 @@ async function main(): Promise<void> {
   try {
     const result = await run(stack, o, stamp);
     result.startedAt = startedAt;
-    await writeReport(result, o, chromiumPath);
+    await writeReport(result, o);
     ok = result.final.lost === 0 && result.final.duplicatedSc === 0 && result.final.duplicatedSfdc === 0 && result.final.unequal === 0;
   } finally {
     await stack.stop();
@@ -411,7 +409,7 @@ function summary(r: ChaosResult): string[] {
   ];
 }
 
-async function writeReport(r: ChaosResult, o: ChaosOptions, chromiumPath: string): Promise<void> {
+async function writeReport(r: ChaosResult, o: ChaosOptions): Promise<void> {
   fs.mkdirSync(o.outDir, { recursive: true });
   const lines = summary(r);
   console.log('');
@@ -419,8 +417,8 @@ async function writeReport(r: ChaosResult, o: ChaosOptions, chromiumPath: string
   for (const e of r.final.examples) console.log(`  ${e.kind}: ${e.title}: ${e.detail}`);
   for (const e of r.changesFailed.slice(0, 10)) console.log(`  not made: ${e.side} ${e.kind} ${e.title}: ${e.error}`);
   fs.writeFileSync(path.join(o.outDir, 'results.json'), JSON.stringify(r, null, 1));
-  const svg = chaosChart(r.timeline, r.events, `Chaos run: ${r.changesMade.toLocaleString('en')} changes, ${r.events.kills.length} kills, ${r.events.brokerRestarts.length} broker restart(s), ${r.settings.faultRate * 100} % faults`);
-  await renderPng(svg, path.join(o.outDir, 'chaos.png'), chromiumPath, { width: 1000, height: 460 });
+  const chart = chaosChart(r.timeline, r.events, `Chaos run: ${r.changesMade.toLocaleString('en')} changes, ${r.events.kills.length} kills, ${r.events.brokerRestarts.length} broker restart(s), ${r.settings.faultRate * 100} % faults`);
+  await renderChartPng(chart, path.join(o.outDir, 'chaos.png'));
   const md = [
     '# Chaos run',
     '',

@@ -1,9 +1,9 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { downsample, latencyChart, MAX_POINTS, spreadLabels, svgSize, throughputChart } from './charts';
+import { downsample, latencyChart, MAX_POINTS, spreadLabels, throughputChart } from './charts';
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
-import { PNG_SIGNATURE, renderPng } from './render-png';
+import { PNG_SIGNATURE, renderChartPng, type ChartSpec } from './render-chart';
 import { reportMarkdown, summaryLines, writeReport } from './report';
 import { cdcDay } from './cdc-day';
 import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
@@ -15,7 +15,17 @@ import { percentile, perSecond, summarizeLatency } from './stats';
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 /** Two decimals, or two significant digits for ratios under 0.1 (where two decimals would flatten 0.0053 to 0.01). */
 const ratioText = (ratio: number): string => (ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2));
-const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
+/** Every unit spec (one mark) of a chart, through its layers and panels. */
+function marksOf(spec: ChartSpec): ChartSpec[] {
+  const children = [...((spec['layer'] as ChartSpec[] | undefined) ?? []), ...((spec['vconcat'] as ChartSpec[] | undefined) ?? [])];
+  return spec['mark'] ? [spec] : children.flatMap(marksOf);
+}
+const markType = (unit: ChartSpec): string => (unit['mark'] as { type: string }).type;
+const valuesOf = (unit: ChartSpec): Record<string, unknown>[] => (unit['data'] as { values: Record<string, unknown>[] }).values;
+const ofType = (spec: ChartSpec, type: string): ChartSpec[] => marksOf(spec).filter((unit) => markType(unit) === type);
+const textsOf = (spec: ChartSpec): string[] => ofType(spec, 'text').flatMap((unit) => valuesOf(unit).map((v) => String(v['label'] ?? v['text'])));
+/** The width and height a PNG's IHDR chunk declares. */
+const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
 
 /** n samples alternating direction, spread over the run, latencies cycling deterministically. */
 function samples(n: number, durationSeconds = 60): SteadyResult['samples'] {
@@ -283,63 +293,62 @@ describe('format helpers', () => {
 });
 
 describe('latencyChart', () => {
-  it('draws one circle per sample, the p50 and p95 lines labelled, on a white self-contained SVG', () => {
+  it('plots one point per sample, coloured by direction, with each direction\'s p50 and p95 as labelled dashed rules', () => {
     const steady = steadyRun(500);
-    const svg = latencyChart(steady);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg).toContain('font-family="sans-serif"');
-    expect(svg).toContain('fill="#ffffff"');
-    expect(svg).not.toMatch(/<script|href=|@import|url\(/);
-    expect(count(svg, '<circle class="sample"')).toBe(500);
-    expect(count(svg, 'class="percentile p50"')).toBe(2);
-    expect(count(svg, 'class="percentile p95"')).toBe(2);
-    expect(svg).toContain('Salesforce → Sales Connect p50 1.23 s');
-    expect(svg).toContain('Sales Connect → Salesforce p50 640 ms');
-    expect(svg).toContain('Salesforce → Sales Connect p95 2.88 s');
+    const spec = latencyChart(steady);
+    const [points] = ofType(spec, 'circle');
+    expect(valuesOf(points)).toHaveLength(500);
+    expect(new Set(valuesOf(points).map((v) => v['series'])).size).toBe(2);
+    const rules = ofType(spec, 'rule');
+    expect(rules.map((r) => (r['mark'] as { strokeDash: number[] }).strokeDash)).toEqual([[8, 5], [2, 4], [8, 5], [2, 4]]);
+    expect(textsOf(spec)).toEqual(expect.arrayContaining(['Salesforce → Sales Connect p50 1.23 s', 'Sales Connect → Salesforce p50 640 ms', 'Salesforce → Sales Connect p95 2.88 s']));
+    expect(JSON.stringify(spec)).not.toMatch(/"url"|href/);
   });
 
-  it(`thins more than ${MAX_POINTS} samples to ${MAX_POINTS} circles, the same way every time`, () => {
+  it(`thins more than ${MAX_POINTS} samples to ${MAX_POINTS} points, the same way every time`, () => {
     const steady = steadyRun(10_000);
-    const svg = latencyChart(steady);
-    expect(count(svg, '<circle class="sample"')).toBe(MAX_POINTS);
-    expect(latencyChart(steady)).toBe(svg);
-    expect(svg).toContain(`${formatInt(MAX_POINTS)} of ${formatInt(10_000)} points drawn`);
+    const spec = latencyChart(steady);
+    expect(valuesOf(ofType(spec, 'circle')[0])).toHaveLength(MAX_POINTS);
+    expect(latencyChart(steady)).toEqual(spec);
+    expect(JSON.stringify(spec)).toContain(`${formatInt(MAX_POINTS)} of ${formatInt(10_000)} points drawn`);
   });
 
-  it('still draws axes and lines with no samples', () => {
-    const steady = { ...steadyRun(0), connections: 1 };
-    const svg = latencyChart(steady);
-    expect(count(svg, '<circle class="sample"')).toBe(0);
-    expect(svgSize(svg)).toEqual({ width: 1000, height: 620 });
+  it('still has axes with no samples', () => {
+    const spec = latencyChart({ ...steadyRun(0), connections: 1 });
+    expect(valuesOf(ofType(spec, 'circle')[0])).toHaveLength(0);
+    const x = (ofType(spec, 'circle')[0]['encoding'] as { x: { scale: { domain: number[] } } }).x;
+    expect(x.scale.domain).toEqual([0, 60]);
   });
 });
 
 describe('throughputChart', () => {
-  it('draws one line and one dashed "kafkajs ceiling" line per import run', () => {
+  it('draws one line and one dashed "kafkajs ceiling" rule per import run, on a log axis when the ceiling dwarfs them', () => {
     const results = benchResults();
-    const svg = throughputChart(results.imports, null);
-    expect(count(svg, '<polyline class="series import"')).toBe(2);
-    expect(count(svg, '<line class="ceiling"')).toBe(2);
-    expect(svg).toContain('kafkajs ceiling (one connection): 45,000 records/s');
-    expect(svg).toContain('kafkajs ceiling (five connections): 47,300 records/s');
-    expect(svg).not.toContain('series steady');
+    const spec = throughputChart(results.imports, null);
+    const [lines] = ofType(spec, 'line');
+    expect(new Set(valuesOf(lines).map((v) => v['series'])).size).toBe(2);
+    expect(ofType(spec, 'rule')).toHaveLength(2);
+    expect(textsOf(spec)).toEqual(expect.arrayContaining(['kafkajs ceiling (one connection): 45,000 records/s', 'kafkajs ceiling (five connections): 47,300 records/s']));
+    expect(spec['vconcat']).toHaveLength(1);
     // 240 tasks/s against a 45,000 records/s ceiling: a linear axis would flatten the import lines.
-    expect(svg).toContain('(log scale');
+    const y = (lines['encoding'] as { y: { title: string; scale: { type?: string } } }).y;
+    expect(y.title).toContain('(log scale)');
+    expect(y.scale.type).toBe('symlog');
   });
 
   it('adds the steady-state panel below when the steady state ran', () => {
     const results = benchResults();
-    const withSteady = throughputChart(results.imports, results.steady);
-    expect(count(withSteady, '<polyline class="series steady"')).toBe(3);
-    expect(withSteady).toContain('changes made per second, both ways: 19.6');
-    expect(svgSize(withSteady).height).toBeGreaterThan(svgSize(throughputChart(results.imports, null)).height);
+    const spec = throughputChart(results.imports, results.steady);
+    expect(spec['vconcat']).toHaveLength(2);
+    const steadyLines = ofType((spec['vconcat'] as ChartSpec[])[1], 'line')[0];
+    expect(new Set(valuesOf(steadyLines).map((v) => v['series']))).toEqual(new Set(['Salesforce → Sales Connect', 'Sales Connect → Salesforce', 'both directions']));
+    expect(textsOf(spec)).toContain('changes made per second, both ways: 19.6');
   });
 
   it('uses a linear axis when the ceiling is near the data, and says when the import did not run', () => {
     const near = throughputChart([importRun('close', 1, 3000, 10, 400)], null);
-    expect(near).not.toContain('log scale');
-    expect(throughputChart([], steadyRun())).toContain('initial import not run');
+    expect(JSON.stringify(near)).not.toContain('log scale');
+    expect(textsOf(throughputChart([], steadyRun()))).toContain('initial import not run');
   });
 });
 
@@ -597,7 +606,7 @@ describe('reportMarkdown', () => {
   });
 });
 
-describe('renderPng and writeReport without a browser', () => {
+describe('renderChartPng and writeReport', () => {
   let dir: string;
 
   beforeEach(async () => {
@@ -608,71 +617,40 @@ describe('renderPng and writeReport without a browser', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A stand-in for Chromium: a node script that records its arguments and runs `body` with the screenshot path. */
-  async function fakeChromium(body: string): Promise<string> {
-    const path = join(dir, 'fake-chromium');
-    const script = [
-      `#!${process.execPath}`,
-      "const fs = require('node:fs');",
-      "const out = process.argv.find((a) => a.startsWith('--screenshot=')).slice('--screenshot='.length);",
-      `fs.appendFileSync(${JSON.stringify(join(dir, 'argv.jsonl'))}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
-      body,
-    ].join('\n');
-    await writeFile(path, script);
-    await chmod(path, 0o755);
-    return path;
-  }
+  it('draws a chart to PNG and SVG without a browser, with its title and labels', async () => {
+    const steady = steadyRun(200);
+    await renderChartPng(latencyChart(steady), join(dir, 'latency.png'), join(dir, 'latency.svg'));
+    const png = await readFile(join(dir, 'latency.png'));
+    expect(png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    expect(pngSize(png).width).toBeGreaterThan(800);
+    const svg = await readFile(join(dir, 'latency.svg'), 'utf8');
+    expect(svg).toContain('Steady state: latency of each change');
+    expect(svg).toContain('Salesforce → Sales Connect p50 1.23 s');
+  }, 60_000);
 
-  const writesPng = `fs.writeFileSync(out, Buffer.from(${JSON.stringify([...PNG_SIGNATURE])}));`;
-
-  it('fails clearly when Chromium is not there', async () => {
-    await expect(renderPng('<svg width="10" height="10"></svg>', join(dir, 'a.png'), join(dir, 'no-such-chromium'), { width: 10, height: 10 })).rejects.toThrow(
-      /Chromium not found at .*no-such-chromium/,
+  it('fails with the renderer\'s reason for a chart Vega-Lite cannot draw, and leaves no PNG', async () => {
+    await expect(renderChartPng({ mark: 'line', encoding: { x: { field: 'a', type: 'nonsense' } }, data: { values: [] } }, join(dir, 'bad.png'))).rejects.toThrow(
+      /could not be drawn \(exit 1\)/,
     );
-  });
+    await expect(readFile(join(dir, 'bad.png'))).rejects.toThrow(/ENOENT/);
+  }, 60_000);
 
-  it('fails when Chromium exits with an error, quoting its stderr', async () => {
-    const chromium = await fakeChromium("process.stderr.write('cannot open display\\n'); process.exit(3);");
-    await expect(renderPng('<svg/>', join(dir, 'a.png'), chromium, { width: 10, height: 10 })).rejects.toThrow(/exited with code 3:\ncannot open display/);
-  });
-
-  it('fails when Chromium leaves no file or a file that is not a PNG', async () => {
-    const silent = await fakeChromium('');
-    await expect(renderPng('<svg/>', join(dir, 'a.png'), silent, { width: 10, height: 10 })).rejects.toThrow(/wrote no file/);
-    const wrong = await fakeChromium("fs.writeFileSync(out, '<html>');");
-    await expect(renderPng('<svg/>', join(dir, 'b.png'), wrong, { width: 10, height: 10 })).rejects.toThrow(/is not a PNG/);
-  });
-
-  it('does not take a PNG left by an earlier run for a new one', async () => {
-    const png = join(dir, 'old.png');
-    await writeFile(png, PNG_SIGNATURE);
-    await expect(renderPng('<svg/>', png, await fakeChromium(''), { width: 10, height: 10 })).rejects.toThrow(/wrote no file/);
-  });
-
-  it('writeReport writes results.json, report.md and a PNG per chart at the size its SVG declares', async () => {
-    const chromium = await fakeChromium(writesPng);
+  it('writeReport writes results.json, report.md and a PNG per chart', async () => {
     const results = benchResults();
     const outDir = join(dir, 'out');
-    const written = await writeReport(results, outDir, chromium);
+    const written = await writeReport(results, outDir);
 
     expect(written.markdownPath).toBe(join(outDir, 'report.md'));
     expect(written.charts.sort()).toEqual([join(outDir, 'latency.png'), join(outDir, 'throughput.png')]);
     expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'))).toEqual(results);
     expect(await readFile(written.markdownPath, 'utf8')).toBe(reportMarkdown(results));
     for (const png of written.charts) expect((await readFile(png)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
-
-    const calls = (await readFile(join(dir, 'argv.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
-    const sizes = Object.fromEntries(calls.map((args) => [args.find((a) => a.startsWith('--screenshot='))?.split('/').pop(), args.find((a) => a.startsWith('--window-size='))]));
-    expect(sizes['latency.png']).toBe(`--window-size=${svgSize(latencyChart(results.steady as SteadyResult)).width},620`);
-    expect(sizes['throughput.png']).toBe(`--window-size=1000,${svgSize(throughputChart(results.imports, results.steady)).height}`);
-    for (const args of calls) {
-      expect(args).toEqual(expect.arrayContaining(['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars']));
-      expect(args[args.length - 1]).toMatch(/^file:\/\/.*\.html$/);
-    }
-  });
+    // Two panels stacked: the throughput chart is the taller.
+    expect(pngSize(await readFile(join(outDir, 'throughput.png'))).height).toBeGreaterThan(pngSize(await readFile(join(outDir, 'latency.png'))).height);
+  }, 60_000);
 
   it('writeReport draws no latency chart when the steady state did not run', async () => {
-    const written = await writeReport(benchResults({ steady: null, apiCalls: null }), join(dir, 'out'), await fakeChromium(writesPng));
+    const written = await writeReport(benchResults({ steady: null, apiCalls: null }), join(dir, 'out'));
     expect(written.charts).toEqual([join(dir, 'out', 'throughput.png')]);
-  });
+  }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIRECTION_NAMES, DIRECTIONS, latencyChart, svgSize, throughputChart } from './charts';
+import { DIRECTION_NAMES, DIRECTIONS, latencyChart, throughputChart } from './charts';
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
 import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATION, type CdcDayResult } from './cdc-day';
 import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
-import { renderPng } from './render-png';
+import { renderChartPng, type ChartSpec } from './render-chart';
 import { enterpriseApiAllocation, type RepDayCallsResult } from './rep-day-calls';
 import type { SpreadFigure } from './spread';
 import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, CpuFigure, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
@@ -21,14 +21,14 @@ const NOT_RUN = 'not run';
 interface ChartFile {
   file: string;
   alt: string;
-  draw(): string;
+  draw(): ChartSpec;
 }
 
 /**
  * Writes results.json, report.md and the charts (latency.png, throughput.png) into outDir.
- * The JSON and the Markdown are written before the charts, so a Chromium failure loses no figures.
+ * The JSON and the Markdown are written before the charts, so a chart that fails loses no figures.
  */
-export async function writeReport(results: BenchResults, outDir: string, chromiumPath: string): Promise<ReportFiles> {
+export async function writeReport(results: BenchResults, outDir: string): Promise<ReportFiles> {
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const chartFiles = chartsFor(results);
@@ -37,8 +37,7 @@ export async function writeReport(results: BenchResults, outDir: string, chromiu
   const charts: string[] = [];
   for (const chart of chartFiles) {
     const pngPath = join(outDir, chart.file);
-    const svg = chart.draw();
-    await renderPng(svg, pngPath, chromiumPath, svgSize(svg));
+    await renderChartPng(chart.draw(), pngPath);
     charts.push(pngPath);
   }
   return { markdownPath, charts };

@@ -1,13 +1,12 @@
 'use strict';
 // What `npm run bench` and `npm run chaos` share: build the programs, start the broker (or reuse
-// one that answers), provision the topics, install Chromium for the charts, run the program, and
-// stop the broker again if this run started it.
+// one that answers), provision the topics, run the program, and stop the broker again if this run
+// started it.
 
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { startKafka, stopKafka } = require('../../kafka/kafka.js');
-const { ensureChromium } = require('./chromium.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./common.js');
 
 const PROGRAMS = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox', 'provision-topics', 'bench'];
@@ -15,13 +14,12 @@ const PROGRAMS = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'r
 /**
  * `tag`: the log prefix; `what`: the program's name in the build line; `targets`: the Nx targets to
  * build; `skipVar`: the variable that skips the build; `main`: the built program to run;
- * `extraEnv(kafka)`: what the program needs beyond the broker, Chromium and the database.
+ * `extraEnv(kafka)`: what the program needs beyond the broker and the database.
  */
 async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () => ({}) }) {
   const log = (msg) => console.log(`[${tag}] ${msg}`);
   const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   await checkPostgres(adminUrl);
-  const chromium = ensureChromium((m) => log(`chromium: ${m}`));
   const env = { ...process.env, NX_DAEMON: 'false', TZ: process.env.TZ || 'UTC' };
   // The build and the broker's start (Maven, a JVM) go side by side.
   const built = build(env, { log, what, targets, skipVar });
@@ -46,7 +44,6 @@ async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () 
       ...env,
       KAFKA_BROKERS: kafka.bootstrap,
       ...extraEnv(kafka),
-      CHROMIUM_PATH: chromium,
       TEST_ADMIN_DATABASE_URL: adminUrl,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     };
