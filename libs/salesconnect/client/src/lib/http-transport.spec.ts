@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { httpTransport } from './http-transport';
 import { SalesConnectClient } from './salesconnect.client';
 
-// The default transport against a real HTTP server on this machine.
+// The default transport (undici) against a real HTTP server on this machine.
 describe('httpTransport', () => {
   let server: http.Server;
   let base: string;
@@ -15,7 +15,7 @@ describe('httpTransport', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         seen.push({ method: req.method, url: req.url, headers: req.headers, body, port: req.socket.remotePort ?? 0 });
-        if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('late'), 500);
+        if (req.url?.endsWith('/slow')) return void setTimeout(() => res.end('late'), 3_000);
         res.writeHead(201, { 'content-type': 'application/json', 'idempotent-replayed': 'true' });
         res.end(JSON.stringify({ echoed: Buffer.byteLength(body) }));
       });
@@ -37,13 +37,15 @@ describe('httpTransport', () => {
     expect([got.method, got.url, got.headers['authorization'], got.headers['content-length'], got.body]).toEqual(['POST', '/v1/tasks', 'Bearer t', String(Buffer.byteLength(body)), body]);
   });
 
-  it('keeps the connection open between calls', async () => {
+  it('keeps connections open between calls', async () => {
     const send = httpTransport();
     const before = seen.length;
-    for (let i = 0; i < 3; i++) await send({ url: new URL(`${base}/x`), method: 'GET', headers: {}, timeoutMs: 2_000 });
-    expect(new Set(seen.slice(before).map((s) => s.port)).size).toBe(1);
+    for (let i = 0; i < 10; i++) await send({ url: new URL(`${base}/x`), method: 'GET', headers: {}, timeoutMs: 2_000 });
+    // undici may open a second connection while the first is being released; never one a call.
+    expect(new Set(seen.slice(before).map((s) => s.port)).size).toBeLessThanOrEqual(2);
   });
 
+  // undici checks its timeouts about once a second, so the answer here comes 3 s late.
   it('gives up after timeoutMs, and the client reports it as a retryable NETWORK_ERROR', async () => {
     const client = new SalesConnectClient({ baseUrl: base, token: 't', timeoutMs: 100, transport: httpTransport() });
     const error = await client.forUser('u').getTask('slow').catch((e: unknown) => e);

@@ -1,12 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, errors } from 'undici';
 
 export interface TransportRequest {
   url: URL;
   method: string;
   headers: Record<string, string>;
   body?: string;
-  /** The whole exchange, connect to last byte. */
+  /** The wait for the answer's headers, and then between two chunks of its body. */
   timeoutMs: number;
   /** Aborts the exchange (the request fails with the signal's reason). */
   signal?: AbortSignal;
@@ -22,57 +21,46 @@ export interface TransportResponse {
 /** How the client's requests go out. */
 export type SalesConnectTransport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** The exchange took longer than its `timeoutMs`. */
+/** The answer did not come within the request's `timeoutMs`. */
 export class TransportTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
 /**
- * Requests over node:http(s) on kept-alive connections. A sync sends one call a task to Sales
- * Connect; the global fetch spends several times the CPU of a plain request on each (web streams,
- * abort signals), which an import of 100,000 tasks feels.
+ * Requests through undici's Agent on kept-alive connections. A sync sends one call a task to
+ * Sales Connect: undici's `request` spends far less CPU a call than the global fetch (no web
+ * streams), which an import of 100,000 tasks feels.
  */
 export function httpTransport(options: { maxSockets?: number } = {}): SalesConnectTransport & { close(): void } {
-  const maxSockets = options.maxSockets ?? 64;
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
-  const send: SalesConnectTransport = (r) =>
-    new Promise<TransportResponse>((resolve, reject) => {
-      const secure = r.url.protocol === 'https:';
-      const body = r.body === undefined ? undefined : Buffer.from(r.body, 'utf8');
-      const fail = (e: Error) => {
-        clearTimeout(timer);
-        reject(e);
-      };
-      const req = (secure ? https : http).request(
-        r.url,
-        { method: r.method, agent: secure ? agents.https : agents.http, signal: r.signal, headers: body === undefined ? r.headers : { ...r.headers, 'content-length': String(body.length) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', fail);
-          res.on('end', () => {
-            clearTimeout(timer);
-            const headers = res.headers;
-            resolve({
-              status: res.statusCode ?? 0,
-              header: (name) => {
-                const value = headers[name.toLowerCase()];
-                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-              },
-              text: Buffer.concat(chunks).toString('utf8'),
-            });
-          });
+  const agent = new Agent({ connections: options.maxSockets ?? 64, keepAliveTimeout: 30_000 });
+  const send: SalesConnectTransport = async (r) => {
+    try {
+      const res = await agent.request({
+        origin: r.url.origin,
+        path: `${r.url.pathname}${r.url.search}`,
+        method: r.method as 'GET',
+        headers: r.headers,
+        body: r.body,
+        headersTimeout: r.timeoutMs,
+        bodyTimeout: r.timeoutMs,
+        signal: r.signal,
+      });
+      const text = await res.body.text();
+      const headers = res.headers;
+      return {
+        status: res.statusCode,
+        header: (name) => {
+          const value = headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
         },
-      );
-      // Callbacks above clear it; they run only after this line.
-      const timer = setTimeout(() => req.destroy(new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`)), r.timeoutMs);
-      req.on('error', fail);
-      req.end(body);
-    });
-  /** Closes the kept-alive connections. */
-  const close = () => {
-    agents.http.destroy();
-    agents.https.destroy();
+        text,
+      };
+    } catch (e) {
+      if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError) throw new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`);
+      throw e;
+    }
   };
+  /** Closes the kept-alive connections. */
+  const close = () => void agent.destroy();
   return Object.assign(send, { close });
 }
