@@ -51,7 +51,7 @@ function resolveConfig(opts = {}) {
   };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { setTimeout: sleep } = require('node:timers/promises');
 // Paths in messages: relative to the repo root when inside it, absolute otherwise.
 const rel = (p) => {
   const r = path.relative(REPO_ROOT, p);

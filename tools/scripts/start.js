@@ -85,7 +85,7 @@ const STOP_TIMEOUT_MS = 30_000;
 const pretty = process.env.START_LOG_FORMAT !== 'json';
 
 const log = (msg) => console.log(`[start] ${msg}`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { setTimeout: sleep } = require('node:timers/promises');
 
 /** One readable line per JSON log line: time, service, level, message, then the other fields. */
 function formatLine(service, line) {

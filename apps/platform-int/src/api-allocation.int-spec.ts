@@ -4,12 +4,12 @@ import type { ServiceProcess } from './support/service-process';
 import { uniqueId, useKafkaClients, waitFor } from './support/stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { signUserToken } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'api-allocation-spec-secret-api-allocation-0';
 const ADMIN = 'task-sync:admin';
 /** The rolling window, shortened from Salesforce's 24 hours so that it frees calls within the test. */
 const WINDOW_SECONDS = 30;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Allocation {
   orgId: string;

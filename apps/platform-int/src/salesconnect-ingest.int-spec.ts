@@ -21,6 +21,7 @@ import {
   waitFor,
   withPg,
 } from './support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // salesconnect-ingest as a process, with the Sales Connect sandbox as a process, the real broker
 // and PostgreSQL. Everything is driven through public interfaces: the sandbox's API (and its
@@ -52,7 +53,6 @@ interface FeedEntry {
   task: { createdAt: string };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sales Connect's public API as one user (their own token). */
 function userApi(sandbox: ServiceProcess, user: SandboxUser) {

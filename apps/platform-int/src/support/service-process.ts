@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '@task-sync/testing-stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
@@ -26,7 +27,6 @@ export interface LogLine {
 
 export { freePort };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Whatever happens in a test, no service process outlives the test run.
 const running = new Set<ChildProcess>();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The workspace root: the nearest folder above the working directory that holds nx.json (the harness also runs bundled, where __dirname says nothing). */
 function findRoot(from = process.cwd()): string {
@@ -65,7 +66,6 @@ export const TEST_INTERVALS = {
   WRITE_RETRY_BASE_MS: '100',
 } as const;
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -77,6 +77,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
 }
 
 /** A free TCP port on loopback, chosen by the kernel. */
+export { sleep };
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -5,10 +5,10 @@ import { CreateOrgReader1764000000206 } from '../org-reader/migrations';
 import { CreateOrgApiCalls1764000000208 } from './migrations';
 import { OrgApiCallsRepository } from './org-api-calls.repository';
 import { OrgApiAllocationService } from './org-api-allocation.service';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ORG = '00D000000000001AAA';
 const OTHER = '00D000000000002AAA';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The counter behind each org's API allocation, on real PostgreSQL, as two replicas of

@@ -3,7 +3,7 @@ import { type ChangesPage, SalesConnectApiError, SalesConnectErrorCode, type Sal
 import type { HandleResult } from '../changes/change-handler.service';
 import type { FeedPosition } from '../changes/feed-state.repository';
 import { IngestError, IngestErrorCode } from '../ingest-error';
-import { type RetryPolicy, sleep, withRetry } from './with-retry';
+import { retry, type RetryOptions } from '@task-sync/util-async';
 
 export interface FeedCatchUpDeps {
   feed: { listChanges(options: { cursor?: string; limit?: number }): Promise<ChangesPage> };
@@ -12,7 +12,7 @@ export interface FeedCatchUpDeps {
   reporter: { reportError(code: IngestErrorCode, message: string): Promise<void> };
   logger: Logger;
   pageSize: number;
-  retry: RetryPolicy;
+  retry: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
   wait?: (ms: number) => Promise<void>;
 }
 
@@ -117,13 +117,12 @@ export class FeedCatchUp {
   }
 
   private readPage(cursor: string | undefined): Promise<ChangesPage> {
-    return withRetry(
-      () => this.deps.feed.listChanges({ cursor, limit: this.deps.pageSize }),
-      this.deps.retry,
-      (e) => e instanceof SalesConnectApiError && e.retryable,
-      (e, attempt, delayMs) => this.deps.logger.warn({ attempt, delayMs, err: (e as Error).message }, 'change feed read failed: retrying'),
-      this.deps.wait ?? sleep,
-    );
+    return retry(() => this.deps.feed.listChanges({ cursor, limit: this.deps.pageSize }), {
+      ...this.deps.retry,
+      shouldRetry: (e) => e instanceof SalesConnectApiError && e.retryable,
+      onRetry: (e, attempt, delayMs) => this.deps.logger.warn({ attempt, delayMs, err: (e as Error).message }, 'change feed read failed: retrying'),
+      wait: this.deps.wait,
+    });
   }
 }
 

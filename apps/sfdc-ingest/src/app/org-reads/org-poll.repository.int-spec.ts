@@ -4,11 +4,11 @@ import { SfdcOrgStreamEntity } from '../stream/org-stream.entity';
 import { SFDC_INGEST_MIGRATIONS } from '../sync/migrations';
 import { SfdcSyncStateEntity } from '../sync/sync-state.entity';
 import { OrgPollRepository } from './org-poll.repository';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ORG = '00D000000000001AAA';
 const OTHER_ORG = '00D000000000002AAA';
 const LEASE_MS = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('OrgPollRepository (real PostgreSQL): how each org is read, and its poll by name', () => {
   let db: TestDatabase;

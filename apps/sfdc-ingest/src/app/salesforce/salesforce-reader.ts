@@ -5,6 +5,7 @@ import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sy
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
 import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord, type TaskRecordById } from './soql';
+import { retry } from '@task-sync/util-async';
 
 export interface ApiUsage {
   used: number;
@@ -45,8 +46,6 @@ export function sessionHandleFor(whose: { connectionId: string } | { orgId: stri
 export function readerOn(handle: SalesforceSessionHandle, deps: ReaderDeps): SalesforceReader {
   return new SalesforceReader(handle, { retryAttempts: deps.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: deps.config.SALESFORCE_RETRY_BASE_MS, budget: deps.budget });
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Read access to Salesforce through jsforce, behind an interface of our own: a connection's (its
@@ -191,24 +190,28 @@ export class SalesforceReader {
     }
   }
 
-  private async call<T>(run: (conn: Connection) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      await this.session();
-      const conn = await this.handle.open();
-      await this.checkBudget(conn);
-      let failure: SfdcIngestError | undefined;
-      let result: T | undefined;
-      try {
-        result = await run(conn);
-      } catch (e) {
-        failure = classifySalesforceError(this.handle.takeRefreshFailure() ?? e);
-      }
-      // Every answer, errors included, says how much of the org's limit is used.
-      this.reportUsage(conn);
-      if (!failure) return result as T;
-      if (failure.code !== SfdcIngestErrorCode.Transient || attempt >= this.options.retryAttempts) throw failure;
-      await sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
-    }
+  private call<T>(run: (conn: Connection) => Promise<T>): Promise<T> {
+    return retry(
+      async () => {
+        await this.session();
+        const conn = await this.handle.open();
+        await this.checkBudget(conn);
+        try {
+          return await run(conn);
+        } catch (e) {
+          throw classifySalesforceError(this.handle.takeRefreshFailure() ?? e);
+        } finally {
+          // Every answer, errors included, says how much of the org's limit is used.
+          this.reportUsage(conn);
+        }
+      },
+      {
+        attempts: this.options.retryAttempts,
+        baseDelayMs: this.options.retryBaseMs,
+        maxDelayMs: Number.MAX_SAFE_INTEGER,
+        shouldRetry: (e) => e instanceof SfdcIngestError && e.code === SfdcIngestErrorCode.Transient,
+      },
+    );
   }
 
   /** Paused orgs make no call; at the end of a pause one `limits` call reads the usage, and decides. */

@@ -3,10 +3,10 @@ import { createTestDatabase, type TestDatabase } from '@task-sync/util-nest/test
 import { AddPublishedChangeFingerprint1764000000301, CreateSfdcOrgStream1764000000302, CreateSfdcSyncState1764000000300 } from '../sync/migrations';
 import { SfdcOrgStreamEntity } from './org-stream.entity';
 import { OrgStreamRepository } from './org-stream.repository';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const ORG = '00D000000000001AAA';
 const LEASE_MS = 15_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('OrgStreamRepository (real PostgreSQL): one holder per org, and state changes by name', () => {
   let db: TestDatabase;

@@ -1,7 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Whether this service's settings projection has applied the settings topic up to given offsets:

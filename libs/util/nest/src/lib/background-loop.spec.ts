@@ -1,6 +1,6 @@
 import { BackgroundLoop } from './background-loop';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('BackgroundLoop', () => {
   it('goes round at once while there is work, and waits when there is none', async () => {

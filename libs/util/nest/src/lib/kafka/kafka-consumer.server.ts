@@ -10,6 +10,8 @@ import { isDependencyFailure } from './handler-failure';
 import type { KafkaPublisher } from './kafka-publisher';
 import { buildStatusMessage } from './status.reporter';
 import { HandlerOutcome, KafkaBatchContext, KafkaMessageContext, KafkaMessageMeta } from './kafka-message.context';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { retry } from '@task-sync/util-async';
 
 export interface KafkaConsumerServerOptions {
   kafka: Kafka;
@@ -67,8 +69,6 @@ type Run = { decoded: Decoded; offset: string; value: Buffer | null }[];
 
 /** See KafkaConsumerServerOptions.sessionTimeoutMs. */
 const DEFAULT_SESSION_TIMEOUT_MS = 6_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(
@@ -308,19 +308,21 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
 
   private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
     const { maxAttempts, logger } = this.options;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (e) {
-        if (attempt >= maxAttempts) {
-          if (isDependencyFailure(e)) logger.error({ ...where, attempt, err: e }, 'handler failed on every attempt, a dependency down: restarting from the last commit');
-          throw e;
-        }
-        const delay = Math.min(200 * 2 ** (attempt - 1), 5_000);
-        logger.warn({ ...where, attempt, delay, err: e }, 'handler failed: retrying');
-        await sleep(delay);
-        await heartbeat(); // a long retry must not cost us the partition
-      }
+    const wait = async (ms: number) => {
+      await sleep(ms);
+      await heartbeat(); // a long retry must not cost us the partition
+    };
+    try {
+      return await retry(run, {
+        attempts: maxAttempts,
+        baseDelayMs: 200,
+        maxDelayMs: 5_000,
+        onRetry: (e, attempt, delay) => logger.warn({ ...where, attempt, delay, err: e }, 'handler failed: retrying'),
+        wait,
+      });
+    } catch (e) {
+      if (isDependencyFailure(e)) logger.error({ ...where, attempt: maxAttempts, err: e }, 'handler failed on every attempt, a dependency down: restarting from the last commit');
+      throw e;
     }
   }
 

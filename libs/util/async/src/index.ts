@@ -1,0 +1,1 @@
+export { retry, retryDelayMs, type RetryOptions } from './lib/retry';
