@@ -16,6 +16,7 @@ import { OrgStreamRepository } from './stream/org-stream.repository';
 import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
 import { OrgStreamStatusReporter } from './stream/org-stream-status.reporter';
 import { ConnectionSyncRunner } from './sync/connection-sync.runner';
+import { SfdcSyncStateRepository } from './sync/sync-state.repository';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
 import { SFDC_INGEST_MIGRATIONS } from './sync/migrations';
 import { PublishedChangeRepository } from './sync/published-change.repository';
@@ -52,11 +53,12 @@ export class AppModule {
         { provide: OrgStreamStatusReporter, useFactory: (publisher: KafkaPublisher) => new OrgStreamStatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
         { provide: PublishedChangeRepository, useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource), inject: [DataSource] },
         { provide: OrgStreamRepository, useFactory: (dataSource: DataSource) => new OrgStreamRepository(dataSource), inject: [DataSource] },
+        { provide: SfdcSyncStateRepository, useFactory: (dataSource: DataSource) => new SfdcSyncStateRepository(dataSource), inject: [DataSource] },
         {
           provide: ConnectionSyncRunner,
-          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter, published: PublishedChangeRepository) =>
-            new ConnectionSyncRunner(dataSource, publisher, status, published, config),
-          inject: [DataSource, KafkaPublisher, StatusReporter, PublishedChangeRepository],
+          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter, published: PublishedChangeRepository, states: SfdcSyncStateRepository) =>
+            new ConnectionSyncRunner(dataSource, publisher, status, published, states, config),
+          inject: [DataSource, KafkaPublisher, StatusReporter, PublishedChangeRepository, SfdcSyncStateRepository],
         },
         {
           provide: OrgChangePublisher,

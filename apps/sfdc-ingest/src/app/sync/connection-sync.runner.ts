@@ -1,7 +1,18 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
-import { receivesChangeMadeAt } from '@task-sync/sync-rules';
+import {
+  advancePollPosition,
+  advanceSfdcStage,
+  importWindow,
+  isDeleteAuditDue,
+  planSfdcStep,
+  pollLowerBound,
+  pollOutcome,
+  receivesChangeMadeAt,
+  reenableDeleteWindow,
+  type StepOutcome,
+} from '@task-sync/sync-rules';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
@@ -18,17 +29,13 @@ import {
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from './published-change.repository';
 import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
-import { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncStateRepository } from './sync-state.repository';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** R2: the first enable imports what changed in the 24 hours before it. */
-export const IMPORT_WINDOW_MS = DAY_MS;
-/** R5: a re-enable applies the Salesforce deletes of the 15 days before it (all getDeleted can answer). */
-export const DELETE_WINDOW_MS = 15 * DAY_MS;
+/** getDeleted answers at most a day a call. */
+const DAY_MS = 24 * 3_600_000;
 
-/** When the connection's next step should run: at once, after a poll interval, or later still when the poll found nothing (idle). */
-export type StepOutcome = 'continue' | 'wait-for-next-poll' | 'idle';
+export type { StepOutcome };
 
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
 
@@ -48,16 +55,18 @@ export class ConnectionSyncRunner {
     private readonly publisher: KafkaPublisher,
     private readonly status: StatusReporter,
     private readonly published: PublishedChangeRepository,
+    private readonly states: SfdcSyncStateRepository,
     private readonly config: RunnerConfig,
   ) {}
 
   /** `disabledAt`: the connection was disabled then, and this is its final poll (live only). */
   async runStep(state: SfdcSyncStateEntity, reader: SalesforceReader, disabledAt: number | null = null): Promise<StepOutcome> {
+    const step = planSfdcStep(state.stage, disabledAt !== null);
+    if (step === 'none') return 'idle';
     const { userId: ownerId } = await reader.identity();
-    if (disabledAt !== null) return state.stage === 'live' ? this.poll(state, reader, ownerId, disabledAt) : 'idle';
-    if (state.stage === 'import') return this.importPage(state, reader, ownerId);
-    if (state.stage === 'reenable-deletes') return this.readReenableDeletes(state, reader, ownerId);
-    return this.poll(state, reader, ownerId, null);
+    if (step === 'import-page') return this.importPage(state, reader, ownerId);
+    if (step === 'reenable-deletes') return this.readReenableDeletes(state, reader, ownerId);
+    return this.poll(state, reader, ownerId, disabledAt);
   }
 
   /**
@@ -66,14 +75,14 @@ export class ConnectionSyncRunner {
    * window is one the rep worked on.
    */
   private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
-    const enableAt = state.enableAt.getTime();
+    const window = importWindow(state.enableAt.getTime());
     // Literals are whole seconds: the window is read a little wide, and the rules lib judges it exactly.
-    const from = floorToSecond(enableAt - IMPORT_WINDOW_MS);
-    const to = ceilToSecond(enableAt);
+    const from = floorToSecond(window.from);
+    const to = ceilToSecond(window.to);
     let found = state.importFound;
     if (found === null) {
       found = await reader.count(buildTaskCountQuery(ownerId, from, to), true);
-      await this.save(state, { importFound: found });
+      await this.states.recordImportCount(state, found);
       this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
@@ -87,13 +96,12 @@ export class ConnectionSyncRunner {
     const failedTotal = state.importFailed + failed;
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, published);
-      await this.save(state, {
-        importAfterStamp: last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : state.importAfterStamp,
-        importAfterId: last ? last.Id : state.importAfterId,
-        importImported: imported,
-        importFailed: failedTotal,
-        ...(done ? { stage: state.enableKind === 're-enable' ? 'reenable-deletes' : 'live' } : {}),
-      }, manager);
+      await this.states.recordImportPage(manager, state, {
+        after: last ? { stamp: new Date(parseSalesforceDateTime(last.SystemModstamp)), id: last.Id } : null,
+        imported,
+        failed: failedTotal,
+        stage: advanceSfdcStage(state.stage, state.enableKind, { kind: 'import-page-read', last: done }),
+      });
     });
     const importDone = done && state.enableKind === 'first-enable';
     if (done) this.logger.log(`connection ${state.connectionId}: import read, ${imported} published, ${failedTotal} failed`);
@@ -108,14 +116,13 @@ export class ConnectionSyncRunner {
 
   /** R5: every delete of the 15 days before the re-enable, by getDeleted and by queryAll (getDeleted's log can be purged early). */
   private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
-    const enableAt = state.enableAt.getTime();
-    const windowStart = enableAt - DELETE_WINDOW_MS;
-    const fromLog = await getDeletedFrom(reader, this.logger, ceilToMinute(windowStart), ceilToMinute(enableAt) + 60_000);
+    const window = reenableDeleteWindow(state.enableAt.getTime());
+    const fromLog = await getDeletedFrom(reader, this.logger, ceilToMinute(window.from), ceilToMinute(window.to) + 60_000);
     const own = await reader.keepOwnDeletes(ownerId, fromLog.deletedRecords);
-    const fromBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(windowStart), ceilToSecond(enableAt));
+    const fromBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(window.from), ceilToSecond(window.to));
     const deletes = mergeDeletes(own, fromBin);
     await this.publisher.publish(deletes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'reenable-deletes', state.enableAt))));
-    await this.save(state, { stage: 'live' });
+    await this.states.finishReenableDeletes(state);
     this.logger.log(`connection ${state.connectionId}: re-enable read ${deletes.length} Salesforce deletes of the 15 days before it`);
     await this.status.report(state.connectionId, {
       state: 'syncing',
@@ -136,7 +143,7 @@ export class ConnectionSyncRunner {
    */
   private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string, disabledAt: number | null): Promise<StepOutcome> {
     const startedAt = Date.now();
-    const from = state.pollFrom?.getTime() ?? state.changesWatermark.getTime() - this.config.POLL_LOOKBACK_MS;
+    const from = pollLowerBound({ pollFrom: state.pollFrom?.getTime() ?? null, changesWatermark: state.changesWatermark.getTime() }, this.config.POLL_LOOKBACK_MS);
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
     const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
     const read = page.records;
@@ -146,22 +153,23 @@ export class ConnectionSyncRunner {
     await this.publisher.publish(messages);
     const last = read.at(-1);
     const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
-    const newest = Math.max(state.changesWatermark.getTime(), ...read.map((r) => parseSalesforceDateTime(r.SystemModstamp)));
+    const position = advancePollPosition({
+      from,
+      startedAt,
+      watermark: state.changesWatermark.getTime(),
+      stamps: read.map((r) => parseSalesforceDateTime(r.SystemModstamp)),
+      last: last ? { stamp: parseSalesforceDateTime(last.SystemModstamp), id: last.Id } : null,
+      full: pageFull,
+    });
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, published);
-      await this.save(state, {
-        changesWatermark: new Date(newest),
-        pollFrom: pageFull ? new Date(from) : null,
-        pollAfterStamp: pageFull && last ? new Date(parseSalesforceDateTime(last.SystemModstamp)) : null,
-        pollAfterId: pageFull && last ? last.Id : null,
-        ...(pageFull ? {} : { polledThrough: new Date(startedAt) }),
-      }, manager);
+      await this.states.advancePoll(manager, state, position);
     });
     if (failed > 0) this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
-    if (pageFull) return 'continue';
+    if (pageFull) return pollOutcome({ pageFull, finalPoll: disabledAt !== null, found: messages.length > 0 });
     if (disabledAt !== null) {
       this.logger.log(`connection ${state.connectionId}: final poll after the disable at ${new Date(disabledAt).toISOString()} published ${messages.length} changes made before it`);
-      return 'idle';
+      return pollOutcome({ pageFull, finalPoll: true, found: messages.length > 0 });
     }
 
     const audited = await this.readDeleteLogIfDue(state, reader, ownerId);
@@ -169,12 +177,12 @@ export class ConnectionSyncRunner {
     const found = messages.length + audited > 0;
     if (found) this.logger.log(`connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`);
     await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
-    return found ? 'wait-for-next-poll' : 'idle';
+    return pollOutcome({ pageFull, finalPoll: false, found });
   }
 
   /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
   private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
-    if (state.auditedAt && Date.now() - state.auditedAt.getTime() < this.config.DELETE_AUDIT_INTERVAL_MS) return 0;
+    if (!isDeleteAuditDue(state.auditedAt?.getTime() ?? null, Date.now(), this.config.DELETE_AUDIT_INTERVAL_MS)) return 0;
     const start = state.deletesWatermark.getTime();
     const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
@@ -183,7 +191,7 @@ export class ConnectionSyncRunner {
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, fresh);
-      await this.save(state, { deletesWatermark: new Date(covered), auditedAt: new Date() }, manager);
+      await this.states.recordDeleteAudit(manager, state, new Date(covered), new Date());
     });
     if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`);
     return fresh.length;
@@ -207,11 +215,6 @@ export class ConnectionSyncRunner {
     const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt });
     for (const { record, reason } of unmappable) this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
     return { messages, published, deletes, failed: unmappable.length };
-  }
-
-  private async save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).update(SfdcSyncStateEntity, { connectionId: state.connectionId }, changes);
-    Object.assign(state, changes);
   }
 }
 
