@@ -1,16 +1,18 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
-import { receivesChangeMadeAt } from '@task-sync/sync-rules';
+import { DELETE_WINDOW_MS, receivesChangeMadeAt } from '@task-sync/sync-rules';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
 import {
-  buildTaskCountQuery,
+  buildImportCountQuery,
+  buildImportPageQuery,
   buildTaskPageQuery,
   ceilToMinute,
   ceilToSecond,
   floorToSecond,
+  importReadWindow,
   parseSalesforceDateTime,
   type KeysetPosition,
   type TaskRecord,
@@ -20,12 +22,7 @@ import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeR
 import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
 import { SfdcSyncStateEntity } from './sync-state.entity';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-/** R2: the first enable imports what changed in the 24 hours before it. */
-export const IMPORT_WINDOW_MS = DAY_MS;
-/** R5: a re-enable applies the Salesforce deletes of the 15 days before it (all getDeleted can answer). */
-export const DELETE_WINDOW_MS = 15 * DAY_MS;
+const DAY_MS = 24 * 3_600_000;
 
 /** When the connection's next step should run: at once, after a poll interval, or later still when the poll found nothing (idle). */
 export type StepOutcome = 'continue' | 'wait-for-next-poll' | 'idle';
@@ -66,18 +63,16 @@ export class ConnectionSyncRunner {
    * window is one the rep worked on.
    */
   private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
-    const enableAt = state.enableAt.getTime();
-    // Literals are whole seconds: the window is read a little wide, and the rules lib judges it exactly.
-    const from = floorToSecond(enableAt - IMPORT_WINDOW_MS);
-    const to = ceilToSecond(enableAt);
+    // The selection the settings page's import preview shows too (libs/sfdc/client).
+    const window = importReadWindow(state.enableAt.getTime());
     let found = state.importFound;
     if (found === null) {
-      found = await reader.count(buildTaskCountQuery(ownerId, from, to), true);
+      found = await reader.count(buildImportCountQuery(ownerId, window), true);
       await this.save(state, { importFound: found });
       this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
-    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, live: true }), true);
+    const page = await reader.queryTasks(buildImportPageQuery(ownerId, window, after, this.config.QUERY_PAGE_SIZE), true);
     const records = page.records;
     const { messages, published, failed } = await this.buildMessages(state.connectionId, reader, records, 'import', state.enableAt);
     await this.publisher.publish(messages);
