@@ -416,6 +416,14 @@ describe('the Kubernetes manifests', () => {
       if (overlay === 'prod') expect(r().all('ServiceMonitor')).toHaveLength(1);
     });
 
+    it("alerts (where the ServiceMonitor is) on connector-settings' R5 delete-window gauge", () => {
+      const exprs = r()
+        .all('PrometheusRule')
+        .flatMap((rule) => rule.spec.groups.flatMap((g: Json) => g.rules.map((x: Json) => x.expr as string)));
+      if (overlay === 'prod') expect(exprs.some((e) => e.includes('tasksync_settings_delete_window_closes_in_seconds'))).toBe(true);
+      expect(r().all('PrometheusRule')).toHaveLength(r().all('ServiceMonitor').length);
+    });
+
     it.each(SERVICES)('runs %s’s migrations first, in an init container of the same image with --migrate-only and the same database', (name) => {
       const spec = r().workload(name).spec.template.spec;
       expect(spec.initContainers).toHaveLength(1);

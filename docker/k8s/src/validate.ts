@@ -5,7 +5,7 @@ import { ConfigMap, Secret, Service } from 'kubernetes-models/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { K8sObject } from './render';
 
 interface Model {
@@ -32,6 +32,7 @@ const MODELS: Model[] = [
   Ingress,
   ScaledObject,
   ServiceMonitor,
+  PrometheusRule,
 ];
 
 /** Wraps a value so every property the schema's validator looks at is recorded by its path. */

@@ -6,7 +6,17 @@ import {
   OutboxMessageEntity,
   ProcessedMessageEntity,
 } from '@task-sync/data-access-messaging';
+import { Logger } from '@nestjs/common';
+import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
+import { AdminController } from './admin/admin.controller';
+import { AdminRepsRepository } from './admin/admin-reps.repository';
+import { AdminService } from './admin/admin.service';
+import { ConnectionAccess } from './admin/connection-access';
+import { DeleteWindowMetrics } from './delete-window/delete-window.metrics';
+import { DeleteWindowRepository } from './delete-window/delete-window.repository';
+import { ImportPreviewController } from './import-preview/import-preview.controller';
+import { ImportPreviewService } from './import-preview/import-preview.service';
 import { ADMIN_ROLE, AdminGuard } from './auth/admin.guard';
 import { AuthGuard, ConnectRateLimitGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
@@ -91,7 +101,18 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [ConnectionsController, SalesforceController, OrgReaderController, ApiAllocationController, DocsController, SettingsPageController, StatusConsumer, InternalController],
+      controllers: [
+        ConnectionsController,
+        ImportPreviewController,
+        AdminController,
+        SalesforceController,
+        OrgReaderController,
+        ApiAllocationController,
+        DocsController,
+        SettingsPageController,
+        StatusConsumer,
+        InternalController,
+      ],
       providers: [
         OutboxRelayService,
         ConnectionsService,
@@ -109,6 +130,21 @@ export class AppModule {
           provide: API_ALLOCATION_SETTINGS,
           useValue: { defaultShare: config.API_ALLOCATION_DEFAULT_SHARE, windowMs: config.API_CALLS_WINDOW_SECONDS * 1000, bucketMs: config.API_CALLS_BUCKET_SECONDS * 1000 },
         },
+        {
+          // This process's own Salesforce calls (the import preview) count against the org's allocation in-process.
+          provide: OrgApiCallLedger,
+          useFactory: (allocations: OrgApiAllocationService) => {
+            const logger = new Logger('api-calls');
+            return new OrgApiCallLedger({ report: (reports) => allocations.report(reports) }, { flushMs: config.API_CALLS_REPORT_MS, refreshMs: config.API_ALLOCATION_REFRESH_MS, warn: (m) => logger.warn(m) });
+          },
+          inject: [OrgApiAllocationService],
+        },
+        ConnectionAccess,
+        ImportPreviewService,
+        AdminRepsRepository,
+        AdminService,
+        DeleteWindowRepository,
+        DeleteWindowMetrics,
         OrgReaderPreflightService,
         ConnectionPreflightRepository,
         ConnectionPreflightService,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
+import { apiCallsConfigShape } from '@task-sync/sfdc-api-budget';
 
 /** The secret of each `name:secret` entry of a list (`kid:key`, `service:token`); all of it when there is no name. */
 const secretOfEachEntry = (value: string): string[] => value.split(',').map((entry) => entry.slice(entry.indexOf(':') + 1).trim());
@@ -86,6 +87,10 @@ export const connectorSettingsConfigSchema = z
     /** Our calls are counted over this rolling window (Salesforce's: 24 hours), in buckets of API_CALLS_BUCKET_SECONDS. */
     API_CALLS_WINDOW_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(86_400),
     API_CALLS_BUCKET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+    // Its own Salesforce calls (the import preview) count against the org's allocation like the other services'.
+    ...apiCallsConfigShape(),
+    /** The R5 watchdog's gauges read the disabled connections this often (and at a scrape). */
+    DELETE_WINDOW_METRICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     /** The settings page the callback returns the browser to. */
     SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
     /**

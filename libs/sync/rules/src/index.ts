@@ -11,3 +11,4 @@ export * from './lib/held-write';
 export * from './lib/recurrence';
 export * from './lib/connection-readiness';
 export * from './lib/sfdc-read-stage';
+export * from './lib/delete-window';

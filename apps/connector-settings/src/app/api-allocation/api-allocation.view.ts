@@ -1,4 +1,4 @@
-import type { AllocationSource } from '@task-sync/sfdc-api-budget';
+import type { AllocationSource, UsageBucket } from '@task-sync/sfdc-api-budget';
 
 /** What an admin sees of an org (GET /v1/salesforce/api-allocation). */
 export interface ApiAllocationView {
@@ -18,4 +18,10 @@ export interface ApiAllocationView {
 export interface ApiAllocationUsage {
   used: number;
   allocated: number | null;
+}
+
+/** The 24-hour chart (an admin's org, a connection's API usage): used / allocated and the calls of each bucket, oldest first. */
+export interface ApiUsageOverWindow extends ApiAllocationUsage {
+  orgId: string;
+  buckets: UsageBucket[];
 }

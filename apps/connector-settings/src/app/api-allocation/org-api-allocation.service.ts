@@ -1,9 +1,9 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { bucketStartOf, firstCountedBucket, resolveAllocation, type ApiCallReport, type OrgApiAllowance } from '@task-sync/sfdc-api-budget';
+import { bucketStartOf, fillUsageBuckets, firstCountedBucket, resolveAllocation, type ApiCallReport, type OrgApiAllowance } from '@task-sync/sfdc-api-budget';
 import type { Principal } from '../auth/principal';
 import { SFDC_ORG_ID } from '../org-reader/org-reader';
-import type { ApiAllocationUsage, ApiAllocationView } from './api-allocation.view';
+import type { ApiAllocationUsage, ApiAllocationView, ApiUsageOverWindow } from './api-allocation.view';
 import { OrgApiCallsRepository, type OrgApiCallsRow } from './org-api-calls.repository';
 
 /** Injection token: API_ALLOCATION_DEFAULT_SHARE, API_CALLS_WINDOW_SECONDS and API_CALLS_BUCKET_SECONDS. */
@@ -47,6 +47,14 @@ export class OrgApiAllocationService {
     return { used: row?.used ?? 0, allocated: row ? this.allocationOf(row).allocated : null };
   }
 
+  /** Our calls in the org over the window, against its allocation, by bucket (oldest first, empty ones 0): the 24-hour chart. */
+  async usageOverWindow(orgId: string): Promise<ApiUsageOverWindow> {
+    const now = Date.now();
+    const since = firstCountedBucket(now, this.settings.windowMs, this.settings.bucketMs);
+    const [usage, stored] = await Promise.all([this.usageOf(orgId), this.calls.usageBuckets(orgId, new Date(since), new Date(now))]);
+    return { orgId, ...usage, buckets: fillUsageBuckets(stored, since, now, this.settings.bucketMs) };
+  }
+
   /** The orgs the admin's tenant has connections in, or holds the reader of. */
   async listForTenant(principal: Principal): Promise<ApiAllocationView[]> {
     return (await this.findOrgs(await this.tenantOrgs(principal.tenantId))).map((row) => this.toView(row));
@@ -54,7 +62,7 @@ export class OrgApiAllocationService {
 
   /** An admin sets (or, with null, clears) the org's allocation; an org outside the tenant answers 404. */
   async setAllocation(principal: Principal, orgId: string, allocated: number | null): Promise<ApiAllocationView> {
-    const org = SFDC_ORG_ID.test(orgId) ? (await this.tenantOrgs(principal.tenantId)).find((id) => id === orgId || (orgId.length === 15 && id.startsWith(orgId))) : undefined;
+    const org = await this.tenantOrg(principal.tenantId, orgId);
     if (!org) throw new NotFoundException({ error: 'ORG_NOT_FOUND', message: `the tenant has no connection in Salesforce org ${orgId}` });
     await this.calls.setAllocation(org, allocated, principal.userId);
     const [row] = await this.findOrgs([org]);
@@ -65,7 +73,14 @@ export class OrgApiAllocationService {
     return this.calls.findOrgs(orgIds, new Date(firstCountedBucket(Date.now(), this.settings.windowMs, this.settings.bucketMs)));
   }
 
-  private async tenantOrgs(tenantId: string): Promise<string[]> {
+  /** The tenant's org named by `orgId` (its 15- or 18-character form), or undefined when the tenant has none such. */
+  async tenantOrg(tenantId: string, orgId: string): Promise<string | undefined> {
+    if (!SFDC_ORG_ID.test(orgId)) return undefined;
+    return (await this.tenantOrgs(tenantId)).find((id) => id === orgId || (orgId.length === 15 && id.startsWith(orgId)));
+  }
+
+  /** The orgs the tenant has connections in, or holds the reader of, in id order. */
+  async tenantOrgs(tenantId: string): Promise<string[]> {
     const rows: { org: string }[] = await this.dataSource.query(
       `SELECT sfdc_org_id AS org FROM connection WHERE tenant_id = $1 UNION SELECT sfdc_org_id FROM org_reader WHERE tenant_id = $1 ORDER BY 1`,
       [tenantId],

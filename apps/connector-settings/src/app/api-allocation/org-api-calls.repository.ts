@@ -56,6 +56,18 @@ export class OrgApiCallsRepository {
     return rows.map((r) => ({ orgId: r.org, used: r.used, adminAllocated: r.allocated, orgLimit: r.org_limit, orgUsed: r.org_used, limitReadAt: r.limit_read_at }));
   }
 
+  /**
+   * The org's stored buckets starting in [since, until], oldest first: one query serves the admin
+   * view's and a connection's API usage chart (empty buckets are not stored: fillUsageBuckets).
+   */
+  async usageBuckets(orgId: string, since: Date, until: Date): Promise<{ start: Date; calls: number }[]> {
+    const rows: { bucket_start: Date; calls: number }[] = await this.dataSource.query(
+      `SELECT bucket_start, calls FROM org_api_call_bucket WHERE sfdc_org_id = $1 AND bucket_start >= $2 AND bucket_start <= $3 ORDER BY bucket_start`,
+      [orgId, since, until],
+    );
+    return rows.map((r) => ({ start: r.bucket_start, calls: r.calls }));
+  }
+
   /** An admin sets the org's allocation; null goes back to the default share. */
   async setAllocation(orgId: string, allocated: number | null, byUserId: string): Promise<void> {
     await this.dataSource.query(

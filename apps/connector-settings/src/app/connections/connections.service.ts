@@ -9,6 +9,8 @@ import { decideReadMode, type ReadMode } from '../org-reader/read-mode';
 import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
 import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { toSetupView } from '../connection-preflight/connection-preflight.view';
+import { DeleteWindowRepository } from '../delete-window/delete-window.repository';
+import { deleteWindowOf } from '../delete-window/delete-window.view';
 import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
@@ -27,6 +29,7 @@ export class ConnectionsService {
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
     @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
     @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
+    @Inject(DeleteWindowRepository) private readonly deleteWindows: DeleteWindowRepository,
   ) {}
 
   async list(principal: Principal): Promise<ConnectionView[]> {
@@ -50,7 +53,8 @@ export class ConnectionsService {
       .getRepository(ConnectionErrorEntity)
       .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
     const setup = toSetupView(await this.preflights.find(connection.id));
-    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId), setup);
+    const [disabled] = await this.deleteWindows.listDisabledSynced([connection.id]);
+    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId), setup, deleteWindowOf(connection, disabled?.disabledAt));
   }
 
   /** The connection's tasks the sync could not write to a side, with the refusal and the next retry (the reconciler's reports). */

@@ -2,6 +2,7 @@ import { CONNECTION_READINESS_STATES } from '@task-sync/sync-rules';
 import { z } from 'zod';
 import { setApiAllocationBodySchema } from '../api-allocation/api-allocation.schemas';
 import { saveTaskSyncBodySchema, startConnectBodyObjectSchema } from '../connections/api.schemas';
+import { deleteWindowSchema, previewAndAdminPaths } from './openapi-preview-admin';
 
 const error = {
   type: 'object',
@@ -156,6 +157,7 @@ export function buildOpenApiDocument(): object {
     },
     security: [{ bearer: [] }],
     paths: {
+      ...previewAndAdminPaths({ ok, errors, idParam, orgIdParam, orgReader, readMode, adminOnly: ADMIN_ONLY }),
       '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401, 429) } } },
       '/v1/connections/{id}': {
         get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404, 429) } },
@@ -199,6 +201,7 @@ export function buildOpenApiDocument(): object {
                 recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
                 readMode,
                 setup: { ...setup, type: ['object', 'null'] },
+                deleteWindow: deleteWindowSchema,
               },
             }),
             ...errors(401, 404, 429),

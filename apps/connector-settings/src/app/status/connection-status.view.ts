@@ -1,3 +1,4 @@
+import type { DeleteWindow } from '@task-sync/sync-rules';
 import type { ApiAllocationUsage } from '../api-allocation/api-allocation.view';
 import type { ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
 import type { ReadMode } from '../org-reader/read-mode';
@@ -16,6 +17,8 @@ export interface ConnectionStatusView {
   readMode: ReadMode;
   /** The connection's last preflight: whether its rep can sync in their org, and what to do if not (null before the first). */
   setup: ConnectionSetupView | null;
+  /** R5 watchdog: while a connection that synced before is disabled, when its Salesforce deletions stop coming back on re-enable; else null. */
+  deleteWindow: DeleteWindow | null;
 }
 
 export function toStatusView(
@@ -24,6 +27,7 @@ export function toStatusView(
   readMode: ReadMode,
   apiAllocation: ApiAllocationUsage,
   setup: ConnectionSetupView | null = null,
+  deleteWindow: DeleteWindow | null = null,
 ): ConnectionStatusView {
   return {
     state: setup?.paused ? setup.state : (status?.state ?? 'idle'),
@@ -34,5 +38,6 @@ export function toStatusView(
     recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
     readMode,
     setup,
+    deleteWindow,
   };
 }

@@ -1,4 +1,4 @@
-import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildOrgTaskPageQuery, buildTaskCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
+import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildOrgTaskPageQuery, buildImportCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
 
 const OWNER = '005000000000001AAA';
 
@@ -45,7 +45,7 @@ describe('SOQL for the reads', () => {
     expect(buildTaskPageQuery({ ownerId: OWNER, from: 0, limit: 10, deleted: true })).toBe(
       `SELECT Id, SystemModstamp FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND IsDeleted = true ORDER BY SystemModstamp ASC, Id ASC LIMIT 10`,
     );
-    expect(buildTaskCountQuery(OWNER, 0, 1000)).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`);
+    expect(buildImportCountQuery(OWNER, { from: 0, to: 1000 })).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`);
     expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
       `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
     );

@@ -1,7 +1,23 @@
-import { TASK_FIELDS, buildTasksByIdQuery as buildTasksByIdQueryOf, soqlId, type TaskRecord } from '@task-sync/sfdc-client';
+import { TASK_FIELDS, buildTasksByIdQuery as buildTasksByIdQueryOf, soqlDateTime, soqlId, type KeysetPosition, type TaskRecord } from '@task-sync/sfdc-client';
 
-// Shared with the reconciler's drift repair (libs/sfdc/client), named here as before.
-export { TASK_FIELDS, TASKS_BY_ID_LIMIT, buildWhoEmailQueries, parseSalesforceDateTime, soqlId, type TaskRecord } from '@task-sync/sfdc-client';
+// Shared with the reconciler's drift repair and connector-settings' import preview (libs/sfdc/client), named here as before.
+export {
+  TASK_FIELDS,
+  TASKS_BY_ID_LIMIT,
+  buildImportCountQuery,
+  buildImportPageQuery,
+  buildTaskPageQuery,
+  buildWhoEmailQueries,
+  ceilToSecond,
+  floorToSecond,
+  importReadWindow,
+  parseSalesforceDateTime,
+  soqlDateTime,
+  soqlId,
+  type KeysetPosition,
+  type TaskPageQuery,
+  type TaskRecord,
+} from '@task-sync/sfdc-client';
 
 /**
  * A by-id read adds who last modified the task: a change event names the user who committed it,
@@ -10,52 +26,6 @@ export { TASK_FIELDS, TASKS_BY_ID_LIMIT, buildWhoEmailQueries, parseSalesforceDa
 export const TASK_BY_ID_FIELDS = [...TASK_FIELDS, 'LastModifiedById'] as const;
 
 export type TaskRecordById = TaskRecord & { LastModifiedById: string | null };
-
-/** Where the last page ended: the next one starts strictly after it, in (SystemModstamp, Id) order. */
-export interface KeysetPosition {
-  stamp: number;
-  id: string;
-}
-
-/**
- * A SOQL datetime literal. Salesforce keeps whole seconds and its literals have none; a value
- * with milliseconds (the local sandbox keeps them) is written with them so a keyset is exact.
- */
-export function soqlDateTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.replace('.000Z', 'Z') : iso;
-}
-
-export interface TaskPageQuery {
-  ownerId: string;
-  /** Inclusive lower bound on SystemModstamp (ms). */
-  from: number;
-  /** Inclusive upper bound on SystemModstamp (ms), if any. */
-  to?: number;
-  after?: KeysetPosition | null;
-  limit: number;
-  /** Deleted tasks (queryAll) instead of live ones. */
-  deleted?: boolean;
-  /** Live tasks only, for a queryAll read (which answers archived tasks, and deleted ones unless told not to). */
-  live?: boolean;
-}
-
-/**
- * One page of tasks in (SystemModstamp, Id) order, after a keyset position: each page is one
- * call, a crash resumes at the last stored position, and no query locator can expire under it.
- */
-export function buildTaskPageQuery(q: TaskPageQuery): string {
-  const where = [`OwnerId = ${soqlId(q.ownerId)}`, `SystemModstamp >= ${soqlDateTime(q.from)}`];
-  if (q.to !== undefined) where.push(`SystemModstamp <= ${soqlDateTime(q.to)}`);
-  if (q.deleted) where.push('IsDeleted = true');
-  if (q.live) where.push('IsDeleted = false');
-  if (q.after) {
-    const stamp = soqlDateTime(q.after.stamp);
-    where.push(`(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${soqlId(q.after.id)}))`);
-  }
-  const fields = q.deleted ? 'Id, SystemModstamp' : TASK_FIELDS.join(', ');
-  return `SELECT ${fields} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
-}
 
 /** The org poll's page: every task changed since `from` of these owners, or of the whole org (null). */
 export interface OrgTaskPageQuery {
@@ -83,14 +53,6 @@ export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
 }
 
 /**
- * The import's count: the owner's live tasks in the window that it publishes (recurring series'
- * masters are skipped). Run it with queryAll, as the import's pages, so archived tasks count.
- */
-export function buildTaskCountQuery(ownerId: string, from: number, to: number): string {
-  return `SELECT COUNT() FROM Task WHERE OwnerId = ${soqlId(ownerId)} AND SystemModstamp >= ${soqlDateTime(from)} AND SystemModstamp <= ${soqlDateTime(to)} AND IsDeleted = false AND IsRecurrence = false`;
-}
-
-/**
  * The tasks behind these ids, with the fields the poll reads (and, last, LastModifiedById): for
  * change events that do not carry the whole record (UPDATE, gap events, several records in one
  * event). Run it with queryAll, so a deleted task answers too (IsDeleted).
@@ -103,7 +65,5 @@ export function buildDeletedInBinQuery(ids: readonly string[]): string {
 }
 
 
-export const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
-export const ceilToSecond = (ms: number) => Math.ceil(ms / 1000) * 1000;
 export const ceilToMinute = (ms: number) => Math.ceil(ms / 60_000) * 60_000;
 export const floorToMinute = (ms: number) => Math.floor(ms / 60_000) * 60_000;

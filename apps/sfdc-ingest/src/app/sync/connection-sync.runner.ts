@@ -4,7 +4,6 @@ import { salesforceIdKey } from '@task-sync/task-domain';
 import {
   advancePollPosition,
   advanceSfdcStage,
-  importWindow,
   isDeleteAuditDue,
   planSfdcStep,
   pollLowerBound,
@@ -17,11 +16,13 @@ import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
 import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
 import {
-  buildTaskCountQuery,
+  buildImportCountQuery,
+  buildImportPageQuery,
   buildTaskPageQuery,
   ceilToMinute,
   ceilToSecond,
   floorToSecond,
+  importReadWindow,
   parseSalesforceDateTime,
   type KeysetPosition,
   type TaskRecord,
@@ -75,18 +76,16 @@ export class ConnectionSyncRunner {
    * window is one the rep worked on.
    */
   private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
-    const window = importWindow(state.enableAt.getTime());
-    // Literals are whole seconds: the window is read a little wide, and the rules lib judges it exactly.
-    const from = floorToSecond(window.from);
-    const to = ceilToSecond(window.to);
+    // The selection the settings page's import preview shows too (libs/sfdc/client).
+    const window = importReadWindow(state.enableAt.getTime());
     let found = state.importFound;
     if (found === null) {
-      found = await reader.count(buildTaskCountQuery(ownerId, from, to), true);
+      found = await reader.count(buildImportCountQuery(ownerId, window), true);
       await this.states.recordImportCount(state, found);
       this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
-    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, live: true }), true);
+    const page = await reader.queryTasks(buildImportPageQuery(ownerId, window, after, this.config.QUERY_PAGE_SIZE), true);
     const records = page.records;
     const { messages, published, failed } = await this.buildMessages(state.connectionId, reader, records, 'import', state.enableAt);
     await this.publisher.publish(messages);
