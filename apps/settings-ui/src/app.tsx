@@ -1,8 +1,18 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { type Api, ApiError, errorText } from './api/client';
-import type { ApiAllocationView, Connection, OrgReaderView } from './api/types';
+import type { AdminRep, ApiAllocationView, Connection, OrgReaderView } from './api/types';
 import type { Arrival } from './session';
+import { availableTabs, TAB_LABELS, type TabId, tabAfterKey, tabFromHash } from './tabs';
+import { AdminView } from './views/admin';
 import { ApiAllocations, Connected, type Feedback, NotConnected, OrgReaders, StartOver } from './views/connection';
+import { HealthView } from './views/health';
+import { TimelineView } from './views/timeline';
+
+/** The connection Health and the timeline look at: the rep's own, or one an admin opened from the Admin view. */
+interface Focus {
+  connectionId: string;
+  label: string | null;
+}
 
 /**
  * Settings → CRM → Salesforce → Configure. Reps see their connection and how its changes are read,
@@ -18,7 +28,29 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
   const [readers, setReaders] = useState<OrgReaderView[] | null>(null);
   const [allocations, setAllocations] = useState<ApiAllocationView[] | null>(null);
   const [statusTick, setStatusTick] = useState(0);
+  const [tab, setTab] = useState<TabId>('connection');
+  const [adminFocus, setAdminFocus] = useState<Focus | null>(null);
   const feedback: Feedback = { say: setMessage, notice: setNotice };
+  const focus: Focus | null = adminFocus ?? (connection ? { connectionId: connection.id, label: null } : null);
+  const tabs = availableTabs(focus !== null, readers !== null);
+  const open = (next: TabId) => {
+    setTab(next);
+    history.replaceState(null, '', `${location.pathname}${location.search}${next === 'connection' ? '' : `#${next}`}`);
+  };
+  useEffect(() => {
+    if (tabs.length > 1 && tab === 'connection' && location.hash) setTab(tabFromHash(location.hash, tabs));
+  }, [tabs.length]);
+  const onTabKey = (e: KeyboardEvent) => {
+    const next = tabAfterKey(tabs, tab, e.key);
+    if (!next) return;
+    e.preventDefault();
+    open(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
+  const openRep = (rep: AdminRep, view: 'health' | 'timeline') => {
+    setAdminFocus(rep.connectionId === connection?.id ? null : { connectionId: rep.connectionId, label: rep.sfdcUsername });
+    open(view);
+  };
 
   // Only admins get the readers and allocations (others are answered 403): their sections stay away for reps.
   const adminOnly = useCallback(
@@ -62,11 +94,34 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
         </section>
       ) : (
         <>
-          {connection === null && <NotConnected api={api} feedback={feedback} />}
-          {startOver && <StartOver api={api} feedback={feedback} offeredAs={startOver.offeredAs} connectedAs={startOver.connectedAs} connection={connection ?? null} onCancel={() => (setStartOver(null), setMessage(''))} />}
-          {connection && <Connected api={api} feedback={feedback} connection={connection} statusTick={statusTick} onDisconnected={() => (setConnection(undefined), loadConnection())} />}
-          {readers && <OrgReaders api={api} feedback={feedback} readers={readers} onChanged={loadReaders} />}
-          {allocations && <ApiAllocations api={api} feedback={feedback} allocations={allocations} onChanged={loadAllocations} />}
+          {tabs.length > 1 && (
+            <div class="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+              {tabs.map((t) => (
+                <button key={t} id={`tab-${t}`} role="tab" aria-selected={tab === t} aria-controls={`panel-${t}`} tabIndex={tab === t ? 0 : -1} onClick={() => open(t)}>
+                  {TAB_LABELS[t]}
+                </button>
+              ))}
+            </div>
+          )}
+          {focus?.label && tab !== 'connection' && tab !== 'admin' && (
+            <p class="info">
+              Looking at {focus.label}'s connection. <button onClick={() => setAdminFocus(null)}>Back to my own</button>
+            </p>
+          )}
+          <div role={tabs.length > 1 ? 'tabpanel' : undefined} id={`panel-${tab}`} aria-labelledby={tabs.length > 1 ? `tab-${tab}` : undefined}>
+            {tab === 'connection' && (
+              <>
+              {connection === null && <NotConnected api={api} feedback={feedback} />}
+              {startOver && <StartOver api={api} feedback={feedback} offeredAs={startOver.offeredAs} connectedAs={startOver.connectedAs} connection={connection ?? null} onCancel={() => (setStartOver(null), setMessage(''))} />}
+              {connection && <Connected api={api} feedback={feedback} connection={connection} statusTick={statusTick} onDisconnected={() => (setConnection(undefined), loadConnection())} />}
+              {readers && <OrgReaders api={api} feedback={feedback} readers={readers} onChanged={loadReaders} />}
+              {allocations && <ApiAllocations api={api} feedback={feedback} allocations={allocations} onChanged={loadAllocations} />}
+              </>
+            )}
+            {tab === 'health' && focus && <HealthView key={focus.connectionId} api={api} token={token} connectionId={focus.connectionId} feedback={feedback} />}
+            {tab === 'timeline' && focus && <TimelineView key={focus.connectionId} api={api} connectionId={focus.connectionId} feedback={feedback} />}
+            {tab === 'admin' && readers && <AdminView api={api} feedback={feedback} onOpen={openRep} />}
+          </div>
         </>
       )}
     </main>
