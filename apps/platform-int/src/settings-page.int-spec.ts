@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type Browser, chromium } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
+import { expectNoSeriousA11yViolations } from './support/accessibility';
 import { SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
@@ -62,6 +63,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     });
     await page.goto(`${pageUrl}#token=${token}`);
     await page.getByText('not connected').waitFor();
+    await expectNoSeriousA11yViolations(page, 'the Connection view, not connected');
 
     // Connect: the browser goes to Salesforce's login page and comes back.
     await page.getByRole('button', { name: 'Connect Salesforce' }).click();
@@ -87,6 +89,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.locator('#import', { hasText: '45 of 120 imported (importing…)' }).waitFor({ timeout: 15_000 });
     await page.locator('#state', { hasText: 'importing' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-importing.png'), fullPage: true });
+    await expectNoSeriousA11yViolations(page, 'the Connection view, connected and importing');
 
     // Disconnect.
     await page.getByRole('button', { name: 'Disconnect' }).click();
@@ -142,6 +145,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
     // The check ran at connect: the page names the state and what to do.
     await page.locator('#setup-state', { hasText: 'missing-external-id-field' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'the Connection view, paused by its setup');
     expect(await page.locator('#setup-advice').textContent()).toContain('npm run sfdc:deploy');
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
 
@@ -183,6 +187,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     };
     await refused();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-reconnect.png'), fullPage: true });
+    await expectNoSeriousA11yViolations(page, 'the Connection view, Reconnect');
 
     // Reconnect as the same Salesforce user: the same connection, in place.
     await page.getByRole('button', { name: 'Reconnect' }).click();
@@ -201,6 +206,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await signInAtSalesforce(other);
     await page.locator('#start-over', { hasText: `You signed in to Salesforce as ${other}, but Sales Connect is connected to rep@sandbox.test` }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-start-over.png'), fullPage: true });
+    await expectNoSeriousA11yViolations(page, 'the Connection view, start over');
     expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
     await page.getByRole('button', { name: 'Keep my connection' }).click();
     expect(await page.locator('#start-over').isVisible()).toBe(false);
@@ -214,6 +220,15 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     const [fresh] = await connections();
     expect(fresh).toEqual({ id: new URL(page.url()).searchParams.get('connected'), sfdc_username: other });
     expect(fresh.id).not.toBe(connectionId);
+    await page.close();
+  });
+
+  it('the accessibility check is real: a form field without a label and unreadable text fail it', async () => {
+    const page = await browser.newPage();
+    await page.setContent('<html lang="en"><title>t</title><main><input type="text"><p style="color:#eee;background:#fff">faint</p></main></html>');
+    const failure = await expectNoSeriousA11yViolations(page, 'a broken page').then(() => null, (e: Error) => e.message);
+    expect(failure).toMatch(/critical label: .*\(input\)/);
+    expect(failure).toMatch(/serious color-contrast: .*\(p\)/);
     await page.close();
   });
 

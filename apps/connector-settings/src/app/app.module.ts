@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import {
@@ -56,6 +57,7 @@ import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
 import { SettingsPageController } from './settings-page/settings-page.controller';
+import { SettingsPageFiles } from './settings-page/settings-page.files';
 import { StatusConsumer } from './status/status.consumer';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -114,6 +116,8 @@ export class AppModule {
         InternalController,
       ],
       providers: [
+        // apps/settings-ui's build sits beside main.js (nx build connector-settings copies it there; the image keeps it).
+        { provide: SettingsPageFiles, useFactory: () => SettingsPageFiles.load(path.join(__dirname, 'settings-ui')) },
         OutboxRelayService,
         ConnectionsService,
         SettingsClock,

@@ -1,20 +1,29 @@
-import { createHash } from 'node:crypto';
-
-const hashesOf = (html: string, tag: 'script' | 'style'): string[] =>
-  [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
-
 /**
- * The settings page's CSP: its own inline script and style by hash (no 'unsafe-inline'), calls to
- * this origin only, no framing, no plugins, no forms posting anywhere.
+ * The settings page's CSP: its own bundled script and stylesheet (served from this origin), calls
+ * to this origin only, no inline script or style, no framing, no plugins, no forms posting anywhere.
  */
-export function buildSettingsPageCsp(html: string): string {
+export function buildSettingsPageCsp(): string {
   return [
     "default-src 'none'",
-    `script-src ${hashesOf(html, 'script').join(' ')}`,
-    `style-src ${hashesOf(html, 'style').join(' ')}`,
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/**
+ * What the CSP would block in the built index.html: inline scripts, inline styles, style attributes
+ * and inline event handlers. Checked at boot so a build that needs 'unsafe-inline' fails loudly.
+ */
+export function inlineCodeIn(html: string): string[] {
+  const found: string[] = [];
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) if (!/\bsrc=/i.test(m[1]) || m[2].trim() !== '') found.push('an inline <script>');
+  if (/<style\b/i.test(html)) found.push('an inline <style>');
+  if (/\sstyle=/i.test(html)) found.push('a style attribute');
+  if (/\son[a-z]+=/i.test(html)) found.push('an inline event handler');
+  return found;
 }

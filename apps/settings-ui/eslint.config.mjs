@@ -1,0 +1,6 @@
+import baseConfig from '../../eslint.config.mjs';
+
+export default [
+  ...baseConfig,
+  { ignores: ['vite.config.mts'] },
+];
