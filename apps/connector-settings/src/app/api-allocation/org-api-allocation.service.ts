@@ -47,6 +47,14 @@ export class OrgApiAllocationService {
     return { used: row?.used ?? 0, allocated: row ? this.allocationOf(row).allocated : null };
   }
 
+  /** The org's calls over the window by bucket, oldest first, empty buckets as 0 (the API usage chart). */
+  async usageByBucket(orgId: string): Promise<ApiAllocationUsage & { orgId: string; buckets: { start: string; calls: number }[] }> {
+    const now = Date.now();
+    const since = firstCountedBucket(now, this.settings.windowMs, this.settings.bucketMs);
+    const counted = await this.calls.listBuckets(orgId, new Date(since));
+    return { orgId, ...(await this.usageOf(orgId)), buckets: fillBuckets(counted, since, bucketStartOf(now, this.settings.bucketMs), this.settings.bucketMs) };
+  }
+
   /** The orgs the admin's tenant has connections in, or holds the reader of. */
   async listForTenant(principal: Principal): Promise<ApiAllocationView[]> {
     return (await this.findOrgs(await this.tenantOrgs(principal.tenantId))).map((row) => this.toView(row));
@@ -86,4 +94,12 @@ export class OrgApiAllocationService {
       orgUsage: row.orgLimit !== null && row.orgUsed !== null && row.limitReadAt ? { used: row.orgUsed, limit: row.orgLimit, readAt: row.limitReadAt.toISOString() } : null,
     };
   }
+}
+
+/** Every bucket from `first` to `last` (their starts, ms), oldest first: the counted ones' calls, 0 for the rest. */
+export function fillBuckets(counted: readonly { start: Date; calls: number }[], first: number, last: number, bucketMs: number): { start: string; calls: number }[] {
+  const calls = new Map(counted.map((b) => [b.start.getTime(), b.calls]));
+  const buckets: { start: string; calls: number }[] = [];
+  for (let at = first; at <= last; at += bucketMs) buckets.push({ start: new Date(at).toISOString(), calls: calls.get(at) ?? 0 });
+  return buckets;
 }

@@ -66,6 +66,15 @@ export class OrgApiCallsRepository {
   }
 
   /** Buckets that left the window are of no more use. */
+  /** The org's counted buckets starting at `since` or later, oldest first (empty buckets have no row). */
+  async listBuckets(orgId: string, since: Date): Promise<{ start: Date; calls: number }[]> {
+    const rows: { bucket_start: Date; calls: number }[] = await this.dataSource.query(
+      `SELECT bucket_start, calls FROM org_api_call_bucket WHERE sfdc_org_id = $1 AND bucket_start >= $2 ORDER BY bucket_start`,
+      [orgId, since],
+    );
+    return rows.map((r) => ({ start: new Date(r.bucket_start), calls: Number(r.calls) }));
+  }
+
   async purgeBucketsBefore(before: Date): Promise<void> {
     await this.dataSource.query(`DELETE FROM org_api_call_bucket WHERE bucket_start < $1`, [before]);
   }
