@@ -81,7 +81,7 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
     },
     '/v1/connections/{id}/failed-tasks': {
       get: {
-        summary: `Open tasks the sync could not write to one side (a validation rule, a lock, a permission), oldest failure first: each is tried again every FAILED_WRITE_RETRY_INTERVAL_MS (30 min) up to FAILED_WRITE_MAX_ATTEMPTS (48); it leaves the list when a write of the task lands, or when ignored. ${ACCESS}`,
+        summary: `Open tasks the sync could not write to one side (a validation rule, a lock, a permission), oldest failure first: each is tried again automatically every FAILED_WRITE_RETRY_INTERVAL_MS (30 min) up to FAILED_WRITE_MAX_ATTEMPTS (48); it leaves the list when a write of the task lands, or when ignored. ${ACCESS}`,
         parameters: [...idParam, ...groupFilter, ...page],
         responses: { 200: ok(paged(failedTask)), ...errors(400, 401, 404, 429) },
       },
