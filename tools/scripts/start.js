@@ -70,6 +70,8 @@ function wiringFor(service) {
       SALESFORCE_MY_DOMAIN_URL_TEMPLATE: `${url('salesforce-sandbox')}/hosts/{host}`,
       OAUTH_REDIRECT_URL: `${own}/v1/salesforce/oauth/callback`,
       SETTINGS_PAGE_URL: `${own}/settings/crm/salesforce`,
+      RECONCILER_URL: url('reconciler'),
+      SALESCONNECT_APP_TASK_URL_TEMPLATE: `${url('salesconnect-sandbox')}/app/tasks/{taskId}`,
     },
     'sfdc-ingest': { CONNECTOR_SETTINGS_URL: url('connector-settings') },
     'salesconnect-ingest': { SALESCONNECT_API_URL: url('salesconnect-sandbox'), SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect` },

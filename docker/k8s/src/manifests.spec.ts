@@ -336,7 +336,7 @@ describe('the Kubernetes manifests', () => {
       const base = ['dns:53/UDP', 'dns:53/TCP', ...kafkaPorts.map((p) => `kafka:${p}/TCP`)];
       const expected: Record<Workload, { egress: string[]; ingress: string[] }> = {
         'connector-settings': {
-          egress: [...base, 'postgresql:5432/TCP', 'public-internet:443/TCP'],
+          egress: [...base, 'postgresql:5432/TCP', `reconciler:${port('reconciler')}/TCP`, 'public-internet:443/TCP'],
           ingress: [`ingress-nginx:${port('connector-settings')}/TCP`, `sfdc-ingest:${port('connector-settings')}/TCP`, `reconciler:${port('connector-settings')}/TCP`, `prometheus:${port('connector-settings')}/TCP`],
         },
         'sfdc-ingest': {
@@ -349,7 +349,7 @@ describe('the Kubernetes manifests', () => {
         },
         reconciler: {
           egress: [...base, 'postgresql:5432/TCP', `connector-settings:${port('connector-settings')}/TCP`, 'public-internet:443/TCP'],
-          ingress: [`prometheus:${port('reconciler')}/TCP`],
+          ingress: [`connector-settings:${port('reconciler')}/TCP`, `prometheus:${port('reconciler')}/TCP`],
         },
         'provision-topics': { egress: base, ingress: [] },
       };

@@ -55,7 +55,10 @@ import { ConnectionPreflightRepository } from './connection-preflight/connection
 import { CONNECTION_CHECKS, ConnectionPreflightService } from './connection-preflight/connection-preflight.service';
 import { TokenCipher } from './salesforce/token-cipher';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
-import { CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
+import { TaskHealthController } from './task-health/task-health.controller';
+import { SALESCONNECT_TASK_URL_TEMPLATE, TaskHealthService } from './task-health/task-health.service';
+import { RECONCILER_CLIENT, ReconcilerClient } from './task-health/reconciler.client';
+import { AddFailedTaskSubject1764000000240, CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
 import { SettingsPageController } from './settings-page/settings-page.controller';
 import { SettingsPageFiles } from './settings-page/settings-page.files';
 import { StatusConsumer } from './status/status.consumer';
@@ -99,12 +102,14 @@ export class AppModule {
               AddConnectAttemptStartOver1764000000223,
               AddConnectionLogin1764000000227,
               CreateConnectionPreflight1764000000230,
+              AddFailedTaskSubject1764000000240,
             ],
           },
         }),
       ],
       controllers: [
         ConnectionsController,
+        TaskHealthController,
         ImportPreviewController,
         AdminController,
         SalesforceController,
@@ -180,6 +185,10 @@ export class AppModule {
         SalesforceConnectService,
         SalesforceSessionService,
         { provide: SERVICE_TOKENS, useValue: parseServiceTokens(config.INTERNAL_SERVICE_TOKENS) },
+        // The reconciler answers with the token it calls us with: the `reconciler:` one of INTERNAL_SERVICE_TOKENS.
+        { provide: RECONCILER_CLIENT, useValue: new ReconcilerClient(config.RECONCILER_URL, parseServiceTokens(config.INTERNAL_SERVICE_TOKENS).get('reconciler') ?? '') },
+        { provide: SALESCONNECT_TASK_URL_TEMPLATE, useValue: config.SALESCONNECT_APP_TASK_URL_TEMPLATE },
+        TaskHealthService,
         ServiceAuthGuard,
         {
           provide: SalesforceOAuthClient,

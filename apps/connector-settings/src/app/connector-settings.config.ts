@@ -91,6 +91,10 @@ export const connectorSettingsConfigSchema = z
     ...apiCallsConfigShape(),
     /** The R5 watchdog's gauges read the disabled connections this often (and at a scrape). */
     DELETE_WINDOW_METRICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    /** The reconciler's internal task-health routes (a task's timeline, Retry now, Ignore, Resync); called with its `reconciler:` token of INTERNAL_SERVICE_TOKENS. */
+    RECONCILER_URL: z.url().default('http://127.0.0.1:3103'),
+    /** A Sales Connect task's page in its app, `{taskId}` replaced: the links of failed tasks, conflicts and the timeline. */
+    SALESCONNECT_APP_TASK_URL_TEMPLATE: z.string().includes('{taskId}').default('http://127.0.0.1:8620/app/tasks/{taskId}'),
     /** The settings page the callback returns the browser to. */
     SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
     /**

@@ -21,6 +21,9 @@ import { CreateDriftRepairRuns1764000000410 } from './drift/drift-repair-run.mig
 import { DriftRepairController } from './drift/drift-repair.controller';
 import { DriftRepairReads, DriftRepairService } from './drift/drift-repair.service';
 import { DriftRepairScheduler } from './drift/drift-repair.scheduler';
+import { CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431 } from './activity/task-activity.migration';
+import { TaskHealthController } from './activity/task-health.controller';
+import { TaskActivityPruneScheduler } from './activity/task-activity-prune.scheduler';
 
 /** Closes the settings-lag admin client at shutdown. */
 @Injectable()
@@ -57,11 +60,11 @@ export class AppModule {
           database: {
             schema: 'reconciler',
             entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateDriftRepairRuns1764000000410, CreateFailedWrites1764000000421],
+            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateDriftRepairRuns1764000000410, CreateFailedWrites1764000000421, CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431],
           },
         }),
       ],
-      controllers: [...settingsProjection.consumers, TaskChangesConsumer, DriftRepairController],
+      controllers: [...settingsProjection.consumers, TaskChangesConsumer, DriftRepairController, TaskHealthController],
       providers: [
         ReconcileChangeService,
         { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
@@ -90,6 +93,8 @@ export class AppModule {
         { provide: DriftRepairReads, useValue: new DriftRepairReads(sessions, calls, salesConnect) },
         DriftRepairService,
         DriftRepairScheduler,
+        // Task health: each task's timeline (task_activity), kept TASK_ACTIVITY_RETENTION_DAYS.
+        TaskActivityPruneScheduler,
       ],
     };
   }

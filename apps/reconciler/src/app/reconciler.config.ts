@@ -66,6 +66,10 @@ export const reconcilerConfigSchema = z.object({
   HELD_WRITE_MAX_READS: z.coerce.number().int().min(1).default(DEFAULT_HELD_WRITE_POLICY.maxReads),
   /** How long an org's Task statuses (TaskStatus, record types' values, a rep's record types) are kept before they are read again. */
   ORG_STATUSES_REFRESH_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** A task's timeline events (task_activity) are kept this many days. */
+  TASK_ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** How often events past the retention are deleted. */
+  TASK_ACTIVITY_PRUNE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 
 export type ReconcilerConfig = z.output<typeof reconcilerConfigSchema>;

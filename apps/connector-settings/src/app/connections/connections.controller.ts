@@ -8,7 +8,6 @@ import { SaveTaskSyncBody, saveTaskSyncBodySchema } from './api.schemas';
 import type { ConnectionView, TaskSyncView } from './connection.view';
 import { ConnectionsService } from './connections.service';
 import type { ConnectionStatusView } from '../status/connection-status.view';
-import type { FailedTaskView } from '../status/failed-tasks';
 
 /** The settings page's API, version 1. Every route needs the user's Bearer JWT. */
 @Controller('v1/connections')
@@ -52,12 +51,6 @@ export class ConnectionsController {
     const setup = toSetupView(await this.preflight.checkNow(connection.id));
     if (!setup) throw new ServiceUnavailableException({ error: 'PREFLIGHT_INCONCLUSIVE', message: 'Salesforce did not answer the check; try again in a minute' });
     return setup;
-  }
-
-  /** Tasks whose write to one side was refused: code, reason, attempts and the next automatic retry. */
-  @Get(':id/failed-tasks')
-  async failedTasks(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<{ items: FailedTaskView[] }> {
-    return { items: await this.connections.getFailedTasks(req.principal, id) };
   }
 
   /** The Save button: sync starts (or stops) at once (R1). */

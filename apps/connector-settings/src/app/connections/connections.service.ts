@@ -15,7 +15,6 @@ import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
 import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
 import { ConnectionStatusView, toStatusView } from '../status/connection-status.view';
-import { listFailedTasks, type FailedTaskView } from '../status/failed-tasks';
 import { buildSettingChangedEntry } from './setting-changed.outbox';
 import { stampSettingChange } from './settings-clock';
 import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
@@ -55,12 +54,6 @@ export class ConnectionsService {
     const setup = toSetupView(await this.preflights.find(connection.id));
     const [disabled] = await this.deleteWindows.listDisabledSynced([connection.id]);
     return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId), setup, deleteWindowOf(connection, disabled?.disabledAt));
-  }
-
-  /** The connection's tasks the sync could not write to a side, with the refusal and the next retry (the reconciler's reports). */
-  async getFailedTasks(principal: Principal, id: string): Promise<FailedTaskView[]> {
-    const connection = await this.getOwned(principal, id);
-    return listFailedTasks(this.dataSource.manager, connection.id);
   }
 
   /** How the connection's changes are read, by its org's reader (decideReadMode). */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { setApiAllocationBodySchema } from '../api-allocation/api-allocation.schemas';
 import { saveTaskSyncBodySchema, startConnectBodyObjectSchema } from '../connections/api.schemas';
 import { deleteWindowSchema, previewAndAdminPaths } from './openapi-preview-admin';
+import { taskHealthPaths } from '../task-health/task-health.openapi';
 
 const error = {
   type: 'object',
@@ -208,38 +209,7 @@ export function buildOpenApiDocument(): object {
           },
         },
       },
-      '/v1/connections/{id}/failed-tasks': {
-        get: {
-          summary:
-            "Tasks the sync could not write to one side (a validation rule, a lock, a permission): each is tried again automatically every FAILED_WRITE_RETRY_INTERVAL_MS (30 min) up to FAILED_WRITE_MAX_ATTEMPTS (48); it leaves the list when a write of the task lands",
-          parameters: idParam,
-          responses: {
-            200: ok({
-              type: 'object',
-              properties: {
-                items: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: {
-                      side: { enum: ['sfdc', 'salesconnect'], description: 'The side the write goes to' },
-                      salesConnectTaskId: { type: ['string', 'null'] },
-                      sfdcTaskId: { type: ['string', 'null'], description: 'null for a create that never landed' },
-                      kind: { enum: ['create', 'update', 'delete'] },
-                      code: { type: 'string', description: "The other side's error code, e.g. FIELD_CUSTOM_VALIDATION_EXCEPTION, or WRITE_RETRIES_EXHAUSTED" },
-                      reason: { type: 'string' },
-                      attempts: { type: 'integer', description: 'Failed attempts so far (a change of the task starts a new count)' },
-                      firstFailedAt: { type: 'string', format: 'date-time' },
-                      nextRetryAt: { type: ['string', 'null'], format: 'date-time', description: 'null: the retries ran out; a change of the task tries again' },
-                    },
-                  },
-                },
-              },
-            }),
-            ...errors(401, 404, 429),
-          },
-        },
-      },
+      ...taskHealthPaths({ ok, errors, idParam }),
       '/v1/salesforce/connect': {
         post: {
           summary:

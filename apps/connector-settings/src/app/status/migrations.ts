@@ -58,3 +58,18 @@ export class CreateFailedTask1764000000221 implements MigrationInterface {
     await q.query(`DROP TABLE failed_task`);
   }
 }
+
+export class AddFailedTaskSubject1764000000240 implements MigrationInterface {
+  name = 'AddFailedTaskSubject1764000000240';
+
+  async up(q: QueryRunner): Promise<void> {
+    // The task's name (from the reconciler's report), and an Ignore: ignored tasks leave the problems list.
+    await q.query(`ALTER TABLE failed_task ADD COLUMN subject text, ADD COLUMN ignored_at timestamptz`);
+    await q.query(`CREATE INDEX failed_task_by_group ON failed_task (connection_id, side, code)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX failed_task_by_group`);
+    await q.query(`ALTER TABLE failed_task DROP COLUMN subject, DROP COLUMN ignored_at`);
+  }
+}

@@ -8,6 +8,8 @@ import { Counter } from 'prom-client';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { RunLinks, type RunLink } from '../links/run-links';
 import { lockParkedChanges } from './parked-change.queue';
+import { TaskActivityBatch } from '../activity/task-activity.repository';
+import { originOfChange, subjectOf, type ActivitySubject } from '../activity/task-activity';
 
 /** Per connection, within one transaction: its changes are parked, or its setting as read. */
 export type RunSettings = Map<string, { parked: true } | { parked: false; settings: ConnectionSyncSettings }>;
@@ -119,22 +121,41 @@ export class ReconcileChangeService implements OnModuleDestroy {
     return released;
   }
 
-  /** Decides the changes in order, on their links as this transaction locked them, and stores what they decided. */
-  async decide(manager: EntityManager, changes: Decidable[]): Promise<void> {
+  /**
+   * Decides the changes in order, on their links as this transaction locked them, and stores what
+   * they decided, with each paired task's timeline (the read and the decision) in the same transaction.
+   * `repairAs`: how the timeline names the readings of source 'repair' (a scheduled drift pass, a person's resync, a held write's read).
+   */
+  async decide(manager: EntityManager, changes: Decidable[], repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): Promise<void> {
     if (changes.length === 0) return;
     const links = await RunLinks.load(manager, changes);
-    for (const { connectionId, change, settings } of changes) this.decideOne(links, connectionId, change, settings);
+    const activity = new TaskActivityBatch();
+    for (const { connectionId, change, settings } of changes) this.decideOne(links, activity, connectionId, change, settings, repairAs);
     await links.save(manager);
+    await activity.flush(manager);
   }
 
-  private decideOne(links: RunLinks, connectionId: string, change: SyncChange, settings: ConnectionSyncSettings): void {
+  private decideOne(links: RunLinks, activity: TaskActivityBatch, connectionId: string, change: SyncChange, settings: ConnectionSyncSettings, repairAs: 'drift' | 'resync' | 'held-write-read'): void {
     const found = links.find(connectionId, change);
     const link: TaskLink | null = found ? { ...found.state, salesConnectTaskId: found.salesConnectTaskId ?? '', sfdcTaskId: found.sfdcTaskId ?? '' } : null;
     const actions = decideOnChange({ connectionId, settings, link, ourOrigin: this.config.SYNC_CLIENT_NAME }, change);
+    let paired = found;
     for (const action of actions) {
-      this.carryOut(links, connectionId, found, action);
+      paired = this.carryOut(links, connectionId, found, action) ?? paired;
       this.decisions.inc({ action: action.type === 'ignore' ? `ignore:${action.reason}` : action.type, side: change.side });
       if (action.type === 'conflict') this.conflicts.inc({ field: action.field, winner: action.winner.side });
+    }
+    // The timeline is kept for paired tasks only: a change the rules never paired has no task page to show it on.
+    if (paired) {
+      const of: ActivitySubject = {
+        connectionId,
+        linkId: paired.id,
+        salesConnectTaskId: paired.salesConnectTaskId,
+        sfdcTaskId: paired.sfdcTaskId,
+        subject: subjectOf(change.fields) ?? paired.state.fields?.title?.value ?? null,
+      };
+      activity.recordRead(of, change, originOfChange(change, repairAs), this.config.SYNC_CLIENT_NAME);
+      activity.recordDecision(of, change, actions);
     }
     const labels = actions.map(labelOf);
     // Each decision at debug (LOG_LEVEL=debug to follow one task); every ten seconds, their sum at info.
@@ -154,34 +175,35 @@ export class ReconcileChangeService implements OnModuleDestroy {
     this.logger.log(`decisions in the last ${SUMMARY_INTERVAL_MS / 1000} s: ${decided.map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
 
-  private carryOut(links: RunLinks, connectionId: string, link: RunLink | null, action: SyncAction): void {
+  /** Carries out one action; answers the link a create made. */
+  private carryOut(links: RunLinks, connectionId: string, link: RunLink | null, action: SyncAction): RunLink | null {
     switch (action.type) {
       case 'create': {
         // Another link already holds this task (a redelivery raced a restart): never a second pair.
         const created = links.create(connectionId, action.link);
         if (created) links.queue(created, action.side, { type: 'create', fields: action.fields });
-        return;
+        return created;
       }
       case 'update':
         if (link) links.queue(link, action.side, { type: 'update', fields: action.fields });
-        return;
+        return null;
       case 'complete':
       case 'reopen':
       case 'delete':
         if (link) links.queue(link, action.side, { type: action.type });
-        return;
+        return null;
       case 'link':
         if (link) links.store(link, action.link);
-        return;
+        return null;
       case 'unlink':
         if (link) links.unlink(link);
-        return;
+        return null;
       case 'conflict':
         if (link) links.conflict(link, action.field, action.winner, action.loser);
         this.logger.warn(`connection ${connectionId}: conflict on ${action.field}: ${action.winner.side} (${action.winner.changedAt}) wins over ${action.loser.side} (${action.loser.changedAt})`);
-        return;
+        return null;
       case 'ignore':
-        return;
+        return null;
     }
   }
 

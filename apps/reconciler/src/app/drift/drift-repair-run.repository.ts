@@ -116,6 +116,17 @@ export class DriftRepairRunRepository {
     return rows.map((r) => ({ id: r.id, salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id, state: r.link, writesQueued: r.writes_queued }));
   }
 
+  /** One live pair of the connection by its link id, or null (unknown, unlinked, or a create still in flight). */
+  async findLinkedPair(connectionId: string, linkId: string): Promise<LinkedPair | null> {
+    const rows: { id: string; salesconnect_task_id: string; sfdc_task_id: string; link: LinkedPair['state']; writes_queued: boolean }[] = await this.dataSource.query(
+      `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
+         FROM task_link l
+        WHERE l.connection_id = $1 AND l.id = $2 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL`,
+      [connectionId, linkId],
+    );
+    return rows.map((r) => ({ id: r.id, salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id, state: r.link, writesQueued: r.writes_queued }))[0] ?? null;
+  }
+
   /** The connection's Sales Connect user (whom the reads act as), if this service knows the connection. */
   async salesConnectUserOf(manager: Pick<EntityManager, 'query'>, connectionId: string): Promise<string | null> {
     const [row]: { user_id: string }[] = await manager.query(`SELECT user_id FROM connection_setting WHERE connection_id = $1`, [connectionId]);

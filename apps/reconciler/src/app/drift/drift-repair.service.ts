@@ -11,6 +11,19 @@ import { ReconcileChangeService, type Decidable } from '../changes/reconcile-cha
 import { RunLinks } from '../links/run-links';
 import { DriftRepairRunRepository, type DriftRepairReport, type DriftTrigger, type LinkedPair } from './drift-repair-run.repository';
 import { pairReads, readSfdcTasks } from './pair-reads';
+import { TaskActivityBatch } from '../activity/task-activity.repository';
+
+/** What one pair's resync found and did: in-sync, repaired, unlinked, or skipped:<reason>; and the fields (or side) that differed. */
+export interface ResyncReport {
+  outcome: string;
+  differences: string[];
+}
+
+/** How a batch is compared: a pass leaves recently changed pairs to the live path; a person's resync of one pair does not wait. */
+interface BatchMode {
+  settleMs: number;
+  resyncBy?: string | null;
+}
 
 /** What the drift pass and a held write's direct read read with: the reps' Salesforce sessions (counted against the org's allocation) and Sales Connect. */
 export class DriftRepairReads {
@@ -96,6 +109,27 @@ export class DriftRepairService {
     }
   }
 
+  /**
+   * A person's Resync of one pair: both sides read now and compared as a pass would (the conflict rule
+   * decides, the writes go through the queue), without waiting for a recent change to settle; the
+   * resync and its readings are on the task's timeline. null: no such live pair (or not created on both sides yet).
+   */
+  async resyncPair(connectionId: string, linkId: string, by: string | null): Promise<ResyncReport | null> {
+    const pair = await this.runs.findLinkedPair(connectionId, linkId);
+    if (!pair) return null;
+    const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+    if (!userId) return { outcome: 'skipped:sync-disabled', differences: [] };
+    const sfdc = new SalesforceTaskReader(new SalesforceSessionHandle(connectionId, this.reads.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.reads.calls }));
+    const counts: Counts = { pairsChecked: 0, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 0, salesConnectCalls: 0 };
+    const before = sfdc.calls;
+    try {
+      const [report] = await this.repairBatch(connectionId, [pair], sfdc, this.reads.salesConnect.forUser(userId), counts, { settleMs: 0, resyncBy: by });
+      return report;
+    } finally {
+      this.sfdcCalls.inc(sfdc.calls - before);
+    }
+  }
+
   private async pass(connectionId: string, trigger: DriftTrigger): Promise<DriftRepairReport> {
     const { runId, resumeAfter } = await this.runs.startRun(connectionId, trigger);
     const counts: Counts = { pairsChecked: 0, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 0, salesConnectCalls: 0 };
@@ -119,7 +153,7 @@ export class DriftRepairService {
         }
         const before = sfdc.calls;
         try {
-          await this.repairBatch(connectionId, batch, sfdc, salesConnect, counts);
+          await this.repairBatch(connectionId, batch, sfdc, salesConnect, counts, { settleMs: this.config.DRIFT_REPAIR_SETTLE_MS });
         } finally {
           this.sfdcCalls.inc(sfdc.calls - before);
           counts.sfdcCalls = sfdc.calls;
@@ -141,7 +175,15 @@ export class DriftRepairService {
     return report;
   }
 
-  private async repairBatch(connectionId: string, batch: LinkedPair[], sfdc: SalesforceTaskReader, salesConnect: ReturnType<SalesConnectClient['forUser']>, counts: Counts): Promise<void> {
+  /** Compares and repairs a batch of pairs; answers each pair's outcome, in batch order. */
+  private async repairBatch(
+    connectionId: string,
+    batch: LinkedPair[],
+    sfdc: SalesforceTaskReader,
+    salesConnect: ReturnType<SalesConnectClient['forUser']>,
+    counts: Counts,
+    mode: BatchMode,
+  ): Promise<ResyncReport[]> {
     const records = await readSfdcTasks(sfdc, batch.map((p) => p.sfdcTaskId), this.whoEmails);
     counts.salesConnectCalls += 1;
     const tasks: SalesConnectTask[] = await salesConnect.listTasksByIds(batch.map((p) => p.salesConnectTaskId));
@@ -153,10 +195,13 @@ export class DriftRepairService {
       counts.pairsChecked += batch.length;
       counts.skipped += batch.length;
       this.pairs.inc({ outcome: 'skipped:settings-unknown' }, batch.length);
-      return;
+      return batch.map(() => ({ outcome: 'skipped:settings-unknown', differences: [] }));
     }
 
+    const reports: ResyncReport[] = [];
     await this.dataSource.transaction(async (manager) => {
+      reports.length = 0;
+      const activity = new TaskActivityBatch();
       // The setting as decisions see it; a connection with parked changes waits for them (the next pass looks again).
       const { parked, settings } = await this.reconcile.loadConnection(manager, connectionId);
       const decidable: Decidable[] = [];
@@ -166,14 +211,25 @@ export class DriftRepairService {
         const link = { ...pair.state, salesConnectTaskId: pair.salesConnectTaskId, sfdcTaskId: pair.sfdcTaskId };
         const verdict = parked
           ? ({ verdict: 'skipped', reason: 'changes-parked' } as const)
-          : compareLinkedPair({ connectionId, settings, ourOrigin: this.config.SYNC_CLIENT_NAME, now, settleMs: this.config.DRIFT_REPAIR_SETTLE_MS, writesQueued: pair.writesQueued }, link, reads[i]);
+          : compareLinkedPair({ connectionId, settings, ourOrigin: this.config.SYNC_CLIENT_NAME, now, settleMs: mode.settleMs, writesQueued: pair.writesQueued }, link, reads[i]);
+        const report: ResyncReport =
+          verdict.verdict === 'in-sync'
+            ? { outcome: 'in-sync', differences: [] }
+            : verdict.verdict === 'skipped'
+              ? { outcome: `skipped:${verdict.reason satisfies DriftSkipReason | 'changes-parked'}`, differences: [] }
+              : { outcome: verdict.unlinks ? 'unlinked' : 'repaired', differences: verdict.gone ? [`${verdict.gone} gone`] : verdict.fields };
+        reports.push(report);
+        // A person's resync is on the task's timeline, whatever it found; a scheduled pass shows only through the readings it decided.
+        if (mode.resyncBy !== undefined) {
+          activity.recordResync({ connectionId, linkId: pair.id, salesConnectTaskId: pair.salesConnectTaskId, sfdcTaskId: pair.sfdcTaskId, subject: pair.state.fields?.title?.value ?? null }, report.outcome, report.differences, mode.resyncBy);
+        }
         if (verdict.verdict === 'in-sync') {
           this.pairs.inc({ outcome: 'in-sync' });
           continue;
         }
         if (verdict.verdict === 'skipped') {
           counts.skipped += 1;
-          this.pairs.inc({ outcome: `skipped:${verdict.reason satisfies DriftSkipReason | 'changes-parked'}` });
+          this.pairs.inc({ outcome: report.outcome });
           continue;
         }
         counts.differences += 1;
@@ -187,9 +243,11 @@ export class DriftRepairService {
         else decidable.push(...verdict.repair.changes.map((change: SyncChange) => ({ connectionId, change, settings })));
       }
       // The same path as a change that arrived: decided again on the links as this transaction locked them.
-      await this.reconcile.decide(manager, decidable);
+      await activity.flush(manager);
+      await this.reconcile.decide(manager, decidable, mode.resyncBy !== undefined ? 'resync' : 'drift');
       if (unlinks.length > 0) await this.unlinkPairs(manager, connectionId, unlinks);
     });
+    return reports;
   }
 
   /** Unlinks these pairs, if their links are still the ones read (a change may have ended or replaced them meanwhile). */

@@ -1,3 +1,4 @@
+import { CreateTaskActivity1764000000430 } from '../activity/task-activity.migration';
 import { randomUUID } from 'node:crypto';
 import type { TaskLink } from '@task-sync/task-domain';
 import type { PendingLink, SyncChange } from '@task-sync/sync-rules';
@@ -26,7 +27,7 @@ describe('RunLinks: one run of changes, its links read once and written back at 
   const connectionId = 'conn-1';
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'run_links_spec', entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity], migrations: [CreateTaskLinks1764000000400] });
+    db = await createTestDatabase({ schema: 'run_links_spec', entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
   });
   afterAll(() => db.drop());
 

@@ -184,9 +184,9 @@ export class RunLinks {
     if (this.conflicts.length > 0) {
       const c = this.conflicts;
       await manager.query(
-        `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser)
-         SELECT v.connection_id, v.salesconnect_task_id, v.sfdc_task_id, v.field, v.winner::jsonb, v.loser::jsonb
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS v(connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, n) ORDER BY v.n`,
+        `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id)
+         SELECT v.connection_id, v.salesconnect_task_id, v.sfdc_task_id, v.field, v.winner::jsonb, v.loser::jsonb, v.link_id
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[]) WITH ORDINALITY AS v(connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id, n) ORDER BY v.n`,
         [
           c.map((x) => x.connectionId),
           c.map((x) => x.link.salesConnectTaskId),
@@ -194,6 +194,7 @@ export class RunLinks {
           c.map((x) => x.field),
           c.map((x) => JSON.stringify(x.winner)),
           c.map((x) => JSON.stringify(x.loser)),
+          c.map((x) => x.link.id),
         ],
       );
     }

@@ -4,7 +4,7 @@ import type { OutgoingMessage } from '@task-sync/util-nest';
 import type { ClearedWrite, FailedWriteState } from './failed-writes.repository';
 
 /** A task's failed state, set or cleared, as a message on the status topic keyed by its connection (in order with its status). */
-export function buildFailedWriteMessage(reportedBy: string, change: { failed: FailedWriteState } | { cleared: ClearedWrite }): OutgoingMessage {
+export function buildFailedWriteMessage(reportedBy: string, change: { failed: FailedWriteState } | { cleared: ClearedWrite } | { ignored: ClearedWrite }): OutgoingMessage {
   const base = { eventId: randomUUID(), type: FAILED_WRITE_CHANGED, occurredAt: new Date().toISOString(), reportedBy } as const;
   let event: FailedWriteChanged;
   if ('failed' in change) {
@@ -16,6 +16,7 @@ export function buildFailedWriteMessage(reportedBy: string, change: { failed: Fa
       side: f.side,
       salesConnectTaskId: f.salesConnectTaskId,
       sfdcTaskId: f.sfdcTaskId,
+      subject: f.subject,
       state: 'failed',
       kind: f.kind,
       code: f.code,
@@ -24,6 +25,9 @@ export function buildFailedWriteMessage(reportedBy: string, change: { failed: Fa
       firstFailedAt: f.firstFailedAt.toISOString(),
       nextRetryAt: f.nextRetryAt?.toISOString() ?? null,
     };
+  } else if ('ignored' in change) {
+    const c = change.ignored;
+    event = { ...base, connectionId: c.connectionId, linkId: c.linkId, side: c.side, salesConnectTaskId: null, sfdcTaskId: null, state: 'ignored' };
   } else {
     const c = change.cleared;
     event = { ...base, connectionId: c.connectionId, linkId: c.linkId, side: c.side, salesConnectTaskId: null, sfdcTaskId: null, state: 'cleared' };

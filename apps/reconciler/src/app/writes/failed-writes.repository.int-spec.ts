@@ -1,3 +1,4 @@
+import { CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431 } from '../activity/task-activity.migration';
 import { randomUUID } from 'node:crypto';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
@@ -17,7 +18,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
     db = await createTestDatabase({
       schema: 'failed_writes_spec',
       entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
-      migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402, CreateFailedWrites1764000000421],
+      migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402, CreateFailedWrites1764000000421, CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431],
     });
   });
   const setSync = (enabled: boolean) =>
@@ -110,5 +111,40 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
     const cleared = await db.dataSource.transaction((m) => repository.clearLanded(m, CONNECTION, [{ linkId: landing, side: 'sfdc' }, { linkId: randomUUID(), side: 'sfdc' }]));
     expect(cleared).toEqual([{ connectionId: CONNECTION, linkId: landing, side: 'sfdc' }]);
     expect((await db.dataSource.query(`SELECT link_id FROM failed_write`)).map((r: { link_id: string }) => r.link_id)).toEqual([other]);
+  });
+
+  it('Retry now makes the named failed writes due at once, and says so on their timeline', async () => {
+    const [asked, left] = [randomUUID(), randomUUID()];
+    for (const linkId of [asked, left]) await db.dataSource.query(`INSERT INTO task_link (id, connection_id, sfdc_task_id, link) VALUES ($1, $2, $3, '{"fields":{"title":{"value":"Call Ana"}}}')`, [linkId, CONNECTION, `00T${linkId.slice(0, 8)}`]);
+    await refuse(await queueAndFold(asked, [{ type: 'delete' }]));
+    await refuse(await queueAndFold(left, [{ type: 'delete' }]));
+    expect(await repository.queueDueRetries(db.dataSource)).toBe(0);
+    expect(await repository.scheduleRetryNow(db.dataSource, CONNECTION, { items: [{ linkId: asked, side: 'sfdc' }] })).toBe(1);
+    expect(await repository.queueDueRetries(db.dataSource)).toBe(1);
+    const rows = await db.dataSource.query(`SELECT kind, summary, subject FROM task_activity WHERE link_id = $1 ORDER BY id`, [asked]);
+    expect(rows.map((r: { summary: string }) => r.summary)).toEqual(['Retry now asked for the write to Salesforce', 'Failed write to Salesforce queued again']);
+    expect(rows[0]).toMatchObject({ kind: 'retry', subject: 'Call Ana' });
+  });
+
+  it('Ignore stops the retries of a whole group; a later change of the task queues it again and a new failure is open again', async () => {
+    const linkId = randomUUID();
+    await db.dataSource.query(`INSERT INTO task_link (id, connection_id, sfdc_task_id, link) VALUES ($1, $2, '00Tign', '{}')`, [linkId, CONNECTION]);
+    const write = await queueAndFold(linkId, [{ type: 'update', fields: { title: 'x' } }]);
+    await refuse(write);
+    const ignored = await repository.markIgnored(db.dataSource, CONNECTION, { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc' });
+    expect(ignored).toEqual([{ connectionId: CONNECTION, linkId, side: 'sfdc' }]);
+    expect(await repository.markIgnored(db.dataSource, CONNECTION, { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc' })).toEqual([]); // once
+    await overdue(linkId);
+    expect(await repository.queueDueRetries(db.dataSource)).toBe(0); // not on the schedule any more
+    await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, 'sfdc', '{"type":"update","fields":{"title":"y"}}')`, [CONNECTION, linkId]);
+    await db.dataSource.transaction((m) => repository.queueSupersededByNewerWrites(m, CONNECTION));
+    const again = coalesceWrites(await readQueuedWrites(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }))[0];
+    expect(again.fields).toEqual({ title: 'y' });
+    await refuse(again);
+    const [row] = await db.dataSource.query(`SELECT ignored_at, next_retry_at FROM failed_write WHERE link_id = $1`, [linkId]);
+    expect(row.ignored_at).toBeNull();
+    expect(row.next_retry_at).not.toBeNull();
+    const kinds = await db.dataSource.query(`SELECT kind FROM task_activity WHERE link_id = $1 ORDER BY id`, [linkId]);
+    expect(kinds.map((r: { kind: string }) => r.kind)).toEqual(['ignored', 'retry']);
   });
 });

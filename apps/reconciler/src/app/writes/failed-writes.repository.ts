@@ -7,6 +7,22 @@ import type { LinkIds } from './link-ids';
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** Which failed writes a person's Retry now or Ignore names: some tasks, or a whole group (code and side). */
+export type FailedWriteSelection = { items: { linkId: string; side: Side }[] } | { code: string; side: Side };
+
+/**
+ * A 'retry' (or other) timeline row for each failed write a statement touched, in the same statement:
+ * `rows` names a CTE with link_id, side and connection_id.
+ */
+const activityOf = (rows: string, kind: 'retry' | 'ignored', summary: string, outcome: string) => `
+  activity AS (
+    INSERT INTO task_activity (connection_id, link_id, salesconnect_task_id, sfdc_task_id, subject, kind, side, summary, outcome)
+    SELECT r.connection_id, r.link_id, l.salesconnect_task_id, l.sfdc_task_id, l.link->'fields'->'title'->>'value', '${kind}', r.side,
+           ${summary}, '${outcome}'
+      FROM ${rows} r JOIN task_link l ON l.id = r.link_id)`;
+
+const SIDE_NAME_SQL = `CASE r.side WHEN 'sfdc' THEN 'Salesforce' ELSE 'Sales Connect' END`;
+
 /** A task's failed write as connector-settings is told of it. */
 export interface FailedWriteState {
   connectionId: string;
@@ -21,6 +37,8 @@ export interface FailedWriteState {
   nextRetryAt: Date | null;
   salesConnectTaskId: string | null;
   sfdcTaskId: string | null;
+  /** The task's subject as the link has it. */
+  subject: string | null;
 }
 
 /** A failed write that is failed no longer: it landed, or folded into one that did. */
@@ -59,7 +77,8 @@ export class FailedWritesRepository {
          UPDATE failed_write f SET queued = true
           WHERE NOT f.queued AND f.next_retry_at IS NOT NULL AND f.next_retry_at <= now()
             AND EXISTS (SELECT 1 FROM connection_setting s WHERE s.connection_id = f.connection_id AND s.enabled)
-          RETURNING write_id, connection_id, link_id, side, action)
+          RETURNING write_id, connection_id, link_id, side, action),
+       ${activityOf('due', 'retry', `'Failed write to ' || ${SIDE_NAME_SQL} || ' queued again'`, 'queued')}
        INSERT INTO task_write (id, connection_id, link_id, side, action, attempts, next_attempt_at, created_at)
        SELECT write_id, connection_id, link_id, side, action, 0, now(), now() FROM due
        ON CONFLICT (id) DO NOTHING
@@ -79,7 +98,8 @@ export class FailedWritesRepository {
          UPDATE failed_write f SET queued = true, attempts = 0
           WHERE f.connection_id = $1 AND NOT f.queued
             AND EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = f.connection_id AND w.side = f.side AND w.link_id = f.link_id)
-          RETURNING write_id, connection_id, link_id, side, action)
+          RETURNING write_id, connection_id, link_id, side, action),
+       ${activityOf('superseded', 'retry', `'A later change of the task queued its failed write to ' || ${SIDE_NAME_SQL} || ' again'`, 'queued')}
        INSERT INTO task_write (id, connection_id, link_id, side, action, attempts, next_attempt_at, created_at)
        SELECT write_id, connection_id, link_id, side, action, 0, now(), now() FROM superseded
        ON CONFLICT (id) DO NOTHING`,
@@ -104,7 +124,8 @@ export class FailedWritesRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
        ON CONFLICT (link_id, side) DO UPDATE SET
          write_id = EXCLUDED.write_id, action = EXCLUDED.action, code = EXCLUDED.code, reason = EXCLUDED.reason, attempts = EXCLUDED.attempts,
-         first_failed_at = EXCLUDED.first_failed_at, last_failed_at = EXCLUDED.last_failed_at, next_retry_at = EXCLUDED.next_retry_at, queued = false`,
+         first_failed_at = EXCLUDED.first_failed_at, last_failed_at = EXCLUDED.last_failed_at, next_retry_at = EXCLUDED.next_retry_at, queued = false,
+         ignored_at = NULL`,
       [write.linkId, write.side, connectionId, writeId, JSON.stringify(toQueuedAction(write)), code, reason, attempts, firstFailedAt, now, nextRetryAt],
     );
     return {
@@ -119,7 +140,46 @@ export class FailedWritesRepository {
       nextRetryAt,
       salesConnectTaskId: ids?.salesConnectTaskId ?? null,
       sfdcTaskId: ids?.sfdcTaskId ?? null,
+      subject: ids?.subject ?? null,
     };
+  }
+
+  /**
+   * A person's Retry now: the named failed writes (ignored ones too) are due at once, so the flusher's
+   * next round queues them (queueDueRetries, within WRITE_FLUSH_INTERVAL_MS). Writes being tried
+   * already are left as they are. Answers how many were made due.
+   */
+  async scheduleRetryNow(db: Db, connectionId: string, selection: FailedWriteSelection): Promise<number> {
+    const rows: unknown[] = await db.query(
+      `WITH asked AS (
+         UPDATE failed_write f SET next_retry_at = now(), ignored_at = NULL
+           FROM (${selectionSql(selection)}) s
+          WHERE f.connection_id = $1 AND NOT f.queued AND f.link_id = s.link_id AND f.side = s.side
+          RETURNING f.connection_id, f.link_id, f.side),
+       ${activityOf('asked', 'retry', `'Retry now asked for the write to ' || ${SIDE_NAME_SQL}`, 'asked')}
+       SELECT 1 FROM asked`,
+      [connectionId, ...selectionParams(selection)],
+    );
+    return rows.length;
+  }
+
+  /**
+   * A person's Ignore: the named failed writes are no longer retried on their schedule and leave the
+   * problems list; a later change of the task queues them again (queueSupersededByNewerWrites), as any
+   * failed write. Answers what was ignored, to be told to connector-settings.
+   */
+  async markIgnored(db: Db, connectionId: string, selection: FailedWriteSelection): Promise<ClearedWrite[]> {
+    const rows: { link_id: string; side: Side }[] = await db.query(
+      `WITH ignored AS (
+         UPDATE failed_write f SET ignored_at = now(), next_retry_at = NULL
+           FROM (${selectionSql(selection)}) s
+          WHERE f.connection_id = $1 AND NOT f.queued AND f.ignored_at IS NULL AND f.link_id = s.link_id AND f.side = s.side
+          RETURNING f.connection_id, f.link_id, f.side),
+       ${activityOf('ignored', 'ignored', `'Failed write to ' || ${SIDE_NAME_SQL} || ' ignored: not retried until the task changes'`, 'ignored')}
+       SELECT link_id, side FROM ignored`,
+      [connectionId, ...selectionParams(selection)],
+    );
+    return rows.map((r) => ({ connectionId, linkId: r.link_id, side: r.side }));
   }
 
   /** Writes that landed clear their task's failed state, if it had one. */
@@ -136,4 +196,15 @@ export class FailedWritesRepository {
     );
     return rows.map((r) => ({ connectionId, linkId: r.link_id, side: r.side }));
   }
+}
+
+/** The (link_id, side) pairs a selection names, as a subquery over $2 and $3 (the connection is $1); a group is its open (not ignored) writes. */
+function selectionSql(selection: FailedWriteSelection): string {
+  if ('items' in selection) return `SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(link_id, side)`;
+  return `SELECT g.link_id, g.side FROM failed_write g WHERE g.connection_id = $1 AND g.code = $2 AND g.side = $3 AND g.ignored_at IS NULL`;
+}
+
+function selectionParams(selection: FailedWriteSelection): unknown[] {
+  if ('items' in selection) return [selection.items.map((i) => i.linkId), selection.items.map((i) => i.side)];
+  return [selection.code, selection.side];
 }

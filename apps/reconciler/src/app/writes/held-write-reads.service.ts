@@ -106,7 +106,7 @@ export class HeldWriteReadsService {
       const { parked, settings } = await this.reconcile.loadConnection(manager, connectionId);
       // Parked changes of the connection go first, in order; the write stays held until they are decided.
       if (parked) return false;
-      await this.reconcile.decide(manager, changes.map((change) => ({ connectionId, change, settings })));
+      await this.reconcile.decide(manager, changes.map((change) => ({ connectionId, change, settings })), 'held-write-read');
       return true;
     });
     count(decided ? 'decided' : 'parked');

@@ -12,6 +12,8 @@ export interface LinkIds {
   agreedForSalesConnect: TaskFields | null;
   /** The Sales Connect version the link knows the task at (TaskLink.salesConnectVersion); writes go If-Match it. */
   salesConnectVersion: number | null;
+  /** The task's subject as the link has it (for the task's timeline and failed-write reports). */
+  subject?: string | null;
 }
 
 /** The values agreed now for the fields a write names, not those of when it was queued: a change read while it waited may have moved them. */

@@ -17,6 +17,8 @@ import { SfdcWriteExecutor } from './sfdc-write.executor';
 import { FailedWritesRepository, type ClearedWrite, type FailedWriteState } from './failed-writes.repository';
 import { buildFailedWriteMessage } from './failed-write.message';
 import { stateOfPausedWrites, type WriteOutcome } from './write-outcome';
+import { TaskActivityBatch } from '../activity/task-activity.repository';
+import type { ActivitySubject } from '../activity/task-activity';
 
 /**
  * Queued writes read a round, by side: Salesforce's go in one sObject Collections call a kind;
@@ -107,11 +109,15 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
       await this.settleDone(manager, done);
       for (const cleared of await this.failedWrites.clearLanded(manager, connectionId, done.map(([w]) => w))) changes.push({ cleared });
+      // Each write's outcome on its task's timeline, in this transaction, one INSERT for the round.
+      const activity = new TaskActivityBatch();
+      for (const [write] of done) activity.recordWriteOutcome(subjectOfWrite(connectionId, write, links.get(write.linkId)), write, { kind: 'ok' });
       for (const [write, outcome] of outcomes) {
         if (outcome.kind === 'done') continue;
-        const failed = await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf);
+        const failed = await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf, activity);
         if (failed) changes.push({ failed });
       }
+      await activity.flush(manager);
       const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
       this.logger.log(`connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`);
       return true;
@@ -186,6 +192,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     outcome: Exclude<WriteOutcome, { kind: 'done' }>,
     ids: LinkIds | undefined,
     attemptsOf: Map<string, number>,
+    activity: TaskActivityBatch,
   ): Promise<FailedWriteState | undefined> {
     const rowIds = write.rowIds;
     if (outcome.kind === 'hold') {
@@ -214,6 +221,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     if (outcome.kind === 'retry' && attempts < this.config.WRITE_MAX_ATTEMPTS) {
       const delayMs = this.config.WRITE_RETRY_BASE_MS * 2 ** (attempts - 1);
       this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} failed (${outcome.reason}); attempt ${attempts}, again in ${delayMs} ms`);
+      activity.recordWriteOutcome(subjectOfWrite(connectionId, write, ids), write, { kind: 'retrying', code: 'TRANSIENT', reason: outcome.reason });
       await manager.query(`UPDATE task_write SET attempts = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = ANY($1::bigint[])`, [
         rowIds,
         attempts,
@@ -225,6 +233,9 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const code = outcome.kind === 'dead-letter' ? outcome.code : 'WRITE_RETRIES_EXHAUSTED';
     const reason = outcome.kind === 'dead-letter' ? outcome.reason : `${attempts} attempts: ${outcome.reason}`;
     const failed = await this.failedWrites.recordFailure(manager, connectionId, write, ids, code, reason);
+    const of = subjectOfWrite(connectionId, write, ids);
+    activity.recordWriteOutcome(of, write, { kind: 'failed', code, reason });
+    activity.recordDeadLetter(of, write.side, code, reason, failed.nextRetryAt);
     // The operator's dead letter once when it first fails and once when the schedule gives up, not every half hour.
     if (failed.attempts === 1 || failed.nextRetryAt === null) await this.deadLetter(connectionId, write, ids, code, reason);
     await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
@@ -268,9 +279,15 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
           agreedForSfdc: agreedAs('sfdc'),
           agreedForSalesConnect: agreedAs('salesconnect'),
           salesConnectVersion: r.link.salesConnectVersion ?? null,
+          subject: r.link.fields?.title?.value ?? null,
         };
         return [r.id, ids];
       }),
     );
   }
+}
+
+/** The pair a write is about, for its timeline rows. */
+function subjectOfWrite(connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined): ActivitySubject {
+  return { connectionId, linkId: write.linkId, salesConnectTaskId: ids?.salesConnectTaskId ?? null, sfdcTaskId: ids?.sfdcTaskId ?? null, subject: ids?.subject ?? null };
 }

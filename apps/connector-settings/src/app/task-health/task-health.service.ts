@@ -1,0 +1,143 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ADMIN_ROLE, isOrgAdmin } from '../auth/admin.guard';
+import type { Principal } from '../auth/principal';
+import { ConnectionEntity } from '../connections/connection.entity';
+import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
+import { groupFailedTasks, listFailedTasks, type FailedTaskFilter, type FailedTaskView } from '../status/failed-tasks';
+import { describeProblem } from './problem-catalog';
+import { RECONCILER_CLIENT, type ReconcilerClient, type ReconcilerConflict, type ReconcilerEvent, type ReconcilerTask } from './reconciler.client';
+import { buildTaskLinks, type TaskLinks } from './task-links';
+import { toCsv } from './failed-tasks.csv';
+import type { FailedTaskSelection } from './task-health.schemas';
+
+/** Injection token: SALESCONNECT_APP_TASK_URL_TEMPLATE. */
+export const SALESCONNECT_TASK_URL_TEMPLATE = Symbol('SALESCONNECT_TASK_URL_TEMPLATE');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  nextOffset: number | null;
+}
+
+export type FailedTaskItem = FailedTaskView & TaskLinks;
+export type TaskItem = ReconcilerTask & TaskLinks;
+export type ConflictItem = ReconcilerConflict & TaskLinks;
+
+export interface ProblemGroup {
+  code: string;
+  side: 'sfdc' | 'salesconnect';
+  title: string;
+  advice: string;
+  message: string;
+  count: number;
+}
+
+const nextOffsetOf = (offset: number, count: number, total: number) => (offset + count < total ? offset + count : null);
+
+/**
+ * The health of one connection for its rep, or an admin of the same tenant: problems (open failed
+ * tasks by side and code, in plain words), the failed tasks with links to both apps, Retry now and
+ * Ignore, conflicts, API usage, and each task's timeline and Resync (the reconciler owns those).
+ */
+@Injectable()
+export class TaskHealthService {
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(RECONCILER_CLIENT) private readonly reconciler: ReconcilerClient,
+    @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
+    @Inject(ADMIN_ROLE) private readonly adminRole: string,
+    @Inject(SALESCONNECT_TASK_URL_TEMPLATE) private readonly salesConnectTemplate: string,
+  ) {}
+
+  /**
+   * The connection if the caller may see its health: its owner, or an admin of the same tenant.
+   * Anyone else, or an id that is not one, answers 404 alike.
+   */
+  async findVisible(principal: Principal, id: string): Promise<ConnectionEntity> {
+    const found = UUID.test(id) ? await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id, tenantId: principal.tenantId }) : null;
+    if (!found || (found.userId !== principal.userId && !isOrgAdmin(principal, this.adminRole))) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
+    return found;
+  }
+
+  async problems(principal: Principal, id: string): Promise<{ groups: ProblemGroup[]; total: number }> {
+    const connection = await this.findVisible(principal, id);
+    const groups = (await groupFailedTasks(this.dataSource, connection.id)).map((g) => ({ code: g.code, side: g.side, ...describeProblem(g.side, g.code), message: g.message, count: g.count }));
+    return { groups, total: groups.reduce((n, g) => n + g.count, 0) };
+  }
+
+  async failedTasks(principal: Principal, id: string, filter: FailedTaskFilter, offset: number, limit: number): Promise<Paged<FailedTaskItem>> {
+    const connection = await this.findVisible(principal, id);
+    const { items, total } = await listFailedTasks(this.dataSource, connection.id, filter, { offset, limit });
+    return { items: items.map((t) => this.withLinks(connection, t)), total, nextOffset: nextOffsetOf(offset, items.length, total) };
+  }
+
+  /** Every matching open failed task, as CSV. */
+  async failedTasksCsv(principal: Principal, id: string, filter: FailedTaskFilter): Promise<string> {
+    const connection = await this.findVisible(principal, id);
+    const { items } = await listFailedTasks(this.dataSource, connection.id, filter);
+    return toCsv<FailedTaskItem>(
+      [
+        ['subject', (t) => t.subject],
+        ['side', (t) => t.side],
+        ['code', (t) => t.code],
+        ['problem', (t) => describeProblem(t.side, t.code).title],
+        ['message', (t) => t.reason],
+        ['write', (t) => t.kind],
+        ['attempts', (t) => t.attempts],
+        ['first failed at', (t) => t.firstFailedAt],
+        ['next retry at', (t) => t.nextRetryAt],
+        ['sales connect task id', (t) => t.salesConnectTaskId],
+        ['salesforce task id', (t) => t.sfdcTaskId],
+        ['sales connect url', (t) => t.salesConnectUrl],
+        ['salesforce url', (t) => t.salesforceUrl],
+        ['link id', (t) => t.linkId],
+      ],
+      items.map((t) => this.withLinks(connection, t)),
+    );
+  }
+
+  async retry(principal: Principal, id: string, selection: FailedTaskSelection): Promise<{ accepted: number }> {
+    const connection = await this.findVisible(principal, id);
+    return this.reconciler.retry(connection.id, { ...selection, by: principal.userId });
+  }
+
+  async ignore(principal: Principal, id: string, selection: FailedTaskSelection): Promise<{ accepted: number }> {
+    const connection = await this.findVisible(principal, id);
+    return this.reconciler.ignore(connection.id, { ...selection, by: principal.userId });
+  }
+
+  async conflicts(principal: Principal, id: string, offset: number, limit: number): Promise<Paged<ConflictItem>> {
+    const connection = await this.findVisible(principal, id);
+    const page = await this.reconciler.conflicts(connection.id, offset, limit);
+    return { ...page, items: page.items.map((c) => this.withLinks(connection, c)) };
+  }
+
+  async apiUsage(principal: Principal, id: string) {
+    const connection = await this.findVisible(principal, id);
+    return this.allocations.usageOverWindow(connection.sfdcOrgId);
+  }
+
+  async searchTasks(principal: Principal, id: string, q: string, offset: number, limit: number): Promise<Paged<TaskItem>> {
+    const connection = await this.findVisible(principal, id);
+    const page = await this.reconciler.searchTasks(connection.id, q, offset, limit);
+    return { ...page, items: page.items.map((t) => this.withLinks(connection, t)) };
+  }
+
+  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<Paged<ReconcilerEvent> & { task: TaskItem }> {
+    const connection = await this.findVisible(principal, id);
+    const page = await this.reconciler.timeline(connection.id, linkId, offset, limit);
+    return { task: this.withLinks(connection, page.task), items: page.items, total: page.total, nextOffset: page.nextOffset };
+  }
+
+  async resync(principal: Principal, id: string, linkId: string): Promise<{ outcome: string; differences: string[] }> {
+    const connection = await this.findVisible(principal, id);
+    return this.reconciler.resync(connection.id, linkId, principal.userId);
+  }
+
+  private withLinks<T extends { sfdcTaskId: string | null; salesConnectTaskId: string | null }>(connection: ConnectionEntity, item: T): T & TaskLinks {
+    return { ...item, ...buildTaskLinks(item, connection.instanceUrl, this.salesConnectTemplate) };
+  }
+}

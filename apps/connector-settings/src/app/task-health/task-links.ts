@@ -1,0 +1,13 @@
+/** Where a rep opens a task in each app. */
+export interface TaskLinks {
+  salesforceUrl: string | null;
+  salesConnectUrl: string | null;
+}
+
+/** A task's links: Salesforce's Lightning record page on the rep's instance, Sales Connect's from its template (`{taskId}`); null without the id. */
+export function buildTaskLinks(ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null }, instanceUrl: string, salesConnectTemplate: string): TaskLinks {
+  return {
+    salesforceUrl: ids.sfdcTaskId ? `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(ids.sfdcTaskId)}/view` : null,
+    salesConnectUrl: ids.salesConnectTaskId ? salesConnectTemplate.replaceAll('{taskId}', encodeURIComponent(ids.salesConnectTaskId)) : null,
+  };
+}

@@ -1,0 +1,54 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateTaskActivity1764000000430 implements MigrationInterface {
+  name = 'CreateTaskActivity1764000000430';
+
+  async up(q: QueryRunner): Promise<void> {
+    // A task's timeline (reads, decisions, writes, conflicts, retries, dead letters, ignores, resyncs),
+    // written in the transaction of what it records and pruned after TASK_ACTIVITY_RETENTION_DAYS.
+    // The subject is kept on each row, so a task is found by a name it had.
+    await q.query(`
+      CREATE TABLE task_activity (
+        id bigserial PRIMARY KEY,
+        connection_id text NOT NULL,
+        link_id uuid NOT NULL,
+        salesconnect_task_id text,
+        sfdc_task_id text,
+        subject text,
+        at timestamptz NOT NULL DEFAULT now(),
+        kind text NOT NULL CHECK (kind IN ('read', 'decision', 'write', 'conflict', 'retry', 'dead-letter', 'ignored', 'resync')),
+        side text CHECK (side IN ('salesconnect', 'sfdc')),
+        origin text,
+        summary text NOT NULL,
+        reason text,
+        outcome text,
+        code text,
+        detail jsonb
+      )`);
+    await q.query(`CREATE INDEX task_activity_by_link ON task_activity (link_id, id)`);
+    await q.query(`CREATE INDEX task_activity_by_connection ON task_activity (connection_id, link_id)`);
+    await q.query(`CREATE INDEX task_activity_at ON task_activity (at)`);
+    // The conflicts list names the pair (and so its subject and links) without matching on task ids.
+    await q.query(`ALTER TABLE sync_conflict ADD COLUMN link_id uuid`);
+    await q.query(`CREATE INDEX sync_conflict_by_connection ON sync_conflict (connection_id, id DESC)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX sync_conflict_by_connection`);
+    await q.query(`ALTER TABLE sync_conflict DROP COLUMN link_id`);
+    await q.query(`DROP TABLE task_activity`);
+  }
+}
+
+export class IgnoreFailedWrites1764000000431 implements MigrationInterface {
+  name = 'IgnoreFailedWrites1764000000431';
+
+  async up(q: QueryRunner): Promise<void> {
+    // An ignored failed write is not retried on its schedule; a later change of the task replaces it.
+    await q.query(`ALTER TABLE failed_write ADD COLUMN ignored_at timestamptz`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE failed_write DROP COLUMN ignored_at`);
+  }
+}
