@@ -38,7 +38,7 @@ export class AdminRepsRepository {
       total: number;
     }[] = await this.dataSource.query(
       `SELECT c.id, c.user_id, c.sfdc_username, c.task_sync_enabled, c.first_enabled_at, s.state, p.state AS preflight_state, s.last_synced_at,
-              (SELECT count(*) FROM failed_task f WHERE f.connection_id = c.id)::int AS open_problems,
+              (SELECT count(*) FROM failed_task f WHERE f.connection_id = c.id AND f.ignored_at IS NULL)::int AS open_problems,
               (SELECT max(h.changed_at) FROM task_sync_change h WHERE h.connection_id = c.id AND h.kind = 'disable') AS disabled_at,
               count(*) OVER ()::int AS total
          FROM connection c

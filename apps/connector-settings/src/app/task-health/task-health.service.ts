@@ -1,8 +1,8 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ADMIN_ROLE, isOrgAdmin } from '../auth/admin.guard';
+import { ConnectionAccess } from '../admin/connection-access';
 import type { Principal } from '../auth/principal';
-import { ConnectionEntity } from '../connections/connection.entity';
+import type { ConnectionEntity } from '../connections/connection.entity';
 import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
 import { groupFailedTasks, listFailedTasks, type FailedTaskFilter, type FailedTaskView } from '../status/failed-tasks';
 import { describeProblem } from './problem-catalog';
@@ -13,8 +13,6 @@ import type { FailedTaskSelection } from './task-health.schemas';
 
 /** Injection token: SALESCONNECT_APP_TASK_URL_TEMPLATE. */
 export const SALESCONNECT_TASK_URL_TEMPLATE = Symbol('SALESCONNECT_TASK_URL_TEMPLATE');
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Paged<T> {
   items: T[];
@@ -48,18 +46,13 @@ export class TaskHealthService {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(RECONCILER_CLIENT) private readonly reconciler: ReconcilerClient,
     @Inject(OrgApiAllocationService) private readonly allocations: OrgApiAllocationService,
-    @Inject(ADMIN_ROLE) private readonly adminRole: string,
+    @Inject(ConnectionAccess) private readonly access: ConnectionAccess,
     @Inject(SALESCONNECT_TASK_URL_TEMPLATE) private readonly salesConnectTemplate: string,
   ) {}
 
-  /**
-   * The connection if the caller may see its health: its owner, or an admin of the same tenant.
-   * Anyone else, or an id that is not one, answers 404 alike.
-   */
-  async findVisible(principal: Principal, id: string): Promise<ConnectionEntity> {
-    const found = UUID.test(id) ? await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id, tenantId: principal.tenantId }) : null;
-    if (!found || (found.userId !== principal.userId && !isOrgAdmin(principal, this.adminRole))) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
-    return found;
+  /** The connection if the caller may see its health (ConnectionAccess: its owner or an admin of the tenant), else 404. */
+  findVisible(principal: Principal, id: string): Promise<ConnectionEntity> {
+    return this.access.findVisible(principal, id);
   }
 
   async problems(principal: Principal, id: string): Promise<{ groups: ProblemGroup[]; total: number }> {
