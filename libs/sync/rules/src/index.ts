@@ -10,3 +10,4 @@ export * from './lib/drift';
 export * from './lib/held-write';
 export * from './lib/recurrence';
 export * from './lib/connection-readiness';
+export * from './lib/sfdc-gather';
