@@ -5,9 +5,9 @@ import { COLLECTION_LIMIT, EXTERNAL_ID_FIELD, toRecordResult as toResult, type J
 import { buildTaskWriteComposite, readTaskWriteComposite, type CompositeSubrequestResult, type TaskWriteBatch, type TaskWriteBatchResult } from './task-write-composite';
 
 /**
- * Writes Tasks in sObject Collections of up to 200 records, one call each, with per-record results.
- * Tasks that started in Sales Connect are upserted by `SalesConnect_Task_Id__c`, so a retry can
- * never create a second one; the others are updated and deleted by id.
+ * Writes Tasks: a flush's upserts, updates and deletes as one Composite request (writeInOneCall),
+ * with per-record results. Tasks that started in Sales Connect are upserted by
+ * `SalesConnect_Task_Id__c`, so a retry can never create a second one; the others go by id.
  */
 export class SalesforceTaskWriter {
   constructor(private readonly handle: SalesforceSessionHandle) {}
@@ -34,22 +34,6 @@ export class SalesforceTaskWriter {
       EXTERNAL_ID_FIELD,
       { allOrNone: false },
     )) as unknown as JsforceSaveResult[];
-    return results.map(toResult);
-  }
-
-  async update(records: { id: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
-    if (records.length === 0) return [];
-    this.checkSize(records.length);
-    const conn = await this.handle.open();
-    const results = (await conn.sobject('Task').update(records.map((r) => ({ ...r.fields, Id: r.id })), { allOrNone: false })) as unknown as JsforceSaveResult[];
-    return results.map(toResult);
-  }
-
-  async delete(ids: string[]): Promise<RecordResult[]> {
-    if (ids.length === 0) return [];
-    this.checkSize(ids.length);
-    const conn = await this.handle.open();
-    const results = (await conn.sobject('Task').destroy(ids, { allOrNone: false })) as unknown as JsforceSaveResult[];
     return results.map(toResult);
   }
 
