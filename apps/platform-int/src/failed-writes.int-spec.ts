@@ -166,7 +166,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addTaskField(orgId, { name: 'Region__c', type: 'string', required: true });
     try {
-      const upsertCalls = () => admin.callCount('PATCH composite/sobjects/Task/SalesConnect_Task_Id__c');
+      const upsertCalls = () => admin.callCount('POST composite (PATCH composite/sobjects/Task/SalesConnect_Task_Id__c)');
       const callsBefore = await upsertCalls();
       const refused = await sc.createTask({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
       const [failed] = await waitFor('the failed task in the API', async () => {

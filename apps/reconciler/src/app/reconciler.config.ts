@@ -23,10 +23,12 @@ export const reconcilerConfigSchema = z.object({
   /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   /**
-   * A connection's Salesforce writes go once the oldest of them has waited this long, together in one
-   * sObject Collections call a kind (Salesforce API calls are the scarce resource); a backlog goes at once.
+   * The longest a connection's oldest Salesforce write waits for others to join it in one Composite
+   * request (decideSfdcFlush): a write to an idle connection goes at once, a busy one's gather up to this.
    */
   SFDC_WRITE_GATHER_MS: z.coerce.number().int().min(0).default(2000),
+  /** A busy connection's gathered Salesforce writes go once no other has arrived for this long. */
+  SFDC_WRITE_QUIET_MS: z.coerce.number().int().min(0).default(500),
   /** Sales Connect calls in flight at once for one connection (it takes one task a call). */
   SALESCONNECT_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
   /** Connections whose queued writes are sent at once, each in its own transaction. */

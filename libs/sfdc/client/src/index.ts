@@ -5,3 +5,5 @@ export * from './lib/task-soql';
 export * from './lib/salesforce-task.reader';
 export * from './lib/import-soql';
 export * from './lib/salesforce-import-preview.reader';
+export * from './lib/record-result';
+export * from './lib/task-write-composite';

@@ -12,3 +12,4 @@ export * from './lib/recurrence';
 export * from './lib/connection-readiness';
 export * from './lib/sfdc-read-stage';
 export * from './lib/delete-window';
+export * from './lib/sfdc-gather';

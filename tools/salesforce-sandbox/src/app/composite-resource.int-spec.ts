@@ -228,6 +228,55 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     expect(log.map((c) => c.changeOrigin)).toEqual(['tasksync', 'other-tool']);
   });
 
+  it("a sync's flush as one request: upserts and deletes as sObject Collections, updates If-Unmodified-Since (412 when modified after), ONE API call, each write's changeOrigin its client", async () => {
+    h.sandbox.clock.set(new Date(T0), { frozen: true });
+    const { id: unchanged } = await conn.sobject('Task').create({ Subject: 'flush: unchanged since read' });
+    const { id: edited } = await conn.sobject('Task').create({ Subject: 'flush: edited after read' });
+    const { id: doomed } = await conn.sobject('Task').create({ Subject: 'flush: to delete' });
+    const lastRead = new Date(T0).toUTCString();
+    h.sandbox.clock.set(new Date(T0 + 5_000), { frozen: true });
+    await conn.sobject('Task').update({ Id: edited as string, Subject: 'flush: a person edited it' });
+    const eventsBefore = (await changeEvents()).length;
+    const usedBefore = conn.limitInfo.apiUsage?.used as number;
+    await h.admin('DELETE', '/calls');
+    const own = { 'Sforce-Call-Options': 'client=task-sync' };
+    const response = await composite(conn, {
+      allOrNone: false,
+      compositeRequest: [
+        {
+          method: 'PATCH',
+          url: api('/composite/sobjects/Task/SalesConnect_Task_Id__c'),
+          referenceId: 'upserts',
+          body: { allOrNone: false, records: [{ attributes: { type: 'Task' }, Subject: 'flush: new', SalesConnect_Task_Id__c: 'sc-flush-1' }, { attributes: { type: 'Task' }, Subject: 'x'.repeat(300), SalesConnect_Task_Id__c: 'sc-flush-2' }] },
+          httpHeaders: own,
+        },
+        { method: 'DELETE', url: api(`/composite/sobjects?ids=${doomed},00T000000000000AAA&allOrNone=false`), referenceId: 'deletes', httpHeaders: own },
+        { method: 'PATCH', url: api(`/sobjects/Task/${unchanged}`), referenceId: 'update0', body: { Subject: 'flush: written' }, httpHeaders: { ...own, 'If-Unmodified-Since': lastRead } },
+        { method: 'PATCH', url: api(`/sobjects/Task/${edited}`), referenceId: 'update1', body: { Subject: 'flush: would overwrite' }, httpHeaders: { ...own, 'If-Unmodified-Since': lastRead } },
+        { method: 'PATCH', url: api(`/sobjects/Task/${unchanged}`), referenceId: 'badDate', body: { Subject: 'never' }, httpHeaders: { 'If-Unmodified-Since': 'yesterday' } },
+      ],
+    });
+    expect(response.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['upserts', 200], ['deletes', 200], ['update0', 204], ['update1', 412], ['badDate', 400]]);
+    const [upserts, deletes] = response.compositeResponse.map((r) => r.body) as { success: boolean; created?: boolean; errors: { statusCode: string }[] }[][];
+    expect(upserts.map((r) => [r.success, r.created, r.errors.map((e) => e.statusCode)])).toEqual([[true, true, []], [false, false, ['STRING_TOO_LONG']]]);
+    expect(deletes.map((r) => [r.success, r.errors.map((e) => e.statusCode)])).toEqual([[true, []], [false, ['NOT_FOUND']]]);
+    expect(errorCodes(response.compositeResponse[3])).toEqual(['PRECONDITION_FAILED']);
+    expect(errorCodes(response.compositeResponse[4])).toEqual(['INVALID_HEADER']);
+    expect(conn.limitInfo.apiUsage?.used).toBe(usedBefore + 1);
+    expect((await h.admin<{ total: number }>('GET', '/calls')).body.total).toBe(1);
+    // The person's edit stands; the unchanged task took the write.
+    expect((await conn.sobject('Task').retrieve(edited as string)).Subject).toBe('flush: a person edited it');
+    expect((await conn.sobject('Task').retrieve(unchanged as string)).Subject).toBe('flush: written');
+
+    // Each write's change event names the sync as its origin (its subrequest's own header: the composite request's client here is another).
+    const origins = (await changeEvents()).slice(eventsBefore).map((e) => [e.payload.ChangeEventHeader.changeType, e.payload.ChangeEventHeader.changeOrigin]);
+    expect(origins).toEqual([
+      ['CREATE', 'com/salesforce/api/rest/62.0;client=task-sync'],
+      ['DELETE', 'com/salesforce/api/rest/62.0;client=task-sync'],
+      ['UPDATE', 'com/salesforce/api/rest/62.0;client=task-sync'],
+    ]);
+  });
+
   it('a subrequest’s Sforce-Query-Options batchSize pages its query', async () => {
     await conn.sobject('Task').create(Array.from({ length: 250 }, (_, i) => ({ Subject: `paged ${i}` })), { allowRecursive: true });
     const response = await composite(conn, {

@@ -38,6 +38,17 @@ export function selectFields(schema: SchemaView, sobject: SObjectName, list: unk
   });
 }
 
+/**
+ * `If-Unmodified-Since` (REST API guide, "Conditional Request Headers": weak validation against the
+ * record's last modified date; an invalid value on a PATCH is 400): a record modified after the
+ * date is not written, 412. The 412's body and the 400's wording are the sandbox's.
+ */
+function requireUnmodifiedSince(lastModifiedMs: number, header: string): void {
+  const since = Date.parse(header);
+  if (!/GMT$|[+-]\d{4}$|[A-Z]{3}$/.test(header.trim()) || Number.isNaN(since)) throw new SfdcError(400, 'INVALID_HEADER', `If-Unmodified-Since: not an HTTP date: ${header}`);
+  if (lastModifiedMs > since) throw new SfdcError(412, 'PRECONDITION_FAILED', `The record was modified after ${new Date(since).toUTCString()} (If-Unmodified-Since)`);
+}
+
 /** The request body as a record (a call without one writes nothing). */
 const bodyOf = (request: RestRequest): Record<string, unknown> => (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {});
 
@@ -107,6 +118,8 @@ export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml:
 
     route('PATCH', '/sobjects/:type/:id', (request) => {
       requireTask(request.params.type);
+      const since = request.header('if-unmodified-since');
+      if (since !== undefined) requireUnmodifiedSince(dml.requireLive(request.ctx, request.params.id).fields.LastModifiedDate as number, since);
       dml.update(request.ctx, request.params.id, bodyOf(request));
       return { status: 204 };
     }),

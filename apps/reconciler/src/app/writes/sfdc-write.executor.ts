@@ -1,4 +1,4 @@
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult, type TaskWriteBatch, type TaskWriteBatchResult } from '@task-sync/sfdc-client';
 import { chooseSfdcStatus, mapFieldsToSfdcWrite, STANDARD_STATUS_MODEL, type OrgStatusModel } from '@task-sync/task-mapping';
 import { mustHoldSfdcWrite } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
@@ -18,11 +18,14 @@ const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
   outcome?.kind === 'dead-letter' && outcome.code === 'INVALID_FIELD_FOR_INSERT_UPDATE' && outcome.reason.includes('TaskSubtype');
 
 /**
- * A connection's Salesforce writes, in sObject Collections (at most 200 records a call, one call a
- * kind): creates and writes to tasks that started in Sales Connect are upserts by
- * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; the rest go by id. Every call
- * carries `Sforce-Call-Options: client=<ours>`, and counts against the org's API allocation (`calls`):
- * once it is reached, each call is held before it is sent and the connection's writes pause.
+ * A connection's Salesforce writes of a flush, as ONE Composite request (one API call whatever the
+ * mix): creates and writes to tasks that started in Sales Connect are upserts by
+ * `SalesConnect_Task_Id__c` (one sObject Collections subrequest), so a repeat can never make a second
+ * task; deletes go by id (another); updates go by id a record each, `If-Unmodified-Since` the last
+ * Salesforce change the link read, so one over a person's unread edit is refused (412) and held.
+ * Every subrequest carries `Sforce-Call-Options: client=<ours>`, and the request counts against the
+ * org's API allocation (`calls`): once it is reached, it is held before it is sent and the
+ * connection's writes pause.
  */
 export class SfdcWriteExecutor {
   private readonly writers = new Map<string, SalesforceTaskWriter>();
@@ -81,9 +84,33 @@ export class SfdcWriteExecutor {
     }
 
     const upsertOf = (w: CoalescedWrite, record: Record<string, unknown>) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: record });
-    await this.call(outcomes, upserts, 'create', () =>
-      writer.upsertByExternalId(upserts.map((w) => upsertOf(w, w.kind === 'create' ? toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc) : withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))),
-    );
+    const agreed = (w: CoalescedWrite) => links.get(w.linkId)?.agreedForSfdc;
+    const batch: TaskWriteBatch = {
+      upserts: upserts.map((w) => upsertOf(w, w.kind === 'create' ? toRecord(w.fields, agreed(w)) : withoutSubtype(toRecord(w.fields, agreed(w))))),
+      updates: updates.map((w) => {
+        const ids = links.get(w.linkId) as LinkIds;
+        return { id: ids.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, ids.agreedForSfdc, ids.sfdcTaskId)), unmodifiedSince: ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : null };
+      }),
+      deletes: deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
+    };
+    let results: TaskWriteBatchResult;
+    try {
+      results = await writer.writeInOneCall(batch, this.options.clientName);
+    } catch (e) {
+      for (const w of [...upserts, ...updates, ...deletes]) outcomes.set(w, outcomeOfSalesforceCallError(e));
+      return outcomes;
+    }
+    this.settleResults(outcomes, upserts, results.upserts, 'create');
+    this.settleResults(outcomes, deletes, results.deletes, 'delete');
+    updates.forEach((w, i) => {
+      const r = results.updates[i];
+      // Past the request's subrequests: not sent, it stays queued for the next flush.
+      if (r === undefined) return;
+      if (r.modifiedSince) {
+        outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task after the last change read (${links.get(w.linkId)?.lastSeenSfdc ?? 'none'}): If-Unmodified-Since answered 412` });
+      } else this.settleResults(outcomes, [w], [r], 'update');
+    });
+
     // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its
     // answer lost): it waits like an update if the task changed since, else goes again without it.
     const refused = upserts.filter((w) => w.kind === 'create' && refusedForSubtype(outcomes.get(w)));
@@ -94,11 +121,7 @@ export class SfdcWriteExecutor {
       for (const w of refused) outcomes.set(w, outcomeOfSalesforceCallError(e));
     }
     const landedBefore = refused.filter((w) => !outcomes.has(w));
-    await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc))))));
-    await this.call(outcomes, updates, 'update', () =>
-      writer.update(updates.map((w) => ({ id: links.get(w.linkId)?.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, links.get(w.linkId)?.agreedForSfdc, links.get(w.linkId)?.sfdcTaskId)) }))),
-    );
-    await this.call(outcomes, deletes, 'delete', () => writer.delete(deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string)));
+    await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, agreed(w)))))));
     return outcomes;
   }
 
@@ -118,7 +141,10 @@ export class SfdcWriteExecutor {
     withRecordType: boolean,
   ): Promise<Map<string, string | null>> {
     const recordTypes = new Map<string, string | null>();
-    const checked = writes.filter((w) => (w.kind === 'update' || w.kind === 'create') && links.get(w.linkId)?.sfdcTaskId);
+    // An update by id is held by its own If-Unmodified-Since in the Composite request; read first are
+    // only a create the link knows landed (an upsert: no condition), and, in an org with Task record
+    // types, an update that sets the status (its record type picks the value).
+    const checked = writes.filter((w) => links.get(w.linkId)?.sfdcTaskId && (w.kind === 'create' || (withRecordType && w.kind === 'update' && w.fields.open !== undefined)));
     if (checked.length > 0) {
       const read = await writer.readStampsAndRecordTypes(
         checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
@@ -161,10 +187,15 @@ export class SfdcWriteExecutor {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return;
     }
+    this.settleResults(outcomes, writes, results, kind);
+  }
+
+  /** Each write's outcome from its record's result, by position. */
+  private settleResults(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], results: RecordResult[], kind: 'create' | 'update' | 'delete'): void {
     writes.forEach((w, i) => {
       const r = results[i];
-      if (!r) outcomes.set(w, { kind: 'retry', reason: 'no result for this record' });
-      else if (r.ok) outcomes.set(w, { kind: 'done', ...(r.id ? { createdId: r.id } : {}) });
+      if (!r || r.errorCode === 'NO_RESULT') outcomes.set(w, { kind: 'retry', reason: 'no result for this record' });
+      else if (r.ok) outcomes.set(w, { kind: 'done', ...(r.id && kind === 'create' ? { createdId: r.id } : {}) });
       else outcomes.set(w, outcomeOfSalesforceRecordError(r.errorCode ?? 'UNKNOWN', r.message ?? '', w.kind === 'create' ? 'create' : kind));
     });
   }

@@ -2,13 +2,13 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
-import { COLLECTION_LIMIT } from '@task-sync/sfdc-client';
+import { COLLECTION_LIMIT, COMPOSITE_UPDATE_SLOTS } from '@task-sync/sfdc-client';
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { Side, TaskLink } from '@task-sync/task-domain';
-import { viewOfLink } from '@task-sync/sync-rules';
+import { decideSfdcFlush, viewOfLink, type SfdcGatherPolicy } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
-import { dueConnections, readQueuedWrites, sfdcWritesReady, type QueuedWriteRow } from './write-queue';
+import { queuedConnections, readQueuedWrites, type QueuedWriteRow } from './write-queue';
 import { HeldWriteReadsService, type HeldTarget } from './held-write-reads.service';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
@@ -21,7 +21,8 @@ import { TaskActivityBatch } from '../activity/task-activity.repository';
 import type { ActivitySubject } from '../activity/task-activity';
 
 /**
- * Queued writes read a round, by side: Salesforce's go in one sObject Collections call a kind;
+ * Queued writes read a round, by side: Salesforce's go in one Composite request (its updates past
+ * its 25 subrequests wait for the next);
  * Sales Connect takes one task a call (several in flight), and a longer round spreads the round's
  * own statements over more of them (an import queues a write a task).
  */
@@ -36,7 +37,7 @@ type FailedStateChange = { failed: FailedWriteState } | { cleared: ClearedWrite 
 /**
  * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock;
  * several connections at once): folds each task's queued writes into one, sends Salesforce's in one
- * sObject Collections call a kind (once they have gathered for SFDC_WRITE_GATHER_MS) and Sales
+ * Composite request (once they have gathered: decideSfdcFlush) and Sales
  * Connect's a call each, several in flight, then, in the same transaction, deletes what landed,
  * stores the ids of created tasks in their links, reschedules what may be retried and records the
  * rest as the task's failed write (FailedWritesRepository), to be queued again on a schedule
@@ -47,6 +48,9 @@ type FailedStateChange = { failed: FailedWriteState } | { cleared: ClearedWrite 
 export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('writes');
   private readonly loop: BackgroundLoop;
+  private readonly gather: SfdcGatherPolicy;
+  /** When each connection's Salesforce writes last went out from this replica: whether its queue was idle. */
+  private readonly sfdcSentAt = new Map<string, number>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -58,6 +62,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(FailedWritesRepository) private readonly failedWrites: FailedWritesRepository,
     @Inject(HeldWriteReadsService) private readonly heldReads: HeldWriteReadsService,
   ) {
+    // A Composite request carries at least this many writes whatever their mix (23 updates beside a collection of upserts and one of deletes).
+    this.gather = { windowMs: config.SFDC_WRITE_GATHER_MS, quietMs: config.SFDC_WRITE_QUIET_MS, maxBatch: COMPOSITE_UPDATE_SLOTS };
     this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
   }
 
@@ -73,16 +79,21 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private async round(): Promise<boolean> {
     const retried = await this.failedWrites.queueDueRetries(this.dataSource);
     if (retried > 0) this.logger.log(`${retried} failed write(s) queued again on their schedule`);
-    const due = await dueConnections(this.dataSource, this.config.SFDC_WRITE_GATHER_MS);
+    const now = Date.now();
+    const due = (await queuedConnections(this.dataSource, ROWS_A_ROUND.sfdc)).flatMap((c) => {
+      const lastSent = this.sfdcSentAt.get(c.connectionId);
+      const sendSfdc = decideSfdcFlush({ ...c.sfdc, sinceLastSendMs: lastSent === undefined ? null : now - lastSent }, this.gather).kind === 'send';
+      return c.salesConnectDue || sendSfdc ? [{ connectionId: c.connectionId, sendSfdc }] : [];
+    });
     let busy = false;
-    await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async (connectionId) => {
-      busy = (await this.flushConnection(connectionId)) || busy;
+    await forEachConcurrently(due, this.config.WRITE_CONNECTIONS_CONCURRENTLY, async ({ connectionId, sendSfdc }) => {
+      busy = (await this.flushConnection(connectionId, sendSfdc)) || busy;
     });
     return busy;
   }
 
-  /** One round for one connection; true when it sent something. */
-  private async flushConnection(connectionId: string): Promise<boolean> {
+  /** One round for one connection; true when it sent something. `sendSfdc`: its Salesforce writes go this round (decideSfdcFlush). */
+  private async flushConnection(connectionId: string, sendSfdc: boolean): Promise<boolean> {
     const changes: FailedStateChange[] = [];
     const heldTargets: HeldTarget[] = [];
     let salesConnectUserId: string | null = null;
@@ -91,11 +102,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       if (!locked) return false;
       await this.failedWrites.queueSupersededByNewerWrites(manager, connectionId);
       const rows = await readQueuedWrites(manager, connectionId, ROWS_A_ROUND);
-      // Salesforce's wait in the queue until they have gathered (see SFDC_WRITE_GATHER_MS).
-      const sfdcReady = sfdcWritesReady(rows, this.config.SFDC_WRITE_GATHER_MS);
-      const writes = coalesceWrites(rows).filter((w) => w.side === 'salesconnect' || sfdcReady);
+      // Salesforce's wait in the queue while they gather (decideSfdcFlush).
+      const writes = coalesceWrites(rows).filter((w) => w.side === 'salesconnect' || sendSfdc);
       if (writes.length === 0) return false;
       const toSfdc = writes.filter((w) => w.side === 'sfdc');
+      if (toSfdc.length > 0) this.sfdcSentAt.set(connectionId, Date.now());
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
       const links = await this.loadLinks(manager, writes);
       const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);

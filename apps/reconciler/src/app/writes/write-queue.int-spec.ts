@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
 import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
 import { coalesceWrites } from './coalesce-writes';
-import { dueConnections, readQueuedWrites, sfdcWritesReady } from './write-queue';
+import { queuedConnections, readQueuedWrites } from './write-queue';
 
 describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -26,46 +26,52 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       [connectionId, count, inSeconds],
     );
 
-  it('dueConnections: nothing queued, no connection', async () => {
-    expect(await dueConnections(db.dataSource, 0)).toEqual([]);
+  const queuedIds = async (countUpTo = 200) => (await queuedConnections(db.dataSource, countUpTo)).map((c) => c.connectionId);
+
+  it('queuedConnections: nothing queued, no connection', async () => {
+    expect(await queuedIds()).toEqual([]);
   });
 
-  it('dueConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
+  it('queuedConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
     await queue('conn-c', 3, -1);
     await queue('conn-a', 500, -5);
     await queue('conn-b', 4, 60); // every write waits for a retry a minute away
     await queue('conn-d', 2, 60);
     await queue('conn-d', 1, -1); // one of its writes is due
-    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-a', 'conn-c', 'conn-d']);
+    expect(await queuedIds()).toEqual(['conn-a', 'conn-c', 'conn-d']);
   });
 
-  it('dueConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
+  it('queuedConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
     const ids = [randomUUID(), randomUUID()];
     await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`, ids);
     await queue('conn-y', 2, 30);
-    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-x', 'conn-y']);
+    expect(await queuedIds()).toEqual(['conn-x', 'conn-y']);
     await db.dataSource.query(`DELETE FROM task_write WHERE link_id = ANY($1::uuid[])`, [ids]);
-    expect(await dueConnections(db.dataSource, 0)).toEqual([]);
+    expect(await queuedIds()).toEqual([]);
   });
 
-  it("dueConnections and sfdcWritesReady: a connection's Salesforce writes wait to gather, its Sales Connect writes do not", async () => {
+  it("queuedConnections: each connection's due Salesforce writes as the gather decision needs them (count, oldest, newest); Sales Connect's due or not", async () => {
     await db.dataSource.query(
       `INSERT INTO task_write (connection_id, link_id, side, action, created_at) VALUES
          ('conn-young', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now()),
          ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now() - interval '3 seconds'),
-         ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now()),
+         ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now() - interval '1 second'),
          ('conn-sc', gen_random_uuid(), 'salesconnect', '{"type":"delete"}', now())`,
     );
-    expect(await dueConnections(db.dataSource, 2000)).toEqual(['conn-old', 'conn-sc']);
-    expect(await dueConnections(db.dataSource, 0)).toEqual(['conn-old', 'conn-sc', 'conn-young']);
-    const limits = { sfdc: 200, salesconnect: 500 };
-    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-young', limits), 2000)).toBe(false);
-    // The oldest has gathered long enough: the younger one goes with it.
-    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-old', limits), 2000)).toBe(true);
-    // A write waiting for a retry is not what makes them go.
+    const byId = new Map((await queuedConnections(db.dataSource, 200)).map((c) => [c.connectionId, c]));
+    expect([...byId.keys()]).toEqual(['conn-old', 'conn-sc', 'conn-young']);
+    expect(byId.get('conn-sc')).toEqual({ connectionId: 'conn-sc', salesConnectDue: true, sfdc: { queued: 0, oldestWaitedMs: 0, newestWaitedMs: 0 } });
+    const old = byId.get('conn-old');
+    expect([old?.salesConnectDue, old?.sfdc.queued]).toEqual([false, 2]);
+    expect(old?.sfdc.oldestWaitedMs).toBeGreaterThanOrEqual(3000);
+    expect(old?.sfdc.newestWaitedMs).toBeGreaterThanOrEqual(1000);
+    expect(old?.sfdc.newestWaitedMs).toBeLessThan(3000);
+    // Counted up to a round's worth; a write waiting for a retry is not counted, and one with none due drops out.
+    expect((await queuedConnections(db.dataSource, 1)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
     await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old' AND created_at < now() - interval '2 seconds'`);
-    expect(sfdcWritesReady(await readQueuedWrites(db.dataSource, 'conn-old', limits), 2000)).toBe(false);
-    expect(await dueConnections(db.dataSource, 2000)).toEqual(['conn-sc']);
+    expect((await queuedConnections(db.dataSource, 200)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
+    await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old'`);
+    expect(await queuedIds()).toEqual(['conn-sc', 'conn-young']);
   });
 
   it('readQueuedWrites: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {

@@ -10,16 +10,24 @@ export interface QueuedWriteRow extends QueuedRow {
   waitedMs: number;
 }
 
+/** A connection with queued writes, as one round sees it. */
+export interface QueuedConnection {
+  connectionId: string;
+  /** A Sales Connect write whose time has come. */
+  salesConnectDue: boolean;
+  /** Its due Salesforce writes, for the gather decision (decideSfdcFlush); `queued` counted up to `countUpTo`. */
+  sfdc: { queued: number; oldestWaitedMs: number; newestWaitedMs: number };
+}
+
 /**
- * The connections with a queued write that may go now, in id order: a Sales Connect write whose time
- * has come, or a Salesforce one that has also waited `sfdcGatherMs` since it was queued (so that a
- * connection's Salesforce writes go together). A skip scan over the index task_write_due: one probe
- * to find each queued connection and one to see whether it has a write ready, however many writes
- * are queued (an import queues one a task, 100,000 and more; a DISTINCT over them read every row
- * each round).
+ * The connections with a queued write, in id order, with what the gather decision needs of their
+ * due Salesforce writes. A skip scan over the index task_write_due: one probe to find each queued
+ * connection, one to see whether it has a Sales Connect write due, and the oldest `countUpTo` of its
+ * Salesforce writes on task_write_side_queue, however many writes are queued (an import queues one a
+ * task, 100,000 and more; a DISTINCT over them read every row each round).
  */
-export async function dueConnections(db: Pick<EntityManager, 'query'>, sfdcGatherMs: number): Promise<string[]> {
-  const rows: { connection_id: string }[] = await db.query(
+export async function queuedConnections(db: Pick<EntityManager, 'query'>, countUpTo: number): Promise<QueuedConnection[]> {
+  const rows: { connection_id: string; salesconnect_due: boolean; sfdc_queued: number; oldest_ms: string | null; newest_ms: string | null }[] = await db.query(
     `WITH RECURSIVE queued(connection_id) AS (
        (SELECT connection_id FROM task_write ORDER BY connection_id LIMIT 1)
        UNION ALL
@@ -27,14 +35,28 @@ export async function dueConnections(db: Pick<EntityManager, 'query'>, sfdcGathe
          FROM queued q
         WHERE q.connection_id IS NOT NULL
      )
-     SELECT q.connection_id FROM queued q
-      WHERE q.connection_id IS NOT NULL
-        AND EXISTS (SELECT 1 FROM task_write w
-                     WHERE w.connection_id = q.connection_id AND w.next_attempt_at <= now()
-                       AND (w.side = 'salesconnect' OR w.created_at <= now() - make_interval(secs => $1)))`,
-    [sfdcGatherMs / 1000],
+     SELECT q.connection_id,
+            EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = q.connection_id AND w.side = 'salesconnect' AND w.next_attempt_at <= now()) AS salesconnect_due,
+            s.sfdc_queued, s.oldest_ms, s.newest_ms
+       FROM queued q
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS sfdc_queued,
+                (extract(epoch FROM now() - min(d.created_at)) * 1000)::bigint AS oldest_ms,
+                (extract(epoch FROM now() - max(d.created_at)) * 1000)::bigint AS newest_ms
+           FROM (SELECT w.created_at FROM task_write w
+                  WHERE w.connection_id = q.connection_id AND w.side = 'sfdc' AND w.next_attempt_at <= now()
+                  ORDER BY w.id LIMIT $1) d
+       ) s
+      WHERE q.connection_id IS NOT NULL`,
+    [countUpTo],
   );
-  return rows.map((r) => r.connection_id);
+  return rows
+    .filter((r) => r.salesconnect_due || r.sfdc_queued > 0)
+    .map((r) => ({
+      connectionId: r.connection_id,
+      salesConnectDue: r.salesconnect_due,
+      sfdc: { queued: r.sfdc_queued, oldestWaitedMs: Number(r.oldest_ms ?? 0), newestWaitedMs: Number(r.newest_ms ?? 0) },
+    }));
 }
 
 /**
@@ -56,9 +78,4 @@ export async function readQueuedWrites(db: Pick<EntityManager, 'query'>, connect
     [connectionId, limits.sfdc, limits.salesconnect],
   );
   return rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due, attempts: r.attempts, waitedMs: Number(r.waited_ms) }));
-}
-
-/** Whether a round sends the connection's Salesforce writes: once the oldest due one has waited the gathering time. */
-export function sfdcWritesReady(rows: readonly QueuedWriteRow[], sfdcGatherMs: number): boolean {
-  return rows.some((r) => r.side === 'sfdc' && r.due && r.waitedMs >= sfdcGatherMs);
 }

@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import { EXTERNAL_ID_FIELD } from './salesforce-task.writer';
+import { EXTERNAL_ID_FIELD } from './record-result';
 
 /**
  * One check's answer: what Salesforce said, or why it said nothing usable. `refused`: Salesforce

@@ -1,38 +1,29 @@
 import { salesforceIdKey } from '@task-sync/task-domain';
 import type { SalesforceSessionHandle } from './salesforce-session';
 import { parseSalesforceDateTime } from './task-soql';
-
-/** One record's outcome in an sObject Collections call (`allOrNone` false: each record on its own). */
-export interface RecordResult {
-  ok: boolean;
-  /** The Salesforce id (upserts and updates that succeeded). */
-  id?: string;
-  created?: boolean;
-  errorCode?: string;
-  message?: string;
-}
-
-export const EXTERNAL_ID_FIELD = 'SalesConnect_Task_Id__c';
-/** sObject Collections take 200 records a call. */
-export const COLLECTION_LIMIT = 200;
-
-type JsforceSaveResult = { success: boolean; id?: string; created?: boolean; errors?: ({ statusCode?: string; errorCode?: string; message?: string } | string)[] };
-
-function toResult(r: JsforceSaveResult): RecordResult {
-  if (r.success) return { ok: true, id: r.id, created: r.created };
-  const first = r.errors?.[0];
-  const errorCode = typeof first === 'string' ? 'UNKNOWN' : (first?.statusCode ?? first?.errorCode ?? 'UNKNOWN');
-  const message = typeof first === 'string' ? first : (first?.message ?? '');
-  return { ok: false, errorCode, message };
-}
+import { COLLECTION_LIMIT, EXTERNAL_ID_FIELD, toRecordResult as toResult, type JsforceSaveResult, type RecordResult } from './record-result';
+import { buildTaskWriteComposite, readTaskWriteComposite, type CompositeSubrequestResult, type TaskWriteBatch, type TaskWriteBatchResult } from './task-write-composite';
 
 /**
- * Writes Tasks in sObject Collections of up to 200 records, one call each, with per-record results.
- * Tasks that started in Sales Connect are upserted by `SalesConnect_Task_Id__c`, so a retry can
- * never create a second one; the others are updated and deleted by id.
+ * Writes Tasks: a flush's upserts, updates and deletes as one Composite request (writeInOneCall),
+ * with per-record results. Tasks that started in Sales Connect are upserted by
+ * `SalesConnect_Task_Id__c`, so a retry can never create a second one; the others go by id.
  */
 export class SalesforceTaskWriter {
   constructor(private readonly handle: SalesforceSessionHandle) {}
+
+  /**
+   * A flush's writes as ONE Composite request (one API call whatever the mix; see
+   * buildTaskWriteComposite), each write's outcome mapped back from its subrequest. Updates past the
+   * request's 25 subrequests are not sent (`undefined` in the result): they go with the next flush.
+   */
+  async writeInOneCall(batch: TaskWriteBatch, clientName?: string): Promise<TaskWriteBatchResult> {
+    if (batch.upserts.length + batch.updates.length + batch.deletes.length === 0) return { upserts: [], updates: [], deletes: [] };
+    const conn = await this.handle.open();
+    const sent = buildTaskWriteComposite(batch, { apiVersion: conn.version, clientName });
+    const answer = await conn.requestPost<{ compositeResponse?: CompositeSubrequestResult[] }>(`/services/data/v${conn.version}/composite`, sent.request);
+    return readTaskWriteComposite(batch, sent, answer);
+  }
 
   async upsertByExternalId(records: { externalId: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
     if (records.length === 0) return [];
@@ -43,22 +34,6 @@ export class SalesforceTaskWriter {
       EXTERNAL_ID_FIELD,
       { allOrNone: false },
     )) as unknown as JsforceSaveResult[];
-    return results.map(toResult);
-  }
-
-  async update(records: { id: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
-    if (records.length === 0) return [];
-    this.checkSize(records.length);
-    const conn = await this.handle.open();
-    const results = (await conn.sobject('Task').update(records.map((r) => ({ ...r.fields, Id: r.id })), { allOrNone: false })) as unknown as JsforceSaveResult[];
-    return results.map(toResult);
-  }
-
-  async delete(ids: string[]): Promise<RecordResult[]> {
-    if (ids.length === 0) return [];
-    this.checkSize(ids.length);
-    const conn = await this.handle.open();
-    const results = (await conn.sobject('Task').destroy(ids, { allOrNone: false })) as unknown as JsforceSaveResult[];
     return results.map(toResult);
   }
 

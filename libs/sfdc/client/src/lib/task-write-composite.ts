@@ -1,0 +1,132 @@
+import { COLLECTION_LIMIT, EXTERNAL_ID_FIELD, toRecordResult, type JsforceSaveResult, type RecordResult } from './record-result';
+
+/**
+ * REST API guide, "Composite": one request holds at most 25 subrequests, of which at most 5 are
+ * query or sObject Collections operations; the whole request counts as ONE API call.
+ */
+export const COMPOSITE_MAX_SUBREQUESTS = 25;
+export const COMPOSITE_MAX_COLLECTION_SUBREQUESTS = 5;
+/** A flush's upserts and deletes take one sObject Collections subrequest each; updates go a record each. */
+export const COMPOSITE_UPDATE_SLOTS = COMPOSITE_MAX_SUBREQUESTS - 2;
+
+/** A connection's Salesforce writes of one flush. */
+export interface TaskWriteBatch {
+  /** By `SalesConnect_Task_Id__c`, so a repeat finds the task made the first time (at most 200). */
+  upserts: { externalId: string; fields: Record<string, unknown> }[];
+  /**
+   * By id, each only if the task was not modified after `unmodifiedSince` (ms, Salesforce's whole
+   * seconds; null: any modification): a person's edit the sync has not read yet is never overwritten.
+   */
+  updates: { id: string; fields: Record<string, unknown>; unmodifiedSince: number | null }[];
+  deletes: string[];
+}
+
+/** Per write, in the batch's order; `undefined` for an update that did not fit this request (it goes next time). */
+export interface TaskWriteBatchResult {
+  upserts: RecordResult[];
+  updates: (RecordResult | undefined)[];
+  deletes: RecordResult[];
+}
+
+export interface CompositeSubrequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  referenceId: string;
+  body?: unknown;
+  httpHeaders?: Record<string, string>;
+}
+
+export interface CompositeRequest {
+  allOrNone: false;
+  compositeRequest: CompositeSubrequest[];
+}
+
+export interface CompositeSubrequestResult {
+  body: unknown;
+  httpHeaders?: Record<string, string>;
+  httpStatusCode: number;
+  referenceId: string | null;
+}
+
+/** A planned request and where each write's answer will be. */
+export interface TaskWriteComposite {
+  request: CompositeRequest;
+  /** How many of the batch's updates it carries (the first ones); the rest wait for the next request. */
+  updatesSent: number;
+}
+
+const UPSERTS = 'upserts';
+const DELETES = 'deletes';
+const updateRef = (i: number) => `update${i}`;
+
+/**
+ * One Composite request for a flush: the upserts as one sObject Collections subrequest, the deletes as
+ * another, each update as its own sObject Rows PATCH with `If-Unmodified-Since` (a 412 holds it). Every
+ * subrequest names our client in `Sforce-Call-Options` itself: the guide lists only Accept,
+ * Authorization and Content-Type as inherited from the composite request, so the change events'
+ * `changeOrigin` does not rest on an undocumented inheritance.
+ */
+export function buildTaskWriteComposite(batch: TaskWriteBatch, options: { apiVersion: string; clientName?: string }): TaskWriteComposite {
+  if (batch.upserts.length > COLLECTION_LIMIT || batch.deletes.length > COLLECTION_LIMIT) throw new Error(`an sObject Collections subrequest takes at most ${COLLECTION_LIMIT} records`);
+  const base = `/services/data/v${options.apiVersion}`;
+  const callOptions: Record<string, string> = options.clientName ? { 'Sforce-Call-Options': `client=${options.clientName}` } : {};
+  const subrequests: CompositeSubrequest[] = [];
+  if (batch.upserts.length > 0) {
+    subrequests.push({
+      method: 'PATCH',
+      url: `${base}/composite/sobjects/Task/${EXTERNAL_ID_FIELD}`,
+      referenceId: UPSERTS,
+      body: { allOrNone: false, records: batch.upserts.map((r) => ({ attributes: { type: 'Task' }, ...r.fields, [EXTERNAL_ID_FIELD]: r.externalId })) },
+      httpHeaders: callOptions,
+    });
+  }
+  if (batch.deletes.length > 0) {
+    subrequests.push({ method: 'DELETE', url: `${base}/composite/sobjects?ids=${batch.deletes.map(encodeURIComponent).join(',')}&allOrNone=false`, referenceId: DELETES, httpHeaders: callOptions });
+  }
+  const updatesSent = Math.min(batch.updates.length, COMPOSITE_MAX_SUBREQUESTS - subrequests.length);
+  batch.updates.slice(0, updatesSent).forEach((u, i) => {
+    subrequests.push({
+      method: 'PATCH',
+      url: `${base}/sobjects/Task/${encodeURIComponent(u.id)}`,
+      referenceId: updateRef(i),
+      body: u.fields,
+      httpHeaders: { ...callOptions, 'If-Unmodified-Since': new Date(u.unmodifiedSince ?? 0).toUTCString() },
+    });
+  });
+  return { request: { allOrNone: false, compositeRequest: subrequests }, updatesSent };
+}
+
+/** A subrequest that failed as a whole: its `[{errorCode, message}]` body, for each record it carried. */
+function failureOf(result: CompositeSubrequestResult): RecordResult {
+  const first = Array.isArray(result.body) ? (result.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+  return { ok: false, errorCode: first?.errorCode ?? `HTTP_${result.httpStatusCode}`, message: first?.message ?? '' };
+}
+
+const succeeded = (result: CompositeSubrequestResult) => result.httpStatusCode >= 200 && result.httpStatusCode < 300;
+
+/** A collection subrequest's per-record results, mapped back to its records by position (Salesforce answers in order). */
+function collectionResults(result: CompositeSubrequestResult | undefined, count: number): RecordResult[] {
+  if (count === 0) return [];
+  if (!result) return Array.from({ length: count }, () => ({ ok: false, errorCode: 'NO_RESULT', message: 'the composite answer has no result for this subrequest' }));
+  if (!succeeded(result) || !Array.isArray(result.body)) return Array.from({ length: count }, () => failureOf(result));
+  const items = result.body as JsforceSaveResult[];
+  return Array.from({ length: count }, (_, i) => (items[i] ? toRecordResult(items[i]) : { ok: false, errorCode: 'NO_RESULT', message: 'no result for this record' }));
+}
+
+/** An update's answer: 204 landed; 412 the task was modified after the time given (not written). */
+function updateResult(result: CompositeSubrequestResult | undefined, id: string): RecordResult {
+  if (!result) return { ok: false, errorCode: 'NO_RESULT', message: 'the composite answer has no result for this update' };
+  if (succeeded(result)) return { ok: true, id };
+  if (result.httpStatusCode === 412) return { ok: false, modifiedSince: true, errorCode: 'PRECONDITION_FAILED', message: failureOf(result).message || 'modified since the time given' };
+  return failureOf(result);
+}
+
+/** Each write's outcome from the composite answer, by referenceId (the answer's order is not relied on). */
+export function readTaskWriteComposite(batch: TaskWriteBatch, sent: TaskWriteComposite, answer: { compositeResponse?: CompositeSubrequestResult[] }): TaskWriteBatchResult {
+  const byRef = new Map((answer.compositeResponse ?? []).filter((r) => r.referenceId !== null).map((r) => [r.referenceId as string, r]));
+  return {
+    upserts: collectionResults(byRef.get(UPSERTS), batch.upserts.length),
+    deletes: collectionResults(byRef.get(DELETES), batch.deletes.length),
+    updates: batch.updates.map((u, i) => (i < sent.updatesSent ? updateResult(byRef.get(updateRef(i)), u.id) : undefined)),
+  };
+}

@@ -1,0 +1,39 @@
+/** How a connection's Salesforce writes gather before they go out as one call. */
+export interface SfdcGatherPolicy {
+  /** The longest the oldest write waits for others to join it. */
+  windowMs: number;
+  /** Writes stopped arriving this long ago: the gathered ones go. */
+  quietMs: number;
+  /** This many writes fill one call: waiting longer cannot make it cheaper. */
+  maxBatch: number;
+}
+
+/** What the queue shows of one connection's due Salesforce writes now. */
+export interface SfdcQueueState {
+  /** Due writes (counted up to a round's worth). */
+  queued: number;
+  /** Since the oldest due write was queued. */
+  oldestWaitedMs: number;
+  /** Since the newest due write was queued: how long ago the last one arrived. */
+  newestWaitedMs: number;
+  /** Since this connection's Salesforce writes last went out; null when not since this process started. */
+  sinceLastSendMs: number | null;
+}
+
+export type SfdcGatherDecision = { kind: 'send'; reason: 'full-batch' | 'window-reached' | 'was-idle' | 'arrivals-stopped' } | { kind: 'wait' };
+
+/**
+ * A Salesforce call costs the same for one write as for a batch, and the org's daily calls are the
+ * scarce resource; a person still wants the change across in seconds. So: a write to an idle
+ * connection (nothing sent within the window) goes at once, since nothing suggests others follow;
+ * while writes keep arriving (the connection is busy) they gather until they stop, the batch is
+ * full, or the oldest has waited the window, whichever comes first.
+ */
+export function decideSfdcFlush(queue: SfdcQueueState, policy: SfdcGatherPolicy): SfdcGatherDecision {
+  if (queue.queued <= 0) return { kind: 'wait' };
+  if (queue.queued >= policy.maxBatch) return { kind: 'send', reason: 'full-batch' };
+  if (queue.oldestWaitedMs >= policy.windowMs) return { kind: 'send', reason: 'window-reached' };
+  if (queue.sinceLastSendMs === null || queue.sinceLastSendMs >= policy.windowMs) return { kind: 'send', reason: 'was-idle' };
+  if (queue.newestWaitedMs >= policy.quietMs) return { kind: 'send', reason: 'arrivals-stopped' };
+  return { kind: 'wait' };
+}
