@@ -12,6 +12,8 @@ export interface SyncStack {
   sfSandbox: ServiceProcess;
   scSandbox: ServiceProcess;
   settings: ServiceProcess;
+  /** The settings page (Settings → CRM → Salesforce → Configure). */
+  pageUrl: string;
   sfdcIngest: ServiceProcess;
   scIngest: ServiceProcess;
   reconciler: ServiceProcess;
@@ -46,10 +48,14 @@ export async function startSyncStack(options: {
   ] as const) {
     await startGroupAtLogEnd(options.kafkaAdmin, groups[name], topic);
   }
-  const { service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, {
+  // connector-settings calls the reconciler (a task's timeline, Retry now): its port is chosen first.
+  const reconcilerPort = await freePort();
+  const { service: settings, settingsPageUrl: pageUrl } = await startConnectorSettingsWithSalesforce(sfSandbox, {
     DATABASE_URL: databaseUrl,
     JWT_SECRET: options.jwtSecret,
     KAFKA_CONSUMER_GROUP: groups['connector-settings'],
+    RECONCILER_URL: `http://127.0.0.1:${reconcilerPort}`,
+    SALESCONNECT_APP_TASK_URL_TEMPLATE: `${scSandbox.url}/app/tasks/{taskId}`,
     ...options.env?.settings,
   });
   const sfdcIngest = await ServiceProcess.start('sfdc-ingest', {
@@ -74,16 +80,20 @@ export async function startSyncStack(options: {
     },
     scIngestPort,
   );
-  const reconciler = await ServiceProcess.start('reconciler', {
-    DATABASE_URL: databaseUrl,
-    KAFKA_CONSUMER_GROUP: groups['reconciler'],
-    CONNECTOR_SETTINGS_URL: settings.url,
-    SALESCONNECT_API_URL: scSandbox.url,
-    WRITE_FLUSH_INTERVAL_MS: '100',
-    WRITE_RETRY_BASE_MS: '100',
-    ...options.env?.reconciler,
-  });
-  return { databaseUrl, sfSandbox, scSandbox, settings, sfdcIngest, scIngest, reconciler, admin, orgId, jwtSecret: options.jwtSecret };
+  const reconciler = await ServiceProcess.start(
+    'reconciler',
+    {
+      DATABASE_URL: databaseUrl,
+      KAFKA_CONSUMER_GROUP: groups['reconciler'],
+      CONNECTOR_SETTINGS_URL: settings.url,
+      SALESCONNECT_API_URL: scSandbox.url,
+      WRITE_FLUSH_INTERVAL_MS: '100',
+      WRITE_RETRY_BASE_MS: '100',
+      ...options.env?.reconciler,
+    },
+    reconcilerPort,
+  );
+  return { databaseUrl, sfSandbox, scSandbox, settings, pageUrl, sfdcIngest, scIngest, reconciler, admin, orgId, jwtSecret: options.jwtSecret };
 }
 
 /** Stops what is running, the services before the sandboxes (a stopped one is left alone). */

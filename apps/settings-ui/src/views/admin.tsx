@@ -59,7 +59,7 @@ function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback
                   Health
                 </button>
                 <button onClick={() => onOpen(rep, 'timeline')} aria-label={`Task timeline of ${rep.sfdcUsername}`}>
-                  Timeline
+                  Task timeline
                 </button>
               </td>
             </tr>

@@ -174,7 +174,7 @@ export function HealthView({ api, token, connectionId, feedback }: { api: Api; t
                   <button onClick={() => act({ code: g.code, side: g.side }, 'ignore')} aria-label={`Ignore all ${g.count}: ${g.title}`}>
                     Ignore all
                   </button>
-                  <button onClick={() => exportCsv(g)} aria-label={`Export as CSV: ${g.title}`}>
+                  <button onClick={() => exportCsv(g)} aria-label={`Export CSV: ${g.title}`}>
                     Export CSV
                   </button>
                 </div>
