@@ -26,6 +26,10 @@ describe('task timeline rows', () => {
     expect(originOfChange({ source }, repairAs)).toBe(origin);
   });
 
+  it.each(['stream', 'poll', 'webhook', 'feed'] as const)('a live change read by %s is named so', (via) => {
+    expect(originOfChange({ source: 'live', via })).toBe(via);
+  });
+
   it("marks the sync's own write coming back as an echo", () => {
     const row = describeRead(of, change({ origin: 'task-sync' }), 'live', 'task-sync');
     expect(row).toMatchObject({ kind: 'read', side: 'sfdc', origin: 'live', detail: { echo: true } });

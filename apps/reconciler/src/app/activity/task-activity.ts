@@ -4,7 +4,7 @@ import type { IgnoreReason, SyncAction, SyncChange } from '@task-sync/sync-rules
 export type ActivityKind = 'read' | 'decision' | 'write' | 'conflict' | 'retry' | 'dead-letter' | 'ignored' | 'resync';
 
 /** Where a change read came from, as the timeline names it. */
-export type ReadOrigin = 'import' | 're-enable' | 'live' | 'drift' | 'resync' | 'held-write-read';
+export type ReadOrigin = 'import' | 're-enable' | 'live' | 'stream' | 'poll' | 'webhook' | 'feed' | 'drift' | 'resync' | 'held-write-read';
 
 /** One event of a task's timeline, as stored in task_activity. */
 export interface ActivityRow {
@@ -51,11 +51,12 @@ export const IGNORE_REASONS: Record<IgnoreReason, string> = {
 };
 
 /** A change's source as the timeline's origin; drift repair's readings are a resync when a person asked for them. */
-export function originOfChange(change: Pick<SyncChange, 'source'>, repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): ReadOrigin {
+export function originOfChange(change: Pick<SyncChange, 'source' | 'via'>, repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): ReadOrigin {
   if (change.source === 'import') return 'import';
   if (change.source === 'reenable-deletes') return 're-enable';
   if (change.source === 'repair') return repairAs;
-  return 'live';
+  // A live change says how it was read (the stream, a poll, a webhook, the feed); older events do not.
+  return change.via ?? 'live';
 }
 
 /** The subject a change or a link shows (Sales Connect's name, Salesforce's Subject). */

@@ -16,5 +16,6 @@ export function toSyncChange(event: SfdcTaskChanged | SalesConnectTaskChanged): 
     ...('externalId' in event ? { externalId: event.externalId } : {}),
     ...('version' in event && event.version !== undefined ? { version: event.version } : {}),
     ...('ownerId' in event && event.ownerId !== undefined ? { ownerId: event.ownerId } : {}),
+    ...(event.via ? { via: event.via } : {}),
   };
 }

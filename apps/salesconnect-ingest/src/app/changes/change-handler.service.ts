@@ -201,7 +201,9 @@ export class ChangeHandler implements BeforeApplicationShutdown {
         skipped.push({ taskId: change.taskId, version: change.task.version, published: false });
         continue;
       }
-      const messages = connectionIds.map((id) => mapChangeToMessage(change, id));
+      // Only webhooks are held: a change released from the hold by a later call came by one.
+      const via = bySequence.get(change.sequence)?.source ?? 'webhook';
+      const messages = connectionIds.map((id) => mapChangeToMessage(change, id, via));
       const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
       const version = { taskId: change.taskId, version: change.task.version, published: true };
       const last = batches[batches.length - 1];

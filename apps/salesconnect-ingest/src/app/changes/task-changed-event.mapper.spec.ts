@@ -36,6 +36,12 @@ describe('a Sales Connect change as a salesconnect-task-changed event', () => {
     expect(decoded.eventId).toBe(message.eventId);
   });
 
+  it('says whether the change came by webhook or from the change feed (for the task timeline)', () => {
+    for (const via of ['webhook', 'feed'] as const) {
+      expect(decodeEvent(mapChangeToMessage(buildChange(), 'conn-1', via).value, KAFKA_TOPICS.salesconnectTaskChanges)).toMatchObject({ via });
+    }
+  });
+
   it('refuses to publish what the contract would reject', () => {
     const change = buildChange();
     expect(() => mapChangeToMessage({ ...change, occurredAt: 'yesterday' }, 'conn-1')).toThrow(MessageDecodeError);

@@ -26,7 +26,7 @@ export function deriveEventId(connectionId: string, change: Pick<SalesConnectCha
  * One feed entry as one connection's `salesconnect-task-changed` event. `createdAt` is the task's
  * creation time on Sales Connect: with the connection's enable history it is what R3 is judged on.
  */
-export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connectionId: string): SalesConnectTaskChanged {
+export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connectionId: string, via?: 'webhook' | 'feed'): SalesConnectTaskChanged {
   const deleted = change.type === 'deleted';
   return {
     eventId: deriveEventId(connectionId, change),
@@ -41,12 +41,13 @@ export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connecti
     origin: change.origin,
     source: 'live',
     version: change.task.version,
+    ...(via ? { via } : {}),
   };
 }
 
 /** The Kafka message: validated against the contract, keyed by connection + task (one task's changes stay in order). */
-export function mapChangeToMessage(change: SalesConnectChange, connectionId: string): OutgoingMessage {
-  const event = mapChangeToTaskChangedEvent(change, connectionId);
+export function mapChangeToMessage(change: SalesConnectChange, connectionId: string, via?: 'webhook' | 'feed'): OutgoingMessage {
+  const event = mapChangeToTaskChangedEvent(change, connectionId, via);
   return {
     topic: KAFKA_TOPICS.salesconnectTaskChanges,
     key: buildMessageKey(connectionId, change.taskId),

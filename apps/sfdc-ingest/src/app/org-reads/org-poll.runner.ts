@@ -65,7 +65,7 @@ export class OrgPollRunner {
     const next = more && last ? { from, after: { stamp: parseSalesforceDateTime(last.SystemModstamp), id: last.Id } } : null;
     const newest = records.length > 0 ? Math.max(...records.map((r) => parseSalesforceDateTime(r.SystemModstamp))) : null;
     const covered = coveredByPoll(targets, from, this.config.POLL_LOOKBACK_MS);
-    const result = await this.routedPublisher.publishRouted(org.orgId, reader, routing.routed, (manager) => this.polls.recordPage(manager, org.orgId, covered, newest, next));
+    const result = await this.routedPublisher.publishRouted(org.orgId, reader, routing.routed, 'poll', (manager) => this.polls.recordPage(manager, org.orgId, covered, newest, next));
     for (const u of result.unmappable) this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
     Object.assign(org, { pollFrom: next?.from ?? null, after: next?.after ?? null });
     const deletes = deleteLog || (auditDue && !more) ? await this.audit(org, reader, targets, deleteLog) : 0;
@@ -115,7 +115,7 @@ export class OrgPollRunner {
       const mine = routed.filter((r) => r.connectionId === connectionId).map((r) => ({ taskId: r.taskId, stamp: r.stamp, fingerprint: DELETED }));
       fresh.set(connectionId, await this.published.withoutPublished(connectionId, mine));
     }
-    const messages = [...fresh].flatMap(([connectionId, changes]) => changes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(connectionId, d.taskId, d.stamp, 'live'))));
+    const messages = [...fresh].flatMap(([connectionId, changes]) => changes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(connectionId, d.taskId, d.stamp, 'live', undefined, 'poll'))));
     await this.kafka.publish(messages);
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {

@@ -4,7 +4,7 @@ import { salesforceIdKey } from '@task-sync/task-domain';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
 import type { SalesforceReader } from '../salesforce/salesforce-reader';
 import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
-import { buildReadMessages } from '../sync/sfdc-change.events';
+import { buildReadMessages, type ReadVia } from '../sync/sfdc-change.events';
 import type { OrgStreamRepository } from './org-stream.repository';
 import { collectRecordIds, routeOrgBatch, type RoutedRecord } from './route-org-changes';
 
@@ -59,7 +59,7 @@ export class OrgChangePublisher {
     const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections, routes);
     const last = batch[batch.length - 1];
     const lastEventAt = new Date(Math.max(...batch.map((e) => e.commitTimestamp)));
-    const published = await this.publishRouted(orgId, reader, routed, (manager) => this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt));
+    const published = await this.publishRouted(orgId, reader, routed, 'stream', (manager) => this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt));
     if (!published.committed) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);
     return {
       events: batch.length,
@@ -83,7 +83,7 @@ export class OrgChangePublisher {
    * poll may read one change at the same moment: one transaction, under the org's advisory lock,
    * holds from the check to the commit, so the second reader finds the first one's record.
    */
-  async publishRouted<T>(orgId: string, reader: SalesforceReader, routed: readonly RoutedRecord[], commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
+  async publishRouted<T>(orgId: string, reader: SalesforceReader, routed: readonly RoutedRecord[], via: ReadVia, commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
     const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
     const toRemember: [string, PublishedChange[]][] = [];
     const unmappable: RoutedPublication<T>['unmappable'] = [];
@@ -95,7 +95,7 @@ export class OrgChangePublisher {
         const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })), manager);
         alreadyPublished += items.length - fresh.length;
         const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
-        const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null });
+        const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null, via });
         messages.push(...built.messages);
         toRemember.push([connectionId, built.published]);
         unmappable.push(...built.unmappable.map(({ record, reason }) => ({ connectionId, taskId: record.Id, reason })));

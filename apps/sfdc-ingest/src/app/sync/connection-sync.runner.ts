@@ -29,7 +29,7 @@ import {
 } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from './published-change.repository';
-import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource } from './sfdc-change.events';
+import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource, type ReadVia } from './sfdc-change.events';
 import type { SfdcSyncStateEntity } from './sync-state.entity';
 import type { SfdcSyncStateRepository } from './sync-state.repository';
 
@@ -148,7 +148,7 @@ export class ConnectionSyncRunner {
     const read = page.records;
     const records = read.filter((r) => receivesChangeMadeAt({ disabledAt }, parseSalesforceDateTime(r.SystemModstamp)));
     const fresh = await this.published.withoutPublished(state.connectionId, records.map((r) => ({ record: r, ...publishedChangeOf(r) })));
-    const { messages, published, failed, deletes } = await this.buildMessages(state.connectionId, reader, fresh.map((f) => f.record), 'live');
+    const { messages, published, failed, deletes } = await this.buildMessages(state.connectionId, reader, fresh.map((f) => f.record), 'live', undefined, 'poll');
     await this.publisher.publish(messages);
     const last = read.at(-1);
     const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
@@ -186,7 +186,7 @@ export class ConnectionSyncRunner {
     const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
     const fresh = await this.published.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
-    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live'))));
+    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live', undefined, 'poll'))));
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, fresh);
@@ -209,9 +209,9 @@ export class ConnectionSyncRunner {
     }
   }
 
-  private async buildMessages(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date) {
+  private async buildMessages(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date, via?: ReadVia) {
     const emails = await reader.resolveWhoEmails(records.filter((r) => !r.IsDeleted));
-    const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt });
+    const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt, via });
     for (const { record, reason } of unmappable) this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
     return { messages, published, deletes, failed: unmappable.length };
   }

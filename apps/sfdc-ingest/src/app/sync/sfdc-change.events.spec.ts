@@ -77,6 +77,15 @@ describe('sfdc-task-changed events', () => {
     expect(built.unmappable).toEqual([{ record: unmappable, reason: expect.stringContaining('not a calendar date') }]);
   });
 
+  it('says how a live change was read (the stream or a poll), on upserts and deletes alike', () => {
+    const deleted = record({ Id: '00T000000000002EAA', IsDeleted: true });
+    for (const via of ['stream', 'poll'] as const) {
+      const built = buildReadMessages('conn-1', [record(), deleted], new Map(), 'live', { via });
+      expect(built.messages.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges).via)).toEqual([via, via]);
+    }
+    expect(decodeEvent(buildReadMessages('conn-1', [record()], new Map(), 'live').messages[0].value, KAFKA_TOPICS.sfdcTaskChanges).via).toBeUndefined();
+  });
+
   it("skips a recurring series' master (IsRecurrence) on every read path, edits and deletes alike; its occurrences go as tasks of their own", () => {
     const master = record({ Id: '00T000000000004EAA', IsRecurrence: true });
     const masterDeleted = record({ Id: '00T000000000005EAA', IsRecurrence: true, IsDeleted: true });

@@ -8,6 +8,8 @@ import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
 import { publishedChangeOf, type PublishedChange } from './published-change.repository';
 
 export type ReadSource = SfdcTaskChanged['source'];
+/** How a live change was read: the org's change stream or a poll. */
+export type ReadVia = 'stream' | 'poll';
 
 const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
@@ -23,6 +25,7 @@ export function buildSfdcUpsertEvent(
   source: ReadSource,
   enableAt?: Date,
   origin: string | null = null,
+  via?: ReadVia,
 ): SfdcTaskChanged {
   if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate)) {
     throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
@@ -44,10 +47,11 @@ export function buildSfdcUpsertEvent(
     ...(enableAt ? { enableAt: enableAt.toISOString() } : {}),
     externalId: record.SalesConnect_Task_Id__c ?? null,
     ownerId: record.OwnerId,
+    ...(via ? { via } : {}),
   };
 }
 
-export function buildSfdcDeleteEvent(connectionId: string, taskId: string, deletedAt: number, source: ReadSource, enableAt?: Date): SfdcTaskChanged {
+export function buildSfdcDeleteEvent(connectionId: string, taskId: string, deletedAt: number, source: ReadSource, enableAt?: Date, via?: ReadVia): SfdcTaskChanged {
   return {
     eventId: randomUUID(),
     type: SFDC_TASK_CHANGED,
@@ -62,6 +66,7 @@ export function buildSfdcDeleteEvent(connectionId: string, taskId: string, delet
     source,
     ...(enableAt ? { enableAt: enableAt.toISOString() } : {}),
     externalId: null,
+    ...(via ? { via } : {}),
   };
 }
 
@@ -86,7 +91,7 @@ export function buildReadMessages(
   records: readonly TaskRecord[],
   whoEmails: ReadonlyMap<string, string | null>,
   source: ReadSource,
-  options: { enableAt?: Date; originOf?: (record: TaskRecord) => string | null } = {},
+  options: { enableAt?: Date; originOf?: (record: TaskRecord) => string | null; via?: ReadVia } = {},
 ): { messages: OutgoingMessage[]; published: PublishedChange[]; deletes: number; unmappable: { record: TaskRecord; reason: string }[] } {
   const messages: OutgoingMessage[] = [];
   const published: PublishedChange[] = [];
@@ -99,8 +104,8 @@ export function buildReadMessages(
     try {
       const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
       const event = record.IsDeleted
-        ? buildSfdcDeleteEvent(connectionId, record.Id, change.stamp, source, options.enableAt)
-        : buildSfdcUpsertEvent(connectionId, record, whoEmail, source, options.enableAt, options.originOf?.(record) ?? null);
+        ? buildSfdcDeleteEvent(connectionId, record.Id, change.stamp, source, options.enableAt, options.via)
+        : buildSfdcUpsertEvent(connectionId, record, whoEmail, source, options.enableAt, options.originOf?.(record) ?? null, options.via);
       messages.push(toOutgoingMessage(event));
       published.push(change);
       if (record.IsDeleted) deletes += 1;

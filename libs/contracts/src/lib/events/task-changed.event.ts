@@ -17,6 +17,8 @@ const changeShape = {
   origin: z.string().nullable(),
   source: z.enum(['import', 'reenable-deletes', 'live']),
   enableAt: z.iso.datetime().optional(),
+  /** How a live change was read: the org's change stream or a poll (Salesforce), a webhook or the change feed (Sales Connect); for the task's timeline. Absent from events published before it. */
+  via: z.enum(['stream', 'poll', 'webhook', 'feed']).optional(),
 };
 
 function refineChange<T extends { kind: string; fields: unknown; source: string; enableAt?: string }>(schema: z.ZodType<T>) {

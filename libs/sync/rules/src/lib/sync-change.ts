@@ -32,4 +32,6 @@ export interface SyncChange {
   version?: number;
   /** Salesforce only: the task's `OwnerId` as read (R8); absent from reads that cannot say. */
   ownerId?: string | null;
+  /** How a live change was read (the stream, a poll, a webhook, the feed): shown on the task's timeline, never decided on. */
+  via?: 'stream' | 'poll' | 'webhook' | 'feed';
 }
