@@ -4,9 +4,10 @@ describe('CPU time from /proc', () => {
   it("reads this process's CPU time, and it grows with work done", () => {
     const before = cpuMs(process.pid);
     expect(before).not.toBeNull();
-    const until = Date.now() + 300;
+    // Spins until this process has used 150 ms of CPU (not of wall time: on a busy machine 300 ms of wall time may hold far less).
+    const start = process.cpuUsage();
     let spin = 0;
-    while (Date.now() < until) spin += Math.sqrt(spin + 1);
+    while (process.cpuUsage(start).user < 150_000) spin += Math.sqrt(spin + 1);
     const after = cpuMs(process.pid) as number;
     expect(spin).toBeGreaterThan(0);
     // 300 ms of spinning shows as CPU time (ticks of 10 ms; a loaded machine may deschedule part of it).
@@ -39,9 +40,10 @@ describe('the end of a phase', () => {
 describe('a CPU window', () => {
   it('charges the work done between its opening and its close to each unit of it', async () => {
     const window = await openCpuWindow(() => [['bench', process.pid] as [string, number]]);
-    const until = Date.now() + 300;
+    // Spins until this process has used 150 ms of CPU (not of wall time: on a busy machine 300 ms of wall time may hold far less).
+    const start = process.cpuUsage();
     let spin = 0;
-    while (Date.now() < until) spin += Math.sqrt(spin + 1);
+    while (process.cpuUsage(start).user < 150_000) spin += Math.sqrt(spin + 1);
     const [figure] = await closeCpuWindow(window, 3);
     expect(spin).toBeGreaterThan(0);
     expect(figure.program).toBe('bench');
