@@ -218,6 +218,8 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
       ],
       // The org has no reader: the rep's own session polls.
       readMode: { mode: 'per-rep-polling', reason: expect.stringContaining('no org reader') },
+      // Sync is on: no delete window is running out (R5).
+      deleteWindow: null,
     });
     expect((await api(`/v1/connections/${ids.alice}/status`, tokens.bob)).status).toBe(404);
     expect(await (await api(`/v1/connections/${ids.bob}/status`, tokens.bob)).json()).toMatchObject({ state: 'idle', import: null });

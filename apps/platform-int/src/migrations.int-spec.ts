@@ -12,7 +12,7 @@ const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
     schema: 'salesconnect_ingest',
     tables: ['connection_setting', 'connection_setting_change', 'feed_cursor', 'processed_message', 'published_change', 'reported_connection_error', 'task_change_order', 'typeorm_migrations'],
   },
-  reconciler: { schema: 'reconciler', tables: ['connection_setting', 'connection_setting_change', 'drift_repair_run', 'failed_write', 'parked_change', 'processed_message', 'sync_conflict', 'task_link', 'task_write', 'typeorm_migrations'] },
+  reconciler: { schema: 'reconciler', tables: ['connection_setting', 'connection_setting_change', 'drift_repair_run', 'failed_write', 'parked_change', 'processed_message', 'sync_conflict', 'task_activity', 'task_link', 'task_write', 'typeorm_migrations'] },
 };
 
 describe('migrations on a fresh database', () => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { authorizeInBrowser, connectSalesforceAsUser, deliverCallbackInBrowser, SalesforceSandboxAdmin } from './support/salesforce';
 import { ServiceProcess } from './support/service-process';
 import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
-import { createDatabase, testEnv, uniqueId, waitFor, withPg } from './support/stack';
+import { KAFKA_TOPICS } from '@task-sync/contracts';
+import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
 
 const SECRET = 'reader-spec-secret-reader-spec-secret-000';
 const KEY = randomBytes(32);
@@ -38,6 +39,7 @@ const stateOf = (reader: ReaderView | undefined) => Object.fromEntries((reader?.
 // same OAuth flow as a rep; its preflight asks the Salesforce sandbox what reading the org needs;
 // our services get its session on the internal API; reps see whether their sync reads the org stream.
 describe("the org's reader: connect as admin, preflight against the Salesforce sandbox, the internal reader session, the reps' read mode", () => {
+  const kafka = useKafkaClients();
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
   let sf: SalesforceSandboxAdmin;
@@ -69,9 +71,13 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
     orgId = (await sf.defaultOrg()).id;
     // The sandbox's administrator (View All Data) is the org's integration user here.
     integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
+    // A group of its own at the log's end: other suites' org-stream reports (the sandboxes share an org id) are not this org's.
+    const statusGroup = uniqueId('connector-settings');
+    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
     ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: SECRET,
+      KAFKA_CONSUMER_GROUP: statusGroup,
       SETTINGS_PAGE_URL: SETTINGS_PAGE,
       TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
       TOKEN_ENCRYPTION_KEY_ID: 'it1',

@@ -311,7 +311,9 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
 
     await waitFor('the change made before the disable', async () => eventsOf(connectionId).some((e) => e.taskId === before));
     await ingest.waitForLog((l) => String(l.msg).includes(`connection ${connectionId}: final poll after the disable`));
-    // Past the look-back (3 s here) the final polls end: what is made now is never read.
+    // Past the look-back (3 s here) the final polls end: what is made now is never read. Salesforce
+    // stamps whole seconds: a task made in the disable's second would count as made before it.
+    await new Promise((r) => setTimeout(r, 1_100));
     const after = await sfdc.createTask({ Subject: 'made after the final poll' });
     await new Promise((r) => setTimeout(r, 5_000));
     expect(eventsOf(connectionId).filter((e) => e.taskId === before)).toHaveLength(1);
