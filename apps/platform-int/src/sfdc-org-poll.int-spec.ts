@@ -154,6 +154,11 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
     it("is read by one poll through the reader's session: the rep's change arrives once, and the rep's own polls stop", async () => {
       expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
+      // sfdc-ingest's own verdict follows connector-settings' by a round: until then the rep's poll may still read.
+      await waitFor('sfdc-ingest to read the org once', async () => {
+        const row = await orgPollRow(orgId);
+        return row?.reads === 'org' && row.last_polled_at !== null ? row : undefined;
+      }, 15_000);
       const taskId = await rep.createTask({ Subject: 'read by the org poll' });
       const [event] = await reader.waitFor('the change, read by the org poll', () => titled(connectionId, 'read by the org poll').length > 0 && titled(connectionId, 'read by the org poll'), 15_000);
       expect(event).toMatchObject({ taskId, connectionId, source: 'live' });
