@@ -150,7 +150,8 @@ describe('ChangeHandler', () => {
     });
 
     it('past the bound, reads the feed for the gap, then publishes what still waits in order', async () => {
-      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 300 });
+      // A bound well above the time between the three calls, which a busy CI machine can stretch past 300 ms.
+      const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 1_500 });
       let feedRead = 0;
       handler.onGap(async () => {
         feedRead++;
@@ -159,7 +160,7 @@ describe('ChangeHandler', () => {
       await handler.handle([edit('sct_b', 4, 3204)], 'webhook');
       await handler.handle([edit('sct_b', 3, 3203)], 'webhook');
       expect(versionsOf(batches, 'sct_b')).toEqual([1]);
-      for (let i = 0; i < 150 && versionsOf(batches, 'sct_b').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 250 && versionsOf(batches, 'sct_b').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(feedRead).toBe(1);
       expect(handler.heldCount()).toBe(0);
       expect(versionsOf(batches, 'sct_b')).toEqual([1, 3, 4]);
