@@ -1,11 +1,8 @@
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
+import type { Page } from '../http/pagination';
 
-/** A page as the reconciler answers it. */
-export interface ReconcilerPage<T> {
-  items: T[];
-  total: number;
-  nextOffset: number | null;
-}
+/** A page as the reconciler answers it: the same shape as ours. */
+export type ReconcilerPage<T> = Page<T>;
 
 export interface ReconcilerTask {
   linkId: string;

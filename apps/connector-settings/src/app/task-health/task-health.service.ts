@@ -10,15 +10,10 @@ import { RECONCILER_CLIENT, type ReconcilerClient, type ReconcilerConflict, type
 import { buildTaskLinks, type TaskLinks } from './task-links';
 import { toCsv } from './failed-tasks.csv';
 import type { FailedTaskSelection } from './task-health.schemas';
+import { toPage, type Page } from '../http/pagination';
 
 /** Injection token: SALESCONNECT_APP_TASK_URL_TEMPLATE. */
 export const SALESCONNECT_TASK_URL_TEMPLATE = Symbol('SALESCONNECT_TASK_URL_TEMPLATE');
-
-export interface Paged<T> {
-  items: T[];
-  total: number;
-  nextOffset: number | null;
-}
 
 export type FailedTaskItem = FailedTaskView & TaskLinks;
 export type TaskItem = ReconcilerTask & TaskLinks;
@@ -32,8 +27,6 @@ export interface ProblemGroup {
   message: string;
   count: number;
 }
-
-const nextOffsetOf = (offset: number, count: number, total: number) => (offset + count < total ? offset + count : null);
 
 /**
  * The health of one connection for its rep, or an admin of the same tenant: problems (open failed
@@ -61,10 +54,10 @@ export class TaskHealthService {
     return { groups, total: groups.reduce((n, g) => n + g.count, 0) };
   }
 
-  async failedTasks(principal: Principal, id: string, filter: FailedTaskFilter, offset: number, limit: number): Promise<Paged<FailedTaskItem>> {
+  async failedTasks(principal: Principal, id: string, filter: FailedTaskFilter, offset: number, limit: number): Promise<Page<FailedTaskItem>> {
     const connection = await this.findVisible(principal, id);
     const { items, total } = await listFailedTasks(this.dataSource, connection.id, filter, { offset, limit });
-    return { items: items.map((t) => this.withLinks(connection, t)), total, nextOffset: nextOffsetOf(offset, items.length, total) };
+    return toPage(items.map((t) => this.withLinks(connection, t)), total, { offset, limit });
   }
 
   /** Every matching open failed task, as CSV. */
@@ -102,7 +95,7 @@ export class TaskHealthService {
     return this.reconciler.ignore(connection.id, { ...selection, by: principal.userId });
   }
 
-  async conflicts(principal: Principal, id: string, offset: number, limit: number): Promise<Paged<ConflictItem>> {
+  async conflicts(principal: Principal, id: string, offset: number, limit: number): Promise<Page<ConflictItem>> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.conflicts(connection.id, offset, limit);
     return { ...page, items: page.items.map((c) => this.withLinks(connection, c)) };
@@ -113,13 +106,13 @@ export class TaskHealthService {
     return this.allocations.usageOverWindow(connection.sfdcOrgId);
   }
 
-  async searchTasks(principal: Principal, id: string, q: string, offset: number, limit: number): Promise<Paged<TaskItem>> {
+  async searchTasks(principal: Principal, id: string, q: string, offset: number, limit: number): Promise<Page<TaskItem>> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.searchTasks(connection.id, q, offset, limit);
     return { ...page, items: page.items.map((t) => this.withLinks(connection, t)) };
   }
 
-  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<Paged<ReconcilerEvent> & { task: TaskItem }> {
+  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<Page<ReconcilerEvent> & { task: TaskItem }> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.timeline(connection.id, linkId, offset, limit);
     return { task: this.withLinks(connection, page.task), items: page.items, total: page.total, nextOffset: page.nextOffset };

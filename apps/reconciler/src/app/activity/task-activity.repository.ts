@@ -31,18 +31,8 @@ export interface ActivityTask {
   lastEventAt: string | null;
 }
 
-/** One timeline event as the internal API answers it. */
-export interface ActivityEvent {
-  at: string;
-  kind: ActivityKind;
-  side: Side | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-}
+/** One timeline event as the internal API answers it: a recorded row's event fields, and when. */
+export type ActivityEvent = Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'> & { at: string };
 
 /** A conflict of the connection, with its pair. */
 export interface ConflictItem {
