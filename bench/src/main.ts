@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   running = { stack, database };
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
   try {
-    const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log);
-    const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log);
+    const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log, brokerPid);
+    const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log, brokerPid);
     log(`ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`);
     const ceiling = await measureCeiling(kafka, options.tasks, single.recordBytes, PARTITIONS);
     log(`ceiling: ${ceiling.recordsPerSecond.toFixed(0)} records/s`);
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const runs: SteadyRun[] = [];
     for (let i = 1; i <= options.steadyRuns; i++) {
       if (options.steadyRuns > 1) log(`steady state: run ${i} of ${options.steadyRuns}`);
-      runs.push(await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds }, log));
+      runs.push(await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds, brokerPid }, log));
     }
     const shown = representativeRun(runs);
     results.steady = shown.steady;

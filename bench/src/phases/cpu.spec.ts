@@ -1,4 +1,5 @@
-import { closeCpuWindow, cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate, openCpuWindow } from './cpu';
+import { readFileSync } from 'node:fs';
+import { closeCpuWindow, cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate, openCpuWindow, pidsNamed } from './cpu';
 
 describe('CPU time from /proc', () => {
   it("reads this process's CPU time, and it grows with work done", () => {
@@ -17,6 +18,14 @@ describe('CPU time from /proc', () => {
   it('is null for a process that is not there', () => {
     expect(cpuMs(2 ** 22 + 7)).toBeNull();
     expect(cpuSnapshot([['gone', 2 ** 22 + 7]]).size).toBe(0);
+  });
+
+  it('counts a program of several processes as their sum, and finds processes by command name', () => {
+    const own = cpuSnapshot([['one', process.pid]]).get('one') as number;
+    const twice = cpuSnapshot([['two', [process.pid, process.pid]]]).get('two') as number;
+    expect(twice).toBeGreaterThanOrEqual(2 * own);
+    expect(pidsNamed(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim())).toContain(process.pid);
+    expect(pidsNamed('no-such-command-here')).toEqual([]);
   });
 
   it('divides each program’s CPU between two snapshots by the units of work, leaving out programs missing from either', () => {

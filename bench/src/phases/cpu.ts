@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { CpuFigure } from '../report/results';
 
 /** Kernel clock ticks a second, the unit of /proc/<pid>/stat's times (100 on common Linux builds). */
@@ -26,14 +26,40 @@ export function cpuMs(pid: number): number | null {
 
 export type CpuSnapshot = Map<string, number>;
 
+/** A program is one process, or several counted together (PostgreSQL's backends). */
+export type Program = [string, number | readonly number[]];
+
 /** Every program's CPU time now, to subtract from a later snapshot. */
-export function cpuSnapshot(programs: Iterable<[string, number]>): CpuSnapshot {
+export function cpuSnapshot(programs: Iterable<Program>): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
-  for (const [program, pid] of programs) {
-    const ms = cpuMs(pid);
-    if (ms !== null) snapshot.set(program, ms);
+  for (const [program, pids] of programs) {
+    const times = (typeof pids === 'number' ? [pids] : pids).map(cpuMs).filter((ms): ms is number => ms !== null);
+    if (times.length > 0) snapshot.set(program, times.reduce((a, b) => a + b, 0));
   }
   return snapshot;
+}
+
+/** The processes whose command is `name` (e.g. every PostgreSQL backend), from /proc. */
+export function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * What else the machine runs for the product's work, beside its programs: the benchmark itself
+ * (the reps' changes, the sandboxes' logs read), the broker and PostgreSQL (every backend on the
+ * machine: a backend that exits during a phase takes its CPU time with it, so that figure is a floor).
+ */
+export function infrastructure(brokerPid: number): Program[] {
+  return [['benchmark', process.pid], ...(brokerPid > 0 ? [['kafka broker', brokerPid] as Program] : []), ['postgresql', pidsNamed('postgres')]];
 }
 
 /** CPU each program spent between two snapshots, and per unit of work (an imported task, a change); programs missing from either are left out. */
@@ -51,7 +77,7 @@ const QUIET_MARGIN_MS_PER_SECOND = 50;
 const totalMs = (s: CpuSnapshot): number => [...s.values()].reduce((sum, ms) => sum + ms, 0);
 
 /** The programs' CPU a second together while nothing is asked of them (timers, polls, health checks), over `sampleMs`. */
-export async function idleCpuRate(programs: () => Iterable<[string, number]>, sampleMs = 2_000): Promise<number> {
+export async function idleCpuRate(programs: () => Iterable<Program>, sampleMs = 2_000): Promise<number> {
   const before = cpuSnapshot(programs());
   await new Promise((resolve) => setTimeout(resolve, sampleMs));
   return ((totalMs(cpuSnapshot(programs())) - totalMs(before)) * 1000) / sampleMs;
@@ -62,7 +88,7 @@ export async function idleCpuRate(programs: () => Iterable<[string, number]>, sa
  * last arrival): when the programs together used no more than their idle rate plus 5 % of a core
  * over a second, or after `maxMs`.
  */
-export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, number]>, idleMsPerSecond: number, maxMs = 60_000): Promise<CpuSnapshot> {
+export async function cpuSnapshotWhenQuiet(programs: () => Iterable<Program>, idleMsPerSecond: number, maxMs = 60_000): Promise<CpuSnapshot> {
   const deadline = Date.now() + maxMs;
   let last = cpuSnapshot(programs());
   for (;;) {
@@ -73,20 +99,26 @@ export async function cpuSnapshotWhenQuiet(programs: () => Iterable<[string, num
   }
 }
 
-/** A phase's CPU account: the programs, their idle rate just before it, and their CPU at its start. */
+/** A phase's CPU account: the programs, their idle rate just before it, and their CPU at its start; `others` are counted, not waited for. */
 export interface CpuWindow {
-  programs: () => Iterable<[string, number]>;
+  programs: () => Iterable<Program>;
+  others: () => Iterable<Program>;
   idleMsPerSecond: number;
   before: CpuSnapshot;
 }
 
-/** Measures the idle rate (two seconds), then starts the account: call right before the phase's work. */
-export async function openCpuWindow(programs: () => Iterable<[string, number]>): Promise<CpuWindow> {
+/**
+ * Measures the idle rate (two seconds), then starts the account: call right before the phase's
+ * work. The phase ends when `programs` are back to idle; `others` (infrastructure()) are counted
+ * over the same time, as PostgreSQL's autovacuum should not stretch the window.
+ */
+export async function openCpuWindow(programs: () => Iterable<Program>, others: () => Iterable<Program> = () => []): Promise<CpuWindow> {
   const idleMsPerSecond = await idleCpuRate(programs);
-  return { programs, idleMsPerSecond, before: cpuSnapshot(programs()) };
+  return { programs, others, idleMsPerSecond, before: cpuSnapshot([...programs(), ...others()]) };
 }
 
 /** Waits for the work's tail to finish (back to idle), then each program's CPU over the phase and per unit of work. */
 export async function closeCpuWindow(window: CpuWindow, units: number): Promise<CpuFigure[]> {
-  return cpuPerUnit(window.before, await cpuSnapshotWhenQuiet(window.programs, window.idleMsPerSecond), units);
+  await cpuSnapshotWhenQuiet(window.programs, window.idleMsPerSecond);
+  return cpuPerUnit(window.before, cpuSnapshot([...window.programs(), ...window.others()]), units);
 }

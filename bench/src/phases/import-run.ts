@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { SalesConnectAdmin, SalesforceAdmin, SyncUser, sleep, type Stack } from '@task-sync/testing-stack';
 import type { ImportResult } from '../report/results';
-import { closeCpuWindow, openCpuWindow } from './cpu';
+import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
 import { seededTask, shares } from './workload';
 
 const SEED_CHUNK = 10_000;
@@ -32,7 +32,7 @@ export interface ImportRun {
  * `connections` reps of one new org; every rep saves "Sync tasks" at the same moment, and the run
  * lasts until the last task is in Sales Connect (the change feed's `created` by task-sync).
  */
-export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks: number, connections: number, log: (line: string) => void): Promise<ImportRun> {
+export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks: number, connections: number, log: (line: string) => void, brokerPid = 0): Promise<ImportRun> {
   const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
   const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
   const orgId = await sfAdmin.createOrg(`bench ${label}`);
@@ -59,7 +59,7 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   await admin.disconnect();
 
   const scUserIds = new Set(users.map((u) => u.sc.id));
-  const cpuWindow = await openCpuWindow(() => stack.processes);
+  const cpuWindow = await openCpuWindow(() => stack.processes, () => infrastructure(brokerPid));
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));
   log(`import, ${label}: "Sync tasks" saved on for ${connections} connection(s)`);

@@ -2,7 +2,7 @@ import { SalesConnectAdmin, sleep, type ScChange, type SfdcChange, type SyncUser
 import { isPollEndpoint } from '../report/idle-calls';
 import { summarizeLatency } from '../report/stats';
 import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type ReadMode, type SteadyResult } from '../report/results';
-import { closeCpuWindow, openCpuWindow } from './cpu';
+import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
 import { random } from './workload';
@@ -36,6 +36,8 @@ export interface SteadyOptions {
   rate: number;
   durationSeconds: number;
   drainSeconds: number;
+  /** The Kafka broker's process, for its CPU (0: not known). */
+  brokerPid: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const openPools = pools.map((pool) => pool.filter((p) => p.open));
 
   const callsBefore = await restCalls(sfAdmin, orgId);
-  const cpuWindow = await openCpuWindow(() => stack.processes);
+  const cpuWindow = await openCpuWindow(() => stack.processes, () => infrastructure(options.brokerPid));
   const startedAt = Date.now();
   const total = Math.round(options.rate * options.durationSeconds);
   const changes: Change[] = [];

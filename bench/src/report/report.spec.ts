@@ -392,8 +392,8 @@ describe('summaryLines', () => {
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
     // The product's services first, then the sandboxes, whatever order /proc was read in.
-    expect(text).toContain('CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00 ms a task');
-    expect(text).toContain('CPU steady state: sfdc-ingest 3.50, reconciler 8.00 ms a change');
+    expect(text).toContain('CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00; all together 5.50 ms a task');
+    expect(text).toContain('CPU steady state: sfdc-ingest 3.50, reconciler 8.00; all together 11.50 ms a change');
     // Over three runs: the min / median / max of each latency percentile each way, the calls per 1,000 and the CPU per change.
     expect(text).toContain('steady state over 3 runs, min / median / max:');
     expect(text).toContain('  salesforce→salesconnect p99: 2.95 s / 3.41 s / 4.10 s');

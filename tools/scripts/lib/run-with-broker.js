@@ -68,7 +68,10 @@ function build(env, { log, what, targets, skipVar }) {
   log(`building the services, the sandboxes and ${what} (no type check: npm test type-checks every project)`);
   // The programs only, and without their type check: the libs' build targets are type checks
   // (the programs' bundles compile their sources), and both are `npm test`'s; here they would only add time.
-  return run(nxBin, ['run-many', '-t', ...targets, '-p', ...PROGRAMS, '--excludeTaskDependencies', '--skipTypeChecking', '--outputStyle=static'], { env });
+  // The settings page first: connector-settings' bundle copies it in, and without task dependencies nothing else orders the two.
+  return run(nxBin, ['run', 'settings-ui:build', '--outputStyle=static'], { env }).then((code) =>
+    code !== 0 ? code : run(nxBin, ['run-many', '-t', ...targets, '-p', ...PROGRAMS, '--excludeTaskDependencies', '--skipTypeChecking', '--outputStyle=static'], { env }),
+  );
 }
 
 module.exports = { runWithBroker };

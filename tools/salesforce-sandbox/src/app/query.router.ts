@@ -105,7 +105,7 @@ export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; 
     switch (query.sobject) {
       case 'Task': {
         store.purgeRecycleBin(org);
-        return org.tasks.listFieldsByModstamp(includeDeleted);
+        return query.ids ? org.tasks.fieldsOfIds(query.ids, includeDeleted) : org.tasks.listFieldsByModstamp(includeDeleted);
       }
       case 'Contact':
         return [...org.contacts.values()].sort(byModstampThenId);

@@ -142,3 +142,15 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
     expect(runQuery(query, rows, parents).map((r) => (r.Id as string).slice(14, 15))).toEqual(['2', '1']);
   });
 });
+
+describe('the ids a query starts from', () => {
+  it("names the ids of Id = or Id IN joined by AND, and none where OR or NOT could widen the set", () => {
+    const ids = (where: string) => compileSoql(`SELECT Id FROM Task WHERE ${where}`, 0).ids;
+    expect(ids("Id IN ('00T000000000001AAA', '00T000000000002') AND IsDeleted = false")).toEqual(['00T000000000001AAA', '00T000000000002']);
+    expect(ids("OwnerId = '005000000000001AAA' AND Id = '00T000000000001AAA'")).toEqual(['00T000000000001AAA']);
+    expect(ids("Id IN ('00T000000000001AAA') OR Subject = 'x'")).toBeNull();
+    expect(ids("NOT Id = '00T000000000001AAA'")).toBeNull();
+    expect(ids("Id != '00T000000000001AAA'")).toBeNull();
+    expect(ids("Subject = 'x'")).toBeNull();
+  });
+});

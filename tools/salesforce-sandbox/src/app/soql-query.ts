@@ -4,7 +4,7 @@ import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
 import { findSObject, type FieldDef, type SObjectApi, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { readPath, resolveRelationshipPath, type ParentLookup, type RelationshipPath, type RelationshipSelect, type SelectItem } from './soql-relationship';
-import { compileWhere, type Predicate } from './soql-where';
+import { compileWhere, idsNamedBy, type Predicate } from './soql-where';
 import { toId15 } from './salesforce-id';
 
 export interface OrderKey {
@@ -21,6 +21,8 @@ export interface CompiledQuery {
   /** `count` for `SELECT COUNT()`; relationship fields (`Who.Email`) grouped per relationship. */
   select: SelectItem[] | 'count';
   where: Predicate | null;
+  /** The ids the WHERE clause restricts the records to (idsNamedBy), or null. */
+  ids: string[] | null;
   orderBy: OrderKey[];
   limit: number | null;
   offset: number;
@@ -102,6 +104,7 @@ export function compileSoql(soql: string, nowMs: number, options: { timeZone?: s
     sobject,
     select: compileSelect(soql, schema, sobject, parsed.fields ?? []),
     where: compileWhere(sobject, parsed.where, { nowMs, timeZone: options.timeZone ?? 'UTC', soql, schema }),
+    ids: idsNamedBy(parsed.where),
     orderBy: compileOrderBy(soql, schema, sobject, parsed.orderBy),
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,

@@ -5,7 +5,7 @@ import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
 import type { FieldDef, SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
 import { resolveDateLiteral, rangeTest } from './soql-date-literal';
-import { toFieldValue } from './soql-literal';
+import { toFieldValue, unquoteSoqlString } from './soql-literal';
 import { readPath, resolveRelationshipPath, type ParentLookup } from './soql-relationship';
 
 /** `parents` resolves references for relationship fields (`Who.Email = …`); bound per query run, per org. */
@@ -145,6 +145,23 @@ function compileCondition(sobject: SObjectName, condition: Condition, env: SoqlE
     default:
       throw malformed(`operator ${c.operator} is not supported by the sandbox`);
   }
+}
+
+/**
+ * The ids a WHERE clause restricts its records to (`Id = '…'` or `Id IN (…)` joined to the rest by
+ * AND only), or null: the set a query can start from instead of scanning the org. The predicate still runs.
+ */
+export function idsNamedBy(where: WhereClause | undefined): string[] | null {
+  const tokens = toTokens(where, []);
+  if (tokens.some((t) => t === 'OR' || t === 'NOT')) return null;
+  for (const t of tokens) {
+    if (typeof t === 'string' || !('field' in t.condition)) continue;
+    const c = t.condition as ValueCondition;
+    if (c.field.toLowerCase() !== 'id' || (c.operator !== '=' && c.operator !== 'IN')) continue;
+    const values = Array.isArray(c.value) ? c.value : [c.value];
+    if (values.every((v) => typeof v === 'string' && v.startsWith("'"))) return values.map((v) => unquoteSoqlString(v as string, false));
+  }
+  return null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TaskRecord } from './sandbox-records';
 import { cloneTask, TaskStore } from './task.store';
+import { toId18 } from './salesforce-id';
 
 const task = (n: number, stamp: number, ext: string | null = null): TaskRecord => ({
   fields: { Id: `00T00000000000${n}AAA`, SystemModstamp: stamp, SalesConnect_Task_Id__c: ext },
@@ -79,6 +80,47 @@ describe('TaskStore', () => {
     store.insert(task(2, 20));
     expect(store.purgeDeletedBefore(101)).toEqual(['00T000000000001AAA']);
     expect(store.listFieldsByModstamp(true)).toHaveLength(1);
+  });
+
+  it('purges a task deleted earlier than the oldest it had seen once that time has passed', () => {
+    const store = new TaskStore();
+    const later = task(1, 10);
+    later.deletedAt = 100;
+    store.insert(later);
+    expect(store.purgeDeletedBefore(50)).toEqual([]);
+    const earlier = task(2, 20);
+    earlier.deletedAt = 30; // restored from a snapshot or a rollback: older than what the bin held
+    store.insert(earlier);
+    expect(store.purgeDeletedBefore(50)).toEqual(['00T000000000002AAA']);
+    expect(store.purgeDeletedBefore(101)).toEqual(['00T000000000001AAA']);
+  });
+
+  it('lists each task once, in order, when a rollback puts back a version the order still holds or has dropped', () => {
+    for (const listBetween of [false, true]) {
+      const store = new TaskStore();
+      [task(1, 10), task(2, 20), task(3, 30)].forEach((t) => store.insert(t));
+      expect(order(store)).toEqual(['1', '2', '3']);
+      store.begin();
+      const moved = cloneTask(store.get('00T000000000001AAA') as TaskRecord);
+      moved.fields.SystemModstamp = 40;
+      store.replace(moved);
+      if (listBetween) expect(order(store)).toEqual(['2', '3', '1']);
+      store.rollback();
+      expect(order(store)).toEqual(['1', '2', '3']);
+      expect(store.listFieldsByModstamp(true).map((f) => f.SystemModstamp)).toEqual([10, 20, 30]);
+    }
+  });
+
+  it('reads tasks by 15- or 18-character id in SystemModstamp order, the recycle bin only for queryAll', () => {
+    const store = new TaskStore();
+    const deleted = task(1, 30);
+    deleted.deletedAt = 30;
+    const second = task(2, 20);
+    second.fields.Id = toId18('00T000000000002');
+    [deleted, second, task(3, 10)].forEach((t) => store.insert(t));
+    const ids = ['00T000000000001AAA', '00T000000000002', '00T000000000003AAA', '00T000000000003AAA', '00T000000000009AAA'];
+    expect(store.fieldsOfIds(ids, false).map((f) => f.SystemModstamp)).toEqual([10, 20]);
+    expect(store.fieldsOfIds(ids, true).map((f) => f.SystemModstamp)).toEqual([10, 20, 30]);
   });
 
   it('archives without a write: query hides the task, queryAll keeps it, same stamp and order, nothing observed or undone', () => {

@@ -1,5 +1,6 @@
 import type { FieldValue, Fields, TaskRecord } from './sandbox-records';
 import { isArchived } from './task-archive';
+import { toId18 } from './salesforce-id';
 
 /** How to undo one step of a transaction: put a task's previous version back (null: remove it), or run a callback. */
 type Undo = { id: string; previous: TaskRecord | null } | { undo: () => void };
@@ -31,20 +32,6 @@ function insertionIndex(sorted: TaskRecord[], task: TaskRecord): number {
   return lo;
 }
 
-/** Binary search by (SystemModstamp, Id); -1 when this exact record is not there. */
-function findIndex(sorted: TaskRecord[], task: TaskRecord): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const d = compareByModstamp(sorted[mid], task);
-    if (d === 0) return sorted[mid] === task ? mid : -1;
-    if (d < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields } });
 
 /**
@@ -69,6 +56,10 @@ export class TaskStore {
   private readonly byExternalId = new Map<string, Set<string>>();
   private readonly deletedIds = new Set<string>();
   private sorted: TaskRecord[] | null = null;
+  /** Versions replaced or removed but still in `sorted`: dropped in one pass when it is next read (a splice a write cost O(n) each). */
+  private readonly unsorted = new Set<TaskRecord>();
+  /** No task in the recycle bin was deleted before this (null: not known): the purge a read runs is a scan only when it can find something. */
+  private oldestDeletedAt: number | null = null;
   private fieldViews: { live: Fields[]; all: Fields[] } | null = null;
   private journal: Undo[] | null = null;
   /** Where each open inner transaction starts in the journal. */
@@ -133,7 +124,22 @@ export class TaskStore {
   /** Every task (live and deleted) ordered by SystemModstamp, then Id. Do not mutate. */
   listByModstamp(): readonly TaskRecord[] {
     if (this.sorted === null) this.sorted = [...this.byId.values()].sort(compareByModstamp);
+    else if (this.unsorted.size > 0) this.sorted = this.sorted.filter((t) => !this.unsorted.has(t));
+    this.unsorted.clear();
     return this.sorted;
+  }
+
+  /**
+   * The fields of these tasks (ids of 15 or 18 characters), in SystemModstamp order: what a query
+   * restricted to `Id = …` or `Id IN (…)` scans, instead of the whole org. As listFieldsByModstamp.
+   */
+  fieldsOfIds(ids: readonly string[], queryAll: boolean): Fields[] {
+    const tasks = new Set<TaskRecord>();
+    for (const id of ids) {
+      const task = this.byId.get(toId18(id));
+      if (task && (queryAll || (task.deletedAt === null && !isArchived(task.fields)))) tasks.add(task);
+    }
+    return [...tasks].sort(compareByModstamp).map((t) => t.fields);
   }
 
   /**
@@ -159,14 +165,17 @@ export class TaskStore {
 
   /** Empties the recycle bin of tasks deleted before `before`; returns the ids that went. */
   purgeDeletedBefore(before: number): string[] {
+    if (this.oldestDeletedAt !== null && this.oldestDeletedAt >= before) return [];
     const purged: string[] = [];
+    let oldest = Infinity;
     for (const id of this.deletedIds) {
       const task = this.byId.get(id) as TaskRecord;
       if ((task.deletedAt as number) < before) {
         this.remove(task);
         purged.push(id);
-      }
+      } else oldest = Math.min(oldest, task.deletedAt as number);
     }
+    this.oldestDeletedAt = oldest;
     return purged;
   }
 
@@ -249,10 +258,14 @@ export class TaskStore {
       set.add(id);
       this.byExternalId.set(key, set);
     }
-    if (task.deletedAt !== null) this.deletedIds.add(id);
+    if (task.deletedAt !== null) {
+      this.deletedIds.add(id);
+      if (this.oldestDeletedAt !== null) this.oldestDeletedAt = Math.min(this.oldestDeletedAt, task.deletedAt);
+    }
     // Writes stamp "now", so the new version usually goes last: append instead of re-sorting. In a
     // second shared with a task of a higher Id it goes just before it (a short splice near the end).
-    if (this.sorted !== null) {
+    // A version put back (a rollback) that is still in `sorted` is already in its place.
+    if (this.sorted !== null && !this.unsorted.delete(task)) {
       const last = this.sorted[this.sorted.length - 1];
       if (last === undefined || compareByModstamp(last, task) <= 0) this.sorted.push(task);
       else this.sorted.splice(insertionIndex(this.sorted, task), 0, task);
@@ -270,11 +283,7 @@ export class TaskStore {
       if (set?.size === 0) this.byExternalId.delete(ext.toLowerCase());
     }
     this.deletedIds.delete(id);
-    if (this.sorted !== null) {
-      const index = findIndex(this.sorted, task);
-      if (index >= 0) this.sorted.splice(index, 1);
-      else this.sorted = null;
-    }
+    if (this.sorted !== null) this.unsorted.add(task);
     this.fieldViews = null;
   }
 }
