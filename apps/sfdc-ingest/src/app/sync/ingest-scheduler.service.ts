@@ -1,11 +1,9 @@
+import { readerOn, sessionHandleFor } from '../salesforce/salesforce-readers';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, type SalesforceReads, SalesforceError, SalesforceErrorCode, classifySalesforceError, connectionStateOf, floorToMinute } from '@task-sync/sfdc-client';
 import { idlePollsAfter, LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
-import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
-import { floorToMinute } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { ApiBudget } from './api-budget';
 import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
@@ -26,7 +24,7 @@ const STALE_LOOP_MS = 5 * 60_000;
 @Injectable()
 export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-scheduler');
-  private readonly readers = new Map<string, SalesforceReader>();
+  private readonly readers = new Map<string, SalesforceReads>();
   private readonly loop: BackgroundLoop;
 
   constructor(
@@ -102,8 +100,8 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
       nextRunAt = Date.now() + wait;
       if (state.pausedReason) this.logger.log(`connection ${state.connectionId}: resumed after ${state.pausedReason}`);
     } catch (e) {
-      const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
-      if (!(e instanceof SfdcIngestError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
+      const failure = e instanceof SalesforceError ? e : classifySalesforceError(e);
+      if (!(e instanceof SalesforceError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
       if (disabledAt === null) ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
       else {
         // Sync is off: the user sees "off", not this read's trouble; the final poll tries again within its window.
@@ -115,12 +113,12 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** The error code decides: pause (budget, limit, lost grant) or try again at the next poll; either way the user sees it. */
-  private async handleFailure(state: SfdcSyncStateEntity, failure: SfdcIngestError): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(state: SfdcSyncStateEntity, failure: SalesforceError): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const reader = this.readers.get(state.connectionId);
     const orgId = reader ? await reader.identity().then((i) => i.orgId, () => undefined) : undefined;
-    if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
+    if (failure.code === SalesforceErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
     // The next step asks connector-settings for a session again: refused while the grant is gone or the preflight fails.
-    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.SetupIncomplete || failure.code === SfdcIngestErrorCode.ConnectionGone) {
+    if (failure.code === SalesforceErrorCode.Unauthorized || failure.code === SalesforceErrorCode.SetupIncomplete || failure.code === SalesforceErrorCode.ConnectionGone) {
       this.readers.delete(state.connectionId);
     }
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
@@ -135,7 +133,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     return { nextRunAt: Date.now() + Math.min(this.config.POLL_INTERVAL_MS, 60_000), pausedReason: null };
   }
 
-  private readerFor(connectionId: string): SalesforceReader {
+  private readerFor(connectionId: string): SalesforceReads {
     let reader = this.readers.get(connectionId);
     if (!reader) {
       const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };
