@@ -2,7 +2,8 @@ import { readerOn, sessionHandleFor } from '../salesforce/salesforce-readers';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient, type SalesforceReads, SalesforceError, SalesforceErrorCode, classifySalesforceError, connectionStateOf } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, type SalesforceReads } from '@task-sync/sfdc-client';
+import { handleReadFailure, type ReadFailurePlan } from '../salesforce/read-failure.handler';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgStreamRepository } from '../stream/org-stream.repository';
 import { ApiBudget } from '../sync/api-budget';
@@ -98,9 +99,9 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
         for (const t of targets) await this.status.report(t.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), ...(apiUsage ? { apiUsage } : {}) });
       }
     } catch (e) {
-      const failure = e instanceof SalesforceError ? e : classifySalesforceError(e);
-      if (!(e instanceof SalesforceError)) this.logger.error(`org ${org.orgId}: poll step failed: ${(e as Error).stack ?? e}`);
-      ({ nextRunAt, pausedReason } = await this.handleFailure(org, failure, targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => [])));
+      const plan = handleReadFailure(e);
+      if (plan.unexpected) this.logger.error(`org ${org.orgId}: poll step failed: ${(e as Error).stack ?? e}`);
+      ({ nextRunAt, pausedReason } = await this.handleFailure(org, plan, targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => [])));
     }
     await this.polls.release(org.orgId, nextRunAt, pausedReason);
   }
@@ -109,19 +110,19 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
    * The error code decides, as for a connection's poll: the reader refused goes back to per-rep
    * polls at once; a spent budget pauses the org; anything else is tried again at the down pace.
    */
-  private async handleFailure(org: LeasedOrgPoll, failure: SalesforceError, targets: OrgPollTarget[]): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(org: LeasedOrgPoll, plan: ReadFailurePlan, targets: OrgPollTarget[]): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const { orgId } = org;
-    if (failure.code === SalesforceErrorCode.Unauthorized || failure.code === SalesforceErrorCode.ConnectionGone) {
+    const { failure } = plan;
+    if (plan.readerRefused) {
       this.readers.delete(orgId);
       this.directory.forget(orgId);
       this.logger.warn(`org ${orgId}: the org reader was refused (${failure.code}: ${failure.message}); its connections are read by their own polls until it is connected again`);
       await this.polls.recordReads(orgId, 'per-rep', `the org reader was refused: ${failure.message}`);
       return { nextRunAt: Date.now() + this.config.PAUSE_RECHECK_MS, pausedReason: null };
     }
-    if (failure.code === SalesforceErrorCode.ApiLimitExceeded) this.budget.exhausted(orgId);
+    if (plan.orgLimitReached) this.budget.exhausted(orgId);
     const apiUsage = this.budget.usageOf(orgId);
-    const paused = failure.handling === 'pause';
-    const state = connectionStateOf(failure.code);
+    const { pause: paused, state } = plan;
     this.logger[paused ? 'warn' : 'error'](`org ${orgId}: ${failure.code}: ${failure.message}; ${paused ? 'paused' : `polling again in ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms`}`);
     for (const t of targets) await this.status.report(t.connectionId, { state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
     if (paused) {

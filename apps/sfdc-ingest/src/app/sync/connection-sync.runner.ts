@@ -1,6 +1,6 @@
 import { type DeletedRecord, type SalesforceReads, SalesforceErrorCode, type SalesforceError, buildImportCountQuery, buildImportPageQuery, buildTaskPageQuery, ceilToMinute, ceilToSecond, floorToSecond, importReadWindow, parseSalesforceDateTime, type KeysetPosition, type TaskRecord } from '@task-sync/sfdc-client';
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
 import {
   advancePollPosition,
@@ -25,6 +25,17 @@ const DAY_MS = 24 * 3_600_000;
 
 export type { StepOutcome };
 
+/** One database transaction at a time: a DataSource is one, an in-memory test store another. */
+export interface Transactions {
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** The read position's transitions a step makes (SfdcSyncStateRepository's). */
+export type SyncStateTransitions = Pick<SfdcSyncStateRepository, 'recordImportCount' | 'recordImportPage' | 'finishReenableDeletes' | 'advancePoll' | 'recordDeleteAudit'>;
+
+/** What a step asks of and tells the published-change record (PublishedChangeRepository's). */
+export type PublishedChanges = Pick<PublishedChangeRepository, 'withoutPublished' | 'remember' | 'pruneBehindWatermarks'>;
+
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
 
 /** A page says there is more when the server cut it short or it filled the LIMIT. */
@@ -39,11 +50,11 @@ export class ConnectionSyncRunner {
   private readonly logger = new Logger('sfdc-sync');
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly publisher: KafkaPublisher,
-    private readonly status: StatusReporter,
-    private readonly published: PublishedChangeRepository,
-    private readonly states: SfdcSyncStateRepository,
+    private readonly dataSource: Transactions,
+    private readonly publisher: Pick<KafkaPublisher, 'publish'>,
+    private readonly status: Pick<StatusReporter, 'report'>,
+    private readonly published: PublishedChanges,
+    private readonly states: SyncStateTransitions,
     private readonly config: RunnerConfig,
   ) {}
 
