@@ -13,8 +13,7 @@ const MINUTE = 60_000;
 /** A task stamped `minutes` after the enable (negative: before it, inside the import's 24 hours). */
 const taskAt = (n: number, minutes: number): TaskRecord => {
   const stamp = new Date(ENABLE_AT.getTime() + minutes * MINUTE).toISOString().replace('Z', '+0000');
-  const { LastModifiedById: _, ...record } = buildTaskRecord({ Id: task(n), Subject: `task ${n}`, SystemModstamp: stamp, LastModifiedDate: stamp });
-  return record;
+  return buildTaskRecord({ Id: task(n), Subject: `task ${n}`, SystemModstamp: stamp, LastModifiedDate: stamp });
 };
 
 /** The runner against in-memory tables, Kafka and status, and a scripted Salesforce. */
