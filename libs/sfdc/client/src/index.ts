@@ -7,3 +7,6 @@ export * from './lib/import-soql';
 export * from './lib/salesforce-import-preview.reader';
 export * from './lib/record-result';
 export * from './lib/task-write-composite';
+export * from './lib/org-read-soql';
+export * from './lib/salesforce-error';
+export * from './lib/salesforce-reader';

@@ -1,6 +1,6 @@
+import { type KeysetPosition } from '@task-sync/sfdc-client';
 import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { KeysetPosition } from '../salesforce/soql';
 import type { OrgConnection } from '../stream/route-org-changes';
 import { toOrgConnection, type OrgConnectionRow } from '../stream/org-stream.repository';
 import type { OrgReads } from './read-plan';

@@ -1,9 +1,7 @@
+import { type DeletedRecord, type SalesforceReads, SalesforceError, SalesforceErrorCode, buildOrgTaskPageQuery, floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '@task-sync/sfdc-client';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { KafkaPublisher } from '@task-sync/util-nest';
-import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
-import { buildOrgTaskPageQuery, floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import type { OrgChangePublisher } from '../stream/org-change.publisher';
 import { routeDeletes, routeOrgBatch } from '../stream/route-org-changes';
@@ -49,7 +47,7 @@ export class OrgPollRunner {
     private readonly config: OrgPollConfig,
   ) {}
 
-  async runStep(org: LeasedOrgPoll, reader: SalesforceReader): Promise<OrgPollStep> {
+  async runStep(org: LeasedOrgPoll, reader: SalesforceReads): Promise<OrgPollStep> {
     const targets = await this.polls.targetsOf(org.orgId);
     if (targets.length === 0) return { more: false, targets, published: 0 };
     const from = org.pollFrom ?? floorToSecond(orgPollStart(targets, this.config.POLL_LOOKBACK_MS));
@@ -84,7 +82,7 @@ export class OrgPollRunner {
    * idle org's hourly getDeleted then costs nothing more. A getDeleted Salesforce refused there is
    * asked again on its own (getDeletedFrom moves a start Salesforce finds too old).
    */
-  private async readWithDeleteLog(reader: SalesforceReader, soql: string, targets: OrgPollTarget[]): Promise<{ page: { records: TaskRecordById[]; morePages: boolean }; deleteLog?: DeleteLog }> {
+  private async readWithDeleteLog(reader: SalesforceReads, soql: string, targets: OrgPollTarget[]): Promise<{ page: { records: TaskRecordById[]; morePages: boolean }; deleteLog?: DeleteLog }> {
     const base = `/services/data/v${this.config.SALESFORCE_API_VERSION}`;
     const start = Math.min(...targets.map((t) => t.deletesWatermark));
     const window = `start=${encodeURIComponent(new Date(start).toISOString())}&end=${encodeURIComponent(new Date(start + DAY_MS).toISOString())}`;
@@ -93,7 +91,7 @@ export class OrgPollRunner {
       { referenceId: 'deletes', url: `${base}/sobjects/Task/deleted/?${window}` },
     ]);
     const changes = answers.get('changes');
-    if (!changes?.ok) throw changes?.error ?? new SfdcIngestError(SfdcIngestErrorCode.Rejected, 'the Composite call answered no changes');
+    if (!changes?.ok) throw changes?.error ?? new SalesforceError(SalesforceErrorCode.Rejected, 'the Composite call answered no changes');
     const body = changes.body as { records: TaskRecordById[]; done: boolean };
     const page = { records: body.records, morePages: !body.done };
     const deletes = answers.get('deletes');
@@ -103,7 +101,7 @@ export class OrgPollRunner {
   }
 
   /** getDeleted for the whole org from the oldest delete watermark of its connections (or its answer, read with the poll's first page). */
-  private async audit(org: LeasedOrgPoll, reader: SalesforceReader, targets: OrgPollTarget[], prefetched?: DeleteLog): Promise<number> {
+  private async audit(org: LeasedOrgPoll, reader: SalesforceReads, targets: OrgPollTarget[], prefetched?: DeleteLog): Promise<number> {
     const start = Math.min(...targets.map((t) => t.deletesWatermark));
     const answer = prefetched ?? (await getDeletedFrom(reader, this.logger, start, start + DAY_MS));
     const ids = answer.deletedRecords.map((d) => d.id);

@@ -1,9 +1,9 @@
+import { readerOn, sessionHandleFor } from '../salesforce/salesforce-readers';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
-import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
+import { ConnectorSettingsSessionClient, type SalesforceReads } from '@task-sync/sfdc-client';
+import { handleReadFailure, type ReadFailurePlan } from '../salesforce/read-failure.handler';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgStreamRepository } from '../stream/org-stream.repository';
 import { ApiBudget } from '../sync/api-budget';
@@ -26,7 +26,7 @@ const STALE_LOOP_MS = 5 * 60_000;
 export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-org-poll');
   private readonly loop: BackgroundLoop;
-  private readonly readers = new Map<string, SalesforceReader>();
+  private readonly readers = new Map<string, SalesforceReads>();
   private verdictsToldAt = 0;
 
   constructor(
@@ -99,9 +99,9 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
         for (const t of targets) await this.status.report(t.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), ...(apiUsage ? { apiUsage } : {}) });
       }
     } catch (e) {
-      const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
-      if (!(e instanceof SfdcIngestError)) this.logger.error(`org ${org.orgId}: poll step failed: ${(e as Error).stack ?? e}`);
-      ({ nextRunAt, pausedReason } = await this.handleFailure(org, failure, targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => [])));
+      const plan = handleReadFailure(e);
+      if (plan.unexpected) this.logger.error(`org ${org.orgId}: poll step failed: ${(e as Error).stack ?? e}`);
+      ({ nextRunAt, pausedReason } = await this.handleFailure(org, plan, targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => [])));
     }
     await this.polls.release(org.orgId, nextRunAt, pausedReason);
   }
@@ -110,19 +110,19 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
    * The error code decides, as for a connection's poll: the reader refused goes back to per-rep
    * polls at once; a spent budget pauses the org; anything else is tried again at the down pace.
    */
-  private async handleFailure(org: LeasedOrgPoll, failure: SfdcIngestError, targets: OrgPollTarget[]): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(org: LeasedOrgPoll, plan: ReadFailurePlan, targets: OrgPollTarget[]): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const { orgId } = org;
-    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.ConnectionGone) {
+    const { failure } = plan;
+    if (plan.readerRefused) {
       this.readers.delete(orgId);
       this.directory.forget(orgId);
       this.logger.warn(`org ${orgId}: the org reader was refused (${failure.code}: ${failure.message}); its connections are read by their own polls until it is connected again`);
       await this.polls.recordReads(orgId, 'per-rep', `the org reader was refused: ${failure.message}`);
       return { nextRunAt: Date.now() + this.config.PAUSE_RECHECK_MS, pausedReason: null };
     }
-    if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded) this.budget.exhausted(orgId);
+    if (plan.orgLimitReached) this.budget.exhausted(orgId);
     const apiUsage = this.budget.usageOf(orgId);
-    const paused = failure.handling === 'pause';
-    const state = connectionStateOf(failure.code);
+    const { pause: paused, state } = plan;
     this.logger[paused ? 'warn' : 'error'](`org ${orgId}: ${failure.code}: ${failure.message}; ${paused ? 'paused' : `polling again in ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms`}`);
     for (const t of targets) await this.status.report(t.connectionId, { state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
     if (paused) {
@@ -132,7 +132,7 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
     return { nextRunAt: Date.now() + this.config.ORG_POLL_DOWN_INTERVAL_MS, pausedReason: null };
   }
 
-  private readerFor(orgId: string): SalesforceReader {
+  private readerFor(orgId: string): SalesforceReads {
     let reader = this.readers.get(orgId);
     if (!reader) {
       const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };

@@ -1,9 +1,8 @@
+import { type SalesforceReads, type TaskRecordById } from '@task-sync/sfdc-client';
 import type { DataSource } from 'typeorm';
 import { decodeEvent, KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
-import type { SalesforceReader } from '../salesforce/salesforce-reader';
-import type { TaskRecordById } from '../salesforce/soql';
 import { FIXTURE_OWNER as REP, buildTaskChangeEvent, buildTaskRecord, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
 import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
 import { OrgChangePublisher, OrgStreamLeaseLost, describeBatch, type OrgBatchResult } from './org-change.publisher';
@@ -24,7 +23,7 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
   const reader = {
     readTasksByIds: async (ids: string[]) => salesforce.filter((r) => ids.includes(r.Id)),
     resolveWhoEmails: async () => new Map<string, string | null>(),
-  } as unknown as SalesforceReader;
+  } as unknown as SalesforceReads;
   const publishedRepo = {
     withoutPublished: async <T extends PublishedChange>(connectionId: string, items: T[]) =>
       items.filter((i) => !(published.get(connectionId) ?? []).some((p) => p.taskId === i.taskId && p.stamp === i.stamp && p.fingerprint === i.fingerprint)),

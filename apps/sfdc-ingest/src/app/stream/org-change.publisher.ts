@@ -1,8 +1,8 @@
+import { type SalesforceReads } from '@task-sync/sfdc-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import { salesforceIdKey } from '@task-sync/task-domain';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
-import type { SalesforceReader } from '../salesforce/salesforce-reader';
 import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
 import { buildReadMessages, type ReadVia } from '../sync/sfdc-change.events';
 import type { OrgStreamRepository } from './org-stream.repository';
@@ -51,7 +51,7 @@ export class OrgChangePublisher {
     private readonly streams: OrgStreamRepository,
   ) {}
 
-  async publishBatch(orgId: string, holder: string, reader: SalesforceReader, batch: readonly TaskChangeEvent[]): Promise<OrgBatchResult> {
+  async publishBatch(orgId: string, holder: string, reader: SalesforceReads, batch: readonly TaskChangeEvent[]): Promise<OrgBatchResult> {
     const { recordIds, overflows } = collectRecordIds(batch);
     const records = recordIds.length > 0 ? await reader.readTasksByIds(recordIds) : [];
     const connections = records.length > 0 ? await this.streams.enabledConnectionsOf(orgId) : [];
@@ -83,7 +83,7 @@ export class OrgChangePublisher {
    * poll may read one change at the same moment: one transaction, under the org's advisory lock,
    * holds from the check to the commit, so the second reader finds the first one's record.
    */
-  async publishRouted<T>(orgId: string, reader: SalesforceReader, routed: readonly RoutedRecord[], via: ReadVia, commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
+  async publishRouted<T>(orgId: string, reader: SalesforceReads, routed: readonly RoutedRecord[], via: ReadVia, commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
     const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
     const toRemember: [string, PublishedChange[]][] = [];
     const unmappable: RoutedPublication<T>['unmappable'] = [];

@@ -1,9 +1,10 @@
+import { readerOn, sessionHandleFor } from '../salesforce/salesforce-readers';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, type SalesforceReads, SalesforceError, SalesforceErrorCode } from '@task-sync/sfdc-client';
 import {
   ChangeFeedError,
   ChangeFeedErrorCode,
@@ -13,8 +14,6 @@ import {
   type ReplayFrom,
   type TaskChangeEvent,
 } from '@task-sync/sfdc-change-feed';
-import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { OrgPollRepository } from '../org-reads/org-poll.repository';
 import { OrgReaderDirectory } from '../org-reads/org-reader.directory';
@@ -32,7 +31,7 @@ const SUBSCRIBE_WAIT_AT_SHUTDOWN_MS = 5_000;
 /** One org this replica holds the lease of. */
 interface OrgRun {
   orgId: string;
-  reader: SalesforceReader;
+  reader: SalesforceReads;
   feed: CometdChangeFeed;
   /** `waiting`: until `retryAt`, then a subscribe. */
   phase: 'waiting' | 'subscribing' | 'streaming';
@@ -205,7 +204,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     if (run.streamingSince > 0 && Date.now() - run.streamingSince > HEALTHY_AFTER_MS) run.failuresInARow = 0;
     const recovery = decideStreamRecovery(failure, { failuresInARow: run.failuresInARow, pauseMs: this.config.PAUSE_RECHECK_MS, handlerError });
     run.failuresInARow += 1;
-    if (handlerError instanceof SfdcIngestError && handlerError.code === SfdcIngestErrorCode.ApiLimitExceeded) this.budget.exhausted(run.orgId);
+    if (handlerError instanceof SalesforceError && handlerError.code === SalesforceErrorCode.ApiLimitExceeded) this.budget.exhausted(run.orgId);
     if (failure.code === ChangeFeedErrorCode.AuthFailed) this.readers.forget(run.orgId);
     const { orgId } = run;
     try {

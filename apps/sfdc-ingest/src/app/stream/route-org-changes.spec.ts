@@ -1,5 +1,5 @@
+import { type TaskRecordById } from '@task-sync/sfdc-client';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
-import type { TaskRecordById } from '../salesforce/soql';
 import { FIXTURE_COMMIT as COMMIT, FIXTURE_OWNER as REP, buildTaskChangeEvent, buildTaskRecord as record, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
 import { collectRecordIds, originOf, routeDeletes, routeOrgBatch, type OrgConnection } from './route-org-changes';
 

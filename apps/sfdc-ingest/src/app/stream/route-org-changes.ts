@@ -1,7 +1,7 @@
+import { floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '@task-sync/sfdc-client';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import { receivesChangeMadeAt } from '@task-sync/sync-rules';
 import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
-import { floorToSecond, parseSalesforceDateTime, type TaskRecordById } from '../salesforce/soql';
 
 /** An enabled connection of the org, the Salesforce user whose tasks it syncs, and since when (its latest enable, ms). */
 export interface OrgConnection {

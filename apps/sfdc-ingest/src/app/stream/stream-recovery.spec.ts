@@ -1,5 +1,5 @@
+import { SalesforceError, SalesforceErrorCode } from '@task-sync/sfdc-client';
 import { ChangeFeedError, ChangeFeedErrorCode } from '@task-sync/sfdc-change-feed';
-import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
 import { decideStreamRecovery, retryDelayMs } from './stream-recovery';
 
 const PAUSE = 300_000;
@@ -36,13 +36,13 @@ describe('what the supervisor does after a stream ended', () => {
   });
 
   it('a batch whose Salesforce read hit the API budget pauses the stream as it pauses the polls', () => {
-    const handlerError = new SfdcIngestError(SfdcIngestErrorCode.ApiBudgetReached, 'org 00D has used 600 of 1000');
+    const handlerError = new SalesforceError(SalesforceErrorCode.ApiBudgetReached, 'org 00D has used 600 of 1000');
     expect(decideStreamRecovery(failure(ChangeFeedErrorCode.HandlerFailed), { failuresInARow: 0, pauseMs: PAUSE, handlerError })).toEqual({
       action: 'pause',
       delayMs: PAUSE,
       reason: 'API_BUDGET_REACHED: org 00D has used 600 of 1000',
     });
-    const passing = new SfdcIngestError(SfdcIngestErrorCode.Transient, '503');
+    const passing = new SalesforceError(SalesforceErrorCode.Transient, '503');
     expect(decideStreamRecovery(failure(ChangeFeedErrorCode.HandlerFailed), { failuresInARow: 0, pauseMs: PAUSE, handlerError: passing }).action).toBe('resubscribe');
   });
 });

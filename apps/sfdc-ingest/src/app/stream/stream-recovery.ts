@@ -1,5 +1,5 @@
+import { SalesforceError } from '@task-sync/sfdc-client';
 import { ChangeFeedErrorCode, type ChangeFeedFailure } from '@task-sync/sfdc-change-feed';
-import { SfdcIngestError } from '../salesforce/sfdc-ingest-error';
 
 /** What the supervisor does after an org's stream ended (or never started). */
 export type StreamRecovery =
@@ -32,7 +32,7 @@ export function retryDelayMs(failuresInARow: number, pauseMs: number): number {
 /** The one place a stream failure's code becomes an action (the change feed's `handling`, and our own handler's errors). */
 export function decideStreamRecovery(failure: Pick<ChangeFeedFailure, 'code' | 'message' | 'handling' | 'replayId'>, context: RecoveryContext): StreamRecovery {
   const reason = `${failure.code}: ${failure.message}`;
-  if (failure.code === ChangeFeedErrorCode.HandlerFailed && context.handlerError instanceof SfdcIngestError && context.handlerError.handling === 'pause') {
+  if (failure.code === ChangeFeedErrorCode.HandlerFailed && context.handlerError instanceof SalesforceError && context.handlerError.handling === 'pause') {
     const { code, message } = context.handlerError;
     return { action: 'pause', delayMs: context.pauseMs, reason: `${code}: ${message}` };
   }

@@ -1,5 +1,4 @@
-import type { ApiUsage } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode } from '../salesforce/sfdc-ingest-error';
+import { type ApiUsage, SalesforceError, SalesforceErrorCode } from '@task-sync/sfdc-client';
 
 interface OrgBudget {
   usage: ApiUsage;
@@ -37,8 +36,8 @@ export class ApiBudget {
     const org = this.orgs.get(orgId);
     if (!org || org.pausedUntil === null) return 'go';
     if (org.pausedUntil <= this.now()) return 'probe';
-    throw new SfdcIngestError(
-      SfdcIngestErrorCode.ApiBudgetReached,
+    throw new SalesforceError(
+      SalesforceErrorCode.ApiBudgetReached,
       `org ${orgId} has used ${org.usage.used} of ${org.usage.limit} API requests today; reads stop at ${Math.round(this.share * 100)} %`,
     );
   }

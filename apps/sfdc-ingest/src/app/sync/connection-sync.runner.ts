@@ -1,5 +1,6 @@
+import { type DeletedRecord, type SalesforceReads, SalesforceErrorCode, type SalesforceError, buildImportCountQuery, buildImportPageQuery, buildTaskPageQuery, ceilToMinute, ceilToSecond, floorToSecond, importReadWindow, parseSalesforceDateTime, type KeysetPosition, type TaskRecord } from '@task-sync/sfdc-client';
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
 import {
   advancePollPosition,
@@ -13,20 +14,6 @@ import {
   type StepOutcome,
 } from '@task-sync/sync-rules';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
-import type { DeletedRecord, SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestErrorCode, type SfdcIngestError } from '../salesforce/sfdc-ingest-error';
-import {
-  buildImportCountQuery,
-  buildImportPageQuery,
-  buildTaskPageQuery,
-  ceilToMinute,
-  ceilToSecond,
-  floorToSecond,
-  importReadWindow,
-  parseSalesforceDateTime,
-  type KeysetPosition,
-  type TaskRecord,
-} from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from './published-change.repository';
 import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource, type ReadVia } from './sfdc-change.events';
@@ -37,6 +24,17 @@ import type { SfdcSyncStateRepository } from './sync-state.repository';
 const DAY_MS = 24 * 3_600_000;
 
 export type { StepOutcome };
+
+/** One database transaction at a time: a DataSource is one, an in-memory test store another. */
+export interface Transactions {
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** The read position's transitions a step makes (SfdcSyncStateRepository's). */
+export type SyncStateTransitions = Pick<SfdcSyncStateRepository, 'recordImportCount' | 'recordImportPage' | 'finishReenableDeletes' | 'advancePoll' | 'recordDeleteAudit'>;
+
+/** What a step asks of and tells the published-change record (PublishedChangeRepository's). */
+export type PublishedChanges = Pick<PublishedChangeRepository, 'withoutPublished' | 'remember' | 'pruneBehindWatermarks'>;
 
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
 
@@ -52,16 +50,16 @@ export class ConnectionSyncRunner {
   private readonly logger = new Logger('sfdc-sync');
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly publisher: KafkaPublisher,
-    private readonly status: StatusReporter,
-    private readonly published: PublishedChangeRepository,
-    private readonly states: SfdcSyncStateRepository,
+    private readonly dataSource: Transactions,
+    private readonly publisher: Pick<KafkaPublisher, 'publish'>,
+    private readonly status: Pick<StatusReporter, 'report'>,
+    private readonly published: PublishedChanges,
+    private readonly states: SyncStateTransitions,
     private readonly config: RunnerConfig,
   ) {}
 
   /** `disabledAt`: the connection was disabled then, and this is its final poll (live only). */
-  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReader, disabledAt: number | null = null): Promise<StepOutcome> {
+  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReads, disabledAt: number | null = null): Promise<StepOutcome> {
     const step = planSfdcStep(state.stage, disabledAt !== null);
     if (step === 'none') return 'idle';
     const { userId: ownerId } = await reader.identity();
@@ -75,7 +73,7 @@ export class ConnectionSyncRunner {
    * (without the deleted ones): `query` hides archived tasks, and an archived task changed in the
    * window is one the rep worked on.
    */
-  private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+  private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
     // The selection the settings page's import preview shows too (libs/sfdc/client).
     const window = importReadWindow(state.enableAt.getTime());
     let found = state.importFound;
@@ -114,7 +112,7 @@ export class ConnectionSyncRunner {
   }
 
   /** R5: every delete of the 15 days before the re-enable, by getDeleted and by queryAll (getDeleted's log can be purged early). */
-  private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<StepOutcome> {
+  private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
     const window = reenableDeleteWindow(state.enableAt.getTime());
     const fromLog = await getDeletedFrom(reader, this.logger, ceilToMinute(window.from), ceilToMinute(window.to) + 60_000);
     const own = await reader.keepOwnDeletes(ownerId, fromLog.deletedRecords);
@@ -140,7 +138,7 @@ export class ConnectionSyncRunner {
    * After a disable (`disabledAt`), the final poll publishes only what was changed before it, and
    * tells the user nothing (sync is off).
    */
-  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string, disabledAt: number | null): Promise<StepOutcome> {
+  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string, disabledAt: number | null): Promise<StepOutcome> {
     const startedAt = Date.now();
     const from = pollLowerBound({ pollFrom: state.pollFrom?.getTime() ?? null, changesWatermark: state.changesWatermark.getTime() }, this.config.POLL_LOOKBACK_MS);
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
@@ -180,7 +178,7 @@ export class ConnectionSyncRunner {
   }
 
   /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
-  private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReader, ownerId: string): Promise<number> {
+  private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<number> {
     if (!isDeleteAuditDue(state.auditedAt?.getTime() ?? null, Date.now(), this.config.DELETE_AUDIT_INTERVAL_MS)) return 0;
     const start = state.deletesWatermark.getTime();
     const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
@@ -197,7 +195,7 @@ export class ConnectionSyncRunner {
   }
 
   /** Every deleted task of the owner in the recycle bin with SystemModstamp from `from` (to `to`), all pages. */
-  private async readDeletedInBin(reader: SalesforceReader, ownerId: string, from: number, to?: number): Promise<PublishedChange[]> {
+  private async readDeletedInBin(reader: SalesforceReads, ownerId: string, from: number, to?: number): Promise<PublishedChange[]> {
     const found: PublishedChange[] = [];
     let after: KeysetPosition | null = null;
     for (;;) {
@@ -209,7 +207,7 @@ export class ConnectionSyncRunner {
     }
   }
 
-  private async buildMessages(connectionId: string, reader: SalesforceReader, records: TaskRecord[], source: ReadSource, enableAt?: Date, via?: ReadVia) {
+  private async buildMessages(connectionId: string, reader: SalesforceReads, records: TaskRecord[], source: ReadSource, enableAt?: Date, via?: ReadVia) {
     const emails = await reader.resolveWhoEmails(records.filter((r) => !r.IsDeleted));
     const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt, via });
     for (const { record, reason } of unmappable) this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
@@ -221,15 +219,15 @@ export class ConnectionSyncRunner {
  * getDeleted refuses a start more than 15 days back; at a window's very edge the minute can tick
  * over between the enable and the call, so the start moves a minute forward, a bounded number of times.
  */
-export async function getDeletedFrom(reader: SalesforceReader, logger: Logger, start: number, end: number) {
+export async function getDeletedFrom(reader: SalesforceReads, logger: Logger, start: number, end: number) {
   for (let shift = 0; ; shift++) {
     const from = start + shift * 60_000;
     try {
       const answer = await reader.getDeleted(new Date(from), new Date(Math.max(end, from + 120_000)));
       return { ...answer, start: from };
     } catch (e) {
-      const failure = e as SfdcIngestError;
-      if (failure.code !== SfdcIngestErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
+      const failure = e as SalesforceError;
+      if (failure.code !== SalesforceErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
       logger.warn(`getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`);
     }
   }

@@ -1,11 +1,10 @@
+import { readerOn, sessionHandleFor } from '../salesforce/salesforce-readers';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry, StatusReporter } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
+import { ConnectorSettingsSessionClient, floorToMinute, type SalesforceReads } from '@task-sync/sfdc-client';
+import { handleReadFailure, type ReadFailurePlan } from '../salesforce/read-failure.handler';
 import { idlePollsAfter, LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
-import { readerOn, sessionHandleFor, type SalesforceReader } from '../salesforce/salesforce-reader';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError, connectionStateOf } from '../salesforce/sfdc-ingest-error';
-import { floorToMinute } from '../salesforce/soql';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { ApiBudget } from './api-budget';
 import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
@@ -26,7 +25,7 @@ const STALE_LOOP_MS = 5 * 60_000;
 @Injectable()
 export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-scheduler');
-  private readonly readers = new Map<string, SalesforceReader>();
+  private readonly readers = new Map<string, SalesforceReads>();
   private readonly loop: BackgroundLoop;
 
   constructor(
@@ -102,9 +101,10 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
       nextRunAt = Date.now() + wait;
       if (state.pausedReason) this.logger.log(`connection ${state.connectionId}: resumed after ${state.pausedReason}`);
     } catch (e) {
-      const failure = e instanceof SfdcIngestError ? e : classifySalesforceError(e);
-      if (!(e instanceof SfdcIngestError)) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
-      if (disabledAt === null) ({ nextRunAt, pausedReason } = await this.handleFailure(state, failure));
+      const plan = handleReadFailure(e);
+      const { failure } = plan;
+      if (plan.unexpected) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
+      if (disabledAt === null) ({ nextRunAt, pausedReason } = await this.handleFailure(state, plan));
       else {
         // Sync is off: the user sees "off", not this read's trouble; the final poll tries again within its window.
         this.logger.warn(`connection ${state.connectionId}: final poll after the disable failed (${failure.code}: ${failure.message}); trying again`);
@@ -115,27 +115,24 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** The error code decides: pause (budget, limit, lost grant) or try again at the next poll; either way the user sees it. */
-  private async handleFailure(state: SfdcSyncStateEntity, failure: SfdcIngestError): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(state: SfdcSyncStateEntity, plan: ReadFailurePlan): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+    const { failure } = plan;
     const reader = this.readers.get(state.connectionId);
     const orgId = reader ? await reader.identity().then((i) => i.orgId, () => undefined) : undefined;
-    if (failure.code === SfdcIngestErrorCode.ApiLimitExceeded && orgId) this.budget.exhausted(orgId);
+    if (plan.orgLimitReached && orgId) this.budget.exhausted(orgId);
     // The next step asks connector-settings for a session again: refused while the grant is gone or the preflight fails.
-    if (failure.code === SfdcIngestErrorCode.Unauthorized || failure.code === SfdcIngestErrorCode.SetupIncomplete || failure.code === SfdcIngestErrorCode.ConnectionGone) {
-      this.readers.delete(state.connectionId);
-    }
+    if (plan.sessionRefused) this.readers.delete(state.connectionId);
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
-    const stateName = connectionStateOf(failure.code);
-    const level = failure.handling === 'pause' ? 'warn' : 'error';
-    this.logger[level](`connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${failure.handling === 'pause' ? 'paused' : 'retrying at the next poll'}`);
-    await this.status.report(state.connectionId, { state: stateName, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
-    if (failure.handling === 'pause') {
+    this.logger[plan.pause ? 'warn' : 'error'](`connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${plan.pause ? 'paused' : 'retrying at the next poll'}`);
+    await this.status.report(state.connectionId, { state: plan.state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
+    if (plan.pause) {
       const until = (orgId && this.budget.pausedUntil(orgId)) || Date.now() + this.config.PAUSE_RECHECK_MS;
       return { nextRunAt: Math.max(until, Date.now() + this.config.SCHEDULER_TICK_MS), pausedReason: failure.code };
     }
     return { nextRunAt: Date.now() + Math.min(this.config.POLL_INTERVAL_MS, 60_000), pausedReason: null };
   }
 
-  private readerFor(connectionId: string): SalesforceReader {
+  private readerFor(connectionId: string): SalesforceReads {
     let reader = this.readers.get(connectionId);
     if (!reader) {
       const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };

@@ -1,7 +1,7 @@
+import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
-import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
 
 /** One change published for one connection: a task at a SystemModstamp, as it was read. */
 export interface PublishedChange {

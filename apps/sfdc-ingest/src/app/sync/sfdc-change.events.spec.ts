@@ -1,6 +1,6 @@
+import { type TaskRecord } from '@task-sync/sfdc-client';
 import { decodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS } from '@task-sync/contracts';
 import type { CalendarDate } from '@task-sync/task-domain';
-import type { TaskRecord } from '../salesforce/soql';
 import { DELETED, fingerprintOf } from './published-change.repository';
 import { buildReadMessages, buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage } from './sfdc-change.events';
 

@@ -1,10 +1,10 @@
+import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
 import { randomUUID } from 'node:crypto';
 import { KAFKA_TOPICS, SFDC_TASK_CHANGED, buildMessageKey, encodeEvent, type SfdcTaskChanged } from '@task-sync/contracts';
 import { isCalendarDate, type CalendarDate } from '@task-sync/task-domain';
 import { mapSfdcTaskToFields } from '@task-sync/task-mapping';
 import { isRecurringSeriesMaster } from '@task-sync/sync-rules';
 import type { OutgoingMessage } from '@task-sync/util-nest';
-import { parseSalesforceDateTime, type TaskRecord } from '../salesforce/soql';
 import { publishedChangeOf, type PublishedChange } from './published-change.repository';
 
 export type ReadSource = SfdcTaskChanged['source'];

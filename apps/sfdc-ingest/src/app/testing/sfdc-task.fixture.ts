@@ -1,8 +1,8 @@
 // Spec fixtures: a Task as a by-id read answers it, and a Task change event as the change feed hands it over.
+import { type TaskRecordById } from '@task-sync/sfdc-client';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import { buildTaskChangeEvent as buildFeedEvent } from '@task-sync/sfdc-change-feed/testing';
 import type { CalendarDate } from '@task-sync/task-domain';
-import type { TaskRecordById } from '../salesforce/soql';
 
 export const FIXTURE_OWNER = '005000000000001AAA';
 /** When the fixtures' change was committed: the record's SystemModstamp. */

@@ -1,4 +1,4 @@
-import { SalesforceSessionError } from '@task-sync/sfdc-client';
+import { SalesforceErrorCode, SalesforceSessionError, classifySalesforceError } from '@task-sync/sfdc-client';
 import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
 
 /** An unsuccessful Bayeux reply as the Streaming API sends it (`error` is `<code>::<text>`). */
@@ -46,9 +46,13 @@ export function isLeftToClient(message: BayeuxFailure): boolean {
   return code === ChangeFeedErrorCode.Unexpected || code === ChangeFeedErrorCode.Transport;
 }
 
-/** A session connector-settings could not hand out: only a reconnect cures a lost grant; the rest is passing. */
+/**
+ * A session connector-settings could not hand out, sorted by the one Salesforce classifier: only a
+ * reconnect cures a refusal (a lost grant, a removed reader or connection, an org not set up); an
+ * outage, or anything that is not a refusal, is passing.
+ */
 export function classifySessionFailure(error: unknown): ChangeFeedError {
-  if (error instanceof SalesforceSessionError && error.code !== 'UNAVAILABLE') {
+  if (error instanceof SalesforceSessionError && classifySalesforceError(error).code !== SalesforceErrorCode.Transient) {
     return new ChangeFeedError(ChangeFeedErrorCode.AuthFailed, `no Salesforce session: ${error.code}: ${error.message}`, { cause: error });
   }
   return new ChangeFeedError(ChangeFeedErrorCode.Transport, `no Salesforce session: ${(error as Error).message}`, { cause: error });

@@ -1,4 +1,9 @@
-import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildOrgTaskPageQuery, buildImportCountQuery, buildTaskPageQuery, buildTasksByIdQuery, buildWhoEmailQueries, ceilToMinute, parseSalesforceDateTime, soqlDateTime, soqlId } from './soql';
+import { buildImportCountQuery, buildTaskPageQuery, soqlDateTime } from './import-soql';
+import { TASK_BY_ID_FIELDS, buildDeletedInBinQuery, buildOrgTaskPageQuery, ceilToMinute } from './org-read-soql';
+import { TASKS_BY_ID_LIMIT, buildTasksByIdQuery as buildTasksByIdQueryWith, buildWhoEmailQueries, parseSalesforceDateTime, soqlId } from './task-soql';
+
+// The by-id read sfdc-ingest makes: the poll's fields and who last modified the task.
+const buildTasksByIdQuery = (ids: readonly string[]) => buildTasksByIdQueryWith(ids, TASK_BY_ID_FIELDS);
 
 const OWNER = '005000000000001AAA';
 

@@ -1,23 +1,5 @@
-import { TASK_FIELDS, buildTasksByIdQuery as buildTasksByIdQueryOf, soqlDateTime, soqlId, type KeysetPosition, type TaskRecord } from '@task-sync/sfdc-client';
-
-// Shared with the reconciler's drift repair and connector-settings' import preview (libs/sfdc/client), named here as before.
-export {
-  TASK_FIELDS,
-  TASKS_BY_ID_LIMIT,
-  buildImportCountQuery,
-  buildImportPageQuery,
-  buildTaskPageQuery,
-  buildWhoEmailQueries,
-  ceilToSecond,
-  floorToSecond,
-  importReadWindow,
-  parseSalesforceDateTime,
-  soqlDateTime,
-  soqlId,
-  type KeysetPosition,
-  type TaskPageQuery,
-  type TaskRecord,
-} from '@task-sync/sfdc-client';
+import { soqlDateTime, type KeysetPosition } from './import-soql';
+import { TASK_FIELDS, soqlId, type TaskRecord } from './task-soql';
 
 /**
  * A by-id read adds who last modified the task: a change event names the user who committed it,
@@ -52,18 +34,11 @@ export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
   return `SELECT ${TASK_BY_ID_FIELDS.join(', ')} FROM Task WHERE ${where.join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
 }
 
-/**
- * The tasks behind these ids, with the fields the poll reads (and, last, LastModifiedById): for
- * change events that do not carry the whole record (UPDATE, gap events, several records in one
- * event). Run it with queryAll, so a deleted task answers too (IsDeleted).
- */
-export const buildTasksByIdQuery = (ids: readonly string[]): string => buildTasksByIdQueryOf(ids, TASK_BY_ID_FIELDS);
-
 /** Which of these deleted ids are still in the recycle bin, and whose they are. */
 export function buildDeletedInBinQuery(ids: readonly string[]): string {
   return `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN (${ids.map(soqlId).join(', ')})`;
 }
 
-
+/** getDeleted works in whole minutes. */
 export const ceilToMinute = (ms: number) => Math.ceil(ms / 60_000) * 60_000;
 export const floorToMinute = (ms: number) => Math.floor(ms / 60_000) * 60_000;

@@ -1,7 +1,7 @@
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from '@task-sync/sfdc-client';
+import type { TaskRecordById } from './org-read-soql';
+import { SalesforceError } from './salesforce-error';
 import { SalesforceReader } from './salesforce-reader';
-import { SfdcIngestError } from './sfdc-ingest-error';
-import type { TaskRecordById } from './soql';
+import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from './salesforce-session';
 
 const taskId = (n: number) => `00T${String(n).padStart(12, '0')}EAA`;
 
@@ -50,6 +50,6 @@ describe('SalesforceReader.readTasksByIds', () => {
 
   it('fails rather than loop when a page answers nothing but says more would follow', async () => {
     const { reader } = readerAnswering(() => ({ records: [], morePages: true }));
-    await expect(reader.readTasksByIds([taskId(0)])).rejects.toBeInstanceOf(SfdcIngestError);
+    await expect(reader.readTasksByIds([taskId(0)])).rejects.toBeInstanceOf(SalesforceError);
   });
 });

@@ -1,11 +1,10 @@
 import type { Connection } from 'jsforce';
-import type { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { SalesforceSessionHandle, type ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { salesforceIdKey, sameSalesforceId, uniqueSalesforceIds } from '@task-sync/task-domain';
-import type { SfdcIngestConfig } from '../sfdc-ingest.config';
-import { SfdcIngestError, SfdcIngestErrorCode, classifySalesforceError } from './sfdc-ingest-error';
-import { TASKS_BY_ID_LIMIT, buildDeletedInBinQuery, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord, type TaskRecordById } from './soql';
 import { retry } from '@task-sync/util-async';
+import { TASK_BY_ID_FIELDS, buildDeletedInBinQuery, type TaskRecordById } from './org-read-soql';
+import { SalesforceError, SalesforceErrorCode, classifySalesforceError } from './salesforce-error';
+import type { SalesforceSessionHandle } from './salesforce-session';
+import { TASKS_BY_ID_LIMIT, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord } from './task-soql';
 
 export interface ApiUsage {
   used: number;
@@ -13,7 +12,7 @@ export interface ApiUsage {
 }
 
 /** One subrequest's answer in a Composite call. */
-export type CompositeAnswer = { ok: true; body: unknown } | { ok: false; error: SfdcIngestError };
+export type CompositeAnswer = { ok: true; body: unknown } | { ok: false; error: SalesforceError };
 
 export interface DeletedRecord {
   id: string;
@@ -27,24 +26,22 @@ export interface ReaderOptions {
   budget: { record(orgId: string, usage: ApiUsage): void; check(orgId: string): 'go' | 'probe' };
 }
 
-/** What every Salesforce session and reader of this service is built with. */
-export interface ReaderDeps {
-  sessions: ConnectorSettingsSessionClient;
-  config: Pick<SfdcIngestConfig, 'SALESFORCE_API_VERSION' | 'SALESFORCE_RETRY_ATTEMPTS' | 'SALESFORCE_RETRY_BASE_MS'>;
-  budget: ReaderOptions['budget'];
-  /** The org's allocation: every call is counted and gated. */
-  calls: OrgApiCallLedger;
-}
-
-/** A connection's session (its rep's), or an org reader's. */
-export function sessionHandleFor(whose: { connectionId: string } | { orgId: string }, deps: ReaderDeps): SalesforceSessionHandle {
-  const options = { apiVersion: deps.config.SALESFORCE_API_VERSION, calls: deps.calls };
-  return 'orgId' in whose ? SalesforceSessionHandle.forOrgReader(whose.orgId, deps.sessions, options) : new SalesforceSessionHandle(whose.connectionId, deps.sessions, options);
-}
-
-/** A reader on that session, with the service's retries and the org's budget. */
-export function readerOn(handle: SalesforceSessionHandle, deps: ReaderDeps): SalesforceReader {
-  return new SalesforceReader(handle, { retryAttempts: deps.config.SALESFORCE_RETRY_ATTEMPTS, retryBaseMs: deps.config.SALESFORCE_RETRY_BASE_MS, budget: deps.budget });
+/**
+ * The reads the sync makes of Salesforce, as our own interface: SalesforceReader answers them
+ * through jsforce; a test answers them from memory. Every failure is a SalesforceError.
+ */
+export interface SalesforceReads {
+  identity(): Promise<{ orgId: string; userId: string }>;
+  lastApiUsage(): ApiUsage | undefined;
+  query<T>(soql: string, all?: boolean): Promise<{ records: T[]; totalSize: number; morePages: boolean }>;
+  queryTasks(soql: string, all?: boolean): Promise<{ records: TaskRecord[]; morePages: boolean }>;
+  readTasksByIds(ids: readonly string[]): Promise<TaskRecordById[]>;
+  count(soql: string, all?: boolean): Promise<number>;
+  composite(apiVersion: string, reads: { referenceId: string; url: string }[]): Promise<Map<string, CompositeAnswer>>;
+  getDeleted(start: Date, end: Date): Promise<{ deletedRecords: DeletedRecord[]; latestDateCovered: string }>;
+  keepOwnDeletes(ownerId: string, deleted: DeletedRecord[]): Promise<DeletedRecord[]>;
+  ownersInBin(ids: readonly string[]): Promise<Map<string, string>>;
+  resolveWhoEmails(records: readonly TaskRecord[]): Promise<Map<string, string | null>>;
 }
 
 /**
@@ -53,7 +50,7 @@ export function readerOn(handle: SalesforceSessionHandle, deps: ReaderDeps): Sal
  * 401 once after `refreshFn`, which asks connector-settings for a new session; transient failures
  * are retried here with doubling backoff, a bounded number of times.
  */
-export class SalesforceReader {
+export class SalesforceReader implements SalesforceReads {
   private orgId?: string;
   private readonly whoEmails = new Map<string, string | null>();
 
@@ -102,12 +99,12 @@ export class SalesforceReader {
     for (let i = 0; i < unique.length; i += TASKS_BY_ID_LIMIT) {
       let pending = unique.slice(i, i + TASKS_BY_ID_LIMIT);
       while (pending.length > 0) {
-        const page = await this.query<TaskRecordById>(buildTasksByIdQuery(pending), true);
+        const page = await this.query<TaskRecordById>(buildTasksByIdQuery(pending, TASK_BY_ID_FIELDS), true);
         records.push(...page.records);
         if (!page.morePages) break;
         // Salesforce may answer fewer rows than asked (done: false): ask again for the ids not answered yet.
         const answered = new Set(page.records.map((r) => salesforceIdKey(r.Id)));
-        if (answered.size === 0) throw new SfdcIngestError(SfdcIngestErrorCode.Rejected, 'a by-id read answered no row but said more would follow');
+        if (answered.size === 0) throw new SalesforceError(SalesforceErrorCode.Rejected, 'a by-id read answered no row but said more would follow');
         pending = pending.filter((id) => !answered.has(salesforceIdKey(id)));
       }
     }
@@ -209,7 +206,7 @@ export class SalesforceReader {
         attempts: this.options.retryAttempts,
         baseDelayMs: this.options.retryBaseMs,
         maxDelayMs: Number.MAX_SAFE_INTEGER,
-        shouldRetry: (e) => e instanceof SfdcIngestError && e.code === SfdcIngestErrorCode.Transient,
+        shouldRetry: (e) => e instanceof SalesforceError && e.code === SalesforceErrorCode.Transient,
       },
     );
   }
