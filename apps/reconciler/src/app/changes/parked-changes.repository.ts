@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../transactions';
 import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
-
-type Db = Pick<EntityManager, 'query'>;
 
 /** A row of parked_change (CreateParkedChanges1764000000401), as it is decided: its id (a bigint, as text) and the change. */
 export interface ParkedChange {

@@ -1,9 +1,11 @@
 import { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
+import { Logger } from '@nestjs/common';
 import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
 import type { TaskFields } from '@task-sync/task-domain';
 import { InMemoryParkedChanges, InMemoryTaskLinks, InMemoryWriteQueue } from '../testing/in-memory-repositories';
-import { ReconcileChangeService, type RunSettings, type Transactions } from './reconcile-change.service';
+import type { Transactions } from '../transactions';
+import { ReconcileChangeService, type RunSettings } from './reconcile-change.service';
 
 const CONNECTION = 'conn-1';
 const FIRST_ENABLE = '2026-11-20T12:00:00.000Z';
@@ -32,13 +34,14 @@ function setUp(coveredUpTo: number) {
   const db = { query: (async (sql: string) => void statements.push(sql)) as EntityManager['query'] };
   const dataSource: Transactions = { query: db.query, transaction: (run) => run(db as EntityManager) };
   const view = { coveredUpTo, covers: async (instantMs: number) => instantMs <= view.coveredUpTo };
-  const service = new ReconcileChangeService(dataSource, { SYNC_CLIENT_NAME: 'task-sync' }, view, { registry: new Registry() }, parked as never, links as never, queue as never);
+  const service = new ReconcileChangeService(dataSource, { SYNC_CLIENT_NAME: 'task-sync' }, view, { registry: new Registry() }, parked, links, queue);
   parked.settings.set(CONNECTION, enabled);
   return { service, parked, links, queue, view, db, statements };
 }
 
 describe('ReconcileChangeService: changes → the rules → links, writes and conflicts stored (in-memory repositories)', () => {
   let setup: ReturnType<typeof setUp>;
+  beforeAll(() => Logger.overrideLogger(false));
   afterEach(() => setup.service.onModuleDestroy());
 
   it('decides a change on its link and stores what it decided: the new link, and the create queued for the other side', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Db, Transactions } from '../transactions';
 import type { TaskLink } from '@task-sync/task-domain';
 import {
   decideOnChange,
@@ -23,13 +24,8 @@ import { ParkedChangesRepository, type ConnectionState } from './parked-changes.
 import { TaskActivityBatch } from '../activity/task-activity.repository';
 import { originOfChange, subjectOf, type ActivitySubject } from '../activity/task-activity';
 
-type Db = Pick<EntityManager, 'query'>;
-
 /** Per connection, within one transaction: whether its changes are parked, and its setting as read. */
 export type RunSettings = Map<string, ConnectionState>;
-
-/** What the service needs of the database itself: a statement outside any transaction, and a transaction. */
-export type Transactions = Pick<DataSource, 'query'> & { transaction<T>(run: (db: EntityManager) => Promise<T>): Promise<T> };
 
 /** What the service needs of the settings view (SettingsView). */
 export type SettingsCoverageSource = Pick<SettingsView, 'coveredUpTo' | 'covers'>;

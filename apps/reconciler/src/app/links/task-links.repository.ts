@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../transactions';
 import type { Side, TaskLink } from '@task-sync/task-domain';
 import { viewOfLink, type SyncChange } from '@task-sync/sync-rules';
 import type { LinkIds } from '../writes/link-ids';
 import { linkKeysOf, RunLinks, SIDES, type RunChanges, type RunLink } from './run-links';
-
-type Db = Pick<EntityManager, 'query'>;
 
 /** A row of task_link (CreateTaskLinks1764000000400) as read: the pair's ids (null until the create there landed) and the rest of its TaskLink. */
 interface TaskLinkRow {
@@ -84,7 +82,7 @@ export class TaskLinksRepository {
       // Another transaction linked one of these tasks after this run read its links: decided again, the run finds that link.
       if (inserted.length < created.length) throw new LinkRaceError(`${created.length - inserted.length} of ${created.length} tasks were linked meanwhile by another transaction`);
     }
-    await this.recordConflicts(db, conflicts);
+    await recordConflicts(db, conflicts);
   }
 
   /** The ids and agreed values the flusher needs of the links its writes name. */
@@ -111,23 +109,23 @@ export class TaskLinksRepository {
   async learnSfdcTaskId(db: Db, linkId: string, sfdcTaskId: string): Promise<void> {
     await db.query(`UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`, [linkId, sfdcTaskId]);
   }
+}
 
-  /** sync_conflict (CreateTaskLinks1764000000400, link_id from CreateTaskActivity1764000000430): field, winner and loser, for an operator. */
-  private async recordConflicts(db: Db, conflicts: RunChanges['conflicts']): Promise<void> {
-    if (conflicts.length === 0) return;
-    await db.query(
-      `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id)
-       SELECT v.connection_id, v.salesconnect_task_id, v.sfdc_task_id, v.field, v.winner::jsonb, v.loser::jsonb, v.link_id
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[]) WITH ORDINALITY AS v(connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id, n) ORDER BY v.n`,
-      [
-        conflicts.map((x) => x.connectionId),
-        conflicts.map((x) => x.link.salesConnectTaskId),
-        conflicts.map((x) => x.link.sfdcTaskId),
-        conflicts.map((x) => x.field),
-        conflicts.map((x) => JSON.stringify(x.winner)),
-        conflicts.map((x) => JSON.stringify(x.loser)),
-        conflicts.map((x) => x.link.id),
-      ],
-    );
-  }
+/** sync_conflict (CreateTaskLinks1764000000400, link_id from CreateTaskActivity1764000000430): field, winner and loser, for an operator. */
+async function recordConflicts(db: Db, conflicts: RunChanges['conflicts']): Promise<void> {
+  if (conflicts.length === 0) return;
+  await db.query(
+    `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id)
+     SELECT v.connection_id, v.salesconnect_task_id, v.sfdc_task_id, v.field, v.winner::jsonb, v.loser::jsonb, v.link_id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[]) WITH ORDINALITY AS v(connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id, n) ORDER BY v.n`,
+    [
+      conflicts.map((x) => x.connectionId),
+      conflicts.map((x) => x.link.salesConnectTaskId),
+      conflicts.map((x) => x.link.sfdcTaskId),
+      conflicts.map((x) => x.field),
+      conflicts.map((x) => JSON.stringify(x.winner)),
+      conflicts.map((x) => JSON.stringify(x.loser)),
+      conflicts.map((x) => x.link.id),
+    ],
+  );
 }

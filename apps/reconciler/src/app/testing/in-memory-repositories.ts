@@ -1,9 +1,10 @@
 import type { Side } from '@task-sync/task-domain';
-import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
+import { decideFailedWriteRetry, DEFAULT_FAILED_WRITE_RETRY, type CoalescedWrite, type ConnectionSyncSettings, type FailedWriteRetryPolicy, type SyncChange } from '@task-sync/sync-rules';
 import type { ConnectionState, ParkedChange, ParkedChangesRepository } from '../changes/parked-changes.repository';
 import { linkKeysOf, RunLinks, SIDES, type RunConflict, type RunLink, type RunWrite } from '../links/run-links';
 import { LinkRaceError, type TaskLinksRepository } from '../links/task-links.repository';
 import type { LinkIds } from '../writes/link-ids';
+import type { ClearedWrite, FailedWritesRepository, FailedWriteState } from '../writes/failed-writes.repository';
 import type { LandedWrite, QueuedConnection, QueuedWriteRow, WriteQueueRepository } from '../writes/write-queue.repository';
 
 /**
@@ -158,6 +159,48 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
 
   async writerOf(_db: unknown, connectionId: string): Promise<string | null> {
     return this.writers.get(connectionId) ?? null;
+  }
+}
+
+/** failed_write, in memory: one a task and side, counted and scheduled by decideFailedWriteRetry. */
+export class InMemoryFailedWrites implements Pick<FailedWritesRepository, 'queueDueRetries' | 'queueSupersededByNewerWrites' | 'recordFailure' | 'clearLanded'> {
+  readonly failed = new Map<string, FailedWriteState>();
+
+  constructor(private readonly policy: FailedWriteRetryPolicy = DEFAULT_FAILED_WRITE_RETRY) {}
+
+  async queueDueRetries(): Promise<number> {
+    return 0;
+  }
+
+  async queueSupersededByNewerWrites(): Promise<void> {
+    return;
+  }
+
+  async recordFailure(_db: unknown, connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<FailedWriteState> {
+    const now = new Date();
+    const previous = this.failed.get(`${write.side}:${write.linkId}`);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const decision = decideFailedWriteRetry(attempts, now, this.policy);
+    const state: FailedWriteState = {
+      connectionId,
+      linkId: write.linkId,
+      side: write.side,
+      kind: write.kind === 'none' ? 'update' : write.kind,
+      code,
+      reason,
+      attempts,
+      firstFailedAt: previous?.firstFailedAt ?? now,
+      nextRetryAt: decision.kind === 'retry' ? decision.at : null,
+      salesConnectTaskId: ids?.salesConnectTaskId ?? null,
+      sfdcTaskId: ids?.sfdcTaskId ?? null,
+      subject: ids?.subject ?? null,
+    };
+    this.failed.set(`${write.side}:${write.linkId}`, state);
+    return state;
+  }
+
+  async clearLanded(_db: unknown, connectionId: string, landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[]): Promise<ClearedWrite[]> {
+    return landed.filter((w) => this.failed.delete(`${w.side}:${w.linkId}`)).map((w) => ({ connectionId, linkId: w.linkId, side: w.side }));
   }
 }
 

@@ -6,6 +6,7 @@ import { COLLECTION_LIMIT, COMPOSITE_UPDATE_SLOTS } from '@task-sync/sfdc-client
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import { coalesceWrites, decideSfdcFlush, type CoalescedWrite, type SfdcGatherPolicy } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
+import type { Transactions } from '../transactions';
 import { WriteQueueRepository, type LandedWrite, type QueuedWriteRow } from './write-queue.repository';
 import { TaskLinksRepository } from '../links/task-links.repository';
 import { HeldWriteReadsService, type HeldTarget } from './held-write-reads.service';
@@ -52,7 +53,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private readonly sfdcSentAt = new Map<string, number>();
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: Transactions,
     @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
     @Inject(SfdcWriteExecutor) private readonly sfdc: SfdcWriteExecutor,
     @Inject(SalesConnectWriteExecutor) private readonly salesConnect: SalesConnectWriteExecutor,

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Db } from '../transactions';
 import type { Side } from '@task-sync/task-domain';
 import type { CoalescedWrite, QueuedRow, QueuedWrite } from '@task-sync/sync-rules';
 import type { RunWrite } from '../links/run-links';
 import type { WriteOutcome } from './write-outcome';
-
-type Db = Pick<EntityManager, 'query'>;
 
 /** A folded write that landed, with what its side answered. */
 export type LandedWrite = [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>];
