@@ -6,7 +6,6 @@ import type { OutgoingMessage, StatusReport } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import type { Transactions } from '../transactions';
 import { InMemoryFailedWrites, InMemoryTaskLinks, InMemoryWriteQueue } from '../testing/in-memory-repositories';
-import type { LinkIds } from './link-ids';
 import type { WriteOutcome } from './write-outcome';
 import { WriteFlusherService } from './write-flusher.service';
 
@@ -26,7 +25,7 @@ const config = {
 class FakeSfdcExecutor {
   readonly sent: CoalescedWrite[] = [];
   constructor(private readonly outcomeOf: (w: CoalescedWrite) => WriteOutcome) {}
-  async run(_connectionId: string, writes: CoalescedWrite[], _links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
+  async run(_connectionId: string, writes: CoalescedWrite[]): Promise<Map<CoalescedWrite, WriteOutcome>> {
     this.sent.push(...writes);
     return new Map(writes.map((w) => [w, this.outcomeOf(w)]));
   }
