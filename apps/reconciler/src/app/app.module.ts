@@ -10,7 +10,9 @@ import { TaskChangesConsumer } from './changes/task-changes.consumer';
 import { CreateFailedWrites1764000000421, IndexTaskWriteQueue1764000000402, CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
 import { FailedWritesRepository } from './writes/failed-writes.repository';
 import { ParkedChangesService } from './changes/parked-changes.service';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './links/task-link.entity';
+import { ParkedChangesRepository } from './changes/parked-changes.repository';
+import { TaskLinksRepository } from './links/task-links.repository';
+import { WriteQueueRepository } from './writes/write-queue.repository';
 import type { ReconcilerConfig } from './reconciler.config';
 import { SalesConnectWriteExecutor } from './writes/salesconnect-write.executor';
 import { OrgStatusCatalog } from './writes/org-status-catalog';
@@ -59,13 +61,17 @@ export class AppModule {
           logger,
           database: {
             schema: 'reconciler',
-            entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+            // The reconciler's own tables are read and written by typed SQL in their repositories (no entities).
+            entities: [...settingsProjection.entities],
             migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateDriftRepairRuns1764000000410, CreateFailedWrites1764000000421, CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431],
           },
         }),
       ],
       controllers: [...settingsProjection.consumers, TaskChangesConsumer, DriftRepairController, TaskHealthController],
       providers: [
+        ParkedChangesRepository,
+        TaskLinksRepository,
+        WriteQueueRepository,
         ReconcileChangeService,
         { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
         SettingsLagCloser,

@@ -13,3 +13,5 @@ export * from './lib/connection-readiness';
 export * from './lib/sfdc-read-stage';
 export * from './lib/delete-window';
 export * from './lib/sfdc-gather';
+export * from './lib/coalesce-writes';
+export * from './lib/parking';

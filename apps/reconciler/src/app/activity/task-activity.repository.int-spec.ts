@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateTaskLinks1764000000400 } from '../links/migrations';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
 import { CreateTaskActivity1764000000430 } from './task-activity.migration';
 import { TaskActivityBatch, TaskActivityRepository } from './task-activity.repository';
 import type { ActivitySubject } from './task-activity';
@@ -13,7 +12,7 @@ describe('task activity: batched rows, search by name or either id, timeline, co
   let repository: TaskActivityRepository;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'task_activity_spec', entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
+    db = await createTestDatabase({ schema: 'task_activity_spec', entities: [], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
     repository = new TaskActivityRepository(db.dataSource);
   });
   afterAll(() => db.drop());

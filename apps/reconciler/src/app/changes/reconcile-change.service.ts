@@ -1,18 +1,34 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Db, Transactions } from '../transactions';
 import type { TaskLink } from '@task-sync/task-domain';
-import { decideOnChange, isAheadOfSettings, mustWaitForSettings, settingsNeededUpTo, type ConnectionSyncSettings, type SyncAction, type SyncChange } from '@task-sync/sync-rules';
+import {
+  decideOnChange,
+  isAheadOfSettings,
+  mustParkChange,
+  releasableParkedChanges,
+  settingsNeededUpTo,
+  type ConnectionSyncSettings,
+  type SettingsCoverage,
+  type SyncAction,
+  type SyncChange,
+} from '@task-sync/sync-rules';
 import { SettingsView } from '@task-sync/data-access-connection-settings';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
 import { Counter } from 'prom-client';
 import type { ReconcilerConfig } from '../reconciler.config';
-import { RunLinks, type RunLink } from '../links/run-links';
-import { lockParkedChanges } from './parked-change.queue';
+import type { RunLink, RunLinks } from '../links/run-links';
+import { TaskLinksRepository } from '../links/task-links.repository';
+import { WriteQueueRepository } from '../writes/write-queue.repository';
+import { ParkedChangesRepository, type ConnectionState } from './parked-changes.repository';
 import { TaskActivityBatch } from '../activity/task-activity.repository';
 import { originOfChange, subjectOf, type ActivitySubject } from '../activity/task-activity';
 
-/** Per connection, within one transaction: its changes are parked, or its setting as read. */
-export type RunSettings = Map<string, { parked: true } | { parked: false; settings: ConnectionSyncSettings }>;
+/** Per connection, within one transaction: whether its changes are parked, and its setting as read. */
+export type RunSettings = Map<string, ConnectionState>;
+
+/** What the service needs of the settings view (SettingsView). */
+export type SettingsCoverageSource = Pick<SettingsView, 'coveredUpTo' | 'covers'>;
 
 /** A change to decide, with its connection's setting as this transaction read it. */
 export interface Decidable {
@@ -39,10 +55,13 @@ export class ReconcileChangeService implements OnModuleDestroy {
   private readonly conflicts: Counter<'field' | 'winner'>;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
-    @Inject(SettingsView) private readonly settingsView: SettingsView,
-    @Inject(MetricsService) metrics: MetricsService,
+    @Inject(DataSource) private readonly dataSource: Transactions,
+    @Inject(APP_CONFIG) private readonly config: Pick<ReconcilerConfig, 'SYNC_CLIENT_NAME'>,
+    @Inject(SettingsView) private readonly settingsView: SettingsCoverageSource,
+    @Inject(MetricsService) metrics: Pick<MetricsService, 'registry'>,
+    @Inject(ParkedChangesRepository) private readonly parkedChanges: ParkedChangesRepository,
+    @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
+    @Inject(WriteQueueRepository) private readonly writeQueue: WriteQueueRepository,
   ) {
     this.decisions = new Counter({
       name: 'tasksync_reconciler_decisions_total',
@@ -81,40 +100,32 @@ export class ReconcileChangeService implements OnModuleDestroy {
    * `run`: what the earlier changes of the same transaction found out about their connections, so
    * a run of changes reads each connection's setting once.
    */
-  async parkIfSettingUnknown(
-    manager: EntityManager,
-    connectionId: string,
-    change: SyncChange,
-    run: RunSettings = new Map(),
-  ): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
+  async parkIfSettingUnknown(db: Db, connectionId: string, change: SyncChange, run: RunSettings = new Map()): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
     let known = run.get(connectionId);
     if (!known) {
-      const { parked, settings } = await this.loadConnection(manager, connectionId);
-      known = parked ? { parked: true } : { parked: false, settings };
+      known = await this.parkedChanges.connectionState(db, connectionId);
       run.set(connectionId, known);
     }
-    if (!known.parked && !mustWaitForSettings(change, this.settingsView.coveredUpTo, Date.now())) return known;
-    await manager.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
-    run.set(connectionId, { parked: true });
+    if (!mustParkChange(change, known.parked, this.coverage())) return { parked: false, settings: known.settings };
+    await this.parkedChanges.park(db, connectionId, change);
+    run.set(connectionId, { ...known, parked: true });
     this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until the settings are known up to when it was made`);
     return { parked: true };
   }
 
   /** Decides each connection's parked changes, in order, as far as the settings view now covers them. */
   async releaseParked(): Promise<number> {
-    const waiting: { connection_id: string }[] = await this.dataSource.query(`SELECT DISTINCT connection_id FROM parked_change`);
+    const waiting = await this.parkedChanges.connectionsWaiting(this.dataSource);
     if (waiting.length === 0) return 0;
     await this.settingsView.covers(Date.now());
     let released = 0;
-    for (const { connection_id: connectionId } of waiting) {
-      released += await this.dataSource.transaction(async (manager) => {
-        const rows = await lockParkedChanges(manager, connectionId);
-        const waitFrom = rows.findIndex((r) => mustWaitForSettings(r.change, this.settingsView.coveredUpTo, Date.now()));
-        const ready = waitFrom === -1 ? rows : rows.slice(0, waitFrom);
+    for (const connectionId of waiting) {
+      released += await this.dataSource.transaction(async (db) => {
+        const ready = releasableParkedChanges(await this.parkedChanges.lockForRelease(db, connectionId), this.coverage());
         if (ready.length === 0) return 0;
-        const { settings } = await this.loadConnection(manager, connectionId);
-        await this.decide(manager, ready.map((r) => ({ connectionId, change: r.change, settings })));
-        await manager.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [ready.map((r) => r.id)]);
+        const { settings } = await this.parkedChanges.connectionState(db, connectionId);
+        await this.decide(db, ready.map((r) => ({ connectionId, change: r.change, settings })));
+        await this.parkedChanges.release(db, ready.map((r) => r.id));
         return ready.length;
       });
     }
@@ -126,13 +137,14 @@ export class ReconcileChangeService implements OnModuleDestroy {
    * they decided, with each paired task's timeline (the read and the decision) in the same transaction.
    * `repairAs`: how the timeline names the readings of source 'repair' (a scheduled drift pass, a person's resync, a held write's read).
    */
-  async decide(manager: EntityManager, changes: Decidable[], repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): Promise<void> {
+  async decide(db: Db, changes: Decidable[], repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): Promise<void> {
     if (changes.length === 0) return;
-    const links = await RunLinks.load(manager, changes);
+    const links = await this.links.lockForRun(db, changes);
     const activity = new TaskActivityBatch();
     for (const { connectionId, change, settings } of changes) this.decideOne(links, activity, connectionId, change, settings, repairAs);
-    await links.save(manager);
-    await activity.flush(manager);
+    await this.links.saveRun(db, links);
+    await this.writeQueue.queue(db, links.changes().writes);
+    await activity.flush(db);
   }
 
   private decideOne(links: RunLinks, activity: TaskActivityBatch, connectionId: string, change: SyncChange, settings: ConnectionSyncSettings, repairAs: 'drift' | 'resync' | 'held-write-read'): void {
@@ -207,17 +219,9 @@ export class ReconcileChangeService implements OnModuleDestroy {
     }
   }
 
-  /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
-  async loadConnection(manager: EntityManager, connectionId: string): Promise<{ parked: boolean; settings: ConnectionSyncSettings }> {
-    const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await manager.query(
-      `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
-              coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,
-              (SELECT sfdc_user_id FROM connection_setting WHERE connection_id = $1) AS salesforce_user_id,
-              coalesce((SELECT json_agg(json_build_object('kind', kind, 'at', to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY changed_at)
-                          FROM connection_setting_change WHERE connection_id = $1), '[]'::json) AS history`,
-      [connectionId],
-    );
-    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history, salesforceUserId: row.salesforce_user_id } };
+  /** The settings view as it is now, for the parking rules. */
+  private coverage(): SettingsCoverage {
+    return { coveredUpTo: this.settingsView.coveredUpTo, nowMs: Date.now() };
   }
 }
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateTaskLinks1764000000400 } from '../links/migrations';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
 import { CreateDriftRepairRuns1764000000410 } from './drift-repair-run.migration';
 import { DriftRepairRunRepository } from './drift-repair-run.repository';
 
@@ -19,7 +18,7 @@ describe('drift repair runs: the schedule and where a pass goes on (real Postgre
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'drift_runs_spec',
-      entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+      entities: [...settingsProjection.entities],
       migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateDriftRepairRuns1764000000410],
     });
     runs = new DriftRepairRunRepository(db.dataSource);

@@ -8,7 +8,8 @@ import type { SalesConnectTask } from '@task-sync/task-domain';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcileChangeService, type Decidable } from '../changes/reconcile-change.service';
-import { RunLinks } from '../links/run-links';
+import { TaskLinksRepository } from '../links/task-links.repository';
+import { ParkedChangesRepository } from '../changes/parked-changes.repository';
 import { DriftRepairRunRepository, type DriftRepairReport, type DriftTrigger, type LinkedPair } from './drift-repair-run.repository';
 import { pairReads, readSfdcTasks } from './pair-reads';
 import { TaskActivityBatch } from '../activity/task-activity.repository';
@@ -66,6 +67,8 @@ export class DriftRepairService {
     @Inject(ReconcileChangeService) private readonly reconcile: ReconcileChangeService,
     @Inject(DriftRepairReads) private readonly reads: DriftRepairReads,
     @Inject(MetricsService) metrics: MetricsService,
+    @Inject(ParkedChangesRepository) private readonly parkedChanges: ParkedChangesRepository,
+    @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
   ) {
     this.runs = new DriftRepairRunRepository(dataSource);
     this.pairs = new Counter({
@@ -142,7 +145,7 @@ export class DriftRepairService {
       if (!userId) throw new Error('this service does not know the connection (no setting received)');
       const salesConnect = this.reads.salesConnect.forUser(userId);
       // R7: nothing crosses while sync is off, so nothing is read either (the decisions check again, in their transaction).
-      const { settings } = await this.reconcile.loadConnection(this.dataSource.manager, connectionId);
+      const { settings } = await this.parkedChanges.connectionState(this.dataSource.manager, connectionId);
       if (!settings.enabled) error = 'SYNC_DISABLED: sync is off for this connection; nothing was compared';
       while (!error) {
         const batch = await this.runs.listLinkedPairs(connectionId, after, this.config.DRIFT_REPAIR_BATCH_SIZE);
@@ -203,7 +206,7 @@ export class DriftRepairService {
       reports.length = 0;
       const activity = new TaskActivityBatch();
       // The setting as decisions see it; a connection with parked changes waits for them (the next pass looks again).
-      const { parked, settings } = await this.reconcile.loadConnection(manager, connectionId);
+      const { parked, settings } = await this.parkedChanges.connectionState(manager, connectionId);
       const decidable: Decidable[] = [];
       const unlinks: LinkedPair[] = [];
       for (const [i, pair] of batch.entries()) {
@@ -253,11 +256,11 @@ export class DriftRepairService {
   /** Unlinks these pairs, if their links are still the ones read (a change may have ended or replaced them meanwhile). */
   private async unlinkPairs(manager: EntityManager, connectionId: string, pairs: LinkedPair[]): Promise<void> {
     const lookups = pairs.map((p) => ({ connectionId, change: { side: 'salesconnect', kind: 'delete', taskId: p.salesConnectTaskId, fields: null, changedAt: '', createdAt: null, origin: null, source: 'repair' } satisfies SyncChange }));
-    const links = await RunLinks.load(manager, lookups);
+    const links = await this.links.lockForRun(manager, lookups);
     for (const [i, pair] of pairs.entries()) {
       const found = links.find(connectionId, lookups[i].change);
       if (found && found.id === pair.id) links.unlink(found);
     }
-    await links.save(manager);
+    await this.links.saveRun(manager, links);
   }
 }

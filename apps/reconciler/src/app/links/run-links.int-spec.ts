@@ -4,8 +4,17 @@ import type { TaskLink } from '@task-sync/task-domain';
 import type { PendingLink, SyncChange } from '@task-sync/sync-rules';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateTaskLinks1764000000400 } from './migrations';
-import { LinkRaceError, RunLinks } from './run-links';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from './task-link.entity';
+import type { RunLinks } from './run-links';
+import { LinkRaceError, TaskLinksRepository } from './task-links.repository';
+import { WriteQueueRepository } from '../writes/write-queue.repository';
+
+const repository = new TaskLinksRepository();
+const queue = new WriteQueueRepository();
+/** Everything the run decided, stored as the reconciler stores it: its links and conflicts, then its writes. */
+const save = async (m: Parameters<TaskLinksRepository['saveRun']>[0], run: RunLinks) => {
+  await repository.saveRun(m, run);
+  await queue.queue(m, run.changes().writes);
+};
 
 /** The rules treat a link's state as a whole; these tests only need it to round-trip. */
 const state = (title: string) => ({ createdFrom: 'sfdc', fields: { title }, lastSeen: {}, observed: {}, pending: {} }) as unknown as PendingLink;
@@ -22,12 +31,12 @@ const change = (side: 'sfdc' | 'salesconnect', taskId: string, externalId: strin
   externalId,
 });
 
-describe('RunLinks: one run of changes, its links read once and written back at the end (real PostgreSQL)', () => {
+describe('RunLinks with TaskLinksRepository: one run of changes, its links read once and written back at the end (real PostgreSQL)', () => {
   let db: TestDatabase;
   const connectionId = 'conn-1';
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'run_links_spec', entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
+    db = await createTestDatabase({ schema: 'run_links_spec', entities: [], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
   });
   afterAll(() => db.drop());
 
@@ -35,9 +44,9 @@ describe('RunLinks: one run of changes, its links read once and written back at 
   const writesOf = (linkId: string) => db.dataSource.query(`SELECT side, action->>'type' AS type FROM task_write WHERE link_id = $1 ORDER BY id`, [linkId]);
   const inRun = <T>(changes: SyncChange[], body: (run: RunLinks) => T) =>
     db.dataSource.transaction(async (m) => {
-      const run = await RunLinks.load(m, changes.map((c) => ({ connectionId, change: c })));
+      const run = await repository.lockForRun(m, changes.map((c) => ({ connectionId, change: c })));
       const result = body(run);
-      await run.save(m);
+      await save(m, run);
       return result;
     });
 
@@ -97,11 +106,11 @@ describe('RunLinks: one run of changes, its links read once and written back at 
     const sfdcId = `00T${randomUUID().slice(0, 8)}`;
     await expect(
       db.dataSource.transaction(async (m) => {
-        const run = await RunLinks.load(m, [{ connectionId, change: change('sfdc', sfdcId) }]);
+        const run = await repository.lockForRun(m, [{ connectionId, change: change('sfdc', sfdcId) }]);
         const created = run.create(connectionId, pending({ sfdc: sfdcId }, 'ours'));
         if (created) run.queue(created, 'salesconnect', { type: 'create', fields: {} as never });
         await db.dataSource.query(`INSERT INTO task_link (connection_id, sfdc_task_id, link) VALUES ($1, $2, $3)`, [connectionId, sfdcId, JSON.stringify(state('theirs'))]);
-        await run.save(m);
+        await save(m, run);
       }),
     ).rejects.toBeInstanceOf(LinkRaceError);
     const rows = (await links()).filter((l: { sfdc_task_id: string }) => l.sfdc_task_id === sfdcId);

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateFailedWrites1764000000421, IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
-import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
+import { coalesceWrites, type CoalescedWrite } from '@task-sync/sync-rules';
 import { FailedWritesRepository } from './failed-writes.repository';
-import { readQueuedWrites } from './write-queue';
+import { WriteQueueRepository } from './write-queue.repository';
+
+const queue = new WriteQueueRepository();
 
 const CONNECTION = 'conn-failed';
 
@@ -17,7 +18,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'failed_writes_spec',
-      entities: [...settingsProjection.entities, TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+      entities: [...settingsProjection.entities],
       migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402, CreateFailedWrites1764000000421, CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431],
     });
   });
@@ -36,7 +37,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
   /** Queues writes for one task and reads them back folded, as a flusher round does. */
   async function queueAndFold(linkId: string, actions: object[]): Promise<CoalescedWrite> {
     for (const action of actions) await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, 'sfdc', $3)`, [CONNECTION, linkId, JSON.stringify(action)]);
-    const folded = coalesceWrites(await readQueuedWrites(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 })).filter((w) => w.linkId === linkId);
+    const folded = coalesceWrites(await queue.readDue(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 })).filter((w) => w.linkId === linkId);
     expect(folded).toHaveLength(1);
     return folded[0];
   }
@@ -85,7 +86,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
       await overdue(linkId);
       if (expected < 3) {
         expect(await repository.queueDueRetries(db.dataSource)).toBe(1);
-        write = coalesceWrites(await readQueuedWrites(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }))[0];
+        write = coalesceWrites(await queue.readDue(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }))[0];
       }
     }
     expect(await repository.queueDueRetries(db.dataSource)).toBe(0);
@@ -97,7 +98,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
     await refuse(first);
     await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, 'sfdc', '{"type":"update","fields":{"title":"Send the proposal"}}')`, [CONNECTION, linkId]);
     await db.dataSource.transaction((m) => repository.queueSupersededByNewerWrites(m, CONNECTION));
-    const [folded] = coalesceWrites(await readQueuedWrites(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }));
+    const [folded] = coalesceWrites(await queue.readDue(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }));
     expect(folded).toMatchObject({ kind: 'create', fields: { title: 'Send the proposal', details: 'd' } });
     expect(folded.rowIds[0]).toBe(first.rowIds[0]);
     const [row] = await db.dataSource.query(`SELECT attempts, queued FROM failed_write WHERE link_id = $1`, [linkId]);
@@ -138,7 +139,7 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
     expect(await repository.queueDueRetries(db.dataSource)).toBe(0); // not on the schedule any more
     await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, 'sfdc', '{"type":"update","fields":{"title":"y"}}')`, [CONNECTION, linkId]);
     await db.dataSource.transaction((m) => repository.queueSupersededByNewerWrites(m, CONNECTION));
-    const again = coalesceWrites(await readQueuedWrites(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }))[0];
+    const again = coalesceWrites(await queue.readDue(db.dataSource, CONNECTION, { sfdc: 200, salesconnect: 200 }))[0];
     expect(again.fields).toEqual({ title: 'y' });
     await refuse(again);
     const [row] = await db.dataSource.query(`SELECT ignored_at, next_retry_at FROM failed_write WHERE link_id = $1`, [linkId]);

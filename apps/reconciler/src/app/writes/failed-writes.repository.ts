@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Side } from '@task-sync/task-domain';
-import { decideFailedWriteRetry, type FailedWriteRetryPolicy } from '@task-sync/sync-rules';
-import type { QueuedWrite } from '../links/task-link.entity';
-import type { CoalescedWrite } from './coalesce-writes';
+import { decideFailedWriteRetry, type CoalescedWrite, type FailedWriteRetryPolicy, type QueuedWrite } from '@task-sync/sync-rules';
 import type { LinkIds } from './link-ids';
 
 type Db = Pick<EntityManager, 'query'>;

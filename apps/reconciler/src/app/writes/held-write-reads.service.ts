@@ -2,11 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Counter } from 'prom-client';
 import { SalesforceSessionHandle, SalesforceTaskReader } from '@task-sync/sfdc-client';
-import { decideHeldWrite, repairChangeOf, type HeldWriteDecision, type SyncChange } from '@task-sync/sync-rules';
+import { judgeHeldWrite, repairChangeOf, type HeldWriteDecision, type SyncChange } from '@task-sync/sync-rules';
 import { salesforceIdKey, type Side } from '@task-sync/task-domain';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcileChangeService } from '../changes/reconcile-change.service';
+import { ParkedChangesRepository } from '../changes/parked-changes.repository';
 import { DriftRepairReads } from '../drift/drift-repair.service';
 import { readSalesConnectSide, readSfdcSide, readSfdcTasks } from '../drift/pair-reads';
 
@@ -42,6 +43,7 @@ export class HeldWriteReadsService {
     @Inject(ReconcileChangeService) private readonly reconcile: ReconcileChangeService,
     @Inject(DriftRepairReads) private readonly clients: DriftRepairReads,
     @Inject(MetricsService) metrics: MetricsService,
+    @Inject(ParkedChangesRepository) private readonly parkedChanges: ParkedChangesRepository,
   ) {
     this.readsCounter = new Counter({
       name: 'tasksync_reconciler_held_write_reads_total',
@@ -55,15 +57,16 @@ export class HeldWriteReadsService {
   decide(linkId: string, side: Side, waitedMs: number, nowMs = Date.now()): HeldWriteDecision {
     const key = `${linkId}:${side}`;
     const seen = this.tracked.get(key);
-    const decision = decideHeldWrite(
-      { waitedMs, reads: seen?.reads ?? 0, lastReadAtMs: seen?.lastReadAtMs ?? null, nowMs },
+    const { decision, remember } = judgeHeldWrite(
+      seen,
+      { waitedMs, nowMs },
       { readAfterMs: this.config.HELD_WRITE_READ_AFTER_MS, readEveryMs: this.config.HELD_WRITE_READ_EVERY_MS, maxReads: this.config.HELD_WRITE_MAX_READS },
     );
-    if (decision.kind === 'read') {
+    if (!remember) this.tracked.delete(key);
+    else if (remember !== seen) {
       if (!seen && this.tracked.size >= TRACKED_MAX) this.tracked.delete(this.tracked.keys().next().value as string);
-      this.tracked.set(key, { reads: (seen?.reads ?? 0) + 1, lastReadAtMs: nowMs });
+      this.tracked.set(key, remember);
     }
-    if (decision.kind === 'fail') this.tracked.delete(key);
     return decision;
   }
 
@@ -103,7 +106,7 @@ export class HeldWriteReadsService {
     // R7 exact: the readings are decided on settings known up to when they were read.
     if (!(await this.reconcile.settingsCover(now))) return count('settings-unknown');
     const decided = await this.dataSource.transaction(async (manager) => {
-      const { parked, settings } = await this.reconcile.loadConnection(manager, connectionId);
+      const { parked, settings } = await this.parkedChanges.connectionState(manager, connectionId);
       // Parked changes of the connection go first, in order; the write stays held until they are decided.
       if (parked) return false;
       await this.reconcile.decide(manager, changes.map((change) => ({ connectionId, change, settings })), 'held-write-read');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import type { TaskFields } from '@task-sync/task-domain';
-import type { CoalescedWrite } from './coalesce-writes';
+import type { CoalescedWrite } from '@task-sync/sync-rules';
 import type { LinkIds } from './link-ids';
 import { SalesConnectWriteExecutor } from './salesconnect-write.executor';
 

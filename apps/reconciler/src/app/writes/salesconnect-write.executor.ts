@@ -1,7 +1,7 @@
 import { SalesConnectApiError, SalesConnectClient, SalesConnectErrorCode, type SalesConnectUserClient } from '@task-sync/salesconnect-client';
 import { mapFieldsToSalesConnectWrite } from '@task-sync/task-mapping';
 import type { TaskFields } from '@task-sync/task-domain';
-import type { CoalescedWrite } from './coalesce-writes';
+import type { CoalescedWrite } from '@task-sync/sync-rules';
 import { forEachConcurrently } from './for-each-concurrently';
 import { agreedNow, type LinkIds } from './link-ids';
 import type { WriteOutcome } from './write-outcome';

@@ -1,8 +1,7 @@
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult, type TaskWriteBatch, type TaskWriteBatchResult } from '@task-sync/sfdc-client';
 import { chooseSfdcStatus, mapFieldsToSfdcWrite, STANDARD_STATUS_MODEL, type OrgStatusModel } from '@task-sync/task-mapping';
-import { mustHoldSfdcWrite } from '@task-sync/sync-rules';
+import { guardOfSfdcWrite, mustHoldSfdcWrite, type CoalescedWrite } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
-import type { CoalescedWrite } from './coalesce-writes';
 import { agreedNow, type LinkIds } from './link-ids';
 import type { OrgStatusCatalog } from './org-status-catalog';
 import { outcomeOfSalesforceCallError, outcomeOfSalesforceRecordError, type WriteOutcome } from './write-outcome';
@@ -141,10 +140,9 @@ export class SfdcWriteExecutor {
     withRecordType: boolean,
   ): Promise<Map<string, string | null>> {
     const recordTypes = new Map<string, string | null>();
-    // An update by id is held by its own If-Unmodified-Since in the Composite request; read first are
-    // only a create the link knows landed (an upsert: no condition), and, in an org with Task record
-    // types, an update that sets the status (its record type picks the value).
-    const checked = writes.filter((w) => links.get(w.linkId)?.sfdcTaskId && (w.kind === 'create' || (withRecordType && w.kind === 'update' && w.fields.open !== undefined)));
+    // An update by id is held by its own If-Unmodified-Since in the Composite request (guardOfSfdcWrite says which are read first).
+    const guardOf = (w: CoalescedWrite) => guardOfSfdcWrite({ kind: w.kind, setsStatus: w.fields.open !== undefined }, links.get(w.linkId), withRecordType);
+    const checked = writes.filter((w) => guardOf(w) === 'read-first');
     if (checked.length > 0) {
       const read = await writer.readStampsAndRecordTypes(
         checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
@@ -157,7 +155,7 @@ export class SfdcWriteExecutor {
         if (mustHoldSfdcWrite(task?.stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(task?.stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
       }
     }
-    await this.holdByExternalId(writer, writes.filter((w) => w.kind === 'update' && !links.get(w.linkId)?.sfdcTaskId && links.get(w.linkId)?.salesConnectTaskId), links, outcomes);
+    await this.holdByExternalId(writer, writes.filter((w) => guardOf(w) === 'by-external-id'), links, outcomes);
     return recordTypes;
   }
 

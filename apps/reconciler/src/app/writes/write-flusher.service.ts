@@ -4,11 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
 import { COLLECTION_LIMIT, COMPOSITE_UPDATE_SLOTS } from '@task-sync/sfdc-client';
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
-import type { Side, TaskLink } from '@task-sync/task-domain';
-import { decideSfdcFlush, viewOfLink, type SfdcGatherPolicy } from '@task-sync/sync-rules';
+import { coalesceWrites, decideSfdcFlush, type CoalescedWrite, type SfdcGatherPolicy } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
-import { coalesceWrites, type CoalescedWrite } from './coalesce-writes';
-import { queuedConnections, readQueuedWrites, type QueuedWriteRow } from './write-queue';
+import type { Transactions } from '../transactions';
+import { WriteQueueRepository, type LandedWrite, type QueuedWriteRow } from './write-queue.repository';
+import { TaskLinksRepository } from '../links/task-links.repository';
 import { HeldWriteReadsService, type HeldTarget } from './held-write-reads.service';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
@@ -53,7 +53,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private readonly sfdcSentAt = new Map<string, number>();
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: Transactions,
     @Inject(APP_CONFIG) private readonly config: ReconcilerConfig,
     @Inject(SfdcWriteExecutor) private readonly sfdc: SfdcWriteExecutor,
     @Inject(SalesConnectWriteExecutor) private readonly salesConnect: SalesConnectWriteExecutor,
@@ -61,6 +61,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(StatusReporter) private readonly status: StatusReporter,
     @Inject(FailedWritesRepository) private readonly failedWrites: FailedWritesRepository,
     @Inject(HeldWriteReadsService) private readonly heldReads: HeldWriteReadsService,
+    @Inject(WriteQueueRepository) private readonly queue: WriteQueueRepository,
+    @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
   ) {
     // A Composite request carries at least this many writes whatever their mix (23 updates beside a collection of upserts and one of deletes).
     this.gather = { windowMs: config.SFDC_WRITE_GATHER_MS, quietMs: config.SFDC_WRITE_QUIET_MS, maxBatch: COMPOSITE_UPDATE_SLOTS };
@@ -80,7 +82,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const retried = await this.failedWrites.queueDueRetries(this.dataSource);
     if (retried > 0) this.logger.log(`${retried} failed write(s) queued again on their schedule`);
     const now = Date.now();
-    const due = (await queuedConnections(this.dataSource, ROWS_A_ROUND.sfdc)).flatMap((c) => {
+    const due = (await this.queue.dueConnections(this.dataSource, ROWS_A_ROUND.sfdc)).flatMap((c) => {
       const lastSent = this.sfdcSentAt.get(c.connectionId);
       const sendSfdc = decideSfdcFlush({ ...c.sfdc, sinceLastSendMs: lastSent === undefined ? null : now - lastSent }, this.gather).kind === 'send';
       return c.salesConnectDue || sendSfdc ? [{ connectionId: c.connectionId, sendSfdc }] : [];
@@ -98,27 +100,25 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const heldTargets: HeldTarget[] = [];
     let salesConnectUserId: string | null = null;
     const sent = await this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
-      if (!locked) return false;
+      if (!(await this.queue.lockConnection(manager, connectionId))) return false;
       await this.failedWrites.queueSupersededByNewerWrites(manager, connectionId);
-      const rows = await readQueuedWrites(manager, connectionId, ROWS_A_ROUND);
+      const rows = await this.queue.readDue(manager, connectionId, ROWS_A_ROUND);
       // Salesforce's wait in the queue while they gather (decideSfdcFlush).
       const writes = coalesceWrites(rows).filter((w) => w.side === 'salesconnect' || sendSfdc);
       if (writes.length === 0) return false;
       const toSfdc = writes.filter((w) => w.side === 'sfdc');
       if (toSfdc.length > 0) this.sfdcSentAt.set(connectionId, Date.now());
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
-      const links = await this.loadLinks(manager, writes);
-      const setting: { user_id: string; enabled: boolean }[] = await manager.query(`SELECT user_id, enabled FROM connection_setting WHERE connection_id = $1`, [connectionId]);
-      salesConnectUserId = setting[0]?.user_id ?? null;
+      const links = await this.links.idsOf(manager, writes.map((w) => w.linkId));
+      salesConnectUserId = await this.queue.writerOf(manager, connectionId);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
         ...(await this.sfdc.run(connectionId, toSfdc, links)),
-        ...(setting[0] ? await this.salesConnect.run(setting[0].user_id, toSalesConnect, links) : []),
+        ...(salesConnectUserId !== null ? await this.salesConnect.run(salesConnectUserId, toSalesConnect, links) : []),
       ]);
       heldTargets.push(...this.judgeHeld(outcomes, rows, links));
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
-      const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][];
-      await this.settleDone(manager, done);
+      const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as LandedWrite[];
+      await this.queue.markLanded(manager, done);
       for (const cleared of await this.failedWrites.clearLanded(manager, connectionId, done.map(([w]) => w))) changes.push({ cleared });
       // Each write's outcome on its task's timeline, in this transaction, one INSERT for the round.
       const activity = new TaskActivityBatch();
@@ -161,40 +161,6 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return targets;
   }
 
-  /**
-   * What landed, in a few statements however many writes: the links it changes locked, the created
-   * tasks' ids and Sales Connect's new versions stored, then the queued rows gone.
-   */
-  private async settleDone(manager: EntityManager, done: [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>][]): Promise<void> {
-    if (done.length === 0) return;
-    const changedLinks = [...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId))];
-    // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
-    if (changedLinks.length > 0) await manager.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
-    // Never lowered: a change read meanwhile may know a newer version than this answer.
-    const withVersion = (version: string) =>
-      `CASE WHEN ${version} IS NULL THEN l.link ELSE jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), ${version}))) END`;
-    for (const side of ['sfdc', 'salesconnect'] as const) {
-      const created = done.filter(([w, o]) => w.side === side && o.createdId);
-      if (created.length === 0) continue;
-      const column = side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
-      // One statement a side: an import creates hundreds a round.
-      await manager.query(
-        `UPDATE task_link l SET ${column} = c.task_id, link = ${withVersion('c.version')}, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(link_id, task_id, version)
-          WHERE l.id = c.link_id AND l.${column} IS NULL`,
-        [created.map(([w]) => w.linkId), created.map(([, o]) => o.createdId), created.map(([, o]) => (side === 'salesconnect' ? (o.version ?? null) : null))],
-      );
-    }
-    const updated = done.filter(([w, o]) => w.side === 'salesconnect' && !o.createdId && o.version !== undefined);
-    if (updated.length > 0) {
-      await manager.query(
-        `UPDATE task_link l SET link = ${withVersion('v.version')} FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version) WHERE l.id = v.link_id`,
-        [updated.map(([w]) => w.linkId), updated.map(([, o]) => o.version)],
-      );
-    }
-    await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [done.flatMap(([w]) => w.rowIds)]);
-  }
-
   /** A write that did not land: waits, goes again after a backoff, or is recorded as the task's failed write (returned). */
   private async settle(
     manager: EntityManager,
@@ -209,22 +175,14 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     if (outcome.kind === 'hold') {
       this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
       // Found by its external id: the link learns the task (as from a create's answer), so it is read and written by id.
-      if (outcome.sfdcTaskId) await manager.query(`UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`, [write.linkId, outcome.sfdcTaskId]);
-      await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
-        rowIds,
-        HOLD_RETRY_MS / 1000,
-        outcome.reason,
-      ]);
+      if (outcome.sfdcTaskId) await this.links.learnSfdcTaskId(manager, write.linkId, outcome.sfdcTaskId);
+      await this.queue.postpone(manager, rowIds, HOLD_RETRY_MS, outcome.reason);
       return undefined;
     }
     if (outcome.kind === 'pause') {
       this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`);
       this.sfdc.forget(connectionId);
-      await manager.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [
-        rowIds,
-        this.config.PAUSE_RECHECK_MS / 1000,
-        outcome.reason,
-      ]);
+      await this.queue.postpone(manager, rowIds, this.config.PAUSE_RECHECK_MS, outcome.reason);
       await this.status.report(connectionId, { state: stateOfPausedWrites(outcome.code), error: { code: outcome.code, message: outcome.reason } });
       return undefined;
     }
@@ -233,12 +191,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const delayMs = this.config.WRITE_RETRY_BASE_MS * 2 ** (attempts - 1);
       this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} failed (${outcome.reason}); attempt ${attempts}, again in ${delayMs} ms`);
       activity.recordWriteOutcome(subjectOfWrite(connectionId, write, ids), write, { kind: 'retrying', code: 'TRANSIENT', reason: outcome.reason });
-      await manager.query(`UPDATE task_write SET attempts = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = ANY($1::bigint[])`, [
-        rowIds,
-        attempts,
-        delayMs / 1000,
-        outcome.reason,
-      ]);
+      await this.queue.markRetrying(manager, rowIds, attempts, delayMs, outcome.reason);
       return undefined;
     }
     const code = outcome.kind === 'dead-letter' ? outcome.code : 'WRITE_RETRIES_EXHAUSTED';
@@ -249,7 +202,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     activity.recordDeadLetter(of, write.side, code, reason, failed.nextRetryAt);
     // The operator's dead letter once when it first fails and once when the schedule gives up, not every half hour.
     if (failed.attempts === 1 || failed.nextRetryAt === null) await this.deadLetter(connectionId, write, ids, code, reason);
-    await manager.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
+    await this.queue.remove(manager, rowIds);
     const next = failed.nextRetryAt ? `tried again at ${failed.nextRetryAt.toISOString()}` : `not tried again (${failed.attempts} attempts) until the task changes`;
     await this.status.report(connectionId, { state: 'error', error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}; ${next}` } });
     return failed;
@@ -273,28 +226,6 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       originalValue: JSON.stringify({ connectionId, side: write.side, kind: write.kind, fields: write.fields, ids: ids ?? null }),
     };
     await this.publisher.publish([{ topic: KAFKA_TOPICS.deadLetter, key: event.originalKey as string, value: encodeEvent(DEAD_LETTER, event), eventId: event.eventId, eventType: DEAD_LETTER }]);
-  }
-
-  private async loadLinks(manager: EntityManager, writes: CoalescedWrite[]): Promise<Map<string, LinkIds>> {
-    const rows: { id: string; salesconnect_task_id: string | null; sfdc_task_id: string | null; link: Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'> }[] = await manager.query(
-      `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`,
-      [[...new Set(writes.map((w) => w.linkId))]],
-    );
-    return new Map(
-      rows.map((r) => {
-        const agreedAs = (side: Side) => (r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, side) : null);
-        const ids: LinkIds = {
-          salesConnectTaskId: r.salesconnect_task_id,
-          sfdcTaskId: r.sfdc_task_id,
-          lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
-          agreedForSfdc: agreedAs('sfdc'),
-          agreedForSalesConnect: agreedAs('salesconnect'),
-          salesConnectVersion: r.link.salesConnectVersion ?? null,
-          subject: r.link.fields?.title?.value ?? null,
-        };
-        return [r.id, ids];
-      }),
-    );
   }
 }
 

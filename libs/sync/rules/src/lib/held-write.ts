@@ -45,3 +45,50 @@ export function decideHeldWrite(held: HeldWrite, policy: HeldWritePolicy = DEFAU
   if (held.reads >= policy.maxReads) return { kind: 'fail', reason: `its target still changed after each of ${held.reads} reads` };
   return { kind: 'read' };
 }
+
+/** Direct reads made for one held write so far, and when the last one was (ms). */
+export interface HeldWriteReads {
+  reads: number;
+  lastReadAtMs: number;
+}
+
+/**
+ * One round's judgement of a held write (decideHeldWrite) on what is remembered of its reads, and
+ * what to remember after it: a read counts and is timed, a failed write is forgotten (null), a
+ * waiting one stays as it was.
+ */
+export function judgeHeldWrite(
+  seen: HeldWriteReads | undefined,
+  waited: { waitedMs: number; nowMs: number },
+  policy: HeldWritePolicy = DEFAULT_HELD_WRITE_POLICY,
+): { decision: HeldWriteDecision; remember: HeldWriteReads | null } {
+  const decision = decideHeldWrite({ ...waited, reads: seen?.reads ?? 0, lastReadAtMs: seen?.lastReadAtMs ?? null }, policy);
+  if (decision.kind === 'read') return { decision, remember: { reads: (seen?.reads ?? 0) + 1, lastReadAtMs: waited.nowMs } };
+  if (decision.kind === 'fail') return { decision, remember: null };
+  return { decision, remember: seen ?? null };
+}
+
+/**
+ * How a Salesforce write is kept from overwriting a person's change the ingest has not read yet:
+ * - `read-first`: the task is read before the write, which is held if it changed after the link's
+ *   last read: a create whose task the link knows already (an upsert takes no condition) and, in an
+ *   org with Task record types, an update that sets the status (the read also answers the record
+ *   type, which picks the status value);
+ * - `by-external-id`: an update to a task the link knows only by its Sales Connect id is looked up by
+ *   external id first (our create may have landed with its answer lost, and been edited since);
+ * - `if-unmodified-since`: any other update goes by id with If-Unmodified-Since the last change read,
+ *   and Salesforce refuses it (412) when the task changed since;
+ * - `none`: a create of a task not there yet, a delete (it wins over edits, R6), nothing to write.
+ */
+export type SfdcWriteGuard = 'read-first' | 'by-external-id' | 'if-unmodified-since' | 'none';
+
+export function guardOfSfdcWrite(
+  write: { kind: 'create' | 'update' | 'delete' | 'none'; setsStatus: boolean },
+  ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null } | undefined,
+  orgHasRecordTypes: boolean,
+): SfdcWriteGuard {
+  if (ids?.sfdcTaskId && (write.kind === 'create' || (orgHasRecordTypes && write.kind === 'update' && write.setsStatus))) return 'read-first';
+  if (write.kind !== 'update') return 'none';
+  if (ids?.sfdcTaskId) return 'if-unmodified-since';
+  return ids?.salesConnectTaskId ? 'by-external-id' : 'none';
+}

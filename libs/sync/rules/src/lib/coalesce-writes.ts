@@ -1,6 +1,12 @@
 import type { Side, TaskFields } from '@task-sync/task-domain';
-import type { QueuedWrite } from '../links/task-link.entity';
 
+/** A write the decisions queued for one side of a task (the reconciler's task_write.action). */
+export type QueuedWrite =
+  | { type: 'create'; fields: TaskFields }
+  | { type: 'update'; fields: Partial<TaskFields> }
+  | { type: 'complete' | 'reopen' | 'delete' };
+
+/** A queued write as folding needs it: its row id (numeric text), task, side, action, and whether it is due. */
 export interface QueuedRow {
   id: string;
   linkId: string;

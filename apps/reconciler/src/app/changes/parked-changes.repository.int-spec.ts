@@ -1,9 +1,10 @@
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateParkedChanges1764000000401 } from '../links/migrations';
-import { lockParkedChanges } from './parked-change.queue';
+import { ParkedChangesRepository } from './parked-changes.repository';
 
-describe("lockParkedChanges: a connection's parked changes, to be decided in order (real PostgreSQL)", () => {
+describe("ParkedChangesRepository.lockForRelease: a connection's parked changes, to be decided in order (real PostgreSQL)", () => {
   let db: TestDatabase;
+  const parked = new ParkedChangesRepository();
 
   beforeAll(async () => {
     db = await createTestDatabase({ schema: 'parked_change_spec', entities: [], migrations: [CreateParkedChanges1764000000401] });
@@ -18,7 +19,7 @@ describe("lockParkedChanges: a connection's parked changes, to be decided in ord
     await park(10, 'conn-a', 'deleted');
     await park(11, 'conn-b', 'other');
     await park(100, 'conn-a', 'later');
-    const rows = await db.dataSource.transaction((m) => lockParkedChanges(m, 'conn-a'));
+    const rows = await db.dataSource.transaction((m) => parked.lockForRelease(m, 'conn-a'));
     expect(rows.map((r) => [r.id, r.change.taskId])).toEqual([
       ['9', 'created'],
       ['10', 'deleted'],
@@ -29,9 +30,9 @@ describe("lockParkedChanges: a connection's parked changes, to be decided in ord
   it('skips the rows another transaction holds', async () => {
     await park(200, 'conn-c', 'first');
     await db.dataSource.transaction(async (holder) => {
-      expect((await lockParkedChanges(holder, 'conn-c')).map((r) => r.id)).toEqual(['200']);
+      expect((await parked.lockForRelease(holder, 'conn-c')).map((r) => r.id)).toEqual(['200']);
       await park(201, 'conn-c', 'second');
-      const seen = await db.dataSource.transaction((m) => lockParkedChanges(m, 'conn-c'));
+      const seen = await db.dataSource.transaction((m) => parked.lockForRelease(m, 'conn-c'));
       expect(seen.map((r) => r.id)).toEqual(['201']);
     });
   });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
-import { SyncConflictEntity, TaskLinkEntity, TaskWriteEntity } from '../links/task-link.entity';
-import { coalesceWrites } from './coalesce-writes';
-import { queuedConnections, readQueuedWrites } from './write-queue';
+import { coalesceWrites } from '@task-sync/sync-rules';
+import { WriteQueueRepository } from './write-queue.repository';
+
+const writeQueue = new WriteQueueRepository();
 
 describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -11,7 +12,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'write_queue_spec',
-      entities: [TaskLinkEntity, TaskWriteEntity, SyncConflictEntity],
+      entities: [],
       migrations: [CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402],
     });
   });
@@ -26,13 +27,13 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       [connectionId, count, inSeconds],
     );
 
-  const queuedIds = async (countUpTo = 200) => (await queuedConnections(db.dataSource, countUpTo)).map((c) => c.connectionId);
+  const queuedIds = async (countUpTo = 200) => (await writeQueue.dueConnections(db.dataSource, countUpTo)).map((c) => c.connectionId);
 
-  it('queuedConnections: nothing queued, no connection', async () => {
+  it('dueConnections: nothing queued, no connection', async () => {
     expect(await queuedIds()).toEqual([]);
   });
 
-  it('queuedConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
+  it('dueConnections lists each connection with a write due once, in id order, and leaves out those whose writes all wait', async () => {
     await queue('conn-c', 3, -1);
     await queue('conn-a', 500, -5);
     await queue('conn-b', 4, 60); // every write waits for a retry a minute away
@@ -41,7 +42,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     expect(await queuedIds()).toEqual(['conn-a', 'conn-c', 'conn-d']);
   });
 
-  it('queuedConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
+  it('dueConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
     const ids = [randomUUID(), randomUUID()];
     await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`, ids);
     await queue('conn-y', 2, 30);
@@ -50,7 +51,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     expect(await queuedIds()).toEqual([]);
   });
 
-  it("queuedConnections: each connection's due Salesforce writes as the gather decision needs them (count, oldest, newest); Sales Connect's due or not", async () => {
+  it("dueConnections: each connection's due Salesforce writes as the gather decision needs them (count, oldest, newest); Sales Connect's due or not", async () => {
     await db.dataSource.query(
       `INSERT INTO task_write (connection_id, link_id, side, action, created_at) VALUES
          ('conn-young', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now()),
@@ -58,7 +59,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
          ('conn-old', gen_random_uuid(), 'sfdc', '{"type":"delete"}', now() - interval '1 second'),
          ('conn-sc', gen_random_uuid(), 'salesconnect', '{"type":"delete"}', now())`,
     );
-    const byId = new Map((await queuedConnections(db.dataSource, 200)).map((c) => [c.connectionId, c]));
+    const byId = new Map((await writeQueue.dueConnections(db.dataSource, 200)).map((c) => [c.connectionId, c]));
     expect([...byId.keys()]).toEqual(['conn-old', 'conn-sc', 'conn-young']);
     expect(byId.get('conn-sc')).toEqual({ connectionId: 'conn-sc', salesConnectDue: true, sfdc: { queued: 0, oldestWaitedMs: 0, newestWaitedMs: 0 } });
     const old = byId.get('conn-old');
@@ -67,14 +68,14 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     expect(old?.sfdc.newestWaitedMs).toBeGreaterThanOrEqual(1000);
     expect(old?.sfdc.newestWaitedMs).toBeLessThan(3000);
     // Counted up to a round's worth; a write waiting for a retry is not counted, and one with none due drops out.
-    expect((await queuedConnections(db.dataSource, 1)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
+    expect((await writeQueue.dueConnections(db.dataSource, 1)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
     await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old' AND created_at < now() - interval '2 seconds'`);
-    expect((await queuedConnections(db.dataSource, 200)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
+    expect((await writeQueue.dueConnections(db.dataSource, 200)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
     await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old'`);
     expect(await queuedIds()).toEqual(['conn-sc', 'conn-young']);
   });
 
-  it('readQueuedWrites: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {
+  it('readDue: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {
     const linkId = randomUUID();
     const other = randomUUID();
     const write = (id: number, link: string, action: object, side = 'salesconnect') =>
@@ -83,7 +84,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     await write(10, linkId, { type: 'delete' });
     await write(99, other, { type: 'update', fields: { title: 'first' } });
     await write(100, other, { type: 'update', fields: { title: 'second' } });
-    const rows = await readQueuedWrites(db.dataSource, 'conn-o', { sfdc: 200, salesconnect: 500 });
+    const rows = await writeQueue.readDue(db.dataSource, 'conn-o', { sfdc: 200, salesconnect: 500 });
     expect(rows.map((r) => r.id)).toEqual(['9', '10', '99', '100']);
     expect(rows[0]).toMatchObject({ linkId, side: 'salesconnect', action: { type: 'create' }, due: true, attempts: 0 });
     expect(rows[0].waitedMs).toBeGreaterThanOrEqual(0);
@@ -93,7 +94,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     ]);
   });
 
-  it("readQueuedWrites: each side's oldest, up to its own limit, whatever the other side queued before them", async () => {
+  it("readDue: each side's oldest, up to its own limit, whatever the other side queued before them", async () => {
     const write = (id: number, side: string) =>
       db.dataSource.query(`INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-s', gen_random_uuid(), $2, '{"type":"delete"}')`, [id, side]);
     for (let id = 1001; id <= 1006; id++) await write(id, 'salesconnect');
@@ -101,7 +102,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     await write(1008, 'salesconnect');
     await write(1009, 'sfdc');
     await queue('conn-other', 3, -1);
-    const rows = await readQueuedWrites(db.dataSource, 'conn-s', { sfdc: 5, salesconnect: 2 });
+    const rows = await writeQueue.readDue(db.dataSource, 'conn-s', { sfdc: 5, salesconnect: 2 });
     expect(rows.map((r) => [r.side, r.id])).toEqual([
       ['sfdc', '1007'],
       ['sfdc', '1009'],

@@ -5,7 +5,7 @@ const fields: TaskFields = { title: 'Call', details: '', dueDate: null, open: tr
 let n = 0;
 const row = (linkId: string, action: QueuedRow['action'], due = true, side: QueuedRow['side'] = 'sfdc'): QueuedRow => ({ id: String(++n), linkId, side, action, due });
 
-describe('coalesceWrites', () => {
+describe("a task's queued writes fold into one, in order, and never overtake a write waiting for its retry (coalesceWrites)", () => {
   it.each<[string, QueuedRow['action'][], string, Partial<TaskFields>]>([
     ['create then edits → one create with the last values', [{ type: 'create', fields }, { type: 'update', fields: { title: 'Call back' } }, { type: 'complete' }], 'create', { ...fields, title: 'Call back', open: false }],
     ['edits → one update, later values win', [{ type: 'update', fields: { title: 'a' } }, { type: 'update', fields: { title: 'b', details: 'd' } }, { type: 'reopen' }], 'update', { title: 'b', details: 'd', open: true }],

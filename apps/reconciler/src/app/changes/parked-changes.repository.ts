@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import type { Db } from '../transactions';
+import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
+
+/** A row of parked_change (CreateParkedChanges1764000000401), as it is decided: its id (a bigint, as text) and the change. */
+export interface ParkedChange {
+  id: string;
+  change: SyncChange;
+}
+
+/** A connection as a run of changes needs it: whether changes of it are parked, and its setting with its history. */
+export interface ConnectionState {
+  parked: boolean;
+  settings: ConnectionSyncSettings;
+}
+
+/**
+ * Changes parked until the settings view covers them (parked_change), and the connection's state a
+ * decision starts from. Every method runs in the caller's transaction (`db`).
+ */
+@Injectable()
+export class ParkedChangesRepository {
+  /** The change waits, after every change of its connection parked before it. */
+  async park(db: Db, connectionId: string, change: SyncChange): Promise<void> {
+    await db.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
+  }
+
+  /** The connections with parked changes. */
+  async connectionsWaiting(db: Db): Promise<string[]> {
+    const rows: { connection_id: string }[] = await db.query(`SELECT DISTINCT connection_id FROM parked_change`);
+    return rows.map((r) => r.connection_id);
+  }
+
+  /**
+   * A connection's parked changes, locked, in the order they were parked (the order they must be
+   * decided in). Rows another transaction is deciding are skipped. The id is ordered as a number:
+   * ordered by its text, change 10 would be decided before change 9.
+   */
+  lockForRelease(db: Db, connectionId: string): Promise<ParkedChange[]> {
+    return db.query(`SELECT p.id::text AS id, p.change FROM parked_change p WHERE p.connection_id = $1 ORDER BY p.id FOR UPDATE SKIP LOCKED`, [connectionId]);
+  }
+
+  /** The changes were decided: no longer parked. */
+  async release(db: Db, ids: readonly string[]): Promise<void> {
+    await db.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
+  async connectionState(db: Db, connectionId: string): Promise<ConnectionState> {
+    const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await db.query(
+      `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
+              coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,
+              (SELECT sfdc_user_id FROM connection_setting WHERE connection_id = $1) AS salesforce_user_id,
+              coalesce((SELECT json_agg(json_build_object('kind', kind, 'at', to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY changed_at)
+                          FROM connection_setting_change WHERE connection_id = $1), '[]'::json) AS history`,
+      [connectionId],
+    );
+    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history, salesforceUserId: row.salesforce_user_id } };
+  }
+}
