@@ -33,7 +33,7 @@ function wallDate(instantMs: number, timeZone: string): string {
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 const dateOfDay = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
 
-const user = (timeZone: string): User => ({ id: 'scu_1', email: 'rep@example.com', name: 'Rep', timeZone, apiToken: 't', createdAt: '2026-01-01T00:00:00Z' });
+const user = (timeZone: string): User => ({ id: 'scu_1', tenantId: 'sct_1', email: 'rep@example.com', name: 'Rep', timeZone, apiToken: 't', createdAt: '2026-01-01T00:00:00Z' });
 
 let next = 0;
 function task(dueDate: string | null, extra: Partial<Task> = {}): Task {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { SalesforceGrantRevoked, type SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import type { OrgReader } from '../org-reader/org-reader';
 import type { OrgReaderRepository } from '../org-reader/org-reader.repository';
+import type { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { TokenCipher } from '../salesforce/token-cipher';
 import { SalesforceSessionService } from './salesforce-session.service';
 
@@ -38,6 +39,7 @@ const reader = (overrides: Partial<OrgReader> = {}): OrgReader => ({
   preflight: null,
   preflightAt: null,
   revokedAt: null,
+  stream: null,
   connectedAt: new Date(),
   createdAt: new Date(),
   updatedAt: new Date(),
@@ -52,7 +54,7 @@ function serviceWith(readers: OrgReaderRepository, refresh: () => Promise<{ acce
       return refresh();
     },
   } as unknown as SalesforceOAuthClient;
-  return { calls, service: new SalesforceSessionService({} as DataSource, oauth, cipher, readers) };
+  return { calls, service: new SalesforceSessionService({} as DataSource, oauth, cipher, readers, {} as ConnectionPreflightRepository) };
 }
 
 const errorOf = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: unknown) => e as HttpException);

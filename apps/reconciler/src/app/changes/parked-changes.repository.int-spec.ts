@@ -1,13 +1,14 @@
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
+import { AddSalesforceIdentityToConnectionSetting1764000000101, CreateConnectionSetting1764000000100 } from '@task-sync/data-access-connection-settings';
 import { CreateParkedChanges1764000000401 } from '../links/migrations';
 import { ParkedChangesRepository } from './parked-changes.repository';
 
-describe("ParkedChangesRepository.lockForRelease: a connection's parked changes, to be decided in order (real PostgreSQL)", () => {
+describe("ParkedChangesRepository: parked changes in the order they are decided, and the state a run starts from (real PostgreSQL)", () => {
   let db: TestDatabase;
   const parked = new ParkedChangesRepository();
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'parked_change_spec', entities: [], migrations: [CreateParkedChanges1764000000401] });
+    db = await createTestDatabase({ schema: 'parked_change_spec', entities: [], migrations: [CreateConnectionSetting1764000000100, AddSalesforceIdentityToConnectionSetting1764000000101, CreateParkedChanges1764000000401] });
   });
   afterAll(() => db.drop());
 
@@ -35,5 +36,34 @@ describe("ParkedChangesRepository.lockForRelease: a connection's parked changes,
       const seen = await db.dataSource.transaction((m) => parked.lockForRelease(m, 'conn-c'));
       expect(seen.map((r) => r.id)).toEqual(['201']);
     });
+  });
+
+  it("reads every connection's state of a run in one statement: parked or not, its setting and its history in order, and an unknown one as not enabled", async () => {
+    await db.dataSource.query(
+      `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_user_id)
+       VALUES ('state-on', 't', 'u1', true, 'UTC', now(), '005000000000001AAA'), ('state-parked', 't', 'u2', false, 'UTC', now(), null)`,
+    );
+    await db.dataSource.query(
+      `INSERT INTO connection_setting_change (event_id, connection_id, kind, changed_at)
+       VALUES (gen_random_uuid(), 'state-on', 're-enable', '2026-12-02T10:00:00.123Z'), (gen_random_uuid(), 'state-on', 'first-enable', '2026-12-01T10:00:00Z')`,
+    );
+    await park(300, 'state-parked', 'waiting');
+    const states = await parked.connectionStates(db.dataSource, ['state-on', 'state-parked', 'state-unknown', 'state-on']);
+    expect(Object.fromEntries(states)).toEqual({
+      'state-on': {
+        parked: false,
+        settings: {
+          enabled: true,
+          salesforceUserId: '005000000000001AAA',
+          history: [
+            { kind: 'first-enable', at: '2026-12-01T10:00:00.000Z' },
+            { kind: 're-enable', at: '2026-12-02T10:00:00.123Z' },
+          ],
+        },
+      },
+      'state-parked': { parked: true, settings: { enabled: false, salesforceUserId: null, history: [] } },
+      'state-unknown': { parked: false, settings: { enabled: false, salesforceUserId: null, history: [] } },
+    });
+    expect(await parked.connectionState(db.dataSource, 'state-on')).toEqual(states.get('state-on'));
   });
 });

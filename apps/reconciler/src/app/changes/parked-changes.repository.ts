@@ -45,16 +45,23 @@ export class ParkedChangesRepository {
     await db.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
-  /** Whether the connection has parked changes, and its setting with its history: one statement, as a run needs both. */
+  /** Whether the connection has parked changes, and its setting with its history. */
   async connectionState(db: Db, connectionId: string): Promise<ConnectionState> {
-    const [row]: { parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await db.query(
-      `SELECT exists(SELECT 1 FROM parked_change WHERE connection_id = $1) AS parked,
-              coalesce((SELECT enabled FROM connection_setting WHERE connection_id = $1), false) AS enabled,
-              (SELECT sfdc_user_id FROM connection_setting WHERE connection_id = $1) AS salesforce_user_id,
+    return (await this.connectionStates(db, [connectionId])).get(connectionId) as ConnectionState;
+  }
+
+  /** connectionState of each connection, in one statement: a run of changes names many (an ask each was most of a run's statements). */
+  async connectionStates(db: Db, connectionIds: readonly string[]): Promise<Map<string, ConnectionState>> {
+    const rows: { connection_id: string; parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await db.query(
+      `SELECT c.id AS connection_id,
+              exists(SELECT 1 FROM parked_change WHERE connection_id = c.id) AS parked,
+              coalesce(s.enabled, false) AS enabled,
+              s.sfdc_user_id AS salesforce_user_id,
               coalesce((SELECT json_agg(json_build_object('kind', kind, 'at', to_char(changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) ORDER BY changed_at)
-                          FROM connection_setting_change WHERE connection_id = $1), '[]'::json) AS history`,
-      [connectionId],
+                          FROM connection_setting_change WHERE connection_id = c.id), '[]'::json) AS history
+         FROM unnest($1::text[]) AS c(id) LEFT JOIN connection_setting s ON s.connection_id = c.id`,
+      [[...new Set(connectionIds)]],
     );
-    return { parked: row.parked, settings: { enabled: row.enabled, history: row.history, salesforceUserId: row.salesforce_user_id } };
+    return new Map(rows.map((r) => [r.connection_id, { parked: r.parked, settings: { enabled: r.enabled, history: r.history, salesforceUserId: r.salesforce_user_id } }]));
   }
 }

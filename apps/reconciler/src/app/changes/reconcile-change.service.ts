@@ -92,6 +92,11 @@ export class ReconcileChangeService implements OnModuleDestroy {
     return this.settingsView.covers(instantMs);
   }
 
+  /** The states of a run's connections, read at once, for parkIfSettingUnknown. */
+  async runSettingsFor(db: Db, connectionIds: readonly string[]): Promise<RunSettings> {
+    return connectionIds.length === 0 ? new Map() : this.parkedChanges.connectionStates(db, connectionIds);
+  }
+
   /**
    * A change is decided only on a view of the settings that holds every setting change up to when
    * it was made (R7 exact: a disable saved a millisecond before it, or the enable an import belongs

@@ -36,7 +36,7 @@ export class TaskChangesConsumer {
     const changes = events.map(toSyncChange);
     await this.reconcile.prepareSettingsFor(changes);
     return processEachOnce(this.dataSource, refs, async (manager, fresh) => {
-      const run: RunSettings = new Map();
+      const run: RunSettings = await this.reconcile.runSettingsFor(manager, events.filter((_, i) => fresh[i]).map((e) => e.connectionId));
       const decidable: Decidable[] = [];
       for (const [i, event] of events.entries()) {
         if (!fresh[i]) continue;

@@ -43,6 +43,10 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
       settings: this.settings.get(connectionId) ?? { enabled: false, history: [], salesforceUserId: null },
     };
   }
+
+  async connectionStates(db: unknown, connectionIds: readonly string[]): Promise<Map<string, ConnectionState>> {
+    return new Map(await Promise.all(connectionIds.map(async (id) => [id, await this.connectionState(db, id)] as const)));
+  }
 }
 
 /** task_link and sync_conflict, in memory, unique per connection on each side's id while live. */

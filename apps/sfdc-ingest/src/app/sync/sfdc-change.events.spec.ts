@@ -1,5 +1,5 @@
 import { type TaskRecord } from '@task-sync/sfdc-client';
-import { decodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS } from '@task-sync/contracts';
+import { decodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, type SfdcTaskChanged } from '@task-sync/contracts';
 import type { CalendarDate } from '@task-sync/task-domain';
 import { DELETED, fingerprintOf } from './published-change.repository';
 import { buildReadMessages, buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage } from './sfdc-change.events';
@@ -81,9 +81,9 @@ describe('sfdc-task-changed events', () => {
     const deleted = record({ Id: '00T000000000002EAA', IsDeleted: true });
     for (const via of ['stream', 'poll'] as const) {
       const built = buildReadMessages('conn-1', [record(), deleted], new Map(), 'live', { via });
-      expect(built.messages.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges).via)).toEqual([via, via]);
+      expect(built.messages.map((m) => (decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged).via)).toEqual([via, via]);
     }
-    expect(decodeEvent(buildReadMessages('conn-1', [record()], new Map(), 'live').messages[0].value, KAFKA_TOPICS.sfdcTaskChanges).via).toBeUndefined();
+    expect((decodeEvent(buildReadMessages('conn-1', [record()], new Map(), 'live').messages[0].value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged).via).toBeUndefined();
   });
 
   it("skips a recurring series' master (IsRecurrence) on every read path, edits and deletes alike; its occurrences go as tasks of their own", () => {
