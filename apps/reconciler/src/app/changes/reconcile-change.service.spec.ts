@@ -63,6 +63,24 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
     expect(setup.queue.rows.map((r) => r.write.type)).toEqual(['create', 'update']);
   });
 
+  it('a Salesforce change read within its own whole-second stamp is not parked: the run waits for the clock to pass that second, then asks', async () => {
+    setup = setUp(0);
+    // connector-settings' answer covers up to the moment it is asked, as its watermark does.
+    const asked: number[] = [];
+    setup.view.covers = async (instantMs: number) => {
+      asked.push(Date.now());
+      setup.view.coveredUpTo = Date.now() - 1;
+      return instantMs <= setup.view.coveredUpTo;
+    };
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const change: SyncChange = { ...created('00T000000000001AAA', new Date(second).toISOString()), side: 'sfdc', origin: null };
+    await setup.service.prepareSettingsFor([change]);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toBeGreaterThan(second + 999);
+    const run: RunSettings = await setup.service.runSettingsFor(setup.db, [CONNECTION]);
+    expect(await setup.service.parkIfSettingUnknown(setup.db, CONNECTION, change, run)).toEqual({ parked: false, settings: enabled });
+  });
+
   it('parks a change the settings view does not cover yet, and every later change of its connection in the run, in order', async () => {
     setup = setUp(Date.parse('2026-11-21T09:00:00.000Z'));
     const run: RunSettings = new Map();

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import type { Db, Transactions } from '../transactions';
 import type { TaskLink } from '@task-sync/task-domain';
@@ -8,6 +9,7 @@ import {
   mustParkChange,
   releasableParkedChanges,
   settingsNeededUpTo,
+  waitForSettingsClockMs,
   type ConnectionSyncSettings,
   type SettingsCoverage,
   type SyncAction,
@@ -80,10 +82,13 @@ export class ReconcileChangeService implements OnModuleDestroy {
 
   /**
    * R7 exact: before a run is decided, the settings view is brought up to the newest change in it
-   * (one ask of connector-settings, no waiting), so the usual run parks nothing.
+   * (one ask of connector-settings, after at most a second's wait for the clock: waitForSettingsClockMs),
+   * so the usual run parks nothing.
    */
   async prepareSettingsFor(changes: readonly SyncChange[]): Promise<void> {
     const needed = Math.max(...changes.map(settingsNeededUpTo));
+    const wait = waitForSettingsClockMs(needed, this.settingsView.coveredUpTo, Date.now());
+    if (wait > 0) await sleep(wait);
     if (isAheadOfSettings(needed, this.settingsView.coveredUpTo, Date.now())) await this.settingsView.covers(needed);
   }
 

@@ -1,4 +1,4 @@
-import { MAX_SETTINGS_WAIT_AHEAD_MS, mustWaitForSettings, receivesChangeMadeAt, settingsNeededUpTo } from './windows';
+import { MAX_SETTINGS_WAIT_AHEAD_MS, MAX_WAIT_FOR_SETTINGS_CLOCK_MS, mustWaitForSettings, receivesChangeMadeAt, settingsNeededUpTo, waitForSettingsClockMs } from './windows';
 
 describe('R7 exact: a change waits for a view of the settings as new as the change', () => {
   const now = Date.parse('2026-11-22T00:00:10.000Z');
@@ -20,6 +20,18 @@ describe('R7 exact: a change waits for a view of the settings as new as the chan
     const c = { side: 'sfdc' as const, changedAt: '2026-11-21T08:00:00.000Z', enableAt: '2026-11-22T00:00:05.000Z' };
     expect(mustWaitForSettings(c, Date.parse('2026-11-22T00:00:04.000Z'), now)).toBe(true);
     expect(mustWaitForSettings(c, Date.parse('2026-11-22T00:00:05.000Z'), now)).toBe(false);
+  });
+
+  it('R7 exact: a Salesforce change read within its own second waits out the rest of that second before the settings are asked, instead of parking', () => {
+    const needed = settingsNeededUpTo({ side: 'sfdc', changedAt: '2026-11-22T00:00:10.000Z' });
+    const covered = Date.parse('2026-11-22T00:00:09.500Z');
+    expect(waitForSettingsClockMs(needed, covered, Date.parse('2026-11-22T00:00:10.300Z'))).toBe(700);
+    // The clock is past what the change needs: ask at once.
+    expect(waitForSettingsClockMs(needed, covered, needed + 1)).toBe(0);
+    // Already covered: nothing to wait for, nothing to ask.
+    expect(waitForSettingsClockMs(needed, needed, Date.parse('2026-11-22T00:00:10.300Z'))).toBe(0);
+    // Further ahead than a second (a clock ahead of ours): not waited for here; the change parks as before.
+    expect(waitForSettingsClockMs(needed + MAX_WAIT_FOR_SETTINGS_CLOCK_MS, covered, Date.parse('2026-11-22T00:00:10.300Z'))).toBe(0);
   });
 
   it('R7 exact: a change stamped far ahead of the clock (a wrong clock) is not held for ever', () => {

@@ -49,6 +49,21 @@ export function isAheadOfSettings(needed: number, coveredUpTo: number, now: numb
   return needed > coveredUpTo && needed <= now + MAX_SETTINGS_WAIT_AHEAD_MS;
 }
 
+/** The longest a run waits for the settings' clock to pass what it needs, before asking for them. */
+export const MAX_WAIT_FOR_SETTINGS_CLOCK_MS = 1_000;
+
+/**
+ * R7 exact, without parking what a short wait settles: a Salesforce change the stream brings within
+ * its own whole-second stamp needs the settings up to that second's end, which no view can cover
+ * before the clock gets there. Waiting out the rest of the second (ms answered) costs less than
+ * parking the change, and with it every later change of its connection until a release.
+ */
+export function waitForSettingsClockMs(needed: number, coveredUpTo: number, now: number): number {
+  if (!isAheadOfSettings(needed, coveredUpTo, now)) return 0;
+  const ahead = needed - now;
+  return ahead >= 0 && ahead < MAX_WAIT_FOR_SETTINGS_CLOCK_MS ? ahead + 1 : 0;
+}
+
 /** How long after a disable the ingests still read for it: a change made before the disable may arrive late (a webhook, the stream, a poll). */
 export const LATE_CHANGE_AFTER_DISABLE_MS = 10 * 60_000;
 
