@@ -36,10 +36,11 @@ const depConstraints = (testExternals) => [
     sourceTag: 'type:e2e',
     onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts', 'type:domain'],
   },
-  // The harness they share: the stack as `npm start` runs it, and the sandboxes' public and admin APIs.
+  // The harness they share: the stack as `npm start` runs it, composed with each sandbox's own test
+  // clients (the sandboxes' `testing` projects, type:testing themselves).
   {
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts', 'type:domain'],
   },
   {
     sourceTag: 'type:tool',

@@ -10,20 +10,8 @@ import {
   type ConnectionStatusChanged,
   type SfdcTaskChanged,
 } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  kafkaClient,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { kafkaClient, offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
   const kafka = useKafkaClients();

@@ -1,9 +1,7 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
-import { ServiceProcess, freePort } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { connectSalesforceAsUser, createDatabase, createSalesConnectUser, freePort, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
+import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { startConnectorSettingsWithSalesforce } from './support/users';
 
 const SECRET = 'failed-writes-spec-secret-failed-writes-00';
 
@@ -30,7 +28,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
   let sfSandbox: ServiceProcess;
   let scSandbox: ServiceProcess;
   let settings: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   let orgId: string;
 
   async function connectAndEnable() {
@@ -38,8 +36,8 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     const username = `${uniqueId('rep')}@sandbox.test`;
     await admin.createUser(orgId, username);
     const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-failed-writes', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    await SalesforceUserApi.login(sfSandbox.url, username);
-    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
+    await SalesforceUser.login(sfSandbox.url, username);
+    const sc = scUser;
     const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: jwt, username });
     const enabled = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
       method: 'PUT',
@@ -61,7 +59,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('failed_writes'));
     sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
     scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sfSandbox.url);
+    admin = new SalesforceAdmin(sfSandbox.url);
     orgId = (await admin.defaultOrg()).id;
     const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
     for (const [name, topic] of [
@@ -126,7 +124,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
   it('a create Salesforce refuses is a failed task in the API, retried on the schedule while refused, and lands by itself once the rule is gone', async () => {
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoSecretPlans', field: 'Subject', condition: 'equals', value: 'Secret plan', message: 'Subjects may not say Secret plan' });
-    const refused = await sc.createTask({ name: 'Secret plan', dueDate: '2026-12-10' });
+    const refused = await sc.create({ name: 'Secret plan', dueDate: '2026-12-10' });
 
     const [failed] = await waitFor('the failed task in the API', async () => {
       const items = await failedTasks();
@@ -168,7 +166,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     try {
       const upsertCalls = () => admin.callCount('POST composite (PATCH composite/sobjects/Task/SalesConnect_Task_Id__c)');
       const callsBefore = await upsertCalls();
-      const refused = await sc.createTask({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
+      const refused = await sc.create({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
       const [failed] = await waitFor('the failed task in the API', async () => {
         const items = (await failedTasks()).filter((f) => f.salesConnectTaskId === refused.id);
         return items.length > 0 ? items : undefined;
@@ -190,14 +188,14 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
 
   it('an update a validation rule refuses is a failed task of kind update with Salesforce\'s message; the task in Salesforce keeps what it had', async () => {
     const { sc, failedTasks } = await connectAndEnable();
-    const task = await sc.createTask({ name: 'Renewal call', dueDate: '2026-12-14' });
+    const task = await sc.create({ name: 'Renewal call', dueDate: '2026-12-14' });
     const [landed] = await waitFor('the task in Salesforce', async () => {
       const found = await sfdcTasksOf(task.id);
       return found.length > 0 ? found : undefined;
     });
     await admin.addValidationRule(orgId, { name: 'NoPastDue', field: 'ActivityDate', condition: 'dateBefore', value: '2026-12-01', message: 'Due dates cannot be moved into the past' });
     try {
-      await sc.updateTask(task.id, { dueDate: '2026-11-20' });
+      await sc.patch(task.id, { dueDate: '2026-11-20' });
       const failed = await waitFor('the failed update in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
       expect(failed).toMatchObject({ side: 'sfdc', sfdcTaskId: landed.Id, kind: 'update', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: expect.stringContaining('Due dates cannot be moved into the past') });
       expect((await sfdcTasksOf(task.id))[0]).toMatchObject({ ActivityDate: '2026-12-14' });
@@ -210,10 +208,10 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoDrafts', field: 'Subject', condition: 'equals', value: 'Draft', message: 'Name the task' });
     try {
-      const task = await sc.createTask({ name: 'Draft', dueDate: '2026-12-11' });
+      const task = await sc.create({ name: 'Draft', dueDate: '2026-12-11' });
       await waitFor('the failed task in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
 
-      await sc.updateTask(task.id, { name: 'Send Ana the proposal' });
+      await sc.patch(task.id, { name: 'Send Ana the proposal' });
       const [landed] = await waitFor('the renamed task in Salesforce', async () => {
         const found = await sfdcTasksOf(task.id);
         return found.length > 0 ? found : undefined;

@@ -1,17 +1,6 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const MESSAGES = 3_000;
 

@@ -1,17 +1,7 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 describe('idempotent consumer', () => {
   const kafka = useKafkaClients();
@@ -58,7 +48,7 @@ describe('idempotent consumer', () => {
     const again = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
     try {
       await again.waitForLog((l) => l.msg === 'joined consumer group');
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await sleep(2_000);
       expect(await again.metric('tasksync_kafka_messages_consumed_total')).toBe(0);
     } finally {
       await again.stop();

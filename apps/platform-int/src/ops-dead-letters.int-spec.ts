@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type ConnectionStatusChanged, type DeadLetter } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import { createDatabase, offsetsOf, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { offsetsOf, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);

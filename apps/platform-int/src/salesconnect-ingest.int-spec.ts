@@ -8,19 +8,8 @@ import {
   type TaskSyncSettingChanged,
   tryDecodeEvent,
 } from '@task-sync/contracts';
-import { freePort, ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  kafkaClient,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  useKafkaClients,
-  waitFor,
-  withPg,
-} from './support/stack';
+import { createDatabase, freePort, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { kafkaClient, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // salesconnect-ingest as a process, with the Sales Connect sandbox as a process, the real broker

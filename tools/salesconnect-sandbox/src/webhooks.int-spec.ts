@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createUser, startSandbox, useSandbox, waitUntil } from './testing/sandbox-harness';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
 import { verifyWebhookSignature } from '@task-sync/salesconnect-client';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'int-spec-secret';
 
@@ -197,7 +198,7 @@ describe('webhooks over HTTP', () => {
     await subscribe(receiver.url);
     await running.admin.post('/__admin/faults', { shares: { dropWebhook: 1 } });
     const { body: task } = await running.api.post('/v1/tasks', { name: 'Lost in the post' });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(receiver.received).toHaveLength(0);
     expect((await deliveries()).map((d) => [d.status, d.attempts.length])).toEqual([['dropped', 0]]);
     const feed = await running.api.get('/v1/changes');
@@ -216,7 +217,7 @@ describe('webhooks over HTTP', () => {
       await other.api.post('/v1/tasks', { name: 'theirs' });
       const all = receiver.received;
       await waitUntil(() => (all.length >= 2 ? true : undefined), 5000, 'two webhooks');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       expect(onlyMine.received.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name)).toEqual(['mine']);
       expect(all.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name).sort()).toEqual(['mine', 'theirs']);
     } finally {

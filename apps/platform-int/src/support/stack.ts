@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
-import { withPg } from '@task-sync/testing-stack';
+import { adminDatabaseUrl } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
 export const testEnv = {
@@ -14,7 +14,7 @@ export const testEnv = {
     return url;
   },
   get adminDatabaseUrl(): string {
-    return process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    return adminDatabaseUrl();
   },
   /** A name for a database of a test's own, dropped by the global teardown. */
   newDatabaseName(suffix: string): string {
@@ -24,15 +24,6 @@ export const testEnv = {
 
 export function kafkaClient(): Kafka {
   return new Kafka({ clientId: 'platform-int', brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
-}
-
-export { withPg };
-
-export async function createDatabase(name: string): Promise<string> {
-  await withPg(testEnv.adminDatabaseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(testEnv.adminDatabaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** A unique id per test, so tests sharing the broker never read each other's rows. */
@@ -85,21 +76,6 @@ export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
     end: Number(end.high),
     committed: Number(committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1'),
   }));
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 /** Points a new consumer group at the log end, so it sees only what the test publishes next. */

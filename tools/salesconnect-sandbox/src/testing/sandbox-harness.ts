@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a test client: the specs check the bodies */
 // Helpers for the integration specs: a sandbox on a free port and a small real-HTTP client.
 import { createSalesConnectSandbox, type SalesConnectSandbox, type SalesConnectSandboxOptions } from '../salesconnect-sandbox';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -97,7 +98,7 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined> | T | und
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

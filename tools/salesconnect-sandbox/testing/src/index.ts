@@ -1,0 +1,3 @@
+// The Sales Connect sandbox's clients for tests, over HTTP only (nothing of the product):
+// import from '@task-sync/salesconnect-sandbox/testing'.
+export * from './salesconnect.client';
