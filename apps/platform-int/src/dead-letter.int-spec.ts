@@ -1,17 +1,8 @@
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import {
-  CONNECTION_STATUS_CHANGED,
-  DEAD_LETTER,
-  DeadLetter,
-  encodeEvent,
-  KAFKA_TOPICS,
-  SFDC_TASK_CHANGED,
-  type ConnectionStatusChanged,
-  type SfdcTaskChanged,
-} from '@task-sync/contracts';
-import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { kafkaClient, offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type ConnectionStatusChanged, type SfdcTaskChanged } from '@task-sync/contracts';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, RECONCILER_TOPICS, kafkaClient, offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, uniqueId, useKafkaClients } from './support/stack';
 
 describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
   const kafka = useKafkaClients();
@@ -36,9 +27,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('go to the dead-letter topic with the reason, are committed, and the consumer carries on', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq'));
-    const groupId = uniqueId('reconciler-dlq');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq', group: 'reconciler-dlq' }, [KAFKA_TOPICS.settingsChanges]);
     const notJsonKey = uniqueId('not-json');
     const invalidKey = uniqueId('invalid');
     const misplacedKey = uniqueId('misplaced');
@@ -97,9 +86,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('a valid message its handler fails on every time (a poison message) is dead-lettered with the error and where it was; the partition moves on; its connection says which', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_poison'));
-    const groupId = uniqueId('settings-poison');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq_poison', group: 'settings-poison' }, [KAFKA_TOPICS.connectionStatus]);
     const [poisoned, healthy] = [randomUUID(), randomUUID()];
     const report = (connectionId: string, used: number): ConnectionStatusChanged => ({
       eventId: randomUUID(),
@@ -141,9 +128,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('in a run of changes read at once, the invalid one is dead-lettered alone, and the valid ones around it are applied once each', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_run'));
-    const groupId = uniqueId('reconciler-dlq-run');
-    for (const topic of [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges]) await startGroupAtLogEnd(kafka.admin, groupId, topic);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq_run', group: 'reconciler-dlq-run' }, RECONCILER_TOPICS);
     const connectionId = randomUUID();
     const change = (): SfdcTaskChanged => {
       const at = new Date().toISOString();

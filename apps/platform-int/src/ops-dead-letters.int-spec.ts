@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type ConnectionStatusChanged, type DeadLetter } from '@task-sync/contracts';
-import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { offsetsOf, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, offsetsOf, testEnv, useKafkaClients } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
@@ -26,9 +26,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   const kafka = useKafkaClients();
 
   it('lists a letter, shows it, replays it to its consumer, and a second replay has no second effect', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('ops_dead_letters'));
-    const groupId = uniqueId('settings-ops');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_dead_letters', group: 'settings-ops' }, [KAFKA_TOPICS.connectionStatus]);
     const settings = await ServiceProcess.start('connector-settings', { DATABASE_URL: databaseUrl, JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0', KAFKA_CONSUMER_GROUP: groupId });
     try {
       const connectionId = randomUUID();
@@ -90,9 +88,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   });
 
   it('a real poison message: dead-lettered by its consumer, the cause fixed, replayed: applied once (its processed-message record never existed)', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('ops_poison'));
-    const groupId = uniqueId('settings-ops-poison');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_poison', group: 'settings-ops-poison' }, [KAFKA_TOPICS.connectionStatus]);
     const settings = await ServiceProcess.start('connector-settings', {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
 import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
-import { adminDatabaseUrl } from '@task-sync/testing-stack';
+import { adminDatabaseUrl, createDatabase } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
 export const testEnv = {
@@ -82,6 +82,21 @@ export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
 export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+}
+
+/** The topics the reconciler's consumer group reads. */
+export const RECONCILER_TOPICS = [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges] as const;
+
+/**
+ * What a consumer under test gets of its own: a database (`database`, dropped by the global
+ * teardown) and a consumer group named after `group` that starts at the log end of `topics`, so it
+ * reads only what the test publishes.
+ */
+export async function consumerUnderTest(admin: Admin, names: { database: string; group: string }, topics: readonly string[]): Promise<{ databaseUrl: string; groupId: string }> {
+  const databaseUrl = await createDatabase(testEnv.newDatabaseName(names.database));
+  const groupId = uniqueId(names.group);
+  for (const topic of topics) await startGroupAtLogEnd(admin, groupId, topic);
+  return { databaseUrl, groupId };
 }
 
 /**
