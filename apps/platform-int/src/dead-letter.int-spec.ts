@@ -1,8 +1,8 @@
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type ConnectionStatusChanged, type SfdcTaskChanged } from '@task-sync/contracts';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { consumerUnderTest, RECONCILER_TOPICS, kafkaClient, offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, uniqueId, useKafkaClients } from './support/stack';
+import { consumerUnderTest, kafkaClient, offsetsOf, publishSettingChanges, RECONCILER_TOPICS, settingChanged, startGroupAtLogEnd, statusChanged, uniqueId, useKafkaClients } from './support/stack';
 
 describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
   const kafka = useKafkaClients();
@@ -88,15 +88,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   it('a valid message its handler fails on every time (a poison message) is dead-lettered with the error and where it was; the partition moves on; its connection says which', async () => {
     const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq_poison', group: 'settings-poison' }, [KAFKA_TOPICS.connectionStatus]);
     const [poisoned, healthy] = [randomUUID(), randomUUID()];
-    const report = (connectionId: string, used: number): ConnectionStatusChanged => ({
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: new Date().toISOString(),
-      connectionId,
-      reportedBy: 'sfdc-ingest',
-      state: 'syncing',
-      apiUsage: { used, limit: 15_000 },
-    });
+    const report = (connectionId: string, used: number) => statusChanged(connectionId, { apiUsage: { used, limit: 15_000 } });
     // A count the contract accepts and the database cannot store (int): the handler fails on it every time.
     await kafka.producer.send({
       topic: KAFKA_TOPICS.connectionStatus,

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type ConnectionStatusChanged, type DeadLetter } from '@task-sync/contracts';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type DeadLetter } from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { consumerUnderTest, offsetsOf, testEnv, useKafkaClients } from './support/stack';
+import { consumerUnderTest, offsetsOf, statusChanged, testEnv, useKafkaClients } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
@@ -32,15 +32,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       const connectionId = randomUUID();
       // A status report connector-settings failed on once (its handler's transaction rolled back, so
       // it was never applied), and dead-lettered as its consumer does: the letter is the test's input.
-      const report: ConnectionStatusChanged = {
-        eventId: randomUUID(),
-        type: CONNECTION_STATUS_CHANGED,
-        occurredAt: new Date().toISOString(),
-        connectionId,
-        reportedBy: 'reconciler',
-        state: 'error',
-        error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' },
-      };
+      const report = statusChanged(connectionId, { reportedBy: 'reconciler', state: 'error', error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' } });
       const letter: DeadLetter = {
         eventId: randomUUID(),
         type: DEAD_LETTER,
@@ -98,15 +90,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
     try {
       const connectionId = randomUUID();
       // A count the contract accepts and the column (int) cannot store: the handler fails on it every time.
-      const report: ConnectionStatusChanged = {
-        eventId: randomUUID(),
-        type: CONNECTION_STATUS_CHANGED,
-        occurredAt: new Date().toISOString(),
-        connectionId,
-        reportedBy: 'sfdc-ingest',
-        state: 'syncing',
-        apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 },
-      };
+      const report = statusChanged(connectionId, { apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 } });
       await kafka.producer.send({
         topic: KAFKA_TOPICS.connectionStatus,
         messages: [{ key: `${connectionId}:00T000000000078AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report), headers: { [MESSAGE_HEADERS.eventId]: report.eventId } }],

@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { type Browser, chromium } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
 import { createDatabase, SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
 import { startConnectorSettingsWithSalesforce } from './support/users';
-import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { startGroupAtLogEnd, statusChanged, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'page-spec-secret-page-spec-secret-page-000';
 const SHOTS = path.resolve(__dirname, '../../../tmp/screenshots');
@@ -42,7 +41,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
   /** A status report as sfdc-ingest publishes it, on the real topic. */
   const reportStatus = async (connectionId: string, fields: Pick<ConnectionStatusChanged, 'state'> & Partial<ConnectionStatusChanged>) => {
-    const report: ConnectionStatusChanged = { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', ...fields };
+    const report = statusChanged(connectionId, fields);
     await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
   };
 

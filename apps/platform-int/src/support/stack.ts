@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { CONNECTION_STATUS_CHANGED, encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, type ConnectionStatusChanged, TaskSyncSettingChanged } from '@task-sync/contracts';
 import { adminDatabaseUrl, createDatabase } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
@@ -46,6 +46,11 @@ export function settingChanged(overrides: Partial<TaskSyncSettingChanged> = {}):
     timeZone: 'America/Los_Angeles',
     ...overrides,
   };
+}
+
+/** A service's status report for a connection, as published on the status topic (sfdc-ingest's, syncing, now, unless told). */
+export function statusChanged(connectionId: string, fields: Partial<ConnectionStatusChanged> = {}): ConnectionStatusChanged {
+  return { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', state: 'syncing', ...fields };
 }
 
 export async function connectedProducer(): Promise<Producer> {
