@@ -1,3 +1,4 @@
+import type { TaskHealthEvent } from '@task-sync/contracts';
 import { type SalesforceAdmin, type ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
 import { startHealthStack } from './support/health-stack';
 import { connectRep, stopSyncStack, type SyncStack } from './support/sync-stack';
@@ -25,16 +26,7 @@ interface FailedTaskItem extends TaskItem {
   code: string;
   reason: string;
 }
-interface TimelineEvent {
-  kind: string;
-  side: string | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-}
+type TimelineEvent = Omit<TaskHealthEvent, 'at'>;
 
 /**
  * Sync health through the running stack: a write Salesforce refuses shows as a problem and a failed

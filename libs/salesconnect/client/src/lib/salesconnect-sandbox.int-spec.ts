@@ -1,8 +1,8 @@
 import { ApiClient, ServiceProcess, startWebhookReceiver, waitFor, type WebhookReceiver } from '@task-sync/testing-stack';
 import { parseCalendarDate } from '@task-sync/task-domain';
-import { SalesConnectApiError } from './salesconnect-api.error';
 import { SalesConnectClient } from './salesconnect.client';
 import { verifyWebhookSignature } from './webhook-signature';
+import { apiErrorOf } from '../testing/api-error-of';
 
 // Our own client against the real Sales Connect sandbox, run as the built process it is in
 // `npm start` (int-test depends on its build): the routes, headers, errors and signatures the
@@ -21,16 +21,6 @@ interface FeedChange {
   userId: string;
   origin: string;
   task: { name: string };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<SalesConnectApiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof SalesConnectApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a SalesConnectApiError');
 }
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => h[name] as string | undefined;
@@ -89,10 +79,10 @@ describe('the Sales Connect client against the sandbox', () => {
       expect(patched).toMatchObject({ details: 'pricing', version: 2, lastModifiedBy: 'task-sync' });
       expect((await asOther.completeTask(task.id, { ifMatch: 2 })).status).toBe('Complete');
       expect((await asOther.reopenTask(task.id)).status).toBe('Open');
-      const conflict = await errorOf(asOther.completeTask(task.id, { ifMatch: 1 }));
+      const conflict = await apiErrorOf(asOther.completeTask(task.id, { ifMatch: 1 }));
       expect([conflict.code, conflict.status, conflict.details]).toEqual(['VERSION_CONFLICT', 409, { currentVersion: 4 }]);
       await asOther.deleteTask(task.id, { ifMatch: 4 });
-      expect((await errorOf(asOther.getTask(task.id))).code).toBe('TASK_NOT_FOUND');
+      expect((await apiErrorOf(asOther.getTask(task.id))).code).toBe('TASK_NOT_FOUND');
 
       // It really was the other user's task: their own token sees the feed, the default user does not.
       expect((await other.api.get('/v1/changes')).body.changes.map((c: FeedChange) => [c.type, c.origin])).toEqual([
@@ -114,7 +104,7 @@ describe('the Sales Connect client against the sandbox', () => {
       const unknown = await app().get('/v1/tasks', { 'x-salesconnect-user': 'scu_nobody' });
       expect(unknown.status).toBe(404);
       expect(unknown.body.error).toBe('USER_NOT_FOUND');
-      expect((await errorOf(client().forUser('scu_nobody').listChanges())).code).toBe('USER_NOT_FOUND');
+      expect((await apiErrorOf(client().forUser('scu_nobody').listChanges())).code).toBe('USER_NOT_FOUND');
 
       for (const [method, path] of [
         ['GET', '/v1/tasks'],
@@ -160,7 +150,7 @@ describe('the Sales Connect client against the sandbox', () => {
       expect((await client().listChanges({ cursor: idle.nextCursor })).changes.map((c) => c.task.name)).toEqual(['theirs-2']);
       // Acting as a user narrows the feed to theirs.
       expect((await client().forUser(other.id).listChanges()).changes.map((c) => c.task.name)).toEqual(['theirs-1', 'theirs-2']);
-      expect((await errorOf(client().listChanges({ cursor: 'bogus' }))).code).toBe('INVALID_CURSOR');
+      expect((await apiErrorOf(client().listChanges({ cursor: 'bogus' }))).code).toBe('INVALID_CURSOR');
     });
 
 
@@ -170,7 +160,7 @@ describe('the Sales Connect client against the sandbox', () => {
       await running.api.post('/v1/tasks', { name: 'old' });
       await running.admin.post('/__admin/clock', { now: '2026-11-08T12:00:01Z', frozen: true });
       await running.api.post('/v1/tasks', { name: 'recent' });
-      const expired = await errorOf(client().listChanges({ cursor: start }));
+      const expired = await apiErrorOf(client().listChanges({ cursor: start }));
       expect([expired.code, expired.status]).toEqual(['CURSOR_EXPIRED', 410]);
       expect((await client().listChanges()).changes.map((c) => c.task.name)).toEqual(['recent']);
     });
@@ -190,7 +180,7 @@ describe('the Sales Connect client against the sandbox', () => {
       expect(asUser.body.items.map((s: { id: string }) => s.id)).toEqual([userSub.body.id]);
       // Neither can delete the other's.
       expect((await running.api.delete(`/v1/webhooks/subscriptions/${appSub.id}`)).status).toBe(404);
-      expect((await errorOf(sc.deleteWebhookSubscription(userSub.body.id))).code).toBe('NOT_FOUND');
+      expect((await apiErrorOf(sc.deleteWebhookSubscription(userSub.body.id))).code).toBe('NOT_FOUND');
 
       // The app-level subscription gets every user's changes, signed; its log is the app's.
       const other = await createUser('Europe/Lisbon');
