@@ -36,10 +36,11 @@ const depConstraints = (testExternals) => [
     sourceTag: 'type:e2e',
     onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts', 'type:domain'],
   },
-  // The harness they share: the stack as `npm start` runs it, and the sandboxes' public and admin APIs.
+  // The harness they share: the stack as `npm start` runs it, composed with each sandbox's own test
+  // clients (the sandboxes' `testing` projects, type:testing themselves).
   {
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:util', 'type:contracts', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:testing', 'type:util', 'type:contracts', 'type:domain'],
   },
   {
     sourceTag: 'type:tool',
@@ -55,12 +56,16 @@ const depConstraints = (testExternals) => [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
-const boundaries = (testExternals) => [
+/** Specs may also use test fixtures, which come through `testing` projects (type:testing). */
+const withTestingProjects = (constraints) =>
+  constraints.map((c) => (c.sourceTag.startsWith('type:') && !c.onlyDependOnLibsWithTags.includes('type:testing') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c));
+
+const boundaries = (testExternals, forSpecs = false) => [
   'error',
   {
     enforceBuildableLibDependency: true,
     allow: [],
-    depConstraints: depConstraints(testExternals),
+    depConstraints: forSpecs ? withTestingProjects(depConstraints(testExternals)) : depConstraints(testExternals),
     banTransitiveDependencies: true,
   },
 ];
@@ -87,7 +92,7 @@ export default [
     },
   },
   {
-    files: ['**/src/**/*.spec.ts', '**/src/**/*.int-spec.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(['fast-check']) },
+    files: ['**/src/**/*.spec.ts', '**/src/**/*.int-spec.ts', '**/src/testing/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(['fast-check'], true) },
   },
 ];

@@ -1,9 +1,6 @@
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
-import type { ServiceProcess } from './support/service-process';
-import { uniqueId, useKafkaClients, waitFor } from './support/stack';
+import { connectSalesforceAsUser, createSalesConnectUser, SalesforceAdmin, SalesforceUser, type ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
+import { uniqueId, useKafkaClients } from './support/stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
-import { signUserToken } from './support/users';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'api-allocation-spec-secret-api-allocation-0';
@@ -33,7 +30,7 @@ describe('the API calls allocated to the sync in an org', () => {
   let scSandbox: ServiceProcess;
   let settings: ServiceProcess;
   let reconciler: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   const tenant = uniqueId('tenant');
 
   const api = async <T>(method: string, path: string, jwt: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -73,12 +70,12 @@ describe('the API calls allocated to the sync in an org', () => {
     const org = await admin.createOrg(uniqueId('allocation-org'), 100_000);
     const scUser = await createSalesConnectUser(scSandbox.url, tenant);
     const username = `${uniqueId('rep')}@sandbox.test`;
-    await admin.createUser(org.id, username);
+    await admin.createUser(org, username);
     const rep = await signUserToken({ sub: scUser.id, tenant, secret: SECRET });
     const orgAdmin = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN] });
     const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: rep, username });
-    const sfdc = await SalesforceUserApi.login(sfSandbox.url, username);
-    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
+    const sfdc = await SalesforceUser.login(sfSandbox.url, username);
+    const sc = scUser;
     const status = async () =>
       (await api<{ state: string; apiAllocation: { used: number; allocated: number | null }; recentErrors: { code: string }[] }>('GET', `/v1/connections/${connectionId}/status`, rep)).body;
     expect((await api('PUT', `/v1/connections/${connectionId}/task-sync`, rep, { enabled: true })).status).toBe(200);
@@ -87,7 +84,7 @@ describe('the API calls allocated to the sync in an org', () => {
     // Counted against the default: half the org's limit as Sforce-Limit-Info said.
     const counted = await waitFor('our calls counted against the default allocation', async () => {
       const { body } = await api<{ items: Allocation[] }>('GET', '/v1/salesforce/api-allocation', orgAdmin);
-      const item = body.items.find((i) => i.orgId === org.id);
+      const item = body.items.find((i) => i.orgId === org);
       return item && item.used >= 30 && item.source === 'default' && item;
     });
     expect(counted).toMatchObject({ allocated: 50_000, defaultAllocated: 50_000, orgUsage: { limit: 100_000 } });
@@ -96,8 +93,8 @@ describe('the API calls allocated to the sync in an org', () => {
 
     // An admin allocates a third of what the sync made in the window: paused until two thirds of it leave the window.
     const allocated = Math.floor(counted.used / 3);
-    const set = await api<Allocation>('PUT', `/v1/salesforce/api-allocation/${org.id}`, orgAdmin, { allocated });
-    expect(set).toMatchObject({ status: 200, body: { orgId: org.id, allocated, source: 'admin' } });
+    const set = await api<Allocation>('PUT', `/v1/salesforce/api-allocation/${org}`, orgAdmin, { allocated });
+    expect(set).toMatchObject({ status: 200, body: { orgId: org, allocated, source: 'admin' } });
     const paused = await waitFor('the pause', async () => {
       const s = await status();
       return s.state === 'paused-api-limit' && s.recentErrors.some((e) => e.code === 'API_ALLOCATION_REACHED') && s;
@@ -106,25 +103,25 @@ describe('the API calls allocated to the sync in an org', () => {
 
     // While paused: a change on each side, and not one call reaches Salesforce for the org.
     const sfdcTaskId = await sfdc.createTask({ Subject: 'made in Salesforce while paused' });
-    const scTask = await sc.createTask({ name: 'made in Sales Connect while paused' });
+    const scTask = await sc.create({ name: 'made in Sales Connect while paused' });
     await waitFor('the reconciler to hold its Salesforce write', async () =>
       reconciler.logs.some((l) => /API_ALLOCATION_REACHED/.test(String(l.msg)) && String(l.msg).includes(connectionId)),
     );
-    const callsWhilePaused = await salesforceCallsIn(org.id);
+    const callsWhilePaused = await salesforceCallsIn(org);
     await sleep(3_000);
-    expect(await salesforceCallsIn(org.id)).toBe(callsWhilePaused);
-    expect((await admin.tasks(org.id)).filter((t) => t['SalesConnect_Task_Id__c'] === scTask.id)).toEqual([]);
+    expect(await salesforceCallsIn(org)).toBe(callsWhilePaused);
+    expect((await admin.tasks(org)).filter((t) => t['SalesConnect_Task_Id__c'] === scTask.id)).toEqual([]);
     expect((await sc.listTasks()).filter((t) => t.name === 'made in Salesforce while paused')).toEqual([]);
     expect(reconciler.logs.filter((l) => /dead-lettered/.test(String(l.msg)))).toEqual([]);
 
     // The window moves past the calls that filled it: both sides go on, with no admin action.
     await waitFor('the Salesforce change in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'made in Salesforce while paused'), (WINDOW_SECONDS + 30) * 1000);
-    await waitFor('the Sales Connect change in Salesforce', async () => (await admin.tasks(org.id)).find((t) => t['SalesConnect_Task_Id__c'] === scTask.id && t.deletedAt === null), 30_000);
-    expect((await admin.tasks(org.id)).filter((t) => t.Id === sfdcTaskId)).toHaveLength(1);
+    await waitFor('the Sales Connect change in Salesforce', async () => (await admin.tasks(org)).find((t) => t['SalesConnect_Task_Id__c'] === scTask.id && t.deletedAt === null), 30_000);
+    expect((await admin.tasks(org)).filter((t) => t.Id === sfdcTaskId)).toHaveLength(1);
     expect(reconciler.logs.filter((l) => /dead-lettered/.test(String(l.msg)))).toEqual([]);
 
     // Back to the default share: the connection syncs on.
-    await api('PUT', `/v1/salesforce/api-allocation/${org.id}`, orgAdmin, { allocated: null });
+    await api('PUT', `/v1/salesforce/api-allocation/${org}`, orgAdmin, { allocated: null });
     await waitFor('the resume to be reported', async () => (await status()).state === 'syncing', 30_000);
   });
 });

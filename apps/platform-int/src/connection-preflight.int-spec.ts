@@ -1,9 +1,8 @@
-import { createSalesConnectUser, SalesConnectUserApi } from './support/salesconnect';
-import { connectSalesforceAsUser, SalesforceUserApi } from './support/salesforce';
+import { connectSalesforceAsUser, createSalesConnectUser, SalesforceUser, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
 import { passwordAccessToken, sfdcDeploy } from './support/sfdc-deploy';
-import { useKafkaClients, waitFor, withPg } from './support/stack';
+import { useKafkaClients } from './support/stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
-import { signUserToken } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'preflight-spec-secret-preflight-spec-0000';
 const FIELD = 'SalesConnect_Task_Id__c';
@@ -48,7 +47,7 @@ describe('connection preflight: the external-id field checked at connect and on 
 
   /** A Sales Connect user connected to a new rep of `orgId`, through the browser's OAuth round trip. */
   async function connectRepOf(orgId: string, username: string, tenant: string) {
-    const repId = (await stack.admin.createUser(orgId, username)).Id;
+    const repId = await stack.admin.createUser(orgId, username);
     const scUser = await createSalesConnectUser(stack.scSandbox.url, tenant);
     const jwt = await signUserToken({ sub: scUser.id, tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
     const connectionId = await connectSalesforceAsUser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username });
@@ -64,19 +63,19 @@ describe('connection preflight: the external-id field checked at connect and on 
       expect(answer.status).toBe(200);
       return (await answer.json()) as SetupView;
     };
-    return { repId, connectionId, jwt, api, status, checkAgain, sc: new SalesConnectUserApi(stack.scSandbox.url, scUser), sfdc: await SalesforceUserApi.login(stack.sfSandbox.url, username) };
+    return { repId, connectionId, jwt, api, status, checkAgain, sc: scUser, sfdc: await SalesforceUser.login(stack.sfSandbox.url, username) };
   }
 
   /** The org's calls by endpoint (OAuth left out: Salesforce does not count it). */
   const orgCalls = async (orgId: string) =>
     Object.fromEntries(
-      (await stack.admin.endpointCounts())
+      (await stack.admin.calls())
         .filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'))
         .map((c) => [c.endpoint, c.count]),
     ) as Record<string, number>;
 
   it('missing-external-id-field at connect, no calls while paused; after npm run sfdc:deploy external-id-field-hidden until the permission set is assigned; Check again resumes: the import and the paused write land, both ways', async () => {
-    const orgId = (await stack.admin.createOrg('Preflight Org', undefined, { salesConnectTaskIdField: false })).id;
+    const orgId = await stack.admin.createOrg('Preflight Org', undefined, { salesConnectTaskIdField: false });
     await stack.admin.createUser(orgId, 'admin@preflight.test', 'sandbox', { modifyAllData: true });
     const rep = await connectRepOf(orgId, 'rep@preflight.test', 'tenant-preflight');
 
@@ -91,7 +90,7 @@ describe('connection preflight: the external-id field checked at connect and on 
     const fromSfdc = await rep.sfdc.createTask({ Subject: 'Preflight: from Salesforce', ActivityDate: '2026-12-10' });
     await stack.admin.resetClock();
     expect((await rep.api('PUT', '/task-sync', { enabled: true })).status).toBe(200);
-    const fromSc = await rep.sc.createTask({ name: 'Preflight: from Sales Connect', dueDate: '2026-12-11' });
+    const fromSc = await rep.sc.create({ name: 'Preflight: from Sales Connect', dueDate: '2026-12-11' });
 
     // The services hear "setup incomplete" from connector-settings and pause: they say so, and call Salesforce no more.
     await waitFor('sfdc-ingest paused for the setup', async () =>
@@ -101,7 +100,7 @@ describe('connection preflight: the external-id field checked at connect and on 
       withPg(stack.databaseUrl, async (c) => (await c.query(`SELECT count(*)::int AS n FROM reconciler.task_write WHERE connection_id = $1 AND side = 'sfdc' AND last_error LIKE '%missing-external-id-field%'`, [rep.connectionId])).rows[0].n > 0),
     );
     const before = await orgCalls(orgId);
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await sleep(5000);
     const after = await orgCalls(orgId);
     process.stdout.write(`[preflight] the org's calls by endpoint before and after 5 s paused: ${JSON.stringify(before)} → ${JSON.stringify(after)}\n`);
     // Not one query (no INVALID_FIELD loop), not one write: the preflight's own calls were made at connect.
@@ -139,7 +138,7 @@ describe('connection preflight: the external-id field checked at connect and on 
   }, 300_000);
 
   it('field-not-unique: a field made External ID but not Unique pauses the connection and says to deploy the package', async () => {
-    const orgId = (await stack.admin.createOrg('Not Unique Org', undefined, { salesConnectTaskIdField: false })).id;
+    const orgId = await stack.admin.createOrg('Not Unique Org', undefined, { salesConnectTaskIdField: false });
     await stack.admin.addTaskField(orgId, { name: FIELD, type: 'string', length: 64, externalId: true });
     const rep = await connectRepOf(orgId, 'rep@not-unique.test', 'tenant-preflight-unique');
     const status = await rep.status();

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Consumer } from 'kafkajs';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS, TaskSyncSettingChanged } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import { signUserToken } from './support/users';
-import { createDatabase, kafkaClient, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { createDatabase, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import { kafkaClient, startGroupAtLogEnd, statusChanged, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'int-spec-secret-int-spec-secret-int-spec-0000';
 
@@ -109,7 +109,7 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
       c.query(`SELECT kind FROM connector_settings.task_sync_change WHERE connection_id = $1 ORDER BY changed_at`, [ids.alice]),
     );
     expect(history.rows.map((r) => r.kind)).toEqual(['first-enable', 'disable', 're-enable']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(events).toHaveLength(3);
   });
 
@@ -174,15 +174,7 @@ describe('connector-settings API (real process, PostgreSQL and Kafka)', () => {
   });
 
   it('shows the status the other services report: state, import progress, errors by reason, API usage', async () => {
-    const report = (at: string, fields: Partial<ConnectionStatusChanged>): ConnectionStatusChanged => ({
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: at,
-      connectionId: ids.alice,
-      reportedBy: 'sfdc-ingest',
-      state: 'syncing',
-      ...fields,
-    });
+    const report = (at: string, fields: Partial<ConnectionStatusChanged>) => statusChanged(ids.alice, { occurredAt: at, ...fields });
     const reports = [
       // First, on the same partition: a report naming no connection id of ours must not hold the rest up.
       report('2026-11-24T09:30:00.000Z', { connectionId: 'conn-not-a-uuid', state: 'error' }),

@@ -1,29 +1,8 @@
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import {
-  CONNECTION_STATUS_CHANGED,
-  DEAD_LETTER,
-  DeadLetter,
-  encodeEvent,
-  KAFKA_TOPICS,
-  SFDC_TASK_CHANGED,
-  type ConnectionStatusChanged,
-  type SfdcTaskChanged,
-} from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  kafkaClient,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, DeadLetter, encodeEvent, KAFKA_TOPICS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, kafkaClient, offsetsOf, publishSettingChanges, RECONCILER_TOPICS, settingChanged, startGroupAtLogEnd, statusChanged, uniqueId, useKafkaClients } from './support/stack';
 
 describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
   const kafka = useKafkaClients();
@@ -48,9 +27,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('go to the dead-letter topic with the reason, are committed, and the consumer carries on', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq'));
-    const groupId = uniqueId('reconciler-dlq');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq', group: 'reconciler-dlq' }, [KAFKA_TOPICS.settingsChanges]);
     const notJsonKey = uniqueId('not-json');
     const invalidKey = uniqueId('invalid');
     const misplacedKey = uniqueId('misplaced');
@@ -109,19 +86,9 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('a valid message its handler fails on every time (a poison message) is dead-lettered with the error and where it was; the partition moves on; its connection says which', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_poison'));
-    const groupId = uniqueId('settings-poison');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq_poison', group: 'settings-poison' }, [KAFKA_TOPICS.connectionStatus]);
     const [poisoned, healthy] = [randomUUID(), randomUUID()];
-    const report = (connectionId: string, used: number): ConnectionStatusChanged => ({
-      eventId: randomUUID(),
-      type: CONNECTION_STATUS_CHANGED,
-      occurredAt: new Date().toISOString(),
-      connectionId,
-      reportedBy: 'sfdc-ingest',
-      state: 'syncing',
-      apiUsage: { used, limit: 15_000 },
-    });
+    const report = (connectionId: string, used: number) => statusChanged(connectionId, { apiUsage: { used, limit: 15_000 } });
     // A count the contract accepts and the database cannot store (int): the handler fails on it every time.
     await kafka.producer.send({
       topic: KAFKA_TOPICS.connectionStatus,
@@ -153,9 +120,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   });
 
   it('in a run of changes read at once, the invalid one is dead-lettered alone, and the valid ones around it are applied once each', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('dlq_run'));
-    const groupId = uniqueId('reconciler-dlq-run');
-    for (const topic of [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges]) await startGroupAtLogEnd(kafka.admin, groupId, topic);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'dlq_run', group: 'reconciler-dlq-run' }, RECONCILER_TOPICS);
     const connectionId = randomUUID();
     const change = (): SfdcTaskChanged => {
       const at = new Date().toISOString();

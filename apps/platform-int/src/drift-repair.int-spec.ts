@@ -1,4 +1,5 @@
-import { useKafkaClients, waitFor, withPg } from './support/stack';
+import { waitFor, withPg } from '@task-sync/testing-stack';
+import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'drift-repair-spec-secret-drift-repair-000';
@@ -81,8 +82,8 @@ describe('reconciler: drift repair', () => {
   it('R7: after a re-enable, a pair edited in Sales Connect while sync was off is made equal, and one deleted there while off is unlinked with its Salesforce task left alone', async () => {
     const { sc, connectionId, enable } = await connectRep(stack, 'tenant-drift-r7');
     expect((await enable(true)).status).toBe(200);
-    const edited = await sc.createTask({ name: 'R7 edited while off', details: 'v1' });
-    const deleted = await sc.createTask({ name: 'R7 deleted while off' });
+    const edited = await sc.create({ name: 'R7 edited while off', details: 'v1' });
+    const deleted = await sc.create({ name: 'R7 deleted while off' });
     await waitFor('two linked pairs, written and seen back', async () => {
       const rows = await links(connectionId);
       return rows.length === 2 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH);
@@ -90,8 +91,8 @@ describe('reconciler: drift repair', () => {
 
     expect((await enable(false)).status).toBe(200);
     await reconcilerSees(connectionId, false);
-    await sc.updateTask(edited.id, { details: 'v2, written while off' });
-    await sc.deleteTask(deleted.id);
+    await sc.patch(edited.id, { details: 'v2, written while off' });
+    await sc.delete(deleted.id);
     expect((await enable(true)).status).toBe(200);
     await reconcilerSees(connectionId, true);
 
@@ -119,7 +120,7 @@ describe('reconciler: drift repair', () => {
     // Five pairs, linked by the sync itself: created in Sales Connect, pushed to Salesforce, their echoes read back.
     const names = ['edited in Salesforce', 'edited in Sales Connect', 'deleted in Sales Connect', 'deleted in Salesforce', 'left alone'];
     const created: Record<string, string> = {};
-    for (const name of names) created[name] = (await sc.createTask({ name, dueDate: '2026-12-10', details: 'v1' })).id;
+    for (const name of names) created[name] = (await sc.create({ name, dueDate: '2026-12-10', details: 'v1' })).id;
     const sfdcRows = async () => (await stack.admin.tasks(stack.orgId)) as SfdcTaskRow[];
     const sfdcOf = async (name: string) => (await sfdcRows()).find((t) => t['SalesConnect_Task_Id__c'] === created[name]);
     await waitFor('five linked pairs, written and seen back', async () => {
@@ -134,9 +135,9 @@ describe('reconciler: drift repair', () => {
     await stack.sfdcIngest.stop();
     await stack.scIngest.stop();
     await sfdc.updateTask(sfdcId['edited in Salesforce'], { Subject: 'edited in Salesforce, v2', ActivityDate: '2026-12-11' });
-    await sc.updateTask(created['edited in Sales Connect'], { name: 'edited in Sales Connect, v2', details: 'v2' });
-    await sc.completeTask(created['edited in Sales Connect']);
-    await sc.deleteTask(created['deleted in Sales Connect']);
+    await sc.patch(created['edited in Sales Connect'], { name: 'edited in Sales Connect, v2', details: 'v2' });
+    await sc.complete(created['edited in Sales Connect']);
+    await sc.delete(created['deleted in Sales Connect']);
     await sfdc.deleteTask(sfdcId['deleted in Salesforce']);
 
     // The first pass stops at its call bound, the second goes on after the last pair it checked.

@@ -1,9 +1,6 @@
-import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
-import { ServiceProcess, freePort } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { type SalesforceAdmin, type ServiceProcess, waitFor } from '@task-sync/testing-stack';
+import { useKafkaClients } from './support/stack';
+import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'failed-writes-spec-secret-failed-writes-00';
 
@@ -26,27 +23,14 @@ interface FailedTask {
  */
 describe('dead-lettered writes retry by themselves, and each failed task shows in connector-settings', () => {
   const kafka = useKafkaClients();
-  const processes: ServiceProcess[] = [];
-  let sfSandbox: ServiceProcess;
-  let scSandbox: ServiceProcess;
+  let stack: SyncStack;
   let settings: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   let orgId: string;
 
   async function connectAndEnable() {
-    const scUser = await createSalesConnectUser(scSandbox.url, 'tenant-failed-writes');
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    await admin.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: scUser.id, tenant: 'tenant-failed-writes', secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    await SalesforceUserApi.login(sfSandbox.url, username);
-    const sc = new SalesConnectUserApi(scSandbox.url, scUser);
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: jwt, username });
-    const enabled = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
-    expect(enabled.status).toBe(200);
+    const { sc, connectionId, jwt, enable } = await connectRep(stack, 'tenant-failed-writes');
+    expect((await enable(true)).status).toBe(200);
     const failedTasks = async (): Promise<FailedTask[]> => {
       const res = await fetch(`${settings.url}/v1/connections/${connectionId}/failed-tasks`, { headers: { authorization: `Bearer ${jwt}` } });
       expect(res.status).toBe(200);
@@ -58,75 +42,28 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
   const sfdcTasksOf = async (scTaskId: string) => (await admin.tasks(orgId)).filter((t) => t.deletedAt === null && t['SalesConnect_Task_Id__c'] === scTaskId);
 
   beforeAll(async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('failed_writes'));
-    sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sfSandbox.url);
-    orgId = (await admin.defaultOrg()).id;
-    const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
-    for (const [name, topic] of [
-      ['connector-settings', KAFKA_TOPICS.connectionStatus],
-      ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
-      ['salesconnect-ingest', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.settingsChanges],
-      ['reconciler', KAFKA_TOPICS.sfdcTaskChanges],
-      ['reconciler', KAFKA_TOPICS.salesconnectTaskChanges],
-    ] as const) {
-      await startGroupAtLogEnd(kafka.admin, groups[name], topic);
-    }
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sfSandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: groups['connector-settings'] }));
-    processes.push(
-      await ServiceProcess.start('sfdc-ingest', {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['sfdc-ingest'],
-        CONNECTOR_SETTINGS_URL: settings.url,
-        POLL_INTERVAL_MS: '400',
-        POLL_IDLE_MAX_INTERVAL_MS: '400',
-        POLL_LOOKBACK_MS: '3000',
-        SCHEDULER_TICK_MS: '100',
-      }),
-    );
-    const scIngestPort = await freePort();
-    processes.push(
-      await ServiceProcess.start(
-        'salesconnect-ingest',
-        {
-          DATABASE_URL: databaseUrl,
-          KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
-          SALESCONNECT_API_URL: scSandbox.url,
-          SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
-          FEED_POLL_INTERVAL_MS: '1000',
+    stack = await startSyncStack({
+      databaseSuffix: 'failed_writes',
+      jwtSecret: SECRET,
+      kafkaAdmin: kafka.admin,
+      env: {
+        reconciler: {
+          SFDC_WRITE_GATHER_MS: '200',
+          // The schedule shortened from 30 minutes: the rule, not the number, is under test.
+          FAILED_WRITE_RETRY_INTERVAL_MS: '1500',
+          FAILED_WRITE_MAX_ATTEMPTS: '1000',
         },
-        scIngestPort,
-      ),
-    );
-    processes.push(
-      await ServiceProcess.start('reconciler', {
-        DATABASE_URL: databaseUrl,
-        KAFKA_CONSUMER_GROUP: groups['reconciler'],
-        CONNECTOR_SETTINGS_URL: settings.url,
-        SALESCONNECT_API_URL: scSandbox.url,
-        WRITE_FLUSH_INTERVAL_MS: '100',
-        WRITE_RETRY_BASE_MS: '100',
-        SFDC_WRITE_GATHER_MS: '200',
-        // The schedule shortened from 30 minutes: the rule, not the number, is under test.
-        FAILED_WRITE_RETRY_INTERVAL_MS: '1500',
-        FAILED_WRITE_MAX_ATTEMPTS: '1000',
-      }),
-    );
+      },
+    });
+    ({ settings, admin, orgId } = stack);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const p of processes.reverse()) await p.stop();
-    await settings?.stop();
-    await scSandbox?.stop();
-    await sfSandbox?.stop();
-  });
+  afterAll(() => stopSyncStack(stack ?? {}));
 
   it('a create Salesforce refuses is a failed task in the API, retried on the schedule while refused, and lands by itself once the rule is gone', async () => {
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoSecretPlans', field: 'Subject', condition: 'equals', value: 'Secret plan', message: 'Subjects may not say Secret plan' });
-    const refused = await sc.createTask({ name: 'Secret plan', dueDate: '2026-12-10' });
+    const refused = await sc.create({ name: 'Secret plan', dueDate: '2026-12-10' });
 
     const [failed] = await waitFor('the failed task in the API', async () => {
       const items = await failedTasks();
@@ -168,7 +105,7 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     try {
       const upsertCalls = () => admin.callCount('POST composite (PATCH composite/sobjects/Task/SalesConnect_Task_Id__c)');
       const callsBefore = await upsertCalls();
-      const refused = await sc.createTask({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
+      const refused = await sc.create({ name: 'Plan the Q1 review', dueDate: '2026-12-12' });
       const [failed] = await waitFor('the failed task in the API', async () => {
         const items = (await failedTasks()).filter((f) => f.salesConnectTaskId === refused.id);
         return items.length > 0 ? items : undefined;
@@ -190,14 +127,14 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
 
   it('an update a validation rule refuses is a failed task of kind update with Salesforce\'s message; the task in Salesforce keeps what it had', async () => {
     const { sc, failedTasks } = await connectAndEnable();
-    const task = await sc.createTask({ name: 'Renewal call', dueDate: '2026-12-14' });
+    const task = await sc.create({ name: 'Renewal call', dueDate: '2026-12-14' });
     const [landed] = await waitFor('the task in Salesforce', async () => {
       const found = await sfdcTasksOf(task.id);
       return found.length > 0 ? found : undefined;
     });
     await admin.addValidationRule(orgId, { name: 'NoPastDue', field: 'ActivityDate', condition: 'dateBefore', value: '2026-12-01', message: 'Due dates cannot be moved into the past' });
     try {
-      await sc.updateTask(task.id, { dueDate: '2026-11-20' });
+      await sc.patch(task.id, { dueDate: '2026-11-20' });
       const failed = await waitFor('the failed update in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
       expect(failed).toMatchObject({ side: 'sfdc', sfdcTaskId: landed.Id, kind: 'update', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: expect.stringContaining('Due dates cannot be moved into the past') });
       expect((await sfdcTasksOf(task.id))[0]).toMatchObject({ ActivityDate: '2026-12-14' });
@@ -210,10 +147,10 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
     const { sc, failedTasks } = await connectAndEnable();
     await admin.addValidationRule(orgId, { name: 'NoDrafts', field: 'Subject', condition: 'equals', value: 'Draft', message: 'Name the task' });
     try {
-      const task = await sc.createTask({ name: 'Draft', dueDate: '2026-12-11' });
+      const task = await sc.create({ name: 'Draft', dueDate: '2026-12-11' });
       await waitFor('the failed task in the API', async () => (await failedTasks()).find((f) => f.salesConnectTaskId === task.id));
 
-      await sc.updateTask(task.id, { name: 'Send Ana the proposal' });
+      await sc.patch(task.id, { name: 'Send Ana the proposal' });
       const [landed] = await waitFor('the renamed task in Salesforce', async () => {
         const found = await sfdcTasksOf(task.id);
         return found.length > 0 ? found : undefined;

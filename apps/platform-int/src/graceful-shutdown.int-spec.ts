@@ -1,17 +1,6 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, RECONCILER_TOPICS, offsetsOf, publishSettingChanges, settingChanged, uniqueId, useKafkaClients } from './support/stack';
 
 const MESSAGES = 3_000;
 
@@ -19,13 +8,9 @@ describe('SIGTERM during consumption', () => {
   const kafka = useKafkaClients();
 
   it('finishes the message in flight, commits it, exits 0, and a restart applies the rest exactly once', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('drain'));
-    const groupId = uniqueId('reconciler-drain');
-    const tenantId = uniqueId('tenant-drain');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     // The reconciler also follows both change topics; this test is about the settings topic only.
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges);
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.salesconnectTaskChanges);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'drain', group: 'reconciler-drain' }, RECONCILER_TOPICS);
+    const tenantId = uniqueId('tenant-drain');
     const events = Array.from({ length: MESSAGES }, () => settingChanged({ tenantId }));
     for (let i = 0; i < events.length; i += 500) await publishSettingChanges(kafka.producer, events.slice(i, i + 500));
     const applied = () =>

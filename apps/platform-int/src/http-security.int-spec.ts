@@ -1,6 +1,6 @@
-import { ServiceProcess } from './support/service-process';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
-import { createDatabase, testEnv, uniqueId } from './support/stack';
+import { createDatabase, ServiceProcess, signUserToken } from '@task-sync/testing-stack';
+import { startConnectorSettingsWithSalesforce } from './support/users';
+import { testEnv, uniqueId } from './support/stack';
 
 const SECRET = 'http-security-spec-secret-http-security-00';
 

@@ -1,29 +1,15 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  offsetsOf,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  waitFor,
-  useKafkaClients,
-  withPg,
-} from './support/stack';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, RECONCILER_TOPICS, offsetsOf, publishSettingChanges, settingChanged, useKafkaClients } from './support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 describe('idempotent consumer', () => {
   const kafka = useKafkaClients();
 
   it('the same event delivered twice has one effect, and the committed offset is the last offset + 1', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('idem'));
-    const groupId = uniqueId('reconciler-idem');
-    const event = settingChanged();
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
     // The reconciler also follows both change topics; this test is about the settings topic only.
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges);
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.salesconnectTaskChanges);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'idem', group: 'reconciler-idem' }, RECONCILER_TOPICS);
+    const event = settingChanged();
     // The same message twice (a producer retry or an outbox re-send), then a later change.
     await publishSettingChanges(kafka.producer, [event, event]);
     const later = settingChanged({ connectionId: event.connectionId, kind: 'disable', enabled: false });
@@ -58,7 +44,7 @@ describe('idempotent consumer', () => {
     const again = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
     try {
       await again.waitForLog((l) => l.msg === 'joined consumer group');
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await sleep(2_000);
       expect(await again.metric('tasksync_kafka_messages_consumed_total')).toBe(0);
     } finally {
       await again.stop();

@@ -1,8 +1,6 @@
-import { SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './support/salesconnect';
+import { connectSalesforceAsUser, createSalesConnectUser, SalesforceUser, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
-import { uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
-import { signUserToken } from './support/users';
+import { uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'import-preview-spec-secret-import-preview-0';
 const MINUTE = 60_000;
@@ -76,13 +74,13 @@ describe('import preview, delete-window watchdog and admin view', () => {
     const username = `${uniqueId('rep')}@sandbox.test`;
     const user = await stack.admin.createUser(orgId, username);
     const jwt = await signUserToken({ sub: scUser.id, tenant: tenantId, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const sfdc = await SalesforceUserApi.login(stack.sfSandbox.url, username);
+    const sfdc = await SalesforceUser.login(stack.sfSandbox.url, username);
     const connectionId = await connectSalesforceAsUser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username });
-    return { scUser, sc: new SalesConnectUserApi(stack.scSandbox.url, scUser), sfdc, jwt, connectionId, sfdcUserId: user.Id, username };
+    return { scUser, sc: scUser, sfdc, jwt, connectionId, sfdcUserId: user, username };
   }
 
   /** Creates a task as the rep at a sandbox instant (the clock is frozen there for the write). */
-  async function createTaskAt(sfdc: SalesforceUserApi, at: number, fields: Record<string, unknown>): Promise<string> {
+  async function createTaskAt(sfdc: SalesforceUser, at: number, fields: Record<string, unknown>): Promise<string> {
     await stack.admin.setClock(new Date(at));
     try {
       return await sfdc.createTask(fields);
@@ -91,7 +89,7 @@ describe('import preview, delete-window watchdog and admin view', () => {
     }
   }
 
-  const callsOf = async (orgId: string) => (await stack.admin.endpointCounts()).filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'));
+  const callsOf = async (orgId: string) => (await stack.admin.calls()).filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'));
 
   beforeAll(async () => {
     stack = await startSyncStack({ databaseSuffix: 'import_preview', jwtSecret: SECRET, kafkaAdmin: kafka.admin });
@@ -107,7 +105,7 @@ describe('import preview, delete-window watchdog and admin view', () => {
   let previewOrgId: string;
 
   it('R2: the preview counts and lists what the enable then imports, at the window edges, in 2 Salesforce calls, importing nothing', async () => {
-    previewOrgId = (await stack.admin.createOrg(uniqueId('preview-org'))).id;
+    previewOrgId = await stack.admin.createOrg(uniqueId('preview-org'));
     rep = await connectRepIn(previewOrgId);
     const now = Date.now();
     const windowStart = now - DAY;

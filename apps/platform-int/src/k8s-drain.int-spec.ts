@@ -3,8 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
-import { freePort, ServiceProcess } from './support/service-process';
-import { createDatabase, offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { createDatabase, freePort, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MESSAGES = 400;

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { encodeEvent, KAFKA_TOPICS, TASK_SYNC_SETTING_CHANGED } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import { createDatabase, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { createDatabase, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 // connector-settings' outbox relay (producer code) → the real broker → the consumer code of the
 // three other services, each applying the change in its own schema.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { AppName, ServiceProcess } from './support/service-process';
-import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
+import { AppName, createDatabase, ServiceProcess, withPg } from '@task-sync/testing-stack';
+import { testEnv, uniqueId } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

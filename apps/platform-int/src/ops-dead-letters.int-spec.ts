@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type ConnectionStatusChanged, type DeadLetter } from '@task-sync/contracts';
-import { ServiceProcess } from './support/service-process';
-import { createDatabase, offsetsOf, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type DeadLetter } from '@task-sync/contracts';
+import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { consumerUnderTest, offsetsOf, statusChanged, testEnv, useKafkaClients } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
@@ -26,23 +26,13 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   const kafka = useKafkaClients();
 
   it('lists a letter, shows it, replays it to its consumer, and a second replay has no second effect', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('ops_dead_letters'));
-    const groupId = uniqueId('settings-ops');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_dead_letters', group: 'settings-ops' }, [KAFKA_TOPICS.connectionStatus]);
     const settings = await ServiceProcess.start('connector-settings', { DATABASE_URL: databaseUrl, JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0', KAFKA_CONSUMER_GROUP: groupId });
     try {
       const connectionId = randomUUID();
       // A status report connector-settings failed on once (its handler's transaction rolled back, so
       // it was never applied), and dead-lettered as its consumer does: the letter is the test's input.
-      const report: ConnectionStatusChanged = {
-        eventId: randomUUID(),
-        type: CONNECTION_STATUS_CHANGED,
-        occurredAt: new Date().toISOString(),
-        connectionId,
-        reportedBy: 'reconciler',
-        state: 'error',
-        error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' },
-      };
+      const report = statusChanged(connectionId, { reportedBy: 'reconciler', state: 'error', error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' } });
       const letter: DeadLetter = {
         eventId: randomUUID(),
         type: DEAD_LETTER,
@@ -90,9 +80,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   });
 
   it('a real poison message: dead-lettered by its consumer, the cause fixed, replayed: applied once (its processed-message record never existed)', async () => {
-    const databaseUrl = await createDatabase(testEnv.newDatabaseName('ops_poison'));
-    const groupId = uniqueId('settings-ops-poison');
-    await startGroupAtLogEnd(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_poison', group: 'settings-ops-poison' }, [KAFKA_TOPICS.connectionStatus]);
     const settings = await ServiceProcess.start('connector-settings', {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1',
@@ -102,15 +90,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
     try {
       const connectionId = randomUUID();
       // A count the contract accepts and the column (int) cannot store: the handler fails on it every time.
-      const report: ConnectionStatusChanged = {
-        eventId: randomUUID(),
-        type: CONNECTION_STATUS_CHANGED,
-        occurredAt: new Date().toISOString(),
-        connectionId,
-        reportedBy: 'sfdc-ingest',
-        state: 'syncing',
-        apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 },
-      };
+      const report = statusChanged(connectionId, { apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 } });
       await kafka.producer.send({
         topic: KAFKA_TOPICS.connectionStatus,
         messages: [{ key: `${connectionId}:00T000000000078AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report), headers: { [MESSAGE_HEADERS.eventId]: report.eventId } }],

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { authorizeInBrowser, connectSalesforceAsUser, deliverCallbackInBrowser, SalesforceSandboxAdmin } from './support/salesforce';
-import { ServiceProcess } from './support/service-process';
-import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { authorizeInBrowser, connectSalesforceAsUser, createDatabase, deliverCallbackInBrowser, SalesforceAdmin, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'reader-spec-secret-reader-spec-secret-000';
 const KEY = randomBytes(32);
@@ -42,7 +41,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   const kafka = useKafkaClients();
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
-  let sf: SalesforceSandboxAdmin;
+  let sf: SalesforceAdmin;
   let databaseUrl: string;
   let orgId: string;
   let integrationUserId: string;
@@ -67,7 +66,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('org_reader'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceSandboxAdmin(sandbox.url);
+    sf = new SalesforceAdmin(sandbox.url);
     orgId = (await sf.defaultOrg()).id;
     // The sandbox's administrator (View All Data) is the org's integration user here.
     integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { AppName, freePort, ServiceProcess } from './support/service-process';
-import { createDatabase, testEnv, uniqueId } from './support/stack';
+import { AppName, createDatabase, freePort, ServiceProcess } from '@task-sync/testing-stack';
+import { testEnv, uniqueId } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

@@ -1,6 +1,7 @@
-import type { SalesConnectTaskView } from './support/salesconnect';
-import { useKafkaClients, waitFor, withPg } from './support/stack';
+import { type ScTask, waitFor, withPg } from '@task-sync/testing-stack';
+import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'reconciler-spec-secret-reconciler-spec-0000';
 const HOUR = 3_600_000;
@@ -29,32 +30,32 @@ describe('reconciler: both sides kept equal', () => {
     await stack.admin.setClock(new Date(Date.now() - 2 * HOUR));
     const imported = await sfdc.createTask({ Subject: 'Call Ana', ActivityDate: '2026-12-01', Priority: 'High', Status: 'Completed' });
     await stack.admin.resetClock();
-    const before = await sc.createTask({ name: 'existed before the enable' });
+    const before = await sc.create({ name: 'existed before the enable' });
     expect((await enable(true)).status).toBe(200);
 
     const landed = await waitFor('the import in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'Call Ana'));
     expect(landed).toMatchObject({ dueDate: '2026-12-01', priority: 'High', status: 'Complete', lastModifiedBy: 'task-sync' });
 
     // Sales Connect → Salesforce, as an upsert by the external id, marked as ours.
-    const created = await sc.createTask({ name: 'Send proposal', dueDate: '2026-12-02', details: 'v2' });
+    const created = await sc.create({ name: 'Send proposal', dueDate: '2026-12-02', details: 'v2' });
     const pushed = await waitFor('the new task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created.id))[0]);
     expect(pushed).toMatchObject({ Subject: 'Send proposal', ActivityDate: '2026-12-02', Description: 'v2', Status: 'Not Started', lastModifiedByClient: 'task-sync' });
 
     // Salesforce edit → Sales Connect; Sales Connect complete → Salesforce.
     await sfdc.updateTask(imported, { Subject: 'Call Ana back', Status: 'Not Started' });
     await waitFor('the edit in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === landed.id && t.name === 'Call Ana back' && t.status === 'Open'));
-    await sc.completeTask(created.id);
+    await sc.complete(created.id);
     await waitFor('the completion in Salesforce', async () => (await sfdcTasks((t) => t.Id === pushed.Id && t['Status'] === 'Completed'))[0]);
 
     // Deletes both ways.
     await sfdc.deleteTask(imported);
     await waitFor('the delete in Sales Connect', async () => !(await sc.listTasks()).some((t) => t.id === landed.id));
-    await sc.deleteTask(created.id);
+    await sc.delete(created.id);
     await waitFor('the delete in Salesforce', async () => (await sfdcTasks((t) => t.Id === pushed.Id)).length === 0);
 
     // R3 and no duplicates: the task from before the enable never went over; each crossed once.
     expect(await sfdcTasks((t) => t['Subject'] === 'existed before the enable' || t['SalesConnect_Task_Id__c'] === before.id)).toEqual([]);
-    const names = (await sc.listTasks()).map((t: SalesConnectTaskView) => t.name);
+    const names = (await sc.listTasks()).map((t: ScTask) => t.name);
     expect(names).toEqual(['existed before the enable']);
 
     // What was decided, for an operator: creates each way, echoes recognised.
@@ -69,7 +70,7 @@ describe('reconciler: both sides kept equal', () => {
     expect((await enable(true)).status).toBe(200);
     const names = [0, 1, 2, 3, 4, 5].map((i) => `recovery burst ${i}`);
     const created: { id: string }[] = [];
-    for (const name of names) created.push(await sc.createTask({ name }));
+    for (const name of names) created.push(await sc.create({ name }));
     await waitFor('the burst reaching Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created[0].id)).length > 0);
 
     // A crash leaves no goodbye: the group learns of it only when the member's session runs out.
@@ -78,7 +79,7 @@ describe('reconciler: both sides kept equal', () => {
     const restartedAt = Date.now();
     await reconciler.restart(); // ready = back in its consumer group, with partitions assigned
     const readyMs = Date.now() - restartedAt;
-    const after = await sc.createTask({ name: 'recovery after the restart' });
+    const after = await sc.create({ name: 'recovery after the restart' });
     created.push(after);
     await waitFor('the change made after the restart in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === after.id)).length > 0, 30_000);
     const servedMs = Date.now() - restartedAt;
@@ -90,7 +91,7 @@ describe('reconciler: both sides kept equal', () => {
       return pushed.length === created.length && new Set(pushed.map((t) => t['SalesConnect_Task_Id__c'])).size === created.length;
     };
     await waitFor('every task of the burst once in Salesforce', once);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     const pushed = await sfdcTasks((t) => created.some((c) => c.id === t['SalesConnect_Task_Id__c']));
     expect(pushed.map((t) => t['Subject']).sort()).toEqual([...names, 'recovery after the restart'].sort());
   });
@@ -98,9 +99,9 @@ describe('reconciler: both sides kept equal', () => {
   it('a Sales Connect edit held over an unread Salesforce edit is never written blind: with sfdc-ingest down, the reconciler reads the task itself and the later Salesforce edit wins on both sides', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
-    const task = await sc.createTask({ name: 'held write', details: 'first' });
+    const task = await sc.create({ name: 'held write', details: 'first' });
     const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the create's echo read back (polls every 400 ms)
+    await sleep(2_000); // the create's echo read back (polls every 400 ms)
 
     // sfdc-ingest down: no Salesforce change is read. Salesforce's edit, then Sales Connect's (its write
     // to Salesforce is held: the task changed after the last change read), then Salesforce's again,
@@ -108,20 +109,20 @@ describe('reconciler: both sides kept equal', () => {
     expect((await stack.sfdcIngest.stop()).code).toBe(0);
     const readsBefore = await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' });
     await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
-    await sc.updateTask(task.id, { details: 'edited in Sales Connect' });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sc.patch(task.id, { details: 'edited in Sales Connect' });
+    await sleep(1_100);
     await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
 
     // The held write's target read directly: both Salesforce edits reach Sales Connect without the ingest,
     // and the older Sales Connect edit is not written over the newer Salesforce one.
     await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
     expect(await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' })).toBeGreaterThan(readsBefore);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect((await sfdcTasks((t) => t.Id === pushed.Id))[0]).toMatchObject({ Subject: 'renamed in Salesforce', Description: 'edited in Salesforce, later' });
 
     // sfdc-ingest back: what it reads now was decided already; both sides stay as they are, once.
     await stack.sfdcIngest.restart();
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Subject, t.Description])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
     expect((await sc.listTasks()).filter((t) => t.id === task.id || t.name === 'renamed in Salesforce').map((t) => [t.name, t.details])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
   });
@@ -129,20 +130,20 @@ describe('reconciler: both sides kept equal', () => {
   it('a link that lost its create’s answer (no Salesforce id) does not write by external id over an unread Salesforce edit: the task is found by it, read and decided', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
-    const task = await sc.createTask({ name: 'lost answer', details: 'first' });
+    const task = await sc.create({ name: 'lost answer', details: 'first' });
     const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the create's echo read back
+    await sleep(2_000); // the create's echo read back
 
     // As if the create's answer had been lost (a crash between Salesforce's answer and the commit), with sfdc-ingest down.
     expect((await stack.sfdcIngest.stop()).code).toBe(0);
     await withPg(stack.databaseUrl, (c) => c.query(`UPDATE reconciler.task_link SET sfdc_task_id = NULL WHERE salesconnect_task_id = $1`, [task.id]));
     await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
-    await sc.updateTask(task.id, { details: 'edited in Sales Connect' });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await sc.patch(task.id, { details: 'edited in Sales Connect' });
+    await sleep(1_100);
     await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
 
     await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Id, t['Subject'], t['Description']])).toEqual([[pushed.Id, 'renamed in Salesforce', 'edited in Salesforce, later']]);
     // The link learned the task's id again from the lookup.
     const links = await withPg(stack.databaseUrl, (c) => c.query<{ sfdc_task_id: string | null }>(`SELECT sfdc_task_id FROM reconciler.task_link WHERE salesconnect_task_id = $1 AND unlinked_at IS NULL`, [task.id]));
@@ -154,10 +155,10 @@ describe('reconciler: both sides kept equal', () => {
     const { sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
     const name = '😀'.repeat(200); // 200 characters, 400 UTF-16 code units: over Subject's 255
-    const task = await sc.createTask({ name });
+    const task = await sc.create({ name });
     const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
     expect(pushed['Subject']).toBe('😀'.repeat(127) + '…');
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // the create's echo read back: the cut title is not taken for an edit
+    await sleep(2_000); // the create's echo read back: the cut title is not taken for an edit
     expect((await sc.listTasks()).find((t) => t.id === task.id)?.name).toBe(name);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { authorizeInBrowser } from './support/salesforce';
-import { useKafkaClients, waitFor, withPg } from './support/stack';
+import { authorizeInBrowser, waitFor, withPg } from '@task-sync/testing-stack';
+import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { openSealedToken } from './support/users';
 
@@ -54,7 +54,7 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     await stack.admin.resetClock();
     expect((await enable(true)).status).toBe(200);
     const imported = await waitFor('the import in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'Reconnect: from Salesforce'));
-    const fromSc = await sc.createTask({ name: 'Reconnect: from Sales Connect', dueDate: '2026-12-11' });
+    const fromSc = await sc.create({ name: 'Reconnect: from Sales Connect', dueDate: '2026-12-11' });
     const pushed = await waitFor('the new task in Salesforce', async () => (await repTasks()).find((t) => t['SalesConnect_Task_Id__c'] === fromSc.id));
     const pairs = await waitFor('both pairs linked', async () => {
       const rows = await links();
@@ -74,7 +74,7 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     expect((await fetch(`${stack.sfSandbox.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: openSealedToken(sealed, KEY) }) })).status).toBe(200);
     await waitFor('the connection reported unauthorized', async () => (await state()) === 'unauthorized');
     // A Sales Connect edit made while the grant is gone waits; it is not lost.
-    await sc.updateTask(fromSc.id, { details: 'edited while unauthorized' });
+    await sc.patch(fromSc.id, { details: 'edited while unauthorized' });
 
     // Reconnect as the same Salesforce user, as the page's Reconnect does.
     const reconnectedAt = Date.now();
@@ -86,7 +86,7 @@ describe('reconnect in place: the same links after a revoked grant', () => {
     // Edits cross both ways on the same pairs.
     await sfdc.updateTask(fromSfdc, { Subject: 'Reconnect: from Salesforce, edited after' });
     await waitFor('the Salesforce edit in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === imported.id && t.name === 'Reconnect: from Salesforce, edited after'));
-    await sc.updateTask(fromSc.id, { name: 'Reconnect: from Sales Connect, edited after' });
+    await sc.patch(fromSc.id, { name: 'Reconnect: from Sales Connect, edited after' });
     await waitFor('the Sales Connect edit in Salesforce', async () => (await repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Reconnect: from Sales Connect, edited after'));
     // The services' own word: sfdc-ingest polled again with the new grant and reported syncing.
     await waitFor('a successful poll after the reconnect', async () => {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Admin, Consumer } from 'kafkajs';
+import type { Admin, Consumer, Producer } from 'kafkajs';
 import {
   type ConnectionStatusChanged,
   KAFKA_TOPICS,
@@ -8,19 +8,8 @@ import {
   type TaskSyncSettingChanged,
   tryDecodeEvent,
 } from '@task-sync/contracts';
-import { freePort, ServiceProcess } from './support/service-process';
-import {
-  createDatabase,
-  kafkaClient,
-  publishSettingChanges,
-  settingChanged,
-  startGroupAtLogEnd,
-  testEnv,
-  uniqueId,
-  useKafkaClients,
-  waitFor,
-  withPg,
-} from './support/stack';
+import { createDatabase, freePort, SalesConnectUser, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { kafkaClient, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // salesconnect-ingest as a process, with the Sales Connect sandbox as a process, the real broker
@@ -53,27 +42,6 @@ interface FeedEntry {
   task: { createdAt: string };
 }
 
-
-/** Sales Connect's public API as one user (their own token). */
-function userApi(sandbox: ServiceProcess, user: SandboxUser) {
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sandbox.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${user.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : null) as { id: string; createdAt: string } & Record<string, unknown>;
-  };
-  return {
-    create: (body: Record<string, unknown>) => call('POST', '/v1/tasks', body),
-    patch: (id: string, body: Record<string, unknown>) => call('PATCH', `/v1/tasks/${id}`, body),
-    complete: (id: string) => call('POST', `/v1/tasks/${id}/complete`),
-    reopen: (id: string) => call('POST', `/v1/tasks/${id}/reopen`),
-    delete: (id: string) => call('DELETE', `/v1/tasks/${id}`),
-  };
-}
 
 async function admin(sandbox: ServiceProcess, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${sandbox.url}/__admin${path}`, {
@@ -120,7 +88,7 @@ class IngestUnderTest {
   constructor(
     private readonly sandbox: () => ServiceProcess,
     private readonly pollMs: number,
-    private readonly kafka: { admin: Admin },
+    private readonly kafka: { admin: Admin; producer: Producer },
   ) {}
 
   get webhookUrl(): string {
@@ -172,6 +140,14 @@ class IngestUnderTest {
         return rows[0]?.enabled === (kind !== 'disable');
       }),
     );
+  }
+
+  /** A new Sales Connect user with "Sync tasks" on for a new connection (`prefix-…`), applied here; `api`: the user's own client. */
+  async syncNewUser(prefix: string): Promise<{ user: SandboxUser; connectionId: string; api: SalesConnectUser }> {
+    const user = await createSandboxUser(this.sandbox());
+    const connectionId = uniqueId(prefix);
+    await this.setSync(user.id, connectionId, 'first-enable', this.kafka.producer);
+    return { user, connectionId, api: new SalesConnectUser(this.sandbox().url, user.id, user.apiToken) };
   }
 
   async roundsOk(): Promise<number> {
@@ -254,10 +230,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('R6: publishes each change within a couple of seconds, as a valid event keyed connection:task with its event-id header', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-hook');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { user, connectionId, api } = await ingest.syncNewUser('conn-hook');
 
       const started = Date.now();
       const task = await api.create({ name: 'Call Ana', details: 'pricing', dueDate: '2026-12-01', priority: 'High', type: 'call', contactEmail: 'Ana@Example.com' });
@@ -301,12 +274,12 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await ingest.setSync(user.id, ours, 'first-enable', kafka.producer, 'tenant-isolation-a');
       await ingest.setSync(user.id, theirs, 'first-enable', kafka.producer, 'tenant-isolation-b');
 
-      const task = await userApi(sandbox, user).create({ name: 'Only for tenant A' });
+      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({ name: 'Only for tenant A' });
       await waitFor('the event for tenant A\'s connection', async () => taskEventsOf(ours).length === 1, 10_000);
       const feed = await feedOf(sandbox, user.id);
       expect(feed).toEqual([expect.objectContaining({ taskId: task.id, tenantId: 'tenant-isolation-a' })]);
       // The same webhook round would have published both; a later one finds the change already published.
-      await userApi(sandbox, user).patch(task.id, { name: 'Only for tenant A, edited' });
+      await new SalesConnectUser(sandbox.url, user.id, user.apiToken).patch(task.id, { name: 'Only for tenant A, edited' });
       await waitFor('the edit for tenant A\'s connection', async () => taskEventsOf(ours).length === 2, 10_000);
       expect(taskEventsOf(theirs)).toEqual([]);
     });
@@ -318,10 +291,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         .map(({ event }) => event.version);
 
     it('webhook order: a task\'s changes whose webhooks come in reverse rounds are published in Sales Connect\'s order, and another task\'s change is not held back', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-order');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { connectionId, api } = await ingest.syncNewUser('conn-order');
       const task = await api.create({ name: 'v1' });
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
 
@@ -347,10 +317,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('webhook order: a change whose predecessor\'s webhook is late waits the bound (3 s), then the feed fills the gap; the late webhook publishes nothing again', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-gap');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { user, connectionId, api } = await ingest.syncNewUser('conn-gap');
       const task = await api.create({ name: 'v1' });
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
 
@@ -372,9 +339,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     }, 60_000);
 
     it('refuses a forged or replayed webhook with 401 and a 400 for a signed non-change, counting each; a genuine one is published', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-forged');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const { user, connectionId } = await ingest.syncNewUser('conn-forged');
       const now = Math.floor(Date.now() / 1000);
       const at = new Date().toISOString();
       const task = { id: 'sct_forged1', ownerId: user.id, name: 'Wire the money', details: '', dueDate: null, status: 'Open', priority: 'Normal', type: 'other', contactEmail: null, version: 1, createdAt: at, updatedAt: at, completedAt: null, createdBy: 'salesconnect-ui', lastModifiedBy: 'salesconnect-ui' };
@@ -439,10 +404,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('webhook gap: with every webhook dropped the catch-up publishes every change, and with webhooks back each change is still published once', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-gap');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { user, connectionId, api } = await ingest.syncNewUser('conn-gap');
 
       await admin(sandbox, 'POST', '/faults', { shares: { dropWebhook: 1 } });
       const a = await api.create({ name: 'A', dueDate: '2026-12-01' });
@@ -465,10 +427,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('a change made while the ingest is down is published after it restarts; the stored cursor means nothing earlier is published again', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-restart');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { user, connectionId, api } = await ingest.syncNewUser('conn-restart');
       const before = await api.create({ name: 'Before the restart' });
       await waitFor('the first event', async () => taskEventsOf(connectionId).length === 1);
       await ingest.waitForTwoRounds();
@@ -492,11 +451,8 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('R7: a disabled connection publishes nothing, by webhook or catch-up; re-enabled, new changes flow and the disabled period is not replayed', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-r7');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const { user, connectionId, api } = await ingest.syncNewUser('conn-r7');
       await ingest.setSync(user.id, connectionId, 'disable', kafka.producer);
-      const api = userApi(sandbox, user);
       const skippedBefore = await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' });
 
       const quiet = await api.create({ name: 'Made while disabled' });
@@ -516,13 +472,11 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('a webhook signed by a clock 10 minutes behind is refused 401 and counted; the catch-up still publishes the change, once', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-skew');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const { user, connectionId } = await ingest.syncNewUser('conn-skew');
       const refusedBefore = await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' });
       await admin(sandbox, 'POST', '/clock', { now: new Date(Date.now() - 10 * 60_000).toISOString() });
 
-      const task = await userApi(sandbox, user).create({ name: 'Skewed' });
+      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({ name: 'Skewed' });
       await waitFor('the webhook to be refused three times', async () => {
         const [delivery] = await deliveriesOf(sandbox, user.id);
         return delivery?.status === 'failed' && delivery.attempts.every((a) => a.statusCode === 401);
@@ -533,9 +487,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('reports a feed outage once per connection as an error, and the recovery as syncing', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-outage');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      const { connectionId } = await ingest.syncNewUser('conn-outage');
       await ingest.waitForTwoRounds();
 
       await admin(sandbox, 'POST', '/faults', { shares: { http5xx: 1 } });
@@ -569,10 +521,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
     });
 
     it('is reported as FEED_CURSOR_EXPIRED; the catch-up continues from the oldest kept change and reports the recovery', async () => {
-      const user = await createSandboxUser(sandbox);
-      const connectionId = uniqueId('conn-expired');
-      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
-      const api = userApi(sandbox, user);
+      const { connectionId, api } = await ingest.syncNewUser('conn-expired');
       await ingest.waitForTwoRounds();
 
       expect((await ingest.process.stop()).code).toBe(0);

@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { browserCookie } from '@task-sync/testing-stack';
-import { authorizeInBrowser, SalesforceSandboxAdmin } from './support/salesforce';
-import { ServiceProcess } from './support/service-process';
-import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
-import { createDatabase, testEnv, uniqueId, withPg } from './support/stack';
+import { authorizeInBrowser, browserCookie, createDatabase, SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
+import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { testEnv, uniqueId } from './support/stack';
 
 const SECRET = 'connect-spec-secret-connect-spec-secret-00';
 const KEY = randomBytes(32);
@@ -151,7 +149,7 @@ const nonceOf = (authorizeUrl: string): string => JSON.parse(Buffer.from((new UR
 describe('connect Salesforce: a state works once, in the browser that started it, with PKCE', () => {
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   let databaseUrl: string;
   const tenant = uniqueId('tenant');
   let victim: string;
@@ -185,9 +183,9 @@ describe('connect Salesforce: a state works once, in the browser that started it
 
   beforeAll(async () => {
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sandbox.url);
-    const malloryOrg = await admin.createOrg('Mallory Corp');
-    await admin.createUser(malloryOrg.id, 'mallory@mallory.test');
+    admin = new SalesforceAdmin(sandbox.url);
+    const malloryOrgId = await admin.createOrg('Mallory Corp');
+    await admin.createUser(malloryOrgId, 'mallory@mallory.test');
     ({ databaseUrl, service } = await startSealingService(sandbox, 'connect_state'));
     victim = await sign('victim', tenant);
     mallory = await sign('mallory', tenant);
@@ -299,7 +297,7 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
 
   beforeAll(async () => {
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const admin = new SalesforceAdmin(sandbox.url);
     await admin.createUser((await admin.defaultOrg()).id, other);
     ({ databaseUrl, service } = await startSealingService(sandbox, 'reconnect', { SETTINGS_PAGE_URL: SETTINGS_PAGE }));
     carol = await sign('carol', tenant);

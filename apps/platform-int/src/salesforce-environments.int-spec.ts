@@ -1,8 +1,7 @@
-import { authorizeInBrowser, SalesforceUserApi } from './support/salesforce';
-import { createSalesConnectUser, SalesConnectUserApi } from './support/salesconnect';
-import { uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { authorizeInBrowser, createSalesConnectUser, SalesforceUser, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import { uniqueId, useKafkaClients } from './support/stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
-import { signUserToken } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'environments-spec-secret-environments-0000';
 const TENANT = 'tenant-environments';
@@ -45,38 +44,38 @@ describe('Salesforce environments: production, sandbox and My Domain per connect
     };
     const repId = (await stack.admin.users(orgId)).find((u) => u.username === username)?.id as string;
     const repTasks = async () => (await stack.admin.tasks(orgId)).filter((t: SfdcTaskRow) => t.deletedAt === null && t['OwnerId'] === repId);
-    return { connectionId, jwt, view, sc: new SalesConnectUserApi(stack.scSandbox.url, scUser), repTasks };
+    return { connectionId, jwt, view, sc: scUser, repTasks };
   }
 
   it('Sandbox: connects at test.salesforce.com, a task syncs, and the grant is refreshed there (a refresh at login.salesforce.com would be refused)', async () => {
-    const org = await stack.admin.createOrg(uniqueId('envs-uat'), undefined, { isSandbox: true });
+    const orgId = await stack.admin.createOrg(uniqueId('envs-uat'), undefined, { isSandbox: true });
     const username = `${uniqueId('rep')}@envs.test.uat`;
-    const rep = await connectIn(org.id, username, { environment: 'sandbox', loginUrl: hostUrl('test.salesforce.com') });
+    const rep = await connectIn(orgId, username, { environment: 'sandbox', loginUrl: hostUrl('test.salesforce.com') });
     expect(rep.view.salesforce).toMatchObject({ environment: 'sandbox', loginHost: 'test.salesforce.com' });
 
-    const task = await rep.sc.createTask({ name: 'Sandbox org: from Sales Connect', dueDate: '2026-12-11' });
+    const task = await rep.sc.create({ name: 'Sandbox org: from Sales Connect', dueDate: '2026-12-11' });
     const pushed = await waitFor('the task in the sandbox org', async () => (await rep.repTasks()).find((t) => t['SalesConnect_Task_Id__c'] === task.id));
     // Every access token dies: the next write needs a refresh, which only test.salesforce.com grants.
     await stack.admin.expireSessions();
-    await rep.sc.updateTask(task.id, { name: 'Sandbox org: edited after a refresh' });
+    await rep.sc.patch(task.id, { name: 'Sandbox org: edited after a refresh' });
     await waitFor('the edit in the sandbox org', async () => (await rep.repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Sandbox org: edited after a refresh'));
-    const sfdc = await SalesforceUserApi.login(hostUrl('test.salesforce.com'), username);
+    const sfdc = await SalesforceUser.login(hostUrl('test.salesforce.com'), username);
     await sfdc.updateTask(pushed.Id, { Subject: 'Sandbox org: edited in Salesforce' });
     await waitFor('the Salesforce edit in Sales Connect', async () => (await rep.sc.listTasks()).find((t) => t.id === task.id && t.name === 'Sandbox org: edited in Salesforce'));
   }, 120_000);
 
   it('My Domain: connects at the org\'s My Domain (which prevents login.salesforce.com), a task syncs, and the grant is refreshed there', async () => {
     const host = `${uniqueId('envs-acme').toLowerCase().replace(/[^a-z0-9-]/g, '')}.my.salesforce.com`;
-    const org = await stack.admin.createOrg(uniqueId('envs-acme'), undefined, { myDomainHost: host, preventLoginHostLogin: true });
+    const orgId = await stack.admin.createOrg(uniqueId('envs-acme'), undefined, { myDomainHost: host, preventLoginHostLogin: true });
     const username = `${uniqueId('rep')}@envs-acme.test`;
     // Typed as a URL, in capitals: stored as the host.
-    const rep = await connectIn(org.id, username, { environment: 'my-domain', myDomain: `https://${host.toUpperCase()}/`, loginUrl: hostUrl(host) });
+    const rep = await connectIn(orgId, username, { environment: 'my-domain', myDomain: `https://${host.toUpperCase()}/`, loginUrl: hostUrl(host) });
     expect(rep.view.salesforce).toMatchObject({ environment: 'my-domain', loginHost: host, instanceUrl: hostUrl(host) });
 
-    const task = await rep.sc.createTask({ name: 'My Domain: from Sales Connect', dueDate: '2026-12-11' });
+    const task = await rep.sc.create({ name: 'My Domain: from Sales Connect', dueDate: '2026-12-11' });
     const pushed = await waitFor('the task in the My Domain org', async () => (await rep.repTasks()).find((t) => t['SalesConnect_Task_Id__c'] === task.id));
     await stack.admin.expireSessions();
-    const sfdc = await SalesforceUserApi.login(hostUrl(host), username);
+    const sfdc = await SalesforceUser.login(hostUrl(host), username);
     await sfdc.updateTask(pushed.Id, { Subject: 'My Domain: edited in Salesforce after a refresh' });
     await waitFor('the Salesforce edit in Sales Connect', async () => (await rep.sc.listTasks()).find((t) => t.id === task.id && t.name === 'My Domain: edited in Salesforce after a refresh'));
   }, 120_000);
@@ -102,17 +101,17 @@ describe('Salesforce environments: production, sandbox and My Domain per connect
     const after = `${uniqueId('envs-after').toLowerCase().replace(/[^a-z0-9-]/g, '')}.my.salesforce.com`;
     const org = await stack.admin.createOrg(uniqueId('envs-moving'), undefined, { myDomainHost: before });
     const username = `${uniqueId('rep')}@envs-moving.test`;
-    const rep = await connectIn(org.id, username, { loginUrl: stack.sfSandbox.url });
+    const rep = await connectIn(org, username, { loginUrl: stack.sfSandbox.url });
     expect(rep.view.salesforce).toMatchObject({ environment: 'production', loginHost: 'login.salesforce.com', instanceUrl: hostUrl(before) });
-    const sfdc = await SalesforceUserApi.login(stack.sfSandbox.url, username);
+    const sfdc = await SalesforceUser.login(stack.sfSandbox.url, username);
 
-    const task = await rep.sc.createTask({ name: 'Moving: from Sales Connect', dueDate: '2026-12-11' });
+    const task = await rep.sc.create({ name: 'Moving: from Sales Connect', dueDate: '2026-12-11' });
     const pushed = await waitFor('the task in Salesforce', async () => (await rep.repTasks()).find((t) => t['SalesConnect_Task_Id__c'] === task.id));
     expect(await stack.admin.hostCalls(before)).toBeGreaterThan(0);
 
-    await stack.admin.moveOrg(org.id, after);
+    await stack.admin.moveOrg(org, after);
     // The reconciler's cached connection writes; sfdc-ingest's polls: each meets the old host's refusal once and follows the move.
-    await rep.sc.updateTask(task.id, { name: 'Moving: edited in Sales Connect after the move' });
+    await rep.sc.patch(task.id, { name: 'Moving: edited in Sales Connect after the move' });
     await waitFor('the Sales Connect edit in Salesforce', async () => (await rep.repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Moving: edited in Sales Connect after the move'));
     await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce after the move' });
     await waitFor('the Salesforce edit in Sales Connect', async () => (await rep.sc.listTasks()).find((t) => t.id === task.id && t.details === 'edited in Salesforce after the move'));
@@ -122,11 +121,11 @@ describe('Salesforce environments: production, sandbox and My Domain per connect
     // From here on the old host hears nothing: polls every 400 ms and another edit each way all go to the new one.
     const oldCalls = await stack.admin.hostCalls(before);
     const newCalls = await stack.admin.hostCalls(after);
-    await rep.sc.updateTask(task.id, { name: 'Moving: edited again' });
+    await rep.sc.patch(task.id, { name: 'Moving: edited again' });
     await waitFor('the second Sales Connect edit in Salesforce', async () => (await rep.repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Moving: edited again'));
     await sfdc.updateTask(pushed.Id, { Description: 'edited again in Salesforce' });
     await waitFor('the second Salesforce edit in Sales Connect', async () => (await rep.sc.listTasks()).find((t) => t.id === task.id && t.details === 'edited again in Salesforce'));
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sleep(2_000);
     expect(await stack.admin.hostCalls(before)).toBe(oldCalls);
     expect(await stack.admin.hostCalls(after)).toBeGreaterThan(newCalls);
   }, 180_000);

@@ -1,13 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { type Browser, chromium } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
+import { createDatabase, SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
-import { SalesforceSandboxAdmin } from './support/salesforce';
-import { ServiceProcess } from './support/service-process';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, withPg } from './support/stack';
+import { startConnectorSettingsWithSalesforce } from './support/users';
+import { startGroupAtLogEnd, statusChanged, testEnv, uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'page-spec-secret-page-spec-secret-page-000';
 const SHOTS = path.resolve(__dirname, '../../../tmp/screenshots');
@@ -43,7 +41,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
   /** A status report as sfdc-ingest publishes it, on the real topic. */
   const reportStatus = async (connectionId: string, fields: Pick<ConnectionStatusChanged, 'state'> & Partial<ConnectionStatusChanged>) => {
-    const report: ConnectionStatusChanged = { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', ...fields };
+    const report = statusChanged(connectionId, fields);
     await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
   };
 
@@ -99,10 +97,10 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   });
 
   it('issue 22, environments: a My Domain that is not one is refused on the page; Sandbox signs in at test.salesforce.com and the connection shows it', async () => {
-    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const admin = new SalesforceAdmin(sandbox.url);
     const uat = await admin.createOrg(uniqueId('page-uat'), undefined, { isSandbox: true });
     const username = `${uniqueId('rep')}@page.test.uat`;
-    await admin.createUser(uat.id, username);
+    await admin.createUser(uat, username);
     const token = await signUserToken({ sub: uniqueId('rep-env'), tenant: uniqueId('tenant'), secret: SECRET });
     const page = await browser.newPage();
     await page.goto(`${pageUrl}#token=${token}`);
@@ -128,10 +126,10 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   });
 
   it('issue 22: an org without the external-id field shows what to do at connect; once the field is there, Check again clears it', async () => {
-    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const admin = new SalesforceAdmin(sandbox.url);
     const org = await admin.createOrg(uniqueId('page-nofield'), undefined, { salesConnectTaskIdField: false });
     const username = `${uniqueId('rep')}@page-nofield.test`;
-    await admin.createUser(org.id, username);
+    await admin.createUser(org, username);
     const token = await signUserToken({ sub: uniqueId('rep-setup'), tenant: uniqueId('tenant'), secret: SECRET });
     const page = await browser.newPage();
     await page.goto(`${pageUrl}#token=${token}`);
@@ -150,7 +148,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
 
     // An administrator adds the field (Setup → Object Manager), External ID and Unique, visible to the rep; the rep clicks Check again.
-    await admin.addTaskField(org.id, { name: 'SalesConnect_Task_Id__c', type: 'string', length: 64, externalId: true, unique: true });
+    await admin.addTaskField(org, { name: 'SalesConnect_Task_Id__c', type: 'string', length: 64, externalId: true, unique: true });
     await page.getByRole('button', { name: 'Check again' }).click();
     await page.locator('#setup-box').waitFor({ state: 'hidden' });
     const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT state FROM connector_settings.connection_preflight p JOIN connector_settings.connection c ON c.id = p.connection_id WHERE c.sfdc_username = $1`, [username]));
@@ -162,7 +160,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
   it('issue 22: a connection Salesforce refused shows Reconnect, which keeps it in place; another account asks before starting over', async () => {
     const other = `${uniqueId('other')}@sandbox.test`;
-    const admin = new SalesforceSandboxAdmin(sandbox.url);
+    const admin = new SalesforceAdmin(sandbox.url);
     await admin.createUser((await admin.defaultOrg()).id, other);
     const token = await signUserToken({ sub: 'rep3', tenant: uniqueId('tenant'), secret: SECRET });
     const page = await browser.newPage();

@@ -1,9 +1,9 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './support/salesforce';
-import { ServiceProcess } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor } from './support/stack';
+import { connectSalesforceAsUser, createDatabase, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
+import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { startConnectorSettingsWithSalesforce } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'sfdc-ingest-spec-secret-sfdc-ingest-spec-00';
 const HOUR = 3_600_000;
@@ -27,7 +27,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   let sandbox: ServiceProcess;
   let settings: ServiceProcess;
   let ingest: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   let reader: TopicReader<SfdcTaskChanged>;
   let orgId: string;
   const tenant = uniqueId('tenant');
@@ -51,12 +51,12 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   let databaseUrl: string;
 
   /** A Sales Connect user with a connection to a new Salesforce user of `org`. */
-  async function connectNewUser(org = orgId): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUserApi; sfdcUserId: string }> {
+  async function connectNewUser(org = orgId): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUser; sfdcUserId: string }> {
     const username = `${uniqueId('rep')}@sandbox.test`;
     const user = await admin.createUser(org, username);
     const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
     const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
-    return { connectionId, jwt, sfdc: await SalesforceUserApi.login(sandbox.url, username), sfdcUserId: user.Id };
+    return { connectionId, jwt, sfdc: await SalesforceUser.login(sandbox.url, username), sfdcUserId: user };
   }
 
   async function saveSyncSetting(connectionId: string, jwt: string, enabled: boolean): Promise<void> {
@@ -77,7 +77,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     reader.events((e) => e.connectionId === connectionId && (source === undefined || e.source === source));
 
   /** Creates a task at a given sandbox instant (the clock is frozen there for the write). */
-  async function createTaskAt(sfdc: SalesforceUserApi, at: Date, fields: Record<string, unknown>): Promise<string> {
+  async function createTaskAt(sfdc: SalesforceUser, at: Date, fields: Record<string, unknown>): Promise<string> {
     await admin.setClock(at);
     try {
       return await sfdc.createTask(fields);
@@ -89,7 +89,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_ingest'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    admin = new SalesforceSandboxAdmin(sandbox.url);
+    admin = new SalesforceAdmin(sandbox.url);
     orgId = (await admin.defaultOrg()).id;
     const statusGroup = uniqueId('connector-settings');
     await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
@@ -203,7 +203,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
             await sfdc.deleteTask(id);
             deleted.add(id);
           }
-          await new Promise((r) => setTimeout(r, 100));
+          await sleep(100);
         }
       }),
     );
@@ -215,7 +215,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
       return [...finalTitle].every(([id, title]) => lastUpsert.get(id) === title || (deleted.has(id) && deletes.has(id))) && [...deleted].every((id) => deletes.has(id));
     });
     // Wait a few more polls: the look-back re-reads, but publishes nothing twice.
-    await new Promise((r) => setTimeout(r, POLL_MS * 6));
+    await sleep(POLL_MS * 6);
     const live = eventsOf(connectionId, 'live');
     // Stamps are whole seconds: a create and an edit in one second share changedAt, and differ in their fields.
     const seen = live.map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields ?? null)}`);
@@ -260,11 +260,11 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     await saveSyncSetting(connectionId, jwt, true);
     await waitFor('the first import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
     await saveSyncSetting(connectionId, jwt, false);
-    await new Promise((r) => setTimeout(r, 1500)); // the disable reaches sfdc-ingest
+    await sleep(1500); // the disable reaches sfdc-ingest
 
     // R7: nothing is read while disabled.
     const editedWhileOff = await sfdc.createTask({ Subject: 'written while sync is off' });
-    await new Promise((r) => setTimeout(r, POLL_MS * 6));
+    await sleep(POLL_MS * 6);
     expect(eventsOf(connectionId).filter((e) => e.taskId === editedWhileOff)).toEqual([]);
 
     // Deletes at the 15-day edges (the clock is moved back for each), and one an hour ago.
@@ -305,7 +305,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     // The ingest is down across the disable: without a final poll, nothing would ever read this edit.
     expect((await ingest.stop()).code).toBe(0);
     const before = await sfdc.createTask({ Subject: 'made just before the disable' });
-    await new Promise((r) => setTimeout(r, 1_100)); // Salesforce stamps whole seconds: the disable a second later
+    await sleep(1_100); // Salesforce stamps whole seconds: the disable a second later
     await saveSyncSetting(connectionId, jwt, false);
     ingest = await startIngest();
 
@@ -313,9 +313,9 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     await ingest.waitForLog((l) => String(l.msg).includes(`connection ${connectionId}: final poll after the disable`));
     // Past the look-back (3 s here) the final polls end: what is made now is never read. Salesforce
     // stamps whole seconds: a task made in the disable's second would count as made before it.
-    await new Promise((r) => setTimeout(r, 1_100));
+    await sleep(1_100);
     const after = await sfdc.createTask({ Subject: 'made after the final poll' });
-    await new Promise((r) => setTimeout(r, 5_000));
+    await sleep(5_000);
     expect(eventsOf(connectionId).filter((e) => e.taskId === before)).toHaveLength(1);
     expect(eventsOf(connectionId).filter((e) => e.taskId === after)).toEqual([]);
   });
@@ -335,12 +335,12 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
 
   it('the API budget pauses an org at its share and after REQUEST_LIMIT_EXCEEDED, reports it, and resumes by itself', async () => {
     const org = await admin.createOrg(uniqueId('budget-org'), 1000);
-    const { connectionId, jwt, sfdc } = await connectNewUser(org.id);
+    const { connectionId, jwt, sfdc } = await connectNewUser(org);
     await saveSyncSetting(connectionId, jwt, true);
     await waitFor('the import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
 
     // 60 % used: over the default 50 % share.
-    await admin.setApiUsage(org.id, { used: 600 });
+    await admin.setApiUsage(org, { used: 600 });
     const paused = await waitFor('the pause', async () => {
       const s = await statusOf(connectionId, jwt);
       return s.state === 'paused-api-limit' && s;
@@ -348,19 +348,19 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     expect(paused.recentErrors.map((e) => e.code)).toContain('API_BUDGET_REACHED');
     expect(paused.apiUsage?.limit).toBe(1000);
     const whilePaused = await sfdc.createTask({ Subject: 'written while paused' });
-    await new Promise((r) => setTimeout(r, 2500));
+    await sleep(2500);
     expect(eventsOf(connectionId).filter((e) => e.taskId === whilePaused)).toEqual([]);
     const callsWhilePaused = await admin.callCount('GET query');
 
     // Salesforce says the limit is spent: still paused, with that reason.
-    await admin.setApiUsage(org.id, { used: 1000 });
+    await admin.setApiUsage(org, { used: 1000 });
     await waitFor('REQUEST_LIMIT_EXCEEDED to be reported', async () => (await statusOf(connectionId, jwt)).recentErrors.some((e) => e.code === 'API_LIMIT_EXCEEDED'));
     // Paused means about one probe a recheck (1 s here), not a call every poll (0.4 s).
     const probes = (await admin.callCount('GET query')) - callsWhilePaused;
     expect(probes).toBeLessThan(12);
 
     // The day's usage resets: the connection resumes by itself and reads what it missed.
-    await admin.setApiUsage(org.id, { used: 0 });
+    await admin.setApiUsage(org, { used: 0 });
     await reader.waitFor('the change written while paused', () => eventsOf(connectionId, 'live').some((e) => e.taskId === whilePaused));
     await waitFor('the resume to be reported', async () => (await statusOf(connectionId, jwt)).state === 'syncing');
   });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { authorizeInBrowser, connectSalesforceAsUser, SalesforceSandboxAdmin, SalesforceUserApi } from './support/salesforce';
-import { ServiceProcess, type LogLine } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { authorizeInBrowser, connectSalesforceAsUser, createDatabase, type LogLine, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { openSealedToken, signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'org-poll-spec-secret-org-poll-spec-secret-0';
 const KEY = randomBytes(32);
@@ -35,7 +35,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
   let sandbox: ServiceProcess;
   let settings: ServiceProcess;
   let ingest: ServiceProcess;
-  let sf: SalesforceSandboxAdmin;
+  let sf: SalesforceAdmin;
   let reader: TopicReader<SfdcTaskChanged>;
   let databaseUrl: string;
   const tenant = uniqueId('tenant');
@@ -55,7 +55,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
   /** A new org with one rep who connected Salesforce and turned "Sync tasks" on, imported and live. */
   async function orgWithRep(name: string) {
-    const { id: orgId } = await sf.createOrg(uniqueId(name));
+    const orgId = await sf.createOrg(uniqueId(name));
     const username = `${uniqueId('rep')}@sandbox.test`;
     await sf.createUser(orgId, username);
     const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
@@ -67,7 +67,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     });
     expect(saved.status).toBe(200);
     await waitFor('the import to finish', async () => (await syncState(connectionId))?.stage === 'live');
-    return { orgId, jwt, connectionId, rep: await SalesforceUserApi.login(sandbox.url, username) };
+    return { orgId, jwt, connectionId, rep: await SalesforceUser.login(sandbox.url, username) };
   }
 
   /** The org's integration user (View All Data), connected by an admin as the org's reader. */
@@ -79,7 +79,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_poll'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceSandboxAdmin(sandbox.url);
+    sf = new SalesforceAdmin(sandbox.url);
     const statusGroup = uniqueId('connector-settings');
     await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
     ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
@@ -125,7 +125,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     // Idle: the waits double from 100 ms to 1.6 s (100 + 200 + 400 + 800 + 1,600 ms), then stay there.
     await waitFor('five idle polls in a row', async () => (await syncState(connectionId)).idle_polls >= 5, 20_000);
     const before = await sf.apiCallsOf(orgId);
-    await new Promise((r) => setTimeout(r, 4_000));
+    await sleep(4_000);
     const idleCalls = (await sf.apiCallsOf(orgId)) - before;
     // At 1.6 s a poll (one queryAll each): 2 or 3 calls in 4 s, where polls every 100 ms would make 40.
     expect(idleCalls).toBeGreaterThanOrEqual(1);
@@ -141,13 +141,13 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     let orgId: string;
     let jwt: string;
     let connectionId: string;
-    let rep: SalesforceUserApi;
+    let rep: SalesforceUser;
     let readerUsername: string;
 
     beforeAll(async () => {
       ({ orgId, jwt, connectionId, rep } = await orgWithRep('org-read-once'));
       readerUsername = `${uniqueId('integration')}@sandbox.test`;
-      const { Id: readerId } = await sf.createUser(orgId, readerUsername);
+      const readerId = await sf.createUser(orgId, readerUsername);
       await sf.setViewAllData(orgId, readerId, true);
       await connectReader(orgId, readerUsername);
     }, 120_000);
@@ -167,7 +167,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
       // The rep's own schedule no longer moves: nothing leases it while the org is read once.
       const parked = await syncState(connectionId);
       const polledBefore = (await orgPollRow(orgId))?.last_polled_at?.getTime() ?? 0;
-      await new Promise((r) => setTimeout(r, 3_000));
+      await sleep(3_000);
       expect((await syncState(connectionId)).next_run_at).toEqual(parked.next_run_at);
       expect((await orgPollRow(orgId))?.last_polled_at?.getTime()).toBeGreaterThan(polledBefore);
       expect(titled(connectionId, 'read by the org poll')).toHaveLength(1);
@@ -192,7 +192,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
       expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
       await rep.updateTask(taskId, { Subject: 'edited after the reconnect' });
       await reader.waitFor('the change after the reconnect', () => titled(connectionId, 'edited after the reconnect').length > 0, 15_000);
-      await new Promise((r) => setTimeout(r, 1_500));
+      await sleep(1_500);
       for (const title of ['made as the reader was refused', 'edited while read per rep', 'edited after the reconnect']) expect(titled(connectionId, title)).toHaveLength(1);
     });
   });

@@ -1,9 +1,9 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { authorizeInBrowser, connectSalesforceAsUser, SalesforceSandboxAdmin, SalesforceUserApi } from './support/salesforce';
-import { ServiceProcess, type LogLine } from './support/service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
+import { authorizeInBrowser, connectSalesforceAsUser, createDatabase, type LogLine, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { startConnectorSettingsWithSalesforce } from './support/users';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'org-stream-spec-secret-org-stream-spec-000';
 const READER_CONNECT = '/v1/salesforce/org-reader/connect';
@@ -38,7 +38,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   const kafka = useKafkaClients();
   let sandbox: ServiceProcess;
   let settings: ServiceProcess;
-  let sf: SalesforceSandboxAdmin;
+  let sf: SalesforceAdmin;
   let reader: TopicReader<SfdcTaskChanged>;
   let databaseUrl: string;
   let ingestGroup: string;
@@ -47,7 +47,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   let connectionId: string;
   let repJwt: string;
   let repUsername: string;
-  let rep: SalesforceUserApi;
+  let rep: SalesforceUser;
   let taskId: string;
   /** The replica that streams the org at a given point of the tests. */
   let holder: ServiceProcess;
@@ -87,7 +87,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     let most = 0;
     for (let i = 0; i < 6; i++) {
       most = Math.max(most, (await subscribedClients()).length);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     return most;
   };
@@ -126,7 +126,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   /** A new rep of the org connects Salesforce and turns "Sync tasks" on. */
   async function connectRepWithSyncOn(): Promise<{ username: string; sfdcUserId: string; connectionId: string; jwt: string }> {
     const username = `${uniqueId('rep')}@sandbox.test`;
-    const { Id: sfdcUserId } = await sf.createUser(orgId, username);
+    const sfdcUserId = await sf.createUser(orgId, username);
     const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
     const id = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
     const saved = await fetch(`${settings.url}/v1/connections/${id}/task-sync`, {
@@ -141,7 +141,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   beforeAll(async () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_stream'));
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceSandboxAdmin(sandbox.url);
+    sf = new SalesforceAdmin(sandbox.url);
     orgId = (await sf.defaultOrg()).id;
     // The sandbox's administrator (View All Data) is the org's integration user here.
     integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
@@ -156,7 +156,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
     await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: adminJwt, username: 'admin@sandbox.test', action: 'allow', connectPath: READER_CONNECT });
     ({ username: repUsername, connectionId, jwt: repJwt } = await connectRepWithSyncOn());
-    rep = await SalesforceUserApi.login(sandbox.url, repUsername);
+    rep = await SalesforceUser.login(sandbox.url, repUsername);
 
     holder = await startIngest();
     await holder.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started`), 60_000);
@@ -201,14 +201,14 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await reader.waitFor('the change made while stopped', () => titled('edited while sfdc-ingest was stopped').length > 0);
     expect(said(holder, new RegExp(`^org ${orgId}: stream started from replay ${stored}$`))).toHaveLength(1);
 
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     expect(titled('edited while sfdc-ingest was stopped')).toHaveLength(1);
   });
 
   it('with two replicas only one subscribes; when it is killed the other takes over after the lease, and nothing is lost or doubled', async () => {
     const second = await startIngest();
     // Several of the second replica's rounds go by: it finds the lease held.
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     expect(holds(holder, await streamRow())).toBe(true);
     expect(said(second, /: lease taken|: stream started/)).toEqual([]);
     expect(await mostSubscribersSeen()).toBe(1);
@@ -221,7 +221,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(holds(second, await streamRow())).toBe(true);
     await editAndSee('edited after the takeover', second);
 
-    await new Promise((r) => setTimeout(r, 2_000));
+    await sleep(2_000);
     for (const title of ['edited with two replicas running', 'edited after the holder was killed', 'edited after the takeover']) expect(titled(title)).toHaveLength(1);
     // Over the whole run: every change once (a create and an edit in one second differ in their fields).
     const seen = liveEvents().map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields)}`);
@@ -236,7 +236,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await waitFor('the second connection in the projection', async () =>
       (await withPg(databaseUrl, (c) => c.query(`SELECT 1 FROM sfdc_ingest.connection_setting WHERE connection_id = $1 AND enabled AND sfdc_user_id IS NOT NULL`, [other.connectionId]))).rows.length === 1,
     );
-    await new Promise((r) => setTimeout(r, 1_100)); // the reassignment's SystemModstamp falls after that enable's second
+    await sleep(1_100); // the reassignment's SystemModstamp falls after that enable's second
     await rep.updateTask(taskId, { OwnerId: other.sfdcUserId, Subject: 'reassigned to another rep' });
     const reassigned = (connection: string) => reader.events((e) => e.connectionId === connection && e.kind === 'upsert' && e.fields?.title === 'reassigned to another rep');
     await reader.waitFor('the reassignment for both connections', () => reassigned(connectionId).length > 0 && reassigned(other.connectionId).length > 0);
@@ -246,7 +246,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     // Told once: the former owner's connection hears no more of the task.
     await rep.updateTask(taskId, { Subject: 'edited after the reassignment' });
     await reader.waitFor('the next edit for the new owner', () => reader.events((e) => e.connectionId === other.connectionId && e.fields?.title === 'edited after the reassignment').length > 0);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     expect(reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment')).toEqual([]);
   });
 
@@ -257,7 +257,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await sf.setTaskChangeDataCapture(orgId, false);
     await rep.updateTask(ownTask.taskId, { Subject: 'changed behind a gap event' });
     await sf.setTaskChangeDataCapture(orgId, true);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     expect(titled('changed behind a gap event')).toEqual([]);
 
     const before = batchesHandled(holder);
@@ -270,7 +270,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     const [event] = await reader.waitFor('the change the gap event named', () => titled('changed behind a gap event').length > 0 && titled('changed behind a gap event'));
     expect(event).toMatchObject({ taskId: ownTask.taskId, connectionId, source: 'live', origin: null });
     await waitFor('the gap batch to be stored', async () => batchesHandled(holder) > before);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     expect(titled('changed behind a gap event')).toHaveLength(1);
   });
 
@@ -279,14 +279,14 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await sf.setTaskChangeDataCapture(orgId, false);
     const seededId = await rep.createTask({ Subject: 'changed in an overflowing transaction' });
     await sf.setTaskChangeDataCapture(orgId, true);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await sleep(1_500);
     expect(titled('changed in an overflowing transaction')).toEqual([]);
 
     expect((await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ok).toBe(true);
     const [event] = await reader.waitFor('the change the overflow stood for', () => titled('changed in an overflowing transaction').length > 0 && titled('changed in an overflowing transaction'), 20_000);
     expect(event).toMatchObject({ taskId: seededId, connectionId, source: 'live' });
     expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`))).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000);
     expect(titled('changed in an overflowing transaction')).toHaveLength(1);
   });
 
@@ -329,7 +329,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       expect(said(holder, new RegExp(`^org ${orgId}: the stored replay id is past Salesforce's retention`)).length).toBeGreaterThanOrEqual(1);
       await holder.waitForLog((l) => new RegExp(`^org ${orgId}: stream started with new events only`).test(String(l.msg)), 30_000);
       await writeAndSee('edited after the outage', holder, () => rep.updateTask(ownTask.taskId, { Subject: 'edited after the outage' }));
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
       expect(titled('edited during a long outage')).toHaveLength(1);
       expect(titled('edited after the outage')).toHaveLength(1);
     } finally {

@@ -1,5 +1,4 @@
-import { ServiceProcess } from './support/service-process';
-import { SalesforceSandboxAdmin } from './support/salesforce';
+import { SalesforceAdmin, ServiceProcess } from '@task-sync/testing-stack';
 import { passwordAccessToken as accessToken, sfdcDeploy } from './support/sfdc-deploy';
 
 const FIELD = 'SalesConnect_Task_Id__c';
@@ -17,20 +16,20 @@ async function repField(sandboxUrl: string, token: string): Promise<Record<strin
  */
 describe('npm run sfdc:deploy: the salesforce/ package through the Metadata API', () => {
   let sandbox: ServiceProcess;
-  let sf: SalesforceSandboxAdmin;
+  let sf: SalesforceAdmin;
 
   beforeAll(async () => {
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceSandboxAdmin(sandbox.url);
+    sf = new SalesforceAdmin(sandbox.url);
   });
   afterAll(async () => {
     await sandbox?.stop();
   });
 
   it('deploys the field and the permission set to an org without them; the assigned rep then sees the field External ID and Unique, writable', async () => {
-    const orgId = (await sf.createOrg('Install Org', undefined, { salesConnectTaskIdField: false })).id;
+    const orgId = await sf.createOrg('Install Org', undefined, { salesConnectTaskIdField: false });
     await sf.createUser(orgId, 'admin@install.test', 'sandbox', { modifyAllData: true });
-    const repId = (await sf.createUser(orgId, 'rep@install.test')).Id;
+    const repId = await sf.createUser(orgId, 'rep@install.test');
     const repToken = await accessToken(sandbox.url, 'rep@install.test');
     expect(await repField(sandbox.url, repToken)).toBeUndefined();
 
@@ -52,7 +51,7 @@ describe('npm run sfdc:deploy: the salesforce/ package through the Metadata API'
   });
 
   it('a rep without Modify All Data is refused and a check-only run validates without changing the org', async () => {
-    const orgId = (await sf.createOrg('Check Org', undefined, { salesConnectTaskIdField: false })).id;
+    const orgId = await sf.createOrg('Check Org', undefined, { salesConnectTaskIdField: false });
     await sf.createUser(orgId, 'admin@check-install.test', 'sandbox', { modifyAllData: true });
     await sf.createUser(orgId, 'rep@check-install.test');
 

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from './support/service-process';
-import { createDatabase, testEnv, waitFor } from './support/stack';
+import { createDatabase, freePort, waitFor } from '@task-sync/testing-stack';
+import { testEnv } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

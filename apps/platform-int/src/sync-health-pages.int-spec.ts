@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
 import { startHealthStack } from './support/health-stack';
 import { connectRep, stopSyncStack, type SyncStack } from './support/sync-stack';
-import { uniqueId, useKafkaClients, waitFor, withPg } from './support/stack';
-import { signUserToken } from './support/users';
+import { uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'health-pages-spec-secret-health-pages-0000';
 const TENANT = 'tenant-health-pages';
@@ -48,10 +48,10 @@ describe('the sync health pages in Chromium', () => {
   it('a rep finds the task Salesforce refused, reads why, fixes it and retries from the page; the timeline shows every step', async () => {
     const rep = await newRep();
     await enable(rep, true);
-    const task = await rep.sc.createTask({ name: 'Send Dora the proposal', dueDate: '2026-12-14' });
+    const task = await rep.sc.create({ name: 'Send Dora the proposal', dueDate: '2026-12-14' });
     await waitFor('the task in Salesforce', () => sfdcTaskOf(task.id));
     await stack.admin.addValidationRule(stack.orgId, { name: 'NoShouting', field: 'Subject', condition: 'equals', value: 'URGENT Send Dora the proposal', message: 'Subjects may not shout URGENT' });
-    await rep.sc.updateTask(task.id, { name: 'URGENT Send Dora the proposal' });
+    await rep.sc.patch(task.id, { name: 'URGENT Send Dora the proposal' });
 
     const page = await openPage(rep.jwt);
     await page.locator('#sf-user', { hasText: rep.sfdcUsername }).waitFor();

@@ -1,9 +1,9 @@
+import type { TaskHealthEvent } from '@task-sync/contracts';
+import { type SalesforceAdmin, type ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
 import { startHealthStack } from './support/health-stack';
 import { connectRep, stopSyncStack, type SyncStack } from './support/sync-stack';
-import type { SalesforceSandboxAdmin } from './support/salesforce';
-import type { ServiceProcess } from './support/service-process';
-import { uniqueId, useKafkaClients, waitFor } from './support/stack';
-import { signUserToken } from './support/users';
+import { uniqueId, useKafkaClients } from './support/stack';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'task-health-spec-secret-task-health-000000';
 const TENANT = 'tenant-task-health';
@@ -26,16 +26,7 @@ interface FailedTaskItem extends TaskItem {
   code: string;
   reason: string;
 }
-interface TimelineEvent {
-  kind: string;
-  side: string | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-}
+type TimelineEvent = Omit<TaskHealthEvent, 'at'>;
 
 /**
  * Sync health through the running stack: a write Salesforce refuses shows as a problem and a failed
@@ -47,7 +38,7 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
   let stack: SyncStack;
   let settings: ServiceProcess;
   let scSandbox: ServiceProcess;
-  let admin: SalesforceSandboxAdmin;
+  let admin: SalesforceAdmin;
   let orgId: string;
   let rep: Awaited<ReturnType<typeof connectRep>>;
 
@@ -81,7 +72,7 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
 
   /** A Sales Connect task synced to Salesforce: its ids and link. */
   async function syncedTask(name: string) {
-    const task = await rep.sc.createTask({ name, dueDate: '2026-12-14' });
+    const task = await rep.sc.create({ name, dueDate: '2026-12-14' });
     const sfdc = await waitFor(`${name} in Salesforce`, () => sfdcTaskOf(task.id));
     const [found] = (await waitFor(`${name} found by name`, async () => {
       const page = await get<Page<TaskItem>>(`/tasks?q=${encodeURIComponent(name)}`);
@@ -93,7 +84,7 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
   it('a refused update is a problem and a failed task with both links; its timeline says why; fixed and retried, it lands and the timeline shows it', async () => {
     const { scTaskId, sfdcTaskId, linkId } = await syncedTask('Renew Ana');
     await admin.addValidationRule(orgId, { name: 'NoUrgentSubjects', field: 'Subject', condition: 'equals', value: 'URGENT Renew Ana', message: 'Subjects may not shout URGENT' });
-    await rep.sc.updateTask(scTaskId, { name: 'URGENT Renew Ana' });
+    await rep.sc.patch(scTaskId, { name: 'URGENT Renew Ana' });
 
     const problems = await waitFor('the problem', async () => {
       const body = await get<{ groups: { code: string; side: string; title: string; advice: string; message: string; count: number }[]; total: number }>('/problems');
@@ -151,7 +142,7 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     const { scTaskId, linkId } = await syncedTask('Plan Q1');
     await admin.addValidationRule(orgId, { name: 'NoSecretPlans', field: 'Subject', condition: 'equals', value: 'Plan Q1 secretly', message: 'No secret plans' });
     try {
-      await rep.sc.updateTask(scTaskId, { name: 'Plan Q1 secretly' });
+      await rep.sc.patch(scTaskId, { name: 'Plan Q1 secretly' });
       await waitFor('the problem', async () => (await get<{ total: number }>('/problems')).total === 1 || undefined);
       const ignored = await api<{ accepted: number }>('/failed-tasks/ignore', { method: 'POST', body: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc' } });
       expect(ignored).toMatchObject({ status: 202, body: { accepted: 1 } });
@@ -161,7 +152,7 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     } finally {
       await admin.deleteValidationRule(orgId, 'NoSecretPlans');
     }
-    await rep.sc.updateTask(scTaskId, { name: 'Plan Q1 openly' });
+    await rep.sc.patch(scTaskId, { name: 'Plan Q1 openly' });
     await waitFor('the later change in Salesforce', async () => (await sfdcTaskOf(scTaskId))?.['Subject'] === 'Plan Q1 openly' || undefined, 15_000);
   });
 
@@ -207,8 +198,8 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
 
     // Salesforce first, Sales Connect a moment later: its write waits for the unread Salesforce edit, reads it, and the later change wins.
     await rep.sfdc.updateTask(conflicted.sfdcTaskId, { Subject: 'Call Carla (Salesforce)' });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await rep.sc.updateTask(conflicted.scTaskId, { name: 'Call Carla (Sales Connect)' });
+    await sleep(1100);
+    await rep.sc.patch(conflicted.scTaskId, { name: 'Call Carla (Sales Connect)' });
     const conflicts = await waitFor('the conflict', async () => {
       const page = await get<Page<Record<string, unknown>>>('/conflicts');
       const found = page.items.filter((c) => c['linkId'] === conflicted.linkId);

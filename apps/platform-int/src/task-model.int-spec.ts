@@ -1,4 +1,5 @@
-import { useKafkaClients, waitFor } from './support/stack';
+import { waitFor } from '@task-sync/testing-stack';
+import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'task-model-spec-secret-task-model-spec-000';
@@ -34,26 +35,26 @@ describe('task model: Status from the org’s TaskStatus and record types', () =
     const { sc, enable } = await connectRep(stack, 'tenant-task-model');
     expect((await enable(true)).status).toBe(200);
 
-    const task = await sc.createTask({ name: 'Send Ana the renewal', dueDate: '2026-12-10' });
+    const task = await sc.create({ name: 'Send Ana the renewal', dueDate: '2026-12-10' });
     const created = await waitFor('the new task in Salesforce', () => sfdcTask((t) => t['SalesConnect_Task_Id__c'] === task.id));
     expect(created).toMatchObject({ Subject: 'Send Ana the renewal', Status: 'Open - New', IsClosed: false });
 
-    await sc.completeTask(task.id);
+    await sc.complete(task.id);
     expect(await waitFor('the completion in Salesforce', statusOf(created.Id, 'Done'))).toMatchObject({ IsClosed: true });
 
-    await sc.reopenTask(task.id);
+    await sc.reopen(task.id);
     expect(await waitFor('the reopen in Salesforce', statusOf(created.Id, 'Open - New'))).toMatchObject({ IsClosed: false });
   });
 
   it('TaskSubtype is set on create only: a later change of the type in Sales Connect never fails the write, its other fields land', async () => {
     const { sc, enable } = await connectRep(stack, 'tenant-task-model');
     expect((await enable(true)).status).toBe(200);
-    const task = await sc.createTask({ name: 'Call Caio', dueDate: '2026-12-13', type: 'call' });
+    const task = await sc.create({ name: 'Call Caio', dueDate: '2026-12-13', type: 'call' });
     const created = await waitFor('the new task in Salesforce', () => sfdcTask((t) => t['SalesConnect_Task_Id__c'] === task.id));
     expect(created).toMatchObject({ TaskSubtype: 'Call' });
 
     // Salesforce refuses TaskSubtype on an update (INVALID_FIELD_FOR_INSERT_UPDATE): it is left out, the rest goes.
-    await sc.updateTask(task.id, { type: 'email', name: 'E-mail Caio instead' });
+    await sc.patch(task.id, { type: 'email', name: 'E-mail Caio instead' });
     const updated = await waitFor('the rename in Salesforce', () => sfdcTask((t) => t.Id === created.Id && t['Subject'] === 'E-mail Caio instead'));
     expect(updated).toMatchObject({ TaskSubtype: 'Call' });
   });
@@ -67,24 +68,24 @@ describe('task model: Status from the org’s TaskStatus and record types', () =
     expect((await enable(true)).status).toBe(200);
 
     // Created in Sales Connect: the rep's default record type (Support) allows neither the org's default nor Done.
-    const task = await sc.createTask({ name: 'Fix the printer', dueDate: '2026-12-11' });
+    const task = await sc.create({ name: 'Fix the printer', dueDate: '2026-12-11' });
     const created = await waitFor('the new task in Salesforce', () => sfdcTask((t) => t['SalesConnect_Task_Id__c'] === task.id));
     expect(created).toMatchObject({ RecordTypeId: support.Id, Status: 'Working' });
-    await sc.completeTask(task.id);
+    await sc.complete(task.id);
     expect(await waitFor('the completion in Salesforce', statusOf(created.Id, 'Cancelled'))).toMatchObject({ IsClosed: true });
-    await sc.reopenTask(task.id);
+    await sc.reopen(task.id);
     await waitFor('the reopen in Salesforce', statusOf(created.Id, 'Working'));
 
     // Made in Salesforce with the other record type: its own values count, not the rep's default's.
     const salesTaskId = await sfdc.createTask({ Subject: 'Quote for Bia', ActivityDate: '2026-12-12', RecordTypeId: sales.Id });
     const imported = await waitFor('the Salesforce task in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'Quote for Bia'));
-    await sc.completeTask(imported.id);
+    await sc.complete(imported.id);
     expect(await waitFor('the completion in Salesforce', statusOf(salesTaskId, 'Done'))).toMatchObject({ RecordTypeId: sales.Id, IsClosed: true });
-    await sc.reopenTask(imported.id);
+    await sc.reopen(imported.id);
     await waitFor('the reopen in Salesforce', statusOf(salesTaskId, 'Open - New'));
 
     // Each record type's values were read once for all these writes (the catalog keeps them for ORG_STATUSES_REFRESH_MS).
-    const calls = (await stack.admin.endpointCounts()).filter((c) => /ui-api|describe/.test(c.endpoint));
+    const calls = (await stack.admin.calls()).filter((c) => /ui-api|describe/.test(c.endpoint));
     console.log(`task-model: Salesforce calls learning the statuses: ${calls.map((c) => `${c.endpoint} ×${c.count}`).join(', ')}`);
     expect(calls.filter((c) => c.endpoint.includes('ui-api')).reduce((sum, c) => sum + c.count, 0)).toBe(2);
   });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { Client } from 'pg';
-import { browserCookie, DEV_JWT_SECRET, SalesforceAdmin, sleep, type Stack } from '@task-sync/testing-stack';
+import { authorizeInBrowser, DEV_JWT_SECRET, SalesforceAdmin, signUserToken, sleep, type Stack } from '@task-sync/testing-stack';
 
 /** connector-settings' admin role (JWT_ROLES_CLAIM `roles`): who may connect an org's reader. */
 const ADMIN_ROLE = 'task-sync:admin';
@@ -13,10 +12,6 @@ const READ_ONCE_WITHIN_MS = 180_000;
 
 /** The sandbox's admin API, with what the org reads need: the reader's View All Data, CDC deliveries, calls by org. */
 export class BenchSalesforceAdmin extends SalesforceAdmin {
-  setViewAllData(orgId: string, userId: string): Promise<unknown> {
-    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/permissions`, { viewAllData: true });
-  }
-
   /** CDC events delivered to the org's subscribers today (the sandbox clock's UTC day). */
   async deliveredToday(orgId: string): Promise<number> {
     return (await this.call<{ deliveredToday: number }>('GET', `/salesforce/orgs/${orgId}/change-data-capture`)).deliveredToday;
@@ -38,34 +33,25 @@ export class BenchSalesforceAdmin extends SalesforceAdmin {
 /** A new integration user of the org with View All Data (what the reader's preflight asks for); answers its username. */
 export async function createReaderUser(sf: BenchSalesforceAdmin, orgId: string): Promise<string> {
   const username = `bench-reader-${randomUUID().slice(0, 8)}@sandbox.test`;
-  await sf.setViewAllData(orgId, await sf.createUser(orgId, username));
+  await sf.setViewAllData(orgId, await sf.createUser(orgId, username), true);
   return username;
 }
 
 /** An admin's JWT for connector-settings (the demo's signing secret, as the stack runs it). */
 function signAdminToken(): Promise<string> {
-  return new SignJWT({ tenant_id: TENANT, roles: [ADMIN_ROLE] })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`bench-admin-${randomUUID().slice(0, 8)}`)
-    .setIssuer('task-sync-dev')
-    .setAudience('task-sync')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(DEV_JWT_SECRET));
+  return signUserToken({ sub: `bench-admin-${randomUUID().slice(0, 8)}`, tenant: TENANT, roles: [ADMIN_ROLE], secret: DEV_JWT_SECRET, exp: '2h' });
 }
 
 /** What an admin's browser does on the settings page's "Connect the org's reader" (tools/scripts/lib/demo-org-reader.js). */
 async function connectOrgReader(stack: Stack, adminJwt: string, username: string): Promise<void> {
-  const settings = stack.url('connector-settings');
-  const started = await fetch(`${settings}/v1/salesforce/org-reader/connect`, { method: 'POST', headers: { authorization: `Bearer ${adminJwt}` } });
-  if (started.status !== 200) throw new Error(`POST /v1/salesforce/org-reader/connect: ${started.status} ${await started.text()}`);
-  const cookie = browserCookie(started);
-  const authorize = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
-  const form = new URLSearchParams({ ...Object.fromEntries(authorize.searchParams), username, password: 'sandbox', action: 'allow' });
-  const allowed = await fetch(`${authorize.origin}${authorize.pathname}`, { method: 'POST', body: form, redirect: 'manual' });
-  if (allowed.status !== 302) throw new Error(`the sandbox's login form answered ${allowed.status}: ${await allowed.text()}`);
-  const callback = await fetch(allowed.headers.get('location') ?? '', { headers: { cookie }, redirect: 'manual' });
-  if (callback.status !== 302) throw new Error(`the reader's OAuth callback answered ${callback.status}: ${(await callback.text()).slice(0, 300)}`);
+  await authorizeInBrowser({
+    connectorSettings: { url: stack.url('connector-settings') },
+    sandboxUrl: stack.url('salesforce-sandbox'),
+    userToken: adminJwt,
+    username,
+    action: 'allow',
+    connectPath: '/v1/salesforce/org-reader/connect',
+  });
 }
 
 /**

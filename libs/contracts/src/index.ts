@@ -9,3 +9,4 @@ export * from './lib/events/task-changed.event';
 export * from './lib/events/connection-status-changed.event';
 export * from './lib/events/org-stream-status-changed.event';
 export * from './lib/events/failed-write-changed.event';
+export type * from './lib/http/task-health.types';

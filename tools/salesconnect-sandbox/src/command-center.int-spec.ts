@@ -1,4 +1,5 @@
-import { type ApiClient, createUser, useSandbox } from './testing/sandbox-harness';
+import type { ApiClient } from '@task-sync/salesconnect-sandbox/testing';
+import { createUser, useSandbox } from './testing/sandbox-harness';
 
 interface View {
   timeZone: string;

@@ -1,11 +1,11 @@
 import pino from 'pino';
-import { loadConfig } from '@task-sync/util-config';
+import { loadSandboxConfig } from '@task-sync/util-sandbox-kit';
 import { sandboxConfigSchema } from './sandbox.config';
 import { createSalesConnectSandbox } from './salesconnect-sandbox';
 
 /** The Sales Connect sandbox as a process: `npm run sandbox:salesconnect`. */
 async function main(): Promise<void> {
-  const config = loadConfig(sandboxConfigSchema, process.env);
+  const config = loadSandboxConfig(sandboxConfigSchema, process.env);
   const log = pino({ base: { service: 'salesconnect-sandbox' }, timestamp: pino.stdTimeFunctions.isoTime });
   const sandbox = createSalesConnectSandbox({
     snapshotFile: config.SALESCONNECT_SANDBOX_SNAPSHOT,

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSnapshot } from '@task-sync/util-sandbox-kit';
-import { ApiClient, createUser, startSandbox, useSandbox } from './testing/sandbox-harness';
+import { ApiClient } from '@task-sync/salesconnect-sandbox/testing';
+import { createUser, startSandbox, useSandbox } from './testing/sandbox-harness';
 
 describe('sandbox controls over HTTP', () => {
   const running = useSandbox();

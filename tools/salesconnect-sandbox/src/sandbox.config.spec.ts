@@ -1,9 +1,9 @@
-import { loadConfig } from '@task-sync/util-config';
+import { loadSandboxConfig } from '@task-sync/util-sandbox-kit';
 import { sandboxConfigSchema } from './sandbox.config';
 
 describe('salesconnect-sandbox config', () => {
   it('defaults to 127.0.0.1:8620, 7 days of feed and no snapshot', () => {
-    expect(loadConfig(sandboxConfigSchema, {})).toEqual({
+    expect(loadSandboxConfig(sandboxConfigSchema, {})).toEqual({
       SALESCONNECT_SANDBOX_PORT: 8620,
       SALESCONNECT_SANDBOX_HOST: '127.0.0.1',
       SALESCONNECT_SANDBOX_WEBHOOK_SECRET: 'sandbox-webhook-secret',
@@ -16,7 +16,7 @@ describe('salesconnect-sandbox config', () => {
   });
 
   it('reads integration app tokens as name:token pairs', () => {
-    const config = loadConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: 'task-sync:sc_app_0123456789abcdef, crm.bridge:tok:with:colons-123' });
+    const config = loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: 'task-sync:sc_app_0123456789abcdef, crm.bridge:tok:with:colons-123' });
     expect(config.SALESCONNECT_SANDBOX_APP_TOKENS).toEqual([
       { name: 'task-sync', token: 'sc_app_0123456789abcdef' },
       { name: 'crm.bridge', token: 'tok:with:colons-123' },
@@ -30,11 +30,11 @@ describe('salesconnect-sandbox config', () => {
     ['a name used twice', 'a:sc_app_0123456789abcdef,a:sc_app_fedcba9876543210'],
     ['a token used twice', 'a:sc_app_0123456789abcdef,b:sc_app_0123456789abcdef'],
   ])('refuses %s, naming the variable', (_label, value) => {
-    expect(() => loadConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: value })).toThrow(/SALESCONNECT_SANDBOX_APP_TOKENS/);
+    expect(() => loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: value })).toThrow(/SALESCONNECT_SANDBOX_APP_TOKENS/);
   });
 
   it('refuses a retention under 7 days and an unknown time zone, naming both', () => {
-    expect(() => loadConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_RETENTION_DAYS: '3', SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE: 'Nowhere/Special' })).toThrow(
+    expect(() => loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_RETENTION_DAYS: '3', SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE: 'Nowhere/Special' })).toThrow(
       /SALESCONNECT_SANDBOX_RETENTION_DAYS[\s\S]*SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE/,
     );
   });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createUser, startSandbox, useSandbox, waitUntil } from './testing/sandbox-harness';
-import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
-import { verifyWebhookSignature } from '@task-sync/salesconnect-client';
+import { startWebhookReceiver, type WebhookReceiver } from '@task-sync/salesconnect-sandbox/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'int-spec-secret';
 
@@ -19,7 +19,6 @@ interface Delivery {
 }
 
 const header = (h: Record<string, string | string[] | undefined>, name: string) => h[name] as string | undefined;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 describe('webhooks over HTTP', () => {
   const running = useSandbox({ webhookSecret: SECRET });
@@ -90,6 +89,7 @@ describe('webhooks over HTTP', () => {
     expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'sideways' })).status).toBe(400);
   });
 
+  // That the product's verifier accepts these signatures is tested on its side (libs/salesconnect/client).
   it('POSTs every change, signed over timestamp and body, with the origin, the same as the feed entry', async () => {
     receiver = await startWebhookReceiver();
     await subscribe(receiver.url);
@@ -111,12 +111,7 @@ describe('webhooks over HTTP', () => {
       const sig = header(r.headers, 'x-salesconnect-signature');
       expect(sig).toMatch(/^v1=[0-9a-f]{64}$/);
       expect(header(r.headers, 'x-salesconnect-delivery-id')).toMatch(/^scd_/);
-      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds())).toEqual({ valid: true });
-      // What a receiver must refuse:
-      expect(verifyWebhookSignature(SECRET, ts, r.body.replace('Hooked', 'Hacked'), sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature(SECRET, String(Number(ts) - 1), r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature('wrong-secret', ts, r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds() + 301)).toEqual({ valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+      expect(ts).toMatch(/^\d+$/);
     }
   });
 
@@ -197,7 +192,7 @@ describe('webhooks over HTTP', () => {
     await subscribe(receiver.url);
     await running.admin.post('/__admin/faults', { shares: { dropWebhook: 1 } });
     const { body: task } = await running.api.post('/v1/tasks', { name: 'Lost in the post' });
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     expect(receiver.received).toHaveLength(0);
     expect((await deliveries()).map((d) => [d.status, d.attempts.length])).toEqual([['dropped', 0]]);
     const feed = await running.api.get('/v1/changes');
@@ -216,7 +211,7 @@ describe('webhooks over HTTP', () => {
       await other.api.post('/v1/tasks', { name: 'theirs' });
       const all = receiver.received;
       await waitUntil(() => (all.length >= 2 ? true : undefined), 5000, 'two webhooks');
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       expect(onlyMine.received.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name)).toEqual(['mine']);
       expect(all.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name).sort()).toEqual(['mine', 'theirs']);
     } finally {

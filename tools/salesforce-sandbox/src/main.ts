@@ -1,4 +1,4 @@
-import { loadConfig } from '@task-sync/util-config';
+import { loadSandboxConfig } from '@task-sync/util-sandbox-kit';
 import { salesforceSandboxConfigSchema } from './app/salesforce-sandbox.config';
 import { createSalesforceSandbox } from './app/salesforce-sandbox';
 import { useStampPrecision } from './app/sfdc-datetime';
@@ -9,7 +9,7 @@ const log = (level: string, msg: string, fields: Record<string, unknown> = {}): 
 
 /** The Salesforce sandbox as a process: `npm run sandbox:salesforce`. */
 async function main(): Promise<void> {
-  const config = loadConfig(salesforceSandboxConfigSchema, process.env);
+  const config = loadSandboxConfig(salesforceSandboxConfigSchema, process.env);
   useStampPrecision(config.SALESFORCE_SANDBOX_STAMP_PRECISION);
   const sandbox = createSalesforceSandbox({
     tokenTtlSeconds: config.SALESFORCE_SANDBOX_TOKEN_TTL_SECONDS,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, TaskSyncSettingChanged } from '@task-sync/contracts';
-import { withPg } from '@task-sync/testing-stack';
+import { CONNECTION_STATUS_CHANGED, encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, type ConnectionStatusChanged, TaskSyncSettingChanged } from '@task-sync/contracts';
+import { adminDatabaseUrl, createDatabase } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
 export const testEnv = {
@@ -14,7 +14,7 @@ export const testEnv = {
     return url;
   },
   get adminDatabaseUrl(): string {
-    return process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    return adminDatabaseUrl();
   },
   /** A name for a database of a test's own, dropped by the global teardown. */
   newDatabaseName(suffix: string): string {
@@ -24,15 +24,6 @@ export const testEnv = {
 
 export function kafkaClient(): Kafka {
   return new Kafka({ clientId: 'platform-int', brokers: testEnv.brokers, logLevel: logLevel.NOTHING });
-}
-
-export { withPg };
-
-export async function createDatabase(name: string): Promise<string> {
-  await withPg(testEnv.adminDatabaseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(testEnv.adminDatabaseUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /** A unique id per test, so tests sharing the broker never read each other's rows. */
@@ -55,6 +46,11 @@ export function settingChanged(overrides: Partial<TaskSyncSettingChanged> = {}):
     timeZone: 'America/Los_Angeles',
     ...overrides,
   };
+}
+
+/** A service's status report for a connection, as published on the status topic (sfdc-ingest's, syncing, now, unless told). */
+export function statusChanged(connectionId: string, fields: Partial<ConnectionStatusChanged> = {}): ConnectionStatusChanged {
+  return { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', state: 'syncing', ...fields };
 }
 
 export async function connectedProducer(): Promise<Producer> {
@@ -87,25 +83,25 @@ export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
   }));
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
-
 /** Points a new consumer group at the log end, so it sees only what the test publishes next. */
 export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+}
+
+/** The topics the reconciler's consumer group reads. */
+export const RECONCILER_TOPICS = [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges] as const;
+
+/**
+ * What a consumer under test gets of its own: a database (`database`, dropped by the global
+ * teardown) and a consumer group named after `group` that starts at the log end of `topics`, so it
+ * reads only what the test publishes.
+ */
+export async function consumerUnderTest(admin: Admin, names: { database: string; group: string }, topics: readonly string[]): Promise<{ databaseUrl: string; groupId: string }> {
+  const databaseUrl = await createDatabase(testEnv.newDatabaseName(names.database));
+  const groupId = uniqueId(names.group);
+  for (const topic of topics) await startGroupAtLogEnd(admin, groupId, topic);
+  return { databaseUrl, groupId };
 }
 
 /**

@@ -1,10 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { SalesforceSandboxAdmin, SalesforceUserApi, connectSalesforceAsUser } from './salesforce';
-import { SalesConnectUserApi, createSalesConnectUser } from './salesconnect';
-import { ServiceProcess, freePort } from './service-process';
-import { createDatabase, startGroupAtLogEnd, testEnv, uniqueId } from './stack';
-import { signUserToken, startConnectorSettingsWithSalesforce } from './users';
+import { connectSalesforceAsUser, createDatabase, createSalesConnectUser, freePort, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken } from '@task-sync/testing-stack';
+import { startGroupAtLogEnd, testEnv, uniqueId } from './stack';
+import { startConnectorSettingsWithSalesforce } from './users';
 
 /** The whole sync as processes: both sandboxes, connector-settings, both ingests and the reconciler, on a database of its own. */
 export interface SyncStack {
@@ -17,7 +15,7 @@ export interface SyncStack {
   sfdcIngest: ServiceProcess;
   scIngest: ServiceProcess;
   reconciler: ServiceProcess;
-  admin: SalesforceSandboxAdmin;
+  admin: SalesforceAdmin;
   orgId: string;
   jwtSecret: string;
 }
@@ -35,7 +33,7 @@ export async function startSyncStack(options: {
   const databaseUrl = await createDatabase(testEnv.newDatabaseName(options.databaseSuffix));
   const sfSandbox = await ServiceProcess.start('salesforce-sandbox', {});
   const scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-  const admin = new SalesforceSandboxAdmin(sfSandbox.url);
+  const admin = new SalesforceAdmin(sfSandbox.url);
   const orgId = (await admin.defaultOrg()).id;
   const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
   for (const [name, topic] of [
@@ -107,8 +105,8 @@ export async function connectRep(stack: SyncStack, tenant: string) {
   const username = `${uniqueId('rep')}@sandbox.test`;
   await stack.admin.createUser(stack.orgId, username);
   const jwt = await signUserToken({ sub: scUser.id, tenant, secret: stack.jwtSecret, zoneinfo: 'America/Sao_Paulo' });
-  const sfdc = await SalesforceUserApi.login(stack.sfSandbox.url, username);
-  const sc = new SalesConnectUserApi(stack.scSandbox.url, scUser);
+  const sfdc = await SalesforceUser.login(stack.sfSandbox.url, username);
+  const sc = scUser;
   const connectionId = await connectSalesforceAsUser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username });
   const enable = (enabled: boolean) =>
     fetch(`${stack.settings.url}/v1/connections/${connectionId}/task-sync`, {

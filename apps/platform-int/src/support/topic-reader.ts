@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { decodeEvent, MESSAGE_HEADERS, type AnyEvent } from '@task-sync/contracts';
-import { kafkaClient, startGroupAtLogEnd, waitFor } from './stack';
+import { waitFor } from '@task-sync/testing-stack';
+import { kafkaClient, startGroupAtLogEnd } from './stack';
 
 export interface ReadMessage<T> {
   key: string;

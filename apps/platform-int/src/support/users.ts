@@ -1,21 +1,5 @@
 import { createDecipheriv } from 'node:crypto';
-import { SignJWT } from 'jose';
-import { freePort, ServiceProcess } from './service-process';
-
-/**
- * A user's Bearer JWT as connector-settings expects it (issuer and audience are its defaults);
- * `roles` goes in the `roles` claim (JWT_ROLES_CLAIM's default), e.g. `task-sync:admin`.
- */
-export function signUserToken(options: { sub: string; tenant: string; secret: string; zoneinfo?: string; exp?: number | string; key?: string; roles?: string[] }): Promise<string> {
-  return new SignJWT({ tenant_id: options.tenant, ...(options.zoneinfo ? { zoneinfo: options.zoneinfo } : {}), ...(options.roles ? { roles: options.roles } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(options.sub)
-    .setIssuer('task-sync-dev')
-    .setAudience('task-sync')
-    .setIssuedAt()
-    .setExpirationTime(options.exp ?? '10m')
-    .sign(new TextEncoder().encode(options.key ?? options.secret));
-}
+import { freePort, ServiceProcess } from '@task-sync/testing-stack';
 
 /**
  * connector-settings wired to a running Salesforce sandbox for OAuth: its port is chosen first,

@@ -1,15 +1,13 @@
 /**
  * The shapes of connector-settings' v1 API that the page reads, as its OpenAPI document and the
- * issue-23 contract give them. Kept by hand: the page is a separate bundle and imports no server code.
+ * issue-23 contract give them. The task-health shapes come from the contracts lib, as types only
+ * (erased from the bundle: the page imports no server code).
  */
-export type Side = 'sfdc' | 'salesconnect';
-export type Environment = 'production' | 'sandbox' | 'my-domain';
+import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthLinks, TaskHealthSide, TaskHealthTask, TaskHealthTimeline } from '@task-sync/contracts/http';
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextOffset: number | null;
-}
+export type { Page };
+export type Side = TaskHealthSide;
+export type Environment = 'production' | 'sandbox' | 'my-domain';
 
 export interface ReadMode {
   mode: 'org-stream' | 'rep-poll' | string;
@@ -118,15 +116,7 @@ export interface FailedTask {
   nextRetryAt: string | null;
 }
 
-export interface Conflict extends TaskRef {
-  field: string;
-  salesConnectValue: unknown;
-  sfdcValue: unknown;
-  salesConnectChangedAt: string | null;
-  sfdcChangedAt: string | null;
-  winner: Side;
-  decidedAt: string;
-}
+export type Conflict = TaskHealthConflict & TaskHealthLinks;
 
 export interface ApiUsage24h {
   orgId: string;
@@ -135,31 +125,12 @@ export interface ApiUsage24h {
   buckets: { start: string; calls: number }[];
 }
 
-export interface TaskRef {
-  linkId: string;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  salesforceUrl: string | null;
-  salesConnectUrl: string | null;
-  lastEventAt?: string | null;
-}
+/** A task as the page names it: a searched or timeline task (with lastEventAt), or a conflict's pair. */
+export type TaskRef = Omit<TaskHealthTask, 'lastEventAt'> & TaskHealthLinks & { lastEventAt?: string | null };
 
-export interface TimelineEvent {
-  at: string;
-  kind: string;
-  side: Side | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: unknown;
-}
+export type TimelineEvent = TaskHealthEvent;
 
-export interface Timeline extends Page<TimelineEvent> {
-  task: TaskRef;
-}
+export type Timeline = TaskHealthTimeline<TaskHealthTask & TaskHealthLinks>;
 
 export interface ResyncResult {
   outcome: string;

@@ -9,7 +9,7 @@ import type { ApiUsage24h } from '../api/types';
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 /** A task's two ids, each a link that opens it in its app (when the app's URL is known). */
-export function TaskIds({ task }: { task: TaskRef }) {
+export function TaskIds({ task }: { task: Pick<TaskRef, 'sfdcTaskId' | 'salesforceUrl' | 'salesConnectTaskId' | 'salesConnectUrl'> }) {
   return (
     <span>
       Salesforce: {task.sfdcTaskId ? task.salesforceUrl ? <a href={task.salesforceUrl} target="_blank" rel="noopener noreferrer">{task.sfdcTaskId}</a> : task.sfdcTaskId : '–'}

@@ -76,9 +76,9 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   }
 }
 
-/** A free TCP port on loopback, chosen by the kernel. */
 export { sleep };
 
+/** A free TCP port on loopback, chosen by the kernel. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -96,6 +96,20 @@ async function freePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
+}
+
+/** The server the test databases are created on (TEST_ADMIN_DATABASE_URL; the local PostgreSQL by default). */
+export function adminDatabaseUrl(): string {
+  return process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** Creates a database on that server; returns its URL. */
+export async function createDatabase(name: string): Promise<string> {
+  const adminUrl = adminDatabaseUrl();
+  await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** One PostgreSQL connection for `run`, closed after it. */
@@ -154,11 +168,7 @@ export class Stack {
     for (let i = 2; i <= replicas; i++) for (const program of REPLICATED) replicaPorts[`${PORT_VARS[program]}_${i}`] = String(ports[next++]);
     const run = process.env.TASKSYNC_IT_DATABASE;
     if (!run && !options.database) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
-    const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const database = options.database ?? `${run}_e2e_${name.replace(/\W/g, '_')}`;
-    await withPg(adminUrl, (c) => c.query(`CREATE DATABASE ${database}`));
-    const databaseUrl = new URL(adminUrl);
-    databaseUrl.pathname = `/${database}`;
+    const databaseUrl = await createDatabase(options.database ?? `${run}_e2e_${name.replace(/\W/g, '_')}`);
 
     const groupPrefix = `e2e-${name}-${randomUUID().slice(0, 8)}-`;
     await startGroupsAtLogEnd(SERVICES.map((s) => `${groupPrefix}${s}`));
@@ -171,7 +181,7 @@ export class Stack {
     const stack = new Stack(name, portOf, {
       ...inherited,
       ...Object.fromEntries(PROGRAMS.map((p) => [PORT_VARS[p], String(portOf[p])])),
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
       KAFKA_CONSUMER_GROUP_PREFIX: groupPrefix,
       SALESFORCE_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesforce-sandbox.json'),

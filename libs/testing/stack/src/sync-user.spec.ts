@@ -1,6 +1,6 @@
 import { viewOfSc, viewOfSfdc } from './sync-user';
-import type { ScTask } from './salesconnect';
-import type { SfdcTaskRecord } from './salesforce';
+import type { ScTask } from '@task-sync/salesconnect-sandbox/testing';
+import type { SfdcTaskRecord } from '@task-sync/salesforce-sandbox/testing';
 
 // The scenarios and the benchmark compare the two sides through these views: a wrong pairing
 // here would make unequal sides look equal.

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { SignJWT } from 'jose';
-import { browserCookie, requestJson } from './http';
-import { SalesConnectAdmin, SalesConnectUser, type ScTask } from './salesconnect';
-import { SalesforceAdmin, SalesforceUser, type SfdcTaskRecord } from './salesforce';
-import { DEV_JWT_SECRET, sleep, type Stack } from './stack';
+import { SalesConnectAdmin, SalesConnectUser, type ScTask } from '@task-sync/salesconnect-sandbox/testing';
+import { SalesforceAdmin, SalesforceUser, type SfdcTaskRecord } from '@task-sync/salesforce-sandbox/testing';
+import { requestJson } from '@task-sync/util-sandbox-kit/testing';
+import { authorizeInBrowser } from './browser-connect';
+import { DEV_JWT_SECRET, type Stack } from './stack';
+import { signUserToken } from './user-token';
+import { eventually } from './wait';
 
 export interface ConnectionStatus {
   state: string;
@@ -46,16 +48,9 @@ const byTitle = (a: TaskView, b: TaskView) => a.title.localeCompare(b.title) || 
 /** The tenant of every end-to-end user, in their JWT and in Sales Connect. */
 export const E2E_TENANT = 'e2e-tenant';
 
-/** A user's JWT for connector-settings, as Sales Connect's front end would send it. */
-export function signUserToken(sub: string, zoneinfo: string, secret = DEV_JWT_SECRET): Promise<string> {
-  return new SignJWT({ tenant_id: E2E_TENANT, zoneinfo })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuer('task-sync-dev')
-    .setAudience('task-sync')
-    .setIssuedAt()
-    .setExpirationTime('2h')
-    .sign(new TextEncoder().encode(secret));
+/** An end-to-end user's JWT for connector-settings, signed as `npm start`'s demo token is. */
+function signE2eUserToken(sub: string, zoneinfo: string): Promise<string> {
+  return signUserToken({ sub, tenant: E2E_TENANT, zoneinfo, secret: DEV_JWT_SECRET, exp: '2h' });
 }
 
 /**
@@ -85,7 +80,7 @@ export class SyncUser {
     const username = `${label}@sandbox.test`;
     const sfdcUserId = await sfAdmin.createUser(orgId, username);
     const scUser = await scAdmin.createUser(`${label}@salesconnect.example`, timeZone, E2E_TENANT);
-    const jwt = await signUserToken(scUser.id, timeZone);
+    const jwt = await signE2eUserToken(scUser.id, timeZone);
     const connectionId = await connectSalesforce(stack, jwt, username);
     return new SyncUser(
       stack,
@@ -201,49 +196,13 @@ export class SyncUser {
 }
 
 /** What the browser does on the settings page's "Connect Salesforce": returns the new connection's id. */
-async function connectSalesforce(stack: Stack, jwt: string, username: string, password = 'sandbox'): Promise<string> {
+async function connectSalesforce(stack: Stack, jwt: string, username: string): Promise<string> {
   const settings = stack.url('connector-settings');
-  const sandbox = stack.url('salesforce-sandbox');
-  const started = await fetch(`${settings}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${jwt}` } });
-  if (started.status !== 200) throw new Error(`POST /v1/salesforce/connect: ${started.status} ${await started.text()}`);
-  // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
-  const cookie = browserCookie(started);
-  const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
-  if (page.origin !== sandbox) throw new Error(`connector-settings sends the browser to ${page.origin}, not the stack's Salesforce sandbox ${sandbox}`);
-  const loginPage = await fetch(page);
-  if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
-  const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username, password, action: 'allow' });
-  const toCallback = await fetch(`${sandbox}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
-  const callback = new URL(toCallback.headers.get('location') ?? '');
-  if (callback.origin !== settings) throw new Error(`Salesforce sends the browser back to ${callback.origin}, not the stack's connector-settings ${settings}`);
-  const toSettings = await fetch(callback, { redirect: 'manual', headers: { cookie } });
-  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
-  const landed = new URL(toSettings.headers.get('location') ?? '');
+  const landed = await authorizeInBrowser({ connectorSettings: { url: settings }, sandboxUrl: stack.url('salesforce-sandbox'), userToken: jwt, username, action: 'allow' });
   if (landed.origin + landed.pathname !== `${settings}/settings/crm/salesforce`) throw new Error(`the browser lands on ${landed.toString()}, not the stack's settings page`);
   const connectionId = landed.searchParams.get('connected');
   if (!connectionId) throw new Error(`the OAuth round trip ended at ${landed.toString()}`);
   return connectionId;
-}
-
-/**
- * Retries `check` (which throws, e.g. a failed expect) until it passes; on timeout throws its last
- * error, so the failure shows what each side held last.
- */
-export async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 30_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() >= deadline) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        error.message = `${what}: not within ${timeoutMs / 1000} s.\n${error.message}`;
-        throw error;
-      }
-    }
-    await sleep(intervalMs);
-  }
 }
 
 /** Lets the sync run for a while, for the assertions that something did NOT happen. */

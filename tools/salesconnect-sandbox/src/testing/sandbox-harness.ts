@@ -1,12 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a test client: the specs check the bodies */
 // Helpers for the integration specs: a sandbox on a free port and a small real-HTTP client.
+import { ApiClient } from '@task-sync/salesconnect-sandbox/testing';
 import { createSalesConnectSandbox, type SalesConnectSandbox, type SalesConnectSandboxOptions } from '../salesconnect-sandbox';
-
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RunningSandbox {
   sandbox: SalesConnectSandbox;
@@ -16,55 +11,6 @@ export interface RunningSandbox {
   /** A client for `/__admin` (no authentication). */
   admin: ApiClient;
   close(): Promise<void>;
-}
-
-export class ApiClient {
-  constructor(
-    readonly baseUrl: string,
-    readonly token?: string,
-    private readonly defaultHeaders: Record<string, string> = {},
-  ) {}
-
-  /** The same user, calling as another app (`X-Client-App`). */
-  as(app: string): ApiClient {
-    return new ApiClient(this.baseUrl, this.token, { ...this.defaultHeaders, 'x-client-app': app });
-  }
-
-  withToken(token: string): ApiClient {
-    return new ApiClient(this.baseUrl, token, this.defaultHeaders);
-  }
-
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(this.token === undefined ? {} : { authorization: `Bearer ${this.token}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...this.defaultHeaders,
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const isJson = (response.headers.get('content-type') ?? '').includes('json');
-    return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
-  }
-
-  get<T = any>(path: string, headers?: Record<string, string>) {
-    return this.request<T>('GET', path, undefined, headers);
-  }
-
-  post<T = any>(path: string, body?: unknown, headers?: Record<string, string>) {
-    return this.request<T>('POST', path, body, headers);
-  }
-
-  patch<T = any>(path: string, body: unknown, headers?: Record<string, string>) {
-    return this.request<T>('PATCH', path, body, headers);
-  }
-
-  delete<T = any>(path: string, headers?: Record<string, string>) {
-    return this.request<T>('DELETE', path, undefined, headers);
-  }
 }
 
 export async function startSandbox(options: SalesConnectSandboxOptions = {}): Promise<RunningSandbox> {
@@ -97,7 +43,7 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined> | T | und
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 

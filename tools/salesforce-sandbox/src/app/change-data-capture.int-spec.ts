@@ -4,6 +4,7 @@ import { StreamingExtension, type Client as FayeClient } from 'jsforce/lib/api/s
 import type { ChangeEventData } from './change-events/change-event';
 import { formatSfdcDateTime } from './sfdc-datetime';
 import { API_VERSION, startHarness, type Harness } from '../testing/sandbox-harness';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const TASK_CHANNEL = '/data/TaskChangeEvent';
 const ALL_CHANNEL = '/data/ChangeEvents';
@@ -34,7 +35,7 @@ function subscribe(conn: Connection, channel: string, replayId: number, opened: 
     const deadline = Date.now() + 10_000;
     while (received.length < count) {
       if (Date.now() > deadline) throw new Error(`expected ${count} events, got ${received.length}: ${JSON.stringify(received.map((e) => e.payload.ChangeEventHeader.changeType))}`);
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     return received;
   };
@@ -47,7 +48,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
   }
 }
 
@@ -83,7 +84,7 @@ describe('Change Data Capture over the Streaming API, through jsforce streaming 
   });
   afterEach(async () => {
     for (const client of opened) client.disconnect();
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   });
   afterAll(() => h.close());
 
@@ -113,7 +114,7 @@ describe('Change Data Capture over the Streaming API, through jsforce streaming 
     ]);
     // The next connect is held until a change arrives.
     const held = bayeux(h.url, [{ channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '4' }], token);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const created = await rep.sobject('Task').create({ Subject: 'wake up' });
     const woken = await held;
     expect(woken.body.map((m) => m.channel)).toEqual([TASK_CHANNEL, '/meta/connect']);
@@ -216,7 +217,7 @@ describe('Change Data Capture over the Streaming API, through jsforce streaming 
     await plain.sobject('Task').update(pairIds.map((Id) => ({ Id, Status: 'Completed' })));
     await plain.sobject('Task').destroy(pairIds);
     const events = await subscriber.waitFor(6);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(subscriber.received).toHaveLength(6);
 
     const [upsertCreate, upsertUpdate, first, second, completed, deleted] = events;
@@ -247,7 +248,7 @@ describe('Change Data Capture over the Streaming API, through jsforce streaming 
     const resumed = subscribe(admin, TASK_CHANNEL, stored, opened);
     await resumed.subscribed;
     const later = await resumed.subscriber.waitFor(3);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(later.map((e) => e.payload.Subject)).toEqual(['c', 'd', 'e']);
 
     const all = subscribe(admin, TASK_CHANNEL, -2, opened);
@@ -288,7 +289,7 @@ describe('Change Data Capture over the Streaming API, through jsforce streaming 
     expect((await h.admin('DELETE', `/salesforce/streaming/clients/${clients[0].clientId}`)).status).toBe(204);
     await rep.sobject('Task').create({ Subject: 'while dropped' });
     const events = await subscriber.waitFor(2);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(events.map((e) => e.payload.Subject)).toEqual(['before', 'while dropped']);
     const now = (await h.admin<{ clientId: string }[]>('GET', '/salesforce/streaming/clients')).body;
     expect(now).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Page } from '@task-sync/contracts';
 
 /** `?offset=&limit=` of every list: limit 50 unless told, at most 200. */
 export const paginationQuerySchema = z.object({
@@ -9,11 +10,7 @@ export const paginationQuerySchema = z.object({
 export type PaginationQuery = z.output<typeof paginationQuerySchema>;
 
 /** Every list's answer: a page of items, how many there are in all, and where the next page starts (null: none). */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextOffset: number | null;
-}
+export type { Page };
 
 export function toPage<T>(items: T[], total: number, query: PaginationQuery): Page<T> {
   const next = query.offset + items.length;

@@ -1,42 +1,11 @@
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
-import type { Page } from '../http/pagination';
+import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthTask, TaskHealthTimeline } from '@task-sync/contracts';
 
-/** A page as the reconciler answers it: the same shape as ours. */
+// What the reconciler answers: the task-health API's contract.
 export type ReconcilerPage<T> = Page<T>;
-
-export interface ReconcilerTask {
-  linkId: string;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  lastEventAt: string | null;
-}
-
-export interface ReconcilerEvent {
-  at: string;
-  kind: string;
-  side: 'sfdc' | 'salesconnect' | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-}
-
-export interface ReconcilerConflict {
-  linkId: string | null;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  field: string;
-  salesConnectValue: unknown;
-  sfdcValue: unknown;
-  salesConnectChangedAt: string | null;
-  sfdcChangedAt: string | null;
-  winner: 'sfdc' | 'salesconnect';
-  decidedAt: string;
-}
+export type ReconcilerTask = TaskHealthTask;
+export type ReconcilerEvent = TaskHealthEvent;
+export type ReconcilerConflict = TaskHealthConflict;
 
 export type FailedWriteSelection = ({ items: { linkId: string; side: 'sfdc' | 'salesconnect' }[] } | { code: string; side: 'sfdc' | 'salesconnect' }) & { by?: string };
 
@@ -61,7 +30,7 @@ export class ReconcilerClient {
     return this.call('GET', `${this.base(connectionId)}/tasks?${new URLSearchParams({ q, offset: String(offset), limit: String(limit) })}`);
   }
 
-  timeline(connectionId: string, linkId: string, offset: number, limit: number): Promise<ReconcilerPage<ReconcilerEvent> & { task: ReconcilerTask }> {
+  timeline(connectionId: string, linkId: string, offset: number, limit: number): Promise<TaskHealthTimeline> {
     return this.call('GET', `${this.base(connectionId)}/tasks/${encodeURIComponent(linkId)}/timeline?${new URLSearchParams({ offset: String(offset), limit: String(limit) })}`);
   }
 

@@ -6,7 +6,8 @@ import type { ConnectionEntity } from '../connections/connection.entity';
 import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
 import { groupFailedTasks, listFailedTasks, type FailedTaskFilter, type FailedTaskView } from '../status/failed-tasks';
 import { describeProblem } from './problem-catalog';
-import { RECONCILER_CLIENT, type ReconcilerClient, type ReconcilerConflict, type ReconcilerEvent, type ReconcilerTask } from './reconciler.client';
+import type { TaskHealthTimeline } from '@task-sync/contracts';
+import { RECONCILER_CLIENT, type ReconcilerClient, type ReconcilerConflict, type ReconcilerTask } from './reconciler.client';
 import { buildTaskLinks, type TaskLinks } from './task-links';
 import { toCsv } from './failed-tasks.csv';
 import type { FailedTaskSelection } from './task-health.schemas';
@@ -112,7 +113,7 @@ export class TaskHealthService {
     return { ...page, items: page.items.map((t) => this.withLinks(connection, t)) };
   }
 
-  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<Page<ReconcilerEvent> & { task: TaskItem }> {
+  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<TaskHealthTimeline<TaskItem>> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.timeline(connection.id, linkId, offset, limit);
     return { task: this.withLinks(connection, page.task), items: page.items, total: page.total, nextOffset: page.nextOffset };

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthTask } from '@task-sync/contracts';
 import type { Side } from '@task-sync/task-domain';
 import type { SyncAction, SyncChange } from '@task-sync/sync-rules';
 import {
@@ -15,39 +16,13 @@ import {
 
 type Db = Pick<EntityManager, 'query'>;
 
-/** A page of a list: its items, how many in all, and where the next page starts (null: none). */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  nextOffset: number | null;
-}
+// A page, a task, an event and a conflict as the task-health API answers them: its contract's shapes.
+export type { Page };
+export type ActivityTask = TaskHealthTask;
+export type ConflictItem = TaskHealthConflict;
 
-/** A task as the search and the timeline name it. */
-export interface ActivityTask {
-  linkId: string;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  lastEventAt: string | null;
-}
-
-/** One timeline event as the internal API answers it: a recorded row's event fields, and when. */
-export type ActivityEvent = Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'> & { at: string };
-
-/** A conflict of the connection, with its pair. */
-export interface ConflictItem {
-  linkId: string | null;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  field: string;
-  salesConnectValue: unknown;
-  sfdcValue: unknown;
-  salesConnectChangedAt: string | null;
-  sfdcChangedAt: string | null;
-  winner: Side;
-  decidedAt: string;
-}
+/** One timeline event: the contract's, with its fields as a recorded row types them (so the two cannot drift apart). */
+export type ActivityEvent = TaskHealthEvent & Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'>;
 
 const pageOf = <T>(items: T[], total: number, offset: number): Page<T> => ({ items, total, nextOffset: offset + items.length < total ? offset + items.length : null });
 

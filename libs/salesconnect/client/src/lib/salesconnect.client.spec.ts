@@ -1,7 +1,7 @@
 import { parseCalendarDate } from '@task-sync/task-domain';
 import type { SalesConnectTransport, TransportResponse } from './http-transport';
-import { SalesConnectApiError } from './salesconnect-api.error';
 import { SalesConnectClient } from './salesconnect.client';
+import { apiErrorOf } from '../testing/api-error-of';
 
 // The client against a recording transport: which request goes out, and how answers become results
 // or typed errors. Its run against the real sandbox is in the sandbox's app-token.int-spec.ts.
@@ -49,16 +49,6 @@ function fakeApi(answer: (req: Recorded) => TransportResponse | Promise<Transpor
 const answer = (status: number, text: string, headers: Record<string, string> = {}): TransportResponse => ({ status, text, header: (name) => headers[name.toLowerCase()] ?? null });
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => answer(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 
-async function errorOf(promise: Promise<unknown>): Promise<SalesConnectApiError> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof SalesConnectApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a SalesConnectApiError');
-}
-
 describe('SalesConnectClient', () => {
   it('reads a feed page with the app token, cursor and limit, and validates it', async () => {
     const change = { cursor: 'c2', sequence: 2, type: 'updated', taskId: 'sct_1', tenantId: 'tenant-1', userId: 'scu_1', occurredAt: '2026-11-24T10:05:00.000Z', origin: 'salesconnect-ui', changedFields: ['name'], task };
@@ -99,7 +89,7 @@ describe('SalesConnectClient', () => {
     ['a 200 that is not a feed page', () => json(200, { changes: [{ sequence: 'one' }] }), 'INVALID_RESPONSE', 200, false],
   ])('turns %s into a typed error', async (_label, answer, code, status, retryable) => {
     const { client } = fakeApi(answer);
-    const error = await errorOf(client.listChanges());
+    const error = await apiErrorOf(client.listChanges());
     expect([error.code, error.status, error.retryable]).toEqual([code, status, retryable]);
     if (code === 'VERSION_CONFLICT') expect(error.details).toEqual({ currentVersion: 4 });
     if (code === 'SERVICE_UNAVAILABLE') expect(error.retryAfterMs).toBe(2000);
@@ -109,7 +99,7 @@ describe('SalesConnectClient', () => {
     const { client } = fakeApi(() => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     });
-    const error = await errorOf(client.listWebhookSubscriptions());
+    const error = await apiErrorOf(client.listWebhookSubscriptions());
     expect([error.code, error.status, error.retryable]).toEqual(['NETWORK_ERROR', null, true]);
     expect(error.message).toMatch(/ECONNREFUSED/);
   });

@@ -1,46 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Connection } from 'jsforce';
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle, type SalesforceSession } from '@task-sync/sfdc-client';
+import { ServiceProcess } from '@task-sync/testing-stack';
 import { ChangeFeedError, ChangeFeedErrorCode, type ChangeFeedFailure } from './change-feed.error';
 import type { ChangeFeedSubscription, ReplayFrom, TaskChangeEvent } from './change-feed.port';
 import { CometdChangeFeed, type CometdChangeFeedOptions } from './cometd-change-feed';
 
-const MAIN = path.resolve(__dirname, '../../../../../dist/tools/salesforce-sandbox/main.js');
 const API_VERSION = '62.0';
 const CLIENT = { client_id: 'sandbox-client', client_secret: 'sandbox-secret' };
 
 interface Sandbox {
-  child: ChildProcess;
+  process: ServiceProcess;
   url: string;
   orgId: string;
   adminUsername: string;
   username: string;
 }
 
-/** The built sandbox as a process (int-test depends on its build), on a free port. */
-function startSandbox(): Promise<Sandbox> {
-  return new Promise((resolve, reject) => {
-    // Only the sandbox's own variables: the child needs nothing else from this environment.
-    const child = spawn(process.execPath, [MAIN], { env: { SALESFORCE_SANDBOX_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n').find((l) => l.includes('"salesforce sandbox listening"'));
-      if (line) resolve({ child, ...(JSON.parse(line) as Omit<Sandbox, 'child'>) });
-    });
-    child.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}: ${out}`)));
-  });
+/** The built sandbox as a process (int-test depends on its build), on a free port; its defaults from the line it prints. */
+async function startSandbox(): Promise<Sandbox> {
+  const process = await ServiceProcess.start('salesforce-sandbox', {});
+  const listening = await process.waitForLog((l) => l.msg === 'salesforce sandbox listening');
+  return { process, url: process.url, orgId: String(listening['orgId']), adminUsername: String(listening['adminUsername']), username: String(listening['username']) };
 }
 
-function stopSandbox(sandbox: Sandbox): Promise<void> {
-  if (sandbox.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    sandbox.child.once('exit', () => resolve());
-    sandbox.child.kill('SIGTERM');
-  });
+async function stopSandbox(sandbox: Sandbox): Promise<void> {
+  await sandbox.process.stop();
 }
 
 async function admin<T = unknown>(sandbox: Sandbox, method: string, route: string, body?: unknown): Promise<T> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SandboxAdmin, requestJson, sinceQuery } from './http';
+import { SandboxAdmin, requestJson, sinceQuery } from '@task-sync/util-sandbox-kit/testing';
 
 /** A Sales Connect task as its API shows it (tombstones in the admin listing carry deletedAt). */
 export interface ScTask {
@@ -99,4 +99,22 @@ export class SalesConnectUser {
   commandCenter(): Promise<CommandCenter> {
     return this.call('GET', '/v1/command-center');
   }
+
+  /** Every live task of the user, all pages. */
+  async listTasks(): Promise<ScTask[]> {
+    const all: ScTask[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: ScTask[]; nextCursor: string | null } = await this.call('GET', `/v1/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+}
+
+/** A new user with a made-up address in `tenantId` (the tenant their JWT names, which the ingest matches their changes by), signed in. */
+export async function createSalesConnectUser(sandboxUrl: string, tenantId: string, timeZone = 'America/Sao_Paulo'): Promise<SalesConnectUser> {
+  const created = await new SalesConnectAdmin(sandboxUrl).createUser(`rep-${Math.random().toString(36).slice(2, 10)}@example.com`, timeZone, tenantId);
+  return new SalesConnectUser(sandboxUrl, created.id, created.apiToken);
 }

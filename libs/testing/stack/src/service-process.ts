@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '@task-sync/testing-stack';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-const ROOT = path.resolve(__dirname, '../../../..');
+import { freePort, ROOT } from './stack';
+import { waitFor } from './wait';
 
 export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler' | 'salesforce-sandbox' | 'salesconnect-sandbox';
 
@@ -24,9 +23,6 @@ export interface LogLine {
   msg?: string;
   [field: string]: unknown;
 }
-
-export { freePort };
-
 
 // Whatever happens in a test, no service process outlives the test run.
 const running = new Set<ChildProcess>();
@@ -155,14 +151,8 @@ export class ServiceProcess {
   }
 
   /** Waits until a log line matches, e.g. the consumer's "joined consumer group". */
-  async waitForLog(match: (line: LogLine) => boolean, timeoutMs = 30_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = this.logs.find(match);
-      if (found) return found;
-      await sleep(100);
-    }
-    throw new Error(`${this.name}: no matching log line in ${timeoutMs} ms`);
+  waitForLog(match: (line: LogLine) => boolean, timeoutMs = 30_000): Promise<LogLine> {
+    return waitFor(`${this.name}: a matching log line in ${timeoutMs} ms`, () => this.logs.find(match), timeoutMs, 100);
   }
 
   async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
