@@ -52,13 +52,20 @@ const depConstraints = (testExternals) => [
   // connector-settings connects Salesforce (OAuth), so it may use the Salesforce libs.
   { sourceTag: 'scope:settings', onlyDependOnLibsWithTags: ['scope:settings', 'scope:sfdc', 'scope:shared'] },
   // The reconciler writes to Sales Connect through its client.
-  { sourceTag: 'scope:reconciler', onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:salesconnect', 'scope:sfdc', 'scope:shared'] },
+  {
+    sourceTag: 'scope:reconciler',
+    onlyDependOnLibsWithTags: ['scope:reconciler', 'scope:salesconnect', 'scope:sfdc', 'scope:shared'],
+  },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
 /** Specs may also use test fixtures, which come through `testing` projects (type:testing). */
 const withTestingProjects = (constraints) =>
-  constraints.map((c) => (c.sourceTag.startsWith('type:') && !c.onlyDependOnLibsWithTags.includes('type:testing') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c));
+  constraints.map((c) =>
+    c.sourceTag.startsWith('type:') && !c.onlyDependOnLibsWithTags.includes('type:testing')
+      ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+      : c,
+  );
 
 const boundaries = (testExternals, forSpecs = false) => [
   'error',

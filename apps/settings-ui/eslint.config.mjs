@@ -1,6 +1,3 @@
 import baseConfig from '../../eslint.config.mjs';
 
-export default [
-  ...baseConfig,
-  { ignores: ['vite.config.mts'] },
-];
+export default [...baseConfig, { ignores: ['vite.config.mts'] }];

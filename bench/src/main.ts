@@ -18,7 +18,18 @@ import { summaryLines, writeReport } from './report/report';
 import { representativeRun, steadySpread, type SteadyRun } from './report/spread';
 
 /** The services' settings that shape the figures, as the run had them (unset: the service's default). */
-const SHAPING = ['ORG_POLL_INTERVAL_MS', 'POLL_INTERVAL_MS', 'POLL_LOOKBACK_MS', 'WRITE_FLUSH_INTERVAL_MS', 'SFDC_WRITE_GATHER_MS', 'SALESCONNECT_WRITE_CONCURRENCY', 'FEED_POLL_INTERVAL_MS', 'KAFKA_PARTITIONS_CONCURRENTLY', 'SCHEDULER_CONCURRENCY', 'QUERY_PAGE_SIZE'];
+const SHAPING = [
+  'ORG_POLL_INTERVAL_MS',
+  'POLL_INTERVAL_MS',
+  'POLL_LOOKBACK_MS',
+  'WRITE_FLUSH_INTERVAL_MS',
+  'SFDC_WRITE_GATHER_MS',
+  'SALESCONNECT_WRITE_CONCURRENCY',
+  'FEED_POLL_INTERVAL_MS',
+  'KAFKA_PARTITIONS_CONCURRENTLY',
+  'SCHEDULER_CONCURRENCY',
+  'QUERY_PAGE_SIZE',
+];
 const PARTITIONS = 6;
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -34,8 +45,21 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     finishedAt: '',
     command: commandFor(options),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { tasks: options.tasks, connections: options.connections, rate: options.rate, durationSeconds: options.durationSeconds, steadyRuns: options.steadyRuns, replicas: options.replicas },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
+    settings: {
+      tasks: options.tasks,
+      connections: options.connections,
+      rate: options.rate,
+      durationSeconds: options.durationSeconds,
+      steadyRuns: options.steadyRuns,
+      replicas: options.replicas,
+    },
     serviceSettings: Object.fromEntries(SHAPING.map((name) => [name, process.env[name] ?? 'default'])),
     imports: [],
     atRest: null,
@@ -45,7 +69,9 @@ async function main(): Promise<void> {
     rss: [],
     idleOrgs: null,
   };
-  log(`settings: ${JSON.stringify(results.settings)}; read mode ${options.readMode}; at rest: ${options.restChanges ? `${options.restChanges} changes a direction` : 'skipped'}; idle orgs: ${options.idleReps.length ? `${options.idleReps.join(', ')} reps` : 'skipped'}; services: ${JSON.stringify(results.serviceSettings)}`);
+  log(
+    `settings: ${JSON.stringify(results.settings)}; read mode ${options.readMode}; at rest: ${options.restChanges ? `${options.restChanges} changes a direction` : 'skipped'}; idle orgs: ${options.idleReps.length ? `${options.idleReps.join(', ')} reps` : 'skipped'}; services: ${JSON.stringify(results.serviceSettings)}`,
+  );
 
   const adminUrl = process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // Ctrl-C: the running stack (its own process group) and its database go too.
@@ -53,7 +79,9 @@ async function main(): Promise<void> {
   const interrupted = (signal: NodeJS.Signals) => {
     log(`${signal}: stopping the stack`);
     const current = running;
-    void (current ? current.stack.stop().then(() => dropDatabase(current.database)) : Promise.resolve()).finally(() => process.exit(130));
+    void (current ? current.stack.stop().then(() => dropDatabase(current.database)) : Promise.resolve()).finally(() =>
+      process.exit(130),
+    );
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -65,34 +93,73 @@ async function main(): Promise<void> {
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
   try {
     const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log, brokerPid);
-    const shared = await runImport(stack, kafka, `${options.connections} connections`, options.tasks, options.connections, log, brokerPid);
-    log(`ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`);
+    const shared = await runImport(
+      stack,
+      kafka,
+      `${options.connections} connections`,
+      options.tasks,
+      options.connections,
+      log,
+      brokerPid,
+    );
+    log(
+      `ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`,
+    );
     const ceiling = await measureCeiling(kafka, options.tasks, single.recordBytes, PARTITIONS);
     log(`ceiling: ${ceiling.recordsPerSecond.toFixed(0)} records/s`);
-    for (const run of [single, shared]) results.imports.push({ ...run.result, ceiling, ratioToCeiling: run.result.tasksPerSecond / ceiling.recordsPerSecond });
+    for (const run of [single, shared])
+      results.imports.push({
+        ...run.result,
+        ceiling,
+        ratioToCeiling: run.result.tasksPerSecond / ceiling.recordsPerSecond,
+      });
 
     if (options.readMode === 'stream') {
       // The org is read once, by its change stream: an admin connects its reader, as on the settings page.
       const orgId = shared.users[0].orgId;
       const readerUsername = await createReaderUser(new BenchSalesforceAdmin(stack.url('salesforce-sandbox')), orgId);
       log(`read mode stream: connecting the org's reader; waiting until the org is read once and its stream streams`);
-      await withPg(databaseUrl(adminUrl, database), (db) => connectReadersAndWait(stack, db, [{ orgId, readerUsername }], false));
+      await withPg(databaseUrl(adminUrl, database), (db) =>
+        connectReadersAndWait(stack, db, [{ orgId, readerUsername }], false),
+      );
       log('read mode stream: the org is read once, its stream streaming');
     }
     // At rest before the steady load, which leaves backlogs behind it.
-    if (options.restChanges > 0) results.atRest = await runAtRest(shared.users, shared.pairs, { changes: options.restChanges, readMode: options.readMode }, log);
+    if (options.restChanges > 0)
+      results.atRest = await runAtRest(
+        shared.users,
+        shared.pairs,
+        { changes: options.restChanges, readMode: options.readMode },
+        log,
+      );
 
     const runs: SteadyRun[] = [];
     for (let i = 1; i <= options.steadyRuns; i++) {
       if (options.steadyRuns > 1) log(`steady state: run ${i} of ${options.steadyRuns}`);
-      runs.push(await runSteady(shared.users, shared.pairs, { readMode: options.readMode, rate: options.rate, durationSeconds: options.durationSeconds, drainSeconds: options.drainSeconds, brokerPid }, log));
+      runs.push(
+        await runSteady(
+          shared.users,
+          shared.pairs,
+          {
+            readMode: options.readMode,
+            rate: options.rate,
+            durationSeconds: options.durationSeconds,
+            drainSeconds: options.drainSeconds,
+            brokerPid,
+          },
+          log,
+        ),
+      );
     }
     const shown = representativeRun(runs);
     results.steady = shown.steady;
     results.apiCalls = shown.apiCalls;
     results.steadySpread = steadySpread(runs);
 
-    results.rss = peakRss([...stack.processes, ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : [])]);
+    results.rss = peakRss([
+      ...stack.processes,
+      ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : []),
+    ]);
   } finally {
     await stack.stop();
     await dropDatabase(database);
@@ -100,7 +167,11 @@ async function main(): Promise<void> {
   }
   // On a stack of its own, after the other: shortened intervals, and nothing else competing for the cores.
   if (options.idleReps.length > 0) {
-    results.idleOrgs = await runIdleOrgs({ reps: options.idleReps, stamp, adminUrl }, (idleStack, idleDatabase) => (running = idleStack ? { stack: idleStack, database: idleDatabase } : null), log);
+    results.idleOrgs = await runIdleOrgs(
+      { reps: options.idleReps, stamp, adminUrl },
+      (idleStack, idleDatabase) => (running = idleStack ? { stack: idleStack, database: idleDatabase } : null),
+      log,
+    );
   }
   results.finishedAt = new Date().toISOString();
   const files = await writeReport(results, options.outDir);
@@ -110,7 +181,9 @@ async function main(): Promise<void> {
 }
 
 function dropDatabase(database: string): Promise<unknown> {
-  return withPg(process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+  return withPg(process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres', (c) =>
+    c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+  );
 }
 
 main().then(

@@ -14,11 +14,20 @@ const allowSchemas = (entry) => {
   const rule = entry.rules?.['@nx/enforce-module-boundaries'];
   if (!rule) return entry;
   const [level, options] = rule;
-  return { ...entry, rules: { ...entry.rules, '@nx/enforce-module-boundaries': [level, { ...options, allow: [...options.allow, ...APP_CONFIG_SCHEMAS] }] } };
+  return {
+    ...entry,
+    rules: {
+      ...entry.rules,
+      '@nx/enforce-module-boundaries': [level, { ...options, allow: [...options.allow, ...APP_CONFIG_SCHEMAS] }],
+    },
+  };
 };
 
 export default [
   ...baseConfig.map(allowSchemas),
   // Scripts run by hand (measure, make-secrets) take their input from the environment.
-  { files: ['**/k8s/scripts/**'], rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['**/k8s/scripts/**'],
+    rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
 ];

@@ -8,9 +8,7 @@
 const crypto = require('crypto');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
-const brokers = [
-  process.argv[2] || `${process.env.KAFKA_HOST || '127.0.0.1'}:${process.env.KAFKA_PORT || '9092'}`,
-];
+const brokers = [process.argv[2] || `${process.env.KAFKA_HOST || '127.0.0.1'}:${process.env.KAFKA_PORT || '9092'}`];
 const runId = `${Date.now()}-${crypto.randomBytes(3).toString('hex')}`;
 const TIMEOUT_MS = 30000;
 
@@ -19,8 +17,7 @@ const kafka = new Kafka({
   brokers,
   logLevel: logLevel.WARN, // keep warnings visible: they are part of the compatibility picture
 });
-const newProducer = (opts = {}) =>
-  kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...opts });
+const newProducer = (opts = {}) => kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, ...opts });
 
 const topics = {
   plain: `compat-plain-${runId}`,
@@ -129,7 +126,8 @@ check('idempotent producer', async () => {
 });
 
 // Both transaction checks share one transactional id, as a real producer would across restarts.
-const newTransactionalProducer = () => newProducer({ transactionalId: `compat-txn-${runId}`, idempotent: true, maxInFlightRequests: 1 });
+const newTransactionalProducer = () =>
+  newProducer({ transactionalId: `compat-txn-${runId}`, idempotent: true, maxInFlightRequests: 1 });
 
 check('transaction commit', async () => {
   const producer = newTransactionalProducer();

@@ -65,13 +65,18 @@ function javaBin() {
 // Fails early with a readable message instead of a spawn ENOENT later.
 function requireTool(cmd, args, hint) {
   const res = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (res.error && res.error.code === 'ENOENT') throw new Error(`'${cmd}' not found${path.isAbsolute(cmd) ? '' : ' on PATH'}. ${hint}`);
+  if (res.error && res.error.code === 'ENOENT')
+    throw new Error(`'${cmd}' not found${path.isAbsolute(cmd) ? '' : ' on PATH'}. ${hint}`);
   if (res.error) throw new Error(`cannot run '${cmd}': ${res.error.message}`);
   return `${res.stdout || ''}${res.stderr || ''}`;
 }
 
 function checkJava() {
-  const out = requireTool(javaBin(), ['-version'], 'Kafka needs a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless).');
+  const out = requireTool(
+    javaBin(),
+    ['-version'],
+    'Kafka needs a Java 17+ runtime (e.g. apt-get install openjdk-17-jre-headless).',
+  );
   const m = out.match(/version "(\d+)(?:\.(\d+))?/);
   const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
   if (major < 17) throw new Error(`Kafka 4.x needs Java 17+, found: ${out.split('\n')[0]}`);
@@ -161,8 +166,17 @@ function formatStorageIfNeeded(cfg) {
   // Static controller.quorum.voters means plain "format" is enough (no --standalone).
   const res = spawnSync(
     javaBin(),
-    [`-Dlog4j2.configurationFile=${LOG4J_CONFIG}`, '-cp', path.join(LIB_DIR, '*'),
-      'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', cfg.propsFile],
+    [
+      `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+      '-cp',
+      path.join(LIB_DIR, '*'),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      cfg.propsFile,
+    ],
     { cwd: cfg.dataDir, encoding: 'utf8' },
   );
   if (res.status !== 0) {
@@ -193,7 +207,9 @@ function ourBrokerPid(cfg) {
   }
   const { alive, ours } = pid > 0 ? inspectPid(pid, cfg) : { alive: false, ours: false };
   if (alive && ours) return pid;
-  cfg.log(`removing stale pid file ${rel(cfg.pidFile)} (pid ${pid} is ${alive ? 'not a Kafka broker of ours' : 'not running'})`);
+  cfg.log(
+    `removing stale pid file ${rel(cfg.pidFile)} (pid ${pid} is ${alive ? 'not a Kafka broker of ours' : 'not running'})`,
+  );
   fs.rmSync(cfg.pidFile, { force: true });
   return null;
 }
@@ -256,7 +272,10 @@ async function healthCheck(cfg, timeoutMs) {
   const { Partitioners } = kafkajs();
   const kafka = newKafkaClient(cfg, { retry: { retries: 3, initialRetryTime: 200 } });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   const token = crypto.randomBytes(6).toString('hex');
   const groupId = `${HEALTH_TOPIC}-${token}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
@@ -266,12 +285,14 @@ async function healthCheck(cfg, timeoutMs) {
     if (!(await admin.listTopics()).includes(HEALTH_TOPIC)) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: [{
-          topic: HEALTH_TOPIC,
-          numPartitions: 1,
-          replicationFactor: 1,
-          configEntries: [{ name: 'retention.ms', value: '3600000' }],
-        }],
+        topics: [
+          {
+            topic: HEALTH_TOPIC,
+            numPartitions: 1,
+            replicationFactor: 1,
+            configEntries: [{ name: 'retention.ms', value: '3600000' }],
+          },
+        ],
       });
     }
     await producer.connect();
@@ -304,9 +325,13 @@ async function waitUntilReady(cfg, child, pid, started) {
   let announced = false;
   while (Date.now() < deadline) {
     if (exited || (!child && !inspectPid(pid, cfg).alive)) {
-      const how = exited ? `exit code ${exited.code}${exited.signal ? `, signal ${exited.signal}` : ''}` : 'process gone';
+      const how = exited
+        ? `exit code ${exited.code}${exited.signal ? `, signal ${exited.signal}` : ''}`
+        : 'process gone';
       fs.rmSync(cfg.pidFile, { force: true });
-      throw new Error(`broker process ${pid} died during startup (${how}). Last lines of ${rel(cfg.logFile)}:\n${logTail(cfg)}`);
+      throw new Error(
+        `broker process ${pid} died during startup (${how}). Last lines of ${rel(cfg.logFile)}:\n${logTail(cfg)}`,
+      );
     }
     if (await probe(cfg)) {
       if (!announced) cfg.log(`broker answers on ${cfg.bootstrap}; checking produce + consume`);
@@ -343,8 +368,10 @@ async function startKafka(opts = {}) {
   const existing = await probe(cfg);
   if (existing) {
     const pid = fs.existsSync(cfg.pidFile) ? ourBrokerPid(cfg) : null;
-    cfg.log(`a broker already answers on ${cfg.bootstrap} (cluster ${existing.clusterId}, ` +
-      `${pid ? `ours, pid ${pid}` : 'not started from this data dir'}); reusing it`);
+    cfg.log(
+      `a broker already answers on ${cfg.bootstrap} (cluster ${existing.clusterId}, ` +
+        `${pid ? `ours, pid ${pid}` : 'not started from this data dir'}); reusing it`,
+    );
     await healthCheck(cfg, 30000);
     cfg.log(`ready: bootstrap ${cfg.bootstrap}`);
     return { bootstrap: cfg.bootstrap, pid, reused: true, clusterId: existing.clusterId };
@@ -371,8 +398,10 @@ async function startKafka(opts = {}) {
       ...cfg.heap,
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-      '-cp', path.join(LIB_DIR, '*'),
-      'kafka.Kafka', cfg.propsFile,
+      '-cp',
+      path.join(LIB_DIR, '*'),
+      'kafka.Kafka',
+      cfg.propsFile,
     ];
     // Detached with output to a file, so the broker outlives this process.
     child = spawn(javaBin(), args, { cwd: cfg.dataDir, detached: true, stdio: ['ignore', out, out] });
@@ -443,9 +472,11 @@ async function kafkaStatus(opts = {}) {
   } else {
     cfg.log(`DOWN: nothing answers on ${cfg.bootstrap}`);
   }
-  cfg.log(pid
-    ? `ours: broker pid ${pid} from ${rel(cfg.pidFile)} is running`
-    : `no broker of ours is running (no live pid in ${rel(cfg.pidFile)})${info ? '; the one answering was started elsewhere' : ''}`);
+  cfg.log(
+    pid
+      ? `ours: broker pid ${pid} from ${rel(cfg.pidFile)} is running`
+      : `no broker of ours is running (no live pid in ${rel(cfg.pidFile)})${info ? '; the one answering was started elsewhere' : ''}`,
+  );
   return { up: Boolean(info), ours: Boolean(pid), pid, bootstrap: cfg.bootstrap, clusterId: info && info.clusterId };
 }
 

@@ -9,7 +9,13 @@
 
 const { runWithBroker } = require('./lib/run-with-broker.js');
 
-runWithBroker({ tag: 'chaos', what: 'the chaos run', targets: ['build', 'build-chaos'], skipVar: 'CHAOS_SKIP_BUILD', main: 'dist/chaos/main.js' }).then(
+runWithBroker({
+  tag: 'chaos',
+  what: 'the chaos run',
+  targets: ['build', 'build-chaos'],
+  skipVar: 'CHAOS_SKIP_BUILD',
+  main: 'dist/chaos/main.js',
+}).then(
   (code) => process.exit(code),
   (e) => {
     console.error(`[chaos] ${e.message}`);

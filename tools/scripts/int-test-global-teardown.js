@@ -10,5 +10,6 @@ module.exports = async function globalTeardown() {
   ]);
   for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
   await client.end();
-  if (process.env.TASKSYNC_IT_STOP_KAFKA === '1') await stopKafka({ log: (m) => process.stdout.write(`[kafka] ${m}\n`) });
+  if (process.env.TASKSYNC_IT_STOP_KAFKA === '1')
+    await stopKafka({ log: (m) => process.stdout.write(`[kafka] ${m}\n`) });
 };

@@ -27,7 +27,9 @@ const SANDBOXES = [
     main: 'dist/tools/salesconnect-sandbox/main.js',
     port: 8620,
     portVar: 'SALESCONNECT_SANDBOX_PORT',
-    env: { SALESCONNECT_SANDBOX_SNAPSHOT: process.env.SALESCONNECT_SANDBOX_SNAPSHOT || 'tmp/salesconnect-sandbox.json' },
+    env: {
+      SALESCONNECT_SANDBOX_SNAPSHOT: process.env.SALESCONNECT_SANDBOX_SNAPSHOT || 'tmp/salesconnect-sandbox.json',
+    },
     note: 'API token sc_tok_default_sandbox_user; Command Center at /command-center?token=…',
   },
 ];
@@ -44,7 +46,13 @@ const REPLICAS = Math.max(1, Number(process.env.START_REPLICAS || 1));
 for (let i = 2; i <= REPLICAS; i++) {
   for (const base of SERVICES.filter((s) => REPLICATED.includes(s.name) && !s.replicaOf)) {
     const portVar = `${base.portVar}_${i}`;
-    SERVICES.push({ ...base, name: `${base.name}-${i}`, replicaOf: base, portVar, port: Number(process.env[portVar] || Number(process.env[base.portVar] || base.port) + 100 * (i - 1)) });
+    SERVICES.push({
+      ...base,
+      name: `${base.name}-${i}`,
+      replicaOf: base,
+      portVar,
+      port: Number(process.env[portVar] || Number(process.env[base.portVar] || base.port) + 100 * (i - 1)),
+    });
   }
 }
 // START_RESTART_CRASHED=1: a service that dies is started again (as a deployment's supervisor would),
@@ -62,21 +70,28 @@ function wiringFor(service) {
   // A replica is the same service: its group, its webhook address (the first replica's, as one public address behind a balancer).
   const kind = service.replicaOf ?? service;
   const own = url(kind.name);
-  const wiring = {
-    'connector-settings': {
-      SALESFORCE_LOGIN_URL: url('salesforce-sandbox'),
-      // The sandbox serves test.salesforce.com and every My Domain under /hosts/<host>.
-      SALESFORCE_SANDBOX_LOGIN_URL: `${url('salesforce-sandbox')}/hosts/test.salesforce.com`,
-      SALESFORCE_MY_DOMAIN_URL_TEMPLATE: `${url('salesforce-sandbox')}/hosts/{host}`,
-      OAUTH_REDIRECT_URL: `${own}/v1/salesforce/oauth/callback`,
-      SETTINGS_PAGE_URL: `${own}/settings/crm/salesforce`,
-      RECONCILER_URL: url('reconciler'),
-      SALESCONNECT_APP_TASK_URL_TEMPLATE: `${url('salesconnect-sandbox')}/app/tasks/{taskId}`,
-    },
-    'sfdc-ingest': { CONNECTOR_SETTINGS_URL: url('connector-settings') },
-    'salesconnect-ingest': { SALESCONNECT_API_URL: url('salesconnect-sandbox'), SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect` },
-    reconciler: { CONNECTOR_SETTINGS_URL: url('connector-settings'), SALESCONNECT_API_URL: url('salesconnect-sandbox') },
-  }[kind.name] ?? {};
+  const wiring =
+    {
+      'connector-settings': {
+        SALESFORCE_LOGIN_URL: url('salesforce-sandbox'),
+        // The sandbox serves test.salesforce.com and every My Domain under /hosts/<host>.
+        SALESFORCE_SANDBOX_LOGIN_URL: `${url('salesforce-sandbox')}/hosts/test.salesforce.com`,
+        SALESFORCE_MY_DOMAIN_URL_TEMPLATE: `${url('salesforce-sandbox')}/hosts/{host}`,
+        OAUTH_REDIRECT_URL: `${own}/v1/salesforce/oauth/callback`,
+        SETTINGS_PAGE_URL: `${own}/settings/crm/salesforce`,
+        RECONCILER_URL: url('reconciler'),
+        SALESCONNECT_APP_TASK_URL_TEMPLATE: `${url('salesconnect-sandbox')}/app/tasks/{taskId}`,
+      },
+      'sfdc-ingest': { CONNECTOR_SETTINGS_URL: url('connector-settings') },
+      'salesconnect-ingest': {
+        SALESCONNECT_API_URL: url('salesconnect-sandbox'),
+        SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect`,
+      },
+      reconciler: {
+        CONNECTOR_SETTINGS_URL: url('connector-settings'),
+        SALESCONNECT_API_URL: url('salesconnect-sandbox'),
+      },
+    }[kind.name] ?? {};
   // Several stacks on one broker (the end-to-end tests) each need consumer groups of their own.
   const groupPrefix = process.env.KAFKA_CONSUMER_GROUP_PREFIX;
   if (groupPrefix && SERVICES.includes(service)) wiring.KAFKA_CONSUMER_GROUP = `${groupPrefix}${kind.name}`;
@@ -110,7 +125,10 @@ function formatLine(service, line) {
 function deploymentNodeOptions(service) {
   const file = path.join(ROOT, 'docker', 'k8s', 'base', 'config', `${(service.replicaOf ?? service).name}.env`);
   if (!fs.existsSync(file)) return '';
-  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('NODE_OPTIONS='));
+  const line = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('NODE_OPTIONS='));
   return line ? line.slice('NODE_OPTIONS='.length).trim() : '';
 }
 
@@ -161,8 +179,14 @@ async function mintDemoToken() {
   const { SignJWT } = require('jose');
   const secret = process.env.JWT_SECRET || 'dev-only-secret-change-me-0123456789abcdef';
   // A dotted claim (`realm_access.roles`) is a path into nested objects, as connector-settings reads it.
-  const roles = (process.env.JWT_ROLES_CLAIM || 'roles').split('.').reduceRight((value, key) => ({ [key]: value }), [process.env.JWT_ADMIN_ROLE || 'task-sync:admin']);
-  return new SignJWT({ tenant_id: 'demo-tenant', zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo', ...roles })
+  const roles = (process.env.JWT_ROLES_CLAIM || 'roles')
+    .split('.')
+    .reduceRight((value, key) => ({ [key]: value }), [process.env.JWT_ADMIN_ROLE || 'task-sync:admin']);
+  return new SignJWT({
+    tenant_id: 'demo-tenant',
+    zoneinfo: process.env.DEMO_TIME_ZONE || 'America/Sao_Paulo',
+    ...roles,
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('scu_default')
     .setIssuer(process.env.JWT_ISSUER || 'task-sync-dev')
@@ -180,8 +204,12 @@ async function mintDemoToken() {
 async function reportDemoOrgReader(settingsUrl, adminToken) {
   try {
     const { reader, connectedNow } = await connectDemoOrgReader({ settingsUrl, adminToken });
-    const checks = reader.preflight?.passed ? 'its checks passed' : `its checks did not pass (${JSON.stringify(reader.preflight?.items ?? null)})`;
-    log(`the demo org's reader: ${reader.sfdcUsername} (org ${reader.orgId}, ${connectedNow ? 'connected now' : 'connected before'}), ${checks}`);
+    const checks = reader.preflight?.passed
+      ? 'its checks passed'
+      : `its checks did not pass (${JSON.stringify(reader.preflight?.items ?? null)})`;
+    log(
+      `the demo org's reader: ${reader.sfdcUsername} (org ${reader.orgId}, ${connectedNow ? 'connected now' : 'connected before'}), ${checks}`,
+    );
   } catch (e) {
     log(`could not connect the demo org's reader (${e.message}); its reps' syncs poll Salesforce (POLL_INTERVAL_MS)`);
   }
@@ -198,19 +226,22 @@ async function main() {
 
   const stopAll = (names) =>
     Promise.all(
-      names.filter((name) => children.has(name)).map((name) => [name, children.get(name)]).map(
-        ([name, child]) =>
-          new Promise((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-            child.once('exit', (exitCode) => {
-              clearTimeout(timer);
-              log(`${name} stopped (exit ${exitCode})`);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
+      names
+        .filter((name) => children.has(name))
+        .map((name) => [name, children.get(name)])
+        .map(
+          ([name, child]) =>
+            new Promise((resolve) => {
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
+              const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+              child.once('exit', (exitCode) => {
+                clearTimeout(timer);
+                log(`${name} stopped (exit ${exitCode})`);
+                resolve();
+              });
+              child.kill('SIGTERM');
+            }),
+        ),
     );
 
   const shutdown = async (code) => {
@@ -256,7 +287,9 @@ async function main() {
       child.once('exit', (code, signal) => {
         if (stopping) return;
         if (RESTART_CRASHED && SERVICES.includes(service)) {
-          log(`${service.name} exited unexpectedly (${signal ?? `exit ${code}`}); starting it again (START_RESTART_CRASHED=1)`);
+          log(
+            `${service.name} exited unexpectedly (${signal ?? `exit ${code}`}); starting it again (START_RESTART_CRASHED=1)`,
+          );
           spawnService(service);
           return;
         }

@@ -41,17 +41,40 @@ async function main() {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   try {
-    const env = { ...process.env, KAFKA_BROKERS: kafka.bootstrap, TEST_ADMIN_DATABASE_URL: adminUrl, NX_DAEMON: 'false', TZ: 'UTC' };
+    const env = {
+      ...process.env,
+      KAFKA_BROKERS: kafka.bootstrap,
+      TEST_ADMIN_DATABASE_URL: adminUrl,
+      NX_DAEMON: 'false',
+      TZ: 'UTC',
+    };
     const style = process.env.CI ? ['--outputStyle=static'] : [];
     log(`kafkajs against the pinned broker (tools/kafka/compat-check.js)`);
-    const check = spawnSync(process.execPath, ['tools/kafka/compat-check.js', kafka.bootstrap], { cwd: ROOT, env, encoding: 'utf8' });
-    process.stdout.write(check.stdout.split('\n').filter((l) => /^(PASS|FAIL) /.test(l)).map((l) => `  ${l}\n`).join(''));
+    const check = spawnSync(process.execPath, ['tools/kafka/compat-check.js', kafka.bootstrap], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    process.stdout.write(
+      check.stdout
+        .split('\n')
+        .filter((l) => /^(PASS|FAIL) /.test(l))
+        .map((l) => `  ${l}\n`)
+        .join(''),
+    );
     const counts = /^(\d+) passed, (\d+) failed$/m.exec(check.stdout);
     compat = counts ? { passed: Number(counts[1]), failed: Number(counts[2]) } : { passed: 0, failed: 1 };
     const compatCode = check.status === 0 && counts ? 0 : 1;
     if (compatCode !== 0) process.stdout.write(check.stdout + check.stderr);
-    log('lint, unit tests and builds');
+    log('formatting (prettier --check; npm run format fixes it)');
     code = compatCode;
+    if (code === 0)
+      code = await run(
+        process.execPath,
+        [path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.'],
+        { env },
+      );
+    if (code === 0) log('lint, unit tests and builds');
     if (code === 0) code = await run(nxBin, ['run-many', '-t', 'lint', 'test', 'build', ...style], { env });
     if (code === 0) {
       log('integration tests (real Kafka, real PostgreSQL)');

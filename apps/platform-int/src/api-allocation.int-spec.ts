@@ -1,4 +1,12 @@
-import { connectSalesforceAsUser, createSalesConnectUser, SalesforceAdmin, SalesforceUser, type ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
+import {
+  connectSalesforceAsUser,
+  createSalesConnectUser,
+  SalesforceAdmin,
+  SalesforceUser,
+  type ServiceProcess,
+  signUserToken,
+  waitFor,
+} from '@task-sync/testing-stack';
 import { uniqueId, useKafkaClients } from './support/stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,7 +41,12 @@ describe('the API calls allocated to the sync in an org', () => {
   let admin: SalesforceAdmin;
   const tenant = uniqueId('tenant');
 
-  const api = async <T>(method: string, path: string, jwt: string, body?: unknown): Promise<{ status: number; body: T }> => {
+  const api = async <T>(
+    method: string,
+    path: string,
+    jwt: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${settings.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
@@ -44,7 +57,9 @@ describe('the API calls allocated to the sync in an org', () => {
 
   /** The calls the Salesforce sandbox answered for the org: what Salesforce would count. */
   const salesforceCallsIn = async (orgId: string): Promise<number> => {
-    const { calls } = (await (await fetch(`${sfSandbox.url}/__admin/calls`)).json()) as { calls: { tenant: string; count: number }[] };
+    const { calls } = (await (await fetch(`${sfSandbox.url}/__admin/calls`)).json()) as {
+      calls: { tenant: string; count: number }[];
+    };
     return calls.filter((c) => c.tenant === orgId).reduce((sum, c) => sum + c.count, 0);
   };
 
@@ -73,11 +88,22 @@ describe('the API calls allocated to the sync in an org', () => {
     await admin.createUser(org, username);
     const rep = await signUserToken({ sub: scUser.id, tenant, secret: SECRET });
     const orgAdmin = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN] });
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sfSandbox.url, userToken: rep, username });
+    const connectionId = await connectSalesforceAsUser({
+      connectorSettings: settings,
+      sandboxUrl: sfSandbox.url,
+      userToken: rep,
+      username,
+    });
     const sfdc = await SalesforceUser.login(sfSandbox.url, username);
     const sc = scUser;
     const status = async () =>
-      (await api<{ state: string; apiAllocation: { used: number; allocated: number | null }; recentErrors: { code: string }[] }>('GET', `/v1/connections/${connectionId}/status`, rep)).body;
+      (
+        await api<{
+          state: string;
+          apiAllocation: { used: number; allocated: number | null };
+          recentErrors: { code: string }[];
+        }>('GET', `/v1/connections/${connectionId}/status`, rep)
+      ).body;
     expect((await api('PUT', `/v1/connections/${connectionId}/task-sync`, rep, { enabled: true })).status).toBe(200);
     await waitFor('the sync to run', async () => (await status()).state === 'syncing');
 
@@ -115,8 +141,17 @@ describe('the API calls allocated to the sync in an org', () => {
     expect(reconciler.logs.filter((l) => /dead-lettered/.test(String(l.msg)))).toEqual([]);
 
     // The window moves past the calls that filled it: both sides go on, with no admin action.
-    await waitFor('the Salesforce change in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'made in Salesforce while paused'), (WINDOW_SECONDS + 30) * 1000);
-    await waitFor('the Sales Connect change in Salesforce', async () => (await admin.tasks(org)).find((t) => t['SalesConnect_Task_Id__c'] === scTask.id && t.deletedAt === null), 30_000);
+    await waitFor(
+      'the Salesforce change in Sales Connect',
+      async () => (await sc.listTasks()).find((t) => t.name === 'made in Salesforce while paused'),
+      (WINDOW_SECONDS + 30) * 1000,
+    );
+    await waitFor(
+      'the Sales Connect change in Salesforce',
+      async () =>
+        (await admin.tasks(org)).find((t) => t['SalesConnect_Task_Id__c'] === scTask.id && t.deletedAt === null),
+      30_000,
+    );
     expect((await admin.tasks(org)).filter((t) => t.Id === sfdcTaskId)).toHaveLength(1);
     expect(reconciler.logs.filter((l) => /dead-lettered/.test(String(l.msg)))).toEqual([]);
 

@@ -1,6 +1,14 @@
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { consumerUnderTest, RECONCILER_TOPICS, offsetsOf, publishSettingChanges, settingChanged, uniqueId, useKafkaClients } from './support/stack';
+import {
+  consumerUnderTest,
+  RECONCILER_TOPICS,
+  offsetsOf,
+  publishSettingChanges,
+  settingChanged,
+  uniqueId,
+  useKafkaClients,
+} from './support/stack';
 
 const MESSAGES = 3_000;
 
@@ -9,17 +17,27 @@ describe('SIGTERM during consumption', () => {
 
   it('finishes the message in flight, commits it, exits 0, and a restart applies the rest exactly once', async () => {
     // The reconciler also follows both change topics; this test is about the settings topic only.
-    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'drain', group: 'reconciler-drain' }, RECONCILER_TOPICS);
+    const { databaseUrl, groupId } = await consumerUnderTest(
+      kafka.admin,
+      { database: 'drain', group: 'reconciler-drain' },
+      RECONCILER_TOPICS,
+    );
     const tenantId = uniqueId('tenant-drain');
     const events = Array.from({ length: MESSAGES }, () => settingChanged({ tenantId }));
     for (let i = 0; i < events.length; i += 500) await publishSettingChanges(kafka.producer, events.slice(i, i + 500));
     const applied = () =>
       withPg(databaseUrl, async (c) => {
-        const { rows } = await c.query(`SELECT count(*)::int AS n FROM reconciler.connection_setting WHERE tenant_id = $1`, [tenantId]);
+        const { rows } = await c.query(
+          `SELECT count(*)::int AS n FROM reconciler.connection_setting WHERE tenant_id = $1`,
+          [tenantId],
+        );
         return rows[0].n as number;
       });
 
-    const first = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
+    const first = await ServiceProcess.start('reconciler', {
+      DATABASE_URL: databaseUrl,
+      KAFKA_CONSUMER_GROUP: groupId,
+    });
     await waitFor('some messages to be applied', async () => (await applied()) >= 200);
     const { code, ms } = await first.stop('SIGTERM');
     const appliedAtStop = await applied();
@@ -38,11 +56,19 @@ describe('SIGTERM during consumption', () => {
       expect(max).toBeLessThan(offsets.find((o) => o.partition === partition)?.committed ?? -1);
     }
 
-    const second = await ServiceProcess.start('reconciler', { DATABASE_URL: databaseUrl, KAFKA_CONSUMER_GROUP: groupId });
+    const second = await ServiceProcess.start('reconciler', {
+      DATABASE_URL: databaseUrl,
+      KAFKA_CONSUMER_GROUP: groupId,
+    });
     try {
       await waitFor('every message to be applied', async () => (await applied()) === MESSAGES, 90_000);
       // Nothing was applied twice and nothing redelivered: the first process committed what it did.
-      expect(await second.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.settingsChanges, outcome: 'duplicate' })).toBe(0);
+      expect(
+        await second.metric('tasksync_kafka_messages_consumed_total', {
+          topic: KAFKA_TOPICS.settingsChanges,
+          outcome: 'duplicate',
+        }),
+      ).toBe(0);
       const history = await withPg(databaseUrl, (c) =>
         c.query(
           `SELECT count(*)::int AS n FROM reconciler.connection_setting_change h

@@ -18,7 +18,10 @@ describe('connector-settings: rate limits and security headers', () => {
     headers: { 'x-forwarded-for': address, ...(init.headers ?? {}) },
   });
   const connect = async (address: string, sub: string) =>
-    fetch(`${service.url}/v1/salesforce/connect`, from(address, { method: 'POST', headers: { authorization: `Bearer ${await token(sub)}` } }));
+    fetch(
+      `${service.url}/v1/salesforce/connect`,
+      from(address, { method: 'POST', headers: { authorization: `Bearer ${await token(sub)}` } }),
+    );
 
   /** A 429 as the API answers it: the JSON error shape and a Retry-After in whole seconds. */
   const expectRateLimited = async (answer: Response, atMostSeconds: number) => {
@@ -26,7 +29,10 @@ describe('connector-settings: rate limits and security headers', () => {
     const retryAfter = Number(answer.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(atMostSeconds);
-    expect(await answer.json()).toEqual({ error: 'RATE_LIMITED', message: expect.stringMatching(/^too many .+; try again in \d+ s$/) });
+    expect(await answer.json()).toEqual({
+      error: 'RATE_LIMITED',
+      message: expect.stringMatching(/^too many .+; try again in \d+ s$/),
+    });
     return retryAfter;
   };
 
@@ -64,14 +70,16 @@ describe('connector-settings: rate limits and security headers', () => {
   });
 
   it('callback: a limit per address, and one per user named by a valid state', async () => {
-    const garbage = (address: string) => fetch(`${service.url}/v1/salesforce/oauth/callback?code=x&state=not-a-state`, from(address));
+    const garbage = (address: string) =>
+      fetch(`${service.url}/v1/salesforce/oauth/callback?code=x&state=not-a-state`, from(address));
     for (let i = 0; i < 3; i++) expect((await garbage('203.0.113.1')).status).toBe(400);
     await expectRateLimited(await garbage('203.0.113.1'), 60);
     expect((await garbage('203.0.113.2')).status).toBe(400);
 
     const started = (await (await connect('198.51.100.20', 'cai')).json()) as { authorizeUrl: string };
     const state = new URL(started.authorizeUrl).searchParams.get('state') as string;
-    const callback = (address: string) => fetch(`${service.url}/v1/salesforce/oauth/callback?code=x&state=${encodeURIComponent(state)}`, from(address));
+    const callback = (address: string) =>
+      fetch(`${service.url}/v1/salesforce/oauth/callback?code=x&state=${encodeURIComponent(state)}`, from(address));
     // No connect cookie: refused, but counted against cai from whichever address.
     expect((await callback('203.0.113.10')).status).toBe(400);
     expect((await callback('203.0.113.11')).status).toBe(400);
@@ -79,7 +87,8 @@ describe('connector-settings: rate limits and security headers', () => {
   });
 
   it('failed authentications block the address, good token or not, while other addresses go on', async () => {
-    const list = async (address: string, bearer: string) => fetch(`${service.url}/v1/connections`, from(address, { headers: { authorization: `Bearer ${bearer}` } }));
+    const list = async (address: string, bearer: string) =>
+      fetch(`${service.url}/v1/connections`, from(address, { headers: { authorization: `Bearer ${bearer}` } }));
     for (let i = 0; i < 3; i++) expect((await list('192.0.2.66', 'guessed-token')).status).toBe(401);
     await expectRateLimited(await list('192.0.2.66', 'guessed-token'), 120);
     const blocked = await expectRateLimited(await list('192.0.2.66', await token('dee')), 120);
@@ -87,7 +96,14 @@ describe('connector-settings: rate limits and security headers', () => {
     expect((await list('192.0.2.67', await token('dee'))).status).toBe(200);
     // The internal API's service tokens count the same way.
     const internal = (bearer: string) =>
-      fetch(`${service.url}/internal/v1/connections/00000000-0000-4000-8000-000000000000/salesforce-session`, from('192.0.2.80', { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{}' }));
+      fetch(
+        `${service.url}/internal/v1/connections/00000000-0000-4000-8000-000000000000/salesforce-session`,
+        from('192.0.2.80', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      );
     for (let i = 0; i < 3; i++) expect((await internal('not-a-service-token-000000000')).status).toBe(401);
     await expectRateLimited(await internal('not-a-service-token-000000000'), 120);
     await expectRateLimited(await internal('dev-only-sfdc-ingest-internal-token'), 120);
@@ -95,17 +111,37 @@ describe('connector-settings: rate limits and security headers', () => {
 
   it('API and OAuth answers carry the security headers, are never cached, and say nothing of Express', async () => {
     const answers = {
-      api: await fetch(`${service.url}/v1/connections`, from('192.0.2.1', { headers: { authorization: `Bearer ${await token('eva')}` } })),
+      api: await fetch(
+        `${service.url}/v1/connections`,
+        from('192.0.2.1', { headers: { authorization: `Bearer ${await token('eva')}` } }),
+      ),
       connect: await connect('192.0.2.1', 'eva'),
-      callback: await fetch(`${service.url}/v1/salesforce/oauth/callback?code=x&state=forged.forged`, from('192.0.2.1')),
+      callback: await fetch(
+        `${service.url}/v1/salesforce/oauth/callback?code=x&state=forged.forged`,
+        from('192.0.2.1'),
+      ),
       unauthorized: await fetch(`${service.url}/v1/connections`, from('192.0.2.1')),
       missing: await fetch(`${service.url}/v1/nothing-here`, from('192.0.2.1')),
       health: await fetch(`${service.url}/health/ready`),
     };
-    expect(Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.status]))).toEqual({ api: 200, connect: 200, callback: 400, unauthorized: 401, missing: 404, health: 200 });
+    expect(Object.fromEntries(Object.entries(answers).map(([name, a]) => [name, a.status]))).toEqual({
+      api: 200,
+      connect: 200,
+      callback: 400,
+      unauthorized: 401,
+      missing: 404,
+      health: 200,
+    });
     for (const [name, answer] of Object.entries(answers)) {
       const h = answer.headers;
-      expect({ name, poweredBy: h.get('x-powered-by'), nosniff: h.get('x-content-type-options'), referrer: h.get('referrer-policy'), cache: h.get('cache-control'), frame: h.get('x-frame-options') }).toEqual({
+      expect({
+        name,
+        poweredBy: h.get('x-powered-by'),
+        nosniff: h.get('x-content-type-options'),
+        referrer: h.get('referrer-policy'),
+        cache: h.get('cache-control'),
+        frame: h.get('x-frame-options'),
+      }).toEqual({
         name,
         poweredBy: null,
         nosniff: 'nosniff',
@@ -113,7 +149,12 @@ describe('connector-settings: rate limits and security headers', () => {
         cache: 'no-store',
         frame: 'DENY',
       });
-      expect(h.get('content-security-policy')?.split(';').map((d) => d.trim())).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]));
+      expect(
+        h
+          .get('content-security-policy')
+          ?.split(';')
+          .map((d) => d.trim()),
+      ).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]));
     }
     // The connect cookie: HttpOnly, SameSite=Lax, only on the Salesforce routes (not Secure over plain HTTP).
     const cookie = answers.connect.headers.getSetCookie()[0] ?? '';
@@ -137,7 +178,9 @@ describe('connector-settings: rate limits and security headers', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
     const html = await page.text();
     expect(html).not.toMatch(/<script>|<style/);
-    const script = html.match(/<script type="module" crossorigin src="(\/settings\/crm\/salesforce\/assets\/index-[\w-]+\.js)">/)?.[1];
+    const script = html.match(
+      /<script type="module" crossorigin src="(\/settings\/crm\/salesforce\/assets\/index-[\w-]+\.js)">/,
+    )?.[1];
     expect(script).toBeDefined();
     const asset = await fetch(`${service.url}${script}`);
     expect(asset.status).toBe(200);
@@ -149,11 +192,17 @@ describe('connector-settings: rate limits and security headers', () => {
   it('CORS stays closed: no origin is allowed, on a preflight or a plain request', async () => {
     const preflight = await fetch(`${service.url}/v1/connections`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
-    const plain = await fetch(`${service.url}/v1/connections`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${await token('fay')}` } });
+    const plain = await fetch(`${service.url}/v1/connections`, {
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${await token('fay')}` },
+    });
     expect(plain.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -1,4 +1,11 @@
-import { connectSalesforceAsUser, createSalesConnectUser, SalesforceUser, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import {
+  connectSalesforceAsUser,
+  createSalesConnectUser,
+  SalesforceUser,
+  signUserToken,
+  waitFor,
+  withPg,
+} from '@task-sync/testing-stack';
 import { startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { uniqueId, useKafkaClients } from './support/stack';
 
@@ -10,7 +17,14 @@ interface Preview {
   windowStart: string;
   windowEnd: string;
   count: number;
-  tasks: { sfdcTaskId: string; subject: string; status: string; activityDate: string | null; lastModifiedDate: string; salesforceUrl: string }[];
+  tasks: {
+    sfdcTaskId: string;
+    subject: string;
+    status: string;
+    activityDate: string | null;
+    lastModifiedDate: string;
+    salesforceUrl: string;
+  }[];
   salesConnectTasksSent: boolean;
 }
 interface DeleteWindow {
@@ -53,7 +67,8 @@ describe('import preview, delete-window watchdog and admin view', () => {
   const tenant = uniqueId('tenant');
   let adminJwt: string;
 
-  const get = (path: string, jwt: string) => fetch(`${stack.settings.url}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
+  const get = (path: string, jwt: string) =>
+    fetch(`${stack.settings.url}${path}`, { headers: { authorization: `Bearer ${jwt}` } });
   const getJson = async <T>(path: string, jwt: string): Promise<T> => {
     const res = await get(path, jwt);
     if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
@@ -73,9 +88,19 @@ describe('import preview, delete-window watchdog and admin view', () => {
     const scUser = await createSalesConnectUser(stack.scSandbox.url, tenantId);
     const username = `${uniqueId('rep')}@sandbox.test`;
     const user = await stack.admin.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: scUser.id, tenant: tenantId, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
+    const jwt = await signUserToken({
+      sub: scUser.id,
+      tenant: tenantId,
+      secret: SECRET,
+      zoneinfo: 'America/Sao_Paulo',
+    });
     const sfdc = await SalesforceUser.login(stack.sfSandbox.url, username);
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username });
+    const connectionId = await connectSalesforceAsUser({
+      connectorSettings: stack.settings,
+      sandboxUrl: stack.sfSandbox.url,
+      userToken: jwt,
+      username,
+    });
     return { scUser, sc: scUser, sfdc, jwt, connectionId, sfdcUserId: user, username };
   }
 
@@ -89,7 +114,8 @@ describe('import preview, delete-window watchdog and admin view', () => {
     }
   }
 
-  const callsOf = async (orgId: string) => (await stack.admin.calls()).filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'));
+  const callsOf = async (orgId: string) =>
+    (await stack.admin.calls()).filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'));
 
   beforeAll(async () => {
     stack = await startSyncStack({ databaseSuffix: 'import_preview', jwtSecret: SECRET, kafkaAdmin: kafka.admin });
@@ -115,14 +141,27 @@ describe('import preview, delete-window watchdog and admin view', () => {
     for (let i = 0; i < 22; i++) {
       const at = i < 5 ? windowStart + (5 - i) * MINUTE : now - (i + 1) * 30 * MINUTE;
       const subject = `inside ${i}`;
-      inside.push({ id: await createTaskAt(rep.sfdc, at, { Subject: subject, ActivityDate: '2026-12-20', ...(i % 3 === 0 ? { Status: 'Completed' } : {}) }), subject, at });
+      inside.push({
+        id: await createTaskAt(rep.sfdc, at, {
+          Subject: subject,
+          ActivityDate: '2026-12-20',
+          ...(i % 3 === 0 ? { Status: 'Completed' } : {}),
+        }),
+        subject,
+        at,
+      });
     }
-    for (const [i, at] of [windowStart - 5 * MINUTE, windowStart - 60 * MINUTE, now - 3 * DAY].entries()) await createTaskAt(rep.sfdc, at, { Subject: `outside ${i}` });
+    for (const [i, at] of [windowStart - 5 * MINUTE, windowStart - 60 * MINUTE, now - 3 * DAY].entries())
+      await createTaskAt(rep.sfdc, at, { Subject: `outside ${i}` });
     const deleted = await createTaskAt(rep.sfdc, now - 2 * 60 * MINUTE, { Subject: 'deleted inside' });
     await rep.sfdc.deleteTask(deleted);
     await stack.admin.setClock(new Date(now - 3 * 60 * MINUTE));
     try {
-      await stack.admin.seedTask(previewOrgId, { Subject: 'series master inside', IsRecurrence: true, OwnerId: rep.sfdcUserId });
+      await stack.admin.seedTask(previewOrgId, {
+        Subject: 'series master inside',
+        IsRecurrence: true,
+        OwnerId: rep.sfdcUserId,
+      });
     } finally {
       await stack.admin.resetClock();
     }
@@ -132,7 +171,12 @@ describe('import preview, delete-window watchdog and admin view', () => {
     const after = await callsOf(previewOrgId);
 
     // Exactly two calls, both queryAll (one COUNT, one page), with the rep's session.
-    const delta = after.map((c) => ({ endpoint: c.endpoint, count: c.count - (before.find((b) => b.endpoint === c.endpoint)?.count ?? 0) })).filter((c) => c.count > 0);
+    const delta = after
+      .map((c) => ({
+        endpoint: c.endpoint,
+        count: c.count - (before.find((b) => b.endpoint === c.endpoint)?.count ?? 0),
+      }))
+      .filter((c) => c.count > 0);
     expect(delta).toEqual([{ endpoint: 'GET queryAll', count: 2 }]);
 
     expect(preview.count).toBe(22);
@@ -140,22 +184,37 @@ describe('import preview, delete-window watchdog and admin view', () => {
     expect(Date.parse(preview.windowEnd) - Date.parse(preview.windowStart)).toBe(DAY);
     const newestFirst = [...inside].sort((a, b) => b.at - a.at).slice(0, 20);
     expect(preview.tasks.map((t) => t.sfdcTaskId)).toEqual(newestFirst.map((t) => t.id));
-    expect(preview.tasks[0]).toMatchObject({ subject: newestFirst[0].subject, activityDate: '2026-12-20', salesforceUrl: expect.stringMatching(new RegExp(`/lightning/r/Task/${newestFirst[0].id}/view$`)) });
+    expect(preview.tasks[0]).toMatchObject({
+      subject: newestFirst[0].subject,
+      activityDate: '2026-12-20',
+      salesforceUrl: expect.stringMatching(new RegExp(`/lightning/r/Task/${newestFirst[0].id}/view$`)),
+    });
     // The calls count against the org's allocation like the sync's own (reported at once).
-    const usage = await getJson<{ apiAllocation: { used: number } }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt);
+    const usage = await getJson<{ apiAllocation: { used: number } }>(
+      `/v1/connections/${rep.connectionId}/status`,
+      rep.jwt,
+    );
     expect(usage.apiAllocation.used).toBeGreaterThanOrEqual(2);
 
     // Nothing imported, nothing enabled by the preview.
-    const status = await getJson<{ import: unknown; deleteWindow: unknown }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt);
+    const status = await getJson<{ import: unknown; deleteWindow: unknown }>(
+      `/v1/connections/${rep.connectionId}/status`,
+      rep.jwt,
+    );
     expect(status.import).toBeNull();
     expect(status.deleteWindow).toBeNull();
     expect(await rep.sc.listTasks()).toEqual([]);
-    expect((await getJson<{ enabled: boolean }>(`/v1/connections/${rep.connectionId}/task-sync`, rep.jwt)).enabled).toBe(false);
+    expect(
+      (await getJson<{ enabled: boolean }>(`/v1/connections/${rep.connectionId}/task-sync`, rep.jwt)).enabled,
+    ).toBe(false);
 
     // The enable imports exactly the previewed selection.
     await saveSync(rep.connectionId, rep.jwt, true);
     const done = await waitFor('the import', async () => {
-      const s = await getJson<{ import: { found: number; imported: number; done: boolean } | null }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt);
+      const s = await getJson<{ import: { found: number; imported: number; done: boolean } | null }>(
+        `/v1/connections/${rep.connectionId}/status`,
+        rep.jwt,
+      );
       return s.import?.done ? s.import : undefined;
     });
     expect(done.found).toBe(preview.count);
@@ -166,17 +225,29 @@ describe('import preview, delete-window watchdog and admin view', () => {
     expect(imported.map((t) => t.name).sort()).toEqual(inside.map((t) => t.subject).sort());
   });
 
-  it("R5: after a disable the status and /metrics say when the delete window closes, warn from 3 days before, and go negative once closed", async () => {
+  it('R5: after a disable the status and /metrics say when the delete window closes, warn from 3 days before, and go negative once closed', async () => {
     await saveSync(rep.connectionId, rep.jwt, false);
-    const { deleteWindow } = await getJson<{ deleteWindow: DeleteWindow }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt);
+    const { deleteWindow } = await getJson<{ deleteWindow: DeleteWindow }>(
+      `/v1/connections/${rep.connectionId}/status`,
+      rep.jwt,
+    );
     expect(Math.abs(Date.parse(deleteWindow.disabledAt) - Date.now())).toBeLessThan(30_000);
     expect(Date.parse(deleteWindow.closesAt) - Date.parse(deleteWindow.disabledAt)).toBe(15 * DAY);
     expect(deleteWindow).toMatchObject({ warning: false, closed: false });
     const closesIn = async () => {
       const text = await (await fetch(`${stack.settings.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('tasksync_settings_delete_window_closes_in_seconds{') && l.includes(`connection_id="${rep.connectionId}"`));
+      const line = text
+        .split('\n')
+        .find(
+          (l) =>
+            l.startsWith('tasksync_settings_delete_window_closes_in_seconds{') &&
+            l.includes(`connection_id="${rep.connectionId}"`),
+        );
       const warnings = text.split('\n').find((l) => l.startsWith('tasksync_settings_delete_window_warnings'));
-      return { seconds: line ? Number(line.split(' ').at(-1)) : undefined, warnings: warnings ? Number(warnings.split(' ').at(-1)) : undefined };
+      return {
+        seconds: line ? Number(line.split(' ').at(-1)) : undefined,
+        warnings: warnings ? Number(warnings.split(' ').at(-1)) : undefined,
+      };
     };
     const fresh = await closesIn();
     expect(fresh.seconds).toBeGreaterThan(15 * 86_400 - 60);
@@ -186,10 +257,16 @@ describe('import preview, delete-window watchdog and admin view', () => {
     // The disable placed back in time (the settings' clock is the database's): 12 days and a minute ago, then 15 days and a minute.
     const moveDisableBack = (ms: number) =>
       withPg(stack.databaseUrl, (c) =>
-        c.query(`UPDATE connector_settings.task_sync_change SET changed_at = changed_at - make_interval(secs => $2::double precision / 1000) WHERE connection_id = $1 AND kind = 'disable'`, [rep.connectionId, ms]),
+        c.query(
+          `UPDATE connector_settings.task_sync_change SET changed_at = changed_at - make_interval(secs => $2::double precision / 1000) WHERE connection_id = $1 AND kind = 'disable'`,
+          [rep.connectionId, ms],
+        ),
       );
     await moveDisableBack(12 * DAY + MINUTE);
-    expect((await getJson<{ deleteWindow: DeleteWindow }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt)).deleteWindow).toMatchObject({ warning: true, closed: false });
+    expect(
+      (await getJson<{ deleteWindow: DeleteWindow }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt))
+        .deleteWindow,
+    ).toMatchObject({ warning: true, closed: false });
     // A scrape reads the rows again once the last read is a second old.
     const warned = await waitFor('the warning on /metrics', async () => {
       const m = await closesIn();
@@ -200,7 +277,10 @@ describe('import preview, delete-window watchdog and admin view', () => {
     expect(warned.warnings).toBe(1);
 
     await moveDisableBack(3 * DAY);
-    expect((await getJson<{ deleteWindow: DeleteWindow }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt)).deleteWindow).toMatchObject({ warning: true, closed: true });
+    expect(
+      (await getJson<{ deleteWindow: DeleteWindow }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt))
+        .deleteWindow,
+    ).toMatchObject({ warning: true, closed: true });
     const closed = await waitFor('the closed window on /metrics', async () => {
       const m = await closesIn();
       return m.seconds !== undefined && m.seconds < 0 ? m : undefined;
@@ -210,7 +290,9 @@ describe('import preview, delete-window watchdog and admin view', () => {
 
     // Enabled again: no window, no series.
     await saveSync(rep.connectionId, rep.jwt, true);
-    expect((await getJson<{ deleteWindow: unknown }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt)).deleteWindow).toBeNull();
+    expect(
+      (await getJson<{ deleteWindow: unknown }>(`/v1/connections/${rep.connectionId}/status`, rep.jwt)).deleteWindow,
+    ).toBeNull();
     await waitFor('no series once enabled', async () => (await closesIn()).seconds === undefined);
   });
 
@@ -226,21 +308,36 @@ describe('import preview, delete-window watchdog and admin view', () => {
     expect(items.map((o) => o.orgId).sort()).toEqual([previewOrgId, stack.orgId].sort());
     const previewOrg = items.find((o) => o.orgId === previewOrgId) as AdminOrg;
     expect(previewOrg.reps).toMatchObject({ total: 1, nextOffset: null });
-    expect(previewOrg.reps.items[0]).toMatchObject({ connectionId: rep.connectionId, userId: rep.scUser.id, sfdcUsername: rep.username, taskSyncEnabled: true, openProblems: 0, deleteWindow: null, readMode: { mode: 'per-rep-polling' } });
+    expect(previewOrg.reps.items[0]).toMatchObject({
+      connectionId: rep.connectionId,
+      userId: rep.scUser.id,
+      sfdcUsername: rep.username,
+      taskSyncEnabled: true,
+      openProblems: 0,
+      deleteWindow: null,
+      readMode: { mode: 'per-rep-polling' },
+    });
     expect(previewOrg.reps.items[0].lastSyncAt).not.toBeNull();
     expect(previewOrg.apiUsage.used).toBeGreaterThanOrEqual(2);
     expect(previewOrg.apiUsage.buckets.reduce((sum, b) => sum + b.calls, 0)).toBe(previewOrg.apiUsage.used);
     expect(previewOrg.apiUsage.buckets.length).toBeGreaterThanOrEqual(24);
 
     const defaultOrg = items.find((o) => o.orgId === stack.orgId) as AdminOrg;
-    expect(defaultOrg.reps.items.map((r) => r.connectionId).sort()).toEqual([second.connectionId, third.connectionId].sort());
+    expect(defaultOrg.reps.items.map((r) => r.connectionId).sort()).toEqual(
+      [second.connectionId, third.connectionId].sort(),
+    );
     expect(defaultOrg.reps.items.map((r) => r.state)).toEqual(['idle', 'idle']);
 
     // Paginated: one at a time, in username order; another tenant's rep never shows.
     const first = await getJson<Page<Rep>>(`/v1/admin/orgs/${stack.orgId}/reps?limit=1`, adminJwt);
-    const next = await getJson<Page<Rep>>(`/v1/admin/orgs/${stack.orgId}/reps?limit=1&offset=${first.nextOffset}`, adminJwt);
+    const next = await getJson<Page<Rep>>(
+      `/v1/admin/orgs/${stack.orgId}/reps?limit=1&offset=${first.nextOffset}`,
+      adminJwt,
+    );
     expect([first.total, first.nextOffset, next.nextOffset]).toEqual([2, 1, null]);
-    expect([...first.items, ...next.items].map((r) => r.sfdcUsername)).toEqual([second.username, third.username].sort());
+    expect([...first.items, ...next.items].map((r) => r.sfdcUsername)).toEqual(
+      [second.username, third.username].sort(),
+    );
     expect([...first.items, ...next.items].map((r) => r.connectionId)).not.toContain(stranger.connectionId);
     expect((await get(`/v1/admin/orgs/${stack.orgId}/reps?limit=500`, adminJwt)).status).toBe(400);
     expect((await get(`/v1/admin/orgs/00D000000000999AAA/reps`, adminJwt)).status).toBe(404);

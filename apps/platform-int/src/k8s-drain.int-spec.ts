@@ -2,9 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, SFDC_TASK_CHANGED, type SfdcTaskChanged } from '@task-sync/contracts';
+import {
+  encodeEvent,
+  KAFKA_TOPICS,
+  MESSAGE_HEADERS,
+  SFDC_TASK_CHANGED,
+  type SfdcTaskChanged,
+} from '@task-sync/contracts';
 import { createDatabase, freePort, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { offsetsOf, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import {
+  offsetsOf,
+  publishSettingChanges,
+  settingChanged,
+  startGroupAtLogEnd,
+  testEnv,
+  uniqueId,
+  useKafkaClients,
+} from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MESSAGES = 400;
@@ -22,7 +36,9 @@ type K8sObject = { kind: string; metadata: { name: string }; data?: Record<strin
 
 /** The production overlay exactly as `kubectl apply -k docker/k8s/overlays/prod` would send it. */
 function renderProd(): K8sObject[] {
-  const yaml = execFileSync('kubectl', ['kustomize', path.join(ROOT, 'docker/k8s/overlays/prod')], { encoding: 'utf8' });
+  const yaml = execFileSync('kubectl', ['kustomize', path.join(ROOT, 'docker/k8s/overlays/prod')], {
+    encoding: 'utf8',
+  });
   return parseAllDocuments(yaml).map((d) => d.toJS() as K8sObject);
 }
 
@@ -34,7 +50,10 @@ function deploymentOf(objects: K8sObject[], name: string) {
   const container = pod.containers[0];
   const settings: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
-    Object.assign(settings, objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === from.configMapRef.name)?.data);
+    Object.assign(
+      settings,
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === from.configMapRef.name)?.data,
+    );
   }
   const preStopMs = container.lifecycle?.preStop ? Number(container.lifecycle.preStop.exec.command[1]) * 1000 : 0;
   const probes = ['startupProbe', 'livenessProbe', 'readinessProbe'].map((p) => container[p].httpGet.path as string);
@@ -50,7 +69,15 @@ function sfdcTaskChanged(connectionId: string): SfdcTaskChanged {
     connectionId,
     kind: 'upsert',
     taskId: `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`,
-    fields: { title: 'Call Ana', details: '', dueDate: '2026-12-01', open: true, priority: null, type: 'call', contactEmail: null },
+    fields: {
+      title: 'Call Ana',
+      details: '',
+      dueDate: '2026-12-01',
+      open: true,
+      priority: null,
+      type: 'call',
+      contactEmail: null,
+    },
     changedAt: at,
     createdAt: at,
     origin: null,
@@ -74,11 +101,14 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('k8s_drain'));
     const tenantId = uniqueId('tenant-k8s-drain');
     const groups = Object.fromEntries(CONSUMERS.map((c) => [c.name, uniqueId(`${c.name}-k8s-drain`)]));
-    for (const c of CONSUMERS) for (const topic of c.topics) await startGroupAtLogEnd(kafka.admin, groups[c.name], topic);
+    for (const c of CONSUMERS)
+      for (const topic of c.topics) await startGroupAtLogEnd(kafka.admin, groups[c.name], topic);
 
     const processed = (schema: string) =>
       withPg(databaseUrl, async (c) => {
-        const { rows } = await c.query(`SELECT topic, count(*)::int AS n FROM ${schema}.processed_message GROUP BY topic`);
+        const { rows } = await c.query(
+          `SELECT topic, count(*)::int AS n FROM ${schema}.processed_message GROUP BY topic`,
+        );
         return Object.fromEntries(rows.map((r) => [r.topic as string, r.n as number])) as Record<string, number>;
       });
     const start = async (c: (typeof CONSUMERS)[number]) => {
@@ -106,12 +136,16 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
     const first = await Promise.all(CONSUMERS.map(start));
     // The probes of the manifests answer on the running service.
     for (const [i, c] of CONSUMERS.entries()) {
-      for (const probe of deploymentOf(manifests, c.name).probes) expect({ probe, status: (await fetch(`${first[i].url}${probe}`)).status }).toEqual({ probe, status: 200 });
+      for (const probe of deploymentOf(manifests, c.name).probes)
+        expect({ probe, status: (await fetch(`${first[i].url}${probe}`)).status }).toEqual({ probe, status: 200 });
     }
     // The load arrives while all three run. Disables: applied by every consumer's projection, and no
     // import or write is started anywhere.
-    const settings = Array.from({ length: MESSAGES }, () => settingChanged({ tenantId, enabled: false, kind: 'disable' }));
-    for (let i = 0; i < settings.length; i += 300) await publishSettingChanges(kafka.producer, settings.slice(i, i + 300));
+    const settings = Array.from({ length: MESSAGES }, () =>
+      settingChanged({ tenantId, enabled: false, kind: 'disable' }),
+    );
+    for (let i = 0; i < settings.length; i += 300)
+      await publishSettingChanges(kafka.producer, settings.slice(i, i + 300));
     const changes = settings.map((s) => sfdcTaskChanged(s.connectionId));
     await kafka.producer.send({
       topic: KAFKA_TOPICS.sfdcTaskChanges,
@@ -126,11 +160,16 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
     // Each one gets its SIGTERM as soon as it is busy with the backlog, while most of it is still ahead.
     const stops = await Promise.all(
       CONSUMERS.map(async (c, i) => {
-        await waitFor(`${c.name} to be busy with the backlog`, async () => ((await processed(c.schema))[KAFKA_TOPICS.settingsChanges] ?? 0) >= 50);
+        await waitFor(
+          `${c.name} to be busy with the backlog`,
+          async () => ((await processed(c.schema))[KAFKA_TOPICS.settingsChanges] ?? 0) >= 50,
+        );
         return first[i].stop('SIGTERM');
       }),
     );
-    console.log(`SIGTERM to exit: ${CONSUMERS.map((c, i) => `${c.name} ${stops[i].ms} ms (grace ${deploymentOf(manifests, c.name).graceMs} ms)`).join(', ')}`);
+    console.log(
+      `SIGTERM to exit: ${CONSUMERS.map((c, i) => `${c.name} ${stops[i].ms} ms (grace ${deploymentOf(manifests, c.name).graceMs} ms)`).join(', ')}`,
+    );
     for (const [i, c] of CONSUMERS.entries()) {
       const { graceMs, preStopMs, settings: configured } = deploymentOf(manifests, c.name);
       const atStop = await processed(c.schema);
@@ -146,10 +185,18 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
       for (const topic of c.topics) {
         const offsets = await offsetsOf(kafka.admin, groups[c.name], topic);
         const applied = await withPg(databaseUrl, (db) =>
-          db.query(`SELECT partition, max(kafka_offset)::int AS max FROM ${c.schema}.processed_message WHERE topic = $1 GROUP BY partition`, [topic]),
+          db.query(
+            `SELECT partition, max(kafka_offset)::int AS max FROM ${c.schema}.processed_message WHERE topic = $1 GROUP BY partition`,
+            [topic],
+          ),
         );
         for (const { partition, max } of applied.rows) {
-          expect({ service: c.name, topic, partition, committedPast: max < (offsets.find((o) => o.partition === partition)?.committed ?? -1) }).toEqual({
+          expect({
+            service: c.name,
+            topic,
+            partition,
+            committedPast: max < (offsets.find((o) => o.partition === partition)?.committed ?? -1),
+          }).toEqual({
             service: c.name,
             topic,
             partition,
@@ -171,9 +218,15 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
           90_000,
         );
         // Nothing redelivered after a commit, so nothing was found already processed.
-        expect({ service: c.name, duplicates: await second[i].metric('tasksync_kafka_messages_consumed_total', { outcome: 'duplicate' }) }).toEqual({ service: c.name, duplicates: 0 });
+        expect({
+          service: c.name,
+          duplicates: await second[i].metric('tasksync_kafka_messages_consumed_total', { outcome: 'duplicate' }),
+        }).toEqual({ service: c.name, duplicates: 0 });
         const applied = await withPg(databaseUrl, (db) =>
-          db.query(`SELECT count(*)::int AS n FROM ${c.schema}.connection_setting WHERE tenant_id = $1 AND NOT enabled`, [tenantId]),
+          db.query(
+            `SELECT count(*)::int AS n FROM ${c.schema}.connection_setting WHERE tenant_id = $1 AND NOT enabled`,
+            [tenantId],
+          ),
         );
         expect({ service: c.name, settings: applied.rows[0].n }).toEqual({ service: c.name, settings: MESSAGES });
       }

@@ -16,8 +16,13 @@ describe('messaging through the real broker', () => {
     databaseUrl = await createDatabase(testEnv.newDatabaseName('wiring'));
     const env = { DATABASE_URL: databaseUrl };
     // New groups start at the log end: only this test's message matters, not the topic's history.
-    const groups = { sfdc: uniqueId('sfdc-ingest'), salesconnect: uniqueId('salesconnect-ingest'), reconciler: uniqueId('reconciler') };
-    for (const group of Object.values(groups)) await startGroupAtLogEnd(kafka.admin, group, KAFKA_TOPICS.settingsChanges);
+    const groups = {
+      sfdc: uniqueId('sfdc-ingest'),
+      salesconnect: uniqueId('salesconnect-ingest'),
+      reconciler: uniqueId('reconciler'),
+    };
+    for (const group of Object.values(groups))
+      await startGroupAtLogEnd(kafka.admin, group, KAFKA_TOPICS.settingsChanges);
     const started = await Promise.all([
       ServiceProcess.start('connector-settings', env),
       ServiceProcess.start('sfdc-ingest', { ...env, KAFKA_CONSUMER_GROUP: groups.sfdc }),
@@ -49,16 +54,23 @@ describe('messaging through the real broker', () => {
       c.query(
         `INSERT INTO connector_settings.outbox_message (event_id, event_type, topic, message_key, payload)
          VALUES ($1, $2, $3, $4, $5)`,
-        [event.eventId, event.type, KAFKA_TOPICS.settingsChanges, event.connectionId, encodeEvent(TASK_SYNC_SETTING_CHANGED, event)],
+        [
+          event.eventId,
+          event.type,
+          KAFKA_TOPICS.settingsChanges,
+          event.connectionId,
+          encodeEvent(TASK_SYNC_SETTING_CHANGED, event),
+        ],
       ),
     );
 
     for (const schema of ['sfdc_ingest', 'salesconnect_ingest', 'reconciler']) {
       const row = await waitFor(`${schema} to apply the change`, () =>
         withPg(databaseUrl, async (c) => {
-          const { rows } = await c.query(`SELECT enabled, time_zone FROM ${schema}.connection_setting WHERE connection_id = $1`, [
-            event.connectionId,
-          ]);
+          const { rows } = await c.query(
+            `SELECT enabled, time_zone FROM ${schema}.connection_setting WHERE connection_id = $1`,
+            [event.connectionId],
+          );
           return rows[0];
         }),
       );

@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CONNECTION_STATUS_CHANGED, DEAD_LETTER, KAFKA_TOPICS, MESSAGE_HEADERS, encodeEvent, type DeadLetter } from '@task-sync/contracts';
+import {
+  CONNECTION_STATUS_CHANGED,
+  DEAD_LETTER,
+  KAFKA_TOPICS,
+  MESSAGE_HEADERS,
+  encodeEvent,
+  type DeadLetter,
+} from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
 import { consumerUnderTest, offsetsOf, statusChanged, testEnv, useKafkaClients } from './support/stack';
 
@@ -26,13 +33,25 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   const kafka = useKafkaClients();
 
   it('lists a letter, shows it, replays it to its consumer, and a second replay has no second effect', async () => {
-    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_dead_letters', group: 'settings-ops' }, [KAFKA_TOPICS.connectionStatus]);
-    const settings = await ServiceProcess.start('connector-settings', { DATABASE_URL: databaseUrl, JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0', KAFKA_CONSUMER_GROUP: groupId });
+    const { databaseUrl, groupId } = await consumerUnderTest(
+      kafka.admin,
+      { database: 'ops_dead_letters', group: 'settings-ops' },
+      [KAFKA_TOPICS.connectionStatus],
+    );
+    const settings = await ServiceProcess.start('connector-settings', {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0',
+      KAFKA_CONSUMER_GROUP: groupId,
+    });
     try {
       const connectionId = randomUUID();
       // A status report connector-settings failed on once (its handler's transaction rolled back, so
       // it was never applied), and dead-lettered as its consumer does: the letter is the test's input.
-      const report = statusChanged(connectionId, { reportedBy: 'reconciler', state: 'error', error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' } });
+      const report = statusChanged(connectionId, {
+        reportedBy: 'reconciler',
+        state: 'error',
+        error: { code: 'OPS_REPLAY_SPEC', message: 'counted once per applied report' },
+      });
       const letter: DeadLetter = {
         eventId: randomUUID(),
         type: DEAD_LETTER,
@@ -44,43 +63,88 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
         reasonCode: 'HANDLER_FAILED',
         reason: 'the database refused it then',
         originalKey: `${connectionId}:00T000000000077AAA`,
-        originalHeaders: { [MESSAGE_HEADERS.eventId]: report.eventId, [MESSAGE_HEADERS.eventType]: CONNECTION_STATUS_CHANGED },
+        originalHeaders: {
+          [MESSAGE_HEADERS.eventId]: report.eventId,
+          [MESSAGE_HEADERS.eventType]: CONNECTION_STATUS_CHANGED,
+        },
         originalValue: encodeEvent(CONNECTION_STATUS_CHANGED, report),
       };
-      await kafka.producer.send({ topic: KAFKA_TOPICS.deadLetter, messages: [{ key: letter.originalKey, value: encodeEvent(DEAD_LETTER, letter) }] });
+      await kafka.producer.send({
+        topic: KAFKA_TOPICS.deadLetter,
+        messages: [{ key: letter.originalKey, value: encodeEvent(DEAD_LETTER, letter) }],
+      });
       const id = letter.eventId.slice(0, 8);
       const errorCount = () =>
-        withPg(databaseUrl, async (c) => (await c.query(`SELECT count FROM connector_settings.connection_error WHERE connection_id = $1 AND code = 'OPS_REPLAY_SPEC'`, [connectionId])).rows[0]?.count as number | undefined);
+        withPg(
+          databaseUrl,
+          async (c) =>
+            (
+              await c.query(
+                `SELECT count FROM connector_settings.connection_error WHERE connection_id = $1 AND code = 'OPS_REPLAY_SPEC'`,
+                [connectionId],
+              )
+            ).rows[0]?.count as number | undefined,
+        );
 
       const listed = await ops('dead-letters', 'list', '--connection', connectionId, '--since', '1h');
       const lines = listed.stdout.trim().split('\n');
       expect(lines[0]).toBe('time  id  consumer  code  connection  task  replayed  reason');
-      expect(lines.slice(1)).toEqual([`${letter.occurredAt}  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  -  the database refused it then`]);
+      expect(lines.slice(1)).toEqual([
+        `${letter.occurredAt}  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  -  the database refused it then`,
+      ]);
       expect(listed.stderr).toContain('1 dead letter(s)');
 
       const shown = JSON.parse((await ops('dead-letters', 'show', id)).stdout);
-      expect(shown).toMatchObject({ eventId: letter.eventId, sourceTopic: KAFKA_TOPICS.connectionStatus, originalValue: { eventId: report.eventId, error: { code: 'OPS_REPLAY_SPEC' } }, replays: [], replayable: { replayable: true } });
+      expect(shown).toMatchObject({
+        eventId: letter.eventId,
+        sourceTopic: KAFKA_TOPICS.connectionStatus,
+        originalValue: { eventId: report.eventId, error: { code: 'OPS_REPLAY_SPEC' } },
+        replays: [],
+        replayable: { replayable: true },
+      });
 
-      expect((await ops('dead-letters', 'replay', '--connection', connectionId)).stdout).toMatch(new RegExp(`^replayed ${id} to ${KAFKA_TOPICS.connectionStatus.replace(/\./g, '\\.')} partition \\d+ offset \\d+$`, 'm'));
+      expect((await ops('dead-letters', 'replay', '--connection', connectionId)).stdout).toMatch(
+        new RegExp(
+          `^replayed ${id} to ${KAFKA_TOPICS.connectionStatus.replace(/\./g, '\\.')} partition \\d+ offset \\d+$`,
+          'm',
+        ),
+      );
       await waitFor('the replayed report applied', async () => (await errorCount()) === 1 || undefined);
 
       // Again: skipped, it was replayed. Forced: sent again, and the consumer de-duplicates it by its event id.
-      expect((await ops('dead-letters', 'replay', '--connection', connectionId)).stdout).toMatch(new RegExp(`^skipped ${id}: already replayed at `, 'm'));
-      expect((await ops('dead-letters', 'replay', id, '--force')).stdout).toMatch(new RegExp(`^replayed ${id} to `, 'm'));
-      await waitFor('every status report handled', async () => (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end));
+      expect((await ops('dead-letters', 'replay', '--connection', connectionId)).stdout).toMatch(
+        new RegExp(`^skipped ${id}: already replayed at `, 'm'),
+      );
+      expect((await ops('dead-letters', 'replay', id, '--force')).stdout).toMatch(
+        new RegExp(`^replayed ${id} to `, 'm'),
+      );
+      await waitFor('every status report handled', async () =>
+        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end),
+      );
       expect(await errorCount()).toBe(1);
-      expect(await settings.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.connectionStatus, outcome: 'duplicate' })).toBeGreaterThanOrEqual(1);
+      expect(
+        await settings.metric('tasksync_kafka_messages_consumed_total', {
+          topic: KAFKA_TOPICS.connectionStatus,
+          outcome: 'duplicate',
+        }),
+      ).toBeGreaterThanOrEqual(1);
 
       // The list says it was replayed, twice.
       const relisted = (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n');
-      expect(relisted[1]).toContain(`  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  replayed x2  `);
+      expect(relisted[1]).toContain(
+        `  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  replayed x2  `,
+      );
     } finally {
       await settings.stop();
     }
   });
 
   it('a real poison message: dead-lettered by its consumer, the cause fixed, replayed: applied once (its processed-message record never existed)', async () => {
-    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, { database: 'ops_poison', group: 'settings-ops-poison' }, [KAFKA_TOPICS.connectionStatus]);
+    const { databaseUrl, groupId } = await consumerUnderTest(
+      kafka.admin,
+      { database: 'ops_poison', group: 'settings-ops-poison' },
+      [KAFKA_TOPICS.connectionStatus],
+    );
     const settings = await ServiceProcess.start('connector-settings', {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1',
@@ -93,27 +157,57 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       const report = statusChanged(connectionId, { apiUsage: { used: 3_000_000_000, limit: 5_000_000_000 } });
       await kafka.producer.send({
         topic: KAFKA_TOPICS.connectionStatus,
-        messages: [{ key: `${connectionId}:00T000000000078AAA`, value: encodeEvent(CONNECTION_STATUS_CHANGED, report), headers: { [MESSAGE_HEADERS.eventId]: report.eventId } }],
+        messages: [
+          {
+            key: `${connectionId}:00T000000000078AAA`,
+            value: encodeEvent(CONNECTION_STATUS_CHANGED, report),
+            headers: { [MESSAGE_HEADERS.eventId]: report.eventId },
+          },
+        ],
       });
-      const line = await waitFor('the poison message listed', async () => (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n')[1]);
+      const line = await waitFor(
+        'the poison message listed',
+        async () => (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n')[1],
+      );
       expect(line).toContain(`  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000078AAA  -  `);
       const id = line.split('  ')[1];
       // Applied = its processed-message record, written in the effect's transaction. (The report
       // itself changes no column here: the consumer's own MESSAGE_DEAD_LETTERED report is newer, and
       // a connection's status keeps the newest report.)
       const processed = () =>
-        withPg(databaseUrl, async (c) => Number((await c.query(`SELECT count(*) AS n FROM connector_settings.processed_message WHERE event_id = $1`, [report.eventId])).rows[0].n));
+        withPg(databaseUrl, async (c) =>
+          Number(
+            (
+              await c.query(`SELECT count(*) AS n FROM connector_settings.processed_message WHERE event_id = $1`, [
+                report.eventId,
+              ])
+            ).rows[0].n,
+          ),
+        );
       expect(await processed()).toBe(0);
 
       // The fix: the column takes the number now. Then the replay is applied, once.
-      await withPg(databaseUrl, (c) => c.query(`ALTER TABLE connector_settings.connection_status ALTER COLUMN api_used TYPE bigint, ALTER COLUMN api_limit TYPE bigint`));
+      await withPg(databaseUrl, (c) =>
+        c.query(
+          `ALTER TABLE connector_settings.connection_status ALTER COLUMN api_used TYPE bigint, ALTER COLUMN api_limit TYPE bigint`,
+        ),
+      );
       expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(new RegExp(`^replayed ${id} to `, 'm'));
       await waitFor('the replayed report applied', async () => (await processed()) === 1 || undefined);
-      expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(new RegExp(`^skipped ${id}: already replayed`, 'm'));
-      await waitFor('every status report handled', async () => (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end));
+      expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(
+        new RegExp(`^skipped ${id}: already replayed`, 'm'),
+      );
+      await waitFor('every status report handled', async () =>
+        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end),
+      );
       expect(await processed()).toBe(1);
       // It went through this time: dead-lettered once, before the fix.
-      expect(await settings.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.connectionStatus, outcome: 'dead-lettered' })).toBe(1);
+      expect(
+        await settings.metric('tasksync_kafka_messages_consumed_total', {
+          topic: KAFKA_TOPICS.connectionStatus,
+          outcome: 'dead-lettered',
+        }),
+      ).toBe(1);
     } finally {
       await settings.stop();
     }
@@ -135,11 +229,16 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       originalHeaders: {},
       originalValue: JSON.stringify({ connectionId, side: 'sfdc', kind: 'create' }),
     };
-    await kafka.producer.send({ topic: KAFKA_TOPICS.deadLetter, messages: [{ key: write.originalKey, value: encodeEvent(DEAD_LETTER, write) }] });
+    await kafka.producer.send({
+      topic: KAFKA_TOPICS.deadLetter,
+      messages: [{ key: write.originalKey, value: encodeEvent(DEAD_LETTER, write) }],
+    });
     const listed = (await ops('dead-letters', 'list', '--connection', connectionId)).stdout;
     expect(listed).toContain(`  reconciler  FIELD_CUSTOM_VALIDATION_EXCEPTION  ${connectionId}  `);
     const replayed = await ops('dead-letters', 'replay', '--connection', connectionId);
-    expect(replayed.stdout).toMatch(/^skipped [0-9a-f]{8}: not a message of a topic \(reconciler\.task-writes\): the reconciler retries failed writes by itself/m);
+    expect(replayed.stdout).toMatch(
+      /^skipped [0-9a-f]{8}: not a message of a topic \(reconciler\.task-writes\): the reconciler retries failed writes by itself/m,
+    );
     expect(replayed.stderr).toContain('0 replayed, 1 skipped');
   });
 });

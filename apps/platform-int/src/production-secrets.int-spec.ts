@@ -19,12 +19,23 @@ const DEVELOPMENT_SECRETS: Record<AppName, Record<string, string[]>> = {
     INTERNAL_SERVICE_TOKENS: ['dev-only-sfdc-ingest-internal-token', 'dev-only-reconciler-internal-token'],
   },
   'sfdc-ingest': { INTERNAL_SERVICE_TOKEN: ['dev-only-sfdc-ingest-internal-token'] },
-  'salesconnect-ingest': { SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'], SALESCONNECT_WEBHOOK_SECRET: ['sandbox-webhook-secret'] },
-  reconciler: { INTERNAL_SERVICE_TOKEN: ['dev-only-reconciler-internal-token'], SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'], OPERATOR_TOKEN: ['dev-only-reconciler-operator-token'] },
+  'salesconnect-ingest': {
+    SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'],
+    SALESCONNECT_WEBHOOK_SECRET: ['sandbox-webhook-secret'],
+  },
+  reconciler: {
+    INTERNAL_SERVICE_TOKEN: ['dev-only-reconciler-internal-token'],
+    SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'],
+    OPERATOR_TOKEN: ['dev-only-reconciler-operator-token'],
+  },
 };
 
 /** The built service run until it exits by itself, as Kubernetes would start it; killed if it is still up after `timeoutMs`. */
-async function runUntilExit(name: AppName, env: Record<string, string>, timeoutMs = 30_000): Promise<{ code: number | null; output: string[] }> {
+async function runUntilExit(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string[] }> {
   const port = await freePort();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps', name, 'main.js')], {
@@ -51,15 +62,23 @@ function parseLogLine(line: string): { msg?: string; err?: { message: string } }
 }
 
 describe('DEPLOYMENT_ENV=production: no development secret', () => {
-  it.each(Object.keys(DEVELOPMENT_SECRETS) as AppName[])('%s exits non-zero on its development defaults, naming each secret and printing none', async (name) => {
-    const { code, output } = await runUntilExit(name, { DEPLOYMENT_ENV: 'production', DATABASE_URL: testEnv.databaseUrl });
-    // runService's exit for a start-up failure; a process still up after the timeout is killed (code null).
-    expect(code).toBe(1);
-    const refusal = output.map(parseLogLine).find((line) => line?.msg === 'failed to start');
-    expect(refusal?.err?.message).toMatch(/^Invalid configuration:/);
-    for (const variable of Object.keys(DEVELOPMENT_SECRETS[name])) expect(refusal?.err?.message).toMatch(new RegExp(`^  - ${variable}( \\(entry \\d+ of \\d+\\))?: `, 'm'));
-    for (const value of Object.values(DEVELOPMENT_SECRETS[name]).flat()) expect(output.filter((line) => line.includes(value))).toEqual([]);
-  });
+  it.each(Object.keys(DEVELOPMENT_SECRETS) as AppName[])(
+    '%s exits non-zero on its development defaults, naming each secret and printing none',
+    async (name) => {
+      const { code, output } = await runUntilExit(name, {
+        DEPLOYMENT_ENV: 'production',
+        DATABASE_URL: testEnv.databaseUrl,
+      });
+      // runService's exit for a start-up failure; a process still up after the timeout is killed (code null).
+      expect(code).toBe(1);
+      const refusal = output.map(parseLogLine).find((line) => line?.msg === 'failed to start');
+      expect(refusal?.err?.message).toMatch(/^Invalid configuration:/);
+      for (const variable of Object.keys(DEVELOPMENT_SECRETS[name]))
+        expect(refusal?.err?.message).toMatch(new RegExp(`^  - ${variable}( \\(entry \\d+ of \\d+\\))?: `, 'm'));
+      for (const value of Object.values(DEVELOPMENT_SECRETS[name]).flat())
+        expect(output.filter((line) => line.includes(value))).toEqual([]);
+    },
+  );
 
   it('connector-settings starts on secrets of its own and answers /health/ready, printing none of them', async () => {
     const secrets = {
@@ -83,7 +102,14 @@ describe('DEPLOYMENT_ENV=production: no development secret', () => {
     } finally {
       await service.stop();
     }
-    const printed = [secrets.JWT_SECRET, secrets.OAUTH_STATE_SECRET, secrets.SALESFORCE_CLIENT_SECRET, ...[secrets.TOKEN_ENCRYPTION_KEYS, secrets.INTERNAL_SERVICE_TOKENS].flatMap((list) => list.split(',').map((entry) => entry.split(':')[1]))];
+    const printed = [
+      secrets.JWT_SECRET,
+      secrets.OAUTH_STATE_SECRET,
+      secrets.SALESFORCE_CLIENT_SECRET,
+      ...[secrets.TOKEN_ENCRYPTION_KEYS, secrets.INTERNAL_SERVICE_TOKENS].flatMap((list) =>
+        list.split(',').map((entry) => entry.split(':')[1]),
+      ),
+    ];
     for (const value of printed) expect(service.rawOutput.filter((line) => line.includes(value))).toEqual([]);
   });
 });

@@ -6,7 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const SECRET = 'reconciler-spec-secret-reconciler-spec-0000';
 const HOUR = 3_600_000;
 
-type SfdcTaskRow = Record<string, unknown> & { Id: string; deletedAt: string | null; lastModifiedByClient: string | null };
+type SfdcTaskRow = Record<string, unknown> & {
+  Id: string;
+  deletedAt: string | null;
+  lastModifiedByClient: string | null;
+};
 
 /**
  * The reconciler with everything around it as processes (both sandboxes, connector-settings, both
@@ -17,7 +21,8 @@ describe('reconciler: both sides kept equal', () => {
   let stack: SyncStack;
 
   const connectAndEnable = () => connectRep(stack, 'tenant-reconciler');
-  const sfdcTasks = async (filter: (t: SfdcTaskRow) => boolean) => (await stack.admin.tasks(stack.orgId)).filter((t) => t.deletedAt === null && filter(t));
+  const sfdcTasks = async (filter: (t: SfdcTaskRow) => boolean) =>
+    (await stack.admin.tasks(stack.orgId)).filter((t) => t.deletedAt === null && filter(t));
 
   beforeAll(async () => {
     stack = await startSyncStack({ databaseSuffix: 'reconciler', jwtSecret: SECRET, kafkaAdmin: kafka.admin });
@@ -28,24 +33,50 @@ describe('reconciler: both sides kept equal', () => {
   it('R2 and R6: imported Salesforce tasks land in Sales Connect once; edits, completes and deletes cross both ways', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     await stack.admin.setClock(new Date(Date.now() - 2 * HOUR));
-    const imported = await sfdc.createTask({ Subject: 'Call Ana', ActivityDate: '2026-12-01', Priority: 'High', Status: 'Completed' });
+    const imported = await sfdc.createTask({
+      Subject: 'Call Ana',
+      ActivityDate: '2026-12-01',
+      Priority: 'High',
+      Status: 'Completed',
+    });
     await stack.admin.resetClock();
     const before = await sc.create({ name: 'existed before the enable' });
     expect((await enable(true)).status).toBe(200);
 
-    const landed = await waitFor('the import in Sales Connect', async () => (await sc.listTasks()).find((t) => t.name === 'Call Ana'));
-    expect(landed).toMatchObject({ dueDate: '2026-12-01', priority: 'High', status: 'Complete', lastModifiedBy: 'task-sync' });
+    const landed = await waitFor('the import in Sales Connect', async () =>
+      (await sc.listTasks()).find((t) => t.name === 'Call Ana'),
+    );
+    expect(landed).toMatchObject({
+      dueDate: '2026-12-01',
+      priority: 'High',
+      status: 'Complete',
+      lastModifiedBy: 'task-sync',
+    });
 
     // Sales Connect → Salesforce, as an upsert by the external id, marked as ours.
     const created = await sc.create({ name: 'Send proposal', dueDate: '2026-12-02', details: 'v2' });
-    const pushed = await waitFor('the new task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created.id))[0]);
-    expect(pushed).toMatchObject({ Subject: 'Send proposal', ActivityDate: '2026-12-02', Description: 'v2', Status: 'Not Started', lastModifiedByClient: 'task-sync' });
+    const pushed = await waitFor(
+      'the new task in Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created.id))[0],
+    );
+    expect(pushed).toMatchObject({
+      Subject: 'Send proposal',
+      ActivityDate: '2026-12-02',
+      Description: 'v2',
+      Status: 'Not Started',
+      lastModifiedByClient: 'task-sync',
+    });
 
     // Salesforce edit → Sales Connect; Sales Connect complete → Salesforce.
     await sfdc.updateTask(imported, { Subject: 'Call Ana back', Status: 'Not Started' });
-    await waitFor('the edit in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === landed.id && t.name === 'Call Ana back' && t.status === 'Open'));
+    await waitFor('the edit in Sales Connect', async () =>
+      (await sc.listTasks()).find((t) => t.id === landed.id && t.name === 'Call Ana back' && t.status === 'Open'),
+    );
     await sc.complete(created.id);
-    await waitFor('the completion in Salesforce', async () => (await sfdcTasks((t) => t.Id === pushed.Id && t['Status'] === 'Completed'))[0]);
+    await waitFor(
+      'the completion in Salesforce',
+      async () => (await sfdcTasks((t) => t.Id === pushed.Id && t['Status'] === 'Completed'))[0],
+    );
 
     // Deletes both ways.
     await sfdc.deleteTask(imported);
@@ -54,15 +85,25 @@ describe('reconciler: both sides kept equal', () => {
     await waitFor('the delete in Salesforce', async () => (await sfdcTasks((t) => t.Id === pushed.Id)).length === 0);
 
     // R3 and no duplicates: the task from before the enable never went over; each crossed once.
-    expect(await sfdcTasks((t) => t['Subject'] === 'existed before the enable' || t['SalesConnect_Task_Id__c'] === before.id)).toEqual([]);
+    expect(
+      await sfdcTasks(
+        (t) => t['Subject'] === 'existed before the enable' || t['SalesConnect_Task_Id__c'] === before.id,
+      ),
+    ).toEqual([]);
     const names = (await sc.listTasks()).map((t: ScTask) => t.name);
     expect(names).toEqual(['existed before the enable']);
 
     // What was decided, for an operator: creates each way, echoes recognised.
     const reconciler = stack.reconciler;
-    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'sfdc' })).toBeGreaterThanOrEqual(1);
-    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'salesconnect' })).toBeGreaterThanOrEqual(1);
-    expect(await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:echo' })).toBeGreaterThanOrEqual(1);
+    expect(
+      await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'sfdc' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'create', side: 'salesconnect' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await reconciler.metric('tasksync_reconciler_decisions_total', { action: 'ignore:echo' }),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('fast recovery: the reconciler SIGKILLed in a burst serves its partitions again soon after its restart, nothing lost or doubled', async () => {
@@ -71,7 +112,10 @@ describe('reconciler: both sides kept equal', () => {
     const names = [0, 1, 2, 3, 4, 5].map((i) => `recovery burst ${i}`);
     const created: { id: string }[] = [];
     for (const name of names) created.push(await sc.create({ name }));
-    await waitFor('the burst reaching Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created[0].id)).length > 0);
+    await waitFor(
+      'the burst reaching Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created[0].id)).length > 0,
+    );
 
     // A crash leaves no goodbye: the group learns of it only when the member's session runs out.
     const reconciler = stack.reconciler;
@@ -81,14 +125,23 @@ describe('reconciler: both sides kept equal', () => {
     const readyMs = Date.now() - restartedAt;
     const after = await sc.create({ name: 'recovery after the restart' });
     created.push(after);
-    await waitFor('the change made after the restart in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === after.id)).length > 0, 30_000);
+    await waitFor(
+      'the change made after the restart in Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === after.id)).length > 0,
+      30_000,
+    );
     const servedMs = Date.now() - restartedAt;
-    console.log(`fast recovery: the reconciler was ready ${readyMs} ms after its restart; a change made then was in Salesforce ${servedMs} ms after the restart (KAFKA_SESSION_TIMEOUT_MS default)`);
+    console.log(
+      `fast recovery: the reconciler was ready ${readyMs} ms after its restart; a change made then was in Salesforce ${servedMs} ms after the restart (KAFKA_SESSION_TIMEOUT_MS default)`,
+    );
 
     // Nothing lost, nothing doubled: each task once in Salesforce, also after the redelivered tail settled.
     const once = async () => {
       const pushed = await sfdcTasks((t) => created.some((c) => c.id === t['SalesConnect_Task_Id__c']));
-      return pushed.length === created.length && new Set(pushed.map((t) => t['SalesConnect_Task_Id__c'])).size === created.length;
+      return (
+        pushed.length === created.length &&
+        new Set(pushed.map((t) => t['SalesConnect_Task_Id__c'])).size === created.length
+      );
     };
     await waitFor('every task of the burst once in Salesforce', once);
     await sleep(2_000);
@@ -100,14 +153,20 @@ describe('reconciler: both sides kept equal', () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
     const task = await sc.create({ name: 'held write', details: 'first' });
-    const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
+    const pushed = await waitFor(
+      'the task in Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
+    );
     await sleep(2_000); // the create's echo read back (polls every 400 ms)
 
     // sfdc-ingest down: no Salesforce change is read. Salesforce's edit, then Sales Connect's (its write
     // to Salesforce is held: the task changed after the last change read), then Salesforce's again,
     // a second later (Salesforce stamps whole seconds), on the field Sales Connect wrote.
     expect((await stack.sfdcIngest.stop()).code).toBe(0);
-    const readsBefore = await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' });
+    const readsBefore = await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', {
+      side: 'sfdc',
+      outcome: 'decided',
+    });
     await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
     await sc.patch(task.id, { details: 'edited in Sales Connect' });
     await sleep(1_100);
@@ -115,38 +174,73 @@ describe('reconciler: both sides kept equal', () => {
 
     // The held write's target read directly: both Salesforce edits reach Sales Connect without the ingest,
     // and the older Sales Connect edit is not written over the newer Salesforce one.
-    await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
-    expect(await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' })).toBeGreaterThan(readsBefore);
+    await waitFor('the Salesforce edits in Sales Connect', async () =>
+      (await sc.listTasks()).find(
+        (t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later',
+      ),
+    );
+    expect(
+      await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' }),
+    ).toBeGreaterThan(readsBefore);
     await sleep(2_000);
-    expect((await sfdcTasks((t) => t.Id === pushed.Id))[0]).toMatchObject({ Subject: 'renamed in Salesforce', Description: 'edited in Salesforce, later' });
+    expect((await sfdcTasks((t) => t.Id === pushed.Id))[0]).toMatchObject({
+      Subject: 'renamed in Salesforce',
+      Description: 'edited in Salesforce, later',
+    });
 
     // sfdc-ingest back: what it reads now was decided already; both sides stay as they are, once.
     await stack.sfdcIngest.restart();
     await sleep(3_000);
-    expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Subject, t.Description])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
-    expect((await sc.listTasks()).filter((t) => t.id === task.id || t.name === 'renamed in Salesforce').map((t) => [t.name, t.details])).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
+    expect(
+      (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Subject, t.Description]),
+    ).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
+    expect(
+      (await sc.listTasks())
+        .filter((t) => t.id === task.id || t.name === 'renamed in Salesforce')
+        .map((t) => [t.name, t.details]),
+    ).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
   });
 
   it('a link that lost its create’s answer (no Salesforce id) does not write by external id over an unread Salesforce edit: the task is found by it, read and decided', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
     const task = await sc.create({ name: 'lost answer', details: 'first' });
-    const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
+    const pushed = await waitFor(
+      'the task in Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
+    );
     await sleep(2_000); // the create's echo read back
 
     // As if the create's answer had been lost (a crash between Salesforce's answer and the commit), with sfdc-ingest down.
     expect((await stack.sfdcIngest.stop()).code).toBe(0);
-    await withPg(stack.databaseUrl, (c) => c.query(`UPDATE reconciler.task_link SET sfdc_task_id = NULL WHERE salesconnect_task_id = $1`, [task.id]));
+    await withPg(stack.databaseUrl, (c) =>
+      c.query(`UPDATE reconciler.task_link SET sfdc_task_id = NULL WHERE salesconnect_task_id = $1`, [task.id]),
+    );
     await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
     await sc.patch(task.id, { details: 'edited in Sales Connect' });
     await sleep(1_100);
     await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
 
-    await waitFor('the Salesforce edits in Sales Connect', async () => (await sc.listTasks()).find((t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later'));
+    await waitFor('the Salesforce edits in Sales Connect', async () =>
+      (await sc.listTasks()).find(
+        (t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later',
+      ),
+    );
     await sleep(2_000);
-    expect((await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [t.Id, t['Subject'], t['Description']])).toEqual([[pushed.Id, 'renamed in Salesforce', 'edited in Salesforce, later']]);
+    expect(
+      (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [
+        t.Id,
+        t['Subject'],
+        t['Description'],
+      ]),
+    ).toEqual([[pushed.Id, 'renamed in Salesforce', 'edited in Salesforce, later']]);
     // The link learned the task's id again from the lookup.
-    const links = await withPg(stack.databaseUrl, (c) => c.query<{ sfdc_task_id: string | null }>(`SELECT sfdc_task_id FROM reconciler.task_link WHERE salesconnect_task_id = $1 AND unlinked_at IS NULL`, [task.id]));
+    const links = await withPg(stack.databaseUrl, (c) =>
+      c.query<{ sfdc_task_id: string | null }>(
+        `SELECT sfdc_task_id FROM reconciler.task_link WHERE salesconnect_task_id = $1 AND unlinked_at IS NULL`,
+        [task.id],
+      ),
+    );
     expect(links.rows.map((r) => r.sfdc_task_id)).toEqual([pushed.Id]);
     await stack.sfdcIngest.restart();
   });
@@ -156,7 +250,10 @@ describe('reconciler: both sides kept equal', () => {
     expect((await enable(true)).status).toBe(200);
     const name = '😀'.repeat(200); // 200 characters, 400 UTF-16 code units: over Subject's 255
     const task = await sc.create({ name });
-    const pushed = await waitFor('the task in Salesforce', async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0]);
+    const pushed = await waitFor(
+      'the task in Salesforce',
+      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
+    );
     expect(pushed['Subject']).toBe('😀'.repeat(127) + '…');
     await sleep(2_000); // the create's echo read back: the cut title is not taken for an edit
     expect((await sc.listTasks()).find((t) => t.id === task.id)?.name).toBe(name);

@@ -9,7 +9,15 @@ import {
   tryDecodeEvent,
 } from '@task-sync/contracts';
 import { createDatabase, freePort, SalesConnectUser, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { kafkaClient, publishSettingChanges, settingChanged, startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import {
+  kafkaClient,
+  publishSettingChanges,
+  settingChanged,
+  startGroupAtLogEnd,
+  testEnv,
+  uniqueId,
+  useKafkaClients,
+} from './support/stack';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // salesconnect-ingest as a process, with the Sales Connect sandbox as a process, the real broker
@@ -42,7 +50,6 @@ interface FeedEntry {
   task: { createdAt: string };
 }
 
-
 async function admin(sandbox: ServiceProcess, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${sandbox.url}/__admin${path}`, {
     method,
@@ -55,7 +62,11 @@ async function admin(sandbox: ServiceProcess, method: string, path: string, body
 
 /** A Sales Connect user in `tenantId` (by default the tenant `settingChanged` gives a connection). */
 async function createSandboxUser(sandbox: ServiceProcess, tenantId = 'tenant-it'): Promise<SandboxUser> {
-  return (await admin(sandbox, 'POST', '/salesconnect/users', { email: `${uniqueId('rep')}@example.com`, timeZone: 'America/Sao_Paulo', tenantId })) as SandboxUser;
+  return (await admin(sandbox, 'POST', '/salesconnect/users', {
+    email: `${uniqueId('rep')}@example.com`,
+    timeZone: 'America/Sao_Paulo',
+    tenantId,
+  })) as SandboxUser;
 }
 
 /** Every kept feed entry of one user, from the sandbox's admin view. */
@@ -74,7 +85,11 @@ async function deliveriesOf(sandbox: ServiceProcess, userId: string) {
 /** A webhook exactly as Sales Connect signs it, computed here on its own (not with the code under test). */
 function signDelivery(body: string, timestamp: number, secret = WEBHOOK_SECRET): Record<string, string> {
   const hex = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return { 'content-type': 'application/json', 'x-salesconnect-timestamp': String(timestamp), 'x-salesconnect-signature': `v1=${hex}` };
+  return {
+    'content-type': 'application/json',
+    'x-salesconnect-timestamp': String(timestamp),
+    'x-salesconnect-signature': `v1=${hex}`,
+  };
 }
 
 /** One test's ingest: its own database and consumer group, a port chosen first for the webhook URL. */
@@ -119,9 +134,14 @@ class IngestUnderTest {
 
   /** The first round has run: the feed cursor is stored and the webhook subscription exists. */
   async waitUntilFollowing(): Promise<void> {
-    await this.process.waitForLog((l) => l.msg === 'catch-up round' && (l['kind'] === 'started-at-end' || l['kind'] === 'caught-up'), 60_000);
+    await this.process.waitForLog(
+      (l) => l.msg === 'catch-up round' && (l['kind'] === 'started-at-end' || l['kind'] === 'caught-up'),
+      60_000,
+    );
     await waitFor('the webhook subscription', async () => {
-      const res = await fetch(`${this.sandbox().url}/v1/webhooks/subscriptions`, { headers: { authorization: `Bearer ${APP_TOKEN}` } });
+      const res = await fetch(`${this.sandbox().url}/v1/webhooks/subscriptions`, {
+        headers: { authorization: `Bearer ${APP_TOKEN}` },
+      });
       const { items } = (await res.json()) as { items: { url: string; userId: string | null }[] };
       return items.some((s) => s.url === this.webhookUrl && s.userId === null);
     });
@@ -132,11 +152,22 @@ class IngestUnderTest {
   }
 
   /** Publishes a setting change as connector-settings would, and waits until this ingest applied it. */
-  async setSync(userId: string, connectionId: string, kind: TaskSyncSettingChanged['kind'], producer: Parameters<typeof publishSettingChanges>[0], tenantId?: string): Promise<void> {
-    await publishSettingChanges(producer, [settingChanged({ userId, connectionId, kind, enabled: kind !== 'disable', ...(tenantId ? { tenantId } : {}) })]);
+  async setSync(
+    userId: string,
+    connectionId: string,
+    kind: TaskSyncSettingChanged['kind'],
+    producer: Parameters<typeof publishSettingChanges>[0],
+    tenantId?: string,
+  ): Promise<void> {
+    await publishSettingChanges(producer, [
+      settingChanged({ userId, connectionId, kind, enabled: kind !== 'disable', ...(tenantId ? { tenantId } : {}) }),
+    ]);
     await waitFor(`${kind} of ${connectionId} in the projection`, () =>
       withPg(this.databaseUrl, async (c) => {
-        const { rows } = await c.query(`SELECT enabled FROM salesconnect_ingest.connection_setting WHERE connection_id = $1`, [connectionId]);
+        const { rows } = await c.query(
+          `SELECT enabled FROM salesconnect_ingest.connection_setting WHERE connection_id = $1`,
+          [connectionId],
+        );
         return rows[0]?.enabled === (kind !== 'disable');
       }),
     );
@@ -168,7 +199,8 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
   beforeAll(async () => {
     const groupId = uniqueId('sci-reader');
-    for (const topic of [KAFKA_TOPICS.salesconnectTaskChanges, KAFKA_TOPICS.connectionStatus]) await startGroupAtLogEnd(kafka.admin, groupId, topic);
+    for (const topic of [KAFKA_TOPICS.salesconnectTaskChanges, KAFKA_TOPICS.connectionStatus])
+      await startGroupAtLogEnd(kafka.admin, groupId, topic);
     reader = kafkaClient().consumer({ groupId, maxWaitTimeInMs: 200 });
     await reader.connect();
     await reader.subscribe({ topics: [KAFKA_TOPICS.salesconnectTaskChanges, KAFKA_TOPICS.connectionStatus] });
@@ -208,7 +240,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
   /** Each feed change of the user, published exactly once: the same (task, time, kind) multiset, no event id twice. */
   async function expectExactlyOnce(sandbox: ServiceProcess, userId: string, connectionId: string): Promise<void> {
     const feed = await feedOf(sandbox, userId);
-    const expected = feed.map((c) => `${c.taskId} ${c.occurredAt} ${c.type === 'deleted' ? 'delete' : 'upsert'}`).sort();
+    const expected = feed
+      .map((c) => `${c.taskId} ${c.occurredAt} ${c.type === 'deleted' ? 'delete' : 'upsert'}`)
+      .sort();
     const events = taskEventsOf(connectionId).map(({ event }) => event);
     expect(events.map((e) => `${e.taskId} ${e.changedAt} ${e.kind}`).sort()).toEqual(expected);
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
@@ -233,7 +267,14 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const { user, connectionId, api } = await ingest.syncNewUser('conn-hook');
 
       const started = Date.now();
-      const task = await api.create({ name: 'Call Ana', details: 'pricing', dueDate: '2026-12-01', priority: 'High', type: 'call', contactEmail: 'Ana@Example.com' });
+      const task = await api.create({
+        name: 'Call Ana',
+        details: 'pricing',
+        dueDate: '2026-12-01',
+        priority: 'High',
+        type: 'call',
+        contactEmail: 'Ana@Example.com',
+      });
       await waitFor('the created event', async () => taskEventsOf(connectionId).length === 1, 10_000);
       expect(Date.now() - started).toBeLessThan(2_500);
 
@@ -248,7 +289,12 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         expect(message.key).toBe(`${connectionId}:${task.id}`);
         expect(message.headers[MESSAGE_HEADERS.eventId]).toBe(event.eventId);
         expect(message.headers[MESSAGE_HEADERS.eventType]).toBe('salesconnect-task-changed');
-        expect(event).toMatchObject({ taskId: task.id, source: 'live', origin: 'salesconnect-ui', createdAt: task.createdAt });
+        expect(event).toMatchObject({
+          taskId: task.id,
+          source: 'live',
+          origin: 'salesconnect-ui',
+          createdAt: task.createdAt,
+        });
       }
       // One partition per key, so they arrive in the order they happened.
       expect(events.map(({ event }) => [event.kind, event.fields?.title ?? null, event.fields?.open ?? null])).toEqual([
@@ -258,15 +304,25 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         ['upsert', 'Call Ana back', true],
         ['delete', null, null],
       ]);
-      expect(events[0].event.fields).toEqual({ title: 'Call Ana', details: 'pricing', dueDate: '2026-12-01', open: true, priority: 'high', type: 'call', contactEmail: 'ana@example.com' });
+      expect(events[0].event.fields).toEqual({
+        title: 'Call Ana',
+        details: 'pricing',
+        dueDate: '2026-12-01',
+        open: true,
+        priority: 'high',
+        type: 'call',
+        contactEmail: 'ana@example.com',
+      });
       const feed = await feedOf(sandbox, user.id);
       expect(events.map(({ event }) => event.changedAt)).toEqual(feed.map((c) => c.occurredAt));
       // It was the webhooks: every delivery succeeded, and the ingest counted them as published.
       expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('succeeded'));
-      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' })).toBeGreaterThanOrEqual(5);
+      expect(
+        await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' }),
+      ).toBeGreaterThanOrEqual(5);
     });
 
-    it('tenant isolation: two tenants with the same user id, a change in one reaches only that tenant\'s connection', async () => {
+    it("tenant isolation: two tenants with the same user id, a change in one reaches only that tenant's connection", async () => {
       const user = await createSandboxUser(sandbox, 'tenant-isolation-a');
       // Another tenant's connection for a user of the same id (their identity provider's id, not this person).
       const ours = uniqueId('conn-tenant-a');
@@ -274,13 +330,17 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await ingest.setSync(user.id, ours, 'first-enable', kafka.producer, 'tenant-isolation-a');
       await ingest.setSync(user.id, theirs, 'first-enable', kafka.producer, 'tenant-isolation-b');
 
-      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({ name: 'Only for tenant A' });
-      await waitFor('the event for tenant A\'s connection', async () => taskEventsOf(ours).length === 1, 10_000);
+      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({
+        name: 'Only for tenant A',
+      });
+      await waitFor("the event for tenant A's connection", async () => taskEventsOf(ours).length === 1, 10_000);
       const feed = await feedOf(sandbox, user.id);
       expect(feed).toEqual([expect.objectContaining({ taskId: task.id, tenantId: 'tenant-isolation-a' })]);
       // The same webhook round would have published both; a later one finds the change already published.
-      await new SalesConnectUser(sandbox.url, user.id, user.apiToken).patch(task.id, { name: 'Only for tenant A, edited' });
-      await waitFor('the edit for tenant A\'s connection', async () => taskEventsOf(ours).length === 2, 10_000);
+      await new SalesConnectUser(sandbox.url, user.id, user.apiToken).patch(task.id, {
+        name: 'Only for tenant A, edited',
+      });
+      await waitFor("the edit for tenant A's connection", async () => taskEventsOf(ours).length === 2, 10_000);
       expect(taskEventsOf(theirs)).toEqual([]);
     });
 
@@ -290,7 +350,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         .filter(({ event }) => event.taskId === taskId)
         .map(({ event }) => event.version);
 
-    it('webhook order: a task\'s changes whose webhooks come in reverse rounds are published in Sales Connect\'s order, and another task\'s change is not held back', async () => {
+    it("webhook order: a task's changes whose webhooks come in reverse rounds are published in Sales Connect's order, and another task's change is not held back", async () => {
       const { connectionId, api } = await ingest.syncNewUser('conn-order');
       const task = await api.create({ name: 'v1' });
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
@@ -300,7 +360,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await api.patch(task.id, { name: 'v2' });
       await api.patch(task.id, { name: 'v3' });
       await api.complete(task.id);
-      expect(await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 400 })).toEqual({ released: 3 });
+      expect(
+        await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 400 }),
+      ).toEqual({ released: 3 });
       const other = await api.create({ name: 'another task, meanwhile' });
 
       // The other task goes at once, while this task's version 4 and 3 wait for version 2 (sent last).
@@ -308,15 +370,24 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       expect(versionsOf(connectionId, task.id)).toEqual([1]);
       await waitFor('every change of the task', async () => versionsOf(connectionId, task.id).length === 4, 10_000);
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3, 4]);
-      const titles = taskEventsOf(connectionId).filter(({ event }) => event.taskId === task.id).map(({ event }) => [event.fields?.title, event.fields?.open]);
-      expect(titles).toEqual([['v1', true], ['v2', true], ['v3', true], ['v3', false]]);
+      const titles = taskEventsOf(connectionId)
+        .filter(({ event }) => event.taskId === task.id)
+        .map(({ event }) => [event.fields?.title, event.fields?.open]);
+      expect(titles).toEqual([
+        ['v1', true],
+        ['v2', true],
+        ['v3', true],
+        ['v3', false],
+      ]);
       // Each delivery was answered: two held, then the one that filled the gap published the three.
-      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'held' })).toBeGreaterThanOrEqual(2);
+      expect(
+        await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'held' }),
+      ).toBeGreaterThanOrEqual(2);
       await sleep(500);
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3, 4]);
     });
 
-    it('webhook order: a change whose predecessor\'s webhook is late waits the bound (3 s), then the feed fills the gap; the late webhook publishes nothing again', async () => {
+    it("webhook order: a change whose predecessor's webhook is late waits the bound (3 s), then the feed fills the gap; the late webhook publishes nothing again", async () => {
       const { user, connectionId, api } = await ingest.syncNewUser('conn-gap');
       const task = await api.create({ name: 'v1' });
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
@@ -331,9 +402,15 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const filledMs = Date.now() - released;
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
       expect(filledMs).toBeLessThan(15_000); // before version 2's own webhook was even sent
-      console.log(`webhook order: a gap filled from the feed ${filledMs} ms after the later change's webhook (SALESCONNECT_ORDER_HOLD_MS 3000)`);
+      console.log(
+        `webhook order: a gap filled from the feed ${filledMs} ms after the later change's webhook (SALESCONNECT_ORDER_HOLD_MS 3000)`,
+      );
 
-      await waitFor('the late webhook answered', async () => (await deliveriesOf(sandbox, user.id)).every((d) => d.status === 'succeeded'), 20_000);
+      await waitFor(
+        'the late webhook answered',
+        async () => (await deliveriesOf(sandbox, user.id)).every((d) => d.status === 'succeeded'),
+        20_000,
+      );
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
       await expectExactlyOnce(sandbox, user.id, connectionId);
     }, 60_000);
@@ -342,9 +419,36 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const { user, connectionId } = await ingest.syncNewUser('conn-forged');
       const now = Math.floor(Date.now() / 1000);
       const at = new Date().toISOString();
-      const task = { id: 'sct_forged1', ownerId: user.id, name: 'Wire the money', details: '', dueDate: null, status: 'Open', priority: 'Normal', type: 'other', contactEmail: null, version: 1, createdAt: at, updatedAt: at, completedAt: null, createdBy: 'salesconnect-ui', lastModifiedBy: 'salesconnect-ui' };
-      const body = JSON.stringify({ cursor: 'x', sequence: 900_000_000 + Math.floor(Math.random() * 1_000_000), type: 'created', taskId: task.id, tenantId: 'tenant-it', userId: user.id, occurredAt: at, origin: 'salesconnect-ui', task });
-      const post = (headers: Record<string, string>, text = body) => fetch(ingest.webhookUrl, { method: 'POST', headers, body: text });
+      const task = {
+        id: 'sct_forged1',
+        ownerId: user.id,
+        name: 'Wire the money',
+        details: '',
+        dueDate: null,
+        status: 'Open',
+        priority: 'Normal',
+        type: 'other',
+        contactEmail: null,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        completedAt: null,
+        createdBy: 'salesconnect-ui',
+        lastModifiedBy: 'salesconnect-ui',
+      };
+      const body = JSON.stringify({
+        cursor: 'x',
+        sequence: 900_000_000 + Math.floor(Math.random() * 1_000_000),
+        type: 'created',
+        taskId: task.id,
+        tenantId: 'tenant-it',
+        userId: user.id,
+        occurredAt: at,
+        origin: 'salesconnect-ui',
+        task,
+      });
+      const post = (headers: Record<string, string>, text = body) =>
+        fetch(ingest.webhookUrl, { method: 'POST', headers, body: text });
       const rejected = (reason: string) => ingest.process.metric('salesconnect_webhook_rejected_total', { reason });
       const before = {
         mismatch: await rejected('signature_mismatch'),
@@ -355,7 +459,10 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
       const wrongSecret = await post(signDelivery(body, now, 'not-the-webhook-secret'));
       expect(wrongSecret.status).toBe(401);
-      expect(await wrongSecret.json()).toEqual({ error: 'INVALID_SIGNATURE', message: expect.stringContaining('signature_mismatch') });
+      expect(await wrongSecret.json()).toEqual({
+        error: 'INVALID_SIGNATURE',
+        message: expect.stringContaining('signature_mismatch'),
+      });
       expect((await post(signDelivery(body, now - 600))).status).toBe(401);
       expect((await post(signDelivery(body, now), body.replace('Wire the money', 'Wire it all'))).status).toBe(401);
       expect((await post({ 'content-type': 'application/json' })).status).toBe(401);
@@ -368,7 +475,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       expect(await rejected('timestamp_out_of_tolerance')).toBe(before.old + 1);
       expect(await rejected('malformed')).toBe(before.malformed + 1);
       expect(await rejected('invalid_entry')).toBe(before.invalid + 1);
-      expect(ingest.process.logs.filter((l) => l.msg === 'webhook rejected: signature or timestamp').length).toBeGreaterThanOrEqual(4);
+      expect(
+        ingest.process.logs.filter((l) => l.msg === 'webhook rejected: signature or timestamp').length,
+      ).toBeGreaterThanOrEqual(4);
       await sleep(500);
       expect(taskEventsOf(connectionId)).toEqual([]);
 
@@ -376,7 +485,11 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const genuine = await post(signDelivery(body, now));
       expect([genuine.status, await genuine.json()]).toEqual([200, { status: 'published' }]);
       await waitFor('the genuine change', async () => taskEventsOf(connectionId).length === 1, 10_000);
-      expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: 'sct_forged1', kind: 'upsert', fields: expect.objectContaining({ title: 'Wire the money' }) });
+      expect(taskEventsOf(connectionId)[0].event).toMatchObject({
+        taskId: 'sct_forged1',
+        kind: 'upsert',
+        fields: expect.objectContaining({ title: 'Wire the money' }),
+      });
       // A redelivery of it is a duplicate, not a second event.
       expect(await (await post(signDelivery(body, now))).json()).toEqual({ status: 'duplicate' });
     });
@@ -388,7 +501,10 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
     beforeAll(async () => {
       // Webhooks give up fast, so a change made while the ingest is down is the catch-up's alone.
-      sandbox = await ServiceProcess.start('salesconnect-sandbox', { SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: '100', SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3' });
+      sandbox = await ServiceProcess.start('salesconnect-sandbox', {
+        SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: '100',
+        SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
+      });
       await ingest.start();
       await ingest.waitUntilFollowing();
     });
@@ -414,7 +530,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await api.delete(a.id);
       await waitFor('five events from the catch-up', async () => taskEventsOf(connectionId).length >= 5);
       expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('dropped'));
-      expect(await ingest.process.metric('salesconnect_changes_total', { source: 'feed', outcome: 'published' })).toBeGreaterThanOrEqual(5);
+      expect(
+        await ingest.process.metric('salesconnect_changes_total', { source: 'feed', outcome: 'published' }),
+      ).toBeGreaterThanOrEqual(5);
 
       // Webhooks and the catch-up both see these: still one event each.
       await admin(sandbox, 'DELETE', '/faults');
@@ -436,15 +554,20 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       expect((await first.stop()).code).toBe(0);
       const whileDown = await api.create({ name: 'While down' });
       await api.complete(before.id);
-      await waitFor('the webhooks to give up', async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'failed').length === 2);
+      await waitFor(
+        'the webhooks to give up',
+        async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'failed').length === 2,
+      );
 
       const second = await ingest.start();
       await waitFor('the changes made while down', async () => taskEventsOf(connectionId).length >= 3);
       await ingest.waitForTwoRounds();
       await expectExactlyOnce(sandbox, user.id, connectionId);
-      expect(taskEventsOf(connectionId).map(({ event }) => `${event.taskId} ${event.fields?.open}`).sort()).toEqual(
-        [`${before.id} true`, `${before.id} false`, `${whileDown.id} true`].sort(),
-      );
+      expect(
+        taskEventsOf(connectionId)
+          .map(({ event }) => `${event.taskId} ${event.fields?.open}`)
+          .sort(),
+      ).toEqual([`${before.id} true`, `${before.id} false`, `${whileDown.id} true`].sort());
       // The first process started at the feed's end; the second continued from its stored cursor.
       expect(first.logs.some((l) => String(l.msg).startsWith('no stored feed cursor'))).toBe(true);
       expect(second.logs.some((l) => String(l.msg).startsWith('no stored feed cursor'))).toBe(false);
@@ -457,23 +580,32 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
       const quiet = await api.create({ name: 'Made while disabled' });
       await api.patch(quiet.id, { details: 'still disabled' });
-      await waitFor('both webhooks answered', async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2);
+      await waitFor(
+        'both webhooks answered',
+        async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2,
+      );
       await ingest.waitForTwoRounds();
       expect(taskEventsOf(connectionId)).toEqual([]);
       // Each change skipped and counted: at least once (a webhook and the catch-up handed the same change
       // in one pass count it once, the other as a duplicate), and never published.
-      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBeGreaterThanOrEqual(skippedBefore + 2);
+      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBeGreaterThanOrEqual(
+        skippedBefore + 2,
+      );
 
       await ingest.setSync(user.id, connectionId, 're-enable', kafka.producer);
       const loud = await api.create({ name: 'Made after the re-enable' });
       await waitFor('the new task’s event', async () => taskEventsOf(connectionId).length === 1);
       await ingest.waitForTwoRounds();
-      expect(taskEventsOf(connectionId).map(({ event }) => [event.taskId, event.fields?.title])).toEqual([[loud.id, 'Made after the re-enable']]);
+      expect(taskEventsOf(connectionId).map(({ event }) => [event.taskId, event.fields?.title])).toEqual([
+        [loud.id, 'Made after the re-enable'],
+      ]);
     });
 
     it('a webhook signed by a clock 10 minutes behind is refused 401 and counted; the catch-up still publishes the change, once', async () => {
       const { user, connectionId } = await ingest.syncNewUser('conn-skew');
-      const refusedBefore = await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' });
+      const refusedBefore = await ingest.process.metric('salesconnect_webhook_rejected_total', {
+        reason: 'timestamp_out_of_tolerance',
+      });
       await admin(sandbox, 'POST', '/clock', { now: new Date(Date.now() - 10 * 60_000).toISOString() });
 
       const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({ name: 'Skewed' });
@@ -481,7 +613,9 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         const [delivery] = await deliveriesOf(sandbox, user.id);
         return delivery?.status === 'failed' && delivery.attempts.every((a) => a.statusCode === 401);
       });
-      expect(await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' })).toBeGreaterThanOrEqual(refusedBefore + 3);
+      expect(
+        await ingest.process.metric('salesconnect_webhook_rejected_total', { reason: 'timestamp_out_of_tolerance' }),
+      ).toBeGreaterThanOrEqual(refusedBefore + 3);
       await waitFor('the event from the catch-up', async () => taskEventsOf(connectionId).length === 1);
       expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: task.id, createdAt: task.createdAt });
     });
@@ -492,8 +626,14 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
       await admin(sandbox, 'POST', '/faults', { shares: { http5xx: 1 } });
       await waitFor('an error report', async () => statusReportsOf(connectionId).length === 1);
-      expect(statusReportsOf(connectionId)[0]).toMatchObject({ state: 'error', error: { code: 'FEED_UNAVAILABLE', message: expect.stringContaining('SERVICE_UNAVAILABLE') } });
-      await waitFor('more failed rounds', async () => (await ingest.process.metric('salesconnect_catchup_rounds_total', { outcome: 'failed' })) >= 3);
+      expect(statusReportsOf(connectionId)[0]).toMatchObject({
+        state: 'error',
+        error: { code: 'FEED_UNAVAILABLE', message: expect.stringContaining('SERVICE_UNAVAILABLE') },
+      });
+      await waitFor(
+        'more failed rounds',
+        async () => (await ingest.process.metric('salesconnect_catchup_rounds_total', { outcome: 'failed' })) >= 3,
+      );
       expect(statusReportsOf(connectionId)).toHaveLength(1); // not one per round
 
       await admin(sandbox, 'DELETE', '/faults');
@@ -501,7 +641,11 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const recovered = statusReportsOf(connectionId)[1];
       expect(recovered).toMatchObject({ state: 'syncing', lastSyncedAt: expect.any(String) });
       expect(recovered.error).toBeUndefined();
-      expect(ingest.process.logs.some((l) => l.msg === 'catch-up round failed: the cursor stays where it was' && l['code'] === 'FEED_UNAVAILABLE')).toBe(true);
+      expect(
+        ingest.process.logs.some(
+          (l) => l.msg === 'catch-up round failed: the cursor stays where it was' && l['code'] === 'FEED_UNAVAILABLE',
+        ),
+      ).toBe(true);
     });
   });
 

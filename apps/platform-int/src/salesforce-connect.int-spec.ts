@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { authorizeInBrowser, browserCookie, createDatabase, SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
+import {
+  authorizeInBrowser,
+  browserCookie,
+  createDatabase,
+  SalesforceAdmin,
+  ServiceProcess,
+  signUserToken,
+  withPg,
+} from '@task-sync/testing-stack';
 import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
 import { testEnv, uniqueId } from './support/stack';
 
@@ -36,15 +44,30 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   let refreshToken = '';
 
   const api = (path: string, token: string, init: RequestInit = {}) =>
-    fetch(`${service.url}${path}`, { ...init, redirect: 'manual', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+    fetch(`${service.url}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
 
   const authorizeAs = (action: 'allow' | 'deny') =>
-    authorizeInBrowser({ connectorSettings: service, sandboxUrl: sandbox.url, userToken: alice, username: 'rep@sandbox.test', action });
+    authorizeInBrowser({
+      connectorSettings: service,
+      sandboxUrl: sandbox.url,
+      userToken: alice,
+      username: 'rep@sandbox.test',
+      action,
+    });
 
   const refreshAtSandbox = (token: string) =>
     fetch(`${sandbox.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+      }),
     });
 
   beforeAll(async () => {
@@ -67,10 +90,16 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
 
     const list = await (await api('/v1/connections', alice)).text();
     expect(JSON.parse(list).items).toEqual([
-      expect.objectContaining({ id: connectionId, timeZone: 'Europe/Lisbon', salesforce: expect.objectContaining({ username: 'rep@sandbox.test' }) }),
+      expect.objectContaining({
+        id: connectionId,
+        timeZone: 'Europe/Lisbon',
+        salesforce: expect.objectContaining({ username: 'rep@sandbox.test' }),
+      }),
     ]);
 
-    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT refresh_token_sealed FROM connector_settings.connection WHERE id = $1`, [connectionId]));
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(`SELECT refresh_token_sealed FROM connector_settings.connection WHERE id = $1`, [connectionId]),
+    );
     const sealed: string = rows[0].refresh_token_sealed;
     expect(sealed.startsWith('it1.')).toBe(true);
     refreshToken = openSealed(sealed);
@@ -83,7 +112,10 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
   });
 
   it('refuses a forged state and lands on the settings page with the reason when the user denies', async () => {
-    const forged = await fetch(`${service.url}/v1/salesforce/oauth/callback?code=abc&state=eyJ0ZW5hbnRJZCI6Im1hbGxvcnkifQ.forged`, { redirect: 'manual' });
+    const forged = await fetch(
+      `${service.url}/v1/salesforce/oauth/callback?code=abc&state=eyJ0ZW5hbnRJZCI6Im1hbGxvcnkifQ.forged`,
+      { redirect: 'manual' },
+    );
     expect(forged.status).toBe(400);
     expect(await refusalCode(forged)).toBe('INVALID_STATE');
     const denied = await authorizeAs('deny');
@@ -103,24 +135,38 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     const first = await session('dev-only-sfdc-ingest-internal-token');
     expect(first.status).toBe(200);
     const issued = (await first.json()) as { accessToken: string; instanceUrl: string; orgId: string; userId: string };
-    expect(issued).toMatchObject({ connectionId, instanceUrl: sandbox.url, orgId: expect.stringMatching(/^00D/), userId: expect.stringMatching(/^005/) });
+    expect(issued).toMatchObject({
+      connectionId,
+      instanceUrl: sandbox.url,
+      orgId: expect.stringMatching(/^00D/),
+      userId: expect.stringMatching(/^005/),
+    });
     // The token works at Salesforce, and the same one is handed out again (one session per connection).
-    const identity = await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${issued.accessToken}` } });
+    const identity = await fetch(`${sandbox.url}/services/data/v62.0/limits`, {
+      headers: { authorization: `Bearer ${issued.accessToken}` },
+    });
     expect(identity.status).toBe(200);
     const again = (await (await session('dev-only-reconciler-internal-token')).json()) as { accessToken: string };
     expect(again.accessToken).toBe(issued.accessToken);
-    const renewed = (await (await session('dev-only-reconciler-internal-token', { rejectedAccessToken: issued.accessToken })).json()) as { accessToken: string };
+    const renewed = (await (
+      await session('dev-only-reconciler-internal-token', { rejectedAccessToken: issued.accessToken })
+    ).json()) as { accessToken: string };
     expect(renewed.accessToken).not.toBe(issued.accessToken);
     expect((await session('dev-only-sfdc-ingest-internal-token', { rejectedAccessToken: 42 })).status).toBe(400);
-    const unknown = await fetch(`${service.url}/internal/v1/connections/00000000-0000-4000-8000-000000000000/salesforce-session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer dev-only-sfdc-ingest-internal-token' },
-      body: '{}',
-    });
+    const unknown = await fetch(
+      `${service.url}/internal/v1/connections/00000000-0000-4000-8000-000000000000/salesforce-session`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer dev-only-sfdc-ingest-internal-token' },
+        body: '{}',
+      },
+    );
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: 'CONNECTION_NOT_FOUND' });
     // Sealed at rest like the refresh token.
-    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT access_token_sealed FROM connector_settings.connection WHERE id = $1`, [connectionId]));
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(`SELECT access_token_sealed FROM connector_settings.connection WHERE id = $1`, [connectionId]),
+    );
     expect(rows[0].access_token_sealed).toMatch(/^it1\./);
     expect(rows[0].access_token_sealed).not.toContain(renewed.accessToken);
   });
@@ -130,7 +176,9 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     expect((await api(`/v1/connections/${connectionId}`, alice, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/v1/connections/${connectionId}`, alice)).status).toBe(404);
     expect((await refreshAtSandbox(refreshToken)).status).toBe(400);
-    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT count(*)::int AS n FROM connector_settings.connection`));
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM connector_settings.connection`),
+    );
     expect(rows[0].n).toBe(0);
   });
 });
@@ -144,7 +192,9 @@ async function refusalCode(answer: Response): Promise<string | undefined> {
 }
 
 /** The attempt a state names: its payload is base64url JSON before the MAC. */
-const nonceOf = (authorizeUrl: string): string => JSON.parse(Buffer.from((new URL(authorizeUrl).searchParams.get('state') ?? '').split('.')[0], 'base64url').toString()).nonce;
+const nonceOf = (authorizeUrl: string): string =>
+  JSON.parse(Buffer.from((new URL(authorizeUrl).searchParams.get('state') ?? '').split('.')[0], 'base64url').toString())
+    .nonce;
 
 describe('connect Salesforce: a state works once, in the browser that started it, with PKCE', () => {
   let sandbox: ServiceProcess;
@@ -157,7 +207,10 @@ describe('connect Salesforce: a state works once, in the browser that started it
 
   /** "Connect Salesforce" in a browser: the authorize URL and the cookie the browser now holds. */
   const startConnect = async (userToken: string, cookie = ''): Promise<{ authorizeUrl: string; cookie: string }> => {
-    const answer = await fetch(`${service.url}/v1/salesforce/connect`, { method: 'POST', headers: { authorization: `Bearer ${userToken}`, ...(cookie ? { cookie } : {}) } });
+    const answer = await fetch(`${service.url}/v1/salesforce/connect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userToken}`, ...(cookie ? { cookie } : {}) },
+    });
     expect(answer.status).toBe(200);
     const { authorizeUrl } = (await answer.json()) as { authorizeUrl: string };
     return { authorizeUrl, cookie: browserCookie(answer) || cookie };
@@ -166,18 +219,31 @@ describe('connect Salesforce: a state works once, in the browser that started it
   /** Salesforce's login page for that URL, as whoever signs in: where Salesforce sends the browser back. */
   const signInAtSalesforce = async (authorizeUrl: string, username: string): Promise<URL> => {
     const page = new URL(authorizeUrl);
-    const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username, password: 'sandbox', action: 'allow' });
-    const answer = await fetch(`${sandbox.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    const form = new URLSearchParams({
+      ...Object.fromEntries(page.searchParams),
+      username,
+      password: 'sandbox',
+      action: 'allow',
+    });
+    const answer = await fetch(`${sandbox.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
     expect(answer.status).toBe(302);
     return new URL(answer.headers.get('location') ?? '');
   };
 
-  const deliver = (callback: URL, cookie?: string) => fetch(callback, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const deliver = (callback: URL, cookie?: string) =>
+    fetch(callback, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
   const connectionsOf = async (userId: string) =>
     (
       await withPg(databaseUrl, (c) =>
-        c.query(`SELECT id, sfdc_user_id, refresh_token_sealed, updated_at FROM connector_settings.connection WHERE tenant_id = $1 AND user_id = $2`, [tenant, userId]),
+        c.query(
+          `SELECT id, sfdc_user_id, refresh_token_sealed, updated_at FROM connector_settings.connection WHERE tenant_id = $1 AND user_id = $2`,
+          [tenant, userId],
+        ),
       )
     ).rows;
 
@@ -233,7 +299,12 @@ describe('connect Salesforce: a state works once, in the browser that started it
 
   it('an expired attempt is refused and writes nothing', async () => {
     const { authorizeUrl, cookie } = await startConnect(mallory);
-    await withPg(databaseUrl, (c) => c.query(`UPDATE connector_settings.connect_attempt SET expires_at = now() - interval '1 second' WHERE nonce = $1`, [nonceOf(authorizeUrl)]));
+    await withPg(databaseUrl, (c) =>
+      c.query(
+        `UPDATE connector_settings.connect_attempt SET expires_at = now() - interval '1 second' WHERE nonce = $1`,
+        [nonceOf(authorizeUrl)],
+      ),
+    );
     const callback = await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test');
     expect(await refusalCode(await deliver(callback, cookie))).toBe('STATE_EXPIRED');
     expect(await connectionsOf('mallory')).toEqual([]);
@@ -243,7 +314,11 @@ describe('connect Salesforce: a state works once, in the browser that started it
     const { authorizeUrl } = await startConnect(mallory);
     const challenge = new URL(authorizeUrl).searchParams.get('code_challenge') ?? '';
     expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT code_verifier_sealed, browser_hash FROM connector_settings.connect_attempt WHERE nonce = $1`, [nonceOf(authorizeUrl)]));
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(`SELECT code_verifier_sealed, browser_hash FROM connector_settings.connect_attempt WHERE nonce = $1`, [
+        nonceOf(authorizeUrl),
+      ]),
+    );
     const verifier = openSealed(rows[0].code_verifier_sealed);
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
     expect(rows[0].code_verifier_sealed).not.toContain(verifier);
@@ -253,12 +328,22 @@ describe('connect Salesforce: a state works once, in the browser that started it
     const exchange = async (extra: Record<string, string>) => {
       const code = (await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test')).searchParams.get('code') as string;
       const redirectUri = new URL(authorizeUrl).searchParams.get('redirect_uri') as string;
-      const body = new URLSearchParams({ grant_type: 'authorization_code', code, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri, ...extra });
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+        redirect_uri: redirectUri,
+        ...extra,
+      });
       const answer = await fetch(`${sandbox.url}/services/oauth2/token`, { method: 'POST', body });
       return { status: answer.status, body: (await answer.json()) as { error?: string } };
     };
     expect(await exchange({})).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
-    expect(await exchange({ code_verifier: randomBytes(64).toString('base64url') })).toEqual({ status: 400, body: expect.objectContaining({ error: 'invalid_grant' }) });
+    expect(await exchange({ code_verifier: randomBytes(64).toString('base64url') })).toEqual({
+      status: 400,
+      body: expect.objectContaining({ error: 'invalid_grant' }),
+    });
     expect((await exchange({ code_verifier: verifier })).status).toBe(200);
   });
 });
@@ -274,10 +359,22 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
   const refreshAtSandbox = (token: string) =>
     fetch(`${sandbox.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: token,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+      }),
     });
   const connectAs = (username: string, startOver = false) =>
-    authorizeInBrowser({ connectorSettings: service, sandboxUrl: sandbox.url, userToken: carol, username, action: 'allow', startOver });
+    authorizeInBrowser({
+      connectorSettings: service,
+      sandboxUrl: sandbox.url,
+      userToken: carol,
+      username,
+      action: 'allow',
+      startOver,
+    });
 
   /** Carol's connections as stored, with their refresh tokens opened, and the setting's history and events. */
   const stored = () =>
@@ -288,10 +385,14 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
           [tenant],
         )
       ).rows.map((r) => ({ ...r, refreshToken: openSealed(r.refresh_token_sealed) }));
-      const history = (await c.query(`SELECT connection_id, kind FROM connector_settings.task_sync_change ORDER BY changed_at`)).rows;
-      const events = (await c.query(`SELECT payload FROM connector_settings.outbox_message WHERE topic = 'connector.settings-changes.v1' ORDER BY id`)).rows.map(
-        (r) => JSON.parse(r.payload) as { connectionId: string; kind: string },
-      );
+      const history = (
+        await c.query(`SELECT connection_id, kind FROM connector_settings.task_sync_change ORDER BY changed_at`)
+      ).rows;
+      const events = (
+        await c.query(
+          `SELECT payload FROM connector_settings.outbox_message WHERE topic = 'connector.settings-changes.v1' ORDER BY id`,
+        )
+      ).rows.map((r) => JSON.parse(r.payload) as { connectionId: string; kind: string });
       return { connections, history, events: events.map((e) => ({ connectionId: e.connectionId, kind: e.kind })) };
     });
 
@@ -319,9 +420,28 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     const before = await stored();
     expect(before.connections).toHaveLength(1);
     // The grant is revoked at Salesforce (an admin did it in Setup, or the token expired by policy), and the services said so.
-    expect((await fetch(`${sandbox.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: before.connections[0].refreshToken }) })).status).toBe(200);
-    await withPg(databaseUrl, (c) => c.query(`INSERT INTO connector_settings.connection_status (connection_id, state, reported_at) VALUES ($1, 'unauthorized', now())`, [first]));
-    const state = async () => ((await (await fetch(`${service.url}/v1/connections/${first}/status`, { headers: { authorization: `Bearer ${carol}` } })).json()) as { state: string }).state;
+    expect(
+      (
+        await fetch(`${sandbox.url}/services/oauth2/revoke`, {
+          method: 'POST',
+          body: new URLSearchParams({ token: before.connections[0].refreshToken }),
+        })
+      ).status,
+    ).toBe(200);
+    await withPg(databaseUrl, (c) =>
+      c.query(
+        `INSERT INTO connector_settings.connection_status (connection_id, state, reported_at) VALUES ($1, 'unauthorized', now())`,
+        [first],
+      ),
+    );
+    const state = async () =>
+      (
+        (await (
+          await fetch(`${service.url}/v1/connections/${first}/status`, {
+            headers: { authorization: `Bearer ${carol}` },
+          })
+        ).json()) as { state: string }
+      ).state;
     expect(await state()).toBe('unauthorized');
 
     const landed = await connectAs('rep@sandbox.test');
@@ -330,11 +450,20 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     expect(landed.searchParams.get('reconnected')).toBe('1');
     expect(await state()).toBe('syncing');
     const after = await stored();
-    expect(after.connections).toEqual([expect.objectContaining({ id: first, task_sync_enabled: true, first_enabled_at: before.connections[0].first_enabled_at })]);
+    expect(after.connections).toEqual([
+      expect.objectContaining({
+        id: first,
+        task_sync_enabled: true,
+        first_enabled_at: before.connections[0].first_enabled_at,
+      }),
+    ]);
     // The old grant's access token was dropped: the one stored now is the new grant's (the preflight at connect asked for it), and Salesforce takes it.
     const accessNow = openSealed(after.connections[0].access_token_sealed);
     expect(accessNow).not.toBe(openSealed(before.connections[0].access_token_sealed));
-    expect((await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${accessNow}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${sandbox.url}/services/data/v62.0/limits`, { headers: { authorization: `Bearer ${accessNow}` } }))
+        .status,
+    ).toBe(200);
     // No enable, no event: nothing is imported again.
     expect(after.history).toEqual(before.history);
     expect(after.events).toEqual([{ connectionId: first, kind: 'first-enable' }]);
@@ -357,10 +486,16 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
 
     const refused = await connectAs(other);
     expect(refused.origin + refused.pathname).toBe(SETTINGS_PAGE);
-    expect(Object.fromEntries(refused.searchParams)).toEqual({ error: 'other_salesforce_account', connectedAs: 'rep@sandbox.test', offeredAs: other });
+    expect(Object.fromEntries(refused.searchParams)).toEqual({
+      error: 'other_salesforce_account',
+      connectedAs: 'rep@sandbox.test',
+      offeredAs: other,
+    });
     expect(await stored()).toEqual(before);
     expect((await refreshAtSandbox(kept.refreshToken)).status).toBe(200);
-    const listed = (await (await fetch(`${service.url}/v1/connections`, { headers: { authorization: `Bearer ${carol}` } })).json()) as { items: { id: string }[] };
+    const listed = (await (
+      await fetch(`${service.url}/v1/connections`, { headers: { authorization: `Bearer ${carol}` } })
+    ).json()) as { items: { id: string }[] };
     expect(listed.items.map((c) => c.id)).toEqual([kept.id]);
 
     const startedOver = await connectAs(other, true);
@@ -368,7 +503,9 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
     expect(fresh).not.toBe(kept.id);
     const after = await stored();
-    expect(after.connections).toEqual([expect.objectContaining({ id: fresh, sfdc_username: other, task_sync_enabled: false, first_enabled_at: null })]);
+    expect(after.connections).toEqual([
+      expect.objectContaining({ id: fresh, sfdc_username: other, task_sync_enabled: false, first_enabled_at: null }),
+    ]);
     // As Disconnect: the disable announced, the history gone with the connection, the old grant revoked.
     expect(after.events).toEqual([...before.events, { connectionId: kept.id, kind: 'disable' }]);
     expect(after.history).toEqual([]);

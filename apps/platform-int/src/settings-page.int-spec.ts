@@ -34,15 +34,29 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // As root in a closed network: no sandbox, no GPU, no background calls out.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     mkdirSync(SHOTS, { recursive: true });
   });
 
   /** A status report as sfdc-ingest publishes it, on the real topic. */
-  const reportStatus = async (connectionId: string, fields: Pick<ConnectionStatusChanged, 'state'> & Partial<ConnectionStatusChanged>) => {
+  const reportStatus = async (
+    connectionId: string,
+    fields: Pick<ConnectionStatusChanged, 'state'> & Partial<ConnectionStatusChanged>,
+  ) => {
     const report = statusChanged(connectionId, fields);
-    await kafka.producer.send({ topic: KAFKA_TOPICS.connectionStatus, messages: [{ key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }] });
+    await kafka.producer.send({
+      topic: KAFKA_TOPICS.connectionStatus,
+      messages: [{ key: connectionId, value: encodeEvent(CONNECTION_STATUS_CHANGED, report) }],
+    });
   };
 
   afterAll(async () => {
@@ -52,7 +66,12 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
   });
 
   it('R1: connect, tick Sync tasks, Save: sync starts at once and its progress shows', async () => {
-    const token = await signUserToken({ sub: 'rep', tenant: uniqueId('tenant'), secret: SECRET, zoneinfo: 'America/Los_Angeles' });
+    const token = await signUserToken({
+      sub: 'rep',
+      tenant: uniqueId('tenant'),
+      secret: SECRET,
+      zoneinfo: 'America/Los_Angeles',
+    });
     const page = await browser.newPage();
     // The page's CSP allows its own script and style only: Chromium reports anything it blocks.
     const cspViolations: string[] = [];
@@ -78,12 +97,17 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Sync started: importing your Salesforce tasks of the last 24 hours.').waitFor();
     const { rows } = await withPg(databaseUrl, (c) =>
-      c.query(`SELECT c.id, c.task_sync_enabled, h.kind FROM connector_settings.connection c JOIN connector_settings.task_sync_change h ON h.connection_id = c.id`),
+      c.query(
+        `SELECT c.id, c.task_sync_enabled, h.kind FROM connector_settings.connection c JOIN connector_settings.task_sync_change h ON h.connection_id = c.id`,
+      ),
     );
     expect(rows).toEqual([expect.objectContaining({ task_sync_enabled: true, kind: 'first-enable' })]);
 
     // The import's progress, as sfdc-ingest reports it, appears without a reload.
-    await reportStatus(rows[0].id as string, { state: 'importing', import: { enableAt: new Date().toISOString(), found: 120, imported: 45, failed: 0, done: false } });
+    await reportStatus(rows[0].id as string, {
+      state: 'importing',
+      import: { enableAt: new Date().toISOString(), found: 120, imported: 45, failed: 0, done: false },
+    });
     await page.locator('#import', { hasText: '45 of 120 imported (importing…)' }).waitFor({ timeout: 15_000 });
     await page.locator('#state', { hasText: 'importing' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-importing.png'), fullPage: true });
@@ -148,10 +172,21 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
 
     // An administrator adds the field (Setup → Object Manager), External ID and Unique, visible to the rep; the rep clicks Check again.
-    await admin.addTaskField(org, { name: 'SalesConnect_Task_Id__c', type: 'string', length: 64, externalId: true, unique: true });
+    await admin.addTaskField(org, {
+      name: 'SalesConnect_Task_Id__c',
+      type: 'string',
+      length: 64,
+      externalId: true,
+      unique: true,
+    });
     await page.getByRole('button', { name: 'Check again' }).click();
     await page.locator('#setup-box').waitFor({ state: 'hidden' });
-    const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT state FROM connector_settings.connection_preflight p JOIN connector_settings.connection c ON c.id = p.connection_id WHERE c.sfdc_username = $1`, [username]));
+    const { rows } = await withPg(databaseUrl, (c) =>
+      c.query(
+        `SELECT state FROM connector_settings.connection_preflight p JOIN connector_settings.connection c ON c.id = p.connection_id WHERE c.sfdc_username = $1`,
+        [username],
+      ),
+    );
     expect(rows).toEqual([{ state: 'ready' }]);
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('not connected').waitFor();
@@ -180,7 +215,10 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
     // Salesforce refused the grant: the services report the connection unauthorized.
     const refused = async () => {
-      await reportStatus(connectionId, { state: 'unauthorized', error: { code: 'SALESFORCE_UNAUTHORIZED', message: 'expired access/refresh token' } });
+      await reportStatus(connectionId, {
+        state: 'unauthorized',
+        error: { code: 'SALESFORCE_UNAUTHORIZED', message: 'expired access/refresh token' },
+      });
       await page.getByRole('button', { name: 'Reconnect' }).waitFor({ timeout: 15_000 });
     };
     await refused();
@@ -195,14 +233,23 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     // The refusal is over: the state is the services' again (sync is off here: idle), and Reconnect goes.
     await page.locator('#state', { hasText: 'idle' }).waitFor();
     expect(await page.getByRole('button', { name: 'Reconnect' }).isVisible()).toBe(false);
-    const connections = () => withPg(databaseUrl, async (c) => (await c.query(`SELECT id, sfdc_username FROM connector_settings.connection WHERE user_id = 'rep3'`)).rows);
+    const connections = () =>
+      withPg(
+        databaseUrl,
+        async (c) =>
+          (await c.query(`SELECT id, sfdc_username FROM connector_settings.connection WHERE user_id = 'rep3'`)).rows,
+      );
     expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
 
     // Refused again, the user signs in as another Salesforce user: nothing changes until they confirm starting over.
     await refused();
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await signInAtSalesforce(other);
-    await page.locator('#start-over', { hasText: `You signed in to Salesforce as ${other}, but Sales Connect is connected to rep@sandbox.test` }).waitFor();
+    await page
+      .locator('#start-over', {
+        hasText: `You signed in to Salesforce as ${other}, but Sales Connect is connected to rep@sandbox.test`,
+      })
+      .waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'settings-page-start-over.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view, start over');
     expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
@@ -223,8 +270,13 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
   it('the accessibility check is real: a form field without a label and unreadable text fail it', async () => {
     const page = await browser.newPage();
-    await page.setContent('<html lang="en"><title>t</title><main><input type="text"><p style="color:#eee;background:#fff">faint</p></main></html>');
-    const failure = await expectNoSeriousA11yViolations(page, 'a broken page').then(() => null, (e: Error) => e.message);
+    await page.setContent(
+      '<html lang="en"><title>t</title><main><input type="text"><p style="color:#eee;background:#fff">faint</p></main></html>',
+    );
+    const failure = await expectNoSeriousA11yViolations(page, 'a broken page').then(
+      () => null,
+      (e: Error) => e.message,
+    );
     expect(failure).toMatch(/critical label: .*\(input\)/);
     expect(failure).toMatch(/serious color-contrast: .*\(p\)/);
     await page.close();

@@ -1,5 +1,13 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { connectSalesforceAsUser, createDatabase, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor } from '@task-sync/testing-stack';
+import {
+  connectSalesforceAsUser,
+  createDatabase,
+  SalesforceAdmin,
+  SalesforceUser,
+  ServiceProcess,
+  signUserToken,
+  waitFor,
+} from '@task-sync/testing-stack';
 import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 import { startConnectorSettingsWithSalesforce } from './support/users';
@@ -51,11 +59,23 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   let databaseUrl: string;
 
   /** A Sales Connect user with a connection to a new Salesforce user of `org`. */
-  async function connectNewUser(org = orgId): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUser; sfdcUserId: string }> {
+  async function connectNewUser(
+    org = orgId,
+  ): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUser; sfdcUserId: string }> {
     const username = `${uniqueId('rep')}@sandbox.test`;
     const user = await admin.createUser(org, username);
-    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    const jwt = await signUserToken({
+      sub: uniqueId('sc-user'),
+      tenant,
+      secret: SECRET,
+      zoneinfo: 'America/Sao_Paulo',
+    });
+    const connectionId = await connectSalesforceAsUser({
+      connectorSettings: settings,
+      sandboxUrl: sandbox.url,
+      userToken: jwt,
+      username,
+    });
     return { connectionId, jwt, sfdc: await SalesforceUser.login(sandbox.url, username), sfdcUserId: user };
   }
 
@@ -69,7 +89,9 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   }
 
   async function statusOf(connectionId: string, jwt: string): Promise<ConnectionStatus> {
-    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } });
+    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     return (await res.json()) as ConnectionStatus;
   }
 
@@ -93,7 +115,11 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     orgId = (await admin.defaultOrg()).id;
     const statusGroup = uniqueId('connector-settings');
     await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: statusGroup }));
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      KAFKA_CONSUMER_GROUP: statusGroup,
+    }));
     ingestGroup = uniqueId('sfdc-ingest');
     await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
     ingest = await startIngest();
@@ -111,8 +137,15 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     const { connectionId, jwt, sfdc } = await connectNewUser();
     const base = Date.now();
     const outside = await createTaskAt(sfdc, new Date(base - DAY - 30_000), { Subject: 'changed 24 h 30 s before' });
-    const inside = await createTaskAt(sfdc, new Date(base - DAY + 30_000), { Subject: 'changed 23 h 59 min 30 s before', ActivityDate: '2026-12-31' });
-    const completed = await createTaskAt(sfdc, new Date(base - HOUR), { Subject: 'done an hour before', Status: 'Completed', Priority: 'High' });
+    const inside = await createTaskAt(sfdc, new Date(base - DAY + 30_000), {
+      Subject: 'changed 23 h 59 min 30 s before',
+      ActivityDate: '2026-12-31',
+    });
+    const completed = await createTaskAt(sfdc, new Date(base - HOUR), {
+      Subject: 'done an hour before',
+      Status: 'Completed',
+      Priority: 'High',
+    });
     // Edited inside the window: the edit counts, not the creation.
     const editedOld = await createTaskAt(sfdc, new Date(base - 3 * DAY), { Subject: 'created three days before' });
     await admin.setClock(new Date(base - 2 * HOUR));
@@ -122,7 +155,8 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     // the broker takes in one request (1 MB), so it must be sent in several, none lost.
     await admin.setClock(new Date(base - 5 * HOUR));
     const long: string[] = [];
-    for (let i = 0; i < 40; i++) long.push(await sfdc.createTask({ Subject: `long ${i}`, Description: `${i} `.padEnd(31_000, 'x') }));
+    for (let i = 0; i < 40; i++)
+      long.push(await sfdc.createTask({ Subject: `long ${i}`, Description: `${i} `.padEnd(31_000, 'x') }));
     await admin.resetClock();
     // Another user's task in the window is not this connection's.
     const other = await connectNewUser();
@@ -157,12 +191,25 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   it('R2: the import includes archived tasks changed in its window (queryAll); a recurring series imports its occurrences, not its master, and polling skips the master too', async () => {
     const { connectionId, jwt, sfdc, sfdcUserId } = await connectNewUser();
     const plain = await sfdc.createTask({ Subject: 'plain task' });
-    const archived = await sfdc.createTask({ Subject: 'archived task', Status: 'Completed', ActivityDate: '2025-01-10' });
+    const archived = await sfdc.createTask({
+      Subject: 'archived task',
+      Status: 'Completed',
+      ActivityDate: '2025-01-10',
+    });
     expect((await admin.archiveTasks(orgId, [archived])).archived).toHaveLength(1);
     const master = await sfdc.createTask({ Subject: 'Weekly pipeline call', IsRecurrence: true });
     const occurrences: string[] = [];
     for (const day of ['2026-12-07', '2026-12-14']) {
-      occurrences.push((await admin.seedTask(orgId, { Subject: 'Weekly pipeline call', ActivityDate: day, OwnerId: sfdcUserId, RecurrenceActivityId: master })).Id);
+      occurrences.push(
+        (
+          await admin.seedTask(orgId, {
+            Subject: 'Weekly pipeline call',
+            ActivityDate: day,
+            OwnerId: sfdcUserId,
+            RecurrenceActivityId: master,
+          })
+        ).Id,
+      );
     }
 
     await saveSyncSetting(connectionId, jwt, true);
@@ -178,7 +225,9 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     // Live: an occurrence's edit goes, the master's does not.
     await sfdc.updateTask(master, { Subject: 'Weekly pipeline call (moved)' });
     await sfdc.updateTask(occurrences[0], { Subject: 'Weekly pipeline call, with Bia' });
-    await reader.waitFor('the occurrence edit', () => eventsOf(connectionId, 'live').find((e) => e.taskId === occurrences[0]));
+    await reader.waitFor('the occurrence edit', () =>
+      eventsOf(connectionId, 'live').find((e) => e.taskId === occurrences[0]),
+    );
     expect(reader.events((e) => e.taskId === master)).toEqual([]);
   });
 
@@ -212,7 +261,10 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
       const live = eventsOf(connectionId, 'live');
       const lastUpsert = new Map(live.filter((e) => e.kind === 'upsert').map((e) => [e.taskId, e.fields?.title]));
       const deletes = new Set(live.filter((e) => e.kind === 'delete').map((e) => e.taskId));
-      return [...finalTitle].every(([id, title]) => lastUpsert.get(id) === title || (deleted.has(id) && deletes.has(id))) && [...deleted].every((id) => deletes.has(id));
+      return (
+        [...finalTitle].every(([id, title]) => lastUpsert.get(id) === title || (deleted.has(id) && deletes.has(id))) &&
+        [...deleted].every((id) => deletes.has(id))
+      );
     });
     // Wait a few more polls: the look-back re-reads, but publishes nothing twice.
     await sleep(POLL_MS * 6);
@@ -220,20 +272,30 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     // Stamps are whole seconds: a create and an edit in one second share changedAt, and differ in their fields.
     const seen = live.map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields ?? null)}`);
     expect(seen.length).toBe(new Set(seen).size);
-    expect(live.filter((e) => e.kind === 'delete').map((e) => e.taskId).sort()).toEqual([...deleted].sort());
+    expect(
+      live
+        .filter((e) => e.kind === 'delete')
+        .map((e) => e.taskId)
+        .sort(),
+    ).toEqual([...deleted].sort());
   });
 
   it('R6: a task edited again within the same second (Salesforce stamps whole seconds) is published again', async () => {
     const { connectionId, jwt, sfdc } = await connectNewUser();
     await saveSyncSetting(connectionId, jwt, true);
     await waitFor('the (empty) import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
-    const titles = () => eventsOf(connectionId, 'live').filter((e) => e.kind === 'upsert').map((e) => e.fields?.title);
+    const titles = () =>
+      eventsOf(connectionId, 'live')
+        .filter((e) => e.kind === 'upsert')
+        .map((e) => e.fields?.title);
     await admin.setClock(new Date(Math.floor(Date.now() / 1000) * 1000 + 500));
     try {
       const id = await sfdc.createTask({ Subject: 'first take' });
       await reader.waitFor('the create', () => titles().includes('first take'));
       await sfdc.updateTask(id, { Subject: 'second take, same second' });
-      await reader.waitFor('the edit with the same SystemModstamp', () => titles().includes('second take, same second'));
+      await reader.waitFor('the edit with the same SystemModstamp', () =>
+        titles().includes('second take, same second'),
+      );
       const stamps = new Set(eventsOf(connectionId, 'live').map((e) => e.changedAt));
       expect(stamps.size).toBe(1);
     } finally {
@@ -248,7 +310,12 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     try {
       await saveSyncSetting(connectionId, jwt, true);
       await waitFor('the import to finish', async () => (await statusOf(connectionId, jwt)).import?.done);
-      expect((await statusOf(connectionId, jwt)).import).toMatchObject({ found: 30, imported: 30, failed: 0, done: true });
+      expect((await statusOf(connectionId, jwt)).import).toMatchObject({
+        found: 30,
+        imported: 30,
+        failed: 0,
+        done: true,
+      });
       expect(new Set(eventsOf(connectionId, 'import').map((e) => e.taskId)).size).toBe(30);
     } finally {
       await admin.setQueryPageSize(orgId, null);
@@ -288,7 +355,11 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     await saveSyncSetting(connectionId, jwt, true);
     await waitFor('the re-enable to be reported done', async () => {
       const s = await statusOf(connectionId, jwt);
-      return s.import?.done && s.state === 'syncing' && reader.events((e) => e.connectionId === connectionId && e.source === 'reenable-deletes').length >= 2;
+      return (
+        s.import?.done &&
+        s.state === 'syncing' &&
+        reader.events((e) => e.connectionId === connectionId && e.source === 'reenable-deletes').length >= 2
+      );
     });
     const deletes = eventsOf(connectionId, 'reenable-deletes');
     expect(deletes.map((e) => e.taskId).sort()).toEqual([justInside, recent].sort());
@@ -309,7 +380,9 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     await saveSyncSetting(connectionId, jwt, false);
     ingest = await startIngest();
 
-    await waitFor('the change made before the disable', async () => eventsOf(connectionId).some((e) => e.taskId === before));
+    await waitFor('the change made before the disable', async () =>
+      eventsOf(connectionId).some((e) => e.taskId === before),
+    );
     await ingest.waitForLog((l) => String(l.msg).includes(`connection ${connectionId}: final poll after the disable`));
     // Past the look-back (3 s here) the final polls end: what is made now is never read. Salesforce
     // stamps whole seconds: a task made in the disable's second would count as made before it.
@@ -328,9 +401,15 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     const expired = await admin.expireSessions();
     expect(expired.expired).toBeGreaterThan(0);
     const id = await sfdc.createTask({ Subject: 'after the session expired' });
-    await reader.waitFor('the change after the expiry', () => eventsOf(connectionId, 'live').some((e) => e.taskId === id));
+    await reader.waitFor('the change after the expiry', () =>
+      eventsOf(connectionId, 'live').some((e) => e.taskId === id),
+    );
     expect(await admin.callCount('POST /services/oauth2/token refresh_token')).toBeGreaterThan(refreshesBefore);
-    expect(ingest.logs.some((l) => /refresh token|refresh_token/i.test(JSON.stringify(l)) && /[0-9a-f]{20,}/.test(String(l.msg)))).toBe(false);
+    expect(
+      ingest.logs.some(
+        (l) => /refresh token|refresh_token/i.test(JSON.stringify(l)) && /[0-9a-f]{20,}/.test(String(l.msg)),
+      ),
+    ).toBe(false);
   });
 
   it('the API budget pauses an org at its share and after REQUEST_LIMIT_EXCEEDED, reports it, and resumes by itself', async () => {
@@ -354,14 +433,18 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
 
     // Salesforce says the limit is spent: still paused, with that reason.
     await admin.setApiUsage(org, { used: 1000 });
-    await waitFor('REQUEST_LIMIT_EXCEEDED to be reported', async () => (await statusOf(connectionId, jwt)).recentErrors.some((e) => e.code === 'API_LIMIT_EXCEEDED'));
+    await waitFor('REQUEST_LIMIT_EXCEEDED to be reported', async () =>
+      (await statusOf(connectionId, jwt)).recentErrors.some((e) => e.code === 'API_LIMIT_EXCEEDED'),
+    );
     // Paused means about one probe a recheck (1 s here), not a call every poll (0.4 s).
     const probes = (await admin.callCount('GET query')) - callsWhilePaused;
     expect(probes).toBeLessThan(12);
 
     // The day's usage resets: the connection resumes by itself and reads what it missed.
     await admin.setApiUsage(org, { used: 0 });
-    await reader.waitFor('the change written while paused', () => eventsOf(connectionId, 'live').some((e) => e.taskId === whilePaused));
+    await reader.waitFor('the change written while paused', () =>
+      eventsOf(connectionId, 'live').some((e) => e.taskId === whilePaused),
+    );
     await waitFor('the resume to be reported', async () => (await statusOf(connectionId, jwt)).state === 'syncing');
   });
 });

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { authorizeInBrowser, connectSalesforceAsUser, createDatabase, type LogLine, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import {
+  authorizeInBrowser,
+  connectSalesforceAsUser,
+  createDatabase,
+  type LogLine,
+  SalesforceAdmin,
+  SalesforceUser,
+  ServiceProcess,
+  signUserToken,
+  waitFor,
+  withPg,
+} from '@task-sync/testing-stack';
 import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
@@ -43,13 +54,31 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
   const adminJwt = () => signUserToken({ sub: adminSub, tenant, secret: SECRET, roles: [ADMIN_ROLE] });
   const said = (pattern: RegExp) => ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
-  const titled = (connectionId: string, title: string) => reader.events((e) => e.connectionId === connectionId && e.source === 'live' && e.kind === 'upsert' && e.fields?.title === title);
+  const titled = (connectionId: string, title: string) =>
+    reader.events(
+      (e) => e.connectionId === connectionId && e.source === 'live' && e.kind === 'upsert' && e.fields?.title === title,
+    );
   const syncState = async (connectionId: string): Promise<SyncStateRow> =>
-    (await withPg(databaseUrl, (c) => c.query(`SELECT stage, next_run_at, idle_polls, changes_watermark FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = $1`, [connectionId]))).rows[0];
-  const orgPollRow = async (orgId: string): Promise<{ reads: string; reads_reason: string; last_polled_at: Date | null } | undefined> =>
-    (await withPg(databaseUrl, (c) => c.query(`SELECT reads, reads_reason, last_polled_at FROM sfdc_ingest.sfdc_org_poll WHERE org_id = $1`, [orgId]))).rows[0];
+    (
+      await withPg(databaseUrl, (c) =>
+        c.query(
+          `SELECT stage, next_run_at, idle_polls, changes_watermark FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = $1`,
+          [connectionId],
+        ),
+      )
+    ).rows[0];
+  const orgPollRow = async (
+    orgId: string,
+  ): Promise<{ reads: string; reads_reason: string; last_polled_at: Date | null } | undefined> =>
+    (
+      await withPg(databaseUrl, (c) =>
+        c.query(`SELECT reads, reads_reason, last_polled_at FROM sfdc_ingest.sfdc_org_poll WHERE org_id = $1`, [orgId]),
+      )
+    ).rows[0];
   const readMode = async (jwt: string, connectionId: string): Promise<{ mode: string; reason: string }> => {
-    const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${jwt}` } });
+    const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     return ((await answer.json()) as { readMode: { mode: string; reason: string } }).readMode;
   };
 
@@ -58,8 +87,18 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     const orgId = await sf.createOrg(uniqueId(name));
     const username = `${uniqueId('rep')}@sandbox.test`;
     await sf.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const connectionId = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    const jwt = await signUserToken({
+      sub: uniqueId('sc-user'),
+      tenant,
+      secret: SECRET,
+      zoneinfo: 'America/Sao_Paulo',
+    });
+    const connectionId = await connectSalesforceAsUser({
+      connectorSettings: settings,
+      sandboxUrl: sandbox.url,
+      userToken: jwt,
+      username,
+    });
     const saved = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
@@ -72,7 +111,14 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
   /** The org's integration user (View All Data), connected by an admin as the org's reader. */
   async function connectReader(orgId: string, username: string) {
-    await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: await adminJwt(), username, action: 'allow', connectPath: READER_CONNECT });
+    await authorizeInBrowser({
+      connectorSettings: settings,
+      sandboxUrl: sandbox.url,
+      userToken: await adminJwt(),
+      username,
+      action: 'allow',
+      connectPath: READER_CONNECT,
+    });
     await waitFor(`org ${orgId} to be read once`, async () => (await orgPollRow(orgId))?.reads === 'org');
   }
 
@@ -132,7 +178,13 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     expect(idleCalls).toBeLessThanOrEqual(4);
 
     const taskId = await rep.createTask({ Subject: 'made while the rep was idle' });
-    const [event] = await reader.waitFor('the idle rep’s change', () => titled(connectionId, 'made while the rep was idle').length > 0 && titled(connectionId, 'made while the rep was idle'), 10_000);
+    const [event] = await reader.waitFor(
+      'the idle rep’s change',
+      () =>
+        titled(connectionId, 'made while the rep was idle').length > 0 &&
+        titled(connectionId, 'made while the rep was idle'),
+      10_000,
+    );
     expect(event).toMatchObject({ taskId, connectionId, source: 'live' });
     await waitFor('the back-off to start over', async () => (await syncState(connectionId)).idle_polls <= 1, 5_000);
   });
@@ -155,14 +207,24 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     it("is read by one poll through the reader's session: the rep's change arrives once, and the rep's own polls stop", async () => {
       expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
       // sfdc-ingest's own verdict follows connector-settings' by a round: until then the rep's poll may still read.
-      await waitFor('sfdc-ingest to read the org once', async () => {
-        const row = await orgPollRow(orgId);
-        return row?.reads === 'org' && row.last_polled_at !== null ? row : undefined;
-      }, 15_000);
+      await waitFor(
+        'sfdc-ingest to read the org once',
+        async () => {
+          const row = await orgPollRow(orgId);
+          return row?.reads === 'org' && row.last_polled_at !== null ? row : undefined;
+        },
+        15_000,
+      );
       const taskId = await rep.createTask({ Subject: 'read by the org poll' });
-      const [event] = await reader.waitFor('the change, read by the org poll', () => titled(connectionId, 'read by the org poll').length > 0 && titled(connectionId, 'read by the org poll'), 15_000);
+      const [event] = await reader.waitFor(
+        'the change, read by the org poll',
+        () => titled(connectionId, 'read by the org poll').length > 0 && titled(connectionId, 'read by the org poll'),
+        15_000,
+      );
       expect(event).toMatchObject({ taskId, connectionId, source: 'live' });
-      expect(said(new RegExp(`^org ${orgId}: poll of 1 owners published 1 changed tasks for 1 connections`)).length).toBeGreaterThanOrEqual(1);
+      expect(
+        said(new RegExp(`^org ${orgId}: poll of 1 owners published 1 changed tasks for 1 connections`)).length,
+      ).toBeGreaterThanOrEqual(1);
 
       // The rep's own schedule no longer moves: nothing leases it while the org is read once.
       const parked = await syncState(connectionId);
@@ -173,27 +235,58 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
       expect(titled(connectionId, 'read by the org poll')).toHaveLength(1);
 
       await rep.deleteTask(taskId);
-      await reader.waitFor('the delete, read by the org poll', () => reader.events((e) => e.connectionId === connectionId && e.taskId === taskId && e.kind === 'delete').length > 0, 15_000);
+      await reader.waitFor(
+        'the delete, read by the org poll',
+        () =>
+          reader.events((e) => e.connectionId === connectionId && e.taskId === taskId && e.kind === 'delete').length >
+          0,
+        15_000,
+      );
     });
 
     it("when Salesforce refuses the reader, the rep's own polls take over where the org poll stood and nothing is lost; a reconnect reads the org once again", async () => {
-      const { rows } = await withPg(databaseUrl, (c) => c.query(`SELECT refresh_token_sealed FROM connector_settings.org_reader WHERE sfdc_org_id = $1`, [orgId]));
+      const { rows } = await withPg(databaseUrl, (c) =>
+        c.query(`SELECT refresh_token_sealed FROM connector_settings.org_reader WHERE sfdc_org_id = $1`, [orgId]),
+      );
       // Revoked at Salesforce (an admin of the org did it in Setup), and its access tokens with it.
-      expect((await fetch(`${sandbox.url}/services/oauth2/revoke`, { method: 'POST', body: new URLSearchParams({ token: openSealedToken(rows[0].refresh_token_sealed, KEY) }) })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${sandbox.url}/services/oauth2/revoke`, {
+            method: 'POST',
+            body: new URLSearchParams({ token: openSealedToken(rows[0].refresh_token_sealed, KEY) }),
+          })
+        ).status,
+      ).toBe(200);
       const taskId = await rep.createTask({ Subject: 'made as the reader was refused' });
       await waitFor('the org to be read per rep', async () => (await orgPollRow(orgId))?.reads === 'per-rep', 20_000);
-      expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'per-rep-polling', reason: expect.stringContaining('refused') });
-      await reader.waitFor('the change made as the reader was refused', () => titled(connectionId, 'made as the reader was refused').length > 0, 15_000);
+      expect(await readMode(jwt, connectionId)).toMatchObject({
+        mode: 'per-rep-polling',
+        reason: expect.stringContaining('refused'),
+      });
+      await reader.waitFor(
+        'the change made as the reader was refused',
+        () => titled(connectionId, 'made as the reader was refused').length > 0,
+        15_000,
+      );
 
       await rep.updateTask(taskId, { Subject: 'edited while read per rep' });
-      await reader.waitFor('the change read by the rep’s own poll', () => titled(connectionId, 'edited while read per rep').length > 0, 15_000);
+      await reader.waitFor(
+        'the change read by the rep’s own poll',
+        () => titled(connectionId, 'edited while read per rep').length > 0,
+        15_000,
+      );
 
       await connectReader(orgId, readerUsername);
       expect(await readMode(jwt, connectionId)).toMatchObject({ mode: 'org-stream' });
       await rep.updateTask(taskId, { Subject: 'edited after the reconnect' });
-      await reader.waitFor('the change after the reconnect', () => titled(connectionId, 'edited after the reconnect').length > 0, 15_000);
+      await reader.waitFor(
+        'the change after the reconnect',
+        () => titled(connectionId, 'edited after the reconnect').length > 0,
+        15_000,
+      );
       await sleep(1_500);
-      for (const title of ['made as the reader was refused', 'edited while read per rep', 'edited after the reconnect']) expect(titled(connectionId, title)).toHaveLength(1);
+      for (const title of ['made as the reader was refused', 'edited while read per rep', 'edited after the reconnect'])
+        expect(titled(connectionId, title)).toHaveLength(1);
     });
   });
 });

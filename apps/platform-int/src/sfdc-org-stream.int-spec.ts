@@ -1,5 +1,16 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import { authorizeInBrowser, connectSalesforceAsUser, createDatabase, type LogLine, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
+import {
+  authorizeInBrowser,
+  connectSalesforceAsUser,
+  createDatabase,
+  type LogLine,
+  SalesforceAdmin,
+  SalesforceUser,
+  ServiceProcess,
+  signUserToken,
+  waitFor,
+  withPg,
+} from '@task-sync/testing-stack';
 import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
 import { startConnectorSettingsWithSalesforce } from './support/users';
@@ -72,10 +83,18 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     return ingest;
   }
 
-  const said = (ingest: ServiceProcess, pattern: RegExp) => ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
+  const said = (ingest: ServiceProcess, pattern: RegExp) =>
+    ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
   const batchesHandled = (ingest: ServiceProcess) => said(ingest, new RegExp(`^org ${orgId}: \\d+ events? → `)).length;
   const streamRow = async (): Promise<OrgStreamRow | undefined> =>
-    (await withPg(databaseUrl, (c) => c.query(`SELECT replay_id, lease_holder, state, state_reason FROM sfdc_ingest.sfdc_org_stream WHERE org_id = $1`, [orgId]))).rows[0];
+    (
+      await withPg(databaseUrl, (c) =>
+        c.query(
+          `SELECT replay_id, lease_holder, state, state_reason FROM sfdc_ingest.sfdc_org_stream WHERE org_id = $1`,
+          [orgId],
+        ),
+      )
+    ).rows[0];
   /** The Streaming API's clients subscribed to the org's Task changes, as the sandbox sees them. */
   const subscribedClients = async (): Promise<StreamingClient[]> => {
     const answer = await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`);
@@ -93,42 +112,84 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   };
   const liveEvents = () => reader.events((e) => e.connectionId === connectionId && e.source === 'live');
   const titled = (title: string) => liveEvents().filter((e) => e.kind === 'upsert' && e.fields?.title === title);
-  const holds = (ingest: ServiceProcess, row: OrgStreamRow | undefined) => !!row?.lease_holder?.includes(`:${ingest.pid}:`);
+  const holds = (ingest: ServiceProcess, row: OrgStreamRow | undefined) =>
+    !!row?.lease_holder?.includes(`:${ingest.pid}:`);
 
   /** Waits until a write's change, titled `title`, is on the topic, and `via` stored the replay id after it. */
-  async function writeAndSee(title: string, via: ServiceProcess, write: () => Promise<unknown>): Promise<SfdcTaskChanged> {
+  async function writeAndSee(
+    title: string,
+    via: ServiceProcess,
+    write: () => Promise<unknown>,
+  ): Promise<SfdcTaskChanged> {
     const before = batchesHandled(via);
     await write();
-    const [event] = await reader.waitFor(`"${title}" on ${KAFKA_TOPICS.sfdcTaskChanges}`, () => titled(title).length > 0 && titled(title));
+    const [event] = await reader.waitFor(
+      `"${title}" on ${KAFKA_TOPICS.sfdcTaskChanges}`,
+      () => titled(title).length > 0 && titled(title),
+    );
     await waitFor(`the replay id after "${title}" to be stored`, async () => batchesHandled(via) > before);
     return event;
   }
 
   /** The rep edits the task (marked with a client name when given, as the reconciler's writes are). */
   const editAndSee = (title: string, via: ServiceProcess, client?: string) =>
-    writeAndSee(title, via, () => (client ? patchAsClient(repUsername, taskId, { Subject: title }, client) : rep.updateTask(taskId, { Subject: title })));
+    writeAndSee(title, via, () =>
+      client
+        ? patchAsClient(repUsername, taskId, { Subject: title }, client)
+        : rep.updateTask(taskId, { Subject: title }),
+    );
 
   /** A REST write marked with a client name, as the reconciler's writes are (`Sforce-Call-Options`). */
-  async function patchAsClient(username: string, id: string, fields: Record<string, unknown>, client: string): Promise<void> {
+  async function patchAsClient(
+    username: string,
+    id: string,
+    fields: Record<string, unknown>,
+    client: string,
+  ): Promise<void> {
     const grant = await fetch(`${sandbox.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username, password: 'sandbox', client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username,
+        password: 'sandbox',
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+      }),
     });
     const { access_token } = (await grant.json()) as { access_token: string };
     const answer = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Task/${id}`, {
       method: 'PATCH',
-      headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json', 'sforce-call-options': `client=${client}` },
+      headers: {
+        authorization: `Bearer ${access_token}`,
+        'content-type': 'application/json',
+        'sforce-call-options': `client=${client}`,
+      },
       body: JSON.stringify(fields),
     });
     if (!answer.ok) throw new Error(`PATCH Task/${id}: ${answer.status} ${await answer.text()}`);
   }
 
   /** A new rep of the org connects Salesforce and turns "Sync tasks" on. */
-  async function connectRepWithSyncOn(): Promise<{ username: string; sfdcUserId: string; connectionId: string; jwt: string }> {
+  async function connectRepWithSyncOn(): Promise<{
+    username: string;
+    sfdcUserId: string;
+    connectionId: string;
+    jwt: string;
+  }> {
     const username = `${uniqueId('rep')}@sandbox.test`;
     const sfdcUserId = await sf.createUser(orgId, username);
-    const jwt = await signUserToken({ sub: uniqueId('sc-user'), tenant, secret: SECRET, zoneinfo: 'America/Sao_Paulo' });
-    const id = await connectSalesforceAsUser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: jwt, username });
+    const jwt = await signUserToken({
+      sub: uniqueId('sc-user'),
+      tenant,
+      secret: SECRET,
+      zoneinfo: 'America/Sao_Paulo',
+    });
+    const id = await connectSalesforceAsUser({
+      connectorSettings: settings,
+      sandboxUrl: sandbox.url,
+      userToken: jwt,
+      username,
+    });
     const saved = await fetch(`${settings.url}/v1/connections/${id}/task-sync`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
@@ -147,14 +208,25 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
     const statusGroup = uniqueId('connector-settings');
     await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, { DATABASE_URL: databaseUrl, JWT_SECRET: SECRET, KAFKA_CONSUMER_GROUP: statusGroup }));
+    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: SECRET,
+      KAFKA_CONSUMER_GROUP: statusGroup,
+    }));
     ingestGroup = uniqueId('sfdc-ingest');
     await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
     reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
 
     // An admin connects the org's reader; a rep of the org connects and turns sync on.
     const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
-    await authorizeInBrowser({ connectorSettings: settings, sandboxUrl: sandbox.url, userToken: adminJwt, username: 'admin@sandbox.test', action: 'allow', connectPath: READER_CONNECT });
+    await authorizeInBrowser({
+      connectorSettings: settings,
+      sandboxUrl: sandbox.url,
+      userToken: adminJwt,
+      username: 'admin@sandbox.test',
+      action: 'allow',
+      connectPath: READER_CONNECT,
+    });
     ({ username: repUsername, connectionId, jwt: repJwt } = await connectRepWithSyncOn());
     rep = await SalesforceUser.login(sandbox.url, repUsername);
 
@@ -178,7 +250,11 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect(clients).toEqual([expect.objectContaining({ userId: integrationUserId })]);
     expect(await mostSubscribersSeen()).toBe(1);
 
-    const created = await writeAndSee('created while streaming', holder, async () => (taskId = await rep.createTask({ Subject: 'created while streaming' })));
+    const created = await writeAndSee(
+      'created while streaming',
+      holder,
+      async () => (taskId = await rep.createTask({ Subject: 'created while streaming' })),
+    );
     expect(created).toMatchObject({ kind: 'upsert', taskId, source: 'live', origin: null, connectionId });
 
     // A write marked `client=task-sync` (as the reconciler's are): the read is that write's state, so the origin says so.
@@ -187,18 +263,28 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     const plain = await editAndSee('edited in Salesforce', holder);
     expect(plain.origin).toBeNull();
 
-    expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 1 task for 1 connection`)).length).toBeGreaterThanOrEqual(3);
+    expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 1 task for 1 connection`)).length).toBeGreaterThanOrEqual(
+      3,
+    );
     expect(await streamRow()).toMatchObject({ state: 'streaming', replay_id: expect.stringMatching(/^\d+$/) });
   });
 
   it('resumes from the stored replay id after a restart: the change made while sfdc-ingest was stopped arrives, once', async () => {
     const stored = (await streamRow())?.replay_id;
     expect((await holder.stop()).code).toBe(0);
-    expect(await streamRow()).toMatchObject({ lease_holder: null, state: 'stopped', state_reason: 'released at shutdown', replay_id: stored });
+    expect(await streamRow()).toMatchObject({
+      lease_holder: null,
+      state: 'stopped',
+      state_reason: 'released at shutdown',
+      replay_id: stored,
+    });
 
     await rep.updateTask(taskId, { Subject: 'edited while sfdc-ingest was stopped' });
     holder = await startIngest();
-    await reader.waitFor('the change made while stopped', () => titled('edited while sfdc-ingest was stopped').length > 0);
+    await reader.waitFor(
+      'the change made while stopped',
+      () => titled('edited while sfdc-ingest was stopped').length > 0,
+    );
     expect(said(holder, new RegExp(`^org ${orgId}: stream started from replay ${stored}$`))).toHaveLength(1);
 
     await sleep(2_000);
@@ -216,13 +302,24 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
 
     await holder.stop('SIGKILL');
     await rep.updateTask(taskId, { Subject: 'edited after the holder was killed' });
-    await second.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started from replay`), LEASE_MS + 30_000);
-    await reader.waitFor('the change made while no replica streamed', () => titled('edited after the holder was killed').length > 0);
+    await second.waitForLog(
+      (l) => String(l.msg).startsWith(`org ${orgId}: stream started from replay`),
+      LEASE_MS + 30_000,
+    );
+    await reader.waitFor(
+      'the change made while no replica streamed',
+      () => titled('edited after the holder was killed').length > 0,
+    );
     expect(holds(second, await streamRow())).toBe(true);
     await editAndSee('edited after the takeover', second);
 
     await sleep(2_000);
-    for (const title of ['edited with two replicas running', 'edited after the holder was killed', 'edited after the takeover']) expect(titled(title)).toHaveLength(1);
+    for (const title of [
+      'edited with two replicas running',
+      'edited after the holder was killed',
+      'edited after the takeover',
+    ])
+      expect(titled(title)).toHaveLength(1);
     // Over the whole run: every change once (a create and an edit in one second differ in their fields).
     const seen = liveEvents().map((e) => `${e.kind} ${e.taskId} ${e.changedAt} ${JSON.stringify(e.fields)}`);
     expect(seen.length).toBe(new Set(seen).size);
@@ -233,27 +330,54 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   it("R8: a task reassigned to another connected rep reaches the new owner's connection, and once the former owner's, naming the new owner", async () => {
     const other = await connectRepWithSyncOn();
     // The other rep's enable is read by sfdc-ingest before the reassignment is made.
-    await waitFor('the second connection in the projection', async () =>
-      (await withPg(databaseUrl, (c) => c.query(`SELECT 1 FROM sfdc_ingest.connection_setting WHERE connection_id = $1 AND enabled AND sfdc_user_id IS NOT NULL`, [other.connectionId]))).rows.length === 1,
+    await waitFor(
+      'the second connection in the projection',
+      async () =>
+        (
+          await withPg(databaseUrl, (c) =>
+            c.query(
+              `SELECT 1 FROM sfdc_ingest.connection_setting WHERE connection_id = $1 AND enabled AND sfdc_user_id IS NOT NULL`,
+              [other.connectionId],
+            ),
+          )
+        ).rows.length === 1,
     );
     await sleep(1_100); // the reassignment's SystemModstamp falls after that enable's second
     await rep.updateTask(taskId, { OwnerId: other.sfdcUserId, Subject: 'reassigned to another rep' });
-    const reassigned = (connection: string) => reader.events((e) => e.connectionId === connection && e.kind === 'upsert' && e.fields?.title === 'reassigned to another rep');
-    await reader.waitFor('the reassignment for both connections', () => reassigned(connectionId).length > 0 && reassigned(other.connectionId).length > 0);
-    expect(reassigned(connectionId)).toEqual([expect.objectContaining({ taskId, ownerId: other.sfdcUserId, origin: null })]);
+    const reassigned = (connection: string) =>
+      reader.events(
+        (e) => e.connectionId === connection && e.kind === 'upsert' && e.fields?.title === 'reassigned to another rep',
+      );
+    await reader.waitFor(
+      'the reassignment for both connections',
+      () => reassigned(connectionId).length > 0 && reassigned(other.connectionId).length > 0,
+    );
+    expect(reassigned(connectionId)).toEqual([
+      expect.objectContaining({ taskId, ownerId: other.sfdcUserId, origin: null }),
+    ]);
     expect(reassigned(other.connectionId)).toEqual([expect.objectContaining({ taskId, ownerId: other.sfdcUserId })]);
 
     // Told once: the former owner's connection hears no more of the task.
     await rep.updateTask(taskId, { Subject: 'edited after the reassignment' });
-    await reader.waitFor('the next edit for the new owner', () => reader.events((e) => e.connectionId === other.connectionId && e.fields?.title === 'edited after the reassignment').length > 0);
+    await reader.waitFor(
+      'the next edit for the new owner',
+      () =>
+        reader.events(
+          (e) => e.connectionId === other.connectionId && e.fields?.title === 'edited after the reassignment',
+        ).length > 0,
+    );
     await sleep(1_000);
-    expect(reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment')).toEqual([]);
+    expect(
+      reader.events((e) => e.connectionId === connectionId && e.fields?.title === 'edited after the reassignment'),
+    ).toEqual([]);
   });
 
   it('a gap event (Salesforce could not build the change events) names its records: they are read by id and arrive, once', async () => {
     // The rep's own task (the one above went to another rep); then edited while Task is out of the
     // org's selection, so only the gap event names the change.
-    const ownTask = await writeAndSee('a task for the gap event', holder, () => rep.createTask({ Subject: 'a task for the gap event' }));
+    const ownTask = await writeAndSee('a task for the gap event', holder, () =>
+      rep.createTask({ Subject: 'a task for the gap event' }),
+    );
     await sf.setTaskChangeDataCapture(orgId, false);
     await rep.updateTask(ownTask.taskId, { Subject: 'changed behind a gap event' });
     await sf.setTaskChangeDataCapture(orgId, true);
@@ -267,7 +391,10 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       body: JSON.stringify({ recordIds: [ownTask.taskId], changeType: 'GAP_UPDATE' }),
     });
     expect(gap.ok).toBe(true);
-    const [event] = await reader.waitFor('the change the gap event named', () => titled('changed behind a gap event').length > 0 && titled('changed behind a gap event'));
+    const [event] = await reader.waitFor(
+      'the change the gap event named',
+      () => titled('changed behind a gap event').length > 0 && titled('changed behind a gap event'),
+    );
     expect(event).toMatchObject({ taskId: ownTask.taskId, connectionId, source: 'live', origin: null });
     await waitFor('the gap batch to be stored', async () => batchesHandled(holder) > before);
     await sleep(1_000);
@@ -282,53 +409,106 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     await sleep(1_500);
     expect(titled('changed in an overflowing transaction')).toEqual([]);
 
-    expect((await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).ok).toBe(true);
-    const [event] = await reader.waitFor('the change the overflow stood for', () => titled('changed in an overflowing transaction').length > 0 && titled('changed in an overflowing transaction'), 20_000);
+    expect(
+      (
+        await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        })
+      ).ok,
+    ).toBe(true);
+    const [event] = await reader.waitFor(
+      'the change the overflow stood for',
+      () =>
+        titled('changed in an overflowing transaction').length > 0 && titled('changed in an overflowing transaction'),
+      20_000,
+    );
     expect(event).toMatchObject({ taskId: seededId, connectionId, source: 'live' });
-    expect(said(holder, new RegExp(`^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`))).toHaveLength(1);
+    expect(
+      said(
+        holder,
+        new RegExp(
+          `^org ${orgId}: 1 event → 0 tasks for 0 connections \\(replay \\d+; 1 overflow event naming no record, left to the org poll\\)`,
+        ),
+      ),
+    ).toHaveLength(1);
     await sleep(1_000);
     expect(titled('changed in an overflowing transaction')).toHaveLength(1);
   });
 
   it("the org's event allocation used up: the stream is down, the rep's status says the org is polled meanwhile and why, the change still arrives; with events again it streams, and the status says so", async () => {
     const cdc = `${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`;
-    const setCdc = (body: object) => fetch(cdc, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const setCdc = (body: object) =>
+      fetch(cdc, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const readMode = async () => {
-      const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, { headers: { authorization: `Bearer ${repJwt}` } });
-      return ((await answer.json()) as { readMode: { mode: string; reason: string; stream: { state: string } | null } }).readMode;
+      const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+        headers: { authorization: `Bearer ${repJwt}` },
+      });
+      return ((await answer.json()) as { readMode: { mode: string; reason: string; stream: { state: string } | null } })
+        .readMode;
     };
     await waitFor('the status to say the org streams', async () => (await readMode()).stream?.state === 'streaming');
-    const ownTask = await writeAndSee('a task for the event allocation', holder, () => rep.createTask({ Subject: 'a task for the event allocation' }));
+    const ownTask = await writeAndSee('a task for the event allocation', holder, () =>
+      rep.createTask({ Subject: 'a task for the event allocation' }),
+    );
     const { dailyDeliveryAllocation } = (await (await fetch(cdc)).json()) as { dailyDeliveryAllocation: number };
     await setCdc({ deliveredToday: dailyDeliveryAllocation });
     try {
       // The next delivery finds the allocation spent: Salesforce disconnects the subscriber; the org poll reads the change.
       await rep.updateTask(ownTask.taskId, { Subject: 'edited with no events left' });
-      await reader.waitFor('the edit, read by the org poll', () => titled('edited with no events left').length > 0, 30_000);
+      await reader.waitFor(
+        'the edit, read by the org poll',
+        () => titled('edited with no events left').length > 0,
+        30_000,
+      );
       await waitFor('the status to say the stream is down and the org polled', async () => {
         const mode = await readMode();
-        return mode.mode === 'org-stream' && mode.stream?.state === 'down' && /daily limit exceeded.*so the org is polled every 3600 s until it is back/.test(mode.reason);
+        return (
+          mode.mode === 'org-stream' &&
+          mode.stream?.state === 'down' &&
+          /daily limit exceeded.*so the org is polled every 3600 s until it is back/.test(mode.reason)
+        );
       });
     } finally {
       await setCdc({ deliveredToday: 0 });
     }
-    await waitFor('the status to say the org streams again', async () => (await readMode()).stream?.state === 'streaming', 30_000);
-    await writeAndSee('edited once events were left again', holder, () => rep.updateTask(ownTask.taskId, { Subject: 'edited once events were left again' }));
+    await waitFor(
+      'the status to say the org streams again',
+      async () => (await readMode()).stream?.state === 'streaming',
+      30_000,
+    );
+    await writeAndSee('edited once events were left again', holder, () =>
+      rep.updateTask(ownTask.taskId, { Subject: 'edited once events were left again' }),
+    );
     expect(titled('edited with no events left')).toHaveLength(1);
   });
 
   it('a stream down longer than the 72-hour retention: the org poll reads what was missed, once, and the stream goes on with new events', async () => {
-    const ownTask = await writeAndSee('a task for the outage', holder, () => rep.createTask({ Subject: 'a task for the outage' }));
+    const ownTask = await writeAndSee('a task for the outage', holder, () =>
+      rep.createTask({ Subject: 'a task for the outage' }),
+    );
     expect((await holder.stop()).code).toBe(0);
     await rep.updateTask(ownTask.taskId, { Subject: 'edited during a long outage' });
     // 73 hours later on Salesforce's clock: the stored replay id, and the event of that edit, are gone.
     await sf.setClock(new Date(Date.now() + 73 * 3_600_000), false);
     try {
       holder = await startIngest();
-      await reader.waitFor('the edit made during the outage', () => titled('edited during a long outage').length > 0, 30_000);
-      expect(said(holder, new RegExp(`^org ${orgId}: the stored replay id is past Salesforce's retention`)).length).toBeGreaterThanOrEqual(1);
-      await holder.waitForLog((l) => new RegExp(`^org ${orgId}: stream started with new events only`).test(String(l.msg)), 30_000);
-      await writeAndSee('edited after the outage', holder, () => rep.updateTask(ownTask.taskId, { Subject: 'edited after the outage' }));
+      await reader.waitFor(
+        'the edit made during the outage',
+        () => titled('edited during a long outage').length > 0,
+        30_000,
+      );
+      expect(
+        said(holder, new RegExp(`^org ${orgId}: the stored replay id is past Salesforce's retention`)).length,
+      ).toBeGreaterThanOrEqual(1);
+      await holder.waitForLog(
+        (l) => new RegExp(`^org ${orgId}: stream started with new events only`).test(String(l.msg)),
+        30_000,
+      );
+      await writeAndSee('edited after the outage', holder, () =>
+        rep.updateTask(ownTask.taskId, { Subject: 'edited after the outage' }),
+      );
       await sleep(1_000);
       expect(titled('edited during a long outage')).toHaveLength(1);
       expect(titled('edited after the outage')).toHaveLength(1);

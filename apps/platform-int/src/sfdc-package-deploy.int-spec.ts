@@ -5,7 +5,9 @@ const FIELD = 'SalesConnect_Task_Id__c';
 
 /** The rep's view of Task's external-id field, as describe answers it (undefined: the rep does not have it). */
 async function repField(sandboxUrl: string, token: string): Promise<Record<string, unknown> | undefined> {
-  const response = await fetch(`${sandboxUrl}/services/data/v62.0/sobjects/Task/describe`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${sandboxUrl}/services/data/v62.0/sobjects/Task/describe`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return ((await response.json()) as { fields: Record<string, unknown>[] }).fields.find((f) => f.name === FIELD);
 }
 
@@ -33,7 +35,12 @@ describe('npm run sfdc:deploy: the salesforce/ package through the Metadata API'
     const repToken = await accessToken(sandbox.url, 'rep@install.test');
     expect(await repField(sandbox.url, repToken)).toBeUndefined();
 
-    const deployed = await sfdcDeploy('--instance-url', sandbox.url, '--access-token', await accessToken(sandbox.url, 'admin@install.test'));
+    const deployed = await sfdcDeploy(
+      '--instance-url',
+      sandbox.url,
+      '--access-token',
+      await accessToken(sandbox.url, 'admin@install.test'),
+    );
     expect(deployed.code).toBe(0);
     expect(deployed.stdout.trim().split('\n')).toEqual([
       `ok      CustomField Activity.${FIELD} (created)`,
@@ -43,10 +50,22 @@ describe('npm run sfdc:deploy: the salesforce/ package through the Metadata API'
     // A deployed field has no field-level security until the permission set is assigned.
     expect(await repField(sandbox.url, repToken)).toBeUndefined();
     await sf.assignPermissionSet(orgId, 'SalesConnect_Task_Sync', repId);
-    expect(await repField(sandbox.url, repToken)).toMatchObject({ type: 'string', length: 64, externalId: true, unique: true, createable: true, updateable: true });
+    expect(await repField(sandbox.url, repToken)).toMatchObject({
+      type: 'string',
+      length: 64,
+      externalId: true,
+      unique: true,
+      createable: true,
+      updateable: true,
+    });
 
     // Run again: the same package, nothing to change.
-    const again = await sfdcDeploy('--instance-url', sandbox.url, '--access-token', await accessToken(sandbox.url, 'admin@install.test'));
+    const again = await sfdcDeploy(
+      '--instance-url',
+      sandbox.url,
+      '--access-token',
+      await accessToken(sandbox.url, 'admin@install.test'),
+    );
     expect(again.stdout).toContain(`ok      CustomField Activity.${FIELD} (unchanged)`);
   });
 
@@ -55,11 +74,24 @@ describe('npm run sfdc:deploy: the salesforce/ package through the Metadata API'
     await sf.createUser(orgId, 'admin@check-install.test', 'sandbox', { modifyAllData: true });
     await sf.createUser(orgId, 'rep@check-install.test');
 
-    const refused = await sfdcDeploy('--instance-url', sandbox.url, '--access-token', await accessToken(sandbox.url, 'rep@check-install.test'));
+    const refused = await sfdcDeploy(
+      '--instance-url',
+      sandbox.url,
+      '--access-token',
+      await accessToken(sandbox.url, 'rep@check-install.test'),
+    );
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
+    expect(refused.stderr).toContain(
+      'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions',
+    );
 
-    const checked = await sfdcDeploy('--instance-url', sandbox.url, '--access-token', await accessToken(sandbox.url, 'admin@check-install.test'), '--check-only');
+    const checked = await sfdcDeploy(
+      '--instance-url',
+      sandbox.url,
+      '--access-token',
+      await accessToken(sandbox.url, 'admin@check-install.test'),
+      '--check-only',
+    );
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(/^validation 0Af\w{15} Succeeded: 2 component\(s\)$/m);
     const adminToken = await accessToken(sandbox.url, 'admin@check-install.test');

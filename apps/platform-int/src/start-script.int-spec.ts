@@ -35,9 +35,11 @@ describe('npm start', () => {
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
 
-    await waitFor('the ready banner', async () => output.includes('[start] all services are ready'), 240_000).catch((e) => {
-      throw new Error(`${(e as Error).message}\n${output.slice(-3000)}`);
-    });
+    await waitFor('the ready banner', async () => output.includes('[start] all services are ready'), 240_000).catch(
+      (e) => {
+        throw new Error(`${(e as Error).message}\n${output.slice(-3000)}`);
+      },
+    );
     for (const [name, port] of [
       ['connector-settings', ports[0]],
       ['sfdc-ingest', ports[1]],
@@ -53,24 +55,44 @@ describe('npm start', () => {
     // The printed settings-page link works: its token lists the (empty) connections.
     const link = /http:\/\/127\.0\.0\.1:\d+\/settings\/crm\/salesforce#token=(\S+)/.exec(output);
     expect(link).not.toBeNull();
-    const listed = await fetch(`http://127.0.0.1:${ports[0]}/v1/connections`, { headers: { authorization: `Bearer ${link?.[1]}` } });
+    const listed = await fetch(`http://127.0.0.1:${ports[0]}/v1/connections`, {
+      headers: { authorization: `Bearer ${link?.[1]}` },
+    });
     expect(listed.status).toBe(200);
 
     // The demo user is the demo tenant's admin, and the org's reader is connected (the sandbox's
     // administrator, through the OAuth round trip), so the demo org's Salesforce changes stream.
-    expect(output).toMatch(/\[start\] the demo org's reader: admin@sandbox\.test \(org 00D\w+, connected now\), its checks passed/);
-    const readers = await fetch(`http://127.0.0.1:${ports[0]}/v1/salesforce/org-reader`, { headers: { authorization: `Bearer ${link?.[1]}` } });
-    expect(await readers.json()).toMatchObject({ items: [{ sfdcUsername: 'admin@sandbox.test', connected: true, preflight: { passed: true } }] });
+    expect(output).toMatch(
+      /\[start\] the demo org's reader: admin@sandbox\.test \(org 00D\w+, connected now\), its checks passed/,
+    );
+    const readers = await fetch(`http://127.0.0.1:${ports[0]}/v1/salesforce/org-reader`, {
+      headers: { authorization: `Bearer ${link?.[1]}` },
+    });
+    expect(await readers.json()).toMatchObject({
+      items: [{ sfdcUsername: 'admin@sandbox.test', connected: true, preflight: { passed: true } }],
+    });
 
     // Each service runs with the heap cap its deployment gives it (docker/k8s/base/config/<service>.env).
-    for (const [name, cap] of [['connector-settings', 224], ['salesconnect-ingest', 192]] as const) {
+    for (const [name, cap] of [
+      ['connector-settings', 224],
+      ['salesconnect-ingest', 192],
+    ] as const) {
       const pid = Number(new RegExp(`\\[start\\] ${name} started \\(pid (\\d+)\\)`).exec(output)?.[1]);
-      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`NODE_OPTIONS=--max-old-space-size=${cap}`);
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
+        `NODE_OPTIONS=--max-old-space-size=${cap}`,
+      );
     }
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-    for (const name of ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesconnect-sandbox', 'salesforce-sandbox']) {
+    for (const name of [
+      'connector-settings',
+      'sfdc-ingest',
+      'salesconnect-ingest',
+      'reconciler',
+      'salesconnect-sandbox',
+      'salesforce-sandbox',
+    ]) {
       expect(output).toContain(`[start] ${name} stopped (exit 0)`);
     }
     for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();

@@ -42,10 +42,16 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
   let orgId: string;
   let rep: Awaited<ReturnType<typeof connectRep>>;
 
-  const api = async <T>(path: string, init: { method?: string; body?: unknown; jwt?: string } = {}): Promise<{ status: number; body: T; response: Response }> => {
+  const api = async <T>(
+    path: string,
+    init: { method?: string; body?: unknown; jwt?: string } = {},
+  ): Promise<{ status: number; body: T; response: Response }> => {
     const response = await fetch(`${settings.url}/v1/connections/${rep.connectionId}${path}`, {
       method: init.method ?? 'GET',
-      headers: { authorization: `Bearer ${init.jwt ?? rep.jwt}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${init.jwt ?? rep.jwt}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+      },
       body: init.body ? JSON.stringify(init.body) : undefined,
     });
     const text = await response.text();
@@ -56,8 +62,10 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     expect(status).toBe(200);
     return body;
   };
-  const timelineOf = async (linkId: string) => (await get<Page<TimelineEvent> & { task: TaskItem }>(`/tasks/${linkId}/timeline?limit=200`)).items;
-  const sfdcTaskOf = async (scTaskId: string) => (await admin.tasks(orgId)).find((t) => t.deletedAt === null && t['SalesConnect_Task_Id__c'] === scTaskId);
+  const timelineOf = async (linkId: string) =>
+    (await get<Page<TimelineEvent> & { task: TaskItem }>(`/tasks/${linkId}/timeline?limit=200`)).items;
+  const sfdcTaskOf = async (scTaskId: string) =>
+    (await admin.tasks(orgId)).find((t) => t.deletedAt === null && t['SalesConnect_Task_Id__c'] === scTaskId);
 
   beforeAll(async () => {
     stack = await startHealthStack(kafka.admin, { jwtSecret: SECRET, database: 'task_health' });
@@ -83,15 +91,31 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
 
   it('a refused update is a problem and a failed task with both links; its timeline says why; fixed and retried, it lands and the timeline shows it', async () => {
     const { scTaskId, sfdcTaskId, linkId } = await syncedTask('Renew Ana');
-    await admin.addValidationRule(orgId, { name: 'NoUrgentSubjects', field: 'Subject', condition: 'equals', value: 'URGENT Renew Ana', message: 'Subjects may not shout URGENT' });
+    await admin.addValidationRule(orgId, {
+      name: 'NoUrgentSubjects',
+      field: 'Subject',
+      condition: 'equals',
+      value: 'URGENT Renew Ana',
+      message: 'Subjects may not shout URGENT',
+    });
     await rep.sc.patch(scTaskId, { name: 'URGENT Renew Ana' });
 
     const problems = await waitFor('the problem', async () => {
-      const body = await get<{ groups: { code: string; side: string; title: string; advice: string; message: string; count: number }[]; total: number }>('/problems');
+      const body = await get<{
+        groups: { code: string; side: string; title: string; advice: string; message: string; count: number }[];
+        total: number;
+      }>('/problems');
       return body.total > 0 ? body : undefined;
     });
     expect(problems.groups).toEqual([
-      { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc', title: expect.stringMatching(/validation rule/), advice: expect.any(String), message: expect.stringContaining('Subjects may not shout URGENT'), count: 1 },
+      {
+        code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        side: 'sfdc',
+        title: expect.stringMatching(/validation rule/),
+        advice: expect.any(String),
+        message: expect.stringContaining('Subjects may not shout URGENT'),
+        count: 1,
+      },
     ]);
     const failed = await get<Page<FailedTaskItem>>('/failed-tasks?code=FIELD_CUSTOM_VALIDATION_EXCEPTION&side=sfdc');
     expect(failed).toMatchObject({ total: 1, nextOffset: null });
@@ -121,17 +145,35 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
 
     const before = await timelineOf(linkId);
     const kinds = before.map((e) => `${e.kind}:${e.side ?? ''}:${e.outcome ?? ''}`);
-    expect(kinds).toEqual(expect.arrayContaining(['read:salesconnect:', 'decision:salesconnect:sync', 'write:sfdc:ok', 'write:sfdc:failed', 'dead-letter:sfdc:will-retry']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'read:salesconnect:',
+        'decision:salesconnect:sync',
+        'write:sfdc:ok',
+        'write:sfdc:failed',
+        'dead-letter:sfdc:will-retry',
+      ]),
+    );
     const refused = before.find((e) => e.kind === 'write' && e.outcome === 'failed');
-    expect(refused).toMatchObject({ code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: expect.stringContaining('Subjects may not shout URGENT') });
+    expect(refused).toMatchObject({
+      code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      reason: expect.stringContaining('Subjects may not shout URGENT'),
+    });
     // How each change was read: Sales Connect's by webhook (or its change feed).
     expect(['webhook', 'feed']).toContain(before.find((e) => e.kind === 'read' && e.side === 'salesconnect')?.origin);
 
     // The rep (or their admin) removes the rule, then Retry now.
     await admin.deleteValidationRule(orgId, 'NoUrgentSubjects');
-    const retried = await api<{ accepted: number }>('/failed-tasks/retry', { method: 'POST', body: { items: [{ linkId, side: 'sfdc' }] } });
+    const retried = await api<{ accepted: number }>('/failed-tasks/retry', {
+      method: 'POST',
+      body: { items: [{ linkId, side: 'sfdc' }] },
+    });
     expect(retried).toMatchObject({ status: 202, body: { accepted: 1 } });
-    await waitFor('the update in Salesforce', async () => (await sfdcTaskOf(scTaskId))?.['Subject'] === 'URGENT Renew Ana' || undefined, 15_000);
+    await waitFor(
+      'the update in Salesforce',
+      async () => (await sfdcTaskOf(scTaskId))?.['Subject'] === 'URGENT Renew Ana' || undefined,
+      15_000,
+    );
     await waitFor('the problem gone', async () => (await get<{ total: number }>('/problems')).total === 0 || undefined);
     const after = (await timelineOf(linkId)).slice(before.length).map((e) => `${e.kind}:${e.outcome ?? ''}`);
     expect(after).toEqual(expect.arrayContaining(['retry:asked', 'retry:queued', 'write:ok']));
@@ -140,40 +182,89 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
 
   it('Ignore takes a whole group off the problems list and stops its retries; a later change of the task syncs as usual', async () => {
     const { scTaskId, linkId } = await syncedTask('Plan Q1');
-    await admin.addValidationRule(orgId, { name: 'NoSecretPlans', field: 'Subject', condition: 'equals', value: 'Plan Q1 secretly', message: 'No secret plans' });
+    await admin.addValidationRule(orgId, {
+      name: 'NoSecretPlans',
+      field: 'Subject',
+      condition: 'equals',
+      value: 'Plan Q1 secretly',
+      message: 'No secret plans',
+    });
     try {
       await rep.sc.patch(scTaskId, { name: 'Plan Q1 secretly' });
       await waitFor('the problem', async () => (await get<{ total: number }>('/problems')).total === 1 || undefined);
-      const ignored = await api<{ accepted: number }>('/failed-tasks/ignore', { method: 'POST', body: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc' } });
+      const ignored = await api<{ accepted: number }>('/failed-tasks/ignore', {
+        method: 'POST',
+        body: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', side: 'sfdc' },
+      });
       expect(ignored).toMatchObject({ status: 202, body: { accepted: 1 } });
-      await waitFor('off the problems list', async () => (await get<{ total: number }>('/problems')).total === 0 || undefined);
+      await waitFor(
+        'off the problems list',
+        async () => (await get<{ total: number }>('/problems')).total === 0 || undefined,
+      );
       expect((await get<Page<FailedTaskItem>>('/failed-tasks')).total).toBe(0);
       expect((await timelineOf(linkId)).some((e) => e.kind === 'ignored' && e.side === 'sfdc')).toBe(true);
     } finally {
       await admin.deleteValidationRule(orgId, 'NoSecretPlans');
     }
     await rep.sc.patch(scTaskId, { name: 'Plan Q1 openly' });
-    await waitFor('the later change in Salesforce', async () => (await sfdcTaskOf(scTaskId))?.['Subject'] === 'Plan Q1 openly' || undefined, 15_000);
+    await waitFor(
+      'the later change in Salesforce',
+      async () => (await sfdcTaskOf(scTaskId))?.['Subject'] === 'Plan Q1 openly' || undefined,
+      15_000,
+    );
   });
 
   it('only the owner and admins of the same tenant see a connection; bad input is a 400', async () => {
     const other = await signUserToken({ sub: uniqueId('other-rep'), tenant: TENANT, secret: SECRET });
-    const tenantAdmin = await signUserToken({ sub: uniqueId('admin'), tenant: TENANT, secret: SECRET, roles: ['task-sync:admin'] });
-    const otherTenantAdmin = await signUserToken({ sub: uniqueId('admin'), tenant: 'another-tenant', secret: SECRET, roles: ['task-sync:admin'] });
-    for (const path of ['/problems', '/failed-tasks', '/failed-tasks.csv', '/conflicts', '/api-usage', '/tasks?q=Renew']) {
+    const tenantAdmin = await signUserToken({
+      sub: uniqueId('admin'),
+      tenant: TENANT,
+      secret: SECRET,
+      roles: ['task-sync:admin'],
+    });
+    const otherTenantAdmin = await signUserToken({
+      sub: uniqueId('admin'),
+      tenant: 'another-tenant',
+      secret: SECRET,
+      roles: ['task-sync:admin'],
+    });
+    for (const path of [
+      '/problems',
+      '/failed-tasks',
+      '/failed-tasks.csv',
+      '/conflicts',
+      '/api-usage',
+      '/tasks?q=Renew',
+    ]) {
       expect((await api(path, { jwt: other })).status).toBe(404);
       expect((await api(path, { jwt: otherTenantAdmin })).status).toBe(404);
       expect((await api(path, { jwt: tenantAdmin })).status).toBe(200);
     }
-    expect((await api('/failed-tasks/retry', { method: 'POST', body: { code: 'X', side: 'sfdc' }, jwt: other })).status).toBe(404);
+    expect(
+      (await api('/failed-tasks/retry', { method: 'POST', body: { code: 'X', side: 'sfdc' }, jwt: other })).status,
+    ).toBe(404);
     expect((await api('/failed-tasks?limit=500')).status).toBe(400);
-    expect((await api('/failed-tasks/ignore', { method: 'POST', body: { items: [{ linkId: 'not-a-uuid', side: 'sfdc' }] } })).status).toBe(400);
+    expect(
+      (await api('/failed-tasks/ignore', { method: 'POST', body: { items: [{ linkId: 'not-a-uuid', side: 'sfdc' }] } }))
+        .status,
+    ).toBe(400);
     const usage = await get<{ orgId: string; buckets: { start: string; calls: number }[] }>('/api-usage', tenantAdmin);
     expect(usage.orgId).toBe(orgId);
     expect(usage.buckets.length).toBeGreaterThan(200); // 24 h of 5-minute buckets
     expect(usage.buckets.reduce((n, b) => n + b.calls, 0)).toBeGreaterThan(0);
     const doc = (await (await fetch(`${settings.url}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    for (const path of ['/problems', '/failed-tasks', '/failed-tasks.csv', '/failed-tasks/retry', '/failed-tasks/ignore', '/conflicts', '/api-usage', '/tasks', '/tasks/{linkId}/timeline', '/tasks/{linkId}/resync']) {
+    for (const path of [
+      '/problems',
+      '/failed-tasks',
+      '/failed-tasks.csv',
+      '/failed-tasks/retry',
+      '/failed-tasks/ignore',
+      '/conflicts',
+      '/api-usage',
+      '/tasks',
+      '/tasks/{linkId}/timeline',
+      '/tasks/{linkId}/resync',
+    ]) {
       expect(doc.paths).toHaveProperty([`/v1/connections/{id}${path}`]);
     }
   });
@@ -186,13 +277,23 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     await rep.sfdc.updateTask(drifted.sfdcTaskId, { Subject: 'Call Bruno on Monday' });
     // A change parked for a moment (the settings view catching up) makes a resync wait its turn: it says so, and is asked again.
     const resync = await waitFor('a resync that is not skipped', async () => {
-      const answer = await api<{ outcome: string; differences: string[] }>(`/tasks/${drifted.linkId}/resync`, { method: 'POST' });
+      const answer = await api<{ outcome: string; differences: string[] }>(`/tasks/${drifted.linkId}/resync`, {
+        method: 'POST',
+      });
       return answer.body.outcome === 'skipped:changes-parked' ? undefined : answer;
     });
     expect(resync).toMatchObject({ status: 200, body: { outcome: 'repaired', differences: ['title'] } });
-    await waitFor('the Salesforce edit in Sales Connect', async () => (await rep.sc.listTasks()).find((t) => t.id === drifted.scTaskId && t.name === 'Call Bruno on Monday'), 15_000);
+    await waitFor(
+      'the Salesforce edit in Sales Connect',
+      async () =>
+        (await rep.sc.listTasks()).find((t) => t.id === drifted.scTaskId && t.name === 'Call Bruno on Monday'),
+      15_000,
+    );
     const events = await timelineOf(drifted.linkId);
-    expect(events.find((e) => e.kind === 'resync')).toMatchObject({ outcome: 'repaired', detail: { differences: ['title'] } });
+    expect(events.find((e) => e.kind === 'resync')).toMatchObject({
+      outcome: 'repaired',
+      detail: { differences: ['title'] },
+    });
     expect(events.some((e) => e.kind === 'read' && e.side === 'sfdc' && e.origin === 'resync')).toBe(true);
     expect((await api(`/tasks/00000000-0000-4000-8000-000000000000/resync`, { method: 'POST' })).status).toBe(404);
 
@@ -200,11 +301,15 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     await rep.sfdc.updateTask(conflicted.sfdcTaskId, { Subject: 'Call Carla (Salesforce)' });
     await sleep(1100);
     await rep.sc.patch(conflicted.scTaskId, { name: 'Call Carla (Sales Connect)' });
-    const conflicts = await waitFor('the conflict', async () => {
-      const page = await get<Page<Record<string, unknown>>>('/conflicts');
-      const found = page.items.filter((c) => c['linkId'] === conflicted.linkId);
-      return found.length > 0 ? found : undefined;
-    }, 20_000);
+    const conflicts = await waitFor(
+      'the conflict',
+      async () => {
+        const page = await get<Page<Record<string, unknown>>>('/conflicts');
+        const found = page.items.filter((c) => c['linkId'] === conflicted.linkId);
+        return found.length > 0 ? found : undefined;
+      },
+      20_000,
+    );
     expect(conflicts[0]).toMatchObject({
       subject: expect.any(String),
       field: 'title',
@@ -216,6 +321,8 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
       salesforceUrl: expect.stringContaining(conflicted.sfdcTaskId),
       salesConnectUrl: expect.stringContaining(conflicted.scTaskId),
     });
-    expect((await timelineOf(conflicted.linkId)).some((e) => e.kind === 'conflict' && e.outcome === 'salesconnect')).toBe(true);
+    expect(
+      (await timelineOf(conflicted.linkId)).some((e) => e.kind === 'conflict' && e.outcome === 'salesconnect'),
+    ).toBe(true);
   });
 });

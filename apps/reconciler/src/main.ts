@@ -10,5 +10,12 @@ runService(async () => {
   // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
   const config = loadConfig(reconcilerConfigSchema, process.env, { readsSecrets: !migrateOnly });
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly, partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY });
+  await bootstrapService({
+    module: AppModule.forRoot(config, logger),
+    config,
+    logger,
+    consume: true,
+    migrateOnly,
+    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONCURRENTLY,
+  });
 }, logger);

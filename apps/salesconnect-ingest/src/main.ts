@@ -11,5 +11,12 @@ runService(async () => {
   // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
   const config = loadConfig(salesconnectIngestConfigSchema, process.env, { readsSecrets: !migrateOnly });
   logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly, configure: configureWebhookBodyParser });
+  await bootstrapService({
+    module: AppModule.forRoot(config, logger),
+    config,
+    logger,
+    consume: true,
+    migrateOnly,
+    configure: configureWebhookBodyParser,
+  });
 }, logger);

@@ -48,7 +48,9 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
     document.getElementById(`tab-${next}`)?.focus();
   };
   const openRep = (rep: AdminRep, view: 'health' | 'timeline') => {
-    setAdminFocus(rep.connectionId === connection?.id ? null : { connectionId: rep.connectionId, label: rep.sfdcUsername });
+    setAdminFocus(
+      rep.connectionId === connection?.id ? null : { connectionId: rep.connectionId, label: rep.sfdcUsername },
+    );
     open(view);
   };
 
@@ -67,9 +69,16 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
     [api],
   );
   const loadReaders = useCallback(() => adminOnly<OrgReaderView>('/v1/salesforce/org-reader', setReaders), [adminOnly]);
-  const loadAllocations = useCallback(() => adminOnly<ApiAllocationView>('/v1/salesforce/api-allocation', setAllocations), [adminOnly]);
+  const loadAllocations = useCallback(
+    () => adminOnly<ApiAllocationView>('/v1/salesforce/api-allocation', setAllocations),
+    [adminOnly],
+  );
   const loadConnection = useCallback(
-    () => api?.<{ items: Connection[] }>('GET', '/v1/connections').then((data) => setConnection(data.items[0] ?? null), (e) => setMessage(errorText(e))),
+    () =>
+      api?.<{ items: Connection[] }>('GET', '/v1/connections').then(
+        (data) => setConnection(data.items[0] ?? null),
+        (e) => setMessage(errorText(e)),
+      ),
     [api],
   );
   useEffect(() => {
@@ -97,7 +106,15 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
           {tabs.length > 1 && (
             <div class="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
               {tabs.map((t) => (
-                <button key={t} id={`tab-${t}`} role="tab" aria-selected={tab === t} aria-controls={`panel-${t}`} tabIndex={tab === t ? 0 : -1} onClick={() => open(t)}>
+                <button
+                  key={t}
+                  id={`tab-${t}`}
+                  role="tab"
+                  aria-selected={tab === t}
+                  aria-controls={`panel-${t}`}
+                  tabIndex={tab === t ? 0 : -1}
+                  onClick={() => open(t)}
+                >
                   {TAB_LABELS[t]}
                 </button>
               ))}
@@ -108,18 +125,51 @@ export function App({ token, api, arrival }: { token: string | null; api: Api | 
               Looking at {focus.label}'s connection. <button onClick={() => setAdminFocus(null)}>Back to my own</button>
             </p>
           )}
-          <div role={tabs.length > 1 ? 'tabpanel' : undefined} id={`panel-${tab}`} aria-labelledby={tabs.length > 1 ? `tab-${tab}` : undefined}>
+          <div
+            role={tabs.length > 1 ? 'tabpanel' : undefined}
+            id={`panel-${tab}`}
+            aria-labelledby={tabs.length > 1 ? `tab-${tab}` : undefined}
+          >
             {tab === 'connection' && (
               <>
-              {connection === null && <NotConnected api={api} feedback={feedback} />}
-              {startOver && <StartOver api={api} feedback={feedback} offeredAs={startOver.offeredAs} connectedAs={startOver.connectedAs} connection={connection ?? null} onCancel={() => (setStartOver(null), setMessage(''))} />}
-              {connection && <Connected api={api} feedback={feedback} connection={connection} statusTick={statusTick} onDisconnected={() => (setConnection(undefined), loadConnection())} />}
-              {readers && <OrgReaders api={api} feedback={feedback} readers={readers} onChanged={loadReaders} />}
-              {allocations && <ApiAllocations api={api} feedback={feedback} allocations={allocations} onChanged={loadAllocations} />}
+                {connection === null && <NotConnected api={api} feedback={feedback} />}
+                {startOver && (
+                  <StartOver
+                    api={api}
+                    feedback={feedback}
+                    offeredAs={startOver.offeredAs}
+                    connectedAs={startOver.connectedAs}
+                    connection={connection ?? null}
+                    onCancel={() => (setStartOver(null), setMessage(''))}
+                  />
+                )}
+                {connection && (
+                  <Connected
+                    api={api}
+                    feedback={feedback}
+                    connection={connection}
+                    statusTick={statusTick}
+                    onDisconnected={() => (setConnection(undefined), loadConnection())}
+                  />
+                )}
+                {readers && <OrgReaders api={api} feedback={feedback} readers={readers} onChanged={loadReaders} />}
+                {allocations && (
+                  <ApiAllocations api={api} feedback={feedback} allocations={allocations} onChanged={loadAllocations} />
+                )}
               </>
             )}
-            {tab === 'health' && focus && <HealthView key={focus.connectionId} api={api} token={token} connectionId={focus.connectionId} feedback={feedback} />}
-            {tab === 'timeline' && focus && <TimelineView key={focus.connectionId} api={api} connectionId={focus.connectionId} feedback={feedback} />}
+            {tab === 'health' && focus && (
+              <HealthView
+                key={focus.connectionId}
+                api={api}
+                token={token}
+                connectionId={focus.connectionId}
+                feedback={feedback}
+              />
+            )}
+            {tab === 'timeline' && focus && (
+              <TimelineView key={focus.connectionId} api={api} connectionId={focus.connectionId} feedback={feedback} />
+            )}
             {tab === 'admin' && readers && <AdminView api={api} feedback={feedback} onOpen={openRep} />}
           </div>
         </>

@@ -2,16 +2,33 @@ import { csvFileName, describeAccepted, describeGroup, describeValue, groupQuery
 import type { ProblemGroup } from './api/types';
 import { summarizeUsage, usageRows } from './usage';
 
-const group = (over: Partial<ProblemGroup>): ProblemGroup => ({ code: 'X', side: 'sfdc', title: 'T', advice: '', message: '', count: 1, ...over });
+const group = (over: Partial<ProblemGroup>): ProblemGroup => ({
+  code: 'X',
+  side: 'sfdc',
+  title: 'T',
+  advice: '',
+  message: '',
+  count: 1,
+  ...over,
+});
 
 describe('problem groups', () => {
   it('read in plain words with the side and how many tasks', () => {
-    expect(describeGroup(group({ title: 'Salesforce refused the write', count: 3 }))).toBe('Salesforce refused the write (Salesforce, 3 tasks)');
-    expect(describeGroup(group({ title: 'Task not found', side: 'salesconnect', count: 1 }))).toBe('Task not found (Sales Connect, 1 task)');
+    expect(describeGroup(group({ title: 'Salesforce refused the write', count: 3 }))).toBe(
+      'Salesforce refused the write (Salesforce, 3 tasks)',
+    );
+    expect(describeGroup(group({ title: 'Task not found', side: 'salesconnect', count: 1 }))).toBe(
+      'Task not found (Sales Connect, 1 task)',
+    );
   });
 
   it('come most affected first, in a stable order on ties', () => {
-    const sorted = sortGroups([group({ code: 'B', count: 2 }), group({ code: 'A', count: 2, side: 'salesconnect' }), group({ code: 'C', count: 5 }), group({ code: 'A', count: 2 })]);
+    const sorted = sortGroups([
+      group({ code: 'B', count: 2 }),
+      group({ code: 'A', count: 2, side: 'salesconnect' }),
+      group({ code: 'C', count: 5 }),
+      group({ code: 'A', count: 2 }),
+    ]);
     expect(sorted.map((g) => `${g.side}:${g.code}`)).toEqual(['sfdc:C', 'salesconnect:A', 'sfdc:A', 'sfdc:B']);
   });
 
@@ -20,7 +37,9 @@ describe('problem groups', () => {
   });
 
   it('name their CSV export', () => {
-    expect(csvFileName('0123456789abcdef', { side: 'sfdc', code: 'FIELD_INTEGRITY' })).toBe('failed-tasks-01234567-sfdc-field_integrity.csv');
+    expect(csvFileName('0123456789abcdef', { side: 'sfdc', code: 'FIELD_INTEGRITY' })).toBe(
+      'failed-tasks-01234567-sfdc-field_integrity.csv',
+    );
     expect(csvFileName('0123456789abcdef')).toBe('failed-tasks-01234567.csv');
   });
 
@@ -44,7 +63,15 @@ describe('conflict values', () => {
 
 describe('API usage over 24 hours', () => {
   const label = (iso: string) => iso.slice(11, 16);
-  const usage = { used: 30, allocated: 100, buckets: [{ start: '2026-01-01T10:00:00.000Z', calls: 0 }, { start: '2026-01-01T11:00:00.000Z', calls: 25 }, { start: '2026-01-01T12:00:00.000Z', calls: 5 }] };
+  const usage = {
+    used: 30,
+    allocated: 100,
+    buckets: [
+      { start: '2026-01-01T10:00:00.000Z', calls: 0 },
+      { start: '2026-01-01T11:00:00.000Z', calls: 25 },
+      { start: '2026-01-01T12:00:00.000Z', calls: 5 },
+    ],
+  };
 
   it('becomes chart rows, oldest first, empty buckets kept as 0', () => {
     expect(usageRows(usage, label)).toEqual([
@@ -55,7 +82,11 @@ describe('API usage over 24 hours', () => {
   });
 
   it('is summed up against the allocation with the busiest bucket', () => {
-    expect(summarizeUsage(usage, label)).toBe('30 calls in the last 24 hours, 100 allocated (30%). Busiest: 25 calls from 11:00.');
-    expect(summarizeUsage({ used: 0, allocated: null, buckets: [] }, label)).toBe('0 calls in the last 24 hours, no allocation set.');
+    expect(summarizeUsage(usage, label)).toBe(
+      '30 calls in the last 24 hours, 100 allocated (30%). Busiest: 25 calls from 11:00.',
+    );
+    expect(summarizeUsage({ used: 0, allocated: null, buckets: [] }, label)).toBe(
+      '0 calls in the last 24 hours, no allocation set.',
+    );
   });
 });

@@ -5,7 +5,8 @@ export const SIDE_NAMES: Record<Side, string> = { sfdc: 'Salesforce', salesconne
 /** A group of problems is one (side, code): the retry and ignore bodies and the list filters name it so. */
 export const groupKey = (g: Pick<ProblemGroup, 'side' | 'code'>): string => `${g.side}:${g.code}`;
 
-export const groupQuery = (g: Pick<ProblemGroup, 'side' | 'code'>): string => `code=${encodeURIComponent(g.code)}&side=${g.side}`;
+export const groupQuery = (g: Pick<ProblemGroup, 'side' | 'code'>): string =>
+  `code=${encodeURIComponent(g.code)}&side=${g.side}`;
 
 /** The heading of a group in plain words: what failed, where, and how many tasks. */
 export function describeGroup(g: ProblemGroup): string {

@@ -7,4 +7,7 @@ import './styles.css';
 const { token, cleanUrl } = takeToken(location, sessionStorage);
 if (cleanUrl !== null) history.replaceState(null, '', cleanUrl);
 
-render(<App token={token} api={token ? createApi(token) : null} arrival={readArrival(location.search)} />, document.getElementById('app') as HTMLElement);
+render(
+  <App token={token} api={token ? createApi(token) : null} arrival={readArrival(location.search)} />,
+  document.getElementById('app') as HTMLElement,
+);

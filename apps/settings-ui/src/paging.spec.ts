@@ -14,7 +14,11 @@ describe('paging a long list', () => {
   });
 
   it('keeps a row that moved between two pages once', () => {
-    const list = appendPage({ items: [{ id: 'a' }, { id: 'b' }], total: 3, nextOffset: 2 }, { items: [{ id: 'b' }, { id: 'c' }], total: 3, nextOffset: null }, key);
+    const list = appendPage(
+      { items: [{ id: 'a' }, { id: 'b' }], total: 3, nextOffset: 2 },
+      { items: [{ id: 'b' }, { id: 'c' }], total: 3, nextOffset: null },
+      key,
+    );
     expect(list.items.map(key)).toEqual(['a', 'b', 'c']);
   });
 

@@ -9,7 +9,7 @@ export interface PagedList<T> {
 
 export const PAGE_SIZE = 50;
 
-export const emptyList = <T,>(): PagedList<T> => ({ items: [], total: 0, nextOffset: 0 });
+export const emptyList = <T>(): PagedList<T> => ({ items: [], total: 0, nextOffset: 0 });
 
 /** The query of the next page; null when the list is complete. */
 export function nextPageQuery(list: PagedList<unknown>, limit = PAGE_SIZE): string | null {
@@ -22,7 +22,11 @@ export function nextPageQuery(list: PagedList<unknown>, limit = PAGE_SIZE): stri
  */
 export function appendPage<T>(list: PagedList<T>, page: Page<T>, keyOf: (item: T) => string): PagedList<T> {
   const seen = new Set(list.items.map(keyOf));
-  return { items: [...list.items, ...page.items.filter((i) => !seen.has(keyOf(i)))], total: page.total, nextOffset: page.nextOffset };
+  return {
+    items: [...list.items, ...page.items.filter((i) => !seen.has(keyOf(i)))],
+    total: page.total,
+    nextOffset: page.nextOffset,
+  };
 }
 
 /** "Showing 50 of 120" for the live region under a list. */

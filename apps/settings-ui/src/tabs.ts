@@ -1,10 +1,19 @@
 export type TabId = 'connection' | 'health' | 'timeline' | 'admin';
 
-export const TAB_LABELS: Record<TabId, string> = { connection: 'Connection', health: 'Health', timeline: 'Task timeline', admin: 'Admin' };
+export const TAB_LABELS: Record<TabId, string> = {
+  connection: 'Connection',
+  health: 'Health',
+  timeline: 'Task timeline',
+  admin: 'Admin',
+};
 
 /** The views this user has: Health and the timeline need a connection to look at; Admin needs the admin role. */
 export function availableTabs(hasConnection: boolean, isAdmin: boolean): TabId[] {
-  return ['connection', ...(hasConnection ? (['health', 'timeline'] as const) : []), ...(isAdmin ? (['admin'] as const) : [])];
+  return [
+    'connection',
+    ...(hasConnection ? (['health', 'timeline'] as const) : []),
+    ...(isAdmin ? (['admin'] as const) : []),
+  ];
 }
 
 /** The tab a key moves to in the tab list (WAI-ARIA tabs: arrows wrap, Home and End); null for other keys. */
@@ -18,4 +27,4 @@ export function tabAfterKey(tabs: TabId[], current: TabId, key: string): TabId |
 }
 
 /** The view named in the URL fragment (#health), when the user has it. */
-export const tabFromHash = (hash: string, tabs: TabId[]): TabId => (tabs.find((t) => `#${t}` === hash) ?? 'connection');
+export const tabFromHash = (hash: string, tabs: TabId[]): TabId => tabs.find((t) => `#${t}` === hash) ?? 'connection';

@@ -14,8 +14,12 @@ describe('the task timeline', () => {
   });
 
   it('details say the origin, the rule’s reason and the outcome with its code', () => {
-    expect(describeDetails({ origin: 'stream', reason: 'R3: Salesforce is newer', outcome: null, code: null })).toBe('origin: stream · why: R3: Salesforce is newer');
-    expect(describeDetails({ origin: null, reason: null, outcome: 'failed', code: 'FIELD_INTEGRITY' })).toBe('outcome: failed (FIELD_INTEGRITY)');
+    expect(describeDetails({ origin: 'stream', reason: 'R3: Salesforce is newer', outcome: null, code: null })).toBe(
+      'origin: stream · why: R3: Salesforce is newer',
+    );
+    expect(describeDetails({ origin: null, reason: null, outcome: 'failed', code: 'FIELD_INTEGRITY' })).toBe(
+      'outcome: failed (FIELD_INTEGRITY)',
+    );
   });
 
   it('names a task without a subject by its ids', () => {
@@ -25,6 +29,10 @@ describe('the task timeline', () => {
 
   it('keeps events oldest first, equal times in arrival order', () => {
     const e = (at: string, summary: string) => ({ at, summary }) as TimelineEvent;
-    expect(inOrder([e('2026-01-02T00:00:00Z', 'c'), e('2026-01-01T00:00:00Z', 'a'), e('2026-01-01T00:00:00Z', 'b')]).map((x) => x.summary)).toEqual(['a', 'b', 'c']);
+    expect(
+      inOrder([e('2026-01-02T00:00:00Z', 'c'), e('2026-01-01T00:00:00Z', 'a'), e('2026-01-01T00:00:00Z', 'b')]).map(
+        (x) => x.summary,
+      ),
+    ).toEqual(['a', 'b', 'c']);
   });
 });

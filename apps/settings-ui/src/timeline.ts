@@ -24,7 +24,11 @@ export function describeKind(e: Pick<TimelineEvent, 'kind' | 'side'>): string {
 
 /** The details line: where a read came from, the rule's reason, the write's outcome and code. */
 export function describeDetails(e: Pick<TimelineEvent, 'origin' | 'reason' | 'outcome' | 'code'>): string {
-  return [e.origin && `origin: ${e.origin}`, e.reason && `why: ${e.reason}`, e.outcome && `outcome: ${e.outcome}${e.code ? ` (${e.code})` : ''}`]
+  return [
+    e.origin && `origin: ${e.origin}`,
+    e.reason && `why: ${e.reason}`,
+    e.outcome && `outcome: ${e.outcome}${e.code ? ` (${e.code})` : ''}`,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -35,4 +39,7 @@ export const taskName = (t: Pick<TaskRef, 'subject' | 'salesConnectTaskId' | 'sf
 
 /** The events oldest first, whatever order pages arrived in (equal times keep their order). */
 export const inOrder = (events: TimelineEvent[]): TimelineEvent[] =>
-  events.map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i).map(({ e }) => e);
+  events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.at) - Date.parse(b.e.at) || a.i - b.i)
+    .map(({ e }) => e);

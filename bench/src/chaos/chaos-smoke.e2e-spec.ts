@@ -16,16 +16,47 @@ describe('npm run chaos (a small setting)', () => {
     // restarted through tools/kafka/kafka.js with this environment (KAFKA_PORT, KAFKA_DATA_DIR).
     const env: NodeJS.ProcessEnv = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
     delete env['NODE_ENV'];
-    const args = ['--changes', '300', '--rate', '10', '--connections', '3', '--kills', '3', '--broker-restarts', '1', '--fault-rate', '0.1', '--limit-outage-s', '10', '--quiet-timeout-s', '240', '--out', outDir];
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/chaos/main.js', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      '--changes',
+      '300',
+      '--rate',
+      '10',
+      '--connections',
+      '3',
+      '--kills',
+      '3',
+      '--broker-restarts',
+      '1',
+      '--fault-rate',
+      '0.1',
+      '--limit-outage-s',
+      '10',
+      '--quiet-timeout-s',
+      '240',
+      '--out',
+      outDir,
+    ];
+    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/chaos/main.js', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
 
-    const results = existsSync(path.join(outDir, 'results.json')) ? JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8')) : null;
+    const results = existsSync(path.join(outDir, 'results.json'))
+      ? JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'))
+      : null;
     if (!results) throw new Error(`the chaos run exited with ${code} and wrote no results:\n${output.slice(-4000)}`);
-    expect({ lost: results.final.lost, duplicatedSc: results.final.duplicatedSc, duplicatedSfdc: results.final.duplicatedSfdc, unequal: results.final.unequal, examples: results.final.examples }).toEqual({ lost: 0, duplicatedSc: 0, duplicatedSfdc: 0, unequal: 0, examples: [] });
+    expect({
+      lost: results.final.lost,
+      duplicatedSc: results.final.duplicatedSc,
+      duplicatedSfdc: results.final.duplicatedSfdc,
+      unequal: results.final.unequal,
+      examples: results.final.examples,
+    }).toEqual({ lost: 0, duplicatedSc: 0, duplicatedSfdc: 0, unequal: 0, examples: [] });
     expect(code).toBe(0);
     // The chaos happened as asked, and the load was made.
     expect(results.events.kills).toHaveLength(3);
@@ -34,7 +65,16 @@ describe('npm run chaos (a small setting)', () => {
     expect(results.changesMade + results.changesFailed.length).toBe(300);
     expect(results.final.tasks).toBeGreaterThan(0);
     expect(results.convergeSeconds).not.toBeNull();
-    for (const line of [/^changes made: 300 /m, /^lost: 0$/m, /^duplicated: 0 in Sales Connect, 0 in Salesforce$/m, /^pairs unequal: 0$/m, /^time to converge: [\d.]+ s after the load/m]) expect(output).toMatch(line);
-    expect(readFileSync(path.join(outDir, 'chaos.png')).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    for (const line of [
+      /^changes made: 300 /m,
+      /^lost: 0$/m,
+      /^duplicated: 0 in Sales Connect, 0 in Salesforce$/m,
+      /^pairs unequal: 0$/m,
+      /^time to converge: [\d.]+ s after the load/m,
+    ])
+      expect(output).toMatch(line);
+    expect(readFileSync(path.join(outDir, 'chaos.png')).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
   });
 });

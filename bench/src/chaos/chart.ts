@@ -33,7 +33,12 @@ type Marker = keyof typeof SERIES;
 /** Time (x) against tasks not in sync (left axis) and changes made (right axis), with kills, broker restarts, the limit outage, the load's end and convergence marked. */
 export function chaosChart(points: readonly TimelinePoint[], events: ChaosEvents, title: string): ChartSpec {
   const maxT = Math.max(1, ...points.map((p) => p.atS), events.loadEndS, events.convergedS ?? 0);
-  const x = { field: 'atS', type: 'quantitative', title: 'seconds since the load began', scale: { domain: [0, maxT], nice: false } };
+  const x = {
+    field: 'atS',
+    type: 'quantitative',
+    title: 'seconds since the load began',
+    scale: { domain: [0, maxT], nice: false },
+  };
   const markers: { atS: number; what: Marker }[] = [
     ...events.kills.map((k) => ({ atS: k.atS, what: 'kill' as const })),
     ...events.brokerRestarts.flatMap((b) => [
@@ -43,17 +48,30 @@ export function chaosChart(points: readonly TimelinePoint[], events: ChaosEvents
     { atS: events.loadEndS, what: 'loadEnd' },
     ...(events.convergedS === null ? [] : [{ atS: events.convergedS, what: 'converged' as const }]),
   ];
-  const legendOf = (what: Marker) => (what === 'kill' ? `${SERIES.kill.label} (${events.kills.length})` : SERIES[what].label);
+  const legendOf = (what: Marker) =>
+    what === 'kill' ? `${SERIES.kill.label} (${events.kills.length})` : SERIES[what].label;
   const colour = {
     field: 'series',
     type: 'nominal',
-    scale: { domain: (Object.keys(SERIES) as Marker[]).map(legendOf), range: Object.values(SERIES).map((s) => s.colour) },
+    scale: {
+      domain: (Object.keys(SERIES) as Marker[]).map(legendOf),
+      range: Object.values(SERIES).map((s) => s.colour),
+    },
     legend: { title: null, orient: 'top', columns: 3 },
   };
   const line = (key: 'notInSync' | 'made', orient: 'left' | 'right', strokeWidth: number): ChartSpec => ({
     data: { values: points.map((p) => ({ atS: p.atS, value: p[key], series: legendOf(key) })) },
     mark: { type: 'line', strokeWidth },
-    encoding: { x, y: { field: 'value', type: 'quantitative', title: SERIES[key].label, axis: { orient, titleColor: SERIES[key].colour } }, color: colour },
+    encoding: {
+      x,
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: SERIES[key].label,
+        axis: { orient, titleColor: SERIES[key].colour },
+      },
+      color: colour,
+    },
   });
   const layers: ChartSpec[] = [];
   if (events.outage) {
@@ -64,14 +82,38 @@ export function chaosChart(points: readonly TimelinePoint[], events: ChaosEvents
     });
   }
   layers.push({
-    data: { values: markers.map((m) => ({ atS: m.atS, series: legendOf(m.what), dashed: m.what === 'kill' || m.what === 'broker' })) },
+    data: {
+      values: markers.map((m) => ({
+        atS: m.atS,
+        series: legendOf(m.what),
+        dashed: m.what === 'kill' || m.what === 'broker',
+      })),
+    },
     mark: { type: 'rule', strokeWidth: 1 },
-    encoding: { x, color: colour, strokeDash: { field: 'dashed', type: 'nominal', scale: { domain: [true, false], range: [[3, 3], [1, 0]] }, legend: null } },
+    encoding: {
+      x,
+      color: colour,
+      strokeDash: {
+        field: 'dashed',
+        type: 'nominal',
+        scale: {
+          domain: [true, false],
+          range: [
+            [3, 3],
+            [1, 0],
+          ],
+        },
+        legend: null,
+      },
+    },
   });
   return {
     ...chartFrame(title, null),
     width: 860,
     height: 320,
-    layer: [...layers, { layer: [line('notInSync', 'left', 2), line('made', 'right', 1.5)], resolve: { scale: { y: 'independent' } } }],
+    layer: [
+      ...layers,
+      { layer: [line('notInSync', 'left', 2), line('made', 'right', 1.5)], resolve: { scale: { y: 'independent' } } },
+    ],
   };
 }

@@ -34,7 +34,12 @@ export interface Comparison {
   examples: { kind: 'lost' | 'duplicated' | 'unequal'; title: string; detail: string }[];
 }
 
-const same = (a: Fields, b: Fields) => a.title === b.title && a.details === b.details && a.dueDate === b.dueDate && a.open === b.open && a.priority === b.priority;
+const same = (a: Fields, b: Fields) =>
+  a.title === b.title &&
+  a.details === b.details &&
+  a.dueDate === b.dueDate &&
+  a.open === b.open &&
+  a.priority === b.priority;
 
 /**
  * The chaos run's verdict (pure): every task made on either side exists exactly once on each side
@@ -49,7 +54,14 @@ export function compareSides(expected: readonly Expected[], sc: readonly Copy[],
   };
   const scBy = group(sc);
   const sfBy = group(sfdc);
-  const result: Comparison = { tasks: expected.length, lost: 0, duplicatedSc: 0, duplicatedSfdc: 0, unequal: 0, examples: [] };
+  const result: Comparison = {
+    tasks: expected.length,
+    lost: 0,
+    duplicatedSc: 0,
+    duplicatedSfdc: 0,
+    unequal: 0,
+    examples: [],
+  };
   const example = (kind: 'lost' | 'duplicated' | 'unequal', title: string, detail: string) => {
     if (result.examples.filter((e) => e.kind === kind).length < 20) result.examples.push({ kind, title, detail });
   };
@@ -67,7 +79,11 @@ export function compareSides(expected: readonly Expected[], sc: readonly Copy[],
     if (e.deleted) {
       if (onSc.length || onSf.length) {
         result.lost++;
-        example('lost', e.title, `deleted, yet live in ${[onSc.length ? 'Sales Connect' : '', onSf.length ? 'Salesforce' : ''].filter(Boolean).join(' and ')}`);
+        example(
+          'lost',
+          e.title,
+          `deleted, yet live in ${[onSc.length ? 'Sales Connect' : '', onSf.length ? 'Salesforce' : ''].filter(Boolean).join(' and ')}`,
+        );
       }
       continue;
     }
@@ -79,16 +95,25 @@ export function compareSides(expected: readonly Expected[], sc: readonly Copy[],
     const [a, b] = [onSc[0], onSf[0]];
     if (!same(a.fields, b.fields)) {
       result.unequal++;
-      example('unequal', e.title, `Sales Connect ${JSON.stringify(a.fields)} vs Salesforce ${JSON.stringify(b.fields)}`);
+      example(
+        'unequal',
+        e.title,
+        `Sales Connect ${JSON.stringify(a.fields)} vs Salesforce ${JSON.stringify(b.fields)}`,
+      );
     }
     const stale = [a, b].filter((c) => !same(c.fields, e.fields));
     if (stale.length) {
       result.lost++;
-      example('lost', e.title, `last written ${JSON.stringify(e.fields)}; ${stale.map((c) => `${c === a ? 'Sales Connect' : 'Salesforce'} shows ${JSON.stringify(c.fields)}`).join('; ')}`);
+      example(
+        'lost',
+        e.title,
+        `last written ${JSON.stringify(e.fields)}; ${stale.map((c) => `${c === a ? 'Sales Connect' : 'Salesforce'} shows ${JSON.stringify(c.fields)}`).join('; ')}`,
+      );
     }
   }
   return result;
 }
 
 /** Equal sides: nothing lost, nothing doubled, every pair the same. */
-export const converged = (c: Comparison) => c.lost === 0 && c.duplicatedSc === 0 && c.duplicatedSfdc === 0 && c.unequal === 0;
+export const converged = (c: Comparison) =>
+  c.lost === 0 && c.duplicatedSc === 0 && c.duplicatedSfdc === 0 && c.unequal === 0;

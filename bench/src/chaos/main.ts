@@ -7,7 +7,17 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HttpError, ROOT, SalesConnectAdmin, SalesforceAdmin, Stack, SyncUser, TEST_INTERVALS, sleep, withPg } from '@task-sync/testing-stack';
+import {
+  HttpError,
+  ROOT,
+  SalesConnectAdmin,
+  SalesforceAdmin,
+  Stack,
+  SyncUser,
+  TEST_INTERVALS,
+  sleep,
+  withPg,
+} from '@task-sync/testing-stack';
 import { random } from '../phases/workload';
 import { renderChartPng } from '../report/render-chart';
 import { chaosChart, type ChaosEvents, type TimelinePoint } from './chart';
@@ -20,7 +30,11 @@ const log = (line: string) => console.log(`[chaos] ${line}`);
  * services' own retry back-off (WRITE_RETRY_BASE_MS, SALESFORCE_RETRY_BASE_MS): shortened, a
  * minute's outage spends a write's attempts in seconds and dead-letters it, which is not what runs.
  */
-const CHAOS_INTERVALS: Record<string, string> = Object.fromEntries(Object.entries(TEST_INTERVALS).filter(([name]) => !['WRITE_RETRY_BASE_MS', 'SALESFORCE_RETRY_BASE_MS'].includes(name)));
+const CHAOS_INTERVALS: Record<string, string> = Object.fromEntries(
+  Object.entries(TEST_INTERVALS).filter(
+    ([name]) => !['WRITE_RETRY_BASE_MS', 'SALESFORCE_RETRY_BASE_MS'].includes(name),
+  ),
+);
 /** A task is not changed again within this long of its last change: the conflict rule's ties are not what this run measures. */
 const TASK_GAP_MS = 5_000;
 const MAX_IN_FLIGHT = 24;
@@ -59,15 +73,25 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
 
   const startedAt = new Date().toISOString();
-  stack = await Stack.start(`chaos-${stamp}`, {}, { database, replicas: o.replicas, restartCrashed: true, intervals: CHAOS_INTERVALS });
+  stack = await Stack.start(
+    `chaos-${stamp}`,
+    {},
+    { database, replicas: o.replicas, restartCrashed: true, intervals: CHAOS_INTERVALS },
+  );
   log(`service intervals: ${JSON.stringify(CHAOS_INTERVALS)}; retry back-off: the services' defaults`);
-  log(`stack up with ${o.replicas} process(es) of each consumer: ${[...stack.processes.keys()].join(', ')} (log: tmp/e2e/chaos-${stamp}.log)`);
+  log(
+    `stack up with ${o.replicas} process(es) of each consumer: ${[...stack.processes.keys()].join(', ')} (log: tmp/e2e/chaos-${stamp}.log)`,
+  );
   let ok = false;
   try {
     const result = await run(stack, o, stamp);
     result.startedAt = startedAt;
     await writeReport(result, o);
-    ok = result.final.lost === 0 && result.final.duplicatedSc === 0 && result.final.duplicatedSfdc === 0 && result.final.unequal === 0;
+    ok =
+      result.final.lost === 0 &&
+      result.final.duplicatedSc === 0 &&
+      result.final.duplicatedSfdc === 0 &&
+      result.final.unequal === 0;
   } finally {
     await stack.stop();
     await dropDatabase();
@@ -106,17 +130,45 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
   const tag = stamp.slice(11).replace(/-/g, '');
   const tasks: Task[] = [];
   const byTitle = new Map<string, Task>();
-  const made: ChaosResult['made'] = { sc: { create: 0, update: 0, complete: 0, delete: 0 }, sfdc: { create: 0, update: 0, complete: 0, delete: 0 } };
+  const made: ChaosResult['made'] = {
+    sc: { create: 0, update: 0, complete: 0, delete: 0 },
+    sfdc: { create: 0, update: 0, complete: 0, delete: 0 },
+  };
   const failed: ChaosResult['changesFailed'] = [];
   const sfUserIndex = new Map(users.map((u, i) => [u.sfdcUserId, i]));
 
   // Both sides as they are now: every live task of the run, by side, under the mapping.
   const snapshot = async (): Promise<{ sc: Copy[]; sfdc: Copy[] }> => {
-    const [scLists, sfTasks] = await Promise.all([Promise.all(users.map((u) => scAdmin.tasks(u.sc.id))), sfAdmin.tasks(orgId)]);
-    const sc = scLists.flat().filter((t) => t.deletedAt === undefined && byTitle.has(t.name)).map((t) => ({ id: t.id, fields: { title: t.name, details: t.details, dueDate: t.dueDate, open: t.status === 'Open', priority: t.priority.toLowerCase() } }));
+    const [scLists, sfTasks] = await Promise.all([
+      Promise.all(users.map((u) => scAdmin.tasks(u.sc.id))),
+      sfAdmin.tasks(orgId),
+    ]);
+    const sc = scLists
+      .flat()
+      .filter((t) => t.deletedAt === undefined && byTitle.has(t.name))
+      .map((t) => ({
+        id: t.id,
+        fields: {
+          title: t.name,
+          details: t.details,
+          dueDate: t.dueDate,
+          open: t.status === 'Open',
+          priority: t.priority.toLowerCase(),
+        },
+      }));
     const sfdc = sfTasks
       .filter((t) => t.deletedAt === null && sfUserIndex.has(t.OwnerId) && byTitle.has(t.Subject ?? ''))
-      .map((t) => ({ id: t.Id, linkedScId: t.SalesConnect_Task_Id__c, fields: { title: t.Subject ?? '', details: t.Description ?? '', dueDate: t.ActivityDate, open: !t.IsClosed, priority: t.Priority.toLowerCase() } }));
+      .map((t) => ({
+        id: t.Id,
+        linkedScId: t.SalesConnect_Task_Id__c,
+        fields: {
+          title: t.Subject ?? '',
+          details: t.Description ?? '',
+          dueDate: t.ActivityDate,
+          open: !t.IsClosed,
+          priority: t.Priority.toLowerCase(),
+        },
+      }));
     // A rep changes what they see: the other side's copy, once the sync has made it.
     for (const c of sc) {
       const t = byTitle.get(c.fields.title);
@@ -130,7 +182,11 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
   };
   const compareNow = async () => {
     const sides = await snapshot();
-    return compareSides(tasks.map((t) => t.expected), sides.sc, sides.sfdc);
+    return compareSides(
+      tasks.map((t) => t.expected),
+      sides.sc,
+      sides.sfdc,
+    );
   };
 
   // The person's own retries: the injected faults and the outage are the sync's to survive, not the rep's.
@@ -141,7 +197,10 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
       try {
         return await write();
       } catch (e) {
-        const transient = e instanceof HttpError ? e.status >= 500 || e.status === 401 || /REQUEST_LIMIT_EXCEEDED|UNABLE_TO_LOCK_ROW/.test(e.body) : e instanceof TypeError;
+        const transient =
+          e instanceof HttpError
+            ? e.status >= 500 || e.status === 401 || /REQUEST_LIMIT_EXCEEDED|UNABLE_TO_LOCK_ROW/.test(e.body)
+            : e instanceof TypeError;
         if (!transient || Date.now() - started > Math.max(outageUntil - started, 0) + GIVE_UP_MS) throw e;
         await sleep(1_000);
       }
@@ -159,14 +218,39 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     try {
       if (kind === 'create') {
         const title = `chaos ${tag} #${++serial} (${side})`;
-        const fields: Fields = { title, details: `made in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'}`, dueDate: dueDate(), open: true, priority: priority().toLowerCase() };
-        const t: Task = { title, owner, expected: { title, deleted: false, fields }, lastChangeAt: Date.now(), busy: true };
+        const fields: Fields = {
+          title,
+          details: `made in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'}`,
+          dueDate: dueDate(),
+          open: true,
+          priority: priority().toLowerCase(),
+        };
+        const t: Task = {
+          title,
+          owner,
+          expected: { title, deleted: false, fields },
+          lastChangeAt: Date.now(),
+          busy: true,
+        };
         created = t;
         tasks.push(t);
         byTitle.set(title, t);
         const p = fields.priority === 'high' ? 'High' : 'Normal';
-        if (side === 'sc') t.scId = (await persist(() => user.sc.create({ name: title, details: fields.details, dueDate: fields.dueDate, priority: p }))).id;
-        else t.sfdcId = await persist(() => user.sfdc.createTask({ Subject: title, Description: fields.details, ActivityDate: fields.dueDate, Priority: p }));
+        if (side === 'sc')
+          t.scId = (
+            await persist(() =>
+              user.sc.create({ name: title, details: fields.details, dueDate: fields.dueDate, priority: p }),
+            )
+          ).id;
+        else
+          t.sfdcId = await persist(() =>
+            user.sfdc.createTask({
+              Subject: title,
+              Description: fields.details,
+              ActivityDate: fields.dueDate,
+              Priority: p,
+            }),
+          );
         t.busy = false;
       } else if (task) {
         const next: Expected = { ...task.expected, fields: { ...task.expected.fields } };
@@ -174,9 +258,22 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
           // New values every time: the conflict rule is per field, and a field written with the value its side
           // already shows is no change there (a priority set back to what it was would lose to the other side's).
           serial++;
-          next.fields = { ...next.fields, details: `edited in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'} (${serial})`, dueDate: new Date(Date.UTC(2027, 0, 1) + (serial % 3_650) * 86_400_000).toISOString().slice(0, 10) };
-          if (side === 'sc') await persist(() => user.sc.patch(task.scId ?? '', { details: next.fields.details, dueDate: next.fields.dueDate }));
-          else await persist(() => user.sfdc.updateTask(task.sfdcId ?? '', { Description: next.fields.details, ActivityDate: next.fields.dueDate }));
+          next.fields = {
+            ...next.fields,
+            details: `edited in ${side === 'sc' ? 'Sales Connect' : 'Salesforce'} (${serial})`,
+            dueDate: new Date(Date.UTC(2027, 0, 1) + (serial % 3_650) * 86_400_000).toISOString().slice(0, 10),
+          };
+          if (side === 'sc')
+            await persist(() =>
+              user.sc.patch(task.scId ?? '', { details: next.fields.details, dueDate: next.fields.dueDate }),
+            );
+          else
+            await persist(() =>
+              user.sfdc.updateTask(task.sfdcId ?? '', {
+                Description: next.fields.details,
+                ActivityDate: next.fields.dueDate,
+              }),
+            );
         } else if (kind === 'complete') {
           next.fields.open = false;
           if (side === 'sc') await persist(() => user.sc.complete(task.scId ?? ''));
@@ -227,9 +324,20 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
   const events: ChaosEvents = { kills: [], brokerRestarts: [], outage: null, loadEndS: 0, convergedS: null };
   type Planned = { atS: number; what: 'kill' | 'broker' | 'outage-on' | 'outage-off' };
   const plan: Planned[] = [
-    ...Array.from({ length: o.kills }, (_, i) => ({ atS: (loadS * (i + 0.5)) / Math.max(o.kills, 1), what: 'kill' as const })),
-    ...Array.from({ length: o.brokerRestarts }, (_, i) => ({ atS: loadS * (0.55 + (0.3 * i) / Math.max(o.brokerRestarts, 1)), what: 'broker' as const })),
-    ...(o.limitOutageSeconds > 0 ? [{ atS: loadS * 0.25, what: 'outage-on' as const }, { atS: loadS * 0.25 + o.limitOutageSeconds, what: 'outage-off' as const }] : []),
+    ...Array.from({ length: o.kills }, (_, i) => ({
+      atS: (loadS * (i + 0.5)) / Math.max(o.kills, 1),
+      what: 'kill' as const,
+    })),
+    ...Array.from({ length: o.brokerRestarts }, (_, i) => ({
+      atS: loadS * (0.55 + (0.3 * i) / Math.max(o.brokerRestarts, 1)),
+      what: 'broker' as const,
+    })),
+    ...(o.limitOutageSeconds > 0
+      ? [
+          { atS: loadS * 0.25, what: 'outage-on' as const },
+          { atS: loadS * 0.25 + o.limitOutageSeconds, what: 'outage-off' as const },
+        ]
+      : []),
   ].sort((a, b) => a.atS - b.atS);
 
   const faults = async (share: number) => {
@@ -237,9 +345,14 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     await sfAdmin.setFaults({ shares: { http503: half, unableToLockRow: half }, seed: o.seed });
     await scAdmin.setFaults({ shares: { http5xx: share }, seed: o.seed + 1 });
   };
-  const setApiUsage = (used: number) => fetch(`${stack.url('salesforce-sandbox')}/__admin/salesforce/orgs/${orgId}/api-usage`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ used }) }).then((r) => {
-    if (!r.ok) throw new Error(`api-usage: ${r.status}`);
-  });
+  const setApiUsage = (used: number) =>
+    fetch(`${stack.url('salesforce-sandbox')}/__admin/salesforce/orgs/${orgId}/api-usage`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ used }),
+    }).then((r) => {
+      if (!r.ok) throw new Error(`api-usage: ${r.status}`);
+    });
 
   const loadStart = Date.now();
   const sinceStart = () => (Date.now() - loadStart) / 1000;
@@ -276,7 +389,9 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
       // The outage runs from here, where both sides refuse: its end is timed from this moment, not from the plan's.
       outageUntil = Date.now() + o.limitOutageSeconds * 1000;
       events.outage = { fromS: sinceStart(), toS: sinceStart() };
-      log(`outage at ${sinceStart().toFixed(0)} s for ${o.limitOutageSeconds} s: the org's API limit spent (REQUEST_LIMIT_EXCEEDED), Sales Connect answering 503 to every call`);
+      log(
+        `outage at ${sinceStart().toFixed(0)} s for ${o.limitOutageSeconds} s: the org's API limit spent (REQUEST_LIMIT_EXCEEDED), Sales Connect answering 503 to every call`,
+      );
     } else {
       const rest = outageUntil - Date.now();
       if (rest > 0 && !loadDone) await sleep(rest);
@@ -287,20 +402,32 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
       log(`outage over at ${sinceStart().toFixed(0)} s`);
     }
   };
-  const chaos = Promise.all([plan.filter((p) => p.what === 'kill'), plan.filter((p) => p.what === 'broker'), plan.filter((p) => p.what.startsWith('outage'))].map(lane));
+  const chaos = Promise.all(
+    [
+      plan.filter((p) => p.what === 'kill'),
+      plan.filter((p) => p.what === 'broker'),
+      plan.filter((p) => p.what.startsWith('outage')),
+    ].map(lane),
+  );
   const chaosDone = chaos.then(
     () => null,
     (e: Error) => e,
   );
 
   await faults(o.faultRate);
-  log(`load: ${o.changes.toLocaleString('en')} changes at ${o.rate}/s over ${users.length} reps, both sides; faults ${o.faultRate * 100} % of calls; ${plan.length} chaos steps planned`);
+  log(
+    `load: ${o.changes.toLocaleString('en')} changes at ${o.rate}/s over ${users.length} reps, both sides; faults ${o.faultRate * 100} % of calls; ${plan.length} chaos steps planned`,
+  );
   const timeline: TimelinePoint[] = [];
   let changesStarted = 0;
   const sampler = (async () => {
     while (!loadDone) {
       const c = await compareNow();
-      timeline.push({ atS: sinceStart(), notInSync: c.lost + c.unequal + c.duplicatedSc + c.duplicatedSfdc, made: changesStarted });
+      timeline.push({
+        atS: sinceStart(),
+        notInSync: c.lost + c.unequal + c.duplicatedSc + c.duplicatedSfdc,
+        made: changesStarted,
+      });
       await sleep(SAMPLE_MS);
     }
   })();
@@ -312,7 +439,8 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     const due = loadStart + (n * 1000) / o.rate;
     if (due > Date.now()) await sleep(due - Date.now());
     while (inFlight.size >= MAX_IN_FLIGHT) {
-      if (Date.now() > loadDeadline) throw new Error(`the load did not finish by its deadline (${changesStarted} of ${o.changes} changes started)`);
+      if (Date.now() > loadDeadline)
+        throw new Error(`the load did not finish by its deadline (${changesStarted} of ${o.changes} changes started)`);
       await Promise.race([...inFlight, sleep(1_000)]);
     }
     const p = change(...nextChange()).finally(() => inFlight.delete(p));
@@ -320,7 +448,9 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     changesStarted++;
     if (Date.now() - lastProgress > 30_000) {
       lastProgress = Date.now();
-      log(`load: ${changesStarted.toLocaleString('en')} changes started after ${sinceStart().toFixed(0)} s (${failed.length} failed)`);
+      log(
+        `load: ${changesStarted.toLocaleString('en')} changes started after ${sinceStart().toFixed(0)} s (${failed.length} failed)`,
+      );
     }
   }
   await Promise.all(inFlight);
@@ -334,14 +464,23 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
   await scAdmin.clearFaults();
   const loadEnd = Date.now();
   events.loadEndS = sinceStart();
-  const changesMade = Object.values(made).reduce((sum, kinds) => sum + Object.values(kinds).reduce((a, b) => a + b, 0), 0);
-  log(`load over after ${events.loadEndS.toFixed(0)} s: ${changesMade.toLocaleString('en')} changes made, ${failed.length} failed; faults cleared; waiting for quiet (at most ${o.quietTimeoutSeconds} s)`);
+  const changesMade = Object.values(made).reduce(
+    (sum, kinds) => sum + Object.values(kinds).reduce((a, b) => a + b, 0),
+    0,
+  );
+  log(
+    `load over after ${events.loadEndS.toFixed(0)} s: ${changesMade.toLocaleString('en')} changes made, ${failed.length} failed; faults cleared; waiting for quiet (at most ${o.quietTimeoutSeconds} s)`,
+  );
 
   let last = await compareNow();
   let convergeSeconds: number | null = null;
   const quietDeadline = loadEnd + o.quietTimeoutSeconds * 1000;
   for (;;) {
-    timeline.push({ atS: sinceStart(), notInSync: last.lost + last.unequal + last.duplicatedSc + last.duplicatedSfdc, made: changesStarted });
+    timeline.push({
+      atS: sinceStart(),
+      notInSync: last.lost + last.unequal + last.duplicatedSc + last.duplicatedSfdc,
+      made: changesStarted,
+    });
     if (converged(last)) {
       convergeSeconds = (Date.now() - loadEnd) / 1000;
       events.convergedS = sinceStart();
@@ -350,7 +489,12 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     if (Date.now() > quietDeadline) break;
     if (Date.now() - lastProgress > 20_000) {
       lastProgress = Date.now();
-      log(`quiet: after ${((Date.now() - loadEnd) / 1000).toFixed(0)} s, ${last.lost} lost, ${last.duplicatedSc} + ${last.duplicatedSfdc} duplicated, ${last.unequal} unequal; e.g. ${last.examples.slice(0, 2).map((e) => `${e.title}: ${e.detail}`).join(' | ')}`);
+      log(
+        `quiet: after ${((Date.now() - loadEnd) / 1000).toFixed(0)} s, ${last.lost} lost, ${last.duplicatedSc} + ${last.duplicatedSfdc} duplicated, ${last.unequal} unequal; e.g. ${last.examples
+          .slice(0, 2)
+          .map((e) => `${e.title}: ${e.detail}`)
+          .join(' | ')}`,
+      );
     }
     await sleep(2_000);
     last = await compareNow();
@@ -360,13 +504,22 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
     log(`both sides equal ${convergeSeconds.toFixed(1)} s after the load; checking again in 20 s`);
     await sleep(20_000);
     last = await compareNow();
-    timeline.push({ atS: sinceStart(), notInSync: last.lost + last.unequal + last.duplicatedSc + last.duplicatedSfdc, made: changesStarted });
+    timeline.push({
+      atS: sinceStart(),
+      notInSync: last.lost + last.unequal + last.duplicatedSc + last.duplicatedSfdc,
+      made: changesStarted,
+    });
   }
   return {
     startedAt: '',
     finishedAt: new Date().toISOString(),
     command: chaosCommand(o),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     settings: { ...o, outDir: undefined } as Omit<ChaosOptions, 'outDir'>,
     made,
     changesMade,
@@ -382,7 +535,11 @@ async function run(stack: Stack, o: ChaosOptions, stamp: string): Promise<ChaosR
 /** `node tools/kafka/kafka.js stop|start` with this run's broker settings (KAFKA_PORT, …); bounded by kafka.js's own timeouts and 180 s. */
 function kafkaCommand(command: 'stop' | 'start'): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['tools/kafka/kafka.js', command], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['tools/kafka/kafka.js', command], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -397,7 +554,10 @@ function kafkaCommand(command: 'stop' | 'start'): Promise<void> {
 
 function summary(r: ChaosResult): string[] {
   const f = r.final;
-  const kinds = (side: Side) => Object.entries(r.made[side]).map(([k, n]) => `${n.toLocaleString('en')} ${k}`).join(', ');
+  const kinds = (side: Side) =>
+    Object.entries(r.made[side])
+      .map(([k, n]) => `${n.toLocaleString('en')} ${k}`)
+      .join(', ');
   return [
     `changes made: ${r.changesMade.toLocaleString('en')} (Sales Connect: ${kinds('sc')}; Salesforce: ${kinds('sfdc')}); ${r.changesFailed.length} the reps could not make`,
     `chaos: ${r.events.kills.length} services killed with SIGKILL (${r.events.kills.map((k) => k.process).join(', ') || 'none'}), ${r.events.brokerRestarts.length} broker restart(s) (${r.events.brokerRestarts.map((b) => `${b.seconds.toFixed(0)} s down`).join(', ') || 'none'}), ${r.settings.faultRate * 100} % of calls failed, ${r.events.outage ? `${(r.events.outage.toS - r.events.outage.fromS).toFixed(0)} s outage` : 'no outage'}`,
@@ -417,7 +577,11 @@ async function writeReport(r: ChaosResult, o: ChaosOptions): Promise<void> {
   for (const e of r.final.examples) console.log(`  ${e.kind}: ${e.title}: ${e.detail}`);
   for (const e of r.changesFailed.slice(0, 10)) console.log(`  not made: ${e.side} ${e.kind} ${e.title}: ${e.error}`);
   fs.writeFileSync(path.join(o.outDir, 'results.json'), JSON.stringify(r, null, 1));
-  const chart = chaosChart(r.timeline, r.events, `Chaos run: ${r.changesMade.toLocaleString('en')} changes, ${r.events.kills.length} kills, ${r.events.brokerRestarts.length} broker restart(s), ${r.settings.faultRate * 100} % faults`);
+  const chart = chaosChart(
+    r.timeline,
+    r.events,
+    `Chaos run: ${r.changesMade.toLocaleString('en')} changes, ${r.events.kills.length} kills, ${r.events.brokerRestarts.length} broker restart(s), ${r.settings.faultRate * 100} % faults`,
+  );
   await renderChartPng(chart, path.join(o.outDir, 'chaos.png'));
   const md = [
     '# Chaos run',
@@ -432,7 +596,9 @@ async function writeReport(r: ChaosResult, o: ChaosOptions): Promise<void> {
     '',
     '![tasks not in sync over time](chaos.png)',
     '',
-    ...(r.final.examples.length ? ['## Examples', '', ...r.final.examples.map((e) => `- ${e.kind}: ${e.title}: ${e.detail}`), ''] : []),
+    ...(r.final.examples.length
+      ? ['## Examples', '', ...r.final.examples.map((e) => `- ${e.kind}: ${e.title}: ${e.detail}`), '']
+      : []),
   ];
   fs.writeFileSync(path.join(o.outDir, 'report.md'), md.join('\n'));
   console.log(`\nreport: ${path.relative(ROOT, path.join(o.outDir, 'report.md'))}`);

@@ -63,10 +63,12 @@ export function parseChaosOptions(argv: string[], defaultOutDir: string): ChaosO
     }
     const n = Number(value);
     const fraction = key === 'faultRate';
-    if (!Number.isFinite(n) || n < 0 || (fraction ? n > 1 : !Number.isInteger(n) && key !== 'rate')) throw new Error(`${flag} takes ${fraction ? 'a share between 0 and 1' : 'a number of 0 or more'}, not ${value}`);
+    if (!Number.isFinite(n) || n < 0 || (fraction ? n > 1 : !Number.isInteger(n) && key !== 'rate'))
+      throw new Error(`${flag} takes ${fraction ? 'a share between 0 and 1' : 'a number of 0 or more'}, not ${value}`);
     options[key] = n;
   }
-  if (options.changes < 1 || options.rate <= 0 || options.connections < 1 || options.replicas < 1) throw new Error('--changes, --rate, --connections and --replicas must be above 0');
+  if (options.changes < 1 || options.rate <= 0 || options.connections < 1 || options.replicas < 1)
+    throw new Error('--changes, --rate, --connections and --replicas must be above 0');
   return options;
 }
 

@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { closeCpuWindow, cpuMs, cpuPerUnit, cpuSnapshot, cpuSnapshotWhenQuiet, idleCpuRate, openCpuWindow, pidsNamed } from './cpu';
+import {
+  closeCpuWindow,
+  cpuMs,
+  cpuPerUnit,
+  cpuSnapshot,
+  cpuSnapshotWhenQuiet,
+  idleCpuRate,
+  openCpuWindow,
+  pidsNamed,
+} from './cpu';
 
 describe('CPU time from /proc', () => {
   it("reads this process's CPU time, and it grows with work done", () => {
@@ -29,8 +38,14 @@ describe('CPU time from /proc', () => {
   });
 
   it('divides each program’s CPU between two snapshots by the units of work, leaving out programs missing from either', () => {
-    const before = new Map([['reconciler', 1_000], ['sfdc-ingest', 500]]);
-    const after = new Map([['reconciler', 4_000], ['salesconnect-ingest', 900]]);
+    const before = new Map([
+      ['reconciler', 1_000],
+      ['sfdc-ingest', 500],
+    ]);
+    const after = new Map([
+      ['reconciler', 4_000],
+      ['salesconnect-ingest', 900],
+    ]);
     expect(cpuPerUnit(before, after, 1_500)).toEqual([{ program: 'reconciler', cpuMs: 3_000, msPerUnit: 2 }]);
     expect(cpuPerUnit(before, after, 0)).toEqual([]);
   });

@@ -34,7 +34,11 @@ export function cpuSnapshot(programs: Iterable<Program>): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
   for (const [program, pids] of programs) {
     const times = (typeof pids === 'number' ? [pids] : pids).map(cpuMs).filter((ms): ms is number => ms !== null);
-    if (times.length > 0) snapshot.set(program, times.reduce((a, b) => a + b, 0));
+    if (times.length > 0)
+      snapshot.set(
+        program,
+        times.reduce((a, b) => a + b, 0),
+      );
   }
   return snapshot;
 }
@@ -59,7 +63,11 @@ export function pidsNamed(name: string): number[] {
  * machine: a backend that exits during a phase takes its CPU time with it, so that figure is a floor).
  */
 export function infrastructure(brokerPid: number): Program[] {
-  return [['benchmark', process.pid], ...(brokerPid > 0 ? [['kafka broker', brokerPid] as Program] : []), ['postgresql', pidsNamed('postgres')]];
+  return [
+    ['benchmark', process.pid],
+    ...(brokerPid > 0 ? [['kafka broker', brokerPid] as Program] : []),
+    ['postgresql', pidsNamed('postgres')],
+  ];
 }
 
 /** CPU each program spent between two snapshots, and per unit of work (an imported task, a change); programs missing from either are left out. */
@@ -88,13 +96,18 @@ export async function idleCpuRate(programs: () => Iterable<Program>, sampleMs = 
  * last arrival): when the programs together used no more than their idle rate plus 5 % of a core
  * over a second, or after `maxMs`.
  */
-export async function cpuSnapshotWhenQuiet(programs: () => Iterable<Program>, idleMsPerSecond: number, maxMs = 60_000): Promise<CpuSnapshot> {
+export async function cpuSnapshotWhenQuiet(
+  programs: () => Iterable<Program>,
+  idleMsPerSecond: number,
+  maxMs = 60_000,
+): Promise<CpuSnapshot> {
   const deadline = Date.now() + maxMs;
   let last = cpuSnapshot(programs());
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const now = cpuSnapshot(programs());
-    if (totalMs(now) - totalMs(last) <= idleMsPerSecond + QUIET_MARGIN_MS_PER_SECOND || Date.now() >= deadline) return now;
+    if (totalMs(now) - totalMs(last) <= idleMsPerSecond + QUIET_MARGIN_MS_PER_SECOND || Date.now() >= deadline)
+      return now;
     last = now;
   }
 }
@@ -112,7 +125,10 @@ export interface CpuWindow {
  * work. The phase ends when `programs` are back to idle; `others` (infrastructure()) are counted
  * over the same time, as PostgreSQL's autovacuum should not stretch the window.
  */
-export async function openCpuWindow(programs: () => Iterable<Program>, others: () => Iterable<Program> = () => []): Promise<CpuWindow> {
+export async function openCpuWindow(
+  programs: () => Iterable<Program>,
+  others: () => Iterable<Program> = () => [],
+): Promise<CpuWindow> {
   const idleMsPerSecond = await idleCpuRate(programs);
   return { programs, others, idleMsPerSecond, before: cpuSnapshot([...programs(), ...others()]) };
 }

@@ -51,13 +51,21 @@ interface IdleOrg {
  * preflight). Every org is measured in the same windows. Then a realistic day in the largest org,
  * read once: its CDC events and its Salesforce API calls a rep a day.
  */
-export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Stack | null, database: string) => void, log: (line: string) => void): Promise<IdleOrgsResult> {
+export async function runIdleOrgs(
+  options: IdleOrgsOptions,
+  onStack: (stack: Stack | null, database: string) => void,
+  log: (line: string) => void,
+): Promise<IdleOrgsResult> {
   const startedAt = Date.now();
   const totalReps = options.reps.reduce((a, b) => a + b, 0);
   const cadence = idleTestCadence(totalReps);
   const database = `tasksync_bench_idle_${options.stamp.replace(/-/g, '').replace('T', '_')}`.toLowerCase();
   const intervals = { ...cadenceVariables(cadence), ORG_READER_CHECK_MS: '1000', STREAM_SUPERVISE_MS: '1000' };
-  log(`idle orgs: ${options.reps.map(String).join(', ')} reps; a stack of their own with ${Object.entries(intervals).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  log(
+    `idle orgs: ${options.reps.map(String).join(', ')} reps; a stack of their own with ${Object.entries(intervals)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   const stack = await Stack.start(`bench-idle-${options.stamp}`, {}, { database, intervals });
   onStack(stack, database);
   const db = new Client({ connectionString: databaseUrl(options.adminUrl, database) });
@@ -77,12 +85,27 @@ export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Sta
     const largest = orgs.reduce((a, b) => (b.reps > a.reps ? b : a));
     const day = await sampleDay(stack, db, sf, largest, options.reps, log);
     const idle = orgReads.find((r) => r.orgId === largest.orgId) as IdleOrgRun;
-    const callsDay = repDayCalls({ orgReps: largest.reps, changes: day.changes, callsInSample: day.callsInSample, cyclesInSample: day.cyclesInSample, idle, idleOrgs: orgReads });
+    const callsDay = repDayCalls({
+      orgReps: largest.reps,
+      changes: day.changes,
+      callsInSample: day.callsInSample,
+      cyclesInSample: day.cyclesInSample,
+      idle,
+      idleOrgs: orgReads,
+    });
     log(
       `realistic day: ${day.callsInSample} product calls in the sample, ${callsDay.periodicCallsInSample.toFixed(1)} of them periodic, for ${day.changes} changes = ` +
         `${callsDay.callsPerChange.toFixed(2)} a change; a rep a day ${callsDay.perRepPerDay.toFixed(1)} (${callsDay.changeCallsPerRepPerDay.toFixed(1)} for 40 changes + ${callsDay.idleCallsPerRepPerDay.toFixed(1)} of the idle org)`,
     );
-    result = { reps: options.reps, testCadence: cadence, defaultCadence: DEFAULT_CADENCE, runs: [...orgReads, ...perRep], cdcDay: day.cdcDay, repDayCalls: callsDay, seconds: 0 };
+    result = {
+      reps: options.reps,
+      testCadence: cadence,
+      defaultCadence: DEFAULT_CADENCE,
+      runs: [...orgReads, ...perRep],
+      cdcDay: day.cdcDay,
+      repDayCalls: callsDay,
+      seconds: 0,
+    };
   } finally {
     await db.end().catch(() => undefined);
     await stack.stop();
@@ -95,7 +118,12 @@ export async function runIdleOrgs(options: IdleOrgsOptions, onStack: (stack: Sta
 }
 
 /** New orgs (each with an integration user that has View All Data, for later) and their reps, connected through the OAuth pages. */
-async function connectReps(stack: Stack, sf: BenchSalesforceAdmin, repCounts: number[], log: (line: string) => void): Promise<IdleOrg[]> {
+async function connectReps(
+  stack: Stack,
+  sf: BenchSalesforceAdmin,
+  repCounts: number[],
+  log: (line: string) => void,
+): Promise<IdleOrg[]> {
   const orgs: IdleOrg[] = [];
   for (const reps of repCounts) {
     const orgId = await sf.createOrg(`bench idle ${reps} reps`, enterpriseApiAllocation(reps));
@@ -123,19 +151,35 @@ async function enableAndWaitLive(db: Client, orgs: IdleOrg[], log: (line: string
   saved.done();
   const ids = users.map((u) => u.connectionId);
   await waitForCount(log, 'idle orgs: imports done', ids.length, async () => {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1) AND stage = 'live'`, [ids]);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1) AND stage = 'live'`,
+      [ids],
+    );
     return rows[0].n as number;
   });
 }
 
 /** Waits until every rep's idle polls have backed off to POLL_IDLE_MAX_INTERVAL_MS. */
-async function waitSettled(db: Client, ids: string[], cadence: IdleCadence, log: (line: string) => void): Promise<void> {
+async function waitSettled(
+  db: Client,
+  ids: string[],
+  cadence: IdleCadence,
+  log: (line: string) => void,
+): Promise<void> {
   // The wait after a poll doubles with the idle polls before it: once `settle` of them came before, the wait is the maximum.
   const settle = idlePollsToSettle(cadence) + 1;
-  await waitForCount(log, `idle orgs: reps backed off to ${cadence.pollIdleMaxMs / 1000} s polls (${settle} idle polls in a row)`, ids.length, async () => {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1) AND stage = 'live' AND idle_polls >= $2`, [ids, settle]);
-    return rows[0].n as number;
-  });
+  await waitForCount(
+    log,
+    `idle orgs: reps backed off to ${cadence.pollIdleMaxMs / 1000} s polls (${settle} idle polls in a row)`,
+    ids.length,
+    async () => {
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS n FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1) AND stage = 'live' AND idle_polls >= $2`,
+        [ids, settle],
+      );
+      return rows[0].n as number;
+    },
+  );
 }
 
 /** One look at an org: its calls so far, and how many cycles of each activity its state has recorded so far. */
@@ -153,7 +197,11 @@ class CycleCounter {
   private readonly counts = new Map<string, Record<IdleActivity, number>>();
 
   constructor(private readonly orgs: IdleOrg[]) {
-    for (const org of orgs) this.counts.set(org.orgId, Object.fromEntries(IDLE_ACTIVITIES.map((a) => [a, 0])) as Record<IdleActivity, number>);
+    for (const org of orgs)
+      this.counts.set(
+        org.orgId,
+        Object.fromEntries(IDLE_ACTIVITIES.map((a) => [a, 0])) as Record<IdleActivity, number>,
+      );
   }
 
   /** Counts a change of `key`'s value as one cycle of `activity` in `orgId` (the first value seen is the baseline). */
@@ -161,7 +209,8 @@ class CycleCounter {
     const text = value ? value.toISOString() : '';
     const before = this.seen.get(key);
     this.seen.set(key, text);
-    if (before !== undefined && before !== text && text !== '') (this.counts.get(orgId) as Record<IdleActivity, number>)[activity]++;
+    if (before !== undefined && before !== text && text !== '')
+      (this.counts.get(orgId) as Record<IdleActivity, number>)[activity]++;
   }
 
   async sample(db: Client, sf: BenchSalesforceAdmin): Promise<Map<string, OrgSample>> {
@@ -174,8 +223,13 @@ class CycleCounter {
            FROM sfdc_ingest.sfdc_org_poll p LEFT JOIN sfdc_ingest.sfdc_org_stream s ON s.org_id = p.org_id WHERE p.org_id = ANY($1)`,
         [orgIds],
       ),
-      db.query(`SELECT connection_id, next_run_at, audited_at, lease_until IS NOT NULL AS leased FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1)`, [[...orgOf.keys()]]),
-      db.query(`SELECT sfdc_org_id, preflight_at FROM connector_settings.org_reader WHERE sfdc_org_id = ANY($1)`, [orgIds]),
+      db.query(
+        `SELECT connection_id, next_run_at, audited_at, lease_until IS NOT NULL AS leased FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = ANY($1)`,
+        [[...orgOf.keys()]],
+      ),
+      db.query(`SELECT sfdc_org_id, preflight_at FROM connector_settings.org_reader WHERE sfdc_org_id = ANY($1)`, [
+        orgIds,
+      ]),
     ]);
     const after = await sf.callsByOrg();
     const busy = new Set<string>();
@@ -197,7 +251,12 @@ class CycleCounter {
     for (const orgId of orgIds) {
       const calls = after.get(orgId) ?? new Map<string, number>();
       const unchanged = sameCalls(before.get(orgId), calls);
-      samples.set(orgId, { calls, cycles: { ...(this.counts.get(orgId) as Record<IdleActivity, number>) }, quiet: unchanged && !busy.has(orgId), streaming: streaming.has(orgId) });
+      samples.set(orgId, {
+        calls,
+        cycles: { ...(this.counts.get(orgId) as Record<IdleActivity, number>) },
+        quiet: unchanged && !busy.has(orgId),
+        streaming: streaming.has(orgId),
+      });
     }
     return samples;
   }
@@ -221,10 +280,20 @@ function enoughCycles(org: IdleOrg, mode: IdleMode, cycles: Record<IdleActivity,
  * of it in flight, no call during the look) and closes at its first quiet sample once the nominal
  * length has passed and it holds enough cycles; calls and cycles are the differences between them.
  */
-async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg[], mode: IdleMode, cadence: IdleCadence, log: (line: string) => void): Promise<IdleOrgRun[]> {
+async function measureWindow(
+  db: Client,
+  sf: BenchSalesforceAdmin,
+  orgs: IdleOrg[],
+  mode: IdleMode,
+  cadence: IdleCadence,
+  log: (line: string) => void,
+): Promise<IdleOrgRun[]> {
   // Per rep: three idle polls and one or two getDeleted each. Read once: six org polls, two getDeleted and a preflight or two
   // (connector-settings looks for due readers every interval, so a 10 s preflight interval checks every 20 s).
-  const nominalMs = mode === 'per-rep' ? 3 * cadence.pollIdleMaxMs : Math.max(6 * cadence.orgPollMs, 2 * cadence.orgDeleteAuditMs, 2 * cadence.preflightMs);
+  const nominalMs =
+    mode === 'per-rep'
+      ? 3 * cadence.pollIdleMaxMs
+      : Math.max(6 * cadence.orgPollMs, 2 * cadence.orgDeleteAuditMs, 2 * cadence.preflightMs);
   const longestMs = 4 * nominalMs;
   const counter = new CycleCounter(orgs);
   await counter.sample(db, sf); // the baseline of every value
@@ -244,7 +313,8 @@ async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg
       const open = opened.get(org.orgId);
       if (!open) {
         // An org that does not look quiet (a busy per-rep org) opens anyway after a while: at most the steps in flight are off.
-        if (sample.quiet || at - startedAt > QUIET_WAIT_MS) opened.set(org.orgId, { at, sample, forced: !sample.quiet });
+        if (sample.quiet || at - startedAt > QUIET_WAIT_MS)
+          opened.set(org.orgId, { at, sample, forced: !sample.quiet });
         continue;
       }
       if (closed.has(org.orgId)) continue;
@@ -252,12 +322,17 @@ async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg
       const cycles = diffCycles(sample.cycles, open.sample.cycles);
       const elapsed = at - open.at;
       // A busy org (many reps polling) that does not look quiet within QUIET_WAIT_MS closes anyway.
-      const ready = elapsed >= nominalMs && enoughCycles(org, mode, cycles) && (sample.quiet || elapsed >= nominalMs + QUIET_WAIT_MS);
+      const ready =
+        elapsed >= nominalMs &&
+        enoughCycles(org, mode, cycles) &&
+        (sample.quiet || elapsed >= nominalMs + QUIET_WAIT_MS);
       if (ready || elapsed >= longestMs) closed.set(org.orgId, { at, sample, forced: !sample.quiet });
     }
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
-      log(`idle orgs, ${label}: ${((now - startedAt) / 1000).toFixed(0)} s; ${closed.size} of ${orgs.length} windows closed`);
+      log(
+        `idle orgs, ${label}: ${((now - startedAt) / 1000).toFixed(0)} s; ${closed.size} of ${orgs.length} windows closed`,
+      );
     }
     await sleep(SAMPLE_EVERY_MS);
   }
@@ -274,8 +349,12 @@ async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg
     const windowMs = close.at - open.at;
     const scaled = scaleIdleCalls({ mode, reps: org.reps, windowMs, calls, cycles });
     const notes: string[] = [];
-    if (open.forced || close.forced) notes.push('a window edge was taken with a poll of the org in flight: the cycles may be off by the steps in flight (SCHEDULER_CONCURRENCY, 4)');
-    if (!enoughCycles(org, mode, cycles)) notes.push(`the window closed after ${(longestMs / 1000).toFixed(0)} s without its minimum cycles`);
+    if (open.forced || close.forced)
+      notes.push(
+        'a window edge was taken with a poll of the org in flight: the cycles may be off by the steps in flight (SCHEDULER_CONCURRENCY, 4)',
+      );
+    if (!enoughCycles(org, mode, cycles))
+      notes.push(`the window closed after ${(longestMs / 1000).toFixed(0)} s without its minimum cycles`);
     if (notStreaming.has(org.orgId)) notes.push('the stream was not streaming throughout the window');
     const run: IdleOrgRun = {
       reps: org.reps,
@@ -290,7 +369,11 @@ async function measureWindow(db: Client, sf: BenchSalesforceAdmin, orgs: IdleOrg
     };
     log(
       `idle orgs, ${label}, ${org.reps} reps: ${run.callsInWindow} calls in ${run.windowSeconds.toFixed(1)} s ` +
-        `(${IDLE_ACTIVITIES.filter((a) => cycles[a] > 0).map((a) => `${cycles[a]} ${a}`).join(', ') || 'no cycles'}) → ${Math.round(run.perDay).toLocaleString('en')} calls a day at the default intervals` +
+        `(${
+          IDLE_ACTIVITIES.filter((a) => cycles[a] > 0)
+            .map((a) => `${cycles[a]} ${a}`)
+            .join(', ') || 'no cycles'
+        }) → ${Math.round(run.perDay).toLocaleString('en')} calls a day at the default intervals` +
         (notes.length ? `; ${notes.join('; ')}` : ''),
     );
     return run;
@@ -320,7 +403,14 @@ interface DaySample {
  * Calls: the org's REST calls meanwhile, less the benchmark's own, with the periodic work's cycles
  * sampled all along so rep-day-calls.ts can take that work out.
  */
-async function sampleDay(stack: Stack, db: Client, sf: BenchSalesforceAdmin, org: IdleOrg, reps: number[], log: (line: string) => void): Promise<DaySample> {
+async function sampleDay(
+  stack: Stack,
+  db: Client,
+  sf: BenchSalesforceAdmin,
+  org: IdleOrg,
+  reps: number[],
+  log: (line: string) => void,
+): Promise<DaySample> {
   const sc = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
   const users = org.users.slice(0, CDC_SAMPLE_REPS);
   const scUsers = new Set(users.map((u) => u.sc.id));
@@ -336,48 +426,82 @@ async function sampleDay(stack: Stack, db: Client, sf: BenchSalesforceAdmin, org
   const cycling = sampleUntil(counter, db, sf);
   const startedAt = Date.now();
   const deliveredBefore = await sf.deliveredToday(org.orgId);
-  log(`CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_CHANGES.length} changes a side, one a round`);
+  log(
+    `CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_CHANGES.length} changes a side, one a round`,
+  );
 
   for (const [round, { kind, task }] of SAMPLE_CHANGES.entries()) {
-    await forEachLimit(users.map((u, i) => ({ u, i })), CONNECT_CONCURRENCY, async ({ u, i }) => {
-      const title = `bench CDC day ${round + 1} ${kind} ${Date.now()}`;
-      if (kind === 'create') {
-        const sfId = await u.sfdc.createTask({ Subject: title, ActivityDate: tomorrow });
-        madeInSf.add(sfId);
-        sfTasks[i][task] = sfId;
-        const scId = (await u.sc.create({ name: title, dueDate: tomorrow })).id;
-        madeInSc.add(scId);
-        scTasks[i][task] = scId;
-      } else {
-        const [sfId, scId] = [sfTasks[i][task], scTasks[i][task]];
-        if (kind === 'edit') await Promise.all([u.sfdc.updateTask(sfId, { Subject: title }), u.sc.patch(scId, { name: title })]);
-        else if (kind === 'complete') await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
-        else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
-      }
-      own.set(PERSON_ENDPOINT[kind], (own.get(PERSON_ENDPOINT[kind]) ?? 0) + 1);
-      made.salesforce++;
-      made.salesConnect++;
-    });
+    await forEachLimit(
+      users.map((u, i) => ({ u, i })),
+      CONNECT_CONCURRENCY,
+      async ({ u, i }) => {
+        const title = `bench CDC day ${round + 1} ${kind} ${Date.now()}`;
+        if (kind === 'create') {
+          const sfId = await u.sfdc.createTask({ Subject: title, ActivityDate: tomorrow });
+          madeInSf.add(sfId);
+          sfTasks[i][task] = sfId;
+          const scId = (await u.sc.create({ name: title, dueDate: tomorrow })).id;
+          madeInSc.add(scId);
+          scTasks[i][task] = scId;
+        } else {
+          const [sfId, scId] = [sfTasks[i][task], scTasks[i][task]];
+          if (kind === 'edit')
+            await Promise.all([u.sfdc.updateTask(sfId, { Subject: title }), u.sc.patch(scId, { name: title })]);
+          else if (kind === 'complete')
+            await Promise.all([u.sfdc.updateTask(sfId, { Status: 'Completed' }), u.sc.complete(scId)]);
+          else await Promise.all([u.sfdc.deleteTask(sfId), u.sc.delete(scId)]);
+        }
+        own.set(PERSON_ENDPOINT[kind], (own.get(PERSON_ENDPOINT[kind]) ?? 0) + 1);
+        made.salesforce++;
+        made.salesConnect++;
+      },
+    );
     // Arrived: the sync's writes on the other side of tasks it did not make there: Sales Connect's for the Salesforce changes, and the other way round.
-    await waitForCount(log, `CDC day, round ${round + 1} of ${SAMPLE_CHANGES.length} (a ${kind} a side and rep): changes arrived on the other side`, made.salesforce + made.salesConnect, async () => {
-      const inSc = (await sc.changes(startedAt)).filter((c) => scUsers.has(c.userId) && c.origin === SYNC_ORIGIN && !madeInSc.has(c.taskId)).length;
-      const inSf = (await sf.changes(org.orgId, startedAt)).filter((c) => c.changeOrigin === SYNC_ORIGIN && !madeInSf.has(c.taskId)).length;
-      return Math.min(inSc, made.salesforce) + Math.min(inSf, made.salesConnect);
-    });
+    await waitForCount(
+      log,
+      `CDC day, round ${round + 1} of ${SAMPLE_CHANGES.length} (a ${kind} a side and rep): changes arrived on the other side`,
+      made.salesforce + made.salesConnect,
+      async () => {
+        const inSc = (await sc.changes(startedAt)).filter(
+          (c) => scUsers.has(c.userId) && c.origin === SYNC_ORIGIN && !madeInSc.has(c.taskId),
+        ).length;
+        const inSf = (await sf.changes(org.orgId, startedAt)).filter(
+          (c) => c.changeOrigin === SYNC_ORIGIN && !madeInSf.has(c.taskId),
+        ).length;
+        return Math.min(inSc, made.salesforce) + Math.min(inSf, made.salesConnect);
+      },
+    );
   }
   // What follows an arrival (the external id stamped on a task made in Salesforce, …) is delivered too: wait until nothing more comes.
   let delivered = await sf.deliveredToday(org.orgId);
-  for (let stableSince = Date.now(); Date.now() - stableSince < CDC_SETTLE_MS; ) {
+  for (let stableSince = Date.now(); Date.now() - stableSince < CDC_SETTLE_MS;) {
     await sleep(500);
     const now = await sf.deliveredToday(org.orgId);
     if (now !== delivered) [delivered, stableSince] = [now, Date.now()];
   }
   const last = await cycling.stop();
-  const cdcDay = cdcDayOf({ orgReps: org.reps, sampledReps: users.length, changes: made, eventsDelivered: delivered - deliveredBefore, seconds: (Date.now() - startedAt) / 1000 }, reps);
-  log(`CDC day: ${cdcDay.eventsDelivered} events delivered for ${made.salesforce + made.salesConnect} changes = ${cdcDay.eventsPerChange.toFixed(2)} a change, ${cdcDay.perRepPerDay.toFixed(0)} a rep a day`);
+  const cdcDay = cdcDayOf(
+    {
+      orgReps: org.reps,
+      sampledReps: users.length,
+      changes: made,
+      eventsDelivered: delivered - deliveredBefore,
+      seconds: (Date.now() - startedAt) / 1000,
+    },
+    reps,
+  );
+  log(
+    `CDC day: ${cdcDay.eventsDelivered} events delivered for ${made.salesforce + made.salesConnect} changes = ${cdcDay.eventsPerChange.toFixed(2)} a change, ${cdcDay.perRepPerDay.toFixed(0)} a rep a day`,
+  );
   let callsInSample = 0;
-  for (const [endpoint, n] of last.calls) callsInSample += Math.max(0, n - (first.calls.get(endpoint) ?? 0) - (own.get(endpoint) ?? 0));
-  return { cdcDay, changes: made.salesforce + made.salesConnect, callsInSample, cyclesInSample: diffCycles(last.cycles, first.cycles) };
+  for (const [endpoint, n] of last.calls)
+    callsInSample += Math.max(0, n - (first.calls.get(endpoint) ?? 0) - (own.get(endpoint) ?? 0));
+  return {
+    cdcDay,
+    changes: made.salesforce + made.salesConnect,
+    callsInSample,
+    cyclesInSample: diffCycles(last.cycles, first.cycles),
+  };
 }
 
 /** Samples `counter` every SAMPLE_EVERY_MS until stopped (a cycle is seen only as its value moves); `stop` answers the last sample of the one org. */
@@ -398,7 +522,10 @@ function sampleUntil(counter: CycleCounter, db: Client, sf: BenchSalesforceAdmin
   };
 }
 
-function diffCycles(later: Record<IdleActivity, number>, earlier: Record<IdleActivity, number>): Record<IdleActivity, number> {
+function diffCycles(
+  later: Record<IdleActivity, number>,
+  earlier: Record<IdleActivity, number>,
+): Record<IdleActivity, number> {
   return Object.fromEntries(IDLE_ACTIVITIES.map((a) => [a, later[a] - earlier[a]])) as Record<IdleActivity, number>;
 }
 
@@ -421,17 +548,26 @@ function progressLog(log: (line: string) => void, what: string, total: number) {
       count += n;
       if (Date.now() - lastAt >= PROGRESS_EVERY_MS) {
         lastAt = Date.now();
-        log(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} after ${((lastAt - startedAt) / 1000).toFixed(0)} s`);
+        log(
+          `${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} after ${((lastAt - startedAt) / 1000).toFixed(0)} s`,
+        );
       }
     },
     done() {
-      log(`${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+      log(
+        `${what}: ${count.toLocaleString('en')} / ${total.toLocaleString('en')} in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
+      );
     },
   };
 }
 
 /** Polls `count` until it reaches `total`, logging progress; fails when it stops moving for STALL_MS. */
-async function waitForCount(log: (line: string) => void, what: string, total: number, count: () => Promise<number>): Promise<void> {
+async function waitForCount(
+  log: (line: string) => void,
+  what: string,
+  total: number,
+  count: () => Promise<number>,
+): Promise<void> {
   const startedAt = Date.now();
   let last = -1;
   let movedAt = startedAt;
@@ -444,13 +580,17 @@ async function waitForCount(log: (line: string) => void, what: string, total: nu
       movedAt = now;
     }
     if (n >= total) {
-      log(`${what}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} in ${((now - startedAt) / 1000).toFixed(0)} s`);
+      log(
+        `${what}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} in ${((now - startedAt) / 1000).toFixed(0)} s`,
+      );
       return;
     }
     if (now - movedAt > STALL_MS) throw new Error(`${what}: stuck at ${n} of ${total} for ${STALL_MS / 1000} s`);
     if (now - loggedAt >= PROGRESS_EVERY_MS) {
       loggedAt = now;
-      log(`${what}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} after ${((now - startedAt) / 1000).toFixed(0)} s`);
+      log(
+        `${what}: ${n.toLocaleString('en')} / ${total.toLocaleString('en')} after ${((now - startedAt) / 1000).toFixed(0)} s`,
+      );
     }
     await sleep(SAMPLE_EVERY_MS);
   }

@@ -32,21 +32,33 @@ export interface ImportRun {
  * `connections` reps of one new org; every rep saves "Sync tasks" at the same moment, and the run
  * lasts until the last task is in Sales Connect (the change feed's `created` by task-sync).
  */
-export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks: number, connections: number, log: (line: string) => void, brokerPid = 0): Promise<ImportRun> {
+export async function runImport(
+  stack: Stack,
+  kafka: Kafka,
+  label: string,
+  tasks: number,
+  connections: number,
+  log: (line: string) => void,
+  brokerPid = 0,
+): Promise<ImportRun> {
   const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
   const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
   const orgId = await sfAdmin.createOrg(`bench ${label}`);
   const users: SyncUser[] = [];
   const slug = label.replace(/\W+/g, '-');
-  for (let i = 0; i < connections; i++) users.push(await SyncUser.create(stack, { orgId, label: `bench-${slug}-${i + 1}` }));
+  for (let i = 0; i < connections; i++)
+    users.push(await SyncUser.create(stack, { orgId, label: `bench-${slug}-${i + 1}` }));
 
   const seededBySubject = new Map<string, { id: string; open: boolean; owner: number }>();
   const today = new Date();
   let seeded = 0;
   for (const [u, share] of shares(tasks, connections).entries()) {
     for (let from = 0; from < share; from += SEED_CHUNK) {
-      const chunk = Array.from({ length: Math.min(SEED_CHUNK, share - from) }, (_, j) => seededTask(seeded + j, `bench ${label} #${seeded + j + 1}`, users[u].sfdcUserId, today));
-      for (const t of await sfAdmin.seedTasks(orgId, chunk)) seededBySubject.set(t.Subject ?? '', { id: t.Id, open: !t.IsClosed, owner: u });
+      const chunk = Array.from({ length: Math.min(SEED_CHUNK, share - from) }, (_, j) =>
+        seededTask(seeded + j, `bench ${label} #${seeded + j + 1}`, users[u].sfdcUserId, today),
+      );
+      for (const t of await sfAdmin.seedTasks(orgId, chunk))
+        seededBySubject.set(t.Subject ?? '', { id: t.Id, open: !t.IsClosed, owner: u });
       seeded += chunk.length;
     }
   }
@@ -59,7 +71,10 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   await admin.disconnect();
 
   const scUserIds = new Set(users.map((u) => u.sc.id));
-  const cpuWindow = await openCpuWindow(() => stack.processes, () => infrastructure(brokerPid));
+  const cpuWindow = await openCpuWindow(
+    () => stack.processes,
+    () => infrastructure(brokerPid),
+  );
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));
   log(`import, ${label}: "Sync tasks" saved on for ${connections} connection(s)`);
@@ -68,15 +83,20 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   let lastCount = 0;
   let lastMoveAt = Date.now();
   for (;;) {
-    const created = (await scAdmin.calls()).filter((c) => scUserIds.has(c.tenant) && c.endpoint === 'POST /v1/tasks').reduce((sum, c) => sum + c.count, 0);
+    const created = (await scAdmin.calls())
+      .filter((c) => scUserIds.has(c.tenant) && c.endpoint === 'POST /v1/tasks')
+      .reduce((sum, c) => sum + c.count, 0);
     const now = Date.now();
     if (created !== lastCount) {
-      log(`import, ${label}: ${created.toLocaleString('en')} / ${tasks.toLocaleString('en')} in Sales Connect after ${((now - enableAt) / 1000).toFixed(0)} s`);
+      log(
+        `import, ${label}: ${created.toLocaleString('en')} / ${tasks.toLocaleString('en')} in Sales Connect after ${((now - enableAt) / 1000).toFixed(0)} s`,
+      );
       lastCount = created;
       lastMoveAt = now;
     }
     if (created >= tasks) break;
-    if (now - lastMoveAt > STALL_MS) throw new Error(`import, ${label}: the import stalled at ${created} of ${tasks} tasks in Sales Connect`);
+    if (now - lastMoveAt > STALL_MS)
+      throw new Error(`import, ${label}: the import stalled at ${created} of ${tasks} tasks in Sales Connect`);
     await sleep(created === 0 ? 500 : 2_000);
   }
 
@@ -84,10 +104,14 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   const arrivals = new Map<string, { scId: string; atMs: number }>();
   for (let attempt = 0; ; attempt++) {
     for (const c of await scAdmin.changes(enableAt)) {
-      if (c.type === 'created' && scUserIds.has(c.userId) && c.origin === SYNC_ORIGIN) arrivals.set(c.task.name, { scId: c.taskId, atMs: Date.parse(c.occurredAt) - enableAt });
+      if (c.type === 'created' && scUserIds.has(c.userId) && c.origin === SYNC_ORIGIN)
+        arrivals.set(c.task.name, { scId: c.taskId, atMs: Date.parse(c.occurredAt) - enableAt });
     }
     if (arrivals.size >= tasks) break;
-    if (attempt > 30) throw new Error(`import, ${label}: ${arrivals.size} of ${tasks} tasks created in Sales Connect (the call count said ${lastCount})`);
+    if (attempt > 30)
+      throw new Error(
+        `import, ${label}: ${arrivals.size} of ${tasks} tasks created in Sales Connect (the call count said ${lastCount})`,
+      );
     await sleep(2_000);
   }
   const arrivalsMs = [...arrivals.values()].map((a) => a.atMs).sort((a, b) => a - b);
@@ -101,12 +125,23 @@ export async function runImport(stack: Stack, kafka: Kafka, label: string, tasks
   }
 
   const recordBytes = await sampleRecordBytes(kafka, topic, before);
-  log(`import, ${label}: ${tasks.toLocaleString('en')} tasks in ${seconds.toFixed(1)} s = ${(tasks / seconds).toFixed(0)} tasks/s (records of ${recordBytes} bytes on ${topic})`);
-  return { result: { label, connections, tasks, seconds, tasksPerSecond: tasks / seconds, arrivalsMs, cpu }, users, pairs, recordBytes };
+  log(
+    `import, ${label}: ${tasks.toLocaleString('en')} tasks in ${seconds.toFixed(1)} s = ${(tasks / seconds).toFixed(0)} tasks/s (records of ${recordBytes} bytes on ${topic})`,
+  );
+  return {
+    result: { label, connections, tasks, seconds, tasksPerSecond: tasks / seconds, arrivalsMs, cpu },
+    users,
+    pairs,
+    recordBytes,
+  };
 }
 
 /** The mean size of up to 1,000 records the import published (from the offsets before it). */
-async function sampleRecordBytes(kafka: Kafka, topic: string, before: { partition: number; offset: string }[]): Promise<number> {
+async function sampleRecordBytes(
+  kafka: Kafka,
+  topic: string,
+  before: { partition: number; offset: string }[],
+): Promise<number> {
   const consumer = kafka.consumer({ groupId: `bench-sample-${Date.now()}`, allowAutoTopicCreation: false });
   const sizes: number[] = [];
   await consumer.connect();
@@ -118,7 +153,10 @@ async function sampleRecordBytes(kafka: Kafka, topic: string, before: { partitio
       autoCommit: false,
       eachMessage: async ({ message }) => {
         if (sizes.length >= 1_000) return resolveDone();
-        const headerBytes = Object.entries(message.headers ?? {}).reduce((sum, [k, v]) => sum + k.length + (v ? Buffer.byteLength(v as Buffer | string) : 0), 0);
+        const headerBytes = Object.entries(message.headers ?? {}).reduce(
+          (sum, [k, v]) => sum + k.length + (v ? Buffer.byteLength(v as Buffer | string) : 0),
+          0,
+        );
         sizes.push((message.key?.length ?? 0) + (message.value?.length ?? 0) + headerBytes);
       },
     });

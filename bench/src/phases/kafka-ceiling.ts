@@ -12,11 +12,19 @@ const IN_FLIGHT = 4;
  * bytes to a new topic of `partitions` partitions while one consumer reads them; the time runs
  * from the first send to the last record read. The topic is deleted afterwards.
  */
-export async function measureCeiling(kafka: Kafka, records: number, recordBytes: number, partitions: number): Promise<CeilingResult> {
+export async function measureCeiling(
+  kafka: Kafka,
+  records: number,
+  recordBytes: number,
+  partitions: number,
+): Promise<CeilingResult> {
   const topic = `bench.ceiling.${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const consumer = kafka.consumer({ groupId: `${topic}-reader`, allowAutoTopicCreation: false });
   const keyBytes = 36;
@@ -48,7 +56,12 @@ export async function measureCeiling(kafka: Kafka, records: number, recordBytes:
       while (sent < records) {
         const n = Math.min(BATCH, records - sent);
         sent += n;
-        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: Array.from({ length: n }, () => ({ key: randomUUID(), value })) });
+        await producer.send({
+          topic,
+          acks: -1,
+          compression: CompressionTypes.None,
+          messages: Array.from({ length: n }, () => ({ key: randomUUID(), value })),
+        });
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, sendNext));

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { authorizeInBrowser, DEV_JWT_SECRET, SalesforceAdmin, signUserToken, sleep, type Stack } from '@task-sync/testing-stack';
+import {
+  authorizeInBrowser,
+  DEV_JWT_SECRET,
+  SalesforceAdmin,
+  signUserToken,
+  sleep,
+  type Stack,
+} from '@task-sync/testing-stack';
 
 /** connector-settings' admin role (JWT_ROLES_CLAIM `roles`): who may connect an org's reader. */
 const ADMIN_ROLE = 'task-sync:admin';
@@ -14,7 +21,8 @@ const READ_ONCE_WITHIN_MS = 180_000;
 export class BenchSalesforceAdmin extends SalesforceAdmin {
   /** CDC events delivered to the org's subscribers today (the sandbox clock's UTC day). */
   async deliveredToday(orgId: string): Promise<number> {
-    return (await this.call<{ deliveredToday: number }>('GET', `/salesforce/orgs/${orgId}/change-data-capture`)).deliveredToday;
+    return (await this.call<{ deliveredToday: number }>('GET', `/salesforce/orgs/${orgId}/change-data-capture`))
+      .deliveredToday;
   }
 
   /** Each org's REST calls so far by endpoint (the OAuth endpoints are not API calls; the sandbox names no org for them anyway). */
@@ -39,7 +47,13 @@ export async function createReaderUser(sf: BenchSalesforceAdmin, orgId: string):
 
 /** An admin's JWT for connector-settings (the demo's signing secret, as the stack runs it). */
 function signAdminToken(): Promise<string> {
-  return signUserToken({ sub: `bench-admin-${randomUUID().slice(0, 8)}`, tenant: TENANT, roles: [ADMIN_ROLE], secret: DEV_JWT_SECRET, exp: '2h' });
+  return signUserToken({
+    sub: `bench-admin-${randomUUID().slice(0, 8)}`,
+    tenant: TENANT,
+    roles: [ADMIN_ROLE],
+    secret: DEV_JWT_SECRET,
+    exp: '2h',
+  });
 }
 
 /** What an admin's browser does on the settings page's "Connect the org's reader" (tools/scripts/lib/demo-org-reader.js). */
@@ -61,7 +75,12 @@ async function connectOrgReader(stack: Stack, adminJwt: string, username: string
  * the healthy pace only (at the default 300 s org poll that can take minutes: the idle orgs' short
  * intervals need it, the steady run does not). `db` is the stack's database.
  */
-export async function connectReadersAndWait(stack: Stack, db: Client, readers: readonly { orgId: string; readerUsername: string }[], pollWhileStreaming: boolean): Promise<void> {
+export async function connectReadersAndWait(
+  stack: Stack,
+  db: Client,
+  readers: readonly { orgId: string; readerUsername: string }[],
+  pollWhileStreaming: boolean,
+): Promise<void> {
   const adminJwt = await signAdminToken();
   for (const reader of readers) await connectOrgReader(stack, adminJwt, reader.readerUsername);
   const ids = readers.map((r) => r.orgId);
@@ -81,7 +100,10 @@ export async function connectReadersAndWait(stack: Stack, db: Client, readers: r
       return r.last_polled_at !== null && (!pollWhileStreaming || r.last_polled_at > since) && r.audited_at !== null;
     });
     if (ready.length === ids.length) return;
-    if (Date.now() > deadline) throw new Error(`not every org read once and streaming in ${READ_ONCE_WITHIN_MS / 1000} s: ${JSON.stringify(rows)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `not every org read once and streaming in ${READ_ONCE_WITHIN_MS / 1000} s: ${JSON.stringify(rows)}`,
+      );
     await sleep(LOOK_EVERY_MS);
   }
 }

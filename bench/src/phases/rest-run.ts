@@ -24,7 +24,12 @@ export interface AtRestOptions {
  * log to the sync's matching write in the other's. The imported pairs it edits are taken out of
  * `pools`, so the steady run never changes them again.
  */
-export async function runAtRest(users: SyncUser[], pools: TaskPair[][], options: AtRestOptions, log: (line: string) => void): Promise<AtRestResult> {
+export async function runAtRest(
+  users: SyncUser[],
+  pools: TaskPair[][],
+  options: AtRestOptions,
+  log: (line: string) => void,
+): Promise<AtRestResult> {
   const stack = users[0].stack;
   const orgId = users[0].orgId;
   const sfAdmin = new BenchSalesforceAdmin(stack.url('salesforce-sandbox'));
@@ -41,7 +46,14 @@ export async function runAtRest(users: SyncUser[], pools: TaskPair[][], options:
     const at = pool.findIndex((p) => p.open);
     const pair = n % 2 === 1 && at >= 0 ? pool.splice(at, 1)[0] : undefined;
     const kind = pair ? 'edit' : 'create';
-    const change: Change = { direction, kind, user: u, title: `bench at rest ${n + 1} ${direction === SF_TO_SC ? 'sf' : 'sc'} ${kind}`, pair, sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId) };
+    const change: Change = {
+      direction,
+      kind,
+      user: u,
+      title: `bench at rest ${n + 1} ${direction === SF_TO_SC ? 'sf' : 'sc'} ${kind}`,
+      pair,
+      sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId),
+    };
     const since = Date.now();
     try {
       await make(users[u], change);
@@ -50,7 +62,7 @@ export async function runAtRest(users: SyncUser[], pools: TaskPair[][], options:
       continue;
     }
     made[direction]++;
-    for (const waitUntil = Date.now() + ARRIVAL_WAIT_MS; Date.now() < waitUntil; ) {
+    for (const waitUntil = Date.now() + ARRIVAL_WAIT_MS; Date.now() < waitUntil;) {
       const matched = await match([change], sfAdmin, scAdmin, orgId, since);
       if (matched.samples.length > 0) {
         for (const s of matched.samples) samples.push({ ...s, atMs: s.atMs + since - startedAt });
@@ -61,6 +73,21 @@ export async function runAtRest(users: SyncUser[], pools: TaskPair[][], options:
     await sleep(GAP_MS);
     if ((i + 1) % 10 === 0) log(`at rest: ${i + 1} of ${2 * options.changes} changes made and awaited`);
   }
-  const latency = Object.fromEntries(DIRECTIONS.map((d) => [d, summarizeLatency(made[d], samples.filter((s) => s.direction === d).map((s) => s.latencyMs))])) as Record<Direction, LatencySummary>;
-  return { readMode: options.readMode, changesPerDirection: options.changes, gapMs: GAP_MS, latency, samples, seconds: (Date.now() - startedAt) / 1000 };
+  const latency = Object.fromEntries(
+    DIRECTIONS.map((d) => [
+      d,
+      summarizeLatency(
+        made[d],
+        samples.filter((s) => s.direction === d).map((s) => s.latencyMs),
+      ),
+    ]),
+  ) as Record<Direction, LatencySummary>;
+  return {
+    readMode: options.readMode,
+    changesPerDirection: options.changes,
+    gapMs: GAP_MS,
+    latency,
+    samples,
+    seconds: (Date.now() - startedAt) / 1000,
+  };
 }

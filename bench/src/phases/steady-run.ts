@@ -1,7 +1,15 @@
 import { SalesConnectAdmin, sleep, type ScChange, type SfdcChange, type SyncUser } from '@task-sync/testing-stack';
 import { isPollEndpoint } from '../report/idle-calls';
 import { summarizeLatency } from '../report/stats';
-import { DIRECTIONS, type ApiCallsResult, type ChangeKind, type Direction, type LatencySummary, type ReadMode, type SteadyResult } from '../report/results';
+import {
+  DIRECTIONS,
+  type ApiCallsResult,
+  type ChangeKind,
+  type Direction,
+  type LatencySummary,
+  type ReadMode,
+  type SteadyResult,
+} from '../report/results';
 import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
@@ -10,7 +18,12 @@ import { random } from './workload';
 export const SF_TO_SC: Direction = 'salesforce→salesconnect';
 export const SC_TO_SF: Direction = 'salesconnect→salesforce';
 /** The share of each kind of change; edits, completes and deletes use tasks the imports linked. */
-const MIX: [ChangeKind, number][] = [['create', 0.3], ['edit', 0.4], ['complete', 0.2], ['delete', 0.1]];
+const MIX: [ChangeKind, number][] = [
+  ['create', 0.3],
+  ['edit', 0.4],
+  ['complete', 0.2],
+  ['delete', 0.1],
+];
 const MAX_IN_FLIGHT = 256;
 
 /** One change the benchmark made as a person, on one side. */
@@ -28,7 +41,12 @@ export interface Change {
 }
 
 /** The benchmark's own Salesforce REST calls, by the sandbox's endpoint names: they are the "person", not the product. */
-export const PERSON_ENDPOINT: Record<ChangeKind, string> = { create: 'POST sobjects/Task', edit: 'PATCH sobjects/Task/{id}', complete: 'PATCH sobjects/Task/{id}', delete: 'DELETE sobjects/Task/{id}' };
+export const PERSON_ENDPOINT: Record<ChangeKind, string> = {
+  create: 'POST sobjects/Task',
+  edit: 'PATCH sobjects/Task/{id}',
+  complete: 'PATCH sobjects/Task/{id}',
+  delete: 'DELETE sobjects/Task/{id}',
+};
 
 export interface SteadyOptions {
   /** How the org is read (the caller connected its reader, or not): reported beside the figures. */
@@ -46,7 +64,12 @@ export interface SteadyOptions {
  * timestamps: the person's change in one sandbox's log to the sync's write in the other's.
  * The imported tasks it changes are taken out of `pools`, so a later run does not change them again.
  */
-export async function runSteady(users: SyncUser[], pools: TaskPair[][], options: SteadyOptions, log: (line: string) => void): Promise<{ steady: SteadyResult; apiCalls: ApiCallsResult }> {
+export async function runSteady(
+  users: SyncUser[],
+  pools: TaskPair[][],
+  options: SteadyOptions,
+  log: (line: string) => void,
+): Promise<{ steady: SteadyResult; apiCalls: ApiCallsResult }> {
   const stack = users[0].stack;
   const orgId = users[0].orgId;
   const sfAdmin = new BenchSalesforceAdmin(stack.url('salesforce-sandbox'));
@@ -55,12 +78,17 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const openPools = pools.map((pool) => pool.filter((p) => p.open));
 
   const callsBefore = await restCalls(sfAdmin, orgId);
-  const cpuWindow = await openCpuWindow(() => stack.processes, () => infrastructure(options.brokerPid));
+  const cpuWindow = await openCpuWindow(
+    () => stack.processes,
+    () => infrastructure(options.brokerPid),
+  );
   const startedAt = Date.now();
   const total = Math.round(options.rate * options.durationSeconds);
   const changes: Change[] = [];
   const inFlight = new Set<Promise<void>>();
-  log(`steady state: ${total.toLocaleString('en')} changes at ${options.rate}/s over ${users.length} connections, both sides`);
+  log(
+    `steady state: ${total.toLocaleString('en')} changes at ${options.rate}/s over ${users.length} connections, both sides`,
+  );
   for (let i = 0; i < total; i++) {
     const due = startedAt + (i * 1000) / options.rate;
     const wait = due - Date.now();
@@ -70,21 +98,33 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
     const direction = rng() < 0.5 ? SF_TO_SC : SC_TO_SF;
     let kind = weighted(rng());
     const pool = openPools[u];
-    const pair = kind === 'create' || pool.length === 0 ? undefined : pool.splice(Math.floor(rng() * pool.length), 1)[0];
+    const pair =
+      kind === 'create' || pool.length === 0 ? undefined : pool.splice(Math.floor(rng() * pool.length), 1)[0];
     // Each imported task is changed once across the runs: a later run's edit of a task this one
     // deleted or completed would fail or change nothing.
     if (pair) pools[u].splice(pools[u].indexOf(pair), 1);
     if (!pair) kind = 'create';
-    const change: Change = { direction, kind, user: u, title: `bench steady ${i + 1} ${kind}`, pair, sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId) };
+    const change: Change = {
+      direction,
+      kind,
+      user: u,
+      title: `bench steady ${i + 1} ${kind}`,
+      pair,
+      sourceId: pair && (direction === SF_TO_SC ? pair.sfdcId : pair.scId),
+    };
     changes.push(change);
-    const done = make(users[u], change).catch((e: Error) => void (change.failed = e.message)).finally(() => inFlight.delete(done));
+    const done = make(users[u], change)
+      .catch((e: Error) => void (change.failed = e.message))
+      .finally(() => inFlight.delete(done));
     inFlight.add(done);
-    if ((i + 1) % Math.max(1, Math.round(options.rate * 10)) === 0) log(`steady state: ${i + 1} changes made in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+    if ((i + 1) % Math.max(1, Math.round(options.rate * 10)) === 0)
+      log(`steady state: ${i + 1} changes made in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
   }
   await Promise.all(inFlight);
   const madeSeconds = (Date.now() - startedAt) / 1000;
   const failed = changes.filter((c) => c.failed);
-  if (failed.length) log(`steady state: ${failed.length} of the benchmark's own changes failed (not counted), e.g. ${failed[0].failed}`);
+  if (failed.length)
+    log(`steady state: ${failed.length} of the benchmark's own changes failed (not counted), e.g. ${failed[0].failed}`);
 
   // Wait for every change to arrive, up to the drain time.
   const drainUntil = Date.now() + options.drainSeconds * 1000;
@@ -98,9 +138,17 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
 
   const made = changes.filter((c) => !c.failed);
   const madeIn = (d: Direction) => made.filter((c) => c.direction === d);
-  const madeByKind = Object.fromEntries(DIRECTIONS.map((d) => [d, countKinds(madeIn(d))])) as SteadyResult['madeByKind'];
+  const madeByKind = Object.fromEntries(
+    DIRECTIONS.map((d) => [d, countKinds(madeIn(d))]),
+  ) as SteadyResult['madeByKind'];
   const latency = Object.fromEntries(
-    DIRECTIONS.map((d) => [d, summarizeLatency(madeIn(d).length, matched.samples.filter((s) => s.direction === d).map((s) => s.latencyMs))]),
+    DIRECTIONS.map((d) => [
+      d,
+      summarizeLatency(
+        madeIn(d).length,
+        matched.samples.filter((s) => s.direction === d).map((s) => s.latencyMs),
+      ),
+    ]),
   ) as Record<Direction, LatencySummary>;
   const steady: SteadyResult = {
     readMode: options.readMode,
@@ -116,7 +164,8 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
 
   // Salesforce calls in the run: the product's are all REST calls of the org minus the benchmark's own.
   const own = new Map<string, number>();
-  for (const c of changes.filter((c) => c.direction === SF_TO_SC)) own.set(PERSON_ENDPOINT[c.kind], (own.get(PERSON_ENDPOINT[c.kind]) ?? 0) + 1);
+  for (const c of changes.filter((c) => c.direction === SF_TO_SC))
+    own.set(PERSON_ENDPOINT[c.kind], (own.get(PERSON_ENDPOINT[c.kind]) ?? 0) + 1);
   const byEndpoint: Record<string, number> = {};
   for (const [endpoint, after] of callsAfter) {
     const n = after - (callsBefore.get(endpoint) ?? 0) - (own.get(endpoint) ?? 0);
@@ -132,7 +181,10 @@ export async function runSteady(users: SyncUser[], pools: TaskPair[][], options:
   const polls = Object.entries(byEndpoint).reduce((sum, [endpoint, n]) => sum + (isPollEndpoint(endpoint) ? n : 0), 0);
   const writes = [...writesBy.values()].reduce((a, b) => a + b, 0);
   const recordsRead = [...readsBy.values()].reduce((a, b) => a + b, 0);
-  const floorCalls = [...writesBy.values()].reduce((sum, w) => sum + Math.ceil(w / 200), 0) + [...readsBy.values()].reduce((sum, r) => sum + Math.ceil(r / 2000), 0) + polls;
+  const floorCalls =
+    [...writesBy.values()].reduce((sum, w) => sum + Math.ceil(w / 200), 0) +
+    [...readsBy.values()].reduce((sum, r) => sum + Math.ceil(r / 2000), 0) +
+    polls;
   const propagated = matched.samples.length;
   const apiCalls: ApiCallsResult = {
     changesPropagated: propagated,
@@ -164,13 +216,19 @@ export async function make(user: SyncUser, change: Change): Promise<void> {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const id = change.sourceId ?? '';
   if (change.direction === SF_TO_SC) {
-    if (change.kind === 'create') change.sourceId = await user.sfdc.createTask({ Subject: change.title, Description: details, ActivityDate: tomorrow });
+    if (change.kind === 'create')
+      change.sourceId = await user.sfdc.createTask({
+        Subject: change.title,
+        Description: details,
+        ActivityDate: tomorrow,
+      });
     else if (change.kind === 'edit') await user.sfdc.updateTask(id, { Subject: change.title });
     else if (change.kind === 'complete') await user.sfdc.updateTask(id, { Status: 'Completed' });
     else await user.sfdc.deleteTask(id);
     return;
   }
-  if (change.kind === 'create') change.sourceId = (await user.sc.create({ name: change.title, details, dueDate: tomorrow })).id;
+  if (change.kind === 'create')
+    change.sourceId = (await user.sc.create({ name: change.title, details, dueDate: tomorrow })).id;
   else if (change.kind === 'edit') await user.sc.patch(id, { name: change.title });
   else if (change.kind === 'complete') await user.sc.complete(id);
   else await user.sc.delete(id);
@@ -204,14 +262,28 @@ function wholeSecond(ms: number): number {
  * (samples' atMs count from it). Salesforce's stamps are whole seconds, so a latency is within a
  * second of the truth: Salesforce → Sales Connect up to 1 s over, the other way up to 1 s under (0 at the least).
  */
-export async function match(changes: Change[], sfAdmin: BenchSalesforceAdmin, scAdmin: SalesConnectAdmin, orgId: string, since: number) {
+export async function match(
+  changes: Change[],
+  sfAdmin: BenchSalesforceAdmin,
+  scAdmin: SalesConnectAdmin,
+  orgId: string,
+  since: number,
+) {
   // Salesforce's log is asked from the second `since` falls in: a change made after `since` in that second is stamped before it.
   const sfSince = wholeSecond(since);
-  const [sfChanges, scChanges, sfTasks] = await Promise.all([sfAdmin.changes(orgId, sfSince), scAdmin.changes(since), sfAdmin.tasks(orgId, sfSince)]);
+  const [sfChanges, scChanges, sfTasks] = await Promise.all([
+    sfAdmin.changes(orgId, sfSince),
+    scAdmin.changes(since),
+    sfAdmin.tasks(orgId, sfSince),
+  ]);
   const sfByTask = groupBy(sfChanges, (c) => c.taskId);
   const scByTask = groupBy(scChanges, (c) => c.taskId);
-  const scCreatedByTitle = new Map(scChanges.filter((c) => c.type === 'created' && c.origin === SYNC_ORIGIN).map((c) => [c.task.name, c.taskId]));
-  const sfByExternalId = new Map(sfTasks.filter((t) => t.SalesConnect_Task_Id__c).map((t) => [t.SalesConnect_Task_Id__c as string, t.Id]));
+  const scCreatedByTitle = new Map(
+    scChanges.filter((c) => c.type === 'created' && c.origin === SYNC_ORIGIN).map((c) => [c.task.name, c.taskId]),
+  );
+  const sfByExternalId = new Map(
+    sfTasks.filter((t) => t.SalesConnect_Task_Id__c).map((t) => [t.SalesConnect_Task_Id__c as string, t.Id]),
+  );
   const at = (iso: string) => Date.parse(iso);
   const samples: SteadyResult['samples'] = [];
   let pending = 0;
@@ -223,7 +295,15 @@ export async function match(changes: Change[], sfAdmin: BenchSalesforceAdmin, sc
       const made = (sfByTask.get(change.sourceId) ?? []).find((c) => c.changeOrigin !== SYNC_ORIGIN);
       madeAt = made && at(made.commitTimestamp);
       const target = change.pair?.scId ?? scCreatedByTitle.get(change.title);
-      const arrived = target === undefined || madeAt === undefined ? undefined : (scByTask.get(target) ?? []).find((c) => c.origin === SYNC_ORIGIN && at(c.occurredAt) >= (madeAt as number) && SC_ARRIVAL[change.kind](c, change.title));
+      const arrived =
+        target === undefined || madeAt === undefined
+          ? undefined
+          : (scByTask.get(target) ?? []).find(
+              (c) =>
+                c.origin === SYNC_ORIGIN &&
+                at(c.occurredAt) >= (madeAt as number) &&
+                SC_ARRIVAL[change.kind](c, change.title),
+            );
       arrivedAt = arrived && at(arrived.occurredAt);
     } else {
       const made = (scByTask.get(change.sourceId) ?? []).find((c) => c.origin !== SYNC_ORIGIN);
@@ -231,11 +311,23 @@ export async function match(changes: Change[], sfAdmin: BenchSalesforceAdmin, sc
       const target = change.pair?.sfdcId ?? sfByExternalId.get(change.sourceId);
       // Salesforce stamps whole seconds: a write in the same second as the change is stamped before it.
       const fromSecond = madeAt === undefined ? 0 : wholeSecond(madeAt);
-      const arrived = target === undefined || madeAt === undefined ? undefined : (sfByTask.get(target) ?? []).find((c) => c.changeOrigin === SYNC_ORIGIN && at(c.commitTimestamp) >= fromSecond && SF_ARRIVAL[change.kind](c));
+      const arrived =
+        target === undefined || madeAt === undefined
+          ? undefined
+          : (sfByTask.get(target) ?? []).find(
+              (c) =>
+                c.changeOrigin === SYNC_ORIGIN && at(c.commitTimestamp) >= fromSecond && SF_ARRIVAL[change.kind](c),
+            );
       arrivedAt = arrived && at(arrived.commitTimestamp);
     }
     if (madeAt === undefined || arrivedAt === undefined) pending++;
-    else samples.push({ atMs: madeAt - since, direction: change.direction, kind: change.kind, latencyMs: Math.max(0, arrivedAt - madeAt) });
+    else
+      samples.push({
+        atMs: madeAt - since,
+        direction: change.direction,
+        kind: change.kind,
+        latencyMs: Math.max(0, arrivedAt - madeAt),
+      });
   }
   return { samples, pending, sfChanges };
 }

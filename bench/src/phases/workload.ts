@@ -1,7 +1,16 @@
 /** What the benchmark writes: tasks that look like a rep's, deterministic for a given index. */
 
 const VERBS = ['Call', 'Email', 'Follow up with', 'Send proposal to', 'Book a demo with', 'Check in with'];
-const PEOPLE = ['Ana Souza', 'Bruno Lima', 'Carla Dias', 'Diego Alves', 'Elisa Rocha', 'Fábio Nunes', 'Gabi Costa', 'Hugo Melo'];
+const PEOPLE = [
+  'Ana Souza',
+  'Bruno Lima',
+  'Carla Dias',
+  'Diego Alves',
+  'Elisa Rocha',
+  'Fábio Nunes',
+  'Gabi Costa',
+  'Hugo Melo',
+];
 const SUBTYPES = ['Call', 'Email', 'Task'] as const;
 
 /** A Salesforce Task's fields, as the admin seed takes them: about 300 bytes of text, like a typical task. */

@@ -54,7 +54,16 @@ export interface CdcDayResult {
 }
 
 /** The figures from what the sample delivered, for orgs of `reps`. */
-export function cdcDay(input: { orgReps: number; sampledReps: number; changes: { salesforce: number; salesConnect: number }; eventsDelivered: number; seconds: number }, reps: readonly number[]): CdcDayResult {
+export function cdcDay(
+  input: {
+    orgReps: number;
+    sampledReps: number;
+    changes: { salesforce: number; salesConnect: number };
+    eventsDelivered: number;
+    seconds: number;
+  },
+  reps: readonly number[],
+): CdcDayResult {
   const made = input.changes.salesforce + input.changes.salesConnect;
   const eventsPerChange = made > 0 ? input.eventsDelivered / made : 0;
   const perRepPerDay = eventsPerChange * CHANGES_PER_REP_PER_DAY;
@@ -62,6 +71,10 @@ export function cdcDay(input: { orgReps: number; sampledReps: number; changes: {
     ...input,
     eventsPerChange,
     perRepPerDay,
-    perOrg: reps.map((n) => ({ reps: n, eventsPerDay: n * perRepPerDay, shareOfEnterprise: (n * perRepPerDay) / ENTERPRISE_CDC_ALLOCATION })),
+    perOrg: reps.map((n) => ({
+      reps: n,
+      eventsPerDay: n * perRepPerDay,
+      shareOfEnterprise: (n * perRepPerDay) / ENTERPRISE_CDC_ALLOCATION,
+    })),
   };
 }

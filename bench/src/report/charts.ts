@@ -50,26 +50,50 @@ export function downsample<T>(items: readonly T[], max = MAX_POINTS): T[] {
 export function latencyChart(steady: SteadyResult): ChartSpec {
   const points = downsample(steady.samples, MAX_POINTS);
   const percentiles = DIRECTIONS.flatMap((direction) => percentileLines(direction, steady));
-  const maxLatencyS = Math.max(maxOf(percentiles, (line) => line.value), maxOf(steady.samples, (s) => s.latencyMs) / 1000, 0.001);
+  const maxLatencyS = Math.max(
+    maxOf(percentiles, (line) => line.value),
+    maxOf(steady.samples, (s) => s.latencyMs) / 1000,
+    0.001,
+  );
   const maxAtS = Math.max(steady.durationSeconds, maxOf(steady.samples, (s) => s.atMs) / 1000);
   const arrived = DIRECTIONS.reduce((sum, d) => sum + steady.latency[d].arrived, 0);
   const made = DIRECTIONS.reduce((sum, d) => sum + steady.latency[d].made, 0);
-  const thinned = points.length < steady.samples.length ? `; ${formatInt(points.length)} of ${formatInt(steady.samples.length)} points drawn` : '';
-  const seriesName = (d: Direction) => `${DIRECTION_NAMES[d]} (${formatInt(steady.latency[d].arrived)} of ${formatInt(steady.latency[d].made)} arrived)`;
-  const colour = { scale: { domain: DIRECTIONS.map(seriesName), range: DIRECTIONS.map((d) => DIRECTION_COLOURS[d]) }, legend: { title: null, orient: 'top', columns: 1 } };
+  const thinned =
+    points.length < steady.samples.length
+      ? `; ${formatInt(points.length)} of ${formatInt(steady.samples.length)} points drawn`
+      : '';
+  const seriesName = (d: Direction) =>
+    `${DIRECTION_NAMES[d]} (${formatInt(steady.latency[d].arrived)} of ${formatInt(steady.latency[d].made)} arrived)`;
+  const colour = {
+    scale: { domain: DIRECTIONS.map(seriesName), range: DIRECTIONS.map((d) => DIRECTION_COLOURS[d]) },
+    legend: { title: null, orient: 'top', columns: 1 },
+  };
   const y = { scale: { domain: [0, maxLatencyS], nice: false }, title: 'latency (s)' };
   return {
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
-    ...chartFrame('Steady state: latency of each change, made on one side → seen on the other',
+    ...chartFrame(
+      'Steady state: latency of each change, made on one side → seen on the other',
       `${formatInt(arrived)} of ${formatInt(made)} changes arrived; ${steady.connections} connections, ` +
-        `${formatNumber(steady.achievedRate, 1)} changes/s (target ${formatNumber(steady.rate, 1)}) for ${steady.durationSeconds} s${thinned}`),
+        `${formatNumber(steady.achievedRate, 1)} changes/s (target ${formatNumber(steady.rate, 1)}) for ${steady.durationSeconds} s${thinned}`,
+    ),
     layer: [
       {
-        data: { values: points.map((s) => ({ atS: s.atMs / 1000, latencyS: s.latencyMs / 1000, series: seriesName(s.direction) })) },
+        data: {
+          values: points.map((s) => ({
+            atS: s.atMs / 1000,
+            latencyS: s.latencyMs / 1000,
+            series: seriesName(s.direction),
+          })),
+        },
         mark: { type: 'circle', size: 12, opacity: 0.45 },
         encoding: {
-          x: { field: 'atS', type: 'quantitative', title: 'seconds into the steady-state run (when the change was made)', scale: { domain: [0, maxAtS] } },
+          x: {
+            field: 'atS',
+            type: 'quantitative',
+            title: 'seconds into the steady-state run (when the change was made)',
+            scale: { domain: [0, maxAtS] },
+          },
           y: { field: 'latencyS', type: 'quantitative', ...y },
           color: { field: 'series', type: 'nominal', ...colour },
         },
@@ -86,7 +110,11 @@ export function latencyChart(steady: SteadyResult): ChartSpec {
 export function throughputChart(imports: readonly ImportResult[], steady: SteadyResult | null): ChartSpec {
   const panels = [importPanel(imports)];
   if (steady) panels.push(steadyPanel(steady));
-  return { ...chartFrame('Throughput over time', null), vconcat: panels, resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } } };
+  return {
+    ...chartFrame('Throughput over time', null),
+    vconcat: panels,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+  };
 }
 
 function importPanel(imports: readonly ImportResult[]): ChartSpec {
@@ -102,7 +130,8 @@ function importPanel(imports: readonly ImportResult[]): ChartSpec {
     dash: DASHES['ref'],
   }));
   return ratePanel({
-    title: 'Initial import: tasks arriving in Sales Connect per second (dashed: the kafkajs ceiling, bare pipe, same broker)',
+    title:
+      'Initial import: tasks arriving in Sales Connect per second (dashed: the kafkajs ceiling, bare pipe, same broker)',
     yTitle: 'tasks per second',
     series,
     refLines: ceilings,
@@ -151,7 +180,11 @@ function ratePanel(panel: RatePanel): ChartSpec {
   const buckets = panel.series.flatMap((s) => s.buckets);
   const dataMax = maxOf(buckets, (b) => b.count);
   const refMax = maxOf(panel.refLines, (line) => line.value);
-  const lastS = Math.max(panel.minSeconds, maxOf(buckets, (b) => b.atMs / 1000), 1);
+  const lastS = Math.max(
+    panel.minSeconds,
+    maxOf(buckets, (b) => b.atMs / 1000),
+    1,
+  );
   const log = dataMax > 0 && refMax > LOG_SCALE_RATIO * dataMax;
   const yMax = Math.max(dataMax, refMax, 1);
   // symlog, not log: a second in which nothing arrived is 0 and stays on the axis.
@@ -159,11 +192,26 @@ function ratePanel(panel: RatePanel): ChartSpec {
   const yAxis = log ? { tickCount: 6 } : {};
   const layers: ChartSpec[] = [
     {
-      data: { values: panel.series.flatMap((s) => s.buckets.map((b) => ({ atS: b.atMs / 1000, count: b.count, series: s.label }))) },
+      data: {
+        values: panel.series.flatMap((s) =>
+          s.buckets.map((b) => ({ atS: b.atMs / 1000, count: b.count, series: s.label })),
+        ),
+      },
       mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
       encoding: {
-        x: { field: 'atS', type: 'quantitative', title: 'seconds since the start of the run', scale: { domain: [0, lastS] } },
-        y: { field: 'count', type: 'quantitative', title: panel.yTitle + (log ? ' (log scale)' : ''), scale: yScale, axis: yAxis },
+        x: {
+          field: 'atS',
+          type: 'quantitative',
+          title: 'seconds since the start of the run',
+          scale: { domain: [0, lastS] },
+        },
+        y: {
+          field: 'count',
+          type: 'quantitative',
+          title: panel.yTitle + (log ? ' (log scale)' : ''),
+          scale: yScale,
+          axis: yAxis,
+        },
         color: {
           field: 'series',
           type: 'nominal',
@@ -178,7 +226,11 @@ function ratePanel(panel: RatePanel): ChartSpec {
     layers.push({
       data: { values: [{ atS: lastS / 2, y: yMax / 2, text: panel.emptyText }] },
       mark: { type: 'text', fontSize: 16, color: '#888888' },
-      encoding: { x: { field: 'atS', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' }, text: { field: 'text' } },
+      encoding: {
+        x: { field: 'atS', type: 'quantitative' },
+        y: { field: 'y', type: 'quantitative' },
+        text: { field: 'text' },
+      },
     });
   }
   return { title: { text: panel.title, fontSize: 13 }, width: PLOT_WIDTH, height: PLOT_HEIGHT, layer: layers };
@@ -192,13 +244,22 @@ function percentileLines(direction: Direction, steady: SteadyResult): RefLine[] 
     ['p95', summary.p95Ms],
   ] as const) {
     if (ms === null) continue;
-    lines.push({ value: ms / 1000, label: `${DIRECTION_NAMES[direction]} ${name} ${formatLatency(ms)}`, colour: DIRECTION_COLOURS[direction], dash: DASHES[name] });
+    lines.push({
+      value: ms / 1000,
+      label: `${DIRECTION_NAMES[direction]} ${name} ${formatLatency(ms)}`,
+      colour: DIRECTION_COLOURS[direction],
+      dash: DASHES[name],
+    });
   }
   return lines;
 }
 
 /** Each reference line as a rule across the plot and its label at the right end, labels pushed apart where lines are close. */
-function refLineLayers(lines: readonly RefLine[], rightS: number, y: { min: number; max: number; log: boolean }): ChartSpec[] {
+function refLineLayers(
+  lines: readonly RefLine[],
+  rightS: number,
+  y: { min: number; max: number; log: boolean },
+): ChartSpec[] {
   if (lines.length === 0) return [];
   const toPx = (value: number) => PLOT_HEIGHT * (1 - scaled(value, y) / scaled(y.max, y));
   const fromPx = (px: number) => unscaled((1 - px / PLOT_HEIGHT) * scaled(y.max, y), y);
@@ -217,7 +278,11 @@ function refLineLayers(lines: readonly RefLine[], rightS: number, y: { min: numb
     {
       data: { values: [{ atS: rightS, at: fromPx(labelPx[i]), label: line.label }] },
       mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, fontSize: 11, color: line.colour },
-      encoding: { x: { field: 'atS', type: 'quantitative' }, y: { field: 'at', type: 'quantitative' }, text: { field: 'label' } },
+      encoding: {
+        x: { field: 'atS', type: 'quantitative' },
+        y: { field: 'at', type: 'quantitative' },
+        text: { field: 'label' },
+      },
     },
   ]);
 }
@@ -249,8 +314,17 @@ export function chartFrame(title: string, subtitle: string | null): ChartSpec {
     $schema: SCHEMA,
     background: '#ffffff',
     padding: 16,
-    title: { text: title, fontSize: 17, ...(subtitle ? { subtitle, subtitleFontSize: 12, subtitleColor: '#555555' } : {}) },
-    config: { font: 'DejaVu Sans', view: { stroke: '#cccccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, labelLimit: 600 } },
+    title: {
+      text: title,
+      fontSize: 17,
+      ...(subtitle ? { subtitle, subtitleFontSize: 12, subtitleColor: '#555555' } : {}),
+    },
+    config: {
+      font: 'DejaVu Sans',
+      view: { stroke: '#cccccc' },
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      legend: { labelFontSize: 11, labelLimit: 600 },
+    },
   };
 }
 

@@ -1,4 +1,14 @@
-import { activityOf, auditEveryMs, cadenceVariables, cyclesPerDay, DAY_MS, DEFAULT_CADENCE, idlePollsToSettle, idleTestCadence, scaleIdleCalls } from './idle-calls';
+import {
+  activityOf,
+  auditEveryMs,
+  cadenceVariables,
+  cyclesPerDay,
+  DAY_MS,
+  DEFAULT_CADENCE,
+  idlePollsToSettle,
+  idleTestCadence,
+  scaleIdleCalls,
+} from './idle-calls';
 
 describe('auditEveryMs: getDeleted runs at the end of the first poll after its interval', () => {
   it.each([
@@ -59,7 +69,13 @@ describe('scaleIdleCalls: calls in the window ÷ cycles in the window × cycles 
       mode: 'org-reads',
       reps: 1000,
       windowMs: 45_000,
-      calls: { 'GET queryAll': 9, 'GET sobjects/Task/deleted': 3, 'GET query': 2, 'GET tooling/query': 2, 'GET sobjects/Task/describe': 2 },
+      calls: {
+        'GET queryAll': 9,
+        'GET sobjects/Task/deleted': 3,
+        'GET query': 2,
+        'GET tooling/query': 2,
+        'GET sobjects/Task/describe': 2,
+      },
       cycles: { 'org-poll': 9, 'org-getDeleted': 3, preflight: 2 },
     });
     expect(scaled.perDay).toBeCloseTo(288 + 24 + 72, 9);
@@ -84,26 +100,64 @@ describe('scaleIdleCalls: calls in the window ÷ cycles in the window × cycles 
   });
 
   it('keeps a poll that costs two calls at two calls a cycle', () => {
-    const scaled = scaleIdleCalls({ mode: 'org-reads', reps: 1, windowMs: 45_000, calls: { 'GET queryAll': 9, 'GET queryAll/{locator}': 9 }, cycles: { 'org-poll': 9 } });
+    const scaled = scaleIdleCalls({
+      mode: 'org-reads',
+      reps: 1,
+      windowMs: 45_000,
+      calls: { 'GET queryAll': 9, 'GET queryAll/{locator}': 9 },
+      cycles: { 'org-poll': 9 },
+    });
     expect(scaled.perDay).toBe(2 * 288);
   });
 
   it('scales an unexpected call, or one whose activity had no cycle in the window, by the window', () => {
-    const scaled = scaleIdleCalls({ mode: 'org-reads', reps: 1, windowMs: 60_000, calls: { 'GET limits': 2, 'GET sobjects/Task/deleted': 1, 'GET queryAll': 0 }, cycles: { 'org-poll': 12 } });
+    const scaled = scaleIdleCalls({
+      mode: 'org-reads',
+      reps: 1,
+      windowMs: 60_000,
+      calls: { 'GET limits': 2, 'GET sobjects/Task/deleted': 1, 'GET queryAll': 0 },
+      cycles: { 'org-poll': 12 },
+    });
     expect(scaled.endpoints).toEqual([
-      { endpoint: 'GET sobjects/Task/deleted', activity: 'org-getDeleted', calls: 1, cycles: 0, cyclesPerDay: 24, scaledBy: 'window', perDay: DAY_MS / 60_000 },
-      { endpoint: 'GET limits', activity: 'other', calls: 2, cycles: 0, cyclesPerDay: null, scaledBy: 'window', perDay: (2 * DAY_MS) / 60_000 },
+      {
+        endpoint: 'GET sobjects/Task/deleted',
+        activity: 'org-getDeleted',
+        calls: 1,
+        cycles: 0,
+        cyclesPerDay: 24,
+        scaledBy: 'window',
+        perDay: DAY_MS / 60_000,
+      },
+      {
+        endpoint: 'GET limits',
+        activity: 'other',
+        calls: 2,
+        cycles: 0,
+        cyclesPerDay: null,
+        scaledBy: 'window',
+        perDay: (2 * DAY_MS) / 60_000,
+      },
     ]);
   });
 
   it('is zero for a window without calls', () => {
-    expect(scaleIdleCalls({ mode: 'per-rep', reps: 1, windowMs: 1_000, calls: {}, cycles: {} })).toEqual({ endpoints: [], perDay: 0 });
+    expect(scaleIdleCalls({ mode: 'per-rep', reps: 1, windowMs: 1_000, calls: {}, cycles: {} })).toEqual({
+      endpoints: [],
+      perDay: 0,
+    });
   });
 });
 
 describe("the phase's shortened intervals", () => {
   it('scales the per-rep intervals with the reps, keeping the defaults’ ratios, and keeps the org’s short', () => {
-    expect(idleTestCadence(1)).toEqual({ pollMs: 300, pollIdleMaxMs: 3_000, deleteAuditMs: 6_000, orgPollMs: 5_000, orgDeleteAuditMs: 15_000, preflightMs: 10_000 });
+    expect(idleTestCadence(1)).toEqual({
+      pollMs: 300,
+      pollIdleMaxMs: 3_000,
+      deleteAuditMs: 6_000,
+      orgPollMs: 5_000,
+      orgDeleteAuditMs: 15_000,
+      preflightMs: 10_000,
+    });
     const big = idleTestCadence(1101);
     expect(big.pollIdleMaxMs).toBe(28_000);
     expect(big.pollIdleMaxMs / big.pollMs).toBe(DEFAULT_CADENCE.pollIdleMaxMs / DEFAULT_CADENCE.pollMs);

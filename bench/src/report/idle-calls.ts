@@ -17,7 +17,14 @@ export const IDLE_MODES: readonly IdleMode[] = ['org-reads', 'per-rep'];
 
 /** What an idle org spends calls on, each at its own cadence; `other` is anything unexpected. */
 export type IdleActivity = 'org-poll' | 'org-getDeleted' | 'preflight' | 'rep-poll' | 'rep-getDeleted' | 'other';
-export const IDLE_ACTIVITIES: readonly IdleActivity[] = ['org-poll', 'org-getDeleted', 'preflight', 'rep-poll', 'rep-getDeleted', 'other'];
+export const IDLE_ACTIVITIES: readonly IdleActivity[] = [
+  'org-poll',
+  'org-getDeleted',
+  'preflight',
+  'rep-poll',
+  'rep-getDeleted',
+  'other',
+];
 
 /** The intervals that set each activity's cadence. */
 export interface IdleCadence {
@@ -80,7 +87,10 @@ export function activityOf(endpoint: string, mode: IdleMode): IdleActivity {
   const composite = /^POST composite \((.*)\)$/.exec(endpoint);
   if (composite) {
     if (isPollEndpoint(endpoint)) return mode === 'per-rep' ? 'rep-poll' : 'org-poll';
-    return mode === 'org-reads' && composite[1].split(' + ').every((p) => /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(p)) ? 'preflight' : 'other';
+    return mode === 'org-reads' &&
+      composite[1].split(' + ').every((p) => /^GET (query|tooling\/query|sobjects\/Task\/describe)$/.test(p))
+      ? 'preflight'
+      : 'other';
   }
   const poll = /^GET queryAll(\/|$)/.test(endpoint);
   const getDeleted = endpoint === 'GET sobjects/Task/deleted';
@@ -125,7 +135,10 @@ export interface IdleCallsInput {
 }
 
 /** Each endpoint's calls a day for one idle org, and their sum. */
-export function scaleIdleCalls(input: IdleCallsInput, cadence: IdleCadence = DEFAULT_CADENCE): { endpoints: IdleEndpointFigure[]; perDay: number } {
+export function scaleIdleCalls(
+  input: IdleCallsInput,
+  cadence: IdleCadence = DEFAULT_CADENCE,
+): { endpoints: IdleEndpointFigure[]; perDay: number } {
   const endpoints = Object.entries(input.calls)
     .filter(([, calls]) => calls > 0)
     .map(([endpoint, calls]): IdleEndpointFigure => {
@@ -133,11 +146,31 @@ export function scaleIdleCalls(input: IdleCallsInput, cadence: IdleCadence = DEF
       const cycles = input.cycles[activity] ?? 0;
       const perDayCycles = cyclesPerDay(activity, cadence, input.reps);
       if (perDayCycles === null || cycles === 0) {
-        return { endpoint, activity, calls, cycles, cyclesPerDay: perDayCycles, scaledBy: 'window', perDay: (calls * DAY_MS) / input.windowMs };
+        return {
+          endpoint,
+          activity,
+          calls,
+          cycles,
+          cyclesPerDay: perDayCycles,
+          scaledBy: 'window',
+          perDay: (calls * DAY_MS) / input.windowMs,
+        };
       }
-      return { endpoint, activity, calls, cycles, cyclesPerDay: perDayCycles, scaledBy: 'cadence', perDay: (calls / cycles) * perDayCycles };
+      return {
+        endpoint,
+        activity,
+        calls,
+        cycles,
+        cyclesPerDay: perDayCycles,
+        scaledBy: 'cadence',
+        perDay: (calls / cycles) * perDayCycles,
+      };
     })
-    .sort((a, b) => IDLE_ACTIVITIES.indexOf(a.activity) - IDLE_ACTIVITIES.indexOf(b.activity) || a.endpoint.localeCompare(b.endpoint));
+    .sort(
+      (a, b) =>
+        IDLE_ACTIVITIES.indexOf(a.activity) - IDLE_ACTIVITIES.indexOf(b.activity) ||
+        a.endpoint.localeCompare(b.endpoint),
+    );
   return { endpoints, perDay: endpoints.reduce((sum, e) => sum + e.perDay, 0) };
 }
 
@@ -197,7 +230,15 @@ export interface IdleActivityFigure {
 export function byActivity(endpoints: readonly IdleEndpointFigure[]): IdleActivityFigure[] {
   const figures = new Map<IdleActivity, IdleActivityFigure>();
   for (const e of endpoints) {
-    const figure = figures.get(e.activity) ?? { activity: e.activity, endpoints: [], calls: 0, cycles: e.cycles, cyclesPerDay: e.cyclesPerDay, scaledBy: e.scaledBy, perDay: 0 };
+    const figure = figures.get(e.activity) ?? {
+      activity: e.activity,
+      endpoints: [],
+      calls: 0,
+      cycles: e.cycles,
+      cyclesPerDay: e.cyclesPerDay,
+      scaledBy: e.scaledBy,
+      perDay: 0,
+    };
     figure.endpoints.push(e.endpoint);
     figure.calls += e.calls;
     figure.perDay += e.perDay;
@@ -218,10 +259,25 @@ export const ACTIVITY_NAMES: Record<IdleActivity, string> = {
 };
 
 /** Which setting sets each activity's cadence, and its default (for the report). */
-export const ACTIVITY_CADENCE: Record<Exclude<IdleActivity, 'other'>, { variable: string; intervalMs: (c: IdleCadence) => number }> = {
+export const ACTIVITY_CADENCE: Record<
+  Exclude<IdleActivity, 'other'>,
+  { variable: string; intervalMs: (c: IdleCadence) => number }
+> = {
   'org-poll': { variable: 'ORG_POLL_INTERVAL_MS', intervalMs: (c) => c.orgPollMs },
-  'org-getDeleted': { variable: 'ORG_DELETE_AUDIT_INTERVAL_MS (at the end of an org poll)', intervalMs: (c) => auditEveryMs(c.orgDeleteAuditMs, c.orgPollMs) },
-  preflight: { variable: 'ORG_READER_PREFLIGHT_INTERVAL_SECONDS (connector-settings)', intervalMs: (c) => c.preflightMs },
-  'rep-poll': { variable: 'POLL_IDLE_MAX_INTERVAL_MS (an idle rep, backed off from POLL_INTERVAL_MS)', intervalMs: (c) => c.pollIdleMaxMs },
-  'rep-getDeleted': { variable: 'DELETE_AUDIT_INTERVAL_MS (at the end of a rep poll)', intervalMs: (c) => auditEveryMs(c.deleteAuditMs, c.pollIdleMaxMs) },
+  'org-getDeleted': {
+    variable: 'ORG_DELETE_AUDIT_INTERVAL_MS (at the end of an org poll)',
+    intervalMs: (c) => auditEveryMs(c.orgDeleteAuditMs, c.orgPollMs),
+  },
+  preflight: {
+    variable: 'ORG_READER_PREFLIGHT_INTERVAL_SECONDS (connector-settings)',
+    intervalMs: (c) => c.preflightMs,
+  },
+  'rep-poll': {
+    variable: 'POLL_IDLE_MAX_INTERVAL_MS (an idle rep, backed off from POLL_INTERVAL_MS)',
+    intervalMs: (c) => c.pollIdleMaxMs,
+  },
+  'rep-getDeleted': {
+    variable: 'DELETE_AUDIT_INTERVAL_MS (at the end of a rep poll)',
+    intervalMs: (c) => auditEveryMs(c.deleteAuditMs, c.pollIdleMaxMs),
+  },
 };

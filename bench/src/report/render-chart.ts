@@ -41,7 +41,11 @@ export async function renderChartPng(spec: ChartSpec, pngPath: string, svgPath?:
       (error, _stdout, stderr) => {
         if (!error) return resolve();
         const tail = String(stderr).trim().split('\n').slice(-6).join('\n');
-        reject(new Error(`renderChartPng: the chart for ${pngPath} could not be drawn (${error.killed ? 'timed out' : `exit ${String(error.code)}`})${tail ? `:\n${tail}` : ''}`));
+        reject(
+          new Error(
+            `renderChartPng: the chart for ${pngPath} could not be drawn (${error.killed ? 'timed out' : `exit ${String(error.code)}`})${tail ? `:\n${tail}` : ''}`,
+          ),
+        );
       },
     );
     child.stdin?.end(JSON.stringify(spec));
@@ -49,4 +53,3 @@ export async function renderChartPng(spec: ChartSpec, pngPath: string, svgPath?:
   const head = (await readFile(pngPath)).subarray(0, PNG_SIGNATURE.length);
   if (!head.equals(PNG_SIGNATURE)) throw new Error(`renderChartPng: ${pngPath} is not a PNG`);
 }
-

@@ -6,7 +6,13 @@ const idleWindow = scaleIdleCalls({
   mode: 'org-reads',
   reps: 100,
   windowMs: 30_000,
-  calls: { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, 'GET query': 2, 'GET tooling/query': 2, 'GET sobjects/Task/describe': 2 },
+  calls: {
+    'GET queryAll': 6,
+    'GET sobjects/Task/deleted': 2,
+    'GET query': 2,
+    'GET tooling/query': 2,
+    'GET sobjects/Task/describe': 2,
+  },
   cycles: { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 },
 });
 
@@ -34,7 +40,17 @@ describe('repDayCalls: calls a change × 40 + the idle org read once ÷ its reps
   });
 
   it('scales each org size by its own idle figure plus its reps times the changes', () => {
-    const day = repDayCalls({ orgReps: 1, changes: 20, callsInSample: 30, cyclesInSample: {}, idle: idleWindow, idleOrgs: [{ reps: 1, perDay: 384 }, { reps: 1000, perDay: 390 }] });
+    const day = repDayCalls({
+      orgReps: 1,
+      changes: 20,
+      callsInSample: 30,
+      cyclesInSample: {},
+      idle: idleWindow,
+      idleOrgs: [
+        { reps: 1, perDay: 384 },
+        { reps: 1000, perDay: 390 },
+      ],
+    });
     expect(day.callsPerChange).toBe(1.5);
     expect(day.perOrg.map((o) => [o.reps, o.callsPerDay, o.perRep])).toEqual([
       [1, 384 + 60, 444],
@@ -43,13 +59,23 @@ describe('repDayCalls: calls a change × 40 + the idle org read once ÷ its reps
   });
 
   it('never counts a negative share for the changes (periodic work above the calls seen, at a window edge)', () => {
-    const day = repDayCalls({ orgReps: 1, changes: 10, callsInSample: 3, cyclesInSample: { 'org-poll': 5 }, idle: idleWindow, idleOrgs: [] });
+    const day = repDayCalls({
+      orgReps: 1,
+      changes: 10,
+      callsInSample: 3,
+      cyclesInSample: { 'org-poll': 5 },
+      idle: idleWindow,
+      idleOrgs: [],
+    });
     expect(day.callsPerChange).toBe(0);
     expect(day.perRepPerDay).toBe(384);
   });
 
   it('is the idle share alone without changes', () => {
-    expect(repDayCalls({ orgReps: 4, changes: 0, callsInSample: 9, cyclesInSample: {}, idle: idleWindow, idleOrgs: [] }).perRepPerDay).toBe(96);
+    expect(
+      repDayCalls({ orgReps: 4, changes: 0, callsInSample: 9, cyclesInSample: {}, idle: idleWindow, idleOrgs: [] })
+        .perRepPerDay,
+    ).toBe(96);
   });
 
   it('counts the licences of the reps and the integration user in the allocation', () => {

@@ -55,7 +55,8 @@ export function repDayCalls(input: RepDayCallsInput): RepDayCallsResult {
   const periodicCallsInSample = byActivity(input.idle.endpoints)
     .filter((a) => a.scaledBy === 'cadence' && a.cycles > 0)
     .reduce((sum, a) => sum + (a.calls / a.cycles) * (input.cyclesInSample[a.activity] ?? 0), 0);
-  const callsPerChange = input.changes > 0 ? Math.max(0, input.callsInSample - periodicCallsInSample) / input.changes : 0;
+  const callsPerChange =
+    input.changes > 0 ? Math.max(0, input.callsInSample - periodicCallsInSample) / input.changes : 0;
   const changeCallsPerRepPerDay = callsPerChange * CHANGES_PER_REP_PER_DAY;
   const idleCallsPerRepPerDay = input.orgReps > 0 ? input.idle.perDay / input.orgReps : 0;
   return {
@@ -69,7 +70,12 @@ export function repDayCalls(input: RepDayCallsInput): RepDayCallsResult {
     perRepPerDay: changeCallsPerRepPerDay + idleCallsPerRepPerDay,
     perOrg: input.idleOrgs.map(({ reps, perDay }) => {
       const callsPerDay = perDay + reps * changeCallsPerRepPerDay;
-      return { reps, callsPerDay, perRep: callsPerDay / reps, shareOfEnterprise: callsPerDay / enterpriseApiAllocation(reps) };
+      return {
+        reps,
+        callsPerDay,
+        perRep: callsPerDay / reps,
+        shareOfEnterprise: callsPerDay / enterpriseApiAllocation(reps),
+      };
     }),
   };
 }

@@ -9,7 +9,16 @@ import { cdcDay } from './cdc-day';
 import { DEFAULT_CADENCE, idleTestCadence, scaleIdleCalls, type IdleActivity, type IdleMode } from './idle-calls';
 import { repDayCalls } from './rep-day-calls';
 import { steadySpread } from './spread';
-import type { ApiCallsResult, AtRestResult, BenchResults, Direction, IdleOrgRun, IdleOrgsResult, ImportResult, SteadyResult } from './results';
+import type {
+  ApiCallsResult,
+  AtRestResult,
+  BenchResults,
+  Direction,
+  IdleOrgRun,
+  IdleOrgsResult,
+  ImportResult,
+  SteadyResult,
+} from './results';
 import { percentile, perSecond, summarizeLatency } from './stats';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -17,13 +26,18 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 const ratioText = (ratio: number): string => (ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(2));
 /** Every unit spec (one mark) of a chart, through its layers and panels. */
 function marksOf(spec: ChartSpec): ChartSpec[] {
-  const children = [...((spec['layer'] as ChartSpec[] | undefined) ?? []), ...((spec['vconcat'] as ChartSpec[] | undefined) ?? [])];
+  const children = [
+    ...((spec['layer'] as ChartSpec[] | undefined) ?? []),
+    ...((spec['vconcat'] as ChartSpec[] | undefined) ?? []),
+  ];
   return spec['mark'] ? [spec] : children.flatMap(marksOf);
 }
 const markType = (unit: ChartSpec): string => (unit['mark'] as { type: string }).type;
-const valuesOf = (unit: ChartSpec): Record<string, unknown>[] => (unit['data'] as { values: Record<string, unknown>[] }).values;
+const valuesOf = (unit: ChartSpec): Record<string, unknown>[] =>
+  (unit['data'] as { values: Record<string, unknown>[] }).values;
 const ofType = (spec: ChartSpec, type: string): ChartSpec[] => marksOf(spec).filter((unit) => markType(unit) === type);
-const textsOf = (spec: ChartSpec): string[] => ofType(spec, 'text').flatMap((unit) => valuesOf(unit).map((v) => String(v['label'] ?? v['text'])));
+const textsOf = (spec: ChartSpec): string[] =>
+  ofType(spec, 'text').flatMap((unit) => valuesOf(unit).map((v) => String(v['label'] ?? v['text'])));
 /** The width and height a PNG's IHDR chunk declares. */
 const pngSize = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
 
@@ -38,7 +52,13 @@ function samples(n: number, durationSeconds = 60): SteadyResult['samples'] {
   }));
 }
 
-function importRun(label: string, connections: number, tasks: number, seconds: number, ceilingRate: number): ImportResult {
+function importRun(
+  label: string,
+  connections: number,
+  tasks: number,
+  seconds: number,
+  ceilingRate: number,
+): ImportResult {
   const tasksPerSecond = tasks / seconds;
   return {
     label,
@@ -47,7 +67,13 @@ function importRun(label: string, connections: number, tasks: number, seconds: n
     seconds,
     tasksPerSecond,
     arrivalsMs: range(0, tasks - 1).map((i) => Math.floor((i * seconds * 1000) / tasks)),
-    ceiling: { records: 50_000, recordBytes: 612, partitions: 12, seconds: 50_000 / ceilingRate, recordsPerSecond: ceilingRate },
+    ceiling: {
+      records: 50_000,
+      recordBytes: 612,
+      partitions: 12,
+      seconds: 50_000 / ceilingRate,
+      recordsPerSecond: ceilingRate,
+    },
     ratioToCeiling: tasksPerSecond / ceilingRate,
     cpu: [
       { program: 'salesconnect-sandbox', cpuMs: tasks * 3, msPerUnit: 3 },
@@ -88,7 +114,10 @@ function atRest(): AtRestResult {
     gapMs: 1000,
     latency: {
       'salesforce→salesconnect': summarizeLatency(30, latencies),
-      'salesconnect→salesforce': summarizeLatency(30, latencies.slice(0, 27).map((l) => l * 4)),
+      'salesconnect→salesforce': summarizeLatency(
+        30,
+        latencies.slice(0, 27).map((l) => l * 4),
+      ),
     },
     samples: [],
     seconds: 95.2,
@@ -136,9 +165,23 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
   };
 }
 
-const NO_CYCLES: Record<IdleActivity, number> = { 'org-poll': 0, 'org-getDeleted': 0, preflight: 0, 'rep-poll': 0, 'rep-getDeleted': 0, other: 0 };
+const NO_CYCLES: Record<IdleActivity, number> = {
+  'org-poll': 0,
+  'org-getDeleted': 0,
+  preflight: 0,
+  'rep-poll': 0,
+  'rep-getDeleted': 0,
+  other: 0,
+};
 
-function idleRun(mode: IdleMode, reps: number, windowSeconds: number, calls: Record<string, number>, cycles: Partial<Record<IdleActivity, number>>, notes: string[] = []): IdleOrgRun {
+function idleRun(
+  mode: IdleMode,
+  reps: number,
+  windowSeconds: number,
+  calls: Record<string, number>,
+  cycles: Partial<Record<IdleActivity, number>>,
+  notes: string[] = [],
+): IdleOrgRun {
   const scaled = scaleIdleCalls({ mode, reps, windowMs: windowSeconds * 1000, calls, cycles });
   return {
     reps,
@@ -157,10 +200,21 @@ function idleRun(mode: IdleMode, reps: number, windowSeconds: number, calls: Rec
 function idleOrgs(): IdleOrgsResult {
   const preflight = { 'GET query': 2, 'GET tooling/query': 2, 'GET sobjects/Task/describe': 2 };
   const orgReads = [
-    idleRun('org-reads', 1, 31.5, { 'GET queryAll': 7, 'GET sobjects/Task/deleted': 2, ...preflight }, { 'org-poll': 7, 'org-getDeleted': 2, preflight: 2 }),
-    idleRun('org-reads', 100, 30.2, { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, ...preflight, 'GET limits': 1 }, { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 }, [
-      'the stream was not streaming throughout the window',
-    ]),
+    idleRun(
+      'org-reads',
+      1,
+      31.5,
+      { 'GET queryAll': 7, 'GET sobjects/Task/deleted': 2, ...preflight },
+      { 'org-poll': 7, 'org-getDeleted': 2, preflight: 2 },
+    ),
+    idleRun(
+      'org-reads',
+      100,
+      30.2,
+      { 'GET queryAll': 6, 'GET sobjects/Task/deleted': 2, ...preflight, 'GET limits': 1 },
+      { 'org-poll': 6, 'org-getDeleted': 2, preflight: 2 },
+      ['the stream was not streaming throughout the window'],
+    ),
   ];
   return {
     reps: [1, 100],
@@ -168,12 +222,40 @@ function idleOrgs(): IdleOrgsResult {
     defaultCadence: DEFAULT_CADENCE,
     runs: [
       ...orgReads,
-      idleRun('per-rep', 1, 9.4, { 'GET queryAll': 3, 'GET sobjects/Task/deleted': 1 }, { 'rep-poll': 3, 'rep-getDeleted': 1 }),
-      idleRun('per-rep', 100, 10.1, { 'GET queryAll': 300, 'GET sobjects/Task/deleted': 150 }, { 'rep-poll': 300, 'rep-getDeleted': 150 }),
+      idleRun(
+        'per-rep',
+        1,
+        9.4,
+        { 'GET queryAll': 3, 'GET sobjects/Task/deleted': 1 },
+        { 'rep-poll': 3, 'rep-getDeleted': 1 },
+      ),
+      idleRun(
+        'per-rep',
+        100,
+        10.1,
+        { 'GET queryAll': 300, 'GET sobjects/Task/deleted': 150 },
+        { 'rep-poll': 300, 'rep-getDeleted': 150 },
+      ),
     ],
-    cdcDay: cdcDay({ orgReps: 100, sampledReps: 10, changes: { salesforce: 100, salesConnect: 100 }, eventsDelivered: 230, seconds: 41.6 }, [1, 100]),
+    cdcDay: cdcDay(
+      {
+        orgReps: 100,
+        sampledReps: 10,
+        changes: { salesforce: 100, salesConnect: 100 },
+        eventsDelivered: 230,
+        seconds: 41.6,
+      },
+      [1, 100],
+    ),
     // 234 calls in the sample, 12 + 4 + 6 × 3 = 34 of them periodic: 1 a change, 40 a rep a day, beside the 100-rep org's 3,245 idle calls a day.
-    repDayCalls: repDayCalls({ orgReps: 100, changes: 200, callsInSample: 234, cyclesInSample: { 'org-poll': 12, 'org-getDeleted': 4, preflight: 6 }, idle: orgReads[1], idleOrgs: orgReads }),
+    repDayCalls: repDayCalls({
+      orgReps: 100,
+      changes: 200,
+      callsInSample: 234,
+      cyclesInSample: { 'org-poll': 12, 'org-getDeleted': 4, preflight: 6 },
+      idle: orgReads[1],
+      idleOrgs: orgReads,
+    }),
     seconds: 312.4,
   };
 }
@@ -214,16 +296,36 @@ describe('percentile (nearest rank)', () => {
 describe('summarizeLatency', () => {
   it('sorts a copy and reports made, arrived, p50/p95/p99 and max', () => {
     const latencies = [900, 100, 500, 300, 700];
-    expect(summarizeLatency(8, latencies)).toEqual({ made: 8, arrived: 5, p50Ms: 500, p95Ms: 900, p99Ms: 900, maxMs: 900 });
+    expect(summarizeLatency(8, latencies)).toEqual({
+      made: 8,
+      arrived: 5,
+      p50Ms: 500,
+      p95Ms: 900,
+      p99Ms: 900,
+      maxMs: 900,
+    });
     expect(latencies).toEqual([900, 100, 500, 300, 700]);
   });
 
   it('gives p99 of 1..100 ms as 99 ms', () => {
-    expect(summarizeLatency(100, range(1, 100).reverse())).toMatchObject({ arrived: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100 });
+    expect(summarizeLatency(100, range(1, 100).reverse())).toMatchObject({
+      arrived: 100,
+      p50Ms: 50,
+      p95Ms: 95,
+      p99Ms: 99,
+      maxMs: 100,
+    });
   });
 
   it('has null figures when nothing arrived', () => {
-    expect(summarizeLatency(3, [])).toEqual({ made: 3, arrived: 0, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null });
+    expect(summarizeLatency(3, [])).toEqual({
+      made: 3,
+      arrived: 0,
+      p50Ms: null,
+      p95Ms: null,
+      p99Ms: null,
+      maxMs: null,
+    });
   });
 });
 
@@ -293,15 +395,26 @@ describe('format helpers', () => {
 });
 
 describe('latencyChart', () => {
-  it('plots one point per sample, coloured by direction, with each direction\'s p50 and p95 as labelled dashed rules', () => {
+  it("plots one point per sample, coloured by direction, with each direction's p50 and p95 as labelled dashed rules", () => {
     const steady = steadyRun(500);
     const spec = latencyChart(steady);
     const [points] = ofType(spec, 'circle');
     expect(valuesOf(points)).toHaveLength(500);
     expect(new Set(valuesOf(points).map((v) => v['series'])).size).toBe(2);
     const rules = ofType(spec, 'rule');
-    expect(rules.map((r) => (r['mark'] as { strokeDash: number[] }).strokeDash)).toEqual([[8, 5], [2, 4], [8, 5], [2, 4]]);
-    expect(textsOf(spec)).toEqual(expect.arrayContaining(['Salesforce → Sales Connect p50 1.23 s', 'Sales Connect → Salesforce p50 640 ms', 'Salesforce → Sales Connect p95 2.88 s']));
+    expect(rules.map((r) => (r['mark'] as { strokeDash: number[] }).strokeDash)).toEqual([
+      [8, 5],
+      [2, 4],
+      [8, 5],
+      [2, 4],
+    ]);
+    expect(textsOf(spec)).toEqual(
+      expect.arrayContaining([
+        'Salesforce → Sales Connect p50 1.23 s',
+        'Sales Connect → Salesforce p50 640 ms',
+        'Salesforce → Sales Connect p95 2.88 s',
+      ]),
+    );
     expect(JSON.stringify(spec)).not.toMatch(/"url"|href/);
   });
 
@@ -328,7 +441,12 @@ describe('throughputChart', () => {
     const [lines] = ofType(spec, 'line');
     expect(new Set(valuesOf(lines).map((v) => v['series'])).size).toBe(2);
     expect(ofType(spec, 'rule')).toHaveLength(2);
-    expect(textsOf(spec)).toEqual(expect.arrayContaining(['kafkajs ceiling (one connection): 45,000 records/s', 'kafkajs ceiling (five connections): 47,300 records/s']));
+    expect(textsOf(spec)).toEqual(
+      expect.arrayContaining([
+        'kafkajs ceiling (one connection): 45,000 records/s',
+        'kafkajs ceiling (five connections): 47,300 records/s',
+      ]),
+    );
     expect(spec['vconcat']).toHaveLength(1);
     // 240 tasks/s against a 45,000 records/s ceiling: a linear axis would flatten the import lines.
     const y = (lines['encoding'] as { y: { title: string; scale: { type?: string } } }).y;
@@ -341,7 +459,9 @@ describe('throughputChart', () => {
     const spec = throughputChart(results.imports, results.steady);
     expect(spec['vconcat']).toHaveLength(2);
     const steadyLines = ofType((spec['vconcat'] as ChartSpec[])[1], 'line')[0];
-    expect(new Set(valuesOf(steadyLines).map((v) => v['series']))).toEqual(new Set(['Salesforce → Sales Connect', 'Sales Connect → Salesforce', 'both directions']));
+    expect(new Set(valuesOf(steadyLines).map((v) => v['series']))).toEqual(
+      new Set(['Salesforce → Sales Connect', 'Sales Connect → Salesforce', 'both directions']),
+    );
     expect(textsOf(spec)).toContain('changes made per second, both ways: 19.6');
   });
 
@@ -392,7 +512,9 @@ describe('summaryLines', () => {
     expect(text).toContain('peak RSS reconciler: 187.3 MiB');
     expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
     // The product's services first, then the sandboxes, whatever order /proc was read in.
-    expect(text).toContain('CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00; all together 5.50 ms a task');
+    expect(text).toContain(
+      'CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00; all together 5.50 ms a task',
+    );
     expect(text).toContain('CPU steady state: sfdc-ingest 3.50, reconciler 8.00; all together 11.50 ms a change');
     // Over three runs: the min / median / max of each latency percentile each way, the calls per 1,000 and the CPU per change.
     expect(text).toContain('steady state over 3 runs, min / median / max:');
@@ -406,14 +528,24 @@ describe('summaryLines', () => {
     const lines = summaryLines(benchResults());
     const once = 72 + 24 + 288;
     const limits = (86_400 / 30.2) * 1;
-    expect(lines).toContain(`idle org API calls a day, read once (reader: CDC stream + safety-net org poll + preflight): 1 rep ${once}, 100 reps ${formatInt(once + limits)}; issue 20 asks at most 350: not met`);
-    expect(lines).toContain('idle org API calls a day, read per rep (no reader: idle polls backed off): 1 rep 432, 100 reps 43,200 (432 a rep)');
+    expect(lines).toContain(
+      `idle org API calls a day, read once (reader: CDC stream + safety-net org poll + preflight): 1 rep ${once}, 100 reps ${formatInt(once + limits)}; issue 20 asks at most 350: not met`,
+    );
+    expect(lines).toContain(
+      'idle org API calls a day, read per rep (no reader: idle polls backed off): 1 rep 432, 100 reps 43,200 (432 a rep)',
+    );
     expect(lines).toContain(
       `  org-reads 1 rep: ${once} = org poll 7 calls ÷ 7 cycles × 288 a day = 288 + org getDeleted 2 calls ÷ 2 cycles × 24 a day = 24 + reader's preflight 6 calls ÷ 2 cycles × 24 a day = 72 (window 31.5 s)`,
     );
-    expect(lines.find((l) => l.startsWith('  org-reads 100 reps:'))).toContain(`other 1 calls × 86,400 s ÷ 30.2 s = ${formatInt(limits)} (no cadence: the window's rate)`);
-    expect(lines).toContain('  per-rep 100 reps: 43,200 = rep polls 300 calls ÷ 300 cycles × 28,800 a day = 28,800 + rep getDeleted 150 calls ÷ 150 cycles × 14,400 a day = 14,400 (window 10.1 s)');
-    expect(lines).toContain('  calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals');
+    expect(lines.find((l) => l.startsWith('  org-reads 100 reps:'))).toContain(
+      `other 1 calls × 86,400 s ÷ 30.2 s = ${formatInt(limits)} (no cadence: the window's rate)`,
+    );
+    expect(lines).toContain(
+      '  per-rep 100 reps: 43,200 = rep polls 300 calls ÷ 300 cycles × 28,800 a day = 28,800 + rep getDeleted 150 calls ÷ 150 cycles × 14,400 a day = 14,400 (window 10.1 s)',
+    );
+    expect(lines).toContain(
+      '  calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals',
+    );
     expect(lines).toContain(
       'CDC events a day (a realistic day: 40 changes a rep, half each side): 1.15 delivered a change = 46 a rep; 1 rep 46, 100 reps 4,600; Enterprise allocation 25,000 (0.2 %, 18.4 %)',
     );
@@ -421,10 +553,18 @@ describe('summaryLines', () => {
 
   it('prints the latency at rest and under load with the read mode each ran in', () => {
     const lines = summaryLines(benchResults());
-    expect(lines).toContain("latency at rest: one change at a time, 30 a direction; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)");
-    expect(lines).toContain('at rest salesforce→salesconnect: p50 800 ms, p95 1.08 s, p99 1.10 s (30 arrived of 30 made)');
-    expect(lines).toContain('at rest salesconnect→salesforce: p50 3.12 s, p95 4.08 s, p99 4.16 s (27 arrived of 30 made)');
-    expect(lines).toContain("steady state: 20.0 changes/s; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)");
+    expect(lines).toContain(
+      "latency at rest: one change at a time, 30 a direction; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)",
+    );
+    expect(lines).toContain(
+      'at rest salesforce→salesconnect: p50 800 ms, p95 1.08 s, p99 1.10 s (30 arrived of 30 made)',
+    );
+    expect(lines).toContain(
+      'at rest salesconnect→salesforce: p50 3.12 s, p95 4.08 s, p99 4.16 s (27 arrived of 30 made)',
+    );
+    expect(lines).toContain(
+      "steady state: 20.0 changes/s; Salesforce read once, by the org's change stream (its reader connected by an admin; safety-net org poll)",
+    );
     const perRep = summaryLines(benchResults({ steady: { ...steadyRun(), readMode: 'per-rep' }, atRest: null }));
     expect(perRep).toContain("steady state: 20.0 changes/s; Salesforce read by each rep's own polls (no org reader)");
     expect(perRep).toContain('latency at rest: not run');
@@ -437,19 +577,38 @@ describe('summaryLines', () => {
         `${formatNumber(40 + idle100 / 100, 1)} = 1.00 a change × 40 + the idle 100-rep org's ${formatNumber(idle100 / 100, 1)} a rep; ` +
         `orgs: 1 rep 424 a day (424.0 a rep, 0.42 % of Enterprise), 100 reps ${formatInt(idle100 + 4000)} a day (${formatNumber((idle100 + 4000) / 100, 1)} a rep, ${formatNumber((100 * (idle100 + 4000)) / 201_000, 2)} % of Enterprise)`,
     );
-    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), repDayCalls: null } }))).toContain('Salesforce API calls a rep a day: not run');
+    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), repDayCalls: null } }))).toContain(
+      'Salesforce API calls a rep a day: not run',
+    );
   });
 
   it('says when an idle org read once meets the target', () => {
     const results = benchResults();
     const idle = results.idleOrgs as IdleOrgsResult;
-    const met = summaryLines({ ...results, idleOrgs: { ...idle, runs: idle.runs.filter((r) => r.mode === 'per-rep' || r.reps === 1).map((r) => (r.mode === 'org-reads' ? { ...r, perDay: 312 } : r)) } });
-    expect(met.find((l) => l.startsWith('idle org API calls a day, read once'))).toMatch(/1 rep 312; issue 20 asks at most 350: met$/);
+    const met = summaryLines({
+      ...results,
+      idleOrgs: {
+        ...idle,
+        runs: idle.runs
+          .filter((r) => r.mode === 'per-rep' || r.reps === 1)
+          .map((r) => (r.mode === 'org-reads' ? { ...r, perDay: 312 } : r)),
+      },
+    });
+    expect(met.find((l) => l.startsWith('idle org API calls a day, read once'))).toMatch(
+      /1 rep 312; issue 20 asks at most 350: met$/,
+    );
   });
 
   it('says "not run" for skipped phases', () => {
     const lines = summaryLines(benchResults({ imports: [], steady: null, apiCalls: null, idleOrgs: null }));
-    expect(lines).toEqual(expect.arrayContaining(['initial import: not run', 'steady state: not run', 'Salesforce API calls: not run', 'idle org API calls a day: not run']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'initial import: not run',
+        'steady state: not run',
+        'Salesforce API calls: not run',
+        'idle org API calls a day: not run',
+      ]),
+    );
   });
 });
 
@@ -478,7 +637,10 @@ describe('reportMarkdown', () => {
     for (const run of results.imports) {
       const row = imports.split('\n').find((l) => l.startsWith(`| ${run.label} |`));
       expect(row).toBeDefined();
-      const cells = (row as string).split('|').map((c) => c.trim()).slice(1, -1);
+      const cells = (row as string)
+        .split('|')
+        .map((c) => c.trim())
+        .slice(1, -1);
       expect(cells).toEqual([
         run.label,
         String(run.connections),
@@ -513,7 +675,9 @@ describe('reportMarkdown', () => {
     expect(rest).toContain("Salesforce read once, by the org's change stream");
     expect(rest).toContain('then 1.0 s for the sync');
     expect(rest).toContain('The phase took 95 s.');
-    expect(section(reportMarkdown(benchResults({ atRest: null })), 'Latency at rest')).toContain('Not run (`--rest-changes 0`).');
+    expect(section(reportMarkdown(benchResults({ atRest: null })), 'Latency at rest')).toContain(
+      'Not run (`--rest-changes 0`).',
+    );
   });
 
   it('has the Salesforce API calls against the floor, its parts and the calls by endpoint', () => {
@@ -527,7 +691,11 @@ describe('reportMarkdown', () => {
     expect(api).toContain('| polls | 240 |');
     expect(api).toContain('| floor calls | 247 |');
     const endpoints = api.split('\n').filter((l) => /^\| (GET|PATCH|POST) /.test(l));
-    expect(endpoints.map((l) => l.split('|')[1].trim())).toEqual(['GET /query', 'PATCH /sobjects/Task', 'POST /composite/sobjects']);
+    expect(endpoints.map((l) => l.split('|')[1].trim())).toEqual([
+      'GET /query',
+      'PATCH /sobjects/Task',
+      'POST /composite/sobjects',
+    ]);
     expect(endpoints[0]).toContain('| 301 |');
   });
 
@@ -536,18 +704,27 @@ describe('reportMarkdown', () => {
     expect(spread).toContain('| figure | run 1 | run 2 | run 3 | min | median | max |');
     expect(spread).toContain('| salesforce→salesconnect p99 | 3.41 s | 2.95 s | 4.10 s | 2.95 s | 3.41 s | 4.10 s |');
     expect(spread).toContain('| Salesforce calls per 1,000 changes | 20.0 | 25.0 | 30.0 | 20.0 | 25.0 | 30.0 |');
-    expect(section(reportMarkdown(benchResults({ steadySpread: null })), 'Steady state over its runs')).toContain('Not run.');
+    expect(section(reportMarkdown(benchResults({ steadySpread: null })), 'Steady state over its runs')).toContain(
+      'Not run.',
+    );
   });
 
   it('has the CPU of each process per imported task and per change, a column pair a phase', () => {
     const cpu = section(markdown, 'CPU per task and per change');
-    expect(cpu).toContain('| program | import one connection CPU s | ms a task | import five connections CPU s | ms a task | steady state CPU s | ms a change |');
+    expect(cpu).toContain(
+      '| program | import one connection CPU s | ms a task | import five connections CPU s | ms a task | steady state CPU s | ms a change |',
+    );
     expect(cpu).toContain('| sfdc-ingest | – | – | – | – | 4.1 | 3.50 |');
     expect(cpu).toContain('| reconciler | 7.5 | 2.50 | 7.5 | 2.50 | 9.4 | 8.00 |');
     expect(cpu).toContain('| salesconnect-sandbox | 9.0 | 3.00 | 9.0 | 3.00 | – | – |');
-    const rows = cpu.split('\n').filter((l) => /^\| [a-z-]+ \|/.test(l)).map((l) => l.split('|')[1].trim());
+    const rows = cpu
+      .split('\n')
+      .filter((l) => /^\| [a-z-]+ \|/.test(l))
+      .map((l) => l.split('|')[1].trim());
     expect(rows.slice(1)).toEqual(['sfdc-ingest', 'reconciler', 'salesconnect-sandbox']); // after the header row
-    expect(section(reportMarkdown(benchResults({ imports: [], steady: null })), 'CPU per task and per change')).toContain('Not measured.');
+    expect(
+      section(reportMarkdown(benchResults({ imports: [], steady: null })), 'CPU per task and per change'),
+    ).toContain('Not measured.');
   });
 
   it('has the peak RSS per program and embeds both charts', () => {
@@ -573,21 +750,35 @@ describe('reportMarkdown', () => {
     expect(idle).toContain('| 100 | 3,245 | 43,200 | 432 | 200,000 | 1.62 % | 21.60 % |');
     expect(idle).toContain('at most 350 read calls a day, whatever its reps: not met.');
     expect(idle).toContain('| org poll | ORG_POLL_INTERVAL_MS | 5.0 s | 300 s | 288 |');
-    expect(idle).toContain('| org getDeleted | ORG_DELETE_AUDIT_INTERVAL_MS (at the end of an org poll) | 15.0 s | 3,600 s | 24 |');
-    expect(idle).toContain("| reader's preflight | ORG_READER_PREFLIGHT_INTERVAL_SECONDS (connector-settings) | 10.0 s | 3,600 s | 24 |");
-    expect(idle).toContain('| rep polls | POLL_IDLE_MAX_INTERVAL_MS (an idle rep, backed off from POLL_INTERVAL_MS) | 3.0 s | 300 s | 288 a rep |');
-    expect(idle).toContain('| rep getDeleted | DELETE_AUDIT_INTERVAL_MS (at the end of a rep poll) | 6.0 s | 600 s | 144 a rep |');
+    expect(idle).toContain(
+      '| org getDeleted | ORG_DELETE_AUDIT_INTERVAL_MS (at the end of an org poll) | 15.0 s | 3,600 s | 24 |',
+    );
+    expect(idle).toContain(
+      "| reader's preflight | ORG_READER_PREFLIGHT_INTERVAL_SECONDS (connector-settings) | 10.0 s | 3,600 s | 24 |",
+    );
+    expect(idle).toContain(
+      '| rep polls | POLL_IDLE_MAX_INTERVAL_MS (an idle rep, backed off from POLL_INTERVAL_MS) | 3.0 s | 300 s | 288 a rep |',
+    );
+    expect(idle).toContain(
+      '| rep getDeleted | DELETE_AUDIT_INTERVAL_MS (at the end of a rep poll) | 6.0 s | 600 s | 144 a rep |',
+    );
     expect(idle).toContain('| 1 | org-reads | GET queryAll | org poll | 7 | 7 | 1.00 | 288 | 288 |');
     expect(idle).toContain("| 1 | org-reads | GET tooling/query | reader's preflight | 2 | 2 | 1.00 | 24 | 24 |");
-    expect(idle).toContain('| 100 | org-reads | GET limits | other | 1 | 0 | – | window: × 86,400 s ÷ 30.2 s | 2,861 |');
-    expect(idle).toContain('| 100 | per-rep | GET sobjects/Task/deleted | rep getDeleted | 150 | 150 | 1.00 | 14,400 | 14,400 |');
+    expect(idle).toContain(
+      '| 100 | org-reads | GET limits | other | 1 | 0 | – | window: × 86,400 s ÷ 30.2 s | 2,861 |',
+    );
+    expect(idle).toContain(
+      '| 100 | per-rep | GET sobjects/Task/deleted | rep getDeleted | 150 | 150 | 1.00 | 14,400 | 14,400 |',
+    );
     expect(idle).toContain('| 100 | org-reads | 30.2 s |');
     expect(idle).toContain('- org-reads, 100 reps: the stream was not streaming throughout the window.');
     expect(idle).toContain('The phase took 312 s');
     expect(idle).toContain('10 reps made 100 changes in Salesforce and 100 in Sales Connect');
     expect(idle).toContain('delivered 230 events for them');
     expect(idle).toContain('1.15 a change, so 46.0 a rep a day');
-    expect(idle).toContain('| reps | events a day | share of Developer (10,000) | share of Enterprise (25,000) | share of Unlimited / Performance (50,000) |');
+    expect(idle).toContain(
+      '| reps | events a day | share of Developer (10,000) | share of Enterprise (25,000) | share of Unlimited / Performance (50,000) |',
+    );
     expect(idle).toContain('| 100 | 4,600 | 46.0 % | 18.4 % | 9.2 % |');
     expect(idle).toContain('= 1.00 × 40 + 32.4 = **72.4**');
     expect(idle).toContain('REST calls of the 100-rep org while the sample above was made and synced (234;');
@@ -595,9 +786,15 @@ describe('reportMarkdown', () => {
     expect(idle).toContain('| 1 | 424 | 424.0 | 102,000 | 0.42 % |');
     expect(idle).toContain('| 100 | 7,245 | 72.4 | 201,000 | 3.60 % |');
     const noDay = reportMarkdown(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }));
-    expect(section(noDay, 'Idle org: Salesforce API calls a day')).toContain('### CDC events a day, for a realistic day\n\nNot run.');
-    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }))).toContain('CDC events a day: not run');
-    expect(section(reportMarkdown(benchResults({ idleOrgs: null })), 'Idle org: Salesforce API calls a day')).toContain('Not run.');
+    expect(section(noDay, 'Idle org: Salesforce API calls a day')).toContain(
+      '### CDC events a day, for a realistic day\n\nNot run.',
+    );
+    expect(summaryLines(benchResults({ idleOrgs: { ...idleOrgs(), cdcDay: null } }))).toContain(
+      'CDC events a day: not run',
+    );
+    expect(section(reportMarkdown(benchResults({ idleOrgs: null })), 'Idle org: Salesforce API calls a day')).toContain(
+      'Not run.',
+    );
   });
 
   it('escapes pipes in table cells', () => {
@@ -628,10 +825,13 @@ describe('renderChartPng and writeReport', () => {
     expect(svg).toContain('Salesforce → Sales Connect p50 1.23 s');
   }, 60_000);
 
-  it('fails with the renderer\'s reason for a chart Vega-Lite cannot draw, and leaves no PNG', async () => {
-    await expect(renderChartPng({ mark: 'line', encoding: { x: { field: 'a', type: 'nonsense' } }, data: { values: [] } }, join(dir, 'bad.png'))).rejects.toThrow(
-      /could not be drawn \(exit 1\)/,
-    );
+  it("fails with the renderer's reason for a chart Vega-Lite cannot draw, and leaves no PNG", async () => {
+    await expect(
+      renderChartPng(
+        { mark: 'line', encoding: { x: { field: 'a', type: 'nonsense' } }, data: { values: [] } },
+        join(dir, 'bad.png'),
+      ),
+    ).rejects.toThrow(/could not be drawn \(exit 1\)/);
     await expect(readFile(join(dir, 'bad.png'))).rejects.toThrow(/ENOENT/);
   }, 60_000);
 
@@ -646,7 +846,9 @@ describe('renderChartPng and writeReport', () => {
     expect(await readFile(written.markdownPath, 'utf8')).toBe(reportMarkdown(results));
     for (const png of written.charts) expect((await readFile(png)).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     // Two panels stacked: the throughput chart is the taller.
-    expect(pngSize(await readFile(join(outDir, 'throughput.png'))).height).toBeGreaterThan(pngSize(await readFile(join(outDir, 'latency.png'))).height);
+    expect(pngSize(await readFile(join(outDir, 'throughput.png'))).height).toBeGreaterThan(
+      pngSize(await readFile(join(outDir, 'latency.png'))).height,
+    );
   }, 60_000);
 
   it('writeReport draws no latency chart when the steady state did not run', async () => {

@@ -2,12 +2,39 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIRECTION_NAMES, DIRECTIONS, latencyChart, throughputChart } from './charts';
 import { formatInt, formatLatency, formatNumber, formatRatio } from './format';
-import { CDC_DAILY_ALLOCATIONS, CHANGES_PER_REP_PER_DAY, ENTERPRISE_CDC_ALLOCATION, type CdcDayResult } from './cdc-day';
-import { ACTIVITY_CADENCE, ACTIVITY_NAMES, byActivity, DAY_MS, IDLE_MODES, ORG_READS_TARGET_PER_DAY, type IdleActivityFigure, type IdleMode } from './idle-calls';
+import {
+  CDC_DAILY_ALLOCATIONS,
+  CHANGES_PER_REP_PER_DAY,
+  ENTERPRISE_CDC_ALLOCATION,
+  type CdcDayResult,
+} from './cdc-day';
+import {
+  ACTIVITY_CADENCE,
+  ACTIVITY_NAMES,
+  byActivity,
+  DAY_MS,
+  IDLE_MODES,
+  ORG_READS_TARGET_PER_DAY,
+  type IdleActivityFigure,
+  type IdleMode,
+} from './idle-calls';
 import { renderChartPng, type ChartSpec } from './render-chart';
 import { enterpriseApiAllocation, type RepDayCallsResult } from './rep-day-calls';
 import type { SpreadFigure } from './spread';
-import type { ApiCallsResult, AtRestResult, BenchResults, ChangeKind, CpuFigure, IdleOrgRun, IdleOrgsResult, ImportResult, LatencySummary, ReadMode, RssResult, SteadyResult } from './results';
+import type {
+  ApiCallsResult,
+  AtRestResult,
+  BenchResults,
+  ChangeKind,
+  CpuFigure,
+  IdleOrgRun,
+  IdleOrgsResult,
+  ImportResult,
+  LatencySummary,
+  ReadMode,
+  RssResult,
+  SteadyResult,
+} from './results';
 
 export interface ReportFiles {
   markdownPath: string;
@@ -47,7 +74,11 @@ export async function writeReport(results: BenchResults, outDir: string): Promis
 function chartsFor(results: BenchResults): ChartFile[] {
   const charts: ChartFile[] = [];
   if (results.imports.length > 0 || results.steady) {
-    charts.push({ file: 'throughput.png', alt: 'Throughput over time', draw: () => throughputChart(results.imports, results.steady) });
+    charts.push({
+      file: 'throughput.png',
+      alt: 'Throughput over time',
+      draw: () => throughputChart(results.imports, results.steady),
+    });
   }
   const steady = results.steady;
   if (steady) {
@@ -70,13 +101,18 @@ export function summaryLines(results: BenchResults): string[] {
   const atRest = results.atRest;
   if (!atRest) lines.push(`latency at rest: ${NOT_RUN}`);
   else {
-    lines.push(`latency at rest: one change at a time, ${formatInt(atRest.changesPerDirection)} a direction; Salesforce read ${READ_MODE_NAMES[atRest.readMode]}`);
+    lines.push(
+      `latency at rest: one change at a time, ${formatInt(atRest.changesPerDirection)} a direction; Salesforce read ${READ_MODE_NAMES[atRest.readMode]}`,
+    );
     for (const direction of DIRECTIONS) lines.push(`at rest ${direction}: ${latencyLine(atRest.latency[direction])}`);
   }
   if (!results.steady) lines.push(`steady state: ${NOT_RUN}`);
   else {
-    lines.push(`steady state: ${formatNumber(results.steady.rate, 1)} changes/s; Salesforce read ${READ_MODE_NAMES[results.steady.readMode]}`);
-    for (const direction of DIRECTIONS) lines.push(`steady ${direction}: ${latencyLine(results.steady.latency[direction])}`);
+    lines.push(
+      `steady state: ${formatNumber(results.steady.rate, 1)} changes/s; Salesforce read ${READ_MODE_NAMES[results.steady.readMode]}`,
+    );
+    for (const direction of DIRECTIONS)
+      lines.push(`steady ${direction}: ${latencyLine(results.steady.latency[direction])}`);
   }
   const api = results.apiCalls;
   lines.push(
@@ -108,7 +144,8 @@ const MODE_NAMES: Record<IdleMode, string> = {
   'org-reads': 'read once (reader: CDC stream + safety-net org poll + preflight)',
   'per-rep': 'read per rep (no reader: idle polls backed off)',
 };
-const IDLE_FORMULA = 'calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals';
+const IDLE_FORMULA =
+  'calls a day = Σ endpoints: calls in window ÷ cycles in window × cycles a day at the default intervals';
 const reps = (n: number) => `${formatInt(n)} rep${n === 1 ? '' : 's'}`;
 
 /** One term of a run's per-day sum, e.g. `org poll 9 calls ÷ 9 cycles × 288 a day = 288`. */
@@ -125,13 +162,26 @@ function idleSummaryLines(idle: IdleOrgsResult | null): string[] {
   for (const mode of IDLE_MODES) {
     const runs = idle.runs.filter((r) => r.mode === mode);
     if (runs.length === 0) continue;
-    const figures = runs.map((r) => `${reps(r.reps)} ${formatInt(r.perDay)}${mode === 'per-rep' && r.reps > 1 ? ` (${formatInt(r.perDay / r.reps)} a rep)` : ''}`).join(', ');
+    const figures = runs
+      .map(
+        (r) =>
+          `${reps(r.reps)} ${formatInt(r.perDay)}${mode === 'per-rep' && r.reps > 1 ? ` (${formatInt(r.perDay / r.reps)} a rep)` : ''}`,
+      )
+      .join(', ');
     const target =
-      mode === 'org-reads' ? `; issue 20 asks at most ${ORG_READS_TARGET_PER_DAY}: ${runs.every((r) => r.perDay <= ORG_READS_TARGET_PER_DAY) ? 'met' : 'not met'}` : '';
+      mode === 'org-reads'
+        ? `; issue 20 asks at most ${ORG_READS_TARGET_PER_DAY}: ${runs.every((r) => r.perDay <= ORG_READS_TARGET_PER_DAY) ? 'met' : 'not met'}`
+        : '';
     lines.push(`idle org API calls a day, ${MODE_NAMES[mode]}: ${figures}${target}`);
   }
   for (const run of idle.runs) {
-    lines.push(`  ${run.mode} ${reps(run.reps)}: ${formatInt(run.perDay)} = ${byActivity(run.endpoints).map((a) => activityTerm(a, run.windowSeconds)).join(' + ') || '0'} (window ${formatNumber(run.windowSeconds, 1)} s)`);
+    lines.push(
+      `  ${run.mode} ${reps(run.reps)}: ${formatInt(run.perDay)} = ${
+        byActivity(run.endpoints)
+          .map((a) => activityTerm(a, run.windowSeconds))
+          .join(' + ') || '0'
+      } (window ${formatNumber(run.windowSeconds, 1)} s)`,
+    );
   }
   lines.push(`  ${IDLE_FORMULA}`);
   const day = idle.cdcDay;
@@ -219,7 +269,11 @@ function importSection(imports: readonly ImportResult[]): string[] {
     ...heading,
     'From the first Save (enable) to the last task seen in Sales Connect. The ceiling is the bare kafkajs pipe on the same broker; ratio = tasks/s ÷ ceiling records/s.',
     '',
-    ...table(['run', 'connections', 'tasks', 'seconds', 'tasks/s', 'ceiling records/s', 'record bytes', 'ratio'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...table(
+      ['run', 'connections', 'tasks', 'seconds', 'tasks/s', 'ceiling records/s', 'record bytes', 'ratio'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
     '',
     ...imports.map(
       (run) =>
@@ -233,7 +287,15 @@ function importSection(imports: readonly ImportResult[]): string[] {
 function latencyTable(latency: Record<(typeof DIRECTIONS)[number], LatencySummary>): string[] {
   const rows = DIRECTIONS.map((d) => {
     const l = latency[d];
-    return [DIRECTION_NAMES[d], formatInt(l.made), formatInt(l.arrived), formatLatency(l.p50Ms), formatLatency(l.p95Ms), formatLatency(l.p99Ms), formatLatency(l.maxMs)];
+    return [
+      DIRECTION_NAMES[d],
+      formatInt(l.made),
+      formatInt(l.arrived),
+      formatLatency(l.p50Ms),
+      formatLatency(l.p95Ms),
+      formatLatency(l.p99Ms),
+      formatLatency(l.maxMs),
+    ];
   });
   return table(['direction', 'made', 'arrived', 'p50', 'p95', 'p99', 'max'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']);
 }
@@ -279,7 +341,11 @@ function apiCallsSection(api: ApiCallsResult | null): string[] {
   const totalCalls = Object.values(api.byEndpoint).reduce((sum, n) => sum + n, 0);
   const endpointRows = Object.entries(api.byEndpoint)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
-    .map(([endpoint, calls]) => [endpoint, formatInt(calls), totalCalls > 0 ? `${formatNumber((100 * calls) / totalCalls, 1)} %` : '–']);
+    .map(([endpoint, calls]) => [
+      endpoint,
+      formatInt(calls),
+      totalCalls > 0 ? `${formatNumber((100 * calls) / totalCalls, 1)} %` : '–',
+    ]);
   return [
     ...heading,
     'REST calls the product made during the steady-state run (the benchmark acting as the users is not counted).',
@@ -335,21 +401,43 @@ function spreadSection(spread: readonly SpreadFigure[] | null): string[] {
     '',
     ...table(
       ['figure', ...spread[0].values.map((_, i) => `run ${i + 1}`), 'min', 'median', 'max'],
-      spread.map((f) => [f.name, ...f.values.map((v) => spreadValue(v, f.unit)), spreadValue(f.min, f.unit), spreadValue(f.median, f.unit), spreadValue(f.max, f.unit)]),
+      spread.map((f) => [
+        f.name,
+        ...f.values.map((v) => spreadValue(v, f.unit)),
+        spreadValue(f.min, f.unit),
+        spreadValue(f.median, f.unit),
+        spreadValue(f.max, f.unit),
+      ]),
       ['l', ...spread[0].values.map(() => 'r' as const), 'r', 'r', 'r'],
     ),
   ];
 }
 
 /** The processes the CPU figures name, in the order a reader looks for them: the product first, then what it runs on. */
-const CPU_ORDER = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox', 'benchmark', 'kafka broker', 'postgresql'];
+const CPU_ORDER = [
+  'connector-settings',
+  'sfdc-ingest',
+  'salesconnect-ingest',
+  'reconciler',
+  'salesforce-sandbox',
+  'salesconnect-sandbox',
+  'benchmark',
+  'kafka broker',
+  'postgresql',
+];
 /** A replica (`reconciler-2`) beside its first process. */
 const cpuRank = (program: string): number => CPU_ORDER.indexOf(program.replace(/-\d+$/, '')) + 1 || 99;
-const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] => [...figures].sort((a, b) => cpuRank(a.program) - cpuRank(b.program) || a.program.localeCompare(b.program));
+const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] =>
+  [...figures].sort((a, b) => cpuRank(a.program) - cpuRank(b.program) || a.program.localeCompare(b.program));
 
 function cpuSummaryLines(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
   const line = (what: string, unit: string, figures: readonly CpuFigure[]) =>
-    `CPU ${what}: ${byCpuOrder(figures).map((f) => `${f.program} ${formatNumber(f.msPerUnit, 2)}`).join(', ')}; all together ${formatNumber(figures.reduce((sum, f) => sum + f.msPerUnit, 0), 2)} ms ${unit}`;
+    `CPU ${what}: ${byCpuOrder(figures)
+      .map((f) => `${f.program} ${formatNumber(f.msPerUnit, 2)}`)
+      .join(', ')}; all together ${formatNumber(
+      figures.reduce((sum, f) => sum + f.msPerUnit, 0),
+      2,
+    )} ms ${unit}`;
   return [
     ...imports.filter((run) => run.cpu.length > 0).map((run) => line(`import ${run.label}`, 'a task', run.cpu)),
     ...(steady && steady.cpu.length > 0 ? [line('steady state', 'a change', steady.cpu)] : []),
@@ -358,11 +446,14 @@ function cpuSummaryLines(imports: readonly ImportResult[], steady: SteadyResult 
 
 function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
   const heading = ['## CPU per task and per change', ''];
-  const phases = [...imports.map((run) => ({ name: `import ${run.label}`, unit: 'task', figures: run.cpu })), ...(steady ? [{ name: 'steady state', unit: 'change', figures: steady.cpu }] : [])].filter(
-    (phase) => phase.figures.length > 0,
-  );
+  const phases = [
+    ...imports.map((run) => ({ name: `import ${run.label}`, unit: 'task', figures: run.cpu })),
+    ...(steady ? [{ name: 'steady state', unit: 'change', figures: steady.cpu }] : []),
+  ].filter((phase) => phase.figures.length > 0);
   if (phases.length === 0) return [...heading, 'Not measured.'];
-  const programs = byCpuOrder(phases.flatMap((phase) => phase.figures).filter((f, i, all) => all.findIndex((g) => g.program === f.program) === i)).map((f) => f.program);
+  const programs = byCpuOrder(
+    phases.flatMap((phase) => phase.figures).filter((f, i, all) => all.findIndex((g) => g.program === f.program) === i),
+  ).map((f) => f.program);
   const rows = programs.map((program) => [
     program,
     ...phases.flatMap((phase) => {
@@ -381,11 +472,15 @@ function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | nul
   return [
     ...heading,
     'User + system CPU of each process (/proc/<pid>/stat), from the Save (import) or the first change (steady state) until the processes are quiet after the last arrival ' +
-      '(together no busier over a second than idle, measured just before, plus 5 % of a core), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine\'s cores. ' +
-      'Beside the product and the sandboxes: the benchmark itself (it makes the reps\' changes and reads the sandboxes\' logs), the Kafka broker, and PostgreSQL (every backend on the machine; one that exits during the phase takes its time with it, so that figure is a floor). ' +
+      "(together no busier over a second than idle, measured just before, plus 5 % of a core), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine's cores. " +
+      "Beside the product and the sandboxes: the benchmark itself (it makes the reps' changes and reads the sandboxes' logs), the Kafka broker, and PostgreSQL (every backend on the machine; one that exits during the phase takes its time with it, so that figure is a floor). " +
       'At 200 changes a second, 10 ms a change in all is two cores: the whole machine.',
     '',
-    ...table(['program', ...phases.flatMap((phase) => [`${phase.name} CPU s`, `ms a ${phase.unit}`])], [...rows, total], ['l', ...phases.flatMap(() => ['r', 'r'] as const)]),
+    ...table(
+      ['program', ...phases.flatMap((phase) => [`${phase.name} CPU s`, `ms a ${phase.unit}`])],
+      [...rows, total],
+      ['l', ...phases.flatMap(() => ['r', 'r'] as const)],
+    ),
   ];
 }
 
@@ -396,25 +491,45 @@ function rssSection(rss: readonly RssResult[]): string[] {
     ...heading,
     'VmHWM of each process at the end of the run.',
     '',
-    ...table(['program', 'pid', 'peak MiB'], rss.map((r) => [r.program, String(r.pid), formatNumber(r.peakMiB, 1)]), ['l', 'r', 'r']),
+    ...table(
+      ['program', 'pid', 'peak MiB'],
+      rss.map((r) => [r.program, String(r.pid), formatNumber(r.peakMiB, 1)]),
+      ['l', 'r', 'r'],
+    ),
   ];
 }
 
 function idleSection(idle: IdleOrgsResult | null): string[] {
   const heading = ['## Idle org: Salesforce API calls a day', ''];
   if (!idle) return [...heading, `${capitalize(NOT_RUN)}.`];
-  const byReps = (mode: IdleMode, n: number): IdleOrgRun | undefined => idle.runs.find((r) => r.mode === mode && r.reps === n);
+  const byReps = (mode: IdleMode, n: number): IdleOrgRun | undefined =>
+    idle.runs.find((r) => r.mode === mode && r.reps === n);
   const summaryRows = idle.reps.map((n) => {
     const once = byReps('org-reads', n);
     const perRep = byReps('per-rep', n);
     const allocation = 100_000 + 1_000 * n;
-    const share = (run: IdleOrgRun | undefined) => (run ? `${formatNumber((100 * run.perDay) / allocation, 2)} %` : '–');
-    return [formatInt(n), once ? formatInt(once.perDay) : '–', perRep ? formatInt(perRep.perDay) : '–', perRep ? formatInt(perRep.perDay / n) : '–', formatInt(allocation), share(once), share(perRep)];
+    const share = (run: IdleOrgRun | undefined) =>
+      run ? `${formatNumber((100 * run.perDay) / allocation, 2)} %` : '–';
+    return [
+      formatInt(n),
+      once ? formatInt(once.perDay) : '–',
+      perRep ? formatInt(perRep.perDay) : '–',
+      perRep ? formatInt(perRep.perDay / n) : '–',
+      formatInt(allocation),
+      share(once),
+      share(perRep),
+    ];
   });
   const cadenceRows = (Object.keys(ACTIVITY_CADENCE) as (keyof typeof ACTIVITY_CADENCE)[]).map((activity) => {
     const { variable, intervalMs } = ACTIVITY_CADENCE[activity];
     const perDay = DAY_MS / intervalMs(idle.defaultCadence);
-    return [ACTIVITY_NAMES[activity], variable, `${formatNumber(intervalMs(idle.testCadence) / 1000, 1)} s`, `${formatNumber(intervalMs(idle.defaultCadence) / 1000, 0)} s`, `${formatNumber(perDay, 0)}${activity.startsWith('rep-') ? ' a rep' : ''}`];
+    return [
+      ACTIVITY_NAMES[activity],
+      variable,
+      `${formatNumber(intervalMs(idle.testCadence) / 1000, 1)} s`,
+      `${formatNumber(intervalMs(idle.defaultCadence) / 1000, 0)} s`,
+      `${formatNumber(perDay, 0)}${activity.startsWith('rep-') ? ' a rep' : ''}`,
+    ];
   });
   const endpointRows = idle.runs.flatMap((run) =>
     run.endpoints.map((e) => [
@@ -425,7 +540,9 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
       formatInt(e.calls),
       formatInt(e.cycles),
       e.scaledBy === 'cadence' && e.cycles > 0 ? formatNumber(e.calls / e.cycles, 2) : '–',
-      e.scaledBy === 'cadence' && e.cyclesPerDay !== null ? formatNumber(e.cyclesPerDay, 0) : `window: × 86,400 s ÷ ${formatNumber(run.windowSeconds, 1)} s`,
+      e.scaledBy === 'cadence' && e.cyclesPerDay !== null
+        ? formatNumber(e.cyclesPerDay, 0)
+        : `window: × 86,400 s ÷ ${formatNumber(run.windowSeconds, 1)} s`,
       formatInt(e.perDay),
     ]),
   );
@@ -433,15 +550,23 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
   return [
     ...heading,
     'An org with N connected reps, imported and idle (no task changes), measured twice on a stack of its own with shortened intervals: first read per rep (no reader; ' +
-      'every rep\'s polls backed off to POLL_IDLE_MAX_INTERVAL_MS before the window), then read once (an admin connected the org\'s reader, an integration user with View All Data; ' +
+      "every rep's polls backed off to POLL_IDLE_MAX_INTERVAL_MS before the window), then read once (an admin connected the org's reader, an integration user with View All Data; " +
       'the window starts once the org is read once and its CDC stream streams). The calls are every REST call the Salesforce sandbox counted for the org in the window; ' +
       'OAuth token calls are left out (Salesforce does not count them) and so is the CDC stream (CometD delivery is not an API request).',
     '',
     `Scaled to a day at the services' default intervals: ${IDLE_FORMULA}. The cycles in the window are what the services' own state recorded ` +
-      '(`sfdc_org_poll.last_polled_at` and `audited_at`, `org_reader.preflight_at`, each rep\'s `sfdc_sync_state.next_run_at` and `audited_at`).',
+      "(`sfdc_org_poll.last_polled_at` and `audited_at`, `org_reader.preflight_at`, each rep's `sfdc_sync_state.next_run_at` and `audited_at`).",
     '',
     ...table(
-      ['reps', 'read once: calls a day', 'read per rep: calls a day', 'read per rep: a rep', 'Enterprise allocation (100,000 + 1,000 × reps)', 'read once: share', 'read per rep: share'],
+      [
+        'reps',
+        'read once: calls a day',
+        'read per rep: calls a day',
+        'read per rep: a rep',
+        'Enterprise allocation (100,000 + 1,000 × reps)',
+        'read once: share',
+        'read per rep: share',
+      ],
       summaryRows,
       ['r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
@@ -451,12 +576,32 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
     '',
     'Cadences: the window ran with the test interval, the day is scaled to the default one.',
     '',
-    ...table(['activity', 'set by', 'test interval', 'default interval', 'cycles a day at the default'], cadenceRows, ['l', 'l', 'r', 'r', 'r']),
+    ...table(['activity', 'set by', 'test interval', 'default interval', 'cycles a day at the default'], cadenceRows, [
+      'l',
+      'l',
+      'r',
+      'r',
+      'r',
+    ]),
     '',
     'Calls by endpoint:',
     '',
     ...(endpointRows.length > 0
-      ? table(['reps', 'mode', 'endpoint', 'activity', 'calls in window', 'cycles in window', 'calls a cycle', 'cycles a day', 'calls a day'], endpointRows, ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'])
+      ? table(
+          [
+            'reps',
+            'mode',
+            'endpoint',
+            'activity',
+            'calls in window',
+            'cycles in window',
+            'calls a cycle',
+            'cycles a day',
+            'calls a day',
+          ],
+          endpointRows,
+          ['r', 'l', 'l', 'l', 'r', 'r', 'r', 'r', 'r'],
+        )
       : ['None.']),
     '',
     'Windows:',
@@ -479,7 +624,11 @@ function idleSection(idle: IdleOrgsResult | null): string[] {
 function cdcDaySection(day: CdcDayResult | null): string[] {
   const heading = ['### CDC events a day, for a realistic day', ''];
   if (!day) return [...heading, `${capitalize(NOT_RUN)}.`];
-  const rows = day.perOrg.map((o) => [formatInt(o.reps), formatInt(o.eventsPerDay), ...CDC_DAILY_ALLOCATIONS.map((a) => `${formatNumber((100 * o.eventsPerDay) / a.events, 1)} %`)]);
+  const rows = day.perOrg.map((o) => [
+    formatInt(o.reps),
+    formatInt(o.eventsPerDay),
+    ...CDC_DAILY_ALLOCATIONS.map((a) => `${formatNumber((100 * o.eventsPerDay) / a.events, 1)} %`),
+  ]);
   return [
     ...heading,
     `A realistic day: each rep makes ${CHANGES_PER_REP_PER_DAY} changes, half in Salesforce, half in Sales Connect. In the ${formatInt(day.orgReps)}-rep org, read once, ` +
@@ -489,14 +638,24 @@ function cdcDaySection(day: CdcDayResult | null): string[] {
       `in ${formatNumber(day.seconds, 1)} s: ${formatNumber(day.eventsPerChange, 2)} a change, so ${formatNumber(day.perRepPerDay, 1)} a rep a day ` +
       `(events a change × ${CHANGES_PER_REP_PER_DAY}). The allocation is the org's, for every subscriber and high-volume platform event together.`,
     '',
-    ...table(['reps', 'events a day', ...CDC_DAILY_ALLOCATIONS.map((a) => `share of ${a.edition} (${formatInt(a.events)})`)], rows, ['r', 'r', 'r', 'r', 'r']),
+    ...table(
+      ['reps', 'events a day', ...CDC_DAILY_ALLOCATIONS.map((a) => `share of ${a.edition} (${formatInt(a.events)})`)],
+      rows,
+      ['r', 'r', 'r', 'r', 'r'],
+    ),
   ];
 }
 
 function repDayCallsSection(calls: RepDayCallsResult | null): string[] {
   const heading = ['### Salesforce API calls a rep a day, for a realistic day', ''];
   if (!calls) return [...heading, `${capitalize(NOT_RUN)}.`];
-  const rows = calls.perOrg.map((o) => [formatInt(o.reps), formatInt(o.callsPerDay), formatNumber(o.perRep, 1), formatInt(enterpriseApiAllocation(o.reps)), `${formatNumber(100 * o.shareOfEnterprise, 2)} %`]);
+  const rows = calls.perOrg.map((o) => [
+    formatInt(o.reps),
+    formatInt(o.callsPerDay),
+    formatNumber(o.perRep, 1),
+    formatInt(enterpriseApiAllocation(o.reps)),
+    `${formatNumber(100 * o.shareOfEnterprise, 2)} %`,
+  ]);
   return [
     ...heading,
     `The same realistic day, read once: calls a rep a day = calls a change × ${CHANGES_PER_REP_PER_DAY} + the idle org's calls a day (read once) ÷ its reps ` +
@@ -506,7 +665,17 @@ function repDayCallsSection(calls: RepDayCallsResult | null): string[] {
       `(${formatNumber(calls.periodicCallsInSample, 1)}: its polls, getDeleted runs and preflights in the sample, as the services' state recorded them, × their calls a cycle in the idle window), ` +
       `÷ ${formatInt(calls.changes)} changes. An org: its idle calls a day + reps × ${formatNumber(calls.changeCallsPerRepPerDay, 1)}.`,
     '',
-    ...table(['reps', 'calls a day', 'a rep', 'Enterprise allocation (100,000 + 1,000 a licence, the reader\'s included)', 'share'], rows, ['r', 'r', 'r', 'r', 'r']),
+    ...table(
+      [
+        'reps',
+        'calls a day',
+        'a rep',
+        "Enterprise allocation (100,000 + 1,000 a licence, the reader's included)",
+        'share',
+      ],
+      rows,
+      ['r', 'r', 'r', 'r', 'r'],
+    ),
   ];
 }
 
@@ -523,8 +692,13 @@ function chartsSection(results: BenchResults): string[] {
 }
 
 /** A Markdown table; pipes in cells are escaped. */
-function table(header: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[]): string[] {
-  const line = (cells: readonly string[]): string => `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly ('l' | 'r')[],
+): string[] {
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), `|${align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`, ...rows.map(line)];
 }
 

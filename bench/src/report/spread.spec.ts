@@ -2,7 +2,14 @@ import { median, representativeRun, steadySpread, type SteadyRun } from './sprea
 import type { ApiCallsResult, SteadyResult } from './results';
 
 function run(sfToScP99: number | null, callsPer1000: number, cpu: Record<string, number>): SteadyRun {
-  const latency = (p99Ms: number | null) => ({ made: 10, arrived: p99Ms === null ? 0 : 10, p50Ms: p99Ms === null ? null : p99Ms / 4, p95Ms: p99Ms === null ? null : p99Ms / 2, p99Ms, maxMs: p99Ms });
+  const latency = (p99Ms: number | null) => ({
+    made: 10,
+    arrived: p99Ms === null ? 0 : 10,
+    p50Ms: p99Ms === null ? null : p99Ms / 4,
+    p95Ms: p99Ms === null ? null : p99Ms / 2,
+    p99Ms,
+    maxMs: p99Ms,
+  });
   const steady = {
     readMode: 'stream',
     connections: 2,
@@ -29,19 +36,47 @@ describe('median', () => {
 });
 
 describe('steadySpread', () => {
-  const runs = [run(4000, 30, { reconciler: 5, 'sfdc-ingest': 1 }), run(2000, 20, { reconciler: 4 }), run(3000, 25, { reconciler: 6, 'sfdc-ingest': 3 })];
+  const runs = [
+    run(4000, 30, { reconciler: 5, 'sfdc-ingest': 1 }),
+    run(2000, 20, { reconciler: 4 }),
+    run(3000, 25, { reconciler: 6, 'sfdc-ingest': 3 }),
+  ];
 
   it('gives each figure every run’s value and their min / median / max', () => {
     const spread = steadySpread(runs);
-    expect(spread.find((f) => f.name === 'salesforce→salesconnect p99')).toEqual({ name: 'salesforce→salesconnect p99', unit: 'ms', values: [4000, 2000, 3000], min: 2000, median: 3000, max: 4000 });
-    expect(spread.find((f) => f.name === 'Salesforce calls per 1,000 changes')).toMatchObject({ values: [30, 20, 25], min: 20, median: 25, max: 30 });
+    expect(spread.find((f) => f.name === 'salesforce→salesconnect p99')).toEqual({
+      name: 'salesforce→salesconnect p99',
+      unit: 'ms',
+      values: [4000, 2000, 3000],
+      min: 2000,
+      median: 3000,
+      max: 4000,
+    });
+    expect(spread.find((f) => f.name === 'Salesforce calls per 1,000 changes')).toMatchObject({
+      values: [30, 20, 25],
+      min: 20,
+      median: 25,
+      max: 30,
+    });
     expect(spread.map((f) => f.name)).toHaveLength(6 + 1 + 2);
   });
 
   it('leaves a run without the figure out of min / median / max, and shows it as null', () => {
     const spread = steadySpread(runs);
-    expect(spread.find((f) => f.name === 'sfdc-ingest CPU per change')).toEqual({ name: 'sfdc-ingest CPU per change', unit: 'cpu-ms', values: [1, null, 3], min: 1, median: 2, max: 3 });
-    expect(steadySpread([run(null, 10, {})]).find((f) => f.name === 'salesforce→salesconnect p99')).toMatchObject({ values: [null], min: null, median: null, max: null });
+    expect(spread.find((f) => f.name === 'sfdc-ingest CPU per change')).toEqual({
+      name: 'sfdc-ingest CPU per change',
+      unit: 'cpu-ms',
+      values: [1, null, 3],
+      min: 1,
+      median: 2,
+      max: 3,
+    });
+    expect(steadySpread([run(null, 10, {})]).find((f) => f.name === 'salesforce→salesconnect p99')).toMatchObject({
+      values: [null],
+      min: null,
+      median: null,
+      max: null,
+    });
   });
 });
 

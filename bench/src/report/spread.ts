@@ -26,7 +26,14 @@ export function median(values: readonly number[]): number | null {
 
 function figure(name: string, unit: SpreadFigure['unit'], values: (number | null)[]): SpreadFigure {
   const present = values.filter((v): v is number => v !== null);
-  return { name, unit, values, min: present.length ? Math.min(...present) : null, median: median(present), max: present.length ? Math.max(...present) : null };
+  return {
+    name,
+    unit,
+    values,
+    min: present.length ? Math.min(...present) : null,
+    median: median(present),
+    max: present.length ? Math.max(...present) : null,
+  };
 }
 
 const PERCENTILES = [
@@ -42,11 +49,27 @@ const PERCENTILES = [
  */
 export function steadySpread(runs: readonly SteadyRun[]): SpreadFigure[] {
   const latency = DIRECTIONS.flatMap((direction: Direction) =>
-    PERCENTILES.map(([label, key]) => figure(`${direction} ${label}`, 'ms', runs.map((r) => r.steady.latency[direction][key]))),
+    PERCENTILES.map(([label, key]) =>
+      figure(
+        `${direction} ${label}`,
+        'ms',
+        runs.map((r) => r.steady.latency[direction][key]),
+      ),
+    ),
   );
-  const calls = figure('Salesforce calls per 1,000 changes', 'calls', runs.map((r) => r.apiCalls.callsPer1000));
+  const calls = figure(
+    'Salesforce calls per 1,000 changes',
+    'calls',
+    runs.map((r) => r.apiCalls.callsPer1000),
+  );
   const programs = [...new Set(runs.flatMap((r) => r.steady.cpu.map((c) => c.program)))];
-  const cpu = programs.map((program) => figure(`${program} CPU per change`, 'cpu-ms', runs.map((r) => r.steady.cpu.find((c) => c.program === program)?.msPerUnit ?? null)));
+  const cpu = programs.map((program) =>
+    figure(
+      `${program} CPU per change`,
+      'cpu-ms',
+      runs.map((r) => r.steady.cpu.find((c) => c.program === program)?.msPerUnit ?? null),
+    ),
+  );
   return [...latency, calls, ...cpu];
 }
 

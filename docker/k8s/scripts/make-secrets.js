@@ -46,8 +46,16 @@ function buildSecrets(env) {
     const name = env[envName(service)] ? envName(service) : 'DATABASE_URL';
     database[service] = need(name, (v) => /^postgres(ql)?:\/\//.test(v), 'expected postgres://…');
   }
-  const keys = need('TOKEN_ENCRYPTION_KEYS', (v) => v.split(',').every((k) => /^[^:,\s]+:[A-Za-z0-9+/]{43}=$/.test(k.trim())), 'expected kid:base64(32 bytes),…');
-  const keyId = need('TOKEN_ENCRYPTION_KEY_ID', (v) => (keys ?? '').split(',').some((k) => k.trim().split(':')[0] === v), 'must be one of the kids in TOKEN_ENCRYPTION_KEYS');
+  const keys = need(
+    'TOKEN_ENCRYPTION_KEYS',
+    (v) => v.split(',').every((k) => /^[^:,\s]+:[A-Za-z0-9+/]{43}=$/.test(k.trim())),
+    'expected kid:base64(32 bytes),…',
+  );
+  const keyId = need(
+    'TOKEN_ENCRYPTION_KEY_ID',
+    (v) => (keys ?? '').split(',').some((k) => k.trim().split(':')[0] === v),
+    'must be one of the kids in TOKEN_ENCRYPTION_KEYS',
+  );
   const sfdcToken = need('SFDC_INGEST_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const reconcilerToken = need('RECONCILER_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const appToken = need('SALESCONNECT_APP_TOKEN', atLeast(16), 'use 16+ characters');

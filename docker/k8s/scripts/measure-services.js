@@ -84,7 +84,13 @@ async function withPg(url, run) {
 function start(name, main, env) {
   const child = spawn(process.execPath, [path.join(ROOT, main)], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', LOG_LEVEL: 'info', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail = [];
@@ -154,7 +160,15 @@ function taskChangeFor(setting) {
     connectionId: setting.connectionId,
     kind: 'upsert',
     taskId: `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`,
-    fields: { title: 'Call Ana', details: 'measure', dueDate: '2026-12-01', open: true, priority: null, type: 'call', contactEmail: null },
+    fields: {
+      title: 'Call Ana',
+      details: 'measure',
+      dueDate: '2026-12-01',
+      open: true,
+      priority: null,
+      type: 'call',
+      contactEmail: null,
+    },
     changedAt: at,
     createdAt: at,
     origin: null,
@@ -189,7 +203,9 @@ function httpLoad(port, token, parallel, stop) {
   const worker = async () => {
     while (!stop()) {
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/v1/connections`, { headers: { authorization: `Bearer ${token}` } });
+        const res = await fetch(`http://127.0.0.1:${port}/v1/connections`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         await res.arrayBuffer();
         done++;
       } catch {
@@ -205,7 +221,10 @@ async function main() {
   const { SignJWT } = await import('jose');
   const kafka = new Kafka({ clientId: 'k8s-measure', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await Promise.all([admin.connect(), producer.connect()]);
 
   const provision = spawnSync(process.execPath, [path.join(ROOT, 'dist/tools/provision-topics/main.js')], {
@@ -223,14 +242,20 @@ async function main() {
   let sandbox;
   try {
     const sandboxPort = await freePort();
-    sandbox = start('salesconnect-sandbox', 'dist/tools/salesconnect-sandbox/main.js', { SALESCONNECT_SANDBOX_PORT: String(sandboxPort) });
+    sandbox = start('salesconnect-sandbox', 'dist/tools/salesconnect-sandbox/main.js', {
+      SALESCONNECT_SANDBOX_PORT: String(sandboxPort),
+    });
     await waitReady(sandbox, '/health/ready', 30_000);
     const ports = Object.fromEntries(await Promise.all(Object.keys(SERVICES).map(async (n) => [n, await freePort()])));
     for (const [name, { topics }] of Object.entries(SERVICES)) {
       groups[name] = `${RUN}-${name}`;
       for (const topic of topics) {
         const ends = await admin.fetchTopicOffsets(topic);
-        await admin.setOffsets({ groupId: groups[name], topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+        await admin.setOffsets({
+          groupId: groups[name],
+          topic,
+          partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+        });
       }
       services[name] = start(name, `dist/apps/${name}/main.js`, {
         // The heap limit the manifests give it (base/config/<name>.env), so the figures are the deployed ones.
@@ -248,7 +273,11 @@ async function main() {
     }
     await sleep(5_000);
     for (const [name, s] of Object.entries(services)) samples[name] = { idle: memoryOf(s.child.pid) };
-    log(`all ready; idle RSS ${Object.entries(samples).map(([n, s]) => `${n} ${s.idle.rss.toFixed(0)} MiB`).join(', ')}`);
+    log(
+      `all ready; idle RSS ${Object.entries(samples)
+        .map(([n, s]) => `${n} ${s.idle.rss.toFixed(0)} MiB`)
+        .join(', ')}`,
+    );
 
     const token = await new SignJWT({ tenant_id: 'tenant-measure' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -268,8 +297,13 @@ async function main() {
     for (const name of ['sfdc-ingest', 'salesconnect-ingest', 'reconciler']) {
       const deadline = Date.now() + 15 * 60_000;
       let lastLog = Date.now();
-      for (let lag = await lagOf(admin, groups[name], SERVICES[name].topics); lag > 0; lag = await lagOf(admin, groups[name], SERVICES[name].topics)) {
-        if (Date.now() > deadline) throw new Error(`${name} did not catch up (lag ${lag}):\n${services[name].tail.join('\n')}`);
+      for (
+        let lag = await lagOf(admin, groups[name], SERVICES[name].topics);
+        lag > 0;
+        lag = await lagOf(admin, groups[name], SERVICES[name].topics)
+      ) {
+        if (Date.now() > deadline)
+          throw new Error(`${name} did not catch up (lag ${lag}):\n${services[name].tail.join('\n')}`);
         if (Date.now() - lastLog > 15_000) {
           log(`${name}: lag ${lag} after ${Date.now() - started} ms`);
           lastLog = Date.now();
@@ -279,7 +313,9 @@ async function main() {
     }
     stopHttp = true;
     await http.finished;
-    log(`load 1: ${MESSAGES} settings + ${MESSAGES} task changes consumed, ${http.count()} HTTP reads, in ${Date.now() - started} ms`);
+    log(
+      `load 1: ${MESSAGES} settings + ${MESSAGES} task changes consumed, ${http.count()} HTTP reads, in ${Date.now() - started} ms`,
+    );
     for (const [name, s] of Object.entries(services)) samples[name].loaded = memoryOf(s.child.pid);
 
     // Load 2: publish another backlog and stop every service while it is being worked on.
@@ -325,7 +361,9 @@ async function main() {
       fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
       log(`wrote ${path.relative(ROOT, file)}`);
     }
-    console.log('\nservice               idle RSS  after load 1  VmHWM (peak)  drain (SIGTERM→exit)  exit  backlog at SIGTERM');
+    console.log(
+      '\nservice               idle RSS  after load 1  VmHWM (peak)  drain (SIGTERM→exit)  exit  backlog at SIGTERM',
+    );
     for (const [name, stop] of stops) {
       const s = samples[name];
       console.log(
@@ -334,7 +372,9 @@ async function main() {
       );
     }
   } finally {
-    const running = [...Object.values(services), ...(sandbox ? [sandbox] : [])].filter((s) => s.child.exitCode === null && s.child.signalCode === null);
+    const running = [...Object.values(services), ...(sandbox ? [sandbox] : [])].filter(
+      (s) => s.child.exitCode === null && s.child.signalCode === null,
+    );
     for (const s of running) s.child.kill('SIGKILL');
     // A group can be deleted only once its members are gone.
     await Promise.all(running.map((s) => s.exited));

@@ -9,15 +9,28 @@ import { provisionConfigSchema } from '../../../tools/provision-topics/src/provi
 export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler';
 
 /** Each workload, its config schema (the one list of variables it reads) and its Dockerfile. */
-export const WORKLOADS: Record<ServiceName | 'provision-topics', { schema: z.ZodObject; kind: 'Deployment' | 'Job'; dockerfile: string }> = {
-  'connector-settings': { schema: connectorSettingsConfigSchema, kind: 'Deployment', dockerfile: 'docker/connector-settings.Dockerfile' },
+export const WORKLOADS: Record<
+  ServiceName | 'provision-topics',
+  { schema: z.ZodObject; kind: 'Deployment' | 'Job'; dockerfile: string }
+> = {
+  'connector-settings': {
+    schema: connectorSettingsConfigSchema,
+    kind: 'Deployment',
+    dockerfile: 'docker/connector-settings.Dockerfile',
+  },
   'sfdc-ingest': { schema: sfdcIngestConfigSchema, kind: 'Deployment', dockerfile: 'docker/sfdc-ingest.Dockerfile' },
-  'salesconnect-ingest': { schema: salesconnectIngestConfigSchema, kind: 'Deployment', dockerfile: 'docker/salesconnect-ingest.Dockerfile' },
+  'salesconnect-ingest': {
+    schema: salesconnectIngestConfigSchema,
+    kind: 'Deployment',
+    dockerfile: 'docker/salesconnect-ingest.Dockerfile',
+  },
   reconciler: { schema: reconcilerConfigSchema, kind: 'Deployment', dockerfile: 'docker/reconciler.Dockerfile' },
   'provision-topics': { schema: provisionConfigSchema, kind: 'Job', dockerfile: 'docker/provision-topics.Dockerfile' },
 };
 
-export const SERVICES = Object.keys(WORKLOADS).filter((n) => WORKLOADS[n as ServiceName].kind === 'Deployment') as ServiceName[];
+export const SERVICES = Object.keys(WORKLOADS).filter(
+  (n) => WORKLOADS[n as ServiceName].kind === 'Deployment',
+) as ServiceName[];
 
 /** The topics whose lag each consumer's autoscaler may follow: the ones it does its work from. */
 export const LAG_TOPICS: Partial<Record<ServiceName, string[]>> = {

@@ -42,7 +42,12 @@ const mebibytes = (quantity: string): number => {
 
 interface ResolvedEnv {
   /** Variable → where its value comes from. */
-  sources: Record<string, { from: 'configMap'; configMap: string; value: string } | { from: 'secret'; secret: string; key: string } | { from: 'value'; value: string }>;
+  sources: Record<
+    string,
+    | { from: 'configMap'; configMap: string; value: string }
+    | { from: 'secret'; secret: string; key: string }
+    | { from: 'value'; value: string }
+  >;
   problems: string[];
 }
 
@@ -93,7 +98,12 @@ class Rendered {
     }
     for (const entry of container.env ?? []) {
       if (entry.value !== undefined) sources[entry.name] = { from: 'value', value: entry.value };
-      else if (entry.valueFrom?.secretKeyRef) sources[entry.name] = { from: 'secret', secret: entry.valueFrom.secretKeyRef.name, key: entry.valueFrom.secretKeyRef.key };
+      else if (entry.valueFrom?.secretKeyRef)
+        sources[entry.name] = {
+          from: 'secret',
+          secret: entry.valueFrom.secretKeyRef.name,
+          key: entry.valueFrom.secretKeyRef.key,
+        };
       else if (entry.valueFrom?.configMapKeyRef) {
         const ref = entry.valueFrom.configMapKeyRef;
         const value = this.all('ConfigMap').find((c) => c.metadata.name === ref.name)?.data?.[ref.key];
@@ -154,31 +164,46 @@ describe('the Kubernetes manifests', () => {
       expect(namespaces).toEqual([expect.stringMatching(/^[a-z0-9-]+$/)]);
     });
 
-    it.each(Object.keys(WORKLOADS) as Workload[])('%s: the container gets every variable its config schema reads, and values the schema accepts', (name) => {
-      const { sources, problems } = r().env(name);
-      expect(problems).toEqual([]);
-      const schemaVariables = listConfigVariables(WORKLOADS[name].schema);
-      expect(schemaVariables.filter((v) => !(v in sources))).toEqual([]);
-      // Nothing the app does not read (a typo would be ignored silently), except Node's own options.
-      expect(Object.keys(sources).filter((v) => !schemaVariables.includes(v) && v !== 'NODE_OPTIONS')).toEqual([]);
-      // With the Secrets make-secrets prints, the environment passes the app's own schema.
-      const environment = Object.fromEntries(
-        Object.entries(sources).map(([variable, source]) => [variable, source.from === 'secret' ? secretsFromScript[source.secret]?.[source.key] : source.value]),
-      );
-      expect(Object.entries(environment).filter(([, value]) => value === undefined).map(([v]) => v)).toEqual([]);
-      expect(() => loadConfig(WORKLOADS[name].schema, environment)).not.toThrow();
-    });
+    it.each(Object.keys(WORKLOADS) as Workload[])(
+      '%s: the container gets every variable its config schema reads, and values the schema accepts',
+      (name) => {
+        const { sources, problems } = r().env(name);
+        expect(problems).toEqual([]);
+        const schemaVariables = listConfigVariables(WORKLOADS[name].schema);
+        expect(schemaVariables.filter((v) => !(v in sources))).toEqual([]);
+        // Nothing the app does not read (a typo would be ignored silently), except Node's own options.
+        expect(Object.keys(sources).filter((v) => !schemaVariables.includes(v) && v !== 'NODE_OPTIONS')).toEqual([]);
+        // With the Secrets make-secrets prints, the environment passes the app's own schema.
+        const environment = Object.fromEntries(
+          Object.entries(sources).map(([variable, source]) => [
+            variable,
+            source.from === 'secret' ? secretsFromScript[source.secret]?.[source.key] : source.value,
+          ]),
+        );
+        expect(
+          Object.entries(environment)
+            .filter(([, value]) => value === undefined)
+            .map(([v]) => v),
+        ).toEqual([]);
+        expect(() => loadConfig(WORKLOADS[name].schema, environment)).not.toThrow();
+      },
+    );
 
     it('takes every secret from a Secret by name, never from a ConfigMap or an inline value', () => {
       const exposed: string[] = [];
       for (const name of Object.keys(WORKLOADS) as Workload[]) {
         for (const [variable, source] of Object.entries(r().env(name).sources)) {
-          if (isSecretVariable(variable) && source.from !== 'secret') exposed.push(`${name}: ${variable} from ${source.from}`);
+          if (isSecretVariable(variable) && source.from !== 'secret')
+            exposed.push(`${name}: ${variable} from ${source.from}`);
         }
       }
       expect(exposed).toEqual([]);
       // No key of any ConfigMap names a secret either (a ConfigMap nobody mounts would escape the check above).
-      expect(r().all('ConfigMap').flatMap((c) => Object.keys(c.data ?? {}).filter(isSecretVariable))).toEqual([]);
+      expect(
+        r()
+          .all('ConfigMap')
+          .flatMap((c) => Object.keys(c.data ?? {}).filter(isSecretVariable)),
+      ).toEqual([]);
       // The overlay itself carries no Secret: they are created from the environment (scripts/make-secrets.js).
       expect(r().all('Secret')).toEqual([]);
     });
@@ -187,17 +212,28 @@ describe('the Kubernetes manifests', () => {
       const referenced = new Set<string>();
       for (const object of r().objects) {
         const containers = object.spec?.template?.spec?.containers ?? [];
-        for (const c of containers) for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+        for (const c of containers)
+          for (const e of c.env ?? [])
+            if (e.valueFrom?.secretKeyRef)
+              referenced.add(`${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
       }
       // postgres-credentials is printed when POSTGRES_PASSWORD is given, for overlays with their own PostgreSQL.
       const printed = Object.entries(secretsFromScript)
-        .filter(([secret]) => secret !== 'postgres-credentials' || r().all('StatefulSet').some((s) => s.metadata.name === 'postgres'))
+        .filter(
+          ([secret]) =>
+            secret !== 'postgres-credentials' ||
+            r()
+              .all('StatefulSet')
+              .some((s) => s.metadata.name === 'postgres'),
+        )
         .flatMap(([secret, data]) => Object.keys(data).map((key) => `${secret}/${key}`));
       expect([...referenced].sort()).toEqual(printed.sort());
     });
 
     it('contains no secret value in plain text: neither a schema default nor a compose development value', () => {
-      const compose = parse(readFileSync(path.join(ROOT, 'docker/compose.yaml'), 'utf8')) as { services: Record<string, { environment?: Record<string, unknown> }> };
+      const compose = parse(readFileSync(path.join(ROOT, 'docker/compose.yaml'), 'utf8')) as {
+        services: Record<string, { environment?: Record<string, unknown> }>;
+      };
       const known = new Set<string>();
       for (const [name, { schema }] of Object.entries(WORKLOADS)) {
         const defaults = loadConfig(schema, {}) as Record<string, unknown>;
@@ -212,37 +248,53 @@ describe('the Kubernetes manifests', () => {
       expect([...known].filter((value) => r().yaml.includes(value))).toEqual([]);
     });
 
-    it.each(Object.keys(WORKLOADS) as Workload[])('%s: runs the image of its Dockerfile, tagged, as non-root, read-only, with no capabilities', (name) => {
-      const podSpec = r().workload(name).spec.template.spec;
-      const container = r().container(name);
-      const dockerfile = readFileSync(path.join(ROOT, WORKLOADS[name].dockerfile), 'utf8');
-      const [, uid, gid] = /^USER (\d+):(\d+)$/m.exec(dockerfile) ?? [];
-      const [, repository, tag] = /^(.+):([^:/]+)$/.exec(container.image) ?? [];
-      expect(repository?.split('/').pop()).toBe(name);
-      expect(tag).toMatch(/^(?!latest$)[\w.-]+$/);
-      expect(podSpec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: Number(uid), runAsGroup: Number(gid), seccompProfile: { type: 'RuntimeDefault' } });
-      expect(podSpec.securityContext.runAsUser).toBeGreaterThan(0);
-      expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } });
-      expect(podSpec).toMatchObject({ automountServiceAccountToken: false, enableServiceLinks: false });
-      expect(podSpec.hostNetwork ?? false).toBe(false);
-      for (const resource of ['cpu', 'memory']) {
-        expect(container.resources?.requests?.[resource]).toBeDefined();
-        expect(container.resources?.limits?.[resource]).toBeDefined();
-      }
-    });
+    it.each(Object.keys(WORKLOADS) as Workload[])(
+      '%s: runs the image of its Dockerfile, tagged, as non-root, read-only, with no capabilities',
+      (name) => {
+        const podSpec = r().workload(name).spec.template.spec;
+        const container = r().container(name);
+        const dockerfile = readFileSync(path.join(ROOT, WORKLOADS[name].dockerfile), 'utf8');
+        const [, uid, gid] = /^USER (\d+):(\d+)$/m.exec(dockerfile) ?? [];
+        const [, repository, tag] = /^(.+):([^:/]+)$/.exec(container.image) ?? [];
+        expect(repository?.split('/').pop()).toBe(name);
+        expect(tag).toMatch(/^(?!latest$)[\w.-]+$/);
+        expect(podSpec.securityContext).toMatchObject({
+          runAsNonRoot: true,
+          runAsUser: Number(uid),
+          runAsGroup: Number(gid),
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(podSpec.securityContext.runAsUser).toBeGreaterThan(0);
+        expect(container.securityContext).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(podSpec).toMatchObject({ automountServiceAccountToken: false, enableServiceLinks: false });
+        expect(podSpec.hostNetwork ?? false).toBe(false);
+        for (const resource of ['cpu', 'memory']) {
+          expect(container.resources?.requests?.[resource]).toBeDefined();
+          expect(container.resources?.limits?.[resource]).toBeDefined();
+        }
+      },
+    );
 
-    it.each(SERVICES)('%s: memory sized from its measured peak RSS (docker/k8s/measured.json), the heap well inside the limit', (name) => {
-      const { resources } = r().container(name);
-      const peak = MEASURED.services[name].peakRssMiB;
-      const request = mebibytes(resources.requests.memory);
-      const limit = mebibytes(resources.limits.memory);
-      expect(request).toBeGreaterThanOrEqual(peak);
-      expect(limit).toBeGreaterThanOrEqual(Math.ceil(peak * 1.3));
-      // V8's old space is most of the RSS; the rest (code, buffers, new space) needs room under the limit.
-      const heap = Number(/--max-old-space-size=(\d+)/.exec(r().setting(name, 'NODE_OPTIONS'))?.[1]);
-      expect(heap).toBeGreaterThanOrEqual(128);
-      expect(heap).toBeLessThanOrEqual(limit * 0.7);
-    });
+    it.each(SERVICES)(
+      '%s: memory sized from its measured peak RSS (docker/k8s/measured.json), the heap well inside the limit',
+      (name) => {
+        const { resources } = r().container(name);
+        const peak = MEASURED.services[name].peakRssMiB;
+        const request = mebibytes(resources.requests.memory);
+        const limit = mebibytes(resources.limits.memory);
+        expect(request).toBeGreaterThanOrEqual(peak);
+        expect(limit).toBeGreaterThanOrEqual(Math.ceil(peak * 1.3));
+        // V8's old space is most of the RSS; the rest (code, buffers, new space) needs room under the limit.
+        const heap = Number(/--max-old-space-size=(\d+)/.exec(r().setting(name, 'NODE_OPTIONS'))?.[1]);
+        expect(heap).toBeGreaterThanOrEqual(128);
+        expect(heap).toBeLessThanOrEqual(limit * 0.7);
+      },
+    );
 
     it.each(SERVICES)('%s: probes the app’s own health routes on the port it listens on', (name) => {
       const container = r().container(name);
@@ -262,35 +314,54 @@ describe('the Kubernetes manifests', () => {
       expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       // /health/ready waits up to READINESS_TIMEOUT_MS for each dependency: the probe must wait longer.
-      expect(container.readinessProbe.timeoutSeconds * 1000).toBeGreaterThan(Number(r().setting(name, 'READINESS_TIMEOUT_MS')));
+      expect(container.readinessProbe.timeoutSeconds * 1000).toBeGreaterThan(
+        Number(r().setting(name, 'READINESS_TIMEOUT_MS')),
+      );
       // Migrations run before the port opens: the startup probe allows minutes, liveness only then.
-      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(120);
+      expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(
+        120,
+      );
       const annotations = r().workload(name).spec.template.metadata.annotations;
-      expect(annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' });
+      expect(annotations).toEqual({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port),
+        'prometheus.io/path': '/metrics',
+      });
     });
 
-    it.each(SERVICES)('%s: gives a SIGTERM drain more time than SHUTDOWN_TIMEOUT_MS and than its measured drain, and rolls one pod at a time', (name) => {
-      const deployment = r().workload(name);
-      const container = r().container(name);
-      const grace = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
-      const preStop = container.lifecycle?.preStop ? Number(container.lifecycle.preStop.exec.command[1]) * 1000 : 0;
-      if (container.lifecycle?.preStop) expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
-      expect(grace).toBeGreaterThan(preStop + Number(r().setting(name, 'SHUTDOWN_TIMEOUT_MS')));
-      expect(grace).toBeGreaterThan(preStop + MEASURED.services[name].drainMs);
-      // Autoscaled: a replicas field would be reset by every apply.
-      expect(deployment.spec.replicas).toBeUndefined();
-      expect(deployment.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
-    });
+    it.each(SERVICES)(
+      '%s: gives a SIGTERM drain more time than SHUTDOWN_TIMEOUT_MS and than its measured drain, and rolls one pod at a time',
+      (name) => {
+        const deployment = r().workload(name);
+        const container = r().container(name);
+        const grace = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
+        const preStop = container.lifecycle?.preStop ? Number(container.lifecycle.preStop.exec.command[1]) * 1000 : 0;
+        if (container.lifecycle?.preStop) expect(container.lifecycle.preStop.exec.command[0]).toBe('sleep');
+        expect(grace).toBeGreaterThan(preStop + Number(r().setting(name, 'SHUTDOWN_TIMEOUT_MS')));
+        expect(grace).toBeGreaterThan(preStop + MEASURED.services[name].drainMs);
+        // Autoscaled: a replicas field would be reset by every apply.
+        expect(deployment.spec.replicas).toBeUndefined();
+        expect(deployment.spec.strategy).toEqual({
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+        });
+      },
+    );
 
-    it.each(SERVICES)('%s: has a Service on its http port and a PodDisruptionBudget, both selecting its pods', (name) => {
-      const podLabels = r().workload(name).spec.template.metadata.labels;
-      const service = r().one('Service', name);
-      const pdb = r().one('PodDisruptionBudget', name);
-      expect(podLabels).toMatchObject(service.spec.selector);
-      expect(podLabels).toMatchObject(pdb.spec.selector.matchLabels);
-      expect(service.spec.ports).toEqual([{ name: 'http', port: Number(r().setting(name, 'HTTP_PORT')), targetPort: 'http', protocol: 'TCP' }]);
-      expect(pdb.spec.maxUnavailable).toBe(1);
-    });
+    it.each(SERVICES)(
+      '%s: has a Service on its http port and a PodDisruptionBudget, both selecting its pods',
+      (name) => {
+        const podLabels = r().workload(name).spec.template.metadata.labels;
+        const service = r().one('Service', name);
+        const pdb = r().one('PodDisruptionBudget', name);
+        expect(podLabels).toMatchObject(service.spec.selector);
+        expect(podLabels).toMatchObject(pdb.spec.selector.matchLabels);
+        expect(service.spec.ports).toEqual([
+          { name: 'http', port: Number(r().setting(name, 'HTTP_PORT')), targetPort: 'http', protocol: 'TCP' },
+        ]);
+        expect(pdb.spec.maxUnavailable).toBe(1);
+      },
+    );
 
     it('points sfdc-ingest and the reconciler at connector-settings’ Service', () => {
       const service = r().one('Service', 'connector-settings');
@@ -304,7 +375,11 @@ describe('the Kubernetes manifests', () => {
     it('scales connector-settings on CPU and each consumer on its group’s lag, never past the partition count', () => {
       const partitions = Number(r().setting('provision-topics', 'KAFKA_TOPIC_PARTITIONS'));
       const hpa = r().one('HorizontalPodAutoscaler', 'connector-settings');
-      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'connector-settings' });
+      expect(hpa.spec.scaleTargetRef).toEqual({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'connector-settings',
+      });
       expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(1);
       expect(hpa.spec.maxReplicas).toBeLessThanOrEqual(partitions);
       const scaled = r().all('ScaledObject');
@@ -318,7 +393,19 @@ describe('the Kubernetes manifests', () => {
         expect(kafkaTriggers.map((t: Json) => t.metadata.topic).sort()).toEqual([...(LAG_TOPICS[name] ?? [])].sort());
         for (const trigger of kafkaTriggers) {
           // KEDA's CRD leaves trigger metadata free-form: these are the kafka scaler's documented keys.
-          expect(Object.keys(trigger.metadata).filter((k) => !['bootstrapServers', 'consumerGroup', 'topic', 'lagThreshold', 'offsetResetPolicy', 'allowIdleConsumers'].includes(k))).toEqual([]);
+          expect(
+            Object.keys(trigger.metadata).filter(
+              (k) =>
+                ![
+                  'bootstrapServers',
+                  'consumerGroup',
+                  'topic',
+                  'lagThreshold',
+                  'offsetResetPolicy',
+                  'allowIdleConsumers',
+                ].includes(k),
+            ),
+          ).toEqual([]);
           expect(trigger.metadata).toMatchObject({
             bootstrapServers: r().setting(name, 'KAFKA_BROKERS'),
             consumerGroup: r().setting(name, 'KAFKA_CONSUMER_GROUP'),
@@ -332,32 +419,63 @@ describe('the Kubernetes manifests', () => {
     it('lets each workload reach only what it needs, and be reached only by what calls it', () => {
       const policies = r().all('NetworkPolicy');
       const port = (name: ServiceName) => Number(r().setting(name, 'HTTP_PORT'));
-      const kafkaPorts = [...new Set(r().setting('reconciler', 'KAFKA_BROKERS').split(',').map((b) => Number(b.split(':')[1])))];
+      const kafkaPorts = [
+        ...new Set(
+          r()
+            .setting('reconciler', 'KAFKA_BROKERS')
+            .split(',')
+            .map((b) => Number(b.split(':')[1])),
+        ),
+      ];
       const base = ['dns:53/UDP', 'dns:53/TCP', ...kafkaPorts.map((p) => `kafka:${p}/TCP`)];
       const expected: Record<Workload, { egress: string[]; ingress: string[] }> = {
         'connector-settings': {
           egress: [...base, 'postgresql:5432/TCP', `reconciler:${port('reconciler')}/TCP`, 'public-internet:443/TCP'],
-          ingress: [`ingress-nginx:${port('connector-settings')}/TCP`, `sfdc-ingest:${port('connector-settings')}/TCP`, `reconciler:${port('connector-settings')}/TCP`, `prometheus:${port('connector-settings')}/TCP`],
+          ingress: [
+            `ingress-nginx:${port('connector-settings')}/TCP`,
+            `sfdc-ingest:${port('connector-settings')}/TCP`,
+            `reconciler:${port('connector-settings')}/TCP`,
+            `prometheus:${port('connector-settings')}/TCP`,
+          ],
         },
         'sfdc-ingest': {
-          egress: [...base, 'postgresql:5432/TCP', `connector-settings:${port('connector-settings')}/TCP`, 'public-internet:443/TCP'],
+          egress: [
+            ...base,
+            'postgresql:5432/TCP',
+            `connector-settings:${port('connector-settings')}/TCP`,
+            'public-internet:443/TCP',
+          ],
           ingress: [`prometheus:${port('sfdc-ingest')}/TCP`],
         },
         'salesconnect-ingest': {
           egress: [...base, 'postgresql:5432/TCP', 'public-internet:443/TCP'],
-          ingress: [`ingress-nginx:${port('salesconnect-ingest')}/TCP`, `prometheus:${port('salesconnect-ingest')}/TCP`],
+          ingress: [
+            `ingress-nginx:${port('salesconnect-ingest')}/TCP`,
+            `prometheus:${port('salesconnect-ingest')}/TCP`,
+          ],
         },
         reconciler: {
-          egress: [...base, 'postgresql:5432/TCP', `connector-settings:${port('connector-settings')}/TCP`, 'public-internet:443/TCP'],
+          egress: [
+            ...base,
+            'postgresql:5432/TCP',
+            `connector-settings:${port('connector-settings')}/TCP`,
+            'public-internet:443/TCP',
+          ],
           ingress: [`connector-settings:${port('reconciler')}/TCP`, `prometheus:${port('reconciler')}/TCP`],
         },
         'provision-topics': { egress: base, ingress: [] },
       };
       for (const name of Object.keys(WORKLOADS) as Workload[]) {
         const labels = r().workload(name).spec.template.metadata.labels;
-        const selecting = policies.filter((p) => Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+        const selecting = policies.filter((p) =>
+          Object.entries(p.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v),
+        );
         const isolated = (type: string) => selecting.some((p) => p.spec.policyTypes.includes(type));
-        expect({ name, ingressIsolated: isolated('Ingress'), egressIsolated: isolated('Egress') }).toEqual({ name, ingressIsolated: true, egressIsolated: true });
+        expect({ name, ingressIsolated: isolated('Ingress'), egressIsolated: isolated('Egress') }).toEqual({
+          name,
+          ingressIsolated: true,
+          egressIsolated: true,
+        });
         const allowed = (direction: 'ingress' | 'egress') =>
           selecting
             .flatMap((p) => p.spec[direction] ?? [])
@@ -367,7 +485,11 @@ describe('the Kubernetes manifests', () => {
               return peers.flatMap((peer: string) => ports.map((p: string) => `${peer}:${p}`));
             })
             .sort();
-        expect({ name, egress: allowed('egress'), ingress: allowed('ingress') }).toEqual({ name, egress: [...expected[name].egress].sort(), ingress: [...expected[name].ingress].sort() });
+        expect({ name, egress: allowed('egress'), ingress: allowed('ingress') }).toEqual({
+          name,
+          egress: [...expected[name].egress].sort(),
+          ingress: [...expected[name].ingress].sort(),
+        });
       }
     });
 
@@ -388,7 +510,9 @@ describe('the Kubernetes manifests', () => {
       const route = (pathname: string): string | undefined => {
         const paths = ingress.spec.rules[0].http.paths as Json[];
         const match = paths.find((p) =>
-          p.pathType === 'Exact' ? pathname === p.path : pathname === p.path || pathname.startsWith(p.path.endsWith('/') ? p.path : `${p.path}/`),
+          p.pathType === 'Exact'
+            ? pathname === p.path
+            : pathname === p.path || pathname.startsWith(p.path.endsWith('/') ? p.path : `${p.path}/`),
         );
         if (!match) return undefined;
         const service = r().one('Service', match.backend.service.name);
@@ -399,14 +523,22 @@ describe('the Kubernetes manifests', () => {
       expect(route(urls[1].pathname)).toBe('connector-settings');
       expect(route('/v1/connections')).toBe('connector-settings');
       expect(route(urls[2].pathname)).toBe('salesconnect-ingest');
-      for (const hidden of ['/internal/v1/connections/c1/salesforce-session', '/metrics', '/health/ready', '/webhooks/salesconnect/x']) expect(route(hidden)).toBeUndefined();
+      for (const hidden of [
+        '/internal/v1/connections/c1/salesforce-session',
+        '/metrics',
+        '/health/ready',
+        '/webhooks/salesconnect/x',
+      ])
+        expect(route(hidden)).toBeUndefined();
     });
 
     it('tells Prometheus where /metrics is, and a ServiceMonitor (when present) reaches every Service', () => {
       for (const monitor of r().all('ServiceMonitor')) {
         const selected = r()
           .all('Service')
-          .filter((s) => Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v));
+          .filter((s) =>
+            Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v),
+          );
         expect(selected.map((s) => s.metadata.name).sort()).toEqual([...SERVICES].sort());
         for (const endpoint of monitor.spec.endpoints) {
           expect(endpoint.path).toBe('/metrics');
@@ -420,32 +552,54 @@ describe('the Kubernetes manifests', () => {
       const exprs = r()
         .all('PrometheusRule')
         .flatMap((rule) => rule.spec.groups.flatMap((g: Json) => g.rules.map((x: Json) => x.expr as string)));
-      if (overlay === 'prod') expect(exprs.some((e) => e.includes('tasksync_settings_delete_window_closes_in_seconds'))).toBe(true);
+      if (overlay === 'prod')
+        expect(exprs.some((e) => e.includes('tasksync_settings_delete_window_closes_in_seconds'))).toBe(true);
       expect(r().all('PrometheusRule')).toHaveLength(r().all('ServiceMonitor').length);
     });
 
-    it.each(SERVICES)('runs %s’s migrations first, in an init container of the same image with --migrate-only and the same database', (name) => {
-      const spec = r().workload(name).spec.template.spec;
-      expect(spec.initContainers).toHaveLength(1);
-      const [migrate] = spec.initContainers;
-      expect(migrate.image).toBe(r().container(name).image);
-      expect(migrate.command).toEqual(['node', 'main.js', '--migrate-only']);
-      expect(migrate.env.find((e: Json) => e.name === 'DATABASE_URL')).toEqual(r().container(name).env.find((e: Json) => e.name === 'DATABASE_URL'));
-      expect(migrate.envFrom).toEqual(r().container(name).envFrom);
-      expect(migrate.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    });
+    it.each(SERVICES)(
+      'runs %s’s migrations first, in an init container of the same image with --migrate-only and the same database',
+      (name) => {
+        const spec = r().workload(name).spec.template.spec;
+        expect(spec.initContainers).toHaveLength(1);
+        const [migrate] = spec.initContainers;
+        expect(migrate.image).toBe(r().container(name).image);
+        expect(migrate.command).toEqual(['node', 'main.js', '--migrate-only']);
+        expect(migrate.env.find((e: Json) => e.name === 'DATABASE_URL')).toEqual(
+          r()
+            .container(name)
+            .env.find((e: Json) => e.name === 'DATABASE_URL'),
+        );
+        expect(migrate.envFrom).toEqual(r().container(name).envFrom);
+        expect(migrate.securityContext).toMatchObject({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        });
+      },
+    );
 
-    it.each(SERVICES)('%s: the migration init container, given DATABASE_URL as its one secret, is accepted for --migrate-only', (name) => {
-      const [migrate] = r().workload(name).spec.template.spec.initContainers;
-      const { sources, problems } = r().env(name, migrate);
-      expect(problems).toEqual([]);
-      expect(Object.entries(sources).filter(([, source]) => source.from === 'secret').map(([variable]) => variable)).toEqual(['DATABASE_URL']);
-      const environment = Object.fromEntries(
-        Object.entries(sources).map(([variable, source]) => [variable, source.from === 'secret' ? secretsFromScript[source.secret]?.[source.key] : source.value]),
-      );
-      // main.ts passes readsSecrets: false with --migrate-only: the secrets it lacks fall back to their development defaults.
-      expect(() => loadConfig(WORKLOADS[name].schema, environment, { readsSecrets: false })).not.toThrow();
-    });
+    it.each(SERVICES)(
+      '%s: the migration init container, given DATABASE_URL as its one secret, is accepted for --migrate-only',
+      (name) => {
+        const [migrate] = r().workload(name).spec.template.spec.initContainers;
+        const { sources, problems } = r().env(name, migrate);
+        expect(problems).toEqual([]);
+        expect(
+          Object.entries(sources)
+            .filter(([, source]) => source.from === 'secret')
+            .map(([variable]) => variable),
+        ).toEqual(['DATABASE_URL']);
+        const environment = Object.fromEntries(
+          Object.entries(sources).map(([variable, source]) => [
+            variable,
+            source.from === 'secret' ? secretsFromScript[source.secret]?.[source.key] : source.value,
+          ]),
+        );
+        // main.ts passes readsSecrets: false with --migrate-only: the secrets it lacks fall back to their development defaults.
+        expect(() => loadConfig(WORKLOADS[name].schema, environment, { readsSecrets: false })).not.toThrow();
+      },
+    );
 
     it('provisions the topics in a Job that is safe to run again', () => {
       const job = r().workload('provision-topics');
@@ -467,11 +621,17 @@ describe('the prod overlay', () => {
     const { sources } = rendered('prod').env(name);
     const fromSecrets = Object.keys(sources).filter((variable) => sources[variable].from === 'secret');
     // Every secret a Secret supplies but DATABASE_URL (whose default holds no password) is declared with devSecret.
-    const refusable = fromSecrets.filter((variable) => isSecretVariable(variable) && variable !== 'DATABASE_URL').sort();
+    const refusable = fromSecrets
+      .filter((variable) => isSecretVariable(variable) && variable !== 'DATABASE_URL')
+      .sort();
     expect(refusable.length).toBeGreaterThan(0);
     expect(listDevSecrets(WORKLOADS[name].schema.shape)).toEqual(refusable);
 
-    const environment = Object.fromEntries(Object.entries(sources).flatMap(([variable, source]) => (source.from === 'secret' ? [] : [[variable, source.value]])));
+    const environment = Object.fromEntries(
+      Object.entries(sources).flatMap(([variable, source]) =>
+        source.from === 'secret' ? [] : [[variable, source.value]],
+      ),
+    );
     let error: unknown;
     try {
       loadConfig(WORKLOADS[name].schema, environment);
@@ -491,7 +651,8 @@ function describePeer(peer: Json): string {
   if (peer === null) return 'anywhere';
   if (peer.ipBlock) {
     const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
-    if (peer.ipBlock.cidr === '0.0.0.0/0' && privateRanges.every((r) => peer.ipBlock.except?.includes(r))) return 'public-internet';
+    if (peer.ipBlock.cidr === '0.0.0.0/0' && privateRanges.every((r) => peer.ipBlock.except?.includes(r)))
+      return 'public-internet';
     return `ipBlock(${JSON.stringify(peer.ipBlock)})`;
   }
   const pod = peer.podSelector?.matchLabels ?? {};
@@ -500,8 +661,14 @@ function describePeer(peer: Json): string {
   if (nsName === 'kube-system' && pod['k8s-app'] === 'kube-dns') return 'dns';
   if (nsName === 'ingress-nginx' && pod['app.kubernetes.io/name'] === 'ingress-nginx') return 'ingress-nginx';
   if (nsName === 'monitoring' && !peer.podSelector) return 'prometheus';
-  if (peer.namespaceSelector && Object.keys(ns).length === 0 && ['kafka', 'postgresql'].includes(pod['app.kubernetes.io/name'])) return pod['app.kubernetes.io/name'];
+  if (
+    peer.namespaceSelector &&
+    Object.keys(ns).length === 0 &&
+    ['kafka', 'postgresql'].includes(pod['app.kubernetes.io/name'])
+  )
+    return pod['app.kubernetes.io/name'];
   // A pod of this namespace, by name.
-  if (!peer.namespaceSelector && Object.keys(pod).length === 1 && pod['app.kubernetes.io/name']) return pod['app.kubernetes.io/name'];
+  if (!peer.namespaceSelector && Object.keys(pod).length === 1 && pod['app.kubernetes.io/name'])
+    return pod['app.kubernetes.io/name'];
   return `peer(${JSON.stringify(peer)})`;
 }

@@ -30,10 +30,17 @@ export function listOverlays(): string[] {
 export function renderKustomization(dir: string): { yaml: string; objects: K8sObject[] } {
   let yaml: string;
   try {
-    yaml = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    yaml = execFileSync('kubectl', ['kustomize', dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
   } catch (e) {
     const error = e as NodeJS.ErrnoException & { stderr?: string };
-    if (error.code === 'ENOENT') throw new Error('kubectl is not on PATH: the manifests are rendered with `kubectl kustomize` (kubectl 1.27+, kustomize v5)');
+    if (error.code === 'ENOENT')
+      throw new Error(
+        'kubectl is not on PATH: the manifests are rendered with `kubectl kustomize` (kubectl 1.27+, kustomize v5)',
+      );
     throw new Error(`kubectl kustomize ${dir} failed: ${error.stderr ?? error.message}`);
   }
   const objects = parseAllDocuments(yaml).map((doc) => {

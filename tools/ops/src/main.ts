@@ -8,7 +8,11 @@ import { opsConfigSchema } from './ops.config';
 async function main(): Promise<void> {
   const config = loadConfig(opsConfigSchema, process.env);
   const kafka = new Kafka({ clientId: 'ops', brokers: config.KAFKA_BROKERS, logLevel: logLevel.ERROR });
-  const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line), isTty: process.stderr.isTTY === true };
+  const output = {
+    out: (line: string) => console.log(line),
+    err: (line: string) => console.error(line),
+    isTty: process.stderr.isTTY === true,
+  };
   const program = new Command('ops').description("task-sync's operator commands").showHelpAfterError();
   program.addCommand(deadLettersCommand(kafka, config, output));
   await program.parseAsync(process.argv);

@@ -5,7 +5,12 @@ export const opsConfigSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    ),
   /** Who is named in a replay record. */
   OPS_OPERATOR: z.string().min(1).default('ops-cli'),
   /** A read of the dead-letter topic ends after this long without a message (a bound, should an end offset never be reached). */

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const result = await provisionTopics(admin, listTopicSpecs(config.KAFKA_TOPIC_PARTITIONS), config.KAFKA_REPLICATION_FACTOR);
+    const result = await provisionTopics(
+      admin,
+      listTopicSpecs(config.KAFKA_TOPIC_PARTITIONS),
+      config.KAFKA_REPLICATION_FACTOR,
+    );
     console.log(JSON.stringify({ level: 'info', service: 'provision-topics', msg: 'topics provisioned', ...result }));
   } finally {
     await admin.disconnect();
@@ -19,6 +23,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(JSON.stringify({ level: 'fatal', service: 'provision-topics', msg: 'provisioning failed', err: String(e) }));
+  console.error(
+    JSON.stringify({ level: 'fatal', service: 'provision-topics', msg: 'provisioning failed', err: String(e) }),
+  );
   process.exit(1);
 });

@@ -22,7 +22,10 @@ describe('provisionTopics (real broker)', () => {
   it('creates a missing topic, leaves it alone the second time, and grows it when asked for more partitions', async () => {
     expect(await provisionTopics(admin, spec(2), 1)).toEqual({ created: [topic], grown: [], unchanged: [] });
     expect(await partitionCount()).toBe(2);
-    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic, configNames: ['retention.ms'] }] });
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2, name: topic, configNames: ['retention.ms'] }],
+    });
     expect(configs.resources[0].configEntries[0].configValue).toBe('3600000');
 
     expect(await provisionTopics(admin, spec(2), 1)).toEqual({ created: [], grown: [], unchanged: [topic] });

@@ -12,7 +12,11 @@ export interface ProvisionResult {
  * Creates every topic in the list that is missing, and raises the partition count of any that has
  * fewer than configured. Safe to run any number of times; it never deletes or shrinks anything.
  */
-export async function provisionTopics(admin: Admin, specs: TopicSpec[], replicationFactor: number): Promise<ProvisionResult> {
+export async function provisionTopics(
+  admin: Admin,
+  specs: TopicSpec[],
+  replicationFactor: number,
+): Promise<ProvisionResult> {
   const existing = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {

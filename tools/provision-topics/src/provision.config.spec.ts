@@ -12,6 +12,9 @@ describe('provision-topics config', () => {
   });
 
   it('is fully provided by docker/compose.yaml, with values the schema accepts', () => {
-    expect(checkComposeAgainstSchema('provision-topics', provisionConfigSchema)).toEqual({ missing: [], invalid: null });
+    expect(checkComposeAgainstSchema('provision-topics', provisionConfigSchema)).toEqual({
+      missing: [],
+      invalid: null,
+    });
   });
 });

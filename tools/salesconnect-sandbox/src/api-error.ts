@@ -27,7 +27,12 @@ const STATUS: Record<ApiErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-export function sendError(res: Response, code: ApiErrorCode, message: string, details: Record<string, unknown> = {}): void {
+export function sendError(
+  res: Response,
+  code: ApiErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): void {
   res.status(STATUS[code]).json({ error: code, message, ...details });
 }
 

@@ -14,7 +14,9 @@ describe('integration app tokens over HTTP', () => {
     expect(res.status).toBe(400);
     expect(res.body.fields[0].field).toBe('X-SalesConnect-User');
     // Naming oneself is harmless.
-    expect((await running.api.get('/v1/tasks', { 'x-salesconnect-user': running.sandbox.defaultUser.id })).status).toBe(200);
+    expect((await running.api.get('/v1/tasks', { 'x-salesconnect-user': running.sandbox.defaultUser.id })).status).toBe(
+      200,
+    );
     const bogus = await new ApiClient(running.url, 'sc_app_not_configured_x').get('/v1/changes');
     expect([bogus.status, bogus.body.error]).toEqual([401, 'UNAUTHORIZED']);
   });

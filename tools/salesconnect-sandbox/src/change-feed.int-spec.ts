@@ -84,7 +84,9 @@ describe('change feed over HTTP', () => {
     await running.admin.post('/__admin/clock', { now: '2026-11-08T12:00:01Z', frozen: true });
     expect((await running.api.get('/v1/changes')).body.changes.map((c: FeedChange) => c.task.name)).toEqual(['recent']);
     // A reader that had consumed the old change lost nothing: its cursor still works.
-    expect((await running.api.get(`/v1/changes?cursor=${afterOld}`)).body.changes.map((c: FeedChange) => c.task.name)).toEqual(['recent']);
+    expect(
+      (await running.api.get(`/v1/changes?cursor=${afterOld}`)).body.changes.map((c: FeedChange) => c.task.name),
+    ).toEqual(['recent']);
     // One from before it would skip a change it never saw: refused, so it resyncs instead.
     const expired = await running.api.get(`/v1/changes?cursor=${beforeOld}`);
     expect(expired.status).toBe(410);
@@ -103,7 +105,11 @@ describe('change feed over HTTP', () => {
     const second = await startSandbox({ snapshotFile: file });
     try {
       expect(second.sandbox.defaultUser.apiToken).toBe(first.sandbox.defaultUser.apiToken);
-      expect((await second.api.get(`/v1/tasks/${task.id}`)).body).toMatchObject({ details: 'before restart', version: 2, lastModifiedBy: 'task-sync' });
+      expect((await second.api.get(`/v1/tasks/${task.id}`)).body).toMatchObject({
+        details: 'before restart',
+        version: 2,
+        lastModifiedBy: 'task-sync',
+      });
       expect((await second.api.get(`/v1/changes?cursor=${cursor}`)).body.changes).toEqual([]);
       await second.api.post(`/v1/tasks/${task.id}/complete`);
       await second.api.delete(`/v1/tasks/${task.id}`);

@@ -11,8 +11,7 @@ export interface FeedState {
 }
 
 export type FeedPage =
-  | { ok: true; changes: Change[]; nextCursor: string }
-  | { ok: false; error: 'INVALID_CURSOR' | 'CURSOR_EXPIRED' };
+  { ok: true; changes: Change[]; nextCursor: string } | { ok: false; error: 'INVALID_CURSOR' | 'CURSOR_EXPIRED' };
 
 /**
  * Every write in order, under one monotonic sequence for all users. Entries older than the
@@ -24,7 +23,10 @@ export class ChangeFeed {
 
   constructor(private readonly retentionMs: number) {}
 
-  append(entry: { type: ChangeType; task: Task; tenantId: string; origin: string; changedFields?: string[] }, now: Date): Change {
+  append(
+    entry: { type: ChangeType; task: Task; tenantId: string; origin: string; changedFields?: string[] },
+    now: Date,
+  ): Change {
     const sequence = ++this.state.lastSequence;
     const change: Change = {
       cursor: encodeCursor('changes', sequence),

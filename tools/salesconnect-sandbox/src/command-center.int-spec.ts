@@ -18,7 +18,10 @@ describe('Command Center (R4) over HTTP', () => {
 
   const at = (instant: string) => running.admin.post('/__admin/clock', { now: instant, frozen: true });
   const view = async (api: ApiClient) => (await api.get('/v1/command-center')).body as View;
-  const summary = (v: View) => ({ today: [v.today.date, v.today.tasks.map((t) => t.name)], tomorrow: [v.tomorrow.date, v.tomorrow.tasks.map((t) => t.name)] });
+  const summary = (v: View) => ({
+    today: [v.today.date, v.today.tasks.map((t) => t.name)],
+    tomorrow: [v.tomorrow.date, v.tomorrow.tasks.map((t) => t.name)],
+  });
 
   it('at 23:30 in Pacific/Auckland and in America/Los_Angeles, each user sees their own today and tomorrow', async () => {
     const akl = await createUser(running, 'Pacific/Auckland');
@@ -29,8 +32,14 @@ describe('Command Center (R4) over HTTP', () => {
 
     // 23:30 NZDT on Nov 24 = 02:30 PST on Nov 24.
     await at('2026-11-24T10:30:00Z');
-    expect(summary(await view(akl.api))).toEqual({ today: ['2026-11-24', ['due 2026-11-24']], tomorrow: ['2026-11-25', ['due 2026-11-25']] });
-    expect(summary(await view(la.api))).toEqual({ today: ['2026-11-24', ['due 2026-11-24']], tomorrow: ['2026-11-25', ['due 2026-11-25']] });
+    expect(summary(await view(akl.api))).toEqual({
+      today: ['2026-11-24', ['due 2026-11-24']],
+      tomorrow: ['2026-11-25', ['due 2026-11-25']],
+    });
+    expect(summary(await view(la.api))).toEqual({
+      today: ['2026-11-24', ['due 2026-11-24']],
+      tomorrow: ['2026-11-25', ['due 2026-11-25']],
+    });
 
     // One minute after midnight in Auckland: its day has turned, Los Angeles' has not.
     await at('2026-11-24T11:01:00Z');
@@ -39,8 +48,14 @@ describe('Command Center (R4) over HTTP', () => {
 
     // 23:30 PST on Nov 24 = 20:30 NZDT on Nov 25.
     await at('2026-11-25T07:30:00Z');
-    expect(summary(await view(la.api))).toEqual({ today: ['2026-11-24', ['due 2026-11-24']], tomorrow: ['2026-11-25', ['due 2026-11-25']] });
-    expect(summary(await view(akl.api))).toEqual({ today: ['2026-11-25', ['due 2026-11-25']], tomorrow: ['2026-11-26', ['due 2026-11-26']] });
+    expect(summary(await view(la.api))).toEqual({
+      today: ['2026-11-24', ['due 2026-11-24']],
+      tomorrow: ['2026-11-25', ['due 2026-11-25']],
+    });
+    expect(summary(await view(akl.api))).toEqual({
+      today: ['2026-11-25', ['due 2026-11-25']],
+      tomorrow: ['2026-11-26', ['due 2026-11-26']],
+    });
     const v = await view(la.api);
     expect(v.timeZone).toBe('America/Los_Angeles');
     expect(v.now).toBe('2026-11-25T07:30:00.000Z');
@@ -50,23 +65,48 @@ describe('Command Center (R4) over HTTP', () => {
     const la = await createUser(running, 'America/Los_Angeles');
     await seedDueDates(la.api, ['2026-10-31', '2026-11-01', '2026-11-02', '2026-11-03']);
     await at('2026-11-01T06:30:00Z'); // 23:30 PDT on Oct 31
-    expect(summary(await view(la.api))).toEqual({ today: ['2026-10-31', ['due 2026-10-31']], tomorrow: ['2026-11-01', ['due 2026-11-01']] });
+    expect(summary(await view(la.api))).toEqual({
+      today: ['2026-10-31', ['due 2026-10-31']],
+      tomorrow: ['2026-11-01', ['due 2026-11-01']],
+    });
     // 00:30 PDT on Nov 1: instant + 24 h is still Nov 1 (23:30 PST), so tomorrow must come from the calendar.
     await at('2026-11-01T07:30:00Z');
-    expect(summary(await view(la.api))).toEqual({ today: ['2026-11-01', ['due 2026-11-01']], tomorrow: ['2026-11-02', ['due 2026-11-02']] });
+    expect(summary(await view(la.api))).toEqual({
+      today: ['2026-11-01', ['due 2026-11-01']],
+      tomorrow: ['2026-11-02', ['due 2026-11-02']],
+    });
     await at('2026-11-02T07:30:00Z'); // 23:30 PST on Nov 1
-    expect(summary(await view(la.api))).toEqual({ today: ['2026-11-01', ['due 2026-11-01']], tomorrow: ['2026-11-02', ['due 2026-11-02']] });
+    expect(summary(await view(la.api))).toEqual({
+      today: ['2026-11-01', ['due 2026-11-01']],
+      tomorrow: ['2026-11-02', ['due 2026-11-02']],
+    });
   });
 
   it('across both daylight-saving changes in Europe/Lisbon (2026-10-25 and 2027-03-28)', async () => {
     const lisbon = await createUser(running, 'Europe/Lisbon');
-    await seedDueDates(lisbon.api, ['2026-10-24', '2026-10-25', '2026-10-26', '2027-03-27', '2027-03-28', '2027-03-29']);
+    await seedDueDates(lisbon.api, [
+      '2026-10-24',
+      '2026-10-25',
+      '2026-10-26',
+      '2027-03-27',
+      '2027-03-28',
+      '2027-03-29',
+    ]);
     await at('2026-10-24T23:30:00Z'); // 00:30 WEST on Oct 25, a 25-hour day
-    expect(summary(await view(lisbon.api))).toEqual({ today: ['2026-10-25', ['due 2026-10-25']], tomorrow: ['2026-10-26', ['due 2026-10-26']] });
+    expect(summary(await view(lisbon.api))).toEqual({
+      today: ['2026-10-25', ['due 2026-10-25']],
+      tomorrow: ['2026-10-26', ['due 2026-10-26']],
+    });
     await at('2027-03-27T23:30:00Z'); // 23:30 WET on Mar 27, the eve of a 23-hour day
-    expect(summary(await view(lisbon.api))).toEqual({ today: ['2027-03-27', ['due 2027-03-27']], tomorrow: ['2027-03-28', ['due 2027-03-28']] });
+    expect(summary(await view(lisbon.api))).toEqual({
+      today: ['2027-03-27', ['due 2027-03-27']],
+      tomorrow: ['2027-03-28', ['due 2027-03-28']],
+    });
     await at('2027-03-28T22:30:00Z'); // 23:30 WEST on Mar 28
-    expect(summary(await view(lisbon.api))).toEqual({ today: ['2027-03-28', ['due 2027-03-28']], tomorrow: ['2027-03-29', ['due 2027-03-29']] });
+    expect(summary(await view(lisbon.api))).toEqual({
+      today: ['2027-03-28', ['due 2027-03-28']],
+      tomorrow: ['2027-03-29', ['due 2027-03-29']],
+    });
   });
 
   it('lists open tasks first (High before Normal), marks completed ones, and leaves out deleted ones and other users’ tasks', async () => {

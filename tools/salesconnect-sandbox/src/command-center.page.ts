@@ -2,15 +2,20 @@ import type { CommandCenterDay, CommandCenterView } from './command-center';
 import type { User } from './user.model';
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 function renderDay(title: string, day: CommandCenterDay): string {
   const rows = day.tasks
     .map((t) => {
       const done = t.status === 'Complete';
-      return `<li class="${done ? 'done' : 'open'}" data-task-id="${escapeHtml(t.id)}">${done ? '✔ ' : ''}<strong>${escapeHtml(t.name)}</strong>` +
-        ` <span class="meta">${escapeHtml(t.type)} · ${escapeHtml(t.priority)}${t.contactEmail ? ` · ${escapeHtml(t.contactEmail)}` : ''}${done ? ' · completed' : ''}</span></li>`;
+      return (
+        `<li class="${done ? 'done' : 'open'}" data-task-id="${escapeHtml(t.id)}">${done ? '✔ ' : ''}<strong>${escapeHtml(t.name)}</strong>` +
+        ` <span class="meta">${escapeHtml(t.type)} · ${escapeHtml(t.priority)}${t.contactEmail ? ` · ${escapeHtml(t.contactEmail)}` : ''}${done ? ' · completed' : ''}</span></li>`
+      );
     })
     .join('\n');
   return `<section><h2>${title} <time datetime="${day.date}">${day.date}</time></h2>\n<ul>${rows || '<li class="empty">Nothing due.</li>'}</ul></section>`;

@@ -24,7 +24,10 @@ export interface CommandCenterView {
  */
 export function buildCommandCenter(user: User, tasks: Task[], nowMs: number): CommandCenterView {
   const window = wallClockDays(nowMs, user.timeZone);
-  const dueOn = (date: string) => tasks.filter((t) => t.ownerId === user.id && t.deletedAt === undefined && t.dueDate === date).sort(compareForCommandCenter);
+  const dueOn = (date: string) =>
+    tasks
+      .filter((t) => t.ownerId === user.id && t.deletedAt === undefined && t.dueDate === date)
+      .sort(compareForCommandCenter);
   return {
     userId: user.id,
     timeZone: user.timeZone,

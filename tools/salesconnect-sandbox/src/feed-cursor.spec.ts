@@ -4,9 +4,12 @@ import { decodeCursor, encodeCursor } from './feed-cursor';
 describe('feed cursors', () => {
   it('round-trip any sequence number', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).filter((n) => String(n).length <= 15), (n) => {
-        expect(decodeCursor('changes', encodeCursor('changes', n))).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }).filter((n) => String(n).length <= 15),
+        (n) => {
+          expect(decodeCursor('changes', encodeCursor('changes', n))).toBe(n);
+        },
+      ),
     );
   });
 

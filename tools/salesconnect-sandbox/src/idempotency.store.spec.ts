@@ -8,10 +8,15 @@ describe('IdempotencyStore', () => {
   it('replays a key with the same body within the TTL, refuses it with another body, and forgets it after the TTL', () => {
     const store = new IdempotencyStore();
     store.remember('scu_1', 'k1', { name: 'a', due: '2026-11-25' }, task('sct_1'), T0);
-    expect(store.lookup('scu_1', 'k1', { due: '2026-11-25', name: 'a' }, T0 + 1_000)).toEqual({ kind: 'replay', task: task('sct_1') });
+    expect(store.lookup('scu_1', 'k1', { due: '2026-11-25', name: 'a' }, T0 + 1_000)).toEqual({
+      kind: 'replay',
+      task: task('sct_1'),
+    });
     expect(store.lookup('scu_1', 'k1', { name: 'b' }, T0 + 1_000)).toEqual({ kind: 'reused' });
     expect(store.lookup('scu_2', 'k1', { name: 'a', due: '2026-11-25' }, T0 + 1_000)).toEqual({ kind: 'new' });
-    expect(store.lookup('scu_1', 'k1', { name: 'a', due: '2026-11-25' }, T0 + IDEMPOTENCY_TTL_MS)).toEqual({ kind: 'new' });
+    expect(store.lookup('scu_1', 'k1', { name: 'a', due: '2026-11-25' }, T0 + IDEMPOTENCY_TTL_MS)).toEqual({
+      kind: 'new',
+    });
     expect(store.list()).toEqual([]);
   });
 
@@ -27,6 +32,9 @@ describe('IdempotencyStore', () => {
     store.remember('scu_1', 'live', {}, task('sct_live'), T0 + IDEMPOTENCY_TTL_MS);
     store.remember('scu_1', 'old', {}, task('sct_old'), T0);
     expect(store.lookup('scu_1', 'old', {}, T0 + IDEMPOTENCY_TTL_MS + 1)).toEqual({ kind: 'new' });
-    expect(store.lookup('scu_1', 'live', {}, T0 + IDEMPOTENCY_TTL_MS + 1)).toEqual({ kind: 'replay', task: task('sct_live') });
+    expect(store.lookup('scu_1', 'live', {}, T0 + IDEMPOTENCY_TTL_MS + 1)).toEqual({
+      kind: 'replay',
+      task: task('sct_live'),
+    });
   });
 });

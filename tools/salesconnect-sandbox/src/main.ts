@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   log.info({ url, snapshot: config.SALESCONNECT_SANDBOX_SNAPSHOT ?? null }, 'Sales Connect sandbox listening');
   log.info({ id, email, timeZone, apiToken, commandCenter: `${url}/users/${id}/command-center` }, 'default user');
   // A sandbox: its development tokens are printed on purpose, like the default user's.
-  log.info({ apps: config.SALESCONNECT_SANDBOX_APP_TOKENS }, 'integration app tokens (act for any user with X-SalesConnect-User)');
+  log.info(
+    { apps: config.SALESCONNECT_SANDBOX_APP_TOKENS },
+    'integration app tokens (act for any user with X-SalesConnect-User)',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -44,6 +47,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(JSON.stringify({ level: 'fatal', service: 'salesconnect-sandbox', msg: 'start failed', err: String(e) }));
+  console.error(
+    JSON.stringify({ level: 'fatal', service: 'salesconnect-sandbox', msg: 'start failed', err: String(e) }),
+  );
   process.exit(1);
 });

@@ -62,12 +62,19 @@ export function authenticate(users: UserStore, appTokens: readonly AppToken[] = 
     }
     const origin = req.get('x-client-app') ?? DEFAULT_ORIGIN;
     if (!ORIGIN_PATTERN.test(origin)) {
-      return sendValidationError(res, [{ field: 'X-Client-App', message: 'must be 1-64 letters, digits, dot, dash or underscore' }]);
+      return sendValidationError(res, [
+        { field: 'X-Client-App', message: 'must be 1-64 letters, digits, dot, dash or underscore' },
+      ]);
     }
     const actingAs = req.get(ACTING_USER_HEADER);
     let user: User | null = tokenUser ?? null;
     if (tokenUser !== undefined && actingAs !== undefined && actingAs !== tokenUser.id) {
-      return sendValidationError(res, [{ field: ACTING_USER_HEADER, message: "only an app token may act for another user; a user's token acts as its user" }]);
+      return sendValidationError(res, [
+        {
+          field: ACTING_USER_HEADER,
+          message: "only an app token may act for another user; a user's token acts as its user",
+        },
+      ]);
     }
     if (app !== undefined && actingAs !== undefined) {
       user = users.byId(actingAs) ?? null;
@@ -82,6 +89,8 @@ export function authenticate(users: UserStore, appTokens: readonly AppToken[] = 
 export function requireActingUser() {
   return (_req: Request, res: Response, next: NextFunction): void => {
     if (contextOf(res).user !== null) return next();
-    sendValidationError(res, [{ field: ACTING_USER_HEADER, message: 'an app token must name the user it acts for in this header' }]);
+    sendValidationError(res, [
+      { field: ACTING_USER_HEADER, message: 'an app token must name the user it acts for in this header' },
+    ]);
   };
 }

@@ -13,7 +13,10 @@ import type { UserStore } from './user.store';
 const newUserSchema = z.strictObject({
   email: z.email({ message: 'must be an e-mail address' }),
   /** The account the user belongs to (default: the demo tenant). */
-  tenantId: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, _ . : or -' }).optional(),
+  tenantId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: 'must be 1 to 100 letters, digits, _ . : or -' })
+    .optional(),
   name: z.string().min(1).max(200).optional(),
   timeZone: z.string().refine(isKnownTimeZone, { message: 'must be an IANA time zone, e.g. Europe/Lisbon' }),
 });
@@ -28,7 +31,13 @@ const releaseSchema = z.strictObject({
  * `/__admin/salesconnect`: what a test needs beyond the public API. Users (with their tokens),
  * every task including tombstones, the whole feed and every webhook delivery.
  */
-export function createSalesConnectAdminRouter(deps: { users: UserStore; store: TaskStore; feed: ChangeFeed; dispatcher: WebhookDispatcher; clock: SandboxClock }): Router {
+export function createSalesConnectAdminRouter(deps: {
+  users: UserStore;
+  store: TaskStore;
+  feed: ChangeFeed;
+  dispatcher: WebhookDispatcher;
+  clock: SandboxClock;
+}): Router {
   const router = Router();
   router.use(json());
 

@@ -1,7 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { json, type Express, type NextFunction, type Request, type Response } from 'express';
-import { CallCounter, createAdminRouter, FaultInjector, loadSnapshot, SandboxClock, saveSnapshot } from '@task-sync/util-sandbox-kit';
+import {
+  CallCounter,
+  createAdminRouter,
+  FaultInjector,
+  loadSnapshot,
+  SandboxClock,
+  saveSnapshot,
+} from '@task-sync/util-sandbox-kit';
 import { sendError, sendValidationError } from './api-error';
 import { apiGuard } from './api-guard.middleware';
 import { ChangeFeed } from './change-feed';
@@ -76,10 +83,18 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
     maxAttempts: options.webhookMaxAttempts ?? 8,
     timeoutMs: options.webhookTimeoutMs ?? 5000,
   });
-  const tasks = new TaskService(store, feed, dispatcher, idempotency, clock, (userId) => users.byId(userId)?.tenantId ?? DEFAULT_TENANT_ID);
+  const tasks = new TaskService(
+    store,
+    feed,
+    dispatcher,
+    idempotency,
+    clock,
+    (userId) => users.byId(userId)?.tenantId ?? DEFAULT_TENANT_ID,
+  );
   const defaultUserInput: NewUser = { ...DEFAULT_USER, ...options.defaultUser };
 
-  const seedDefaultUser = (): User => users.byId(defaultUserInput.id ?? '') ?? users.create(defaultUserInput, clock.now());
+  const seedDefaultUser = (): User =>
+    users.byId(defaultUserInput.id ?? '') ?? users.create(defaultUserInput, clock.now());
   const reset = () => {
     dispatcher.clear();
     users.clear();
@@ -107,7 +122,8 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
 
   if (options.snapshotFile !== undefined) {
     const saved = loadSnapshot<unknown>(options.snapshotFile);
-    if (saved !== undefined && !isSalesConnectSnapshot(saved)) throw new Error(`${options.snapshotFile} is not a Sales Connect sandbox snapshot`);
+    if (saved !== undefined && !isSalesConnectSnapshot(saved))
+      throw new Error(`${options.snapshotFile} is not a Sales Connect sandbox snapshot`);
     if (saved !== undefined) {
       users.load(saved.users);
       store.load(saved.tasks);
@@ -128,7 +144,11 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
   app.use('/__admin', createAdminRouter({ clock, faults, calls, reset, snapshot }));
 
   const api = express.Router();
-  api.use(json({ limit: '1mb' }), authenticate(users, options.appTokens ?? DEFAULT_APP_TOKENS), apiGuard(calls, faults));
+  api.use(
+    json({ limit: '1mb' }),
+    authenticate(users, options.appTokens ?? DEFAULT_APP_TOKENS),
+    apiGuard(calls, faults),
+  );
   api.use('/tasks', requireActingUser(), createTasksRouter(tasks, store));
   api.use('/changes', createChangesRouter(feed, clock));
   api.use('/webhooks', createWebhooksRouter(subscriptions, dispatcher, users, clock));

@@ -14,9 +14,19 @@ describe('sandbox controls over HTTP', () => {
   });
 
   it('creates users with a time zone and a token through the admin API, naming bad fields', async () => {
-    const created = await running.admin.post('/__admin/salesconnect/users', { email: 'kiri@example.com', name: 'Kiri', timeZone: 'Pacific/Auckland' });
+    const created = await running.admin.post('/__admin/salesconnect/users', {
+      email: 'kiri@example.com',
+      name: 'Kiri',
+      timeZone: 'Pacific/Auckland',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ email: 'kiri@example.com', name: 'Kiri', timeZone: 'Pacific/Auckland', id: expect.stringMatching(/^scu_/), apiToken: expect.any(String) });
+    expect(created.body).toMatchObject({
+      email: 'kiri@example.com',
+      name: 'Kiri',
+      timeZone: 'Pacific/Auckland',
+      id: expect.stringMatching(/^scu_/),
+      apiToken: expect.any(String),
+    });
     const kiri = new ApiClient(running.url, created.body.apiToken);
     expect((await kiri.post('/v1/tasks', { name: 'Kia ora' })).body.ownerId).toBe(created.body.id);
 
@@ -29,10 +39,16 @@ describe('sandbox controls over HTTP', () => {
 
   it('seeds a default user with a fixed id and token, again after a reset', async () => {
     const { defaultUser } = running.sandbox;
-    expect(defaultUser).toMatchObject({ id: 'scu_default', apiToken: 'sc_tok_default_sandbox_user', timeZone: 'America/Sao_Paulo' });
+    expect(defaultUser).toMatchObject({
+      id: 'scu_default',
+      apiToken: 'sc_tok_default_sandbox_user',
+      timeZone: 'America/Sao_Paulo',
+    });
     await createUser(running, 'UTC');
     await running.admin.post('/__admin/reset');
-    expect((await running.admin.get('/__admin/salesconnect/users')).body.items.map((u: { id: string }) => u.id)).toEqual(['scu_default']);
+    expect(
+      (await running.admin.get('/__admin/salesconnect/users')).body.items.map((u: { id: string }) => u.id),
+    ).toEqual(['scu_default']);
     expect((await running.api.get('/v1/tasks')).status).toBe(200);
   });
 
@@ -93,11 +109,19 @@ describe('sandbox controls over HTTP', () => {
     const { body: kept } = await running.api.post('/v1/tasks', { name: 'kept' });
     const { body: gone } = await other.api.post('/v1/tasks', { name: 'gone' });
     await other.api.delete(`/v1/tasks/${gone.id}`);
-    const all = (await running.admin.get('/__admin/salesconnect/tasks')).body.items as { id: string; deletedAt?: string }[];
-    expect(all).toEqual([expect.objectContaining({ id: kept.id }), expect.objectContaining({ id: gone.id, deletedAt: expect.any(String) })]);
+    const all = (await running.admin.get('/__admin/salesconnect/tasks')).body.items as {
+      id: string;
+      deletedAt?: string;
+    }[];
+    expect(all).toEqual([
+      expect.objectContaining({ id: kept.id }),
+      expect.objectContaining({ id: gone.id, deletedAt: expect.any(String) }),
+    ]);
     expect(all[0].deletedAt).toBeUndefined();
     expect((await running.admin.get(`/__admin/salesconnect/tasks?userId=${other.id}`)).body.items).toHaveLength(1);
-    expect((await running.admin.get('/__admin/salesconnect/changes')).body.changes.map((c: { type: string }) => c.type)).toEqual(['created', 'created', 'deleted']);
+    expect(
+      (await running.admin.get('/__admin/salesconnect/changes')).body.changes.map((c: { type: string }) => c.type),
+    ).toEqual(['created', 'created', 'deleted']);
 
     await running.admin.post('/__admin/reset');
     expect((await running.admin.get('/__admin/salesconnect/tasks')).body.items).toEqual([]);
@@ -114,7 +138,9 @@ describe('sandbox controls over HTTP', () => {
     await running.admin.post('/__admin/clock', { advanceMs: 1_000 });
     await running.api.post('/v1/tasks', { name: 'after' });
     await running.admin.delete('/__admin/clock');
-    const since = (await running.admin.get(`/__admin/salesconnect/changes?since=${new Date(base + 1_000).toISOString()}`)).body.changes as { task: { name: string } }[];
+    const since = (
+      await running.admin.get(`/__admin/salesconnect/changes?since=${new Date(base + 1_000).toISOString()}`)
+    ).body.changes as { task: { name: string } }[];
     expect(since.map((c) => c.task.name)).toEqual(['at', 'after']);
     expect((await running.admin.get('/__admin/salesconnect/changes?since=yesterday')).status).toBe(400);
   });
@@ -126,7 +152,9 @@ describe('sandbox controls over HTTP', () => {
     try {
       const { body: task } = await withFile.api.post('/v1/tasks', { name: 'Snap' });
       expect((await withFile.admin.post('/__admin/snapshot')).body).toEqual({ file });
-      const saved = loadSnapshot<{ tasks: { tasks: { task: { id: string } }[] }; feed: { lastSequence: number } }>(file);
+      const saved = loadSnapshot<{ tasks: { tasks: { task: { id: string } }[] }; feed: { lastSequence: number } }>(
+        file,
+      );
       expect(saved?.tasks.tasks.map((s) => s.task.id)).toEqual([task.id]);
       expect(saved?.feed.lastSequence).toBe(1);
     } finally {

@@ -7,7 +7,9 @@ import { loadSnapshot } from '@task-sync/util-sandbox-kit';
 const MAIN = path.resolve(__dirname, '../../../dist/tools/salesconnect-sandbox/main.js');
 
 /** Starts the built sandbox (int-test depends on build) and waits for its two start lines. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; lines: Record<string, unknown>[] }> {
+async function startProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; lines: Record<string, unknown>[] }> {
   // eslint-disable-next-line no-restricted-properties -- the child inherits PATH etc.
   const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, unknown>[] = [];
@@ -30,10 +32,18 @@ describe('the sandbox as a process (npm run sandbox:salesconnect)', () => {
   it('prints its address and the default user, serves the API, and on SIGTERM writes its snapshot and exits 0', async () => {
     expect(existsSync(MAIN)).toBe(true);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sc-proc-')), 'state.json');
-    const { child, lines } = await startProcess({ SALESCONNECT_SANDBOX_PORT: '0', SALESCONNECT_SANDBOX_SNAPSHOT: file });
+    const { child, lines } = await startProcess({
+      SALESCONNECT_SANDBOX_PORT: '0',
+      SALESCONNECT_SANDBOX_SNAPSHOT: file,
+    });
     const url = lines.find((l) => l['msg'] === 'Sales Connect sandbox listening')?.['url'] as string;
     const user = lines.find((l) => l['msg'] === 'default user');
-    expect(user).toMatchObject({ id: 'scu_default', email: 'rep@salesconnect.example', timeZone: 'America/Sao_Paulo', apiToken: 'sc_tok_default_sandbox_user' });
+    expect(user).toMatchObject({
+      id: 'scu_default',
+      email: 'rep@salesconnect.example',
+      timeZone: 'America/Sao_Paulo',
+      apiToken: 'sc_tok_default_sandbox_user',
+    });
 
     const created = await fetch(`${url}/v1/tasks`, {
       method: 'POST',
@@ -50,8 +60,11 @@ describe('the sandbox as a process (npm run sandbox:salesconnect)', () => {
   });
 
   it('refuses a bad configuration, naming the variable', async () => {
-    // eslint-disable-next-line no-restricted-properties -- the child inherits PATH etc.
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, SALESCONNECT_SANDBOX_RETENTION_DAYS: '2' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN], {
+      // eslint-disable-next-line no-restricted-properties -- the child inherits PATH etc.
+      env: { ...process.env, SALESCONNECT_SANDBOX_RETENTION_DAYS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -17,5 +17,7 @@ export interface SalesConnectSnapshot {
 }
 
 export function isSalesConnectSnapshot(value: unknown): value is SalesConnectSnapshot {
-  return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'salesconnect-sandbox/1';
+  return (
+    typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'salesconnect-sandbox/1'
+  );
 }

@@ -16,7 +16,9 @@ describe('salesconnect-sandbox config', () => {
   });
 
   it('reads integration app tokens as name:token pairs', () => {
-    const config = loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: 'task-sync:sc_app_0123456789abcdef, crm.bridge:tok:with:colons-123' });
+    const config = loadSandboxConfig(sandboxConfigSchema, {
+      SALESCONNECT_SANDBOX_APP_TOKENS: 'task-sync:sc_app_0123456789abcdef, crm.bridge:tok:with:colons-123',
+    });
     expect(config.SALESCONNECT_SANDBOX_APP_TOKENS).toEqual([
       { name: 'task-sync', token: 'sc_app_0123456789abcdef' },
       { name: 'crm.bridge', token: 'tok:with:colons-123' },
@@ -30,12 +32,17 @@ describe('salesconnect-sandbox config', () => {
     ['a name used twice', 'a:sc_app_0123456789abcdef,a:sc_app_fedcba9876543210'],
     ['a token used twice', 'a:sc_app_0123456789abcdef,b:sc_app_0123456789abcdef'],
   ])('refuses %s, naming the variable', (_label, value) => {
-    expect(() => loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: value })).toThrow(/SALESCONNECT_SANDBOX_APP_TOKENS/);
+    expect(() => loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_APP_TOKENS: value })).toThrow(
+      /SALESCONNECT_SANDBOX_APP_TOKENS/,
+    );
   });
 
   it('refuses a retention under 7 days and an unknown time zone, naming both', () => {
-    expect(() => loadSandboxConfig(sandboxConfigSchema, { SALESCONNECT_SANDBOX_RETENTION_DAYS: '3', SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE: 'Nowhere/Special' })).toThrow(
-      /SALESCONNECT_SANDBOX_RETENTION_DAYS[\s\S]*SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE/,
-    );
+    expect(() =>
+      loadSandboxConfig(sandboxConfigSchema, {
+        SALESCONNECT_SANDBOX_RETENTION_DAYS: '3',
+        SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE: 'Nowhere/Special',
+      }),
+    ).toThrow(/SALESCONNECT_SANDBOX_RETENTION_DAYS[\s\S]*SALESCONNECT_SANDBOX_DEFAULT_TIME_ZONE/);
   });
 });

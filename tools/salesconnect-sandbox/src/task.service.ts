@@ -21,7 +21,12 @@ export class TaskService {
     private readonly tenantOf: (userId: string) => string,
   ) {}
 
-  create(userId: string, input: CreateTaskInput, origin: string, idempotency?: { key: string; body: unknown }): CreateResult {
+  create(
+    userId: string,
+    input: CreateTaskInput,
+    origin: string,
+    idempotency?: { key: string; body: unknown },
+  ): CreateResult {
     const nowMs = this.clock.nowMs();
     if (idempotency !== undefined) {
       const found = this.idempotency.lookup(userId, idempotency.key, idempotency.body, nowMs);
@@ -34,7 +39,13 @@ export class TaskService {
     return { kind: 'created', task };
   }
 
-  update(userId: string, id: string, patch: UpdateTaskInput, expectedVersion: number | undefined, origin: string): WriteResult {
+  update(
+    userId: string,
+    id: string,
+    patch: UpdateTaskInput,
+    expectedVersion: number | undefined,
+    origin: string,
+  ): WriteResult {
     const result = this.store.update(userId, id, patch, expectedVersion, origin, this.clock.now());
     if (result.ok && result.changed) this.record('updated', result.task, origin, result.changedFields);
     return result;
@@ -59,7 +70,10 @@ export class TaskService {
   }
 
   private record(type: ChangeType, task: Task, origin: string, changedFields?: string[]): void {
-    const change = this.feed.append({ type, task, tenantId: this.tenantOf(task.ownerId), origin, changedFields }, this.clock.now());
+    const change = this.feed.append(
+      { type, task, tenantId: this.tenantOf(task.ownerId), origin, changedFields },
+      this.clock.now(),
+    );
     this.webhooks.dispatch(change);
   }
 }

@@ -15,7 +15,8 @@ export type WriteResult =
   | { ok: false; error: 'NOT_FOUND' }
   | { ok: false; error: 'VERSION_CONFLICT'; currentVersion: number };
 
-export type ListResult = { ok: true; items: Task[]; nextCursor: string | null } | { ok: false; error: 'INVALID_CURSOR' };
+export type ListResult =
+  { ok: true; items: Task[]; nextCursor: string | null } | { ok: false; error: 'INVALID_CURSOR' };
 
 const EDITABLE: (keyof EditableTaskFields)[] = ['name', 'details', 'dueDate', 'priority', 'type', 'contactEmail'];
 
@@ -49,11 +50,19 @@ export class TaskStore {
   /** A live task of this owner; another user's task or a deleted one is "not found". */
   get(ownerId: string, id: string): Task | undefined {
     const stored = this.tasks.get(id);
-    if (stored === undefined || stored.task.ownerId !== ownerId || stored.task.deletedAt !== undefined) return undefined;
+    if (stored === undefined || stored.task.ownerId !== ownerId || stored.task.deletedAt !== undefined)
+      return undefined;
     return { ...stored.task };
   }
 
-  update(ownerId: string, id: string, patch: UpdateTaskInput, expectedVersion: number | undefined, origin: string, now: Date): WriteResult {
+  update(
+    ownerId: string,
+    id: string,
+    patch: UpdateTaskInput,
+    expectedVersion: number | undefined,
+    origin: string,
+    now: Date,
+  ): WriteResult {
     return this.write(ownerId, id, expectedVersion, origin, now, (task) => {
       const changedFields = EDITABLE.filter((f) => patch[f] !== undefined && patch[f] !== task[f]);
       for (const field of changedFields) Object.assign(task, { [field]: patch[field] });
@@ -61,7 +70,14 @@ export class TaskStore {
     });
   }
 
-  setStatus(ownerId: string, id: string, status: Task['status'], expectedVersion: number | undefined, origin: string, now: Date): WriteResult {
+  setStatus(
+    ownerId: string,
+    id: string,
+    status: Task['status'],
+    expectedVersion: number | undefined,
+    origin: string,
+    now: Date,
+  ): WriteResult {
     return this.write(ownerId, id, expectedVersion, origin, now, (task) => {
       if (task.status === status) return [];
       task.status = status;
@@ -86,16 +102,17 @@ export class TaskStore {
     }
     const updatedSinceMs = query.updatedSince === undefined ? undefined : Date.parse(query.updatedSince);
     const ids = query.ids === undefined ? undefined : new Set(query.ids);
-    const matching = [...this.tasks.values()].filter(({ sequence, task }) =>
-      sequence > after &&
-      task.ownerId === ownerId &&
-      (task.deletedAt === undefined || query.includeDeleted === true) &&
-      (ids === undefined || ids.has(task.id)) &&
-      (query.status === undefined || task.status === query.status) &&
-      // Calendar dates compare correctly as strings (YYYY-MM-DD); tasks without a due date never match a due filter.
-      (query.dueFrom === undefined || (task.dueDate !== null && task.dueDate >= query.dueFrom)) &&
-      (query.dueTo === undefined || (task.dueDate !== null && task.dueDate <= query.dueTo)) &&
-      (updatedSinceMs === undefined || Date.parse(task.updatedAt) >= updatedSinceMs),
+    const matching = [...this.tasks.values()].filter(
+      ({ sequence, task }) =>
+        sequence > after &&
+        task.ownerId === ownerId &&
+        (task.deletedAt === undefined || query.includeDeleted === true) &&
+        (ids === undefined || ids.has(task.id)) &&
+        (query.status === undefined || task.status === query.status) &&
+        // Calendar dates compare correctly as strings (YYYY-MM-DD); tasks without a due date never match a due filter.
+        (query.dueFrom === undefined || (task.dueDate !== null && task.dueDate >= query.dueFrom)) &&
+        (query.dueTo === undefined || (task.dueDate !== null && task.dueDate <= query.dueTo)) &&
+        (updatedSinceMs === undefined || Date.parse(task.updatedAt) >= updatedSinceMs),
     );
     const page = matching.slice(0, query.limit);
     const nextCursor = matching.length > query.limit ? encodeCursor('tasks', page[page.length - 1].sequence) : null;
@@ -121,9 +138,17 @@ export class TaskStore {
   }
 
   /** Applies a change when the version matches; a change that changes nothing keeps the version. */
-  private write(ownerId: string, id: string, expectedVersion: number | undefined, origin: string, now: Date, apply: (task: Task) => string[]): WriteResult {
+  private write(
+    ownerId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    origin: string,
+    now: Date,
+    apply: (task: Task) => string[],
+  ): WriteResult {
     const stored = this.tasks.get(id);
-    if (stored === undefined || stored.task.ownerId !== ownerId || stored.task.deletedAt !== undefined) return { ok: false, error: 'NOT_FOUND' };
+    if (stored === undefined || stored.task.ownerId !== ownerId || stored.task.deletedAt !== undefined)
+      return { ok: false, error: 'NOT_FOUND' };
     if (expectedVersion !== undefined && expectedVersion !== stored.task.version) {
       return { ok: false, error: 'VERSION_CONFLICT', currentVersion: stored.task.version };
     }

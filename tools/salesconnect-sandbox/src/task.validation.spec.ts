@@ -4,7 +4,15 @@ describe('task validation', () => {
   it('fills the defaults of a minimal create', () => {
     expect(validate(createTaskSchema, { name: 'Call Ana' })).toEqual({
       ok: true,
-      value: { name: 'Call Ana', details: '', dueDate: null, priority: 'Normal', type: 'other', contactEmail: null, status: 'Open' },
+      value: {
+        name: 'Call Ana',
+        details: '',
+        dueDate: null,
+        priority: 'Normal',
+        type: 'other',
+        contactEmail: null,
+        status: 'Open',
+      },
     });
   });
 
@@ -27,22 +35,37 @@ describe('task validation', () => {
     expect(validate(createTaskSchema, body)).toEqual({ ok: false, fields: [{ field, message }] });
   });
 
-  it.each(['2024-02-29', '2000-02-29', '0099-12-31', '2026-12-31'])('takes %s as a due date (leap days, early years)', (dueDate) => {
-    expect(validate(createTaskSchema, { name: 'a', dueDate }).ok).toBe(true);
-  });
+  it.each(['2024-02-29', '2000-02-29', '0099-12-31', '2026-12-31'])(
+    'takes %s as a due date (leap days, early years)',
+    (dueDate) => {
+      expect(validate(createTaskSchema, { name: 'a', dueDate }).ok).toBe(true);
+    },
+  );
 
   it('keeps a 500-character name: longer than Salesforce’s Subject on purpose', () => {
     expect(validate(createTaskSchema, { name: 'x'.repeat(500) }).ok).toBe(true);
   });
 
   it('a PATCH may not set the status (use /complete and /reopen) and may clear the due date', () => {
-    expect(validate(updateTaskSchema, { status: 'Complete' })).toEqual({ ok: false, fields: [{ field: 'status', message: 'is not a known field' }] });
+    expect(validate(updateTaskSchema, { status: 'Complete' })).toEqual({
+      ok: false,
+      fields: [{ field: 'status', message: 'is not a known field' }],
+    });
     expect(validate(updateTaskSchema, { dueDate: null })).toEqual({ ok: true, value: { dueDate: null } });
   });
 
   it('coerces and bounds the list query', () => {
-    expect(validate(listTasksQuerySchema, { limit: '10', dueFrom: '2026-11-24' })).toEqual({ ok: true, value: { limit: 10, dueFrom: '2026-11-24' } });
-    expect(validate(listTasksQuerySchema, { limit: '1000' })).toEqual({ ok: false, fields: [{ field: 'limit', message: 'must be at most 200' }] });
-    expect(validate(listTasksQuerySchema, { updatedSince: 'yesterday' })).toEqual({ ok: false, fields: [{ field: 'updatedSince', message: 'must be an ISO-8601 instant' }] });
+    expect(validate(listTasksQuerySchema, { limit: '10', dueFrom: '2026-11-24' })).toEqual({
+      ok: true,
+      value: { limit: 10, dueFrom: '2026-11-24' },
+    });
+    expect(validate(listTasksQuerySchema, { limit: '1000' })).toEqual({
+      ok: false,
+      fields: [{ field: 'limit', message: 'must be at most 200' }],
+    });
+    expect(validate(listTasksQuerySchema, { updatedSince: 'yesterday' })).toEqual({
+      ok: false,
+      fields: [{ field: 'updatedSince', message: 'must be an ISO-8601 instant' }],
+    });
   });
 });

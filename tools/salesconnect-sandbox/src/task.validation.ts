@@ -6,13 +6,14 @@ import { isCalendarDate } from './time-zone';
 export const NAME_MAX = 500;
 export const DETAILS_MAX = 64_000;
 
-const dueDate = z
-  .string()
-  .refine(isCalendarDate, { message: 'must be a calendar date YYYY-MM-DD' })
-  .nullable();
+const dueDate = z.string().refine(isCalendarDate, { message: 'must be a calendar date YYYY-MM-DD' }).nullable();
 
 const editable = {
-  name: z.string().trim().min(1, { message: 'is required' }).max(NAME_MAX, { message: `must be at most ${NAME_MAX} characters` }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { message: 'is required' })
+    .max(NAME_MAX, { message: `must be at most ${NAME_MAX} characters` }),
   details: z.string().max(DETAILS_MAX, { message: `must be at most ${DETAILS_MAX} characters` }),
   dueDate,
   priority: z.enum(TASK_PRIORITIES, { message: `must be one of ${TASK_PRIORITIES.join(', ')}` }),
@@ -46,16 +47,29 @@ export const listTasksQuerySchema = z.strictObject({
   dueFrom: z.string().refine(isCalendarDate, { message: 'must be a calendar date YYYY-MM-DD' }).optional(),
   dueTo: z.string().refine(isCalendarDate, { message: 'must be a calendar date YYYY-MM-DD' }).optional(),
   updatedSince: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }).optional(),
-  limit: z.coerce.number({ message: 'must be a number' }).int({ message: 'must be an integer' }).min(1, { message: 'must be at least 1' }).max(200, { message: 'must be at most 200' }).default(50),
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be an integer' })
+    .min(1, { message: 'must be at least 1' })
+    .max(200, { message: 'must be at most 200' })
+    .default(50),
   cursor: z.string().optional(),
   /** Only these tasks (comma-separated ids, at most 200): how an integration re-reads the tasks it holds. */
   ids: z
     .string()
-    .transform((s) => s.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
     .refine((ids) => ids.length >= 1 && ids.length <= 200, { message: 'must name 1 to 200 task ids, comma-separated' })
     .optional(),
   /** `true`: deleted tasks are listed too, as tombstones with `deletedAt` (as long as Sales Connect keeps them). */
-  includeDeleted: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
+  includeDeleted: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
@@ -70,7 +84,8 @@ export interface FieldError {
 /** zod issues as `{ field, message }`, one per field problem, naming the field a client sent. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: key, message: 'is not a known field' }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ field: key, message: 'is not a known field' }));
     const field = issue.path.map(String).join('.') || 'body';
     if (issue.code === 'invalid_type' && issue.input === undefined) return [{ field, message: 'is required' }];
     return [{ field, message: issue.message }];

@@ -5,9 +5,27 @@ describe('tasks API over HTTP', () => {
 
   it('creates, reads, updates, completes, reopens and deletes a task, the version growing on every change', async () => {
     const { api } = running;
-    const created = await api.post('/v1/tasks', { name: 'Call Ana', dueDate: '2026-11-25', type: 'call', priority: 'High', contactEmail: 'ana@example.com', details: 'pricing' });
+    const created = await api.post('/v1/tasks', {
+      name: 'Call Ana',
+      dueDate: '2026-11-25',
+      type: 'call',
+      priority: 'High',
+      contactEmail: 'ana@example.com',
+      details: 'pricing',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Call Ana', dueDate: '2026-11-25', status: 'Open', priority: 'High', type: 'call', contactEmail: 'ana@example.com', details: 'pricing', ownerId: running.sandbox.defaultUser.id, version: 1, completedAt: null });
+    expect(created.body).toMatchObject({
+      name: 'Call Ana',
+      dueDate: '2026-11-25',
+      status: 'Open',
+      priority: 'High',
+      type: 'call',
+      contactEmail: 'ana@example.com',
+      details: 'pricing',
+      ownerId: running.sandbox.defaultUser.id,
+      version: 1,
+      completedAt: null,
+    });
     expect(created.body.id).toMatch(/^sct_[0-9a-f]+$/);
     expect(created.headers.get('etag')).toBe('"1"');
     const id = created.body.id as string;
@@ -40,7 +58,11 @@ describe('tasks API over HTTP', () => {
   it('a retried create under the same Idempotency-Key returns the same task, and the list holds one', async () => {
     const body = { name: 'Send proposal', dueDate: '2026-11-26' };
     const first = await running.api.post('/v1/tasks', body, { 'idempotency-key': 'create-42' });
-    const retry = await running.api.post('/v1/tasks', { dueDate: '2026-11-26', name: 'Send proposal' }, { 'idempotency-key': 'create-42' });
+    const retry = await running.api.post(
+      '/v1/tasks',
+      { dueDate: '2026-11-26', name: 'Send proposal' },
+      { 'idempotency-key': 'create-42' },
+    );
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -81,11 +103,15 @@ describe('tasks API over HTTP', () => {
     const stale = await running.api.patch(`/v1/tasks/${task.id}`, { details: 'v3?' }, { 'if-match': '1' });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ error: 'VERSION_CONFLICT', currentVersion: 2 });
-    expect((await running.api.post(`/v1/tasks/${task.id}/complete`, undefined, { 'if-match': '"1"' })).status).toBe(409);
+    expect((await running.api.post(`/v1/tasks/${task.id}/complete`, undefined, { 'if-match': '"1"' })).status).toBe(
+      409,
+    );
     expect((await running.api.delete(`/v1/tasks/${task.id}`, { 'if-match': '1' })).status).toBe(409);
     const fresh = await running.api.patch(`/v1/tasks/${task.id}`, { details: 'v3' }, { 'if-match': '"2"' });
     expect(fresh.body).toMatchObject({ details: 'v3', version: 3 });
-    expect((await running.api.patch(`/v1/tasks/${task.id}`, { details: 'x' }, { 'if-match': 'soon' })).body.fields).toEqual([{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
+    expect(
+      (await running.api.patch(`/v1/tasks/${task.id}`, { details: 'x' }, { 'if-match': 'soon' })).body.fields,
+    ).toEqual([{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
   });
 
   it('validation errors are 400 VALIDATION_FAILED and name each field', async () => {
@@ -93,10 +119,16 @@ describe('tasks API over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('VALIDATION_FAILED');
     expect(bad.body.fields.map((f: { field: string }) => f.field).sort()).toEqual(['dueDate', 'name', 'priority']);
-    expect((await running.api.post('/v1/tasks', { details: 'no name' })).body.fields).toEqual([{ field: 'name', message: 'is required' }]);
+    expect((await running.api.post('/v1/tasks', { details: 'no name' })).body.fields).toEqual([
+      { field: 'name', message: 'is required' },
+    ]);
     const malformed = await running.api.request('POST', '/v1/tasks', undefined, { 'content-type': 'application/json' });
     expect(malformed.status).toBe(400);
-    const broken = await fetch(`${running.url}/v1/tasks`, { method: 'POST', headers: { authorization: `Bearer ${running.api.token}`, 'content-type': 'application/json' }, body: '{"name":' });
+    const broken = await fetch(`${running.url}/v1/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${running.api.token}`, 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { fields: { field: string }[] }).fields[0].field).toBe('body');
     // A 500-character name is accepted: Sales Connect holds more than Salesforce's 255-char Subject.
@@ -112,14 +144,17 @@ describe('tasks API over HTTP', () => {
     await make('d', null);
     await api.post(`/v1/tasks/${b.id}/complete`);
 
-    const names = async (query: string) => (await api.get(`/v1/tasks?${query}`)).body.items.map((t: { name: string }) => t.name);
+    const names = async (query: string) =>
+      (await api.get(`/v1/tasks?${query}`)).body.items.map((t: { name: string }) => t.name);
     expect(await names('status=Open')).toEqual(['a', 'c', 'd']);
     expect(await names('status=Complete')).toEqual(['b']);
     expect(await names('dueFrom=2026-11-24&dueTo=2026-11-25')).toEqual(['b', 'c']);
     expect(await names('dueTo=2026-11-20')).toEqual(['a']);
     const bUpdated = (await api.get(`/v1/tasks/${b.id}`)).body.updatedAt as string;
     expect(await names(`updatedSince=${encodeURIComponent(bUpdated)}`)).toContain('b');
-    expect(await names(`updatedSince=${encodeURIComponent(new Date(Date.parse(bUpdated) + 1).toISOString())}`)).toEqual([]);
+    expect(await names(`updatedSince=${encodeURIComponent(new Date(Date.parse(bUpdated) + 1).toISOString())}`)).toEqual(
+      [],
+    );
 
     const page1 = await api.get('/v1/tasks?limit=3');
     expect(page1.body.items.map((t: { id: string }) => t.id)).toEqual([a.id, b.id, c.id]);
@@ -128,7 +163,9 @@ describe('tasks API over HTTP', () => {
     expect(page2.body.items.map((t: { name: string }) => t.name)).toEqual(['d']);
     expect(page2.body.nextCursor).toBeNull();
 
-    expect((await api.get('/v1/tasks?cursor=garbage')).body.fields).toEqual([{ field: 'cursor', message: 'is not a cursor from this list' }]);
+    expect((await api.get('/v1/tasks?cursor=garbage')).body.fields).toEqual([
+      { field: 'cursor', message: 'is not a cursor from this list' },
+    ]);
     expect((await api.get('/v1/tasks?status=Done')).body.fields[0].field).toBe('status');
   });
 
@@ -137,19 +174,24 @@ describe('tasks API over HTTP', () => {
     const make = async (name: string) => (await api.post('/v1/tasks', { name })).body as { id: string };
     const [a, b, c] = [await make('a'), await make('b'), await make('c')];
     await api.delete(`/v1/tasks/${c.id}`);
-    const theirs = (await (await createUser(running, 'Europe/Lisbon')).api.post('/v1/tasks', { name: 'theirs' })).body as { id: string };
+    const theirs = (await (await createUser(running, 'Europe/Lisbon')).api.post('/v1/tasks', { name: 'theirs' }))
+      .body as { id: string };
     const ids = [a.id, c.id, theirs.id, 'sct_unknown'].join(',');
 
     const live = await api.get(`/v1/tasks?ids=${ids}&limit=200`);
     expect(live.body.items.map((t: { name: string }) => t.name)).toEqual(['a']);
     const withDeleted = await api.get(`/v1/tasks?ids=${ids}&includeDeleted=true&limit=200`);
-    expect(withDeleted.body.items.map((t: { name: string; deletedAt?: string }) => [t.name, typeof t.deletedAt])).toEqual([
+    expect(
+      withDeleted.body.items.map((t: { name: string; deletedAt?: string }) => [t.name, typeof t.deletedAt]),
+    ).toEqual([
       ['a', 'undefined'],
       ['c', 'string'],
     ]);
     expect((await api.get(`/v1/tasks?ids=${b.id}`)).body.items.map((t: { id: string }) => t.id)).toEqual([b.id]);
     const tooMany = Array.from({ length: 201 }, (_, i) => `sct_${i}`).join(',');
-    expect((await api.get(`/v1/tasks?ids=${tooMany}`)).body.fields).toEqual([{ field: 'ids', message: 'must name 1 to 200 task ids, comma-separated' }]);
+    expect((await api.get(`/v1/tasks?ids=${tooMany}`)).body.fields).toEqual([
+      { field: 'ids', message: 'must name 1 to 200 task ids, comma-separated' },
+    ]);
     expect((await api.get('/v1/tasks?includeDeleted=yes')).body.fields[0].field).toBe('includeDeleted');
   });
 

@@ -23,7 +23,9 @@ function sendWriteResult(res: Response, result: WriteResult, status = 200): void
   } else if (result.error === 'NOT_FOUND') {
     sendError(res, 'TASK_NOT_FOUND', 'no such task');
   } else {
-    sendError(res, 'VERSION_CONFLICT', `the task is at version ${result.currentVersion}`, { currentVersion: result.currentVersion });
+    sendError(res, 'VERSION_CONFLICT', `the task is at version ${result.currentVersion}`, {
+      currentVersion: result.currentVersion,
+    });
   }
 }
 
@@ -36,7 +38,9 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
     const user = actingUserOf(res);
     const key = req.get('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-      return sendValidationError(res, [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
+      return sendValidationError(res, [
+        { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+      ]);
     }
     const input = validate(createTaskSchema, req.body);
     if (!input.ok) return sendValidationError(res, input.fields);
@@ -66,7 +70,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
     const { origin } = contextOf(res);
     const user = actingUserOf(res);
     const ifMatch = readIfMatch(req);
-    if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
+    if (!ifMatch.ok)
+      return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
     const patch = validate(updateTaskSchema, req.body);
     if (!patch.ok) return sendValidationError(res, patch.fields);
     sendWriteResult(res, tasks.update(user.id, req.params.id, patch.value, ifMatch.version, origin));
@@ -77,7 +82,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
       const { origin } = contextOf(res);
       const user = actingUserOf(res);
       const ifMatch = readIfMatch(req);
-      if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
+      if (!ifMatch.ok)
+        return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
       sendWriteResult(res, tasks[action](user.id, req.params.id, ifMatch.version, origin));
     });
   }
@@ -86,7 +92,8 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
     const { origin } = contextOf(res);
     const user = actingUserOf(res);
     const ifMatch = readIfMatch(req);
-    if (!ifMatch.ok) return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
+    if (!ifMatch.ok)
+      return sendValidationError(res, [{ field: 'If-Match', message: 'must be a task version, e.g. 3' }]);
     sendWriteResult(res, tasks.delete(user.id, req.params.id, ifMatch.version, origin), 204);
   });
 

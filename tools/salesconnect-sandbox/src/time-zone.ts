@@ -23,7 +23,12 @@ export function isCalendarDate(text: string): boolean {
 /** The date on the user's wall clock at an instant, and the calendar day after it (not +24 h: a DST day has 23 or 25). */
 export function wallClockDays(instantMs: number, timeZone: string): { today: string; tomorrow: string } {
   // en-CA writes dates as YYYY-MM-DD.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instantMs);
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instantMs);
   const [year, month, day] = today.split('-').map(Number);
   const next = new Date(Date.UTC(year, month - 1, day + 1));
   return { today, tomorrow: next.toISOString().slice(0, 10) };

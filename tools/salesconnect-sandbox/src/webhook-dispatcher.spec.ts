@@ -7,10 +7,29 @@ describe('WebhookDispatcher delivery log', () => {
   it(`keeps the newest ${DELIVERY_LOG_LIMIT} settled deliveries, and every pending one`, () => {
     const clock = new SandboxClock();
     const subscriptions = new WebhookSubscriptionStore();
-    subscriptions.create({ url: 'http://127.0.0.1:9/hooks', userId: null, createdByUserId: null, createdByApp: 'task-sync' }, clock.now());
+    subscriptions.create(
+      { url: 'http://127.0.0.1:9/hooks', userId: null, createdByUserId: null, createdByApp: 'task-sync' },
+      clock.now(),
+    );
     const faults = new FaultInjector();
-    const dispatcher = new WebhookDispatcher(subscriptions, clock, faults, { secret: 's', retryBaseMs: 60_000, retryMaxMs: 60_000, maxAttempts: 8, timeoutMs: 1_000 });
-    const change = (sequence: number) => ({ cursor: `c${sequence}`, sequence, type: 'created', taskId: `sct_${sequence}`, userId: 'scu_1', occurredAt: clock.now().toISOString(), origin: 'salesconnect-ui', task: {} }) as unknown as Change;
+    const dispatcher = new WebhookDispatcher(subscriptions, clock, faults, {
+      secret: 's',
+      retryBaseMs: 60_000,
+      retryMaxMs: 60_000,
+      maxAttempts: 8,
+      timeoutMs: 1_000,
+    });
+    const change = (sequence: number) =>
+      ({
+        cursor: `c${sequence}`,
+        sequence,
+        type: 'created',
+        taskId: `sct_${sequence}`,
+        userId: 'scu_1',
+        occurredAt: clock.now().toISOString(),
+        origin: 'salesconnect-ui',
+        task: {},
+      }) as unknown as Change;
     try {
       // The first one stays pending (its attempt is in flight against a port nobody listens on); the rest are dropped at once, settled.
       dispatcher.dispatch(change(0));

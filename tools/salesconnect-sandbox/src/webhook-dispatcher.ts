@@ -70,7 +70,9 @@ export class WebhookDispatcher {
   }
 
   list(filter: { subscriptionIds?: Set<string> } = {}): WebhookDelivery[] {
-    return [...this.deliveries.values()].filter((d) => filter.subscriptionIds === undefined || filter.subscriptionIds.has(d.subscriptionId));
+    return [...this.deliveries.values()].filter(
+      (d) => filter.subscriptionIds === undefined || filter.subscriptionIds.has(d.subscriptionId),
+    );
   }
 
   dump(): WebhookDelivery[] {
@@ -192,7 +194,12 @@ export class WebhookDispatcher {
       this.inFlight.delete(controller);
     }
     if (this.stopped || !this.deliveries.has(delivery.id)) return; // reset or shut down meanwhile
-    delivery.attempts.push({ at: new Date(this.clock.nowMs()).toISOString(), statusCode, error, durationMs: Date.now() - started });
+    delivery.attempts.push({
+      at: new Date(this.clock.nowMs()).toISOString(),
+      statusCode,
+      error,
+      durationMs: Date.now() - started,
+    });
     if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
       delivery.status = 'succeeded';
       delivery.nextAttemptAt = null;
@@ -202,7 +209,10 @@ export class WebhookDispatcher {
       delivery.nextAttemptAt = null;
       this.settle(delivery);
     } else {
-      this.schedule(delivery, computeRetryDelayMs(delivery.attempts.length, this.options.retryBaseMs, this.options.retryMaxMs));
+      this.schedule(
+        delivery,
+        computeRetryDelayMs(delivery.attempts.length, this.options.retryBaseMs, this.options.retryMaxMs),
+      );
     }
   }
 

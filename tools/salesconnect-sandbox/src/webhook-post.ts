@@ -25,14 +25,23 @@ export interface DeliveryPost {
  * would cost more than the change). Resolves with the status; rejects on a network error or timeout.
  */
 export function deliveryPoster(maxSockets = 64): ((post: DeliveryPost) => Promise<number>) & { close(): void } {
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets }), https: new https.Agent({ keepAlive: true, maxSockets }) };
+  const agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+  };
   const send = (post: DeliveryPost) =>
     new Promise<number>((resolve, reject) => {
       const secure = post.url.protocol === 'https:';
       const body = Buffer.from(post.body, 'utf8');
       const req = (secure ? https : http).request(
         post.url,
-        { method: 'POST', agent: secure ? agents.https : agents.http, signal: post.signal, timeout: post.timeoutMs, headers: { ...post.headers, 'content-length': String(body.length) } },
+        {
+          method: 'POST',
+          agent: secure ? agents.https : agents.http,
+          signal: post.signal,
+          timeout: post.timeoutMs,
+          headers: { ...post.headers, 'content-length': String(body.length) },
+        },
         (res) => {
           res.resume(); // the answer's body is not read: only its status counts
           res.on('end', () => resolve(res.statusCode ?? 0));

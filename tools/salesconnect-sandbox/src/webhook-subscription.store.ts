@@ -15,7 +15,10 @@ export interface WebhookSubscription {
 export class WebhookSubscriptionStore {
   private subscriptions = new Map<string, WebhookSubscription>();
 
-  create(input: { url: string; userId: string | null; createdByUserId: string | null; createdByApp: string | null }, now: Date): WebhookSubscription {
+  create(
+    input: { url: string; userId: string | null; createdByUserId: string | null; createdByApp: string | null },
+    now: Date,
+  ): WebhookSubscription {
     const subscription: WebhookSubscription = { id: newId('scw'), ...input, createdAt: now.toISOString() };
     this.subscriptions.set(subscription.id, subscription);
     return subscription;
@@ -33,7 +36,9 @@ export class WebhookSubscriptionStore {
   /** What one owner (a user, or an app acting as itself) created. */
   ownedBy(owner: { userId: string | null; app: string | null }): WebhookSubscription[] {
     return this.list().filter((s) =>
-      owner.userId !== null ? s.createdByUserId === owner.userId && !s.createdByApp : s.createdByUserId === null && s.createdByApp === owner.app,
+      owner.userId !== null
+        ? s.createdByUserId === owner.userId && !s.createdByApp
+        : s.createdByUserId === null && s.createdByApp === owner.app,
     );
   }
 

@@ -29,7 +29,10 @@ describe('webhooks over HTTP', () => {
   });
 
   const subscribe = async (url: string, userId?: string) => {
-    const created = await running.api.post('/v1/webhooks/subscriptions', { url, ...(userId === undefined ? {} : { userId }) });
+    const created = await running.api.post('/v1/webhooks/subscriptions', {
+      url,
+      ...(userId === undefined ? {} : { userId }),
+    });
     expect(created.status).toBe(201);
     return created.body as { id: string };
   };
@@ -37,36 +40,46 @@ describe('webhooks over HTTP', () => {
 
   it('manages subscriptions: create, list, refuse a bad URL by field, delete', async () => {
     const sub = await subscribe('http://127.0.0.1:9/hooks');
-    expect((await running.api.get('/v1/webhooks/subscriptions')).body.items).toEqual([expect.objectContaining({ id: sub.id, url: 'http://127.0.0.1:9/hooks', userId: null })]);
+    expect((await running.api.get('/v1/webhooks/subscriptions')).body.items).toEqual([
+      expect.objectContaining({ id: sub.id, url: 'http://127.0.0.1:9/hooks', userId: null }),
+    ]);
     const bad = await running.api.post('/v1/webhooks/subscriptions', { url: 'ftp://example.com' });
     expect(bad.status).toBe(400);
     expect(bad.body.fields[0].field).toBe('url');
-    expect((await running.api.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/', userId: 'scu_nobody' })).body.fields[0].field).toBe('userId');
+    expect(
+      (await running.api.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/', userId: 'scu_nobody' })).body
+        .fields[0].field,
+    ).toBe('userId');
     expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(204);
     expect((await running.api.get('/v1/webhooks/subscriptions')).body.items).toEqual([]);
     expect((await running.api.delete(`/v1/webhooks/subscriptions/${sub.id}`)).status).toBe(404);
   });
 
-  it('each change names its tenant, in the feed and in the webhook body: the owner\'s account', async () => {
+  it("each change names its tenant, in the feed and in the webhook body: the owner's account", async () => {
     receiver = await startWebhookReceiver();
     await subscribe(receiver.url);
     const acme = await createUser(running, 'Europe/Lisbon', undefined, 'tenant-acme');
     await acme.api.post('/v1/tasks', { name: 'in acme' });
     await running.api.post('/v1/tasks', { name: 'in the demo tenant' });
     await waitUntil(() => (receiver?.received.length === 2 ? true : undefined), 5000, 'both creates');
-    const bodies = receiver.received.map((r) => JSON.parse(r.body) as { tenantId: string; userId: string; task: { name: string } });
+    const bodies = receiver.received.map(
+      (r) => JSON.parse(r.body) as { tenantId: string; userId: string; task: { name: string } },
+    );
     expect(bodies.map((b) => [b.task.name, b.tenantId, b.userId]).sort()).toEqual([
       ['in acme', 'tenant-acme', acme.id],
       ['in the demo tenant', 'demo-tenant', running.sandbox.defaultUser.id],
     ]);
-    const feed = (await running.admin.get('/__admin/salesconnect/changes')).body.changes as { tenantId: string; task: { name: string } }[];
+    const feed = (await running.admin.get('/__admin/salesconnect/changes')).body.changes as {
+      tenantId: string;
+      task: { name: string };
+    }[];
     expect(feed.map((c) => [c.task.name, c.tenantId])).toEqual([
       ['in acme', 'tenant-acme'],
       ['in the demo tenant', 'demo-tenant'],
     ]);
   });
 
-  it('numbers each task\'s changes (task.version 1, 2, 3 …) and, on the admin hold, sends a task\'s deliveries reversed, a round each, while other tasks\' go at once', async () => {
+  it("numbers each task's changes (task.version 1, 2, 3 …) and, on the admin hold, sends a task's deliveries reversed, a round each, while other tasks' go at once", async () => {
     receiver = await startWebhookReceiver();
     await subscribe(receiver.url);
     const { body: task } = await running.api.post('/v1/tasks', { name: 'v1' });
@@ -77,16 +90,21 @@ describe('webhooks over HTTP', () => {
     await running.api.post(`/v1/tasks/${task.id}/complete`);
     const { body: other } = await running.api.post('/v1/tasks', { name: 'not held' });
     await waitUntil(() => (receiver?.received.length === 2 ? true : undefined), 5000, 'the other task');
-    const parse = (r: { body: string }) => JSON.parse(r.body) as { taskId: string; sequence: number; task: { version: number } };
+    const parse = (r: { body: string }) =>
+      JSON.parse(r.body) as { taskId: string; sequence: number; task: { version: number } };
     expect(parse(receiver.received[1]).taskId).toBe(other.id);
 
-    expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 100 })).body).toEqual({ released: 3 });
+    expect(
+      (await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 100 })).body,
+    ).toEqual({ released: 3 });
     await waitUntil(() => (receiver?.received.length === 5 ? true : undefined), 5000, 'the held deliveries');
     const held = receiver.received.slice(2).map(parse);
     expect(held.map((c) => c.task.version)).toEqual([4, 3, 2]);
     expect(held.map((c) => c.sequence)).toEqual([...held.map((c) => c.sequence)].sort((a, b) => b - a));
     expect(receiver.received[3].receivedAtMs - receiver.received[2].receivedAtMs).toBeGreaterThanOrEqual(90);
-    expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'sideways' })).status).toBe(400);
+    expect((await running.admin.post('/__admin/salesconnect/webhooks/release', { order: 'sideways' })).status).toBe(
+      400,
+    );
   });
 
   // That the product's verifier accepts these signatures is tested on its side (libs/salesconnect/client).
@@ -123,7 +141,9 @@ describe('webhooks over HTTP', () => {
       await running.api.post('/v1/tasks', { name: 'Clocked' });
       const got = receiver.received;
       await waitUntil(() => (got.length >= 1 ? true : undefined), 5000, 'a webhook');
-      expect(header(got[0].headers, 'x-salesconnect-timestamp')).toBe(String(Date.parse('2027-03-28T00:30:00Z') / 1000));
+      expect(header(got[0].headers, 'x-salesconnect-timestamp')).toBe(
+        String(Date.parse('2027-03-28T00:30:00Z') / 1000),
+      );
     } finally {
       await running.admin.delete('/__admin/clock');
     }
@@ -133,7 +153,11 @@ describe('webhooks over HTTP', () => {
     receiver = await startWebhookReceiver((n) => (n <= 2 ? 500 : 200));
     await subscribe(receiver.url);
     await running.api.post('/v1/tasks', { name: 'Flaky receiver' });
-    const done = await waitUntil(async () => (await deliveries()).find((d) => d.status === 'succeeded'), 5000, 'a succeeded delivery');
+    const done = await waitUntil(
+      async () => (await deliveries()).find((d) => d.status === 'succeeded'),
+      5000,
+      'a succeeded delivery',
+    );
     expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
     expect(done.nextAttemptAt).toBeNull();
     const got = receiver.received;
@@ -157,9 +181,18 @@ describe('webhooks over HTTP', () => {
       });
       await limited.api.post('/v1/webhooks/subscriptions', { url: `http://127.0.0.1:${closedPort}/down` });
       await limited.api.post('/v1/tasks', { name: 'Nobody listens' });
-      const failed = await waitUntil(async () => ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find((d) => d.status === 'failed'), 5000, 'a failed delivery');
+      const failed = await waitUntil(
+        async () =>
+          ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
+            (d) => d.status === 'failed',
+          ),
+        5000,
+        'a failed delivery',
+      );
       expect(failed.attempts).toHaveLength(3);
-      expect(failed.attempts.every((a) => a.statusCode === null && typeof a.error === 'string' && a.error.length > 0)).toBe(true);
+      expect(
+        failed.attempts.every((a) => a.statusCode === null && typeof a.error === 'string' && a.error.length > 0),
+      ).toBe(true);
     } finally {
       await limited.close();
     }
@@ -173,12 +206,24 @@ describe('webhooks over HTTP', () => {
     await first.api.post('/v1/webhooks/subscriptions', { url: receiver.url });
     await first.api.post('/v1/tasks', { name: 'Outlives the sandbox' });
     const got = receiver.received;
-    await waitUntil(async () => ((await first.api.get('/v1/webhooks/deliveries')).body.items[0]?.attempts.length === 1 ? true : undefined), 5000, 'a first attempt');
+    await waitUntil(
+      async () =>
+        (await first.api.get('/v1/webhooks/deliveries')).body.items[0]?.attempts.length === 1 ? true : undefined,
+      5000,
+      'a first attempt',
+    );
     await first.close();
 
     const second = await startSandbox({ snapshotFile: file });
     try {
-      const done = await waitUntil(async () => ((await second.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find((d) => d.status === 'succeeded'), 5000, 'the retried delivery');
+      const done = await waitUntil(
+        async () =>
+          ((await second.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
+            (d) => d.status === 'succeeded',
+          ),
+        5000,
+        'the retried delivery',
+      );
       expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 200]);
       expect(got).toHaveLength(2);
       expect(got[1].body).toBe(got[0].body);
@@ -212,8 +257,13 @@ describe('webhooks over HTTP', () => {
       const all = receiver.received;
       await waitUntil(() => (all.length >= 2 ? true : undefined), 5000, 'two webhooks');
       await sleep(100);
-      expect(onlyMine.received.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name)).toEqual(['mine']);
-      expect(all.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name).sort()).toEqual(['mine', 'theirs']);
+      expect(onlyMine.received.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name)).toEqual([
+        'mine',
+      ]);
+      expect(all.map((r) => (JSON.parse(r.body) as { task: { name: string } }).task.name).sort()).toEqual([
+        'mine',
+        'theirs',
+      ]);
     } finally {
       await onlyMine.close();
     }

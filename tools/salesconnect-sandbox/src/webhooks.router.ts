@@ -26,16 +26,25 @@ export function describeDelivery(delivery: WebhookDelivery): Omit<WebhookDeliver
  * Sandbox simplification: any user's token may also create an app-level subscription (no
  * `userId`: every user's changes).
  */
-export function createWebhooksRouter(subscriptions: WebhookSubscriptionStore, dispatcher: WebhookDispatcher, users: UserStore, clock: SandboxClock): Router {
+export function createWebhooksRouter(
+  subscriptions: WebhookSubscriptionStore,
+  dispatcher: WebhookDispatcher,
+  users: UserStore,
+  clock: SandboxClock,
+): Router {
   const router = Router();
 
   router.post('/subscriptions', (req, res) => {
     const input = validate(subscriptionSchema, req.body);
     if (!input.ok) return sendValidationError(res, input.fields);
     const userId = input.value.userId ?? null;
-    if (userId !== null && users.byId(userId) === undefined) return sendValidationError(res, [{ field: 'userId', message: 'is not a user' }]);
+    if (userId !== null && users.byId(userId) === undefined)
+      return sendValidationError(res, [{ field: 'userId', message: 'is not a user' }]);
     const owner = ownerOf(contextOf(res));
-    const subscription = subscriptions.create({ url: input.value.url, userId, createdByUserId: owner.userId, createdByApp: owner.app }, clock.now());
+    const subscription = subscriptions.create(
+      { url: input.value.url, userId, createdByUserId: owner.userId, createdByApp: owner.app },
+      clock.now(),
+    );
     res.status(201).json(subscription);
   });
 
@@ -53,7 +62,9 @@ export function createWebhooksRouter(subscriptions: WebhookSubscriptionStore, di
   router.get('/deliveries', (req, res) => {
     const own = new Set(subscriptions.ownedBy(ownerOf(contextOf(res))).map((s) => s.id));
     const only = typeof req.query['subscriptionId'] === 'string' ? req.query['subscriptionId'] : undefined;
-    const items = dispatcher.list({ subscriptionIds: own }).filter((d) => only === undefined || d.subscriptionId === only);
+    const items = dispatcher
+      .list({ subscriptionIds: own })
+      .filter((d) => only === undefined || d.subscriptionId === only);
     res.json({ items: items.map(describeDelivery) });
   });
 

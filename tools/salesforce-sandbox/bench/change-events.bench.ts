@@ -19,7 +19,11 @@ describe('change event delivery benchmark', () => {
     const sandbox = createSalesforceSandbox({ dailyApiLimit: 10_000_000, dailyEventDeliveryAllocation: 10_000_000 });
     const { url } = await sandbox.listen(0);
     const connect = async (username: string): Promise<Connection> => {
-      const conn = new Connection({ loginUrl: url, version: '62.0', oauth2: { loginUrl: url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: `${url}/cb` } });
+      const conn = new Connection({
+        loginUrl: url,
+        version: '62.0',
+        oauth2: { loginUrl: url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: `${url}/cb` },
+      });
       await conn.login(username, 'sandbox');
       return conn;
     };
@@ -27,12 +31,17 @@ describe('change event delivery benchmark', () => {
     const writer = await connect(sandbox.defaults.username);
 
     // Tasks to update, seeded first (their CREATE events come before the subscription's -1).
-    const ids = (await writer.sobject('Task').create(Array.from({ length: 200 }, (_, i) => ({ Subject: `bench ${i}` })))).map((r) => r.id as string);
+    const ids = (
+      await writer.sobject('Task').create(Array.from({ length: 200 }, (_, i) => ({ Subject: `bench ${i}` })))
+    ).map((r) => r.id as string);
 
     const received: ChangeEventData[] = [];
     let firstAt = 0;
     let lastAt = 0;
-    const client = admin.streaming.createClient([new StreamingExtension.Replay('/data/TaskChangeEvent', -1), new StreamingExtension.AuthFailure(() => undefined)]) as ReturnType<typeof admin.streaming.createClient> & { disconnect(): void };
+    const client = admin.streaming.createClient([
+      new StreamingExtension.Replay('/data/TaskChangeEvent', -1),
+      new StreamingExtension.AuthFailure(() => undefined),
+    ]) as ReturnType<typeof admin.streaming.createClient> & { disconnect(): void };
     await new Promise((resolve, reject) =>
       client
         .subscribe('/data/TaskChangeEvent', (data: ChangeEventData) => {

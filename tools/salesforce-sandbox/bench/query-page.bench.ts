@@ -32,7 +32,13 @@ describe('query page benchmark', () => {
     sandbox.clock.set(new Date('2026-11-01T00:00:00Z'), { frozen: true });
     const seedStart = Date.now();
     for (let i = 0; i < TASKS; i++) {
-      dml.create(ctx, { Subject: `Task ${i}`, Description: 'Follow up on the proposal', ActivityDate: '2026-11-24', Status: i % 5 === 0 ? 'Completed' : 'Not Started', SalesConnect_Task_Id__c: `sc-${i}` });
+      dml.create(ctx, {
+        Subject: `Task ${i}`,
+        Description: 'Follow up on the proposal',
+        ActivityDate: '2026-11-24',
+        Status: i % 5 === 0 ? 'Completed' : 'Not Started',
+        SalesConnect_Task_Id__c: `sc-${i}`,
+      });
       sandbox.clock.advance(1000);
     }
     const seedMs = Date.now() - seedStart;
@@ -40,14 +46,21 @@ describe('query page benchmark', () => {
     const token = (await (
       await fetch(`${url}/services/oauth2/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'password', client_id: 'sandbox-client', client_secret: 'sandbox-secret', username: 'rep@sandbox.test', password: 'sandbox' }),
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: 'sandbox-client',
+          client_secret: 'sandbox-secret',
+          username: 'rep@sandbox.test',
+          password: 'sandbox',
+        }),
       })
     ).json()) as { access_token: string };
     const get = async (path: string): Promise<{ records: unknown[]; nextRecordsUrl?: string }> => {
       const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token.access_token}` } });
       return (await res.json()) as { records: unknown[]; nextRecordsUrl?: string };
     };
-    const soql = 'SELECT Id, Subject, Description, ActivityDate, Status, Priority, IsClosed, IsDeleted, OwnerId, WhoId, SalesConnect_Task_Id__c, LastModifiedDate, SystemModstamp FROM Task WHERE SystemModstamp >= 2026-11-01T00:00:00Z ORDER BY SystemModstamp ASC';
+    const soql =
+      'SELECT Id, Subject, Description, ActivityDate, Status, Priority, IsClosed, IsDeleted, OwnerId, WhoId, SalesConnect_Task_Id__c, LastModifiedDate, SystemModstamp FROM Task WHERE SystemModstamp >= 2026-11-01T00:00:00Z ORDER BY SystemModstamp ASC';
     const first = `/services/data/v59.0/queryAll?q=${encodeURIComponent(soql)}`;
 
     let next = '';
@@ -56,18 +69,24 @@ describe('query page benchmark', () => {
     const morePage: number[] = [];
     const afterWrite: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      firstPage.push(await timed(async () => {
-        const page = await get(first);
-        expect(page.records).toHaveLength(2000);
-        next = page.nextRecordsUrl as string;
-      }));
-      morePage.push(await timed(async () => {
-        expect((await get(next)).records).toHaveLength(2000);
-      }));
-      dml.update(ctx, (org.tasks.listByModstamp()[i].fields.Id as string), { Subject: `edited ${i}` });
-      afterWrite.push(await timed(async () => {
-        expect((await get(first)).records).toHaveLength(2000);
-      }));
+      firstPage.push(
+        await timed(async () => {
+          const page = await get(first);
+          expect(page.records).toHaveLength(2000);
+          next = page.nextRecordsUrl as string;
+        }),
+      );
+      morePage.push(
+        await timed(async () => {
+          expect((await get(next)).records).toHaveLength(2000);
+        }),
+      );
+      dml.update(ctx, org.tasks.listByModstamp()[i].fields.Id as string, { Subject: `edited ${i}` });
+      afterWrite.push(
+        await timed(async () => {
+          expect((await get(first)).records).toHaveLength(2000);
+        }),
+      );
     }
     await sandbox.close();
 

@@ -11,7 +11,9 @@ function ensureChromium(log = (m) => console.log(`[chromium] ${m}`)) {
   const path = process.env.CHROMIUM_PATH || DEFAULT_PATH;
   if (fs.existsSync(path)) return path;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`Chromium is not at ${path}. Install it: sudo apt-get update && sudo apt-get install -y chromium (or set CHROMIUM_PATH)`);
+    throw new Error(
+      `Chromium is not at ${path}. Install it: sudo apt-get update && sudo apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
   }
   log('installing Debian chromium with apt-get (once per machine)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -9,7 +9,16 @@ const { spawn } = require('node:child_process');
 const { startKafka, stopKafka } = require('../../kafka/kafka.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./common.js');
 
-const PROGRAMS = ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler', 'salesforce-sandbox', 'salesconnect-sandbox', 'provision-topics', 'bench'];
+const PROGRAMS = [
+  'connector-settings',
+  'sfdc-ingest',
+  'salesconnect-ingest',
+  'reconciler',
+  'salesforce-sandbox',
+  'salesconnect-sandbox',
+  'provision-topics',
+  'bench',
+];
 
 /**
  * `tag`: the log prefix; `what`: the program's name in the build line; `targets`: the Nx targets to
@@ -48,10 +57,17 @@ async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () 
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     };
     if ((await built) !== 0) throw new Error('build failed');
-    if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env: runEnv })) !== 0) throw new Error('topic provisioning failed');
+    if ((await run(process.execPath, ['dist/tools/provision-topics/main.js'], { env: runEnv })) !== 0)
+      throw new Error('topic provisioning failed');
     if (!fs.existsSync(path.join(ROOT, main))) throw new Error(`${main} is missing: build it (drop ${skipVar})`);
-    child = spawn(process.execPath, ['--enable-source-maps', main, ...process.argv.slice(2)], { cwd: ROOT, env: runEnv, stdio: 'inherit' });
-    code = await new Promise((resolve) => child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1))));
+    child = spawn(process.execPath, ['--enable-source-maps', main, ...process.argv.slice(2)], {
+      cwd: ROOT,
+      env: runEnv,
+      stdio: 'inherit',
+    });
+    code = await new Promise((resolve) =>
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1))),
+    );
     child = null;
   } finally {
     await stop();
@@ -70,7 +86,22 @@ function build(env, { log, what, targets, skipVar }) {
   // (the programs' bundles compile their sources), and both are `npm test`'s; here they would only add time.
   // The settings page first: connector-settings' bundle copies it in, and without task dependencies nothing else orders the two.
   return run(nxBin, ['run', 'settings-ui:build', '--outputStyle=static'], { env }).then((code) =>
-    code !== 0 ? code : run(nxBin, ['run-many', '-t', ...targets, '-p', ...PROGRAMS, '--excludeTaskDependencies', '--skipTypeChecking', '--outputStyle=static'], { env }),
+    code !== 0
+      ? code
+      : run(
+          nxBin,
+          [
+            'run-many',
+            '-t',
+            ...targets,
+            '-p',
+            ...PROGRAMS,
+            '--excludeTaskDependencies',
+            '--skipTypeChecking',
+            '--outputStyle=static',
+          ],
+          { env },
+        ),
   );
 }
 

@@ -38,7 +38,11 @@ import { SalesforceConnectService } from './salesforce/salesforce-connect.servic
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
-import { AddConnectAttemptPurpose1764000000205, AddConnectAttemptStartOver1764000000223, CreateConnectAttempt1764000000204 } from './salesforce/migrations';
+import {
+  AddConnectAttemptPurpose1764000000205,
+  AddConnectAttemptStartOver1764000000223,
+  CreateConnectAttempt1764000000204,
+} from './salesforce/migrations';
 import { AddOrgReaderStreamState1764000000209, CreateOrgReader1764000000206 } from './org-reader/migrations';
 import { ApiAllocationController } from './api-allocation/api-allocation.controller';
 import { CreateOrgApiCalls1764000000208 } from './api-allocation/migrations';
@@ -58,7 +62,11 @@ import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connecti
 import { TaskHealthController } from './task-health/task-health.controller';
 import { SALESCONNECT_TASK_URL_TEMPLATE, TaskHealthService } from './task-health/task-health.service';
 import { RECONCILER_CLIENT, ReconcilerClient } from './task-health/reconciler.client';
-import { AddFailedTaskSubject1764000000240, CreateConnectionStatus1764000000202, CreateFailedTask1764000000221 } from './status/migrations';
+import {
+  AddFailedTaskSubject1764000000240,
+  CreateConnectionStatus1764000000202,
+  CreateFailedTask1764000000221,
+} from './status/migrations';
 import { SettingsPageController } from './settings-page/settings-page.controller';
 import { SettingsPageFiles } from './settings-page/settings-page.files';
 import { StatusConsumer } from './status/status.consumer';
@@ -83,7 +91,14 @@ export class AppModule {
           logger,
           database: {
             schema: 'connector_settings',
-            entities: [OutboxMessageEntity, ProcessedMessageEntity, ConnectionEntity, TaskSyncChangeEntity, ConnectionStatusEntity, ConnectionErrorEntity],
+            entities: [
+              OutboxMessageEntity,
+              ProcessedMessageEntity,
+              ConnectionEntity,
+              TaskSyncChangeEntity,
+              ConnectionStatusEntity,
+              ConnectionErrorEntity,
+            ],
             migrations: [
               CreateOutboxMessage1764000000001,
               CreateProcessedMessage1764000000000,
@@ -137,14 +152,25 @@ export class AppModule {
         OrgApiAllocationService,
         {
           provide: API_ALLOCATION_SETTINGS,
-          useValue: { defaultShare: config.API_ALLOCATION_DEFAULT_SHARE, windowMs: config.API_CALLS_WINDOW_SECONDS * 1000, bucketMs: config.API_CALLS_BUCKET_SECONDS * 1000 },
+          useValue: {
+            defaultShare: config.API_ALLOCATION_DEFAULT_SHARE,
+            windowMs: config.API_CALLS_WINDOW_SECONDS * 1000,
+            bucketMs: config.API_CALLS_BUCKET_SECONDS * 1000,
+          },
         },
         {
           // This process's own Salesforce calls (the import preview) count against the org's allocation in-process.
           provide: OrgApiCallLedger,
           useFactory: (allocations: OrgApiAllocationService) => {
             const logger = new Logger('api-calls');
-            return new OrgApiCallLedger({ report: (reports) => allocations.report(reports) }, { flushMs: config.API_CALLS_REPORT_MS, refreshMs: config.API_ALLOCATION_REFRESH_MS, warn: (m) => logger.warn(m) });
+            return new OrgApiCallLedger(
+              { report: (reports) => allocations.report(reports) },
+              {
+                flushMs: config.API_CALLS_REPORT_MS,
+                refreshMs: config.API_ALLOCATION_REFRESH_MS,
+                warn: (m) => logger.warn(m),
+              },
+            );
           },
           inject: [OrgApiAllocationService],
         },
@@ -186,7 +212,13 @@ export class AppModule {
         SalesforceSessionService,
         { provide: SERVICE_TOKENS, useValue: parseServiceTokens(config.INTERNAL_SERVICE_TOKENS) },
         // The reconciler answers with the token it calls us with: the `reconciler:` one of INTERNAL_SERVICE_TOKENS.
-        { provide: RECONCILER_CLIENT, useValue: new ReconcilerClient(config.RECONCILER_URL, parseServiceTokens(config.INTERNAL_SERVICE_TOKENS).get('reconciler') ?? '') },
+        {
+          provide: RECONCILER_CLIENT,
+          useValue: new ReconcilerClient(
+            config.RECONCILER_URL,
+            parseServiceTokens(config.INTERNAL_SERVICE_TOKENS).get('reconciler') ?? '',
+          ),
+        },
         { provide: SALESCONNECT_TASK_URL_TEMPLATE, useValue: config.SALESCONNECT_APP_TASK_URL_TEMPLATE },
         TaskHealthService,
         ServiceAuthGuard,
@@ -204,11 +236,21 @@ export class AppModule {
             apiVersion: config.SALESFORCE_API_VERSION,
           }),
         },
-        { provide: TokenCipher, useValue: new TokenCipher(config.TOKEN_ENCRYPTION_KEYS, config.TOKEN_ENCRYPTION_KEY_ID) },
-        { provide: OAuthStateSigner, useValue: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_SECONDS) },
+        {
+          provide: TokenCipher,
+          useValue: new TokenCipher(config.TOKEN_ENCRYPTION_KEYS, config.TOKEN_ENCRYPTION_KEY_ID),
+        },
+        {
+          provide: OAuthStateSigner,
+          useValue: new OAuthStateSigner(config.OAUTH_STATE_SECRET, config.OAUTH_STATE_TTL_SECONDS),
+        },
         {
           provide: CONNECT_FLOW,
-          useValue: { settingsPageUrl: config.SETTINGS_PAGE_URL, callbackUrl: config.OAUTH_REDIRECT_URL, ttlSeconds: config.OAUTH_STATE_TTL_SECONDS },
+          useValue: {
+            settingsPageUrl: config.SETTINGS_PAGE_URL,
+            callbackUrl: config.OAUTH_REDIRECT_URL,
+            ttlSeconds: config.OAUTH_STATE_TTL_SECONDS,
+          },
         },
       ],
     };

@@ -5,7 +5,10 @@ import { BackgroundLoop } from '@task-sync/util-nest';
 type ProbeSession = { instanceUrl: string; accessToken: string };
 
 /** Builds a preflight's questions for one Salesforce session (SalesforceOrgProbe; a fake in unit specs). */
-export type ChecksFactory<C> = (session: ProbeSession, renew: (rejected: string | undefined) => Promise<ProbeSession>) => C;
+export type ChecksFactory<C> = (
+  session: ProbeSession,
+  renew: (rejected: string | undefined) => Promise<ProbeSession>,
+) => C;
 
 /** The Salesforce probe, which answers both the org reader's and a connection's questions. */
 export const salesforceChecks =
@@ -76,7 +79,9 @@ export class PreflightSchedule<T> {
 
   /** One pass over the holders that are due; true when there may be more. */
   async round(now = Date.now()): Promise<boolean> {
-    const due = (await this.source.listDue(new Date(now - this.intervalMs), BATCH + this.waiting.size)).filter((item) => (this.waiting.get(this.source.keyOf(item)) ?? 0) <= now);
+    const due = (await this.source.listDue(new Date(now - this.intervalMs), BATCH + this.waiting.size)).filter(
+      (item) => (this.waiting.get(this.source.keyOf(item)) ?? 0) <= now,
+    );
     for (const item of due.slice(0, BATCH)) await this.source.check(item);
     return due.length > BATCH;
   }

@@ -6,7 +6,9 @@ const DAY = 24 * 60 * MINUTE;
 
 /** The calendar date (`YYYY-MM-DD`) on a wall clock in `zone` at an instant. */
 export function localDate(ms: number, zone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    ms,
+  );
 }
 
 /** `date` plus `days` calendar days. */
@@ -18,12 +20,28 @@ export function addDays(date: string, days: number): string {
 /** How far the wall clock in `zone` is ahead of UTC at an instant (ms; negative west of Greenwich). */
 export function zoneOffsetMs(ms: number, zone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
       .formatToParts(ms)
       .filter((p) => p.type !== 'literal')
       .map((p) => [p.type, Number(p.value)]),
   );
-  const wall = Date.UTC(parts['year'], parts['month'] - 1, parts['day'], parts['hour'], parts['minute'], parts['second']);
+  const wall = Date.UTC(
+    parts['year'],
+    parts['month'] - 1,
+    parts['day'],
+    parts['hour'],
+    parts['minute'],
+    parts['second'],
+  );
   return wall - Math.floor(ms / 1000) * 1000;
 }
 
@@ -53,8 +71,15 @@ export function pickZoneNearMidnight(
     const ago = nowMs - midnight;
     if (ago >= window.minAgoMs && ago <= window.maxAgoMs) return { zone, midnight };
   }
-  throw new Error(`none of ${candidates.join(', ')} had a midnight ${window.minAgoMs / MINUTE}–${window.maxAgoMs / MINUTE} minutes before ${new Date(nowMs).toISOString()}`);
+  throw new Error(
+    `none of ${candidates.join(', ')} had a midnight ${window.minAgoMs / MINUTE}–${window.maxAgoMs / MINUTE} minutes before ${new Date(nowMs).toISOString()}`,
+  );
 }
 
-export const FAR_FROM_UTC_ZONES = ['Pacific/Auckland', 'America/Los_Angeles', 'Pacific/Honolulu', 'Asia/Kolkata'] as const;
+export const FAR_FROM_UTC_ZONES = [
+  'Pacific/Auckland',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+  'Asia/Kolkata',
+] as const;
 export { DAY, MINUTE };

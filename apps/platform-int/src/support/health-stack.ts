@@ -5,7 +5,10 @@ import { startSyncStack, type SyncStack } from './sync-stack';
  * The whole stack for the sync-health suites (API and pages). A failed write is retried only every
  * 10 minutes here, so what lands after it landed by Retry now.
  */
-export function startHealthStack(kafkaAdmin: Admin, options: { jwtSecret: string; database: string }): Promise<SyncStack> {
+export function startHealthStack(
+  kafkaAdmin: Admin,
+  options: { jwtSecret: string; database: string },
+): Promise<SyncStack> {
   return startSyncStack({
     databaseSuffix: options.database,
     jwtSecret: options.jwtSecret,

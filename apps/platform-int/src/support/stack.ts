@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
-import { CONNECTION_STATUS_CHANGED, encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, TASK_SYNC_SETTING_CHANGED, type ConnectionStatusChanged, TaskSyncSettingChanged } from '@task-sync/contracts';
+import {
+  CONNECTION_STATUS_CHANGED,
+  encodeEvent,
+  KAFKA_TOPICS,
+  MESSAGE_HEADERS,
+  TASK_SYNC_SETTING_CHANGED,
+  type ConnectionStatusChanged,
+  TaskSyncSettingChanged,
+} from '@task-sync/contracts';
 import { adminDatabaseUrl, createDatabase } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
@@ -49,12 +57,26 @@ export function settingChanged(overrides: Partial<TaskSyncSettingChanged> = {}):
 }
 
 /** A service's status report for a connection, as published on the status topic (sfdc-ingest's, syncing, now, unless told). */
-export function statusChanged(connectionId: string, fields: Partial<ConnectionStatusChanged> = {}): ConnectionStatusChanged {
-  return { eventId: randomUUID(), type: CONNECTION_STATUS_CHANGED, occurredAt: new Date().toISOString(), connectionId, reportedBy: 'sfdc-ingest', state: 'syncing', ...fields };
+export function statusChanged(
+  connectionId: string,
+  fields: Partial<ConnectionStatusChanged> = {},
+): ConnectionStatusChanged {
+  return {
+    eventId: randomUUID(),
+    type: CONNECTION_STATUS_CHANGED,
+    occurredAt: new Date().toISOString(),
+    connectionId,
+    reportedBy: 'sfdc-ingest',
+    state: 'syncing',
+    ...fields,
+  };
 }
 
 export async function connectedProducer(): Promise<Producer> {
-  const producer = kafkaClient().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafkaClient().producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   return producer;
 }
@@ -90,14 +112,22 @@ export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: s
 }
 
 /** The topics the reconciler's consumer group reads. */
-export const RECONCILER_TOPICS = [KAFKA_TOPICS.settingsChanges, KAFKA_TOPICS.sfdcTaskChanges, KAFKA_TOPICS.salesconnectTaskChanges] as const;
+export const RECONCILER_TOPICS = [
+  KAFKA_TOPICS.settingsChanges,
+  KAFKA_TOPICS.sfdcTaskChanges,
+  KAFKA_TOPICS.salesconnectTaskChanges,
+] as const;
 
 /**
  * What a consumer under test gets of its own: a database (`database`, dropped by the global
  * teardown) and a consumer group named after `group` that starts at the log end of `topics`, so it
  * reads only what the test publishes.
  */
-export async function consumerUnderTest(admin: Admin, names: { database: string; group: string }, topics: readonly string[]): Promise<{ databaseUrl: string; groupId: string }> {
+export async function consumerUnderTest(
+  admin: Admin,
+  names: { database: string; group: string },
+  topics: readonly string[],
+): Promise<{ databaseUrl: string; groupId: string }> {
   const databaseUrl = await createDatabase(testEnv.newDatabaseName(names.database));
   const groupId = uniqueId(names.group);
   for (const topic of topics) await startGroupAtLogEnd(admin, groupId, topic);

@@ -1,6 +1,15 @@
 import type { Admin } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { connectSalesforceAsUser, createDatabase, createSalesConnectUser, freePort, SalesforceAdmin, SalesforceUser, ServiceProcess, signUserToken } from '@task-sync/testing-stack';
+import {
+  connectSalesforceAsUser,
+  createDatabase,
+  createSalesConnectUser,
+  freePort,
+  SalesforceAdmin,
+  SalesforceUser,
+  ServiceProcess,
+  signUserToken,
+} from '@task-sync/testing-stack';
 import { startGroupAtLogEnd, testEnv, uniqueId } from './stack';
 import { startConnectorSettingsWithSalesforce } from './users';
 
@@ -35,7 +44,9 @@ export async function startSyncStack(options: {
   const scSandbox = await ServiceProcess.start('salesconnect-sandbox', {});
   const admin = new SalesforceAdmin(sfSandbox.url);
   const orgId = (await admin.defaultOrg()).id;
-  const groups = Object.fromEntries(['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]));
+  const groups = Object.fromEntries(
+    ['connector-settings', 'sfdc-ingest', 'salesconnect-ingest', 'reconciler'].map((n) => [n, uniqueId(n)]),
+  );
   for (const [name, topic] of [
     ['connector-settings', KAFKA_TOPICS.connectionStatus],
     ['sfdc-ingest', KAFKA_TOPICS.settingsChanges],
@@ -91,12 +102,32 @@ export async function startSyncStack(options: {
     },
     reconcilerPort,
   );
-  return { databaseUrl, sfSandbox, scSandbox, settings, pageUrl, sfdcIngest, scIngest, reconciler, admin, orgId, jwtSecret: options.jwtSecret };
+  return {
+    databaseUrl,
+    sfSandbox,
+    scSandbox,
+    settings,
+    pageUrl,
+    sfdcIngest,
+    scIngest,
+    reconciler,
+    admin,
+    orgId,
+    jwtSecret: options.jwtSecret,
+  };
 }
 
 /** Stops what is running, the services before the sandboxes (a stopped one is left alone). */
 export async function stopSyncStack(stack: Partial<SyncStack>): Promise<void> {
-  for (const p of [stack.reconciler, stack.scIngest, stack.sfdcIngest, stack.settings, stack.scSandbox, stack.sfSandbox]) await p?.stop();
+  for (const p of [
+    stack.reconciler,
+    stack.scIngest,
+    stack.sfdcIngest,
+    stack.settings,
+    stack.scSandbox,
+    stack.sfSandbox,
+  ])
+    await p?.stop();
 }
 
 /** A fresh pair of users (a Sales Connect user and a Salesforce rep), connected; `enable` saves "Sync tasks". */
@@ -107,7 +138,12 @@ export async function connectRep(stack: SyncStack, tenant: string) {
   const jwt = await signUserToken({ sub: scUser.id, tenant, secret: stack.jwtSecret, zoneinfo: 'America/Sao_Paulo' });
   const sfdc = await SalesforceUser.login(stack.sfSandbox.url, username);
   const sc = scUser;
-  const connectionId = await connectSalesforceAsUser({ connectorSettings: stack.settings, sandboxUrl: stack.sfSandbox.url, userToken: jwt, username });
+  const connectionId = await connectSalesforceAsUser({
+    connectorSettings: stack.settings,
+    sandboxUrl: stack.sfSandbox.url,
+    userToken: jwt,
+    username,
+  });
   const enable = (enabled: boolean) =>
     fetch(`${stack.settings.url}/v1/connections/${connectionId}/task-sync`, {
       method: 'PUT',

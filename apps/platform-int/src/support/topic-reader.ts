@@ -48,7 +48,12 @@ export class TopicReader<T extends AnyEvent = AnyEvent> {
         }
       },
     });
-    await Promise.race([joined, new Promise((_, reject) => setTimeout(() => reject(new Error(`the reader of ${topic} did not join its group in 30 s`)), 30_000))]);
+    await Promise.race([
+      joined,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`the reader of ${topic} did not join its group in 30 s`)), 30_000),
+      ),
+    ]);
     return reader;
   }
 
@@ -58,10 +63,14 @@ export class TopicReader<T extends AnyEvent = AnyEvent> {
 
   /** Waits until `probe` over the events read so far returns a value. */
   async waitFor<R>(what: string, probe: (events: T[]) => R | undefined | false, timeoutMs = 60_000): Promise<R> {
-    return waitFor(what, async () => {
-      if (this.undecodable.length > 0) throw new Error(`undecodable messages: ${this.undecodable.join('; ')}`);
-      return probe(this.events());
-    }, timeoutMs);
+    return waitFor(
+      what,
+      async () => {
+        if (this.undecodable.length > 0) throw new Error(`undecodable messages: ${this.undecodable.join('; ')}`);
+        return probe(this.events());
+      },
+      timeoutMs,
+    );
   }
 
   async stop(): Promise<void> {

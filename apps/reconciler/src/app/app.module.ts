@@ -1,5 +1,10 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConnectorSettingsWatermarkSource, SettingsLag, SettingsView, settingsProjection } from '@task-sync/data-access-connection-settings';
+import {
+  ConnectorSettingsWatermarkSource,
+  SettingsLag,
+  SettingsView,
+  settingsProjection,
+} from '@task-sync/data-access-connection-settings';
 import { Kafka } from 'kafkajs';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import { ConnectorSettingsApiCallsClient, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
@@ -7,7 +12,12 @@ import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
 import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@task-sync/util-nest';
 import { ReconcileChangeService } from './changes/reconcile-change.service';
 import { TaskChangesConsumer } from './changes/task-changes.consumer';
-import { CreateFailedWrites1764000000421, IndexTaskWriteQueue1764000000402, CreateParkedChanges1764000000401, CreateTaskLinks1764000000400 } from './links/migrations';
+import {
+  CreateFailedWrites1764000000421,
+  IndexTaskWriteQueue1764000000402,
+  CreateParkedChanges1764000000401,
+  CreateTaskLinks1764000000400,
+} from './links/migrations';
 import { FailedWritesRepository } from './writes/failed-writes.repository';
 import { ParkedChangesService } from './changes/parked-changes.service';
 import { ParkedChangesRepository } from './changes/parked-changes.repository';
@@ -47,12 +57,19 @@ export class AppModule {
     const sessions = new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN);
     // Our Salesforce writes count against the org's API allocation with sfdc-ingest's reads (set in connector-settings).
     const apiCallsLogger = new Logger('api-calls');
-    const calls = new OrgApiCallLedger(new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN), {
-      flushMs: config.API_CALLS_REPORT_MS,
-      refreshMs: config.API_ALLOCATION_REFRESH_MS,
-      warn: (message) => apiCallsLogger.warn(message),
+    const calls = new OrgApiCallLedger(
+      new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN),
+      {
+        flushMs: config.API_CALLS_REPORT_MS,
+        refreshMs: config.API_ALLOCATION_REFRESH_MS,
+        warn: (message) => apiCallsLogger.warn(message),
+      },
+    );
+    const salesConnect = new SalesConnectClient({
+      baseUrl: config.SALESCONNECT_API_URL,
+      token: config.SALESCONNECT_APP_TOKEN,
+      clientApp: config.SYNC_CLIENT_NAME,
     });
-    const salesConnect = new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, clientApp: config.SYNC_CLIENT_NAME });
     return {
       module: AppModule,
       imports: [
@@ -63,7 +80,16 @@ export class AppModule {
             schema: 'reconciler',
             // The reconciler's own tables are read and written by typed SQL in their repositories (no entities).
             entities: [...settingsProjection.entities],
-            migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateParkedChanges1764000000401, IndexTaskWriteQueue1764000000402, CreateDriftRepairRuns1764000000410, CreateFailedWrites1764000000421, CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431],
+            migrations: [
+              ...settingsProjection.migrations,
+              CreateTaskLinks1764000000400,
+              CreateParkedChanges1764000000401,
+              IndexTaskWriteQueue1764000000402,
+              CreateDriftRepairRuns1764000000410,
+              CreateFailedWrites1764000000421,
+              CreateTaskActivity1764000000430,
+              IgnoreFailedWrites1764000000431,
+            ],
           },
         }),
       ],
@@ -73,25 +99,52 @@ export class AppModule {
         TaskLinksRepository,
         WriteQueueRepository,
         ReconcileChangeService,
-        { provide: SettingsLag, useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP), inject: [Kafka] },
+        {
+          provide: SettingsLag,
+          useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP),
+          inject: [Kafka],
+        },
         SettingsLagCloser,
         {
           provide: SettingsView,
           useFactory: (lag: SettingsLag) => {
             const settingsLogger = new Logger('settings-view');
-            const source = new ConnectorSettingsWatermarkSource(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN);
-            return new SettingsView(source, lag, (e) => settingsLogger.warn(`settings watermark not known (changes wait for it): ${(e as Error).message}`));
+            const source = new ConnectorSettingsWatermarkSource(
+              config.CONNECTOR_SETTINGS_URL,
+              config.INTERNAL_SERVICE_TOKEN,
+            );
+            return new SettingsView(source, lag, (e) =>
+              settingsLogger.warn(`settings watermark not known (changes wait for it): ${(e as Error).message}`),
+            );
           },
           inject: [SettingsLag],
         },
         { provide: OrgApiCallLedger, useValue: calls },
-        { provide: SfdcWriteExecutor, useValue: new SfdcWriteExecutor(sessions, { apiVersion: config.SALESFORCE_API_VERSION, clientName: config.SYNC_CLIENT_NAME, calls, statuses: new OrgStatusCatalog(config.ORG_STATUSES_REFRESH_MS) }) },
+        {
+          provide: SfdcWriteExecutor,
+          useValue: new SfdcWriteExecutor(sessions, {
+            apiVersion: config.SALESFORCE_API_VERSION,
+            clientName: config.SYNC_CLIENT_NAME,
+            calls,
+            statuses: new OrgStatusCatalog(config.ORG_STATUSES_REFRESH_MS),
+          }),
+        },
         {
           provide: SalesConnectWriteExecutor,
           useValue: new SalesConnectWriteExecutor(salesConnect, config.SALESCONNECT_WRITE_CONCURRENCY),
         },
-        { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
-        { provide: FailedWritesRepository, useValue: new FailedWritesRepository({ intervalMs: config.FAILED_WRITE_RETRY_INTERVAL_MS, maxAttempts: config.FAILED_WRITE_MAX_ATTEMPTS }) },
+        {
+          provide: StatusReporter,
+          useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME),
+          inject: [KafkaPublisher],
+        },
+        {
+          provide: FailedWritesRepository,
+          useValue: new FailedWritesRepository({
+            intervalMs: config.FAILED_WRITE_RETRY_INTERVAL_MS,
+            maxAttempts: config.FAILED_WRITE_MAX_ATTEMPTS,
+          }),
+        },
         HeldWriteReadsService,
         WriteFlusherService,
         ParkedChangesService,

@@ -11,10 +11,18 @@ export const reconcilerConfigSchema = z.object({
   /** connector-settings, which hands out each connection's Salesforce session (internal API). */
   CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
-  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-reconciler-internal-token', { productionMinLength: 32 }),
-  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
+  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-reconciler-internal-token', {
+    productionMinLength: 32,
+  }),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d$/)
+    .default('62.0'),
   /** Our name on both sides: `Sforce-Call-Options: client=…` and `X-Client-App`; changes carrying it are our own. */
-  SYNC_CLIENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('task-sync'),
+  SYNC_CLIENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('task-sync'),
   SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
   /** The integration app token (acts for each connection's Sales Connect user); issued by Sales Connect, hence a modest minimum. */
   SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
@@ -41,7 +49,11 @@ export const reconcilerConfigSchema = z.object({
    * again this often (HubSpot's 30 minutes), the same payload, since the reason may go away (a
    * validation rule fixed, a lock, a permission granted)...
    */
-  FAILED_WRITE_RETRY_INTERVAL_MS: z.coerce.number().int().min(100).default(30 * 60 * 1000),
+  FAILED_WRITE_RETRY_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30 * 60 * 1000),
   /** ...at most this many attempts in all (48: a day), then not until the task changes. */
   FAILED_WRITE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(48),
   /** A connection paused (API limit, lost grant) tries again after this long. */

@@ -4,4 +4,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 export type Db = Pick<EntityManager, 'query'>;
 
 /** What an orchestrator needs of the DataSource: a statement outside any transaction, and a transaction; in-memory in unit tests. */
-export type Transactions = Pick<DataSource, 'query'> & { transaction<T>(run: (db: EntityManager) => Promise<T>): Promise<T> };
+export type Transactions = Pick<DataSource, 'query'> & {
+  transaction<T>(run: (db: EntityManager) => Promise<T>): Promise<T>;
+};

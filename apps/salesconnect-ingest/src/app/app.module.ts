@@ -31,7 +31,11 @@ export class AppModule {
           database: {
             schema: 'salesconnect_ingest',
             entities: settingsProjection.entities,
-            migrations: [...settingsProjection.migrations, CreateSalesConnectFeedState1764000000700, CreateTaskChangeOrder1764000000710],
+            migrations: [
+              ...settingsProjection.migrations,
+              CreateSalesConnectFeedState1764000000700,
+              CreateTaskChangeOrder1764000000710,
+            ],
           },
         }),
       ],
@@ -39,9 +43,17 @@ export class AppModule {
       providers: [
         {
           provide: SalesConnectClient,
-          useValue: new SalesConnectClient({ baseUrl: config.SALESCONNECT_API_URL, token: config.SALESCONNECT_APP_TOKEN, timeoutMs: 10_000 }),
+          useValue: new SalesConnectClient({
+            baseUrl: config.SALESCONNECT_API_URL,
+            token: config.SALESCONNECT_APP_TOKEN,
+            timeoutMs: 10_000,
+          }),
         },
-        { provide: IngestMetrics, useFactory: (metrics: MetricsService) => new IngestMetrics(metrics.registry), inject: [MetricsService] },
+        {
+          provide: IngestMetrics,
+          useFactory: (metrics: MetricsService) => new IngestMetrics(metrics.registry),
+          inject: [MetricsService],
+        },
         FeedStateRepository,
         EnabledConnectionsQuery,
         ChangeHandler,

@@ -6,7 +6,10 @@ import { salesconnectIngestConfigSchema } from './salesconnect-ingest.config';
 const SECRET_VARIABLES = ['SALESCONNECT_APP_TOKEN', 'SALESCONNECT_WEBHOOK_SECRET'];
 
 /** Secrets of production's own, long enough for its minimums. */
-const PRODUCTION_SECRETS: Record<string, string> = { SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789', SALESCONNECT_WEBHOOK_SECRET: 'production-webhook-secret-0123' };
+const PRODUCTION_SECRETS: Record<string, string> = {
+  SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789',
+  SALESCONNECT_WEBHOOK_SECRET: 'production-webhook-secret-0123',
+};
 
 describe('salesconnect-ingest config', () => {
   it('starts on a fresh machine with no variable set, pointed at the local sandbox', () => {
@@ -33,7 +36,9 @@ describe('salesconnect-ingest config', () => {
         FEED_PAGE_SIZE: '501',
         FEED_POLL_INTERVAL_MS: '0',
       }),
-    ).toThrow(/SALESCONNECT_API_URL[\s\S]*SALESCONNECT_WEBHOOK_SECRET[\s\S]*SALESCONNECT_WEBHOOK_PUBLIC_URL[\s\S]*FEED_POLL_INTERVAL_MS[\s\S]*FEED_PAGE_SIZE/);
+    ).toThrow(
+      /SALESCONNECT_API_URL[\s\S]*SALESCONNECT_WEBHOOK_SECRET[\s\S]*SALESCONNECT_WEBHOOK_PUBLIC_URL[\s\S]*FEED_POLL_INTERVAL_MS[\s\S]*FEED_PAGE_SIZE/,
+    );
   });
 
   it('refuses production on the development secrets, naming each, and starts with secrets of its own', () => {
@@ -44,6 +49,9 @@ describe('salesconnect-ingest config', () => {
   });
 
   it('is fully provided by docker/compose.yaml, with values the schema accepts', () => {
-    expect(checkComposeAgainstSchema('salesconnect-ingest', salesconnectIngestConfigSchema)).toEqual({ missing: [], invalid: null });
+    expect(checkComposeAgainstSchema('salesconnect-ingest', salesconnectIngestConfigSchema)).toEqual({
+      missing: [],
+      invalid: null,
+    });
   });
 });

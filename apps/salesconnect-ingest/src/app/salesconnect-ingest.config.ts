@@ -14,7 +14,9 @@ export const salesconnectIngestConfigSchema = z.object({
   /** How far a webhook's timestamp may be from this service's clock, either way. */
   SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   /** Where Sales Connect can reach this service's webhook route; registered as our subscription. */
-  SALESCONNECT_WEBHOOK_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3102/webhooks/salesconnect'),
+  SALESCONNECT_WEBHOOK_PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:3102/webhooks/salesconnect'),
   /** Catch-up from the change feed: how long between rounds. */
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   /**

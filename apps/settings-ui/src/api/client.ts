@@ -12,7 +12,7 @@ export type Api = <T = unknown>(method: string, path: string, body?: unknown) =>
 
 /** The v1 API with the user's token, as the page has always called it: JSON in and out, 204 is null. */
 export function createApi(token: string): Api {
-  return async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(path, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

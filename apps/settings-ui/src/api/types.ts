@@ -3,7 +3,15 @@
  * issue-23 contract give them. The task-health shapes come from the contracts lib, as types only
  * (erased from the bundle: the page imports no server code).
  */
-import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthLinks, TaskHealthSide, TaskHealthTask, TaskHealthTimeline } from '@task-sync/contracts/http';
+import type {
+  Page,
+  TaskHealthConflict,
+  TaskHealthEvent,
+  TaskHealthLinks,
+  TaskHealthSide,
+  TaskHealthTask,
+  TaskHealthTimeline,
+} from '@task-sync/contracts/http';
 
 export type { Page };
 export type Side = TaskHealthSide;
@@ -19,7 +27,14 @@ export interface ReadMode {
 export interface Connection {
   id: string;
   timeZone: string;
-  salesforce: { orgId: string; userId: string; username: string; instanceUrl: string; environment: Environment; loginHost: string };
+  salesforce: {
+    orgId: string;
+    userId: string;
+    username: string;
+    instanceUrl: string;
+    environment: Environment;
+    loginHost: string;
+  };
   taskSync: { enabled: boolean; firstEnabledAt: string | null };
   readMode: ReadMode;
   createdAt: string;
@@ -87,7 +102,14 @@ export interface ImportPreview {
   windowStart: string;
   windowEnd: string;
   count: number;
-  tasks: { sfdcTaskId: string; subject: string; status: string; activityDate: string | null; lastModifiedDate: string; salesforceUrl: string | null }[];
+  tasks: {
+    sfdcTaskId: string;
+    subject: string;
+    status: string;
+    activityDate: string | null;
+    lastModifiedDate: string;
+    salesforceUrl: string | null;
+  }[];
   salesConnectTasksSent: false;
 }
 

@@ -9,18 +9,54 @@ import type { ApiUsage24h } from '../api/types';
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 /** A task's two ids, each a link that opens it in its app (when the app's URL is known). */
-export function TaskIds({ task }: { task: Pick<TaskRef, 'sfdcTaskId' | 'salesforceUrl' | 'salesConnectTaskId' | 'salesConnectUrl'> }) {
+export function TaskIds({
+  task,
+}: {
+  task: Pick<TaskRef, 'sfdcTaskId' | 'salesforceUrl' | 'salesConnectTaskId' | 'salesConnectUrl'>;
+}) {
   return (
     <span>
-      Salesforce: {task.sfdcTaskId ? task.salesforceUrl ? <a href={task.salesforceUrl} target="_blank" rel="noopener noreferrer">{task.sfdcTaskId}</a> : task.sfdcTaskId : '–'}
+      Salesforce:{' '}
+      {task.sfdcTaskId ? (
+        task.salesforceUrl ? (
+          <a href={task.salesforceUrl} target="_blank" rel="noopener noreferrer">
+            {task.sfdcTaskId}
+          </a>
+        ) : (
+          task.sfdcTaskId
+        )
+      ) : (
+        '–'
+      )}
       {' · '}
-      Sales Connect: {task.salesConnectTaskId ? task.salesConnectUrl ? <a href={task.salesConnectUrl} target="_blank" rel="noopener noreferrer">{task.salesConnectTaskId}</a> : task.salesConnectTaskId : '–'}
+      Sales Connect:{' '}
+      {task.salesConnectTaskId ? (
+        task.salesConnectUrl ? (
+          <a href={task.salesConnectUrl} target="_blank" rel="noopener noreferrer">
+            {task.salesConnectTaskId}
+          </a>
+        ) : (
+          task.salesConnectTaskId
+        )
+      ) : (
+        '–'
+      )}
     </span>
   );
 }
 
 /** "Showing n of m" (announced) and Load more while the list has another page. */
-export function LoadMore({ list, noun, onMore, busy }: { list: PagedList<unknown>; noun: string; onMore: () => void; busy: boolean }) {
+export function LoadMore({
+  list,
+  noun,
+  onMore,
+  busy,
+}: {
+  list: PagedList<unknown>;
+  noun: string;
+  onMore: () => void;
+  busy: boolean;
+}) {
   return (
     <div class="row">
       <span role="status">{describeShown(list, noun)}</span>{' '}
@@ -41,8 +77,16 @@ export function UsageChart({ usage, id }: { usage: ApiUsage24h; id: string }) {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
       type: 'bar',
-      data: { labels: rows.map((r) => r.label), datasets: [{ label: 'Calls', data: rows.map((r) => r.calls), backgroundColor: '#1d63c9' }] },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      data: {
+        labels: rows.map((r) => r.label),
+        datasets: [{ label: 'Calls', data: rows.map((r) => r.calls), backgroundColor: '#1d63c9' }],
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     });
     return () => chart.destroy();
   }, [usage]);
@@ -56,7 +100,9 @@ export function UsageChart({ usage, id }: { usage: ApiUsage24h; id: string }) {
       <details>
         <summary>Calls by time (table)</summary>
         <table>
-          <caption class="visually-hidden">Sync calls to Salesforce in org {usage.orgId} over the last 24 hours</caption>
+          <caption class="visually-hidden">
+            Sync calls to Salesforce in org {usage.orgId} over the last 24 hours
+          </caption>
           <thead>
             <tr>
               <th scope="col">From</th>

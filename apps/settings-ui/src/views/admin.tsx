@@ -8,7 +8,17 @@ import type { Feedback } from './connection';
 
 const repMode = (r: AdminRep) => (typeof r.readMode === 'string' ? r.readMode : describeReadMode(r.readMode));
 
-function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback: Feedback; onOpen: (rep: AdminRep, view: 'health' | 'timeline') => void }) {
+function Org({
+  api,
+  org,
+  feedback,
+  onOpen,
+}: {
+  api: Api;
+  org: AdminOrg;
+  feedback: Feedback;
+  onOpen: (rep: AdminRep, view: 'health' | 'timeline') => void;
+}) {
   const [reps, setReps] = useState<PagedList<AdminRep>>(org.reps);
   const [busy, setBusy] = useState(false);
   const more = () => {
@@ -16,7 +26,10 @@ function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback
     if (q === null) return;
     setBusy(true);
     api<Page<AdminRep>>('GET', `/v1/admin/orgs/${org.orgId}/reps?${q}`)
-      .then((p) => setReps((l) => appendPage(l, p, (r) => r.connectionId)), (e) => feedback.say(errorText(e)))
+      .then(
+        (p) => setReps((l) => appendPage(l, p, (r) => r.connectionId)),
+        (e) => feedback.say(errorText(e)),
+      )
       .finally(() => setBusy(false));
   };
   const r = org.reader;
@@ -25,7 +38,9 @@ function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback
       <h2 id={`org-${org.orgId}`}>Org {org.orgId}</h2>
       <p>
         Org reader:{' '}
-        {r ? `${r.sfdcUsername}, ${r.connected ? (r.preflight?.passed ? 'ready (the org is read through its stream)' : 'connected, its checks not passed') : 'Salesforce refused its grant: connect it again'}` : 'none: reps poll with their own sessions'}
+        {r
+          ? `${r.sfdcUsername}, ${r.connected ? (r.preflight?.passed ? 'ready (the org is read through its stream)' : 'connected, its checks not passed') : 'Salesforce refused its grant: connect it again'}`
+          : 'none: reps poll with their own sessions'}
       </p>
       <p>API calls: {describeAllocation(org.apiUsage)}</p>
       <UsageChart usage={{ orgId: org.orgId, ...org.apiUsage }} id={`usage-${org.orgId}`} />
@@ -50,7 +65,11 @@ function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback
               <td>
                 {rep.state}, sync {rep.taskSyncEnabled ? 'on' : 'off'}
                 <div class="muted">{repMode(rep)}</div>
-                {rep.deleteWindow && <div class={rep.deleteWindow.warning || rep.deleteWindow.closed ? 'warning' : 'muted'}>{describeDeleteWindow(rep.deleteWindow, new Date()).text}</div>}
+                {rep.deleteWindow && (
+                  <div class={rep.deleteWindow.warning || rep.deleteWindow.closed ? 'warning' : 'muted'}>
+                    {describeDeleteWindow(rep.deleteWindow, new Date()).text}
+                  </div>
+                )}
               </td>
               <td>{rep.openProblems}</td>
               <td>{formatTime(rep.lastSyncAt)}</td>
@@ -72,10 +91,21 @@ function Org({ api, org, feedback, onOpen }: { api: Api; org: AdminOrg; feedback
 }
 
 /** Admins only: per org, the reader's state, every rep's connection, open problems per rep, API usage. */
-export function AdminView({ api, feedback, onOpen }: { api: Api; feedback: Feedback; onOpen: (rep: AdminRep, view: 'health' | 'timeline') => void }) {
+export function AdminView({
+  api,
+  feedback,
+  onOpen,
+}: {
+  api: Api;
+  feedback: Feedback;
+  onOpen: (rep: AdminRep, view: 'health' | 'timeline') => void;
+}) {
   const [orgs, setOrgs] = useState<AdminOrg[] | null>(null);
   useEffect(() => {
-    api<{ items: AdminOrg[] }>('GET', '/v1/admin/orgs').then((d) => setOrgs(d.items), (e) => feedback.say(errorText(e)));
+    api<{ items: AdminOrg[] }>('GET', '/v1/admin/orgs').then(
+      (d) => setOrgs(d.items),
+      (e) => feedback.say(errorText(e)),
+    );
   }, [api]);
   if (orgs === null) return <p class="muted">Loading…</p>;
   if (orgs.length === 0) return <p>No Salesforce org connected yet.</p>;

@@ -1,8 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, errorText } from '../api/client';
-import type { ApiAllocationView, Connection, ConnectionStatus, Environment, ImportPreview, OrgReaderView } from '../api/types';
+import type {
+  ApiAllocationView,
+  Connection,
+  ConnectionStatus,
+  Environment,
+  ImportPreview,
+  OrgReaderView,
+} from '../api/types';
 import { type ConnectBody, keptLogin, pickedLogin } from '../connect';
-import { describeAllocation, describeDeleteWindow, describeEnvironment, describeImport, describeReadMode, describeSaved, formatTime } from '../format';
+import {
+  describeAllocation,
+  describeDeleteWindow,
+  describeEnvironment,
+  describeImport,
+  describeReadMode,
+  describeSaved,
+  formatTime,
+} from '../format';
 
 export interface Feedback {
   say: (text: string) => void;
@@ -20,7 +35,14 @@ export function NotConnected({ api, feedback }: { api: Api; feedback: Feedback }
   const [myDomain, setMyDomain] = useState('');
   const radio = (value: Environment, label: string) => (
     <label>
-      <input type="radio" name="environment" value={value} checked={environment === value} onChange={() => setEnvironment(value)} /> {label}
+      <input
+        type="radio"
+        name="environment"
+        value={value}
+        checked={environment === value}
+        onChange={() => setEnvironment(value)}
+      />{' '}
+      {label}
     </label>
   );
   return (
@@ -35,9 +57,21 @@ export function NotConnected({ api, feedback }: { api: Api; feedback: Feedback }
         {radio('sandbox', 'Sandbox (test.salesforce.com)')}
         <br />
         {radio('my-domain', 'My Domain')}{' '}
-        <input id="my-domain" aria-label="My Domain host" placeholder="acme.my.salesforce.com" size={32} value={myDomain} onInput={(e) => setMyDomain(e.currentTarget.value)} onFocus={() => setEnvironment('my-domain')} />
+        <input
+          id="my-domain"
+          aria-label="My Domain host"
+          placeholder="acme.my.salesforce.com"
+          size={32}
+          value={myDomain}
+          onInput={(e) => setMyDomain(e.currentTarget.value)}
+          onFocus={() => setEnvironment('my-domain')}
+        />
       </fieldset>
-      <button id="connect" class="primary" onClick={() => connectSalesforce(api, feedback, pickedLogin(environment, myDomain))}>
+      <button
+        id="connect"
+        class="primary"
+        onClick={() => connectSalesforce(api, feedback, pickedLogin(environment, myDomain))}
+      >
         Connect Salesforce
       </button>
     </section>
@@ -45,17 +79,43 @@ export function NotConnected({ api, feedback }: { api: Api; feedback: Feedback }
 }
 
 /** Signed in at Salesforce as another user than the connection's: nothing changed until the user confirms starting over. */
-export function StartOver({ api, feedback, offeredAs, connectedAs, connection, onCancel }: { api: Api; feedback: Feedback; offeredAs: string; connectedAs: string; connection: Connection | null; onCancel: () => void }) {
+export function StartOver({
+  api,
+  feedback,
+  offeredAs,
+  connectedAs,
+  connection,
+  onCancel,
+}: {
+  api: Api;
+  feedback: Feedback;
+  offeredAs: string;
+  connectedAs: string;
+  connection: Connection | null;
+  onCancel: () => void;
+}) {
   return (
     <section id="start-over" class="warning">
       <p>
-        You signed in to Salesforce as <strong id="offered-as">{offeredAs}</strong>, but Sales Connect is connected to <strong id="connected-as">{connectedAs}</strong>. You have one Salesforce connection: nothing was changed.
+        You signed in to Salesforce as <strong id="offered-as">{offeredAs}</strong>, but Sales Connect is connected to{' '}
+        <strong id="connected-as">{connectedAs}</strong>. You have one Salesforce connection: nothing was changed.
       </p>
       <p>
-        Starting over with <strong id="offered-as-again">{offeredAs}</strong> disconnects <strong id="connected-as-again">{connectedAs}</strong>: the links between your tasks go, its sync history with them, and the next "Sync tasks" imports your Salesforce tasks of the last 24 hours as new ones. To keep your links, reconnect as{' '}
-        <strong id="connected-as-keep">{connectedAs}</strong> instead.
+        Starting over with <strong id="offered-as-again">{offeredAs}</strong> disconnects{' '}
+        <strong id="connected-as-again">{connectedAs}</strong>: the links between your tasks go, its sync history with
+        them, and the next "Sync tasks" imports your Salesforce tasks of the last 24 hours as new ones. To keep your
+        links, reconnect as <strong id="connected-as-keep">{connectedAs}</strong> instead.
       </p>
-      <button id="start-over-confirm" class="primary" onClick={() => connectSalesforce(api, feedback, { ...(connection ? keptLogin(connection) : pickedLogin('production', '')), startOver: true })}>
+      <button
+        id="start-over-confirm"
+        class="primary"
+        onClick={() =>
+          connectSalesforce(api, feedback, {
+            ...(connection ? keptLogin(connection) : pickedLogin('production', '')),
+            startOver: true,
+          })
+        }
+      >
         Start over with the other account
       </button>{' '}
       <button id="start-over-cancel" onClick={onCancel}>
@@ -70,7 +130,9 @@ function ImportPreviewBox({ api, connection }: { api: Api; connection: Connectio
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => {
-    api<ImportPreview>('GET', `/v1/connections/${connection.id}/import-preview`).then(setPreview, (e) => setFailure(errorText(e)));
+    api<ImportPreview>('GET', `/v1/connections/${connection.id}/import-preview`).then(setPreview, (e) =>
+      setFailure(errorText(e)),
+    );
   }, [api, connection.id]);
   return (
     <section id="import-preview" class="info" aria-labelledby="import-preview-title" aria-busy={!preview && !failure}>
@@ -82,13 +144,16 @@ function ImportPreviewBox({ api, connection }: { api: Api; connection: Connectio
           <p class="muted">Counting your Salesforce tasks of the last 24 hours…</p>
         ) : (
           <p id="import-preview-count">
-            Saving imports <strong>{preview.count}</strong> Salesforce {preview.count === 1 ? 'task' : 'tasks'} changed between {formatTime(preview.windowStart)} and {formatTime(preview.windowEnd)} into Sales Connect.
+            Saving imports <strong>{preview.count}</strong> Salesforce {preview.count === 1 ? 'task' : 'tasks'} changed
+            between {formatTime(preview.windowStart)} and {formatTime(preview.windowEnd)} into Sales Connect.
           </p>
         )}
       </div>
       {preview && preview.tasks.length > 0 && (
         <table>
-          <caption class="visually-hidden">The first {preview.tasks.length} tasks Save imports, newest change first</caption>
+          <caption class="visually-hidden">
+            The first {preview.tasks.length} tasks Save imports, newest change first
+          </caption>
           <thead>
             <tr>
               <th scope="col">Subject</th>
@@ -100,7 +165,15 @@ function ImportPreviewBox({ api, connection }: { api: Api; connection: Connectio
           <tbody>
             {preview.tasks.map((t) => (
               <tr key={t.sfdcTaskId}>
-                <td>{t.salesforceUrl ? <a href={t.salesforceUrl} target="_blank" rel="noopener noreferrer">{t.subject || t.sfdcTaskId}</a> : t.subject || t.sfdcTaskId}</td>
+                <td>
+                  {t.salesforceUrl ? (
+                    <a href={t.salesforceUrl} target="_blank" rel="noopener noreferrer">
+                      {t.subject || t.sfdcTaskId}
+                    </a>
+                  ) : (
+                    t.subject || t.sfdcTaskId
+                  )}
+                </td>
                 <td>{t.status}</td>
                 <td>{t.activityDate ?? '–'}</td>
                 <td>{formatTime(t.lastModifiedDate)}</td>
@@ -109,14 +182,31 @@ function ImportPreviewBox({ api, connection }: { api: Api; connection: Connectio
           </tbody>
         </table>
       )}
-      {preview && preview.count > preview.tasks.length && <p class="muted">and {preview.count - preview.tasks.length} more.</p>}
-      <p id="import-preview-r3">Tasks you already have in Sales Connect are not sent to Salesforce: only tasks created or changed in Sales Connect after you save are.</p>
+      {preview && preview.count > preview.tasks.length && (
+        <p class="muted">and {preview.count - preview.tasks.length} more.</p>
+      )}
+      <p id="import-preview-r3">
+        Tasks you already have in Sales Connect are not sent to Salesforce: only tasks created or changed in Sales
+        Connect after you save are.
+      </p>
     </section>
   );
 }
 
 /** The connected rep's page: the connection, Sync tasks and Save, its status, Reconnect, the setup box. */
-export function Connected({ api, feedback, connection, statusTick, onDisconnected }: { api: Api; feedback: Feedback; connection: Connection; statusTick: number; onDisconnected: () => void }) {
+export function Connected({
+  api,
+  feedback,
+  connection,
+  statusTick,
+  onDisconnected,
+}: {
+  api: Api;
+  feedback: Feedback;
+  connection: Connection;
+  statusTick: number;
+  onDisconnected: () => void;
+}) {
   const { say, notice } = feedback;
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
   const [syncTasks, setSyncTasks] = useState(connection.taskSync.enabled);
@@ -125,7 +215,8 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
   const refresh = () => setTick((t) => t + 1);
 
   useEffect(() => {
-    const load = () => api<ConnectionStatus>('GET', `/v1/connections/${connection.id}/status`).then(setStatus, (e) => say(errorText(e)));
+    const load = () =>
+      api<ConnectionStatus>('GET', `/v1/connections/${connection.id}/status`).then(setStatus, (e) => say(errorText(e)));
     load();
     const poll = setInterval(load, 2000);
     return () => clearInterval(poll);
@@ -134,7 +225,11 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
 
   const save = () => {
     setSaved('');
-    api<{ change: 'first-enable' | 're-enable' | 'disable' | null }>('PUT', `/v1/connections/${connection.id}/task-sync`, { enabled: syncTasks })
+    api<{ change: 'first-enable' | 're-enable' | 'disable' | null }>(
+      'PUT',
+      `/v1/connections/${connection.id}/task-sync`,
+      { enabled: syncTasks },
+    )
       .then((r) => {
         setSaved(describeSaved(r));
         refresh();
@@ -148,15 +243,18 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
         refresh();
       })
       .catch((e) => say(errorText(e)));
-  const disconnect = () => api('DELETE', `/v1/connections/${connection.id}`).then(onDisconnected, (e) => say(errorText(e)));
+  const disconnect = () =>
+    api('DELETE', `/v1/connections/${connection.id}`).then(onDisconnected, (e) => say(errorText(e)));
 
   const setup = status?.setup;
-  const showPreview = syncTasks && !connection.taskSync.enabled && connection.taskSync.firstEnabledAt === null && !saved;
+  const showPreview =
+    syncTasks && !connection.taskSync.enabled && connection.taskSync.firstEnabledAt === null && !saved;
   const window = status?.deleteWindow ? describeDeleteWindow(status.deleteWindow, new Date()) : null;
   return (
     <section id="connected">
       <p>
-        Connected as <strong id="sf-user">{connection.salesforce.username}</strong> <span id="sf-org">(org {connection.salesforce.orgId})</span>
+        Connected as <strong id="sf-user">{connection.salesforce.username}</strong>{' '}
+        <span id="sf-org">(org {connection.salesforce.orgId})</span>
       </p>
       <p>
         Environment: <span id="sf-environment">{describeEnvironment(connection)}</span>
@@ -164,9 +262,15 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
       {status?.state === 'unauthorized' && (
         <div id="reconnect-box" class="warning">
           <p>
-            Salesforce no longer accepts this connection's sign-in (it was revoked or expired): sync is paused. Reconnect as <strong id="reconnect-user">{connection.salesforce.username}</strong> to go on where it stopped, with the same links and nothing imported again.
+            Salesforce no longer accepts this connection's sign-in (it was revoked or expired): sync is paused.
+            Reconnect as <strong id="reconnect-user">{connection.salesforce.username}</strong> to go on where it
+            stopped, with the same links and nothing imported again.
           </p>
-          <button id="reconnect" class="primary" onClick={() => connectSalesforce(api, feedback, keptLogin(connection))}>
+          <button
+            id="reconnect"
+            class="primary"
+            onClick={() => connectSalesforce(api, feedback, keptLogin(connection))}
+          >
             Reconnect
           </button>
         </div>
@@ -197,7 +301,13 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
       )}
       <div class="row">
         <label>
-          <input type="checkbox" id="sync-tasks" checked={syncTasks} onChange={(e) => setSyncTasks(e.currentTarget.checked)} /> Sync tasks
+          <input
+            type="checkbox"
+            id="sync-tasks"
+            checked={syncTasks}
+            onChange={(e) => setSyncTasks(e.currentTarget.checked)}
+          />{' '}
+          Sync tasks
         </label>{' '}
         <button id="save" class="primary" onClick={save}>
           Save
@@ -218,7 +328,9 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
         <dt>API calls today</dt>
         <dd id="api-allocation">{status ? describeAllocation(status.apiAllocation) : '–'}</dd>
         <dt>Org API usage</dt>
-        <dd id="api-usage">{status?.apiUsage ? `${status.apiUsage.used} of ${status.apiUsage.limit} calls today` : '–'}</dd>
+        <dd id="api-usage">
+          {status?.apiUsage ? `${status.apiUsage.used} of ${status.apiUsage.limit} calls today` : '–'}
+        </dd>
         <dt>Reads</dt>
         <dd id="read-mode">{status ? describeReadMode(status.readMode) : '–'}</dd>
       </dl>
@@ -238,13 +350,24 @@ export function Connected({ api, feedback, connection, statusTick, onDisconnecte
   );
 }
 
-function Reader({ api, feedback, reader, onChanged }: { api: Api; feedback: Feedback; reader: OrgReaderView; onChanged: () => void }) {
+function Reader({
+  api,
+  feedback,
+  reader,
+  onChanged,
+}: {
+  api: Api;
+  feedback: Feedback;
+  reader: OrgReaderView;
+  onChanged: () => void;
+}) {
   const call = (method: string, path: string) => api(method, path).then(onChanged, (e) => feedback.say(errorText(e)));
   const p = reader.preflight;
   return (
     <div class="reader">
       <p>
-        <strong>{reader.sfdcUsername}</strong> (org {reader.orgId}) {reader.connected ? '' : '· Salesforce refused its grant: connect the org reader again.'}
+        <strong>{reader.sfdcUsername}</strong> (org {reader.orgId}){' '}
+        {reader.connected ? '' : '· Salesforce refused its grant: connect the org reader again.'}
       </p>
       {p ? (
         <>
@@ -256,7 +379,10 @@ function Reader({ api, feedback, reader, onChanged }: { api: Api; feedback: Feed
             ))}
           </ul>
           <p class="muted">
-            {p.passed ? 'Ready: this org is read through the org stream.' : 'Not ready: its reps keep polling until every item is ok.'} Checked {formatTime(p.checkedAt)}.
+            {p.passed
+              ? 'Ready: this org is read through the org stream.'
+              : 'Not ready: its reps keep polling until every item is ok.'}{' '}
+            Checked {formatTime(p.checkedAt)}.
           </p>
         </>
       ) : (
@@ -269,7 +395,17 @@ function Reader({ api, feedback, reader, onChanged }: { api: Api; feedback: Feed
 }
 
 /** Admins only (others are answered 403 and never see it): the org's reader, its checks, connect or remove it. */
-export function OrgReaders({ api, feedback, readers, onChanged }: { api: Api; feedback: Feedback; readers: OrgReaderView[]; onChanged: () => void }) {
+export function OrgReaders({
+  api,
+  feedback,
+  readers,
+  onChanged,
+}: {
+  api: Api;
+  feedback: Feedback;
+  readers: OrgReaderView[];
+  onChanged: () => void;
+}) {
   const connectReader = () =>
     api<{ authorizeUrl: string }>('POST', '/v1/salesforce/org-reader/connect')
       .then((r) => location.assign(r.authorizeUrl))
@@ -277,7 +413,10 @@ export function OrgReaders({ api, feedback, readers, onChanged }: { api: Api; fe
   return (
     <section id="org-reader" aria-labelledby="org-reader-title">
       <h2 id="org-reader-title">Org reader</h2>
-      <p class="muted">One integration user per Salesforce org reads the org's changes (Change Data Capture for Task needs View All Data). Each rep's own connection keeps making that rep's writes.</p>
+      <p class="muted">
+        One integration user per Salesforce org reads the org's changes (Change Data Capture for Task needs View All
+        Data). Each rep's own connection keeps making that rep's writes.
+      </p>
       <div id="readers">
         {readers.length === 0 && <p class="muted">No org reader yet: reps poll Salesforce with their own sessions.</p>}
         {readers.map((r) => (
@@ -293,9 +432,22 @@ export function OrgReaders({ api, feedback, readers, onChanged }: { api: Api; fe
   );
 }
 
-function Allocation({ api, feedback, allocation: a, onChanged }: { api: Api; feedback: Feedback; allocation: ApiAllocationView; onChanged: () => void }) {
+function Allocation({
+  api,
+  feedback,
+  allocation: a,
+  onChanged,
+}: {
+  api: Api;
+  feedback: Feedback;
+  allocation: ApiAllocationView;
+  onChanged: () => void;
+}) {
   const [value, setValue] = useState(a.source === 'admin' ? String(a.allocated) : '');
-  const put = (allocated: number | null) => api('PUT', `/v1/salesforce/api-allocation/${a.orgId}`, { allocated }).then(onChanged, (e) => feedback.say(errorText(e)));
+  const put = (allocated: number | null) =>
+    api('PUT', `/v1/salesforce/api-allocation/${a.orgId}`, { allocated }).then(onChanged, (e) =>
+      feedback.say(errorText(e)),
+    );
   return (
     <div class="reader">
       <p>
@@ -304,27 +456,55 @@ function Allocation({ api, feedback, allocation: a, onChanged }: { api: Api; fee
       </p>
       {a.orgUsage && (
         <p class="muted">
-          The org has used {a.orgUsage.used} of its {a.orgUsage.limit} calls (every integration), at {formatTime(a.orgUsage.readAt)}.
+          The org has used {a.orgUsage.used} of its {a.orgUsage.limit} calls (every integration), at{' '}
+          {formatTime(a.orgUsage.readAt)}.
         </p>
       )}
-      <input type="number" min="0" step="1" value={value} onInput={(e) => setValue(e.currentTarget.value)} placeholder={a.defaultAllocated === null ? 'calls a day' : `default ${a.defaultAllocated}`} aria-label={`API calls allocated in org ${a.orgId}`} />{' '}
-      <button onClick={() => put(value === '' ? null : Number(value))}>Save</button> <button onClick={() => put(null)}>Use the default</button>
+      <input
+        type="number"
+        min="0"
+        step="1"
+        value={value}
+        onInput={(e) => setValue(e.currentTarget.value)}
+        placeholder={a.defaultAllocated === null ? 'calls a day' : `default ${a.defaultAllocated}`}
+        aria-label={`API calls allocated in org ${a.orgId}`}
+      />{' '}
+      <button onClick={() => put(value === '' ? null : Number(value))}>Save</button>{' '}
+      <button onClick={() => put(null)}>Use the default</button>
     </div>
   );
 }
 
 /** Admins only, like the readers: the API calls each org allocates to the sync. */
-export function ApiAllocations({ api, feedback, allocations, onChanged }: { api: Api; feedback: Feedback; allocations: ApiAllocationView[]; onChanged: () => void }) {
+export function ApiAllocations({
+  api,
+  feedback,
+  allocations,
+  onChanged,
+}: {
+  api: Api;
+  feedback: Feedback;
+  allocations: ApiAllocationView[];
+  onChanged: () => void;
+}) {
   return (
     <section id="api-allocations" aria-labelledby="api-allocations-title">
       <h2 id="api-allocations-title">API calls allocated to the sync</h2>
       <p class="muted">
-        The sync's own Salesforce calls (reads and writes) in each org over a rolling 24 hours, as Salesforce counts them. Once they reach the allocation, the org's reads and writes pause and resume by themselves as the window frees calls. Without a setting, the allocation is a share of the org's daily limit.
+        The sync's own Salesforce calls (reads and writes) in each org over a rolling 24 hours, as Salesforce counts
+        them. Once they reach the allocation, the org's reads and writes pause and resume by themselves as the window
+        frees calls. Without a setting, the allocation is a share of the org's daily limit.
       </p>
       <div id="allocations">
         {allocations.length === 0 && <p class="muted">No Salesforce org connected yet.</p>}
         {allocations.map((a) => (
-          <Allocation key={`${a.orgId}:${a.allocated}:${a.source}`} api={api} feedback={feedback} allocation={a} onChanged={onChanged} />
+          <Allocation
+            key={`${a.orgId}:${a.allocated}:${a.source}`}
+            api={api}
+            feedback={feedback}
+            allocation={a}
+            onChanged={onChanged}
+          />
         ))}
       </div>
     </section>

@@ -3,14 +3,33 @@ import { type Api, downloadFile, errorText } from '../api/client';
 import type { ApiUsage24h, Conflict, FailedTask, Page, ProblemGroup, Side } from '../api/types';
 import { LoadMore, TaskIds, UsageChart } from '../components/common';
 import { formatTime } from '../format';
-import { csvFileName, describeAccepted, describeGroup, describeValue, groupKey, groupQuery, SIDE_NAMES, sortGroups } from '../health';
+import {
+  csvFileName,
+  describeAccepted,
+  describeGroup,
+  describeValue,
+  groupKey,
+  groupQuery,
+  SIDE_NAMES,
+  sortGroups,
+} from '../health';
 import { appendPage, emptyList, nextPageQuery, type PagedList } from '../paging';
 import type { Feedback } from './connection';
 
 type Target = { items: { linkId: string; side: Side }[] } | { code: string; side: Side };
 
 /** One group's affected tasks, page by page, each with Retry now and Ignore. */
-function GroupTasks({ api, connectionId, group, act }: { api: Api; connectionId: string; group: ProblemGroup; act: (body: Target, action: 'retry' | 'ignore') => void }) {
+function GroupTasks({
+  api,
+  connectionId,
+  group,
+  act,
+}: {
+  api: Api;
+  connectionId: string;
+  group: ProblemGroup;
+  act: (body: Target, action: 'retry' | 'ignore') => void;
+}) {
   const [list, setList] = useState<PagedList<FailedTask>>(emptyList());
   const [busy, setBusy] = useState(false);
   const more = (from: PagedList<FailedTask>) => {
@@ -49,10 +68,16 @@ function GroupTasks({ api, connectionId, group, act }: { api: Api; connectionId:
                 <div class="muted">{t.nextRetryAt ? `next ${formatTime(t.nextRetryAt)}` : 'retries ran out'}</div>
               </td>
               <td class="actions">
-                <button onClick={() => act({ items: [{ linkId: t.linkId, side: t.side }] }, 'retry')} aria-label={`Retry now: ${t.subject || t.linkId}`}>
+                <button
+                  onClick={() => act({ items: [{ linkId: t.linkId, side: t.side }] }, 'retry')}
+                  aria-label={`Retry now: ${t.subject || t.linkId}`}
+                >
                   Retry now
                 </button>
-                <button onClick={() => act({ items: [{ linkId: t.linkId, side: t.side }] }, 'ignore')} aria-label={`Ignore: ${t.subject || t.linkId}`}>
+                <button
+                  onClick={() => act({ items: [{ linkId: t.linkId, side: t.side }] }, 'ignore')}
+                  aria-label={`Ignore: ${t.subject || t.linkId}`}
+                >
                   Ignore
                 </button>
               </td>
@@ -74,7 +99,10 @@ function Conflicts({ api, connectionId }: { api: Api; connectionId: string }) {
     if (q === null) return;
     setBusy(true);
     api<Page<Conflict>>('GET', `/v1/connections/${connectionId}/conflicts?${q}`)
-      .then((page) => setList((l) => appendPage(l, page, (c) => `${c.linkId}:${c.field}:${c.decidedAt}`)), (e) => setFailure(errorText(e)))
+      .then(
+        (page) => setList((l) => appendPage(l, page, (c) => `${c.linkId}:${c.field}:${c.decidedAt}`)),
+        (e) => setFailure(errorText(e)),
+      )
       .finally(() => setBusy(false));
   };
   useEffect(() => more(emptyList()), [connectionId]);
@@ -125,16 +153,31 @@ function Conflicts({ api, connectionId }: { api: Api; connectionId: string }) {
 }
 
 /** Open problems by reason, their tasks, Retry now / Ignore / Export CSV; the org's API usage over 24 h; conflicts. */
-export function HealthView({ api, token, connectionId, feedback }: { api: Api; token: string; connectionId: string; feedback: Feedback }) {
+export function HealthView({
+  api,
+  token,
+  connectionId,
+  feedback,
+}: {
+  api: Api;
+  token: string;
+  connectionId: string;
+  feedback: Feedback;
+}) {
   const [groups, setGroups] = useState<ProblemGroup[] | null>(null);
   const [usage, setUsage] = useState<ApiUsage24h | null>(null);
   const [result, setResult] = useState('');
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    api<{ groups: ProblemGroup[] }>('GET', `/v1/connections/${connectionId}/problems`).then((d) => setGroups(sortGroups(d.groups)), (e) => feedback.say(errorText(e)));
+    api<{ groups: ProblemGroup[] }>('GET', `/v1/connections/${connectionId}/problems`).then(
+      (d) => setGroups(sortGroups(d.groups)),
+      (e) => feedback.say(errorText(e)),
+    );
   }, [api, connectionId, tick]);
   useEffect(() => {
-    api<ApiUsage24h>('GET', `/v1/connections/${connectionId}/api-usage`).then(setUsage, (e) => feedback.say(errorText(e)));
+    api<ApiUsage24h>('GET', `/v1/connections/${connectionId}/api-usage`).then(setUsage, (e) =>
+      feedback.say(errorText(e)),
+    );
   }, [api, connectionId]);
   const act = (body: Target, action: 'retry' | 'ignore') =>
     api<{ accepted: number }>('POST', `/v1/connections/${connectionId}/failed-tasks/${action}`, body)
@@ -144,7 +187,11 @@ export function HealthView({ api, token, connectionId, feedback }: { api: Api; t
       })
       .catch((e) => feedback.say(errorText(e)));
   const exportCsv = (g?: ProblemGroup) =>
-    downloadFile(token, `/v1/connections/${connectionId}/failed-tasks.csv${g ? `?${groupQuery(g)}` : ''}`, csvFileName(connectionId, g)).catch((e) => feedback.say(errorText(e)));
+    downloadFile(
+      token,
+      `/v1/connections/${connectionId}/failed-tasks.csv${g ? `?${groupQuery(g)}` : ''}`,
+      csvFileName(connectionId, g),
+    ).catch((e) => feedback.say(errorText(e)));
 
   return (
     <div id="health">
@@ -168,10 +215,16 @@ export function HealthView({ api, token, connectionId, feedback }: { api: Api; t
                   {SIDE_NAMES[g.side]} said: {g.message}
                 </p>
                 <div class="actions">
-                  <button onClick={() => act({ code: g.code, side: g.side }, 'retry')} aria-label={`Retry all ${g.count}: ${g.title}`}>
+                  <button
+                    onClick={() => act({ code: g.code, side: g.side }, 'retry')}
+                    aria-label={`Retry all ${g.count}: ${g.title}`}
+                  >
                     Retry all
                   </button>
-                  <button onClick={() => act({ code: g.code, side: g.side }, 'ignore')} aria-label={`Ignore all ${g.count}: ${g.title}`}>
+                  <button
+                    onClick={() => act({ code: g.code, side: g.side }, 'ignore')}
+                    aria-label={`Ignore all ${g.count}: ${g.title}`}
+                  >
                     Ignore all
                   </button>
                   <button onClick={() => exportCsv(g)} aria-label={`Export CSV: ${g.title}`}>

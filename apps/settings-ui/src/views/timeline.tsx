@@ -10,7 +10,17 @@ import type { Feedback } from './connection';
 const eventKey = (e: TimelineEvent) => `${e.at}:${e.kind}:${e.side}:${e.summary}`;
 
 /** Every event about one task, oldest first, with Resync this task. */
-function TaskTimeline({ api, connectionId, task, feedback }: { api: Api; connectionId: string; task: TaskRef; feedback: Feedback }) {
+function TaskTimeline({
+  api,
+  connectionId,
+  task,
+  feedback,
+}: {
+  api: Api;
+  connectionId: string;
+  task: TaskRef;
+  feedback: Feedback;
+}) {
   const [list, setList] = useState<PagedList<TimelineEvent> | null>(null);
   const [busy, setBusy] = useState(false);
   const [resynced, setResynced] = useState('');
@@ -19,14 +29,19 @@ function TaskTimeline({ api, connectionId, task, feedback }: { api: Api; connect
     if (q === null) return;
     setBusy(true);
     api<Timeline>('GET', `/v1/connections/${connectionId}/tasks/${task.linkId}/timeline?${q}`)
-      .then((page) => setList((l) => appendPage(reset || !l ? emptyList() : l, page, eventKey)), (e) => feedback.say(errorText(e)))
+      .then(
+        (page) => setList((l) => appendPage(reset || !l ? emptyList() : l, page, eventKey)),
+        (e) => feedback.say(errorText(e)),
+      )
       .finally(() => setBusy(false));
   };
   useEffect(() => more(emptyList(), true), [task.linkId]);
   const resync = () =>
     api<ResyncResult>('POST', `/v1/connections/${connectionId}/tasks/${task.linkId}/resync`)
       .then((r) => {
-        setResynced(`Resynced: ${r.outcome}${r.differences.length ? ` (${r.differences.length} ${r.differences.length === 1 ? 'difference' : 'differences'})` : ''}.`);
+        setResynced(
+          `Resynced: ${r.outcome}${r.differences.length ? ` (${r.differences.length} ${r.differences.length === 1 ? 'difference' : 'differences'})` : ''}.`,
+        );
         more(emptyList(), true);
       })
       .catch((e) => feedback.say(errorText(e)));
@@ -70,7 +85,10 @@ export function TimelineView({ api, connectionId, feedback }: { api: Api; connec
     if (page === null) return;
     setBusy(true);
     api<Page<TaskRef>>('GET', `/v1/connections/${connectionId}/tasks?q=${encodeURIComponent(text)}&${page}`)
-      .then((p) => setResults(appendPage(from, p, (t) => t.linkId)), (e) => feedback.say(errorText(e)))
+      .then(
+        (p) => setResults(appendPage(from, p, (t) => t.linkId)),
+        (e) => feedback.say(errorText(e)),
+      )
       .finally(() => setBusy(false));
   };
   const search = (e: Event) => {

@@ -39,7 +39,12 @@ export class AppModule {
           logger,
           database: {
             schema: 'sfdc_ingest',
-            entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcPublishedChangeEntity, SfdcOrgStreamEntity],
+            entities: [
+              ...settingsProjection.entities,
+              SfdcSyncStateEntity,
+              SfdcPublishedChangeEntity,
+              SfdcOrgStreamEntity,
+            ],
             migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
           },
         }),
@@ -48,29 +53,70 @@ export class AppModule {
       providers: [
         { provide: ApiBudget, useValue: new ApiBudget(config.API_BUDGET_SHARE, config.PAUSE_RECHECK_MS) },
         { provide: OrgApiCallLedger, useFactory: () => createApiCallLedger(config), inject: [] },
-        { provide: ConnectorSettingsSessionClient, useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN) },
-        { provide: StatusReporter, useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
-        { provide: OrgStreamStatusReporter, useFactory: (publisher: KafkaPublisher) => new OrgStreamStatusReporter(publisher, config.SERVICE_NAME), inject: [KafkaPublisher] },
-        { provide: PublishedChangeRepository, useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource), inject: [DataSource] },
-        { provide: OrgStreamRepository, useFactory: (dataSource: DataSource) => new OrgStreamRepository(dataSource), inject: [DataSource] },
-        { provide: SfdcSyncStateRepository, useFactory: (dataSource: DataSource) => new SfdcSyncStateRepository(dataSource), inject: [DataSource] },
+        {
+          provide: ConnectorSettingsSessionClient,
+          useValue: new ConnectorSettingsSessionClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN),
+        },
+        {
+          provide: StatusReporter,
+          useFactory: (publisher: KafkaPublisher) => new StatusReporter(publisher, config.SERVICE_NAME),
+          inject: [KafkaPublisher],
+        },
+        {
+          provide: OrgStreamStatusReporter,
+          useFactory: (publisher: KafkaPublisher) => new OrgStreamStatusReporter(publisher, config.SERVICE_NAME),
+          inject: [KafkaPublisher],
+        },
+        {
+          provide: PublishedChangeRepository,
+          useFactory: (dataSource: DataSource) => new PublishedChangeRepository(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: OrgStreamRepository,
+          useFactory: (dataSource: DataSource) => new OrgStreamRepository(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: SfdcSyncStateRepository,
+          useFactory: (dataSource: DataSource) => new SfdcSyncStateRepository(dataSource),
+          inject: [DataSource],
+        },
         {
           provide: ConnectionSyncRunner,
-          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, status: StatusReporter, published: PublishedChangeRepository, states: SfdcSyncStateRepository) =>
-            new ConnectionSyncRunner(dataSource, publisher, status, published, states, config),
+          useFactory: (
+            dataSource: DataSource,
+            publisher: KafkaPublisher,
+            status: StatusReporter,
+            published: PublishedChangeRepository,
+            states: SfdcSyncStateRepository,
+          ) => new ConnectionSyncRunner(dataSource, publisher, status, published, states, config),
           inject: [DataSource, KafkaPublisher, StatusReporter, PublishedChangeRepository, SfdcSyncStateRepository],
         },
         {
           provide: OrgChangePublisher,
-          useFactory: (dataSource: DataSource, publisher: KafkaPublisher, published: PublishedChangeRepository, streams: OrgStreamRepository) =>
-            new OrgChangePublisher(dataSource, publisher, published, streams),
+          useFactory: (
+            dataSource: DataSource,
+            publisher: KafkaPublisher,
+            published: PublishedChangeRepository,
+            streams: OrgStreamRepository,
+          ) => new OrgChangePublisher(dataSource, publisher, published, streams),
           inject: [DataSource, KafkaPublisher, PublishedChangeRepository, OrgStreamRepository],
         },
-        { provide: OrgPollRepository, useFactory: (dataSource: DataSource) => new OrgPollRepository(dataSource), inject: [DataSource] },
+        {
+          provide: OrgPollRepository,
+          useFactory: (dataSource: DataSource) => new OrgPollRepository(dataSource),
+          inject: [DataSource],
+        },
         {
           provide: OrgPollRunner,
-          useFactory: (dataSource: DataSource, kafka: KafkaPublisher, routed: OrgChangePublisher, polls: OrgPollRepository, published: PublishedChangeRepository) =>
-            new OrgPollRunner(dataSource, kafka, routed, polls, published, config),
+          useFactory: (
+            dataSource: DataSource,
+            kafka: KafkaPublisher,
+            routed: OrgChangePublisher,
+            polls: OrgPollRepository,
+            published: PublishedChangeRepository,
+          ) => new OrgPollRunner(dataSource, kafka, routed, polls, published, config),
           inject: [DataSource, KafkaPublisher, OrgChangePublisher, OrgPollRepository, PublishedChangeRepository],
         },
         OrgReaderDirectory,
@@ -85,9 +131,12 @@ export class AppModule {
 /** Our own Salesforce calls per org, counted here and reported to connector-settings (the allocation set there). */
 function createApiCallLedger(config: SfdcIngestConfig): OrgApiCallLedger {
   const logger = new Logger('api-calls');
-  return new OrgApiCallLedger(new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN), {
-    flushMs: config.API_CALLS_REPORT_MS,
-    refreshMs: config.API_ALLOCATION_REFRESH_MS,
-    warn: (message) => logger.warn(message),
-  });
+  return new OrgApiCallLedger(
+    new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN),
+    {
+      flushMs: config.API_CALLS_REPORT_MS,
+      refreshMs: config.API_ALLOCATION_REFRESH_MS,
+      warn: (message) => logger.warn(message),
+    },
+  );
 }

@@ -6,7 +6,9 @@ import { sfdcIngestConfigSchema } from './sfdc-ingest.config';
 const SECRET_VARIABLES = ['INTERNAL_SERVICE_TOKEN'];
 
 /** Secrets of production's own, long enough for its minimums. */
-const PRODUCTION_SECRETS: Record<string, string> = { INTERNAL_SERVICE_TOKEN: 'production-sfdc-ingest-token-0123456789' };
+const PRODUCTION_SECRETS: Record<string, string> = {
+  INTERNAL_SERVICE_TOKEN: 'production-sfdc-ingest-token-0123456789',
+};
 
 describe('sfdc-ingest config', () => {
   it('starts on a fresh machine with no variable set', () => {

@@ -10,8 +10,13 @@ export const sfdcIngestConfigSchema = z.object({
   /** connector-settings, which hands out each connection's Salesforce session (internal API). */
   CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
   /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
-  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-sfdc-ingest-internal-token', { productionMinLength: 32 }),
-  SALESFORCE_API_VERSION: z.string().regex(/^\d+\.\d$/).default('62.0'),
+  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-sfdc-ingest-internal-token', {
+    productionMinLength: 32,
+  }),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d+\.\d$/)
+    .default('62.0'),
   /** How often an enabled connection is polled for changes and deletes (per-rep reads: its org has no org reader). */
   POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   /**

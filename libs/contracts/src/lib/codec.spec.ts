@@ -75,7 +75,7 @@ describe('event codec', () => {
     expect(Object.keys(TOPIC_EVENT_TYPES).sort()).toEqual(Object.values(KAFKA_TOPICS).sort());
   });
 
-  it('carries a task\'s failed write, set and cleared, on the status topic', () => {
+  it("carries a task's failed write, set and cleared, on the status topic", () => {
     const failed: FailedWriteChanged = {
       eventId: randomUUID(),
       type: FAILED_WRITE_CHANGED,
@@ -95,12 +95,26 @@ describe('event codec', () => {
       nextRetryAt: '2026-12-05T10:30:00.000Z',
     };
     expect(decodeEvent(encodeEvent(FAILED_WRITE_CHANGED, failed), KAFKA_TOPICS.connectionStatus)).toEqual(failed);
-    const cleared = { ...failed, state: 'cleared' as const, kind: undefined, code: undefined, reason: undefined, attempts: undefined, firstFailedAt: undefined, nextRetryAt: undefined };
-    expect(decodeEvent(encodeEvent(FAILED_WRITE_CHANGED, JSON.parse(JSON.stringify(cleared))), KAFKA_TOPICS.connectionStatus)).toMatchObject({ state: 'cleared' });
+    const cleared = {
+      ...failed,
+      state: 'cleared' as const,
+      kind: undefined,
+      code: undefined,
+      reason: undefined,
+      attempts: undefined,
+      firstFailedAt: undefined,
+      nextRetryAt: undefined,
+    };
+    expect(
+      decodeEvent(
+        encodeEvent(FAILED_WRITE_CHANGED, JSON.parse(JSON.stringify(cleared))),
+        KAFKA_TOPICS.connectionStatus,
+      ),
+    ).toMatchObject({ state: 'cleared' });
     expect(tryDecodeEvent(encodeEvent(FAILED_WRITE_CHANGED, failed), KAFKA_TOPICS.deadLetter).ok).toBe(false);
   });
 
-  it('carries a dead letter\'s replay record on the dead-letter topic', () => {
+  it("carries a dead letter's replay record on the dead-letter topic", () => {
     const replayed: DeadLetterReplayed = {
       eventId: randomUUID(),
       type: DEAD_LETTER_REPLAYED,
@@ -115,7 +129,9 @@ describe('event codec', () => {
   });
 
   it('refuses to encode an invalid event', () => {
-    expect(() => encodeEvent(TASK_SYNC_SETTING_CHANGED, { ...validEvent(), eventId: 'nope' })).toThrow(MessageDecodeError);
+    expect(() => encodeEvent(TASK_SYNC_SETTING_CHANGED, { ...validEvent(), eventId: 'nope' })).toThrow(
+      MessageDecodeError,
+    );
   });
 });
 

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { MessageDecodeError } from './decode-error';
-import { DEAD_LETTER, DEAD_LETTER_REPLAYED, deadLetterReplayedSchema, deadLetterSchema } from './events/dead-letter.event';
+import {
+  DEAD_LETTER,
+  DEAD_LETTER_REPLAYED,
+  deadLetterReplayedSchema,
+  deadLetterSchema,
+} from './events/dead-letter.event';
 import { CONNECTION_STATUS_CHANGED, connectionStatusChangedSchema } from './events/connection-status-changed.event';
 import { ORG_STREAM_STATUS_CHANGED, orgStreamStatusChangedSchema } from './events/org-stream-status-changed.event';
 import { FAILED_WRITE_CHANGED, failedWriteChangedSchema } from './events/failed-write-changed.event';

@@ -36,7 +36,11 @@ export function listTopicSpecs(defaultPartitions: number): TopicSpec[] {
   return [
     { topic: KAFKA_TOPICS.settingsChanges, partitions: defaultPartitions, configs: { 'retention.ms': THIRTY_DAYS_MS } },
     { topic: KAFKA_TOPICS.sfdcTaskChanges, partitions: defaultPartitions, configs: { 'retention.ms': SEVEN_DAYS_MS } },
-    { topic: KAFKA_TOPICS.salesconnectTaskChanges, partitions: defaultPartitions, configs: { 'retention.ms': SEVEN_DAYS_MS } },
+    {
+      topic: KAFKA_TOPICS.salesconnectTaskChanges,
+      partitions: defaultPartitions,
+      configs: { 'retention.ms': SEVEN_DAYS_MS },
+    },
     { topic: KAFKA_TOPICS.connectionStatus, partitions: defaultPartitions, configs: { 'retention.ms': SEVEN_DAYS_MS } },
     { topic: KAFKA_TOPICS.deadLetter, partitions: 1, configs: { 'retention.ms': THIRTY_DAYS_MS } },
   ];

@@ -34,7 +34,8 @@ export interface BrowserConnect {
 /** The OAuth round trip as a browser makes it; returns where the browser lands in the end (the settings page). */
 export async function authorizeInBrowser(options: BrowserConnect): Promise<URL> {
   const toSettings = await deliverCallbackInBrowser(options);
-  if (toSettings.status !== 302) throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
+  if (toSettings.status !== 302)
+    throw new Error(`the OAuth callback answered ${toSettings.status}: ${await toSettings.text()}`);
   return new URL(toSettings.headers.get('location') ?? '');
 }
 
@@ -50,22 +51,41 @@ export async function deliverCallbackInBrowser(options: BrowserConnect): Promise
   const hasBody = Object.keys(body).length > 0;
   const started = await fetch(`${options.connectorSettings.url}${connectPath}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.userToken}`, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${options.userToken}`,
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+    },
     body: hasBody ? JSON.stringify(body) : undefined,
   });
   if (started.status !== 200) throw new Error(`POST ${connectPath}: ${started.status} ${await started.text()}`);
   // The browser keeps the connect cookie and sends it back with Salesforce's redirect.
   const cookie = browserCookie(started);
   const page = new URL(((await started.json()) as { authorizeUrl: string }).authorizeUrl);
-  if (page.origin + page.pathname !== `${loginUrl}/services/oauth2/authorize`) throw new Error(`unexpected authorize URL ${page.toString()}`);
+  if (page.origin + page.pathname !== `${loginUrl}/services/oauth2/authorize`)
+    throw new Error(`unexpected authorize URL ${page.toString()}`);
   const loginPage = await fetch(page);
   if (loginPage.status !== 200) throw new Error(`the login page answered ${loginPage.status}`);
-  const form = new URLSearchParams({ ...Object.fromEntries(page.searchParams), username: options.username, password: options.password ?? 'sandbox', action: options.action });
-  const toCallback = await fetch(`${loginUrl}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
-  if (toCallback.status !== 302) throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
+  const form = new URLSearchParams({
+    ...Object.fromEntries(page.searchParams),
+    username: options.username,
+    password: options.password ?? 'sandbox',
+    action: options.action,
+  });
+  const toCallback = await fetch(`${loginUrl}/services/oauth2/authorize`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  if (toCallback.status !== 302)
+    throw new Error(`the login form answered ${toCallback.status}: ${await toCallback.text()}`);
   const callback = new URL(toCallback.headers.get('location') ?? '');
-  if (callback.origin !== new URL(options.connectorSettings.url).origin || callback.pathname !== '/v1/salesforce/oauth/callback') {
-    throw new Error(`Salesforce sends the browser back to ${callback.toString()}, not connector-settings' callback at ${options.connectorSettings.url}`);
+  if (
+    callback.origin !== new URL(options.connectorSettings.url).origin ||
+    callback.pathname !== '/v1/salesforce/oauth/callback'
+  ) {
+    throw new Error(
+      `Salesforce sends the browser back to ${callback.toString()}, not connector-settings' callback at ${options.connectorSettings.url}`,
+    );
   }
   return fetch(callback, { redirect: 'manual', headers: { cookie } });
 }

@@ -4,7 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ROOT } from './stack';
 import { waitFor } from './wait';
 
-export type ServiceName = 'connector-settings' | 'sfdc-ingest' | 'salesconnect-ingest' | 'reconciler' | 'salesforce-sandbox' | 'salesconnect-sandbox';
+export type ServiceName =
+  | 'connector-settings'
+  | 'sfdc-ingest'
+  | 'salesconnect-ingest'
+  | 'reconciler'
+  | 'salesforce-sandbox'
+  | 'salesconnect-sandbox';
 
 export type AppName = Exclude<ServiceName, 'salesforce-sandbox' | 'salesconnect-sandbox'>;
 
@@ -126,12 +132,15 @@ export class ServiceProcess {
       }
       await sleep(250);
     }
-    throw new Error(`${this.name} not ready after ${timeoutMs} ms (last: ${last})\n${this.rawOutput.slice(-20).join('\n')}`);
+    throw new Error(
+      `${this.name} not ready after ${timeoutMs} ms (last: ${last})\n${this.rawOutput.slice(-20).join('\n')}`,
+    );
   }
 
   /** Starts the program again after it ended (a stop, a crash), on the same port and environment; resolves once ready. */
   async restart(): Promise<void> {
-    if (this.child?.exitCode === null && this.child.signalCode === null) throw new Error(`${this.name} is still running`);
+    if (this.child?.exitCode === null && this.child.signalCode === null)
+      throw new Error(`${this.name} is still running`);
     this.spawn();
     await this.waitUntilReady();
   }
@@ -160,7 +169,8 @@ export class ServiceProcess {
     let total = 0;
     for (const line of text.split('\n')) {
       if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.split(' ').pop());
+      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+        total += Number(line.split(' ').pop());
     }
     return total;
   }

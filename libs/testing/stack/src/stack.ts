@@ -66,11 +66,13 @@ export const TEST_INTERVALS = {
   WRITE_RETRY_BASE_MS: '100',
 } as const;
 
-
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -165,9 +167,11 @@ export class Stack {
     // START_REPLICAS' ports: <SERVICE>_PORT_<i> for replica i of each replicated service.
     const replicaPorts: Record<string, string> = {};
     let next = PROGRAMS.length;
-    for (let i = 2; i <= replicas; i++) for (const program of REPLICATED) replicaPorts[`${PORT_VARS[program]}_${i}`] = String(ports[next++]);
+    for (let i = 2; i <= replicas; i++)
+      for (const program of REPLICATED) replicaPorts[`${PORT_VARS[program]}_${i}`] = String(ports[next++]);
     const run = process.env.TASKSYNC_IT_DATABASE;
-    if (!run && !options.database) throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
+    if (!run && !options.database)
+      throw new Error('TASKSYNC_IT_DATABASE is not set: run through the e2e target (its global setup)');
     const databaseUrl = await createDatabase(options.database ?? `${run}_e2e_${name.replace(/\W/g, '_')}`);
 
     const groupPrefix = `e2e-${name}-${randomUUID().slice(0, 8)}-`;
@@ -178,29 +182,34 @@ export class Stack {
     // As a developer's shell has it: without the NODE_ENV=test jest sets.
     const inherited = { ...process.env };
     delete inherited['NODE_ENV'];
-    const stack = new Stack(name, portOf, {
-      ...inherited,
-      ...Object.fromEntries(PROGRAMS.map((p) => [PORT_VARS[p], String(portOf[p])])),
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      KAFKA_CONSUMER_GROUP_PREFIX: groupPrefix,
-      SALESFORCE_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesforce-sandbox.json'),
-      SALESCONNECT_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesconnect-sandbox.json'),
-      START_LOG_FORMAT: 'json',
-      // The e2e target has built every program just before (its dependsOn); npm start would only find them up to date.
-      START_SKIP_BUILD: '1',
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      // Every simulated rep connects from 127.0.0.1: the per-address limits would take them for one crowd.
-      CONNECT_LIMIT_PER_ADDRESS: '100000',
-      CALLBACK_LIMIT_PER_ADDRESS: '100000',
-      // As npm start: the demo org's reader is connected, so the org is read once, by its change
-      // stream; a suite passes DEMO_ORG_READER: '0' in `env` to run its reps on their own polls.
-      DEMO_ORG_READER: '1',
-      ...(replicas > 1 ? { START_REPLICAS: String(replicas), ...replicaPorts } : {}),
-      ...(options.restartCrashed ? { START_RESTART_CRASHED: '1' } : {}),
-      ...(options.intervals ?? TEST_INTERVALS),
-      ...env,
-    }, stateDir);
+    const stack = new Stack(
+      name,
+      portOf,
+      {
+        ...inherited,
+        ...Object.fromEntries(PROGRAMS.map((p) => [PORT_VARS[p], String(portOf[p])])),
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+        KAFKA_CONSUMER_GROUP_PREFIX: groupPrefix,
+        SALESFORCE_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesforce-sandbox.json'),
+        SALESCONNECT_SANDBOX_SNAPSHOT: path.join(stateDir, 'salesconnect-sandbox.json'),
+        START_LOG_FORMAT: 'json',
+        // The e2e target has built every program just before (its dependsOn); npm start would only find them up to date.
+        START_SKIP_BUILD: '1',
+        KAFKAJS_NO_PARTITIONER_WARNING: '1',
+        // Every simulated rep connects from 127.0.0.1: the per-address limits would take them for one crowd.
+        CONNECT_LIMIT_PER_ADDRESS: '100000',
+        CALLBACK_LIMIT_PER_ADDRESS: '100000',
+        // As npm start: the demo org's reader is connected, so the org is read once, by its change
+        // stream; a suite passes DEMO_ORG_READER: '0' in `env` to run its reps on their own polls.
+        DEMO_ORG_READER: '1',
+        ...(replicas > 1 ? { START_REPLICAS: String(replicas), ...replicaPorts } : {}),
+        ...(options.restartCrashed ? { START_RESTART_CRASHED: '1' } : {}),
+        ...(options.intervals ?? TEST_INTERVALS),
+        ...env,
+      },
+      stateDir,
+    );
     fs.mkdirSync(path.dirname(stack.logFile), { recursive: true });
     fs.writeFileSync(stack.logFile, '');
     await stack.launch();
@@ -214,7 +223,12 @@ export class Stack {
   /** Spawns start.js and waits for its "all services are ready" banner and the demo link. */
   private async launch(): Promise<void> {
     this.output = [];
-    const child = spawn(process.execPath, ['tools/scripts/start.js'], { cwd: ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, ['tools/scripts/start.js'], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     running.add(child);
     this.child = child;
     // A stream, not a write per chunk: the stack's output must never wait on this file (a benchmark logs a lot).
@@ -237,7 +251,8 @@ export class Stack {
         const started = /^\[start\] (\S+) started \(pid (\d+)\)$/.exec(line);
         if (started) {
           this.processes.set(started[1], Number(started[2]));
-          if ((PROGRAMS as readonly string[]).includes(started[1])) this.pids.set(started[1] as Program, Number(started[2]));
+          if ((PROGRAMS as readonly string[]).includes(started[1]))
+            this.pids.set(started[1] as Program, Number(started[2]));
         }
         const link = /\/settings\/crm\/salesforce#token=(\S+)/.exec(line);
         if (link) this.demoToken = link[1];
@@ -248,7 +263,8 @@ export class Stack {
 
     const started = Date.now();
     while (!this.demoToken) {
-      if (child.exitCode !== null) throw new Error(`npm start (${this.name}) exited with ${child.exitCode} before it was ready:\n${this.tail()}`);
+      if (child.exitCode !== null)
+        throw new Error(`npm start (${this.name}) exited with ${child.exitCode} before it was ready:\n${this.tail()}`);
       if (Date.now() - started > 240_000) {
         child.kill('SIGINT'); // it stops what it started
         await this.waitForExit(60_000).catch(() => child.pid && process.kill(-child.pid, 'SIGKILL'));
@@ -285,7 +301,13 @@ export class Stack {
   }
 
   async waitForExit(timeoutMs = 90_000): Promise<number | null> {
-    return (await withTimeout(this.exited ?? Promise.resolve(null), timeoutMs, `npm start (${this.name}) did not exit in ${timeoutMs} ms:\n${this.tail()}`)) ?? null;
+    return (
+      (await withTimeout(
+        this.exited ?? Promise.resolve(null),
+        timeoutMs,
+        `npm start (${this.name}) did not exit in ${timeoutMs} ms:\n${this.tail()}`,
+      )) ?? null
+    );
   }
 
   /** `npm start` again with the same ports, database, consumer groups and sandbox state files. */
@@ -317,11 +339,21 @@ export class Stack {
  * topic, five seconds each.
  */
 async function startGroupsAtLogEnd(groups: string[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'e2e', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'e2e',
+    brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const topics = Object.values(KAFKA_TOPICS);
   const admin = kafka.admin();
   await admin.connect();
-  const ends = (await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high }))))).flat();
+  const ends = (
+    await Promise.all(
+      topics.map(async (topic) =>
+        (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, offset: p.high })),
+      ),
+    )
+  ).flat();
   await admin.disconnect();
   await Promise.all(
     groups.map(async (groupId) => {

@@ -6,12 +6,34 @@ import type { SfdcTaskRecord } from '@task-sync/salesforce-sandbox/testing';
 // here would make unequal sides look equal.
 describe('the task views the harness compares', () => {
   const sc: ScTask = {
-    id: 'sct_1', name: 'Call Ana', details: 'about the renewal', dueDate: '2026-11-25', status: 'Complete', priority: 'High', type: 'call',
-    contactEmail: null, ownerId: 'scu_1', createdAt: '', updatedAt: '', createdBy: 'ui', lastModifiedBy: 'ui',
+    id: 'sct_1',
+    name: 'Call Ana',
+    details: 'about the renewal',
+    dueDate: '2026-11-25',
+    status: 'Complete',
+    priority: 'High',
+    type: 'call',
+    contactEmail: null,
+    ownerId: 'scu_1',
+    createdAt: '',
+    updatedAt: '',
+    createdBy: 'ui',
+    lastModifiedBy: 'ui',
   };
   const sfdc: SfdcTaskRecord = {
-    Id: '00T1', Subject: 'Call Ana', Description: 'about the renewal', ActivityDate: '2026-11-25', Status: 'Completed', IsClosed: true, Priority: 'High',
-    TaskSubtype: 'Call', OwnerId: '0051', SalesConnect_Task_Id__c: null, SystemModstamp: '', deletedAt: null, lastModifiedByClient: null,
+    Id: '00T1',
+    Subject: 'Call Ana',
+    Description: 'about the renewal',
+    ActivityDate: '2026-11-25',
+    Status: 'Completed',
+    IsClosed: true,
+    Priority: 'High',
+    TaskSubtype: 'Call',
+    OwnerId: '0051',
+    SalesConnect_Task_Id__c: null,
+    SystemModstamp: '',
+    deletedAt: null,
+    lastModifiedByClient: null,
   };
 
   it('maps a Sales Connect task and its Salesforce twin to the same view', () => {

@@ -29,7 +29,14 @@ export interface TaskView {
 const TYPE_OF_SUBTYPE: Record<string, string> = { Call: 'call', Email: 'email', Task: 'other' };
 
 export function viewOfSc(t: ScTask): TaskView {
-  return { title: t.name, details: t.details, dueDate: t.dueDate, open: t.status === 'Open', priority: t.priority.toLowerCase(), type: t.type };
+  return {
+    title: t.name,
+    details: t.details,
+    dueDate: t.dueDate,
+    open: t.status === 'Open',
+    priority: t.priority.toLowerCase(),
+    type: t.type,
+  };
 }
 
 export function viewOfSfdc(t: SfdcTaskRecord): TaskView {
@@ -43,7 +50,8 @@ export function viewOfSfdc(t: SfdcTaskRecord): TaskView {
   };
 }
 
-const byTitle = (a: TaskView, b: TaskView) => a.title.localeCompare(b.title) || JSON.stringify(a).localeCompare(JSON.stringify(b));
+const byTitle = (a: TaskView, b: TaskView) =>
+  a.title.localeCompare(b.title) || JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 /** The tenant of every end-to-end user, in their JWT and in Sales Connect. */
 export const E2E_TENANT = 'e2e-tenant';
@@ -71,7 +79,10 @@ export class SyncUser {
     readonly connectionId: string,
   ) {}
 
-  static async create(stack: Stack, options: { timeZone?: string; orgId?: string; label?: string } = {}): Promise<SyncUser> {
+  static async create(
+    stack: Stack,
+    options: { timeZone?: string; orgId?: string; label?: string } = {},
+  ): Promise<SyncUser> {
     const timeZone = options.timeZone ?? 'America/Sao_Paulo';
     const label = `${options.label ?? 'rep'}-${randomUUID().slice(0, 8)}`;
     const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
@@ -100,9 +111,12 @@ export class SyncUser {
     const orgId = await sfAdmin.defaultOrgId();
     const username = 'rep@sandbox.test';
     const connectionId = await connectSalesforce(stack, stack.demoToken, username);
-    const connection = await requestJson<{ salesforce: { userId: string }; timeZone: string }>(`${stack.url('connector-settings')}/v1/connections/${connectionId}`, {
-      headers: { authorization: `Bearer ${stack.demoToken}` },
-    });
+    const connection = await requestJson<{ salesforce: { userId: string }; timeZone: string }>(
+      `${stack.url('connector-settings')}/v1/connections/${connectionId}`,
+      {
+        headers: { authorization: `Bearer ${stack.demoToken}` },
+      },
+    );
     return new SyncUser(
       stack,
       new SalesConnectUser(stack.url('salesconnect-sandbox'), 'scu_default', 'sc_tok_default_sandbox_user'),
@@ -133,18 +147,24 @@ export class SyncUser {
   }
 
   status(): Promise<ConnectionStatus> {
-    return requestJson(`${this.stack.url('connector-settings')}/v1/connections/${this.connectionId}/status`, { headers: { authorization: `Bearer ${this.jwt}` } });
+    return requestJson(`${this.stack.url('connector-settings')}/v1/connections/${this.connectionId}/status`, {
+      headers: { authorization: `Bearer ${this.jwt}` },
+    });
   }
 
   /** Saves "Sync tasks" on and waits until the status says the enable's import is done (R1). */
   async enableAndWaitForImport(timeoutMs = 30_000): Promise<ConnectionStatus> {
     const saved = await this.saveTaskSync(true);
     if (!saved.enabled) throw new Error(`the enable was not saved: ${JSON.stringify(saved)}`);
-    return eventually('the enable\'s import to be reported done', async () => {
-      const status = await this.status();
-      if (!status.import?.done || status.state !== 'syncing') throw new Error(`status: ${JSON.stringify(status)}`);
-      return status;
-    }, timeoutMs);
+    return eventually(
+      "the enable's import to be reported done",
+      async () => {
+        const status = await this.status();
+        if (!status.import?.done || status.state !== 'syncing') throw new Error(`status: ${JSON.stringify(status)}`);
+        return status;
+      },
+      timeoutMs,
+    );
   }
 
   /** The user's live Sales Connect tasks (admin listing: no faults, no call counted as the user's). */
@@ -185,21 +205,34 @@ export class SyncUser {
 
   /** Waits until both sides hold the same tasks; fails with both sides' last lists. */
   async waitForEqualSides(timeoutMs = 30_000): Promise<{ sc: TaskView[]; sfdc: TaskView[] }> {
-    return eventually('both sides to hold the same tasks', async () => {
-      const sides = await this.sides();
-      if (!isDeepStrictEqual(sides.sfdc, sides.sc)) {
-        throw new Error(`Salesforce:\n${JSON.stringify(sides.sfdc, null, 1)}\nSales Connect:\n${JSON.stringify(sides.sc, null, 1)}`);
-      }
-      return sides;
-    }, timeoutMs);
+    return eventually(
+      'both sides to hold the same tasks',
+      async () => {
+        const sides = await this.sides();
+        if (!isDeepStrictEqual(sides.sfdc, sides.sc)) {
+          throw new Error(
+            `Salesforce:\n${JSON.stringify(sides.sfdc, null, 1)}\nSales Connect:\n${JSON.stringify(sides.sc, null, 1)}`,
+          );
+        }
+        return sides;
+      },
+      timeoutMs,
+    );
   }
 }
 
 /** What the browser does on the settings page's "Connect Salesforce": returns the new connection's id. */
 async function connectSalesforce(stack: Stack, jwt: string, username: string): Promise<string> {
   const settings = stack.url('connector-settings');
-  const landed = await authorizeInBrowser({ connectorSettings: { url: settings }, sandboxUrl: stack.url('salesforce-sandbox'), userToken: jwt, username, action: 'allow' });
-  if (landed.origin + landed.pathname !== `${settings}/settings/crm/salesforce`) throw new Error(`the browser lands on ${landed.toString()}, not the stack's settings page`);
+  const landed = await authorizeInBrowser({
+    connectorSettings: { url: settings },
+    sandboxUrl: stack.url('salesforce-sandbox'),
+    userToken: jwt,
+    username,
+    action: 'allow',
+  });
+  if (landed.origin + landed.pathname !== `${settings}/settings/crm/salesforce`)
+    throw new Error(`the browser lands on ${landed.toString()}, not the stack's settings page`);
   const connectionId = landed.searchParams.get('connected');
   if (!connectionId) throw new Error(`the OAuth round trip ended at ${landed.toString()}`);
   return connectionId;

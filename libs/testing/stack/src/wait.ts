@@ -4,7 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * The one polling loop of the harness: calls `attempt` every `intervalMs` until it reports done,
  * and at least once; after `timeoutMs` rejects with what `timedOut` makes of the last error.
  */
-async function poll<T>(attempt: () => Promise<{ done: true; value: T } | { done: false; error?: unknown }>, timeoutMs: number, intervalMs: number, timedOut: (last: unknown) => Error): Promise<T> {
+async function poll<T>(
+  attempt: () => Promise<{ done: true; value: T } | { done: false; error?: unknown }>,
+  timeoutMs: number,
+  intervalMs: number,
+  timedOut: (last: unknown) => Error,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -20,7 +25,12 @@ async function poll<T>(attempt: () => Promise<{ done: true; value: T } | { done:
  * Polls `probe` until it returns a value other than undefined or false; a probe that throws is
  * tried again, and its last error is named on timeout.
  */
-export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
   return poll<T>(
     async () => {
       try {

@@ -8,7 +8,10 @@ import { ConfigError, listConfigVariables, loadConfig } from './lib/load-config'
 const ROOT = path.resolve(__dirname, '../../../..');
 
 /** The `environment` map of one service in docker/compose.yaml. */
-export function readComposeEnvironment(service: string, file = path.join(ROOT, 'docker/compose.yaml')): Record<string, string> {
+export function readComposeEnvironment(
+  service: string,
+  file = path.join(ROOT, 'docker/compose.yaml'),
+): Record<string, string> {
   const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as {
     services?: Record<string, { environment?: Record<string, string | number | boolean> | string[] }>;
   };
@@ -24,7 +27,10 @@ export function readComposeEnvironment(service: string, file = path.join(ROOT, '
  * What an app's config schema reads that compose does not provide, and whether compose's values
  * pass the schema: compose and the code cannot drift apart silently.
  */
-export function checkComposeAgainstSchema(service: string, schema: z.ZodObject): { missing: string[]; invalid: string | null } {
+export function checkComposeAgainstSchema(
+  service: string,
+  schema: z.ZodObject,
+): { missing: string[]; invalid: string | null } {
   const environment = readComposeEnvironment(service);
   const missing = listConfigVariables(schema).filter((name) => !(name in environment));
   let invalid: string | null = null;
@@ -41,7 +47,10 @@ export function checkComposeAgainstSchema(service: string, schema: z.ZodObject):
  * any default value its refusal prints (there should be none), and the config it loads with the
  * given secrets of production's own.
  */
-export function checkProductionSecrets(schema: z.ZodObject, ownSecrets: Record<string, string>): { refused: string[]; printedValues: string[]; accepted: Record<string, unknown> } {
+export function checkProductionSecrets(
+  schema: z.ZodObject,
+  ownSecrets: Record<string, string>,
+): { refused: string[]; printedValues: string[]; accepted: Record<string, unknown> } {
   const defaults = loadConfig(schema, {}) as Record<string, unknown>;
   let problems: string[] = [];
   try {
@@ -52,5 +61,9 @@ export function checkProductionSecrets(schema: z.ZodObject, ownSecrets: Record<s
   }
   const refused = problems.map((p) => p.split(':')[0]);
   const printedValues = refused.map((v) => String(defaults[v])).filter((value) => problems.join('\n').includes(value));
-  return { refused, printedValues, accepted: loadConfig(schema, { ...ownSecrets, DEPLOYMENT_ENV: 'production' }) as Record<string, unknown> };
+  return {
+    refused,
+    printedValues,
+    accepted: loadConfig(schema, { ...ownSecrets, DEPLOYMENT_ENV: 'production' }) as Record<string, unknown>,
+  };
 }

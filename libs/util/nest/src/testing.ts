@@ -23,7 +23,10 @@ export async function createTestDatabase(options: Omit<DatabaseOptions, 'url'>):
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const dataSource = await initializeDataSource(buildDataSourceOptions({ ...options, url: url.toString() }), pino({ level: 'silent' }));
+  const dataSource = await initializeDataSource(
+    buildDataSourceOptions({ ...options, url: url.toString() }),
+    pino({ level: 'silent' }),
+  );
   return {
     dataSource,
     url: url.toString(),

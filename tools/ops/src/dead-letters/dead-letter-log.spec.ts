@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER, DEAD_LETTER_REPLAYED, KAFKA_TOPICS, type DeadLetter, type DeadLetterReplayed } from '@task-sync/contracts';
-import { filterLetters, findLetters, formatLetterLine, joinReplays, parseSince, planReplay, subjectOf, type LetterEntry } from './dead-letter-log';
+import {
+  DEAD_LETTER,
+  DEAD_LETTER_REPLAYED,
+  KAFKA_TOPICS,
+  type DeadLetter,
+  type DeadLetterReplayed,
+} from '@task-sync/contracts';
+import {
+  filterLetters,
+  findLetters,
+  formatLetterLine,
+  joinReplays,
+  parseSince,
+  planReplay,
+  subjectOf,
+  type LetterEntry,
+} from './dead-letter-log';
 
 const CONNECTION = '5b0c2f57-0f57-4a53-9d3c-1f2f1e1b6a10';
 
@@ -20,7 +35,12 @@ const letter = (overrides: Partial<DeadLetter> = {}): DeadLetter => ({
   ...overrides,
 });
 
-const entry = (l: DeadLetter, replays: DeadLetterReplayed[] = []): LetterEntry => ({ letter: l, partition: 0, offset: '7', replays });
+const entry = (l: DeadLetter, replays: DeadLetterReplayed[] = []): LetterEntry => ({
+  letter: l,
+  partition: 0,
+  offset: '7',
+  replays,
+});
 
 const replayOf = (l: DeadLetter): DeadLetterReplayed => ({
   eventId: randomUUID(),
@@ -45,18 +65,28 @@ describe('dead letters: listing', () => {
     const other = entry(letter({ originalKey: 'another:sct_2' }));
     const recent = entry(letter());
     expect(filterLetters([old, other, recent], { connectionId: CONNECTION })).toEqual([old, recent]);
-    expect(filterLetters([old, other, recent], { connectionId: CONNECTION, since: new Date('2026-12-05T00:00:00.000Z') })).toEqual([recent]);
+    expect(
+      filterLetters([old, other, recent], { connectionId: CONNECTION, since: new Date('2026-12-05T00:00:00.000Z') }),
+    ).toEqual([recent]);
   });
 
   it('a letter line says whether it was replayed', () => {
     const l = letter();
-    expect(formatLetterLine(entry(l))).toBe(`2026-12-05T10:00:00.000Z  ${l.eventId.slice(0, 8)}  reconciler  HANDLER_FAILED  ${CONNECTION}  sct_1  -  boom`);
+    expect(formatLetterLine(entry(l))).toBe(
+      `2026-12-05T10:00:00.000Z  ${l.eventId.slice(0, 8)}  reconciler  HANDLER_FAILED  ${CONNECTION}  sct_1  -  boom`,
+    );
     expect(formatLetterLine(entry(l, [replayOf(l)]))).toContain('  replayed x1  ');
   });
 
   it('pairs replay records with their letters', () => {
     const [a, b] = [letter(), letter()];
-    const joined = joinReplays([{ letter: a, partition: 0, offset: '1' }, { letter: b, partition: 0, offset: '2' }], [replayOf(b)]);
+    const joined = joinReplays(
+      [
+        { letter: a, partition: 0, offset: '1' },
+        { letter: b, partition: 0, offset: '2' },
+      ],
+      [replayOf(b)],
+    );
     expect(joined.map((e) => e.replays.length)).toEqual([0, 1]);
   });
 
@@ -83,7 +113,10 @@ describe('dead letters: replay is idempotent', () => {
   it('a letter replayed before is skipped, unless forced', () => {
     const l = letter();
     const replayed = entry(l, [replayOf(l)]);
-    expect(planReplay([replayed], false)).toEqual({ replay: [], skipped: [{ entry: replayed, why: expect.stringMatching(/^already replayed at 2026-12-05T11:00:00.000Z/) }] });
+    expect(planReplay([replayed], false)).toEqual({
+      replay: [],
+      skipped: [{ entry: replayed, why: expect.stringMatching(/^already replayed at 2026-12-05T11:00:00.000Z/) }],
+    });
     expect(planReplay([replayed], true).replay).toHaveLength(1);
   });
 
@@ -91,11 +124,18 @@ describe('dead letters: replay is idempotent', () => {
     const first = letter({ consumer: 'reconciler' });
     const second = letter({ consumer: 'sfdc-ingest' });
     const plan = planReplay([entry(first), entry(second)], false);
-    expect(plan.replay).toEqual([{ source: { topic: KAFKA_TOPICS.salesconnectTaskChanges, partition: 2, offset: '41' }, letters: [entry(first), entry(second)] }]);
+    expect(plan.replay).toEqual([
+      {
+        source: { topic: KAFKA_TOPICS.salesconnectTaskChanges, partition: 2, offset: '41' },
+        letters: [entry(first), entry(second)],
+      },
+    ]);
   });
 
   it('a write the reconciler could not make is not replayed: the reconciler retries it itself', () => {
-    const write = entry(letter({ sourceTopic: 'reconciler.task-writes', reasonCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' }));
+    const write = entry(
+      letter({ sourceTopic: 'reconciler.task-writes', reasonCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION' }),
+    );
     const plan = planReplay([write], true);
     expect(plan.replay).toEqual([]);
     expect(plan.skipped[0].why).toMatch(/retries failed writes by itself/);

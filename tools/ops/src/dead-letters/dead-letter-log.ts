@@ -18,7 +18,10 @@ export interface LetterFilter {
 const PRODUCT_TOPICS: ReadonlySet<string> = new Set(Object.values(KAFKA_TOPICS));
 
 /** Pairs each letter with its replay records (both live on the dead-letter topic), in the topic's order. */
-export function joinReplays(letters: readonly Omit<LetterEntry, 'replays'>[], replays: readonly DeadLetterReplayed[]): LetterEntry[] {
+export function joinReplays(
+  letters: readonly Omit<LetterEntry, 'replays'>[],
+  replays: readonly DeadLetterReplayed[],
+): LetterEntry[] {
   const byLetter = new Map<string, DeadLetterReplayed[]>();
   for (const r of replays) byLetter.set(r.deadLetterEventId, [...(byLetter.get(r.deadLetterEventId) ?? []), r]);
   return letters.map((l) => ({ ...l, replays: byLetter.get(l.letter.eventId) ?? [] }));
@@ -47,7 +50,10 @@ export function filterLetters(entries: readonly LetterEntry[], filter: LetterFil
  */
 export function replayabilityOf(letter: DeadLetter): { replayable: true } | { replayable: false; why: string } {
   if (!PRODUCT_TOPICS.has(letter.sourceTopic)) {
-    return { replayable: false, why: `not a message of a topic (${letter.sourceTopic}): the reconciler retries failed writes by itself (GET /v1/connections/{id}/failed-tasks)` };
+    return {
+      replayable: false,
+      why: `not a message of a topic (${letter.sourceTopic}): the reconciler retries failed writes by itself (GET /v1/connections/{id}/failed-tasks)`,
+    };
   }
   if (letter.originalValue === null) return { replayable: false, why: 'the original message had no value' };
   return { replayable: true };
@@ -79,7 +85,10 @@ export function planReplay(entries: readonly LetterEntry[], force: boolean): Rep
       continue;
     }
     if (entry.replays.length > 0 && !force) {
-      skipped.push({ entry, why: `already replayed at ${entry.replays[entry.replays.length - 1].occurredAt} (--force to send it again)` });
+      skipped.push({
+        entry,
+        why: `already replayed at ${entry.replays[entry.replays.length - 1].occurredAt} (--force to send it again)`,
+      });
       continue;
     }
     const { sourceTopic: topic, sourcePartition: partition, sourceOffset: offset } = entry.letter;
@@ -130,6 +139,9 @@ export function parseSince(value: string, now: Date): Date {
     return new Date(now.getTime() - Number(age[1]) * unit);
   }
   const at = Date.parse(value);
-  if (Number.isNaN(at)) throw new Error(`--since ${JSON.stringify(value)}: give an ISO time (2026-12-05T10:00:00Z) or an age (30m, 2h, 7d)`);
+  if (Number.isNaN(at))
+    throw new Error(
+      `--since ${JSON.stringify(value)}: give an ISO time (2026-12-05T10:00:00Z) or an age (30m, 2h, 7d)`,
+    );
   return new Date(at);
 }

@@ -36,7 +36,11 @@ export async function readDeadLetterTopic(kafka: Kafka, progress: ReadProgress, 
   const groupId = `ops-dead-letters-${randomUUID()}`;
   try {
     const ends = await admin.fetchTopicOffsets(topic);
-    const remaining = new Map(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
+    const remaining = new Map(
+      ends
+        .filter((p) => BigInt(p.high) > BigInt(p.low))
+        .map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]),
+    );
     progress.start(Number([...remaining.values()].reduce((sum, p) => sum + (p.high - p.low), 0n)));
     const letters: Omit<LetterEntry, 'replays'>[] = [];
     const replays: DeadLetterReplayed[] = [];
@@ -67,7 +71,8 @@ export async function readDeadLetterTopic(kafka: Kafka, progress: ReadProgress, 
                   counted++;
                   try {
                     const event = decodeEvent(message.value, topic);
-                    if (event.type === DEAD_LETTER) letters.push({ letter: event as DeadLetter, partition: batch.partition, offset: message.offset });
+                    if (event.type === DEAD_LETTER)
+                      letters.push({ letter: event as DeadLetter, partition: batch.partition, offset: message.offset });
                     else if (event.type === DEAD_LETTER_REPLAYED) replays.push(event as DeadLetterReplayed);
                   } catch {
                     unreadable++; // counted and reported: the operator should know, but it must not stop the listing
@@ -138,7 +143,11 @@ export async function replayGroup(kafka: Kafka, group: ReplayGroup, replayedBy: 
       return {
         key: entry.letter.originalKey ?? entry.letter.eventId,
         value: encodeEvent(DEAD_LETTER_REPLAYED, record),
-        headers: { [MESSAGE_HEADERS.eventId]: record.eventId, [MESSAGE_HEADERS.eventType]: DEAD_LETTER_REPLAYED, [MESSAGE_HEADERS.producer]: 'ops' },
+        headers: {
+          [MESSAGE_HEADERS.eventId]: record.eventId,
+          [MESSAGE_HEADERS.eventType]: DEAD_LETTER_REPLAYED,
+          [MESSAGE_HEADERS.producer]: 'ops',
+        },
       };
     });
     await producer.send({ topic: KAFKA_TOPICS.deadLetter, messages: records });

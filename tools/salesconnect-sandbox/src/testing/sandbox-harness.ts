@@ -1,6 +1,10 @@
 // Helpers for the integration specs: a sandbox on a free port and a small real-HTTP client.
 import { ApiClient } from '@task-sync/salesconnect-sandbox/testing';
-import { createSalesConnectSandbox, type SalesConnectSandbox, type SalesConnectSandboxOptions } from '../salesconnect-sandbox';
+import {
+  createSalesConnectSandbox,
+  type SalesConnectSandbox,
+  type SalesConnectSandboxOptions,
+} from '../salesconnect-sandbox';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RunningSandbox {
@@ -32,12 +36,20 @@ export async function createUser(
   email = `rep-${Math.random().toString(36).slice(2, 8)}@example.com`,
   tenantId?: string,
 ): Promise<{ id: string; api: ApiClient }> {
-  const created = await running.admin.post('/__admin/salesconnect/users', { email, timeZone, ...(tenantId ? { tenantId } : {}) });
+  const created = await running.admin.post('/__admin/salesconnect/users', {
+    email,
+    timeZone,
+    ...(tenantId ? { tenantId } : {}),
+  });
   if (created.status !== 201) throw new Error(`user not created: ${created.status} ${JSON.stringify(created.body)}`);
   return { id: created.body.id, api: new ApiClient(running.url, created.body.apiToken) };
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -42,7 +42,11 @@ export interface CommandCenter {
 /** The Sales Connect sandbox's admin API. */
 export class SalesConnectAdmin extends SandboxAdmin {
   /** A user in `tenantId`: the tenant their JWT names (the e2e users' is `e2e-tenant`). */
-  createUser(email: string, timeZone: string, tenantId: string): Promise<{ id: string; apiToken: string; timeZone: string }> {
+  createUser(
+    email: string,
+    timeZone: string,
+    tenantId: string,
+  ): Promise<{ id: string; apiToken: string; timeZone: string }> {
     return this.call('POST', '/salesconnect/users', { email, timeZone, tenantId });
   }
 
@@ -53,7 +57,8 @@ export class SalesConnectAdmin extends SandboxAdmin {
 
   /** Every task of one user, tombstones included. */
   async tasks(userId: string): Promise<ScTask[]> {
-    return (await this.call<{ items: ScTask[] }>('GET', `/salesconnect/tasks?userId=${encodeURIComponent(userId)}`)).items;
+    return (await this.call<{ items: ScTask[] }>('GET', `/salesconnect/tasks?userId=${encodeURIComponent(userId)}`))
+      .items;
   }
 }
 
@@ -76,11 +81,16 @@ export class SalesConnectUser {
   }
 
   /** Create; the idempotency key makes the test's own retries after an injected 503 safe. */
-  create(fields: Partial<Pick<ScTask, 'name' | 'details' | 'dueDate' | 'status' | 'priority' | 'type' | 'contactEmail'>>): Promise<ScTask> {
+  create(
+    fields: Partial<Pick<ScTask, 'name' | 'details' | 'dueDate' | 'status' | 'priority' | 'type' | 'contactEmail'>>,
+  ): Promise<ScTask> {
     return this.call('POST', '/v1/tasks', fields, { 'idempotency-key': randomUUID() });
   }
 
-  patch(id: string, fields: Partial<Pick<ScTask, 'name' | 'details' | 'dueDate' | 'priority' | 'type' | 'contactEmail'>>): Promise<ScTask> {
+  patch(
+    id: string,
+    fields: Partial<Pick<ScTask, 'name' | 'details' | 'dueDate' | 'priority' | 'type' | 'contactEmail'>>,
+  ): Promise<ScTask> {
     return this.call('PATCH', `/v1/tasks/${id}`, fields);
   }
 
@@ -105,7 +115,10 @@ export class SalesConnectUser {
     const all: ScTask[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: ScTask[]; nextCursor: string | null } = await this.call('GET', `/v1/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { items: ScTask[]; nextCursor: string | null } = await this.call(
+        'GET',
+        `/v1/tasks?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -114,7 +127,15 @@ export class SalesConnectUser {
 }
 
 /** A new user with a made-up address in `tenantId` (the tenant their JWT names, which the ingest matches their changes by), signed in. */
-export async function createSalesConnectUser(sandboxUrl: string, tenantId: string, timeZone = 'America/Sao_Paulo'): Promise<SalesConnectUser> {
-  const created = await new SalesConnectAdmin(sandboxUrl).createUser(`rep-${Math.random().toString(36).slice(2, 10)}@example.com`, timeZone, tenantId);
+export async function createSalesConnectUser(
+  sandboxUrl: string,
+  tenantId: string,
+  timeZone = 'America/Sao_Paulo',
+): Promise<SalesConnectUser> {
+  const created = await new SalesConnectAdmin(sandboxUrl).createUser(
+    `rep-${Math.random().toString(36).slice(2, 10)}@example.com`,
+    timeZone,
+    tenantId,
+  );
   return new SalesConnectUser(sandboxUrl, created.id, created.apiToken);
 }

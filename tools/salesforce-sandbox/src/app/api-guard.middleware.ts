@@ -57,11 +57,14 @@ export function createApiGuard(deps: ApiGuardDeps) {
     const user = org?.users.get(session?.userId ?? '');
     // A Composite call is one API call, named by what it ran (`POST composite (GET queryAll + …)`,
     // set by its router once the body is read), so a test can tell one composite from another.
-    if (endpoint === 'POST composite') res.on('finish', () => calls.record(String(res.locals['callName'] ?? endpoint), org?.id ?? '-'));
+    if (endpoint === 'POST composite')
+      res.on('finish', () => calls.record(String(res.locals['callName'] ?? endpoint), org?.id ?? '-'));
     else calls.record(endpoint, org?.id ?? '-');
-    if (!/^v\d{2,3}\.\d$/.test(version)) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
+    if (!/^v\d{2,3}\.\d$/.test(version))
+      return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
     // A moved org's old host knows none of its sessions.
-    if (!session || !org || !user || !servesApiOf(org, salesforceHostOf(req).name)) return sendSfdcError(res, new SfdcError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
+    if (!session || !org || !user || !servesApiOf(org, salesforceHostOf(req).name))
+      return sendSfdcError(res, new SfdcError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'));
 
     await faults.delay();
     const usage = currentApiUsage(org, clock.nowMs());
@@ -70,11 +73,20 @@ export function createApiGuard(deps: ApiGuardDeps) {
       return sendSfdcError(res, new SfdcError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
     }
     if (faults.shouldInject('http503')) {
-      return sendSfdcError(res, new SfdcError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable (sandbox fault http503)'));
+      return sendSfdcError(
+        res,
+        new SfdcError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable (sandbox fault http503)'),
+      );
     }
     usage.used += 1;
     res.set('Sforce-Limit-Info', `api-usage=${usage.used}/${org.dailyApiLimit}`);
-    res.locals.api = { org, user, userId: user.fields.Id as string, client: parseCallOptionsClient(req.get('sforce-call-options')), version } satisfies ApiContext;
+    res.locals.api = {
+      org,
+      user,
+      userId: user.fields.Id as string,
+      client: parseCallOptionsClient(req.get('sforce-call-options')),
+      version,
+    } satisfies ApiContext;
     next();
   };
 }

@@ -1,8 +1,31 @@
-import { lookupReference, referencesIn, resolveReferencesInBody, resolveReferencesInText, UnresolvedReferenceError, type ReferenceValues } from './composite-reference';
+import {
+  lookupReference,
+  referencesIn,
+  resolveReferencesInBody,
+  resolveReferencesInText,
+  UnresolvedReferenceError,
+  type ReferenceValues,
+} from './composite-reference';
 
 const values: ReferenceValues = new Map<string, unknown>([
   ['refTask', { id: '00T000000000001AAA', success: true, errors: [] }],
-  ['refQuery', { totalSize: 2, done: true, records: [{ attributes: { type: 'Task' }, Id: '00T000000000002AAA', WhoId: null, IsClosed: false, CallDurationInSeconds: 60 }, { Id: '00T000000000003AAA' }] }],
+  [
+    'refQuery',
+    {
+      totalSize: 2,
+      done: true,
+      records: [
+        {
+          attributes: { type: 'Task' },
+          Id: '00T000000000002AAA',
+          WhoId: null,
+          IsClosed: false,
+          CallDurationInSeconds: 60,
+        },
+        { Id: '00T000000000003AAA' },
+      ],
+    },
+  ],
 ]);
 
 describe('Composite references', () => {
@@ -42,15 +65,30 @@ describe('Composite references', () => {
       { expression: 'a.id', referenceId: 'a' },
       { expression: 'b.records[0].Id', referenceId: 'b' },
     ]);
-    expect(referencesIn('/services/data/v62.0/sobjects/Task/@{refTask.id}')).toEqual([{ expression: 'refTask.id', referenceId: 'refTask' }]);
+    expect(referencesIn('/services/data/v62.0/sobjects/Task/@{refTask.id}')).toEqual([
+      { expression: 'refTask.id', referenceId: 'refTask' },
+    ]);
   });
 
   it('puts values into a url as text', () => {
-    expect(resolveReferencesInText("/services/data/v62.0/query?q=SELECT Id FROM Task WHERE Id = '@{refTask.id}'", values)).toBe("/services/data/v62.0/query?q=SELECT Id FROM Task WHERE Id = '00T000000000001AAA'");
+    expect(
+      resolveReferencesInText("/services/data/v62.0/query?q=SELECT Id FROM Task WHERE Id = '@{refTask.id}'", values),
+    ).toBe("/services/data/v62.0/query?q=SELECT Id FROM Task WHERE Id = '00T000000000001AAA'");
   });
 
   it('keeps a whole-string reference typed in a body, and makes one inside text text', () => {
-    expect(resolveReferencesInBody({ Subject: 'About @{refTask.id}', CallDurationInSeconds: '@{refQuery.records[0].CallDurationInSeconds}', WhoId: '@{refQuery.records[0].WhoId}', n: 3, list: ['@{refQuery.totalSize}'] }, values)).toEqual({
+    expect(
+      resolveReferencesInBody(
+        {
+          Subject: 'About @{refTask.id}',
+          CallDurationInSeconds: '@{refQuery.records[0].CallDurationInSeconds}',
+          WhoId: '@{refQuery.records[0].WhoId}',
+          n: 3,
+          list: ['@{refQuery.totalSize}'],
+        },
+        values,
+      ),
+    ).toEqual({
       Subject: 'About 00T000000000001AAA',
       CallDurationInSeconds: 60,
       WhoId: null,

@@ -52,7 +52,13 @@ export function lookupReference(expression: string, values: ReferenceValues): st
   let current: unknown = values.get(parsed[1]);
   for (const step of parsed[2].matchAll(STEP)) {
     const [, name, index] = step;
-    if (name !== undefined && current !== null && typeof current === 'object' && !Array.isArray(current) && Object.hasOwn(current, name)) {
+    if (
+      name !== undefined &&
+      current !== null &&
+      typeof current === 'object' &&
+      !Array.isArray(current) &&
+      Object.hasOwn(current, name)
+    ) {
       current = (current as Record<string, unknown>)[name];
     } else if (index !== undefined && Array.isArray(current) && Number(index) < current.length) {
       current = current[Number(index)];
@@ -60,7 +66,8 @@ export function lookupReference(expression: string, values: ReferenceValues): st
       throw new UnresolvedReferenceError(expression, referenceId);
     }
   }
-  if (current === null || typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean') return current;
+  if (current === null || typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean')
+    return current;
   throw new UnresolvedReferenceError(expression, referenceId);
 }
 
@@ -84,7 +91,9 @@ export function resolveReferencesInBody(body: unknown, values: ReferenceValues):
   }
   if (Array.isArray(body)) return body.map((item) => resolveReferencesInBody(item, values));
   if (body !== null && typeof body === 'object') {
-    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, resolveReferencesInBody(value, values)]));
+    return Object.fromEntries(
+      Object.entries(body).map(([key, value]) => [key, resolveReferencesInBody(value, values)]),
+    );
   }
   return body;
 }

@@ -26,13 +26,20 @@ const V = 'v62.0';
 const api = (path: string): string => `/services/data/${V}${path}`;
 
 /** The Composite resource through jsforce, unmodified: `requestPost` sends the JSON body as is. */
-const composite = (conn: Connection, body: { allOrNone?: boolean; collateSubrequests?: boolean; compositeRequest: Subrequest[] }): Promise<CompositeResponse> =>
-  conn.requestPost<CompositeResponse>(api('/composite'), body);
+const composite = (
+  conn: Connection,
+  body: { allOrNone?: boolean; collateSubrequests?: boolean; compositeRequest: Subrequest[] },
+): Promise<CompositeResponse> => conn.requestPost<CompositeResponse>(api('/composite'), body);
 
 const statuses = (response: CompositeResponse): number[] => response.compositeResponse.map((r) => r.httpStatusCode);
 const errorCodes = (result: SubrequestResult): string[] => (result.body as ErrorBody).map((e) => e.errorCode);
 
-const ROLLED_BACK = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+const ROLLED_BACK = [
+  {
+    errorCode: 'PROCESSING_HALTED',
+    message: 'The transaction was rolled back since another operation in the same transaction failed.',
+  },
+];
 const invalidReference = (expression: string, referenceId: string) => [
   {
     errorCode: 'PROCESSING_HALTED',
@@ -44,9 +51,17 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
   let h: Harness;
   let conn: Connection;
   let orgId: string;
-  const changeLog = async () => (await h.admin<{ taskId: string; changeType: string; changeOrigin: string | null }[]>('GET', `/salesforce/orgs/${orgId}/changes`)).body;
-  const changeEvents = async () => (await h.admin<ChangeEventData[]>('GET', `/salesforce/orgs/${orgId}/change-events`)).body;
-  const countTasks = async (where: string) => (await conn.query(`SELECT COUNT() FROM Task WHERE ${where}`, { scanAll: true })).totalSize;
+  const changeLog = async () =>
+    (
+      await h.admin<{ taskId: string; changeType: string; changeOrigin: string | null }[]>(
+        'GET',
+        `/salesforce/orgs/${orgId}/changes`,
+      )
+    ).body;
+  const changeEvents = async () =>
+    (await h.admin<ChangeEventData[]>('GET', `/salesforce/orgs/${orgId}/change-events`)).body;
+  const countTasks = async (where: string) =>
+    (await conn.query(`SELECT COUNT() FROM Task WHERE ${where}`, { scanAll: true })).totalSize;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -78,29 +93,52 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     const end = new Date(T0).toISOString();
     const response = await composite(conn, {
       compositeRequest: [
-        { method: 'GET', url: api(`/query/?q=${encodeURIComponent("SELECT Id, Subject FROM Task WHERE Subject = 'live one'")}`), referenceId: 'refQuery' },
-        { method: 'GET', url: api(`/sobjects/Task/deleted/?start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`), referenceId: 'refDeleted' },
+        {
+          method: 'GET',
+          url: api(`/query/?q=${encodeURIComponent("SELECT Id, Subject FROM Task WHERE Subject = 'live one'")}`),
+          referenceId: 'refQuery',
+        },
+        {
+          method: 'GET',
+          url: api(`/sobjects/Task/deleted/?start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`),
+          referenceId: 'refDeleted',
+        },
         { method: 'GET', url: api('/sobjects/Task/describe'), referenceId: 'refDescribe' },
       ],
     });
 
-    expect(response.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['refQuery', 200], ['refDeleted', 200], ['refDescribe', 200]]);
+    expect(response.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([
+      ['refQuery', 200],
+      ['refDeleted', 200],
+      ['refDescribe', 200],
+    ]);
     const [query, deleted, describe] = response.compositeResponse.map((r) => r.body) as [
       { totalSize: number; records: { Id: string; attributes: { url: string } }[] },
       { deletedRecords: { id: string }[] },
       { name: string; urls: { sobject: string } },
     ];
     expect(query.totalSize).toBe(1);
-    expect(query.records[0]).toMatchObject({ Id: live, attributes: { url: `/services/data/${V}/sobjects/Task/${live}` } });
+    expect(query.records[0]).toMatchObject({
+      Id: live,
+      attributes: { url: `/services/data/${V}/sobjects/Task/${live}` },
+    });
     expect(deleted.deletedRecords.map((r) => r.id)).toEqual([gone]);
     expect(describe).toMatchObject({ name: 'Task', urls: { sobject: `/services/data/${V}/sobjects/Task` } });
 
     // One call toward the org's daily limit (Sforce-Limit-Info, read by jsforce) and in the call counter.
     expect(conn.limitInfo.apiUsage?.used).toBe(usedBefore + 1);
-    expect((await h.admin<{ total: number; calls: { endpoint: string; count: number }[] }>('GET', '/calls')).body).toEqual({
+    expect(
+      (await h.admin<{ total: number; calls: { endpoint: string; count: number }[] }>('GET', '/calls')).body,
+    ).toEqual({
       total: 1,
       // Named by what it ran, so one composite can be told from another.
-      calls: [{ tenant: orgId, endpoint: 'POST composite (GET query + GET sobjects/Task/deleted + GET sobjects/Task/describe)', count: 1 }],
+      calls: [
+        {
+          tenant: orgId,
+          endpoint: 'POST composite (GET query + GET sobjects/Task/deleted + GET sobjects/Task/describe)',
+          count: 1,
+        },
+      ],
     });
   });
 
@@ -108,7 +146,13 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     const limit = 100_000;
     await h.admin('PUT', `/salesforce/orgs/${orgId}/api-usage`, { dailyApiLimit: limit, used: limit - 1 });
     try {
-      const creates = (prefix: string): Subrequest[] => Array.from({ length: 25 }, (_, i) => ({ method: 'POST', url: api('/sobjects/Task'), referenceId: `ref${i}`, body: { Subject: `${prefix} ${i}` } }));
+      const creates = (prefix: string): Subrequest[] =>
+        Array.from({ length: 25 }, (_, i) => ({
+          method: 'POST',
+          url: api('/sobjects/Task'),
+          referenceId: `ref${i}`,
+          body: { Subject: `${prefix} ${i}` },
+        }));
       const last = await composite(conn, { compositeRequest: creates('last call') });
       expect(statuses(last).every((s) => s === 201)).toBe(true);
       expect(conn.limitInfo.apiUsage).toEqual({ used: limit, limit });
@@ -125,19 +169,51 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       allOrNone: true,
       compositeRequest: [
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refTask', body: { Subject: 'made in composite' } },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refTask.id}'), referenceId: 'refUpdate', body: { Status: 'Completed', Description: 'created as @{refTask.id}' } },
-        { method: 'GET', url: api('/sobjects/Task/@{refTask.id}?fields=Subject,Status,IsClosed,Description'), referenceId: 'refRead' },
-        { method: 'GET', url: api("/query/?q=SELECT Id, Subject FROM Task WHERE Id = '@{refTask.id}'"), referenceId: 'refQuery' },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refQuery.records[0].Id}'), referenceId: 'refQueried', body: { Priority: 'High', Subject: '@{refRead.Subject} (again)' } },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refTask.id}'),
+          referenceId: 'refUpdate',
+          body: { Status: 'Completed', Description: 'created as @{refTask.id}' },
+        },
+        {
+          method: 'GET',
+          url: api('/sobjects/Task/@{refTask.id}?fields=Subject,Status,IsClosed,Description'),
+          referenceId: 'refRead',
+        },
+        {
+          method: 'GET',
+          url: api("/query/?q=SELECT Id, Subject FROM Task WHERE Id = '@{refTask.id}'"),
+          referenceId: 'refQuery',
+        },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refQuery.records[0].Id}'),
+          referenceId: 'refQueried',
+          body: { Priority: 'High', Subject: '@{refRead.Subject} (again)' },
+        },
       ],
     });
     expect(statuses(response)).toEqual([201, 204, 200, 200, 204]);
     const [created, updated, read] = response.compositeResponse;
     const id = (created.body as { id: string }).id;
-    expect(created).toEqual({ body: { id, success: true, errors: [] }, httpHeaders: { Location: `/services/data/${V}/sobjects/Task/${id}` }, httpStatusCode: 201, referenceId: 'refTask' });
+    expect(created).toEqual({
+      body: { id, success: true, errors: [] },
+      httpHeaders: { Location: `/services/data/${V}/sobjects/Task/${id}` },
+      httpStatusCode: 201,
+      referenceId: 'refTask',
+    });
     expect(updated).toEqual({ body: null, httpHeaders: {}, httpStatusCode: 204, referenceId: 'refUpdate' });
-    expect(read.body).toMatchObject({ Subject: 'made in composite', Status: 'Completed', IsClosed: true, Description: `created as ${id}` });
-    expect(await conn.sobject('Task').retrieve(id)).toMatchObject({ Subject: 'made in composite (again)', Priority: 'High', Status: 'Completed' });
+    expect(read.body).toMatchObject({
+      Subject: 'made in composite',
+      Status: 'Completed',
+      IsClosed: true,
+      Description: `created as ${id}`,
+    });
+    expect(await conn.sobject('Task').retrieve(id)).toMatchObject({
+      Subject: 'made in composite (again)',
+      Priority: 'High',
+      Status: 'Completed',
+    });
   });
 
   it('allOrNone true: a failure rolls back the earlier writes with their change events; every other subrequest answers PROCESSING_HALTED', async () => {
@@ -147,7 +223,12 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       allOrNone: true,
       compositeRequest: [
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refKept', body: { Subject: 'rolled back 1' } },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refKept.id}'), referenceId: 'refBad', body: { Status: 'No such status' } },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refKept.id}'),
+          referenceId: 'refBad',
+          body: { Status: 'No such status' },
+        },
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refAfter', body: { Subject: 'rolled back 2' } },
         { method: 'GET', url: api('/sobjects/Task/describe'), referenceId: 'refRead' },
       ],
@@ -169,7 +250,12 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       allOrNone: true,
       compositeRequest: [
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refOne', body: { Subject: 'together 1' } },
-        { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refTwo', body: { Subject: 'together 2', Priority: 'High' } },
+        {
+          method: 'POST',
+          url: api('/sobjects/Task'),
+          referenceId: 'refTwo',
+          body: { Subject: 'together 2', Priority: 'High' },
+        },
       ],
     });
     expect(statuses(response)).toEqual([201, 201]);
@@ -183,7 +269,12 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       allOrNone: false,
       compositeRequest: [
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refBad', body: { Subject: 'x'.repeat(300) } },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refBad.id}'), referenceId: 'refDependent', body: { Subject: 'never' } },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refBad.id}'),
+          referenceId: 'refDependent',
+          body: { Subject: 'never' },
+        },
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refIndependent', body: { Subject: 'independent' } },
       ],
     });
@@ -197,8 +288,18 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     const response = await composite(conn, {
       compositeRequest: [
         { method: 'GET', url: api("/query/?q=SELECT Id FROM Task WHERE Subject = 'nobody'"), referenceId: 'refNone' },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refNone.records[0].Id}'), referenceId: 'refNoRow', body: { Subject: 'x' } },
-        { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refTask', body: { Subject: 'case matters', WhatId: '@{refMissing.id}' } },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refNone.records[0].Id}'),
+          referenceId: 'refNoRow',
+          body: { Subject: 'x' },
+        },
+        {
+          method: 'POST',
+          url: api('/sobjects/Task'),
+          referenceId: 'refTask',
+          body: { Subject: 'case matters', WhatId: '@{refMissing.id}' },
+        },
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refOk', body: { Subject: 'case matters' } },
         { method: 'GET', url: api('/sobjects/Task/@{refOk.Id}'), referenceId: 'refWrongCase' },
       ],
@@ -214,12 +315,20 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     const response = await composite(conn, {
       compositeRequest: [
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refSync', body: { Subject: 'origin: call' } },
-        { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refOther', body: { Subject: 'origin: subrequest' }, httpHeaders: { 'Sforce-Call-Options': 'client=other-tool' } },
+        {
+          method: 'POST',
+          url: api('/sobjects/Task'),
+          referenceId: 'refOther',
+          body: { Subject: 'origin: subrequest' },
+          httpHeaders: { 'Sforce-Call-Options': 'client=other-tool' },
+        },
       ],
     });
     expect(statuses(response)).toEqual([201, 201]);
     const ids = response.compositeResponse.map((r) => (r.body as { id: string }).id);
-    const origins = (await changeEvents()).slice(eventsBefore).map((e) => [e.payload.ChangeEventHeader.recordIds[0], e.payload.ChangeEventHeader.changeOrigin]);
+    const origins = (await changeEvents())
+      .slice(eventsBefore)
+      .map((e) => [e.payload.ChangeEventHeader.recordIds[0], e.payload.ChangeEventHeader.changeOrigin]);
     expect(origins).toEqual([
       [ids[0], 'com/salesforce/api/rest/62.0;client=tasksync'],
       [ids[1], 'com/salesforce/api/rest/62.0;client=other-tool'],
@@ -247,19 +356,64 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
           method: 'PATCH',
           url: api('/composite/sobjects/Task/SalesConnect_Task_Id__c'),
           referenceId: 'upserts',
-          body: { allOrNone: false, records: [{ attributes: { type: 'Task' }, Subject: 'flush: new', SalesConnect_Task_Id__c: 'sc-flush-1' }, { attributes: { type: 'Task' }, Subject: 'x'.repeat(300), SalesConnect_Task_Id__c: 'sc-flush-2' }] },
+          body: {
+            allOrNone: false,
+            records: [
+              { attributes: { type: 'Task' }, Subject: 'flush: new', SalesConnect_Task_Id__c: 'sc-flush-1' },
+              { attributes: { type: 'Task' }, Subject: 'x'.repeat(300), SalesConnect_Task_Id__c: 'sc-flush-2' },
+            ],
+          },
           httpHeaders: own,
         },
-        { method: 'DELETE', url: api(`/composite/sobjects?ids=${doomed},00T000000000000AAA&allOrNone=false`), referenceId: 'deletes', httpHeaders: own },
-        { method: 'PATCH', url: api(`/sobjects/Task/${unchanged}`), referenceId: 'update0', body: { Subject: 'flush: written' }, httpHeaders: { ...own, 'If-Unmodified-Since': lastRead } },
-        { method: 'PATCH', url: api(`/sobjects/Task/${edited}`), referenceId: 'update1', body: { Subject: 'flush: would overwrite' }, httpHeaders: { ...own, 'If-Unmodified-Since': lastRead } },
-        { method: 'PATCH', url: api(`/sobjects/Task/${unchanged}`), referenceId: 'badDate', body: { Subject: 'never' }, httpHeaders: { 'If-Unmodified-Since': 'yesterday' } },
+        {
+          method: 'DELETE',
+          url: api(`/composite/sobjects?ids=${doomed},00T000000000000AAA&allOrNone=false`),
+          referenceId: 'deletes',
+          httpHeaders: own,
+        },
+        {
+          method: 'PATCH',
+          url: api(`/sobjects/Task/${unchanged}`),
+          referenceId: 'update0',
+          body: { Subject: 'flush: written' },
+          httpHeaders: { ...own, 'If-Unmodified-Since': lastRead },
+        },
+        {
+          method: 'PATCH',
+          url: api(`/sobjects/Task/${edited}`),
+          referenceId: 'update1',
+          body: { Subject: 'flush: would overwrite' },
+          httpHeaders: { ...own, 'If-Unmodified-Since': lastRead },
+        },
+        {
+          method: 'PATCH',
+          url: api(`/sobjects/Task/${unchanged}`),
+          referenceId: 'badDate',
+          body: { Subject: 'never' },
+          httpHeaders: { 'If-Unmodified-Since': 'yesterday' },
+        },
       ],
     });
-    expect(response.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([['upserts', 200], ['deletes', 200], ['update0', 204], ['update1', 412], ['badDate', 400]]);
-    const [upserts, deletes] = response.compositeResponse.map((r) => r.body) as { success: boolean; created?: boolean; errors: { statusCode: string }[] }[][];
-    expect(upserts.map((r) => [r.success, r.created, r.errors.map((e) => e.statusCode)])).toEqual([[true, true, []], [false, false, ['STRING_TOO_LONG']]]);
-    expect(deletes.map((r) => [r.success, r.errors.map((e) => e.statusCode)])).toEqual([[true, []], [false, ['NOT_FOUND']]]);
+    expect(response.compositeResponse.map((r) => [r.referenceId, r.httpStatusCode])).toEqual([
+      ['upserts', 200],
+      ['deletes', 200],
+      ['update0', 204],
+      ['update1', 412],
+      ['badDate', 400],
+    ]);
+    const [upserts, deletes] = response.compositeResponse.map((r) => r.body) as {
+      success: boolean;
+      created?: boolean;
+      errors: { statusCode: string }[];
+    }[][];
+    expect(upserts.map((r) => [r.success, r.created, r.errors.map((e) => e.statusCode)])).toEqual([
+      [true, true, []],
+      [false, false, ['STRING_TOO_LONG']],
+    ]);
+    expect(deletes.map((r) => [r.success, r.errors.map((e) => e.statusCode)])).toEqual([
+      [true, []],
+      [false, ['NOT_FOUND']],
+    ]);
     expect(errorCodes(response.compositeResponse[3])).toEqual(['PRECONDITION_FAILED']);
     expect(errorCodes(response.compositeResponse[4])).toEqual(['INVALID_HEADER']);
     expect(conn.limitInfo.apiUsage?.used).toBe(usedBefore + 1);
@@ -269,7 +423,9 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
     expect((await conn.sobject('Task').retrieve(unchanged as string)).Subject).toBe('flush: written');
 
     // Each write's change event names the sync as its origin (its subrequest's own header: the composite request's client here is another).
-    const origins = (await changeEvents()).slice(eventsBefore).map((e) => [e.payload.ChangeEventHeader.changeType, e.payload.ChangeEventHeader.changeOrigin]);
+    const origins = (await changeEvents())
+      .slice(eventsBefore)
+      .map((e) => [e.payload.ChangeEventHeader.changeType, e.payload.ChangeEventHeader.changeOrigin]);
     expect(origins).toEqual([
       ['CREATE', 'com/salesforce/api/rest/62.0;client=task-sync'],
       ['DELETE', 'com/salesforce/api/rest/62.0;client=task-sync'],
@@ -278,36 +434,93 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
   });
 
   it('a subrequest’s Sforce-Query-Options batchSize pages its query', async () => {
-    await conn.sobject('Task').create(Array.from({ length: 250 }, (_, i) => ({ Subject: `paged ${i}` })), { allowRecursive: true });
+    await conn.sobject('Task').create(
+      Array.from({ length: 250 }, (_, i) => ({ Subject: `paged ${i}` })),
+      { allowRecursive: true },
+    );
     const response = await composite(conn, {
       compositeRequest: [
-        { method: 'GET', url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"), referenceId: 'refPaged', httpHeaders: { 'Sforce-Query-Options': 'batchSize=200' } },
-        { method: 'GET', url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"), referenceId: 'refWhole' },
+        {
+          method: 'GET',
+          url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"),
+          referenceId: 'refPaged',
+          httpHeaders: { 'Sforce-Query-Options': 'batchSize=200' },
+        },
+        {
+          method: 'GET',
+          url: api("/query?q=SELECT Id FROM Task WHERE Subject LIKE 'paged %'"),
+          referenceId: 'refWhole',
+        },
       ],
     });
-    const [paged, whole] = response.compositeResponse.map((r) => r.body as { totalSize: number; records: unknown[]; nextRecordsUrl?: string });
-    expect([paged.totalSize, paged.records.length, paged.nextRecordsUrl]).toEqual([250, 200, expect.stringMatching(new RegExp(`^/services/data/${V}/query/01g.+-200$`))]);
+    const [paged, whole] = response.compositeResponse.map(
+      (r) => r.body as { totalSize: number; records: unknown[]; nextRecordsUrl?: string },
+    );
+    expect([paged.totalSize, paged.records.length, paged.nextRecordsUrl]).toEqual([
+      250,
+      200,
+      expect.stringMatching(new RegExp(`^/services/data/${V}/query/01g.+-200$`)),
+    ]);
     expect([whole.records.length, whole.nextRecordsUrl]).toEqual([250, undefined]);
   });
 
   it('upsert by external id and sObject Collections run as subrequests; with allOrNone a failed record of a collection rolls everything back', async () => {
     const upserted = await composite(conn, {
       compositeRequest: [
-        { method: 'PATCH', url: api('/sobjects/Task/SalesConnect_Task_Id__c/sc-composite-1'), referenceId: 'refUpsert', body: { Subject: 'upserted' } },
-        { method: 'PATCH', url: api('/sobjects/Task/SalesConnect_Task_Id__c/sc-composite-1'), referenceId: 'refUpsertAgain', body: { Subject: 'upserted again' } },
-        { method: 'POST', url: api('/composite/sobjects'), referenceId: 'refCollection', body: { records: [{ attributes: { type: 'Task' }, Subject: 'collection 1' }, { attributes: { type: 'Task' }, Subject: 'collection 2' }] } },
-        { method: 'PATCH', url: api('/sobjects/Task/@{refCollection[1].id}'), referenceId: 'refFromCollection', body: { Priority: 'Low' } },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/SalesConnect_Task_Id__c/sc-composite-1'),
+          referenceId: 'refUpsert',
+          body: { Subject: 'upserted' },
+        },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/SalesConnect_Task_Id__c/sc-composite-1'),
+          referenceId: 'refUpsertAgain',
+          body: { Subject: 'upserted again' },
+        },
+        {
+          method: 'POST',
+          url: api('/composite/sobjects'),
+          referenceId: 'refCollection',
+          body: {
+            records: [
+              { attributes: { type: 'Task' }, Subject: 'collection 1' },
+              { attributes: { type: 'Task' }, Subject: 'collection 2' },
+            ],
+          },
+        },
+        {
+          method: 'PATCH',
+          url: api('/sobjects/Task/@{refCollection[1].id}'),
+          referenceId: 'refFromCollection',
+          body: { Priority: 'Low' },
+        },
       ],
     });
     expect(statuses(upserted)).toEqual([201, 200, 200, 204]);
-    expect(upserted.compositeResponse[1].body).toMatchObject({ created: false, id: (upserted.compositeResponse[0].body as { id: string }).id });
+    expect(upserted.compositeResponse[1].body).toMatchObject({
+      created: false,
+      id: (upserted.compositeResponse[0].body as { id: string }).id,
+    });
 
     // "allOrNone Parameters in Composite and Collections Requests", case 4: the collection's own
     // allOrNone is false, one record fails, and the composite request's allOrNone rolls back all.
     const response = await composite(conn, {
       allOrNone: true,
       compositeRequest: [
-        { method: 'POST', url: api('/composite/sobjects'), referenceId: 'newTasks', body: { allOrNone: false, records: [{ attributes: { type: 'Task' }, Subject: 'case 4 ok' }, { attributes: { type: 'Task' }, Subject: 'x'.repeat(300) }] } },
+        {
+          method: 'POST',
+          url: api('/composite/sobjects'),
+          referenceId: 'newTasks',
+          body: {
+            allOrNone: false,
+            records: [
+              { attributes: { type: 'Task' }, Subject: 'case 4 ok' },
+              { attributes: { type: 'Task' }, Subject: 'x'.repeat(300) },
+            ],
+          },
+        },
         { method: 'POST', url: api('/sobjects/Task'), referenceId: 'newTask', body: { Subject: 'case 4 other' } },
       ],
     });
@@ -319,9 +532,21 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
 
   it('field-level security, validation rules and the trigger apply to a subrequest exactly as to the same REST call', async () => {
     const userId = h.sandbox.defaults.userId;
-    await h.admin('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, { Task: { hidden: ['Description'] } });
-    await h.admin('POST', `/salesforce/orgs/${orgId}/validation-rules`, { name: 'Not_Low', field: 'Priority', condition: 'equals', value: 'Low', message: 'Low priority is not allowed.' });
-    await h.admin('PUT', `/salesforce/orgs/${orgId}/task-trigger`, { field: 'Subject', set: 'appendSuffix', suffix: ' [edited]' });
+    await h.admin('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, {
+      Task: { hidden: ['Description'] },
+    });
+    await h.admin('POST', `/salesforce/orgs/${orgId}/validation-rules`, {
+      name: 'Not_Low',
+      field: 'Priority',
+      condition: 'equals',
+      value: 'Low',
+      message: 'Low priority is not allowed.',
+    });
+    await h.admin('PUT', `/salesforce/orgs/${orgId}/task-trigger`, {
+      field: 'Subject',
+      set: 'appendSuffix',
+      suffix: ' [edited]',
+    });
     try {
       const rest = await Promise.all([
         errorOf(conn.sobject('Task').create({ Subject: 'hidden', Description: 'secret' })),
@@ -329,8 +554,18 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       ]);
       const response = await composite(conn, {
         compositeRequest: [
-          { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refHidden', body: { Subject: 'hidden', Description: 'secret' } },
-          { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refLow', body: { Subject: 'low', Priority: 'Low' } },
+          {
+            method: 'POST',
+            url: api('/sobjects/Task'),
+            referenceId: 'refHidden',
+            body: { Subject: 'hidden', Description: 'secret' },
+          },
+          {
+            method: 'POST',
+            url: api('/sobjects/Task'),
+            referenceId: 'refLow',
+            body: { Subject: 'low', Priority: 'Low' },
+          },
           { method: 'POST', url: api('/sobjects/Task'), referenceId: 'refTriggered', body: { Subject: 'triggered' } },
           { method: 'GET', url: api('/sobjects/Task/@{refTriggered.id}?fields=Subject'), referenceId: 'refRead' },
         ],
@@ -339,7 +574,10 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       // The same error body as the REST call's (jsforce keeps that call's error object as `data`).
       expect(response.compositeResponse[0].body).toEqual([rest[0].data]);
       expect(response.compositeResponse[1].body).toEqual([rest[1].data]);
-      expect([errorCodes(response.compositeResponse[0]), errorCodes(response.compositeResponse[1])]).toEqual([['INVALID_FIELD'], ['FIELD_CUSTOM_VALIDATION_EXCEPTION']]);
+      expect([errorCodes(response.compositeResponse[0]), errorCodes(response.compositeResponse[1])]).toEqual([
+        ['INVALID_FIELD'],
+        ['FIELD_CUSTOM_VALIDATION_EXCEPTION'],
+      ]);
       expect(response.compositeResponse[3].body).toMatchObject({ Subject: 'triggered [edited]' });
     } finally {
       await h.admin('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, { Task: {} });
@@ -349,8 +587,17 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
   });
 
   describe('limits and malformed requests', () => {
-    const create = (n: number): Subrequest => ({ method: 'POST', url: api('/sobjects/Task'), referenceId: `refCreate${n}`, body: { Subject: `limit ${n}` } });
-    const query = (n: number): Subrequest => ({ method: 'GET', url: api("/query?q=SELECT Id FROM Task WHERE Subject = 'limit'"), referenceId: `refQuery${n}` });
+    const create = (n: number): Subrequest => ({
+      method: 'POST',
+      url: api('/sobjects/Task'),
+      referenceId: `refCreate${n}`,
+      body: { Subject: `limit ${n}` },
+    });
+    const query = (n: number): Subrequest => ({
+      method: 'GET',
+      url: api("/query?q=SELECT Id FROM Task WHERE Subject = 'limit'"),
+      referenceId: `refQuery${n}`,
+    });
     const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
     /** A 400 answer of the whole request, as jsforce reports it (its body is in the message when it is not an error list). */
@@ -370,26 +617,69 @@ describe('the Composite resource (POST /services/data/vXX.X/composite) through j
       const { name, message } = await failure({ compositeRequest: range(26).map(create) });
       expect(name).toBe('ERROR_HTTP_400');
       expect(JSON.parse(message)).toEqual({
-        compositeResponse: [{ body: [{ errorCode: 'LIMIT_EXCEEDED', message: 'The request can’t contain more than 25 operations.' }], httpHeaders: {}, httpStatusCode: 400, referenceId: null }],
+        compositeResponse: [
+          {
+            body: [{ errorCode: 'LIMIT_EXCEEDED', message: 'The request can’t contain more than 25 operations.' }],
+            httpHeaders: {},
+            httpStatusCode: 400,
+            referenceId: null,
+          },
+        ],
       });
       expect(await countTasks("Subject LIKE 'limit %'")).toBe(before);
     });
 
     it('6 query or sObject Collections subrequests: LIMIT_EXCEEDED', async () => {
-      const collection: Subrequest = { method: 'POST', url: api('/composite/sobjects'), referenceId: 'refCollection', body: { records: [{ attributes: { type: 'Task' }, Subject: 'limit c' }] } };
+      const collection: Subrequest = {
+        method: 'POST',
+        url: api('/composite/sobjects'),
+        referenceId: 'refCollection',
+        body: { records: [{ attributes: { type: 'Task' }, Subject: 'limit c' }] },
+      };
       const { name, message } = await failure({ compositeRequest: [...range(5).map(query), collection] });
       expect(name).toBe('ERROR_HTTP_400');
-      expect((JSON.parse(message) as CompositeResponse).compositeResponse[0].body).toEqual([{ errorCode: 'LIMIT_EXCEEDED', message: 'The request can’t contain more than 5 query or sObject Collections operations.' }]);
+      expect((JSON.parse(message) as CompositeResponse).compositeResponse[0].body).toEqual([
+        {
+          errorCode: 'LIMIT_EXCEEDED',
+          message: 'The request can’t contain more than 5 query or sObject Collections operations.',
+        },
+      ]);
     });
 
     it.each([
-      ['a referenceId with other characters (API 52.0+)', [{ ...create(1), referenceId: 'refNewAccount[1]' }], "Provided referenceId ('refNewAccount[1]') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_')."],
+      [
+        'a referenceId with other characters (API 52.0+)',
+        [{ ...create(1), referenceId: 'refNewAccount[1]' }],
+        "Provided referenceId ('refNewAccount[1]') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_').",
+      ],
       ['the same referenceId twice', [create(1), create(1)], /Duplicate referenceId/],
-      ['a resource Composite does not support (limits)', [{ method: 'GET', url: api('/limits'), referenceId: 'refLimits' }], /Composite supports sObject, Query, QueryAll and sObject Collections resources only/],
-      ['a resource Composite does not support (Tooling API query)', [{ method: 'GET', url: api('/tooling/query?q=SELECT Id FROM PlatformEventChannelMember'), referenceId: 'refTooling' }], /Composite supports/],
-      ['a url outside /services/data/vXX.X/', [{ method: 'GET', url: '/sobjects/Task/describe', referenceId: 'refDescribe' }], /must start with \/services\/data\/vXX.X\//],
+      [
+        'a resource Composite does not support (limits)',
+        [{ method: 'GET', url: api('/limits'), referenceId: 'refLimits' }],
+        /Composite supports sObject, Query, QueryAll and sObject Collections resources only/,
+      ],
+      [
+        'a resource Composite does not support (Tooling API query)',
+        [
+          {
+            method: 'GET',
+            url: api('/tooling/query?q=SELECT Id FROM PlatformEventChannelMember'),
+            referenceId: 'refTooling',
+          },
+        ],
+        /Composite supports/,
+      ],
+      [
+        'a url outside /services/data/vXX.X/',
+        [{ method: 'GET', url: '/sobjects/Task/describe', referenceId: 'refDescribe' }],
+        /must start with \/services\/data\/vXX.X\//,
+      ],
       ['a method in lower case', [{ ...create(1), method: 'post' }], /method/],
-      ['an Authorization header in a subrequest', [{ ...create(1), httpHeaders: { Authorization: 'Bearer other' } }], /Authorization/],
+      [
+        'an Authorization header in a subrequest',
+        [{ ...create(1), httpHeaders: { Authorization: 'Bearer other' } }],
+        /Authorization/,
+      ],
     ] as const)('%s: the whole request fails with 400 JSON_PARSER_ERROR', async (_label, compositeRequest, message) => {
       const error = await errorOf(composite(conn, { compositeRequest: compositeRequest as unknown as Subrequest[] }));
       expect(error.name).toBe('JSON_PARSER_ERROR');

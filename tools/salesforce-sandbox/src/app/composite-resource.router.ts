@@ -2,8 +2,21 @@ import { describeEndpoint } from './endpoint-name';
 import { parse as parseQueryString } from 'node:querystring';
 import { Router, type Request } from 'express';
 import { apiContext, parseCallOptionsClient, type ApiContext } from './api-guard.middleware';
-import { referencesIn, resolveReferencesInBody, resolveReferencesInText, UnresolvedReferenceError, type ReferenceValues } from './composite-reference';
-import { callRestRoute, findRestRoute, matchRestPath, type CompositeUse, type RestAnswer, type RestRoute } from './rest-route';
+import {
+  referencesIn,
+  resolveReferencesInBody,
+  resolveReferencesInText,
+  UnresolvedReferenceError,
+  type ReferenceValues,
+} from './composite-reference';
+import {
+  callRestRoute,
+  findRestRoute,
+  matchRestPath,
+  type CompositeUse,
+  type RestAnswer,
+  type RestRoute,
+} from './rest-route';
 import { notFound, sendSfdcError, sfdcErrorAnswer, SfdcError } from './sfdc-error';
 
 /** REST API guide, "Send Multiple Requests Using Composite": up to 25 subrequests, up to 5 of them query or sObject Collections operations. */
@@ -48,7 +61,11 @@ const malformed = (message: string): SfdcError => new SfdcError(400, 'JSON_PARSE
  * and no referenceId. The 25 wording is Salesforce's (seen in a production log); the 5 wording is the sandbox's.
  */
 function limitExceeded(message: string): { compositeResponse: SubrequestResult[] } {
-  return { compositeResponse: [{ body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null }] };
+  return {
+    compositeResponse: [
+      { body: [{ errorCode: 'LIMIT_EXCEEDED', message }], httpHeaders: {}, httpStatusCode: 400, referenceId: null },
+    ],
+  };
 }
 
 /** A subrequest not run because a reference in it has no value (its subrequest failed, is unknown or later, or lacks the field). */
@@ -63,22 +80,39 @@ const invalidReference = (e: UnresolvedReferenceError): RestAnswer => ({
 });
 
 /** What every other subrequest answers when an allOrNone request fails. */
-const ROLLED_BACK = [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }];
+const ROLLED_BACK = [
+  {
+    errorCode: 'PROCESSING_HALTED',
+    message: 'The transaction was rolled back since another operation in the same transaction failed.',
+  },
+];
 
 function readSubrequest(raw: unknown): Subrequest {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw malformed('compositeRequest: each subrequest must be an object');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw malformed('compositeRequest: each subrequest must be an object');
   const { method, url, referenceId, body, httpHeaders } = raw as Record<string, unknown>;
-  if (typeof method !== 'string' || !METHODS.has(method)) throw malformed(`method: one of ${[...METHODS].join(', ')} is required, not ${JSON.stringify(method)}`);
-  if (typeof url !== 'string' || !SUBREQUEST_URL.test(url)) throw malformed(`url: must start with /services/data/vXX.X/, not ${JSON.stringify(url)}`);
+  if (typeof method !== 'string' || !METHODS.has(method))
+    throw malformed(`method: one of ${[...METHODS].join(', ')} is required, not ${JSON.stringify(method)}`);
+  if (typeof url !== 'string' || !SUBREQUEST_URL.test(url))
+    throw malformed(`url: must start with /services/data/vXX.X/, not ${JSON.stringify(url)}`);
   if (typeof referenceId !== 'string') throw malformed('referenceId: required');
   // Documented (API 52.0 and later): the whole request fails.
-  if (!REFERENCE_ID.test(referenceId)) throw malformed(`Provided referenceId ('${referenceId}') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_').`);
-  if (httpHeaders !== undefined && (httpHeaders === null || typeof httpHeaders !== 'object' || Object.values(httpHeaders).some((v) => typeof v !== 'string'))) {
+  if (!REFERENCE_ID.test(referenceId))
+    throw malformed(
+      `Provided referenceId ('${referenceId}') must start with a letter or a number, and it can contain only letters, numbers and underscores ('_').`,
+    );
+  if (
+    httpHeaders !== undefined &&
+    (httpHeaders === null ||
+      typeof httpHeaders !== 'object' ||
+      Object.values(httpHeaders).some((v) => typeof v !== 'string'))
+  ) {
     throw malformed('httpHeaders: a map of header names to values is required');
   }
   const headers = (httpHeaders ?? {}) as Record<string, string>;
   const inherited = Object.keys(headers).find((name) => INHERITED_HEADERS.has(name.toLowerCase()));
-  if (inherited) throw malformed(`httpHeaders: ${inherited} is taken from the composite request and may not be set in a subrequest`);
+  if (inherited)
+    throw malformed(`httpHeaders: ${inherited} is taken from the composite request and may not be set in a subrequest`);
   return { method, url, referenceId, body, httpHeaders: headers };
 }
 
@@ -96,17 +130,24 @@ function splitUrl(url: string): { version: string; path: string; query: string }
  */
 function compositeUseOf(routes: readonly RestRoute[], sub: Subrequest): CompositeUse {
   const { path } = splitUrl(sub.url);
-  const route = findRestRoute(routes, sub.method, path)?.route ?? routes.find((r) => matchRestPath(r.path, path) !== null);
+  const route =
+    findRestRoute(routes, sub.method, path)?.route ?? routes.find((r) => matchRestPath(r.path, path) !== null);
   return route?.composite ?? 'none';
 }
 
-function readCompositeRequest(routes: readonly RestRoute[], raw: unknown): { allOrNone: boolean; subrequests: Subrequest[] } | { tooMany: string } {
+function readCompositeRequest(
+  routes: readonly RestRoute[],
+  raw: unknown,
+): { allOrNone: boolean; subrequests: Subrequest[] } | { tooMany: string } {
   const body = (raw ?? {}) as Record<string, unknown>;
-  if (typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.compositeRequest)) throw malformed('compositeRequest: a list of subrequests is required');
+  if (typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.compositeRequest))
+    throw malformed('compositeRequest: a list of subrequests is required');
   for (const flag of ['allOrNone', 'collateSubrequests']) {
-    if (body[flag] !== undefined && typeof body[flag] !== 'boolean') throw malformed(`${flag}: true or false, not ${JSON.stringify(body[flag])}`);
+    if (body[flag] !== undefined && typeof body[flag] !== 'boolean')
+      throw malformed(`${flag}: true or false, not ${JSON.stringify(body[flag])}`);
   }
-  if (body.compositeRequest.length > MAX_SUBREQUESTS) return { tooMany: `The request can’t contain more than ${MAX_SUBREQUESTS} operations.` };
+  if (body.compositeRequest.length > MAX_SUBREQUESTS)
+    return { tooMany: `The request can’t contain more than ${MAX_SUBREQUESTS} operations.` };
   const subrequests = body.compositeRequest.map(readSubrequest);
   const seen = new Set<string>();
   let limited = 0;
@@ -114,10 +155,16 @@ function readCompositeRequest(routes: readonly RestRoute[], raw: unknown): { all
     if (seen.has(sub.referenceId)) throw malformed(`Duplicate referenceId provided in the request: ${sub.referenceId}`);
     seen.add(sub.referenceId);
     const use = compositeUseOf(routes, sub);
-    if (use === 'none') throw malformed(`${sub.method} ${sub.url}: Composite supports sObject, Query, QueryAll and sObject Collections resources only`);
+    if (use === 'none')
+      throw malformed(
+        `${sub.method} ${sub.url}: Composite supports sObject, Query, QueryAll and sObject Collections resources only`,
+      );
     if (use === 'limited-subrequest') limited += 1;
   }
-  if (limited > MAX_LIMITED_SUBREQUESTS) return { tooMany: `The request can’t contain more than ${MAX_LIMITED_SUBREQUESTS} query or sObject Collections operations.` };
+  if (limited > MAX_LIMITED_SUBREQUESTS)
+    return {
+      tooMany: `The request can’t contain more than ${MAX_LIMITED_SUBREQUESTS} query or sObject Collections operations.`,
+    };
   return { allOrNone: body.allOrNone === true, subrequests };
 }
 
@@ -126,7 +173,13 @@ function readCompositeRequest(routes: readonly RestRoute[], raw: unknown): { all
  * first, then the caller's context with the subrequest's API version and `Sforce-Call-Options`
  * (its own header, else the composite request's). Not counted as an API call of its own.
  */
-function runSubrequest(routes: readonly RestRoute[], ctx: ApiContext, req: Request, sub: Subrequest, values: ReferenceValues): RestAnswer {
+function runSubrequest(
+  routes: readonly RestRoute[],
+  ctx: ApiContext,
+  req: Request,
+  sub: Subrequest,
+  values: ReferenceValues,
+): RestAnswer {
   // A subrequest whose reference names a failed one is not run (allOrNone false: "Dependent subrequests aren't executed").
   for (const { expression, referenceId } of referencesIn([sub.url, sub.body])) {
     if (!values.has(referenceId)) throw new UnresolvedReferenceError(expression, referenceId);
@@ -141,11 +194,23 @@ function runSubrequest(routes: readonly RestRoute[], ctx: ApiContext, req: Reque
     return name.toLowerCase() === 'sforce-call-options' ? req.get(name) : undefined;
   };
   const subCtx: ApiContext = { ...ctx, version, client: parseCallOptionsClient(header('sforce-call-options')) };
-  return callRestRoute(match.route, { ctx: subCtx, params: match.params, query: parseQueryString(query), body, header });
+  return callRestRoute(match.route, {
+    ctx: subCtx,
+    params: match.params,
+    query: parseQueryString(query),
+    body,
+    header,
+  });
 }
 
 /** A subrequest's answer; what stops it before its handler (a reference without a value, no such resource) answers as an error. */
-function answerSubrequest(routes: readonly RestRoute[], ctx: ApiContext, req: Request, sub: Subrequest, values: ReferenceValues): RestAnswer {
+function answerSubrequest(
+  routes: readonly RestRoute[],
+  ctx: ApiContext,
+  req: Request,
+  sub: Subrequest,
+  values: ReferenceValues,
+): RestAnswer {
   try {
     return runSubrequest(routes, ctx, req, sub, values);
   } catch (e) {
@@ -155,7 +220,12 @@ function answerSubrequest(routes: readonly RestRoute[], ctx: ApiContext, req: Re
 
 /** Under allOrNone, a subrequest failed: an error status, or an sObject Collections record that failed ("allOrNone Parameters in Composite and Collections Requests"). */
 const failed = (answer: RestAnswer, allOrNone: boolean): boolean =>
-  answer.status >= 400 || (allOrNone && Array.isArray(answer.body) && answer.body.some((item) => item !== null && typeof item === 'object' && (item as { success?: unknown }).success === false));
+  answer.status >= 400 ||
+  (allOrNone &&
+    Array.isArray(answer.body) &&
+    answer.body.some(
+      (item) => item !== null && typeof item === 'object' && (item as { success?: unknown }).success === false,
+    ));
 
 /**
  * `/services/data/vXX.X/composite`: GET lists the composite resources; POST runs up to 25
@@ -210,8 +280,14 @@ export function createCompositeResourceRouter(deps: { routes: readonly RestRoute
     res.json({
       compositeResponse: subrequests.map((sub, i): SubrequestResult => {
         const answer = answers[i];
-        if (allOrNone && failure >= 0 && i !== failure) return { body: ROLLED_BACK, httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId };
-        return { body: answer?.body ?? null, httpHeaders: answer?.headers ?? {}, httpStatusCode: answer?.status ?? 400, referenceId: sub.referenceId };
+        if (allOrNone && failure >= 0 && i !== failure)
+          return { body: ROLLED_BACK, httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId };
+        return {
+          body: answer?.body ?? null,
+          httpHeaders: answer?.headers ?? {},
+          httpStatusCode: answer?.status ?? 400,
+          referenceId: sub.referenceId,
+        };
       }),
     });
   });

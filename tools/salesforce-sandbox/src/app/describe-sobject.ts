@@ -113,7 +113,13 @@ function describeField(f: FieldDef): Record<string, unknown> {
     nillable: f.nillable,
     permissionable: isPermissionable(f),
     picklistValues: isPicklist
-      ? (f.picklist ?? []).map((p) => ({ active: true, defaultValue: p.isDefault === true, label: p.label ?? p.value, validFor: null, value: p.value }))
+      ? (f.picklist ?? []).map((p) => ({
+          active: true,
+          defaultValue: p.isDefault === true,
+          label: p.label ?? p.value,
+          validFor: null,
+          value: p.value,
+        }))
       : [],
     polymorphicForeignKey: f.polymorphic === true,
     precision: 0,
@@ -143,7 +149,12 @@ function describeField(f: FieldDef): Record<string, unknown> {
  * values with active / defaultValue / label / value. `fields`: for Task, the org's fields as the
  * caller's field-level security shows them; `recordTypeInfos`: the org's Task record types (else only Master).
  */
-export function describeSObject(name: SObjectName, version: string, fields: readonly FieldDef[] = SCHEMA[name], recordTypeInfos?: Record<string, unknown>[]): Record<string, unknown> {
+export function describeSObject(
+  name: SObjectName,
+  version: string,
+  fields: readonly FieldDef[] = SCHEMA[name],
+  recordTypeInfos?: Record<string, unknown>[],
+): Record<string, unknown> {
   return {
     ...describeSObjectSummary(name, version),
     actionOverrides: [],

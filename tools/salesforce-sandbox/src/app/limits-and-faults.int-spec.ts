@@ -67,19 +67,40 @@ describe('daily API limit, Sforce-Limit-Info, faults and inspection', () => {
     h.sandbox.clock.set(new Date('2026-11-20T10:00:00Z'), { frozen: true });
     // Large enough to need more than a default body limit (about 1 MB).
     const filler = Array.from({ length: 3_000 }, (_, i) => ({ Subject: `filler ${i}`, Description: 'x'.repeat(300) }));
-    const seeded = (await h.admin<{ Id: string; Subject: string }[]>('POST', `/salesforce/orgs/${orgId}/tasks`, [{ Subject: 'seed 1' }, { Subject: 'seed 2', Status: 'Completed' }, ...filler])).body;
+    const seeded = (
+      await h.admin<{ Id: string; Subject: string }[]>('POST', `/salesforce/orgs/${orgId}/tasks`, [
+        { Subject: 'seed 1' },
+        { Subject: 'seed 2', Status: 'Completed' },
+        ...filler,
+      ])
+    ).body;
     expect(seeded).toHaveLength(3_002);
     expect(seeded.slice(0, 2).map((t) => t.Subject)).toEqual(['seed 1', 'seed 2']);
-    expect((await conn.query<{ Subject: string; IsClosed: boolean }>("SELECT Subject, IsClosed FROM Task WHERE Subject LIKE 'seed %' ORDER BY Subject")).records.map((r) => [r.Subject, r.IsClosed])).toEqual([['seed 1', false], ['seed 2', true]]);
+    expect(
+      (
+        await conn.query<{ Subject: string; IsClosed: boolean }>(
+          "SELECT Subject, IsClosed FROM Task WHERE Subject LIKE 'seed %' ORDER BY Subject",
+        )
+      ).records.map((r) => [r.Subject, r.IsClosed]),
+    ).toEqual([
+      ['seed 1', false],
+      ['seed 2', true],
+    ]);
     h.sandbox.clock.set(new Date('2026-11-20T10:00:05Z'), { frozen: true });
     await conn.sobject('Task').update({ Id: seeded[1].Id, Subject: 'seed 2 edited' });
     const since = encodeURIComponent('2026-11-20T10:00:05Z');
     // (Earlier tests' tasks carry the real time, days after the seeds.)
-    const listed = (await h.admin<{ Id: string }[]>('GET', `/salesforce/orgs/${orgId}/tasks?since=${since}`)).body.map((t) => t.Id);
+    const listed = (await h.admin<{ Id: string }[]>('GET', `/salesforce/orgs/${orgId}/tasks?since=${since}`)).body.map(
+      (t) => t.Id,
+    );
     expect(listed).toContain(seeded[1].Id);
     expect(listed).not.toContain(seeded[0].Id);
-    const changes = (await h.admin<{ taskId: string; changeType: string }[]>('GET', `/salesforce/orgs/${orgId}/changes?since=${since}`)).body;
-    expect(changes.filter((c) => seeded.some((t) => t.Id === c.taskId)).map((c) => [c.taskId, c.changeType])).toEqual([[seeded[1].Id, 'UPDATE']]);
+    const changes = (
+      await h.admin<{ taskId: string; changeType: string }[]>('GET', `/salesforce/orgs/${orgId}/changes?since=${since}`)
+    ).body;
+    expect(changes.filter((c) => seeded.some((t) => t.Id === c.taskId)).map((c) => [c.taskId, c.changeType])).toEqual([
+      [seeded[1].Id, 'UPDATE'],
+    ]);
     expect((await h.admin('GET', `/salesforce/orgs/${orgId}/changes?since=soon`)).status).toBe(400);
     h.sandbox.clock.reset();
   });
@@ -87,19 +108,37 @@ describe('daily API limit, Sforce-Limit-Info, faults and inspection', () => {
   it('calls are counted by endpoint and org; the admin task list includes deleted tasks; reset empties everything', async () => {
     const { id } = await conn.sobject('Task').create({ Subject: 'to inspect' });
     await conn.sobject('Task').destroy(id as string);
-    const calls = (await h.admin<{ calls: { tenant: string; endpoint: string; count: number }[] }>('GET', '/calls')).body.calls;
+    const calls = (await h.admin<{ calls: { tenant: string; endpoint: string; count: number }[] }>('GET', '/calls'))
+      .body.calls;
     expect(calls).toContainEqual({ tenant: h.sandbox.defaults.orgId, endpoint: 'DELETE sobjects/Task/{id}', count: 1 });
-    const tasks = (await h.admin<{ Id: string; IsDeleted: boolean; deletedAt: string | null }[]>('GET', `/salesforce/orgs/${h.sandbox.defaults.orgId}/tasks`)).body;
+    const tasks = (
+      await h.admin<{ Id: string; IsDeleted: boolean; deletedAt: string | null }[]>(
+        'GET',
+        `/salesforce/orgs/${h.sandbox.defaults.orgId}/tasks`,
+      )
+    ).body;
     expect(tasks.find((t) => t.Id === id)).toMatchObject({ IsDeleted: true, deletedAt: expect.any(String) });
     expect((await h.admin('POST', '/reset')).status).toBe(204);
     expect((await h.admin<unknown[]>('GET', `/salesforce/orgs/${h.sandbox.defaults.orgId}/tasks`)).body).toEqual([]);
     // Sessions do not survive a reset.
-    expect((await errorOf(new (conn.constructor as typeof Connection)({ instanceUrl: h.url, accessToken: 'x', version: '59.0' }).query('SELECT Id FROM User'))).name).toBe('INVALID_SESSION_ID');
+    expect(
+      (
+        await errorOf(
+          new (conn.constructor as typeof Connection)({ instanceUrl: h.url, accessToken: 'x', version: '59.0' }).query(
+            'SELECT Id FROM User',
+          ),
+        )
+      ).name,
+    ).toBe('INVALID_SESSION_ID');
   });
 
   it('an admin-created org, user, Contact and Lead work through jsforce login', async () => {
     const org = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Second', dailyApiLimit: 50 })).body;
-    await h.admin('POST', `/salesforce/orgs/${org.id}/users`, { username: 'two@sandbox.test', password: 'pw', timeZoneSidKey: 'Europe/Paris' });
+    await h.admin('POST', `/salesforce/orgs/${org.id}/users`, {
+      username: 'two@sandbox.test',
+      password: 'pw',
+      timeZoneSidKey: 'Europe/Paris',
+    });
     await h.admin('POST', `/salesforce/orgs/${org.id}/leads`, { lastName: 'Lead', email: 'lead@example.com' });
     const second = await h.login('two@sandbox.test', 'pw');
     expect(second.userInfo?.organizationId).toBe(org.id);

@@ -43,8 +43,13 @@ export function createLimitsRouter(deps: { clock: SandboxClock }): Router {
   router.get('/limits', (_req, res) => {
     const { org } = apiContext(res);
     const used = currentApiUsage(org, deps.clock.nowMs()).used;
-    const others = Object.fromEntries(Object.entries(UNCOUNTED_LIMITS).map(([key, max]) => [key, { Max: max, Remaining: max }]));
-    res.json({ ...others, DailyApiRequests: { Max: org.dailyApiLimit, Remaining: Math.max(0, org.dailyApiLimit - used) } });
+    const others = Object.fromEntries(
+      Object.entries(UNCOUNTED_LIMITS).map(([key, max]) => [key, { Max: max, Remaining: max }]),
+    );
+    res.json({
+      ...others,
+      DailyApiRequests: { Max: org.dailyApiLimit, Remaining: Math.max(0, org.dailyApiLimit - used) },
+    });
   });
   return router;
 }

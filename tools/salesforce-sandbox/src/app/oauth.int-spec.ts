@@ -7,12 +7,19 @@ async function authorizeInBrowser(
   redirectUri: string,
   state: string,
   credentials = { username: 'rep@sandbox.test', password: 'sandbox' },
-  oauth = new Connection({ oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri } }).oauth2,
+  oauth = new Connection({
+    oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri },
+  }).oauth2,
 ): Promise<URLSearchParams> {
   const page = await fetch(oauth.getAuthorizationUrl({ state, scope: 'api refresh_token' }));
   expect(page.status).toBe(200);
   const html = await page.text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&')]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1],
+      m[2].replace(/&amp;/g, '&'),
+    ]),
+  );
   const form = new URLSearchParams({ ...hidden, ...credentials, action: 'allow' });
   const answer = await fetch(`${h.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
   expect(answer.status).toBe(302);
@@ -32,7 +39,11 @@ describe('OAuth 2.0 as Salesforce does it', () => {
   it('password grant through jsforce login with oauth2 options gives instance_url and an id url naming org and user', async () => {
     const conn = await h.login();
     expect(conn.instanceUrl).toBe(h.url);
-    expect(conn.userInfo).toEqual({ id: h.sandbox.defaults.userId, organizationId: h.sandbox.defaults.orgId, url: `${h.url}/id/${h.sandbox.defaults.orgId}/${h.sandbox.defaults.userId}` });
+    expect(conn.userInfo).toEqual({
+      id: h.sandbox.defaults.userId,
+      organizationId: h.sandbox.defaults.orgId,
+      url: `${h.url}/id/${h.sandbox.defaults.orgId}/${h.sandbox.defaults.userId}`,
+    });
     expect(conn.accessToken).toMatch(/^00D[A-Za-z0-9]{12}!/);
     expect(h.sandbox.defaults.orgId).toHaveLength(18);
   });
@@ -48,32 +59,75 @@ describe('OAuth 2.0 as Salesforce does it', () => {
     expect(query.get('state')).toBe('xyz-42');
     const raw = await fetch(`${h.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: query.get('code') as string, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: query.get('code') as string,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+        redirect_uri: redirectUri,
+      }),
     });
     const token = (await raw.json()) as Record<string, string>;
-    expect(Object.keys(token).sort()).toEqual(['access_token', 'id', 'instance_url', 'issued_at', 'refresh_token', 'scope', 'signature', 'token_type']);
+    expect(Object.keys(token).sort()).toEqual([
+      'access_token',
+      'id',
+      'instance_url',
+      'issued_at',
+      'refresh_token',
+      'scope',
+      'signature',
+      'token_type',
+    ]);
     expect(token.id).toBe(`${h.url}/id/${h.sandbox.defaults.orgId}/${h.sandbox.defaults.userId}`);
     expect(Number(token.issued_at)).toBeGreaterThan(0);
     // A code is good once.
     const again = await fetch(`${h.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: query.get('code') as string, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: query.get('code') as string,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+        redirect_uri: redirectUri,
+      }),
     });
     expect(again.status).toBe(400);
     expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('a wrong password on the login page shows the page again; Deny redirects with access_denied', async () => {
-    await expect(authorizeInBrowser(h, redirectUri, 's', { username: 'rep@sandbox.test', password: 'bad' })).rejects.toThrow();
-    const form = new URLSearchParams({ response_type: 'code', client_id: 'sandbox-client', redirect_uri: redirectUri, state: 's1', action: 'deny' });
-    const answer = await fetch(`${h.url}/services/oauth2/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+    await expect(
+      authorizeInBrowser(h, redirectUri, 's', { username: 'rep@sandbox.test', password: 'bad' }),
+    ).rejects.toThrow();
+    const form = new URLSearchParams({
+      response_type: 'code',
+      client_id: 'sandbox-client',
+      redirect_uri: redirectUri,
+      state: 's1',
+      action: 'deny',
+    });
+    const answer = await fetch(`${h.url}/services/oauth2/authorize`, {
+      method: 'POST',
+      body: form,
+      redirect: 'manual',
+    });
     const location = new URL(answer.headers.get('location') as string);
     expect(location.searchParams.get('error')).toBe('access_denied');
     expect(location.searchParams.get('state')).toBe('s1');
   });
 
   it('PKCE: a code issued for a challenge exchanges only with its verifier (jsforce useVerifier); a wrong or missing one is invalid_grant', async () => {
-    const withVerifier = () => new Connection({ version: API_VERSION, oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri, useVerifier: true } });
+    const withVerifier = () =>
+      new Connection({
+        version: API_VERSION,
+        oauth2: {
+          loginUrl: h.url,
+          clientId: 'sandbox-client',
+          clientSecret: 'sandbox-secret',
+          redirectUri,
+          useVerifier: true,
+        },
+      });
     const conn = withVerifier();
     const good = await authorizeInBrowser(h, redirectUri, 'pkce-1', undefined, conn.oauth2);
     expect((await conn.authorize(good.get('code') as string)).id).toBe(h.sandbox.defaults.userId);
@@ -87,7 +141,13 @@ describe('OAuth 2.0 as Salesforce does it', () => {
     const bare = await authorizeInBrowser(h, redirectUri, 'pkce-3', undefined, conn.oauth2);
     const answer = await fetch(`${h.url}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: bare.get('code') as string, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: redirectUri }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: bare.get('code') as string,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+        redirect_uri: redirectUri,
+      }),
     });
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { error: string }).error).toBe('invalid_grant');
@@ -95,7 +155,10 @@ describe('OAuth 2.0 as Salesforce does it', () => {
 
   it('jsforce authorize(code), then after the token expires it refreshes with the refresh_token and the call succeeds', async () => {
     const query = await authorizeInBrowser(h, redirectUri, 'r');
-    const conn = new Connection({ version: API_VERSION, oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri } });
+    const conn = new Connection({
+      version: API_VERSION,
+      oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri },
+    });
     await conn.authorize(query.get('code') as string);
     const firstToken = conn.accessToken;
     const refreshed: string[] = [];
@@ -110,7 +173,11 @@ describe('OAuth 2.0 as Salesforce does it', () => {
 
   it('an expired token answers 401 INVALID_SESSION_ID when there is no way to refresh', async () => {
     const loggedIn = await h.login();
-    const bare = new Connection({ instanceUrl: h.url, accessToken: loggedIn.accessToken as string, version: API_VERSION });
+    const bare = new Connection({
+      instanceUrl: h.url,
+      accessToken: loggedIn.accessToken as string,
+      version: API_VERSION,
+    });
     await h.admin('POST', '/salesforce/sessions/expire');
     const error = await errorOf(bare.query('SELECT Id FROM User'));
     expect(error.name).toBe('INVALID_SESSION_ID');
@@ -125,7 +192,10 @@ describe('OAuth 2.0 as Salesforce does it', () => {
 
   it('a revoked refresh token cannot refresh: the call fails with invalid_grant', async () => {
     const query = await authorizeInBrowser(h, redirectUri, 'v');
-    const conn = new Connection({ version: API_VERSION, oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri } });
+    const conn = new Connection({
+      version: API_VERSION,
+      oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri },
+    });
     await conn.authorize(query.get('code') as string);
     await conn.oauth2.revokeToken(conn.refreshToken as string);
     const error = await errorOf(conn.query('SELECT Id FROM User'));
@@ -133,10 +203,14 @@ describe('OAuth 2.0 as Salesforce does it', () => {
   });
 
   it('the authorize page refuses an unknown client and a malformed redirect_uri', async () => {
-    const unknown = await fetch(`${h.url}/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=${encodeURIComponent(redirectUri)}`);
+    const unknown = await fetch(
+      `${h.url}/services/oauth2/authorize?response_type=code&client_id=nope&redirect_uri=${encodeURIComponent(redirectUri)}`,
+    );
     expect(unknown.status).toBe(400);
     expect(await unknown.text()).toMatch(/invalid_client_id/);
-    const malformed = await fetch(`${h.url}/services/oauth2/authorize?response_type=code&client_id=sandbox-client&redirect_uri=not-a-url`);
+    const malformed = await fetch(
+      `${h.url}/services/oauth2/authorize?response_type=code&client_id=sandbox-client&redirect_uri=not-a-url`,
+    );
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toMatch(/redirect_uri_mismatch/);
   });

@@ -26,10 +26,19 @@ export const instanceUrlOf = (req: Request): string => salesforceHostOf(req).url
 const sha256Base64Url = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
 /** The fields a Salesforce token answer carries; `signature` is HMAC-SHA256(id + issued_at) with the client secret. */
-function tokenResponse(req: Request, org: OrgState, app: ConnectedApp, access: AccessToken, refreshToken: string | null, issuedAtMs: number): Record<string, string> {
+function tokenResponse(
+  req: Request,
+  org: OrgState,
+  app: ConnectedApp,
+  access: AccessToken,
+  refreshToken: string | null,
+  issuedAtMs: number,
+): Record<string, string> {
   const id = `${instanceUrlOf(req)}/id/${access.orgId}/${access.userId}`;
   const issuedAt = String(issuedAtMs);
-  const signature = createHmac('sha256', app.clientSecret).update(id + issuedAt).digest('base64');
+  const signature = createHmac('sha256', app.clientSecret)
+    .update(id + issuedAt)
+    .digest('base64');
   return {
     access_token: access.token,
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
@@ -50,7 +59,15 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
   router.use(urlencoded({ extended: false }));
 
   const authorizeParams = (source: Record<string, unknown>): Record<string, string> => {
-    const keep = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method'];
+    const keep = [
+      'response_type',
+      'client_id',
+      'redirect_uri',
+      'state',
+      'scope',
+      'code_challenge',
+      'code_challenge_method',
+    ];
     return Object.fromEntries(keep.filter((k) => typeof source[k] === 'string').map((k) => [k, source[k] as string]));
   };
 
@@ -58,8 +75,10 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
     if (params.response_type !== 'code') return 'unsupported_response_type: response type not supported';
     const app = store.apps.get(params.client_id ?? '');
     if (!app) return 'invalid_client_id: client identifier invalid';
-    if (!params.redirect_uri || !URL.canParse(params.redirect_uri)) return 'redirect_uri_mismatch: redirect_uri must match configuration';
-    if (app.redirectUris.length > 0 && !app.redirectUris.includes(params.redirect_uri)) return 'redirect_uri_mismatch: redirect_uri must match configuration';
+    if (!params.redirect_uri || !URL.canParse(params.redirect_uri))
+      return 'redirect_uri_mismatch: redirect_uri must match configuration';
+    if (app.redirectUris.length > 0 && !app.redirectUris.includes(params.redirect_uri))
+      return 'redirect_uri_mismatch: redirect_uri must match configuration';
     return null;
   };
 
@@ -112,9 +131,13 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
       case 'password': {
         if (!secretOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const found = store.findUserByUsername(body.username ?? '');
-        if (!found || found.user.password !== body.password || !signsInAt(found.org, salesforceHostOf(req).name)) return oauthError(res, 400, 'invalid_grant', 'authentication failure');
+        if (!found || found.user.password !== body.password || !signsInAt(found.org, salesforceHostOf(req).name))
+          return oauthError(res, 400, 'invalid_grant', 'authentication failure');
         // The password grant gives no refresh token, as in Salesforce.
-        const access = sessions.issueAccessToken({ orgId: found.org.id, userId: found.user.fields.Id as string, clientId: app.clientId }, null);
+        const access = sessions.issueAccessToken(
+          { orgId: found.org.id, userId: found.user.fields.Id as string, clientId: app.clientId },
+          null,
+        );
         res.json(tokenResponse(req, found.org, app, access, null, clock.nowMs()));
         return;
       }
@@ -125,9 +148,14 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
         if (!code || !codeOrg || code.clientId !== app.clientId || !signsInAt(codeOrg, salesforceHostOf(req).name)) {
           return oauthError(res, 400, 'invalid_grant', 'invalid authorization code');
         }
-        if (code.redirectUri !== body.redirect_uri) return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
-        const verifierOk = code.codeChallenge !== null && typeof body.code_verifier === 'string' && sha256Base64Url(body.code_verifier) === code.codeChallenge;
-        if (code.codeChallenge !== null && !verifierOk) return oauthError(res, 400, 'invalid_grant', 'invalid code verifier');
+        if (code.redirectUri !== body.redirect_uri)
+          return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+        const verifierOk =
+          code.codeChallenge !== null &&
+          typeof body.code_verifier === 'string' &&
+          sha256Base64Url(body.code_verifier) === code.codeChallenge;
+        if (code.codeChallenge !== null && !verifierOk)
+          return oauthError(res, 400, 'invalid_grant', 'invalid code verifier');
         if (!secretOk && !verifierOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const refresh = sessions.issueRefreshToken(code);
         const access = sessions.issueAccessToken(code, refresh.token);
@@ -135,11 +163,17 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
         return;
       }
       case 'refresh_token': {
-        if (body.client_secret !== undefined && !secretOk) return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
+        if (body.client_secret !== undefined && !secretOk)
+          return oauthError(res, 400, 'invalid_client', 'invalid client credentials');
         const refresh = sessions.findRefreshToken(body.refresh_token ?? '');
         const refreshOrg = refresh ? store.getOrg(refresh.orgId) : undefined;
         // Refreshed where the org's users sign in: a sandbox org's grant is unknown at login.salesforce.com.
-        if (!refresh || !refreshOrg || refresh.clientId !== app.clientId || !signsInAt(refreshOrg, salesforceHostOf(req).name)) {
+        if (
+          !refresh ||
+          !refreshOrg ||
+          refresh.clientId !== app.clientId ||
+          !signsInAt(refreshOrg, salesforceHostOf(req).name)
+        ) {
           return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
         }
         const access = sessions.issueAccessToken(refresh, refresh.token);
@@ -154,7 +188,8 @@ export function createOAuthRouter(deps: OAuthDeps): Router {
   router.post('/revoke', (req, res) => {
     calls.record('POST /services/oauth2/revoke');
     const token = String((req.body as Record<string, unknown> | undefined)?.token ?? req.query.token ?? '');
-    if (!sessions.revoke(token)) return oauthError(res, 400, 'unsupported_token_type', 'this token type is not supported');
+    if (!sessions.revoke(token))
+      return oauthError(res, 400, 'unsupported_token_type', 'this token type is not supported');
     res.status(200).end();
   });
 

@@ -4,9 +4,13 @@ import { OrgStore } from './org.store';
 import type { UserRecord } from './sandbox-records';
 import { SCHEMA } from './sobject-schema';
 
-const userWith = (hidden: string[], readOnly: string[]): UserRecord => ({ fields: {}, password: 'x', fieldSecurity: { Task: { hidden, readOnly } } });
+const userWith = (hidden: string[], readOnly: string[]): UserRecord => ({
+  fields: {},
+  password: 'x',
+  fieldSecurity: { Task: { hidden, readOnly } },
+});
 
-describe('schemaFor: an org\'s Task fields as one user sees them', () => {
+describe("schemaFor: an org's Task fields as one user sees them", () => {
   const org = { taskFields: buildTaskFields() };
 
   it('without field-level security resolves every field case-insensitively, and the relationships', () => {
@@ -34,10 +38,20 @@ describe('schemaFor: an org\'s Task fields as one user sees them', () => {
   });
 });
 
-describe('a new task\'s defaults and derived fields', () => {
+describe("a new task's defaults and derived fields", () => {
   it('checkboxes are false, picklists take their default, the rest is null', () => {
     const defaults = newTaskDefaults(buildTaskFields());
-    expect(defaults).toMatchObject({ Status: 'Not Started', Priority: 'Normal', TaskSubtype: 'Task', IsArchived: false, IsRecurrence: false, IsReminderSet: false, CallType: null, AccountId: null, SalesConnect_Task_Id__c: null });
+    expect(defaults).toMatchObject({
+      Status: 'Not Started',
+      Priority: 'Normal',
+      TaskSubtype: 'Task',
+      IsArchived: false,
+      IsRecurrence: false,
+      IsReminderSet: false,
+      CallType: null,
+      AccountId: null,
+      SalesConnect_Task_Id__c: null,
+    });
   });
 
   it.each([
@@ -49,24 +63,49 @@ describe('a new task\'s defaults and derived fields', () => {
   });
 });
 
-describe('snapshots of an org\'s Task fields', () => {
-  it('keep its custom fields; a snapshot from before org shaping loads with a new org\'s fields and gives old tasks the new defaults', () => {
+describe("snapshots of an org's Task fields", () => {
+  it("keep its custom fields; a snapshot from before org shaping loads with a new org's fields and gives old tasks the new defaults", () => {
     const store = new OrgStore(new SandboxClock(), 1000);
     const { org } = store.seedDefaults();
-    org.taskFields = [...org.taskFields, { name: 'Region__c', label: 'Region', type: 'string', length: 20, createable: true, updateable: true, nillable: true }];
+    org.taskFields = [
+      ...org.taskFields,
+      {
+        name: 'Region__c',
+        label: 'Region',
+        type: 'string',
+        length: 20,
+        createable: true,
+        updateable: true,
+        nillable: true,
+      },
+    ];
     const state = store.toJSON();
     expect(state.orgs[0].taskCustomFields?.map((f) => f.name)).toEqual(['SalesConnect_Task_Id__c', 'Region__c']);
 
     const restored = new OrgStore(new SandboxClock(), 1000);
     restored.loadJSON(state);
-    expect(restored.getOrg(org.id)?.taskFields.map((f) => f.name)).toEqual([...SCHEMA.Task.map((f) => f.name), 'Region__c']);
+    expect(restored.getOrg(org.id)?.taskFields.map((f) => f.name)).toEqual([
+      ...SCHEMA.Task.map((f) => f.name),
+      'Region__c',
+    ]);
 
     const old = store.toJSON();
     delete old.orgs[0].taskCustomFields;
-    old.orgs[0].tasks = [{ fields: { Id: '00T000000000001AAA', Subject: 'old', SystemModstamp: 0 }, deletedAt: null, lastModifiedByClient: null }];
+    old.orgs[0].tasks = [
+      {
+        fields: { Id: '00T000000000001AAA', Subject: 'old', SystemModstamp: 0 },
+        deletedAt: null,
+        lastModifiedByClient: null,
+      },
+    ];
     restored.loadJSON(old);
     const loaded = restored.getOrg(org.id);
     expect(loaded?.taskFields.map((f) => f.name)).toEqual(SCHEMA.Task.map((f) => f.name));
-    expect(loaded?.tasks.get('00T000000000001AAA')?.fields).toMatchObject({ Subject: 'old', IsArchived: false, IsReminderSet: false, CallType: null });
+    expect(loaded?.tasks.get('00T000000000001AAA')?.fields).toMatchObject({
+      Subject: 'old',
+      IsArchived: false,
+      IsReminderSet: false,
+      CallType: null,
+    });
   });
 });

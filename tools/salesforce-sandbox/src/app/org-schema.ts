@@ -1,7 +1,15 @@
 import type { Fields, UserRecord } from './sandbox-records';
 import { KEY_PREFIX, toId15 } from './salesforce-id';
 import { effectiveTaskSecurity, type PermissionSetRecord } from './metadata/permission-sets';
-import { DEFAULT_TASK_CUSTOM_FIELDS, findField, findRelationship, isCustomField, SCHEMA, type FieldDef, type SObjectName } from './sobject-schema';
+import {
+  DEFAULT_TASK_CUSTOM_FIELDS,
+  findField,
+  findRelationship,
+  isCustomField,
+  SCHEMA,
+  type FieldDef,
+  type SObjectName,
+} from './sobject-schema';
 
 /** One user's field-level security on Task (Setup's profile / permission set): field names as the schema spells them. */
 export interface FieldSecurity {
@@ -27,7 +35,10 @@ export interface SchemaView {
 export const STANDARD_TASK_FIELDS: readonly FieldDef[] = SCHEMA.Task.filter((f) => !isCustomField(f));
 
 /** An org's Task fields: the standard ones, then its custom fields. */
-export const buildTaskFields = (customFields: readonly FieldDef[] = DEFAULT_TASK_CUSTOM_FIELDS): FieldDef[] => [...STANDARD_TASK_FIELDS, ...customFields];
+export const buildTaskFields = (customFields: readonly FieldDef[] = DEFAULT_TASK_CUSTOM_FIELDS): FieldDef[] => [
+  ...STANDARD_TASK_FIELDS,
+  ...customFields,
+];
 
 function applyFieldSecurity(fields: readonly FieldDef[], security: FieldSecurity | undefined): FieldDef[] {
   if (!security) return [...fields];
@@ -58,11 +69,17 @@ function createView(taskFields: readonly FieldDef[]): SchemaView {
 const views = new WeakMap<readonly FieldDef[], Map<string, SchemaView>>();
 
 /** A user's Task field-level security: their own settings and what their assigned permission sets grant. */
-export const taskSecurityOf = (org: { permissionSets?: readonly PermissionSetRecord[] }, user: UserRecord): FieldSecurity | undefined =>
+export const taskSecurityOf = (
+  org: { permissionSets?: readonly PermissionSetRecord[] },
+  user: UserRecord,
+): FieldSecurity | undefined =>
   effectiveTaskSecurity(user.fieldSecurity?.Task, user.fields.Id as string, org.permissionSets);
 
 /** What `user` sees of `org`'s schema; without a user, every field (the admin API's and seeding's view). */
-export function schemaFor(org: { taskFields: readonly FieldDef[]; permissionSets?: readonly PermissionSetRecord[] }, user?: UserRecord | null): SchemaView {
+export function schemaFor(
+  org: { taskFields: readonly FieldDef[]; permissionSets?: readonly PermissionSetRecord[] },
+  user?: UserRecord | null,
+): SchemaView {
   const security = user ? taskSecurityOf(org, user) : undefined;
   const key = security ? JSON.stringify(security) : '';
   let byKey = views.get(org.taskFields);
@@ -84,7 +101,8 @@ export const DEFAULT_SCHEMA: SchemaView = schemaFor({ taskFields: SCHEMA.Task })
 /** A new task's values before the write's own: checkboxes false, picklists their default, the rest null. */
 export function newTaskDefaults(taskFields: readonly FieldDef[]): Fields {
   const out: Fields = {};
-  for (const f of taskFields) out[f.name] = f.type === 'boolean' ? false : (f.picklist?.find((p) => p.isDefault)?.value ?? null);
+  for (const f of taskFields)
+    out[f.name] = f.type === 'boolean' ? false : (f.picklist?.find((p) => p.isDefault)?.value ?? null);
   return out;
 }
 

@@ -14,7 +14,13 @@ const MAX_LENGTH: Record<string, number> = { string: 255, textarea: 131_072 };
 export const newCustomField = z
   .object({
     // An API name: a letter first, letters, digits and single underscores, then __c.
-    name: z.string().max(43).regex(/^[A-Za-z](?:_?[A-Za-z0-9])*__c$/, 'name must be an API name ending in __c (a letter first, no double underscores)'),
+    name: z
+      .string()
+      .max(43)
+      .regex(
+        /^[A-Za-z](?:_?[A-Za-z0-9])*__c$/,
+        'name must be an API name ending in __c (a letter first, no double underscores)',
+      ),
     label: z.string().min(1).max(40).optional(),
     type: z.enum(CUSTOM_FIELD_TYPES),
     length: z.number().int().min(1).optional(),
@@ -26,9 +32,12 @@ export const newCustomField = z
   .superRefine((f, issues) => {
     const fail = (message: string) => issues.addIssue({ code: 'custom', message });
     if (f.length !== undefined && !(f.type in MAX_LENGTH)) fail(`a ${f.type} field takes no length`);
-    if (f.length !== undefined && f.length > (MAX_LENGTH[f.type] ?? 0)) fail(`a ${f.type} field is at most ${MAX_LENGTH[f.type]} characters`);
-    if ((f.externalId || f.unique) && !EXTERNAL_ID_TYPES.includes(f.type)) fail('External ID and Unique are for string, email and int fields');
-    if ((f.type === 'picklist') !== (f.picklist !== undefined)) fail('a picklist field needs its values (picklist), and only a picklist field takes them');
+    if (f.length !== undefined && f.length > (MAX_LENGTH[f.type] ?? 0))
+      fail(`a ${f.type} field is at most ${MAX_LENGTH[f.type]} characters`);
+    if ((f.externalId || f.unique) && !EXTERNAL_ID_TYPES.includes(f.type))
+      fail('External ID and Unique are for string, email and int fields');
+    if ((f.type === 'picklist') !== (f.picklist !== undefined))
+      fail('a picklist field needs its values (picklist), and only a picklist field takes them');
     if (f.required && f.type === 'boolean') fail('a checkbox cannot be required (it is never empty)');
   });
 
@@ -36,7 +45,9 @@ export type NewCustomField = z.infer<typeof newCustomField>;
 
 /** `PUT /__admin/salesforce/orgs/:orgId/users/:userId/field-security`: replaces the user's Task settings; empty lists clear them. */
 export const fieldSecurityInput = z.object({
-  Task: z.object({ hidden: z.array(z.string()).default([]), readOnly: z.array(z.string()).default([]) }).default({ hidden: [], readOnly: [] }),
+  Task: z
+    .object({ hidden: z.array(z.string()).default([]), readOnly: z.array(z.string()).default([]) })
+    .default({ hidden: [], readOnly: [] }),
 });
 
 /** The field as describe will show it: custom, nillable unless required, a checkbox defaulted to false. */
@@ -66,10 +77,14 @@ export function addCustomField(fields: readonly FieldDef[], input: NewCustomFiel
 }
 
 /** The org's Task fields without a custom one; standard fields cannot be deleted. Undefined when there is no such field. */
-export function removeCustomField(fields: readonly FieldDef[], name: string): { fields: FieldDef[]; removed: FieldDef } | undefined {
+export function removeCustomField(
+  fields: readonly FieldDef[],
+  name: string,
+): { fields: FieldDef[]; removed: FieldDef } | undefined {
   const removed = fields.find((f) => sameName(f, name));
   if (!removed) return undefined;
-  if (!isCustomField(removed)) throw new Error(`${removed.name} is a standard field: only custom fields can be deleted`);
+  if (!isCustomField(removed))
+    throw new Error(`${removed.name} is a standard field: only custom fields can be deleted`);
   return { fields: fields.filter((f) => f !== removed), removed };
 }
 
@@ -82,7 +97,8 @@ export function checkFieldSecurity(fields: readonly FieldDef[], security: FieldS
   const resolve = (name: string): string => {
     const field = fields.find((f) => sameName(f, name));
     if (!field) throw new Error(`Task has no field ${name}`);
-    if (!isPermissionable(field)) throw new Error(`${field.name}: field-level security cannot be set on a required or system field`);
+    if (!isPermissionable(field))
+      throw new Error(`${field.name}: field-level security cannot be set on a required or system field`);
     return field.name;
   };
   return { hidden: [...new Set(security.hidden.map(resolve))], readOnly: [...new Set(security.readOnly.map(resolve))] };

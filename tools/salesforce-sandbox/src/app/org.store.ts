@@ -103,8 +103,21 @@ export class OrgStore {
   /** The default org, user and connected app, with the same ids every time. */
   seedDefaults(): { org: OrgState; user: UserRecord; admin: UserRecord; app: ConnectedApp } {
     const org = this.createOrg(DEFAULT_ORG_NAME);
-    const user = this.createUser(org, { username: DEFAULT_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Rep', email: DEFAULT_USERNAME });
-    const admin = this.createUser(org, { username: DEFAULT_ADMIN_USERNAME, password: DEFAULT_PASSWORD, firstName: 'Sandbox', lastName: 'Admin', viewAllData: true, modifyAllData: true });
+    const user = this.createUser(org, {
+      username: DEFAULT_USERNAME,
+      password: DEFAULT_PASSWORD,
+      firstName: 'Sandbox',
+      lastName: 'Rep',
+      email: DEFAULT_USERNAME,
+    });
+    const admin = this.createUser(org, {
+      username: DEFAULT_ADMIN_USERNAME,
+      password: DEFAULT_PASSWORD,
+      firstName: 'Sandbox',
+      lastName: 'Admin',
+      viewAllData: true,
+      modifyAllData: true,
+    });
     const app = this.createApp({ clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, redirectUris: [] });
     return { org, user, admin, app };
   }
@@ -122,9 +135,15 @@ export class OrgStore {
   createOrg(
     name: string,
     dailyApiLimit = this.defaultDailyApiLimit,
-    options: { salesConnectTaskIdField?: boolean; isSandbox?: boolean; myDomainHost?: string | null; preventLoginHostLogin?: boolean } = {},
+    options: {
+      salesConnectTaskIdField?: boolean;
+      isSandbox?: boolean;
+      myDomainHost?: string | null;
+      preventLoginHostLogin?: boolean;
+    } = {},
   ): OrgState {
-    if (options.myDomainHost && this.findOrgByHost(options.myDomainHost)) throw new Error(`My Domain ${options.myDomainHost} is taken`);
+    if (options.myDomainHost && this.findOrgByHost(options.myDomainHost))
+      throw new Error(`My Domain ${options.myDomainHost} is taken`);
     const id = this.nextId(KEY_PREFIX.Organization);
     const now = toWholeSecond(this.clock.nowMs());
     const org: OrgState = {
@@ -216,7 +235,10 @@ export class OrgStore {
     const holder = this.findOrgByHost(host);
     if (holder && holder !== org) throw new Error(`My Domain ${host} is taken`);
     if (org.myDomainHost === host) return;
-    org.previousHosts = [...org.previousHosts.filter((h) => h !== host), ...(org.myDomainHost ? [org.myDomainHost] : ['(root)'])];
+    org.previousHosts = [
+      ...org.previousHosts.filter((h) => h !== host),
+      ...(org.myDomainHost ? [org.myDomainHost] : ['(root)']),
+    ];
     org.myDomainHost = host;
   }
 
@@ -296,7 +318,11 @@ export class OrgStore {
     for (const o of state.orgs) {
       // Snapshots written before org shaping existed load with a new org's fields; their tasks get the newer fields' defaults.
       const { taskCustomFields, ...rest } = o;
-      const taskFields = withOrgRuleFields(buildTaskFields(taskCustomFields), o.taskStatuses, o.rules?.recordTypes ?? []);
+      const taskFields = withOrgRuleFields(
+        buildTaskFields(taskCustomFields),
+        o.taskStatuses,
+        o.rules?.recordTypes ?? [],
+      );
       const defaults = newTaskDefaults(taskFields);
       this.orgs.set(o.id, {
         ...rest,
@@ -319,14 +345,23 @@ export class OrgStore {
         myDomainHost: o.myDomainHost ?? null,
         previousHosts: o.previousHosts ?? [],
         preventLoginHostLogin: o.preventLoginHostLogin ?? false,
-        tasks: TaskStore.fromJSON(o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })), this.taskObserverFor?.(o.id) ?? null),
+        tasks: TaskStore.fromJSON(
+          o.tasks.map((t) => ({ ...t, fields: { ...defaults, ...t.fields } })),
+          this.taskObserverFor?.(o.id) ?? null,
+        ),
       });
     }
   }
 
   private auditFields(userId: string | null): Fields {
     const now = toWholeSecond(this.clock.nowMs());
-    return { CreatedDate: now, CreatedById: userId, LastModifiedDate: now, LastModifiedById: userId, SystemModstamp: now };
+    return {
+      CreatedDate: now,
+      CreatedById: userId,
+      LastModifiedDate: now,
+      LastModifiedById: userId,
+      SystemModstamp: now,
+    };
   }
 }
 

@@ -28,7 +28,9 @@ describe('query and queryAll with the SOQL the sync needs', () => {
   afterAll(() => h.close());
 
   const subjects = async (where: string): Promise<(string | null)[]> =>
-    (await conn.query<Row>(`SELECT Id, Subject FROM Task WHERE ${where} ORDER BY SystemModstamp ASC`)).records.map((r) => r.Subject);
+    (await conn.query<Row>(`SELECT Id, Subject FROM Task WHERE ${where} ORDER BY SystemModstamp ASC`)).records.map(
+      (r) => r.Subject,
+    );
 
   it.each([
     ["Status = 'Completed'", ['Beta email']],
@@ -63,7 +65,9 @@ describe('query and queryAll with the SOQL the sync needs', () => {
   });
 
   it('records carry attributes and datetimes in Salesforce format', async () => {
-    const result = await conn.query<Record<string, unknown>>(`SELECT Id, CreatedDate, ActivityDate FROM Task WHERE Id = '${ids[0]}'`);
+    const result = await conn.query<Record<string, unknown>>(
+      `SELECT Id, CreatedDate, ActivityDate FROM Task WHERE Id = '${ids[0]}'`,
+    );
     expect(result.records[0]).toEqual({
       attributes: { type: 'Task', url: `/services/data/v59.0/sobjects/Task/${ids[0]}` },
       Id: ids[0],
@@ -79,22 +83,47 @@ describe('query and queryAll with the SOQL the sync needs', () => {
   it('FROM Contact, Lead, User and TaskStatus', async () => {
     const orgId = h.sandbox.defaults.orgId;
     await h.admin('POST', `/salesforce/orgs/${orgId}/contacts`, { lastName: 'Doe', email: 'jane@example.com' });
-    await h.admin('POST', `/salesforce/orgs/${orgId}/leads`, { lastName: 'Roe', email: 'rick@example.com', company: 'Acme' });
-    expect((await conn.query<{ Email: string }>("SELECT Id, Email FROM Contact WHERE Email = 'JANE@example.com'")).records[0].Email).toBe('jane@example.com');
-    expect((await conn.query<{ Email: string }>("SELECT Id, Email, Name FROM Lead WHERE Email LIKE 'rick@%'")).totalSize).toBe(1);
-    const user = await conn.query<{ Username: string; TimeZoneSidKey: string }>('SELECT Id, Username, Email, Name, TimeZoneSidKey FROM User');
+    await h.admin('POST', `/salesforce/orgs/${orgId}/leads`, {
+      lastName: 'Roe',
+      email: 'rick@example.com',
+      company: 'Acme',
+    });
+    expect(
+      (await conn.query<{ Email: string }>("SELECT Id, Email FROM Contact WHERE Email = 'JANE@example.com'")).records[0]
+        .Email,
+    ).toBe('jane@example.com');
+    expect(
+      (await conn.query<{ Email: string }>("SELECT Id, Email, Name FROM Lead WHERE Email LIKE 'rick@%'")).totalSize,
+    ).toBe(1);
+    const user = await conn.query<{ Username: string; TimeZoneSidKey: string }>(
+      'SELECT Id, Username, Email, Name, TimeZoneSidKey FROM User',
+    );
     expect(user.records[0]).toMatchObject({ Username: 'rep@sandbox.test', TimeZoneSidKey: 'America/Los_Angeles' });
-    const closed = await conn.query<{ ApiName: string }>('SELECT MasterLabel, ApiName, IsClosed FROM TaskStatus WHERE IsClosed = true');
+    const closed = await conn.query<{ ApiName: string }>(
+      'SELECT MasterLabel, ApiName, IsClosed FROM TaskStatus WHERE IsClosed = true',
+    );
     expect(closed.records.map((r) => r.ApiName)).toEqual(['Completed']);
   });
 
   it.each([
     ['SELECT Id, Nope FROM Task', 'INVALID_FIELD', /No such column 'Nope' on entity 'Task'/],
     ["SELECT Id FROM Task WHERE Nope = 'x'", 'INVALID_FIELD', /No such column 'Nope'/],
-    ["SELECT Id FROM Task WHERE ActivityDate = '2026-11-24'", 'INVALID_FIELD', /must be of type date and should not be enclosed in quotes/],
-    ['SELECT Id FROM Task WHERE Subject = 5', 'INVALID_FIELD', /must be of type string and should be enclosed in quotes/],
+    [
+      "SELECT Id FROM Task WHERE ActivityDate = '2026-11-24'",
+      'INVALID_FIELD',
+      /must be of type date and should not be enclosed in quotes/,
+    ],
+    [
+      'SELECT Id FROM Task WHERE Subject = 5',
+      'INVALID_FIELD',
+      /must be of type string and should be enclosed in quotes/,
+    ],
     ['SELECT Id FROM Opportunity', 'INVALID_TYPE', /sObject type 'Opportunity' is not supported/],
-    ["SELECT Id FROM Task WHERE Status = 'Completed' AND Priority = 'High' OR IsClosed = true", 'MALFORMED_QUERY', /unexpected token: OR/],
+    [
+      "SELECT Id FROM Task WHERE Status = 'Completed' AND Priority = 'High' OR IsClosed = true",
+      'MALFORMED_QUERY',
+      /unexpected token: OR/,
+    ],
     ['SELEC Id FROM Task', 'MALFORMED_QUERY', /./],
     ['SELECT Id FROM Task WHERE', 'MALFORMED_QUERY', /./],
   ])('%s fails with %s', async (soql, errorCode, message) => {
@@ -107,23 +136,32 @@ describe('query and queryAll with the SOQL the sync needs', () => {
     beforeAll(async () => {
       // 4,500 tasks in 23 sObject Collections calls; 7 deleted after.
       for (let start = 0; start < 4500; start += 200) {
-        const batch = Array.from({ length: Math.min(200, 4500 - start) }, (_, i) => ({ Subject: `bulk ${start + i}`, SalesConnect_Task_Id__c: `bulk-${start + i}` }));
+        const batch = Array.from({ length: Math.min(200, 4500 - start) }, (_, i) => ({
+          Subject: `bulk ${start + i}`,
+          SalesConnect_Task_Id__c: `bulk-${start + i}`,
+        }));
         const results = await conn.sobject('Task').create(batch);
         expect(results.every((r) => r.success)).toBe(true);
         h.sandbox.clock.advance(1000);
       }
-      const toDelete = (await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk 1__' LIMIT 7")).records.map((r) => r.Id);
+      const toDelete = (await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk 1__' LIMIT 7")).records.map(
+        (r) => r.Id,
+      );
       await conn.sobject('Task').destroy(toDelete);
     });
 
     it('the first page holds 2,000 records, done false and a nextRecordsUrl /services/data/vXX.X/query/<locator>-2000', async () => {
-      const page = await conn.query<Row>("SELECT Id, Subject FROM Task WHERE Subject LIKE 'bulk%' ORDER BY SystemModstamp ASC");
+      const page = await conn.query<Row>(
+        "SELECT Id, Subject FROM Task WHERE Subject LIKE 'bulk%' ORDER BY SystemModstamp ASC",
+      );
       expect(page.records).toHaveLength(2000);
       expect(page.totalSize).toBe(4493);
       expect(page.done).toBe(false);
       // jsforce hands back the locator as an absolute url; the raw answer is the relative one Salesforce sends.
       expect(page.nextRecordsUrl).toMatch(/\/services\/data\/v59\.0\/query\/01g[A-Za-z0-9]+-2000$/);
-      const raw = await conn.request<{ nextRecordsUrl: string }>(`/services/data/v59.0/query?q=${encodeURIComponent("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'")}`);
+      const raw = await conn.request<{ nextRecordsUrl: string }>(
+        `/services/data/v59.0/query?q=${encodeURIComponent("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'")}`,
+      );
       expect(raw.nextRecordsUrl).toMatch(/^\/services\/data\/v59\.0\/query\/01g[A-Za-z0-9]+-2000$/);
       const second = await conn.queryMore<Row>(page.nextRecordsUrl as string);
       expect(second.records).toHaveLength(2000);
@@ -137,9 +175,16 @@ describe('query and queryAll with the SOQL the sync needs', () => {
     });
 
     it('autoFetch reads every page; queryAll adds the deleted ones', async () => {
-      const live = await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'", { autoFetch: true, maxFetch: 10_000 });
+      const live = await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'", {
+        autoFetch: true,
+        maxFetch: 10_000,
+      });
       expect(live.records).toHaveLength(4493);
-      const all = await conn.query<Row>("SELECT Id, IsDeleted FROM Task WHERE Subject LIKE 'bulk%'", { autoFetch: true, maxFetch: 10_000, scanAll: true });
+      const all = await conn.query<Row>("SELECT Id, IsDeleted FROM Task WHERE Subject LIKE 'bulk%'", {
+        autoFetch: true,
+        maxFetch: 10_000,
+        scanAll: true,
+      });
       expect(all.records).toHaveLength(4500);
       expect(all.records.filter((r) => (r as unknown as { IsDeleted: boolean }).IsDeleted)).toHaveLength(7);
       expect(h.sandbox.calls.total({ endpoint: 'GET queryAll' })).toBe(1);
@@ -147,7 +192,9 @@ describe('query and queryAll with the SOQL the sync needs', () => {
     });
 
     it('Sforce-Query-Options batchSize=500 makes pages of 500', async () => {
-      const page = await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'", { headers: { 'Sforce-Query-Options': 'batchSize=500' } });
+      const page = await conn.query<Row>("SELECT Id FROM Task WHERE Subject LIKE 'bulk%'", {
+        headers: { 'Sforce-Query-Options': 'batchSize=500' },
+      });
       expect(page.records).toHaveLength(500);
       expect(page.nextRecordsUrl).toMatch(/-500$/);
     });

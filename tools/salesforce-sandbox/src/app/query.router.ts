@@ -35,7 +35,13 @@ const byModstampThenId = (a: Fields, b: Fields): number =>
  * (the only part that depends on the user's zone) are not kept.
  */
 const compiled = new WeakMap<SchemaView, Map<string, CompiledQuery>>();
-function compileCached(soql: string, nowMs: number, timeZone: string, schema: SchemaView, api: SObjectApi): CompiledQuery {
+function compileCached(
+  soql: string,
+  nowMs: number,
+  timeZone: string,
+  schema: SchemaView,
+  api: SObjectApi,
+): CompiledQuery {
   let cache = compiled.get(schema);
   if (!cache) {
     cache = new Map();
@@ -97,7 +103,12 @@ function customFieldsOf(org: ApiContext['org'], now: number): Fields[] {
  * Query and QueryAll (their locators too) count toward a Composite request's 5 query operations;
  * the Tooling API is not a Composite subrequest of the data API.
  */
-export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; clock: SandboxClock; events: ChangeEventBus }): RestRoute[] {
+export function queryRoutes(deps: {
+  store: OrgStore;
+  cursors: QueryCursorStore;
+  clock: SandboxClock;
+  events: ChangeEventBus;
+}): RestRoute[] {
   const { store, cursors, events } = deps;
 
   const sourceOf = (ctx: ApiContext, query: CompiledQuery, includeDeleted: boolean): readonly Fields[] => {
@@ -105,7 +116,9 @@ export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; 
     switch (query.sobject) {
       case 'Task': {
         store.purgeRecycleBin(org);
-        return query.ids ? org.tasks.fieldsOfIds(query.ids, includeDeleted) : org.tasks.listFieldsByModstamp(includeDeleted);
+        return query.ids
+          ? org.tasks.fieldsOfIds(query.ids, includeDeleted)
+          : org.tasks.listFieldsByModstamp(includeDeleted);
       }
       case 'Contact':
         return [...org.contacts.values()].sort(byModstampThenId);
@@ -121,7 +134,13 @@ export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; 
         return [...org.accounts.values()].sort(byModstampThenId);
       // One row: the running user's own permissions, as of now.
       case 'UserPermissionAccess':
-        return [{ LastCacheUpdate: deps.clock.nowMs(), PermissionsApiEnabled: true, PermissionsViewAllData: ctx.user.viewAllData === true }];
+        return [
+          {
+            LastCacheUpdate: deps.clock.nowMs(),
+            PermissionsApiEnabled: true,
+            PermissionsViewAllData: ctx.user.viewAllData === true,
+          },
+        ];
       case 'PlatformEventChannelMember':
         return channelMembersOf(org, events, deps.clock.nowMs());
       case 'CustomField':
@@ -132,34 +151,83 @@ export function queryRoutes(deps: { store: OrgStore; cursors: QueryCursorStore; 
   /** Where an API's query locators are read: `query/…`, or `tooling/query/…`. */
   const queryPath = (api: SObjectApi): string => (api === 'tooling' ? 'tooling/query' : 'query');
 
-  const page = (ctx: ApiContext, cursorRecords: Fields[], start: number, batch: number, query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] }, cursorId: string | null, parents: ParentLookup, api: SObjectApi = 'data') => {
+  const page = (
+    ctx: ApiContext,
+    cursorRecords: Fields[],
+    start: number,
+    batch: number,
+    query: { sobject: CompiledQuery['sobject']; select: CompiledQuery['select'] },
+    cursorId: string | null,
+    parents: ParentLookup,
+    api: SObjectApi = 'data',
+  ) => {
     const select = query.select === 'count' ? [] : query.select;
     const end = Math.min(cursorRecords.length, start + batch);
-    const records = cursorRecords.slice(start, end).map((r) => formatRecord(query.sobject, ctx.version, r, select, parents));
+    const records = cursorRecords
+      .slice(start, end)
+      .map((r) => formatRecord(query.sobject, ctx.version, r, select, parents));
     const done = end >= cursorRecords.length;
-    return { totalSize: cursorRecords.length, done, ...(done || !cursorId ? {} : { nextRecordsUrl: `/services/data/${ctx.version}/${queryPath(api)}/${cursorId}-${end}` }), records };
+    return {
+      totalSize: cursorRecords.length,
+      done,
+      ...(done || !cursorId
+        ? {}
+        : { nextRecordsUrl: `/services/data/${ctx.version}/${queryPath(api)}/${cursorId}-${end}` }),
+      records,
+    };
   };
 
-  const runSoql = (includeDeleted: boolean, api: SObjectApi = 'data') => (request: RestRequest): RestAnswer => {
-    const { ctx, query: params } = request;
-    const soql = typeof params.q === 'string' ? params.q : '';
-    if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
-    const query = compileCached(soql, deps.clock.nowMs(), ctx.user.fields.TimeZoneSidKey as string, schemaFor(ctx.org, ctx.user), api);
-    const parents = createParentLookup(ctx.org);
-    const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
-    if (query.select === 'count') return { status: 200, body: { totalSize: rows.length, done: true, records: [] } };
-    const batch = batchSizeOf(request, ctx.org.queryPageSize);
-    const cursor = rows.length > batch ? cursors.open({ orgId: ctx.org.id, sobject: query.sobject, select: query.select, records: rows, batchSize: batch }) : null;
-    return { status: 200, body: page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents, api) };
-  };
+  const runSoql =
+    (includeDeleted: boolean, api: SObjectApi = 'data') =>
+    (request: RestRequest): RestAnswer => {
+      const { ctx, query: params } = request;
+      const soql = typeof params.q === 'string' ? params.q : '';
+      if (!soql) throw new SfdcError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+      const query = compileCached(
+        soql,
+        deps.clock.nowMs(),
+        ctx.user.fields.TimeZoneSidKey as string,
+        schemaFor(ctx.org, ctx.user),
+        api,
+      );
+      const parents = createParentLookup(ctx.org);
+      const rows = runQuery(query, sourceOf(ctx, query, includeDeleted), parents);
+      if (query.select === 'count') return { status: 200, body: { totalSize: rows.length, done: true, records: [] } };
+      const batch = batchSizeOf(request, ctx.org.queryPageSize);
+      const cursor =
+        rows.length > batch
+          ? cursors.open({
+              orgId: ctx.org.id,
+              sobject: query.sobject,
+              select: query.select,
+              records: rows,
+              batchSize: batch,
+            })
+          : null;
+      return { status: 200, body: page(ctx, rows, 0, batch, query, cursor?.id ?? null, parents, api) };
+    };
 
-  const more = (api: SObjectApi) => ({ ctx, params }: RestRequest): RestAnswer => {
-    const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(params.locator);
-    const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
-    if (!match || !cursor) throw new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-    // The cursor stays open until idle: a client may re-read a page after a failed answer.
-    return { status: 200, body: page(ctx, cursor.records, Number(match[2]), cursor.batchSize, cursor, cursor.id, createParentLookup(ctx.org), api) };
-  };
+  const more =
+    (api: SObjectApi) =>
+    ({ ctx, params }: RestRequest): RestAnswer => {
+      const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(params.locator);
+      const cursor = match ? cursors.find(match[1], ctx.org.id) : undefined;
+      if (!match || !cursor) throw new SfdcError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+      // The cursor stays open until idle: a client may re-read a page after a failed answer.
+      return {
+        status: 200,
+        body: page(
+          ctx,
+          cursor.records,
+          Number(match[2]),
+          cursor.batchSize,
+          cursor,
+          cursor.id,
+          createParentLookup(ctx.org),
+          api,
+        ),
+      };
+    };
 
   return [
     { method: 'GET', path: '/query', composite: 'limited-subrequest', handle: runSoql(false) },

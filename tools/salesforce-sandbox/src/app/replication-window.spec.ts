@@ -20,7 +20,8 @@ describe('getUpdated / getDeleted windows', () => {
   ] as const)('%s starting at %d is accepted: %s', (kind, start, ok) => {
     const call = () => checkReplicationWindow(iso(start), iso(NOW), NOW, kind);
     if (ok) expect(call).not.toThrow();
-    else expect(call).toThrow(expect.objectContaining({ errorCode: 'INVALID_REPLICATION_DATE' }) as unknown as SfdcError);
+    else
+      expect(call).toThrow(expect.objectContaining({ errorCode: 'INVALID_REPLICATION_DATE' }) as unknown as SfdcError);
   });
 
   it('start must precede end by more than a minute', () => {

@@ -45,13 +45,19 @@ export function checkReplicationWindow(
   const startMs = typeof startText === 'string' ? parseSfdcDateTime(startText) : null;
   const endMs = typeof endText === 'string' ? parseSfdcDateTime(endText) : null;
   if (startMs === null || endMs === null) {
-    throw new SfdcError(400, 'MALFORMED_QUERY', `${startMs === null ? 'start' : 'end'}: invalid date/time, expected ISO-8601 such as 2026-11-24T10:00:00+00:00`);
+    throw new SfdcError(
+      400,
+      'MALFORMED_QUERY',
+      `${startMs === null ? 'start' : 'end'}: invalid date/time, expected ISO-8601 such as 2026-11-24T10:00:00+00:00`,
+    );
   }
   const start = truncateToMinute(startMs);
   const end = truncateToMinute(endMs);
-  if (end - start <= 60_000) throw invalidDate('startDate must chronologically precede endDate by more than one minute');
+  if (end - start <= 60_000)
+    throw invalidDate('startDate must chronologically precede endDate by more than one minute');
   const days = kind === 'updated' ? 30 : DELETE_LOG_DAYS;
-  if (start < truncateToMinute(nowMs) - days * DAY_MS) throw invalidDate(`startDate cannot be more than ${days} days ago`);
+  if (start < truncateToMinute(nowMs) - days * DAY_MS)
+    throw invalidDate(`startDate cannot be more than ${days} days ago`);
   if (kind === 'deleted' && earliestAvailable !== null && start < earliestAvailable) {
     throw invalidDate(`startDate is before the earliest date available: deleted records were purged`);
   }

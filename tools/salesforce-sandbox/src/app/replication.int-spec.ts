@@ -35,12 +35,16 @@ describe('sobjects/Task/updated and /deleted (getUpdated, getDeleted) on the san
 
   it('a task can be made "modified 25 hours ago": a 24-hour query window leaves it out', async () => {
     const since = new Date(now.getTime() - DAY).toISOString();
-    const recent = await conn.query<{ Id: string }>(`SELECT Id FROM Task WHERE SystemModstamp >= ${since} ORDER BY SystemModstamp`);
+    const recent = await conn.query<{ Id: string }>(
+      `SELECT Id FROM Task WHERE SystemModstamp >= ${since} ORDER BY SystemModstamp`,
+    );
     expect(recent.records.map((r) => r.Id)).toEqual([modified1hAgo]);
   });
 
   it('updated lists live ids changed in the window (not deleted ones) and latestDateCovered (capped at now, whole minutes)', async () => {
-    const result = await conn.sobject('Task').updated(new Date(now.getTime() - 3 * DAY - 60_000), new Date(now.getTime() + HOUR));
+    const result = await conn
+      .sobject('Task')
+      .updated(new Date(now.getTime() - 3 * DAY - 60_000), new Date(now.getTime() + HOUR));
     expect(result.ids.sort()).toEqual([modified25hAgo, modified1hAgo].sort());
     expect(result.latestDateCovered).toBe('2026-11-24T12:00:00.000+0000');
   });
@@ -63,7 +67,8 @@ describe('sobjects/Task/updated and /deleted (getUpdated, getDeleted) on the san
   ] as const)('%s %s is INVALID_REPLICATION_DATE', async (kind, _label, startAgo, endAgo, message) => {
     const start = new Date(now.getTime() - startAgo);
     const end = new Date(now.getTime() - endAgo);
-    const call = kind === 'deleted' ? conn.sobject('Task').deleted(start, end) : conn.sobject('Task').updated(start, end);
+    const call =
+      kind === 'deleted' ? conn.sobject('Task').deleted(start, end) : conn.sobject('Task').updated(start, end);
     const error = await errorOf(call);
     expect(error.name).toBe('INVALID_REPLICATION_DATE');
     expect(error.message).toMatch(message);

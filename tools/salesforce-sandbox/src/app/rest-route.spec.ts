@@ -1,6 +1,11 @@
 import { findRestRoute, matchRestPath, type RestRoute } from './rest-route';
 
-const route = (method: RestRoute['method'], path: string): RestRoute => ({ method, path, composite: 'subrequest', handle: () => ({ status: 200 }) });
+const route = (method: RestRoute['method'], path: string): RestRoute => ({
+  method,
+  path,
+  composite: 'subrequest',
+  handle: () => ({ status: 200 }),
+});
 
 describe('matchRestPath (as Express matches a route)', () => {
   it.each([
@@ -8,7 +13,11 @@ describe('matchRestPath (as Express matches a route)', () => {
     ['/sobjects/:type/deleted', '/sobjects/Task/deleted/', { type: 'Task' }],
     ['/query', '/query/', {}],
     ['/queryAll', '/QUERYALL', {}],
-    ['/sobjects/:type/:field/:value', '/sobjects/Task/SalesConnect_Task_Id__c/sc%2F1', { type: 'Task', field: 'SalesConnect_Task_Id__c', value: 'sc/1' }],
+    [
+      '/sobjects/:type/:field/:value',
+      '/sobjects/Task/SalesConnect_Task_Id__c/sc%2F1',
+      { type: 'Task', field: 'SalesConnect_Task_Id__c', value: 'sc/1' },
+    ],
   ])('%s matches %s', (pattern, path, params) => {
     expect(matchRestPath(pattern, path)).toEqual(params);
   });
@@ -24,11 +33,18 @@ describe('matchRestPath (as Express matches a route)', () => {
 });
 
 describe('findRestRoute', () => {
-  const routes = [route('GET', '/sobjects/:type/describe'), route('GET', '/sobjects/:type/:id'), route('PATCH', '/sobjects/:type/:id')];
+  const routes = [
+    route('GET', '/sobjects/:type/describe'),
+    route('GET', '/sobjects/:type/:id'),
+    route('PATCH', '/sobjects/:type/:id'),
+  ];
 
   it('takes the first route of the method whose path matches, in order', () => {
     expect(findRestRoute(routes, 'GET', '/sobjects/Task/describe')?.route).toBe(routes[0]);
-    expect(findRestRoute(routes, 'PATCH', '/sobjects/Task/describe')).toEqual({ route: routes[2], params: { type: 'Task', id: 'describe' } });
+    expect(findRestRoute(routes, 'PATCH', '/sobjects/Task/describe')).toEqual({
+      route: routes[2],
+      params: { type: 'Task', id: 'describe' },
+    });
     expect(findRestRoute(routes, 'DELETE', '/sobjects/Task/x')).toBeUndefined();
   });
 });

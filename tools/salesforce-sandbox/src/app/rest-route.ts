@@ -63,7 +63,16 @@ export function createRestRouter(routes: readonly RestRoute[]): Router {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     router[method](route.path, (req, res) => {
       const ctx = apiContext(res);
-      sendRestAnswer(res, callRestRoute(route, { ctx, params: req.params as Record<string, string>, query: req.query, body: req.body, header: (name) => req.get(name) }));
+      sendRestAnswer(
+        res,
+        callRestRoute(route, {
+          ctx,
+          params: req.params as Record<string, string>,
+          query: req.query,
+          body: req.body,
+          header: (name) => req.get(name),
+        }),
+      );
     });
   }
   return router;
@@ -90,7 +99,11 @@ export function matchRestPath(pattern: string, path: string): Record<string, str
 }
 
 /** The first route for the method whose path matches, in the order Express would try them. */
-export function findRestRoute(routes: readonly RestRoute[], method: string, path: string): { route: RestRoute; params: Record<string, string> } | undefined {
+export function findRestRoute(
+  routes: readonly RestRoute[],
+  method: string,
+  path: string,
+): { route: RestRoute; params: Record<string, string> } | undefined {
   for (const route of routes) {
     if (route.method !== method) continue;
     const params = matchRestPath(route.path, path);

@@ -20,10 +20,12 @@ export interface SalesforceHost {
 
 const origin = (req: Request): string => `${req.protocol}://${req.get('host')}`;
 
-export const salesforceHostOf = (req: Request): SalesforceHost => (req.res?.locals['salesforceHost'] as SalesforceHost | undefined) ?? { name: null, url: origin(req) };
+export const salesforceHostOf = (req: Request): SalesforceHost =>
+  (req.res?.locals['salesforceHost'] as SalesforceHost | undefined) ?? { name: null, url: origin(req) };
 
 /** The org's instance URL, as token answers give it: its My Domain, or the sandbox's root. */
-export const instanceUrlOfOrg = (req: Request, org: OrgState): string => (org.myDomainHost ? `${origin(req)}/hosts/${org.myDomainHost}` : origin(req));
+export const instanceUrlOfOrg = (req: Request, org: OrgState): string =>
+  org.myDomainHost ? `${origin(req)}/hosts/${org.myDomainHost}` : origin(req);
 
 /**
  * Whether the org's users may sign in (and its grants be exchanged and refreshed) at this host:
@@ -46,7 +48,10 @@ export function selectSalesforceHost(store: OrgStore, onCall: (host: string) => 
   return (req: Request, res: Response, next: NextFunction): void => {
     const name = String(req.params['host']).toLowerCase();
     if (name !== LOGIN_HOST && name !== TEST_HOST && !store.findOrgByHost(name)) {
-      res.status(404).type('text/plain').send(`no Salesforce host ${name} here (a My Domain the sandbox does not know)`);
+      res
+        .status(404)
+        .type('text/plain')
+        .send(`no Salesforce host ${name} here (a My Domain the sandbox does not know)`);
       return;
     }
     onCall(name);
@@ -59,4 +64,7 @@ export function selectSalesforceHost(store: OrgStore, onCall: (host: string) => 
 export const myDomainHost = z
   .string()
   .transform((h) => h.toLowerCase())
-  .refine((h) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.sandbox)?\.my\.salesforce\.com$/.test(h), 'a My Domain host, e.g. acme.my.salesforce.com');
+  .refine(
+    (h) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.sandbox)?\.my\.salesforce\.com$/.test(h),
+    'a My Domain host, e.g. acme.my.salesforce.com',
+  );

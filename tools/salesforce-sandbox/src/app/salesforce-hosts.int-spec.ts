@@ -5,7 +5,11 @@ const CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' };
 
 /** jsforce pointed at one Salesforce host the sandbox serves (`/hosts/<host>`, or its root). */
 const loginAt = async (loginUrl: string, username: string) => {
-  const conn = new Connection({ loginUrl, version: API_VERSION, oauth2: { loginUrl, ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' } });
+  const conn = new Connection({
+    loginUrl,
+    version: API_VERSION,
+    oauth2: { loginUrl, ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' },
+  });
   await conn.login(username, 'sandbox');
   return conn;
 };
@@ -15,10 +19,19 @@ async function codeFrom(loginUrl: string, username: string): Promise<string | nu
   const oauth2 = new Connection({ oauth2: { loginUrl, ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' } }).oauth2;
   const page = await fetch(oauth2.getAuthorizationUrl({ state: 's', scope: 'api refresh_token' }));
   const html = await page.text();
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&amp;/g, '&')]));
+  const hidden = Object.fromEntries(
+    [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+      m[1],
+      m[2].replace(/&amp;/g, '&'),
+    ]),
+  );
   // The form posts to `authorize` beside the page: the same host.
   const action = new URL(/action="([^"]+)"/.exec(html)?.[1] ?? '', page.url);
-  const answer = await fetch(action, { method: 'POST', body: new URLSearchParams({ ...hidden, username, password: 'sandbox', action: 'allow' }), redirect: 'manual' });
+  const answer = await fetch(action, {
+    method: 'POST',
+    body: new URLSearchParams({ ...hidden, username, password: 'sandbox', action: 'allow' }),
+    redirect: 'manual',
+  });
   return answer.status === 302 ? new URL(answer.headers.get('location') as string).searchParams.get('code') : null;
 }
 
@@ -33,7 +46,13 @@ describe('Salesforce hosts: login.salesforce.com, test.salesforce.com and My Dom
     h = await startHarness();
     sandboxOrg = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'UAT', isSandbox: true })).body;
     await h.admin('POST', `/salesforce/orgs/${sandboxOrg.id}/users`, { username: 'rep@hosts.test.uat' });
-    myDomainOrg = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Acme', myDomainHost: 'Acme.my.salesforce.com', preventLoginHostLogin: true })).body;
+    myDomainOrg = (
+      await h.admin<{ id: string }>('POST', '/salesforce/orgs', {
+        name: 'Acme',
+        myDomainHost: 'Acme.my.salesforce.com',
+        preventLoginHostLogin: true,
+      })
+    ).body;
     await h.admin('POST', `/salesforce/orgs/${myDomainOrg.id}/users`, { username: 'rep@acme.test' });
   });
   afterAll(() => h.close());
@@ -45,7 +64,10 @@ describe('Salesforce hosts: login.salesforce.com, test.salesforce.com and My Dom
     expect((await errorOf(loginAt(test(), 'rep@sandbox.test'))).message).toMatch(/authentication failure/);
     expect(await codeFrom(h.url, 'rep@hosts.test.uat')).toBeNull();
     const code = (await codeFrom(test(), 'rep@hosts.test.uat')) as string;
-    const exchanged = new Connection({ version: API_VERSION, oauth2: { loginUrl: test(), ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' } });
+    const exchanged = new Connection({
+      version: API_VERSION,
+      oauth2: { loginUrl: test(), ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' },
+    });
     await exchanged.authorize(code);
     const atProduction = new Connection({ oauth2: { loginUrl: h.url, ...CLIENT } }).oauth2;
     expect((await errorOf(atProduction.refreshToken(exchanged.refreshToken as string))).name).toBe('invalid_grant');
@@ -58,7 +80,11 @@ describe('Salesforce hosts: login.salesforce.com, test.salesforce.com and My Dom
     expect(conn.instanceUrl).toBe(acme());
     expect((await conn.query('SELECT Id FROM Task')).totalSize).toBe(0);
     expect((await errorOf(loginAt(h.url, 'rep@acme.test'))).message).toMatch(/authentication failure/);
-    const atRoot = new Connection({ instanceUrl: h.url, accessToken: conn.accessToken as string, version: API_VERSION });
+    const atRoot = new Connection({
+      instanceUrl: h.url,
+      accessToken: conn.accessToken as string,
+      version: API_VERSION,
+    });
     expect((await errorOf(atRoot.query('SELECT Id FROM Task'))).errorCode).toBe('INVALID_SESSION_ID');
     expect((await fetch(`${h.url}/hosts/nobody.my.salesforce.com/services/oauth2/authorize`)).status).toBe(404);
   });
@@ -67,18 +93,33 @@ describe('Salesforce hosts: login.salesforce.com, test.salesforce.com and My Dom
     const moved = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Moving' })).body;
     await h.admin('POST', `/salesforce/orgs/${moved.id}/users`, { username: 'rep@moving.test' });
     const code = (await codeFrom(h.url, 'rep@moving.test')) as string;
-    const conn = new Connection({ version: API_VERSION, oauth2: { loginUrl: h.url, ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' } });
+    const conn = new Connection({
+      version: API_VERSION,
+      oauth2: { loginUrl: h.url, ...CLIENT, redirectUri: 'http://127.0.0.1:3000/cb' },
+    });
     await conn.authorize(code);
     expect(conn.instanceUrl).toBe(h.url);
-    expect((await h.admin('PUT', `/salesforce/orgs/${moved.id}/my-domain`, { myDomainHost: 'moved.my.salesforce.com' })).status).toBe(200);
+    expect(
+      (await h.admin('PUT', `/salesforce/orgs/${moved.id}/my-domain`, { myDomainHost: 'moved.my.salesforce.com' }))
+        .status,
+    ).toBe(200);
     const old = new Connection({ instanceUrl: h.url, accessToken: conn.accessToken as string, version: API_VERSION });
     expect((await errorOf(old.query('SELECT Id FROM Task'))).errorCode).toBe('INVALID_SESSION_ID');
-    const fresh = await new Connection({ oauth2: { loginUrl: h.url, ...CLIENT } }).oauth2.refreshToken(conn.refreshToken as string);
+    const fresh = await new Connection({ oauth2: { loginUrl: h.url, ...CLIENT } }).oauth2.refreshToken(
+      conn.refreshToken as string,
+    );
     expect(fresh.instance_url).toBe(`${h.url}/hosts/moved.my.salesforce.com`);
-    const now = new Connection({ instanceUrl: fresh.instance_url, accessToken: fresh.access_token, version: API_VERSION });
+    const now = new Connection({
+      instanceUrl: fresh.instance_url,
+      accessToken: fresh.access_token,
+      version: API_VERSION,
+    });
     expect((await now.query('SELECT Id FROM Task')).totalSize).toBe(0);
     const { body } = await h.admin<{ hosts: { host: string; count: number }[] }>('GET', '/salesforce/host-calls');
     expect(body.hosts).toEqual(expect.arrayContaining([{ host: 'moved.my.salesforce.com', count: 1 }]));
-    expect((await h.admin('PUT', `/salesforce/orgs/${moved.id}/my-domain`, { myDomainHost: 'acme.my.salesforce.com' })).status).toBe(400);
+    expect(
+      (await h.admin('PUT', `/salesforce/orgs/${moved.id}/my-domain`, { myDomainHost: 'acme.my.salesforce.com' }))
+        .status,
+    ).toBe(400);
   });
 });

@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { json, type Express, type NextFunction, type Request, type Response } from 'express';
-import { CallCounter, createAdminRouter, FaultInjector, loadSnapshot, SandboxClock, saveSnapshot } from '@task-sync/util-sandbox-kit';
+import {
+  CallCounter,
+  createAdminRouter,
+  FaultInjector,
+  loadSnapshot,
+  SandboxClock,
+  saveSnapshot,
+} from '@task-sync/util-sandbox-kit';
 import { createApiDirectoryRouter } from './api-directory.router';
 import { createApiGuard } from './api-guard.middleware';
 import { ChangeEventBus, type ChangeEventsSnapshot } from './change-events/change-event.bus';
@@ -89,10 +96,17 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   const dml = new TaskDml(store, clock, faults);
   const deploys = new DeployStore();
   const snapshotFile = options.snapshotFile ?? null;
-  const changeEvents = new ChangeEventBus(clock, { dailyDeliveryAllocation: options.dailyEventDeliveryAllocation, taskFieldsOf: (orgId) => store.orgs.get(orgId)?.taskFields });
+  const changeEvents = new ChangeEventBus(clock, {
+    dailyDeliveryAllocation: options.dailyEventDeliveryAllocation,
+    taskFieldsOf: (orgId) => store.orgs.get(orgId)?.taskFields,
+  });
   // Every org's task store reports its writes (API, admin seeding, undelete) to the change-event stream.
   store.taskObserverFor = (orgId) => changeEvents.observerFor(orgId);
-  const streaming = new StreamingServer({ store, events: changeEvents, connectTimeoutMs: options.streamingConnectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
+  const streaming = new StreamingServer({
+    store,
+    events: changeEvents,
+    connectTimeoutMs: options.streamingConnectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  });
 
   const seeded = store.seedDefaults();
   const defaults = {
@@ -127,7 +141,11 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   };
   const snapshot = (): string | null => {
     if (!snapshotFile) return null;
-    saveSnapshot(snapshotFile, { store: store.toJSON(), sessions: sessions.toJSON(), changeEvents: changeEvents.toJSON() } satisfies FullSnapshot);
+    saveSnapshot(snapshotFile, {
+      store: store.toJSON(),
+      sessions: sessions.toJSON(),
+      changeEvents: changeEvents.toJSON(),
+    } satisfies FullSnapshot);
     return snapshotFile;
   };
 
@@ -154,12 +172,19 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   // The Metadata API (SOAP), as jsforce's conn.metadata calls it: deploy and checkDeployStatus.
   salesforce.use('/services/Soap/m', createMetadataSoapRouter({ store, sessions, clock, calls, deploys }));
   salesforce.get('/services/data', (_req, res) => {
-    res.json(['58.0', '59.0', '60.0', '61.0', '62.0'].map((v) => ({ label: 'Sandbox', url: `/services/data/v${v}`, version: v })));
+    res.json(
+      ['58.0', '59.0', '60.0', '61.0', '62.0'].map((v) => ({
+        label: 'Sandbox',
+        url: `/services/data/v${v}`,
+        version: v,
+      })),
+    );
   });
   salesforce.get('/id/:orgId/:userId', (req, res) => {
     const org = store.getOrg(String(req.params.orgId));
     const user = org?.users.get(String(req.params.userId));
-    if (!org || !user) return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
+    if (!org || !user)
+      return sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist'));
     res.json({
       id: `${instanceUrlOf(req)}/id/${org.id}/${user.fields.Id as string}`,
       user_id: user.fields.Id,
@@ -175,16 +200,26 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   data.use(createApiGuard({ store, sessions, clock, faults, calls }));
   data.use(json({ limit: '50mb' }));
   // query, sObject Collections and sObject resources: one route table, which Express serves.
-  const restRoutes = [...queryRoutes({ store, cursors, clock, events: changeEvents }), ...sObjectCollectionsRoutes({ dml }), ...sObjectRoutes({ store, clock, dml })];
+  const restRoutes = [
+    ...queryRoutes({ store, cursors, clock, events: changeEvents }),
+    ...sObjectCollectionsRoutes({ dml }),
+    ...sObjectRoutes({ store, clock, dml }),
+  ];
   data.use(createRestRouter(restRoutes));
   // Composite: up to 25 of those calls in one request, counted as one API call.
   data.use(createCompositeResourceRouter({ routes: restRoutes }));
   data.use(createLimitsRouter({ clock }));
   data.use(createUiApiRouter());
   data.use(createApiDirectoryRouter());
-  data.use((_req: Request, res: Response) => sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')));
+  data.use((_req: Request, res: Response) =>
+    sendSfdcError(res, new SfdcError(404, 'NOT_FOUND', 'The requested resource does not exist')),
+  );
   salesforce.use('/services/data/:version', data);
-  app.use('/hosts/:host', selectSalesforceHost(store, (host) => hostCalls.record('call', host)), salesforce);
+  app.use(
+    '/hosts/:host',
+    selectSalesforceHost(store, (host) => hostCalls.record('call', host)),
+    salesforce,
+  );
   app.use((_req: Request, _res: Response, next: NextFunction) => {
     hostCalls.record('call', ROOT_HOST);
     next();
@@ -193,7 +228,11 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   // Bodies that are not JSON answer as Salesforce does.
   app.use((err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    if (err.type === 'entity.parse.failed') return sendSfdcError(res, new SfdcError(400, 'JSON_PARSER_ERROR', `The request body is not valid JSON: ${err.message}`));
+    if (err.type === 'entity.parse.failed')
+      return sendSfdcError(
+        res,
+        new SfdcError(400, 'JSON_PARSER_ERROR', `The request body is not valid JSON: ${err.message}`),
+      );
     sendSfdcError(res, err);
   });
 

@@ -66,7 +66,13 @@ export class SessionStore {
   }
 
   issueCode(grant: Grant, redirectUri: string, codeChallenge: string | null): AuthorizationCode {
-    const code: AuthorizationCode = { ...grant, code: `aPrx${randomToken(48)}`, redirectUri, codeChallenge, expiresAt: this.clock.nowMs() + CODE_TTL_MS };
+    const code: AuthorizationCode = {
+      ...grant,
+      code: `aPrx${randomToken(48)}`,
+      redirectUri,
+      codeChallenge,
+      expiresAt: this.clock.nowMs() + CODE_TTL_MS,
+    };
     this.codes.set(code.code, code);
     return code;
   }

@@ -28,7 +28,9 @@ describe('Salesforce date and datetime text', () => {
   });
 
   it('stamps drop their milliseconds, as Salesforce stores datetimes', () => {
-    expect(formatSfdcDateTime(toWholeSecond(Date.parse('2026-11-24T12:00:31.999Z')))).toBe('2026-11-24T12:00:31.000+0000');
+    expect(formatSfdcDateTime(toWholeSecond(Date.parse('2026-11-24T12:00:31.999Z')))).toBe(
+      '2026-11-24T12:00:31.000+0000',
+    );
     expect(toWholeSecond(Date.parse('2026-11-24T12:00:31.000Z'))).toBe(Date.parse('2026-11-24T12:00:31Z'));
     expect(toWholeSecond(-1)).toBe(-1000);
   });

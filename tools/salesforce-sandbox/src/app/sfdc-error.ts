@@ -30,7 +30,10 @@ export class SfdcError extends Error {
 /** The answer for an error: Salesforce's status and error body; anything else is a 500 UNKNOWN_EXCEPTION. */
 export function sfdcErrorAnswer(error: unknown): { status: number; body: unknown } {
   if (error instanceof SfdcError) return { status: error.status, body: error.toBody() };
-  return { status: 500, body: [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }] };
+  return {
+    status: 500,
+    body: [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION' }],
+  };
 }
 
 export function sendSfdcError(res: Response, error: unknown): void {

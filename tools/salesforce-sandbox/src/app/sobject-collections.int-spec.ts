@@ -2,7 +2,8 @@ import type { Connection, SaveResult } from 'jsforce';
 import { errorOf, startHarness, type Harness } from '../testing/sandbox-harness';
 
 /** sObject Collections name the error `statusCode` (jsforce's SaveError type says errorCode). */
-const statusCodeOf = (result: SaveResult): string | undefined => (result.errors[0] as unknown as { statusCode?: string } | undefined)?.statusCode;
+const statusCodeOf = (result: SaveResult): string | undefined =>
+  (result.errors[0] as unknown as { statusCode?: string } | undefined)?.statusCode;
 
 describe('sObject Collections (composite/sobjects) through jsforce arrays', () => {
   let h: Harness;
@@ -13,7 +14,6 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
   });
   afterEach(() => h.sandbox.faults.reset());
   afterAll(() => h.close());
-
 
   it('create, retrieve, update, upsert and destroy arrays each go as one sObject Collections call', async () => {
     h.sandbox.calls.reset();
@@ -31,14 +31,27 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
       ],
       'SalesConnect_Task_Id__c',
     );
-    expect(upserted.map((r) => [r.success, (r as { created?: boolean }).created])).toEqual([[true, true], [true, true]]);
-    const again = await conn.sobject('Task').upsert([{ SalesConnect_Task_Id__c: 'sc-10', Subject: 'changed' }], 'SalesConnect_Task_Id__c');
+    expect(upserted.map((r) => [r.success, (r as { created?: boolean }).created])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    const again = await conn
+      .sobject('Task')
+      .upsert([{ SalesConnect_Task_Id__c: 'sc-10', Subject: 'changed' }], 'SalesConnect_Task_Id__c');
     expect(again[0]).toMatchObject({ success: true, created: false, id: upserted[0].id });
     const destroyed = await conn.sobject('Task').destroy(ids);
     expect(destroyed.map((r) => r.id)).toEqual(ids);
-    const closed = await conn.query(`SELECT Id FROM Task WHERE IsClosed = true AND Id IN ('${ids.join("','")}')`, { scanAll: true });
+    const closed = await conn.query(`SELECT Id FROM Task WHERE IsClosed = true AND Id IN ('${ids.join("','")}')`, {
+      scanAll: true,
+    });
     expect(closed.totalSize).toBe(3);
-    expect(h.sandbox.calls.list().filter((c) => c.endpoint.includes('composite/sobjects')).map((c) => `${c.endpoint} ${c.count}`).sort()).toEqual([
+    expect(
+      h.sandbox.calls
+        .list()
+        .filter((c) => c.endpoint.includes('composite/sobjects'))
+        .map((c) => `${c.endpoint} ${c.count}`)
+        .sort(),
+    ).toEqual([
       'DELETE composite/sobjects 1',
       'PATCH composite/sobjects 1',
       'PATCH composite/sobjects/Task/SalesConnect_Task_Id__c 2',
@@ -48,9 +61,13 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
   });
 
   it('allOrNone false: the good records are saved and the bad one has its own error', async () => {
-    const results = await conn.sobject('Task').create([{ Subject: 'ok 1' }, { Subject: 'x'.repeat(300) }, { Subject: 'ok 2' }]);
+    const results = await conn
+      .sobject('Task')
+      .create([{ Subject: 'ok 1' }, { Subject: 'x'.repeat(300) }, { Subject: 'ok 2' }]);
     expect(results.map((r) => r.success)).toEqual([true, false, true]);
-    expect(results[1].errors).toEqual([expect.objectContaining({ statusCode: 'STRING_TOO_LONG', fields: ['Subject'] })]);
+    expect(results[1].errors).toEqual([
+      expect.objectContaining({ statusCode: 'STRING_TOO_LONG', fields: ['Subject'] }),
+    ]);
   });
 
   it('allOrNone true: one bad record rolls every change back', async () => {
@@ -72,7 +89,9 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
     const orgId = h.sandbox.defaults.orgId;
     const changesBefore = (await h.admin<unknown[]>('GET', `/salesforce/orgs/${orgId}/changes`)).body.length;
     const eventsBefore = h.sandbox.changeEvents.settings(orgId).latestReplayId;
-    const results = await conn.sobject('Task').create([{ Subject: 'kept?' }, { Subject: 'x'.repeat(300) }], { allOrNone: true });
+    const results = await conn
+      .sobject('Task')
+      .create([{ Subject: 'kept?' }, { Subject: 'x'.repeat(300) }], { allOrNone: true });
     expect(results.map((r) => r.success)).toEqual([false, false]);
     expect((await h.admin<unknown[]>('GET', `/salesforce/orgs/${orgId}/changes`)).body).toHaveLength(changesBefore);
     expect(h.sandbox.changeEvents.settings(orgId).latestReplayId).toBe(eventsBefore);
@@ -95,7 +114,9 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
     expect(failed.length).toBeGreaterThan(5);
     expect(failed.length).toBeLessThan(35);
     expect(failed.every((r) => statusCodeOf(r) === 'UNABLE_TO_LOCK_ROW')).toBe(true);
-    expect((await conn.query("SELECT COUNT() FROM Task WHERE Subject LIKE 'lock %'")).totalSize).toBe(40 - failed.length);
+    expect((await conn.query("SELECT COUNT() FROM Task WHERE Subject LIKE 'lock %'")).totalSize).toBe(
+      40 - failed.length,
+    );
   });
 
   it('a duplicate external id inside one upsert call fails both records with DUPLICATE_VALUE', async () => {
@@ -106,12 +127,20 @@ describe('sObject Collections (composite/sobjects) through jsforce arrays', () =
       ],
       'SalesConnect_Task_Id__c',
     );
-    expect(results.map((r) => [r.success, statusCodeOf(r)])).toEqual([[false, 'DUPLICATE_VALUE'], [false, 'DUPLICATE_VALUE']]);
+    expect(results.map((r) => [r.success, statusCodeOf(r)])).toEqual([
+      [false, 'DUPLICATE_VALUE'],
+      [false, 'DUPLICATE_VALUE'],
+    ]);
   });
 
   it('writes record the Sforce-Call-Options client as the change origin', async () => {
     await conn.sobject('Task').create([{ Subject: 'origin' }]);
-    const changes = (await h.admin<{ changeOrigin: string; changeType: string }[]>('GET', `/salesforce/orgs/${h.sandbox.defaults.orgId}/changes`)).body;
+    const changes = (
+      await h.admin<{ changeOrigin: string; changeType: string }[]>(
+        'GET',
+        `/salesforce/orgs/${h.sandbox.defaults.orgId}/changes`,
+      )
+    ).body;
     expect(changes.at(-1)).toMatchObject({ changeType: 'CREATE', changeOrigin: 'tasksync' });
   });
 });

@@ -1,5 +1,16 @@
 /** Field types the sandbox knows; they decide SOQL literal checks and write validation. */
-export type FieldType = 'id' | 'reference' | 'string' | 'textarea' | 'email' | 'picklist' | 'combobox' | 'date' | 'datetime' | 'boolean' | 'int';
+export type FieldType =
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'picklist'
+  | 'combobox'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'int';
 
 export interface PicklistValue {
   value: string;
@@ -38,7 +49,17 @@ export interface FieldDef {
   permissionable?: boolean;
 }
 
-export type SObjectName = 'Task' | 'Contact' | 'Lead' | 'User' | 'TaskStatus' | 'Account' | 'RecordType' | 'UserPermissionAccess' | 'PlatformEventChannelMember' | 'CustomField';
+export type SObjectName =
+  | 'Task'
+  | 'Contact'
+  | 'Lead'
+  | 'User'
+  | 'TaskStatus'
+  | 'Account'
+  | 'RecordType'
+  | 'UserPermissionAccess'
+  | 'PlatformEventChannelMember'
+  | 'CustomField';
 
 /** Which API serves an object: the REST data API (`/query`, `/sobjects`) or the Tooling API (`/tooling/query`). */
 export type SObjectApi = 'data' | 'tooling';
@@ -82,9 +103,17 @@ export const TASK_STATUSES: PicklistValue[] = [
 
 const audit = (): FieldDef[] => [
   readOnly('CreatedDate', 'Created Date', 'datetime', { defaultedOnCreate: true }),
-  readOnly('CreatedById', 'Created By ID', 'reference', { referenceTo: ['User'], relationshipName: 'CreatedBy', defaultedOnCreate: true }),
+  readOnly('CreatedById', 'Created By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'CreatedBy',
+    defaultedOnCreate: true,
+  }),
   readOnly('LastModifiedDate', 'Last Modified Date', 'datetime', { defaultedOnCreate: true }),
-  readOnly('LastModifiedById', 'Last Modified By ID', 'reference', { referenceTo: ['User'], relationshipName: 'LastModifiedBy', defaultedOnCreate: true }),
+  readOnly('LastModifiedById', 'Last Modified By ID', 'reference', {
+    referenceTo: ['User'],
+    relationshipName: 'LastModifiedBy',
+    defaultedOnCreate: true,
+  }),
   readOnly('SystemModstamp', 'System Modstamp', 'datetime', { defaultedOnCreate: true }),
 ];
 
@@ -108,7 +137,11 @@ function person(idLabel: string, extra: FieldDef[]): FieldDef[] {
  * (`/__admin`); the HTTP 300 case is seeded through the admin API, which does not check Unique.
  */
 export const DEFAULT_TASK_CUSTOM_FIELDS: readonly FieldDef[] = [
-  writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', { length: 64, externalId: true, unique: true }),
+  writable('SalesConnect_Task_Id__c', 'Sales Connect Task Id', 'string', {
+    length: 64,
+    externalId: true,
+    unique: true,
+  }),
 ];
 
 /** Task's entry is a new org's field list; an org's own is `OrgState.taskFields` (see org-schema.ts). */
@@ -119,7 +152,13 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     writable('Subject', 'Subject', 'combobox', {
       length: 255,
       permissionable: false,
-      picklist: [{ value: 'Call' }, { value: 'Email' }, { value: 'Send Letter' }, { value: 'Send Quote' }, { value: 'Other' }],
+      picklist: [
+        { value: 'Call' },
+        { value: 'Email' },
+        { value: 'Send Letter' },
+        { value: 'Send Quote' },
+        { value: 'Other' },
+      ],
     }),
     writable('Description', 'Description', 'textarea', { length: 32000 }),
     writable('ActivityDate', 'Due Date Only', 'date'),
@@ -134,21 +173,52 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
       picklist: [{ value: 'Task', isDefault: true }, { value: 'Email' }, { value: 'Call' }],
     }),
     // Who, What and Owner are polymorphic: SOQL answers their parent as the `Name` pseudo-object.
-    writable('WhoId', 'Name ID', 'reference', { referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', polymorphic: true, permissionable: false }),
-    writable('WhatId', 'Related To ID', 'reference', { referenceTo: ['Account'], relationshipName: 'What', polymorphic: true, permissionable: false }),
-    writable('OwnerId', 'Assigned To ID', 'reference', { nillable: false, defaultedOnCreate: true, referenceTo: ['Group', 'User'], relationshipName: 'Owner', polymorphic: true }),
+    writable('WhoId', 'Name ID', 'reference', {
+      referenceTo: ['Contact', 'Lead'],
+      relationshipName: 'Who',
+      polymorphic: true,
+      permissionable: false,
+    }),
+    writable('WhatId', 'Related To ID', 'reference', {
+      referenceTo: ['Account'],
+      relationshipName: 'What',
+      polymorphic: true,
+      permissionable: false,
+    }),
+    writable('OwnerId', 'Assigned To ID', 'reference', {
+      nillable: false,
+      defaultedOnCreate: true,
+      referenceTo: ['Group', 'User'],
+      relationshipName: 'Owner',
+      polymorphic: true,
+    }),
     readOnly('IsClosed', 'Closed', 'boolean', { defaultedOnCreate: true }),
     readOnly('IsDeleted', 'Deleted', 'boolean', { defaultedOnCreate: true }),
     // The other standard fields of a real org's Task describe (labels and lengths as it reports them).
-    readOnly('AccountId', 'Account ID', 'reference', { nillable: true, referenceTo: ['Account'], relationshipName: 'Account' }),
+    readOnly('AccountId', 'Account ID', 'reference', {
+      nillable: true,
+      referenceTo: ['Account'],
+      relationshipName: 'Account',
+    }),
     readOnly('IsArchived', 'Archived', 'boolean', { defaultedOnCreate: true }),
-    writable('IsRecurrence', 'Create Recurring Series of Tasks', 'boolean', { updateable: false, nillable: false, defaultedOnCreate: true }),
-    readOnly('RecurrenceActivityId', 'Recurrence Activity ID', 'reference', { nillable: true, referenceTo: ['Task'], relationshipName: 'RecurrenceActivity' }),
+    writable('IsRecurrence', 'Create Recurring Series of Tasks', 'boolean', {
+      updateable: false,
+      nillable: false,
+      defaultedOnCreate: true,
+    }),
+    readOnly('RecurrenceActivityId', 'Recurrence Activity ID', 'reference', {
+      nillable: true,
+      referenceTo: ['Task'],
+      relationshipName: 'RecurrenceActivity',
+    }),
     writable('ReminderDateTime', 'Reminder Date/Time', 'datetime'),
     writable('IsReminderSet', 'Reminder Set', 'boolean', { nillable: false, defaultedOnCreate: true }),
     // The object reference: call center fields other than CallType are "not subject to field-level security".
     writable('CallDurationInSeconds', 'Call Duration', 'int', { digits: 8, permissionable: false }),
-    writable('CallType', 'Call Type', 'picklist', { length: 40, picklist: [{ value: 'Internal' }, { value: 'Inbound' }, { value: 'Outbound' }] }),
+    writable('CallType', 'Call Type', 'picklist', {
+      length: 40,
+      picklist: [{ value: 'Internal' }, { value: 'Inbound' }, { value: 'Outbound' }],
+    }),
     writable('CallDisposition', 'Call Result', 'string', { length: 255, permissionable: false }),
     writable('CallObject', 'Call Object Identifier', 'string', { length: 255, permissionable: false }),
     ...audit(),
@@ -190,7 +260,10 @@ export const SCHEMA: Record<SObjectName, FieldDef[]> = {
     readOnly('DeveloperName', 'Record Type Name', 'string', { length: 80 }),
     readOnly('NamespacePrefix', 'Namespace Prefix', 'string', { length: 15, nillable: true }),
     readOnly('Description', 'Description', 'string', { length: 255, nillable: true }),
-    readOnly('BusinessProcessId', 'Business Process ID', 'reference', { nillable: true, referenceTo: ['BusinessProcess'] }),
+    readOnly('BusinessProcessId', 'Business Process ID', 'reference', {
+      nillable: true,
+      referenceTo: ['BusinessProcess'],
+    }),
     readOnly('SobjectType', 'SObject Type Name', 'picklist', { length: 40 }),
     readOnly('IsActive', 'Active', 'boolean'),
     ...audit(),
@@ -236,7 +309,8 @@ export function findSObject(name: string, api: SObjectApi = 'data'): SObjectName
 }
 
 /** The objects an API lists (describeGlobal). */
-export const sobjectsOf = (api: SObjectApi): SObjectName[] => (Object.keys(SCHEMA) as SObjectName[]).filter((name) => TOOLING_SOBJECTS.has(name) === (api === 'tooling'));
+export const sobjectsOf = (api: SObjectApi): SObjectName[] =>
+  (Object.keys(SCHEMA) as SObjectName[]).filter((name) => TOOLING_SOBJECTS.has(name) === (api === 'tooling'));
 
 /** For Task, a new org's field; an org's own Task fields (custom ones, field-level security): `schemaFor(org, user).field('Task', …)`. */
 export function findField(sobject: SObjectName, field: string): FieldDef | undefined {

@@ -25,7 +25,8 @@ function requireSObject(name: string): SObjectName {
 
 /** Writes go to Task only: the other objects are seeded through the admin API. */
 function requireTask(name: string): void {
-  if (requireSObject(name) !== 'Task') throw new SfdcError(405, 'METHOD_NOT_ALLOWED', `HTTP method not allowed for ${name} in the sandbox`);
+  if (requireSObject(name) !== 'Task')
+    throw new SfdcError(405, 'METHOD_NOT_ALLOWED', `HTTP method not allowed for ${name} in the sandbox`);
 }
 
 /** A retrieve's `fields=` list in the caller's schema (all of its fields when absent). */
@@ -45,12 +46,19 @@ export function selectFields(schema: SchemaView, sobject: SObjectName, list: unk
  */
 function requireUnmodifiedSince(lastModifiedMs: number, header: string): void {
   const since = Date.parse(header);
-  if (!/GMT$|[+-]\d{4}$|[A-Z]{3}$/.test(header.trim()) || Number.isNaN(since)) throw new SfdcError(400, 'INVALID_HEADER', `If-Unmodified-Since: not an HTTP date: ${header}`);
-  if (lastModifiedMs > since) throw new SfdcError(412, 'PRECONDITION_FAILED', `The record was modified after ${new Date(since).toUTCString()} (If-Unmodified-Since)`);
+  if (!/GMT$|[+-]\d{4}$|[A-Z]{3}$/.test(header.trim()) || Number.isNaN(since))
+    throw new SfdcError(400, 'INVALID_HEADER', `If-Unmodified-Since: not an HTTP date: ${header}`);
+  if (lastModifiedMs > since)
+    throw new SfdcError(
+      412,
+      'PRECONDITION_FAILED',
+      `The record was modified after ${new Date(since).toUTCString()} (If-Unmodified-Since)`,
+    );
 }
 
 /** The request body as a record (a call without one writes nothing). */
-const bodyOf = (request: RestRequest): Record<string, unknown> => (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {});
+const bodyOf = (request: RestRequest): Record<string, unknown> =>
+  request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 
 /**
  * `sobjects` (describeGlobal) and `sobjects/{type}/…`: describe, getUpdated, getDeleted, and Task
@@ -59,18 +67,33 @@ const bodyOf = (request: RestRequest): Record<string, unknown> => (request.body 
  */
 export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml: TaskDml }): RestRoute[] {
   const { store, clock, dml } = deps;
-  const route = (method: RestRoute['method'], path: string, handle: RestRoute['handle']): RestRoute => ({ method, path, composite: 'subrequest', handle });
+  const route = (method: RestRoute['method'], path: string, handle: RestRoute['handle']): RestRoute => ({
+    method,
+    path,
+    composite: 'subrequest',
+    handle,
+  });
 
   return [
     route('GET', '/sobjects', ({ ctx }) => ({
       status: 200,
-      body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects: sobjectsOf('data').sort().map((name) => describeSObjectSummary(name, ctx.version)) },
+      body: {
+        encoding: 'UTF-8',
+        maxBatchSize: 200,
+        sobjects: sobjectsOf('data')
+          .sort()
+          .map((name) => describeSObjectSummary(name, ctx.version)),
+      },
     })),
 
     route('GET', '/sobjects/:type/describe', ({ ctx, params }) => {
       const sobject = requireSObject(params.type);
-      const recordTypeInfos = sobject === 'Task' ? describeTaskRecordTypes(ctx.org.rules, ctx.userId, ctx.version) : undefined;
-      return { status: 200, body: describeSObject(sobject, ctx.version, schemaFor(ctx.org, ctx.user).fields(sobject), recordTypeInfos) };
+      const recordTypeInfos =
+        sobject === 'Task' ? describeTaskRecordTypes(ctx.org.rules, ctx.userId, ctx.version) : undefined;
+      return {
+        status: 200,
+        body: describeSObject(sobject, ctx.version, schemaFor(ctx.org, ctx.user).fields(sobject), recordTypeInfos),
+      };
     }),
 
     route('GET', '/sobjects/:type/updated', ({ ctx, params, query }) => {
@@ -79,7 +102,8 @@ export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml:
       const ids: string[] = [];
       for (const task of ctx.org.tasks.listByModstamp()) {
         const stamp = task.fields.SystemModstamp as number;
-        if (task.deletedAt === null && stamp >= window.start && stamp < window.latestDateCovered) ids.push(task.fields.Id as string);
+        if (task.deletedAt === null && stamp >= window.start && stamp < window.latestDateCovered)
+          ids.push(task.fields.Id as string);
       }
       return { status: 200, body: { ids, latestDateCovered: formatSfdcDateTime(window.latestDateCovered) } };
     }),
@@ -94,18 +118,30 @@ export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml:
         .listDeleted()
         .filter((t) => (t.deletedAt as number) >= window.start && (t.deletedAt as number) < window.latestDateCovered)
         // Deletes in one second share a deletedDate; the Id keeps the order defined.
-        .sort((a, b) => (a.deletedAt as number) - (b.deletedAt as number) || ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1))
+        .sort(
+          (a, b) =>
+            (a.deletedAt as number) - (b.deletedAt as number) ||
+            ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1),
+        )
         .map((t) => ({ id: t.fields.Id as string, deletedDate: formatSfdcDateTime(t.deletedAt as number) }));
       return {
         status: 200,
-        body: { deletedRecords, earliestDateAvailable: formatSfdcDateTime(earliest), latestDateCovered: formatSfdcDateTime(window.latestDateCovered) },
+        body: {
+          deletedRecords,
+          earliestDateAvailable: formatSfdcDateTime(earliest),
+          latestDateCovered: formatSfdcDateTime(window.latestDateCovered),
+        },
       };
     }),
 
     route('POST', '/sobjects/:type', (request) => {
       requireTask(request.params.type);
       const id = dml.create(request.ctx, bodyOf(request));
-      return { status: 201, body: { id, success: true, errors: [] }, headers: { Location: recordUrl(request.ctx.version, id) } };
+      return {
+        status: 201,
+        body: { id, success: true, errors: [] },
+        headers: { Location: recordUrl(request.ctx.version, id) },
+      };
     }),
 
     route('GET', '/sobjects/:type/:id', ({ ctx, params, query }) => {
@@ -113,13 +149,25 @@ export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml:
       const task = dml.find(ctx, params.id);
       if (!task) throw notFound();
       if (task.deletedAt !== null) throw entityIsDeleted();
-      return { status: 200, body: formatRecord('Task', ctx.version, task.fields, selectFields(schemaFor(ctx.org, ctx.user), 'Task', query.fields)) };
+      return {
+        status: 200,
+        body: formatRecord(
+          'Task',
+          ctx.version,
+          task.fields,
+          selectFields(schemaFor(ctx.org, ctx.user), 'Task', query.fields),
+        ),
+      };
     }),
 
     route('PATCH', '/sobjects/:type/:id', (request) => {
       requireTask(request.params.type);
       const since = request.header('if-unmodified-since');
-      if (since !== undefined) requireUnmodifiedSince(dml.requireLive(request.ctx, request.params.id).fields.LastModifiedDate as number, since);
+      if (since !== undefined)
+        requireUnmodifiedSince(
+          dml.requireLive(request.ctx, request.params.id).fields.LastModifiedDate as number,
+          since,
+        );
       dml.update(request.ctx, request.params.id, bodyOf(request));
       return { status: 204 };
     }),
@@ -135,12 +183,25 @@ export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml:
     route('PATCH', '/sobjects/:type/:field/:value', (request) => {
       const { ctx, params } = request;
       requireTask(params.type);
-      const field = requireExternalIdField(schemaFor(ctx.org, ctx.user), params.field, (name) => new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`));
+      const field = requireExternalIdField(
+        schemaFor(ctx.org, ctx.user),
+        params.field,
+        (name) =>
+          new SfdcError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${name}`),
+      );
       // Salesforce's REST guide: "Do not specify Id or an external ID field in the request body or an
       // error is generated." The guide gives no wording; INVALID_FIELD and this message are the sandbox's.
       const body = bodyOf(request);
-      const sent = Object.keys(body).find((k) => k.toLowerCase() === field.name.toLowerCase() || k.toLowerCase() === 'id');
-      if (sent) throw new SfdcError(400, 'INVALID_FIELD', `${sent}: Id and the external ID field of an upsert by external ID may not be specified in the request body`, [sent]);
+      const sent = Object.keys(body).find(
+        (k) => k.toLowerCase() === field.name.toLowerCase() || k.toLowerCase() === 'id',
+      );
+      if (sent)
+        throw new SfdcError(
+          400,
+          'INVALID_FIELD',
+          `${sent}: Id and the external ID field of an upsert by external ID may not be specified in the request body`,
+          [sent],
+        );
       const withCreated = apiVersionNumber(ctx.version) >= 46;
       try {
         const outcome = dml.upsert(ctx, field, params.value, body);

@@ -3,7 +3,7 @@ import { localDayOf, resolveDateLiteral, startOfLocalDay } from './soql-date-lit
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`) / 86_400_000;
 
-describe('relative date literals in the user\'s time zone', () => {
+describe("relative date literals in the user's time zone", () => {
   it.each([
     ['TODAY', 'America/Los_Angeles', '2026-11-24T08:00:00.000Z', '2026-11-25T08:00:00.000Z'],
     ['TODAY', 'Europe/Berlin', '2026-11-23T23:00:00.000Z', '2026-11-24T23:00:00.000Z'],
@@ -24,7 +24,10 @@ describe('relative date literals in the user\'s time zone', () => {
     expect(iso(start)).toBe('2026-10-24T22:00:00.000Z');
     expect(startOfLocalDay(day('2026-10-26'), 'Europe/Berlin') - start).toBe(25 * 3_600_000);
     // Los Angeles starts summer time on 2026-03-08: 23 hours.
-    expect(startOfLocalDay(day('2026-03-09'), 'America/Los_Angeles') - startOfLocalDay(day('2026-03-08'), 'America/Los_Angeles')).toBe(23 * 3_600_000);
+    expect(
+      startOfLocalDay(day('2026-03-09'), 'America/Los_Angeles') -
+        startOfLocalDay(day('2026-03-08'), 'America/Los_Angeles'),
+    ).toBe(23 * 3_600_000);
   });
 
   it('a zone whose DST jump skips midnight starts the day at the jump', () => {
@@ -34,7 +37,10 @@ describe('relative date literals in the user\'s time zone', () => {
     expect(localDayOf(start - 1000, 'America/Santiago')).toBe(day('2026-09-05'));
   });
 
-  it('date fields compare as the user\'s calendar days', () => {
-    expect(resolveDateLiteral('TODAY', Date.parse('2026-11-24T23:30:00Z'), 'Asia/Tokyo').days).toEqual({ start: day('2026-11-25'), end: day('2026-11-26') });
+  it("date fields compare as the user's calendar days", () => {
+    expect(resolveDateLiteral('TODAY', Date.parse('2026-11-24T23:30:00Z'), 'Asia/Tokyo').days).toEqual({
+      start: day('2026-11-25'),
+      end: day('2026-11-26'),
+    });
   });
 });

@@ -19,7 +19,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -88,7 +97,11 @@ export function resolveDateLiteral(literal: string, nowMs: number, timeZone = 'U
       days = { start: today - n, end: today - n + 1 };
       break;
     default:
-      throw new SfdcError(400, 'MALFORMED_QUERY', `date literal ${literal} is not supported by the sandbox (TODAY, YESTERDAY, TOMORROW, LAST_N_DAYS:n, NEXT_N_DAYS:n, N_DAYS_AGO:n are)`);
+      throw new SfdcError(
+        400,
+        'MALFORMED_QUERY',
+        `date literal ${literal} is not supported by the sandbox (TODAY, YESTERDAY, TOMORROW, LAST_N_DAYS:n, NEXT_N_DAYS:n, N_DAYS_AGO:n are)`,
+      );
   }
   return { days, instants: { start: startOfLocalDay(days.start, timeZone), end: startOfLocalDay(days.end, timeZone) } };
 }

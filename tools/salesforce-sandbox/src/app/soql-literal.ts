@@ -38,7 +38,8 @@ export function toFieldValue(field: FieldDef, raw: string, literalType: string, 
     case 'datetime': {
       if (literalType !== 'DATETIME') throw wrongType(field);
       const ms = parseSfdcDateTime(raw);
-      if (ms === null) throw new SfdcError(400, 'MALFORMED_QUERY', `line 1:0 no viable alternative at character '${raw}'`);
+      if (ms === null)
+        throw new SfdcError(400, 'MALFORMED_QUERY', `line 1:0 no viable alternative at character '${raw}'`);
       return ms;
     }
     case 'boolean':

@@ -16,12 +16,28 @@ const t = (id: string, fields: Partial<Fields>): Fields => ({
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 
 const tasks: Fields[] = [
-  t('00T000000000001AAA', { Subject: 'Call Ann', ActivityDate: '2026-11-24', SystemModstamp: Date.parse('2026-11-24T09:00:00Z') }),
-  t('00T000000000002AAA', { Subject: 'email Bob', Status: 'Completed', IsClosed: true, Priority: 'High', SystemModstamp: Date.parse('2026-11-24T10:00:00Z') }),
-  t('00T000000000003AAA', { Subject: '100% done_', ActivityDate: '2026-11-25', Priority: 'Low', SystemModstamp: Date.parse('2026-11-24T11:00:00Z') }),
+  t('00T000000000001AAA', {
+    Subject: 'Call Ann',
+    ActivityDate: '2026-11-24',
+    SystemModstamp: Date.parse('2026-11-24T09:00:00Z'),
+  }),
+  t('00T000000000002AAA', {
+    Subject: 'email Bob',
+    Status: 'Completed',
+    IsClosed: true,
+    Priority: 'High',
+    SystemModstamp: Date.parse('2026-11-24T10:00:00Z'),
+  }),
+  t('00T000000000003AAA', {
+    Subject: '100% done_',
+    ActivityDate: '2026-11-25',
+    Priority: 'Low',
+    SystemModstamp: Date.parse('2026-11-24T11:00:00Z'),
+  }),
 ];
 
-const ids = (soql: string): string[] => runQuery(compileSoql(soql, NOW), tasks).map((r) => (r.Id as string).slice(12, 15));
+const ids = (soql: string): string[] =>
+  runQuery(compileSoql(soql, NOW), tasks).map((r) => (r.Id as string).slice(12, 15));
 
 describe('SOQL evaluation over stored records', () => {
   it.each([
@@ -94,7 +110,9 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
       error = e as SfdcError;
     }
     expect(error?.errorCode).toBe('MALFORMED_QUERY');
-    expect(error?.message).toBe(`\n${soql}\n^\nERROR at Row:1:Column:${soql.lastIndexOf(' OR ') + 2}\nunexpected token: OR`);
+    expect(error?.message).toBe(
+      `\n${soql}\n^\nERROR at Row:1:Column:${soql.lastIndexOf(' OR ') + 2}\nunexpected token: OR`,
+    );
   });
 
   it('ids compare and sort case-sensitively on their 15-character form: ORDER BY Id and Id > :last agree', () => {
@@ -102,18 +120,23 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
     const rows = [t('00T00000000000aAAQ', {}), t('00T00000000000ZAAA', {}), t('00T000000000009AAA', {})];
     const ordered = runQuery(compileSoql('SELECT Id FROM Task ORDER BY Id', NOW), rows).map((r) => r.Id);
     expect(ordered).toEqual(['00T000000000009AAA', '00T00000000000ZAAA', '00T00000000000aAAQ']);
-    const after = runQuery(compileSoql("SELECT Id FROM Task WHERE Id > '00T00000000000ZAAA' ORDER BY Id", NOW), rows).map((r) => r.Id);
+    const after = runQuery(
+      compileSoql("SELECT Id FROM Task WHERE Id > '00T00000000000ZAAA' ORDER BY Id", NOW),
+      rows,
+    ).map((r) => r.Id);
     expect(after).toEqual(['00T00000000000aAAQ']);
   });
 
-  it('date literals are days of the running user\'s time zone', () => {
+  it("date literals are days of the running user's time zone", () => {
     // 2026-11-24T12:00Z is still the 24th in Los Angeles (04:00) but already the 25th in Auckland (01:00, UTC+13).
     const rows = [
       t('00T000000000001AAA', { ActivityDate: '2026-11-24', SystemModstamp: Date.parse('2026-11-24T07:30:00Z') }),
       t('00T000000000002AAA', { ActivityDate: '2026-11-25', SystemModstamp: Date.parse('2026-11-24T15:30:00Z') }),
     ];
     const run = (where: string, timeZone: string) =>
-      runQuery(compileSoql(`SELECT Id FROM Task WHERE ${where}`, NOW, { timeZone }), rows).map((r) => (r.Id as string).slice(14, 15));
+      runQuery(compileSoql(`SELECT Id FROM Task WHERE ${where}`, NOW, { timeZone }), rows).map((r) =>
+        (r.Id as string).slice(14, 15),
+      );
     expect(run('ActivityDate = TODAY', 'America/Los_Angeles')).toEqual(['1']);
     expect(run('ActivityDate = TODAY', 'Pacific/Auckland')).toEqual(['2']);
     expect(run('ActivityDate = TODAY', 'UTC')).toEqual(['1']);
@@ -126,13 +149,24 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
   });
 
   it('relationship fields select as nested groups and filter through the parents the run binds', () => {
-    const query = compileSoql("SELECT Id, Who.Email, Owner.Name, Who.Name FROM Task WHERE Who.Email LIKE '%@example.com' ORDER BY Who.Name DESC", NOW);
+    const query = compileSoql(
+      "SELECT Id, Who.Email, Owner.Name, Who.Name FROM Task WHERE Who.Email LIKE '%@example.com' ORDER BY Who.Name DESC",
+      NOW,
+    );
     expect(query.select).toEqual([
       expect.objectContaining({ name: 'Id' }),
-      expect.objectContaining({ relationshipName: 'Who', polymorphic: true, fields: [expect.objectContaining({ name: 'Email' }), expect.objectContaining({ name: 'Name' })] }),
+      expect.objectContaining({
+        relationshipName: 'Who',
+        polymorphic: true,
+        fields: [expect.objectContaining({ name: 'Email' }), expect.objectContaining({ name: 'Name' })],
+      }),
       expect.objectContaining({ relationshipName: 'Owner', fields: [expect.objectContaining({ name: 'Name' })] }),
     ]);
-    const rows = [t('00T000000000001AAA', { WhoId: '003000000000001AAA' }), t('00T000000000002AAA', { WhoId: '00Q000000000001AAA' }), t('00T000000000003AAA', { WhoId: null })];
+    const rows = [
+      t('00T000000000001AAA', { WhoId: '003000000000001AAA' }),
+      t('00T000000000002AAA', { WhoId: '00Q000000000001AAA' }),
+      t('00T000000000003AAA', { WhoId: null }),
+    ];
     const parents = (id: string) =>
       id.startsWith('003')
         ? { type: 'Contact' as const, fields: { Id: '003000000000001AAA', Name: 'Ann Lee', Email: 'ann@example.com' } }
@@ -144,9 +178,12 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
 });
 
 describe('the ids a query starts from', () => {
-  it("names the ids of Id = or Id IN joined by AND, and none where OR or NOT could widen the set", () => {
+  it('names the ids of Id = or Id IN joined by AND, and none where OR or NOT could widen the set', () => {
     const ids = (where: string) => compileSoql(`SELECT Id FROM Task WHERE ${where}`, 0).ids;
-    expect(ids("Id IN ('00T000000000001AAA', '00T000000000002') AND IsDeleted = false")).toEqual(['00T000000000001AAA', '00T000000000002']);
+    expect(ids("Id IN ('00T000000000001AAA', '00T000000000002') AND IsDeleted = false")).toEqual([
+      '00T000000000001AAA',
+      '00T000000000002',
+    ]);
     expect(ids("OwnerId = '005000000000001AAA' AND Id = '00T000000000001AAA'")).toEqual(['00T000000000001AAA']);
     expect(ids("Id IN ('00T000000000001AAA') OR Subject = 'x'")).toBeNull();
     expect(ids("NOT Id = '00T000000000001AAA'")).toBeNull();

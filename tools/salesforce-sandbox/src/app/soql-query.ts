@@ -3,7 +3,14 @@ import type { Fields } from './sandbox-records';
 import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
 import { findSObject, type FieldDef, type SObjectApi, type SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
-import { readPath, resolveRelationshipPath, type ParentLookup, type RelationshipPath, type RelationshipSelect, type SelectItem } from './soql-relationship';
+import {
+  readPath,
+  resolveRelationshipPath,
+  type ParentLookup,
+  type RelationshipPath,
+  type RelationshipSelect,
+  type SelectItem,
+} from './soql-relationship';
 import { compileWhere, idsNamedBy, type Predicate } from './soql-where';
 import { toId15 } from './salesforce-id';
 
@@ -40,8 +47,18 @@ function invalidField(soql: string, sobject: string, name: string): SfdcError {
   );
 }
 
-function compileSelect(soql: string, schema: SchemaView, sobject: SObjectName, fields: SoqlField[]): SelectItem[] | 'count' {
-  if (fields.length === 1 && fields[0].type === 'FieldFunctionExpression' && fields[0].functionName.toUpperCase() === 'COUNT' && fields[0].parameters.length === 0) {
+function compileSelect(
+  soql: string,
+  schema: SchemaView,
+  sobject: SObjectName,
+  fields: SoqlField[],
+): SelectItem[] | 'count' {
+  if (
+    fields.length === 1 &&
+    fields[0].type === 'FieldFunctionExpression' &&
+    fields[0].functionName.toUpperCase() === 'COUNT' &&
+    fields[0].parameters.length === 0
+  ) {
     return 'count';
   }
   const items: SelectItem[] = [];
@@ -52,14 +69,22 @@ function compileSelect(soql: string, schema: SchemaView, sobject: SObjectName, f
       const path = resolveRelationshipPath(schema, sobject, f.rawValue ?? [...f.relationships, f.field].join('.'));
       let group = byRelationship.get(path.relationshipName);
       if (!group) {
-        group = { relationshipName: path.relationshipName, reference: path.reference, polymorphic: path.polymorphic, fields: [] };
+        group = {
+          relationshipName: path.relationshipName,
+          reference: path.reference,
+          polymorphic: path.polymorphic,
+          fields: [],
+        };
         byRelationship.set(path.relationshipName, group);
         items.push(group);
       }
       if (!group.fields.includes(path.target)) group.fields.push(path.target);
       continue;
     }
-    if (f.type !== 'Field') throw malformed(`only plain fields, one-level relationship fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`);
+    if (f.type !== 'Field')
+      throw malformed(
+        `only plain fields, one-level relationship fields and COUNT() are supported by the sandbox, not ${'rawValue' in f ? f.rawValue : f.type}`,
+      );
     const def = schema.field(sobject, f.field);
     if (!def) throw invalidField(soql, sobject, f.field);
     items.push(def);
@@ -67,7 +92,12 @@ function compileSelect(soql: string, schema: SchemaView, sobject: SObjectName, f
   return items;
 }
 
-function compileOrderBy(soql: string, schema: SchemaView, sobject: SObjectName, orderBy: OrderByClause | OrderByClause[] | undefined): OrderKey[] {
+function compileOrderBy(
+  soql: string,
+  schema: SchemaView,
+  sobject: SObjectName,
+  orderBy: OrderByClause | OrderByClause[] | undefined,
+): OrderKey[] {
   const clauses = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
   return clauses.map((c) => {
     if (!('field' in c) || !c.field) throw malformed('ORDER BY functions are not supported by the sandbox');
@@ -85,7 +115,11 @@ function compileOrderBy(soql: string, schema: SchemaView, sobject: SObjectName, 
  * the org's fields through their field-level security; default a new org's): MALFORMED_QUERY,
  * INVALID_TYPE, INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the user's).
  */
-export function compileSoql(soql: string, nowMs: number, options: { timeZone?: string; schema?: SchemaView; api?: SObjectApi } = {}): CompiledQuery {
+export function compileSoql(
+  soql: string,
+  nowMs: number,
+  options: { timeZone?: string; schema?: SchemaView; api?: SObjectApi } = {},
+): CompiledQuery {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   let parsed: Query;
   try {
@@ -96,10 +130,15 @@ export function compileSoql(soql: string, nowMs: number, options: { timeZone?: s
   if (!parsed.sObject) throw malformed('unexpected token: FROM is missing');
   const sobject = findSObject(parsed.sObject, options.api);
   if (!sobject) {
-    throw new SfdcError(400, 'INVALID_TYPE', `\n${soql}\n^\nsObject type '${parsed.sObject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`);
+    throw new SfdcError(
+      400,
+      'INVALID_TYPE',
+      `\n${soql}\n^\nsObject type '${parsed.sObject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
   }
   if (parsed.groupBy || parsed.having) throw malformed('GROUP BY and HAVING are not supported by the sandbox');
-  if (parsed.offset !== undefined && parsed.offset > 2000) throw new SfdcError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
+  if (parsed.offset !== undefined && parsed.offset > 2000)
+    throw new SfdcError(400, 'NUMBER_OUTSIDE_VALID_RANGE', 'Maximum SOQL offset allowed is 2000');
   return {
     sobject,
     select: compileSelect(soql, schema, sobject, parsed.fields ?? []),
@@ -142,9 +181,14 @@ export function runQuery(query: CompiledQuery, source: readonly Fields[], parent
   const keys = query.orderBy;
   const inSourceOrder =
     keys.length === 0 ||
-    (keys[0].field.name === 'SystemModstamp' && !keys[0].path && !keys[0].descending && (keys.length === 1 || (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].path && !keys[1].descending)));
+    (keys[0].field.name === 'SystemModstamp' &&
+      !keys[0].path &&
+      !keys[0].descending &&
+      (keys.length === 1 ||
+        (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].path && !keys[1].descending)));
   if (!inSourceOrder) {
-    const value = (r: Fields, key: OrderKey) => (key.path ? readPath(r, key.path, parents) : (r[key.field.name] ?? null));
+    const value = (r: Fields, key: OrderKey) =>
+      key.path ? readPath(r, key.path, parents) : (r[key.field.name] ?? null);
     matched.sort((a, b) => {
       for (const key of keys) {
         const d = compareValues(value(a, key), value(b, key), key);

@@ -53,8 +53,15 @@ export function resolveRelationshipPath(schema: SchemaView, sobject: SObjectName
   }
   const polymorphic = reference.polymorphic === true;
   const targetType = polymorphic ? 'Name' : (reference.referenceTo?.[0] as string);
-  const target = polymorphic ? NAME_OBJECT_FIELDS.find((f) => f.name.toLowerCase() === parts[1].toLowerCase()) : schema.field(findSObject(targetType) as SObjectName, parts[1]);
-  if (!target) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${parts[1]}' on entity '${targetType}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  const target = polymorphic
+    ? NAME_OBJECT_FIELDS.find((f) => f.name.toLowerCase() === parts[1].toLowerCase())
+    : schema.field(findSObject(targetType) as SObjectName, parts[1]);
+  if (!target)
+    throw new SfdcError(
+      400,
+      'INVALID_FIELD',
+      `No such column '${parts[1]}' on entity '${targetType}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
   return { relationshipName: reference.relationshipName as string, reference, polymorphic, target };
 }
 
@@ -90,9 +97,15 @@ export function createParentLookup(org: OrgState): ParentLookup {
       };
       add('Contact', org.contacts.values());
       add('Lead', org.leads.values());
-      add('User', [...org.users.values()].map((u) => u.fields));
+      add(
+        'User',
+        [...org.users.values()].map((u) => u.fields),
+      );
       add('Account', org.accounts.values());
-      add('RecordType', org.rules.recordTypes.map((rt) => rt.fields));
+      add(
+        'RecordType',
+        org.rules.recordTypes.map((rt) => rt.fields),
+      );
     }
     return index.get(toId15(id)) ?? null;
   };

@@ -51,7 +51,8 @@ function toTokens(where: WhereClause | undefined, out: Token[]): Token[] {
  */
 export function normalizer(field: FieldDef): (v: FieldValue) => FieldValue {
   if (field.type === 'id' || field.type === 'reference') return (v) => (typeof v === 'string' ? toId15(v) : v);
-  if (['string', 'textarea', 'email', 'picklist', 'combobox'].includes(field.type)) return (v) => (typeof v === 'string' ? v.toLowerCase() : v);
+  if (['string', 'textarea', 'email', 'picklist', 'combobox'].includes(field.type))
+    return (v) => (typeof v === 'string' ? v.toLowerCase() : v);
   return (v) => v;
 }
 
@@ -68,14 +69,25 @@ function likeToRegExp(pattern: string): RegExp {
 }
 
 /** A date field holds `YYYY-MM-DD`: its day number (days since 1970-01-01), no time zone involved. */
-const toDay = (value: FieldValue): number | null => (value === null ? null : Date.parse(`${value as string}T00:00:00Z`) / 86_400_000);
+const toDay = (value: FieldValue): number | null =>
+  value === null ? null : Date.parse(`${value as string}T00:00:00Z`) / 86_400_000;
 
 /**
  * Relative date literals in the user's zone: a date field (ActivityDate) against the user's
  * calendar days, a datetime field against the instants those days begin and end at.
  */
-function compileDateLiteral(field: FieldDef, c: ValueCondition, env: SoqlEnv, read: (r: Fields, p?: ParentLookup) => FieldValue): Predicate {
-  if (field.type !== 'date' && field.type !== 'datetime') throw new SfdcError(400, 'INVALID_FIELD', `value of filter criterion for field '${field.name}' must be of type ${field.type} and should not be a date literal`);
+function compileDateLiteral(
+  field: FieldDef,
+  c: ValueCondition,
+  env: SoqlEnv,
+  read: (r: Fields, p?: ParentLookup) => FieldValue,
+): Predicate {
+  if (field.type !== 'date' && field.type !== 'datetime')
+    throw new SfdcError(
+      400,
+      'INVALID_FIELD',
+      `value of filter criterion for field '${field.name}' must be of type ${field.type} and should not be a date literal`,
+    );
   const resolved = resolveDateLiteral(c.value as string, env.nowMs, env.timeZone);
   if (field.type === 'date') {
     const test = rangeTest(c.operator, resolved.days);
@@ -98,14 +110,23 @@ function compileCondition(sobject: SObjectName, condition: Condition, env: SoqlE
   const schema = env.schema ?? DEFAULT_SCHEMA;
   const path = c.field.includes('.') ? resolveRelationshipPath(schema, sobject, c.field) : null;
   const field = path ? path.target : schema.field(sobject, c.field);
-  if (!field) throw new SfdcError(400, 'INVALID_FIELD', `No such column '${c.field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+  if (!field)
+    throw new SfdcError(
+      400,
+      'INVALID_FIELD',
+      `No such column '${c.field}' on entity '${sobject}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+    );
   if ('valueQuery' in condition) throw malformed('semi-join subqueries are not supported by the sandbox');
   const name = field.name;
-  const read = path ? (r: Fields, p?: ParentLookup): FieldValue => readPath(r, path, p) : (r: Fields): FieldValue => r[name] ?? null;
-  if (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL') return compileDateLiteral(field, c, env, read);
+  const read = path
+    ? (r: Fields, p?: ParentLookup): FieldValue => readPath(r, path, p)
+    : (r: Fields): FieldValue => r[name] ?? null;
+  if (c.literalType === 'DATE_LITERAL' || c.literalType === 'DATE_N_LITERAL')
+    return compileDateLiteral(field, c, env, read);
   const norm = normalizer(field);
   const types = Array.isArray(c.literalType) ? c.literalType : null;
-  const literal = (raw: string, i: number): FieldValue => norm(toFieldValue(field, raw, types ? types[i] : (c.literalType as string) ?? 'STRING', c.operator === 'LIKE'));
+  const literal = (raw: string, i: number): FieldValue =>
+    norm(toFieldValue(field, raw, types ? types[i] : ((c.literalType as string) ?? 'STRING'), c.operator === 'LIKE'));
   const get = (r: Fields, p?: ParentLookup): FieldValue => norm(read(r, p));
 
   switch (c.operator) {
@@ -159,7 +180,8 @@ export function idsNamedBy(where: WhereClause | undefined): string[] | null {
     const c = t.condition as ValueCondition;
     if (c.field.toLowerCase() !== 'id' || (c.operator !== '=' && c.operator !== 'IN')) continue;
     const values = Array.isArray(c.value) ? c.value : [c.value];
-    if (values.every((v) => typeof v === 'string' && v.startsWith("'"))) return values.map((v) => unquoteSoqlString(v as string, false));
+    if (values.every((v) => typeof v === 'string' && v.startsWith("'")))
+      return values.map((v) => unquoteSoqlString(v as string, false));
   }
   return null;
 }

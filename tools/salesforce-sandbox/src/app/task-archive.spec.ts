@@ -11,9 +11,17 @@ describe('archived activities: which tasks Salesforce archives', () => {
     ['closed, due 364 days ago', closed({ ActivityDate: '2025-11-25' }), false],
     ['open, due 2 years ago', { ...closed({ ActivityDate: '2024-11-24' }), IsClosed: false }, false],
     ['closed, no due date, created 365 days ago', closed({ CreatedDate: NOW - 365 * DAY }), true],
-    ['closed, no due date, created 364 days and 23 hours ago', closed({ CreatedDate: NOW - 365 * DAY + 3_600_000 }), false],
+    [
+      'closed, no due date, created 364 days and 23 hours ago',
+      closed({ CreatedDate: NOW - 365 * DAY + 3_600_000 }),
+      false,
+    ],
     // The due date decides when there is one, however old the task is.
-    ['closed, created 2 years ago, due last month', closed({ CreatedDate: NOW - 730 * DAY, ActivityDate: '2026-10-24' }), false],
+    [
+      'closed, created 2 years ago, due last month',
+      closed({ CreatedDate: NOW - 730 * DAY, ActivityDate: '2026-10-24' }),
+      false,
+    ],
   ])('%s: %s', (_label, fields, expected) => {
     expect(isDueForArchive(fields, NOW)).toBe(expected);
   });
@@ -24,9 +32,18 @@ describe('archived activities: which tasks Salesforce archives', () => {
   });
 
   it('selects live tasks that are not archived yet', () => {
-    const task = (id: string, fields: Fields, deletedAt: number | null = null): TaskRecord => ({ fields: { Id: id, ...fields }, deletedAt, lastModifiedByClient: null });
+    const task = (id: string, fields: Fields, deletedAt: number | null = null): TaskRecord => ({
+      fields: { Id: id, ...fields },
+      deletedAt,
+      lastModifiedByClient: null,
+    });
     const old = { ActivityDate: '2024-01-01' };
-    const tasks = [task('a', closed(old)), task('b', closed({ ...old, IsArchived: true })), task('c', closed(old), NOW), task('d', closed({}))];
+    const tasks = [
+      task('a', closed(old)),
+      task('b', closed({ ...old, IsArchived: true })),
+      task('c', closed(old), NOW),
+      task('d', closed({})),
+    ];
     expect(selectTasksToArchive(tasks, NOW)).toEqual(['a']);
   });
 });

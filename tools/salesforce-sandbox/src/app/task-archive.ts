@@ -24,10 +24,15 @@ export function isDueForArchive(fields: Fields, nowMs: number, olderThanDays = A
 }
 
 /** The live, not yet archived tasks the archive job would take now. */
-export function selectTasksToArchive(tasks: Iterable<TaskRecord>, nowMs: number, olderThanDays = ARCHIVE_AFTER_DAYS): string[] {
+export function selectTasksToArchive(
+  tasks: Iterable<TaskRecord>,
+  nowMs: number,
+  olderThanDays = ARCHIVE_AFTER_DAYS,
+): string[] {
   const ids: string[] = [];
   for (const task of tasks) {
-    if (task.deletedAt === null && !isArchived(task.fields) && isDueForArchive(task.fields, nowMs, olderThanDays)) ids.push(task.fields.Id as string);
+    if (task.deletedAt === null && !isArchived(task.fields) && isDueForArchive(task.fields, nowMs, olderThanDays))
+      ids.push(task.fields.Id as string);
   }
   return ids;
 }

@@ -18,7 +18,9 @@ export interface UpsertOutcome {
 }
 
 /** The fields a write set, and those the org's trigger set on top. */
-const withTriggered = (values: Fields, triggered: string[]): string[] => [...new Set([...Object.keys(values), ...triggered])];
+const withTriggered = (values: Fields, triggered: string[]): string[] => [
+  ...new Set([...Object.keys(values), ...triggered]),
+];
 
 /** Raised for an upsert whose external id matches several tasks: HTTP 300 with their urls. */
 export class MultipleMatchesError extends SfdcError {
@@ -30,13 +32,18 @@ export class MultipleMatchesError extends SfdcError {
   }
 }
 
-const notExternalId = (name: string): SfdcError => new SfdcError(400, 'INVALID_FIELD', `Field name provided, ${name} is not an External ID or indexed field for Task`);
+const notExternalId = (name: string): SfdcError =>
+  new SfdcError(400, 'INVALID_FIELD', `Field name provided, ${name} is not an External ID or indexed field for Task`);
 
 /**
  * The field an upsert matches on, in the caller's schema: an External ID field, else INVALID_FIELD
  * in Salesforce's words; `whenMissing` answers for a field the caller does not have.
  */
-export function requireExternalIdField(schema: SchemaView, name: string, whenMissing: (name: string) => SfdcError = notExternalId): FieldDef {
+export function requireExternalIdField(
+  schema: SchemaView,
+  name: string,
+  whenMissing: (name: string) => SfdcError = notExternalId,
+): FieldDef {
   const field = schema.field('Task', name);
   if (!field) throw whenMissing(name);
   if (!field.externalId) throw notExternalId(field.name);
@@ -76,8 +83,20 @@ export class TaskDml {
     // Status (the org's or the record type's default), RecordTypeId, the trigger's edit, IsClosed; or a refusal.
     const triggered = applyTaskSaveRules(ctx, now, true, Object.keys(values), fields);
     checkUniqueValues(ctx.org, fields, Object.keys(fields), null);
-    ctx.org.tasks.insert({ fields, deletedAt: null, lastModifiedByClient: ctx.client, changeOrigin: restChangeOrigin(ctx) });
-    this.store.recordChange(ctx.org, { taskId: id, changeType: 'CREATE', changedFields: withTriggered(values, triggered), commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
+    ctx.org.tasks.insert({
+      fields,
+      deletedAt: null,
+      lastModifiedByClient: ctx.client,
+      changeOrigin: restChangeOrigin(ctx),
+    });
+    this.store.recordChange(ctx.org, {
+      taskId: id,
+      changeType: 'CREATE',
+      changedFields: withTriggered(values, triggered),
+      commitTimestamp: now,
+      changeOrigin: ctx.client,
+      userId: ctx.userId,
+    });
     return id;
   }
 
@@ -94,7 +113,14 @@ export class TaskDml {
     next.lastModifiedByClient = ctx.client;
     next.changeOrigin = restChangeOrigin(ctx);
     ctx.org.tasks.replace(next);
-    this.store.recordChange(ctx.org, { taskId: next.fields.Id as string, changeType: 'UPDATE', changedFields: withTriggered(values, triggered), commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
+    this.store.recordChange(ctx.org, {
+      taskId: next.fields.Id as string,
+      changeType: 'UPDATE',
+      changedFields: withTriggered(values, triggered),
+      commitTimestamp: now,
+      changeOrigin: ctx.client,
+      userId: ctx.userId,
+    });
     return next.fields.Id as string;
   }
 
@@ -109,7 +135,11 @@ export class TaskDml {
     // The url's value is text; a Number external id matches and stores it as a number.
     const value = field.type === 'int' && /^-?\d+$/.test(externalId) ? Number(externalId) : externalId;
     const matches = ctx.org.tasks.findLiveByValue(field.name, value);
-    if (matches.length > 1) throw new MultipleMatchesError(matches.map((t) => t.fields.Id as string), field.name);
+    if (matches.length > 1)
+      throw new MultipleMatchesError(
+        matches.map((t) => t.fields.Id as string),
+        field.name,
+      );
     if (matches.length === 1) return { id: this.update(ctx, matches[0].fields.Id as string, rest), created: false };
     return { id: this.create(ctx, { ...rest, [field.name]: value }), created: true };
   }
@@ -120,12 +150,24 @@ export class TaskDml {
     this.maybeLockFault(current.fields.Id as string);
     const now = toWholeSecond(this.clock.nowMs());
     const next = cloneTask(current);
-    Object.assign(next.fields, { IsDeleted: true, LastModifiedDate: now, LastModifiedById: ctx.userId, SystemModstamp: now });
+    Object.assign(next.fields, {
+      IsDeleted: true,
+      LastModifiedDate: now,
+      LastModifiedById: ctx.userId,
+      SystemModstamp: now,
+    });
     next.deletedAt = now;
     next.lastModifiedByClient = ctx.client;
     next.changeOrigin = restChangeOrigin(ctx);
     ctx.org.tasks.replace(next);
-    this.store.recordChange(ctx.org, { taskId: next.fields.Id as string, changeType: 'DELETE', changedFields: [], commitTimestamp: now, changeOrigin: ctx.client, userId: ctx.userId });
+    this.store.recordChange(ctx.org, {
+      taskId: next.fields.Id as string,
+      changeType: 'DELETE',
+      changedFields: [],
+      commitTimestamp: now,
+      changeOrigin: ctx.client,
+      userId: ctx.userId,
+    });
     return next.fields.Id as string;
   }
 
@@ -146,7 +188,11 @@ export class TaskDml {
 
   private maybeLockFault(id: string | null): void {
     if (this.faults.shouldInject('unableToLockRow')) {
-      throw new SfdcError(400, 'UNABLE_TO_LOCK_ROW', `unable to obtain exclusive access to this record${id ? ` or 1 records: ${id}` : ''}`);
+      throw new SfdcError(
+        400,
+        'UNABLE_TO_LOCK_ROW',
+        `unable to obtain exclusive access to this record${id ? ` or 1 records: ${id}` : ''}`,
+      );
     }
   }
 }

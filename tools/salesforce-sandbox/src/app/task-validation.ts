@@ -8,10 +8,19 @@ import type { FieldDef } from './sobject-schema';
 import { checkRecordTypeId } from './org-rules/record-types';
 
 export const tooLong = (field: FieldDef, value: string): SfdcError =>
-  new SfdcError(400, 'STRING_TOO_LONG', `${field.label}: data value too large: ${value.slice(0, 40)}${value.length > 40 ? '...' : ''} (max length=${field.length})`, [field.name]);
+  new SfdcError(
+    400,
+    'STRING_TOO_LONG',
+    `${field.label}: data value too large: ${value.slice(0, 40)}${value.length > 40 ? '...' : ''} (max length=${field.length})`,
+    [field.name],
+  );
 
 const jsonError = (field: FieldDef, value: unknown): SfdcError =>
-  new SfdcError(400, 'JSON_PARSER_ERROR', `Cannot deserialize instance of ${field.type} from VALUE_STRING value ${String(value)} or request may be missing a required field`);
+  new SfdcError(
+    400,
+    'JSON_PARSER_ERROR',
+    `Cannot deserialize instance of ${field.type} from VALUE_STRING value ${String(value)} or request may be missing a required field`,
+  );
 
 function referenceExists(org: OrgState, field: FieldDef, id: string): boolean {
   const targets = field.referenceTo ?? [];
@@ -27,7 +36,8 @@ function referenceExists(org: OrgState, field: FieldDef, id: string): boolean {
 
 function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue {
   if (value === null) {
-    if (!field.nillable) throw new SfdcError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${field.name}]`, [field.name]);
+    if (!field.nillable)
+      throw new SfdcError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${field.name}]`, [field.name]);
     return null;
   }
   switch (field.type) {
@@ -38,13 +48,24 @@ function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue 
     case 'picklist':
       if (typeof value !== 'string') throw jsonError(field, value);
       if (!field.picklist?.some((p) => p.value === value)) {
-        throw new SfdcError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${value}`, [field.name]);
+        throw new SfdcError(
+          400,
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${field.label}: bad value for restricted picklist field: ${value}`,
+          [field.name],
+        );
       }
       return value;
     case 'reference': {
-      if (typeof value !== 'string' || !isSalesforceIdShape(value)) throw new SfdcError(400, 'MALFORMED_ID', `${field.label}: id value of incorrect type: ${String(value)}`, [field.name]);
+      if (typeof value !== 'string' || !isSalesforceIdShape(value))
+        throw new SfdcError(400, 'MALFORMED_ID', `${field.label}: id value of incorrect type: ${String(value)}`, [
+          field.name,
+        ]);
       if (field.name === 'RecordTypeId') return checkRecordTypeId(org.rules.recordTypes, value);
-      if (!referenceExists(org, field, value)) throw new SfdcError(400, 'FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${value}`, [field.name]);
+      if (!referenceExists(org, field, value))
+        throw new SfdcError(400, 'FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${value}`, [
+          field.name,
+        ]);
       return toId18(value);
     }
     case 'boolean':
@@ -58,7 +79,13 @@ function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue 
     }
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw jsonError(field, value);
-      if (Math.abs(value) >= 10 ** (field.digits ?? 18)) throw new SfdcError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `${field.label}: value outside of valid range on numeric field: ${value}`, [field.name]);
+      if (Math.abs(value) >= 10 ** (field.digits ?? 18))
+        throw new SfdcError(
+          400,
+          'NUMBER_OUTSIDE_VALID_RANGE',
+          `${field.label}: value outside of valid range on numeric field: ${value}`,
+          [field.name],
+        );
       return value;
     default:
       if (typeof value !== 'string') throw jsonError(field, value);
@@ -68,7 +95,8 @@ function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue 
 }
 
 /** A field a create must set: required (nillable false) with no server default, as a required custom field is. */
-const isRequiredOnCreate = (f: FieldDef): boolean => f.createable && !f.nillable && f.defaultedOnCreate !== true && f.type !== 'boolean';
+const isRequiredOnCreate = (f: FieldDef): boolean =>
+  f.createable && !f.nillable && f.defaultedOnCreate !== true && f.type !== 'boolean';
 
 /**
  * Checks a Task write body as Salesforce does and returns the values to store: unknown fields and
@@ -77,7 +105,12 @@ const isRequiredOnCreate = (f: FieldDef): boolean => f.createable && !f.nillable
  * references, and on create the required fields (REQUIRED_FIELD_MISSING). `schema`: the writer's
  * view of the org's fields.
  */
-export function validateTaskWrite(org: OrgState, body: Record<string, unknown>, mode: 'create' | 'update', schema: SchemaView = schemaFor(org)): Fields {
+export function validateTaskWrite(
+  org: OrgState,
+  body: Record<string, unknown>,
+  mode: 'create' | 'update',
+  schema: SchemaView = schemaFor(org),
+): Fields {
   const out: Fields = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === 'attributes') continue;
@@ -94,8 +127,17 @@ export function validateTaskWrite(org: OrgState, body: Record<string, unknown>, 
     out[field.name] = checkValue(org, field, value);
   }
   if (mode === 'create') {
-    const missing = schema.fields('Task').filter((f) => isRequiredOnCreate(f) && (out[f.name] ?? null) === null).map((f) => f.name);
-    if (missing.length > 0) throw new SfdcError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+    const missing = schema
+      .fields('Task')
+      .filter((f) => isRequiredOnCreate(f) && (out[f.name] ?? null) === null)
+      .map((f) => f.name);
+    if (missing.length > 0)
+      throw new SfdcError(
+        400,
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
   }
   return out;
 }
@@ -105,11 +147,22 @@ export function validateTaskWrite(org: OrgState, body: Record<string, unknown>, 
  * text): DUPLICATE_VALUE, worded as Salesforce does. `written`: the fields the save set (all of a
  * new task's); `selfId`: the task being updated.
  */
-export function checkUniqueValues(org: OrgState, record: Fields, written: readonly string[], selfId: string | null): void {
+export function checkUniqueValues(
+  org: OrgState,
+  record: Fields,
+  written: readonly string[],
+  selfId: string | null,
+): void {
   for (const field of org.taskFields) {
     const value = record[field.name];
     if (!field.unique || !written.includes(field.name) || value === null || value === undefined) continue;
     const other = org.tasks.findLiveByValue(field.name, value).find((t) => t.fields.Id !== selfId);
-    if (other) throw new SfdcError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${other.fields.Id as string}`, []);
+    if (other)
+      throw new SfdcError(
+        400,
+        'DUPLICATE_VALUE',
+        `duplicate value found: ${field.name} duplicates value on record with id: ${other.fields.Id as string}`,
+        [],
+      );
   }
 }

@@ -118,14 +118,23 @@ describe('TaskStore', () => {
     const second = task(2, 20);
     second.fields.Id = toId18('00T000000000002');
     [deleted, second, task(3, 10)].forEach((t) => store.insert(t));
-    const ids = ['00T000000000001AAA', '00T000000000002', '00T000000000003AAA', '00T000000000003AAA', '00T000000000009AAA'];
+    const ids = [
+      '00T000000000001AAA',
+      '00T000000000002',
+      '00T000000000003AAA',
+      '00T000000000003AAA',
+      '00T000000000009AAA',
+    ];
     expect(store.fieldsOfIds(ids, false).map((f) => f.SystemModstamp)).toEqual([10, 20]);
     expect(store.fieldsOfIds(ids, true).map((f) => f.SystemModstamp)).toEqual([10, 20, 30]);
   });
 
   it('archives without a write: query hides the task, queryAll keeps it, same stamp and order, nothing observed or undone', () => {
     const written: string[] = [];
-    const store = new TaskStore({ written: (_previous, next) => written.push(next.fields.Id as string), transaction: () => undefined });
+    const store = new TaskStore({
+      written: (_previous, next) => written.push(next.fields.Id as string),
+      transaction: () => undefined,
+    });
     [task(1, 10), task(2, 20), task(3, 30)].forEach((t) => store.insert(t));
     written.length = 0;
     store.begin();
@@ -147,6 +156,12 @@ describe('TaskStore', () => {
     moved.fields.SystemModstamp = 2000;
     store.replace(moved);
     expect(order(store)).toEqual(['1', '2', '3', '4']);
-    expect([...store.listByModstamp()]).toEqual([...store.listByModstamp()].sort((a, b) => ((a.fields.SystemModstamp as number) - (b.fields.SystemModstamp as number)) || ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1)));
+    expect([...store.listByModstamp()]).toEqual(
+      [...store.listByModstamp()].sort(
+        (a, b) =>
+          (a.fields.SystemModstamp as number) - (b.fields.SystemModstamp as number) ||
+          ((a.fields.Id as string) < (b.fields.Id as string) ? -1 : 1),
+      ),
+    );
   });
 });

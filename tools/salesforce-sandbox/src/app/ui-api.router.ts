@@ -19,15 +19,24 @@ export function createUiApiRouter(): Router {
     const ctx = apiContext(res);
     const { object, recordTypeId, field: fieldName } = req.params as Record<string, string>;
     try {
-      if (object.toLowerCase() !== 'task') throw new SfdcError(400, 'INVALID_TYPE', `Object ${object} is not supported in the sandbox's UI API`);
+      if (object.toLowerCase() !== 'task')
+        throw new SfdcError(400, 'INVALID_TYPE', `Object ${object} is not supported in the sandbox's UI API`);
       const field = schemaFor(ctx.org, ctx.user).field('Task', fieldName);
-      if (!field || field.type !== 'picklist') throw new SfdcError(404, 'NOT_FOUND', `The requested resource does not exist: ${fieldName} is not a picklist of Task`);
+      if (!field || field.type !== 'picklist')
+        throw new SfdcError(
+          404,
+          'NOT_FOUND',
+          `The requested resource does not exist: ${fieldName} is not a picklist of Task`,
+        );
       const master = toId15(recordTypeId) === toId15(MASTER_RECORD_TYPE_ID);
       const recordType = master ? undefined : findRecordType(ctx.org.rules.recordTypes, recordTypeId);
-      if (!master && !recordType) throw new SfdcError(404, 'NOT_FOUND', `The requested resource does not exist: record type ${recordTypeId}`);
+      if (!master && !recordType)
+        throw new SfdcError(404, 'NOT_FOUND', `The requested resource does not exist: record type ${recordTypeId}`);
       const all = field.picklist ?? [];
-      const scoped = recordType && field.name === 'Status' ? all.filter((p) => recordType.statuses.includes(p.value)) : all;
-      const defaultValue = recordType && field.name === 'Status' ? recordType.defaultStatus : all.find((p) => p.isDefault)?.value;
+      const scoped =
+        recordType && field.name === 'Status' ? all.filter((p) => recordType.statuses.includes(p.value)) : all;
+      const defaultValue =
+        recordType && field.name === 'Status' ? recordType.defaultStatus : all.find((p) => p.isDefault)?.value;
       const labelOf = (value: string) => all.find((p) => p.value === value)?.label ?? value;
       res.json({
         controllerValues: {},

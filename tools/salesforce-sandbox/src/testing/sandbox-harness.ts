@@ -1,5 +1,9 @@
 import { Connection } from 'jsforce';
-import { createSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../app/salesforce-sandbox';
+import {
+  createSalesforceSandbox,
+  type SalesforceSandbox,
+  type SalesforceSandboxOptions,
+} from '../app/salesforce-sandbox';
 
 /** jsforce 3's default API version is 50.0; the sync uses a current one. */
 export const API_VERSION = '59.0';
@@ -24,7 +28,12 @@ export async function startHarness(options: SalesforceSandboxOptions = {}): Prom
       const conn = new Connection({
         loginUrl: url,
         version: API_VERSION,
-        oauth2: { loginUrl: url, clientId: sandbox.defaults.clientId, clientSecret: sandbox.defaults.clientSecret, redirectUri: `${url}/callback` },
+        oauth2: {
+          loginUrl: url,
+          clientId: sandbox.defaults.clientId,
+          clientSecret: sandbox.defaults.clientSecret,
+          redirectUri: `${url}/callback`,
+        },
         callOptions,
       });
       await conn.login(username, password);

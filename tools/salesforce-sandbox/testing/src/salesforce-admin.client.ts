@@ -50,7 +50,13 @@ export class SalesforceAdmin extends SandboxAdmin {
 
   /** Returns the new org's id. */
   async createOrg(name: string, dailyApiLimit?: number, options: SfdcOrgOptions = {}): Promise<string> {
-    return (await this.call<{ id: string }>('POST', '/salesforce/orgs', { name, ...(dailyApiLimit ? { dailyApiLimit } : {}), ...options })).id;
+    return (
+      await this.call<{ id: string }>('POST', '/salesforce/orgs', {
+        name,
+        ...(dailyApiLimit ? { dailyApiLimit } : {}),
+        ...options,
+      })
+    ).id;
   }
 
   /** The org moves (a My Domain rename, an instance migration): refreshes name the new instance, the old host refuses its sessions. */
@@ -59,8 +65,15 @@ export class SalesforceAdmin extends SandboxAdmin {
   }
 
   /** Returns the new user's id; `modifyAllData`: an administrator, who may deploy metadata. */
-  async createUser(orgId: string, username: string, password = 'sandbox', permissions: { modifyAllData?: boolean; viewAllData?: boolean } = {}): Promise<string> {
-    return (await this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password, ...permissions })).Id;
+  async createUser(
+    orgId: string,
+    username: string,
+    password = 'sandbox',
+    permissions: { modifyAllData?: boolean; viewAllData?: boolean } = {},
+  ): Promise<string> {
+    return (
+      await this.call<{ Id: string }>('POST', `/salesforce/orgs/${orgId}/users`, { username, password, ...permissions })
+    ).Id;
   }
 
   /** The org's users (id and username). */
@@ -80,7 +93,9 @@ export class SalesforceAdmin extends SandboxAdmin {
 
   /** A user's field-level security on Task: the fields they cannot see. */
   hideTaskFields(orgId: string, userId: string, hidden: string[]): Promise<unknown> {
-    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, { Task: { hidden, readOnly: [] } });
+    return this.call('PUT', `/salesforce/orgs/${orgId}/users/${userId}/field-security`, {
+      Task: { hidden, readOnly: [] },
+    });
   }
 
   /** A user's default Task record type (what their creates without `RecordTypeId` get). */
@@ -123,7 +138,10 @@ export class SalesforceAdmin extends SandboxAdmin {
   }
 
   /** Setup → Validation Rules on Task: `condition` is the error condition (e.g. `equals` with `value`). */
-  addValidationRule(orgId: string, rule: { name: string; field: string; condition: string; value?: unknown; message: string }): Promise<unknown> {
+  addValidationRule(
+    orgId: string,
+    rule: { name: string; field: string; condition: string; value?: unknown; message: string },
+  ): Promise<unknown> {
     return this.call('POST', `/salesforce/orgs/${orgId}/validation-rules`, rule);
   }
 
@@ -132,17 +150,26 @@ export class SalesforceAdmin extends SandboxAdmin {
   }
 
   /** Setup → Task Fields → Status: the whole list (`value` the API name, one `default`, which are `closed`). */
-  setTaskStatuses(orgId: string, statuses: { value: string; closed: boolean; default?: boolean; sortOrder?: number }[]): Promise<unknown> {
+  setTaskStatuses(
+    orgId: string,
+    statuses: { value: string; closed: boolean; default?: boolean; sortOrder?: number }[],
+  ): Promise<unknown> {
     return this.call('PUT', `/salesforce/orgs/${orgId}/task-statuses`, statuses);
   }
 
   /** A Task record type and the Status values it allows (the first is the org's default). */
-  addRecordType(orgId: string, recordType: { developerName: string; name: string; statuses: string[]; defaultStatus: string }): Promise<{ Id: string }> {
+  addRecordType(
+    orgId: string,
+    recordType: { developerName: string; name: string; statuses: string[]; defaultStatus: string },
+  ): Promise<{ Id: string }> {
     return this.call('POST', `/salesforce/orgs/${orgId}/record-types`, recordType);
   }
 
   /** Setup → Object Manager → Task → Fields: a custom field (`required`: every create must set it). */
-  addTaskField(orgId: string, field: { name: string; type: string; required?: boolean; length?: number; externalId?: boolean; unique?: boolean }): Promise<unknown> {
+  addTaskField(
+    orgId: string,
+    field: { name: string; type: string; required?: boolean; length?: number; externalId?: boolean; unique?: boolean },
+  ): Promise<unknown> {
     return this.call('POST', `/salesforce/orgs/${orgId}/sobjects/Task/fields`, field);
   }
 
@@ -176,7 +203,9 @@ export class SalesforceAdmin extends SandboxAdmin {
 
   /** The org's API calls so far (OAuth calls left out: Salesforce does not count them). */
   async apiCallsOf(orgId: string): Promise<number> {
-    return (await this.calls()).filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/')).reduce((sum, c) => sum + c.count, 0);
+    return (await this.calls())
+      .filter((c) => c.tenant === orgId && !c.endpoint.includes('/services/oauth2/'))
+      .reduce((sum, c) => sum + c.count, 0);
   }
 
   /** The endpoints called so far, every org. */

@@ -27,9 +27,16 @@ export class SalesforceUser {
   private async signIn(): Promise<void> {
     const response = await fetch(`${this.loginUrl}/services/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', username: this.username, password: this.password, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        username: this.username,
+        password: this.password,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+      }),
     });
-    if (!response.ok) throw new Error(`password grant for ${this.username}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`password grant for ${this.username}: ${response.status} ${await response.text()}`);
     const grant = (await response.json()) as { access_token: string; instance_url: string };
     this.token = grant.access_token;
     this.instanceUrl = grant.instance_url;

@@ -16,12 +16,19 @@ export interface DeployOptions {
  */
 export async function deployPackage(conn: Connection, zip: Buffer, options: DeployOptions): Promise<DeployResult> {
   const started = Date.now();
-  const { id } = await conn.metadata.deploy(zip, { singlePackage: true, rollbackOnError: true, checkOnly: options.checkOnly });
+  const { id } = await conn.metadata.deploy(zip, {
+    singlePackage: true,
+    rollbackOnError: true,
+    checkOnly: options.checkOnly,
+  });
   for (;;) {
     const result = await conn.metadata.checkDeployStatus(id, true);
     if (result.done) return result;
     options.onProgress?.(result.status);
-    if (Date.now() - started > options.timeoutMs) throw new Error(`deploy ${id} not done after ${Math.round(options.timeoutMs / 1000)} s (last status ${result.status}); see Setup → Deployment Status`);
+    if (Date.now() - started > options.timeoutMs)
+      throw new Error(
+        `deploy ${id} not done after ${Math.round(options.timeoutMs / 1000)} s (last status ${result.status}); see Setup → Deployment Status`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs));
   }
 }
@@ -30,13 +37,18 @@ export async function deployPackage(conn: Connection, zip: Buffer, options: Depl
 export function describeDeployResult(result: DeployResult): { ok: boolean; lines: string[] } {
   const successes = [result.details?.componentSuccesses ?? []].flat().filter((m) => m.fullName !== 'package.xml');
   const failures = [result.details?.componentFailures ?? []].flat();
-  const verb = (m: { created: boolean; changed: boolean }) => (m.created ? 'created' : m.changed ? 'changed' : 'unchanged');
+  const verb = (m: { created: boolean; changed: boolean }) =>
+    m.created ? 'created' : m.changed ? 'changed' : 'unchanged';
   const lines = [
     ...successes.map((m) => `ok      ${m.componentType} ${m.fullName} (${result.checkOnly ? 'valid' : verb(m)})`),
     ...failures.map((m) => `FAILED  ${m.componentType} ${m.fullName}: ${m.problem ?? 'no reason given'}`),
   ];
   const ok = result.success === true;
   const what = result.checkOnly ? 'validation' : 'deploy';
-  lines.push(ok ? `${what} ${result.id} ${result.status}: ${successes.length} component(s)` : `${what} ${result.id} ${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''}; nothing was changed`);
+  lines.push(
+    ok
+      ? `${what} ${result.id} ${result.status}: ${successes.length} component(s)`
+      : `${what} ${result.id} ${result.status}${result.errorMessage ? `: ${result.errorMessage}` : ''}; nothing was changed`,
+  );
   return { ok, lines };
 }

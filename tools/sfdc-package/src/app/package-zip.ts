@@ -7,7 +7,8 @@ import { zipSync } from 'fflate';
  * the zip's root (deployed with `singlePackage: true`). Throws when the folder has no package.xml.
  */
 export function zipPackageDir(dir: string): { zip: Buffer; files: string[] } {
-  if (!statSync(path.join(dir, 'package.xml'), { throwIfNoEntry: false })?.isFile()) throw new Error(`${dir} has no package.xml: give the package folder (--dir)`);
+  if (!statSync(path.join(dir, 'package.xml'), { throwIfNoEntry: false })?.isFile())
+    throw new Error(`${dir} has no package.xml: give the package folder (--dir)`);
   const files: Record<string, Uint8Array> = {};
   const walk = (at: string, prefix: string) => {
     for (const name of readdirSync(at).sort()) {

@@ -69,7 +69,10 @@ export class AdminRepsRepository {
   }
 
   private async countOfOrg(tenantId: string, orgId: string): Promise<number> {
-    const [row]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM connection WHERE tenant_id = $1 AND sfdc_org_id = $2`, [tenantId, orgId]);
+    const [row]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM connection WHERE tenant_id = $1 AND sfdc_org_id = $2`,
+      [tenantId, orgId],
+    );
     return row.n;
   }
 }

@@ -14,7 +14,10 @@ export class AdminController {
 
   /** Every org of the tenant; `?limit=` sizes each org's first page of reps. */
   @Get()
-  async orgs(@Req() req: AuthenticatedRequest, @Query(new ZodBodyPipe(paginationQuerySchema, 'query')) query: PaginationQuery): Promise<{ items: AdminOrgView[] }> {
+  async orgs(
+    @Req() req: AuthenticatedRequest,
+    @Query(new ZodBodyPipe(paginationQuerySchema, 'query')) query: PaginationQuery,
+  ): Promise<{ items: AdminOrgView[] }> {
     return { items: await this.admin.listOrgs(req.principal, { offset: 0, limit: query.limit }) };
   }
 

@@ -26,7 +26,12 @@ export class AdminService {
     for (const orgId of orgIds) {
       const reader = own.get(orgId);
       const { used, allocated, buckets } = await this.allocations.usageOverWindow(orgId);
-      views.push({ orgId, reader: reader ? toOrgReaderView(reader) : null, apiUsage: { used, allocated, buckets }, reps: await this.pageOfReps(principal.tenantId, orgId, firstPage) });
+      views.push({
+        orgId,
+        reader: reader ? toOrgReaderView(reader) : null,
+        apiUsage: { used, allocated, buckets },
+        reps: await this.pageOfReps(principal.tenantId, orgId, firstPage),
+      });
     }
     return views;
   }
@@ -34,7 +39,11 @@ export class AdminService {
   /** More of an org's reps; an org the tenant has nothing in answers 404. */
   async listReps(principal: Principal, orgId: string, page: PaginationQuery): Promise<Page<AdminRepView>> {
     const org = await this.allocations.tenantOrg(principal.tenantId, orgId);
-    if (!org) throw new NotFoundException({ error: 'ORG_NOT_FOUND', message: `the tenant has no connection in Salesforce org ${orgId}` });
+    if (!org)
+      throw new NotFoundException({
+        error: 'ORG_NOT_FOUND',
+        message: `the tenant has no connection in Salesforce org ${orgId}`,
+      });
     return this.pageOfReps(principal.tenantId, org, page);
   }
 
@@ -43,6 +52,10 @@ export class AdminService {
     const readMode = decideReadMode(toReaderState(await this.readers.findByOrg(orgId)));
     const { rows, total } = await this.reps.pageOfOrg(tenantId, orgId, page);
     const now = Date.now();
-    return toPage(rows.map((row) => toAdminRepView(row, readMode, now)), total, page);
+    return toPage(
+      rows.map((row) => toAdminRepView(row, readMode, now)),
+      total,
+      page,
+    );
   }
 }

@@ -35,7 +35,10 @@ export function toAdminRepView(row: RepRow, readMode: ReadMode, now = Date.now()
     connectionId: row.connectionId,
     userId: row.userId,
     sfdcUsername: row.sfdcUsername,
-    state: row.preflightState && isBlockingReadiness(row.preflightState) ? row.preflightState : (row.reportedState ?? 'idle'),
+    state:
+      row.preflightState && isBlockingReadiness(row.preflightState)
+        ? row.preflightState
+        : (row.reportedState ?? 'idle'),
     readMode,
     taskSyncEnabled: row.taskSyncEnabled,
     openProblems: row.openProblems,

@@ -18,7 +18,9 @@ export class ConnectionAccess {
   ) {}
 
   async findVisible(principal: Principal, id: string): Promise<ConnectionEntity> {
-    const found = UUID.test(id) ? await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id, tenantId: principal.tenantId }) : null;
+    const found = UUID.test(id)
+      ? await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id, tenantId: principal.tenantId })
+      : null;
     if (!found || (found.userId !== principal.userId && !isOrgAdmin(principal, this.adminRole))) {
       throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
     }

@@ -22,7 +22,11 @@ export class ApiAllocationController {
 
   /** Sets the org's allocation; `null` goes back to the default share of the org's limit. */
   @Put(':orgId')
-  set(@Req() req: AuthenticatedRequest, @Param('orgId') orgId: string, @Body(new ZodBodyPipe(setApiAllocationBodySchema)) body: SetApiAllocationBody): Promise<ApiAllocationView> {
+  set(
+    @Req() req: AuthenticatedRequest,
+    @Param('orgId') orgId: string,
+    @Body(new ZodBodyPipe(setApiAllocationBodySchema)) body: SetApiAllocationBody,
+  ): Promise<ApiAllocationView> {
     return this.allocations.setAllocation(req.principal, orgId, body.allocated);
   }
 }

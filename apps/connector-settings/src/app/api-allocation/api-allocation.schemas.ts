@@ -19,7 +19,10 @@ export const apiCallsReportSchema = z
           .object({
             orgId: z.string().regex(SFDC_ORG_ID),
             calls: z.number().int().min(0).max(10_000_000),
-            orgUsage: z.object({ used: z.number().int().min(0), limit: z.number().int().min(1) }).strict().optional(),
+            orgUsage: z
+              .object({ used: z.number().int().min(0), limit: z.number().int().min(1) })
+              .strict()
+              .optional(),
           })
           .strict(),
       )

@@ -1,6 +1,13 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { bucketStartOf, fillUsageBuckets, firstCountedBucket, resolveAllocation, type ApiCallReport, type OrgApiAllowance } from '@task-sync/sfdc-api-budget';
+import {
+  bucketStartOf,
+  fillUsageBuckets,
+  firstCountedBucket,
+  resolveAllocation,
+  type ApiCallReport,
+  type OrgApiAllowance,
+} from '@task-sync/sfdc-api-budget';
 import type { Principal } from '../auth/principal';
 import { SFDC_ORG_ID } from '../org-reader/org-reader';
 import type { ApiAllocationUsage, ApiAllocationView, ApiUsageOverWindow } from './api-allocation.view';
@@ -36,9 +43,15 @@ export class OrgApiAllocationService {
     await this.calls.recordCalls(reports, new Date(bucketStartOf(now, this.settings.bucketMs)), new Date(now));
     if (now - this.purgedAt >= this.settings.bucketMs) {
       this.purgedAt = now;
-      await this.calls.purgeBucketsBefore(new Date(firstCountedBucket(now, this.settings.windowMs, this.settings.bucketMs)));
+      await this.calls.purgeBucketsBefore(
+        new Date(firstCountedBucket(now, this.settings.windowMs, this.settings.bucketMs)),
+      );
     }
-    return (await this.findOrgs(reports.map((r) => r.orgId))).map((row) => ({ orgId: row.orgId, used: row.used, ...this.allocationOf(row) }));
+    return (await this.findOrgs(reports.map((r) => r.orgId))).map((row) => ({
+      orgId: row.orgId,
+      used: row.used,
+      ...this.allocationOf(row),
+    }));
   }
 
   /** For a connection's status: our calls in its org and the allocation. */
@@ -51,7 +64,10 @@ export class OrgApiAllocationService {
   async usageOverWindow(orgId: string): Promise<ApiUsageOverWindow> {
     const now = Date.now();
     const since = firstCountedBucket(now, this.settings.windowMs, this.settings.bucketMs);
-    const [usage, stored] = await Promise.all([this.usageOf(orgId), this.calls.usageBuckets(orgId, new Date(since), new Date(now))]);
+    const [usage, stored] = await Promise.all([
+      this.usageOf(orgId),
+      this.calls.usageBuckets(orgId, new Date(since), new Date(now)),
+    ]);
     return { orgId, ...usage, buckets: fillUsageBuckets(stored, since, now, this.settings.bucketMs) };
   }
 
@@ -63,20 +79,29 @@ export class OrgApiAllocationService {
   /** An admin sets (or, with null, clears) the org's allocation; an org outside the tenant answers 404. */
   async setAllocation(principal: Principal, orgId: string, allocated: number | null): Promise<ApiAllocationView> {
     const org = await this.tenantOrg(principal.tenantId, orgId);
-    if (!org) throw new NotFoundException({ error: 'ORG_NOT_FOUND', message: `the tenant has no connection in Salesforce org ${orgId}` });
+    if (!org)
+      throw new NotFoundException({
+        error: 'ORG_NOT_FOUND',
+        message: `the tenant has no connection in Salesforce org ${orgId}`,
+      });
     await this.calls.setAllocation(org, allocated, principal.userId);
     const [row] = await this.findOrgs([org]);
     return this.toView(row as OrgApiCallsRow);
   }
 
   private findOrgs(orgIds: string[]): Promise<OrgApiCallsRow[]> {
-    return this.calls.findOrgs(orgIds, new Date(firstCountedBucket(Date.now(), this.settings.windowMs, this.settings.bucketMs)));
+    return this.calls.findOrgs(
+      orgIds,
+      new Date(firstCountedBucket(Date.now(), this.settings.windowMs, this.settings.bucketMs)),
+    );
   }
 
   /** The tenant's org named by `orgId` (its 15- or 18-character form), or undefined when the tenant has none such. */
   async tenantOrg(tenantId: string, orgId: string): Promise<string | undefined> {
     if (!SFDC_ORG_ID.test(orgId)) return undefined;
-    return (await this.tenantOrgs(tenantId)).find((id) => id === orgId || (orgId.length === 15 && id.startsWith(orgId)));
+    return (await this.tenantOrgs(tenantId)).find(
+      (id) => id === orgId || (orgId.length === 15 && id.startsWith(orgId)),
+    );
   }
 
   /** The orgs the tenant has connections in, or holds the reader of, in id order. */
@@ -89,7 +114,11 @@ export class OrgApiAllocationService {
   }
 
   private allocationOf(row: OrgApiCallsRow) {
-    return resolveAllocation({ adminAllocated: row.adminAllocated, orgLimit: row.orgLimit, defaultShare: this.settings.defaultShare });
+    return resolveAllocation({
+      adminAllocated: row.adminAllocated,
+      orgLimit: row.orgLimit,
+      defaultShare: this.settings.defaultShare,
+    });
   }
 
   private toView(row: OrgApiCallsRow): ApiAllocationView {
@@ -97,8 +126,15 @@ export class OrgApiAllocationService {
       orgId: row.orgId,
       used: row.used,
       ...this.allocationOf(row),
-      defaultAllocated: resolveAllocation({ adminAllocated: null, orgLimit: row.orgLimit, defaultShare: this.settings.defaultShare }).allocated,
-      orgUsage: row.orgLimit !== null && row.orgUsed !== null && row.limitReadAt ? { used: row.orgUsed, limit: row.orgLimit, readAt: row.limitReadAt.toISOString() } : null,
+      defaultAllocated: resolveAllocation({
+        adminAllocated: null,
+        orgLimit: row.orgLimit,
+        defaultShare: this.settings.defaultShare,
+      }).allocated,
+      orgUsage:
+        row.orgLimit !== null && row.orgUsed !== null && row.limitReadAt
+          ? { used: row.orgUsed, limit: row.orgLimit, readAt: row.limitReadAt.toISOString() }
+          : null,
     };
   }
 }

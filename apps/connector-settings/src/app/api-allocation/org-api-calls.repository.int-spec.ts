@@ -21,7 +21,11 @@ describe('OrgApiCallsRepository (real PostgreSQL): our own Salesforce calls per 
   let replicas: [OrgApiCallsRepository, OrgApiCallsRepository];
 
   beforeEach(async () => {
-    db = await createTestDatabase({ schema: 'connector_settings', entities: [], migrations: [CreateConnection1764000000200, CreateOrgReader1764000000206, CreateOrgApiCalls1764000000208] });
+    db = await createTestDatabase({
+      schema: 'connector_settings',
+      entities: [],
+      migrations: [CreateConnection1764000000200, CreateOrgReader1764000000206, CreateOrgApiCalls1764000000208],
+    });
     second = await new DataSource(db.dataSource.options).initialize();
     replicas = [new OrgApiCallsRepository(db.dataSource), new OrgApiCallsRepository(second)];
   });
@@ -33,10 +37,22 @@ describe('OrgApiCallsRepository (real PostgreSQL): our own Salesforce calls per 
   it('reports from two replicas into the same bucket add up to every call, none lost to a race', async () => {
     const bucket = new Date('2026-03-01T10:05:00.000Z');
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => replicas[i % 2].recordCalls([{ orgId: ORG, calls: 3 }, { orgId: OTHER, calls: 1 }], bucket, new Date())),
+      Array.from({ length: 40 }, (_, i) =>
+        replicas[i % 2].recordCalls(
+          [
+            { orgId: ORG, calls: 3 },
+            { orgId: OTHER, calls: 1 },
+          ],
+          bucket,
+          new Date(),
+        ),
+      ),
     );
     const rows = await replicas[1].findOrgs([ORG, OTHER], new Date('2026-03-01T00:00:00.000Z'));
-    expect(rows.map((r) => [r.orgId, r.used])).toEqual([[ORG, 120], [OTHER, 40]]);
+    expect(rows.map((r) => [r.orgId, r.used])).toEqual([
+      [ORG, 120],
+      [OTHER, 40],
+    ]);
   });
 
   it('counts only the buckets in the window; purging drops those that left it', async () => {
@@ -63,12 +79,21 @@ describe('OrgApiCallsRepository (real PostgreSQL): our own Salesforce calls per 
 
   it('the allocation reached is answered to every replica, and frees itself as the window rolls on', async () => {
     const settings = { defaultShare: 0.5, windowMs: 1_200, bucketMs: 200 };
-    const services = [new OrgApiAllocationService(replicas[0], db.dataSource, settings), new OrgApiAllocationService(replicas[1], second, settings)];
+    const services = [
+      new OrgApiAllocationService(replicas[0], db.dataSource, settings),
+      new OrgApiAllocationService(replicas[1], second, settings),
+    ];
     // The default allocation: half the org's limit of 20.
-    expect(await services[0].report([{ orgId: ORG, calls: 4, orgUsage: { used: 4, limit: 20 } }])).toEqual([{ orgId: ORG, used: 4, allocated: 10, source: 'default' }]);
+    expect(await services[0].report([{ orgId: ORG, calls: 4, orgUsage: { used: 4, limit: 20 } }])).toEqual([
+      { orgId: ORG, used: 4, allocated: 10, source: 'default' },
+    ]);
     await services[1].report([{ orgId: ORG, calls: 6 }]);
-    expect(await services[0].report([{ orgId: ORG, calls: 0 }])).toEqual([{ orgId: ORG, used: 10, allocated: 10, source: 'default' }]);
+    expect(await services[0].report([{ orgId: ORG, calls: 0 }])).toEqual([
+      { orgId: ORG, used: 10, allocated: 10, source: 'default' },
+    ]);
     await sleep(1_700);
-    expect(await services[1].report([{ orgId: ORG, calls: 0 }])).toEqual([{ orgId: ORG, used: 0, allocated: 10, source: 'default' }]);
+    expect(await services[1].report([{ orgId: ORG, calls: 0 }])).toEqual([
+      { orgId: ORG, used: 0, allocated: 10, source: 'default' },
+    ]);
   });
 });

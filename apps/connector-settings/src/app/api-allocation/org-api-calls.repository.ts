@@ -46,14 +46,28 @@ export class OrgApiCallsRepository {
   /** Each org's calls in buckets starting at `since` or later, with its allocation row (absent orgs answer zeros and nulls). */
   async findOrgs(orgIds: readonly string[], since: Date): Promise<OrgApiCallsRow[]> {
     if (orgIds.length === 0) return [];
-    const rows: { org: string; used: number; allocated: number | null; org_limit: number | null; org_used: number | null; limit_read_at: Date | null }[] = await this.dataSource.query(
+    const rows: {
+      org: string;
+      used: number;
+      allocated: number | null;
+      org_limit: number | null;
+      org_used: number | null;
+      limit_read_at: Date | null;
+    }[] = await this.dataSource.query(
       `SELECT o.org, COALESCE((SELECT sum(b.calls) FROM org_api_call_bucket b WHERE b.sfdc_org_id = o.org AND b.bucket_start >= $2), 0)::int AS used,
               a.allocated, a.org_limit, a.org_used, a.limit_read_at
          FROM unnest($1::text[]) AS o(org)
          LEFT JOIN org_api_allocation a ON a.sfdc_org_id = o.org`,
       [[...new Set(orgIds)], since],
     );
-    return rows.map((r) => ({ orgId: r.org, used: r.used, adminAllocated: r.allocated, orgLimit: r.org_limit, orgUsed: r.org_used, limitReadAt: r.limit_read_at }));
+    return rows.map((r) => ({
+      orgId: r.org,
+      used: r.used,
+      adminAllocated: r.allocated,
+      orgLimit: r.org_limit,
+      orgUsed: r.org_used,
+      limitReadAt: r.limit_read_at,
+    }));
   }
 
   /**

@@ -3,7 +3,8 @@ import { AdminGuard, isOrgAdmin } from './admin.guard';
 import type { Principal } from './principal';
 
 const rep: Principal = { tenantId: 't', userId: 'u', timeZone: 'UTC', roles: [] };
-const contextFor = (principal: Principal) => ({ switchToHttp: () => ({ getRequest: () => ({ principal }) }) }) as unknown as ExecutionContext;
+const contextFor = (principal: Principal) =>
+  ({ switchToHttp: () => ({ getRequest: () => ({ principal }) }) }) as unknown as ExecutionContext;
 
 describe("isOrgAdmin: only a token that lists the admin role manages the org's reader", () => {
   it.each([
@@ -27,6 +28,9 @@ describe("isOrgAdmin: only a token that lists the admin role manages the org's r
       refused = e;
     }
     expect(refused).toBeInstanceOf(ForbiddenException);
-    expect((refused as ForbiddenException).getResponse()).toMatchObject({ error: 'ADMIN_ROLE_REQUIRED', message: expect.stringContaining('task-sync:admin') });
+    expect((refused as ForbiddenException).getResponse()).toMatchObject({
+      error: 'ADMIN_ROLE_REQUIRED',
+      message: expect.stringContaining('task-sync:admin'),
+    });
   });
 });

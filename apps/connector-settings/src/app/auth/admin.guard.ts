@@ -6,7 +6,8 @@ import type { Principal } from './principal';
 export const ADMIN_ROLE = Symbol('ADMIN_ROLE');
 
 /** Whether the caller may manage the org's reader (connect, check, disconnect): their token lists the admin role. */
-export const isOrgAdmin = (principal: Pick<Principal, 'roles'>, adminRole: string): boolean => principal.roles.includes(adminRole);
+export const isOrgAdmin = (principal: Pick<Principal, 'roles'>, adminRole: string): boolean =>
+  principal.roles.includes(adminRole);
 
 /**
  * After AuthGuard, on the org reader's routes: a user whose token lacks the admin role is answered
@@ -19,6 +20,9 @@ export class AdminGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (isOrgAdmin(request.principal, this.adminRole)) return true;
-    throw new ForbiddenException({ error: 'ADMIN_ROLE_REQUIRED', message: `managing the org's Salesforce reader takes the ${this.adminRole} role` });
+    throw new ForbiddenException({
+      error: 'ADMIN_ROLE_REQUIRED',
+      message: `managing the org's Salesforce reader takes the ${this.adminRole} role`,
+    });
   }
 }

@@ -4,7 +4,10 @@ import { JwtRejected, JwtVerifier, readRoles } from './jwt-verifier';
 const secret = 'spec-secret-spec-secret-spec-secret-0000';
 const verifier = new JwtVerifier({ secret, issuer: 'iss', audience: 'aud' });
 
-async function token(claims: Record<string, unknown> = {}, options: { key?: string; exp?: string | number; iss?: string; aud?: string } = {}) {
+async function token(
+  claims: Record<string, unknown> = {},
+  options: { key?: string; exp?: string | number; iss?: string; aud?: string } = {},
+) {
   return new SignJWT({ tenant_id: 'acme', ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('user-1')
@@ -27,14 +30,25 @@ async function rejection(authorization: string | undefined): Promise<JwtRejected
 
 describe('JwtVerifier', () => {
   it('takes the tenant and the user from a valid token', async () => {
-    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({ tenantId: 'acme', userId: 'user-1', timeZone: 'UTC', roles: [] });
-    await expect(verifier.verify(`Bearer ${await token({ zoneinfo: 'Pacific/Auckland' })}`)).resolves.toMatchObject({ timeZone: 'Pacific/Auckland' });
+    await expect(verifier.verify(`Bearer ${await token()}`)).resolves.toEqual({
+      tenantId: 'acme',
+      userId: 'user-1',
+      timeZone: 'UTC',
+      roles: [],
+    });
+    await expect(verifier.verify(`Bearer ${await token({ zoneinfo: 'Pacific/Auckland' })}`)).resolves.toMatchObject({
+      timeZone: 'Pacific/Auckland',
+    });
   });
 
   it('takes the roles from the configured claim', async () => {
-    await expect(verifier.verify(`Bearer ${await token({ roles: ['task-sync:admin', 'other'] })}`)).resolves.toMatchObject({ roles: ['task-sync:admin', 'other'] });
+    await expect(
+      verifier.verify(`Bearer ${await token({ roles: ['task-sync:admin', 'other'] })}`),
+    ).resolves.toMatchObject({ roles: ['task-sync:admin', 'other'] });
     const keycloak = new JwtVerifier({ secret, issuer: 'iss', audience: 'aud', rolesClaim: 'realm_access.roles' });
-    await expect(keycloak.verify(`Bearer ${await token({ realm_access: { roles: ['task-sync:admin'] } })}`)).resolves.toMatchObject({ roles: ['task-sync:admin'] });
+    await expect(
+      keycloak.verify(`Bearer ${await token({ realm_access: { roles: ['task-sync:admin'] } })}`),
+    ).resolves.toMatchObject({ roles: ['task-sync:admin'] });
   });
 
   it.each([
@@ -46,15 +60,24 @@ describe('JwtVerifier', () => {
   });
 
   it('refuses an expired token, a wrong key, a wrong issuer or audience, and a token without a tenant', async () => {
-    expect((await rejection(`Bearer ${await token({}, { exp: Math.floor(Date.now() / 1000) - 60 })}`)).code).toBe('TOKEN_EXPIRED');
-    expect((await rejection(`Bearer ${await token({}, { key: 'another-secret-another-secret-another-0000' })}`)).code).toBe('TOKEN_INVALID');
+    expect((await rejection(`Bearer ${await token({}, { exp: Math.floor(Date.now() / 1000) - 60 })}`)).code).toBe(
+      'TOKEN_EXPIRED',
+    );
+    expect(
+      (await rejection(`Bearer ${await token({}, { key: 'another-secret-another-secret-another-0000' })}`)).code,
+    ).toBe('TOKEN_INVALID');
     expect((await rejection(`Bearer ${await token({}, { iss: 'evil' })}`)).code).toBe('TOKEN_INVALID');
     expect((await rejection(`Bearer ${await token({}, { aud: 'other' })}`)).code).toBe('TOKEN_INVALID');
     expect((await rejection(`Bearer ${await token({ tenant_id: undefined })}`)).code).toBe('TOKEN_INVALID');
   });
 
   it('refuses an unsigned token (alg none)', async () => {
-    const unsigned = new UnsecuredJWT({ tenant_id: 'acme' }).setSubject('user-1').setIssuer('iss').setAudience('aud').setExpirationTime('5m').encode();
+    const unsigned = new UnsecuredJWT({ tenant_id: 'acme' })
+      .setSubject('user-1')
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime('5m')
+      .encode();
     expect((await rejection(`Bearer ${unsigned}`)).code).toBe('TOKEN_INVALID');
   });
 });

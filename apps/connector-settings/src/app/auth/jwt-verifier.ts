@@ -28,7 +28,10 @@ export interface JwtVerifierOptions {
 export function readRoles(claims: Record<string, unknown>, claimPath: string): string[] {
   let value: unknown = claims;
   for (const part of claimPath.split('.')) {
-    value = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+    value =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)[part]
+        : undefined;
   }
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value)) return value.filter((r): r is string => typeof r === 'string' && r !== '');
@@ -69,7 +72,12 @@ export class JwtVerifier {
         throw new JwtRejected('TOKEN_INVALID', 'the token must carry sub and tenant_id');
       }
       const zone = typeof payload['zoneinfo'] === 'string' && payload['zoneinfo'] ? payload['zoneinfo'] : 'UTC';
-      return { tenantId, userId: payload.sub, timeZone: zone, roles: readRoles(payload, this.options.rolesClaim ?? 'roles') };
+      return {
+        tenantId,
+        userId: payload.sub,
+        timeZone: zone,
+        roles: readRoles(payload, this.options.rolesClaim ?? 'roles'),
+      };
     } catch (e) {
       if (e instanceof JwtRejected) throw e;
       if (e instanceof errors.JWTExpired) throw new JwtRejected('TOKEN_EXPIRED', 'the token has expired');

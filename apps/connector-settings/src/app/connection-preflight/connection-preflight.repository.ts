@@ -17,15 +17,26 @@ interface PreflightRow {
   checked_at: Date;
 }
 
-const toPreflight = (r: PreflightRow): ConnectionPreflight => ({ connectionId: r.connection_id, state: r.state, detail: r.detail, checkedAt: new Date(r.checked_at) });
+const toPreflight = (r: PreflightRow): ConnectionPreflight => ({
+  connectionId: r.connection_id,
+  state: r.state,
+  detail: r.detail,
+  checkedAt: new Date(r.checked_at),
+});
 
 /** connection_preflight: each connection's last conclusive preflight, and which connections are due for one. */
 @Injectable()
 export class ConnectionPreflightRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async find(connectionId: string, manager: Pick<EntityManager, 'query'> = this.dataSource.manager): Promise<ConnectionPreflight | null> {
-    const rows: PreflightRow[] = await manager.query(`SELECT connection_id, state, detail, checked_at FROM connection_preflight WHERE connection_id = $1`, [connectionId]);
+  async find(
+    connectionId: string,
+    manager: Pick<EntityManager, 'query'> = this.dataSource.manager,
+  ): Promise<ConnectionPreflight | null> {
+    const rows: PreflightRow[] = await manager.query(
+      `SELECT connection_id, state, detail, checked_at FROM connection_preflight WHERE connection_id = $1`,
+      [connectionId],
+    );
     return rows[0] ? toPreflight(rows[0]) : null;
   }
 
@@ -36,7 +47,12 @@ export class ConnectionPreflightRepository {
   }
 
   /** Stores a conclusive preflight; answers the state it replaced (null for the first). */
-  async record(connectionId: string, state: ConnectionReadiness, detail: string | null, checkedAt: Date): Promise<ConnectionReadiness | null> {
+  async record(
+    connectionId: string,
+    state: ConnectionReadiness,
+    detail: string | null,
+    checkedAt: Date,
+  ): Promise<ConnectionReadiness | null> {
     const rows: { previous: ConnectionReadiness | null }[] = await this.dataSource.query(
       `WITH previous AS (SELECT state FROM connection_preflight WHERE connection_id = $1)
        INSERT INTO connection_preflight AS p (connection_id, state, detail, checked_at) VALUES ($1, $2, $3, $4)

@@ -1,6 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decideConnectionReadiness, isBlockingReadiness, type ReadinessFacts, type ReadinessOutcome } from '@task-sync/sync-rules';
+import {
+  decideConnectionReadiness,
+  isBlockingReadiness,
+  type ReadinessFacts,
+  type ReadinessOutcome,
+} from '@task-sync/sync-rules';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { ConnectionEntity } from '../connections/connection.entity';
@@ -39,11 +44,16 @@ export class ConnectionPreflightService implements OnApplicationBootstrap, Befor
     @Inject(CONNECTION_CHECKS) private readonly checksFor: ConnectionChecksFactory,
     @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'CONNECTION_PREFLIGHT_INTERVAL_SECONDS'>,
   ) {
-    this.schedule = new PreflightSchedule('connection preflight', this.logger, config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS * 1000, {
-      listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
-      keyOf: (connectionId) => connectionId,
-      check: async (connectionId) => void (await this.checkNow(connectionId)),
-    });
+    this.schedule = new PreflightSchedule(
+      'connection preflight',
+      this.logger,
+      config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS * 1000,
+      {
+        listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
+        keyOf: (connectionId) => connectionId,
+        check: async (connectionId) => void (await this.checkNow(connectionId)),
+      },
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -66,21 +76,28 @@ export class ConnectionPreflightService implements OnApplicationBootstrap, Befor
     try {
       // The preflight's own session is never refused for the state it is checking.
       const session = await this.sessions.obtain(connectionId, undefined, caller, { forPreflight: true });
-      const checks = this.checksFor(session, (rejected) => this.sessions.obtain(connectionId, rejected, caller, { forPreflight: true }));
+      const checks = this.checksFor(session, (rejected) =>
+        this.sessions.obtain(connectionId, rejected, caller, { forPreflight: true }),
+      );
       outcome = decideConnectionReadiness(await checks.readConnectionReadiness());
     } catch (e) {
       outcome = { kind: 'inconclusive', reason: `no session for the connection: ${(e as Error).message}` };
     }
     if (outcome.kind === 'inconclusive') {
       this.schedule.inconclusive(connectionId);
-      this.logger.warn(`connection ${connectionId}: the preflight is inconclusive (${outcome.reason}); trying again later`);
+      this.logger.warn(
+        `connection ${connectionId}: the preflight is inconclusive (${outcome.reason}); trying again later`,
+      );
       return this.preflights.find(connectionId);
     }
     this.schedule.conclusive(connectionId);
     const checkedAt = new Date();
     const previous = await this.preflights.record(connectionId, outcome.state, outcome.detail ?? null, checkedAt);
     if (isBlockingReadiness(outcome.state)) {
-      if (previous !== outcome.state) this.logger.warn(`connection ${connectionId}: preflight ${outcome.state}${outcome.detail ? ` (${outcome.detail})` : ''}; its reads and writes pause`);
+      if (previous !== outcome.state)
+        this.logger.warn(
+          `connection ${connectionId}: preflight ${outcome.state}${outcome.detail ? ` (${outcome.detail})` : ''}; its reads and writes pause`,
+        );
     } else if (isBlockingReadiness(previous)) {
       // The services' paused reads and writes resume at their next recheck and report again.
       await markSetupComplete(this.dataSource.manager, connectionId, connection.taskSyncEnabled);

@@ -24,13 +24,15 @@ export const startConnectBodyObjectSchema = z
       .enum(SALESFORCE_ENVIRONMENTS)
       .optional()
       .describe(
-        'Where the user signs in: `production` (login.salesforce.com, the default), `sandbox` (test.salesforce.com: a sandbox org) or `my-domain` (the org\'s My Domain, in `myDomain`). The connection keeps it: its refreshes go there too',
+        "Where the user signs in: `production` (login.salesforce.com, the default), `sandbox` (test.salesforce.com: a sandbox org) or `my-domain` (the org's My Domain, in `myDomain`). The connection keeps it: its refreshes go there too",
       ),
     myDomain: z
       .string()
       .max(300)
       .optional()
-      .describe('With `environment: my-domain`: the org\'s My Domain host, e.g. `acme.my.salesforce.com` (https only, a host ending in .my.salesforce.com or .sandbox.my.salesforce.com); 400 INVALID_MY_DOMAIN otherwise'),
+      .describe(
+        "With `environment: my-domain`: the org's My Domain host, e.g. `acme.my.salesforce.com` (https only, a host ending in .my.salesforce.com or .sandbox.my.salesforce.com); 400 INVALID_MY_DOMAIN otherwise",
+      ),
   })
   .strict();
 
@@ -43,11 +45,17 @@ export type StartConnectBody = z.output<typeof startConnectBodySchema>;
  * (parseMyDomainHost). A My Domain given for another environment is refused too: what the user typed
  * must be what is used, or nothing.
  */
-export function chooseConnectLogin(body: StartConnectBody): { ok: true; login: SalesforceLogin } | { ok: false; message: string } {
+export function chooseConnectLogin(
+  body: StartConnectBody,
+): { ok: true; login: SalesforceLogin } | { ok: false; message: string } {
   const environment = body?.environment ?? 'production';
   if (environment !== 'my-domain') {
-    return body?.myDomain === undefined ? { ok: true, login: { environment } } : { ok: false, message: 'a My Domain is given only with environment my-domain' };
+    return body?.myDomain === undefined
+      ? { ok: true, login: { environment } }
+      : { ok: false, message: 'a My Domain is given only with environment my-domain' };
   }
   const parsed = parseMyDomainHost(body?.myDomain ?? '');
-  return parsed.ok ? { ok: true, login: { environment, myDomainHost: parsed.host } } : { ok: false, message: parsed.message };
+  return parsed.ok
+    ? { ok: true, login: { environment, myDomainHost: parsed.host } }
+    : { ok: false, message: parsed.message };
 }

@@ -62,7 +62,8 @@ export class ConnectionEntity {
 }
 
 /** Where a connection's grant was made, and is refreshed and revoked. */
-export const loginOf = (c: Pick<ConnectionEntity, 'loginEnvironment' | 'loginMyDomainHost'>): SalesforceLogin => toSalesforceLogin(c.loginEnvironment, c.loginMyDomainHost);
+export const loginOf = (c: Pick<ConnectionEntity, 'loginEnvironment' | 'loginMyDomainHost'>): SalesforceLogin =>
+  toSalesforceLogin(c.loginEnvironment, c.loginMyDomainHost);
 
 /** Every enable and disable of a connection's task sync, in order. */
 @Entity({ name: 'task_sync_change' })

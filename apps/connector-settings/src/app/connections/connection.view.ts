@@ -6,7 +6,14 @@ import { loginOf, type ConnectionEntity } from './connection.entity';
 export interface ConnectionView {
   id: string;
   timeZone: string;
-  salesforce: { orgId: string; userId: string; username: string; instanceUrl: string; environment: SalesforceEnvironment; loginHost: string };
+  salesforce: {
+    orgId: string;
+    userId: string;
+    username: string;
+    instanceUrl: string;
+    environment: SalesforceEnvironment;
+    loginHost: string;
+  };
   taskSync: TaskSyncView;
   /** How its Salesforce changes are read: the org's stream (through the org's reader) or polling with the rep's session. */
   readMode: ReadMode;

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, ServiceUnavailableException, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Req,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import { ConnectionPreflightService } from '../connection-preflight/connection-preflight.service';
 import { toSetupView, type ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
 import { SalesforceConnectService } from '../salesforce/salesforce-connect.service';
@@ -49,7 +62,11 @@ export class ConnectionsController {
   async checkAgain(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionSetupView> {
     const connection = await this.connections.getOwned(req.principal, id);
     const setup = toSetupView(await this.preflight.checkNow(connection.id));
-    if (!setup) throw new ServiceUnavailableException({ error: 'PREFLIGHT_INCONCLUSIVE', message: 'Salesforce did not answer the check; try again in a minute' });
+    if (!setup)
+      throw new ServiceUnavailableException({
+        error: 'PREFLIGHT_INCONCLUSIVE',
+        message: 'Salesforce did not answer the check; try again in a minute',
+      });
     return setup;
   }
 

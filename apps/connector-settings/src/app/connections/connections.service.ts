@@ -47,13 +47,22 @@ export class ConnectionsService {
   /** The connection's status as the other services last reported it, with its ten latest error reasons and its org's API allocation. */
   async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
     const connection = await this.getOwned(principal, id);
-    const status = await this.dataSource.getRepository(ConnectionStatusEntity).findOneBy({ connectionId: connection.id });
+    const status = await this.dataSource
+      .getRepository(ConnectionStatusEntity)
+      .findOneBy({ connectionId: connection.id });
     const errors = await this.dataSource
       .getRepository(ConnectionErrorEntity)
       .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
     const setup = toSetupView(await this.preflights.find(connection.id));
     const [disabled] = await this.deleteWindows.listDisabledSynced([connection.id]);
-    return toStatusView(status, errors, await this.readModeOf(connection), await this.allocations.usageOf(connection.sfdcOrgId), setup, deleteWindowOf(connection, disabled?.disabledAt));
+    return toStatusView(
+      status,
+      errors,
+      await this.readModeOf(connection),
+      await this.allocations.usageOf(connection.sfdcOrgId),
+      setup,
+      deleteWindowOf(connection, disabled?.disabledAt),
+    );
   }
 
   /** How the connection's changes are read, by its org's reader (decideReadMode). */
@@ -65,17 +74,26 @@ export class ConnectionsService {
    * R1: saving the setting takes effect at once. The change, its history row and its event are
    * committed together; the outbox relay publishes the event, so a crash loses nothing.
    */
-  async saveTaskSync(principal: Principal, id: string, enabled: boolean): Promise<TaskSyncView & { change: SettingChangeKind | null }> {
+  async saveTaskSync(
+    principal: Principal,
+    id: string,
+    enabled: boolean,
+  ): Promise<TaskSyncView & { change: SettingChangeKind | null }> {
     return this.dataSource.transaction(async (manager) => {
       const connection = await this.findOwned(manager, principal, id, true);
-      const kind = decideSettingChange({ enabled: connection.taskSyncEnabled, firstEnabledAt: connection.firstEnabledAt }, enabled);
+      const kind = decideSettingChange(
+        { enabled: connection.taskSyncEnabled, firstEnabledAt: connection.firstEnabledAt },
+        enabled,
+      );
       if (kind === null) return { ...toTaskSyncView(connection), change: null };
       const now = await stampSettingChange(manager);
       connection.taskSyncEnabled = enabled;
       if (kind === 'first-enable') connection.firstEnabledAt = now;
       await manager.getRepository(ConnectionEntity).save(connection);
       const eventId = randomUUID();
-      await manager.getRepository(TaskSyncChangeEntity).insert({ eventId, connectionId: connection.id, kind, changedAt: now });
+      await manager
+        .getRepository(TaskSyncChangeEntity)
+        .insert({ eventId, connectionId: connection.id, kind, changedAt: now });
       await enqueueOutbox(manager, [buildSettingChangedEntry(connection, kind, eventId, now)]);
       return { ...toTaskSyncView(connection), change: kind };
     });
@@ -87,7 +105,12 @@ export class ConnectionsService {
   }
 
   /** Another user's connection, or an id that is not one, answers 404 alike: nothing leaks. */
-  private async findOwned(manager: EntityManager, principal: Principal, id: string, lock = false): Promise<ConnectionEntity> {
+  private async findOwned(
+    manager: EntityManager,
+    principal: Principal,
+    id: string,
+    lock = false,
+  ): Promise<ConnectionEntity> {
     if (!UUID.test(id)) throw new NotFoundException({ error: 'NOT_FOUND', message: 'no such connection' });
     const found = await manager.getRepository(ConnectionEntity).findOne({
       where: { id, tenantId: principal.tenantId, userId: principal.userId },

@@ -19,7 +19,10 @@ function fakeQueryRunner(rows: ReturnType<typeof row>[]) {
   const batches: OutboxEntry[][] = [];
   const q = {
     query: async () => rows,
-    manager: { getRepository: () => ({ insert: async (entries: OutboxEntry[]) => void batches.push(entries) }), query: async () => [] },
+    manager: {
+      getRepository: () => ({ insert: async (entries: OutboxEntry[]) => void batches.push(entries) }),
+      query: async () => [],
+    },
   } as unknown as QueryRunner;
   return { q, batches };
 }
@@ -29,27 +32,30 @@ describe('RepublishLatestSettingChange1764000000207', () => {
     ['first-enable', true],
     ['re-enable', true],
     ['disable', false],
-  ] as const)("publishes a connection's latest %s again: the same kind and instant, now with its Salesforce org and user", async (kind, enabled) => {
-    const latest = row(1, kind, '2026-11-02T10:00:00.123Z');
-    const { q, batches } = fakeQueryRunner([latest]);
-    await new RepublishLatestSettingChange1764000000207().up(q);
+  ] as const)(
+    "publishes a connection's latest %s again: the same kind and instant, now with its Salesforce org and user",
+    async (kind, enabled) => {
+      const latest = row(1, kind, '2026-11-02T10:00:00.123Z');
+      const { q, batches } = fakeQueryRunner([latest]);
+      await new RepublishLatestSettingChange1764000000207().up(q);
 
-    const [[entry]] = batches;
-    expect(entry).toMatchObject({ topic: KAFKA_TOPICS.settingsChanges, key: latest.id });
-    const event = decodeEvent(entry.payload, KAFKA_TOPICS.settingsChanges) as TaskSyncSettingChanged;
-    expect(event).toMatchObject({
-      eventId: entry.eventId,
-      connectionId: latest.id,
-      tenantId: 'acme',
-      userId: 'user-1',
-      timeZone: 'America/Sao_Paulo',
-      kind,
-      enabled,
-      changedAt: '2026-11-02T10:00:00.123Z',
-      sfdcOrgId: '00D000000000001AAA',
-      sfdcUserId: latest.sfdc_user_id,
-    });
-  });
+      const [[entry]] = batches;
+      expect(entry).toMatchObject({ topic: KAFKA_TOPICS.settingsChanges, key: latest.id });
+      const event = decodeEvent(entry.payload, KAFKA_TOPICS.settingsChanges) as TaskSyncSettingChanged;
+      expect(event).toMatchObject({
+        eventId: entry.eventId,
+        connectionId: latest.id,
+        tenantId: 'acme',
+        userId: 'user-1',
+        timeZone: 'America/Sao_Paulo',
+        kind,
+        enabled,
+        changedAt: '2026-11-02T10:00:00.123Z',
+        sfdcOrgId: '00D000000000001AAA',
+        sfdcUserId: latest.sfdc_user_id,
+      });
+    },
+  );
 
   it('gives each event its own id, and enqueues in slices a statement can hold', async () => {
     const rows = Array.from({ length: 2_001 }, (_, n) => row(n, 're-enable', '2026-11-02T10:00:00Z'));

@@ -70,7 +70,8 @@ const OUTBOX_SLICE = 1_000;
 
 /** Enqueues in slices, to stay under PostgreSQL's 65,535 parameters a statement. */
 async function enqueueInSlices(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += OUTBOX_SLICE) await enqueueOutbox(manager, entries.slice(i, i + OUTBOX_SLICE));
+  for (let i = 0; i < entries.length; i += OUTBOX_SLICE)
+    await enqueueOutbox(manager, entries.slice(i, i + OUTBOX_SLICE));
 }
 
 /**
@@ -138,9 +139,13 @@ export class OneConnectionPerUser1764000000222 implements MigrationInterface {
     const announced = dropped.filter((row) => row.task_sync_enabled);
     if (announced.length > 0) {
       const at = await stampSettingChange(q.manager);
-      await enqueueInSlices(q.manager, announced.map((row) => buildSettingChangedEntry(toSettingOwner(row), 'disable', randomUUID(), at)));
+      await enqueueInSlices(
+        q.manager,
+        announced.map((row) => buildSettingChangedEntry(toSettingOwner(row), 'disable', randomUUID(), at)),
+      );
     }
-    if (dropped.length > 0) await q.query(`DELETE FROM connection WHERE id = ANY($1::uuid[])`, [dropped.map((row) => row.id)]);
+    if (dropped.length > 0)
+      await q.query(`DELETE FROM connection WHERE id = ANY($1::uuid[])`, [dropped.map((row) => row.id)]);
     await q.query(`ALTER TABLE connection ADD CONSTRAINT connection_one_per_user UNIQUE (tenant_id, user_id)`);
   }
 
@@ -154,7 +159,14 @@ interface DroppedConnectionRow extends ConnectionIdentityRow {
 }
 
 function toSettingOwner(row: ConnectionIdentityRow): SettingOwner {
-  return { id: row.id, tenantId: row.tenant_id, userId: row.user_id, timeZone: row.time_zone, sfdcOrgId: row.sfdc_org_id, sfdcUserId: row.sfdc_user_id };
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    timeZone: row.time_zone,
+    sfdcOrgId: row.sfdc_org_id,
+    sfdcUserId: row.sfdc_user_id,
+  };
 }
 
 /**
@@ -167,7 +179,9 @@ export class AddConnectionLogin1764000000227 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     for (const table of ['connection', 'connect_attempt']) {
-      await q.query(`ALTER TABLE ${table} ADD COLUMN login_environment text NOT NULL DEFAULT 'production' CHECK (login_environment IN ('production', 'sandbox', 'my-domain'))`);
+      await q.query(
+        `ALTER TABLE ${table} ADD COLUMN login_environment text NOT NULL DEFAULT 'production' CHECK (login_environment IN ('production', 'sandbox', 'my-domain'))`,
+      );
       await q.query(`ALTER TABLE ${table} ADD COLUMN login_my_domain_host text`);
       await q.query(
         `ALTER TABLE ${table} ADD CONSTRAINT ${table}_my_domain_host_iff_my_domain CHECK ((login_environment = 'my-domain') = (login_my_domain_host IS NOT NULL))`,

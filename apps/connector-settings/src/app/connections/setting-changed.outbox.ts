@@ -4,10 +4,18 @@ import type { ConnectionEntity } from './connection.entity';
 import type { SettingChangeKind } from './task-sync-setting';
 
 /** What of a connection its settings event carries. */
-export type SettingOwner = Pick<ConnectionEntity, 'id' | 'tenantId' | 'userId' | 'timeZone' | 'sfdcOrgId' | 'sfdcUserId'>;
+export type SettingOwner = Pick<
+  ConnectionEntity,
+  'id' | 'tenantId' | 'userId' | 'timeZone' | 'sfdcOrgId' | 'sfdcUserId'
+>;
 
 /** The settings-topic message for one change of a connection's "Sync tasks" setting. */
-export function buildSettingChangedEntry(connection: SettingOwner, kind: SettingChangeKind, eventId: string, at: Date): OutboxEntry {
+export function buildSettingChangedEntry(
+  connection: SettingOwner,
+  kind: SettingChangeKind,
+  eventId: string,
+  at: Date,
+): OutboxEntry {
   const instant = at.toISOString();
   return {
     eventId,

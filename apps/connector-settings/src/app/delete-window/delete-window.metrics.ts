@@ -29,7 +29,12 @@ export class DeleteWindowMetrics implements OnApplicationBootstrap, BeforeApplic
     @Inject(MetricsService) metrics: MetricsService,
     @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'DELETE_WINDOW_METRICS_REFRESH_SECONDS'>,
   ) {
-    this.loop = new BackgroundLoop('delete-window metrics', this.logger, async () => (await this.refresh(), false), config.DELETE_WINDOW_METRICS_REFRESH_SECONDS * 1000);
+    this.loop = new BackgroundLoop(
+      'delete-window metrics',
+      this.logger,
+      async () => (await this.refresh(), false),
+      config.DELETE_WINDOW_METRICS_REFRESH_SECONDS * 1000,
+    );
     const windows = this.windowsAt.bind(this);
     const refreshForScrape = this.refreshForScrape.bind(this);
     new Gauge({
@@ -65,7 +70,15 @@ export class DeleteWindowMetrics implements OnApplicationBootstrap, BeforeApplic
   private windowsAt(now: number): { connectionId: string; closesInSeconds: number; warning: boolean }[] {
     return this.rows.flatMap((r) => {
       const window = decideDeleteWindow({ enabled: false, firstEnabledAt: 0, disabledAt: r.disabledAt.getTime() }, now);
-      return window ? [{ connectionId: r.connectionId, closesInSeconds: deleteWindowClosesInSeconds(window, now), warning: window.warning }] : [];
+      return window
+        ? [
+            {
+              connectionId: r.connectionId,
+              closesInSeconds: deleteWindowClosesInSeconds(window, now),
+              warning: window.warning,
+            },
+          ]
+        : [];
     });
   }
 
@@ -88,7 +101,9 @@ export class DeleteWindowMetrics implements OnApplicationBootstrap, BeforeApplic
     try {
       await Promise.race([this.refresh(), late]);
     } catch (e) {
-      this.logger.warn(`the delete windows were not read for this scrape (${(e as Error).message}); answering from the last read`);
+      this.logger.warn(
+        `the delete windows were not read for this scrape (${(e as Error).message}); answering from the last read`,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -21,6 +21,8 @@ export class DeleteWindowRepository {
         ORDER BY c.id`,
       [connectionIds ? [...connectionIds] : null],
     );
-    return rows.filter((r) => r.disabled_at !== null).map((r) => ({ connectionId: r.id, disabledAt: r.disabled_at as Date }));
+    return rows
+      .filter((r) => r.disabled_at !== null)
+      .map((r) => ({ connectionId: r.id, disabledAt: r.disabled_at as Date }));
   }
 }

@@ -6,5 +6,12 @@ export function deleteWindowOf(
   disabledAt: Date | null | undefined,
   now = Date.now(),
 ): DeleteWindow | null {
-  return decideDeleteWindow({ enabled: connection.taskSyncEnabled, firstEnabledAt: connection.firstEnabledAt?.getTime() ?? null, disabledAt: disabledAt?.getTime() ?? null }, now);
+  return decideDeleteWindow(
+    {
+      enabled: connection.taskSyncEnabled,
+      firstEnabledAt: connection.firstEnabledAt?.getTime() ?? null,
+      disabledAt: disabledAt?.getTime() ?? null,
+    },
+    now,
+  );
 }

@@ -44,7 +44,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       res.status(status).json(known ?? { error: codeFor(status), message: parser.message ?? 'bad request' });
       return;
     }
-    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     res.status(500).json({ error: 'INTERNAL', message: 'something went wrong on our side' });
   }
 }
@@ -54,8 +54,10 @@ function shapeHttpException(exception: HttpException): object {
   const status = exception.getStatus();
   const body = exception.getResponse();
   const fields = typeof body === 'object' && body !== null ? (body as { error?: unknown; message?: unknown }) : {};
-  if (typeof fields.error === 'string' && /^[A-Z][A-Z_]+$/.test(fields.error) && typeof fields.message === 'string') return body as object;
-  const message = typeof body === 'string' ? body : typeof fields.message === 'string' ? fields.message : exception.message;
+  if (typeof fields.error === 'string' && /^[A-Z][A-Z_]+$/.test(fields.error) && typeof fields.message === 'string')
+    return body as object;
+  const message =
+    typeof body === 'string' ? body : typeof fields.message === 'string' ? fields.message : exception.message;
   // Nest reports body-parser's JSON syntax errors as a plain 400 with the parser's message.
   if (status === 400 && /JSON/.test(message)) {
     return { error: 'MALFORMED_JSON', message: `the request body is not valid JSON (${message})` };
@@ -65,7 +67,15 @@ function shapeHttpException(exception: HttpException): object {
 
 function codeFor(status: number): string {
   return (
-    { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' }[status] ??
-    `HTTP_${status}`
+    {
+      400: 'BAD_REQUEST',
+      401: 'UNAUTHORIZED',
+      403: 'FORBIDDEN',
+      404: 'NOT_FOUND',
+      405: 'METHOD_NOT_ALLOWED',
+      413: 'BODY_TOO_LARGE',
+      415: 'UNSUPPORTED_MEDIA_TYPE',
+      429: 'RATE_LIMITED',
+    }[status] ?? `HTTP_${status}`
   );
 }

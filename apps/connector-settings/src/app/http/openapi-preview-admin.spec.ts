@@ -1,6 +1,8 @@
 import { buildOpenApiDocument } from './openapi';
 
-type Doc = { paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>> };
+type Doc = {
+  paths: Record<string, Record<string, { parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+};
 
 describe('OpenAPI: the import preview, the delete-window watchdog and the admin view', () => {
   const doc = buildOpenApiDocument() as Doc;
@@ -16,7 +18,11 @@ describe('OpenAPI: the import preview, the delete-window watchdog and the admin 
   });
 
   it("R5: the status's deleteWindow is described", () => {
-    const status = doc.paths['/v1/connections/{id}/status'].get.responses['200'] as { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
-    expect(status.content['application/json'].schema.properties['deleteWindow']).toMatchObject({ required: ['disabledAt', 'closesAt', 'warning', 'closed'] });
+    const status = doc.paths['/v1/connections/{id}/status'].get.responses['200'] as {
+      content: { 'application/json': { schema: { properties: Record<string, unknown> } } };
+    };
+    expect(status.content['application/json'].schema.properties['deleteWindow']).toMatchObject({
+      required: ['disabledAt', 'closesAt', 'warning', 'closed'],
+    });
   });
 });

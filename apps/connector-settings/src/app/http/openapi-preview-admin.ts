@@ -37,16 +37,27 @@ const pageParams = [
 const page = (items: object) => ({
   type: 'object',
   required: ['items', 'total', 'nextOffset'],
-  properties: { items: { type: 'array', items }, total: { type: 'integer' }, nextOffset: { type: ['integer', 'null'], description: 'Where the next page starts; null on the last' } },
+  properties: {
+    items: { type: 'array', items },
+    total: { type: 'integer' },
+    nextOffset: { type: ['integer', 'null'], description: 'Where the next page starts; null on the last' },
+  },
 });
 
 export const apiUsageOverWindowSchema = {
   type: 'object',
-  description: "The sync's own Salesforce calls in the org over the rolling 24 hours (API_CALLS_WINDOW_SECONDS), against its allocation, by bucket of API_CALLS_BUCKET_SECONDS (5 min by default), oldest first, empty buckets 0",
+  description:
+    "The sync's own Salesforce calls in the org over the rolling 24 hours (API_CALLS_WINDOW_SECONDS), against its allocation, by bucket of API_CALLS_BUCKET_SECONDS (5 min by default), oldest first, empty buckets 0",
   properties: {
     used: { type: 'integer' },
     allocated: { type: ['integer', 'null'] },
-    buckets: { type: 'array', items: { type: 'object', properties: { start: { type: 'string', format: 'date-time' }, calls: { type: 'integer' } } } },
+    buckets: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { start: { type: 'string', format: 'date-time' }, calls: { type: 'integer' } },
+      },
+    },
   },
 };
 
@@ -57,7 +68,10 @@ export function previewAndAdminPaths(s: Shared): Record<string, object> {
       connectionId: { type: 'string', format: 'uuid' },
       userId: { type: 'string', description: 'The Sales Connect user' },
       sfdcUsername: { type: 'string' },
-      state: { type: 'string', description: `As the rep's status says it: idle, importing, syncing, paused-api-limit, unauthorized, setup-required, error, or a preflight state that pauses it (${CONNECTION_READINESS_STATES.filter((x) => x !== 'ready').join(', ')})` },
+      state: {
+        type: 'string',
+        description: `As the rep's status says it: idle, importing, syncing, paused-api-limit, unauthorized, setup-required, error, or a preflight state that pauses it (${CONNECTION_READINESS_STATES.filter((x) => x !== 'ready').join(', ')})`,
+      },
       readMode: s.readMode,
       taskSyncEnabled: { type: 'boolean' },
       openProblems: { type: 'integer', description: 'Tasks whose write to a side failed and is not settled' },
@@ -89,11 +103,18 @@ export function previewAndAdminPaths(s: Shared): Record<string, object> {
                     status: { type: ['string', 'null'] },
                     activityDate: { type: ['string', 'null'], format: 'date' },
                     lastModifiedDate: { type: 'string', format: 'date-time' },
-                    salesforceUrl: { type: 'string', format: 'uri', description: '{instanceUrl}/lightning/r/Task/{id}/view' },
+                    salesforceUrl: {
+                      type: 'string',
+                      format: 'uri',
+                      description: '{instanceUrl}/lightning/r/Task/{id}/view',
+                    },
                   },
                 },
               },
-              salesConnectTasksSent: { const: false, description: 'R3: no Sales Connect task that exists before the enable is sent to Salesforce' },
+              salesConnectTasksSent: {
+                const: false,
+                description: 'R3: no Sales Connect task that exists before the enable is sent to Salesforce',
+              },
             },
           }),
           409: {
@@ -119,7 +140,11 @@ export function previewAndAdminPaths(s: Shared): Record<string, object> {
                   type: 'object',
                   properties: {
                     orgId: { type: 'string' },
-                    reader: { ...s.orgReader, type: ['object', 'null'], description: "The tenant's reader of the org (null: none)" },
+                    reader: {
+                      ...s.orgReader,
+                      type: ['object', 'null'],
+                      description: "The tenant's reader of the org (null: none)",
+                    },
                     apiUsage: apiUsageOverWindowSchema,
                     reps: page(rep),
                   },

@@ -11,7 +11,10 @@ const error = {
   properties: {
     error: { type: 'string', example: 'VALIDATION_FAILED' },
     message: { type: 'string' },
-    fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    fields: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 const taskSync = {
@@ -20,7 +23,8 @@ const taskSync = {
 };
 const orgStream = {
   type: ['object', 'null'],
-  description: "The org's change stream as sfdc-ingest last reported it (null before its first report); while `down` or `retrying` the org is polled every `pollEveryMs`",
+  description:
+    "The org's change stream as sfdc-ingest last reported it (null before its first report); while `down` or `retrying` the org is polled every `pollEveryMs`",
   properties: {
     state: { enum: ['streaming', 'retrying', 'down', 'stopped'] },
     reason: { type: 'string' },
@@ -34,10 +38,14 @@ const BLOCKING_STATES = CONNECTION_READINESS_STATES.filter((state) => state !== 
 /** A connection's preflight (ConnectionSetupView). */
 const setup = {
   type: 'object',
-  description: "The connection's last conclusive preflight: whether its rep can sync in their org, and what to do if not",
+  description:
+    "The connection's last conclusive preflight: whether its rep can sync in their org, and what to do if not",
   properties: {
     state: { type: 'string', enum: [...CONNECTION_READINESS_STATES] },
-    paused: { type: 'boolean', description: "True while the state pauses the connection's reads and writes (every state but ready)" },
+    paused: {
+      type: 'boolean',
+      description: "True while the state pauses the connection's reads and writes (every state but ready)",
+    },
     advice: { type: 'string', description: 'What is wrong and what to do about it, as the settings page says it' },
     detail: { type: ['string', 'null'], description: 'What Salesforce said, when it adds to the advice' },
     checkedAt: { type: 'string', format: 'date-time' },
@@ -67,9 +75,21 @@ const connection = {
         orgId: { type: 'string' },
         userId: { type: 'string' },
         username: { type: 'string' },
-        instanceUrl: { type: 'string', description: 'Where its API calls go; follows Salesforce when a token refresh names another (an org migration, a My Domain change)' },
-        environment: { type: 'string', enum: ['production', 'sandbox', 'my-domain'], description: 'Where the user signs in; the grant is refreshed there' },
-        loginHost: { type: 'string', example: 'test.salesforce.com', description: 'login.salesforce.com, test.salesforce.com, or the My Domain host' },
+        instanceUrl: {
+          type: 'string',
+          description:
+            'Where its API calls go; follows Salesforce when a token refresh names another (an org migration, a My Domain change)',
+        },
+        environment: {
+          type: 'string',
+          enum: ['production', 'sandbox', 'my-domain'],
+          description: 'Where the user signs in; the grant is refreshed there',
+        },
+        loginHost: {
+          type: 'string',
+          example: 'test.salesforce.com',
+          description: 'login.salesforce.com, test.salesforce.com, or the My Domain host',
+        },
       },
     },
     taskSync,
@@ -91,7 +111,10 @@ const preflight = {
           key: { enum: ['view-all-data', 'task-change-data-capture', 'external-id-field'] },
           label: { type: 'string' },
           state: { enum: ['ok', 'missing'] },
-          message: { type: 'string', description: 'What was found; for a missing item, what an administrator does about it' },
+          message: {
+            type: 'string',
+            description: 'What was found; for a missing item, what an administrator does about it',
+          },
         },
       },
     },
@@ -114,26 +137,48 @@ const orgReader = {
 };
 const apiAllocation = {
   type: 'object',
-  description: "The sync's own Salesforce calls in an org (reads and writes, every replica) over a rolling 24 hours, and the allocation they count against",
+  description:
+    "The sync's own Salesforce calls in an org (reads and writes, every replica) over a rolling 24 hours, and the allocation they count against",
   properties: {
     orgId: { type: 'string', example: '00D000000000001AAA' },
     used: { type: 'integer' },
-    allocated: { type: ['integer', 'null'], description: "Reaching it pauses the org's reads and writes (state paused-api-limit) until the window frees calls; null until set or until the org's limit was read" },
-    source: { enum: ['admin', 'default', 'none'], description: 'Set by an admin, or the default: API_ALLOCATION_DEFAULT_SHARE of the org limit last read from Sforce-Limit-Info' },
+    allocated: {
+      type: ['integer', 'null'],
+      description:
+        "Reaching it pauses the org's reads and writes (state paused-api-limit) until the window frees calls; null until set or until the org's limit was read",
+    },
+    source: {
+      enum: ['admin', 'default', 'none'],
+      description:
+        'Set by an admin, or the default: API_ALLOCATION_DEFAULT_SHARE of the org limit last read from Sforce-Limit-Info',
+    },
     defaultAllocated: { type: ['integer', 'null'] },
     orgUsage: {
       type: ['object', 'null'],
       description: "The org's whole usage (every integration) as the last answer's Sforce-Limit-Info said",
-      properties: { used: { type: 'integer' }, limit: { type: 'integer' }, readAt: { type: 'string', format: 'date-time' } },
+      properties: {
+        used: { type: 'integer' },
+        limit: { type: 'integer' },
+        readAt: { type: 'string', format: 'date-time' },
+      },
     },
   },
 };
 const ADMIN_ONLY =
   'Admins only: the Bearer JWT must list the role JWT_ADMIN_ROLE (default `task-sync:admin`) in the claim JWT_ROLES_CLAIM (default `roles`); others get 403 ADMIN_ROLE_REQUIRED.';
 const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: error } } }]));
+  Object.fromEntries(
+    codes.map((c) => [String(c), { description: String(c), content: { 'application/json': { schema: error } } }]),
+  );
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
-const orgIdParam = [{ name: 'orgId', in: 'path', required: true, schema: { type: 'string', pattern: '^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$' } }];
+const orgIdParam = [
+  {
+    name: 'orgId',
+    in: 'path',
+    required: true,
+    schema: { type: 'string', pattern: '^00D[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$' },
+  },
+];
 const ok = (schema: object) => ({ description: 'OK', content: { 'application/json': { schema } } });
 
 /** The API's OpenAPI 3.1 description, with request bodies generated from the same zod schemas that validate them. */
@@ -152,16 +197,29 @@ export function buildOpenApiDocument(): object {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'Claims: sub, tenant_id, optional zoneinfo, and roles (JWT_ROLES_CLAIM) where JWT_ADMIN_ROLE lets an admin manage the org reader',
+          description:
+            'Claims: sub, tenant_id, optional zoneinfo, and roles (JWT_ROLES_CLAIM) where JWT_ADMIN_ROLE lets an admin manage the org reader',
         },
       },
     },
     security: [{ bearer: [] }],
     paths: {
       ...previewAndAdminPaths({ ok, errors, idParam, orgIdParam, orgReader, readMode, adminOnly: ADMIN_ONLY }),
-      '/v1/connections': { get: { summary: "The caller's connections", responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }), ...errors(401, 429) } } },
+      '/v1/connections': {
+        get: {
+          summary: "The caller's connections",
+          responses: {
+            200: ok({ type: 'object', properties: { items: { type: 'array', items: connection } } }),
+            ...errors(401, 429),
+          },
+        },
+      },
       '/v1/connections/{id}': {
-        get: { summary: 'One connection', parameters: idParam, responses: { 200: ok(connection), ...errors(401, 404, 429) } },
+        get: {
+          summary: 'One connection',
+          parameters: idParam,
+          responses: { 200: ok(connection), ...errors(401, 404, 429) },
+        },
         delete: {
           summary: 'Disconnect: revoke the Salesforce token and delete the connection',
           parameters: idParam,
@@ -175,7 +233,10 @@ export function buildOpenApiDocument(): object {
           parameters: idParam,
           responses: {
             200: ok(setup),
-            503: { description: 'Salesforce did not answer and there is no earlier conclusive preflight (PREFLIGHT_INCONCLUSIVE)' },
+            503: {
+              description:
+                'Salesforce did not answer and there is no earlier conclusive preflight (PREFLIGHT_INCONCLUSIVE)',
+            },
             ...errors(401, 404, 429),
           },
         },
@@ -191,15 +252,38 @@ export function buildOpenApiDocument(): object {
               type: 'object',
               properties: {
                 state: { type: 'string' },
-                import: { type: ['object', 'null'], properties: { found: { type: 'integer' }, imported: { type: 'integer' }, failed: { type: 'integer' }, done: { type: 'boolean' } } },
+                import: {
+                  type: ['object', 'null'],
+                  properties: {
+                    found: { type: 'integer' },
+                    imported: { type: 'integer' },
+                    failed: { type: 'integer' },
+                    done: { type: 'boolean' },
+                  },
+                },
                 lastSyncedAt: { type: ['string', 'null'], format: 'date-time' },
-                apiUsage: { type: ['object', 'null'], properties: { used: { type: 'integer' }, limit: { type: 'integer' } } },
+                apiUsage: {
+                  type: ['object', 'null'],
+                  properties: { used: { type: 'integer' }, limit: { type: 'integer' } },
+                },
                 apiAllocation: {
                   type: 'object',
-                  description: "API calls today: the sync's own calls in the connection's org over the rolling 24 hours, and the org's allocation (null: none yet)",
+                  description:
+                    "API calls today: the sync's own calls in the connection's org over the rolling 24 hours, and the org's allocation (null: none yet)",
                   properties: { used: { type: 'integer' }, allocated: { type: ['integer', 'null'] } },
                 },
-                recentErrors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, count: { type: 'integer' }, lastMessage: { type: 'string' }, lastAt: { type: 'string' } } } },
+                recentErrors: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      code: { type: 'string' },
+                      count: { type: 'integer' },
+                      lastMessage: { type: 'string' },
+                      lastAt: { type: 'string' },
+                    },
+                  },
+                },
                 readMode,
                 setup: { ...setup, type: ['object', 'null'] },
                 deleteWindow: deleteWindowSchema,
@@ -214,8 +298,14 @@ export function buildOpenApiDocument(): object {
         post: {
           summary:
             'Start connecting Salesforce, or reconnecting: stores a single-use attempt (PKCE verifier kept here), sets the HttpOnly connect cookie that binds it to this browser; send the browser to authorizeUrl. A user has one connection: signing in as its Salesforce user again reconnects it in place (the grant replaced, the old refresh token revoked; id, links, setting history and sync state kept: no enable, no import). Signing in as another Salesforce user or org is refused (the callback lands on ?error=other_salesforce_account) unless this call carried {"startOver": true}: then the old connection is disconnected as DELETE /v1/connections/{id} does and the new one starts fresh. environment picks where the user signs in (production, sandbox, or my-domain with myDomain); a myDomain that is not a Salesforce My Domain host is 400 INVALID_MY_DOMAIN',
-          requestBody: { required: false, content: { 'application/json': { schema: z.toJSONSchema(startConnectBodyObjectSchema) } } },
-          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(400, 401, 429) },
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: z.toJSONSchema(startConnectBodyObjectSchema) } },
+          },
+          responses: {
+            200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }),
+            ...errors(400, 401, 429),
+          },
         },
       },
       '/v1/salesforce/oauth/callback': {
@@ -223,7 +313,12 @@ export function buildOpenApiDocument(): object {
           summary:
             "Salesforce's redirect back (no Bearer token: the signed state names the attempt, which must be unused, unexpired and this browser's, by its connect cookie)",
           security: [],
-          parameters: ['code', 'state', 'error'].map((name) => ({ name, in: 'query', required: name === 'state', schema: { type: 'string' } })),
+          parameters: ['code', 'state', 'error'].map((name) => ({
+            name,
+            in: 'query',
+            required: name === 'state',
+            schema: { type: 'string' },
+          })),
           responses: {
             302: {
               description:
@@ -235,7 +330,8 @@ export function buildOpenApiDocument(): object {
               content: { 'text/html': { schema: { type: 'string' } } },
             },
             409: {
-              description: "An org reader's attempt for an org whose reader another tenant holds: an HTML page (data-code ORG_READER_HELD_ELSEWHERE); the new grant is revoked",
+              description:
+                "An org reader's attempt for an org whose reader another tenant holds: an HTML page (data-code ORG_READER_HELD_ELSEWHERE); the new grant is revoked",
               content: { 'text/html': { schema: { type: 'string' } } },
             },
             ...errors(429),
@@ -245,13 +341,19 @@ export function buildOpenApiDocument(): object {
       '/v1/salesforce/org-reader': {
         get: {
           summary: `The readers of the tenant's Salesforce orgs (one integration user per org reads the org's changes), each with its last preflight. ${ADMIN_ONLY}`,
-          responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: orgReader } } }), ...errors(401, 403, 429) },
+          responses: {
+            200: ok({ type: 'object', properties: { items: { type: 'array', items: orgReader } } }),
+            ...errors(401, 403, 429),
+          },
         },
       },
       '/v1/salesforce/org-reader/connect': {
         post: {
           summary: `Start connecting the org's reader: the same single-use, browser-bound, PKCE attempt as /v1/salesforce/connect, for the org's reader; the admin signs in at Salesforce as the integration user. The callback stores it (one reader per org; 409 when another tenant holds it) and runs its preflight. ${ADMIN_ONLY}`,
-          responses: { 200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }), ...errors(401, 403, 429) },
+          responses: {
+            200: ok({ type: 'object', properties: { authorizeUrl: { type: 'string', format: 'uri' } } }),
+            ...errors(401, 403, 429),
+          },
         },
       },
       '/v1/salesforce/org-reader/{orgId}/preflight': {
@@ -271,25 +373,41 @@ export function buildOpenApiDocument(): object {
       '/v1/salesforce/api-allocation': {
         get: {
           summary: `The API calls allocated to the sync in each of the tenant's Salesforce orgs, and how many it made over the rolling 24 hours. ${ADMIN_ONLY}`,
-          responses: { 200: ok({ type: 'object', properties: { items: { type: 'array', items: apiAllocation } } }), ...errors(401, 403, 429) },
+          responses: {
+            200: ok({ type: 'object', properties: { items: { type: 'array', items: apiAllocation } } }),
+            ...errors(401, 403, 429),
+          },
         },
       },
       '/v1/salesforce/api-allocation/{orgId}': {
         put: {
           summary: `Set the calls the sync may make in the org over a rolling 24 hours (null: back to the default share of the org's limit). The services learn it within API_ALLOCATION_REFRESH_MS. ${ADMIN_ONLY}`,
           parameters: orgIdParam,
-          requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(setApiAllocationBodySchema) } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(setApiAllocationBodySchema) } },
+          },
           responses: { 200: ok(apiAllocation), ...errors(400, 401, 403, 404, 429) },
         },
       },
       '/v1/connections/{id}/task-sync': {
-        get: { summary: 'The "Sync tasks" setting', parameters: idParam, responses: { 200: ok(taskSync), ...errors(401, 404, 429) } },
+        get: {
+          summary: 'The "Sync tasks" setting',
+          parameters: idParam,
+          responses: { 200: ok(taskSync), ...errors(401, 404, 429) },
+        },
         put: {
           summary: 'Save the "Sync tasks" setting; sync starts or stops at once',
           parameters: idParam,
-          requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(saveTaskSyncBodySchema) } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(saveTaskSyncBodySchema) } },
+          },
           responses: {
-            200: ok({ ...taskSync, properties: { ...taskSync.properties, change: { enum: ['first-enable', 're-enable', 'disable', null] } } }),
+            200: ok({
+              ...taskSync,
+              properties: { ...taskSync.properties, change: { enum: ['first-enable', 're-enable', 'disable', null] } },
+            }),
             ...errors(400, 401, 404, 413, 429),
           },
         },

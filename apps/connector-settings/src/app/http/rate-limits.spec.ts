@@ -27,7 +27,10 @@ describe('RateLimits', () => {
     expect(await refusal(limits.take('connect-by-user', 't/alice'))).toBeNull();
     const third = await refusal(limits.take('connect-by-user', 't/alice'));
     expect(third?.getStatus()).toBe(429);
-    expect(third?.getResponse()).toMatchObject({ error: 'RATE_LIMITED', message: expect.stringContaining('this user') });
+    expect(third?.getResponse()).toMatchObject({
+      error: 'RATE_LIMITED',
+      message: expect.stringContaining('this user'),
+    });
     expect(third?.retryAfterSeconds).toBeGreaterThan(0);
     expect(third?.retryAfterSeconds).toBeLessThanOrEqual(60);
     expect(await refusal(limits.take('connect-by-user', 't/bob'))).toBeNull();

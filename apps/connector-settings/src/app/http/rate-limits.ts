@@ -13,7 +13,8 @@ export interface RateLimitSettings {
   authFailureBlockSeconds: number;
 }
 
-export type RateLimitBucket = 'connect-by-user' | 'connect-by-address' | 'callback-by-user' | 'callback-by-address' | 'auth-failures-by-address';
+export type RateLimitBucket =
+  'connect-by-user' | 'connect-by-address' | 'callback-by-user' | 'callback-by-address' | 'auth-failures-by-address';
 
 /** 429 in the API's error shape; the exception filter adds `Retry-After`. */
 export class RateLimitedException extends HttpException {
@@ -21,7 +22,10 @@ export class RateLimitedException extends HttpException {
     readonly retryAfterSeconds: number,
     what: string,
   ) {
-    super({ error: 'RATE_LIMITED', message: `too many ${what}; try again in ${retryAfterSeconds} s` }, HttpStatus.TOO_MANY_REQUESTS);
+    super(
+      { error: 'RATE_LIMITED', message: `too many ${what}; try again in ${retryAfterSeconds} s` },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
 }
 
@@ -41,7 +45,8 @@ export class RateLimits {
   private readonly limiters: Record<RateLimitBucket, RateLimiterMemory>;
 
   constructor(settings: RateLimitSettings) {
-    const window = (points: number, blockDuration = 0) => new RateLimiterMemory({ points, duration: settings.windowSeconds, blockDuration });
+    const window = (points: number, blockDuration = 0) =>
+      new RateLimiterMemory({ points, duration: settings.windowSeconds, blockDuration });
     this.limiters = {
       'connect-by-user': window(settings.connectPerUser),
       'connect-by-address': window(settings.connectPerAddress),
@@ -56,7 +61,8 @@ export class RateLimits {
     try {
       await this.limiters[bucket].consume(key);
     } catch (e) {
-      if (e instanceof RateLimiterRes) throw new RateLimitedException(Math.max(1, Math.ceil(e.msBeforeNext / 1000)), WHAT[bucket]);
+      if (e instanceof RateLimiterRes)
+        throw new RateLimitedException(Math.max(1, Math.ceil(e.msBeforeNext / 1000)), WHAT[bucket]);
       throw e;
     }
   }
@@ -65,6 +71,7 @@ export class RateLimits {
   async refuseIfOver(bucket: RateLimitBucket, key: string): Promise<void> {
     const limiter = this.limiters[bucket];
     const state = await limiter.get(key);
-    if (state && state.consumedPoints > limiter.points) throw new RateLimitedException(Math.max(1, Math.ceil(state.msBeforeNext / 1000)), WHAT[bucket]);
+    if (state && state.consumedPoints > limiter.points)
+      throw new RateLimitedException(Math.max(1, Math.ceil(state.msBeforeNext / 1000)), WHAT[bucket]);
   }
 }

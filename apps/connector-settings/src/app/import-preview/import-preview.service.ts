@@ -1,6 +1,11 @@
 import { ConflictException, HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiAllocationReachedError, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { SalesforceSessionHandle, classifyProbeError, readImportPreview, type ProbeAnswer } from '@task-sync/sfdc-client';
+import {
+  SalesforceSessionHandle,
+  classifyProbeError,
+  readImportPreview,
+  type ProbeAnswer,
+} from '@task-sync/sfdc-client';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { toSetupView } from '../connection-preflight/connection-preflight.view';
@@ -54,13 +59,16 @@ export class ImportPreviewService {
   /** One vocabulary for what stopped the preview: ours (the session, the allocation) or Salesforce's (classifyProbeError). */
   private async toHttpError(connection: ConnectionEntity, e: unknown): Promise<HttpException> {
     if (e instanceof HttpException) return e;
-    if (e instanceof ApiAllocationReachedError) return new ConflictException({ error: 'API_ALLOCATION_REACHED', message: e.message });
+    if (e instanceof ApiAllocationReachedError)
+      return new ConflictException({ error: 'API_ALLOCATION_REACHED', message: e.message });
     // A thrown error classifies as refused or unavailable, never as an answer.
     const answer = classifyProbeError(e) as Exclude<ProbeAnswer<never>, { kind: 'answered' }>;
     if (answer.kind === 'refused') {
       // What the rep can act on: the connection's setup as its last preflight found it.
       const setup = toSetupView(await this.preflights.find(connection.id));
-      this.logger.warn(`connection ${connection.id}: Salesforce refused the import preview (${answer.code}: ${answer.message})`);
+      this.logger.warn(
+        `connection ${connection.id}: Salesforce refused the import preview (${answer.code}: ${answer.message})`,
+      );
       return new ConflictException({
         error: 'SALESFORCE_REFUSED',
         code: answer.code,
@@ -68,6 +76,13 @@ export class ImportPreviewService {
         setup,
       });
     }
-    return new HttpException({ error: 'SALESFORCE_UNAVAILABLE', code: answer.code, message: `Salesforce did not answer the preview (${answer.message}); try again in a minute` }, 502);
+    return new HttpException(
+      {
+        error: 'SALESFORCE_UNAVAILABLE',
+        code: answer.code,
+        message: `Salesforce did not answer the preview (${answer.message}); try again in a minute`,
+      },
+      502,
+    );
   }
 }

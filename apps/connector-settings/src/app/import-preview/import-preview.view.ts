@@ -19,7 +19,8 @@ export interface ImportPreviewView {
 }
 
 /** A Salesforce task's page in Lightning. */
-export const salesforceTaskUrl = (instanceUrl: string, sfdcTaskId: string): string => `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(sfdcTaskId)}/view`;
+export const salesforceTaskUrl = (instanceUrl: string, sfdcTaskId: string): string =>
+  `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(sfdcTaskId)}/view`;
 
 export function toImportPreviewView(preview: ImportPreview): ImportPreviewView {
   return {

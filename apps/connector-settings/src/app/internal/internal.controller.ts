@@ -1,4 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { z } from 'zod';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
@@ -65,7 +77,8 @@ export class InternalController {
   @Get('orgs/:orgId/reader')
   async readerStatus(@Param('orgId', new OrgIdPipe()) orgId: string): Promise<OrgReaderStatus> {
     const reader = await this.readers.findByOrg(orgId);
-    if (!reader) throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
+    if (!reader)
+      throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
     return toOrgReaderStatus(reader);
   }
 
@@ -75,7 +88,9 @@ export class InternalController {
    */
   @Post('salesforce-api-calls')
   @HttpCode(200)
-  async reportApiCalls(@Body(new ZodBodyPipe(apiCallsReportSchema)) body: ApiCallsReportBody): Promise<{ orgs: OrgApiAllowance[] }> {
+  async reportApiCalls(
+    @Body(new ZodBodyPipe(apiCallsReportSchema)) body: ApiCallsReportBody,
+  ): Promise<{ orgs: OrgApiAllowance[] }> {
     return { orgs: await this.allocations.report(body.orgs) };
   }
 }

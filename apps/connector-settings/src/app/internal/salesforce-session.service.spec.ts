@@ -15,13 +15,17 @@ const ORG = '00D000000000001AAA';
 function readersWith(reader: OrgReader | null) {
   const state = { reader, revoked: 0 };
   const repository = {
-    findByOrg: async (orgId: string) => (state.reader && (orgId === state.reader.orgId || orgId === state.reader.orgId.slice(0, 15)) ? { ...state.reader } : null),
+    findByOrg: async (orgId: string) =>
+      state.reader && (orgId === state.reader.orgId || orgId === state.reader.orgId.slice(0, 15))
+        ? { ...state.reader }
+        : null,
     storeAccessToken: async (_orgId: string, sealed: string, instanceUrl: string) => {
       if (state.reader) state.reader = { ...state.reader, accessTokenSealed: sealed, instanceUrl };
     },
     markRevoked: async () => {
       state.revoked++;
-      if (state.reader) state.reader = { ...state.reader, refreshTokenSealed: null, accessTokenSealed: null, revokedAt: new Date() };
+      if (state.reader)
+        state.reader = { ...state.reader, refreshTokenSealed: null, accessTokenSealed: null, revokedAt: new Date() };
     },
   };
   return { state, repository: repository as unknown as OrgReaderRepository };
@@ -46,7 +50,10 @@ const reader = (overrides: Partial<OrgReader> = {}): OrgReader => ({
   ...overrides,
 });
 
-function serviceWith(readers: OrgReaderRepository, refresh: () => Promise<{ accessToken: string; instanceUrl: string }>) {
+function serviceWith(
+  readers: OrgReaderRepository,
+  refresh: () => Promise<{ accessToken: string; instanceUrl: string }>,
+) {
   const calls = { refreshes: 0 };
   const oauth = {
     refreshAccessToken: async () => {
@@ -54,19 +61,42 @@ function serviceWith(readers: OrgReaderRepository, refresh: () => Promise<{ acce
       return refresh();
     },
   } as unknown as SalesforceOAuthClient;
-  return { calls, service: new SalesforceSessionService({} as DataSource, oauth, cipher, readers, {} as ConnectionPreflightRepository) };
+  return {
+    calls,
+    service: new SalesforceSessionService(
+      {} as DataSource,
+      oauth,
+      cipher,
+      readers,
+      {} as ConnectionPreflightRepository,
+    ),
+  };
 }
 
-const errorOf = async (p: Promise<unknown>) => p.then(() => { throw new Error('expected a refusal'); }, (e: unknown) => e as HttpException);
+const errorOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (e: unknown) => e as HttpException,
+  );
 
 describe("SalesforceSessionService for an org's reader: one session per grant, renewed only when Salesforce rejected it", () => {
   it('refreshes once, keeps the access token sealed, and hands the same one out until it is rejected', async () => {
     const { state, repository } = readersWith(reader());
     let n = 0;
-    const { service, calls } = serviceWith(repository, async () => ({ accessToken: `access-${++n}`, instanceUrl: 'https://acme2.my.salesforce.com' }));
+    const { service, calls } = serviceWith(repository, async () => ({
+      accessToken: `access-${++n}`,
+      instanceUrl: 'https://acme2.my.salesforce.com',
+    }));
 
     const first = await service.obtainForOrgReader(ORG, undefined, 'sfdc-ingest');
-    expect(first).toEqual({ orgId: ORG, userId: '005000000000002AAA', instanceUrl: 'https://acme2.my.salesforce.com', accessToken: 'access-1' });
+    expect(first).toEqual({
+      orgId: ORG,
+      userId: '005000000000002AAA',
+      instanceUrl: 'https://acme2.my.salesforce.com',
+      accessToken: 'access-1',
+    });
     expect(state.reader?.accessTokenSealed).not.toContain('access-1');
     expect(cipher.open(state.reader?.accessTokenSealed as string)).toBe('access-1');
 
@@ -79,13 +109,21 @@ describe("SalesforceSessionService for an org's reader: one session per grant, r
   });
 
   it('answers 404 for an org without a reader, 409 for a reader whose grant is gone', async () => {
-    const none = serviceWith(readersWith(null).repository, async () => ({ accessToken: 'a', instanceUrl: 'x' })).service;
+    const none = serviceWith(readersWith(null).repository, async () => ({
+      accessToken: 'a',
+      instanceUrl: 'x',
+    })).service;
     const missing = await errorOf(none.obtainForOrgReader(ORG, undefined, 'sfdc-ingest'));
     expect(missing).toBeInstanceOf(NotFoundException);
     expect(missing.getResponse()).toMatchObject({ error: 'ORG_READER_NOT_FOUND' });
 
-    const revoked = serviceWith(readersWith(reader({ refreshTokenSealed: null })).repository, async () => ({ accessToken: 'a', instanceUrl: 'x' })).service;
-    expect((await errorOf(revoked.obtainForOrgReader(ORG, undefined, 'sfdc-ingest'))).getResponse()).toMatchObject({ error: 'SALESFORCE_NOT_CONNECTED' });
+    const revoked = serviceWith(readersWith(reader({ refreshTokenSealed: null })).repository, async () => ({
+      accessToken: 'a',
+      instanceUrl: 'x',
+    })).service;
+    expect((await errorOf(revoked.obtainForOrgReader(ORG, undefined, 'sfdc-ingest'))).getResponse()).toMatchObject({
+      error: 'SALESFORCE_NOT_CONNECTED',
+    });
   });
 
   it('marks the reader revoked when Salesforce refuses the refresh token (409), and says 502 when Salesforce does not answer', async () => {
@@ -100,7 +138,11 @@ describe("SalesforceSessionService for an org's reader: one session per grant, r
     expect(refused.state.reader?.refreshTokenSealed).toBeNull();
 
     const down = readersWith(reader());
-    const unavailable = await errorOf(serviceWith(down.repository, async () => { throw new Error('ECONNRESET'); }).service.obtainForOrgReader(ORG, undefined, 'sfdc-ingest'));
+    const unavailable = await errorOf(
+      serviceWith(down.repository, async () => {
+        throw new Error('ECONNRESET');
+      }).service.obtainForOrgReader(ORG, undefined, 'sfdc-ingest'),
+    );
     expect(unavailable.getStatus()).toBe(502);
     expect(unavailable.getResponse()).toMatchObject({ error: 'SALESFORCE_UNAVAILABLE' });
     expect(down.state.revoked).toBe(0);

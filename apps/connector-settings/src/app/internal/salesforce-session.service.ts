@@ -49,15 +49,28 @@ export class SalesforceSessionService {
    * connection's last preflight found the org or the rep not ready (409 SALESFORCE_SETUP_INCOMPLETE,
    * with the state): that is how sfdc-ingest and the reconciler pause, and resume once one passes.
    */
-  async obtain(connectionId: string, rejectedAccessToken: string | undefined, caller: string, options: { forPreflight?: boolean } = {}): Promise<SalesforceSession> {
+  async obtain(
+    connectionId: string,
+    rejectedAccessToken: string | undefined,
+    caller: string,
+    options: { forPreflight?: boolean } = {},
+  ): Promise<SalesforceSession> {
     const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
-    if (!connection) throw new NotFoundException({ error: 'CONNECTION_NOT_FOUND', message: `no connection ${connectionId}` });
+    if (!connection)
+      throw new NotFoundException({ error: 'CONNECTION_NOT_FOUND', message: `no connection ${connectionId}` });
     if (!connection.refreshTokenSealed) {
-      throw new ConflictException({ error: 'SALESFORCE_NOT_CONNECTED', message: 'the connection holds no Salesforce grant' });
+      throw new ConflictException({
+        error: 'SALESFORCE_NOT_CONNECTED',
+        message: 'the connection holds no Salesforce grant',
+      });
     }
     const blocked = options.forPreflight ? null : await this.preflights.blockingStateOf(connectionId);
     if (blocked) {
-      throw new ConflictException({ error: 'SALESFORCE_SETUP_INCOMPLETE', state: blocked.state, message: `${blocked.state}: ${READINESS_ADVICE[blocked.state]}` });
+      throw new ConflictException({
+        error: 'SALESFORCE_SETUP_INCOMPLETE',
+        state: blocked.state,
+        message: `${blocked.state}: ${READINESS_ADVICE[blocked.state]}`,
+      });
     }
     const session = await this.currentAccess(
       {
@@ -67,7 +80,10 @@ export class SalesforceSessionService {
         accessTokenSealed: connection.accessTokenSealed,
         instanceUrl: connection.instanceUrl,
         storeAccessToken: (sealed, instanceUrl) =>
-          this.dataSource.query(`UPDATE connection SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE id = $1`, [connectionId, sealed, instanceUrl]),
+          this.dataSource.query(
+            `UPDATE connection SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE id = $1`,
+            [connectionId, sealed, instanceUrl],
+          ),
         // The connection keeps its grant: the rep's status says "unauthorized" until they connect again.
         grantRevoked: async () => undefined,
       },
@@ -78,11 +94,19 @@ export class SalesforceSessionService {
   }
 
   /** The org reader's session (`orgId` in its 15- or 18-character form); a refused grant marks the reader revoked. */
-  async obtainForOrgReader(orgId: string, rejectedAccessToken: string | undefined, caller: string): Promise<OrgReaderSession> {
+  async obtainForOrgReader(
+    orgId: string,
+    rejectedAccessToken: string | undefined,
+    caller: string,
+  ): Promise<OrgReaderSession> {
     const reader = await this.readers.findByOrg(orgId);
-    if (!reader) throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
+    if (!reader)
+      throw new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
     if (!reader.refreshTokenSealed) {
-      throw new ConflictException({ error: 'SALESFORCE_NOT_CONNECTED', message: "Salesforce refused the org reader's grant: an administrator must connect it again" });
+      throw new ConflictException({
+        error: 'SALESFORCE_NOT_CONNECTED',
+        message: "Salesforce refused the org reader's grant: an administrator must connect it again",
+      });
     }
     const session = await this.currentAccess(
       {
@@ -101,7 +125,11 @@ export class SalesforceSessionService {
   }
 
   /** The stored access token unless it is the one Salesforce rejected; else a refresh, stored sealed. */
-  private async currentAccess(holder: GrantHolder, rejectedAccessToken: string | undefined, caller: string): Promise<{ instanceUrl: string; accessToken: string }> {
+  private async currentAccess(
+    holder: GrantHolder,
+    rejectedAccessToken: string | undefined,
+    caller: string,
+  ): Promise<{ instanceUrl: string; accessToken: string }> {
     const cached = holder.accessTokenSealed ? this.cipher.open(holder.accessTokenSealed) : null;
     if (cached && cached !== rejectedAccessToken) return { instanceUrl: holder.instanceUrl, accessToken: cached };
 
@@ -110,17 +138,30 @@ export class SalesforceSessionService {
       fresh = await this.oauth.refreshAccessToken(holder.login, this.cipher.open(holder.refreshTokenSealed));
     } catch (e) {
       if (e instanceof SalesforceGrantRevoked) {
-        this.logger.warn(`${holder.name}: Salesforce refused the refresh token (${e.message}); it must be connected again`);
+        this.logger.warn(
+          `${holder.name}: Salesforce refused the refresh token (${e.message}); it must be connected again`,
+        );
         await holder.grantRevoked();
-        throw new ConflictException({ error: 'SALESFORCE_REAUTHORIZATION_REQUIRED', message: 'Salesforce refused the grant: connect Salesforce again' });
+        throw new ConflictException({
+          error: 'SALESFORCE_REAUTHORIZATION_REQUIRED',
+          message: 'Salesforce refused the grant: connect Salesforce again',
+        });
       }
       this.logger.error(`${holder.name}: refreshing the Salesforce session failed: ${(e as Error).message}`);
-      throw new HttpException({ error: 'SALESFORCE_UNAVAILABLE', message: 'Salesforce did not answer the token refresh; try again' }, 502);
+      throw new HttpException(
+        { error: 'SALESFORCE_UNAVAILABLE', message: 'Salesforce did not answer the token refresh; try again' },
+        502,
+      );
     }
     await holder.storeAccessToken(this.cipher.seal(fresh.accessToken), fresh.instanceUrl);
     // Salesforce moves an org (a migration, a My Domain change) and says so only here: every service's next session has it.
-    if (fresh.instanceUrl !== holder.instanceUrl) this.logger.warn(`${holder.name}: Salesforce moved its instance from ${holder.instanceUrl} to ${fresh.instanceUrl}`);
-    this.logger.log(`${holder.name}: new Salesforce session for ${caller}${rejectedAccessToken ? ' (the old one was rejected)' : ''}`);
+    if (fresh.instanceUrl !== holder.instanceUrl)
+      this.logger.warn(
+        `${holder.name}: Salesforce moved its instance from ${holder.instanceUrl} to ${fresh.instanceUrl}`,
+      );
+    this.logger.log(
+      `${holder.name}: new Salesforce session for ${caller}${rejectedAccessToken ? ' (the old one was rejected)' : ''}`,
+    );
     return { instanceUrl: fresh.instanceUrl, accessToken: fresh.accessToken };
   }
 }

@@ -2,7 +2,15 @@ import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { RateLimitedException, RateLimits } from '../http/rate-limits';
 import { ServiceAuthGuard, parseServiceTokens, type ServiceRequest } from './service-auth.guard';
 
-const LIMITS = { windowSeconds: 60, connectPerUser: 1, connectPerAddress: 1, callbackPerUser: 1, callbackPerAddress: 1, authFailuresPerAddress: 1000, authFailureBlockSeconds: 60 };
+const LIMITS = {
+  windowSeconds: 60,
+  connectPerUser: 1,
+  connectPerAddress: 1,
+  callbackPerUser: 1,
+  callbackPerAddress: 1,
+  authFailuresPerAddress: 1000,
+  authFailureBlockSeconds: 60,
+};
 
 const contextWith = (authorization?: string, ip = '10.1.1.1') => {
   const request = { headers: authorization === undefined ? {} : { authorization }, ip } as ServiceRequest;
@@ -10,7 +18,9 @@ const contextWith = (authorization?: string, ip = '10.1.1.1') => {
 };
 
 describe('the internal API service tokens', () => {
-  const tokens = parseServiceTokens('sfdc-ingest:token-of-the-sfdc-ingest-000000,reconciler:token-of-the-reconciler-0000000');
+  const tokens = parseServiceTokens(
+    'sfdc-ingest:token-of-the-sfdc-ingest-000000,reconciler:token-of-the-reconciler-0000000',
+  );
   const guard = new ServiceAuthGuard(tokens, new RateLimits(LIMITS));
 
   it('names the calling service', async () => {
@@ -19,24 +29,47 @@ describe('the internal API service tokens', () => {
     expect(request.callerService).toBe('reconciler');
   });
 
-  it.each([undefined, '', 'Bearer ', 'token-of-the-reconciler-0000000', 'Bearer token-of-the-reconciler-000000', 'Basic dG9rZW4='])('refuses %j', async (header) => {
+  it.each([
+    undefined,
+    '',
+    'Bearer ',
+    'token-of-the-reconciler-0000000',
+    'Bearer token-of-the-reconciler-000000',
+    'Basic dG9rZW4=',
+  ])('refuses %j', async (header) => {
     await expect(guard.canActivate(contextWith(header).context)).rejects.toThrow(UnauthorizedException);
   });
 
   it('answers 429 to an address past its failed authentications, even with a good token; other addresses go on', async () => {
     const strict = new ServiceAuthGuard(tokens, new RateLimits({ ...LIMITS, authFailuresPerAddress: 2 }));
-    for (let i = 0; i < 2; i++) await expect(strict.canActivate(contextWith('Bearer wrong', '10.9.9.9').context)).rejects.toThrow(UnauthorizedException);
-    await expect(strict.canActivate(contextWith('Bearer wrong', '10.9.9.9').context)).rejects.toThrow(RateLimitedException);
-    await expect(strict.canActivate(contextWith('Bearer token-of-the-reconciler-0000000', '10.9.9.9').context)).rejects.toThrow(RateLimitedException);
-    await expect(strict.canActivate(contextWith('Bearer token-of-the-reconciler-0000000', '10.9.9.8').context)).resolves.toBe(true);
+    for (let i = 0; i < 2; i++)
+      await expect(strict.canActivate(contextWith('Bearer wrong', '10.9.9.9').context)).rejects.toThrow(
+        UnauthorizedException,
+      );
+    await expect(strict.canActivate(contextWith('Bearer wrong', '10.9.9.9').context)).rejects.toThrow(
+      RateLimitedException,
+    );
+    await expect(
+      strict.canActivate(contextWith('Bearer token-of-the-reconciler-0000000', '10.9.9.9').context),
+    ).rejects.toThrow(RateLimitedException);
+    await expect(
+      strict.canActivate(contextWith('Bearer token-of-the-reconciler-0000000', '10.9.9.8').context),
+    ).resolves.toBe(true);
   });
 
-  it.each(['sfdc-ingest', 'sfdc-ingest:short', ':token-without-a-name-0000000000'])('refuses the setting %j (name:token, 24+ characters)', (setting) => {
-    expect(() => parseServiceTokens(setting)).toThrow(/name:token/);
-  });
+  it.each(['sfdc-ingest', 'sfdc-ingest:short', ':token-without-a-name-0000000000'])(
+    'refuses the setting %j (name:token, 24+ characters)',
+    (setting) => {
+      expect(() => parseServiceTokens(setting)).toThrow(/name:token/);
+    },
+  );
 
   it('never prints a token when refusing the setting', () => {
-    expect(() => parseServiceTokens('a-token-without-any-name-000000000')).toThrow('internal service token entry 1 must be name:token');
-    expect(() => parseServiceTokens('sfdc-ingest:token-of-the-sfdc-ingest-000000,:token-without-a-name-0000000000')).toThrow(/entry 2 must/);
+    expect(() => parseServiceTokens('a-token-without-any-name-000000000')).toThrow(
+      'internal service token entry 1 must be name:token',
+    );
+    expect(() =>
+      parseServiceTokens('sfdc-ingest:token-of-the-sfdc-ingest-000000,:token-without-a-name-0000000000'),
+    ).toThrow(/entry 2 must/);
   });
 });

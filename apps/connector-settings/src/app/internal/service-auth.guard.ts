@@ -16,7 +16,10 @@ export function parseServiceTokens(text: string): Map<string, string> {
     const name = at > 0 ? entry.slice(0, at).trim() : '';
     const token = entry.slice(at + 1).trim();
     // Named by position when there is no name: without a ':' the entry is the token itself, never printed.
-    if (!name || token.length < 24) throw new Error(`internal service token ${name ? `"${name}"` : `entry ${i + 1}`} must be name:token with a token of 24+ characters`);
+    if (!name || token.length < 24)
+      throw new Error(
+        `internal service token ${name ? `"${name}"` : `entry ${i + 1}`} must be name:token with a token of 24+ characters`,
+      );
     tokens.set(name, token);
   }
   return tokens;
@@ -53,7 +56,10 @@ export class ServiceAuthGuard implements CanActivate {
     }
     if (!caller) {
       await this.limits.take('auth-failures-by-address', address);
-      throw new UnauthorizedException({ error: 'UNAUTHORIZED', message: 'a service token is required for the internal API' });
+      throw new UnauthorizedException({
+        error: 'UNAUTHORIZED',
+        message: 'a service token is required for the internal API',
+      });
     }
     request.callerService = caller;
     return true;

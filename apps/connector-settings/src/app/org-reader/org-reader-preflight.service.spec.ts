@@ -33,7 +33,9 @@ function setUp(readers: OrgReader[], cdc: () => ProbeAnswer<boolean>) {
   const recorded: { orgId: string; grant: string; preflight: ReaderPreflight }[] = [];
   const repository = {
     listDueForPreflight: async (staleBefore: Date, limit: number) =>
-      readers.filter((r) => r.refreshTokenSealed && (r.preflightAt === null || r.preflightAt < staleBefore)).slice(0, limit),
+      readers
+        .filter((r) => r.refreshTokenSealed && (r.preflightAt === null || r.preflightAt < staleBefore))
+        .slice(0, limit),
     findByOrg: async (orgId: string) => readers.find((r) => r.orgId === orgId) ?? null,
     recordPreflight: async (orgId: string, grant: string, preflight: ReaderPreflight) => {
       recorded.push({ orgId, grant, preflight });
@@ -43,16 +45,27 @@ function setUp(readers: OrgReader[], cdc: () => ProbeAnswer<boolean>) {
       return true;
     },
   } as unknown as OrgReaderRepository;
-  const sessions = { obtainForOrgReader: async () => ({ orgId: 'o', userId: 'u', instanceUrl: 'https://x', accessToken: 'a' }) } as unknown as SalesforceSessionService;
-  const checks: ReaderChecksFactory = () => ({ readViewAllDataAndExternalIdField: async () => ({ viewAllData: yes, externalIdField: yes }), readTaskChangeEventSelection: async () => cdc() });
-  const service = new OrgReaderPreflightService(repository, sessions, checks, { ORG_READER_PREFLIGHT_INTERVAL_SECONDS: 3600 });
+  const sessions = {
+    obtainForOrgReader: async () => ({ orgId: 'o', userId: 'u', instanceUrl: 'https://x', accessToken: 'a' }),
+  } as unknown as SalesforceSessionService;
+  const checks: ReaderChecksFactory = () => ({
+    readViewAllDataAndExternalIdField: async () => ({ viewAllData: yes, externalIdField: yes }),
+    readTaskChangeEventSelection: async () => cdc(),
+  });
+  const service = new OrgReaderPreflightService(repository, sessions, checks, {
+    ORG_READER_PREFLIGHT_INTERVAL_SECONDS: 3600,
+  });
   return { service, recorded };
 }
 
 describe('OrgReaderPreflightService: every connected reader is checked when its preflight is an interval old', () => {
   it('checks the readers never checked or checked over an hour ago, and records each with its grant', async () => {
     const now = Date.now();
-    const readers = [readerOf('00Dnever', null), readerOf('00Dstale', new Date(now - 2 * HOUR)), readerOf('00Dfresh', new Date(now - HOUR / 2))];
+    const readers = [
+      readerOf('00Dnever', null),
+      readerOf('00Dstale', new Date(now - 2 * HOUR)),
+      readerOf('00Dfresh', new Date(now - HOUR / 2)),
+    ];
     const { service, recorded } = setUp(readers, () => no);
     await service.round(now);
     expect(recorded.map((r) => [r.orgId, r.grant, r.preflight.passed])).toEqual([

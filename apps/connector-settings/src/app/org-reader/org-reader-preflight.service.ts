@@ -30,11 +30,16 @@ export class OrgReaderPreflightService implements OnApplicationBootstrap, Before
     @Inject(READER_CHECKS) private readonly checksFor: ReaderChecksFactory,
     @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'ORG_READER_PREFLIGHT_INTERVAL_SECONDS'>,
   ) {
-    this.schedule = new PreflightSchedule('org reader preflight', this.logger, config.ORG_READER_PREFLIGHT_INTERVAL_SECONDS * 1000, {
-      listDue: (checkedBefore, limit) => this.readers.listDueForPreflight(checkedBefore, limit),
-      keyOf: (reader) => reader.orgId,
-      check: async (reader) => void (await this.check(reader)),
-    });
+    this.schedule = new PreflightSchedule(
+      'org reader preflight',
+      this.logger,
+      config.ORG_READER_PREFLIGHT_INTERVAL_SECONDS * 1000,
+      {
+        listDue: (checkedBefore, limit) => this.readers.listDueForPreflight(checkedBefore, limit),
+        keyOf: (reader) => reader.orgId,
+        check: async (reader) => void (await this.check(reader)),
+      },
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -69,7 +74,9 @@ export class OrgReaderPreflightService implements OnApplicationBootstrap, Before
     let outcome: PreflightOutcome;
     try {
       const session = await this.sessions.obtainForOrgReader(reader.orgId, undefined, caller);
-      const checks = this.checksFor(session, (rejected) => this.sessions.obtainForOrgReader(reader.orgId, rejected, caller));
+      const checks = this.checksFor(session, (rejected) =>
+        this.sessions.obtainForOrgReader(reader.orgId, rejected, caller),
+      );
       outcome = await runReaderPreflight(checks, reader.sfdcUsername);
     } catch (e) {
       // No session (grant refused: the reader is now marked revoked; or Salesforce's token endpoint did not answer).
@@ -77,13 +84,17 @@ export class OrgReaderPreflightService implements OnApplicationBootstrap, Before
     }
     if (outcome.kind === 'inconclusive') {
       this.schedule.inconclusive(reader.orgId);
-      this.logger.warn(`org ${reader.orgId}: the reader's preflight is inconclusive (${outcome.reason}); trying again later`);
+      this.logger.warn(
+        `org ${reader.orgId}: the reader's preflight is inconclusive (${outcome.reason}); trying again later`,
+      );
       return outcome;
     }
     this.schedule.conclusive(reader.orgId);
     await this.readers.recordPreflight(reader.orgId, grant, outcome.preflight);
     const missing = outcome.preflight.items.filter((i) => i.state !== 'ok').map((i) => i.key);
-    this.logger.log(`org ${reader.orgId}: the reader's preflight ${outcome.preflight.passed ? 'passed' : `is missing ${missing.join(', ')}`}`);
+    this.logger.log(
+      `org ${reader.orgId}: the reader's preflight ${outcome.preflight.passed ? 'passed' : `is missing ${missing.join(', ')}`}`,
+    );
     return outcome;
   }
 }

@@ -32,7 +32,10 @@ export class OrgReaderController {
   @Post('connect')
   @HttpCode(200)
   @UseGuards(ConnectRateLimitGuard)
-  start(@Req() req: AuthenticatedRequest, @Res({ passthrough: true }) res: Response): Promise<{ authorizeUrl: string }> {
+  start(
+    @Req() req: AuthenticatedRequest,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ authorizeUrl: string }> {
     return startConnectFromBrowser(this.connect, this.flow, req, res, 'org-reader');
   }
 

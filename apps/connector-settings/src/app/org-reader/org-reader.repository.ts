@@ -43,7 +43,10 @@ const toReader = (row: OrgReaderRow): OrgReader => ({
 });
 
 /** The grant an admin's callback brings for an org's reader. */
-export type ReaderGrant = Pick<OrgReader, 'orgId' | 'tenantId' | 'connectedByUserId' | 'sfdcUserId' | 'sfdcUsername' | 'instanceUrl'> & { refreshTokenSealed: string };
+export type ReaderGrant = Pick<
+  OrgReader,
+  'orgId' | 'tenantId' | 'connectedByUserId' | 'sfdcUserId' | 'sfdcUsername' | 'instanceUrl'
+> & { refreshTokenSealed: string };
 
 /** A stored grant (with the one it replaced, to revoke), or the org's reader belongs to another tenant. */
 export type StoreGrantResult = { stored: true; replacedRefreshTokenSealed: string | null } | { stored: false };
@@ -81,7 +84,15 @@ export class OrgReaderRepository {
          preflight = NULL, preflight_at = NULL, revoked_at = NULL, connected_at = now(), updated_at = now()
        WHERE r.tenant_id = EXCLUDED.tenant_id
        RETURNING sfdc_org_id`,
-      [grant.orgId, grant.tenantId, grant.connectedByUserId, grant.sfdcUserId, grant.sfdcUsername, grant.instanceUrl, grant.refreshTokenSealed],
+      [
+        grant.orgId,
+        grant.tenantId,
+        grant.connectedByUserId,
+        grant.sfdcUserId,
+        grant.sfdcUsername,
+        grant.instanceUrl,
+        grant.refreshTokenSealed,
+      ],
     );
     if (rows.length === 0) return { stored: false };
     return { stored: true, replacedRefreshTokenSealed: held[0]?.refresh_token_sealed ?? null };
@@ -89,11 +100,10 @@ export class OrgReaderRepository {
 
   /** A new access token (sealed) from a refresh; Salesforce may move the org to another instance. */
   async storeAccessToken(orgId: string, accessTokenSealed: string, instanceUrl: string): Promise<void> {
-    await this.dataSource.query(`UPDATE org_reader SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE sfdc_org_id = $1`, [
-      orgId,
-      accessTokenSealed,
-      instanceUrl,
-    ]);
+    await this.dataSource.query(
+      `UPDATE org_reader SET access_token_sealed = $2, instance_url = $3, updated_at = now() WHERE sfdc_org_id = $1`,
+      [orgId, accessTokenSealed, instanceUrl],
+    );
   }
 
   /** The preflight just run, for the grant it ran with (a grant replaced meanwhile is not given the old one's result). */
@@ -128,25 +138,36 @@ export class OrgReaderRepository {
   /** Disconnect: the tenant's reader of that org goes (its sealed tokens with it); answers what it was, to revoke. */
   async remove(tenantId: string, orgId: string): Promise<OrgReader | null> {
     // The driver answers a bare DELETE … RETURNING with [rows, count].
-    const [rows]: [OrgReaderRow[], number] = await this.dataSource.query(`DELETE FROM org_reader WHERE ${BY_ORG} AND tenant_id = $2 RETURNING ${COLUMNS}`, [orgId, tenantId]);
+    const [rows]: [OrgReaderRow[], number] = await this.dataSource.query(
+      `DELETE FROM org_reader WHERE ${BY_ORG} AND tenant_id = $2 RETURNING ${COLUMNS}`,
+      [orgId, tenantId],
+    );
     return rows[0] ? toReader(rows[0]) : null;
   }
 
   async findByOrg(orgId: string): Promise<OrgReader | null> {
-    const rows: OrgReaderRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM org_reader WHERE ${BY_ORG}`, [orgId]);
+    const rows: OrgReaderRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM org_reader WHERE ${BY_ORG}`, [
+      orgId,
+    ]);
     return rows[0] ? toReader(rows[0]) : null;
   }
 
   /** The readers of the tenant's orgs (a tenant may span several orgs; each has at most one reader). */
   async listForTenant(tenantId: string): Promise<OrgReader[]> {
-    const rows: OrgReaderRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM org_reader WHERE tenant_id = $1 ORDER BY created_at`, [tenantId]);
+    const rows: OrgReaderRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM org_reader WHERE tenant_id = $1 ORDER BY created_at`,
+      [tenantId],
+    );
     return rows.map(toReader);
   }
 
   /** The readers of these orgs, by org id (a connection's read mode). */
   async findForOrgs(orgIds: string[]): Promise<Map<string, OrgReader>> {
     if (orgIds.length === 0) return new Map();
-    const rows: OrgReaderRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM org_reader WHERE sfdc_org_id = ANY($1::text[])`, [orgIds]);
+    const rows: OrgReaderRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM org_reader WHERE sfdc_org_id = ANY($1::text[])`,
+      [orgIds],
+    );
     return new Map(rows.map((row) => [row.sfdc_org_id, toReader(row)]));
   }
 

@@ -46,7 +46,10 @@ export class OrgReaderService {
     });
     if (!result.stored) {
       this.logger.warn(`Salesforce org ${grant.orgId}'s reader is held by another tenant; the new grant is revoked`);
-      return { outcome: { kind: 'reader-held-elsewhere' }, afterCommit: () => revokeGrant(this.oauth, READER_LOGIN, grant.refreshToken, this.logger) };
+      return {
+        outcome: { kind: 'reader-held-elsewhere' },
+        afterCommit: () => revokeGrant(this.oauth, READER_LOGIN, grant.refreshToken, this.logger),
+      };
     }
     this.logger.log(`Salesforce user ${grant.userId} is now the reader of org ${grant.orgId}`);
     const replaced = result.replacedRefreshTokenSealed;
@@ -75,7 +78,8 @@ export class OrgReaderService {
   async disconnect(principal: Principal, orgId: string): Promise<void> {
     const removed = await this.readers.remove(principal.tenantId, orgId);
     if (!removed) throw notFound(orgId);
-    if (removed.refreshTokenSealed) await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(removed.refreshTokenSealed), this.logger);
+    if (removed.refreshTokenSealed)
+      await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(removed.refreshTokenSealed), this.logger);
     this.logger.log(`the reader of org ${removed.orgId} was disconnected`);
   }
 
@@ -87,4 +91,5 @@ export class OrgReaderService {
   }
 }
 
-const notFound = (orgId: string) => new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });
+const notFound = (orgId: string) =>
+  new NotFoundException({ error: 'ORG_READER_NOT_FOUND', message: `no reader for Salesforce org ${orgId}` });

@@ -30,7 +30,12 @@ export const SFDC_ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
 /** What the read-mode rule needs of a reader (or of no reader). */
 export const toReaderState = (reader: OrgReader | null): OrgReaderState | null =>
-  reader && { sfdcUsername: reader.sfdcUsername, connected: reader.refreshTokenSealed !== null, preflight: reader.preflight, stream: reader.stream };
+  reader && {
+    sfdcUsername: reader.sfdcUsername,
+    connected: reader.refreshTokenSealed !== null,
+    preflight: reader.preflight,
+    stream: reader.stream,
+  };
 
 /** An org's reader signs in through production (login.salesforce.com): the environment choice is a connection's so far. */
 export const READER_LOGIN = PRODUCTION_LOGIN;

@@ -40,4 +40,9 @@ export function toOrgReaderView(r: OrgReader): OrgReaderView {
   };
 }
 
-export const toOrgReaderStatus = (r: OrgReader): OrgReaderStatus => ({ orgId: r.orgId, connected: r.refreshTokenSealed !== null, sfdcUserId: r.sfdcUserId, preflight: r.preflight });
+export const toOrgReaderStatus = (r: OrgReader): OrgReaderStatus => ({
+  orgId: r.orgId,
+  connected: r.refreshTokenSealed !== null,
+  sfdcUserId: r.sfdcUserId,
+  preflight: r.preflight,
+});

@@ -5,10 +5,14 @@ import type { ReaderPreflight } from './reader-preflight';
  * How a connection's Salesforce changes are read: once for the whole org through its reader's
  * change stream, or by polling with the rep's own session. `reason` says why, in the page's words.
  */
-export type ReadMode = { mode: 'org-stream'; reader: string; reason: string; stream: OrgStreamView | null } | { mode: 'per-rep-polling'; reason: string };
+export type ReadMode =
+  | { mode: 'org-stream'; reader: string; reason: string; stream: OrgStreamView | null }
+  | { mode: 'per-rep-polling'; reason: string };
 
 /** The org's change stream as sfdc-ingest last reported it (the org-stream-status-changed event), since when. */
-export type OrgStreamView = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'> & { since: string };
+export type OrgStreamView = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'> & {
+  since: string;
+};
 
 /** What the decision needs to know of the org's reader. */
 export interface OrgReaderState {
@@ -25,16 +29,33 @@ export interface OrgReaderState {
  * with the rep's own session, and the reason names what is missing.
  */
 export function decideReadMode(reader: OrgReaderState | null): ReadMode {
-  if (!reader) return { mode: 'per-rep-polling', reason: 'This Salesforce org has no org reader: an administrator can set one up in these settings.' };
+  if (!reader)
+    return {
+      mode: 'per-rep-polling',
+      reason: 'This Salesforce org has no org reader: an administrator can set one up in these settings.',
+    };
   const who = reader.sfdcUsername;
-  if (!reader.connected) return { mode: 'per-rep-polling', reason: `Salesforce refused the org reader's grant (${who}): an administrator must connect it again.` };
-  if (!reader.preflight) return { mode: 'per-rep-polling', reason: `The org reader (${who}) has not been checked yet.` };
+  if (!reader.connected)
+    return {
+      mode: 'per-rep-polling',
+      reason: `Salesforce refused the org reader's grant (${who}): an administrator must connect it again.`,
+    };
+  if (!reader.preflight)
+    return { mode: 'per-rep-polling', reason: `The org reader (${who}) has not been checked yet.` };
   if (!reader.preflight.passed) {
     const missing = reader.preflight.items.filter((i) => i.state !== 'ok').map((i) => i.label);
-    return { mode: 'per-rep-polling', reason: `The org reader (${who}) lacks ${missing.join(', ') || 'what its preflight checks'}.` };
+    return {
+      mode: 'per-rep-polling',
+      reason: `The org reader (${who}) lacks ${missing.join(', ') || 'what its preflight checks'}.`,
+    };
   }
   const stream = reader.stream ?? null;
-  return { mode: 'org-stream', reader: who, stream, reason: `The org's changes are read once, by ${who}${describeOutage(stream)}.` };
+  return {
+    mode: 'org-stream',
+    reader: who,
+    stream,
+    reason: `The org's changes are read once, by ${who}${describeOutage(stream)}.`,
+  };
 }
 
 /** While the org's stream is down or reconnecting: since when, why, and that the org is polled meanwhile. */

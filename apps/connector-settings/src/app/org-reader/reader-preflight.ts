@@ -22,12 +22,16 @@ export interface ReaderPreflight {
 export type PreflightAnswers = Record<PreflightItemKey, ProbeAnswer<boolean>>;
 
 /** A preflight to store, or none: Salesforce did not answer every check this time, so ask again later. */
-export type PreflightOutcome = { kind: 'checked'; preflight: ReaderPreflight } | { kind: 'inconclusive'; reason: string };
+export type PreflightOutcome =
+  { kind: 'checked'; preflight: ReaderPreflight } | { kind: 'inconclusive'; reason: string };
 
 /** The questions the preflight asks Salesforce as the reader (SalesforceOrgProbe in sfdc-client). */
 export interface ReaderChecks {
   /** Both in one Composite call. */
-  readViewAllDataAndExternalIdField(): Promise<{ viewAllData: ProbeAnswer<boolean>; externalIdField: ProbeAnswer<boolean> }>;
+  readViewAllDataAndExternalIdField(): Promise<{
+    viewAllData: ProbeAnswer<boolean>;
+    externalIdField: ProbeAnswer<boolean>;
+  }>;
   readTaskChangeEventSelection(): Promise<ProbeAnswer<boolean>>;
 }
 
@@ -43,19 +47,22 @@ const WORDING: Record<PreflightItemKey, ItemWording> = {
   'view-all-data': {
     label: 'View All Data',
     ok: (user) => `${user} has View All Data.`,
-    missing: (user) => `${user} lacks View All Data, which Change Data Capture needs to deliver Task changes: add it to the user's profile or a permission set.`,
+    missing: (user) =>
+      `${user} lacks View All Data, which Change Data Capture needs to deliver Task changes: add it to the user's profile or a permission set.`,
     refused: (user, why) => `Salesforce would not say whether ${user} has View All Data (${why}).`,
   },
   'task-change-data-capture': {
     label: 'Change Data Capture for Task',
     ok: () => 'Task is selected for Change Data Capture.',
     missing: () => 'Task is not selected for Change Data Capture: select it in Setup → Change Data Capture.',
-    refused: (user, why) => `Salesforce would not show ${user} the Change Data Capture selection (${why}): the reader also needs View Setup and Configuration.`,
+    refused: (user, why) =>
+      `Salesforce would not show ${user} the Change Data Capture selection (${why}): the reader also needs View Setup and Configuration.`,
   },
   'external-id-field': {
     label: `${EXTERNAL_ID_FIELD} readable`,
     ok: (user) => `${user} can read Task.${EXTERNAL_ID_FIELD}.`,
-    missing: (user) => `${user} cannot see Task.${EXTERNAL_ID_FIELD}: create the field, or make it visible to the user's profile (field-level security).`,
+    missing: (user) =>
+      `${user} cannot see Task.${EXTERNAL_ID_FIELD}: create the field, or make it visible to the user's profile (field-level security).`,
     refused: (user, why) => `Salesforce would not describe Task to ${user} (${why}).`,
   },
 };
@@ -73,25 +80,47 @@ const brief = (code: string, message: string): string => {
  * refusal to answer, is missing with what to do. An answer that did not come (5xx, the daily limit,
  * the network) makes the whole run inconclusive, so a passing reader is not failed by a blip.
  */
-export function assembleReaderPreflight(answers: PreflightAnswers, readerUsername: string, checkedAt: Date): PreflightOutcome {
+export function assembleReaderPreflight(
+  answers: PreflightAnswers,
+  readerUsername: string,
+  checkedAt: Date,
+): PreflightOutcome {
   const unanswered = ORDER.flatMap((key) => {
     const answer = answers[key];
     return answer.kind === 'unavailable' ? [`${WORDING[key].label}: ${brief(answer.code, answer.message)}`] : [];
   });
-  if (unanswered.length > 0) return { kind: 'inconclusive', reason: `Salesforce did not answer (${unanswered.join('; ')})` };
+  if (unanswered.length > 0)
+    return { kind: 'inconclusive', reason: `Salesforce did not answer (${unanswered.join('; ')})` };
   const items = ORDER.map((key): PreflightItem => {
     const answer = answers[key];
     const wording = WORDING[key];
     if (answer.kind === 'answered') {
-      return { key, label: wording.label, state: answer.value ? 'ok' : 'missing', message: answer.value ? wording.ok(readerUsername) : wording.missing(readerUsername) };
+      return {
+        key,
+        label: wording.label,
+        state: answer.value ? 'ok' : 'missing',
+        message: answer.value ? wording.ok(readerUsername) : wording.missing(readerUsername),
+      };
     }
-    return { key, label: wording.label, state: 'missing', message: wording.refused(readerUsername, brief(answer.code, answer.message)) };
+    return {
+      key,
+      label: wording.label,
+      state: 'missing',
+      message: wording.refused(readerUsername, brief(answer.code, answer.message)),
+    };
   });
-  return { kind: 'checked', preflight: { passed: items.every((i) => i.state === 'ok'), checkedAt: checkedAt.toISOString(), items } };
+  return {
+    kind: 'checked',
+    preflight: { passed: items.every((i) => i.state === 'ok'), checkedAt: checkedAt.toISOString(), items },
+  };
 }
 
 /** Asks the three questions (two API calls: View All Data and the field in one Composite call) and assembles the preflight. */
-export async function runReaderPreflight(checks: ReaderChecks, readerUsername: string, now: () => Date = () => new Date()): Promise<PreflightOutcome> {
+export async function runReaderPreflight(
+  checks: ReaderChecks,
+  readerUsername: string,
+  now: () => Date = () => new Date(),
+): Promise<PreflightOutcome> {
   const { viewAllData, externalIdField } = await checks.readViewAllDataAndExternalIdField();
   const answers: PreflightAnswers = {
     'view-all-data': viewAllData,

@@ -26,6 +26,9 @@ export class SettingsPageController {
   asset(@Param('file') file: string, @Res() res: Response): void {
     const asset = this.files.asset(file);
     if (!asset) throw new NotFoundException(`no asset ${file}`);
-    res.status(200).set({ 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable' }).send(asset.body);
+    res
+      .status(200)
+      .set({ 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=31536000, immutable' })
+      .send(asset.body);
   }
 }

@@ -7,7 +7,16 @@ import { SettingsPageFiles } from './settings-page.files';
 describe('the settings page CSP', () => {
   it("allows script and style from this origin only: no 'unsafe-inline', no eval, no framing", () => {
     const csp = buildSettingsPageCsp().split('; ');
-    expect(csp).toEqual(expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "form-action 'none'"]));
+    expect(csp).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'none'",
+      ]),
+    );
     expect(csp.join(';')).not.toContain('unsafe');
   });
 
@@ -34,14 +43,21 @@ describe('the built settings page', () => {
   };
 
   it('serves the built assets by name and nothing else', () => {
-    const files = SettingsPageFiles.load(build('<script type="module" src="/settings/crm/salesforce/assets/index-abc123.js"></script>'));
-    expect(files.asset('index-abc123.js')).toEqual({ body: Buffer.from('console.log(1)'), type: 'text/javascript; charset=utf-8' });
+    const files = SettingsPageFiles.load(
+      build('<script type="module" src="/settings/crm/salesforce/assets/index-abc123.js"></script>'),
+    );
+    expect(files.asset('index-abc123.js')).toEqual({
+      body: Buffer.from('console.log(1)'),
+      type: 'text/javascript; charset=utf-8',
+    });
     expect(files.asset('notes.txt')).toBeUndefined();
     expect(files.asset('../index.html')).toBeUndefined();
   });
 
   it('refuses to start with an index.html its CSP would break', () => {
-    expect(() => SettingsPageFiles.load(build('<script>inline()</script>'))).toThrow(/an inline <script>: its CSP allows none/);
+    expect(() => SettingsPageFiles.load(build('<script>inline()</script>'))).toThrow(
+      /an inline <script>: its CSP allows none/,
+    );
   });
 
   it('says how to build it when it is missing', () => {

@@ -21,7 +21,8 @@ export function buildSettingsPageCsp(): string {
  */
 export function inlineCodeIn(html: string): string[] {
   const found: string[] = [];
-  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) if (!/\bsrc=/i.test(m[1]) || m[2].trim() !== '') found.push('an inline <script>');
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi))
+    if (!/\bsrc=/i.test(m[1]) || m[2].trim() !== '') found.push('an inline <script>');
   if (/<style\b/i.test(html)) found.push('an inline <style>');
   if (/\sstyle=/i.test(html)) found.push('a style attribute');
   if (/\son[a-z]+=/i.test(html)) found.push('an inline event handler');

@@ -28,10 +28,13 @@ export class SettingsPageFiles {
     try {
       indexHtml = readFileSync(path.join(dir, 'index.html'), 'utf8');
     } catch (e) {
-      throw new Error(`the settings page is not built in ${dir} (nx build settings-ui, which nx build connector-settings runs first): ${(e as Error).message}`);
+      throw new Error(
+        `the settings page is not built in ${dir} (nx build settings-ui, which nx build connector-settings runs first): ${(e as Error).message}`,
+      );
     }
     const inline = inlineCodeIn(indexHtml);
-    if (inline.length > 0) throw new Error(`the settings page's index.html has ${inline.join(', ')}: its CSP allows none`);
+    if (inline.length > 0)
+      throw new Error(`the settings page's index.html has ${inline.join(', ')}: its CSP allows none`);
     const assets = new Map<string, SettingsPageAsset>();
     const assetDir = path.join(dir, 'assets');
     for (const name of readdirSync(assetDir)) {

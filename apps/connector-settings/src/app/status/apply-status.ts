@@ -44,11 +44,15 @@ export async function applyStatusReport(manager: EntityManager, report: Connecti
  * over (`syncing`, or `idle` with sync off). The services' paused reads and writes resume at their
  * next recheck, and report again; a grant Salesforce still refuses is reported `unauthorized` again.
  */
-export async function markGrantRenewed(manager: Pick<EntityManager, 'query'>, connectionId: string, taskSyncEnabled: boolean): Promise<void> {
-  await manager.query(`UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'unauthorized'`, [
-    connectionId,
-    taskSyncEnabled ? 'syncing' : 'idle',
-  ]);
+export async function markGrantRenewed(
+  manager: Pick<EntityManager, 'query'>,
+  connectionId: string,
+  taskSyncEnabled: boolean,
+): Promise<void> {
+  await manager.query(
+    `UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'unauthorized'`,
+    [connectionId, taskSyncEnabled ? 'syncing' : 'idle'],
+  );
 }
 
 /**
@@ -56,9 +60,13 @@ export async function markGrantRenewed(manager: Pick<EntityManager, 'query'>, co
  * is over (`syncing`, or `idle` with sync off). Their paused reads and writes resume at their next
  * recheck, and report again.
  */
-export async function markSetupComplete(manager: Pick<EntityManager, 'query'>, connectionId: string, taskSyncEnabled: boolean): Promise<void> {
-  await manager.query(`UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'setup-required'`, [
-    connectionId,
-    taskSyncEnabled ? 'syncing' : 'idle',
-  ]);
+export async function markSetupComplete(
+  manager: Pick<EntityManager, 'query'>,
+  connectionId: string,
+  taskSyncEnabled: boolean,
+): Promise<void> {
+  await manager.query(
+    `UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'setup-required'`,
+    [connectionId, taskSyncEnabled ? 'syncing' : 'idle'],
+  );
 }

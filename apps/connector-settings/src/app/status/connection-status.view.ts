@@ -33,9 +33,15 @@ export function toStatusView(
     state: setup?.paused ? setup.state : (status?.state ?? 'idle'),
     import: status?.importProgress ?? null,
     lastSyncedAt: status?.lastSyncedAt?.toISOString() ?? null,
-    apiUsage: status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
+    apiUsage:
+      status?.apiUsed != null && status.apiLimit != null ? { used: status.apiUsed, limit: status.apiLimit } : null,
     apiAllocation,
-    recentErrors: errors.map((e) => ({ code: e.code, count: e.count, lastMessage: e.lastMessage, lastAt: e.lastAt.toISOString() })),
+    recentErrors: errors.map((e) => ({
+      code: e.code,
+      count: e.count,
+      lastMessage: e.lastMessage,
+      lastAt: e.lastAt.toISOString(),
+    })),
     readMode,
     setup,
     deleteWindow,

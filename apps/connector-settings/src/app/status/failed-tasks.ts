@@ -59,21 +59,17 @@ interface FailedTaskRow {
  */
 export async function applyFailedWriteReport(manager: Db, report: FailedWriteChanged): Promise<void> {
   if (report.state === 'cleared') {
-    await manager.query(`DELETE FROM failed_task WHERE connection_id = $1 AND link_id = $2 AND side = $3 AND reported_at <= $4`, [
-      report.connectionId,
-      report.linkId,
-      report.side,
-      report.occurredAt,
-    ]);
+    await manager.query(
+      `DELETE FROM failed_task WHERE connection_id = $1 AND link_id = $2 AND side = $3 AND reported_at <= $4`,
+      [report.connectionId, report.linkId, report.side, report.occurredAt],
+    );
     return;
   }
   if (report.state === 'ignored') {
-    await manager.query(`UPDATE failed_task SET ignored_at = $4, next_retry_at = NULL, reported_at = $4 WHERE connection_id = $1 AND link_id = $2 AND side = $3 AND reported_at <= $4`, [
-      report.connectionId,
-      report.linkId,
-      report.side,
-      report.occurredAt,
-    ]);
+    await manager.query(
+      `UPDATE failed_task SET ignored_at = $4, next_retry_at = NULL, reported_at = $4 WHERE connection_id = $1 AND link_id = $2 AND side = $3 AND reported_at <= $4`,
+      [report.connectionId, report.linkId, report.side, report.occurredAt],
+    );
     return;
   }
   await manager.query(
@@ -119,7 +115,11 @@ export async function listFailedTasks(
   );
   let total = rows.length > 0 ? Number(rows[0].total) : 0;
   if (rows.length === 0 && page && page.offset > 0) {
-    const [row]: { n: string }[] = await db.query(`SELECT count(*) AS n FROM failed_task WHERE ${FILTER}`, [connectionId, filter.side ?? null, filter.code ?? null]);
+    const [row]: { n: string }[] = await db.query(`SELECT count(*) AS n FROM failed_task WHERE ${FILTER}`, [
+      connectionId,
+      filter.side ?? null,
+      filter.code ?? null,
+    ]);
     total = Number(row.n);
   }
   return {

@@ -6,7 +6,10 @@ function csvField(value: unknown): string {
 }
 
 /** Rows as CSV (RFC 4180, CRLF), the header from `columns`. */
-export function toCsv<T>(columns: readonly (readonly [header: string, value: (row: T) => unknown])[], rows: readonly T[]): string {
+export function toCsv<T>(
+  columns: readonly (readonly [header: string, value: (row: T) => unknown])[],
+  rows: readonly T[],
+): string {
   const lines = [columns.map(([header]) => csvField(header)).join(',')];
   for (const row of rows) lines.push(columns.map(([, value]) => csvField(value(row))).join(','));
   return `${lines.join('\r\n')}\r\n`;

@@ -15,11 +15,16 @@ describe('describeProblem: each failed-write group in plain words', () => {
   });
 
   it('names the side and the code of one it does not know, and still says what to do', () => {
-    expect(describeProblem('salesconnect', 'SOMETHING_NEW')).toEqual({ title: 'Sales Connect refused the task (SOMETHING_NEW)', advice: expect.stringContaining('Retry now') });
+    expect(describeProblem('salesconnect', 'SOMETHING_NEW')).toEqual({
+      title: 'Sales Connect refused the task (SOMETHING_NEW)',
+      advice: expect.stringContaining('Retry now'),
+    });
     expect(describeProblem('sfdc', 'SOMETHING_NEW').title).toBe('Salesforce refused the task (SOMETHING_NEW)');
   });
 
   it('a code is read for its side only', () => {
-    expect(describeProblem('salesconnect', 'FIELD_CUSTOM_VALIDATION_EXCEPTION').title).toContain('(FIELD_CUSTOM_VALIDATION_EXCEPTION)');
+    expect(describeProblem('salesconnect', 'FIELD_CUSTOM_VALIDATION_EXCEPTION').title).toContain(
+      '(FIELD_CUSTOM_VALIDATION_EXCEPTION)',
+    );
   });
 });

@@ -11,7 +11,7 @@ const RETRY = 'Then click Retry now (or wait: it is retried every 30 minutes for
 /** Salesforce's refusals, by its error code. */
 const SALESFORCE: Record<string, ProblemWords> = {
   FIELD_CUSTOM_VALIDATION_EXCEPTION: {
-    title: "A Salesforce validation rule refused the task",
+    title: 'A Salesforce validation rule refused the task',
     advice: `Your Salesforce admin's validation rule (its message is below) does not accept the task as it is. Change the task so the rule accepts it, or ask your admin to change the rule. ${RETRY}`,
   },
   REQUIRED_FIELD_MISSING: {
@@ -36,7 +36,8 @@ const SALESFORCE: Record<string, ProblemWords> = {
   },
   DUPLICATE_VALUE: {
     title: 'Salesforce already has this task',
-    advice: 'Another Salesforce task holds the same Sales Connect id. Ask your Salesforce admin to remove the copy, then Retry now.',
+    advice:
+      'Another Salesforce task holds the same Sales Connect id. Ask your Salesforce admin to remove the copy, then Retry now.',
   },
   CANNOT_EXECUTE_FLOW_TRIGGER: {
     title: 'A Salesforce flow or trigger failed on the task',
@@ -64,7 +65,8 @@ const SALES_CONNECT: Record<string, ProblemWords> = {
   },
   UNAUTHORIZED: {
     title: 'Sales Connect refused the sync’s access',
-    advice: 'The integration’s access to Sales Connect was refused. Ask your admin to check the Task sync integration, then Retry now.',
+    advice:
+      'The integration’s access to Sales Connect was refused. Ask your admin to check the Task sync integration, then Retry now.',
   },
   WRITE_RETRIES_EXHAUSTED: {
     title: 'Sales Connect did not answer, several times in a row',

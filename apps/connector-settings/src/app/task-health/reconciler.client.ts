@@ -1,5 +1,11 @@
 import { HttpException, ServiceUnavailableException } from '@nestjs/common';
-import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthTask, TaskHealthTimeline } from '@task-sync/contracts';
+import type {
+  Page,
+  TaskHealthConflict,
+  TaskHealthEvent,
+  TaskHealthTask,
+  TaskHealthTimeline,
+} from '@task-sync/contracts';
 
 // What the reconciler answers: the task-health API's contract.
 export type ReconcilerPage<T> = Page<T>;
@@ -7,7 +13,9 @@ export type ReconcilerTask = TaskHealthTask;
 export type ReconcilerEvent = TaskHealthEvent;
 export type ReconcilerConflict = TaskHealthConflict;
 
-export type FailedWriteSelection = ({ items: { linkId: string; side: 'sfdc' | 'salesconnect' }[] } | { code: string; side: 'sfdc' | 'salesconnect' }) & { by?: string };
+export type FailedWriteSelection = (
+  { items: { linkId: string; side: 'sfdc' | 'salesconnect' }[] } | { code: string; side: 'sfdc' | 'salesconnect' }
+) & { by?: string };
 
 /** Injection token: the ReconcilerClient. */
 export const RECONCILER_CLIENT = Symbol('RECONCILER_CLIENT');
@@ -27,11 +35,17 @@ export class ReconcilerClient {
   ) {}
 
   searchTasks(connectionId: string, q: string, offset: number, limit: number): Promise<ReconcilerPage<ReconcilerTask>> {
-    return this.call('GET', `${this.base(connectionId)}/tasks?${new URLSearchParams({ q, offset: String(offset), limit: String(limit) })}`);
+    return this.call(
+      'GET',
+      `${this.base(connectionId)}/tasks?${new URLSearchParams({ q, offset: String(offset), limit: String(limit) })}`,
+    );
   }
 
   timeline(connectionId: string, linkId: string, offset: number, limit: number): Promise<TaskHealthTimeline> {
-    return this.call('GET', `${this.base(connectionId)}/tasks/${encodeURIComponent(linkId)}/timeline?${new URLSearchParams({ offset: String(offset), limit: String(limit) })}`);
+    return this.call(
+      'GET',
+      `${this.base(connectionId)}/tasks/${encodeURIComponent(linkId)}/timeline?${new URLSearchParams({ offset: String(offset), limit: String(limit) })}`,
+    );
   }
 
   resync(connectionId: string, linkId: string, by: string): Promise<{ outcome: string; differences: string[] }> {
@@ -39,7 +53,10 @@ export class ReconcilerClient {
   }
 
   conflicts(connectionId: string, offset: number, limit: number): Promise<ReconcilerPage<ReconcilerConflict>> {
-    return this.call('GET', `${this.base(connectionId)}/conflicts?${new URLSearchParams({ offset: String(offset), limit: String(limit) })}`);
+    return this.call(
+      'GET',
+      `${this.base(connectionId)}/conflicts?${new URLSearchParams({ offset: String(offset), limit: String(limit) })}`,
+    );
   }
 
   retry(connectionId: string, selection: FailedWriteSelection): Promise<{ accepted: number }> {
@@ -59,16 +76,26 @@ export class ReconcilerClient {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (e) {
-      throw new ServiceUnavailableException({ error: 'RECONCILER_UNAVAILABLE', message: `the sync service did not answer: ${(e as Error).message}` });
+      throw new ServiceUnavailableException({
+        error: 'RECONCILER_UNAVAILABLE',
+        message: `the sync service did not answer: ${(e as Error).message}`,
+      });
     }
     const answer = (await response.json().catch(() => null)) as T | { error?: string; message?: string } | null;
     if (response.ok) return answer as T;
-    if (response.status === 404 || response.status === 400) throw new HttpException(answer ?? { error: 'NOT_FOUND', message: 'not found' }, response.status);
-    throw new ServiceUnavailableException({ error: 'RECONCILER_UNAVAILABLE', message: `the sync service answered ${response.status}` });
+    if (response.status === 404 || response.status === 400)
+      throw new HttpException(answer ?? { error: 'NOT_FOUND', message: 'not found' }, response.status);
+    throw new ServiceUnavailableException({
+      error: 'RECONCILER_UNAVAILABLE',
+      message: `the sync service answered ${response.status}`,
+    });
   }
 }

@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
@@ -29,8 +42,18 @@ export class TaskHealthController {
   }
 
   @Get('failed-tasks')
-  failedTasks(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Query(new ZodBodyPipe(failedTasksQuerySchema, 'query')) query: z.output<typeof failedTasksQuerySchema>) {
-    return this.health.failedTasks(req.principal, id, { code: query.code, side: query.side }, query.offset, query.limit);
+  failedTasks(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Query(new ZodBodyPipe(failedTasksQuerySchema, 'query')) query: z.output<typeof failedTasksQuerySchema>,
+  ) {
+    return this.health.failedTasks(
+      req.principal,
+      id,
+      { code: query.code, side: query.side },
+      query.offset,
+      query.limit,
+    );
   }
 
   @Get('failed-tasks.csv')
@@ -49,19 +72,31 @@ export class TaskHealthController {
   /** Retry now: the reconciler tries these writes at once instead of at their next retry. */
   @Post('failed-tasks/retry')
   @HttpCode(202)
-  retry(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Body(new ZodBodyPipe(failedTaskSelectionSchema)) body: FailedTaskSelection) {
+  retry(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(failedTaskSelectionSchema)) body: FailedTaskSelection,
+  ) {
     return this.health.retry(req.principal, id, body);
   }
 
   /** Ignore: no more retries, off the problems list, until the task changes. */
   @Post('failed-tasks/ignore')
   @HttpCode(202)
-  ignore(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Body(new ZodBodyPipe(failedTaskSelectionSchema)) body: FailedTaskSelection) {
+  ignore(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(failedTaskSelectionSchema)) body: FailedTaskSelection,
+  ) {
     return this.health.ignore(req.principal, id, body);
   }
 
   @Get('conflicts')
-  conflicts(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Query(new ZodBodyPipe(pageQuerySchema, 'query')) query: z.output<typeof pageQuerySchema>) {
+  conflicts(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Query(new ZodBodyPipe(pageQuerySchema, 'query')) query: z.output<typeof pageQuerySchema>,
+  ) {
     return this.health.conflicts(req.principal, id, query.offset, query.limit);
   }
 
@@ -71,12 +106,21 @@ export class TaskHealthController {
   }
 
   @Get('tasks')
-  searchTasks(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Query(new ZodBodyPipe(taskSearchQuerySchema, 'query')) query: z.output<typeof taskSearchQuerySchema>) {
+  searchTasks(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Query(new ZodBodyPipe(taskSearchQuerySchema, 'query')) query: z.output<typeof taskSearchQuerySchema>,
+  ) {
     return this.health.searchTasks(req.principal, id, query.q, query.offset, query.limit);
   }
 
   @Get('tasks/:linkId/timeline')
-  timeline(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Param('linkId') linkId: string, @Query(new ZodBodyPipe(pageQuerySchema, 'query')) query: z.output<typeof pageQuerySchema>) {
+  timeline(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Param('linkId') linkId: string,
+    @Query(new ZodBodyPipe(pageQuerySchema, 'query')) query: z.output<typeof pageQuerySchema>,
+  ) {
     return this.health.timeline(req.principal, id, linkId, query.offset, query.limit);
   }
 

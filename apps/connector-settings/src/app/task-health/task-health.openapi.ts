@@ -3,7 +3,8 @@ import { failedTaskSelectionSchema } from './task-health.schemas';
 
 type Helpers = { ok: (schema: object) => object; errors: (...codes: number[]) => object; idParam: object[] };
 
-const ACCESS = "The connection's owner, or a user of the same tenant with the admin role (JWT_ADMIN_ROLE); anyone else gets 404.";
+const ACCESS =
+  "The connection's owner, or a user of the same tenant with the admin role (JWT_ADMIN_ROLE); anyone else gets 404.";
 const side = { enum: ['sfdc', 'salesconnect'] };
 const nullableString = { type: ['string', 'null'] };
 const page = [
@@ -11,20 +12,43 @@ const page = [
   { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
 ];
 const groupFilter = [
-  { name: 'code', in: 'query', required: false, schema: { type: 'string' }, description: "The other side's error code" },
+  {
+    name: 'code',
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+    description: "The other side's error code",
+  },
   { name: 'side', in: 'query', required: false, schema: side, description: 'The side the write goes to' },
 ];
 const links = {
-  salesforceUrl: { ...nullableString, description: "The task in Salesforce Lightning on the rep's instance; null until it exists there" },
-  salesConnectUrl: { ...nullableString, description: 'The task in Sales Connect (SALESCONNECT_APP_TASK_URL_TEMPLATE); null until it exists there' },
+  salesforceUrl: {
+    ...nullableString,
+    description: "The task in Salesforce Lightning on the rep's instance; null until it exists there",
+  },
+  salesConnectUrl: {
+    ...nullableString,
+    description: 'The task in Sales Connect (SALESCONNECT_APP_TASK_URL_TEMPLATE); null until it exists there',
+  },
 };
 const paged = (item: object) => ({
   type: 'object',
-  properties: { items: { type: 'array', items: item }, total: { type: 'integer' }, nextOffset: { type: ['integer', 'null'], description: 'The offset of the next page; null on the last one' } },
+  properties: {
+    items: { type: 'array', items: item },
+    total: { type: 'integer' },
+    nextOffset: { type: ['integer', 'null'], description: 'The offset of the next page; null on the last one' },
+  },
 });
 const task = {
   type: 'object',
-  properties: { linkId: { type: 'string', format: 'uuid' }, subject: nullableString, salesConnectTaskId: nullableString, sfdcTaskId: nullableString, ...links, lastEventAt: { type: ['string', 'null'], format: 'date-time' } },
+  properties: {
+    linkId: { type: 'string', format: 'uuid' },
+    subject: nullableString,
+    salesConnectTaskId: nullableString,
+    sfdcTaskId: nullableString,
+    ...links,
+    lastEventAt: { type: ['string', 'null'], format: 'date-time' },
+  },
 };
 const failedTask = {
   type: 'object',
@@ -36,18 +60,31 @@ const failedTask = {
     sfdcTaskId: { ...nullableString, description: 'null for a create that never landed' },
     ...links,
     kind: { enum: ['create', 'update', 'delete'] },
-    code: { type: 'string', description: "The other side's error code, e.g. FIELD_CUSTOM_VALIDATION_EXCEPTION, or WRITE_RETRIES_EXHAUSTED" },
+    code: {
+      type: 'string',
+      description: "The other side's error code, e.g. FIELD_CUSTOM_VALIDATION_EXCEPTION, or WRITE_RETRIES_EXHAUSTED",
+    },
     reason: { type: 'string', description: "The other side's own message" },
     attempts: { type: 'integer', description: 'Failed attempts so far (a change of the task starts a new count)' },
     firstFailedAt: { type: 'string', format: 'date-time' },
-    nextRetryAt: { type: ['string', 'null'], format: 'date-time', description: 'null: the retries ran out; a change of the task tries again' },
+    nextRetryAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'null: the retries ran out; a change of the task tries again',
+    },
   },
 };
-const accepted = { type: 'object', properties: { accepted: { type: 'integer', description: 'How many failed writes it applied to' } } };
+const accepted = {
+  type: 'object',
+  properties: { accepted: { type: 'integer', description: 'How many failed writes it applied to' } },
+};
 
 /** The sync-health routes' OpenAPI paths (GET /v1/connections/{id}/problems, …). */
 export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string, object> {
-  const selection = { required: true, content: { 'application/json': { schema: z.toJSONSchema(failedTaskSelectionSchema) } } };
+  const selection = {
+    required: true,
+    content: { 'application/json': { schema: z.toJSONSchema(failedTaskSelectionSchema) } },
+  };
   const linkParam = { name: 'linkId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   return {
     '/v1/connections/{id}/problems': {
@@ -67,7 +104,10 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
                     side,
                     title: { type: 'string', description: 'What went wrong, in plain words' },
                     advice: { type: 'string', description: 'What to do' },
-                    message: { type: 'string', description: "Salesforce's or Sales Connect's own message (the latest failure of the group)" },
+                    message: {
+                      type: 'string',
+                      description: "Salesforce's or Sales Connect's own message (the latest failure of the group)",
+                    },
                     count: { type: 'integer' },
                   },
                 },
@@ -90,7 +130,10 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
       get: {
         summary: `Every matching open failed task as a CSV attachment (subject, side, code, problem, message, attempts, times, both ids and links). ${ACCESS}`,
         parameters: [...idParam, ...groupFilter],
-        responses: { 200: { description: 'OK', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401, 404, 429) },
+        responses: {
+          200: { description: 'OK', content: { 'text/csv': { schema: { type: 'string' } } } },
+          ...errors(400, 401, 404, 429),
+        },
       },
     },
     '/v1/connections/{id}/failed-tasks/retry': {
@@ -98,7 +141,10 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
         summary: `Retry now: the named failed tasks (\`{ items: [{ linkId, side }] }\`) or a whole group (\`{ code, side }\`) are written again at once, not at their next retry. ${ACCESS}`,
         parameters: idParam,
         requestBody: selection,
-        responses: { 202: { description: 'Accepted', content: { 'application/json': { schema: accepted } } }, ...errors(400, 401, 404, 429, 503) },
+        responses: {
+          202: { description: 'Accepted', content: { 'application/json': { schema: accepted } } },
+          ...errors(400, 401, 404, 429, 503),
+        },
       },
     },
     '/v1/connections/{id}/failed-tasks/ignore': {
@@ -106,7 +152,10 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
         summary: `Ignore: the named failed tasks (or a group) are no longer retried and leave the problems list; a later change of the task syncs as usual. ${ACCESS}`,
         parameters: idParam,
         requestBody: selection,
-        responses: { 202: { description: 'Accepted', content: { 'application/json': { schema: accepted } } }, ...errors(400, 401, 404, 429, 503) },
+        responses: {
+          202: { description: 'Accepted', content: { 'application/json': { schema: accepted } } },
+          ...errors(400, 401, 404, 429, 503),
+        },
       },
     },
     '/v1/connections/{id}/conflicts': {
@@ -148,7 +197,13 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
               orgId: { type: 'string' },
               used: { type: 'integer' },
               allocated: { type: ['integer', 'null'] },
-              buckets: { type: 'array', items: { type: 'object', properties: { start: { type: 'string', format: 'date-time' }, calls: { type: 'integer' } } } },
+              buckets: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { start: { type: 'string', format: 'date-time' }, calls: { type: 'integer' } },
+                },
+              },
             },
           }),
           ...errors(401, 404, 429),
@@ -158,7 +213,11 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
     '/v1/connections/{id}/tasks': {
       get: {
         summary: `Find a synced task by name (a case-insensitive part of its subject, now or on any event kept) or by either side's id (exact); an empty q lists them all, the latest event first. ${ACCESS}`,
-        parameters: [...idParam, { name: 'q', in: 'query', required: false, schema: { type: 'string', maxLength: 255 } }, ...page],
+        parameters: [
+          ...idParam,
+          { name: 'q', in: 'query', required: false, schema: { type: 'string', maxLength: 255 } },
+          ...page,
+        ],
         responses: { 200: ok(paged(task)), ...errors(400, 401, 404, 429, 503) },
       },
     },
@@ -177,12 +236,18 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
                   type: 'object',
                   properties: {
                     at: { type: 'string', format: 'date-time' },
-                    kind: { enum: ['read', 'decision', 'write', 'conflict', 'retry', 'dead-letter', 'ignored', 'resync'] },
+                    kind: {
+                      enum: ['read', 'decision', 'write', 'conflict', 'retry', 'dead-letter', 'ignored', 'resync'],
+                    },
                     side: { type: ['string', 'null'], enum: ['sfdc', 'salesconnect', null] },
                     origin: nullableString,
                     summary: { type: 'string' },
                     reason: nullableString,
-                    outcome: { ...nullableString, description: 'write: ok, failed, retrying; decision: sync, ignore, link, unlink; conflict: the winner' },
+                    outcome: {
+                      ...nullableString,
+                      description:
+                        'write: ok, failed, retrying; decision: sync, ignore, link, unlink; conflict: the winner',
+                    },
                     code: nullableString,
                     detail: { type: ['object', 'null'] },
                   },
@@ -201,7 +266,17 @@ export function taskHealthPaths({ ok, errors, idParam }: Helpers): Record<string
         summary: `Resync this task: both sides are read now and the conflict rule applied (the drift repair of this pair); what it found is on the timeline. outcome: in-sync, repaired, unlinked, or skipped:<reason> (writes-queued, sync-disabled, not-paired, …). ${ACCESS}`,
         parameters: [...idParam, linkParam],
         responses: {
-          200: ok({ type: 'object', properties: { outcome: { type: 'string' }, differences: { type: 'array', items: { type: 'string' }, description: 'The fields that differed, or the side gone' } } }),
+          200: ok({
+            type: 'object',
+            properties: {
+              outcome: { type: 'string' },
+              differences: {
+                type: 'array',
+                items: { type: 'string' },
+                description: 'The fields that differed, or the side gone',
+              },
+            },
+          }),
           ...errors(401, 404, 429, 503),
         },
       },

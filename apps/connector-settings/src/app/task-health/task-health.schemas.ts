@@ -8,13 +8,26 @@ export const pageQuerySchema = z.object({
 
 const side = z.enum(['sfdc', 'salesconnect']);
 
-export const failedTasksQuerySchema = pageQuerySchema.extend({ code: z.string().min(1).max(100).optional(), side: side.optional() });
-export const failedTasksCsvQuerySchema = z.object({ code: z.string().min(1).max(100).optional(), side: side.optional() });
+export const failedTasksQuerySchema = pageQuerySchema.extend({
+  code: z.string().min(1).max(100).optional(),
+  side: side.optional(),
+});
+export const failedTasksCsvQuerySchema = z.object({
+  code: z.string().min(1).max(100).optional(),
+  side: side.optional(),
+});
 export const taskSearchQuerySchema = pageQuerySchema.extend({ q: z.string().trim().max(255).default('') });
 
 /** Retry now / Ignore: some tasks (`{ items: [{ linkId, side }] }`) or a whole group (`{ code, side }`). */
 export const failedTaskSelectionSchema = z.union([
-  z.object({ items: z.array(z.object({ linkId: z.uuid(), side }).strict()).min(1).max(500) }).strict(),
+  z
+    .object({
+      items: z
+        .array(z.object({ linkId: z.uuid(), side }).strict())
+        .min(1)
+        .max(500),
+    })
+    .strict(),
   z.object({ code: z.string().min(1).max(100), side }).strict(),
 ]);
 

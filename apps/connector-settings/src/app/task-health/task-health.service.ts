@@ -7,7 +7,12 @@ import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.se
 import { groupFailedTasks, listFailedTasks, type FailedTaskFilter, type FailedTaskView } from '../status/failed-tasks';
 import { describeProblem } from './problem-catalog';
 import type { TaskHealthTimeline } from '@task-sync/contracts';
-import { RECONCILER_CLIENT, type ReconcilerClient, type ReconcilerConflict, type ReconcilerTask } from './reconciler.client';
+import {
+  RECONCILER_CLIENT,
+  type ReconcilerClient,
+  type ReconcilerConflict,
+  type ReconcilerTask,
+} from './reconciler.client';
 import { buildTaskLinks, type TaskLinks } from './task-links';
 import { toCsv } from './failed-tasks.csv';
 import type { FailedTaskSelection } from './task-health.schemas';
@@ -51,14 +56,30 @@ export class TaskHealthService {
 
   async problems(principal: Principal, id: string): Promise<{ groups: ProblemGroup[]; total: number }> {
     const connection = await this.findVisible(principal, id);
-    const groups = (await groupFailedTasks(this.dataSource, connection.id)).map((g) => ({ code: g.code, side: g.side, ...describeProblem(g.side, g.code), message: g.message, count: g.count }));
+    const groups = (await groupFailedTasks(this.dataSource, connection.id)).map((g) => ({
+      code: g.code,
+      side: g.side,
+      ...describeProblem(g.side, g.code),
+      message: g.message,
+      count: g.count,
+    }));
     return { groups, total: groups.reduce((n, g) => n + g.count, 0) };
   }
 
-  async failedTasks(principal: Principal, id: string, filter: FailedTaskFilter, offset: number, limit: number): Promise<Page<FailedTaskItem>> {
+  async failedTasks(
+    principal: Principal,
+    id: string,
+    filter: FailedTaskFilter,
+    offset: number,
+    limit: number,
+  ): Promise<Page<FailedTaskItem>> {
     const connection = await this.findVisible(principal, id);
     const { items, total } = await listFailedTasks(this.dataSource, connection.id, filter, { offset, limit });
-    return toPage(items.map((t) => this.withLinks(connection, t)), total, { offset, limit });
+    return toPage(
+      items.map((t) => this.withLinks(connection, t)),
+      total,
+      { offset, limit },
+    );
   }
 
   /** Every matching open failed task, as CSV. */
@@ -107,16 +128,33 @@ export class TaskHealthService {
     return this.allocations.usageOverWindow(connection.sfdcOrgId);
   }
 
-  async searchTasks(principal: Principal, id: string, q: string, offset: number, limit: number): Promise<Page<TaskItem>> {
+  async searchTasks(
+    principal: Principal,
+    id: string,
+    q: string,
+    offset: number,
+    limit: number,
+  ): Promise<Page<TaskItem>> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.searchTasks(connection.id, q, offset, limit);
     return { ...page, items: page.items.map((t) => this.withLinks(connection, t)) };
   }
 
-  async timeline(principal: Principal, id: string, linkId: string, offset: number, limit: number): Promise<TaskHealthTimeline<TaskItem>> {
+  async timeline(
+    principal: Principal,
+    id: string,
+    linkId: string,
+    offset: number,
+    limit: number,
+  ): Promise<TaskHealthTimeline<TaskItem>> {
     const connection = await this.findVisible(principal, id);
     const page = await this.reconciler.timeline(connection.id, linkId, offset, limit);
-    return { task: this.withLinks(connection, page.task), items: page.items, total: page.total, nextOffset: page.nextOffset };
+    return {
+      task: this.withLinks(connection, page.task),
+      items: page.items,
+      total: page.total,
+      nextOffset: page.nextOffset,
+    };
   }
 
   async resync(principal: Principal, id: string, linkId: string): Promise<{ outcome: string; differences: string[] }> {
@@ -124,7 +162,10 @@ export class TaskHealthService {
     return this.reconciler.resync(connection.id, linkId, principal.userId);
   }
 
-  private withLinks<T extends { sfdcTaskId: string | null; salesConnectTaskId: string | null }>(connection: ConnectionEntity, item: T): T & TaskLinks {
+  private withLinks<T extends { sfdcTaskId: string | null; salesConnectTaskId: string | null }>(
+    connection: ConnectionEntity,
+    item: T,
+  ): T & TaskLinks {
     return { ...item, ...buildTaskLinks(item, connection.instanceUrl, this.salesConnectTemplate) };
   }
 }

@@ -4,9 +4,17 @@ import type { TaskHealthLinks } from '@task-sync/contracts';
 export type TaskLinks = TaskHealthLinks;
 
 /** A task's links: Salesforce's Lightning record page on the rep's instance, Sales Connect's from its template (`{taskId}`); null without the id. */
-export function buildTaskLinks(ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null }, instanceUrl: string, salesConnectTemplate: string): TaskLinks {
+export function buildTaskLinks(
+  ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null },
+  instanceUrl: string,
+  salesConnectTemplate: string,
+): TaskLinks {
   return {
-    salesforceUrl: ids.sfdcTaskId ? `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(ids.sfdcTaskId)}/view` : null,
-    salesConnectUrl: ids.salesConnectTaskId ? salesConnectTemplate.replaceAll('{taskId}', encodeURIComponent(ids.salesConnectTaskId)) : null,
+    salesforceUrl: ids.sfdcTaskId
+      ? `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(ids.sfdcTaskId)}/view`
+      : null,
+    salesConnectUrl: ids.salesConnectTaskId
+      ? salesConnectTemplate.replaceAll('{taskId}', encodeURIComponent(ids.salesConnectTaskId))
+      : null,
   };
 }

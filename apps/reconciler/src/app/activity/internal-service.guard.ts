@@ -12,7 +12,10 @@ export class InternalServiceGuard implements CanActivate {
   private readonly check: (context: ExecutionContext) => true;
 
   constructor(@Inject(APP_CONFIG) config: ReconcilerConfig) {
-    this.check = bearerTokenCheck(config.INTERNAL_SERVICE_TOKEN, "the reconciler's task-health routes need the shared service token (INTERNAL_SERVICE_TOKEN) as a Bearer token");
+    this.check = bearerTokenCheck(
+      config.INTERNAL_SERVICE_TOKEN,
+      "the reconciler's task-health routes need the shared service token (INTERNAL_SERVICE_TOKEN) as a Bearer token",
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -17,7 +17,8 @@ export class TaskActivityPruneScheduler implements OnApplicationBootstrap, Befor
       this.logger,
       async () => {
         const pruned = await repository.prune(config.TASK_ACTIVITY_RETENTION_DAYS);
-        if (pruned > 0) this.logger.log(`${pruned} timeline events older than ${config.TASK_ACTIVITY_RETENTION_DAYS} days deleted`);
+        if (pruned > 0)
+          this.logger.log(`${pruned} timeline events older than ${config.TASK_ACTIVITY_RETENTION_DAYS} days deleted`);
         return false;
       },
       config.TASK_ACTIVITY_PRUNE_EVERY_MS,

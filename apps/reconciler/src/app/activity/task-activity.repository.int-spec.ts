@@ -12,20 +12,27 @@ describe('task activity: batched rows, search by name or either id, timeline, co
   let repository: TaskActivityRepository;
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'task_activity_spec', entities: [], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
+    db = await createTestDatabase({
+      schema: 'task_activity_spec',
+      entities: [],
+      migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430],
+    });
     repository = new TaskActivityRepository(db.dataSource);
   });
   afterAll(() => db.drop());
 
   async function link(title: string, sc: string, sfdc: string): Promise<ActivitySubject> {
     const id = randomUUID();
-    await db.dataSource.query(`INSERT INTO task_link (id, connection_id, salesconnect_task_id, sfdc_task_id, link) VALUES ($1, $2, $3, $4, $5)`, [
-      id,
-      CONNECTION,
-      sc,
-      sfdc,
-      JSON.stringify({ fields: { title: { value: title, changedAt: '2026-01-01T00:00:00.000Z', side: 'sfdc' } } }),
-    ]);
+    await db.dataSource.query(
+      `INSERT INTO task_link (id, connection_id, salesconnect_task_id, sfdc_task_id, link) VALUES ($1, $2, $3, $4, $5)`,
+      [
+        id,
+        CONNECTION,
+        sc,
+        sfdc,
+        JSON.stringify({ fields: { title: { value: title, changedAt: '2026-01-01T00:00:00.000Z', side: 'sfdc' } } }),
+      ],
+    );
     return { connectionId: CONNECTION, linkId: id, salesConnectTaskId: sc, sfdcTaskId: sfdc, subject: title };
   }
 
@@ -33,23 +40,43 @@ describe('task activity: batched rows, search by name or either id, timeline, co
     const ana = await link('Call Ana about the renewal', 'sc-ana', '00Tana');
     await link('Send the proposal', 'sc-prop', '00Tprop');
     const batch = new TaskActivityBatch();
-    batch.recordWriteOutcome(ana, { side: 'sfdc', kind: 'update' }, { kind: 'failed', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: 'no' });
+    batch.recordWriteOutcome(
+      ana,
+      { side: 'sfdc', kind: 'update' },
+      { kind: 'failed', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', reason: 'no' },
+    );
     batch.recordDeadLetter(ana, 'sfdc', 'FIELD_CUSTOM_VALIDATION_EXCEPTION', 'no', null);
     batch.recordWriteOutcome(ana, { side: 'sfdc', kind: 'update' }, { kind: 'ok' });
     const queries: string[] = [];
-    await batch.flush({ query: (sql: string, params?: unknown[]) => (queries.push(sql), db.dataSource.query(sql, params)) });
+    await batch.flush({
+      query: (sql: string, params?: unknown[]) => (queries.push(sql), db.dataSource.query(sql, params)),
+    });
     expect(queries).toHaveLength(1);
     expect(batch.rows).toHaveLength(0);
 
     for (const q of ['ana ABOUT', 'sc-ana', '00Tana']) {
       const found = await repository.searchTasks(CONNECTION, q, 0, 50);
-      expect(found).toMatchObject({ total: 1, nextOffset: null, items: [{ linkId: ana.linkId, subject: 'Call Ana about the renewal', salesConnectTaskId: 'sc-ana', sfdcTaskId: '00Tana' }] });
+      expect(found).toMatchObject({
+        total: 1,
+        nextOffset: null,
+        items: [
+          {
+            linkId: ana.linkId,
+            subject: 'Call Ana about the renewal',
+            salesConnectTaskId: 'sc-ana',
+            sfdcTaskId: '00Tana',
+          },
+        ],
+      });
     }
     expect((await repository.searchTasks(CONNECTION, '%', 0, 50)).total).toBe(0); // a wildcard is a character
     expect(await repository.searchTasks(CONNECTION, '', 0, 1)).toMatchObject({ total: 2, nextOffset: 1 });
 
     const timeline = await repository.timeline(CONNECTION, ana.linkId, 0, 2);
-    expect(timeline.items.map((e) => [e.kind, e.outcome])).toEqual([['write', 'failed'], ['dead-letter', 'retries-exhausted']]);
+    expect(timeline.items.map((e) => [e.kind, e.outcome])).toEqual([
+      ['write', 'failed'],
+      ['dead-letter', 'retries-exhausted'],
+    ]);
     expect(timeline).toMatchObject({ total: 3, nextOffset: 2 });
     expect((await repository.timeline(CONNECTION, ana.linkId, 2, 2)).items.map((e) => e.outcome)).toEqual(['ok']);
   });
@@ -58,10 +85,24 @@ describe('task activity: batched rows, search by name or either id, timeline, co
     const pair = await link('Conflicted', 'sc-c', '00Tc');
     await db.dataSource.query(
       `INSERT INTO sync_conflict (connection_id, salesconnect_task_id, sfdc_task_id, field, winner, loser, link_id) VALUES ($1, 'sc-c', '00Tc', 'title', $2, $3, $4)`,
-      [CONNECTION, JSON.stringify({ side: 'salesconnect', value: 'B', changedAt: 't2' }), JSON.stringify({ side: 'sfdc', value: 'A', changedAt: 't1' }), pair.linkId],
+      [
+        CONNECTION,
+        JSON.stringify({ side: 'salesconnect', value: 'B', changedAt: 't2' }),
+        JSON.stringify({ side: 'sfdc', value: 'A', changedAt: 't1' }),
+        pair.linkId,
+      ],
     );
     const page = await repository.conflicts(CONNECTION, 0, 50);
-    expect(page.items[0]).toMatchObject({ linkId: pair.linkId, subject: 'Conflicted', field: 'title', salesConnectValue: 'B', sfdcValue: 'A', salesConnectChangedAt: 't2', sfdcChangedAt: 't1', winner: 'salesconnect' });
+    expect(page.items[0]).toMatchObject({
+      linkId: pair.linkId,
+      subject: 'Conflicted',
+      field: 'title',
+      salesConnectValue: 'B',
+      sfdcValue: 'A',
+      salesConnectChangedAt: 't2',
+      sfdcChangedAt: 't1',
+      winner: 'salesconnect',
+    });
   });
 
   it('prunes only what is older than the retention', async () => {
@@ -70,7 +111,10 @@ describe('task activity: batched rows, search by name or either id, timeline, co
     batch.recordWriteOutcome(old, { side: 'salesconnect', kind: 'create' }, { kind: 'ok' });
     batch.recordWriteOutcome(old, { side: 'salesconnect', kind: 'update' }, { kind: 'ok' });
     await batch.flush(db.dataSource);
-    await db.dataSource.query(`UPDATE task_activity SET at = now() - interval '31 days' WHERE id = (SELECT min(id) FROM task_activity WHERE link_id = $1)`, [old.linkId]);
+    await db.dataSource.query(
+      `UPDATE task_activity SET at = now() - interval '31 days' WHERE id = (SELECT min(id) FROM task_activity WHERE link_id = $1)`,
+      [old.linkId],
+    );
     expect(await repository.prune(30, 1)).toBe(1);
     expect((await repository.timeline(CONNECTION, old.linkId, 0, 50)).total).toBe(1);
   });

@@ -22,9 +22,14 @@ export type ActivityTask = TaskHealthTask;
 export type ConflictItem = TaskHealthConflict;
 
 /** One timeline event: the contract's, with its fields as a recorded row types them (so the two cannot drift apart). */
-export type ActivityEvent = TaskHealthEvent & Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'>;
+export type ActivityEvent = TaskHealthEvent &
+  Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'>;
 
-const pageOf = <T>(items: T[], total: number, offset: number): Page<T> => ({ items, total, nextOffset: offset + items.length < total ? offset + items.length : null });
+const pageOf = <T>(items: T[], total: number, offset: number): Page<T> => ({
+  items,
+  total,
+  nextOffset: offset + items.length < total ? offset + items.length : null,
+});
 
 /**
  * The rows of one transaction's timeline events, gathered as it decides and written in one
@@ -47,7 +52,11 @@ export class TaskActivityBatch {
     this.rows.push(describeConflict(of, conflict));
   }
 
-  recordWriteOutcome(of: ActivitySubject, write: { side: Side; kind: string; fields?: unknown }, outcome: Parameters<typeof describeWrite>[2]): void {
+  recordWriteOutcome(
+    of: ActivitySubject,
+    write: { side: Side; kind: string; fields?: unknown },
+    outcome: Parameters<typeof describeWrite>[2],
+  ): void {
     this.rows.push(describeWrite(of, write, outcome));
   }
 
@@ -57,7 +66,9 @@ export class TaskActivityBatch {
       kind: 'dead-letter',
       side,
       origin: null,
-      summary: nextRetryAt ? `Parked as a failed write to ${SIDE_NAME[side]}; tried again at ${nextRetryAt.toISOString()}` : `Parked as a failed write to ${SIDE_NAME[side]}; not tried again until the task changes`,
+      summary: nextRetryAt
+        ? `Parked as a failed write to ${SIDE_NAME[side]}; tried again at ${nextRetryAt.toISOString()}`
+        : `Parked as a failed write to ${SIDE_NAME[side]}; not tried again until the task changes`,
       reason,
       outcome: nextRetryAt ? 'will-retry' : 'retries-exhausted',
       code,
@@ -66,11 +77,31 @@ export class TaskActivityBatch {
   }
 
   recordIgnored(of: ActivitySubject, side: Side, by: string | null): void {
-    this.rows.push({ ...of, kind: 'ignored', side, origin: null, summary: `Failed write to ${SIDE_NAME[side]} ignored: not retried until the task changes`, reason: null, outcome: 'ignored', code: null, detail: by ? { by } : null });
+    this.rows.push({
+      ...of,
+      kind: 'ignored',
+      side,
+      origin: null,
+      summary: `Failed write to ${SIDE_NAME[side]} ignored: not retried until the task changes`,
+      reason: null,
+      outcome: 'ignored',
+      code: null,
+      detail: by ? { by } : null,
+    });
   }
 
   recordRetry(of: ActivitySubject, side: Side, summary: string, by: string | null): void {
-    this.rows.push({ ...of, kind: 'retry', side, origin: null, summary, reason: null, outcome: 'queued', code: null, detail: by ? { by } : null });
+    this.rows.push({
+      ...of,
+      kind: 'retry',
+      side,
+      origin: null,
+      summary,
+      reason: null,
+      outcome: 'queued',
+      code: null,
+      detail: by ? { by } : null,
+    });
   }
 
   recordResync(of: ActivitySubject, outcome: string, differences: string[], by: string | null): void {
@@ -149,7 +180,8 @@ export class TaskActivityRepository {
         LIMIT $4 OFFSET $5`,
       [connectionId, q.trim(), pattern, limit, offset],
     );
-    const total = rows.length > 0 ? Number(rows[0].total) : offset > 0 ? await this.countSearch(connectionId, q, pattern) : 0;
+    const total =
+      rows.length > 0 ? Number(rows[0].total) : offset > 0 ? await this.countSearch(connectionId, q, pattern) : 0;
     return pageOf(rows.map(toTask), total, offset);
   }
 
@@ -183,11 +215,24 @@ export class TaskActivityRepository {
     );
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && offset > 0) {
-      const [row]: { n: string }[] = await this.db.query(`SELECT count(*) AS n FROM task_activity WHERE connection_id = $1 AND link_id = $2`, [connectionId, linkId]);
+      const [row]: { n: string }[] = await this.db.query(
+        `SELECT count(*) AS n FROM task_activity WHERE connection_id = $1 AND link_id = $2`,
+        [connectionId, linkId],
+      );
       total = Number(row.n);
     }
     return pageOf(
-      rows.map((r) => ({ at: new Date(r.at).toISOString(), kind: r.kind, side: r.side, origin: r.origin, summary: r.summary, reason: r.reason, outcome: r.outcome, code: r.code, detail: r.detail })),
+      rows.map((r) => ({
+        at: new Date(r.at).toISOString(),
+        kind: r.kind,
+        side: r.side,
+        origin: r.origin,
+        summary: r.summary,
+        reason: r.reason,
+        outcome: r.outcome,
+        code: r.code,
+        detail: r.detail,
+      })),
       total,
       offset,
     );
@@ -195,7 +240,17 @@ export class TaskActivityRepository {
 
   /** The connection's conflicts (sync_conflict), newest first, with each one's pair. */
   async conflicts(connectionId: string, offset: number, limit: number): Promise<Page<ConflictItem>> {
-    type Row = { link_id: string | null; subject: string | null; salesconnect_task_id: string | null; sfdc_task_id: string | null; field: string; winner: ConflictSide; loser: ConflictSide; recorded_at: Date; total: string };
+    type Row = {
+      link_id: string | null;
+      subject: string | null;
+      salesconnect_task_id: string | null;
+      sfdc_task_id: string | null;
+      field: string;
+      winner: ConflictSide;
+      loser: ConflictSide;
+      recorded_at: Date;
+      total: string;
+    };
     const rows: Row[] = await this.db.query(
       `SELECT coalesce(c.link_id, l.id) AS link_id, l.link->'fields'->'title'->>'value' AS subject, c.salesconnect_task_id, c.sfdc_task_id,
               c.field, c.winner, c.loser, c.recorded_at, count(*) OVER () AS total
@@ -209,7 +264,10 @@ export class TaskActivityRepository {
     );
     let total = rows.length > 0 ? Number(rows[0].total) : 0;
     if (rows.length === 0 && offset > 0) {
-      const [row]: { n: string }[] = await this.db.query(`SELECT count(*) AS n FROM sync_conflict WHERE connection_id = $1`, [connectionId]);
+      const [row]: { n: string }[] = await this.db.query(
+        `SELECT count(*) AS n FROM sync_conflict WHERE connection_id = $1`,
+        [connectionId],
+      );
       total = Number(row.n);
     }
     return pageOf(
@@ -250,8 +308,24 @@ export class TaskActivityRepository {
 }
 
 type ConflictSide = { side: Side; value: unknown; changedAt: string };
-type TaskRow = { id: string; subject: string | null; salesconnect_task_id: string | null; sfdc_task_id: string | null; last_event_at: Date | null };
-type EventRow = { at: Date; kind: ActivityKind; side: Side | null; origin: string | null; summary: string; reason: string | null; outcome: string | null; code: string | null; detail: Record<string, unknown> | null };
+type TaskRow = {
+  id: string;
+  subject: string | null;
+  salesconnect_task_id: string | null;
+  sfdc_task_id: string | null;
+  last_event_at: Date | null;
+};
+type EventRow = {
+  at: Date;
+  kind: ActivityKind;
+  side: Side | null;
+  origin: string | null;
+  summary: string;
+  reason: string | null;
+  outcome: string | null;
+  code: string | null;
+  detail: Record<string, unknown> | null;
+};
 
 const TASK_COLUMNS = `l.id, l.link->'fields'->'title'->>'value' AS subject, l.salesconnect_task_id, l.sfdc_task_id, last.at AS last_event_at`;
 

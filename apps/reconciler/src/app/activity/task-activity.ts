@@ -4,7 +4,8 @@ import type { IgnoreReason, SyncAction, SyncChange } from '@task-sync/sync-rules
 export type ActivityKind = 'read' | 'decision' | 'write' | 'conflict' | 'retry' | 'dead-letter' | 'ignored' | 'resync';
 
 /** Where a change read came from, as the timeline names it. */
-export type ReadOrigin = 'import' | 're-enable' | 'live' | 'stream' | 'poll' | 'webhook' | 'feed' | 'drift' | 'resync' | 'held-write-read';
+export type ReadOrigin =
+  'import' | 're-enable' | 'live' | 'stream' | 'poll' | 'webhook' | 'feed' | 'drift' | 'resync' | 'held-write-read';
 
 /** One event of a task's timeline, as stored in task_activity. */
 export interface ActivityRow {
@@ -51,7 +52,10 @@ export const IGNORE_REASONS: Record<IgnoreReason, string> = {
 };
 
 /** A change's source as the timeline's origin; drift repair's readings are a resync when a person asked for them. */
-export function originOfChange(change: Pick<SyncChange, 'source' | 'via'>, repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): ReadOrigin {
+export function originOfChange(
+  change: Pick<SyncChange, 'source' | 'via'>,
+  repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift',
+): ReadOrigin {
   if (change.source === 'import') return 'import';
   if (change.source === 'reenable-deletes') return 're-enable';
   if (change.source === 'repair') return repairAs;
@@ -63,7 +67,12 @@ export function originOfChange(change: Pick<SyncChange, 'source' | 'via'>, repai
 export const subjectOf = (fields: Pick<TaskFields, 'title'> | null | undefined): string | null => fields?.title ?? null;
 
 /** The 'read' row of a change: which side, from where, and whether it was our own write coming back. */
-export function describeRead(of: ActivitySubject, change: SyncChange, origin: ReadOrigin, ourOrigin: string): ActivityRow {
+export function describeRead(
+  of: ActivitySubject,
+  change: SyncChange,
+  origin: ReadOrigin,
+  ourOrigin: string,
+): ActivityRow {
   const own = change.origin === ourOrigin;
   const what = change.kind === 'delete' ? 'deleted' : 'changed';
   return {
@@ -84,36 +93,61 @@ type WriteAction = Extract<SyncAction, { type: 'create' | 'update' | 'complete' 
 /** The 'decision' row: what the rules decided for the change, and why. */
 export function describeDecision(of: ActivitySubject, change: SyncChange, actions: readonly SyncAction[]): ActivityRow {
   const ignored = actions.find((a): a is Extract<SyncAction, { type: 'ignore' }> => a.type === 'ignore');
-  const writes = actions.filter((a): a is WriteAction => a.type === 'create' || a.type === 'update' || a.type === 'complete' || a.type === 'reopen' || a.type === 'delete');
+  const writes = actions.filter(
+    (a): a is WriteAction =>
+      a.type === 'create' || a.type === 'update' || a.type === 'complete' || a.type === 'reopen' || a.type === 'delete',
+  );
   const conflicts = actions.filter((a) => a.type === 'conflict');
   const base = { ...of, kind: 'decision' as const, side: change.side, origin: null, code: null };
   if (ignored && writes.length === 0) {
-    return { ...base, summary: `Not synced: ${IGNORE_REASONS[ignored.reason]}`, reason: ignored.reason, outcome: 'ignore', detail: null };
+    return {
+      ...base,
+      summary: `Not synced: ${IGNORE_REASONS[ignored.reason]}`,
+      reason: ignored.reason,
+      outcome: 'ignore',
+      detail: null,
+    };
   }
   if (writes.length === 0) {
     const unlink = actions.some((a) => a.type === 'unlink');
-    return { ...base, summary: unlink ? 'The pair was unlinked' : 'Recorded; nothing to write', reason: unlink ? 'unlink' : 'link', outcome: unlink ? 'unlink' : 'link', detail: null };
+    return {
+      ...base,
+      summary: unlink ? 'The pair was unlinked' : 'Recorded; nothing to write',
+      reason: unlink ? 'unlink' : 'link',
+      outcome: unlink ? 'unlink' : 'link',
+      detail: null,
+    };
   }
   const parts = writes.map((a) => {
     const fields = a.type === 'update' ? ` (${Object.keys(a.fields).join(', ')})` : '';
     return `${a.type} in ${SIDE_NAME[a.side]}${fields}`;
   });
-  const reason = conflicts.length > 0
-    ? `both sides changed since the last sync; the later change wins, field by field`
-    : change.kind === 'delete'
-      ? `a deletion in ${SIDE_NAME[change.side]} deletes the other side's task (R6)`
-      : `a change in ${SIDE_NAME[change.side]} crosses to the other side`;
+  const reason =
+    conflicts.length > 0
+      ? `both sides changed since the last sync; the later change wins, field by field`
+      : change.kind === 'delete'
+        ? `a deletion in ${SIDE_NAME[change.side]} deletes the other side's task (R6)`
+        : `a change in ${SIDE_NAME[change.side]} crosses to the other side`;
   return {
     ...base,
     summary: `Sync: ${parts.join('; ')}`,
     reason,
     outcome: 'sync',
-    detail: { actions: writes.map((a) => ({ type: a.type, side: a.side, ...(a.type === 'update' || a.type === 'create' ? { fields: a.fields } : {}) })) },
+    detail: {
+      actions: writes.map((a) => ({
+        type: a.type,
+        side: a.side,
+        ...(a.type === 'update' || a.type === 'create' ? { fields: a.fields } : {}),
+      })),
+    },
   };
 }
 
 /** The 'conflict' row: the field, both values, both times and the winner. */
-export function describeConflict(of: ActivitySubject, conflict: Extract<SyncAction, { type: 'conflict' }>): ActivityRow {
+export function describeConflict(
+  of: ActivitySubject,
+  conflict: Extract<SyncAction, { type: 'conflict' }>,
+): ActivityRow {
   return {
     ...of,
     kind: 'conflict',

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { KafkaPublisher, APP_CONFIG } from '@task-sync/util-nest';
@@ -7,8 +19,19 @@ import { DriftRepairService, type ResyncReport } from '../drift/drift-repair.ser
 import { FailedWritesRepository } from '../writes/failed-writes.repository';
 import { buildFailedWriteMessage } from '../writes/failed-write.message';
 import { InternalServiceGuard } from './internal-service.guard';
-import { TaskActivityRepository, type ActivityEvent, type ActivityTask, type ConflictItem, type Page } from './task-activity.repository';
-import { failedWriteSelectionSchema, pageQuerySchema, resyncBodySchema, taskSearchQuerySchema } from './task-health.schemas';
+import {
+  TaskActivityRepository,
+  type ActivityEvent,
+  type ActivityTask,
+  type ConflictItem,
+  type Page,
+} from './task-activity.repository';
+import {
+  failedWriteSelectionSchema,
+  pageQuerySchema,
+  resyncBodySchema,
+  taskSearchQuerySchema,
+} from './task-health.schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,7 +39,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw new BadRequestException({ error: 'VALIDATION_FAILED', message: 'the request is not valid', fields: result.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })) });
+  throw new BadRequestException({
+    error: 'VALIDATION_FAILED',
+    message: 'the request is not valid',
+    fields: result.error.issues.map((i) => ({ field: i.path.join('.') || '(root)', message: i.message })),
+  });
 }
 
 /**
@@ -46,7 +73,11 @@ export class TaskHealthController {
   }
 
   @Get('tasks/:linkId/timeline')
-  async timeline(@Param('connectionId') connectionId: string, @Param('linkId') linkId: string, @Query() query: unknown): Promise<Page<ActivityEvent> & { task: ActivityTask }> {
+  async timeline(
+    @Param('connectionId') connectionId: string,
+    @Param('linkId') linkId: string,
+    @Query() query: unknown,
+  ): Promise<Page<ActivityEvent> & { task: ActivityTask }> {
     const { offset, limit } = parse(pageQuerySchema, query);
     const task = await this.findTask(connectionId, linkId);
     return { task, ...(await this.activity.timeline(connectionId, linkId, offset, limit)) };
@@ -54,7 +85,11 @@ export class TaskHealthController {
 
   @Post('tasks/:linkId/resync')
   @HttpCode(200)
-  async resync(@Param('connectionId') connectionId: string, @Param('linkId') linkId: string, @Body() body: unknown): Promise<ResyncReport> {
+  async resync(
+    @Param('connectionId') connectionId: string,
+    @Param('linkId') linkId: string,
+    @Body() body: unknown,
+  ): Promise<ResyncReport> {
     const { by } = parse(resyncBodySchema, body);
     await this.findTask(connectionId, linkId);
     const report = await this.repair.resyncPair(connectionId, linkId, by ?? null);
@@ -82,7 +117,10 @@ export class TaskHealthController {
     const selection = parse(failedWriteSelectionSchema, body);
     const ignored = await this.failedWrites.markIgnored(this.dataSource, connectionId, selection);
     // After the commit, as the flusher's reports; a lost publish shows until the task's next report.
-    if (ignored.length > 0) await this.publisher.publish(ignored.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, { ignored: c })));
+    if (ignored.length > 0)
+      await this.publisher.publish(
+        ignored.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, { ignored: c })),
+      );
     return { accepted: ignored.length };
   }
 

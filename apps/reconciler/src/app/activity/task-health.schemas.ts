@@ -12,7 +12,15 @@ const side = z.enum(['sfdc', 'salesconnect']);
 
 /** Retry now / Ignore: some tasks, or a whole group (code and side); `by`: who asked, for the timeline. */
 export const failedWriteSelectionSchema = z.union([
-  z.object({ items: z.array(z.object({ linkId: z.uuid(), side })).min(1).max(500), by: z.string().max(200).optional() }).strict(),
+  z
+    .object({
+      items: z
+        .array(z.object({ linkId: z.uuid(), side }))
+        .min(1)
+        .max(500),
+      by: z.string().max(200).optional(),
+    })
+    .strict(),
   z.object({ code: z.string().min(1).max(100), side, by: z.string().max(200).optional() }).strict(),
 ]);
 

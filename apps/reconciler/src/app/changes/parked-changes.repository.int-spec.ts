@@ -1,19 +1,34 @@
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
-import { AddSalesforceIdentityToConnectionSetting1764000000101, CreateConnectionSetting1764000000100 } from '@task-sync/data-access-connection-settings';
+import {
+  AddSalesforceIdentityToConnectionSetting1764000000101,
+  CreateConnectionSetting1764000000100,
+} from '@task-sync/data-access-connection-settings';
 import { CreateParkedChanges1764000000401 } from '../links/migrations';
 import { ParkedChangesRepository } from './parked-changes.repository';
 
-describe("ParkedChangesRepository: parked changes in the order they are decided, and the state a run starts from (real PostgreSQL)", () => {
+describe('ParkedChangesRepository: parked changes in the order they are decided, and the state a run starts from (real PostgreSQL)', () => {
   let db: TestDatabase;
   const parked = new ParkedChangesRepository();
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'parked_change_spec', entities: [], migrations: [CreateConnectionSetting1764000000100, AddSalesforceIdentityToConnectionSetting1764000000101, CreateParkedChanges1764000000401] });
+    db = await createTestDatabase({
+      schema: 'parked_change_spec',
+      entities: [],
+      migrations: [
+        CreateConnectionSetting1764000000100,
+        AddSalesforceIdentityToConnectionSetting1764000000101,
+        CreateParkedChanges1764000000401,
+      ],
+    });
   });
   afterAll(() => db.drop());
 
   const park = (id: number, connectionId: string, taskId: string) =>
-    db.dataSource.query(`INSERT INTO parked_change (id, connection_id, change) VALUES ($1, $2, $3)`, [id, connectionId, JSON.stringify({ side: 'sfdc', kind: 'upsert', taskId })]);
+    db.dataSource.query(`INSERT INTO parked_change (id, connection_id, change) VALUES ($1, $2, $3)`, [
+      id,
+      connectionId,
+      JSON.stringify({ side: 'sfdc', kind: 'upsert', taskId }),
+    ]);
 
   it('in the order parked, ids past a power of ten included, and only the connection asked for', async () => {
     await park(9, 'conn-a', 'created');
@@ -48,7 +63,12 @@ describe("ParkedChangesRepository: parked changes in the order they are decided,
        VALUES (gen_random_uuid(), 'state-on', 're-enable', '2026-12-02T10:00:00.123Z'), (gen_random_uuid(), 'state-on', 'first-enable', '2026-12-01T10:00:00Z')`,
     );
     await park(300, 'state-parked', 'waiting');
-    const states = await parked.connectionStates(db.dataSource, ['state-on', 'state-parked', 'state-unknown', 'state-on']);
+    const states = await parked.connectionStates(db.dataSource, [
+      'state-on',
+      'state-parked',
+      'state-unknown',
+      'state-on',
+    ]);
     expect(Object.fromEntries(states)).toEqual({
       'state-on': {
         parked: false,

@@ -22,7 +22,10 @@ export interface ConnectionState {
 export class ParkedChangesRepository {
   /** The change waits, after every change of its connection parked before it. */
   async park(db: Db, connectionId: string, change: SyncChange): Promise<void> {
-    await db.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [connectionId, JSON.stringify(change)]);
+    await db.query(`INSERT INTO parked_change (connection_id, change) VALUES ($1, $2)`, [
+      connectionId,
+      JSON.stringify(change),
+    ]);
   }
 
   /** The connections with parked changes. */
@@ -37,7 +40,10 @@ export class ParkedChangesRepository {
    * ordered by its text, change 10 would be decided before change 9.
    */
   lockForRelease(db: Db, connectionId: string): Promise<ParkedChange[]> {
-    return db.query(`SELECT p.id::text AS id, p.change FROM parked_change p WHERE p.connection_id = $1 ORDER BY p.id FOR UPDATE SKIP LOCKED`, [connectionId]);
+    return db.query(
+      `SELECT p.id::text AS id, p.change FROM parked_change p WHERE p.connection_id = $1 ORDER BY p.id FOR UPDATE SKIP LOCKED`,
+      [connectionId],
+    );
   }
 
   /** The changes were decided: no longer parked. */
@@ -52,7 +58,13 @@ export class ParkedChangesRepository {
 
   /** connectionState of each connection, in one statement: a run of changes names many (an ask each was most of a run's statements). */
   async connectionStates(db: Db, connectionIds: readonly string[]): Promise<Map<string, ConnectionState>> {
-    const rows: { connection_id: string; parked: boolean; enabled: boolean; salesforce_user_id: string | null; history: ConnectionSyncSettings['history'] }[] = await db.query(
+    const rows: {
+      connection_id: string;
+      parked: boolean;
+      enabled: boolean;
+      salesforce_user_id: string | null;
+      history: ConnectionSyncSettings['history'];
+    }[] = await db.query(
       `SELECT c.id AS connection_id,
               exists(SELECT 1 FROM parked_change WHERE connection_id = c.id) AS parked,
               coalesce(s.enabled, false) AS enabled,
@@ -62,6 +74,14 @@ export class ParkedChangesRepository {
          FROM unnest($1::text[]) AS c(id) LEFT JOIN connection_setting s ON s.connection_id = c.id`,
       [[...new Set(connectionIds)]],
     );
-    return new Map(rows.map((r) => [r.connection_id, { parked: r.parked, settings: { enabled: r.enabled, history: r.history, salesforceUserId: r.salesforce_user_id } }]));
+    return new Map(
+      rows.map((r) => [
+        r.connection_id,
+        {
+          parked: r.parked,
+          settings: { enabled: r.enabled, history: r.history, salesforceUserId: r.salesforce_user_id },
+        },
+      ]),
+    );
   }
 }

@@ -9,8 +9,20 @@ import { ReconcileChangeService, type RunSettings } from './reconcile-change.ser
 
 const CONNECTION = 'conn-1';
 const FIRST_ENABLE = '2026-11-20T12:00:00.000Z';
-const enabled: ConnectionSyncSettings = { enabled: true, history: [{ kind: 'first-enable', at: FIRST_ENABLE }], salesforceUserId: null };
-const fields: TaskFields = { title: 'Call Ana', details: '', dueDate: null, open: true, priority: 'normal', type: 'call', contactEmail: null };
+const enabled: ConnectionSyncSettings = {
+  enabled: true,
+  history: [{ kind: 'first-enable', at: FIRST_ENABLE }],
+  salesforceUserId: null,
+};
+const fields: TaskFields = {
+  title: 'Call Ana',
+  details: '',
+  dueDate: null,
+  open: true,
+  priority: 'normal',
+  type: 'call',
+  contactEmail: null,
+};
 
 /** A Sales Connect task created and changed while sync is on: R6 creates it in Salesforce. */
 const created = (taskId: string, changedAt: string): SyncChange => ({
@@ -34,7 +46,15 @@ function setUp(coveredUpTo: number) {
   const db = { query: (async (sql: string) => void statements.push(sql)) as EntityManager['query'] };
   const dataSource: Transactions = { query: db.query, transaction: (run) => run(db as EntityManager) };
   const view = { coveredUpTo, covers: async (instantMs: number) => instantMs <= view.coveredUpTo };
-  const service = new ReconcileChangeService(dataSource, { SYNC_CLIENT_NAME: 'task-sync' }, view, { registry: new Registry() }, parked, links, queue);
+  const service = new ReconcileChangeService(
+    dataSource,
+    { SYNC_CLIENT_NAME: 'task-sync' },
+    view,
+    { registry: new Registry() },
+    parked,
+    links,
+    queue,
+  );
   parked.settings.set(CONNECTION, enabled);
   return { service, parked, links, queue, view, db, statements };
 }
@@ -46,9 +66,16 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
 
   it('decides a change on its link and stores what it decided: the new link, and the create queued for the other side', async () => {
     setup = setUp(Date.now());
-    await setup.service.decide(setup.db, [{ connectionId: CONNECTION, change: created('sct_1', '2026-11-21T09:00:00.000Z'), settings: enabled }]);
+    await setup.service.decide(setup.db, [
+      { connectionId: CONNECTION, change: created('sct_1', '2026-11-21T09:00:00.000Z'), settings: enabled },
+    ]);
     const [link] = [...setup.links.links.values()];
-    expect(link).toMatchObject({ connectionId: CONNECTION, salesConnectTaskId: 'sct_1', sfdcTaskId: null, unlinked: false });
+    expect(link).toMatchObject({
+      connectionId: CONNECTION,
+      salesConnectTaskId: 'sct_1',
+      sfdcTaskId: null,
+      unlinked: false,
+    });
     expect(setup.queue.rows.map((r) => [r.linkId, r.side, r.write.type])).toEqual([[link.id, 'sfdc', 'create']]);
     // The paired task's timeline (its read and the decision) in the same transaction.
     expect(setup.statements.filter((s) => s.includes('task_activity'))).toHaveLength(1);
@@ -58,7 +85,10 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
     setup = setUp(Date.now());
     const first = created('sct_1', '2026-11-21T09:00:00.000Z');
     const edit = { ...first, fields: { ...fields, title: 'Call Ana back' }, changedAt: '2026-11-21T09:05:00.000Z' };
-    await setup.service.decide(setup.db, [first, edit].map((change) => ({ connectionId: CONNECTION, change, settings: enabled })));
+    await setup.service.decide(
+      setup.db,
+      [first, edit].map((change) => ({ connectionId: CONNECTION, change, settings: enabled })),
+    );
     expect(setup.links.links.size).toBe(1);
     expect(setup.queue.rows.map((r) => r.write.type)).toEqual(['create', 'update']);
   });
@@ -73,12 +103,19 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
       return instantMs <= setup.view.coveredUpTo;
     };
     const second = Math.floor(Date.now() / 1000) * 1000;
-    const change: SyncChange = { ...created('00T000000000001AAA', new Date(second).toISOString()), side: 'sfdc', origin: null };
+    const change: SyncChange = {
+      ...created('00T000000000001AAA', new Date(second).toISOString()),
+      side: 'sfdc',
+      origin: null,
+    };
     await setup.service.prepareSettingsFor([change]);
     expect(asked).toHaveLength(1);
     expect(asked[0]).toBeGreaterThan(second + 999);
     const run: RunSettings = await setup.service.runSettingsFor(setup.db, [CONNECTION]);
-    expect(await setup.service.parkIfSettingUnknown(setup.db, CONNECTION, change, run)).toEqual({ parked: false, settings: enabled });
+    expect(await setup.service.parkIfSettingUnknown(setup.db, CONNECTION, change, run)).toEqual({
+      parked: false,
+      settings: enabled,
+    });
   });
 
   it('parks a change the settings view does not cover yet, and every later change of its connection in the run, in order', async () => {
@@ -95,7 +132,9 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
   it('a change the view covers, of a connection with nothing parked, is decided on the setting read once for the run', async () => {
     setup = setUp(Date.now());
     const run: RunSettings = new Map();
-    expect(await setup.service.parkIfSettingUnknown(setup.db, CONNECTION, created('sct_1', '2026-11-21T09:00:00.000Z'), run)).toEqual({ parked: false, settings: enabled });
+    expect(
+      await setup.service.parkIfSettingUnknown(setup.db, CONNECTION, created('sct_1', '2026-11-21T09:00:00.000Z'), run),
+    ).toEqual({ parked: false, settings: enabled });
     expect(run.get(CONNECTION)).toEqual({ parked: false, settings: enabled });
     expect(setup.parked.parked).toEqual([]);
   });

@@ -110,7 +110,12 @@ export class ReconcileChangeService implements OnModuleDestroy {
    * `run`: what the earlier changes of the same transaction found out about their connections, so
    * a run of changes reads each connection's setting once.
    */
-  async parkIfSettingUnknown(db: Db, connectionId: string, change: SyncChange, run: RunSettings = new Map()): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
+  async parkIfSettingUnknown(
+    db: Db,
+    connectionId: string,
+    change: SyncChange,
+    run: RunSettings = new Map(),
+  ): Promise<{ parked: true } | { parked: false; settings: ConnectionSyncSettings }> {
     let known = run.get(connectionId);
     if (!known) {
       known = await this.parkedChanges.connectionState(db, connectionId);
@@ -119,7 +124,9 @@ export class ReconcileChangeService implements OnModuleDestroy {
     if (!mustParkChange(change, known.parked, this.coverage())) return { parked: false, settings: known.settings };
     await this.parkedChanges.park(db, connectionId, change);
     run.set(connectionId, { ...known, parked: true });
-    this.logger.log(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until the settings are known up to when it was made`);
+    this.logger.log(
+      `connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} parked until the settings are known up to when it was made`,
+    );
     return { parked: true };
   }
 
@@ -131,11 +138,20 @@ export class ReconcileChangeService implements OnModuleDestroy {
     let released = 0;
     for (const connectionId of waiting) {
       released += await this.dataSource.transaction(async (db) => {
-        const ready = releasableParkedChanges(await this.parkedChanges.lockForRelease(db, connectionId), this.coverage());
+        const ready = releasableParkedChanges(
+          await this.parkedChanges.lockForRelease(db, connectionId),
+          this.coverage(),
+        );
         if (ready.length === 0) return 0;
         const { settings } = await this.parkedChanges.connectionState(db, connectionId);
-        await this.decide(db, ready.map((r) => ({ connectionId, change: r.change, settings })));
-        await this.parkedChanges.release(db, ready.map((r) => r.id));
+        await this.decide(
+          db,
+          ready.map((r) => ({ connectionId, change: r.change, settings })),
+        );
+        await this.parkedChanges.release(
+          db,
+          ready.map((r) => r.id),
+        );
         return ready.length;
       });
     }
@@ -147,24 +163,41 @@ export class ReconcileChangeService implements OnModuleDestroy {
    * they decided, with each paired task's timeline (the read and the decision) in the same transaction.
    * `repairAs`: how the timeline names the readings of source 'repair' (a scheduled drift pass, a person's resync, a held write's read).
    */
-  async decide(db: Db, changes: Decidable[], repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift'): Promise<void> {
+  async decide(
+    db: Db,
+    changes: Decidable[],
+    repairAs: 'drift' | 'resync' | 'held-write-read' = 'drift',
+  ): Promise<void> {
     if (changes.length === 0) return;
     const links = await this.links.lockForRun(db, changes);
     const activity = new TaskActivityBatch();
-    for (const { connectionId, change, settings } of changes) this.decideOne(links, activity, connectionId, change, settings, repairAs);
+    for (const { connectionId, change, settings } of changes)
+      this.decideOne(links, activity, connectionId, change, settings, repairAs);
     await this.links.saveRun(db, links);
     await this.writeQueue.queue(db, links.changes().writes);
     await activity.flush(db);
   }
 
-  private decideOne(links: RunLinks, activity: TaskActivityBatch, connectionId: string, change: SyncChange, settings: ConnectionSyncSettings, repairAs: 'drift' | 'resync' | 'held-write-read'): void {
+  private decideOne(
+    links: RunLinks,
+    activity: TaskActivityBatch,
+    connectionId: string,
+    change: SyncChange,
+    settings: ConnectionSyncSettings,
+    repairAs: 'drift' | 'resync' | 'held-write-read',
+  ): void {
     const found = links.find(connectionId, change);
-    const link: TaskLink | null = found ? { ...found.state, salesConnectTaskId: found.salesConnectTaskId ?? '', sfdcTaskId: found.sfdcTaskId ?? '' } : null;
+    const link: TaskLink | null = found
+      ? { ...found.state, salesConnectTaskId: found.salesConnectTaskId ?? '', sfdcTaskId: found.sfdcTaskId ?? '' }
+      : null;
     const actions = decideOnChange({ connectionId, settings, link, ourOrigin: this.config.SYNC_CLIENT_NAME }, change);
     let paired = found;
     for (const action of actions) {
       paired = this.carryOut(links, connectionId, found, action) ?? paired;
-      this.decisions.inc({ action: action.type === 'ignore' ? `ignore:${action.reason}` : action.type, side: change.side });
+      this.decisions.inc({
+        action: action.type === 'ignore' ? `ignore:${action.reason}` : action.type,
+        side: change.side,
+      });
       if (action.type === 'conflict') this.conflicts.inc({ field: action.field, winner: action.winner.side });
     }
     // The timeline is kept for paired tasks only: a change the rules never paired has no task page to show it on.
@@ -181,7 +214,9 @@ export class ReconcileChangeService implements OnModuleDestroy {
     }
     const labels = actions.map(labelOf);
     // Each decision at debug (LOG_LEVEL=debug to follow one task); every ten seconds, their sum at info.
-    this.logger.debug(`connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${labels.join(', ')}`);
+    this.logger.debug(
+      `connection ${connectionId}: ${change.side} ${change.kind} of ${change.taskId} (${change.source}): ${labels.join(', ')}`,
+    );
     for (const label of labels) this.recent.set(label, (this.recent.get(label) ?? 0) + 1);
   }
 
@@ -194,7 +229,9 @@ export class ReconcileChangeService implements OnModuleDestroy {
     if (this.recent.size === 0) return;
     const decided = [...this.recent].sort((a, b) => b[1] - a[1]);
     this.recent = new Map();
-    this.logger.log(`decisions in the last ${SUMMARY_INTERVAL_MS / 1000} s: ${decided.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    this.logger.log(
+      `decisions in the last ${SUMMARY_INTERVAL_MS / 1000} s: ${decided.map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    );
   }
 
   /** Carries out one action; answers the link a create made. */
@@ -222,7 +259,9 @@ export class ReconcileChangeService implements OnModuleDestroy {
         return null;
       case 'conflict':
         if (link) links.conflict(link, action.field, action.winner, action.loser);
-        this.logger.warn(`connection ${connectionId}: conflict on ${action.field}: ${action.winner.side} (${action.winner.changedAt}) wins over ${action.loser.side} (${action.loser.changedAt})`);
+        this.logger.warn(
+          `connection ${connectionId}: conflict on ${action.field}: ${action.winner.side} (${action.winner.changedAt}) wins over ${action.loser.side} (${action.loser.changedAt})`,
+        );
         return null;
       case 'ignore':
         return null;
@@ -238,6 +277,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
 /** An action as the logs name it: `create→sfdc`, `ignore(echo)`, `link`, … */
 function labelOf(action: SyncAction): string {
   if (action.type === 'ignore') return `ignore(${action.reason})`;
-  if (action.type === 'create' || action.type === 'update' || action.type === 'delete') return `${action.type}→${action.side}`;
+  if (action.type === 'create' || action.type === 'update' || action.type === 'delete')
+    return `${action.type}→${action.side}`;
   return action.type;
 }

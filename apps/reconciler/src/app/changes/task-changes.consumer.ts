@@ -27,16 +27,31 @@ export class TaskChangesConsumer {
   }
 
   @EventPattern(KAFKA_TOPICS.salesconnectTaskChanges, BATCH)
-  onSalesConnectChanges(@Payload() events: SalesConnectTaskChanged[], @Ctx() ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
+  onSalesConnectChanges(
+    @Payload() events: SalesConnectTaskChanged[],
+    @Ctx() ctx: KafkaBatchContext,
+  ): Promise<HandlerOutcome[]> {
     return this.handle(events, ctx);
   }
 
-  private async handle(events: (SfdcTaskChanged | SalesConnectTaskChanged)[], ctx: KafkaBatchContext): Promise<HandlerOutcome[]> {
-    const refs = ctx.metas.map(({ topic, partition, offset }, i) => ({ consumer: this.config.SERVICE_NAME, eventId: events[i].eventId, topic, partition, offset }));
+  private async handle(
+    events: (SfdcTaskChanged | SalesConnectTaskChanged)[],
+    ctx: KafkaBatchContext,
+  ): Promise<HandlerOutcome[]> {
+    const refs = ctx.metas.map(({ topic, partition, offset }, i) => ({
+      consumer: this.config.SERVICE_NAME,
+      eventId: events[i].eventId,
+      topic,
+      partition,
+      offset,
+    }));
     const changes = events.map(toSyncChange);
     await this.reconcile.prepareSettingsFor(changes);
     return processEachOnce(this.dataSource, refs, async (manager, fresh) => {
-      const run: RunSettings = await this.reconcile.runSettingsFor(manager, events.filter((_, i) => fresh[i]).map((e) => e.connectionId));
+      const run: RunSettings = await this.reconcile.runSettingsFor(
+        manager,
+        events.filter((_, i) => fresh[i]).map((e) => e.connectionId),
+      );
       const decidable: Decidable[] = [];
       for (const [i, event] of events.entries()) {
         if (!fresh[i]) continue;

@@ -79,17 +79,36 @@ export class DriftRepairRunRepository {
       `SELECT status, resume_after FROM drift_repair_run WHERE connection_id = $1 AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT 1`,
       [connectionId],
     );
-    const [row]: { id: string }[] = await this.dataSource.query(`INSERT INTO drift_repair_run (connection_id, trigger, status) VALUES ($1, $2, 'running') RETURNING id::text AS id`, [connectionId, trigger]);
+    const [row]: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO drift_repair_run (connection_id, trigger, status) VALUES ($1, $2, 'running') RETURNING id::text AS id`,
+      [connectionId, trigger],
+    );
     return { runId: row.id, resumeAfter: last?.status === 'cut-short' ? last.resume_after : null };
   }
 
-  async finishRun(runId: string, status: Exclude<DriftRunStatus, 'running'>, counts: Omit<DriftRepairReport, 'runId' | 'connectionId' | 'trigger' | 'status' | 'startedAt' | 'finishedAt'>): Promise<DriftRepairReport> {
+  async finishRun(
+    runId: string,
+    status: Exclude<DriftRunStatus, 'running'>,
+    counts: Omit<DriftRepairReport, 'runId' | 'connectionId' | 'trigger' | 'status' | 'startedAt' | 'finishedAt'>,
+  ): Promise<DriftRepairReport> {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [[row]]: [RunRow[], number] = await this.dataSource.query(
       `UPDATE drift_repair_run SET status = $2, finished_at = now(), pairs_checked = $3, differences = $4, repaired = $5, unlinked = $6, skipped = $7,
               sfdc_calls = $8, salesconnect_calls = $9, resume_after = $10, error = $11
         WHERE id = $1 RETURNING id::text AS id, connection_id, trigger, status, started_at, finished_at, pairs_checked, differences, repaired, unlinked, skipped, sfdc_calls, salesconnect_calls, resume_after, error`,
-      [runId, status, counts.pairsChecked, counts.differences, counts.repaired, counts.unlinked, counts.skipped, counts.sfdcCalls, counts.salesConnectCalls, counts.resumeAfter, counts.error],
+      [
+        runId,
+        status,
+        counts.pairsChecked,
+        counts.differences,
+        counts.repaired,
+        counts.unlinked,
+        counts.skipped,
+        counts.sfdcCalls,
+        counts.salesConnectCalls,
+        counts.resumeAfter,
+        counts.error,
+      ],
     );
     return toReport(row);
   }
@@ -105,7 +124,13 @@ export class DriftRepairRunRepository {
 
   /** The next page of the connection's live pairs, in link id order, and whether writes of theirs are still queued. */
   async listLinkedPairs(connectionId: string, after: string | null, limit: number): Promise<LinkedPair[]> {
-    const rows: { id: string; salesconnect_task_id: string; sfdc_task_id: string; link: LinkedPair['state']; writes_queued: boolean }[] = await this.dataSource.query(
+    const rows: {
+      id: string;
+      salesconnect_task_id: string;
+      sfdc_task_id: string;
+      link: LinkedPair['state'];
+      writes_queued: boolean;
+    }[] = await this.dataSource.query(
       `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
          FROM task_link l
         WHERE l.connection_id = $1 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL
@@ -113,23 +138,46 @@ export class DriftRepairRunRepository {
         ORDER BY l.id LIMIT $3`,
       [connectionId, after, limit],
     );
-    return rows.map((r) => ({ id: r.id, salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id, state: r.link, writesQueued: r.writes_queued }));
+    return rows.map((r) => ({
+      id: r.id,
+      salesConnectTaskId: r.salesconnect_task_id,
+      sfdcTaskId: r.sfdc_task_id,
+      state: r.link,
+      writesQueued: r.writes_queued,
+    }));
   }
 
   /** One live pair of the connection by its link id, or null (unknown, unlinked, or a create still in flight). */
   async findLinkedPair(connectionId: string, linkId: string): Promise<LinkedPair | null> {
-    const rows: { id: string; salesconnect_task_id: string; sfdc_task_id: string; link: LinkedPair['state']; writes_queued: boolean }[] = await this.dataSource.query(
+    const rows: {
+      id: string;
+      salesconnect_task_id: string;
+      sfdc_task_id: string;
+      link: LinkedPair['state'];
+      writes_queued: boolean;
+    }[] = await this.dataSource.query(
       `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
          FROM task_link l
         WHERE l.connection_id = $1 AND l.id = $2 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL`,
       [connectionId, linkId],
     );
-    return rows.map((r) => ({ id: r.id, salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id, state: r.link, writesQueued: r.writes_queued }))[0] ?? null;
+    return (
+      rows.map((r) => ({
+        id: r.id,
+        salesConnectTaskId: r.salesconnect_task_id,
+        sfdcTaskId: r.sfdc_task_id,
+        state: r.link,
+        writesQueued: r.writes_queued,
+      }))[0] ?? null
+    );
   }
 
   /** The connection's Sales Connect user (whom the reads act as), if this service knows the connection. */
   async salesConnectUserOf(manager: Pick<EntityManager, 'query'>, connectionId: string): Promise<string | null> {
-    const [row]: { user_id: string }[] = await manager.query(`SELECT user_id FROM connection_setting WHERE connection_id = $1`, [connectionId]);
+    const [row]: { user_id: string }[] = await manager.query(
+      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
+      [connectionId],
+    );
     return row?.user_id ?? null;
   }
 
@@ -138,7 +186,11 @@ export class DriftRepairRunRepository {
    * comes at a point of the interval its id hashes to, so passes spread over connections), or
    * `settleMs` after a re-enable made since their last pass (R7: the pairs edited while off).
    */
-  async listDueConnections(intervalMs: number, settleMs: number, limit: number): Promise<{ connectionId: string; trigger: DriftTrigger }[]> {
+  async listDueConnections(
+    intervalMs: number,
+    settleMs: number,
+    limit: number,
+  ): Promise<{ connectionId: string; trigger: DriftTrigger }[]> {
     const rows: { connection_id: string; reenabled: boolean }[] = await this.dataSource.query(
       `SELECT s.connection_id, (re.at IS NOT NULL AND re.at > coalesce(last.started_at, '-infinity'::timestamptz)) AS reenabled
          FROM connection_setting s

@@ -22,7 +22,8 @@ export class DriftRepairController {
     try {
       return await this.repair.runPass(connectionId, 'on-demand');
     } catch (e) {
-      if (e instanceof DriftRepairBusyError) throw new HttpException({ error: 'DRIFT_REPAIR_RUNNING', message: e.message }, 409);
+      if (e instanceof DriftRepairBusyError)
+        throw new HttpException({ error: 'DRIFT_REPAIR_RUNNING', message: e.message }, 409);
       this.logger.error(`connection ${connectionId}: the drift repair pass could not run: ${(e as Error).stack ?? e}`);
       throw e;
     }

@@ -35,7 +35,11 @@ export class DriftRepairScheduler implements OnApplicationBootstrap, BeforeAppli
 
   /** The most overdue connection's pass; true (look again at once) when one ran. */
   private async round(): Promise<boolean> {
-    const [due] = await this.runs.listDueConnections(this.config.DRIFT_REPAIR_INTERVAL_MS, this.config.DRIFT_REPAIR_SETTLE_MS, 1);
+    const [due] = await this.runs.listDueConnections(
+      this.config.DRIFT_REPAIR_INTERVAL_MS,
+      this.config.DRIFT_REPAIR_SETTLE_MS,
+      1,
+    );
     if (!due) return false;
     try {
       await this.repair.runPass(due.connectionId, due.trigger);

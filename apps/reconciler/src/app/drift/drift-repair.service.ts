@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Counter } from 'prom-client';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskReader, type ApiCallGate } from '@task-sync/sfdc-client';
+import {
+  ConnectorSettingsSessionClient,
+  SalesforceSessionHandle,
+  SalesforceTaskReader,
+  type ApiCallGate,
+} from '@task-sync/sfdc-client';
 import { compareLinkedPair, type DriftSkipReason, type SyncChange } from '@task-sync/sync-rules';
 import type { SalesConnectTask } from '@task-sync/task-domain';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
@@ -10,7 +15,12 @@ import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcileChangeService, type Decidable } from '../changes/reconcile-change.service';
 import { TaskLinksRepository } from '../links/task-links.repository';
 import { ParkedChangesRepository } from '../changes/parked-changes.repository';
-import { DriftRepairRunRepository, type DriftRepairReport, type DriftTrigger, type LinkedPair } from './drift-repair-run.repository';
+import {
+  DriftRepairRunRepository,
+  type DriftRepairReport,
+  type DriftTrigger,
+  type LinkedPair,
+} from './drift-repair-run.repository';
 import { pairReads, readSfdcTasks } from './pair-reads';
 import { TaskActivityBatch } from '../activity/task-activity.repository';
 
@@ -41,7 +51,10 @@ export class DriftRepairBusyError extends Error {}
 /** The Salesforce calls one batch may need: the tasks by id, and the Contact and Lead e-mails behind them. */
 const SFDC_CALLS_A_BATCH = 3;
 
-type Counts = Pick<DriftRepairReport, 'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'>;
+type Counts = Pick<
+  DriftRepairReport,
+  'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'
+>;
 
 /**
  * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
@@ -100,7 +113,10 @@ export class DriftRepairService {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('drift-repair:' || $1)) AS locked`, [connectionId]);
+      const [{ locked }] = await runner.query(
+        `SELECT pg_try_advisory_lock(hashtext('drift-repair:' || $1)) AS locked`,
+        [connectionId],
+      );
       if (!locked) throw new DriftRepairBusyError(`connection ${connectionId}: a drift repair pass is running already`);
       try {
         return await this.pass(connectionId, trigger);
@@ -122,11 +138,31 @@ export class DriftRepairService {
     if (!pair) return null;
     const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
     if (!userId) return { outcome: 'skipped:sync-disabled', differences: [] };
-    const sfdc = new SalesforceTaskReader(new SalesforceSessionHandle(connectionId, this.reads.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.reads.calls }));
-    const counts: Counts = { pairsChecked: 0, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 0, salesConnectCalls: 0 };
+    const sfdc = new SalesforceTaskReader(
+      new SalesforceSessionHandle(connectionId, this.reads.sessions, {
+        apiVersion: this.config.SALESFORCE_API_VERSION,
+        calls: this.reads.calls,
+      }),
+    );
+    const counts: Counts = {
+      pairsChecked: 0,
+      differences: 0,
+      repaired: 0,
+      unlinked: 0,
+      skipped: 0,
+      sfdcCalls: 0,
+      salesConnectCalls: 0,
+    };
     const before = sfdc.calls;
     try {
-      const [report] = await this.repairBatch(connectionId, [pair], sfdc, this.reads.salesConnect.forUser(userId), counts, { settleMs: 0, resyncBy: by });
+      const [report] = await this.repairBatch(
+        connectionId,
+        [pair],
+        sfdc,
+        this.reads.salesConnect.forUser(userId),
+        counts,
+        { settleMs: 0, resyncBy: by },
+      );
       return report;
     } finally {
       this.sfdcCalls.inc(sfdc.calls - before);
@@ -135,8 +171,21 @@ export class DriftRepairService {
 
   private async pass(connectionId: string, trigger: DriftTrigger): Promise<DriftRepairReport> {
     const { runId, resumeAfter } = await this.runs.startRun(connectionId, trigger);
-    const counts: Counts = { pairsChecked: 0, differences: 0, repaired: 0, unlinked: 0, skipped: 0, sfdcCalls: 0, salesConnectCalls: 0 };
-    const sfdc = new SalesforceTaskReader(new SalesforceSessionHandle(connectionId, this.reads.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.reads.calls }));
+    const counts: Counts = {
+      pairsChecked: 0,
+      differences: 0,
+      repaired: 0,
+      unlinked: 0,
+      skipped: 0,
+      sfdcCalls: 0,
+      salesConnectCalls: 0,
+    };
+    const sfdc = new SalesforceTaskReader(
+      new SalesforceSessionHandle(connectionId, this.reads.sessions, {
+        apiVersion: this.config.SALESFORCE_API_VERSION,
+        calls: this.reads.calls,
+      }),
+    );
     let after = resumeAfter;
     let status: 'done' | 'cut-short' | 'failed' = 'done';
     let error: string | null = null;
@@ -156,7 +205,9 @@ export class DriftRepairService {
         }
         const before = sfdc.calls;
         try {
-          await this.repairBatch(connectionId, batch, sfdc, salesConnect, counts, { settleMs: this.config.DRIFT_REPAIR_SETTLE_MS });
+          await this.repairBatch(connectionId, batch, sfdc, salesConnect, counts, {
+            settleMs: this.config.DRIFT_REPAIR_SETTLE_MS,
+          });
         } finally {
           this.sfdcCalls.inc(sfdc.calls - before);
           counts.sfdcCalls = sfdc.calls;
@@ -170,7 +221,11 @@ export class DriftRepairService {
       error = `${err.errorCode ?? err.code ?? 'ERROR'}: ${err.message ?? String(e)}`;
     }
     // A pass that did not finish goes on from where it stopped; one that did starts over next time.
-    const report = await this.runs.finishRun(runId, status, { ...counts, resumeAfter: status === 'done' ? null : after, error });
+    const report = await this.runs.finishRun(runId, status, {
+      ...counts,
+      resumeAfter: status === 'done' ? null : after,
+      error,
+    });
     this.passes.inc({ trigger, status });
     const line = `connection ${connectionId}: drift repair (${trigger}) ${status}: ${counts.pairsChecked} pairs checked, ${counts.differences} differences, ${counts.repaired} repaired, ${counts.unlinked} unlinked, ${counts.skipped} skipped; ${counts.sfdcCalls} Salesforce calls, ${counts.salesConnectCalls} Sales Connect calls${error ? `; ${error}` : ''}`;
     if (status === 'failed') this.logger.warn(line);
@@ -187,7 +242,11 @@ export class DriftRepairService {
     counts: Counts,
     mode: BatchMode,
   ): Promise<ResyncReport[]> {
-    const records = await readSfdcTasks(sfdc, batch.map((p) => p.sfdcTaskId), this.whoEmails);
+    const records = await readSfdcTasks(
+      sfdc,
+      batch.map((p) => p.sfdcTaskId),
+      this.whoEmails,
+    );
     counts.salesConnectCalls += 1;
     const tasks: SalesConnectTask[] = await salesConnect.listTasksByIds(batch.map((p) => p.salesConnectTaskId));
     const reads = pairReads(batch, records, this.whoEmails, tasks);
@@ -214,17 +273,42 @@ export class DriftRepairService {
         const link = { ...pair.state, salesConnectTaskId: pair.salesConnectTaskId, sfdcTaskId: pair.sfdcTaskId };
         const verdict = parked
           ? ({ verdict: 'skipped', reason: 'changes-parked' } as const)
-          : compareLinkedPair({ connectionId, settings, ourOrigin: this.config.SYNC_CLIENT_NAME, now, settleMs: mode.settleMs, writesQueued: pair.writesQueued }, link, reads[i]);
+          : compareLinkedPair(
+              {
+                connectionId,
+                settings,
+                ourOrigin: this.config.SYNC_CLIENT_NAME,
+                now,
+                settleMs: mode.settleMs,
+                writesQueued: pair.writesQueued,
+              },
+              link,
+              reads[i],
+            );
         const report: ResyncReport =
           verdict.verdict === 'in-sync'
             ? { outcome: 'in-sync', differences: [] }
             : verdict.verdict === 'skipped'
               ? { outcome: `skipped:${verdict.reason satisfies DriftSkipReason | 'changes-parked'}`, differences: [] }
-              : { outcome: verdict.unlinks ? 'unlinked' : 'repaired', differences: verdict.gone ? [`${verdict.gone} gone`] : verdict.fields };
+              : {
+                  outcome: verdict.unlinks ? 'unlinked' : 'repaired',
+                  differences: verdict.gone ? [`${verdict.gone} gone`] : verdict.fields,
+                };
         reports.push(report);
         // A person's resync is on the task's timeline, whatever it found; a scheduled pass shows only through the readings it decided.
         if (mode.resyncBy !== undefined) {
-          activity.recordResync({ connectionId, linkId: pair.id, salesConnectTaskId: pair.salesConnectTaskId, sfdcTaskId: pair.sfdcTaskId, subject: pair.state.fields?.title?.value ?? null }, report.outcome, report.differences, mode.resyncBy);
+          activity.recordResync(
+            {
+              connectionId,
+              linkId: pair.id,
+              salesConnectTaskId: pair.salesConnectTaskId,
+              sfdcTaskId: pair.sfdcTaskId,
+              subject: pair.state.fields?.title?.value ?? null,
+            },
+            report.outcome,
+            report.differences,
+            mode.resyncBy,
+          );
         }
         if (verdict.verdict === 'in-sync') {
           this.pairs.inc({ outcome: 'in-sync' });
@@ -240,10 +324,18 @@ export class DriftRepairService {
         else counts.repaired += 1;
         this.pairs.inc({ outcome: verdict.unlinks ? 'unlinked' : 'repaired' });
         this.logger.log(
-          `connection ${connectionId}: drift on link ${pair.id} (${pair.sfdcTaskId} / ${pair.salesConnectTaskId}): ${verdict.gone ? `${verdict.gone} gone` : `fields ${verdict.fields.join(', ') || '(link only)'}`}; repair: ${verdict.repair.kind === 'unlink' ? 'unlink' : verdict.actions.filter((a) => a.type !== 'link' && a.type !== 'ignore').map((a) => ('side' in a ? `${a.type}→${a.side}` : a.type)).join(', ') || 'link refreshed'}`,
+          `connection ${connectionId}: drift on link ${pair.id} (${pair.sfdcTaskId} / ${pair.salesConnectTaskId}): ${verdict.gone ? `${verdict.gone} gone` : `fields ${verdict.fields.join(', ') || '(link only)'}`}; repair: ${
+            verdict.repair.kind === 'unlink'
+              ? 'unlink'
+              : verdict.actions
+                  .filter((a) => a.type !== 'link' && a.type !== 'ignore')
+                  .map((a) => ('side' in a ? `${a.type}→${a.side}` : a.type))
+                  .join(', ') || 'link refreshed'
+          }`,
         );
         if (verdict.repair.kind === 'unlink') unlinks.push(pair);
-        else decidable.push(...verdict.repair.changes.map((change: SyncChange) => ({ connectionId, change, settings })));
+        else
+          decidable.push(...verdict.repair.changes.map((change: SyncChange) => ({ connectionId, change, settings })));
       }
       // The same path as a change that arrived: decided again on the links as this transaction locked them.
       await activity.flush(manager);
@@ -255,7 +347,19 @@ export class DriftRepairService {
 
   /** Unlinks these pairs, if their links are still the ones read (a change may have ended or replaced them meanwhile). */
   private async unlinkPairs(manager: EntityManager, connectionId: string, pairs: LinkedPair[]): Promise<void> {
-    const lookups = pairs.map((p) => ({ connectionId, change: { side: 'salesconnect', kind: 'delete', taskId: p.salesConnectTaskId, fields: null, changedAt: '', createdAt: null, origin: null, source: 'repair' } satisfies SyncChange }));
+    const lookups = pairs.map((p) => ({
+      connectionId,
+      change: {
+        side: 'salesconnect',
+        kind: 'delete',
+        taskId: p.salesConnectTaskId,
+        fields: null,
+        changedAt: '',
+        createdAt: null,
+        origin: null,
+        source: 'repair',
+      } satisfies SyncChange,
+    }));
     const links = await this.links.lockForRun(manager, lookups);
     for (const [i, pair] of pairs.entries()) {
       const found = links.find(connectionId, lookups[i].change);

@@ -12,7 +12,10 @@ export class OperatorTokenGuard implements CanActivate {
   private readonly check: (context: ExecutionContext) => true;
 
   constructor(@Inject(APP_CONFIG) config: ReconcilerConfig) {
-    this.check = bearerTokenCheck(config.OPERATOR_TOKEN, "the reconciler's internal routes need the operator token (OPERATOR_TOKEN) as a Bearer token");
+    this.check = bearerTokenCheck(
+      config.OPERATOR_TOKEN,
+      "the reconciler's internal routes need the operator token (OPERATOR_TOKEN) as a Bearer token",
+    );
   }
 
   canActivate(context: ExecutionContext): boolean {

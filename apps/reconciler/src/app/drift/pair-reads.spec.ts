@@ -48,19 +48,41 @@ describe('pairReads: what the drift repair read, as the rules take it', () => {
     const [reads] = pairReads([pair], [record()], emails, [task()]);
     expect(reads.sfdc).toEqual({
       state: 'present',
-      fields: { title: 'Call Ana', details: '', dueDate: '2026-11-25', open: true, priority: null, type: 'call', contactEmail: 'ana@example.com' },
+      fields: {
+        title: 'Call Ana',
+        details: '',
+        dueDate: '2026-11-25',
+        open: true,
+        priority: null,
+        type: 'call',
+        contactEmail: 'ana@example.com',
+      },
       changedAt: '2026-11-24T10:05:00.000Z',
       createdAt: '2026-11-24T10:00:00.000Z',
       origin: null,
       ownerId: '005000000000001AAA',
       externalId: 'sct_1',
     });
-    expect(reads.salesconnect).toMatchObject({ state: 'present', changedAt: '2026-11-24T10:06:00.000Z', origin: 'salesconnect-ui', version: 4, fields: { priority: 'normal' } });
+    expect(reads.salesconnect).toMatchObject({
+      state: 'present',
+      changedAt: '2026-11-24T10:06:00.000Z',
+      origin: 'salesconnect-ui',
+      version: 4,
+      fields: { priority: 'normal' },
+    });
   });
 
   it('tells a deletion still on record (recycle bin, tombstone) from a task gone without a trace', () => {
-    const [deleted] = pairReads([pair], [record({ IsDeleted: true, SystemModstamp: '2026-11-24T11:00:00.000+0000' })], emails, [task({ deletedAt: '2026-11-24T11:30:00.000Z' })]);
-    expect(deleted).toEqual({ sfdc: { state: 'deleted', deletedAt: '2026-11-24T11:00:00.000Z' }, salesconnect: { state: 'deleted', deletedAt: '2026-11-24T11:30:00.000Z' } });
+    const [deleted] = pairReads(
+      [pair],
+      [record({ IsDeleted: true, SystemModstamp: '2026-11-24T11:00:00.000+0000' })],
+      emails,
+      [task({ deletedAt: '2026-11-24T11:30:00.000Z' })],
+    );
+    expect(deleted).toEqual({
+      sfdc: { state: 'deleted', deletedAt: '2026-11-24T11:00:00.000Z' },
+      salesconnect: { state: 'deleted', deletedAt: '2026-11-24T11:30:00.000Z' },
+    });
     const [missing] = pairReads([pair], [], emails, []);
     expect(missing).toEqual({ sfdc: { state: 'missing' }, salesconnect: { state: 'missing' } });
   });

@@ -1,4 +1,10 @@
-import { isCalendarDate, salesforceIdKey, type CalendarDate, type SalesConnectTask, type Side } from '@task-sync/task-domain';
+import {
+  isCalendarDate,
+  salesforceIdKey,
+  type CalendarDate,
+  type SalesConnectTask,
+  type Side,
+} from '@task-sync/task-domain';
 import { mapSalesConnectTaskToFields, mapSfdcTaskToFields } from '@task-sync/task-mapping';
 import { parseSalesforceDateTime, type SalesforceTaskReader, type TaskRecord } from '@task-sync/sfdc-client';
 import type { PairSideRead } from '@task-sync/sync-rules';
@@ -13,14 +19,22 @@ const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(sal
  * bin, SystemModstamp being the deletion), or missing (not answered: purged, hard-deleted, or not
  * visible to the rep). The same fields and stamps sfdc-ingest's events carry.
  */
-export function readSfdcSide(record: TaskRecord | undefined, whoEmails: ReadonlyMap<string, string | null>): PairSideRead {
+export function readSfdcSide(
+  record: TaskRecord | undefined,
+  whoEmails: ReadonlyMap<string, string | null>,
+): PairSideRead {
   if (!record) return { state: 'missing' };
   if (record.IsDeleted) return { state: 'deleted', deletedAt: iso(record.SystemModstamp) };
-  if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate)) throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
+  if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate))
+    throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
   const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
   return {
     state: 'present',
-    fields: mapSfdcTaskToFields({ ...record, ActivityDate: record.ActivityDate as CalendarDate | null, WhoEmail: whoEmail }),
+    fields: mapSfdcTaskToFields({
+      ...record,
+      ActivityDate: record.ActivityDate as CalendarDate | null,
+      WhoEmail: whoEmail,
+    }),
     changedAt: iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
     // A REST read cannot say who wrote: the link's pending writes recognise ours, as for the poll's reads.
@@ -34,7 +48,14 @@ export function readSfdcSide(record: TaskRecord | undefined, whoEmails: Readonly
 export function readSalesConnectSide(task: SalesConnectTask | undefined): PairSideRead {
   if (!task) return { state: 'missing' };
   if (task.deletedAt) return { state: 'deleted', deletedAt: task.deletedAt };
-  return { state: 'present', fields: mapSalesConnectTaskToFields(task), changedAt: task.updatedAt, createdAt: task.createdAt, origin: task.lastModifiedBy, version: task.version };
+  return {
+    state: 'present',
+    fields: mapSalesConnectTaskToFields(task),
+    changedAt: task.updatedAt,
+    createdAt: task.createdAt,
+    origin: task.lastModifiedBy,
+    version: task.version,
+  };
 }
 
 /** Each pair's two readings, by the link's ids (Salesforce ids compared by their 15-character form). */
@@ -56,7 +77,11 @@ export function pairReads(
  * Tasks by id (queryAll), and the e-mails of the Contacts and Leads behind them that `whoEmails`
  * does not hold yet (added to it, for readSfdcSide).
  */
-export async function readSfdcTasks(reader: SalesforceTaskReader, ids: readonly string[], whoEmails: Map<string, string | null>): Promise<TaskRecord[]> {
+export async function readSfdcTasks(
+  reader: SalesforceTaskReader,
+  ids: readonly string[],
+  whoEmails: Map<string, string | null>,
+): Promise<TaskRecord[]> {
   const records = await reader.readTasksByIds(ids);
   const whoIds = records.flatMap((r) => (r.WhoId && !r.IsDeleted && !whoEmails.has(r.WhoId) ? [r.WhoId] : []));
   if (whoIds.length > 0) {

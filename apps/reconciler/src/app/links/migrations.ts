@@ -16,8 +16,12 @@ export class CreateTaskLinks1764000000400 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // No duplicates: one live link per task, both ways.
-    await q.query(`CREATE UNIQUE INDEX task_link_salesconnect ON task_link (connection_id, salesconnect_task_id) WHERE unlinked_at IS NULL`);
-    await q.query(`CREATE UNIQUE INDEX task_link_sfdc ON task_link (connection_id, sfdc_task_id) WHERE unlinked_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX task_link_salesconnect ON task_link (connection_id, salesconnect_task_id) WHERE unlinked_at IS NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX task_link_sfdc ON task_link (connection_id, sfdc_task_id) WHERE unlinked_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE task_write (
         id bigserial PRIMARY KEY,
@@ -112,7 +116,9 @@ export class CreateFailedWrites1764000000421 implements MigrationInterface {
         queued boolean NOT NULL DEFAULT false,
         PRIMARY KEY (link_id, side)
       )`);
-    await q.query(`CREATE INDEX failed_write_due ON failed_write (next_retry_at) WHERE NOT queued AND next_retry_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX failed_write_due ON failed_write (next_retry_at) WHERE NOT queued AND next_retry_at IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX failed_write_by_connection ON failed_write (connection_id)`);
   }
 

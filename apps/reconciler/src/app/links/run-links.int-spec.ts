@@ -17,8 +17,13 @@ const save = async (m: Parameters<TaskLinksRepository['saveRun']>[0], run: RunLi
 };
 
 /** The rules treat a link's state as a whole; these tests only need it to round-trip. */
-const state = (title: string) => ({ createdFrom: 'sfdc', fields: { title }, lastSeen: {}, observed: {}, pending: {} }) as unknown as PendingLink;
-const pending = (ids: { sfdc?: string; salesconnect?: string }, title = 'Call Ana'): PendingLink => ({ ...state(title), sfdcTaskId: ids.sfdc ?? null, salesConnectTaskId: ids.salesconnect ?? null });
+const state = (title: string) =>
+  ({ createdFrom: 'sfdc', fields: { title }, lastSeen: {}, observed: {}, pending: {} }) as unknown as PendingLink;
+const pending = (ids: { sfdc?: string; salesconnect?: string }, title = 'Call Ana'): PendingLink => ({
+  ...state(title),
+  sfdcTaskId: ids.sfdc ?? null,
+  salesConnectTaskId: ids.salesconnect ?? null,
+});
 const change = (side: 'sfdc' | 'salesconnect', taskId: string, externalId: string | null = null): SyncChange => ({
   side,
   kind: 'upsert',
@@ -36,15 +41,28 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
   const connectionId = 'conn-1';
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'run_links_spec', entities: [], migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430] });
+    db = await createTestDatabase({
+      schema: 'run_links_spec',
+      entities: [],
+      migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430],
+    });
   });
   afterAll(() => db.drop());
 
-  const links = () => db.dataSource.query(`SELECT id, salesconnect_task_id, sfdc_task_id, link->'fields'->>'title' AS title, unlinked_at IS NOT NULL AS unlinked FROM task_link ORDER BY updated_at, id`);
-  const writesOf = (linkId: string) => db.dataSource.query(`SELECT side, action->>'type' AS type FROM task_write WHERE link_id = $1 ORDER BY id`, [linkId]);
+  const links = () =>
+    db.dataSource.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id, link->'fields'->>'title' AS title, unlinked_at IS NOT NULL AS unlinked FROM task_link ORDER BY updated_at, id`,
+    );
+  const writesOf = (linkId: string) =>
+    db.dataSource.query(`SELECT side, action->>'type' AS type FROM task_write WHERE link_id = $1 ORDER BY id`, [
+      linkId,
+    ]);
   const inRun = <T>(changes: SyncChange[], body: (run: RunLinks) => T) =>
     db.dataSource.transaction(async (m) => {
-      const run = await repository.lockForRun(m, changes.map((c) => ({ connectionId, change: c })));
+      const run = await repository.lockForRun(
+        m,
+        changes.map((c) => ({ connectionId, change: c })),
+      );
       const result = body(run);
       await save(m, run);
       return result;
@@ -65,7 +83,9 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
       if (found) run.queue(found, 'salesconnect', { type: 'update', fields: {} });
       return created.id;
     });
-    expect((await links()).filter((l: { sfdc_task_id: string }) => l.sfdc_task_id === sfdcId)).toEqual([{ id: linkId, salesconnect_task_id: null, sfdc_task_id: sfdcId, title: 'Call Ana', unlinked: false }]);
+    expect((await links()).filter((l: { sfdc_task_id: string }) => l.sfdc_task_id === sfdcId)).toEqual([
+      { id: linkId, salesconnect_task_id: null, sfdc_task_id: sfdcId, title: 'Call Ana', unlinked: false },
+    ]);
     expect(await writesOf(linkId)).toEqual([
       { side: 'salesconnect', type: 'create' },
       { side: 'salesconnect', type: 'update' },
@@ -74,7 +94,10 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
 
   it('a link unlinked and its task linked again in one run: the unlink is stored before the new link, so the unique index holds', async () => {
     const scId = `sc_${randomUUID().slice(0, 8)}`;
-    const first = await inRun([change('salesconnect', scId)], (run) => run.create(connectionId, pending({ salesconnect: scId }, 'first'))?.id);
+    const first = await inRun(
+      [change('salesconnect', scId)],
+      (run) => run.create(connectionId, pending({ salesconnect: scId }, 'first'))?.id,
+    );
     const second = await inRun([change('salesconnect', scId)], (run) => {
       const old = run.find(connectionId, change('salesconnect', scId));
       if (!old) throw new Error('the link was not read');
@@ -83,7 +106,9 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
       return run.create(connectionId, pending({ salesconnect: scId }, 'second'))?.id;
     });
     // Both rows were written by the second transaction (same updated_at): compared by title.
-    const rows = (await links()).filter((l: { salesconnect_task_id: string }) => l.salesconnect_task_id === scId).sort((a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title));
+    const rows = (await links())
+      .filter((l: { salesconnect_task_id: string }) => l.salesconnect_task_id === scId)
+      .sort((a: { title: string }, b: { title: string }) => a.title.localeCompare(b.title));
     expect(rows.map((r: { id: string; title: string; unlinked: boolean }) => [r.id, r.title, r.unlinked])).toEqual([
       [first, 'first', true],
       [second, 'second', false],
@@ -93,13 +118,28 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
   it('a Salesforce change of a task the sync created is found by its external id, and its Salesforce id is stored', async () => {
     const scId = `sc_${randomUUID().slice(0, 8)}`;
     const sfdcId = `00T${randomUUID().slice(0, 8)}`;
-    const linkId = await inRun([change('salesconnect', scId)], (run) => run.create(connectionId, pending({ salesconnect: scId }))?.id);
+    const linkId = await inRun(
+      [change('salesconnect', scId)],
+      (run) => run.create(connectionId, pending({ salesconnect: scId }))?.id,
+    );
     await inRun([change('sfdc', sfdcId, scId)], (run) => {
       const found = run.find(connectionId, change('sfdc', sfdcId, scId));
       expect(found?.id).toBe(linkId);
-      if (found) run.store(found, { ...(found.state as object), salesConnectTaskId: scId, sfdcTaskId: sfdcId, fields: { title: 'Call Ana back' } } as unknown as TaskLink);
+      if (found)
+        run.store(found, {
+          ...(found.state as object),
+          salesConnectTaskId: scId,
+          sfdcTaskId: sfdcId,
+          fields: { title: 'Call Ana back' },
+        } as unknown as TaskLink);
     });
-    expect((await links()).find((l: { id: string }) => l.id === linkId)).toEqual({ id: linkId, salesconnect_task_id: scId, sfdc_task_id: sfdcId, title: 'Call Ana back', unlinked: false });
+    expect((await links()).find((l: { id: string }) => l.id === linkId)).toEqual({
+      id: linkId,
+      salesconnect_task_id: scId,
+      sfdc_task_id: sfdcId,
+      title: 'Call Ana back',
+      unlinked: false,
+    });
   });
 
   it('a task another transaction linked after the run read its links: the run fails with LinkRaceError and stores nothing', async () => {
@@ -109,12 +149,21 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
         const run = await repository.lockForRun(m, [{ connectionId, change: change('sfdc', sfdcId) }]);
         const created = run.create(connectionId, pending({ sfdc: sfdcId }, 'ours'));
         if (created) run.queue(created, 'salesconnect', { type: 'create', fields: {} as never });
-        await db.dataSource.query(`INSERT INTO task_link (connection_id, sfdc_task_id, link) VALUES ($1, $2, $3)`, [connectionId, sfdcId, JSON.stringify(state('theirs'))]);
+        await db.dataSource.query(`INSERT INTO task_link (connection_id, sfdc_task_id, link) VALUES ($1, $2, $3)`, [
+          connectionId,
+          sfdcId,
+          JSON.stringify(state('theirs')),
+        ]);
         await save(m, run);
       }),
     ).rejects.toBeInstanceOf(LinkRaceError);
     const rows = (await links()).filter((l: { sfdc_task_id: string }) => l.sfdc_task_id === sfdcId);
     expect(rows.map((r: { title: string }) => r.title)).toEqual(['theirs']);
-    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write w JOIN task_link l ON l.id = w.link_id WHERE l.sfdc_task_id = $1`, [sfdcId])).toEqual([{ n: 0 }]);
+    expect(
+      await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM task_write w JOIN task_link l ON l.id = w.link_id WHERE l.sfdc_task_id = $1`,
+        [sfdcId],
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -49,14 +49,18 @@ function stateOf(link: TaskLink | PendingLink): RunLink['state'] {
 }
 
 const keyOf = (connectionId: string, taskId: string) => `${connectionId}\n${taskId}`;
-const idOn = (link: { salesConnectTaskId: string | null; sfdcTaskId: string | null }, side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
+const idOn = (link: { salesConnectTaskId: string | null; sfdcTaskId: string | null }, side: Side) =>
+  side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId;
 
 /** Per side, the (connection, task id) pairs whose live links a run of changes may name: by the changed task's id, and a Salesforce change's external id. */
-export function linkKeysOf(changes: readonly { connectionId: string; change: SyncChange }[]): Record<Side, [string, string][]> {
+export function linkKeysOf(
+  changes: readonly { connectionId: string; change: SyncChange }[],
+): Record<Side, [string, string][]> {
   const wanted: Record<Side, Map<string, [string, string]>> = { sfdc: new Map(), salesconnect: new Map() };
   for (const { connectionId, change } of changes) {
     wanted[change.side].set(keyOf(connectionId, change.taskId), [connectionId, change.taskId]);
-    if (change.side === 'sfdc' && change.externalId) wanted.salesconnect.set(keyOf(connectionId, change.externalId), [connectionId, change.externalId]);
+    if (change.side === 'sfdc' && change.externalId)
+      wanted.salesconnect.set(keyOf(connectionId, change.externalId), [connectionId, change.externalId]);
   }
   return { sfdc: [...wanted.sfdc.values()], salesconnect: [...wanted.salesconnect.values()] };
 }
@@ -108,7 +112,14 @@ export class RunLinks {
       const taskId = idOn(pending, side);
       if (taskId && this.live[side].has(keyOf(connectionId, taskId))) return null;
     }
-    const link: RunLink = { id: randomUUID(), connectionId, salesConnectTaskId: pending.salesConnectTaskId, sfdcTaskId: pending.sfdcTaskId, state: stateOf(pending), unlinked: false };
+    const link: RunLink = {
+      id: randomUUID(),
+      connectionId,
+      salesConnectTaskId: pending.salesConnectTaskId,
+      sfdcTaskId: pending.sfdcTaskId,
+      state: stateOf(pending),
+      unlinked: false,
+    };
     this.register(link);
     this.created.set(link.id, link);
     return link;

@@ -40,7 +40,16 @@ export class TaskLinksRepository {
           WHERE l.unlinked_at IS NULL ORDER BY l.id FOR UPDATE OF l`,
         [keys.map((k) => k[0]), keys.map((k) => k[1])],
       );
-      read.push(...rows.map((r) => ({ id: r.id, connectionId: r.connection_id, salesConnectTaskId: r.salesconnect_task_id, sfdcTaskId: r.sfdc_task_id, state: r.link, unlinked: false })));
+      read.push(
+        ...rows.map((r) => ({
+          id: r.id,
+          connectionId: r.connection_id,
+          salesConnectTaskId: r.salesconnect_task_id,
+          sfdcTaskId: r.sfdc_task_id,
+          state: r.link,
+          unlinked: false,
+        })),
+      );
     }
     return new RunLinks(read);
   }
@@ -80,17 +89,24 @@ export class TaskLinksRepository {
         ],
       );
       // Another transaction linked one of these tasks after this run read its links: decided again, the run finds that link.
-      if (inserted.length < created.length) throw new LinkRaceError(`${created.length - inserted.length} of ${created.length} tasks were linked meanwhile by another transaction`);
+      if (inserted.length < created.length)
+        throw new LinkRaceError(
+          `${created.length - inserted.length} of ${created.length} tasks were linked meanwhile by another transaction`,
+        );
     }
     await recordConflicts(db, conflicts);
   }
 
   /** The ids and agreed values the flusher needs of the links its writes name. */
   async idsOf(db: Db, linkIds: readonly string[]): Promise<Map<string, LinkIds>> {
-    const rows: Omit<TaskLinkRow, 'connection_id'>[] = await db.query(`SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`, [[...new Set(linkIds)]]);
+    const rows: Omit<TaskLinkRow, 'connection_id'>[] = await db.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`,
+      [[...new Set(linkIds)]],
+    );
     return new Map(
       rows.map((r) => {
-        const agreedAs = (side: Side) => (r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, side) : null);
+        const agreedAs = (side: Side) =>
+          r.link.fields ? viewOfLink({ ...r.link, salesConnectTaskId: '', sfdcTaskId: '' }, side) : null;
         const ids: LinkIds = {
           salesConnectTaskId: r.salesconnect_task_id,
           sfdcTaskId: r.sfdc_task_id,
@@ -107,7 +123,10 @@ export class TaskLinksRepository {
 
   /** A held write found its Salesforce task by external id: the link learns the task (as from a create's answer), so it is read and written by id. */
   async learnSfdcTaskId(db: Db, linkId: string, sfdcTaskId: string): Promise<void> {
-    await db.query(`UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`, [linkId, sfdcTaskId]);
+    await db.query(
+      `UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`,
+      [linkId, sfdcTaskId],
+    );
   }
 }
 

@@ -1,11 +1,23 @@
 import type { Side } from '@task-sync/task-domain';
-import { decideFailedWriteRetry, DEFAULT_FAILED_WRITE_RETRY, type CoalescedWrite, type ConnectionSyncSettings, type FailedWriteRetryPolicy, type SyncChange } from '@task-sync/sync-rules';
+import {
+  decideFailedWriteRetry,
+  DEFAULT_FAILED_WRITE_RETRY,
+  type CoalescedWrite,
+  type ConnectionSyncSettings,
+  type FailedWriteRetryPolicy,
+  type SyncChange,
+} from '@task-sync/sync-rules';
 import type { ConnectionState, ParkedChange, ParkedChangesRepository } from '../changes/parked-changes.repository';
 import { linkKeysOf, RunLinks, SIDES, type RunConflict, type RunLink, type RunWrite } from '../links/run-links';
 import { LinkRaceError, type TaskLinksRepository } from '../links/task-links.repository';
 import type { LinkIds } from '../writes/link-ids';
 import type { ClearedWrite, FailedWritesRepository, FailedWriteState } from '../writes/failed-writes.repository';
-import type { LandedWrite, QueuedConnection, QueuedWriteRow, WriteQueueRepository } from '../writes/write-queue.repository';
+import type {
+  LandedWrite,
+  QueuedConnection,
+  QueuedWriteRow,
+  WriteQueueRepository,
+} from '../writes/write-queue.repository';
 
 /**
  * In-memory stand-ins for the reconciler's repositories, for the orchestrators' unit tests: the same
@@ -34,7 +46,11 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
   }
 
   async release(_db: unknown, ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.parked.splice(this.parked.findIndex((p) => p.id === id), 1);
+    for (const id of ids)
+      this.parked.splice(
+        this.parked.findIndex((p) => p.id === id),
+        1,
+      );
   }
 
   async connectionState(_db: unknown, connectionId: string): Promise<ConnectionState> {
@@ -45,7 +61,9 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
   }
 
   async connectionStates(db: unknown, connectionIds: readonly string[]): Promise<Map<string, ConnectionState>> {
-    return new Map(await Promise.all(connectionIds.map(async (id) => [id, await this.connectionState(db, id)] as const)));
+    return new Map(
+      await Promise.all(connectionIds.map(async (id) => [id, await this.connectionState(db, id)] as const)),
+    );
   }
 }
 
@@ -56,7 +74,11 @@ export class InMemoryTaskLinks implements Public<TaskLinksRepository> {
 
   async lockForRun(_db: unknown, changes: readonly { connectionId: string; change: SyncChange }[]): Promise<RunLinks> {
     const wanted = linkKeysOf(changes);
-    const read = SIDES.flatMap((side) => wanted[side].flatMap(([connectionId, taskId]) => this.live().filter((l) => l.connectionId === connectionId && idOn(l, side) === taskId)));
+    const read = SIDES.flatMap((side) =>
+      wanted[side].flatMap(([connectionId, taskId]) =>
+        this.live().filter((l) => l.connectionId === connectionId && idOn(l, side) === taskId),
+      ),
+    );
     // A copy: what the run changes is stored only by saveRun, as with the table.
     return new RunLinks(structuredClone(read));
   }
@@ -69,10 +91,22 @@ export class InMemoryTaskLinks implements Public<TaskLinksRepository> {
     }
     for (const l of changed) {
       const stored = this.links.get(l.id);
-      if (stored) this.links.set(l.id, { ...stored, state: structuredClone(l.state), unlinked: stored.unlinked || l.unlinked });
+      if (stored)
+        this.links.set(l.id, { ...stored, state: structuredClone(l.state), unlinked: stored.unlinked || l.unlinked });
     }
-    const taken = created.filter((l) => !l.unlinked && SIDES.some((side) => idOn(l, side) && this.live().some((o) => o.connectionId === l.connectionId && idOn(o, side) === idOn(l, side))));
-    if (taken.length > 0) throw new LinkRaceError(`${taken.length} of ${created.length} tasks were linked meanwhile by another transaction`);
+    const taken = created.filter(
+      (l) =>
+        !l.unlinked &&
+        SIDES.some(
+          (side) =>
+            idOn(l, side) &&
+            this.live().some((o) => o.connectionId === l.connectionId && idOn(o, side) === idOn(l, side)),
+        ),
+    );
+    if (taken.length > 0)
+      throw new LinkRaceError(
+        `${taken.length} of ${created.length} tasks were linked meanwhile by another transaction`,
+      );
     for (const l of created) this.links.set(l.id, structuredClone(l));
     this.conflicts.push(...conflicts);
   }
@@ -114,7 +148,8 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
   private nextId = 1;
 
   async queue(_db: unknown, writes: readonly RunWrite[]): Promise<void> {
-    for (const w of writes) this.rows.push({ ...w, id: String(this.nextId++), attempts: 0, notBefore: 0, lastError: null });
+    for (const w of writes)
+      this.rows.push({ ...w, id: String(this.nextId++), attempts: 0, notBefore: 0, lastError: null });
   }
 
   async dueConnections(): Promise<QueuedConnection[]> {
@@ -122,7 +157,11 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
     return ids.map((connectionId) => {
       const due = this.rows.filter((r) => r.connectionId === connectionId && r.notBefore <= this.now);
       const sfdc = due.filter((r) => r.side === 'sfdc');
-      return { connectionId, salesConnectDue: due.some((r) => r.side === 'salesconnect'), sfdc: { queued: sfdc.length, oldestWaitedMs: 0, newestWaitedMs: 0 } };
+      return {
+        connectionId,
+        salesConnectDue: due.some((r) => r.side === 'salesconnect'),
+        sfdc: { queued: sfdc.length, oldestWaitedMs: 0, newestWaitedMs: 0 },
+      };
     });
   }
 
@@ -131,7 +170,15 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
       this.rows
         .filter((r) => r.connectionId === connectionId && r.side === side)
         .slice(0, limits[side])
-        .map((r) => ({ id: r.id, linkId: r.linkId, side: r.side, action: r.write, due: r.notBefore <= this.now, attempts: r.attempts, waitedMs: 0 })),
+        .map((r) => ({
+          id: r.id,
+          linkId: r.linkId,
+          side: r.side,
+          action: r.write,
+          due: r.notBefore <= this.now,
+          attempts: r.attempts,
+          waitedMs: 0,
+        })),
     );
   }
 
@@ -141,15 +188,26 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
 
   async markLanded(_db: unknown, done: readonly LandedWrite[]): Promise<void> {
     for (const [w, o] of done) if (o.createdId) this.landedIds.set(`${w.side}:${w.linkId}`, o.createdId);
-    await this.remove(_db, done.flatMap(([w]) => w.rowIds));
+    await this.remove(
+      _db,
+      done.flatMap(([w]) => w.rowIds),
+    );
   }
 
   async postpone(_db: unknown, rowIds: readonly string[], delayMs: number, reason: string): Promise<void> {
-    for (const r of this.rows.filter((r) => rowIds.includes(r.id))) Object.assign(r, { notBefore: this.now + delayMs, lastError: reason });
+    for (const r of this.rows.filter((r) => rowIds.includes(r.id)))
+      Object.assign(r, { notBefore: this.now + delayMs, lastError: reason });
   }
 
-  async markRetrying(_db: unknown, rowIds: readonly string[], attempts: number, delayMs: number, reason: string): Promise<void> {
-    for (const r of this.rows.filter((r) => rowIds.includes(r.id))) Object.assign(r, { attempts, notBefore: this.now + delayMs, lastError: reason });
+  async markRetrying(
+    _db: unknown,
+    rowIds: readonly string[],
+    attempts: number,
+    delayMs: number,
+    reason: string,
+  ): Promise<void> {
+    for (const r of this.rows.filter((r) => rowIds.includes(r.id)))
+      Object.assign(r, { attempts, notBefore: this.now + delayMs, lastError: reason });
   }
 
   async remove(_db: unknown, rowIds: readonly string[]): Promise<void> {
@@ -167,7 +225,10 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
 }
 
 /** failed_write, in memory: one a task and side, counted and scheduled by decideFailedWriteRetry. */
-export class InMemoryFailedWrites implements Pick<FailedWritesRepository, 'queueDueRetries' | 'queueSupersededByNewerWrites' | 'recordFailure' | 'clearLanded'> {
+export class InMemoryFailedWrites implements Pick<
+  FailedWritesRepository,
+  'queueDueRetries' | 'queueSupersededByNewerWrites' | 'recordFailure' | 'clearLanded'
+> {
   readonly failed = new Map<string, FailedWriteState>();
 
   constructor(private readonly policy: FailedWriteRetryPolicy = DEFAULT_FAILED_WRITE_RETRY) {}
@@ -180,7 +241,14 @@ export class InMemoryFailedWrites implements Pick<FailedWritesRepository, 'queue
     return;
   }
 
-  async recordFailure(_db: unknown, connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<FailedWriteState> {
+  async recordFailure(
+    _db: unknown,
+    connectionId: string,
+    write: CoalescedWrite,
+    ids: LinkIds | undefined,
+    code: string,
+    reason: string,
+  ): Promise<FailedWriteState> {
     const now = new Date();
     const previous = this.failed.get(`${write.side}:${write.linkId}`);
     const attempts = (previous?.attempts ?? 0) + 1;
@@ -203,9 +271,16 @@ export class InMemoryFailedWrites implements Pick<FailedWritesRepository, 'queue
     return state;
   }
 
-  async clearLanded(_db: unknown, connectionId: string, landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[]): Promise<ClearedWrite[]> {
-    return landed.filter((w) => this.failed.delete(`${w.side}:${w.linkId}`)).map((w) => ({ connectionId, linkId: w.linkId, side: w.side }));
+  async clearLanded(
+    _db: unknown,
+    connectionId: string,
+    landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[],
+  ): Promise<ClearedWrite[]> {
+    return landed
+      .filter((w) => this.failed.delete(`${w.side}:${w.linkId}`))
+      .map((w) => ({ connectionId, linkId: w.linkId, side: w.side }));
   }
 }
 
-const idOn = (link: { salesConnectTaskId: string | null; sfdcTaskId: string | null }, side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
+const idOn = (link: { salesConnectTaskId: string | null; sfdcTaskId: string | null }, side: Side) =>
+  side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId;

@@ -1,6 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { Side } from '@task-sync/task-domain';
-import { decideFailedWriteRetry, type CoalescedWrite, type FailedWriteRetryPolicy, type QueuedWrite } from '@task-sync/sync-rules';
+import {
+  decideFailedWriteRetry,
+  type CoalescedWrite,
+  type FailedWriteRetryPolicy,
+  type QueuedWrite,
+} from '@task-sync/sync-rules';
 import type { LinkIds } from './link-ids';
 
 type Db = Pick<EntityManager, 'query'>;
@@ -48,12 +53,19 @@ export interface ClearedWrite {
 
 /** The folded write as one queued action, to be queued again as it was. */
 export function toQueuedAction(write: Pick<CoalescedWrite, 'kind' | 'fields'>): QueuedWrite {
-  if (write.kind === 'create') return { type: 'create', fields: write.fields as Extract<QueuedWrite, { type: 'create' }>['fields'] };
+  if (write.kind === 'create')
+    return { type: 'create', fields: write.fields as Extract<QueuedWrite, { type: 'create' }>['fields'] };
   if (write.kind === 'delete') return { type: 'delete' };
   return { type: 'update', fields: write.fields };
 }
 
-const KIND_OF_ACTION: Record<QueuedWrite['type'], CoalescedWrite['kind']> = { create: 'create', update: 'update', complete: 'update', reopen: 'update', delete: 'delete' };
+const KIND_OF_ACTION: Record<QueuedWrite['type'], CoalescedWrite['kind']> = {
+  create: 'create',
+  update: 'update',
+  complete: 'update',
+  reopen: 'update',
+  delete: 'delete',
+};
 
 /**
  * The failed writes (table failed_write), one a task and side. Every transition by name: a write the
@@ -106,7 +118,14 @@ export class FailedWritesRepository {
   }
 
   /** The write was refused again (or for the first time): counted, and its next retry set, or none past the bound. */
-  async recordFailure(manager: EntityManager, connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<FailedWriteState> {
+  async recordFailure(
+    manager: EntityManager,
+    connectionId: string,
+    write: CoalescedWrite,
+    ids: LinkIds | undefined,
+    code: string,
+    reason: string,
+  ): Promise<FailedWriteState> {
     const now = new Date();
     const [previous]: { attempts: number; first_failed_at: Date; write_id: string }[] = await manager.query(
       `SELECT attempts, first_failed_at, write_id::text FROM failed_write WHERE link_id = $1 AND side = $2 FOR UPDATE`,
@@ -115,7 +134,9 @@ export class FailedWritesRepository {
     const attempts = (previous?.attempts ?? 0) + 1;
     const decision = decideFailedWriteRetry(attempts, now, this.policy);
     const nextRetryAt = decision.kind === 'retry' ? decision.at : null;
-    const writeId = [previous?.write_id, ...write.rowIds].filter((id): id is string => id !== undefined).reduce((a, b) => (BigInt(a) <= BigInt(b) ? a : b));
+    const writeId = [previous?.write_id, ...write.rowIds]
+      .filter((id): id is string => id !== undefined)
+      .reduce((a, b) => (BigInt(a) <= BigInt(b) ? a : b));
     const firstFailedAt = previous && previous.attempts > 0 ? new Date(previous.first_failed_at) : now;
     await manager.query(
       `INSERT INTO failed_write (link_id, side, connection_id, write_id, action, code, reason, attempts, first_failed_at, last_failed_at, next_retry_at, queued)
@@ -124,7 +145,19 @@ export class FailedWritesRepository {
          write_id = EXCLUDED.write_id, action = EXCLUDED.action, code = EXCLUDED.code, reason = EXCLUDED.reason, attempts = EXCLUDED.attempts,
          first_failed_at = EXCLUDED.first_failed_at, last_failed_at = EXCLUDED.last_failed_at, next_retry_at = EXCLUDED.next_retry_at, queued = false,
          ignored_at = NULL`,
-      [write.linkId, write.side, connectionId, writeId, JSON.stringify(toQueuedAction(write)), code, reason, attempts, firstFailedAt, now, nextRetryAt],
+      [
+        write.linkId,
+        write.side,
+        connectionId,
+        writeId,
+        JSON.stringify(toQueuedAction(write)),
+        code,
+        reason,
+        attempts,
+        firstFailedAt,
+        now,
+        nextRetryAt,
+      ],
     );
     return {
       connectionId,
@@ -181,7 +214,11 @@ export class FailedWritesRepository {
   }
 
   /** Writes that landed clear their task's failed state, if it had one. */
-  async clearLanded(manager: EntityManager, connectionId: string, landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[]): Promise<ClearedWrite[]> {
+  async clearLanded(
+    manager: EntityManager,
+    connectionId: string,
+    landed: readonly Pick<CoalescedWrite, 'linkId' | 'side'>[],
+  ): Promise<ClearedWrite[]> {
     if (landed.length === 0) return [];
     // Through a CTE: TypeORM answers a bare DELETE … RETURNING as [rows, count], a SELECT as rows.
     const rows: { link_id: string; side: Side }[] = await manager.query(

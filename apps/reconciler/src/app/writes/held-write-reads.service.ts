@@ -60,7 +60,11 @@ export class HeldWriteReadsService {
     const { decision, remember } = judgeHeldWrite(
       seen,
       { waitedMs, nowMs },
-      { readAfterMs: this.config.HELD_WRITE_READ_AFTER_MS, readEveryMs: this.config.HELD_WRITE_READ_EVERY_MS, maxReads: this.config.HELD_WRITE_MAX_READS },
+      {
+        readAfterMs: this.config.HELD_WRITE_READ_AFTER_MS,
+        readEveryMs: this.config.HELD_WRITE_READ_EVERY_MS,
+        maxReads: this.config.HELD_WRITE_MAX_READS,
+      },
     );
     if (!remember) this.tracked.delete(key);
     else if (remember !== seen) {
@@ -80,7 +84,11 @@ export class HeldWriteReadsService {
    * or gone is left to its own delete (the write finds it gone and is done). Failures are logged:
    * the write stays held and the next read comes readEveryMs later.
    */
-  async readAndDecide(connectionId: string, salesConnectUserId: string | null, targets: readonly HeldTarget[]): Promise<void> {
+  async readAndDecide(
+    connectionId: string,
+    salesConnectUserId: string | null,
+    targets: readonly HeldTarget[],
+  ): Promise<void> {
     if (targets.length === 0) return;
     const now = Date.now();
     const changes: SyncChange[] = [];
@@ -88,17 +96,39 @@ export class HeldWriteReadsService {
     const salesConnect = targets.filter((t) => t.side === 'salesconnect');
     try {
       if (sfdc.length > 0) {
-        const reader = new SalesforceTaskReader(new SalesforceSessionHandle(connectionId, this.clients.sessions, { apiVersion: this.config.SALESFORCE_API_VERSION, calls: this.clients.calls }));
-        const records = new Map((await readSfdcTasks(reader, sfdc.map((t) => t.taskId), this.whoEmails)).map((r) => [salesforceIdKey(r.Id), r]));
-        for (const t of sfdc) this.collect(changes, t, readSfdcSide(records.get(salesforceIdKey(t.taskId)), this.whoEmails));
+        const reader = new SalesforceTaskReader(
+          new SalesforceSessionHandle(connectionId, this.clients.sessions, {
+            apiVersion: this.config.SALESFORCE_API_VERSION,
+            calls: this.clients.calls,
+          }),
+        );
+        const records = new Map(
+          (
+            await readSfdcTasks(
+              reader,
+              sfdc.map((t) => t.taskId),
+              this.whoEmails,
+            )
+          ).map((r) => [salesforceIdKey(r.Id), r]),
+        );
+        for (const t of sfdc)
+          this.collect(changes, t, readSfdcSide(records.get(salesforceIdKey(t.taskId)), this.whoEmails));
       }
       if (salesConnect.length > 0 && salesConnectUserId) {
-        const tasks = new Map((await this.clients.salesConnect.forUser(salesConnectUserId).listTasksByIds(salesConnect.map((t) => t.taskId))).map((t) => [t.id, t]));
+        const tasks = new Map(
+          (
+            await this.clients.salesConnect
+              .forUser(salesConnectUserId)
+              .listTasksByIds(salesConnect.map((t) => t.taskId))
+          ).map((t) => [t.id, t]),
+        );
         for (const t of salesConnect) this.collect(changes, t, readSalesConnectSide(tasks.get(t.taskId)));
       }
     } catch (e) {
       for (const t of targets) this.readsCounter.inc({ side: t.side, outcome: 'failed' });
-      this.logger.warn(`connection ${connectionId}: reading ${targets.length} held write target(s) failed (they stay held): ${(e as Error).message}`);
+      this.logger.warn(
+        `connection ${connectionId}: reading ${targets.length} held write target(s) failed (they stay held): ${(e as Error).message}`,
+      );
       return;
     }
     if (changes.length === 0) return;
@@ -109,11 +139,18 @@ export class HeldWriteReadsService {
       const { parked, settings } = await this.parkedChanges.connectionState(manager, connectionId);
       // Parked changes of the connection go first, in order; the write stays held until they are decided.
       if (parked) return false;
-      await this.reconcile.decide(manager, changes.map((change) => ({ connectionId, change, settings })), 'held-write-read');
+      await this.reconcile.decide(
+        manager,
+        changes.map((change) => ({ connectionId, change, settings })),
+        'held-write-read',
+      );
       return true;
     });
     count(decided ? 'decided' : 'parked');
-    if (decided) this.logger.log(`connection ${connectionId}: ${changes.map((c) => `${c.side} task ${c.taskId}`).join(', ')} read directly for held writes, and decided as read`);
+    if (decided)
+      this.logger.log(
+        `connection ${connectionId}: ${changes.map((c) => `${c.side} task ${c.taskId}`).join(', ')} read directly for held writes, and decided as read`,
+      );
   }
 
   private collect(changes: SyncChange[], target: HeldTarget, read: ReturnType<typeof readSfdcSide>): void {

@@ -9,7 +9,8 @@ function repOf(orgId: string, asked: string[], options: { failStatuses?: boolean
     orgId: async () => orgId,
     readTaskStatuses: async () => {
       asked.push(`TaskStatus ${orgId}`);
-      if (options.failStatuses) throw Object.assign(new Error('Service Unavailable'), { errorCode: 'SERVER_UNAVAILABLE' });
+      if (options.failStatuses)
+        throw Object.assign(new Error('Service Unavailable'), { errorCode: 'SERVER_UNAVAILABLE' });
       return [
         { value: 'Open - New', closed: false, isDefault: true, sortOrder: 1 },
         { value: 'Working', closed: false, isDefault: false, sortOrder: 2 },
@@ -43,10 +44,20 @@ describe('OrgStatusCatalog: the org’s statuses read once per org and kept for 
     const asked: string[] = [];
     let now = 0;
     const catalog = new OrgStatusCatalog(60_000, () => now);
-    await expect(catalog.modelFor('c1', repOf('org1', asked, { failStatuses: true }))).rejects.toThrow('Service Unavailable');
+    await expect(catalog.modelFor('c1', repOf('org1', asked, { failStatuses: true }))).rejects.toThrow(
+      'Service Unavailable',
+    );
     await catalog.modelFor('c1', repOf('org1', asked));
     now = 60_000;
     await catalog.modelFor('c1', repOf('org1', asked));
-    expect(asked).toEqual(['describe', 'TaskStatus org1', 'TaskStatus org1', `ui-api ${SUPPORT}`, 'describe', 'TaskStatus org1', `ui-api ${SUPPORT}`]);
+    expect(asked).toEqual([
+      'describe',
+      'TaskStatus org1',
+      'TaskStatus org1',
+      `ui-api ${SUPPORT}`,
+      'describe',
+      'TaskStatus org1',
+      `ui-api ${SUPPORT}`,
+    ]);
   });
 });

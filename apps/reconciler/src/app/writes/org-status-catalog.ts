@@ -1,4 +1,9 @@
-import { buildOrgStatusModel, type OrgStatusModel, type OrgTaskStatus, type RecordTypeStatuses } from '@task-sync/task-mapping';
+import {
+  buildOrgStatusModel,
+  type OrgStatusModel,
+  type OrgTaskStatus,
+  type RecordTypeStatuses,
+} from '@task-sync/task-mapping';
 
 /** What the catalog asks Salesforce, as one rep (SalesforceTaskWriter): each a call counted against the org's allocation. */
 export interface StatusSource {
@@ -37,8 +42,22 @@ export class OrgStatusCatalog {
 
   async modelFor(connectionId: string, source: StatusSource): Promise<OrgStatusModel> {
     const orgId = await source.orgId();
-    const rep = this.fresh(this.reps.get(connectionId)) ?? this.remember(this.reps, connectionId, { readAt: this.now(), recordTypes: source.readTaskRecordTypes() }, (e) => e.recordTypes);
-    const org = this.fresh(this.orgs.get(orgId)) ?? this.remember(this.orgs, orgId, { readAt: this.now(), statuses: source.readTaskStatuses(), recordTypes: new Map() }, (e) => e.statuses);
+    const rep =
+      this.fresh(this.reps.get(connectionId)) ??
+      this.remember(
+        this.reps,
+        connectionId,
+        { readAt: this.now(), recordTypes: source.readTaskRecordTypes() },
+        (e) => e.recordTypes,
+      );
+    const org =
+      this.fresh(this.orgs.get(orgId)) ??
+      this.remember(
+        this.orgs,
+        orgId,
+        { readAt: this.now(), statuses: source.readTaskStatuses(), recordTypes: new Map() },
+        (e) => e.statuses,
+      );
     const [statuses, { ids, defaultId }] = await Promise.all([org.statuses, rep.recordTypes]);
     const recordTypes = new Map<string, RecordTypeStatuses>();
     for (const id of ids) {

@@ -19,7 +19,11 @@ describe('Sales Connect writes, If-Match the version the link knows (real Sales 
   let sandbox: ChildProcess;
   let url: string;
   let user: { id: string; apiToken: string };
-  const executor = () => new SalesConnectWriteExecutor(new SalesConnectClient({ baseUrl: url, token: APP_TOKEN, clientApp: 'task-sync' }), 2);
+  const executor = () =>
+    new SalesConnectWriteExecutor(
+      new SalesConnectClient({ baseUrl: url, token: APP_TOKEN, clientApp: 'task-sync' }),
+      2,
+    );
 
   beforeAll(async () => {
     sandbox = spawn(process.execPath, [path.join(ROOT, 'dist/tools/salesconnect-sandbox/main.js')], {
@@ -50,26 +54,62 @@ describe('Sales Connect writes, If-Match the version the link knows (real Sales 
   });
 
   /** The person's own calls, with their token (the Sales Connect UI). */
-  async function asPerson(method: string, pathname: string, body?: unknown): Promise<{ id: string; name: string; status: string; version: number }> {
+  async function asPerson(
+    method: string,
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ id: string; name: string; status: string; version: number }> {
     const res = await fetch(`${url}${pathname}`, {
       method,
-      headers: { authorization: `Bearer ${user.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${user.apiToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ id: string; name: string; status: string; version: number }>;
   }
 
-  const agreed = (overrides: Partial<TaskFields>): TaskFields => ({ title: 'agreed', details: '', dueDate: null, open: true, priority: 'normal', type: 'other', contactEmail: null, ...overrides });
-  const write = (fields: Partial<TaskFields>): CoalescedWrite => ({ linkId: 'link-1', side: 'salesconnect', kind: 'update', fields, rowIds: ['1'] });
+  const agreed = (overrides: Partial<TaskFields>): TaskFields => ({
+    title: 'agreed',
+    details: '',
+    dueDate: null,
+    open: true,
+    priority: 'normal',
+    type: 'other',
+    contactEmail: null,
+    ...overrides,
+  });
+  const write = (fields: Partial<TaskFields>): CoalescedWrite => ({
+    linkId: 'link-1',
+    side: 'salesconnect',
+    kind: 'update',
+    fields,
+    rowIds: ['1'],
+  });
   const linkAt = (taskId: string, version: number | null, fields: TaskFields): Map<string, LinkIds> =>
-    new Map([['link-1', { salesConnectTaskId: taskId, sfdcTaskId: null, lastSeenSfdc: null, agreedForSfdc: null, agreedForSalesConnect: fields, salesConnectVersion: version }]]);
+    new Map([
+      [
+        'link-1',
+        {
+          salesConnectTaskId: taskId,
+          sfdcTaskId: null,
+          lastSeenSfdc: null,
+          agreedForSfdc: null,
+          agreedForSalesConnect: fields,
+          salesConnectVersion: version,
+        },
+      ],
+    ]);
 
   it('a write over a change made since the version the link knows waits, and the change stays', async () => {
     const task = await asPerson('POST', '/v1/tasks', { name: 'first' });
     await asPerson('PATCH', `/v1/tasks/${task.id}`, { name: 'the person, not read yet' });
     const w = write({ title: 'from Salesforce' });
-    const outcome = (await executor().run(user.id, [w], linkAt(task.id, task.version, agreed({ title: 'from Salesforce' })))).get(w);
+    const outcome = (
+      await executor().run(user.id, [w], linkAt(task.id, task.version, agreed({ title: 'from Salesforce' })))
+    ).get(w);
     expect(outcome).toMatchObject({ kind: 'hold' });
     expect((await asPerson('GET', `/v1/tasks/${task.id}`)).name).toBe('the person, not read yet');
   });
@@ -79,7 +119,13 @@ describe('Sales Connect writes, If-Match the version the link knows (real Sales 
     const read = await asPerson('PATCH', `/v1/tasks/${task.id}`, { name: 'the person, read' });
     // Queued as 'from Salesforce'; the rules have since agreed on the person's later title and a completion.
     const w = write({ title: 'from Salesforce', open: true });
-    const outcome = (await executor().run(user.id, [w], linkAt(task.id, read.version, agreed({ title: 'the person, read', open: false })))).get(w);
+    const outcome = (
+      await executor().run(
+        user.id,
+        [w],
+        linkAt(task.id, read.version, agreed({ title: 'the person, read', open: false })),
+      )
+    ).get(w);
     const now = await asPerson('GET', `/v1/tasks/${task.id}`);
     expect(now).toMatchObject({ name: 'the person, read', status: 'Complete' });
     expect(outcome).toEqual({ kind: 'done', version: now.version });
@@ -89,16 +135,48 @@ describe('Sales Connect writes, If-Match the version the link knows (real Sales 
     const task = await asPerson('POST', '/v1/tasks', { name: 'first' });
     await asPerson('PATCH', `/v1/tasks/${task.id}`, { name: 'never read' });
     const held = write({ title: 'from Salesforce' });
-    expect((await executor().run(user.id, [held], linkAt(task.id, task.version, agreed({ title: 'from Salesforce' })))).get(held)).toMatchObject({ kind: 'hold' });
+    expect(
+      (await executor().run(user.id, [held], linkAt(task.id, task.version, agreed({ title: 'from Salesforce' })))).get(
+        held,
+      ),
+    ).toMatchObject({ kind: 'hold' });
     expect((await asPerson('GET', `/v1/tasks/${task.id}`)).name).toBe('never read');
     const unversioned = write({ title: 'old link' });
-    expect((await executor().run(user.id, [unversioned], linkAt(task.id, null, agreed({ title: 'old link' })))).get(unversioned)).toMatchObject({ kind: 'done' });
+    expect(
+      (await executor().run(user.id, [unversioned], linkAt(task.id, null, agreed({ title: 'old link' })))).get(
+        unversioned,
+      ),
+    ).toMatchObject({ kind: 'done' });
     expect((await asPerson('GET', `/v1/tasks/${task.id}`)).name).toBe('old link');
   });
 
   it('a create answers the new task’s version, for the link', async () => {
-    const create: CoalescedWrite = { linkId: 'link-new', side: 'salesconnect', kind: 'create', fields: agreed({ title: 'created by the sync' }), rowIds: ['2'] };
-    const outcome = (await executor().run(user.id, [create], new Map([['link-new', { salesConnectTaskId: null, sfdcTaskId: 'x', lastSeenSfdc: null, agreedForSfdc: null, agreedForSalesConnect: null, salesConnectVersion: null }]]))).get(create);
+    const create: CoalescedWrite = {
+      linkId: 'link-new',
+      side: 'salesconnect',
+      kind: 'create',
+      fields: agreed({ title: 'created by the sync' }),
+      rowIds: ['2'],
+    };
+    const outcome = (
+      await executor().run(
+        user.id,
+        [create],
+        new Map([
+          [
+            'link-new',
+            {
+              salesConnectTaskId: null,
+              sfdcTaskId: 'x',
+              lastSeenSfdc: null,
+              agreedForSfdc: null,
+              agreedForSalesConnect: null,
+              salesConnectVersion: null,
+            },
+          ],
+        ]),
+      )
+    ).get(create);
     expect(outcome).toMatchObject({ kind: 'done', version: 1, createdId: expect.any(String) });
   });
 });

@@ -1,5 +1,18 @@
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, SalesforceTaskWriter, type ApiCallGate, type RecordResult, type TaskWriteBatch, type TaskWriteBatchResult } from '@task-sync/sfdc-client';
-import { chooseSfdcStatus, mapFieldsToSfdcWrite, STANDARD_STATUS_MODEL, type OrgStatusModel } from '@task-sync/task-mapping';
+import {
+  ConnectorSettingsSessionClient,
+  SalesforceSessionHandle,
+  SalesforceTaskWriter,
+  type ApiCallGate,
+  type RecordResult,
+  type TaskWriteBatch,
+  type TaskWriteBatchResult,
+} from '@task-sync/sfdc-client';
+import {
+  chooseSfdcStatus,
+  mapFieldsToSfdcWrite,
+  STANDARD_STATUS_MODEL,
+  type OrgStatusModel,
+} from '@task-sync/task-mapping';
 import { guardOfSfdcWrite, mustHoldSfdcWrite, type CoalescedWrite } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import { agreedNow, type LinkIds } from './link-ids';
@@ -14,7 +27,9 @@ function withoutSubtype(record: Record<string, unknown>): Record<string, unknown
 }
 
 const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
-  outcome?.kind === 'dead-letter' && outcome.code === 'INVALID_FIELD_FOR_INSERT_UPDATE' && outcome.reason.includes('TaskSubtype');
+  outcome?.kind === 'dead-letter' &&
+  outcome.code === 'INVALID_FIELD_FOR_INSERT_UPDATE' &&
+  outcome.reason.includes('TaskSubtype');
 
 /**
  * A connection's Salesforce writes of a flush, as ONE Composite request (one API call whatever the
@@ -31,7 +46,12 @@ export class SfdcWriteExecutor {
 
   constructor(
     private readonly sessions: ConnectorSettingsSessionClient,
-    private readonly options: { apiVersion: string; clientName: string; calls?: ApiCallGate; statuses?: OrgStatusCatalog },
+    private readonly options: {
+      apiVersion: string;
+      clientName: string;
+      calls?: ApiCallGate;
+      statuses?: OrgStatusCatalog;
+    },
   ) {}
 
   forget(connectionId: string): void {
@@ -39,7 +59,11 @@ export class SfdcWriteExecutor {
     this.options.statuses?.forget(connectionId);
   }
 
-  async run(connectionId: string, writes: CoalescedWrite[], links: Map<string, LinkIds>): Promise<Map<CoalescedWrite, WriteOutcome>> {
+  async run(
+    connectionId: string,
+    writes: CoalescedWrite[],
+    links: Map<string, LinkIds>,
+  ): Promise<Map<CoalescedWrite, WriteOutcome>> {
     const outcomes = new Map<CoalescedWrite, WriteOutcome>();
     if (writes.length === 0) return outcomes;
     const writer = this.writerFor(connectionId);
@@ -47,8 +71,15 @@ export class SfdcWriteExecutor {
     let statuses: OrgStatusModel = STANDARD_STATUS_MODEL;
     let recordTypeOf = new Map<string, string | null>();
     try {
-      if (this.options.statuses && writes.some((w) => w.fields.open !== undefined)) statuses = await this.options.statuses.modelFor(connectionId, writer);
-      recordTypeOf = await this.holdWritesOverUnreadChanges(writer, writes, links, outcomes, statuses.recordTypes.size > 0);
+      if (this.options.statuses && writes.some((w) => w.fields.open !== undefined))
+        statuses = await this.options.statuses.modelFor(connectionId, writer);
+      recordTypeOf = await this.holdWritesOverUnreadChanges(
+        writer,
+        writes,
+        links,
+        outcomes,
+        statuses.recordTypes.size > 0,
+      );
     } catch (e) {
       for (const w of writes) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
@@ -64,8 +95,12 @@ export class SfdcWriteExecutor {
     const toRecord = (fields: Partial<TaskFields>, agreed?: TaskFields | null, sfdcTaskId?: string | null) => {
       // A task's own record type restricts its Status; a create gets the rep's default one.
       const recordTypeId = sfdcTaskId ? recordTypeOf.get(salesforceIdKey(sfdcTaskId)) : null;
-      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed), (open) => chooseSfdcStatus(statuses, open, recordTypeId));
-      return WhoEmail === undefined ? rest : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
+      const { WhoEmail, ...rest } = mapFieldsToSfdcWrite(agreedNow(fields, agreed), (open) =>
+        chooseSfdcStatus(statuses, open, recordTypeId),
+      );
+      return WhoEmail === undefined
+        ? rest
+        : { ...rest, WhoId: WhoEmail ? (whoIds.get(WhoEmail.toLowerCase()) ?? null) : null };
     };
 
     const upserts: CoalescedWrite[] = [];
@@ -74,21 +109,40 @@ export class SfdcWriteExecutor {
     for (const w of writes) {
       const ids = links.get(w.linkId);
       const record = toRecord(w.fields, ids?.agreedForSfdc);
-      if (w.kind === 'none' || !ids || (w.kind === 'update' && Object.keys(record).length === 0)) outcomes.set(w, { kind: 'done' });
-      else if (w.kind === 'delete' && !ids.sfdcTaskId) outcomes.set(w, { kind: 'done' }); // never created there
+      if (w.kind === 'none' || !ids || (w.kind === 'update' && Object.keys(record).length === 0))
+        outcomes.set(w, { kind: 'done' });
+      else if (w.kind === 'delete' && !ids.sfdcTaskId)
+        outcomes.set(w, { kind: 'done' }); // never created there
       else if (w.kind === 'delete') deletes.push(w);
       else if (w.kind === 'update' && ids.sfdcTaskId) updates.push(w);
       else if (ids.salesConnectTaskId) upserts.push(w);
-      else outcomes.set(w, { kind: 'dead-letter', code: 'NO_TARGET', reason: 'neither a Salesforce id nor a Sales Connect id to write by' });
+      else
+        outcomes.set(w, {
+          kind: 'dead-letter',
+          code: 'NO_TARGET',
+          reason: 'neither a Salesforce id nor a Sales Connect id to write by',
+        });
     }
 
-    const upsertOf = (w: CoalescedWrite, record: Record<string, unknown>) => ({ externalId: links.get(w.linkId)?.salesConnectTaskId as string, fields: record });
+    const upsertOf = (w: CoalescedWrite, record: Record<string, unknown>) => ({
+      externalId: links.get(w.linkId)?.salesConnectTaskId as string,
+      fields: record,
+    });
     const agreed = (w: CoalescedWrite) => links.get(w.linkId)?.agreedForSfdc;
     const batch: TaskWriteBatch = {
-      upserts: upserts.map((w) => upsertOf(w, w.kind === 'create' ? toRecord(w.fields, agreed(w)) : withoutSubtype(toRecord(w.fields, agreed(w))))),
+      upserts: upserts.map((w) =>
+        upsertOf(
+          w,
+          w.kind === 'create' ? toRecord(w.fields, agreed(w)) : withoutSubtype(toRecord(w.fields, agreed(w))),
+        ),
+      ),
       updates: updates.map((w) => {
         const ids = links.get(w.linkId) as LinkIds;
-        return { id: ids.sfdcTaskId as string, fields: withoutSubtype(toRecord(w.fields, ids.agreedForSfdc, ids.sfdcTaskId)), unmodifiedSince: ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : null };
+        return {
+          id: ids.sfdcTaskId as string,
+          fields: withoutSubtype(toRecord(w.fields, ids.agreedForSfdc, ids.sfdcTaskId)),
+          unmodifiedSince: ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : null,
+        };
       }),
       deletes: deletes.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
     };
@@ -106,7 +160,10 @@ export class SfdcWriteExecutor {
       // Past the request's subrequests: not sent, it stays queued for the next flush.
       if (r === undefined) return;
       if (r.modifiedSince) {
-        outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task after the last change read (${links.get(w.linkId)?.lastSeenSfdc ?? 'none'}): If-Unmodified-Since answered 412` });
+        outcomes.set(w, {
+          kind: 'hold',
+          reason: `Salesforce changed the task after the last change read (${links.get(w.linkId)?.lastSeenSfdc ?? 'none'}): If-Unmodified-Since answered 412`,
+        });
       } else this.settleResults(outcomes, [w], [r], 'update');
     });
 
@@ -120,7 +177,9 @@ export class SfdcWriteExecutor {
       for (const w of refused) outcomes.set(w, outcomeOfSalesforceCallError(e));
     }
     const landedBefore = refused.filter((w) => !outcomes.has(w));
-    await this.call(outcomes, landedBefore, 'create', () => writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, agreed(w)))))));
+    await this.call(outcomes, landedBefore, 'create', () =>
+      writer.upsertByExternalId(landedBefore.map((w) => upsertOf(w, withoutSubtype(toRecord(w.fields, agreed(w)))))),
+    );
     return outcomes;
   }
 
@@ -141,7 +200,8 @@ export class SfdcWriteExecutor {
   ): Promise<Map<string, string | null>> {
     const recordTypes = new Map<string, string | null>();
     // An update by id is held by its own If-Unmodified-Since in the Composite request (guardOfSfdcWrite says which are read first).
-    const guardOf = (w: CoalescedWrite) => guardOfSfdcWrite({ kind: w.kind, setsStatus: w.fields.open !== undefined }, links.get(w.linkId), withRecordType);
+    const guardOf = (w: CoalescedWrite) =>
+      guardOfSfdcWrite({ kind: w.kind, setsStatus: w.fields.open !== undefined }, links.get(w.linkId), withRecordType);
     const checked = writes.filter((w) => guardOf(w) === 'read-first');
     if (checked.length > 0) {
       const read = await writer.readStampsAndRecordTypes(
@@ -152,10 +212,19 @@ export class SfdcWriteExecutor {
         const ids = links.get(w.linkId) as LinkIds;
         const task = read.get(salesforceIdKey(ids.sfdcTaskId as string));
         if (task) recordTypes.set(salesforceIdKey(ids.sfdcTaskId as string), task.recordTypeId);
-        if (mustHoldSfdcWrite(task?.stamp, ids.lastSeenSfdc)) outcomes.set(w, { kind: 'hold', reason: `Salesforce changed the task at ${new Date(task?.stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})` });
+        if (mustHoldSfdcWrite(task?.stamp, ids.lastSeenSfdc))
+          outcomes.set(w, {
+            kind: 'hold',
+            reason: `Salesforce changed the task at ${new Date(task?.stamp as number).toISOString()}, after the last change read (${ids.lastSeenSfdc})`,
+          });
       }
     }
-    await this.holdByExternalId(writer, writes.filter((w) => guardOf(w) === 'by-external-id'), links, outcomes);
+    await this.holdByExternalId(
+      writer,
+      writes.filter((w) => guardOf(w) === 'by-external-id'),
+      links,
+      outcomes,
+    );
     return recordTypes;
   }
 
@@ -164,19 +233,35 @@ export class SfdcWriteExecutor {
    * there already (our create landed, its answer lost), it may have been edited since, so the write
    * waits as above, and the link learns the task's id. One query per 200 records.
    */
-  private async holdByExternalId(writer: SalesforceTaskWriter, writes: CoalescedWrite[], links: Map<string, LinkIds>, outcomes: Map<CoalescedWrite, WriteOutcome>): Promise<void> {
+  private async holdByExternalId(
+    writer: SalesforceTaskWriter,
+    writes: CoalescedWrite[],
+    links: Map<string, LinkIds>,
+    outcomes: Map<CoalescedWrite, WriteOutcome>,
+  ): Promise<void> {
     if (writes.length === 0) return;
-    const found = await writer.readModstampsByExternalId(writes.map((w) => links.get(w.linkId)?.salesConnectTaskId as string));
+    const found = await writer.readModstampsByExternalId(
+      writes.map((w) => links.get(w.linkId)?.salesConnectTaskId as string),
+    );
     for (const w of writes) {
       const ids = links.get(w.linkId) as LinkIds;
       const there = found.get(ids.salesConnectTaskId as string);
       if (there && mustHoldSfdcWrite(there.stamp, ids.lastSeenSfdc)) {
-        outcomes.set(w, { kind: 'hold', sfdcTaskId: there.id, reason: `the task is in Salesforce already (${there.id}, changed at ${new Date(there.stamp).toISOString()}), not read yet` });
+        outcomes.set(w, {
+          kind: 'hold',
+          sfdcTaskId: there.id,
+          reason: `the task is in Salesforce already (${there.id}, changed at ${new Date(there.stamp).toISOString()}), not read yet`,
+        });
       }
     }
   }
 
-  private async call(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], kind: 'create' | 'update' | 'delete', send: () => Promise<RecordResult[]>): Promise<void> {
+  private async call(
+    outcomes: Map<CoalescedWrite, WriteOutcome>,
+    writes: CoalescedWrite[],
+    kind: 'create' | 'update' | 'delete',
+    send: () => Promise<RecordResult[]>,
+  ): Promise<void> {
     if (writes.length === 0) return;
     let results: RecordResult[];
     try {
@@ -189,19 +274,38 @@ export class SfdcWriteExecutor {
   }
 
   /** Each write's outcome from its record's result, by position. */
-  private settleResults(outcomes: Map<CoalescedWrite, WriteOutcome>, writes: CoalescedWrite[], results: RecordResult[], kind: 'create' | 'update' | 'delete'): void {
+  private settleResults(
+    outcomes: Map<CoalescedWrite, WriteOutcome>,
+    writes: CoalescedWrite[],
+    results: RecordResult[],
+    kind: 'create' | 'update' | 'delete',
+  ): void {
     writes.forEach((w, i) => {
       const r = results[i];
       if (!r || r.errorCode === 'NO_RESULT') outcomes.set(w, { kind: 'retry', reason: 'no result for this record' });
       else if (r.ok) outcomes.set(w, { kind: 'done', ...(r.id && kind === 'create' ? { createdId: r.id } : {}) });
-      else outcomes.set(w, outcomeOfSalesforceRecordError(r.errorCode ?? 'UNKNOWN', r.message ?? '', w.kind === 'create' ? 'create' : kind));
+      else
+        outcomes.set(
+          w,
+          outcomeOfSalesforceRecordError(
+            r.errorCode ?? 'UNKNOWN',
+            r.message ?? '',
+            w.kind === 'create' ? 'create' : kind,
+          ),
+        );
     });
   }
 
   private writerFor(connectionId: string): SalesforceTaskWriter {
     let writer = this.writers.get(connectionId);
     if (!writer) {
-      writer = new SalesforceTaskWriter(new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion: this.options.apiVersion, clientName: this.options.clientName, calls: this.options.calls }));
+      writer = new SalesforceTaskWriter(
+        new SalesforceSessionHandle(connectionId, this.sessions, {
+          apiVersion: this.options.apiVersion,
+          clientName: this.options.clientName,
+          calls: this.options.calls,
+        }),
+      );
       this.writers.set(connectionId, writer);
     }
     return writer;

@@ -34,7 +34,11 @@ class FakeSfdcExecutor {
   }
 }
 
-function setUp(outcomeOf: (w: CoalescedWrite) => WriteOutcome, held: HeldWriteDecision = { kind: 'wait' }, locked = true) {
+function setUp(
+  outcomeOf: (w: CoalescedWrite) => WriteOutcome,
+  held: HeldWriteDecision = { kind: 'wait' },
+  locked = true,
+) {
   const queue = new InMemoryWriteQueue();
   const links = new InMemoryTaskLinks();
   const failedWrites = new InMemoryFailedWrites();
@@ -61,8 +65,17 @@ function setUp(outcomeOf: (w: CoalescedWrite) => WriteOutcome, held: HeldWriteDe
   /** A live link with both ids, and a write of its title queued to Salesforce. */
   const queueUpdate = async (title: string) => {
     const id = `link-${title}`;
-    links.links.set(id, { id, connectionId: CONNECTION, salesConnectTaskId: `sc-${title}`, sfdcTaskId: `00T-${title}`, state: { fields: null } as unknown as Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'>, unlinked: false });
-    await queue.queue(db, [{ connectionId: CONNECTION, linkId: id, side: 'sfdc', write: { type: 'update', fields: { title } } }]);
+    links.links.set(id, {
+      id,
+      connectionId: CONNECTION,
+      salesConnectTaskId: `sc-${title}`,
+      sfdcTaskId: `00T-${title}`,
+      state: { fields: null } as unknown as Omit<TaskLink, 'salesConnectTaskId' | 'sfdcTaskId'>,
+      unlinked: false,
+    });
+    await queue.queue(db, [
+      { connectionId: CONNECTION, linkId: id, side: 'sfdc', write: { type: 'update', fields: { title } } },
+    ]);
     return id;
   };
   const round = () => (flusher as unknown as { round(): Promise<boolean> }).round();
@@ -80,7 +93,14 @@ describe("the write flusher's round: each write's outcome settled in the queue, 
   it('a landed write leaves the queue, clears its failed state, and is told to connector-settings as cleared', async () => {
     const s = setUp(byTitle({}));
     const linkId = await s.queueUpdate('landed');
-    await s.failedWrites.recordFailure(null, CONNECTION, { linkId, side: 'sfdc', kind: 'update', fields: { title: 'landed' }, rowIds: ['0'] }, undefined, 'FIELD_INTEGRITY_EXCEPTION', 'refused before');
+    await s.failedWrites.recordFailure(
+      null,
+      CONNECTION,
+      { linkId, side: 'sfdc', kind: 'update', fields: { title: 'landed' }, rowIds: ['0'] },
+      undefined,
+      'FIELD_INTEGRITY_EXCEPTION',
+      'refused before',
+    );
     expect(await s.round()).toBe(true);
     expect(s.sfdc.sent.map((w) => w.fields.title)).toEqual(['landed']);
     expect(s.queue.rows).toEqual([]);
@@ -88,42 +108,77 @@ describe("the write flusher's round: each write's outcome settled in the queue, 
     expect(s.published.map((m) => m.eventType)).toEqual(['failed-write-changed']);
   });
 
-  it('a refused write becomes the task\'s failed write: out of the queue, a dead letter for the operator, the connection in error', async () => {
-    const s = setUp(byTitle({ refused: { kind: 'dead-letter', code: 'FIELD_INTEGRITY_EXCEPTION', reason: 'bad value' } }));
+  it("a refused write becomes the task's failed write: out of the queue, a dead letter for the operator, the connection in error", async () => {
+    const s = setUp(
+      byTitle({ refused: { kind: 'dead-letter', code: 'FIELD_INTEGRITY_EXCEPTION', reason: 'bad value' } }),
+    );
     const linkId = await s.queueUpdate('refused');
     await s.round();
     expect(s.queue.rows).toEqual([]);
-    expect(s.failedWrites.failed.get(`sfdc:${linkId}`)).toMatchObject({ code: 'FIELD_INTEGRITY_EXCEPTION', attempts: 1 });
+    expect(s.failedWrites.failed.get(`sfdc:${linkId}`)).toMatchObject({
+      code: 'FIELD_INTEGRITY_EXCEPTION',
+      attempts: 1,
+    });
     expect(s.published.map((m) => m.eventType).sort()).toEqual(['dead-letter', 'failed-write-changed']);
-    expect(s.reports).toEqual([expect.objectContaining({ state: 'error', error: expect.objectContaining({ code: 'FIELD_INTEGRITY_EXCEPTION' }) })]);
+    expect(s.reports).toEqual([
+      expect.objectContaining({
+        state: 'error',
+        error: expect.objectContaining({ code: 'FIELD_INTEGRITY_EXCEPTION' }),
+      }),
+    ]);
   });
 
   it('a write that may go again later is counted and waits its backoff; a held one waits for the ingest, its attempts unchanged', async () => {
-    const s = setUp(byTitle({ flaky: { kind: 'retry', reason: 'UNABLE_TO_LOCK_ROW' }, held: { kind: 'hold', reason: 'changed after the last read' } }));
+    const s = setUp(
+      byTitle({
+        flaky: { kind: 'retry', reason: 'UNABLE_TO_LOCK_ROW' },
+        held: { kind: 'hold', reason: 'changed after the last read' },
+      }),
+    );
     await s.queueUpdate('flaky');
     await s.queueUpdate('held');
     await s.round();
     const [flaky, held] = s.queue.rows;
-    expect([flaky.write, flaky.attempts, flaky.notBefore - s.queue.now, flaky.lastError]).toEqual([{ type: 'update', fields: { title: 'flaky' } }, 1, 1_000, 'UNABLE_TO_LOCK_ROW']);
-    expect([held.write, held.attempts, held.notBefore - s.queue.now, held.lastError]).toEqual([{ type: 'update', fields: { title: 'held' } }, 0, 300, 'changed after the last read']);
+    expect([flaky.write, flaky.attempts, flaky.notBefore - s.queue.now, flaky.lastError]).toEqual([
+      { type: 'update', fields: { title: 'flaky' } },
+      1,
+      1_000,
+      'UNABLE_TO_LOCK_ROW',
+    ]);
+    expect([held.write, held.attempts, held.notBefore - s.queue.now, held.lastError]).toEqual([
+      { type: 'update', fields: { title: 'held' } },
+      0,
+      300,
+      'changed after the last read',
+    ]);
     expect(s.failedWrites.failed.size).toBe(0);
     expect(s.published).toEqual([]);
   });
 
   it('a held write whose target kept changing under every read fails as HELD_OVER_UNREAD_CHANGE, never sent blind', async () => {
-    const s = setUp(byTitle({ held: { kind: 'hold', reason: 'changed after the last read' } }), { kind: 'fail', reason: 'its target still changed after each of 10 reads' });
+    const s = setUp(byTitle({ held: { kind: 'hold', reason: 'changed after the last read' } }), {
+      kind: 'fail',
+      reason: 'its target still changed after each of 10 reads',
+    });
     const linkId = await s.queueUpdate('held');
     await s.round();
     expect(s.queue.rows).toEqual([]);
-    expect(s.failedWrites.failed.get(`sfdc:${linkId}`)).toMatchObject({ code: 'HELD_OVER_UNREAD_CHANGE', reason: expect.stringContaining('10 reads') });
+    expect(s.failedWrites.failed.get(`sfdc:${linkId}`)).toMatchObject({
+      code: 'HELD_OVER_UNREAD_CHANGE',
+      reason: expect.stringContaining('10 reads'),
+    });
   });
 
   it('a paused connection keeps its writes queued until PAUSE_RECHECK_MS, and says why', async () => {
-    const s = setUp(byTitle({ paused: { kind: 'pause', code: 'API_ALLOCATION_REACHED', reason: 'allocation reached' } }));
+    const s = setUp(
+      byTitle({ paused: { kind: 'pause', code: 'API_ALLOCATION_REACHED', reason: 'allocation reached' } }),
+    );
     await s.queueUpdate('paused');
     await s.round();
     expect(s.queue.rows.map((r) => [r.attempts, r.notBefore - s.queue.now])).toEqual([[0, 300_000]]);
-    expect(s.reports).toEqual([expect.objectContaining({ error: { code: 'API_ALLOCATION_REACHED', message: 'allocation reached' } })]);
+    expect(s.reports).toEqual([
+      expect.objectContaining({ error: { code: 'API_ALLOCATION_REACHED', message: 'allocation reached' } }),
+    ]);
   });
 
   it('sends nothing while another replica flushes the connection', async () => {

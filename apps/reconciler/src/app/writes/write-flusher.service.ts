@@ -65,7 +65,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
   ) {
     // A Composite request carries at least this many writes whatever their mix (23 updates beside a collection of upserts and one of deletes).
-    this.gather = { windowMs: config.SFDC_WRITE_GATHER_MS, quietMs: config.SFDC_WRITE_QUIET_MS, maxBatch: COMPOSITE_UPDATE_SLOTS };
+    this.gather = {
+      windowMs: config.SFDC_WRITE_GATHER_MS,
+      quietMs: config.SFDC_WRITE_QUIET_MS,
+      maxBatch: COMPOSITE_UPDATE_SLOTS,
+    };
     this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
   }
 
@@ -84,7 +88,9 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const now = Date.now();
     const due = (await this.queue.dueConnections(this.dataSource, ROWS_A_ROUND.sfdc)).flatMap((c) => {
       const lastSent = this.sfdcSentAt.get(c.connectionId);
-      const sendSfdc = decideSfdcFlush({ ...c.sfdc, sinceLastSendMs: lastSent === undefined ? null : now - lastSent }, this.gather).kind === 'send';
+      const sendSfdc =
+        decideSfdcFlush({ ...c.sfdc, sinceLastSendMs: lastSent === undefined ? null : now - lastSent }, this.gather)
+          .kind === 'send';
       return c.salesConnectDue || sendSfdc ? [{ connectionId: c.connectionId, sendSfdc }] : [];
     });
     let busy = false;
@@ -109,7 +115,10 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const toSfdc = writes.filter((w) => w.side === 'sfdc');
       if (toSfdc.length > 0) this.sfdcSentAt.set(connectionId, Date.now());
       const toSalesConnect = writes.filter((w) => w.side === 'salesconnect');
-      const links = await this.links.idsOf(manager, writes.map((w) => w.linkId));
+      const links = await this.links.idsOf(
+        manager,
+        writes.map((w) => w.linkId),
+      );
       salesConnectUserId = await this.queue.writerOf(manager, connectionId);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
         ...(await this.sfdc.run(connectionId, toSfdc, links)),
@@ -119,23 +128,45 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       const attemptsOf = new Map(rows.map((r) => [r.id, r.attempts]));
       const done = [...outcomes].filter(([, outcome]) => outcome.kind === 'done') as LandedWrite[];
       await this.queue.markLanded(manager, done);
-      for (const cleared of await this.failedWrites.clearLanded(manager, connectionId, done.map(([w]) => w))) changes.push({ cleared });
+      for (const cleared of await this.failedWrites.clearLanded(
+        manager,
+        connectionId,
+        done.map(([w]) => w),
+      ))
+        changes.push({ cleared });
       // Each write's outcome on its task's timeline, in this transaction, one INSERT for the round.
       const activity = new TaskActivityBatch();
-      for (const [write] of done) activity.recordWriteOutcome(subjectOfWrite(connectionId, write, links.get(write.linkId)), write, { kind: 'ok' });
+      for (const [write] of done)
+        activity.recordWriteOutcome(subjectOfWrite(connectionId, write, links.get(write.linkId)), write, {
+          kind: 'ok',
+        });
       for (const [write, outcome] of outcomes) {
         if (outcome.kind === 'done') continue;
-        const failed = await this.settle(manager, connectionId, write, outcome, links.get(write.linkId), attemptsOf, activity);
+        const failed = await this.settle(
+          manager,
+          connectionId,
+          write,
+          outcome,
+          links.get(write.linkId),
+          attemptsOf,
+          activity,
+        );
         if (failed) changes.push({ failed });
       }
       await activity.flush(manager);
-      const counts = [...outcomes.values()].reduce<Record<string, number>>((acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }), {});
-      this.logger.log(`connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`);
+      const counts = [...outcomes.values()].reduce<Record<string, number>>(
+        (acc, o) => ({ ...acc, [o.kind]: (acc[o.kind] ?? 0) + 1 }),
+        {},
+      );
+      this.logger.log(
+        `connection ${connectionId}: wrote ${toSfdc.length} to Salesforce, ${toSalesConnect.length} to Sales Connect: ${JSON.stringify(counts)}`,
+      );
       return true;
     });
     // After the commit, so connector-settings never shows a state the round rolled back. A lost
     // publish (a crash right here) is made good by the task's next failure or success.
-    if (changes.length > 0) await this.publisher.publish(changes.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, c)));
+    if (changes.length > 0)
+      await this.publisher.publish(changes.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, c)));
     await this.heldReads.readAndDecide(connectionId, salesConnectUserId, heldTargets);
     return sent;
   }
@@ -144,7 +175,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
    * Held writes (a change of their target not read yet): each waits, has its target read directly
    * after this round (returned), or fails for good measure (decideHeldWrite); never sent blind.
    */
-  private judgeHeld(outcomes: Map<CoalescedWrite, WriteOutcome>, rows: QueuedWriteRow[], links: Map<string, LinkIds>): HeldTarget[] {
+  private judgeHeld(
+    outcomes: Map<CoalescedWrite, WriteOutcome>,
+    rows: QueuedWriteRow[],
+    links: Map<string, LinkIds>,
+  ): HeldTarget[] {
     const waitedOf = new Map(rows.map((r) => [r.id, r.waitedMs]));
     const targets: HeldTarget[] = [];
     for (const [write, outcome] of outcomes) {
@@ -154,9 +189,18 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       }
       const ids = links.get(write.linkId);
       const taskId = write.side === 'sfdc' ? (ids?.sfdcTaskId ?? outcome.sfdcTaskId) : ids?.salesConnectTaskId;
-      const decision = this.heldReads.decide(write.linkId, write.side, Math.max(...write.rowIds.map((id) => waitedOf.get(id) ?? 0)));
+      const decision = this.heldReads.decide(
+        write.linkId,
+        write.side,
+        Math.max(...write.rowIds.map((id) => waitedOf.get(id) ?? 0)),
+      );
       if (decision.kind === 'read' && taskId) targets.push({ linkId: write.linkId, side: write.side, taskId });
-      if (decision.kind === 'fail') outcomes.set(write, { kind: 'dead-letter', code: 'HELD_OVER_UNREAD_CHANGE', reason: `${outcome.reason}; ${decision.reason}` });
+      if (decision.kind === 'fail')
+        outcomes.set(write, {
+          kind: 'dead-letter',
+          code: 'HELD_OVER_UNREAD_CHANGE',
+          reason: `${outcome.reason}; ${decision.reason}`,
+        });
     }
     return targets;
   }
@@ -173,24 +217,37 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   ): Promise<FailedWriteState | undefined> {
     const rowIds = write.rowIds;
     if (outcome.kind === 'hold') {
-      this.logger.log(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`);
+      this.logger.log(
+        `connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits: ${outcome.reason}`,
+      );
       // Found by its external id: the link learns the task (as from a create's answer), so it is read and written by id.
       if (outcome.sfdcTaskId) await this.links.learnSfdcTaskId(manager, write.linkId, outcome.sfdcTaskId);
       await this.queue.postpone(manager, rowIds, HOLD_RETRY_MS, outcome.reason);
       return undefined;
     }
     if (outcome.kind === 'pause') {
-      this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`);
+      this.logger.warn(
+        `connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} waits ${this.config.PAUSE_RECHECK_MS} ms: ${outcome.code}: ${outcome.reason}`,
+      );
       this.sfdc.forget(connectionId);
       await this.queue.postpone(manager, rowIds, this.config.PAUSE_RECHECK_MS, outcome.reason);
-      await this.status.report(connectionId, { state: stateOfPausedWrites(outcome.code), error: { code: outcome.code, message: outcome.reason } });
+      await this.status.report(connectionId, {
+        state: stateOfPausedWrites(outcome.code),
+        error: { code: outcome.code, message: outcome.reason },
+      });
       return undefined;
     }
     const attempts = Math.max(...rowIds.map((id) => attemptsOf.get(id) ?? 0)) + 1;
     if (outcome.kind === 'retry' && attempts < this.config.WRITE_MAX_ATTEMPTS) {
       const delayMs = this.config.WRITE_RETRY_BASE_MS * 2 ** (attempts - 1);
-      this.logger.warn(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} failed (${outcome.reason}); attempt ${attempts}, again in ${delayMs} ms`);
-      activity.recordWriteOutcome(subjectOfWrite(connectionId, write, ids), write, { kind: 'retrying', code: 'TRANSIENT', reason: outcome.reason });
+      this.logger.warn(
+        `connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} failed (${outcome.reason}); attempt ${attempts}, again in ${delayMs} ms`,
+      );
+      activity.recordWriteOutcome(subjectOfWrite(connectionId, write, ids), write, {
+        kind: 'retrying',
+        code: 'TRANSIENT',
+        reason: outcome.reason,
+      });
       await this.queue.markRetrying(manager, rowIds, attempts, delayMs, outcome.reason);
       return undefined;
     }
@@ -201,16 +258,30 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     activity.recordWriteOutcome(of, write, { kind: 'failed', code, reason });
     activity.recordDeadLetter(of, write.side, code, reason, failed.nextRetryAt);
     // The operator's dead letter once when it first fails and once when the schedule gives up, not every half hour.
-    if (failed.attempts === 1 || failed.nextRetryAt === null) await this.deadLetter(connectionId, write, ids, code, reason);
+    if (failed.attempts === 1 || failed.nextRetryAt === null)
+      await this.deadLetter(connectionId, write, ids, code, reason);
     await this.queue.remove(manager, rowIds);
-    const next = failed.nextRetryAt ? `tried again at ${failed.nextRetryAt.toISOString()}` : `not tried again (${failed.attempts} attempts) until the task changes`;
-    await this.status.report(connectionId, { state: 'error', error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}; ${next}` } });
+    const next = failed.nextRetryAt
+      ? `tried again at ${failed.nextRetryAt.toISOString()}`
+      : `not tried again (${failed.attempts} attempts) until the task changes`;
+    await this.status.report(connectionId, {
+      state: 'error',
+      error: { code, message: `a ${write.side} ${write.kind} was not written: ${reason}; ${next}` },
+    });
     return failed;
   }
 
   /** Nothing lost: a write that will not go through is on the dead-letter topic with its reason, for an operator. */
-  private async deadLetter(connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined, code: string, reason: string): Promise<void> {
-    this.logger.error(`connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} dead-lettered: ${code}: ${reason}`);
+  private async deadLetter(
+    connectionId: string,
+    write: CoalescedWrite,
+    ids: LinkIds | undefined,
+    code: string,
+    reason: string,
+  ): Promise<void> {
+    this.logger.error(
+      `connection ${connectionId}: ${write.side} ${write.kind} of link ${write.linkId} dead-lettered: ${code}: ${reason}`,
+    );
     const event: DeadLetter = {
       eventId: randomUUID(),
       type: DEAD_LETTER,
@@ -223,13 +294,33 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       reason,
       originalKey: buildMessageKey(connectionId, write.linkId),
       originalHeaders: {},
-      originalValue: JSON.stringify({ connectionId, side: write.side, kind: write.kind, fields: write.fields, ids: ids ?? null }),
+      originalValue: JSON.stringify({
+        connectionId,
+        side: write.side,
+        kind: write.kind,
+        fields: write.fields,
+        ids: ids ?? null,
+      }),
     };
-    await this.publisher.publish([{ topic: KAFKA_TOPICS.deadLetter, key: event.originalKey as string, value: encodeEvent(DEAD_LETTER, event), eventId: event.eventId, eventType: DEAD_LETTER }]);
+    await this.publisher.publish([
+      {
+        topic: KAFKA_TOPICS.deadLetter,
+        key: event.originalKey as string,
+        value: encodeEvent(DEAD_LETTER, event),
+        eventId: event.eventId,
+        eventType: DEAD_LETTER,
+      },
+    ]);
   }
 }
 
 /** The pair a write is about, for its timeline rows. */
 function subjectOfWrite(connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined): ActivitySubject {
-  return { connectionId, linkId: write.linkId, salesConnectTaskId: ids?.salesConnectTaskId ?? null, sfdcTaskId: ids?.sfdcTaskId ?? null, subject: ids?.subject ?? null };
+  return {
+    connectionId,
+    linkId: write.linkId,
+    salesConnectTaskId: ids?.salesConnectTaskId ?? null,
+    sfdcTaskId: ids?.sfdcTaskId ?? null,
+    subject: ids?.subject ?? null,
+  };
 }

@@ -16,13 +16,32 @@ describe('what a Salesforce error means for a write', () => {
   });
 
   it('a record refused because the external-id field is gone or hidden for the rep waits (setup incomplete), not dead-lettered', () => {
-    expect(outcomeOfSalesforceRecordError('NOT_FOUND', 'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c', 'create')).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
-    expect(outcomeOfSalesforceRecordError('INVALID_FIELD', "No such column 'SalesConnect_Task_Id__c' on sobject of type Task", 'update')).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
+    expect(
+      outcomeOfSalesforceRecordError(
+        'NOT_FOUND',
+        'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c',
+        'create',
+      ),
+    ).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
+    expect(
+      outcomeOfSalesforceRecordError(
+        'INVALID_FIELD',
+        "No such column 'SalesConnect_Task_Id__c' on sobject of type Task",
+        'update',
+      ),
+    ).toMatchObject({ kind: 'pause', code: 'SALESFORCE_SETUP_INCOMPLETE' });
   });
 
   it.each([
     [{ code: 'SETUP_INCOMPLETE', message: 'missing-external-id-field' }, 'pause', 'SALESFORCE_SETUP_INCOMPLETE'],
-    [{ errorCode: 'NOT_FOUND', message: 'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c' }, 'pause', 'SALESFORCE_SETUP_INCOMPLETE'],
+    [
+      {
+        errorCode: 'NOT_FOUND',
+        message: 'Provided external ID field does not exist or is not accessible: SalesConnect_Task_Id__c',
+      },
+      'pause',
+      'SALESFORCE_SETUP_INCOMPLETE',
+    ],
     [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, 'pause', 'API_LIMIT_EXCEEDED'],
     [new ApiAllocationReachedError('00D000000000001AAA', 500, 500), 'pause', 'API_ALLOCATION_REACHED'],
     [{ code: 'REAUTHORIZATION_REQUIRED', message: 'connect again' }, 'pause', 'SALESFORCE_UNAUTHORIZED'],

@@ -1,4 +1,10 @@
-import { SalesforceErrorCode, classifySalesforceError, connectionStateOf, isSalesforceErrorCode, type FailingConnectionState } from '@task-sync/sfdc-client';
+import {
+  SalesforceErrorCode,
+  classifySalesforceError,
+  connectionStateOf,
+  isSalesforceErrorCode,
+  type FailingConnectionState,
+} from '@task-sync/sfdc-client';
 
 /** What became of one coalesced write; the flusher acts on it for every queued row it folded. */
 export type WriteOutcome =
@@ -21,10 +27,15 @@ export type WriteOutcome =
 const RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND']);
 
 /** A record-level Salesforce error (`classifySalesforceError`'s code), and what it means for the write. */
-export function outcomeOfSalesforceRecordError(errorCode: string, message: string, kind: 'create' | 'update' | 'delete'): WriteOutcome {
+export function outcomeOfSalesforceRecordError(
+  errorCode: string,
+  message: string,
+  kind: 'create' | 'update' | 'delete',
+): WriteOutcome {
   const failure = classifySalesforceError({ errorCode, message });
   // The external-id field is gone or hidden for the rep since the last preflight: the write waits (not lost) like the others.
-  if (failure.code === SalesforceErrorCode.SetupIncomplete) return { kind: 'pause', code: failure.code, reason: failure.message };
+  if (failure.code === SalesforceErrorCode.SetupIncomplete)
+    return { kind: 'pause', code: failure.code, reason: failure.message };
   if (failure.code === SalesforceErrorCode.Transient) return { kind: 'retry', reason: `${errorCode}: ${message}` };
   // The task is gone on that side already: its own delete is (or was) on its way through the ingest.
   if (RECORD_GONE.has(errorCode) && kind !== 'create') return { kind: 'done' };

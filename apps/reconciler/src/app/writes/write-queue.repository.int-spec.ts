@@ -27,7 +27,8 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       [connectionId, count, inSeconds],
     );
 
-  const queuedIds = async (countUpTo = 200) => (await writeQueue.dueConnections(db.dataSource, countUpTo)).map((c) => c.connectionId);
+  const queuedIds = async (countUpTo = 200) =>
+    (await writeQueue.dueConnections(db.dataSource, countUpTo)).map((c) => c.connectionId);
 
   it('dueConnections: nothing queued, no connection', async () => {
     expect(await queuedIds()).toEqual([]);
@@ -44,7 +45,10 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
 
   it('dueConnections: a connection whose last due write is gone drops out; its waiting writes keep the others listed', async () => {
     const ids = [randomUUID(), randomUUID()];
-    await db.dataSource.query(`INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`, ids);
+    await db.dataSource.query(
+      `INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('conn-x', $1, 'sfdc', '{"type":"delete"}'), ('conn-y', $2, 'sfdc', '{"type":"delete"}')`,
+      ids,
+    );
     await queue('conn-y', 2, 30);
     expect(await queuedIds()).toEqual(['conn-x', 'conn-y']);
     await db.dataSource.query(`DELETE FROM task_write WHERE link_id = ANY($1::uuid[])`, [ids]);
@@ -61,17 +65,29 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     );
     const byId = new Map((await writeQueue.dueConnections(db.dataSource, 200)).map((c) => [c.connectionId, c]));
     expect([...byId.keys()]).toEqual(['conn-old', 'conn-sc', 'conn-young']);
-    expect(byId.get('conn-sc')).toEqual({ connectionId: 'conn-sc', salesConnectDue: true, sfdc: { queued: 0, oldestWaitedMs: 0, newestWaitedMs: 0 } });
+    expect(byId.get('conn-sc')).toEqual({
+      connectionId: 'conn-sc',
+      salesConnectDue: true,
+      sfdc: { queued: 0, oldestWaitedMs: 0, newestWaitedMs: 0 },
+    });
     const old = byId.get('conn-old');
     expect([old?.salesConnectDue, old?.sfdc.queued]).toEqual([false, 2]);
     expect(old?.sfdc.oldestWaitedMs).toBeGreaterThanOrEqual(3000);
     expect(old?.sfdc.newestWaitedMs).toBeGreaterThanOrEqual(1000);
     expect(old?.sfdc.newestWaitedMs).toBeLessThan(3000);
     // Counted up to a round's worth; a write waiting for a retry is not counted, and one with none due drops out.
-    expect((await writeQueue.dueConnections(db.dataSource, 1)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
-    await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old' AND created_at < now() - interval '2 seconds'`);
-    expect((await writeQueue.dueConnections(db.dataSource, 200)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued).toBe(1);
-    await db.dataSource.query(`UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old'`);
+    expect(
+      (await writeQueue.dueConnections(db.dataSource, 1)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued,
+    ).toBe(1);
+    await db.dataSource.query(
+      `UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old' AND created_at < now() - interval '2 seconds'`,
+    );
+    expect(
+      (await writeQueue.dueConnections(db.dataSource, 200)).find((c) => c.connectionId === 'conn-old')?.sfdc.queued,
+    ).toBe(1);
+    await db.dataSource.query(
+      `UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old'`,
+    );
     expect(await queuedIds()).toEqual(['conn-sc', 'conn-young']);
   });
 
@@ -79,7 +95,10 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     const linkId = randomUUID();
     const other = randomUUID();
     const write = (id: number, link: string, action: object, side = 'salesconnect') =>
-      db.dataSource.query(`INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-o', $2, $3, $4)`, [id, link, side, JSON.stringify(action)]);
+      db.dataSource.query(
+        `INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-o', $2, $3, $4)`,
+        [id, link, side, JSON.stringify(action)],
+      );
     await write(9, linkId, { type: 'create', fields: { title: 'Call Ana' } });
     await write(10, linkId, { type: 'delete' });
     await write(99, other, { type: 'update', fields: { title: 'first' } });
@@ -96,7 +115,10 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
 
   it("readDue: each side's oldest, up to its own limit, whatever the other side queued before them", async () => {
     const write = (id: number, side: string) =>
-      db.dataSource.query(`INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-s', gen_random_uuid(), $2, '{"type":"delete"}')`, [id, side]);
+      db.dataSource.query(
+        `INSERT INTO task_write (id, connection_id, link_id, side, action) VALUES ($1, 'conn-s', gen_random_uuid(), $2, '{"type":"delete"}')`,
+        [id, side],
+      );
     for (let id = 1001; id <= 1006; id++) await write(id, 'salesconnect');
     await write(1007, 'sfdc');
     await write(1008, 'salesconnect');

@@ -38,7 +38,12 @@ export class WriteQueueRepository {
       `INSERT INTO task_write (connection_id, link_id, side, action)
        SELECT w.connection_id, w.link_id, w.side, w.action::jsonb
          FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS w(connection_id, link_id, side, action, n) ORDER BY w.n`,
-      [writes.map((w) => w.connectionId), writes.map((w) => w.linkId), writes.map((w) => w.side), writes.map((w) => JSON.stringify(w.write))],
+      [
+        writes.map((w) => w.connectionId),
+        writes.map((w) => w.linkId),
+        writes.map((w) => w.side),
+        writes.map((w) => JSON.stringify(w.write)),
+      ],
     );
   }
 
@@ -50,7 +55,13 @@ export class WriteQueueRepository {
    * task, 100,000 and more; a DISTINCT over them read every row each round).
    */
   async dueConnections(db: Db, countUpTo: number): Promise<QueuedConnection[]> {
-    const rows: { connection_id: string; salesconnect_due: boolean; sfdc_queued: number; oldest_ms: string | null; newest_ms: string | null }[] = await db.query(
+    const rows: {
+      connection_id: string;
+      salesconnect_due: boolean;
+      sfdc_queued: number;
+      oldest_ms: string | null;
+      newest_ms: string | null;
+    }[] = await db.query(
       `WITH RECURSIVE queued(connection_id) AS (
          (SELECT connection_id FROM task_write ORDER BY connection_id LIMIT 1)
          UNION ALL
@@ -78,7 +89,11 @@ export class WriteQueueRepository {
       .map((r) => ({
         connectionId: r.connection_id,
         salesConnectDue: r.salesconnect_due,
-        sfdc: { queued: r.sfdc_queued, oldestWaitedMs: Number(r.oldest_ms ?? 0), newestWaitedMs: Number(r.newest_ms ?? 0) },
+        sfdc: {
+          queued: r.sfdc_queued,
+          oldestWaitedMs: Number(r.oldest_ms ?? 0),
+          newestWaitedMs: Number(r.newest_ms ?? 0),
+        },
       }));
   }
 
@@ -96,16 +111,36 @@ export class WriteQueueRepository {
       `(SELECT w.id::text AS id, w.link_id, w.side, w.action, w.attempts, w.next_attempt_at <= now() AS due,
                (extract(epoch FROM now() - w.created_at) * 1000)::bigint AS waited_ms
           FROM task_write w WHERE w.connection_id = $1 AND w.side = '${name}' ORDER BY w.id LIMIT ${limit})`;
-    const rows: { id: string; link_id: string; side: Side; action: QueuedWrite; attempts: number; due: boolean; waited_ms: string }[] = await db.query(
-      `${side('sfdc', '$2')} UNION ALL ${side('salesconnect', '$3')}`,
-      [connectionId, limits.sfdc, limits.salesconnect],
-    );
-    return rows.map((r) => ({ id: r.id, linkId: r.link_id, side: r.side, action: r.action, due: r.due, attempts: r.attempts, waitedMs: Number(r.waited_ms) }));
+    const rows: {
+      id: string;
+      link_id: string;
+      side: Side;
+      action: QueuedWrite;
+      attempts: number;
+      due: boolean;
+      waited_ms: string;
+    }[] = await db.query(`${side('sfdc', '$2')} UNION ALL ${side('salesconnect', '$3')}`, [
+      connectionId,
+      limits.sfdc,
+      limits.salesconnect,
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      linkId: r.link_id,
+      side: r.side,
+      action: r.action,
+      due: r.due,
+      attempts: r.attempts,
+      waitedMs: Number(r.waited_ms),
+    }));
   }
 
   /** One replica at a time flushes a connection: false when another holds it (the lock ends with the transaction). */
   async lockConnection(db: Db, connectionId: string): Promise<boolean> {
-    const [{ locked }]: { locked: boolean }[] = await db.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [connectionId]);
+    const [{ locked }]: { locked: boolean }[] = await db.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`,
+      [connectionId],
+    );
     return locked;
   }
 
@@ -115,9 +150,12 @@ export class WriteQueueRepository {
    */
   async markLanded(db: Db, done: readonly LandedWrite[]): Promise<void> {
     if (done.length === 0) return;
-    const changedLinks = [...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId))];
+    const changedLinks = [
+      ...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId)),
+    ];
     // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
-    if (changedLinks.length > 0) await db.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
+    if (changedLinks.length > 0)
+      await db.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
     // Never lowered: a change read meanwhile may know a newer version than this answer.
     const withVersion = (version: string) =>
       `CASE WHEN ${version} IS NULL THEN l.link ELSE jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), ${version}))) END`;
@@ -130,7 +168,11 @@ export class WriteQueueRepository {
         `UPDATE task_link l SET ${column} = c.task_id, link = ${withVersion('c.version')}, updated_at = now()
            FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(link_id, task_id, version)
           WHERE l.id = c.link_id AND l.${column} IS NULL`,
-        [created.map(([w]) => w.linkId), created.map(([, o]) => o.createdId), created.map(([, o]) => (side === 'salesconnect' ? (o.version ?? null) : null))],
+        [
+          created.map(([w]) => w.linkId),
+          created.map(([, o]) => o.createdId),
+          created.map(([, o]) => (side === 'salesconnect' ? (o.version ?? null) : null)),
+        ],
       );
     }
     const updated = done.filter(([w, o]) => w.side === 'salesconnect' && !o.createdId && o.version !== undefined);
@@ -140,17 +182,32 @@ export class WriteQueueRepository {
         [updated.map(([w]) => w.linkId), updated.map(([, o]) => o.version)],
       );
     }
-    await this.remove(db, done.flatMap(([w]) => w.rowIds));
+    await this.remove(
+      db,
+      done.flatMap(([w]) => w.rowIds),
+    );
   }
 
   /** The rows wait `delayMs` (held over an unread change, or the connection paused), their attempts unchanged. */
   async postpone(db: Db, rowIds: readonly string[], delayMs: number, reason: string): Promise<void> {
-    await db.query(`UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`, [rowIds, delayMs / 1000, reason]);
+    await db.query(
+      `UPDATE task_write SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3 WHERE id = ANY($1::bigint[])`,
+      [rowIds, delayMs / 1000, reason],
+    );
   }
 
   /** The rows failed for now: tried again after `delayMs`, their attempt counted. */
-  async markRetrying(db: Db, rowIds: readonly string[], attempts: number, delayMs: number, reason: string): Promise<void> {
-    await db.query(`UPDATE task_write SET attempts = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = ANY($1::bigint[])`, [rowIds, attempts, delayMs / 1000, reason]);
+  async markRetrying(
+    db: Db,
+    rowIds: readonly string[],
+    attempts: number,
+    delayMs: number,
+    reason: string,
+  ): Promise<void> {
+    await db.query(
+      `UPDATE task_write SET attempts = $2, next_attempt_at = now() + make_interval(secs => $3), last_error = $4 WHERE id = ANY($1::bigint[])`,
+      [rowIds, attempts, delayMs / 1000, reason],
+    );
   }
 
   /** The rows leave the queue (landed, or recorded as the task's failed write). */
@@ -160,7 +217,10 @@ export class WriteQueueRepository {
 
   /** The Sales Connect user a connection's writes there go as (null: its setting is not known here). */
   async writerOf(db: Db, connectionId: string): Promise<string | null> {
-    const rows: { user_id: string }[] = await db.query(`SELECT user_id FROM connection_setting WHERE connection_id = $1`, [connectionId]);
+    const rows: { user_id: string }[] = await db.query(
+      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
+      [connectionId],
+    );
     return rows[0]?.user_id ?? null;
   }
 }

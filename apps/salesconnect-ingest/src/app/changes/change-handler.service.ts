@@ -31,7 +31,12 @@ export interface HandleResult {
 const MAX_BATCH_BYTES = 512 * 1024;
 
 /** What became of one change in a round: published (with its event count), already published, or no enabled connection. */
-type ChangeOutcome = { kind: 'published'; events: number } | { kind: 'duplicate' } | { kind: 'skipped' } | { kind: 'held' } | { kind: 'superseded' };
+type ChangeOutcome =
+  | { kind: 'published'; events: number }
+  | { kind: 'duplicate' }
+  | { kind: 'skipped' }
+  | { kind: 'held' }
+  | { kind: 'superseded' };
 
 interface Waiting {
   changes: SalesConnectChange[];
@@ -112,7 +117,10 @@ export class ChangeHandler implements BeforeApplicationShutdown {
         const callers = this.waiting.splice(0, this.waiting.length);
         try {
           const arrivals = callers.flatMap((c) => c.changes.map((change) => ({ change, source: c.source })));
-          const outcomes = await this.handleNow(arrivals, callers.some((c) => c.releaseExpired === true));
+          const outcomes = await this.handleNow(
+            arrivals,
+            callers.some((c) => c.releaseExpired === true),
+          );
           // A change two callers both carried is credited to the first; to the others it is a duplicate.
           const credited = new Set<number>();
           for (const caller of callers) caller.resolve(this.resultFor(caller, outcomes, credited));
@@ -146,12 +154,22 @@ export class ChangeHandler implements BeforeApplicationShutdown {
   private async releaseExpired(): Promise<void> {
     this.sweep = undefined;
     if (this.held.size === 0) return;
-    this.log?.info({ held: this.heldCount(), holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS }, 'a change waited the bound for an earlier change of its task: reading the feed for it');
-    await this.fillGaps().catch((e: unknown) => this.log?.warn({ err: describeError(e) }, 'could not read the feed for a gap: releasing the held changes in order without it'));
+    this.log?.info(
+      { held: this.heldCount(), holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS },
+      'a change waited the bound for an earlier change of its task: reading the feed for it',
+    );
+    await this.fillGaps().catch((e: unknown) =>
+      this.log?.warn(
+        { err: describeError(e) },
+        'could not read the feed for a gap: releasing the held changes in order without it',
+      ),
+    );
     await new Promise<HandleResult>((resolve, reject) => {
       this.waiting.push({ changes: [], source: 'webhook', releaseExpired: true, resolve, reject });
       if (!this.draining) void this.drain();
-    }).catch((e: unknown) => this.log?.warn({ err: describeError(e) }, 'releasing held changes failed: the catch-up delivers them'));
+    }).catch((e: unknown) =>
+      this.log?.warn({ err: describeError(e) }, 'releasing held changes failed: the catch-up delivers them'),
+    );
   }
 
   private resultFor(caller: Waiting, outcomes: Map<number, ChangeOutcome>, credited: Set<number>): HandleResult {
@@ -176,10 +194,14 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     return result;
   }
 
-  private async handleNow(arrivals: { change: SalesConnectChange; source: ChangeSource }[], releaseExpired: boolean): Promise<Map<number, ChangeOutcome>> {
+  private async handleNow(
+    arrivals: { change: SalesConnectChange; source: ChangeSource }[],
+    releaseExpired: boolean,
+  ): Promise<Map<number, ChangeOutcome>> {
     // One copy of each change; a change that came by both ways counts as read from the feed (never held).
     const bySequence = new Map<number, { change: SalesConnectChange; source: ChangeSource }>();
-    for (const a of arrivals) if (bySequence.get(a.change.sequence)?.source !== 'feed') bySequence.set(a.change.sequence, a);
+    for (const a of arrivals)
+      if (bySequence.get(a.change.sequence)?.source !== 'feed') bySequence.set(a.change.sequence, a);
     const unique = [...bySequence.values()];
     const fresh = await this.withState(() => this.state.filterUnpublished(unique.map((a) => a.change.sequence)));
     const outcomes = new Map<number, ChangeOutcome>(unique.map((a) => [a.change.sequence, { kind: 'duplicate' }]));
@@ -189,13 +211,23 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       outcomes,
     );
     if (released.length === 0) return outcomes;
-    const owners = new Map(released.map(({ change }) => [ownerKey(change), { tenantId: change.tenantId, userId: change.userId }]));
+    const owners = new Map(
+      released.map(({ change }) => [ownerKey(change), { tenantId: change.tenantId, userId: change.userId }]),
+    );
     const byOwner = await this.withState(() => this.connections.byOwner([...owners.values()]));
-    const batches: { sequences: number[]; events: number[]; versions: TaskOrderRecord[]; messages: OutgoingMessage[]; bytes: number }[] = [];
+    const batches: {
+      sequences: number[];
+      events: number[];
+      versions: TaskOrderRecord[];
+      messages: OutgoingMessage[];
+      bytes: number;
+    }[] = [];
     const skipped: TaskOrderRecord[] = [];
     for (const { change } of released) {
       const madeAt = Date.parse(change.occurredAt);
-      const connectionIds = (byOwner.get(ownerKey(change)) ?? []).filter((c) => receivesChangeMadeAt(c, madeAt)).map((c) => c.connectionId);
+      const connectionIds = (byOwner.get(ownerKey(change)) ?? [])
+        .filter((c) => receivesChangeMadeAt(c, madeAt))
+        .map((c) => c.connectionId);
       if (connectionIds.length === 0) {
         outcomes.set(change.sequence, { kind: 'skipped' });
         skipped.push({ taskId: change.taskId, version: change.task.version, published: false });
@@ -207,7 +239,8 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
       const version = { taskId: change.taskId, version: change.task.version, published: true };
       const last = batches[batches.length - 1];
-      if (last === undefined || last.bytes + bytes > MAX_BATCH_BYTES) batches.push({ sequences: [change.sequence], events: [messages.length], versions: [version], messages, bytes });
+      if (last === undefined || last.bytes + bytes > MAX_BATCH_BYTES)
+        batches.push({ sequences: [change.sequence], events: [messages.length], versions: [version], messages, bytes });
       else {
         last.sequences.push(change.sequence);
         last.events.push(messages.length);
@@ -222,7 +255,11 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       try {
         await this.publisher.publish(batch.messages);
       } catch (e) {
-        throw new IngestError(IngestErrorCode.PublishFailed, `Kafka did not acknowledge ${batch.messages.length} event(s): ${describeError(e)}`, { cause: e });
+        throw new IngestError(
+          IngestErrorCode.PublishFailed,
+          `Kafka did not acknowledge ${batch.messages.length} event(s): ${describeError(e)}`,
+          { cause: e },
+        );
       }
       // A failure here re-publishes the batch later under the same event ids: consumers drop the copies.
       await this.withState(async () => {
@@ -240,7 +277,11 @@ export class ChangeHandler implements BeforeApplicationShutdown {
    * goes now (in feed order, so each task's in version order), keeps what waits, and marks what is
    * held or superseded.
    */
-  private async putInTaskOrder(fresh: { change: SalesConnectChange; source: ChangeSource }[], releaseExpired: boolean, outcomes: Map<number, ChangeOutcome>): Promise<Arrival[]> {
+  private async putInTaskOrder(
+    fresh: { change: SalesConnectChange; source: ChangeSource }[],
+    releaseExpired: boolean,
+    outcomes: Map<number, ChangeOutcome>,
+  ): Promise<Arrival[]> {
     const nowMs = Date.now();
     const byTask = new Map<string, Arrival[]>();
     for (const { change, source } of fresh) {
@@ -269,7 +310,11 @@ export class ChangeHandler implements BeforeApplicationShutdown {
   }
 
   /** Held webhooks released in a later round have no caller left to count them: counted here. */
-  private countReleasedFromHold(released: Arrival[], arrivedNow: Map<number, unknown>, outcomes: Map<number, ChangeOutcome>): void {
+  private countReleasedFromHold(
+    released: Arrival[],
+    arrivedNow: Map<number, unknown>,
+    outcomes: Map<number, ChangeOutcome>,
+  ): void {
     for (const { change } of released) {
       if (arrivedNow.has(change.sequence)) continue;
       const outcome = outcomes.get(change.sequence)?.kind ?? 'duplicate';

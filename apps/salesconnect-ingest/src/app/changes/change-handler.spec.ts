@@ -11,27 +11,44 @@ import type { FeedStateRepository, TaskOrderRecord } from './feed-state.reposito
 // The handler's decisions against in-memory stand-ins; the real PostgreSQL and Kafka run in
 // apps/platform-int/src/salesconnect-ingest.int-spec.ts.
 
-function setUp(options: { enabled: Record<string, string[]>; published?: number[]; lastSequence?: number; failPublish?: number; holdMs?: number }) {
+function setUp(options: {
+  enabled: Record<string, string[]>;
+  published?: number[];
+  lastSequence?: number;
+  failPublish?: number;
+  holdMs?: number;
+}) {
   const published = new Set(options.published ?? []);
   const taskOrder = new Map<string, TaskOrderState>();
   const batches: OutgoingMessage[][] = [];
   let publishCalls = 0;
   const state = {
-    filterUnpublished: async (sequences: number[]) => new Set(sequences.filter((s) => s > (options.lastSequence ?? 0) && !published.has(s))),
+    filterUnpublished: async (sequences: number[]) =>
+      new Set(sequences.filter((s) => s > (options.lastSequence ?? 0) && !published.has(s))),
     recordPublished: async (sequences: number[]) => sequences.forEach((s) => published.add(s)),
-    readTaskOrder: async (taskIds: string[]) => new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState])),
+    readTaskOrder: async (taskIds: string[]) =>
+      new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState])),
     recordTaskVersions: async (records: TaskOrderRecord[]) => {
       for (const r of records) {
         const was = taskOrder.get(r.taskId) ?? {};
-        taskOrder.set(r.taskId, { released: Math.max(was.released ?? 0, r.version), published: r.published ? Math.max(was.published ?? 0, r.version) : was.published });
+        taskOrder.set(r.taskId, {
+          released: Math.max(was.released ?? 0, r.version),
+          published: r.published ? Math.max(was.published ?? 0, r.version) : was.published,
+        });
       }
     },
   } as unknown as FeedStateRepository;
   // `enabled` is keyed by user id (in the fixture's tenant-1) or by `tenant/user`.
-  const enabledOf = (owner: ChangeOwner) => options.enabled[`${owner.tenantId}/${owner.userId}`] ?? (owner.tenantId === 'tenant-1' ? options.enabled[owner.userId] : undefined);
+  const enabledOf = (owner: ChangeOwner) =>
+    options.enabled[`${owner.tenantId}/${owner.userId}`] ??
+    (owner.tenantId === 'tenant-1' ? options.enabled[owner.userId] : undefined);
   const connections = {
     byOwner: async (owners: ChangeOwner[]) =>
-      new Map(owners.filter((o) => enabledOf(o)).map((o) => [ownerKey(o), (enabledOf(o) ?? []).map((connectionId) => ({ connectionId, disabledAt: null }))])),
+      new Map(
+        owners
+          .filter((o) => enabledOf(o))
+          .map((o) => [ownerKey(o), (enabledOf(o) ?? []).map((connectionId) => ({ connectionId, disabledAt: null }))]),
+      ),
   } as unknown as EnabledConnectionsQuery;
   const publisher = {
     publish: async (messages: OutgoingMessage[]) => {
@@ -40,7 +57,9 @@ function setUp(options: { enabled: Record<string, string[]>; published?: number[
       batches.push(messages);
     },
   } as unknown as KafkaPublisher;
-  const handler = new ChangeHandler(state, connections, publisher, new IngestMetrics(new Registry()), { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000 });
+  const handler = new ChangeHandler(state, connections, publisher, new IngestMetrics(new Registry()), {
+    SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000,
+  });
   return { handler, batches, published, taskOrder };
 }
 
@@ -49,15 +68,30 @@ describe('ChangeHandler', () => {
     const { handler, batches, published } = setUp({ enabled: { scu_a: ['conn-a1', 'conn-a2'] } });
     const mine = buildChange({ userId: 'scu_a', taskId: 'sct_a' });
     const theirs = buildChange({ userId: 'scu_b', taskId: 'sct_b' });
-    expect(await handler.handle([mine, theirs], 'feed')).toEqual({ published: 1, events: 2, duplicates: 0, skipped: 1, held: 0, superseded: 0 });
+    expect(await handler.handle([mine, theirs], 'feed')).toEqual({
+      published: 1,
+      events: 2,
+      duplicates: 0,
+      skipped: 1,
+      held: 0,
+      superseded: 0,
+    });
     expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_a', 'conn-a2:sct_a']);
-    expect(batches.flat().map((m) => (decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged).connectionId)).toEqual(['conn-a1', 'conn-a2']);
+    expect(
+      batches
+        .flat()
+        .map(
+          (m) => (decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged).connectionId,
+        ),
+    ).toEqual(['conn-a1', 'conn-a2']);
     // Only the published change is remembered; the skipped one is judged again by the catch-up.
     expect([...published]).toEqual([mine.sequence]);
   });
 
   it('tenant isolation: a change reaches only the connections of its own tenant’s user, never another tenant’s user of the same id', async () => {
-    const { handler, batches } = setUp({ enabled: { 'tenant-a/scu_same': ['conn-a'], 'tenant-b/scu_same': ['conn-b'] } });
+    const { handler, batches } = setUp({
+      enabled: { 'tenant-a/scu_same': ['conn-a'], 'tenant-b/scu_same': ['conn-b'] },
+    });
     const inA = buildChange({ tenantId: 'tenant-a', userId: 'scu_same', taskId: 'sct_a' });
     const inC = buildChange({ tenantId: 'tenant-c', userId: 'scu_same', taskId: 'sct_c' });
     expect(await handler.handle([inA, inC], 'webhook')).toMatchObject({ published: 1, events: 1, skipped: 1 });
@@ -76,7 +110,10 @@ describe('ChangeHandler', () => {
     const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, lastSequence: 10 });
     const behindCursor = buildChange({ sequence: 9 });
     const fresh = buildChange({ sequence: 11 });
-    expect(await handler.handle([behindCursor, fresh, fresh], 'webhook')).toMatchObject({ published: 1, duplicates: 1 });
+    expect(await handler.handle([behindCursor, fresh, fresh], 'webhook')).toMatchObject({
+      published: 1,
+      duplicates: 1,
+    });
     expect(await handler.handle([fresh], 'feed')).toMatchObject({ published: 0, duplicates: 1 });
     expect(batches.flat()).toHaveLength(1);
   });
@@ -92,7 +129,10 @@ describe('ChangeHandler', () => {
   it('handles the calls that arrive while a round runs together: one publish for a burst of webhooks, each caller told about its own change', async () => {
     const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] } });
     const burst = Array.from({ length: 30 }, (_, i) => buildChange({ sequence: 2000 + i, taskId: `sct_burst_${i}` }));
-    const results = await Promise.all([...burst.map((c) => handler.handle([c], 'webhook')), handler.handle([burst[0]], 'feed')]);
+    const results = await Promise.all([
+      ...burst.map((c) => handler.handle([c], 'webhook')),
+      handler.handle([burst[0]], 'feed'),
+    ]);
     expect(results.slice(0, 30).every((r) => r.published === 1 && r.events === 1)).toBe(true);
     expect(results[30]).toMatchObject({ published: 0, duplicates: 1 });
     // The first call runs alone; the 29 others (and the feed's repeat) wait for it and go out in one batch.
@@ -101,22 +141,26 @@ describe('ChangeHandler', () => {
 
   it('splits large pages into batches under the request limit, remembering each batch once it is acknowledged', async () => {
     const { handler, batches, published } = setUp({ enabled: { scu_1: ['conn-1'] }, failPublish: 3 });
-    const big = Array.from({ length: 20 }, (_, i) => buildChange({ sequence: 1000 + i, taskId: `sct_big_${i}`, task: { details: 'x'.repeat(60_000) } }));
+    const big = Array.from({ length: 20 }, (_, i) =>
+      buildChange({ sequence: 1000 + i, taskId: `sct_big_${i}`, task: { details: 'x'.repeat(60_000) } }),
+    );
     await expect(handler.handle(big, 'feed')).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
     expect(batches).toHaveLength(2);
-    for (const batch of batches) expect(batch.reduce((n, m) => n + Buffer.byteLength(m.value), 0)).toBeLessThanOrEqual(512 * 1024);
+    for (const batch of batches)
+      expect(batch.reduce((n, m) => n + Buffer.byteLength(m.value), 0)).toBeLessThanOrEqual(512 * 1024);
     expect(published.size).toBe(batches.flat().length);
     expect(published.size).toBeLessThan(20);
   });
 
-  describe('a task\'s changes in Sales Connect\'s order (decideChangeOrder), when their webhooks come in different rounds', () => {
+  describe("a task's changes in Sales Connect's order (decideChangeOrder), when their webhooks come in different rounds", () => {
     const versionsOf = (batches: OutgoingMessage[][], taskId: string) =>
       batches
         .flat()
         .map((m) => decodeEvent(m.value, KAFKA_TOPICS.salesconnectTaskChanges) as SalesConnectTaskChanged)
         .filter((e) => e.taskId === taskId)
         .map((e) => e.version);
-    const edit = (taskId: string, version: number, sequence: number) => buildChange({ taskId, sequence, type: version === 1 ? 'created' : 'updated', task: { version } });
+    const edit = (taskId: string, version: number, sequence: number) =>
+      buildChange({ taskId, sequence, type: version === 1 ? 'created' : 'updated', task: { version } });
 
     it('holds a webhook whose predecessor has not arrived, publishes both in order when it does, and lets other tasks through meanwhile', async () => {
       const { handler, batches } = setUp({ enabled: { scu_1: ['conn-1'] }, holdMs: 60_000 });
@@ -160,7 +204,8 @@ describe('ChangeHandler', () => {
       await handler.handle([edit('sct_b', 4, 3204)], 'webhook');
       await handler.handle([edit('sct_b', 3, 3203)], 'webhook');
       expect(versionsOf(batches, 'sct_b')).toEqual([1]);
-      for (let i = 0; i < 250 && versionsOf(batches, 'sct_b').length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 250 && versionsOf(batches, 'sct_b').length < 3; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(feedRead).toBe(1);
       expect(handler.heldCount()).toBe(0);
       expect(versionsOf(batches, 'sct_b')).toEqual([1, 3, 4]);

@@ -28,7 +28,10 @@ export class FeedStateRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   async readPosition(): Promise<FeedPosition | null> {
-    const rows: { cursor: string; last_sequence: string }[] = await this.dataSource.query(`SELECT cursor, last_sequence FROM feed_cursor WHERE feed = $1`, [FEED]);
+    const rows: { cursor: string; last_sequence: string }[] = await this.dataSource.query(
+      `SELECT cursor, last_sequence FROM feed_cursor WHERE feed = $1`,
+      [FEED],
+    );
     return rows.length === 0 ? null : { cursor: rows[0].cursor, lastSequence: Number(rows[0].last_sequence) };
   }
 
@@ -61,24 +64,36 @@ export class FeedStateRepository {
     const position = await this.readPosition();
     const ahead = sequences.filter((s) => s > (position?.lastSequence ?? 0));
     if (ahead.length === 0) return new Set();
-    const rows: { sequence: string }[] = await this.dataSource.query(`SELECT sequence FROM published_change WHERE sequence = ANY($1::bigint[])`, [ahead]);
+    const rows: { sequence: string }[] = await this.dataSource.query(
+      `SELECT sequence FROM published_change WHERE sequence = ANY($1::bigint[])`,
+      [ahead],
+    );
     const published = new Set(rows.map((r) => Number(r.sequence)));
     return new Set(ahead.filter((s) => !published.has(s)));
   }
 
   async recordPublished(sequences: number[]): Promise<void> {
     if (sequences.length === 0) return;
-    await this.dataSource.query(`INSERT INTO published_change (sequence) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`, [sequences]);
+    await this.dataSource.query(
+      `INSERT INTO published_change (sequence) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`,
+      [sequences],
+    );
   }
 
   /** Per task, the highest version let through in order and the highest published (tasks never seen are absent). */
   async readTaskOrder(taskIds: string[]): Promise<Map<string, TaskOrderState>> {
     if (taskIds.length === 0) return new Map();
-    const rows: { task_id: string; released_version: number; published_version: number | null }[] = await this.dataSource.query(
-      `SELECT task_id, released_version, published_version FROM task_change_order WHERE task_id = ANY($1::text[])`,
-      [taskIds],
+    const rows: { task_id: string; released_version: number; published_version: number | null }[] =
+      await this.dataSource.query(
+        `SELECT task_id, released_version, published_version FROM task_change_order WHERE task_id = ANY($1::text[])`,
+        [taskIds],
+      );
+    return new Map(
+      rows.map((r) => [
+        r.task_id,
+        { released: r.released_version, ...(r.published_version === null ? {} : { published: r.published_version }) },
+      ]),
     );
-    return new Map(rows.map((r) => [r.task_id, { released: r.released_version, ...(r.published_version === null ? {} : { published: r.published_version }) }]));
   }
 
   /** Moves each task's versions forward only (a late write of an older version changes nothing). */

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { buildMessageKey, encodeEvent, KAFKA_TOPICS, SALESCONNECT_TASK_CHANGED, type SalesConnectTaskChanged } from '@task-sync/contracts';
+import {
+  buildMessageKey,
+  encodeEvent,
+  KAFKA_TOPICS,
+  SALESCONNECT_TASK_CHANGED,
+  type SalesConnectTaskChanged,
+} from '@task-sync/contracts';
 import type { SalesConnectChange } from '@task-sync/salesconnect-client';
 import { mapSalesConnectTaskToFields } from '@task-sync/task-mapping';
 import type { OutgoingMessage } from '@task-sync/util-nest';
@@ -13,7 +19,10 @@ const EVENT_ID_NAMESPACE = Buffer.from('5c0b1a7e2d9f4e6a8b3c1d2e4f5a6b7c', 'hex'
  * restart publish it twice, consumers' processed-message records drop the second copy. The task
  * id and time are in the name too: a feed that was reset reuses sequence numbers for new changes.
  */
-export function deriveEventId(connectionId: string, change: Pick<SalesConnectChange, 'sequence' | 'taskId' | 'occurredAt'>): string {
+export function deriveEventId(
+  connectionId: string,
+  change: Pick<SalesConnectChange, 'sequence' | 'taskId' | 'occurredAt'>,
+): string {
   const name = [connectionId, change.sequence, change.taskId, change.occurredAt].join('\n');
   const bytes = createHash('sha1').update(EVENT_ID_NAMESPACE).update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5
@@ -26,7 +35,11 @@ export function deriveEventId(connectionId: string, change: Pick<SalesConnectCha
  * One feed entry as one connection's `salesconnect-task-changed` event. `createdAt` is the task's
  * creation time on Sales Connect: with the connection's enable history it is what R3 is judged on.
  */
-export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connectionId: string, via?: 'webhook' | 'feed'): SalesConnectTaskChanged {
+export function mapChangeToTaskChangedEvent(
+  change: SalesConnectChange,
+  connectionId: string,
+  via?: 'webhook' | 'feed',
+): SalesConnectTaskChanged {
   const deleted = change.type === 'deleted';
   return {
     eventId: deriveEventId(connectionId, change),
@@ -46,7 +59,11 @@ export function mapChangeToTaskChangedEvent(change: SalesConnectChange, connecti
 }
 
 /** The Kafka message: validated against the contract, keyed by connection + task (one task's changes stay in order). */
-export function mapChangeToMessage(change: SalesConnectChange, connectionId: string, via?: 'webhook' | 'feed'): OutgoingMessage {
+export function mapChangeToMessage(
+  change: SalesConnectChange,
+  connectionId: string,
+  via?: 'webhook' | 'feed',
+): OutgoingMessage {
   const event = mapChangeToTaskChangedEvent(change, connectionId, via);
   return {
     topic: KAFKA_TOPICS.salesconnectTaskChanges,

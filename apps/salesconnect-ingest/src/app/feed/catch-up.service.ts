@@ -42,7 +42,15 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     @Inject(JsonLogger) logger: JsonLogger,
   ) {
     this.log = logger.child('feed-catch-up');
-    this.catchUp = new FeedCatchUp({ feed: client, state, changes, reporter, logger: this.log, pageSize: config.FEED_PAGE_SIZE, retry: FEED_RETRY });
+    this.catchUp = new FeedCatchUp({
+      feed: client,
+      state,
+      changes,
+      reporter,
+      logger: this.log,
+      pageSize: config.FEED_PAGE_SIZE,
+      retry: FEED_RETRY,
+    });
     // A webhook that waited the bound for an earlier change of its task: the feed has that change.
     changes.onGap(() => this.catchUpNow());
   }
@@ -105,9 +113,15 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
   private async settingsAreCurrent(): Promise<boolean> {
     try {
       if (await this.settingsGate.waitForSettings(SETTINGS_WAIT_MS)) return true;
-      this.log.warn({ waitedMs: SETTINGS_WAIT_MS }, 'the settings projection is behind the settings topic: skipping this catch-up round');
+      this.log.warn(
+        { waitedMs: SETTINGS_WAIT_MS },
+        'the settings projection is behind the settings topic: skipping this catch-up round',
+      );
     } catch (e) {
-      this.log.warn({ err: describeError(e) }, 'could not compare the settings projection with the settings topic: skipping this catch-up round');
+      this.log.warn(
+        { err: describeError(e) },
+        'could not compare the settings projection with the settings topic: skipping this catch-up round',
+      );
     }
     return false;
   }
@@ -117,7 +131,10 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     // Feed and Kafka failures arrive as IngestErrors; what else can fail in a round is our PostgreSQL.
     const code = e instanceof IngestError ? e.code : IngestErrorCode.StateUnavailable;
     const message = describeError(e);
-    this.log.error({ code, err: message, ms, retryInMs: this.config.FEED_POLL_INTERVAL_MS }, 'catch-up round failed: the cursor stays where it was');
+    this.log.error(
+      { code, err: message, ms, retryInMs: this.config.FEED_POLL_INTERVAL_MS },
+      'catch-up round failed: the cursor stays where it was',
+    );
     await this.reporter.reportError(code, message);
   }
 
@@ -126,7 +143,10 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
       await this.subscription.ensureSubscribed();
     } catch (e) {
       // The catch-up still delivers every change, only later; so this is a warning, tried again next round.
-      this.log.warn({ code: IngestErrorCode.SubscriptionFailed, err: describeError(e) }, 'could not check the webhook subscription');
+      this.log.warn(
+        { code: IngestErrorCode.SubscriptionFailed, err: describeError(e) },
+        'could not check the webhook subscription',
+      );
     }
   }
 

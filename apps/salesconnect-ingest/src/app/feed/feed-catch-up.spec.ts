@@ -22,7 +22,10 @@ function fakeFeed(changes: SalesConnectChange[], failures: SalesConnectApiError[
       const after = cursor === undefined ? 0 : Number(cursor.slice(1));
       const page = changes.filter((c) => c.sequence > after).slice(0, limit);
       const last = page.length === 0 ? after : page[page.length - 1].sequence;
-      return { changes: page, nextCursor: `s${page.length < limit ? Math.max(after, ...changes.map((c) => c.sequence)) : last}` };
+      return {
+        changes: page,
+        nextCursor: `s${page.length < limit ? Math.max(after, ...changes.map((c) => c.sequence)) : last}`,
+      };
     },
   };
 }
@@ -51,7 +54,8 @@ function setUp(options: { feed: ReturnType<typeof fakeFeed>; position?: FeedPosi
       handle: async (changes): Promise<HandleResult> => {
         handled.push(changes.map((c) => c.sequence));
         events.push(`handle ${changes.map((c) => c.sequence).join(',')}`);
-        if (options.failHandleAt !== undefined && changes.some((c) => c.sequence === options.failHandleAt)) throw new IngestError('PUBLISH_FAILED', 'Kafka is down');
+        if (options.failHandleAt !== undefined && changes.some((c) => c.sequence === options.failHandleAt))
+          throw new IngestError('PUBLISH_FAILED', 'Kafka is down');
         return { published: changes.length, events: changes.length, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
       },
     },
@@ -121,8 +125,15 @@ describe('a catch-up round', () => {
 
   it('on CURSOR_EXPIRED reports it and continues from the oldest kept change', async () => {
     const feed = fakeFeed(feedOf(7, 8, 9), [new SalesConnectApiError('CURSOR_EXPIRED', 410, 'too old')]);
-    const { catchUp, handled, reported, saved, forgotten } = setUp({ feed, position: { cursor: 's2', lastSequence: 2 } });
-    expect(await catchUp.runRound()).toMatchObject({ kind: 'caught-up', published: 3, restartedBecause: 'FEED_CURSOR_EXPIRED' });
+    const { catchUp, handled, reported, saved, forgotten } = setUp({
+      feed,
+      position: { cursor: 's2', lastSequence: 2 },
+    });
+    expect(await catchUp.runRound()).toMatchObject({
+      kind: 'caught-up',
+      published: 3,
+      restartedBecause: 'FEED_CURSOR_EXPIRED',
+    });
     expect(reported).toEqual(['FEED_CURSOR_EXPIRED']);
     expect(feed.reads).toEqual(['s2', undefined, 's8']);
     expect(handled).toEqual([[7, 8], [9]]);

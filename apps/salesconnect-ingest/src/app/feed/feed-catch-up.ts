@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import { type ChangesPage, SalesConnectApiError, SalesConnectErrorCode, type SalesConnectChange } from '@task-sync/salesconnect-client';
+import {
+  type ChangesPage,
+  SalesConnectApiError,
+  SalesConnectErrorCode,
+  type SalesConnectChange,
+} from '@task-sync/salesconnect-client';
 import type { HandleResult } from '../changes/change-handler.service';
 import type { FeedPosition } from '../changes/feed-state.repository';
 import { IngestError, IngestErrorCode } from '../ingest-error';
@@ -7,7 +12,11 @@ import { retry, type RetryOptions } from '@task-sync/util-async';
 
 export interface FeedCatchUpDeps {
   feed: { listChanges(options: { cursor?: string; limit?: number }): Promise<ChangesPage> };
-  state: { readPosition(): Promise<FeedPosition | null>; savePosition(position: FeedPosition): Promise<void>; forgetSequences(): Promise<void> };
+  state: {
+    readPosition(): Promise<FeedPosition | null>;
+    savePosition(position: FeedPosition): Promise<void>;
+    forgetSequences(): Promise<void>;
+  };
   changes: { handle(changes: SalesConnectChange[], source: 'feed'): Promise<HandleResult> };
   reporter: { reportError(code: IngestErrorCode, message: string): Promise<void> };
   logger: Logger;
@@ -33,7 +42,8 @@ export interface RoundSummary {
 
 const NOTHING_HANDLED: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
 
-const maxSequence = (changes: SalesConnectChange[], from: number) => changes.reduce((max, c) => Math.max(max, c.sequence), from);
+const maxSequence = (changes: SalesConnectChange[], from: number) =>
+  changes.reduce((max, c) => Math.max(max, c.sequence), from);
 
 /**
  * One catch-up round over the app-wide change feed: from the stored cursor, page by page to the
@@ -47,7 +57,16 @@ export class FeedCatchUp {
     const position = await this.deps.state.readPosition();
     if (position === null) return this.startAtFeedEnd();
 
-    const summary: RoundSummary = { kind: 'caught-up', pages: 0, read: 0, published: 0, events: 0, duplicates: 0, skipped: 0, superseded: 0 };
+    const summary: RoundSummary = {
+      kind: 'caught-up',
+      pages: 0,
+      read: 0,
+      published: 0,
+      events: 0,
+      duplicates: 0,
+      skipped: 0,
+      superseded: 0,
+    };
     let cursor: string | undefined = position.cursor;
     let lastSequence = position.lastSequence;
     for (;;) {
@@ -64,7 +83,8 @@ export class FeedCatchUp {
         cursor = undefined;
         continue;
       }
-      const handled = page.changes.length === 0 ? NOTHING_HANDLED : await this.deps.changes.handle(page.changes, 'feed');
+      const handled =
+        page.changes.length === 0 ? NOTHING_HANDLED : await this.deps.changes.handle(page.changes, 'feed');
       lastSequence = maxSequence(page.changes, lastSequence);
       // Only now, with every change of the page acknowledged by Kafka, does the cursor move.
       if (page.nextCursor !== cursor) await this.deps.state.savePosition({ cursor: page.nextCursor, lastSequence });
@@ -120,7 +140,8 @@ export class FeedCatchUp {
     return retry(() => this.deps.feed.listChanges({ cursor, limit: this.deps.pageSize }), {
       ...this.deps.retry,
       shouldRetry: (e) => e instanceof SalesConnectApiError && e.retryable,
-      onRetry: (e, attempt, delayMs) => this.deps.logger.warn({ attempt, delayMs, err: (e as Error).message }, 'change feed read failed: retrying'),
+      onRetry: (e, attempt, delayMs) =>
+        this.deps.logger.warn({ attempt, delayMs, err: (e as Error).message }, 'change feed read failed: retrying'),
       wait: this.deps.wait,
     });
   }
@@ -135,5 +156,7 @@ function restartCodeOf(e: unknown): IngestErrorCode | undefined {
 
 function toIngestError(e: unknown): unknown {
   if (!(e instanceof SalesConnectApiError)) return e;
-  return new IngestError(e.retryable ? IngestErrorCode.FeedUnavailable : IngestErrorCode.FeedRejected, e.message, { cause: e });
+  return new IngestError(e.retryable ? IngestErrorCode.FeedUnavailable : IngestErrorCode.FeedRejected, e.message, {
+    cause: e,
+  });
 }

@@ -30,11 +30,20 @@ export class ConnectionStatusReporter {
   async reportError(code: IngestErrorCode, message: string): Promise<void> {
     try {
       const enabled = await this.connections.all();
-      const rows: { connection_id: string; code: string }[] = await this.dataSource.query(`SELECT connection_id, code FROM reported_connection_error`);
+      const rows: { connection_id: string; code: string }[] = await this.dataSource.query(
+        `SELECT connection_id, code FROM reported_connection_error`,
+      );
       const already = new Map(rows.map((r) => [r.connection_id, r.code]));
       const due = enabled.filter((id) => already.get(id) !== code);
       if (due.length === 0) return;
-      await this.publisher.publish(due.map((connectionId) => buildStatusMessage(connectionId, REPORTED_BY, { state: 'error', error: { code, message: message.slice(0, 1000) } })));
+      await this.publisher.publish(
+        due.map((connectionId) =>
+          buildStatusMessage(connectionId, REPORTED_BY, {
+            state: 'error',
+            error: { code, message: message.slice(0, 1000) },
+          }),
+        ),
+      );
       await this.dataSource.query(
         `INSERT INTO reported_connection_error (connection_id, code, reported_at) SELECT unnest($1::text[]), $2, now()
          ON CONFLICT (connection_id) DO UPDATE SET code = EXCLUDED.code, reported_at = EXCLUDED.reported_at`,
@@ -50,17 +59,27 @@ export class ConnectionStatusReporter {
   /** After a round that reached the end of the feed: the connections reported in error have recovered. */
   async reportRecovered(): Promise<void> {
     try {
-      const rows: { connection_id: string }[] = await this.dataSource.query(`SELECT connection_id FROM reported_connection_error`);
+      const rows: { connection_id: string }[] = await this.dataSource.query(
+        `SELECT connection_id FROM reported_connection_error`,
+      );
       if (rows.length === 0) return;
       const now = new Date().toISOString();
       const reports: OutgoingMessage[] = [];
       for (const { connection_id: connectionId } of rows) {
         // A connection disabled meanwhile is idle, not syncing.
         const enabled = await this.connections.isEnabled(connectionId);
-        reports.push(buildStatusMessage(connectionId, REPORTED_BY, enabled ? { state: 'syncing', lastSyncedAt: now } : { state: 'idle' }));
+        reports.push(
+          buildStatusMessage(
+            connectionId,
+            REPORTED_BY,
+            enabled ? { state: 'syncing', lastSyncedAt: now } : { state: 'idle' },
+          ),
+        );
       }
       await this.publisher.publish(reports);
-      await this.dataSource.query(`DELETE FROM reported_connection_error WHERE connection_id = ANY($1::text[])`, [rows.map((r) => r.connection_id)]);
+      await this.dataSource.query(`DELETE FROM reported_connection_error WHERE connection_id = ANY($1::text[])`, [
+        rows.map((r) => r.connection_id),
+      ]);
       this.log.info({ connections: rows.length }, 'reported the recovery to connector-settings');
     } catch (e) {
       this.log.warn({ err: describeError(e) }, 'could not report the recovery; will try again');

@@ -4,7 +4,9 @@ import { type SalesConnectChange, salesConnectChangeSchema } from '@task-sync/sa
 let sequence = 100;
 
 /** A valid feed entry (parsed through the real schema); each call gets the next sequence. */
-export function buildChange(overrides: Partial<Omit<SalesConnectChange, 'task'>> & { task?: Partial<SalesConnectChange['task']> } = {}): SalesConnectChange {
+export function buildChange(
+  overrides: Partial<Omit<SalesConnectChange, 'task'>> & { task?: Partial<SalesConnectChange['task']> } = {},
+): SalesConnectChange {
   const seq = overrides.sequence ?? ++sequence;
   const { task, ...rest } = overrides;
   return salesConnectChangeSchema.parse({

@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { describeIssues, salesConnectChangeSchema, type SalesConnectChange, verifyWebhookSignature } from '@task-sync/salesconnect-client';
+import {
+  describeIssues,
+  salesConnectChangeSchema,
+  type SalesConnectChange,
+  verifyWebhookSignature,
+} from '@task-sync/salesconnect-client';
 import { APP_CONFIG, JsonLogger } from '@task-sync/util-nest';
 import { ChangeHandler } from '../changes/change-handler.service';
 import { describeError, IngestError } from '../ingest-error';
@@ -72,24 +77,52 @@ export class WebhookReceiver {
     if (!check.valid) {
       const reason = check.reason.toLowerCase();
       this.metrics.webhookRejected.inc({ reason });
-      this.log.warn({ reason, deliveryId, timestamp, skewSeconds: skewOf(timestamp, nowSeconds()) }, 'webhook rejected: signature or timestamp');
+      this.log.warn(
+        { reason, deliveryId, timestamp, skewSeconds: skewOf(timestamp, nowSeconds()) },
+        'webhook rejected: signature or timestamp',
+      );
       return { status: 401, body: { error: 'INVALID_SIGNATURE', message: `webhook refused: ${reason}` } };
     }
     const entry = parseWebhookEntry(rawBody);
     if (!entry.ok) {
       this.metrics.webhookRejected.inc({ reason: 'invalid_entry' });
-      this.log.warn({ reason: 'invalid_entry', deliveryId, problem: entry.message }, 'webhook rejected: not a change-feed entry');
+      this.log.warn(
+        { reason: 'invalid_entry', deliveryId, problem: entry.message },
+        'webhook rejected: not a change-feed entry',
+      );
       return { status: 400, body: { error: 'INVALID_ENTRY', message: entry.message } };
     }
     const { change } = entry;
     try {
       const result = await this.changes.handle([change], 'webhook');
-      const status = result.published > 0 ? 'published' : result.held > 0 ? 'held' : result.superseded > 0 ? 'superseded' : result.duplicates > 0 ? 'duplicate' : 'skipped';
-      this.log.debug({ deliveryId, sequence: change.sequence, type: change.type, taskId: change.taskId, status, events: result.events }, 'webhook handled');
+      const status =
+        result.published > 0
+          ? 'published'
+          : result.held > 0
+            ? 'held'
+            : result.superseded > 0
+              ? 'superseded'
+              : result.duplicates > 0
+                ? 'duplicate'
+                : 'skipped';
+      this.log.debug(
+        {
+          deliveryId,
+          sequence: change.sequence,
+          type: change.type,
+          taskId: change.taskId,
+          status,
+          events: result.events,
+        },
+        'webhook handled',
+      );
       return { status: 200, body: { status } };
     } catch (e) {
       const code = e instanceof IngestError ? e.code : 'INTERNAL';
-      this.log.error({ code, deliveryId, sequence: change.sequence, err: describeError(e) }, 'webhook not handled: Sales Connect will retry and the catch-up will deliver it');
+      this.log.error(
+        { code, deliveryId, sequence: change.sequence, err: describeError(e) },
+        'webhook not handled: Sales Connect will retry and the catch-up will deliver it',
+      );
       return { status: 503, body: { error: code, message: 'could not publish the change now; retry later' } };
     }
   }

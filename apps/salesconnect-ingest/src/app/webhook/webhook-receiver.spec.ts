@@ -12,21 +12,42 @@ import { WebhookReceiver } from './webhook-receiver.service';
 
 const SECRET = 'spec-webhook-secret';
 
-function setUp(handle: () => Promise<HandleResult> = async () => ({ published: 1, events: 1, duplicates: 0, skipped: 0, held: 0, superseded: 0 })) {
+function setUp(
+  handle: () => Promise<HandleResult> = async () => ({
+    published: 1,
+    events: 1,
+    duplicates: 0,
+    skipped: 0,
+    held: 0,
+    superseded: 0,
+  }),
+) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
-      lines.push(...chunk.toString().trim().split('\n').map((l: string) => JSON.parse(l)));
+      lines.push(
+        ...chunk
+          .toString()
+          .trim()
+          .split('\n')
+          .map((l: string) => JSON.parse(l)),
+      );
       done();
     },
   });
-  const config = loadConfig(salesconnectIngestConfigSchema, { SALESCONNECT_WEBHOOK_SECRET: SECRET, SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: '60' });
+  const config = loadConfig(salesconnectIngestConfigSchema, {
+    SALESCONNECT_WEBHOOK_SECRET: SECRET,
+    SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: '60',
+  });
   const registry = new Registry();
   const metrics = new IngestMetrics(registry);
   const handled: unknown[] = [];
   const changes = { handle: (c: unknown) => (handled.push(c), handle()) } as unknown as ChangeHandler;
   const receiver = new WebhookReceiver(config, changes, metrics, new JsonLogger('spec', 'info', sink));
-  const rejected = async (reason: string) => (await registry.getSingleMetric('salesconnect_webhook_rejected_total')?.get())?.values.find((v) => v.labels['reason'] === reason)?.value ?? 0;
+  const rejected = async (reason: string) =>
+    (await registry.getSingleMetric('salesconnect_webhook_rejected_total')?.get())?.values.find(
+      (v) => v.labels['reason'] === reason,
+    )?.value ?? 0;
   return { receiver, handled, lines, rejected };
 }
 
@@ -49,22 +70,35 @@ describe('WebhookReceiver', () => {
 
   it.each([
     ['another secret', () => signed(body, now(), 'not-the-secret'), 'signature_mismatch'],
-    ['a tampered body', () => ({ ...signed(body), rawBody: Buffer.from(body.replace('Call Ana', 'Call Bob')) }), 'signature_mismatch'],
+    [
+      'a tampered body',
+      () => ({ ...signed(body), rawBody: Buffer.from(body.replace('Call Ana', 'Call Bob')) }),
+      'signature_mismatch',
+    ],
     ['a timestamp 61 s old (tolerance 60)', () => signed(body, now() - 61), 'timestamp_out_of_tolerance'],
     ['no signature headers', () => ({ rawBody: Buffer.from(body) }), 'malformed'],
   ])('refuses %s with 401, counted and logged, and handles nothing', async (_label, delivery, reason) => {
     const { receiver, handled, lines, rejected } = setUp();
     const answer = await receiver.receive(delivery());
-    expect(answer).toEqual({ status: 401, body: { error: 'INVALID_SIGNATURE', message: expect.stringContaining(reason) } });
+    expect(answer).toEqual({
+      status: 401,
+      body: { error: 'INVALID_SIGNATURE', message: expect.stringContaining(reason) },
+    });
     expect(await rejected(reason)).toBe(1);
     expect(handled).toEqual([]);
-    expect(lines.filter((l) => l['msg'] === 'webhook rejected: signature or timestamp')).toEqual([expect.objectContaining({ level: 'warn', reason })]);
+    expect(lines.filter((l) => l['msg'] === 'webhook rejected: signature or timestamp')).toEqual([
+      expect.objectContaining({ level: 'warn', reason }),
+    ]);
   });
 
   it.each([
     ['not JSON', '{"sequence": 1', /not JSON/],
     ['JSON that is not a change', JSON.stringify({ hello: 'world' }), /sequence/],
-    ['a change with an impossible due date', JSON.stringify({ ...buildChange(), task: { ...buildChange().task, dueDate: '2026-02-30' } }), /task\.dueDate/],
+    [
+      'a change with an impossible due date',
+      JSON.stringify({ ...buildChange(), task: { ...buildChange().task, dueDate: '2026-02-30' } }),
+      /task\.dueDate/,
+    ],
   ])('answers 400 to a well-signed body that is %s, counted as invalid_entry', async (_label, text, problem) => {
     const { receiver, handled, rejected } = setUp();
     const answer = await receiver.receive(signed(text));
@@ -78,7 +112,10 @@ describe('WebhookReceiver', () => {
     const { receiver } = setUp(async () => {
       throw new IngestError('PUBLISH_FAILED', 'Kafka is down');
     });
-    expect(await receiver.receive(signed(body))).toEqual({ status: 503, body: { error: 'PUBLISH_FAILED', message: expect.any(String) } });
+    expect(await receiver.receive(signed(body))).toEqual({
+      status: 503,
+      body: { error: 'PUBLISH_FAILED', message: expect.any(String) },
+    });
   });
 
   it.each([

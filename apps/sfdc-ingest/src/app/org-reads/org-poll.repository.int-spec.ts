@@ -24,12 +24,29 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
   });
   afterEach(() => db.drop());
 
-  const pollRow = async (orgId = ORG) => (await db.dataSource.query(`SELECT * FROM sfdc_org_poll WHERE org_id = $1`, [orgId]))[0];
+  const pollRow = async (orgId = ORG) =>
+    (await db.dataSource.query(`SELECT * FROM sfdc_org_poll WHERE org_id = $1`, [orgId]))[0];
 
-  async function connection(id: string, options: { orgId?: string; enabled?: boolean; stage?: string; watermark?: Date; userId?: string; changedAt?: Date } = {}) {
+  async function connection(
+    id: string,
+    options: {
+      orgId?: string;
+      enabled?: boolean;
+      stage?: string;
+      watermark?: Date;
+      userId?: string;
+      changedAt?: Date;
+    } = {},
+  ) {
     await db.dataSource.query(
       `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at, sfdc_org_id, sfdc_user_id) VALUES ($1, 't', 'u', $2, 'UTC', $5, $3, $4)`,
-      [id, options.enabled ?? true, options.orgId ?? ORG, options.userId ?? `005${id.padEnd(12, '0').slice(0, 12)}AAA`, options.changedAt ?? new Date(Date.now() - 3_600_000)],
+      [
+        id,
+        options.enabled ?? true,
+        options.orgId ?? ORG,
+        options.userId ?? `005${id.padEnd(12, '0').slice(0, 12)}AAA`,
+        options.changedAt ?? new Date(Date.now() - 3_600_000),
+      ],
     );
     const at = options.watermark ?? new Date('2026-12-01T10:00:00Z');
     await db.dataSource.query(
@@ -74,8 +91,16 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
 
   it('R7 exact: a connection disabled a minute ago is read until the poll has passed its disable, for what was changed before it', async () => {
     const disabledAt = new Date(Date.now() - 60_000);
-    await connection('just-disabled', { enabled: false, changedAt: disabledAt, watermark: new Date(disabledAt.getTime() - 5_000) });
-    await connection('passed', { enabled: false, changedAt: disabledAt, watermark: new Date(disabledAt.getTime() + 1_000) });
+    await connection('just-disabled', {
+      enabled: false,
+      changedAt: disabledAt,
+      watermark: new Date(disabledAt.getTime() - 5_000),
+    });
+    await connection('passed', {
+      enabled: false,
+      changedAt: disabledAt,
+      watermark: new Date(disabledAt.getTime() + 1_000),
+    });
     const targets = await polls.targetsOf(ORG);
     expect(targets.map((t) => [t.connectionId, t.disabledAt])).toEqual([['just-disabled', disabledAt.getTime()]]);
   });
@@ -86,9 +111,18 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
     await polls.recordReads(ORG, 'org', 'read once');
     const from = Date.parse('2026-12-01T09:58:00Z');
     const after = { stamp: Date.parse('2026-12-01T10:30:00Z'), id: '00T000000000001AAA' };
-    await db.dataSource.transaction((m) => polls.recordPage(m, ORG, ['a', 'b'], Date.parse('2026-12-01T10:30:00Z'), { from, after }));
+    await db.dataSource.transaction((m) =>
+      polls.recordPage(m, ORG, ['a', 'b'], Date.parse('2026-12-01T10:30:00Z'), { from, after }),
+    );
     const watermarks = async () =>
-      Object.fromEntries(((await db.dataSource.query(`SELECT connection_id, changes_watermark FROM sfdc_sync_state ORDER BY 1`)) as { connection_id: string; changes_watermark: Date }[]).map((r) => [r.connection_id, r.changes_watermark.toISOString()]));
+      Object.fromEntries(
+        (
+          (await db.dataSource.query(`SELECT connection_id, changes_watermark FROM sfdc_sync_state ORDER BY 1`)) as {
+            connection_id: string;
+            changes_watermark: Date;
+          }[]
+        ).map((r) => [r.connection_id, r.changes_watermark.toISOString()]),
+      );
     expect(await watermarks()).toEqual({ a: '2026-12-01T10:30:00.000Z', b: '2026-12-01T11:00:00.000Z' });
     const [leased] = await polls.leaseDue(1, LEASE_MS);
     expect(leased).toMatchObject({ orgId: ORG, pollFrom: from, after });
@@ -113,7 +147,10 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
 
   it('the stream is healthy only while it streams and its holder is alive', async () => {
     expect(await polls.streamHealthy(ORG)).toBe(false);
-    await db.dataSource.query(`INSERT INTO sfdc_org_stream (org_id, lease_holder, lease_until, state) VALUES ($1, 'r', now() + interval '1 minute', 'streaming')`, [ORG]);
+    await db.dataSource.query(
+      `INSERT INTO sfdc_org_stream (org_id, lease_holder, lease_until, state) VALUES ($1, 'r', now() + interval '1 minute', 'streaming')`,
+      [ORG],
+    );
     expect(await polls.streamHealthy(ORG)).toBe(true);
     await db.dataSource.query(`UPDATE sfdc_org_stream SET lease_until = now() - interval '1 second'`);
     expect(await polls.streamHealthy(ORG)).toBe(false);
@@ -126,7 +163,9 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
     await polls.recordReads(ORG, 'org', 'read once');
     await db.dataSource.transaction((m) => polls.markAudited(m, ORG, ['a'], Date.parse('2026-12-01T10:05:00Z')));
     await db.dataSource.transaction((m) => polls.markAudited(m, ORG, ['a'], Date.parse('2026-12-01T09:00:00Z')));
-    expect((await db.dataSource.query(`SELECT deletes_watermark FROM sfdc_sync_state`))[0].deletes_watermark.toISOString()).toBe('2026-12-01T10:05:00.000Z');
+    expect(
+      (await db.dataSource.query(`SELECT deletes_watermark FROM sfdc_sync_state`))[0].deletes_watermark.toISOString(),
+    ).toBe('2026-12-01T10:05:00.000Z');
     expect((await pollRow()).audited_at).not.toBeNull();
   });
 });

@@ -79,7 +79,8 @@ export class OrgPollRepository {
     return rows.map((r) => ({
       orgId: r.org_id,
       pollFrom: r.poll_from?.getTime() ?? null,
-      after: r.poll_after_stamp && r.poll_after_id ? { stamp: r.poll_after_stamp.getTime(), id: r.poll_after_id } : null,
+      after:
+        r.poll_after_stamp && r.poll_after_id ? { stamp: r.poll_after_stamp.getTime(), id: r.poll_after_id } : null,
       auditedAt: r.audited_at?.getTime() ?? null,
       pausedReason: r.paused_reason,
     }));
@@ -101,7 +102,11 @@ export class OrgPollRepository {
          ORDER BY c.connection_id`,
         [orgId, LATE_CHANGE_AFTER_DISABLE_MS],
       );
-    return rows.map((r) => ({ ...toOrgConnection(r), changesWatermark: r.changes_watermark.getTime(), deletesWatermark: r.deletes_watermark.getTime() }));
+    return rows.map((r) => ({
+      ...toOrgConnection(r),
+      changesWatermark: r.changes_watermark.getTime(),
+      deletesWatermark: r.deletes_watermark.getTime(),
+    }));
   }
 
   /**
@@ -109,40 +114,60 @@ export class OrgPollRepository {
    * newest stamp read (never back); `next` is where the next page starts, or null when the poll
    * read to the end and the org's next one starts afresh.
    */
-  async recordPage(manager: EntityManager, orgId: string, covered: readonly string[], newest: number | null, next: { from: number; after: KeysetPosition } | null): Promise<void> {
+  async recordPage(
+    manager: EntityManager,
+    orgId: string,
+    covered: readonly string[],
+    newest: number | null,
+    next: { from: number; after: KeysetPosition } | null,
+  ): Promise<void> {
     if (newest !== null && covered.length > 0) {
-      await manager.query(`UPDATE sfdc_sync_state SET changes_watermark = GREATEST(changes_watermark, $2) WHERE connection_id = ANY($1)`, [covered, new Date(newest)]);
+      await manager.query(
+        `UPDATE sfdc_sync_state SET changes_watermark = GREATEST(changes_watermark, $2) WHERE connection_id = ANY($1)`,
+        [covered, new Date(newest)],
+      );
     }
     if (next) {
-      await manager.query(`UPDATE sfdc_org_poll SET poll_from = $2, poll_after_stamp = $3, poll_after_id = $4 WHERE org_id = $1`, [
-        orgId,
-        new Date(next.from),
-        new Date(next.after.stamp),
-        next.after.id,
-      ]);
+      await manager.query(
+        `UPDATE sfdc_org_poll SET poll_from = $2, poll_after_stamp = $3, poll_after_id = $4 WHERE org_id = $1`,
+        [orgId, new Date(next.from), new Date(next.after.stamp), next.after.id],
+      );
     } else {
-      await manager.query(`UPDATE sfdc_org_poll SET poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL, last_polled_at = now() WHERE org_id = $1`, [orgId]);
+      await manager.query(
+        `UPDATE sfdc_org_poll SET poll_from = NULL, poll_after_stamp = NULL, poll_after_id = NULL, last_polled_at = now() WHERE org_id = $1`,
+        [orgId],
+      );
     }
   }
 
   /** getDeleted ran for the org: these connections' delete watermark moves to what it covered. */
-  async markAudited(manager: EntityManager, orgId: string, connectionIds: readonly string[], covered: number): Promise<void> {
-    await manager.query(`UPDATE sfdc_sync_state SET deletes_watermark = GREATEST(deletes_watermark, $2) WHERE connection_id = ANY($1)`, [connectionIds, new Date(covered)]);
+  async markAudited(
+    manager: EntityManager,
+    orgId: string,
+    connectionIds: readonly string[],
+    covered: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE sfdc_sync_state SET deletes_watermark = GREATEST(deletes_watermark, $2) WHERE connection_id = ANY($1)`,
+      [connectionIds, new Date(covered)],
+    );
     await manager.query(`UPDATE sfdc_org_poll SET audited_at = now() WHERE org_id = $1`, [orgId]);
   }
 
   /** The step is over: the lease is let go, with the next run's time and why it is paused (or null). */
   /** The org poll step running here keeps its lease (released ones stay released). */
   async renewLease(orgId: string, leaseMs: number): Promise<void> {
-    await this.dataSource.query(`UPDATE sfdc_org_poll SET lease_until = now() + $2::int * interval '1 millisecond' WHERE org_id = $1 AND lease_until IS NOT NULL`, [orgId, leaseMs]);
+    await this.dataSource.query(
+      `UPDATE sfdc_org_poll SET lease_until = now() + $2::int * interval '1 millisecond' WHERE org_id = $1 AND lease_until IS NOT NULL`,
+      [orgId, leaseMs],
+    );
   }
 
   async release(orgId: string, nextRunAt: number, pausedReason: string | null): Promise<void> {
-    await this.dataSource.query(`UPDATE sfdc_org_poll SET lease_until = NULL, next_run_at = $2, paused_reason = $3 WHERE org_id = $1`, [
-      orgId,
-      new Date(nextRunAt),
-      pausedReason,
-    ]);
+    await this.dataSource.query(
+      `UPDATE sfdc_org_poll SET lease_until = NULL, next_run_at = $2, paused_reason = $3 WHERE org_id = $1`,
+      [orgId, new Date(nextRunAt), pausedReason],
+    );
   }
 
   /** Something the stream cannot cover happened (it went down, an overflow, a lost replay id): poll within `withinMs`. */

@@ -50,7 +50,8 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.health.register('org-poll', async () => {
-      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS) throw new Error('the org poll loop has not run for five minutes');
+      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS)
+        throw new Error('the org poll loop has not run for five minutes');
     });
     this.loop.start();
   }
@@ -61,7 +62,8 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
 
   private async round(): Promise<boolean> {
     // Told at least every half of the staleness bound, so a live replica's verdict never lapses.
-    if (Date.now() - this.verdictsToldAt >= Math.min(this.config.ORG_READER_CHECK_MS, ORG_READS_STALE_MS / 2)) await this.tellVerdicts();
+    if (Date.now() - this.verdictsToldAt >= Math.min(this.config.ORG_READER_CHECK_MS, ORG_READS_STALE_MS / 2))
+      await this.tellVerdicts();
     const due = await this.polls.leaseDue(this.config.SCHEDULER_CONCURRENCY, this.config.READ_LEASE_MS);
     await Promise.all(due.map((org) => this.runOne(org)));
     return due.length > 0;
@@ -73,8 +75,10 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
       const verdict = await this.directory.verdict(orgId);
       if (verdict === null) continue;
       const before = await this.polls.recordReads(orgId, verdict.reads, verdict.reason);
-      if (before !== verdict.reads && verdict.reads === 'org') this.logger.log(`org ${orgId}: ${verdict.reason}; its live connections' own polls stop`);
-      if (before === 'org' && verdict.reads === 'per-rep') this.logger.warn(`org ${orgId}: read per rep again (${verdict.reason})`);
+      if (before !== verdict.reads && verdict.reads === 'org')
+        this.logger.log(`org ${orgId}: ${verdict.reason}; its live connections' own polls stop`);
+      if (before === 'org' && verdict.reads === 'per-rep')
+        this.logger.warn(`org ${orgId}: read per rep again (${verdict.reason})`);
     }
     this.verdictsToldAt = Date.now();
   }
@@ -93,15 +97,29 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
       targets = step.targets;
       if (!step.more) {
         const healthy = this.config.ORG_STREAM_ENABLED && (await this.polls.streamHealthy(org.orgId));
-        nextRunAt = Date.now() + orgPollDelayMs(healthy, { healthyMs: this.config.ORG_POLL_INTERVAL_MS, downMs: this.config.ORG_POLL_DOWN_INTERVAL_MS });
+        nextRunAt =
+          Date.now() +
+          orgPollDelayMs(healthy, {
+            healthyMs: this.config.ORG_POLL_INTERVAL_MS,
+            downMs: this.config.ORG_POLL_DOWN_INTERVAL_MS,
+          });
         if (org.pausedReason) this.logger.log(`org ${org.orgId}: poll resumed after ${org.pausedReason}`);
         const apiUsage = this.readers.get(org.orgId)?.lastApiUsage();
-        for (const t of targets) await this.status.report(t.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), ...(apiUsage ? { apiUsage } : {}) });
+        for (const t of targets)
+          await this.status.report(t.connectionId, {
+            state: 'syncing',
+            lastSyncedAt: new Date().toISOString(),
+            ...(apiUsage ? { apiUsage } : {}),
+          });
       }
     } catch (e) {
       const plan = handleReadFailure(e);
       if (plan.unexpected) this.logger.error(`org ${org.orgId}: poll step failed: ${(e as Error).stack ?? e}`);
-      ({ nextRunAt, pausedReason } = await this.handleFailure(org, plan, targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => [])));
+      ({ nextRunAt, pausedReason } = await this.handleFailure(
+        org,
+        plan,
+        targets.length > 0 ? targets : await this.polls.targetsOf(org.orgId).catch(() => []),
+      ));
     }
     await this.polls.release(org.orgId, nextRunAt, pausedReason);
   }
@@ -110,21 +128,34 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
    * The error code decides, as for a connection's poll: the reader refused goes back to per-rep
    * polls at once; a spent budget pauses the org; anything else is tried again at the down pace.
    */
-  private async handleFailure(org: LeasedOrgPoll, plan: ReadFailurePlan, targets: OrgPollTarget[]): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(
+    org: LeasedOrgPoll,
+    plan: ReadFailurePlan,
+    targets: OrgPollTarget[],
+  ): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const { orgId } = org;
     const { failure } = plan;
     if (plan.readerRefused) {
       this.readers.delete(orgId);
       this.directory.forget(orgId);
-      this.logger.warn(`org ${orgId}: the org reader was refused (${failure.code}: ${failure.message}); its connections are read by their own polls until it is connected again`);
+      this.logger.warn(
+        `org ${orgId}: the org reader was refused (${failure.code}: ${failure.message}); its connections are read by their own polls until it is connected again`,
+      );
       await this.polls.recordReads(orgId, 'per-rep', `the org reader was refused: ${failure.message}`);
       return { nextRunAt: Date.now() + this.config.PAUSE_RECHECK_MS, pausedReason: null };
     }
     if (plan.orgLimitReached) this.budget.exhausted(orgId);
     const apiUsage = this.budget.usageOf(orgId);
     const { pause: paused, state } = plan;
-    this.logger[paused ? 'warn' : 'error'](`org ${orgId}: ${failure.code}: ${failure.message}; ${paused ? 'paused' : `polling again in ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms`}`);
-    for (const t of targets) await this.status.report(t.connectionId, { state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
+    this.logger[paused ? 'warn' : 'error'](
+      `org ${orgId}: ${failure.code}: ${failure.message}; ${paused ? 'paused' : `polling again in ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms`}`,
+    );
+    for (const t of targets)
+      await this.status.report(t.connectionId, {
+        state,
+        error: { code: failure.code, message: failure.message },
+        ...(apiUsage ? { apiUsage } : {}),
+      });
     if (paused) {
       const until = this.budget.pausedUntil(orgId) ?? Date.now() + this.config.PAUSE_RECHECK_MS;
       return { nextRunAt: Math.max(until, Date.now() + this.config.SCHEDULER_TICK_MS), pausedReason: failure.code };

@@ -37,10 +37,13 @@ export class OrgReaderDirectory {
     try {
       verdict = decideOrgReads(await this.sessions.orgReader(orgId));
     } catch (e) {
-      this.logger.warn(`org ${orgId}: connector-settings did not say how the org is read (${(e as Error).message}); asking again later`);
+      this.logger.warn(
+        `org ${orgId}: connector-settings did not say how the org is read (${(e as Error).message}); asking again later`,
+      );
       return before;
     }
-    if (verdict.reads !== before?.reads) this.logger.log(`org ${orgId}: ${verdict.reads === 'org' ? verdict.reason : `read per rep: ${verdict.reason}`}`);
+    if (verdict.reads !== before?.reads)
+      this.logger.log(`org ${orgId}: ${verdict.reads === 'org' ? verdict.reason : `read per rep: ${verdict.reason}`}`);
     this.verdicts.set(orgId, { verdict, at: Date.now() });
     return verdict;
   }

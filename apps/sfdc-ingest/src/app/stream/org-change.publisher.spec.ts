@@ -3,16 +3,27 @@ import type { DataSource } from 'typeorm';
 import { decodeEvent, KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
-import { FIXTURE_OWNER as REP, buildTaskChangeEvent, buildTaskRecord, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
-import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
+import {
+  FIXTURE_OWNER as REP,
+  buildTaskChangeEvent,
+  buildTaskRecord,
+  fixtureTaskId as task,
+} from '../testing/sfdc-task.fixture';
+import {
+  publishedChangeOf,
+  type PublishedChange,
+  type PublishedChangeRepository,
+} from '../sync/published-change.repository';
 import { OrgChangePublisher, OrgStreamLeaseLost, describeBatch, type OrgBatchResult } from './org-change.publisher';
 import type { OrgStreamRepository } from './org-stream.repository';
 
 const ORG = '00D000000000001AAA';
 const HOLDER = 'replica-a';
 
-const record = (n: number, overrides: Partial<TaskRecordById> = {}) => buildTaskRecord({ Id: task(n), Subject: `task ${n}`, ...overrides });
-const event = (replayId: number, ids: string[], overrides: Partial<TaskChangeEvent> = {}) => buildTaskChangeEvent({ replayId, recordIds: ids, ...overrides });
+const record = (n: number, overrides: Partial<TaskRecordById> = {}) =>
+  buildTaskRecord({ Id: task(n), Subject: `task ${n}`, ...overrides });
+const event = (replayId: number, ids: string[], overrides: Partial<TaskChangeEvent> = {}) =>
+  buildTaskChangeEvent({ replayId, recordIds: ids, ...overrides });
 
 /** The publisher against in-memory stand-ins: Salesforce's answers, the projection, Kafka, the two tables. */
 function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kafkaDown?: boolean } = {}) {
@@ -26,7 +37,12 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
   } as unknown as SalesforceReads;
   const publishedRepo = {
     withoutPublished: async <T extends PublishedChange>(connectionId: string, items: T[]) =>
-      items.filter((i) => !(published.get(connectionId) ?? []).some((p) => p.taskId === i.taskId && p.stamp === i.stamp && p.fingerprint === i.fingerprint)),
+      items.filter(
+        (i) =>
+          !(published.get(connectionId) ?? []).some(
+            (p) => p.taskId === i.taskId && p.stamp === i.stamp && p.fingerprint === i.fingerprint,
+          ),
+      ),
     remember: async (_m: unknown, connectionId: string, changes: PublishedChange[]) => {
       steps.push('remember');
       published.set(connectionId, [...(published.get(connectionId) ?? []), ...changes]);
@@ -35,7 +51,9 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
     forgetRoute: async () => undefined,
   } as unknown as PublishedChangeRepository;
   const streams = {
-    enabledConnectionsOf: async () => [{ connectionId: 'conn-rep', sfdcUserId: REP, enabledSince: Date.parse('2026-11-24T09:30:00Z') }],
+    enabledConnectionsOf: async () => [
+      { connectionId: 'conn-rep', sfdcUserId: REP, enabledSince: Date.parse('2026-11-24T09:30:00Z') },
+    ],
     advanceReplay: async (_m: unknown, orgId: string, holder: string, replayId: number, lastEventAt: Date | null) => {
       steps.push('advance');
       if (options.leaseHeld === false) return false;
@@ -51,16 +69,33 @@ function setUp(salesforce: TaskRecordById[], options: { leaseHeld?: boolean; kaf
     },
   } as unknown as KafkaPublisher;
   // The org's advisory lock is a query in the transaction: a stand-in answers it.
-  const dataSource = { transaction: async (work: (m: unknown) => Promise<unknown>) => work({ query: async () => [] }) } as unknown as DataSource;
+  const dataSource = {
+    transaction: async (work: (m: unknown) => Promise<unknown>) => work({ query: async () => [] }),
+  } as unknown as DataSource;
   const publisher = new OrgChangePublisher(dataSource, kafka, publishedRepo, streams);
   const events = () => sent.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged);
-  return { publish: (batch: TaskChangeEvent[]) => publisher.publishBatch(ORG, HOLDER, reader, batch), sent, events, stored, steps, published };
+  return {
+    publish: (batch: TaskChangeEvent[]) => publisher.publishBatch(ORG, HOLDER, reader, batch),
+    sent,
+    events,
+    stored,
+    steps,
+    published,
+  };
 }
 
 describe('OrgChangePublisher: one batch of an org stream onto Kafka', () => {
   it('publishes what the poll would for the owner’s connection, then stores the last replay id', async () => {
-    const { publish, events, stored, steps } = setUp([record(1), record(2, { IsDeleted: true }), record(3, { OwnerId: '005000000000009AAA' })]);
-    const result = await publish([event(10, [task(1)]), event(11, [task(2)], { changeType: 'DELETE' }), event(12, [task(3)])]);
+    const { publish, events, stored, steps } = setUp([
+      record(1),
+      record(2, { IsDeleted: true }),
+      record(3, { OwnerId: '005000000000009AAA' }),
+    ]);
+    const result = await publish([
+      event(10, [task(1)]),
+      event(11, [task(2)], { changeType: 'DELETE' }),
+      event(12, [task(3)]),
+    ]);
     expect(events().map((e) => [e.connectionId, e.kind, e.taskId, e.source])).toEqual([
       ['conn-rep', 'upsert', task(1), 'live'],
       ['conn-rep', 'delete', task(2), 'live'],
@@ -82,7 +117,11 @@ describe('OrgChangePublisher: one batch of an org stream onto Kafka', () => {
   });
 
   it('sets the origin when the read is the state the event left, and not otherwise', async () => {
-    const ours = { originClient: 'task-sync', changeOrigin: 'com/salesforce/api/rest/62.0;client=task-sync', fields: { Subject: 'task 1' } };
+    const ours = {
+      originClient: 'task-sync',
+      changeOrigin: 'com/salesforce/api/rest/62.0;client=task-sync',
+      fields: { Subject: 'task 1' },
+    };
     const { publish, events } = setUp([record(1), record(2, { SystemModstamp: '2026-11-24T10:00:09.000+0000' })]);
     await publish([event(10, [task(1)], ours), event(11, [task(2)], ours)]);
     expect(events().map((e) => [e.taskId, e.origin])).toEqual([
@@ -113,11 +152,29 @@ describe('OrgChangePublisher: one batch of an org stream onto Kafka', () => {
 });
 
 describe('describeBatch: a line a person can follow', () => {
-  const base: OrgBatchResult = { events: 3, firstReplayId: 120, lastReplayId: 124, tasks: 2, connections: 1, alreadyPublished: 0, notOurs: 0, beforeEnable: 0, unanswered: 0, overflows: 0, unmappable: [] };
+  const base: OrgBatchResult = {
+    events: 3,
+    firstReplayId: 120,
+    lastReplayId: 124,
+    tasks: 2,
+    connections: 1,
+    alreadyPublished: 0,
+    notOurs: 0,
+    beforeEnable: 0,
+    unanswered: 0,
+    overflows: 0,
+    unmappable: [],
+  };
   it.each<[Partial<OrgBatchResult>, string]>([
     [{}, 'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124)'],
-    [{ events: 1, firstReplayId: 7, lastReplayId: 7, tasks: 1 }, 'org 00D000000000001AAA: 1 event → 1 task for 1 connection (replay 7)'],
-    [{ alreadyPublished: 1, notOurs: 2, overflows: 1 }, 'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124; 1 already published; 2 tasks of no enabled connection; 1 overflow event naming no record, left to the org poll)'],
+    [
+      { events: 1, firstReplayId: 7, lastReplayId: 7, tasks: 1 },
+      'org 00D000000000001AAA: 1 event → 1 task for 1 connection (replay 7)',
+    ],
+    [
+      { alreadyPublished: 1, notOurs: 2, overflows: 1 },
+      'org 00D000000000001AAA: 3 events → 2 tasks for 1 connection (replay 120–124; 1 already published; 2 tasks of no enabled connection; 1 overflow event naming no record, left to the org poll)',
+    ],
   ])('%j', (changes, line) => {
     expect(describeBatch(ORG, { ...base, ...changes })).toBe(line);
   });

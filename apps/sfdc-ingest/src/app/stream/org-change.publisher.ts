@@ -3,7 +3,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { TaskChangeEvent } from '@task-sync/sfdc-change-feed';
 import { salesforceIdKey } from '@task-sync/task-domain';
 import type { KafkaPublisher, OutgoingMessage } from '@task-sync/util-nest';
-import { publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from '../sync/published-change.repository';
+import {
+  publishedChangeOf,
+  type PublishedChange,
+  type PublishedChangeRepository,
+} from '../sync/published-change.repository';
 import { buildReadMessages, type ReadVia } from '../sync/sfdc-change.events';
 import type { OrgStreamRepository } from './org-stream.repository';
 import { collectRecordIds, routeOrgBatch, type RoutedRecord } from './route-org-changes';
@@ -51,7 +55,12 @@ export class OrgChangePublisher {
     private readonly streams: OrgStreamRepository,
   ) {}
 
-  async publishBatch(orgId: string, holder: string, reader: SalesforceReads, batch: readonly TaskChangeEvent[]): Promise<OrgBatchResult> {
+  async publishBatch(
+    orgId: string,
+    holder: string,
+    reader: SalesforceReads,
+    batch: readonly TaskChangeEvent[],
+  ): Promise<OrgBatchResult> {
     const { recordIds, overflows } = collectRecordIds(batch);
     const records = recordIds.length > 0 ? await reader.readTasksByIds(recordIds) : [];
     const connections = records.length > 0 ? await this.streams.enabledConnectionsOf(orgId) : [];
@@ -59,8 +68,13 @@ export class OrgChangePublisher {
     const { routed, notOurs, beforeEnable, unanswered } = routeOrgBatch(batch, records, connections, routes);
     const last = batch[batch.length - 1];
     const lastEventAt = new Date(Math.max(...batch.map((e) => e.commitTimestamp)));
-    const published = await this.publishRouted(orgId, reader, routed, 'stream', (manager) => this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt));
-    if (!published.committed) throw new OrgStreamLeaseLost(`org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`);
+    const published = await this.publishRouted(orgId, reader, routed, 'stream', (manager) =>
+      this.streams.advanceReplay(manager, orgId, holder, last.replayId, lastEventAt),
+    );
+    if (!published.committed)
+      throw new OrgStreamLeaseLost(
+        `org ${orgId}: another replica holds the stream now; replay ${last.replayId} not stored`,
+      );
     return {
       events: batch.length,
       firstReplayId: batch[0].replayId,
@@ -83,19 +97,37 @@ export class OrgChangePublisher {
    * poll may read one change at the same moment: one transaction, under the org's advisory lock,
    * holds from the check to the commit, so the second reader finds the first one's record.
    */
-  async publishRouted<T>(orgId: string, reader: SalesforceReads, routed: readonly RoutedRecord[], via: ReadVia, commit: (manager: EntityManager) => Promise<T>): Promise<RoutedPublication<T>> {
+  async publishRouted<T>(
+    orgId: string,
+    reader: SalesforceReads,
+    routed: readonly RoutedRecord[],
+    via: ReadVia,
+    commit: (manager: EntityManager) => Promise<T>,
+  ): Promise<RoutedPublication<T>> {
     const emails = await reader.resolveWhoEmails(routed.map((r) => r.record).filter((r) => !r.IsDeleted));
     const toRemember: [string, PublishedChange[]][] = [];
     const unmappable: RoutedPublication<T>['unmappable'] = [];
     let alreadyPublished = 0;
     const committed = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sfdc-org-reads:${salesforceIdKey(orgId)}`]);
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `sfdc-org-reads:${salesforceIdKey(orgId)}`,
+      ]);
       const messages: OutgoingMessage[] = [];
       for (const [connectionId, items] of groupByConnection(routed)) {
-        const fresh = await this.published.withoutPublished(connectionId, items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })), manager);
+        const fresh = await this.published.withoutPublished(
+          connectionId,
+          items.map((item) => ({ ...item, ...publishedChangeOf(item.record) })),
+          manager,
+        );
         alreadyPublished += items.length - fresh.length;
         const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
-        const built = buildReadMessages(connectionId, fresh.map((f) => f.record), emails, 'live', { originOf: (record) => origins.get(record.Id) ?? null, via });
+        const built = buildReadMessages(
+          connectionId,
+          fresh.map((f) => f.record),
+          emails,
+          'live',
+          { originOf: (record) => origins.get(record.Id) ?? null, via },
+        );
         messages.push(...built.messages);
         toRemember.push([connectionId, built.published]);
         unmappable.push(...built.unmappable.map(({ record, reason }) => ({ connectionId, taskId: record.Id, reason })));
@@ -141,11 +173,14 @@ export function describeBatch(orgId: string, r: OrgBatchResult): string {
   const notes = [
     r.alreadyPublished > 0 ? `${r.alreadyPublished} already published` : '',
     r.notOurs > 0 ? `${plural(r.notOurs, 'task')} of no enabled connection` : '',
-    r.beforeEnable > 0 ? `${plural(r.beforeEnable, 'task')} changed before their connection's enable, left to its import` : '',
+    r.beforeEnable > 0
+      ? `${plural(r.beforeEnable, 'task')} changed before their connection's enable, left to its import`
+      : '',
     r.unanswered > 0 ? `${plural(r.unanswered, 'task')} purged before the read` : '',
     r.overflows > 0 ? `${plural(r.overflows, 'overflow event')} naming no record, left to the org poll` : '',
     r.unmappable.length > 0 ? `${plural(r.unmappable.length, 'task')} not mappable` : '',
   ].filter(Boolean);
-  const replay = r.firstReplayId === r.lastReplayId ? `replay ${r.lastReplayId}` : `replay ${r.firstReplayId}–${r.lastReplayId}`;
+  const replay =
+    r.firstReplayId === r.lastReplayId ? `replay ${r.lastReplayId}` : `replay ${r.firstReplayId}–${r.lastReplayId}`;
   return `org ${orgId}: ${plural(r.events, 'event')} → ${plural(r.tasks, 'task')} for ${plural(r.connections, 'connection')} (${[replay, ...notes].join('; ')})`;
 }

@@ -1,6 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { KAFKA_TOPICS, ORG_STREAM_STATUS_CHANGED, encodeEvent, type OrgStreamStatusChanged } from '@task-sync/contracts';
+import {
+  KAFKA_TOPICS,
+  ORG_STREAM_STATUS_CHANGED,
+  encodeEvent,
+  type OrgStreamStatusChanged,
+} from '@task-sync/contracts';
 import type { KafkaPublisher } from '@task-sync/util-nest';
 
 export type OrgStreamReport = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'>;
@@ -19,9 +24,24 @@ export class OrgStreamStatusReporter {
   ) {}
 
   async report(orgId: string, report: OrgStreamReport): Promise<void> {
-    const event: OrgStreamStatusChanged = { eventId: randomUUID(), type: ORG_STREAM_STATUS_CHANGED, occurredAt: new Date().toISOString(), orgId, reportedBy: this.reportedBy, ...report };
+    const event: OrgStreamStatusChanged = {
+      eventId: randomUUID(),
+      type: ORG_STREAM_STATUS_CHANGED,
+      occurredAt: new Date().toISOString(),
+      orgId,
+      reportedBy: this.reportedBy,
+      ...report,
+    };
     try {
-      await this.publisher.publish([{ topic: KAFKA_TOPICS.connectionStatus, key: orgId, value: encodeEvent(ORG_STREAM_STATUS_CHANGED, event), eventId: event.eventId, eventType: ORG_STREAM_STATUS_CHANGED }]);
+      await this.publisher.publish([
+        {
+          topic: KAFKA_TOPICS.connectionStatus,
+          key: orgId,
+          value: encodeEvent(ORG_STREAM_STATUS_CHANGED, event),
+          eventId: event.eventId,
+          eventType: ORG_STREAM_STATUS_CHANGED,
+        },
+      ]);
     } catch (e) {
       this.logger.warn(`org ${orgId}: the stream's state (${report.state}) was not reported (${(e as Error).message})`);
     }

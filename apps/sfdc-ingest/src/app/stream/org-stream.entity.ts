@@ -7,7 +7,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 export type OrgStreamState = 'streaming' | 'retrying' | 'down' | 'stopped';
 
-const bigintAsNumber = { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) };
+const bigintAsNumber = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
 
 /**
  * One Salesforce org's Change Data Capture stream. The replica holding the lease is the only one

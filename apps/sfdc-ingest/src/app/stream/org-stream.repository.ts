@@ -37,7 +37,12 @@ export interface OrgConnectionRow {
 }
 
 export function toOrgConnection(r: OrgConnectionRow): OrgConnection {
-  return { connectionId: r.connection_id, sfdcUserId: r.sfdc_user_id, enabledSince: r.enabled_since?.getTime() ?? null, disabledAt: r.enabled ? null : r.changed_at.getTime() };
+  return {
+    connectionId: r.connection_id,
+    sfdcUserId: r.sfdc_user_id,
+    enabledSince: r.enabled_since?.getTime() ?? null,
+    disabledAt: r.enabled ? null : r.changed_at.getTime(),
+  };
 }
 
 export class OrgStreamRepository {
@@ -122,7 +127,12 @@ export class OrgStreamRepository {
 
   /** No stream is wanted any more (no enabled connection, no connected reader): stopped, and the lease let go. */
   markStopped(orgId: string, holder: string, reason: string): Promise<boolean> {
-    return this.updateHeld(orgId, holder, `lease_holder = NULL, lease_until = NULL, state = 'stopped', state_reason = $3, retry_at = NULL`, [reason]);
+    return this.updateHeld(
+      orgId,
+      holder,
+      `lease_holder = NULL, lease_until = NULL, state = 'stopped', state_reason = $3, retry_at = NULL`,
+      [reason],
+    );
   }
 
   markStreaming(orgId: string, holder: string, reason: string): Promise<boolean> {
@@ -141,29 +151,55 @@ export class OrgStreamRepository {
 
   /** The stored replay id left Salesforce's retention: forgotten, so the next subscription takes new events only. */
   markReplayLost(orgId: string, holder: string, reason: string): Promise<boolean> {
-    return this.updateHeld(orgId, holder, `replay_id = NULL, state = 'retrying', state_reason = $3, retry_at = now()`, [reason]);
+    return this.updateHeld(orgId, holder, `replay_id = NULL, state = 'retrying', state_reason = $3, retry_at = now()`, [
+      reason,
+    ]);
   }
 
   /** An event that does not decode: the stream resumes after it (the org poll reads its records). */
   markReplaySkipped(orgId: string, holder: string, replayId: number, reason: string): Promise<boolean> {
-    return this.updateHeld(orgId, holder, `replay_id = $3, state = 'retrying', state_reason = $4, retry_at = now()`, [replayId, reason]);
+    return this.updateHeld(orgId, holder, `replay_id = $3, state = 'retrying', state_reason = $4, retry_at = now()`, [
+      replayId,
+      reason,
+    ]);
   }
 
   /**
    * After Kafka acknowledged a batch: the stream resumes after `replayId` from now on. In the
    * caller's transaction, with what was published; false when this replica no longer holds the org.
    */
-  advanceReplay(manager: EntityManager, orgId: string, holder: string, replayId: number, lastEventAt: Date | null): Promise<boolean> {
-    return this.updateHeld(orgId, holder, `replay_id = $3, last_event_at = COALESCE($4, last_event_at)`, [replayId, lastEventAt], manager);
+  advanceReplay(
+    manager: EntityManager,
+    orgId: string,
+    holder: string,
+    replayId: number,
+    lastEventAt: Date | null,
+  ): Promise<boolean> {
+    return this.updateHeld(
+      orgId,
+      holder,
+      `replay_id = $3, last_event_at = COALESCE($4, last_event_at)`,
+      [replayId, lastEventAt],
+      manager,
+    );
   }
 
   async find(orgId: string): Promise<HeldOrgStream | null> {
-    const rows: OrgStreamRow[] = await this.dataSource.query(`SELECT org_id, replay_id, state, state_reason, retry_at FROM sfdc_org_stream WHERE org_id = $1`, [orgId]);
+    const rows: OrgStreamRow[] = await this.dataSource.query(
+      `SELECT org_id, replay_id, state, state_reason, retry_at FROM sfdc_org_stream WHERE org_id = $1`,
+      [orgId],
+    );
     return rows[0] ? toHeld(rows[0]) : null;
   }
 
   /** One fenced change: applied only while `holder` holds the org's lease. */
-  private async updateHeld(orgId: string, holder: string, set: string, values: unknown[], manager?: EntityManager): Promise<boolean> {
+  private async updateHeld(
+    orgId: string,
+    holder: string,
+    set: string,
+    values: unknown[],
+    manager?: EntityManager,
+  ): Promise<boolean> {
     // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
     const rows: unknown[] = await (manager ?? this.dataSource.manager).query(
       `WITH changed AS (UPDATE sfdc_org_stream SET ${set}, updated_at = now() WHERE org_id = $1 AND lease_holder = $2 RETURNING org_id)

@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG, BackgroundLoop, HealthRegistry } from '@task-sync/util-nest';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
-import { ConnectorSettingsSessionClient, type SalesforceReads, SalesforceError, SalesforceErrorCode } from '@task-sync/sfdc-client';
+import {
+  ConnectorSettingsSessionClient,
+  type SalesforceReads,
+  SalesforceError,
+  SalesforceErrorCode,
+} from '@task-sync/sfdc-client';
 import {
   ChangeFeedError,
   ChangeFeedErrorCode,
@@ -75,9 +80,19 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     @Inject(OrgApiCallLedger) private readonly calls: OrgApiCallLedger,
     @Inject(OrgStreamStatusReporter) private readonly status: OrgStreamStatusReporter,
   ) {
-    this.supervisor = new BackgroundLoop('org stream supervisor', this.logger, () => this.supervise(), config.STREAM_SUPERVISE_MS);
+    this.supervisor = new BackgroundLoop(
+      'org stream supervisor',
+      this.logger,
+      () => this.supervise(),
+      config.STREAM_SUPERVISE_MS,
+    );
     // Leases are renewed in a loop of their own: a slow supervisor round (connector-settings) must not let them run out.
-    this.leases = new BackgroundLoop('org stream leases', this.logger, () => this.renewLeases(), Math.max(100, Math.floor(config.STREAM_LEASE_MS / 3)));
+    this.leases = new BackgroundLoop(
+      'org stream leases',
+      this.logger,
+      () => this.renewLeases(),
+      Math.max(100, Math.floor(config.STREAM_LEASE_MS / 3)),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -87,7 +102,8 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     }
     this.health.register('org-streams', async () => {
       const quiet = Date.now() - Math.min(this.supervisor.lastRoundAt, this.leases.lastRoundAt);
-      if (quiet > Math.max(60_000, 4 * this.config.STREAM_SUPERVISE_MS)) throw new Error(`the org stream loops have not run for ${Math.round(quiet / 1000)} s`);
+      if (quiet > Math.max(60_000, 4 * this.config.STREAM_SUPERVISE_MS))
+        throw new Error(`the org stream loops have not run for ${Math.round(quiet / 1000)} s`);
     });
     this.logger.log(`org streams on, as ${this.holder} (lease ${this.config.STREAM_LEASE_MS} ms)`);
     this.leases.start();
@@ -111,7 +127,8 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     }
     for (const [orgId, why] of wanted) if (why === 'stream' && !this.runs.has(orgId)) await this.take(orgId);
     const now = Date.now();
-    for (const run of this.runs.values()) if (run.phase === 'waiting' && run.retryAt <= now) run.subscribing = this.subscribe(run);
+    for (const run of this.runs.values())
+      if (run.phase === 'waiting' && run.retryAt <= now) run.subscribing = this.subscribe(run);
     return false;
   }
 
@@ -123,7 +140,10 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     const wanted = new Map<string, string>();
     for (const orgId of await this.streams.orgsWithEnabledConnections()) {
       const verdict = await this.readers.verdict(orgId);
-      wanted.set(orgId, verdict === null ? 'unknown' : verdict.reads === 'org' ? 'stream' : `read per rep: ${verdict.reason}`);
+      wanted.set(
+        orgId,
+        verdict === null ? 'unknown' : verdict.reads === 'org' ? 'stream' : `read per rep: ${verdict.reason}`,
+      );
     }
     return wanted;
   }
@@ -134,7 +154,8 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     if (!held) return;
     const deps = { sessions: this.sessions, config: this.config, budget: this.budget, calls: this.calls };
     const handle = sessionHandleFor({ orgId }, deps);
-    const waitsUntil = (held.state === 'down' || held.state === 'retrying') && held.retryAt ? held.retryAt.getTime() : 0;
+    const waitsUntil =
+      (held.state === 'down' || held.state === 'retrying') && held.retryAt ? held.retryAt.getTime() : 0;
     this.runs.set(orgId, {
       orgId,
       reader: readerOn(handle, deps),
@@ -147,7 +168,10 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
       failuresInARow: 0,
       ended: false,
     });
-    const down = waitsUntil > Date.now() ? `; it was ${held.state} (${held.stateReason}), subscribing at ${new Date(waitsUntil).toISOString()}` : '';
+    const down =
+      waitsUntil > Date.now()
+        ? `; it was ${held.state} (${held.stateReason}), subscribing at ${new Date(waitsUntil).toISOString()}`
+        : '';
     this.logger.log(`org ${orgId}: lease taken${down}`);
   }
 
@@ -159,9 +183,17 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     try {
       const stored = await this.streams.find(run.orgId);
       if (stored?.replayId != null) from = { afterReplayId: stored.replayId };
-      subscription = await run.feed.subscribe(from, { onEvents: (batch) => this.onEvents(run, batch), onFailure: (failure) => void this.recover(run, failure) });
+      subscription = await run.feed.subscribe(from, {
+        onEvents: (batch) => this.onEvents(run, batch),
+        onFailure: (failure) => void this.recover(run, failure),
+      });
     } catch (e) {
-      const failure = e instanceof ChangeFeedError ? e : new ChangeFeedError(ChangeFeedErrorCode.Unexpected, `subscribing failed: ${(e as Error).message}`, { cause: e });
+      const failure =
+        e instanceof ChangeFeedError
+          ? e
+          : new ChangeFeedError(ChangeFeedErrorCode.Unexpected, `subscribing failed: ${(e as Error).message}`, {
+              cause: e,
+            });
       await this.recover(run, failure);
       return;
     }
@@ -172,7 +204,9 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     Object.assign(run, { subscription, phase: 'streaming', streamingSince: Date.now() });
     const where = from === 'new' ? 'with new events only (no stored replay id)' : `from replay ${from.afterReplayId}`;
     this.logger.log(`org ${run.orgId}: stream started ${where}`);
-    await this.streams.markStreaming(run.orgId, this.holder, `subscribed ${where}`).catch((e: Error) => this.logger.warn(`org ${run.orgId}: state not stored: ${e.message}`));
+    await this.streams
+      .markStreaming(run.orgId, this.holder, `subscribed ${where}`)
+      .catch((e: Error) => this.logger.warn(`org ${run.orgId}: state not stored: ${e.message}`));
     await this.status.report(run.orgId, { state: 'streaming', reason: `subscribed ${where}` });
   }
 
@@ -180,13 +214,17 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     try {
       const result = await this.publisher.publishBatch(run.orgId, this.holder, run.reader, batch);
       run.failuresInARow = 0;
-      for (const u of result.unmappable) this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
+      for (const u of result.unmappable)
+        this.logger.error(`connection ${u.connectionId}: task ${u.taskId} not published: ${u.reason}`);
       this.logger.log(describeBatch(run.orgId, result));
       // Over 100,000 changes in one transaction: no event names them, the org poll reads them now.
       if (result.overflows > 0) await this.pollSoon(run.orgId, 0, 'a GAP_OVERFLOW event');
     } catch (e) {
       run.handlerError = e;
-      const why = e instanceof OrgStreamLeaseLost ? e.message : `${batch.length} events from replay ${batch[0]?.replayId} not handed to Kafka (${(e as Error).message}); they will come again`;
+      const why =
+        e instanceof OrgStreamLeaseLost
+          ? e.message
+          : `${batch.length} events from replay ${batch[0]?.replayId} not handed to Kafka (${(e as Error).message}); they will come again`;
       this.logger.warn(e instanceof OrgStreamLeaseLost ? why : `org ${run.orgId}: ${why}`);
       throw e;
     }
@@ -202,38 +240,62 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     if (run.streamingSince > 0 && Date.now() - run.streamingSince > HEALTHY_AFTER_MS) run.failuresInARow = 0;
-    const recovery = decideStreamRecovery(failure, { failuresInARow: run.failuresInARow, pauseMs: this.config.PAUSE_RECHECK_MS, handlerError });
+    const recovery = decideStreamRecovery(failure, {
+      failuresInARow: run.failuresInARow,
+      pauseMs: this.config.PAUSE_RECHECK_MS,
+      handlerError,
+    });
     run.failuresInARow += 1;
-    if (handlerError instanceof SalesforceError && handlerError.code === SalesforceErrorCode.ApiLimitExceeded) this.budget.exhausted(run.orgId);
+    if (handlerError instanceof SalesforceError && handlerError.code === SalesforceErrorCode.ApiLimitExceeded)
+      this.budget.exhausted(run.orgId);
     if (failure.code === ChangeFeedErrorCode.AuthFailed) this.readers.forget(run.orgId);
     const { orgId } = run;
     try {
       switch (recovery.action) {
         case 'resubscribe':
           run.retryAt = Date.now() + recovery.delayMs;
-          this.logger.warn(`org ${orgId}: stream ended (${recovery.reason}); subscribing again from the stored replay id in ${recovery.delayMs} ms`);
+          this.logger.warn(
+            `org ${orgId}: stream ended (${recovery.reason}); subscribing again from the stored replay id in ${recovery.delayMs} ms`,
+          );
           await this.streams.markRetrying(orgId, this.holder, recovery.reason, new Date(run.retryAt));
-          await this.status.report(orgId, { state: 'retrying', reason: recovery.reason, pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS, retryAt: new Date(run.retryAt).toISOString() });
+          await this.status.report(orgId, {
+            state: 'retrying',
+            reason: recovery.reason,
+            pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS,
+            retryAt: new Date(run.retryAt).toISOString(),
+          });
           // Nothing is lost (the replay id resumes it); the org poll only runs at its down pace meanwhile.
           await this.pollSoon(orgId, this.config.ORG_POLL_DOWN_INTERVAL_MS, 'the stream is retrying');
           break;
         case 'resubscribe-new':
           run.retryAt = Date.now();
-          this.logger.warn(`org ${orgId}: the stored replay id is past Salesforce's retention (${recovery.reason}); subscribing to new events only, the org poll reads what was missed`);
+          this.logger.warn(
+            `org ${orgId}: the stored replay id is past Salesforce's retention (${recovery.reason}); subscribing to new events only, the org poll reads what was missed`,
+          );
           await this.streams.markReplayLost(orgId, this.holder, recovery.reason);
           await this.pollSoon(orgId, 0, 'the replay id was lost');
           break;
         case 'pause':
           run.retryAt = Date.now() + recovery.delayMs;
-          this.logger.warn(`org ${orgId}: stream down (${recovery.reason}); the org poll reads it every ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms; trying again at ${new Date(run.retryAt).toISOString()}`);
+          this.logger.warn(
+            `org ${orgId}: stream down (${recovery.reason}); the org poll reads it every ${this.config.ORG_POLL_DOWN_INTERVAL_MS} ms; trying again at ${new Date(run.retryAt).toISOString()}`,
+          );
           await this.streams.markDown(orgId, this.holder, recovery.reason, new Date(run.retryAt));
-          await this.status.report(orgId, { state: 'down', reason: recovery.reason, pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS, retryAt: new Date(run.retryAt).toISOString() });
+          await this.status.report(orgId, {
+            state: 'down',
+            reason: recovery.reason,
+            pollEveryMs: this.config.ORG_POLL_DOWN_INTERVAL_MS,
+            retryAt: new Date(run.retryAt).toISOString(),
+          });
           await this.pollSoon(orgId, 0, 'the stream is down');
           break;
         case 'skip-event':
           run.retryAt = Date.now();
-          this.logger.error(`org ${orgId}: an event that does not decode, at replay ${recovery.replayId ?? 'unknown'} (${recovery.reason}); skipped, the org poll reads its records`);
-          if (recovery.replayId !== null) await this.streams.markReplaySkipped(orgId, this.holder, recovery.replayId, recovery.reason);
+          this.logger.error(
+            `org ${orgId}: an event that does not decode, at replay ${recovery.replayId ?? 'unknown'} (${recovery.reason}); skipped, the org poll reads its records`,
+          );
+          if (recovery.replayId !== null)
+            await this.streams.markReplaySkipped(orgId, this.holder, recovery.replayId, recovery.reason);
           await this.pollSoon(orgId, 0, 'an event was skipped');
           break;
       }
@@ -245,7 +307,13 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
   /** The org poll runs within `withinMs` (it reads what the stream could not deliver). */
   private async pollSoon(orgId: string, withinMs: number, why: string): Promise<void> {
     if (!this.config.ORG_READS_ENABLED) return;
-    await this.polls.pollWithin(orgId, withinMs).catch((e: Error) => this.logger.warn(`org ${orgId}: the org poll was not brought forward after ${why} (${e.message}); it runs at its next time`));
+    await this.polls
+      .pollWithin(orgId, withinMs)
+      .catch((e: Error) =>
+        this.logger.warn(
+          `org ${orgId}: the org poll was not brought forward after ${why} (${e.message}); it runs at its next time`,
+        ),
+      );
   }
 
   /** Renews this replica's leases; a stream whose lease was taken over (or could not be renewed) stops at once. */
@@ -256,7 +324,9 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     try {
       still = await this.streams.renewLeases(this.holder, orgIds, this.config.STREAM_LEASE_MS);
     } catch (e) {
-      this.logger.error(`org stream leases not renewed (${(e as Error).message}): stopping the streams, so no org is ever streamed twice`);
+      this.logger.error(
+        `org stream leases not renewed (${(e as Error).message}): stopping the streams, so no org is ever streamed twice`,
+      );
     }
     for (const orgId of orgIds) {
       const run = this.runs.get(orgId);
@@ -273,10 +343,16 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     if (run.ended) return;
     run.ended = true;
     if (this.runs.get(run.orgId) === run) this.runs.delete(run.orgId);
-    if (run.subscribing) await Promise.race([run.subscribing, new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_AT_SHUTDOWN_MS).unref())]);
+    if (run.subscribing)
+      await Promise.race([
+        run.subscribing,
+        new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_AT_SHUTDOWN_MS).unref()),
+      ]);
     const subscription = run.subscription;
     run.subscription = null;
-    await subscription?.close().catch((e: Error) => this.logger.warn(`org ${run.orgId}: closing the subscription: ${e.message}`));
+    await subscription
+      ?.close()
+      .catch((e: Error) => this.logger.warn(`org ${run.orgId}: closing the subscription: ${e.message}`));
     try {
       if (how === 'release') await this.streams.releaseLease(run.orgId, this.holder, reason);
       if (how === 'stop') {
@@ -284,7 +360,9 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
         await this.status.report(run.orgId, { state: 'stopped', reason });
       }
     } catch (e) {
-      this.logger.error(`org ${run.orgId}: the lease was not let go (${(e as Error).message}); it runs out in ${this.config.STREAM_LEASE_MS} ms`);
+      this.logger.error(
+        `org ${run.orgId}: the lease was not let go (${(e as Error).message}); it runs out in ${this.config.STREAM_LEASE_MS} ms`,
+      );
     }
     this.logger[how === 'lost' ? 'warn' : 'log'](`org ${run.orgId}: stream stopped: ${reason}`);
   }

@@ -31,7 +31,6 @@ export interface OrgBatchRouting {
   unanswered: number;
 }
 
-
 /**
  * The records a batch names, once each, in the order they first appear. GAP_OVERFLOW names none
  * (over 100,000 changes in one transaction): counted, for the caller to say the polls cover it.
@@ -56,7 +55,8 @@ export function routeOrgBatch(
 ): OrgBatchRouting {
   const enabled = new Map(connections.map((c) => [c.connectionId, c]));
   const byOwner = new Map<string, OrgConnection[]>();
-  for (const c of connections) byOwner.set(salesforceIdKey(c.sfdcUserId), [...(byOwner.get(salesforceIdKey(c.sfdcUserId)) ?? []), c]);
+  for (const c of connections)
+    byOwner.set(salesforceIdKey(c.sfdcUserId), [...(byOwner.get(salesforceIdKey(c.sfdcUserId)) ?? []), c]);
   const lastEventOf = new Map<string, TaskChangeEvent>();
   for (const event of batch) for (const id of event.recordIds) lastEventOf.set(salesforceIdKey(id), event);
 
@@ -70,7 +70,9 @@ export function routeOrgBatch(
     const origin = event ? originOf(record, event) : null;
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
     // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
-    const former = (routes.get(salesforceIdKey(record.Id)) ?? []).filter((id) => !owners.some((o) => o.connectionId === id)).flatMap((id) => enabled.get(id) ?? []);
+    const former = (routes.get(salesforceIdKey(record.Id)) ?? [])
+      .filter((id) => !owners.some((o) => o.connectionId === id))
+      .flatMap((id) => enabled.get(id) ?? []);
     for (const { connectionId, enabledSince, disabledAt } of [...owners, ...former]) {
       // Stamped in whole seconds: a change in the disable's second may precede it, and the reconciler judges it exactly.
       if (!receivesChangeMadeAt({ disabledAt: disabledAt ?? null }, stamp)) continue;
@@ -85,7 +87,17 @@ export function routeOrgBatch(
 }
 
 /** Fields an event body and a REST read both carry as the same JSON value. */
-const COMPARABLE_FIELDS = ['Subject', 'Description', 'ActivityDate', 'Status', 'Priority', 'TaskSubtype', 'WhoId', 'OwnerId', 'SalesConnect_Task_Id__c'] as const;
+const COMPARABLE_FIELDS = [
+  'Subject',
+  'Description',
+  'ActivityDate',
+  'Status',
+  'Priority',
+  'TaskSubtype',
+  'WhoId',
+  'OwnerId',
+  'SalesConnect_Task_Id__c',
+] as const;
 /** Ids may be written in either of their forms. */
 const ID_FIELDS = new Set<string>(['WhoId', 'OwnerId']);
 
@@ -105,7 +117,8 @@ function sameValue(field: string, read: unknown, sent: unknown): boolean {
 export function originOf(record: TaskRecordById, event: TaskChangeEvent): string | null {
   if (event.originClient === null || record.IsDeleted) return null;
   if (event.changeType !== 'CREATE' && event.changeType !== 'UPDATE' && event.changeType !== 'UNDELETE') return null;
-  if (floorToSecond(parseSalesforceDateTime(record.SystemModstamp)) !== floorToSecond(event.commitTimestamp)) return null;
+  if (floorToSecond(parseSalesforceDateTime(record.SystemModstamp)) !== floorToSecond(event.commitTimestamp))
+    return null;
   if (!record.LastModifiedById || !sameSalesforceId(record.LastModifiedById, event.commitUser)) return null;
   const read = record as unknown as Record<string, unknown>;
   for (const field of COMPARABLE_FIELDS) {
@@ -114,7 +127,6 @@ export function originOf(record: TaskRecordById, event: TaskChangeEvent): string
   }
   return event.originClient;
 }
-
 
 /**
  * A change stamped before the connection's enable is that enable's import (R2, R5, R7). Stamps are
@@ -153,7 +165,12 @@ export function routeDeletes(
       : went
         ? connections.filter((c) => went.includes(c.connectionId))
         : connections;
-    for (const c of to) if (receivesChangeMadeAt({ disabledAt: c.disabledAt ?? null }, d.deletedAt) && !changedBeforeEnable(d.deletedAt, c.enabledSince)) routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
+    for (const c of to)
+      if (
+        receivesChangeMadeAt({ disabledAt: c.disabledAt ?? null }, d.deletedAt) &&
+        !changedBeforeEnable(d.deletedAt, c.enabledSince)
+      )
+        routed.push({ connectionId: c.connectionId, taskId: d.id, stamp: d.deletedAt });
   }
   return routed;
 }

@@ -30,9 +30,16 @@ export function retryDelayMs(failuresInARow: number, pauseMs: number): number {
 }
 
 /** The one place a stream failure's code becomes an action (the change feed's `handling`, and our own handler's errors). */
-export function decideStreamRecovery(failure: Pick<ChangeFeedFailure, 'code' | 'message' | 'handling' | 'replayId'>, context: RecoveryContext): StreamRecovery {
+export function decideStreamRecovery(
+  failure: Pick<ChangeFeedFailure, 'code' | 'message' | 'handling' | 'replayId'>,
+  context: RecoveryContext,
+): StreamRecovery {
   const reason = `${failure.code}: ${failure.message}`;
-  if (failure.code === ChangeFeedErrorCode.HandlerFailed && context.handlerError instanceof SalesforceError && context.handlerError.handling === 'pause') {
+  if (
+    failure.code === ChangeFeedErrorCode.HandlerFailed &&
+    context.handlerError instanceof SalesforceError &&
+    context.handlerError.handling === 'pause'
+  ) {
     const { code, message } = context.handlerError;
     return { action: 'pause', delayMs: context.pauseMs, reason: `${code}: ${message}` };
   }

@@ -19,7 +19,12 @@ describe('ApiBudget', () => {
   it('stops at the share, says why, and after the recheck time asks for one probe', () => {
     const b = budget();
     b.record('org', { used: 500, limit: 1000 });
-    expect(() => b.check('org')).toThrow(expect.objectContaining({ code: SalesforceErrorCode.ApiBudgetReached, message: expect.stringMatching(/500 of 1000.*50 %/) }));
+    expect(() => b.check('org')).toThrow(
+      expect.objectContaining({
+        code: SalesforceErrorCode.ApiBudgetReached,
+        message: expect.stringMatching(/500 of 1000.*50 %/),
+      }),
+    );
     now += 1000;
     expect(b.check('org')).toBe('probe');
     // The probe still sees the share used: paused again for another recheck period.

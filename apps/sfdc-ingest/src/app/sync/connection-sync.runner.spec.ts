@@ -1,7 +1,14 @@
 import { decodeEvent, KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
 import { SalesforceError, SalesforceErrorCode, type TaskRecord } from '@task-sync/sfdc-client';
 import { FakeSalesforceReads } from '../testing/fake-salesforce-reads';
-import { InMemoryKafka, InMemoryPublishedChangeRepository, InMemorySyncStateRepository, InMemoryTransactions, RecordedStatus, buildSyncState } from '../testing/in-memory-sync.stores';
+import {
+  InMemoryKafka,
+  InMemoryPublishedChangeRepository,
+  InMemorySyncStateRepository,
+  InMemoryTransactions,
+  RecordedStatus,
+  buildSyncState,
+} from '../testing/in-memory-sync.stores';
 import { buildTaskRecord, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
 import { handleReadFailure } from '../salesforce/read-failure.handler';
 import { ConnectionSyncRunner, type RunnerConfig } from './connection-sync.runner';
@@ -24,9 +31,25 @@ function setUp(state: SfdcSyncStateEntity, config: Partial<RunnerConfig> = {}) {
   const kafka = new InMemoryKafka();
   const status = new RecordedStatus();
   const salesforce = new FakeSalesforceReads();
-  const runner = new ConnectionSyncRunner(transactions, kafka, status, published, states, { QUERY_PAGE_SIZE: 2, POLL_LOOKBACK_MS: 5 * MINUTE, DELETE_AUDIT_INTERVAL_MS: 3_600_000, ...config });
-  const sentTaskIds = () => kafka.sent.map((m) => (decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged).taskId);
-  return { runner, states, published, transactions, kafka, status, salesforce, sentTaskIds, step: () => runner.runStep(state, salesforce) };
+  const runner = new ConnectionSyncRunner(transactions, kafka, status, published, states, {
+    QUERY_PAGE_SIZE: 2,
+    POLL_LOOKBACK_MS: 5 * MINUTE,
+    DELETE_AUDIT_INTERVAL_MS: 3_600_000,
+    ...config,
+  });
+  const sentTaskIds = () =>
+    kafka.sent.map((m) => (decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged).taskId);
+  return {
+    runner,
+    states,
+    published,
+    transactions,
+    kafka,
+    status,
+    salesforce,
+    sentTaskIds,
+    step: () => runner.runStep(state, salesforce),
+  };
 }
 
 describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
@@ -39,7 +62,14 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
     expect(await step()).toBe('continue');
 
     expect(sentTaskIds()).toEqual([task(1), task(2)]);
-    expect(states.stored('conn-1')).toMatchObject({ stage: 'import', importFound: 3, importImported: 2, importFailed: 0, importAfterId: task(2), importAfterStamp: new Date(ENABLE_AT.getTime() - 60 * MINUTE) });
+    expect(states.stored('conn-1')).toMatchObject({
+      stage: 'import',
+      importFound: 3,
+      importImported: 2,
+      importFailed: 0,
+      importAfterId: task(2),
+      importAfterStamp: new Date(ENABLE_AT.getTime() - 60 * MINUTE),
+    });
     expect(published.of('conn-1').map((c) => c.taskId)).toEqual([task(1), task(2)]);
     expect(status.last()).toMatchObject({ state: 'importing', import: { found: 3, imported: 2, done: false } });
     // By queryAll: an archived task changed in the window is imported too.
@@ -47,7 +77,14 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
   });
 
   it("R2: the import's last page (short of the page size) ends it: a first enable goes live and says so", async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'import', importFound: 3, importImported: 2, importAfterStamp: new Date(ENABLE_AT.getTime() - 60 * MINUTE), importAfterId: task(2) });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'import',
+      importFound: 3,
+      importImported: 2,
+      importAfterStamp: new Date(ENABLE_AT.getTime() - 60 * MINUTE),
+      importAfterId: task(2),
+    });
     const { step, states, salesforce, sentTaskIds, status } = setUp(state);
     salesforce.answer({ records: [taskAt(3, -30)], morePages: false });
 
@@ -60,7 +97,12 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
   });
 
   it('R6: a poll publishes what changed after the watermark, moves it to the newest stamp, and a re-read of the look-back publishes nothing twice', async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'live', changesWatermark: ENABLE_AT, auditedAt: new Date() });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'live',
+      changesWatermark: ENABLE_AT,
+      auditedAt: new Date(),
+    });
     const { step, states, salesforce, sentTaskIds, status, published } = setUp(state, { QUERY_PAGE_SIZE: 10 });
     const changed = [taskAt(1, 1), taskAt(2, 2)];
     salesforce.answer({ records: changed, morePages: false }, { records: changed, morePages: false });
@@ -82,18 +124,31 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
   });
 
   it('R6: a full poll page keeps its keyset and goes on at once, without a status', async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'live', changesWatermark: ENABLE_AT, auditedAt: new Date() });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'live',
+      changesWatermark: ENABLE_AT,
+      auditedAt: new Date(),
+    });
     const { step, states, salesforce, status } = setUp(state);
     salesforce.answer({ records: [taskAt(1, 1), taskAt(2, 2)], morePages: false });
 
     expect(await step()).toBe('continue');
-    expect(states.stored('conn-1')).toMatchObject({ pollAfterId: task(2), pollAfterStamp: new Date(ENABLE_AT.getTime() + 2 * MINUTE) });
+    expect(states.stored('conn-1')).toMatchObject({
+      pollAfterId: task(2),
+      pollAfterStamp: new Date(ENABLE_AT.getTime() + 2 * MINUTE),
+    });
     expect(states.stored('conn-1').pollFrom).not.toBeNull();
     expect(status.reports).toEqual([]);
   });
 
   it('the position moves only after Kafka acknowledged: a refused publish leaves the poll where it was, and the read comes again', async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'live', changesWatermark: ENABLE_AT, auditedAt: new Date() });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'live',
+      changesWatermark: ENABLE_AT,
+      auditedAt: new Date(),
+    });
     const { step, states, salesforce, kafka, published, sentTaskIds } = setUp(state, { QUERY_PAGE_SIZE: 10 });
     const before = states.stored('conn-1');
     salesforce.answer({ records: [taskAt(1, 1)], morePages: false }, { records: [taskAt(1, 1)], morePages: false });
@@ -109,7 +164,12 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
   });
 
   it('a failed commit after the publish rolls the position back: the next step reads and publishes the change again (at least once)', async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'live', changesWatermark: ENABLE_AT, auditedAt: new Date() });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'live',
+      changesWatermark: ENABLE_AT,
+      auditedAt: new Date(),
+    });
     const { step, states, salesforce, transactions, sentTaskIds } = setUp(state, { QUERY_PAGE_SIZE: 10 });
     salesforce.answer({ records: [taskAt(1, 1)], morePages: false }, { records: [taskAt(1, 1)], morePages: false });
     transactions.failNext(new Error('connection terminated'));
@@ -124,10 +184,21 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
   });
 
   it("Salesforce's API limit stops the step before anything is published; the one read-failure handler pauses the connection as paused-api-limit", async () => {
-    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'live', changesWatermark: ENABLE_AT, auditedAt: new Date() });
+    const state = buildSyncState({
+      enableAt: ENABLE_AT,
+      stage: 'live',
+      changesWatermark: ENABLE_AT,
+      auditedAt: new Date(),
+    });
     const { step, states, salesforce, kafka } = setUp(state);
     const before = states.stored('conn-1');
-    salesforce.failWith(new SalesforceError(SalesforceErrorCode.ApiLimitExceeded, 'TotalRequests Limit exceeded.', 'REQUEST_LIMIT_EXCEEDED'));
+    salesforce.failWith(
+      new SalesforceError(
+        SalesforceErrorCode.ApiLimitExceeded,
+        'TotalRequests Limit exceeded.',
+        'REQUEST_LIMIT_EXCEEDED',
+      ),
+    );
 
     const failure = await step().then(
       () => undefined,
@@ -136,6 +207,12 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
 
     expect(kafka.sent).toEqual([]);
     expect(states.stored('conn-1')).toEqual(before);
-    expect(handleReadFailure(failure)).toMatchObject({ failure: { code: SalesforceErrorCode.ApiLimitExceeded }, pause: true, state: 'paused-api-limit', orgLimitReached: true, sessionRefused: false });
+    expect(handleReadFailure(failure)).toMatchObject({
+      failure: { code: SalesforceErrorCode.ApiLimitExceeded },
+      pause: true,
+      state: 'paused-api-limit',
+      orgLimitReached: true,
+      sessionRefused: false,
+    });
   });
 });

@@ -1,4 +1,19 @@
-import { type DeletedRecord, type SalesforceReads, SalesforceErrorCode, type SalesforceError, buildImportCountQuery, buildImportPageQuery, buildTaskPageQuery, ceilToMinute, ceilToSecond, floorToSecond, importReadWindow, parseSalesforceDateTime, type KeysetPosition, type TaskRecord } from '@task-sync/sfdc-client';
+import {
+  type DeletedRecord,
+  type SalesforceReads,
+  SalesforceErrorCode,
+  type SalesforceError,
+  buildImportCountQuery,
+  buildImportPageQuery,
+  buildTaskPageQuery,
+  ceilToMinute,
+  ceilToSecond,
+  floorToSecond,
+  importReadWindow,
+  parseSalesforceDateTime,
+  type KeysetPosition,
+  type TaskRecord,
+} from '@task-sync/sfdc-client';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { salesforceIdKey } from '@task-sync/task-domain';
@@ -15,8 +30,19 @@ import {
 } from '@task-sync/sync-rules';
 import type { KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
-import { DELETED, publishedChangeOf, type PublishedChange, type PublishedChangeRepository } from './published-change.repository';
-import { buildReadMessages, buildSfdcDeleteEvent, toOutgoingMessage, type ReadSource, type ReadVia } from './sfdc-change.events';
+import {
+  DELETED,
+  publishedChangeOf,
+  type PublishedChange,
+  type PublishedChangeRepository,
+} from './published-change.repository';
+import {
+  buildReadMessages,
+  buildSfdcDeleteEvent,
+  toOutgoingMessage,
+  type ReadSource,
+  type ReadVia,
+} from './sfdc-change.events';
 import type { SfdcSyncStateEntity } from './sync-state.entity';
 import type { SfdcSyncStateRepository } from './sync-state.repository';
 
@@ -31,15 +57,22 @@ export interface Transactions {
 }
 
 /** The read position's transitions a step makes (SfdcSyncStateRepository's). */
-export type SyncStateTransitions = Pick<SfdcSyncStateRepository, 'recordImportCount' | 'recordImportPage' | 'finishReenableDeletes' | 'advancePoll' | 'recordDeleteAudit'>;
+export type SyncStateTransitions = Pick<
+  SfdcSyncStateRepository,
+  'recordImportCount' | 'recordImportPage' | 'finishReenableDeletes' | 'advancePoll' | 'recordDeleteAudit'
+>;
 
 /** What a step asks of and tells the published-change record (PublishedChangeRepository's). */
-export type PublishedChanges = Pick<PublishedChangeRepository, 'withoutPublished' | 'remember' | 'pruneBehindWatermarks'>;
+export type PublishedChanges = Pick<
+  PublishedChangeRepository,
+  'withoutPublished' | 'remember' | 'pruneBehindWatermarks'
+>;
 
 export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
 
 /** A page says there is more when the server cut it short or it filled the LIMIT. */
-const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean => page.morePages || page.records.length >= limit;
+const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean =>
+  page.morePages || page.records.length >= limit;
 
 /**
  * One bounded step of work for one connection: an import page, the re-enable delete read, or one
@@ -59,7 +92,11 @@ export class ConnectionSyncRunner {
   ) {}
 
   /** `disabledAt`: the connection was disabled then, and this is its final poll (live only). */
-  async runStep(state: SfdcSyncStateEntity, reader: SalesforceReads, disabledAt: number | null = null): Promise<StepOutcome> {
+  async runStep(
+    state: SfdcSyncStateEntity,
+    reader: SalesforceReads,
+    disabledAt: number | null = null,
+  ): Promise<StepOutcome> {
     const step = planSfdcStep(state.stage, disabledAt !== null);
     if (step === 'none') return 'idle';
     const { userId: ownerId } = await reader.identity();
@@ -80,12 +117,23 @@ export class ConnectionSyncRunner {
     if (found === null) {
       found = await reader.count(buildImportCountQuery(ownerId, window), true);
       await this.states.recordImportCount(state, found);
-      this.logger.log(`connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`);
+      this.logger.log(
+        `connection ${state.connectionId}: ${state.enableKind} at ${state.enableAt.toISOString()}, ${found} Salesforce tasks to import`,
+      );
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
-    const page = await reader.queryTasks(buildImportPageQuery(ownerId, window, after, this.config.QUERY_PAGE_SIZE), true);
+    const page = await reader.queryTasks(
+      buildImportPageQuery(ownerId, window, after, this.config.QUERY_PAGE_SIZE),
+      true,
+    );
     const records = page.records;
-    const { messages, published, failed } = await this.buildMessages(state.connectionId, reader, records, 'import', state.enableAt);
+    const { messages, published, failed } = await this.buildMessages(
+      state.connectionId,
+      reader,
+      records,
+      'import',
+      state.enableAt,
+    );
     await this.publisher.publish(messages);
     const last = records.at(-1);
     const done = !hasMore(page, this.config.QUERY_PAGE_SIZE);
@@ -101,10 +149,17 @@ export class ConnectionSyncRunner {
       });
     });
     const importDone = done && state.enableKind === 'first-enable';
-    if (done) this.logger.log(`connection ${state.connectionId}: import read, ${imported} published, ${failedTotal} failed`);
+    if (done)
+      this.logger.log(`connection ${state.connectionId}: import read, ${imported} published, ${failedTotal} failed`);
     await this.status.report(state.connectionId, {
       state: importDone ? 'syncing' : 'importing',
-      import: { enableAt: state.enableAt.toISOString(), found: Math.max(found, imported + failedTotal), imported, failed: failedTotal, done: importDone },
+      import: {
+        enableAt: state.enableAt.toISOString(),
+        found: Math.max(found, imported + failedTotal),
+        imported,
+        failed: failedTotal,
+        done: importDone,
+      },
       ...(importDone ? { lastSyncedAt: new Date().toISOString() } : {}),
       apiUsage: reader.lastApiUsage(),
     });
@@ -112,18 +167,41 @@ export class ConnectionSyncRunner {
   }
 
   /** R5: every delete of the 15 days before the re-enable, by getDeleted and by queryAll (getDeleted's log can be purged early). */
-  private async readReenableDeletes(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
+  private async readReenableDeletes(
+    state: SfdcSyncStateEntity,
+    reader: SalesforceReads,
+    ownerId: string,
+  ): Promise<StepOutcome> {
     const window = reenableDeleteWindow(state.enableAt.getTime());
-    const fromLog = await getDeletedFrom(reader, this.logger, ceilToMinute(window.from), ceilToMinute(window.to) + 60_000);
+    const fromLog = await getDeletedFrom(
+      reader,
+      this.logger,
+      ceilToMinute(window.from),
+      ceilToMinute(window.to) + 60_000,
+    );
     const own = await reader.keepOwnDeletes(ownerId, fromLog.deletedRecords);
     const fromBin = await this.readDeletedInBin(reader, ownerId, floorToSecond(window.from), ceilToSecond(window.to));
     const deletes = mergeDeletes(own, fromBin);
-    await this.publisher.publish(deletes.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'reenable-deletes', state.enableAt))));
+    await this.publisher.publish(
+      deletes.map((d) =>
+        toOutgoingMessage(
+          buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'reenable-deletes', state.enableAt),
+        ),
+      ),
+    );
     await this.states.finishReenableDeletes(state);
-    this.logger.log(`connection ${state.connectionId}: re-enable read ${deletes.length} Salesforce deletes of the 15 days before it`);
+    this.logger.log(
+      `connection ${state.connectionId}: re-enable read ${deletes.length} Salesforce deletes of the 15 days before it`,
+    );
     await this.status.report(state.connectionId, {
       state: 'syncing',
-      import: { enableAt: state.enableAt.toISOString(), found: Math.max(state.importFound ?? 0, state.importImported + state.importFailed), imported: state.importImported, failed: state.importFailed, done: true },
+      import: {
+        enableAt: state.enableAt.toISOString(),
+        found: Math.max(state.importFound ?? 0, state.importImported + state.importFailed),
+        imported: state.importImported,
+        failed: state.importFailed,
+        done: true,
+      },
       lastSyncedAt: new Date().toISOString(),
       apiUsage: reader.lastApiUsage(),
     });
@@ -138,15 +216,36 @@ export class ConnectionSyncRunner {
    * After a disable (`disabledAt`), the final poll publishes only what was changed before it, and
    * tells the user nothing (sync is off).
    */
-  private async poll(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string, disabledAt: number | null): Promise<StepOutcome> {
+  private async poll(
+    state: SfdcSyncStateEntity,
+    reader: SalesforceReads,
+    ownerId: string,
+    disabledAt: number | null,
+  ): Promise<StepOutcome> {
     const startedAt = Date.now();
-    const from = pollLowerBound({ pollFrom: state.pollFrom?.getTime() ?? null, changesWatermark: state.changesWatermark.getTime() }, this.config.POLL_LOOKBACK_MS);
+    const from = pollLowerBound(
+      { pollFrom: state.pollFrom?.getTime() ?? null, changesWatermark: state.changesWatermark.getTime() },
+      this.config.POLL_LOOKBACK_MS,
+    );
     const after = keyset(state.pollAfterStamp, state.pollAfterId);
-    const page = await reader.queryTasks(buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }), true);
+    const page = await reader.queryTasks(
+      buildTaskPageQuery({ ownerId, from: floorToSecond(from), after, limit: this.config.QUERY_PAGE_SIZE }),
+      true,
+    );
     const read = page.records;
     const records = read.filter((r) => receivesChangeMadeAt({ disabledAt }, parseSalesforceDateTime(r.SystemModstamp)));
-    const fresh = await this.published.withoutPublished(state.connectionId, records.map((r) => ({ record: r, ...publishedChangeOf(r) })));
-    const { messages, published, failed, deletes } = await this.buildMessages(state.connectionId, reader, fresh.map((f) => f.record), 'live', undefined, 'poll');
+    const fresh = await this.published.withoutPublished(
+      state.connectionId,
+      records.map((r) => ({ record: r, ...publishedChangeOf(r) })),
+    );
+    const { messages, published, failed, deletes } = await this.buildMessages(
+      state.connectionId,
+      reader,
+      fresh.map((f) => f.record),
+      'live',
+      undefined,
+      'poll',
+    );
     await this.publisher.publish(messages);
     const last = read.at(-1);
     const pageFull = hasMore(page, this.config.QUERY_PAGE_SIZE);
@@ -162,55 +261,100 @@ export class ConnectionSyncRunner {
       await this.published.remember(manager, state.connectionId, published);
       await this.states.advancePoll(manager, state, position);
     });
-    if (failed > 0) this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
+    if (failed > 0)
+      this.logger.warn(`connection ${state.connectionId}: ${failed} changed tasks could not be mapped (see above)`);
     if (pageFull) return pollOutcome({ pageFull, finalPoll: disabledAt !== null, found: messages.length > 0 });
     if (disabledAt !== null) {
-      this.logger.log(`connection ${state.connectionId}: final poll after the disable at ${new Date(disabledAt).toISOString()} published ${messages.length} changes made before it`);
+      this.logger.log(
+        `connection ${state.connectionId}: final poll after the disable at ${new Date(disabledAt).toISOString()} published ${messages.length} changes made before it`,
+      );
       return pollOutcome({ pageFull, finalPoll: true, found: messages.length > 0 });
     }
 
     const audited = await this.readDeleteLogIfDue(state, reader, ownerId);
     await this.published.pruneBehindWatermarks([state.connectionId], this.config.POLL_LOOKBACK_MS);
     const found = messages.length + audited > 0;
-    if (found) this.logger.log(`connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`);
-    await this.status.report(state.connectionId, { state: 'syncing', lastSyncedAt: new Date().toISOString(), apiUsage: reader.lastApiUsage() });
+    if (found)
+      this.logger.log(
+        `connection ${state.connectionId}: poll published ${messages.length - deletes} changes, ${deletes} deletes, ${audited} deletes from getDeleted`,
+      );
+    await this.status.report(state.connectionId, {
+      state: 'syncing',
+      lastSyncedAt: new Date().toISOString(),
+      apiUsage: reader.lastApiUsage(),
+    });
     return pollOutcome({ pageFull, finalPoll: false, found });
   }
 
   /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
-  private async readDeleteLogIfDue(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<number> {
-    if (!isDeleteAuditDue(state.auditedAt?.getTime() ?? null, Date.now(), this.config.DELETE_AUDIT_INTERVAL_MS)) return 0;
+  private async readDeleteLogIfDue(
+    state: SfdcSyncStateEntity,
+    reader: SalesforceReads,
+    ownerId: string,
+  ): Promise<number> {
+    if (!isDeleteAuditDue(state.auditedAt?.getTime() ?? null, Date.now(), this.config.DELETE_AUDIT_INTERVAL_MS))
+      return 0;
     const start = state.deletesWatermark.getTime();
     const answer = await getDeletedFrom(reader, this.logger, start, start + DAY_MS);
     const own = await reader.keepOwnDeletes(ownerId, answer.deletedRecords);
-    const fresh = await this.published.withoutPublished(state.connectionId, own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })));
-    await this.publisher.publish(fresh.map((d) => toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live', undefined, 'poll'))));
+    const fresh = await this.published.withoutPublished(
+      state.connectionId,
+      own.map((d) => ({ taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED })),
+    );
+    await this.publisher.publish(
+      fresh.map((d) =>
+        toOutgoingMessage(buildSfdcDeleteEvent(state.connectionId, d.taskId, d.stamp, 'live', undefined, 'poll')),
+      ),
+    );
     const covered = Math.max(answer.start, parseSalesforceDateTime(answer.latestDateCovered));
     await this.dataSource.transaction(async (manager) => {
       await this.published.remember(manager, state.connectionId, fresh);
       await this.states.recordDeleteAudit(manager, state, new Date(covered), new Date());
     });
-    if (fresh.length > 0) this.logger.warn(`connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`);
+    if (fresh.length > 0)
+      this.logger.warn(
+        `connection ${state.connectionId}: getDeleted reported ${fresh.length} deletes the stamp query had not seen`,
+      );
     return fresh.length;
   }
 
   /** Every deleted task of the owner in the recycle bin with SystemModstamp from `from` (to `to`), all pages. */
-  private async readDeletedInBin(reader: SalesforceReads, ownerId: string, from: number, to?: number): Promise<PublishedChange[]> {
+  private async readDeletedInBin(
+    reader: SalesforceReads,
+    ownerId: string,
+    from: number,
+    to?: number,
+  ): Promise<PublishedChange[]> {
     const found: PublishedChange[] = [];
     let after: KeysetPosition | null = null;
     for (;;) {
-      const page = await reader.query<{ Id: string; SystemModstamp: string }>(buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, deleted: true }), true);
-      for (const r of page.records) found.push({ taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp), fingerprint: DELETED });
+      const page = await reader.query<{ Id: string; SystemModstamp: string }>(
+        buildTaskPageQuery({ ownerId, from, to, after, limit: this.config.QUERY_PAGE_SIZE, deleted: true }),
+        true,
+      );
+      for (const r of page.records)
+        found.push({ taskId: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp), fingerprint: DELETED });
       const last = found.at(-1);
       if (!hasMore(page, this.config.QUERY_PAGE_SIZE) || !last) return found;
       after = { stamp: last.stamp, id: last.taskId };
     }
   }
 
-  private async buildMessages(connectionId: string, reader: SalesforceReads, records: TaskRecord[], source: ReadSource, enableAt?: Date, via?: ReadVia) {
+  private async buildMessages(
+    connectionId: string,
+    reader: SalesforceReads,
+    records: TaskRecord[],
+    source: ReadSource,
+    enableAt?: Date,
+    via?: ReadVia,
+  ) {
     const emails = await reader.resolveWhoEmails(records.filter((r) => !r.IsDeleted));
-    const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, { enableAt, via });
-    for (const { record, reason } of unmappable) this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
+    const { messages, published, deletes, unmappable } = buildReadMessages(connectionId, records, emails, source, {
+      enableAt,
+      via,
+    });
+    for (const { record, reason } of unmappable)
+      this.logger.error(`connection ${connectionId}: task ${record.Id} not published: ${reason}`);
     return { messages, published, deletes, failed: unmappable.length };
   }
 }
@@ -227,8 +371,15 @@ export async function getDeletedFrom(reader: SalesforceReads, logger: Logger, st
       return { ...answer, start: from };
     } catch (e) {
       const failure = e as SalesforceError;
-      if (failure.code !== SalesforceErrorCode.Rejected || !/INVALID_REPLICATION_DATE/.test(failure.message) || shift >= 5) throw e;
-      logger.warn(`getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`);
+      if (
+        failure.code !== SalesforceErrorCode.Rejected ||
+        !/INVALID_REPLICATION_DATE/.test(failure.message) ||
+        shift >= 5
+      )
+        throw e;
+      logger.warn(
+        `getDeleted refused start ${new Date(from).toISOString()} (${failure.message}); trying a minute later`,
+      );
     }
   }
 }
@@ -240,7 +391,12 @@ function keyset(stamp: Date | null, id: string | null): KeysetPosition | null {
 /** The same delete from getDeleted and from the recycle bin, once (ids compared by their 15-character form). */
 function mergeDeletes(fromLog: DeletedRecord[], fromBin: PublishedChange[]): PublishedChange[] {
   const byId = new Map<string, PublishedChange>();
-  for (const d of fromLog) byId.set(salesforceIdKey(d.id), { taskId: d.id, stamp: parseSalesforceDateTime(d.deletedDate), fingerprint: DELETED });
+  for (const d of fromLog)
+    byId.set(salesforceIdKey(d.id), {
+      taskId: d.id,
+      stamp: parseSalesforceDateTime(d.deletedDate),
+      fingerprint: DELETED,
+    });
   for (const d of fromBin) if (!byId.has(salesforceIdKey(d.taskId))) byId.set(salesforceIdKey(d.taskId), d);
   return [...byId.values()];
 }

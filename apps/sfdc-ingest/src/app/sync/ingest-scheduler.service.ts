@@ -44,7 +44,8 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   onApplicationBootstrap(): void {
     this.health.register('scheduler', async () => {
       // A loop that stopped going round is not ready (a stuck step holds it for at most the lease).
-      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS) throw new Error('the read loop has not run for five minutes');
+      if (Date.now() - this.loop.lastRoundAt > STALE_LOOP_MS)
+        throw new Error('the read loop has not run for five minutes');
     });
     this.loop.start();
   }
@@ -69,7 +70,10 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
       this.readers.delete(enable.connectionId);
       this.status.forget(enable.connectionId);
       this.logger.log(`connection ${enable.connectionId}: ${enable.kind} at ${enable.at.toISOString()}; importing`);
-      await this.status.report(enable.connectionId, { state: 'importing', import: { enableAt: enable.at.toISOString(), found: 0, imported: 0, failed: 0, done: false } });
+      await this.status.report(enable.connectionId, {
+        state: 'importing',
+        import: { enableAt: enable.at.toISOString(), found: 0, imported: 0, failed: 0, done: false },
+      });
     }
   }
 
@@ -93,21 +97,34 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
         this.config.READ_LEASE_MS,
         () => this.states.renewLease(state.connectionId, new Date(Date.now() + this.config.READ_LEASE_MS)),
         () => this.runner.runStep(state, this.readerFor(state.connectionId), disabledAt),
-        (e) => this.logger.warn(`connection ${state.connectionId}: could not renew the read lease (${(e as Error).message})`),
+        (e) =>
+          this.logger.warn(
+            `connection ${state.connectionId}: could not renew the read lease (${(e as Error).message})`,
+          ),
       );
       idlePolls = idlePollsAfter(outcome, state.idlePolls);
       // An idle rep's polls space out (perRepPollDelayMs); the wait before this one counts from its last idle poll.
-      const wait = outcome === 'continue' ? 0 : perRepPollDelayMs(outcome === 'idle' ? state.idlePolls : 0, this.config.POLL_INTERVAL_MS, this.config.POLL_IDLE_MAX_INTERVAL_MS);
+      const wait =
+        outcome === 'continue'
+          ? 0
+          : perRepPollDelayMs(
+              outcome === 'idle' ? state.idlePolls : 0,
+              this.config.POLL_INTERVAL_MS,
+              this.config.POLL_IDLE_MAX_INTERVAL_MS,
+            );
       nextRunAt = Date.now() + wait;
       if (state.pausedReason) this.logger.log(`connection ${state.connectionId}: resumed after ${state.pausedReason}`);
     } catch (e) {
       const plan = handleReadFailure(e);
       const { failure } = plan;
-      if (plan.unexpected) this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
+      if (plan.unexpected)
+        this.logger.error(`connection ${state.connectionId}: step failed: ${(e as Error).stack ?? e}`);
       if (disabledAt === null) ({ nextRunAt, pausedReason } = await this.handleFailure(state, plan));
       else {
         // Sync is off: the user sees "off", not this read's trouble; the final poll tries again within its window.
-        this.logger.warn(`connection ${state.connectionId}: final poll after the disable failed (${failure.code}: ${failure.message}); trying again`);
+        this.logger.warn(
+          `connection ${state.connectionId}: final poll after the disable failed (${failure.code}: ${failure.message}); trying again`,
+        );
         nextRunAt = Date.now() + Math.min(this.config.POLL_INTERVAL_MS, 60_000);
       }
     }
@@ -115,16 +132,30 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
   }
 
   /** The error code decides: pause (budget, limit, lost grant) or try again at the next poll; either way the user sees it. */
-  private async handleFailure(state: SfdcSyncStateEntity, plan: ReadFailurePlan): Promise<{ nextRunAt: number; pausedReason: string | null }> {
+  private async handleFailure(
+    state: SfdcSyncStateEntity,
+    plan: ReadFailurePlan,
+  ): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const { failure } = plan;
     const reader = this.readers.get(state.connectionId);
-    const orgId = reader ? await reader.identity().then((i) => i.orgId, () => undefined) : undefined;
+    const orgId = reader
+      ? await reader.identity().then(
+          (i) => i.orgId,
+          () => undefined,
+        )
+      : undefined;
     if (plan.orgLimitReached && orgId) this.budget.exhausted(orgId);
     // The next step asks connector-settings for a session again: refused while the grant is gone or the preflight fails.
     if (plan.sessionRefused) this.readers.delete(state.connectionId);
     const apiUsage = orgId ? this.budget.usageOf(orgId) : undefined;
-    this.logger[plan.pause ? 'warn' : 'error'](`connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${plan.pause ? 'paused' : 'retrying at the next poll'}`);
-    await this.status.report(state.connectionId, { state: plan.state, error: { code: failure.code, message: failure.message }, ...(apiUsage ? { apiUsage } : {}) });
+    this.logger[plan.pause ? 'warn' : 'error'](
+      `connection ${state.connectionId}: ${failure.code}: ${failure.message}; ${plan.pause ? 'paused' : 'retrying at the next poll'}`,
+    );
+    await this.status.report(state.connectionId, {
+      state: plan.state,
+      error: { code: failure.code, message: failure.message },
+      ...(apiUsage ? { apiUsage } : {}),
+    });
     if (plan.pause) {
       const until = (orgId && this.budget.pausedUntil(orgId)) || Date.now() + this.config.PAUSE_RECHECK_MS;
       return { nextRunAt: Math.max(until, Date.now() + this.config.SCHEDULER_TICK_MS), pausedReason: failure.code };

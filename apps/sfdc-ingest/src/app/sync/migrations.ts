@@ -144,7 +144,9 @@ export class AddPublishedChangeOrder1764000000305 implements MigrationInterface 
   name = 'AddPublishedChangeOrder1764000000305';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE sfdc_published_change ADD COLUMN published_at timestamptz NOT NULL DEFAULT clock_timestamp()`);
+    await q.query(
+      `ALTER TABLE sfdc_published_change ADD COLUMN published_at timestamptz NOT NULL DEFAULT clock_timestamp()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -13,7 +13,11 @@ describe('PublishedChangeRepository (real PostgreSQL): what each connection was 
   let published: PublishedChangeRepository;
 
   beforeEach(async () => {
-    db = await createTestDatabase({ schema: 'sfdc_ingest', entities: [...settingsProjection.entities, SfdcSyncStateEntity], migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS] });
+    db = await createTestDatabase({
+      schema: 'sfdc_ingest',
+      entities: [...settingsProjection.entities, SfdcSyncStateEntity],
+      migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
+    });
     published = new PublishedChangeRepository(db.dataSource);
   });
   afterEach(() => db.drop());
@@ -51,14 +55,30 @@ describe('PublishedChangeRepository (real PostgreSQL): what each connection was 
   });
 
   it('a task published to a connection has a route there (by its 15-character id); its delete ends the route', async () => {
-    await remember('a', [{ taskId: T1, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' }, { taskId: T2, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' }]);
+    await remember('a', [
+      { taskId: T1, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' },
+      { taskId: T2, stamp: at('2026-12-01T10:00:00Z'), fingerprint: 'v1' },
+    ]);
     await remember('b', [{ taskId: T1, stamp: at('2026-12-01T10:00:01Z'), fingerprint: 'v1' }]);
-    expect(await published.routesOf([T1.slice(0, 15), T2])).toEqual(new Map([['00T000000000001', ['a', 'b']], ['00T000000000002', ['a']]]));
+    expect(await published.routesOf([T1.slice(0, 15), T2])).toEqual(
+      new Map([
+        ['00T000000000001', ['a', 'b']],
+        ['00T000000000002', ['a']],
+      ]),
+    );
 
     await remember('a', [{ taskId: T1, stamp: at('2026-12-01T10:05:00Z'), fingerprint: DELETED }]);
-    expect(await published.routesOf([T1, T2])).toEqual(new Map([['00T000000000001', ['b']], ['00T000000000002', ['a']]]));
+    expect(await published.routesOf([T1, T2])).toEqual(
+      new Map([
+        ['00T000000000001', ['b']],
+        ['00T000000000002', ['a']],
+      ]),
+    );
     // Read in one batch with its delete (created and deleted between two reads): no route is left.
-    await remember('c', [{ taskId: T2, stamp: at('2026-12-01T10:06:00Z'), fingerprint: 'v1' }, { taskId: T2, stamp: at('2026-12-01T10:06:05Z'), fingerprint: DELETED }]);
+    await remember('c', [
+      { taskId: T2, stamp: at('2026-12-01T10:06:00Z'), fingerprint: 'v1' },
+      { taskId: T2, stamp: at('2026-12-01T10:06:05Z'), fingerprint: DELETED },
+    ]);
     expect((await published.routesOf([T2])).get('00T000000000002')).toEqual(['a']);
   });
 
@@ -74,7 +94,9 @@ describe('PublishedChangeRepository (real PostgreSQL): what each connection was 
       ]);
     }
     await published.pruneBehindWatermarks(['a'], 120_000);
-    const left = await db.dataSource.query(`SELECT connection_id, fingerprint FROM sfdc_published_change ORDER BY 1, 2`);
+    const left = await db.dataSource.query(
+      `SELECT connection_id, fingerprint FROM sfdc_published_change ORDER BY 1, 2`,
+    );
     expect(left).toEqual([
       { connection_id: 'a', fingerprint: 'recent' },
       { connection_id: 'b', fingerprint: 'old' },

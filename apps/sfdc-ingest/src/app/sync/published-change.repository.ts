@@ -26,7 +26,11 @@ export function fingerprintOf(record: object): string {
 
 /** The change a record as read stands for (a deleted one is its delete). */
 export function publishedChangeOf(record: TaskRecord): PublishedChange {
-  return { taskId: record.Id, stamp: parseSalesforceDateTime(record.SystemModstamp), fingerprint: record.IsDeleted ? DELETED : fingerprintOf(record) };
+  return {
+    taskId: record.Id,
+    stamp: parseSalesforceDateTime(record.SystemModstamp),
+    fingerprint: record.IsDeleted ? DELETED : fingerprintOf(record),
+  };
 }
 
 /**
@@ -43,9 +47,15 @@ export class PublishedChangeRepository {
    * task edited and put back within one second (complete, then reopen) reads as an earlier state
    * at the same stamp, and is a change.
    */
-  async withoutPublished<T extends PublishedChange>(connectionId: string, items: T[], manager?: EntityManager): Promise<T[]> {
+  async withoutPublished<T extends PublishedChange>(
+    connectionId: string,
+    items: T[],
+    manager?: EntityManager,
+  ): Promise<T[]> {
     if (items.length === 0) return items;
-    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await (manager ?? this.dataSource.manager).query(
+    const rows: { task_id: string; stamp: Date; fingerprint: string }[] = await (
+      manager ?? this.dataSource.manager
+    ).query(
       `SELECT DISTINCT ON (task_id) task_id, stamp, fingerprint FROM sfdc_published_change
         WHERE connection_id = $1 AND task_id = ANY($2) ORDER BY task_id, stamp DESC, published_at DESC`,
       [connectionId, [...new Set(items.map((i) => i.taskId))]],
@@ -68,14 +78,28 @@ export class PublishedChangeRepository {
       `INSERT INTO sfdc_published_change (connection_id, task_id, stamp, fingerprint)
        SELECT $1, t, s, f FROM unnest($2::text[], $3::timestamptz[], $4::text[]) AS u(t, s, f)
        ON CONFLICT (connection_id, task_id, stamp, fingerprint) DO UPDATE SET published_at = clock_timestamp()`,
-      [connectionId, changes.map((c) => c.taskId), changes.map((c) => new Date(c.stamp).toISOString()), changes.map((c) => c.fingerprint)],
+      [
+        connectionId,
+        changes.map((c) => c.taskId),
+        changes.map((c) => new Date(c.stamp).toISOString()),
+        changes.map((c) => c.fingerprint),
+      ],
     );
     const deleted = changes.filter((c) => c.fingerprint === DELETED).map((c) => salesforceIdKey(c.taskId));
-    const live = changes.filter((c) => c.fingerprint !== DELETED && !deleted.includes(salesforceIdKey(c.taskId))).map((c) => c.taskId);
+    const live = changes
+      .filter((c) => c.fingerprint !== DELETED && !deleted.includes(salesforceIdKey(c.taskId)))
+      .map((c) => c.taskId);
     if (live.length > 0) {
-      await manager.query(`INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`, [connectionId, live]);
+      await manager.query(
+        `INSERT INTO sfdc_task_route (task_key, connection_id) SELECT DISTINCT left(t, 15), $1 FROM unnest($2::text[]) AS u(t) ON CONFLICT DO NOTHING`,
+        [connectionId, live],
+      );
     }
-    if (deleted.length > 0) await manager.query(`DELETE FROM sfdc_task_route WHERE connection_id = $1 AND task_key = ANY($2)`, [connectionId, deleted]);
+    if (deleted.length > 0)
+      await manager.query(`DELETE FROM sfdc_task_route WHERE connection_id = $1 AND task_key = ANY($2)`, [
+        connectionId,
+        deleted,
+      ]);
   }
 
   /**
@@ -106,6 +130,9 @@ export class PublishedChangeRepository {
 
   /** The task no longer goes to this connection: its former owner was told once (R8). */
   async forgetRoute(manager: EntityManager, connectionId: string, taskId: string): Promise<void> {
-    await manager.query(`DELETE FROM sfdc_task_route WHERE task_key = left($1, 15) AND connection_id = $2`, [taskId, connectionId]);
+    await manager.query(`DELETE FROM sfdc_task_route WHERE task_key = left($1, 15) AND connection_id = $2`, [
+      taskId,
+      connectionId,
+    ]);
   }
 }

@@ -34,7 +34,12 @@ describe('a read step renews its lease every third of it while it runs, for at m
   it('a failed renewal is told and the next third tries again; the step’s own error is the one thrown', async () => {
     const failures: unknown[] = [];
     const renew = jest.fn().mockRejectedValueOnce(new Error('database down')).mockResolvedValue(undefined);
-    const running = withLeaseRenewed(3_000, renew, () => new Promise((_, reject) => setTimeout(() => reject(new Error('step failed')), 2_500)), (e) => failures.push(e));
+    const running = withLeaseRenewed(
+      3_000,
+      renew,
+      () => new Promise((_, reject) => setTimeout(() => reject(new Error('step failed')), 2_500)),
+      (e) => failures.push(e),
+    );
     const settled = expect(running).rejects.toThrow('step failed');
     await jest.advanceTimersByTimeAsync(2_500);
     await settled;

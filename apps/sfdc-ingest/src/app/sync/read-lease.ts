@@ -16,10 +16,13 @@ export async function withLeaseRenewed<T>(
 ): Promise<T> {
   const startedAt = Date.now();
   let renewing: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    if (Date.now() - startedAt >= maxMs) return clearInterval(timer);
-    renewing = renewing.then(renew).catch(onRenewFailed);
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (Date.now() - startedAt >= maxMs) return clearInterval(timer);
+      renewing = renewing.then(renew).catch(onRenewFailed);
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   try {
     return await step();

@@ -1,6 +1,12 @@
 import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
 import { randomUUID } from 'node:crypto';
-import { KAFKA_TOPICS, SFDC_TASK_CHANGED, buildMessageKey, encodeEvent, type SfdcTaskChanged } from '@task-sync/contracts';
+import {
+  KAFKA_TOPICS,
+  SFDC_TASK_CHANGED,
+  buildMessageKey,
+  encodeEvent,
+  type SfdcTaskChanged,
+} from '@task-sync/contracts';
 import { isCalendarDate, type CalendarDate } from '@task-sync/task-domain';
 import { mapSfdcTaskToFields } from '@task-sync/task-mapping';
 import { isRecurringSeriesMaster } from '@task-sync/sync-rules';
@@ -37,7 +43,11 @@ export function buildSfdcUpsertEvent(
     connectionId,
     kind: 'upsert',
     taskId: record.Id,
-    fields: mapSfdcTaskToFields({ ...record, ActivityDate: record.ActivityDate as CalendarDate | null, WhoEmail: whoEmail }),
+    fields: mapSfdcTaskToFields({
+      ...record,
+      ActivityDate: record.ActivityDate as CalendarDate | null,
+      WhoEmail: whoEmail,
+    }),
     // SystemModstamp: what the read windows are judged on (R2), and it moves on every change.
     changedAt: iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
@@ -51,7 +61,14 @@ export function buildSfdcUpsertEvent(
   };
 }
 
-export function buildSfdcDeleteEvent(connectionId: string, taskId: string, deletedAt: number, source: ReadSource, enableAt?: Date, via?: ReadVia): SfdcTaskChanged {
+export function buildSfdcDeleteEvent(
+  connectionId: string,
+  taskId: string,
+  deletedAt: number,
+  source: ReadSource,
+  enableAt?: Date,
+  via?: ReadVia,
+): SfdcTaskChanged {
   return {
     eventId: randomUUID(),
     type: SFDC_TASK_CHANGED,
@@ -92,7 +109,12 @@ export function buildReadMessages(
   whoEmails: ReadonlyMap<string, string | null>,
   source: ReadSource,
   options: { enableAt?: Date; originOf?: (record: TaskRecord) => string | null; via?: ReadVia } = {},
-): { messages: OutgoingMessage[]; published: PublishedChange[]; deletes: number; unmappable: { record: TaskRecord; reason: string }[] } {
+): {
+  messages: OutgoingMessage[];
+  published: PublishedChange[];
+  deletes: number;
+  unmappable: { record: TaskRecord; reason: string }[];
+} {
   const messages: OutgoingMessage[] = [];
   const published: PublishedChange[] = [];
   const unmappable: { record: TaskRecord; reason: string }[] = [];
@@ -105,7 +127,15 @@ export function buildReadMessages(
       const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
       const event = record.IsDeleted
         ? buildSfdcDeleteEvent(connectionId, record.Id, change.stamp, source, options.enableAt, options.via)
-        : buildSfdcUpsertEvent(connectionId, record, whoEmail, source, options.enableAt, options.originOf?.(record) ?? null, options.via);
+        : buildSfdcUpsertEvent(
+            connectionId,
+            record,
+            whoEmail,
+            source,
+            options.enableAt,
+            options.originOf?.(record) ?? null,
+            options.via,
+          );
       messages.push(toOutgoingMessage(event));
       published.push(change);
       if (record.IsDeleted) deletes += 1;

@@ -89,27 +89,40 @@ export class SfdcSyncStateRepository {
          RETURNING connection_id)
        SELECT l.connection_id, CASE WHEN c.enabled THEN NULL ELSE c.changed_at END AS disabled_at
          FROM leased l JOIN connection_setting c ON c.connection_id = l.connection_id`,
-      [q.now, q.limit, new Date(q.now.getTime() + q.leaseMs), q.orgReadsStaleMs, q.lateChangeAfterDisableMs, q.pollLookbackMs],
+      [
+        q.now,
+        q.limit,
+        new Date(q.now.getTime() + q.leaseMs),
+        q.orgReadsStaleMs,
+        q.lateChangeAfterDisableMs,
+        q.pollLookbackMs,
+      ],
     );
     if (rows.length === 0) return [];
-    const states = await this.dataSource.getRepository(SfdcSyncStateEntity).findBy(rows.map((r) => ({ connectionId: r.connection_id })));
+    const states = await this.dataSource
+      .getRepository(SfdcSyncStateEntity)
+      .findBy(rows.map((r) => ({ connectionId: r.connection_id })));
     const disabledAt = new Map(rows.map((r) => [r.connection_id, r.disabled_at?.getTime() ?? null]));
     return states.map((state) => ({ state, disabledAt: disabledAt.get(state.connectionId) ?? null }));
   }
 
   /** A long step keeps its lease (only while it still holds one). */
   async renewLease(connectionId: string, until: Date): Promise<void> {
-    await this.dataSource.query(`UPDATE sfdc_sync_state SET lease_until = $2 WHERE connection_id = $1 AND lease_until IS NOT NULL`, [connectionId, until]);
+    await this.dataSource.query(
+      `UPDATE sfdc_sync_state SET lease_until = $2 WHERE connection_id = $1 AND lease_until IS NOT NULL`,
+      [connectionId, until],
+    );
   }
 
   /** A step ended: when the next runs, why the connection is paused (or null), and the idle polls so far; the lease goes. */
-  async scheduleNext(connectionId: string, next: { runAt: Date; pausedReason: string | null; idlePolls: number }): Promise<void> {
-    await this.dataSource.query(`UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, idle_polls = $4, lease_until = NULL WHERE connection_id = $1`, [
-      connectionId,
-      next.runAt,
-      next.pausedReason,
-      next.idlePolls,
-    ]);
+  async scheduleNext(
+    connectionId: string,
+    next: { runAt: Date; pausedReason: string | null; idlePolls: number },
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE sfdc_sync_state SET next_run_at = $2, paused_reason = $3, idle_polls = $4, lease_until = NULL WHERE connection_id = $1`,
+      [connectionId, next.runAt, next.pausedReason, next.idlePolls],
+    );
   }
 
   /** R2: how many tasks the import will read (the first page's count). */
@@ -157,12 +170,25 @@ export class SfdcSyncStateRepository {
   }
 
   /** getDeleted ran: where the next one starts (its `latestDateCovered`) and when it ran. */
-  recordDeleteAudit(manager: EntityManager, state: SfdcSyncStateEntity, deletesWatermark: Date, at: Date): Promise<void> {
+  recordDeleteAudit(
+    manager: EntityManager,
+    state: SfdcSyncStateEntity,
+    deletesWatermark: Date,
+    at: Date,
+  ): Promise<void> {
     return this.save(state, { deletesWatermark, auditedAt: at }, manager);
   }
 
-  private async save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource.manager).update(SfdcSyncStateEntity, { connectionId: state.connectionId }, changes);
+  private async save(
+    state: SfdcSyncStateEntity,
+    changes: Partial<SfdcSyncStateEntity>,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.dataSource.manager).update(
+      SfdcSyncStateEntity,
+      { connectionId: state.connectionId },
+      changes,
+    );
     Object.assign(state, changes);
   }
 }

@@ -1,5 +1,12 @@
 // A spec stand-in for Salesforce behind our reader interface: scripted pages, and a failure on demand.
-import type { ApiUsage, CompositeAnswer, DeletedRecord, SalesforceReads, TaskRecord, TaskRecordById } from '@task-sync/sfdc-client';
+import type {
+  ApiUsage,
+  CompositeAnswer,
+  DeletedRecord,
+  SalesforceReads,
+  TaskRecord,
+  TaskRecordById,
+} from '@task-sync/sfdc-client';
 import { FIXTURE_OWNER } from './sfdc-task.fixture';
 
 type Page = { records: TaskRecord[]; morePages: boolean };

@@ -96,7 +96,11 @@ export class InMemorySyncStateRepository implements SyncStateTransitions {
     this.save(state, { importFound: found });
   }
 
-  async recordImportPage(_manager: EntityManager, state: SfdcSyncStateEntity, page: { after: { stamp: Date; id: string } | null; imported: number; failed: number; stage: SfdcReadStage }): Promise<void> {
+  async recordImportPage(
+    _manager: EntityManager,
+    state: SfdcSyncStateEntity,
+    page: { after: { stamp: Date; id: string } | null; imported: number; failed: number; stage: SfdcReadStage },
+  ): Promise<void> {
     this.save(state, {
       importAfterStamp: page.after ? page.after.stamp : state.importAfterStamp,
       importAfterId: page.after ? page.after.id : state.importAfterId,
@@ -120,7 +124,12 @@ export class InMemorySyncStateRepository implements SyncStateTransitions {
     });
   }
 
-  async recordDeleteAudit(_manager: EntityManager, state: SfdcSyncStateEntity, deletesWatermark: Date, at: Date): Promise<void> {
+  async recordDeleteAudit(
+    _manager: EntityManager,
+    state: SfdcSyncStateEntity,
+    deletesWatermark: Date,
+    at: Date,
+  ): Promise<void> {
     this.save(state, { deletesWatermark, auditedAt: at });
   }
 
@@ -137,7 +146,9 @@ export class InMemoryPublishedChangeRepository implements PublishedChanges {
   readonly pruned: string[][] = [];
 
   of(connectionId: string): PublishedChange[] {
-    return this.changes.filter((c) => c.connectionId === connectionId).map(({ taskId, stamp, fingerprint }) => ({ taskId, stamp, fingerprint }));
+    return this.changes
+      .filter((c) => c.connectionId === connectionId)
+      .map(({ taskId, stamp, fingerprint }) => ({ taskId, stamp, fingerprint }));
   }
 
   begin(): void {

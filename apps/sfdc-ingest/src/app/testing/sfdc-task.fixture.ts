@@ -34,5 +34,12 @@ export function buildTaskRecord(overrides: Partial<TaskRecordById> = {}): TaskRe
 
 /** An UPDATE of task 1 by its owner at FIXTURE_COMMIT, made in the UI (no client named). */
 export function buildTaskChangeEvent(overrides: Partial<TaskChangeEvent> = {}): TaskChangeEvent {
-  return buildFeedEvent({ replayId: 100, changeType: 'UPDATE', recordIds: [fixtureTaskId(1)], commitTimestamp: FIXTURE_COMMIT, commitUser: FIXTURE_OWNER, ...overrides });
+  return buildFeedEvent({
+    replayId: 100,
+    changeType: 'UPDATE',
+    recordIds: [fixtureTaskId(1)],
+    commitTimestamp: FIXTURE_COMMIT,
+    commitUser: FIXTURE_OWNER,
+    ...overrides,
+  });
 }

@@ -8,7 +8,15 @@ export const CONNECTION_STATUS_CHANGED = 'connection-status-changed';
  * `setup-required`: paused because the connection's preflight failed (connector-settings knows which
  * state: missing-external-id-field, field-not-unique, …, and shows that one).
  */
-export const CONNECTION_STATES = ['idle', 'importing', 'syncing', 'paused-api-limit', 'unauthorized', 'setup-required', 'error'] as const;
+export const CONNECTION_STATES = [
+  'idle',
+  'importing',
+  'syncing',
+  'paused-api-limit',
+  'unauthorized',
+  'setup-required',
+  'error',
+] as const;
 
 /** Every service reports what it knows of a connection; connector-settings shows it. */
 export const connectionStatusChangedSchema = z
@@ -29,8 +37,14 @@ export const connectionStatusChangedSchema = z
       .strict()
       .optional(),
     lastSyncedAt: z.iso.datetime().optional(),
-    apiUsage: z.object({ used: z.number().int().nonnegative(), limit: z.number().int().positive() }).strict().optional(),
-    error: z.object({ code: z.string().min(1), message: z.string() }).strict().optional(),
+    apiUsage: z
+      .object({ used: z.number().int().nonnegative(), limit: z.number().int().positive() })
+      .strict()
+      .optional(),
+    error: z
+      .object({ code: z.string().min(1), message: z.string() })
+      .strict()
+      .optional(),
   })
   .strict();
 

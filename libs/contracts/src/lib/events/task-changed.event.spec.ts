@@ -14,7 +14,15 @@ const upsert = (overrides: Partial<SfdcTaskChanged> = {}): SfdcTaskChanged =>
     connectionId: 'conn-1',
     kind: 'upsert',
     taskId: '00T000000000001AAA',
-    fields: { title: 'Call Ana', details: '', dueDate: '2026-11-25', open: true, priority: null, type: 'call', contactEmail: null },
+    fields: {
+      title: 'Call Ana',
+      details: '',
+      dueDate: '2026-11-25',
+      open: true,
+      priority: null,
+      type: 'call',
+      contactEmail: null,
+    },
     changedAt: '2026-11-24T09:59:00.000Z',
     createdAt: '2026-11-24T09:00:00.000Z',
     origin: null,
@@ -35,7 +43,9 @@ describe('task change events', () => {
       title: fc.string({ maxLength: 300 }),
       details: fc.string({ maxLength: 100 }),
       dueDate: fc.option(
-        fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+        fc
+          .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+          .map((d) => d.toISOString().slice(0, 10)),
         { nil: null },
       ),
       open: fc.boolean(),
@@ -67,8 +77,12 @@ describe('task change events', () => {
     const withOwner = upsert({ ownerId: '005000000000001AAA' });
     expect(decodeEvent(encodeEvent(SFDC_TASK_CHANGED, withOwner), KAFKA_TOPICS.sfdcTaskChanges)).toEqual(withOwner);
     const before = upsert();
-    expect(decodeEvent(encodeEvent(SFDC_TASK_CHANGED, before), KAFKA_TOPICS.sfdcTaskChanges)).not.toHaveProperty('ownerId');
-    expect(decodeErrorOf(JSON.stringify({ ...withOwner, ownerId: 5 }), KAFKA_TOPICS.sfdcTaskChanges).message).toMatch(/ownerId/);
+    expect(decodeEvent(encodeEvent(SFDC_TASK_CHANGED, before), KAFKA_TOPICS.sfdcTaskChanges)).not.toHaveProperty(
+      'ownerId',
+    );
+    expect(decodeErrorOf(JSON.stringify({ ...withOwner, ownerId: 5 }), KAFKA_TOPICS.sfdcTaskChanges).message).toMatch(
+      /ownerId/,
+    );
   });
 
   it('keeps each side on its own topic', () => {
@@ -95,7 +109,9 @@ describe('connection status events', () => {
   });
 
   it('rejects an unknown state and negative counts, naming them', () => {
-    const error = decodeErrorOf(JSON.stringify({ ...status, state: 'sleeping', import: { ...status.import, found: -1 } }));
+    const error = decodeErrorOf(
+      JSON.stringify({ ...status, state: 'sleeping', import: { ...status.import, found: -1 } }),
+    );
     expect(error.details).toMatch(/state/);
     expect(error.details).toMatch(/import\.found/);
   });

@@ -21,7 +21,9 @@ const changeShape = {
   via: z.enum(['stream', 'poll', 'webhook', 'feed']).optional(),
 };
 
-function refineChange<T extends { kind: string; fields: unknown; source: string; enableAt?: string }>(schema: z.ZodType<T>) {
+function refineChange<T extends { kind: string; fields: unknown; source: string; enableAt?: string }>(
+  schema: z.ZodType<T>,
+) {
   return schema
     .refine((e) => (e.kind === 'delete') === (e.fields === null), {
       message: 'a delete carries no fields and an upsert carries them',

@@ -4,7 +4,11 @@ import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { applySettingChange } from './apply-setting-change';
 import { settingsProjection } from './settings-projection';
 
-const change = (kind: TaskSyncSettingChanged['kind'], changedAt: string, timeZone = 'Europe/Lisbon'): TaskSyncSettingChanged => ({
+const change = (
+  kind: TaskSyncSettingChanged['kind'],
+  changedAt: string,
+  timeZone = 'Europe/Lisbon',
+): TaskSyncSettingChanged => ({
   eventId: randomUUID(),
   type: TASK_SYNC_SETTING_CHANGED,
   occurredAt: changedAt,
@@ -25,7 +29,8 @@ describe('applySettingChange (real PostgreSQL)', () => {
   });
   afterEach(() => db.drop());
 
-  const current = async () => (await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`))[0];
+  const current = async () =>
+    (await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`))[0];
   const apply = (e: TaskSyncSettingChanged) => db.dataSource.transaction((m) => applySettingChange(m, e));
 
   it('keeps the first enable instant through later disables and re-enables', async () => {
@@ -43,7 +48,9 @@ describe('applySettingChange (real PostgreSQL)', () => {
   it("keeps the connection's Salesforce org and user, also through an event published before they were carried", async () => {
     const owner = { sfdcOrgId: '00D000000000001AAA', sfdcUserId: '005000000000001AAA' };
     await apply(change('first-enable', '2026-11-01T10:00:00Z'));
-    expect(await db.dataSource.query(`SELECT sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([{ sfdc_org_id: null, sfdc_user_id: null }]);
+    expect(await db.dataSource.query(`SELECT sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([
+      { sfdc_org_id: null, sfdc_user_id: null },
+    ]);
     await apply({ ...change('disable', '2026-11-02T10:00:00Z'), ...owner });
     await apply(change('re-enable', '2026-11-03T10:00:00Z'));
     expect(await db.dataSource.query(`SELECT enabled, sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([
@@ -60,14 +67,20 @@ describe('applySettingChange (real PostgreSQL)', () => {
       const owner = { sfdcOrgId: '00D000000000001AAA', sfdcUserId: '005000000000001AAA' };
       const changes = kinds.map((kind, day) => change(kind, `2026-11-0${day + 1}T10:00:00Z`));
       for (const c of changes) await apply(c);
-      const before = await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`);
+      const before = await db.dataSource.query(
+        `SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`,
+      );
       const latest = changes[changes.length - 1];
       await apply({ ...latest, eventId: randomUUID(), occurredAt: '2026-12-05T10:00:00Z', ...owner });
-      expect(await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`)).toEqual(before);
+      expect(
+        await db.dataSource.query(`SELECT enabled, time_zone, first_enabled_at, changed_at FROM connection_setting`),
+      ).toEqual(before);
       expect(await db.dataSource.query(`SELECT enabled, sfdc_org_id, sfdc_user_id FROM connection_setting`)).toEqual([
         { enabled, sfdc_org_id: owner.sfdcOrgId, sfdc_user_id: owner.sfdcUserId },
       ]);
-      const history = await db.dataSource.query(`SELECT event_id, kind FROM connection_setting_change ORDER BY changed_at`);
+      const history = await db.dataSource.query(
+        `SELECT event_id, kind FROM connection_setting_change ORDER BY changed_at`,
+      );
       expect(history).toEqual(changes.map((c) => ({ event_id: c.eventId, kind: c.kind })));
     },
   );

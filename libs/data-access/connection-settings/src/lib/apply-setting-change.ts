@@ -29,6 +29,16 @@ export async function applySettingChange(manager: EntityManager, event: TaskSync
        changed_at = GREATEST(c.changed_at, EXCLUDED.changed_at),
        sfdc_org_id = COALESCE(EXCLUDED.sfdc_org_id, c.sfdc_org_id),
        sfdc_user_id = COALESCE(EXCLUDED.sfdc_user_id, c.sfdc_user_id)`,
-    [event.connectionId, event.tenantId, event.userId, event.enabled, event.timeZone, firstEnabledAt, changedAt, event.sfdcOrgId ?? null, event.sfdcUserId ?? null],
+    [
+      event.connectionId,
+      event.tenantId,
+      event.userId,
+      event.enabled,
+      event.timeZone,
+      firstEnabledAt,
+      changedAt,
+      event.sfdcOrgId ?? null,
+      event.sfdcUserId ?? null,
+    ],
   );
 }

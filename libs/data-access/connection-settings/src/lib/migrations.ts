@@ -21,7 +21,9 @@ export class CreateConnectionSetting1764000000100 implements MigrationInterface 
         kind text NOT NULL CHECK (kind IN ('first-enable', 're-enable', 'disable')),
         changed_at timestamptz NOT NULL
       )`);
-    await q.query(`CREATE INDEX connection_setting_change_by_connection ON connection_setting_change (connection_id, changed_at)`);
+    await q.query(
+      `CREATE INDEX connection_setting_change_by_connection ON connection_setting_change (connection_id, changed_at)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -16,7 +16,10 @@ export class SettingsChangesConsumer {
   ) {}
 
   @EventPattern(KAFKA_TOPICS.settingsChanges)
-  async onSettingChanged(@Payload() event: TaskSyncSettingChanged, @Ctx() ctx: KafkaMessageContext): Promise<HandlerOutcome> {
+  async onSettingChanged(
+    @Payload() event: TaskSyncSettingChanged,
+    @Ctx() ctx: KafkaMessageContext,
+  ): Promise<HandlerOutcome> {
     const { topic, partition, offset } = ctx.meta;
     return processOnce(
       this.dataSource,

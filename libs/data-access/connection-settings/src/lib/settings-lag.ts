@@ -2,7 +2,6 @@ import type { Admin, Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-
 /**
  * Whether this service's settings projection has applied the settings topic up to given offsets:
  * its end now (the Sales Connect catch-up's gate), or a settings watermark's (SettingsView, R7
@@ -30,7 +29,10 @@ export class SettingsLag {
 
   /** Whether the group has applied the settings topic up to these offsets (a watermark's). */
   async hasApplied(ends: readonly { partition: number; offset: string; low: string }[]): Promise<boolean> {
-    return this.reaches(await this.connect(), ends.map(({ partition, offset, low }) => ({ partition, high: offset, low })));
+    return this.reaches(
+      await this.connect(),
+      ends.map(({ partition, offset, low }) => ({ partition, high: offset, low })),
+    );
   }
 
   private async reaches(admin: Admin, ends: { partition: number; high: string; low: string }[]): Promise<boolean> {

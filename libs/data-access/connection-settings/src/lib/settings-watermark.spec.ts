@@ -28,7 +28,11 @@ describe('SettingsView (R7 exact: a change waits for the settings as new as itse
   it('asks connector-settings once for callers waiting together, and not at all for what it covers already', async () => {
     const src = source('2026-11-22T00:00:10.000Z');
     const view = new SettingsView(src, { hasApplied: async () => true });
-    expect(await Promise.all([view.covers(t('01.000')), view.covers(t('02.000')), view.covers(t('03.000'))])).toEqual([true, true, true]);
+    expect(await Promise.all([view.covers(t('01.000')), view.covers(t('02.000')), view.covers(t('03.000'))])).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(src.state.asks).toBe(1);
     expect(await view.covers(t('09.000'))).toBe(true);
     expect(src.state.asks).toBe(1);
@@ -39,7 +43,10 @@ describe('SettingsView (R7 exact: a change waits for the settings as new as itse
     const errors: unknown[] = [];
     let fail = true;
     const view = new SettingsView(
-      { read: async () => (fail ? Promise.reject(new Error('connection refused')) : { at: '2026-11-22T00:00:10.000Z', ends }) },
+      {
+        read: async () =>
+          fail ? Promise.reject(new Error('connection refused')) : { at: '2026-11-22T00:00:10.000Z', ends },
+      },
       { hasApplied: async () => true },
       (e) => errors.push(e),
       () => now,

@@ -74,7 +74,8 @@ export class SettingsView {
     try {
       const watermark = await this.source.read();
       // Known only once this service's settings consumer has applied what the watermark counts.
-      if (await this.lag.hasApplied(watermark.ends)) this.knownUpTo = Math.max(this.knownUpTo, Date.parse(watermark.at));
+      if (await this.lag.hasApplied(watermark.ends))
+        this.knownUpTo = Math.max(this.knownUpTo, Date.parse(watermark.at));
     } catch (e) {
       this.failedAt = this.now();
       this.onError(e);

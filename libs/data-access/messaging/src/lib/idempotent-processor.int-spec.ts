@@ -20,7 +20,8 @@ describe('processOnce (real PostgreSQL)', () => {
   const ref = (eventId: string, consumer = 'spec') => ({ consumer, eventId, topic: 't', partition: 0, offset: '7' });
   const effects = async (eventId: string) =>
     Number((await db.dataSource.query(`SELECT count(*) AS n FROM effect WHERE event_id = $1`, [eventId]))[0].n);
-  const effect = (eventId: string) => (m: import('typeorm').EntityManager) => m.query(`INSERT INTO effect VALUES ($1)`, [eventId]).then(() => undefined);
+  const effect = (eventId: string) => (m: import('typeorm').EntityManager) =>
+    m.query(`INSERT INTO effect VALUES ($1)`, [eventId]).then(() => undefined);
 
   it('applies an event once, however often it is delivered', async () => {
     const eventId = randomUUID();
@@ -64,7 +65,11 @@ describe('processOnce (real PostgreSQL)', () => {
       const [seen, a, b] = [randomUUID(), randomUUID(), randomUUID()];
       await processOnce(db.dataSource, ref(seen), effect(seen));
       const ids = [a, seen, b, a];
-      const outcomes = await processEachOnce(db.dataSource, ids.map((id) => ref(id)), insertFresh(ids));
+      const outcomes = await processEachOnce(
+        db.dataSource,
+        ids.map((id) => ref(id)),
+        insertFresh(ids),
+      );
       expect(outcomes).toEqual(['applied', 'duplicate', 'applied', 'duplicate']);
       expect([await effects(a), await effects(seen), await effects(b)]).toEqual([1, 1, 1]);
     });
@@ -81,13 +86,23 @@ describe('processOnce (real PostgreSQL)', () => {
     it('records none of the run when its effect fails, so the redelivery applies all of it', async () => {
       const ids = [randomUUID(), randomUUID()];
       await expect(
-        processEachOnce(db.dataSource, ids.map((id) => ref(id)), async (m, fresh) => {
-          await insertFresh(ids)(m, fresh);
-          throw new Error('deadlock detected');
-        }),
+        processEachOnce(
+          db.dataSource,
+          ids.map((id) => ref(id)),
+          async (m, fresh) => {
+            await insertFresh(ids)(m, fresh);
+            throw new Error('deadlock detected');
+          },
+        ),
       ).rejects.toThrow('deadlock detected');
       expect(await effects(ids[0])).toBe(0);
-      expect(await processEachOnce(db.dataSource, ids.map((id) => ref(id)), insertFresh(ids))).toEqual(['applied', 'applied']);
+      expect(
+        await processEachOnce(
+          db.dataSource,
+          ids.map((id) => ref(id)),
+          insertFresh(ids),
+        ),
+      ).toEqual(['applied', 'applied']);
       expect([await effects(ids[0]), await effects(ids[1])]).toEqual([1, 1]);
     });
   });

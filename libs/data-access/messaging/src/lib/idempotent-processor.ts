@@ -15,7 +15,11 @@ export type ProcessOutcome = 'applied' | 'duplicate';
  * event finds its record and is skipped, so a crash between the commit and the Kafka offset commit
  * repeats nothing. The caller commits `offset + 1` only after this resolves.
  */
-export async function processOnce(dataSource: DataSource, ref: ProcessedMessageRef, effect: (manager: EntityManager) => Promise<void>): Promise<ProcessOutcome> {
+export async function processOnce(
+  dataSource: DataSource,
+  ref: ProcessedMessageRef,
+  effect: (manager: EntityManager) => Promise<void>,
+): Promise<ProcessOutcome> {
   const [outcome] = await processEachOnce(dataSource, [ref], (manager) => effect(manager));
   return outcome;
 }
@@ -37,7 +41,13 @@ export async function processEachOnce(
       `INSERT INTO processed_message (consumer, event_id, topic, partition, kafka_offset)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::bigint[])
        ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
-      [refs.map((r) => r.consumer), refs.map((r) => r.eventId), refs.map((r) => r.topic), refs.map((r) => r.partition), refs.map((r) => r.offset)],
+      [
+        refs.map((r) => r.consumer),
+        refs.map((r) => r.eventId),
+        refs.map((r) => r.topic),
+        refs.map((r) => r.partition),
+        refs.map((r) => r.offset),
+      ],
     );
     // Each new record makes the first of its refs fresh; a repeat inside the run finds it taken.
     const unclaimed = new Set(inserted.map((r) => `${r.consumer}/${r.event_id}`));

@@ -21,7 +21,11 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   const publisher = new KafkaPublisher(kafka, 'outbox-spec', metrics);
 
   beforeAll(async () => {
-    db = await createTestDatabase({ schema: 'outbox_spec', entities: [OutboxMessageEntity], migrations: [CreateOutboxMessage1764000000001] });
+    db = await createTestDatabase({
+      schema: 'outbox_spec',
+      entities: [OutboxMessageEntity],
+      migrations: [CreateOutboxMessage1764000000001],
+    });
     await publisher.connect();
   });
   afterAll(async () => {
@@ -30,10 +34,23 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   });
 
   const relay = (p: KafkaPublisher) =>
-    new OutboxRelay({ dataSource: db.dataSource, publisher: p, metrics, logger: pino({ level: 'silent' }), pollIntervalMs: 50, batchSize: 2 });
+    new OutboxRelay({
+      dataSource: db.dataSource,
+      publisher: p,
+      metrics,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 50,
+      batchSize: 2,
+    });
 
   const entries = (key: string, n: number): OutboxEntry[] =>
-    Array.from({ length: n }, (_, i) => ({ eventId: randomUUID(), eventType: 'spec', topic: TOPIC, key, payload: JSON.stringify({ i }) }));
+    Array.from({ length: n }, (_, i) => ({
+      eventId: randomUUID(),
+      eventType: 'spec',
+      topic: TOPIC,
+      key,
+      payload: JSON.stringify({ i }),
+    }));
 
   async function readBack(key: string, n: number): Promise<{ value: string; eventId: string }[]> {
     const admin = kafka.admin();
@@ -49,7 +66,10 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
         void consumer.run({
           eachMessage: async ({ message }) => {
             if (message.key?.toString() !== key) return;
-            seen.push({ value: message.value?.toString() ?? '', eventId: message.headers?.[MESSAGE_HEADERS.eventId]?.toString() ?? '' });
+            seen.push({
+              value: message.value?.toString() ?? '',
+              eventId: message.headers?.[MESSAGE_HEADERS.eventId]?.toString() ?? '',
+            });
             if (seen.length === n) {
               clearTimeout(timer);
               resolve();
@@ -89,13 +109,22 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     const seen = await readBack(key, 5);
     expect(seen.map((s) => s.eventId)).toEqual(rows.map((r) => r.eventId));
     expect(seen.map((s) => JSON.parse(s.value).i)).toEqual([0, 1, 2, 3, 4]);
-    const unpublished = await db.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`);
+    const unpublished = await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`,
+    );
     expect(unpublished[0].n).toBe(0);
   });
 
   it('a commit wakes the relay: its rows go out at once, not at the next poll (R7: a disable reaches the services in milliseconds)', async () => {
     // A poll so slow that only the commit's notification can explain a prompt publish.
-    const slow = new OutboxRelay({ dataSource: db.dataSource, publisher, metrics, logger: pino({ level: 'silent' }), pollIntervalMs: 600_000, batchSize: 10 });
+    const slow = new OutboxRelay({
+      dataSource: db.dataSource,
+      publisher,
+      metrics,
+      logger: pino({ level: 'silent' }),
+      pollIntervalMs: 600_000,
+      batchSize: 10,
+    });
     slow.start();
     try {
       await slow.drain(); // what the other tests left, and the first round the start ran
@@ -104,9 +133,13 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
       await db.dataSource.transaction((m) => enqueueOutbox(m, entries(key, 1)));
       const started = Date.now();
       for (;;) {
-        const [row] = await db.dataSource.query(`SELECT count(*)::int AS n FROM outbox_message WHERE message_key = $1 AND published_at IS NOT NULL`, [key]);
+        const [row] = await db.dataSource.query(
+          `SELECT count(*)::int AS n FROM outbox_message WHERE message_key = $1 AND published_at IS NOT NULL`,
+          [key],
+        );
         if (row.n === 1) break;
-        if (Date.now() - started > 10_000) throw new Error('the committed row was not published within 10 s: the relay was not woken');
+        if (Date.now() - started > 10_000)
+          throw new Error('the committed row was not published within 10 s: the relay was not woken');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(await readBack(key, 1)).toHaveLength(1);
@@ -131,7 +164,12 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
     const rows = entries(key, 2);
     await db.dataSource.transaction((m) => enqueueOutbox(m, rows));
     // A real client to a port nothing listens on: the send fails as it would in an outage.
-    const deadKafka = new Kafka({ clientId: 'dead', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 } });
+    const deadKafka = new Kafka({
+      clientId: 'dead',
+      brokers: ['127.0.0.1:1'],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 },
+    });
     const deadPublisher = new KafkaPublisher(deadKafka, 'outbox-spec', metrics);
 
     await expect(relay(deadPublisher).drain()).rejects.toThrow();

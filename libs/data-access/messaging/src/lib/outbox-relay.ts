@@ -58,7 +58,10 @@ export class OutboxRelay {
       }
       client.on('notification', () => this.wake());
       client.on('error', (e) => {
-        this.options.logger.warn({ err: e }, 'outbox relay lost its notification connection: polling only until restart');
+        this.options.logger.warn(
+          { err: e },
+          'outbox relay lost its notification connection: polling only until restart',
+        );
         if (this.listener === client) this.listener = undefined;
         client.release(e);
       });
@@ -131,7 +134,13 @@ export class OutboxRelay {
       const ids = rows.map((r) => r.id);
       try {
         await publisher.publish(
-          rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, eventId: r.eventId, eventType: r.eventType })),
+          rows.map((r) => ({
+            topic: r.topic,
+            key: r.key,
+            value: r.payload,
+            eventId: r.eventId,
+            eventType: r.eventType,
+          })),
         );
       } catch (e) {
         await manager
@@ -142,7 +151,12 @@ export class OutboxRelay {
           .execute();
         return { sent: 0, error: e };
       }
-      await manager.createQueryBuilder().update(OutboxMessageEntity).set({ publishedAt: () => 'now()' }).whereInIds(ids).execute();
+      await manager
+        .createQueryBuilder()
+        .update(OutboxMessageEntity)
+        .set({ publishedAt: () => 'now()' })
+        .whereInIds(ids)
+        .execute();
       return { sent: rows.length };
     });
     if (result.error !== undefined) throw result.error;
@@ -150,7 +164,9 @@ export class OutboxRelay {
   }
 
   private async refreshPendingGauge(): Promise<void> {
-    const pending = await this.options.dataSource.getRepository(OutboxMessageEntity).count({ where: { publishedAt: IsNull() } });
+    const pending = await this.options.dataSource
+      .getRepository(OutboxMessageEntity)
+      .count({ where: { publishedAt: IsNull() } });
     this.options.metrics.outboxPending.set(pending);
   }
 }

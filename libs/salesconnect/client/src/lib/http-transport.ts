@@ -56,7 +56,8 @@ export function httpTransport(options: { maxSockets?: number } = {}): SalesConne
         text,
       };
     } catch (e) {
-      if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError) throw new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`);
+      if (e instanceof errors.HeadersTimeoutError || e instanceof errors.BodyTimeoutError)
+        throw new TransportTimeoutError(`no answer within ${r.timeoutMs} ms`);
       throw e;
     }
   };

@@ -48,6 +48,10 @@ export class SalesConnectApiError extends Error {
 
   /** Worth trying again later as is: the service was unavailable or the request did not complete. */
   get retryable(): boolean {
-    return this.code === SalesConnectErrorCode.NetworkError || this.status === 429 || (this.status !== null && this.status >= 500);
+    return (
+      this.code === SalesConnectErrorCode.NetworkError ||
+      this.status === 429 ||
+      (this.status !== null && this.status >= 500)
+    );
   }
 }

@@ -78,7 +78,14 @@ export const webhookDeliverySchema = z.object({
   changeType: z.enum(SALESCONNECT_CHANGE_TYPES),
   taskId: z.string(),
   status: z.enum(['pending', 'succeeded', 'failed', 'dropped']),
-  attempts: z.array(z.object({ at: z.string(), statusCode: z.number().int().nullable(), error: z.string().nullable(), durationMs: z.number() })),
+  attempts: z.array(
+    z.object({
+      at: z.string(),
+      statusCode: z.number().int().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number(),
+    }),
+  ),
   nextAttemptAt: z.string().nullable(),
   createdAt: z.string(),
 });

@@ -1,4 +1,10 @@
-import { ApiClient, ServiceProcess, startWebhookReceiver, waitFor, type WebhookReceiver } from '@task-sync/testing-stack';
+import {
+  ApiClient,
+  ServiceProcess,
+  startWebhookReceiver,
+  waitFor,
+  type WebhookReceiver,
+} from '@task-sync/testing-stack';
 import { parseCalendarDate } from '@task-sync/task-domain';
 import { SalesConnectClient } from './salesconnect.client';
 import { verifyWebhookSignature } from './webhook-signature';
@@ -32,7 +38,11 @@ function useSandboxProcess(env: Record<string, string>): { url: string; api: Api
   const running = {} as { url: string; api: ApiClient; admin: ApiClient };
   beforeAll(async () => {
     sandbox = await ServiceProcess.start('salesconnect-sandbox', env);
-    Object.assign(running, { url: sandbox.url, api: new ApiClient(sandbox.url, DEFAULT_USER_TOKEN), admin: new ApiClient(sandbox.url) });
+    Object.assign(running, {
+      url: sandbox.url,
+      api: new ApiClient(sandbox.url, DEFAULT_USER_TOKEN),
+      admin: new ApiClient(sandbox.url),
+    });
   });
   afterAll(() => sandbox?.stop());
   beforeEach(async () => {
@@ -55,7 +65,10 @@ describe('the Sales Connect client against the sandbox', () => {
 
   /** A user made through the admin API, with a client of their own token. */
   const createUser = async (timeZone: string): Promise<{ id: string; api: ApiClient }> => {
-    const created = await running.admin.post('/__admin/salesconnect/users', { email: `rep-${Math.random().toString(36).slice(2, 8)}@example.com`, timeZone });
+    const created = await running.admin.post('/__admin/salesconnect/users', {
+      email: `rep-${Math.random().toString(36).slice(2, 8)}@example.com`,
+      timeZone,
+    });
     if (created.status !== 201) throw new Error(`user not created: ${created.status} ${JSON.stringify(created.body)}`);
     return { id: created.body.id, api: new ApiClient(running.url, created.body.apiToken) };
   };
@@ -69,10 +82,20 @@ describe('the Sales Connect client against the sandbox', () => {
     it('acts as the user named by X-SalesConnect-User on every task route, recording the calling app as origin', async () => {
       const other = await createUser('Europe/Lisbon');
       const asOther = client('task-sync').forUser(other.id);
-      const { task, replayed } = await asOther.createTask({ name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' }, { idempotencyKey: 'sync-1' });
+      const { task, replayed } = await asOther.createTask(
+        { name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' },
+        { idempotencyKey: 'sync-1' },
+      );
       expect(replayed).toBe(false);
       expect(task).toMatchObject({ ownerId: other.id, createdBy: 'task-sync', version: 1 });
-      expect((await asOther.createTask({ name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' }, { idempotencyKey: 'sync-1' })).replayed).toBe(true);
+      expect(
+        (
+          await asOther.createTask(
+            { name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' },
+            { idempotencyKey: 'sync-1' },
+          )
+        ).replayed,
+      ).toBe(true);
 
       expect(await asOther.getTask(task.id)).toEqual(task);
       const patched = await asOther.updateTask(task.id, { details: 'pricing' }, { ifMatch: 1 });
@@ -80,7 +103,11 @@ describe('the Sales Connect client against the sandbox', () => {
       expect((await asOther.completeTask(task.id, { ifMatch: 2 })).status).toBe('Complete');
       expect((await asOther.reopenTask(task.id)).status).toBe('Open');
       const conflict = await apiErrorOf(asOther.completeTask(task.id, { ifMatch: 1 }));
-      expect([conflict.code, conflict.status, conflict.details]).toEqual(['VERSION_CONFLICT', 409, { currentVersion: 4 }]);
+      expect([conflict.code, conflict.status, conflict.details]).toEqual([
+        'VERSION_CONFLICT',
+        409,
+        { currentVersion: 4 },
+      ]);
       await asOther.deleteTask(task.id, { ifMatch: 4 });
       expect((await apiErrorOf(asOther.getTask(task.id))).code).toBe('TASK_NOT_FOUND');
 
@@ -94,11 +121,12 @@ describe('the Sales Connect client against the sandbox', () => {
       ]);
       expect((await running.api.get('/v1/changes')).body.changes).toEqual([]);
       // Without X-Client-App an app's write is recorded as the UI's, as for any caller.
-      expect((await app().post('/v1/tasks', { name: 'plain' }, { 'x-salesconnect-user': other.id })).body.createdBy).toBe('salesconnect-ui');
+      expect(
+        (await app().post('/v1/tasks', { name: 'plain' }, { 'x-salesconnect-user': other.id })).body.createdBy,
+      ).toBe('salesconnect-ui');
       // Calls are counted for the user the app acted for.
       expect(await callsTotal({ tenant: other.id, endpoint: 'POST /v1/tasks' })).toBe(3);
     });
-
 
     it('answers 404 USER_NOT_FOUND for an unknown user, and 400 naming X-SalesConnect-User when an app calls a user-only route as itself', async () => {
       const unknown = await app().get('/v1/tasks', { 'x-salesconnect-user': 'scu_nobody' });
@@ -115,7 +143,11 @@ describe('the Sales Connect client against the sandbox', () => {
         ['DELETE', '/v1/tasks/sct_123'],
         ['GET', '/v1/command-center'],
       ]) {
-        const res = await app().request(method, path, method === 'POST' || method === 'PATCH' ? { name: 'x' } : undefined);
+        const res = await app().request(
+          method,
+          path,
+          method === 'POST' || method === 'PATCH' ? { name: 'x' } : undefined,
+        );
         expect([method, path, res.status, res.body.error, res.body.fields]).toEqual([
           method,
           path,
@@ -125,7 +157,6 @@ describe('the Sales Connect client against the sandbox', () => {
         ]);
       }
     });
-
 
     it('reads the app-wide feed without X-SalesConnect-User: every user, one sequence, the same cursor semantics', async () => {
       const other = await createUser('Asia/Kolkata');
@@ -147,12 +178,16 @@ describe('the Sales Connect client against the sandbox', () => {
       const idle = await client().listChanges({ cursor: second.nextCursor });
       expect(idle.changes).toEqual([]);
       await other.api.post('/v1/tasks', { name: 'theirs-2' });
-      expect((await client().listChanges({ cursor: idle.nextCursor })).changes.map((c) => c.task.name)).toEqual(['theirs-2']);
+      expect((await client().listChanges({ cursor: idle.nextCursor })).changes.map((c) => c.task.name)).toEqual([
+        'theirs-2',
+      ]);
       // Acting as a user narrows the feed to theirs.
-      expect((await client().forUser(other.id).listChanges()).changes.map((c) => c.task.name)).toEqual(['theirs-1', 'theirs-2']);
+      expect((await client().forUser(other.id).listChanges()).changes.map((c) => c.task.name)).toEqual([
+        'theirs-1',
+        'theirs-2',
+      ]);
       expect((await apiErrorOf(client().listChanges({ cursor: 'bogus' }))).code).toBe('INVALID_CURSOR');
     });
-
 
     it('expires an app-wide cursor like any other: 410 CURSOR_EXPIRED once a change after it is past retention', async () => {
       await running.admin.post('/__admin/clock', { now: '2026-11-01T12:00:00Z', frozen: true });
@@ -165,16 +200,20 @@ describe('the Sales Connect client against the sandbox', () => {
       expect((await client().listChanges()).changes.map((c) => c.task.name)).toEqual(['recent']);
     });
 
-
     it("keeps the app's webhook subscriptions and deliveries its own, apart from the users'", async () => {
       receiver = await startWebhookReceiver();
       const sc = client();
       const appSub = await sc.createWebhookSubscription({ url: receiver.url });
       expect(appSub).toMatchObject({ url: receiver.url, userId: null });
-      const userSub = await running.api.post('/v1/webhooks/subscriptions', { url: 'http://127.0.0.1:9/user-hooks', userId: DEFAULT_USER_ID });
+      const userSub = await running.api.post('/v1/webhooks/subscriptions', {
+        url: 'http://127.0.0.1:9/user-hooks',
+        userId: DEFAULT_USER_ID,
+      });
 
       expect((await sc.listWebhookSubscriptions()).map((s) => s.id)).toEqual([appSub.id]);
-      expect((await running.api.get('/v1/webhooks/subscriptions')).body.items.map((s: { id: string }) => s.id)).toEqual([userSub.body.id]);
+      expect((await running.api.get('/v1/webhooks/subscriptions')).body.items.map((s: { id: string }) => s.id)).toEqual(
+        [userSub.body.id],
+      );
       // Acting for a user, the app sees that user's subscriptions, not its own.
       const asUser = await app().get('/v1/webhooks/subscriptions', { 'x-salesconnect-user': DEFAULT_USER_ID });
       expect(asUser.body.items.map((s: { id: string }) => s.id)).toEqual([userSub.body.id]);
@@ -187,7 +226,15 @@ describe('the Sales Connect client against the sandbox', () => {
       await other.api.post('/v1/tasks', { name: 'theirs' });
       const got = receiver.received;
       await waitFor('a webhook', () => (got.length >= 1 ? true : undefined), 5000, 20);
-      expect(verifyWebhookSignature('sandbox-webhook-secret', got[0].headers['x-salesconnect-timestamp'] as string, got[0].body, got[0].headers['x-salesconnect-signature'] as string, Math.floor(Date.now() / 1000))).toEqual({ valid: true });
+      expect(
+        verifyWebhookSignature(
+          'sandbox-webhook-secret',
+          got[0].headers['x-salesconnect-timestamp'] as string,
+          got[0].body,
+          got[0].headers['x-salesconnect-signature'] as string,
+          Math.floor(Date.now() / 1000),
+        ),
+      ).toEqual({ valid: true });
       const deliveries = await waitFor(
         'a succeeded delivery',
         async () => {
@@ -218,10 +265,22 @@ describe('the Sales Connect client against the sandbox', () => {
       const sig = header(r.headers, 'x-salesconnect-signature');
       expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds())).toEqual({ valid: true });
       // What a receiver must refuse:
-      expect(verifyWebhookSignature(SECRET, ts, r.body.replace('Hooked', 'Hacked'), sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature(SECRET, String(Number(ts) - 1), r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature('wrong-secret', ts, r.body, sig, nowSeconds())).toEqual({ valid: false, reason: 'SIGNATURE_MISMATCH' });
-      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds() + 301)).toEqual({ valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' });
+      expect(verifyWebhookSignature(SECRET, ts, r.body.replace('Hooked', 'Hacked'), sig, nowSeconds())).toEqual({
+        valid: false,
+        reason: 'SIGNATURE_MISMATCH',
+      });
+      expect(verifyWebhookSignature(SECRET, String(Number(ts) - 1), r.body, sig, nowSeconds())).toEqual({
+        valid: false,
+        reason: 'SIGNATURE_MISMATCH',
+      });
+      expect(verifyWebhookSignature('wrong-secret', ts, r.body, sig, nowSeconds())).toEqual({
+        valid: false,
+        reason: 'SIGNATURE_MISMATCH',
+      });
+      expect(verifyWebhookSignature(SECRET, ts, r.body, sig, nowSeconds() + 301)).toEqual({
+        valid: false,
+        reason: 'TIMESTAMP_OUT_OF_TOLERANCE',
+      });
     }
   });
 });

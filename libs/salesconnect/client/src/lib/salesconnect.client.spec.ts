@@ -43,15 +43,39 @@ function fakeApi(answer: (req: Recorded) => TransportResponse | Promise<Transpor
     calls.push(req);
     return answer(req);
   };
-  return { calls, client: new SalesConnectClient({ baseUrl: 'http://sc.test/', token: 'sc_app_x', clientApp: 'task-sync', transport }) };
+  return {
+    calls,
+    client: new SalesConnectClient({
+      baseUrl: 'http://sc.test/',
+      token: 'sc_app_x',
+      clientApp: 'task-sync',
+      transport,
+    }),
+  };
 }
 
-const answer = (status: number, text: string, headers: Record<string, string> = {}): TransportResponse => ({ status, text, header: (name) => headers[name.toLowerCase()] ?? null });
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => answer(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+const answer = (status: number, text: string, headers: Record<string, string> = {}): TransportResponse => ({
+  status,
+  text,
+  header: (name) => headers[name.toLowerCase()] ?? null,
+});
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  answer(status, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
 
 describe('SalesConnectClient', () => {
   it('reads a feed page with the app token, cursor and limit, and validates it', async () => {
-    const change = { cursor: 'c2', sequence: 2, type: 'updated', taskId: 'sct_1', tenantId: 'tenant-1', userId: 'scu_1', occurredAt: '2026-11-24T10:05:00.000Z', origin: 'salesconnect-ui', changedFields: ['name'], task };
+    const change = {
+      cursor: 'c2',
+      sequence: 2,
+      type: 'updated',
+      taskId: 'sct_1',
+      tenantId: 'tenant-1',
+      userId: 'scu_1',
+      occurredAt: '2026-11-24T10:05:00.000Z',
+      origin: 'salesconnect-ui',
+      changedFields: ['name'],
+      task,
+    };
     const { calls, client } = fakeApi(() => json(200, { changes: [change], nextCursor: 'c2' }));
     const page = await client.listChanges({ cursor: 'c1', limit: 500 });
     expect(page).toEqual({ changes: [change], nextCursor: 'c2' });
@@ -61,12 +85,25 @@ describe('SalesConnectClient', () => {
   });
 
   it('acts as a user with X-SalesConnect-User, sending Idempotency-Key and If-Match', async () => {
-    const { calls, client } = fakeApi((req) => (req.method === 'DELETE' ? answer(204, '') : json(201, task, { 'idempotent-replayed': 'true' })));
+    const { calls, client } = fakeApi((req) =>
+      req.method === 'DELETE' ? answer(204, '') : json(201, task, { 'idempotent-replayed': 'true' }),
+    );
     const user = client.forUser('scu_1');
-    const created = await user.createTask({ name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' }, { idempotencyKey: 'k-1' });
+    const created = await user.createTask(
+      { name: 'Call Ana', dueDate: parseCalendarDate('2026-11-25'), type: 'call' },
+      { idempotencyKey: 'k-1' },
+    );
     expect(created).toEqual({ task, replayed: true });
     await user.deleteTask('sct_1', { ifMatch: 3 });
-    expect(calls.map((c) => [c.method, c.url.pathname, c.headers['x-salesconnect-user'], c.headers['idempotency-key'], c.headers['if-match']])).toEqual([
+    expect(
+      calls.map((c) => [
+        c.method,
+        c.url.pathname,
+        c.headers['x-salesconnect-user'],
+        c.headers['idempotency-key'],
+        c.headers['if-match'],
+      ]),
+    ).toEqual([
       ['POST', '/v1/tasks', 'scu_1', 'k-1', undefined],
       ['DELETE', '/v1/tasks/sct_1', 'scu_1', undefined, '3'],
     ]);
@@ -78,15 +115,41 @@ describe('SalesConnectClient', () => {
     const { calls, client } = fakeApi(() => json(200, { items: [task, tombstone], nextCursor: null }));
     expect(await client.forUser('scu_1').listTasksByIds(['sct_1', 'sct_2'])).toEqual([task, tombstone]);
     expect(calls[0].url.toString()).toBe('http://sc.test/v1/tasks?ids=sct_1%2Csct_2&includeDeleted=true&limit=200');
-    await expect(client.forUser('scu_1').listTasksByIds(Array.from({ length: 201 }, (_, i) => `sct_${i}`))).rejects.toThrow('1 to 200 ids a call');
+    await expect(
+      client.forUser('scu_1').listTasksByIds(Array.from({ length: 201 }, (_, i) => `sct_${i}`)),
+    ).rejects.toThrow('1 to 200 ids a call');
   });
 
   it.each([
-    ['a 410 CURSOR_EXPIRED', () => json(410, { error: 'CURSOR_EXPIRED', message: 'too old' }), 'CURSOR_EXPIRED', 410, false],
-    ['a 409 with its details', () => json(409, { error: 'VERSION_CONFLICT', message: 'stale', currentVersion: 4 }), 'VERSION_CONFLICT', 409, false],
-    ['a 503 with Retry-After', () => json(503, { error: 'SERVICE_UNAVAILABLE', message: 'later' }, { 'retry-after': '2' }), 'SERVICE_UNAVAILABLE', 503, true],
+    [
+      'a 410 CURSOR_EXPIRED',
+      () => json(410, { error: 'CURSOR_EXPIRED', message: 'too old' }),
+      'CURSOR_EXPIRED',
+      410,
+      false,
+    ],
+    [
+      'a 409 with its details',
+      () => json(409, { error: 'VERSION_CONFLICT', message: 'stale', currentVersion: 4 }),
+      'VERSION_CONFLICT',
+      409,
+      false,
+    ],
+    [
+      'a 503 with Retry-After',
+      () => json(503, { error: 'SERVICE_UNAVAILABLE', message: 'later' }, { 'retry-after': '2' }),
+      'SERVICE_UNAVAILABLE',
+      503,
+      true,
+    ],
     ['a 502 HTML page from a proxy', () => answer(502, '<html>bad gateway</html>'), 'UNEXPECTED_STATUS', 502, true],
-    ['a 200 that is not a feed page', () => json(200, { changes: [{ sequence: 'one' }] }), 'INVALID_RESPONSE', 200, false],
+    [
+      'a 200 that is not a feed page',
+      () => json(200, { changes: [{ sequence: 'one' }] }),
+      'INVALID_RESPONSE',
+      200,
+      false,
+    ],
   ])('turns %s into a typed error', async (_label, answer, code, status, retryable) => {
     const { client } = fakeApi(answer);
     const error = await apiErrorOf(client.listChanges());

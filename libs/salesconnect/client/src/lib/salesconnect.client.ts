@@ -81,7 +81,8 @@ class SalesConnectHttp {
 
   async request<T>(spec: RequestSpec<T>): Promise<{ body: T; header: TransportResponse['header'] }> {
     const url = new URL(`${this.baseUrl}${spec.path}`);
-    for (const [name, value] of Object.entries(spec.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    for (const [name, value] of Object.entries(spec.query ?? {}))
+      if (value !== undefined) url.searchParams.set(name, String(value));
     const timeoutMs = this.options.timeoutMs ?? 10_000;
     let response: TransportResponse;
     try {
@@ -100,8 +101,13 @@ class SalesConnectHttp {
         timeoutMs,
       });
     } catch (e) {
-      const reason = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(e);
-      throw new SalesConnectApiError(SalesConnectErrorCode.NetworkError, null, `${spec.method} ${spec.path}: ${reason}`);
+      const reason =
+        e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeNetworkError(e);
+      throw new SalesConnectApiError(
+        SalesConnectErrorCode.NetworkError,
+        null,
+        `${spec.method} ${spec.path}: ${reason}`,
+      );
     }
     const text = response.text;
     if (response.status < 200 || response.status > 299) throw this.toError(spec, response, text);
@@ -110,11 +116,19 @@ class SalesConnectHttp {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new SalesConnectApiError(SalesConnectErrorCode.InvalidResponse, response.status, `${spec.method} ${spec.path}: not JSON (${(e as Error).message})`);
+      throw new SalesConnectApiError(
+        SalesConnectErrorCode.InvalidResponse,
+        response.status,
+        `${spec.method} ${spec.path}: not JSON (${(e as Error).message})`,
+      );
     }
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {
-      throw new SalesConnectApiError(SalesConnectErrorCode.InvalidResponse, response.status, `${spec.method} ${spec.path}: ${describeIssues(parsed.error)}`);
+      throw new SalesConnectApiError(
+        SalesConnectErrorCode.InvalidResponse,
+        response.status,
+        `${spec.method} ${spec.path}: ${describeIssues(parsed.error)}`,
+      );
     }
     return { body: parsed.data, header: response.header };
   }
@@ -130,7 +144,13 @@ class SalesConnectHttp {
     const { error, message, ...details } = body;
     const code = toSalesConnectErrorCode(error) ?? SalesConnectErrorCode.UnexpectedStatus;
     const description = typeof message === 'string' ? message : text.slice(0, 200);
-    return new SalesConnectApiError(code, response.status, `${spec.method} ${spec.path}: ${description}`, details, retryAfterMs(response.header('retry-after')));
+    return new SalesConnectApiError(
+      code,
+      response.status,
+      `${spec.method} ${spec.path}: ${description}`,
+      details,
+      retryAfterMs(response.header('retry-after')),
+    );
   }
 }
 
@@ -146,7 +166,12 @@ function ifMatchHeader(options: WriteOptions): Record<string, string> {
 
 /** Reading the change feed: with an app token the whole app's, with a user's token (or acting as one) that user's. */
 async function listChanges(http: SalesConnectHttp, options: { cursor?: string; limit?: number }): Promise<ChangesPage> {
-  const { body } = await http.request({ method: 'GET', path: '/v1/changes', query: { cursor: options.cursor, limit: options.limit }, schema: changesPageSchema });
+  const { body } = await http.request({
+    method: 'GET',
+    path: '/v1/changes',
+    query: { cursor: options.cursor, limit: options.limit },
+    schema: changesPageSchema,
+  });
   return body;
 }
 
@@ -173,13 +198,22 @@ export class SalesConnectClient {
   }
 
   async listWebhookSubscriptions(): Promise<WebhookSubscription[]> {
-    const { body } = await this.http.request({ method: 'GET', path: '/v1/webhooks/subscriptions', schema: itemsOf(webhookSubscriptionSchema) });
+    const { body } = await this.http.request({
+      method: 'GET',
+      path: '/v1/webhooks/subscriptions',
+      schema: itemsOf(webhookSubscriptionSchema),
+    });
     return body.items;
   }
 
   /** No `userId`: every user's changes. */
   async createWebhookSubscription(input: { url: string; userId?: string }): Promise<WebhookSubscription> {
-    const { body } = await this.http.request({ method: 'POST', path: '/v1/webhooks/subscriptions', body: input, schema: webhookSubscriptionSchema });
+    const { body } = await this.http.request({
+      method: 'POST',
+      path: '/v1/webhooks/subscriptions',
+      body: input,
+      schema: webhookSubscriptionSchema,
+    });
     return body;
   }
 
@@ -210,7 +244,11 @@ export class SalesConnectUserClient {
   }
 
   async getTask(id: string): Promise<SalesConnectTask> {
-    const { body } = await this.http.request({ method: 'GET', path: `/v1/tasks/${encodeURIComponent(id)}`, schema: salesConnectTaskSchema });
+    const { body } = await this.http.request({
+      method: 'GET',
+      path: `/v1/tasks/${encodeURIComponent(id)}`,
+      schema: salesConnectTaskSchema,
+    });
     return body;
   }
 
@@ -219,7 +257,8 @@ export class SalesConnectUserClient {
    * with `deletedAt` while Sales Connect keeps them; an id it no longer knows is not answered.
    */
   async listTasksByIds(ids: readonly string[]): Promise<SalesConnectTask[]> {
-    if (ids.length === 0 || ids.length > LIST_BY_IDS_LIMIT) throw new Error(`1 to ${LIST_BY_IDS_LIMIT} ids a call, not ${ids.length}`);
+    if (ids.length === 0 || ids.length > LIST_BY_IDS_LIMIT)
+      throw new Error(`1 to ${LIST_BY_IDS_LIMIT} ids a call, not ${ids.length}`);
     const { body } = await this.http.request({
       method: 'GET',
       path: '/v1/tasks',
@@ -233,7 +272,10 @@ export class SalesConnectUserClient {
    * With an `idempotencyKey` a retry (same key, same body, within 24 h) returns the task the
    * first call created (`replayed: true`) instead of creating another.
    */
-  async createTask(input: NewSalesConnectTask, options: { idempotencyKey?: string } = {}): Promise<{ task: SalesConnectTask; replayed: boolean }> {
+  async createTask(
+    input: NewSalesConnectTask,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<{ task: SalesConnectTask; replayed: boolean }> {
     const { body, header } = await this.http.request({
       method: 'POST',
       path: '/v1/tasks',
@@ -245,21 +287,41 @@ export class SalesConnectUserClient {
   }
 
   async updateTask(id: string, patch: SalesConnectTaskPatch, options: WriteOptions = {}): Promise<SalesConnectTask> {
-    const { body } = await this.http.request({ method: 'PATCH', path: `/v1/tasks/${encodeURIComponent(id)}`, body: patch, headers: ifMatchHeader(options), schema: salesConnectTaskSchema });
+    const { body } = await this.http.request({
+      method: 'PATCH',
+      path: `/v1/tasks/${encodeURIComponent(id)}`,
+      body: patch,
+      headers: ifMatchHeader(options),
+      schema: salesConnectTaskSchema,
+    });
     return body;
   }
 
   async completeTask(id: string, options: WriteOptions = {}): Promise<SalesConnectTask> {
-    const { body } = await this.http.request({ method: 'POST', path: `/v1/tasks/${encodeURIComponent(id)}/complete`, headers: ifMatchHeader(options), schema: salesConnectTaskSchema });
+    const { body } = await this.http.request({
+      method: 'POST',
+      path: `/v1/tasks/${encodeURIComponent(id)}/complete`,
+      headers: ifMatchHeader(options),
+      schema: salesConnectTaskSchema,
+    });
     return body;
   }
 
   async reopenTask(id: string, options: WriteOptions = {}): Promise<SalesConnectTask> {
-    const { body } = await this.http.request({ method: 'POST', path: `/v1/tasks/${encodeURIComponent(id)}/reopen`, headers: ifMatchHeader(options), schema: salesConnectTaskSchema });
+    const { body } = await this.http.request({
+      method: 'POST',
+      path: `/v1/tasks/${encodeURIComponent(id)}/reopen`,
+      headers: ifMatchHeader(options),
+      schema: salesConnectTaskSchema,
+    });
     return body;
   }
 
   async deleteTask(id: string, options: WriteOptions = {}): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/v1/tasks/${encodeURIComponent(id)}`, headers: ifMatchHeader(options) });
+    await this.http.request({
+      method: 'DELETE',
+      path: `/v1/tasks/${encodeURIComponent(id)}`,
+      headers: ifMatchHeader(options),
+    });
   }
 }

@@ -14,11 +14,15 @@ describe('webhook signature', () => {
   it('signs the raw bytes: a Buffer body and its text give the same signature', () => {
     const bytes = Buffer.from('{"name":"Ação"}', 'utf8');
     expect(signWebhook(secret, ts, bytes)).toBe(signWebhook(secret, ts, bytes.toString('utf8')));
-    expect(verifyWebhookSignature(secret, String(ts), bytes, signWebhook(secret, ts, '{"name":"Ação"}'), ts)).toEqual({ valid: true });
+    expect(verifyWebhookSignature(secret, String(ts), bytes, signWebhook(secret, ts, '{"name":"Ação"}'), ts)).toEqual({
+      valid: true,
+    });
   });
 
   it('verifies a genuine delivery within the tolerance', () => {
-    expect(verifyWebhookSignature(secret, String(ts), body, signWebhook(secret, ts, body), ts + 299)).toEqual({ valid: true });
+    expect(verifyWebhookSignature(secret, String(ts), body, signWebhook(secret, ts, body), ts + 299)).toEqual({
+      valid: true,
+    });
   });
 
   it('accepts any matching value of a comma-separated list (secret rotation)', () => {
@@ -31,10 +35,25 @@ describe('webhook signature', () => {
     ['a tampered timestamp', String(ts + 1), body, signWebhook(secret, ts, body), ts, 'SIGNATURE_MISMATCH'],
     ['another secret', String(ts), body, signWebhook('another-secret', ts, body), ts, 'SIGNATURE_MISMATCH'],
     ['an old timestamp', String(ts), body, signWebhook(secret, ts, body), ts + 301, 'TIMESTAMP_OUT_OF_TOLERANCE'],
-    ['a timestamp from the future', String(ts), body, signWebhook(secret, ts, body), ts - 301, 'TIMESTAMP_OUT_OF_TOLERANCE'],
+    [
+      'a timestamp from the future',
+      String(ts),
+      body,
+      signWebhook(secret, ts, body),
+      ts - 301,
+      'TIMESTAMP_OUT_OF_TOLERANCE',
+    ],
     ['no signature', String(ts), body, undefined, ts, 'MALFORMED'],
     ['no timestamp', undefined, body, signWebhook(secret, ts, body), ts, 'MALFORMED'],
-    ['a tolerance of 60 s, 61 s late', String(ts), body, signWebhook(secret, ts, body), ts + 61, 'TIMESTAMP_OUT_OF_TOLERANCE', 60],
+    [
+      'a tolerance of 60 s, 61 s late',
+      String(ts),
+      body,
+      signWebhook(secret, ts, body),
+      ts + 61,
+      'TIMESTAMP_OUT_OF_TOLERANCE',
+      60,
+    ],
     ['a non-numeric timestamp', 'yesterday', body, signWebhook(secret, ts, body), ts, 'MALFORMED'],
   ])('refuses %s', (_label, timestamp, b, signature, now, reason, tolerance = 300) => {
     expect(verifyWebhookSignature(secret, timestamp, b, signature, now, tolerance)).toEqual({ valid: false, reason });

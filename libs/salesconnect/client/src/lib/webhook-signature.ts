@@ -31,8 +31,10 @@ export function verifyWebhookSignature(
   nowSeconds: number,
   toleranceSeconds = 300,
 ): SignatureCheck {
-  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return { valid: false, reason: 'MALFORMED' };
-  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds) return { valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' };
+  if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp))
+    return { valid: false, reason: 'MALFORMED' };
+  if (Math.abs(nowSeconds - Number(timestamp)) > toleranceSeconds)
+    return { valid: false, reason: 'TIMESTAMP_OUT_OF_TOLERANCE' };
   const expected = Buffer.from(signWebhook(secret, timestamp, body), 'utf8');
   const candidates = signature.split(',').map((s) => Buffer.from(s.trim(), 'utf8'));
   // Constant-time compare, so the signature cannot be guessed byte by byte from response times.

@@ -2,11 +2,31 @@ import { bucketStartOf, decideCallAdmission, firstCountedBucket, resolveAllocati
 
 describe('resolveAllocation', () => {
   it.each([
-    ['an admin allocation wins over the default', { adminAllocated: 2_000, orgLimit: 100_000 }, { allocated: 2_000, source: 'admin' }],
-    ['an admin allocation of 0 stops the sync calling the org', { adminAllocated: 0, orgLimit: 100_000 }, { allocated: 0, source: 'admin' }],
-    ['without one, the default is the share of the limit last read from Sforce-Limit-Info', { adminAllocated: null, orgLimit: 15_000 }, { allocated: 7_500, source: 'default' }],
-    ['the default rounds down: never a call over the share', { adminAllocated: null, orgLimit: 1_001 }, { allocated: 500, source: 'default' }],
-    ['with neither, there is no allocation yet', { adminAllocated: null, orgLimit: null }, { allocated: null, source: 'none' }],
+    [
+      'an admin allocation wins over the default',
+      { adminAllocated: 2_000, orgLimit: 100_000 },
+      { allocated: 2_000, source: 'admin' },
+    ],
+    [
+      'an admin allocation of 0 stops the sync calling the org',
+      { adminAllocated: 0, orgLimit: 100_000 },
+      { allocated: 0, source: 'admin' },
+    ],
+    [
+      'without one, the default is the share of the limit last read from Sforce-Limit-Info',
+      { adminAllocated: null, orgLimit: 15_000 },
+      { allocated: 7_500, source: 'default' },
+    ],
+    [
+      'the default rounds down: never a call over the share',
+      { adminAllocated: null, orgLimit: 1_001 },
+      { allocated: 500, source: 'default' },
+    ],
+    [
+      'with neither, there is no allocation yet',
+      { adminAllocated: null, orgLimit: null },
+      { allocated: null, source: 'none' },
+    ],
   ])('%s', (_rule, input, expected) => {
     expect(resolveAllocation({ ...input, defaultShare: 0.5 })).toEqual(expected);
   });

@@ -23,7 +23,11 @@ export interface OrgApiUsage {
  * An admin's allocation wins; without one, the default is a share of the org's daily limit as last
  * read from `Sforce-Limit-Info` (Salesforce grows the limit with licences, so it is read, not configured).
  */
-export function resolveAllocation(input: { adminAllocated: number | null; orgLimit: number | null; defaultShare: number }): { allocated: number | null; source: AllocationSource } {
+export function resolveAllocation(input: {
+  adminAllocated: number | null;
+  orgLimit: number | null;
+  defaultShare: number;
+}): { allocated: number | null; source: AllocationSource } {
   if (input.adminAllocated !== null) return { allocated: input.adminAllocated, source: 'admin' };
   if (input.orgLimit !== null) return { allocated: Math.floor(input.orgLimit * input.defaultShare), source: 'default' };
   return { allocated: null, source: 'none' };
@@ -34,7 +38,10 @@ export function resolveAllocation(input: { adminAllocated: number | null; orgLim
  * has not reported yet. An org with no allocation (or none known yet) is not held here; the org's
  * whole limit is still guarded by `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
  */
-export function decideCallAdmission(allowance: Pick<OrgApiAllowance, 'used' | 'allocated'> | undefined, unreportedCalls: number): 'go' | 'refuse' {
+export function decideCallAdmission(
+  allowance: Pick<OrgApiAllowance, 'used' | 'allocated'> | undefined,
+  unreportedCalls: number,
+): 'go' | 'refuse' {
   if (!allowance || allowance.allocated === null) return 'go';
   return allowance.used + unreportedCalls >= allowance.allocated ? 'refuse' : 'go';
 }

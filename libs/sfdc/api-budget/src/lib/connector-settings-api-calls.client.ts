@@ -16,8 +16,15 @@ export class ConnectorSettingsApiCallsClient implements ApiCallsPort {
       body: JSON.stringify({ orgs: reports }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    const body = (await response.json().catch(() => ({}))) as { orgs?: OrgApiAllowance[]; error?: string; message?: string };
-    if (!response.ok || !Array.isArray(body.orgs)) throw new Error(`connector-settings answered ${response.status}: ${body.error ?? ''} ${body.message ?? ''}`.trim());
+    const body = (await response.json().catch(() => ({}))) as {
+      orgs?: OrgApiAllowance[];
+      error?: string;
+      message?: string;
+    };
+    if (!response.ok || !Array.isArray(body.orgs))
+      throw new Error(
+        `connector-settings answered ${response.status}: ${body.error ?? ''} ${body.message ?? ''}`.trim(),
+      );
     return body.orgs;
   }
 }

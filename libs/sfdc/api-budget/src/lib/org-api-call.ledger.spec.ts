@@ -19,7 +19,12 @@ function fakeSettings(allocated: number | null) {
         reports.push(batch);
         return batch.map((r) => {
           counted.set(r.orgId, (counted.get(r.orgId) ?? 0) + r.calls);
-          return { orgId: r.orgId, used: counted.get(r.orgId) ?? 0, allocated, source: allocated === null ? 'none' : 'admin' };
+          return {
+            orgId: r.orgId,
+            used: counted.get(r.orgId) ?? 0,
+            allocated,
+            source: allocated === null ? 'none' : 'admin',
+          };
         });
       },
     },
@@ -28,7 +33,8 @@ function fakeSettings(allocated: number | null) {
 
 describe('OrgApiCallLedger', () => {
   let now = 0;
-  const ledgerOn = (settings: ReturnType<typeof fakeSettings>) => new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now });
+  const ledgerOn = (settings: ReturnType<typeof fakeSettings>) =>
+    new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now });
 
   beforeEach(() => (now = 1_000_000));
 
@@ -49,7 +55,9 @@ describe('OrgApiCallLedger', () => {
     await ledger.flush();
     for (let i = 0; i < 4; i++) ledger.admit(ORG);
     expect(() => ledger.admit(ORG)).toThrow(ApiAllocationReachedError);
-    expect(() => ledger.admit(ORG)).toThrow(expect.objectContaining({ errorCode: 'API_ALLOCATION_REACHED', used: 5, allocated: 5 }));
+    expect(() => ledger.admit(ORG)).toThrow(
+      expect.objectContaining({ errorCode: 'API_ALLOCATION_REACHED', used: 5, allocated: 5 }),
+    );
     await ledger.flush();
     expect(settings.counted.get(ORG)).toBe(5);
   });
@@ -74,7 +82,12 @@ describe('OrgApiCallLedger', () => {
   it('calls counted while connector-settings is away are kept and reported with the next batch', async () => {
     const settings = fakeSettings(100);
     const warnings: string[] = [];
-    const ledger = new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now, warn: (m) => warnings.push(m) });
+    const ledger = new OrgApiCallLedger(settings.port, {
+      flushMs: 1_000,
+      refreshMs: 10_000,
+      now: () => now,
+      warn: (m) => warnings.push(m),
+    });
     ledger.admit(ORG);
     settings.setDown(true);
     await ledger.flush();
@@ -121,7 +134,12 @@ describe('OrgApiCallLedger', () => {
   it('an allowance connector-settings cannot give does not hold the call (fail open)', async () => {
     const settings = fakeSettings(3);
     settings.setDown(true);
-    const ledger = new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now, warn: () => undefined });
+    const ledger = new OrgApiCallLedger(settings.port, {
+      flushMs: 1_000,
+      refreshMs: 10_000,
+      now: () => now,
+      warn: () => undefined,
+    });
     await ledger.whenKnown(ORG);
     expect(() => ledger.admit(ORG)).not.toThrow();
     // Not asked again by every call while it is away: once a refreshMs.

@@ -22,7 +22,9 @@ export class ApiAllocationReachedError extends Error {
     readonly used: number,
     readonly allocated: number,
   ) {
-    super(`org ${orgId}: the sync has made ${used} of the ${allocated} API calls allocated to it in the last 24 hours; its calls wait until the window frees some`);
+    super(
+      `org ${orgId}: the sync has made ${used} of the ${allocated} API calls allocated to it in the last 24 hours; its calls wait until the window frees some`,
+    );
   }
 }
 
@@ -72,7 +74,11 @@ export class OrgApiCallLedger {
     const org = this.entry(orgId);
     const unreported = org.pending + org.sending;
     if (decideCallAdmission(org.allowance, unreported) === 'refuse') {
-      throw new ApiAllocationReachedError(orgId, (org.allowance?.used ?? 0) + unreported, org.allowance?.allocated ?? 0);
+      throw new ApiAllocationReachedError(
+        orgId,
+        (org.allowance?.used ?? 0) + unreported,
+        org.allowance?.allocated ?? 0,
+      );
     }
     org.pending += 1;
   }
@@ -146,7 +152,9 @@ export class OrgApiCallLedger {
     } catch (e) {
       // Kept for the next report: nothing counted is dropped while connector-settings is away.
       for (const [, org] of due) [org.pending, org.sending] = [org.pending + org.sending, 0];
-      this.options.warn?.(`Salesforce API calls not reported to connector-settings (${(e as Error).message}); reporting them with the next batch`);
+      this.options.warn?.(
+        `Salesforce API calls not reported to connector-settings (${(e as Error).message}); reporting them with the next batch`,
+      );
       return;
     }
     const byOrg = new Map(answers.map((a) => [a.orgId, a]));

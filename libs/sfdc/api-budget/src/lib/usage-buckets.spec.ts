@@ -5,7 +5,12 @@ const t0 = Date.UTC(2026, 10, 24, 0);
 
 describe('the API usage chart: buckets over the window, oldest first', () => {
   it('fills the buckets without calls with 0, from the bucket holding since to the one holding until', () => {
-    const buckets = fillUsageBuckets([{ start: new Date(t0 + HOUR), calls: 7 }], t0 + 10 * 60_000, t0 + 2 * HOUR + 1, HOUR);
+    const buckets = fillUsageBuckets(
+      [{ start: new Date(t0 + HOUR), calls: 7 }],
+      t0 + 10 * 60_000,
+      t0 + 2 * HOUR + 1,
+      HOUR,
+    );
     expect(buckets).toEqual([
       { start: new Date(t0).toISOString(), calls: 0 },
       { start: new Date(t0 + HOUR).toISOString(), calls: 7 },
@@ -19,6 +24,8 @@ describe('the API usage chart: buckets over the window, oldest first', () => {
   });
 
   it('leaves out stored buckets outside the window', () => {
-    expect(fillUsageBuckets([{ start: new Date(t0 - HOUR), calls: 3 }], t0, t0, HOUR)).toEqual([{ start: new Date(t0).toISOString(), calls: 0 }]);
+    expect(fillUsageBuckets([{ start: new Date(t0 - HOUR), calls: 3 }], t0, t0, HOUR)).toEqual([
+      { start: new Date(t0).toISOString(), calls: 0 },
+    ]);
   });
 });

@@ -11,7 +11,12 @@ export interface UsageBucket {
  * calls stored for it and 0 where none were: a chart of the window has no gaps. Buckets outside it
  * are left out.
  */
-export function fillUsageBuckets(stored: readonly { start: Date; calls: number }[], sinceMs: number, untilMs: number, bucketMs: number): UsageBucket[] {
+export function fillUsageBuckets(
+  stored: readonly { start: Date; calls: number }[],
+  sinceMs: number,
+  untilMs: number,
+  bucketMs: number,
+): UsageBucket[] {
   const calls = new Map(stored.map((b) => [b.start.getTime(), b.calls]));
   const buckets: UsageBucket[] = [];
   for (let start = bucketStartOf(sinceMs, bucketMs); start <= untilMs; start += bucketMs) {

@@ -1,7 +1,17 @@
 import type { ChangeFeedFailure } from './change-feed.error';
 
 /** Change Data Capture's change types. GAP_ kinds carry no fields; GAP_OVERFLOW carries no record ids either. */
-export const CHANGE_TYPES = ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE', 'GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW'] as const;
+export const CHANGE_TYPES = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'UNDELETE',
+  'GAP_CREATE',
+  'GAP_UPDATE',
+  'GAP_DELETE',
+  'GAP_UNDELETE',
+  'GAP_OVERFLOW',
+] as const;
 
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 

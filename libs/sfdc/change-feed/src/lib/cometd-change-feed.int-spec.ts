@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Connection } from 'jsforce';
-import { ConnectorSettingsSessionClient, SalesforceSessionHandle, type SalesforceSession } from '@task-sync/sfdc-client';
+import {
+  ConnectorSettingsSessionClient,
+  SalesforceSessionHandle,
+  type SalesforceSession,
+} from '@task-sync/sfdc-client';
 import { ServiceProcess } from '@task-sync/testing-stack';
 import { ChangeFeedError, ChangeFeedErrorCode, type ChangeFeedFailure } from './change-feed.error';
 import type { ChangeFeedSubscription, ReplayFrom, TaskChangeEvent } from './change-feed.port';
@@ -22,7 +26,13 @@ interface Sandbox {
 async function startSandbox(): Promise<Sandbox> {
   const process = await ServiceProcess.start('salesforce-sandbox', {});
   const listening = await process.waitForLog((l) => l.msg === 'salesforce sandbox listening');
-  return { process, url: process.url, orgId: String(listening['orgId']), adminUsername: String(listening['adminUsername']), username: String(listening['username']) };
+  return {
+    process,
+    url: process.url,
+    orgId: String(listening['orgId']),
+    adminUsername: String(listening['adminUsername']),
+    username: String(listening['username']),
+  };
 }
 
 async function stopSandbox(sandbox: Sandbox): Promise<void> {
@@ -64,12 +74,16 @@ class ConnectorSettingsStandIn {
         this.requests.push(asked);
         const answer = async (): Promise<[number, object]> => {
           if (asked.rejectedAccessToken && this.beforeRenewal) await this.beforeRenewal();
-          if (this.refuse) return [409, { error: 'SALESFORCE_REAUTHORIZATION_REQUIRED', message: 'connect Salesforce again' }];
+          if (this.refuse)
+            return [409, { error: 'SALESFORCE_REAUTHORIZATION_REQUIRED', message: 'connect Salesforce again' }];
           return [200, await this.grant()];
         };
         answer().then(
           ([status, json]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json)),
-          (e: Error) => res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'SALESFORCE_UNAVAILABLE', message: e.message })),
+          (e: Error) =>
+            res
+              .writeHead(502, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ error: 'SALESFORCE_UNAVAILABLE', message: e.message })),
         );
       });
     });
@@ -89,7 +103,13 @@ class ConnectorSettingsStandIn {
     });
     const token = (await res.json()) as { access_token: string; instance_url: string; id: string };
     const [orgId, userId] = token.id.split('/').slice(-2);
-    return { connectionId: 'int-spec', orgId, userId, instanceUrl: token.instance_url, accessToken: token.access_token };
+    return {
+      connectionId: 'int-spec',
+      orgId,
+      userId,
+      instanceUrl: token.instance_url,
+      accessToken: token.access_token,
+    };
   }
 }
 
@@ -124,11 +144,17 @@ class RecordingHandler {
   }
 
   waitForEvents(count: number): Promise<TaskChangeEvent[]> {
-    return until(() => this.events.length >= count, () => `${count} events, got ${JSON.stringify(this.events.map((e) => [e.changeType, e.fields.Subject]))}`).then(() => this.events);
+    return until(
+      () => this.events.length >= count,
+      () => `${count} events, got ${JSON.stringify(this.events.map((e) => [e.changeType, e.fields.Subject]))}`,
+    ).then(() => this.events);
   }
 
   waitForFailure(): Promise<ChangeFeedFailure> {
-    return until(() => this.failures.length > 0, () => 'a failure').then(() => this.failures[0]);
+    return until(
+      () => this.failures.length > 0,
+      () => 'a failure',
+    ).then(() => this.failures[0]);
   }
 }
 
@@ -158,13 +184,23 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
 
   /** A rep writing through REST, marked as the sync's writes (`Sforce-Call-Options: client=task-sync`). */
   async function loginRep(): Promise<Connection> {
-    const conn = new Connection({ loginUrl: sandbox.url, version: API_VERSION, oauth2: { loginUrl: sandbox.url, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret }, callOptions: { client: 'task-sync' } });
+    const conn = new Connection({
+      loginUrl: sandbox.url,
+      version: API_VERSION,
+      oauth2: { loginUrl: sandbox.url, clientId: CLIENT.client_id, clientSecret: CLIENT.client_secret },
+      callOptions: { client: 'task-sync' },
+    });
     await conn.login(sandbox.username, 'sandbox');
     return conn;
   }
 
   /** What sfdc-ingest will hold for the org's reader: a session handle on connector-settings. */
-  const sessionHandle = () => new SalesforceSessionHandle('int-spec', new ConnectorSettingsSessionClient(connector.url, 'int-spec-service-token'), { apiVersion: API_VERSION });
+  const sessionHandle = () =>
+    new SalesforceSessionHandle(
+      'int-spec',
+      new ConnectorSettingsSessionClient(connector.url, 'int-spec-service-token'),
+      { apiVersion: API_VERSION },
+    );
 
   function feed(options: Partial<CometdChangeFeedOptions> = {}): CometdChangeFeed {
     const created = new CometdChangeFeed({ sessions: sessionHandle(), apiVersion: API_VERSION, ...options });
@@ -172,7 +208,11 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
     return created;
   }
 
-  async function subscribe(from: ReplayFrom, handler: RecordingHandler, options: Partial<CometdChangeFeedOptions> = {}): Promise<ChangeFeedSubscription> {
+  async function subscribe(
+    from: ReplayFrom,
+    handler: RecordingHandler,
+    options: Partial<CometdChangeFeedOptions> = {},
+  ): Promise<ChangeFeedSubscription> {
     const subscription = await feed(options).subscribe(from, handler);
     open.push(subscription);
     return subscription;
@@ -208,14 +248,37 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
     const { id } = await rep.sobject('Task').create({ Subject: 'Call Ann', ActivityDate: '2026-11-24' });
     await rep.sobject('Task').update({ Id: id as string, Subject: 'Call Ann back', Description: null });
     await rep.sobject('Task').destroy(id as string);
-    await admin(sandbox, 'POST', `/salesforce/orgs/${sandbox.orgId}/change-events/gap`, { recordIds: [id], changeType: 'GAP_UPDATE' });
+    await admin(sandbox, 'POST', `/salesforce/orgs/${sandbox.orgId}/change-events/gap`, {
+      recordIds: [id],
+      changeType: 'GAP_UPDATE',
+    });
     const [created, updated, deleted, gap] = await handler.waitForEvents(4);
 
     const repUserId = (await rep.identity()).user_id;
-    expect(created).toMatchObject({ changeType: 'CREATE', recordIds: [id], originClient: 'task-sync', commitUser: repUserId, ownerId: repUserId, fields: { Subject: 'Call Ann', ActivityDate: '2026-11-24' } });
+    expect(created).toMatchObject({
+      changeType: 'CREATE',
+      recordIds: [id],
+      originClient: 'task-sync',
+      commitUser: repUserId,
+      ownerId: repUserId,
+      fields: { Subject: 'Call Ann', ActivityDate: '2026-11-24' },
+    });
     expect(created.changeOrigin).toBe(`com/salesforce/api/rest/${API_VERSION};client=task-sync`);
-    expect(updated).toMatchObject({ changeType: 'UPDATE', recordIds: [id], originClient: 'task-sync', ownerId: null, changedFields: ['Subject', 'LastModifiedDate'], fields: { Subject: 'Call Ann back' } });
-    expect(deleted).toMatchObject({ changeType: 'DELETE', recordIds: [id], originClient: 'task-sync', ownerId: null, fields: {} });
+    expect(updated).toMatchObject({
+      changeType: 'UPDATE',
+      recordIds: [id],
+      originClient: 'task-sync',
+      ownerId: null,
+      changedFields: ['Subject', 'LastModifiedDate'],
+      fields: { Subject: 'Call Ann back' },
+    });
+    expect(deleted).toMatchObject({
+      changeType: 'DELETE',
+      recordIds: [id],
+      originClient: 'task-sync',
+      ownerId: null,
+      fields: {},
+    });
     expect(gap).toMatchObject({ changeType: 'GAP_UPDATE', recordIds: [id], originClient: null, fields: {} });
     const replayIds = handler.events.map((e) => e.replayId);
     expect([...replayIds].sort((a, b) => a - b)).toEqual(replayIds);
@@ -291,13 +354,22 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
       connector.beforeRenewal = null;
       for (const Subject of ['during renewal 1', 'during renewal 2']) await rep.sobject('Task').create({ Subject });
     };
-    await until(() => connector.requests.length > firstToken, () => 'a renewal');
+    await until(
+      () => connector.requests.length > firstToken,
+      () => 'a renewal',
+    );
     await handler.waitForEvents(4);
     await rep.sobject('Task').create({ Subject: 'after' });
     await handler.waitForEvents(5);
     await new Promise((r) => setTimeout(r, 200));
 
-    expect(handler.subjects()).toEqual(['before', 'wakes the waiting connect', 'during renewal 1', 'during renewal 2', 'after']);
+    expect(handler.subjects()).toEqual([
+      'before',
+      'wakes the waiting connect',
+      'during renewal 1',
+      'during renewal 2',
+      'after',
+    ]);
     expect(connector.requests.slice(firstToken)).toEqual([{ rejectedAccessToken: expect.any(String) }]);
     expect(handler.failures).toEqual([]);
     // One client: the refused one is gone.
@@ -344,7 +416,9 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
     await subscription.close();
 
     await admin(sandbox, 'POST', '/clock', { advanceMs: 72 * 3_600_000 + 1000 });
-    const failure = await rejectionOf(feed({ sessions }).subscribe({ afterReplayId: old.replayId }, new RecordingHandler()));
+    const failure = await rejectionOf(
+      feed({ sessions }).subscribe({ afterReplayId: old.replayId }, new RecordingHandler()),
+    );
     expect(failure).toMatchObject({ code: ChangeFeedErrorCode.ReplayIdUnavailable, handling: 'resync' });
     expect(failure.message).toContain(`The replayId {${old.replayId}} you provided was invalid`);
     // Three days on, the session the handle kept had expired too: the handshake's 401 was renewed first.
@@ -352,7 +426,9 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
   });
 
   it("the org's daily event limit: the events allowed are handed over, then EVENT_LIMIT_EXCEEDED", async () => {
-    await admin(sandbox, 'PUT', `/salesforce/orgs/${sandbox.orgId}/change-data-capture`, { dailyDeliveryAllocation: 3 });
+    await admin(sandbox, 'PUT', `/salesforce/orgs/${sandbox.orgId}/change-data-capture`, {
+      dailyDeliveryAllocation: 3,
+    });
     const handler = new RecordingHandler();
     await subscribe('new', handler);
     for (let i = 0; i < 5; i++) await rep.sobject('Task').create({ Subject: `t${i}` });
@@ -369,7 +445,10 @@ describe('CometdChangeFeed against the Salesforce sandbox, through jsforce strea
     await rep.sobject('Task').create({ Subject: 'kept' });
     await handler.waitForEvents(1);
     // Only once 'kept' is handled (stored): set while its onEvents still ran, the failure would hit it instead.
-    await until(() => handler.stored !== null, () => "'kept' stored");
+    await until(
+      () => handler.stored !== null,
+      () => "'kept' stored",
+    );
     handler.failNext = new Error('Kafka did not acknowledge');
     await rep.sobject('Task').create({ Subject: 'refused' });
     const failure = await handler.waitForFailure();
@@ -393,8 +472,17 @@ describe('CometdChangeFeed when the Streaming API cannot be reached', () => {
     await connector.start();
     connector.username = sandbox.adminUsername;
     try {
-      const sessions = new SalesforceSessionHandle('int-spec', new ConnectorSettingsSessionClient(connector.url, 'int-spec-service-token'), { apiVersion: API_VERSION });
-      const feed = new CometdChangeFeed({ sessions, apiVersion: API_VERSION, transportFailureAfterMs: 1500, disconnectTimeoutMs: 500 });
+      const sessions = new SalesforceSessionHandle(
+        'int-spec',
+        new ConnectorSettingsSessionClient(connector.url, 'int-spec-service-token'),
+        { apiVersion: API_VERSION },
+      );
+      const feed = new CometdChangeFeed({
+        sessions,
+        apiVersion: API_VERSION,
+        transportFailureAfterMs: 1500,
+        disconnectTimeoutMs: 500,
+      });
       const handler = new RecordingHandler();
       const subscription = await feed.subscribe('new', handler);
       await stopSandbox(sandbox);

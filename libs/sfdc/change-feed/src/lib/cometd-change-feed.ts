@@ -4,7 +4,12 @@ import type { SalesforceAccess, SalesforceSessionHandle } from '@task-sync/sfdc-
 import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
 import type { ChangeFeed, ChangeFeedHandler, ChangeFeedSubscription, ReplayFrom } from './change-feed.port';
 import { SerialBatchDelivery } from './serial-batch.delivery';
-import { classifySessionFailure, classifyStreamingFailure, isLeftToClient, type BayeuxFailure } from './streaming-failure.classifier';
+import {
+  classifySessionFailure,
+  classifyStreamingFailure,
+  isLeftToClient,
+  type BayeuxFailure,
+} from './streaming-failure.classifier';
 import { decodeCometdTaskChangeEvent } from './task-change-event.decoder';
 
 export const TASK_CHANGE_EVENT_CHANNEL = '/data/TaskChangeEvent';
@@ -49,7 +54,12 @@ async function shutDownClient(client: FayeClient, timeoutMs: number): Promise<vo
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       // Refused or not, the server forgets the client: nothing else to do about it.
-      new Promise<void>((resolve) => acknowledged.then(() => resolve(), () => resolve())),
+      new Promise<void>((resolve) =>
+        acknowledged.then(
+          () => resolve(),
+          () => resolve(),
+        ),
+      ),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -144,7 +154,11 @@ class CometdSubscription implements ChangeFeedSubscription {
     this.accessToken = session.accessToken;
     const generation = ++this.generation;
     const current = () => generation === this.generation && !this.ended;
-    const conn = new Connection({ instanceUrl: session.instanceUrl, accessToken: session.accessToken, version: this.options.apiVersion });
+    const conn = new Connection({
+      instanceUrl: session.instanceUrl,
+      accessToken: session.accessToken,
+      version: this.options.apiVersion,
+    });
     const client = conn.streaming.createClient([
       new StreamingExtension.Replay(TASK_CHANGE_EVENT_CHANNEL, replayId),
       // Swallows replies advising `reconnect: none`: the client would do nothing more.
@@ -221,7 +235,13 @@ class CometdSubscription implements ChangeFeedSubscription {
   private troubled(): void {
     if (this.troubleTimer) return;
     const ms = this.options.transportFailureAfterMs ?? 60_000;
-    this.troubleTimer = setTimeout(() => this.end(new ChangeFeedError(ChangeFeedErrorCode.Transport, `the Streaming API has not been reachable for ${ms} ms`)), ms);
+    this.troubleTimer = setTimeout(
+      () =>
+        this.end(
+          new ChangeFeedError(ChangeFeedErrorCode.Transport, `the Streaming API has not been reachable for ${ms} ms`),
+        ),
+      ms,
+    );
   }
 
   private healthy(): void {
@@ -256,6 +276,10 @@ class CometdSubscription implements ChangeFeedSubscription {
     this.healthy();
     const client = this.client;
     this.client = null;
-    if (client) this.shuttingDown = Promise.all([this.shuttingDown, shutDownClient(client, this.options.disconnectTimeoutMs ?? 5_000)]).then(() => undefined);
+    if (client)
+      this.shuttingDown = Promise.all([
+        this.shuttingDown,
+        shutDownClient(client, this.options.disconnectTimeoutMs ?? 5_000),
+      ]).then(() => undefined);
   }
 }

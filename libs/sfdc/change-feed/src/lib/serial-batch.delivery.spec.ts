@@ -68,7 +68,10 @@ describe('serial batch delivery', () => {
     expect(handler.batches).toEqual([[1, 2]]);
     handler.settle();
     await until(() => handler.batches.length === 2);
-    expect(handler.batches).toEqual([[1, 2], [3, 4, 5]]);
+    expect(handler.batches).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     handler.settle();
     await turn();
     expect(handler.overlapped).toBe(false);
@@ -77,7 +80,11 @@ describe('serial batch delivery', () => {
 
   it('never hands over more than maxBatchSize at once', async () => {
     const seen: number[][] = [];
-    const delivery = new SerialBatchDelivery(async (b) => void seen.push(b.map((e) => e.replayId)), () => undefined, 2);
+    const delivery = new SerialBatchDelivery(
+      async (b) => void seen.push(b.map((e) => e.replayId)),
+      () => undefined,
+      2,
+    );
     for (let i = 1; i <= 5; i++) delivery.push(event(i));
     await until(() => seen.flat().length === 5);
     expect(seen).toEqual([[1, 2], [3, 4], [5]]);
@@ -92,7 +99,11 @@ describe('serial batch delivery', () => {
     await turn();
     expect(handler.batches).toEqual([[1]]);
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ code: ChangeFeedErrorCode.HandlerFailed, replayId: 1, handling: 'retry-later' });
+    expect(failures[0]).toMatchObject({
+      code: ChangeFeedErrorCode.HandlerFailed,
+      replayId: 1,
+      handling: 'retry-later',
+    });
     expect(failures[0].message).toMatch(/Kafka said no/);
     expect(delivery.isStopped).toBe(true);
   });
@@ -114,7 +125,11 @@ describe('serial batch delivery', () => {
   it('a malformed event: the events before it are delivered, then delivery stops with its error', async () => {
     const seen: number[][] = [];
     const failures: ChangeFeedError[] = [];
-    const delivery = new SerialBatchDelivery(async (b) => void seen.push(b.map((e) => e.replayId)), (f) => failures.push(f), 100);
+    const delivery = new SerialBatchDelivery(
+      async (b) => void seen.push(b.map((e) => e.replayId)),
+      (f) => failures.push(f),
+      100,
+    );
     const malformed = new ChangeFeedError(ChangeFeedErrorCode.MalformedEvent, 'bad', { replayId: 3 });
     delivery.push(event(1));
     delivery.push(event(2));
@@ -159,37 +174,49 @@ describe('serial batch delivery', () => {
 
   it('whatever the arrival pattern and handler timing: every event once, in order, never two batches at once', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 12 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }), fc.integer({ min: 1, max: 5 }), async (arrivals, delays, maxBatchSize) => {
-        const batches: number[][] = [];
-        let running = 0;
-        let overlapped = false;
-        let call = 0;
-        const delivery = new SerialBatchDelivery(
-          async (batch) => {
-            running++;
-            overlapped ||= running > 1;
-            batches.push(batch.map((e) => e.replayId));
-            for (let i = delays[call++ % delays.length]; i > 0; i--) await turn();
-            running--;
-          },
-          () => undefined,
-          maxBatchSize,
-        );
-        let replayId = 0;
-        for (const count of arrivals) {
-          for (let i = 0; i < count; i++) delivery.push(event(++replayId));
-          await turn();
-        }
-        await until(() => batches.flat().length === replayId && running === 0);
-        expect(batches.flat()).toEqual(Array.from({ length: replayId }, (_, i) => i + 1));
-        expect(batches.every((b) => b.length >= 1 && b.length <= maxBatchSize)).toBe(true);
-        expect(overlapped).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1 }),
+        fc.integer({ min: 1, max: 5 }),
+        async (arrivals, delays, maxBatchSize) => {
+          const batches: number[][] = [];
+          let running = 0;
+          let overlapped = false;
+          let call = 0;
+          const delivery = new SerialBatchDelivery(
+            async (batch) => {
+              running++;
+              overlapped ||= running > 1;
+              batches.push(batch.map((e) => e.replayId));
+              for (let i = delays[call++ % delays.length]; i > 0; i--) await turn();
+              running--;
+            },
+            () => undefined,
+            maxBatchSize,
+          );
+          let replayId = 0;
+          for (const count of arrivals) {
+            for (let i = 0; i < count; i++) delivery.push(event(++replayId));
+            await turn();
+          }
+          await until(() => batches.flat().length === replayId && running === 0);
+          expect(batches.flat()).toEqual(Array.from({ length: replayId }, (_, i) => i + 1));
+          expect(batches.every((b) => b.length >= 1 && b.length <= maxBatchSize)).toBe(true);
+          expect(overlapped).toBe(false);
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('refuses a batch size that is not a positive integer', () => {
-    expect(() => new SerialBatchDelivery(async () => undefined, () => undefined, 0)).toThrow(/maxBatchSize/);
+    expect(
+      () =>
+        new SerialBatchDelivery(
+          async () => undefined,
+          () => undefined,
+          0,
+        ),
+    ).toThrow(/maxBatchSize/);
   });
 });

@@ -23,7 +23,8 @@ export class SerialBatchDelivery {
     private readonly onStopped: (failure: ChangeFeedError) => void,
     private readonly maxBatchSize: number,
   ) {
-    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
+      throw new Error(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
   }
 
   /** Stopped, or stopping once what is queued is handed over. */
@@ -98,7 +99,13 @@ export class SerialBatchDelivery {
         (e: unknown) => {
           this.inFlight = null;
           const first = batch[0].replayId;
-          this.halt(new ChangeFeedError(ChangeFeedErrorCode.HandlerFailed, `onEvents failed for the batch from replay id ${first}: ${e instanceof Error ? e.message : String(e)}`, { replayId: first, cause: e }));
+          this.halt(
+            new ChangeFeedError(
+              ChangeFeedErrorCode.HandlerFailed,
+              `onEvents failed for the batch from replay id ${first}: ${e instanceof Error ? e.message : String(e)}`,
+              { replayId: first, cause: e },
+            ),
+          );
         },
       );
   }

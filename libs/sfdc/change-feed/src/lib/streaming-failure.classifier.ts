@@ -52,8 +52,17 @@ export function isLeftToClient(message: BayeuxFailure): boolean {
  * outage, or anything that is not a refusal, is passing.
  */
 export function classifySessionFailure(error: unknown): ChangeFeedError {
-  if (error instanceof SalesforceSessionError && classifySalesforceError(error).code !== SalesforceErrorCode.Transient) {
-    return new ChangeFeedError(ChangeFeedErrorCode.AuthFailed, `no Salesforce session: ${error.code}: ${error.message}`, { cause: error });
+  if (
+    error instanceof SalesforceSessionError &&
+    classifySalesforceError(error).code !== SalesforceErrorCode.Transient
+  ) {
+    return new ChangeFeedError(
+      ChangeFeedErrorCode.AuthFailed,
+      `no Salesforce session: ${error.code}: ${error.message}`,
+      { cause: error },
+    );
   }
-  return new ChangeFeedError(ChangeFeedErrorCode.Transport, `no Salesforce session: ${(error as Error).message}`, { cause: error });
+  return new ChangeFeedError(ChangeFeedErrorCode.Transport, `no Salesforce session: ${(error as Error).message}`, {
+    cause: error,
+  });
 }

@@ -8,7 +8,11 @@ const USER = '005000000000001AAA';
 const OWNER = '005000000000009AAA';
 
 /** A CometD change event as Salesforce sends it (`data` of the /data/TaskChangeEvent message). */
-function cometdEvent(changeType: ChangeType, body: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Record<string, unknown> {
+function cometdEvent(
+  changeType: ChangeType,
+  body: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     schema: 'sSjPgyJ4v0-lWqP8wgEXJQ',
     payload: {
@@ -45,13 +49,23 @@ function failure(raw: unknown): ChangeFeedError {
   return result.error;
 }
 
-const FULL_BODY = { Subject: 'Call Ann', Status: 'Not Started', OwnerId: OWNER, ActivityDate: '2026-11-24', CreatedDate: '2026-11-24T10:00:31Z' };
+const FULL_BODY = {
+  Subject: 'Call Ann',
+  Status: 'Not Started',
+  OwnerId: OWNER,
+  ActivityDate: '2026-11-24',
+  CreatedDate: '2026-11-24T10:00:31Z',
+};
 
 describe('decoding a CometD Task change event', () => {
   it.each<[ChangeType, Record<string, unknown>, Partial<TaskChangeEvent>]>([
     ['CREATE', FULL_BODY, { fields: FULL_BODY, ownerId: OWNER }],
     ['UNDELETE', FULL_BODY, { fields: FULL_BODY, ownerId: OWNER }],
-    ['UPDATE', { Subject: 'Call Ann back', LastModifiedDate: '2026-11-24T10:05:00Z' }, { fields: { Subject: 'Call Ann back', LastModifiedDate: '2026-11-24T10:05:00Z' }, ownerId: null }],
+    [
+      'UPDATE',
+      { Subject: 'Call Ann back', LastModifiedDate: '2026-11-24T10:05:00Z' },
+      { fields: { Subject: 'Call Ann back', LastModifiedDate: '2026-11-24T10:05:00Z' }, ownerId: null },
+    ],
     ['DELETE', {}, { fields: {}, ownerId: null }],
     // Salesforce sends gap events with every field null: nothing to read there, not even "no owner".
     ['GAP_CREATE', { Subject: null, OwnerId: null }, { fields: {}, ownerId: null }],
@@ -76,23 +90,41 @@ describe('decoding a CometD Task change event', () => {
   });
 
   it('covers every change type Change Data Capture has', () => {
-    for (const changeType of CHANGE_TYPES) expect(decodeCometdTaskChangeEvent(cometdEvent(changeType, {}, changeType === 'GAP_OVERFLOW' ? { recordIds: [] } : {})).ok).toBe(true);
+    for (const changeType of CHANGE_TYPES)
+      expect(
+        decodeCometdTaskChangeEvent(cometdEvent(changeType, {}, changeType === 'GAP_OVERFLOW' ? { recordIds: [] } : {}))
+          .ok,
+      ).toBe(true);
   });
 
   it('UPDATE: names what changed and what was nulled; OwnerId only when the owner changed', () => {
     const event = decoded(
-      cometdEvent('UPDATE', { OwnerId: OWNER, Description: null, LastModifiedDate: '2026-11-24T10:05:00Z' }, { changedFields: ['OwnerId', 'Description', 'LastModifiedDate'], nulledFields: ['Description'] }),
+      cometdEvent(
+        'UPDATE',
+        { OwnerId: OWNER, Description: null, LastModifiedDate: '2026-11-24T10:05:00Z' },
+        { changedFields: ['OwnerId', 'Description', 'LastModifiedDate'], nulledFields: ['Description'] },
+      ),
     );
-    expect(event).toMatchObject({ ownerId: OWNER, changedFields: ['OwnerId', 'Description', 'LastModifiedDate'], nulledFields: ['Description'], fields: { Description: null } });
+    expect(event).toMatchObject({
+      ownerId: OWNER,
+      changedFields: ['OwnerId', 'Description', 'LastModifiedDate'],
+      nulledFields: ['Description'],
+      fields: { Description: null },
+    });
     expect(event.fields).not.toHaveProperty('ChangeEventHeader');
   });
 
   it('one event for several records changed the same way in one transaction', () => {
-    expect(decoded(cometdEvent('UPDATE', { Status: 'Completed' }, { recordIds: [TASK, OTHER] })).recordIds).toEqual([TASK, OTHER]);
+    expect(decoded(cometdEvent('UPDATE', { Status: 'Completed' }, { recordIds: [TASK, OTHER] })).recordIds).toEqual([
+      TASK,
+      OTHER,
+    ]);
   });
 
   it("GAP_OVERFLOW names no record: Salesforce's empty record id 000000000000000AAA is dropped", () => {
-    expect(decoded(cometdEvent('GAP_OVERFLOW', {}, { recordIds: ['000000000000000AAA'], changeOrigin: '' }))).toMatchObject({ changeType: 'GAP_OVERFLOW', recordIds: [], originClient: null });
+    expect(
+      decoded(cometdEvent('GAP_OVERFLOW', {}, { recordIds: ['000000000000000AAA'], changeOrigin: '' })),
+    ).toMatchObject({ changeType: 'GAP_OVERFLOW', recordIds: [], originClient: null });
     expect(decoded(cometdEvent('GAP_OVERFLOW', {}, { recordIds: [] })).recordIds).toEqual([]);
   });
 
@@ -120,7 +152,11 @@ describe('decoding a CometD Task change event', () => {
     ['no header', (raw) => ({ ...raw, payload: { Subject: 'x' } }), /ChangeEventHeader/],
     ['an unknown change type', (raw) => withHeader(raw, { changeType: 'MERGE' }), /changeType/],
     ['another entity', (raw) => withHeader(raw, { entityName: 'Account' }), /entityName/],
-    ['a record id that is not one', (raw) => withHeader(raw, { recordIds: ["00T' OR Id != '"] }), /not a Salesforce id/],
+    [
+      'a record id that is not one',
+      (raw) => withHeader(raw, { recordIds: ["00T' OR Id != '"] }),
+      /not a Salesforce id/,
+    ],
     ['no commit time', (raw) => withHeader(raw, { commitTimestamp: '2026-11-24' }), /commitTimestamp/],
     ['no replay id', (raw) => ({ ...raw, event: {} }), /replayId/],
     ['not an object', () => 'CREATE 00T', /expected object/],

@@ -48,10 +48,14 @@ export function decodeCometdTaskChangeEvent(raw: unknown): DecodeResult {
     const replayId = (raw as { event?: { replayId?: unknown } } | null)?.event?.replayId;
     return {
       ok: false,
-      error: new ChangeFeedError(ChangeFeedErrorCode.MalformedEvent, `malformed Task change event: ${z.prettifyError(parsed.error)}`, {
-        replayId: typeof replayId === 'number' ? replayId : undefined,
-        raw,
-      }),
+      error: new ChangeFeedError(
+        ChangeFeedErrorCode.MalformedEvent,
+        `malformed Task change event: ${z.prettifyError(parsed.error)}`,
+        {
+          replayId: typeof replayId === 'number' ? replayId : undefined,
+          raw,
+        },
+      ),
     };
   }
   const { payload, event } = parsed.data;
@@ -60,7 +64,11 @@ export function decodeCometdTaskChangeEvent(raw: unknown): DecodeResult {
   if (recordIds.length === 0 && header.changeType !== 'GAP_OVERFLOW') {
     return {
       ok: false,
-      error: new ChangeFeedError(ChangeFeedErrorCode.MalformedEvent, `malformed Task change event: a ${header.changeType} event names no record`, { replayId: event.replayId, raw }),
+      error: new ChangeFeedError(
+        ChangeFeedErrorCode.MalformedEvent,
+        `malformed Task change event: a ${header.changeType} event names no record`,
+        { replayId: event.replayId, raw },
+      ),
     };
   }
   // Gap events come with every field null in Salesforce: that says nothing about the record.

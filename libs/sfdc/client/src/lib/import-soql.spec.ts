@@ -12,7 +12,10 @@ describe("R2: the import's selection, shared by the import and its preview", () 
 
   it('R2: an enable with milliseconds is read a little wide (SOQL literals are whole seconds); the rules lib judges the edge', () => {
     const enableAt = Date.UTC(2026, 10, 24, 10, 0, 0, 250);
-    expect(importReadWindow(enableAt)).toEqual({ from: Date.UTC(2026, 10, 23, 10, 0, 0), to: Date.UTC(2026, 10, 24, 10, 0, 1) });
+    expect(importReadWindow(enableAt)).toEqual({
+      from: Date.UTC(2026, 10, 23, 10, 0, 0),
+      to: Date.UTC(2026, 10, 24, 10, 0, 1),
+    });
   });
 
   it("R2: the count, the import's pages and the preview select the same tasks: the owner's live ones in the window, no series master", () => {
@@ -26,10 +29,17 @@ describe("R2: the import's selection, shared by the import and its preview", () 
     );
   });
 
-  it("R2: an import page after a keyset position keeps the selection and reads on from it", () => {
+  it('R2: an import page after a keyset position keeps the selection and reads on from it', () => {
     const window = importReadWindow(Date.UTC(2026, 10, 24, 10));
-    const soql = buildImportPageQuery(OWNER, window, { stamp: Date.UTC(2026, 10, 23, 12), id: '00T000000000009EAA' }, 500);
-    expect(soql).toContain(" AND IsRecurrence = false AND (SystemModstamp > 2026-11-23T12:00:00Z OR (SystemModstamp = 2026-11-23T12:00:00Z AND Id > '00T000000000009EAA'))");
+    const soql = buildImportPageQuery(
+      OWNER,
+      window,
+      { stamp: Date.UTC(2026, 10, 23, 12), id: '00T000000000009EAA' },
+      500,
+    );
+    expect(soql).toContain(
+      " AND IsRecurrence = false AND (SystemModstamp > 2026-11-23T12:00:00Z OR (SystemModstamp = 2026-11-23T12:00:00Z AND Id > '00T000000000009EAA'))",
+    );
   });
 
   it('refuses an owner id that is not a Salesforce id (it goes into SOQL text)', () => {

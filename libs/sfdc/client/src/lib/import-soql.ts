@@ -90,12 +90,24 @@ export function buildImportCountQuery(ownerId: string, window: ImportWindow): st
 }
 
 /** One page of the import, oldest change first, after a keyset position. Run it with queryAll. */
-export function buildImportPageQuery(ownerId: string, window: ImportWindow, after: KeysetPosition | null, limit: number): string {
+export function buildImportPageQuery(
+  ownerId: string,
+  window: ImportWindow,
+  after: KeysetPosition | null,
+  limit: number,
+): string {
   return buildTaskPageQuery({ ...importSelection(ownerId, window), after, limit });
 }
 
 /** The fields the preview shows of a task. */
-export const IMPORT_PREVIEW_FIELDS = ['Id', 'Subject', 'Status', 'ActivityDate', 'LastModifiedDate', 'SystemModstamp'] as const;
+export const IMPORT_PREVIEW_FIELDS = [
+  'Id',
+  'Subject',
+  'Status',
+  'ActivityDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+] as const;
 
 /** The first `limit` tasks the import would bring, newest change first. Run it with queryAll. */
 export function buildImportPreviewQuery(ownerId: string, window: ImportWindow, limit: number): string {

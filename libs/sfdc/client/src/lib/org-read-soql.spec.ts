@@ -1,6 +1,12 @@
 import { buildImportCountQuery, buildTaskPageQuery, soqlDateTime } from './import-soql';
 import { TASK_BY_ID_FIELDS, buildDeletedInBinQuery, buildOrgTaskPageQuery, ceilToMinute } from './org-read-soql';
-import { TASKS_BY_ID_LIMIT, buildTasksByIdQuery as buildTasksByIdQueryWith, buildWhoEmailQueries, parseSalesforceDateTime, soqlId } from './task-soql';
+import {
+  TASKS_BY_ID_LIMIT,
+  buildTasksByIdQuery as buildTasksByIdQueryWith,
+  buildWhoEmailQueries,
+  parseSalesforceDateTime,
+  soqlId,
+} from './task-soql';
 
 // The by-id read sfdc-ingest makes: the poll's fields and who last modified the task.
 const buildTasksByIdQuery = (ids: readonly string[]) => buildTasksByIdQueryWith(ids, TASK_BY_ID_FIELDS);
@@ -10,7 +16,12 @@ const OWNER = '005000000000001AAA';
 describe('SOQL for the reads', () => {
   it("the org poll's page names the owners, or none for the whole org, with the fields a by-id read has", () => {
     const after = { stamp: Date.UTC(2026, 10, 23, 12, 30), id: '00T000000000009EAA' };
-    const named = buildOrgTaskPageQuery({ ownerIds: [OWNER, '005000000000002AAA'], from: Date.UTC(2026, 10, 23, 10), after, limit: 2000 });
+    const named = buildOrgTaskPageQuery({
+      ownerIds: [OWNER, '005000000000002AAA'],
+      from: Date.UTC(2026, 10, 23, 10),
+      after,
+      limit: 2000,
+    });
     expect(named).toBe(
       `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence, LastModifiedById FROM Task ` +
         `WHERE OwnerId IN ('${OWNER}', '005000000000002AAA') AND SystemModstamp >= 2026-11-23T10:00:00Z ` +
@@ -18,9 +29,13 @@ describe('SOQL for the reads', () => {
         `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
     );
     const wholeOrg = buildOrgTaskPageQuery({ ownerIds: null, from: Date.UTC(2026, 10, 23, 10), limit: 500 });
-    expect(wholeOrg).toMatch(/ FROM Task WHERE SystemModstamp >= 2026-11-23T10:00:00Z ORDER BY SystemModstamp ASC, Id ASC LIMIT 500$/);
+    expect(wholeOrg).toMatch(
+      / FROM Task WHERE SystemModstamp >= 2026-11-23T10:00:00Z ORDER BY SystemModstamp ASC, Id ASC LIMIT 500$/,
+    );
     expect(() => buildOrgTaskPageQuery({ ownerIds: [], from: 0, limit: 1 })).toThrow(/at least one owner/);
-    expect(() => buildOrgTaskPageQuery({ ownerIds: ["x' OR Id != '"], from: 0, limit: 1 })).toThrow(/not a Salesforce id/);
+    expect(() => buildOrgTaskPageQuery({ ownerIds: ["x' OR Id != '"], from: 0, limit: 1 })).toThrow(
+      /not a Salesforce id/,
+    );
   });
 
   it.each([
@@ -50,7 +65,9 @@ describe('SOQL for the reads', () => {
     expect(buildTaskPageQuery({ ownerId: OWNER, from: 0, limit: 10, deleted: true })).toBe(
       `SELECT Id, SystemModstamp FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND IsDeleted = true ORDER BY SystemModstamp ASC, Id ASC LIMIT 10`,
     );
-    expect(buildImportCountQuery(OWNER, { from: 0, to: 1000 })).toBe(`SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`);
+    expect(buildImportCountQuery(OWNER, { from: 0, to: 1000 })).toBe(
+      `SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`,
+    );
     expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
       `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
     );
@@ -65,9 +82,12 @@ describe('SOQL for the reads', () => {
     expect(buildTasksByIdQuery(ids).match(/'00T/g)).toHaveLength(200);
   });
 
-  it.each([[[]], [Array.from({ length: 201 }, () => '00T000000000001EAA')]])('reads 1 to 200 ids a query, not %#', (ids) => {
-    expect(() => buildTasksByIdQuery(ids)).toThrow(/1 to 200 ids a query/);
-  });
+  it.each([[[]], [Array.from({ length: 201 }, () => '00T000000000001EAA')]])(
+    'reads 1 to 200 ids a query, not %#',
+    (ids) => {
+      expect(() => buildTasksByIdQuery(ids)).toThrow(/1 to 200 ids a query/);
+    },
+  );
 
   it('refuses an id by-id read could be injected with', () => {
     expect(() => buildTasksByIdQuery(["00T000000000001EAA') OR (Id != '"])).toThrow(/not a Salesforce id/);
@@ -81,9 +101,12 @@ describe('SOQL for the reads', () => {
     expect(buildWhoEmailQueries([])).toEqual([]);
   });
 
-  it.each(["005' OR Name != '", '', '005000000000001AAA1', "00T000000000001EA'"])('refuses %j as an id, so nothing can be injected', (id) => {
-    expect(() => soqlId(id)).toThrow(/not a Salesforce id/);
-  });
+  it.each(["005' OR Name != '", '', '005000000000001AAA1', "00T000000000001EA'"])(
+    'refuses %j as an id, so nothing can be injected',
+    (id) => {
+      expect(() => soqlId(id)).toThrow(/not a Salesforce id/);
+    },
+  );
 
   it('reads Salesforce datetimes with their +0000 offset, and rounds to the minute getDeleted works in', () => {
     expect(parseSalesforceDateTime('2026-11-24T10:00:00.123+0000')).toBe(Date.UTC(2026, 10, 24, 10, 0, 0, 123));

@@ -14,7 +14,12 @@ export const EXTERNAL_ID_FIELD = 'SalesConnect_Task_Id__c';
 /** sObject Collections take 200 records a call. */
 export const COLLECTION_LIMIT = 200;
 
-export type JsforceSaveResult = { success: boolean; id?: string; created?: boolean; errors?: ({ statusCode?: string; errorCode?: string; message?: string } | string)[] };
+export type JsforceSaveResult = {
+  success: boolean;
+  id?: string;
+  created?: boolean;
+  errors?: ({ statusCode?: string; errorCode?: string; message?: string } | string)[];
+};
 
 export function toRecordResult(r: JsforceSaveResult): RecordResult {
   if (r.success) return { ok: true, id: r.id, created: r.created };
@@ -23,4 +28,3 @@ export function toRecordResult(r: JsforceSaveResult): RecordResult {
   const message = typeof first === 'string' ? first : (first?.message ?? '');
   return { ok: false, errorCode, message };
 }
-

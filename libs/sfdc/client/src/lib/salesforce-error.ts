@@ -95,7 +95,12 @@ const SESSION_CODES = new Map<string, SalesforceErrorCode>([
   ['UNAVAILABLE', SalesforceErrorCode.Transient],
 ]);
 
-const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+const TRANSIENT_CODES = new Set([
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'QUERY_TIMEOUT',
+]);
 
 /**
  * Sorts an error into our codes: one from jsforce (`errorCode`, or `ERROR_HTTP_<status>` for bodies
@@ -116,8 +121,14 @@ export function classifySalesforceError(error: unknown): SalesforceError {
   if (code === 'INVALID_SESSION_ID') return as(SalesforceErrorCode.Unauthorized);
   // The field went missing or hidden since the last preflight (a query names it: INVALID_FIELD; an
   // upsert by it: NOT_FOUND): pause, not a loop; the next session is refused once a preflight has seen it.
-  if ((code === 'INVALID_FIELD' || code === 'NOT_FOUND') && message.includes(EXTERNAL_ID_FIELD)) return as(SalesforceErrorCode.SetupIncomplete, `${code}: ${message}`);
-  if (TRANSIENT_CODES.has(code) || isNetworkErrorCode(code) || /^ERROR_HTTP_5\d\d$/.test(code) || /fetch failed|socket hang up/i.test(message)) {
+  if ((code === 'INVALID_FIELD' || code === 'NOT_FOUND') && message.includes(EXTERNAL_ID_FIELD))
+    return as(SalesforceErrorCode.SetupIncomplete, `${code}: ${message}`);
+  if (
+    TRANSIENT_CODES.has(code) ||
+    isNetworkErrorCode(code) ||
+    /^ERROR_HTTP_5\d\d$/.test(code) ||
+    /fetch failed|socket hang up/i.test(message)
+  ) {
     return as(SalesforceErrorCode.Transient, `${code || 'network'}: ${message}`);
   }
   return as(SalesforceErrorCode.Rejected, `${code || 'error'}: ${message}`);

@@ -6,7 +6,8 @@ import { EXTERNAL_ID_FIELD } from './record-result';
  * answered the call with an error of its own (no permission, no such object): the check cannot
  * pass as things stand. `unavailable`: no answer this time (5xx, network, the daily limit): ask later.
  */
-export type ProbeAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
+export type ProbeAnswer<T> =
+  { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
 
 /** Task's rights for the caller, and the external-id field as they see it (null: not in their describe). */
 export interface TaskAccess {
@@ -36,7 +37,13 @@ export interface SalesforceOrgProbeOptions {
 }
 
 // Answers that say "not now" rather than "no": the check is asked again later.
-const UNAVAILABLE_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
+const UNAVAILABLE_CODES = new Set([
+  'REQUEST_LIMIT_EXCEEDED',
+  'UNABLE_TO_LOCK_ROW',
+  'SERVER_UNAVAILABLE',
+  'REQUEST_RUNNING_TOO_LONG',
+  'QUERY_TIMEOUT',
+]);
 
 /**
  * Sorts what a jsforce call threw. Salesforce's own answers carry `errorCode` (jsforce writes
@@ -47,7 +54,8 @@ export function classifyProbeError(error: unknown): ProbeAnswer<never> {
   const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };
   const message = e.message ?? String(error);
   const answered = e.errorCode;
-  if (answered && !UNAVAILABLE_CODES.has(answered) && !/^ERROR_HTTP_5\d\d$/.test(answered)) return { kind: 'refused', code: answered, message };
+  if (answered && !UNAVAILABLE_CODES.has(answered) && !/^ERROR_HTTP_5\d\d$/.test(answered))
+    return { kind: 'refused', code: answered, message };
   return { kind: 'unavailable', code: answered ?? e.code ?? e.cause?.code ?? 'NETWORK', message };
 }
 
@@ -93,15 +101,27 @@ export class SalesforceOrgProbe {
    * subrequests as one API call, so the hourly preflight costs two calls where it cost three (the
    * Tooling API's query cannot be a subrequest).
    */
-  async readViewAllDataAndExternalIdField(): Promise<{ viewAllData: ProbeAnswer<boolean>; externalIdField: ProbeAnswer<boolean> }> {
+  async readViewAllDataAndExternalIdField(): Promise<{
+    viewAllData: ProbeAnswer<boolean>;
+    externalIdField: ProbeAnswer<boolean>;
+  }> {
     const base = `/services/data/v${this.connection.version}`;
     const read = await this.composite([
-      { method: 'GET', referenceId: 'permissions', url: `${base}/query/?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}` },
+      {
+        method: 'GET',
+        referenceId: 'permissions',
+        url: `${base}/query/?q=${encodeURIComponent('SELECT PermissionsViewAllData FROM UserPermissionAccess')}`,
+      },
       { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
     ]);
     return {
-      viewAllData: read('permissions', (body: { records: { PermissionsViewAllData?: boolean }[] }) => body.records[0]?.PermissionsViewAllData === true),
-      externalIdField: read('task', (body: { fields: { name: string }[] }) => body.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase())),
+      viewAllData: read(
+        'permissions',
+        (body: { records: { PermissionsViewAllData?: boolean }[] }) => body.records[0]?.PermissionsViewAllData === true,
+      ),
+      externalIdField: read('task', (body: { fields: { name: string }[] }) =>
+        body.fields.some((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase()),
+      ),
     };
   }
 
@@ -112,11 +132,19 @@ export class SalesforceOrgProbe {
    * has it at all (the Tooling API's CustomField: Task's custom fields are Activity's), so a hidden
    * field is told from a missing one. One API call, two without the field.
    */
-  async readConnectionReadiness(): Promise<{ task: ProbeAnswer<TaskAccess>; taskStatus: ProbeAnswer<boolean>; fieldInOrg?: ProbeAnswer<boolean> }> {
+  async readConnectionReadiness(): Promise<{
+    task: ProbeAnswer<TaskAccess>;
+    taskStatus: ProbeAnswer<boolean>;
+    fieldInOrg?: ProbeAnswer<boolean>;
+  }> {
     const base = `/services/data/v${this.connection.version}`;
     const answers = await this.composite([
       { method: 'GET', referenceId: 'task', url: `${base}/sobjects/Task/describe` },
-      { method: 'GET', referenceId: 'statuses', url: `${base}/query/?q=${encodeURIComponent('SELECT Id FROM TaskStatus LIMIT 1')}` },
+      {
+        method: 'GET',
+        referenceId: 'statuses',
+        url: `${base}/query/?q=${encodeURIComponent('SELECT Id FROM TaskStatus LIMIT 1')}`,
+      },
     ]);
     const task = answers('task', (body: TaskDescribe): TaskAccess => {
       const field = body.fields.find((f) => f.name.toLowerCase() === EXTERNAL_ID_FIELD.toLowerCase());
@@ -124,7 +152,14 @@ export class SalesforceOrgProbe {
         readable: body.queryable !== false,
         createable: body.createable === true,
         updateable: body.updateable === true,
-        field: field ? { externalId: field.externalId === true, unique: field.unique === true, createable: field.createable === true, updateable: field.updateable === true } : null,
+        field: field
+          ? {
+              externalId: field.externalId === true,
+              unique: field.unique === true,
+              createable: field.createable === true,
+              updateable: field.updateable === true,
+            }
+          : null,
       };
     });
     const taskStatus = answers('statuses', (body: { totalSize: number }) => body.totalSize > 0);
@@ -140,10 +175,14 @@ export class SalesforceOrgProbe {
   }
 
   /** Subrequests in one Composite call; each answer read by its reference id (a failed call fails them all alike). */
-  private async composite(requests: { method: 'GET'; referenceId: string; url: string }[]): Promise<<T>(referenceId: string, value: (body: never) => T) => ProbeAnswer<T>> {
+  private async composite(
+    requests: { method: 'GET'; referenceId: string; url: string }[],
+  ): Promise<<T>(referenceId: string, value: (body: never) => T) => ProbeAnswer<T>> {
     let answers: Map<string, { httpStatusCode: number; body: unknown }>;
     try {
-      const answer = await this.connection.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`/services/data/v${this.connection.version}/composite`, {
+      const answer = await this.connection.requestPost<{
+        compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[];
+      }>(`/services/data/v${this.connection.version}/composite`, {
         allOrNone: false,
         compositeRequest: requests,
       });
@@ -157,7 +196,10 @@ export class SalesforceOrgProbe {
       if (!r) return classifyProbeError(new Error(`the Composite call answered nothing for ${referenceId}`));
       if (r.httpStatusCode >= 400) {
         const [first] = (Array.isArray(r.body) ? r.body : [r.body]) as { errorCode?: string; message?: string }[];
-        return classifyProbeError({ errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`, message: first?.message ?? '' });
+        return classifyProbeError({
+          errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`,
+          message: first?.message ?? '',
+        });
       }
       return { kind: 'answered', value: value(r.body as never) };
     };

@@ -7,11 +7,16 @@ const taskId = (n: number) => `00T${String(n).padStart(12, '0')}EAA`;
 
 /** A reader whose queries are answered here: the ids each SOQL asked for, and what Salesforce said. */
 function readerAnswering(answer: (ids: string[]) => { records: string[]; morePages: boolean }) {
-  const reader = new SalesforceReader(new SalesforceSessionHandle('connection-1', new ConnectorSettingsSessionClient('http://127.0.0.1:1', 'token'), { apiVersion: '62.0' }), {
-    retryAttempts: 1,
-    retryBaseMs: 1,
-    budget: { record: () => undefined, check: () => 'go' },
-  });
+  const reader = new SalesforceReader(
+    new SalesforceSessionHandle('connection-1', new ConnectorSettingsSessionClient('http://127.0.0.1:1', 'token'), {
+      apiVersion: '62.0',
+    }),
+    {
+      retryAttempts: 1,
+      retryBaseMs: 1,
+      budget: { record: () => undefined, check: () => 'go' },
+    },
+  );
   const asked: { ids: string[]; all: boolean }[] = [];
   jest.spyOn(reader, 'query').mockImplementation(async <T>(soql: string, all = false) => {
     const ids = [...soql.matchAll(/'(\w+)'/g)].map((m) => m[1]);
@@ -42,7 +47,10 @@ describe('SalesforceReader.readTasksByIds', () => {
   });
 
   it('an id Salesforce no longer has is not answered; nothing is asked for no ids', async () => {
-    const { reader, asked } = readerAnswering((chunk) => ({ records: chunk.filter((id) => id !== taskId(1)), morePages: false }));
+    const { reader, asked } = readerAnswering((chunk) => ({
+      records: chunk.filter((id) => id !== taskId(1)),
+      morePages: false,
+    }));
     expect((await reader.readTasksByIds([taskId(0), taskId(1)])).map((r) => r.Id)).toEqual([taskId(0)]);
     expect(await reader.readTasksByIds([])).toEqual([]);
     expect(asked).toHaveLength(1);

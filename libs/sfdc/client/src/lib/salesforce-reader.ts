@@ -104,7 +104,11 @@ export class SalesforceReader implements SalesforceReads {
         if (!page.morePages) break;
         // Salesforce may answer fewer rows than asked (done: false): ask again for the ids not answered yet.
         const answered = new Set(page.records.map((r) => salesforceIdKey(r.Id)));
-        if (answered.size === 0) throw new SalesforceError(SalesforceErrorCode.Rejected, 'a by-id read answered no row but said more would follow');
+        if (answered.size === 0)
+          throw new SalesforceError(
+            SalesforceErrorCode.Rejected,
+            'a by-id read answered no row but said more would follow',
+          );
         pending = pending.filter((id) => !answered.has(salesforceIdKey(id)));
       }
     }
@@ -121,15 +125,32 @@ export class SalesforceReader implements SalesforceReads {
    * queries) and counts the whole as one API call. Each answer by its reference, as Salesforce gave
    * it; a subrequest Salesforce refused answers its error, for the caller to decide.
    */
-  async composite(apiVersion: string, reads: { referenceId: string; url: string }[]): Promise<Map<string, CompositeAnswer>> {
+  async composite(
+    apiVersion: string,
+    reads: { referenceId: string; url: string }[],
+  ): Promise<Map<string, CompositeAnswer>> {
     return this.call(async (conn) => {
-      const body = { allOrNone: false, compositeRequest: reads.map((r) => ({ method: 'GET', url: r.url, referenceId: r.referenceId })) };
-      const answer = await conn.requestPost<{ compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[] }>(`/services/data/v${apiVersion}/composite`, body);
+      const body = {
+        allOrNone: false,
+        compositeRequest: reads.map((r) => ({ method: 'GET', url: r.url, referenceId: r.referenceId })),
+      };
+      const answer = await conn.requestPost<{
+        compositeResponse: { referenceId: string; httpStatusCode: number; body: unknown }[];
+      }>(`/services/data/v${apiVersion}/composite`, body);
       return new Map(
         answer.compositeResponse.map((r): [string, CompositeAnswer] => {
           if (r.httpStatusCode < 400) return [r.referenceId, { ok: true, body: r.body }];
           const [first] = (Array.isArray(r.body) ? r.body : [r.body]) as { errorCode?: string; message?: string }[];
-          return [r.referenceId, { ok: false, error: classifySalesforceError({ errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`, message: first?.message ?? '' }) }];
+          return [
+            r.referenceId,
+            {
+              ok: false,
+              error: classifySalesforceError({
+                errorCode: first?.errorCode ?? `ERROR_HTTP_${r.httpStatusCode}`,
+                message: first?.message ?? '',
+              }),
+            },
+          ];
         }),
       );
     });
@@ -139,7 +160,10 @@ export class SalesforceReader implements SalesforceReads {
   async getDeleted(start: Date, end: Date): Promise<{ deletedRecords: DeletedRecord[]; latestDateCovered: string }> {
     return this.call(async (conn) => {
       const answer = await conn.sobject('Task').deleted(start, end);
-      return { deletedRecords: answer.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate })), latestDateCovered: answer.latestDateCovered };
+      return {
+        deletedRecords: answer.deletedRecords.map((r) => ({ id: r.id, deletedDate: r.deletedDate })),
+        latestDateCovered: answer.latestDateCovered,
+      };
     });
   }
 
@@ -157,7 +181,10 @@ export class SalesforceReader implements SalesforceReads {
   async ownersInBin(ids: readonly string[]): Promise<Map<string, string>> {
     const owners = new Map<string, string>();
     for (let i = 0; i < ids.length; i += TASKS_BY_ID_LIMIT) {
-      const inBin = await this.query<{ Id: string; OwnerId: string }>(buildDeletedInBinQuery(ids.slice(i, i + TASKS_BY_ID_LIMIT)), true);
+      const inBin = await this.query<{ Id: string; OwnerId: string }>(
+        buildDeletedInBinQuery(ids.slice(i, i + TASKS_BY_ID_LIMIT)),
+        true,
+      );
       for (const r of inBin.records) owners.set(salesforceIdKey(r.Id), r.OwnerId);
     }
     return owners;
@@ -165,7 +192,9 @@ export class SalesforceReader implements SalesforceReads {
 
   /** The e-mail of each task's Contact or Lead (the mapping's contact), cached for the process's life. */
   async resolveWhoEmails(records: readonly TaskRecord[]): Promise<Map<string, string | null>> {
-    const missing = [...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id && !this.whoEmails.has(id)))];
+    const missing = [
+      ...new Set(records.map((r) => r.WhoId).filter((id): id is string => !!id && !this.whoEmails.has(id))),
+    ];
     for (let i = 0; i < missing.length; i += 200) {
       for (const soql of buildWhoEmailQueries(missing.slice(i, i + 200))) {
         const found = await this.query<{ Id: string; Email: string | null }>(soql);

@@ -69,12 +69,20 @@ export class ConnectorSettingsSessionClient {
   /** `rejectedAccessToken`: the token Salesforce just refused, so a fresh one is needed. */
   obtain(connectionId: string, rejectedAccessToken?: string): Promise<SalesforceSession> {
     // 404, or 400 for an id that cannot be a connection's: there is nothing to reach for it.
-    return this.postForSession<SalesforceSession>(`/internal/v1/connections/${encodeURIComponent(connectionId)}/salesforce-session`, rejectedAccessToken, 'CONNECTION_NOT_FOUND');
+    return this.postForSession<SalesforceSession>(
+      `/internal/v1/connections/${encodeURIComponent(connectionId)}/salesforce-session`,
+      rejectedAccessToken,
+      'CONNECTION_NOT_FOUND',
+    );
   }
 
   /** The org reader's session (`orgId` in its 15- or 18-character form), with the same refresh semantics. */
   obtainOrgReaderSession(orgId: string, rejectedAccessToken?: string): Promise<OrgReaderSession> {
-    return this.postForSession<OrgReaderSession>(`/internal/v1/orgs/${encodeURIComponent(orgId)}/reader-session`, rejectedAccessToken, 'ORG_READER_NOT_FOUND');
+    return this.postForSession<OrgReaderSession>(
+      `/internal/v1/orgs/${encodeURIComponent(orgId)}/reader-session`,
+      rejectedAccessToken,
+      'ORG_READER_NOT_FOUND',
+    );
   }
 
   /** Whether the org has a reader and whether it is connected; null when it has none. */
@@ -84,16 +92,27 @@ export class ConnectorSettingsSessionClient {
     const body = (await response.json().catch(() => ({}))) as OrgReaderStatus & { error?: string; message?: string };
     if (response.ok) return body;
     if (response.status === 401) throw refusedServiceToken(`${body.error ?? 401}: ${body.message ?? ''}`);
-    throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${body.error ?? response.status}: ${body.message ?? ''}`);
+    throw new SalesforceSessionError(
+      'UNAVAILABLE',
+      `connector-settings: ${body.error ?? response.status}: ${body.message ?? ''}`,
+    );
   }
 
-  private async postForSession<T>(path: string, rejectedAccessToken: string | undefined, notFound: SalesforceSessionErrorCode): Promise<T> {
-    const response = await this.request(path, { method: 'POST', body: JSON.stringify(rejectedAccessToken ? { rejectedAccessToken } : {}) });
+  private async postForSession<T>(
+    path: string,
+    rejectedAccessToken: string | undefined,
+    notFound: SalesforceSessionErrorCode,
+  ): Promise<T> {
+    const response = await this.request(path, {
+      method: 'POST',
+      body: JSON.stringify(rejectedAccessToken ? { rejectedAccessToken } : {}),
+    });
     const body = (await response.json().catch(() => ({}))) as T & { error?: string; message?: string };
     if (response.ok) return body;
     const why = `${body.error ?? response.status}: ${body.message ?? ''}`;
     if (response.status === 404 || response.status === 400) throw new SalesforceSessionError(notFound, why);
-    if (body.error === 'SALESFORCE_REAUTHORIZATION_REQUIRED' || body.error === 'SALESFORCE_NOT_CONNECTED') throw new SalesforceSessionError('REAUTHORIZATION_REQUIRED', why);
+    if (body.error === 'SALESFORCE_REAUTHORIZATION_REQUIRED' || body.error === 'SALESFORCE_NOT_CONNECTED')
+      throw new SalesforceSessionError('REAUTHORIZATION_REQUIRED', why);
     if (body.error === 'SALESFORCE_SETUP_INCOMPLETE') throw new SalesforceSessionError('SETUP_INCOMPLETE', why);
     if (response.status === 401) throw refusedServiceToken(why);
     throw new SalesforceSessionError('UNAVAILABLE', `connector-settings: ${why}`);
@@ -112,7 +131,8 @@ export class ConnectorSettingsSessionClient {
   }
 }
 
-const refusedServiceToken = (why: string) => new Error(`connector-settings refused this service's token (${why}): check INTERNAL_SERVICE_TOKEN`);
+const refusedServiceToken = (why: string) =>
+  new Error(`connector-settings refused this service's token (${why}): check INTERNAL_SERVICE_TOKEN`);
 
 /** Where a handle gets its session: connector-settings' internal API, for a connection or for an org's reader. */
 export interface SalesforceSessionSource {
@@ -157,8 +177,16 @@ export class SalesforceSessionHandle {
   ) {}
 
   /** The org reader's session: the integration user who reads the org's changes (read-only use). */
-  static forOrgReader(orgId: string, sessions: ConnectorSettingsSessionClient, options: SalesforceConnectionOptions): SalesforceSessionHandle {
-    return new SalesforceSessionHandle(orgId, { obtain: (id, rejected) => sessions.obtainOrgReaderSession(id, rejected) }, options);
+  static forOrgReader(
+    orgId: string,
+    sessions: ConnectorSettingsSessionClient,
+    options: SalesforceConnectionOptions,
+  ): SalesforceSessionHandle {
+    return new SalesforceSessionHandle(
+      orgId,
+      { obtain: (id, rejected) => sessions.obtainOrgReaderSession(id, rejected) },
+      options,
+    );
   }
 
   async session(): Promise<SalesforceAccess> {

@@ -42,7 +42,8 @@ export class SalesforceTaskReader {
     for (let i = 0; i < unique.length; i += TASKS_BY_ID_LIMIT) {
       const slice = unique.slice(i, i + TASKS_BY_ID_LIMIT);
       for (const soql of buildWhoEmailQueries(slice)) {
-        for (const r of (await this.query<{ Id: string; Email: string | null }>(soql, false)).records) emails.set(r.Id, r.Email ?? null);
+        for (const r of (await this.query<{ Id: string; Email: string | null }>(soql, false)).records)
+          emails.set(r.Id, r.Email ?? null);
       }
       for (const id of slice) if (!emails.has(id)) emails.set(id, null);
     }

@@ -1,8 +1,20 @@
 import { salesforceIdKey } from '@task-sync/task-domain';
 import type { SalesforceSessionHandle } from './salesforce-session';
 import { parseSalesforceDateTime } from './task-soql';
-import { COLLECTION_LIMIT, EXTERNAL_ID_FIELD, toRecordResult as toResult, type JsforceSaveResult, type RecordResult } from './record-result';
-import { buildTaskWriteComposite, readTaskWriteComposite, type CompositeSubrequestResult, type TaskWriteBatch, type TaskWriteBatchResult } from './task-write-composite';
+import {
+  COLLECTION_LIMIT,
+  EXTERNAL_ID_FIELD,
+  toRecordResult as toResult,
+  type JsforceSaveResult,
+  type RecordResult,
+} from './record-result';
+import {
+  buildTaskWriteComposite,
+  readTaskWriteComposite,
+  type CompositeSubrequestResult,
+  type TaskWriteBatch,
+  type TaskWriteBatchResult,
+} from './task-write-composite';
 
 /**
  * Writes Tasks: a flush's upserts, updates and deletes as one Composite request (writeInOneCall),
@@ -18,14 +30,20 @@ export class SalesforceTaskWriter {
    * request's 25 subrequests are not sent (`undefined` in the result): they go with the next flush.
    */
   async writeInOneCall(batch: TaskWriteBatch, clientName?: string): Promise<TaskWriteBatchResult> {
-    if (batch.upserts.length + batch.updates.length + batch.deletes.length === 0) return { upserts: [], updates: [], deletes: [] };
+    if (batch.upserts.length + batch.updates.length + batch.deletes.length === 0)
+      return { upserts: [], updates: [], deletes: [] };
     const conn = await this.handle.open();
     const sent = buildTaskWriteComposite(batch, { apiVersion: conn.version, clientName });
-    const answer = await conn.requestPost<{ compositeResponse?: CompositeSubrequestResult[] }>(`/services/data/v${conn.version}/composite`, sent.request);
+    const answer = await conn.requestPost<{ compositeResponse?: CompositeSubrequestResult[] }>(
+      `/services/data/v${conn.version}/composite`,
+      sent.request,
+    );
     return readTaskWriteComposite(batch, sent, answer);
   }
 
-  async upsertByExternalId(records: { externalId: string; fields: Record<string, unknown> }[]): Promise<RecordResult[]> {
+  async upsertByExternalId(
+    records: { externalId: string; fields: Record<string, unknown> }[],
+  ): Promise<RecordResult[]> {
     if (records.length === 0) return [];
     this.checkSize(records.length);
     const conn = await this.handle.open();
@@ -41,7 +59,10 @@ export class SalesforceTaskWriter {
    * Each live task's SystemModstamp (ms) and, when `withRecordType` (an org with Task record types:
    * elsewhere the field does not exist), its `RecordTypeId`, by its 15-character id: one query for up to 200 ids.
    */
-  async readStampsAndRecordTypes(ids: string[], withRecordType: boolean): Promise<Map<string, { stamp: number; recordTypeId: string | null }>> {
+  async readStampsAndRecordTypes(
+    ids: string[],
+    withRecordType: boolean,
+  ): Promise<Map<string, { stamp: number; recordTypeId: string | null }>> {
     const read = new Map<string, { stamp: number; recordTypeId: string | null }>();
     if (ids.length === 0) return read;
     this.checkSize(ids.length);
@@ -50,7 +71,11 @@ export class SalesforceTaskWriter {
     const answer = await conn.query<{ Id: string; SystemModstamp: string; RecordTypeId?: string | null }>(
       `SELECT Id, SystemModstamp${withRecordType ? ', RecordTypeId' : ''} FROM Task WHERE Id IN (${safe.map((id) => `'${id}'`).join(', ')})`,
     );
-    for (const r of answer.records) read.set(salesforceIdKey(r.Id), { stamp: parseSalesforceDateTime(r.SystemModstamp), recordTypeId: r.RecordTypeId ?? null });
+    for (const r of answer.records)
+      read.set(salesforceIdKey(r.Id), {
+        stamp: parseSalesforceDateTime(r.SystemModstamp),
+        recordTypeId: r.RecordTypeId ?? null,
+      });
     return read;
   }
 
@@ -62,8 +87,18 @@ export class SalesforceTaskWriter {
   /** The org's Task statuses: one query of `TaskStatus` (`ApiName`, `IsClosed`, `IsDefault`, `SortOrder`). */
   async readTaskStatuses(): Promise<{ value: string; closed: boolean; isDefault: boolean; sortOrder: number }[]> {
     const conn = await this.handle.open();
-    const answer = await conn.query<{ ApiName: string; IsClosed: boolean; IsDefault: boolean; SortOrder: number | null }>('SELECT ApiName, IsClosed, IsDefault, SortOrder FROM TaskStatus');
-    return answer.records.map((r, i) => ({ value: r.ApiName, closed: r.IsClosed === true, isDefault: r.IsDefault === true, sortOrder: r.SortOrder ?? i }));
+    const answer = await conn.query<{
+      ApiName: string;
+      IsClosed: boolean;
+      IsDefault: boolean;
+      SortOrder: number | null;
+    }>('SELECT ApiName, IsClosed, IsDefault, SortOrder FROM TaskStatus');
+    return answer.records.map((r, i) => ({
+      value: r.ApiName,
+      closed: r.IsClosed === true,
+      isDefault: r.IsDefault === true,
+      sortOrder: r.SortOrder ?? i,
+    }));
   }
 
   /**
@@ -72,9 +107,19 @@ export class SalesforceTaskWriter {
    */
   async readTaskRecordTypes(): Promise<{ ids: string[]; defaultId: string | null }> {
     const conn = await this.handle.open();
-    const describe = (await conn.request(`/services/data/v${conn.version}/sobjects/Task/describe`)) as { recordTypeInfos?: { recordTypeId: string; master: boolean; available: boolean; defaultRecordTypeMapping: boolean }[] };
+    const describe = (await conn.request(`/services/data/v${conn.version}/sobjects/Task/describe`)) as {
+      recordTypeInfos?: {
+        recordTypeId: string;
+        master: boolean;
+        available: boolean;
+        defaultRecordTypeMapping: boolean;
+      }[];
+    };
     const own = (describe.recordTypeInfos ?? []).filter((rt) => !rt.master);
-    return { ids: own.map((rt) => rt.recordTypeId), defaultId: own.find((rt) => rt.defaultRecordTypeMapping)?.recordTypeId ?? null };
+    return {
+      ids: own.map((rt) => rt.recordTypeId),
+      defaultId: own.find((rt) => rt.defaultRecordTypeMapping)?.recordTypeId ?? null,
+    };
   }
 
   /**
@@ -83,7 +128,9 @@ export class SalesforceTaskWriter {
    */
   async readRecordTypeStatuses(recordTypeId: string): Promise<{ values: string[]; defaultValue: string | null }> {
     const conn = await this.handle.open();
-    const answer = (await conn.request(`/services/data/v${conn.version}/ui-api/object-info/Task/picklist-values/${encodeURIComponent(recordTypeId)}/Status`)) as { values?: { value: string }[]; defaultValue?: { value: string } | null };
+    const answer = (await conn.request(
+      `/services/data/v${conn.version}/ui-api/object-info/Task/picklist-values/${encodeURIComponent(recordTypeId)}/Status`,
+    )) as { values?: { value: string }[]; defaultValue?: { value: string } | null };
     return { values: (answer.values ?? []).map((v) => v.value), defaultValue: answer.defaultValue?.value ?? null };
   }
 
@@ -100,7 +147,8 @@ export class SalesforceTaskWriter {
     const answer = await conn.query<{ Id: string; SystemModstamp: string } & Record<string, string>>(
       `SELECT Id, SystemModstamp, ${EXTERNAL_ID_FIELD} FROM Task WHERE ${EXTERNAL_ID_FIELD} IN (${safe.map((id) => `'${id}'`).join(', ')})`,
     );
-    for (const r of answer.records) found.set(r[EXTERNAL_ID_FIELD], { id: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) });
+    for (const r of answer.records)
+      found.set(r[EXTERNAL_ID_FIELD], { id: r.Id, stamp: parseSalesforceDateTime(r.SystemModstamp) });
     return found;
   }
 
@@ -113,13 +161,17 @@ export class SalesforceTaskWriter {
     for (const type of ['Contact', 'Lead']) {
       const missing = wanted.filter((e) => !found.has(e));
       if (missing.length === 0) break;
-      const answer = await conn.query<{ Id: string; Email: string | null }>(`SELECT Id, Email FROM ${type} WHERE Email IN (${missing.map((e) => `'${e}'`).join(', ')})`);
-      for (const r of answer.records) if (r.Email && !found.has(r.Email.toLowerCase())) found.set(r.Email.toLowerCase(), r.Id);
+      const answer = await conn.query<{ Id: string; Email: string | null }>(
+        `SELECT Id, Email FROM ${type} WHERE Email IN (${missing.map((e) => `'${e}'`).join(', ')})`,
+      );
+      for (const r of answer.records)
+        if (r.Email && !found.has(r.Email.toLowerCase())) found.set(r.Email.toLowerCase(), r.Id);
     }
     return found;
   }
 
   private checkSize(n: number): void {
-    if (n > COLLECTION_LIMIT) throw new Error(`an sObject Collections call takes at most ${COLLECTION_LIMIT} records, not ${n}`);
+    if (n > COLLECTION_LIMIT)
+      throw new Error(`an sObject Collections call takes at most ${COLLECTION_LIMIT} records, not ${n}`);
   }
 }

@@ -36,7 +36,8 @@ export const TASKS_BY_ID_LIMIT = 200;
 
 /** The tasks behind these ids, with these fields. Run it with queryAll, so a deleted task answers too (IsDeleted). */
 export function buildTasksByIdQuery(ids: readonly string[], fields: readonly string[] = TASK_FIELDS): string {
-  if (ids.length === 0 || ids.length > TASKS_BY_ID_LIMIT) throw new Error(`1 to ${TASKS_BY_ID_LIMIT} ids a query, not ${ids.length}`);
+  if (ids.length === 0 || ids.length > TASKS_BY_ID_LIMIT)
+    throw new Error(`1 to ${TASKS_BY_ID_LIMIT} ids a query, not ${ids.length}`);
   return `SELECT ${fields.join(', ')} FROM Task WHERE Id IN (${ids.map(soqlId).join(', ')})`;
 }
 
@@ -45,7 +46,8 @@ export function buildWhoEmailQueries(whoIds: readonly string[]): string[] {
   const contacts = whoIds.filter((id) => id.startsWith('003'));
   const leads = whoIds.filter((id) => id.startsWith('00Q'));
   const queries: string[] = [];
-  if (contacts.length > 0) queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${contacts.map(soqlId).join(', ')})`);
+  if (contacts.length > 0)
+    queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${contacts.map(soqlId).join(', ')})`);
   if (leads.length > 0) queries.push(`SELECT Id, Email FROM Lead WHERE Id IN (${leads.map(soqlId).join(', ')})`);
   return queries;
 }

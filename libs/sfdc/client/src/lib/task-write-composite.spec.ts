@@ -1,4 +1,9 @@
-import { buildTaskWriteComposite, readTaskWriteComposite, COMPOSITE_MAX_SUBREQUESTS, type TaskWriteBatch } from './task-write-composite';
+import {
+  buildTaskWriteComposite,
+  readTaskWriteComposite,
+  COMPOSITE_MAX_SUBREQUESTS,
+  type TaskWriteBatch,
+} from './task-write-composite';
 
 const OPTIONS = { apiVersion: '62.0', clientName: 'task-sync' };
 const STAMP = Date.parse('2026-03-02T10:15:30.000Z');
@@ -40,27 +45,53 @@ describe("a flush's Salesforce writes as one Composite request", () => {
   });
 
   it('no write over an unread change: each update is a record PATCH sent If-Unmodified-Since the last change read (none read: any change holds it)', () => {
-    const { request } = buildTaskWriteComposite(batch({ updates: [...batch().updates, { id: '00T000000000009AAA', fields: { Priority: 'High' }, unmodifiedSince: null }] }), OPTIONS);
+    const { request } = buildTaskWriteComposite(
+      batch({
+        updates: [
+          ...batch().updates,
+          { id: '00T000000000009AAA', fields: { Priority: 'High' }, unmodifiedSince: null },
+        ],
+      }),
+      OPTIONS,
+    );
     expect(request.compositeRequest.slice(2)).toEqual([
       {
         method: 'PATCH',
         url: '/services/data/v62.0/sobjects/Task/00T000000000001AAA',
         referenceId: 'update0',
         body: { Subject: 'renamed' },
-        httpHeaders: { 'Sforce-Call-Options': 'client=task-sync', 'If-Unmodified-Since': 'Mon, 02 Mar 2026 10:15:30 GMT' },
+        httpHeaders: {
+          'Sforce-Call-Options': 'client=task-sync',
+          'If-Unmodified-Since': 'Mon, 02 Mar 2026 10:15:30 GMT',
+        },
       },
-      expect.objectContaining({ referenceId: 'update1', httpHeaders: expect.objectContaining({ 'If-Unmodified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' }) }),
+      expect.objectContaining({
+        referenceId: 'update1',
+        httpHeaders: expect.objectContaining({ 'If-Unmodified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' }),
+      }),
     ]);
   });
 
   it("within Composite's limits: at most 25 subrequests, 2 of them collections; updates past them wait for the next request", () => {
-    const updates = Array.from({ length: 30 }, (_, i) => ({ id: `00T0000000000${String(i).padStart(2, '0')}AAA`, fields: { Subject: `t${i}` }, unmodifiedSince: STAMP }));
+    const updates = Array.from({ length: 30 }, (_, i) => ({
+      id: `00T0000000000${String(i).padStart(2, '0')}AAA`,
+      fields: { Subject: `t${i}` },
+      unmodifiedSince: STAMP,
+    }));
     const sent = buildTaskWriteComposite(batch({ updates }), OPTIONS);
     expect(sent.request.compositeRequest).toHaveLength(COMPOSITE_MAX_SUBREQUESTS);
     expect(sent.updatesSent).toBe(23);
     expect(buildTaskWriteComposite(batch({ upserts: [], deletes: [], updates }), OPTIONS).updatesSent).toBe(25);
     const result = readTaskWriteComposite(batch({ updates }), sent, { compositeResponse: [] });
-    expect(result.updates.slice(23)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(result.updates.slice(23)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('an empty kind sends no subrequest for it', () => {
@@ -87,7 +118,13 @@ describe("a flush's Salesforce writes as one Composite request", () => {
           httpStatusCode: 200,
           body: [
             { id: '00T00000000000AAAA', success: true, created: true, errors: [] },
-            { success: false, created: false, errors: [{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Subject too short', fields: ['Subject'] }] },
+            {
+              success: false,
+              created: false,
+              errors: [
+                { statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Subject too short', fields: ['Subject'] },
+              ],
+            },
           ],
         },
       ],
@@ -108,24 +145,40 @@ describe("a flush's Salesforce writes as one Composite request", () => {
   it('an update answered 412 was modified after the last change read: not written, marked so', () => {
     const b = batch({ upserts: [], deletes: [] });
     const sent = buildTaskWriteComposite(b, OPTIONS);
-    const result = readTaskWriteComposite(b, sent, { compositeResponse: [{ referenceId: 'update0', httpStatusCode: 412, body: [{ errorCode: 'PRECONDITION_FAILED', message: 'modified since' }] }] });
-    expect(result.updates).toEqual([{ ok: false, modifiedSince: true, errorCode: 'PRECONDITION_FAILED', message: 'modified since' }]);
+    const result = readTaskWriteComposite(b, sent, {
+      compositeResponse: [
+        {
+          referenceId: 'update0',
+          httpStatusCode: 412,
+          body: [{ errorCode: 'PRECONDITION_FAILED', message: 'modified since' }],
+        },
+      ],
+    });
+    expect(result.updates).toEqual([
+      { ok: false, modifiedSince: true, errorCode: 'PRECONDITION_FAILED', message: 'modified since' },
+    ]);
   });
 
-  it("a subrequest that failed as a whole gives its error to each of its records; a missing answer is NO_RESULT (retried)", () => {
+  it('a subrequest that failed as a whole gives its error to each of its records; a missing answer is NO_RESULT (retried)', () => {
     const b = batch();
     const sent = buildTaskWriteComposite(b, OPTIONS);
     const result = readTaskWriteComposite(b, sent, {
       compositeResponse: [
         { referenceId: 'upserts', httpStatusCode: 400, body: [{ errorCode: 'UNABLE_TO_LOCK_ROW', message: 'locked' }] },
-        { referenceId: 'update0', httpStatusCode: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] },
+        {
+          referenceId: 'update0',
+          httpStatusCode: 404,
+          body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+        },
       ],
     });
     expect(result.upserts).toEqual([
       { ok: false, errorCode: 'UNABLE_TO_LOCK_ROW', message: 'locked' },
       { ok: false, errorCode: 'UNABLE_TO_LOCK_ROW', message: 'locked' },
     ]);
-    expect(result.updates).toEqual([{ ok: false, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    expect(result.updates).toEqual([
+      { ok: false, errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+    ]);
     expect(result.deletes.map((r) => r.errorCode)).toEqual(['NO_RESULT', 'NO_RESULT']);
   });
 });

@@ -1,4 +1,10 @@
-import { COLLECTION_LIMIT, EXTERNAL_ID_FIELD, toRecordResult, type JsforceSaveResult, type RecordResult } from './record-result';
+import {
+  COLLECTION_LIMIT,
+  EXTERNAL_ID_FIELD,
+  toRecordResult,
+  type JsforceSaveResult,
+  type RecordResult,
+} from './record-result';
 
 /**
  * REST API guide, "Composite": one request holds at most 25 subrequests, of which at most 5 are
@@ -66,22 +72,40 @@ const updateRef = (i: number) => `update${i}`;
  * Authorization and Content-Type as inherited from the composite request, so the change events'
  * `changeOrigin` does not rest on an undocumented inheritance.
  */
-export function buildTaskWriteComposite(batch: TaskWriteBatch, options: { apiVersion: string; clientName?: string }): TaskWriteComposite {
-  if (batch.upserts.length > COLLECTION_LIMIT || batch.deletes.length > COLLECTION_LIMIT) throw new Error(`an sObject Collections subrequest takes at most ${COLLECTION_LIMIT} records`);
+export function buildTaskWriteComposite(
+  batch: TaskWriteBatch,
+  options: { apiVersion: string; clientName?: string },
+): TaskWriteComposite {
+  if (batch.upserts.length > COLLECTION_LIMIT || batch.deletes.length > COLLECTION_LIMIT)
+    throw new Error(`an sObject Collections subrequest takes at most ${COLLECTION_LIMIT} records`);
   const base = `/services/data/v${options.apiVersion}`;
-  const callOptions: Record<string, string> = options.clientName ? { 'Sforce-Call-Options': `client=${options.clientName}` } : {};
+  const callOptions: Record<string, string> = options.clientName
+    ? { 'Sforce-Call-Options': `client=${options.clientName}` }
+    : {};
   const subrequests: CompositeSubrequest[] = [];
   if (batch.upserts.length > 0) {
     subrequests.push({
       method: 'PATCH',
       url: `${base}/composite/sobjects/Task/${EXTERNAL_ID_FIELD}`,
       referenceId: UPSERTS,
-      body: { allOrNone: false, records: batch.upserts.map((r) => ({ attributes: { type: 'Task' }, ...r.fields, [EXTERNAL_ID_FIELD]: r.externalId })) },
+      body: {
+        allOrNone: false,
+        records: batch.upserts.map((r) => ({
+          attributes: { type: 'Task' },
+          ...r.fields,
+          [EXTERNAL_ID_FIELD]: r.externalId,
+        })),
+      },
       httpHeaders: callOptions,
     });
   }
   if (batch.deletes.length > 0) {
-    subrequests.push({ method: 'DELETE', url: `${base}/composite/sobjects?ids=${batch.deletes.map(encodeURIComponent).join(',')}&allOrNone=false`, referenceId: DELETES, httpHeaders: callOptions });
+    subrequests.push({
+      method: 'DELETE',
+      url: `${base}/composite/sobjects?ids=${batch.deletes.map(encodeURIComponent).join(',')}&allOrNone=false`,
+      referenceId: DELETES,
+      httpHeaders: callOptions,
+    });
   }
   const updatesSent = Math.min(batch.updates.length, COMPOSITE_MAX_SUBREQUESTS - subrequests.length);
   batch.updates.slice(0, updatesSent).forEach((u, i) => {
@@ -98,7 +122,9 @@ export function buildTaskWriteComposite(batch: TaskWriteBatch, options: { apiVer
 
 /** A subrequest that failed as a whole: its `[{errorCode, message}]` body, for each record it carried. */
 function failureOf(result: CompositeSubrequestResult): RecordResult {
-  const first = Array.isArray(result.body) ? (result.body[0] as { errorCode?: string; message?: string } | undefined) : undefined;
+  const first = Array.isArray(result.body)
+    ? (result.body[0] as { errorCode?: string; message?: string } | undefined)
+    : undefined;
   return { ok: false, errorCode: first?.errorCode ?? `HTTP_${result.httpStatusCode}`, message: first?.message ?? '' };
 }
 
@@ -107,26 +133,48 @@ const succeeded = (result: CompositeSubrequestResult) => result.httpStatusCode >
 /** A collection subrequest's per-record results, mapped back to its records by position (Salesforce answers in order). */
 function collectionResults(result: CompositeSubrequestResult | undefined, count: number): RecordResult[] {
   if (count === 0) return [];
-  if (!result) return Array.from({ length: count }, () => ({ ok: false, errorCode: 'NO_RESULT', message: 'the composite answer has no result for this subrequest' }));
+  if (!result)
+    return Array.from({ length: count }, () => ({
+      ok: false,
+      errorCode: 'NO_RESULT',
+      message: 'the composite answer has no result for this subrequest',
+    }));
   if (!succeeded(result) || !Array.isArray(result.body)) return Array.from({ length: count }, () => failureOf(result));
   const items = result.body as JsforceSaveResult[];
-  return Array.from({ length: count }, (_, i) => (items[i] ? toRecordResult(items[i]) : { ok: false, errorCode: 'NO_RESULT', message: 'no result for this record' }));
+  return Array.from({ length: count }, (_, i) =>
+    items[i] ? toRecordResult(items[i]) : { ok: false, errorCode: 'NO_RESULT', message: 'no result for this record' },
+  );
 }
 
 /** An update's answer: 204 landed; 412 the task was modified after the time given (not written). */
 function updateResult(result: CompositeSubrequestResult | undefined, id: string): RecordResult {
-  if (!result) return { ok: false, errorCode: 'NO_RESULT', message: 'the composite answer has no result for this update' };
+  if (!result)
+    return { ok: false, errorCode: 'NO_RESULT', message: 'the composite answer has no result for this update' };
   if (succeeded(result)) return { ok: true, id };
-  if (result.httpStatusCode === 412) return { ok: false, modifiedSince: true, errorCode: 'PRECONDITION_FAILED', message: failureOf(result).message || 'modified since the time given' };
+  if (result.httpStatusCode === 412)
+    return {
+      ok: false,
+      modifiedSince: true,
+      errorCode: 'PRECONDITION_FAILED',
+      message: failureOf(result).message || 'modified since the time given',
+    };
   return failureOf(result);
 }
 
 /** Each write's outcome from the composite answer, by referenceId (the answer's order is not relied on). */
-export function readTaskWriteComposite(batch: TaskWriteBatch, sent: TaskWriteComposite, answer: { compositeResponse?: CompositeSubrequestResult[] }): TaskWriteBatchResult {
-  const byRef = new Map((answer.compositeResponse ?? []).filter((r) => r.referenceId !== null).map((r) => [r.referenceId as string, r]));
+export function readTaskWriteComposite(
+  batch: TaskWriteBatch,
+  sent: TaskWriteComposite,
+  answer: { compositeResponse?: CompositeSubrequestResult[] },
+): TaskWriteBatchResult {
+  const byRef = new Map(
+    (answer.compositeResponse ?? []).filter((r) => r.referenceId !== null).map((r) => [r.referenceId as string, r]),
+  );
   return {
     upserts: collectionResults(byRef.get(UPSERTS), batch.upserts.length),
     deletes: collectionResults(byRef.get(DELETES), batch.deletes.length),
-    updates: batch.updates.map((u, i) => (i < sent.updatesSent ? updateResult(byRef.get(updateRef(i)), u.id) : undefined)),
+    updates: batch.updates.map((u, i) =>
+      i < sent.updatesSent ? updateResult(byRef.get(updateRef(i)), u.id) : undefined,
+    ),
   };
 }

@@ -1,6 +1,16 @@
-import { loginHostOf, loginUrlFor, parseMyDomainHost, toSalesforceLogin, type SalesforceLoginUrls } from './salesforce-login';
+import {
+  loginHostOf,
+  loginUrlFor,
+  parseMyDomainHost,
+  toSalesforceLogin,
+  type SalesforceLoginUrls,
+} from './salesforce-login';
 
-const URLS: SalesforceLoginUrls = { production: 'https://login.salesforce.com', sandbox: 'https://test.salesforce.com', myDomainTemplate: 'https://{host}' };
+const URLS: SalesforceLoginUrls = {
+  production: 'https://login.salesforce.com',
+  sandbox: 'https://test.salesforce.com',
+  myDomainTemplate: 'https://{host}',
+};
 
 describe('a My Domain is only a Salesforce My Domain host (parseMyDomainHost)', () => {
   it.each([
@@ -55,24 +65,36 @@ describe('each environment signs in at its own host (loginUrlFor, loginHostOf)',
   it('production at the production URL, a sandbox at the sandbox URL, a My Domain at the template with its host', () => {
     expect(loginUrlFor({ environment: 'production' }, URLS)).toBe('https://login.salesforce.com');
     expect(loginUrlFor({ environment: 'sandbox' }, URLS)).toBe('https://test.salesforce.com');
-    expect(loginUrlFor({ environment: 'my-domain', myDomainHost: 'acme.my.salesforce.com' }, URLS)).toBe('https://acme.my.salesforce.com');
-    expect(loginUrlFor({ environment: 'my-domain', myDomainHost: 'acme.my.salesforce.com' }, { ...URLS, myDomainTemplate: 'http://127.0.0.1:8610/hosts/{host}' })).toBe(
-      'http://127.0.0.1:8610/hosts/acme.my.salesforce.com',
+    expect(loginUrlFor({ environment: 'my-domain', myDomainHost: 'acme.my.salesforce.com' }, URLS)).toBe(
+      'https://acme.my.salesforce.com',
     );
-    expect([{ environment: 'production' as const }, { environment: 'sandbox' as const }, { environment: 'my-domain' as const, myDomainHost: 'acme.my.salesforce.com' }].map(loginHostOf)).toEqual([
-      'login.salesforce.com',
-      'test.salesforce.com',
-      'acme.my.salesforce.com',
-    ]);
+    expect(
+      loginUrlFor(
+        { environment: 'my-domain', myDomainHost: 'acme.my.salesforce.com' },
+        { ...URLS, myDomainTemplate: 'http://127.0.0.1:8610/hosts/{host}' },
+      ),
+    ).toBe('http://127.0.0.1:8610/hosts/acme.my.salesforce.com');
+    expect(
+      [
+        { environment: 'production' as const },
+        { environment: 'sandbox' as const },
+        { environment: 'my-domain' as const, myDomainHost: 'acme.my.salesforce.com' },
+      ].map(loginHostOf),
+    ).toEqual(['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com']);
   });
 
   it('never fills the template with a host that is not a My Domain, whatever was stored', () => {
-    expect(() => loginUrlFor({ environment: 'my-domain', myDomainHost: 'evil.example' }, URLS)).toThrow(/not a My Domain/);
+    expect(() => loginUrlFor({ environment: 'my-domain', myDomainHost: 'evil.example' }, URLS)).toThrow(
+      /not a My Domain/,
+    );
   });
 
   it('reads a stored login back, and refuses one it does not know', () => {
     expect(toSalesforceLogin('sandbox', null)).toEqual({ environment: 'sandbox' });
-    expect(toSalesforceLogin('my-domain', 'acme.my.salesforce.com')).toEqual({ environment: 'my-domain', myDomainHost: 'acme.my.salesforce.com' });
+    expect(toSalesforceLogin('my-domain', 'acme.my.salesforce.com')).toEqual({
+      environment: 'my-domain',
+      myDomainHost: 'acme.my.salesforce.com',
+    });
     expect(() => toSalesforceLogin('my-domain', null)).toThrow();
     expect(() => toSalesforceLogin('staging', null)).toThrow();
   });

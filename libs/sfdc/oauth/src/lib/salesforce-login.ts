@@ -3,7 +3,8 @@ export const SALESFORCE_ENVIRONMENTS = ['production', 'sandbox', 'my-domain'] as
 export type SalesforceEnvironment = (typeof SALESFORCE_ENVIRONMENTS)[number];
 
 /** A connection's login: the environment, and for `my-domain` its validated host (`acme.my.salesforce.com`). */
-export type SalesforceLogin = { environment: 'production' } | { environment: 'sandbox' } | { environment: 'my-domain'; myDomainHost: string };
+export type SalesforceLogin =
+  { environment: 'production' } | { environment: 'sandbox' } | { environment: 'my-domain'; myDomainHost: string };
 
 export const PRODUCTION_LOGIN: SalesforceLogin = { environment: 'production' };
 
@@ -66,10 +67,14 @@ export function parseMyDomainHost(input: string): MyDomainParse {
     host = rest.endsWith('/') ? rest.slice(0, -1) : rest;
   }
   // Refused before any parsing: a port, user info, a path, a query or a fragment, spaces, a trailing dot.
-  if (!/^[A-Za-z0-9.-]+$/.test(host) || host.endsWith('.')) return refuse('NOT_A_HOST', 'enter the host name only, e.g. acme.my.salesforce.com');
+  if (!/^[A-Za-z0-9.-]+$/.test(host) || host.endsWith('.'))
+    return refuse('NOT_A_HOST', 'enter the host name only, e.g. acme.my.salesforce.com');
   host = host.toLowerCase();
   if (!MY_DOMAIN_HOST.test(host)) {
-    return refuse('NOT_A_MY_DOMAIN', 'a My Domain ends in .my.salesforce.com (or .sandbox.my.salesforce.com for a sandbox), e.g. acme.my.salesforce.com');
+    return refuse(
+      'NOT_A_MY_DOMAIN',
+      'a My Domain ends in .my.salesforce.com (or .sandbox.my.salesforce.com for a sandbox), e.g. acme.my.salesforce.com',
+    );
   }
   return { ok: true, host };
 }

@@ -56,7 +56,12 @@ export class SalesforceOAuthClient {
     const loginUrl = loginUrlFor(login, this.options.loginUrls);
     let oauth2 = this.byLoginUrl.get(loginUrl);
     if (!oauth2) {
-      oauth2 = new OAuth2({ loginUrl, clientId: this.options.clientId, clientSecret: this.options.clientSecret, redirectUri: this.options.redirectUri });
+      oauth2 = new OAuth2({
+        loginUrl,
+        clientId: this.options.clientId,
+        clientSecret: this.options.clientSecret,
+        redirectUri: this.options.redirectUri,
+      });
       this.byLoginUrl.set(loginUrl, oauth2);
     }
     return oauth2;
@@ -75,9 +80,13 @@ export class SalesforceOAuthClient {
   async exchangeCode(login: SalesforceLogin, code: string, codeVerifier: string): Promise<SalesforceGrant> {
     const connection = new Connection({ oauth2: this.oauth2(login), version: this.options.apiVersion });
     const identity = await connection.authorize(code, { code_verifier: codeVerifier });
-    if (!connection.refreshToken) throw new Error('Salesforce granted no refresh token (is the refresh_token scope allowed?)');
-    if (!/^[a-zA-Z0-9]{15,18}$/.test(identity.id)) throw new Error(`unexpected Salesforce user id ${JSON.stringify(identity.id)}`);
-    const result = await connection.query<{ Username: string }>(`SELECT Username FROM User WHERE Id = '${identity.id}'`);
+    if (!connection.refreshToken)
+      throw new Error('Salesforce granted no refresh token (is the refresh_token scope allowed?)');
+    if (!/^[a-zA-Z0-9]{15,18}$/.test(identity.id))
+      throw new Error(`unexpected Salesforce user id ${JSON.stringify(identity.id)}`);
+    const result = await connection.query<{ Username: string }>(
+      `SELECT Username FROM User WHERE Id = '${identity.id}'`,
+    );
     return {
       refreshToken: connection.refreshToken,
       instanceUrl: connection.instanceUrl,

@@ -42,7 +42,13 @@ export function coalesceWrites(rows: readonly QueuedRow[]): CoalescedWrite[] {
       blocked.add(key);
       continue;
     }
-    const current = byTask.get(key) ?? { linkId: row.linkId, side: row.side, kind: 'update' as CoalescedWrite['kind'], fields: {}, rowIds: [] };
+    const current = byTask.get(key) ?? {
+      linkId: row.linkId,
+      side: row.side,
+      kind: 'update' as CoalescedWrite['kind'],
+      fields: {},
+      rowIds: [],
+    };
     const started = byTask.has(key);
     current.rowIds.push(row.id);
     const action = row.action;

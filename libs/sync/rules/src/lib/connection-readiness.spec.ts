@@ -1,4 +1,10 @@
-import { READINESS_ADVICE, decideConnectionReadiness, isBlockingReadiness, type ReadinessFacts, type TaskAccessFacts } from './connection-readiness';
+import {
+  READINESS_ADVICE,
+  decideConnectionReadiness,
+  isBlockingReadiness,
+  type ReadinessFacts,
+  type TaskAccessFacts,
+} from './connection-readiness';
 
 const FIELD_OK = { externalId: true, unique: true, createable: true, updateable: true };
 const answered = <T>(value: T) => ({ kind: 'answered' as const, value });
@@ -17,16 +23,25 @@ describe('decideConnectionReadiness', () => {
     expect(decideConnectionReadiness(facts())).toEqual({ kind: 'checked', state: 'ready' });
   });
 
-  it('missing-external-id-field: not in the rep\'s describe and not among the org\'s custom fields', () => {
+  it("missing-external-id-field: not in the rep's describe and not among the org's custom fields", () => {
     expect(stateOf(facts({ field: null }, { fieldInOrg: answered(false) }))).toBe('missing-external-id-field');
   });
 
   it('missing-external-id-field: Salesforce would not list the custom fields (no View Setup): deploying is the first step, said with why', () => {
-    const outcome = decideConnectionReadiness(facts({ field: null }, { fieldInOrg: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'no View Setup' } }));
-    expect(outcome).toEqual({ kind: 'checked', state: 'missing-external-id-field', detail: expect.stringContaining('INSUFFICIENT_ACCESS') });
+    const outcome = decideConnectionReadiness(
+      facts(
+        { field: null },
+        { fieldInOrg: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'no View Setup' } },
+      ),
+    );
+    expect(outcome).toEqual({
+      kind: 'checked',
+      state: 'missing-external-id-field',
+      detail: expect.stringContaining('INSUFFICIENT_ACCESS'),
+    });
   });
 
-  it('external-id-field-hidden: the org has the field but the rep\'s describe leaves it out (field-level security, permission set not assigned)', () => {
+  it("external-id-field-hidden: the org has the field but the rep's describe leaves it out (field-level security, permission set not assigned)", () => {
     expect(stateOf(facts({ field: null }, { fieldInOrg: answered(true) }))).toBe('external-id-field-hidden');
   });
 
@@ -44,20 +59,37 @@ describe('decideConnectionReadiness', () => {
   });
 
   it.each([
-    ['describe of Task refused', facts({}, { task: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'no access to Task' } })],
+    [
+      'describe of Task refused',
+      facts({}, { task: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'no access to Task' } }),
+    ],
     ['Task not createable', facts({ createable: false })],
     ['Task not updateable', facts({ updateable: false })],
     ['Task not readable', facts({ readable: false })],
-    ['TaskStatus refused', facts({}, { taskStatus: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'TaskStatus' } })],
+    [
+      'TaskStatus refused',
+      facts({}, { taskStatus: { kind: 'refused', code: 'INSUFFICIENT_ACCESS', message: 'TaskStatus' } }),
+    ],
     ['no TaskStatus row seen', facts({}, { taskStatus: answered(false) })],
   ])('no-task-access: %s (before any field check)', (_name, f) => {
-    expect(stateOf({ ...f, task: f.task.kind === 'answered' ? { ...f.task, value: { ...f.task.value, field: null } } : f.task })).toBe('no-task-access');
+    expect(
+      stateOf({
+        ...f,
+        task: f.task.kind === 'answered' ? { ...f.task, value: { ...f.task.value, field: null } } : f.task,
+      }),
+    ).toBe('no-task-access');
   });
 
   it.each([
     ['describe unavailable', facts({}, { task: { kind: 'unavailable', code: 'ERROR_HTTP_503', message: 'down' } })],
-    ['TaskStatus unavailable', facts({}, { taskStatus: { kind: 'unavailable', code: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' } })],
-    ['CustomField unavailable', facts({ field: null }, { fieldInOrg: { kind: 'unavailable', code: 'NETWORK', message: 'reset' } })],
+    [
+      'TaskStatus unavailable',
+      facts({}, { taskStatus: { kind: 'unavailable', code: 'REQUEST_LIMIT_EXCEEDED', message: 'limit' } }),
+    ],
+    [
+      'CustomField unavailable',
+      facts({ field: null }, { fieldInOrg: { kind: 'unavailable', code: 'NETWORK', message: 'reset' } }),
+    ],
     ['CustomField not asked', facts({ field: null })],
   ])('inconclusive: %s (the last state stands; a blip pauses nothing)', (_name, f) => {
     expect(decideConnectionReadiness(f)).toMatchObject({ kind: 'inconclusive', reason: expect.any(String) });
@@ -67,7 +99,9 @@ describe('decideConnectionReadiness', () => {
     expect(isBlockingReadiness('ready')).toBe(false);
     expect(isBlockingReadiness(null)).toBe(false);
     expect(isBlockingReadiness('field-not-unique')).toBe(true);
-    expect(READINESS_ADVICE['missing-external-id-field']).toMatch(/npm run sfdc:deploy.*Sales Connect Task Sync.*Check again/);
+    expect(READINESS_ADVICE['missing-external-id-field']).toMatch(
+      /npm run sfdc:deploy.*Sales Connect Task Sync.*Check again/,
+    );
     expect(READINESS_ADVICE['external-id-field-hidden']).toMatch(/permission set "Sales Connect Task Sync"/);
     expect(READINESS_ADVICE['no-task-access']).toMatch(/administrator.*Tasks/);
   });

@@ -30,7 +30,10 @@ export type BlockingReadiness = Exclude<ConnectionReadiness, 'ready'>;
  * One of Salesforce's answers, as the probe sorts it: `refused` is Salesforce's own error (no
  * permission, no such object: the check fails as things stand); `unavailable` is no answer this time.
  */
-export type ReadinessAnswer<T> = { kind: 'answered'; value: T } | { kind: 'refused'; code: string; message: string } | { kind: 'unavailable'; code: string; message: string };
+export type ReadinessAnswer<T> =
+  | { kind: 'answered'; value: T }
+  | { kind: 'refused'; code: string; message: string }
+  | { kind: 'unavailable'; code: string; message: string };
 
 /** What describe of Task says to the rep: the object's rights and the external-id field as they see it (null: not in their describe). */
 export interface TaskAccessFacts {
@@ -49,9 +52,11 @@ export interface ReadinessFacts {
   fieldInOrg?: ReadinessAnswer<boolean>;
 }
 
-export type ReadinessOutcome = { kind: 'checked'; state: ConnectionReadiness; detail?: string } | { kind: 'inconclusive'; reason: string };
+export type ReadinessOutcome =
+  { kind: 'checked'; state: ConnectionReadiness; detail?: string } | { kind: 'inconclusive'; reason: string };
 
-const said = (a: { code: string; message: string }) => `${a.code}: ${a.message.replace(/\s+/g, ' ').trim()}`.slice(0, 240);
+const said = (a: { code: string; message: string }) =>
+  `${a.code}: ${a.message.replace(/\s+/g, ' ').trim()}`.slice(0, 240);
 
 /**
  * The preflight's state from Salesforce's answers, first problem first (Task access, then the field
@@ -61,12 +66,19 @@ const said = (a: { code: string; message: string }) => `${a.code}: ${a.message.r
 export function decideConnectionReadiness(facts: ReadinessFacts): ReadinessOutcome {
   const { task, taskStatus } = facts;
   if (task.kind === 'unavailable') return { kind: 'inconclusive', reason: `describe of Task: ${said(task)}` };
-  if (task.kind === 'refused') return { kind: 'checked', state: 'no-task-access', detail: `Salesforce refused describe of Task (${said(task)})` };
+  if (task.kind === 'refused')
+    return { kind: 'checked', state: 'no-task-access', detail: `Salesforce refused describe of Task (${said(task)})` };
   const access = task.value;
-  const missingRights = [access.readable === false && 'read', !access.createable && 'create', !access.updateable && 'edit'].filter(Boolean);
-  if (missingRights.length > 0) return { kind: 'checked', state: 'no-task-access', detail: `cannot ${missingRights.join(' or ')} tasks` };
+  const missingRights = [
+    access.readable === false && 'read',
+    !access.createable && 'create',
+    !access.updateable && 'edit',
+  ].filter(Boolean);
+  if (missingRights.length > 0)
+    return { kind: 'checked', state: 'no-task-access', detail: `cannot ${missingRights.join(' or ')} tasks` };
   if (taskStatus.kind === 'unavailable') return { kind: 'inconclusive', reason: `TaskStatus: ${said(taskStatus)}` };
-  if (taskStatus.kind === 'refused') return { kind: 'checked', state: 'no-task-access', detail: `cannot read Task statuses (${said(taskStatus)})` };
+  if (taskStatus.kind === 'refused')
+    return { kind: 'checked', state: 'no-task-access', detail: `cannot read Task statuses (${said(taskStatus)})` };
   if (!taskStatus.value) return { kind: 'checked', state: 'no-task-access', detail: 'sees no Task status' };
   const field = access.field;
   if (!field) {
@@ -75,7 +87,13 @@ export function decideConnectionReadiness(facts: ReadinessFacts): ReadinessOutco
     if (inOrg.kind === 'unavailable') return { kind: 'inconclusive', reason: `CustomField: ${said(inOrg)}` };
     if (inOrg.kind === 'answered' && inOrg.value) return { kind: 'checked', state: 'external-id-field-hidden' };
     // Not in the org, or Salesforce would not say (no View Setup): deploying the package is the first step either way.
-    return { kind: 'checked', state: 'missing-external-id-field', ...(inOrg.kind === 'refused' ? { detail: `Salesforce would not list the org's custom fields (${said(inOrg)})` } : {}) };
+    return {
+      kind: 'checked',
+      state: 'missing-external-id-field',
+      ...(inOrg.kind === 'refused'
+        ? { detail: `Salesforce would not list the org's custom fields (${said(inOrg)})` }
+        : {}),
+    };
   }
   if (!field.externalId) return { kind: 'checked', state: 'field-not-external-id' };
   if (!field.unique) return { kind: 'checked', state: 'field-not-unique' };
@@ -84,12 +102,14 @@ export function decideConnectionReadiness(facts: ReadinessFacts): ReadinessOutco
 }
 
 const ASSIGN = `ask a Salesforce administrator to assign you the permission set "${READINESS_PERMISSION_SET_LABEL}" (Setup → Permission Sets → ${READINESS_PERMISSION_SET_LABEL} → Manage Assignments)`;
-const DEPLOY = 'ask a Salesforce administrator to deploy the Sales Connect package to your org (npm run sfdc:deploy, see "Installing in a Salesforce org")';
+const DEPLOY =
+  'ask a Salesforce administrator to deploy the Sales Connect package to your org (npm run sfdc:deploy, see "Installing in a Salesforce org")';
 
 /** What the settings page says for each state: what is wrong, and what to do about it. */
 export const READINESS_ADVICE: Record<ConnectionReadiness, string> = {
   ready: 'Your Salesforce user can sync tasks.',
-  'no-task-access': 'Your Salesforce user cannot read, create and edit tasks: ask a Salesforce administrator to give your profile or a permission set Read, Create and Edit on Tasks, then click Check again.',
+  'no-task-access':
+    'Your Salesforce user cannot read, create and edit tasks: ask a Salesforce administrator to give your profile or a permission set Read, Create and Edit on Tasks, then click Check again.',
   'missing-external-id-field': `Your Salesforce org does not have the field Task.${READINESS_FIELD} that sync needs: ${DEPLOY} and to assign you the permission set "${READINESS_PERMISSION_SET_LABEL}", then click Check again.`,
   'external-id-field-hidden': `The field Task.${READINESS_FIELD} is hidden from your Salesforce user: ${ASSIGN}, then click Check again.`,
   'field-not-external-id': `The field Task.${READINESS_FIELD} is not marked External ID, so tasks cannot be matched: ${DEPLOY} (it marks the field External ID and Unique), then click Check again.`,
@@ -98,4 +118,5 @@ export const READINESS_ADVICE: Record<ConnectionReadiness, string> = {
 };
 
 /** Whether a state pauses the connection's reads and writes. */
-export const isBlockingReadiness = (state: ConnectionReadiness | null | undefined): state is BlockingReadiness => state != null && state !== 'ready';
+export const isBlockingReadiness = (state: ConnectionReadiness | null | undefined): state is BlockingReadiness =>
+  state != null && state !== 'ready';

@@ -1,4 +1,12 @@
-import { OTHER_SIDE, TASK_FIELD_NAMES, sameSalesforceId, type Side, type SyncedFields, type TaskFields, type TaskLink } from '@task-sync/task-domain';
+import {
+  OTHER_SIDE,
+  TASK_FIELD_NAMES,
+  sameSalesforceId,
+  type Side,
+  type SyncedFields,
+  type TaskFields,
+  type TaskLink,
+} from '@task-sync/task-domain';
 import { type ConnectionSyncSettings, wasEnabledAt } from './connection-settings';
 import { viewAsSalesConnect, viewAsSfdc } from '@task-sync/task-mapping';
 import { buildWrite, mergeChange } from './merge-fields';
@@ -17,7 +25,10 @@ export interface DecisionContext {
 
 const ignore = (reason: IgnoreReason): SyncAction[] => [{ type: 'ignore', reason }];
 const EPOCH = new Date(0).toISOString();
-const VIEW_OF: Readonly<Record<Side, (f: TaskFields) => TaskFields>> = { salesconnect: viewAsSalesConnect, sfdc: viewAsSfdc };
+const VIEW_OF: Readonly<Record<Side, (f: TaskFields) => TaskFields>> = {
+  salesconnect: viewAsSalesConnect,
+  sfdc: viewAsSfdc,
+};
 
 /**
  * The decision for one change from either side: what to write where, what to link, or why to do
@@ -35,7 +46,9 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
   if (change.kind === 'delete') return decideOnDelete(link, change);
   if (isOwnedByAnother(context, change)) return decideOnReassignedAway(link);
   if (change.fields === null) throw new Error(`an upsert of ${change.side} task ${change.taskId} carries no fields`);
-  return link ? decideOnLinkedUpdate(link, change, change.fields, context.ourOrigin) : decideOnUnlinked(context, change, change.fields);
+  return link
+    ? decideOnLinkedUpdate(link, change, change.fields, context.ourOrigin)
+    : decideOnUnlinked(context, change, change.fields);
 }
 
 /**
@@ -57,7 +70,6 @@ function syncOffFor(settings: ConnectionSyncSettings, change: SyncChange): Ignor
   return settings.enabled ? 'changed-while-disabled' : 'sync-disabled';
 }
 
-
 /** R8: a Salesforce task whose owner is not the connection's user is not this rep's task (any more). */
 function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean {
   const rep = context.settings.salesforceUserId;
@@ -71,7 +83,11 @@ function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean
  */
 function decideOnReassignedAway(link: TaskLink | null): SyncAction[] {
   if (!link) return ignore('owned-by-another-user');
-  const unlink: SyncAction = { type: 'unlink', salesConnectTaskId: link.salesConnectTaskId, sfdcTaskId: link.sfdcTaskId };
+  const unlink: SyncAction = {
+    type: 'unlink',
+    salesConnectTaskId: link.salesConnectTaskId,
+    sfdcTaskId: link.sfdcTaskId,
+  };
   if (!link.observed.salesconnect.open) return [unlink];
   return [{ type: 'delete', side: 'salesconnect', taskId: link.salesConnectTaskId }, unlink];
 }
@@ -101,7 +117,8 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
     // R3: only tasks created while sync was on are ever pushed; never one from before the first enable.
     if (!change.createdAt || !wasEnabledAt(context.settings.history, change.createdAt)) {
       const before = context.settings.history.find((h) => h.kind !== 'disable');
-      const createdBeforeFirstEnable = !before || !change.createdAt || Date.parse(change.createdAt) < Date.parse(before.at);
+      const createdBeforeFirstEnable =
+        !before || !change.createdAt || Date.parse(change.createdAt) < Date.parse(before.at);
       return ignore(createdBeforeFirstEnable ? 'created-before-enable' : 'created-while-disabled');
     }
   } else if (change.source === 'import') {
@@ -113,7 +130,14 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
   const target = OTHER_SIDE[change.side];
   // A new task from Salesforce's `Low` gets Sales Connect's default, Normal.
   const created: TaskFields = { ...fields, priority: fields.priority ?? 'normal' };
-  return [{ type: 'create', side: target, fields: created, link: withVersionRead(buildPendingLink(context.connectionId, change, fields, created), change) }];
+  return [
+    {
+      type: 'create',
+      side: target,
+      fields: created,
+      link: withVersionRead(buildPendingLink(context.connectionId, change, fields, created), change),
+    },
+  ];
 }
 
 /** `read`: the source task as its side showed it; `fields`: what the new task is created with. */
@@ -131,7 +155,10 @@ function buildPendingLink(connectionId: string, change: SyncChange, read: TaskFi
     fields: synced,
     lastSeen: { salesconnect: EPOCH, sfdc: EPOCH, [change.side]: change.changedAt } as Record<Side, string>,
     // The created task will show what we wrote; until its change arrives, assume it does.
-    observed: { [change.side]: read, [OTHER_SIDE[change.side]]: VIEW_OF[OTHER_SIDE[change.side]](fields) } as TaskLink['observed'],
+    observed: {
+      [change.side]: read,
+      [OTHER_SIDE[change.side]]: VIEW_OF[OTHER_SIDE[change.side]](fields),
+    } as TaskLink['observed'],
     pending: { salesconnect: {}, sfdc: {} },
   };
 }
@@ -143,10 +170,21 @@ function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFi
   const merged = mergeChange(link, change.side, fields, change.changedAt, mayBeOurs);
   const other = OTHER_SIDE[change.side];
   const idOn = (side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
-  const writes = [...buildWrite(other, idOn(other), merged.toOther), ...buildWrite(change.side, idOn(change.side), merged.backToSource)];
-  const actions: SyncAction[] = [...writes, ...merged.conflicts, { type: 'link', link: withVersionRead(merged.link, change) }];
+  const writes = [
+    ...buildWrite(other, idOn(other), merged.toOther),
+    ...buildWrite(change.side, idOn(change.side), merged.backToSource),
+  ];
+  const actions: SyncAction[] = [
+    ...writes,
+    ...merged.conflicts,
+    { type: 'link', link: withVersionRead(merged.link, change) },
+  ];
   // Nothing to write: our own write coming back (R6 without echo loops), or nothing synced changed.
-  if (writes.length === 0 && merged.conflicts.length === 0) actions.push({ type: 'ignore', reason: change.origin === ourOrigin || sawOurWriteLand(link, merged.link, change.side) ? 'echo' : 'no-change' });
+  if (writes.length === 0 && merged.conflicts.length === 0)
+    actions.push({
+      type: 'ignore',
+      reason: change.origin === ourOrigin || sawOurWriteLand(link, merged.link, change.side) ? 'echo' : 'no-change',
+    });
   return actions;
 }
 

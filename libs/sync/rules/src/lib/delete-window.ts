@@ -42,4 +42,5 @@ export function decideDeleteWindow(facts: DeleteWindowFacts, now: number): Delet
 }
 
 /** Seconds until the window closes: negative once closed (the metric's value). */
-export const deleteWindowClosesInSeconds = (window: Pick<DeleteWindow, 'closesAt'>, now: number): number => (Date.parse(window.closesAt) - now) / 1000;
+export const deleteWindowClosesInSeconds = (window: Pick<DeleteWindow, 'closesAt'>, now: number): number =>
+  (Date.parse(window.closesAt) - now) / 1000;

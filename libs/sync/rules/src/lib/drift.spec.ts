@@ -11,7 +11,11 @@ const REP = '005000000000001AAA';
 const FIRST_ENABLE = '2026-11-20T12:00:00.000Z';
 const LINKED_AT = '2026-11-21T09:00:00.000Z';
 const NOW = '2026-11-25T12:00:00.000Z';
-const enabled: ConnectionSyncSettings = { enabled: true, history: [{ kind: 'first-enable', at: FIRST_ENABLE }], salesforceUserId: REP };
+const enabled: ConnectionSyncSettings = {
+  enabled: true,
+  history: [{ kind: 'first-enable', at: FIRST_ENABLE }],
+  salesforceUserId: REP,
+};
 
 const fields = (overrides: Partial<TaskFields> = {}): TaskFields => ({
   title: 'Call Ana',
@@ -30,7 +34,9 @@ function linkOf(f: TaskFields, at = LINKED_AT, side: Side = 'salesconnect'): Tas
     salesConnectTaskId: 'sct_1',
     sfdcTaskId: '00T000000000001AAA',
     createdFrom: side,
-    fields: Object.fromEntries(TASK_FIELD_NAMES.map((n) => [n, { value: f[n], changedAt: at, side }])) as TaskLink['fields'],
+    fields: Object.fromEntries(
+      TASK_FIELD_NAMES.map((n) => [n, { value: f[n], changedAt: at, side }]),
+    ) as TaskLink['fields'],
     lastSeen: { salesconnect: at, sfdc: at },
     observed: { salesconnect: f, sfdc: viewAsSfdc(f) },
     pending: { salesconnect: {}, sfdc: {} },
@@ -38,7 +44,11 @@ function linkOf(f: TaskFields, at = LINKED_AT, side: Side = 'salesconnect'): Tas
   };
 }
 
-const sfdcRead = (f: TaskFields, changedAt = LINKED_AT, overrides: Partial<Extract<PairSideRead, { state: 'present' }>> = {}): PairSideRead => ({
+const sfdcRead = (
+  f: TaskFields,
+  changedAt = LINKED_AT,
+  overrides: Partial<Extract<PairSideRead, { state: 'present' }>> = {},
+): PairSideRead => ({
   state: 'present',
   fields: viewAsSfdc(f),
   changedAt,
@@ -48,7 +58,14 @@ const sfdcRead = (f: TaskFields, changedAt = LINKED_AT, overrides: Partial<Extra
   externalId: 'sct_1',
   ...overrides,
 });
-const scRead = (f: TaskFields, changedAt = LINKED_AT, version = 2): PairSideRead => ({ state: 'present', fields: f, changedAt, createdAt: LINKED_AT, origin: 'salesconnect-ui', version });
+const scRead = (f: TaskFields, changedAt = LINKED_AT, version = 2): PairSideRead => ({
+  state: 'present',
+  fields: f,
+  changedAt,
+  createdAt: LINKED_AT,
+  origin: 'salesconnect-ui',
+  version,
+});
 
 const context = (overrides: Partial<DriftContext> = {}): DriftContext => ({
   connectionId: 'conn-1',
@@ -60,10 +77,22 @@ const context = (overrides: Partial<DriftContext> = {}): DriftContext => ({
   ...overrides,
 });
 
-const compare = (link: TaskLink, sfdc: PairSideRead, salesconnect: PairSideRead, overrides: Partial<DriftContext> = {}) => compareLinkedPair(context(overrides), link, { sfdc, salesconnect });
-const types = (verdict: DriftVerdict) => (verdict.verdict === 'differs' ? verdict.actions.filter((a) => a.type !== 'link' && a.type !== 'ignore').map((a) => `${a.type}${'side' in a ? `:${a.side}` : ''}`) : []);
+const compare = (
+  link: TaskLink,
+  sfdc: PairSideRead,
+  salesconnect: PairSideRead,
+  overrides: Partial<DriftContext> = {},
+) => compareLinkedPair(context(overrides), link, { sfdc, salesconnect });
+const types = (verdict: DriftVerdict) =>
+  verdict.verdict === 'differs'
+    ? verdict.actions
+        .filter((a) => a.type !== 'link' && a.type !== 'ignore')
+        .map((a) => `${a.type}${'side' in a ? `:${a.side}` : ''}`)
+    : [];
 const writeOf = (verdict: DriftVerdict, side: Side) =>
-  verdict.verdict === 'differs' ? verdict.actions.find((a): a is Extract<SyncAction, { type: 'update' }> => a.type === 'update' && a.side === side) : undefined;
+  verdict.verdict === 'differs'
+    ? verdict.actions.find((a): a is Extract<SyncAction, { type: 'update' }> => a.type === 'update' && a.side === side)
+    : undefined;
 
 describe('drift: a pair both sides hold as agreed is in sync', () => {
   it('drift: equal sides, equal to the link, is in-sync with nothing to do', () => {
@@ -83,8 +112,18 @@ describe('drift: a pair both sides hold as agreed is in sync', () => {
 
 describe('drift: a lost change is repaired with the conflict rule (field by field, the later change wins)', () => {
   it('drift: a Salesforce edit no event brought is written to Sales Connect, If-Match the version read', () => {
-    const verdict = compare(linkOf(fields()), sfdcRead(fields({ title: 'Call Ana back' }), '2026-11-22T10:00:00.000Z'), scRead(fields()));
-    expect(verdict).toMatchObject({ verdict: 'differs', fields: ['title'], gone: null, unlinks: false, repair: { kind: 'decide' } });
+    const verdict = compare(
+      linkOf(fields()),
+      sfdcRead(fields({ title: 'Call Ana back' }), '2026-11-22T10:00:00.000Z'),
+      scRead(fields()),
+    );
+    expect(verdict).toMatchObject({
+      verdict: 'differs',
+      fields: ['title'],
+      gone: null,
+      unlinks: false,
+      repair: { kind: 'decide' },
+    });
     expect(types(verdict)).toEqual(['update:salesconnect']);
     expect(writeOf(verdict, 'salesconnect')?.fields).toEqual({ title: 'Call Ana back' });
     const repair = verdict.verdict === 'differs' && verdict.repair.kind === 'decide' ? verdict.repair.changes : [];
@@ -92,7 +131,11 @@ describe('drift: a lost change is repaired with the conflict rule (field by fiel
   });
 
   it('drift: a Sales Connect completion no event brought completes the Salesforce task', () => {
-    const verdict = compare(linkOf(fields()), sfdcRead(fields()), scRead(fields({ open: false }), '2026-11-22T10:00:00.000Z', 3));
+    const verdict = compare(
+      linkOf(fields()),
+      sfdcRead(fields()),
+      scRead(fields({ open: false }), '2026-11-22T10:00:00.000Z', 3),
+    );
     expect(types(verdict)).toEqual(['complete:sfdc']);
   });
 
@@ -104,13 +147,24 @@ describe('drift: a lost change is repaired with the conflict rule (field by fiel
     );
     expect(types(verdict)).toEqual(['update:salesconnect', 'update:sfdc', 'conflict']);
     const conflict = verdict.verdict === 'differs' ? verdict.actions.find((a) => a.type === 'conflict') : undefined;
-    expect(conflict).toMatchObject({ field: 'title', winner: { side: 'salesconnect', value: 'from Sales Connect' }, loser: { side: 'sfdc', value: 'from Salesforce' } });
-    const last = verdict.verdict === 'differs' ? [...verdict.actions].reverse().find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link') : undefined;
+    expect(conflict).toMatchObject({
+      field: 'title',
+      winner: { side: 'salesconnect', value: 'from Sales Connect' },
+      loser: { side: 'sfdc', value: 'from Salesforce' },
+    });
+    const last =
+      verdict.verdict === 'differs'
+        ? [...verdict.actions].reverse().find((a): a is Extract<SyncAction, { type: 'link' }> => a.type === 'link')
+        : undefined;
     expect(last?.link.fields.title.value).toBe('from Sales Connect');
   });
 
   it('drift: both sides changed different fields unseen: each keeps its own and gets the other one', () => {
-    const verdict = compare(linkOf(fields()), sfdcRead(fields({ dueDate: '2026-12-01' as CalendarDate }), '2026-11-22T10:00:00.000Z'), scRead(fields({ details: 'agenda' }), '2026-11-22T11:00:00.000Z', 3));
+    const verdict = compare(
+      linkOf(fields()),
+      sfdcRead(fields({ dueDate: '2026-12-01' as CalendarDate }), '2026-11-22T10:00:00.000Z'),
+      scRead(fields({ details: 'agenda' }), '2026-11-22T11:00:00.000Z', 3),
+    );
     expect(writeOf(verdict, 'salesconnect')?.fields).toEqual({ dueDate: '2026-12-01' });
     expect(writeOf(verdict, 'sfdc')?.fields).toEqual({ details: 'agenda' });
   });
@@ -126,11 +180,18 @@ describe('drift: a lost change is repaired with the conflict rule (field by fiel
   it('drift: a reading older than what the link saw from that side is left for the change on its way', () => {
     const link = linkOf(fields());
     link.lastSeen.sfdc = '2026-11-23T00:00:00.000Z';
-    expect(compare(link, sfdcRead(fields({ title: 'older' }), '2026-11-22T00:00:00.000Z'), scRead(fields()))).toEqual({ verdict: 'skipped', reason: 'stale-read' });
+    expect(compare(link, sfdcRead(fields({ title: 'older' }), '2026-11-22T00:00:00.000Z'), scRead(fields()))).toEqual({
+      verdict: 'skipped',
+      reason: 'stale-read',
+    });
   });
 
   it('drift R8: a task reassigned to another Salesforce user: its open Sales Connect copy is deleted and the pair unlinked', () => {
-    const verdict = compare(linkOf(fields()), sfdcRead(fields(), '2026-11-22T10:00:00.000Z', { ownerId: '005000000000009AAA' }), scRead(fields()));
+    const verdict = compare(
+      linkOf(fields()),
+      sfdcRead(fields(), '2026-11-22T10:00:00.000Z', { ownerId: '005000000000009AAA' }),
+      scRead(fields()),
+    );
     expect(types(verdict)).toEqual(['delete:salesconnect', 'unlink']);
     expect(verdict).toMatchObject({ unlinks: true });
   });
@@ -141,7 +202,12 @@ describe('drift: a pair whose side is gone is unlinked (R5, R6, R7)', () => {
 
   it("drift R6/R5: a Salesforce task in the recycle bin: its deletion is applied (Sales Connect's deleted, unlinked)", () => {
     const verdict = compare(linkOf(fields()), deleted('2026-11-22T10:00:00.000Z'), scRead(fields()));
-    expect(verdict).toMatchObject({ verdict: 'differs', gone: 'sfdc', unlinks: true, repair: { kind: 'decide', changes: [{ side: 'sfdc', kind: 'delete', source: 'repair' }] } });
+    expect(verdict).toMatchObject({
+      verdict: 'differs',
+      gone: 'sfdc',
+      unlinks: true,
+      repair: { kind: 'decide', changes: [{ side: 'sfdc', kind: 'delete', source: 'repair' }] },
+    });
     expect(types(verdict)).toEqual(['delete:salesconnect', 'unlink']);
   });
 
@@ -173,18 +239,28 @@ describe('drift: a pair whose side is gone is unlinked (R5, R6, R7)', () => {
 
   it('drift: a Sales Connect task gone without a tombstone, or both sides gone: unlinked only', () => {
     expect(types(compare(linkOf(fields()), sfdcRead(fields()), { state: 'missing' }))).toEqual(['unlink']);
-    expect(compare(linkOf(fields()), deleted('2026-11-22T10:00:00.000Z'), deleted('2026-11-22T10:00:00.000Z'))).toMatchObject({ gone: 'both', repair: { kind: 'unlink' } });
+    expect(
+      compare(linkOf(fields()), deleted('2026-11-22T10:00:00.000Z'), deleted('2026-11-22T10:00:00.000Z')),
+    ).toMatchObject({ gone: 'both', repair: { kind: 'unlink' } });
   });
 });
 
 describe('drift: what the pass leaves to the live path', () => {
   it('drift: a side changed within the settle time, or a pair with writes queued, is skipped', () => {
-    expect(compare(linkOf(fields()), sfdcRead(fields({ title: 'new' }), '2026-11-25T11:59:30.000Z'), scRead(fields()))).toEqual({ verdict: 'skipped', reason: 'changed-recently' });
-    expect(compare(linkOf(fields()), sfdcRead(fields({ title: 'new' })), scRead(fields()), { writesQueued: true })).toEqual({ verdict: 'skipped', reason: 'writes-queued' });
+    expect(
+      compare(linkOf(fields()), sfdcRead(fields({ title: 'new' }), '2026-11-25T11:59:30.000Z'), scRead(fields())),
+    ).toEqual({ verdict: 'skipped', reason: 'changed-recently' });
+    expect(
+      compare(linkOf(fields()), sfdcRead(fields({ title: 'new' })), scRead(fields()), { writesQueued: true }),
+    ).toEqual({ verdict: 'skipped', reason: 'writes-queued' });
   });
 
   it('drift R7: nothing is compared while sync is off', () => {
-    expect(compare(linkOf(fields()), sfdcRead(fields({ title: 'new' })), scRead(fields()), { settings: { ...enabled, enabled: false } })).toEqual({
+    expect(
+      compare(linkOf(fields()), sfdcRead(fields({ title: 'new' })), scRead(fields()), {
+        settings: { ...enabled, enabled: false },
+      }),
+    ).toEqual({
       verdict: 'skipped',
       reason: 'sync-disabled',
     });
@@ -217,7 +293,8 @@ describe('drift: convergence property', () => {
     let after = { ...read };
     for (const a of actions) {
       if (!('side' in a) || a.side !== side) continue;
-      const named = a.type === 'update' ? Object.keys(a.fields) : a.type === 'complete' || a.type === 'reopen' ? ['open'] : [];
+      const named =
+        a.type === 'update' ? Object.keys(a.fields) : a.type === 'complete' || a.type === 'reopen' ? ['open'] : [];
       const values = viewOfLink(agreed, side);
       after = { ...after, ...Object.fromEntries(named.map((f) => [f, values[f as keyof TaskFields]])) };
     }
@@ -231,7 +308,8 @@ describe('drift: convergence property', () => {
         ([base, sf, sc]) => {
           const link = linkOf(base);
           const at = (minute: number) => new Date(Date.parse(LINKED_AT) + minute * 60_000).toISOString();
-          const apply = (d: typeof sf) => ({ ...base, ...Object.fromEntries(d.changes.map((f) => [f, d.values[f]])) }) as TaskFields;
+          const apply = (d: typeof sf) =>
+            ({ ...base, ...Object.fromEntries(d.changes.map((f) => [f, d.values[f]])) }) as TaskFields;
           const sfFields = viewAsSfdc({ ...apply(sf), ...(sf.low ? { priority: null } : {}) });
           const scFields = apply(sc);
           // A lost write: the link believes a side shows the agreed value, but it still shows an older one.
@@ -254,7 +332,14 @@ describe('drift: convergence property', () => {
           const later = at(10);
           const again = compareLinkedPair(context(), final, {
             sfdc: sfdcRead(sfAfter, later),
-            salesconnect: { state: 'present', fields: scAfter, changedAt: later, createdAt: LINKED_AT, origin: OURS, version: 4 },
+            salesconnect: {
+              state: 'present',
+              fields: scAfter,
+              changedAt: later,
+              createdAt: LINKED_AT,
+              origin: OURS,
+              version: 4,
+            },
           });
           expect(again).toEqual({ verdict: 'in-sync' });
         },

@@ -1,4 +1,11 @@
-import { TASK_FIELD_NAMES, sameSalesforceId, type Side, type TaskFieldName, type TaskFields, type TaskLink } from '@task-sync/task-domain';
+import {
+  TASK_FIELD_NAMES,
+  sameSalesforceId,
+  type Side,
+  type TaskFieldName,
+  type TaskFields,
+  type TaskLink,
+} from '@task-sync/task-domain';
 import { fieldMatches, viewAsSfdc } from '@task-sync/task-mapping';
 import { wasEnabledAt, type ConnectionSyncSettings } from './connection-settings';
 import { decideOnChange } from './decide';
@@ -72,7 +79,6 @@ export type DriftVerdict =
 const SIDES: readonly Side[] = ['sfdc', 'salesconnect'];
 const WRITES = new Set<SyncAction['type']>(['create', 'update', 'complete', 'reopen', 'delete']);
 
-
 /**
  * Drift repair: one linked pair as both sides hold it now, against the link. Equal under the
  * mapping and to the agreed values: in sync. Otherwise the pair is repaired by the live rules
@@ -89,10 +95,15 @@ const WRITES = new Set<SyncAction['type']>(['create', 'update', 'complete', 'reo
  *   Salesforce task left alone (R7: only Salesforce deletions come back, under R5).
  * - Both gone: unlinked.
  */
-export function compareLinkedPair(context: DriftContext, link: TaskLink, reads: Record<Side, PairSideRead>): DriftVerdict {
+export function compareLinkedPair(
+  context: DriftContext,
+  link: TaskLink,
+  reads: Record<Side, PairSideRead>,
+): DriftVerdict {
   if (!context.settings.enabled) return { verdict: 'skipped', reason: 'sync-disabled' };
   if (context.writesQueued) return { verdict: 'skipped', reason: 'writes-queued' };
-  if (SIDES.some((side) => changedRecently(context, reads[side]))) return { verdict: 'skipped', reason: 'changed-recently' };
+  if (SIDES.some((side) => changedRecently(context, reads[side])))
+    return { verdict: 'skipped', reason: 'changed-recently' };
 
   const sfdc = reads.sfdc;
   const salesConnect = reads.salesconnect;
@@ -111,12 +122,19 @@ export function compareLinkedPair(context: DriftContext, link: TaskLink, reads: 
     const read = reads[side] as Extract<PairSideRead, { state: 'present' }>;
     // Newer than the last change the link saw from that side counts too: the link then learns it (our own
     // write landing, or a change to unsynced fields), so writes to that side are not held for it.
-    const unseen = Date.parse(read.changedAt) > Date.parse(current.lastSeen[side]) || TASK_FIELD_NAMES.some((f) => !fieldMatches(f, read.fields[f], current.observed[side][f] as never));
+    const unseen =
+      Date.parse(read.changedAt) > Date.parse(current.lastSeen[side]) ||
+      TASK_FIELD_NAMES.some((f) => !fieldMatches(f, read.fields[f], current.observed[side][f] as never));
     const agreed = viewOfLink(current, side);
-    const lostWrite = TASK_FIELD_NAMES.some((f) => !writing[side].has(f) && !fieldMatches(f, read.fields[f], agreed[f] as never));
+    const lostWrite = TASK_FIELD_NAMES.some(
+      (f) => !writing[side].has(f) && !fieldMatches(f, read.fields[f], agreed[f] as never),
+    );
     if (!unseen && !lostWrite && !(side === 'sfdc' && isOwnedByAnother(context, read))) continue;
     const change = repairChangeOf(side, side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId, read);
-    const decided = decideOnChange({ connectionId: context.connectionId, settings: context.settings, link: current, ourOrigin: context.ourOrigin }, change);
+    const decided = decideOnChange(
+      { connectionId: context.connectionId, settings: context.settings, link: current, ourOrigin: context.ourOrigin },
+      change,
+    );
     changes.push(change);
     actions.push(...decided);
     for (const a of decided) {
@@ -129,7 +147,8 @@ export function compareLinkedPair(context: DriftContext, link: TaskLink, reads: 
   const unlinks = actions.some((a) => a.type === 'unlink');
   // A reading older than what the link has seen from that side: a change is on its way; the next pass looks again.
   const acted = unlinks || actions.some((a) => WRITES.has(a.type) || a.type === 'conflict');
-  if (!acted && actions.some((a) => a.type === 'ignore' && a.reason === 'stale')) return { verdict: 'skipped', reason: 'stale-read' };
+  if (!acted && actions.some((a) => a.type === 'ignore' && a.reason === 'stale'))
+    return { verdict: 'skipped', reason: 'stale-read' };
   // Otherwise either something is written, or the sides already agree and only the link learns what they hold.
   return { verdict: 'differs', fields: differing, gone: null, repair: { kind: 'decide', changes }, actions, unlinks };
 }
@@ -140,7 +159,10 @@ function listDifferingFields(link: TaskLink, sfdc: TaskFields, salesConnect: Tas
   const agreedSalesConnect = viewOfLink(link, 'salesconnect');
   const salesConnectAsSfdc = viewAsSfdc(salesConnect);
   return TASK_FIELD_NAMES.filter(
-    (f) => !fieldMatches(f, sfdc[f], salesConnectAsSfdc[f] as never) || !fieldMatches(f, sfdc[f], agreedSfdc[f] as never) || !fieldMatches(f, salesConnect[f], agreedSalesConnect[f] as never),
+    (f) =>
+      !fieldMatches(f, sfdc[f], salesConnectAsSfdc[f] as never) ||
+      !fieldMatches(f, sfdc[f], agreedSfdc[f] as never) ||
+      !fieldMatches(f, salesConnect[f], agreedSalesConnect[f] as never),
   );
 }
 
@@ -159,7 +181,8 @@ function decideOnGone(context: DriftContext, link: TaskLink, reads: Record<Side,
   const read = reads[side];
   if (read.state !== 'deleted') return unlinkOnly(side);
   // A Sales Connect delete crosses only when it was made while sync was on (R6, R7); a Salesforce one always (R6, R5).
-  if (side === 'salesconnect' && !wasEnabledAt(context.settings.history, latestInstantOf(side, read.deletedAt))) return unlinkOnly(side);
+  if (side === 'salesconnect' && !wasEnabledAt(context.settings.history, latestInstantOf(side, read.deletedAt)))
+    return unlinkOnly(side);
   const change: SyncChange = {
     side,
     kind: 'delete',
@@ -170,10 +193,20 @@ function decideOnGone(context: DriftContext, link: TaskLink, reads: Record<Side,
     origin: null,
     source: 'repair',
   };
-  const actions = decideOnChange({ connectionId: context.connectionId, settings: context.settings, link, ourOrigin: context.ourOrigin }, change);
+  const actions = decideOnChange(
+    { connectionId: context.connectionId, settings: context.settings, link, ourOrigin: context.ourOrigin },
+    change,
+  );
   // A deletion stamped before a change the link already saw from that side (clocks apart): the task is gone all the same.
   if (!actions.some((a) => a.type === 'unlink')) return unlinkOnly(side);
-  return { verdict: 'differs', fields: [], gone: side, repair: { kind: 'decide', changes: [change] }, actions, unlinks: true };
+  return {
+    verdict: 'differs',
+    fields: [],
+    gone: side,
+    repair: { kind: 'decide', changes: [change] },
+    actions,
+    unlinks: true,
+  };
 }
 
 function changedRecently(context: DriftContext, read: PairSideRead): boolean {
@@ -187,7 +220,11 @@ function isOwnedByAnother(context: DriftContext, read: Extract<PairSideRead, { s
 }
 
 /** A side's task as read now, as a change for the live rules (`source: 'repair'`): drift repair's, and a held write's target read directly. */
-export function repairChangeOf(side: Side, taskId: string, read: Extract<PairSideRead, { state: 'present' }>): SyncChange {
+export function repairChangeOf(
+  side: Side,
+  taskId: string,
+  read: Extract<PairSideRead, { state: 'present' }>,
+): SyncChange {
   return {
     side,
     kind: 'upsert',

@@ -16,7 +16,10 @@ describe('a refused write is tried again every 30 minutes, at most 48 times (a d
   });
 
   it('the interval and the bound are settings (shorter in tests)', () => {
-    expect(decideFailedWriteRetry(1, FAILED_AT, { intervalMs: 2_000, maxAttempts: 3 })).toEqual({ kind: 'retry', at: new Date('2026-12-05T10:00:02.000Z') });
+    expect(decideFailedWriteRetry(1, FAILED_AT, { intervalMs: 2_000, maxAttempts: 3 })).toEqual({
+      kind: 'retry',
+      at: new Date('2026-12-05T10:00:02.000Z'),
+    });
     expect(decideFailedWriteRetry(3, FAILED_AT, { intervalMs: 2_000, maxAttempts: 3 })).toEqual({ kind: 'give-up' });
   });
 

@@ -15,7 +15,11 @@ export type FailedWriteRetryDecision = { kind: 'retry'; at: Date } | { kind: 'gi
  * a schedule, the same payload, whatever the reason: the reason may go away without the task
  * changing. `attempts` counts the tries that failed so far, the first one included.
  */
-export function decideFailedWriteRetry(attempts: number, failedAt: Date, policy: FailedWriteRetryPolicy = DEFAULT_FAILED_WRITE_RETRY): FailedWriteRetryDecision {
+export function decideFailedWriteRetry(
+  attempts: number,
+  failedAt: Date,
+  policy: FailedWriteRetryPolicy = DEFAULT_FAILED_WRITE_RETRY,
+): FailedWriteRetryDecision {
   if (attempts >= policy.maxAttempts) return { kind: 'give-up' };
   return { kind: 'retry', at: new Date(failedAt.getTime() + policy.intervalMs) };
 }

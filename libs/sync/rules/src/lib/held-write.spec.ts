@@ -5,22 +5,36 @@ const policy = { readAfterMs: 10_000, readEveryMs: 5_000, maxReads: 3 };
 
 describe('a write held over an unread change is never sent blind: it waits for the ingest, then its target is read and decided', () => {
   it('waits for the ingest while it is younger than readAfterMs', () => {
-    expect(decideHeldWrite({ waitedMs: 9_999, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({ kind: 'wait' });
+    expect(decideHeldWrite({ waitedMs: 9_999, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({
+      kind: 'wait',
+    });
   });
 
   it('past readAfterMs its target is read, however long it waited (an outage queues writes for minutes)', () => {
-    expect(decideHeldWrite({ waitedMs: 10_000, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({ kind: 'read' });
-    expect(decideHeldWrite({ waitedMs: 3_600_000, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({ kind: 'read' });
+    expect(decideHeldWrite({ waitedMs: 10_000, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({
+      kind: 'read',
+    });
+    expect(decideHeldWrite({ waitedMs: 3_600_000, reads: 0, lastReadAtMs: null, nowMs: NOW }, policy)).toEqual({
+      kind: 'read',
+    });
   });
 
   it('reads again only readEveryMs after the last read', () => {
-    expect(decideHeldWrite({ waitedMs: 20_000, reads: 1, lastReadAtMs: NOW - 4_999, nowMs: NOW }, policy)).toEqual({ kind: 'wait' });
-    expect(decideHeldWrite({ waitedMs: 20_000, reads: 1, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy)).toEqual({ kind: 'read' });
+    expect(decideHeldWrite({ waitedMs: 20_000, reads: 1, lastReadAtMs: NOW - 4_999, nowMs: NOW }, policy)).toEqual({
+      kind: 'wait',
+    });
+    expect(decideHeldWrite({ waitedMs: 20_000, reads: 1, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy)).toEqual({
+      kind: 'read',
+    });
   });
 
   it('fails the write once its target changed under maxReads reads (the failed-write schedule tries it again)', () => {
-    expect(decideHeldWrite({ waitedMs: 60_000, reads: 2, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy)).toEqual({ kind: 'read' });
-    expect(decideHeldWrite({ waitedMs: 60_000, reads: 3, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy)).toMatchObject({ kind: 'fail', reason: expect.stringContaining('3 reads') });
+    expect(decideHeldWrite({ waitedMs: 60_000, reads: 2, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy)).toEqual({
+      kind: 'read',
+    });
+    expect(
+      decideHeldWrite({ waitedMs: 60_000, reads: 3, lastReadAtMs: NOW - 5_000, nowMs: NOW }, policy),
+    ).toMatchObject({ kind: 'fail', reason: expect.stringContaining('3 reads') });
   });
 });
 
@@ -43,7 +57,10 @@ describe('a Salesforce write waits while its task changed after the last Salesfo
 
 describe("a held write's reads are counted and timed, and forgotten once it fails (judgeHeldWrite)", () => {
   it('remembers nothing while a write waits for the ingest', () => {
-    expect(judgeHeldWrite(undefined, { waitedMs: 9_999, nowMs: NOW }, policy)).toEqual({ decision: { kind: 'wait' }, remember: null });
+    expect(judgeHeldWrite(undefined, { waitedMs: 9_999, nowMs: NOW }, policy)).toEqual({
+      decision: { kind: 'wait' },
+      remember: null,
+    });
   });
 
   it('counts a read and when it was, so the next comes readEveryMs later', () => {
@@ -51,7 +68,9 @@ describe("a held write's reads are counted and timed, and forgotten once it fail
     expect(first).toEqual({ decision: { kind: 'read' }, remember: { reads: 1, lastReadAtMs: NOW } });
     const soon = judgeHeldWrite(first.remember ?? undefined, { waitedMs: 14_999, nowMs: NOW + 4_999 }, policy);
     expect(soon).toEqual({ decision: { kind: 'wait' }, remember: { reads: 1, lastReadAtMs: NOW } });
-    expect(judgeHeldWrite(soon.remember ?? undefined, { waitedMs: 15_000, nowMs: NOW + 5_000 }, policy).remember).toEqual({ reads: 2, lastReadAtMs: NOW + 5_000 });
+    expect(
+      judgeHeldWrite(soon.remember ?? undefined, { waitedMs: 15_000, nowMs: NOW + 5_000 }, policy).remember,
+    ).toEqual({ reads: 2, lastReadAtMs: NOW + 5_000 });
   });
 
   it('forgets the write once it fails after maxReads reads (a later hold of the task starts again)', () => {
@@ -66,14 +85,64 @@ describe('a Salesforce write never overwrites an unread change: how each write i
   const both = { sfdcTaskId: '00T1', salesConnectTaskId: 'sc-1' };
   const scOnly = { sfdcTaskId: null, salesConnectTaskId: 'sc-1' };
 
-  it.each<[string, Parameters<typeof guardOfSfdcWrite>[0], Parameters<typeof guardOfSfdcWrite>[1], boolean, ReturnType<typeof guardOfSfdcWrite>]>([
-    ['an update by id goes If-Unmodified-Since the last change read', { kind: 'update', setsStatus: false }, both, false, 'if-unmodified-since'],
-    ['an update that sets the status in an org without record types too', { kind: 'update', setsStatus: true }, both, false, 'if-unmodified-since'],
-    ['an update that sets the status in an org with record types is read first (its record type picks the value)', { kind: 'update', setsStatus: true }, both, true, 'read-first'],
-    ['an update of other fields in an org with record types goes If-Unmodified-Since', { kind: 'update', setsStatus: false }, both, true, 'if-unmodified-since'],
-    ['a create whose task the link knows already is read first (an upsert takes no condition)', { kind: 'create', setsStatus: true }, both, false, 'read-first'],
-    ['a create of a task not in Salesforce yet is not guarded', { kind: 'create', setsStatus: true }, scOnly, false, 'none'],
-    ['an update to a task known only by its Sales Connect id is looked up by external id', { kind: 'update', setsStatus: false }, scOnly, true, 'by-external-id'],
+  it.each<
+    [
+      string,
+      Parameters<typeof guardOfSfdcWrite>[0],
+      Parameters<typeof guardOfSfdcWrite>[1],
+      boolean,
+      ReturnType<typeof guardOfSfdcWrite>,
+    ]
+  >([
+    [
+      'an update by id goes If-Unmodified-Since the last change read',
+      { kind: 'update', setsStatus: false },
+      both,
+      false,
+      'if-unmodified-since',
+    ],
+    [
+      'an update that sets the status in an org without record types too',
+      { kind: 'update', setsStatus: true },
+      both,
+      false,
+      'if-unmodified-since',
+    ],
+    [
+      'an update that sets the status in an org with record types is read first (its record type picks the value)',
+      { kind: 'update', setsStatus: true },
+      both,
+      true,
+      'read-first',
+    ],
+    [
+      'an update of other fields in an org with record types goes If-Unmodified-Since',
+      { kind: 'update', setsStatus: false },
+      both,
+      true,
+      'if-unmodified-since',
+    ],
+    [
+      'a create whose task the link knows already is read first (an upsert takes no condition)',
+      { kind: 'create', setsStatus: true },
+      both,
+      false,
+      'read-first',
+    ],
+    [
+      'a create of a task not in Salesforce yet is not guarded',
+      { kind: 'create', setsStatus: true },
+      scOnly,
+      false,
+      'none',
+    ],
+    [
+      'an update to a task known only by its Sales Connect id is looked up by external id',
+      { kind: 'update', setsStatus: false },
+      scOnly,
+      true,
+      'by-external-id',
+    ],
     ['a delete never waits: it wins over edits (R6)', { kind: 'delete', setsStatus: false }, both, true, 'none'],
     ['a write without a link is not guarded', { kind: 'update', setsStatus: false }, undefined, false, 'none'],
   ])('%s', (_rule, write, ids, orgHasRecordTypes, guard) => {

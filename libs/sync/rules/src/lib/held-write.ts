@@ -39,10 +39,14 @@ export type HeldWriteDecision = { kind: 'wait' } | { kind: 'read' } | { kind: 'f
  * change, which lets the write go with the values agreed then. A target that keeps changing under
  * every read fails the write after `maxReads`, so the reads stay bounded.
  */
-export function decideHeldWrite(held: HeldWrite, policy: HeldWritePolicy = DEFAULT_HELD_WRITE_POLICY): HeldWriteDecision {
+export function decideHeldWrite(
+  held: HeldWrite,
+  policy: HeldWritePolicy = DEFAULT_HELD_WRITE_POLICY,
+): HeldWriteDecision {
   if (held.waitedMs < policy.readAfterMs) return { kind: 'wait' };
   if (held.lastReadAtMs !== null && held.nowMs - held.lastReadAtMs < policy.readEveryMs) return { kind: 'wait' };
-  if (held.reads >= policy.maxReads) return { kind: 'fail', reason: `its target still changed after each of ${held.reads} reads` };
+  if (held.reads >= policy.maxReads)
+    return { kind: 'fail', reason: `its target still changed after each of ${held.reads} reads` };
   return { kind: 'read' };
 }
 
@@ -62,8 +66,12 @@ export function judgeHeldWrite(
   waited: { waitedMs: number; nowMs: number },
   policy: HeldWritePolicy = DEFAULT_HELD_WRITE_POLICY,
 ): { decision: HeldWriteDecision; remember: HeldWriteReads | null } {
-  const decision = decideHeldWrite({ ...waited, reads: seen?.reads ?? 0, lastReadAtMs: seen?.lastReadAtMs ?? null }, policy);
-  if (decision.kind === 'read') return { decision, remember: { reads: (seen?.reads ?? 0) + 1, lastReadAtMs: waited.nowMs } };
+  const decision = decideHeldWrite(
+    { ...waited, reads: seen?.reads ?? 0, lastReadAtMs: seen?.lastReadAtMs ?? null },
+    policy,
+  );
+  if (decision.kind === 'read')
+    return { decision, remember: { reads: (seen?.reads ?? 0) + 1, lastReadAtMs: waited.nowMs } };
   if (decision.kind === 'fail') return { decision, remember: null };
   return { decision, remember: seen ?? null };
 }
@@ -87,7 +95,11 @@ export function guardOfSfdcWrite(
   ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null } | undefined,
   orgHasRecordTypes: boolean,
 ): SfdcWriteGuard {
-  if (ids?.sfdcTaskId && (write.kind === 'create' || (orgHasRecordTypes && write.kind === 'update' && write.setsStatus))) return 'read-first';
+  if (
+    ids?.sfdcTaskId &&
+    (write.kind === 'create' || (orgHasRecordTypes && write.kind === 'update' && write.setsStatus))
+  )
+    return 'read-first';
   if (write.kind !== 'update') return 'none';
   if (ids?.sfdcTaskId) return 'if-unmodified-since';
   return ids?.salesConnectTaskId ? 'by-external-id' : 'none';

@@ -14,7 +14,10 @@ import type { SyncAction } from './sync-action';
 /** On equal change times the same side always wins, so every replica decides alike. */
 export const TIE_WINNER: Side = 'sfdc';
 
-const VIEWS: Readonly<Record<Side, (fields: TaskFields) => TaskFields>> = { salesconnect: viewAsSalesConnect, sfdc: viewAsSfdc };
+const VIEWS: Readonly<Record<Side, (fields: TaskFields) => TaskFields>> = {
+  salesconnect: viewAsSalesConnect,
+  sfdc: viewAsSfdc,
+};
 
 /** The agreed values of a link, as a side can hold them (Salesforce cuts long texts). */
 export function viewOfLink(link: TaskLink, side: Side): TaskFields {
@@ -23,7 +26,12 @@ export function viewOfLink(link: TaskLink, side: Side): TaskFields {
 }
 
 /** One field's value as a side holds it. */
-function viewField<F extends TaskFieldName>(side: Side, field: F, value: TaskFields[F], template: TaskFields): TaskFields[F] {
+function viewField<F extends TaskFieldName>(
+  side: Side,
+  field: F,
+  value: TaskFields[F],
+  template: TaskFields,
+): TaskFields[F] {
   return VIEWS[side]({ ...template, [field]: value })[field];
 }
 
@@ -64,10 +72,19 @@ export interface MergeResult {
  * changes in any order give the same values: both sides converge whatever order Kafka delivers
  * the two topics in.
  */
-export function mergeChange(link: TaskLink, side: Side, read: TaskFields, changedAt: string, fromUs: boolean): MergeResult {
+export function mergeChange(
+  link: TaskLink,
+  side: Side,
+  read: TaskFields,
+  changedAt: string,
+  fromUs: boolean,
+): MergeResult {
   const other = OTHER_SIDE[side];
   const fields = { ...link.fields } as Record<TaskFieldName, SyncedField>;
-  const pending: Record<Side, PendingWrites> = { salesconnect: { ...link.pending.salesconnect }, sfdc: { ...link.pending.sfdc } };
+  const pending: Record<Side, PendingWrites> = {
+    salesconnect: { ...link.pending.salesconnect },
+    sfdc: { ...link.pending.sfdc },
+  };
   const conflicts: MergeResult['conflicts'] = [];
   const previous = link.observed[side];
 
@@ -114,7 +131,12 @@ export function mergeChange(link: TaskLink, side: Side, read: TaskFields, change
  * records the writes as pending. A write already in flight is not trusted to land: with polling,
  * its echo can be coalesced away, and one redundant write costs less than a lasting difference.
  */
-function listWritesToConverge(link: TaskLink, side: Side, shows: TaskFields, consider: (f: TaskFieldName) => boolean): Partial<TaskFields> {
+function listWritesToConverge(
+  link: TaskLink,
+  side: Side,
+  shows: TaskFields,
+  consider: (f: TaskFieldName) => boolean,
+): Partial<TaskFields> {
   const agreed = viewOfLink(link, side);
   const writes: Record<string, unknown> = {};
   for (const f of TASK_FIELD_NAMES) {
@@ -131,6 +153,7 @@ function listWritesToConverge(link: TaskLink, side: Side, shows: TaskFields, con
 export function buildWrite(side: Side, taskId: string, fields: Partial<TaskFields>): SyncAction[] {
   const names = Object.keys(fields);
   if (names.length === 0) return [];
-  if (names.length === 1 && fields.open !== undefined) return [{ type: fields.open ? 'reopen' : 'complete', side, taskId }];
+  if (names.length === 1 && fields.open !== undefined)
+    return [{ type: fields.open ? 'reopen' : 'complete', side, taskId }];
   return [{ type: 'update', side, taskId, fields }];
 }

@@ -14,12 +14,20 @@ describe('R7 exact: a change parks until the view of the settings holds every se
   });
 
   it("a Salesforce change stamped in whole seconds needs the view up to its second's last millisecond", () => {
-    expect(mustParkChange(live('2026-12-05T09:59:58.000Z', 'sfdc'), false, covered('2026-12-05T09:59:58.998Z'))).toBe(true);
-    expect(mustParkChange(live('2026-12-05T09:59:58.000Z', 'sfdc'), false, covered('2026-12-05T09:59:58.999Z'))).toBe(false);
+    expect(mustParkChange(live('2026-12-05T09:59:58.000Z', 'sfdc'), false, covered('2026-12-05T09:59:58.998Z'))).toBe(
+      true,
+    );
+    expect(mustParkChange(live('2026-12-05T09:59:58.000Z', 'sfdc'), false, covered('2026-12-05T09:59:58.999Z'))).toBe(
+      false,
+    );
   });
 
   it("an import needs the view up to its enable, even when the task's change is older", () => {
-    const imported = { side: 'sfdc' as const, changedAt: '2026-12-04T12:00:00.000Z', enableAt: '2026-12-05T09:59:00.000Z' };
+    const imported = {
+      side: 'sfdc' as const,
+      changedAt: '2026-12-04T12:00:00.000Z',
+      enableAt: '2026-12-05T09:59:00.000Z',
+    };
     expect(mustParkChange(imported, false, covered('2026-12-05T09:58:00.000Z'))).toBe(true);
     expect(mustParkChange(imported, false, covered('2026-12-05T09:59:00.000Z'))).toBe(false);
   });
@@ -45,7 +53,10 @@ describe("a connection's changes are decided in the order they came: after a par
   });
 
   it('releases all of them once the view covers each, and none while it covers not the first', () => {
-    const parked = [{ id: '1', change: live('2026-12-05T09:59:59.500Z') }, { id: '2', change: live('2026-12-05T09:00:00.000Z') }];
+    const parked = [
+      { id: '1', change: live('2026-12-05T09:59:59.500Z') },
+      { id: '2', change: live('2026-12-05T09:00:00.000Z') },
+    ];
     expect(releasableParkedChanges(parked, covered('2026-12-05T09:59:59.500Z')).map((p) => p.id)).toEqual(['1', '2']);
     expect(releasableParkedChanges(parked, covered('2026-12-05T09:59:59.000Z'))).toEqual([]);
   });

@@ -22,7 +22,10 @@ export function mustParkChange(change: Change, connectionHasParked: boolean, vie
  * first one the view of the settings does not cover yet. That one and every later one stay parked,
  * so the order holds.
  */
-export function releasableParkedChanges<T extends { change: Change }>(parked: readonly T[], view: SettingsCoverage): T[] {
+export function releasableParkedChanges<T extends { change: Change }>(
+  parked: readonly T[],
+  view: SettingsCoverage,
+): T[] {
   const waitFrom = parked.findIndex((p) => mustWaitForSettings(p.change, view.coveredUpTo, view.nowMs));
   return waitFrom === -1 ? [...parked] : parked.slice(0, waitFrom);
 }

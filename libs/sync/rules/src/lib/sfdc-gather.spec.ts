@@ -2,7 +2,13 @@ import { decideSfdcFlush, type SfdcQueueState } from './sfdc-gather';
 
 const POLICY = { windowMs: 2_000, quietMs: 500, maxBatch: 23 };
 /** A busy connection: it sent 300 ms ago and a write arrived just now. */
-const busy = (over: Partial<SfdcQueueState> = {}): SfdcQueueState => ({ queued: 3, oldestWaitedMs: 400, newestWaitedMs: 50, sinceLastSendMs: 300, ...over });
+const busy = (over: Partial<SfdcQueueState> = {}): SfdcQueueState => ({
+  queued: 3,
+  oldestWaitedMs: 400,
+  newestWaitedMs: 50,
+  sinceLastSendMs: 300,
+  ...over,
+});
 
 describe('Salesforce writes gather adaptively: at once when idle, up to the window while busy', () => {
   it('nothing queued: nothing to send', () => {
@@ -14,7 +20,9 @@ describe('Salesforce writes gather adaptively: at once when idle, up to the wind
     ['the last send was a window ago', 2_000],
     ['the last send was long ago', 60_000],
   ])('was idle (%s): the first write goes at once', (_case, sinceLastSendMs) => {
-    expect(decideSfdcFlush(busy({ queued: 1, oldestWaitedMs: 0, newestWaitedMs: 0, sinceLastSendMs }), POLICY)).toEqual({ kind: 'send', reason: 'was-idle' });
+    expect(decideSfdcFlush(busy({ queued: 1, oldestWaitedMs: 0, newestWaitedMs: 0, sinceLastSendMs }), POLICY)).toEqual(
+      { kind: 'send', reason: 'was-idle' },
+    );
   });
 
   it('busy (sent within the window) and writes keep arriving: they gather', () => {
@@ -23,15 +31,24 @@ describe('Salesforce writes gather adaptively: at once when idle, up to the wind
   });
 
   it('busy, but no write arrived for the quiet time: the gathered ones go', () => {
-    expect(decideSfdcFlush(busy({ newestWaitedMs: 500 }), POLICY)).toEqual({ kind: 'send', reason: 'arrivals-stopped' });
+    expect(decideSfdcFlush(busy({ newestWaitedMs: 500 }), POLICY)).toEqual({
+      kind: 'send',
+      reason: 'arrivals-stopped',
+    });
   });
 
   it('capped at the window: the oldest has waited it, however fast writes still arrive', () => {
-    expect(decideSfdcFlush(busy({ oldestWaitedMs: 2_000 }), POLICY)).toEqual({ kind: 'send', reason: 'window-reached' });
+    expect(decideSfdcFlush(busy({ oldestWaitedMs: 2_000 }), POLICY)).toEqual({
+      kind: 'send',
+      reason: 'window-reached',
+    });
   });
 
   it('capped at a batch: a full call goes at once, busy or not', () => {
-    expect(decideSfdcFlush(busy({ queued: 23, oldestWaitedMs: 10 }), POLICY)).toEqual({ kind: 'send', reason: 'full-batch' });
+    expect(decideSfdcFlush(busy({ queued: 23, oldestWaitedMs: 10 }), POLICY)).toEqual({
+      kind: 'send',
+      reason: 'full-batch',
+    });
     expect(decideSfdcFlush(busy({ queued: 200 }), POLICY)).toEqual({ kind: 'send', reason: 'full-batch' });
   });
 

@@ -20,7 +20,8 @@ export interface SfdcQueueState {
   sinceLastSendMs: number | null;
 }
 
-export type SfdcGatherDecision = { kind: 'send'; reason: 'full-batch' | 'window-reached' | 'was-idle' | 'arrivals-stopped' } | { kind: 'wait' };
+export type SfdcGatherDecision =
+  { kind: 'send'; reason: 'full-batch' | 'window-reached' | 'was-idle' | 'arrivals-stopped' } | { kind: 'wait' };
 
 /**
  * A Salesforce call costs the same for one write as for a batch, and the org's daily calls are the
@@ -33,7 +34,8 @@ export function decideSfdcFlush(queue: SfdcQueueState, policy: SfdcGatherPolicy)
   if (queue.queued <= 0) return { kind: 'wait' };
   if (queue.queued >= policy.maxBatch) return { kind: 'send', reason: 'full-batch' };
   if (queue.oldestWaitedMs >= policy.windowMs) return { kind: 'send', reason: 'window-reached' };
-  if (queue.sinceLastSendMs === null || queue.sinceLastSendMs >= policy.windowMs) return { kind: 'send', reason: 'was-idle' };
+  if (queue.sinceLastSendMs === null || queue.sinceLastSendMs >= policy.windowMs)
+    return { kind: 'send', reason: 'was-idle' };
   if (queue.newestWaitedMs >= policy.quietMs) return { kind: 'send', reason: 'arrivals-stopped' };
   return { kind: 'wait' };
 }

@@ -65,12 +65,26 @@ describe('the live poll (R6)', () => {
   });
 
   it('R6: a full page keeps the lower bound and moves the keyset to its last record; the watermark is the newest stamp read', () => {
-    const position = advancePollPosition({ from: 70_000, startedAt: 200_000, watermark: 100_000, stamps: [90_000, 120_000, 110_000], last: { stamp: 110_000, id: 'T3' }, full: true });
+    const position = advancePollPosition({
+      from: 70_000,
+      startedAt: 200_000,
+      watermark: 100_000,
+      stamps: [90_000, 120_000, 110_000],
+      last: { stamp: 110_000, id: 'T3' },
+      full: true,
+    });
     expect(position).toEqual({ changesWatermark: 120_000, pollFrom: 70_000, after: { stamp: 110_000, id: 'T3' } });
   });
 
   it('R6: the last page clears the keyset and records that everything before the poll began was read; the watermark never goes back', () => {
-    const position = advancePollPosition({ from: 70_000, startedAt: 200_000, watermark: 100_000, stamps: [80_000], last: { stamp: 80_000, id: 'T1' }, full: false });
+    const position = advancePollPosition({
+      from: 70_000,
+      startedAt: 200_000,
+      watermark: 100_000,
+      stamps: [80_000],
+      last: { stamp: 80_000, id: 'T1' },
+      full: false,
+    });
     expect(position).toEqual({ changesWatermark: 100_000, pollFrom: null, after: null, polledThrough: 200_000 });
   });
 

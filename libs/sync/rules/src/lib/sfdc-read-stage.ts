@@ -48,7 +48,10 @@ export function reenableDeleteWindow(enableAt: number): { from: number; to: numb
 }
 
 /** Where a poll reads from: the page in progress's lower bound, or a look-back before the newest change published. */
-export function pollLowerBound(position: { pollFrom: number | null; changesWatermark: number }, lookbackMs: number): number {
+export function pollLowerBound(
+  position: { pollFrom: number | null; changesWatermark: number },
+  lookbackMs: number,
+): number {
   return position.pollFrom ?? position.changesWatermark - lookbackMs;
 }
 
@@ -66,9 +69,14 @@ export interface PollPosition {
  * R6: the position after a poll page. The watermark is the newest stamp read (never back); a full
  * page keeps the lower bound and moves the keyset to its last record; the last page clears both.
  */
-export function advancePollPosition(
-  page: { from: number; startedAt: number; watermark: number; stamps: readonly number[]; last: { stamp: number; id: string } | null; full: boolean },
-): PollPosition {
+export function advancePollPosition(page: {
+  from: number;
+  startedAt: number;
+  watermark: number;
+  stamps: readonly number[];
+  last: { stamp: number; id: string } | null;
+  full: boolean;
+}): PollPosition {
   const changesWatermark = Math.max(page.watermark, ...page.stamps);
   if (page.full) return { changesWatermark, pollFrom: page.from, after: page.last };
   return { changesWatermark, pollFrom: null, after: null, polledThrough: page.startedAt };

@@ -19,7 +19,10 @@ class World {
 
   /** `sfdcWholeSeconds`: Salesforce stamps its changes in whole seconds, as a real org does. */
   constructor(private readonly sfdcWholeSeconds = false) {}
-  readonly tasks: Record<Side, Map<string, { fields: TaskFields; createdAt: string }>> = { salesconnect: new Map(), sfdc: new Map() };
+  readonly tasks: Record<Side, Map<string, { fields: TaskFields; createdAt: string }>> = {
+    salesconnect: new Map(),
+    sfdc: new Map(),
+  };
   readonly topics: Record<Side, SyncChange[]> = { salesconnect: [], sfdc: [] };
   readonly links = new Map<string, TaskLink>(); // by Sales Connect id
   private nextId = 1;
@@ -41,11 +44,23 @@ class World {
 
   /** A person (or the sync, with `origin` ours) changes a task; the side's ingest publishes it. */
   write(side: Side, id: string, fields: TaskFields, origin: string, instant = this.tick()): void {
-    const at = side === 'sfdc' && this.sfdcWholeSeconds ? new Date(Math.floor(Date.parse(instant) / 1000) * 1000).toISOString() : instant;
+    const at =
+      side === 'sfdc' && this.sfdcWholeSeconds
+        ? new Date(Math.floor(Date.parse(instant) / 1000) * 1000).toISOString()
+        : instant;
     const stored = side === 'sfdc' ? viewAsSfdc(fields) : fields;
     const existing = this.tasks[side].get(id);
     this.tasks[side].set(id, { fields: stored, createdAt: existing?.createdAt ?? at });
-    this.topics[side].push({ side, kind: 'upsert', taskId: id, fields: stored, changedAt: at, createdAt: existing?.createdAt ?? at, origin, source: 'live' });
+    this.topics[side].push({
+      side,
+      kind: 'upsert',
+      taskId: id,
+      fields: stored,
+      changedAt: at,
+      createdAt: existing?.createdAt ?? at,
+      origin,
+      source: 'live',
+    });
   }
 
   create(side: Side, fields: TaskFields, origin: string): string {
@@ -56,14 +71,26 @@ class World {
 
   remove(side: Side, id: string, origin: string): void {
     if (!this.tasks[side].delete(id)) return;
-    this.topics[side].push({ side, kind: 'delete', taskId: id, fields: null, changedAt: this.tick(), createdAt: null, origin, source: 'live' });
+    this.topics[side].push({
+      side,
+      kind: 'delete',
+      taskId: id,
+      fields: null,
+      changedAt: this.tick(),
+      createdAt: null,
+      origin,
+      source: 'live',
+    });
   }
 
   /** The reconciler consumes one message from one topic and carries out the decision. */
   consume(side: Side): SyncAction[] {
     const change = this.topics[side].shift();
     if (!change) return [];
-    const actions = decideOnChange({ connectionId: 'c', settings, link: this.linkOf(side, change.taskId), ourOrigin: OURS }, change);
+    const actions = decideOnChange(
+      { connectionId: 'c', settings, link: this.linkOf(side, change.taskId), ourOrigin: OURS },
+      change,
+    );
     for (const action of actions) this.apply(action);
     return actions;
   }
@@ -119,9 +146,18 @@ const patchArb: fc.Arbitrary<Partial<TaskFields>> = fc.record(
   },
   { requiredKeys: [] },
 );
-const base: TaskFields = { title: 't', details: '', dueDate: null, open: true, priority: 'normal', type: 'other', contactEmail: null };
+const base: TaskFields = {
+  title: 't',
+  details: '',
+  dueDate: null,
+  open: true,
+  priority: 'normal',
+  type: 'other',
+  contactEmail: null,
+};
 
-type Step = { kind: 'edit'; side: Side; patch: Partial<TaskFields>; sameInstant: boolean } | { kind: 'consume'; side: Side };
+type Step =
+  { kind: 'edit'; side: Side; patch: Partial<TaskFields>; sameInstant: boolean } | { kind: 'consume'; side: Side };
 const sideArb = fc.constantFrom<Side>('salesconnect', 'sfdc');
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), side: sideArb, patch: patchArb, sameInstant: fc.boolean() }),
@@ -141,7 +177,14 @@ function drain(world: World, choices: boolean[]): void {
   for (let i = 0; world.pending() > 0; i++) {
     if (i > 2_000) throw new Error('the topics never drained: an echo loop');
     const preferSc = choices[i % Math.max(choices.length, 1)] ?? true;
-    const side: Side = world.topics[preferSc ? 'salesconnect' : 'sfdc'].length > 0 ? (preferSc ? 'salesconnect' : 'sfdc') : preferSc ? 'sfdc' : 'salesconnect';
+    const side: Side =
+      world.topics[preferSc ? 'salesconnect' : 'sfdc'].length > 0
+        ? preferSc
+          ? 'salesconnect'
+          : 'sfdc'
+        : preferSc
+          ? 'sfdc'
+          : 'salesconnect';
     world.consume(side);
   }
 }
@@ -155,65 +198,87 @@ function sfdcIdOf(world: World, scId: string): string {
 describe('sync properties', () => {
   it('convergence: after any interleaving of edits on both sides, both tasks are equal under the mapping', () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 30 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), (steps, choices) => {
-        const { world, scId } = linkedWorld();
-        const sfdcId = sfdcIdOf(world, scId);
-        for (const step of steps) {
-          if (step.kind === 'consume') {
-            world.consume(step.side);
-          } else {
-            const id = step.side === 'sfdc' ? sfdcId : scId;
-            const current = world.tasks[step.side].get(id);
-            if (current) world.write(step.side, id, { ...current.fields, ...step.patch }, 'user', step.sameInstant ? world.tickSame() : undefined);
+      fc.property(
+        fc.array(stepArb, { maxLength: 30 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+        (steps, choices) => {
+          const { world, scId } = linkedWorld();
+          const sfdcId = sfdcIdOf(world, scId);
+          for (const step of steps) {
+            if (step.kind === 'consume') {
+              world.consume(step.side);
+            } else {
+              const id = step.side === 'sfdc' ? sfdcId : scId;
+              const current = world.tasks[step.side].get(id);
+              if (current)
+                world.write(
+                  step.side,
+                  id,
+                  { ...current.fields, ...step.patch },
+                  'user',
+                  step.sameInstant ? world.tickSame() : undefined,
+                );
+            }
           }
-        }
-        drain(world, choices);
-        const sc = world.tasks.salesconnect.get(scId)?.fields;
-        const sf = world.tasks.sfdc.get(sfdcId)?.fields;
-        const link = world.links.get(scId);
-        expect(sc && sf && link).toBeTruthy();
-        expect(equalUnderMapping(sc as TaskFields, sf as TaskFields)).toBe(true);
-        expect(sc).toEqual(viewOfLink(link as TaskLink, 'salesconnect'));
-        expect(sf).toEqual(viewOfLink(link as TaskLink, 'sfdc'));
-      }),
+          drain(world, choices);
+          const sc = world.tasks.salesconnect.get(scId)?.fields;
+          const sf = world.tasks.sfdc.get(sfdcId)?.fields;
+          const link = world.links.get(scId);
+          expect(sc && sf && link).toBeTruthy();
+          expect(equalUnderMapping(sc as TaskFields, sf as TaskFields)).toBe(true);
+          expect(sc).toEqual(viewOfLink(link as TaskLink, 'salesconnect'));
+          expect(sf).toEqual(viewOfLink(link as TaskLink, 'sfdc'));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('the same interleavings of the same changes end in the same fields, whichever topic is read first', () => {
     fc.assert(
-      fc.property(patchArb, patchArb, fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), (scPatch, sfPatch, choices) => {
-        const outcome = (order: boolean[]) => {
-          const { world, scId } = linkedWorld();
-          const sfdcId = sfdcIdOf(world, scId);
-          world.write('salesconnect', scId, { ...base, ...scPatch }, 'user');
-          world.write('sfdc', sfdcId, viewAsSfdc({ ...base, ...sfPatch }), 'user');
-          drain(world, order);
-          return world.tasks.salesconnect.get(scId)?.fields;
-        };
-        expect(outcome(choices)).toEqual(outcome(choices.map((c) => !c)));
-      }),
+      fc.property(
+        patchArb,
+        patchArb,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
+        (scPatch, sfPatch, choices) => {
+          const outcome = (order: boolean[]) => {
+            const { world, scId } = linkedWorld();
+            const sfdcId = sfdcIdOf(world, scId);
+            world.write('salesconnect', scId, { ...base, ...scPatch }, 'user');
+            world.write('sfdc', sfdcId, viewAsSfdc({ ...base, ...sfPatch }), 'user');
+            drain(world, order);
+            return world.tasks.salesconnect.get(scId)?.fields;
+          };
+          expect(outcome(choices)).toEqual(outcome(choices.map((c) => !c)));
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('a change made after the previous one crossed always stands, even with Salesforce stamping whole seconds', () => {
     // Titles Salesforce can hold whole, so each side's edit reads the same on the other.
-    const shortPatchArb = patchArb.map(({ title, ...rest }) => (title === undefined ? rest : { ...rest, title: title.slice(0, 3) }));
+    const shortPatchArb = patchArb.map(({ title, ...rest }) =>
+      title === undefined ? rest : { ...rest, title: title.slice(0, 3) },
+    );
     fc.assert(
-      fc.property(fc.array(fc.tuple(sideArb, shortPatchArb), { minLength: 1, maxLength: 8 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }), (edits, choices) => {
-        const { world, scId } = linkedWorld(true);
-        const sfdcId = sfdcIdOf(world, scId);
-        let expected = world.tasks.salesconnect.get(scId)?.fields as TaskFields;
-        for (const [side, patch] of edits) {
-          const id = side === 'sfdc' ? sfdcId : scId;
-          world.write(side, id, { ...(world.tasks[side].get(id)?.fields as TaskFields), ...patch }, 'user');
-          expected = { ...expected, ...patch };
-          drain(world, choices);
-        }
-        expect(world.tasks.salesconnect.get(scId)?.fields).toEqual(expected);
-        expect(world.tasks.sfdc.get(sfdcId)?.fields).toEqual(viewAsSfdc(expected));
-      }),
+      fc.property(
+        fc.array(fc.tuple(sideArb, shortPatchArb), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 6 }),
+        (edits, choices) => {
+          const { world, scId } = linkedWorld(true);
+          const sfdcId = sfdcIdOf(world, scId);
+          let expected = world.tasks.salesconnect.get(scId)?.fields as TaskFields;
+          for (const [side, patch] of edits) {
+            const id = side === 'sfdc' ? sfdcId : scId;
+            world.write(side, id, { ...(world.tasks[side].get(id)?.fields as TaskFields), ...patch }, 'user');
+            expected = { ...expected, ...patch };
+            drain(world, choices);
+          }
+          expect(world.tasks.salesconnect.get(scId)?.fields).toEqual(expected);
+          expect(world.tasks.sfdc.get(sfdcId)?.fields).toEqual(viewAsSfdc(expected));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -258,7 +323,10 @@ describe('sync properties', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(sideArb, fc.nat(3)), { minLength: 1, maxLength: 12 }), (deliveries) => {
         const world = new World();
-        const ids = { salesconnect: world.create('salesconnect', base, 'salesconnect-ui'), sfdc: world.create('sfdc', base, 'user') };
+        const ids = {
+          salesconnect: world.create('salesconnect', base, 'salesconnect-ui'),
+          sfdc: world.create('sfdc', base, 'user'),
+        };
         const originals = { salesconnect: [...world.topics.salesconnect], sfdc: [...world.topics.sfdc] };
         drain(world, [true]);
         // Redeliver the original creates any number of times, in any order.

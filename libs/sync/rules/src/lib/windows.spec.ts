@@ -1,4 +1,11 @@
-import { MAX_SETTINGS_WAIT_AHEAD_MS, MAX_WAIT_FOR_SETTINGS_CLOCK_MS, mustWaitForSettings, receivesChangeMadeAt, settingsNeededUpTo, waitForSettingsClockMs } from './windows';
+import {
+  MAX_SETTINGS_WAIT_AHEAD_MS,
+  MAX_WAIT_FOR_SETTINGS_CLOCK_MS,
+  mustWaitForSettings,
+  receivesChangeMadeAt,
+  settingsNeededUpTo,
+  waitForSettingsClockMs,
+} from './windows';
 
 describe('R7 exact: a change waits for a view of the settings as new as the change', () => {
   const now = Date.parse('2026-11-22T00:00:10.000Z');
@@ -31,11 +38,16 @@ describe('R7 exact: a change waits for a view of the settings as new as the chan
     // Already covered: nothing to wait for, nothing to ask.
     expect(waitForSettingsClockMs(needed, needed, Date.parse('2026-11-22T00:00:10.300Z'))).toBe(0);
     // Further ahead than a second (a clock ahead of ours): not waited for here; the change parks as before.
-    expect(waitForSettingsClockMs(needed + MAX_WAIT_FOR_SETTINGS_CLOCK_MS, covered, Date.parse('2026-11-22T00:00:10.300Z'))).toBe(0);
+    expect(
+      waitForSettingsClockMs(needed + MAX_WAIT_FOR_SETTINGS_CLOCK_MS, covered, Date.parse('2026-11-22T00:00:10.300Z')),
+    ).toBe(0);
   });
 
   it('R7 exact: a change stamped far ahead of the clock (a wrong clock) is not held for ever', () => {
-    const c = { side: 'salesconnect' as const, changedAt: new Date(now + MAX_SETTINGS_WAIT_AHEAD_MS + 1).toISOString() };
+    const c = {
+      side: 'salesconnect' as const,
+      changedAt: new Date(now + MAX_SETTINGS_WAIT_AHEAD_MS + 1).toISOString(),
+    };
     expect(mustWaitForSettings(c, now, now)).toBe(false);
   });
 });

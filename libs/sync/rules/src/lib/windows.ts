@@ -34,13 +34,21 @@ export const MAX_SETTINGS_WAIT_AHEAD_MS = 5 * 60_000;
  * before it decides `change`. A live change needs the instant it was made (a disable saved a
  * millisecond before it must be known); an import or a re-enable's deletions need their enable.
  */
-export function settingsNeededUpTo(change: { side: 'salesconnect' | 'sfdc'; changedAt: string; enableAt?: string }): number {
+export function settingsNeededUpTo(change: {
+  side: 'salesconnect' | 'sfdc';
+  changedAt: string;
+  enableAt?: string;
+}): number {
   const made = Date.parse(latestInstantOf(change.side, change.changedAt));
   return change.enableAt ? Math.max(made, Date.parse(change.enableAt)) : made;
 }
 
 /** Whether deciding `change` must wait for a newer view of the settings than the one covering up to `coveredUpTo`. */
-export function mustWaitForSettings(change: { side: 'salesconnect' | 'sfdc'; changedAt: string; enableAt?: string }, coveredUpTo: number, now: number): boolean {
+export function mustWaitForSettings(
+  change: { side: 'salesconnect' | 'sfdc'; changedAt: string; enableAt?: string },
+  coveredUpTo: number,
+  now: number,
+): boolean {
   return isAheadOfSettings(settingsNeededUpTo(change), coveredUpTo, now);
 }
 

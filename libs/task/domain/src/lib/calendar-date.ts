@@ -8,7 +8,20 @@ const PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
 function daysInMonth(year: number, month: number): number {
-  return [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return [
+    31,
+    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ][month - 1];
 }
 
 export function isCalendarDate(value: unknown): value is CalendarDate {
@@ -41,7 +54,9 @@ export function compareCalendarDates(a: CalendarDate, b: CalendarDate): number {
 /** The calendar date an instant falls on in an IANA time zone. */
 export function calendarDateAt(instantMs: number, timeZone: string): CalendarDate {
   // en-CA formats as YYYY-MM-DD.
-  const text = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instantMs);
+  const text = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instantMs,
+  );
   return parseCalendarDate(text);
 }
 

@@ -9,6 +9,8 @@ describe('Salesforce ids: one record, in its 15- or 18-character form', () => {
   });
 
   it('each record once, in the form it was first named, in order', () => {
-    expect(uniqueSalesforceIds(['00T000000000002EAA', '00T000000000001', '00T000000000002', '00T000000000001EAA'])).toEqual(['00T000000000002EAA', '00T000000000001']);
+    expect(
+      uniqueSalesforceIds(['00T000000000002EAA', '00T000000000001', '00T000000000002', '00T000000000001EAA']),
+    ).toEqual(['00T000000000002EAA', '00T000000000001']);
   });
 });

@@ -25,4 +25,12 @@ export interface TaskFields {
 
 export type TaskFieldName = keyof TaskFields;
 
-export const TASK_FIELD_NAMES: readonly TaskFieldName[] = ['title', 'details', 'dueDate', 'open', 'priority', 'type', 'contactEmail'];
+export const TASK_FIELD_NAMES: readonly TaskFieldName[] = [
+  'title',
+  'details',
+  'dueDate',
+  'open',
+  'priority',
+  'type',
+  'contactEmail',
+];

@@ -76,7 +76,10 @@ const fieldsArb: fc.Arbitrary<TaskFields> = fc.record({
   open: fc.boolean(),
   priority: fc.constantFrom('normal' as const, 'high' as const),
   type: fc.constantFrom('call' as const, 'email' as const, 'other' as const),
-  contactEmail: fc.option(fc.emailAddress().map((e) => e.toLowerCase()), { nil: null }),
+  contactEmail: fc.option(
+    fc.emailAddress().map((e) => e.toLowerCase()),
+    { nil: null },
+  ),
 });
 
 describe('Salesforce task → synced fields', () => {
@@ -110,7 +113,9 @@ describe('Salesforce task → synced fields', () => {
   });
 
   it('keeps ActivityDate as the same calendar date and reads the contact e-mail case-insensitively', () => {
-    const fields = mapSfdcTaskToFields(sfdcTask({ ActivityDate: '2026-12-31' as CalendarDate, WhoEmail: ' Ana@Example.COM ' }));
+    const fields = mapSfdcTaskToFields(
+      sfdcTask({ ActivityDate: '2026-12-31' as CalendarDate, WhoEmail: ' Ana@Example.COM ' }),
+    );
     expect(fields.dueDate).toBe('2026-12-31');
     expect(fields.contactEmail).toBe('ana@example.com');
   });
@@ -118,8 +123,14 @@ describe('Salesforce task → synced fields', () => {
 
 describe('Sales Connect task ↔ synced fields', () => {
   it.each([
-    [{ status: 'Open' as const, priority: 'Normal' as const }, { open: true, priority: 'normal' }],
-    [{ status: 'Complete' as const, priority: 'High' as const }, { open: false, priority: 'high' }],
+    [
+      { status: 'Open' as const, priority: 'Normal' as const },
+      { open: true, priority: 'normal' },
+    ],
+    [
+      { status: 'Complete' as const, priority: 'High' as const },
+      { open: false, priority: 'high' },
+    ],
   ])('%j reads as %j', (task, expected) => {
     expect(mapSalesConnectTaskToFields(scTask(task))).toMatchObject(expected);
   });
@@ -129,7 +140,10 @@ describe('Sales Connect task ↔ synced fields', () => {
     [{ open: true }, { status: 'Open' }],
     [{ priority: 'high' as const }, { priority: 'High' }],
     [{ priority: null }, {}],
-    [{ title: 'x', dueDate: null }, { name: 'x', dueDate: null }],
+    [
+      { title: 'x', dueDate: null },
+      { name: 'x', dueDate: null },
+    ],
   ])('%j writes %j', (fields, write) => {
     expect(mapFieldsToSalesConnectWrite(fields)).toEqual(write);
   });
@@ -189,7 +203,7 @@ describe('synced fields → Salesforce write', () => {
 });
 
 describe('properties', () => {
-  it('Salesforce round trip is stable: what is written reads back as Salesforce\'s view of it', () => {
+  it("Salesforce round trip is stable: what is written reads back as Salesforce's view of it", () => {
     fc.assert(
       fc.property(fieldsArb, (fields) => {
         const read = mapSfdcTaskToFields(applySfdcWrite(mapFieldsToSfdcWrite(fields)));
@@ -221,19 +235,23 @@ describe('properties', () => {
 
   it('the due date is copied as text: never moved, whatever the process time zone', () => {
     fc.assert(
-      fc.property(calendarDateArb, fc.constantFrom('UTC', 'Pacific/Auckland', 'America/Los_Angeles', 'Asia/Kathmandu'), (date, zone) => {
-        // eslint-disable-next-line no-restricted-properties -- varying the process zone is the test
-        const env = process.env;
-        const previous = env['TZ'];
-        env['TZ'] = zone;
-        try {
-          expect(mapFieldsToSfdcWrite({ dueDate: date }).ActivityDate).toBe(date);
-          expect(mapSfdcTaskToFields(sfdcTask({ ActivityDate: date })).dueDate).toBe(date);
-          expect(mapSalesConnectTaskToFields(scTask({ dueDate: date })).dueDate).toBe(date);
-        } finally {
-          env['TZ'] = previous;
-        }
-      }),
+      fc.property(
+        calendarDateArb,
+        fc.constantFrom('UTC', 'Pacific/Auckland', 'America/Los_Angeles', 'Asia/Kathmandu'),
+        (date, zone) => {
+          // eslint-disable-next-line no-restricted-properties -- varying the process zone is the test
+          const env = process.env;
+          const previous = env['TZ'];
+          env['TZ'] = zone;
+          try {
+            expect(mapFieldsToSfdcWrite({ dueDate: date }).ActivityDate).toBe(date);
+            expect(mapSfdcTaskToFields(sfdcTask({ ActivityDate: date })).dueDate).toBe(date);
+            expect(mapSalesConnectTaskToFields(scTask({ dueDate: date })).dueDate).toBe(date);
+          } finally {
+            env['TZ'] = previous;
+          }
+        },
+      ),
     );
   });
 

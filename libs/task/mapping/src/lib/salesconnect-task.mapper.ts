@@ -31,7 +31,8 @@ export function mapFieldsToSalesConnectWrite(fields: Partial<TaskFields>): Sales
   if (fields.dueDate !== undefined) write.dueDate = fields.dueDate;
   if (fields.open !== undefined) write.status = fields.open ? 'Open' : 'Complete';
   // null (Salesforce's Low) leaves Sales Connect's priority as it is.
-  if (fields.priority !== undefined && fields.priority !== null) write.priority = fields.priority === 'high' ? 'High' : 'Normal';
+  if (fields.priority !== undefined && fields.priority !== null)
+    write.priority = fields.priority === 'high' ? 'High' : 'Normal';
   if (fields.type !== undefined) write.type = fields.type;
   if (fields.contactEmail !== undefined) write.contactEmail = fields.contactEmail;
   return write;

@@ -21,7 +21,10 @@ const recordTyped = (defaultRecordTypeId: string | null) =>
 
 describe('Status written from the org’s TaskStatus (chooseSfdcStatus)', () => {
   it('a new org: Open is Not Started, Complete is Completed', () => {
-    expect([chooseSfdcStatus(STANDARD_STATUS_MODEL, true), chooseSfdcStatus(STANDARD_STATUS_MODEL, false)]).toEqual(['Not Started', 'Completed']);
+    expect([chooseSfdcStatus(STANDARD_STATUS_MODEL, true), chooseSfdcStatus(STANDARD_STATUS_MODEL, false)]).toEqual([
+      'Not Started',
+      'Completed',
+    ]);
   });
 
   it('renamed statuses: Open is the default open status (IsDefault), Complete the first closed one by SortOrder', () => {
@@ -31,8 +34,14 @@ describe('Status written from the org’s TaskStatus (chooseSfdcStatus)', () => 
 
   it('a record-typed task gets a status its record type allows: its default for Open, its first closed one for Complete', () => {
     const model = recordTyped(SALES);
-    expect([chooseSfdcStatus(model, true, SUPPORT), chooseSfdcStatus(model, false, SUPPORT)]).toEqual(['Working', 'Cancelled']);
-    expect([chooseSfdcStatus(model, true, SALES), chooseSfdcStatus(model, false, SALES)]).toEqual(['Open - New', 'Done']);
+    expect([chooseSfdcStatus(model, true, SUPPORT), chooseSfdcStatus(model, false, SUPPORT)]).toEqual([
+      'Working',
+      'Cancelled',
+    ]);
+    expect([chooseSfdcStatus(model, true, SALES), chooseSfdcStatus(model, false, SALES)]).toEqual([
+      'Open - New',
+      'Done',
+    ]);
   });
 
   it("a create (no record type yet) goes by the rep's default record type; ids match in their 15- or 18-character form", () => {
@@ -46,7 +55,11 @@ describe('Status written from the org’s TaskStatus (chooseSfdcStatus)', () => 
   });
 
   it('an org with no closed or open status it could use keeps the standard label (Salesforce then refuses it with its reason)', () => {
-    const onlyOpen = buildOrgStatusModel([{ value: 'Open', closed: false, isDefault: true, sortOrder: 1 }], new Map(), null);
+    const onlyOpen = buildOrgStatusModel(
+      [{ value: 'Open', closed: false, isDefault: true, sortOrder: 1 }],
+      new Map(),
+      null,
+    );
     expect(chooseSfdcStatus(onlyOpen, false)).toBe('Completed');
   });
 

@@ -51,12 +51,21 @@ export function chooseSfdcStatus(model: OrgStatusModel, open: boolean, recordTyp
   const allowed = (s: OrgTaskStatus) => !recordType || recordType.values.includes(s.value);
   const byOrder = [...model.statuses].sort((a, b) => a.sortOrder - b.sortOrder).filter(allowed);
   if (!open) return byOrder.find((s) => s.closed)?.value ?? SFDC_STATUS.completed;
-  const recordTypeDefault = recordType?.defaultValue ? byOrder.find((s) => s.value === recordType.defaultValue && !s.closed) : undefined;
-  return (recordTypeDefault ?? byOrder.find((s) => s.isDefault && !s.closed) ?? byOrder.find((s) => !s.closed))?.value ?? SFDC_STATUS.notStarted;
+  const recordTypeDefault = recordType?.defaultValue
+    ? byOrder.find((s) => s.value === recordType.defaultValue && !s.closed)
+    : undefined;
+  return (
+    (recordTypeDefault ?? byOrder.find((s) => s.isDefault && !s.closed) ?? byOrder.find((s) => !s.closed))?.value ??
+    SFDC_STATUS.notStarted
+  );
 }
 
 /** Keys record types' statuses as `chooseSfdcStatus` looks them up. */
-export function buildOrgStatusModel(statuses: readonly OrgTaskStatus[], recordTypes: ReadonlyMap<string, RecordTypeStatuses>, defaultRecordTypeId: string | null): OrgStatusModel {
+export function buildOrgStatusModel(
+  statuses: readonly OrgTaskStatus[],
+  recordTypes: ReadonlyMap<string, RecordTypeStatuses>,
+  defaultRecordTypeId: string | null,
+): OrgStatusModel {
   return {
     statuses,
     recordTypes: new Map([...recordTypes].map(([id, rt]) => [recordTypeKey(id), rt])),

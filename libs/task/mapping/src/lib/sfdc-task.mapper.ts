@@ -40,7 +40,10 @@ export interface SfdcTaskWrite {
  * writes `Low`. `statusFor` names the org's status for Open and Complete (`chooseSfdcStatus`);
  * without it, a new org's `Not Started` and `Completed`.
  */
-export function mapFieldsToSfdcWrite(fields: Partial<TaskFields>, statusFor: (open: boolean) => string = (open) => chooseSfdcStatus(STANDARD_STATUS_MODEL, open)): SfdcTaskWrite {
+export function mapFieldsToSfdcWrite(
+  fields: Partial<TaskFields>,
+  statusFor: (open: boolean) => string = (open) => chooseSfdcStatus(STANDARD_STATUS_MODEL, open),
+): SfdcTaskWrite {
   const write: SfdcTaskWrite = {};
   if (fields.title !== undefined) write.Subject = fitSubject(fields.title);
   if (fields.details !== undefined) write.Description = fitDescription(fields.details);

@@ -31,7 +31,9 @@ describe('retry', () => {
   it('does not retry what shouldRetry refuses, and throws that error', async () => {
     const refused = new Error('401');
     const f = failing(1, refused);
-    await expect(retry(f.call, { ...policy, shouldRetry: () => false, wait: async () => undefined })).rejects.toBe(refused);
+    await expect(retry(f.call, { ...policy, shouldRetry: () => false, wait: async () => undefined })).rejects.toBe(
+      refused,
+    );
     expect(f.calls()).toBe(1);
   });
 
@@ -40,7 +42,8 @@ describe('retry', () => {
     const f = failing(2);
     await retry(f.call, {
       ...policy,
-      onRetry: async (e, attempt, delayMs) => void seen.push(`retry ${attempt} after ${(e as Error).message} in ${delayMs}`),
+      onRetry: async (e, attempt, delayMs) =>
+        void seen.push(`retry ${attempt} after ${(e as Error).message} in ${delayMs}`),
       wait: async (ms) => void seen.push(`wait ${ms}`),
     });
     expect(seen).toEqual(['retry 1 after 503 in 100', 'wait 100', 'retry 2 after 503 in 200', 'wait 200']);
@@ -54,10 +57,13 @@ describe('retry', () => {
 
   it('passes the attempt number to the call', async () => {
     const attempts: number[] = [];
-    await retry(async (attempt) => {
-      attempts.push(attempt);
-      if (attempt < 3) throw new Error('again');
-    }, { ...policy, wait: async () => undefined });
+    await retry(
+      async (attempt) => {
+        attempts.push(attempt);
+        if (attempt < 3) throw new Error('again');
+      },
+      { ...policy, wait: async () => undefined },
+    );
     expect(attempts).toEqual([1, 2, 3]);
   });
 });

@@ -18,7 +18,11 @@ export interface RetryOptions {
  * The wait after failed attempt `attempt` (1-based): base, 2×base, 4×base … capped at maxDelayMs; an
  * error that names a wait of its own (`retryAfterMs`, from a Retry-After header) gets that, capped too.
  */
-export function retryDelayMs(error: unknown, attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+export function retryDelayMs(
+  error: unknown,
+  attempt: number,
+  options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+): number {
   const asked = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
   const backoff = options.baseDelayMs * 2 ** (attempt - 1);
   return Math.min(typeof asked === 'number' && asked > 0 ? asked : backoff, options.maxDelayMs);

@@ -39,7 +39,12 @@ function refusal(env: Record<string, string>): { problems: string[]; message: st
 
 describe('devSecret', () => {
   it('defaults to its development value, under the development-mode rules', () => {
-    expect(loadConfig(schema, {})).toMatchObject({ DEPLOYMENT_ENV: 'development', SIGNING_SECRET: DEV_SECRET, VENDOR_SECRET: 'sandbox-secret', SERVICE_TOKENS: DEV_TOKENS });
+    expect(loadConfig(schema, {})).toMatchObject({
+      DEPLOYMENT_ENV: 'development',
+      SIGNING_SECRET: DEV_SECRET,
+      VENDOR_SECRET: 'sandbox-secret',
+      SERVICE_TOKENS: DEV_TOKENS,
+    });
     expect(() => loadConfig(schema, { SIGNING_SECRET: 'too-short' })).toThrow(/SIGNING_SECRET/);
     expect(listDevSecrets(schema.shape)).toEqual(['HS_SECRET', 'SERVICE_TOKENS', 'SIGNING_SECRET', 'VENDOR_SECRET']);
   });
@@ -54,7 +59,10 @@ describe('devSecret', () => {
   });
 
   it('accepts production with secrets of its own', () => {
-    expect(loadConfig(schema, { ...GOOD, DEPLOYMENT_ENV: 'production' })).toMatchObject({ DEPLOYMENT_ENV: 'production', ...GOOD });
+    expect(loadConfig(schema, { ...GOOD, DEPLOYMENT_ENV: 'production' })).toMatchObject({
+      DEPLOYMENT_ENV: 'production',
+      ...GOOD,
+    });
   });
 
   it('refuses production on the development defaults, naming every secret in one error', () => {
@@ -68,10 +76,26 @@ describe('devSecret', () => {
   });
 
   it.each([
-    ['a secret shorter than its production minimum', { SIGNING_SECRET: 'only-twenty-chars-00' }, /^SIGNING_SECRET: shorter than the 32 characters production requires$/],
-    ['a vendor secret shorter than its modest minimum', { VENDOR_SECRET: 'fifteen-chars-0' }, /^VENDOR_SECRET: shorter than the 16 characters production requires$/],
-    ['a development part in a list of parts', { SERVICE_TOKENS: 'a:production-token-of-service-a-012345,c:dev-only-token-of-service-b-0123456789' }, /^SERVICE_TOKENS \(entry 2 of 2\): a development value/],
-    ['a part shorter than the minimum', { SERVICE_TOKENS: 'a:production-token-of-service-a-012345,b:short-token-0123456789' }, /^SERVICE_TOKENS \(entry 2 of 2\): shorter than the 32 characters/],
+    [
+      'a secret shorter than its production minimum',
+      { SIGNING_SECRET: 'only-twenty-chars-00' },
+      /^SIGNING_SECRET: shorter than the 32 characters production requires$/,
+    ],
+    [
+      'a vendor secret shorter than its modest minimum',
+      { VENDOR_SECRET: 'fifteen-chars-0' },
+      /^VENDOR_SECRET: shorter than the 16 characters production requires$/,
+    ],
+    [
+      'a development part in a list of parts',
+      { SERVICE_TOKENS: 'a:production-token-of-service-a-012345,c:dev-only-token-of-service-b-0123456789' },
+      /^SERVICE_TOKENS \(entry 2 of 2\): a development value/,
+    ],
+    [
+      'a part shorter than the minimum',
+      { SERVICE_TOKENS: 'a:production-token-of-service-a-012345,b:short-token-0123456789' },
+      /^SERVICE_TOKENS \(entry 2 of 2\): shorter than the 32 characters/,
+    ],
   ])('refuses production with %s', (_, override, problem) => {
     const env = { ...GOOD, ...override, DEPLOYMENT_ENV: 'production' };
     const { problems, message } = refusal(env);
@@ -84,12 +108,20 @@ describe('devSecret', () => {
 
   it('skips a secret its configuration does not use (unusedWhen), and checks it again when it is used', () => {
     const env = { ...GOOD, DEPLOYMENT_ENV: 'production', HS_SECRET: '' };
-    expect(() => loadConfig(schema, { ...env, JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' })).not.toThrow();
+    expect(() =>
+      loadConfig(schema, { ...env, JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' }),
+    ).not.toThrow();
     expect(refusal(env).problems).toEqual([expect.stringMatching(/^HS_SECRET: still the development default/)]);
   });
 
   it('lists a development secret beside the other bad variables, and never prints a secret value', () => {
-    const { problems, message } = refusal({ ...GOOD, DEPLOYMENT_ENV: 'production', HTTP_PORT: 'eighty', SIGNING_SECRET: '', VENDOR_SECRET: 'vendor-short' });
+    const { problems, message } = refusal({
+      ...GOOD,
+      DEPLOYMENT_ENV: 'production',
+      HTTP_PORT: 'eighty',
+      SIGNING_SECRET: '',
+      VENDOR_SECRET: 'vendor-short',
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^HTTP_PORT: /),
       expect.stringMatching(/^SIGNING_SECRET: still the development default/),

@@ -24,7 +24,11 @@ const declaredSecrets = new WeakMap<z.ZodType, DeclaredSecret>();
  * no setup, and loadConfig refuses it (or anything shorter than the minimum) when DEPLOYMENT_ENV is
  * production. `schema` keeps the development-mode rules the tests rely on.
  */
-export function devSecret(schema: z.ZodString, developmentValue: string, options: DevSecretOptions): z.ZodDefault<z.ZodString> {
+export function devSecret(
+  schema: z.ZodString,
+  developmentValue: string,
+  options: DevSecretOptions,
+): z.ZodDefault<z.ZodString> {
   const secret = schema.default(developmentValue);
   declaredSecrets.set(secret, { ...options, developmentValue });
   return secret;
@@ -41,7 +45,10 @@ export function listDevSecrets(shape: Readonly<Record<string, z.ZodType>>): stri
  * What production refuses in a parsed configuration, one line a problem. Each names the variable
  * (and the entry of a list by its position) and never the value, since these lines are logged.
  */
-export function findDevelopmentSecrets(shape: Readonly<Record<string, z.ZodType>>, config: Readonly<Record<string, unknown>>): string[] {
+export function findDevelopmentSecrets(
+  shape: Readonly<Record<string, z.ZodType>>,
+  config: Readonly<Record<string, unknown>>,
+): string[] {
   const problems: string[] = [];
   for (const [variable, field] of Object.entries(shape)) {
     const secret = declaredSecrets.get(field);

@@ -30,8 +30,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env, options: Lo
   const shape: Record<string, z.ZodType> = schema instanceof z.ZodObject ? schema.shape : {};
   // Field by field when the whole fails, so one bad variable does not hide a development secret.
   const parsed = (result.success ? result.data : parseEachField(shape, cleaned)) as Record<string, unknown>;
-  const problems = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  if (parsed.DEPLOYMENT_ENV === 'production' && options.readsSecrets !== false) problems.push(...findDevelopmentSecrets(shape, parsed));
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (parsed.DEPLOYMENT_ENV === 'production' && options.readsSecrets !== false)
+    problems.push(...findDevelopmentSecrets(shape, parsed));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }

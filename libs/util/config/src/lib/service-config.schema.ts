@@ -21,7 +21,12 @@ export function serviceConfigShape(defaults: { serviceName: string; httpPort: nu
     KAFKA_BROKERS: z
       .string()
       .default('127.0.0.1:9092')
-      .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1)),
     KAFKA_CLIENT_ID: z.string().min(1).default(defaults.serviceName),
     /** How long SIGTERM may take: stop consuming, finish in-flight work, commit, close. */

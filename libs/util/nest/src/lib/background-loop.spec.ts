@@ -1,7 +1,6 @@
 import { BackgroundLoop } from './background-loop';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-
 describe('BackgroundLoop', () => {
   it('goes round at once while there is work, and waits when there is none', async () => {
     let rounds = 0;
@@ -15,11 +14,16 @@ describe('BackgroundLoop', () => {
   it('logs a failed round, waits as when idle, and goes on', async () => {
     const errors: string[] = [];
     let rounds = 0;
-    const loop = new BackgroundLoop('test', { error: (m: string) => errors.push(m) }, async () => {
-      rounds++;
-      if (rounds === 1) throw new Error('boom');
-      return false;
-    }, 30);
+    const loop = new BackgroundLoop(
+      'test',
+      { error: (m: string) => errors.push(m) },
+      async () => {
+        rounds++;
+        if (rounds === 1) throw new Error('boom');
+        return false;
+      },
+      30,
+    );
     loop.start();
     await sleep(100);
     await loop.stop();
@@ -31,12 +35,17 @@ describe('BackgroundLoop', () => {
   it('stop() waits for the round in flight, then no round starts', async () => {
     const finished: number[] = [];
     let started = 0;
-    const loop = new BackgroundLoop('test', { error: () => undefined }, async () => {
-      const n = ++started;
-      await sleep(50);
-      finished.push(n);
-      return true;
-    }, 10);
+    const loop = new BackgroundLoop(
+      'test',
+      { error: () => undefined },
+      async () => {
+        const n = ++started;
+        await sleep(50);
+        finished.push(n);
+        return true;
+      },
+      10,
+    );
     loop.start();
     await sleep(20);
     await loop.stop();

@@ -9,7 +9,11 @@ export class CallCounter {
 
   total(filter: { endpoint?: string; tenant?: string } = {}): number {
     return this.list()
-      .filter((c) => (filter.endpoint === undefined || c.endpoint === filter.endpoint) && (filter.tenant === undefined || c.tenant === filter.tenant))
+      .filter(
+        (c) =>
+          (filter.endpoint === undefined || c.endpoint === filter.endpoint) &&
+          (filter.tenant === undefined || c.tenant === filter.tenant),
+      )
       .reduce((sum, c) => sum + c.count, 0);
   }
 

@@ -19,7 +19,11 @@ export class FaultInjector {
       if (!(share >= 0 && share <= 1)) throw new RangeError(`fault share ${name} must be between 0 and 1`);
     }
     if (update.latencyMs !== undefined && !(update.latencyMs >= 0)) throw new RangeError('latencyMs must be >= 0');
-    this.settings = { latencyMs: update.latencyMs ?? this.settings.latencyMs, shares, seed: update.seed ?? this.settings.seed };
+    this.settings = {
+      latencyMs: update.latencyMs ?? this.settings.latencyMs,
+      shares,
+      seed: update.seed ?? this.settings.seed,
+    };
     if (update.seed !== undefined) this.state = update.seed >>> 0 || 1;
     return this.current();
   }

@@ -40,6 +40,10 @@ export class SandboxClock {
   }
 
   describe(): { now: string; frozen: boolean; offsetMs: number } {
-    return { now: this.now().toISOString(), frozen: this.frozenAt !== null, offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.realNow() };
+    return {
+      now: this.now().toISOString(),
+      frozen: this.frozenAt !== null,
+      offsetMs: this.frozenAt === null ? this.offsetMs : this.frozenAt - this.realNow(),
+    };
   }
 }

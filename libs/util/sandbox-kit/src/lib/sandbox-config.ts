@@ -5,7 +5,10 @@ import type { z } from 'zod';
  * `FOO=` keeps the default), and every bad variable is named in one error. The sandboxes are test
  * tooling, so they parse their own settings instead of borrowing the product's config library.
  */
-export function loadSandboxConfig<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>): z.output<S> {
+export function loadSandboxConfig<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): z.output<S> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
   if (!result.success) {

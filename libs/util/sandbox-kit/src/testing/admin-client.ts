@@ -40,7 +40,8 @@ export async function requestJson<T>(url: string, options: RequestOptions = {}):
 }
 
 /** The admin listings' `?since=` (empty when there is no bound). */
-export const sinceQuery = (since?: Date | number) => (since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`);
+export const sinceQuery = (since?: Date | number) =>
+  since === undefined ? '' : `?since=${encodeURIComponent(new Date(since).toISOString())}`;
 
 /** A sandbox's shared admin API (`/__admin`): clock, faults, call counts. */
 export class SandboxAdmin {

@@ -9,9 +9,23 @@ const T0 = Date.parse('2026-11-24T10:00:00Z');
 function task(id: string, fields: Record<string, unknown> = {}): TaskRecord {
   return {
     fields: {
-      Id: id, Subject: 'Call', Description: null, ActivityDate: null, Status: 'Not Started', Priority: 'Normal', TaskSubtype: 'Task', WhoId: null,
-      OwnerId: '005000000000001AAA', SalesConnect_Task_Id__c: null, IsClosed: false, IsDeleted: false,
-      CreatedDate: T0, CreatedById: '005000000000001AAA', LastModifiedDate: T0, LastModifiedById: '005000000000001AAA', SystemModstamp: T0,
+      Id: id,
+      Subject: 'Call',
+      Description: null,
+      ActivityDate: null,
+      Status: 'Not Started',
+      Priority: 'Normal',
+      TaskSubtype: 'Task',
+      WhoId: null,
+      OwnerId: '005000000000001AAA',
+      SalesConnect_Task_Id__c: null,
+      IsClosed: false,
+      IsDeleted: false,
+      CreatedDate: T0,
+      CreatedById: '005000000000001AAA',
+      LastModifiedDate: T0,
+      LastModifiedById: '005000000000001AAA',
+      SystemModstamp: T0,
       ...fields,
     } as TaskRecord['fields'],
     deletedAt: null,
@@ -32,7 +46,9 @@ function setup(options: { maxRetainedPerOrg?: number } = {}) {
 describe('ChangeEventBus', () => {
   it('names the REST API version and the client of the call in changeOrigin', () => {
     expect(restChangeOrigin({ version: 'v62.0', client: null })).toBe('com/salesforce/api/rest/62.0');
-    expect(restChangeOrigin({ version: 'v59.0', client: 'task-sync' })).toBe('com/salesforce/api/rest/59.0;client=task-sync');
+    expect(restChangeOrigin({ version: 'v59.0', client: 'task-sync' })).toBe(
+      'com/salesforce/api/rest/59.0;client=task-sync',
+    );
   });
 
   it('turns each write outside a transaction into its own event, with increasing replay ids', () => {
@@ -44,8 +60,14 @@ describe('ChangeEventBus', () => {
     const events = bus.eventsAfter('org', 0, 10);
     expect(events.map((e) => e.data.payload.ChangeEventHeader.changeType)).toEqual(['CREATE', 'UPDATE']);
     expect(events[1].replayId).toBeGreaterThan(events[0].replayId);
-    expect(all()[1]).toEqual({ ChangeEventHeader: expect.objectContaining({ changedFields: ['Subject', 'LastModifiedDate'] }), Subject: 'Call back', LastModifiedDate: '2026-11-24T10:00:01Z' });
-    expect(events[0].data.payload.ChangeEventHeader.transactionKey).not.toBe(events[1].data.payload.ChangeEventHeader.transactionKey);
+    expect(all()[1]).toEqual({
+      ChangeEventHeader: expect.objectContaining({ changedFields: ['Subject', 'LastModifiedDate'] }),
+      Subject: 'Call back',
+      LastModifiedDate: '2026-11-24T10:00:01Z',
+    });
+    expect(events[0].data.payload.ChangeEventHeader.transactionKey).not.toBe(
+      events[1].data.payload.ChangeEventHeader.transactionKey,
+    );
   });
 
   it('publishes a transaction at commit, drops it on rollback, and merges the same change to several records', () => {
@@ -62,7 +84,10 @@ describe('ChangeEventBus', () => {
     tasks.insert(task('00T5', { Subject: 'Other' }));
     tasks.commit();
     const headers = bus.eventsAfter('org', 0, 10).map((e) => e.data.payload.ChangeEventHeader);
-    expect(headers.map((h) => [h.recordIds, h.sequenceNumber])).toEqual([[['00T3', '00T4'], 1], [['00T5'], 2]]);
+    expect(headers.map((h) => [h.recordIds, h.sequenceNumber])).toEqual([
+      [['00T3', '00T4'], 1],
+      [['00T5'], 2],
+    ]);
     expect(new Set(headers.map((h) => h.transactionKey)).size).toBe(1);
   });
 
@@ -109,7 +134,11 @@ describe('ChangeEventBus', () => {
     expect(bus.eventsAfter('org', bus.cursorFor('org', -2) as number, 10)).toHaveLength(1);
     clock.advance(RETENTION_MS - 1000);
     tasks.insert(task('00T2'));
-    expect(bus.eventsAfter('org', bus.cursorFor('org', first.replayId) as number, 10).map((e) => e.data.payload.ChangeEventHeader.recordIds)).toEqual([['00T2']]);
+    expect(
+      bus
+        .eventsAfter('org', bus.cursorFor('org', first.replayId) as number, 10)
+        .map((e) => e.data.payload.ChangeEventHeader.recordIds),
+    ).toEqual([['00T2']]);
     clock.advance(2000);
     expect(bus.cursorFor('org', first.replayId)).toBeNull();
     expect(bus.eventsAfter('org', bus.cursorFor('org', -2) as number, 10)).toHaveLength(1);

@@ -3,7 +3,13 @@ import type { TaskRecord } from '../sandbox-records';
 import type { FieldDef } from '../sobject-schema';
 import { toWholeSecond } from '../sfdc-datetime';
 import type { TaskWriteObserver } from '../task.store';
-import { draftTransactionEvents, sealTransaction, type DraftEvent, type RetainedEvent, type TaskWrite } from './change-event';
+import {
+  draftTransactionEvents,
+  sealTransaction,
+  type DraftEvent,
+  type RetainedEvent,
+  type TaskWrite,
+} from './change-event';
 
 /** Change events are kept 72 hours (CDC guide, "Message Durability"). */
 export const RETENTION_MS = 72 * 3_600_000;
@@ -62,7 +68,11 @@ export class ChangeEventBus {
   constructor(
     private readonly clock: SandboxClock,
     /** `taskFieldsOf`: an org's Task fields, which event bodies carry (default: a new org's). */
-    private readonly options: { dailyDeliveryAllocation?: number; maxRetainedPerOrg?: number; taskFieldsOf?: (orgId: string) => readonly FieldDef[] | undefined } = {},
+    private readonly options: {
+      dailyDeliveryAllocation?: number;
+      maxRetainedPerOrg?: number;
+      taskFieldsOf?: (orgId: string) => readonly FieldDef[] | undefined;
+    } = {},
   ) {}
 
   /** The observer an org's TaskStore reports its writes to. */
@@ -118,7 +128,10 @@ export class ChangeEventBus {
     };
   }
 
-  configure(orgId: string, update: { taskSelected?: boolean; dailyDeliveryAllocation?: number; deliveredToday?: number }): ChangeEventSettings {
+  configure(
+    orgId: string,
+    update: { taskSelected?: boolean; dailyDeliveryAllocation?: number; deliveredToday?: number },
+  ): ChangeEventSettings {
     const state = this.state(orgId);
     if (update.taskSelected !== undefined) state.taskSelected = update.taskSelected;
     if (update.dailyDeliveryAllocation !== undefined) state.dailyDeliveryAllocation = update.dailyDeliveryAllocation;
@@ -185,7 +198,8 @@ export class ChangeEventBus {
     this.clear();
     this.nextReplayId = snapshot.nextReplayId;
     this.nextCommitNumber = snapshot.nextCommitNumber;
-    for (const [orgId, state] of Object.entries(snapshot.orgs)) this.orgs.set(orgId, { ...state, open: null, savepoints: [] });
+    for (const [orgId, state] of Object.entries(snapshot.orgs))
+      this.orgs.set(orgId, { ...state, open: null, savepoints: [] });
   }
 
   private commit(orgId: string, writes: TaskWrite[]): void {

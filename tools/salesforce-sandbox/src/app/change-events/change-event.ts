@@ -3,7 +3,16 @@ import type { FieldValue, Fields, TaskRecord } from '../sandbox-records';
 import { SCHEMA, type FieldDef } from '../sobject-schema';
 
 /** Change Data Capture's change types; the GAP_ kinds carry the header only. */
-export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE' | 'UNDELETE' | 'GAP_CREATE' | 'GAP_UPDATE' | 'GAP_DELETE' | 'GAP_UNDELETE' | 'GAP_OVERFLOW';
+export type ChangeType =
+  | 'CREATE'
+  | 'UPDATE'
+  | 'DELETE'
+  | 'UNDELETE'
+  | 'GAP_CREATE'
+  | 'GAP_UPDATE'
+  | 'GAP_DELETE'
+  | 'GAP_UNDELETE'
+  | 'GAP_OVERFLOW';
 
 export const GAP_TYPES = ['GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE'] as const;
 
@@ -40,7 +49,9 @@ export interface RetainedEvent {
 }
 
 /** An event before the bus numbers it. */
-export type DraftEvent = Omit<ChangeEventHeader, 'transactionKey' | 'sequenceNumber' | 'commitNumber'> & { body: Record<string, unknown> };
+export type DraftEvent = Omit<ChangeEventHeader, 'transactionKey' | 'sequenceNumber' | 'commitNumber'> & {
+  body: Record<string, unknown>;
+};
 
 /** A task write inside one transaction: the version before (null for an insert) and after. */
 export interface TaskWrite {
@@ -79,7 +90,8 @@ function eventFields(taskFields: readonly FieldDef[]): FieldDef[] {
 /** CometD change events write datetimes as `2019-09-25T10:32:28Z` (no milliseconds when there are none). */
 function formatValue(field: FieldDef, value: FieldValue | undefined): unknown {
   if (value === undefined) return null;
-  if (field.type === 'datetime' && typeof value === 'number') return new Date(value).toISOString().replace('.000Z', 'Z');
+  if (field.type === 'datetime' && typeof value === 'number')
+    return new Date(value).toISOString().replace('.000Z', 'Z');
   return value;
 }
 
@@ -97,7 +109,11 @@ function fullBody(taskFields: readonly FieldDef[], fields: Fields): Record<strin
  * UPDATE: only the fields whose value changed (nulls only when set to null) and always
  * LastModifiedDate; LastModifiedById only when another user saved it ("Change Event Body Fields").
  */
-function updateBody(taskFields: readonly FieldDef[], before: Fields, after: Fields): { body: Record<string, unknown>; changedFields: string[]; nulledFields: string[] } {
+function updateBody(
+  taskFields: readonly FieldDef[],
+  before: Fields,
+  after: Fields,
+): { body: Record<string, unknown>; changedFields: string[]; nulledFields: string[] } {
   const body: Record<string, unknown> = {};
   const changedFields: string[] = [];
   const nulledFields: string[] = [];
@@ -126,7 +142,10 @@ function classify(previous: TaskRecord | null, next: TaskRecord): 'CREATE' | 'UP
  * several recordIds ("Merged Change Events"), at the place of the first of them. `taskFields`:
  * the org's Task fields, which the bodies carry.
  */
-export function draftTransactionEvents(writes: TaskWrite[], taskFields: readonly FieldDef[] = SCHEMA.Task): DraftEvent[] {
+export function draftTransactionEvents(
+  writes: TaskWrite[],
+  taskFields: readonly FieldDef[] = SCHEMA.Task,
+): DraftEvent[] {
   const byRecord = new Map<string, TaskWrite>();
   for (const write of writes) {
     const id = write.next.fields.Id as string;
@@ -141,7 +160,8 @@ export function draftTransactionEvents(writes: TaskWrite[], taskFields: readonly
     let changedFields: string[] = [];
     let nulledFields: string[] = [];
     if (changeType === 'CREATE' || changeType === 'UNDELETE') body = fullBody(taskFields, next.fields);
-    else if (changeType === 'UPDATE') ({ body, changedFields, nulledFields } = updateBody(taskFields, (previous as TaskRecord).fields, next.fields));
+    else if (changeType === 'UPDATE')
+      ({ body, changedFields, nulledFields } = updateBody(taskFields, (previous as TaskRecord).fields, next.fields));
     const draft: DraftEvent = {
       entityName: 'Task',
       recordIds: [id],
@@ -155,7 +175,8 @@ export function draftTransactionEvents(writes: TaskWrite[], taskFields: readonly
       body,
     };
     // Merging only matters when a transaction wrote several records.
-    const key = byRecord.size > 1 ? JSON.stringify([changeType, draft.changeOrigin, draft.commitUser, changedFields, body]) : '';
+    const key =
+      byRecord.size > 1 ? JSON.stringify([changeType, draft.changeOrigin, draft.commitUser, changedFields, body]) : '';
     const same = mergeKeys.get(key);
     if (same) {
       same.recordIds.push(id);
@@ -181,19 +202,45 @@ export function withoutHiddenFields(data: ChangeEventData, hidden: readonly stri
   return {
     ...data,
     payload: {
-      ChangeEventHeader: { ...header, changedFields: visible(header.changedFields), nulledFields: visible(header.nulledFields), diffFields: visible(header.diffFields) },
+      ChangeEventHeader: {
+        ...header,
+        changedFields: visible(header.changedFields),
+        nulledFields: visible(header.nulledFields),
+        diffFields: visible(header.diffFields),
+      },
       ...Object.fromEntries(Object.entries(body).filter(([name]) => !drop.has(name))),
     },
   };
 }
 
 /** A gap event: the header only, so the subscriber re-reads the records by id. */
-export function draftGapEvent(changeType: ChangeType, recordIds: string[], commitUser: string, commitTimestamp: number): DraftEvent {
-  return { entityName: 'Task', recordIds, changeType, changeOrigin: '', commitTimestamp, commitUser, nulledFields: [], diffFields: [], changedFields: [], body: {} };
+export function draftGapEvent(
+  changeType: ChangeType,
+  recordIds: string[],
+  commitUser: string,
+  commitTimestamp: number,
+): DraftEvent {
+  return {
+    entityName: 'Task',
+    recordIds,
+    changeType,
+    changeOrigin: '',
+    commitTimestamp,
+    commitUser,
+    nulledFields: [],
+    diffFields: [],
+    changedFields: [],
+    body: {},
+  };
 }
 
 /** Numbers a transaction's drafts: one transaction key, sequence numbers from 1. */
-export function sealTransaction(drafts: DraftEvent[], commitNumber: number, nextReplayId: () => number, publishedAt: number): RetainedEvent[] {
+export function sealTransaction(
+  drafts: DraftEvent[],
+  commitNumber: number,
+  nextReplayId: () => number,
+  publishedAt: number,
+): RetainedEvent[] {
   const transactionKey = randomUUID();
   return drafts.map(({ body, ...header }, i) => {
     const replayId = nextReplayId();
@@ -211,6 +258,11 @@ export function sealTransaction(drafts: DraftEvent[], commitNumber: number, next
       diffFields: header.diffFields,
       changedFields: header.changedFields,
     };
-    return { replayId, entityName: 'Task', publishedAt, data: { schema: TASK_CHANGE_EVENT_SCHEMA, payload: { ChangeEventHeader, ...body }, event: { replayId } } };
+    return {
+      replayId,
+      entityName: 'Task',
+      publishedAt,
+      data: { schema: TASK_CHANGE_EVENT_SCHEMA, payload: { ChangeEventHeader, ...body }, event: { replayId } },
+    };
   });
 }

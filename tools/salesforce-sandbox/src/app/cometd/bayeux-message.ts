@@ -26,12 +26,14 @@ export const STREAMING_ERROR = {
   channelNotSpecified: '400::Channel name not specified',
   channelLeadingSlash: "400::Channel subscriptions must start with a leading '/'",
   restrictedChannel: '403::Restricted channel',
-  channelDoesNotExist: (channel: string): string => `400::The channel you requested to subscribe to does not exist {${channel}}`,
+  channelDoesNotExist: (channel: string): string =>
+    `400::The channel you requested to subscribe to does not exist {${channel}}`,
   invalidConnectionType: (type: string): string => `400::Invalid connection type ${type}`,
   // Two spaces after "invalid." as the live service writes it (clients match on this text).
   invalidReplayId: (replayId: unknown): string =>
     `400::The replayId {${String(replayId)}} you provided was invalid.  Please provide a valid ID, -2 to replay all events, or -1 to replay only new events.`,
-  unsupportedVersion: (latest: string): string => `400::Unsupported API version. Only API versions '37.0' and later are supported. URI format: '/cometd/${latest}'`,
+  unsupportedVersion: (latest: string): string =>
+    `400::Unsupported API version. Only API versions '37.0' and later are supported. URI format: '/cometd/${latest}'`,
 } as const;
 
 /** The reply skeleton every answer shares: the channel, and the request's `id` echoed. */

@@ -14,7 +14,11 @@ import type { StreamingCaller, StreamingServer } from './streaming.server';
  * client at subscribe time would mean reaching into its engine's queues. The long-polling subset
  * Salesforce serves is five meta channels, which this router and StreamingServer cover in full.
  */
-export function createCometdRouter(deps: { store: OrgStore; sessions: SessionStore; streaming: StreamingServer }): Router {
+export function createCometdRouter(deps: {
+  store: OrgStore;
+  sessions: SessionStore;
+  streaming: StreamingServer;
+}): Router {
   const { store, sessions, streaming } = deps;
   const router = Router();
 
@@ -22,15 +26,27 @@ export function createCometdRouter(deps: { store: OrgStore; sessions: SessionSto
     const auth = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(req.get('authorization') ?? '');
     const session = auth ? sessions.findAccessToken(auth[1].trim()) : undefined;
     const known = session && store.getOrg(session.orgId)?.users.has(session.userId);
-    return { presented: auth !== null, session: session && known ? { orgId: session.orgId, userId: session.userId } : null };
+    return {
+      presented: auth !== null,
+      session: session && known ? { orgId: session.orgId, userId: session.userId } : null,
+    };
   };
 
   router.post('/:version', json({ limit: '32kb', type: () => true }), (req: Request, res: Response) => {
     const raw: unknown = req.body;
-    const messages = (Array.isArray(raw) ? raw : [raw]).filter((m): m is BayeuxRequest => typeof m === 'object' && m !== null);
+    const messages = (Array.isArray(raw) ? raw : [raw]).filter(
+      (m): m is BayeuxRequest => typeof m === 'object' && m !== null,
+    );
     const version = /^v?(\d{2,3}\.\d)$/.exec(String(req.params.version));
     if (!version || Number(version[1]) < 37) {
-      res.status(400).json(messages.map((m) => ({ channel: m.channel, id: m.id, successful: false, error: STREAMING_ERROR.unsupportedVersion('62.0') })));
+      res.status(400).json(
+        messages.map((m) => ({
+          channel: m.channel,
+          id: m.id,
+          successful: false,
+          error: STREAMING_ERROR.unsupportedVersion('62.0'),
+        })),
+      );
       return;
     }
     const outcome = streaming.handleBatch(callerOf(req), messages);

@@ -126,12 +126,27 @@ export class StreamingServer {
       const { reply, before, answer, timer } = client.held;
       clearTimeout(timer);
       client.held = null;
-      answer([...before, { channel: reply.channel, id: reply.id, successful: false, error: STREAMING_ERROR.unknownClient, advice: { interval: 0, reconnect: 'handshake' } }]);
+      answer([
+        ...before,
+        {
+          channel: reply.channel,
+          id: reply.id,
+          successful: false,
+          error: STREAMING_ERROR.unknownClient,
+          advice: { interval: 0, reconnect: 'handshake' },
+        },
+      ]);
     }
     return true;
   }
 
-  list(orgId?: string): { clientId: string; orgId: string; userId: string; subscriptions: { channel: string; lastReplayId: number }[]; waiting: boolean }[] {
+  list(orgId?: string): {
+    clientId: string;
+    orgId: string;
+    userId: string;
+    subscriptions: { channel: string; lastReplayId: number }[];
+    waiting: boolean;
+  }[] {
     return [...this.clients.values()]
       .filter((c) => orgId === undefined || c.orgId === orgId)
       .map((c) => ({
@@ -166,22 +181,51 @@ export class StreamingServer {
         ...reply,
         successful: false,
         error: STREAMING_ERROR.handshakeDenied,
-        ext: { sfdc: { failureReason: caller.presented ? STREAMING_ERROR.authenticationInvalid : STREAMING_ERROR.authenticationRequired } },
+        ext: {
+          sfdc: {
+            failureReason: caller.presented
+              ? STREAMING_ERROR.authenticationInvalid
+              : STREAMING_ERROR.authenticationRequired,
+          },
+        },
         advice: { reconnect: 'none' },
       };
     }
-    const types = Array.isArray(message.supportedConnectionTypes) ? (message.supportedConnectionTypes as unknown[]) : [];
+    const types = Array.isArray(message.supportedConnectionTypes)
+      ? (message.supportedConnectionTypes as unknown[])
+      : [];
     if (!types.includes('long-polling')) {
-      return { ...reply, successful: false, error: STREAMING_ERROR.invalidConnectionType(String(types[0] ?? '')), advice: { reconnect: 'none' } };
+      return {
+        ...reply,
+        successful: false,
+        error: STREAMING_ERROR.invalidConnectionType(String(types[0] ?? '')),
+        advice: { reconnect: 'none' },
+      };
     }
     this.sweepIdle();
     const { orgId, userId } = caller.session;
     if ([...this.clients.values()].filter((c) => c.orgId === orgId).length >= MAX_CLIENTS_PER_ORG) {
-      return { ...reply, successful: false, error: STREAMING_ERROR.handshakeDenied, ext: { sfdc: { failureReason: STREAMING_ERROR.concurrentLimit } }, advice: { reconnect: 'none' } };
+      return {
+        ...reply,
+        successful: false,
+        error: STREAMING_ERROR.handshakeDenied,
+        ext: { sfdc: { failureReason: STREAMING_ERROR.concurrentLimit } },
+        advice: { reconnect: 'none' },
+      };
     }
     // Shaped like Salesforce's client ids: 27 or so lower-case base-36 characters.
-    const id = BigInt(`0x${randomBytes(17).toString('hex')}`).toString(36).slice(0, 27);
-    this.clients.set(id, { id, orgId, userId, subscriptions: new Map(), lastSeen: this.now(), connected: false, held: null });
+    const id = BigInt(`0x${randomBytes(17).toString('hex')}`)
+      .toString(36)
+      .slice(0, 27);
+    this.clients.set(id, {
+      id,
+      orgId,
+      userId,
+      subscriptions: new Map(),
+      lastSeen: this.now(),
+      connected: false,
+      held: null,
+    });
     return {
       ext: { replay: true, 'payload.format': true },
       minimumVersion: '1.0',
@@ -201,28 +245,63 @@ export class StreamingServer {
     if (!caller.session) {
       // The token is validated on every request; a dead one ends the session for good.
       this.forget(clientId);
-      return { clientId, ...reply, successful: false, error: STREAMING_ERROR.authenticationInvalid, advice: { reconnect: 'none', interval: 0 } };
+      return {
+        clientId,
+        ...reply,
+        successful: false,
+        error: STREAMING_ERROR.authenticationInvalid,
+        advice: { reconnect: 'none', interval: 0 },
+      };
     }
     const client = this.clients.get(clientId);
-    if (!client || client.orgId !== caller.session.orgId || (client.held === null && this.now() - client.lastSeen > CLIENT_IDLE_TIMEOUT_MS)) {
+    if (
+      !client ||
+      client.orgId !== caller.session.orgId ||
+      (client.held === null && this.now() - client.lastSeen > CLIENT_IDLE_TIMEOUT_MS)
+    ) {
       this.forget(clientId);
-      return { ...reply, successful: false, error: STREAMING_ERROR.unknownClient, advice: { interval: 0, reconnect: 'handshake' } };
+      return {
+        ...reply,
+        successful: false,
+        error: STREAMING_ERROR.unknownClient,
+        advice: { interval: 0, reconnect: 'handshake' },
+      };
     }
     if (client.userId !== caller.session.userId) {
-      return { clientId, ...reply, successful: false, error: STREAMING_ERROR.userMismatch, advice: { reconnect: 'none', interval: 0 } };
+      return {
+        clientId,
+        ...reply,
+        successful: false,
+        error: STREAMING_ERROR.userMismatch,
+        advice: { reconnect: 'none', interval: 0 },
+      };
     }
     client.lastSeen = this.now();
     return client;
   }
 
-  private connect(caller: StreamingCaller, message: BayeuxRequest, batchHasSubscribe: boolean): { replies: BayeuxReply[] } | { hold: { client: StreamingClient; reply: BayeuxReply } } {
+  private connect(
+    caller: StreamingCaller,
+    message: BayeuxRequest,
+    batchHasSubscribe: boolean,
+  ): { replies: BayeuxReply[] } | { hold: { client: StreamingClient; reply: BayeuxReply } } {
     const client = this.requireClient(caller, message);
     if (!isClient(client)) return { replies: [client] };
     const reply: BayeuxReply = { clientId: client.id, ...replyTo(message), successful: true };
     if (this.deps.events.remainingDeliveries(client.orgId) === 0) {
       // Past the allocation the subscriber is disconnected until the next day.
       this.forget(client.id);
-      return { replies: [{ clientId: client.id, ...replyTo(message), successful: false, error: STREAMING_ERROR.dailyLimit, advice: { reconnect: 'none', interval: 0 } }] };
+      return {
+        replies: [
+          {
+            clientId: client.id,
+            ...replyTo(message),
+            successful: false,
+            error: STREAMING_ERROR.dailyLimit,
+            advice: { reconnect: 'none', interval: 0 },
+          },
+        ],
+      };
     }
     if (!client.connected) {
       // The first connect is answered at once with the advice, as Salesforce does.
@@ -231,7 +310,8 @@ export class StreamingServer {
     }
     const events = this.take(client);
     const advisedNoWait = message.advice?.timeout === 0;
-    if (events.length > 0 || batchHasSubscribe || advisedNoWait || reply.advice !== undefined || this.closed) return { replies: [...events, reply] };
+    if (events.length > 0 || batchHasSubscribe || advisedNoWait || reply.advice !== undefined || this.closed)
+      return { replies: [...events, reply] };
     return { hold: { client, reply } };
   }
 
@@ -245,7 +325,8 @@ export class StreamingServer {
     if (!channel.startsWith('/')) return refuse(STREAMING_ERROR.channelLeadingSlash);
     const taskSelected = this.deps.events.isTaskSelected(client.orgId);
     // /data/ChangeEvents always exists; an entity's channel only while the entity is selected.
-    if (channel !== CHANGE_EVENTS_CHANNEL && !(channel === TASK_CHANGE_EVENT_CHANNEL && taskSelected)) return refuse(STREAMING_ERROR.channelDoesNotExist(channel));
+    if (channel !== CHANGE_EVENTS_CHANNEL && !(channel === TASK_CHANGE_EVENT_CHANNEL && taskSelected))
+      return refuse(STREAMING_ERROR.channelDoesNotExist(channel));
     const user = this.deps.store.getOrg(client.orgId)?.users.get(client.userId);
     if (user?.viewAllData !== true) return refuse(STREAMING_ERROR.noViewAllData);
     const requested = message.ext?.replay?.[channel];
@@ -277,7 +358,8 @@ export class StreamingServer {
     if (limit === 0) return [];
     const pending: { subscription: Subscription; event: RetainedEvent }[] = [];
     for (const subscription of client.subscriptions.values()) {
-      for (const event of this.deps.events.eventsAfter(client.orgId, subscription.cursor, limit)) pending.push({ subscription, event });
+      for (const event of this.deps.events.eventsAfter(client.orgId, subscription.cursor, limit))
+        pending.push({ subscription, event });
     }
     pending.sort((a, b) => a.event.replayId - b.event.replayId);
     const taken = pending.slice(0, limit);
@@ -286,7 +368,10 @@ export class StreamingServer {
     const org = this.deps.store.getOrg(client.orgId);
     const user = org?.users.get(client.userId);
     const hidden = (org && user ? taskSecurityOf(org, user)?.hidden : undefined) ?? [];
-    return taken.map(({ subscription, event }) => ({ channel: subscription.channel, data: hidden.length > 0 ? withoutHiddenFields(event.data, hidden) : event.data }));
+    return taken.map(({ subscription, event }) => ({
+      channel: subscription.channel,
+      data: hidden.length > 0 ? withoutHiddenFields(event.data, hidden) : event.data,
+    }));
   }
 
   /** New events in an org: answer the held connects that now have something to deliver. */
@@ -307,7 +392,17 @@ export class StreamingServer {
     client.held = null;
     this.clients.delete(client.id);
     const { reply } = held;
-    held.answer([...held.before, { clientId: client.id, channel: reply.channel, id: reply.id, successful: false, error: STREAMING_ERROR.dailyLimit, advice: { reconnect: 'none', interval: 0 } }]);
+    held.answer([
+      ...held.before,
+      {
+        clientId: client.id,
+        channel: reply.channel,
+        id: reply.id,
+        successful: false,
+        error: STREAMING_ERROR.dailyLimit,
+        advice: { reconnect: 'none', interval: 0 },
+      },
+    ]);
   }
 
   private release(client: StreamingClient, events: BayeuxReply[]): void {
@@ -328,7 +423,8 @@ export class StreamingServer {
 
   private sweepIdle(): void {
     const now = this.now();
-    for (const client of [...this.clients.values()]) if (client.held === null && now - client.lastSeen > CLIENT_IDLE_TIMEOUT_MS) this.clients.delete(client.id);
+    for (const client of [...this.clients.values()])
+      if (client.held === null && now - client.lastSeen > CLIENT_IDLE_TIMEOUT_MS) this.clients.delete(client.id);
   }
 }
 

@@ -33,7 +33,8 @@ interface FieldDescribe {
   type: string;
 }
 const FIELD = 'SalesConnect_Task_Id__c';
-const taskField = async (conn: Connection) => ((await conn.sobject('Task').describe()).fields as unknown as FieldDescribe[]).find((f) => f.name === FIELD);
+const taskField = async (conn: Connection) =>
+  ((await conn.sobject('Task').describe()).fields as unknown as FieldDescribe[]).find((f) => f.name === FIELD);
 
 /** The Metadata API's deploy (SOAP), as jsforce's conn.metadata calls it, with the product's package. */
 describe('Metadata API deploy of the salesforce/ package, driven by jsforce', () => {
@@ -47,7 +48,9 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
   beforeAll(async () => {
     h = await startHarness();
     // A customer's org before the install: no SalesConnect_Task_Id__c.
-    orgId = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Fresh Org', salesConnectTaskIdField: false })).body.id;
+    orgId = (
+      await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Fresh Org', salesConnectTaskIdField: false })
+    ).body.id;
     await h.admin('POST', org('/users'), { username: 'admin@fresh.test', modifyAllData: true, viewAllData: true });
     repId = (await h.admin<{ Id: string }>('POST', org('/users'), { username: 'rep@fresh.test' })).body.Id;
     admin = await h.login('admin@fresh.test', 'sandbox');
@@ -57,7 +60,13 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
 
   it('an org created without the field has none: describe leaves it out, the Tooling API lists no such CustomField, and SOQL naming it is INVALID_FIELD', async () => {
     expect(await taskField(rep)).toBeUndefined();
-    expect((await rep.tooling.query("SELECT Id FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'")).totalSize).toBe(0);
+    expect(
+      (
+        await rep.tooling.query(
+          "SELECT Id FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'",
+        )
+      ).totalSize,
+    ).toBe(0);
     expect((await errorOf(rep.query(`SELECT Id, ${FIELD} FROM Task`))).name).toBe('INVALID_FIELD');
   });
 
@@ -67,7 +76,17 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     expect(queued.id).toMatch(/^0Af/);
 
     const result = await admin.metadata.checkDeployStatus(queued.id, true);
-    expect(result).toMatchObject({ id: queued.id, done: true, status: 'Succeeded', success: true, checkOnly: false, rollbackOnError: true, numberComponentErrors: 0, numberComponentsDeployed: 2, numberComponentsTotal: 2 });
+    expect(result).toMatchObject({
+      id: queued.id,
+      done: true,
+      status: 'Succeeded',
+      success: true,
+      checkOnly: false,
+      rollbackOnError: true,
+      numberComponentErrors: 0,
+      numberComponentsDeployed: 2,
+      numberComponentsTotal: 2,
+    });
     const successes = [result.details.componentSuccesses ?? []].flat();
     expect(successes.map((m) => [m.componentType, m.fullName, m.created])).toEqual(
       expect.arrayContaining([
@@ -80,25 +99,55 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     // A field the Metadata API creates has no field-level security: the rep does not see it yet,
     // though the Tooling API's CustomField lists it (on Activity, without __c) for anyone who asks.
     expect(await taskField(rep)).toBeUndefined();
-    const customFields = "SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'";
-    expect((await rep.tooling.query<{ Id: string }>(customFields)).records).toEqual([expect.objectContaining({ DeveloperName: 'SalesConnect_Task_Id', TableEnumOrId: 'Activity', Id: expect.stringMatching(/^00N/) })]);
+    const customFields =
+      "SELECT Id, DeveloperName, TableEnumOrId FROM CustomField WHERE TableEnumOrId = 'Activity' AND DeveloperName = 'SalesConnect_Task_Id'";
+    expect((await rep.tooling.query<{ Id: string }>(customFields)).records).toEqual([
+      expect.objectContaining({
+        DeveloperName: 'SalesConnect_Task_Id',
+        TableEnumOrId: 'Activity',
+        Id: expect.stringMatching(/^00N/),
+      }),
+    ]);
     const sets = (await h.admin<{ name: string; id: string }[]>('GET', org('/permission-sets'))).body;
     expect(sets.map((s) => s.name)).toEqual(['SalesConnect_Task_Sync']);
-    const assigned = await h.admin<{ Id: string; PermissionSetId: string; AssigneeId: string }>('POST', org('/permission-set-assignments'), { permissionSet: 'SalesConnect_Task_Sync', userId: repId });
+    const assigned = await h.admin<{ Id: string; PermissionSetId: string; AssigneeId: string }>(
+      'POST',
+      org('/permission-set-assignments'),
+      { permissionSet: 'SalesConnect_Task_Sync', userId: repId },
+    );
     expect(assigned).toMatchObject({ status: 201, body: { PermissionSetId: sets[0].id, AssigneeId: repId } });
     expect(assigned.body.Id).toMatch(/^0Pa/);
-    expect((await h.admin('POST', org('/permission-set-assignments'), { permissionSet: 'SalesConnect_Task_Sync', userId: repId })).status).toBe(400);
+    expect(
+      (
+        await h.admin('POST', org('/permission-set-assignments'), {
+          permissionSet: 'SalesConnect_Task_Sync',
+          userId: repId,
+        })
+      ).status,
+    ).toBe(400);
 
-    expect(await taskField(rep)).toMatchObject({ type: 'string', length: 64, externalId: true, unique: true, createable: true, updateable: true });
+    expect(await taskField(rep)).toMatchObject({
+      type: 'string',
+      length: 64,
+      externalId: true,
+      unique: true,
+      createable: true,
+      updateable: true,
+    });
     const upserted = await rep.sobject('Task').upsert({ Subject: 'after install', [FIELD]: 'sc-1' }, FIELD);
     expect(upserted).toMatchObject({ success: true, created: true });
     // Unique: a second task with the same value is refused.
-    expect((await errorOf(rep.sobject('Task').create({ Subject: 'twin', [FIELD]: 'SC-1' }))).name).toBe('DUPLICATE_VALUE');
+    expect((await errorOf(rep.sobject('Task').create({ Subject: 'twin', [FIELD]: 'SC-1' }))).name).toBe(
+      'DUPLICATE_VALUE',
+    );
 
     // Without the assignment the field is gone for the rep again.
     await h.admin('DELETE', org(`/permission-set-assignments/${assigned.body.Id}`));
     expect(await taskField(rep)).toBeUndefined();
-    await h.admin('POST', org('/permission-set-assignments'), { permissionSet: 'SalesConnect_Task_Sync', userId: repId });
+    await h.admin('POST', org('/permission-set-assignments'), {
+      permissionSet: 'SalesConnect_Task_Sync',
+      userId: repId,
+    });
   });
 
   it('deploying again changes nothing: created and changed false', async () => {
@@ -115,42 +164,93 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     const defaultOrg = h.sandbox.defaults.orgId;
     // The default org's field is Unique (as the package makes it): re-created here as an admin might have made it by hand.
     expect((await h.admin('DELETE', `/salesforce/orgs/${defaultOrg}/sobjects/Task/fields/${FIELD}`)).status).toBe(204);
-    expect((await h.admin('POST', `/salesforce/orgs/${defaultOrg}/sobjects/Task/fields`, { name: FIELD, type: 'string', length: 64, externalId: true })).status).toBe(201);
+    expect(
+      (
+        await h.admin('POST', `/salesforce/orgs/${defaultOrg}/sobjects/Task/fields`, {
+          name: FIELD,
+          type: 'string',
+          length: 64,
+          externalId: true,
+        })
+      ).status,
+    ).toBe(201);
     const sfAdmin = await h.login(h.sandbox.defaults.adminUsername, h.sandbox.defaults.adminPassword);
-    await h.admin('POST', `/salesforce/orgs/${defaultOrg}/tasks`, [{ Subject: 'a', [FIELD]: 'dup-1' }, { Subject: 'b', [FIELD]: 'DUP-1' }]);
-    const failed = await sfAdmin.metadata.deploy(zipDir(PACKAGE_DIR), { singlePackage: true, rollbackOnError: true }).complete(true);
-    expect(failed).toMatchObject({ status: 'Failed', success: false, numberComponentErrors: 1, numberComponentsDeployed: 0 });
-    expect([failed.details.componentFailures].flat()[0]).toMatchObject({ componentType: 'CustomField', fullName: `Activity.${FIELD}`, problemType: 'Error', success: false });
+    await h.admin('POST', `/salesforce/orgs/${defaultOrg}/tasks`, [
+      { Subject: 'a', [FIELD]: 'dup-1' },
+      { Subject: 'b', [FIELD]: 'DUP-1' },
+    ]);
+    const failed = await sfAdmin.metadata
+      .deploy(zipDir(PACKAGE_DIR), { singlePackage: true, rollbackOnError: true })
+      .complete(true);
+    expect(failed).toMatchObject({
+      status: 'Failed',
+      success: false,
+      numberComponentErrors: 1,
+      numberComponentsDeployed: 0,
+    });
+    expect([failed.details.componentFailures].flat()[0]).toMatchObject({
+      componentType: 'CustomField',
+      fullName: `Activity.${FIELD}`,
+      problemType: 'Error',
+      success: false,
+    });
     const repConn = await h.login();
     expect(await taskField(repConn)).toMatchObject({ externalId: true, unique: false });
     // Nothing of the failed deploy stayed: no permission set either.
     expect((await h.admin<unknown[]>('GET', `/salesforce/orgs/${defaultOrg}/permission-sets`)).body).toEqual([]);
 
-    const tasks = (await h.admin<{ Id: string; Subject: string }[]>('GET', `/salesforce/orgs/${defaultOrg}/tasks`)).body;
+    const tasks = (await h.admin<{ Id: string; Subject: string }[]>('GET', `/salesforce/orgs/${defaultOrg}/tasks`))
+      .body;
     await repConn.sobject('Task').destroy(tasks.filter((t) => t.Subject === 'b').map((t) => t.Id));
-    const done = await sfAdmin.metadata.deploy(zipDir(PACKAGE_DIR), { singlePackage: true, rollbackOnError: true }).complete(true);
+    const done = await sfAdmin.metadata
+      .deploy(zipDir(PACKAGE_DIR), { singlePackage: true, rollbackOnError: true })
+      .complete(true);
     expect(done).toMatchObject({ status: 'Succeeded' });
-    expect([done.details.componentSuccesses].flat().find((m) => m.componentType === 'CustomField')).toMatchObject({ created: false, changed: true });
+    expect([done.details.componentSuccesses].flat().find((m) => m.componentType === 'CustomField')).toMatchObject({
+      created: false,
+      changed: true,
+    });
     // An existing field keeps its field-level security: the default rep still sees it, now Unique.
     expect(await taskField(repConn)).toMatchObject({ externalId: true, unique: true, createable: true });
   });
 
   it('checkOnly validates without changing the org; a permission set naming a field the org lacks fails', async () => {
-    const other = (await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Check Org', salesConnectTaskIdField: false })).body.id;
+    const other = (
+      await h.admin<{ id: string }>('POST', '/salesforce/orgs', { name: 'Check Org', salesConnectTaskIdField: false })
+    ).body.id;
     await h.admin('POST', `/salesforce/orgs/${other}/users`, { username: 'admin@check.test', modifyAllData: true });
     const conn = await h.login('admin@check.test', 'sandbox');
-    const checked = await conn.metadata.deploy(zipDir(PACKAGE_DIR), { singlePackage: true, checkOnly: true }).complete(true);
+    const checked = await conn.metadata
+      .deploy(zipDir(PACKAGE_DIR), { singlePackage: true, checkOnly: true })
+      .complete(true);
     expect(checked).toMatchObject({ status: 'Succeeded', checkOnly: true });
-    expect((await h.admin<{ name: string }[]>('GET', `/salesforce/orgs/${other}/sobjects/Task/fields`)).body.map((f) => f.name)).not.toContain(FIELD);
+    expect(
+      (await h.admin<{ name: string }[]>('GET', `/salesforce/orgs/${other}/sobjects/Task/fields`)).body.map(
+        (f) => f.name,
+      ),
+    ).not.toContain(FIELD);
 
-    const setOnly = readFileSync(path.join(PACKAGE_DIR, 'package.xml'), 'utf8').replace(/<types>\s*<members>Activity[^<]*<\/members>\s*<name>CustomField<\/name>\s*<\/types>/, '');
-    const failed = await conn.metadata.deploy(zipDir(PACKAGE_DIR, { 'package.xml': setOnly, 'objects/Activity.object': null }), { singlePackage: true, rollbackOnError: true }).complete(true);
+    const setOnly = readFileSync(path.join(PACKAGE_DIR, 'package.xml'), 'utf8').replace(
+      /<types>\s*<members>Activity[^<]*<\/members>\s*<name>CustomField<\/name>\s*<\/types>/,
+      '',
+    );
+    const failed = await conn.metadata
+      .deploy(zipDir(PACKAGE_DIR, { 'package.xml': setOnly, 'objects/Activity.object': null }), {
+        singlePackage: true,
+        rollbackOnError: true,
+      })
+      .complete(true);
     expect(failed).toMatchObject({ status: 'Failed', success: false });
-    expect([failed.details.componentFailures].flat()[0]).toMatchObject({ componentType: 'PermissionSet', problem: `In field: field - no CustomField named Task.${FIELD} found` });
+    expect([failed.details.componentFailures].flat()[0]).toMatchObject({
+      componentType: 'PermissionSet',
+      problem: `In field: field - no CustomField named Task.${FIELD} found`,
+    });
   });
 
   it('a package.xml member missing from the zip, a zip without package.xml, a user without Modify All Data, an unknown deploy id: as Salesforce answers them', async () => {
-    const missing = await admin.metadata.deploy(zipDir(PACKAGE_DIR, { 'objects/Activity.object': null }), { singlePackage: true, rollbackOnError: true }).complete(true);
+    const missing = await admin.metadata
+      .deploy(zipDir(PACKAGE_DIR, { 'objects/Activity.object': null }), { singlePackage: true, rollbackOnError: true })
+      .complete(true);
     expect([missing.details.componentFailures].flat()[0]).toMatchObject({
       fullName: `Activity.${FIELD}`,
       problem: `An object 'Activity.${FIELD}' of type CustomField was named in package.xml, but was not found in zipped directory`,
@@ -163,9 +263,16 @@ describe('Metadata API deploy of the salesforce/ package, driven by jsforce', ()
     const refused = await errorOf(rep.metadata.deploy(zipDir(PACKAGE_DIR), { singlePackage: true }));
     expect(refused.name).toBe('sf:INSUFFICIENT_ACCESS');
     expect(refused.message).toContain('requires a user with the ModifyAllData or ModifyMetadata permissions');
-    expect((await errorOf(admin.metadata.checkDeployStatus('0Af000000000999AAA', true))).name).toBe('sf:INVALID_ID_FIELD');
+    expect((await errorOf(admin.metadata.checkDeployStatus('0Af000000000999AAA', true))).name).toBe(
+      'sf:INVALID_ID_FIELD',
+    );
     // Each Metadata API call is counted, by its operation.
     const { body } = await h.admin<{ calls: { endpoint: string; tenant: string; count: number }[] }>('GET', '/calls');
-    expect(body.calls.filter((c) => c.tenant === orgId && c.endpoint.startsWith('POST Soap/m ')).map((c) => c.endpoint).sort()).toEqual(['POST Soap/m checkDeployStatus', 'POST Soap/m deploy']);
+    expect(
+      body.calls
+        .filter((c) => c.tenant === orgId && c.endpoint.startsWith('POST Soap/m '))
+        .map((c) => c.endpoint)
+        .sort(),
+    ).toEqual(['POST Soap/m checkDeployStatus', 'POST Soap/m deploy']);
   });
 });

@@ -43,15 +43,18 @@ const FIELD_TYPES: Record<string, FieldType> = {
 /** Task's custom fields are Activity's (Setup → Object Manager → Activity): Task and Event share them. */
 const ACTIVITY = 'Activity';
 
-const notFoundInZip = (member: string, type: string) => `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`;
+const notFoundInZip = (member: string, type: string) =>
+  `An object '${member}' of type ${type} was named in package.xml, but was not found in zipped directory`;
 
 /** The org-shape input a `<fields>` element describes; a problem's text when it is not one the sandbox models. */
 function customFieldInput(name: string, field: XmlNode): NewCustomField | string {
   const type = textOf(field, 'type');
-  if (type === undefined || !(type in FIELD_TYPES)) return `The sandbox does not model custom fields of type ${type ?? '(none)'}`;
+  if (type === undefined || !(type in FIELD_TYPES))
+    return `The sandbox does not model custom fields of type ${type ?? '(none)'}`;
   const label = textOf(field, 'label');
   if (!label) return 'Must specify a non-empty label for the CustomField';
-  if (type === 'Number' && Number(textOf(field, 'scale') ?? '0') !== 0) return 'The sandbox models Number fields without decimals only (scale 0)';
+  if (type === 'Number' && Number(textOf(field, 'scale') ?? '0') !== 0)
+    return 'The sandbox models Number fields without decimals only (scale 0)';
   const flag = (n: string) => textOf(field, n) === 'true';
   const length = textOf(field, 'length');
   const parsed = newCustomField.safeParse({
@@ -86,10 +89,19 @@ const sameField = (a: FieldDef, b: FieldDef) => JSON.stringify(a) === JSON.strin
  * fields) and PermissionSet members. Fields come first so a permission set may grant a field the
  * same deploy creates. Nothing changes until `commit()`.
  */
-export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId: (prefix: string) => string; now: string }): Promise<DeployPlan> {
+export async function planDeploy(
+  org: OrgState,
+  zip: MetadataZip,
+  deps: { nextId: (prefix: string) => string; now: string },
+): Promise<DeployPlan> {
   const successes: DeployMessage[] = [];
   const failures: DeployMessage[] = [];
-  const message = (componentType: string, fullName: string, fileName: string, outcome: Partial<DeployMessage> = {}): DeployMessage => ({
+  const message = (
+    componentType: string,
+    fullName: string,
+    fileName: string,
+    outcome: Partial<DeployMessage> = {},
+  ): DeployMessage => ({
     changed: false,
     componentType,
     created: false,
@@ -104,7 +116,10 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
     failures.push(message(componentType, fullName, fileName, { success: false, problem, problemType: 'Error' }));
 
   const manifest = await parseMetadataXml(zip.files.get('package.xml') ?? '');
-  const types = childrenOf(manifest.node, 'types').map((t) => ({ name: textOf(t, 'name') ?? '', members: textsOf(t, 'members') }));
+  const types = childrenOf(manifest.node, 'types').map((t) => ({
+    name: textOf(t, 'name') ?? '',
+    members: textsOf(t, 'members'),
+  }));
   const membersOf = (type: string) => types.filter((t) => t.name === type).flatMap((t) => t.members);
 
   let taskFields = org.taskFields;
@@ -117,7 +132,11 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
     if (match) objectFiles.set(match[1], (await parseMetadataXml(xml)).node);
   }
   const fieldMembers = membersOf('CustomField').flatMap((m) =>
-    m === '*' ? [...objectFiles].flatMap(([object, node]) => childrenOf(node, 'fields').map((f) => `${object}.${textOf(f, 'fullName') ?? ''}`)) : [m],
+    m === '*'
+      ? [...objectFiles].flatMap(([object, node]) =>
+          childrenOf(node, 'fields').map((f) => `${object}.${textOf(f, 'fullName') ?? ''}`),
+        )
+      : [m],
   );
   for (const member of fieldMembers) {
     const [object, name = ''] = member.split('.');
@@ -128,7 +147,12 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
       continue;
     }
     if (object !== ACTIVITY) {
-      fail('CustomField', member, fileName, `The sandbox models custom fields on Activity only (Task's custom fields are defined on Activity), not on ${object}`);
+      fail(
+        'CustomField',
+        member,
+        fileName,
+        `The sandbox models custom fields on Activity only (Task's custom fields are defined on Activity), not on ${object}`,
+      );
       continue;
     }
     const input = customFieldInput(name, field);
@@ -141,7 +165,12 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
     if (existing && !isCustomField(existing)) {
       fail('CustomField', member, fileName, `${existing.name} is a standard field`);
     } else if (existing && existing.type !== wanted.type) {
-      fail('CustomField', member, fileName, `Cannot change the type of ${existing.name} from ${existing.type} to ${wanted.type} in a deploy`);
+      fail(
+        'CustomField',
+        member,
+        fileName,
+        `Cannot change the type of ${existing.name} from ${existing.type} to ${wanted.type} in a deploy`,
+      );
     } else if (existing && wanted.unique && !existing.unique && hasDuplicates(org, existing.name)) {
       fail('CustomField', member, fileName, `Cannot make ${existing.name} unique: live tasks share a value of it`);
     } else if (existing) {
@@ -157,7 +186,9 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
   }
 
   // PermissionSet: permissionsets/Name.permissionset (`*`: every file there).
-  const setFiles = [...zip.files.keys()].map((p) => /^permissionsets\/([^/]+)\.permissionset$/.exec(p)?.[1]).filter((n): n is string => n !== undefined);
+  const setFiles = [...zip.files.keys()]
+    .map((p) => /^permissionsets\/([^/]+)\.permissionset$/.exec(p)?.[1])
+    .filter((n): n is string => n !== undefined);
   const setMembers = membersOf('PermissionSet').flatMap((m) => (m === '*' ? setFiles : [m]));
   const setsToSave: Omit<PermissionSetRecord, 'id' | 'assignments'>[] = [];
   for (const member of setMembers) {
@@ -173,19 +204,39 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
       fail('PermissionSet', member, fileName, 'Must specify a non-empty label for the PermissionSet');
       continue;
     }
-    const grants: FieldPermission[] = childrenOf(node, 'fieldPermissions').map((p) => ({ field: textOf(p, 'field') ?? '', readable: textOf(p, 'readable') === 'true', editable: textOf(p, 'editable') === 'true' }));
+    const grants: FieldPermission[] = childrenOf(node, 'fieldPermissions').map((p) => ({
+      field: textOf(p, 'field') ?? '',
+      readable: textOf(p, 'readable') === 'true',
+      editable: textOf(p, 'editable') === 'true',
+    }));
     const problem = grants.map((grant) => fieldPermissionProblem(grant, taskFields)).find((p) => p !== undefined);
     if (problem) {
       fail('PermissionSet', member, fileName, problem);
       continue;
     }
-    setsToSave.push({ name: member, label, description: textOf(node, 'description') ?? null, fieldPermissions: grants });
-    successes.push(message('PermissionSet', member, fileName, { changed: true, created: !org.permissionSets.some((s) => s.name.toLowerCase() === member.toLowerCase()) }));
+    setsToSave.push({
+      name: member,
+      label,
+      description: textOf(node, 'description') ?? null,
+      fieldPermissions: grants,
+    });
+    successes.push(
+      message('PermissionSet', member, fileName, {
+        changed: true,
+        created: !org.permissionSets.some((s) => s.name.toLowerCase() === member.toLowerCase()),
+      }),
+    );
   }
 
   for (const type of types) {
     if (type.name === 'CustomField' || type.name === 'PermissionSet') continue;
-    for (const member of type.members) fail(type.name, member, '', `The sandbox models the metadata types CustomField (on Activity) and PermissionSet only, not ${type.name}`);
+    for (const member of type.members)
+      fail(
+        type.name,
+        member,
+        '',
+        `The sandbox models the metadata types CustomField (on Activity) and PermissionSet only, not ${type.name}`,
+      );
   }
   successes.push(message('', 'package.xml', 'package.xml'));
 
@@ -198,7 +249,11 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
       // profile or an assigned permission set grants it.
       for (const user of org.users.values()) {
         const own = user.fieldSecurity?.Task ?? { hidden: [], readOnly: [] };
-        if (createdFields.length > 0) user.fieldSecurity = { ...user.fieldSecurity, Task: { hidden: [...own.hidden, ...createdFields], readOnly: own.readOnly } };
+        if (createdFields.length > 0)
+          user.fieldSecurity = {
+            ...user.fieldSecurity,
+            Task: { hidden: [...own.hidden, ...createdFields], readOnly: own.readOnly },
+          };
       }
       for (const set of setsToSave) {
         const existing = org.permissionSets.find((s) => s.name.toLowerCase() === set.name.toLowerCase());
@@ -212,7 +267,8 @@ export async function planDeploy(org: OrgState, zip: MetadataZip, deps: { nextId
 /** Why a permission set's `fieldPermissions` entry cannot be deployed, or undefined. */
 function fieldPermissionProblem(grant: FieldPermission, taskFields: readonly FieldDef[]): string | undefined {
   const [object, name = ''] = grant.field.split('.');
-  if (object !== 'Task' && object !== 'Event') return `In field: field - the sandbox models field permissions on Task only, not ${grant.field}`;
+  if (object !== 'Task' && object !== 'Event')
+    return `In field: field - the sandbox models field permissions on Task only, not ${grant.field}`;
   const field = taskFields.find((f) => f.name.toLowerCase() === name.toLowerCase());
   if (!field) return `In field: field - no CustomField named ${grant.field} found`;
   if (!isPermissionable(field)) return `You cannot deploy to a required field: ${grant.field}`;

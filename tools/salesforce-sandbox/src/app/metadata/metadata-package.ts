@@ -2,11 +2,16 @@ import { strFromU8, unzipSync } from 'fflate';
 import { parseStringPromise, processors } from 'xml2js';
 
 /** An XML element as xml2js reads it with `explicitArray`: child elements by name, each a list. */
-export type XmlNode = { [name: string]: (XmlNode | string)[] | Record<string, string> | undefined } & { $?: Record<string, string> };
+export type XmlNode = { [name: string]: (XmlNode | string)[] | Record<string, string> | undefined } & {
+  $?: Record<string, string>;
+};
 
 /** A metadata file's XML, namespace prefixes dropped; the root element's content. */
 export async function parseMetadataXml(xml: string): Promise<{ root: string; node: XmlNode }> {
-  const parsed = (await parseStringPromise(xml, { explicitArray: true, tagNameProcessors: [processors.stripPrefix] })) as Record<string, XmlNode | string>;
+  const parsed = (await parseStringPromise(xml, {
+    explicitArray: true,
+    tagNameProcessors: [processors.stripPrefix],
+  })) as Record<string, XmlNode | string>;
   const [root] = Object.keys(parsed);
   const node = parsed[root];
   return { root, node: typeof node === 'string' ? ({ _: [node] } as XmlNode) : node };

@@ -39,11 +39,22 @@ class SoapFault extends Error {
 const xml = new Builder({ xmldec: { version: '1.0', encoding: 'UTF-8' }, renderOpts: { pretty: false } });
 
 function sendSoap(res: Response, status: number, body: Record<string, unknown>): void {
-  res.status(status).type('text/xml; charset=UTF-8').send(xml.buildObject({ 'soapenv:Envelope': { $: { 'xmlns:soapenv': SOAP_NS, xmlns: METADATA_NS, 'xmlns:sf': METADATA_NS }, 'soapenv:Body': body } }));
+  res
+    .status(status)
+    .type('text/xml; charset=UTF-8')
+    .send(
+      xml.buildObject({
+        'soapenv:Envelope': {
+          $: { 'xmlns:soapenv': SOAP_NS, xmlns: METADATA_NS, 'xmlns:sf': METADATA_NS },
+          'soapenv:Body': body,
+        },
+      }),
+    );
 }
 
 /** A SOAP fault as Salesforce answers it (HTTP 500); jsforce reads `faultcode` / `faultstring`. */
-const sendFault = (res: Response, fault: SoapFault) => sendSoap(res, 500, { 'soapenv:Fault': { faultcode: fault.faultcode, faultstring: fault.message } });
+const sendFault = (res: Response, fault: SoapFault) =>
+  sendSoap(res, 500, { 'soapenv:Fault': { faultcode: fault.faultcode, faultstring: fault.message } });
 
 const flag = (node: XmlNode, name: string, fallback: boolean): boolean => {
   const value = textOf(node, name);
@@ -56,7 +67,13 @@ const flag = (node: XmlNode, name: string, fallback: boolean): boolean => {
  * `checkDeployStatus` (`includeDetails`) the DeployResult. The session is the SessionHeader's; the
  * user needs Modify All Data. Each call counts against the org's daily API requests.
  */
-export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: SessionStore; clock: SandboxClock; calls: CallCounter; deploys: DeployStore }): Router {
+export function createMetadataSoapRouter(deps: {
+  store: OrgStore;
+  sessions: SessionStore;
+  clock: SandboxClock;
+  calls: CallCounter;
+  deploys: DeployStore;
+}): Router {
   const { store, sessions, clock, calls, deploys } = deps;
   const router = Router();
   router.use(text({ type: () => true, limit: '50mb' }));
@@ -73,7 +90,20 @@ export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: Sess
     let successes: DeployMessage[] = [];
     let failures: DeployMessage[];
     if (!zip) {
-      failures = [{ changed: false, componentType: '', created: false, createdDate: started, deleted: false, fileName: 'package.xml', fullName: 'package.xml', problem: 'No package.xml found', problemType: 'Error', success: false }];
+      failures = [
+        {
+          changed: false,
+          componentType: '',
+          created: false,
+          createdDate: started,
+          deleted: false,
+          fileName: 'package.xml',
+          fullName: 'package.xml',
+          problem: 'No package.xml found',
+          problemType: 'Error',
+          success: false,
+        },
+      ];
     } else {
       const plan = await planDeploy(org, zip, { nextId: (prefix) => store.nextId(prefix), now: started });
       ({ successes, failures } = plan);
@@ -81,7 +111,11 @@ export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: Sess
     }
     const components = [...successes, ...failures].filter((m) => m.fullName !== 'package.xml');
     const succeeded = failures.length === 0;
-    const status = succeeded ? 'Succeeded' : !rollbackOnError && !checkOnly && successes.some((m) => m.fullName !== 'package.xml') ? 'SucceededPartial' : 'Failed';
+    const status = succeeded
+      ? 'Succeeded'
+      : !rollbackOnError && !checkOnly && successes.some((m) => m.fullName !== 'package.xml')
+        ? 'SucceededPartial'
+        : 'Failed';
     deploys.deploys.set(id, {
       orgId: org.id,
       details: { componentSuccesses: successes, componentFailures: failures },
@@ -96,7 +130,8 @@ export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: Sess
         ignoreWarnings: flag(options, 'ignoreWarnings', false),
         lastModifiedDate: now(),
         numberComponentErrors: failures.length,
-        numberComponentsDeployed: succeeded || (!rollbackOnError && !checkOnly) ? components.filter((m) => m.success).length : 0,
+        numberComponentsDeployed:
+          succeeded || (!rollbackOnError && !checkOnly) ? components.filter((m) => m.success).length : 0,
         numberComponentsTotal: components.length,
         numberTestErrors: 0,
         numberTestsCompleted: 0,
@@ -117,7 +152,14 @@ export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: Sess
     if (!record || record.orgId !== org.id) throw new SoapFault('sf:INVALID_ID_FIELD', 'INVALID_ID_FIELD: Invalid Id');
     if (!flag(args, 'includeDetails', false)) return record.result;
     const { componentSuccesses, componentFailures } = record.details;
-    return { ...record.result, details: { componentFailures, componentSuccesses, runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 } } };
+    return {
+      ...record.result,
+      details: {
+        componentFailures,
+        componentSuccesses,
+        runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
+      },
+    };
   }
 
   router.post('/:version', async (req: Request, res: Response) => {
@@ -132,19 +174,37 @@ export function createMetadataSoapRouter(deps: { store: OrgStore; sessions: Sess
       const org = session ? store.getOrg(session.orgId) : undefined;
       const user = org?.users.get(session?.userId ?? '');
       orgId = org?.id ?? '-';
-      if (!org || !user) throw new SoapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+      if (!org || !user)
+        throw new SoapFault(
+          'sf:INVALID_SESSION_ID',
+          'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session',
+        );
       const usage = currentApiUsage(org, clock.nowMs());
-      if (usage.used >= org.dailyApiLimit) throw new SoapFault('sf:REQUEST_LIMIT_EXCEEDED', 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
+      if (usage.used >= org.dailyApiLimit)
+        throw new SoapFault('sf:REQUEST_LIMIT_EXCEEDED', 'REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
       usage.used += 1;
-      if (user.modifyAllData !== true) throw new SoapFault('sf:INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
+      if (user.modifyAllData !== true)
+        throw new SoapFault(
+          'sf:INSUFFICIENT_ACCESS',
+          'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions',
+        );
       const args = childrenOf(body, method)[0] ?? {};
       let result: Record<string, unknown>;
       if (method === 'deploy') result = await deploy(org, user, args);
       else if (method === 'checkDeployStatus') result = checkDeployStatus(org, args);
-      else throw new SoapFault('soapenv:Client', `No operation available for request {${METADATA_NS}}${method}, please check the WSDL for the service.`);
+      else
+        throw new SoapFault(
+          'soapenv:Client',
+          `No operation available for request {${METADATA_NS}}${method}, please check the WSDL for the service.`,
+        );
       sendSoap(res, 200, { [`${method}Response`]: { result } });
     } catch (e) {
-      sendFault(res, e instanceof SoapFault ? e : new SoapFault('sf:UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${(e as Error).message}`));
+      sendFault(
+        res,
+        e instanceof SoapFault
+          ? e
+          : new SoapFault('sf:UNKNOWN_EXCEPTION', `UNKNOWN_EXCEPTION: ${(e as Error).message}`),
+      );
     } finally {
       calls.record(`POST Soap/m ${method}`, orgId);
     }

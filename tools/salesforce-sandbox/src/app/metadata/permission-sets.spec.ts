@@ -13,16 +13,30 @@ describe('effectiveTaskSecurity: a permission set adds access, never removes it'
   const own = { hidden: ['SalesConnect_Task_Id__c', 'CallType'], readOnly: ['Description'] };
 
   it('an assigned set granting read and edit makes a hidden field visible and editable', () => {
-    expect(effectiveTaskSecurity(own, 'u1', [set('u1', [{ field: 'Task.SalesConnect_Task_Id__c', readable: true, editable: true }])])).toEqual({ hidden: ['CallType'], readOnly: ['Description'] });
+    expect(
+      effectiveTaskSecurity(own, 'u1', [
+        set('u1', [{ field: 'Task.SalesConnect_Task_Id__c', readable: true, editable: true }]),
+      ]),
+    ).toEqual({ hidden: ['CallType'], readOnly: ['Description'] });
   });
 
   it('read only: the field becomes visible, read-only', () => {
-    expect(effectiveTaskSecurity(own, 'u1', [set('u1', [{ field: 'task.salesconnect_task_id__c', readable: true, editable: false }])])).toEqual({ hidden: ['CallType'], readOnly: ['Description', 'SalesConnect_Task_Id__c'] });
+    expect(
+      effectiveTaskSecurity(own, 'u1', [
+        set('u1', [{ field: 'task.salesconnect_task_id__c', readable: true, editable: false }]),
+      ]),
+    ).toEqual({ hidden: ['CallType'], readOnly: ['Description', 'SalesConnect_Task_Id__c'] });
   });
 
   it('edit lifts a read-only setting; a set assigned to another user, or none, changes nothing', () => {
-    expect(effectiveTaskSecurity(own, 'u1', [set('u1', [{ field: 'Task.Description', readable: true, editable: true }])])).toEqual({ hidden: own.hidden, readOnly: [] });
-    expect(effectiveTaskSecurity(own, 'u1', [set('u2', [{ field: 'Task.SalesConnect_Task_Id__c', readable: true, editable: true }])])).toBe(own);
+    expect(
+      effectiveTaskSecurity(own, 'u1', [set('u1', [{ field: 'Task.Description', readable: true, editable: true }])]),
+    ).toEqual({ hidden: own.hidden, readOnly: [] });
+    expect(
+      effectiveTaskSecurity(own, 'u1', [
+        set('u2', [{ field: 'Task.SalesConnect_Task_Id__c', readable: true, editable: true }]),
+      ]),
+    ).toBe(own);
     expect(effectiveTaskSecurity(undefined, 'u1', [])).toBeUndefined();
   });
 });

@@ -27,16 +27,25 @@ const NO_SECURITY: FieldSecurity = { hidden: [], readOnly: [] };
  * union of the profile's (here the user's own settings) and every assigned set's: a set can only
  * add access. Field names are matched case-insensitively and answered as the user's settings spell them.
  */
-export function effectiveTaskSecurity(own: FieldSecurity | undefined, userId: string, permissionSets: readonly PermissionSetRecord[] | undefined): FieldSecurity | undefined {
-  const granted = (permissionSets ?? []).filter((set) => set.assignments.some((a) => a.assigneeId === userId)).flatMap((set) => set.fieldPermissions);
+export function effectiveTaskSecurity(
+  own: FieldSecurity | undefined,
+  userId: string,
+  permissionSets: readonly PermissionSetRecord[] | undefined,
+): FieldSecurity | undefined {
+  const granted = (permissionSets ?? [])
+    .filter((set) => set.assignments.some((a) => a.assigneeId === userId))
+    .flatMap((set) => set.fieldPermissions);
   if (granted.length === 0) return own;
   const base = own ?? NO_SECURITY;
-  const taskField = (p: FieldPermission) => (p.field.toLowerCase().startsWith('task.') ? p.field.slice(5).toLowerCase() : null);
+  const taskField = (p: FieldPermission) =>
+    p.field.toLowerCase().startsWith('task.') ? p.field.slice(5).toLowerCase() : null;
   const readable = new Set(granted.filter((p) => p.readable).map(taskField));
   const editable = new Set(granted.filter((p) => p.editable).map(taskField));
   const hidden = base.hidden.filter((name) => !readable.has(name.toLowerCase()));
   // A field the user could not see and a set makes readable (not editable) becomes read-only.
-  const nowReadOnly = base.hidden.filter((name) => readable.has(name.toLowerCase()) && !editable.has(name.toLowerCase()));
+  const nowReadOnly = base.hidden.filter(
+    (name) => readable.has(name.toLowerCase()) && !editable.has(name.toLowerCase()),
+  );
   const readOnly = [...base.readOnly, ...nowReadOnly].filter((name) => !editable.has(name.toLowerCase()));
   return { hidden, readOnly };
 }

@@ -16,12 +16,21 @@ export interface OrgRules {
   taskTrigger: TaskTrigger | null;
 }
 
-export const emptyOrgRules = (): OrgRules => ({ recordTypes: [], userRecordTypes: {}, validationRules: [], taskTrigger: null });
+export const emptyOrgRules = (): OrgRules => ({
+  recordTypes: [],
+  userRecordTypes: {},
+  validationRules: [],
+  taskTrigger: null,
+});
 
 /** Snapshots written before org rules existed load with none; a copy, so a loaded snapshot is not shared. */
 export function loadOrgRules(saved: Partial<OrgRules> | undefined): OrgRules {
   return {
-    recordTypes: (saved?.recordTypes ?? []).map((rt) => ({ ...rt, fields: { ...rt.fields }, statuses: [...rt.statuses] })),
+    recordTypes: (saved?.recordTypes ?? []).map((rt) => ({
+      ...rt,
+      fields: { ...rt.fields },
+      statuses: [...rt.statuses],
+    })),
     userRecordTypes: { ...(saved?.userRecordTypes ?? {}) },
     validationRules: (saved?.validationRules ?? []).map((r) => ({ ...r })),
     taskTrigger: saved?.taskTrigger ? { ...saved.taskTrigger } : null,
@@ -30,13 +39,20 @@ export function loadOrgRules(saved: Partial<OrgRules> | undefined): OrgRules {
 
 /** Task's describe `recordTypeInfos` for one caller (their default marked). */
 export const describeTaskRecordTypes = (rules: OrgRules, userId: string, version: string): Record<string, unknown>[] =>
-  describeRecordTypeInfos('Task', version, rules.recordTypes, userDefaultRecordType(rules.recordTypes, rules.userRecordTypes, userId));
+  describeRecordTypeInfos(
+    'Task',
+    version,
+    rules.recordTypes,
+    userDefaultRecordType(rules.recordTypes, rules.userRecordTypes, userId),
+  );
 
 /** What refers to a field (Setup refuses to delete a field a validation rule or trigger uses): their names. */
 export function rulesUsingField(rules: OrgRules, fieldName: string): string[] {
   const named = (name: string | undefined) => name?.toLowerCase() === fieldName.toLowerCase();
   return [
-    ...rules.validationRules.filter((r) => named(r.field) || named(r.errorField)).map((r) => `Validation Rule ${r.name}`),
+    ...rules.validationRules
+      .filter((r) => named(r.field) || named(r.errorField))
+      .map((r) => `Validation Rule ${r.name}`),
     ...(rules.taskTrigger && named(rules.taskTrigger.field) ? ['Apex Trigger TaskTrigger'] : []),
   ];
 }

@@ -23,8 +23,14 @@ export const RECORD_TYPE_ID_FIELD: FieldDef = {
  * org's TaskStatus values, and RecordTypeId is there when Task has record types (after Id, where
  * Salesforce's describe lists it). A new list, as schema views are cached per list.
  */
-export function withOrgRuleFields(fields: readonly FieldDef[], taskStatuses: readonly Fields[], recordTypes: readonly TaskRecordType[]): FieldDef[] {
-  const out = fields.filter((f) => f.name !== RECORD_TYPE_ID_FIELD.name).map((f) => (f.name === 'Status' ? { ...f, picklist: taskStatusPicklist(taskStatuses) } : f));
+export function withOrgRuleFields(
+  fields: readonly FieldDef[],
+  taskStatuses: readonly Fields[],
+  recordTypes: readonly TaskRecordType[],
+): FieldDef[] {
+  const out = fields
+    .filter((f) => f.name !== RECORD_TYPE_ID_FIELD.name)
+    .map((f) => (f.name === 'Status' ? { ...f, picklist: taskStatusPicklist(taskStatuses) } : f));
   if (recordTypes.length > 0) out.splice(out.findIndex((f) => f.name === 'Id') + 1, 0, RECORD_TYPE_ID_FIELD);
   return out;
 }

@@ -11,7 +11,12 @@ import { triggeredValue } from './task-trigger';
 import { checkValidationRules } from './validation-rules';
 
 const badStatus = (status: unknown): SfdcError =>
-  new SfdcError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Status: bad value for restricted picklist field: ${String(status)}`, ['Status']);
+  new SfdcError(
+    400,
+    'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+    `Status: bad value for restricted picklist field: ${String(status)}`,
+    ['Status'],
+  );
 
 /**
  * What the org adds to one Task save, on the record about to be stored (`next`, changed in place),
@@ -20,18 +25,30 @@ const badStatus = (status: unknown): SfdcError =>
  * statuses, then the validation rules (which see the trigger's edit). Throws before anything is
  * stored; answers the fields the trigger changed, for the change log.
  */
-export function applyTaskSaveRules(ctx: Pick<ApiContext, 'org' | 'user' | 'userId'>, nowMs: number, isCreate: boolean, written: readonly string[], next: Fields): string[] {
+export function applyTaskSaveRules(
+  ctx: Pick<ApiContext, 'org' | 'user' | 'userId'>,
+  nowMs: number,
+  isCreate: boolean,
+  written: readonly string[],
+  next: Fields,
+): string[] {
   const { org } = ctx;
   const { recordTypes, taskTrigger, validationRules } = org.rules;
   if (isCreate) {
-    if (recordTypes.length > 0 && (next.RecordTypeId ?? null) === null) next.RecordTypeId = userDefaultRecordType(recordTypes, org.rules.userRecordTypes, ctx.userId)?.fields.Id ?? null;
+    if (recordTypes.length > 0 && (next.RecordTypeId ?? null) === null)
+      next.RecordTypeId = userDefaultRecordType(recordTypes, org.rules.userRecordTypes, ctx.userId)?.fields.Id ?? null;
     if (!written.includes('Status')) {
-      const recordType = typeof next.RecordTypeId === 'string' ? findRecordType(recordTypes, next.RecordTypeId) : undefined;
+      const recordType =
+        typeof next.RecordTypeId === 'string' ? findRecordType(recordTypes, next.RecordTypeId) : undefined;
       next.Status = recordType?.defaultStatus ?? defaultTaskStatus(org.taskStatuses);
     }
   }
   // Record types restrict the picklist when the status or the record type is being set.
-  if (recordTypes.length > 0 && typeof next.RecordTypeId === 'string' && (isCreate || written.includes('Status') || written.includes('RecordTypeId'))) {
+  if (
+    recordTypes.length > 0 &&
+    typeof next.RecordTypeId === 'string' &&
+    (isCreate || written.includes('Status') || written.includes('RecordTypeId'))
+  ) {
     const recordType = findRecordType(recordTypes, next.RecordTypeId);
     if (recordType && !recordType.statuses.includes(next.Status as string)) throw badStatus(next.Status);
   }
@@ -39,11 +56,14 @@ export function applyTaskSaveRules(ctx: Pick<ApiContext, 'org' | 'user' | 'userI
   if (taskTrigger) {
     const value = triggeredValue(taskTrigger, next);
     const field = schemaFor(org).field('Task', taskTrigger.field);
-    if (typeof value === 'string' && field?.length !== undefined && value.length > field.length) throw tooLong(field, value);
+    if (typeof value === 'string' && field?.length !== undefined && value.length > field.length)
+      throw tooLong(field, value);
     next[taskTrigger.field] = value;
     triggered.push(taskTrigger.field);
   }
   next.IsClosed = isClosedStatus(org.taskStatuses, next.Status as string);
-  checkValidationRules(validationRules, next, () => new Date(localDayOf(nowMs, ctx.user.fields.TimeZoneSidKey as string) * DAY_MS).toISOString().slice(0, 10));
+  checkValidationRules(validationRules, next, () =>
+    new Date(localDayOf(nowMs, ctx.user.fields.TimeZoneSidKey as string) * DAY_MS).toISOString().slice(0, 10),
+  );
   return triggered;
 }

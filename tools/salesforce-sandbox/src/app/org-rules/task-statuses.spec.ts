@@ -1,4 +1,12 @@
-import { buildTaskStatusRows, DEFAULT_TASK_STATUSES, defaultTaskStatus, isClosedStatus, taskStatusList, taskStatusPicklist, withSortOrder } from './task-statuses';
+import {
+  buildTaskStatusRows,
+  DEFAULT_TASK_STATUSES,
+  defaultTaskStatus,
+  isClosedStatus,
+  taskStatusList,
+  taskStatusPicklist,
+  withSortOrder,
+} from './task-statuses';
 
 const ids = () => {
   let n = 0;
@@ -18,9 +26,23 @@ describe('Task Status values per org', () => {
 
   it.each([
     ['no default', [{ value: 'Open', closed: false }], /exactly one status must be the default \(0 are\)/],
-    ['two defaults', [{ value: 'Open', closed: false, default: true }, { value: 'New', closed: false, default: true }], /exactly one .* \(2 are\)/],
+    [
+      'two defaults',
+      [
+        { value: 'Open', closed: false, default: true },
+        { value: 'New', closed: false, default: true },
+      ],
+      /exactly one .* \(2 are\)/,
+    ],
     ['a closed default (Setup refuses it)', [{ value: 'Done', closed: true, default: true }], /cannot be a closed one/],
-    ['a value twice, in any case', [{ value: 'Open', closed: false, default: true }, { value: 'open', closed: true }], /listed twice/],
+    [
+      'a value twice, in any case',
+      [
+        { value: 'Open', closed: false, default: true },
+        { value: 'open', closed: true },
+      ],
+      /listed twice/,
+    ],
     ['an empty list', [], /Too small|>=1/i],
   ])('a list with %s is refused', (_name, list, message) => {
     const parsed = taskStatusList.safeParse(list);
@@ -43,8 +65,20 @@ describe('Task Status values per org', () => {
       () => `new-${next()}`,
     );
     expect(after[0]).toBe(before[0]);
-    expect(after[1]).toMatchObject({ Id: before[4].Id, IsClosed: true, CreatedDate: 1000, LastModifiedDate: 2000, SystemModstamp: 2000, LastModifiedById: '005x' });
-    expect(after[2]).toMatchObject({ Id: 'new-01J1', ApiName: 'Done', MasterLabel: 'Done and dusted', CreatedDate: 2000 });
+    expect(after[1]).toMatchObject({
+      Id: before[4].Id,
+      IsClosed: true,
+      CreatedDate: 1000,
+      LastModifiedDate: 2000,
+      SystemModstamp: 2000,
+      LastModifiedById: '005x',
+    });
+    expect(after[2]).toMatchObject({
+      Id: 'new-01J1',
+      ApiName: 'Done',
+      MasterLabel: 'Done and dusted',
+      CreatedDate: 2000,
+    });
   });
 
   it('the picklist follows SortOrder and answers labels; rows from old snapshots get their list position', () => {

@@ -31,22 +31,36 @@ export const taskStatusList = z
   .superRefine((list, issues) => {
     const seen = new Set<string>();
     for (const s of list) {
-      if (seen.has(s.value.toLowerCase())) issues.addIssue({ code: 'custom', message: `status ${s.value} is listed twice` });
+      if (seen.has(s.value.toLowerCase()))
+        issues.addIssue({ code: 'custom', message: `status ${s.value} is listed twice` });
       seen.add(s.value.toLowerCase());
     }
     const defaults = list.filter((s) => s.default === true);
-    if (defaults.length !== 1) issues.addIssue({ code: 'custom', message: `exactly one status must be the default (${defaults.length} are)` });
-    else if (defaults[0].closed) issues.addIssue({ code: 'custom', message: `the default status cannot be a closed one (${defaults[0].value})` });
+    if (defaults.length !== 1)
+      issues.addIssue({ code: 'custom', message: `exactly one status must be the default (${defaults.length} are)` });
+    else if (defaults[0].closed)
+      issues.addIssue({ code: 'custom', message: `the default status cannot be a closed one (${defaults[0].value})` });
   });
 
 /** A new org's five statuses: Not Started the default, only Completed closed. */
-export const DEFAULT_TASK_STATUSES: TaskStatusInput[] = TASK_STATUSES.map((s, i) => ({ value: s.value, closed: s.closed === true, default: s.isDefault === true, sortOrder: i + 1 }));
+export const DEFAULT_TASK_STATUSES: TaskStatusInput[] = TASK_STATUSES.map((s, i) => ({
+  value: s.value,
+  closed: s.closed === true,
+  default: s.isDefault === true,
+  sortOrder: i + 1,
+}));
 
 /**
  * The TaskStatus rows for a list. A value that stays keeps its row's Id and CreatedDate, and its
  * stamps too unless something about it changed; new values get new rows.
  */
-export function buildTaskStatusRows(list: readonly TaskStatusInput[], previous: readonly Fields[], now: number, userId: string | null, nextId: () => string): Fields[] {
+export function buildTaskStatusRows(
+  list: readonly TaskStatusInput[],
+  previous: readonly Fields[],
+  now: number,
+  userId: string | null,
+  nextId: () => string,
+): Fields[] {
   const before = new Map(previous.map((row) => [row.ApiName as string, row]));
   return list.map((s, i) => {
     const wanted: Fields = {
@@ -75,7 +89,8 @@ export function withSortOrder(rows: Fields[]): Fields[] {
   return rows.map((row, i) => (typeof row.SortOrder === 'number' ? row : { ...row, SortOrder: i + 1 }));
 }
 
-const findStatus = (rows: readonly Fields[], value: string): Fields | undefined => rows.find((row) => row.ApiName === value);
+const findStatus = (rows: readonly Fields[], value: string): Fields | undefined =>
+  rows.find((row) => row.ApiName === value);
 
 /** Whether the org counts a status as closed (TaskStatus.IsClosed): what a write derives Task.IsClosed from. */
 export function isClosedStatus(rows: readonly Fields[], value: string): boolean {
@@ -88,12 +103,17 @@ export function isKnownStatus(rows: readonly Fields[], value: string): boolean {
 
 /** The status a task created without one gets. */
 export function defaultTaskStatus(rows: readonly Fields[]): string {
-  return ((rows.find((row) => row.IsDefault === true) ?? rows[0]).ApiName as string);
+  return (rows.find((row) => row.IsDefault === true) ?? rows[0]).ApiName as string;
 }
 
 /** The org's statuses as Task.Status picklist values, in SortOrder. */
 export function taskStatusPicklist(rows: readonly Fields[]): PicklistValue[] {
   return [...rows]
     .sort((a, b) => ((a.SortOrder as number | null) ?? 0) - ((b.SortOrder as number | null) ?? 0))
-    .map((row) => ({ value: row.ApiName as string, label: row.MasterLabel as string, isDefault: row.IsDefault === true, closed: row.IsClosed === true }));
+    .map((row) => ({
+      value: row.ApiName as string,
+      label: row.MasterLabel as string,
+      isDefault: row.IsDefault === true,
+      closed: row.IsClosed === true,
+    }));
 }

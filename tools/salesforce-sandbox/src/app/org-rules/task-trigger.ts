@@ -11,7 +11,10 @@ export const taskTriggerInput = z
     set: z.union([z.string(), z.boolean(), z.null()]),
     suffix: z.string().min(1).optional(),
   })
-  .refine((t) => t.set !== 'appendSuffix' || t.suffix !== undefined, { message: "set: 'appendSuffix' needs a suffix", path: ['suffix'] });
+  .refine((t) => t.set !== 'appendSuffix' || t.suffix !== undefined, {
+    message: "set: 'appendSuffix' needs a suffix",
+    path: ['suffix'],
+  });
 
 export type TaskTrigger = z.infer<typeof taskTriggerInput>;
 

@@ -1,6 +1,13 @@
-import { checkValidationRules, newValidationRule, ValidationRuleError, violatesRule, type ValidationRule } from './validation-rules';
+import {
+  checkValidationRules,
+  newValidationRule,
+  ValidationRuleError,
+  violatesRule,
+  type ValidationRule,
+} from './validation-rules';
 
-const rule = (input: Record<string, unknown>): ValidationRule => newValidationRule.parse({ name: 'R', message: 'no', ...input });
+const rule = (input: Record<string, unknown>): ValidationRule =>
+  newValidationRule.parse({ name: 'R', message: 'no', ...input });
 const TODAY = '2026-11-24';
 
 describe('validation rules (the error condition fires the rule)', () => {

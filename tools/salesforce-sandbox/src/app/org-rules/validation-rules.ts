@@ -7,11 +7,22 @@ import { SfdcError } from '../sfdc-error';
  * The error conditions a rule can state, each a one-function Salesforce formula on one field:
  * isBlank = ISBLANK(f), equals = f = v, maxLength = LEN(f) > v, dateBefore = f < v (v a date or TODAY).
  */
-export const RULE_CONDITIONS = ['isBlank', 'notBlank', 'equals', 'notEquals', 'maxLength', 'dateBefore', 'dateAfter'] as const;
+export const RULE_CONDITIONS = [
+  'isBlank',
+  'notBlank',
+  'equals',
+  'notEquals',
+  'maxLength',
+  'dateBefore',
+  'dateAfter',
+] as const;
 
 export const newValidationRule = z
   .object({
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'name: letters, digits and underscores, a letter first').max(40),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'name: letters, digits and underscores, a letter first')
+      .max(40),
     field: z.string().min(1),
     condition: z.enum(RULE_CONDITIONS),
     value: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
@@ -24,8 +35,13 @@ export const newValidationRule = z
       if (!ok) issues.addIssue({ code: 'custom', path: ['value'], message: `${rule.condition} needs ${what}` });
     };
     if (rule.condition === 'equals' || rule.condition === 'notEquals') needs(rule.value !== undefined, 'a value');
-    if (rule.condition === 'maxLength') needs(typeof rule.value === 'number' && Number.isInteger(rule.value) && rule.value >= 0, 'a whole number value');
-    if (rule.condition === 'dateBefore' || rule.condition === 'dateAfter') needs(rule.value === 'TODAY' || (typeof rule.value === 'string' && isValidDate(rule.value)), "a YYYY-MM-DD value or 'TODAY'");
+    if (rule.condition === 'maxLength')
+      needs(typeof rule.value === 'number' && Number.isInteger(rule.value) && rule.value >= 0, 'a whole number value');
+    if (rule.condition === 'dateBefore' || rule.condition === 'dateAfter')
+      needs(
+        rule.value === 'TODAY' || (typeof rule.value === 'string' && isValidDate(rule.value)),
+        "a YYYY-MM-DD value or 'TODAY'",
+      );
   });
 
 /** A rule as the org keeps it: field names spelled as the schema spells them. */
@@ -61,15 +77,28 @@ export function violatesRule(rule: ValidationRule, record: Fields, today: string
 /** FIELD_CUSTOM_VALIDATION_EXCEPTION with every failed rule: Salesforce checks them all and answers all. */
 export class ValidationRuleError extends SfdcError {
   constructor(readonly failed: readonly ValidationRule[]) {
-    super(400, 'FIELD_CUSTOM_VALIDATION_EXCEPTION', failed[0].message, failed[0].errorField ? [failed[0].errorField] : undefined);
+    super(
+      400,
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      failed[0].message,
+      failed[0].errorField ? [failed[0].errorField] : undefined,
+    );
   }
 
   override toBody(): { message: string; errorCode: string; fields?: string[] }[] {
-    return this.failed.map((r) => ({ message: r.message, errorCode: this.errorCode, ...(r.errorField ? { fields: [r.errorField] } : {}) }));
+    return this.failed.map((r) => ({
+      message: r.message,
+      errorCode: this.errorCode,
+      ...(r.errorField ? { fields: [r.errorField] } : {}),
+    }));
   }
 
   override toRecordErrors(): { statusCode: string; message: string; fields: string[] }[] {
-    return this.failed.map((r) => ({ statusCode: this.errorCode, message: r.message, fields: r.errorField ? [r.errorField] : [] }));
+    return this.failed.map((r) => ({
+      statusCode: this.errorCode,
+      message: r.message,
+      fields: r.errorField ? [r.errorField] : [],
+    }));
   }
 }
 

@@ -44,9 +44,14 @@ export async function initializeDataSource(options: DataSourceOptions, logger: L
     await lock.query(`SELECT pg_advisory_lock(hashtext($1))`, [`task-sync:migrations:${schema}`]);
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'each' });
-    logger.info({ schema, migrationsRun: ran.map((m) => m.name) }, ran.length ? 'migrations applied' : 'schema up to date');
+    logger.info(
+      { schema, migrationsRun: ran.map((m) => m.name) },
+      ran.length ? 'migrations applied' : 'schema up to date',
+    );
   } finally {
-    await lock.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`task-sync:migrations:${schema}`]).catch(() => undefined);
+    await lock
+      .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`task-sync:migrations:${schema}`])
+      .catch(() => undefined);
     await lock.release();
   }
   return dataSource;

@@ -13,15 +13,29 @@ describe('isDependencyFailure: a handler failure is the database, the broker or 
     ['pg: a deadlock (40P01)', withCode('40P01')],
     ['pg: the connection ended under a query', new Error('Connection terminated unexpectedly')],
     ['pg pool: no connection in time', new Error('timeout exceeded when trying to connect')],
-    ['TypeORM wrapping pg', Object.assign(new Error('query failed'), { name: 'QueryFailedError', driverError: withCode('57P03') })],
+    [
+      'TypeORM wrapping pg',
+      Object.assign(new Error('query failed'), { name: 'QueryFailedError', driverError: withCode('57P03') }),
+    ],
     ['kafkajs: the broker down', Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' })],
-    ['kafkajs: retries exhausted, by cause', Object.assign(new Error('publish failed'), { cause: Object.assign(new Error('x'), { name: 'KafkaJSNumberOfRetriesExceeded' }) })],
+    [
+      'kafkajs: retries exhausted, by cause',
+      Object.assign(new Error('publish failed'), {
+        cause: Object.assign(new Error('x'), { name: 'KafkaJSNumberOfRetriesExceeded' }),
+      }),
+    ],
   ])('a dependency: %s', (_, error) => {
     expect(isDependencyFailure(error)).toBe(true);
   });
 
   it.each([
-    ['pg: a value out of range (22003)', Object.assign(new Error('query failed'), { name: 'QueryFailedError', driverError: withCode('22003', 'integer out of range') })],
+    [
+      'pg: a value out of range (22003)',
+      Object.assign(new Error('query failed'), {
+        name: 'QueryFailedError',
+        driverError: withCode('22003', 'integer out of range'),
+      }),
+    ],
     ['pg: a unique violation (23505)', withCode('23505')],
     ['a bug in the handler', new TypeError("Cannot read properties of undefined (reading 'title')")],
     ['a rule refusing the change', new Error('an upsert of sfdc task 00T1 carries no fields')],

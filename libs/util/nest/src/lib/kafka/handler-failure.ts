@@ -1,5 +1,15 @@
 /** Node's (and undici's) codes for a connection that could not be made or was lost: one list for every service. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 /** Whether an error code says the network failed (the peer may be fine a moment later). */
 export function isNetworkErrorCode(code: string): boolean {
@@ -12,11 +22,14 @@ export function isNetworkErrorCode(code: string): boolean {
  * serialization failures and deadlocks (40001, 40P01), which succeed when tried again.
  */
 function isTransientSqlState(code: string): boolean {
-  return code.startsWith('08') || code.startsWith('53') || /^57P0[1-4]$/.test(code) || code === '40001' || code === '40P01';
+  return (
+    code.startsWith('08') || code.startsWith('53') || /^57P0[1-4]$/.test(code) || code === '40001' || code === '40P01'
+  );
 }
 
 /** What pg says when a connection ends under a query, or none comes from the pool in time. */
-const LOST_CONNECTION = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/i;
+const LOST_CONNECTION =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/i;
 
 /**
  * Whether a handler failed because a dependency is down (the database, the broker, the network),

@@ -128,7 +128,10 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         this.inGroup = true;
         this.lastCrash = undefined;
-        logger.info({ groupId, memberId: payload.memberId, assignment: payload.memberAssignment }, 'joined consumer group');
+        logger.info(
+          { groupId, memberId: payload.memberId, assignment: payload.memberAssignment },
+          'joined consumer group',
+        );
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         this.inGroup = false;
@@ -208,7 +211,9 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     };
     for (const message of batch.messages) {
       if (stop()) break;
-      const decoded = handler ? this.decode(topic, partition, message) : new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
+      const decoded = handler
+        ? this.decode(topic, partition, message)
+        : new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
       if (decoded instanceof MessageDecodeError) {
         await endRun();
         if (stop()) break;
@@ -224,7 +229,14 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   private decode(topic: string, partition: number, message: KafkaMessage): Decoded | MessageDecodeError {
     try {
       const event = decodeEvent(message.value, topic) as { eventId: string };
-      const meta = { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, headers: decodeHeaders(message.headers), eventId: event.eventId };
+      const meta = {
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString() ?? null,
+        headers: decodeHeaders(message.headers),
+        eventId: event.eventId,
+      };
       return { event, meta };
     } catch (e) {
       if (e instanceof MessageDecodeError) return e;
@@ -236,7 +248,14 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
    * A run: one call of a batch handler with all its messages, or of a message handler with its
    * one; retried as a whole, then one commit after its last message.
    */
-  private async handleRun(topic: string, partition: number, handler: MessageHandler, run: Run, heartbeat: () => Promise<void>, settle: Settle): Promise<void> {
+  private async handleRun(
+    topic: string,
+    partition: number,
+    handler: MessageHandler,
+    run: Run,
+    heartbeat: () => Promise<void>,
+    settle: Settle,
+  ): Promise<void> {
     const { metrics, logger } = this.options;
     const stopTimer = metrics.messageHandlingSeconds.startTimer({ topic });
     const first = run[0].offset;
@@ -248,14 +267,21 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     // otherwise cost us the partition (and redeliver the run) though the process is alive.
     const keepAlive = setInterval(() => void heartbeat().catch(() => undefined), this.heartbeatIntervalMs);
     try {
-      outcomes = await this.runWithRetries(async () => {
-        const call = batch
-          ? handler(run.map((r) => r.decoded.event), new KafkaBatchContext(run.map((r) => r.decoded.meta)))
-          : handler(run[0].decoded.event, new KafkaMessageContext(run[0].decoded.meta));
-        const answer = await lastValueFrom(this.transformToObservable(await call), { defaultValue: undefined });
-        if (answer === undefined) return run.map(() => 'applied' as const);
-        return batch ? (answer as HandlerOutcome[]) : [answer as HandlerOutcome];
-      }, where, heartbeat);
+      outcomes = await this.runWithRetries(
+        async () => {
+          const call = batch
+            ? handler(
+                run.map((r) => r.decoded.event),
+                new KafkaBatchContext(run.map((r) => r.decoded.meta)),
+              )
+            : handler(run[0].decoded.event, new KafkaMessageContext(run[0].decoded.meta));
+          const answer = await lastValueFrom(this.transformToObservable(await call), { defaultValue: undefined });
+          if (answer === undefined) return run.map(() => 'applied' as const);
+          return batch ? (answer as HandlerOutcome[]) : [answer as HandlerOutcome];
+        },
+        where,
+        heartbeat,
+      );
     } catch (e) {
       if (isDependencyFailure(e)) {
         metrics.messagesConsumed.inc({ topic, outcome: 'failed' }, run.length);
@@ -277,8 +303,16 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     logger.debug({ ...where, outcomes }, 'messages handled');
   }
 
-  private async deadLetterAndCommit(where: Where, message: KafkaMessage, e: MessageDecodeError, settle: Settle): Promise<void> {
-    this.options.logger.warn({ ...where, code: e.code, reason: e.details }, 'message failed validation: dead-lettering it');
+  private async deadLetterAndCommit(
+    where: Where,
+    message: KafkaMessage,
+    e: MessageDecodeError,
+    settle: Settle,
+  ): Promise<void> {
+    this.options.logger.warn(
+      { ...where, code: e.code, reason: e.details },
+      'message failed validation: dead-lettering it',
+    );
     await this.deadLetter(where, message.key?.toString() ?? null, decodeHeaders(message.headers), message.value, e);
     await settle(where.offset);
     this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
@@ -292,18 +326,34 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
   private async deadLetterPoison(where: Where, message: Run[number], error: unknown, settle: Settle): Promise<void> {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
     const key = message.decoded.meta.key;
-    this.options.logger.error({ ...where, key, err: error }, 'handler failed on every attempt, not for a dependency: dead-lettering the message');
-    await this.deadLetter(where, key, message.decoded.meta.headers, message.value, { code: 'HANDLER_FAILED', details: reason });
+    this.options.logger.error(
+      { ...where, key, err: error },
+      'handler failed on every attempt, not for a dependency: dead-lettering the message',
+    );
+    await this.deadLetter(where, key, message.decoded.meta.headers, message.value, {
+      code: 'HANDLER_FAILED',
+      details: reason,
+    });
     const [connectionId, taskId] = (key ?? '').split(':');
     if (connectionId) await this.reportPoison(connectionId, taskId, where, reason);
     await settle(where.offset);
     this.options.metrics.messagesConsumed.inc({ topic: where.topic, outcome: 'dead-lettered' });
   }
 
-  private async reportPoison(connectionId: string, taskId: string | undefined, where: Where, reason: string): Promise<void> {
+  private async reportPoison(
+    connectionId: string,
+    taskId: string | undefined,
+    where: Where,
+    reason: string,
+  ): Promise<void> {
     const what = taskId ? `task ${taskId}` : 'a message';
     const message = `${what}: ${where.topic} offset ${where.offset} could not be handled (${reason}); it is on the dead-letter topic`;
-    await this.options.publisher.publish([buildStatusMessage(connectionId, this.options.consumerName, { state: 'error', error: { code: 'MESSAGE_DEAD_LETTERED', message } })]);
+    await this.options.publisher.publish([
+      buildStatusMessage(connectionId, this.options.consumerName, {
+        state: 'error',
+        error: { code: 'MESSAGE_DEAD_LETTERED', message },
+      }),
+    ]);
   }
 
   private async runWithRetries<T>(run: () => Promise<T>, where: Where, heartbeat: () => Promise<void>): Promise<T> {
@@ -321,7 +371,11 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
         wait,
       });
     } catch (e) {
-      if (isDependencyFailure(e)) logger.error({ ...where, attempt: maxAttempts, err: e }, 'handler failed on every attempt, a dependency down: restarting from the last commit');
+      if (isDependencyFailure(e))
+        logger.error(
+          { ...where, attempt: maxAttempts, err: e },
+          'handler failed on every attempt, a dependency down: restarting from the last commit',
+        );
       throw e;
     }
   }

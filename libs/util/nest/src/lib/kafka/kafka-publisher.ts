@@ -49,7 +49,11 @@ export class KafkaPublisher {
 
   /** Each partition's end offset now (every message acknowledged so far lies before it), and its first one kept. */
   async topicEnds(topic: string): Promise<{ partition: number; offset: string; low: string }[]> {
-    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, offset: high, low }));
+    return (await this.admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({
+      partition,
+      offset: high,
+      low,
+    }));
   }
 
   /**

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CONNECTION_STATUS_CHANGED, KAFKA_TOPICS, buildMessageKey, encodeEvent, type ConnectionStatusChanged } from '@task-sync/contracts';
+import {
+  CONNECTION_STATUS_CHANGED,
+  KAFKA_TOPICS,
+  buildMessageKey,
+  encodeEvent,
+  type ConnectionStatusChanged,
+} from '@task-sync/contracts';
 import type { KafkaPublisher, OutgoingMessage } from './kafka-publisher';
 
 export type StatusReport = Pick<ConnectionStatusChanged, 'state' | 'import' | 'lastSyncedAt' | 'apiUsage' | 'error'>;
@@ -15,7 +21,13 @@ export function buildStatusMessage(connectionId: string, reportedBy: string, rep
     reportedBy,
     ...report,
   };
-  return { topic: KAFKA_TOPICS.connectionStatus, key: buildMessageKey(connectionId), value: encodeEvent(CONNECTION_STATUS_CHANGED, event), eventId: event.eventId, eventType: CONNECTION_STATUS_CHANGED };
+  return {
+    topic: KAFKA_TOPICS.connectionStatus,
+    key: buildMessageKey(connectionId),
+    value: encodeEvent(CONNECTION_STATUS_CHANGED, event),
+    eventId: event.eventId,
+    eventType: CONNECTION_STATUS_CHANGED,
+  };
 }
 
 /**
@@ -34,7 +46,12 @@ export class StatusReporter {
   ) {}
 
   async report(connectionId: string, report: StatusReport): Promise<void> {
-    const signature = JSON.stringify([report.state, report.import, report.error?.code, report.apiUsage && Math.floor((report.apiUsage.used * 100) / report.apiUsage.limit)]);
+    const signature = JSON.stringify([
+      report.state,
+      report.import,
+      report.error?.code,
+      report.apiUsage && Math.floor((report.apiUsage.used * 100) / report.apiUsage.limit),
+    ]);
     const previous = this.last.get(connectionId);
     if (previous && previous.signature === signature && Date.now() - previous.at < this.repeatAfterMs) return;
     try {
@@ -42,7 +59,9 @@ export class StatusReporter {
       this.last.set(connectionId, { signature, at: Date.now() });
     } catch (e) {
       this.last.delete(connectionId);
-      this.logger.warn(`connection ${connectionId}: status report not published (${(e as Error).message}); the next step reports again`);
+      this.logger.warn(
+        `connection ${connectionId}: status report not published (${(e as Error).message}); the next step reports again`,
+      );
     }
   }
 

@@ -10,7 +10,15 @@ function capture(): { logger: JsonLogger; lines: () => Record<string, unknown>[]
     },
   });
   const logger = new JsonLogger('svc', 'debug', sink);
-  return { logger, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    logger,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('JsonLogger', () => {
@@ -19,8 +27,19 @@ describe('JsonLogger', () => {
     logger.log('Nest application successfully started', 'NestApplication');
     logger.child('outbox').info({ published: 3 }, 'outbox published');
     expect(lines()).toEqual([
-      expect.objectContaining({ service: 'svc', level: 'info', context: 'NestApplication', msg: 'Nest application successfully started' }),
-      expect.objectContaining({ service: 'svc', level: 'info', context: 'outbox', published: 3, msg: 'outbox published' }),
+      expect.objectContaining({
+        service: 'svc',
+        level: 'info',
+        context: 'NestApplication',
+        msg: 'Nest application successfully started',
+      }),
+      expect.objectContaining({
+        service: 'svc',
+        level: 'info',
+        context: 'outbox',
+        published: 3,
+        msg: 'outbox published',
+      }),
     ]);
     expect(typeof lines()[0]['time']).toBe('string');
   });
@@ -28,12 +47,19 @@ describe('JsonLogger', () => {
   it("maps Nest's error(message, stack, context) and keeps the stack", () => {
     const { logger, lines } = capture();
     logger.error('boom', 'Error: boom\n    at x', 'Bootstrap');
-    expect(lines()[0]).toMatchObject({ level: 'error', context: 'Bootstrap', msg: 'boom', stack: 'Error: boom\n    at x' });
+    expect(lines()[0]).toMatchObject({
+      level: 'error',
+      context: 'Bootstrap',
+      msg: 'boom',
+      stack: 'Error: boom\n    at x',
+    });
   });
 
   it('never writes a token or password, wherever a caller puts it', () => {
     const { logger, lines } = capture();
-    logger.child('oauth').info({ refreshToken: 'r-123', credentials: { accessToken: 'a-456', password: 'p' } }, 'token refreshed');
+    logger
+      .child('oauth')
+      .info({ refreshToken: 'r-123', credentials: { accessToken: 'a-456', password: 'p' } }, 'token refreshed');
     const text = JSON.stringify(lines());
     expect(text).not.toMatch(/r-123|a-456|"p"/);
     expect(text).toMatch(/\[redacted\]/);

@@ -10,17 +10,28 @@ export class JsonLogger implements LoggerService {
 
   /** `destination` defaults to stdout. */
   constructor(service: string, level: string, destination?: DestinationStream) {
-    this.pino = pino({
-      level,
-      base: { service },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // Never let a credential reach a log line, whatever a caller passes.
-      redact: {
-        paths: ['password', 'accessToken', 'refreshToken', '*.password', '*.accessToken', '*.refreshToken', 'headers.authorization'],
-        censor: '[redacted]',
+    this.pino = pino(
+      {
+        level,
+        base: { service },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        // Never let a credential reach a log line, whatever a caller passes.
+        redact: {
+          paths: [
+            'password',
+            'accessToken',
+            'refreshToken',
+            '*.password',
+            '*.accessToken',
+            '*.refreshToken',
+            'headers.authorization',
+          ],
+          censor: '[redacted]',
+        },
       },
-    }, destination ?? pino.destination({ fd: 1, sync: true }));
+      destination ?? pino.destination({ fd: 1, sync: true }),
+    );
   }
 
   /** A child logger for one component, for structured fields: `logger.child('outbox').info({ n }, 'published')`. */
@@ -48,7 +59,11 @@ export class JsonLogger implements LoggerService {
   }
 
   // Nest calls (message, context) or, for errors, (message, stack, context).
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, rest: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    rest: unknown[],
+  ): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
     if (message instanceof Error) {
