@@ -12,6 +12,7 @@ import { buildStatusMessage } from './status.reporter';
 import { HandlerOutcome, KafkaBatchContext, KafkaMessageContext, KafkaMessageMeta } from './kafka-message.context';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retry } from '@task-sync/util-async';
+import { planBatch, type FetchedMessage } from './batch-plan';
 
 export interface KafkaConsumerServerOptions {
   kafka: Kafka;
@@ -203,27 +204,30 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
     };
     const handler = this.getHandlerByPattern(topic);
     const stop = () => this.closing || !isRunning() || isStale();
-    let run: Run = [];
-    const endRun = async () => {
-      if (run.length > 0 && handler) await this.handleRun(topic, partition, handler, run, heartbeat, settle);
-      run = [];
+    const fetched = batch.messages.map(
+      (message): FetchedMessage<Run[number], { message: KafkaMessage; error: MessageDecodeError }> => {
+        const decoded = handler
+          ? this.decode(topic, partition, message)
+          : new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
+        return decoded instanceof MessageDecodeError
+          ? { ok: false, message: { message, error: decoded } }
+          : { ok: true, message: { decoded, offset: message.offset, value: message.value } };
+      },
+    );
+    // Between steps only: a run is handled and committed whole, or left for the next owner of the partition.
+    for (const step of planBatch(fetched, handler?.extras?.['batch'] === true)) {
+      if (stop()) return;
+      if (step.kind === 'run' && handler)
+        await this.handleRun(topic, partition, handler, step.messages, heartbeat, settle);
+      else if (step.kind === 'dead-letter')
+        await this.deadLetterAndCommit(
+          { topic, partition, offset: step.message.message.offset },
+          step.message.message,
+          step.message.error,
+          settle,
+        );
       await heartbeat();
-    };
-    for (const message of batch.messages) {
-      if (stop()) break;
-      const decoded = handler
-        ? this.decode(topic, partition, message)
-        : new MessageDecodeError('UNKNOWN_EVENT_TYPE', `no handler for topic ${topic}`);
-      if (decoded instanceof MessageDecodeError) {
-        await endRun();
-        if (stop()) break;
-        await this.deadLetterAndCommit({ topic, partition, offset: message.offset }, message, decoded, settle);
-        continue;
-      }
-      run.push({ decoded, offset: message.offset, value: message.value });
-      if (!handler?.extras?.['batch']) await endRun();
     }
-    if (!stop()) await endRun();
   }
 
   private decode(topic: string, partition: number, message: KafkaMessage): Decoded | MessageDecodeError {
