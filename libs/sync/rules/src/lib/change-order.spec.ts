@@ -124,6 +124,16 @@ describe("decideChangeOrder: a task's Sales Connect changes are published in the
     ).toEqual({ release: [5, 6], hold: [], superseded: [] });
   });
 
+  it('past the bound, a later change that waited the bound takes the held ones below it along, though they came after it', () => {
+    // Version 6 came first and waited the bound for 4; version 5 came since, within the bound.
+    expect(
+      decide([webhook(6, NOW - HOLD_MS), webhook(5, NOW - 100)], {
+        state: { released: 3, published: 3 },
+        releaseExpired: true,
+      }),
+    ).toEqual({ release: [5, 6], hold: [], superseded: [] });
+  });
+
   it('within the bound, a held change still waits even when the caller may release expired ones', () => {
     expect(
       decide([webhook(5, NOW - HOLD_MS + 1)], { state: { released: 3, published: 3 }, releaseExpired: true }).hold,

@@ -53,7 +53,8 @@ export interface ChangeOrderDecision<C extends OrderedChange> {
  *   missing below it is older than what the ingest ever read (before its first start, or pruned);
  *   it takes the webhooks held below it along, in order;
  * - past the bound (`releaseExpired`, once the caller has read the feed for the gap) a held change
- *   goes without its predecessor;
+ *   goes without its predecessor, and takes the held changes below it along, in order, whenever
+ *   they arrived;
  * - a version at or below the published one is superseded: each event carries the whole task, so
  *   the newer one already said everything the older would.
  */
@@ -79,7 +80,9 @@ export function decideChangeOrder<C extends OrderedChange>(input: ChangeOrderInp
     const change = ordered[i];
     const inOrder = change.version <= expected;
     const feedAhead = ordered.slice(i).some((c) => c.arrival === 'feed');
-    const expired = releaseExpired && nowMs - change.arrivedAtMs >= holdMs;
+    // A later change that waited the bound for this gap takes the ones below it along: holding them
+    // would hold it too, and the caller would read the feed again and again until they expire.
+    const expired = releaseExpired && ordered.slice(i).some((c) => nowMs - c.arrivedAtMs >= holdMs);
     if (!inOrder && !feedAhead && !expired) return { release, hold: ordered.slice(i), superseded };
     release.push(change);
     expected = Math.max(expected, change.version + 1);
