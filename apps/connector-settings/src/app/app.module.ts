@@ -1,12 +1,6 @@
 import path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import {
-  CreateOutboxMessage1764000000001,
-  CreateProcessedMessage1764000000000,
-  OutboxMessageEntity,
-  ProcessedMessageEntity,
-} from '@task-sync/data-access-messaging';
 import { Logger } from '@nestjs/common';
 import { OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { JsonLogger, ServiceKitModule } from '@task-sync/util-nest';
@@ -21,31 +15,17 @@ import { ImportPreviewService } from './import-preview/import-preview.service';
 import { ADMIN_ROLE, AdminGuard } from './auth/admin.guard';
 import { AuthGuard, ConnectRateLimitGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
-import { ConnectionEntity, TaskSyncChangeEntity } from './connections/connection.entity';
+import { ConnectionEntity } from './connections/connection.entity';
+import { CONNECTOR_SETTINGS_MIGRATIONS } from './connector-settings.migrations';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
-import {
-  AddSealedAccessToken1764000000203,
-  AddConnectionLogin1764000000227,
-  AddSealedRefreshToken1764000000201,
-  CreateConnection1764000000200,
-  OneConnectionPerUser1764000000222,
-  RepublishLatestSettingChange1764000000207,
-} from './connections/migrations';
 import { SalesforceOAuthClient } from '@task-sync/sfdc-oauth';
 import { OAuthStateSigner } from './salesforce/oauth-state';
 import { SalesforceConnectService } from './salesforce/salesforce-connect.service';
 import { SalesforceController } from './salesforce/salesforce.controller';
 import { CONNECT_FLOW } from './salesforce/salesforce.tokens';
 import { ConnectAttemptRepository } from './salesforce/connect-attempt.repository';
-import {
-  AddConnectAttemptPurpose1764000000205,
-  AddConnectAttemptStartOver1764000000223,
-  CreateConnectAttempt1764000000204,
-} from './salesforce/migrations';
-import { AddOrgReaderStreamState1764000000209, CreateOrgReader1764000000206 } from './org-reader/migrations';
 import { ApiAllocationController } from './api-allocation/api-allocation.controller';
-import { CreateOrgApiCalls1764000000208 } from './api-allocation/migrations';
 import { OrgApiCallsRepository } from './api-allocation/org-api-calls.repository';
 import { API_ALLOCATION_SETTINGS, OrgApiAllocationService } from './api-allocation/org-api-allocation.service';
 import { OrgReaderController } from './org-reader/org-reader.controller';
@@ -54,19 +34,12 @@ import { OrgReaderService } from './org-reader/org-reader.service';
 import { OrgReaderPreflightService, READER_CHECKS } from './org-reader/org-reader-preflight.service';
 import { salesforceChecks } from './preflight-schedule';
 import { RateLimits } from './http/rate-limits';
-import { CreateConnectionPreflight1764000000230 } from './connection-preflight/migrations';
 import { ConnectionPreflightRepository } from './connection-preflight/connection-preflight.repository';
 import { CONNECTION_CHECKS, ConnectionPreflightService } from './connection-preflight/connection-preflight.service';
 import { TokenCipher } from './salesforce/token-cipher';
-import { ConnectionErrorEntity, ConnectionStatusEntity } from './status/connection-status.entity';
 import { TaskHealthController } from './task-health/task-health.controller';
 import { SALESCONNECT_TASK_URL_TEMPLATE, TaskHealthService } from './task-health/task-health.service';
 import { RECONCILER_CLIENT, ReconcilerClient } from './task-health/reconciler.client';
-import {
-  AddFailedTaskSubject1764000000240,
-  CreateConnectionStatus1764000000202,
-  CreateFailedTask1764000000221,
-} from './status/migrations';
 import { SettingsPageController } from './settings-page/settings-page.controller';
 import { SettingsPageFiles } from './settings-page/settings-page.files';
 import { StatusConsumer } from './status/status.consumer';
@@ -91,34 +64,9 @@ export class AppModule {
           logger,
           database: {
             schema: 'connector_settings',
-            entities: [
-              OutboxMessageEntity,
-              ProcessedMessageEntity,
-              ConnectionEntity,
-              TaskSyncChangeEntity,
-              ConnectionStatusEntity,
-              ConnectionErrorEntity,
-            ],
-            migrations: [
-              CreateOutboxMessage1764000000001,
-              CreateProcessedMessage1764000000000,
-              CreateConnection1764000000200,
-              AddSealedRefreshToken1764000000201,
-              CreateConnectionStatus1764000000202,
-              AddSealedAccessToken1764000000203,
-              CreateConnectAttempt1764000000204,
-              AddConnectAttemptPurpose1764000000205,
-              CreateOrgReader1764000000206,
-              RepublishLatestSettingChange1764000000207,
-              CreateOrgApiCalls1764000000208,
-              AddOrgReaderStreamState1764000000209,
-              CreateFailedTask1764000000221,
-              OneConnectionPerUser1764000000222,
-              AddConnectAttemptStartOver1764000000223,
-              AddConnectionLogin1764000000227,
-              CreateConnectionPreflight1764000000230,
-              AddFailedTaskSubject1764000000240,
-            ],
+            // connection is still read and saved through its entity (six services); every other table by typed SQL.
+            entities: [ConnectionEntity],
+            migrations: CONNECTOR_SETTINGS_MIGRATIONS,
           },
         }),
       ],

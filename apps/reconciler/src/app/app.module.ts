@@ -78,8 +78,7 @@ export class AppModule {
           logger,
           database: {
             schema: 'reconciler',
-            // The reconciler's own tables are read and written by typed SQL in their repositories (no entities).
-            entities: [...settingsProjection.entities],
+            // Every table is read and written by typed SQL in its repository (no entities).
             migrations: [
               ...settingsProjection.migrations,
               CreateTaskLinks1764000000400,

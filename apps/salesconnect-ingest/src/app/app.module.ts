@@ -30,7 +30,6 @@ export class AppModule {
           logger,
           database: {
             schema: 'salesconnect_ingest',
-            entities: settingsProjection.entities,
             migrations: [
               ...settingsProjection.migrations,
               CreateSalesConnectFeedState1764000000700,

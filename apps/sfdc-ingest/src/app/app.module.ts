@@ -11,7 +11,6 @@ import { OrgPollRunner } from './org-reads/org-poll.runner';
 import { OrgReadScheduler } from './org-reads/org-read.scheduler';
 import { OrgReaderDirectory } from './org-reads/org-reader.directory';
 import { OrgChangePublisher } from './stream/org-change.publisher';
-import { SfdcOrgStreamEntity } from './stream/org-stream.entity';
 import { OrgStreamRepository } from './stream/org-stream.repository';
 import { OrgStreamSupervisor } from './stream/org-stream.supervisor';
 import { OrgStreamStatusReporter } from './stream/org-stream-status.reporter';
@@ -20,7 +19,6 @@ import { SfdcSyncStateRepository } from './sync/sync-state.repository';
 import { IngestSchedulerService } from './sync/ingest-scheduler.service';
 import { SFDC_INGEST_MIGRATIONS } from './sync/migrations';
 import { PublishedChangeRepository } from './sync/published-change.repository';
-import { SfdcPublishedChangeEntity, SfdcSyncStateEntity } from './sync/sync-state.entity';
 
 /**
  * Salesforce → Kafka: follows the settings topic, imports on each enable (R2, R5), then reads every
@@ -39,12 +37,7 @@ export class AppModule {
           logger,
           database: {
             schema: 'sfdc_ingest',
-            entities: [
-              ...settingsProjection.entities,
-              SfdcSyncStateEntity,
-              SfdcPublishedChangeEntity,
-              SfdcOrgStreamEntity,
-            ],
+            // Every table is read and written by typed SQL in its repository (no entities).
             migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
           },
         }),

@@ -1,4 +1,3 @@
-export * from './lib/connection-setting.entity';
 export * from './lib/migrations';
 export * from './lib/apply-setting-change';
 export * from './lib/settings-changes.consumer';

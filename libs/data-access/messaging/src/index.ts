@@ -1,5 +1,3 @@
-export * from './lib/processed-message.entity';
-export * from './lib/outbox-message.entity';
 export * from './lib/migrations';
 export * from './lib/idempotent-processor';
 export * from './lib/outbox';

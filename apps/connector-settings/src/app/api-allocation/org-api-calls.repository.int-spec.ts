@@ -23,7 +23,6 @@ describe('OrgApiCallsRepository (real PostgreSQL): our own Salesforce calls per 
   beforeEach(async () => {
     db = await createTestDatabase({
       schema: 'connector_settings',
-      entities: [],
       migrations: [CreateConnection1764000000200, CreateOrgReader1764000000206, CreateOrgApiCalls1764000000208],
     });
     second = await new DataSource(db.dataSource.options).initialize();

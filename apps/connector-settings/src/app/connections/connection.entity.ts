@@ -1,11 +1,31 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { toSalesforceLogin, type SalesforceEnvironment, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 
-/** One Sales Connect user linked to one Salesforce user, in one tenant; a user has at most one. */
+/**
+ * One Sales Connect user linked to one Salesforce user, in one tenant; a user has at most one. Read and
+ * saved through TypeORM by six services, so it is kept as an entity: every column, index and constraint
+ * below is what the connection migrations create (CreateConnection1764000000200 and the ALTERs after it).
+ */
 @Entity({ name: 'connection' })
 @Index('connection_owner', ['tenantId', 'userId'])
 @Unique('connection_one_per_user', ['tenantId', 'userId'])
+@Unique('connection_tenant_id_sfdc_org_id_sfdc_user_id_key', ['tenantId', 'sfdcOrgId', 'sfdcUserId'])
+@Check('connection_login_environment_check', `login_environment IN ('production', 'sandbox', 'my-domain')`)
+@Check(
+  'connection_my_domain_host_iff_my_domain',
+  `(login_environment = 'my-domain') = (login_my_domain_host IS NOT NULL)`,
+)
 export class ConnectionEntity {
+  /** gen_random_uuid() in the database. */
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -64,19 +84,3 @@ export class ConnectionEntity {
 /** Where a connection's grant was made, and is refreshed and revoked. */
 export const loginOf = (c: Pick<ConnectionEntity, 'loginEnvironment' | 'loginMyDomainHost'>): SalesforceLogin =>
   toSalesforceLogin(c.loginEnvironment, c.loginMyDomainHost);
-
-/** Every enable and disable of a connection's task sync, in order. */
-@Entity({ name: 'task_sync_change' })
-export class TaskSyncChangeEntity {
-  @PrimaryGeneratedColumn('uuid', { name: 'event_id' })
-  eventId!: string;
-
-  @Column({ name: 'connection_id', type: 'uuid' })
-  connectionId!: string;
-
-  @Column({ type: 'text' })
-  kind!: 'first-enable' | 're-enable' | 'disable';
-
-  @Column({ name: 'changed_at', type: 'timestamptz' })
-  changedAt!: Date;
-}

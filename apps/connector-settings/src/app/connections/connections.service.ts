@@ -11,12 +11,13 @@ import { ConnectionPreflightRepository } from '../connection-preflight/connectio
 import { toSetupView } from '../connection-preflight/connection-preflight.view';
 import { DeleteWindowRepository } from '../delete-window/delete-window.repository';
 import { deleteWindowOf } from '../delete-window/delete-window.view';
-import { ConnectionEntity, TaskSyncChangeEntity } from './connection.entity';
+import { ConnectionEntity } from './connection.entity';
 import { ConnectionView, TaskSyncView, toConnectionView, toTaskSyncView } from './connection.view';
-import { ConnectionErrorEntity, ConnectionStatusEntity } from '../status/connection-status.entity';
+import { findConnectionStatus, listRecentConnectionErrors } from '../status/connection-status';
 import { ConnectionStatusView, toStatusView } from '../status/connection-status.view';
 import { buildSettingChangedEntry } from './setting-changed.outbox';
 import { stampSettingChange } from './settings-clock';
+import { recordTaskSyncChange } from './task-sync-change';
 import { decideSettingChange, SettingChangeKind } from './task-sync-setting';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -47,12 +48,8 @@ export class ConnectionsService {
   /** The connection's status as the other services last reported it, with its ten latest error reasons and its org's API allocation. */
   async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
     const connection = await this.getOwned(principal, id);
-    const status = await this.dataSource
-      .getRepository(ConnectionStatusEntity)
-      .findOneBy({ connectionId: connection.id });
-    const errors = await this.dataSource
-      .getRepository(ConnectionErrorEntity)
-      .find({ where: { connectionId: connection.id }, order: { lastAt: 'DESC' }, take: 10 });
+    const status = await findConnectionStatus(this.dataSource, connection.id);
+    const errors = await listRecentConnectionErrors(this.dataSource, connection.id, 10);
     const setup = toSetupView(await this.preflights.find(connection.id));
     const [disabled] = await this.deleteWindows.listDisabledSynced([connection.id]);
     return toStatusView(
@@ -91,9 +88,7 @@ export class ConnectionsService {
       if (kind === 'first-enable') connection.firstEnabledAt = now;
       await manager.getRepository(ConnectionEntity).save(connection);
       const eventId = randomUUID();
-      await manager
-        .getRepository(TaskSyncChangeEntity)
-        .insert({ eventId, connectionId: connection.id, kind, changedAt: now });
+      await recordTaskSyncChange(manager, { eventId, connectionId: connection.id, kind, changedAt: now });
       await enqueueOutbox(manager, [buildSettingChangedEntry(connection, kind, eventId, now)]);
       return { ...toTaskSyncView(connection), change: kind };
     });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { decodeEvent, TaskSyncSettingChanged } from '@task-sync/contracts';
-import { CreateOutboxMessage1764000000001, OutboxMessageEntity } from '@task-sync/data-access-messaging';
+import { CreateOutboxMessage1764000000001 } from '@task-sync/data-access-messaging';
 import { buildDataSourceOptions, initializeDataSource } from '@task-sync/util-nest';
 import { createTestDatabase, type TestDatabase } from '@task-sync/util-nest/testing';
 import {
@@ -13,7 +13,6 @@ import {
 import type { SettingChangeKind } from './task-sync-setting';
 
 const SCHEMA = 'connector_settings';
-const ENTITIES = [OutboxMessageEntity]; // what the migration writes through
 const BEFORE = [
   CreateOutboxMessage1764000000001,
   CreateConnection1764000000200,
@@ -26,7 +25,7 @@ describe('RepublishLatestSettingChange1764000000207 (real PostgreSQL)', () => {
   let db: TestDatabase;
 
   beforeEach(async () => {
-    db = await createTestDatabase({ schema: SCHEMA, entities: ENTITIES, migrations: BEFORE });
+    db = await createTestDatabase({ schema: SCHEMA, migrations: BEFORE });
   });
   afterEach(() => db.drop());
 
@@ -58,7 +57,6 @@ describe('RepublishLatestSettingChange1764000000207 (real PostgreSQL)', () => {
     const options = buildDataSourceOptions({
       url: db.url,
       schema: SCHEMA,
-      entities: ENTITIES,
       migrations: [...BEFORE, RepublishLatestSettingChange1764000000207],
     });
     await (await initializeDataSource(options, pino({ level: 'silent' }))).destroy();
@@ -133,7 +131,7 @@ describe('OneConnectionPerUser1764000000222 (real PostgreSQL)', () => {
   let db: TestDatabase;
 
   beforeEach(async () => {
-    db = await createTestDatabase({ schema: SCHEMA, entities: ENTITIES, migrations: BEFORE });
+    db = await createTestDatabase({ schema: SCHEMA, migrations: BEFORE });
   });
   afterEach(() => db.drop());
 
@@ -162,7 +160,6 @@ describe('OneConnectionPerUser1764000000222 (real PostgreSQL)', () => {
     const options = buildDataSourceOptions({
       url: db.url,
       schema: SCHEMA,
-      entities: ENTITIES,
       migrations: [...BEFORE, OneConnectionPerUser1764000000222],
     });
     await (await initializeDataSource(options, pino({ level: 'silent' }))).destroy();

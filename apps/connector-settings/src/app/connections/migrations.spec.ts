@@ -20,8 +20,22 @@ function fakeQueryRunner(rows: ReturnType<typeof row>[]) {
   const q = {
     query: async () => rows,
     manager: {
-      getRepository: () => ({ insert: async (entries: OutboxEntry[]) => void batches.push(entries) }),
-      query: async () => [],
+      query: async (sql: string, params: string[][] = []) => {
+        // enqueueOutbox's insert: one array a field, in the entries' order.
+        if (sql.includes('INSERT INTO outbox_message')) {
+          const [eventIds, eventTypes, topics, keys, payloads] = params;
+          batches.push(
+            eventIds.map((eventId, i) => ({
+              eventId,
+              eventType: eventTypes[i],
+              topic: topics[i],
+              key: keys[i],
+              payload: payloads[i],
+            })),
+          );
+        }
+        return [];
+      },
     },
   } as unknown as QueryRunner;
   return { q, batches };

@@ -2,13 +2,13 @@ import type { DeleteWindow } from '@task-sync/sync-rules';
 import type { ApiAllocationUsage } from '../api-allocation/api-allocation.view';
 import type { ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
 import type { ReadMode } from '../org-reader/read-mode';
-import type { ConnectionErrorEntity, ConnectionStatusEntity } from './connection-status.entity';
+import type { ConnectionError, ConnectionStatus } from './connection-status';
 
 /** What the settings page shows: state, the import's progress, last sync, errors by reason, API usage, how changes are read. */
 export interface ConnectionStatusView {
   /** The services' reported state; while the preflight pauses the connection, the preflight's state (`missing-external-id-field`, …). */
   state: string;
-  import: ConnectionStatusEntity['importProgress'];
+  import: ConnectionStatus['importProgress'];
   lastSyncedAt: string | null;
   apiUsage: { used: number; limit: number } | null;
   /** The sync's own calls in the connection's org over the rolling 24 hours, against the org's allocation. */
@@ -22,8 +22,8 @@ export interface ConnectionStatusView {
 }
 
 export function toStatusView(
-  status: ConnectionStatusEntity | null,
-  errors: ConnectionErrorEntity[],
+  status: ConnectionStatus | null,
+  errors: ConnectionError[],
   readMode: ReadMode,
   apiAllocation: ApiAllocationUsage,
   setup: ConnectionSetupView | null = null,

@@ -14,7 +14,6 @@ describe('task activity: batched rows, search by name or either id, timeline, co
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'task_activity_spec',
-      entities: [],
       migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430],
     });
     repository = new TaskActivityRepository(db.dataSource);

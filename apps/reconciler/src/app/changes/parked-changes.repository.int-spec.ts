@@ -13,7 +13,6 @@ describe('ParkedChangesRepository: parked changes in the order they are decided,
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'parked_change_spec',
-      entities: [],
       migrations: [
         CreateConnectionSetting1764000000100,
         AddSalesforceIdentityToConnectionSetting1764000000101,

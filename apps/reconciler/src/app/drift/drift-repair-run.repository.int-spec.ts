@@ -27,7 +27,6 @@ describe('drift repair runs: the schedule and where a pass goes on (real Postgre
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'drift_runs_spec',
-      entities: [...settingsProjection.entities],
       migrations: [...settingsProjection.migrations, CreateTaskLinks1764000000400, CreateDriftRepairRuns1764000000410],
     });
     runs = new DriftRepairRunRepository(db.dataSource);

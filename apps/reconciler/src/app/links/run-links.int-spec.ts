@@ -43,7 +43,6 @@ describe('RunLinks with TaskLinksRepository: one run of changes, its links read 
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'run_links_spec',
-      entities: [],
       migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430],
     });
   });

@@ -22,7 +22,6 @@ describe('failed writes: recorded, queued again on their schedule or when the ta
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'failed_writes_spec',
-      entities: [...settingsProjection.entities],
       migrations: [
         ...settingsProjection.migrations,
         CreateTaskLinks1764000000400,

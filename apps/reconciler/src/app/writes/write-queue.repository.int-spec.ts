@@ -12,7 +12,6 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'write_queue_spec',
-      entities: [],
       migrations: [CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402],
     });
   });

@@ -1,8 +1,6 @@
 import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, type TestDatabase } from '@task-sync/util-nest/testing';
-import { SfdcOrgStreamEntity } from '../stream/org-stream.entity';
 import { SFDC_INGEST_MIGRATIONS } from '../sync/migrations';
-import { SfdcSyncStateEntity } from '../sync/sync-state.entity';
 import { OrgPollRepository } from './org-poll.repository';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,7 +15,6 @@ describe('OrgPollRepository (real PostgreSQL): how each org is read, and its pol
   beforeEach(async () => {
     db = await createTestDatabase({
       schema: 'sfdc_ingest',
-      entities: [...settingsProjection.entities, SfdcSyncStateEntity, SfdcOrgStreamEntity],
       migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
     });
     polls = new OrgPollRepository(db.dataSource, 1_000);

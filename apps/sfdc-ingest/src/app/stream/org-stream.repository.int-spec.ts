@@ -5,7 +5,6 @@ import {
   CreateSfdcOrgStream1764000000302,
   CreateSfdcSyncState1764000000300,
 } from '../sync/migrations';
-import { SfdcOrgStreamEntity } from './org-stream.entity';
 import { OrgStreamRepository } from './org-stream.repository';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -19,7 +18,6 @@ describe('OrgStreamRepository (real PostgreSQL): one holder per org, and state c
   beforeEach(async () => {
     db = await createTestDatabase({
       schema: 'sfdc_ingest',
-      entities: [...settingsProjection.entities, SfdcOrgStreamEntity],
       migrations: [
         ...settingsProjection.migrations,
         CreateSfdcSyncState1764000000300,

@@ -1,10 +1,21 @@
+import type { OrgStreamState } from '@task-sync/contracts';
 import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrgConnection } from './route-org-changes';
-import type { OrgStreamState, SfdcOrgStreamEntity } from './org-stream.entity';
 
-/** What a replica holding an org's lease needs to know to (re)subscribe. */
-export type HeldOrgStream = Pick<SfdcOrgStreamEntity, 'orgId' | 'replayId' | 'state' | 'stateReason' | 'retryAt'>;
+/**
+ * What a replica holding an org's lease needs to know to (re)subscribe: of its row of sfdc_org_stream
+ * (CreateSfdcOrgStream1764000000302), the last event handed to Kafka (the stream resumes after it;
+ * null: new events only), its state, why it is in it (for a person to read), and when a `retrying`
+ * or `down` stream is tried again.
+ */
+export interface HeldOrgStream {
+  orgId: string;
+  replayId: number | null;
+  state: OrgStreamState;
+  stateReason: string | null;
+  retryAt: Date | null;
+}
 
 interface OrgStreamRow {
   org_id: string;
@@ -22,11 +33,6 @@ const toHeld = (row: OrgStreamRow): HeldOrgStream => ({
   retryAt: row.retry_at,
 });
 
-/**
- * Every change to `sfdc_org_stream`, by name, and what the stream reads of the settings projection.
- * Lease times are the database's clock (`now()`), so replicas' clocks never disagree about them.
- * Every change but acquiring is fenced by the holder: a replica that lost its lease changes nothing.
- */
 /** A connection of the org as the settings projection holds it. */
 export interface OrgConnectionRow {
   connection_id: string;
@@ -45,6 +51,11 @@ export function toOrgConnection(r: OrgConnectionRow): OrgConnection {
   };
 }
 
+/**
+ * Every change to `sfdc_org_stream`, by name, and what the stream reads of the settings projection.
+ * Lease times are the database's clock (`now()`), so replicas' clocks never disagree about them.
+ * Every change but acquiring is fenced by the holder: a replica that lost its lease changes nothing.
+ */
 export class OrgStreamRepository {
   constructor(private readonly dataSource: DataSource) {}
 

@@ -12,7 +12,7 @@ import {
 import { buildTaskRecord, fixtureTaskId as task } from '../testing/sfdc-task.fixture';
 import { handleReadFailure } from '../salesforce/read-failure.handler';
 import { ConnectionSyncRunner, type RunnerConfig } from './connection-sync.runner';
-import type { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncState } from './sync-state';
 
 const ENABLE_AT = new Date('2026-11-24T10:00:00.000Z');
 const MINUTE = 60_000;
@@ -24,7 +24,7 @@ const taskAt = (n: number, minutes: number): TaskRecord => {
 };
 
 /** The runner against in-memory tables, Kafka and status, and a scripted Salesforce. */
-function setUp(state: SfdcSyncStateEntity, config: Partial<RunnerConfig> = {}) {
+function setUp(state: SfdcSyncState, config: Partial<RunnerConfig> = {}) {
   const states = new InMemorySyncStateRepository(state);
   const published = new InMemoryPublishedChangeRepository();
   const transactions = new InMemoryTransactions().enlist(states, published);

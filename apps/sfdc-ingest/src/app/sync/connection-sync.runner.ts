@@ -43,7 +43,7 @@ import {
   type ReadSource,
   type ReadVia,
 } from './sfdc-change.events';
-import type { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncState } from './sync-state';
 import type { SfdcSyncStateRepository } from './sync-state.repository';
 
 /** getDeleted answers at most a day a call. */
@@ -92,11 +92,7 @@ export class ConnectionSyncRunner {
   ) {}
 
   /** `disabledAt`: the connection was disabled then, and this is its final poll (live only). */
-  async runStep(
-    state: SfdcSyncStateEntity,
-    reader: SalesforceReads,
-    disabledAt: number | null = null,
-  ): Promise<StepOutcome> {
+  async runStep(state: SfdcSyncState, reader: SalesforceReads, disabledAt: number | null = null): Promise<StepOutcome> {
     const step = planSfdcStep(state.stage, disabledAt !== null);
     if (step === 'none') return 'idle';
     const { userId: ownerId } = await reader.identity();
@@ -110,7 +106,7 @@ export class ConnectionSyncRunner {
    * (without the deleted ones): `query` hides archived tasks, and an archived task changed in the
    * window is one the rep worked on.
    */
-  private async importPage(state: SfdcSyncStateEntity, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
+  private async importPage(state: SfdcSyncState, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
     // The selection the settings page's import preview shows too (libs/sfdc/client).
     const window = importReadWindow(state.enableAt.getTime());
     let found = state.importFound;
@@ -168,7 +164,7 @@ export class ConnectionSyncRunner {
 
   /** R5: every delete of the 15 days before the re-enable, by getDeleted and by queryAll (getDeleted's log can be purged early). */
   private async readReenableDeletes(
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     reader: SalesforceReads,
     ownerId: string,
   ): Promise<StepOutcome> {
@@ -217,7 +213,7 @@ export class ConnectionSyncRunner {
    * tells the user nothing (sync is off).
    */
   private async poll(
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     reader: SalesforceReads,
     ownerId: string,
     disabledAt: number | null,
@@ -287,11 +283,7 @@ export class ConnectionSyncRunner {
   }
 
   /** getDeleted from the last covered point (its `latestDateCovered` is the next start), every DELETE_AUDIT_INTERVAL_MS. */
-  private async readDeleteLogIfDue(
-    state: SfdcSyncStateEntity,
-    reader: SalesforceReads,
-    ownerId: string,
-  ): Promise<number> {
+  private async readDeleteLogIfDue(state: SfdcSyncState, reader: SalesforceReads, ownerId: string): Promise<number> {
     if (!isDeleteAuditDue(state.auditedAt?.getTime() ?? null, Date.now(), this.config.DELETE_AUDIT_INTERVAL_MS))
       return 0;
     const start = state.deletesWatermark.getTime();

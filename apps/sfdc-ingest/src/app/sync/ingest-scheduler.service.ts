@@ -10,7 +10,7 @@ import { ApiBudget } from './api-budget';
 import { ConnectionSyncRunner, type StepOutcome } from './connection-sync.runner';
 import { ORG_READS_STALE_MS } from '../org-reads/org-poll.repository';
 import { perRepPollDelayMs } from '../org-reads/read-plan';
-import type { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncState } from './sync-state';
 import { SfdcSyncStateRepository, type LeasedConnection } from './sync-state.repository';
 import { withLeaseRenewed } from './read-lease';
 
@@ -88,7 +88,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
     });
   }
 
-  private async runOne(state: SfdcSyncStateEntity, disabledAt: number | null): Promise<void> {
+  private async runOne(state: SfdcSyncState, disabledAt: number | null): Promise<void> {
     let nextRunAt: number;
     let pausedReason: string | null = null;
     let idlePolls = state.idlePolls;
@@ -133,7 +133,7 @@ export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApp
 
   /** The error code decides: pause (budget, limit, lost grant) or try again at the next poll; either way the user sees it. */
   private async handleFailure(
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     plan: ReadFailurePlan,
   ): Promise<{ nextRunAt: number; pausedReason: string | null }> {
     const { failure } = plan;

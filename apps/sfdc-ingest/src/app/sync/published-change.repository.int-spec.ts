@@ -2,7 +2,6 @@ import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, type TestDatabase } from '@task-sync/util-nest/testing';
 import { SFDC_INGEST_MIGRATIONS } from './migrations';
 import { DELETED, PublishedChangeRepository } from './published-change.repository';
-import { SfdcSyncStateEntity } from './sync-state.entity';
 
 const T1 = '00T000000000001EAA';
 const T2 = '00T000000000002EAA';
@@ -15,7 +14,6 @@ describe('PublishedChangeRepository (real PostgreSQL): what each connection was 
   beforeEach(async () => {
     db = await createTestDatabase({
       schema: 'sfdc_ingest',
-      entities: [...settingsProjection.entities, SfdcSyncStateEntity],
       migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
     });
     published = new PublishedChangeRepository(db.dataSource);

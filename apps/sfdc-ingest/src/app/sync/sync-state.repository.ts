@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EnableKind, PollPosition, SfdcReadStage } from '@task-sync/sync-rules';
-import { SfdcSyncStateEntity } from './sync-state.entity';
+import type { SfdcSyncState } from './sync-state';
 
 /** An enable the read loop has not served yet (the settings projection's newest enable of a connection). */
 export interface PendingEnable {
@@ -11,7 +11,7 @@ export interface PendingEnable {
 
 /** A connection leased for a step, and when it was disabled if it was (its final poll). */
 export interface LeasedConnection {
-  state: SfdcSyncStateEntity;
+  state: SfdcSyncState;
   disabledAt: number | null;
 }
 
@@ -32,6 +32,36 @@ export interface LeaseQuery {
  */
 const FINAL_POLL_OR_ENABLED = `(c.enabled OR (s.stage = 'live' AND c.changed_at > $1::timestamptz - $5::int * interval '1 millisecond'
   AND (s.polled_through IS NULL OR s.polled_through < c.changed_at + $6::int * interval '1 millisecond')))`;
+
+/** Each field's column: the one place the row's names are spelled, for the SELECT and UPDATE below. */
+const COLUMNS: { readonly [K in keyof SfdcSyncState]-?: string } = {
+  connectionId: 'connection_id',
+  enableAt: 'enable_at',
+  enableKind: 'enable_kind',
+  stage: 'stage',
+  importAfterStamp: 'import_after_stamp',
+  importAfterId: 'import_after_id',
+  importFound: 'import_found',
+  importImported: 'import_imported',
+  importFailed: 'import_failed',
+  changesWatermark: 'changes_watermark',
+  pollFrom: 'poll_from',
+  pollAfterStamp: 'poll_after_stamp',
+  pollAfterId: 'poll_after_id',
+  deletesWatermark: 'deletes_watermark',
+  auditedAt: 'audited_at',
+  nextRunAt: 'next_run_at',
+  idlePolls: 'idle_polls',
+  pausedReason: 'paused_reason',
+  polledThrough: 'polled_through',
+  leaseUntil: 'lease_until',
+};
+
+/** The row as an SfdcSyncState, from the table aliased `alias`. */
+const selectState = (alias: string): string =>
+  Object.entries(COLUMNS)
+    .map(([field, column]) => `${alias}.${column} AS "${field}"`)
+    .join(', ');
 
 /**
  * sfdc-ingest's read position per connection (sfdc_sync_state), changed only through these named
@@ -76,7 +106,7 @@ export class SfdcSyncStateRepository {
    * poll's: only its import and its re-enable's deletes run here.
    */
   async leaseDue(q: LeaseQuery): Promise<LeasedConnection[]> {
-    const rows: { connection_id: string; disabled_at: Date | null }[] = await this.dataSource.query(
+    const rows: (SfdcSyncState & { disabledAt: Date | null })[] = await this.dataSource.query(
       // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).
       `WITH leased AS (
          UPDATE sfdc_sync_state SET lease_until = $3
@@ -86,8 +116,8 @@ export class SfdcSyncStateRepository {
              AND NOT (s.stage = 'live' AND EXISTS (
                SELECT 1 FROM sfdc_org_poll p WHERE p.org_id = c.sfdc_org_id AND p.reads = 'org' AND p.checked_at >= $1::timestamptz - $4::int * interval '1 millisecond'))
            ORDER BY s.next_run_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED)
-         RETURNING connection_id)
-       SELECT l.connection_id, CASE WHEN c.enabled THEN NULL ELSE c.changed_at END AS disabled_at
+         RETURNING *)
+       SELECT ${selectState('l')}, CASE WHEN c.enabled THEN NULL ELSE c.changed_at END AS "disabledAt"
          FROM leased l JOIN connection_setting c ON c.connection_id = l.connection_id`,
       [
         q.now,
@@ -98,12 +128,7 @@ export class SfdcSyncStateRepository {
         q.pollLookbackMs,
       ],
     );
-    if (rows.length === 0) return [];
-    const states = await this.dataSource
-      .getRepository(SfdcSyncStateEntity)
-      .findBy(rows.map((r) => ({ connectionId: r.connection_id })));
-    const disabledAt = new Map(rows.map((r) => [r.connection_id, r.disabled_at?.getTime() ?? null]));
-    return states.map((state) => ({ state, disabledAt: disabledAt.get(state.connectionId) ?? null }));
+    return rows.map(({ disabledAt, ...state }) => ({ state, disabledAt: disabledAt?.getTime() ?? null }));
   }
 
   /** A long step keeps its lease (only while it still holds one). */
@@ -126,14 +151,14 @@ export class SfdcSyncStateRepository {
   }
 
   /** R2: how many tasks the import will read (the first page's count). */
-  recordImportCount(state: SfdcSyncStateEntity, found: number): Promise<void> {
+  recordImportCount(state: SfdcSyncState, found: number): Promise<void> {
     return this.save(state, { importFound: found });
   }
 
   /** R2: one import page published: its keyset, the counts, and the next stage when it was the last. */
   recordImportPage(
     manager: EntityManager,
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     page: { after: { stamp: Date; id: string } | null; imported: number; failed: number; stage: SfdcReadStage },
   ): Promise<void> {
     return this.save(
@@ -150,12 +175,12 @@ export class SfdcSyncStateRepository {
   }
 
   /** R5: the re-enable's deletes are published; live reads follow. */
-  finishReenableDeletes(state: SfdcSyncStateEntity): Promise<void> {
+  finishReenableDeletes(state: SfdcSyncState): Promise<void> {
     return this.save(state, { stage: 'live' });
   }
 
   /** R6: a poll page published: the watermark, and the poll in progress or its end. */
-  advancePoll(manager: EntityManager, state: SfdcSyncStateEntity, position: PollPosition): Promise<void> {
+  advancePoll(manager: EntityManager, state: SfdcSyncState, position: PollPosition): Promise<void> {
     return this.save(
       state,
       {
@@ -170,24 +195,16 @@ export class SfdcSyncStateRepository {
   }
 
   /** getDeleted ran: where the next one starts (its `latestDateCovered`) and when it ran. */
-  recordDeleteAudit(
-    manager: EntityManager,
-    state: SfdcSyncStateEntity,
-    deletesWatermark: Date,
-    at: Date,
-  ): Promise<void> {
+  recordDeleteAudit(manager: EntityManager, state: SfdcSyncState, deletesWatermark: Date, at: Date): Promise<void> {
     return this.save(state, { deletesWatermark, auditedAt: at }, manager);
   }
 
-  private async save(
-    state: SfdcSyncStateEntity,
-    changes: Partial<SfdcSyncStateEntity>,
-    manager?: EntityManager,
-  ): Promise<void> {
-    await (manager ?? this.dataSource.manager).update(
-      SfdcSyncStateEntity,
-      { connectionId: state.connectionId },
-      changes,
+  /** Saves the changes, and puts them on the step's state. */
+  private async save(state: SfdcSyncState, changes: Partial<SfdcSyncState>, manager?: EntityManager): Promise<void> {
+    const fields = (Object.keys(changes) as (keyof SfdcSyncState)[]).filter((f) => changes[f] !== undefined);
+    await (manager ?? this.dataSource).query(
+      `UPDATE sfdc_sync_state SET ${fields.map((f, i) => `${COLUMNS[f]} = $${i + 2}`).join(', ')} WHERE connection_id = $1`,
+      [state.connectionId, ...fields.map((f) => changes[f])],
     );
     Object.assign(state, changes);
   }

@@ -4,12 +4,12 @@ import type { OutgoingMessage, StatusReport } from '@task-sync/util-nest';
 import type { EntityManager } from 'typeorm';
 import type { PublishedChanges, SyncStateTransitions, Transactions } from '../sync/connection-sync.runner';
 import type { PublishedChange } from '../sync/published-change.repository';
-import { SfdcSyncStateEntity } from '../sync/sync-state.entity';
+import type { SfdcSyncState } from '../sync/sync-state';
 
 /** A connection's read position as a fresh enable leaves it (startEnable's row), with these changes. */
-export function buildSyncState(overrides: Partial<SfdcSyncStateEntity> = {}): SfdcSyncStateEntity {
+export function buildSyncState(overrides: Partial<SfdcSyncState> = {}): SfdcSyncState {
   const enableAt = overrides.enableAt ?? new Date('2026-11-24T10:00:00.000Z');
-  return Object.assign(new SfdcSyncStateEntity(), {
+  return {
     connectionId: 'conn-1',
     enableAt,
     enableKind: 'first-enable',
@@ -31,7 +31,7 @@ export function buildSyncState(overrides: Partial<SfdcSyncStateEntity> = {}): Sf
     polledThrough: null,
     leaseUntil: null,
     ...overrides,
-  } satisfies Partial<SfdcSyncStateEntity>);
+  };
 }
 
 /** The transaction's manager in memory: the stores below ignore it; a step only passes it on. */
@@ -69,15 +69,15 @@ export class InMemoryTransactions implements Transactions {
 
 /** sfdc_sync_state in memory: the named transitions a step makes, each saving onto the step's state as the real one does. */
 export class InMemorySyncStateRepository implements SyncStateTransitions {
-  private readonly rows = new Map<string, SfdcSyncStateEntity>();
-  private before: Map<string, SfdcSyncStateEntity> | null = null;
+  private readonly rows = new Map<string, SfdcSyncState>();
+  private before: Map<string, SfdcSyncState> | null = null;
 
-  constructor(...states: SfdcSyncStateEntity[]) {
+  constructor(...states: SfdcSyncState[]) {
     for (const s of states) this.rows.set(s.connectionId, { ...s });
   }
 
   /** The row as saved (a copy). */
-  stored(connectionId: string): SfdcSyncStateEntity {
+  stored(connectionId: string): SfdcSyncState {
     const row = this.rows.get(connectionId);
     if (!row) throw new Error(`no sync state for ${connectionId}`);
     return { ...row };
@@ -92,13 +92,13 @@ export class InMemorySyncStateRepository implements SyncStateTransitions {
     this.before = null;
   }
 
-  async recordImportCount(state: SfdcSyncStateEntity, found: number): Promise<void> {
+  async recordImportCount(state: SfdcSyncState, found: number): Promise<void> {
     this.save(state, { importFound: found });
   }
 
   async recordImportPage(
     _manager: EntityManager,
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     page: { after: { stamp: Date; id: string } | null; imported: number; failed: number; stage: SfdcReadStage },
   ): Promise<void> {
     this.save(state, {
@@ -110,11 +110,11 @@ export class InMemorySyncStateRepository implements SyncStateTransitions {
     });
   }
 
-  async finishReenableDeletes(state: SfdcSyncStateEntity): Promise<void> {
+  async finishReenableDeletes(state: SfdcSyncState): Promise<void> {
     this.save(state, { stage: 'live' });
   }
 
-  async advancePoll(_manager: EntityManager, state: SfdcSyncStateEntity, position: PollPosition): Promise<void> {
+  async advancePoll(_manager: EntityManager, state: SfdcSyncState, position: PollPosition): Promise<void> {
     this.save(state, {
       changesWatermark: new Date(position.changesWatermark),
       pollFrom: position.pollFrom === null ? null : new Date(position.pollFrom),
@@ -126,14 +126,14 @@ export class InMemorySyncStateRepository implements SyncStateTransitions {
 
   async recordDeleteAudit(
     _manager: EntityManager,
-    state: SfdcSyncStateEntity,
+    state: SfdcSyncState,
     deletesWatermark: Date,
     at: Date,
   ): Promise<void> {
     this.save(state, { deletesWatermark, auditedAt: at });
   }
 
-  private save(state: SfdcSyncStateEntity, changes: Partial<SfdcSyncStateEntity>): void {
+  private save(state: SfdcSyncState, changes: Partial<SfdcSyncState>): void {
     this.rows.set(state.connectionId, { ...this.stored(state.connectionId), ...changes });
     Object.assign(state, changes);
   }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { processEachOnce, processOnce } from './idempotent-processor';
 import { CreateProcessedMessage1764000000000 } from './migrations';
-import { ProcessedMessageEntity } from './processed-message.entity';
 
 describe('processOnce (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -10,7 +9,6 @@ describe('processOnce (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'processed_spec',
-      entities: [ProcessedMessageEntity],
       migrations: [CreateProcessedMessage1764000000000],
     });
     await db.dataSource.query(`CREATE TABLE effect (event_id uuid NOT NULL)`);

@@ -6,7 +6,6 @@ import { KafkaPublisher, MetricsService } from '@task-sync/util-nest';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateOutboxMessage1764000000001 } from './migrations';
 import { enqueueOutbox, OutboxEntry } from './outbox';
-import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutboxRelay } from './outbox-relay';
 
 // The real broker the global setup started (or found), and real PostgreSQL.
@@ -23,7 +22,6 @@ describe('OutboxRelay (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'outbox_spec',
-      entities: [OutboxMessageEntity],
       migrations: [CreateOutboxMessage1764000000001],
     });
     await publisher.connect();

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Pool, PoolClient } from 'pg';
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { KafkaPublisher, MetricsService } from '@task-sync/util-nest';
-import { OutboxMessageEntity } from './outbox-message.entity';
+import { outboxMessages } from './outbox-message.repository';
 import { OUTBOX_CHANNEL } from './outbox';
 
 export interface OutboxRelayOptions {
@@ -121,15 +121,7 @@ export class OutboxRelay {
     const { dataSource, publisher, batchSize } = this.options;
     // A failed send is recorded on the rows (the transaction still commits), then reported.
     const result = await dataSource.transaction(async (manager): Promise<{ sent: number; error?: unknown }> => {
-      const rows = await manager
-        .getRepository(OutboxMessageEntity)
-        .createQueryBuilder('o')
-        .where('o.published_at IS NULL')
-        .orderBy('o.id', 'ASC')
-        .limit(batchSize)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const rows = await outboxMessages.lockUnpublished(manager, batchSize);
       if (rows.length === 0) return { sent: 0 };
       const ids = rows.map((r) => r.id);
       try {
@@ -143,20 +135,10 @@ export class OutboxRelay {
           })),
         );
       } catch (e) {
-        await manager
-          .createQueryBuilder()
-          .update(OutboxMessageEntity)
-          .set({ attempts: () => 'attempts + 1', lastError: String((e as Error).message).slice(0, 1000) })
-          .whereInIds(ids)
-          .execute();
+        await outboxMessages.recordFailure(manager, ids, String((e as Error).message));
         return { sent: 0, error: e };
       }
-      await manager
-        .createQueryBuilder()
-        .update(OutboxMessageEntity)
-        .set({ publishedAt: () => 'now()' })
-        .whereInIds(ids)
-        .execute();
+      await outboxMessages.markPublished(manager, ids);
       return { sent: rows.length };
     });
     if (result.error !== undefined) throw result.error;
@@ -164,9 +146,7 @@ export class OutboxRelay {
   }
 
   private async refreshPendingGauge(): Promise<void> {
-    const pending = await this.options.dataSource
-      .getRepository(OutboxMessageEntity)
-      .count({ where: { publishedAt: IsNull() } });
+    const pending = await outboxMessages.countUnpublished(this.options.dataSource);
     this.options.metrics.outboxPending.set(pending);
   }
 }

@@ -1,19 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { OutboxMessageEntity } from './outbox-message.entity';
+import { outboxMessages, type OutboxEntry } from './outbox-message.repository';
 
-export interface OutboxEntry {
-  eventId: string;
-  eventType: string;
-  topic: string;
-  key: string;
-  /** The encoded event (encodeEvent from @task-sync/contracts). */
-  payload: string;
-}
+export type { OutboxEntry } from './outbox-message.repository';
 
 /** Call inside the transaction that makes the change: both commit, or neither does. */
 export async function enqueueOutbox(manager: EntityManager, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await manager.getRepository(OutboxMessageEntity).insert(entries);
+  await outboxMessages.insert(manager, entries);
   // Delivered at commit (and dropped on rollback): wakes the relay, so the rows go out now, not at its next poll.
   await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }

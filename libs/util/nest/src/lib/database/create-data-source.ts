@@ -5,8 +5,9 @@ export interface DatabaseOptions {
   url: string;
   /** The PostgreSQL schema this service owns; created if missing. */
   schema: string;
+  /** TypeORM entities, where a service still reads through them; tables read by typed SQL need none. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
+  entities?: MixedList<Function | string | EntitySchema>;
   /** Listed explicitly: webpack bundles drop glob patterns. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
@@ -18,7 +19,7 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     type: 'postgres',
     url: options.url,
     schema: options.schema,
-    entities: options.entities,
+    entities: options.entities ?? [],
     migrations: options.migrations,
     migrationsTableName: 'typeorm_migrations',
     migrationsRun: false, // run below, after the schema exists
