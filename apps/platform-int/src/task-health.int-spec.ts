@@ -308,7 +308,8 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
         const found = page.items.filter((c) => c['linkId'] === conflicted.linkId);
         return found.length > 0 ? found : undefined;
       },
-      20_000,
+      // The held write's read and decision take about 3 s here; a CI machine running other suites beside it stretched them past 20 s once.
+      45_000,
     );
     expect(conflicts[0]).toMatchObject({
       subject: expect.any(String),
