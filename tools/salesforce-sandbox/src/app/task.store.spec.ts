@@ -111,6 +111,20 @@ describe('TaskStore', () => {
     }
   });
 
+  it('keeps the order right through thousands of replacements with no read between them', () => {
+    const store = new TaskStore();
+    [task(1, 10), task(2, 20)].forEach((t) => store.insert(t));
+    expect(order(store)).toEqual(['1', '2']);
+    for (let stamp = 30; stamp < 2_530; stamp++) {
+      const id = stamp % 2 === 0 ? '00T000000000001AAA' : '00T000000000002AAA';
+      const next = cloneTask(store.get(id) as TaskRecord);
+      next.fields.SystemModstamp = stamp;
+      store.replace(next);
+    }
+    expect(order(store)).toEqual(['1', '2']);
+    expect(store.listFieldsByModstamp(true).map((f) => f.SystemModstamp)).toEqual([2_528, 2_529]);
+  });
+
   it('reads tasks by 15- or 18-character id in SystemModstamp order, the recycle bin only for queryAll', () => {
     const store = new TaskStore();
     const deleted = task(1, 30);

@@ -34,6 +34,9 @@ function insertionIndex(sorted: TaskRecord[], task: TaskRecord): number {
 
 const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields } });
 
+/** Replaced versions kept in the order before it is compacted even without a read. */
+const COMPACT_AFTER = 1_000;
+
 /**
  * Told of every task write as it lands (the change-event stream's one hook into the data): a write
  * outside begin()…commit() is a transaction of its own; inside, the writes count only once committed.
@@ -283,7 +286,11 @@ export class TaskStore {
       if (set?.size === 0) this.byExternalId.delete(ext.toLowerCase());
     }
     this.deletedIds.delete(id);
-    if (this.sorted !== null) this.unsorted.add(task);
+    if (this.sorted !== null) {
+      this.unsorted.add(task);
+      // Dropped in one pass once they are a good share of the order: memory stays bounded between reads.
+      if (this.unsorted.size > COMPACT_AFTER && this.unsorted.size * 8 > this.sorted.length) this.listByModstamp();
+    }
     this.fieldViews = null;
   }
 }
