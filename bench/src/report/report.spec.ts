@@ -722,6 +722,11 @@ describe('reportMarkdown', () => {
       .filter((l) => /^\| [a-z-]+ \|/.test(l))
       .map((l) => l.split('|')[1].trim());
     expect(rows.slice(1)).toEqual(['sfdc-ingest', 'reconciler', 'salesconnect-sandbox']); // after the header row
+    // The sum a phase, and what the steady state's sum keeps busy at its own rate (20 a second × 11.5 ms).
+    expect(cpu).toContain('| **all together** | 16.5 | **5.50** | 16.5 | **5.50** | 13.5 | **11.50** |');
+    expect(cpu).toContain(
+      "At the steady state's 20 changes a second, its 11.50 ms a change in all keep 0.23 cores busy.",
+    );
     expect(
       section(reportMarkdown(benchResults({ imports: [], steady: null })), 'CPU per task and per change'),
     ).toContain('Not measured.');

@@ -430,14 +430,14 @@ const cpuRank = (program: string): number => CPU_ORDER.indexOf(program.replace(/
 const byCpuOrder = (figures: readonly CpuFigure[]): CpuFigure[] =>
   [...figures].sort((a, b) => cpuRank(a.program) - cpuRank(b.program) || a.program.localeCompare(b.program));
 
+/** Every program's CPU per unit of work, summed: the whole machine's cost of one task or change. */
+const msPerUnitOfAll = (figures: readonly CpuFigure[]): number => figures.reduce((sum, f) => sum + f.msPerUnit, 0);
+
 function cpuSummaryLines(imports: readonly ImportResult[], steady: SteadyResult | null): string[] {
   const line = (what: string, unit: string, figures: readonly CpuFigure[]) =>
     `CPU ${what}: ${byCpuOrder(figures)
       .map((f) => `${f.program} ${formatNumber(f.msPerUnit, 2)}`)
-      .join(', ')}; all together ${formatNumber(
-      figures.reduce((sum, f) => sum + f.msPerUnit, 0),
-      2,
-    )} ms ${unit}`;
+      .join(', ')}; all together ${formatNumber(msPerUnitOfAll(figures), 2)} ms ${unit}`;
   return [
     ...imports.filter((run) => run.cpu.length > 0).map((run) => line(`import ${run.label}`, 'a task', run.cpu)),
     ...(steady && steady.cpu.length > 0 ? [line('steady state', 'a change', steady.cpu)] : []),
@@ -465,16 +465,17 @@ function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | nul
     '**all together**',
     ...phases.flatMap((phase) => {
       const cpuMs = phase.figures.reduce((sum, f) => sum + f.cpuMs, 0);
-      const perUnit = phase.figures.reduce((sum, f) => sum + f.msPerUnit, 0);
-      return [formatNumber(cpuMs / 1000, 1), `**${formatNumber(perUnit, 2)}**`];
+      return [formatNumber(cpuMs / 1000, 1), `**${formatNumber(msPerUnitOfAll(phase.figures), 2)}**`];
     }),
   ];
   return [
     ...heading,
     'User + system CPU of each process (/proc/<pid>/stat), from the Save (import) or the first change (steady state) until the processes are quiet after the last arrival ' +
       "(together no busier over a second than idle, measured just before, plus 5 % of a core), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine's cores. " +
-      "Beside the product and the sandboxes: the benchmark itself (it makes the reps' changes and reads the sandboxes' logs), the Kafka broker, and PostgreSQL (every backend on the machine; one that exits during the phase takes its time with it, so that figure is a floor). " +
-      'At 200 changes a second, 10 ms a change in all is two cores: the whole machine.',
+      "Beside the product and the sandboxes: the benchmark itself (it makes the reps' changes and reads the sandboxes' logs), the Kafka broker, and PostgreSQL (every backend on the machine; one that exits during the phase takes its time with it, so that figure is a floor)." +
+      (steady && steady.cpu.length > 0
+        ? ` At the steady state's ${formatNumber(steady.rate, 0)} changes a second, its ${formatNumber(msPerUnitOfAll(steady.cpu), 2)} ms a change in all keep ${formatNumber((steady.rate * msPerUnitOfAll(steady.cpu)) / 1000, 2)} cores busy.`
+        : ''),
     '',
     ...table(
       ['program', ...phases.flatMap((phase) => [`${phase.name} CPU s`, `ms a ${phase.unit}`])],
