@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   closeCpuWindow,
@@ -8,6 +9,8 @@ import {
   idleCpuRate,
   openCpuWindow,
   pidsNamed,
+  postmasterPid,
+  treeCpuMs,
 } from './cpu';
 
 describe('CPU time from /proc', () => {
@@ -35,6 +38,28 @@ describe('CPU time from /proc', () => {
     expect(twice).toBeGreaterThanOrEqual(2 * own);
     expect(pidsNamed(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim())).toContain(process.pid);
     expect(pidsNamed('no-such-command-here')).toEqual([]);
+  });
+
+  it('counts a process tree with the CPU of its children that have exited (a PostgreSQL backend that closes during a phase)', () => {
+    const before = cpuSnapshot([['tree', { tree: process.pid }]]).get('tree') as number;
+    // A child that spins for 200 ms of its own CPU time and exits: only the parent's cutime keeps it.
+    const child = spawnSync(process.execPath, [
+      '-e',
+      'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 200000);',
+    ]);
+    expect(child.status).toBe(0);
+    const after = treeCpuMs(process.pid) as number;
+    expect(after - before).toBeGreaterThanOrEqual(150);
+    expect(treeCpuMs(2 ** 22 + 7)).toBeNull();
+  });
+
+  it('finds the postmaster as the one postgres process whose parent is not one', () => {
+    const postmaster = postmasterPid();
+    // PostgreSQL runs on this machine for every test suite; its postmaster is the root of its backends.
+    expect(postmaster).not.toBeNull();
+    expect(pidsNamed('postgres')).toContain(postmaster);
+    const parent = Number(/\) \S+ (\d+)/.exec(readFileSync(`/proc/${postmaster}/stat`, 'utf8'))?.[1]);
+    expect(pidsNamed('postgres')).not.toContain(parent);
   });
 
   it('divides each program’s CPU between two snapshots by the units of work, leaving out programs missing from either', () => {

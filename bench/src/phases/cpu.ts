@@ -11,34 +11,72 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** CPU time a live process has used (user + system, threads included), in ms; null when it is gone. */
-export function cpuMs(pid: number): number | null {
+/** The fields of /proc/<pid>/stat after the command name (field 3, the state, is index 0); null when the process is gone. */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces: the fields after its closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime: fields 14 and 15 of proc(5)
-    return (ticks * 1000) / TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
 }
 
+const ticksToMs = (ticks: number): number => (ticks * 1000) / TICKS_PER_SECOND;
+
+/** CPU time a live process has used (user + system, threads included), in ms; null when it is gone. */
+export function cpuMs(pid: number): number | null {
+  const fields = statFields(pid);
+  return fields ? ticksToMs(Number(fields[11]) + Number(fields[12])) : null; // utime, stime: fields 14 and 15 of proc(5)
+}
+
+/**
+ * CPU time of a process and everything below it, the exited children included: a parent's cutime
+ * and cstime (fields 16, 17) hold the time of the children it has reaped, so a PostgreSQL backend
+ * that exits during a phase still counts (through the postmaster). Null when the root is gone.
+ */
+export function treeCpuMs(root: number): number | null {
+  const parents = new Map<number, number[]>();
+  const own = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(Number(entry));
+    if (!fields) continue;
+    const ppid = Number(fields[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    own.set(
+      Number(entry),
+      fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0),
+    );
+  }
+  if (!own.has(root)) return null;
+  let ticks = 0;
+  for (const queue = [root]; queue.length > 0;) {
+    const pid = queue.pop() as number;
+    ticks += own.get(pid) ?? 0;
+    queue.push(...(parents.get(pid) ?? []));
+  }
+  return ticksToMs(ticks);
+}
+
 export type CpuSnapshot = Map<string, number>;
 
-/** A program is one process, or several counted together (PostgreSQL's backends). */
-export type Program = [string, number | readonly number[]];
+/** A program is one process, several counted together, or a process tree with its exited children (PostgreSQL). */
+export type Program = [string, number | readonly number[] | { tree: number }];
+
+/** A program's CPU time now, or null when none of its processes is there. */
+function programCpuMs(pids: Program[1]): number | null {
+  if (typeof pids === 'object' && 'tree' in pids) return treeCpuMs(pids.tree);
+  const times = (typeof pids === 'number' ? [pids] : pids).map(cpuMs).filter((ms): ms is number => ms !== null);
+  return times.length > 0 ? times.reduce((a, b) => a + b, 0) : null;
+}
 
 /** Every program's CPU time now, to subtract from a later snapshot. */
 export function cpuSnapshot(programs: Iterable<Program>): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
   for (const [program, pids] of programs) {
-    const times = (typeof pids === 'number' ? [pids] : pids).map(cpuMs).filter((ms): ms is number => ms !== null);
-    if (times.length > 0)
-      snapshot.set(
-        program,
-        times.reduce((a, b) => a + b, 0),
-      );
+    const ms = programCpuMs(pids);
+    if (ms !== null) snapshot.set(program, ms);
   }
   return snapshot;
 }
@@ -57,16 +95,23 @@ export function pidsNamed(name: string): number[] {
     .map(Number);
 }
 
+/** PostgreSQL's postmaster: the `postgres` process whose parent is not one (null when none runs here). */
+export function postmasterPid(): number | null {
+  const pids = pidsNamed('postgres');
+  return pids.find((pid) => !pids.includes(Number(statFields(pid)?.[1]))) ?? null;
+}
+
 /**
  * What else the machine runs for the product's work, beside its programs: the benchmark itself
- * (the reps' changes, the sandboxes' logs read), the broker and PostgreSQL (every backend on the
- * machine: a backend that exits during a phase takes its CPU time with it, so that figure is a floor).
+ * (the reps' changes, the sandboxes' logs read), the broker and PostgreSQL (the postmaster's whole
+ * tree, backends that exited during the phase included; every database of the server counts).
  */
 export function infrastructure(brokerPid: number): Program[] {
+  const postmaster = postmasterPid();
   return [
     ['benchmark', process.pid],
     ...(brokerPid > 0 ? [['kafka broker', brokerPid] as Program] : []),
-    ['postgresql', pidsNamed('postgres')],
+    ...(postmaster !== null ? [['postgresql', { tree: postmaster }] as Program] : []),
   ];
 }
 
