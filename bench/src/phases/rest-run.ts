@@ -3,7 +3,8 @@ import { summarizeLatency } from '../report/stats';
 import { DIRECTIONS, type AtRestResult, type Direction, type LatencySummary, type ReadMode } from '../report/results';
 import type { TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
-import { make, match, SC_TO_SF, SF_TO_SC, type Change } from './steady-run';
+import { logsSince, make, match, SC_TO_SF, SF_TO_SC, type Change } from './steady-run';
+import { SandboxLogFollower } from './sandbox-logs';
 
 /** After an arrival, the sync's follow-ups (the external id stamped back, the echo read and dropped) finish before the next change. */
 const GAP_MS = 1_000;
@@ -62,8 +63,9 @@ export async function runAtRest(
       continue;
     }
     made[direction]++;
+    const logs = new SandboxLogFollower(sfAdmin, scAdmin, orgId, logsSince(since));
     for (const waitUntil = Date.now() + ARRIVAL_WAIT_MS; Date.now() < waitUntil;) {
-      const matched = await match([change], sfAdmin, scAdmin, orgId, since);
+      const matched = match([change], await logs.read(), since);
       if (matched.samples.length > 0) {
         for (const s of matched.samples) samples.push({ ...s, atMs: s.atMs + since - startedAt });
         break;

@@ -14,6 +14,7 @@ import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
 import { random } from './workload';
+import { SandboxLogFollower, type SandboxLogs } from './sandbox-logs';
 
 export const SF_TO_SC: Direction = 'salesforce→salesconnect';
 export const SC_TO_SF: Direction = 'salesconnect→salesforce';
@@ -128,11 +129,12 @@ export async function runSteady(
 
   // Wait for every change to arrive, up to the drain time.
   const drainUntil = Date.now() + options.drainSeconds * 1000;
-  let matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
+  const logs = new SandboxLogFollower(sfAdmin, scAdmin, orgId, logsSince(startedAt));
+  let matched = match(changes, await logs.read(), startedAt);
   while (matched.pending > 0 && Date.now() < drainUntil) {
     log(`steady state: waiting for ${matched.pending} change(s) to arrive`);
     await sleep(5_000);
-    matched = await match(changes, sfAdmin, scAdmin, orgId, startedAt);
+    matched = match(changes, await logs.read(), startedAt);
   }
   const callsAfter = await restCalls(sfAdmin, orgId);
 
@@ -257,25 +259,17 @@ function wholeSecond(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
 
+/** Where a change's Salesforce side is asked from: the second `since` falls in (a change made after `since` in that second is stamped before it). */
+export function logsSince(since: number): { sf: number; sc: number } {
+  return { sf: wholeSecond(since), sc: since };
+}
+
 /**
  * Pairs each change with its arrival on the other side, from both sandboxes' logs since `since`
  * (samples' atMs count from it). Salesforce's stamps are whole seconds, so a latency is within a
  * second of the truth: Salesforce → Sales Connect up to 1 s over, the other way up to 1 s under (0 at the least).
  */
-export async function match(
-  changes: Change[],
-  sfAdmin: BenchSalesforceAdmin,
-  scAdmin: SalesConnectAdmin,
-  orgId: string,
-  since: number,
-) {
-  // Salesforce's log is asked from the second `since` falls in: a change made after `since` in that second is stamped before it.
-  const sfSince = wholeSecond(since);
-  const [sfChanges, scChanges, sfTasks] = await Promise.all([
-    sfAdmin.changes(orgId, sfSince),
-    scAdmin.changes(since),
-    sfAdmin.tasks(orgId, sfSince),
-  ]);
+export function match(changes: Change[], { sfChanges, scChanges, sfTasks }: SandboxLogs, since: number) {
   const sfByTask = groupBy(sfChanges, (c) => c.taskId);
   const scByTask = groupBy(scChanges, (c) => c.taskId);
   const scCreatedByTitle = new Map(

@@ -33,7 +33,11 @@ import { CreateDriftRepairRuns1764000000410 } from './drift/drift-repair-run.mig
 import { DriftRepairController } from './drift/drift-repair.controller';
 import { DriftRepairReads, DriftRepairService } from './drift/drift-repair.service';
 import { DriftRepairScheduler } from './drift/drift-repair.scheduler';
-import { CreateTaskActivity1764000000430, IgnoreFailedWrites1764000000431 } from './activity/task-activity.migration';
+import {
+  CreateTaskActivity1764000000430,
+  IgnoreFailedWrites1764000000431,
+  TuneTaskActivityWrites1764000000432,
+} from './activity/task-activity.migration';
 import { TaskHealthController } from './activity/task-health.controller';
 import { TaskActivityPruneScheduler } from './activity/task-activity-prune.scheduler';
 
@@ -88,6 +92,7 @@ export class AppModule {
               CreateFailedWrites1764000000421,
               CreateTaskActivity1764000000430,
               IgnoreFailedWrites1764000000431,
+              TuneTaskActivityWrites1764000000432,
             ],
           },
         }),

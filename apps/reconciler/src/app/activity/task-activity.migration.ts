@@ -52,3 +52,23 @@ export class IgnoreFailedWrites1764000000431 implements MigrationInterface {
     await q.query(`ALTER TABLE failed_write DROP COLUMN ignored_at`);
   }
 }
+
+export class TuneTaskActivityWrites1764000000432 implements MigrationInterface {
+  name = 'TuneTaskActivityWrites1764000000432';
+
+  async up(q: QueryRunner): Promise<void> {
+    // A connection's events in id order: each insert lands at the end of its connection's range instead
+    // of at a random link id, and the search still reads one connection's events.
+    await q.query(`CREATE INDEX task_activity_by_connection_id ON task_activity (connection_id, id)`);
+    await q.query(`DROP INDEX task_activity_by_connection`);
+    // Room on each page, so rewriting a link's state (most changes do) can stay on its page without
+    // touching task_link's three indexes (a HOT update).
+    await q.query(`ALTER TABLE task_link SET (fillfactor = 80)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE task_link RESET (fillfactor)`);
+    await q.query(`CREATE INDEX task_activity_by_connection ON task_activity (connection_id, link_id)`);
+    await q.query(`DROP INDEX task_activity_by_connection_id`);
+  }
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateTaskLinks1764000000400 } from '../links/migrations';
-import { CreateTaskActivity1764000000430 } from './task-activity.migration';
+import { CreateTaskActivity1764000000430, TuneTaskActivityWrites1764000000432 } from './task-activity.migration';
 import { TaskActivityBatch, TaskActivityRepository } from './task-activity.repository';
 import type { ActivitySubject } from './task-activity';
 
@@ -14,7 +14,7 @@ describe('task activity: batched rows, search by name or either id, timeline, co
   beforeAll(async () => {
     db = await createTestDatabase({
       schema: 'task_activity_spec',
-      migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430],
+      migrations: [CreateTaskLinks1764000000400, CreateTaskActivity1764000000430, TuneTaskActivityWrites1764000000432],
     });
     repository = new TaskActivityRepository(db.dataSource);
   });
@@ -78,6 +78,34 @@ describe('task activity: batched rows, search by name or either id, timeline, co
     ]);
     expect(timeline).toMatchObject({ total: 3, nextOffset: 2 });
     expect((await repository.timeline(CONNECTION, ana.linkId, 2, 2)).items.map((e) => e.outcome)).toEqual(['ok']);
+  });
+
+  it('stores each column as given: a detail with quotes, backslashes and commas comes back as written, absent values as null', async () => {
+    const odd = await link('Quote " and \\ and, comma', 'sc-odd', '00Todd');
+    const batch = new TaskActivityBatch();
+    batch.recordRetry(odd, 'sfdc', 'Retried: "now", {soon}', 'ana "the admin" \\ ops');
+    await batch.flush(db.dataSource);
+    const [row] = await db.dataSource.query(
+      `SELECT subject, kind, side, origin, summary, reason, code, detail FROM task_activity WHERE link_id = $1`,
+      [odd.linkId],
+    );
+    expect(row).toEqual({
+      subject: 'Quote " and \\ and, comma',
+      kind: 'retry',
+      side: 'sfdc',
+      origin: null,
+      summary: 'Retried: "now", {soon}',
+      reason: null,
+      code: null,
+      detail: { by: 'ana "the admin" \\ ops' },
+    });
+  });
+
+  it("leaves room on task_link's pages for a link's state to be rewritten in place (fillfactor 80)", async () => {
+    const [table] = await db.dataSource.query(
+      `SELECT c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'task_activity_spec' AND c.relname = 'task_link'`,
+    );
+    expect(table.reloptions).toEqual(['fillfactor=80']);
   });
 
   it('lists conflicts newest first with both values, both times and the winner', async () => {

@@ -128,32 +128,26 @@ export class TaskActivityBatch {
 
 /** The task_activity table: batched inserts, the timeline's reads, and the retention prune. */
 export class TaskActivityRepository {
-  /** One multi-row INSERT for any number of rows (their order is their ids' order). */
+  /** One multi-row INSERT for any number of rows (their order is their ids' order): a column an array, as unnest reads them fastest. */
   static async insert(db: Db, rows: readonly ActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db.query(
       `INSERT INTO task_activity (connection_id, link_id, salesconnect_task_id, sfdc_task_id, subject, kind, side, origin, summary, reason, outcome, code, detail)
-       SELECT r.connection_id, r.link_id, r.salesconnect_task_id, r.sfdc_task_id, r.subject, r.kind, r.side, r.origin, r.summary, r.reason, r.outcome, r.code, r.detail
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(row, n), jsonb_populate_record(NULL::task_activity, e.row) AS r
-        ORDER BY e.n`,
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`,
       [
-        JSON.stringify(
-          rows.map((r) => ({
-            connection_id: r.connectionId,
-            link_id: r.linkId,
-            salesconnect_task_id: r.salesConnectTaskId,
-            sfdc_task_id: r.sfdcTaskId,
-            subject: r.subject,
-            kind: r.kind,
-            side: r.side,
-            origin: r.origin,
-            summary: r.summary,
-            reason: r.reason,
-            outcome: r.outcome,
-            code: r.code,
-            detail: r.detail,
-          })),
-        ),
+        rows.map((r) => r.connectionId),
+        rows.map((r) => r.linkId),
+        rows.map((r) => r.salesConnectTaskId),
+        rows.map((r) => r.sfdcTaskId),
+        rows.map((r) => r.subject),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.side),
+        rows.map((r) => r.origin),
+        rows.map((r) => r.summary),
+        rows.map((r) => r.reason),
+        rows.map((r) => r.outcome),
+        rows.map((r) => r.code),
+        rows.map((r) => (r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail))),
       ],
     );
   }
