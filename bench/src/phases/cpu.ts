@@ -57,11 +57,7 @@ export function pidsNamed(name: string): number[] {
     .map(Number);
 }
 
-/**
- * What else the machine runs for the product's work, beside its programs: the benchmark itself
- * (the reps' changes, the sandboxes' logs read), the broker and PostgreSQL (every backend on the
- * machine: a backend that exits during a phase takes its CPU time with it, so that figure is a floor).
- */
+/** PostgreSQL's figure is a floor: a backend that exits during a phase takes its CPU time with it. */
 export function infrastructure(brokerPid: number): Program[] {
   return [
     ['benchmark', process.pid],
@@ -121,9 +117,8 @@ export interface CpuWindow {
 }
 
 /**
- * Measures the idle rate (two seconds), then starts the account: call right before the phase's
- * work. The phase ends when `programs` are back to idle; `others` (infrastructure()) are counted
- * over the same time, as PostgreSQL's autovacuum should not stretch the window.
+ * Call right before the phase's work. `others` are counted over the programs' window, as PostgreSQL's
+ * autovacuum should not stretch it.
  */
 export async function openCpuWindow(
   programs: () => Iterable<Program>,
