@@ -1,4 +1,4 @@
-// npm run chaos (tools/scripts/chaos.js builds, starts the broker and runs this); see bench/README.md.
+// npm run chaos (tools/scripts/chaos.js builds, starts the broker and runs this); see "Chaos run" in the README.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
