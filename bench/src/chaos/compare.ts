@@ -41,11 +41,7 @@ const same = (a: Fields, b: Fields) =>
   a.open === b.open &&
   a.priority === b.priority;
 
-/**
- * The chaos run's verdict (pure): every task made on either side exists exactly once on each side
- * with its last written state, or on neither side once deleted. `sc` and `sfdc` are the live copies of
- * the run's tasks, by title (titles are unique in a run and never edited).
- */
+/** Copies are matched by title: titles are unique in a run and never edited. */
 export function compareSides(expected: readonly Expected[], sc: readonly Copy[], sfdc: readonly Copy[]): Comparison {
   const group = (copies: readonly Copy[]) => {
     const byTitle = new Map<string, Copy[]>();

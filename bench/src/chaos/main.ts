@@ -1,8 +1,4 @@
-// npm run chaos: the whole stack, two processes of each Kafka consumer, under changes on both sides
-// while services are killed, the broker restarts, the sandboxes fail calls and refuse all for a
-// while; then it waits for quiet and compares every task on both sides. tools/scripts/chaos.js
-// builds, starts the broker and runs this; figures to the console and to --out (results.json,
-// report.md, chaos.png).
+// npm run chaos (tools/scripts/chaos.js builds, starts the broker and runs this); see "Chaos run" in the README.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,9 +22,8 @@ import { CHAOS_DEFAULTS, chaosCommand, parseChaosOptions, type ChaosOptions } fr
 
 const log = (line: string) => console.log(`[chaos] ${line}`);
 /**
- * The end-to-end tests' short poll and flush intervals, so changes cross in seconds; but the
- * services' own retry back-off (WRITE_RETRY_BASE_MS, SALESFORCE_RETRY_BASE_MS): shortened, a
- * minute's outage spends a write's attempts in seconds and dead-letters it, which is not what runs.
+ * Short poll and flush intervals, but the services' own retry back-off: shortened, a minute's outage
+ * would spend a write's attempts in seconds and dead-letter it, which is not what runs.
  */
 const CHAOS_INTERVALS: Record<string, string> = Object.fromEntries(
   Object.entries(TEST_INTERVALS).filter(

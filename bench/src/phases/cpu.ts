@@ -101,11 +101,7 @@ export function postmasterPid(): number | null {
   return pids.find((pid) => !pids.includes(Number(statFields(pid)?.[1]))) ?? null;
 }
 
-/**
- * What else the machine runs for the product's work, beside its programs: the benchmark itself
- * (the reps' changes, the sandboxes' logs read), the broker and PostgreSQL (the postmaster's whole
- * tree, backends that exited during the phase included; every database of the server counts).
- */
+/** PostgreSQL is its postmaster's tree, so backends that exit during a phase still count; every database of the server does. */
 export function infrastructure(brokerPid: number): Program[] {
   const postmaster = postmasterPid();
   return [
@@ -166,9 +162,8 @@ export interface CpuWindow {
 }
 
 /**
- * Measures the idle rate (two seconds), then starts the account: call right before the phase's
- * work. The phase ends when `programs` are back to idle; `others` (infrastructure()) are counted
- * over the same time, as PostgreSQL's autovacuum should not stretch the window.
+ * Call right before the phase's work. `others` are counted over the programs' window, as PostgreSQL's
+ * autovacuum should not stretch it.
  */
 export async function openCpuWindow(
   programs: () => Iterable<Program>,

@@ -44,12 +44,8 @@ interface IdleOrg {
 }
 
 /**
- * Issue 20's idle-org figure: for each entry of `reps`, a new org with that many connected reps,
- * imported and idle, on a stack of its own with shortened intervals. Each org is measured twice:
- * read per rep (no reader, the reps' polls backed off to their idle pace), then read once (its
- * reader connected by an admin: the CDC stream plus the safety-net org poll and the reader's
- * preflight). Every org is measured in the same windows. Then a realistic day in the largest org,
- * read once: its CDC events and its Salesforce API calls a rep a day.
+ * Issue 20's idle-org figure: each org measured read per rep, then read once, on a stack of its own
+ * with shortened intervals; then a realistic day in the largest org.
  */
 export async function runIdleOrgs(
   options: IdleOrgsOptions,
@@ -396,12 +392,8 @@ interface DaySample {
 }
 
 /**
- * A realistic day, in miniature, in an org read once: up to 10 of its reps each make ten changes a
- * side (SAMPLE_CHANGES: the steady state's mix, one change a side and rep a round, each round
- * waiting until every change arrived on the other side). CDC events: the org's delivered events
- * (the reps' changes, and the sync's writes into Salesforce and their follow-ups) ÷ changes made.
- * Calls: the org's REST calls meanwhile, less the benchmark's own, with the periodic work's cycles
- * sampled all along so rep-day-calls.ts can take that work out.
+ * The periodic work's cycles are sampled all along, so rep-day-calls.ts can take that work out of the
+ * calls a change.
  */
 async function sampleDay(
   stack: Stack,

@@ -27,11 +27,7 @@ export interface ImportRun {
   recordBytes: number;
 }
 
-/**
- * One initial import: `tasks` Salesforce tasks in the 24 hours before the enable, shared by
- * `connections` reps of one new org; every rep saves "Sync tasks" at the same moment, and the run
- * lasts until the last task is in Sales Connect (the change feed's `created` by task-sync).
- */
+/** Every rep saves "Sync tasks" at the same moment; the run lasts until the last task is in Sales Connect. */
 export async function runImport(
   stack: Stack,
   kafka: Kafka,

@@ -6,12 +6,7 @@ import type { CeilingResult } from '../report/results';
 const BATCH = 500;
 const IN_FLIGHT = 4;
 
-/**
- * The ceiling: bare kafkajs on the same broker, no service in between. One idempotent producer
- * (acks from all replicas, as the services' publisher) sends `records` records of `recordBytes`
- * bytes to a new topic of `partitions` partitions while one consumer reads them; the time runs
- * from the first send to the last record read. The topic is deleted afterwards.
- */
+/** Bare kafkajs on the same broker; the producer is idempotent with acks from all replicas, as the services'. */
 export async function measureCeiling(
   kafka: Kafka,
   records: number,

@@ -69,11 +69,8 @@ async function connectOrgReader(stack: Stack, adminJwt: string, username: string
 }
 
 /**
- * An admin (JWT role `task-sync:admin`) connects each org's reader through the OAuth pages; resolves
- * once every org is read once, its stream streams and its org poll has run (getDeleted with it).
- * With `pollWhileStreaming`, that poll must have run since the stream streams, so what follows sees
- * the healthy pace only (at the default 300 s org poll that can take minutes: the idle orgs' short
- * intervals need it, the steady run does not). `db` is the stack's database.
+ * `pollWhileStreaming`: the org poll must have run since the stream streams, so what follows sees the
+ * healthy pace only (minutes at the default 300 s poll: the idle orgs need it, the steady run not).
  */
 export async function connectReadersAndWait(
   stack: Stack,

@@ -19,10 +19,7 @@ export interface AtRestOptions {
 }
 
 /**
- * Latency at rest: one change at a time, the directions taking turns, each made as the rep (as the
- * steady run makes them) and awaited on the other side before the next; half creates, half edits
- * of imported tasks. The latency is the steady run's: from the change's own entry in one sandbox's
- * log to the sync's matching write in the other's. The imported pairs it edits are taken out of
+ * One change at a time, measured as the steady run measures. The pairs it edits are taken out of
  * `pools`, so the steady run never changes them again.
  */
 export async function runAtRest(

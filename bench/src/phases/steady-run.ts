@@ -60,10 +60,8 @@ export interface SteadyOptions {
 }
 
 /**
- * Changes at a steady rate on both sides (half each), spread over the connections, then waits
- * until each has arrived on the other side. Latency is measured from the sandboxes' own
- * timestamps: the person's change in one sandbox's log to the sync's write in the other's.
- * The imported tasks it changes are taken out of `pools`, so a later run does not change them again.
+ * Latency from the sandboxes' own timestamps: the person's change in one log to the sync's write in the
+ * other's. The tasks it changes are taken out of `pools`, so a later run does not change them again.
  */
 export async function runSteady(
   users: SyncUser[],

@@ -16,11 +16,8 @@ export const CDC_DAILY_ALLOCATIONS = [
 export const ENTERPRISE_CDC_ALLOCATION = 25_000;
 
 /**
- * Each side's changes in the sample, per rep, one a round: ten changes, the steady state's mix of
- * 30 % creates, 40 % edits, 20 % completes and 10 % deletes, on three tasks the rep made on that
- * side. Each round waits until the one before arrived, so no two changes of a rep are written to
- * Salesforce together (a real day's changes are minutes apart; two completes written in one
- * transaction would be one merged event).
+ * The steady state's mix. Each round waits until the one before arrived: a real day's changes are
+ * minutes apart, and two completes written in one transaction would be one merged event.
  */
 export const SAMPLE_CHANGES: readonly { kind: 'create' | 'edit' | 'complete' | 'delete'; task: number }[] = [
   { kind: 'create', task: 0 },

@@ -76,12 +76,8 @@ export function cyclesPerDay(activity: IdleActivity, cadence: IdleCadence, reps:
 }
 
 /**
- * Which activity made a call, by the sandbox's endpoint name (`describeEndpoint`): the polls are
- * `queryAll` (and its next pages), getDeleted is `sobjects/Task/deleted`; the reader's preflight
- * (org reads only) asks `query` (UserPermissionAccess), `tooling/query` (the CDC selection) and
- * `sobjects/Task/describe`. A Composite call is one call, named by its subrequests: one that reads
- * `queryAll` is a poll (the org poll's first page, with getDeleted folded in); one of the
- * preflight's endpoints is the preflight.
+ * A Composite call is one call, named by its subrequests: one that reads `queryAll` is a poll (the
+ * org poll's first page, with getDeleted folded in).
  */
 export function activityOf(endpoint: string, mode: IdleMode): IdleActivity {
   const composite = /^POST composite \((.*)\)$/.exec(endpoint);

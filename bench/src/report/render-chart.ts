@@ -9,10 +9,8 @@ export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x
 const RENDER_TIMEOUT_MS = 60_000;
 
 /**
- * Vega-Lite compiled to Vega, run headless (no browser, no canvas) to SVG, and resvg with the
- * machine's fonts to PNG. It runs in a child Node: vega and vega-lite are ES modules with top-level
- * await, which neither this CommonJS build nor jest's module runtime can load. It resolves them
- * from the working directory: the repository root, where the bench and jest run.
+ * In a child Node: vega and vega-lite are ES modules with top-level await, which neither this CommonJS
+ * build nor jest can load. Resolved from the working directory, the repository root.
  */
 const RENDERER = `
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -6,10 +6,6 @@ import type { SpreadFigure } from './spread';
 /** How the steady-state org was read: once, by its reader's change stream (and safety-net poll), or by each rep's own polls. */
 export type ReadMode = 'stream' | 'per-rep';
 
-/**
- * What one `npm run bench` measured. main.ts fills it in phase by phase; report.ts turns it into
- * report.md and the charts; results.json is this object as JSON.
- */
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;

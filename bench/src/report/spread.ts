@@ -42,11 +42,7 @@ const PERCENTILES = [
   ['p99', 'p99Ms'],
 ] as const;
 
-/**
- * Each figure of the steady state over its runs, so one run's luck (a flush that gathered much or
- * little, a backlog) shows as spread instead of as the figure: latency percentiles each way, the
- * Salesforce calls per 1,000 changes, and each process's CPU per change.
- */
+/** So one run's luck (a flush that gathered much or little, a backlog) shows as spread, not as the figure. */
 export function steadySpread(runs: readonly SteadyRun[]): SpreadFigure[] {
   const latency = DIRECTIONS.flatMap((direction: Direction) =>
     PERCENTILES.map(([label, key]) =>

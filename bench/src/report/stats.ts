@@ -33,11 +33,7 @@ export function summarizeLatency(made: number, latenciesMs: readonly number[]): 
   };
 }
 
-/**
- * Counts events per bucket (a second by default) from the bucket holding time 0 to the one holding
- * the latest event, empty buckets included, so a line over them shows stalls as zeros. The input
- * need not be sorted. `count` is per bucket: divide by bucketMs / 1000 for a per-second rate.
- */
+/** Empty buckets included, so a line over them shows stalls as zeros. `count` is per bucket. */
 export function perSecond(timesMs: readonly number[], bucketMs = 1000): TimeBucket[] {
   if (!(bucketMs > 0)) throw new RangeError(`perSecond: bucketMs must be positive, got ${bucketMs}`);
   if (timesMs.length === 0) return [];

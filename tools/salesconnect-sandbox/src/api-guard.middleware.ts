@@ -8,10 +8,7 @@ export function toEndpointTemplate(path: string): string {
   return path.replace(/\/sc[a-z]_[A-Za-z0-9]+/g, '/:id').replace(/\/$/, '') || '/';
 }
 
-/**
- * Runs after authentication on every API call: counts it (endpoint + user), then applies the
- * configured latency and the `http5xx` share, as an overloaded SaaS would answer.
- */
+/** After authentication, so calls are counted per user. */
 export function apiGuard(calls: CallCounter, faults: FaultInjector) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const { user, app } = contextOf(res);

@@ -13,11 +13,7 @@ export interface FeedState {
 export type FeedPage =
   { ok: true; changes: Change[]; nextCursor: string } | { ok: false; error: 'INVALID_CURSOR' | 'CURSOR_EXPIRED' };
 
-/**
- * Every write in order, under one monotonic sequence for all users. Entries older than the
- * retention (by the sandbox clock) are dropped; a cursor that points before them gets
- * CURSOR_EXPIRED, so a reader knows it missed changes instead of silently skipping them.
- */
+/** A cursor from before the retention gets CURSOR_EXPIRED, so a reader knows it missed changes. */
 export class ChangeFeed {
   private state: FeedState = { lastSequence: 0, prunedThroughSequence: 0, changes: [] };
 

@@ -16,10 +16,6 @@ const changesQuerySchema = z.strictObject({
     .default(100),
 });
 
-/**
- * `/v1/changes?cursor=&limit=`: the caller's changes in order (an app acting as itself: every
- * user's); keep `nextCursor` and poll with it.
- */
 export function createChangesRouter(feed: ChangeFeed, clock: SandboxClock): Router {
   const router = Router();
   router.get('/', (req, res) => {

@@ -17,10 +17,8 @@ export interface CommandCenterView {
 }
 
 /**
- * R4: the user's tasks due today and tomorrow on their own wall clock ("tomorrow" is the next
- * calendar day, not +24 h), computed here, not by the product's code it checks. Open tasks come first,
- * then completed ones (kept, and marked, so a rep sees what they already did today); High
- * before Normal; then by creation.
+ * R4, computed here, not by the product's code it checks. Completed tasks stay listed (marked), so a
+ * rep sees what they already did today.
  */
 export function buildCommandCenter(user: User, tasks: Task[], nowMs: number): CommandCenterView {
   const window = wallClockDays(nowMs, user.timeZone);

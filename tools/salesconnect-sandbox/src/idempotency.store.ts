@@ -43,9 +43,8 @@ export class IdempotencyStore {
   }
 
   /**
-   * Drops expired keys from the oldest on, and stops at the first live one: a call costs what it
-   * drops, not the whole store (a benchmark's import leaves 100,000 keys). A key remembered out of
-   * clock order (a test moved the clock back) may outlive its TTL here, but lookup() treats it as expired.
+   * Stops at the first live key: a call costs what it drops, not the whole store (an import leaves
+   * 100,000 keys). A key out of clock order may outlive its TTL here; lookup() still expires it.
    */
   private prune(nowMs: number): void {
     for (const [k, r] of this.records) {

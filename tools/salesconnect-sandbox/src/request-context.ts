@@ -44,11 +44,6 @@ export function ownerOf(context: RequestContext): { userId: string | null; app: 
   return context.user !== null ? { userId: context.user.id, app: null } : { userId: null, app: context.app };
 }
 
-/**
- * `Authorization: Bearer <token>` → the caller. A user's API token acts as that user; an
- * integration app token acts as the user named by `X-SalesConnect-User`, or as the app itself
- * without it. `X-Client-App` → the origin of writes.
- */
 export function authenticate(users: UserStore, appTokens: readonly AppToken[] = []) {
   const apps = new Map(appTokens.map((a) => [a.token, a.name]));
   return (req: Request, res: Response, next: NextFunction): void => {

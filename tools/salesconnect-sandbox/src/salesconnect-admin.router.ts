@@ -27,10 +27,7 @@ const releaseSchema = z.strictObject({
   intervalMs: z.number().int().min(0).max(60_000).default(0),
 });
 
-/**
- * `/__admin/salesconnect`: what a test needs beyond the public API. Users (with their tokens),
- * every task including tombstones, the whole feed and every webhook delivery.
- */
+/** What a test needs beyond the public API. */
 export function createSalesConnectAdminRouter(deps: {
   users: UserStore;
   store: TaskStore;

@@ -41,11 +41,7 @@ export interface WebhookDispatcherOptions {
   timeoutMs: number;
 }
 
-/**
- * At-least-once delivery: every change goes to every matching subscription, signed, and is
- * retried with exponential backoff on a non-2xx answer or a network error, up to `maxAttempts`.
- * Retries wait in real time (timers), while every timestamp shown comes from the sandbox clock.
- */
+/** At least once. Retries wait in real time (timers), while every timestamp shown is the sandbox clock's. */
 export class WebhookDispatcher {
   private deliveries = new Map<string, WebhookDelivery>();
   /** Ids of settled deliveries, oldest first: the ones the log forgets beyond DELIVERY_LOG_LIMIT. */
@@ -89,10 +85,7 @@ export class WebhookDispatcher {
     }
   }
 
-  /**
-   * Keeps new deliveries (of these tasks; of every task when none are named) from being sent until
-   * `release`: a test's way to have webhooks arrive in another order than the changes were made.
-   */
+  /** A test's way to have webhooks arrive in another order than the changes were made. */
   hold(filter: { taskIds?: string[] }): void {
     this.holding = { taskIds: filter.taskIds === undefined ? null : new Set(filter.taskIds) };
   }

@@ -20,10 +20,7 @@ export interface DeliveryPost {
   signal: AbortSignal;
 }
 
-/**
- * POSTs webhook deliveries on kept-alive connections (a delivery a change: a new connection each
- * would cost more than the change). Resolves with the status; rejects on a network error or timeout.
- */
+/** Kept-alive connections: a delivery a change, and a new connection each would cost more than the change. */
 export function deliveryPoster(maxSockets = 64): ((post: DeliveryPost) => Promise<number>) & { close(): void } {
   const agents = {
     http: new http.Agent({ keepAlive: true, maxSockets }),

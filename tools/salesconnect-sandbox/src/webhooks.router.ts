@@ -20,12 +20,7 @@ export function describeDelivery(delivery: WebhookDelivery): Omit<WebhookDeliver
   return entry as Omit<WebhookDelivery, 'body'>;
 }
 
-/**
- * `/v1/webhooks`: subscriptions and the delivery log, each caller its own: a user's (their token,
- * or an app token acting for them) or an app's (an app token without `X-SalesConnect-User`).
- * Sandbox simplification: any user's token may also create an app-level subscription (no
- * `userId`: every user's changes).
- */
+/** Sandbox simplification: any user's token may also create an app-level subscription (no `userId`). */
 export function createWebhooksRouter(
   subscriptions: WebhookSubscriptionStore,
   dispatcher: WebhookDispatcher,

@@ -41,15 +41,9 @@ export const sfdcIngestConfigSchema = z.object({
   /** Attempts for a Salesforce call that failed transiently (5xx, lock errors, network), with doubling backoff. */
   SALESFORCE_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   SALESFORCE_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
-  /**
-   * One Change Data Capture stream per Salesforce org, read through the org's reader (an integration
-   * user connected by an admin in connector-settings). The per-rep polls run either way, as the safety net.
-   */
+  /** One Change Data Capture stream per org, through its reader; the polls run either way, as the safety net. */
   ORG_STREAM_ENABLED: z.stringbool().default(true),
-  /**
-   * Org reads: where an org's reader is connected and its preflight passed, its reps' changes are
-   * read once for the whole org (the stream, and a safety-net poll) instead of by one poll per rep.
-   */
+  /** Where an org's reader passed its preflight, the org is read once instead of by one poll per rep. */
   ORG_READS_ENABLED: z.stringbool().default(true),
   /** How often connector-settings is asked about each org's reader (whether the org is read once). */
   ORG_READER_CHECK_MS: z.coerce.number().int().min(100).default(30_000),
@@ -59,22 +53,11 @@ export const sfdcIngestConfigSchema = z.object({
   ORG_POLL_DOWN_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   /** How often the org poll asks getDeleted for deletes no query could see (tasks purged from the recycle bin). */
   ORG_DELETE_AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
-  /**
-   * Up to this many connected owners, the org poll names them (`OwnerId IN (…)`, about 400 ids keep
-   * the GET under Salesforce's 16 KB URI limit); past it, it reads the whole org's changes in one
-   * query and keeps those of connected owners, so an idle org costs one call a poll however many reps.
-   */
+  /** About 400 ids in `OwnerId IN (…)` keep the GET under Salesforce's 16 KB URI limit. */
   ORG_POLL_OWNER_LIST_MAX: z.coerce.number().int().min(1).max(400).default(400),
-  /**
-   * An org's stream is held by one replica at a time through a lease in PostgreSQL, renewed every
-   * third of this; a replica that cannot renew stops its subscription, and a replica that died
-   * (SIGKILL) is replaced once its lease is this old.
-   */
+  /** Renewed every third of this; a replica that died (SIGKILL) is replaced once its lease is this old. */
   STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
-  /**
-   * How long a replica holds a connection's (or an org's) read step, renewed every third of it while
-   * the step runs: a replica killed mid-step has its reads taken over within this (it was 5 minutes, then 60 s).
-   */
+  /** Renewed every third of it while the step runs: a replica killed mid-step has its reads taken over within this. */
   READ_LEASE_MS: z.coerce.number().int().min(3_000).default(10_000),
   /** How often the stream supervisor looks for orgs to stream (and streams to stop). */
   STREAM_SUPERVISE_MS: z.coerce.number().int().min(100).default(5_000),

@@ -41,11 +41,6 @@ export function currentApiUsage(org: OrgState, nowMs: number): { day: string; us
   return org.apiUsage;
 }
 
-/**
- * In front of every `/services/data/vNN.N/` call: count it, check the session (401
- * INVALID_SESSION_ID), inject latency and 503s, enforce the daily request limit (403
- * REQUEST_LIMIT_EXCEEDED) and answer `Sforce-Limit-Info: api-usage=N/M`.
- */
 export function createApiGuard(deps: ApiGuardDeps) {
   const { store, sessions, clock, faults, calls } = deps;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {

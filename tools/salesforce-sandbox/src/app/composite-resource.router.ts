@@ -123,11 +123,7 @@ function splitUrl(url: string): { version: string; path: string; query: string }
   return { version: match[1], path: match[2], query: match[3] ?? '' };
 }
 
-/**
- * How Composite may call the subrequest's resource, from the route table: the route for its
- * method and path, else any route of that path (a wrong method answers as the REST call would).
- * References stand in path segments unresolved; they match a parameter.
- */
+/** A wrong method answers as the REST call would. Unresolved references in a path match a parameter. */
 function compositeUseOf(routes: readonly RestRoute[], sub: Subrequest): CompositeUse {
   const { path } = splitUrl(sub.url);
   const route =
@@ -168,11 +164,7 @@ function readCompositeRequest(
   return { allOrNone: body.allOrNone === true, subrequests };
 }
 
-/**
- * Runs one subrequest through the same route handler as the REST call: references resolved
- * first, then the caller's context with the subrequest's API version and `Sforce-Call-Options`
- * (its own header, else the composite request's). Not counted as an API call of its own.
- */
+/** Not counted as an API call of its own: Salesforce counts the composite request once. */
 function runSubrequest(
   routes: readonly RestRoute[],
   ctx: ApiContext,
@@ -228,11 +220,8 @@ const failed = (answer: RestAnswer, allOrNone: boolean): boolean =>
     ));
 
 /**
- * `/services/data/vXX.X/composite`: GET lists the composite resources; POST runs up to 25
- * subrequests against the route table, in order (collateSubrequests only lets Salesforce reorder
- * unrelated ones), as ONE API call: the API guard counted the composite request, and subrequests
- * go straight to the handlers. allOrNone runs them in one transaction: the first failure rolls
- * back every write (and its change events) and the others answer PROCESSING_HALTED.
+ * Subrequests run in order (collateSubrequests only lets Salesforce reorder unrelated ones). allOrNone:
+ * the first failure rolls back every write and its change events; the others answer PROCESSING_HALTED.
  */
 export function createCompositeResourceRouter(deps: { routes: readonly RestRoute[] }): Router {
   const { routes } = deps;

@@ -142,13 +142,7 @@ function describeField(f: FieldDef): Record<string, unknown> {
   };
 }
 
-/**
- * Salesforce's describe for the fields the sandbox has: types (`combobox` Subject, restricted
- * `picklist` Status / Priority, polymorphic `reference` WhoId / WhatId / OwnerId with
- * `relationshipName`), lengths, createable / updateable / nillable, externalId, unique, picklist
- * values with active / defaultValue / label / value. `fields`: for Task, the org's fields as the
- * caller's field-level security shows them; `recordTypeInfos`: the org's Task record types (else only Master).
- */
+/** `fields`: for Task, the org's fields as the caller's field-level security shows them. */
 export function describeSObject(
   name: SObjectName,
   version: string,

@@ -7,7 +7,7 @@ interface Row {
   SystemModstamp: string;
 }
 
-/** Issue 18: where Salesforce is stricter than the sandbox used to be, the sandbox now is too. */
+/** Issue 18: where Salesforce is strict, the sandbox is too. */
 describe('Salesforce fidelity through jsforce (issue 18)', () => {
   let h: Harness;
   let conn: Connection;

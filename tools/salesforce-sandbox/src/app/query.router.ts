@@ -30,9 +30,8 @@ const byModstampThenId = (a: Fields, b: Fields): number =>
   (a.SystemModstamp as number) - (b.SystemModstamp as number) || ((a.Id as string) < (b.Id as string) ? -1 : 1);
 
 /**
- * Cache of compiled statements per schema view (an org's fields as one user sees them): a sync
- * repeats the same SOQL, only the literals change rarely. Statements with relative date literals
- * (the only part that depends on the user's zone) are not kept.
+ * A sync repeats the same SOQL. Statements with relative date literals (which depend on the user's
+ * zone) are not kept.
  */
 const compiled = new WeakMap<SchemaView, Map<string, CompiledQuery>>();
 function compileCached(
@@ -98,10 +97,8 @@ function customFieldsOf(org: ApiContext['org'], now: number): Fields[] {
 }
 
 /**
- * `query` and `queryAll` (which adds the recycle bin and archived tasks), paged by query locators;
- * and the Tooling API's `tooling/query` over its objects (the org's Change Data Capture selection).
- * Query and QueryAll (their locators too) count toward a Composite request's 5 query operations;
- * the Tooling API is not a Composite subrequest of the data API.
+ * Query and QueryAll (their locators too) count toward a Composite request's 5 query operations; the
+ * Tooling API is not a Composite subrequest of the data API.
  */
 export function queryRoutes(deps: {
   store: OrgStore;

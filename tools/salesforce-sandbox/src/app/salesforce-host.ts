@@ -28,10 +28,8 @@ export const instanceUrlOfOrg = (req: Request, org: OrgState): string =>
   org.myDomainHost ? `${origin(req)}/hosts/${org.myDomainHost}` : origin(req);
 
 /**
- * Whether the org's users may sign in (and its grants be exchanged and refreshed) at this host:
- * a production org at login.salesforce.com, a sandbox org at test.salesforce.com, any org at its My
- * Domain (and at a previous one, which Salesforce redirects after a rename). `preventLoginHostLogin`
- * is My Domain's "Prevent login from login.salesforce.com" (and test.salesforce.com).
+ * A previous My Domain still signs in (Salesforce redirects after a rename). `preventLoginHostLogin` is
+ * My Domain's "Prevent login from login.salesforce.com" (and test.salesforce.com).
  */
 export function signsInAt(org: OrgState, host: string | null): boolean {
   if (host !== null && (host === org.myDomainHost || org.previousHosts.includes(host))) return true;

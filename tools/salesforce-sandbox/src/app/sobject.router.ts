@@ -60,11 +60,7 @@ function requireUnmodifiedSince(lastModifiedMs: number, header: string): void {
 const bodyOf = (request: RestRequest): Record<string, unknown> =>
   request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 
-/**
- * `sobjects` (describeGlobal) and `sobjects/{type}/…`: describe, getUpdated, getDeleted, and Task
- * create / read / update / delete / upsert. Every one is an sObject resource a Composite
- * subrequest may call.
- */
+/** Every one is an sObject resource a Composite subrequest may call. */
 export function sObjectRoutes(deps: { store: OrgStore; clock: SandboxClock; dml: TaskDml }): RestRoute[] {
   const { store, clock, dml } = deps;
   const route = (method: RestRoute['method'], path: string, handle: RestRoute['handle']): RestRoute => ({

@@ -110,11 +110,7 @@ function compileOrderBy(
   });
 }
 
-/**
- * Parses SOQL with soql-parser-js and checks it against the running user's schema (`options.schema`:
- * the org's fields through their field-level security; default a new org's): MALFORMED_QUERY,
- * INVALID_TYPE, INVALID_FIELD. Relative date literals resolve at `nowMs` in `timeZone` (the user's).
- */
+/** Checked against the running user's schema (field-level security applied); date literals in their zone. */
 export function compileSoql(
   soql: string,
   nowMs: number,
@@ -171,9 +167,8 @@ function compareValues(a: unknown, b: unknown, key: OrderKey): number {
 }
 
 /**
- * Runs a compiled query over records already in SystemModstamp-then-Id order (the store's index),
- * so the usual `ORDER BY SystemModstamp` needs no sort. Ties end on Id so pages are stable.
- * `parents` resolves relationship fields in WHERE and ORDER BY.
+ * Records come in the store's SystemModstamp-then-Id order, so the usual `ORDER BY SystemModstamp`
+ * needs no sort. Ties end on Id so pages are stable.
  */
 export function runQuery(query: CompiledQuery, source: readonly Fields[], parents?: ParentLookup): Fields[] {
   const where = query.where;

@@ -215,10 +215,6 @@ function mixedOperators(env: SoqlEnv, operator: 'AND' | 'OR', operatorIndex: num
   return malformed(`${where}unexpected token: ${operator}`);
 }
 
-/**
- * Compiles a parsed WHERE clause into a predicate over stored records; unknown fields are
- * INVALID_FIELD. `env.nowMs` and `env.timeZone` resolve relative date literals such as LAST_N_DAYS:1.
- */
 export function compileWhere(sobject: SObjectName, where: WhereClause | undefined, env: SoqlEnv): Predicate | null {
   const tokens = toTokens(where, []);
   if (tokens.length === 0) return null;

@@ -50,11 +50,6 @@ export function requireExternalIdField(
   return field;
 }
 
-/**
- * Task creates, updates, upserts and deletes with Salesforce's semantics: server-set Id and
- * audit fields from the sandbox clock, IsClosed from the status, a recycle bin, the writer's
- * `client=` call option as the change's origin, and the `unableToLockRow` fault.
- */
 export class TaskDml {
   constructor(
     private readonly store: OrgStore,

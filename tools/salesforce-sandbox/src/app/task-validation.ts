@@ -98,13 +98,7 @@ function checkValue(org: OrgState, field: FieldDef, value: unknown): FieldValue 
 const isRequiredOnCreate = (f: FieldDef): boolean =>
   f.createable && !f.nillable && f.defaultedOnCreate !== true && f.type !== 'boolean';
 
-/**
- * Checks a Task write body as Salesforce does and returns the values to store: unknown fields and
- * those the user's field-level security hides (INVALID_FIELD), read-only ones
- * (INVALID_FIELD_FOR_INSERT_UPDATE), lengths (STRING_TOO_LONG), picklists, dates, numbers,
- * references, and on create the required fields (REQUIRED_FIELD_MISSING). `schema`: the writer's
- * view of the org's fields.
- */
+/** Fields the writer's field-level security hides are INVALID_FIELD, as if they did not exist. */
 export function validateTaskWrite(
   org: OrgState,
   body: Record<string, unknown>,

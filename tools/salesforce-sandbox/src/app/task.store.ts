@@ -38,11 +38,8 @@ const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields 
 const COMPACT_AFTER = 1_000;
 
 /**
- * Told of every task write as it lands (the change-event stream's one hook into the data): a write
- * outside begin()…commit() is a transaction of its own; inside, the writes count only once committed.
- * Transactions nest (a Composite request's allOrNone around an sObject Collections subrequest): an
- * inner begin is a savepoint, its rollback drops only the writes since it, and only the outermost
- * commit counts.
+ * Transactions nest (allOrNone Composite around an sObject Collections subrequest): an inner begin is
+ * a savepoint, and only the outermost commit counts.
  */
 export interface TaskWriteObserver {
   written(previous: TaskRecord | null, next: TaskRecord): void;
@@ -50,9 +47,8 @@ export interface TaskWriteObserver {
 }
 
 /**
- * One org's tasks, live and in the recycle bin, with the indexes a 100,000-task org needs:
- * by id, by external id, and an order by SystemModstamp that writes keep up to date (appending
- * when the new stamp is the latest, as it nearly always is) or rebuild lazily otherwise.
+ * Indexed for a 100,000-task org. The SystemModstamp order is appended to when the new stamp is the
+ * latest (nearly always), else rebuilt lazily.
  */
 export class TaskStore {
   private readonly byId = new Map<string, TaskRecord>();

@@ -7,12 +7,7 @@ import { SfdcError, sendSfdcError } from './sfdc-error';
 
 const picklistValue = (value: string, label: string) => ({ attributes: null, label, validFor: [], value });
 
-/**
- * The User Interface API's "Get Values for a Picklist Field" (API 41.0+):
- * `ui-api/object-info/Task/picklist-values/{recordTypeId}/{fieldApiName}`, Task only. Picklist
- * values are scoped to a record type there, unlike describe's: for Status, the values the record
- * type allows and its default; for the Master record type and the other picklists, all of them.
- */
+/** "Get Values for a Picklist Field" (API 41.0+): scoped to a record type, unlike describe's. Task only. */
 export function createUiApiRouter(): Router {
   const router = Router({ mergeParams: true });
   router.get('/ui-api/object-info/:object/picklist-values/:recordTypeId/:field', (req, res) => {

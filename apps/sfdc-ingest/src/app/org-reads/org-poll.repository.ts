@@ -33,11 +33,7 @@ interface LeasedRow {
   paused_reason: string | null;
 }
 
-/**
- * Every change to `sfdc_org_poll`, by name, and what the org poll reads of the connections'
- * states. How an org is read is told by every replica (each asks connector-settings); a verdict
- * not told again within `staleMs` counts for nothing, so per-rep polls resume if no replica can ask.
- */
+/** A verdict not told again within `staleMs` counts for nothing, so per-rep polls resume if no replica can ask. */
 export class OrgPollRepository {
   constructor(
     private readonly dataSource: DataSource,
@@ -45,8 +41,8 @@ export class OrgPollRepository {
   ) {}
 
   /**
-   * How the org is read now, and why. An org turning to org reads is polled at once, so the poll
-   * takes over from the per-rep polls where they stood. Answers how it was read before (null: new).
+   * An org turning to org reads is polled at once, so the poll takes over where the per-rep polls
+   * stood. Answers how it was read before (null: new).
    */
   async recordReads(orgId: string, reads: OrgReads, reason: string): Promise<OrgReads | null> {
     const rows: { before: OrgReads | null }[] = await this.dataSource.query(
@@ -87,10 +83,8 @@ export class OrgPollRepository {
   }
 
   /**
-   * The org's enabled connections whose import is done (stage live): the org poll reads for them.
-   * A connection still importing reads on its own; once live, the next org poll starts at its watermark.
-   * A connection disabled in the last minutes is read too until the poll has passed its disable, for
-   * what was changed before it (R7 exact; the routing drops what was changed after).
+   * Live connections only: one still importing reads on its own. One disabled in the last minutes is
+   * read until the poll passed its disable, for what was changed before it (R7 exact).
    */
   async targetsOf(orgId: string): Promise<OrgPollTarget[]> {
     const rows: (OrgConnectionRow & { changes_watermark: Date; deletes_watermark: Date })[] =
@@ -109,11 +103,7 @@ export class OrgPollRepository {
     }));
   }
 
-  /**
-   * A page of the poll was published: the connections it covered move their watermark to the
-   * newest stamp read (never back); `next` is where the next page starts, or null when the poll
-   * read to the end and the org's next one starts afresh.
-   */
+  /** Watermarks never move back; `next` null: the poll read to the end and the next one starts afresh. */
   async recordPage(
     manager: EntityManager,
     orgId: string,

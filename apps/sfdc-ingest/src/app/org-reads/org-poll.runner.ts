@@ -45,11 +45,8 @@ export interface OrgPollStep {
 }
 
 /**
- * The org's safety-net poll, one page a step, through the org reader's session: one `queryAll` by
- * SystemModstamp for the org's live connections (their owners named, or the whole org), from a
- * look-back before the oldest of their watermarks, routed as the stream routes its reads; after
- * the last page, and once per ORG_DELETE_AUDIT_INTERVAL_MS, one getDeleted for the whole org.
- * Positions move only after Kafka acknowledged what was read, as everywhere in this service.
+ * The org's safety-net poll, routed as the stream routes its reads. Positions move only after Kafka
+ * acknowledged what was read.
  */
 export class OrgPollRunner {
   private readonly logger = new Logger('sfdc-org-poll');
@@ -110,8 +107,7 @@ export class OrgPollRunner {
   }
 
   /**
-   * The poll's first page and getDeleted in one Composite call (one API call where two were): an
-   * idle org's hourly getDeleted then costs nothing more. A getDeleted Salesforce refused there is
+   * One Composite call, so an idle org's hourly getDeleted costs nothing more. A refused getDeleted is
    * asked again on its own (getDeletedFrom moves a start Salesforce finds too old).
    */
   private async readWithDeleteLog(

@@ -16,12 +16,7 @@ import { withLeaseRenewed } from '../sync/read-lease';
 /** A loop that has not gone round for this long is reported not live. */
 const STALE_LOOP_MS = 5 * 60_000;
 
-/**
- * Org reads: tells `sfdc_org_poll` how each org with an enabled connection is read (its reader's
- * verdict), and runs the safety-net poll of each org read once, one page a step, leased across
- * replicas. The per-rep scheduler leaves the live connections of those orgs alone; an org whose
- * reader is refused goes back to per-rep polls at once, from the watermarks the org poll kept.
- */
+/** An org whose reader is refused goes back to per-rep polls at once, from the watermarks the org poll kept. */
 @Injectable()
 export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-org-poll');
@@ -124,10 +119,6 @@ export class OrgReadScheduler implements OnApplicationBootstrap, BeforeApplicati
     await this.polls.release(org.orgId, nextRunAt, pausedReason);
   }
 
-  /**
-   * The error code decides, as for a connection's poll: the reader refused goes back to per-rep
-   * polls at once; a spent budget pauses the org; anything else is tried again at the down pace.
-   */
   private async handleFailure(
     org: LeasedOrgPoll,
     plan: ReadFailurePlan,

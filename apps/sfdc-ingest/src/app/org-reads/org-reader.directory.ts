@@ -4,11 +4,7 @@ import { APP_CONFIG } from '@task-sync/util-nest';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import { decideOrgReads, type OrgReadsVerdict } from './read-plan';
 
-/**
- * What connector-settings says of each org's reader, as an org-reads verdict, asked at most every
- * ORG_READER_CHECK_MS and shared by the stream supervisor and the org poll. When connector-settings does not
- * answer, the last verdict stands (null when there is none): nothing is started or stopped on that.
- */
+/** When connector-settings does not answer, the last verdict stands: nothing is started or stopped on that. */
 @Injectable()
 export class OrgReaderDirectory {
   private readonly logger = new Logger('sfdc-org-reads');

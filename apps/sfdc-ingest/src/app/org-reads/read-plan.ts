@@ -9,11 +9,7 @@ export interface OrgReadsVerdict {
   reason: string;
 }
 
-/**
- * The org-reads rule, as connector-settings shows it (decideReadMode): the org is read once only
- * through a reader that is connected and whose last preflight passed (View All Data, Change Data
- * Capture on for Task, the external-id field readable); anything less would miss reps' tasks.
- */
+/** Only a connected reader whose preflight passed: anything less would miss reps' tasks (as decideReadMode). */
 export function decideOrgReads(reader: OrgReaderStatus | null): OrgReadsVerdict {
   if (!reader) return { reads: 'per-rep', reason: 'the org has no reader' };
   if (!reader.connected) return { reads: 'per-rep', reason: "Salesforce refused the org reader's grant" };
@@ -23,9 +19,8 @@ export function decideOrgReads(reader: OrgReaderStatus | null): OrgReadsVerdict 
 }
 
 /**
- * Whom the org poll names: its connected owners while they fit one query (`maxOwners`, under the
- * 16 KB URI limit), else nobody, and the query reads the whole org's changes: one call a poll
- * whatever the number of reps, where chunks of owners would cost one call per chunk.
+ * Past `maxOwners` (the 16 KB URI limit) nobody is named and the whole org is read: one call a poll,
+ * where chunks of owners would cost one each.
  */
 export function orgPollOwners(ownerIds: readonly string[], maxOwners: number): string[] | null {
   const owners = uniqueSalesforceIds(ownerIds);
@@ -37,10 +32,6 @@ export function orgPollDelayMs(streamHealthy: boolean, cadence: { healthyMs: num
   return streamHealthy ? cadence.healthyMs : Math.min(cadence.downMs, cadence.healthyMs);
 }
 
-/**
- * Per-rep reads back off while a rep is idle: after each poll in a row that found nothing the
- * wait doubles, from `baseMs` up to `maxMs`; a poll that found a change starts over at `baseMs`.
- */
 export function perRepPollDelayMs(idlePollsInARow: number, baseMs: number, maxMs: number): number {
   return Math.min(baseMs * 2 ** Math.min(Math.max(idlePollsInARow, 0), 30), Math.max(baseMs, maxMs));
 }
@@ -56,11 +47,7 @@ export function orgPollStart(targets: readonly PollTarget[], lookbackMs: number)
   return Math.min(...targets.map((t) => t.changesWatermark)) - lookbackMs;
 }
 
-/**
- * The connections a finished org poll covered, whose watermark may move to what it read: those
- * whose own look-back starts at or after the poll's start (a connection that went live during a
- * long poll, with an older watermark, keeps it, and the next poll starts before it).
- */
+/** A connection that went live during a long poll, with an older watermark, keeps it. */
 export function coveredByPoll(targets: readonly PollTarget[], pollFrom: number, lookbackMs: number): string[] {
   return targets.filter((t) => t.changesWatermark - lookbackMs >= pollFrom).map((t) => t.connectionId);
 }

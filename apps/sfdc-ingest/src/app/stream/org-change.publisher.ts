@@ -40,12 +40,8 @@ export class OrgStreamLeaseLost extends Error {
 }
 
 /**
- * One batch of an org's Task change events → Kafka, exactly as the poll would have published the
- * same reads: the records are read again by id with the reader's session (queryAll, so deletes
- * are seen), each goes to the enabled connections of its owner, and what each connection had
- * already published is dropped. The replay id moves only after Kafka acknowledged the messages, in
- * the transaction that records what was published: a crash before that commit replays the batch
- * (published again: at least once, as the poll), and a replayed batch that was recorded publishes nothing.
+ * Published exactly as the poll would publish the same reads. The replay id moves only after Kafka's
+ * ack, in the transaction that records what was published: a crash before it replays the batch.
  */
 export class OrgChangePublisher {
   constructor(
@@ -91,11 +87,8 @@ export class OrgChangePublisher {
   }
 
   /**
-   * Records routed to connections → Kafka, without what each connection had already published as
-   * it is now; then what was published is remembered, the routes of former owners told are
-   * forgotten (R8), and `commit` runs (the reader's position moves in it). The org's stream and its
-   * poll may read one change at the same moment: one transaction, under the org's advisory lock,
-   * holds from the check to the commit, so the second reader finds the first one's record.
+   * The stream and the poll may read one change at the same moment: one transaction under the org's
+   * advisory lock holds from the check to the commit, so the second reader finds the first's record.
    */
   async publishRouted<T>(
     orgId: string,

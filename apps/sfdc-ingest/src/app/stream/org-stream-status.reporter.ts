@@ -10,11 +10,7 @@ import type { KafkaPublisher } from '@task-sync/util-nest';
 
 export type OrgStreamReport = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'>;
 
-/**
- * Tells connector-settings how an org's stream stands, so its reps' status says when the org is
- * polled instead. Best effort: the stream's own state is in `sfdc_org_stream`; a lost report is
- * corrected by the next change of state.
- */
+/** Best effort: the stream's own state is in `sfdc_org_stream`; a lost report is corrected by the next one. */
 export class OrgStreamStatusReporter {
   private readonly logger = new Logger('sfdc-org-stream');
 

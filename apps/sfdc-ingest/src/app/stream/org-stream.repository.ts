@@ -3,12 +3,6 @@ import { LATE_CHANGE_AFTER_DISABLE_MS } from '@task-sync/sync-rules';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrgConnection } from './route-org-changes';
 
-/**
- * What a replica holding an org's lease needs to know to (re)subscribe: of its row of sfdc_org_stream
- * (CreateSfdcOrgStream1764000000302), the last event handed to Kafka (the stream resumes after it;
- * null: new events only), its state, why it is in it (for a person to read), and when a `retrying`
- * or `down` stream is tried again.
- */
 export interface HeldOrgStream {
   orgId: string;
   replayId: number | null;
@@ -52,17 +46,13 @@ export function toOrgConnection(r: OrgConnectionRow): OrgConnection {
 }
 
 /**
- * Every change to `sfdc_org_stream`, by name, and what the stream reads of the settings projection.
- * Lease times are the database's clock (`now()`), so replicas' clocks never disagree about them.
- * Every change but acquiring is fenced by the holder: a replica that lost its lease changes nothing.
+ * Lease times are the database's clock (`now()`), so replicas' clocks never disagree. Every change but
+ * acquiring is fenced by the holder: a replica that lost its lease changes nothing.
  */
 export class OrgStreamRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /**
-   * The orgs with at least one enabled connection (R7: a disabled one gets nothing, so it asks for no
-   * stream), or one disabled in the last minutes: a change made before its disable may still come.
-   */
+  /** With one disabled in the last minutes too: a change made before its disable may still come. */
   async orgsWithEnabledConnections(): Promise<string[]> {
     const rows: { org_id: string }[] = await this.dataSource.query(
       `SELECT DISTINCT sfdc_org_id AS org_id FROM connection_setting
@@ -91,10 +81,7 @@ export class OrgStreamRepository {
     return rows.map(toOrgConnection);
   }
 
-  /**
-   * Takes the org's lease when nobody holds it, its holder's lease has run out, or this replica
-   * holds it already; the row is created on first use. Null: another replica holds it.
-   */
+  /** Null: another replica holds it. */
   async acquireLease(orgId: string, holder: string, leaseMs: number): Promise<HeldOrgStream | null> {
     const rows: OrgStreamRow[] = await this.dataSource.query(
       `INSERT INTO sfdc_org_stream AS s (org_id, lease_holder, lease_until, updated_at)
@@ -120,10 +107,7 @@ export class OrgStreamRepository {
     return new Set(rows.map((r) => r.org_id));
   }
 
-  /**
-   * Lets the lease go (SIGTERM), so another replica takes the org at once. A stream that is down
-   * stays down until its retry time, whoever holds it next; any other is now stopped.
-   */
+  /** On SIGTERM, so another replica takes the org at once. A down stream stays down until its retry time. */
   releaseLease(orgId: string, holder: string, reason: string): Promise<boolean> {
     return this.updateHeld(
       orgId,

@@ -52,12 +52,8 @@ interface OrgRun {
 }
 
 /**
- * One Change Data Capture stream per Salesforce org. The orgs to stream are those with an enabled
- * connection that are read once for the org (their reader connected, its preflight passed); for
- * each, one replica holds a lease in PostgreSQL and subscribes through the change-feed port from
- * the stored replay id. The org's poll is the safety net: every ORG_POLL_INTERVAL_MS while the
- * stream delivers, sooner when it cannot (down, an overflow, a replay id lost). Failures are
- * handled by the port's vocabulary in `decideStreamRecovery`.
+ * One replica per org holds a lease in PostgreSQL and subscribes from the stored replay id. The org's
+ * poll is the safety net, sooner when the stream cannot deliver (down, an overflow, a replay id lost).
  */
 @Injectable()
 export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -132,10 +128,7 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     return false;
   }
 
-  /**
-   * Each org with an enabled connection: 'stream' when it is read once for the org, else why not
-   * ('unknown' when connector-settings could not say: nothing is started or stopped on that).
-   */
+  /** 'unknown' when connector-settings could not say: nothing is started or stopped on that. */
   private async orgsToStream(): Promise<Map<string, string>> {
     const wanted = new Map<string, string>();
     for (const orgId of await this.streams.orgsWithEnabledConnections()) {

@@ -41,11 +41,8 @@ export function collectRecordIds(batch: readonly TaskChangeEvent[]): { recordIds
 }
 
 /**
- * Each record read goes to the enabled connections of the org whose Salesforce user owns it now
- * (the same owner the poll reads by), with its origin, and once to a connection it went to before
- * whose user no longer owns it (`routes`), so the reconciler stops syncing it there (R8). Not to a connection enabled after the
- * record's SystemModstamp: what changed before an enable is that enable's import (the poll too
- * reads only from the enable on), and a change made while sync was off is never sent live (R7).
+ * To the owner's connections, and once to a former owner's (R8) so the reconciler stops syncing it
+ * there. Not to a connection enabled after the stamp: that change is the enable's import (R7).
  */
 export function routeOrgBatch(
   batch: readonly TaskChangeEvent[],
@@ -107,12 +104,8 @@ function sameValue(field: string, read: unknown, sent: unknown): boolean {
 }
 
 /**
- * The client that wrote the record as read (`Sforce-Call-Options: client=…`), when it is sure the
- * read is the state `event` left: the last event naming the record in the batch, committed in the
- * same whole second as the record's SystemModstamp, by the user who last modified it, with the
- * values it set. Otherwise null: the reconciler then recognises its own echoes by its pending
- * writes, as for a poll. Guessing wrong would be worse than not knowing: an origin of ours on a
- * user's change would have the change ignored, and the poll's later read would be dropped as published.
+ * Null unless the read is surely the state `event` left: guessing wrong is worse than not knowing, as
+ * our origin on a user's change would have it ignored (the reconciler's pending writes catch echoes).
  */
 export function originOf(record: TaskRecordById, event: TaskChangeEvent): string | null {
   if (event.originClient === null || record.IsDeleted) return null;
@@ -145,10 +138,8 @@ export interface RoutedDelete {
 }
 
 /**
- * getDeleted answers for the whole org: each delete goes to the connections of the task's owner,
- * as the recycle bin says it. A task purged from the bin has no owner to read: it goes to the
- * connections it was published to, or, never published (before routes were kept), to every
- * connection (the reconciler acts only on a linked task). Not to a connection enabled after it (R7).
+ * getDeleted answers for the whole org. A task purged from the bin has no owner to read: it goes where
+ * it was published, or to every connection (the reconciler acts only on a linked task).
  */
 export function routeDeletes(
   deleted: readonly { id: string; deletedAt: number }[],

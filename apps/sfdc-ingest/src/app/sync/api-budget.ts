@@ -6,11 +6,7 @@ interface OrgBudget {
   pausedUntil: number | null;
 }
 
-/**
- * Each org's API usage, as its last answer's `Sforce-Limit-Info` said. Reads stop at `share` of the
- * daily limit (the rest is left to the reconciler's writes and the org's other integrations), and
- * after a REQUEST_LIMIT_EXCEEDED; after `recheckMs` one probe (the `limits` resource) looks again.
- */
+/** Reads stop at `share` of the daily limit: the rest is for the reconciler's writes and other integrations. */
 export class ApiBudget {
   private readonly orgs = new Map<string, OrgBudget>();
 

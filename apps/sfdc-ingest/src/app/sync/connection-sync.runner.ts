@@ -74,11 +74,7 @@ export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOK
 const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean =>
   page.morePages || page.records.length >= limit;
 
-/**
- * One bounded step of work for one connection: an import page, the re-enable delete read, or one
- * poll page (edits and deletes in one queryAll, and now and then getDeleted). The scheduler runs
- * steps round robin, so a large import does not starve the other connections.
- */
+/** One bounded step, run round robin, so a large import does not starve the other connections. */
 export class ConnectionSyncRunner {
   private readonly logger = new Logger('sfdc-sync');
 
@@ -101,11 +97,7 @@ export class ConnectionSyncRunner {
     return this.poll(state, reader, ownerId, disabledAt);
   }
 
-  /**
-   * R2: one page of the tasks whose SystemModstamp is in the 24 hours before the enable. By queryAll
-   * (without the deleted ones): `query` hides archived tasks, and an archived task changed in the
-   * window is one the rep worked on.
-   */
+  /** R2, by queryAll: `query` hides archived tasks, and one changed in the window is one the rep worked on. */
   private async importPage(state: SfdcSyncState, reader: SalesforceReads, ownerId: string): Promise<StepOutcome> {
     // The selection the settings page's import preview shows too (libs/sfdc/client).
     const window = importReadWindow(state.enableAt.getTime());
@@ -205,12 +197,8 @@ export class ConnectionSyncRunner {
   }
 
   /**
-   * R6: one page of what changed since the watermark (with look-back), deletes included: one
-   * `queryAll` call reads edits and deletes (a deleted task's SystemModstamp is its delete). When
-   * the page is the last, and every DELETE_AUDIT_INTERVAL_MS, getDeleted from its last covered
-   * point catches deletes the stamp query could not see (a task purged from the recycle bin).
-   * After a disable (`disabledAt`), the final poll publishes only what was changed before it, and
-   * tells the user nothing (sync is off).
+   * R6: one `queryAll` reads edits and deletes (a deleted task's SystemModstamp is its delete); getDeleted
+   * catches what the stamp query cannot see (a task purged from the recycle bin).
    */
   private async poll(
     state: SfdcSyncState,

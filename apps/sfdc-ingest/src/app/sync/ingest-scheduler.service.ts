@@ -17,11 +17,6 @@ import { withLeaseRenewed } from './read-lease';
 /** A loop that has not gone round for this long is reported not live. */
 const STALE_LOOP_MS = 5 * 60_000;
 
-/**
- * The read loop. Each round it (1) starts an import for every enable it has not served yet, from
- * the settings projection, (2) leases the connections that are due, oldest due first, and runs one
- * step of each. Disabled connections are never leased (R7). Steps end by saying when to run next.
- */
 @Injectable()
 export class IngestSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('sfdc-scheduler');

@@ -34,18 +34,15 @@ export function publishedChangeOf(record: TaskRecord): PublishedChange {
 }
 
 /**
- * What was published, per connection (`sfdc_published_change`), so no read publishes a change
- * twice: not the poll's look-back re-reading it, nor the org stream and the poll both reading it.
- * Rows are written in the transaction that moves the reader's position, after Kafka's ack.
+ * So neither the poll's look-back nor the stream and poll together publish a change twice. Written in
+ * the transaction that moves the reader's position, after Kafka's ack.
  */
 export class PublishedChangeRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Drops a read that is the task's latest published change again (same SystemModstamp, same
-   * fingerprint), and one older than it (the rules would call it stale). Only the latest counts: a
-   * task edited and put back within one second (complete, then reopen) reads as an earlier state
-   * at the same stamp, and is a change.
+   * Only the latest counts: a task edited and put back within one second (complete, then reopen)
+   * reads as an earlier state at the same stamp, and is a change.
    */
   async withoutPublished<T extends PublishedChange>(
     connectionId: string,
@@ -67,11 +64,7 @@ export class PublishedChangeRepository {
     });
   }
 
-  /**
-   * Records what was published, and that each task goes to this connection (its route, R8). A
-   * delete ends the route: the task has nothing more to tell this connection (an undelete is
-   * routed by its owner again), so routes last as long as the tasks they name.
-   */
+  /** A delete ends the route (R8; an undelete is routed by its owner again), so routes last as long as their tasks. */
   async remember(manager: EntityManager, connectionId: string, changes: PublishedChange[]): Promise<void> {
     if (changes.length === 0) return;
     await manager.query(
@@ -102,10 +95,7 @@ export class PublishedChangeRepository {
       ]);
   }
 
-  /**
-   * Forgets what was published well behind these connections' watermarks (a look-back and an hour
-   * of margin): no read goes back that far, so nothing there can be read again.
-   */
+  /** A look-back and an hour behind the watermark: no read goes back that far. */
   async pruneBehindWatermarks(connectionIds: readonly string[], lookbackMs: number): Promise<void> {
     if (connectionIds.length === 0) return;
     await this.dataSource.query(

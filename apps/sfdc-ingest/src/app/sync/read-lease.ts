@@ -2,10 +2,8 @@
 export const MAX_RENEWED_STEP_MS = 5 * 60_000;
 
 /**
- * Runs a read step while renewing its lease every third of `leaseMs`, so the lease can be short (a
- * replica killed mid-step has its reads taken over within it) and a slow step (Salesforce retries, a
- * broker down under a publish) still keeps it. Renewing stops when the step ends or after `maxMs`;
- * a renewal that fails is told to `onRenewFailed` and tried again at the next third.
+ * Renewed every third of `leaseMs`, so the lease can be short (a killed replica's reads are taken over
+ * soon) while a slow step (Salesforce retries, a broker down) keeps it.
  */
 export async function withLeaseRenewed<T>(
   leaseMs: number,

@@ -19,11 +19,7 @@ export type ReadVia = 'stream' | 'poll';
 
 const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
-/**
- * A Task as read → the event the reconciler decides on. Throws when the record cannot be mapped
- * (counted as failed). `origin`: the client that wrote this state, when a change event says so and
- * the record read is that event's state (the org stream); a REST read alone never knows.
- */
+/** `origin`: known only from a change event (the org stream); a REST read alone never knows who wrote. */
 export function buildSfdcUpsertEvent(
   connectionId: string,
   record: TaskRecord,
@@ -98,11 +94,7 @@ export function toOutgoingMessage(event: SfdcTaskChanged): OutgoingMessage {
   };
 }
 
-/**
- * The messages for records as read: an upsert each, or a delete for a deleted one (queryAll reads
- * deletes too), with what to remember of each once Kafka acknowledged them. A record that cannot be
- * mapped is left out and returned with the reason (the caller logs and counts it).
- */
+/** A record that cannot be mapped is left out and returned with the reason, for the caller to count. */
 export function buildReadMessages(
   connectionId: string,
   records: readonly TaskRecord[],

@@ -63,10 +63,6 @@ const selectState = (alias: string): string =>
     .map(([field, column]) => `${alias}.${column} AS "${field}"`)
     .join(', ');
 
-/**
- * sfdc-ingest's read position per connection (sfdc_sync_state), changed only through these named
- * transitions. The in-memory state a step holds is updated with what was saved.
- */
 export class SfdcSyncStateRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -100,11 +96,7 @@ export class SfdcSyncStateRepository {
     );
   }
 
-  /**
-   * Leases due connections (a replica works on a connection only while it holds the lease), oldest
-   * due first. A live connection of an org read once (`sfdc_org_poll`, told recently) is the org
-   * poll's: only its import and its re-enable's deletes run here.
-   */
+  /** A live connection of an org read once is the org poll's: only its import and re-enable deletes run here. */
   async leaseDue(q: LeaseQuery): Promise<LeasedConnection[]> {
     const rows: (SfdcSyncState & { disabledAt: Date | null })[] = await this.dataSource.query(
       // As a CTE, so the driver answers rows (a bare UPDATE … RETURNING answers [rows, count]).

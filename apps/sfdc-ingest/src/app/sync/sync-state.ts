@@ -1,10 +1,6 @@
 import type { EnableKind, SfdcReadStage } from '@task-sync/sync-rules';
 
-/**
- * Where sfdc-ingest is with one connection: a row of sfdc_sync_state (CreateSfdcSyncState1764000000300
- * and the ALTERs after it), as explicit columns after twenty's calendar channel (stage, cursors,
- * watermarks). Every position moves only after Kafka acknowledged what was read.
- */
+/** A row of sfdc_sync_state. Every position moves only after Kafka acknowledged what was read. */
 export interface SfdcSyncState {
   connectionId: string;
   /** The enable being served (R2's 24 hours and R5's 15 days end here) and its kind. */

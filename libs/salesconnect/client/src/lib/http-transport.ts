@@ -26,11 +26,7 @@ export class TransportTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/**
- * Requests through undici's Agent on kept-alive connections. A sync sends one call a task to
- * Sales Connect: undici's `request` spends far less CPU a call than the global fetch (no web
- * streams), which an import of 100,000 tasks feels.
- */
+/** undici's `request` spends far less CPU a call than the global fetch (no web streams): one call a task adds up. */
 export function httpTransport(options: { maxSockets?: number } = {}): SalesConnectTransport & { close(): void } {
   const agent = new Agent({ connections: options.maxSockets ?? 64, keepAliveTimeout: 30_000 });
   const send: SalesConnectTransport = async (r) => {
@@ -61,7 +57,6 @@ export function httpTransport(options: { maxSockets?: number } = {}): SalesConne
       throw e;
     }
   };
-  /** Closes the kept-alive connections. */
   const close = () => void agent.destroy();
   return Object.assign(send, { close });
 }

@@ -1,8 +1,4 @@
-/**
- * The error codes of the Sales Connect API (`{ error: CODE, message }` bodies), plus three of
- * ours for what never got such a body: the request did not complete, or the answer was not
- * what the API documents.
- */
+/** The API's `{ error: CODE }` codes, plus three of ours for answers that never had such a body. */
 export const SalesConnectErrorCode = {
   Unauthorized: 'UNAUTHORIZED',
   ValidationFailed: 'VALIDATION_FAILED',

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { isCalendarDate, type CalendarDate, type SalesConnectTask } from '@task-sync/task-domain';
 
-/**
- * What we read from Sales Connect, validated at the edge. Objects are not strict: a field the
- * vendor adds later is dropped, not a failure; a field we use that is missing or wrong is.
- */
+/** Not strict: a field the vendor adds later is dropped, not a failure; a field we use that is wrong is. */
 export const salesConnectTaskSchema = z.object({
   id: z.string().min(1),
   ownerId: z.string().min(1),

@@ -176,10 +176,8 @@ async function listChanges(http: SalesConnectHttp, options: { cursor?: string; l
 }
 
 /**
- * The Sales Connect API over HTTP, typed and validated. Every failure is a
- * SalesConnectApiError with the API's code and status. With an integration app token this
- * client reads the app-wide change feed and manages the app's webhook subscriptions;
- * `forUser(id)` acts as one user (tasks, that user's feed).
+ * Every failure is a SalesConnectApiError. An integration app token reads the app-wide feed and
+ * manages webhooks; `forUser(id)` acts as one user.
  */
 export class SalesConnectClient {
   private readonly http: SalesConnectHttp;
@@ -252,10 +250,7 @@ export class SalesConnectUserClient {
     return body;
   }
 
-  /**
-   * The tasks behind these ids (at most LIST_BY_IDS_LIMIT a call), deleted ones too as tombstones
-   * with `deletedAt` while Sales Connect keeps them; an id it no longer knows is not answered.
-   */
+  /** Deleted tasks answer as tombstones while Sales Connect keeps them; an id it forgot is not answered. */
   async listTasksByIds(ids: readonly string[]): Promise<SalesConnectTask[]> {
     if (ids.length === 0 || ids.length > LIST_BY_IDS_LIMIT)
       throw new Error(`1 to ${LIST_BY_IDS_LIMIT} ids a call, not ${ids.length}`);

@@ -1,10 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Sales Connect webhook signatures: `X-SalesConnect-Signature: v1=<hex>` where hex is
- * HMAC-SHA256(secret, `${timestamp}.${body}`) and timestamp is `X-SalesConnect-Timestamp`
- * (unix seconds). Signing the timestamp with the body stops replays of an old delivery.
- * One implementation for both ends: the sandbox signs with it, the ingest service verifies.
+ * `v1=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`): signing the timestamp with the body stops
+ * replays of an old delivery. The sandbox signs with this code and the ingest verifies with it.
  */
 export const SIGNATURE_HEADER = 'x-salesconnect-signature';
 export const TIMESTAMP_HEADER = 'x-salesconnect-timestamp';
@@ -19,10 +17,7 @@ export type SignatureRejection = 'MALFORMED' | 'TIMESTAMP_OUT_OF_TOLERANCE' | 'S
 
 export type SignatureCheck = { valid: true } | { valid: false; reason: SignatureRejection };
 
-/**
- * Checks a delivery: the timestamp is within `toleranceSeconds` of `nowSeconds` and one of the
- * `v1=` values in the header (several during a secret rotation, comma-separated) matches.
- */
+/** Any one `v1=` value may match: there are several during a secret rotation. */
 export function verifyWebhookSignature(
   secret: string,
   timestamp: string | undefined,

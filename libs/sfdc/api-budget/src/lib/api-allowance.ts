@@ -34,8 +34,7 @@ export function resolveAllocation(input: {
 }
 
 /**
- * Before a call: refused once our calls reach the allocation, counting those this process made but
- * has not reported yet. An org with no allocation (or none known yet) is not held here; the org's
+ * Counts this process's unreported calls too. An org with no allocation known is not held here: its
  * whole limit is still guarded by `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
  */
 export function decideCallAdmission(
@@ -46,15 +45,11 @@ export function decideCallAdmission(
   return allowance.used + unreportedCalls >= allowance.allocated ? 'refuse' : 'go';
 }
 
-/** The bucket a call made at `atMs` is counted in. */
 export function bucketStartOf(atMs: number, bucketMs: number): number {
   return Math.floor(atMs / bucketMs) * bucketMs;
 }
 
-/**
- * The oldest bucket still counted at `atMs`: every bucket that ends after the window's start. A
- * bucket straddling the start counts whole, so the figure errs towards holding calls, never over.
- */
+/** A bucket straddling the window's start counts whole, so the figure errs towards holding calls. */
 export function firstCountedBucket(atMs: number, windowMs: number, bucketMs: number): number {
   return bucketStartOf(atMs - windowMs, bucketMs);
 }

@@ -50,11 +50,8 @@ interface OrgEntry {
 }
 
 /**
- * Counts this process's Salesforce calls per org and gates each one against the org's allocation.
- * Counting is in memory and reported in one batch every `flushMs`, so no call waits on a database
- * round trip; the price is that replicas together may overshoot by the calls of one interval, and a
- * killed process loses at most one interval's count. An org's first call waits for its allowance
- * (`whenKnown`); while connector-settings does not answer, calls go.
+ * Counted in memory and reported every `flushMs`, so no call waits on a database round trip; the price:
+ * replicas may overshoot by one interval's calls, and a killed process loses one interval's count.
  */
 export class OrgApiCallLedger {
   private readonly orgs = new Map<string, OrgEntry>();
@@ -84,9 +81,8 @@ export class OrgApiCallLedger {
   }
 
   /**
-   * Before the first call this process makes to an org: asks for its allowance, so that a new
-   * replica (or a reconciler whose first write comes during a pause) does not call blind. Answers
-   * at once once known; if connector-settings does not answer, the call goes (fail open).
+   * So a new replica (or a reconciler whose first write comes during a pause) does not call blind.
+   * Fails open: if connector-settings does not answer, the call goes.
    */
   async whenKnown(orgId: string): Promise<void> {
     const org = this.entry(orgId);
@@ -118,7 +114,6 @@ export class OrgApiCallLedger {
     this.timer.unref();
   }
 
-  /** At shutdown: what was counted is reported once more. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;

@@ -6,11 +6,7 @@ export interface UsageBucket {
   calls: number;
 }
 
-/**
- * Every bucket from the one holding `sinceMs` to the one holding `untilMs`, oldest first, with the
- * calls stored for it and 0 where none were: a chart of the window has no gaps. Buckets outside it
- * are left out.
- */
+/** 0 where no calls were stored, so a chart of the window has no gaps. */
 export function fillUsageBuckets(
   stored: readonly { start: Date; calls: number }[],
   sinceMs: number,

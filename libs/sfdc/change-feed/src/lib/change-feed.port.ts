@@ -56,16 +56,9 @@ export interface TaskChangeEvent {
 export type ReplayFrom = 'new' | 'retained' | { afterReplayId: number };
 
 export interface ChangeFeedHandler {
-  /**
-   * A batch of events in stream order: what arrived while the previous batch was being handled.
-   * The next call comes only after this promise settled; a rejection stops the subscription
-   * (reported to `onFailure` as HANDLER_FAILED).
-   */
+  /** The next batch waits until this promise settled; a rejection stops the subscription (HANDLER_FAILED). */
   onEvents(batch: TaskChangeEvent[]): Promise<void>;
-  /**
-   * The subscription ended for this reason; called once, after the batch in hand settled, and no
-   * `onEvents` follows. Resubscribe (from the stored replay id) as `failure.handling` says.
-   */
+  /** Once, after the batch in hand settled; no `onEvents` follows. Resubscribe as `failure.handling` says. */
   onFailure(failure: ChangeFeedFailure): void;
 }
 

@@ -69,9 +69,8 @@ async function shutDownClient(client: FayeClient, timeoutMs: number): Promise<vo
 }
 
 /**
- * Task change events over the Streaming API (CometD) with jsforce's streaming client, unmodified:
- * its Replay extension resumes after the last event received when faye handshakes again, and its
- * AuthFailure extension reports `reconnect: none` answers (a 401, the daily event limit).
+ * jsforce's streaming client, unmodified: its Replay extension resumes after the last event when faye
+ * handshakes again; its AuthFailure extension reports `reconnect: none` (a 401, the daily event limit).
  */
 export class CometdChangeFeed implements ChangeFeed {
   private readonly open = new Set<CometdSubscription>();
@@ -92,9 +91,8 @@ export class CometdChangeFeed implements ChangeFeed {
 }
 
 /**
- * One subscription, through as many faye clients as it takes: a client's Authorization header is
- * fixed when it is created, so after a 401 a new one is built with a fresh session and resumes
- * after the last event received (queued events stay queued: nothing is lost or repeated).
+ * A faye client's Authorization header is fixed when it is created, so after a 401 a new client is
+ * built with a fresh session and resumes after the last event received.
  */
 class CometdSubscription implements ChangeFeedSubscription {
   private client: FayeClient | null = null;

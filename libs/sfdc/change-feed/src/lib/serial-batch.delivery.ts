@@ -2,13 +2,9 @@ import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
 import type { TaskChangeEvent } from './change-feed.port';
 
 /**
- * Hands events to `onEvents` in arrival order, one batch at a time: a batch is what arrived while
- * the previous one was being handled (at most `maxBatchSize`), and the next call waits until the
- * previous promise settled, so the caller can store a replay id only after Kafka acknowledged.
- * A malformed event is queued as its error, and so is a failure from outside (`fail`): the events
- * before it are delivered, then delivery stops there. A rejected `onEvents` stops it at once
- * (what is queued is dropped: it would come out of order). `onStopped` hears every stop but
- * `stop()`, once, after the batch in hand settled.
+ * One batch at a time, so the caller stores a replay id only after Kafka acknowledged. A malformed
+ * event or `fail` stops delivery after the events before it; a rejected `onEvents` stops it at once,
+ * dropping what is queued (it would come out of order).
  */
 export class SerialBatchDelivery {
   private queue: (TaskChangeEvent | ChangeFeedError)[] = [];

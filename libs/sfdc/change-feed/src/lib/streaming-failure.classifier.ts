@@ -35,10 +35,8 @@ export function classifyStreamingFailure(failure: BayeuxFailure | string): Chang
 }
 
 /**
- * Whether faye deals with this failure itself: a connect or handshake refused with advice
- * `handshake` or `retry` (`403::Unknown client`, a 5xx, what we do not know) makes it handshake
- * again and resubscribe after the last event it received; the caller bounds how long that may
- * take. Refused subscriptions, `reconnect: none`, and errors no retry can cure are ours.
+ * faye handshakes again and resubscribes on advice `handshake` or `retry` (`403::Unknown client`, a
+ * 5xx); the caller bounds how long. Refused subscriptions and `reconnect: none` are ours.
  */
 export function isLeftToClient(message: BayeuxFailure): boolean {
   if (message.channel === '/meta/subscribe' || message.advice?.reconnect === 'none') return false;
@@ -46,11 +44,7 @@ export function isLeftToClient(message: BayeuxFailure): boolean {
   return code === ChangeFeedErrorCode.Unexpected || code === ChangeFeedErrorCode.Transport;
 }
 
-/**
- * A session connector-settings could not hand out, sorted by the one Salesforce classifier: only a
- * reconnect cures a refusal (a lost grant, a removed reader or connection, an org not set up); an
- * outage, or anything that is not a refusal, is passing.
- */
+/** Only a reconnect cures a refusal (a lost grant, a removed reader, an org not set up); the rest is passing. */
 export function classifySessionFailure(error: unknown): ChangeFeedError {
   if (
     error instanceof SalesforceSessionError &&

@@ -75,10 +75,8 @@ export function importReadWindow(enableAt: number): ImportWindow {
 }
 
 /**
- * R2's selection, the one place it is written: the owner's live tasks (archived ones too: queryAll)
- * changed in the window, without recurring series' masters. The import's count and pages and the
- * settings page's preview all select with it, so the preview cannot promise other tasks than the
- * import brings.
+ * R2's selection, the one place it is written: the import and the settings page's preview both use
+ * it, so the preview cannot promise other tasks than the import brings.
  */
 function importSelection(ownerId: string, window: ImportWindow): Omit<TaskPageQuery, 'limit'> {
   return { ownerId, from: window.from, to: window.to, live: true, occurrencesOnly: true };

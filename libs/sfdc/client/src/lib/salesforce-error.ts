@@ -1,11 +1,7 @@
 import { isNetworkErrorCode } from '@task-sync/util-nest';
 import { EXTERNAL_ID_FIELD } from './record-result';
 
-/**
- * What can go wrong calling Salesforce (or getting a session for it from connector-settings): the
- * one vocabulary of every service that reads or writes Salesforce. Each service's own handler
- * decides what a code means for its work (retry, pause, dead-letter).
- */
+/** One vocabulary for every service; each service's handler decides what a code means for its work. */
 export const SalesforceErrorCode = {
   /** The org's daily limit is used up (403 REQUEST_LIMIT_EXCEEDED): pause, report, resume later by itself. */
   ApiLimitExceeded: 'API_LIMIT_EXCEEDED',
@@ -102,11 +98,7 @@ const TRANSIENT_CODES = new Set([
   'QUERY_TIMEOUT',
 ]);
 
-/**
- * Sorts an error into our codes: one from jsforce (`errorCode`, or `ERROR_HTTP_<status>` for bodies
- * that were not Salesforce's), a record's error in a collection or composite answer (`{ errorCode,
- * message }`), a session connector-settings refused, or the network's.
- */
+/** jsforce writes `ERROR_HTTP_<status>` for bodies that were not Salesforce's. */
 export function classifySalesforceError(error: unknown): SalesforceError {
   if (error instanceof SalesforceError) return error;
   const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };

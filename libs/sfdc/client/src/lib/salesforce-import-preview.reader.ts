@@ -31,10 +31,8 @@ export interface ImportPreview {
 export const IMPORT_PREVIEW_LIMIT = 20;
 
 /**
- * What an enable at `at` would import (R2), read on the rep's own session with the import's own
- * selection: one COUNT() and one page of `limit`, both by queryAll (the import counts archived
- * tasks too): two API calls, counted by the handle's gate like every other. `at` is taken to the
- * whole second, so the SOQL window is exactly the rule's 24 hours.
+ * R2, with the import's own selection on the rep's session (two calls). `at` is taken to the whole
+ * second, so the SOQL window is exactly the rule's 24 hours.
  */
 export async function readImportPreview(
   handle: SalesforceSessionHandle,

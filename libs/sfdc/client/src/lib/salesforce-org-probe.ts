@@ -1,11 +1,7 @@
 import { Connection } from 'jsforce';
 import { EXTERNAL_ID_FIELD } from './record-result';
 
-/**
- * One check's answer: what Salesforce said, or why it said nothing usable. `refused`: Salesforce
- * answered the call with an error of its own (no permission, no such object): the check cannot
- * pass as things stand. `unavailable`: no answer this time (5xx, network, the daily limit): ask later.
- */
+/** `refused`: Salesforce's own error (cannot pass as things stand); `unavailable`: no answer this time. */
 export type ProbeAnswer<T> =
   { kind: 'answered'; value: T } | { kind: 'refused' | 'unavailable'; code: string; message: string };
 
@@ -45,11 +41,7 @@ const UNAVAILABLE_CODES = new Set([
   'QUERY_TIMEOUT',
 ]);
 
-/**
- * Sorts what a jsforce call threw. Salesforce's own answers carry `errorCode` (jsforce writes
- * `ERROR_HTTP_<status>` for bodies that were not Salesforce's); a network error carries only
- * Node's `code`, and a failed session renewal nothing.
- */
+/** Salesforce's answers carry `errorCode`; a network error only Node's `code`; a failed renewal nothing. */
 export function classifyProbeError(error: unknown): ProbeAnswer<never> {
   const e = error as { errorCode?: string; code?: string; message?: string; cause?: { code?: string } };
   const message = e.message ?? String(error);
@@ -59,11 +51,7 @@ export function classifyProbeError(error: unknown): ProbeAnswer<never> {
   return { kind: 'unavailable', code: answered ?? e.code ?? e.cause?.code ?? 'NETWORK', message };
 }
 
-/**
- * What an org-level reader needs, asked of Salesforce as that reader (jsforce, unmodified): View
- * All Data (Change Data Capture for Task ignores sharing and requires it), Task selected for
- * Change Data Capture, and the external-id field readable.
- */
+/** View All Data: Change Data Capture for Task ignores sharing and requires it. */
 export class SalesforceOrgProbe {
   private readonly connection: Connection;
 
@@ -95,11 +83,8 @@ export class SalesforceOrgProbe {
   }
 
   /**
-   * View All Data (from UserPermissionAccess, which any user may query about themselves, API 41.0+)
-   * and whether the reader sees Task's external-id field (it exists, and field-level security shows
-   * it), in one call: Salesforce's Composite resource counts its
-   * subrequests as one API call, so the hourly preflight costs two calls where it cost three (the
-   * Tooling API's query cannot be a subrequest).
+   * UserPermissionAccess: any user may query it about themselves (API 41.0+). One Composite call; the
+   * Tooling API's query cannot be a subrequest, so the hourly preflight costs two.
    */
   async readViewAllDataAndExternalIdField(): Promise<{
     viewAllData: ProbeAnswer<boolean>;
@@ -126,11 +111,8 @@ export class SalesforceOrgProbe {
   }
 
   /**
-   * What a connection's preflight asks as the rep (`decideConnectionReadiness` in sync-rules decides):
-   * describe of Task (its rights, and the external-id field as the rep sees it) and whether TaskStatus
-   * is readable, in one Composite call; only when the rep's describe lacks the field, whether the org
-   * has it at all (the Tooling API's CustomField: Task's custom fields are Activity's), so a hidden
-   * field is told from a missing one. One API call, two without the field.
+   * One Composite call; only when the rep's describe lacks the field, a second asks the Tooling API
+   * (Task's custom fields are Activity's), so a hidden field is told from a missing one.
    */
   async readConnectionReadiness(): Promise<{
     task: ProbeAnswer<TaskAccess>;

@@ -26,10 +26,7 @@ export interface ReaderOptions {
   budget: { record(orgId: string, usage: ApiUsage): void; check(orgId: string): 'go' | 'probe' };
 }
 
-/**
- * The reads the sync makes of Salesforce, as our own interface: SalesforceReader answers them
- * through jsforce; a test answers them from memory. Every failure is a SalesforceError.
- */
+/** Every failure is a SalesforceError. */
 export interface SalesforceReads {
   identity(): Promise<{ orgId: string; userId: string }>;
   lastApiUsage(): ApiUsage | undefined;
@@ -45,10 +42,8 @@ export interface SalesforceReads {
 }
 
 /**
- * Read access to Salesforce through jsforce, behind an interface of our own: a connection's (its
- * rep's session) or an org's (its reader's session, for the org's change stream). jsforce retries a
- * 401 once after `refreshFn`, which asks connector-settings for a new session; transient failures
- * are retried here with doubling backoff, a bounded number of times.
+ * jsforce retries a 401 once after `refreshFn`; transient failures are retried here with doubling
+ * backoff, a bounded number of times.
  */
 export class SalesforceReader implements SalesforceReads {
   private orgId?: string;
@@ -88,9 +83,8 @@ export class SalesforceReader implements SalesforceReads {
   }
 
   /**
-   * The tasks behind these ids, with the poll's fields and LastModifiedById: for change events that
-   * do not carry the whole record. queryAll, so a deleted task answers too (IsDeleted) while in the
-   * recycle bin; an id Salesforce no longer has is simply not answered. TASKS_BY_ID_LIMIT ids a call.
+   * For change events that do not carry the whole record. queryAll, so a deleted task in the recycle
+   * bin answers too (IsDeleted); a purged id is not answered.
    */
   async readTasksByIds(ids: readonly string[]): Promise<TaskRecordById[]> {
     // One event names 18-character ids, another may name 15: the same record once.
@@ -121,9 +115,8 @@ export class SalesforceReader implements SalesforceReads {
   }
 
   /**
-   * Several reads in one call: Salesforce's Composite resource runs up to 25 subrequests (5 of them
-   * queries) and counts the whole as one API call. Each answer by its reference, as Salesforce gave
-   * it; a subrequest Salesforce refused answers its error, for the caller to decide.
+   * Composite runs up to 25 subrequests (5 of them queries) as one API call. A refused subrequest
+   * answers its error, for the caller to decide.
    */
   async composite(
     apiVersion: string,

@@ -139,11 +139,7 @@ export interface SalesforceSessionSource {
   obtain(holderId: string, rejectedAccessToken?: string): Promise<SalesforceAccess>;
 }
 
-/**
- * Counts the sync's own calls to an org against its allocation: `admit` before every HTTP call
- * (throws to hold it), `observeUsage` with every answer's `Sforce-Limit-Info`; `whenKnown` as the
- * handle opens, so that the org's allowance is known before the first call.
- */
+/** `admit` throws to hold a call; `whenKnown` runs as the handle opens, so no first call goes blind. */
 export interface ApiCallGate {
   whenKnown(orgId: string): Promise<void>;
   admit(orgId: string): void;
@@ -159,10 +155,8 @@ export interface SalesforceConnectionOptions {
 }
 
 /**
- * One grant's jsforce Connection: a connection's (its rep), or an org reader's (`forOrgReader`). On
- * `INVALID_SESSION_ID` jsforce calls `refreshFn`, which asks connector-settings for a new session
- * (naming the rejected token) and retries the call once. jsforce wraps a failed refresh in a plain
- * Error; the real reason is kept for `takeRefreshFailure`.
+ * jsforce wraps a failed refresh (after `INVALID_SESSION_ID`) in a plain Error, so the real reason is
+ * kept for `takeRefreshFailure`.
  */
 export class SalesforceSessionHandle {
   private connection?: Connection;
@@ -279,9 +273,8 @@ function retryAtMovedInstance(conn: Connection): void {
 }
 
 /**
- * Every REST call jsforce makes (a query page, getDeleted, `limits`, an sObject Collections call of up
- * to 200 records) goes through `Connection.request` once, and again for each of our retries: that is
- * where the gate counts, one per HTTP call. (jsforce's replay after a session refresh is not counted.)
+ * Every REST call jsforce makes goes through `Connection.request`, once per HTTP call (our retries
+ * included; jsforce's replay after a session refresh is not), so the gate counts there.
  */
 function countCalls(conn: Connection, orgId: string, gate: ApiCallGate): void {
   const request = conn.request.bind(conn) as Connection['request'];

@@ -3,13 +3,10 @@ import type { SalesforceSessionHandle } from './salesforce-session';
 import { TASKS_BY_ID_LIMIT, buildTasksByIdQuery, buildWhoEmailQueries, type TaskRecord } from './task-soql';
 
 /**
- * Reads Tasks by id on one session (the handle counts every call against the org's allocation), and
- * counts its own calls so a caller can bound a run. Each query is one call: `autoFetch` is off, and a
- * short page (Salesforce may answer fewer rows than asked) is followed by a query for the ids not
- * answered yet, never by a query locator.
+ * Each query is one call (`autoFetch` off), so a caller can bound a run: a short page is followed by a
+ * query for the ids not answered yet, never by a query locator.
  */
 export class SalesforceTaskReader {
-  /** Calls made by this reader so far. */
   calls = 0;
 
   constructor(private readonly handle: SalesforceSessionHandle) {}

@@ -16,19 +16,11 @@ import {
   type TaskWriteBatchResult,
 } from './task-write-composite';
 
-/**
- * Writes Tasks: a flush's upserts, updates and deletes as one Composite request (writeInOneCall),
- * with per-record results. Tasks that started in Sales Connect are upserted by
- * `SalesConnect_Task_Id__c`, so a retry can never create a second one; the others go by id.
- */
+/** Tasks from Sales Connect are upserted by `SalesConnect_Task_Id__c`, so a retry never creates a second. */
 export class SalesforceTaskWriter {
   constructor(private readonly handle: SalesforceSessionHandle) {}
 
-  /**
-   * A flush's writes as ONE Composite request (one API call whatever the mix; see
-   * buildTaskWriteComposite), each write's outcome mapped back from its subrequest. Updates past the
-   * request's 25 subrequests are not sent (`undefined` in the result): they go with the next flush.
-   */
+  /** One API call whatever the mix. Updates past 25 subrequests are `undefined`: they go next flush. */
   async writeInOneCall(batch: TaskWriteBatch, clientName?: string): Promise<TaskWriteBatchResult> {
     if (batch.upserts.length + batch.updates.length + batch.deletes.length === 0)
       return { upserts: [], updates: [], deletes: [] };

@@ -66,11 +66,8 @@ const DELETES = 'deletes';
 const updateRef = (i: number) => `update${i}`;
 
 /**
- * One Composite request for a flush: the upserts as one sObject Collections subrequest, the deletes as
- * another, each update as its own sObject Rows PATCH with `If-Unmodified-Since` (a 412 holds it). Every
- * subrequest names our client in `Sforce-Call-Options` itself: the guide lists only Accept,
- * Authorization and Content-Type as inherited from the composite request, so the change events'
- * `changeOrigin` does not rest on an undocumented inheritance.
+ * Each update is its own PATCH for `If-Unmodified-Since`. Every subrequest sets `Sforce-Call-Options`
+ * itself: the guide lists only Accept, Authorization and Content-Type as inherited.
  */
 export function buildTaskWriteComposite(
   batch: TaskWriteBatch,

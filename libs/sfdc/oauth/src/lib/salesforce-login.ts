@@ -49,12 +49,8 @@ const MY_DOMAIN_HOST = new RegExp(`^${LABEL}(?:\\.sandbox)?\\.my\\.salesforce\\.
 const refuse = (reason: MyDomainRefusal, message: string): MyDomainParse => ({ ok: false, reason, message });
 
 /**
- * A My Domain as a user types it (`acme.my.salesforce.com`, or `https://acme.my.salesforce.com/`)
- * → its host, lower-cased; anything else is refused. The host goes into the browser's redirect to
- * the authorize page and into our server's token calls, so only Salesforce's own My Domain hosts
- * pass: https, no port, no user info, no path, query or fragment, exactly one name before
- * `.my.salesforce.com` or `.sandbox.my.salesforce.com`. No open redirect, no request to a host of
- * the user's choosing (SSRF).
+ * The host goes into the browser's redirect and our server's token calls, so only Salesforce's own My
+ * Domain hosts pass: no open redirect, no request to a host of the user's choosing (SSRF).
  */
 export function parseMyDomainHost(input: string): MyDomainParse {
   const text = input.trim();

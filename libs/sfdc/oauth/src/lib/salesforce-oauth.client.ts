@@ -42,11 +42,7 @@ export class SalesforceGrantRevoked extends Error {
   override readonly name = 'SalesforceGrantRevoked';
 }
 
-/**
- * Salesforce's OAuth 2.0 web-server flow through jsforce's OAuth2, behind an interface of our own.
- * Every call names the grant's login (production, sandbox, or its My Domain): a grant is exchanged,
- * refreshed and revoked where it was made.
- */
+/** Every call names the grant's login: a grant is exchanged, refreshed and revoked where it was made. */
 export class SalesforceOAuthClient {
   private readonly byLoginUrl = new Map<string, OAuth2>();
 

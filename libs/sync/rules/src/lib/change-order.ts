@@ -1,8 +1,6 @@
 /**
- * The order a task's Sales Connect changes are published in. Sales Connect numbers each task's
- * changes (`task.version`: 1 at the create, one more on every change, no gaps); its webhooks come
- * at least once and in no order, so a task's later change can arrive a round before an earlier one.
- * The ingest publishes a task's changes in version order; other tasks never wait for it.
+ * Sales Connect numbers each task's changes (`version`: 1 at the create, no gaps) but its webhooks come
+ * at least once and in any order, so a task's changes are published in version order.
  */
 
 /** How a change reached the ingest: a webhook (any order) or the change feed (Sales Connect's order). */
@@ -16,7 +14,6 @@ export interface OrderedChange {
   arrivedAtMs: number;
 }
 
-/** What the ingest knows of one task's changes so far (from its store). */
 export interface TaskOrderState {
   /** The highest version let through in order (published, or skipped for want of an enabled connection). */
   released?: number;
@@ -36,7 +33,6 @@ export interface ChangeOrderInput<C extends OrderedChange> {
 }
 
 export interface ChangeOrderDecision<C extends OrderedChange> {
-  /** To publish now, in this order (ascending versions). */
   release: C[];
   /** To keep until the gap before the first of them fills, or the bound passes. */
   hold: C[];
@@ -45,18 +41,9 @@ export interface ChangeOrderDecision<C extends OrderedChange> {
 }
 
 /**
- * Decides, for one task, which of its pending changes go now, which wait, and which are stale:
- * - a change whose predecessor (version − 1) was released, or that is the task's first (version 1),
- *   goes now, and so does every change that follows it without a gap;
- * - a webhook whose predecessor has not arrived waits, with every later change of the task;
- * - a change read from the feed never waits: the feed is in Sales Connect's order, so whatever is
- *   missing below it is older than what the ingest ever read (before its first start, or pruned);
- *   it takes the webhooks held below it along, in order;
- * - past the bound (`releaseExpired`, once the caller has read the feed for the gap) a held change
- *   goes without its predecessor, and takes the held changes below it along, in order, whenever
- *   they arrived;
- * - a version at or below the published one is superseded: each event carries the whole task, so
- *   the newer one already said everything the older would.
+ * A webhook waits for its predecessor (version − 1), up to the bound. A feed read never waits: the feed
+ * is in Sales Connect's order, so what is missing below it is older than anything the ingest read.
+ * Versions at or below the published one are superseded: each event carries the whole task.
  */
 export function decideChangeOrder<C extends OrderedChange>(input: ChangeOrderInput<C>): ChangeOrderDecision<C> {
   const { state, nowMs, holdMs, releaseExpired } = input;

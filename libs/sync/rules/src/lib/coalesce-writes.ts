@@ -6,17 +6,14 @@ export type QueuedWrite =
   | { type: 'update'; fields: Partial<TaskFields> }
   | { type: 'complete' | 'reopen' | 'delete' };
 
-/** A queued write as folding needs it: its row id (numeric text), task, side, action, and whether it is due. */
 export interface QueuedRow {
   id: string;
   linkId: string;
   side: Side;
   action: QueuedWrite;
-  /** Whether its retry time has come. */
   due: boolean;
 }
 
-/** What one task on one side needs, after every queued write for it was folded in order. */
 export interface CoalescedWrite {
   linkId: string;
   side: Side;
@@ -27,10 +24,8 @@ export interface CoalescedWrite {
 }
 
 /**
- * Folds the queued writes of each task into one: create + edits is one create, edits are one update
- * (later values win), anything + delete is a delete, create + delete is nothing. One write per
- * record also keeps an sObject Collections call free of the same record twice. A task's writes
- * after one that is waiting to be retried wait too, so a task's writes never overtake each other.
+ * One write per record also keeps an sObject Collections call free of the same record twice. Writes
+ * behind one waiting for its retry wait too, so a task's writes never overtake each other.
  */
 export function coalesceWrites(rows: readonly QueuedRow[]): CoalescedWrite[] {
   const byTask = new Map<string, CoalescedWrite>();

@@ -1,8 +1,6 @@
 /**
- * Whether a connection's Salesforce user can sync tasks in their org: the connection's preflight
- * (connector-settings, at connect, hourly and on "Check again"). Every read selects the external-id
- * field and every create upserts on it, so an org without it, or a rep who cannot see or write it,
- * would fail every poll and write with INVALID_FIELD: the connection pauses in a named state instead.
+ * The connection's preflight. Every read selects the external-id field and every create upserts on it,
+ * so without it every poll and write fails with INVALID_FIELD: the connection pauses in a named state.
  */
 
 /** The product's external-id field on Task (the salesforce/ package deploys it). */
@@ -26,10 +24,7 @@ export type ConnectionReadiness = (typeof CONNECTION_READINESS_STATES)[number];
 
 export type BlockingReadiness = Exclude<ConnectionReadiness, 'ready'>;
 
-/**
- * One of Salesforce's answers, as the probe sorts it: `refused` is Salesforce's own error (no
- * permission, no such object: the check fails as things stand); `unavailable` is no answer this time.
- */
+/** `refused`: Salesforce's own error (the check fails); `unavailable`: no answer this time. */
 export type ReadinessAnswer<T> =
   | { kind: 'answered'; value: T }
   | { kind: 'refused'; code: string; message: string }
@@ -58,11 +53,7 @@ export type ReadinessOutcome =
 const said = (a: { code: string; message: string }) =>
   `${a.code}: ${a.message.replace(/\s+/g, ' ').trim()}`.slice(0, 240);
 
-/**
- * The preflight's state from Salesforce's answers, first problem first (Task access, then the field
- * exists, is visible, External ID, Unique, writable). An answer that did not come makes the run
- * inconclusive, so a blip never pauses a working connection (the last state stands).
- */
+/** A missing answer makes the run inconclusive, so a blip never pauses a working connection. */
 export function decideConnectionReadiness(facts: ReadinessFacts): ReadinessOutcome {
   const { task, taskStatus } = facts;
   if (task.kind === 'unavailable') return { kind: 'inconclusive', reason: `describe of Task: ${said(task)}` };
@@ -117,6 +108,5 @@ export const READINESS_ADVICE: Record<ConnectionReadiness, string> = {
   'external-id-field-read-only': `The field Task.${READINESS_FIELD} is read-only for your Salesforce user: ${ASSIGN} (it grants edit), then click Check again.`,
 };
 
-/** Whether a state pauses the connection's reads and writes. */
 export const isBlockingReadiness = (state: ConnectionReadiness | null | undefined): state is BlockingReadiness =>
   state != null && state !== 'ready';

@@ -1,4 +1,3 @@
-/** One save of the "Sync tasks" setting, as connector-settings recorded it. */
 export interface SettingChange {
   kind: 'first-enable' | 're-enable' | 'disable';
   /** ISO-8601 instant. */
@@ -20,7 +19,6 @@ export interface EnabledInterval {
   to: number | null;
 }
 
-/** The periods during which sync was on. */
 export function listEnabledIntervals(history: readonly SettingChange[]): EnabledInterval[] {
   const intervals: EnabledInterval[] = [];
   for (const change of [...history].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
@@ -35,7 +33,7 @@ export function listEnabledIntervals(history: readonly SettingChange[]): Enabled
   return intervals;
 }
 
-/** Whether sync was on at an instant (enable instant included, disable instant excluded). */
+/** Enable instant included, disable instant excluded. */
 export function wasEnabledAt(history: readonly SettingChange[], instant: string): boolean {
   const t = Date.parse(instant);
   return listEnabledIntervals(history).some((i) => t >= i.from && (i.to === null || t < i.to));

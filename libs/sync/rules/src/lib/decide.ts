@@ -30,10 +30,7 @@ const VIEW_OF: Readonly<Record<Side, (f: TaskFields) => TaskFields>> = {
   sfdc: viewAsSfdc,
 };
 
-/**
- * The decision for one change from either side: what to write where, what to link, or why to do
- * nothing. Pure: same inputs, same actions. The rules are numbered as in shared/spec/task-sync.md.
- */
+/** The rules are numbered as in shared/spec/task-sync.md. */
 export function decideOnChange(context: DecisionContext, change: SyncChange): SyncAction[] {
   const { settings, link } = context;
   const off = syncOffFor(settings, change);
@@ -52,10 +49,8 @@ export function decideOnChange(context: DecisionContext, change: SyncChange): Sy
 }
 
 /**
- * R7: a change crosses only if sync was on when it was made, whenever it is decided: one made just
- * before the disable still crosses, one made just after never does. An import or a re-enable's
- * deletions belong to their enable, and stop once a disable follows it. A drift repair's reading
- * crosses while sync is on.
+ * R7: a change crosses only if sync was on when it was made, whenever it is decided. An import or a
+ * re-enable's deletions belong to their enable, and stop once a disable follows it.
  */
 function syncOffFor(settings: ConnectionSyncSettings, change: SyncChange): IgnoreReason | null {
   // The drift repair reads both sides now, on settings known up to now: it repairs whatever differs
@@ -77,9 +72,8 @@ function isOwnedByAnother(context: DecisionContext, change: SyncChange): boolean
 }
 
 /**
- * R8: reassigned away from the rep, the pair stops syncing. An open Sales Connect copy is deleted:
- * it is someone else's work now and would stay in the rep's Command Center; a completed one stays,
- * unlinked, as the rep's history. Reassigned back later, R6 creates it again.
+ * R8: an open Sales Connect copy is deleted (someone else's work, it would stay in the rep's Command
+ * Center); a completed one stays, unlinked, as the rep's history.
  */
 function decideOnReassignedAway(link: TaskLink | null): SyncAction[] {
   if (!link) return ignore('owned-by-another-user');
@@ -188,10 +182,7 @@ function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFi
   return actions;
 }
 
-/**
- * A Sales Connect change read: the link knows the task at its version (or a newer one, from our own
- * write's answer). The writes decided now go `If-Match` it: one over a change not read yet waits for it.
- */
+/** Writes decided now go `If-Match` this version, so one over a change not read yet waits for it. */
 function withVersionRead<L extends TaskLink | PendingLink>(link: L, change: SyncChange): L {
   if (change.side !== 'salesconnect' || change.version === undefined) return link;
   return { ...link, salesConnectVersion: Math.max(link.salesConnectVersion ?? 0, change.version) };

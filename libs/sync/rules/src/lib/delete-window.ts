@@ -3,7 +3,6 @@ import { DELETE_WINDOW_MS } from './windows';
 /** R5 watchdog: the page warns this long before the delete window starts to close. */
 export const DELETE_WINDOW_WARNING_MS = 3 * 24 * 3_600_000;
 
-/** What the watchdog knows of a connection. */
 export interface DeleteWindowFacts {
   enabled: boolean;
   /** Set by the first enable: a connection that never synced has no deletions to bring back. */
@@ -15,10 +14,7 @@ export interface DeleteWindowFacts {
 /** ISO instants, as the API answers them. */
 export interface DeleteWindow {
   disabledAt: string;
-  /**
-   * R5: disabledAt + 15 days. A re-enable after it no longer brings back the Salesforce deletions
-   * made early in the disabled period (Salesforce keeps deleted records 15 days).
-   */
+  /** R5: disabledAt + 15 days, as Salesforce keeps deleted records 15 days. */
   closesAt: string;
   /** From closesAt - 3 days, both edges included, and on once closed: re-enable soon, or now. */
   warning: boolean;
@@ -26,10 +22,7 @@ export interface DeleteWindow {
   closed: boolean;
 }
 
-/**
- * R5 watchdog: while a connection that has synced before is disabled, when its delete window
- * closes, whether the page warns, and whether it closed. null when enabled or never synced.
- */
+/** null when enabled or never synced. */
 export function decideDeleteWindow(facts: DeleteWindowFacts, now: number): DeleteWindow | null {
   if (facts.enabled || facts.firstEnabledAt === null || facts.disabledAt === null) return null;
   const closesAt = facts.disabledAt + DELETE_WINDOW_MS;

@@ -14,7 +14,6 @@ import type { SyncAction } from './sync-action';
 import type { SyncChange } from './sync-change';
 import { latestInstantOf } from './windows';
 
-/** One side of a linked pair as the drift repair read it. */
 export type PairSideRead =
   /** The task as its side holds it now, with what a change event would carry. */
   | {
@@ -41,12 +40,8 @@ export interface DriftContext {
   connectionId: string;
   settings: ConnectionSyncSettings;
   ourOrigin: string;
-  /** When the pass read the pair. */
   now: string;
-  /**
-   * A side changed this recently may have its change still on the way (ingest, Kafka): the pair is
-   * left to the live path this time, and the next pass looks again.
-   */
+  /** A change this recent may still be on its way (ingest, Kafka): left to the live path this pass. */
   settleMs: number;
   /** Writes for this pair are still queued: it is converging, not drifting. */
   writesQueued: boolean;
@@ -80,20 +75,12 @@ const SIDES: readonly Side[] = ['sfdc', 'salesconnect'];
 const WRITES = new Set<SyncAction['type']>(['create', 'update', 'complete', 'reopen', 'delete']);
 
 /**
- * Drift repair: one linked pair as both sides hold it now, against the link. Equal under the
- * mapping and to the agreed values: in sync. Otherwise the pair is repaired by the live rules
- * themselves: each side's reading becomes a change (`source: 'repair'`) for decideOnChange, so the
- * conflict rule (field by field, the later change wins; equal times: TIE_WINNER) and the echo rules
- * are the same as for a change that had arrived. A side gone:
- * - Salesforce deleted and still in its recycle bin: the deletion is applied (the Sales Connect task
- *   is deleted, the pair unlinked), as R6 does live and R5 at a re-enable (the bin keeps 15 days,
- *   so any deletion it still shows is within R5's window).
- * - Salesforce gone for good (purged, hard-deleted, not visible): unlinked only. When it went is
- *   unknown, R5 applies no deletion older than 15 days, and nothing ever re-creates it.
- * - Sales Connect deleted while sync was on: the Salesforce task is deleted and the pair unlinked (R6).
- * - Sales Connect deleted while sync was off, or gone without a tombstone: unlinked, its
- *   Salesforce task left alone (R7: only Salesforce deletions come back, under R5).
- * - Both gone: unlinked.
+ * Drift repair goes through the live rules: each side's reading becomes a change (`source: 'repair'`)
+ * for decideOnChange, so the conflict and echo rules are the same as live. A side gone:
+ * - Salesforce in the recycle bin: the deletion applies (the bin keeps 15 days, within R5's window);
+ * - Salesforce gone for good: unlinked only (when it went is unknown; R5 applies none past 15 days);
+ * - Sales Connect deleted while sync was on: the Salesforce task is deleted (R6); while off, or with
+ *   no tombstone: unlinked, Salesforce left alone (R7). Both gone: unlinked.
  */
 export function compareLinkedPair(
   context: DriftContext,
@@ -153,7 +140,6 @@ export function compareLinkedPair(
   return { verdict: 'differs', fields: differing, gone: null, repair: { kind: 'decide', changes }, actions, unlinks };
 }
 
-/** Fields where the sides differ under the mapping, or where a side does not hold the agreed value. */
 function listDifferingFields(link: TaskLink, sfdc: TaskFields, salesConnect: TaskFields): TaskFieldName[] {
   const agreedSfdc = viewOfLink(link, 'sfdc');
   const agreedSalesConnect = viewOfLink(link, 'salesconnect');

@@ -11,9 +11,8 @@ export const DEFAULT_FAILED_WRITE_RETRY: FailedWriteRetryPolicy = { intervalMs: 
 export type FailedWriteRetryDecision = { kind: 'retry'; at: Date } | { kind: 'give-up' };
 
 /**
- * A write the other side refused (a validation rule, a lock, a missing permission) is tried again on
- * a schedule, the same payload, whatever the reason: the reason may go away without the task
- * changing. `attempts` counts the tries that failed so far, the first one included.
+ * Tried again whatever the reason (a validation rule, a lock, a permission): it may go away without
+ * the task changing. `attempts` includes the first try.
  */
 export function decideFailedWriteRetry(
   attempts: number,

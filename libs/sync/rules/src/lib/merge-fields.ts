@@ -25,7 +25,6 @@ export function viewOfLink(link: TaskLink, side: Side): TaskFields {
   return VIEWS[side](values);
 }
 
-/** One field's value as a side holds it. */
 function viewField<F extends TaskFieldName>(
   side: Side,
   field: F,
@@ -44,10 +43,8 @@ function wins(incoming: { side: Side; changedAt: string }, current: SyncedField)
 }
 
 /**
- * Whether a side's change was made over the agreed value: its previous snapshot already showed it,
- * so the person edited what both sides agreed on and the change comes after it, whatever the stamps
- * say. Salesforce stamps whole seconds: an edit at 12:00:56.9 reads 12:00:56.000, before a Sales
- * Connect change at 56.3 it followed. Times decide only between changes neither side had seen.
+ * An edit over the agreed value comes after it whatever the stamps say: Salesforce stamps whole
+ * seconds, so an edit at 56.9 reads 56.000, before the Sales Connect change at 56.3 it followed.
  */
 function madeOverAgreedValue(side: Side, f: TaskFieldName, previous: TaskFields, current: SyncedField): boolean {
   return fieldMatches(f, previous[f], viewField(side, f, current.value as never, previous));
@@ -66,11 +63,8 @@ export interface MergeResult {
 }
 
 /**
- * Applies one side's snapshot to a link. A field counts as a person's change only if it differs
- * from that side's previous snapshot and is not one of the sync's own writes landing. Each field
- * then keeps the latest change (a last-writer-wins register, ties to TIE_WINNER), so the same
- * changes in any order give the same values: both sides converge whatever order Kafka delivers
- * the two topics in.
+ * Per field, the latest change wins (ties to TIE_WINNER), so the same changes in any order give the
+ * same values: both sides converge whatever order Kafka delivers the two topics in.
  */
 export function mergeChange(
   link: TaskLink,
@@ -127,9 +121,8 @@ export function mergeChange(
 }
 
 /**
- * The fields to write to a side so it holds the agreed values, skipping what it already shows;
- * records the writes as pending. A write already in flight is not trusted to land: with polling,
- * its echo can be coalesced away, and one redundant write costs less than a lasting difference.
+ * A write in flight is not trusted to land: with polling its echo can be coalesced away, and a
+ * redundant write costs less than a lasting difference.
  */
 function listWritesToConverge(
   link: TaskLink,

@@ -24,11 +24,9 @@ export type SfdcGatherDecision =
   { kind: 'send'; reason: 'full-batch' | 'window-reached' | 'was-idle' | 'arrivals-stopped' } | { kind: 'wait' };
 
 /**
- * A Salesforce call costs the same for one write as for a batch, and the org's daily calls are the
- * scarce resource; a person still wants the change across in seconds. So: a write to an idle
- * connection (nothing sent within the window) goes at once, since nothing suggests others follow;
- * while writes keep arriving (the connection is busy) they gather until they stop, the batch is
- * full, or the oldest has waited the window, whichever comes first.
+ * A call costs the same for one write as for a batch and the org's daily calls are scarce, but a
+ * person wants the change across in seconds: an idle connection's write goes at once, a busy one's
+ * gather until they stop, the batch is full, or the oldest waited the window.
  */
 export function decideSfdcFlush(queue: SfdcQueueState, policy: SfdcGatherPolicy): SfdcGatherDecision {
   if (queue.queued <= 0) return { kind: 'wait' };

@@ -1,13 +1,9 @@
 import { DELETE_WINDOW_MS, IMPORT_WINDOW_MS } from './windows';
 
-/**
- * Where the Salesforce side of a connection is read from: the enable's import (R2), then on a
- * re-enable the deletions of the 15 days before it (R5), then live changes (R6).
- */
+/** Import (R2), then on a re-enable the deletions of the 15 days before it (R5), then live (R6). */
 export type SfdcReadStage = 'import' | 'reenable-deletes' | 'live';
 export type EnableKind = 'first-enable' | 're-enable';
 
-/** The one bounded step to run now for a connection. */
 export type SfdcStep = 'import-page' | 'reenable-deletes' | 'poll' | 'final-poll' | 'none';
 
 /** What a step reports, for the stage to move on. */
@@ -17,9 +13,8 @@ export type SfdcStageEvent = { kind: 'import-page-read'; last: boolean } | { kin
 export type StepOutcome = 'continue' | 'wait-for-next-poll' | 'idle';
 
 /**
- * The step for a connection in `stage`. A disabled connection (R7) gets only the final poll of a
- * live read, for changes made before the disable; an import or a re-enable's deletes it had not
- * finished wait for the next enable, which starts them over.
+ * Disabled (R7): only a live read's final poll, for changes made before the disable; an unfinished
+ * import or re-enable's deletes start over at the next enable.
  */
 export function planSfdcStep(stage: SfdcReadStage, disabled: boolean): SfdcStep {
   if (disabled) return stage === 'live' ? 'final-poll' : 'none';
@@ -55,7 +50,6 @@ export function pollLowerBound(
   return position.pollFrom ?? position.changesWatermark - lookbackMs;
 }
 
-/** A poll's saved position after one page. */
 export interface PollPosition {
   changesWatermark: number;
   /** Set while the poll has more pages: the next page reads from the same lower bound, after the keyset. */

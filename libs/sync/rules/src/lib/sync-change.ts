@@ -9,11 +9,9 @@ import type { Side, TaskFields } from '@task-sync/task-domain';
  */
 export type ChangeSource = 'import' | 'reenable-deletes' | 'live' | 'repair';
 
-/** A change to one task on one side, as the ingest services publish it. */
 export interface SyncChange {
   side: Side;
   kind: 'upsert' | 'delete';
-  /** The task's id on its own side. */
   taskId: string;
   /** The task's synced fields after the change; null for a delete. */
   fields: TaskFields | null;

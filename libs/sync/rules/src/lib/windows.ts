@@ -14,10 +14,8 @@ export function isWithinWindowBefore(instant: string, end: string, lengthMs: num
 }
 
 /**
- * Salesforce stores SystemModstamp in whole seconds, so a change stamped s happened somewhere in
- * [s, s + 1 s). R7 judges it at the latest of those instants: a change in the enable's second counts
- * as made after the enable (had it been before, the enable's import window holds it anyway), and one
- * in the disable's second as made after the disable (the next enable's import brings it back).
+ * SystemModstamp is whole seconds: a change stamped s happened in [s, s + 1 s). R7 takes the latest
+ * instant, which is safe at both edges: the enable's import holds it, the next enable's brings it back.
  */
 export function latestInstantOf(side: 'salesconnect' | 'sfdc', changedAt: string): string {
   const t = Date.parse(changedAt);
@@ -29,11 +27,7 @@ export function latestInstantOf(side: 'salesconnect' | 'sfdc', changedAt: string
 /** Past this, a change stamped ahead of the settings' clock is decided on the view there is (a wrong clock must not hold it for ever). */
 export const MAX_SETTINGS_WAIT_AHEAD_MS = 5 * 60_000;
 
-/**
- * R7 exact: the instant up to which a service's view of the settings must hold every setting change
- * before it decides `change`. A live change needs the instant it was made (a disable saved a
- * millisecond before it must be known); an import or a re-enable's deletions need their enable.
- */
+/** R7 exact: a live change needs the instant it was made; an import or re-enable's deletions, their enable. */
 export function settingsNeededUpTo(change: {
   side: 'salesconnect' | 'sfdc';
   changedAt: string;
@@ -61,10 +55,8 @@ export function isAheadOfSettings(needed: number, coveredUpTo: number, now: numb
 export const MAX_WAIT_FOR_SETTINGS_CLOCK_MS = 1_000;
 
 /**
- * R7 exact, without parking what a short wait settles: a Salesforce change the stream brings within
- * its own whole-second stamp needs the settings up to that second's end, which no view can cover
- * before the clock gets there. Waiting out the rest of the second (ms answered) costs less than
- * parking the change, and with it every later change of its connection until a release.
+ * A stream change within its whole-second stamp needs settings up to that second's end: waiting out
+ * the rest (ms answered) costs less than parking it and every later change of its connection.
  */
 export function waitForSettingsClockMs(needed: number, coveredUpTo: number, now: number): number {
   if (!isAheadOfSettings(needed, coveredUpTo, now)) return 0;
@@ -76,9 +68,8 @@ export function waitForSettingsClockMs(needed: number, coveredUpTo: number, now:
 export const LATE_CHANGE_AFTER_DISABLE_MS = 10 * 60_000;
 
 /**
- * R7 exact, at the ingests: a connection receives a change if its sync is on now (`disabledAt`
- * null), or if it was disabled after the change was made (a late webhook or read of a change made
- * before the disable still crosses). The reconciler judges each by the whole history.
+ * R7 at the ingests: on now, or disabled after the change was made (a late webhook still crosses).
+ * The reconciler judges each by the whole history.
  */
 export function receivesChangeMadeAt(connection: { disabledAt: number | null }, madeAt: number): boolean {
   return connection.disabledAt === null || madeAt < connection.disabledAt;

@@ -46,12 +46,11 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
   return `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}` as CalendarDate;
 }
 
-/** Negative, zero or positive, like a sort comparator. `YYYY-MM-DD` sorts as text. */
+/** `YYYY-MM-DD` sorts as text. */
 export function compareCalendarDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The calendar date an instant falls on in an IANA time zone. */
 export function calendarDateAt(instantMs: number, timeZone: string): CalendarDate {
   // en-CA formats as YYYY-MM-DD.
   const text = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
@@ -60,10 +59,7 @@ export function calendarDateAt(instantMs: number, timeZone: string): CalendarDat
   return parseCalendarDate(text);
 }
 
-/**
- * R4: Command Center shows tasks due today or tomorrow in the user's own zone. Tomorrow is the next
- * calendar day, not now + 24 h (which lands on the wrong day around daylight-saving changes).
- */
+/** R4. Tomorrow is the next calendar day, not now + 24 h (the wrong day around daylight-saving changes). */
 export function todayAndTomorrow(instantMs: number, timeZone: string): { today: CalendarDate; tomorrow: CalendarDate } {
   const today = calendarDateAt(instantMs, timeZone);
   return { today, tomorrow: addDays(today, 1) };

@@ -37,9 +37,8 @@ export interface TaskLink {
    */
   pending: Record<Side, PendingWrites>;
   /**
-   * The Sales Connect task's version as the sync last knew it: from the newest change read there,
-   * or from the answer to the sync's own last write. Writes there are sent `If-Match` it, so a
-   * person's change not read yet is never overwritten unseen. Absent on links stored before it.
+   * Sent as `If-Match` on writes to Sales Connect, so a person's change not read yet is never
+   * overwritten unseen. Optional: links stored before the column have none.
    */
   salesConnectVersion?: number;
 }

@@ -2,9 +2,8 @@ import type { TaskFields } from '@task-sync/task-domain';
 import { fitDescription, fitSubject } from './text-limits';
 
 /**
- * What Salesforce can hold of a set of fields: texts cut to its lengths. Two values that look the
- * same here are the same to Salesforce, so comparing a Salesforce task with the last synced fields
- * goes through this view (otherwise a 300-character Sales Connect name would look changed forever).
+ * Texts cut to Salesforce's lengths. Comparisons with a Salesforce task go through this view, or a
+ * 300-character Sales Connect name would look changed forever.
  */
 export function viewAsSfdc(fields: TaskFields): TaskFields {
   return { ...fields, title: fitSubject(fields.title), details: fitDescription(fields.details) };

@@ -1,9 +1,8 @@
 import { TASK_FIELD_NAMES, type TaskFields } from '@task-sync/task-domain';
 
 /**
- * A short, stable digest of the synced fields, for echo detection: a change whose fingerprint is
- * the one the sync last wrote is the sync's own write coming back. cyrb53 (a public-domain 53-bit
- * string hash): no crypto needed, it only has to tell versions of one task apart.
+ * For echo detection. cyrb53 (public-domain 53-bit hash): no crypto needed, it only has to tell
+ * versions of one task apart.
  */
 export function fingerprintFields(fields: TaskFields): string {
   const canonical = JSON.stringify(TASK_FIELD_NAMES.map((name) => fields[name]));

@@ -1,6 +1,5 @@
 import type { SalesConnectTask, TaskFields } from '@task-sync/task-domain';
 
-/** A Sales Connect task's synced fields. */
 export function mapSalesConnectTaskToFields(task: SalesConnectTask): TaskFields {
   return {
     title: task.name,

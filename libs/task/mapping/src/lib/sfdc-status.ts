@@ -25,7 +25,7 @@ export interface OrgStatusModel {
   defaultRecordTypeId: string | null;
 }
 
-/** A new org's statuses: what the sync writes until it has read the org's own (and what it wrote before). */
+/** What the sync writes until it has read the org's own statuses. */
 export const STANDARD_STATUS_MODEL: OrgStatusModel = {
   statuses: [
     { value: SFDC_STATUS.notStarted, closed: false, isDefault: true, sortOrder: 1 },
@@ -38,12 +38,8 @@ export const STANDARD_STATUS_MODEL: OrgStatusModel = {
 const recordTypeKey = (id: string): string => id.slice(0, 15);
 
 /**
- * The Status to write for Open or Complete, from the org's own statuses. Open: the task's record
- * type's default status (what Salesforce gives a new task of that type), else the org's default
- * (`IsDefault`), else the first open status by `SortOrder`. Complete: the first closed status by
- * `SortOrder` that the record type allows. `recordTypeId` null or undefined: the rep's default record
- * type (a create). An org that allows no such status keeps the standard label, and Salesforce's
- * refusal says why.
+ * Open is what Salesforce gives a new task of that record type; Complete, the first closed status the
+ * record type allows. With none allowed, the standard label is kept so Salesforce's refusal says why.
  */
 export function chooseSfdcStatus(model: OrgStatusModel, open: boolean, recordTypeId?: string | null): string {
   const recordTypeIdOrDefault = recordTypeId ?? model.defaultRecordTypeId;

@@ -6,10 +6,7 @@ import { fitDescription, fitSubject } from './text-limits';
 const TYPE_FROM_SUBTYPE: Readonly<Record<string, TaskFields['type']>> = { Call: 'call', Email: 'email', Task: 'other' };
 const SUBTYPE_FROM_TYPE: Readonly<Record<TaskFields['type'], string>> = { call: 'Call', email: 'Email', other: 'Task' };
 
-/**
- * A Salesforce task's synced fields. Open or complete comes from `IsClosed` (the org's TaskStatus),
- * so `In Progress`, `Deferred` and every other open status are Open. `Low` has no opinion (null).
- */
+/** Open comes from `IsClosed`, not the label, so every open status (`In Progress`, …) is Open. */
 export function mapSfdcTaskToFields(task: SfdcTask): TaskFields {
   return {
     title: task.Subject ?? '',
@@ -34,11 +31,8 @@ export interface SfdcTaskWrite {
 }
 
 /**
- * The Salesforce fields that set these synced fields. Only the fields given are written, so an
- * open Salesforce status (`In Progress`) is never overwritten while Sales Connect says Open, and
- * `Low` is never replaced unless Sales Connect's priority itself changed. Sales Connect never
- * writes `Low`. `statusFor` names the org's status for Open and Complete (`chooseSfdcStatus`);
- * without it, a new org's `Not Started` and `Completed`.
+ * Only the fields given are written, so an open status like `In Progress` survives Sales Connect's
+ * Open, and `Low` survives until Sales Connect's priority itself changes.
  */
 export function mapFieldsToSfdcWrite(
   fields: Partial<TaskFields>,

@@ -3,14 +3,11 @@ import { SFDC_LIMITS } from '@task-sync/task-domain';
 const ELLIPSIS = '…';
 
 /**
- * Cuts text to a Salesforce field's length (in UTF-16 code units, as Salesforce counts), marking the cut with a trailing ellipsis. Sales Connect
- * holds longer names and details; it keeps its full text, Salesforce gets the cut one, and the cut
- * text coming back unchanged is recognised (by comparing in Salesforce's view) and never
- * overwrites the full text.
+ * Sales Connect keeps the full text; the cut text coming back is recognised in Salesforce's view
+ * and never overwrites it. Lengths in UTF-16 code units, as Salesforce counts (an emoji is two).
  */
 export function fitToLength(text: string, max: number): string {
-  // Salesforce counts UTF-16 code units (an emoji is two), so the cut does too; it never ends
-  // between the two halves of a surrogate pair (that half would be an invalid character).
+  // Never cut between the halves of a surrogate pair: a lone half is an invalid character.
   if (text.length <= max) return text;
   let end = max - ELLIPSIS.length;
   if (isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;

@@ -53,11 +53,7 @@ export interface ChangeEventsSnapshot {
 /** Where a subscription starts: -1 new events only, -2 every retained event, or after a stored replay id. */
 export type ReplayFrom = number;
 
-/**
- * The org-wide event bus behind `/data/TaskChangeEvent` and `/data/ChangeEvents`: it turns
- * committed task writes into change events with increasing replay ids, keeps them for 72 hours of
- * the sandbox clock, answers replays and counts the daily delivery allocation.
- */
+/** Events are kept 72 hours of the sandbox clock, as Salesforce retains them. */
 export class ChangeEventBus {
   private readonly orgs = new Map<string, OrgChangeEvents>();
   private readonly listeners = new Set<(orgId: string) => void>();

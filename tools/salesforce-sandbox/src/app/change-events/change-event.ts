@@ -136,11 +136,8 @@ function classify(previous: TaskRecord | null, next: TaskRecord): 'CREATE' | 'UP
 }
 
 /**
- * The change events of one committed transaction, in commit order. A record written twice in one
- * transaction yields one event of its first change type with the committed data (CDC guide,
- * "General Considerations"); records that changed the same way are merged into one event with
- * several recordIds ("Merged Change Events"), at the place of the first of them. `taskFields`:
- * the org's Task fields, which the bodies carry.
+ * A record written twice in one transaction yields one event of its first change type (CDC guide,
+ * "General Considerations"); records changed the same way merge into one event ("Merged Change Events").
  */
 export function draftTransactionEvents(
   writes: TaskWrite[],

@@ -24,11 +24,6 @@ const gap = z.object({
 const overflow = z.object({ userId: z.string().optional() });
 const undelete = z.object({ userId: z.string().optional() });
 
-/**
- * `/__admin/salesforce/...` for Change Data Capture: the Setup selection and delivery allocation,
- * the View All Data permission, gap and overflow events, undelete from the Recycle Bin (a person's
- * action in the UI), and the Streaming API's clients (list, drop).
- */
 export function createChangeEventsAdminRouter(deps: {
   store: OrgStore;
   clock: SandboxClock;

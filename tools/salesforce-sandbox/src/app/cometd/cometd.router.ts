@@ -5,14 +5,9 @@ import { STREAMING_ERROR, type BayeuxReply, type BayeuxRequest } from './bayeux-
 import type { StreamingCaller, StreamingServer } from './streaming.server';
 
 /**
- * `POST /cometd/<version>`: the Streaming API's Bayeux endpoint, long polling only.
- *
- * Why our own router and not faye's server (whose client jsforce speaks to): faye's server keeps
- * channels global, where every org here has its own stream; its engine expires clients on real
- * timers and answers `401::Unknown client` where Salesforce says `403::`; it advertises websocket
- * and other transports and installs its own upgrade handler; and replaying stored events to one
- * client at subscribe time would mean reaching into its engine's queues. The long-polling subset
- * Salesforce serves is five meta channels, which this router and StreamingServer cover in full.
+ * Not faye's server: its channels are global (each org here has its own stream), it expires clients
+ * on real timers, answers `401::Unknown client` where Salesforce says `403::`, and cannot replay stored
+ * events to one client. Salesforce's long-polling subset is five meta channels, all covered here.
  */
 export function createCometdRouter(deps: {
   store: OrgStore;

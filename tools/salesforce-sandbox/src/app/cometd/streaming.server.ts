@@ -52,10 +52,6 @@ interface StreamingClient {
 /** What one POST to /cometd/<version> answers, now or (for a held connect) later. */
 export type BatchOutcome = { now: BayeuxReply[] } | { later: (answer: (replies: BayeuxReply[]) => void) => void };
 
-/**
- * The Streaming API's Bayeux sessions over long polling: handshake, held connects, subscriptions
- * with the replay extension, and delivery of the org's change events to each subscriber.
- */
 export class StreamingServer {
   private readonly clients = new Map<string, StreamingClient>();
   private closed = false;

@@ -61,12 +61,7 @@ const flag = (node: XmlNode, name: string, fallback: boolean): boolean => {
   return value === undefined ? fallback : value === 'true';
 };
 
-/**
- * The Metadata API's SOAP endpoint, `POST /services/Soap/m/<version>`, as jsforce's `conn.metadata`
- * calls it: `deploy` (a base64 zip and DeployOptions) answers an AsyncResult `Queued`;
- * `checkDeployStatus` (`includeDetails`) the DeployResult. The session is the SessionHeader's; the
- * user needs Modify All Data. Each call counts against the org's daily API requests.
- */
+/** As jsforce's `conn.metadata` calls it. The user needs Modify All Data; each call counts as an API request. */
 export function createMetadataSoapRouter(deps: {
   store: OrgStore;
   sessions: SessionStore;

@@ -46,10 +46,6 @@ function describeRecordType(org: OrgState, rt: TaskRecordType) {
   };
 }
 
-/**
- * `/__admin/salesforce/orgs/:orgId/...`: what an org's administrator sets up for Task in Setup:
- * the Task Status values, record types and each user's default one, validation rules, a trigger.
- */
 export function createOrgRulesAdminRouter(deps: { store: OrgStore; clock: SandboxClock }): Router {
   const { store, clock } = deps;
   const router = Router();

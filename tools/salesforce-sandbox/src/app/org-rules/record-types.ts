@@ -71,10 +71,7 @@ export function userDefaultRecordType(
   );
 }
 
-/**
- * Checks a new record type against the org's statuses and the record types it has, and builds it.
- * The first record type is the org's default whatever it says; a new default replaces the old one.
- */
+/** The first record type is the org's default whatever it says; a new default replaces the old one. */
 export function buildRecordType(
   input: NewRecordType,
   existing: readonly TaskRecordType[],
@@ -108,10 +105,8 @@ export function buildRecordType(
 }
 
 /**
- * describe's `recordTypeInfos`: the object's record types by name, then Master, which stays listed
- * but is no longer available once there are others; `defaultRecordTypeMapping` marks the caller's
- * default. Which Status values each record type allows is not part of describe (Salesforce answers
- * that in describe/layouts and the UI API only).
+ * Master stays listed but unavailable once there are others. Which Status values a record type allows
+ * is not part of describe (Salesforce answers that in describe/layouts and the UI API only).
  */
 export function describeRecordTypeInfos(
   objectName: string,

@@ -19,11 +19,8 @@ const badStatus = (status: unknown): SfdcError =>
   );
 
 /**
- * What the org adds to one Task save, on the record about to be stored (`next`, changed in place),
- * in Salesforce's order of execution: defaults for a create (the writer's record type, its default
- * status), the record type's Status values, the before-save trigger, IsClosed from the org's
- * statuses, then the validation rules (which see the trigger's edit). Throws before anything is
- * stored; answers the fields the trigger changed, for the change log.
+ * In Salesforce's order of execution: create defaults, record type values, the before-save trigger,
+ * IsClosed, then validation rules (which see the trigger's edit). Throws before anything is stored.
  */
 export function applyTaskSaveRules(
   ctx: Pick<ApiContext, 'org' | 'user' | 'userId'>,
