@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
 
 export type DriftTrigger = 'schedule' | 're-enable' | 'on-demand';
@@ -170,15 +170,6 @@ export class DriftRepairRunRepository {
         writesQueued: r.writes_queued,
       }))[0] ?? null
     );
-  }
-
-  /** The connection's Sales Connect user (whom the reads act as), if this service knows the connection. */
-  async salesConnectUserOf(manager: Pick<EntityManager, 'query'>, connectionId: string): Promise<string | null> {
-    const [row]: { user_id: string }[] = await manager.query(
-      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
-      [connectionId],
-    );
-    return row?.user_id ?? null;
   }
 
   /**

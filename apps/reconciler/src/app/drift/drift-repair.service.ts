@@ -136,7 +136,7 @@ export class DriftRepairService {
   async resyncPair(connectionId: string, linkId: string, by: string | null): Promise<ResyncReport | null> {
     const pair = await this.runs.findLinkedPair(connectionId, linkId);
     if (!pair) return null;
-    const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+    const userId = await this.parkedChanges.salesConnectUserOf(this.dataSource, connectionId);
     if (!userId) return { outcome: 'skipped:sync-disabled', differences: [] };
     const sfdc = new SalesforceTaskReader(
       new SalesforceSessionHandle(connectionId, this.reads.sessions, {
@@ -190,7 +190,7 @@ export class DriftRepairService {
     let status: 'done' | 'cut-short' | 'failed' = 'done';
     let error: string | null = null;
     try {
-      const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+      const userId = await this.parkedChanges.salesConnectUserOf(this.dataSource, connectionId);
       if (!userId) throw new Error('this service does not know the connection (no setting received)');
       const salesConnect = this.reads.salesConnect.forUser(userId);
       // R7: nothing crosses while sync is off, so nothing is read either (the decisions check again, in their transaction).
