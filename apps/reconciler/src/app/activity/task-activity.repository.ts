@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Page, TaskHealthConflict, TaskHealthEvent, TaskHealthTask } from '@task-sync/contracts';
+import type { Page, TaskHealthConflict, TaskHealthTask } from '@task-sync/contracts';
 import type { Side } from '@task-sync/task-domain';
 import type { SyncAction, SyncChange } from '@task-sync/sync-rules';
 import {
@@ -8,7 +8,7 @@ import {
   describeRead,
   describeWrite,
   SIDE_NAME,
-  type ActivityKind,
+  type ActivityEvent,
   type ActivityRow,
   type ActivitySubject,
   type ReadOrigin,
@@ -17,13 +17,9 @@ import {
 type Db = Pick<EntityManager, 'query'>;
 
 // A page, a task, an event and a conflict as the task-health API answers them: its contract's shapes.
-export type { Page };
+export type { Page, ActivityEvent };
 export type ActivityTask = TaskHealthTask;
 export type ConflictItem = TaskHealthConflict;
-
-/** One timeline event: the contract's, with its fields as a recorded row types them (so the two cannot drift apart). */
-export type ActivityEvent = TaskHealthEvent &
-  Pick<ActivityRow, 'kind' | 'side' | 'origin' | 'summary' | 'reason' | 'outcome' | 'code' | 'detail'>;
 
 const pageOf = <T>(items: T[], total: number, offset: number): Page<T> => ({
   items,
@@ -309,18 +305,8 @@ type TaskRow = {
   sfdc_task_id: string | null;
   last_event_at: Date | null;
 };
-type EventRow = {
-  at: Date;
-  kind: ActivityKind;
-  side: Side | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-};
-
+/** A task_activity row as the timeline reads it: an event, its time as PostgreSQL answers it. */
+type EventRow = Omit<ActivityEvent, 'at'> & { at: Date };
 const TASK_COLUMNS = `l.id, l.link->'fields'->'title'->>'value' AS subject, l.salesconnect_task_id, l.sfdc_task_id, last.at AS last_event_at`;
 
 const toTask = (r: TaskRow): ActivityTask => ({

@@ -1,28 +1,12 @@
 import type { Side, TaskFields } from '@task-sync/task-domain';
 import type { IgnoreReason, SyncAction, SyncChange } from '@task-sync/sync-rules';
+import type { TaskHealthEvent } from '@task-sync/contracts/http';
 
 export type ActivityKind = 'read' | 'decision' | 'write' | 'conflict' | 'retry' | 'dead-letter' | 'ignored' | 'resync';
 
 /** Where a change read came from, as the timeline names it. */
 export type ReadOrigin =
   'import' | 're-enable' | 'live' | 'stream' | 'poll' | 'webhook' | 'feed' | 'drift' | 'resync' | 'held-write-read';
-
-/** One event of a task's timeline, as stored in task_activity. */
-export interface ActivityRow {
-  connectionId: string;
-  linkId: string;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  subject: string | null;
-  kind: ActivityKind;
-  side: Side | null;
-  origin: string | null;
-  summary: string;
-  reason: string | null;
-  outcome: string | null;
-  code: string | null;
-  detail: Record<string, unknown> | null;
-}
 
 /** The pair a row is about: its link and both ids, and its subject as known then. */
 export interface ActivitySubject {
@@ -32,6 +16,12 @@ export interface ActivitySubject {
   sfdcTaskId: string | null;
   subject: string | null;
 }
+
+/** One event of a task's timeline as the task-health API answers it (the contract's), its kind one of those recorded. */
+export type ActivityEvent = Omit<TaskHealthEvent, 'kind'> & { kind: ActivityKind };
+
+/** One event as stored in task_activity: the event (its time is the row's) and the pair it is about. */
+export type ActivityRow = ActivitySubject & Omit<ActivityEvent, 'at'>;
 
 export const SIDE_NAME: Record<Side, string> = { sfdc: 'Salesforce', salesconnect: 'Sales Connect' };
 

@@ -85,4 +85,14 @@ describe('ParkedChangesRepository: parked changes in the order they are decided,
     });
     expect(await parked.connectionState(db.dataSource, 'state-on')).toEqual(states.get('state-on'));
   });
+
+  it("answers a connection's Sales Connect user, enabled or not, and null for a connection whose setting is not known here", async () => {
+    await db.dataSource.query(
+      `INSERT INTO connection_setting (connection_id, tenant_id, user_id, enabled, time_zone, changed_at)
+       VALUES ('user-on', 't', 'scu_on', true, 'UTC', now()), ('user-off', 't', 'scu_off', false, 'UTC', now())`,
+    );
+    expect(await parked.salesConnectUserOf(db.dataSource, 'user-on')).toBe('scu_on');
+    expect(await parked.salesConnectUserOf(db.dataSource, 'user-off')).toBe('scu_off');
+    expect(await parked.salesConnectUserOf(db.dataSource, 'user-unknown')).toBeNull();
+  });
 });

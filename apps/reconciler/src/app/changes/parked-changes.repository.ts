@@ -15,8 +15,9 @@ export interface ConnectionState {
 }
 
 /**
- * Changes parked until the settings view covers them (parked_change), and the connection's state a
- * decision starts from. Every method runs in the caller's transaction (`db`).
+ * Changes parked until the settings view covers them (parked_change), and what the reconciler reads
+ * of a connection's setting (connection_setting): the state a decision starts from, and the Sales
+ * Connect user its reads and writes act as. Every method runs in the caller's transaction (`db`).
  */
 @Injectable()
 export class ParkedChangesRepository {
@@ -83,5 +84,14 @@ export class ParkedChangesRepository {
         },
       ]),
     );
+  }
+
+  /** The Sales Connect user the connection's reads and writes there act as (null: its setting is not known here). */
+  async salesConnectUserOf(db: Db, connectionId: string): Promise<string | null> {
+    const [row]: { user_id: string }[] = await db.query(
+      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
+      [connectionId],
+    );
+    return row?.user_id ?? null;
   }
 }

@@ -3,22 +3,13 @@ import { settingsProjection } from '@task-sync/data-access-connection-settings';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { CreateTaskLinks1764000000400 } from '../links/migrations';
 import { CreateDriftRepairRuns1764000000410 } from './drift-repair-run.migration';
-import { DriftRepairRunRepository } from './drift-repair-run.repository';
+import { DriftRepairRunRepository, noDriftCounts } from './drift-repair-run.repository';
 
 const HOUR = 3_600_000;
 const INTERVAL = 6 * HOUR;
 const SETTLE = 60_000;
 const ago = (ms: number) => new Date(Date.now() - ms);
-const counts = {
-  pairsChecked: 0,
-  differences: 0,
-  repaired: 0,
-  unlinked: 0,
-  skipped: 0,
-  sfdcCalls: 0,
-  salesConnectCalls: 0,
-  error: null,
-};
+const counts = { ...noDriftCounts(), error: null };
 
 describe('drift repair runs: the schedule and where a pass goes on (real PostgreSQL)', () => {
   let db: TestDatabase;

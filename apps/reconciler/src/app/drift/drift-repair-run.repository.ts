@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { TaskLink } from '@task-sync/task-domain';
 
 export type DriftTrigger = 'schedule' | 're-enable' | 'on-demand';
@@ -23,6 +23,23 @@ export interface DriftRepairReport {
   resumeAfter: string | null;
   error: string | null;
 }
+
+/** What a pass counts as it goes (the report's numbers). */
+export type DriftCounts = Pick<
+  DriftRepairReport,
+  'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'
+>;
+
+/** A pass's counts before it has checked anything. */
+export const noDriftCounts = (): DriftCounts => ({
+  pairsChecked: 0,
+  differences: 0,
+  repaired: 0,
+  unlinked: 0,
+  skipped: 0,
+  sfdcCalls: 0,
+  salesConnectCalls: 0,
+});
 
 /** A live link whose two tasks both exist (a create still in flight has one id only). */
 export interface LinkedPair {
@@ -69,6 +86,27 @@ const toReport = (r: RunRow): DriftRepairReport => ({
   error: r.error,
 });
 
+type LinkedPairRow = {
+  id: string;
+  salesconnect_task_id: string;
+  sfdc_task_id: string;
+  link: LinkedPair['state'];
+  writes_queued: boolean;
+};
+
+/** The connection ($1)'s live links with both ids, as LinkedPairRow; a query adds its own conditions after it. */
+const SELECT_LIVE_PAIRS = `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
+   FROM task_link l
+  WHERE l.connection_id = $1 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL`;
+
+const toLinkedPair = (r: LinkedPairRow): LinkedPair => ({
+  id: r.id,
+  salesConnectTaskId: r.salesconnect_task_id,
+  sfdcTaskId: r.sfdc_task_id,
+  state: r.link,
+  writesQueued: r.writes_queued,
+});
+
 /** The drift repair's tables: its runs, and the links it reads (decisions lock and write links through the reconcile path). */
 export class DriftRepairRunRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -89,7 +127,7 @@ export class DriftRepairRunRepository {
   async finishRun(
     runId: string,
     status: Exclude<DriftRunStatus, 'running'>,
-    counts: Omit<DriftRepairReport, 'runId' | 'connectionId' | 'trigger' | 'status' | 'startedAt' | 'finishedAt'>,
+    counts: DriftCounts & Pick<DriftRepairReport, 'resumeAfter' | 'error'>,
   ): Promise<DriftRepairReport> {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [[row]]: [RunRow[], number] = await this.dataSource.query(
@@ -124,61 +162,20 @@ export class DriftRepairRunRepository {
 
   /** The next page of the connection's live pairs, in link id order, and whether writes of theirs are still queued. */
   async listLinkedPairs(connectionId: string, after: string | null, limit: number): Promise<LinkedPair[]> {
-    const rows: {
-      id: string;
-      salesconnect_task_id: string;
-      sfdc_task_id: string;
-      link: LinkedPair['state'];
-      writes_queued: boolean;
-    }[] = await this.dataSource.query(
-      `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
-         FROM task_link l
-        WHERE l.connection_id = $1 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL
-          AND ($2::uuid IS NULL OR l.id > $2::uuid)
-        ORDER BY l.id LIMIT $3`,
+    const rows: LinkedPairRow[] = await this.dataSource.query(
+      `${SELECT_LIVE_PAIRS} AND ($2::uuid IS NULL OR l.id > $2::uuid) ORDER BY l.id LIMIT $3`,
       [connectionId, after, limit],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      salesConnectTaskId: r.salesconnect_task_id,
-      sfdcTaskId: r.sfdc_task_id,
-      state: r.link,
-      writesQueued: r.writes_queued,
-    }));
+    return rows.map(toLinkedPair);
   }
 
   /** One live pair of the connection by its link id, or null (unknown, unlinked, or a create still in flight). */
   async findLinkedPair(connectionId: string, linkId: string): Promise<LinkedPair | null> {
-    const rows: {
-      id: string;
-      salesconnect_task_id: string;
-      sfdc_task_id: string;
-      link: LinkedPair['state'];
-      writes_queued: boolean;
-    }[] = await this.dataSource.query(
-      `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, l.link, exists(SELECT 1 FROM task_write w WHERE w.link_id = l.id) AS writes_queued
-         FROM task_link l
-        WHERE l.connection_id = $1 AND l.id = $2 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL`,
-      [connectionId, linkId],
-    );
-    return (
-      rows.map((r) => ({
-        id: r.id,
-        salesConnectTaskId: r.salesconnect_task_id,
-        sfdcTaskId: r.sfdc_task_id,
-        state: r.link,
-        writesQueued: r.writes_queued,
-      }))[0] ?? null
-    );
-  }
-
-  /** The connection's Sales Connect user (whom the reads act as), if this service knows the connection. */
-  async salesConnectUserOf(manager: Pick<EntityManager, 'query'>, connectionId: string): Promise<string | null> {
-    const [row]: { user_id: string }[] = await manager.query(
-      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
-      [connectionId],
-    );
-    return row?.user_id ?? null;
+    const rows: LinkedPairRow[] = await this.dataSource.query(`${SELECT_LIVE_PAIRS} AND l.id = $2`, [
+      connectionId,
+      linkId,
+    ]);
+    return rows.map(toLinkedPair)[0] ?? null;
   }
 
   /**

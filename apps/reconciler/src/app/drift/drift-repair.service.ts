@@ -17,6 +17,8 @@ import { TaskLinksRepository } from '../links/task-links.repository';
 import { ParkedChangesRepository } from '../changes/parked-changes.repository';
 import {
   DriftRepairRunRepository,
+  noDriftCounts,
+  type DriftCounts,
   type DriftRepairReport,
   type DriftTrigger,
   type LinkedPair,
@@ -43,6 +45,13 @@ export class DriftRepairReads {
     readonly calls: ApiCallGate,
     readonly salesConnect: SalesConnectClient,
   ) {}
+
+  /** A reader of the connection's Salesforce tasks, with its rep's own session; its calls count against the org's allocation. */
+  sfdcReader(connectionId: string, apiVersion: string): SalesforceTaskReader {
+    return new SalesforceTaskReader(
+      new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion, calls: this.calls }),
+    );
+  }
 }
 
 /** Thrown when the connection's pass is already running (on this replica or another). */
@@ -50,11 +59,6 @@ export class DriftRepairBusyError extends Error {}
 
 /** The Salesforce calls one batch may need: the tasks by id, and the Contact and Lead e-mails behind them. */
 const SFDC_CALLS_A_BATCH = 3;
-
-type Counts = Pick<
-  DriftRepairReport,
-  'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'
->;
 
 /**
  * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
@@ -136,23 +140,10 @@ export class DriftRepairService {
   async resyncPair(connectionId: string, linkId: string, by: string | null): Promise<ResyncReport | null> {
     const pair = await this.runs.findLinkedPair(connectionId, linkId);
     if (!pair) return null;
-    const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+    const userId = await this.parkedChanges.salesConnectUserOf(this.dataSource, connectionId);
     if (!userId) return { outcome: 'skipped:sync-disabled', differences: [] };
-    const sfdc = new SalesforceTaskReader(
-      new SalesforceSessionHandle(connectionId, this.reads.sessions, {
-        apiVersion: this.config.SALESFORCE_API_VERSION,
-        calls: this.reads.calls,
-      }),
-    );
-    const counts: Counts = {
-      pairsChecked: 0,
-      differences: 0,
-      repaired: 0,
-      unlinked: 0,
-      skipped: 0,
-      sfdcCalls: 0,
-      salesConnectCalls: 0,
-    };
+    const sfdc = this.reads.sfdcReader(connectionId, this.config.SALESFORCE_API_VERSION);
+    const counts = noDriftCounts();
     const before = sfdc.calls;
     try {
       const [report] = await this.repairBatch(
@@ -171,26 +162,13 @@ export class DriftRepairService {
 
   private async pass(connectionId: string, trigger: DriftTrigger): Promise<DriftRepairReport> {
     const { runId, resumeAfter } = await this.runs.startRun(connectionId, trigger);
-    const counts: Counts = {
-      pairsChecked: 0,
-      differences: 0,
-      repaired: 0,
-      unlinked: 0,
-      skipped: 0,
-      sfdcCalls: 0,
-      salesConnectCalls: 0,
-    };
-    const sfdc = new SalesforceTaskReader(
-      new SalesforceSessionHandle(connectionId, this.reads.sessions, {
-        apiVersion: this.config.SALESFORCE_API_VERSION,
-        calls: this.reads.calls,
-      }),
-    );
+    const counts = noDriftCounts();
+    const sfdc = this.reads.sfdcReader(connectionId, this.config.SALESFORCE_API_VERSION);
     let after = resumeAfter;
     let status: 'done' | 'cut-short' | 'failed' = 'done';
     let error: string | null = null;
     try {
-      const userId = await this.runs.salesConnectUserOf(this.dataSource, connectionId);
+      const userId = await this.parkedChanges.salesConnectUserOf(this.dataSource, connectionId);
       if (!userId) throw new Error('this service does not know the connection (no setting received)');
       const salesConnect = this.reads.salesConnect.forUser(userId);
       // R7: nothing crosses while sync is off, so nothing is read either (the decisions check again, in their transaction).
@@ -239,7 +217,7 @@ export class DriftRepairService {
     batch: LinkedPair[],
     sfdc: SalesforceTaskReader,
     salesConnect: ReturnType<SalesConnectClient['forUser']>,
-    counts: Counts,
+    counts: DriftCounts,
     mode: BatchMode,
   ): Promise<ResyncReport[]> {
     const records = await readSfdcTasks(

@@ -1,25 +1,17 @@
 import type { TaskRecord } from '@task-sync/sfdc-client';
+import { buildTaskRecord } from '@task-sync/sfdc-client/testing';
 import type { SalesConnectTask } from '@task-sync/task-domain';
 import { pairReads } from './pair-reads';
 
-const record = (overrides: Partial<TaskRecord> = {}): TaskRecord => ({
-  Id: '00T000000000001AAA',
-  Subject: 'Call Ana',
-  Description: null,
-  ActivityDate: '2026-11-25' as TaskRecord['ActivityDate'],
-  Status: 'In Progress',
-  IsClosed: false,
-  Priority: 'Low',
-  TaskSubtype: 'Call',
-  WhoId: '003000000000001AAA',
-  OwnerId: '005000000000001AAA',
-  SalesConnect_Task_Id__c: 'sct_1',
-  CreatedDate: '2026-11-24T10:00:00.000+0000',
-  LastModifiedDate: '2026-11-24T10:05:00.000+0000',
-  SystemModstamp: '2026-11-24T10:05:00.000+0000',
-  IsDeleted: false,
-  ...overrides,
-});
+const record = (overrides: Partial<TaskRecord> = {}): TaskRecord =>
+  buildTaskRecord({
+    Id: '00T000000000001AAA',
+    Subject: 'Call Ana',
+    CreatedDate: '2026-11-24T10:00:00.000+0000',
+    LastModifiedDate: '2026-11-24T10:05:00.000+0000',
+    SystemModstamp: '2026-11-24T10:05:00.000+0000',
+    ...overrides,
+  });
 
 const task = (overrides: Partial<SalesConnectTask> = {}): SalesConnectTask => ({
   id: 'sct_1',

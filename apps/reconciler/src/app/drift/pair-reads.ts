@@ -1,18 +1,15 @@
+import { salesforceIdKey, type SalesConnectTask, type Side } from '@task-sync/task-domain';
+import { mapSalesConnectTaskToFields } from '@task-sync/task-mapping';
 import {
-  isCalendarDate,
-  salesforceIdKey,
-  type CalendarDate,
-  type SalesConnectTask,
-  type Side,
-} from '@task-sync/task-domain';
-import { mapSalesConnectTaskToFields, mapSfdcTaskToFields } from '@task-sync/task-mapping';
-import { parseSalesforceDateTime, type SalesforceTaskReader, type TaskRecord } from '@task-sync/sfdc-client';
+  mapTaskRecordToFields,
+  salesforceDateTimeToIso as iso,
+  type SalesforceTaskReader,
+  type TaskRecord,
+} from '@task-sync/sfdc-client';
 import type { PairSideRead } from '@task-sync/sync-rules';
 
 /** Contact and Lead e-mails read, kept for the process's life (bounded): they seldom change, and each lookup is a call. */
 const WHO_EMAIL_CACHE_MAX = 50_000;
-
-const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
 /**
  * A linked pair's Salesforce side as a queryAll by id answered it: present, deleted (in the recycle
@@ -25,16 +22,10 @@ export function readSfdcSide(
 ): PairSideRead {
   if (!record) return { state: 'missing' };
   if (record.IsDeleted) return { state: 'deleted', deletedAt: iso(record.SystemModstamp) };
-  if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate))
-    throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
   const whoEmail = record.WhoId ? (whoEmails.get(record.WhoId) ?? null) : null;
   return {
     state: 'present',
-    fields: mapSfdcTaskToFields({
-      ...record,
-      ActivityDate: record.ActivityDate as CalendarDate | null,
-      WhoEmail: whoEmail,
-    }),
+    fields: mapTaskRecordToFields(record, whoEmail),
     changedAt: iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
     // A REST read cannot say who wrote: the link's pending writes recognise ours, as for the poll's reads.

@@ -31,6 +31,8 @@ type Public<T> = { [K in keyof T]: T[K] };
 export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
   readonly parked: (ParkedChange & { connectionId: string })[] = [];
   readonly settings = new Map<string, ConnectionSyncSettings>();
+  /** Each connection's Sales Connect user. */
+  readonly salesConnectUsers = new Map<string, string>();
   private nextId = 1;
 
   async park(_db: unknown, connectionId: string, change: SyncChange): Promise<void> {
@@ -64,6 +66,10 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
     return new Map(
       await Promise.all(connectionIds.map(async (id) => [id, await this.connectionState(db, id)] as const)),
     );
+  }
+
+  async salesConnectUserOf(_db: unknown, connectionId: string): Promise<string | null> {
+    return this.salesConnectUsers.get(connectionId) ?? null;
   }
 }
 
@@ -215,12 +221,6 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
       const i = this.rows.findIndex((r) => r.id === id);
       if (i !== -1) this.rows.splice(i, 1);
     }
-  }
-
-  readonly writers = new Map<string, string>();
-
-  async writerOf(_db: unknown, connectionId: string): Promise<string | null> {
-    return this.writers.get(connectionId) ?? null;
   }
 }
 

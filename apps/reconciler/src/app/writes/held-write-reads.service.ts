@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Counter } from 'prom-client';
-import { SalesforceSessionHandle, SalesforceTaskReader } from '@task-sync/sfdc-client';
 import { judgeHeldWrite, repairChangeOf, type HeldWriteDecision, type SyncChange } from '@task-sync/sync-rules';
 import { salesforceIdKey, type Side } from '@task-sync/task-domain';
 import { APP_CONFIG, MetricsService } from '@task-sync/util-nest';
@@ -96,12 +95,7 @@ export class HeldWriteReadsService {
     const salesConnect = targets.filter((t) => t.side === 'salesconnect');
     try {
       if (sfdc.length > 0) {
-        const reader = new SalesforceTaskReader(
-          new SalesforceSessionHandle(connectionId, this.clients.sessions, {
-            apiVersion: this.config.SALESFORCE_API_VERSION,
-            calls: this.clients.calls,
-          }),
-        );
+        const reader = this.clients.sfdcReader(connectionId, this.config.SALESFORCE_API_VERSION);
         const records = new Map(
           (
             await readSfdcTasks(

@@ -5,7 +5,12 @@ import type { TaskLink } from '@task-sync/task-domain';
 import type { OutgoingMessage, StatusReport } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import type { Transactions } from '../transactions';
-import { InMemoryFailedWrites, InMemoryTaskLinks, InMemoryWriteQueue } from '../testing/in-memory-repositories';
+import {
+  InMemoryFailedWrites,
+  InMemoryParkedChanges,
+  InMemoryTaskLinks,
+  InMemoryWriteQueue,
+} from '../testing/in-memory-repositories';
 import type { WriteOutcome } from './write-outcome';
 import { WriteFlusherService } from './write-flusher.service';
 
@@ -61,6 +66,7 @@ function setUp(
     heldReads as never,
     queue,
     links,
+    new InMemoryParkedChanges(),
   );
   /** A live link with both ids, and a write of its title queued to Salesforce. */
   const queueUpdate = async (title: string) => {

@@ -9,6 +9,7 @@ import type { ReconcilerConfig } from '../reconciler.config';
 import type { Transactions } from '../transactions';
 import { WriteQueueRepository, type LandedWrite, type QueuedWriteRow } from './write-queue.repository';
 import { TaskLinksRepository } from '../links/task-links.repository';
+import { ParkedChangesRepository } from '../changes/parked-changes.repository';
 import { HeldWriteReadsService, type HeldTarget } from './held-write-reads.service';
 import { forEachConcurrently } from './for-each-concurrently';
 import type { LinkIds } from './link-ids';
@@ -63,6 +64,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(HeldWriteReadsService) private readonly heldReads: HeldWriteReadsService,
     @Inject(WriteQueueRepository) private readonly queue: WriteQueueRepository,
     @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
+    @Inject(ParkedChangesRepository) private readonly connections: Pick<ParkedChangesRepository, 'salesConnectUserOf'>,
   ) {
     // A Composite request carries at least this many writes whatever their mix (23 updates beside a collection of upserts and one of deletes).
     this.gather = {
@@ -119,7 +121,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         manager,
         writes.map((w) => w.linkId),
       );
-      salesConnectUserId = await this.queue.writerOf(manager, connectionId);
+      salesConnectUserId = await this.connections.salesConnectUserOf(manager, connectionId);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
         ...(await this.sfdc.run(connectionId, toSfdc, links)),
         ...(salesConnectUserId !== null ? await this.salesConnect.run(salesConnectUserId, toSalesConnect, links) : []),

@@ -214,13 +214,4 @@ export class WriteQueueRepository {
   async remove(db: Db, rowIds: readonly string[]): Promise<void> {
     await db.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
   }
-
-  /** The Sales Connect user a connection's writes there go as (null: its setting is not known here). */
-  async writerOf(db: Db, connectionId: string): Promise<string | null> {
-    const rows: { user_id: string }[] = await db.query(
-      `SELECT user_id FROM connection_setting WHERE connection_id = $1`,
-      [connectionId],
-    );
-    return rows[0]?.user_id ?? null;
-  }
 }

@@ -1,32 +1,12 @@
-import { type TaskRecord } from '@task-sync/sfdc-client';
+import { buildTaskRecord } from '@task-sync/sfdc-client/testing';
 import { decodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, type SfdcTaskChanged } from '@task-sync/contracts';
-import type { CalendarDate } from '@task-sync/task-domain';
 import { DELETED, fingerprintOf } from './published-change.repository';
 import { buildReadMessages, buildSfdcDeleteEvent, buildSfdcUpsertEvent, toOutgoingMessage } from './sfdc-change.events';
-
-const record = (overrides: Partial<TaskRecord> = {}): TaskRecord => ({
-  Id: '00T000000000001EAA',
-  Subject: 'Call back',
-  Description: null,
-  ActivityDate: '2026-11-25' as CalendarDate,
-  Status: 'In Progress',
-  IsClosed: false,
-  Priority: 'Low',
-  TaskSubtype: 'Call',
-  WhoId: '003000000000001AAA',
-  OwnerId: '005000000000001AAA',
-  SalesConnect_Task_Id__c: 'sct_1',
-  CreatedDate: '2026-11-24T09:00:00.000+0000',
-  LastModifiedDate: '2026-11-24T10:00:00.000+0000',
-  SystemModstamp: '2026-11-24T10:00:00.000+0000',
-  IsDeleted: false,
-  ...overrides,
-});
 
 describe('sfdc-task-changed events', () => {
   it('carries the mapped fields, the SystemModstamp as the change time, and the enable of an import', () => {
     const enableAt = new Date('2026-11-24T12:00:00Z');
-    const event = buildSfdcUpsertEvent('conn-1', record(), 'ana@example.com', 'import', enableAt);
+    const event = buildSfdcUpsertEvent('conn-1', buildTaskRecord(), 'ana@example.com', 'import', enableAt);
     expect(event).toMatchObject({
       connectionId: 'conn-1',
       kind: 'upsert',
@@ -52,7 +32,7 @@ describe('sfdc-task-changed events', () => {
 
   it('refuses a record whose ActivityDate is not a calendar date (counted as failed, never published shifted)', () => {
     expect(() =>
-      buildSfdcUpsertEvent('conn-1', record({ ActivityDate: '2026-11-25T00:00:00Z' as never }), null, 'live'),
+      buildSfdcUpsertEvent('conn-1', buildTaskRecord({ ActivityDate: '2026-11-25T00:00:00Z' as never }), null, 'live'),
     ).toThrow(/not a calendar date/);
   });
 
@@ -75,19 +55,19 @@ describe('sfdc-task-changed events', () => {
   });
 
   it('does not let an import without its enable onto the topic', () => {
-    const event = buildSfdcUpsertEvent('conn-1', record(), null, 'import');
+    const event = buildSfdcUpsertEvent('conn-1', buildTaskRecord(), null, 'import');
     expect(() => toOutgoingMessage(event)).toThrow(/enableAt/);
   });
 
   it('turns records as read into messages: an upsert each (with the origin when known), a delete for a deleted one, and what to remember of each', () => {
     const emails = new Map([['003000000000001AAA', 'ana@example.com']]);
-    const deleted = record({
+    const deleted = buildTaskRecord({
       Id: '00T000000000002EAA',
       IsDeleted: true,
       SystemModstamp: '2026-11-24T10:00:07.000+0000',
     });
-    const unmappable = record({ Id: '00T000000000003EAA', ActivityDate: 'soon' as never });
-    const built = buildReadMessages('conn-1', [record(), deleted, unmappable], emails, 'live', {
+    const unmappable = buildTaskRecord({ Id: '00T000000000003EAA', ActivityDate: 'soon' as never });
+    const built = buildReadMessages('conn-1', [buildTaskRecord(), deleted, unmappable], emails, 'live', {
       originOf: (r) => (r.Id === '00T000000000001EAA' ? 'task-sync' : null),
     });
     const events = built.messages.map((m) => decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges));
@@ -107,16 +87,20 @@ describe('sfdc-task-changed events', () => {
     ]);
     expect(built.deletes).toBe(1);
     expect(built.published).toEqual([
-      { taskId: '00T000000000001EAA', stamp: Date.parse('2026-11-24T10:00:00Z'), fingerprint: fingerprintOf(record()) },
+      {
+        taskId: '00T000000000001EAA',
+        stamp: Date.parse('2026-11-24T10:00:00Z'),
+        fingerprint: fingerprintOf(buildTaskRecord()),
+      },
       { taskId: '00T000000000002EAA', stamp: Date.parse('2026-11-24T10:00:07Z'), fingerprint: DELETED },
     ]);
     expect(built.unmappable).toEqual([{ record: unmappable, reason: expect.stringContaining('not a calendar date') }]);
   });
 
   it('says how a live change was read (the stream or a poll), on upserts and deletes alike', () => {
-    const deleted = record({ Id: '00T000000000002EAA', IsDeleted: true });
+    const deleted = buildTaskRecord({ Id: '00T000000000002EAA', IsDeleted: true });
     for (const via of ['stream', 'poll'] as const) {
-      const built = buildReadMessages('conn-1', [record(), deleted], new Map(), 'live', { via });
+      const built = buildReadMessages('conn-1', [buildTaskRecord(), deleted], new Map(), 'live', { via });
       expect(
         built.messages.map((m) => (decodeEvent(m.value, KAFKA_TOPICS.sfdcTaskChanges) as SfdcTaskChanged).via),
       ).toEqual([via, via]);
@@ -124,7 +108,7 @@ describe('sfdc-task-changed events', () => {
     expect(
       (
         decodeEvent(
-          buildReadMessages('conn-1', [record()], new Map(), 'live').messages[0].value,
+          buildReadMessages('conn-1', [buildTaskRecord()], new Map(), 'live').messages[0].value,
           KAFKA_TOPICS.sfdcTaskChanges,
         ) as SfdcTaskChanged
       ).via,
@@ -132,9 +116,9 @@ describe('sfdc-task-changed events', () => {
   });
 
   it("skips a recurring series' master (IsRecurrence) on every read path, edits and deletes alike; its occurrences go as tasks of their own", () => {
-    const master = record({ Id: '00T000000000004EAA', IsRecurrence: true });
-    const masterDeleted = record({ Id: '00T000000000005EAA', IsRecurrence: true, IsDeleted: true });
-    const occurrence = record({ Id: '00T000000000006EAA', IsRecurrence: false });
+    const master = buildTaskRecord({ Id: '00T000000000004EAA', IsRecurrence: true });
+    const masterDeleted = buildTaskRecord({ Id: '00T000000000005EAA', IsRecurrence: true, IsDeleted: true });
+    const occurrence = buildTaskRecord({ Id: '00T000000000006EAA', IsRecurrence: false });
     const built = buildReadMessages('conn-1', [master, masterDeleted, occurrence], new Map(), 'import', {
       enableAt: new Date('2026-11-24T12:00:00Z'),
     });
@@ -146,9 +130,9 @@ describe('sfdc-task-changed events', () => {
   });
 
   it('fingerprints a by-id read (which adds LastModifiedById) as the poll read of the same state', () => {
-    expect(fingerprintOf({ attributes: { url: '/by-id' }, ...record(), LastModifiedById: '005000000000001AAA' })).toBe(
-      fingerprintOf({ attributes: { url: '/poll' }, ...record() }),
-    );
-    expect(fingerprintOf(record({ Subject: 'other' }))).not.toBe(fingerprintOf(record()));
+    expect(
+      fingerprintOf({ attributes: { url: '/by-id' }, ...buildTaskRecord(), LastModifiedById: '005000000000001AAA' }),
+    ).toBe(fingerprintOf({ attributes: { url: '/poll' }, ...buildTaskRecord() }));
+    expect(fingerprintOf(buildTaskRecord({ Subject: 'other' }))).not.toBe(fingerprintOf(buildTaskRecord()));
   });
 });

@@ -1,4 +1,4 @@
-import { parseSalesforceDateTime, type TaskRecord } from '@task-sync/sfdc-client';
+import { mapTaskRecordToFields, salesforceDateTimeToIso as iso, type TaskRecord } from '@task-sync/sfdc-client';
 import { randomUUID } from 'node:crypto';
 import {
   KAFKA_TOPICS,
@@ -7,8 +7,6 @@ import {
   encodeEvent,
   type SfdcTaskChanged,
 } from '@task-sync/contracts';
-import { isCalendarDate, type CalendarDate } from '@task-sync/task-domain';
-import { mapSfdcTaskToFields } from '@task-sync/task-mapping';
 import { isRecurringSeriesMaster } from '@task-sync/sync-rules';
 import type { OutgoingMessage } from '@task-sync/util-nest';
 import { publishedChangeOf, type PublishedChange } from './published-change.repository';
@@ -16,8 +14,6 @@ import { publishedChangeOf, type PublishedChange } from './published-change.repo
 export type ReadSource = SfdcTaskChanged['source'];
 /** How a live change was read: the org's change stream or a poll. */
 export type ReadVia = 'stream' | 'poll';
-
-const iso = (salesforceDateTime: string) => new Date(parseSalesforceDateTime(salesforceDateTime)).toISOString();
 
 /** `origin`: known only from a change event (the org stream); a REST read alone never knows who wrote. */
 export function buildSfdcUpsertEvent(
@@ -29,9 +25,7 @@ export function buildSfdcUpsertEvent(
   origin: string | null = null,
   via?: ReadVia,
 ): SfdcTaskChanged {
-  if (record.ActivityDate !== null && !isCalendarDate(record.ActivityDate)) {
-    throw new Error(`task ${record.Id}: ActivityDate ${JSON.stringify(record.ActivityDate)} is not a calendar date`);
-  }
+  const fields = mapTaskRecordToFields(record, whoEmail);
   return {
     eventId: randomUUID(),
     type: SFDC_TASK_CHANGED,
@@ -39,11 +33,7 @@ export function buildSfdcUpsertEvent(
     connectionId,
     kind: 'upsert',
     taskId: record.Id,
-    fields: mapSfdcTaskToFields({
-      ...record,
-      ActivityDate: record.ActivityDate as CalendarDate | null,
-      WhoEmail: whoEmail,
-    }),
+    fields,
     // SystemModstamp: what the read windows are judged on (R2), and it moves on every change.
     changedAt: iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
