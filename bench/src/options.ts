@@ -1,3 +1,4 @@
+import { readFlags } from './flags';
 import type { BenchSettings, ReadMode } from './report/results';
 
 export interface BenchOptions extends BenchSettings {
@@ -59,12 +60,7 @@ export function parseOptions(argv: string[], defaultOutDir: string): BenchOption
     readMode: DEFAULT_READ_MODE,
     restChanges: DEFAULT_REST_CHANGES,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const key = FLAGS[flag];
-    if (!key) throw new Error(`unknown option ${argv[i]} (known: ${Object.keys(FLAGS).join(', ')})`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
+  for (const { flag, key, value } of readFlags(argv, FLAGS)) {
     if (key === 'out') {
       options.outDir = value;
       continue;

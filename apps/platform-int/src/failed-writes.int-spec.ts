@@ -1,20 +1,9 @@
+import type { FailedTaskView } from '@task-sync/contracts/http';
 import { type SalesforceAdmin, type ServiceProcess, waitFor } from '@task-sync/testing-stack';
 import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 
 const SECRET = 'failed-writes-spec-secret-failed-writes-00';
-
-interface FailedTask {
-  side: string;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  kind: string;
-  code: string;
-  reason: string;
-  attempts: number;
-  firstFailedAt: string;
-  nextRetryAt: string | null;
-}
 
 /**
  * A write Salesforce refuses (a validation rule) is the task's failed write: shown by connector-settings'
@@ -31,12 +20,12 @@ describe('dead-lettered writes retry by themselves, and each failed task shows i
   async function connectAndEnable() {
     const { sc, connectionId, jwt, enable } = await connectRep(stack, 'tenant-failed-writes');
     expect((await enable(true)).status).toBe(200);
-    const failedTasks = async (): Promise<FailedTask[]> => {
+    const failedTasks = async (): Promise<FailedTaskView[]> => {
       const res = await fetch(`${settings.url}/v1/connections/${connectionId}/failed-tasks`, {
         headers: { authorization: `Bearer ${jwt}` },
       });
       expect(res.status).toBe(200);
-      return ((await res.json()) as { items: FailedTask[] }).items;
+      return ((await res.json()) as { items: FailedTaskView[] }).items;
     };
     return { sc, connectionId, failedTasks };
   }

@@ -1,3 +1,4 @@
+import type { ImportPreviewView } from '@task-sync/contracts/http';
 import {
   connectSalesforceAsUser,
   createSalesConnectUser,
@@ -13,20 +14,6 @@ const SECRET = 'import-preview-spec-secret-import-preview-0';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-interface Preview {
-  windowStart: string;
-  windowEnd: string;
-  count: number;
-  tasks: {
-    sfdcTaskId: string;
-    subject: string;
-    status: string;
-    activityDate: string | null;
-    lastModifiedDate: string;
-    salesforceUrl: string;
-  }[];
-  salesConnectTasksSent: boolean;
-}
 interface DeleteWindow {
   disabledAt: string;
   closesAt: string;
@@ -167,7 +154,7 @@ describe('import preview, delete-window watchdog and admin view', () => {
     }
 
     const before = await callsOf(previewOrgId);
-    const preview = await getJson<Preview>(`/v1/connections/${rep.connectionId}/import-preview`, rep.jwt);
+    const preview = await getJson<ImportPreviewView>(`/v1/connections/${rep.connectionId}/import-preview`, rep.jwt);
     const after = await callsOf(previewOrgId);
 
     // Exactly two calls, both queryAll (one COUNT, one page), with the rep's session.

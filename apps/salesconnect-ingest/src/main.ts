@@ -1,22 +1,12 @@
-import { loadConfig } from '@task-sync/util-config';
-import { JsonLogger, bootstrapService, runService } from '@task-sync/util-nest';
+import { startService } from '@task-sync/util-nest';
 import { AppModule } from './app/app.module';
 import { salesconnectIngestConfigSchema } from './app/salesconnect-ingest.config';
 import { configureWebhookBodyParser } from './app/webhook/webhook-body-parser';
 
-const logger = new JsonLogger('salesconnect-ingest', 'info');
-
-runService(async () => {
-  const migrateOnly = process.argv.includes('--migrate-only');
-  // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
-  const config = loadConfig(salesconnectIngestConfigSchema, process.env, { readsSecrets: !migrateOnly });
-  logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({
-    module: AppModule.forRoot(config, logger),
-    config,
-    logger,
-    consume: true,
-    migrateOnly,
-    configure: configureWebhookBodyParser,
-  });
-}, logger);
+startService({
+  name: 'salesconnect-ingest',
+  configSchema: salesconnectIngestConfigSchema,
+  env: process.env,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+  options: () => ({ configure: configureWebhookBodyParser }),
+});

@@ -1,14 +1,10 @@
-import { loadConfig } from '@task-sync/util-config';
-import { JsonLogger, bootstrapService, runService } from '@task-sync/util-nest';
+import { startService } from '@task-sync/util-nest';
 import { AppModule } from './app/app.module';
 import { sfdcIngestConfigSchema } from './app/sfdc-ingest.config';
 
-const logger = new JsonLogger('sfdc-ingest', 'info');
-
-runService(async () => {
-  const migrateOnly = process.argv.includes('--migrate-only');
-  // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
-  const config = loadConfig(sfdcIngestConfigSchema, process.env, { readsSecrets: !migrateOnly });
-  logger.pino.level = config.LOG_LEVEL;
-  await bootstrapService({ module: AppModule.forRoot(config, logger), config, logger, consume: true, migrateOnly });
-}, logger);
+startService({
+  name: 'sfdc-ingest',
+  configSchema: sfdcIngestConfigSchema,
+  env: process.env,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+});

@@ -1,3 +1,5 @@
+import { readFlags } from '../flags';
+
 /** `npm run chaos` settings; every one has a default, printed at the start of a run. */
 export interface ChaosOptions {
   /** Changes made in all, on both sides together. */
@@ -51,12 +53,7 @@ const FLAGS: Record<string, keyof ChaosOptions> = {
 /** `--changes 20000 --rate 25 … --out DIR`; unknown or bad flags throw. */
 export function parseChaosOptions(argv: string[], defaultOutDir: string): ChaosOptions {
   const options: ChaosOptions = { ...CHAOS_DEFAULTS, outDir: defaultOutDir };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split('=', 2);
-    const key = FLAGS[flag];
-    if (!key) throw new Error(`unknown option ${argv[i]} (known: ${Object.keys(FLAGS).join(', ')})`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
+  for (const { flag, key, value } of readFlags(argv, FLAGS)) {
     if (key === 'outDir') {
       options.outDir = value;
       continue;

@@ -1,16 +1,9 @@
 import { z } from 'zod';
+import { kafkaBrokerList } from '@task-sync/util-config';
 
 /** Every variable the operator's command reads, with its default. */
 export const opsConfigSchema = z.object({
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:9092')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    ),
+  KAFKA_BROKERS: kafkaBrokerList,
   /** Who is named in a replay record. */
   OPS_OPERATOR: z.string().min(1).default('ops-cli'),
   /** A read of the dead-letter topic ends after this long without a message (a bound, should an end offset never be reached). */

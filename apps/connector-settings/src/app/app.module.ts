@@ -37,6 +37,7 @@ import { RateLimits } from './http/rate-limits';
 import { ConnectionPreflightRepository } from './connection-preflight/connection-preflight.repository';
 import { CONNECTION_CHECKS, ConnectionPreflightService } from './connection-preflight/connection-preflight.service';
 import { TokenCipher } from './salesforce/token-cipher';
+import { SalesforceGrants } from './salesforce/salesforce-grants';
 import { TaskHealthController } from './task-health/task-health.controller';
 import { SALESCONNECT_TASK_URL_TEMPLATE, TaskHealthService } from './task-health/task-health.service';
 import { RECONCILER_CLIENT, ReconcilerClient } from './task-health/reconciler.client';
@@ -158,6 +159,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         SalesforceConnectService,
         SalesforceSessionService,
+        SalesforceGrants,
         { provide: SERVICE_TOKENS, useValue: parseServiceTokens(config.INTERNAL_SERVICE_TOKENS) },
         // The reconciler answers with the token it calls us with: the `reconciler:` one of INTERNAL_SERVICE_TOKENS.
         {

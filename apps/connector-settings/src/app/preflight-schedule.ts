@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { SalesforceOrgProbe } from '@task-sync/sfdc-client';
 import { BackgroundLoop } from '@task-sync/util-nest';
 
-type ProbeSession = { instanceUrl: string; accessToken: string };
+export type ProbeSession = { instanceUrl: string; accessToken: string };
 
 /** Builds a preflight's questions for one Salesforce session (SalesforceOrgProbe; a fake in unit specs). */
 export type ChecksFactory<C> = (

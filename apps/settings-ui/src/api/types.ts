@@ -1,9 +1,18 @@
 /**
  * The shapes of connector-settings' v1 API that the page reads, as its OpenAPI document and the
- * issue-23 contract give them. The task-health shapes come from the contracts lib, as types only
- * (erased from the bundle: the page imports no server code).
+ * issue-23 contract give them. The connection and task-health shapes come from the contracts lib,
+ * as types only (erased from the bundle: the page imports no server code).
  */
 import type {
+  ApiAllocationUsage,
+  ConnectionEnvironment,
+  ConnectionSetupView,
+  ConnectionStatusView,
+  ConnectionView,
+  DeleteWindow,
+  FailedTaskView,
+  ImportPreviewView,
+  ImportProgressView,
   Page,
   TaskHealthConflict,
   TaskHealthEvent,
@@ -13,71 +22,23 @@ import type {
   TaskHealthTimeline,
 } from '@task-sync/contracts/http';
 
-export type { Page };
+export type { ApiAllocationUsage, DeleteWindow, Page };
 export type Side = TaskHealthSide;
-export type Environment = 'production' | 'sandbox' | 'my-domain';
+export type Environment = ConnectionEnvironment;
+export type Connection = ConnectionView;
+export type ConnectionSetup = ConnectionSetupView;
+export type ConnectionStatus = ConnectionStatusView;
+export type ImportPreview = ImportPreviewView;
+/** What the page shows of an import (its enable's time aside). */
+export type ImportProgress = Omit<ImportProgressView, 'enableAt'>;
+export type FailedTask = FailedTaskView & TaskHealthLinks;
 
+/** How changes are read, as the page words it: a connection's (ReadMode in the contracts lib), or an admin list's rep. */
 export interface ReadMode {
   mode: 'org-stream' | 'rep-poll' | string;
   reason: string;
   reader?: string | null;
   stream?: { state: string } | null;
-}
-
-export interface Connection {
-  id: string;
-  timeZone: string;
-  salesforce: {
-    orgId: string;
-    userId: string;
-    username: string;
-    instanceUrl: string;
-    environment: Environment;
-    loginHost: string;
-  };
-  taskSync: { enabled: boolean; firstEnabledAt: string | null };
-  readMode: ReadMode;
-  createdAt: string;
-}
-
-export interface ApiAllocationUsage {
-  used: number;
-  allocated: number | null;
-}
-
-export interface DeleteWindow {
-  disabledAt: string;
-  closesAt: string;
-  warning: boolean;
-  closed: boolean;
-}
-
-export interface ConnectionSetup {
-  state: string;
-  paused: boolean;
-  advice: string;
-  detail: string | null;
-  checkedAt: string;
-}
-
-export interface ImportProgress {
-  found: number;
-  imported: number;
-  failed: number;
-  done: boolean;
-}
-
-export interface ConnectionStatus {
-  state: string;
-  import: ImportProgress | null;
-  lastSyncedAt: string | null;
-  apiUsage: { used: number; limit: number } | null;
-  apiAllocation: ApiAllocationUsage;
-  recentErrors: { code: string; count: number; lastMessage: string; lastAt: string }[];
-  readMode: ReadMode;
-  setup: ConnectionSetup | null;
-  /** Issue 23 D: null while enabled or never synced; absent from servers before it. */
-  deleteWindow?: DeleteWindow | null;
 }
 
 export interface TaskSyncSaved {
@@ -98,21 +59,6 @@ export interface ApiAllocationView extends ApiAllocationUsage {
   orgUsage: { used: number; limit: number; readAt: string } | null;
 }
 
-export interface ImportPreview {
-  windowStart: string;
-  windowEnd: string;
-  count: number;
-  tasks: {
-    sfdcTaskId: string;
-    subject: string;
-    status: string;
-    activityDate: string | null;
-    lastModifiedDate: string;
-    salesforceUrl: string | null;
-  }[];
-  salesConnectTasksSent: false;
-}
-
 export interface ProblemGroup {
   code: string;
   side: Side;
@@ -120,22 +66,6 @@ export interface ProblemGroup {
   advice: string;
   message: string;
   count: number;
-}
-
-export interface FailedTask {
-  linkId: string;
-  side: Side;
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  salesforceUrl: string | null;
-  salesConnectUrl: string | null;
-  kind: string;
-  code: string;
-  reason: string;
-  attempts: number;
-  firstFailedAt: string;
-  nextRetryAt: string | null;
 }
 
 export type Conflict = TaskHealthConflict & TaskHealthLinks;

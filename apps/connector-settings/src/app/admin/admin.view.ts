@@ -3,7 +3,7 @@ import type { ApiUsageOverWindow } from '../api-allocation/api-allocation.view';
 import { deleteWindowOf } from '../delete-window/delete-window.view';
 import type { Page } from '../http/pagination';
 import type { OrgReaderView } from '../org-reader/org-reader.view';
-import type { ReadMode } from '../org-reader/read-mode';
+import type { ReadMode } from '@task-sync/contracts/http';
 import type { RepRow } from './admin-reps.repository';
 
 /** One rep of an org as an admin sees it. */

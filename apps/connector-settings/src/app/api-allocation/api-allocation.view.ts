@@ -1,3 +1,4 @@
+import type { ApiAllocationUsage } from '@task-sync/contracts/http';
 import type { AllocationSource, UsageBucket } from '@task-sync/sfdc-api-budget';
 
 /** What an admin sees of an org (GET /v1/salesforce/api-allocation). */
@@ -12,12 +13,6 @@ export interface ApiAllocationView {
   defaultAllocated: number | null;
   /** The org's whole usage (every integration) as the last answer said. */
   orgUsage: { used: number; limit: number; readAt: string } | null;
-}
-
-/** What a rep's status shows: "API calls today: used / allocated" for the connection's org. */
-export interface ApiAllocationUsage {
-  used: number;
-  allocated: number | null;
 }
 
 /** The 24-hour chart (an admin's org, a connection's API usage): used / allocated and the calls of each bucket, oldest first. */

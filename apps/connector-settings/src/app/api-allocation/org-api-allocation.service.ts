@@ -10,7 +10,8 @@ import {
 } from '@task-sync/sfdc-api-budget';
 import type { Principal } from '../auth/principal';
 import { SFDC_ORG_ID } from '../org-reader/org-reader';
-import type { ApiAllocationUsage, ApiAllocationView, ApiUsageOverWindow } from './api-allocation.view';
+import type { ApiAllocationUsage } from '@task-sync/contracts/http';
+import type { ApiAllocationView, ApiUsageOverWindow } from './api-allocation.view';
 import { OrgApiCallsRepository, type OrgApiCallsRow } from './org-api-calls.repository';
 
 /** Injection token: API_ALLOCATION_DEFAULT_SHARE, API_CALLS_WINDOW_SECONDS and API_CALLS_BUCKET_SECONDS. */

@@ -1,16 +1,12 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  decideConnectionReadiness,
-  isBlockingReadiness,
-  type ReadinessFacts,
-  type ReadinessOutcome,
-} from '@task-sync/sync-rules';
+import { decideConnectionReadiness, isBlockingReadiness, type ReadinessFacts } from '@task-sync/sync-rules';
 import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
-import { PreflightSchedule, type ChecksFactory } from '../preflight-schedule';
+import { PreflightRunner } from '../preflight-runner';
+import type { ChecksFactory, PreflightSource } from '../preflight-schedule';
 import { markSetupComplete } from '../status/apply-status';
 import { ConnectionPreflightRepository, type ConnectionPreflight } from './connection-preflight.repository';
 
@@ -18,8 +14,6 @@ import { ConnectionPreflightRepository, type ConnectionPreflight } from './conne
 export interface ConnectionChecks {
   readConnectionReadiness(): Promise<ReadinessFacts>;
 }
-
-export type ConnectionChecksFactory = ChecksFactory<ConnectionChecks>;
 
 /** Injection token for the factory, so the wiring chooses the Salesforce probe. */
 export const CONNECTION_CHECKS = Symbol('CONNECTION_CHECKS');
@@ -33,36 +27,22 @@ export const CONNECTION_CHECKS = Symbol('CONNECTION_CHECKS');
  * later `ready` resumes it. One or two API calls a connection an interval.
  */
 @Injectable()
-export class ConnectionPreflightService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('connection-preflight');
-  private readonly schedule: PreflightSchedule<string>;
-
+export class ConnectionPreflightService extends PreflightRunner<string> {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
     @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
-    @Inject(CONNECTION_CHECKS) private readonly checksFor: ConnectionChecksFactory,
+    @Inject(CONNECTION_CHECKS) private readonly checksFor: ChecksFactory<ConnectionChecks>,
     @Inject(APP_CONFIG) config: Pick<ConnectorSettingsConfig, 'CONNECTION_PREFLIGHT_INTERVAL_SECONDS'>,
   ) {
-    this.schedule = new PreflightSchedule(
-      'connection preflight',
-      this.logger,
-      config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS * 1000,
-      {
-        listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
-        keyOf: (connectionId) => connectionId,
-        check: async (connectionId) => void (await this.checkNow(connectionId)),
-      },
-    );
+    super('connection preflight', config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS);
   }
 
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
-  }
+  protected readonly due: PreflightSource<string> = {
+    listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
+    keyOf: (connectionId) => connectionId,
+    check: async (connectionId) => void (await this.checkNow(connectionId)),
+  };
 
   /**
    * Runs the connection's preflight now (on connect and "Check again"): the preflight stored, which
@@ -72,25 +52,17 @@ export class ConnectionPreflightService implements OnApplicationBootstrap, Befor
     const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
     if (!connection?.refreshTokenSealed) return this.preflights.find(connectionId);
     const caller = 'connector-settings (connection preflight)';
-    let outcome: ReadinessOutcome;
-    try {
+    const outcome = await this.runCheck({
+      key: connectionId,
+      subject: `connection ${connectionId}`,
+      preflight: 'the preflight',
+      holder: 'the connection',
       // The preflight's own session is never refused for the state it is checking.
-      const session = await this.sessions.obtain(connectionId, undefined, caller, { forPreflight: true });
-      const checks = this.checksFor(session, (rejected) =>
-        this.sessions.obtain(connectionId, rejected, caller, { forPreflight: true }),
-      );
-      outcome = decideConnectionReadiness(await checks.readConnectionReadiness());
-    } catch (e) {
-      outcome = { kind: 'inconclusive', reason: `no session for the connection: ${(e as Error).message}` };
-    }
-    if (outcome.kind === 'inconclusive') {
-      this.schedule.inconclusive(connectionId);
-      this.logger.warn(
-        `connection ${connectionId}: the preflight is inconclusive (${outcome.reason}); trying again later`,
-      );
-      return this.preflights.find(connectionId);
-    }
-    this.schedule.conclusive(connectionId);
+      session: (rejected) => this.sessions.obtain(connectionId, rejected, caller, { forPreflight: true }),
+      checksFor: this.checksFor,
+      ask: async (checks) => decideConnectionReadiness(await checks.readConnectionReadiness()),
+    });
+    if (outcome.kind === 'inconclusive') return this.preflights.find(connectionId);
     const checkedAt = new Date();
     const previous = await this.preflights.record(connectionId, outcome.state, outcome.detail ?? null, checkedAt);
     if (isBlockingReadiness(outcome.state)) {

@@ -1,29 +1,6 @@
-import type { ReadMode } from '../org-reader/read-mode';
-import { loginHostOf, type SalesforceEnvironment } from '@task-sync/sfdc-oauth';
+import type { ConnectionView, ReadMode, TaskSyncView } from '@task-sync/contracts/http';
+import { loginHostOf } from '@task-sync/sfdc-oauth';
 import { loginOf, type ConnectionEntity } from './connection.entity';
-
-/** What the API shows of a connection: never a token or a secret. */
-export interface ConnectionView {
-  id: string;
-  timeZone: string;
-  salesforce: {
-    orgId: string;
-    userId: string;
-    username: string;
-    instanceUrl: string;
-    environment: SalesforceEnvironment;
-    loginHost: string;
-  };
-  taskSync: TaskSyncView;
-  /** How its Salesforce changes are read: the org's stream (through the org's reader) or polling with the rep's session. */
-  readMode: ReadMode;
-  createdAt: string;
-}
-
-export interface TaskSyncView {
-  enabled: boolean;
-  firstEnabledAt: string | null;
-}
 
 export function toTaskSyncView(c: ConnectionEntity): TaskSyncView {
   return { enabled: c.taskSyncEnabled, firstEnabledAt: c.firstEnabledAt?.toISOString() ?? null };

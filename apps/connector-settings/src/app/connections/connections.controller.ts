@@ -13,14 +13,18 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ConnectionPreflightService } from '../connection-preflight/connection-preflight.service';
-import { toSetupView, type ConnectionSetupView } from '../connection-preflight/connection-preflight.view';
+import type {
+  ConnectionSetupView,
+  ConnectionStatusView,
+  ConnectionView,
+  TaskSyncView,
+} from '@task-sync/contracts/http';
+import { toSetupView } from '../connection-preflight/connection-preflight.view';
 import { SalesforceConnectService } from '../salesforce/salesforce-connect.service';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { SaveTaskSyncBody, saveTaskSyncBodySchema } from './api.schemas';
-import type { ConnectionView, TaskSyncView } from './connection.view';
 import { ConnectionsService } from './connections.service';
-import type { ConnectionStatusView } from '../status/connection-status.view';
 
 /** The settings page's API, version 1. Every route needs the user's Bearer JWT. */
 @Controller('v1/connections')

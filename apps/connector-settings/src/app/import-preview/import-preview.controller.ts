@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, UseGuards } from '@nestjs/common';
 import { ConnectionAccess } from '../admin/connection-access';
 import { AuthGuard, type AuthenticatedRequest } from '../auth/auth.guard';
 import { ImportPreviewService } from './import-preview.service';
-import type { ImportPreviewView } from './import-preview.view';
+import type { ImportPreviewView } from '@task-sync/contracts/http';
 
 @Controller('v1/connections')
 @UseGuards(AuthGuard)

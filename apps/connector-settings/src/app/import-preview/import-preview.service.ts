@@ -12,7 +12,8 @@ import { toSetupView } from '../connection-preflight/connection-preflight.view';
 import type { ConnectionEntity } from '../connections/connection.entity';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
-import { toImportPreviewView, type ImportPreviewView } from './import-preview.view';
+import type { ImportPreviewView } from '@task-sync/contracts/http';
+import { toImportPreviewView } from './import-preview.view';
 
 const CALLER = 'connector-settings (import preview)';
 

@@ -1,22 +1,5 @@
+import type { ImportPreviewView } from '@task-sync/contracts/http';
 import { parseSalesforceDateTime, type ImportPreview } from '@task-sync/sfdc-client';
-
-/** GET /v1/connections/{id}/import-preview: what "Sync tasks" would import if saved now (R2), and that nothing goes the other way (R3). */
-export interface ImportPreviewView {
-  windowStart: string;
-  windowEnd: string;
-  count: number;
-  /** At most 20, newest change first. */
-  tasks: {
-    sfdcTaskId: string;
-    subject: string | null;
-    status: string | null;
-    activityDate: string | null;
-    lastModifiedDate: string;
-    salesforceUrl: string;
-  }[];
-  /** R3: the enable sends no existing Sales Connect task to Salesforce. */
-  salesConnectTasksSent: false;
-}
 
 /** A Salesforce task's page in Lightning. */
 export const salesforceTaskUrl = (instanceUrl: string, sfdcTaskId: string): string =>

@@ -5,6 +5,7 @@ import { SalesforceGrantRevoked, type SalesforceOAuthClient } from '@task-sync/s
 import type { OrgReader } from '../org-reader/org-reader';
 import type { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import type { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
+import { SalesforceGrants } from '../salesforce/salesforce-grants';
 import { TokenCipher } from '../salesforce/token-cipher';
 import { SalesforceSessionService } from './salesforce-session.service';
 
@@ -65,8 +66,7 @@ function serviceWith(
     calls,
     service: new SalesforceSessionService(
       {} as DataSource,
-      oauth,
-      cipher,
+      new SalesforceGrants(oauth, cipher),
       readers,
       {} as ConnectionPreflightRepository,
     ),

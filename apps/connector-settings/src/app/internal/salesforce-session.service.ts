@@ -1,13 +1,13 @@
 import { ConflictException, HttpException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SalesforceSession } from '@task-sync/sfdc-client';
-import { SalesforceGrantRevoked, SalesforceOAuthClient, type SalesforceLogin } from '@task-sync/sfdc-oauth';
+import { SalesforceGrantRevoked, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 import { READINESS_ADVICE } from '@task-sync/sync-rules';
 import { ConnectionPreflightRepository } from '../connection-preflight/connection-preflight.repository';
 import { ConnectionEntity, loginOf } from '../connections/connection.entity';
 import { READER_LOGIN } from '../org-reader/org-reader';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
-import { TokenCipher } from '../salesforce/token-cipher';
+import { SalesforceGrants } from '../salesforce/salesforce-grants';
 
 /** An org reader's session: a connection's shape without the connection (the reader belongs to the org). */
 export type OrgReaderSession = Omit<SalesforceSession, 'connectionId'>;
@@ -38,8 +38,7 @@ export class SalesforceSessionService {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
-    @Inject(TokenCipher) private readonly cipher: TokenCipher,
+    @Inject(SalesforceGrants) private readonly grants: SalesforceGrants,
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
     @Inject(ConnectionPreflightRepository) private readonly preflights: ConnectionPreflightRepository,
   ) {}
@@ -130,12 +129,12 @@ export class SalesforceSessionService {
     rejectedAccessToken: string | undefined,
     caller: string,
   ): Promise<{ instanceUrl: string; accessToken: string }> {
-    const cached = holder.accessTokenSealed ? this.cipher.open(holder.accessTokenSealed) : null;
+    const cached = holder.accessTokenSealed ? this.grants.open(holder.accessTokenSealed) : null;
     if (cached && cached !== rejectedAccessToken) return { instanceUrl: holder.instanceUrl, accessToken: cached };
 
     let fresh;
     try {
-      fresh = await this.oauth.refreshAccessToken(holder.login, this.cipher.open(holder.refreshTokenSealed));
+      fresh = await this.grants.refreshAccessToken(holder.login, holder.refreshTokenSealed);
     } catch (e) {
       if (e instanceof SalesforceGrantRevoked) {
         this.logger.warn(
@@ -153,7 +152,7 @@ export class SalesforceSessionService {
         502,
       );
     }
-    await holder.storeAccessToken(this.cipher.seal(fresh.accessToken), fresh.instanceUrl);
+    await holder.storeAccessToken(this.grants.seal(fresh.accessToken), fresh.instanceUrl);
     // Salesforce moves an org (a migration, a My Domain change) and says so only here: every service's next session has it.
     if (fresh.instanceUrl !== holder.instanceUrl)
       this.logger.warn(

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { SalesforceOAuthClient, type SalesforceGrant } from '@task-sync/sfdc-oauth';
+import type { SalesforceGrant } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import type { ConnectAttempt } from '../salesforce/connect-attempt';
-import { revokeGrant } from '../salesforce/revoke-grant';
 import type { CallbackOutcome } from '../salesforce/salesforce-connect.service';
-import { TokenCipher } from '../salesforce/token-cipher';
+import { SalesforceGrants } from '../salesforce/salesforce-grants';
 import { READER_LOGIN } from './org-reader';
 import { OrgReaderPreflightService } from './org-reader-preflight.service';
 import { OrgReaderRepository } from './org-reader.repository';
@@ -24,8 +23,7 @@ export class OrgReaderService {
 
   constructor(
     @Inject(OrgReaderRepository) private readonly readers: OrgReaderRepository,
-    @Inject(TokenCipher) private readonly cipher: TokenCipher,
-    @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
+    @Inject(SalesforceGrants) private readonly grants: SalesforceGrants,
     @Inject(OrgReaderPreflightService) private readonly preflight: OrgReaderPreflightService,
   ) {}
 
@@ -42,13 +40,13 @@ export class OrgReaderService {
       sfdcUserId: grant.userId,
       sfdcUsername: grant.username,
       instanceUrl: grant.instanceUrl,
-      refreshTokenSealed: this.cipher.seal(grant.refreshToken),
+      refreshTokenSealed: this.grants.seal(grant.refreshToken),
     });
     if (!result.stored) {
       this.logger.warn(`Salesforce org ${grant.orgId}'s reader is held by another tenant; the new grant is revoked`);
       return {
         outcome: { kind: 'reader-held-elsewhere' },
-        afterCommit: () => revokeGrant(this.oauth, READER_LOGIN, grant.refreshToken, this.logger),
+        afterCommit: () => this.grants.revoke(READER_LOGIN, grant.refreshToken, this.logger),
       };
     }
     this.logger.log(`Salesforce user ${grant.userId} is now the reader of org ${grant.orgId}`);
@@ -56,7 +54,7 @@ export class OrgReaderService {
     return {
       outcome: { kind: 'reader-connected', orgId: grant.orgId },
       afterCommit: async () => {
-        if (replaced) await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(replaced), this.logger);
+        if (replaced) await this.grants.revokeSealed(READER_LOGIN, replaced, this.logger);
         await this.preflight.checkNow(grant.orgId);
       },
     };
@@ -79,7 +77,7 @@ export class OrgReaderService {
     const removed = await this.readers.remove(principal.tenantId, orgId);
     if (!removed) throw notFound(orgId);
     if (removed.refreshTokenSealed)
-      await revokeGrant(this.oauth, READER_LOGIN, this.cipher.open(removed.refreshTokenSealed), this.logger);
+      await this.grants.revokeSealed(READER_LOGIN, removed.refreshTokenSealed, this.logger);
     this.logger.log(`the reader of org ${removed.orgId} was disconnected`);
   }
 

@@ -1,5 +1,6 @@
 import { PRODUCTION_LOGIN } from '@task-sync/sfdc-oauth';
-import type { OrgReaderState, OrgStreamView } from './read-mode';
+import type { OrgStreamView } from '@task-sync/contracts/http';
+import type { OrgReaderState } from './read-mode';
 import type { ReaderPreflight } from './reader-preflight';
 
 /** One Salesforce org's reader (org_reader): the integration user whose session reads the org's changes. */

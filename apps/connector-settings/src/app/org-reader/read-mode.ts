@@ -1,18 +1,5 @@
-import type { OrgStreamStatusChanged } from '@task-sync/contracts';
+import type { OrgStreamView, ReadMode } from '@task-sync/contracts/http';
 import type { ReaderPreflight } from './reader-preflight';
-
-/**
- * How a connection's Salesforce changes are read: once for the whole org through its reader's
- * change stream, or by polling with the rep's own session. `reason` says why, in the page's words.
- */
-export type ReadMode =
-  | { mode: 'org-stream'; reader: string; reason: string; stream: OrgStreamView | null }
-  | { mode: 'per-rep-polling'; reason: string };
-
-/** The org's change stream as sfdc-ingest last reported it (the org-stream-status-changed event), since when. */
-export type OrgStreamView = Pick<OrgStreamStatusChanged, 'state' | 'reason' | 'pollEveryMs' | 'retryAt'> & {
-  since: string;
-};
 
 /** What the decision needs to know of the org's reader. */
 export interface OrgReaderState {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { enqueueOutbox } from '@task-sync/data-access-messaging';
-import { PRODUCTION_LOGIN, SalesforceOAuthClient, createPkcePair, type SalesforceGrant, type SalesforceLogin } from '@task-sync/sfdc-oauth';
+import { PRODUCTION_LOGIN, createPkcePair, type SalesforceGrant, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 import type { Principal } from '../auth/principal';
 import { ConnectionEntity, loginOf } from '../connections/connection.entity';
 import { buildSettingChangedEntry } from '../connections/setting-changed.outbox';
@@ -13,8 +13,7 @@ import { hashBrowserKey, judgeConnectAttempt, type ConnectAttempt, type ConnectP
 import { decideConnect } from './connect-decision';
 import { ConnectAttemptRepository } from './connect-attempt.repository';
 import { OAuthStatePayload, OAuthStateSigner } from './oauth-state';
-import { revokeGrant } from './revoke-grant';
-import { TokenCipher } from './token-cipher';
+import { SalesforceGrants } from './salesforce-grants';
 
 /**
  * How a callback ended: a connection (new, reconnected in place, or started over), another Salesforce
@@ -37,8 +36,7 @@ export class SalesforceConnectService {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
-    @Inject(TokenCipher) private readonly cipher: TokenCipher,
+    @Inject(SalesforceGrants) private readonly grants: SalesforceGrants,
     @Inject(OAuthStateSigner) private readonly states: OAuthStateSigner,
     @Inject(ConnectAttemptRepository) private readonly attempts: ConnectAttemptRepository,
     @Inject(OrgReaderService) private readonly orgReaders: OrgReaderService,
@@ -68,10 +66,10 @@ export class SalesforceConnectService {
       userId: who.userId,
       timeZone: who.timeZone,
       browserHash: hashBrowserKey(browserKey),
-      codeVerifierSealed: this.cipher.seal(pkce.verifier),
+      codeVerifierSealed: this.grants.seal(pkce.verifier),
       expiresAt: new Date(Date.now() + ttlSeconds * 1000),
     });
-    return this.oauth.buildAuthorizeUrl(login, this.states.sign({ tenantId: who.tenantId, userId: who.userId, nonce }), pkce.challenge);
+    return this.grants.buildAuthorizeUrl(login, this.states.sign({ tenantId: who.tenantId, userId: who.userId, nonce }), pkce.challenge);
   }
 
   /**
@@ -92,7 +90,7 @@ export class SalesforceConnectService {
       if ('error' in answer) return { outcome: { kind: 'denied', error: answer.error } };
       let grant;
       try {
-        grant = await this.oauth.exchangeCode(attempt.login, answer.code, this.cipher.open(attempt.codeVerifierSealed));
+        grant = await this.grants.exchangeCode(attempt.login, answer.code, attempt.codeVerifierSealed);
       } catch (e) {
         this.logger.warn(`exchanging the authorization code failed: ${(e as Error).message}`);
         return { outcome: { kind: 'failed' } };
@@ -109,7 +107,7 @@ export class SalesforceConnectService {
    * A connection with sync on announces the disable first, through the outbox, in the same transaction.
    */
   async disconnect(connection: ConnectionEntity): Promise<void> {
-    if (connection.refreshTokenSealed) await revokeGrant(this.oauth, loginOf(connection), this.cipher.open(connection.refreshTokenSealed), this.logger);
+    if (connection.refreshTokenSealed) await this.grants.revokeSealed(loginOf(connection), connection.refreshTokenSealed, this.logger);
     await this.dataSource.transaction((manager) => this.dropConnection(manager, connection));
   }
 
@@ -130,13 +128,13 @@ export class SalesforceConnectService {
    */
   private async storeConnectionGrant(manager: EntityManager, attempt: ConnectAttempt, grant: SalesforceGrant): Promise<SettledCallback> {
     const revokeAfterCommit = (refreshToken: string | null, login = attempt.login) => async () => {
-      if (refreshToken) await revokeGrant(this.oauth, login, refreshToken, this.logger);
+      if (refreshToken) await this.grants.revoke(login, refreshToken, this.logger);
     };
     const existing = await manager
       .getRepository(ConnectionEntity)
       .findOne({ where: { tenantId: attempt.tenantId, userId: attempt.userId }, lock: { mode: 'pessimistic_write' } });
     const decision = decideConnect(existing && { orgId: existing.sfdcOrgId, userId: existing.sfdcUserId }, grant, attempt.startOver);
-    const oldToken = existing?.refreshTokenSealed ? this.cipher.open(existing.refreshTokenSealed) : null;
+    const oldToken = existing?.refreshTokenSealed ? this.grants.open(existing.refreshTokenSealed) : null;
     // A token we let go of is revoked where it was granted.
     const oldLogin = existing ? loginOf(existing) : attempt.login;
     const myDomainHost = attempt.login.environment === 'my-domain' ? attempt.login.myDomainHost : null;
@@ -148,7 +146,7 @@ export class SalesforceConnectService {
       await manager.query(
         `UPDATE connection SET refresh_token_sealed = $2, access_token_sealed = NULL, instance_url = $3, sfdc_username = $4,
            login_environment = $5, login_my_domain_host = $6, updated_at = now() WHERE id = $1`,
-        [existing.id, this.cipher.seal(grant.refreshToken), grant.instanceUrl, grant.username, attempt.login.environment, myDomainHost],
+        [existing.id, this.grants.seal(grant.refreshToken), grant.instanceUrl, grant.username, attempt.login.environment, myDomainHost],
       );
       await markGrantRenewed(manager, existing.id, existing.taskSyncEnabled);
       this.logger.log(`connection ${existing.id}: reconnected Salesforce user ${grant.userId} of org ${grant.orgId} in place`);
@@ -179,7 +177,7 @@ export class SalesforceConnectService {
         grant.userId,
         grant.username,
         grant.instanceUrl,
-        this.cipher.seal(grant.refreshToken),
+        this.grants.seal(grant.refreshToken),
         attempt.login.environment,
         myDomainHost,
       ],

@@ -39,34 +39,33 @@ export async function applyStatusReport(manager: EntityManager, report: Connecti
   }
 }
 
+/** Ends a paused state of the connection; whether its sync is on picks the state it goes back to. */
+type EndPausedState = (
+  manager: Pick<EntityManager, 'query'>,
+  connectionId: string,
+  taskSyncEnabled: boolean,
+) => Promise<void>;
+
+/** The reported `pausedState`, if the connection is still in it, gives way to `syncing` (`idle` with sync off). */
+const endPausedState =
+  (pausedState: 'unauthorized' | 'setup-required'): EndPausedState =>
+  async (manager, connectionId, taskSyncEnabled) => {
+    await manager.query(
+      `UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = $3`,
+      [connectionId, taskSyncEnabled ? 'syncing' : 'idle', pausedState],
+    );
+  };
+
 /**
  * The user reconnected the connection in place: an `unauthorized` state the services reported is
  * over (`syncing`, or `idle` with sync off). The services' paused reads and writes resume at their
  * next recheck, and report again; a grant Salesforce still refuses is reported `unauthorized` again.
  */
-export async function markGrantRenewed(
-  manager: Pick<EntityManager, 'query'>,
-  connectionId: string,
-  taskSyncEnabled: boolean,
-): Promise<void> {
-  await manager.query(
-    `UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'unauthorized'`,
-    [connectionId, taskSyncEnabled ? 'syncing' : 'idle'],
-  );
-}
+export const markGrantRenewed = endPausedState('unauthorized');
 
 /**
  * The connection's preflight passed after failing: a `setup-required` state the services reported
  * is over (`syncing`, or `idle` with sync off). Their paused reads and writes resume at their next
  * recheck, and report again.
  */
-export async function markSetupComplete(
-  manager: Pick<EntityManager, 'query'>,
-  connectionId: string,
-  taskSyncEnabled: boolean,
-): Promise<void> {
-  await manager.query(
-    `UPDATE connection_status SET state = $2, reported_at = greatest(reported_at, now()) WHERE connection_id = $1 AND state = 'setup-required'`,
-    [connectionId, taskSyncEnabled ? 'syncing' : 'idle'],
-  );
-}
+export const markSetupComplete = endPausedState('setup-required');

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { ImportProgressView } from '@task-sync/contracts/http';
 
 type Db = Pick<EntityManager, 'query'>;
 
@@ -7,7 +8,7 @@ export interface ConnectionStatus {
   connectionId: string;
   state: string;
   /** The current import's progress: found / imported / failed / done (R1). */
-  importProgress: { enableAt: string; found: number; imported: number; failed: number; done: boolean } | null;
+  importProgress: ImportProgressView | null;
   lastSyncedAt: Date | null;
   apiUsed: number | null;
   apiLimit: number | null;

@@ -1,27 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { FailedWriteChanged } from '@task-sync/contracts';
+import type { FailedTaskView } from '@task-sync/contracts/http';
 
 type Db = Pick<EntityManager, 'query'>;
 export type Side = 'sfdc' | 'salesconnect';
-
-/** One task the sync could not write to one side, as the settings API shows it. */
-export interface FailedTaskView {
-  /** The reconciler's pair: what Retry now / Ignore and the task's timeline name. */
-  linkId: string;
-  /** The side the write goes to. */
-  side: Side;
-  /** The task's name as the reconciler last reported it (null from reports made before it was carried). */
-  subject: string | null;
-  salesConnectTaskId: string | null;
-  sfdcTaskId: string | null;
-  kind: string;
-  code: string;
-  reason: string;
-  attempts: number;
-  firstFailedAt: string;
-  /** null: its retries ran out (or it was ignored); it goes again when the task changes. */
-  nextRetryAt: string | null;
-}
 
 /** Which open failed tasks a list names: all, or one side and/or code. */
 export interface FailedTaskFilter {

@@ -4,7 +4,8 @@ import { ConnectionAccess } from '../admin/connection-access';
 import type { Principal } from '../auth/principal';
 import type { ConnectionEntity } from '../connections/connection.entity';
 import { OrgApiAllocationService } from '../api-allocation/org-api-allocation.service';
-import { groupFailedTasks, listFailedTasks, type FailedTaskFilter, type FailedTaskView } from '../status/failed-tasks';
+import type { FailedTaskView } from '@task-sync/contracts/http';
+import { groupFailedTasks, listFailedTasks, type FailedTaskFilter } from '../status/failed-tasks';
 import { describeProblem } from './problem-catalog';
 import type { TaskHealthTimeline } from '@task-sync/contracts';
 import {

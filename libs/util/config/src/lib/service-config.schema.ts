@@ -3,6 +3,17 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();
 
+/** `KAFKA_BROKERS` as a list: comma-separated, the local broker unless told. Services also check each is host:port. */
+export const kafkaBrokerList = z
+  .string()
+  .default('127.0.0.1:9092')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  );
+
 /**
  * The variables every service reads. Each app extends this with its own, in one schema per app.
  * Defaults work on a fresh development machine: PostgreSQL and Kafka on 127.0.0.1.
@@ -18,16 +29,7 @@ export function serviceConfigShape(defaults: { serviceName: string; httpPort: nu
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/postgres'),
     /** Comma-separated host:port list. */
-    KAFKA_BROKERS: z
-      .string()
-      .default('127.0.0.1:9092')
-      .transform((s) =>
-        s
-          .split(',')
-          .map((b) => b.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1)),
+    KAFKA_BROKERS: kafkaBrokerList.pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port')).min(1)),
     KAFKA_CLIENT_ID: z.string().min(1).default(defaults.serviceName),
     /** How long SIGTERM may take: stop consuming, finish in-flight work, commit, close. */
     SHUTDOWN_TIMEOUT_MS: positiveMs.default(25_000),

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { ConsumerConfig, ServiceConfig } from '@task-sync/util-config';
+import type { z } from 'zod';
+import { loadConfig, type ConsumerConfig, type Env, type ServiceConfig } from '@task-sync/util-config';
 import { applySecurityHeaders } from './http/security-headers';
 import { KafkaConsumerServer } from './kafka/kafka-consumer.server';
 import { KafkaPublisher } from './kafka/kafka-publisher';
@@ -105,4 +106,39 @@ export function runService(start: () => Promise<void>, logger: Pick<JsonLogger, 
     logger.pino.flush();
     process.exit(1);
   });
+}
+
+/** What one service's main.ts names: the rest of its start is the same in every service (startService). */
+export interface ServiceMain<C extends ServiceConfig & Partial<ConsumerConfig>> {
+  /** The logger's name, before the config is read. */
+  name: string;
+  configSchema: z.ZodType<C>;
+  /** `process.env`: main.ts is the one place an app reads its environment. */
+  env: Env;
+  /** The app's root module for this config (`AppModule.forRoot`). */
+  module: (config: C, logger: JsonLogger) => unknown;
+  /** What the service adds to bootstrapService's options (HTTP set-up, consumer concurrency). */
+  options?: (config: C) => Pick<BootstrapOptions, 'configure' | 'partitionsConsumedConcurrently'>;
+}
+
+/**
+ * A consuming service's main.ts: reads its config once (`--migrate-only` migrates and exits), sets
+ * the log level from it, and bootstraps; any failure on the way exits 1 (runService).
+ */
+export function startService<C extends ServiceConfig & Partial<ConsumerConfig>>(main: ServiceMain<C>): void {
+  const logger = new JsonLogger(main.name, 'info');
+  runService(async () => {
+    const migrateOnly = process.argv.includes('--migrate-only');
+    // The migration init container is given DATABASE_URL and no other secret: nothing to refuse there.
+    const config = loadConfig(main.configSchema, main.env, { readsSecrets: !migrateOnly });
+    logger.pino.level = config.LOG_LEVEL;
+    await bootstrapService({
+      module: main.module(config, logger),
+      config,
+      logger,
+      consume: true,
+      migrateOnly,
+      ...main.options?.(config),
+    });
+  }, logger);
 }

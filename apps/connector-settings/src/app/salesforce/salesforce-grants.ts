@@ -1,0 +1,58 @@
+import { Inject, Injectable, type Logger } from '@nestjs/common';
+import {
+  SalesforceOAuthClient,
+  type SalesforceAccessToken,
+  type SalesforceGrant,
+  type SalesforceLogin,
+} from '@task-sync/sfdc-oauth';
+import { TokenCipher } from './token-cipher';
+
+/**
+ * Salesforce's OAuth with our token cipher, for everyone who holds a grant (the connect flow, the org
+ * readers, the sessions): what we keep is sealed, and opened only to be sent to Salesforce.
+ */
+@Injectable()
+export class SalesforceGrants {
+  constructor(
+    @Inject(SalesforceOAuthClient) private readonly oauth: SalesforceOAuthClient,
+    @Inject(TokenCipher) private readonly cipher: TokenCipher,
+  ) {}
+
+  seal(plaintext: string): string {
+    return this.cipher.seal(plaintext);
+  }
+
+  open(sealed: string): string {
+    return this.cipher.open(sealed);
+  }
+
+  buildAuthorizeUrl(login: SalesforceLogin, state: string, codeChallenge: string): string {
+    return this.oauth.buildAuthorizeUrl(login, state, codeChallenge);
+  }
+
+  async exchangeCode(login: SalesforceLogin, code: string, codeVerifierSealed: string): Promise<SalesforceGrant> {
+    return this.oauth.exchangeCode(login, code, this.cipher.open(codeVerifierSealed));
+  }
+
+  async refreshAccessToken(login: SalesforceLogin, refreshTokenSealed: string): Promise<SalesforceAccessToken> {
+    return this.oauth.refreshAccessToken(login, this.cipher.open(refreshTokenSealed));
+  }
+
+  /**
+   * Revokes a refresh token at Salesforce when we let go of it (disconnect, a replaced or refused
+   * grant). A failure is logged, never thrown: the token goes from our side regardless, and
+   * Salesforce expires unused tokens by policy.
+   */
+  async revoke(login: SalesforceLogin, refreshToken: string, logger: Pick<Logger, 'warn'>): Promise<void> {
+    try {
+      await this.oauth.revoke(login, refreshToken);
+    } catch (e) {
+      logger.warn(`revoking the refresh token failed (${(e as Error).message}); deleting it anyway`);
+    }
+  }
+
+  /** revoke, for a token we hold sealed. */
+  async revokeSealed(login: SalesforceLogin, refreshTokenSealed: string, logger: Pick<Logger, 'warn'>): Promise<void> {
+    await this.revoke(login, this.cipher.open(refreshTokenSealed), logger);
+  }
+}
