@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '@task-sync/testing-stack';
 import type { BenchResults } from './report/results';
-
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+import { PNG_SIGNATURE, runBuiltProgram } from './run-built-program';
 
 /**
  * The benchmark as `npm run bench` runs it (dist/bench/main.js, the whole stack through npm start),
@@ -54,15 +51,7 @@ describe('npm run bench (a small setting)', () => {
       '--out',
       outDir,
     ];
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/bench/main.js', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, output } = await runBuiltProgram('dist/bench/main.js', args, env);
     if (code !== 0) throw new Error(`the benchmark exited with ${code}:\n${output.slice(-4000)}`);
 
     for (const figure of [
@@ -118,7 +107,7 @@ describe('npm run bench (a small setting)', () => {
     expect(readFileSync(path.join(outDir, 'report.md'), 'utf8')).toContain('![');
     for (const chart of ['latency.png', 'throughput.png']) {
       expect(existsSync(path.join(outDir, chart))).toBe(true);
-      expect(readFileSync(path.join(outDir, chart)).subarray(0, 8)).toEqual(PNG);
+      expect(readFileSync(path.join(outDir, chart)).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     }
   });
 });

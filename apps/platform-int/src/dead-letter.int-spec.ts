@@ -7,20 +7,22 @@ import {
   encodeEvent,
   KAFKA_TOPICS,
   SFDC_TASK_CHANGED,
-  type SfdcTaskChanged,
 } from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
 import {
+  connectionErrorOf,
+  consumedCount,
   consumerUnderTest,
+  groupAtLogEnd,
   kafkaClient,
-  offsetsOf,
   publishSettingChanges,
   RECONCILER_TOPICS,
   settingChanged,
-  startGroupAtLogEnd,
+  sfdcTaskChanged,
   statusChanged,
   uniqueId,
   useKafkaClients,
+  waitForAllCommitted,
 } from './support/stack';
 
 describe('messages a consumer cannot handle: invalid ones, and valid ones its handler fails on every time', () => {
@@ -29,8 +31,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
   const letters: DeadLetter[] = [];
 
   beforeAll(async () => {
-    const dlqGroup = uniqueId('dlq-reader');
-    await startGroupAtLogEnd(kafka.admin, dlqGroup, KAFKA_TOPICS.deadLetter);
+    const dlqGroup = await groupAtLogEnd(kafka.admin, 'dlq-reader', [KAFKA_TOPICS.deadLetter]);
     dlq = kafkaClient().consumer({ groupId: dlqGroup });
     await dlq.connect();
     await dlq.subscribe({ topic: KAFKA_TOPICS.deadLetter });
@@ -110,15 +111,8 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
           return rows.length === 1;
         }),
       );
-      await waitFor('all offsets committed', async () =>
-        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges)).every((p) => p.committed === p.end),
-      );
-      expect(
-        await reconciler.metric('tasksync_kafka_messages_consumed_total', {
-          topic: KAFKA_TOPICS.settingsChanges,
-          outcome: 'dead-lettered',
-        }),
-      ).toBe(3);
+      await waitForAllCommitted(kafka.admin, groupId, KAFKA_TOPICS.settingsChanges);
+      expect(await consumedCount(reconciler, KAFKA_TOPICS.settingsChanges, 'dead-lettered')).toBe(3);
     } finally {
       await reconciler.stop();
     }
@@ -179,29 +173,13 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
       );
       // The poisoned connection's status names the task.
       const error = await waitFor('the poisoned connection to show the error', () =>
-        withPg(
-          databaseUrl,
-          async (c) =>
-            (
-              await c.query(
-                `SELECT last_message FROM connector_settings.connection_error WHERE connection_id = $1 AND code = 'MESSAGE_DEAD_LETTERED'`,
-                [poisoned],
-              )
-            ).rows[0],
-        ),
+        connectionErrorOf(databaseUrl, poisoned, 'MESSAGE_DEAD_LETTERED'),
       );
       expect(error.last_message).toMatch(
         /^task 00T000000000042AAA: sync\.connection-status\.v1 offset \d+ could not be handled \(.*out of range.*\); it is on the dead-letter topic$/,
       );
-      await waitFor('all offsets committed', async () =>
-        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end),
-      );
-      expect(
-        await settings.metric('tasksync_kafka_messages_consumed_total', {
-          topic: KAFKA_TOPICS.connectionStatus,
-          outcome: 'dead-lettered',
-        }),
-      ).toBe(1);
+      await waitForAllCommitted(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus);
+      expect(await consumedCount(settings, KAFKA_TOPICS.connectionStatus, 'dead-lettered')).toBe(1);
     } finally {
       await settings.stop();
     }
@@ -214,33 +192,7 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
       RECONCILER_TOPICS,
     );
     const connectionId = randomUUID();
-    const change = (): SfdcTaskChanged => {
-      const at = new Date().toISOString();
-      const taskId = `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`;
-      return {
-        eventId: randomUUID(),
-        type: SFDC_TASK_CHANGED,
-        occurredAt: at,
-        connectionId,
-        kind: 'upsert',
-        taskId,
-        fields: {
-          title: 'Call Ana',
-          details: '',
-          dueDate: '2026-12-01',
-          open: true,
-          priority: null,
-          type: 'call',
-          contactEmail: null,
-        },
-        changedAt: at,
-        createdAt: at,
-        origin: null,
-        source: 'live',
-        externalId: null,
-      } as SfdcTaskChanged;
-    };
-    const [a, b] = [change(), change()];
+    const [a, b] = [sfdcTaskChanged(connectionId), sfdcTaskChanged(connectionId)];
     // One key: one partition, so the reconciler reads the four in one fetch, in this order.
     const key = uniqueId('run');
     await kafka.producer.send({
@@ -266,17 +218,14 @@ describe('messages a consumer cannot handle: invalid ones, and valid ones its ha
         sourceTopic: KAFKA_TOPICS.sfdcTaskChanges,
         originalValue: '{"broken',
       });
-      await waitFor('all offsets committed', async () =>
-        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges)).every((p) => p.committed === p.end),
-      );
+      await waitForAllCommitted(kafka.admin, groupId, KAFKA_TOPICS.sfdcTaskChanges);
       const processed = await withPg(databaseUrl, (c) =>
         c.query(`SELECT event_id FROM reconciler.processed_message WHERE topic = $1 ORDER BY kafka_offset`, [
           KAFKA_TOPICS.sfdcTaskChanges,
         ]),
       );
       expect(processed.rows.map((r) => r.event_id)).toEqual([a.eventId, b.eventId]);
-      const consumed = (outcome: string) =>
-        reconciler.metric('tasksync_kafka_messages_consumed_total', { topic: KAFKA_TOPICS.sfdcTaskChanges, outcome });
+      const consumed = (outcome: string) => consumedCount(reconciler, KAFKA_TOPICS.sfdcTaskChanges, outcome);
       expect([await consumed('applied'), await consumed('duplicate'), await consumed('dead-lettered')]).toEqual([
         2, 1, 1,
       ]);

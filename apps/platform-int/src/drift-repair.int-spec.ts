@@ -78,6 +78,35 @@ describe('reconciler: drift repair', () => {
     return body;
   };
 
+  /** The pass's record list for an operator (`headers`: the operator token unless told). */
+  const repairRuns = (connectionId: string, headers: Record<string, string> = operator) =>
+    fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers });
+
+  /** Waits until the sync itself linked `count` pairs: each written to Salesforce and its echo read back. */
+  const waitForLinkedPairs = (connectionId: string, count: number) =>
+    waitFor(
+      `${count} linked pairs, written and seen back`,
+      async () => {
+        const rows = await links(connectionId);
+        if (rows.length === count && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH))
+          return true;
+        throw new Error(`links: ${JSON.stringify(rows.map((r) => [r.sfdc_task_id, r.queued, r.last_seen_sfdc]))}`);
+      },
+      120_000, // a loaded machine; the echoes come by a 400 ms poll
+    );
+
+  /** The drift counters: pairs unlinked, repaired and in sync, Salesforce calls, on-demand passes cut short. */
+  const driftMetrics = () => {
+    const metric = (name: string, labels: Record<string, string> = {}) => stack.reconciler.metric(name, labels);
+    return Promise.all([
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' }),
+      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' }),
+      metric('tasksync_reconciler_drift_sfdc_calls_total'),
+      metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' }),
+    ]);
+  };
+
   const reconcilerSees = (connectionId: string, enabled: boolean) =>
     waitFor(`the reconciler to see sync ${enabled ? 'on' : 'off'}`, () =>
       withPg(
@@ -104,13 +133,9 @@ describe('reconciler: drift repair', () => {
       });
       expect(run.status).toBe(401);
       expect(await run.json()).toMatchObject({ error: 'UNAUTHORIZED' });
-      expect(
-        (await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers })).status,
-      ).toBe(401);
+      expect((await repairRuns(connectionId, headers)).status).toBe(401);
     }
-    const runs = (await (
-      await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers: operator })
-    ).json()) as { items: unknown[] };
+    const runs = (await (await repairRuns(connectionId)).json()) as { items: unknown[] };
     expect(runs.items).toEqual([]);
   });
 
@@ -119,14 +144,7 @@ describe('reconciler: drift repair', () => {
     expect((await enable(true)).status).toBe(200);
     const edited = await sc.create({ name: 'R7 edited while off', details: 'v1' });
     const deleted = await sc.create({ name: 'R7 deleted while off' });
-    await waitFor(
-      'two linked pairs, written and seen back',
-      async () => {
-        const rows = await links(connectionId);
-        return rows.length === 2 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH);
-      },
-      120_000,
-    );
+    await waitForLinkedPairs(connectionId, 2);
 
     expect((await enable(false)).status).toBe(200);
     await reconcilerSees(connectionId, false);
@@ -158,14 +176,7 @@ describe('reconciler: drift repair', () => {
   }, 240_000);
 
   it('finds what no event brought, repairs it with the conflict rule, unlinks the pairs whose side is gone, and a second pass finds nothing', async () => {
-    const metric = (name: string, labels: Record<string, string> = {}) => stack.reconciler.metric(name, labels);
-    const metricsBefore = await Promise.all([
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' }),
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' }),
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' }),
-      metric('tasksync_reconciler_drift_sfdc_calls_total'),
-      metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' }),
-    ]);
+    const metricsBefore = await driftMetrics();
     const { sfdc, sc, connectionId, enable } = await connectRep(stack, 'tenant-drift');
     expect((await enable(true)).status).toBe(200);
 
@@ -182,16 +193,7 @@ describe('reconciler: drift repair', () => {
     const sfdcRows = async () => (await stack.admin.tasks(stack.orgId)) as SfdcTaskRow[];
     const sfdcOf = async (name: string) =>
       (await sfdcRows()).find((t) => t['SalesConnect_Task_Id__c'] === created[name]);
-    await waitFor(
-      'five linked pairs, written and seen back',
-      async () => {
-        const rows = await links(connectionId);
-        if (rows.length === 5 && rows.every((r) => r.sfdc_task_id && r.queued === 0 && r.last_seen_sfdc !== EPOCH))
-          return true;
-        throw new Error(`links: ${JSON.stringify(rows.map((r) => [r.sfdc_task_id, r.queued, r.last_seen_sfdc]))}`);
-      },
-      120_000,
-    ); // a loaded machine; the echoes come by a 400 ms poll
+    await waitForLinkedPairs(connectionId, 5);
     const sfdcId: Record<string, string> = {};
     for (const name of names) sfdcId[name] = (await sfdcOf(name))?.Id as string;
 
@@ -271,21 +273,13 @@ describe('reconciler: drift repair', () => {
     });
 
     // Recorded for an operator, and counted.
-    const runs = (await (
-      await fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers: operator })
-    ).json()) as { items: Record<string, unknown>[] };
+    const runs = (await (await repairRuns(connectionId)).json()) as { items: Record<string, unknown>[] };
     expect(runs.items.map((r) => [r['status'], r['pairsChecked'], r['differences']])).toEqual([
       ['done', 3, 0],
       ['done', 1, rest['differences']],
       ['cut-short', 4, first['differences']],
     ]);
-    const metricsAfter = await Promise.all([
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'unlinked' }),
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'repaired' }),
-      metric('tasksync_reconciler_drift_pairs_total', { outcome: 'in-sync' }),
-      metric('tasksync_reconciler_drift_sfdc_calls_total'),
-      metric('tasksync_reconciler_drift_passes_total', { trigger: 'on-demand', status: 'cut-short' }),
-    ]);
+    const metricsAfter = await driftMetrics();
     // unlinked, repaired, in sync (1 in the passes that repaired, 3 in the last), Salesforce calls (2 + 1 + 2), cut-short passes.
     expect(metricsAfter.map((v, i) => v - metricsBefore[i])).toEqual([2, 2, 4, 5, 1]);
   }, 240_000);

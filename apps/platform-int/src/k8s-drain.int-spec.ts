@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import {
-  encodeEvent,
-  KAFKA_TOPICS,
-  MESSAGE_HEADERS,
-  SFDC_TASK_CHANGED,
-  type SfdcTaskChanged,
-} from '@task-sync/contracts';
+import { encodeEvent, KAFKA_TOPICS, MESSAGE_HEADERS, SFDC_TASK_CHANGED } from '@task-sync/contracts';
 import { createDatabase, freePort, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
 import {
+  groupAtLogEnd,
   offsetsOf,
   publishSettingChanges,
   settingChanged,
-  startGroupAtLogEnd,
+  sfdcTaskChanged,
   testEnv,
   uniqueId,
   useKafkaClients,
@@ -60,32 +55,6 @@ function deploymentOf(objects: K8sObject[], name: string) {
   return { settings, graceMs: pod.terminationGracePeriodSeconds * 1000, preStopMs, probes };
 }
 
-function sfdcTaskChanged(connectionId: string): SfdcTaskChanged {
-  const at = new Date().toISOString();
-  return {
-    eventId: randomUUID(),
-    type: SFDC_TASK_CHANGED,
-    occurredAt: at,
-    connectionId,
-    kind: 'upsert',
-    taskId: `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`,
-    fields: {
-      title: 'Call Ana',
-      details: '',
-      dueDate: '2026-12-01',
-      open: true,
-      priority: null,
-      type: 'call',
-      contactEmail: null,
-    },
-    changedAt: at,
-    createdAt: at,
-    origin: null,
-    source: 'live',
-    externalId: null,
-  } as SfdcTaskChanged;
-}
-
 /** Each consumer, its PostgreSQL schema and the topics its group reads in this test. */
 const CONSUMERS = [
   { name: 'sfdc-ingest', schema: 'sfdc_ingest', topics: [KAFKA_TOPICS.settingsChanges] },
@@ -100,9 +69,8 @@ describe('SIGTERM under load, with the settings and grace periods of the Kuberne
     const manifests = renderProd();
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('k8s_drain'));
     const tenantId = uniqueId('tenant-k8s-drain');
-    const groups = Object.fromEntries(CONSUMERS.map((c) => [c.name, uniqueId(`${c.name}-k8s-drain`)]));
-    for (const c of CONSUMERS)
-      for (const topic of c.topics) await startGroupAtLogEnd(kafka.admin, groups[c.name], topic);
+    const groups: Record<string, string> = {};
+    for (const c of CONSUMERS) groups[c.name] = await groupAtLogEnd(kafka.admin, `${c.name}-k8s-drain`, c.topics);
 
     const processed = (schema: string) =>
       withPg(databaseUrl, async (c) => {

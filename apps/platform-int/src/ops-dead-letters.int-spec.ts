@@ -11,7 +11,15 @@ import {
   type DeadLetter,
 } from '@task-sync/contracts';
 import { ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
-import { consumerUnderTest, offsetsOf, statusChanged, testEnv, useKafkaClients } from './support/stack';
+import {
+  connectionErrorOf,
+  consumedCount,
+  consumerUnderTest,
+  statusChanged,
+  testEnv,
+  useKafkaClients,
+  waitForAllCommitted,
+} from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
@@ -32,17 +40,22 @@ async function ops(...args: string[]): Promise<{ stdout: string; stderr: string 
 describe('ops dead-letters: list, show and replay, idempotently', () => {
   const kafka = useKafkaClients();
 
-  it('lists a letter, shows it, replays it to its consumer, and a second replay has no second effect', async () => {
-    const { databaseUrl, groupId } = await consumerUnderTest(
-      kafka.admin,
-      { database: 'ops_dead_letters', group: 'settings-ops' },
-      [KAFKA_TOPICS.connectionStatus],
-    );
+  /** connector-settings as the status topic's consumer under test (its own database and group); `env` adds to its own. */
+  const startSettingsConsumer = async (names: { database: string; group: string }, env: Record<string, string>) => {
+    const { databaseUrl, groupId } = await consumerUnderTest(kafka.admin, names, [KAFKA_TOPICS.connectionStatus]);
     const settings = await ServiceProcess.start('connector-settings', {
       DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0',
       KAFKA_CONSUMER_GROUP: groupId,
+      ...env,
     });
+    return { databaseUrl, groupId, settings };
+  };
+
+  it('lists a letter, shows it, replays it to its consumer, and a second replay has no second effect', async () => {
+    const { databaseUrl, groupId, settings } = await startSettingsConsumer(
+      { database: 'ops_dead_letters', group: 'settings-ops' },
+      { JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-0' },
+    );
     try {
       const connectionId = randomUUID();
       // A status report connector-settings failed on once (its handler's transaction rolled back, so
@@ -74,17 +87,7 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
         messages: [{ key: letter.originalKey, value: encodeEvent(DEAD_LETTER, letter) }],
       });
       const id = letter.eventId.slice(0, 8);
-      const errorCount = () =>
-        withPg(
-          databaseUrl,
-          async (c) =>
-            (
-              await c.query(
-                `SELECT count FROM connector_settings.connection_error WHERE connection_id = $1 AND code = 'OPS_REPLAY_SPEC'`,
-                [connectionId],
-              )
-            ).rows[0]?.count as number | undefined,
-        );
+      const errorCount = async () => (await connectionErrorOf(databaseUrl, connectionId, 'OPS_REPLAY_SPEC'))?.count;
 
       const listed = await ops('dead-letters', 'list', '--connection', connectionId, '--since', '1h');
       const lines = listed.stdout.trim().split('\n');
@@ -118,16 +121,9 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       expect((await ops('dead-letters', 'replay', id, '--force')).stdout).toMatch(
         new RegExp(`^replayed ${id} to `, 'm'),
       );
-      await waitFor('every status report handled', async () =>
-        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end),
-      );
+      await waitForAllCommitted(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus, 'every status report handled');
       expect(await errorCount()).toBe(1);
-      expect(
-        await settings.metric('tasksync_kafka_messages_consumed_total', {
-          topic: KAFKA_TOPICS.connectionStatus,
-          outcome: 'duplicate',
-        }),
-      ).toBeGreaterThanOrEqual(1);
+      expect(await consumedCount(settings, KAFKA_TOPICS.connectionStatus, 'duplicate')).toBeGreaterThanOrEqual(1);
 
       // The list says it was replayed, twice.
       const relisted = (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n');
@@ -140,17 +136,10 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
   });
 
   it('a real poison message: dead-lettered by its consumer, the cause fixed, replayed: applied once (its processed-message record never existed)', async () => {
-    const { databaseUrl, groupId } = await consumerUnderTest(
-      kafka.admin,
+    const { databaseUrl, groupId, settings } = await startSettingsConsumer(
       { database: 'ops_poison', group: 'settings-ops-poison' },
-      [KAFKA_TOPICS.connectionStatus],
+      { JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1', KAFKA_HANDLER_MAX_ATTEMPTS: '2' },
     );
-    const settings = await ServiceProcess.start('connector-settings', {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: 'ops-spec-secret-ops-spec-secret-ops-spec-1',
-      KAFKA_CONSUMER_GROUP: groupId,
-      KAFKA_HANDLER_MAX_ATTEMPTS: '2',
-    });
     try {
       const connectionId = randomUUID();
       // A count the contract accepts and the column (int) cannot store: the handler fails on it every time.
@@ -197,17 +186,10 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       expect((await ops('dead-letters', 'replay', id)).stdout).toMatch(
         new RegExp(`^skipped ${id}: already replayed`, 'm'),
       );
-      await waitFor('every status report handled', async () =>
-        (await offsetsOf(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus)).every((p) => p.committed === p.end),
-      );
+      await waitForAllCommitted(kafka.admin, groupId, KAFKA_TOPICS.connectionStatus, 'every status report handled');
       expect(await processed()).toBe(1);
       // It went through this time: dead-lettered once, before the fix.
-      expect(
-        await settings.metric('tasksync_kafka_messages_consumed_total', {
-          topic: KAFKA_TOPICS.connectionStatus,
-          outcome: 'dead-lettered',
-        }),
-      ).toBe(1);
+      expect(await consumedCount(settings, KAFKA_TOPICS.connectionStatus, 'dead-lettered')).toBe(1);
     } finally {
       await settings.stop();
     }

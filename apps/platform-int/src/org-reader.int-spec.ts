@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import {
   authorizeInBrowser,
   connectSalesforceAsUser,
-  createDatabase,
   deliverCallbackInBrowser,
   SalesforceAdmin,
   ServiceProcess,
@@ -10,16 +9,14 @@ import {
   waitFor,
   withPg,
 } from '@task-sync/testing-stack';
-import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
-import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { ADMIN_ROLE, ORG_READER_CONNECT, SalesforceStack } from './support/salesforce-stack';
+import { openSealedToken } from './support/users';
+import { uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'reader-spec-secret-reader-spec-secret-000';
 const KEY = randomBytes(32);
 const SETTINGS_PAGE = 'http://settings.example.test/settings/crm/salesforce';
 const SERVICE_TOKEN = 'dev-only-sfdc-ingest-internal-token';
-const READER_CONNECT = '/v1/salesforce/org-reader/connect';
-const ADMIN = 'task-sync:admin';
 
 interface PreflightItem {
   key: string;
@@ -50,6 +47,7 @@ const stateOf = (reader: ReaderView | undefined) =>
 // our services get its session on the internal API; reps see whether their sync reads the org stream.
 describe("the org's reader: connect as admin, preflight against the Salesforce sandbox, the internal reader session, the reps' read mode", () => {
   const kafka = useKafkaClients();
+  let stack: SalesforceStack;
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
   let sf: SalesforceAdmin;
@@ -81,50 +79,51 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
     });
   const readerSession = (body: object = {}) =>
     internal(`/orgs/${orgId}/reader-session`, { method: 'POST', body: JSON.stringify(body) });
+  /** What an admin's browser does on "Connect the org reader", signing in as the sandbox's administrator. */
+  const readerConnect = (userToken: string) => ({
+    connectorSettings: service,
+    sandboxUrl: sandbox.url,
+    userToken,
+    username: 'admin@sandbox.test',
+    action: 'allow' as const,
+    connectPath: ORG_READER_CONNECT,
+  });
   const asReader = (session: { instanceUrl: string; accessToken: string }, soql: string) =>
     fetch(`${session.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, {
       headers: { authorization: `Bearer ${session.accessToken}` },
     });
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('org_reader'));
-    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceAdmin(sandbox.url);
-    orgId = (await sf.defaultOrg()).id;
+    stack = await SalesforceStack.start(kafka.admin, {
+      database: 'org_reader',
+      jwtSecret: SECRET,
+      env: {
+        SETTINGS_PAGE_URL: SETTINGS_PAGE,
+        TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
+        TOKEN_ENCRYPTION_KEY_ID: 'it1',
+        // The background preflight looks every 10 s for readers checked more than 10 s ago.
+        ORG_READER_PREFLIGHT_INTERVAL_SECONDS: '10',
+      },
+    });
+    ({ databaseUrl, sandbox, sf, orgId, settings: service } = stack);
     // The sandbox's administrator (View All Data) is the org's integration user here.
-    integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
-    // A group of its own at the log's end: other suites' org-stream reports (the sandboxes share an org id) are not this org's.
-    const statusGroup = uniqueId('connector-settings');
-    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: statusGroup,
-      SETTINGS_PAGE_URL: SETTINGS_PAGE,
-      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
-      TOKEN_ENCRYPTION_KEY_ID: 'it1',
-      // The background preflight looks every 10 s for readers checked more than 10 s ago.
-      ORG_READER_PREFLIGHT_INTERVAL_SECONDS: '10',
-    }));
-    admin = await signUserToken({ sub: 'ada', tenant, secret: SECRET, roles: [ADMIN] });
+    integrationUserId = await stack.adminUserId();
+    admin = await signUserToken({ sub: 'ada', tenant, secret: SECRET, roles: [ADMIN_ROLE] });
     rep = await signUserToken({ sub: 'rex', tenant, secret: SECRET, zoneinfo: 'Europe/Lisbon' });
     otherTenantAdmin = await signUserToken({
       sub: 'oscar',
       tenant: uniqueId('other-tenant'),
       secret: SECRET,
-      roles: [ADMIN],
+      roles: [ADMIN_ROLE],
     });
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('the org reader is for admins: a token without the admin role gets 403 ADMIN_ROLE_REQUIRED on every route', async () => {
     for (const [method, path] of [
       ['GET', '/v1/salesforce/org-reader'],
-      ['POST', READER_CONNECT],
+      ['POST', ORG_READER_CONNECT],
       ['POST', `/v1/salesforce/org-reader/${orgId}/preflight`],
       ['DELETE', `/v1/salesforce/org-reader/${orgId}`],
     ]) {
@@ -132,7 +131,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
       expect({ path, status: answer.status }).toEqual({ path, status: 403 });
       expect(await answer.json()).toMatchObject({
         error: 'ADMIN_ROLE_REQUIRED',
-        message: expect.stringContaining(ADMIN),
+        message: expect.stringContaining(ADMIN_ROLE),
       });
     }
     expect(await readers()).toEqual([]);
@@ -152,14 +151,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   });
 
   it('an admin connects the reader through the OAuth flow; its grant is sealed, and the preflight has run by the time the browser is back', async () => {
-    const landed = await authorizeInBrowser({
-      connectorSettings: service,
-      sandboxUrl: sandbox.url,
-      userToken: admin,
-      username: 'admin@sandbox.test',
-      action: 'allow',
-      connectPath: READER_CONNECT,
-    });
+    const landed = await authorizeInBrowser(readerConnect(admin));
     expect(landed.origin + landed.pathname).toBe(SETTINGS_PAGE);
     expect(landed.searchParams.get('orgReader')).toBe(orgId);
     expect(landed.searchParams.get('connected')).toBeNull();
@@ -324,14 +316,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   });
 
   it("one reader per org: another tenant's admin connecting the same org gets 409 and changes nothing", async () => {
-    const answer = await deliverCallbackInBrowser({
-      connectorSettings: service,
-      sandboxUrl: sandbox.url,
-      userToken: otherTenantAdmin,
-      username: 'admin@sandbox.test',
-      action: 'allow',
-      connectPath: READER_CONNECT,
-    });
+    const answer = await deliverCallbackInBrowser(readerConnect(otherTenantAdmin));
     expect(answer.status).toBe(409);
     expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await answer.text()).toContain('data-code="ORG_READER_HELD_ELSEWHERE"');
@@ -400,14 +385,7 @@ describe("the org's reader: connect as admin, preflight against the Salesforce s
   });
 
   it('an admin reconnects the reader, then disconnects it: the grant is revoked at Salesforce and the org has no reader', async () => {
-    await authorizeInBrowser({
-      connectorSettings: service,
-      sandboxUrl: sandbox.url,
-      userToken: admin,
-      username: 'admin@sandbox.test',
-      action: 'allow',
-      connectPath: READER_CONNECT,
-    });
+    await authorizeInBrowser(readerConnect(admin));
     expect((await readers())[0]).toMatchObject({ connected: true, revokedAt: null, preflight: { passed: true } });
     const { rows } = await withPg(databaseUrl, (c) =>
       c.query(`SELECT refresh_token_sealed FROM connector_settings.org_reader WHERE sfdc_org_id = $1`, [orgId]),

@@ -24,6 +24,31 @@ describe('reconciler: both sides kept equal', () => {
   const sfdcTasks = async (filter: (t: SfdcTaskRow) => boolean) =>
     (await stack.admin.tasks(stack.orgId)).filter((t) => t.deletedAt === null && filter(t));
 
+  /** The Salesforce task the sync made for a Sales Connect task, once it is there. */
+  const pushedOf = (scTaskId: string, what = 'the task in Salesforce') =>
+    waitFor(what, async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === scTaskId))[0]);
+
+  /**
+   * Salesforce's edit, then Sales Connect's, then Salesforce's again, a second later (Salesforce
+   * stamps whole seconds), on the field Sales Connect wrote; waits until both Salesforce edits are in
+   * Sales Connect.
+   */
+  const editSalesforceAroundSalesConnect = async (
+    rep: Awaited<ReturnType<typeof connectAndEnable>>,
+    scTaskId: string,
+    sfdcTaskId: string,
+  ) => {
+    await rep.sfdc.updateTask(sfdcTaskId, { Subject: 'renamed in Salesforce' });
+    await rep.sc.patch(scTaskId, { details: 'edited in Sales Connect' });
+    await sleep(1_100);
+    await rep.sfdc.updateTask(sfdcTaskId, { Description: 'edited in Salesforce, later' });
+    await waitFor('the Salesforce edits in Sales Connect', async () =>
+      (await rep.sc.listTasks()).find(
+        (t) => t.id === scTaskId && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later',
+      ),
+    );
+  };
+
   beforeAll(async () => {
     stack = await startSyncStack({ databaseSuffix: 'reconciler', jwtSecret: SECRET, kafkaAdmin: kafka.admin });
   }, 180_000);
@@ -55,10 +80,7 @@ describe('reconciler: both sides kept equal', () => {
 
     // Sales Connect → Salesforce, as an upsert by the external id, marked as ours.
     const created = await sc.create({ name: 'Send proposal', dueDate: '2026-12-02', details: 'v2' });
-    const pushed = await waitFor(
-      'the new task in Salesforce',
-      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === created.id))[0],
-    );
+    const pushed = await pushedOf(created.id, 'the new task in Salesforce');
     expect(pushed).toMatchObject({
       Subject: 'Send proposal',
       ActivityDate: '2026-12-02',
@@ -150,13 +172,11 @@ describe('reconciler: both sides kept equal', () => {
   });
 
   it('a Sales Connect edit held over an unread Salesforce edit is never written blind: with sfdc-ingest down, the reconciler reads the task itself and the later Salesforce edit wins on both sides', async () => {
-    const { sfdc, sc, enable } = await connectAndEnable();
+    const rep = await connectAndEnable();
+    const { sc, enable } = rep;
     expect((await enable(true)).status).toBe(200);
     const task = await sc.create({ name: 'held write', details: 'first' });
-    const pushed = await waitFor(
-      'the task in Salesforce',
-      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
-    );
+    const pushed = await pushedOf(task.id);
     await sleep(2_000); // the create's echo read back (polls every 400 ms)
 
     // sfdc-ingest down: no Salesforce change is read. Salesforce's edit, then Sales Connect's (its write
@@ -167,18 +187,9 @@ describe('reconciler: both sides kept equal', () => {
       side: 'sfdc',
       outcome: 'decided',
     });
-    await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
-    await sc.patch(task.id, { details: 'edited in Sales Connect' });
-    await sleep(1_100);
-    await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
-
     // The held write's target read directly: both Salesforce edits reach Sales Connect without the ingest,
     // and the older Sales Connect edit is not written over the newer Salesforce one.
-    await waitFor('the Salesforce edits in Sales Connect', async () =>
-      (await sc.listTasks()).find(
-        (t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later',
-      ),
-    );
+    await editSalesforceAroundSalesConnect(rep, task.id, pushed.Id);
     expect(
       await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', { side: 'sfdc', outcome: 'decided' }),
     ).toBeGreaterThan(readsBefore);
@@ -202,13 +213,11 @@ describe('reconciler: both sides kept equal', () => {
   });
 
   it('a link that lost its create’s answer (no Salesforce id) does not write by external id over an unread Salesforce edit: the task is found by it, read and decided', async () => {
-    const { sfdc, sc, enable } = await connectAndEnable();
+    const rep = await connectAndEnable();
+    const { sc, enable } = rep;
     expect((await enable(true)).status).toBe(200);
     const task = await sc.create({ name: 'lost answer', details: 'first' });
-    const pushed = await waitFor(
-      'the task in Salesforce',
-      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
-    );
+    const pushed = await pushedOf(task.id);
     await sleep(2_000); // the create's echo read back
 
     // As if the create's answer had been lost (a crash between Salesforce's answer and the commit), with sfdc-ingest down.
@@ -216,16 +225,7 @@ describe('reconciler: both sides kept equal', () => {
     await withPg(stack.databaseUrl, (c) =>
       c.query(`UPDATE reconciler.task_link SET sfdc_task_id = NULL WHERE salesconnect_task_id = $1`, [task.id]),
     );
-    await sfdc.updateTask(pushed.Id, { Subject: 'renamed in Salesforce' });
-    await sc.patch(task.id, { details: 'edited in Sales Connect' });
-    await sleep(1_100);
-    await sfdc.updateTask(pushed.Id, { Description: 'edited in Salesforce, later' });
-
-    await waitFor('the Salesforce edits in Sales Connect', async () =>
-      (await sc.listTasks()).find(
-        (t) => t.id === task.id && t.name === 'renamed in Salesforce' && t.details === 'edited in Salesforce, later',
-      ),
-    );
+    await editSalesforceAroundSalesConnect(rep, task.id, pushed.Id);
     await sleep(2_000);
     expect(
       (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id)).map((t) => [
@@ -250,10 +250,7 @@ describe('reconciler: both sides kept equal', () => {
     expect((await enable(true)).status).toBe(200);
     const name = '😀'.repeat(200); // 200 characters, 400 UTF-16 code units: over Subject's 255
     const task = await sc.create({ name });
-    const pushed = await waitFor(
-      'the task in Salesforce',
-      async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === task.id))[0],
-    );
+    const pushed = await pushedOf(task.id);
     expect(pushed['Subject']).toBe('😀'.repeat(127) + '…');
     await sleep(2_000); // the create's echo read back: the cut title is not taken for an edit
     expect((await sc.listTasks()).find((t) => t.id === task.id)?.name).toBe(name);

@@ -92,8 +92,12 @@ function signDelivery(body: string, timestamp: number, secret = WEBHOOK_SECRET):
   };
 }
 
-/** One test's ingest: its own database and consumer group, a port chosen first for the webhook URL. */
+/**
+ * One describe block's ingest: its own Sales Connect sandbox, database and consumer group, a port
+ * chosen first for the webhook URL.
+ */
 class IngestUnderTest {
+  sandbox!: ServiceProcess;
   process!: ServiceProcess;
   databaseUrl = '';
   groupId = uniqueId('salesconnect-ingest');
@@ -101,10 +105,31 @@ class IngestUnderTest {
   readonly processes: ServiceProcess[] = [];
 
   constructor(
-    private readonly sandbox: () => ServiceProcess,
     private readonly pollMs: number,
     private readonly kafka: { admin: Admin; producer: Producer },
   ) {}
+
+  /**
+   * For a describe block: the sandbox (`sandboxEnv` added to its own) and the ingest (a catch-up
+   * round every `pollMs`) started, following the feed, before its first test; both stopped after its last.
+   */
+  static use(
+    kafka: { admin: Admin; producer: Producer },
+    pollMs: number,
+    sandboxEnv: Record<string, string> = {},
+  ): IngestUnderTest {
+    const ingest = new IngestUnderTest(pollMs, kafka);
+    beforeAll(async () => {
+      ingest.sandbox = await ServiceProcess.start('salesconnect-sandbox', sandboxEnv);
+      await ingest.start();
+      await ingest.waitUntilFollowing();
+    });
+    afterAll(async () => {
+      await ingest.stop();
+      await ingest.sandbox?.stop();
+    });
+    return ingest;
+  }
 
   get webhookUrl(): string {
     return `http://127.0.0.1:${this.port}/webhooks/salesconnect`;
@@ -122,7 +147,7 @@ class IngestUnderTest {
       {
         DATABASE_URL: this.databaseUrl,
         KAFKA_CONSUMER_GROUP: this.groupId,
-        SALESCONNECT_API_URL: this.sandbox().url,
+        SALESCONNECT_API_URL: this.sandbox.url,
         SALESCONNECT_WEBHOOK_PUBLIC_URL: this.webhookUrl,
         FEED_POLL_INTERVAL_MS: String(this.pollMs),
       },
@@ -139,7 +164,7 @@ class IngestUnderTest {
       60_000,
     );
     await waitFor('the webhook subscription', async () => {
-      const res = await fetch(`${this.sandbox().url}/v1/webhooks/subscriptions`, {
+      const res = await fetch(`${this.sandbox.url}/v1/webhooks/subscriptions`, {
         headers: { authorization: `Bearer ${APP_TOKEN}` },
       });
       const { items } = (await res.json()) as { items: { url: string; userId: string | null }[] };
@@ -175,10 +200,10 @@ class IngestUnderTest {
 
   /** A new Sales Connect user with "Sync tasks" on for a new connection (`prefix-…`), applied here; `api`: the user's own client. */
   async syncNewUser(prefix: string): Promise<{ user: SandboxUser; connectionId: string; api: SalesConnectUser }> {
-    const user = await createSandboxUser(this.sandbox());
+    const user = await createSandboxUser(this.sandbox);
     const connectionId = uniqueId(prefix);
     await this.setSync(user.id, connectionId, 'first-enable', this.kafka.producer);
-    return { user, connectionId, api: new SalesConnectUser(this.sandbox().url, user.id, user.apiToken) };
+    return { user, connectionId, api: new SalesConnectUser(this.sandbox.url, user.id, user.apiToken) };
   }
 
   async roundsOk(): Promise<number> {
@@ -249,19 +274,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
   }
 
   describe('webhooks (the catch-up is 10 minutes away, so only a webhook explains a quick event)', () => {
-    let sandbox: ServiceProcess;
-    const ingest = new IngestUnderTest(() => sandbox, 600_000, kafka);
-
-    beforeAll(async () => {
-      sandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-      await ingest.start();
-      await ingest.waitUntilFollowing();
-    });
-
-    afterAll(async () => {
-      await ingest.stop();
-      await sandbox?.stop();
-    });
+    const ingest = IngestUnderTest.use(kafka, 600_000);
 
     it('R6: publishes each change within a couple of seconds, as a valid event keyed connection:task with its event-id header', async () => {
       const { user, connectionId, api } = await ingest.syncNewUser('conn-hook');
@@ -313,31 +326,31 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
         type: 'call',
         contactEmail: 'ana@example.com',
       });
-      const feed = await feedOf(sandbox, user.id);
+      const feed = await feedOf(ingest.sandbox, user.id);
       expect(events.map(({ event }) => event.changedAt)).toEqual(feed.map((c) => c.occurredAt));
       // It was the webhooks: every delivery succeeded, and the ingest counted them as published.
-      expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('succeeded'));
+      expect((await deliveriesOf(ingest.sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('succeeded'));
       expect(
         await ingest.process.metric('salesconnect_changes_total', { source: 'webhook', outcome: 'published' }),
       ).toBeGreaterThanOrEqual(5);
     });
 
     it("tenant isolation: two tenants with the same user id, a change in one reaches only that tenant's connection", async () => {
-      const user = await createSandboxUser(sandbox, 'tenant-isolation-a');
+      const user = await createSandboxUser(ingest.sandbox, 'tenant-isolation-a');
       // Another tenant's connection for a user of the same id (their identity provider's id, not this person).
       const ours = uniqueId('conn-tenant-a');
       const theirs = uniqueId('conn-tenant-b');
       await ingest.setSync(user.id, ours, 'first-enable', kafka.producer, 'tenant-isolation-a');
       await ingest.setSync(user.id, theirs, 'first-enable', kafka.producer, 'tenant-isolation-b');
 
-      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({
+      const task = await new SalesConnectUser(ingest.sandbox.url, user.id, user.apiToken).create({
         name: 'Only for tenant A',
       });
       await waitFor("the event for tenant A's connection", async () => taskEventsOf(ours).length === 1, 10_000);
-      const feed = await feedOf(sandbox, user.id);
+      const feed = await feedOf(ingest.sandbox, user.id);
       expect(feed).toEqual([expect.objectContaining({ taskId: task.id, tenantId: 'tenant-isolation-a' })]);
       // The same webhook round would have published both; a later one finds the change already published.
-      await new SalesConnectUser(sandbox.url, user.id, user.apiToken).patch(task.id, {
+      await new SalesConnectUser(ingest.sandbox.url, user.id, user.apiToken).patch(task.id, {
         name: 'Only for tenant A, edited',
       });
       await waitFor("the edit for tenant A's connection", async () => taskEventsOf(ours).length === 2, 10_000);
@@ -356,12 +369,12 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
 
       // The sandbox keeps this task's next webhooks, then sends them newest first, 400 ms apart.
-      await admin(sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
+      await admin(ingest.sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
       await api.patch(task.id, { name: 'v2' });
       await api.patch(task.id, { name: 'v3' });
       await api.complete(task.id);
       expect(
-        await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 400 }),
+        await admin(ingest.sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 400 }),
       ).toEqual({ released: 3 });
       const other = await api.create({ name: 'another task, meanwhile' });
 
@@ -392,12 +405,12 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const task = await api.create({ name: 'v1' });
       await waitFor('the create', async () => versionsOf(connectionId, task.id).length === 1, 10_000);
 
-      await admin(sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
+      await admin(ingest.sandbox, 'POST', '/salesconnect/webhooks/hold', { taskIds: [task.id] });
       await api.patch(task.id, { name: 'v2' });
       await api.patch(task.id, { name: 'v3' });
       // Version 3's webhook now, version 2's 15 s later; the catch-up's own round is 10 minutes away.
       const released = Date.now();
-      await admin(sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 15_000 });
+      await admin(ingest.sandbox, 'POST', '/salesconnect/webhooks/release', { order: 'reverse', intervalMs: 15_000 });
       await waitFor('the gap filled from the feed', async () => versionsOf(connectionId, task.id).length === 3, 12_000);
       const filledMs = Date.now() - released;
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
@@ -408,11 +421,11 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
       await waitFor(
         'the late webhook answered',
-        async () => (await deliveriesOf(sandbox, user.id)).every((d) => d.status === 'succeeded'),
+        async () => (await deliveriesOf(ingest.sandbox, user.id)).every((d) => d.status === 'succeeded'),
         20_000,
       );
       expect(versionsOf(connectionId, task.id)).toEqual([1, 2, 3]);
-      await expectExactlyOnce(sandbox, user.id, connectionId);
+      await expectExactlyOnce(ingest.sandbox, user.id, connectionId);
     }, 60_000);
 
     it('refuses a forged or replayed webhook with 401 and a 400 for a signed non-change, counting each; a genuine one is published', async () => {
@@ -496,52 +509,40 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
   });
 
   describe('catch-up from the change feed (a round every 500 ms)', () => {
-    let sandbox: ServiceProcess;
-    const ingest = new IngestUnderTest(() => sandbox, 500, kafka);
-
-    beforeAll(async () => {
-      // Webhooks give up fast, so a change made while the ingest is down is the catch-up's alone.
-      sandbox = await ServiceProcess.start('salesconnect-sandbox', {
-        SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: '100',
-        SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
-      });
-      await ingest.start();
-      await ingest.waitUntilFollowing();
+    // Webhooks give up fast, so a change made while the ingest is down is the catch-up's alone.
+    const ingest = IngestUnderTest.use(kafka, 500, {
+      SALESCONNECT_SANDBOX_WEBHOOK_RETRY_BASE_MS: '100',
+      SALESCONNECT_SANDBOX_WEBHOOK_MAX_ATTEMPTS: '3',
     });
 
     afterEach(async () => {
-      await admin(sandbox, 'DELETE', '/faults');
-      await admin(sandbox, 'DELETE', '/clock');
-    });
-
-    afterAll(async () => {
-      await ingest.stop();
-      await sandbox?.stop();
+      await admin(ingest.sandbox, 'DELETE', '/faults');
+      await admin(ingest.sandbox, 'DELETE', '/clock');
     });
 
     it('webhook gap: with every webhook dropped the catch-up publishes every change, and with webhooks back each change is still published once', async () => {
       const { user, connectionId, api } = await ingest.syncNewUser('conn-gap');
 
-      await admin(sandbox, 'POST', '/faults', { shares: { dropWebhook: 1 } });
+      await admin(ingest.sandbox, 'POST', '/faults', { shares: { dropWebhook: 1 } });
       const a = await api.create({ name: 'A', dueDate: '2026-12-01' });
       const b = await api.create({ name: 'B' });
       await api.patch(a.id, { details: 'more' });
       await api.complete(b.id);
       await api.delete(a.id);
       await waitFor('five events from the catch-up', async () => taskEventsOf(connectionId).length >= 5);
-      expect((await deliveriesOf(sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('dropped'));
+      expect((await deliveriesOf(ingest.sandbox, user.id)).map((d) => d.status)).toEqual(Array(5).fill('dropped'));
       expect(
         await ingest.process.metric('salesconnect_changes_total', { source: 'feed', outcome: 'published' }),
       ).toBeGreaterThanOrEqual(5);
 
       // Webhooks and the catch-up both see these: still one event each.
-      await admin(sandbox, 'DELETE', '/faults');
+      await admin(ingest.sandbox, 'DELETE', '/faults');
       const c = await api.create({ name: 'C' });
       await api.patch(c.id, { name: 'C2' });
       await api.reopen(b.id);
       await waitFor('eight events', async () => taskEventsOf(connectionId).length >= 8);
       await ingest.waitForTwoRounds();
-      await expectExactlyOnce(sandbox, user.id, connectionId);
+      await expectExactlyOnce(ingest.sandbox, user.id, connectionId);
     });
 
     it('a change made while the ingest is down is published after it restarts; the stored cursor means nothing earlier is published again', async () => {
@@ -556,13 +557,13 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await api.complete(before.id);
       await waitFor(
         'the webhooks to give up',
-        async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'failed').length === 2,
+        async () => (await deliveriesOf(ingest.sandbox, user.id)).filter((d) => d.status === 'failed').length === 2,
       );
 
       const second = await ingest.start();
       await waitFor('the changes made while down', async () => taskEventsOf(connectionId).length >= 3);
       await ingest.waitForTwoRounds();
-      await expectExactlyOnce(sandbox, user.id, connectionId);
+      await expectExactlyOnce(ingest.sandbox, user.id, connectionId);
       expect(
         taskEventsOf(connectionId)
           .map(({ event }) => `${event.taskId} ${event.fields?.open}`)
@@ -582,7 +583,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       await api.patch(quiet.id, { details: 'still disabled' });
       await waitFor(
         'both webhooks answered',
-        async () => (await deliveriesOf(sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2,
+        async () => (await deliveriesOf(ingest.sandbox, user.id)).filter((d) => d.status === 'succeeded').length === 2,
       );
       await ingest.waitForTwoRounds();
       expect(taskEventsOf(connectionId)).toEqual([]);
@@ -606,11 +607,11 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const refusedBefore = await ingest.process.metric('salesconnect_webhook_rejected_total', {
         reason: 'timestamp_out_of_tolerance',
       });
-      await admin(sandbox, 'POST', '/clock', { now: new Date(Date.now() - 10 * 60_000).toISOString() });
+      await admin(ingest.sandbox, 'POST', '/clock', { now: new Date(Date.now() - 10 * 60_000).toISOString() });
 
-      const task = await new SalesConnectUser(sandbox.url, user.id, user.apiToken).create({ name: 'Skewed' });
+      const task = await new SalesConnectUser(ingest.sandbox.url, user.id, user.apiToken).create({ name: 'Skewed' });
       await waitFor('the webhook to be refused three times', async () => {
-        const [delivery] = await deliveriesOf(sandbox, user.id);
+        const [delivery] = await deliveriesOf(ingest.sandbox, user.id);
         return delivery?.status === 'failed' && delivery.attempts.every((a) => a.statusCode === 401);
       });
       expect(
@@ -624,7 +625,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       const { connectionId } = await ingest.syncNewUser('conn-outage');
       await ingest.waitForTwoRounds();
 
-      await admin(sandbox, 'POST', '/faults', { shares: { http5xx: 1 } });
+      await admin(ingest.sandbox, 'POST', '/faults', { shares: { http5xx: 1 } });
       await waitFor('an error report', async () => statusReportsOf(connectionId).length === 1);
       expect(statusReportsOf(connectionId)[0]).toMatchObject({
         state: 'error',
@@ -636,7 +637,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       );
       expect(statusReportsOf(connectionId)).toHaveLength(1); // not one per round
 
-      await admin(sandbox, 'DELETE', '/faults');
+      await admin(ingest.sandbox, 'DELETE', '/faults');
       await waitFor('the recovery report', async () => statusReportsOf(connectionId).length === 2);
       const recovered = statusReportsOf(connectionId)[1];
       expect(recovered).toMatchObject({ state: 'syncing', lastSyncedAt: expect.any(String) });
@@ -650,19 +651,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
   });
 
   describe('a cursor older than the feed keeps (the sandbox clock moved 8 days on)', () => {
-    let sandbox: ServiceProcess;
-    const ingest = new IngestUnderTest(() => sandbox, 500, kafka);
-
-    beforeAll(async () => {
-      sandbox = await ServiceProcess.start('salesconnect-sandbox', {});
-      await ingest.start();
-      await ingest.waitUntilFollowing();
-    });
-
-    afterAll(async () => {
-      await ingest.stop();
-      await sandbox?.stop();
-    });
+    const ingest = IngestUnderTest.use(kafka, 500);
 
     it('is reported as FEED_CURSOR_EXPIRED; the catch-up continues from the oldest kept change and reports the recovery', async () => {
       const { connectionId, api } = await ingest.syncNewUser('conn-expired');
@@ -670,7 +659,7 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
 
       expect((await ingest.process.stop()).code).toBe(0);
       await api.create({ name: 'Lost to retention' });
-      await admin(sandbox, 'POST', '/clock', { advanceMs: 8 * 24 * 3600_000 });
+      await admin(ingest.sandbox, 'POST', '/clock', { advanceMs: 8 * 24 * 3600_000 });
       const kept = await api.create({ name: 'Kept' });
       await ingest.start();
 

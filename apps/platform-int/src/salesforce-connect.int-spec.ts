@@ -6,6 +6,7 @@ import {
   SalesforceAdmin,
   ServiceProcess,
   signUserToken,
+  stopInOrder,
   withPg,
 } from '@task-sync/testing-stack';
 import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
@@ -33,6 +34,18 @@ const startSealingService = async (sandbox: ServiceProcess, databaseName: string
   return { databaseUrl, service };
 };
 
+/** A refresh-token grant at the sandbox, as our services make it. */
+const refreshAt = (sandbox: ServiceProcess, token: string) =>
+  fetch(`${sandbox.url}/services/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: token,
+      client_id: 'sandbox-client',
+      client_secret: 'sandbox-secret',
+    }),
+  });
+
 describe('connect Salesforce: the OAuth round trip through the Salesforce sandbox', () => {
   let sandbox: ServiceProcess;
   let service: ServiceProcess;
@@ -59,17 +72,6 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
       action,
     });
 
-  const refreshAtSandbox = (token: string) =>
-    fetch(`${sandbox.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: token,
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-      }),
-    });
-
   beforeAll(async () => {
     sandbox = await ServiceProcess.start('salesforce-sandbox', {});
     ({ databaseUrl, service } = await startSealingService(sandbox, 'connect', { SETTINGS_PAGE_URL: SETTINGS_PAGE }));
@@ -77,10 +79,7 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     bob = await sign('bob', tenant);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stopInOrder(service, sandbox));
 
   it('connects, ending on the settings page; the refresh token is sealed at rest, never returned or logged', async () => {
     const landed = await authorizeAs('allow');
@@ -105,8 +104,8 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     refreshToken = openSealed(sealed);
     expect(sealed).not.toContain(refreshToken);
     // The sealed value is the real token (it refreshes at Salesforce); the stored text alone is not.
-    expect((await refreshAtSandbox(refreshToken)).status).toBe(200);
-    expect((await refreshAtSandbox(sealed)).status).toBe(400);
+    expect((await refreshAt(sandbox, refreshToken)).status).toBe(200);
+    expect((await refreshAt(sandbox, sealed)).status).toBe(400);
     expect(list).not.toContain(refreshToken);
     expect(service.rawOutput.join('\n')).not.toContain(refreshToken);
   });
@@ -175,7 +174,7 @@ describe('connect Salesforce: the OAuth round trip through the Salesforce sandbo
     expect((await api(`/v1/connections/${connectionId}`, bob, { method: 'DELETE' })).status).toBe(404);
     expect((await api(`/v1/connections/${connectionId}`, alice, { method: 'DELETE' })).status).toBe(204);
     expect((await api(`/v1/connections/${connectionId}`, alice)).status).toBe(404);
-    expect((await refreshAtSandbox(refreshToken)).status).toBe(400);
+    expect((await refreshAt(sandbox, refreshToken)).status).toBe(400);
     const { rows } = await withPg(databaseUrl, (c) =>
       c.query(`SELECT count(*)::int AS n FROM connector_settings.connection`),
     );
@@ -257,10 +256,7 @@ describe('connect Salesforce: a state works once, in the browser that started it
     mallory = await sign('mallory', tenant);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stopInOrder(service, sandbox));
 
   it('a used state is refused, replayed as it was or with a new authorization code, and the connection is not rewritten', async () => {
     const { authorizeUrl, cookie } = await startConnect(victim);
@@ -356,16 +352,6 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
   const other = `${uniqueId('other')}@sandbox.test`;
   let carol: string;
 
-  const refreshAtSandbox = (token: string) =>
-    fetch(`${sandbox.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: token,
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-      }),
-    });
   const connectAs = (username: string, startOver = false) =>
     authorizeInBrowser({
       connectorSettings: service,
@@ -404,10 +390,7 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     carol = await sign('carol', tenant);
   });
 
-  afterAll(async () => {
-    await service?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stopInOrder(service, sandbox));
 
   it('reconnect: the same Salesforce user after a revoked grant keeps the connection, its setting and history; the grant is replaced and the old one revoked', async () => {
     const first = (await connectAs('rep@sandbox.test')).searchParams.get('connected') ?? '';
@@ -469,14 +452,14 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     expect(after.events).toEqual([{ connectionId: first, kind: 'first-enable' }]);
     const renewed = after.connections[0].refreshToken;
     expect(renewed).not.toBe(before.connections[0].refreshToken);
-    expect((await refreshAtSandbox(renewed)).status).toBe(200);
+    expect((await refreshAt(sandbox, renewed)).status).toBe(200);
 
     // Reconnecting while the grant still works replaces it too, and revokes the one let go.
     expect((await connectAs('rep@sandbox.test')).searchParams.get('connected')).toBe(first);
     const again = await stored();
     expect(again.connections.map((c) => c.id)).toEqual([first]);
-    expect((await refreshAtSandbox(renewed)).status).toBe(400);
-    expect((await refreshAtSandbox(again.connections[0].refreshToken)).status).toBe(200);
+    expect((await refreshAt(sandbox, renewed)).status).toBe(400);
+    expect((await refreshAt(sandbox, again.connections[0].refreshToken)).status).toBe(200);
   });
 
   it('another Salesforce user is refused without the confirmation: nothing changes; with it, the old connection is disconnected and a new one starts fresh', async () => {
@@ -492,7 +475,7 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
       offeredAs: other,
     });
     expect(await stored()).toEqual(before);
-    expect((await refreshAtSandbox(kept.refreshToken)).status).toBe(200);
+    expect((await refreshAt(sandbox, kept.refreshToken)).status).toBe(200);
     const listed = (await (
       await fetch(`${service.url}/v1/connections`, { headers: { authorization: `Bearer ${carol}` } })
     ).json()) as { items: { id: string }[] };
@@ -509,7 +492,7 @@ describe('connect Salesforce: one connection per user, reconnect in place, start
     // As Disconnect: the disable announced, the history gone with the connection, the old grant revoked.
     expect(after.events).toEqual([...before.events, { connectionId: kept.id, kind: 'disable' }]);
     expect(after.history).toEqual([]);
-    expect((await refreshAtSandbox(kept.refreshToken)).status).toBe(400);
+    expect((await refreshAt(sandbox, kept.refreshToken)).status).toBe(400);
   });
 
   it('one connection per user and tenant, whatever races: the database refuses a second', async () => {

@@ -1,50 +1,32 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { CONNECTION_STATUS_CHANGED, ConnectionStatusChanged, encodeEvent, KAFKA_TOPICS } from '@task-sync/contracts';
-import { createDatabase, SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
+import { SalesforceAdmin, ServiceProcess, signUserToken, withPg } from '@task-sync/testing-stack';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
-import { startConnectorSettingsWithSalesforce } from './support/users';
-import { startGroupAtLogEnd, statusChanged, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { launchChromium, SCREENSHOTS } from './support/browser';
+import { SalesforceStack } from './support/salesforce-stack';
+import { statusChanged, uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'page-spec-secret-page-spec-secret-page-000';
-const SHOTS = path.resolve(__dirname, '../../../tmp/screenshots');
 
 // The settings page in a real Chromium: connect through the Salesforce sandbox's OAuth pages,
 // tick "Sync tasks", Save, watch the status, disconnect.
 describe('the settings page (Settings → CRM → Salesforce → Configure) in Chromium', () => {
   const kafka = useKafkaClients();
+  let stack: SalesforceStack;
   let sandbox: ServiceProcess;
-  let service: ServiceProcess;
   let browser: Browser;
   let databaseUrl: string;
   let pageUrl: string;
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('page'));
-    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    const statusGroup = uniqueId('connector-settings');
-    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service, settingsPageUrl: pageUrl } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: statusGroup,
-      OUTBOX_POLL_INTERVAL_MS: '50',
-    }));
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      // As root in a closed network: no sandbox, no GPU, no background calls out.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    stack = await SalesforceStack.start(kafka.admin, {
+      database: 'page',
+      jwtSecret: SECRET,
+      env: { OUTBOX_POLL_INTERVAL_MS: '50' },
     });
-    mkdirSync(SHOTS, { recursive: true });
+    ({ databaseUrl, sandbox, settingsPageUrl: pageUrl } = stack);
+    browser = await launchChromium();
   });
 
   /** A status report as sfdc-ingest publishes it, on the real topic. */
@@ -61,8 +43,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
 
   afterAll(async () => {
     await browser?.close();
-    await service?.stop();
-    await sandbox?.stop();
+    await stack?.stop();
   });
 
   it('R1: connect, tick Sync tasks, Save: sync starts at once and its progress shows', async () => {
@@ -110,7 +91,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     });
     await page.locator('#import', { hasText: '45 of 120 imported (importing…)' }).waitFor({ timeout: 15_000 });
     await page.locator('#state', { hasText: 'importing' }).waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'settings-page-importing.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-page-importing.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view, connected and importing');
 
     // Disconnect.
@@ -143,7 +124,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.waitForURL(`${pageUrl}?connected=*`);
     await page.locator('#sf-environment', { hasText: 'Sandbox (test.salesforce.com)' }).waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'settings-page-sandbox-environment.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-page-sandbox-environment.png'), fullPage: true });
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByText('not connected').waitFor();
     await page.close();
@@ -169,7 +150,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
     await page.locator('#setup-state', { hasText: 'missing-external-id-field' }).waitFor();
     await expectNoSeriousA11yViolations(page, 'the Connection view, paused by its setup');
     expect(await page.locator('#setup-advice').textContent()).toContain('npm run sfdc:deploy');
-    await page.screenshot({ path: path.join(SHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-page-setup-missing-field.png'), fullPage: true });
 
     // An administrator adds the field (Setup → Object Manager), External ID and Unique, visible to the rep; the rep clicks Check again.
     await admin.addTaskField(org, {
@@ -222,7 +203,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
       await page.getByRole('button', { name: 'Reconnect' }).waitFor({ timeout: 15_000 });
     };
     await refused();
-    await page.screenshot({ path: path.join(SHOTS, 'settings-page-reconnect.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-page-reconnect.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view, Reconnect');
 
     // Reconnect as the same Salesforce user: the same connection, in place.
@@ -250,7 +231,7 @@ describe('the settings page (Settings → CRM → Salesforce → Configure) in C
         hasText: `You signed in to Salesforce as ${other}, but Sales Connect is connected to rep@sandbox.test`,
       })
       .waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'settings-page-start-over.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings-page-start-over.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view, start over');
     expect(await connections()).toEqual([{ id: connectionId, sfdc_username: 'rep@sandbox.test' }]);
     await page.getByRole('button', { name: 'Keep my connection' }).click();

@@ -1,16 +1,8 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import {
-  connectSalesforceAsUser,
-  createDatabase,
-  SalesforceAdmin,
-  SalesforceUser,
-  ServiceProcess,
-  signUserToken,
-  waitFor,
-} from '@task-sync/testing-stack';
-import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { SalesforceAdmin, SalesforceUser, ServiceProcess, waitFor } from '@task-sync/testing-stack';
+import { SalesforceStack } from './support/salesforce-stack';
+import { groupAtLogEnd, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { startConnectorSettingsWithSalesforce } from './support/users';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'sfdc-ingest-spec-secret-sfdc-ingest-spec-00';
@@ -32,8 +24,7 @@ interface ConnectionStatus {
  */
 describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   const kafka = useKafkaClients();
-  let sandbox: ServiceProcess;
-  let settings: ServiceProcess;
+  let stack: SalesforceStack;
   let ingest: ServiceProcess;
   let admin: SalesforceAdmin;
   let reader: TopicReader<SfdcTaskChanged>;
@@ -41,10 +32,7 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   const tenant = uniqueId('tenant');
 
   async function startIngest(env: Record<string, string> = {}): Promise<ServiceProcess> {
-    return ServiceProcess.start('sfdc-ingest', {
-      DATABASE_URL: databaseUrl,
-      CONNECTOR_SETTINGS_URL: settings.url,
-      KAFKA_CONSUMER_GROUP: ingestGroup,
+    return stack.startSfdcIngest(ingestGroup, {
       POLL_INTERVAL_MS: String(POLL_MS),
       POLL_IDLE_MAX_INTERVAL_MS: String(POLL_MS),
       POLL_LOOKBACK_MS: '3000',
@@ -56,40 +44,21 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
     });
   }
   let ingestGroup: string;
-  let databaseUrl: string;
 
   /** A Sales Connect user with a connection to a new Salesforce user of `org`. */
   async function connectNewUser(
     org = orgId,
   ): Promise<{ connectionId: string; jwt: string; sfdc: SalesforceUser; sfdcUserId: string }> {
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    const user = await admin.createUser(org, username);
-    const jwt = await signUserToken({
-      sub: uniqueId('sc-user'),
-      tenant,
-      secret: SECRET,
-      zoneinfo: 'America/Sao_Paulo',
-    });
-    const connectionId = await connectSalesforceAsUser({
-      connectorSettings: settings,
-      sandboxUrl: sandbox.url,
-      userToken: jwt,
-      username,
-    });
-    return { connectionId, jwt, sfdc: await SalesforceUser.login(sandbox.url, username), sfdcUserId: user };
+    const { username, sfdcUserId, connectionId, jwt } = await stack.connectNewRep(tenant, org);
+    return { connectionId, jwt, sfdc: await SalesforceUser.login(stack.sandbox.url, username), sfdcUserId };
   }
 
   async function saveSyncSetting(connectionId: string, jwt: string, enabled: boolean): Promise<void> {
-    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled }),
-    });
-    expect(res.status).toBe(200);
+    expect((await stack.saveTaskSync(connectionId, jwt, enabled)).status).toBe(200);
   }
 
   async function statusOf(connectionId: string, jwt: string): Promise<ConnectionStatus> {
-    const res = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+    const res = await fetch(`${stack.settings.url}/v1/connections/${connectionId}/status`, {
       headers: { authorization: `Bearer ${jwt}` },
     });
     return (await res.json()) as ConnectionStatus;
@@ -109,29 +78,14 @@ describe('sfdc-ingest: every Salesforce change onto Kafka', () => {
   }
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_ingest'));
-    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    admin = new SalesforceAdmin(sandbox.url);
-    orgId = (await admin.defaultOrg()).id;
-    const statusGroup = uniqueId('connector-settings');
-    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: statusGroup,
-    }));
-    ingestGroup = uniqueId('sfdc-ingest');
-    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    stack = await SalesforceStack.start(kafka.admin, { database: 'sfdc_ingest', jwtSecret: SECRET });
+    ({ sf: admin, orgId } = stack);
+    ingestGroup = await groupAtLogEnd(kafka.admin, 'sfdc-ingest', [KAFKA_TOPICS.settingsChanges]);
     ingest = await startIngest();
     reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
   }, 120_000);
 
-  afterAll(async () => {
-    await reader?.stop();
-    await ingest?.stop();
-    await settings?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop(reader, ingest));
 
   it('R2: a first enable imports the tasks changed in the 24 hours before it, open and completed, and nothing older or of another user', async () => {
     const { connectionId, jwt, sfdc } = await connectNewUser();

@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import {
-  authorizeInBrowser,
-  connectSalesforceAsUser,
-  createDatabase,
-  type LogLine,
-  SalesforceAdmin,
-  SalesforceUser,
-  ServiceProcess,
-  signUserToken,
-  waitFor,
-  withPg,
-} from '@task-sync/testing-stack';
-import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { type LogLine, SalesforceUser, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { SalesforceStack } from './support/salesforce-stack';
+import { groupAtLogEnd, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { openSealedToken, startConnectorSettingsWithSalesforce } from './support/users';
+import { openSealedToken } from './support/users';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'org-poll-spec-secret-org-poll-spec-secret-0';
 const KEY = randomBytes(32);
-const READER_CONNECT = '/v1/salesforce/org-reader/connect';
-const ADMIN_ROLE = 'task-sync:admin';
 /** Per-rep polls every 100 ms, backing off to 1.6 s while idle; the org poll every 500 ms (no stream here). */
 const POLL_MS = 100;
 const IDLE_MAX_MS = 1_600;
@@ -43,16 +31,12 @@ interface SyncStateRow {
  */
 describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallback, backing off while idle', () => {
   const kafka = useKafkaClients();
-  let sandbox: ServiceProcess;
-  let settings: ServiceProcess;
+  let stack: SalesforceStack;
   let ingest: ServiceProcess;
-  let sf: SalesforceAdmin;
   let reader: TopicReader<SfdcTaskChanged>;
-  let databaseUrl: string;
   const tenant = uniqueId('tenant');
   const adminSub = uniqueId('admin');
 
-  const adminJwt = () => signUserToken({ sub: adminSub, tenant, secret: SECRET, roles: [ADMIN_ROLE] });
   const said = (pattern: RegExp) => ingest.logs.filter((l: LogLine) => pattern.test(String(l.msg ?? '')));
   const titled = (connectionId: string, title: string) =>
     reader.events(
@@ -60,7 +44,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     );
   const syncState = async (connectionId: string): Promise<SyncStateRow> =>
     (
-      await withPg(databaseUrl, (c) =>
+      await withPg(stack.databaseUrl, (c) =>
         c.query(
           `SELECT stage, next_run_at, idle_polls, changes_watermark FROM sfdc_ingest.sfdc_sync_state WHERE connection_id = $1`,
           [connectionId],
@@ -71,12 +55,12 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     orgId: string,
   ): Promise<{ reads: string; reads_reason: string; last_polled_at: Date | null } | undefined> =>
     (
-      await withPg(databaseUrl, (c) =>
+      await withPg(stack.databaseUrl, (c) =>
         c.query(`SELECT reads, reads_reason, last_polled_at FROM sfdc_ingest.sfdc_org_poll WHERE org_id = $1`, [orgId]),
       )
     ).rows[0];
   const readMode = async (jwt: string, connectionId: string): Promise<{ mode: string; reason: string }> => {
-    const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+    const answer = await fetch(`${stack.settings.url}/v1/connections/${connectionId}/status`, {
       headers: { authorization: `Bearer ${jwt}` },
     });
     return ((await answer.json()) as { readMode: { mode: string; reason: string } }).readMode;
@@ -84,64 +68,28 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
 
   /** A new org with one rep who connected Salesforce and turned "Sync tasks" on, imported and live. */
   async function orgWithRep(name: string) {
-    const orgId = await sf.createOrg(uniqueId(name));
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    await sf.createUser(orgId, username);
-    const jwt = await signUserToken({
-      sub: uniqueId('sc-user'),
-      tenant,
-      secret: SECRET,
-      zoneinfo: 'America/Sao_Paulo',
-    });
-    const connectionId = await connectSalesforceAsUser({
-      connectorSettings: settings,
-      sandboxUrl: sandbox.url,
-      userToken: jwt,
-      username,
-    });
-    const saved = await fetch(`${settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
-    expect(saved.status).toBe(200);
+    const orgId = await stack.sf.createOrg(uniqueId(name));
+    const { username, connectionId, jwt } = await stack.connectNewRep(tenant, orgId);
+    expect((await stack.saveTaskSync(connectionId, jwt, true)).status).toBe(200);
     await waitFor('the import to finish', async () => (await syncState(connectionId))?.stage === 'live');
-    return { orgId, jwt, connectionId, rep: await SalesforceUser.login(sandbox.url, username) };
+    return { orgId, jwt, connectionId, rep: await SalesforceUser.login(stack.sandbox.url, username) };
   }
 
   /** The org's integration user (View All Data), connected by an admin as the org's reader. */
   async function connectReader(orgId: string, username: string) {
-    await authorizeInBrowser({
-      connectorSettings: settings,
-      sandboxUrl: sandbox.url,
-      userToken: await adminJwt(),
-      username,
-      action: 'allow',
-      connectPath: READER_CONNECT,
-    });
+    await stack.connectOrgReader({ tenant, adminSub, username });
     await waitFor(`org ${orgId} to be read once`, async () => (await orgPollRow(orgId))?.reads === 'org');
   }
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_poll'));
-    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceAdmin(sandbox.url);
-    const statusGroup = uniqueId('connector-settings');
-    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: statusGroup,
-      TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`,
-      TOKEN_ENCRYPTION_KEY_ID: 'it1',
-    }));
-    const ingestGroup = uniqueId('sfdc-ingest');
-    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    stack = await SalesforceStack.start(kafka.admin, {
+      database: 'sfdc_org_poll',
+      jwtSecret: SECRET,
+      env: { TOKEN_ENCRYPTION_KEYS: `it1:${KEY.toString('base64')}`, TOKEN_ENCRYPTION_KEY_ID: 'it1' },
+    });
+    const ingestGroup = await groupAtLogEnd(kafka.admin, 'sfdc-ingest', [KAFKA_TOPICS.settingsChanges]);
     reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
-    ingest = await ServiceProcess.start('sfdc-ingest', {
-      DATABASE_URL: databaseUrl,
-      CONNECTOR_SETTINGS_URL: settings.url,
-      KAFKA_CONSUMER_GROUP: ingestGroup,
+    ingest = await stack.startSfdcIngest(ingestGroup, {
       POLL_INTERVAL_MS: String(POLL_MS),
       POLL_IDLE_MAX_INTERVAL_MS: String(IDLE_MAX_MS),
       POLL_LOOKBACK_MS: '3000',
@@ -157,12 +105,7 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     });
   }, 180_000);
 
-  afterAll(async () => {
-    await reader?.stop();
-    await ingest?.stop();
-    await settings?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop(reader, ingest));
 
   it("an org without a reader is polled per rep, and an idle rep's polls space out; a change brings them back", async () => {
     const { orgId, connectionId, rep } = await orgWithRep('per-rep-org');
@@ -170,9 +113,9 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     expect(verdict).toMatchObject({ reads: 'per-rep', reads_reason: 'the org has no reader' });
     // Idle: the waits double from 100 ms to 1.6 s (100 + 200 + 400 + 800 + 1,600 ms), then stay there.
     await waitFor('five idle polls in a row', async () => (await syncState(connectionId)).idle_polls >= 5, 20_000);
-    const before = await sf.apiCallsOf(orgId);
+    const before = await stack.sf.apiCallsOf(orgId);
     await sleep(4_000);
-    const idleCalls = (await sf.apiCallsOf(orgId)) - before;
+    const idleCalls = (await stack.sf.apiCallsOf(orgId)) - before;
     // At 1.6 s a poll (one queryAll each): 2 or 3 calls in 4 s, where polls every 100 ms would make 40.
     expect(idleCalls).toBeGreaterThanOrEqual(1);
     expect(idleCalls).toBeLessThanOrEqual(4);
@@ -199,8 +142,8 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     beforeAll(async () => {
       ({ orgId, jwt, connectionId, rep } = await orgWithRep('org-read-once'));
       readerUsername = `${uniqueId('integration')}@sandbox.test`;
-      const readerId = await sf.createUser(orgId, readerUsername);
-      await sf.setViewAllData(orgId, readerId, true);
+      const readerId = await stack.sf.createUser(orgId, readerUsername);
+      await stack.sf.setViewAllData(orgId, readerId, true);
       await connectReader(orgId, readerUsername);
     }, 120_000);
 
@@ -245,13 +188,13 @@ describe('sfdc-ingest: an org read once by its poll, per-rep polls as the fallba
     });
 
     it("when Salesforce refuses the reader, the rep's own polls take over where the org poll stood and nothing is lost; a reconnect reads the org once again", async () => {
-      const { rows } = await withPg(databaseUrl, (c) =>
+      const { rows } = await withPg(stack.databaseUrl, (c) =>
         c.query(`SELECT refresh_token_sealed FROM connector_settings.org_reader WHERE sfdc_org_id = $1`, [orgId]),
       );
       // Revoked at Salesforce (an admin of the org did it in Setup), and its access tokens with it.
       expect(
         (
-          await fetch(`${sandbox.url}/services/oauth2/revoke`, {
+          await fetch(`${stack.sandbox.url}/services/oauth2/revoke`, {
             method: 'POST',
             body: new URLSearchParams({ token: openSealedToken(rows[0].refresh_token_sealed, KEY) }),
           })

@@ -1,24 +1,12 @@
 import { KAFKA_TOPICS, type SfdcTaskChanged } from '@task-sync/contracts';
-import {
-  authorizeInBrowser,
-  connectSalesforceAsUser,
-  createDatabase,
-  type LogLine,
-  SalesforceAdmin,
-  SalesforceUser,
-  ServiceProcess,
-  signUserToken,
-  waitFor,
-  withPg,
-} from '@task-sync/testing-stack';
-import { startGroupAtLogEnd, testEnv, uniqueId, useKafkaClients } from './support/stack';
+import { type LogLine, SalesforceUser, ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
+import { passwordAccessToken } from './support/sfdc-deploy';
+import { SalesforceStack } from './support/salesforce-stack';
+import { groupAtLogEnd, uniqueId, useKafkaClients } from './support/stack';
 import { TopicReader } from './support/topic-reader';
-import { startConnectorSettingsWithSalesforce } from './support/users';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const SECRET = 'org-stream-spec-secret-org-stream-spec-000';
-const READER_CONNECT = '/v1/salesforce/org-reader/connect';
-const ADMIN_ROLE = 'task-sync:admin';
 const CHANNEL = '/data/TaskChangeEvent';
 /** The polls (the rep's and the org's) run once after the import, then not within the test: only the stream can deliver, or a poll the stream brought forward. */
 const POLL_INTERVAL_MS = String(3_600_000);
@@ -47,11 +35,8 @@ interface OrgStreamRow {
  */
 describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () => {
   const kafka = useKafkaClients();
-  let sandbox: ServiceProcess;
-  let settings: ServiceProcess;
-  let sf: SalesforceAdmin;
+  let stack: SalesforceStack;
   let reader: TopicReader<SfdcTaskChanged>;
-  let databaseUrl: string;
   let ingestGroup: string;
   let orgId: string;
   let integrationUserId: string;
@@ -66,10 +51,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   const tenant = uniqueId('tenant');
 
   async function startIngest(): Promise<ServiceProcess> {
-    const ingest = await ServiceProcess.start('sfdc-ingest', {
-      DATABASE_URL: databaseUrl,
-      CONNECTOR_SETTINGS_URL: settings.url,
-      KAFKA_CONSUMER_GROUP: ingestGroup,
+    const ingest = await stack.startSfdcIngest(ingestGroup, {
       POLL_INTERVAL_MS,
       ORG_POLL_INTERVAL_MS: POLL_INTERVAL_MS,
       ORG_POLL_DOWN_INTERVAL_MS: POLL_INTERVAL_MS,
@@ -88,7 +70,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   const batchesHandled = (ingest: ServiceProcess) => said(ingest, new RegExp(`^org ${orgId}: \\d+ events? → `)).length;
   const streamRow = async (): Promise<OrgStreamRow | undefined> =>
     (
-      await withPg(databaseUrl, (c) =>
+      await withPg(stack.databaseUrl, (c) =>
         c.query(
           `SELECT replay_id, lease_holder, state, state_reason FROM sfdc_ingest.sfdc_org_stream WHERE org_id = $1`,
           [orgId],
@@ -97,7 +79,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     ).rows[0];
   /** The Streaming API's clients subscribed to the org's Task changes, as the sandbox sees them. */
   const subscribedClients = async (): Promise<StreamingClient[]> => {
-    const answer = await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`);
+    const answer = await fetch(`${stack.sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`);
     const { clients } = (await answer.json()) as { clients: StreamingClient[] };
     return clients.filter((c) => c.waiting && c.subscriptions.some((s) => s.channel === CHANNEL));
   };
@@ -146,21 +128,11 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     fields: Record<string, unknown>,
     client: string,
   ): Promise<void> {
-    const grant = await fetch(`${sandbox.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'password',
-        username,
-        password: 'sandbox',
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-      }),
-    });
-    const { access_token } = (await grant.json()) as { access_token: string };
-    const answer = await fetch(`${sandbox.url}/services/data/v62.0/sobjects/Task/${id}`, {
+    const accessToken = await passwordAccessToken(stack.sandbox.url, username);
+    const answer = await fetch(`${stack.sandbox.url}/services/data/v62.0/sobjects/Task/${id}`, {
       method: 'PATCH',
       headers: {
-        authorization: `Bearer ${access_token}`,
+        authorization: `Bearer ${accessToken}`,
         'content-type': 'application/json',
         'sforce-call-options': `client=${client}`,
       },
@@ -176,70 +148,28 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     connectionId: string;
     jwt: string;
   }> {
-    const username = `${uniqueId('rep')}@sandbox.test`;
-    const sfdcUserId = await sf.createUser(orgId, username);
-    const jwt = await signUserToken({
-      sub: uniqueId('sc-user'),
-      tenant,
-      secret: SECRET,
-      zoneinfo: 'America/Sao_Paulo',
-    });
-    const id = await connectSalesforceAsUser({
-      connectorSettings: settings,
-      sandboxUrl: sandbox.url,
-      userToken: jwt,
-      username,
-    });
-    const saved = await fetch(`${settings.url}/v1/connections/${id}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled: true }),
-    });
-    expect(saved.status).toBe(200);
-    return { username, sfdcUserId, connectionId: id, jwt };
+    const connected = await stack.connectNewRep(tenant);
+    expect((await stack.saveTaskSync(connected.connectionId, connected.jwt, true)).status).toBe(200);
+    return connected;
   }
 
   beforeAll(async () => {
-    databaseUrl = await createDatabase(testEnv.newDatabaseName('sfdc_org_stream'));
-    sandbox = await ServiceProcess.start('salesforce-sandbox', {});
-    sf = new SalesforceAdmin(sandbox.url);
-    orgId = (await sf.defaultOrg()).id;
-    // The sandbox's administrator (View All Data) is the org's integration user here.
-    integrationUserId = ((await sf.users(orgId)).find((u) => u.username === 'admin@sandbox.test') as { id: string }).id;
-    const statusGroup = uniqueId('connector-settings');
-    await startGroupAtLogEnd(kafka.admin, statusGroup, KAFKA_TOPICS.connectionStatus);
-    ({ service: settings } = await startConnectorSettingsWithSalesforce(sandbox, {
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: SECRET,
-      KAFKA_CONSUMER_GROUP: statusGroup,
-    }));
-    ingestGroup = uniqueId('sfdc-ingest');
-    await startGroupAtLogEnd(kafka.admin, ingestGroup, KAFKA_TOPICS.settingsChanges);
+    stack = await SalesforceStack.start(kafka.admin, { database: 'sfdc_org_stream', jwtSecret: SECRET });
+    orgId = stack.orgId;
+    integrationUserId = await stack.adminUserId();
+    ingestGroup = await groupAtLogEnd(kafka.admin, 'sfdc-ingest', [KAFKA_TOPICS.settingsChanges]);
     reader = await TopicReader.start<SfdcTaskChanged>(KAFKA_TOPICS.sfdcTaskChanges);
 
     // An admin connects the org's reader; a rep of the org connects and turns sync on.
-    const adminJwt = await signUserToken({ sub: uniqueId('admin'), tenant, secret: SECRET, roles: [ADMIN_ROLE] });
-    await authorizeInBrowser({
-      connectorSettings: settings,
-      sandboxUrl: sandbox.url,
-      userToken: adminJwt,
-      username: 'admin@sandbox.test',
-      action: 'allow',
-      connectPath: READER_CONNECT,
-    });
+    await stack.connectOrgReader({ tenant, adminSub: uniqueId('admin'), username: 'admin@sandbox.test' });
     ({ username: repUsername, connectionId, jwt: repJwt } = await connectRepWithSyncOn());
-    rep = await SalesforceUser.login(sandbox.url, repUsername);
+    rep = await SalesforceUser.login(stack.sandbox.url, repUsername);
 
     holder = await startIngest();
     await holder.waitForLog((l) => String(l.msg).startsWith(`org ${orgId}: stream started`), 60_000);
   }, 180_000);
 
-  afterAll(async () => {
-    await reader?.stop();
-    for (const ingest of started) await ingest.stop();
-    await settings?.stop();
-    await sandbox?.stop();
-  });
+  afterAll(() => stack?.stop(reader, ...started));
 
   it("streams the org through its reader: a rep's change reaches sfdc.task-changes.v1 for the rep's connection, with the writing client when it is sure", async () => {
     expect(said(holder, new RegExp(`^org ${orgId}: stream started with new events only`))).toHaveLength(1);
@@ -334,7 +264,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       'the second connection in the projection',
       async () =>
         (
-          await withPg(databaseUrl, (c) =>
+          await withPg(stack.databaseUrl, (c) =>
             c.query(
               `SELECT 1 FROM sfdc_ingest.connection_setting WHERE connection_id = $1 AND enabled AND sfdc_user_id IS NOT NULL`,
               [other.connectionId],
@@ -378,14 +308,14 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     const ownTask = await writeAndSee('a task for the gap event', holder, () =>
       rep.createTask({ Subject: 'a task for the gap event' }),
     );
-    await sf.setTaskChangeDataCapture(orgId, false);
+    await stack.sf.setTaskChangeDataCapture(orgId, false);
     await rep.updateTask(ownTask.taskId, { Subject: 'changed behind a gap event' });
-    await sf.setTaskChangeDataCapture(orgId, true);
+    await stack.sf.setTaskChangeDataCapture(orgId, true);
     await sleep(1_000);
     expect(titled('changed behind a gap event')).toEqual([]);
 
     const before = batchesHandled(holder);
-    const gap = await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/gap`, {
+    const gap = await fetch(`${stack.sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/gap`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ recordIds: [ownTask.taskId], changeType: 'GAP_UPDATE' }),
@@ -403,15 +333,15 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
 
   it('a GAP_OVERFLOW event (a change too large to name its records) brings the org poll forward: the change no event named arrives, once', async () => {
     // Written while Task is out of the org's Change Data Capture selection: no event names it, as with an overflowing transaction.
-    await sf.setTaskChangeDataCapture(orgId, false);
+    await stack.sf.setTaskChangeDataCapture(orgId, false);
     const seededId = await rep.createTask({ Subject: 'changed in an overflowing transaction' });
-    await sf.setTaskChangeDataCapture(orgId, true);
+    await stack.sf.setTaskChangeDataCapture(orgId, true);
     await sleep(1_500);
     expect(titled('changed in an overflowing transaction')).toEqual([]);
 
     expect(
       (
-        await fetch(`${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, {
+        await fetch(`${stack.sandbox.url}/__admin/salesforce/orgs/${orgId}/change-events/overflow`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: '{}',
@@ -438,11 +368,11 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
   });
 
   it("the org's event allocation used up: the stream is down, the rep's status says the org is polled meanwhile and why, the change still arrives; with events again it streams, and the status says so", async () => {
-    const cdc = `${sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`;
+    const cdc = `${stack.sandbox.url}/__admin/salesforce/orgs/${orgId}/change-data-capture`;
     const setCdc = (body: object) =>
       fetch(cdc, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const readMode = async () => {
-      const answer = await fetch(`${settings.url}/v1/connections/${connectionId}/status`, {
+      const answer = await fetch(`${stack.settings.url}/v1/connections/${connectionId}/status`, {
         headers: { authorization: `Bearer ${repJwt}` },
       });
       return ((await answer.json()) as { readMode: { mode: string; reason: string; stream: { state: string } | null } })
@@ -491,7 +421,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
     expect((await holder.stop()).code).toBe(0);
     await rep.updateTask(ownTask.taskId, { Subject: 'edited during a long outage' });
     // 73 hours later on Salesforce's clock: the stored replay id, and the event of that edit, are gone.
-    await sf.setClock(new Date(Date.now() + 73 * 3_600_000), false);
+    await stack.sf.setClock(new Date(Date.now() + 73 * 3_600_000), false);
     try {
       holder = await startIngest();
       await reader.waitFor(
@@ -513,7 +443,7 @@ describe('sfdc-ingest: one Change Data Capture stream per Salesforce org', () =>
       expect(titled('edited during a long outage')).toHaveLength(1);
       expect(titled('edited after the outage')).toHaveLength(1);
     } finally {
-      await sf.resetClock();
+      await stack.sf.resetClock();
     }
   });
 });

@@ -1,15 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { signUserToken, waitFor, withPg } from '@task-sync/testing-stack';
 import { expectNoSeriousA11yViolations } from './support/accessibility';
+import { launchChromium, SCREENSHOTS } from './support/browser';
 import { startHealthStack } from './support/health-stack';
 import { connectRep, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { uniqueId, useKafkaClients } from './support/stack';
 
 const SECRET = 'health-pages-spec-secret-health-pages-0000';
 const TENANT = 'tenant-health-pages';
-const SHOTS = path.resolve(__dirname, '../../../tmp/screenshots');
 
 /**
  * The sync-health views in a real Chromium, through the running stack, by clicks and keys: a rep
@@ -25,19 +24,7 @@ describe('the sync health pages in Chromium', () => {
 
   beforeAll(async () => {
     stack = await startHealthStack(kafka.admin, { jwtSecret: SECRET, database: 'health_pages' });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -99,7 +86,7 @@ describe('the sync health pages in Chromium', () => {
     expect(await group.getByRole('link', { name: sfdcTask?.Id as string }).getAttribute('href')).toMatch(
       new RegExp(`/lightning/r/Task/${sfdcTask?.Id}/view$`),
     );
-    await page.screenshot({ path: path.join(SHOTS, 'health.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'health.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Health view with a problem');
 
     // The rep (or their admin) fixes the rule in Salesforce, then Retry now on the page.
@@ -132,7 +119,7 @@ describe('the sync health pages in Chromium', () => {
       expect.arrayContaining(['Change read from Sales Connect', 'Write to Salesforce', 'Retry to Salesforce']),
     );
     expect(events.lastIndexOf('Write to Salesforce')).toBeGreaterThan(events.indexOf('Retry to Salesforce'));
-    await page.screenshot({ path: path.join(SHOTS, 'task-timeline.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'task-timeline.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Task timeline view');
 
     // Resync this task reads both sides: they are equal now.
@@ -154,7 +141,7 @@ describe('the sync health pages in Chromium', () => {
     await page.getByRole('tab', { name: 'Admin' }).click();
     for (const rep of [first, second])
       await page.getByRole('button', { name: `Health of ${rep.sfdcUsername}` }).waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'admin.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Admin view');
 
     await page.getByRole('button', { name: `Health of ${second.sfdcUsername}` }).click();
@@ -182,7 +169,7 @@ describe('the sync health pages in Chromium', () => {
     await page
       .locator('#import-preview-r3', { hasText: 'Tasks you already have in Sales Connect are not sent to Salesforce' })
       .waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'import-preview.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-preview.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view with the import preview');
 
     await page.getByRole('button', { name: 'Save' }).click();
@@ -205,7 +192,7 @@ describe('the sync health pages in Chromium', () => {
     });
     await page.reload();
     await page.locator('#delete-window', { hasText: `until ${expected}` }).waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'delete-window.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'delete-window.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'the Connection view while sync is off');
     await page.close();
   });

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '@task-sync/testing-stack';
+import { PNG_SIGNATURE, runBuiltProgram } from '../run-built-program';
 
 /**
  * `npm run chaos` (dist/chaos/main.js, the whole stack through npm start with two processes of
@@ -36,15 +35,7 @@ describe('npm run chaos (a small setting)', () => {
       '--out',
       outDir,
     ];
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/chaos/main.js', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const { code, output } = await runBuiltProgram('dist/chaos/main.js', args, env);
 
     const results = existsSync(path.join(outDir, 'results.json'))
       ? JSON.parse(readFileSync(path.join(outDir, 'results.json'), 'utf8'))
@@ -73,8 +64,6 @@ describe('npm run chaos (a small setting)', () => {
       /^time to converge: [\d.]+ s after the load/m,
     ])
       expect(output).toMatch(line);
-    expect(readFileSync(path.join(outDir, 'chaos.png')).subarray(0, 8)).toEqual(
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    );
+    expect(readFileSync(path.join(outDir, 'chaos.png')).subarray(0, 8)).toEqual(PNG_SIGNATURE);
   });
 });

@@ -5,11 +5,13 @@ import {
   encodeEvent,
   KAFKA_TOPICS,
   MESSAGE_HEADERS,
+  SFDC_TASK_CHANGED,
   TASK_SYNC_SETTING_CHANGED,
   type ConnectionStatusChanged,
+  type SfdcTaskChanged,
   TaskSyncSettingChanged,
 } from '@task-sync/contracts';
-import { adminDatabaseUrl, createDatabase } from '@task-sync/testing-stack';
+import { adminDatabaseUrl, createDatabase, type ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
 
 /** The broker and database the global setup prepared. */
 export const testEnv = {
@@ -72,6 +74,33 @@ export function statusChanged(
   };
 }
 
+/** A Salesforce task's upsert as sfdc-ingest publishes it (a new task id each time, read live, now). */
+export function sfdcTaskChanged(connectionId: string): SfdcTaskChanged {
+  const at = new Date().toISOString();
+  return {
+    eventId: randomUUID(),
+    type: SFDC_TASK_CHANGED,
+    occurredAt: at,
+    connectionId,
+    kind: 'upsert',
+    taskId: `00T${randomUUID().replace(/-/g, '').slice(0, 15)}`,
+    fields: {
+      title: 'Call Ana',
+      details: '',
+      dueDate: '2026-12-01',
+      open: true,
+      priority: null,
+      type: 'call',
+      contactEmail: null,
+    },
+    changedAt: at,
+    createdAt: at,
+    origin: null,
+    source: 'live',
+    externalId: null,
+  } as SfdcTaskChanged;
+}
+
 export async function connectedProducer(): Promise<Producer> {
   const producer = kafkaClient().producer({
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -111,6 +140,38 @@ export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: s
   await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
 }
 
+/** A new consumer group (`name-…`) that starts at the log end of each of `topics`; returns its id. */
+export async function groupAtLogEnd(admin: Admin, name: string, topics: readonly string[]): Promise<string> {
+  const groupId = uniqueId(name);
+  for (const topic of topics) await startGroupAtLogEnd(admin, groupId, topic);
+  return groupId;
+}
+
+/** Waits until the group has committed every partition of `topic` up to its log end. */
+export function waitForAllCommitted(admin: Admin, groupId: string, topic: string, what = 'all offsets committed') {
+  return waitFor(what, async () => (await offsetsOf(admin, groupId, topic)).every((p) => p.committed === p.end));
+}
+
+/** How many messages of `topic` a service's consumer counted with `outcome` (applied, duplicate, dead-lettered). */
+export function consumedCount(service: ServiceProcess, topic: string, outcome: string): Promise<number> {
+  return service.metric('tasksync_kafka_messages_consumed_total', { topic, outcome });
+}
+
+/** A connection's error of one code as connector-settings stores it for the status, if there is one. */
+export async function connectionErrorOf(
+  databaseUrl: string,
+  connectionId: string,
+  code: string,
+): Promise<{ count: number; last_message: string } | undefined> {
+  const { rows } = await withPg(databaseUrl, (c) =>
+    c.query(
+      `SELECT count, last_message FROM connector_settings.connection_error WHERE connection_id = $1 AND code = $2`,
+      [connectionId, code],
+    ),
+  );
+  return rows[0];
+}
+
 /** The topics the reconciler's consumer group reads. */
 export const RECONCILER_TOPICS = [
   KAFKA_TOPICS.settingsChanges,
@@ -129,9 +190,7 @@ export async function consumerUnderTest(
   topics: readonly string[],
 ): Promise<{ databaseUrl: string; groupId: string }> {
   const databaseUrl = await createDatabase(testEnv.newDatabaseName(names.database));
-  const groupId = uniqueId(names.group);
-  for (const topic of topics) await startGroupAtLogEnd(admin, groupId, topic);
-  return { databaseUrl, groupId };
+  return { databaseUrl, groupId: await groupAtLogEnd(admin, names.group, topics) };
 }
 
 /**

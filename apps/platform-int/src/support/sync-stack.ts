@@ -9,7 +9,9 @@ import {
   SalesforceUser,
   ServiceProcess,
   signUserToken,
+  stopInOrder,
 } from '@task-sync/testing-stack';
+import { saveTaskSync } from './salesforce-stack';
 import { startGroupAtLogEnd, testEnv, uniqueId } from './stack';
 import { startConnectorSettingsWithSalesforce } from './users';
 
@@ -118,16 +120,15 @@ export async function startSyncStack(options: {
 }
 
 /** Stops what is running, the services before the sandboxes (a stopped one is left alone). */
-export async function stopSyncStack(stack: Partial<SyncStack>): Promise<void> {
-  for (const p of [
+export function stopSyncStack(stack: Partial<SyncStack>): Promise<void> {
+  return stopInOrder(
     stack.reconciler,
     stack.scIngest,
     stack.sfdcIngest,
     stack.settings,
     stack.scSandbox,
     stack.sfSandbox,
-  ])
-    await p?.stop();
+  );
 }
 
 /** A fresh pair of users (a Sales Connect user and a Salesforce rep), connected; `enable` saves "Sync tasks". */
@@ -144,11 +145,6 @@ export async function connectRep(stack: SyncStack, tenant: string) {
     userToken: jwt,
     username,
   });
-  const enable = (enabled: boolean) =>
-    fetch(`${stack.settings.url}/v1/connections/${connectionId}/task-sync`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ enabled }),
-    });
+  const enable = (enabled: boolean) => saveTaskSync(stack.settings, connectionId, jwt, enabled);
   return { scUser, sfdc, sc, connectionId, jwt, enable, sfdcUsername: username };
 }

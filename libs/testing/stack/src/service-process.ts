@@ -175,3 +175,8 @@ export class ServiceProcess {
     return total;
   }
 }
+
+/** Stops each in turn, in the order given (one that never started is skipped): the services before what they call. */
+export async function stopInOrder(...processes: ({ stop(): Promise<unknown> } | undefined)[]): Promise<void> {
+  for (const p of processes) await p?.stop();
+}

@@ -36,6 +36,32 @@ describe('OAuth 2.0 as Salesforce does it', () => {
   });
   afterAll(() => h.close());
 
+  /** The token endpoint's answer to an authorization code of this flow (client secret, no verifier). */
+  const exchangeCode = (code: string) =>
+    fetch(`${h.url}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        client_id: 'sandbox-client',
+        client_secret: 'sandbox-secret',
+        redirect_uri: redirectUri,
+      }),
+    });
+
+  /** A jsforce connection for this client's authorization-code flow (`useVerifier`: with PKCE). */
+  const codeFlowConnection = (useVerifier = false) =>
+    new Connection({
+      version: API_VERSION,
+      oauth2: {
+        loginUrl: h.url,
+        clientId: 'sandbox-client',
+        clientSecret: 'sandbox-secret',
+        redirectUri,
+        ...(useVerifier ? { useVerifier: true } : {}),
+      },
+    });
+
   it('password grant through jsforce login with oauth2 options gives instance_url and an id url naming org and user', async () => {
     const conn = await h.login();
     expect(conn.instanceUrl).toBe(h.url);
@@ -57,16 +83,7 @@ describe('OAuth 2.0 as Salesforce does it', () => {
   it('authorization code: the login page redirects back with code and state; the token answer has every field', async () => {
     const query = await authorizeInBrowser(h, redirectUri, 'xyz-42');
     expect(query.get('state')).toBe('xyz-42');
-    const raw = await fetch(`${h.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: query.get('code') as string,
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-        redirect_uri: redirectUri,
-      }),
-    });
+    const raw = await exchangeCode(query.get('code') as string);
     const token = (await raw.json()) as Record<string, string>;
     expect(Object.keys(token).sort()).toEqual([
       'access_token',
@@ -81,16 +98,7 @@ describe('OAuth 2.0 as Salesforce does it', () => {
     expect(token.id).toBe(`${h.url}/id/${h.sandbox.defaults.orgId}/${h.sandbox.defaults.userId}`);
     expect(Number(token.issued_at)).toBeGreaterThan(0);
     // A code is good once.
-    const again = await fetch(`${h.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: query.get('code') as string,
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-        redirect_uri: redirectUri,
-      }),
-    });
+    const again = await exchangeCode(query.get('code') as string);
     expect(again.status).toBe(400);
     expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
   });
@@ -117,17 +125,7 @@ describe('OAuth 2.0 as Salesforce does it', () => {
   });
 
   it('PKCE: a code issued for a challenge exchanges only with its verifier (jsforce useVerifier); a wrong or missing one is invalid_grant', async () => {
-    const withVerifier = () =>
-      new Connection({
-        version: API_VERSION,
-        oauth2: {
-          loginUrl: h.url,
-          clientId: 'sandbox-client',
-          clientSecret: 'sandbox-secret',
-          redirectUri,
-          useVerifier: true,
-        },
-      });
+    const withVerifier = () => codeFlowConnection(true);
     const conn = withVerifier();
     const good = await authorizeInBrowser(h, redirectUri, 'pkce-1', undefined, conn.oauth2);
     expect((await conn.authorize(good.get('code') as string)).id).toBe(h.sandbox.defaults.userId);
@@ -139,26 +137,14 @@ describe('OAuth 2.0 as Salesforce does it', () => {
 
     // No verifier at all, with the client secret: still refused once a challenge was sent.
     const bare = await authorizeInBrowser(h, redirectUri, 'pkce-3', undefined, conn.oauth2);
-    const answer = await fetch(`${h.url}/services/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: bare.get('code') as string,
-        client_id: 'sandbox-client',
-        client_secret: 'sandbox-secret',
-        redirect_uri: redirectUri,
-      }),
-    });
+    const answer = await exchangeCode(bare.get('code') as string);
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('jsforce authorize(code), then after the token expires it refreshes with the refresh_token and the call succeeds', async () => {
     const query = await authorizeInBrowser(h, redirectUri, 'r');
-    const conn = new Connection({
-      version: API_VERSION,
-      oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri },
-    });
+    const conn = codeFlowConnection();
     await conn.authorize(query.get('code') as string);
     const firstToken = conn.accessToken;
     const refreshed: string[] = [];
@@ -192,10 +178,7 @@ describe('OAuth 2.0 as Salesforce does it', () => {
 
   it('a revoked refresh token cannot refresh: the call fails with invalid_grant', async () => {
     const query = await authorizeInBrowser(h, redirectUri, 'v');
-    const conn = new Connection({
-      version: API_VERSION,
-      oauth2: { loginUrl: h.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri },
-    });
+    const conn = codeFlowConnection();
     await conn.authorize(query.get('code') as string);
     await conn.oauth2.revokeToken(conn.refreshToken as string);
     const error = await errorOf(conn.query('SELECT Id FROM User'));
