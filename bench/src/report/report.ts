@@ -472,7 +472,7 @@ function cpuSection(imports: readonly ImportResult[], steady: SteadyResult | nul
     ...heading,
     'User + system CPU of each process (/proc/<pid>/stat), from the Save (import) or the first change (steady state) until the processes are quiet after the last arrival ' +
       "(together no busier over a second than idle, measured just before, plus 5 % of a core), so the echoes and follow-up writes count; per imported task and per change made. Everything shares the machine's cores. " +
-      "Beside the product and the sandboxes: the benchmark itself (it makes the reps' changes and reads the sandboxes' logs), the Kafka broker, and PostgreSQL (every backend on the machine; one that exits during the phase takes its time with it, so that figure is a floor)." +
+      "Beside the product and the sandboxes: the benchmark itself (it makes the reps' changes and reads the sandboxes' logs), the Kafka broker, and PostgreSQL (its postmaster's whole tree, backends that exited during the phase included; every database on the server counts)." +
       (steady && steady.cpu.length > 0
         ? ` At the steady state's ${formatNumber(steady.rate, 0)} changes a second, its ${formatNumber(msPerUnitOfAll(steady.cpu), 2)} ms a change in all keep ${formatNumber((steady.rate * msPerUnitOfAll(steady.cpu)) / 1000, 2)} cores busy.`
         : ''),
