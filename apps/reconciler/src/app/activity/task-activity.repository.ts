@@ -122,29 +122,35 @@ export class TaskActivityBatch {
   }
 }
 
+/** The columns an event writes, each with its array type and its value in a row: the INSERT's column list and its arrays come from this one list, in one order. */
+const INSERTED: [column: string, type: string, value: (row: ActivityRow) => unknown][] = [
+  ['connection_id', 'text', (r) => r.connectionId],
+  ['link_id', 'uuid', (r) => r.linkId],
+  ['salesconnect_task_id', 'text', (r) => r.salesConnectTaskId],
+  ['sfdc_task_id', 'text', (r) => r.sfdcTaskId],
+  ['subject', 'text', (r) => r.subject],
+  ['kind', 'text', (r) => r.kind],
+  ['side', 'text', (r) => r.side],
+  ['origin', 'text', (r) => r.origin],
+  ['summary', 'text', (r) => r.summary],
+  ['reason', 'text', (r) => r.reason],
+  ['outcome', 'text', (r) => r.outcome],
+  ['code', 'text', (r) => r.code],
+  ['detail', 'jsonb', (r) => (r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail))],
+];
+
+// A column an array: unnest reads them faster than a JSON document of rows.
+const INSERT_SQL = `INSERT INTO task_activity (${INSERTED.map(([column]) => column).join(', ')})
+  SELECT * FROM unnest(${INSERTED.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+
 /** The task_activity table: batched inserts, the timeline's reads, and the retention prune. */
 export class TaskActivityRepository {
-  /** One multi-row INSERT for any number of rows (their order is their ids' order): a column an array, as unnest reads them fastest. */
+  /** One multi-row INSERT for any number of rows (their order is their ids' order). */
   static async insert(db: Db, rows: readonly ActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db.query(
-      `INSERT INTO task_activity (connection_id, link_id, salesconnect_task_id, sfdc_task_id, subject, kind, side, origin, summary, reason, outcome, code, detail)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::jsonb[])`,
-      [
-        rows.map((r) => r.connectionId),
-        rows.map((r) => r.linkId),
-        rows.map((r) => r.salesConnectTaskId),
-        rows.map((r) => r.sfdcTaskId),
-        rows.map((r) => r.subject),
-        rows.map((r) => r.kind),
-        rows.map((r) => r.side),
-        rows.map((r) => r.origin),
-        rows.map((r) => r.summary),
-        rows.map((r) => r.reason),
-        rows.map((r) => r.outcome),
-        rows.map((r) => r.code),
-        rows.map((r) => (r.detail === null || r.detail === undefined ? null : JSON.stringify(r.detail))),
-      ],
+      INSERT_SQL,
+      INSERTED.map(([, , value]) => rows.map(value)),
     );
   }
 
