@@ -43,7 +43,9 @@ export function treeCpuMs(root: number): number | null {
     const fields = statFields(Number(entry));
     if (!fields) continue;
     const ppid = Number(fields[1]);
-    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    const children = parents.get(ppid);
+    if (children) children.push(Number(entry));
+    else parents.set(ppid, [Number(entry)]);
     own.set(
       Number(entry),
       fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0),
