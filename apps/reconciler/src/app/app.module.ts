@@ -17,6 +17,7 @@ import {
   IndexTaskWriteQueue1764000000402,
   CreateParkedChanges1764000000401,
   CreateTaskLinks1764000000400,
+  IndexTaskWriteByLink1764000000433,
 } from './links/migrations';
 import { FailedWritesRepository } from './writes/failed-writes.repository';
 import { ParkedChangesService } from './changes/parked-changes.service';
@@ -93,6 +94,7 @@ export class AppModule {
               CreateTaskActivity1764000000430,
               IgnoreFailedWrites1764000000431,
               TuneTaskActivityWrites1764000000432,
+              IndexTaskWriteByLink1764000000433,
             ],
           },
         }),

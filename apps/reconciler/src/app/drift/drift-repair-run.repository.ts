@@ -99,6 +99,9 @@ const SELECT_LIVE_PAIRS = `SELECT l.id, l.salesconnect_task_id, l.sfdc_task_id, 
    FROM task_link l
   WHERE l.connection_id = $1 AND l.unlinked_at IS NULL AND l.salesconnect_task_id IS NOT NULL AND l.sfdc_task_id IS NOT NULL`;
 
+/** A page of the connection ($1)'s live pairs after link id $2 (null: from the start), $3 at most. */
+export const LINKED_PAIRS_PAGE_SQL = `${SELECT_LIVE_PAIRS} AND ($2::uuid IS NULL OR l.id > $2::uuid) ORDER BY l.id LIMIT $3`;
+
 const toLinkedPair = (r: LinkedPairRow): LinkedPair => ({
   id: r.id,
   salesConnectTaskId: r.salesconnect_task_id,
@@ -162,10 +165,7 @@ export class DriftRepairRunRepository {
 
   /** The next page of the connection's live pairs, in link id order, and whether writes of theirs are still queued. */
   async listLinkedPairs(connectionId: string, after: string | null, limit: number): Promise<LinkedPair[]> {
-    const rows: LinkedPairRow[] = await this.dataSource.query(
-      `${SELECT_LIVE_PAIRS} AND ($2::uuid IS NULL OR l.id > $2::uuid) ORDER BY l.id LIMIT $3`,
-      [connectionId, after, limit],
-    );
+    const rows: LinkedPairRow[] = await this.dataSource.query(LINKED_PAIRS_PAGE_SQL, [connectionId, after, limit]);
     return rows.map(toLinkedPair);
   }
 
