@@ -26,10 +26,8 @@ interface Allocation {
 }
 
 /**
- * The API calls allocated to the sync in an org (issue 20, deliverable 6), with every process of the
- * stack: sfdc-ingest's reads and the reconciler's writes count against the allocation an admin sets
- * in connector-settings; reaching it holds both (no call reaches Salesforce, nothing is dead-lettered,
- * the connection reports `paused-api-limit`), and both go on by themselves once the window frees calls.
+ * Issue 20, deliverable 6: reaching the allocation holds both reads and writes (nothing is
+ * dead-lettered), and both go on by themselves once the window frees calls.
  */
 describe('the API calls allocated to the sync in an org', () => {
   const kafka = useKafkaClients();

@@ -26,10 +26,8 @@ interface SetupView {
 }
 
 /**
- * Issue 22, the connection's preflight, through the running services (both sandboxes,
- * connector-settings, both ingests, the reconciler) on the real broker and PostgreSQL: a rep whose
- * org lacks the external-id field is paused with a state that says what to do, makes no Salesforce
- * calls while paused, and resumes with nothing lost once the package is deployed and assigned.
+ * Issue 22: a rep whose org lacks the external-id field is paused, makes no Salesforce calls while
+ * paused, and resumes with nothing lost once the package is deployed and assigned.
  */
 describe('connection preflight: the external-id field checked at connect and on Check again', () => {
   const kafka = useKafkaClients();
@@ -52,7 +50,6 @@ describe('connection preflight: the external-id field checked at connect and on 
 
   afterAll(() => stopSyncStack(stack ?? {}));
 
-  /** A Sales Connect user connected to a new rep of `orgId`, through the browser's OAuth round trip. */
   async function connectRepOf(orgId: string, username: string, tenant: string) {
     const repId = await stack.admin.createUser(orgId, username);
     const scUser = await createSalesConnectUser(stack.scSandbox.url, tenant);
@@ -191,7 +188,6 @@ describe('connection preflight: the external-id field checked at connect and on 
       async () => (await repTasks()).find((t: Record<string, unknown>) => t[FIELD] === fromSc.id),
       60_000,
     );
-    // And the sync goes on both ways.
     const later = await rep.sfdc.createTask({ Subject: 'Preflight: made after the install' });
     await waitFor('the later Salesforce task in Sales Connect', async () =>
       (await rep.sc.listTasks()).find((t) => t.name === 'Preflight: made after the install'),

@@ -18,13 +18,7 @@ type LinkRow = {
   queued: number;
 };
 
-/**
- * Drift repair against the real sandboxes, broker and PostgreSQL: pairs are linked by the running
- * sync, then both ingests are stopped, so the edits and deletes made next reach the reconciler by no
- * event: drift on purpose. The on-demand pass must find each difference, make both sides equal
- * with the conflict rule, unlink the pairs whose side is gone, report the counts, and a second pass
- * must find nothing.
- */
+/** Both ingests are stopped after the pairs are linked, so the edits made next reach the reconciler by no event: drift on purpose. */
 describe('reconciler: drift repair', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;
@@ -78,7 +72,6 @@ describe('reconciler: drift repair', () => {
     return body;
   };
 
-  /** The pass's record list for an operator (`headers`: the operator token unless told). */
   const repairRuns = (connectionId: string, headers: Record<string, string> = operator) =>
     fetch(`${stack.reconciler.url}/internal/connections/${connectionId}/repair-runs`, { headers });
 
@@ -272,7 +265,6 @@ describe('reconciler: drift repair', () => {
       sfdcCalls: 2,
     });
 
-    // Recorded for an operator, and counted.
     const runs = (await (await repairRuns(connectionId)).json()) as { items: Record<string, unknown>[] };
     expect(runs.items.map((r) => [r['status'], r['pairsChecked'], r['differences']])).toEqual([
       ['done', 3, 0],

@@ -5,11 +5,6 @@ import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './sup
 
 const SECRET = 'failed-writes-spec-secret-failed-writes-00';
 
-/**
- * A write Salesforce refuses (a validation rule) is the task's failed write: shown by connector-settings'
- * API, tried again by itself on the schedule, and cleared when it lands. Every process real: both
- * sandboxes, the four services, the broker and PostgreSQL.
- */
 describe('dead-lettered writes retry by themselves, and each failed task shows in connector-settings', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;

@@ -43,11 +43,7 @@ interface AdminOrg {
   reps: Page<Rep>;
 }
 
-/**
- * Issue 23 C–E through the running stack (both sandboxes, connector-settings, both ingests, the
- * reconciler, Kafka, PostgreSQL): the import preview against what the enable then imports, at the
- * 24-hour window's edges; the R5 watchdog after a disable, in the status and on /metrics; the admin view.
- */
+/** Issue 23 C–E; the preview is checked against what the enable then imports, at the 24-hour window's edges. */
 describe('import preview, delete-window watchdog and admin view', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;
@@ -70,7 +66,6 @@ describe('import preview, delete-window watchdog and admin view', () => {
     expect(res.status).toBe(200);
   };
 
-  /** A Sales Connect user of the tenant connected to a new Salesforce user of `orgId`. */
   async function connectRepIn(orgId: string, tenantId = tenant) {
     const scUser = await createSalesConnectUser(stack.scSandbox.url, tenantId);
     const username = `${uniqueId('rep')}@sandbox.test`;

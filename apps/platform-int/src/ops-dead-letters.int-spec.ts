@@ -32,11 +32,6 @@ async function ops(...args: string[]): Promise<{ stdout: string; stderr: string 
   });
 }
 
-/**
- * `npm run ops -- dead-letters list|show|replay` against the real broker and a real consumer
- * (connector-settings): a letter is listed and shown, its replay is applied once, and replaying it
- * again (skipped, then forced) has no second effect.
- */
 describe('ops dead-letters: list, show and replay, idempotently', () => {
   const kafka = useKafkaClients();
 
@@ -125,7 +120,6 @@ describe('ops dead-letters: list, show and replay, idempotently', () => {
       expect(await errorCount()).toBe(1);
       expect(await consumedCount(settings, KAFKA_TOPICS.connectionStatus, 'duplicate')).toBeGreaterThanOrEqual(1);
 
-      // The list says it was replayed, twice.
       const relisted = (await ops('dead-letters', 'list', '--connection', connectionId)).stdout.trim().split('\n');
       expect(relisted[1]).toContain(
         `  ${id}  connector-settings  HANDLER_FAILED  ${connectionId}  00T000000000077AAA  replayed x2  `,

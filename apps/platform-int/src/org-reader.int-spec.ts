@@ -42,9 +42,7 @@ const openSealed = (sealed: string): string => openSealedToken(sealed, KEY);
 const stateOf = (reader: ReaderView | undefined) =>
   Object.fromEntries((reader?.preflight?.items ?? []).map((i) => [i.key, i.state]));
 
-// The org's reader (issue 20): an admin connects one integration user per Salesforce org through the
-// same OAuth flow as a rep; its preflight asks the Salesforce sandbox what reading the org needs;
-// our services get its session on the internal API; reps see whether their sync reads the org stream.
+// Issue 20.
 describe("the org's reader: connect as admin, preflight against the Salesforce sandbox, the internal reader session, the reps' read mode", () => {
   const kafka = useKafkaClients();
   let stack: SalesforceStack;

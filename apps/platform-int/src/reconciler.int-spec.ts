@@ -12,10 +12,6 @@ type SfdcTaskRow = Record<string, unknown> & {
   lastModifiedByClient: string | null;
 };
 
-/**
- * The reconciler with everything around it as processes (both sandboxes, connector-settings, both
- * ingests), on the real broker and PostgreSQL: a change on one side lands on the other, once.
- */
 describe('reconciler: both sides kept equal', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;
@@ -28,11 +24,7 @@ describe('reconciler: both sides kept equal', () => {
   const pushedOf = (scTaskId: string, what = 'the task in Salesforce') =>
     waitFor(what, async () => (await sfdcTasks((t) => t['SalesConnect_Task_Id__c'] === scTaskId))[0]);
 
-  /**
-   * Salesforce's edit, then Sales Connect's, then Salesforce's again, a second later (Salesforce
-   * stamps whole seconds), on the field Sales Connect wrote; waits until both Salesforce edits are in
-   * Sales Connect.
-   */
+  /** A second apart, because Salesforce stamps whole seconds. */
   const editSalesforceAroundSalesConnect = async (
     rep: Awaited<ReturnType<typeof connectAndEnable>>,
     scTaskId: string,
@@ -100,7 +92,6 @@ describe('reconciler: both sides kept equal', () => {
       async () => (await sfdcTasks((t) => t.Id === pushed.Id && t['Status'] === 'Completed'))[0],
     );
 
-    // Deletes both ways.
     await sfdc.deleteTask(imported);
     await waitFor('the delete in Sales Connect', async () => !(await sc.listTasks()).some((t) => t.id === landed.id));
     await sc.delete(created.id);
@@ -179,9 +170,7 @@ describe('reconciler: both sides kept equal', () => {
     const pushed = await pushedOf(task.id);
     await sleep(2_000); // the create's echo read back (polls every 400 ms)
 
-    // sfdc-ingest down: no Salesforce change is read. Salesforce's edit, then Sales Connect's (its write
-    // to Salesforce is held: the task changed after the last change read), then Salesforce's again,
-    // a second later (Salesforce stamps whole seconds), on the field Sales Connect wrote.
+    // sfdc-ingest down: Sales Connect's write to Salesforce is held, the task having changed after the last change read.
     expect((await stack.sfdcIngest.stop()).code).toBe(0);
     const readsBefore = await stack.reconciler.metric('tasksync_reconciler_held_write_reads_total', {
       side: 'sfdc',

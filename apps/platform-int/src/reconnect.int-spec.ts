@@ -10,11 +10,7 @@ const HOUR = 3_600_000;
 
 type SfdcTaskRow = Record<string, unknown> & { Id: string; deletedAt: string | null };
 
-/**
- * Issue 22, reconnect in place, through the running services (both sandboxes, connector-settings, both
- * ingests, the reconciler) on the real broker and PostgreSQL: a linked connection whose grant Salesforce
- * revoked is reconnected as the same Salesforce user, and goes on with the same pairs.
- */
+/** Issue 22. */
 describe('reconnect in place: the same links after a revoked grant', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;

@@ -69,7 +69,6 @@ async function createSandboxUser(sandbox: ServiceProcess, tenantId = 'tenant-it'
   })) as SandboxUser;
 }
 
-/** Every kept feed entry of one user, from the sandbox's admin view. */
 async function feedOf(sandbox: ServiceProcess, userId: string): Promise<FeedEntry[]> {
   const { changes } = (await admin(sandbox, 'GET', '/salesconnect/changes')) as { changes: FeedEntry[] };
   return changes.filter((c) => c.userId === userId);
@@ -176,7 +175,6 @@ class IngestUnderTest {
     await Promise.all(this.processes.map((p) => p.stop()));
   }
 
-  /** Publishes a setting change as connector-settings would, and waits until this ingest applied it. */
   async setSync(
     userId: string,
     connectionId: string,

@@ -267,7 +267,6 @@ describe('connect Salesforce: a state works once, in the browser that started it
     const before = await connectionsOf('victim');
     expect(before).toHaveLength(1);
 
-    // The same callback again, from the same browser.
     expect(await refusalCode(await deliver(callback, cookie))).toBe('STATE_ALREADY_USED');
     // The used state with a fresh code from Salesforce, here for Mallory's own Salesforce user.
     const fresh = await signInAtSalesforce(authorizeUrl, 'mallory@mallory.test');

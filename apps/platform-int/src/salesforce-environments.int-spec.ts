@@ -15,12 +15,7 @@ const TENANT = 'tenant-environments';
 
 type SfdcTaskRow = Record<string, unknown> & { Id: string; deletedAt: string | null };
 
-/**
- * Issue 22, environments, through the running services (both sandboxes, connector-settings, both
- * ingests, the reconciler) on the real broker and PostgreSQL: a connection signs in at the host its
- * user picked (test.salesforce.com, a My Domain) and is refreshed there; an org that moves reaches
- * every service's cached connection.
- */
+/** Issue 22; an org that moves must reach every service's cached connection. */
 describe('Salesforce environments: production, sandbox and My Domain per connection', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;

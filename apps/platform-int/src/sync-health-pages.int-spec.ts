@@ -10,12 +10,6 @@ import { uniqueId, useKafkaClients } from './support/stack';
 const SECRET = 'health-pages-spec-secret-health-pages-0000';
 const TENANT = 'tenant-health-pages';
 
-/**
- * The sync-health views in a real Chromium, through the running stack, by clicks and keys: a rep
- * whose write Salesforce refused finds the task, reads why, fixes it and retries from the page; the
- * timeline tells what happened; an admin sees every rep; the import preview before the first Save;
- * the delete-window date while sync is off. Each view passes axe-core.
- */
 describe('the sync health pages in Chromium', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;

@@ -28,11 +28,6 @@ interface FailedTaskItem extends TaskItem {
 }
 type TimelineEvent = Omit<TaskHealthEvent, 'at'>;
 
-/**
- * Sync health through the running stack: a write Salesforce refuses shows as a problem and a failed
- * task with both links, its timeline says what happened, the rep fixes it and retries from the API;
- * ignore, CSV, search, resync of a drifted pair, conflicts, and who may see it. Every process real.
- */
 describe('task health: problems, failed tasks, Retry now, Ignore, the task timeline, resync and conflicts', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;
@@ -129,7 +124,6 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     });
     expect((await get<Page<FailedTaskItem>>('/failed-tasks?side=salesconnect')).total).toBe(0);
 
-    // Export: every matching row, as an attachment.
     const csv = await api<string>('/failed-tasks.csv?side=sfdc');
     expect(csv.status).toBe(200);
     expect(csv.response.headers.get('content-type')).toMatch(/^text\/csv/);

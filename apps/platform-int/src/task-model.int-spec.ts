@@ -6,11 +6,7 @@ const SECRET = 'task-model-spec-secret-task-model-spec-000';
 
 type SfdcTaskRow = Record<string, unknown> & { Id: string; deletedAt: string | null };
 
-/**
- * The Task model as a customer's org has it (issue 22): Status written from the org's own
- * TaskStatus values and, where Task has record types, from the values the task's record type
- * allows. Every process real: both sandboxes, the four services, the broker and PostgreSQL.
- */
+/** Issue 22. */
 describe('task model: Status from the org’s TaskStatus and record types', () => {
   const kafka = useKafkaClients();
   let stack: SyncStack;

@@ -53,7 +53,6 @@ import { SettingsClock } from './connections/settings-clock';
 import { SalesforceSessionService } from './internal/salesforce-session.service';
 import { SERVICE_TOKENS, ServiceAuthGuard, parseServiceTokens } from './internal/service-auth.guard';
 
-/** The settings API: connections, the "Sync tasks" setting, the outbox that announces it. */
 @Module({})
 export class AppModule {
   static forRoot(config: ConnectorSettingsConfig, logger: JsonLogger): DynamicModule {

@@ -11,13 +11,9 @@ export const connectorSettingsConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'connector-settings', httpPort: 3000 }),
   // It follows the status topic, which the other services feed.
   ...consumerConfigShape({ groupId: 'connector-settings' }),
-  /** How often the outbox relay looks for committed, unpublished messages. */
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
-  /**
-   * HS256 secret for the users' Bearer JWTs (development). The default is for a developer's
-   * machine only; production sets its own or JWT_JWKS_URL instead.
-   */
+  /** HS256 secret for the users' Bearer JWTs; production sets its own or JWT_JWKS_URL instead. */
   JWT_SECRET: devSecret(
     z.string().min(32, 'use at least 32 characters'),
     'dev-only-secret-change-me-0123456789abcdef',
@@ -40,7 +36,6 @@ export const connectorSettingsConfigSchema = z.object({
     .default('roles'),
   /** The role that may manage the org's reader (the integration user); others are answered 403. */
   JWT_ADMIN_ROLE: z.string().min(1).default('task-sync:admin'),
-  /** Largest request body accepted; more is answered 413. */
   HTTP_BODY_LIMIT: z
     .string()
     .regex(/^\d+(kb|mb)$/, 'e.g. 64kb')
@@ -67,9 +62,8 @@ export const connectorSettingsConfigSchema = z.object({
     .string()
     .regex(/^\d+\.\d$/)
     .default('62.0'),
-  /** Where Salesforce sends the browser back: this service's callback route. */
   OAUTH_REDIRECT_URL: z.url().default('http://127.0.0.1:3000/v1/salesforce/oauth/callback'),
-  /** Signs the OAuth state (CSRF). Development default; set a real one anywhere else. */
+  /** Signs the OAuth state (CSRF). */
   OAUTH_STATE_SECRET: devSecret(z.string().min(32), 'dev-only-state-secret-change-me-0123456789', {
     productionMinLength: 32,
   }),
@@ -91,11 +85,7 @@ export const connectorSettingsConfigSchema = z.object({
    * field) may get before it runs again; it also runs when the reader is connected.
    */
   ORG_READER_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
-  /**
-   * How old a connection's preflight (its rep's describe of Task: the external-id field, External
-   * ID, Unique, visible and writable; TaskStatus; Task create and edit) may get before it runs
-   * again; it also runs at connect and on "Check again". A failing one pauses the connection.
-   */
+  /** It also runs at connect and on "Check again"; a failing one pauses the connection. */
   CONNECTION_PREFLIGHT_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
   /**
    * Without an admin's allocation, the sync's own calls in an org may use this share of the org's
@@ -121,22 +111,15 @@ export const connectorSettingsConfigSchema = z.object({
     .string()
     .includes('{taskId}')
     .default('http://127.0.0.1:8620/app/tasks/{taskId}'),
-  /** The settings page the callback returns the browser to. */
   SETTINGS_PAGE_URL: z.url().default('http://127.0.0.1:3000/settings/crm/salesforce'),
-  /**
-   * Keys that seal refresh tokens (AES-256-GCM): `kid:base64(32 bytes),…`. The development
-   * default is a fixed key; production sets its own and rotates by adding one and moving the id.
-   */
+  /** `kid:base64(32 bytes),…` (AES-256-GCM); rotate by adding a key and moving the id. */
   // Each key is checked, not its kid: the development key under another name is refused too. 43: base64 of 32 bytes.
   TOKEN_ENCRYPTION_KEYS: devSecret(z.string().min(1), 'dev1:ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI=', {
     productionMinLength: 43,
     parts: secretOfEachEntry,
   }),
   TOKEN_ENCRYPTION_KEY_ID: z.string().min(1).default('dev1'),
-  /**
-   * The services allowed on the internal API (Salesforce sessions), `name:token,…`, 24+ characters
-   * a token (32+ in production). The defaults match the other services' development defaults.
-   */
+  /** `name:token,…`; the defaults match the other services' development defaults. */
   INTERNAL_SERVICE_TOKENS: devSecret(
     z.string().min(1),
     'sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token',

@@ -4,7 +4,7 @@ import { OutboxRelay } from '@task-sync/data-access-messaging';
 import { APP_CONFIG, JsonLogger, KafkaPublisher, MetricsService } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from './connector-settings.config';
 
-/** Runs the outbox relay for the life of the service; on shutdown it finishes the batch in flight. */
+/** On shutdown it finishes the batch in flight. */
 @Injectable()
 export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly relay: OutboxRelay;

@@ -20,12 +20,7 @@ export interface PreflightCheck<Checks, Outcome extends { kind: string }> {
   ask(checks: Checks): Promise<Outcome>;
 }
 
-/**
- * A preflight (a connection's, an org reader's): its background loop, started and stopped with the
- * app, over the holders `due` names; and `runCheck`, one check that
- * asks Salesforce with the holder's own session. An inconclusive check stores nothing and leaves the
- * holder alone for a while; what a conclusive one stores is the subclass's to say.
- */
+/** An inconclusive check stores nothing and leaves the holder alone for a while. */
 export abstract class PreflightRunner<Due> implements OnApplicationBootstrap, BeforeApplicationShutdown {
   protected readonly logger: Logger;
   private readonly schedule: PreflightSchedule<Due>;
@@ -41,7 +36,6 @@ export abstract class PreflightRunner<Due> implements OnApplicationBootstrap, Be
     });
   }
 
-  /** The holders the loop checks: those whose last conclusive preflight is older than a time. */
   protected abstract readonly due: PreflightSource<Due>;
 
   onApplicationBootstrap(): void {

@@ -10,7 +10,6 @@ export type ChecksFactory<C> = (
   renew: (rejected: string | undefined) => Promise<ProbeSession>,
 ) => C;
 
-/** The Salesforce probe, which answers both the org reader's and a connection's questions. */
 export const salesforceChecks =
   (apiVersion: string): ChecksFactory<SalesforceOrgProbe> =>
   (session, renew) =>
@@ -30,11 +29,7 @@ export interface PreflightSource<T> {
   check(item: T): Promise<void>;
 }
 
-/**
- * The background loop of a preflight (the org readers', the connections'): every holder whose last
- * conclusive check is older than `intervalMs` is checked again, looked for once a minute (sooner with
- * a short interval); one whose check was inconclusive waits five minutes (this replica only).
- */
+/** An inconclusive holder's wait is this replica's only. */
 export class PreflightSchedule<T> {
   private readonly loop: BackgroundLoop;
   private readonly scanEveryMs: number;
@@ -59,7 +54,6 @@ export class PreflightSchedule<T> {
     return this.loop.stop();
   }
 
-  /** The holder's check came back inconclusive: the loop leaves it alone for a while. */
   inconclusive(key: string): void {
     this.waiting.set(key, Date.now() + RETRY_INCONCLUSIVE_MS);
   }
@@ -77,7 +71,7 @@ export class PreflightSchedule<T> {
     return more;
   }
 
-  /** One pass over the holders that are due; true when there may be more. */
+  /** True when there may be more. */
   async round(now = Date.now()): Promise<boolean> {
     const due = (await this.source.listDue(new Date(now - this.intervalMs), BATCH + this.waiting.size)).filter(
       (item) => (this.waiting.get(this.source.keyOf(item)) ?? 0) <= now,

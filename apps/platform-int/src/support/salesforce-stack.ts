@@ -12,12 +12,10 @@ import {
 import { groupAtLogEnd, testEnv, uniqueId } from './stack';
 import { startConnectorSettingsWithSalesforce } from './users';
 
-/** Where an admin connects the org's reader. */
 export const ORG_READER_CONNECT = '/v1/salesforce/org-reader/connect';
 /** The role that makes a user their tenant's admin (in JWT_ROLES_CLAIM's default claim). */
 export const ADMIN_ROLE = 'task-sync:admin';
 
-/** The settings page's Save of "Sync tasks" for a connection, as its user. */
 export function saveTaskSync(
   settings: { url: string },
   connectionId: string,
@@ -73,7 +71,6 @@ export class SalesforceStack {
     }
   }
 
-  /** Stops what runs on the stack (`first`, in that order), then connector-settings, then the sandbox. */
   stop(...first: ({ stop(): Promise<unknown> } | undefined)[]): Promise<void> {
     return stopInOrder(...first, this.settings, this.sandbox);
   }

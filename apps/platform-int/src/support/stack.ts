@@ -13,7 +13,6 @@ import {
 } from '@task-sync/contracts';
 import { adminDatabaseUrl, createDatabase, type ServiceProcess, waitFor, withPg } from '@task-sync/testing-stack';
 
-/** The broker and database the global setup prepared. */
 export const testEnv = {
   get brokers(): string[] {
     return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -110,7 +109,6 @@ export async function connectedProducer(): Promise<Producer> {
   return producer;
 }
 
-/** Publishes setting changes straight onto the settings topic, as connector-settings would. */
 export async function publishSettingChanges(producer: Producer, events: TaskSyncSettingChanged[]): Promise<void> {
   await producer.send({
     topic: KAFKA_TOPICS.settingsChanges,
@@ -123,7 +121,6 @@ export async function publishSettingChanges(producer: Producer, events: TaskSync
   });
 }
 
-/** The group's committed offset and the log-end offset, per partition of a topic. */
 export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
   const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
   const ends = await admin.fetchTopicOffsets(topic);
@@ -134,7 +131,6 @@ export async function offsetsOf(admin: Admin, groupId: string, topic: string) {
   }));
 }
 
-/** Points a new consumer group at the log end, so it sees only what the test publishes next. */
 export async function startGroupAtLogEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
@@ -147,7 +143,6 @@ export async function groupAtLogEnd(admin: Admin, name: string, topics: readonly
   return groupId;
 }
 
-/** Waits until the group has committed every partition of `topic` up to its log end. */
 export function waitForAllCommitted(admin: Admin, groupId: string, topic: string, what = 'all offsets committed') {
   return waitFor(what, async () => (await offsetsOf(admin, groupId, topic)).every((p) => p.committed === p.end));
 }
@@ -172,7 +167,6 @@ export async function connectionErrorOf(
   return rows[0];
 }
 
-/** The topics the reconciler's consumer group reads. */
 export const RECONCILER_TOPICS = [
   KAFKA_TOPICS.settingsChanges,
   KAFKA_TOPICS.sfdcTaskChanges,

@@ -119,7 +119,6 @@ export async function startSyncStack(options: {
   };
 }
 
-/** Stops what is running, the services before the sandboxes (a stopped one is left alone). */
 export function stopSyncStack(stack: Partial<SyncStack>): Promise<void> {
   return stopInOrder(
     stack.reconciler,

@@ -61,7 +61,6 @@ export class TopicReader<T extends AnyEvent = AnyEvent> {
     return this.messages.map((m) => m.event).filter(filter);
   }
 
-  /** Waits until `probe` over the events read so far returns a value. */
   async waitFor<R>(what: string, probe: (events: T[]) => R | undefined | false, timeoutMs = 60_000): Promise<R> {
     return waitFor(
       what,

@@ -42,7 +42,6 @@ import {
 import { TaskHealthController } from './activity/task-health.controller';
 import { TaskActivityPruneScheduler } from './activity/task-activity-prune.scheduler';
 
-/** Closes the settings-lag admin client at shutdown. */
 @Injectable()
 class SettingsLagCloser implements OnApplicationShutdown {
   constructor(@Inject(SettingsLag) private readonly lag: SettingsLag) {}
@@ -52,10 +51,7 @@ class SettingsLagCloser implements OnApplicationShutdown {
   }
 }
 
-/**
- * Both change topics → the rules → writes to the other side. A change's decision, its links and its
- * queued writes commit with its processed-message record; the flusher sends the writes after.
- */
+/** A change's decision, links and queued writes commit with its processed-message record; the flusher sends after. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig, logger: JsonLogger): DynamicModule {
@@ -158,7 +154,6 @@ export class AppModule {
         { provide: DriftRepairReads, useValue: new DriftRepairReads(sessions, calls, salesConnect) },
         DriftRepairService,
         DriftRepairScheduler,
-        // Task health: each task's timeline (task_activity), kept TASK_ACTIVITY_RETENTION_DAYS.
         TaskActivityPruneScheduler,
       ],
     };

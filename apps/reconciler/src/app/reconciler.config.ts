@@ -26,9 +26,8 @@ export const reconcilerConfigSchema = z.object({
   SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
   /** The integration app token (acts for each connection's Sales Connect user); issued by Sales Connect, hence a modest minimum. */
   SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
-  /** The operators' Bearer token for the internal routes (the on-demand drift repair); 24+ characters, 32+ in production. */
+  /** The operators' Bearer token for the internal routes (the on-demand drift repair). */
   OPERATOR_TOKEN: devSecret(z.string().min(24), 'dev-only-reconciler-operator-token', { productionMinLength: 32 }),
-  /** How often queued writes are looked for. */
   WRITE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(200),
   /**
    * The longest a connection's oldest Salesforce write waits for others to join it in one Composite
@@ -60,9 +59,8 @@ export const reconcilerConfigSchema = z.object({
   PAUSE_RECHECK_MS: z.coerce.number().int().min(100).default(300_000),
   /** Partitions handled at once; a change waiting for its connection's setting does not hold up the settings topic. */
   KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(32).default(4),
-  /** How often each enabled connection's drift repair pass runs (spread over the interval by connection); 0: only on demand. */
+  /** Passes are spread over the interval by connection; 0: only on demand. */
   DRIFT_REPAIR_INTERVAL_MS: z.coerce.number().int().min(0).default(21_600_000),
-  /** How often the drift repair schedule looks for a connection whose pass is due. */
   DRIFT_REPAIR_TICK_MS: z.coerce.number().int().min(100).default(60_000),
   /** A pass stops before it would make more Salesforce calls than this (the next one goes on from there). */
   DRIFT_REPAIR_MAX_SFDC_CALLS: z.coerce.number().int().min(3).default(150),
@@ -82,7 +80,6 @@ export const reconcilerConfigSchema = z.object({
   ORG_STATUSES_REFRESH_MS: z.coerce.number().int().min(1000).default(3_600_000),
   /** A task's timeline events (task_activity) are kept this many days. */
   TASK_ACTIVITY_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /** How often events past the retention are deleted. */
   TASK_ACTIVITY_PRUNE_EVERY_MS: z.coerce.number().int().min(1000).default(3_600_000),
 });
 

@@ -15,10 +15,7 @@ import { SalesConnectWebhookController } from './webhook/salesconnect-webhook.co
 import { WebhookReceiver } from './webhook/webhook-receiver.service';
 import { WebhookSubscriptionService } from './webhook/webhook-subscription.service';
 
-/**
- * Sales Connect → Kafka: signed webhooks for speed, the change feed's catch-up so nothing is
- * missed, both through one ChangeHandler. Follows the settings topic to know which connections are on.
- */
+/** Webhooks for speed, the change feed's catch-up so nothing is missed: both through one ChangeHandler. */
 @Module({})
 export class AppModule {
   static forRoot(config: SalesconnectIngestConfig, logger: JsonLogger): DynamicModule {

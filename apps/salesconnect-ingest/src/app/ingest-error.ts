@@ -33,7 +33,6 @@ export class IngestError extends Error {
   }
 }
 
-/** The message of anything thrown, for logs and status reports. */
 export function describeError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -1,6 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-/** salesconnect-ingest's own metrics, on the service's registry (served at /metrics). */
 export class IngestMetrics {
   /** reason: malformed, timestamp_out_of_tolerance, signature_mismatch (401) or invalid_entry (400). */
   readonly webhookRejected: Counter<'reason'>;

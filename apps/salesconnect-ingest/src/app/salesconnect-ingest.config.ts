@@ -5,11 +5,10 @@ import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/u
 export const salesconnectIngestConfigSchema = z.object({
   ...serviceConfigShape({ serviceName: 'salesconnect-ingest', httpPort: 3102 }),
   ...consumerConfigShape({ groupId: 'salesconnect-ingest' }),
-  /** The Sales Connect API (the local sandbox by default). */
   SALESCONNECT_API_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8620'),
   /** Our integration app token: reads the app-wide change feed and owns our webhook subscription. */
   SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),
-  /** The HMAC secret webhooks are signed with (the sandbox's default). Both are issued by Sales Connect: a modest minimum. */
+  /** Both secrets are issued by Sales Connect: a modest minimum. */
   SALESCONNECT_WEBHOOK_SECRET: devSecret(z.string().min(8), 'sandbox-webhook-secret', { productionMinLength: 16 }),
   /** How far a webhook's timestamp may be from this service's clock, either way. */
   SALESCONNECT_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
@@ -17,14 +16,12 @@ export const salesconnectIngestConfigSchema = z.object({
   SALESCONNECT_WEBHOOK_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .default('http://127.0.0.1:3102/webhooks/salesconnect'),
-  /** Catch-up from the change feed: how long between rounds. */
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   /**
    * How long a webhook waits for an earlier change of its task that has not arrived (webhooks come
    * in any order); then the feed is read for it, and what still waits goes out in order without it.
    */
   SALESCONNECT_ORDER_HOLD_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
-  /** Changes per feed page (the API allows 1-500). */
   FEED_PAGE_SIZE: z.coerce.number().int().min(1).max(500).default(500),
 });
 

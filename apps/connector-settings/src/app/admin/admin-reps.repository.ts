@@ -17,12 +17,10 @@ export interface RepRow {
   disabledAt: Date | null;
 }
 
-/** The reps (connections) of a tenant in one Salesforce org, for the admin view. */
 @Injectable()
 export class AdminRepsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** A page of the tenant's connections in the org, by Salesforce username, and how many there are. */
   async pageOfOrg(tenantId: string, orgId: string, page: PaginationQuery): Promise<{ rows: RepRow[]; total: number }> {
     const rows: {
       id: string;

@@ -6,7 +6,6 @@ import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { AdminService } from './admin.service';
 import type { AdminOrgView, AdminRepView } from './admin.view';
 
-/** The admin view (JWT_ADMIN_ROLE): the tenant's Salesforce orgs, each with its reader, API usage and reps. */
 @Controller('v1/admin/orgs')
 @UseGuards(AuthGuard, AdminGuard)
 export class AdminController {

@@ -9,7 +9,6 @@ import { decideReadMode } from '../org-reader/read-mode';
 import { AdminRepsRepository } from './admin-reps.repository';
 import { toAdminRepView, type AdminOrgView, type AdminRepView } from './admin.view';
 
-/** The admin view: per org of the admin's tenant, its reader, the sync's API usage and every rep. */
 @Injectable()
 export class AdminService {
   constructor(
@@ -18,7 +17,6 @@ export class AdminService {
     @Inject(AdminRepsRepository) private readonly reps: AdminRepsRepository,
   ) {}
 
-  /** Every org the tenant has connections in or holds the reader of, each with the first page of its reps. */
   async listOrgs(principal: Principal, firstPage: PaginationQuery): Promise<AdminOrgView[]> {
     const orgIds = await this.allocations.tenantOrgs(principal.tenantId);
     const own = new Map((await this.readers.listForTenant(principal.tenantId)).map((r) => [r.orgId, r]));

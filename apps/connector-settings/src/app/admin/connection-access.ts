@@ -6,10 +6,7 @@ import { ConnectionEntity } from '../connections/connection.entity';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Who may see a connection's health, preview and timeline: its owner, or an admin of its tenant
- * (JWT_ADMIN_ROLE). Anyone else, and an id that is not one, get the same 404 as today's routes.
- */
+/** Anyone else, and an id that is not one, get the same 404: nothing leaks. */
 @Injectable()
 export class ConnectionAccess {
   constructor(

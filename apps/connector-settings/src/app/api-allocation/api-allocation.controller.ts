@@ -6,10 +6,6 @@ import { setApiAllocationBodySchema, type SetApiAllocationBody } from './api-all
 import type { ApiAllocationView } from './api-allocation.view';
 import { OrgApiAllocationService } from './org-api-allocation.service';
 
-/**
- * The API calls allocated to the sync in each of the tenant's Salesforce orgs (admins, JWT_ADMIN_ROLE):
- * what the sync's own reads and writes may use of the org's daily limit over a rolling 24 hours.
- */
 @Controller('v1/salesforce/api-allocation')
 @UseGuards(AuthGuard, AdminGuard)
 export class ApiAllocationController {
@@ -20,7 +16,7 @@ export class ApiAllocationController {
     return { items: await this.allocations.listForTenant(req.principal) };
   }
 
-  /** Sets the org's allocation; `null` goes back to the default share of the org's limit. */
+  /** `null` goes back to the default share of the org's limit. */
   @Put(':orgId')
   set(
     @Req() req: AuthenticatedRequest,

@@ -1,10 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The Salesforce API calls the sync itself makes, per org, in time buckets (sfdc-ingest's reads and
- * the reconciler's writes, every replica, reported here in batches), and each org's allocation: an
- * admin's, or a share of the org's limit as last read from `Sforce-Limit-Info`.
- */
+/** Every replica's calls are reported here in batches, so an org's count spans the services. */
 export class CreateOrgApiCalls1764000000208 implements MigrationInterface {
   name = 'CreateOrgApiCalls1764000000208';
 

@@ -23,11 +23,7 @@ export interface ApiAllocationSettings {
   bucketMs: number;
 }
 
-/**
- * Each org's budget of our own Salesforce calls: the services report what they counted (and get
- * each org's allowance back, which is how they learn to pause and to go on), admins set the
- * allocation, the settings page shows used / allocated.
- */
+/** The services learn to pause and to go on from the allowance their reports are answered with. */
 @Injectable()
 export class OrgApiAllocationService {
   private purgedAt = 0;
@@ -38,7 +34,6 @@ export class OrgApiAllocationService {
     @Inject(API_ALLOCATION_SETTINGS) private readonly settings: ApiAllocationSettings,
   ) {}
 
-  /** A service's batch: counted into the current bucket, answered with each org's allowance. */
   async report(reports: readonly ApiCallReport[]): Promise<OrgApiAllowance[]> {
     const now = Date.now();
     await this.calls.recordCalls(reports, new Date(bucketStartOf(now, this.settings.bucketMs)), new Date(now));
@@ -55,7 +50,6 @@ export class OrgApiAllocationService {
     }));
   }
 
-  /** For a connection's status: our calls in its org and the allocation. */
   async usageOf(orgId: string): Promise<ApiAllocationUsage> {
     const [row] = await this.findOrgs([orgId]);
     return { used: row?.used ?? 0, allocated: row ? this.allocationOf(row).allocated : null };
@@ -72,12 +66,11 @@ export class OrgApiAllocationService {
     return { orgId, ...usage, buckets: fillUsageBuckets(stored, since, now, this.settings.bucketMs) };
   }
 
-  /** The orgs the admin's tenant has connections in, or holds the reader of. */
   async listForTenant(principal: Principal): Promise<ApiAllocationView[]> {
     return (await this.findOrgs(await this.tenantOrgs(principal.tenantId))).map((row) => this.toView(row));
   }
 
-  /** An admin sets (or, with null, clears) the org's allocation; an org outside the tenant answers 404. */
+  /** An org outside the tenant answers 404. */
   async setAllocation(principal: Principal, orgId: string, allocated: number | null): Promise<ApiAllocationView> {
     const org = await this.tenantOrg(principal.tenantId, orgId);
     if (!org)
@@ -105,7 +98,6 @@ export class OrgApiAllocationService {
     );
   }
 
-  /** The orgs the tenant has connections in, or holds the reader of, in id order. */
   async tenantOrgs(tenantId: string): Promise<string[]> {
     const rows: { org: string }[] = await this.dataSource.query(
       `SELECT sfdc_org_id AS org FROM connection WHERE tenant_id = $1 UNION SELECT sfdc_org_id FROM org_reader WHERE tenant_id = $1 ORDER BY 1`,

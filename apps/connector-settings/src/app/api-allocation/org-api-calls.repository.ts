@@ -12,16 +12,11 @@ export interface OrgApiCallsRow {
   limitReadAt: Date | null;
 }
 
-/** The org_api_call_bucket and org_api_allocation tables: each change is one named method. */
 @Injectable()
 export class OrgApiCallsRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /**
-   * Adds reported calls to the bucket starting at `bucket`, and keeps the newest org usage seen. One
-   * statement for every org in the batch; orgs in id order, so two replicas adding to the same rows
-   * lock them in the same order.
-   */
+  /** Orgs in id order, so two replicas adding to the same rows lock them in the same order. */
   async recordCalls(reports: readonly ApiCallReport[], bucket: Date, at: Date): Promise<void> {
     const counted = [...reports].filter((r) => r.calls > 0).sort((a, b) => (a.orgId < b.orgId ? -1 : 1));
     if (counted.length > 0) {
@@ -70,10 +65,7 @@ export class OrgApiCallsRepository {
     }));
   }
 
-  /**
-   * The org's stored buckets starting in [since, until], oldest first: one query serves the admin
-   * view's and a connection's API usage chart (empty buckets are not stored: fillUsageBuckets).
-   */
+  /** Empty buckets are not stored (fillUsageBuckets adds them). */
   async usageBuckets(orgId: string, since: Date, until: Date): Promise<{ start: Date; calls: number }[]> {
     const rows: { bucket_start: Date; calls: number }[] = await this.dataSource.query(
       `SELECT bucket_start, calls FROM org_api_call_bucket WHERE sfdc_org_id = $1 AND bucket_start >= $2 AND bucket_start <= $3 ORDER BY bucket_start`,
@@ -91,7 +83,6 @@ export class OrgApiCallsRepository {
     );
   }
 
-  /** Buckets that left the window are of no more use. */
   async purgeBucketsBefore(before: Date): Promise<void> {
     await this.dataSource.query(`DELETE FROM org_api_call_bucket WHERE bucket_start < $1`, [before]);
   }

@@ -9,10 +9,7 @@ export const ADMIN_ROLE = Symbol('ADMIN_ROLE');
 export const isOrgAdmin = (principal: Pick<Principal, 'roles'>, adminRole: string): boolean =>
   principal.roles.includes(adminRole);
 
-/**
- * After AuthGuard, on the org reader's routes: a user whose token lacks the admin role is answered
- * 403 ADMIN_ROLE_REQUIRED, naming the role (never what the token held).
- */
+/** The 403 names the role, never what the token held. */
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(@Inject(ADMIN_ROLE) private readonly adminRole: string) {}

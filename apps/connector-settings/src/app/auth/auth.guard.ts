@@ -6,10 +6,7 @@ import type { Principal } from './principal';
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 
-/**
- * Every API route: a verified Bearer JWT, or 401 with the reason. An address that failed too often
- * is answered 429 before its token is even looked at, so tokens cannot be guessed at speed.
- */
+/** An address that failed too often is answered 429 before its token is looked at, so tokens cannot be guessed at speed. */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(

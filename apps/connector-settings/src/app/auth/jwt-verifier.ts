@@ -38,11 +38,6 @@ export function readRoles(claims: Record<string, unknown>, claimPath: string): s
   return [];
 }
 
-/**
- * Verifies a user's Bearer JWT: HS256 with a shared secret in development, or the identity
- * provider's keys (JWKS) in production. The tenant comes from the `tenant_id` claim, the user
- * from `sub`; a token without both is refused.
- */
 export class JwtVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];

@@ -24,7 +24,6 @@ const toPreflight = (r: PreflightRow): ConnectionPreflight => ({
   checkedAt: new Date(r.checked_at),
 });
 
-/** connection_preflight: each connection's last conclusive preflight, and which connections are due for one. */
 @Injectable()
 export class ConnectionPreflightRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -46,7 +45,6 @@ export class ConnectionPreflightRepository {
     return found && isBlockingReadiness(found.state) ? found : null;
   }
 
-  /** Stores a conclusive preflight; answers the state it replaced (null for the first). */
   async record(
     connectionId: string,
     state: ConnectionReadiness,

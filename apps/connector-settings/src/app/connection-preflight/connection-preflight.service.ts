@@ -19,12 +19,8 @@ export interface ConnectionChecks {
 export const CONNECTION_CHECKS = Symbol('CONNECTION_CHECKS');
 
 /**
- * Each connection's preflight, as its own rep (describe of Task: the external-id field, its flags
- * and the rep's access; TaskStatus): when the connection is made, on the user's "Check again", and
- * in a background loop for every connection whose last one is older than
- * CONNECTION_PREFLIGHT_INTERVAL_SECONDS. A state other than `ready` pauses the connection (its
- * Salesforce session is refused to sfdc-ingest and the reconciler, which wait and ask again); a
- * later `ready` resumes it. One or two API calls a connection an interval.
+ * As the connection's own rep. A state other than `ready` pauses the connection: its session is
+ * refused to sfdc-ingest and the reconciler, which wait and ask again.
  */
 @Injectable()
 export class ConnectionPreflightService extends PreflightRunner<string> {
@@ -44,10 +40,7 @@ export class ConnectionPreflightService extends PreflightRunner<string> {
     check: async (connectionId) => void (await this.checkNow(connectionId)),
   };
 
-  /**
-   * Runs the connection's preflight now (on connect and "Check again"): the preflight stored, which
-   * is the last conclusive one when Salesforce did not answer this time (null: never concluded).
-   */
+  /** Answers the last conclusive preflight when Salesforce did not answer this time (null: never concluded). */
   async checkNow(connectionId: string): Promise<ConnectionPreflight | null> {
     const connection = await this.dataSource.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
     if (!connection?.refreshTokenSealed) return this.preflights.find(connectionId);

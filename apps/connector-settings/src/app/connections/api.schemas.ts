@@ -4,7 +4,6 @@ import { parseMyDomainHost, SALESFORCE_ENVIRONMENTS, type SalesforceLogin } from
 /** PUT /v1/connections/{id}/task-sync */
 export const saveTaskSyncBodySchema = z
   .object({
-    /** The "Sync tasks" checkbox. */
     enabled: z.boolean(),
   })
   .strict();

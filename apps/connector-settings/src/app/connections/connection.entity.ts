@@ -11,9 +11,8 @@ import {
 import { toSalesforceLogin, type SalesforceEnvironment, type SalesforceLogin } from '@task-sync/sfdc-oauth';
 
 /**
- * One Sales Connect user linked to one Salesforce user, in one tenant; a user has at most one. Read and
- * saved through TypeORM by six services, so it is kept as an entity: every column, index and constraint
- * below is what the connection migrations create (CreateConnection1764000000200 and the ALTERs after it).
+ * Read and saved through TypeORM by six services, so kept as an entity: every column, index and
+ * constraint below is what CreateConnection1764000000200 and the ALTERs after it create.
  */
 @Entity({ name: 'connection' })
 @Index('connection_owner', ['tenantId', 'userId'])
@@ -25,7 +24,6 @@ import { toSalesforceLogin, type SalesforceEnvironment, type SalesforceLogin } f
   `(login_environment = 'my-domain') = (login_my_domain_host IS NOT NULL)`,
 )
 export class ConnectionEntity {
-  /** gen_random_uuid() in the database. */
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -81,6 +79,5 @@ export class ConnectionEntity {
   updatedAt!: Date;
 }
 
-/** Where a connection's grant was made, and is refreshed and revoked. */
 export const loginOf = (c: Pick<ConnectionEntity, 'loginEnvironment' | 'loginMyDomainHost'>): SalesforceLogin =>
   toSalesforceLogin(c.loginEnvironment, c.loginMyDomainHost);

@@ -51,16 +51,12 @@ export class ConnectionsController {
     return (await this.connections.get(req.principal, id)).taskSync;
   }
 
-  /** State, import progress, last sync, errors by reason, API usage: what the page shows. */
   @Get(':id/status')
   status(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionStatusView> {
     return this.connections.getStatus(req.principal, id);
   }
 
-  /**
-   * "Check again": runs the connection's preflight now (describe of Task as the rep) and answers it;
-   * a passing one resumes a paused connection. The last conclusive one when Salesforce did not answer.
-   */
+  /** "Check again": a passing preflight resumes a paused connection. */
   @Post(':id/preflight')
   @HttpCode(200)
   async checkAgain(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ConnectionSetupView> {
@@ -84,7 +80,6 @@ export class ConnectionsController {
     return this.connections.saveTaskSync(req.principal, id, body.enabled);
   }
 
-  /** Disconnect: the token is revoked at Salesforce and deleted with the connection. */
   @Delete(':id')
   @HttpCode(204)
   async disconnect(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<void> {

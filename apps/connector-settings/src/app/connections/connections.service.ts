@@ -46,7 +46,6 @@ export class ConnectionsService {
     return toConnectionView(connection, await this.readModeOf(connection));
   }
 
-  /** The connection's status as the other services last reported it, with its ten latest error reasons and its org's API allocation. */
   async getStatus(principal: Principal, id: string): Promise<ConnectionStatusView> {
     const connection = await this.getOwned(principal, id);
     const status = await findConnectionStatus(this.dataSource, connection.id);
@@ -63,7 +62,6 @@ export class ConnectionsService {
     );
   }
 
-  /** How the connection's changes are read, by its org's reader (decideReadMode). */
   private async readModeOf(connection: ConnectionEntity): Promise<ReadMode> {
     return decideReadMode(toReaderState(await this.readers.findByOrg(connection.sfdcOrgId)));
   }
@@ -95,7 +93,6 @@ export class ConnectionsService {
     });
   }
 
-  /** The caller's connection, or 404. */
   getOwned(principal: Principal, id: string): Promise<ConnectionEntity> {
     return this.findOwned(this.dataSource.manager, principal, id);
   }

@@ -97,7 +97,6 @@ export class RepublishLatestSettingChange1764000000207 implements MigrationInter
   }
 }
 
-/** A connection row's identity, as its settings events carry it. */
 interface ConnectionIdentityRow {
   id: string;
   tenant_id: string;
@@ -112,7 +111,6 @@ interface LatestChangeRow extends ConnectionIdentityRow {
   changed_at: Date;
 }
 
-/** The change again under a new event id: the same kind and instant, and now the Salesforce org and user. */
 function toRepublishedEntry(row: LatestChangeRow): OutboxEntry {
   return buildSettingChangedEntry(toSettingOwner(row), row.kind, randomUUID(), row.changed_at);
 }

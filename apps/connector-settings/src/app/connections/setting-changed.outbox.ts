@@ -9,7 +9,6 @@ export type SettingOwner = Pick<
   'id' | 'tenantId' | 'userId' | 'timeZone' | 'sfdcOrgId' | 'sfdcUserId'
 >;
 
-/** The settings-topic message for one change of a connection's "Sync tasks" setting. */
 export function buildSettingChangedEntry(
   connection: SettingOwner,
   kind: SettingChangeKind,

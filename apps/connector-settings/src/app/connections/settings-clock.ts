@@ -11,8 +11,8 @@ import { KafkaPublisher } from '@task-sync/util-nest';
 const SETTINGS_LOCK_KEY = 0x5359_4e43; // "SYNC"
 
 /**
- * The instant of a setting change, from the database's clock (replicas' clocks never disagree about
- * it), in whole milliseconds as the event carries it. Call first in the transaction that records it.
+ * The database's clock, so replicas never disagree; whole milliseconds, as the event carries it.
+ * Call first in the transaction that records the change.
  */
 export async function stampSettingChange(manager: EntityManager): Promise<Date> {
   await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SETTINGS_LOCK_KEY]);
@@ -28,10 +28,7 @@ export interface SettingsWatermark {
   ends: { partition: number; offset: string; low: string }[];
 }
 
-/**
- * R7 exact: a service decides a change made at t only once its view of the settings holds every
- * change stamped up to t. This is what tells it how far that is, and which offsets prove it.
- */
+/** R7 exact: a service decides a change made at t only once its view of the settings holds every change up to t. */
 @Injectable()
 export class SettingsClock {
   constructor(

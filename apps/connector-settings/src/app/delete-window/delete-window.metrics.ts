@@ -11,10 +11,8 @@ const SCRAPE_REFRESH_TIMEOUT_MS = 2_000;
 const SCRAPE_FRESH_MS = 1_000;
 
 /**
- * The R5 watchdog as Prometheus gauges, for an operator to alert on: for each disabled connection
- * that synced before, the seconds until its delete window closes (negative once closed), and how
- * many are warning now. The rows are read every DELETE_WINDOW_METRICS_REFRESH_SECONDS and again at a
- * scrape (bounded, so a slow database never holds a scrape); the values are computed at the scrape.
+ * The R5 watchdog as Prometheus gauges. A scrape's read is bounded, so a slow database never holds a
+ * scrape; the values are computed at the scrape.
  */
 @Injectable()
 export class DeleteWindowMetrics implements OnApplicationBootstrap, BeforeApplicationShutdown {

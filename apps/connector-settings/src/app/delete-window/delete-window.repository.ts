@@ -12,7 +12,6 @@ export interface DisabledConnection {
 export class DeleteWindowRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Every disabled connection that synced before (or only these ids), with its latest disable. */
   async listDisabledSynced(connectionIds?: readonly string[]): Promise<DisabledConnection[]> {
     const rows: { id: string; disabled_at: Date | null }[] = await this.dataSource.query(
       `SELECT c.id, (SELECT max(h.changed_at) FROM task_sync_change h WHERE h.connection_id = c.id AND h.kind = 'disable') AS disabled_at

@@ -56,7 +56,6 @@ export class RateLimits {
     };
   }
 
-  /** Counts one request; past the limit, RateLimitedException. */
   async take(bucket: RateLimitBucket, key: string): Promise<void> {
     try {
       await this.limiters[bucket].consume(key);

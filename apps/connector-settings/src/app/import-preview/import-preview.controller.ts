@@ -12,7 +12,7 @@ export class ImportPreviewController {
     @Inject(ImportPreviewService) private readonly previews: ImportPreviewService,
   ) {}
 
-  /** "Sync tasks" before the first Save: the count and the first 20 Salesforce tasks the enable would import now (R2). */
+  /** What the enable would import now (R2), before the first Save. */
   @Get(':id/import-preview')
   async preview(@Req() req: AuthenticatedRequest, @Param('id') id: string): Promise<ImportPreviewView> {
     return this.previews.preview(await this.access.findVisible(req.principal, id));

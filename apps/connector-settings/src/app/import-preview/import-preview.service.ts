@@ -17,12 +17,7 @@ import { toImportPreviewView } from './import-preview.view';
 
 const CALLER = 'connector-settings (import preview)';
 
-/**
- * "Sync tasks" before the first Save: what the enable would import now (R2), read as the rep with
- * the import's own selection (libs/sfdc/client): one COUNT() and one query of 20, by queryAll. Both
- * calls count against the org's allocation (this process's ledger, reported at once). Nothing is
- * imported or written.
- */
+/** R2: read with the import's own selection (libs/sfdc/client), so the preview is what the enable would import. */
 @Injectable()
 export class ImportPreviewService {
   private readonly logger = new Logger('import-preview');

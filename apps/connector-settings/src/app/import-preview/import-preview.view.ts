@@ -1,7 +1,6 @@
 import type { ImportPreviewView } from '@task-sync/contracts/http';
 import { parseSalesforceDateTime, type ImportPreview } from '@task-sync/sfdc-client';
 
-/** A Salesforce task's page in Lightning. */
 export const salesforceTaskUrl = (instanceUrl: string, sfdcTaskId: string): string =>
   `${instanceUrl.replace(/\/+$/, '')}/lightning/r/Task/${encodeURIComponent(sfdcTaskId)}/view`;
 

@@ -32,10 +32,7 @@ const sessionRequestSchema = z
   .strict()
   .optional();
 
-/**
- * Service-to-service routes (sfdc-ingest, reconciler), not for browsers and not in the public API
- * document. Tokens travel only here, over HTTP inside the cluster, never on Kafka.
- */
+/** Not in the public API document. Tokens travel only here, over HTTP inside the cluster, never on Kafka. */
 @Controller('internal/v1')
 @UseGuards(ServiceAuthGuard)
 export class InternalController {

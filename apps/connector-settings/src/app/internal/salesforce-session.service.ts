@@ -27,10 +27,8 @@ interface GrantHolder {
 }
 
 /**
- * Hands out a grant's current access token, and a new one when the caller says Salesforce
- * rejected it (`rejectedAccessToken`). The access token is kept sealed, like the refresh token, so
- * every service shares one session per grant instead of refreshing on every start. Grants are a
- * connection's (its rep's writes and polling) or an org reader's (the org's change stream).
+ * The access token is kept sealed, like the refresh token, so every service shares one session per
+ * grant instead of refreshing on every start.
  */
 @Injectable()
 export class SalesforceSessionService {
@@ -123,7 +121,6 @@ export class SalesforceSessionService {
     return { orgId: reader.orgId, userId: reader.sfdcUserId, ...session };
   }
 
-  /** The stored access token unless it is the one Salesforce rejected; else a refresh, stored sealed. */
   private async currentAccess(
     holder: GrantHolder,
     rejectedAccessToken: string | undefined,

@@ -27,10 +27,7 @@ export function parseServiceTokens(text: string): Map<string, string> {
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-/**
- * The internal API (service to service, never the browser): a Bearer token that names one of the
- * configured services. Compared in constant time; which service called is logged by the handlers.
- */
+/** Service to service, never the browser. */
 @Injectable()
 export class ServiceAuthGuard implements CanActivate {
   private readonly tokens: { name: string; digest: Buffer }[];

@@ -1,10 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The org's reader: one integration user per Salesforce org whose session reads the org's changes
- * (Change Data Capture for Task needs View All Data), held by one tenant. Its grant is sealed like
- * a connection's; the preflight says whether it has what reading needs.
- */
+/** One integration user per org, because Change Data Capture for Task needs View All Data. */
 export class CreateOrgReader1764000000206 implements MigrationInterface {
   name = 'CreateOrgReader1764000000206';
 

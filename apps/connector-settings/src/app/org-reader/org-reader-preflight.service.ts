@@ -8,18 +8,12 @@ import type { OrgReader } from './org-reader';
 import { OrgReaderRepository } from './org-reader.repository';
 import { runReaderPreflight, type PreflightOutcome, type ReaderChecks } from './reader-preflight';
 
-/** Builds the checks for one reader's session. */
 export type ReaderChecksFactory = ChecksFactory<ReaderChecks>;
 
 /** Injection token for the factory, so the wiring chooses the Salesforce probe. */
 export const READER_CHECKS = Symbol('READER_CHECKS');
 
-/**
- * The org readers' preflight: when a reader is connected, on an admin's "Check again", and in a
- * background loop for every connected reader whose last preflight is older than
- * ORG_READER_PREFLIGHT_INTERVAL_SECONDS. Replicas may check the same reader in the same minute;
- * that costs three API calls and stores the same answer.
- */
+/** Replicas may check the same reader in the same minute: that costs three API calls and stores the same answer. */
 @Injectable()
 export class OrgReaderPreflightService extends PreflightRunner<OrgReader> {
   constructor(
@@ -37,10 +31,7 @@ export class OrgReaderPreflightService extends PreflightRunner<OrgReader> {
     check: async (reader) => void (await this.check(reader)),
   };
 
-  /**
-   * Checks the org's reader now (on connect, and on "Check again"): the reader with the preflight
-   * this check stored (its last one when this check was inconclusive), or null without a reader.
-   */
+  /** The reader keeps its last preflight when this check was inconclusive; null without a reader. */
   async checkNow(orgId: string): Promise<OrgReader | null> {
     const reader = await this.readers.findByOrg(orgId);
     if (!reader?.refreshTokenSealed) return reader;

@@ -9,10 +9,7 @@ import { OrgIdPipe } from './org-id.pipe';
 import { OrgReaderService } from './org-reader.service';
 import type { OrgReaderView } from './org-reader.view';
 
-/**
- * The org's reader (Settings → CRM → Salesforce, admins): the one integration user per Salesforce
- * org whose session reads the org's changes. Every route needs the admin role (JWT_ADMIN_ROLE).
- */
+/** Every route needs the admin role (JWT_ADMIN_ROLE). */
 @Controller('v1/salesforce/org-reader')
 @UseGuards(AuthGuard, AdminGuard)
 export class OrgReaderController {
@@ -22,13 +19,12 @@ export class OrgReaderController {
     @Inject(CONNECT_FLOW) private readonly flow: ConnectFlowSettings,
   ) {}
 
-  /** The readers of the tenant's orgs, each with its last preflight. */
   @Get()
   async list(@Req() req: AuthenticatedRequest): Promise<{ items: OrgReaderView[] }> {
     return { items: await this.readers.list(req.principal) };
   }
 
-  /** Starts the OAuth flow for the org's reader: the admin signs in at Salesforce as the integration user. */
+  /** The admin signs in at Salesforce as the integration user. */
   @Post('connect')
   @HttpCode(200)
   @UseGuards(ConnectRateLimitGuard)
@@ -46,7 +42,7 @@ export class OrgReaderController {
     return this.readers.checkAgain(req.principal, orgId);
   }
 
-  /** Disconnect: the reader's grant is revoked at Salesforce and the reader removed; the org's connections go back to polling. */
+  /** The org's connections go back to polling. */
   @Delete(':orgId')
   @HttpCode(204)
   disconnect(@Req() req: AuthenticatedRequest, @Param('orgId', new OrgIdPipe()) orgId: string): Promise<void> {

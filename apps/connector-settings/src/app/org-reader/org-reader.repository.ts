@@ -42,7 +42,6 @@ const toReader = (row: OrgReaderRow): OrgReader => ({
   updatedAt: row.updated_at,
 });
 
-/** The grant an admin's callback brings for an org's reader. */
 export type ReaderGrant = Pick<
   OrgReader,
   'orgId' | 'tenantId' | 'connectedByUserId' | 'sfdcUserId' | 'sfdcUsername' | 'instanceUrl'
@@ -57,16 +56,11 @@ export type StoreGrantResult = { stored: true; replacedRefreshTokenSealed: strin
  */
 const BY_ORG = `(sfdc_org_id = $1 OR (length($1) = 15 AND left(sfdc_org_id, 15) = $1))`;
 
-/** The org_reader table: every state change of an org's reader is one named method. */
 @Injectable()
 export class OrgReaderRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /**
-   * Stores the grant from an admin's callback: a new reader, or a new grant for the tenant's reader
-   * of that org (reconnecting clears the old session, preflight and revocation). One reader per org:
-   * an org whose reader another tenant holds stores nothing.
-   */
+  /** One reader per org: an org whose reader another tenant holds stores nothing. */
   async storeGrant(manager: EntityManager, grant: ReaderGrant): Promise<StoreGrantResult> {
     const held: { tenant_id: string; refresh_token_sealed: string | null }[] = await manager.query(
       `SELECT tenant_id, refresh_token_sealed FROM org_reader WHERE sfdc_org_id = $1 FOR UPDATE`,
@@ -135,7 +129,6 @@ export class OrgReaderRepository {
     );
   }
 
-  /** Disconnect: the tenant's reader of that org goes (its sealed tokens with it); answers what it was, to revoke. */
   async remove(tenantId: string, orgId: string): Promise<OrgReader | null> {
     // The driver answers a bare DELETE … RETURNING with [rows, count].
     const [rows]: [OrgReaderRow[], number] = await this.dataSource.query(
@@ -161,7 +154,6 @@ export class OrgReaderRepository {
     return rows.map(toReader);
   }
 
-  /** The readers of these orgs, by org id (a connection's read mode). */
   async findForOrgs(orgIds: string[]): Promise<Map<string, OrgReader>> {
     if (orgIds.length === 0) return new Map();
     const rows: OrgReaderRow[] = await this.dataSource.query(
@@ -171,7 +163,6 @@ export class OrgReaderRepository {
     return new Map(rows.map((row) => [row.sfdc_org_id, toReader(row)]));
   }
 
-  /** Connected readers whose preflight is older than `staleBefore` (or never ran), oldest first. */
   async listDueForPreflight(staleBefore: Date, limit: number): Promise<OrgReader[]> {
     const rows: OrgReaderRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM org_reader

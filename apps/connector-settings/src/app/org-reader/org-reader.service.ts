@@ -16,7 +16,6 @@ export interface SettledCallback {
   afterCommit?: () => Promise<void>;
 }
 
-/** The org's reader as admins manage it: its grant from the OAuth callback, its preflight, its removal. */
 @Injectable()
 export class OrgReaderService {
   private readonly logger = new Logger('org-reader');
@@ -28,9 +27,8 @@ export class OrgReaderService {
   ) {}
 
   /**
-   * In the callback's transaction: the admin's grant becomes the org's reader, unless another
-   * tenant holds that org's reader (409; the new grant is revoked). After the commit, a replaced
-   * grant is revoked and the first preflight runs, so the admin lands on the page with its result.
+   * Another tenant's reader of the org: 409, and the new grant is revoked. The first preflight runs
+   * after the commit, so the admin lands on the page with its result.
    */
   async storeGrant(manager: EntityManager, attempt: ConnectAttempt, grant: SalesforceGrant): Promise<SettledCallback> {
     const result = await this.readers.storeGrant(manager, {
@@ -64,7 +62,6 @@ export class OrgReaderService {
     return (await this.readers.listForTenant(principal.tenantId)).map(toOrgReaderView);
   }
 
-  /** "Check again": the preflight now, for the tenant's reader of that org. */
   async checkAgain(principal: Principal, orgId: string): Promise<OrgReaderView> {
     await this.findOwned(principal, orgId);
     const checked = await this.preflight.checkNow(orgId);
@@ -72,7 +69,6 @@ export class OrgReaderService {
     return toOrgReaderView(checked);
   }
 
-  /** Disconnect: the reader's grant is revoked at Salesforce and the reader removed. */
   async disconnect(principal: Principal, orgId: string): Promise<void> {
     const removed = await this.readers.remove(principal.tenantId, orgId);
     if (!removed) throw notFound(orgId);

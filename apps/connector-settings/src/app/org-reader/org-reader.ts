@@ -29,7 +29,6 @@ export interface OrgReader {
 /** A Salesforce org id: `00D`, then 12 or 15 more characters (the 15- and 18-character forms). */
 export const SFDC_ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
 
-/** What the read-mode rule needs of a reader (or of no reader). */
 export const toReaderState = (reader: OrgReader | null): OrgReaderState | null =>
   reader && {
     sfdcUsername: reader.sfdcUsername,

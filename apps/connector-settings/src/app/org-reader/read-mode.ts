@@ -1,7 +1,6 @@
 import type { OrgStreamView, ReadMode } from '@task-sync/contracts/http';
 import type { ReaderPreflight } from './reader-preflight';
 
-/** What the decision needs to know of the org's reader. */
 export interface OrgReaderState {
   sfdcUsername: string;
   /** The grant is held (not revoked, not refused by Salesforce). */
@@ -10,11 +9,7 @@ export interface OrgReaderState {
   stream?: OrgStreamView | null;
 }
 
-/**
- * The read-mode rule: a connection's changes come from the org stream only when its org has a
- * reader that is connected and whose last preflight passed; in every other case its sync polls
- * with the rep's own session, and the reason names what is missing.
- */
+/** Anything short of a connected reader whose last preflight passed falls back to the rep's own polls. */
 export function decideReadMode(reader: OrgReaderState | null): ReadMode {
   if (!reader)
     return {

@@ -76,9 +76,8 @@ const brief = (code: string, message: string): string => {
 };
 
 /**
- * The preflight from the three answers: each item ok only when Salesforce answered yes; a no, or a
- * refusal to answer, is missing with what to do. An answer that did not come (5xx, the daily limit,
- * the network) makes the whole run inconclusive, so a passing reader is not failed by a blip.
+ * An answer that did not come (5xx, the daily limit, the network) makes the whole run inconclusive,
+ * so a passing reader is not failed by a blip.
  */
 export function assembleReaderPreflight(
   answers: PreflightAnswers,
@@ -115,7 +114,6 @@ export function assembleReaderPreflight(
   };
 }
 
-/** Asks the three questions (two API calls: View All Data and the field in one Composite call) and assembles the preflight. */
 export async function runReaderPreflight(
   checks: ReaderChecks,
   readerUsername: string,

@@ -32,12 +32,11 @@ const toAttempt = (row: AttemptRow): ConnectAttempt => ({
   usedAt: row.used_at,
 });
 
-/** The connect_attempt table: every state change of an attempt is one named method. */
 @Injectable()
 export class ConnectAttemptRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** Stores a new attempt, and forgets attempts that expired a day ago or more (kept that long to say "already used"). */
+  /** Expired attempts are kept a day, to say "already used". */
   async open(attempt: Omit<ConnectAttempt, 'usedAt'>): Promise<void> {
     await this.dataSource.query(`DELETE FROM connect_attempt WHERE expires_at < now() - interval '1 day'`);
     await this.dataSource.query(

@@ -26,7 +26,6 @@ export interface ConnectAttempt {
   usedAt: Date | null;
 }
 
-/** What the callback presents: the signed state's claims and the cookie its browser sent. */
 export interface CallbackPresented {
   nonce: string;
   tenantId: string;
@@ -60,7 +59,6 @@ export function judgeConnectAttempt(attempt: ConnectAttempt | null, presented: C
   return null;
 }
 
-/** What the refusal page tells the person in the browser, per reason. */
 export const REFUSAL_MESSAGES: Record<CallbackRefusal, string> = {
   INVALID_STATE: 'This Salesforce connect link is not valid: it was changed, or it is too old.',
   UNKNOWN_STATE: 'This Salesforce connect link is not one we issued, or it was cleaned up long ago.',

@@ -10,7 +10,6 @@ export const CONNECT_COOKIE = 'ts_sf_connect';
 
 const KEY_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-/** The browser's key, when it sent a well-formed one. */
 export function readBrowserKey(req: Request): string | undefined {
   const value = parse(req.headers.cookie ?? '')[CONNECT_COOKIE];
   return value && KEY_SHAPE.test(value) ? value : undefined;

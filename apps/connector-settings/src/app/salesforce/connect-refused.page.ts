@@ -3,10 +3,7 @@ import { REFUSAL_MESSAGES, type CallbackRefusal } from './connect-attempt';
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/**
- * The page a refused Salesforce callback shows: why, and the way back to start again. No script
- * and no style, so the API's strict CSP serves it as it is.
- */
+/** No script and no style, so the API's strict CSP serves it as it is. */
 export function renderConnectRefusedPage(reason: CallbackRefusal, settingsPageUrl: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Salesforce was not connected</title></head>

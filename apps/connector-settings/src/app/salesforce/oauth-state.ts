@@ -9,10 +9,7 @@ export interface OAuthStatePayload {
   exp: number;
 }
 
-/**
- * The OAuth `state`: which connect attempt the callback completes, signed (HMAC-SHA256) and
- * expiring, so a forged or stale state is refused before the database is asked.
- */
+/** Signed and expiring, so a forged or stale state is refused before the database is asked. */
 export class OAuthStateSigner {
   constructor(
     private readonly secret: string,
@@ -25,7 +22,6 @@ export class OAuthStateSigner {
     return `${body}.${this.mac(body)}`;
   }
 
-  /** The payload, or null when the state is forged, malformed or expired. */
   verify(state: string, nowMs = Date.now()): OAuthStatePayload | null {
     const [body, mac] = state.split('.');
     if (!body || !mac) return null;

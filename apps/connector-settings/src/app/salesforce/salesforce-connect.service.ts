@@ -15,11 +15,6 @@ import { ConnectAttemptRepository } from './connect-attempt.repository';
 import { OAuthStatePayload, OAuthStateSigner } from './oauth-state';
 import { SalesforceGrants } from './salesforce-grants';
 
-/**
- * How a callback ended: a connection (new, reconnected in place, or started over), another Salesforce
- * account refused for want of the start-over confirmation, the org's reader, another tenant holding
- * that org's reader, Salesforce's refusal, our refusal, or a failed exchange.
- */
 export type CallbackOutcome =
   | { kind: 'connected'; connectionId: string; how: 'created' | 'reconnected' | 'started-over' }
   | { kind: 'other-account'; connectedAs: string; offeredAs: string }
@@ -29,7 +24,6 @@ export type CallbackOutcome =
   | { kind: 'refused'; reason: ConnectRefusal }
   | { kind: 'failed' };
 
-/** Connect and disconnect Salesforce: the attempt, the code exchange, the sealed token, the revoke. */
 @Injectable()
 export class SalesforceConnectService {
   private readonly logger = new Logger('salesforce-connect');
@@ -42,11 +36,7 @@ export class SalesforceConnectService {
     @Inject(OrgReaderService) private readonly orgReaders: OrgReaderService,
   ) {}
 
-  /**
-   * Stores a single-use attempt bound to the browser's key, with a PKCE verifier; returns where to
-   * send the browser. `purpose`: the user's own connection, or (for an admin) the org's reader.
-   * `startOver`: the user confirmed replacing their connection should they sign in as another Salesforce user.
-   */
+  /** `startOver`: the user confirmed replacing their connection should they sign in as another Salesforce user. */
   async startConnect(
     who: Principal,
     browserKey: string,
@@ -73,10 +63,8 @@ export class SalesforceConnectService {
   }
 
   /**
-   * Salesforce's answer for an attempt. The attempt is locked, judged, and marked used in the same
-   * transaction that stores the connection, so a state completes at most one connection; a refused
-   * callback writes nothing. One connection per user and tenant, and per tenant, org and Salesforce
-   * user (storeConnectionGrant). An org reader's attempt stores the org's reader instead (OrgReaderService).
+   * The attempt is marked used in the transaction that stores the connection, so a state completes at
+   * most one connection; a refused callback writes nothing.
    */
   async completeConnect(state: OAuthStatePayload, browserKey: string | undefined, answer: { code: string } | { error: string }): Promise<CallbackOutcome> {
     const settled = await this.dataSource.transaction(async (manager): Promise<SettledCallback> => {
@@ -102,10 +90,6 @@ export class SalesforceConnectService {
     return settled.outcome;
   }
 
-  /**
-   * Disconnect: revoke the token at Salesforce, then delete the connection (its token with it).
-   * A connection with sync on announces the disable first, through the outbox, in the same transaction.
-   */
   async disconnect(connection: ConnectionEntity): Promise<void> {
     if (connection.refreshTokenSealed) await this.grants.revokeSealed(loginOf(connection), connection.refreshTokenSealed, this.logger);
     await this.dataSource.transaction((manager) => this.dropConnection(manager, connection));
@@ -120,11 +104,8 @@ export class SalesforceConnectService {
   }
 
   /**
-   * A user's grant, one connection per user and tenant (decideConnect): a new connection; the same
-   * Salesforce user's grant replaced in place (the old refresh token revoked, the cached access token
-   * dropped: the services' next session comes from the new grant), keeping id, links, history and
-   * sync state; another account refused, or with the user's confirmation started over. A token we let
-   * go of is revoked once the transaction has committed.
+   * A reconnect drops the cached access token so the services' next session comes from the new grant.
+   * A token we let go of is revoked once the transaction has committed.
    */
   private async storeConnectionGrant(manager: EntityManager, attempt: ConnectAttempt, grant: SalesforceGrant): Promise<SettledCallback> {
     const revokeAfterCommit = (refreshToken: string | null, login = attempt.login) => async () => {

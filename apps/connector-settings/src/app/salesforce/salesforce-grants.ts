@@ -7,10 +7,7 @@ import {
 } from '@task-sync/sfdc-oauth';
 import { TokenCipher } from './token-cipher';
 
-/**
- * Salesforce's OAuth with our token cipher, for everyone who holds a grant (the connect flow, the org
- * readers, the sessions): what we keep is sealed, and opened only to be sent to Salesforce.
- */
+/** What we keep is sealed, and opened only to be sent to Salesforce. */
 @Injectable()
 export class SalesforceGrants {
   constructor(
@@ -38,11 +35,7 @@ export class SalesforceGrants {
     return this.oauth.refreshAccessToken(login, this.cipher.open(refreshTokenSealed));
   }
 
-  /**
-   * Revokes a refresh token at Salesforce when we let go of it (disconnect, a replaced or refused
-   * grant). A failure is logged, never thrown: the token goes from our side regardless, and
-   * Salesforce expires unused tokens by policy.
-   */
+  /** Never throws: the token goes from our side regardless, and Salesforce expires unused tokens by policy. */
   async revoke(login: SalesforceLogin, refreshToken: string, logger: Pick<Logger, 'warn'>): Promise<void> {
     try {
       await this.oauth.revoke(login, refreshToken);
@@ -51,7 +44,6 @@ export class SalesforceGrants {
     }
   }
 
-  /** revoke, for a token we hold sealed. */
   async revokeSealed(login: SalesforceLogin, refreshTokenSealed: string, logger: Pick<Logger, 'warn'>): Promise<void> {
     await this.revoke(login, this.cipher.open(refreshTokenSealed), logger);
   }

@@ -13,10 +13,7 @@ import { OAuthStateSigner } from './oauth-state';
 import { SalesforceConnectService } from './salesforce-connect.service';
 import { ConnectionPreflightService } from '../connection-preflight/connection-preflight.service';
 
-/**
- * "Connect" in a browser: a single-use attempt for this user and browser (the connect cookie binds
- * it), for the user's connection or the org's reader; the page sends the browser to `authorizeUrl`.
- */
+/** The connect cookie binds the single-use attempt to this browser. */
 export async function startConnectFromBrowser(
   connect: SalesforceConnectService,
   flow: ConnectFlowSettings,
@@ -45,12 +42,7 @@ export class SalesforceController {
     @Inject(ConnectionPreflightService) private readonly preflight: ConnectionPreflightService,
   ) {}
 
-  /**
-   * Starts the flow (Connect, Reconnect): stores a single-use attempt for this user and browser; the page
-   * sends the browser to `authorizeUrl`. `startOver`: the user confirmed replacing their connection
-   * should they sign in as another Salesforce user or org. `environment` (and `myDomain`): where they
-   * sign in; a My Domain that is not one is refused 400 INVALID_MY_DOMAIN before anything is stored.
-   */
+  /** A My Domain that is not one is refused 400 INVALID_MY_DOMAIN before anything is stored. */
   @Post('connect')
   @HttpCode(200)
   @UseGuards(AuthGuard, ConnectRateLimitGuard)
@@ -65,12 +57,8 @@ export class SalesforceController {
   }
 
   /**
-   * Salesforce sends the browser back here. No Bearer token comes with a redirect: the signed state
-   * names the attempt, and the attempt must be unused, unexpired and this browser's. Ends on the
-   * settings page with the outcome (`?connected=<connection id>`, with `&reconnected=1` when it was
-   * reconnected in place, `?orgReader=<org id>`, or `?error=<reason>`: `other_salesforce_account`
-   * with `connectedAs` and `offeredAs` when the user signed in as another account without confirming), or on a page that says why nothing was connected (409 when another tenant
-   * holds the org's reader).
+   * No Bearer token comes with a redirect: the signed state names the attempt, which must be unused,
+   * unexpired and this browser's.
    */
   @Get('oauth/callback')
   async callback(

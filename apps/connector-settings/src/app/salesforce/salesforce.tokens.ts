@@ -1,7 +1,6 @@
 /** Injection token for the connect flow's settings. */
 export const CONNECT_FLOW = Symbol('CONNECT_FLOW');
 export interface ConnectFlowSettings {
-  /** The settings page the callback returns the browser to. */
   settingsPageUrl: string;
   /** This service's callback URL (OAUTH_REDIRECT_URL): HTTPS there makes the connect cookie Secure. */
   callbackUrl: string;

@@ -1,10 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
-/**
- * Encrypts refresh tokens at rest with AES-256-GCM. Each value names the key that sealed it
- * (`kid.iv.tag.ciphertext`, base64url), so keys rotate: new values use the active key, old ones
- * still open with theirs.
- */
+/** Each value names the key that sealed it (`kid.iv.tag.ciphertext`), so old values still open after a rotation. */
 export class TokenCipher {
   private readonly keys: Map<string, Buffer>;
 

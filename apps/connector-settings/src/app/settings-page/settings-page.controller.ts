@@ -6,9 +6,8 @@ import { SettingsPageFiles } from './settings-page.files';
 const SETTINGS_PAGE_CSP = buildSettingsPageCsp();
 
 /**
- * The settings page (Settings → CRM → Salesforce → Configure), apps/settings-ui's build. Public: it
- * holds no data until the user's token calls the API. index.html is never stored (it names the
- * current assets); the assets' names carry their content hash, so browsers keep them for a year.
+ * Public: the page holds no data until the user's token calls the API. index.html is never stored (it
+ * names the current assets); the assets' names carry their content hash, so browsers keep them a year.
  */
 @Controller('settings/crm/salesforce')
 export class SettingsPageController {

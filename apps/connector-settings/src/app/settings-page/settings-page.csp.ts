@@ -15,10 +15,7 @@ export function buildSettingsPageCsp(): string {
   ].join('; ');
 }
 
-/**
- * What the CSP would block in the built index.html: inline scripts, inline styles, style attributes
- * and inline event handlers. Checked at boot so a build that needs 'unsafe-inline' fails loudly.
- */
+/** Checked at boot, so a build that needs 'unsafe-inline' fails loudly. */
 export function inlineCodeIn(html: string): string[] {
   const found: string[] = [];
   for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi))

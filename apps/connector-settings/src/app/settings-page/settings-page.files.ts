@@ -16,7 +16,7 @@ export interface SettingsPageAsset {
   type: string;
 }
 
-/** The built settings-ui (index.html and its hashed assets), read once at boot: a few tens of kB. */
+/** Read once at boot: a few tens of kB. */
 export class SettingsPageFiles {
   private constructor(
     readonly indexHtml: string,

@@ -1,10 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ConnectionStatusChanged } from '@task-sync/contracts';
 
-/**
- * Folds one status report into the connection's status: the newest report sets the state, a
- * field a report leaves out keeps its last value, and an error is counted under its reason.
- */
+/** The newest report sets the state; a field a report leaves out keeps its last value. */
 export async function applyStatusReport(manager: EntityManager, report: ConnectionStatusChanged): Promise<void> {
   await manager.query(
     `INSERT INTO connection_status AS s (connection_id, state, import_progress, last_synced_at, api_used, api_limit, reported_at)
@@ -39,7 +36,6 @@ export async function applyStatusReport(manager: EntityManager, report: Connecti
   }
 }
 
-/** Ends a paused state of the connection; whether its sync is on picks the state it goes back to. */
 type EndPausedState = (
   manager: Pick<EntityManager, 'query'>,
   connectionId: string,
@@ -56,16 +52,8 @@ const endPausedState =
     );
   };
 
-/**
- * The user reconnected the connection in place: an `unauthorized` state the services reported is
- * over (`syncing`, or `idle` with sync off). The services' paused reads and writes resume at their
- * next recheck, and report again; a grant Salesforce still refuses is reported `unauthorized` again.
- */
+/** A grant Salesforce still refuses is reported `unauthorized` again at the services' next recheck. */
 export const markGrantRenewed = endPausedState('unauthorized');
 
-/**
- * The connection's preflight passed after failing: a `setup-required` state the services reported
- * is over (`syncing`, or `idle` with sync off). Their paused reads and writes resume at their next
- * recheck, and report again.
- */
+/** The services' paused reads and writes resume at their next recheck, and report again. */
 export const markSetupComplete = endPausedState('setup-required');

@@ -25,7 +25,6 @@ export interface ConnectionError {
   lastAt: Date;
 }
 
-/** The connection's status as applyStatusReport folded it, or null before the first report. */
 export async function findConnectionStatus(db: Db, connectionId: string): Promise<ConnectionStatus | null> {
   const [row]: ConnectionStatus[] = await db.query(
     `SELECT connection_id AS "connectionId", state, import_progress AS "importProgress", last_synced_at AS "lastSyncedAt",
@@ -36,7 +35,6 @@ export async function findConnectionStatus(db: Db, connectionId: string): Promis
   return row ?? null;
 }
 
-/** The connection's error reasons, the latest first. */
 export function listRecentConnectionErrors(db: Db, connectionId: string, limit: number): Promise<ConnectionError[]> {
   return db.query(
     `SELECT connection_id AS "connectionId", code, count, last_message AS "lastMessage", last_at AS "lastAt"

@@ -34,10 +34,8 @@ interface FailedTaskRow {
 }
 
 /**
- * Folds one failed-write report into the connection's failed tasks: `failed` sets the task's row
- * (open again if it was ignored), `ignored` marks it so it leaves the problems list, `cleared`
- * removes it; a report older than the row's last one changes nothing (status reports of a
- * connection are in order on their partition, but a replayed one may be old).
+ * A report older than the row's last one changes nothing: a connection's reports are in order on
+ * their partition, but a replayed one may be old.
  */
 export async function applyFailedWriteReport(manager: Db, report: FailedWriteChanged): Promise<void> {
   if (report.state === 'cleared') {
@@ -122,7 +120,6 @@ export async function listFailedTasks(
   };
 }
 
-/** The connection's open failed tasks by (side, code): how many, and the latest one's own message. */
 export async function groupFailedTasks(db: Db, connectionId: string): Promise<FailedTaskGroup[]> {
   const rows: { side: Side; code: string; count: string; message: string }[] = await db.query(
     `SELECT side, code, count(*) AS count, (array_agg(reason ORDER BY reported_at DESC))[1] AS message

@@ -1,4 +1,4 @@
-/** One CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is escaped so a spreadsheet never runs it as a formula. */
+/** A leading =, +, - or @ is escaped so a spreadsheet never runs it as a formula. */
 function csvField(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;

@@ -7,7 +7,6 @@ import type {
   TaskHealthTimeline,
 } from '@task-sync/contracts';
 
-// What the reconciler answers: the task-health API's contract.
 export type ReconcilerPage<T> = Page<T>;
 export type ReconcilerTask = TaskHealthTask;
 export type ReconcilerEvent = TaskHealthEvent;
@@ -17,17 +16,12 @@ export type FailedWriteSelection = (
   { items: { linkId: string; side: 'sfdc' | 'salesconnect' }[] } | { code: string; side: 'sfdc' | 'salesconnect' }
 ) & { by?: string };
 
-/** Injection token: the ReconcilerClient. */
 export const RECONCILER_CLIENT = Symbol('RECONCILER_CLIENT');
 
 /** How long a call may take: a resync reads both sides (two calls out). */
 const TIMEOUT_MS = 20_000;
 
-/**
- * The reconciler's internal task-health routes (it owns the timeline and the failed writes), with
- * its own token (`reconciler:` of INTERNAL_SERVICE_TOKENS). Its 404 comes back as ours; anything else
- * it cannot answer is a 503 RECONCILER_UNAVAILABLE.
- */
+/** Its 404 comes back as ours; anything else it cannot answer is a 503 RECONCILER_UNAVAILABLE. */
 export class ReconcilerClient {
   constructor(
     private readonly baseUrl: string,

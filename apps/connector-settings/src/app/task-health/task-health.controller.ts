@@ -26,11 +26,7 @@ import {
 } from './task-health.schemas';
 import type { z } from 'zod';
 
-/**
- * Sync health of one connection (its rep, or an admin of the same tenant; anyone else 404):
- * problems, failed tasks (CSV too), Retry now, Ignore, conflicts, API usage, and a task's timeline
- * and Resync. Lists paginate with `?offset=&limit=` and answer `{ items, total, nextOffset }`.
- */
+/** Its rep, or an admin of the same tenant; anyone else 404. */
 @Controller('v1/connections/:id')
 @UseGuards(AuthGuard)
 export class TaskHealthController {
@@ -124,7 +120,6 @@ export class TaskHealthController {
     return this.health.timeline(req.principal, id, linkId, query.offset, query.limit);
   }
 
-  /** Reads both sides now and applies the conflict rule (the drift repair of this pair). */
   @Post('tasks/:linkId/resync')
   @HttpCode(200)
   resync(@Req() req: AuthenticatedRequest, @Param('id') id: string, @Param('linkId') linkId: string) {

@@ -35,11 +35,7 @@ export interface ProblemGroup {
   count: number;
 }
 
-/**
- * The health of one connection for its rep, or an admin of the same tenant: problems (open failed
- * tasks by side and code, in plain words), the failed tasks with links to both apps, Retry now and
- * Ignore, conflicts, API usage, and each task's timeline and Resync (the reconciler owns those).
- */
+/** The reconciler owns the timeline, Resync and the failed writes' Retry now and Ignore. */
 @Injectable()
 export class TaskHealthService {
   constructor(
@@ -83,7 +79,6 @@ export class TaskHealthService {
     );
   }
 
-  /** Every matching open failed task, as CSV. */
   async failedTasksCsv(principal: Principal, id: string, filter: FailedTaskFilter): Promise<string> {
     const connection = await this.findVisible(principal, id);
     const { items } = await listFailedTasks(this.dataSource, connection.id, filter);

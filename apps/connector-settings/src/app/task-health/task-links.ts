@@ -3,7 +3,6 @@ import type { TaskHealthLinks } from '@task-sync/contracts';
 /** Where a rep opens a task in each app (the task-health API's contract). */
 export type TaskLinks = TaskHealthLinks;
 
-/** A task's links: Salesforce's Lightning record page on the rep's instance, Sales Connect's from its template (`{taskId}`); null without the id. */
 export function buildTaskLinks(
   ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null },
   instanceUrl: string,

@@ -4,7 +4,7 @@ import { APP_CONFIG, BackgroundLoop } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { TaskActivityRepository } from './task-activity.repository';
 
-/** Deletes timeline events older than TASK_ACTIVITY_RETENTION_DAYS, every TASK_ACTIVITY_PRUNE_EVERY_MS (any replica; the deletes are idempotent). */
+/** Any replica may run it: the deletes are idempotent. */
 @Injectable()
 export class TaskActivityPruneScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('task-activity');

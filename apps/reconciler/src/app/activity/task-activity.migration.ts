@@ -4,9 +4,8 @@ export class CreateTaskActivity1764000000430 implements MigrationInterface {
   name = 'CreateTaskActivity1764000000430';
 
   async up(q: QueryRunner): Promise<void> {
-    // A task's timeline (reads, decisions, writes, conflicts, retries, dead letters, ignores, resyncs),
-    // written in the transaction of what it records and pruned after TASK_ACTIVITY_RETENTION_DAYS.
-    // The subject is kept on each row, so a task is found by a name it had.
+    // Written in the transaction of what it records. The subject is kept on each row, so a task is
+    // found by a name it had.
     await q.query(`
       CREATE TABLE task_activity (
         id bigserial PRIMARY KEY,

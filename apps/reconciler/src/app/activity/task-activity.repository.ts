@@ -16,7 +16,6 @@ import {
 
 type Db = Pick<EntityManager, 'query'>;
 
-// A page, a task, an event and a conflict as the task-health API answers them: its contract's shapes.
 export type { Page, ActivityEvent };
 export type ActivityTask = TaskHealthTask;
 export type ConflictItem = TaskHealthConflict;
@@ -27,11 +26,7 @@ const pageOf = <T>(items: T[], total: number, offset: number): Page<T> => ({
   nextOffset: offset + items.length < total ? offset + items.length : null,
 });
 
-/**
- * The rows of one transaction's timeline events, gathered as it decides and written in one
- * multi-row INSERT at its end (a run decides hundreds of changes: a statement each would cost the
- * reconciler its throughput).
- */
+/** One INSERT at the transaction's end: a run decides hundreds of changes, and a statement each cost the throughput. */
 export class TaskActivityBatch {
   readonly rows: ActivityRow[] = [];
 
@@ -114,7 +109,6 @@ export class TaskActivityBatch {
     });
   }
 
-  /** Writes the gathered rows in one statement, in the caller's transaction. */
   async flush(db: Db): Promise<void> {
     if (this.rows.length === 0) return;
     const rows = this.rows.splice(0);
@@ -122,7 +116,7 @@ export class TaskActivityBatch {
   }
 }
 
-/** The columns an event writes, each with its array type and its value in a row: the INSERT's column list and its arrays come from this one list, in one order. */
+/** The INSERT's column list and its arrays come from this one list, so they cannot fall out of order. */
 const INSERTED: [column: string, type: string, value: (row: ActivityRow) => unknown][] = [
   ['connection_id', 'text', (r) => r.connectionId],
   ['link_id', 'uuid', (r) => r.linkId],
@@ -143,9 +137,8 @@ const INSERTED: [column: string, type: string, value: (row: ActivityRow) => unkn
 const INSERT_SQL = `INSERT INTO task_activity (${INSERTED.map(([column]) => column).join(', ')})
   SELECT * FROM unnest(${INSERTED.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
 
-/** The task_activity table: batched inserts, the timeline's reads, and the retention prune. */
 export class TaskActivityRepository {
-  /** One multi-row INSERT for any number of rows (their order is their ids' order). */
+  /** The rows' order is their ids' order. */
   static async insert(db: Db, rows: readonly ActivityRow[]): Promise<void> {
     if (rows.length === 0) return;
     await db.query(
@@ -191,7 +184,6 @@ export class TaskActivityRepository {
     return Number(row.n);
   }
 
-  /** One task of the connection, or null. */
   async findTask(connectionId: string, linkId: string): Promise<ActivityTask | null> {
     const [row]: TaskRow[] = await this.db.query(
       `SELECT ${TASK_COLUMNS} FROM task_link l
@@ -202,7 +194,6 @@ export class TaskActivityRepository {
     return row ? toTask(row) : null;
   }
 
-  /** The task's events, oldest first. */
   async timeline(connectionId: string, linkId: string, offset: number, limit: number): Promise<Page<ActivityEvent>> {
     const rows: (EventRow & { total: string })[] = await this.db.query(
       `SELECT at, kind, side, origin, summary, reason, outcome, code, detail, count(*) OVER () AS total
@@ -234,7 +225,6 @@ export class TaskActivityRepository {
     );
   }
 
-  /** The connection's conflicts (sync_conflict), newest first, with each one's pair. */
   async conflicts(connectionId: string, offset: number, limit: number): Promise<Page<ConflictItem>> {
     type Row = {
       link_id: string | null;
@@ -288,7 +278,7 @@ export class TaskActivityRepository {
     );
   }
 
-  /** Deletes events older than the retention, a bounded batch at a time (no long lock on a busy table); answers how many went. */
+  /** A bounded batch at a time: no long lock on a busy table. */
   async prune(retentionDays: number, batchSize = 5000): Promise<number> {
     let pruned = 0;
     for (;;) {

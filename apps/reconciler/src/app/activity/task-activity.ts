@@ -17,10 +17,8 @@ export interface ActivitySubject {
   subject: string | null;
 }
 
-/** One event of a task's timeline as the task-health API answers it (the contract's), its kind one of those recorded. */
 export type ActivityEvent = Omit<TaskHealthEvent, 'kind'> & { kind: ActivityKind };
 
-/** One event as stored in task_activity: the event (its time is the row's) and the pair it is about. */
 export type ActivityRow = ActivitySubject & Omit<ActivityEvent, 'at'>;
 
 export const SIDE_NAME: Record<Side, string> = { sfdc: 'Salesforce', salesconnect: 'Sales Connect' };
@@ -56,7 +54,6 @@ export function originOfChange(
 /** The subject a change or a link shows (Sales Connect's name, Salesforce's Subject). */
 export const subjectOf = (fields: Pick<TaskFields, 'title'> | null | undefined): string | null => fields?.title ?? null;
 
-/** The 'read' row of a change: which side, from where, and whether it was our own write coming back. */
 export function describeRead(
   of: ActivitySubject,
   change: SyncChange,
@@ -80,7 +77,6 @@ export function describeRead(
 
 type WriteAction = Extract<SyncAction, { type: 'create' | 'update' | 'complete' | 'reopen' | 'delete' }>;
 
-/** The 'decision' row: what the rules decided for the change, and why. */
 export function describeDecision(of: ActivitySubject, change: SyncChange, actions: readonly SyncAction[]): ActivityRow {
   const ignored = actions.find((a): a is Extract<SyncAction, { type: 'ignore' }> => a.type === 'ignore');
   const writes = actions.filter(
@@ -133,7 +129,6 @@ export function describeDecision(of: ActivitySubject, change: SyncChange, action
   };
 }
 
-/** The 'conflict' row: the field, both values, both times and the winner. */
 export function describeConflict(
   of: ActivitySubject,
   conflict: Extract<SyncAction, { type: 'conflict' }>,
@@ -151,7 +146,6 @@ export function describeConflict(
   };
 }
 
-/** The 'write' row: a write to a side and how it ended (ok, failed with the side's own message, or to be tried again). */
 export function describeWrite(
   of: ActivitySubject,
   write: { side: Side; kind: string; fields?: unknown },

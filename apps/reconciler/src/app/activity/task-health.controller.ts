@@ -47,9 +47,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
 }
 
 /**
- * Task health for connector-settings (which checks who may see the connection): a task's timeline,
- * search, conflicts, a pair's resync, and Retry now / Ignore of failed writes. Internal: the
- * service's own port (no Ingress), the shared service token only.
+ * connector-settings checks who may see the connection. Internal: the service's own port (no
+ * Ingress), the shared service token only.
  */
 @Controller('internal/task-health/connections/:connectionId')
 @UseGuards(InternalServiceGuard)

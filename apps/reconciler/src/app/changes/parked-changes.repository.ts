@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Db } from '../transactions';
 import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
 
-/** A row of parked_change (CreateParkedChanges1764000000401), as it is decided: its id (a bigint, as text) and the change. */
+/** A row of parked_change (CreateParkedChanges1764000000401); the bigint id as text. */
 export interface ParkedChange {
   id: string;
   change: SyncChange;
@@ -14,11 +14,7 @@ export interface ConnectionState {
   settings: ConnectionSyncSettings;
 }
 
-/**
- * Changes parked until the settings view covers them (parked_change), and what the reconciler reads
- * of a connection's setting (connection_setting): the state a decision starts from, and the Sales
- * Connect user its reads and writes act as. Every method runs in the caller's transaction (`db`).
- */
+/** Every method runs in the caller's transaction (`db`). */
 @Injectable()
 export class ParkedChangesRepository {
   /** The change waits, after every change of its connection parked before it. */
@@ -29,16 +25,14 @@ export class ParkedChangesRepository {
     ]);
   }
 
-  /** The connections with parked changes. */
   async connectionsWaiting(db: Db): Promise<string[]> {
     const rows: { connection_id: string }[] = await db.query(`SELECT DISTINCT connection_id FROM parked_change`);
     return rows.map((r) => r.connection_id);
   }
 
   /**
-   * A connection's parked changes, locked, in the order they were parked (the order they must be
-   * decided in). Rows another transaction is deciding are skipped. The id is ordered as a number:
-   * ordered by its text, change 10 would be decided before change 9.
+   * In the order parked, which is the order they must be decided in; rows another transaction is
+   * deciding are skipped. The id is ordered as a number: by its text, change 10 would precede 9.
    */
   lockForRelease(db: Db, connectionId: string): Promise<ParkedChange[]> {
     return db.query(
@@ -47,17 +41,15 @@ export class ParkedChangesRepository {
     );
   }
 
-  /** The changes were decided: no longer parked. */
   async release(db: Db, ids: readonly string[]): Promise<void> {
     await db.query(`DELETE FROM parked_change WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
-  /** Whether the connection has parked changes, and its setting with its history. */
   async connectionState(db: Db, connectionId: string): Promise<ConnectionState> {
     return (await this.connectionStates(db, [connectionId])).get(connectionId) as ConnectionState;
   }
 
-  /** connectionState of each connection, in one statement: a run of changes names many (an ask each was most of a run's statements). */
+  /** One statement for many connections: an ask each was most of a run's statements. */
   async connectionStates(db: Db, connectionIds: readonly string[]): Promise<Map<string, ConnectionState>> {
     const rows: {
       connection_id: string;

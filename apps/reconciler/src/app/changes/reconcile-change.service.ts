@@ -29,7 +29,6 @@ import { originOfChange, subjectOf, type ActivitySubject } from '../activity/tas
 /** Per connection, within one transaction: whether its changes are parked, and its setting as read. */
 export type RunSettings = Map<string, ConnectionState>;
 
-/** What the service needs of the settings view (SettingsView). */
 export type SettingsCoverageSource = Pick<SettingsView, 'coveredUpTo' | 'covers'>;
 
 /** A change to decide, with its connection's setting as this transaction read it. */
@@ -39,18 +38,13 @@ export interface Decidable {
   settings: ConnectionSyncSettings;
 }
 
-/** How often the decisions of the last interval are summed up in one log line. */
 const SUMMARY_INTERVAL_MS = 10_000;
 
-/**
- * Changes → the rules' decisions → their effects, in the caller's transaction: links stored,
- * writes queued for the flusher, conflicts recorded. Nothing here calls either side: the writes
- * go out after the transaction (and the processed-message records) committed.
- */
+/** Nothing here calls either side: writes go out after the transaction (and the processed-message records) committed. */
 @Injectable()
 export class ReconcileChangeService implements OnModuleDestroy {
   private readonly logger = new Logger('reconcile');
-  /** Decisions since the last summary line, by action (an import decides one per task: one line each would drown the log). */
+  /** Summed, since an import decides one per task: a line each would drown the log. */
   private recent = new Map<string, number>();
   private readonly summaryTimer = setInterval(() => this.logSummary(), SUMMARY_INTERVAL_MS).unref();
   private readonly decisions: Counter<'action' | 'side'>;
@@ -80,11 +74,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
     });
   }
 
-  /**
-   * R7 exact: before a run is decided, the settings view is brought up to the newest change in it
-   * (one ask of connector-settings, after at most a second's wait for the clock: waitForSettingsClockMs),
-   * so the usual run parks nothing.
-   */
+  /** R7 exact: the view is brought up to the run's newest change first, so the usual run parks nothing. */
   async prepareSettingsFor(changes: readonly SyncChange[]): Promise<void> {
     const needed = Math.max(...changes.map(settingsNeededUpTo));
     const wait = waitForSettingsClockMs(needed, this.settingsView.coveredUpTo, Date.now());
@@ -92,23 +82,18 @@ export class ReconcileChangeService implements OnModuleDestroy {
     if (isAheadOfSettings(needed, this.settingsView.coveredUpTo, Date.now())) await this.settingsView.covers(needed);
   }
 
-  /** Whether the settings view holds every setting change up to `instantMs` (asking connector-settings if need be). */
   settingsCover(instantMs: number): Promise<boolean> {
     return this.settingsView.covers(instantMs);
   }
 
-  /** The states of a run's connections, read at once, for parkIfSettingUnknown. */
   async runSettingsFor(db: Db, connectionIds: readonly string[]): Promise<RunSettings> {
     return connectionIds.length === 0 ? new Map() : this.parkedChanges.connectionStates(db, connectionIds);
   }
 
   /**
-   * A change is decided only on a view of the settings that holds every setting change up to when
-   * it was made (R7 exact: a disable saved a millisecond before it, or the enable an import belongs
-   * to). Until then it is parked (with every later change of that connection, so their order holds)
-   * instead of blocking the partition, and decided once the view covers it.
-   * `run`: what the earlier changes of the same transaction found out about their connections, so
-   * a run of changes reads each connection's setting once.
+   * R7 exact: a change is decided only on a settings view that holds every setting change up to when
+   * it was made (a disable a millisecond before it). Until then it is parked, with every later change
+   * of its connection so their order holds, instead of blocking the partition.
    */
   async parkIfSettingUnknown(
     db: Db,
@@ -130,7 +115,6 @@ export class ReconcileChangeService implements OnModuleDestroy {
     return { parked: true };
   }
 
-  /** Decides each connection's parked changes, in order, as far as the settings view now covers them. */
   async releaseParked(): Promise<number> {
     const waiting = await this.parkedChanges.connectionsWaiting(this.dataSource);
     if (waiting.length === 0) return 0;
@@ -158,11 +142,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
     return released;
   }
 
-  /**
-   * Decides the changes in order, on their links as this transaction locked them, and stores what
-   * they decided, with each paired task's timeline (the read and the decision) in the same transaction.
-   * `repairAs`: how the timeline names the readings of source 'repair' (a scheduled drift pass, a person's resync, a held write's read).
-   */
+  /** `repairAs`: how the timeline names readings of source 'repair' (a drift pass, a person's resync, a held write's read). */
   async decide(
     db: Db,
     changes: Decidable[],
@@ -234,7 +214,6 @@ export class ReconcileChangeService implements OnModuleDestroy {
     );
   }
 
-  /** Carries out one action; answers the link a create made. */
   private carryOut(links: RunLinks, connectionId: string, link: RunLink | null, action: SyncAction): RunLink | null {
     switch (action.type) {
       case 'create': {
@@ -268,7 +247,6 @@ export class ReconcileChangeService implements OnModuleDestroy {
     }
   }
 
-  /** The settings view as it is now, for the parking rules. */
   private coverage(): SettingsCoverage {
     return { coveredUpTo: this.settingsView.coveredUpTo, nowMs: Date.now() };
   }

@@ -9,9 +9,8 @@ import { ReconcileChangeService, type Decidable, type RunSettings } from './reco
 import { toSyncChange } from './to-sync-change';
 
 /**
- * Thin handlers: a run of one partition's changes → one transaction that decides them in order and
- * queues their writes, each change once. One transaction a run, not a change: an import is two
- * messages a task (the change and its echo), and a commit each was most of the reconciler's time.
+ * One transaction a run of a partition's changes, not a change: an import is two messages a task
+ * (the change and its echo), and a commit each was most of the reconciler's time.
  */
 @Controller()
 export class TaskChangesConsumer {

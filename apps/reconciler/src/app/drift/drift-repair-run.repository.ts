@@ -24,13 +24,11 @@ export interface DriftRepairReport {
   error: string | null;
 }
 
-/** What a pass counts as it goes (the report's numbers). */
 export type DriftCounts = Pick<
   DriftRepairReport,
   'pairsChecked' | 'differences' | 'repaired' | 'unlinked' | 'skipped' | 'sfdcCalls' | 'salesConnectCalls'
 >;
 
-/** A pass's counts before it has checked anything. */
 export const noDriftCounts = (): DriftCounts => ({
   pairsChecked: 0,
   differences: 0,
@@ -110,7 +108,7 @@ const toLinkedPair = (r: LinkedPairRow): LinkedPair => ({
   writesQueued: r.writes_queued,
 });
 
-/** The drift repair's tables: its runs, and the links it reads (decisions lock and write links through the reconcile path). */
+/** Reads links only: decisions lock and write them through the reconcile path. */
 export class DriftRepairRunRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -163,7 +161,6 @@ export class DriftRepairRunRepository {
     return rows.map(toReport);
   }
 
-  /** The next page of the connection's live pairs, in link id order, and whether writes of theirs are still queued. */
   async listLinkedPairs(connectionId: string, after: string | null, limit: number): Promise<LinkedPair[]> {
     const rows: LinkedPairRow[] = await this.dataSource.query(LINKED_PAIRS_PAGE_SQL, [connectionId, after, limit]);
     return rows.map(toLinkedPair);

@@ -3,11 +3,7 @@ import { OperatorTokenGuard } from './operator-token.guard';
 import { DriftRepairBusyError, DriftRepairService } from './drift-repair.service';
 import type { DriftRepairReport } from './drift-repair-run.repository';
 
-/**
- * On-demand drift repair. Internal: served on the reconciler's own port, which (like /metrics) has
- * no Ingress and no route from outside the cluster, and only with the operator token; a pass is
- * bounded and idempotent.
- */
+/** Internal: the reconciler's own port has no Ingress (like /metrics); a pass is bounded and idempotent. */
 @Controller('internal/connections/:connectionId')
 @UseGuards(OperatorTokenGuard)
 export class DriftRepairController {
@@ -29,7 +25,6 @@ export class DriftRepairController {
     }
   }
 
-  /** The connection's last passes, newest first. */
   @Get('repair-runs')
   async listRuns(@Param('connectionId') connectionId: string): Promise<{ items: DriftRepairReport[] }> {
     return { items: await this.repair.listRuns(connectionId) };

@@ -5,11 +5,7 @@ import type { ReconcilerConfig } from '../reconciler.config';
 import { DriftRepairRunRepository } from './drift-repair-run.repository';
 import { DriftRepairBusyError, DriftRepairService } from './drift-repair.service';
 
-/**
- * Runs each enabled connection's drift repair pass every DRIFT_REPAIR_INTERVAL_MS (spread over the
- * interval by connection), and once soon after a re-enable (R7: pairs edited while sync was off).
- * One pass at a time on a replica; a connection's pass runs on one replica at a time (its lock).
- */
+/** Also once soon after a re-enable (R7: pairs edited while sync was off). */
 @Injectable()
 export class DriftRepairScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('drift');

@@ -38,7 +38,7 @@ interface BatchMode {
   resyncBy?: string | null;
 }
 
-/** What the drift pass and a held write's direct read read with: the reps' Salesforce sessions (counted against the org's allocation) and Sales Connect. */
+/** The reps' own Salesforce sessions: their calls count against the org's allocation. */
 export class DriftRepairReads {
   constructor(
     readonly sessions: ConnectorSettingsSessionClient,
@@ -46,7 +46,6 @@ export class DriftRepairReads {
     readonly salesConnect: SalesConnectClient,
   ) {}
 
-  /** A reader of the connection's Salesforce tasks, with its rep's own session; its calls count against the org's allocation. */
   sfdcReader(connectionId: string, apiVersion: string): SalesforceTaskReader {
     return new SalesforceTaskReader(
       new SalesforceSessionHandle(connectionId, this.sessions, { apiVersion, calls: this.calls }),
@@ -61,13 +60,8 @@ export class DriftRepairBusyError extends Error {}
 const SFDC_CALLS_A_BATCH = 3;
 
 /**
- * The drift repair pass of one connection: its live pairs in batches (200: one Salesforce queryAll by
- * id with the rep's own session, one Sales Connect list by ids), each pair compared by the rules
- * (compareLinkedPair), and each difference repaired through the live decision path: the readings go
- * to ReconcileChangeService.decide as changes (source 'repair'), so the writes are queued for the
- * flusher like any other and their outcomes handled the same way; a pair whose side is gone for good
- * is unlinked. The pass stops before it would make more than DRIFT_REPAIR_MAX_SFDC_CALLS Salesforce
- * calls, and the next one goes on from there.
+ * Differences are repaired through the live decision path (readings decided as changes of source
+ * 'repair'), so the writes are queued and their outcomes handled like any other.
  */
 @Injectable()
 export class DriftRepairService {
@@ -133,9 +127,8 @@ export class DriftRepairService {
   }
 
   /**
-   * A person's Resync of one pair: both sides read now and compared as a pass would (the conflict rule
-   * decides, the writes go through the queue), without waiting for a recent change to settle; the
-   * resync and its readings are on the task's timeline. null: no such live pair (or not created on both sides yet).
+   * Compared as a pass would, without waiting for a recent change to settle. null: no such live pair
+   * (or not created on both sides yet).
    */
   async resyncPair(connectionId: string, linkId: string, by: string | null): Promise<ResyncReport | null> {
     const pair = await this.runs.findLinkedPair(connectionId, linkId);
@@ -211,7 +204,6 @@ export class DriftRepairService {
     return report;
   }
 
-  /** Compares and repairs a batch of pairs; answers each pair's outcome, in batch order. */
   private async repairBatch(
     connectionId: string,
     batch: LinkedPair[],

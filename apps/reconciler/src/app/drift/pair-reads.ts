@@ -12,9 +12,8 @@ import type { PairSideRead } from '@task-sync/sync-rules';
 const WHO_EMAIL_CACHE_MAX = 50_000;
 
 /**
- * A linked pair's Salesforce side as a queryAll by id answered it: present, deleted (in the recycle
- * bin, SystemModstamp being the deletion), or missing (not answered: purged, hard-deleted, or not
- * visible to the rep). The same fields and stamps sfdc-ingest's events carry.
+ * Deleted: in the recycle bin, SystemModstamp being the deletion; missing: not answered (purged,
+ * hard-deleted, or not visible to the rep).
  */
 export function readSfdcSide(
   record: TaskRecord | undefined,
@@ -35,7 +34,6 @@ export function readSfdcSide(
   };
 }
 
-/** A linked pair's Sales Connect side as the list by ids answered it (tombstones included). */
 export function readSalesConnectSide(task: SalesConnectTask | undefined): PairSideRead {
   if (!task) return { state: 'missing' };
   if (task.deletedAt) return { state: 'deleted', deletedAt: task.deletedAt };
@@ -49,7 +47,7 @@ export function readSalesConnectSide(task: SalesConnectTask | undefined): PairSi
   };
 }
 
-/** Each pair's two readings, by the link's ids (Salesforce ids compared by their 15-character form). */
+/** Salesforce ids are compared by their 15-character form. */
 export function pairReads(
   pairs: readonly { sfdcTaskId: string; salesConnectTaskId: string }[],
   sfdcRecords: readonly TaskRecord[],
@@ -64,10 +62,6 @@ export function pairReads(
   }));
 }
 
-/**
- * Tasks by id (queryAll), and the e-mails of the Contacts and Leads behind them that `whoEmails`
- * does not hold yet (added to it, for readSfdcSide).
- */
 export async function readSfdcTasks(
   reader: SalesforceTaskReader,
   ids: readonly string[],

@@ -14,7 +14,6 @@ export interface RunLink {
   unlinked: boolean;
 }
 
-/** A conflict the run decided, for sync_conflict. */
 export interface RunConflict {
   connectionId: string;
   link: RunLink;
@@ -31,7 +30,6 @@ export interface RunWrite {
   write: QueuedWrite;
 }
 
-/** What a run changed, to be stored: Salesforce ids learnt from changes, changed links, new links, conflicts, and the writes queued. */
 export interface RunChanges {
   sfdcIdsFound: RunLink[];
   changed: RunLink[];
@@ -66,11 +64,8 @@ export function linkKeysOf(
 }
 
 /**
- * The links of one run of changes, in one transaction, in memory: read (and locked) by
- * TaskLinksRepository.lockForRun before the first decision, changed here as each change is decided
- * in order, and written back by TaskLinksRepository.saveRun in one statement a kind at the end. An
- * import decides a hundred or more changes a run; a few statements for all of them instead of four
- * or five each is what lets the reconciler keep up.
+ * In memory between lockForRun and saveRun: an import decides a hundred or more changes a run, and a
+ * few statements for all of them instead of four or five each is what lets the reconciler keep up.
  */
 export class RunLinks {
   private readonly live: Record<Side, Map<string, RunLink>> = { sfdc: new Map(), salesconnect: new Map() };
@@ -80,7 +75,6 @@ export class RunLinks {
   private readonly writes: RunWrite[] = [];
   private readonly conflicts: RunConflict[] = [];
 
-  /** The run's links as read, each registered once. */
   constructor(read: readonly RunLink[] = []) {
     const seen = new Set<string>();
     for (const link of read) {
@@ -150,7 +144,6 @@ export class RunLinks {
     this.conflicts.push({ connectionId: link.connectionId, link, field, winner, loser });
   }
 
-  /** Everything the run decided, to be stored. */
   changes(): RunChanges {
     return {
       sfdcIdsFound: [...this.sfdcIdsFound.values()],

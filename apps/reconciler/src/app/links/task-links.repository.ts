@@ -20,13 +20,11 @@ const COLUMN: Record<Side, string> = { sfdc: 'sfdc_task_id', salesconnect: 'sale
 export class LinkRaceError extends Error {}
 
 /**
- * The pairs (task_link) and the conflicts decided on them (sync_conflict). Every method runs in the
- * caller's transaction (`db`); a run locks its links in id order, as the flusher does, so two
- * transactions never wait for each other crosswise.
+ * Every method runs in the caller's transaction (`db`); a run locks its links in id order, as the
+ * flusher does, so two transactions never wait for each other crosswise.
  */
 @Injectable()
 export class TaskLinksRepository {
-  /** Locks and reads the live links the changes may name (linkKeysOf), one statement a side, for the run to change in memory. */
   async lockForRun(db: Db, changes: readonly { connectionId: string; change: SyncChange }[]): Promise<RunLinks> {
     const wanted = linkKeysOf(changes);
     const read: RunLink[] = [];
@@ -54,10 +52,7 @@ export class TaskLinksRepository {
     return new RunLinks(read);
   }
 
-  /**
-   * The run's links and conflicts, a statement a kind, in an order the unique indexes accept
-   * (unlinks before new links). Its queued writes go to WriteQueueRepository.queue.
-   */
+  /** Unlinks before new links: the order the unique indexes accept. */
   async saveRun(db: Db, run: RunLinks): Promise<void> {
     const { sfdcIdsFound, changed, created, conflicts } = run.changes();
     if (sfdcIdsFound.length > 0) {
@@ -97,7 +92,6 @@ export class TaskLinksRepository {
     await recordConflicts(db, conflicts);
   }
 
-  /** The ids and agreed values the flusher needs of the links its writes name. */
   async idsOf(db: Db, linkIds: readonly string[]): Promise<Map<string, LinkIds>> {
     const rows: Omit<TaskLinkRow, 'connection_id'>[] = await db.query(
       `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`,
@@ -121,7 +115,6 @@ export class TaskLinksRepository {
     );
   }
 
-  /** A held write found its Salesforce task by external id: the link learns the task (as from a create's answer), so it is read and written by id. */
   async learnSfdcTaskId(db: Db, linkId: string, sfdcTaskId: string): Promise<void> {
     await db.query(
       `UPDATE task_link SET sfdc_task_id = $2, updated_at = now() WHERE id = $1 AND sfdc_task_id IS NULL`,

@@ -20,14 +20,12 @@ import type {
 } from '../writes/write-queue.repository';
 
 /**
- * In-memory stand-ins for the reconciler's repositories, for the orchestrators' unit tests: the same
- * methods, the same outcomes as their SQL (checked against PostgreSQL by the repositories' int-specs),
- * no database. A transaction is not modelled: each call applies at once.
+ * The same outcomes as the repositories' SQL (checked against PostgreSQL by their int-specs). A
+ * transaction is not modelled: each call applies at once.
  */
 
 type Public<T> = { [K in keyof T]: T[K] };
 
-/** parked_change and each connection's setting, in memory. */
 export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
   readonly parked: (ParkedChange & { connectionId: string })[] = [];
   readonly settings = new Map<string, ConnectionSyncSettings>();
@@ -224,7 +222,6 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
   }
 }
 
-/** failed_write, in memory: one a task and side, counted and scheduled by decideFailedWriteRetry. */
 export class InMemoryFailedWrites implements Pick<
   FailedWritesRepository,
   'queueDueRetries' | 'queueSupersededByNewerWrites' | 'recordFailure' | 'clearLanded'

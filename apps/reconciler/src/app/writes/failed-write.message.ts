@@ -11,7 +11,6 @@ import type { ClearedWrite, FailedWriteState } from './failed-writes.repository'
 
 type FailedWriteChange = { failed: FailedWriteState } | { cleared: ClearedWrite } | { ignored: ClearedWrite };
 
-/** The state a change reports, and the write (pair and side) it is about. */
 function stateOf(change: FailedWriteChange): [FailedWriteChanged['state'], ClearedWrite] {
   if ('failed' in change) return ['failed', change.failed];
   if ('ignored' in change) return ['ignored', change.ignored];

@@ -40,7 +40,6 @@ export interface FailedWriteState {
   nextRetryAt: Date | null;
   salesConnectTaskId: string | null;
   sfdcTaskId: string | null;
-  /** The task's subject as the link has it. */
   subject: string | null;
 }
 
@@ -68,18 +67,15 @@ const KIND_OF_ACTION: Record<QueuedWrite['type'], CoalescedWrite['kind']> = {
 };
 
 /**
- * The failed writes (table failed_write), one a task and side. Every transition by name: a write the
- * other side refused is recorded with its next retry (decideFailedWriteRetry); when that time comes,
- * or when the task has a newer write queued, it is queued again through the normal write queue (so
- * its outcome is handled as any write's); a write that lands clears it.
+ * failed_write, one a task and side. A retry goes through the normal write queue, so its outcome is
+ * handled as any write's.
  */
 export class FailedWritesRepository {
   constructor(private readonly policy: FailedWriteRetryPolicy) {}
 
   /**
-   * Queues again every failed write whose retry time has come, under its first write's id. One
-   * statement on a partial index: cheap enough for every flusher round. A connection with sync off
-   * keeps its failed writes, not retried (R7: nothing crosses after the disable), until it is on again.
+   * One statement on a partial index: cheap enough for every flusher round. A connection with sync off
+   * keeps its failed writes unretried (R7: nothing crosses after the disable) until it is on again.
    */
   async queueDueRetries(db: Db): Promise<number> {
     const rows: unknown[] = await db.query(
@@ -98,9 +94,8 @@ export class FailedWritesRepository {
   }
 
   /**
-   * A later change of a failed task takes its place: the failed write is queued again now, before
-   * the task's newer writes (its id is older), so they fold onto it and the task goes as it is now.
-   * It starts a new count of attempts: the task changed.
+   * Queued before the task's newer writes (its id is older), so they fold onto it and the task goes
+   * as it is now. A new count of attempts: the task changed.
    */
   async queueSupersededByNewerWrites(manager: EntityManager, connectionId: string): Promise<void> {
     await manager.query(
@@ -117,7 +112,6 @@ export class FailedWritesRepository {
     );
   }
 
-  /** The write was refused again (or for the first time): counted, and its next retry set, or none past the bound. */
   async recordFailure(
     manager: EntityManager,
     connectionId: string,
@@ -175,11 +169,7 @@ export class FailedWritesRepository {
     };
   }
 
-  /**
-   * A person's Retry now: the named failed writes (ignored ones too) are due at once, so the flusher's
-   * next round queues them (queueDueRetries, within WRITE_FLUSH_INTERVAL_MS). Writes being tried
-   * already are left as they are. Answers how many were made due.
-   */
+  /** Ignored writes too; writes being tried already are left as they are. */
   async scheduleRetryNow(db: Db, connectionId: string, selection: FailedWriteSelection): Promise<number> {
     const rows: unknown[] = await db.query(
       `WITH asked AS (
@@ -194,11 +184,7 @@ export class FailedWritesRepository {
     return rows.length;
   }
 
-  /**
-   * A person's Ignore: the named failed writes are no longer retried on their schedule and leave the
-   * problems list; a later change of the task queues them again (queueSupersededByNewerWrites), as any
-   * failed write. Answers what was ignored, to be told to connector-settings.
-   */
+  /** A later change of the task queues them again (queueSupersededByNewerWrites), as any failed write. */
   async markIgnored(db: Db, connectionId: string, selection: FailedWriteSelection): Promise<ClearedWrite[]> {
     const rows: { link_id: string; side: Side }[] = await db.query(
       `WITH ignored AS (
@@ -213,7 +199,6 @@ export class FailedWritesRepository {
     return rows.map((r) => ({ connectionId, linkId: r.link_id, side: r.side }));
   }
 
-  /** Writes that landed clear their task's failed state, if it had one. */
   async clearLanded(
     manager: EntityManager,
     connectionId: string,

@@ -21,12 +21,9 @@ export interface HeldTarget {
 const TRACKED_MAX = 10_000;
 
 /**
- * A write held over a change its target made that the link has not read (see the write executors)
- * is never sent blind. Once the rule says so (decideHeldWrite: the ingest is late, down, or never
- * brings the change), the target is read here directly, the way drift repair reads it, and the
- * reading goes to the rules as a change (`source: 'repair'`): the link learns what the side holds
- * (field by field, the later change wins), and the write goes next round with the values agreed.
- * Reads count against the org's API allocation like every call of ours.
+ * A held write is never sent blind: when the ingest is late, down, or never brings the change
+ * (decideHeldWrite), the target is read here directly and the reading decided as a change, so the
+ * write goes next round with the values agreed.
  */
 @Injectable()
 export class HeldWriteReadsService {
@@ -52,7 +49,6 @@ export class HeldWriteReadsService {
     });
   }
 
-  /** What to do with a write held this round: wait, read its target (counted here), or fail it. */
   decide(linkId: string, side: Side, waitedMs: number, nowMs = Date.now()): HeldWriteDecision {
     const key = `${linkId}:${side}`;
     const seen = this.tracked.get(key);
@@ -73,15 +69,13 @@ export class HeldWriteReadsService {
     return decision;
   }
 
-  /** The write of this link to this side is no longer held (it landed, failed or went). */
   forget(linkId: string, side: Side): void {
     this.tracked.delete(`${linkId}:${side}`);
   }
 
   /**
-   * Reads the targets and decides each as a change of its side, in one transaction. A target deleted
-   * or gone is left to its own delete (the write finds it gone and is done). Failures are logged:
-   * the write stays held and the next read comes readEveryMs later.
+   * A target deleted or gone is left to its own delete (the write finds it gone and is done). On a
+   * failure the write stays held and the next read comes readEveryMs later.
    */
   async readAndDecide(
     connectionId: string,

@@ -25,11 +25,8 @@ interface RepEntry {
 }
 
 /**
- * The Task Status picklist of each org the reconciler writes to, read once per org and kept for
- * `refreshMs` (an admin who renames statuses is seen within it): TaskStatus (one query an org),
- * each record type's allowed values (one UI API call a record type an org), and each rep's record
- * types and default (Task's describe, one call a rep). A read that fails is forgotten, so the next
- * write asks again.
+ * Kept for `refreshMs`, so an admin who renames statuses is seen within it. A read that fails is
+ * forgotten, so the next write asks again.
  */
 export class OrgStatusCatalog {
   private readonly orgs = new Map<string, OrgEntry>();

@@ -12,11 +12,9 @@ import { agreedNow, type LinkIds } from './link-ids';
 import type { WriteOutcome } from './write-outcome';
 
 /**
- * A connection's Sales Connect writes, as its user (integration app token with the acting-user
- * header and `X-Client-App: <ours>`), one call per task, several tasks at once. A create carries `Idempotency-Key:
- * link-<link id>`, so a repeat after a crash returns the task the first call made. An update,
- * completion or reopen carries `If-Match` with the version the link knows: a person's change made
- * since, not read yet, answers VERSION_CONFLICT and the write waits until the rules have seen it.
+ * A create carries `Idempotency-Key: link-<link id>`, so a repeat after a crash returns the task the
+ * first call made. Other writes go `If-Match` the version the link knows: a person's change not read
+ * yet answers VERSION_CONFLICT and the write waits until the rules have seen it.
  */
 export class SalesConnectWriteExecutor {
   /** `concurrency`: calls in flight at once; each write is a different task, so their order does not matter. */

@@ -32,14 +32,10 @@ const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
   outcome.reason.includes('TaskSubtype');
 
 /**
- * A connection's Salesforce writes of a flush, as ONE Composite request (one API call whatever the
- * mix): creates and writes to tasks that started in Sales Connect are upserts by
- * `SalesConnect_Task_Id__c` (one sObject Collections subrequest), so a repeat can never make a second
- * task; deletes go by id (another); updates go by id a record each, `If-Unmodified-Since` the last
- * Salesforce change the link read, so one over a person's unread edit is refused (412) and held.
- * Every subrequest carries `Sforce-Call-Options: client=<ours>`, and the request counts against the
- * org's API allocation (`calls`): once it is reached, it is held before it is sent and the
- * connection's writes pause.
+ * One Composite request a flush (one API call whatever the mix). Creates are upserts by
+ * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; updates carry
+ * `If-Unmodified-Since` the last change the link read, so one over a person's unread edit is refused
+ * (412) and held. Once the org's API allocation is reached, the request is held and writes pause.
  */
 export class SfdcWriteExecutor {
   private readonly writers = new Map<string, SalesforceTaskWriter>();
@@ -184,12 +180,9 @@ export class SfdcWriteExecutor {
   }
 
   /**
-   * A person's Salesforce edit that the ingest has not read yet would be overwritten, and lost, by a
-   * write decided without it (the poll is up to POLL_INTERVAL_MS behind; a Sales Connect webhook is
-   * not). So an update waits while the task's SystemModstamp is newer than the last Salesforce
-   * change the link has seen: once that change is read, the rules decide between the two (field by
-   * field, latest wins) and the write sends the agreed values. One query per 200 records, which in
-   * an org with Task record types also answers each task's record type (by its 15-character id).
+   * A person's edit the ingest has not read yet (the poll is up to POLL_INTERVAL_MS behind) would be
+   * overwritten by a write decided without it, so an update waits while the task's SystemModstamp is
+   * newer than the link's last Salesforce change. The same query answers each task's record type.
    */
   private async holdWritesOverUnreadChanges(
     writer: SalesforceTaskWriter,
@@ -229,9 +222,8 @@ export class SfdcWriteExecutor {
   }
 
   /**
-   * Writes that go by external id because the link does not know the Salesforce task: if one is
-   * there already (our create landed, its answer lost), it may have been edited since, so the write
-   * waits as above, and the link learns the task's id. One query per 200 records.
+   * A task already there by external id (our create landed, its answer lost) may have been edited
+   * since: the write waits as above, and the link learns the task's id.
    */
   private async holdByExternalId(
     writer: SalesforceTaskWriter,
@@ -273,7 +265,6 @@ export class SfdcWriteExecutor {
     this.settleResults(outcomes, writes, results, kind);
   }
 
-  /** Each write's outcome from its record's result, by position. */
   private settleResults(
     outcomes: Map<CoalescedWrite, WriteOutcome>,
     writes: CoalescedWrite[],

@@ -22,10 +22,9 @@ import { TaskActivityBatch } from '../activity/task-activity.repository';
 import type { ActivitySubject } from '../activity/task-activity';
 
 /**
- * Queued writes read a round, by side: Salesforce's go in one Composite request (its updates past
- * its 25 subrequests wait for the next);
- * Sales Connect takes one task a call (several in flight), and a longer round spreads the round's
- * own statements over more of them (an import queues a write a task).
+ * Salesforce's go in one Composite request (updates past its 25 subrequests wait for the next);
+ * Sales Connect's longer round spreads the round's own statements over more writes (an import
+ * queues a write a task).
  */
 const ROWS_A_ROUND = { sfdc: COLLECTION_LIMIT, salesconnect: 500 };
 
@@ -35,16 +34,7 @@ const HOLD_RETRY_MS = 300;
 /** What a round changed in tasks' failed state, told to connector-settings once the round committed. */
 type FailedStateChange = { failed: FailedWriteState } | { cleared: ClearedWrite };
 
-/**
- * Sends the queued writes. Each round, per connection (one replica at a time, by an advisory lock;
- * several connections at once): folds each task's queued writes into one, sends Salesforce's in one
- * Composite request (once they have gathered: decideSfdcFlush) and Sales
- * Connect's a call each, several in flight, then, in the same transaction, deletes what landed,
- * stores the ids of created tasks in their links, reschedules what may be retried and records the
- * rest as the task's failed write (FailedWritesRepository), to be queued again on a schedule
- * (FAILED_WRITE_RETRY_INTERVAL_MS, at most FAILED_WRITE_MAX_ATTEMPTS times), with a dead letter for
- * the operator at its first failure and when it stops being retried.
- */
+/** One replica at a time a connection (an advisory lock); outcomes are settled in the same transaction. */
 @Injectable()
 export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('writes');
@@ -102,7 +92,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return busy;
   }
 
-  /** One round for one connection; true when it sent something. `sendSfdc`: its Salesforce writes go this round (decideSfdcFlush). */
+  /** True when it sent something. */
   private async flushConnection(connectionId: string, sendSfdc: boolean): Promise<boolean> {
     const changes: FailedStateChange[] = [];
     const heldTargets: HeldTarget[] = [];
@@ -173,10 +163,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return sent;
   }
 
-  /**
-   * Held writes (a change of their target not read yet): each waits, has its target read directly
-   * after this round (returned), or fails for good measure (decideHeldWrite); never sent blind.
-   */
+  /** A held write is never sent blind. */
   private judgeHeld(
     outcomes: Map<CoalescedWrite, WriteOutcome>,
     rows: QueuedWriteRow[],
@@ -207,7 +194,6 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return targets;
   }
 
-  /** A write that did not land: waits, goes again after a backoff, or is recorded as the task's failed write (returned). */
   private async settle(
     manager: EntityManager,
     connectionId: string,
@@ -273,7 +259,6 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     return failed;
   }
 
-  /** Nothing lost: a write that will not go through is on the dead-letter topic with its reason, for an operator. */
   private async deadLetter(
     connectionId: string,
     write: CoalescedWrite,
@@ -316,7 +301,6 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   }
 }
 
-/** The pair a write is about, for its timeline rows. */
 function subjectOfWrite(connectionId: string, write: CoalescedWrite, ids: LinkIds | undefined): ActivitySubject {
   return {
     connectionId,

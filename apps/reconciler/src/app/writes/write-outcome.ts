@@ -26,7 +26,6 @@ export type WriteOutcome =
 /** Salesforce's codes for a record that is not there (any more). */
 const RECORD_GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND']);
 
-/** A record-level Salesforce error (`classifySalesforceError`'s code), and what it means for the write. */
 export function outcomeOfSalesforceRecordError(
   errorCode: string,
   message: string,
@@ -42,7 +41,6 @@ export function outcomeOfSalesforceRecordError(
   return { kind: 'dead-letter', code: errorCode, reason: message };
 }
 
-/** A Salesforce call that failed as a whole: a code that pauses the connection pauses every write; anything else is tried again. */
 export function outcomeOfSalesforceCallError(error: unknown): WriteOutcome {
   const failure = classifySalesforceError(error);
   if (failure.handling === 'pause') return { kind: 'pause', code: failure.code, reason: failure.message };

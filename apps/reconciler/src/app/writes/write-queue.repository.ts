@@ -8,14 +8,12 @@ import type { WriteOutcome } from './write-outcome';
 /** A folded write that landed, with what its side answered. */
 export type LandedWrite = [CoalescedWrite, Extract<WriteOutcome, { kind: 'done' }>];
 
-/** A queued write as the flusher reads it. */
 export interface QueuedWriteRow extends QueuedRow {
   attempts: number;
   /** Since it was queued. */
   waitedMs: number;
 }
 
-/** A connection with queued writes, as one round sees it. */
 export interface QueuedConnection {
   connectionId: string;
   /** A Sales Connect write whose time has come. */
@@ -25,9 +23,8 @@ export interface QueuedConnection {
 }
 
 /**
- * The writes queued for the other side (task_write, CreateTaskLinks1764000000400 and
- * IndexTaskWriteQueue1764000000402): queued with a run's decisions, read by the flusher each round,
- * and settled by what their side answered. Every method runs in the caller's transaction (`db`).
+ * task_write (CreateTaskLinks1764000000400, IndexTaskWriteQueue1764000000402). Every method runs in
+ * the caller's transaction (`db`).
  */
 @Injectable()
 export class WriteQueueRepository {
@@ -48,11 +45,8 @@ export class WriteQueueRepository {
   }
 
   /**
-   * The connections with a queued write, in id order, with what the gather decision needs of their
-   * due Salesforce writes. A skip scan over the index task_write_due: one probe to find each queued
-   * connection, one to see whether it has a Sales Connect write due, and the oldest `countUpTo` of its
-   * Salesforce writes on task_write_side_queue, however many writes are queued (an import queues one a
-   * task, 100,000 and more; a DISTINCT over them read every row each round).
+   * A skip scan over task_write_due, a few probes a connection however many writes are queued: an
+   * import queues one a task, 100,000 and more, and a DISTINCT over them read every row each round.
    */
   async dueConnections(db: Db, countUpTo: number): Promise<QueuedConnection[]> {
     const rows: {
@@ -98,10 +92,8 @@ export class WriteQueueRepository {
   }
 
   /**
-   * A connection's oldest queued writes, up to `limits` on each side, each side in the order its
-   * writes were queued (the order a task's writes fold in; the sides fold apart). The id is ordered
-   * as a number: ordered by its text, id 10 would come before id 9, and a task's delete before its
-   * create.
+   * Each side in queue order, the order a task's writes fold in. The id is ordered as a number: by
+   * its text, id 10 would come before id 9, and a task's delete before its create.
    */
   async readDue(db: Db, connectionId: string, limits: Record<Side, number>): Promise<QueuedWriteRow[]> {
     // A branch a side, each with its side as a literal, so each is planned on task_write_side_queue
@@ -144,10 +136,6 @@ export class WriteQueueRepository {
     return locked;
   }
 
-  /**
-   * What landed, in a few statements however many writes: the links it changes locked, the created
-   * tasks' ids and Sales Connect's new versions stored, then the queued rows gone.
-   */
   async markLanded(db: Db, done: readonly LandedWrite[]): Promise<void> {
     if (done.length === 0) return;
     const changedLinks = [
@@ -196,7 +184,6 @@ export class WriteQueueRepository {
     );
   }
 
-  /** The rows failed for now: tried again after `delayMs`, their attempt counted. */
   async markRetrying(
     db: Db,
     rowIds: readonly string[],
@@ -210,7 +197,6 @@ export class WriteQueueRepository {
     );
   }
 
-  /** The rows leave the queue (landed, or recorded as the task's failed write). */
   async remove(db: Db, rowIds: readonly string[]): Promise<void> {
     await db.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
   }

@@ -13,7 +13,6 @@ import { mapChangeToMessage } from './task-changed-event.mapper';
 export type ChangeSource = 'webhook' | 'feed';
 
 export interface HandleResult {
-  /** Changes published (for one or more connections). */
   published: number;
   /** Events sent: one per change and enabled connection. */
   events: number;
@@ -30,7 +29,6 @@ export interface HandleResult {
 /** Below Kafka's default 1 MB request limit, whatever the tasks' 64,000-character details. */
 const MAX_BATCH_BYTES = 512 * 1024;
 
-/** What became of one change in a round: published (with its event count), already published, or no enabled connection. */
 type ChangeOutcome =
   | { kind: 'published'; events: number }
   | { kind: 'duplicate' }
@@ -47,25 +45,16 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** A change in the task-order decision (`decideChangeOrder`). */
 interface Arrival extends OrderedChange {
   change: SalesConnectChange;
 }
 
 /**
- * The one way a Sales Connect change becomes events, for webhooks and the catch-up alike:
- * de-duplicate on the feed's sequence, put each task's changes in Sales Connect's order
- * (`decideChangeOrder`: a webhook whose predecessor has not arrived waits, only its own task, up to
- * SALESCONNECT_ORDER_HOLD_MS, then the feed is read for the gap), find the user's enabled
- * connections (by tenant and user), publish one validated event per connection, and remember the sequence and the task's
- * version only once Kafka acknowledged it. Rounds are serialised, so a webhook and the catch-up
- * handling the same change never both publish it; the calls that arrive while a round runs are
- * handled together in the next one (one lookup, one publish, one record), which is what keeps up
- * with a burst of webhooks.
- *
- * Held changes live in memory only: a webhook is only held while its change is still ahead of the
- * catch-up's cursor (a change read from the feed is never held), so after a restart the catch-up
- * reads it again, in order.
+ * A sequence and a task's version are remembered only once Kafka acknowledged them. Rounds are
+ * serialised, so a webhook and the catch-up never both publish a change; calls that arrive during a
+ * round are handled together in the next one, which is what keeps up with a burst of webhooks.
+ * Held changes live in memory only: a change is held only while ahead of the catch-up's cursor, so
+ * after a restart the catch-up reads it again, in order.
  */
 @Injectable()
 export class ChangeHandler implements BeforeApplicationShutdown {
@@ -100,7 +89,6 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     this.fillGaps = fill;
   }
 
-  /** Webhooks held now, for tests and logs. */
   heldCount(): number {
     return [...this.held.values()].reduce((n, h) => n + h.length, 0);
   }
@@ -272,11 +260,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     return outcomes;
   }
 
-  /**
-   * Each task's fresh changes with those it held before, through `decideChangeOrder`: returns what
-   * goes now (in feed order, so each task's in version order), keeps what waits, and marks what is
-   * held or superseded.
-   */
+  /** What goes now is in feed order, so each task's changes go in version order. */
   private async putInTaskOrder(
     fresh: { change: SalesConnectChange; source: ChangeSource }[],
     releaseExpired: boolean,

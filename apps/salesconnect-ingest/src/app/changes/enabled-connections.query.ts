@@ -17,10 +17,8 @@ export class EnabledConnectionsQuery {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /**
-   * Each change's owner (Sales Connect tenant and user) → that user's connections a change made at
-   * `changedAt` goes to: those whose sync is on now, and those disabled after it was made (R7 exact: a
-   * change made before the disable still crosses; the reconciler judges each by the connection's
-   * history). A user id alone names no one: the same id in another tenant is another person.
+   * Includes connections disabled after `changedAt` (R7 exact: a change made before the disable still
+   * crosses). A user id alone names no one: the same id in another tenant is another person.
    */
   async byOwner(owners: ChangeOwner[]): Promise<Map<string, { connectionId: string; disabledAt: number | null }[]>> {
     const byOwner = new Map<string, { connectionId: string; disabledAt: number | null }[]>();

@@ -19,10 +19,6 @@ export interface TaskOrderRecord {
   published: boolean;
 }
 
-/**
- * Where the catch-up stands, which changes ahead of it webhooks already published, and how far
- * each task's changes went out in order.
- */
 @Injectable()
 export class FeedStateRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
@@ -35,10 +31,7 @@ export class FeedStateRepository {
     return rows.length === 0 ? null : { cursor: rows[0].cursor, lastSequence: Number(rows[0].last_sequence) };
   }
 
-  /**
-   * Moves the cursor forward (call it only after Kafka acknowledged every change up to it) and
-   * forgets the webhook records it now covers.
-   */
+  /** Call only after Kafka acknowledged every change up to the cursor. */
   async savePosition(position: FeedPosition): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(

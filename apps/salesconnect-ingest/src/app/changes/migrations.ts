@@ -6,7 +6,6 @@ export class CreateSalesConnectFeedState1764000000700 implements MigrationInterf
   name = 'CreateSalesConnectFeedState1764000000700';
 
   async up(q: QueryRunner): Promise<void> {
-    // One row: where the catch-up continues, and the highest sequence it has handled in order.
     await q.query(`
       CREATE TABLE feed_cursor (
         feed text PRIMARY KEY,

@@ -31,10 +31,7 @@ export function deriveEventId(
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/**
- * One feed entry as one connection's `salesconnect-task-changed` event. `createdAt` is the task's
- * creation time on Sales Connect: with the connection's enable history it is what R3 is judged on.
- */
+/** `createdAt` is the task's creation on Sales Connect: with the connection's enable history, what R3 is judged on. */
 export function mapChangeToTaskChangedEvent(
   change: SalesConnectChange,
   connectionId: string,
@@ -58,7 +55,7 @@ export function mapChangeToTaskChangedEvent(
   };
 }
 
-/** The Kafka message: validated against the contract, keyed by connection + task (one task's changes stay in order). */
+/** Keyed by connection + task, so one task's changes stay in order. */
 export function mapChangeToMessage(
   change: SalesConnectChange,
   connectionId: string,

@@ -17,11 +17,7 @@ const FEED_RETRY = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 };
 /** How long a round waits for the settings projection before it skips its turn. */
 const SETTINGS_WAIT_MS = 5_000;
 
-/**
- * Runs a catch-up round every FEED_POLL_INTERVAL_MS, the first one at start: checks our webhook
- * subscription, waits until the settings projection is current, then follows the feed (FeedCatchUp).
- * On shutdown it lets the round in flight finish its page, so a stored cursor is always truthful.
- */
+/** On shutdown the round in flight finishes its page, so a stored cursor is always truthful. */
 @Injectable()
 export class CatchUpService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;
@@ -126,7 +122,7 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     return false;
   }
 
-  /** The one place a failed round is judged: every failure keeps the cursor, is logged, and is reported. */
+  /** Every failure keeps the cursor. */
   private async handleRoundError(e: unknown, ms: number): Promise<void> {
     // Feed and Kafka failures arrive as IngestErrors; what else can fail in a round is our PostgreSQL.
     const code = e instanceof IngestError ? e.code : IngestErrorCode.StateUnavailable;
@@ -150,7 +146,6 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** One line per round that read something; an idle round logs at debug. */
   private logRound(summary: RoundSummary, ms: number): void {
     const fields = { ...summary, ms };
     if (summary.read > 0 || summary.kind !== 'caught-up') this.log.info(fields, 'catch-up round');

@@ -45,11 +45,7 @@ const NOTHING_HANDLED: HandleResult = { published: 0, events: 0, duplicates: 0, 
 const maxSequence = (changes: SalesConnectChange[], from: number) =>
   changes.reduce((max, c) => Math.max(max, c.sequence), from);
 
-/**
- * One catch-up round over the app-wide change feed: from the stored cursor, page by page to the
- * end, each page handled (published and acknowledged) before its cursor is stored. A missed or
- * refused webhook therefore loses nothing; what webhooks already published is skipped.
- */
+/** A missed or refused webhook loses nothing: the feed is read to the end each round. */
 export class FeedCatchUp {
   constructor(private readonly deps: FeedCatchUpDeps) {}
 
@@ -101,7 +97,7 @@ export class FeedCatchUp {
     }
   }
 
-  /** First start: no stored cursor. Page to the end without publishing, and remember it. */
+  /** First start (no stored cursor): the feed's history is skipped, not published. */
   private async startAtFeedEnd(): Promise<RoundSummary> {
     let cursor: string | undefined;
     let lastSequence = 0;

@@ -5,11 +5,9 @@ import { APP_CONFIG } from '@task-sync/util-nest';
 import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
 
 /**
- * Whether this service's settings projection has applied every setting change that was on the
- * settings topic when a catch-up round began. The catch-up asks before reading the feed: after a
- * restart it could otherwise read a change before the enable that precedes it, skip it as "not
- * enabled", and move its cursor past it for good. (A webhook needs no gate: what it skips is not
- * recorded, so the catch-up sees it again.)
+ * Without it, after a restart the catch-up could read a change before the enable that precedes it,
+ * skip it as not enabled, and move its cursor past it for good. Webhooks need no gate: what they
+ * skip is not recorded, so the catch-up sees it again.
  */
 @Injectable()
 export class SettingsLagGate implements OnApplicationShutdown {

@@ -8,10 +8,9 @@ import { describeError, type IngestErrorCode } from '../ingest-error';
 export const REPORTED_BY = 'salesconnect-ingest';
 
 /**
- * Tells connector-settings about a connection's Sales Connect side, but only on a change of
- * health: an error (once per code, not every round) and the recovery after it. connector-settings
- * shows the newest report's state, so a report on every change would hide sfdc-ingest's.
- * What was reported is kept in PostgreSQL, so a recovery is reported after a restart too.
+ * Reports only a change of health (an error once per code, then its recovery): connector-settings
+ * shows the newest report, so a report on every change would hide sfdc-ingest's. Kept in
+ * PostgreSQL, so a recovery is reported after a restart too.
  */
 @Injectable()
 export class ConnectionStatusReporter {

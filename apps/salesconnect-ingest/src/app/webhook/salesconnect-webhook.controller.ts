@@ -5,7 +5,6 @@ import { WebhookReceiver } from './webhook-receiver.service';
 
 export const WEBHOOK_PATH = '/webhooks/salesconnect';
 
-/** Thin: the raw request → WebhookReceiver → the status and body it decided. */
 @Controller()
 export class SalesConnectWebhookController {
   constructor(@Inject(WebhookReceiver) private readonly receiver: WebhookReceiver) {}

@@ -27,7 +27,6 @@ export interface WebhookAnswer {
 
 export type ParsedEntry = { ok: true; change: SalesConnectChange } | { ok: false; message: string };
 
-/** A delivery's body → one validated change-feed entry. */
 export function parseWebhookEntry(rawBody: Buffer): ParsedEntry {
   let json: unknown;
   try {
@@ -39,18 +38,13 @@ export function parseWebhookEntry(rawBody: Buffer): ParsedEntry {
   return parsed.success ? { ok: true, change: parsed.data } : { ok: false, message: describeIssues(parsed.error) };
 }
 
-/** This service's wall clock, which a delivery's timestamp must be near. */
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 function skewOf(timestamp: string | undefined, now: number): number | undefined {
   return timestamp !== undefined && /^\d{1,12}$/.test(timestamp) ? now - Number(timestamp) : undefined;
 }
 
-/**
- * A webhook delivery: checked (signature and timestamp against this service's clock), parsed,
- * then handled like a feed entry. 401 and 400 are counted; 503 makes Sales Connect retry (and
- * the catch-up would deliver the change anyway).
- */
+/** 503 makes Sales Connect retry (and the catch-up would deliver the change anyway). */
 @Injectable()
 export class WebhookReceiver {
   private readonly log: Logger;
