@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results', stamp));
   const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
   const brokerPid = Number(process.env['KAFKA_BROKER_PID'] ?? 0);
+  const pids = { brokerPid, postgresPid: Number(process.env['POSTGRES_PID'] ?? 0) };
   const kafka = new Kafka({ clientId: 'bench', brokers, logLevel: logLevel.NOTHING });
 
   const results: BenchResults = {
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     },
+    postgres: { version: '', own: false, autovacuum: true },
     settings: {
       tasks: options.tasks,
       connections: options.connections,
@@ -74,6 +76,19 @@ async function main(): Promise<void> {
   );
 
   const adminUrl = process.env['TEST_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  results.postgres = await withPg(adminUrl, async (db) => {
+    const { rows } = await db.query<{ version: string; autovacuum: string }>(
+      `SELECT current_setting('server_version') AS version, current_setting('autovacuum') AS autovacuum`,
+    );
+    return {
+      version: rows[0].version,
+      own: process.env['POSTGRES_PID'] !== undefined,
+      autovacuum: rows[0].autovacuum === 'on',
+    };
+  });
+  log(
+    `PostgreSQL ${results.postgres.version}${results.postgres.own ? ', its own server' : ''}, autovacuum ${results.postgres.autovacuum ? 'on' : 'OFF (tables bloat, plans go stale)'}`,
+  );
   // Ctrl-C: the running stack (its own process group) and its database go too.
   let running: { stack: Stack; database: string } | null = null;
   const interrupted = (signal: NodeJS.Signals) => {
@@ -92,7 +107,7 @@ async function main(): Promise<void> {
   running = { stack, database };
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
   try {
-    const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log, brokerPid);
+    const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log, pids);
     const shared = await runImport(
       stack,
       kafka,
@@ -100,7 +115,7 @@ async function main(): Promise<void> {
       options.tasks,
       options.connections,
       log,
-      brokerPid,
+      pids,
     );
     log(
       `ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`,
@@ -145,7 +160,7 @@ async function main(): Promise<void> {
             rate: options.rate,
             durationSeconds: options.durationSeconds,
             drainSeconds: options.drainSeconds,
-            brokerPid,
+            pids,
           },
           log,
         ),

@@ -103,9 +103,16 @@ export function postmasterPid(): number | null {
   return pids.find((pid) => !pids.includes(Number(statFields(pid)?.[1]))) ?? null;
 }
 
+/** The broker's and PostgreSQL's processes when the run was told them (0: not known). */
+export interface InfrastructurePids {
+  brokerPid: number;
+  postgresPid: number;
+}
+
 /** PostgreSQL is its postmaster's tree, so backends that exit during a phase still count; every database of the server does. */
-export function infrastructure(brokerPid: number): Program[] {
-  const postmaster = postmasterPid();
+export function infrastructure({ brokerPid, postgresPid }: InfrastructurePids): Program[] {
+  // npm run bench starts a server of its own and names its postmaster; otherwise the machine's.
+  const postmaster = postgresPid > 0 ? postgresPid : postmasterPid();
   return [
     ['benchmark', process.pid],
     ...(brokerPid > 0 ? [['kafka broker', brokerPid] as Program] : []),

@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
 import { SalesConnectAdmin, SalesforceAdmin, SyncUser, sleep, type Stack } from '@task-sync/testing-stack';
 import type { ImportResult } from '../report/results';
-import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
+import { closeCpuWindow, infrastructure, type InfrastructurePids, openCpuWindow } from './cpu';
 import { seededTask, shares } from './workload';
 
 const SEED_CHUNK = 10_000;
@@ -35,7 +35,7 @@ export async function runImport(
   tasks: number,
   connections: number,
   log: (line: string) => void,
-  brokerPid = 0,
+  pids: InfrastructurePids = { brokerPid: 0, postgresPid: 0 },
 ): Promise<ImportRun> {
   const sfAdmin = new SalesforceAdmin(stack.url('salesforce-sandbox'));
   const scAdmin = new SalesConnectAdmin(stack.url('salesconnect-sandbox'));
@@ -69,7 +69,7 @@ export async function runImport(
   const scUserIds = new Set(users.map((u) => u.sc.id));
   const cpuWindow = await openCpuWindow(
     () => stack.processes,
-    () => infrastructure(brokerPid),
+    () => infrastructure(pids),
   );
   const enableAt = Date.now();
   await Promise.all(users.map((u) => u.saveTaskSync(true)));

@@ -10,7 +10,7 @@ import {
   type ReadMode,
   type SteadyResult,
 } from '../report/results';
-import { closeCpuWindow, infrastructure, openCpuWindow } from './cpu';
+import { closeCpuWindow, infrastructure, openCpuWindow, type InfrastructurePids } from './cpu';
 import { SYNC_ORIGIN, type TaskPair } from './import-run';
 import { BenchSalesforceAdmin } from './org-reader';
 import { random } from './workload';
@@ -55,8 +55,8 @@ export interface SteadyOptions {
   rate: number;
   durationSeconds: number;
   drainSeconds: number;
-  /** The Kafka broker's process, for its CPU (0: not known). */
-  brokerPid: number;
+  /** The Kafka broker's and PostgreSQL's processes, for their CPU (0: not known). */
+  pids: InfrastructurePids;
 }
 
 /**
@@ -79,7 +79,7 @@ export async function runSteady(
   const callsBefore = await restCalls(sfAdmin, orgId);
   const cpuWindow = await openCpuWindow(
     () => stack.processes,
-    () => infrastructure(options.brokerPid),
+    () => infrastructure(options.pids),
   );
   const startedAt = Date.now();
   const total = Math.round(options.rate * options.durationSeconds);

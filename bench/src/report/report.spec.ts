@@ -142,6 +142,7 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
     finishedAt: '2026-03-14T09:51:10.000Z',
     command: 'npm run bench -- --tasks 3000 --connections 5 --rate 20 --duration 60',
     machine: { cpus: 2, cpuModel: 'Test CPU @ 2.10GHz', memoryGiB: 7.75, node: 'v20.19.0', platform: 'linux' },
+    postgres: { version: '15.20', own: true, autovacuum: true },
     settings: { tasks: 3000, connections: 5, rate: 20, durationSeconds: 60, steadyRuns: 3, replicas: 1 },
     serviceSettings: { SFDC_POLL_INTERVAL_MS: '5000', KAFKA_PARTITIONS: '12' },
     imports: [importRun('one connection', 1, 3000, 12.5, 45_000), importRun('five connections', 5, 3000, 8, 47_300)],
@@ -620,6 +621,12 @@ describe('reportMarkdown', () => {
     expect(markdown.split('\n')[0]).toBe('# Task sync benchmark, 2026-03-14');
     expect(markdown).toContain('2 × Test CPU @ 2.10GHz, 7.8 GiB memory, Node v20.19.0, linux');
     expect(markdown).toContain(`\`\`\`sh\n${results.command}\n\`\`\``);
+  });
+
+  it('names the PostgreSQL server, and says so loudly when it never vacuums', () => {
+    expect(markdown).toContain("PostgreSQL: 15.20, the benchmark's own server, as PostgreSQL ships (autovacuum on).");
+    const machines = reportMarkdown(benchResults({ postgres: { version: '15.20', own: false, autovacuum: false } }));
+    expect(machines).toContain("PostgreSQL: 15.20, the machine's server (**autovacuum off**");
   });
 
   it('tables the benchmark and service settings', () => {

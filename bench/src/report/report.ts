@@ -221,6 +221,14 @@ export function reportMarkdown(results: BenchResults): string {
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
 
+function postgresLine(pg: BenchResults['postgres']): string {
+  const whose = pg.own ? "the benchmark's own server, as PostgreSQL ships" : "the machine's server";
+  const vacuum = pg.autovacuum
+    ? 'autovacuum on'
+    : '**autovacuum off**: no table is vacuumed or analyzed during the run, so the queue tables bloat and plans go stale';
+  return `PostgreSQL: ${pg.version}, ${whose} (${vacuum}).`;
+}
+
 function headerSection(results: BenchResults): string[] {
   const m = results.machine;
   return [
@@ -229,6 +237,8 @@ function headerSection(results: BenchResults): string[] {
     `Run from ${results.startedAt} to ${results.finishedAt}.`,
     '',
     `Machine: ${m.cpus} × ${m.cpuModel}, ${formatNumber(m.memoryGiB, 1)} GiB memory, Node ${m.node}, ${m.platform}.`,
+    '',
+    postgresLine(results.postgres),
     '',
     'Reproduce with:',
     '',

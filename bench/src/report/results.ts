@@ -12,6 +12,8 @@ export interface BenchResults {
   /** The command line that reproduces the run (settings as flags). */
   command: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  /** The PostgreSQL server the run used: its version, whose it was, and whether it vacuums (and so analyzes) by itself. */
+  postgres: { version: string; own: boolean; autovacuum: boolean };
   settings: BenchSettings;
   /** The product settings the services ran with that shape the figures (poll interval, …). */
   serviceSettings: Record<string, string>;

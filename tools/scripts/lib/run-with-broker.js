@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { startKafka, stopKafka } = require('../../kafka/kafka.js');
+const { startPostgres } = require('../../postgres/postgres.js');
 const { ROOT, checkPostgres, run, nxBin } = require('./common.js');
 
 const PROGRAMS = [
@@ -23,12 +24,29 @@ const PROGRAMS = [
 /**
  * `tag`: the log prefix; `what`: the program's name in the build line; `targets`: the Nx targets to
  * build; `skipVar`: the variable that skips the build; `main`: the built program to run;
- * `extraEnv(kafka)`: what the program needs beyond the broker and the database.
+ * `extraEnv(kafka)`: what the program needs beyond the broker and the database; `ownPostgres`: a
+ * PostgreSQL server of the run's own (tools/postgres), unless TEST_ADMIN_DATABASE_URL names one.
  */
-async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () => ({}) }) {
+async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () => ({}), ownPostgres = false }) {
   const log = (msg) => console.log(`[${tag}] ${msg}`);
-  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  await checkPostgres(adminUrl);
+  const postgres =
+    ownPostgres && !process.env.TEST_ADMIN_DATABASE_URL
+      ? await startPostgres({
+          log: (m) => log(`postgres: ${m}`),
+          options: (process.env.BENCH_POSTGRES_OPTIONS || '').split(',').filter(Boolean),
+        })
+      : null;
+  const adminUrl =
+    postgres?.url || process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  try {
+    await checkPostgres(adminUrl);
+    return await runOn(adminUrl, postgres, { log, what, targets, skipVar, main, extraEnv });
+  } finally {
+    postgres?.stop();
+  }
+}
+
+async function runOn(adminUrl, postgres, { log, what, targets, skipVar, main, extraEnv }) {
   const env = { ...process.env, NX_DAEMON: 'false', TZ: process.env.TZ || 'UTC' };
   // The build and the broker's start (Maven, a JVM) go side by side.
   const built = build(env, { log, what, targets, skipVar });
@@ -45,7 +63,9 @@ async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () 
   // A signal goes to the program, which stops its stack; the broker stops after it (finally below).
   let child = null;
   for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => (child ? child.kill(signal) : void stop().then(() => process.exit(130))));
+    process.on(signal, () =>
+      child ? child.kill(signal) : void stop().then(() => (postgres?.stop(), process.exit(130))),
+    );
   }
   let code = 1;
   try {
@@ -54,6 +74,7 @@ async function runWithBroker({ tag, what, targets, skipVar, main, extraEnv = () 
       KAFKA_BROKERS: kafka.bootstrap,
       ...extraEnv(kafka),
       TEST_ADMIN_DATABASE_URL: adminUrl,
+      ...(postgres ? { POSTGRES_PID: String(postgres.pid) } : {}),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
     };
     if ((await built) !== 0) throw new Error('build failed');
