@@ -7,9 +7,9 @@
 
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { freePort } = require('../scripts/lib/common.js');
 
 /** The server's programs: pg_config's bindir, else the newest /usr/lib/postgresql/<version>/bin. */
 function binDir() {
@@ -29,17 +29,6 @@ function binDir() {
   if (versions.length === 0)
     throw new Error('initdb not found (pg_config --bindir, /usr/lib/postgresql/*/bin): install the PostgreSQL server');
   return path.join(root, versions[0], 'bin');
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** initdb and postgres refuse to run as root: as root, they run as the postgres user, owning the data dir. */
