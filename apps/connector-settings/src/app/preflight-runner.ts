@@ -1,5 +1,5 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { PreflightSchedule, type ChecksFactory, type PreflightSource, type ProbeSession } from './preflight-schedule';
+import { PreflightSchedule, type ChecksFactory, type ProbeSession } from './preflight-schedule';
 
 /** No answer to store: Salesforce did not answer every question, or no session could be had. */
 export type InconclusivePreflight = { kind: 'inconclusive'; reason: string };
@@ -28,15 +28,17 @@ export abstract class PreflightRunner<Due> implements OnApplicationBootstrap, Be
   /** `name`: the loop's (`connection preflight`), its logger's with dashes; every `intervalSeconds` a holder is due. */
   protected constructor(name: string, intervalSeconds: number) {
     this.logger = new Logger(name.replaceAll(' ', '-'));
-    // Read when the loop runs: the subclass sets `due` once this constructor has returned.
     this.schedule = new PreflightSchedule(name, this.logger, intervalSeconds * 1000, {
-      listDue: (checkedBefore, limit) => this.due.listDue(checkedBefore, limit),
-      keyOf: (item) => this.due.keyOf(item),
-      check: (item) => this.due.check(item),
+      listDue: (checkedBefore, limit) => this.listDue(checkedBefore, limit),
+      keyOf: (item) => this.keyOf(item),
+      check: (item) => this.checkDue(item),
     });
   }
 
-  protected abstract readonly due: PreflightSource<Due>;
+  /** The holders not checked since `checkedBefore`, at most `limit`. */
+  protected abstract listDue(checkedBefore: Date, limit: number): Promise<Due[]>;
+  protected abstract keyOf(item: Due): string;
+  protected abstract checkDue(item: Due): Promise<void>;
 
   onApplicationBootstrap(): void {
     this.schedule.start();

@@ -6,7 +6,7 @@ import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { ConnectionEntity } from '../connections/connection.entity';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
 import { PreflightRunner } from '../preflight-runner';
-import type { ChecksFactory, PreflightSource } from '../preflight-schedule';
+import type { ChecksFactory } from '../preflight-schedule';
 import { markSetupComplete } from '../status/apply-status';
 import { ConnectionPreflightRepository, type ConnectionPreflight } from './connection-preflight.repository';
 
@@ -34,11 +34,17 @@ export class ConnectionPreflightService extends PreflightRunner<string> {
     super('connection preflight', config.CONNECTION_PREFLIGHT_INTERVAL_SECONDS);
   }
 
-  protected readonly due: PreflightSource<string> = {
-    listDue: (checkedBefore, limit) => this.preflights.listDue(checkedBefore, limit),
-    keyOf: (connectionId) => connectionId,
-    check: async (connectionId) => void (await this.checkNow(connectionId)),
-  };
+  protected listDue(checkedBefore: Date, limit: number): Promise<string[]> {
+    return this.preflights.listDue(checkedBefore, limit);
+  }
+
+  protected keyOf(connectionId: string): string {
+    return connectionId;
+  }
+
+  protected async checkDue(connectionId: string): Promise<void> {
+    await this.checkNow(connectionId);
+  }
 
   /** Answers the last conclusive preflight when Salesforce did not answer this time (null: never concluded). */
   async checkNow(connectionId: string): Promise<ConnectionPreflight | null> {

@@ -3,7 +3,7 @@ import { APP_CONFIG } from '@task-sync/util-nest';
 import type { ConnectorSettingsConfig } from '../connector-settings.config';
 import { SalesforceSessionService } from '../internal/salesforce-session.service';
 import { PreflightRunner } from '../preflight-runner';
-import type { ChecksFactory, PreflightSource } from '../preflight-schedule';
+import type { ChecksFactory } from '../preflight-schedule';
 import type { OrgReader } from './org-reader';
 import { OrgReaderRepository } from './org-reader.repository';
 import { runReaderPreflight, type PreflightOutcome, type ReaderChecks } from './reader-preflight';
@@ -25,11 +25,17 @@ export class OrgReaderPreflightService extends PreflightRunner<OrgReader> {
     super('org reader preflight', config.ORG_READER_PREFLIGHT_INTERVAL_SECONDS);
   }
 
-  protected readonly due: PreflightSource<OrgReader> = {
-    listDue: (checkedBefore, limit) => this.readers.listDueForPreflight(checkedBefore, limit),
-    keyOf: (reader) => reader.orgId,
-    check: async (reader) => void (await this.check(reader)),
-  };
+  protected listDue(checkedBefore: Date, limit: number): Promise<OrgReader[]> {
+    return this.readers.listDueForPreflight(checkedBefore, limit);
+  }
+
+  protected keyOf(reader: OrgReader): string {
+    return reader.orgId;
+  }
+
+  protected async checkDue(reader: OrgReader): Promise<void> {
+    await this.check(reader);
+  }
 
   /** The reader keeps its last preflight when this check was inconclusive; null without a reader. */
   async checkNow(orgId: string): Promise<OrgReader | null> {
