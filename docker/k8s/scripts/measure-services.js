@@ -20,10 +20,10 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { Client } = require('pg');
+const { freePort } = require('../../../tools/scripts/lib/common.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
@@ -47,17 +47,6 @@ const SERVICES = {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (msg) => console.log(`[measure] ${msg}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function nodeOptionsOf(name) {
   const env = fs.readFileSync(path.join(__dirname, '..', 'base', 'config', `${name}.env`), 'utf8');

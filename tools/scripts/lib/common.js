@@ -2,6 +2,7 @@
 'use strict';
 
 const { spawn } = require('node:child_process');
+const net = require('node:net');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -32,6 +33,18 @@ function run(command, args, options = {}) {
   });
 }
 
+/** A free TCP port on loopback, chosen by the kernel. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 const nxBin = path.join(ROOT, 'node_modules', '.bin', 'nx');
 
-module.exports = { ROOT, checkPostgres, run, nxBin };
+module.exports = { ROOT, checkPostgres, run, nxBin, freePort };
