@@ -20,10 +20,10 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
-const { freePort } = require('../../../tools/scripts/lib/common.js');
 const path = require('node:path');
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 const { Client } = require('pg');
+const { freePort } = require('../../../tools/scripts/lib/common.js');
 
 const ROOT = path.resolve(__dirname, '../../..');
 const BROKERS = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
