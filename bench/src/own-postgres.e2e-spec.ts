@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, withPg } from '@task-sync/testing-stack';
 
@@ -42,5 +43,14 @@ describe("npm run bench's own PostgreSQL server (tools/postgres)", () => {
     }
     expect(existsSync(pg.dataDir)).toBe(false);
     expect(running(pg.pid)).toBe(false);
+  });
+
+  it("a server that cannot start says why (its server log's last lines) and leaves no directory behind", async () => {
+    const ours = () => readdirSync(tmpdir()).filter((d) => d.startsWith('tasksync-pg-'));
+    const before = ours();
+    await expect(startPostgres({ options: ['no_such_setting=1'] })).rejects.toThrow(
+      /pg_ctl start failed[\s\S]*unrecognized configuration parameter "no_such_setting"/,
+    );
+    expect(ours()).toEqual(before);
   });
 });

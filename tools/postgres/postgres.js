@@ -2,7 +2,7 @@
 // server may be tuned for tests (this CI machine's turns autovacuum, and so ANALYZE, off), and a
 // benchmark of a queue-heavy product against a server that never vacuums measures the server.
 //
-//   const pg = await startPostgres({ log }); ... pg.url, pg.pid ... await pg.stop();
+//   const pg = await startPostgres({ log }); ... pg.url, pg.pid ... pg.stop();
 'use strict';
 
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -57,28 +57,37 @@ async function startPostgres({ log = () => undefined, options = [] } = {}) {
   const as = asServerUser(dataDir);
   const port = await freePort();
   const pgCtl = path.join(bin, 'pg_ctl');
-  runOrThrow(
-    as(path.join(bin, 'initdb'), [
-      '-D',
-      dataDir,
-      '--auth=trust',
-      '--username=postgres',
-      '--encoding=UTF8',
-      '--no-sync',
-    ]),
-    'initdb',
-  );
-  const settings = [
-    `-c port=${port}`,
-    '-c listen_addresses=127.0.0.1',
-    `-c unix_socket_directories=${dataDir}`,
-    ...options.map((o) => `-c ${o}`),
-  ].join(' ');
-  runOrThrow(
-    as(pgCtl, ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']),
-    'pg_ctl start',
-  );
-  const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const serverLog = path.join(dataDir, 'server.log');
+  let pid;
+  try {
+    runOrThrow(
+      as(path.join(bin, 'initdb'), [
+        '-D',
+        dataDir,
+        '--auth=trust',
+        '--username=postgres',
+        '--encoding=UTF8',
+        '--no-sync',
+      ]),
+      'initdb',
+    );
+    const settings = [
+      `-c port=${port}`,
+      '-c listen_addresses=127.0.0.1',
+      `-c unix_socket_directories=${dataDir}`,
+      ...options.map((o) => `-c ${o}`),
+    ].join(' ');
+    runOrThrow(as(pgCtl, ['-D', dataDir, '-l', serverLog, '-o', settings, '-w', '-t', '60', 'start']), 'pg_ctl start');
+    pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch (e) {
+    // Nothing of a failed start stays behind; its server log says why, so it goes into the error.
+    spawnSync(...as(pgCtl, ['-D', dataDir, '-m', 'immediate', 'stop']));
+    const why = fs.existsSync(serverLog)
+      ? fs.readFileSync(serverLog, 'utf8').trim().split('\n').slice(-5).join('\n')
+      : '';
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${e.message}${why ? `\n${why}` : ''}`);
+  }
   const version = execFileSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
   log(
     `${version}, its own server on 127.0.0.1:${port} (${dataDir}), stock settings${options.length ? ` + ${options.join(', ')}` : ''}`,
