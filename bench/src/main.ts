@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     );
     return {
       version: rows[0].version,
-      own: process.env['POSTGRES_PID'] !== undefined,
+      own: pids.postgresPid > 0,
       autovacuum: rows[0].autovacuum === 'on',
     };
   });
