@@ -114,6 +114,7 @@ export class AppModule {
             return new OrgApiCallLedger(
               { report: (reports) => allocations.report(reports) },
               {
+                priority: 'read',
                 flushMs: config.API_CALLS_REPORT_MS,
                 refreshMs: config.API_ALLOCATION_REFRESH_MS,
                 warn: (m) => logger.warn(m),

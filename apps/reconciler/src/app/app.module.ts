@@ -61,6 +61,7 @@ export class AppModule {
     const calls = new OrgApiCallLedger(
       new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN),
       {
+        priority: 'write',
         flushMs: config.API_CALLS_REPORT_MS,
         refreshMs: config.API_ALLOCATION_REFRESH_MS,
         warn: (message) => apiCallsLogger.warn(message),

@@ -127,6 +127,7 @@ function createApiCallLedger(config: SfdcIngestConfig): OrgApiCallLedger {
   return new OrgApiCallLedger(
     new ConnectorSettingsApiCallsClient(config.CONNECTOR_SETTINGS_URL, config.INTERNAL_SERVICE_TOKEN),
     {
+      priority: 'read',
       flushMs: config.API_CALLS_REPORT_MS,
       refreshMs: config.API_ALLOCATION_REFRESH_MS,
       warn: (message) => logger.warn(message),

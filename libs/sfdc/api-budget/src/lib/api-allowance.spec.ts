@@ -1,4 +1,10 @@
-import { bucketStartOf, decideCallAdmission, firstCountedBucket, resolveAllocation } from './api-allowance';
+import {
+  admissionLimit,
+  bucketStartOf,
+  decideCallAdmission,
+  firstCountedBucket,
+  resolveAllocation,
+} from './api-allowance';
 
 describe('resolveAllocation', () => {
   it.each([
@@ -34,14 +40,30 @@ describe('resolveAllocation', () => {
 
 describe('decideCallAdmission', () => {
   it.each([
-    ['a call goes while our calls are under the allocation', { used: 98, allocated: 100 }, 1, 'go'],
-    ['our calls reaching the allocation hold the next call', { used: 100, allocated: 100 }, 0, 'refuse'],
-    ['calls this process has not reported yet count too', { used: 95, allocated: 100 }, 5, 'refuse'],
-    ['an allocation of 0 holds every call', { used: 0, allocated: 0 }, 0, 'refuse'],
-    ['no allocation (no limit read yet) holds nothing', { used: 5_000, allocated: null }, 9, 'go'],
-    ['an org not known yet is not held (fail open; the org-wide guard remains)', undefined, 50, 'go'],
-  ] as const)('%s', (_rule, allowance, unreported, expected) => {
-    expect(decideCallAdmission(allowance, unreported)).toBe(expected);
+    ['a call goes while our calls are under the allocation', { used: 98, allocated: 100 }, 1, 'write', 'go'],
+    ['our calls reaching the allocation hold the next call', { used: 100, allocated: 100 }, 0, 'write', 'refuse'],
+    ['calls this process has not reported yet count too', { used: 95, allocated: 100 }, 5, 'write', 'refuse'],
+    ['an allocation of 0 holds every call', { used: 0, allocated: 0 }, 0, 'write', 'refuse'],
+    ['an allocation of 0 holds every read', { used: 0, allocated: 0 }, 0, 'read', 'refuse'],
+    ['no allocation (no limit read yet) holds nothing', { used: 5_000, allocated: null }, 9, 'read', 'go'],
+    ['an org not known yet is not held (fail open; the org-wide guard remains)', undefined, 50, 'read', 'go'],
+    [
+      'reads stop short of the allocation: its last 5 % are the writes’',
+      { used: 95, allocated: 100 },
+      0,
+      'read',
+      'refuse',
+    ],
+    ['a write still goes in the reads’ reserve', { used: 95, allocated: 100 }, 0, 'write', 'go'],
+    ['a read goes under the reserve', { used: 94, allocated: 100 }, 0, 'read', 'go'],
+    ['a small allocation keeps at least one call for writes', { used: 9, allocated: 10 }, 0, 'read', 'refuse'],
+  ] as const)('%s', (_rule, allowance, unreported, priority, expected) => {
+    expect(decideCallAdmission(allowance, unreported, priority)).toBe(expected);
+  });
+
+  it('a write reserve of 5 % of a default Enterprise allocation', () => {
+    expect(admissionLimit(50_000, 'read')).toBe(47_500);
+    expect(admissionLimit(50_000, 'write')).toBe(50_000);
   });
 });
 

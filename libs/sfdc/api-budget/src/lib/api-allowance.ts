@@ -33,6 +33,17 @@ export function resolveAllocation(input: {
   return { allocated: null, source: 'none' };
 }
 
+/** Whose call it is: a read can wait and read the same changes later in one call; a write carries changes already read. */
+export type ApiCallPriority = 'read' | 'write';
+
+/** Reads stop this share short of the allocation (rounded up: at least one call), so near it polls cannot starve writes. */
+export const WRITE_RESERVE_SHARE = 0.05;
+
+/** The count at which calls of this priority are held: the allocation for writes, less the writes' reserve for reads. */
+export function admissionLimit(allocated: number, priority: ApiCallPriority): number {
+  return priority === 'write' ? allocated : allocated - Math.ceil(allocated * WRITE_RESERVE_SHARE);
+}
+
 /**
  * Counts this process's unreported calls too. An org with no allocation known is not held here: its
  * whole limit is still guarded by `Sforce-Limit-Info` and REQUEST_LIMIT_EXCEEDED.
@@ -40,9 +51,10 @@ export function resolveAllocation(input: {
 export function decideCallAdmission(
   allowance: Pick<OrgApiAllowance, 'used' | 'allocated'> | undefined,
   unreportedCalls: number,
+  priority: ApiCallPriority,
 ): 'go' | 'refuse' {
   if (!allowance || allowance.allocated === null) return 'go';
-  return allowance.used + unreportedCalls >= allowance.allocated ? 'refuse' : 'go';
+  return allowance.used + unreportedCalls >= admissionLimit(allowance.allocated, priority) ? 'refuse' : 'go';
 }
 
 export function bucketStartOf(atMs: number, bucketMs: number): number {

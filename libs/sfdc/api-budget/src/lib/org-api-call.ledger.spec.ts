@@ -33,8 +33,8 @@ function fakeSettings(allocated: number | null) {
 
 describe('OrgApiCallLedger', () => {
   let now = 0;
-  const ledgerOn = (settings: ReturnType<typeof fakeSettings>) =>
-    new OrgApiCallLedger(settings.port, { flushMs: 1_000, refreshMs: 10_000, now: () => now });
+  const ledgerOn = (settings: ReturnType<typeof fakeSettings>, priority: 'read' | 'write' = 'write') =>
+    new OrgApiCallLedger(settings.port, { priority, flushMs: 1_000, refreshMs: 10_000, now: () => now });
 
   beforeEach(() => (now = 1_000_000));
 
@@ -62,6 +62,18 @@ describe('OrgApiCallLedger', () => {
     expect(settings.counted.get(ORG)).toBe(5);
   });
 
+  it('near the allocation a reader is held while a writer still goes: polls leave the last calls to writes', async () => {
+    const settings = fakeSettings(20);
+    settings.counted.set(ORG, 19); // made by other processes in the window; reads stop at 19 of 20
+    const reader = ledgerOn(settings, 'read');
+    const writer = ledgerOn(settings, 'write');
+    await reader.whenKnown(ORG);
+    await writer.whenKnown(ORG);
+    expect(() => reader.admit(ORG)).toThrow(ApiAllocationReachedError);
+    writer.admit(ORG);
+    expect(() => writer.admit(ORG)).toThrow(ApiAllocationReachedError);
+  });
+
   it('a paused org asks again after refreshMs without calls, and goes on once the window frees calls', async () => {
     const settings = fakeSettings(2);
     const ledger = ledgerOn(settings);
@@ -83,6 +95,7 @@ describe('OrgApiCallLedger', () => {
     const settings = fakeSettings(100);
     const warnings: string[] = [];
     const ledger = new OrgApiCallLedger(settings.port, {
+      priority: 'write',
       flushMs: 1_000,
       refreshMs: 10_000,
       now: () => now,
@@ -135,6 +148,7 @@ describe('OrgApiCallLedger', () => {
     const settings = fakeSettings(3);
     settings.setDown(true);
     const ledger = new OrgApiCallLedger(settings.port, {
+      priority: 'write',
       flushMs: 1_000,
       refreshMs: 10_000,
       now: () => now,

@@ -1,4 +1,4 @@
-import { decideCallAdmission, type OrgApiAllowance, type OrgApiUsage } from './api-allowance';
+import { type ApiCallPriority, decideCallAdmission, type OrgApiAllowance, type OrgApiUsage } from './api-allowance';
 
 /** Calls made in one org since the last report, with the org's usage as the last answer said. */
 export interface ApiCallReport {
@@ -29,6 +29,8 @@ export class ApiAllocationReachedError extends Error {
 }
 
 export interface OrgApiCallLedgerOptions {
+  /** This process's calls: sfdc-ingest's and the import preview's are reads, the reconciler's writes (see `admissionLimit`). */
+  priority: ApiCallPriority;
   /** Counted calls are reported this often (and at stop). */
   flushMs: number;
   /** An org's allowance is asked for again this often even without new calls: how a paused org learns it may go on. */
@@ -70,7 +72,7 @@ export class OrgApiCallLedger {
   admit(orgId: string): void {
     const org = this.entry(orgId);
     const unreported = org.pending + org.sending;
-    if (decideCallAdmission(org.allowance, unreported) === 'refuse') {
+    if (decideCallAdmission(org.allowance, unreported, this.options.priority) === 'refuse') {
       throw new ApiAllocationReachedError(
         orgId,
         (org.allowance?.used ?? 0) + unreported,
