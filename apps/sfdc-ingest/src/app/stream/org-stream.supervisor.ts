@@ -9,6 +9,7 @@ import {
   type SalesforceReads,
   SalesforceError,
   SalesforceErrorCode,
+  TASKS_BY_ID_LIMIT,
 } from '@task-sync/sfdc-client';
 import {
   ChangeFeedError,
@@ -152,7 +153,15 @@ export class OrgStreamSupervisor implements OnApplicationBootstrap, BeforeApplic
     this.runs.set(orgId, {
       orgId,
       reader: readerOn(handle, deps),
-      feed: new CometdChangeFeed({ sessions: handle, apiVersion: this.config.SALESFORCE_API_VERSION }),
+      feed: new CometdChangeFeed({
+        sessions: handle,
+        apiVersion: this.config.SALESFORCE_API_VERSION,
+        gather: {
+          windowMs: this.config.STREAM_GATHER_MS,
+          quietMs: this.config.STREAM_QUIET_MS,
+          maxBatch: TASKS_BY_ID_LIMIT,
+        },
+      }),
       phase: 'waiting',
       retryAt: waitsUntil,
       subscription: null,

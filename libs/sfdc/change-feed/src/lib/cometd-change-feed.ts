@@ -3,6 +3,7 @@ import { StreamingExtension, type Client } from 'jsforce/lib/api/streaming';
 import type { SalesforceAccess, SalesforceSessionHandle } from '@task-sync/sfdc-client';
 import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
 import type { ChangeFeed, ChangeFeedHandler, ChangeFeedSubscription, ReplayFrom } from './change-feed.port';
+import type { SfdcGatherPolicy } from '@task-sync/sync-rules';
 import { SerialBatchDelivery } from './serial-batch.delivery';
 import {
   classifySessionFailure,
@@ -24,6 +25,8 @@ export interface CometdChangeFeedOptions {
   apiVersion: string;
   /** The largest batch handed to `onEvents` (default 1,000, what one Streaming API answer holds at most). */
   maxBatchSize?: number;
+  /** While events keep coming, a batch waits for more this way (unset: each server reply is a batch). */
+  gather?: SfdcGatherPolicy;
   /** How long the client may go without reaching the server (it retries every 5 s) before TRANSPORT is reported (default 60 s). */
   transportFailureAfterMs?: number;
   /** How long `close()` waits for the server to acknowledge `/meta/disconnect` (default 5 s). */
@@ -123,6 +126,7 @@ class CometdSubscription implements ChangeFeedSubscription {
         void this.shuttingDown.then(() => handler.onFailure(failure));
       },
       options.maxBatchSize ?? 1000,
+      options.gather,
     );
   }
 

@@ -209,6 +209,92 @@ describe('serial batch delivery', () => {
     );
   });
 
+  describe('gathering a busy stream (decideSfdcFlush: one batch, one read by id)', () => {
+    const GATHER = { windowMs: 500, quietMs: 200, maxBatch: 5 };
+    const advance = (ms: number) => jest.advanceTimersByTimeAsync(ms);
+
+    function gathering() {
+      const batches: number[][] = [];
+      const failures: ChangeFeedError[] = [];
+      const delivery = new SerialBatchDelivery(
+        async (b) => void batches.push(b.map((e) => e.replayId)),
+        (f) => failures.push(f),
+        100,
+        GATHER,
+      );
+      return { batches, failures, delivery };
+    }
+
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('an idle stream’s event goes at once', async () => {
+      const { batches, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      expect(batches).toEqual([[1]]);
+    });
+
+    it('events that keep coming gather for the window since the last batch went', async () => {
+      const { batches, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      for (let id = 2; id <= 5; id++) {
+        await advance(100);
+        delivery.push(event(id));
+      }
+      expect(batches).toEqual([[1]]);
+      await advance(99);
+      expect(batches).toEqual([[1]]);
+      await advance(1); // 500 ms since batch 1 went
+      expect(batches).toEqual([[1], [2, 3, 4, 5]]);
+    });
+
+    it('events that stop arriving go once the stream was quiet quietMs', async () => {
+      const { batches, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      await advance(50);
+      delivery.push(event(2));
+      await advance(199);
+      expect(batches).toEqual([[1]]);
+      await advance(1);
+      expect(batches).toEqual([[1], [2]]);
+    });
+
+    it('a full batch goes without waiting', async () => {
+      const { batches, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      for (let id = 2; id <= 6; id++) delivery.push(event(id));
+      await advance(0);
+      expect(batches).toEqual([[1], [2, 3, 4, 5, 6]]);
+    });
+
+    it('a failure does not wait for the window: what gathered is handed over, then it is reported', async () => {
+      const { batches, failures, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      delivery.push(event(2));
+      const transport = new ChangeFeedError(ChangeFeedErrorCode.Transport, 'gone');
+      delivery.fail(transport);
+      await advance(0);
+      expect(batches).toEqual([[1], [2]]);
+      expect(failures).toEqual([transport]);
+    });
+
+    it('stop() drops what gathered and its timer: nothing is handed over later', async () => {
+      const { batches, delivery } = gathering();
+      delivery.push(event(1));
+      await advance(0);
+      delivery.push(event(2));
+      await delivery.stop();
+      await advance(1_000);
+      expect(batches).toEqual([[1]]);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
+
   it('refuses a batch size that is not a positive integer', () => {
     expect(
       () =>

@@ -1,3 +1,4 @@
+import { decideSfdcFlush, type SfdcGatherPolicy } from '@task-sync/sync-rules';
 import { ChangeFeedError, ChangeFeedErrorCode } from './change-feed.error';
 import type { TaskChangeEvent } from './change-feed.port';
 
@@ -5,6 +6,9 @@ import type { TaskChangeEvent } from './change-feed.port';
  * One batch at a time, so the caller stores a replay id only after Kafka acknowledged. A malformed
  * event or `fail` stops delivery after the events before it; a rejected `onEvents` stops it at once,
  * dropping what is queued (it would come out of order).
+ *
+ * With `gather`, a busy stream's events wait (decideSfdcFlush) so one batch, hence one read by id,
+ * carries many; an idle stream's event goes at once.
  */
 export class SerialBatchDelivery {
   private queue: (TaskChangeEvent | ChangeFeedError)[] = [];
@@ -13,11 +17,17 @@ export class SerialBatchDelivery {
   private stopped = false;
   /** A failure is queued: nothing after it is taken. */
   private failing = false;
+  /** When each queued item arrived, and when the last batch was handed over. */
+  private arrivedAt: number[] = [];
+  private lastDeliveredAt: number | null = null;
+  private gatherTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly onEvents: (batch: TaskChangeEvent[]) => Promise<void>,
     private readonly onStopped: (failure: ChangeFeedError) => void,
     private readonly maxBatchSize: number,
+    private readonly gather?: SfdcGatherPolicy,
+    private readonly now: () => number = Date.now,
   ) {
     if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1)
       throw new Error(`maxBatchSize must be a positive integer, not ${maxBatchSize}`);
@@ -31,6 +41,7 @@ export class SerialBatchDelivery {
   push(item: TaskChangeEvent | ChangeFeedError): void {
     if (this.stopped || this.failing) return;
     this.queue.push(item);
+    this.arrivedAt.push(this.now());
     this.schedule();
   }
 
@@ -45,6 +56,8 @@ export class SerialBatchDelivery {
     if (this.stopped) return;
     this.stopped = true;
     this.queue = [];
+    this.arrivedAt = [];
+    this.clearGatherTimer();
     void this.idle().then(() => this.onStopped(failure));
   }
 
@@ -52,6 +65,8 @@ export class SerialBatchDelivery {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue = [];
+    this.arrivedAt = [];
+    this.clearGatherTimer();
     await this.idle();
   }
 
@@ -79,8 +94,48 @@ export class SerialBatchDelivery {
     }
     // Up to the first queued failure: the events before it are handed over first, in order.
     const malformed = this.queue.findIndex((item) => item instanceof ChangeFeedError);
+    if (malformed === -1 && !this.failing && this.waitsToGather()) return;
     const size = Math.min(this.maxBatchSize, malformed === -1 ? this.queue.length : malformed);
+    this.lastDeliveredAt = this.now();
+    this.arrivedAt.splice(0, size);
     this.inFlight = this.deliver(this.queue.splice(0, size) as TaskChangeEvent[]);
+  }
+
+  /** True, with a timer set for when the decision may change, while a busy stream's events gather. */
+  private waitsToGather(): boolean {
+    if (!this.gather) return false;
+    const now = this.now();
+    const [oldestAt, newestAt] = [this.arrivedAt[0], this.arrivedAt[this.arrivedAt.length - 1]];
+    const decision = decideSfdcFlush(
+      {
+        queued: this.queue.length,
+        oldestWaitedMs: now - oldestAt,
+        newestWaitedMs: now - newestAt,
+        sinceLastSendMs: this.lastDeliveredAt === null ? null : now - this.lastDeliveredAt,
+      },
+      this.gather,
+    );
+    if (decision.kind === 'send') return false;
+    if (!this.gatherTimer) {
+      const dueIn = Math.min(
+        this.gather.windowMs - (now - oldestAt),
+        this.gather.quietMs - (now - newestAt),
+        this.gather.windowMs - (now - (this.lastDeliveredAt ?? now)),
+      );
+      this.gatherTimer = setTimeout(
+        () => {
+          this.gatherTimer = null;
+          this.next();
+        },
+        Math.max(1, dueIn),
+      );
+    }
+    return true;
+  }
+
+  private clearGatherTimer(): void {
+    if (this.gatherTimer) clearTimeout(this.gatherTimer);
+    this.gatherTimer = null;
   }
 
   private deliver(batch: TaskChangeEvent[]): Promise<void> {
