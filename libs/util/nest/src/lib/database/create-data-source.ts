@@ -1,5 +1,6 @@
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import type { Logger } from 'pino';
+import { PreparingClient } from './preparing-client';
 
 export interface DatabaseOptions {
   url: string;
@@ -26,7 +27,13 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
     // Unqualified names in migrations and raw queries resolve to the service's own schema.
-    extra: { options: `-c search_path=${options.schema}`, max: 10, connectionTimeoutMillis: 5_000 },
+    extra: {
+      options: `-c search_path=${options.schema}`,
+      max: 10,
+      connectionTimeoutMillis: 5_000,
+      // pg's Pool makes its connections with this class: parameterized queries go as prepared statements.
+      Client: PreparingClient,
+    },
   };
 }
 
