@@ -28,8 +28,8 @@ export const sfdcIngestConfigSchema = z.object({
   POLL_LOOKBACK_MS: z.coerce.number().int().min(0).default(120_000),
   /** How often getDeleted looks for deletes the polls' stamp query could not see (a task purged from the recycle bin). */
   DELETE_AUDIT_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
-  /** Records a query page (Salesforce's largest is 2,000). */
-  QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(2000),
+  /** Records a query page (Salesforce allows 2,000); with SCHEDULER_CONCURRENCY imports at once, it bounds the records held. */
+  QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(1000),
   /** The share of an org's daily API limit this service may use before it pauses that org's connections. */
   API_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
   /** A paused connection (budget, limit exceeded, lost grant) tries again after this long. */
