@@ -9,12 +9,19 @@ import { commandFor, parseOptions } from './options';
 import { runIdleOrgs } from './phases/idle-org';
 import { runImport } from './phases/import-run';
 import { measureCeiling } from './phases/kafka-ceiling';
-import { BenchSalesforceAdmin, connectReadersAndWait, createReaderUser, databaseUrl } from './phases/org-reader';
+import {
+  BenchSalesforceAdmin,
+  connectReadersAndWait,
+  createReaderUser,
+  databaseUrl,
+  eventAllocationFor,
+  streamStateOf,
+} from './phases/org-reader';
 import { runAtRest } from './phases/rest-run';
 import { peakRss } from './phases/rss';
 import { runSteady } from './phases/steady-run';
 import type { BenchResults } from './report/results';
-import { summaryLines, writeReport } from './report/report';
+import { streamSentence, summaryLines, writeReport } from './report/report';
 import { representativeRun, steadySpread, type SteadyRun } from './report/spread';
 
 /** The services' settings that shape the figures, as the run had them (unset: the service's default). */
@@ -129,10 +136,19 @@ async function main(): Promise<void> {
         ratioToCeiling: run.result.tasksPerSecond / ceiling.recordsPerSecond,
       });
 
+    const streamOrg = shared.users[0].orgId;
+    const sfAdmin = new BenchSalesforceAdmin(stack.url('salesforce-sandbox'));
+    const eventAllocation = eventAllocationFor(
+      2 * options.restChanges + options.steadyRuns * options.rate * options.durationSeconds,
+    );
     if (options.readMode === 'stream') {
       // The org is read once, by its change stream: an admin connects its reader, as on the settings page.
-      const orgId = shared.users[0].orgId;
-      const readerUsername = await createReaderUser(new BenchSalesforceAdmin(stack.url('salesforce-sandbox')), orgId);
+      const orgId = streamOrg;
+      await sfAdmin.setEventAllocation(orgId, eventAllocation);
+      log(
+        `read mode stream: the org's CDC allocation is ${eventAllocation.toLocaleString('en')} events a day, enough for the runs' changes (Enterprise's 25,000 lasts two minutes at 200 changes/s)`,
+      );
+      const readerUsername = await createReaderUser(sfAdmin, orgId);
       log(`read mode stream: connecting the org's reader; waiting until the org is read once and its stream streams`);
       await withPg(databaseUrl(adminUrl, database), (db) =>
         connectReadersAndWait(stack, db, [{ orgId, readerUsername }], false),
@@ -151,20 +167,28 @@ async function main(): Promise<void> {
     const runs: SteadyRun[] = [];
     for (let i = 1; i <= options.steadyRuns; i++) {
       if (options.steadyRuns > 1) log(`steady state: run ${i} of ${options.steadyRuns}`);
-      runs.push(
-        await runSteady(
-          shared.users,
-          shared.pairs,
-          {
-            readMode: options.readMode,
-            rate: options.rate,
-            durationSeconds: options.durationSeconds,
-            drainSeconds: options.drainSeconds,
-            pids,
-          },
-          log,
-        ),
+      const run = await runSteady(
+        shared.users,
+        shared.pairs,
+        {
+          readMode: options.readMode,
+          rate: options.rate,
+          durationSeconds: options.durationSeconds,
+          drainSeconds: options.drainSeconds,
+          pids,
+        },
+        log,
       );
+      if (options.readMode === 'stream') {
+        const state = await withPg(databaseUrl(adminUrl, database), (db) => streamStateOf(db, streamOrg));
+        run.steady.stream = {
+          dailyAllocation: eventAllocation,
+          deliveredToday: await sfAdmin.deliveredToday(streamOrg),
+          state,
+        };
+        log(streamSentence(run.steady.stream));
+      }
+      runs.push(run);
     }
     const shown = representativeRun(runs);
     results.steady = shown.steady;

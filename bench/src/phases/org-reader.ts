@@ -25,6 +25,11 @@ export class BenchSalesforceAdmin extends SalesforceAdmin {
       .deliveredToday;
   }
 
+  /** The org's daily CDC event delivery allocation (Salesforce's Enterprise 25,000, more with the add-on). */
+  async setEventAllocation(orgId: string, dailyDeliveryAllocation: number): Promise<void> {
+    await this.call('PUT', `/salesforce/orgs/${orgId}/change-data-capture`, { dailyDeliveryAllocation });
+  }
+
   /** Each org's REST calls so far by endpoint (the OAuth endpoints are not API calls; the sandbox names no org for them anyway). */
   async callsByOrg(): Promise<Map<string, Map<string, number>>> {
     const byOrg = new Map<string, Map<string, number>>();
@@ -36,6 +41,26 @@ export class BenchSalesforceAdmin extends SalesforceAdmin {
     }
     return byOrg;
   }
+}
+
+/** An Enterprise org's CDC events a day, and what each CDC add-on licence adds (Salesforce's allocations). */
+export const ENTERPRISE_DAILY_EVENTS = 25_000;
+export const ADD_ON_DAILY_EVENTS = 100_000;
+
+/**
+ * The allocation an org needs to stream `changes` (one event each, a quarter spare): Enterprise's,
+ * plus as many add-ons as it takes. Past its allocation Salesforce stops the stream for the day and
+ * the 30 s org poll reads instead, so a steady run would measure the poll, not the stream.
+ */
+export function eventAllocationFor(changes: number): number {
+  const short = Math.max(0, Math.ceil(changes * 1.25) - ENTERPRISE_DAILY_EVENTS);
+  return ENTERPRISE_DAILY_EVENTS + Math.ceil(short / ADD_ON_DAILY_EVENTS) * ADD_ON_DAILY_EVENTS;
+}
+
+/** sfdc-ingest's state of the org's stream (`streaming`, `down`, …; `none` before it has a row). */
+export async function streamStateOf(db: Client, orgId: string): Promise<string> {
+  const { rows } = await db.query(`SELECT state FROM sfdc_ingest.sfdc_org_stream WHERE org_id = $1`, [orgId]);
+  return rows[0]?.state ?? 'none';
 }
 
 /** A new integration user of the org with View All Data (what the reader's preflight asks for); answers its username. */

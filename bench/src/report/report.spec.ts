@@ -675,6 +675,18 @@ describe('reportMarkdown', () => {
     expect(steady).toContain("Salesforce read once, by the org's change stream");
   });
 
+  it('says whether the stream carried the steady run: the org’s CDC allocation, the events delivered, and a stream down in bold', () => {
+    const streamed = { dailyAllocation: 125_000, deliveredToday: 24_060, state: 'streaming' };
+    const withStream = (stream: typeof streamed) =>
+      section(reportMarkdown(benchResults({ steady: { ...steadyRun(), stream } })), 'Steady state');
+    expect(withStream(streamed)).toContain(
+      "The org's CDC allocation: 125,000 events a day; 24,060 delivered today by the end of this run; the stream was streaming at its end.",
+    );
+    const down = withStream({ ...streamed, deliveredToday: 25_000, state: 'down' });
+    expect(down).toContain('**the stream was down at its end: changes were read by the org poll**');
+    expect(section(markdown, 'Steady state')).not.toContain('CDC allocation');
+  });
+
   it('has the latency at rest by direction, its read mode and its method', () => {
     const rest = section(markdown, 'Latency at rest');
     expect(rest).toContain('| Salesforce → Sales Connect | 30 | 30 | 800 ms | 1.08 s | 1.10 s | 1.10 s |');

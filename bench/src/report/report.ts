@@ -34,6 +34,7 @@ import type {
   ReadMode,
   RssResult,
   SteadyResult,
+  StreamAtRunEnd,
 } from './results';
 
 export interface ReportFiles {
@@ -135,6 +136,14 @@ const READ_MODE_NAMES: Record<ReadMode, string> = {
   stream: "once, by the org's change stream (its reader connected by an admin; safety-net org poll)",
   'per-rep': "by each rep's own polls (no org reader)",
 };
+
+/** Whether the stream carried the run: past the org's CDC allocation Salesforce stops it and the 30 s org poll reads instead. */
+export function streamSentence(stream: StreamAtRunEnd): string {
+  const events = `The org's CDC allocation: ${formatInt(stream.dailyAllocation)} events a day; ${formatInt(stream.deliveredToday)} delivered today by the end of this run`;
+  return stream.state === 'streaming'
+    ? `${events}; the stream was streaming at its end.`
+    : `${events}; **the stream was ${stream.state} at its end: changes were read by the org poll** (\`ORG_POLL_DOWN_INTERVAL_MS\`), not the stream.`;
+}
 
 function latencyLine(l: LatencySummary): string {
   return `p50 ${formatLatency(l.p50Ms)}, p95 ${formatLatency(l.p95Ms)}, p99 ${formatLatency(l.p99Ms)} (${formatInt(l.arrived)} arrived of ${formatInt(l.made)} made)`;
@@ -336,6 +345,7 @@ function steadySection(steady: SteadyResult | null): string[] {
     ...heading,
     `${steady.connections} connections; target ${formatNumber(steady.rate, 1)} changes/s both ways for ${formatInt(steady.durationSeconds)} s; ` +
       `achieved ${formatNumber(steady.achievedRate, 1)} changes/s. Salesforce read ${READ_MODE_NAMES[steady.readMode]}. Latency: from the change on one side to its arrival on the other.`,
+    ...(steady.stream ? ['', streamSentence(steady.stream)] : []),
     '',
     ...latencyTable(steady.latency),
     '',

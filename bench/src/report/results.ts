@@ -106,6 +106,15 @@ export interface SteadyResult {
   samples: { atMs: number; direction: Direction; kind: ChangeKind; latencyMs: number }[];
   /** Each process's CPU time from the first change to the end of the drain, and per change made. */
   cpu: CpuFigure[];
+  /** Read by the stream: the org's CDC allocation, the events delivered today at the run's end, and the stream's state then. */
+  stream?: StreamAtRunEnd;
+}
+
+export interface StreamAtRunEnd {
+  dailyAllocation: number;
+  deliveredToday: number;
+  /** sfdc-ingest's state of the org's stream (`streaming`; `down` once Salesforce refused it, e.g. the allocation spent). */
+  state: string;
 }
 
 /** Latency at rest: one change at a time, each arriving on the other side before the next is made. */
