@@ -43,6 +43,29 @@ describe('prepared statements on the services’ connections (PreparingClient)',
     expect(await runner.query(`SELECT $1::int * 2 AS y`, [21])).toEqual([{ y: 42 }]);
   });
 
+  it('a statement prepared before its column changed type fails once, then is prepared again (a fix made in place, then a replay)', async () => {
+    await runner.query(`CREATE TABLE counts (n int)`);
+    const insert = `INSERT INTO counts (n) VALUES ($1) /* typed by the column */`;
+    await runner.query(insert, [5]);
+    await runner.query(`ALTER TABLE counts ALTER COLUMN n TYPE bigint`);
+    // Its parameter was typed int when it was prepared: the first run after the change still is.
+    await expect(runner.query(insert, [3_000_000_000])).rejects.toMatchObject({ code: '22003' });
+    await runner.query(insert, [3_000_000_000]);
+    expect(await runner.query(`SELECT n::text FROM counts ORDER BY counts.n`)).toEqual([
+      { n: '5' },
+      { n: '3000000000' },
+    ]);
+  });
+
+  it('a statement failing for its data (a unique violation) is not prepared again', async () => {
+    await runner.query(`CREATE TABLE once (id int PRIMARY KEY)`);
+    const insert = `INSERT INTO once (id) VALUES ($1) /* unique */`;
+    await runner.query(insert, [1]);
+    await expect(runner.query(insert, [1])).rejects.toMatchObject({ code: '23505' });
+    await runner.query(insert, [2]);
+    expect((await preparedOn(runner)).filter((s) => s === insert)).toHaveLength(1);
+  });
+
   it(`at most ${PREPARED_PER_CONNECTION} statements are kept on a connection; past that they still answer, unnamed`, async () => {
     const texts = Array.from({ length: PREPARED_PER_CONNECTION + 5 }, (_, i) => `SELECT $1::int + ${i} AS n`);
     for (const [i, sql] of texts.entries()) expect(await runner.query(sql, [1])).toEqual([{ n: 1 + i }]);

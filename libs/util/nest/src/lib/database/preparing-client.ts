@@ -7,6 +7,12 @@ import { Client } from 'pg';
  */
 export const PREPARED_PER_CONNECTION = 200;
 
+/**
+ * SQLSTATE classes a statement prepared before a schema change fails with (a parameter typed for the
+ * old column: 22; a column gone: 42; the result's type changed: 0A). The text is then prepared again.
+ */
+const STALE_STATEMENT_CLASSES = ['22', '42', '0A'];
+
 const NAMES_CACHED = 2_000;
 const names = new Map<string, string>();
 
@@ -29,17 +35,33 @@ export function statementName(text: string): string {
  * (PgBouncer), where a connection's prepared statements do not follow the client.
  */
 export class PreparingClient extends Client {
-  private readonly named = new Set<string>();
+  /** Each text's statement on this connection; a text prepared again gets a new name (the old one stays, counted). */
+  private readonly prepared = new Map<string, string>();
+  private namesUsed = 0;
 
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
-      const name = statementName(text);
-      if (this.named.has(name) || this.named.size < PREPARED_PER_CONNECTION) {
-        this.named.add(name);
-        return (super.query as (...a: unknown[]) => never)({ name, text, values }, callback);
-      }
-    }
-    return (super.query as (...a: unknown[]) => never)(...args);
+    const name =
+      typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+        ? this.nameFor(text)
+        : undefined;
+    if (name === undefined) return (super.query as (...a: unknown[]) => never)(...args);
+    const sent = (super.query as (config: unknown) => Promise<unknown>)({ name, text, values });
+    return sent.catch((e: unknown) => {
+      // After a schema change made in place (an ops fix, then a replay), the next run parses the text anew.
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === 'string' && STALE_STATEMENT_CLASSES.includes(code.slice(0, 2)))
+        this.prepared.delete(text as string);
+      throw e;
+    }) as never;
+  }
+
+  private nameFor(text: string): string | undefined {
+    const current = this.prepared.get(text);
+    if (current !== undefined || this.namesUsed >= PREPARED_PER_CONNECTION) return current;
+    this.namesUsed += 1;
+    const name = `${statementName(text)}_${this.namesUsed}`;
+    this.prepared.set(text, name);
+    return name;
   }
 }
