@@ -13,18 +13,9 @@ export const PREPARED_PER_CONNECTION = 200;
  */
 const STALE_STATEMENT_CLASSES = ['22', '42', '0A'];
 
-const NAMES_CACHED = 2_000;
-const names = new Map<string, string>();
-
 /** One name per statement text, the same in every process (a hash), so it never names two texts. */
 export function statementName(text: string): string {
-  let name = names.get(text);
-  if (name === undefined) {
-    name = `ts_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-    if (names.size >= NAMES_CACHED) names.clear();
-    names.set(text, name);
-  }
-  return name;
+  return `ts_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
 }
 
 /**
