@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, ROOT } from './stack';
@@ -29,6 +30,9 @@ export interface LogLine {
   msg?: string;
   [field: string]: unknown;
 }
+
+/** Every process's output also goes to a file here, so a failed run's services can be read afterwards. */
+export const SERVICE_LOG_DIR = process.env.TEST_SERVICE_LOG_DIR ?? path.join(ROOT, 'tmp', 'service-logs');
 
 // Whatever happens in a test, no service process outlives the test run.
 const running = new Set<ChildProcess>();
@@ -89,8 +93,11 @@ export class ServiceProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    mkdirSync(SERVICE_LOG_DIR, { recursive: true });
+    const logFile = path.join(SERVICE_LOG_DIR, `${runningSpec()}.${this.name}.${child.pid}.log`);
     let buffered = '';
     const onData = (chunk: Buffer) => {
+      appendFileSync(logFile, chunk);
       buffered += chunk.toString();
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
@@ -174,6 +181,13 @@ export class ServiceProcess {
     }
     return total;
   }
+}
+
+/** The spec file a jest worker is running (its service logs are named after it), else 'run'. */
+function runningSpec(): string {
+  const jestExpect = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect;
+  const testPath = jestExpect?.getState?.().testPath;
+  return testPath ? path.basename(testPath).replace(/\.[jt]s$/, '') : 'run';
 }
 
 /** Stops each in turn, in the order given (one that never started is skipped): the services before what they call. */
