@@ -86,6 +86,7 @@ function wiringFor(service) {
       'salesconnect-ingest': {
         SALESCONNECT_API_URL: url('salesconnect-sandbox'),
         SALESCONNECT_WEBHOOK_PUBLIC_URL: `${own}/webhooks/salesconnect`,
+        CONNECTOR_SETTINGS_URL: url('connector-settings'),
       },
       reconciler: {
         CONNECTOR_SETTINGS_URL: url('connector-settings'),

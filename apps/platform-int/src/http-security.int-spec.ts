@@ -109,6 +109,25 @@ describe('connector-settings: rate limits and security headers', () => {
     await expectRateLimited(await internal('dev-only-sfdc-ingest-internal-token'), 120);
   });
 
+  it('least privilege on the internal API: salesconnect-ingest’s token reads the settings watermark, never a Salesforce session', async () => {
+    const internal = (path: string, bearer: string, method = 'GET') =>
+      fetch(
+        `${service.url}/internal/v1/${path}`,
+        from('192.0.2.90', {
+          method,
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: '{}' } : {}),
+        }),
+      );
+    const session = 'connections/00000000-0000-4000-8000-000000000000/salesforce-session';
+    expect((await internal('settings-watermark', 'dev-only-salesconnect-ingest-internal-token')).status).toBe(200);
+    const refused = await internal(session, 'dev-only-salesconnect-ingest-internal-token', 'POST');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'FORBIDDEN' });
+    // The services a session is for get past the check (to a 404: no such connection).
+    expect((await internal(session, 'dev-only-reconciler-internal-token', 'POST')).status).toBe(404);
+  });
+
   it('API and OAuth answers carry the security headers, are never cached, and say nothing of Express', async () => {
     const answers = {
       api: await fetch(

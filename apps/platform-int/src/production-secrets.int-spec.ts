@@ -16,12 +16,17 @@ const DEVELOPMENT_SECRETS: Record<AppName, Record<string, string[]>> = {
     SALESFORCE_CLIENT_SECRET: ['sandbox-secret'],
     OAUTH_STATE_SECRET: ['dev-only-state-secret-change-me-0123456789'],
     TOKEN_ENCRYPTION_KEYS: ['ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0wMTI='],
-    INTERNAL_SERVICE_TOKENS: ['dev-only-sfdc-ingest-internal-token', 'dev-only-reconciler-internal-token'],
+    INTERNAL_SERVICE_TOKENS: [
+      'dev-only-sfdc-ingest-internal-token',
+      'dev-only-reconciler-internal-token',
+      'dev-only-salesconnect-ingest-internal-token',
+    ],
   },
   'sfdc-ingest': { INTERNAL_SERVICE_TOKEN: ['dev-only-sfdc-ingest-internal-token'] },
   'salesconnect-ingest': {
     SALESCONNECT_APP_TOKEN: ['sc_app_task_sync_dev'],
     SALESCONNECT_WEBHOOK_SECRET: ['sandbox-webhook-secret'],
+    INTERNAL_SERVICE_TOKEN: ['dev-only-salesconnect-ingest-internal-token'],
   },
   reconciler: {
     INTERNAL_SERVICE_TOKEN: ['dev-only-reconciler-internal-token'],
@@ -87,7 +92,9 @@ describe('DEPLOYMENT_ENV=production: no development secret', () => {
       SALESFORCE_CLIENT_SECRET: randomBytes(16).toString('hex'),
       TOKEN_ENCRYPTION_KEYS: `prod1:${randomBytes(32).toString('base64')}`,
       TOKEN_ENCRYPTION_KEY_ID: 'prod1',
-      INTERNAL_SERVICE_TOKENS: `sfdc-ingest:${randomBytes(32).toString('base64url')},reconciler:${randomBytes(32).toString('base64url')}`,
+      INTERNAL_SERVICE_TOKENS: ['sfdc-ingest', 'reconciler', 'salesconnect-ingest']
+        .map((name) => `${name}:${randomBytes(32).toString('base64url')}`)
+        .join(','),
     };
     const databaseUrl = await createDatabase(testEnv.newDatabaseName('production'));
     const service = await ServiceProcess.start('connector-settings', {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import {
   type ConnectionStatusChanged,
@@ -102,6 +103,10 @@ class IngestUnderTest {
   groupId = uniqueId('salesconnect-ingest');
   port = 0;
   readonly processes: ServiceProcess[] = [];
+  /** Stands in for connector-settings' settings watermark: this spec publishes the setting changes itself. */
+  private watermark?: { server: Server; url: string };
+  /** Set: the watermark stays before this instant, as connector-settings' does while a setting change waits in its outbox. */
+  private heldAt: number | null = null;
 
   constructor(
     private readonly pollMs: number,
@@ -136,6 +141,7 @@ class IngestUnderTest {
 
   async start(): Promise<ServiceProcess> {
     if (this.databaseUrl === '') {
+      this.watermark = await this.serveWatermark();
       this.databaseUrl = await createDatabase(testEnv.newDatabaseName(uniqueId('sci').replace('-', '_')));
       this.port = await freePort();
       // A new group starts at the settings topic's end: only this test's setting changes matter.
@@ -148,12 +154,43 @@ class IngestUnderTest {
         KAFKA_CONSUMER_GROUP: this.groupId,
         SALESCONNECT_API_URL: this.sandbox.url,
         SALESCONNECT_WEBHOOK_PUBLIC_URL: this.webhookUrl,
+        CONNECTOR_SETTINGS_URL: this.watermark?.url ?? '',
         FEED_POLL_INTERVAL_MS: String(this.pollMs),
       },
       this.port,
     );
     this.processes.push(this.process);
     return this.process;
+  }
+
+  /**
+   * Answers as connector-settings does with nothing left in its outbox: every setting change up to
+   * now lies before the settings topic's current ends (this spec awaits each publish).
+   */
+  private async serveWatermark(): Promise<{ server: Server; url: string }> {
+    const server = createServer((req, res) => {
+      if (req.url !== '/internal/v1/settings-watermark') return void res.writeHead(404).end();
+      const at = new Date((this.heldAt ?? Date.now()) - 1).toISOString();
+      void this.kafka.admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges).then(
+        (offsets) =>
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(
+              JSON.stringify({
+                at,
+                ends: offsets.map((o) => ({ partition: o.partition, offset: o.high, low: o.low })),
+              }),
+            ),
+        () => res.writeHead(503).end(),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { server, url: `http://127.0.0.1:${port}` };
+  }
+
+  holdWatermarkAt(instant: number | null): void {
+    this.heldAt = instant;
   }
 
   /** The first round has run: the feed cursor is stored and the webhook subscription exists. */
@@ -173,6 +210,7 @@ class IngestUnderTest {
 
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((p) => p.stop()));
+    await new Promise((resolve) => (this.watermark ? this.watermark.server.close(resolve) : resolve(undefined)));
   }
 
   async setSync(
@@ -645,6 +683,29 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
           (l) => l.msg === 'catch-up round failed: the cursor stays where it was' && l['code'] === 'FEED_UNAVAILABLE',
         ),
       ).toBe(true);
+    });
+  });
+
+  describe('an enable still in connector-settings’ outbox', () => {
+    const ingest = IngestUnderTest.use(kafka, 500);
+
+    it('R3 and R6: a Sales Connect change made right after an enable this service has not heard of is never skipped; it crosses once the enable arrives', async () => {
+      const user = await createSandboxUser(ingest.sandbox);
+      const api = new SalesConnectUser(ingest.sandbox.url, user.id, user.apiToken);
+      const connectionId = uniqueId('conn-outbox');
+      // The enable is stamped and answered, its event not published yet: the watermark stays before it.
+      ingest.holdWatermarkAt(Date.now());
+      const task = await api.create({ name: 'Made right after the enable' });
+      const awaiting = () => ingest.process.metric('salesconnect_changes_total', { outcome: 'awaiting_settings' });
+      // Its webhook and a catch-up round both saw it, and neither skipped it.
+      await waitFor('the change awaiting the settings twice', async () => (await awaiting()) >= 2);
+      expect(await ingest.process.metric('salesconnect_changes_total', { outcome: 'skipped' })).toBe(0);
+      expect(taskEventsOf(connectionId)).toEqual([]);
+
+      await ingest.setSync(user.id, connectionId, 'first-enable', kafka.producer);
+      ingest.holdWatermarkAt(null);
+      await waitFor('the change published for the new connection', async () => taskEventsOf(connectionId).length === 1);
+      expect(taskEventsOf(connectionId)[0].event).toMatchObject({ taskId: task.id, kind: 'upsert' });
     });
   });
 

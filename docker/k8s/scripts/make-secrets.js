@@ -16,7 +16,7 @@
 //   TOKEN_ENCRYPTION_KEYS            kid:base64(32 bytes)[,kid:base64(32 bytes)…]
 //   TOKEN_ENCRYPTION_KEY_ID          the kid that seals new tokens (one of the above)
 //   SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET    the connected app's consumer key and secret (16+)
-//   SFDC_INGEST_INTERNAL_TOKEN, RECONCILER_INTERNAL_TOKEN   32+ characters each
+//   SFDC_INGEST_INTERNAL_TOKEN, RECONCILER_INTERNAL_TOKEN, SALESCONNECT_INGEST_INTERNAL_TOKEN   32+ characters each
 //   RECONCILER_OPERATOR_TOKEN        32+ characters: opens the reconciler's internal routes (drift repair on demand)
 //   SALESCONNECT_APP_TOKEN, SALESCONNECT_WEBHOOK_SECRET     16+ characters each
 //   POSTGRES_PASSWORD                optional: also prints postgres-credentials (overlays/dev's PostgreSQL)
@@ -58,6 +58,7 @@ function buildSecrets(env) {
   );
   const sfdcToken = need('SFDC_INGEST_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const reconcilerToken = need('RECONCILER_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
+  const salesConnectIngestToken = need('SALESCONNECT_INGEST_INTERNAL_TOKEN', atLeast(32), 'use 32+ characters');
   const appToken = need('SALESCONNECT_APP_TOKEN', atLeast(16), 'use 16+ characters');
   const operatorToken = need('RECONCILER_OPERATOR_TOKEN', atLeast(32), 'use 32+ characters');
   const secrets = {
@@ -70,7 +71,7 @@ function buildSecrets(env) {
       TOKEN_ENCRYPTION_KEYS: keys,
       TOKEN_ENCRYPTION_KEY_ID: keyId,
       // The callers' tokens, by the name each one is allowed as.
-      INTERNAL_SERVICE_TOKENS: `sfdc-ingest:${sfdcToken},reconciler:${reconcilerToken}`,
+      INTERNAL_SERVICE_TOKENS: `sfdc-ingest:${sfdcToken},reconciler:${reconcilerToken},salesconnect-ingest:${salesConnectIngestToken}`,
     },
     'sfdc-ingest-secrets': {
       DATABASE_URL: database['sfdc-ingest'],
@@ -80,6 +81,7 @@ function buildSecrets(env) {
       DATABASE_URL: database['salesconnect-ingest'],
       SALESCONNECT_APP_TOKEN: appToken,
       SALESCONNECT_WEBHOOK_SECRET: need('SALESCONNECT_WEBHOOK_SECRET', atLeast(16), 'use 16+ characters'),
+      INTERNAL_SERVICE_TOKEN: salesConnectIngestToken,
     },
     'reconciler-secrets': {
       DATABASE_URL: database.reconciler,

@@ -24,6 +24,7 @@ const SAMPLE_SECRET_INPUTS: Record<string, string> = {
   SALESFORCE_CLIENT_SECRET: 'sample-consumer-secret',
   SFDC_INGEST_INTERNAL_TOKEN: 'sample-sfdc-ingest-token-0123456789',
   RECONCILER_INTERNAL_TOKEN: 'sample-reconciler-token-0123456789',
+  SALESCONNECT_INGEST_INTERNAL_TOKEN: 'sample-salesconnect-ingest-token-0123456789',
   RECONCILER_OPERATOR_TOKEN: 'sample-reconciler-operator-token-0123456789',
   SALESCONNECT_APP_TOKEN: 'sample-salesconnect-app-token',
   SALESCONNECT_WEBHOOK_SECRET: 'sample-webhook-secret',
@@ -363,9 +364,9 @@ describe('the Kubernetes manifests', () => {
       },
     );
 
-    it('points sfdc-ingest and the reconciler at connector-settings’ Service', () => {
+    it('points sfdc-ingest, salesconnect-ingest and the reconciler at connector-settings’ Service', () => {
       const service = r().one('Service', 'connector-settings');
-      for (const caller of ['sfdc-ingest', 'reconciler'] as const) {
+      for (const caller of ['sfdc-ingest', 'salesconnect-ingest', 'reconciler'] as const) {
         const url = new URL(r().setting(caller, 'CONNECTOR_SETTINGS_URL'));
         expect(url.hostname.split('.')[0]).toBe(service.metadata.name);
         expect(Number(url.port)).toBe(service.spec.ports[0].port);
@@ -435,6 +436,7 @@ describe('the Kubernetes manifests', () => {
             `ingress-nginx:${port('connector-settings')}/TCP`,
             `sfdc-ingest:${port('connector-settings')}/TCP`,
             `reconciler:${port('connector-settings')}/TCP`,
+            `salesconnect-ingest:${port('connector-settings')}/TCP`,
             `prometheus:${port('connector-settings')}/TCP`,
           ],
         },
@@ -448,7 +450,12 @@ describe('the Kubernetes manifests', () => {
           ingress: [`prometheus:${port('sfdc-ingest')}/TCP`],
         },
         'salesconnect-ingest': {
-          egress: [...base, 'postgresql:5432/TCP', 'public-internet:443/TCP'],
+          egress: [
+            ...base,
+            'postgresql:5432/TCP',
+            `connector-settings:${port('connector-settings')}/TCP`,
+            'public-internet:443/TCP',
+          ],
           ingress: [
             `ingress-nginx:${port('salesconnect-ingest')}/TCP`,
             `prometheus:${port('salesconnect-ingest')}/TCP`,

@@ -122,7 +122,7 @@ export const connectorSettingsConfigSchema = z.object({
   /** `name:token,…`; the defaults match the other services' development defaults. */
   INTERNAL_SERVICE_TOKENS: devSecret(
     z.string().min(1),
-    'sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token',
+    'sfdc-ingest:dev-only-sfdc-ingest-internal-token,reconciler:dev-only-reconciler-internal-token,salesconnect-ingest:dev-only-salesconnect-ingest-internal-token',
     {
       productionMinLength: 32,
       parts: secretOfEachEntry,

@@ -87,6 +87,7 @@ export async function startSyncStack(options: {
       KAFKA_CONSUMER_GROUP: groups['salesconnect-ingest'],
       SALESCONNECT_API_URL: scSandbox.url,
       SALESCONNECT_WEBHOOK_PUBLIC_URL: `http://127.0.0.1:${scIngestPort}/webhooks/salesconnect`,
+      CONNECTOR_SETTINGS_URL: settings.url,
       FEED_POLL_INTERVAL_MS: '1000',
     },
     scIngestPort,

@@ -1,11 +1,5 @@
-import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import {
-  ConnectorSettingsWatermarkSource,
-  SettingsLag,
-  SettingsView,
-  settingsProjection,
-} from '@task-sync/data-access-connection-settings';
-import { Kafka } from 'kafkajs';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { settingsProjection, settingsViewProviders } from '@task-sync/data-access-connection-settings';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import { ConnectorSettingsApiCallsClient, OrgApiCallLedger } from '@task-sync/sfdc-api-budget';
 import { ConnectorSettingsSessionClient } from '@task-sync/sfdc-client';
@@ -41,15 +35,6 @@ import {
 } from './activity/task-activity.migration';
 import { TaskHealthController } from './activity/task-health.controller';
 import { TaskActivityPruneScheduler } from './activity/task-activity-prune.scheduler';
-
-@Injectable()
-class SettingsLagCloser implements OnApplicationShutdown {
-  constructor(@Inject(SettingsLag) private readonly lag: SettingsLag) {}
-
-  onApplicationShutdown(): Promise<void> {
-    return this.lag.close();
-  }
-}
 
 /** A change's decision, links and queued writes commit with its processed-message record; the flusher sends after. */
 @Module({})
@@ -102,26 +87,7 @@ export class AppModule {
         TaskLinksRepository,
         WriteQueueRepository,
         ReconcileChangeService,
-        {
-          provide: SettingsLag,
-          useFactory: (kafka: Kafka) => new SettingsLag(kafka, config.KAFKA_CONSUMER_GROUP),
-          inject: [Kafka],
-        },
-        SettingsLagCloser,
-        {
-          provide: SettingsView,
-          useFactory: (lag: SettingsLag) => {
-            const settingsLogger = new Logger('settings-view');
-            const source = new ConnectorSettingsWatermarkSource(
-              config.CONNECTOR_SETTINGS_URL,
-              config.INTERNAL_SERVICE_TOKEN,
-            );
-            return new SettingsView(source, lag, (e) =>
-              settingsLogger.warn(`settings watermark not known (changes wait for it): ${(e as Error).message}`),
-            );
-          },
-          inject: [SettingsLag],
-        },
+        ...settingsViewProviders(config),
         { provide: OrgApiCallLedger, useValue: calls },
         {
           provide: SfdcWriteExecutor,

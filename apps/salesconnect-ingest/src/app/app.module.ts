@@ -1,13 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { settingsProjection } from '@task-sync/data-access-connection-settings';
+import { SettingsView, settingsProjection, settingsViewProviders } from '@task-sync/data-access-connection-settings';
 import { SalesConnectClient } from '@task-sync/salesconnect-client';
 import { JsonLogger, MetricsService, ServiceKitModule } from '@task-sync/util-nest';
-import { ChangeHandler } from './changes/change-handler.service';
+import { ChangeHandler, SETTINGS_COVERAGE } from './changes/change-handler.service';
 import { EnabledConnectionsQuery } from './changes/enabled-connections.query';
 import { FeedStateRepository } from './changes/feed-state.repository';
 import { CreateSalesConnectFeedState1764000000700, CreateTaskChangeOrder1764000000710 } from './changes/migrations';
 import { CatchUpService } from './feed/catch-up.service';
-import { SettingsLagGate } from './feed/settings-lag.gate';
 import { IngestMetrics } from './ingest.metrics';
 import type { SalesconnectIngestConfig } from './salesconnect-ingest.config';
 import { ConnectionStatusReporter } from './status/connection-status.reporter';
@@ -56,7 +55,9 @@ export class AppModule {
         ConnectionStatusReporter,
         WebhookReceiver,
         WebhookSubscriptionService,
-        SettingsLagGate,
+        // A change of a user without a sync is skipped only on a view of the settings that covers its time.
+        ...settingsViewProviders(config),
+        { provide: SETTINGS_COVERAGE, useExisting: SettingsView },
         CatchUpService,
       ],
     };

@@ -3,10 +3,11 @@ import { checkComposeAgainstSchema, checkProductionSecrets } from '@task-sync/ut
 import { salesconnectIngestConfigSchema } from './salesconnect-ingest.config';
 
 /** The variables production refuses on their development defaults. */
-const SECRET_VARIABLES = ['SALESCONNECT_APP_TOKEN', 'SALESCONNECT_WEBHOOK_SECRET'];
+const SECRET_VARIABLES = ['SALESCONNECT_APP_TOKEN', 'SALESCONNECT_WEBHOOK_SECRET', 'INTERNAL_SERVICE_TOKEN'];
 
 /** Secrets of production's own, long enough for its minimums. */
 const PRODUCTION_SECRETS: Record<string, string> = {
+  INTERNAL_SERVICE_TOKEN: 'production-salesconnect-ingest-token-0123456789',
   SALESCONNECT_APP_TOKEN: 'sc_app_production_0123456789',
   SALESCONNECT_WEBHOOK_SECRET: 'production-webhook-secret-0123',
 };

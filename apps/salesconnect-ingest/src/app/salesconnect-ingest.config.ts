@@ -16,6 +16,12 @@ export const salesconnectIngestConfigSchema = z.object({
   SALESCONNECT_WEBHOOK_PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .default('http://127.0.0.1:3102/webhooks/salesconnect'),
+  /** connector-settings' internal API: its settings watermark (whether an enable may still be on its way). */
+  CONNECTOR_SETTINGS_URL: z.url().default('http://127.0.0.1:3000'),
+  /** This service's token on that internal API; must be in connector-settings' INTERNAL_SERVICE_TOKENS. */
+  INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-salesconnect-ingest-internal-token', {
+    productionMinLength: 32,
+  }),
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   /**
    * How long a webhook waits for an earlier change of its task that has not arrived (webhooks come

@@ -21,7 +21,7 @@ import { OrgIdPipe } from '../org-reader/org-id.pipe';
 import { OrgReaderRepository } from '../org-reader/org-reader.repository';
 import { toOrgReaderStatus, type OrgReaderStatus } from '../org-reader/org-reader.view';
 import { SalesforceSessionService, type OrgReaderSession } from './salesforce-session.service';
-import { ServiceAuthGuard, type ServiceRequest } from './service-auth.guard';
+import { InternalCallers, ServiceAuthGuard, type ServiceRequest } from './service-auth.guard';
 import { SettingsClock, type SettingsWatermark } from '../connections/settings-clock';
 
 const sessionRequestSchema = z
@@ -35,6 +35,7 @@ const sessionRequestSchema = z
 /** Not in the public API document. Tokens travel only here, over HTTP inside the cluster, never on Kafka. */
 @Controller('internal/v1')
 @UseGuards(ServiceAuthGuard)
+@InternalCallers(['sfdc-ingest', 'reconciler'])
 export class InternalController {
   constructor(
     @Inject(SalesforceSessionService) private readonly sessions: SalesforceSessionService,
@@ -45,6 +46,7 @@ export class InternalController {
 
   /** Up to which instant the settings topic, read to the offsets answered, holds every setting change (R7 exact). */
   @Get('settings-watermark')
+  @InternalCallers(['reconciler', 'salesconnect-ingest'])
   settingsWatermark(): Promise<SettingsWatermark> {
     return this.settingsClock.watermark();
   }

@@ -1,6 +1,6 @@
-import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { RateLimitedException, RateLimits } from '../http/rate-limits';
-import { ServiceAuthGuard, parseServiceTokens, type ServiceRequest } from './service-auth.guard';
+import { InternalCallers, ServiceAuthGuard, parseServiceTokens, type ServiceRequest } from './service-auth.guard';
 
 const LIMITS = {
   windowSeconds: 60,
@@ -12,9 +12,25 @@ const LIMITS = {
   authFailureBlockSeconds: 60,
 };
 
-const contextWith = (authorization?: string, ip = '10.1.1.1') => {
+@InternalCallers(['sfdc-ingest', 'reconciler'])
+class SessionsController {
+  session(): string {
+    return 'a session';
+  }
+  @InternalCallers(['reconciler', 'salesconnect-ingest'])
+  watermark(): string {
+    return 'a watermark';
+  }
+}
+
+const contextWith = (authorization?: string, ip = '10.1.1.1', handler: keyof SessionsController = 'session') => {
   const request = { headers: authorization === undefined ? {} : { authorization }, ip } as ServiceRequest;
-  return { request, context: { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext };
+  const context = {
+    switchToHttp: () => ({ getRequest: () => request }),
+    getHandler: () => SessionsController.prototype[handler],
+    getClass: () => SessionsController,
+  } as unknown as ExecutionContext;
+  return { request, context };
 };
 
 describe('the internal API service tokens', () => {
@@ -22,6 +38,22 @@ describe('the internal API service tokens', () => {
     'sfdc-ingest:token-of-the-sfdc-ingest-000000,reconciler:token-of-the-reconciler-0000000',
   );
   const guard = new ServiceAuthGuard(tokens, new RateLimits(LIMITS));
+
+  it('least privilege: a service is let into the routes that name it only', async () => {
+    const all = new ServiceAuthGuard(
+      parseServiceTokens(
+        'reconciler:token-of-the-reconciler-0000000,salesconnect-ingest:token-of-salesconnect-ingest-00',
+      ),
+      new RateLimits(LIMITS),
+    );
+    const salesConnectIngest = 'Bearer token-of-salesconnect-ingest-00';
+    await expect(all.canActivate(contextWith(salesConnectIngest, '10.1.1.2', 'session').context)).rejects.toThrow(
+      ForbiddenException,
+    );
+    await expect(all.canActivate(contextWith(salesConnectIngest, '10.1.1.2', 'watermark').context)).resolves.toBe(true);
+    const reconciler = 'Bearer token-of-the-reconciler-0000000';
+    await expect(all.canActivate(contextWith(reconciler, '10.1.1.2', 'session').context)).resolves.toBe(true);
+  });
 
   it('names the calling service', async () => {
     const { request, context } = contextWith('Bearer token-of-the-reconciler-0000000');

@@ -1,4 +1,12 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { clientAddress, RateLimits } from '../http/rate-limits';
@@ -25,6 +33,12 @@ export function parseServiceTokens(text: string): Map<string, string> {
   return tokens;
 }
 
+/**
+ * The services (their names in INTERNAL_SERVICE_TOKENS) a route or controller answers; least
+ * privilege: salesconnect-ingest reads the settings watermark, never a Salesforce session.
+ */
+export const InternalCallers = Reflector.createDecorator<readonly string[]>();
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Service to service, never the browser. */
@@ -35,6 +49,7 @@ export class ServiceAuthGuard implements CanActivate {
   constructor(
     @Inject(SERVICE_TOKENS) tokens: Map<string, string>,
     @Inject(RateLimits) private readonly limits: RateLimits,
+    @Inject(Reflector) private readonly reflector: Reflector = new Reflector(),
   ) {
     this.tokens = [...tokens].map(([name, token]) => ({ name, digest: digest(token) }));
   }
@@ -58,6 +73,9 @@ export class ServiceAuthGuard implements CanActivate {
         message: 'a service token is required for the internal API',
       });
     }
+    const allowed = this.reflector.getAllAndOverride(InternalCallers, [context.getHandler(), context.getClass()]);
+    if (allowed && !allowed.includes(caller))
+      throw new ForbiddenException({ error: 'FORBIDDEN', message: `${caller} may not call this internal route` });
     request.callerService = caller;
     return true;
   }

@@ -1,7 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { SalesConnectChange } from '@task-sync/salesconnect-client';
-import { decideChangeOrder, receivesChangeMadeAt, type OrderedChange } from '@task-sync/sync-rules';
+import {
+  decideChangeOrder,
+  judgeUnreceivedChange,
+  receivesChangeMadeAt,
+  type OrderedChange,
+} from '@task-sync/sync-rules';
+import type { SettingsView } from '@task-sync/data-access-connection-settings';
 import { APP_CONFIG, JsonLogger, KafkaPublisher, type OutgoingMessage } from '@task-sync/util-nest';
 import { describeError, IngestError, IngestErrorCode } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
@@ -24,7 +30,23 @@ export interface HandleResult {
   held: number;
   /** Older than a change of the same task already published: never published after it. */
   superseded: number;
+  /** No enabled connection receives it, but the settings view does not cover when it was made: judged again later. */
+  awaitingSettings: number;
 }
+
+export const NOTHING_HANDLED: Readonly<HandleResult> = {
+  published: 0,
+  events: 0,
+  duplicates: 0,
+  skipped: 0,
+  held: 0,
+  superseded: 0,
+  awaitingSettings: 0,
+};
+
+/** Injection token: up to when this service's settings projection holds every setting change (connector-settings' watermark). */
+export const SETTINGS_COVERAGE = Symbol('SETTINGS_COVERAGE');
+export type SettingsCoverage = Pick<SettingsView, 'covers' | 'coveredUpTo'>;
 
 /** Below Kafka's default 1 MB request limit, whatever the tasks' 64,000-character details. */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -33,6 +55,7 @@ type ChangeOutcome =
   | { kind: 'published'; events: number }
   | { kind: 'duplicate' }
   | { kind: 'skipped' }
+  | { kind: 'awaiting-settings' }
   | { kind: 'held' }
   | { kind: 'superseded' };
 
@@ -72,6 +95,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(APP_CONFIG) private readonly config: Pick<SalesconnectIngestConfig, 'SALESCONNECT_ORDER_HOLD_MS'>,
+    @Inject(SETTINGS_COVERAGE) private readonly settings: SettingsCoverage,
     @Inject(JsonLogger) logger?: JsonLogger,
   ) {
     this.log = logger?.child('change-order');
@@ -160,8 +184,19 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     );
   }
 
+  /** Asks connector-settings for its watermark when a change to skip is newer than the view (one ask serves them all). */
+  private async coverSettingsFor(unreceived: readonly { change: SalesConnectChange }[]): Promise<void> {
+    if (unreceived.length === 0) return;
+    const newest = Math.max(...unreceived.map(({ change }) => Date.parse(change.occurredAt)));
+    await this.settings
+      .covers(newest)
+      .catch((e: unknown) =>
+        this.log?.warn({ err: describeError(e) }, 'settings watermark not known: changes of users without a sync wait'),
+      );
+  }
+
   private resultFor(caller: Waiting, outcomes: Map<number, ChangeOutcome>, credited: Set<number>): HandleResult {
-    const result: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
+    const result: HandleResult = { ...NOTHING_HANDLED };
     for (const sequence of new Set(caller.changes.map((c) => c.sequence))) {
       const outcome = outcomes.get(sequence);
       const first = !credited.has(sequence);
@@ -170,6 +205,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
         result.published++;
         result.events += outcome.events;
       } else if (outcome?.kind === 'skipped' && first) result.skipped++;
+      else if (outcome?.kind === 'awaiting-settings' && first) result.awaitingSettings++;
       else if (outcome?.kind === 'held' && first) result.held++;
       else if (outcome?.kind === 'superseded' && first) result.superseded++;
       else result.duplicates++;
@@ -179,6 +215,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     this.metrics.changes.inc({ source: caller.source, outcome: 'skipped' }, result.skipped);
     this.metrics.changes.inc({ source: caller.source, outcome: 'held' }, result.held);
     this.metrics.changes.inc({ source: caller.source, outcome: 'superseded' }, result.superseded);
+    this.metrics.changes.inc({ source: caller.source, outcome: 'awaiting_settings' }, result.awaitingSettings);
     return result;
   }
 
@@ -211,12 +248,19 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       bytes: number;
     }[] = [];
     const skipped: TaskOrderRecord[] = [];
-    for (const { change } of released) {
-      const madeAt = Date.parse(change.occurredAt);
-      const connectionIds = (byOwner.get(ownerKey(change)) ?? [])
-        .filter((c) => receivesChangeMadeAt(c, madeAt))
+    const receiversOf = (change: SalesConnectChange) =>
+      (byOwner.get(ownerKey(change)) ?? [])
+        .filter((c) => receivesChangeMadeAt(c, Date.parse(change.occurredAt)))
         .map((c) => c.connectionId);
+    await this.coverSettingsFor(released.filter(({ change }) => receiversOf(change).length === 0));
+    for (const { change } of released) {
+      const connectionIds = receiversOf(change);
       if (connectionIds.length === 0) {
+        // Not recorded: the feed brings it again, and it is judged on a view that holds its time.
+        if (judgeUnreceivedChange(Date.parse(change.occurredAt), this.settings.coveredUpTo) === 'await-settings') {
+          outcomes.set(change.sequence, { kind: 'awaiting-settings' });
+          continue;
+        }
         outcomes.set(change.sequence, { kind: 'skipped' });
         skipped.push({ taskId: change.taskId, version: change.task.version, published: false });
         continue;

@@ -17,6 +17,9 @@ function setUp(options: {
   lastSequence?: number;
   failPublish?: number;
   holdMs?: number;
+  /** Up to when the settings view covers (every change, unless given); `coveredAfterAsk`: what an ask of the watermark brings. */
+  coveredUpTo?: number;
+  coveredAfterAsk?: number;
 }) {
   const published = new Set(options.published ?? []);
   const taskOrder = new Map<string, TaskOrderState>();
@@ -57,10 +60,25 @@ function setUp(options: {
       batches.push(messages);
     },
   } as unknown as KafkaPublisher;
-  const handler = new ChangeHandler(state, connections, publisher, new IngestMetrics(new Registry()), {
-    SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000,
-  });
-  return { handler, batches, published, taskOrder };
+  const asks: number[] = [];
+  const settings = {
+    coveredUpTo: options.coveredUpTo ?? Number.MAX_SAFE_INTEGER,
+    async covers(instant: number) {
+      if (instant <= this.coveredUpTo) return true;
+      asks.push(instant);
+      this.coveredUpTo = Math.max(this.coveredUpTo, options.coveredAfterAsk ?? 0);
+      return instant <= this.coveredUpTo;
+    },
+  };
+  const handler = new ChangeHandler(
+    state,
+    connections,
+    publisher,
+    new IngestMetrics(new Registry()),
+    { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000 },
+    settings,
+  );
+  return { handler, batches, published, taskOrder, asks, settings, options };
 }
 
 describe('ChangeHandler', () => {
@@ -75,6 +93,7 @@ describe('ChangeHandler', () => {
       skipped: 1,
       held: 0,
       superseded: 0,
+      awaitingSettings: 0,
     });
     expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_a', 'conn-a2:sct_a']);
     expect(
@@ -86,6 +105,46 @@ describe('ChangeHandler', () => {
     ).toEqual(['conn-a1', 'conn-a2']);
     // Only the published change is remembered; the skipped one is judged again by the catch-up.
     expect([...published]).toEqual([mine.sequence]);
+  });
+
+  it('R3 and R6: a change made right after an enable not heard of yet is never skipped; it awaits the settings and crosses once the enable is applied', async () => {
+    const madeAt = Date.parse('2026-12-06T05:00:37.300Z');
+    const { handler, batches, published, taskOrder, asks, settings, options } = setUp({
+      enabled: {},
+      coveredUpTo: madeAt - 1_000,
+      coveredAfterAsk: madeAt - 200, // the watermark is held back by the enable not published yet
+    });
+    const afterEnable = buildChange({
+      userId: 'scu_new',
+      taskId: 'sct_new',
+      occurredAt: new Date(madeAt).toISOString(),
+    });
+    expect(await handler.handle([afterEnable], 'webhook')).toMatchObject({
+      published: 0,
+      skipped: 0,
+      awaitingSettings: 1,
+    });
+    // One ask of the watermark, for the change's time; nothing remembered, so the feed brings it again.
+    expect(asks).toEqual([madeAt]);
+    expect([...published]).toEqual([]);
+    expect(taskOrder.has('sct_new')).toBe(false);
+
+    // The enable reached this service and the watermark covers the change: the feed's copy crosses.
+    options.enabled = { scu_new: ['conn-new'] };
+    settings.coveredUpTo = madeAt + 5;
+    expect(await handler.handle([afterEnable], 'feed')).toMatchObject({ published: 1, awaitingSettings: 0 });
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-new:sct_new']);
+  });
+
+  it('a change of a user without a sync is skipped once the watermark covers its time, and asks nothing when the view already does', async () => {
+    const madeAt = Date.parse('2026-12-06T05:00:37.300Z');
+    const asked = setUp({ enabled: {}, coveredUpTo: madeAt - 1_000, coveredAfterAsk: madeAt + 50 });
+    const change = buildChange({ userId: 'scu_none', occurredAt: new Date(madeAt).toISOString() });
+    expect(await asked.handler.handle([change], 'feed')).toMatchObject({ skipped: 1, awaitingSettings: 0 });
+    expect(asked.asks).toEqual([madeAt]);
+    const known = setUp({ enabled: {}, coveredUpTo: madeAt + 1 });
+    expect(await known.handler.handle([change], 'feed')).toMatchObject({ skipped: 1 });
+    expect(known.asks).toEqual([]);
   });
 
   it('tenant isolation: a change reaches only the connections of its own tenant’s user, never another tenant’s user of the same id', async () => {

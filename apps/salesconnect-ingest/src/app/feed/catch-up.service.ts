@@ -10,12 +10,9 @@ import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
 import { ConnectionStatusReporter } from '../status/connection-status.reporter';
 import { WebhookSubscriptionService } from '../webhook/webhook-subscription.service';
 import { FeedCatchUp, type RoundSummary } from './feed-catch-up';
-import { SettingsLagGate } from './settings-lag.gate';
 
 /** Feed reads: 4 attempts over about 1.75 s, then the round gives up until the next one. */
 const FEED_RETRY = { attempts: 4, baseDelayMs: 250, maxDelayMs: 5_000 };
-/** How long a round waits for the settings projection before it skips its turn. */
-const SETTINGS_WAIT_MS = 5_000;
 
 /** On shutdown the round in flight finishes its page, so a stored cursor is always truthful. */
 @Injectable()
@@ -33,7 +30,6 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     @Inject(ChangeHandler) changes: ChangeHandler,
     @Inject(ConnectionStatusReporter) private readonly reporter: ConnectionStatusReporter,
     @Inject(WebhookSubscriptionService) private readonly subscription: WebhookSubscriptionService,
-    @Inject(SettingsLagGate) private readonly settingsGate: SettingsLagGate,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
     @Inject(JsonLogger) logger: JsonLogger,
   ) {
@@ -89,12 +85,8 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
     await this.ensureSubscribed();
     const started = Date.now();
     try {
-      if (!(await this.settingsAreCurrent())) {
-        this.metrics.catchUpRounds.inc({ outcome: 'waiting_for_settings' });
-        return;
-      }
       const summary = await this.catchUp.runRound(() => this.stopped);
-      this.metrics.catchUpRounds.inc({ outcome: 'ok' });
+      this.metrics.catchUpRounds.inc({ outcome: summary.kind === 'awaiting-settings' ? 'waiting_for_settings' : 'ok' });
       if (summary.kind === 'caught-up') {
         this.metrics.caughtUpAt.set(Date.now() / 1000);
         await this.reporter.reportRecovered();
@@ -104,22 +96,6 @@ export class CatchUpService implements OnApplicationBootstrap, BeforeApplication
       this.metrics.catchUpRounds.inc({ outcome: 'failed' });
       await this.handleRoundError(e, Date.now() - started);
     }
-  }
-
-  private async settingsAreCurrent(): Promise<boolean> {
-    try {
-      if (await this.settingsGate.waitForSettings(SETTINGS_WAIT_MS)) return true;
-      this.log.warn(
-        { waitedMs: SETTINGS_WAIT_MS },
-        'the settings projection is behind the settings topic: skipping this catch-up round',
-      );
-    } catch (e) {
-      this.log.warn(
-        { err: describeError(e) },
-        'could not compare the settings projection with the settings topic: skipping this catch-up round',
-      );
-    }
-    return false;
   }
 
   /** Every failure keeps the cursor. */

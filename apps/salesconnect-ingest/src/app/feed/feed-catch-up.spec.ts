@@ -30,7 +30,13 @@ function fakeFeed(changes: SalesConnectChange[], failures: SalesConnectApiError[
   };
 }
 
-function setUp(options: { feed: ReturnType<typeof fakeFeed>; position?: FeedPosition | null; failHandleAt?: number }) {
+function setUp(options: {
+  feed: ReturnType<typeof fakeFeed>;
+  position?: FeedPosition | null;
+  failHandleAt?: number;
+  /** The sequence of a change the settings view does not cover yet (the handler neither skips nor publishes it). */
+  awaitingAt?: number;
+}) {
   const saved: FeedPosition[] = [];
   const handled: number[][] = [];
   const reported: string[] = [];
@@ -56,7 +62,17 @@ function setUp(options: { feed: ReturnType<typeof fakeFeed>; position?: FeedPosi
         events.push(`handle ${changes.map((c) => c.sequence).join(',')}`);
         if (options.failHandleAt !== undefined && changes.some((c) => c.sequence === options.failHandleAt))
           throw new IngestError('PUBLISH_FAILED', 'Kafka is down');
-        return { published: changes.length, events: changes.length, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
+        const awaiting = changes.filter((c) => c.sequence === options.awaitingAt).length;
+        const published = changes.length - awaiting;
+        return {
+          published,
+          events: published,
+          duplicates: 0,
+          skipped: 0,
+          held: 0,
+          superseded: 0,
+          awaitingSettings: awaiting,
+        };
       },
     },
     reporter: {
@@ -98,6 +114,14 @@ describe('a catch-up round', () => {
     const { catchUp, saved } = setUp({ feed, position: { cursor: 's1', lastSequence: 1 }, failHandleAt: 4 });
     await expect(catchUp.runRound()).rejects.toMatchObject({ code: 'PUBLISH_FAILED' });
     expect(saved).toEqual([{ cursor: 's3', lastSequence: 3 }]);
+  });
+
+  it('R3 and R6: stops before a page holding a change the settings view does not cover yet, so the next round reads it again', async () => {
+    const feed = fakeFeed(feedOf(1, 2, 3, 4, 5));
+    const { catchUp, events, saved } = setUp({ feed, position: { cursor: 's1', lastSequence: 1 }, awaitingAt: 4 });
+    expect(await catchUp.runRound()).toMatchObject({ kind: 'awaiting-settings', pages: 2, read: 4, published: 3 });
+    expect(events).toEqual(['handle 2,3', 'save s3', 'handle 4,5']);
+    expect(saved.at(-1)).toEqual({ cursor: 's3', lastSequence: 3 });
   });
 
   it('retries an unavailable feed a bounded number of times, then fails the round as FEED_UNAVAILABLE with the cursor unmoved', async () => {

@@ -5,7 +5,7 @@ import {
   SalesConnectErrorCode,
   type SalesConnectChange,
 } from '@task-sync/salesconnect-client';
-import type { HandleResult } from '../changes/change-handler.service';
+import { NOTHING_HANDLED, type HandleResult } from '../changes/change-handler.service';
 import type { FeedPosition } from '../changes/feed-state.repository';
 import { IngestError, IngestErrorCode } from '../ingest-error';
 import { retry, type RetryOptions } from '@task-sync/util-async';
@@ -26,8 +26,11 @@ export interface FeedCatchUpDeps {
 }
 
 export interface RoundSummary {
-  /** `started-at-end`: the first round ever, which skips the feed's history. */
-  kind: 'caught-up' | 'started-at-end' | 'stopped';
+  /**
+   * `started-at-end`: the first round ever, which skips the feed's history. `awaiting-settings`: a
+   * page held a change the settings view does not cover yet; the cursor stays before that page.
+   */
+  kind: 'caught-up' | 'started-at-end' | 'stopped' | 'awaiting-settings';
   pages: number;
   read: number;
   published: number;
@@ -39,8 +42,6 @@ export interface RoundSummary {
   /** Set when the cursor had to restart from the feed's oldest kept change. */
   restartedBecause?: IngestErrorCode;
 }
-
-const NOTHING_HANDLED: HandleResult = { published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 0 };
 
 const maxSequence = (changes: SalesConnectChange[], from: number) =>
   changes.reduce((max, c) => Math.max(max, c.sequence), from);
@@ -81,10 +82,6 @@ export class FeedCatchUp {
       }
       const handled =
         page.changes.length === 0 ? NOTHING_HANDLED : await this.deps.changes.handle(page.changes, 'feed');
-      lastSequence = maxSequence(page.changes, lastSequence);
-      // Only now, with every change of the page acknowledged by Kafka, does the cursor move.
-      if (page.nextCursor !== cursor) await this.deps.state.savePosition({ cursor: page.nextCursor, lastSequence });
-      cursor = page.nextCursor;
       summary.pages++;
       summary.read += page.changes.length;
       summary.published += handled.published;
@@ -92,6 +89,12 @@ export class FeedCatchUp {
       summary.duplicates += handled.duplicates;
       summary.skipped += handled.skipped;
       summary.superseded += handled.superseded;
+      // Read again next round (what this page published then counts as duplicates): never skipped on a stale view.
+      if (handled.awaitingSettings > 0) return { ...summary, kind: 'awaiting-settings' };
+      lastSequence = maxSequence(page.changes, lastSequence);
+      // Only now, with every change of the page acknowledged by Kafka, does the cursor move.
+      if (page.nextCursor !== cursor) await this.deps.state.savePosition({ cursor: page.nextCursor, lastSequence });
+      cursor = page.nextCursor;
       // A short page is the end of the feed for now.
       if (page.changes.length < this.deps.pageSize) return summary;
     }

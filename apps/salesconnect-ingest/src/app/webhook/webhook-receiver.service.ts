@@ -22,7 +22,9 @@ export interface WebhookDelivery {
 
 export interface WebhookAnswer {
   status: 200 | 400 | 401 | 503;
-  body: { status: 'published' | 'duplicate' | 'skipped' | 'held' | 'superseded' } | { error: string; message: string };
+  body:
+    | { status: 'published' | 'duplicate' | 'skipped' | 'held' | 'superseded' | 'awaiting-settings' }
+    | { error: string; message: string };
 }
 
 export type ParsedEntry = { ok: true; change: SalesConnectChange } | { ok: false; message: string };
@@ -98,7 +100,9 @@ export class WebhookReceiver {
               ? 'superseded'
               : result.duplicates > 0
                 ? 'duplicate'
-                : 'skipped';
+                : result.awaitingSettings > 0
+                  ? 'awaiting-settings'
+                  : 'skipped';
       this.log.debug(
         {
           deliveryId,

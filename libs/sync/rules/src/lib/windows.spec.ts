@@ -5,6 +5,7 @@ import {
   receivesChangeMadeAt,
   settingsNeededUpTo,
   waitForSettingsClockMs,
+  judgeUnreceivedChange,
 } from './windows';
 
 describe('R7 exact: a change waits for a view of the settings as new as the change', () => {
@@ -63,5 +64,19 @@ describe('R7 exact: the ingests route a change made before a disable that they a
 
   it('R7 exact: a connection whose sync is on receives every change', () => {
     expect(receivesChangeMadeAt({ disabledAt: null }, disabledAt + 60_000)).toBe(true);
+  });
+});
+
+describe('R3 and R6: a change made right after an enable is never skipped on a settings view that predates the enable', () => {
+  const madeAt = Date.parse('2026-12-06T05:00:37.300Z');
+
+  it('a change of a user with no enabled connection is skipped once the view covers when it was made', () => {
+    expect(judgeUnreceivedChange(madeAt, madeAt)).toBe('skip');
+    expect(judgeUnreceivedChange(madeAt, madeAt + 1_000)).toBe('skip');
+  });
+
+  it('a change the view does not cover yet awaits the settings: the enable may be on its way', () => {
+    expect(judgeUnreceivedChange(madeAt, madeAt - 1)).toBe('await-settings');
+    expect(judgeUnreceivedChange(madeAt, 0)).toBe('await-settings');
   });
 });

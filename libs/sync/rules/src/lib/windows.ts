@@ -74,3 +74,12 @@ export const LATE_CHANGE_AFTER_DISABLE_MS = 10 * 60_000;
 export function receivesChangeMadeAt(connection: { disabledAt: number | null }, madeAt: number): boolean {
   return connection.disabledAt === null || madeAt < connection.disabledAt;
 }
+
+/**
+ * R3 and R6 at the ingests: a change no enabled connection receives is skipped only once the
+ * settings view covers when it was made; before that, an enable saved just before it may not have
+ * reached this service yet, and skipping it would lose a change that must cross.
+ */
+export function judgeUnreceivedChange(madeAt: number, settingsCoveredUpTo: number): 'skip' | 'await-settings' {
+  return madeAt <= settingsCoveredUpTo ? 'skip' : 'await-settings';
+}
