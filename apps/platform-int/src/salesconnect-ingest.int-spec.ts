@@ -173,14 +173,12 @@ class IngestUnderTest {
       const at = new Date((this.heldAt ?? Date.now()) - 1).toISOString();
       void this.kafka.admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges).then(
         (offsets) =>
-          res
-            .writeHead(200, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                at,
-                ends: offsets.map((o) => ({ partition: o.partition, offset: o.high, low: o.low })),
-              }),
-            ),
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              at,
+              ends: offsets.map((o) => ({ partition: o.partition, offset: o.high, low: o.low })),
+            }),
+          ),
         () => res.writeHead(503).end(),
       );
     });
