@@ -184,15 +184,10 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     );
   }
 
-  /** Asks connector-settings for its watermark when a change to skip is newer than the view (one ask serves them all). */
+  /** Asks connector-settings for its watermark when a change to skip is newer than the view (one ask serves them all; a failed ask is logged by the view). */
   private async coverSettingsFor(unreceived: readonly { change: SalesConnectChange }[]): Promise<void> {
     if (unreceived.length === 0) return;
-    const newest = Math.max(...unreceived.map(({ change }) => Date.parse(change.occurredAt)));
-    await this.settings
-      .covers(newest)
-      .catch((e: unknown) =>
-        this.log?.warn({ err: describeError(e) }, 'settings watermark not known: changes of users without a sync wait'),
-      );
+    await this.settings.covers(Math.max(...unreceived.map(({ change }) => Date.parse(change.occurredAt))));
   }
 
   private resultFor(caller: Waiting, outcomes: Map<number, ChangeOutcome>, credited: Set<number>): HandleResult {
@@ -248,13 +243,17 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       bytes: number;
     }[] = [];
     const skipped: TaskOrderRecord[] = [];
-    const receiversOf = (change: SalesConnectChange) =>
-      (byOwner.get(ownerKey(change)) ?? [])
-        .filter((c) => receivesChangeMadeAt(c, Date.parse(change.occurredAt)))
-        .map((c) => c.connectionId);
-    await this.coverSettingsFor(released.filter(({ change }) => receiversOf(change).length === 0));
+    const receivers = new Map(
+      released.map(({ change }) => [
+        change.sequence,
+        (byOwner.get(ownerKey(change)) ?? [])
+          .filter((c) => receivesChangeMadeAt(c, Date.parse(change.occurredAt)))
+          .map((c) => c.connectionId),
+      ]),
+    );
+    await this.coverSettingsFor(released.filter(({ change }) => receivers.get(change.sequence)?.length === 0));
     for (const { change } of released) {
-      const connectionIds = receiversOf(change);
+      const connectionIds = receivers.get(change.sequence) ?? [];
       if (connectionIds.length === 0) {
         // Not recorded: the feed brings it again, and it is judged on a view that holds its time.
         if (judgeUnreceivedChange(Date.parse(change.occurredAt), this.settings.coveredUpTo) === 'await-settings') {

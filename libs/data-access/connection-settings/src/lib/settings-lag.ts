@@ -1,11 +1,10 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { KAFKA_TOPICS } from '@task-sync/contracts';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Whether this service's settings projection has applied the settings topic up to given offsets:
- * its end now (the Sales Connect catch-up's gate), or a settings watermark's (SettingsView, R7
- * exact). Applied means the consumer group's committed offsets reach them.
+ * Whether this service's settings projection has applied the settings topic up to a settings
+ * watermark's offsets (SettingsView, R7 exact). Applied means the consumer group's committed
+ * offsets reach them.
  */
 export class SettingsLag {
   private admin?: Promise<Admin>;
@@ -14,18 +13,6 @@ export class SettingsLag {
     private readonly kafka: Kafka,
     private readonly groupId: string,
   ) {}
-
-  /** Waits up to `timeoutMs` for the group to reach the settings topic's end as it is now; false if it did not. */
-  async waitUntilCaughtUp(timeoutMs: number): Promise<boolean> {
-    const admin = await this.connect();
-    const ends = await admin.fetchTopicOffsets(KAFKA_TOPICS.settingsChanges);
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await this.reaches(admin, ends)) return true;
-      if (Date.now() >= deadline) return false;
-      await sleep(100);
-    }
-  }
 
   /** Whether the group has applied the settings topic up to these offsets (a watermark's). */
   async hasApplied(ends: readonly { partition: number; offset: string; low: string }[]): Promise<boolean> {
