@@ -159,9 +159,18 @@ describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
         ]);
       });
 
-      // Composite retrieve is a POST that only reads.
+      // The org's calls that write: a Composite request made only of GETs (the sync's reads of the org's
+      // setup, or a retrieve) is a POST that only reads.
+      const writeCalls = async () =>
+        (await sfAdmin.calls()).filter(
+          (c) =>
+            c.tenant === orgId &&
+            /^(POST|PATCH|PUT|DELETE) /.test(c.endpoint) &&
+            c.endpoint !== 'POST composite/sobjects/Task' &&
+            !/^POST composite \((GET [^+)]+( \+ )?)+\)$/.test(c.endpoint),
+        );
       const writes = async () => ({
-        salesforce: await sfAdmin.writeCalls(orgId, /^(?!POST composite\/sobjects\/Task$)/),
+        salesforce: (await writeCalls()).reduce((sum, c) => sum + c.count, 0),
         salesConnect: await scAdmin.writeCalls(rep.sc.id),
       });
       await sleep(2_000);
@@ -169,11 +178,18 @@ describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
       await sleep(SETTLE_MS + 2_000); // a dozen Salesforce polls and several Sales Connect feed rounds
       expect(await writes()).toEqual(first);
       // Each change was written once to the other side: two writes of the test's own per side, and a
-      // create and an update by the sync (a little slack for a retried write).
-      expect(first.salesforce - 2).toBeGreaterThanOrEqual(2);
-      expect(first.salesforce - 2).toBeLessThanOrEqual(3);
-      expect(first.salesConnect - 2).toBeGreaterThanOrEqual(2);
-      expect(first.salesConnect - 2).toBeLessThanOrEqual(3);
+      // create and an update by the sync. One more is allowed: a poll that read the task just before
+      // the sync's update landed shows the old value, and the rules write it again rather than trust a
+      // write in flight (libs/sync/rules' merge). An update refused (412) because the sync had not yet
+      // read its own create back used to add another. The org's write calls are shown on a mismatch.
+      const calls = (await writeCalls()).map((c) => `${c.endpoint} ×${c.count}`);
+      const byTheSync = { salesforce: first.salesforce - 2, salesConnect: first.salesConnect - 2 };
+      const within = (n: number) => n >= 2 && n <= 3;
+      expect({ ...byTheSync, calls: within(byTheSync.salesforce) ? [] : calls }).toEqual({
+        salesforce: within(byTheSync.salesforce) ? byTheSync.salesforce : '2 or 3',
+        salesConnect: within(byTheSync.salesConnect) ? byTheSync.salesConnect : '2 or 3',
+        calls: [],
+      });
     },
   );
 

@@ -60,7 +60,7 @@ export const sfdcIngestConfigSchema = z.object({
   /** Renewed every third of it while the step runs: a replica killed mid-step has its reads taken over within this. */
   READ_LEASE_MS: z.coerce.number().int().min(3_000).default(10_000),
   /** While an org's events keep coming, its batch (one read by id of up to 200 tasks) waits at most this for more. */
-  STREAM_GATHER_MS: z.coerce.number().int().min(0).default(0),
+  STREAM_GATHER_MS: z.coerce.number().int().min(0).default(500),
   /** Events stopped arriving this long ago: the gathered batch goes. */
   STREAM_QUIET_MS: z.coerce.number().int().min(0).default(200),
   /** How often the stream supervisor looks for orgs to stream (and streams to stop). */

@@ -4,7 +4,10 @@ import type { TaskFields } from '@task-sync/task-domain';
 export interface LinkIds {
   salesConnectTaskId: string | null;
   sfdcTaskId: string | null;
-  /** The newest Salesforce change applied to the link (its SystemModstamp). */
+  /**
+   * Salesforce's newest SystemModstamp the link accounts for: of the last change applied to it, or of
+   * the sync's own last write there (TaskLink.sfdcWrittenAt), whichever is later.
+   */
   lastSeenSfdc: string | null;
   /** The values both sides should hold now (the link's fields), as Salesforce can hold them. */
   agreedForSfdc: TaskFields | null;

@@ -35,7 +35,8 @@ const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
  * One Composite request a flush (one API call whatever the mix). Creates are upserts by
  * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; updates carry
  * `If-Unmodified-Since` the last change the link read, so one over a person's unread edit is refused
- * (412) and held. Once the org's API allocation is reached, the request is held and writes pause.
+ * (412) and held. The same request reads what the writes left (SystemModstamp), so the link's next
+ * update need not wait for the ingest to read the sync's own write back. Once the org's API allocation is reached, the request is held and writes pause.
  */
 export class SfdcWriteExecutor {
   private readonly writers = new Map<string, SalesforceTaskWriter>();
@@ -149,7 +150,7 @@ export class SfdcWriteExecutor {
       for (const w of [...upserts, ...updates, ...deletes]) outcomes.set(w, outcomeOfSalesforceCallError(e));
       return outcomes;
     }
-    this.settleResults(outcomes, upserts, results.upserts, 'create');
+    this.settleResults(outcomes, upserts, results.upserts, 'create', results.stamps);
     this.settleResults(outcomes, deletes, results.deletes, 'delete');
     updates.forEach((w, i) => {
       const r = results.updates[i];
@@ -160,7 +161,7 @@ export class SfdcWriteExecutor {
           kind: 'hold',
           reason: `Salesforce changed the task after the last change read (${links.get(w.linkId)?.lastSeenSfdc ?? 'none'}): If-Unmodified-Since answered 412`,
         });
-      } else this.settleResults(outcomes, [w], [r], 'update');
+      } else this.settleResults(outcomes, [w], [r], 'update', results.stamps);
     });
 
     // A create refused for its TaskSubtype found the task there already (an earlier attempt landed, its
@@ -270,11 +271,18 @@ export class SfdcWriteExecutor {
     writes: CoalescedWrite[],
     results: RecordResult[],
     kind: 'create' | 'update' | 'delete',
+    stamps?: Map<string, number>,
   ): void {
     writes.forEach((w, i) => {
       const r = results[i];
+      const stamp = r?.id ? stamps?.get(salesforceIdKey(r.id)) : undefined;
       if (!r || r.errorCode === 'NO_RESULT') outcomes.set(w, { kind: 'retry', reason: 'no result for this record' });
-      else if (r.ok) outcomes.set(w, { kind: 'done', ...(r.id && kind === 'create' ? { createdId: r.id } : {}) });
+      else if (r.ok)
+        outcomes.set(w, {
+          kind: 'done',
+          ...(r.id && kind === 'create' ? { createdId: r.id } : {}),
+          ...(stamp !== undefined ? { sfdcWrittenAt: new Date(stamp).toISOString() } : {}),
+        });
       else
         outcomes.set(
           w,

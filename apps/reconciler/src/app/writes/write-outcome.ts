@@ -8,8 +8,11 @@ import {
 
 /** What became of one coalesced write; the flusher acts on it for every queued row it folded. */
 export type WriteOutcome =
-  /** `version`: Sales Connect's version of the task after the write (its answer). */
-  | { kind: 'done'; createdId?: string; version?: number }
+  /**
+   * `version`: Sales Connect's version of the task after the write (its answer); `sfdcWrittenAt`:
+   * Salesforce's SystemModstamp of the task right after the write (ISO).
+   */
+  | { kind: 'done'; createdId?: string; version?: number; sfdcWrittenAt?: string }
   /** Transient (5xx, lock errors, network): again after a backoff, a bounded number of times. */
   | { kind: 'retry'; reason: string }
   /** The connection cannot write now (API limit or allocation, lost grant): every write waits, uncounted. */

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
 import { coalesceWrites } from '@task-sync/sync-rules';
+import { TaskLinksRepository } from '../links/task-links.repository';
 import { WriteQueueRepository } from './write-queue.repository';
 
 const writeQueue = new WriteQueueRepository();
+const links = new TaskLinksRepository();
 
 describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -130,5 +132,41 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       ['salesconnect', '1001'],
       ['salesconnect', '1002'],
     ]);
+  });
+  it("markLanded keeps the SystemModstamp of the sync's own Salesforce write, never lowered; the flusher's guard takes it or the last change read, whichever is later", async () => {
+    const linkId = randomUUID();
+    await db.dataSource.query(
+      `INSERT INTO task_link (id, connection_id, salesconnect_task_id, sfdc_task_id, link) VALUES ($1, 'c-stamp', 'sc-1', '00T000000000001AAA', $2)`,
+      [
+        linkId,
+        JSON.stringify({ lastSeen: { sfdc: '2026-03-02T10:00:00.000Z', salesconnect: '2026-03-02T10:00:00.000Z' } }),
+      ],
+    );
+    const landed = async (at: string) => {
+      const [{ id }]: { id: string }[] = await db.dataSource.query(
+        `INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('c-stamp', $1, 'sfdc', '{"type":"update","fields":{"title":"x"}}') RETURNING id::text`,
+        [linkId],
+      );
+      await writeQueue.markLanded(db.dataSource, [
+        [
+          { linkId, side: 'sfdc', kind: 'update', fields: { title: 'x' }, rowIds: [id] },
+          { kind: 'done', sfdcWrittenAt: at },
+        ],
+      ]);
+    };
+    const guardStamp = async () => (await links.idsOf(db.dataSource, [linkId])).get(linkId)?.lastSeenSfdc;
+
+    await landed('2026-03-02T10:05:00.000Z');
+    expect(await guardStamp()).toBe('2026-03-02T10:05:00.000Z');
+    await landed('2026-03-02T10:04:00.000Z');
+    expect(await guardStamp()).toBe('2026-03-02T10:05:00.000Z');
+    await db.dataSource.query(
+      `UPDATE task_link SET link = jsonb_set(link, '{lastSeen,sfdc}', '"2026-03-02T10:06:00.000Z"') WHERE id = $1`,
+      [linkId],
+    );
+    expect(await guardStamp()).toBe('2026-03-02T10:06:00.000Z');
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write WHERE link_id = $1`, [linkId])).toEqual(
+      [{ n: 0 }],
+    );
   });
 });

@@ -139,7 +139,9 @@ export class WriteQueueRepository {
   async markLanded(db: Db, done: readonly LandedWrite[]): Promise<void> {
     if (done.length === 0) return;
     const changedLinks = [
-      ...new Set(done.filter(([, o]) => o.createdId || o.version !== undefined).map(([w]) => w.linkId)),
+      ...new Set(
+        done.filter(([, o]) => o.createdId || o.version !== undefined || o.sfdcWrittenAt).map(([w]) => w.linkId),
+      ),
     ];
     // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
     if (changedLinks.length > 0)
@@ -168,6 +170,15 @@ export class WriteQueueRepository {
       await db.query(
         `UPDATE task_link l SET link = ${withVersion('v.version')} FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version) WHERE l.id = v.link_id`,
         [updated.map(([w]) => w.linkId), updated.map(([, o]) => o.version)],
+      );
+    }
+    // Never lowered either: a later write's stamp may have been stored first by another flush.
+    const stamped = done.filter(([w, o]) => w.side === 'sfdc' && o.sfdcWrittenAt);
+    if (stamped.length > 0) {
+      await db.query(
+        `UPDATE task_link l SET link = jsonb_set(l.link, '{sfdcWrittenAt}', to_jsonb(v.at)) FROM unnest($1::uuid[], $2::text[]) AS v(link_id, at)
+          WHERE l.id = v.link_id AND (l.link->>'sfdcWrittenAt' IS NULL OR (l.link->>'sfdcWrittenAt')::timestamptz < v.at::timestamptz)`,
+        [stamped.map(([w]) => w.linkId), stamped.map(([, o]) => o.sfdcWrittenAt)],
       );
     }
     await this.remove(

@@ -23,7 +23,7 @@ export class SalesforceTaskWriter {
   /** One API call whatever the mix. Updates past 25 subrequests are `undefined`: they go next flush. */
   async writeInOneCall(batch: TaskWriteBatch, clientName?: string): Promise<TaskWriteBatchResult> {
     if (batch.upserts.length + batch.updates.length + batch.deletes.length === 0)
-      return { upserts: [], updates: [], deletes: [] };
+      return { upserts: [], updates: [], deletes: [], stamps: new Map() };
     const conn = await this.handle.open();
     const sent = buildTaskWriteComposite(batch, { apiVersion: conn.version, clientName });
     const answer = await conn.requestPost<{ compositeResponse?: CompositeSubrequestResult[] }>(

@@ -54,7 +54,7 @@ describe("a flush's Salesforce writes as one Composite request", () => {
       }),
       OPTIONS,
     );
-    expect(request.compositeRequest.slice(2)).toEqual([
+    expect(request.compositeRequest.slice(2, -1)).toEqual([
       {
         method: 'PATCH',
         url: '/services/data/v62.0/sobjects/Task/00T000000000001AAA',
@@ -72,7 +72,7 @@ describe("a flush's Salesforce writes as one Composite request", () => {
     ]);
   });
 
-  it("within Composite's limits: at most 25 subrequests, 2 of them collections; updates past them wait for the next request", () => {
+  it("within Composite's limits: at most 25 subrequests, 2 of them collections and 1 a query; updates past them wait for the next request", () => {
     const updates = Array.from({ length: 30 }, (_, i) => ({
       id: `00T0000000000${String(i).padStart(2, '0')}AAA`,
       fields: { Subject: `t${i}` },
@@ -80,10 +80,11 @@ describe("a flush's Salesforce writes as one Composite request", () => {
     }));
     const sent = buildTaskWriteComposite(batch({ updates }), OPTIONS);
     expect(sent.request.compositeRequest).toHaveLength(COMPOSITE_MAX_SUBREQUESTS);
-    expect(sent.updatesSent).toBe(23);
-    expect(buildTaskWriteComposite(batch({ upserts: [], deletes: [], updates }), OPTIONS).updatesSent).toBe(25);
+    expect(sent.updatesSent).toBe(22);
+    expect(buildTaskWriteComposite(batch({ upserts: [], deletes: [], updates }), OPTIONS).updatesSent).toBe(24);
     const result = readTaskWriteComposite(batch({ updates }), sent, { compositeResponse: [] });
-    expect(result.updates.slice(23)).toEqual([
+    expect(result.updates.slice(22)).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -96,7 +97,12 @@ describe("a flush's Salesforce writes as one Composite request", () => {
 
   it('an empty kind sends no subrequest for it', () => {
     const { request } = buildTaskWriteComposite(batch({ upserts: [], deletes: [] }), OPTIONS);
-    expect(request.compositeRequest.map((s) => s.referenceId)).toEqual(['update0']);
+    expect(request.compositeRequest.map((s) => s.referenceId)).toEqual(['update0', 'stamps']);
+    expect(
+      buildTaskWriteComposite(batch({ upserts: [], updates: [] }), OPTIONS).request.compositeRequest.map(
+        (s) => s.referenceId,
+      ),
+    ).toEqual(['deletes']);
   });
 
   it('maps each per-record result back to its write, by referenceId and position, whatever order the answer lists the subrequests in', () => {
@@ -139,7 +145,51 @@ describe("a flush's Salesforce writes as one Composite request", () => {
         { ok: true, id: '00T000000000002AAA', created: undefined },
         { ok: false, errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' },
       ],
+      stamps: new Map(),
     });
+  });
+
+  it("reads each written task's SystemModstamp last, in the same request: the updates by id, the upserts by external id (quoted)", () => {
+    const b = batch({ upserts: [{ externalId: "sc-'1", fields: { Subject: 'x' } }] });
+    const sent = buildTaskWriteComposite(b, OPTIONS);
+    const last = sent.request.compositeRequest.at(-1);
+    expect(last).toEqual({
+      method: 'GET',
+      url: expect.stringMatching(/^\/services\/data\/v62\.0\/query\?q=/),
+      referenceId: 'stamps',
+    });
+    expect(decodeURIComponent((last?.url ?? '').split('?q=')[1])).toBe(
+      "SELECT Id, SystemModstamp FROM Task WHERE Id IN ('00T000000000001AAA') OR SalesConnect_Task_Id__c IN ('sc-\\'1')",
+    );
+    const result = readTaskWriteComposite(b, sent, {
+      compositeResponse: [
+        {
+          referenceId: 'stamps',
+          httpStatusCode: 200,
+          body: {
+            records: [
+              { Id: '00T000000000001AAA', SystemModstamp: '2026-03-02T10:15:31.000+0000' },
+              { Id: '00T00000000000AAAA', SystemModstamp: '2026-03-02T10:15:32.000+0000' },
+            ],
+          },
+        },
+      ],
+    });
+    expect(result.stamps).toEqual(
+      new Map([
+        ['00T000000000001', Date.parse('2026-03-02T10:15:31.000Z')],
+        ['00T00000000000A', Date.parse('2026-03-02T10:15:32.000Z')],
+      ]),
+    );
+    // A failed read costs only the stamps: the writes' outcomes stand.
+    const failed = readTaskWriteComposite(b, sent, {
+      compositeResponse: [
+        { referenceId: 'update0', httpStatusCode: 204, body: null },
+        { referenceId: 'stamps', httpStatusCode: 400, body: [{ errorCode: 'MALFORMED_QUERY', message: 'no' }] },
+      ],
+    });
+    expect(failed.stamps.size).toBe(0);
+    expect(failed.updates).toEqual([{ ok: true, id: '00T000000000001AAA' }]);
   });
 
   it('an update answered 412 was modified after the last change read: not written, marked so', () => {

@@ -1,3 +1,5 @@
+import { salesforceIdKey } from '@task-sync/task-domain';
+import { parseSalesforceDateTime } from './task-soql';
 import {
   COLLECTION_LIMIT,
   EXTERNAL_ID_FIELD,
@@ -12,8 +14,11 @@ import {
  */
 export const COMPOSITE_MAX_SUBREQUESTS = 25;
 export const COMPOSITE_MAX_COLLECTION_SUBREQUESTS = 5;
-/** A flush's upserts and deletes take one sObject Collections subrequest each; updates go a record each. */
-export const COMPOSITE_UPDATE_SLOTS = COMPOSITE_MAX_SUBREQUESTS - 2;
+/**
+ * A flush's upserts and deletes take one sObject Collections subrequest each, the read of what the
+ * writes left one query; updates go a record each.
+ */
+export const COMPOSITE_UPDATE_SLOTS = COMPOSITE_MAX_SUBREQUESTS - 3;
 
 /** A connection's Salesforce writes of one flush. */
 export interface TaskWriteBatch {
@@ -32,6 +37,11 @@ export interface TaskWriteBatchResult {
   upserts: RecordResult[];
   updates: (RecordResult | undefined)[];
   deletes: RecordResult[];
+  /**
+   * Each upserted or updated task's SystemModstamp (ms) right after the writes, by its 15-character
+   * id: the sync's own write, so a later update need not wait for the ingest to read it back.
+   */
+  stamps: Map<string, number>;
 }
 
 export interface CompositeSubrequest {
@@ -63,6 +73,7 @@ export interface TaskWriteComposite {
 
 const UPSERTS = 'upserts';
 const DELETES = 'deletes';
+const STAMPS = 'stamps';
 const updateRef = (i: number) => `update${i}`;
 
 /**
@@ -104,7 +115,8 @@ export function buildTaskWriteComposite(
       httpHeaders: callOptions,
     });
   }
-  const updatesSent = Math.min(batch.updates.length, COMPOSITE_MAX_SUBREQUESTS - subrequests.length);
+  // One subrequest is kept for the stamps query.
+  const updatesSent = Math.min(batch.updates.length, COMPOSITE_MAX_SUBREQUESTS - subrequests.length - 1);
   batch.updates.slice(0, updatesSent).forEach((u, i) => {
     subrequests.push({
       method: 'PATCH',
@@ -114,7 +126,41 @@ export function buildTaskWriteComposite(
       httpHeaders: { ...callOptions, 'If-Unmodified-Since': new Date(u.unmodifiedSince ?? 0).toUTCString() },
     });
   });
+  // Last, so it reads what the writes left (subrequests run in order). The ids and external ids are
+  // ours (Salesforce's and Sales Connect's), quoted as SOQL literals.
+  const inList = (field: string, values: string[]) =>
+    values.length > 0 ? [`${field} IN (${values.map(soqlString).join(', ')})`] : [];
+  const written = [
+    ...inList(
+      'Id',
+      batch.updates.slice(0, updatesSent).map((u) => u.id),
+    ),
+    ...inList(
+      EXTERNAL_ID_FIELD,
+      batch.upserts.map((u) => u.externalId),
+    ),
+  ];
+  if (written.length > 0)
+    subrequests.push({
+      method: 'GET',
+      url: `${base}/query?q=${encodeURIComponent(`SELECT Id, SystemModstamp FROM Task WHERE ${written.join(' OR ')}`)}`,
+      referenceId: STAMPS,
+    });
   return { request: { allOrNone: false, compositeRequest: subrequests }, updatesSent };
+}
+
+function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** The stamps query's rows; none when it failed (the writes' own outcomes do not depend on it). */
+function stampsOf(result: CompositeSubrequestResult | undefined): Map<string, number> {
+  const stamps = new Map<string, number>();
+  if (!result || !succeeded(result)) return stamps;
+  const records = (result.body as { records?: { Id?: string; SystemModstamp?: string }[] } | null)?.records ?? [];
+  for (const r of records)
+    if (r.Id && r.SystemModstamp) stamps.set(salesforceIdKey(r.Id), parseSalesforceDateTime(r.SystemModstamp));
+  return stamps;
 }
 
 /** A subrequest that failed as a whole: its `[{errorCode, message}]` body, for each record it carried. */
@@ -173,5 +219,6 @@ export function readTaskWriteComposite(
     updates: batch.updates.map((u, i) =>
       i < sent.updatesSent ? updateResult(byRef.get(updateRef(i)), u.id) : undefined,
     ),
+    stamps: stampsOf(byRef.get(STAMPS)),
   };
 }

@@ -41,6 +41,11 @@ export interface TaskLink {
    * overwritten unseen. Optional: links stored before the column have none.
    */
   salesConnectVersion?: number;
+  /**
+   * Salesforce's SystemModstamp of the task right after the sync's own last write there: a task not
+   * modified past it holds no change of anyone else's, read or not. Optional: set once a write lands.
+   */
+  sfdcWrittenAt?: string;
 }
 
 export type PendingWrites = { [F in TaskFieldName]?: TaskFields[F][] };
