@@ -497,6 +497,34 @@ describe('echoes, staleness and conflicts', () => {
     expect(stored?.type === 'link' && stored.link.fields.open).toEqual(written.fields.open);
   });
 
+  it("a Salesforce read stamped before the sync's own last write there landed does not send that write again; one stamped after it, or with no write landed, does", () => {
+    // Sales Connect's details went to Salesforce (pending) and landed at 00:00:05; a poll that read the task at 00:00:02 arrives after.
+    const written: TaskLink = {
+      ...link,
+      fields: {
+        ...link.fields,
+        details: { value: 'new', changedAt: '2026-11-21T00:00:01.000Z', side: 'salesconnect' },
+      },
+      observed: { salesconnect: fields({ details: 'new' }), sfdc: fields() },
+      pending: { salesconnect: {}, sfdc: { details: ['new'] } },
+      sfdcWrittenAt: '2026-11-21T00:00:05.000Z',
+    };
+    const readAt = (changedAt: string) =>
+      change({ side: 'sfdc', taskId: '00T1', changedAt, origin: null, fields: fields({ title: 'renamed there' }) });
+    const before = decide(readAt('2026-11-21T00:00:02.000Z'), written);
+    expect(types(before)).toEqual(['update:salesconnect', 'link']);
+    const stored = before.find((a) => a.type === 'link');
+    expect(stored?.type === 'link' && stored.link.pending.sfdc.details).toEqual(['new']);
+    // In the write's own second, or with no write of ours landed, it is not known to predate it: the value goes again.
+    for (const late of [
+      decide(readAt('2026-11-21T00:00:05.000Z'), written),
+      decide(readAt('2026-11-21T00:00:02.000Z'), { ...written, sfdcWrittenAt: undefined }),
+    ])
+      expect(late).toEqual(
+        expect.arrayContaining([{ type: 'update', side: 'sfdc', taskId: '00T1', fields: { details: 'new' } }]),
+      );
+  });
+
   it('our own create, seen before its link was stored, is not paired again', () => {
     expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: OURS })))).toEqual(['ignore:own-write']);
     expect(types(decide(change({ side: 'sfdc', taskId: '00T5', origin: null, externalId: 'sct_1' })))).toEqual([

@@ -161,7 +161,14 @@ function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFi
   // A REST read of Salesforce does not say who wrote (origin null): a value we wrote and have not
   // seen back yet is then taken as our write landing, as it is when the origin says so.
   const mayBeOurs = change.origin === ourOrigin || change.origin === null;
-  const merged = mergeChange(link, change.side, fields, change.changedAt, mayBeOurs);
+  const merged = mergeChange(
+    link,
+    change.side,
+    fields,
+    change.changedAt,
+    mayBeOurs,
+    predatesOurLastWrite(link, change),
+  );
   const other = OTHER_SIDE[change.side];
   const idOn = (side: Side) => (side === 'sfdc' ? link.sfdcTaskId : link.salesConnectTaskId);
   const writes = [
@@ -180,6 +187,16 @@ function decideOnLinkedUpdate(link: TaskLink, change: SyncChange, fields: TaskFi
       reason: change.origin === ourOrigin || sawOurWriteLand(link, merged.link, change.side) ? 'echo' : 'no-change',
     });
   return actions;
+}
+
+/**
+ * A Salesforce read stamped before the sync's own last write there landed (TaskLink.sfdcWrittenAt):
+ * a poll that read the task just before our update. Strictly before: Salesforce stamps whole seconds.
+ */
+function predatesOurLastWrite(link: TaskLink, change: SyncChange): boolean {
+  return (
+    change.side === 'sfdc' && !!link.sfdcWrittenAt && Date.parse(change.changedAt) < Date.parse(link.sfdcWrittenAt)
+  );
 }
 
 /** Writes decided now go `If-Match` this version, so one over a change not read yet waits for it. */

@@ -72,6 +72,7 @@ export function mergeChange(
   read: TaskFields,
   changedAt: string,
   fromUs: boolean,
+  predatesOurWrite = false,
 ): MergeResult {
   const other = OTHER_SIDE[side];
   const fields = { ...link.fields } as Record<TaskFieldName, SyncedField>;
@@ -116,8 +117,22 @@ export function mergeChange(
     pending,
   };
   const toOther = listWritesToConverge(merged, other, link.observed[other], (f) => fields[f] !== link.fields[f]);
-  const backToSource = listWritesToConverge(merged, side, read, () => true);
+  // A read older than our last write that landed there shows the side before that write: a value
+  // the write carried (still pending) is there now, and writing it again would only cost a call.
+  const backToSource = listWritesToConverge(
+    merged,
+    side,
+    read,
+    (f) => !(predatesOurWrite && carriesAgreed(merged, side, f)),
+  );
   return { link: merged, toOther, backToSource, conflicts };
+}
+
+/** Whether a write of ours queued or landed on that side carries the value agreed now. */
+function carriesAgreed(link: TaskLink, side: Side, f: TaskFieldName): boolean {
+  const agreed = viewOfLink(link, side);
+  const queue = (link.pending[side][f] ?? []) as unknown[];
+  return queue.some((v) => fieldMatches(f, agreed[f], viewField(side, f, v as never, agreed)));
 }
 
 /**

@@ -25,6 +25,8 @@ class World {
   };
   readonly topics: Record<Side, SyncChange[]> = { salesconnect: [], sfdc: [] };
   readonly links = new Map<string, TaskLink>(); // by Sales Connect id
+  /** The stamp of the sync's last write landed on each Salesforce task, as the flusher keeps it on the link. */
+  private readonly sfdcWrittenAt = new Map<string, string>();
   private nextId = 1;
 
   tick(): string {
@@ -38,12 +40,15 @@ class World {
   }
 
   linkOf(side: Side, id: string): TaskLink | null {
-    if (side === 'salesconnect') return this.links.get(id) ?? null;
-    return [...this.links.values()].find((l) => l.sfdcTaskId === id) ?? null;
+    const link =
+      side === 'salesconnect' ? this.links.get(id) : [...this.links.values()].find((l) => l.sfdcTaskId === id);
+    if (!link) return null;
+    const writtenAt = this.sfdcWrittenAt.get(link.sfdcTaskId);
+    return writtenAt ? { ...link, sfdcWrittenAt: writtenAt } : link;
   }
 
   /** A person (or the sync, with `origin` ours) changes a task; the side's ingest publishes it. */
-  write(side: Side, id: string, fields: TaskFields, origin: string, instant = this.tick()): void {
+  write(side: Side, id: string, fields: TaskFields, origin: string, instant = this.tick()): string {
     const at =
       side === 'sfdc' && this.sfdcWholeSeconds
         ? new Date(Math.floor(Date.parse(instant) / 1000) * 1000).toISOString()
@@ -61,6 +66,8 @@ class World {
       origin,
       source: 'live',
     });
+    if (side === 'sfdc' && origin === OURS) this.sfdcWrittenAt.set(id, at);
+    return at;
   }
 
   create(side: Side, fields: TaskFields, origin: string): string {
