@@ -149,17 +149,24 @@ describe("a flush's Salesforce writes as one Composite request", () => {
     });
   });
 
-  it("reads each written task's SystemModstamp last, in the same request: the updates by id, the upserts by external id (quoted)", () => {
-    const b = batch({ upserts: [{ externalId: "sc-'1", fields: { Subject: 'x' } }] });
+  it("reads each written task's SystemModstamp last, in the same request, by Id: the updates' own, the upserts' by reference to their results", () => {
+    const b = batch({
+      upserts: [
+        { externalId: 'sc-1', fields: { Subject: 'x' } },
+        { externalId: 'sc-2', fields: { Subject: 'y' } },
+      ],
+    });
     const sent = buildTaskWriteComposite(b, OPTIONS);
     const last = sent.request.compositeRequest.at(-1);
     expect(last).toEqual({
       method: 'GET',
-      url: expect.stringMatching(/^\/services\/data\/v62\.0\/query\?q=/),
+      url: expect.stringMatching(/^\/services\/data\/v62\.0\/query\?q=SELECT%20/),
       referenceId: 'stamps',
     });
+    // The references stay as written (Salesforce fills them in); the rest is encoded.
+    expect(last?.url).toContain("'@{upserts[0].id}'%2C%20'@{upserts[1].id}'");
     expect(decodeURIComponent((last?.url ?? '').split('?q=')[1])).toBe(
-      "SELECT Id, SystemModstamp FROM Task WHERE Id IN ('00T000000000001AAA') OR SalesConnect_Task_Id__c IN ('sc-\\'1')",
+      "SELECT Id, SystemModstamp FROM Task WHERE Id IN ('00T000000000001AAA', '@{upserts[0].id}', '@{upserts[1].id}')",
     );
     const result = readTaskWriteComposite(b, sent, {
       compositeResponse: [

@@ -126,34 +126,37 @@ export function buildTaskWriteComposite(
       httpHeaders: { ...callOptions, 'If-Unmodified-Since': new Date(u.unmodifiedSince ?? 0).toUTCString() },
     });
   });
-  // Last, so it reads what the writes left (subrequests run in order). The ids and external ids are
-  // ours (Salesforce's and Sales Connect's), quoted as SOQL literals.
-  const inList = (field: string, values: string[]) =>
-    values.length > 0 ? [`${field} IN (${values.map(soqlString).join(', ')})`] : [];
+  // Last, so it reads what the writes left (subrequests run in order). By Id only, the query
+  // Salesforce answers from its index: an upserted task's id is a reference to its result.
   const written = [
-    ...inList(
-      'Id',
-      batch.updates.slice(0, updatesSent).map((u) => u.id),
-    ),
-    ...inList(
-      EXTERNAL_ID_FIELD,
-      batch.upserts.map((u) => u.externalId),
-    ),
+    ...batch.updates.slice(0, updatesSent).map((u) => soqlString(u.id)),
+    ...batch.upserts.map((_, i) => `'@{${UPSERTS}[${i}].id}'`),
   ];
   if (written.length > 0)
     subrequests.push({
       method: 'GET',
-      url: `${base}/query?q=${encodeURIComponent(`SELECT Id, SystemModstamp FROM Task WHERE ${written.join(' OR ')}`)}`,
+      url: `${base}/query?q=${encodeKeepingReferences(`SELECT Id, SystemModstamp FROM Task WHERE Id IN (${written.join(', ')})`)}`,
       referenceId: STAMPS,
     });
   return { request: { allOrNone: false, compositeRequest: subrequests }, updatesSent };
+}
+
+/** Salesforce puts a reference's value into the url as written: `@{…}` is left as is. */
+function encodeKeepingReferences(text: string): string {
+  return text
+    .split(/(@\{[^{}]*\})/)
+    .map((part, i) => (i % 2 === 1 ? part : encodeURIComponent(part)))
+    .join('');
 }
 
 function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The stamps query's rows; none when it failed (the writes' own outcomes do not depend on it). */
+/**
+ * The stamps query's rows; none when it failed (the writes' own outcomes do not depend on it), as it
+ * does when an upsert record failed: its reference has no id.
+ */
 function stampsOf(result: CompositeSubrequestResult | undefined): Map<string, number> {
   const stamps = new Map<string, number>();
   if (!result || !succeeded(result)) return stamps;
