@@ -178,10 +178,10 @@ describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
       await sleep(SETTLE_MS + 2_000); // a dozen Salesforce polls and several Sales Connect feed rounds
       expect(await writes()).toEqual(first);
       // Each change was written once to the other side: two writes of the test's own per side, and a
-      // create and an update by the sync. One more is allowed: a poll that read the task just before
-      // the sync's update landed shows the old value, and the rules write it again rather than trust a
-      // write in flight (libs/sync/rules' merge). An update refused (412) because the sync had not yet
-      // read its own create back used to add another. The org's write calls are shown on a mismatch.
+      // create and an update by the sync. One more is allowed: an update sent before the sync read its
+      // own create back is refused (412) and sent again (the reconciler README says why). A poll that
+      // read the task in the same second as the sync's update, before it landed, can also cost one.
+      // The org's write calls are shown on a mismatch.
       const calls = (await writeCalls()).map((c) => `${c.endpoint} ×${c.count}`);
       const byTheSync = { salesforce: first.salesforce - 2, salesConnect: first.salesConnect - 2 };
       const within = (n: number) => n >= 2 && n <= 3;

@@ -16,12 +16,6 @@ interface TaskLinkRow {
 
 const COLUMN: Record<Side, string> = { sfdc: 'sfdc_task_id', salesconnect: 'salesconnect_task_id' };
 
-function latestStamp(...stamps: (string | undefined)[]): string | null {
-  const known = stamps.filter((s): s is string => !!s);
-  if (known.length === 0) return null;
-  return known.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
-}
-
 /** Thrown when another transaction linked a task this run was about to link: the run is decided again. */
 export class LinkRaceError extends Error {}
 
@@ -110,7 +104,7 @@ export class TaskLinksRepository {
         const ids: LinkIds = {
           salesConnectTaskId: r.salesconnect_task_id,
           sfdcTaskId: r.sfdc_task_id,
-          lastSeenSfdc: latestStamp(r.link.lastSeen?.sfdc, r.link.sfdcWrittenAt),
+          lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
           agreedForSfdc: agreedAs('sfdc'),
           agreedForSalesConnect: agreedAs('salesconnect'),
           salesConnectVersion: r.link.salesConnectVersion ?? null,

@@ -5,8 +5,9 @@ export interface LinkIds {
   salesConnectTaskId: string | null;
   sfdcTaskId: string | null;
   /**
-   * Salesforce's newest SystemModstamp the link accounts for: of the last change applied to it, or of
-   * the sync's own last write there (TaskLink.sfdcWrittenAt), whichever is later.
+   * The newest Salesforce change applied to the link (its SystemModstamp). Not the stamp of the
+   * sync's own last write (TaskLink.sfdcWrittenAt): Salesforce stamps whole seconds, so a person's
+   * edit in that same second would pass for ours and be overwritten unread.
    */
   lastSeenSfdc: string | null;
   /** The values both sides should hold now (the link's fields), as Salesforce can hold them. */

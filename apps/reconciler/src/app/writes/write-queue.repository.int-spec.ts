@@ -133,7 +133,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       ['salesconnect', '1002'],
     ]);
   });
-  it("markLanded keeps the SystemModstamp of the sync's own Salesforce write, never lowered; the flusher's guard takes it or the last change read, whichever is later", async () => {
+  it("markLanded keeps the SystemModstamp of the sync's own Salesforce write on the link, never lowered; the flusher's guard stays the last change read", async () => {
     const linkId = randomUUID();
     await db.dataSource.query(
       `INSERT INTO task_link (id, connection_id, salesconnect_task_id, sfdc_task_id, link) VALUES ($1, 'c-stamp', 'sc-1', '00T000000000001AAA', $2)`,
@@ -154,17 +154,15 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
         ],
       ]);
     };
-    const guardStamp = async () => (await links.idsOf(db.dataSource, [linkId])).get(linkId)?.lastSeenSfdc;
+    const writtenAt = async () =>
+      (await db.dataSource.query(`SELECT link->>'sfdcWrittenAt' AS at FROM task_link WHERE id = $1`, [linkId]))[0].at;
 
     await landed('2026-03-02T10:05:00.000Z');
-    expect(await guardStamp()).toBe('2026-03-02T10:05:00.000Z');
+    expect(await writtenAt()).toBe('2026-03-02T10:05:00.000Z');
     await landed('2026-03-02T10:04:00.000Z');
-    expect(await guardStamp()).toBe('2026-03-02T10:05:00.000Z');
-    await db.dataSource.query(
-      `UPDATE task_link SET link = jsonb_set(link, '{lastSeen,sfdc}', '"2026-03-02T10:06:00.000Z"') WHERE id = $1`,
-      [linkId],
-    );
-    expect(await guardStamp()).toBe('2026-03-02T10:06:00.000Z');
+    expect(await writtenAt()).toBe('2026-03-02T10:05:00.000Z');
+    // Whole seconds: a person's edit in our write's second would pass for ours, so the guard does not use it.
+    expect((await links.idsOf(db.dataSource, [linkId])).get(linkId)?.lastSeenSfdc).toBe('2026-03-02T10:00:00.000Z');
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write WHERE link_id = $1`, [linkId])).toEqual(
       [{ n: 0 }],
     );

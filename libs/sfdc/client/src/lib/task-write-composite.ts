@@ -39,7 +39,7 @@ export interface TaskWriteBatchResult {
   deletes: RecordResult[];
   /**
    * Each upserted or updated task's SystemModstamp (ms) right after the writes, by its 15-character
-   * id: the sync's own write, so a later update need not wait for the ingest to read it back.
+   * id: the stamp of the sync's own write, so a read from before it can be told apart.
    */
   stamps: Map<string, number>;
 }

@@ -42,8 +42,8 @@ export interface TaskLink {
    */
   salesConnectVersion?: number;
   /**
-   * Salesforce's SystemModstamp of the task right after the sync's own last write there: a task not
-   * modified past it holds no change of anyone else's, read or not. Optional: set once a write lands.
+   * Salesforce's SystemModstamp of the task right after the sync's own last write there: a read
+   * stamped strictly before it shows the task from before that write. Optional: set once a write lands.
    */
   sfdcWrittenAt?: string;
 }
