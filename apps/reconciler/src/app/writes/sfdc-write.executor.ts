@@ -36,7 +36,8 @@ const refusedForSubtype = (outcome: WriteOutcome | undefined): boolean =>
  * `SalesConnect_Task_Id__c`, so a repeat can never make a second task; updates carry
  * `If-Unmodified-Since` the last change the link read, so one over a person's unread edit is refused
  * (412) and held. The same request reads what the writes left (SystemModstamp), for the rules to
- * know a read from before the sync's own write (TaskLink.sfdcWrittenAt). Once the org's API allocation is reached, the request is held and writes pause.
+ * know a read from before the sync's own write (TaskLink.sfdcWrittenAt). Once the org's API
+ * allocation is reached, the request is held and writes pause.
  */
 export class SfdcWriteExecutor {
   private readonly writers = new Map<string, SalesforceTaskWriter>();

@@ -119,20 +119,8 @@ export function mergeChange(
   const toOther = listWritesToConverge(merged, other, link.observed[other], (f) => fields[f] !== link.fields[f]);
   // A read older than our last write that landed there shows the side before that write: a value
   // the write carried (still pending) is there now, and writing it again would only cost a call.
-  const backToSource = listWritesToConverge(
-    merged,
-    side,
-    read,
-    (f) => !(predatesOurWrite && carriesAgreed(merged, side, f)),
-  );
+  const backToSource = listWritesToConverge(merged, side, read, () => true, predatesOurWrite);
   return { link: merged, toOther, backToSource, conflicts };
-}
-
-/** Whether a write of ours queued or landed on that side carries the value agreed now. */
-function carriesAgreed(link: TaskLink, side: Side, f: TaskFieldName): boolean {
-  const agreed = viewOfLink(link, side);
-  const queue = (link.pending[side][f] ?? []) as unknown[];
-  return queue.some((v) => fieldMatches(f, agreed[f], viewField(side, f, v as never, agreed)));
 }
 
 /**
@@ -144,12 +132,15 @@ function listWritesToConverge(
   side: Side,
   shows: TaskFields,
   consider: (f: TaskFieldName) => boolean,
+  trustPending = false,
 ): Partial<TaskFields> {
   const agreed = viewOfLink(link, side);
   const writes: Record<string, unknown> = {};
   for (const f of TASK_FIELD_NAMES) {
     if (!consider(f) || fieldMatches(f, shows[f], agreed[f])) continue;
     const queue = (link.pending[side][f] ?? []) as unknown[];
+    // `trustPending`: a write of ours queued or landed there already carries the agreed value.
+    if (trustPending && queue.some((v) => fieldMatches(f, agreed[f], viewField(side, f, v as never, agreed)))) continue;
     const value = link.fields[f].value;
     writes[f] = value;
     (link.pending[side] as Record<string, unknown[]>)[f] = [...queue, value].slice(-MAX_PENDING);
