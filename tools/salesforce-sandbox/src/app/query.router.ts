@@ -115,7 +115,7 @@ export function queryRoutes(deps: {
         store.purgeRecycleBin(org);
         return query.ids
           ? org.tasks.fieldsOfIds(query.ids, includeDeleted)
-          : org.tasks.listFieldsByModstamp(includeDeleted);
+          : org.tasks.listFieldsByModstamp(includeDeleted, query.modstampFrom);
       }
       case 'Contact':
         return [...org.contacts.values()].sort(byModstampThenId);

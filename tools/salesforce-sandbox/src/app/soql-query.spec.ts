@@ -127,6 +127,43 @@ describe('SOQL as Salesforce parses and evaluates it', () => {
     expect(after).toEqual(['00T00000000000aAAQ']);
   });
 
+  it.each([
+    [
+      "OwnerId IN ('005A') AND SystemModstamp >= 2026-11-24T09:00:00Z AND (SystemModstamp > 2026-11-24T10:00:00Z OR (SystemModstamp = 2026-11-24T10:00:00Z AND Id > '00T1'))",
+      '2026-11-24T09:00:00Z',
+    ],
+    ['SystemModstamp > 2026-11-24T09:00:00Z AND SystemModstamp >= 2026-11-24T10:00:00Z', '2026-11-24T10:00:00Z'],
+    ['SystemModstamp = 2026-11-24T11:00:00Z', '2026-11-24T11:00:00Z'],
+    ["SystemModstamp >= 2026-11-24T09:00:00Z OR Subject = 'x'", null],
+    ["(SystemModstamp >= 2026-11-24T09:00:00Z AND Subject = 'x') OR Subject = 'y'", null],
+    ['NOT SystemModstamp < 2026-11-24T09:00:00Z', null],
+    ['SystemModstamp < 2026-11-24T09:00:00Z', null],
+    ['SystemModstamp >= LAST_N_DAYS:2', null],
+  ])('a scan in SystemModstamp order starts where the WHERE clause lets it: %s', (where, from) => {
+    const query = compileSoql(`SELECT Id FROM Task WHERE ${where}`, NOW);
+    expect(query.modstampFrom).toBe(from === null ? null : Date.parse(from));
+  });
+
+  it('in SystemModstamp order, a LIMIT ends the scan at its last row', () => {
+    const untouchable = t('00T000000000009AAA', { SystemModstamp: Date.parse('2026-11-24T12:00:00Z') });
+    Object.defineProperty(untouchable, 'Subject', {
+      get: () => {
+        throw new Error('read past the LIMIT');
+      },
+    });
+    const rows = [...tasks, untouchable];
+    const page = (soql: string) => runQuery(compileSoql(soql, NOW), rows).map((r) => (r.Id as string).slice(12, 15));
+    expect(page("SELECT Id FROM Task WHERE Subject != 'x' ORDER BY SystemModstamp, Id LIMIT 2")).toEqual([
+      '001',
+      '002',
+    ]);
+    expect(page("SELECT Id FROM Task WHERE Subject != 'x' LIMIT 2 OFFSET 1")).toEqual(['002', '003']);
+    // Another order must see every row before it can cut.
+    expect(() => page("SELECT Id FROM Task WHERE Subject != 'x' ORDER BY Priority LIMIT 2")).toThrow(
+      'read past the LIMIT',
+    );
+  });
+
   it("date literals are days of the running user's time zone", () => {
     // 2026-11-24T12:00Z is still the 24th in Los Angeles (04:00) but already the 25th in Auckland (01:00, UTC+13).
     const rows = [

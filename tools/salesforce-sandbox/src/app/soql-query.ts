@@ -11,7 +11,7 @@ import {
   type RelationshipSelect,
   type SelectItem,
 } from './soql-relationship';
-import { compileWhere, idsNamedBy, type Predicate } from './soql-where';
+import { compileWhere, idsNamedBy, modstampFloorOf, type Predicate } from './soql-where';
 import { toId15 } from './salesforce-id';
 
 export interface OrderKey {
@@ -30,6 +30,8 @@ export interface CompiledQuery {
   where: Predicate | null;
   /** The ids the WHERE clause restricts the records to (idsNamedBy), or null. */
   ids: string[] | null;
+  /** The earliest SystemModstamp the WHERE clause lets through (modstampFloorOf), or null. */
+  modstampFrom: number | null;
   orderBy: OrderKey[];
   limit: number | null;
   offset: number;
@@ -140,6 +142,7 @@ export function compileSoql(
     select: compileSelect(soql, schema, sobject, parsed.fields ?? []),
     where: compileWhere(sobject, parsed.where, { nowMs, timeZone: options.timeZone ?? 'UTC', soql, schema }),
     ids: idsNamedBy(parsed.where),
+    modstampFrom: modstampFloorOf(parsed.where),
     orderBy: compileOrderBy(soql, schema, sobject, parsed.orderBy),
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
@@ -172,7 +175,6 @@ function compareValues(a: unknown, b: unknown, key: OrderKey): number {
  */
 export function runQuery(query: CompiledQuery, source: readonly Fields[], parents?: ParentLookup): Fields[] {
   const where = query.where;
-  const matched = where ? source.filter((r) => where(r, parents)) : [...source];
   const keys = query.orderBy;
   const inSourceOrder =
     keys.length === 0 ||
@@ -181,6 +183,13 @@ export function runQuery(query: CompiledQuery, source: readonly Fields[], parent
       !keys[0].descending &&
       (keys.length === 1 ||
         (keys.length === 2 && keys[1].field.name === 'Id' && !keys[1].path && !keys[1].descending)));
+  // In source order a LIMIT ends the scan at its last row: a page of a poll reads its page, not the org.
+  const enough = inSourceOrder && query.limit !== null ? query.offset + query.limit : Infinity;
+  const matched: Fields[] = [];
+  for (const r of source) {
+    if (matched.length >= enough) break;
+    if (!where || where(r, parents)) matched.push(r);
+  }
   if (!inSourceOrder) {
     const value = (r: Fields, key: OrderKey) =>
       key.path ? readPath(r, key.path, parents) : (r[key.field.name] ?? null);

@@ -4,6 +4,7 @@ import { toId15 } from './salesforce-id';
 import { DEFAULT_SCHEMA, type SchemaView } from './org-schema';
 import type { FieldDef, SObjectName } from './sobject-schema';
 import { SfdcError } from './sfdc-error';
+import { parseSfdcDateTime } from './sfdc-datetime';
 import { resolveDateLiteral, rangeTest } from './soql-date-literal';
 import { toFieldValue, unquoteSoqlString } from './soql-literal';
 import { readPath, resolveRelationshipPath, type ParentLookup } from './soql-relationship';
@@ -184,6 +185,30 @@ export function idsNamedBy(where: WhereClause | undefined): string[] | null {
       return values.map((v) => unquoteSoqlString(v as string, false));
   }
   return null;
+}
+
+/**
+ * The earliest SystemModstamp a WHERE clause lets through (`SystemModstamp >= t`, `> t` or `= t`
+ * joined to the rest by AND outside any parentheses), or null: where a scan in SystemModstamp order
+ * can start, as Salesforce's index on it does. The predicate still runs.
+ */
+export function modstampFloorOf(where: WhereClause | undefined): number | null {
+  let depth = 0;
+  let floor: number | null = null;
+  for (const t of toTokens(where, [])) {
+    if (t === '(') depth++;
+    else if (t === ')') depth--;
+    else if (depth > 0) continue;
+    else if (t === 'OR' || t === 'NOT') return null;
+    else if (typeof t !== 'string' && 'field' in t.condition) {
+      const c = t.condition as ValueCondition;
+      if (c.field.toLowerCase() !== 'systemmodstamp' || c.literalType !== 'DATETIME') continue;
+      if (c.operator !== '>=' && c.operator !== '>' && c.operator !== '=') continue;
+      const at = typeof c.value === 'string' ? parseSfdcDateTime(c.value) : null;
+      if (at !== null) floor = Math.max(floor ?? at, at);
+    }
+  }
+  return floor;
 }
 
 /**

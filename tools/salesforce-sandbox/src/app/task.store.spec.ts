@@ -178,4 +178,24 @@ describe('TaskStore', () => {
       ),
     );
   });
+
+  it('lists the tasks stamped from an instant on as the whole list does, past replacements, deletes and archives', () => {
+    const store = new TaskStore();
+    for (let n = 1; n <= 9; n++) store.insert(task(n, n * 10));
+    store.listByModstamp();
+    const moved = cloneTask(store.get('00T000000000002AAA') as TaskRecord);
+    moved.fields.SystemModstamp = 95;
+    store.replace(moved);
+    const deleted = cloneTask(store.get('00T000000000006AAA') as TaskRecord);
+    deleted.deletedAt = 60;
+    store.replace(deleted);
+    const ids = (fields: readonly { Id?: unknown }[]) => fields.map((f) => (f.Id as string).slice(14, 15));
+    for (const queryAll of [false, true]) {
+      for (const from of [0, 30, 31, 60, 95, 96]) {
+        const whole = store.listFieldsByModstamp(queryAll).filter((f) => (f.SystemModstamp as number) >= from);
+        expect(ids(store.listFieldsByModstamp(queryAll, from))).toEqual(ids(whole));
+      }
+    }
+    expect(ids(store.listFieldsByModstamp(false, 60))).toEqual(['7', '8', '9', '2']);
+  });
 });

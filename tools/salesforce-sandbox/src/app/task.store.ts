@@ -145,7 +145,8 @@ export class TaskStore {
    * The fields of tasks in SystemModstamp order, cached until the next write: what queries scan. `query`
    * sees live tasks that are not archived; `queryAll` adds the recycle bin and archived tasks.
    */
-  listFieldsByModstamp(queryAll: boolean): readonly Fields[] {
+  listFieldsByModstamp(queryAll: boolean, from: number | null = null): readonly Fields[] {
+    if (from !== null) return this.listFieldsFrom(queryAll, from);
     if (this.fieldViews === null) {
       const all: Fields[] = [];
       const live: Fields[] = [];
@@ -156,6 +157,27 @@ export class TaskStore {
       this.fieldViews = { live, all };
     }
     return queryAll ? this.fieldViews.all : this.fieldViews.live;
+  }
+
+  /**
+   * As listFieldsByModstamp, from the first task stamped at or after `from`: found by a binary search
+   * of the order, so a poll's query costs the tasks it can match rather than the whole org.
+   */
+  private listFieldsFrom(queryAll: boolean, from: number): Fields[] {
+    const sorted = this.listByModstamp();
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid].fields.SystemModstamp as number) < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const fields: Fields[] = [];
+    for (let i = lo; i < sorted.length; i++) {
+      const task = sorted[i];
+      if (queryAll || (task.deletedAt === null && !isArchived(task.fields))) fields.push(task.fields);
+    }
+    return fields;
   }
 
   listDeleted(): TaskRecord[] {

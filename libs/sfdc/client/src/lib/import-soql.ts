@@ -44,9 +44,17 @@ export function buildTaskPageQuery(q: TaskPageQuery): string {
   return `SELECT ${fields} FROM Task WHERE ${taskWhere(q).join(' AND ')} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${q.limit}`;
 }
 
+/**
+ * A later page starts at its keyset's stamp: the same rows as the window's start, and a range an index
+ * on SystemModstamp can seek to, so each page reads its own rows rather than every page before it.
+ */
+export function pageFloor(from: number, after: KeysetPosition | null | undefined): number {
+  return after ? Math.max(from, after.stamp) : from;
+}
+
 /** A page query's conditions. */
 function taskWhere(q: Omit<TaskPageQuery, 'limit'>): string[] {
-  const where = [`OwnerId = ${soqlId(q.ownerId)}`, `SystemModstamp >= ${soqlDateTime(q.from)}`];
+  const where = [`OwnerId = ${soqlId(q.ownerId)}`, `SystemModstamp >= ${soqlDateTime(pageFloor(q.from, q.after))}`];
   if (q.to !== undefined) where.push(`SystemModstamp <= ${soqlDateTime(q.to)}`);
   if (q.deleted) where.push('IsDeleted = true');
   if (q.live) where.push('IsDeleted = false');

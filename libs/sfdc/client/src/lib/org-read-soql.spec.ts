@@ -14,7 +14,7 @@ const buildTasksByIdQuery = (ids: readonly string[]) => buildTasksByIdQueryWith(
 const OWNER = '005000000000001AAA';
 
 describe('SOQL for the reads', () => {
-  it("the org poll's page names the owners, or none for the whole org, with the fields a by-id read has", () => {
+  it("the org poll's page names the owners, or none for the whole org, with the fields a by-id read has; a later page starts at its keyset's stamp", () => {
     const after = { stamp: Date.UTC(2026, 10, 23, 12, 30), id: '00T000000000009EAA' };
     const named = buildOrgTaskPageQuery({
       ownerIds: [OWNER, '005000000000002AAA'],
@@ -24,7 +24,7 @@ describe('SOQL for the reads', () => {
     });
     expect(named).toBe(
       `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence, LastModifiedById FROM Task ` +
-        `WHERE OwnerId IN ('${OWNER}', '005000000000002AAA') AND SystemModstamp >= 2026-11-23T10:00:00Z ` +
+        `WHERE OwnerId IN ('${OWNER}', '005000000000002AAA') AND SystemModstamp >= 2026-11-23T12:30:00Z ` +
         `AND (SystemModstamp > 2026-11-23T12:30:00Z OR (SystemModstamp = 2026-11-23T12:30:00Z AND Id > '00T000000000009EAA')) ` +
         `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
     );
@@ -45,7 +45,7 @@ describe('SOQL for the reads', () => {
     expect(soqlDateTime(ms)).toBe(literal);
   });
 
-  it('pages by (SystemModstamp, Id) after a keyset position, inside the window, oldest first', () => {
+  it("pages by (SystemModstamp, Id) after a keyset position, inside the window, oldest first, from the keyset's stamp", () => {
     const soql = buildTaskPageQuery({
       ownerId: OWNER,
       from: Date.UTC(2026, 10, 23, 10),
@@ -55,7 +55,7 @@ describe('SOQL for the reads', () => {
     });
     expect(soql).toBe(
       `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence FROM Task ` +
-        `WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 2026-11-23T10:00:00Z AND SystemModstamp <= 2026-11-24T10:00:00Z ` +
+        `WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 2026-11-23T12:30:00.005Z AND SystemModstamp <= 2026-11-24T10:00:00Z ` +
         `AND (SystemModstamp > 2026-11-23T12:30:00.005Z OR (SystemModstamp = 2026-11-23T12:30:00.005Z AND Id > '00T000000000009EAA')) ` +
         `ORDER BY SystemModstamp ASC, Id ASC LIMIT 2000`,
     );

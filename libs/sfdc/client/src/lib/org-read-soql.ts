@@ -1,4 +1,4 @@
-import { soqlDateTime, type KeysetPosition } from './import-soql';
+import { pageFloor, soqlDateTime, type KeysetPosition } from './import-soql';
 import { TASK_FIELDS, soqlId, type TaskRecord } from './task-soql';
 
 /**
@@ -22,7 +22,7 @@ export interface OrgTaskPageQuery {
  * fields a by-id read has, so the stream's routing takes both. Run it with queryAll: deletes too.
  */
 export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
-  const where = [`SystemModstamp >= ${soqlDateTime(q.from)}`];
+  const where = [`SystemModstamp >= ${soqlDateTime(pageFloor(q.from, q.after))}`];
   if (q.ownerIds) {
     if (q.ownerIds.length === 0) throw new Error('an org poll names at least one owner, or none for the whole org');
     where.unshift(`OwnerId IN (${q.ownerIds.map(soqlId).join(', ')})`);
