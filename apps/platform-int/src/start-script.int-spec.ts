@@ -72,15 +72,13 @@ describe('npm start', () => {
       items: [{ sfdcUsername: 'admin@sandbox.test', connected: true, preflight: { passed: true } }],
     });
 
-    // Each service runs with the heap cap its deployment gives it (docker/k8s/base/config/<service>.env).
-    for (const [name, cap] of [
-      ['connector-settings', 224],
-      ['salesconnect-ingest', 192],
+    // Each service runs with the heap settings its deployment gives it (docker/k8s/base/config/<service>.env).
+    for (const [name, options] of [
+      ['connector-settings', '--max-old-space-size=224'],
+      ['salesconnect-ingest', '--max-old-space-size=192 --max-semi-space-size=8'],
     ] as const) {
       const pid = Number(new RegExp(`\\[start\\] ${name} started \\(pid (\\d+)\\)`).exec(output)?.[1]);
-      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(
-        `NODE_OPTIONS=--max-old-space-size=${cap}`,
-      );
+      expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain(`NODE_OPTIONS=${options}`);
     }
 
     child.kill('SIGINT');
