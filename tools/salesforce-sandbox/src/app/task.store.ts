@@ -20,17 +20,25 @@ function compareByModstamp(a: TaskRecord, b: TaskRecord): number {
   return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
 
-/** Where a task goes in the sorted order: after every task that does not sort after it. */
-function insertionIndex(sorted: TaskRecord[], task: TaskRecord): number {
+/** The first index of the sorted order whose task is not `before` (a prefix of it is). */
+function firstIndexNot(sorted: readonly TaskRecord[], before: (t: TaskRecord) => boolean): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareByModstamp(sorted[mid], task) <= 0) lo = mid + 1;
+    if (before(sorted[mid])) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
+
+/** Where a task goes in the sorted order: after every task that does not sort after it. */
+const insertionIndex = (sorted: TaskRecord[], task: TaskRecord): number =>
+  firstIndexNot(sorted, (t) => compareByModstamp(t, task) <= 0);
+
+/** `query` sees live tasks that are not archived; `queryAll` sees every one. */
+const visibleTo = (queryAll: boolean, task: TaskRecord): boolean =>
+  queryAll || (task.deletedAt === null && !isArchived(task.fields));
 
 const cloneTask = (t: TaskRecord): TaskRecord => ({ ...t, fields: { ...t.fields } });
 
@@ -136,7 +144,7 @@ export class TaskStore {
     const tasks = new Set<TaskRecord>();
     for (const id of ids) {
       const task = this.byId.get(toId18(id));
-      if (task && (queryAll || (task.deletedAt === null && !isArchived(task.fields)))) tasks.add(task);
+      if (task && visibleTo(queryAll, task)) tasks.add(task);
     }
     return [...tasks].sort(compareByModstamp).map((t) => t.fields);
   }
@@ -152,7 +160,7 @@ export class TaskStore {
       const live: Fields[] = [];
       for (const task of this.listByModstamp()) {
         all.push(task.fields);
-        if (task.deletedAt === null && !isArchived(task.fields)) live.push(task.fields);
+        if (visibleTo(false, task)) live.push(task.fields);
       }
       this.fieldViews = { live, all };
     }
@@ -165,17 +173,9 @@ export class TaskStore {
    */
   private listFieldsFrom(queryAll: boolean, from: number): Fields[] {
     const sorted = this.listByModstamp();
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid].fields.SystemModstamp as number) < from) lo = mid + 1;
-      else hi = mid;
-    }
     const fields: Fields[] = [];
-    for (let i = lo; i < sorted.length; i++) {
-      const task = sorted[i];
-      if (queryAll || (task.deletedAt === null && !isArchived(task.fields))) fields.push(task.fields);
+    for (let i = firstIndexNot(sorted, (t) => (t.fields.SystemModstamp as number) < from); i < sorted.length; i++) {
+      if (visibleTo(queryAll, sorted[i])) fields.push(sorted[i].fields);
     }
     return fields;
   }
