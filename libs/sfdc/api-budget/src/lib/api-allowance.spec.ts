@@ -56,7 +56,16 @@ describe('decideCallAdmission', () => {
     ],
     ['a write still goes in the reads’ reserve', { used: 95, allocated: 100 }, 0, 'write', 'go'],
     ['a read goes under the reserve', { used: 94, allocated: 100 }, 0, 'read', 'go'],
-    ['a small allocation keeps at least one call for writes', { used: 9, allocated: 10 }, 0, 'read', 'refuse'],
+    [
+      'a small allocation keeps at least a write flush’s calls for writes (5: nothing cached)',
+      { used: 5, allocated: 10 },
+      0,
+      'read',
+      'refuse',
+    ],
+    ['a read goes under that reserve', { used: 4, allocated: 10 }, 0, 'read', 'go'],
+    ['an allocation smaller than the reserve holds every read', { used: 0, allocated: 3 }, 0, 'read', 'refuse'],
+    ['and leaves it all to writes', { used: 2, allocated: 3 }, 0, 'write', 'go'],
   ] as const)('%s', (_rule, allowance, unreported, priority, expected) => {
     expect(decideCallAdmission(allowance, unreported, priority)).toBe(expected);
   });

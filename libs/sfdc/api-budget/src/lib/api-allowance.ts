@@ -36,12 +36,21 @@ export function resolveAllocation(input: {
 /** Whose call it is: a read can wait and read the same changes later in one call; a write carries changes already read. */
 export type ApiCallPriority = 'read' | 'write';
 
-/** Reads stop this share short of the allocation (rounded up: at least one call), so near it polls cannot starve writes. */
+/** Reads stop this share short of the allocation, so near it polls cannot starve writes. */
 export const WRITE_RESERVE_SHARE = 0.05;
+
+/**
+ * And never fewer calls than one write flush makes with nothing cached (after a restart or a pause):
+ * the rep's record types, the org's statuses, a read before the writes, the contacts' ids, the
+ * Composite. With less, polls that keep the reads at their limit leave the flush one call short every
+ * round, and it never goes.
+ */
+export const WRITE_RESERVE_MIN_CALLS = 5;
 
 /** The count at which calls of this priority are held: the allocation for writes, less the writes' reserve for reads. */
 export function admissionLimit(allocated: number, priority: ApiCallPriority): number {
-  return priority === 'write' ? allocated : allocated - Math.ceil(allocated * WRITE_RESERVE_SHARE);
+  if (priority === 'write') return allocated;
+  return Math.max(0, allocated - Math.max(WRITE_RESERVE_MIN_CALLS, Math.ceil(allocated * WRITE_RESERVE_SHARE)));
 }
 
 /**
