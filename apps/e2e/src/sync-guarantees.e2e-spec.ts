@@ -178,10 +178,10 @@ describe.each(READ_MODES)('the sync guarantees, end to end: $name', (mode) => {
       await sleep(SETTLE_MS + 2_000); // a dozen Salesforce polls and several Sales Connect feed rounds
       expect(await writes()).toEqual(first);
       // Each change was written once to the other side: two writes of the test's own per side, and a
-      // create and an update by the sync. One more is allowed: an update sent before the sync read its
-      // own create back is refused (412) and sent again (the reconciler README says why). A poll that
-      // read the task in the same second as the sync's update, before it landed, can also cost one.
-      // The org's write calls are shown on a mismatch.
+      // create and an update by the sync (an update before the sync's own create is read back waits
+      // for it without a call). One more is allowed: a read of the task in the same second as the
+      // sync's update, from before it landed, sends the value again (Salesforce stamps whole seconds;
+      // libs/sync/rules). The org's write calls are shown on a mismatch.
       const calls = (await writeCalls()).map((c) => `${c.endpoint} ×${c.count}`);
       const byTheSync = { salesforce: first.salesforce - 2, salesConnect: first.salesConnect - 2 };
       const within = (n: number) => n >= 2 && n <= 3;

@@ -201,6 +201,46 @@ describe('reconciler: both sides kept equal', () => {
     ).toEqual([['renamed in Salesforce', 'edited in Salesforce, later']]);
   });
 
+  it("an update right after the sync's own create waits for the create to be read back without a call: with sfdc-ingest down, no update reaches Salesforce until the reconciler reads the task itself, then one lands", async () => {
+    const rep = await connectAndEnable();
+    const { sc, enable } = rep;
+    expect((await enable(true)).status).toBe(200);
+    expect((await stack.sfdcIngest.stop()).code).toBe(0);
+    const task = await sc.create({ name: 'own create unread', details: 'first' });
+    const pushed = await pushedOf(task.id);
+    /** The org's Composite requests that update a task by id (refused with 412 or not), as the sandbox counted them. */
+    const updateCalls = async () => {
+      const { calls } = (await (await fetch(`${stack.sfSandbox.url}/__admin/calls`)).json()) as {
+        calls: { tenant: string; endpoint: string; count: number }[];
+      };
+      return calls
+        .filter((c) => c.tenant === stack.orgId && /PATCH sobjects\/Task\//.test(c.endpoint))
+        .reduce((sum, c) => sum + c.count, 0);
+    };
+    const before = await updateCalls();
+    await sc.patch(task.id, { details: 'edited right after' });
+    await waitFor('the reconciler to hold the update', async () =>
+      stack.reconciler.logs.some(
+        (l) =>
+          /sfdc update of link .* waits/.test(String(l.msg)) &&
+          !String(l.msg).includes('Salesforce changed the task at'),
+      ),
+    );
+    // Sent, each round's If-Unmodified-Since (nothing read: the epoch) would be refused, every HOLD_RETRY_MS.
+    await sleep(3_000);
+    expect(await updateCalls()).toBe(before);
+
+    // Past HELD_WRITE_READ_AFTER_MS the reconciler reads the task itself; then the update goes, once.
+    await waitFor(
+      'the edit in Salesforce',
+      async () =>
+        (await sfdcTasks((t) => t.Id === pushed.Id))[0]?.['Description'] === 'edited right after' ? true : undefined,
+      30_000,
+    );
+    expect(await updateCalls()).toBe(before + 1);
+    await stack.sfdcIngest.restart();
+  });
+
   it('a link that lost its create’s answer (no Salesforce id) does not write by external id over an unread Salesforce edit: the task is found by it, read and decided', async () => {
     const rep = await connectAndEnable();
     const { sc, enable } = rep;

@@ -105,6 +105,7 @@ export class TaskLinksRepository {
           salesConnectTaskId: r.salesconnect_task_id,
           sfdcTaskId: r.sfdc_task_id,
           lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
+          sfdcWrittenAt: r.link.sfdcWrittenAt ?? null,
           agreedForSfdc: agreedAs('sfdc'),
           agreedForSalesConnect: agreedAs('salesconnect'),
           salesConnectVersion: r.link.salesConnectVersion ?? null,

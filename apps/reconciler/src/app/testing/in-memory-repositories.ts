@@ -124,6 +124,7 @@ export class InMemoryTaskLinks implements Public<TaskLinksRepository> {
         salesConnectTaskId: l.salesConnectTaskId,
         sfdcTaskId: l.sfdcTaskId,
         lastSeenSfdc: l.state.lastSeen?.sfdc ?? null,
+        sfdcWrittenAt: l.state.sfdcWrittenAt ?? null,
         agreedForSfdc: null,
         agreedForSalesConnect: null,
         salesConnectVersion: l.state.salesConnectVersion ?? null,

@@ -10,6 +10,8 @@ export interface LinkIds {
    * edit in that same second would pass for ours and be overwritten unread.
    */
   lastSeenSfdc: string | null;
+  /** SystemModstamp read right after the sync's own last write there (TaskLink.sfdcWrittenAt): until a read reaches it, an update waits. */
+  sfdcWrittenAt: string | null;
   /** The values both sides should hold now (the link's fields), as Salesforce can hold them. */
   agreedForSfdc: TaskFields | null;
   /** The same, as Sales Connect holds them. */

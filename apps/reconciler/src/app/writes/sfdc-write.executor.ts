@@ -197,6 +197,14 @@ export class SfdcWriteExecutor {
     // An update by id is held by its own If-Unmodified-Since in the Composite request (guardOfSfdcWrite says which are read first).
     const guardOf = (w: CoalescedWrite) =>
       guardOfSfdcWrite({ kind: w.kind, setsStatus: w.fields.open !== undefined }, links.get(w.linkId), withRecordType);
+    // The link itself knows the task changed after its last read (the sync's own write not read back): a 412 for certain.
+    for (const w of writes.filter((w) => guardOf(w) === 'wait-for-read')) {
+      const ids = links.get(w.linkId) as LinkIds;
+      outcomes.set(w, {
+        kind: 'hold',
+        reason: `the sync's own write (${ids.sfdcWrittenAt ?? 'its create'}) is not read back yet (last change read: ${ids.lastSeenSfdc ?? 'none'}); sent now, If-Unmodified-Since would answer 412`,
+      });
+    }
     const checked = writes.filter((w) => guardOf(w) === 'read-first');
     if (checked.length > 0) {
       const read = await writer.readStampsAndRecordTypes(

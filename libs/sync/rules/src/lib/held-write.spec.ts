@@ -82,8 +82,11 @@ describe("a held write's reads are counted and timed, and forgotten once it fail
 });
 
 describe('a Salesforce write never overwrites an unread change: how each write is guarded (guardOfSfdcWrite)', () => {
-  const both = { sfdcTaskId: '00T1', salesConnectTaskId: 'sc-1' };
-  const scOnly = { sfdcTaskId: null, salesConnectTaskId: 'sc-1' };
+  const read = '2026-12-05T10:00:00.000Z';
+  const both = { sfdcTaskId: '00T1', salesConnectTaskId: 'sc-1', lastSeenSfdc: read, sfdcWrittenAt: read };
+  const scOnly = { sfdcTaskId: null, salesConnectTaskId: 'sc-1', lastSeenSfdc: null, sfdcWrittenAt: null };
+  const ownCreateUnread = { ...both, lastSeenSfdc: null, sfdcWrittenAt: '2026-12-05T10:00:01.000Z' };
+  const ownWriteUnread = { ...both, sfdcWrittenAt: '2026-12-05T10:00:01.000Z' };
 
   it.each<
     [
@@ -142,6 +145,48 @@ describe('a Salesforce write never overwrites an unread change: how each write i
       scOnly,
       true,
       'by-external-id',
+    ],
+    [
+      "an update after the sync's own create, before the create is read back, waits without a call (nothing read yet: the 412 is certain)",
+      { kind: 'update', setsStatus: false },
+      ownCreateUnread,
+      false,
+      'wait-for-read',
+    ],
+    [
+      'an update the link knows nothing read of, even without a stamp of its own write (its stamps read failed), waits too',
+      { kind: 'update', setsStatus: false },
+      { ...both, lastSeenSfdc: null, sfdcWrittenAt: null },
+      false,
+      'wait-for-read',
+    ],
+    [
+      'a link made from Sales Connect holds the epoch as its last Salesforce read until the first one: its updates wait too',
+      { kind: 'update', setsStatus: false },
+      { ...both, lastSeenSfdc: new Date(0).toISOString(), sfdcWrittenAt: null },
+      false,
+      'wait-for-read',
+    ],
+    [
+      "an update after the sync's own later write, before that write is read back, waits without a call (stamped after the last read)",
+      { kind: 'update', setsStatus: true },
+      ownWriteUnread,
+      true,
+      'wait-for-read',
+    ],
+    [
+      "an update whose own last write is stamped in the second last read goes If-Unmodified-Since (a person's edit of that second is judged by Salesforce)",
+      { kind: 'update', setsStatus: false },
+      { ...both, sfdcWrittenAt: read },
+      false,
+      'if-unmodified-since',
+    ],
+    [
+      'a delete does not wait for an unread write of its own either (R6)',
+      { kind: 'delete', setsStatus: false },
+      ownCreateUnread,
+      false,
+      'none',
     ],
     ['a delete never waits: it wins over edits (R6)', { kind: 'delete', setsStatus: false }, both, true, 'none'],
     ['a write without a link is not guarded', { kind: 'update', setsStatus: false }, undefined, false, 'none'],

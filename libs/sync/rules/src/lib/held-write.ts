@@ -70,15 +70,40 @@ export function judgeHeldWrite(
  *   with record types (the read answers the record type, which picks the status value);
  * - `by-external-id`: our create may have landed with its answer lost, and been edited since;
  * - `if-unmodified-since`: Salesforce answers 412 when the task changed since;
+ * - `wait-for-read`: an update by id while the link itself knows the task changed after the last
+ *   change it read (nothing read yet, or the sync's own last write not read back): the 412 is certain,
+ *   so it waits for the read without spending a call on it;
  * - `none`: a create of a new task, a delete (it wins over edits, R6).
  */
-export type SfdcWriteGuard = 'read-first' | 'by-external-id' | 'if-unmodified-since' | 'none';
+export type SfdcWriteGuard = 'read-first' | 'by-external-id' | 'if-unmodified-since' | 'wait-for-read' | 'none';
+
+/** What the link knows of its task in Salesforce: its id once created there, the last change read, the sync's own last write. */
+export interface SfdcLinkState {
+  sfdcTaskId: string | null;
+  salesConnectTaskId: string | null;
+  /** SystemModstamp of the newest Salesforce change the link applied (null or the epoch: none yet). */
+  lastSeenSfdc: string | null;
+  /** SystemModstamp read right after the sync's own last write there (TaskLink.sfdcWrittenAt). */
+  sfdcWrittenAt: string | null;
+}
+
+/**
+ * The task changed after the last change read, by the sync's own hand: every task has a stamp after
+ * the epoch, and a write stamped after the last read is newer than it. (Stamps are whole seconds: a
+ * write in the second read is not counted here, so `If-Unmodified-Since` judges that case.)
+ */
+function changedSinceLastRead(ids: SfdcLinkState): boolean {
+  // A link made from the other side holds the epoch until its first Salesforce read.
+  const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
+  return seen <= 0 || (!!ids.sfdcWrittenAt && Date.parse(ids.sfdcWrittenAt) > seen);
+}
 
 export function guardOfSfdcWrite(
   write: { kind: 'create' | 'update' | 'delete' | 'none'; setsStatus: boolean },
-  ids: { sfdcTaskId: string | null; salesConnectTaskId: string | null } | undefined,
+  ids: SfdcLinkState | undefined,
   orgHasRecordTypes: boolean,
 ): SfdcWriteGuard {
+  if (ids?.sfdcTaskId && write.kind === 'update' && changedSinceLastRead(ids)) return 'wait-for-read';
   if (
     ids?.sfdcTaskId &&
     (write.kind === 'create' || (orgHasRecordTypes && write.kind === 'update' && write.setsStatus))
