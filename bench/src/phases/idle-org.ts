@@ -15,7 +15,7 @@ import {
 } from '../report/idle-calls';
 import type { IdleOrgRun, IdleOrgsResult } from '../report/results';
 import { SYNC_ORIGIN } from './import-run';
-import { PERSON_ENDPOINT } from './steady-run';
+import { logsSince, PERSON_ENDPOINT } from './steady-run';
 import { BenchSalesforceAdmin, connectReadersAndWait, createReaderUser, databaseUrl } from './org-reader';
 
 const CONNECT_CONCURRENCY = 16;
@@ -417,6 +417,8 @@ async function sampleDay(
   const first = (await counter.sample(db, sf)).get(org.orgId) as OrgSample;
   const cycling = sampleUntil(counter, db, sf);
   const startedAt = Date.now();
+  // Salesforce stamps whole seconds: a change of the sample's first second is stamped before startedAt.
+  const since = logsSince(startedAt);
   const deliveredBefore = await sf.deliveredToday(org.orgId);
   log(
     `CDC day: ${users.length} of the ${org.reps}-rep org's reps make ${SAMPLE_CHANGES.length} changes a side, one a round`,
@@ -454,10 +456,10 @@ async function sampleDay(
       `CDC day, round ${round + 1} of ${SAMPLE_CHANGES.length} (a ${kind} a side and rep): changes arrived on the other side`,
       made.salesforce + made.salesConnect,
       async () => {
-        const inSc = (await sc.changes(startedAt)).filter(
+        const inSc = (await sc.changes(since.sc)).filter(
           (c) => scUsers.has(c.userId) && c.origin === SYNC_ORIGIN && !madeInSc.has(c.taskId),
         ).length;
-        const inSf = (await sf.changes(org.orgId, startedAt)).filter(
+        const inSf = (await sf.changes(org.orgId, since.sf)).filter(
           (c) => c.changeOrigin === SYNC_ORIGIN && !madeInSf.has(c.taskId),
         ).length;
         return Math.min(inSc, made.salesforce) + Math.min(inSf, made.salesConnect);
