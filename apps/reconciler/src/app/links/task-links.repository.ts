@@ -93,8 +93,8 @@ export class TaskLinksRepository {
   }
 
   async idsOf(db: Db, linkIds: readonly string[]): Promise<Map<string, LinkIds>> {
-    const rows: Omit<TaskLinkRow, 'connection_id'>[] = await db.query(
-      `SELECT id, salesconnect_task_id, sfdc_task_id, link FROM task_link WHERE id = ANY($1::uuid[])`,
+    const rows: (Omit<TaskLinkRow, 'connection_id'> & { unlinked: boolean })[] = await db.query(
+      `SELECT id, salesconnect_task_id, sfdc_task_id, link, unlinked_at IS NOT NULL AS unlinked FROM task_link WHERE id = ANY($1::uuid[])`,
       [[...new Set(linkIds)]],
     );
     return new Map(
@@ -106,6 +106,7 @@ export class TaskLinksRepository {
           sfdcTaskId: r.sfdc_task_id,
           lastSeenSfdc: r.link.lastSeen?.sfdc ?? null,
           sfdcWrittenAt: r.link.sfdcWrittenAt ?? null,
+          unlinked: r.unlinked,
           agreedForSfdc: agreedAs('sfdc'),
           agreedForSalesConnect: agreedAs('salesconnect'),
           salesConnectVersion: r.link.salesConnectVersion ?? null,

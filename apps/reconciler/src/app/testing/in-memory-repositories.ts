@@ -125,6 +125,7 @@ export class InMemoryTaskLinks implements Public<TaskLinksRepository> {
         sfdcTaskId: l.sfdcTaskId,
         lastSeenSfdc: l.state.lastSeen?.sfdc ?? null,
         sfdcWrittenAt: l.state.sfdcWrittenAt ?? null,
+        unlinked: l.unlinked,
         agreedForSfdc: null,
         agreedForSalesConnect: null,
         salesConnectVersion: l.state.salesConnectVersion ?? null,

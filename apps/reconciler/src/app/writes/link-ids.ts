@@ -12,6 +12,8 @@ export interface LinkIds {
   lastSeenSfdc: string | null;
   /** SystemModstamp read right after the sync's own last write there (TaskLink.sfdcWrittenAt): until a read reaches it, an update waits. */
   sfdcWrittenAt: string | null;
+  /** The task went on one side (TaskLink unlinked_at): no read of it is coming. */
+  unlinked: boolean;
   /** The values both sides should hold now (the link's fields), as Salesforce can hold them. */
   agreedForSfdc: TaskFields | null;
   /** The same, as Sales Connect holds them. */

@@ -162,7 +162,14 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     await landed('2026-03-02T10:04:00.000Z');
     expect(await writtenAt()).toBe('2026-03-02T10:05:00.000Z');
     // Whole seconds: a person's edit in our write's second would pass for ours, so the guard does not use it.
-    expect((await links.idsOf(db.dataSource, [linkId])).get(linkId)?.lastSeenSfdc).toBe('2026-03-02T10:00:00.000Z');
+    expect((await links.idsOf(db.dataSource, [linkId])).get(linkId)).toMatchObject({
+      lastSeenSfdc: '2026-03-02T10:00:00.000Z',
+      sfdcWrittenAt: '2026-03-02T10:05:00.000Z',
+      unlinked: false,
+    });
+    // Unlinked (its task deleted on one side), a later update of it waits for no read (guardOfSfdcWrite).
+    await db.dataSource.query(`UPDATE task_link SET unlinked_at = now() WHERE id = $1`, [linkId]);
+    expect((await links.idsOf(db.dataSource, [linkId])).get(linkId)?.unlinked).toBe(true);
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write WHERE link_id = $1`, [linkId])).toEqual(
       [{ n: 0 }],
     );

@@ -83,8 +83,20 @@ describe("a held write's reads are counted and timed, and forgotten once it fail
 
 describe('a Salesforce write never overwrites an unread change: how each write is guarded (guardOfSfdcWrite)', () => {
   const read = '2026-12-05T10:00:00.000Z';
-  const both = { sfdcTaskId: '00T1', salesConnectTaskId: 'sc-1', lastSeenSfdc: read, sfdcWrittenAt: read };
-  const scOnly = { sfdcTaskId: null, salesConnectTaskId: 'sc-1', lastSeenSfdc: null, sfdcWrittenAt: null };
+  const both = {
+    sfdcTaskId: '00T1',
+    salesConnectTaskId: 'sc-1',
+    lastSeenSfdc: read,
+    sfdcWrittenAt: read,
+    unlinked: false,
+  };
+  const scOnly = {
+    sfdcTaskId: null,
+    salesConnectTaskId: 'sc-1',
+    lastSeenSfdc: null,
+    sfdcWrittenAt: null,
+    unlinked: false,
+  };
   const ownCreateUnread = { ...both, lastSeenSfdc: null, sfdcWrittenAt: '2026-12-05T10:00:01.000Z' };
   const ownWriteUnread = { ...both, sfdcWrittenAt: '2026-12-05T10:00:01.000Z' };
 
@@ -178,6 +190,13 @@ describe('a Salesforce write never overwrites an unread change: how each write i
       "an update whose own last write is stamped in the second last read goes If-Unmodified-Since (a person's edit of that second is judged by Salesforce)",
       { kind: 'update', setsStatus: false },
       { ...both, sfdcWrittenAt: read },
+      false,
+      'if-unmodified-since',
+    ],
+    [
+      "an update of a link unlinked since (its task deleted in Salesforce before our write was read back) does not wait for a read that will not come: Salesforce's answer settles it",
+      { kind: 'update', setsStatus: false },
+      { ...ownWriteUnread, unlinked: true },
       false,
       'if-unmodified-since',
     ],

@@ -85,6 +85,8 @@ export interface SfdcLinkState {
   lastSeenSfdc: string | null;
   /** SystemModstamp read right after the sync's own last write there (TaskLink.sfdcWrittenAt). */
   sfdcWrittenAt: string | null;
+  /** The task went on one side (a delete, a reassignment): the link reads nothing more, so nothing is waited for. */
+  unlinked: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export function guardOfSfdcWrite(
   ids: SfdcLinkState | undefined,
   orgHasRecordTypes: boolean,
 ): SfdcWriteGuard {
-  if (ids?.sfdcTaskId && write.kind === 'update' && changedSinceLastRead(ids)) return 'wait-for-read';
+  if (ids?.sfdcTaskId && !ids.unlinked && write.kind === 'update' && changedSinceLastRead(ids)) return 'wait-for-read';
   if (
     ids?.sfdcTaskId &&
     (write.kind === 'create' || (orgHasRecordTypes && write.kind === 'update' && write.setsStatus))
