@@ -209,14 +209,7 @@ describe('reconciler: both sides kept equal', () => {
     const task = await sc.create({ name: 'own create unread', details: 'first' });
     const pushed = await pushedOf(task.id);
     /** The org's Composite requests that update a task by id (refused with 412 or not), as the sandbox counted them. */
-    const updateCalls = async () => {
-      const { calls } = (await (await fetch(`${stack.sfSandbox.url}/__admin/calls`)).json()) as {
-        calls: { tenant: string; endpoint: string; count: number }[];
-      };
-      return calls
-        .filter((c) => c.tenant === stack.orgId && /PATCH sobjects\/Task\//.test(c.endpoint))
-        .reduce((sum, c) => sum + c.count, 0);
-    };
+    const updateCalls = () => stack.admin.writeCalls(stack.orgId, /PATCH sobjects\/Task\//);
     const before = await updateCalls();
     await sc.patch(task.id, { details: 'edited right after' });
     await waitFor('the reconciler to hold the update', async () =>

@@ -13,7 +13,7 @@ import {
   STANDARD_STATUS_MODEL,
   type OrgStatusModel,
 } from '@task-sync/task-mapping';
-import { guardOfSfdcWrite, mustHoldSfdcWrite, type CoalescedWrite } from '@task-sync/sync-rules';
+import { guardOfSfdcWrite, mustHoldSfdcWrite, type CoalescedWrite, type SfdcWriteGuard } from '@task-sync/sync-rules';
 import { salesforceIdKey, type TaskFields } from '@task-sync/task-domain';
 import { agreedNow, type LinkIds } from './link-ids';
 import type { OrgStatusCatalog } from './org-status-catalog';
@@ -195,17 +195,26 @@ export class SfdcWriteExecutor {
   ): Promise<Map<string, string | null>> {
     const recordTypes = new Map<string, string | null>();
     // An update by id is held by its own If-Unmodified-Since in the Composite request (guardOfSfdcWrite says which are read first).
-    const guardOf = (w: CoalescedWrite) =>
-      guardOfSfdcWrite({ kind: w.kind, setsStatus: w.fields.open !== undefined }, links.get(w.linkId), withRecordType);
+    const guards = new Map(
+      writes.map((w) => [
+        w,
+        guardOfSfdcWrite(
+          { kind: w.kind, setsStatus: w.fields.open !== undefined },
+          links.get(w.linkId),
+          withRecordType,
+        ),
+      ]),
+    );
+    const guardedBy = (guard: SfdcWriteGuard) => writes.filter((w) => guards.get(w) === guard);
     // The link itself knows the task changed after its last read (the sync's own write not read back): a 412 for certain.
-    for (const w of writes.filter((w) => guardOf(w) === 'wait-for-read')) {
+    for (const w of guardedBy('wait-for-read')) {
       const ids = links.get(w.linkId) as LinkIds;
       outcomes.set(w, {
         kind: 'hold',
         reason: `the sync's own write (${ids.sfdcWrittenAt ?? 'its create'}) is not read back yet (last change read: ${ids.lastSeenSfdc ?? 'none'}); sent now, If-Unmodified-Since would answer 412`,
       });
     }
-    const checked = writes.filter((w) => guardOf(w) === 'read-first');
+    const checked = guardedBy('read-first');
     if (checked.length > 0) {
       const read = await writer.readStampsAndRecordTypes(
         checked.map((w) => links.get(w.linkId)?.sfdcTaskId as string),
@@ -222,12 +231,7 @@ export class SfdcWriteExecutor {
           });
       }
     }
-    await this.holdByExternalId(
-      writer,
-      writes.filter((w) => guardOf(w) === 'by-external-id'),
-      links,
-      outcomes,
-    );
+    await this.holdByExternalId(writer, guardedBy('by-external-id'), links, outcomes);
     return recordTypes;
   }
 

@@ -96,8 +96,10 @@ export interface SfdcLinkState {
  */
 function changedSinceLastRead(ids: SfdcLinkState): boolean {
   // A link made from the other side holds the epoch until its first Salesforce read.
-  const seen = ids.lastSeenSfdc ? Date.parse(ids.lastSeenSfdc) : 0;
-  return seen <= 0 || (!!ids.sfdcWrittenAt && Date.parse(ids.sfdcWrittenAt) > seen);
+  const nothingRead = !ids.lastSeenSfdc || Date.parse(ids.lastSeenSfdc) <= 0;
+  return (
+    nothingRead || mustHoldSfdcWrite(ids.sfdcWrittenAt ? Date.parse(ids.sfdcWrittenAt) : undefined, ids.lastSeenSfdc)
+  );
 }
 
 export function guardOfSfdcWrite(
