@@ -56,6 +56,7 @@ const OWNED_TABLES: Record<AppName, { schema: string; tables: string[] }> = {
     tables: [
       'connection_setting',
       'connection_setting_change',
+      'deletion_awaiting_create',
       'drift_repair_run',
       'failed_write',
       'parked_change',

@@ -1,4 +1,4 @@
-import { type ScTask, waitFor, withPg } from '@task-sync/testing-stack';
+import { SalesConnectAdmin, type ScTask, waitFor, withPg } from '@task-sync/testing-stack';
 import { useKafkaClients } from './support/stack';
 import { connectRep, startSyncStack, stopSyncStack, type SyncStack } from './support/sync-stack';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -265,6 +265,43 @@ describe('reconciler: both sides kept equal', () => {
     );
     expect(links.rows.map((r) => r.sfdc_task_id)).toEqual([pushed.Id]);
     await stack.sfdcIngest.restart();
+  });
+
+  it('R6: a Sales Connect copy deleted before the sync stored its id (the create’s answer lost) deletes the Salesforce task once the create lands', async () => {
+    const { sfdc, sc, enable } = await connectAndEnable();
+    expect((await enable(true)).status).toBe(200);
+    const scAdmin = new SalesConnectAdmin(stack.scSandbox.url);
+    // The delete's decision either way: it waits for the create (the fix) or is ignored as never paired.
+    const deletesDecided = async () =>
+      (await stack.reconciler.metric('tasksync_reconciler_decisions_total', {
+        action: 'await-own-create',
+        side: 'salesconnect',
+      })) +
+      (await stack.reconciler.metric('tasksync_reconciler_decisions_total', {
+        action: 'ignore:not-linked',
+        side: 'salesconnect',
+      }));
+    const decidedBefore = await deletesDecided();
+    const subject = 'deleted while its copy was being made';
+    let made = '';
+    // Sales Connect makes the copy but its answer is lost: the reconciler's create retries, the link has no id.
+    await scAdmin.setFaults({ shares: { lostCreateResponse: 1 } });
+    try {
+      made = await sfdc.createTask({ Subject: subject });
+      const copy = await waitFor('the copy made in Sales Connect', async () =>
+        (await sc.listTasks()).find((t) => t.name === subject),
+      );
+      await sc.delete(copy.id);
+      await waitFor('the rep’s delete decided', async () => (await deletesDecided()) > decidedBefore);
+    } finally {
+      await scAdmin.clearFaults();
+    }
+    await waitFor(
+      'the Salesforce task deleted',
+      async () => (await sfdcTasks((t) => t.Id === made)).length === 0,
+      30_000,
+    );
+    expect((await sc.listTasks()).filter((t) => t.name === subject)).toEqual([]);
   });
 
   it('a title of emoji longer than Salesforce takes is cut in UTF-16 code units (an emoji is two) and lands, whole emoji only; Sales Connect keeps the full title', async () => {

@@ -149,7 +149,7 @@ export function createSalesConnectSandbox(options: SalesConnectSandboxOptions = 
     authenticate(users, options.appTokens ?? DEFAULT_APP_TOKENS),
     apiGuard(calls, faults),
   );
-  api.use('/tasks', requireActingUser(), createTasksRouter(tasks, store));
+  api.use('/tasks', requireActingUser(), createTasksRouter(tasks, store, faults));
   api.use('/changes', createChangesRouter(feed, clock));
   api.use('/webhooks', createWebhooksRouter(subscriptions, dispatcher, users, clock));
   api.use('/command-center', requireActingUser(), createCommandCenterApiRouter(store, clock));

@@ -76,6 +76,27 @@ describe('sandbox controls over HTTP', () => {
     expect((await running.api.get('/v1/tasks')).status).toBe(200);
   });
 
+  it('lostCreateResponse share 1 makes the task yet answers 503; the same Idempotency-Key answers it once the fault is off', async () => {
+    await running.admin.post('/__admin/faults', { shares: { lostCreateResponse: 1 } });
+    const headers = { 'Idempotency-Key': 'lost-answer-1' };
+    const lost = await running.api.post('/v1/tasks', { name: 'Made, answer lost' }, headers);
+    expect(lost.status).toBe(503);
+    expect(lost.headers.get('retry-after')).toBe('1');
+    const [made] = (await running.admin.get('/__admin/salesconnect/tasks')).body.items as {
+      id: string;
+      name: string;
+    }[];
+    expect(made).toMatchObject({ name: 'Made, answer lost' });
+    // Only creates lose their answer: reads and deletes go through.
+    expect((await running.api.get(`/v1/tasks/${made.id}`)).status).toBe(200);
+    await running.admin.delete('/__admin/faults');
+    const replayed = await running.api.post('/v1/tasks', { name: 'Made, answer lost' }, headers);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(replayed.body.id).toBe(made.id);
+    expect((await running.admin.get('/__admin/salesconnect/tasks')).body.items).toHaveLength(1);
+  });
+
   it('adds the configured latency to API calls', async () => {
     await running.admin.post('/__admin/faults', { latencyMs: 150 });
     const started = Date.now();

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { FaultInjector } from '@task-sync/util-sandbox-kit';
 import { sendError, sendValidationError } from './api-error';
 import { actingUserOf, contextOf } from './request-context';
 import type { TaskService } from './task.service';
@@ -30,7 +31,7 @@ function sendWriteResult(res: Response, result: WriteResult, status = 200): void
 }
 
 /** `/v1/tasks`: a user sees and changes only their own tasks; someone else's is 404, not 403. */
-export function createTasksRouter(tasks: TaskService, store: TaskStore): Router {
+export function createTasksRouter(tasks: TaskService, store: TaskStore, faults: FaultInjector): Router {
   const router = Router();
 
   router.post('/', (req, res) => {
@@ -47,6 +48,11 @@ export function createTasksRouter(tasks: TaskService, store: TaskStore): Router 
     const result = tasks.create(user.id, input.value, origin, key === undefined ? undefined : { key, body: req.body });
     if (result.kind === 'reused') {
       return sendError(res, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another request body');
+    }
+    // A gateway that times out after the task was made: the client knows only to try again (with its key).
+    if (faults.shouldInject('lostCreateResponse')) {
+      res.set('Retry-After', '1');
+      return sendError(res, 'SERVICE_UNAVAILABLE', 'injected fault: the answer was lost after the task was created');
     }
     if (result.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
     res.status(201).set('ETag', `"${result.task.version}"`).location(`/v1/tasks/${result.task.id}`).json(result.task);

@@ -7,6 +7,7 @@ import { JsonLogger, KafkaPublisher, ServiceKitModule, StatusReporter } from '@t
 import { ReconcileChangeService } from './changes/reconcile-change.service';
 import { TaskChangesConsumer } from './changes/task-changes.consumer';
 import {
+  CreateDeletionsAwaitingCreate1764000000440,
   CreateFailedWrites1764000000421,
   IndexTaskWriteQueue1764000000402,
   CreateParkedChanges1764000000401,
@@ -77,6 +78,7 @@ export class AppModule {
               IgnoreFailedWrites1764000000431,
               TuneTaskActivityWrites1764000000432,
               IndexTaskWriteByLink1764000000433,
+              CreateDeletionsAwaitingCreate1764000000440,
             ],
           },
         }),

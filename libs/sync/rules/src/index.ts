@@ -15,3 +15,4 @@ export * from './lib/delete-window';
 export * from './lib/sfdc-gather';
 export * from './lib/coalesce-writes';
 export * from './lib/parking';
+export * from './lib/own-create';

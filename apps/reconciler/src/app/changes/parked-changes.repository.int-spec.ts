@@ -3,7 +3,12 @@ import {
   AddSalesforceIdentityToConnectionSetting1764000000101,
   CreateConnectionSetting1764000000100,
 } from '@task-sync/data-access-connection-settings';
-import { CreateParkedChanges1764000000401 } from '../links/migrations';
+import {
+  CreateDeletionsAwaitingCreate1764000000440,
+  CreateParkedChanges1764000000401,
+  CreateTaskLinks1764000000400,
+} from '../links/migrations';
+import type { SyncChange } from '@task-sync/sync-rules';
 import { ParkedChangesRepository } from './parked-changes.repository';
 
 describe('ParkedChangesRepository: parked changes in the order they are decided, and the state a run starts from (real PostgreSQL)', () => {
@@ -16,7 +21,9 @@ describe('ParkedChangesRepository: parked changes in the order they are decided,
       migrations: [
         CreateConnectionSetting1764000000100,
         AddSalesforceIdentityToConnectionSetting1764000000101,
+        CreateTaskLinks1764000000400,
         CreateParkedChanges1764000000401,
+        CreateDeletionsAwaitingCreate1764000000440,
       ],
     });
   });
@@ -94,5 +101,96 @@ describe('ParkedChangesRepository: parked changes in the order they are decided,
     expect(await parked.salesConnectUserOf(db.dataSource, 'user-on')).toBe('scu_on');
     expect(await parked.salesConnectUserOf(db.dataSource, 'user-off')).toBe('scu_off');
     expect(await parked.salesConnectUserOf(db.dataSource, 'user-unknown')).toBeNull();
+  });
+
+  describe('deletions of a task no link names, while the sync may still be creating it (mustAwaitOwnCreate)', () => {
+    const deletion = (connectionId: string, side: 'salesconnect' | 'sfdc', taskId: string) => ({
+      connectionId,
+      change: { side, kind: 'delete', taskId } as SyncChange,
+    });
+    const link = async (connectionId: string, ids: { sc?: string; sfdc?: string }, unlinked = false) => {
+      const [{ id }]: { id: string }[] = await db.dataSource.query(
+        `INSERT INTO task_link (connection_id, salesconnect_task_id, sfdc_task_id, link, unlinked_at)
+         VALUES ($1, $2, $3, '{}', $4) RETURNING id`,
+        [connectionId, ids.sc ?? null, ids.sfdc ?? null, unlinked ? new Date() : null],
+      );
+      return id;
+    };
+    const queueWrite = async (connectionId: string, linkId: string, side: string, type: string) => {
+      const [{ id }]: { id: string }[] = await db.dataSource.query(
+        `INSERT INTO task_write (connection_id, link_id, side, action) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
+        [connectionId, linkId, side, JSON.stringify({ type })],
+      );
+      return id;
+    };
+
+    it('a create in flight counts on its own side only, and never an update; a link counts while live, on the side named', async () => {
+      const creating = await link('own-a', { sfdc: '00T000000000001AAA' });
+      await queueWrite('own-a', creating, 'salesconnect', 'create');
+      await queueWrite(
+        'own-a',
+        await link('own-a', { sc: 'sct_edited', sfdc: '00T000000000002AAA' }),
+        'sfdc',
+        'update',
+      );
+      await link('own-a', { sc: 'sct_gone', sfdc: '00T000000000003AAA' }, true);
+      const states = await parked.unlinkedDeletions(db.dataSource, [
+        deletion('own-a', 'salesconnect', 'sct_unknown'),
+        deletion('own-a', 'sfdc', '00T00000000000XAAA'),
+        deletion('own-a', 'salesconnect', 'sct_edited'),
+        deletion('own-a', 'sfdc', '00T000000000002AAA'),
+        deletion('own-a', 'salesconnect', 'sct_gone'),
+        deletion('own-b', 'salesconnect', 'sct_unknown'),
+      ]);
+      expect(states).toEqual([
+        { createInFlight: true, linkedNow: false },
+        { createInFlight: false, linkedNow: false },
+        { createInFlight: true, linkedNow: true },
+        { createInFlight: false, linkedNow: true },
+        { createInFlight: true, linkedNow: false },
+        { createInFlight: false, linkedNow: false },
+      ]);
+    });
+
+    it('a write round that has not committed shows its create in flight; once it commits, the link names the task', async () => {
+      const linkId = await link('own-c', { sfdc: '00T000000000004AAA' });
+      const writeId = await queueWrite('own-c', linkId, 'salesconnect', 'create');
+      const asked = () => parked.unlinkedDeletions(db.dataSource, [deletion('own-c', 'salesconnect', 'sct_made')]);
+      await db.dataSource.transaction(async (round) => {
+        // What markLanded does in the round's transaction, after the call created the task.
+        await round.query(`UPDATE task_link SET salesconnect_task_id = 'sct_made' WHERE id = $1`, [linkId]);
+        await round.query(`DELETE FROM task_write WHERE id = $1`, [writeId]);
+        expect(await asked()).toEqual([{ createInFlight: true, linkedNow: false }]);
+      });
+      expect(await asked()).toEqual([{ createInFlight: false, linkedNow: true }]);
+    });
+
+    it('waiting deletions come back once no create of their side is queued, or once they waited long enough; held rows are skipped', async () => {
+      const linkId = await link('own-d', { sfdc: '00T000000000005AAA' });
+      const writeId = await queueWrite('own-d', linkId, 'salesconnect', 'create');
+      const since = Date.parse('2026-12-06T10:00:00.250Z');
+      await parked.awaitCreates(db.dataSource, [
+        { ...deletion('own-d', 'salesconnect', 'sct_d1'), waitingSinceMs: since },
+        { ...deletion('own-d', 'sfdc', '00T000000000006AAA'), waitingSinceMs: since + 1_000 },
+      ]);
+      const ready = (waitedUpTo: number) =>
+        db.dataSource.transaction((m) => parked.lockDeletionsReady(m, new Date(waitedUpTo), 10));
+      // The Salesforce one has no create of its side queued; the Sales Connect one waits for its create.
+      expect((await ready(since - 1)).map((r) => [r.connectionId, r.change.taskId, r.waitingSinceMs])).toEqual([
+        ['own-d', '00T000000000006AAA', since + 1_000],
+      ]);
+      expect((await ready(since)).map((r) => r.change.taskId)).toEqual(['sct_d1', '00T000000000006AAA']);
+      await db.dataSource.query(`DELETE FROM task_write WHERE id = $1`, [writeId]);
+      await db.dataSource.transaction(async (holder) => {
+        const held = await parked.lockDeletionsReady(holder, new Date(since - 1), 1);
+        expect(held.map((r) => r.change.taskId)).toEqual(['sct_d1']);
+        expect((await ready(since - 1)).map((r) => r.change.taskId)).toEqual(['00T000000000006AAA']);
+        await parked.releaseDeletions(
+          holder,
+          held.map((r) => r.id),
+        );
+      });
+      expect((await ready(since - 1)).map((r) => r.change.taskId)).toEqual(['00T000000000006AAA']);
+    });
   });
 });

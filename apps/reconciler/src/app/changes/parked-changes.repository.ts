@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { Db } from '../transactions';
-import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
+import type { ConnectionSyncSettings, SyncChange, UnlinkedDeletion } from '@task-sync/sync-rules';
 
 /** A row of parked_change (CreateParkedChanges1764000000401); the bigint id as text. */
 export interface ParkedChange {
   id: string;
   change: SyncChange;
+}
+
+/** A row of deletion_awaiting_create (CreateDeletionsAwaitingCreate1764000000440). */
+export interface DeletionAwaitingCreate {
+  id: string;
+  connectionId: string;
+  change: SyncChange;
+  /** When it first waited (ms): kept when it waits again, so OWN_CREATE_WAIT_MS counts from there. */
+  waitingSinceMs: number;
 }
 
 /** A connection as a run of changes needs it: whether changes of it are parked, and its setting with its history. */
@@ -14,7 +23,10 @@ export interface ConnectionState {
   settings: ConnectionSyncSettings;
 }
 
-/** Every method runs in the caller's transaction (`db`). */
+/**
+ * parked_change and deletion_awaiting_create: changes decided later, not dropped. Every method runs
+ * in the caller's transaction (`db`).
+ */
 @Injectable()
 export class ParkedChangesRepository {
   /** The change waits, after every change of its connection parked before it. */
@@ -85,5 +97,72 @@ export class ParkedChangesRepository {
       [connectionId],
     );
     return row?.user_id ?? null;
+  }
+
+  /**
+   * What `mustAwaitOwnCreate` needs of each deletion, in one statement (one snapshot): asked after the
+   * run read its links, a write round that committed in between shows as `linkedNow`, one that has
+   * not as its create still queued.
+   */
+  async unlinkedDeletions(
+    db: Db,
+    deletions: readonly { connectionId: string; change: SyncChange }[],
+  ): Promise<Omit<UnlinkedDeletion, 'waitedMs'>[]> {
+    if (deletions.length === 0) return [];
+    const rows: { create_in_flight: boolean; linked_now: boolean }[] = await db.query(
+      `SELECT EXISTS (SELECT 1 FROM task_write w
+                       WHERE w.connection_id = d.connection_id AND w.side = d.side AND w.action->>'type' = 'create') AS create_in_flight,
+              CASE d.side
+                WHEN 'sfdc' THEN EXISTS (SELECT 1 FROM task_link l WHERE l.connection_id = d.connection_id AND l.sfdc_task_id = d.task_id AND l.unlinked_at IS NULL)
+                ELSE EXISTS (SELECT 1 FROM task_link l WHERE l.connection_id = d.connection_id AND l.salesconnect_task_id = d.task_id AND l.unlinked_at IS NULL)
+              END AS linked_now
+         FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS d(connection_id, side, task_id, n)
+        ORDER BY d.n`,
+      [
+        deletions.map((d) => d.connectionId),
+        deletions.map((d) => d.change.side),
+        deletions.map((d) => d.change.taskId),
+      ],
+    );
+    return rows.map((r) => ({ createInFlight: r.create_in_flight, linkedNow: r.linked_now }));
+  }
+
+  /** The deletions wait for the connection's creates on their side to land (`waitingSinceMs`: when each first waited). */
+  async awaitCreates(
+    db: Db,
+    deletions: readonly { connectionId: string; change: SyncChange; waitingSinceMs: number }[],
+  ): Promise<void> {
+    if (deletions.length === 0) return;
+    await db.query(
+      `INSERT INTO deletion_awaiting_create (connection_id, side, change, waiting_since)
+       SELECT d.connection_id, d.change->>'side', d.change, d.since
+         FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[]) AS d(connection_id, change, since)`,
+      [
+        deletions.map((d) => d.connectionId),
+        deletions.map((d) => JSON.stringify(d.change)),
+        deletions.map((d) => new Date(d.waitingSinceMs).toISOString()),
+      ],
+    );
+  }
+
+  /**
+   * Those to decide again: no create of their connection on their side is queued any more, or they
+   * waited since `waitedUpTo` or longer. Rows another transaction is deciding are skipped.
+   */
+  lockDeletionsReady(db: Db, waitedUpTo: Date, limit: number): Promise<DeletionAwaitingCreate[]> {
+    return db.query(
+      `SELECT a.id::text AS id, a.connection_id AS "connectionId", a.change,
+              (extract(epoch FROM a.waiting_since) * 1000)::float8 AS "waitingSinceMs"
+         FROM deletion_awaiting_create a
+        WHERE a.waiting_since <= $1
+           OR NOT EXISTS (SELECT 1 FROM task_write w
+                           WHERE w.connection_id = a.connection_id AND w.side = a.side AND w.action->>'type' = 'create')
+        ORDER BY a.id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [waitedUpTo.toISOString(), limit],
+    );
+  }
+
+  async releaseDeletions(db: Db, ids: readonly string[]): Promise<void> {
+    await db.query(`DELETE FROM deletion_awaiting_create WHERE id = ANY($1::bigint[])`, [ids]);
   }
 }

@@ -4,7 +4,7 @@ import { ReconcileChangeService } from './reconcile-change.service';
 
 const INTERVAL_MS = 250;
 
-/** Decides parked changes as soon as their connection's setting is known here. */
+/** Decides parked changes as soon as their connection's setting is known here, and deletions once the create they wait for landed. */
 @Injectable()
 export class ParkedChangesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('parked');
@@ -17,7 +17,10 @@ export class ParkedChangesService implements OnApplicationBootstrap, BeforeAppli
       async () => {
         const released = await reconcile.releaseParked();
         if (released > 0) this.logger.log(`decided ${released} parked changes`);
-        return false; // parked changes wait for settings: no hurry to look again
+        const deletions = await reconcile.releaseDeletionsAwaitingCreate();
+        if (deletions > 0)
+          this.logger.log(`decided again ${deletions} deletions that waited for the sync's own create`);
+        return false; // both wait on other work (settings, a write round): no hurry to look again
       },
       INTERVAL_MS,
     );

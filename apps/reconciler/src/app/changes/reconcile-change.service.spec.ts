@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { Logger } from '@nestjs/common';
-import type { ConnectionSyncSettings, SyncChange } from '@task-sync/sync-rules';
+import { OWN_CREATE_WAIT_MS, type ConnectionSyncSettings, type SyncChange } from '@task-sync/sync-rules';
 import type { TaskFields } from '@task-sync/task-domain';
 import { InMemoryParkedChanges, InMemoryTaskLinks, InMemoryWriteQueue } from '../testing/in-memory-repositories';
 import type { Transactions } from '../transactions';
@@ -38,9 +38,9 @@ const created = (taskId: string, changedAt: string): SyncChange => ({
 
 /** The service on in-memory repositories; `coveredUpTo`: how far the settings view holds every setting change (ms). */
 function setUp(coveredUpTo: number) {
-  const parked = new InMemoryParkedChanges();
   const links = new InMemoryTaskLinks();
   const queue = new InMemoryWriteQueue();
+  const parked = new InMemoryParkedChanges(links, queue);
   const statements: string[] = [];
   // Only the task timeline's batch insert reaches the database itself; it is counted, not run.
   const db = { query: (async (sql: string) => void statements.push(sql)) as EntityManager['query'] };
@@ -163,5 +163,66 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
   it('releases nothing while no connection has parked changes', async () => {
     setup = setUp(Date.now());
     expect(await setup.service.releaseParked()).toBe(0);
+  });
+
+  describe('R6: a deletion of the copy the sync is still creating waits for the create, then deletes the other side', () => {
+    const madeInSalesforce: SyncChange = {
+      ...created('00T000000000001AAA', '2026-11-21T09:00:00.000Z'),
+      side: 'sfdc',
+      origin: null,
+    };
+    const copyDeleted: SyncChange = {
+      side: 'salesconnect',
+      kind: 'delete',
+      taskId: 'sct_copy',
+      fields: null,
+      changedAt: '2026-11-21T09:00:05.000Z',
+      createdAt: null,
+      origin: 'salesconnect-ui',
+      source: 'live',
+    };
+    const decide = (change: SyncChange) =>
+      setup.service.decide(setup.db, [{ connectionId: CONNECTION, change, settings: enabled }]);
+
+    it('read before the write round stored the copy’s id, it waits; once the create landed it deletes the Salesforce task', async () => {
+      setup = setUp(Date.now());
+      await decide(madeInSalesforce);
+      expect(setup.queue.rows.map((r) => [r.side, r.write.type])).toEqual([['salesconnect', 'create']]);
+      await decide(copyDeleted);
+      expect(setup.parked.awaitingCreate.map((a) => a.change.taskId)).toEqual(['sct_copy']);
+      expect(await setup.service.releaseDeletionsAwaitingCreate()).toBe(0);
+
+      // The round commits: the link names the copy, the create leaves the queue (markLanded).
+      const [link] = [...setup.links.links.values()];
+      link.salesConnectTaskId = 'sct_copy';
+      setup.queue.rows.splice(0);
+      expect(await setup.service.releaseDeletionsAwaitingCreate()).toBe(1);
+      expect(setup.parked.awaitingCreate).toEqual([]);
+      expect(setup.queue.rows.map((r) => [r.side, r.write.type])).toEqual([['sfdc', 'delete']]);
+      expect(setup.links.links.get(link.id)?.unlinked).toBe(true);
+    });
+
+    it('with no create of its side in flight it is decided at once: a task the sync never paired stays ignored', async () => {
+      setup = setUp(Date.now());
+      await decide(copyDeleted);
+      expect(setup.parked.awaitingCreate).toEqual([]);
+      expect(setup.queue.rows).toEqual([]);
+    });
+
+    it('decided again while a create is still in flight it keeps waiting, from when it first waited, until OWN_CREATE_WAIT_MS', async () => {
+      setup = setUp(Date.now());
+      await decide(madeInSalesforce);
+      const since = Date.now() - OWN_CREATE_WAIT_MS + 60_000;
+      await setup.service.decide(setup.db, [
+        { connectionId: CONNECTION, change: copyDeleted, settings: enabled, waitingSinceMs: since },
+      ]);
+      expect(setup.parked.awaitingCreate.map((a) => a.waitingSinceMs)).toEqual([since]);
+      setup.parked.awaitingCreate.splice(0);
+      await setup.service.decide(setup.db, [
+        { connectionId: CONNECTION, change: copyDeleted, settings: enabled, waitingSinceMs: since - 60_000 },
+      ]);
+      expect(setup.parked.awaitingCreate).toEqual([]);
+      expect(setup.queue.rows.map((r) => r.write.type)).toEqual(['create']);
+    });
   });
 });

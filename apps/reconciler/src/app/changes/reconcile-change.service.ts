@@ -6,6 +6,9 @@ import type { TaskLink } from '@task-sync/task-domain';
 import {
   decideOnChange,
   isAheadOfSettings,
+  isUnlinkedDeletion,
+  mustAwaitOwnCreate,
+  OWN_CREATE_WAIT_MS,
   mustParkChange,
   releasableParkedChanges,
   settingsNeededUpTo,
@@ -36,9 +39,13 @@ export interface Decidable {
   connectionId: string;
   change: SyncChange;
   settings: ConnectionSyncSettings;
+  /** A deletion decided again after it waited for the sync's own create (mustAwaitOwnCreate): since when (ms). */
+  waitingSinceMs?: number;
 }
 
 const SUMMARY_INTERVAL_MS = 10_000;
+/** Deletions decided again a transaction: they are few, and each may queue a delete. */
+const DELETIONS_A_RELEASE = 200;
 
 /** Nothing here calls either side: writes go out after the transaction (and the processed-message records) committed. */
 @Injectable()
@@ -151,11 +158,62 @@ export class ReconcileChangeService implements OnModuleDestroy {
     if (changes.length === 0) return;
     const links = await this.links.lockForRun(db, changes);
     const activity = new TaskActivityBatch();
-    for (const { connectionId, change, settings } of changes)
-      this.decideOne(links, activity, connectionId, change, settings, repairAs);
+    const unlinkedDeletions: Decidable[] = [];
+    for (const d of changes) {
+      // Decided after the others: ignored or waiting, such a deletion changes no link of the run.
+      if (isUnlinkedDeletion(d.change, links.find(d.connectionId, d.change) !== null)) unlinkedDeletions.push(d);
+      else this.decideOne(links, activity, d.connectionId, d.change, d.settings, repairAs);
+    }
+    // Asked after lockForRun read the links, before this run queues its own creates.
+    const states = await this.parkedChanges.unlinkedDeletions(db, unlinkedDeletions);
+    const now = Date.now();
+    const awaiting: (Decidable & { waitingSinceMs: number })[] = [];
+    for (const [i, d] of unlinkedDeletions.entries()) {
+      const waitingSinceMs = d.waitingSinceMs ?? now;
+      if (mustAwaitOwnCreate({ ...states[i], waitedMs: now - waitingSinceMs })) awaiting.push({ ...d, waitingSinceMs });
+      else this.decideOne(links, activity, d.connectionId, d.change, d.settings, repairAs);
+    }
     await this.links.saveRun(db, links);
     await this.writeQueue.queue(db, links.changes().writes);
     await activity.flush(db);
+    await this.parkedChanges.awaitCreates(db, awaiting);
+    for (const { connectionId, change, waitingSinceMs } of awaiting) {
+      this.decisions.inc({ action: 'await-own-create', side: change.side });
+      if (waitingSinceMs === now)
+        this.logger.log(
+          `connection ${connectionId}: ${change.side} delete of ${change.taskId} waits for the sync's own create there to land (no link names the task yet)`,
+        );
+    }
+  }
+
+  /** Deletions that waited for the sync's own create (mustAwaitOwnCreate), decided again once it landed. */
+  async releaseDeletionsAwaitingCreate(): Promise<number> {
+    return this.dataSource.transaction(async (db) => {
+      const ready = await this.parkedChanges.lockDeletionsReady(
+        db,
+        new Date(Date.now() - OWN_CREATE_WAIT_MS),
+        DELETIONS_A_RELEASE,
+      );
+      if (ready.length === 0) return 0;
+      const states = await this.parkedChanges.connectionStates(
+        db,
+        ready.map((r) => r.connectionId),
+      );
+      await this.decide(
+        db,
+        ready.map(({ connectionId, change, waitingSinceMs }) => ({
+          connectionId,
+          change,
+          settings: (states.get(connectionId) as ConnectionState).settings,
+          waitingSinceMs,
+        })),
+      );
+      await this.parkedChanges.releaseDeletions(
+        db,
+        ready.map((r) => r.id),
+      );
+      return ready.length;
+    });
   }
 
   private decideOne(

@@ -150,3 +150,24 @@ export class IndexTaskWriteByLink1764000000433 implements MigrationInterface {
     await q.query(`DROP INDEX task_write_by_link`);
   }
 }
+
+export class CreateDeletionsAwaitingCreate1764000000440 implements MigrationInterface {
+  name = 'CreateDeletionsAwaitingCreate1764000000440';
+
+  async up(q: QueryRunner): Promise<void> {
+    // Deletions of a task no link names yet, while the connection's own create on that side is in
+    // flight (mustAwaitOwnCreate): decided again once it landed. Few rows, read whole each time.
+    await q.query(`
+      CREATE TABLE deletion_awaiting_create (
+        id bigserial PRIMARY KEY,
+        connection_id text NOT NULL,
+        side text NOT NULL CHECK (side IN ('salesconnect', 'sfdc')),
+        change jsonb NOT NULL,
+        waiting_since timestamptz NOT NULL
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE deletion_awaiting_create`);
+  }
+}

@@ -6,8 +6,14 @@ import {
   type ConnectionSyncSettings,
   type FailedWriteRetryPolicy,
   type SyncChange,
+  type UnlinkedDeletion,
 } from '@task-sync/sync-rules';
-import type { ConnectionState, ParkedChange, ParkedChangesRepository } from '../changes/parked-changes.repository';
+import type {
+  ConnectionState,
+  DeletionAwaitingCreate,
+  ParkedChange,
+  ParkedChangesRepository,
+} from '../changes/parked-changes.repository';
 import { linkKeysOf, RunLinks, SIDES, type RunConflict, type RunLink, type RunWrite } from '../links/run-links';
 import { LinkRaceError, type TaskLinksRepository } from '../links/task-links.repository';
 import type { LinkIds } from '../writes/link-ids';
@@ -31,7 +37,14 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
   readonly settings = new Map<string, ConnectionSyncSettings>();
   /** Each connection's Sales Connect user. */
   readonly salesConnectUsers = new Map<string, string>();
+  readonly awaitingCreate: DeletionAwaitingCreate[] = [];
   private nextId = 1;
+
+  /** The links and the write queue the deletions awaiting a create look at, as the SQL reads task_link and task_write. */
+  constructor(
+    private readonly links?: InMemoryTaskLinks,
+    private readonly queue?: InMemoryWriteQueue,
+  ) {}
 
   async park(_db: unknown, connectionId: string, change: SyncChange): Promise<void> {
     this.parked.push({ id: String(this.nextId++), connectionId, change });
@@ -68,6 +81,45 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
 
   async salesConnectUserOf(_db: unknown, connectionId: string): Promise<string | null> {
     return this.salesConnectUsers.get(connectionId) ?? null;
+  }
+
+  async unlinkedDeletions(
+    _db: unknown,
+    deletions: readonly { connectionId: string; change: SyncChange }[],
+  ): Promise<Omit<UnlinkedDeletion, 'waitedMs'>[]> {
+    return deletions.map(({ connectionId, change }) => ({
+      createInFlight: this.createInFlight(connectionId, change.side),
+      linkedNow: [...(this.links?.links.values() ?? [])].some(
+        (l) => !l.unlinked && l.connectionId === connectionId && idOn(l, change.side) === change.taskId,
+      ),
+    }));
+  }
+
+  async awaitCreates(
+    _db: unknown,
+    deletions: readonly { connectionId: string; change: SyncChange; waitingSinceMs: number }[],
+  ): Promise<void> {
+    for (const d of deletions) this.awaitingCreate.push({ id: String(this.nextId++), ...d });
+  }
+
+  async lockDeletionsReady(_db: unknown, waitedUpTo: Date, limit: number): Promise<DeletionAwaitingCreate[]> {
+    return this.awaitingCreate
+      .filter((a) => a.waitingSinceMs <= waitedUpTo.getTime() || !this.createInFlight(a.connectionId, a.change.side))
+      .slice(0, limit);
+  }
+
+  async releaseDeletions(_db: unknown, ids: readonly string[]): Promise<void> {
+    for (const id of ids)
+      this.awaitingCreate.splice(
+        this.awaitingCreate.findIndex((a) => a.id === id),
+        1,
+      );
+  }
+
+  private createInFlight(connectionId: string, side: Side): boolean {
+    return (this.queue?.rows ?? []).some(
+      (r) => r.connectionId === connectionId && r.side === side && r.write.type === 'create',
+    );
   }
 }
 

@@ -1,0 +1,26 @@
+import { OWN_CREATE_WAIT_MS, isUnlinkedDeletion, mustAwaitOwnCreate } from './own-create';
+
+describe('R6: a deletion of a task no link names yet waits for the sync’s own create of it to land', () => {
+  it('R6: only a deletion of a task no link names is judged; a linked one is decided at once', () => {
+    expect(isUnlinkedDeletion({ kind: 'delete' }, false)).toBe(true);
+    expect(isUnlinkedDeletion({ kind: 'delete' }, true)).toBe(false);
+    expect(isUnlinkedDeletion({ kind: 'upsert' }, false)).toBe(false);
+  });
+
+  it('R6: waits while a create of its side is in flight (its copy may be the one deleted)', () => {
+    expect(mustAwaitOwnCreate({ createInFlight: true, linkedNow: false, waitedMs: 0 })).toBe(true);
+  });
+
+  it('R6: waits when a link names the task by now (the create landed after the run looked it up)', () => {
+    expect(mustAwaitOwnCreate({ createInFlight: false, linkedNow: true, waitedMs: 0 })).toBe(true);
+  });
+
+  it('R6: with no create in flight and no link it is decided now (a task the sync never paired: not-linked)', () => {
+    expect(mustAwaitOwnCreate({ createInFlight: false, linkedNow: false, waitedMs: 0 })).toBe(false);
+  });
+
+  it('R6: a create that never lands lets it go after OWN_CREATE_WAIT_MS', () => {
+    expect(mustAwaitOwnCreate({ createInFlight: true, linkedNow: false, waitedMs: OWN_CREATE_WAIT_MS - 1 })).toBe(true);
+    expect(mustAwaitOwnCreate({ createInFlight: true, linkedNow: true, waitedMs: OWN_CREATE_WAIT_MS })).toBe(false);
+  });
+});
