@@ -267,6 +267,24 @@ describe('reconciler: both sides kept equal', () => {
     await stack.sfdcIngest.restart();
   });
 
+  it('R2 and R6: a Salesforce task made after the enable, while sfdc-ingest was down, is created in Sales Connect once the ingest is back (its import reads it)', async () => {
+    const { sfdc, sc, enable } = await connectAndEnable();
+    expect((await stack.sfdcIngest.stop()).code).toBe(0);
+    try {
+      expect((await enable(true)).status).toBe(200);
+      await sleep(1_100); // Salesforce stamps whole seconds: this one is clearly after the enable
+      await sfdc.createTask({ Subject: 'made while the ingest was down' });
+    } finally {
+      await stack.sfdcIngest.restart();
+    }
+    // The enable's import reads it (changed after the enable, within its query); the poll's read of it is the same change.
+    await waitFor(
+      'the task in Sales Connect',
+      async () => (await sc.listTasks()).find((t) => t.name === 'made while the ingest was down'),
+      30_000,
+    );
+  });
+
   it('R6: a Sales Connect copy deleted before the sync stored its id (the create’s answer lost) deletes the Salesforce task once the create lands', async () => {
     const { sfdc, sc, enable } = await connectAndEnable();
     expect((await enable(true)).status).toBe(200);
