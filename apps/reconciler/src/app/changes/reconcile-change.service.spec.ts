@@ -202,6 +202,13 @@ describe('ReconcileChangeService: changes → the rules → links, writes and co
       expect(setup.links.links.get(link.id)?.unlinked).toBe(true);
     });
 
+    it('the sync’s own delete coming back is decided at once, creates in flight or not', async () => {
+      setup = setUp(Date.now());
+      await decide(madeInSalesforce);
+      await decide({ ...copyDeleted, taskId: 'sct_unlinked_before', origin: 'task-sync' });
+      expect(setup.parked.awaitingCreate).toEqual([]);
+    });
+
     it('with no create of its side in flight it is decided at once: a task the sync never paired stays ignored', async () => {
       setup = setUp(Date.now());
       await decide(copyDeleted);

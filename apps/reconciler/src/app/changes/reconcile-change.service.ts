@@ -161,7 +161,8 @@ export class ReconcileChangeService implements OnModuleDestroy {
     const unlinkedDeletions: Decidable[] = [];
     for (const d of changes) {
       // Decided after the others: ignored or waiting, such a deletion changes no link of the run.
-      if (isUnlinkedDeletion(d.change, links.find(d.connectionId, d.change) !== null)) unlinkedDeletions.push(d);
+      if (isUnlinkedDeletion(d.change, links.find(d.connectionId, d.change) !== null, this.config.SYNC_CLIENT_NAME))
+        unlinkedDeletions.push(d);
       else this.decideOne(links, activity, d.connectionId, d.change, d.settings, repairAs);
     }
     // Asked after lockForRun read the links, before this run queues its own creates.

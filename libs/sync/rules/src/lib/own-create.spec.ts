@@ -1,10 +1,17 @@
 import { OWN_CREATE_WAIT_MS, isUnlinkedDeletion, mustAwaitOwnCreate } from './own-create';
 
+const OURS = 'task-sync';
+
 describe('R6: a deletion of a task no link names yet waits for the sync’s own create of it to land', () => {
   it('R6: only a deletion of a task no link names is judged; a linked one is decided at once', () => {
-    expect(isUnlinkedDeletion({ kind: 'delete' }, false)).toBe(true);
-    expect(isUnlinkedDeletion({ kind: 'delete' }, true)).toBe(false);
-    expect(isUnlinkedDeletion({ kind: 'upsert' }, false)).toBe(false);
+    expect(isUnlinkedDeletion({ kind: 'delete', origin: 'salesconnect-ui' }, false, OURS)).toBe(true);
+    expect(isUnlinkedDeletion({ kind: 'delete', origin: null }, false, OURS)).toBe(true);
+    expect(isUnlinkedDeletion({ kind: 'delete', origin: 'salesconnect-ui' }, true, OURS)).toBe(false);
+    expect(isUnlinkedDeletion({ kind: 'upsert', origin: 'salesconnect-ui' }, false, OURS)).toBe(false);
+  });
+
+  it('R6: the sync’s own delete coming back (its origin ours) is decided at once, never waits', () => {
+    expect(isUnlinkedDeletion({ kind: 'delete', origin: OURS }, false, OURS)).toBe(false);
   });
 
   it('R6: waits while a create of its side is in flight (its copy may be the one deleted)', () => {

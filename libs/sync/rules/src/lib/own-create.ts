@@ -17,9 +17,17 @@ export interface UnlinkedDeletion {
   waitedMs: number;
 }
 
-/** R6: the deletions `mustAwaitOwnCreate` judges: of a task no link names. */
-export function isUnlinkedDeletion(change: Pick<SyncChange, 'kind'>, linked: boolean): boolean {
-  return change.kind === 'delete' && !linked;
+/**
+ * R6: the deletions `mustAwaitOwnCreate` judges: of a task no link names, not made by the sync. The
+ * sync's own deletes coming back (their origin ours, as the stream and Sales Connect say) are decided
+ * at once: under load a create is nearly always in flight, and they would wait for nothing.
+ */
+export function isUnlinkedDeletion(
+  change: Pick<SyncChange, 'kind' | 'origin'>,
+  linked: boolean,
+  ourOrigin: string,
+): boolean {
+  return change.kind === 'delete' && !linked && change.origin !== ourOrigin;
 }
 
 /**
