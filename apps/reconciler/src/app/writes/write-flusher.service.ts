@@ -42,6 +42,8 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
   private readonly gather: SfdcGatherPolicy;
   /** When each connection's Salesforce writes last went out from this replica: whether its queue was idle. */
   private readonly sfdcSentAt = new Map<string, number>();
+  /** A connection's Sales Connect user never changes once known (connection_setting keeps the first): read once, not every round. */
+  private readonly salesConnectUsers = new Map<string, string>();
 
   constructor(
     @Inject(DataSource) private readonly dataSource: Transactions,
@@ -111,7 +113,7 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
         manager,
         writes.map((w) => w.linkId),
       );
-      salesConnectUserId = await this.connections.salesConnectUserOf(manager, connectionId);
+      salesConnectUserId = await this.salesConnectUserOf(manager, connectionId);
       const outcomes = new Map<CoalescedWrite, WriteOutcome>([
         ...(await this.sfdc.run(connectionId, toSfdc, links)),
         ...(salesConnectUserId !== null ? await this.salesConnect.run(salesConnectUserId, toSalesConnect, links) : []),
@@ -161,6 +163,14 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
       await this.publisher.publish(changes.map((c) => buildFailedWriteMessage(this.config.SERVICE_NAME, c)));
     await this.heldReads.readAndDecide(connectionId, salesConnectUserId, heldTargets);
     return sent;
+  }
+
+  private async salesConnectUserOf(manager: EntityManager, connectionId: string): Promise<string | null> {
+    const known = this.salesConnectUsers.get(connectionId);
+    if (known !== undefined) return known;
+    const userId = await this.connections.salesConnectUserOf(manager, connectionId);
+    if (userId !== null) this.salesConnectUsers.set(connectionId, userId);
+    return userId;
   }
 
   /** A held write is never sent blind. */

@@ -293,10 +293,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
         );
       }
       // A failure here re-publishes the batch later under the same event ids: consumers drop the copies.
-      await this.withState(async () => {
-        await this.state.recordPublished(batch.sequences);
-        await this.state.recordTaskVersions(batch.versions);
-      });
+      await this.withState(() => this.state.recordPublished(batch.sequences, batch.versions));
       batch.sequences.forEach((sequence, i) => outcomes.set(sequence, { kind: 'published', events: batch.events[i] }));
     }
     this.countReleasedFromHold(released, bySequence, outcomes);

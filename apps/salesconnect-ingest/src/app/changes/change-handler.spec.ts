@@ -25,21 +25,25 @@ function setUp(options: {
   const taskOrder = new Map<string, TaskOrderState>();
   const batches: OutgoingMessage[][] = [];
   let publishCalls = 0;
+  const recordTaskVersions = async (records: TaskOrderRecord[]) => {
+    for (const r of records) {
+      const was = taskOrder.get(r.taskId) ?? {};
+      taskOrder.set(r.taskId, {
+        released: Math.max(was.released ?? 0, r.version),
+        published: r.published ? Math.max(was.published ?? 0, r.version) : was.published,
+      });
+    }
+  };
   const state = {
     filterUnpublished: async (sequences: number[]) =>
       new Set(sequences.filter((s) => s > (options.lastSequence ?? 0) && !published.has(s))),
-    recordPublished: async (sequences: number[]) => sequences.forEach((s) => published.add(s)),
+    recordPublished: async (sequences: number[], versions: TaskOrderRecord[] = []) => {
+      sequences.forEach((s) => published.add(s));
+      await recordTaskVersions(versions);
+    },
     readTaskOrder: async (taskIds: string[]) =>
       new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState])),
-    recordTaskVersions: async (records: TaskOrderRecord[]) => {
-      for (const r of records) {
-        const was = taskOrder.get(r.taskId) ?? {};
-        taskOrder.set(r.taskId, {
-          released: Math.max(was.released ?? 0, r.version),
-          published: r.published ? Math.max(was.published ?? 0, r.version) : was.published,
-        });
-      }
-    },
+    recordTaskVersions,
   } as unknown as FeedStateRepository;
   // `enabled` is keyed by user id (in the fixture's tenant-1) or by `tenant/user`.
   const enabledOf = (owner: ChangeOwner) =>

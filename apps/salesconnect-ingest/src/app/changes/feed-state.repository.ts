@@ -51,25 +51,33 @@ export class FeedStateRepository {
     });
   }
 
-  /** The sequences among these that were not published yet (neither behind the cursor nor by a webhook). */
+  /**
+   * The sequences among these that were not published yet (neither behind the cursor nor by a
+   * webhook): one statement, as a round of webhooks asks it every time.
+   */
   async filterUnpublished(sequences: number[]): Promise<Set<number>> {
     if (sequences.length === 0) return new Set();
-    const position = await this.readPosition();
-    const ahead = sequences.filter((s) => s > (position?.lastSequence ?? 0));
-    if (ahead.length === 0) return new Set();
     const rows: { sequence: string }[] = await this.dataSource.query(
-      `SELECT sequence FROM published_change WHERE sequence = ANY($1::bigint[])`,
-      [ahead],
+      `SELECT s.sequence FROM unnest($1::bigint[]) AS s(sequence)
+        WHERE s.sequence > coalesce((SELECT last_sequence FROM feed_cursor WHERE feed = $2), 0)
+          AND NOT EXISTS (SELECT 1 FROM published_change p WHERE p.sequence = s.sequence)`,
+      [sequences, FEED],
     );
-    const published = new Set(rows.map((r) => Number(r.sequence)));
-    return new Set(ahead.filter((s) => !published.has(s)));
+    return new Set(rows.map((r) => Number(r.sequence)));
   }
 
-  async recordPublished(sequences: number[]): Promise<void> {
-    if (sequences.length === 0) return;
+  /**
+   * What Kafka acknowledged: the sequences, and their tasks' versions (as recordTaskVersions), in one
+   * statement and one commit.
+   */
+  async recordPublished(sequences: number[], versions: TaskOrderRecord[] = []): Promise<void> {
+    if (sequences.length === 0) return this.recordTaskVersions(versions);
     await this.dataSource.query(
-      `INSERT INTO published_change (sequence) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING`,
-      [sequences],
+      `WITH published AS (
+         INSERT INTO published_change (sequence) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING
+       )
+       ${recordTaskVersionsSql(2)}`,
+      [sequences, ...versionColumns(versions)],
     );
   }
 
@@ -92,16 +100,24 @@ export class FeedStateRepository {
   /** Moves each task's versions forward only (a late write of an older version changes nothing). */
   async recordTaskVersions(records: TaskOrderRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.dataSource.query(
-      `INSERT INTO task_change_order AS t (task_id, released_version, published_version)
-       SELECT r.task_id, max(r.version), max(r.version) FILTER (WHERE r.published)
-         FROM unnest($1::text[], $2::int[], $3::boolean[]) AS r(task_id, version, published)
-        GROUP BY r.task_id
-       ON CONFLICT (task_id) DO UPDATE SET
-         released_version = GREATEST(t.released_version, EXCLUDED.released_version),
-         published_version = GREATEST(t.published_version, EXCLUDED.published_version),
-         updated_at = now()`,
-      [records.map((r) => r.taskId), records.map((r) => r.version), records.map((r) => r.published)],
-    );
+    await this.dataSource.query(recordTaskVersionsSql(1), versionColumns(records));
   }
 }
+
+/** Task ids, versions and whether published, as parameters `first` to `first` + 2: each task's highest, never lowered. */
+const recordTaskVersionsSql = (
+  first: number,
+) => `INSERT INTO task_change_order AS t (task_id, released_version, published_version)
+  SELECT r.task_id, max(r.version), max(r.version) FILTER (WHERE r.published)
+    FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::boolean[]) AS r(task_id, version, published)
+   GROUP BY r.task_id
+  ON CONFLICT (task_id) DO UPDATE SET
+    released_version = GREATEST(t.released_version, EXCLUDED.released_version),
+    published_version = GREATEST(t.published_version, EXCLUDED.published_version),
+    updated_at = now()`;
+
+const versionColumns = (records: TaskOrderRecord[]) => [
+  records.map((r) => r.taskId),
+  records.map((r) => r.version),
+  records.map((r) => r.published),
+];
