@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '@task-sync/util-nest/testing';
 import { IndexTaskWriteQueue1764000000402, CreateTaskLinks1764000000400 } from '../links/migrations';
 import { coalesceWrites } from '@task-sync/sync-rules';
 import { TaskLinksRepository } from '../links/task-links.repository';
-import { WriteQueueRepository } from './write-queue.repository';
+import { WriteQueueRepository, type LandedWrite } from './write-queue.repository';
 
 const writeQueue = new WriteQueueRepository();
 const links = new TaskLinksRepository();
@@ -170,6 +170,70 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     // Unlinked (its task deleted on one side), a later update of it waits for no read (guardOfSfdcWrite).
     await db.dataSource.query(`UPDATE task_link SET unlinked_at = now() WHERE id = $1`, [linkId]);
     expect((await links.idsOf(db.dataSource, [linkId])).get(linkId)?.unlinked).toBe(true);
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write WHERE link_id = $1`, [linkId])).toEqual(
+      [{ n: 0 }],
+    );
+  });
+
+  it("markLanded stores what a round landed in one link at once: each side's new id, Sales Connect's version never lowered, Salesforce's stamp; a create answered again moves no id", async () => {
+    const linkId = randomUUID();
+    await db.dataSource.query(
+      `INSERT INTO task_link (id, connection_id, link, updated_at) VALUES ($1, 'c-landed', '{"createdFrom":"sfdc"}', now() - interval '1 hour')`,
+      [linkId],
+    );
+    const queued = async (side: 'sfdc' | 'salesconnect', type: string) => {
+      const [{ id }]: { id: string }[] = await db.dataSource.query(
+        `INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('c-landed', $1, $2, $3) RETURNING id::text`,
+        [linkId, side, JSON.stringify({ type, fields: { title: 'x' } })],
+      );
+      return { linkId, side, kind: type, fields: { title: 'x' }, rowIds: [id] } as LandedWrite[0];
+    };
+    const row = async () =>
+      (
+        await db.dataSource.query(
+          `SELECT sfdc_task_id, salesconnect_task_id, link->'salesConnectVersion' AS version, link->>'sfdcWrittenAt' AS written_at,
+                  link->>'createdFrom' AS created_from, updated_at > now() - interval '1 minute' AS touched
+             FROM task_link WHERE id = $1`,
+          [linkId],
+        )
+      )[0];
+
+    await writeQueue.markLanded(db.dataSource, [
+      [
+        await queued('sfdc', 'create'),
+        { kind: 'done', createdId: '00T000000000009AAA', sfdcWrittenAt: '2026-03-02T10:05:00.000Z' },
+      ],
+      [await queued('salesconnect', 'create'), { kind: 'done', createdId: 'sct_landed', version: 1 }],
+    ]);
+    expect(await row()).toEqual({
+      sfdc_task_id: '00T000000000009AAA',
+      salesconnect_task_id: 'sct_landed',
+      version: 1,
+      written_at: '2026-03-02T10:05:00.000Z',
+      created_from: 'sfdc',
+      touched: true,
+    });
+
+    // An update's version moves it up, never down; an older stamp changes nothing.
+    await writeQueue.markLanded(db.dataSource, [
+      [await queued('salesconnect', 'update'), { kind: 'done', version: 5 }],
+      [await queued('sfdc', 'update'), { kind: 'done', sfdcWrittenAt: '2026-03-02T10:04:00.000Z' }],
+    ]);
+    await writeQueue.markLanded(db.dataSource, [
+      [await queued('salesconnect', 'update'), { kind: 'done', version: 3 }],
+    ]);
+    expect(await row()).toMatchObject({ version: 5, written_at: '2026-03-02T10:05:00.000Z' });
+
+    // A create answered again (a retry after a lost answer) keeps the stored id, and its version with it.
+    await writeQueue.markLanded(db.dataSource, [
+      [await queued('salesconnect', 'create'), { kind: 'done', createdId: 'sct_other', version: 9 }],
+      [await queued('sfdc', 'create'), { kind: 'done', createdId: '00T00000000000XAAA' }],
+    ]);
+    expect(await row()).toMatchObject({
+      sfdc_task_id: '00T000000000009AAA',
+      salesconnect_task_id: 'sct_landed',
+      version: 5,
+    });
     expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM task_write WHERE link_id = $1`, [linkId])).toEqual(
       [{ n: 0 }],
     );

@@ -138,47 +138,34 @@ export class WriteQueueRepository {
 
   async markLanded(db: Db, done: readonly LandedWrite[]): Promise<void> {
     if (done.length === 0) return;
-    const changedLinks = [
-      ...new Set(
-        done.filter(([, o]) => o.createdId || o.version !== undefined || o.sfdcWrittenAt).map(([w]) => w.linkId),
-      ),
-    ];
-    // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
-    if (changedLinks.length > 0)
-      await db.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [changedLinks]);
-    // Never lowered: a change read meanwhile may know a newer version than this answer.
-    const withVersion = (version: string) =>
-      `CASE WHEN ${version} IS NULL THEN l.link ELSE jsonb_set(l.link, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((l.link->>'salesConnectVersion')::int, 0), ${version}))) END`;
-    for (const side of ['sfdc', 'salesconnect'] as const) {
-      const created = done.filter(([w, o]) => w.side === side && o.createdId);
-      if (created.length === 0) continue;
-      const column = side === 'sfdc' ? 'sfdc_task_id' : 'salesconnect_task_id';
-      // One statement a side: an import creates hundreds a round.
+    const changes = linkChangesOf(done);
+    if (changes.length > 0) {
+      // Locked in id order first, as the reconciler's runs lock them: neither waits for the other crosswise.
+      await db.query(`SELECT 1 FROM task_link WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+        changes.map((c) => c.linkId),
+      ]);
+      // One statement for every link the round changed (an import creates hundreds a round). Every SET
+      // reads the row as it was: a task's id is set only where none is stored (a replayed create
+      // answers the same task), a create's version only with its id; versions and the Salesforce
+      // stamp are never lowered (a change read meanwhile, or another flush, may know a newer one).
       await db.query(
-        `UPDATE task_link l SET ${column} = c.task_id, link = ${withVersion('c.version')}, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::int[]) AS c(link_id, task_id, version)
-          WHERE l.id = c.link_id AND l.${column} IS NULL`,
+        `UPDATE task_link l SET
+           sfdc_task_id = coalesce(l.sfdc_task_id, v.sfdc_id),
+           salesconnect_task_id = coalesce(l.salesconnect_task_id, v.salesconnect_id),
+           link = ${withVersion('l.link', 'GREATEST(v.version, CASE WHEN l.salesconnect_task_id IS NULL THEN v.created_version END)')} || ${writtenAtOf('l.link', 'v.written_at')},
+           updated_at = CASE WHEN (l.sfdc_task_id IS NULL AND v.sfdc_id IS NOT NULL)
+                              OR (l.salesconnect_task_id IS NULL AND v.salesconnect_id IS NOT NULL) THEN now() ELSE l.updated_at END
+          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
+               AS v(link_id, sfdc_id, salesconnect_id, created_version, version, written_at)
+         WHERE l.id = v.link_id`,
         [
-          created.map(([w]) => w.linkId),
-          created.map(([, o]) => o.createdId),
-          created.map(([, o]) => (side === 'salesconnect' ? (o.version ?? null) : null)),
+          changes.map((c) => c.linkId),
+          changes.map((c) => c.sfdcId),
+          changes.map((c) => c.salesConnectId),
+          changes.map((c) => c.createdVersion),
+          changes.map((c) => c.version),
+          changes.map((c) => c.writtenAt),
         ],
-      );
-    }
-    const updated = done.filter(([w, o]) => w.side === 'salesconnect' && !o.createdId && o.version !== undefined);
-    if (updated.length > 0) {
-      await db.query(
-        `UPDATE task_link l SET link = ${withVersion('v.version')} FROM unnest($1::uuid[], $2::int[]) AS v(link_id, version) WHERE l.id = v.link_id`,
-        [updated.map(([w]) => w.linkId), updated.map(([, o]) => o.version)],
-      );
-    }
-    // Never lowered either: a later write's stamp may have been stored first by another flush.
-    const stamped = done.filter(([w, o]) => w.side === 'sfdc' && o.sfdcWrittenAt);
-    if (stamped.length > 0) {
-      await db.query(
-        `UPDATE task_link l SET link = jsonb_set(l.link, '{sfdcWrittenAt}', to_jsonb(v.at)) FROM unnest($1::uuid[], $2::text[]) AS v(link_id, at)
-          WHERE l.id = v.link_id AND (l.link->>'sfdcWrittenAt' IS NULL OR (l.link->>'sfdcWrittenAt')::timestamptz < v.at::timestamptz)`,
-        [stamped.map(([w]) => w.linkId), stamped.map(([, o]) => o.sfdcWrittenAt)],
       );
     }
     await this.remove(
@@ -212,3 +199,47 @@ export class WriteQueueRepository {
     await db.query(`DELETE FROM task_write WHERE id = ANY($1::bigint[])`, [rowIds]);
   }
 }
+
+/** What a round's landed writes change in one link: a task's id on a side, Sales Connect's version, the Salesforce stamp. */
+interface LinkChange {
+  linkId: string;
+  sfdcId: string | null;
+  salesConnectId: string | null;
+  /** A Sales Connect create's answer: stored only with its id. */
+  createdVersion: number | null;
+  /** A Sales Connect update's answer. */
+  version: number | null;
+  writtenAt: string | null;
+}
+
+/** Per link, at most one write a side lands a round (coalesceWrites folds a task's writes of a side). */
+function linkChangesOf(done: readonly LandedWrite[]): LinkChange[] {
+  const byLink = new Map<string, LinkChange>();
+  for (const [w, o] of done) {
+    if (!o.createdId && o.version === undefined && !o.sfdcWrittenAt) continue;
+    const change = byLink.get(w.linkId) ?? {
+      linkId: w.linkId,
+      sfdcId: null,
+      salesConnectId: null,
+      createdVersion: null,
+      version: null,
+      writtenAt: null,
+    };
+    if (w.side === 'sfdc') {
+      change.sfdcId = o.createdId ?? change.sfdcId;
+      change.writtenAt = o.sfdcWrittenAt ?? change.writtenAt;
+    } else if (o.createdId) {
+      change.salesConnectId = o.createdId;
+      change.createdVersion = o.version ?? null;
+    } else change.version = o.version ?? change.version;
+    byLink.set(w.linkId, change);
+  }
+  return [...byLink.values()];
+}
+
+const withVersion = (link: string, version: string) =>
+  `CASE WHEN ${version} IS NULL THEN ${link} ELSE jsonb_set(${link}, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((${link}->>'salesConnectVersion')::int, 0), ${version}))) END`;
+
+/** The stamp as a key to merge in (`||`), when it is newer than the link's; else nothing. */
+const writtenAtOf = (link: string, at: string) =>
+  `CASE WHEN ${at} IS NOT NULL AND (${link}->>'sfdcWrittenAt' IS NULL OR (${link}->>'sfdcWrittenAt')::timestamptz < ${at}::timestamptz) THEN jsonb_build_object('sfdcWrittenAt', ${at}) ELSE '{}'::jsonb END`;
