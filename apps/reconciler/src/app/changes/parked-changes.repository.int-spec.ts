@@ -169,10 +169,12 @@ describe('ParkedChangesRepository: parked changes in the order they are decided,
       const linkId = await link('own-d', { sfdc: '00T000000000005AAA' });
       const writeId = await queueWrite('own-d', linkId, 'salesconnect', 'create');
       const since = Date.parse('2026-12-06T10:00:00.250Z');
+      expect(await parked.anyDeletionAwaiting(db.dataSource)).toBe(false);
       await parked.awaitCreates(db.dataSource, [
         { ...deletion('own-d', 'salesconnect', 'sct_d1'), waitingSinceMs: since },
         { ...deletion('own-d', 'sfdc', '00T000000000006AAA'), waitingSinceMs: since + 1_000 },
       ]);
+      expect(await parked.anyDeletionAwaiting(db.dataSource)).toBe(true);
       const ready = (waitedUpTo: number) =>
         db.dataSource.transaction((m) => parked.lockDeletionsReady(m, new Date(waitedUpTo), 10));
       // The Salesforce one has no create of its side queued; the Sales Connect one waits for its create.

@@ -110,8 +110,7 @@ export class ParkedChangesRepository {
   ): Promise<Omit<UnlinkedDeletion, 'waitedMs'>[]> {
     if (deletions.length === 0) return [];
     const rows: { create_in_flight: boolean; linked_now: boolean }[] = await db.query(
-      `SELECT EXISTS (SELECT 1 FROM task_write w
-                       WHERE w.connection_id = d.connection_id AND w.side = d.side AND w.action->>'type' = 'create') AS create_in_flight,
+      `SELECT ${createInFlight('d')} AS create_in_flight,
               CASE d.side
                 WHEN 'sfdc' THEN EXISTS (SELECT 1 FROM task_link l WHERE l.connection_id = d.connection_id AND l.sfdc_task_id = d.task_id AND l.unlinked_at IS NULL)
                 ELSE EXISTS (SELECT 1 FROM task_link l WHERE l.connection_id = d.connection_id AND l.salesconnect_task_id = d.task_id AND l.unlinked_at IS NULL)
@@ -155,14 +154,25 @@ export class ParkedChangesRepository {
               (extract(epoch FROM a.waiting_since) * 1000)::float8 AS "waitingSinceMs"
          FROM deletion_awaiting_create a
         WHERE a.waiting_since <= $1
-           OR NOT EXISTS (SELECT 1 FROM task_write w
-                           WHERE w.connection_id = a.connection_id AND w.side = a.side AND w.action->>'type' = 'create')
+           OR NOT ${createInFlight('a')}
         ORDER BY a.id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [waitedUpTo.toISOString(), limit],
     );
+  }
+
+  /** Outside a transaction, as connectionsWaiting: the release loop asks every 250 ms, and nearly always finds none. */
+  async anyDeletionAwaiting(db: Db): Promise<boolean> {
+    const [{ any }]: { any: boolean }[] = await db.query(
+      `SELECT EXISTS (SELECT 1 FROM deletion_awaiting_create) AS any`,
+    );
+    return any;
   }
 
   async releaseDeletions(db: Db, ids: readonly string[]): Promise<void> {
     await db.query(`DELETE FROM deletion_awaiting_create WHERE id = ANY($1::bigint[])`, [ids]);
   }
 }
+
+/** A create of the row's connection on the row's side is queued, not landed (`row`: an alias with connection_id and side). */
+const createInFlight = (row: string) =>
+  `EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = ${row}.connection_id AND w.side = ${row}.side AND w.action->>'type' = 'create')`;

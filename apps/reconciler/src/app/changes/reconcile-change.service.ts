@@ -189,6 +189,7 @@ export class ReconcileChangeService implements OnModuleDestroy {
 
   /** Deletions that waited for the sync's own create (mustAwaitOwnCreate), decided again once it landed. */
   async releaseDeletionsAwaitingCreate(): Promise<number> {
+    if (!(await this.parkedChanges.anyDeletionAwaiting(this.dataSource))) return 0;
     return this.dataSource.transaction(async (db) => {
       const ready = await this.parkedChanges.lockDeletionsReady(
         db,

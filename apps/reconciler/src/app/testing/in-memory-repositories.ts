@@ -108,6 +108,10 @@ export class InMemoryParkedChanges implements Public<ParkedChangesRepository> {
       .slice(0, limit);
   }
 
+  async anyDeletionAwaiting(): Promise<boolean> {
+    return this.awaitingCreate.length > 0;
+  }
+
   async releaseDeletions(_db: unknown, ids: readonly string[]): Promise<void> {
     for (const id of ids)
       this.awaitingCreate.splice(

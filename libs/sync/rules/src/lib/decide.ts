@@ -119,9 +119,8 @@ function decideOnUnlinked(context: DecisionContext, change: SyncChange, fields: 
     // R2: tasks created or modified in the 24 hours before the enable, open or completed alike. One
     // changed after the enable but before the import's query ran was changed while on (R6), and the
     // live read that also sees it is dropped by the ingest as a change already published.
-    if (!change.enableAt || !isWithinWindowBefore(change.changedAt, change.enableAt, IMPORT_WINDOW_MS)) {
-      if (!change.enableAt || Date.parse(change.changedAt) <= Date.parse(change.enableAt))
-        return ignore('outside-import-window');
+    if (!change.enableAt || Date.parse(change.changedAt) < Date.parse(change.enableAt) - IMPORT_WINDOW_MS) {
+      return ignore('outside-import-window');
     }
   }
   const target = OTHER_SIDE[change.side];
