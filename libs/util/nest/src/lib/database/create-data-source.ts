@@ -26,9 +26,11 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     migrationsRun: false, // run below, after the schema exists
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
-    // Unqualified names in migrations and raw queries resolve to the service's own schema.
     extra: {
-      options: `-c search_path=${options.schema}`,
+      // Unqualified names in migrations and raw queries resolve to the service's own schema. A prepared
+      // statement is planned for its own parameters every run (see PreparingClient): a generic plan
+      // chosen while a table was empty kept scanning it whole as an import filled it.
+      options: `-c search_path=${options.schema} -c plan_cache_mode=force_custom_plan`,
       max: 10,
       connectionTimeoutMillis: 5_000,
       // pg's Pool makes its connections with this class: parameterized queries go as prepared statements.

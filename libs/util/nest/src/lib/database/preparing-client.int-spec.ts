@@ -66,6 +66,33 @@ describe('prepared statements on the services’ connections (PreparingClient)',
     expect((await preparedOn(runner)).filter((s) => s === insert)).toHaveLength(1);
   });
 
+  it('a prepared statement is planned for each run’s parameters: a plan chosen while its table was empty is not kept as the table fills', async () => {
+    await runner.query(
+      `CREATE TABLE links (id serial PRIMARY KEY, owner text NOT NULL, task text NOT NULL, body text)`,
+    );
+    await runner.query(`CREATE UNIQUE INDEX links_task ON links (owner, task)`);
+    // The reconciler's shape of lookup: keys as arrays, joined to the table.
+    const lookup = `SELECT l.id FROM links l JOIN unnest($1::text[], $2::text[]) AS k(owner, task) ON l.owner = k.owner AND l.task = k.task /* by keys */`;
+    // Known empty (analyzed so), as a new customer's tables are when their first import starts.
+    await runner.query(`ANALYZE links`);
+    for (let i = 0; i < 8; i += 1) expect(await runner.query(lookup, [['c1'], [`t${i}`]])).toEqual([]);
+    await runner.query(
+      `INSERT INTO links (owner, task, body) SELECT 'c1', 't' || g, repeat('x', 200) FROM generate_series(1, 20000) g`,
+    );
+    // No ANALYZE: autovacuum gets to a table a minute or more after it filled, as it does after an import.
+    expect(await runner.query(lookup, [['c1'], ['t7']])).toHaveLength(1);
+    const [{ name, generic_plans, custom_plans }]: { name: string; generic_plans: string; custom_plans: string }[] =
+      await runner.query(`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, [
+        lookup,
+      ]);
+    expect({ generic: Number(generic_plans), custom: Number(custom_plans) }).toEqual({ generic: 0, custom: 9 });
+    // The plan the next run gets, on the statement the client prepared: the index, not a scan of 20,000 rows.
+    const plan: { 'QUERY PLAN': string }[] = await runner.query(`EXPLAIN EXECUTE ${name}('{c1,c1}', '{t1,t2}')`);
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/Index (Only )?Scan using links_task/);
+    expect(text).not.toMatch(/Seq Scan on links/);
+  });
+
   it(`at most ${PREPARED_PER_CONNECTION} statements are kept on a connection; past that they still answer, unnamed`, async () => {
     const texts = Array.from({ length: PREPARED_PER_CONNECTION + 5 }, (_, i) => `SELECT $1::int + ${i} AS n`);
     for (const [i, sql] of texts.entries()) expect(await runner.query(sql, [1])).toEqual([{ n: 1 + i }]);

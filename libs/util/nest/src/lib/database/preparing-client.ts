@@ -20,8 +20,11 @@ export function statementName(text: string): string {
 
 /**
  * TypeORM sends every query unnamed, so PostgreSQL parses and plans each one again: in a benchmark
- * run, planning took a third of the statements' time. Named, a statement is parsed once per connection
- * and PostgreSQL may keep a generic plan (plan_cache_mode auto). Only queries with parameters are named:
+ * run, planning took a third of the statements' time. Named, a statement is parsed once per connection.
+ * It is still planned for each run's parameters (plan_cache_mode force_custom_plan, set on the
+ * connection): with auto, PostgreSQL kept the generic plan it chose while the links table was empty,
+ * a scan of the whole table, and an import's lookups grew with every task it linked (331 ms each at
+ * 20,000 tasks, in a benchmark's pg_stat_statements). Only queries with parameters are named:
  * what they run is fixed SQL; a query without any may be DDL. Not for a pooler in transaction mode
  * (PgBouncer), where a connection's prepared statements do not follow the client.
  */
