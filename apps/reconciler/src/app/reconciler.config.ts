@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiCallsConfigShape } from '@task-sync/sfdc-api-budget';
-import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape, syncClientName } from '@task-sync/util-config';
 import { DEFAULT_HELD_WRITE_POLICY } from '@task-sync/sync-rules';
 
 /** Every variable reconciler reads, with its default. Read once, in main.ts. */
@@ -18,11 +18,7 @@ export const reconcilerConfigSchema = z.object({
     .string()
     .regex(/^\d+\.\d$/)
     .default('62.0'),
-  /** Our name on both sides: `Sforce-Call-Options: client=…` and `X-Client-App`; changes carrying it are our own. */
-  SYNC_CLIENT_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,64}$/)
-    .default('task-sync'),
+  SYNC_CLIENT_NAME: syncClientName,
   SALESCONNECT_API_URL: z.url().default('http://127.0.0.1:8620'),
   /** The integration app token (acts for each connection's Sales Connect user); issued by Sales Connect, hence a modest minimum. */
   SALESCONNECT_APP_TOKEN: devSecret(z.string().min(1), 'sc_app_task_sync_dev', { productionMinLength: 16 }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { consumerConfigShape, devSecret, serviceConfigShape } from '@task-sync/util-config';
+import { consumerConfigShape, devSecret, serviceConfigShape, syncClientName } from '@task-sync/util-config';
 
 /** Every variable salesconnect-ingest reads, with its default. Read once, in main.ts. */
 export const salesconnectIngestConfigSchema = z.object({
@@ -22,6 +22,8 @@ export const salesconnectIngestConfigSchema = z.object({
   INTERNAL_SERVICE_TOKEN: devSecret(z.string().min(24), 'dev-only-salesconnect-ingest-internal-token', {
     productionMinLength: 32,
   }),
+  /** The reconciler's name in Sales Connect (the same value): its own creates coming back are not published. */
+  SYNC_CLIENT_NAME: syncClientName,
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(15_000),
   /**
    * How long a webhook waits for an earlier change of its task that has not arrived (webhooks come

@@ -51,7 +51,7 @@ export class SalesConnectWriteExecutor {
           { ...rest, ...(status ? { status } : {}), name: w.fields.title ?? '' },
           { idempotencyKey: `link-${w.linkId}` },
         );
-        return { kind: 'done', createdId: task.id, version: task.version };
+        return { kind: 'done', createdId: task.id, version: task.version, createdAt: task.createdAt };
       }
       // Its create has not landed yet (it waits for a retry): this write waits behind it.
       if (!ids.salesConnectTaskId) return { kind: 'retry', reason: 'the task is not created in Sales Connect yet' };

@@ -10,9 +10,10 @@ import {
 export type WriteOutcome =
   /**
    * `version`: Sales Connect's version of the task after the write (its answer); `sfdcWrittenAt`:
-   * Salesforce's SystemModstamp of the task right after the write (ISO).
+   * Salesforce's SystemModstamp of the task right after the write (ISO); `createdAt`: a Sales Connect
+   * create's time by its answer, which its echo (not published: isEchoOfOwnCreate) would have told.
    */
-  | { kind: 'done'; createdId?: string; version?: number; sfdcWrittenAt?: string }
+  | { kind: 'done'; createdId?: string; version?: number; sfdcWrittenAt?: string; createdAt?: string }
   /** Transient (5xx, lock errors, network): again after a backoff, a bounded number of times. */
   | { kind: 'retry'; reason: string }
   /** The connection cannot write now (API limit or allocation, lost grant): every write waits, uncounted. */

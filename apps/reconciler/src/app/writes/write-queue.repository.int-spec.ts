@@ -238,4 +238,39 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       [{ n: 0 }],
     );
   });
+
+  it("markLanded: a Sales Connect create's time becomes the link's last-seen time of that side (its echo is not published); a create answered again does not move it", async () => {
+    const linkId = randomUUID();
+    await db.dataSource.query(`INSERT INTO task_link (id, connection_id, link) VALUES ($1, 'c-seen', $2)`, [
+      linkId,
+      JSON.stringify({ lastSeen: { sfdc: '2026-03-02T10:00:00.000Z', salesconnect: '1970-01-01T00:00:00.000Z' } }),
+    ]);
+    const landed = async (createdId: string, createdAt: string) => {
+      const [{ id }]: { id: string }[] = await db.dataSource.query(
+        `INSERT INTO task_write (connection_id, link_id, side, action) VALUES ('c-seen', $1, 'salesconnect', '{"type":"create"}') RETURNING id::text`,
+        [linkId],
+      );
+      const write = {
+        linkId,
+        side: 'salesconnect',
+        kind: 'create',
+        fields: {},
+        rowIds: [id],
+      } as unknown as LandedWrite[0];
+      await writeQueue.markLanded(db.dataSource, [[write, { kind: 'done', createdId, version: 1, createdAt }]]);
+    };
+    const lastSeen = async () =>
+      (await db.dataSource.query(`SELECT link->'lastSeen' AS seen FROM task_link WHERE id = $1`, [linkId]))[0].seen;
+
+    await landed('sct_seen', '2026-03-02T10:00:01.250Z');
+    expect(await lastSeen()).toEqual({ sfdc: '2026-03-02T10:00:00.000Z', salesconnect: '2026-03-02T10:00:01.250Z' });
+
+    // A person's change read meanwhile (a later time) stays; a create answered again changes nothing.
+    await db.dataSource.query(
+      `UPDATE task_link SET link = jsonb_set(link, '{lastSeen,salesconnect}', '"2026-03-02T10:00:05.000Z"') WHERE id = $1`,
+      [linkId],
+    );
+    await landed('sct_seen', '2026-03-02T10:00:01.250Z');
+    expect((await lastSeen()).salesconnect).toBe('2026-03-02T10:00:05.000Z');
+  });
 });

@@ -152,11 +152,11 @@ export class WriteQueueRepository {
         `UPDATE task_link l SET
            sfdc_task_id = coalesce(l.sfdc_task_id, v.sfdc_id),
            salesconnect_task_id = coalesce(l.salesconnect_task_id, v.salesconnect_id),
-           link = ${withVersion('l.link', 'GREATEST(v.version, CASE WHEN l.salesconnect_task_id IS NULL THEN v.created_version END)')} || ${writtenAtOf('l.link', 'v.written_at')},
+           link = ${seenFrom('l.link', withVersion('l.link', 'GREATEST(v.version, CASE WHEN l.salesconnect_task_id IS NULL THEN v.created_version END)'), 'CASE WHEN l.salesconnect_task_id IS NULL THEN v.created_at END')} || ${writtenAtOf('l.link', 'v.written_at')},
            updated_at = CASE WHEN (l.sfdc_task_id IS NULL AND v.sfdc_id IS NOT NULL)
                               OR (l.salesconnect_task_id IS NULL AND v.salesconnect_id IS NOT NULL) THEN now() ELSE l.updated_at END
-          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[])
-               AS v(link_id, sfdc_id, salesconnect_id, created_version, version, written_at)
+          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[])
+               AS v(link_id, sfdc_id, salesconnect_id, created_version, version, written_at, created_at)
          WHERE l.id = v.link_id`,
         [
           changes.map((c) => c.linkId),
@@ -165,6 +165,7 @@ export class WriteQueueRepository {
           changes.map((c) => c.createdVersion),
           changes.map((c) => c.version),
           changes.map((c) => c.writtenAt),
+          changes.map((c) => c.createdAt),
         ],
       );
     }
@@ -207,6 +208,8 @@ interface LinkChange {
   salesConnectId: string | null;
   /** A Sales Connect create's answer: stored only with its id. */
   createdVersion: number | null;
+  /** A Sales Connect create's time: the link has seen that side from then (its echo is not published). */
+  createdAt: string | null;
   /** A Sales Connect update's answer. */
   version: number | null;
   writtenAt: string | null;
@@ -222,6 +225,7 @@ function linkChangesOf(done: readonly LandedWrite[]): LinkChange[] {
       sfdcId: null,
       salesConnectId: null,
       createdVersion: null,
+      createdAt: null,
       version: null,
       writtenAt: null,
     };
@@ -231,6 +235,7 @@ function linkChangesOf(done: readonly LandedWrite[]): LinkChange[] {
     } else if (o.createdId) {
       change.salesConnectId = o.createdId;
       change.createdVersion = o.version ?? null;
+      change.createdAt = o.createdAt ?? null;
     } else change.version = o.version ?? change.version;
     byLink.set(w.linkId, change);
   }
@@ -239,6 +244,14 @@ function linkChangesOf(done: readonly LandedWrite[]): LinkChange[] {
 
 const withVersion = (link: string, version: string) =>
   `CASE WHEN ${version} IS NULL THEN ${link} ELSE jsonb_set(${link}, '{salesConnectVersion}', to_jsonb(GREATEST(coalesce((${link}->>'salesConnectVersion')::int, 0), ${version}))) END`;
+
+/**
+ * A Sales Connect create's time as the link's last-seen time of that side, when it is later: what the
+ * create's echo set when it was published. Without it a person's first edit there looked concurrent
+ * with the Salesforce change the task was created from (a conflict recorded for nothing).
+ */
+const seenFrom = (stored: string, link: string, at: string) =>
+  `CASE WHEN ${at} IS NULL OR (${stored}->'lastSeen'->>'salesconnect')::timestamptz >= (${at})::timestamptz THEN ${link} ELSE jsonb_set(${link}, '{lastSeen,salesconnect}', to_jsonb(${at})) END`;
 
 /** The stamp as a key to merge in (`||`), when it is newer than the link's; else nothing. */
 const writtenAtOf = (link: string, at: string) =>

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SalesConnectChange } from '@task-sync/salesconnect-client';
 import {
   decideChangeOrder,
+  isEchoOfOwnCreate,
   judgeUnreceivedChange,
   receivesChangeMadeAt,
   type OrderedChange,
@@ -26,6 +27,8 @@ export interface HandleResult {
   duplicates: number;
   /** Their user has no enabled connection (R7: a disabled connection is not read). */
   skipped: number;
+  /** The sync's own creates coming back (isEchoOfOwnCreate): recorded as handled, not published. */
+  ownCreates: number;
   /** Webhooks waiting for an earlier change of their task (published later, in order). */
   held: number;
   /** Older than a change of the same task already published: never published after it. */
@@ -39,6 +42,7 @@ export const NOTHING_HANDLED: Readonly<HandleResult> = {
   events: 0,
   duplicates: 0,
   skipped: 0,
+  ownCreates: 0,
   held: 0,
   superseded: 0,
   awaitingSettings: 0,
@@ -55,6 +59,7 @@ type ChangeOutcome =
   | { kind: 'published'; events: number }
   | { kind: 'duplicate' }
   | { kind: 'skipped' }
+  | { kind: 'own-create' }
   | { kind: 'awaiting-settings' }
   | { kind: 'held' }
   | { kind: 'superseded' };
@@ -94,7 +99,8 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     @Inject(EnabledConnectionsQuery) private readonly connections: EnabledConnectionsQuery,
     @Inject(KafkaPublisher) private readonly publisher: KafkaPublisher,
     @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
-    @Inject(APP_CONFIG) private readonly config: Pick<SalesconnectIngestConfig, 'SALESCONNECT_ORDER_HOLD_MS'>,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<SalesconnectIngestConfig, 'SALESCONNECT_ORDER_HOLD_MS' | 'SYNC_CLIENT_NAME'>,
     @Inject(SETTINGS_COVERAGE) private readonly settings: SettingsCoverage,
     @Inject(JsonLogger) logger?: JsonLogger,
   ) {
@@ -200,6 +206,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
         result.published++;
         result.events += outcome.events;
       } else if (outcome?.kind === 'skipped' && first) result.skipped++;
+      else if (outcome?.kind === 'own-create' && first) result.ownCreates++;
       else if (outcome?.kind === 'awaiting-settings' && first) result.awaitingSettings++;
       else if (outcome?.kind === 'held' && first) result.held++;
       else if (outcome?.kind === 'superseded' && first) result.superseded++;
@@ -208,6 +215,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     this.metrics.changes.inc({ source: caller.source, outcome: 'published' }, result.published);
     this.metrics.changes.inc({ source: caller.source, outcome: 'duplicate' }, result.duplicates);
     this.metrics.changes.inc({ source: caller.source, outcome: 'skipped' }, result.skipped);
+    this.metrics.changes.inc({ source: caller.source, outcome: 'own_create' }, result.ownCreates);
     this.metrics.changes.inc({ source: caller.source, outcome: 'held' }, result.held);
     this.metrics.changes.inc({ source: caller.source, outcome: 'superseded' }, result.superseded);
     this.metrics.changes.inc({ source: caller.source, outcome: 'awaiting_settings' }, result.awaitingSettings);
@@ -243,6 +251,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       bytes: number;
     }[] = [];
     const skipped: TaskOrderRecord[] = [];
+    const ownCreates = new Set<number>();
     const receivers = new Map(
       released.map(({ change }) => [
         change.sequence,
@@ -266,7 +275,10 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       }
       // Only webhooks are held: a change released from the hold by a later call came by one.
       const via = bySequence.get(change.sequence)?.source ?? 'webhook';
-      const messages = connectionIds.map((id) => mapChangeToMessage(change, id, via));
+      // Recorded with its batch like a published change (the feed does not bring it again, its task's next version is not held), with no event.
+      const ownCreate = isEchoOfOwnCreate(change, this.config.SYNC_CLIENT_NAME);
+      if (ownCreate) ownCreates.add(change.sequence);
+      const messages = ownCreate ? [] : connectionIds.map((id) => mapChangeToMessage(change, id, via));
       const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
       const version = { taskId: change.taskId, version: change.task.version, published: true };
       const last = batches[batches.length - 1];
@@ -284,7 +296,7 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     await this.withState(() => this.state.recordTaskVersions(skipped));
     for (const batch of batches) {
       try {
-        await this.publisher.publish(batch.messages);
+        if (batch.messages.length > 0) await this.publisher.publish(batch.messages);
       } catch (e) {
         throw new IngestError(
           IngestErrorCode.PublishFailed,
@@ -294,7 +306,12 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       }
       // A failure here re-publishes the batch later under the same event ids: consumers drop the copies.
       await this.withState(() => this.state.recordPublished(batch.sequences, batch.versions));
-      batch.sequences.forEach((sequence, i) => outcomes.set(sequence, { kind: 'published', events: batch.events[i] }));
+      batch.sequences.forEach((sequence, i) =>
+        outcomes.set(
+          sequence,
+          ownCreates.has(sequence) ? { kind: 'own-create' } : { kind: 'published', events: batch.events[i] },
+        ),
+      );
     }
     this.countReleasedFromHold(released, bySequence, outcomes);
     return outcomes;

@@ -79,7 +79,7 @@ function setUp(options: {
     connections,
     publisher,
     new IngestMetrics(new Registry()),
-    { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000 },
+    { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000, SYNC_CLIENT_NAME: 'task-sync' },
     settings,
   );
   return { handler, batches, published, taskOrder, asks, settings, options };
@@ -95,6 +95,7 @@ describe('ChangeHandler', () => {
       events: 2,
       duplicates: 0,
       skipped: 1,
+      ownCreates: 0,
       held: 0,
       superseded: 0,
       awaitingSettings: 0,
@@ -109,6 +110,41 @@ describe('ChangeHandler', () => {
     ).toEqual(['conn-a1', 'conn-a2']);
     // Only the published change is remembered; the skipped one is judged again by the catch-up.
     expect([...published]).toEqual([mine.sequence]);
+  });
+
+  it('R6 without echo loops: the sync’s own create coming back is recorded, not published; the task’s next change is not held for it and crosses', async () => {
+    const { handler, batches, published, taskOrder } = setUp({ enabled: { scu_a: ['conn-a1'] } });
+    const ownCreate = buildChange({ userId: 'scu_a', taskId: 'sct_own', origin: 'task-sync' });
+    const personsCreate = buildChange({ userId: 'scu_a', taskId: 'sct_person' });
+    expect(await handler.handle([ownCreate, personsCreate], 'webhook')).toMatchObject({
+      published: 1,
+      events: 1,
+      ownCreates: 1,
+      held: 0,
+    });
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_person']);
+    // Remembered as handled: the catch-up does not bring it again, and version 1 counts as out.
+    expect([...published].sort()).toEqual([ownCreate.sequence, personsCreate.sequence].sort());
+    expect(taskOrder.get('sct_own')).toEqual({ released: 1, published: 1 });
+
+    // A person's edit of the sync's copy (version 2) crosses at once, and so does the sync's own update.
+    const edit = buildChange({
+      userId: 'scu_a',
+      taskId: 'sct_own',
+      type: 'updated',
+      task: { version: 2, name: 'Call Ana today' },
+    });
+    const ownUpdate = buildChange({
+      userId: 'scu_a',
+      taskId: 'sct_own',
+      type: 'updated',
+      origin: 'task-sync',
+      task: { version: 3 },
+    });
+    expect(await handler.handle([edit, ownUpdate], 'webhook')).toMatchObject({ published: 2, held: 0, ownCreates: 0 });
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_person', 'conn-a1:sct_own', 'conn-a1:sct_own']);
+    // The feed's copy of the create later is a duplicate, not an event.
+    expect(await handler.handle([ownCreate], 'feed')).toMatchObject({ duplicates: 1, published: 0, ownCreates: 0 });
   });
 
   it('R3 and R6: a change made right after an enable not heard of yet is never skipped; it awaits the settings and crosses once the enable is applied', async () => {

@@ -69,6 +69,7 @@ function setUp(options: {
           events: published,
           duplicates: 0,
           skipped: 0,
+          ownCreates: 0,
           held: 0,
           superseded: 0,
           awaitingSettings: awaiting,

@@ -37,6 +37,8 @@ export interface RoundSummary {
   events: number;
   duplicates: number;
   skipped: number;
+  /** The sync's own creates coming back: recorded, not published (isEchoOfOwnCreate). */
+  ownCreates: number;
   /** Older than a change of the same task already published (its webhook came first): not published again. */
   superseded: number;
   /** Set when the cursor had to restart from the feed's oldest kept change. */
@@ -47,6 +49,9 @@ const maxSequence = (changes: SalesConnectChange[], from: number) =>
   changes.reduce((max, c) => Math.max(max, c.sequence), from);
 
 /** A missed or refused webhook loses nothing: the feed is read to the end each round. */
+/** A round's counts before its first page. */
+const NOTHING_COUNTED = { published: 0, events: 0, duplicates: 0, skipped: 0, ownCreates: 0, superseded: 0 };
+
 export class FeedCatchUp {
   constructor(private readonly deps: FeedCatchUpDeps) {}
 
@@ -54,16 +59,7 @@ export class FeedCatchUp {
     const position = await this.deps.state.readPosition();
     if (position === null) return this.startAtFeedEnd();
 
-    const summary: RoundSummary = {
-      kind: 'caught-up',
-      pages: 0,
-      read: 0,
-      published: 0,
-      events: 0,
-      duplicates: 0,
-      skipped: 0,
-      superseded: 0,
-    };
+    const summary: RoundSummary = { kind: 'caught-up', pages: 0, read: 0, ...NOTHING_COUNTED };
     let cursor: string | undefined = position.cursor;
     let lastSequence = position.lastSequence;
     for (;;) {
@@ -88,6 +84,7 @@ export class FeedCatchUp {
       summary.events += handled.events;
       summary.duplicates += handled.duplicates;
       summary.skipped += handled.skipped;
+      summary.ownCreates += handled.ownCreates;
       summary.superseded += handled.superseded;
       // Read again next round (what this page published then counts as duplicates): never skipped on a stale view.
       if (handled.awaitingSettings > 0) return { ...summary, kind: 'awaiting-settings' };
@@ -121,7 +118,7 @@ export class FeedCatchUp {
       { skippedChanges: read, pages, lastSequence },
       'no stored feed cursor: starting at the end of the change feed; changes from before this first start are not published',
     );
-    return { kind: 'started-at-end', pages, read, published: 0, events: 0, duplicates: 0, skipped: 0, superseded: 0 };
+    return { kind: 'started-at-end', pages, read, ...NOTHING_COUNTED };
   }
 
   private async restartFromOldest(code: IngestErrorCode, error: SalesConnectApiError): Promise<void> {

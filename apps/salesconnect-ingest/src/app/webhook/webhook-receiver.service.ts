@@ -23,7 +23,7 @@ export interface WebhookDelivery {
 export interface WebhookAnswer {
   status: 200 | 400 | 401 | 503;
   body:
-    | { status: 'published' | 'duplicate' | 'skipped' | 'held' | 'superseded' | 'awaiting-settings' }
+    | { status: 'published' | 'own-create' | 'duplicate' | 'skipped' | 'held' | 'superseded' | 'awaiting-settings' }
     | { error: string; message: string };
 }
 
@@ -94,15 +94,17 @@ export class WebhookReceiver {
       const status =
         result.published > 0
           ? 'published'
-          : result.held > 0
-            ? 'held'
-            : result.superseded > 0
-              ? 'superseded'
-              : result.duplicates > 0
-                ? 'duplicate'
-                : result.awaitingSettings > 0
-                  ? 'awaiting-settings'
-                  : 'skipped';
+          : result.ownCreates > 0
+            ? 'own-create'
+            : result.held > 0
+              ? 'held'
+              : result.superseded > 0
+                ? 'superseded'
+                : result.duplicates > 0
+                  ? 'duplicate'
+                  : result.awaitingSettings > 0
+                    ? 'awaiting-settings'
+                    : 'skipped';
       this.log.debug(
         {
           deliveryId,

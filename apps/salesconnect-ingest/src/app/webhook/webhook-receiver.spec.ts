@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { signWebhook } from '@task-sync/salesconnect-client';
 import { loadConfig } from '@task-sync/util-config';
 import { JsonLogger } from '@task-sync/util-nest';
-import type { ChangeHandler, HandleResult } from '../changes/change-handler.service';
+import { NOTHING_HANDLED, type ChangeHandler, type HandleResult } from '../changes/change-handler.service';
 import { IngestError } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
 import { salesconnectIngestConfigSchema } from '../salesconnect-ingest.config';
@@ -12,16 +12,7 @@ import { WebhookReceiver } from './webhook-receiver.service';
 
 const SECRET = 'spec-webhook-secret';
 
-function setUp(
-  handle: () => Promise<HandleResult> = async () => ({
-    published: 1,
-    events: 1,
-    duplicates: 0,
-    skipped: 0,
-    held: 0,
-    superseded: 0,
-  }),
-) {
+function setUp(handle: () => Promise<HandleResult> = async () => ({ ...NOTHING_HANDLED, published: 1, events: 1 })) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -119,10 +110,11 @@ describe('WebhookReceiver', () => {
   });
 
   it.each([
-    [{ published: 0, events: 0, duplicates: 1, skipped: 0, held: 0, superseded: 0 }, 'duplicate'],
-    [{ published: 0, events: 0, duplicates: 0, skipped: 1, held: 0, superseded: 0 }, 'skipped'],
-    [{ published: 0, events: 0, duplicates: 0, skipped: 0, held: 1, superseded: 0 }, 'held'],
-    [{ published: 0, events: 0, duplicates: 0, skipped: 0, held: 0, superseded: 1 }, 'superseded'],
+    [{ ...NOTHING_HANDLED, duplicates: 1 }, 'duplicate'],
+    [{ ...NOTHING_HANDLED, skipped: 1 }, 'skipped'],
+    [{ ...NOTHING_HANDLED, ownCreates: 1 }, 'own-create'],
+    [{ ...NOTHING_HANDLED, held: 1 }, 'held'],
+    [{ ...NOTHING_HANDLED, superseded: 1 }, 'superseded'],
   ])('says what became of the change: %o → %s', async (result, status) => {
     const { receiver } = setUp(async () => result);
     expect(await receiver.receive(signed(body))).toEqual({ status: 200, body: { status } });

@@ -1,4 +1,4 @@
-import { OWN_CREATE_WAIT_MS, isUnlinkedDeletion, mustAwaitOwnCreate } from './own-create';
+import { OWN_CREATE_WAIT_MS, isEchoOfOwnCreate, isUnlinkedDeletion, mustAwaitOwnCreate } from './own-create';
 
 const OURS = 'task-sync';
 
@@ -29,5 +29,21 @@ describe('R6: a deletion of a task no link names yet waits for the sync’s own 
   it('R6: a create that never lands lets it go after OWN_CREATE_WAIT_MS', () => {
     expect(mustAwaitOwnCreate({ createInFlight: true, linkedNow: false, waitedMs: OWN_CREATE_WAIT_MS - 1 })).toBe(true);
     expect(mustAwaitOwnCreate({ createInFlight: true, linkedNow: true, waitedMs: OWN_CREATE_WAIT_MS })).toBe(false);
+  });
+});
+
+describe('R6 without echo loops: the sync’s own Sales Connect create coming back is not published', () => {
+  it('R6: a create made by the sync (its origin ours) is its echo', () => {
+    expect(isEchoOfOwnCreate({ type: 'created', origin: OURS }, OURS)).toBe(true);
+  });
+
+  it('R6: a create a person made (another app, or Sales Connect’s own UI) crosses', () => {
+    expect(isEchoOfOwnCreate({ type: 'created', origin: 'salesconnect-ui' }, OURS)).toBe(false);
+    expect(isEchoOfOwnCreate({ type: 'created', origin: 'another-app' }, OURS)).toBe(false);
+  });
+
+  it('R6: the sync’s own updates, completions, reopens and deletes still come back (their echoes settle the link)', () => {
+    for (const type of ['updated', 'completed', 'reopened', 'deleted'])
+      expect(isEchoOfOwnCreate({ type, origin: OURS }, OURS)).toBe(false);
   });
 });

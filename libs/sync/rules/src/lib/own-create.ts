@@ -42,3 +42,19 @@ export function mustAwaitOwnCreate(deletion: UnlinkedDeletion): boolean {
   if (deletion.waitedMs >= OWN_CREATE_WAIT_MS) return false;
   return deletion.createInFlight || deletion.linkedNow;
 }
+
+/** A Sales Connect change as its feed and webhooks name it: its type and the app that made it. */
+export interface SalesConnectChangeMade {
+  type: string;
+  origin: string;
+}
+
+/**
+ * R6 without echo loops: the sync's own Sales Connect create coming back says nothing its answer did
+ * not (the task's id, version and time, stored when the create lands), so it is not published. Decided,
+ * it was ignored anyway (`own-write`) or only confirmed what the link assumed; it was half of an
+ * import's work. Every other change of ours still goes (an update's echo clears what the link waits for).
+ */
+export function isEchoOfOwnCreate(change: SalesConnectChangeMade, ourOrigin: string): boolean {
+  return change.type === 'created' && change.origin === ourOrigin;
+}

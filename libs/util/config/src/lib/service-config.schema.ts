@@ -18,6 +18,15 @@ export const kafkaBrokerList = z
  * The variables every service reads. Each app extends this with its own, in one schema per app.
  * Defaults work on a fresh development machine: PostgreSQL and Kafka on 127.0.0.1.
  */
+/**
+ * Our name on both sides: `Sforce-Call-Options: client=…` and `X-Client-App`; changes carrying it are
+ * our own. The reconciler writes under it; salesconnect-ingest knows its own creates coming back by it.
+ */
+export const syncClientName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/)
+  .default('task-sync');
+
 export function serviceConfigShape(defaults: { serviceName: string; httpPort: number }) {
   return {
     /** `production` refuses to start on a development secret (devSecret); the Kubernetes prod overlay sets it. */
