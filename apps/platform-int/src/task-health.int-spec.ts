@@ -292,6 +292,9 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     expect((await api(`/tasks/00000000-0000-4000-8000-000000000000/resync`, { method: 'POST' })).status).toBe(404);
 
     // Salesforce first, Sales Connect a moment later: its write waits for the unread Salesforce edit, reads it, and the later change wins.
+    // Salesforce stamps whole seconds: an edit in the second of the sync's own create there passes for
+    // that write (the documented limit), so the person's edit comes in a later second than the create.
+    await sleep(1100);
     await rep.sfdc.updateTask(conflicted.sfdcTaskId, { Subject: 'Call Carla (Salesforce)' });
     await sleep(1100);
     await rep.sc.patch(conflicted.scTaskId, { name: 'Call Carla (Sales Connect)' });
