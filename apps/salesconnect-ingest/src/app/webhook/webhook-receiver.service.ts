@@ -7,7 +7,7 @@ import {
   verifyWebhookSignature,
 } from '@task-sync/salesconnect-client';
 import { APP_CONFIG, JsonLogger } from '@task-sync/util-nest';
-import { ChangeHandler } from '../changes/change-handler.service';
+import { ChangeHandler, type HandleResult } from '../changes/change-handler.service';
 import { describeError, IngestError } from '../ingest-error';
 import { IngestMetrics } from '../ingest.metrics';
 import type { SalesconnectIngestConfig } from '../salesconnect-ingest.config';
@@ -41,6 +41,18 @@ export function parseWebhookEntry(rawBody: Buffer): ParsedEntry {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+type WebhookStatus = Extract<WebhookAnswer['body'], { status: string }>['status'];
+
+/** A one-change webhook's status: the first of these counts the handler set, else skipped. */
+const STATUS_BY_COUNT: readonly [keyof HandleResult, WebhookStatus][] = [
+  ['published', 'published'],
+  ['ownCreates', 'own-create'],
+  ['held', 'held'],
+  ['superseded', 'superseded'],
+  ['duplicates', 'duplicate'],
+  ['awaitingSettings', 'awaiting-settings'],
+];
 
 function skewOf(timestamp: string | undefined, now: number): number | undefined {
   return timestamp !== undefined && /^\d{1,12}$/.test(timestamp) ? now - Number(timestamp) : undefined;
@@ -91,20 +103,7 @@ export class WebhookReceiver {
     const { change } = entry;
     try {
       const result = await this.changes.handle([change], 'webhook');
-      const status =
-        result.published > 0
-          ? 'published'
-          : result.ownCreates > 0
-            ? 'own-create'
-            : result.held > 0
-              ? 'held'
-              : result.superseded > 0
-                ? 'superseded'
-                : result.duplicates > 0
-                  ? 'duplicate'
-                  : result.awaitingSettings > 0
-                    ? 'awaiting-settings'
-                    : 'skipped';
+      const status = STATUS_BY_COUNT.find(([count]) => result[count] > 0)?.[1] ?? 'skipped';
       this.log.debug(
         {
           deliveryId,
