@@ -82,6 +82,9 @@ describe('Salesforce environments: production, sandbox and My Domain per connect
       (await rep.repTasks()).find((t) => t.Id === pushed.Id && t['Subject'] === 'Sandbox org: edited after a refresh'),
     );
     const sfdc = await SalesforceUser.login(hostUrl('test.salesforce.com'), username);
+    // Salesforce stamps whole seconds: an edit in the second of the sync's own write there is stamped
+    // before the Sales Connect edit that write carried, and that edit wins (see the note on issue 24).
+    await sleep(1100);
     await sfdc.updateTask(pushed.Id, { Subject: 'Sandbox org: edited in Salesforce' });
     await waitFor('the Salesforce edit in Sales Connect', async () =>
       (await rep.sc.listTasks()).find((t) => t.id === task.id && t.name === 'Sandbox org: edited in Salesforce'),
