@@ -16,7 +16,8 @@ import {
 } from './support/stack';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const MESSAGES = 400;
+// Enough that each consumer is stopped mid-backlog: at 400 one drained it all before its SIGTERM once the sync got faster.
+const MESSAGES = 1200;
 
 /** What the Secrets give the consumers (make-secrets.js): the prod overlay is production, which refuses the development ones. */
 const SECRETS = {
