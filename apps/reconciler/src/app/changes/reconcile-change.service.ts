@@ -84,9 +84,13 @@ export class ReconcileChangeService implements OnModuleDestroy {
   /** R7 exact: the view is brought up to the run's newest change first, so the usual run parks nothing. */
   async prepareSettingsFor(changes: readonly SyncChange[]): Promise<void> {
     const needed = Math.max(...changes.map(settingsNeededUpTo));
-    const wait = waitForSettingsClockMs(needed, this.settingsView.coveredUpTo, Date.now());
-    if (wait > 0) await sleep(wait);
+    // A timer can fire a millisecond early against Date.now(), so the wait is checked again.
+    for (let wait = this.settingsClockWait(needed); wait > 0; wait = this.settingsClockWait(needed)) await sleep(wait);
     if (isAheadOfSettings(needed, this.settingsView.coveredUpTo, Date.now())) await this.settingsView.covers(needed);
+  }
+
+  private settingsClockWait(needed: number): number {
+    return waitForSettingsClockMs(needed, this.settingsView.coveredUpTo, Date.now());
   }
 
   settingsCover(instantMs: number): Promise<boolean> {
