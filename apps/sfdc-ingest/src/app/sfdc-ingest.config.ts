@@ -59,10 +59,10 @@ export const sfdcIngestConfigSchema = z.object({
   STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(15_000),
   /** Renewed every third of it while the step runs: a replica killed mid-step has its reads taken over within this. */
   READ_LEASE_MS: z.coerce.number().int().min(3_000).default(10_000),
-  /** While an org's events keep coming, its batch (one read by id of up to 200 tasks) waits at most this for more. */
-  STREAM_GATHER_MS: z.coerce.number().int().min(0).default(500),
-  /** Events stopped arriving this long ago: the gathered batch goes. */
-  STREAM_QUIET_MS: z.coerce.number().int().min(0).default(200),
+  /** While an org's events keep coming, its batch (one read by id of up to 500 tasks) waits at most this for more. */
+  STREAM_GATHER_MS: z.coerce.number().int().min(0).default(1500),
+  /** Events stopped arriving this long ago: the gathered batch goes (the stream's replies come in bursts, so not much less than the window). */
+  STREAM_QUIET_MS: z.coerce.number().int().min(0).default(1500),
   /** How often the stream supervisor looks for orgs to stream (and streams to stop). */
   STREAM_SUPERVISE_MS: z.coerce.number().int().min(100).default(5_000),
 });

@@ -42,6 +42,12 @@ export class SalesforceUser {
     this.instanceUrl = grant.instance_url;
   }
 
+  /** The user's session, for a client under test that calls Salesforce itself (jsforce). */
+  async session(): Promise<{ accessToken: string; instanceUrl: string }> {
+    if (!this.token) await this.signIn();
+    return { accessToken: this.token, instanceUrl: this.instanceUrl };
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     if (!this.token) await this.signIn();
     for (let attempt = 1; ; attempt++) {

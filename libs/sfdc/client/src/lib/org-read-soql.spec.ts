@@ -69,23 +69,34 @@ describe('SOQL for the reads', () => {
       `SELECT COUNT() FROM Task WHERE OwnerId = '${OWNER}' AND SystemModstamp >= 1970-01-01T00:00:00Z AND SystemModstamp <= 1970-01-01T00:00:01Z AND IsDeleted = false AND IsRecurrence = false`,
     );
     expect(buildDeletedInBinQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
-      `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA', '00T000000000002')`,
+      `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN ('00T000000000001EAA','00T000000000002')`,
     );
   });
 
   it('reads tasks by id with the fields the poll reads, and who last modified them', () => {
     expect(buildTasksByIdQuery(['00T000000000001EAA', '00T000000000002'])).toBe(
       `SELECT Id, Subject, Description, ActivityDate, Status, IsClosed, Priority, TaskSubtype, WhoId, OwnerId, SalesConnect_Task_Id__c, CreatedDate, LastModifiedDate, SystemModstamp, IsDeleted, IsRecurrence, LastModifiedById FROM Task ` +
-        `WHERE Id IN ('00T000000000001EAA', '00T000000000002')`,
+        `WHERE Id IN ('00T000000000001EAA','00T000000000002')`,
     );
     const ids = Array.from({ length: TASKS_BY_ID_LIMIT }, (_, i) => `00T${String(i).padStart(12, '0')}EAA`);
-    expect(buildTasksByIdQuery(ids).match(/'00T/g)).toHaveLength(200);
+    expect(buildTasksByIdQuery(ids).match(/'00T/g)).toHaveLength(TASKS_BY_ID_LIMIT);
   });
 
-  it.each([[[]], [Array.from({ length: 201 }, () => '00T000000000001EAA')]])(
-    'reads 1 to 200 ids a query, not %#',
+  it("a full by-id read's GET, as jsforce sends it, leaves 2 KiB of Salesforce's 16,384 bytes for the request line's rest and the headers", () => {
+    const ids = Array.from({ length: TASKS_BY_ID_LIMIT }, (_, i) => `00T${String(i).padStart(12, '0')}EAA`);
+    // jsforce's query: `<base>/queryAll?q=` + encodeURIComponent(soql), then a URL, which encodes `'` as well.
+    const url = new URL(
+      `https://acme.my.salesforce.com/services/data/v62.0/queryAll?q=${encodeURIComponent(buildTasksByIdQuery(ids))}`,
+    );
+    const requestTarget = url.pathname + url.search;
+    expect(requestTarget).toContain('%2700T000000000000EAA%27%2C%2700T');
+    expect(requestTarget.length).toBeLessThanOrEqual(16_384 - 2_048);
+  });
+
+  it.each([[[]], [Array.from({ length: TASKS_BY_ID_LIMIT + 1 }, () => '00T000000000001EAA')]])(
+    'reads 1 to TASKS_BY_ID_LIMIT ids a query, not %#',
     (ids) => {
-      expect(() => buildTasksByIdQuery(ids)).toThrow(/1 to 200 ids a query/);
+      expect(() => buildTasksByIdQuery(ids)).toThrow(new RegExp(`1 to ${TASKS_BY_ID_LIMIT} ids a query`));
     },
   );
 

@@ -1,5 +1,5 @@
 import { pageFloor, soqlDateTime, type KeysetPosition } from './import-soql';
-import { TASK_FIELDS, soqlId, type TaskRecord } from './task-soql';
+import { TASK_FIELDS, soqlId, soqlIdList, type TaskRecord } from './task-soql';
 
 /**
  * A by-id read adds who last modified the task: a change event names the user who committed it,
@@ -36,7 +36,7 @@ export function buildOrgTaskPageQuery(q: OrgTaskPageQuery): string {
 
 /** Which of these deleted ids are still in the recycle bin, and whose they are. */
 export function buildDeletedInBinQuery(ids: readonly string[]): string {
-  return `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN (${ids.map(soqlId).join(', ')})`;
+  return `SELECT Id, OwnerId FROM Task WHERE IsDeleted = true AND Id IN (${soqlIdList(ids)})`;
 }
 
 /** getDeleted works in whole minutes. */

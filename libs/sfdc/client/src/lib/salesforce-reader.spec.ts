@@ -1,6 +1,7 @@
 import type { TaskRecordById } from './org-read-soql';
 import { SalesforceError } from './salesforce-error';
 import { SalesforceReader } from './salesforce-reader';
+import { TASKS_BY_ID_LIMIT } from './task-soql';
 import { ConnectorSettingsSessionClient, SalesforceSessionHandle } from './salesforce-session';
 
 const taskId = (n: number) => `00T${String(n).padStart(12, '0')}EAA`;
@@ -28,11 +29,11 @@ function readerAnswering(answer: (ids: string[]) => { records: string[]; morePag
 }
 
 describe('SalesforceReader.readTasksByIds', () => {
-  it('reads 200 ids a call with queryAll (deleted tasks answer too), each record once', async () => {
-    const ids = Array.from({ length: 450 }, (_, i) => taskId(i));
+  it('reads TASKS_BY_ID_LIMIT ids a call with queryAll (deleted tasks answer too), each record once', async () => {
+    const ids = Array.from({ length: 2 * TASKS_BY_ID_LIMIT + 50 }, (_, i) => taskId(i));
     const { reader, asked } = readerAnswering((chunk) => ({ records: chunk, morePages: false }));
     const records = await reader.readTasksByIds([...ids, taskId(3), taskId(7).slice(0, 15)]);
-    expect(asked.map((a) => a.ids.length)).toEqual([200, 200, 50]);
+    expect(asked.map((a) => a.ids.length)).toEqual([TASKS_BY_ID_LIMIT, TASKS_BY_ID_LIMIT, 50]);
     expect(asked.every((a) => a.all)).toBe(true);
     expect(records.map((r) => r.Id)).toEqual(ids);
   });

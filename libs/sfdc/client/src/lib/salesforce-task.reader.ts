@@ -32,7 +32,7 @@ export class SalesforceTaskReader {
     return records;
   }
 
-  /** The e-mail of each Contact or Lead behind these WhoIds (null when it has none), 200 ids a query. */
+  /** The e-mail of each Contact or Lead behind these WhoIds (null when it has none), TASKS_BY_ID_LIMIT ids a query. */
   async readWhoEmails(whoIds: readonly string[]): Promise<Map<string, string | null>> {
     const emails = new Map<string, string | null>();
     const unique = [...new Set(whoIds)];

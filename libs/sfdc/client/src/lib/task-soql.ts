@@ -31,14 +31,23 @@ export function soqlId(id: string): string {
   return `'${id}'`;
 }
 
-/** Ids a by-id read takes in one call: 200 ids keep the GET well under Salesforce's 16,384-byte URI limit. */
-export const TASKS_BY_ID_LIMIT = 200;
+/** `'id','id',…`: no space after the commas, as the list is most of a by-id read's URI (27 encoded bytes an id). */
+export function soqlIdList(ids: readonly string[]): string {
+  return ids.map(soqlId).join(',');
+}
+
+/**
+ * Ids a by-id read takes in one call: the GET's URI (about 13,900 bytes with 500, as jsforce's URL
+ * encodes the quotes too) and its headers must fit in Salesforce's 16,384 bytes. A busy stream's
+ * batch reads this many at once.
+ */
+export const TASKS_BY_ID_LIMIT = 500;
 
 /** The tasks behind these ids, with these fields. Run it with queryAll, so a deleted task answers too (IsDeleted). */
 export function buildTasksByIdQuery(ids: readonly string[], fields: readonly string[] = TASK_FIELDS): string {
   if (ids.length === 0 || ids.length > TASKS_BY_ID_LIMIT)
     throw new Error(`1 to ${TASKS_BY_ID_LIMIT} ids a query, not ${ids.length}`);
-  return `SELECT ${fields.join(', ')} FROM Task WHERE Id IN (${ids.map(soqlId).join(', ')})`;
+  return `SELECT ${fields.join(', ')} FROM Task WHERE Id IN (${soqlIdList(ids)})`;
 }
 
 /** The e-mails behind WhoIds: Contacts start with 003, Leads with 00Q. */
@@ -46,9 +55,8 @@ export function buildWhoEmailQueries(whoIds: readonly string[]): string[] {
   const contacts = whoIds.filter((id) => id.startsWith('003'));
   const leads = whoIds.filter((id) => id.startsWith('00Q'));
   const queries: string[] = [];
-  if (contacts.length > 0)
-    queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${contacts.map(soqlId).join(', ')})`);
-  if (leads.length > 0) queries.push(`SELECT Id, Email FROM Lead WHERE Id IN (${leads.map(soqlId).join(', ')})`);
+  if (contacts.length > 0) queries.push(`SELECT Id, Email FROM Contact WHERE Id IN (${soqlIdList(contacts)})`);
+  if (leads.length > 0) queries.push(`SELECT Id, Email FROM Lead WHERE Id IN (${soqlIdList(leads)})`);
   return queries;
 }
 
