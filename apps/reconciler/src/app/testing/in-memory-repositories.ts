@@ -222,7 +222,17 @@ export class InMemoryWriteQueue implements Public<WriteQueueRepository> {
       return {
         connectionId,
         salesConnectDue: due.some((r) => r.side === 'salesconnect'),
-        sfdc: { queued: sfdc.length, oldestWaitedMs: 0, newestWaitedMs: 0 },
+        sfdc: {
+          queued: sfdc.length,
+          mix: {
+            updates: new Set(sfdc.filter((r) => !['create', 'delete'].includes(r.write.type)).map((r) => r.linkId))
+              .size,
+            upserts: sfdc.filter((r) => r.write.type === 'create').length,
+            deletes: sfdc.filter((r) => r.write.type === 'delete').length,
+          },
+          oldestWaitedMs: 0,
+          newestWaitedMs: 0,
+        },
       };
     });
   }

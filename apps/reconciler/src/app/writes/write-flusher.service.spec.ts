@@ -187,6 +187,26 @@ describe("the write flusher's round: each write's outcome settled in the queue, 
     ]);
   });
 
+  it("a busy connection's Salesforce writes gather until they fill a Composite request's 25 subrequests, whatever their count", async () => {
+    const s = setUp(byTitle({}));
+    await s.queueUpdate('first');
+    expect(await s.round()).toBe(true); // an idle connection's write goes at once
+    for (let i = 0; i < 23; i++) await s.queueUpdate(`update ${i}`);
+    // 23 updates and the stamps query: 24 subrequests, one short of a full request.
+    expect(await s.round()).toBe(false);
+    expect(s.sfdc.sent).toHaveLength(1);
+    await s.queue.queue(null, [
+      {
+        connectionId: CONNECTION,
+        linkId: 'link-new',
+        side: 'sfdc',
+        write: { type: 'create', fields: { title: 'new' } },
+      },
+    ]);
+    expect(await s.round()).toBe(true);
+    expect(s.sfdc.sent).toHaveLength(25);
+  });
+
   it('sends nothing while another replica flushes the connection', async () => {
     const s = setUp(byTitle({}), { kind: 'wait' }, false);
     await s.queueUpdate('landed');

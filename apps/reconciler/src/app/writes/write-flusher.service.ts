@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DEAD_LETTER, KAFKA_TOPICS, buildMessageKey, encodeEvent, type DeadLetter } from '@task-sync/contracts';
-import { COLLECTION_LIMIT, COMPOSITE_UPDATE_SLOTS } from '@task-sync/sfdc-client';
+import { COLLECTION_LIMIT, COMPOSITE_MAX_SUBREQUESTS, compositeSubrequestsFor } from '@task-sync/sfdc-client';
 import { APP_CONFIG, BackgroundLoop, KafkaPublisher, StatusReporter } from '@task-sync/util-nest';
 import { coalesceWrites, decideSfdcFlush, type CoalescedWrite, type SfdcGatherPolicy } from '@task-sync/sync-rules';
 import type { ReconcilerConfig } from '../reconciler.config';
@@ -58,11 +58,11 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     @Inject(TaskLinksRepository) private readonly links: TaskLinksRepository,
     @Inject(ParkedChangesRepository) private readonly connections: Pick<ParkedChangesRepository, 'salesConnectUserOf'>,
   ) {
-    // A Composite request carries at least this many writes whatever their mix (23 updates beside a collection of upserts and one of deletes).
+    // What fills a Composite request is its subrequests: an update takes one, every upsert or every delete one together.
     this.gather = {
       windowMs: config.SFDC_WRITE_GATHER_MS,
       quietMs: config.SFDC_WRITE_QUIET_MS,
-      maxBatch: COMPOSITE_UPDATE_SLOTS,
+      maxBatch: COMPOSITE_MAX_SUBREQUESTS,
     };
     this.loop = new BackgroundLoop('write', this.logger, () => this.round(), config.WRITE_FLUSH_INTERVAL_MS);
   }
@@ -82,9 +82,14 @@ export class WriteFlusherService implements OnApplicationBootstrap, BeforeApplic
     const now = Date.now();
     const due = (await this.queue.dueConnections(this.dataSource, ROWS_A_ROUND.sfdc)).flatMap((c) => {
       const lastSent = this.sfdcSentAt.get(c.connectionId);
+      // A round's worth of rows fills the round whatever their mix.
+      const fills =
+        c.sfdc.queued >= ROWS_A_ROUND.sfdc ? COMPOSITE_MAX_SUBREQUESTS : compositeSubrequestsFor(c.sfdc.mix);
       const sendSfdc =
-        decideSfdcFlush({ ...c.sfdc, sinceLastSendMs: lastSent === undefined ? null : now - lastSent }, this.gather)
-          .kind === 'send';
+        decideSfdcFlush(
+          { ...c.sfdc, queued: fills, sinceLastSendMs: lastSent === undefined ? null : now - lastSent },
+          this.gather,
+        ).kind === 'send';
       return c.salesConnectDue || sendSfdc ? [{ connectionId: c.connectionId, sendSfdc }] : [];
     });
     let busy = false;

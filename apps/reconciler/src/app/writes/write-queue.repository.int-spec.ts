@@ -69,7 +69,7 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
     expect(byId.get('conn-sc')).toEqual({
       connectionId: 'conn-sc',
       salesConnectDue: true,
-      sfdc: { queued: 0, oldestWaitedMs: 0, newestWaitedMs: 0 },
+      sfdc: { queued: 0, mix: { updates: 0, upserts: 0, deletes: 0 }, oldestWaitedMs: 0, newestWaitedMs: 0 },
     });
     const old = byId.get('conn-old');
     expect([old?.salesConnectDue, old?.sfdc.queued]).toEqual([false, 2]);
@@ -90,6 +90,23 @@ describe('the write queue as the flusher reads it (real PostgreSQL)', () => {
       `UPDATE task_write SET next_attempt_at = now() + interval '1 minute' WHERE connection_id = 'conn-old'`,
     );
     expect(await queuedIds()).toEqual(['conn-sc', 'conn-young']);
+  });
+
+  it("dueConnections: the due Salesforce writes' mix, as a Composite request takes them: tasks to update (a task's writes once), creates, deletes", async () => {
+    const [twice, once] = [randomUUID(), randomUUID()];
+    await db.dataSource.query(
+      `INSERT INTO task_write (connection_id, link_id, side, action) VALUES
+         ('conn-mix', $1, 'sfdc', '{"type":"update","fields":{"title":"a"}}'),
+         ('conn-mix', $1, 'sfdc', '{"type":"complete"}'),
+         ('conn-mix', $2, 'sfdc', '{"type":"reopen"}'),
+         ('conn-mix', gen_random_uuid(), 'sfdc', '{"type":"create","fields":{"title":"b"}}'),
+         ('conn-mix', gen_random_uuid(), 'sfdc', '{"type":"delete"}'),
+         ('conn-mix', gen_random_uuid(), 'sfdc', '{"type":"delete"}'),
+         ('conn-mix', gen_random_uuid(), 'salesconnect', '{"type":"update","fields":{"title":"c"}}')`,
+      [twice, once],
+    );
+    const [mixed] = await writeQueue.dueConnections(db.dataSource, 200);
+    expect(mixed.sfdc).toMatchObject({ queued: 6, mix: { updates: 2, upserts: 1, deletes: 2 } });
   });
 
   it('readDue: in the order queued, ids past a power of ten included (a task created at 9 and deleted at 10 is never written)', async () => {

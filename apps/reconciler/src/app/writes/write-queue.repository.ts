@@ -18,8 +18,17 @@ export interface QueuedConnection {
   connectionId: string;
   /** A Sales Connect write whose time has come. */
   salesConnectDue: boolean;
-  /** Its due Salesforce writes, for the gather decision (decideSfdcFlush); `queued` counted up to `countUpTo`. */
-  sfdc: { queued: number; oldestWaitedMs: number; newestWaitedMs: number };
+  /**
+   * Its due Salesforce writes, for the gather decision (decideSfdcFlush); `queued` counted up to
+   * `countUpTo`; `mix`: of those, the tasks to update and the creates and deletes, which fill a
+   * Composite request differently (compositeSubrequestsFor).
+   */
+  sfdc: {
+    queued: number;
+    mix: { updates: number; upserts: number; deletes: number };
+    oldestWaitedMs: number;
+    newestWaitedMs: number;
+  };
 }
 
 /**
@@ -53,6 +62,9 @@ export class WriteQueueRepository {
       connection_id: string;
       salesconnect_due: boolean;
       sfdc_queued: number;
+      sfdc_updates: number;
+      sfdc_creates: number;
+      sfdc_deletes: number;
       oldest_ms: string | null;
       newest_ms: string | null;
     }[] = await db.query(
@@ -65,13 +77,16 @@ export class WriteQueueRepository {
        )
        SELECT q.connection_id,
               EXISTS (SELECT 1 FROM task_write w WHERE w.connection_id = q.connection_id AND w.side = 'salesconnect' AND w.next_attempt_at <= now()) AS salesconnect_due,
-              s.sfdc_queued, s.oldest_ms, s.newest_ms
+              s.sfdc_queued, s.sfdc_updates, s.sfdc_creates, s.sfdc_deletes, s.oldest_ms, s.newest_ms
          FROM queued q
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS sfdc_queued,
+                  count(DISTINCT d.link_id) FILTER (WHERE d.type NOT IN ('create', 'delete'))::int AS sfdc_updates,
+                  count(*) FILTER (WHERE d.type = 'create')::int AS sfdc_creates,
+                  count(*) FILTER (WHERE d.type = 'delete')::int AS sfdc_deletes,
                   (extract(epoch FROM now() - min(d.created_at)) * 1000)::bigint AS oldest_ms,
                   (extract(epoch FROM now() - max(d.created_at)) * 1000)::bigint AS newest_ms
-             FROM (SELECT w.created_at FROM task_write w
+             FROM (SELECT w.created_at, w.link_id, w.action->>'type' AS type FROM task_write w
                     WHERE w.connection_id = q.connection_id AND w.side = 'sfdc' AND w.next_attempt_at <= now()
                     ORDER BY w.id LIMIT $1) d
          ) s
@@ -85,6 +100,7 @@ export class WriteQueueRepository {
         salesConnectDue: r.salesconnect_due,
         sfdc: {
           queued: r.sfdc_queued,
+          mix: { updates: r.sfdc_updates, upserts: r.sfdc_creates, deletes: r.sfdc_deletes },
           oldestWaitedMs: Number(r.oldest_ms ?? 0),
           newestWaitedMs: Number(r.newest_ms ?? 0),
         },

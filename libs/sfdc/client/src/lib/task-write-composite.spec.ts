@@ -1,5 +1,6 @@
 import {
   buildTaskWriteComposite,
+  compositeSubrequestsFor,
   readTaskWriteComposite,
   COMPOSITE_MAX_SUBREQUESTS,
   type TaskWriteBatch,
@@ -93,6 +94,33 @@ describe("a flush's Salesforce writes as one Composite request", () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('compositeSubrequestsFor counts the subrequests the request is built with, for every mix: what a gather waits to fill', () => {
+    const ids = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(15 - prefix.length, '0')}AAA`);
+    for (const updates of [0, 1, 5, 21, 22, 23, 24, 30])
+      for (const upserts of [0, 1, 3])
+        for (const deletes of [0, 1, 2]) {
+          const built = buildTaskWriteComposite(
+            {
+              upserts: ids(upserts, 'sc-').map((externalId) => ({ externalId, fields: { Subject: 'x' } })),
+              updates: ids(updates, '00T').map((id) => ({ id, fields: { Subject: 'y' }, unmodifiedSince: STAMP })),
+              deletes: ids(deletes, '00U'),
+            },
+            OPTIONS,
+          );
+          expect([updates, upserts, deletes, compositeSubrequestsFor({ updates, upserts, deletes })]).toEqual([
+            updates,
+            upserts,
+            deletes,
+            built.request.compositeRequest.length,
+          ]);
+        }
+    // 22 updates beside a create and a delete fill it; so do 24 alone.
+    expect(compositeSubrequestsFor({ updates: 22, upserts: 5, deletes: 3 })).toBe(COMPOSITE_MAX_SUBREQUESTS);
+    expect(compositeSubrequestsFor({ updates: 24, upserts: 0, deletes: 0 })).toBe(COMPOSITE_MAX_SUBREQUESTS);
+    expect(compositeSubrequestsFor({ updates: 12, upserts: 6, deletes: 2 })).toBe(15);
   });
 
   it('an empty kind sends no subrequest for it', () => {

@@ -14,11 +14,16 @@ import {
  */
 export const COMPOSITE_MAX_SUBREQUESTS = 25;
 export const COMPOSITE_MAX_COLLECTION_SUBREQUESTS = 5;
+
 /**
- * A flush's upserts and deletes take one sObject Collections subrequest each, the read of what the
- * writes left one query; updates go a record each.
+ * The subrequests buildTaskWriteComposite makes of a flush with this many updates, upserts and
+ * deletes (each at most COLLECTION_LIMIT): a gather may wait until they fill the request.
  */
-export const COMPOSITE_UPDATE_SLOTS = COMPOSITE_MAX_SUBREQUESTS - 3;
+export function compositeSubrequestsFor(mix: { updates: number; upserts: number; deletes: number }): number {
+  const collections = (mix.upserts > 0 ? 1 : 0) + (mix.deletes > 0 ? 1 : 0);
+  const updates = Math.min(mix.updates, COMPOSITE_MAX_SUBREQUESTS - collections - 1);
+  return collections + updates + (updates + mix.upserts > 0 ? 1 : 0);
+}
 
 /** A connection's Salesforce writes of one flush. */
 export interface TaskWriteBatch {

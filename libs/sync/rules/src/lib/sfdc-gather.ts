@@ -4,13 +4,13 @@ export interface SfdcGatherPolicy {
   windowMs: number;
   /** Writes stopped arriving this long ago: the gathered ones go. */
   quietMs: number;
-  /** This many writes fill one call: waiting longer cannot make it cheaper. */
+  /** What fills one call (writes, or the subrequests they take): waiting longer cannot make it cheaper. */
   maxBatch: number;
 }
 
 /** What the queue shows of one connection's due Salesforce writes now. */
 export interface SfdcQueueState {
-  /** Due writes (counted up to a round's worth). */
+  /** How much of one call the due writes fill, in maxBatch's unit (0: none due). */
   queued: number;
   /** Since the oldest due write was queued. */
   oldestWaitedMs: number;
