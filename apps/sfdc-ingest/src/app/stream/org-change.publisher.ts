@@ -114,12 +114,17 @@ export class OrgChangePublisher {
         );
         alreadyPublished += items.length - fresh.length;
         const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
+        const madeAts = new Map(fresh.map((f) => [f.record.Id, f.madeAt]));
         const built = buildReadMessages(
           connectionId,
           fresh.map((f) => f.record),
           emails,
           'live',
-          { originOf: (record) => origins.get(record.Id) ?? null, via },
+          {
+            originOf: (record) => origins.get(record.Id) ?? null,
+            madeAtOf: (record) => madeAts.get(record.Id) ?? null,
+            via,
+          },
         );
         messages.push(...built.messages);
         toRemember.push([connectionId, built.published]);

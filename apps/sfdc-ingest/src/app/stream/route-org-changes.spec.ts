@@ -7,7 +7,14 @@ import {
   buildTaskRecord as record,
   fixtureTaskId as task,
 } from '../testing/sfdc-task.fixture';
-import { collectRecordIds, originOf, routeDeletes, routeOrgBatch, type OrgConnection } from './route-org-changes';
+import {
+  collectRecordIds,
+  madeAtOf,
+  originOf,
+  routeDeletes,
+  routeOrgBatch,
+  type OrgConnection,
+} from './route-org-changes';
 
 const OTHER_REP = '005000000000002AAA';
 
@@ -50,8 +57,8 @@ describe('routing an org batch to the connections of the owner', () => {
     const reassigned = record({ OwnerId: OTHER_REP });
     const routing = routeOrgBatch(batch, [reassigned], connections, new Map([[task(1).slice(0, 15), ['conn-rep']]]));
     expect(routing.routed).toEqual([
-      { connectionId: 'conn-other', record: reassigned, origin: null },
-      { connectionId: 'conn-rep', record: reassigned, origin: null, formerOwner: true },
+      { connectionId: 'conn-other', record: reassigned, origin: null, madeAt: COMMIT },
+      { connectionId: 'conn-rep', record: reassigned, origin: null, madeAt: null, formerOwner: true },
     ]);
     // A former connection that is no longer enabled is not told: its sync is off (R7).
     expect(
@@ -158,6 +165,26 @@ describe('originOf: the writing client only when the read is the state the event
     ['no LastModifiedById in the read', {}, { LastModifiedById: null }, null],
   ])('%s', (_, eventChanges, recordChanges, origin) => {
     expect(originOf(record(recordChanges), event(eventChanges))).toBe(origin);
+  });
+
+  it.each<[string, Partial<TaskChangeEvent>, Partial<TaskRecordById>, number | null]>([
+    [
+      'the state the event left: its commit time, to the millisecond',
+      { commitTimestamp: COMMIT + 640 },
+      {},
+      COMMIT + 640,
+    ],
+    [
+      'no client said (a person in the UI): the commit time all the same',
+      { originClient: null, changeOrigin: '' },
+      {},
+      COMMIT,
+    ],
+    ['changed again since (a later second): none', {}, { SystemModstamp: '2026-11-24T10:00:06.000+0000' }, null],
+    ['a value that differs from what the event set: none', {}, { Subject: 'Call back, changed again' }, null],
+    ['deleted since: none', {}, { IsDeleted: true }, null],
+  ])('madeAtOf, %s', (_, eventChanges, recordChanges, madeAt) => {
+    expect(madeAtOf(record(recordChanges), event(eventChanges))).toBe(madeAt);
   });
 
   it('compares ids in either form', () => {

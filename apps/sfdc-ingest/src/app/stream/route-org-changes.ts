@@ -17,6 +17,12 @@ export interface RoutedRecord {
   connectionId: string;
   record: TaskRecordById;
   origin: string | null;
+  /**
+   * When the change the read shows was committed (ms), from its change event; null unless the read
+   * is surely that event's state. SystemModstamp is whole seconds: a person's edit just after the
+   * sync's own write, in the same second, would otherwise pass for earlier than the change the write carried.
+   */
+  madeAt: number | null;
   /** The connection owned the task before and does not now: told once, so it stops syncing it (R8). */
   formerOwner?: true;
 }
@@ -65,6 +71,7 @@ export function routeOrgBatch(
     if (owners.length === 0) notOurs += 1;
     const event = lastEventOf.get(salesforceIdKey(record.Id));
     const origin = event ? originOf(record, event) : null;
+    const madeAt = event ? madeAtOf(record, event) : null;
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
     // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
     const former = (routes.get(salesforceIdKey(record.Id)) ?? [])
@@ -74,8 +81,9 @@ export function routeOrgBatch(
       // Stamped in whole seconds: a change in the disable's second may precede it, and the reconciler judges it exactly.
       if (!receivesChangeMadeAt({ disabledAt: disabledAt ?? null }, stamp)) continue;
       if (changedBeforeEnable(stamp, enabledSince)) beforeEnable += 1;
-      else if (owners.some((o) => o.connectionId === connectionId)) routed.push({ connectionId, record, origin });
-      else routed.push({ connectionId, record, origin: null, formerOwner: true });
+      else if (owners.some((o) => o.connectionId === connectionId))
+        routed.push({ connectionId, record, origin, madeAt });
+      else routed.push({ connectionId, record, origin: null, madeAt: null, formerOwner: true });
     }
   }
   const answered = new Set(records.map((r) => salesforceIdKey(r.Id)));
@@ -108,17 +116,26 @@ function sameValue(field: string, read: unknown, sent: unknown): boolean {
  * our origin on a user's change would have it ignored (the reconciler's pending writes catch echoes).
  */
 export function originOf(record: TaskRecordById, event: TaskChangeEvent): string | null {
-  if (event.originClient === null || record.IsDeleted) return null;
-  if (event.changeType !== 'CREATE' && event.changeType !== 'UPDATE' && event.changeType !== 'UNDELETE') return null;
+  return showsStateOf(record, event) ? event.originClient : null;
+}
+
+/** The event's commit time (ms), when the read is surely the state it left; else null (the whole-second stamp stands). */
+export function madeAtOf(record: TaskRecordById, event: TaskChangeEvent): number | null {
+  return showsStateOf(record, event) ? event.commitTimestamp : null;
+}
+
+function showsStateOf(record: TaskRecordById, event: TaskChangeEvent): boolean {
+  if (record.IsDeleted) return false;
+  if (event.changeType !== 'CREATE' && event.changeType !== 'UPDATE' && event.changeType !== 'UNDELETE') return false;
   if (floorToSecond(parseSalesforceDateTime(record.SystemModstamp)) !== floorToSecond(event.commitTimestamp))
-    return null;
-  if (!record.LastModifiedById || !sameSalesforceId(record.LastModifiedById, event.commitUser)) return null;
+    return false;
+  if (!record.LastModifiedById || !sameSalesforceId(record.LastModifiedById, event.commitUser)) return false;
   const read = record as unknown as Record<string, unknown>;
   for (const field of COMPARABLE_FIELDS) {
-    if (field in event.fields && !sameValue(field, read[field], event.fields[field])) return null;
-    if (event.nulledFields.includes(field) && read[field] !== null) return null;
+    if (field in event.fields && !sameValue(field, read[field], event.fields[field])) return false;
+    if (event.nulledFields.includes(field) && read[field] !== null) return false;
   }
-  return event.originClient;
+  return true;
 }
 
 /**

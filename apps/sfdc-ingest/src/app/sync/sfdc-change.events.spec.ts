@@ -59,6 +59,17 @@ describe('sfdc-task-changed events', () => {
     expect(() => toOutgoingMessage(event)).toThrow(/enableAt/);
   });
 
+  it("a change event's commit time, when known, is the change's time to the millisecond; else SystemModstamp's whole second", () => {
+    const record = buildTaskRecord({ SystemModstamp: '2026-11-24T10:00:05.000+0000' });
+    const built = (madeAt?: number) =>
+      decodeEvent(
+        buildReadMessages('conn-1', [record], new Map(), 'live', { madeAtOf: () => madeAt ?? null }).messages[0].value,
+        KAFKA_TOPICS.sfdcTaskChanges,
+      );
+    expect(built(Date.parse('2026-11-24T10:00:05.640Z')).changedAt).toBe('2026-11-24T10:00:05.640Z');
+    expect(built().changedAt).toBe('2026-11-24T10:00:05.000Z');
+  });
+
   it('turns records as read into messages: an upsert each (with the origin when known), a delete for a deleted one, and what to remember of each', () => {
     const emails = new Map([['003000000000001AAA', 'ana@example.com']]);
     const deleted = buildTaskRecord({

@@ -15,7 +15,10 @@ export type ReadSource = SfdcTaskChanged['source'];
 /** How a live change was read: the org's change stream or a poll. */
 export type ReadVia = 'stream' | 'poll';
 
-/** `origin`: known only from a change event (the org stream); a REST read alone never knows who wrote. */
+/**
+ * `origin` and `madeAt` (the commit time, ms): known only from a change event (the org stream); a
+ * REST read alone never knows who wrote, nor more than SystemModstamp's whole second.
+ */
 export function buildSfdcUpsertEvent(
   connectionId: string,
   record: TaskRecord,
@@ -24,6 +27,7 @@ export function buildSfdcUpsertEvent(
   enableAt?: Date,
   origin: string | null = null,
   via?: ReadVia,
+  madeAt: number | null = null,
 ): SfdcTaskChanged {
   const fields = mapTaskRecordToFields(record, whoEmail);
   return {
@@ -34,8 +38,9 @@ export function buildSfdcUpsertEvent(
     kind: 'upsert',
     taskId: record.Id,
     fields,
-    // SystemModstamp: what the read windows are judged on (R2), and it moves on every change.
-    changedAt: iso(record.SystemModstamp),
+    // SystemModstamp: what the read windows are judged on (R2), and it moves on every change; the
+    // commit time within its second when a change event gave it.
+    changedAt: madeAt !== null ? new Date(madeAt).toISOString() : iso(record.SystemModstamp),
     createdAt: iso(record.CreatedDate),
     // Null unless a change event said so: the reconciler's pending writes then recognise our echoes.
     origin,
@@ -90,7 +95,12 @@ export function buildReadMessages(
   records: readonly TaskRecord[],
   whoEmails: ReadonlyMap<string, string | null>,
   source: ReadSource,
-  options: { enableAt?: Date; originOf?: (record: TaskRecord) => string | null; via?: ReadVia } = {},
+  options: {
+    enableAt?: Date;
+    originOf?: (record: TaskRecord) => string | null;
+    madeAtOf?: (record: TaskRecord) => number | null;
+    via?: ReadVia;
+  } = {},
 ): {
   messages: OutgoingMessage[];
   published: PublishedChange[];
@@ -117,6 +127,7 @@ export function buildReadMessages(
             options.enableAt,
             options.originOf?.(record) ?? null,
             options.via,
+            options.madeAtOf?.(record) ?? null,
           );
       messages.push(toOutgoingMessage(event));
       published.push(change);
