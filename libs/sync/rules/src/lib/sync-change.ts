@@ -15,7 +15,7 @@ export interface SyncChange {
   taskId: string;
   /** The task's synced fields after the change; null for a delete. */
   fields: TaskFields | null;
-  /** When it changed on its side (Sales Connect updatedAt or deletedAt; Salesforce SystemModstamp). */
+  /** When it changed on its side (Sales Connect updatedAt or deletedAt; Salesforce SystemModstamp, or a change event's commit time to the ms). */
   changedAt: string;
   /** When the task was created on its side (R3 needs it for Sales Connect tasks). */
   createdAt: string | null;
