@@ -113,16 +113,15 @@ export class OrgChangePublisher {
           manager,
         );
         alreadyPublished += items.length - fresh.length;
-        const origins = new Map(fresh.map((f) => [f.record.Id, f.origin]));
-        const madeAts = new Map(fresh.map((f) => [f.record.Id, f.madeAt]));
+        const routedOf = new Map(fresh.map((f) => [f.record.Id, f]));
         const built = buildReadMessages(
           connectionId,
           fresh.map((f) => f.record),
           emails,
           'live',
           {
-            originOf: (record) => origins.get(record.Id) ?? null,
-            madeAtOf: (record) => madeAts.get(record.Id) ?? null,
+            originOf: (record) => routedOf.get(record.Id)?.origin ?? null,
+            madeAtOf: (record) => routedOf.get(record.Id)?.madeAt ?? null,
             via,
           },
         );

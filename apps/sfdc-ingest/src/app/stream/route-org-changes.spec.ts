@@ -7,16 +7,12 @@ import {
   buildTaskRecord as record,
   fixtureTaskId as task,
 } from '../testing/sfdc-task.fixture';
-import {
-  collectRecordIds,
-  madeAtOf,
-  originOf,
-  routeDeletes,
-  routeOrgBatch,
-  type OrgConnection,
-} from './route-org-changes';
+import { collectRecordIds, eventShownBy, routeDeletes, routeOrgBatch, type OrgConnection } from './route-org-changes';
 
 const OTHER_REP = '005000000000002AAA';
+
+const originOf = (r: TaskRecordById, e: TaskChangeEvent) => eventShownBy(r, e)?.origin ?? null;
+const madeAtOf = (r: TaskRecordById, e: TaskChangeEvent) => eventShownBy(r, e)?.madeAt ?? null;
 
 /** A Subject edit by the rep, marked `client=task-sync` (as the reconciler's writes are). */
 const event = (overrides: Partial<TaskChangeEvent> = {}): TaskChangeEvent =>

@@ -70,8 +70,9 @@ export function routeOrgBatch(
     const owners = byOwner.get(salesforceIdKey(record.OwnerId)) ?? [];
     if (owners.length === 0) notOurs += 1;
     const event = lastEventOf.get(salesforceIdKey(record.Id));
-    const origin = event ? originOf(record, event) : null;
-    const madeAt = event ? madeAtOf(record, event) : null;
+    const shown = event ? eventShownBy(record, event) : null;
+    const origin = shown?.origin ?? null;
+    const madeAt = shown?.madeAt ?? null;
     const stamp = parseSalesforceDateTime(record.SystemModstamp);
     // A connection the task went to before, whose user no longer owns it: told once, with the new owner (R8).
     const former = (routes.get(salesforceIdKey(record.Id)) ?? [])
@@ -112,16 +113,16 @@ function sameValue(field: string, read: unknown, sent: unknown): boolean {
 }
 
 /**
- * Null unless the read is surely the state `event` left: guessing wrong is worse than not knowing, as
- * our origin on a user's change would have it ignored (the reconciler's pending writes catch echoes).
+ * What `event` says of the read, its writing client and its commit time (ms), only when the read is
+ * surely the state it left; else null (no origin, the whole-second stamp stands). Guessing wrong is
+ * worse than not knowing, as our origin on a user's change would have it ignored (the reconciler's
+ * pending writes catch echoes).
  */
-export function originOf(record: TaskRecordById, event: TaskChangeEvent): string | null {
-  return showsStateOf(record, event) ? event.originClient : null;
-}
-
-/** The event's commit time (ms), when the read is surely the state it left; else null (the whole-second stamp stands). */
-export function madeAtOf(record: TaskRecordById, event: TaskChangeEvent): number | null {
-  return showsStateOf(record, event) ? event.commitTimestamp : null;
+export function eventShownBy(
+  record: TaskRecordById,
+  event: TaskChangeEvent,
+): { origin: string | null; madeAt: number } | null {
+  return showsStateOf(record, event) ? { origin: event.originClient, madeAt: event.commitTimestamp } : null;
 }
 
 function showsStateOf(record: TaskRecordById, event: TaskChangeEvent): boolean {

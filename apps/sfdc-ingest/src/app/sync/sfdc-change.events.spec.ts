@@ -65,7 +65,7 @@ describe('sfdc-task-changed events', () => {
       decodeEvent(
         buildReadMessages('conn-1', [record], new Map(), 'live', { madeAtOf: () => madeAt ?? null }).messages[0].value,
         KAFKA_TOPICS.sfdcTaskChanges,
-      );
+      ) as SfdcTaskChanged;
     expect(built(Date.parse('2026-11-24T10:00:05.640Z')).changedAt).toBe('2026-11-24T10:00:05.640Z');
     expect(built().changedAt).toBe('2026-11-24T10:00:05.000Z');
   });
