@@ -200,7 +200,18 @@ describe("the write flusher's round: each write's outcome settled in the queue, 
         connectionId: CONNECTION,
         linkId: 'link-new',
         side: 'sfdc',
-        write: { type: 'create', fields: { title: 'new' } },
+        write: {
+          type: 'create',
+          fields: {
+            title: 'new',
+            details: '',
+            dueDate: null,
+            open: true,
+            priority: 'normal',
+            type: 'call',
+            contactEmail: null,
+          },
+        },
       },
     ]);
     expect(await s.round()).toBe(true);
