@@ -279,8 +279,15 @@ describe('task health: problems, failed tasks, Retry now, Ignore, the task timel
     expect(resync).toMatchObject({ status: 200, body: { outcome: 'repaired', differences: ['title'] } });
     await waitFor(
       'the Salesforce edit in Sales Connect',
-      async () =>
-        (await rep.sc.listTasks()).find((t) => t.id === drifted.scTaskId && t.name === 'Call Bruno on Monday'),
+      async () => {
+        const task = (await rep.sc.listTasks()).find((t) => t.id === drifted.scTaskId);
+        if (task?.name === 'Call Bruno on Monday') return task;
+        // This wait has timed out in CI twice and never in runs alone: a timeout names what the sync did with the pair.
+        const done = (await timelineOf(drifted.linkId)).map(
+          (e) => `${e.kind} ${e.side ?? '-'} ${e.outcome ?? '-'} (${e.summary})`,
+        );
+        throw new Error(`Sales Connect has "${task?.name}"; the timeline: ${done.join(', ')}`);
+      },
       15_000,
     );
     const events = await timelineOf(drifted.linkId);
