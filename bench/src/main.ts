@@ -18,7 +18,7 @@ import {
   streamStateOf,
 } from './phases/org-reader';
 import { runAtRest } from './phases/rest-run';
-import { peakRss } from './phases/rss';
+import { PeakRssByPhase } from './phases/rss';
 import { runSteady } from './phases/steady-run';
 import type { BenchResults } from './report/results';
 import { streamSentence, summaryLines, writeReport } from './report/report';
@@ -116,8 +116,13 @@ async function main(): Promise<void> {
   const stack = await Stack.start(`bench-${stamp}`, {}, { database, intervals: {}, replicas: options.replicas });
   running = { stack, database };
   log(`stack up (database ${database}; its log: tmp/e2e/bench-${stamp}.log)`);
+  const peaks = new PeakRssByPhase(() => [
+    ...stack.processes,
+    ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : []),
+  ]);
   try {
     const single = await runImport(stack, kafka, '1 connection', options.tasks, 1, log, pids);
+    peaks.note('import, 1 connection');
     const shared = await runImport(
       stack,
       kafka,
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
       log,
       pids,
     );
+    peaks.note(`import, ${options.connections} connections`);
     log(
       `ceiling: bare kafkajs, ${options.tasks.toLocaleString('en')} records of ${single.recordBytes} bytes, ${PARTITIONS} partitions`,
     );
@@ -157,6 +163,7 @@ async function main(): Promise<void> {
         connectReadersAndWait(stack, db, [{ orgId, readerUsername }], false),
       );
       log('read mode stream: the org is read once, its stream streaming');
+      peaks.note("the org reader's start");
     }
     // At rest before the steady load, which leaves backlogs behind it.
     if (options.restChanges > 0)
@@ -166,6 +173,7 @@ async function main(): Promise<void> {
         { changes: options.restChanges, readMode: options.readMode },
         log,
       );
+    if (options.restChanges > 0) peaks.note('at rest');
 
     const runs: SteadyRun[] = [];
     for (let i = 1; i <= options.steadyRuns; i++) {
@@ -192,16 +200,14 @@ async function main(): Promise<void> {
         log(streamSentence(run.steady.stream));
       }
       runs.push(run);
+      peaks.note(options.steadyRuns > 1 ? `steady run ${i}` : 'steady run');
     }
     const shown = representativeRun(runs);
     results.steady = shown.steady;
     results.apiCalls = shown.apiCalls;
     results.steadySpread = steadySpread(runs);
 
-    results.rss = peakRss([
-      ...stack.processes,
-      ...(brokerPid ? [['kafka broker', brokerPid] as [string, number]] : []),
-    ]);
+    results.rss = peaks.results();
   } finally {
     await stack.stop();
     await dropDatabase(database);

@@ -158,7 +158,7 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
       }),
     ),
     rss: [
-      { program: 'reconciler', pid: 4242, peakMiB: 187.34 },
+      { program: 'reconciler', pid: 4242, peakMiB: 187.34, reachedIn: 'import, 20 connections' },
       { program: 'sfdc-ingest', pid: 4243, peakMiB: 142.06 },
     ],
     idleOrgs: idleOrgs(),
@@ -753,7 +753,7 @@ describe('reportMarkdown', () => {
 
   it('has the peak RSS per program and embeds both charts', () => {
     const rss = section(markdown, 'Peak RSS');
-    expect(rss).toContain('| reconciler | 4242 | 187.3 |');
+    expect(rss).toContain('| reconciler | 4242 | 187.3 | import, 20 connections |');
     expect(rss).toContain('| sfdc-ingest | 4243 | 142.1 |');
     expect(markdown).toMatch(/!\[[^\]]+\]\(latency\.png\)/);
     expect(markdown).toMatch(/!\[[^\]]+\]\(throughput\.png\)/);

@@ -510,12 +510,12 @@ function rssSection(rss: readonly RssResult[]): string[] {
   if (rss.length === 0) return [...heading, 'Not measured.'];
   return [
     ...heading,
-    'VmHWM of each process at the end of the run.',
+    'VmHWM of each process at the end of the run, and the phase by whose end it had been reached (VmHWM read after each).',
     '',
     ...table(
-      ['program', 'pid', 'peak MiB'],
-      rss.map((r) => [r.program, String(r.pid), formatNumber(r.peakMiB, 1)]),
-      ['l', 'r', 'r'],
+      ['program', 'pid', 'peak MiB', 'reached in'],
+      rss.map((r) => [r.program, String(r.pid), formatNumber(r.peakMiB, 1), r.reachedIn ?? '']),
+      ['l', 'r', 'r', 'l'],
     ),
   ];
 }

@@ -184,4 +184,6 @@ export interface RssResult {
   pid: number;
   /** VmHWM from /proc/<pid>/status: the process's peak resident set. */
   peakMiB: number;
+  /** The phase (an import, a steady run) by whose end the peak had been reached. */
+  reachedIn?: string;
 }
