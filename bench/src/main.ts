@@ -166,14 +166,15 @@ async function main(): Promise<void> {
       peaks.note("the org reader's start");
     }
     // At rest before the steady load, which leaves backlogs behind it.
-    if (options.restChanges > 0)
+    if (options.restChanges > 0) {
       results.atRest = await runAtRest(
         shared.users,
         shared.pairs,
         { changes: options.restChanges, readMode: options.readMode },
         log,
       );
-    if (options.restChanges > 0) peaks.note('at rest');
+      peaks.note('at rest');
+    }
 
     const runs: SteadyRun[] = [];
     for (let i = 1; i <= options.steadyRuns; i++) {

@@ -510,8 +510,8 @@ describe('summaryLines', () => {
     expect(text).toContain('p50 640 ms, p95 1.49 s, p99 2.20 s (588 arrived of 588 made)');
     expect(text).toContain('366.8 per 1,000 changes vs floor 210.2');
     expect(text).toContain(`ratio ${(431 / 247).toFixed(2)}`);
-    expect(text).toContain('peak RSS reconciler: 187.3 MiB');
-    expect(text).toContain('peak RSS sfdc-ingest: 142.1 MiB');
+    expect(text).toContain('peak RSS reconciler: 187.3 MiB (reached in import, 20 connections)');
+    expect(lines).toContain('peak RSS sfdc-ingest: 142.1 MiB'); // no phase known: none named
     // The product's services first, then the sandboxes, whatever order /proc was read in.
     expect(text).toContain(
       'CPU import one connection: reconciler 2.50, salesconnect-sandbox 3.00; all together 5.50 ms a task',

@@ -126,7 +126,10 @@ export function summaryLines(results: BenchResults): string[] {
     for (const f of results.steadySpread) lines.push(`  ${f.name}: ${spreadText(f)}`);
   }
   lines.push(...cpuSummaryLines(results.imports, results.steady));
-  for (const rss of results.rss) lines.push(`peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB`);
+  for (const rss of results.rss)
+    lines.push(
+      `peak RSS ${rss.program}: ${formatNumber(rss.peakMiB, 1)} MiB${rss.reachedIn ? ` (reached in ${rss.reachedIn})` : ''}`,
+    );
   lines.push(...idleSummaryLines(results.idleOrgs));
   return lines;
 }
