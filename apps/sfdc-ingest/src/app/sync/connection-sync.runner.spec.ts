@@ -33,6 +33,7 @@ function setUp(state: SfdcSyncState, config: Partial<RunnerConfig> = {}) {
   const salesforce = new FakeSalesforceReads();
   const runner = new ConnectionSyncRunner(transactions, kafka, status, published, states, {
     QUERY_PAGE_SIZE: 2,
+    IMPORT_PAGE_SIZE: 2,
     POLL_LOOKBACK_MS: 5 * MINUTE,
     DELETE_AUDIT_INTERVAL_MS: 3_600_000,
     ...config,
@@ -74,6 +75,17 @@ describe('ConnectionSyncRunner: one step of a connection, in memory', () => {
     expect(status.last()).toMatchObject({ state: 'importing', import: { found: 3, imported: 2, done: false } });
     // By queryAll: an archived task changed in the window is imported too.
     expect(salesforce.asked.every((a) => a.all)).toBe(true);
+  });
+
+  it("R2: an import page is IMPORT_PAGE_SIZE records (it bounds what concurrent imports hold), not the polls' QUERY_PAGE_SIZE", async () => {
+    const state = buildSyncState({ enableAt: ENABLE_AT, stage: 'import', importFound: 5 });
+    const { step, states, salesforce } = setUp(state, { IMPORT_PAGE_SIZE: 2, QUERY_PAGE_SIZE: 10 });
+    salesforce.answer({ records: [taskAt(1, -90), taskAt(2, -60)], morePages: false });
+
+    // A full page of 2 leaves the import going, though it is short of the poll's 10.
+    expect(await step()).toBe('continue');
+    expect(salesforce.asked[0].soql).toMatch(/ LIMIT 2$/);
+    expect(states.stored('conn-1')).toMatchObject({ stage: 'import', importImported: 2, importAfterId: task(2) });
   });
 
   it("R2: the import's last page (short of the page size) ends it: a first enable goes live and says so", async () => {

@@ -68,7 +68,10 @@ export type PublishedChanges = Pick<
   'withoutPublished' | 'remember' | 'pruneBehindWatermarks'
 >;
 
-export type RunnerConfig = Pick<SfdcIngestConfig, 'QUERY_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'>;
+export type RunnerConfig = Pick<
+  SfdcIngestConfig,
+  'QUERY_PAGE_SIZE' | 'IMPORT_PAGE_SIZE' | 'POLL_LOOKBACK_MS' | 'DELETE_AUDIT_INTERVAL_MS'
+>;
 
 /** A page says there is more when the server cut it short or it filled the LIMIT. */
 const hasMore = (page: { records: unknown[]; morePages: boolean }, limit: number): boolean =>
@@ -111,7 +114,7 @@ export class ConnectionSyncRunner {
     }
     const after = keyset(state.importAfterStamp, state.importAfterId);
     const page = await reader.queryTasks(
-      buildImportPageQuery(ownerId, window, after, this.config.QUERY_PAGE_SIZE),
+      buildImportPageQuery(ownerId, window, after, this.config.IMPORT_PAGE_SIZE),
       true,
     );
     const records = page.records;
@@ -124,7 +127,7 @@ export class ConnectionSyncRunner {
     );
     await this.publisher.publish(messages);
     const last = records.at(-1);
-    const done = !hasMore(page, this.config.QUERY_PAGE_SIZE);
+    const done = !hasMore(page, this.config.IMPORT_PAGE_SIZE);
     const imported = state.importImported + messages.length;
     const failedTotal = state.importFailed + failed;
     await this.dataSource.transaction(async (manager) => {
