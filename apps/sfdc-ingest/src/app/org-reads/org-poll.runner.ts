@@ -9,12 +9,11 @@ import {
   type TaskRecordById,
 } from '@task-sync/sfdc-client';
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { KafkaPublisher } from '@task-sync/util-nest';
 import type { SfdcIngestConfig } from '../sfdc-ingest.config';
 import type { OrgChangePublisher } from '../stream/org-change.publisher';
 import { routeDeletes, routeOrgBatch } from '../stream/route-org-changes';
-import { getDeletedFrom } from '../sync/connection-sync.runner';
+import { getDeletedFrom, type Transactions } from '../sync/connection-sync.runner';
 import { DELETED, type PublishedChangeRepository } from '../sync/published-change.repository';
 import { buildSfdcDeleteEvent, toOutgoingMessage } from '../sync/sfdc-change.events';
 import type { LeasedOrgPoll, OrgPollRepository, OrgPollTarget } from './org-poll.repository';
@@ -24,7 +23,7 @@ const DAY_MS = 86_400_000;
 
 export type OrgPollConfig = Pick<
   SfdcIngestConfig,
-  | 'QUERY_PAGE_SIZE'
+  | 'ORG_POLL_PAGE_SIZE'
   | 'POLL_LOOKBACK_MS'
   | 'ORG_DELETE_AUDIT_INTERVAL_MS'
   | 'ORG_POLL_OWNER_LIST_MAX'
@@ -52,11 +51,14 @@ export class OrgPollRunner {
   private readonly logger = new Logger('sfdc-org-poll');
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly kafka: KafkaPublisher,
-    private readonly routedPublisher: OrgChangePublisher,
-    private readonly polls: OrgPollRepository,
-    private readonly published: PublishedChangeRepository,
+    private readonly dataSource: Transactions,
+    private readonly kafka: Pick<KafkaPublisher, 'publish'>,
+    private readonly routedPublisher: Pick<OrgChangePublisher, 'publishRouted'>,
+    private readonly polls: Pick<OrgPollRepository, 'targetsOf' | 'recordPage' | 'markAudited'>,
+    private readonly published: Pick<
+      PublishedChangeRepository,
+      'routesOf' | 'withoutPublished' | 'remember' | 'pruneBehindWatermarks'
+    >,
     private readonly config: OrgPollConfig,
   ) {}
 
@@ -64,7 +66,7 @@ export class OrgPollRunner {
     const targets = await this.polls.targetsOf(org.orgId);
     if (targets.length === 0) return { more: false, targets, published: 0 };
     const from = org.pollFrom ?? floorToSecond(orgPollStart(targets, this.config.POLL_LOOKBACK_MS));
-    const limit = this.config.QUERY_PAGE_SIZE;
+    const limit = this.config.ORG_POLL_PAGE_SIZE;
     const owners = orgPollOwners(
       targets.map((t) => t.sfdcUserId),
       this.config.ORG_POLL_OWNER_LIST_MAX,
