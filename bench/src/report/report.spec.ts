@@ -154,7 +154,10 @@ function benchResults(overrides: Partial<BenchResults> = {}): BenchResults {
         const run = steadyRun(10);
         run.latency['salesforce→salesconnect'].p99Ms = p99;
         run.cpu = [{ program: 'reconciler', cpuMs: 1000, msPerUnit: 8 + i }];
-        return { steady: run, apiCalls: { ...apiCalls(), callsPer1000: 20 + 5 * i } };
+        const calls = apiCalls();
+        // The second run's queries: a poll fell in it.
+        const byEndpoint = { ...calls.byEndpoint, 'GET /query': i === 1 ? 400 : 300 };
+        return { steady: run, apiCalls: { ...calls, byEndpoint, callsPer1000: 20 + 5 * i } };
       }),
     ),
     rss: [
@@ -522,7 +525,10 @@ describe('summaryLines', () => {
     expect(text).toContain('  salesforce→salesconnect p99: 2.95 s / 3.41 s / 4.10 s');
     expect(text).toContain('  Salesforce calls per 1,000 changes: 20.0 / 25.0 / 30.0');
     expect(text).toContain('  reconciler CPU per change: 8.00 / 9.00 / 10.00');
-    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 1 + 6 + 1 + 1 + 3 + 2 + 2 + 4 + 1 + 1 + 1);
+    // And the calls by endpoint, the run with more of them included.
+    expect(text).toContain('  calls: GET /query: 300 / 300 / 400');
+    expect(text).toContain('  calls: PATCH /sobjects/Task: 97 / 97 / 97');
+    expect(lines).toHaveLength(2 + 3 + 3 + 1 + 1 + 6 + 1 + 3 + 1 + 3 + 2 + 2 + 4 + 1 + 1 + 1);
   });
 
   it('prints the idle org calls a day for each mode and number of reps, against the target, with the sum that makes each', () => {
@@ -723,6 +729,7 @@ describe('reportMarkdown', () => {
     expect(spread).toContain('| figure | run 1 | run 2 | run 3 | min | median | max |');
     expect(spread).toContain('| salesforce→salesconnect p99 | 3.41 s | 2.95 s | 4.10 s | 2.95 s | 3.41 s | 4.10 s |');
     expect(spread).toContain('| Salesforce calls per 1,000 changes | 20.0 | 25.0 | 30.0 | 20.0 | 25.0 | 30.0 |');
+    expect(spread).toContain('| calls: GET /query | 300 | 400 | 300 | 300 | 300 | 400 |');
     expect(section(reportMarkdown(benchResults({ steadySpread: null })), 'Steady state over its runs')).toContain(
       'Not run.',
     );

@@ -406,6 +406,7 @@ function apiCallsSection(api: ApiCallsResult | null): string[] {
 
 function spreadValue(value: number | null, unit: SpreadFigure['unit']): string {
   if (value === null) return '–';
+  if (unit === 'count') return formatInt(value);
   return unit === 'ms' ? formatLatency(value) : formatNumber(value, unit === 'calls' ? 1 : 2);
 }
 
@@ -420,7 +421,7 @@ function spreadSection(spread: readonly SpreadFigure[] | null): string[] {
   return [
     ...heading,
     `The steady state ran ${runs} time${runs === 1 ? '' : 's'}, one after the other on the same stack; the sections above show the run whose Salesforce → Sales Connect p99 ` +
-      'is the median. Each figure of every run, and its min / median / max (CPU in ms a change):',
+      "is the median. Each figure of every run, and its min / median / max (the product's Salesforce calls by endpoint; CPU in ms a change):",
     '',
     ...table(
       ['figure', ...spread[0].values.map((_, i) => `run ${i + 1}`), 'min', 'median', 'max'],

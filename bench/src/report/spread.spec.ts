@@ -1,7 +1,12 @@
 import { median, representativeRun, steadySpread, type SteadyRun } from './spread';
 import type { ApiCallsResult, SteadyResult } from './results';
 
-function run(sfToScP99: number | null, callsPer1000: number, cpu: Record<string, number>): SteadyRun {
+function run(
+  sfToScP99: number | null,
+  callsPer1000: number,
+  cpu: Record<string, number>,
+  byEndpoint?: Record<string, number>,
+): SteadyRun {
   const latency = (p99Ms: number | null) => ({
     made: 10,
     arrived: p99Ms === null ? 0 : 10,
@@ -21,7 +26,7 @@ function run(sfToScP99: number | null, callsPer1000: number, cpu: Record<string,
     samples: [],
     cpu: Object.entries(cpu).map(([program, msPerUnit]) => ({ program, cpuMs: msPerUnit * 100, msPerUnit })),
   } satisfies SteadyResult;
-  return { steady, apiCalls: { callsPer1000 } as ApiCallsResult };
+  return { steady, apiCalls: { callsPer1000, byEndpoint } as ApiCallsResult };
 }
 
 describe('median', () => {
@@ -59,6 +64,29 @@ describe('steadySpread', () => {
       max: 30,
     });
     expect(spread.map((f) => f.name)).toHaveLength(6 + 1 + 2);
+  });
+
+  it('gives each endpoint its calls in every run, 0 where a run made none, so the run a poll fell in shows why', () => {
+    const spread = steadySpread([
+      run(1000, 25, {}, { 'POST composite': 500, 'GET queryAll': 90 }),
+      run(1000, 30, {}, { 'POST composite': 510, 'GET queryAll': 190, 'GET sobjects/Task/describe': 10 }),
+      run(1000, 24, {}, { 'POST composite': 490, 'GET queryAll': 85 }),
+    ]);
+    const calls = spread.filter((f) => f.name.startsWith('calls: '));
+    expect(calls.map((f) => f.name)).toEqual([
+      'calls: GET queryAll',
+      'calls: GET sobjects/Task/describe',
+      'calls: POST composite',
+    ]);
+    expect(calls[0]).toEqual({
+      name: 'calls: GET queryAll',
+      unit: 'count',
+      values: [90, 190, 85],
+      min: 85,
+      median: 90,
+      max: 190,
+    });
+    expect(calls[1].values).toEqual([0, 10, 0]);
   });
 
   it('leaves a run without the figure out of min / median / max, and shows it as null', () => {

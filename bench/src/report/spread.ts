@@ -4,7 +4,7 @@ import { DIRECTIONS } from './results';
 /** One figure over the steady runs: each run's value (null where a run had none), and their min / median / max. */
 export interface SpreadFigure {
   name: string;
-  unit: 'ms' | 'calls' | 'cpu-ms';
+  unit: 'ms' | 'calls' | 'count' | 'cpu-ms';
   values: (number | null)[];
   min: number | null;
   median: number | null;
@@ -58,6 +58,15 @@ export function steadySpread(runs: readonly SteadyRun[]): SpreadFigure[] {
     'calls',
     runs.map((r) => r.apiCalls.callsPer1000),
   );
+  // Which calls made a run's figure: a run the org's safety-net poll fell in shows it here.
+  const endpoints = [...new Set(runs.flatMap((r) => Object.keys(r.apiCalls.byEndpoint ?? {})))].sort();
+  const byEndpoint = endpoints.map((endpoint) =>
+    figure(
+      `calls: ${endpoint}`,
+      'count',
+      runs.map((r) => r.apiCalls.byEndpoint?.[endpoint] ?? 0),
+    ),
+  );
   const programs = [...new Set(runs.flatMap((r) => r.steady.cpu.map((c) => c.program)))];
   const cpu = programs.map((program) =>
     figure(
@@ -66,7 +75,7 @@ export function steadySpread(runs: readonly SteadyRun[]): SpreadFigure[] {
       runs.map((r) => r.steady.cpu.find((c) => c.program === program)?.msPerUnit ?? null),
     ),
   );
-  return [...latency, calls, ...cpu];
+  return [...latency, calls, ...byEndpoint, ...cpu];
 }
 
 /** The run the report's tables and charts show: the one whose Salesforce → Sales Connect p99 is the median (the lower middle for an even count). */
