@@ -1,4 +1,5 @@
 import type { SyncAction, SyncChange } from '@task-sync/sync-rules';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import {
   describeConflict,
   describeDecision,
@@ -20,15 +21,7 @@ const change = (over: Partial<SyncChange> = {}): SyncChange => ({
   side: 'sfdc',
   kind: 'upsert',
   taskId: '00T1',
-  fields: {
-    title: 'Call Ana',
-    details: '',
-    dueDate: null,
-    open: true,
-    priority: null,
-    type: 'call',
-    contactEmail: null,
-  },
+  fields: buildTaskFields({ priority: null }),
   changedAt: '2026-01-01T10:00:00.000Z',
   createdAt: null,
   origin: null,

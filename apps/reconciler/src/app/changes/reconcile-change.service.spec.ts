@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { Logger } from '@nestjs/common';
 import { OWN_CREATE_WAIT_MS, type ConnectionSyncSettings, type SyncChange } from '@task-sync/sync-rules';
-import type { TaskFields } from '@task-sync/task-domain';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import { InMemoryParkedChanges, InMemoryTaskLinks, InMemoryWriteQueue } from '../testing/in-memory-repositories';
 import type { Transactions } from '../transactions';
 import { ReconcileChangeService, type RunSettings } from './reconcile-change.service';
@@ -14,15 +14,7 @@ const enabled: ConnectionSyncSettings = {
   history: [{ kind: 'first-enable', at: FIRST_ENABLE }],
   salesforceUserId: null,
 };
-const fields: TaskFields = {
-  title: 'Call Ana',
-  details: '',
-  dueDate: null,
-  open: true,
-  priority: 'normal',
-  type: 'call',
-  contactEmail: null,
-};
+const fields = buildTaskFields();
 
 /** A Sales Connect task created and changed while sync is on: R6 creates it in Salesforce. */
 const created = (taskId: string, changedAt: string): SyncChange => ({

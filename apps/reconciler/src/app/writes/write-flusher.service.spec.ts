@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CoalescedWrite, HeldWriteDecision } from '@task-sync/sync-rules';
 import type { TaskLink } from '@task-sync/task-domain';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import type { OutgoingMessage, StatusReport } from '@task-sync/util-nest';
 import type { ReconcilerConfig } from '../reconciler.config';
 import type { Transactions } from '../transactions';
@@ -202,15 +203,7 @@ describe("the write flusher's round: each write's outcome settled in the queue, 
         side: 'sfdc',
         write: {
           type: 'create',
-          fields: {
-            title: 'new',
-            details: '',
-            dueDate: null,
-            open: true,
-            priority: 'normal',
-            type: 'call',
-            contactEmail: null,
-          },
+          fields: buildTaskFields({ title: 'new' }),
         },
       },
     ]);

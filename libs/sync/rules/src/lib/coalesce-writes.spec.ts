@@ -1,15 +1,8 @@
 import type { TaskFields } from '@task-sync/task-domain';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import { coalesceWrites, type QueuedRow } from './coalesce-writes';
 
-const fields: TaskFields = {
-  title: 'Call',
-  details: '',
-  dueDate: null,
-  open: true,
-  priority: 'normal',
-  type: 'call',
-  contactEmail: null,
-};
+const fields = buildTaskFields({ title: 'Call' });
 let n = 0;
 const row = (linkId: string, action: QueuedRow['action'], due = true, side: QueuedRow['side'] = 'sfdc'): QueuedRow => ({
   id: String(++n),

@@ -1,4 +1,5 @@
 import { CalendarDate, Side, TaskFields, TaskLink, TASK_FIELD_NAMES } from '@task-sync/task-domain';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import { viewAsSfdc } from '@task-sync/task-mapping';
 import type { ConnectionSyncSettings } from './connection-settings';
 import { decideOnChange } from './decide';
@@ -9,16 +10,8 @@ const OURS = 'task-sync';
 const FIRST_ENABLE = '2026-11-20T12:00:00.000Z';
 const enabled: ConnectionSyncSettings = { enabled: true, history: [{ kind: 'first-enable', at: FIRST_ENABLE }] };
 
-const fields = (overrides: Partial<TaskFields> = {}): TaskFields => ({
-  title: 'Call Ana',
-  details: '',
-  dueDate: '2026-11-25' as CalendarDate,
-  open: true,
-  priority: 'normal',
-  type: 'call',
-  contactEmail: null,
-  ...overrides,
-});
+const fields = (overrides: Partial<TaskFields> = {}): TaskFields =>
+  buildTaskFields({ dueDate: '2026-11-25' as CalendarDate, ...overrides });
 
 const change = (overrides: Partial<SyncChange> = {}): SyncChange => ({
   side: 'salesconnect',

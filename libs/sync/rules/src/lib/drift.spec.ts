@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CalendarDate, Side, TaskFields, TaskLink, TASK_FIELD_NAMES } from '@task-sync/task-domain';
+import { buildTaskFields } from '@task-sync/task-domain/testing';
 import { equalUnderMapping, viewAsSfdc } from '@task-sync/task-mapping';
 import type { ConnectionSyncSettings } from './connection-settings';
 import { compareLinkedPair, type DriftContext, type DriftVerdict, type PairSideRead } from './drift';
@@ -17,16 +18,8 @@ const enabled: ConnectionSyncSettings = {
   salesforceUserId: REP,
 };
 
-const fields = (overrides: Partial<TaskFields> = {}): TaskFields => ({
-  title: 'Call Ana',
-  details: '',
-  dueDate: '2026-11-25' as CalendarDate,
-  open: true,
-  priority: 'normal',
-  type: 'call',
-  contactEmail: null,
-  ...overrides,
-});
+const fields = (overrides: Partial<TaskFields> = {}): TaskFields =>
+  buildTaskFields({ dueDate: '2026-11-25' as CalendarDate, ...overrides });
 
 function linkOf(f: TaskFields, at = LINKED_AT, side: Side = 'salesconnect'): TaskLink {
   return {
