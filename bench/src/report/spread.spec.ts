@@ -5,7 +5,7 @@ function run(
   sfToScP99: number | null,
   callsPer1000: number,
   cpu: Record<string, number>,
-  byEndpoint?: Record<string, number>,
+  byEndpoint: Record<string, number> = {},
 ): SteadyRun {
   const latency = (p99Ms: number | null) => ({
     made: 10,

@@ -59,12 +59,12 @@ export function steadySpread(runs: readonly SteadyRun[]): SpreadFigure[] {
     runs.map((r) => r.apiCalls.callsPer1000),
   );
   // Which calls made a run's figure: a run the org's safety-net poll fell in shows it here.
-  const endpoints = [...new Set(runs.flatMap((r) => Object.keys(r.apiCalls.byEndpoint ?? {})))].sort();
+  const endpoints = [...new Set(runs.flatMap((r) => Object.keys(r.apiCalls.byEndpoint)))].sort();
   const byEndpoint = endpoints.map((endpoint) =>
     figure(
       `calls: ${endpoint}`,
       'count',
-      runs.map((r) => r.apiCalls.byEndpoint?.[endpoint] ?? 0),
+      runs.map((r) => r.apiCalls.byEndpoint[endpoint] ?? 0),
     ),
   );
   const programs = [...new Set(runs.flatMap((r) => r.steady.cpu.map((c) => c.program)))];

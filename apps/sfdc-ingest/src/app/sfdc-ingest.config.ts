@@ -32,7 +32,7 @@ export const sfdcIngestConfigSchema = z.object({
   QUERY_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(1000),
   /**
    * Records an org poll page: Salesforce's most, since each page is an API call. The safety-net poll
-   * reads the whole org's changes again, about 84,000 in its 7 minutes at 200 changes a second.
+   * reads the org's changes again, up to 84,000 in its 7 minutes at 200 changes a second.
    */
   ORG_POLL_PAGE_SIZE: z.coerce.number().int().min(1).max(2000).default(2000),
   /**
