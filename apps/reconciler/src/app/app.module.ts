@@ -66,6 +66,8 @@ export class AppModule {
           logger,
           database: {
             schema: 'reconciler',
+            // Looked up in batches by keys the planner misjudges without statistics (a first import fills them).
+            firstStatistics: ['task_link', 'task_write', 'task_activity'],
             // Every table is read and written by typed SQL in its repository (no entities).
             migrations: [
               ...settingsProjection.migrations,

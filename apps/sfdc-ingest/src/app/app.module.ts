@@ -37,6 +37,8 @@ export class AppModule {
           logger,
           database: {
             schema: 'sfdc_ingest',
+            // Looked up a page at a time by connection and task ids, which a first import fills.
+            firstStatistics: ['sfdc_published_change'],
             // Every table is read and written by typed SQL in its repository (no entities).
             migrations: [...settingsProjection.migrations, ...SFDC_INGEST_MIGRATIONS],
           },

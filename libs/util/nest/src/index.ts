@@ -1,6 +1,7 @@
 export * from './lib/bootstrap-service';
 export * from './lib/service-kit.module';
 export * from './lib/database/create-data-source';
+export * from './lib/database/first-statistics';
 export * from './lib/kafka/create-kafka';
 export * from './lib/kafka/kafka-publisher';
 export * from './lib/kafka/status.reporter';

@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   /** Listed explicitly: webpack bundles drop glob patterns. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: Function[];
+  /** Tables analyzed the first time they hold rows, if nothing analyzed them yet (FirstStatistics). */
+  firstStatistics?: readonly string[];
 }
 
 export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOptions {
