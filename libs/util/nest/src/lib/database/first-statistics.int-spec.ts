@@ -4,7 +4,7 @@ import { FirstStatistics } from './first-statistics';
 
 const CONNECTION = '6f1c2d3e-0000-4000-8000-000000000001';
 
-/** The reconciler's link table as its migrations make it; autovacuum off, so only the watch analyzes it. */
+/** The reconciler's link table with the columns and indexes the lookup reads; autovacuum off, so only the watch analyzes it. */
 async function createLinks(runner: QueryRunner, table: string): Promise<void> {
   await runner.query(`
     CREATE TABLE ${table} (
@@ -30,7 +30,7 @@ async function fill(runner: QueryRunner, table: string, rows: number, after = 0)
      SELECT $1, '00T' || lpad(i::text, 15, '0'), '{"fields":{}}'::jsonb FROM generate_series($3::int + 1, $3::int + $2::int) AS i`,
     [CONNECTION, rows, after],
   );
-  // The counters reach the shared statistics at this backend's next report, not within seconds.
+  // A backend reports its counters at most once a second: forced now, so the next round counts these rows.
   await runner.query(`SELECT pg_stat_force_next_flush()`);
   await runner.query(`SELECT 1`);
 }

@@ -16,8 +16,8 @@ export const FIRST_STATISTICS_MIN_ROWS = 1_000;
  * Which tables to ANALYZE now: those never analyzed that hold `minRows` rows. Without statistics
  * the planner takes `unlinked_at IS NULL` and `connection_id = $1` as 0.5 % of the rows each, so
  * it reads a partial index's whole predicate, or a connection's whole index range, for each key
- * of a batch lookup: a first import's lookups grew with the table (245 ms each at 15,000 links)
- * until autovacuum, up to a minute later, analyzed it.
+ * of a batch lookup: a first import's link lookups grew with the table (up to 245 ms each in a
+ * 15,000-task import) until autovacuum, up to a minute later, analyzed it.
  */
 export function tablesToAnalyze(states: readonly TableStatisticsState[], minRows: number): string[] {
   return states.filter((s) => !s.hasStatistics && s.liveRows >= minRows).map((s) => s.table);
