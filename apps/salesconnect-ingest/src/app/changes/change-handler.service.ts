@@ -5,6 +5,7 @@ import {
   decideChangeOrder,
   isEchoOfOwnCreate,
   judgeUnreceivedChange,
+  needsTaskOrder,
   receivesChangeMadeAt,
   type OrderedChange,
 } from '@task-sync/sync-rules';
@@ -239,8 +240,14 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       outcomes,
     );
     if (released.length === 0) return outcomes;
+    const ownCreates = new Set(
+      released.filter(({ change }) => this.isOwnCreate(change)).map(({ change }) => change.sequence),
+    );
+    // Recorded whoever receives them, and never published: no connection is asked for (needsTaskOrder).
     const owners = new Map(
-      released.map(({ change }) => [ownerKey(change), { tenantId: change.tenantId, userId: change.userId }]),
+      released
+        .filter(({ change }) => !ownCreates.has(change.sequence))
+        .map(({ change }) => [ownerKey(change), { tenantId: change.tenantId, userId: change.userId }]),
     );
     const byOwner = await this.withState(() => this.connections.byOwner([...owners.values()]));
     const batches: {
@@ -251,7 +258,6 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       bytes: number;
     }[] = [];
     const skipped: TaskOrderRecord[] = [];
-    const ownCreates = new Set<number>();
     const receivers = new Map(
       released.map(({ change }) => [
         change.sequence,
@@ -260,10 +266,14 @@ export class ChangeHandler implements BeforeApplicationShutdown {
           .map((c) => c.connectionId),
       ]),
     );
-    await this.coverSettingsFor(released.filter(({ change }) => receivers.get(change.sequence)?.length === 0));
+    await this.coverSettingsFor(
+      released.filter(({ change }) => !ownCreates.has(change.sequence) && receivers.get(change.sequence)?.length === 0),
+    );
     for (const { change } of released) {
       const connectionIds = receivers.get(change.sequence) ?? [];
-      if (connectionIds.length === 0) {
+      // Recorded with its batch like a published change (the feed does not bring it again, its task's next version is not held), with no event.
+      const ownCreate = ownCreates.has(change.sequence);
+      if (!ownCreate && connectionIds.length === 0) {
         // Not recorded: the feed brings it again, and it is judged on a view that holds its time.
         if (judgeUnreceivedChange(Date.parse(change.occurredAt), this.settings.coveredUpTo) === 'await-settings') {
           outcomes.set(change.sequence, { kind: 'awaiting-settings' });
@@ -275,9 +285,6 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       }
       // Only webhooks are held: a change released from the hold by a later call came by one.
       const via = bySequence.get(change.sequence)?.source ?? 'webhook';
-      // Recorded with its batch like a published change (the feed does not bring it again, its task's next version is not held), with no event.
-      const ownCreate = isEchoOfOwnCreate(change, this.config.SYNC_CLIENT_NAME);
-      if (ownCreate) ownCreates.add(change.sequence);
       const messages = ownCreate ? [] : connectionIds.map((id) => mapChangeToMessage(change, id, via));
       const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
       const version = { taskId: change.taskId, version: change.task.version, published: true };
@@ -317,6 +324,10 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     return outcomes;
   }
 
+  private isOwnCreate(change: SalesConnectChange): boolean {
+    return isEchoOfOwnCreate(change, this.config.SYNC_CLIENT_NAME);
+  }
+
   /** What goes now is in feed order, so each task's changes go in version order. */
   private async putInTaskOrder(
     fresh: { change: SalesConnectChange; source: ChangeSource }[],
@@ -331,12 +342,22 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     }
     const taskIds = new Set([...byTask.keys(), ...(releaseExpired ? this.held.keys() : [])]);
     if (taskIds.size === 0) return [];
-    const states = await this.withState(() => this.state.readTaskOrder([...taskIds]));
+    const pendingOf = (taskId: string) => [...(this.held.get(taskId) ?? []), ...(byTask.get(taskId) ?? [])];
+    const states = await this.withState(() =>
+      this.state.readTaskOrder(
+        [...taskIds].filter((taskId) =>
+          needsTaskOrder(
+            pendingOf(taskId).map((a) => a.change),
+            this.config.SYNC_CLIENT_NAME,
+          ),
+        ),
+      ),
+    );
     const released: Arrival[] = [];
     for (const taskId of taskIds) {
       const decision = decideChangeOrder({
         state: states.get(taskId) ?? {},
-        pending: [...(this.held.get(taskId) ?? []), ...(byTask.get(taskId) ?? [])],
+        pending: pendingOf(taskId),
         nowMs,
         holdMs: this.config.SALESCONNECT_ORDER_HOLD_MS,
         releaseExpired,

@@ -23,6 +23,8 @@ function setUp(options: {
 }) {
   const published = new Set(options.published ?? []);
   const taskOrder = new Map<string, TaskOrderState>();
+  /** What the rounds asked for: the task ids of readTaskOrder, the owners of byOwner. */
+  const reads = { taskOrder: [] as string[], owners: [] as ChangeOwner[] };
   const batches: OutgoingMessage[][] = [];
   let publishCalls = 0;
   const recordTaskVersions = async (records: TaskOrderRecord[]) => {
@@ -41,8 +43,10 @@ function setUp(options: {
       sequences.forEach((s) => published.add(s));
       await recordTaskVersions(versions);
     },
-    readTaskOrder: async (taskIds: string[]) =>
-      new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState])),
+    readTaskOrder: async (taskIds: string[]) => {
+      reads.taskOrder.push(...taskIds);
+      return new Map(taskIds.filter((id) => taskOrder.has(id)).map((id) => [id, taskOrder.get(id) as TaskOrderState]));
+    },
     recordTaskVersions,
   } as unknown as FeedStateRepository;
   // `enabled` is keyed by user id (in the fixture's tenant-1) or by `tenant/user`.
@@ -50,12 +54,14 @@ function setUp(options: {
     options.enabled[`${owner.tenantId}/${owner.userId}`] ??
     (owner.tenantId === 'tenant-1' ? options.enabled[owner.userId] : undefined);
   const connections = {
-    byOwner: async (owners: ChangeOwner[]) =>
-      new Map(
+    byOwner: async (owners: ChangeOwner[]) => {
+      reads.owners.push(...owners);
+      return new Map(
         owners
           .filter((o) => enabledOf(o))
           .map((o) => [ownerKey(o), (enabledOf(o) ?? []).map((connectionId) => ({ connectionId, disabledAt: null }))]),
-      ),
+      );
+    },
   } as unknown as EnabledConnectionsQuery;
   const publisher = {
     publish: async (messages: OutgoingMessage[]) => {
@@ -82,7 +88,7 @@ function setUp(options: {
     { SALESCONNECT_ORDER_HOLD_MS: options.holdMs ?? 3_000, SYNC_CLIENT_NAME: 'task-sync' },
     settings,
   );
-  return { handler, batches, published, taskOrder, asks, settings, options };
+  return { handler, batches, published, taskOrder, reads, asks, settings, options };
 }
 
 describe('ChangeHandler', () => {
@@ -145,6 +151,32 @@ describe('ChangeHandler', () => {
     expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_person', 'conn-a1:sct_own', 'conn-a1:sct_own']);
     // The feed's copy of the create later is a duplicate, not an event.
     expect(await handler.handle([ownCreate], 'feed')).toMatchObject({ duplicates: 1, published: 0, ownCreates: 0 });
+  });
+
+  it('R6 without echo loops, in order: a round of the sync’s own creates coming back (an import) reads no task order and asks for no connection, and records them all the same', async () => {
+    const { handler, batches, published, taskOrder, reads } = setUp({ enabled: { scu_a: ['conn-a1'] } });
+    const own = [1, 2, 3].map((n) => buildChange({ userId: 'scu_a', taskId: `sct_own${n}`, origin: 'task-sync' }));
+    // Whoever receives it: a connection disabled meanwhile changes nothing, as none is published.
+    const ownOfNoOne = buildChange({ userId: 'scu_gone', taskId: 'sct_gone', origin: 'task-sync' });
+    expect(await handler.handle([...own, ownOfNoOne], 'webhook')).toMatchObject({
+      ownCreates: 4,
+      published: 0,
+      skipped: 0,
+    });
+    expect(reads).toEqual({ taskOrder: [], owners: [] });
+    expect(batches).toEqual([]);
+    expect([...published].sort()).toEqual([...own, ownOfNoOne].map((c) => c.sequence).sort());
+    expect(taskOrder.get('sct_own1')).toEqual({ released: 1, published: 1 });
+    expect(taskOrder.get('sct_gone')).toEqual({ released: 1, published: 1 });
+
+    // A person's edit that came first waits for the create; the create's round reads that task's order and lets both go.
+    const early = buildChange({ userId: 'scu_a', taskId: 'sct_own4', type: 'updated', task: { version: 2 } });
+    expect(await handler.handle([early], 'webhook')).toMatchObject({ held: 1 });
+    const late = buildChange({ userId: 'scu_a', taskId: 'sct_own4', origin: 'task-sync' });
+    expect(await handler.handle([late], 'webhook')).toMatchObject({ ownCreates: 1 });
+    expect(reads.taskOrder).toEqual(['sct_own4', 'sct_own4']);
+    expect(batches.flat().map((m) => m.key)).toEqual(['conn-a1:sct_own4']);
+    expect(taskOrder.get('sct_own4')).toEqual({ released: 2, published: 2 });
   });
 
   it('R3 and R6: a change made right after an enable not heard of yet is never skipped; it awaits the settings and crosses once the enable is applied', async () => {

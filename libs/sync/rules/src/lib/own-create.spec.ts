@@ -1,4 +1,10 @@
-import { OWN_CREATE_WAIT_MS, isEchoOfOwnCreate, isUnlinkedDeletion, mustAwaitOwnCreate } from './own-create';
+import {
+  OWN_CREATE_WAIT_MS,
+  isEchoOfOwnCreate,
+  isUnlinkedDeletion,
+  mustAwaitOwnCreate,
+  needsTaskOrder,
+} from './own-create';
 
 const OURS = 'task-sync';
 
@@ -45,5 +51,14 @@ describe('R6 without echo loops: the sync’s own Sales Connect create coming ba
   it('R6: the sync’s own updates, completions, reopens and deletes still come back (their echoes settle the link)', () => {
     for (const type of ['updated', 'completed', 'reopened', 'deleted'])
       expect(isEchoOfOwnCreate({ type, origin: OURS }, OURS)).toBe(false);
+  });
+
+  it('R6: a task whose waiting changes are all the sync’s own creates needs no stored order; any other change of it does', () => {
+    const ownCreate = { type: 'created', origin: OURS };
+    expect(needsTaskOrder([ownCreate], OURS)).toBe(false);
+    expect(needsTaskOrder([ownCreate, ownCreate], OURS)).toBe(false);
+    expect(needsTaskOrder([ownCreate, { type: 'updated', origin: 'salesconnect-ui' }], OURS)).toBe(true);
+    expect(needsTaskOrder([{ type: 'updated', origin: OURS }], OURS)).toBe(true);
+    expect(needsTaskOrder([{ type: 'created', origin: 'salesconnect-ui' }], OURS)).toBe(true);
   });
 });

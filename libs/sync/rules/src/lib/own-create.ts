@@ -59,3 +59,14 @@ export interface SalesConnectChangeMade {
 export function isEchoOfOwnCreate(change: SalesConnectChangeMade, ourOrigin: string): boolean {
   return change.type === 'created' && change.origin === ourOrigin;
 }
+
+/**
+ * R6 without echo loops, in order: a task's stored order (which of its versions went, and which
+ * were published) only decides what is published next. When every change of the task waiting to go
+ * is the sync's own create coming back, none of them is published whatever came before, so the
+ * ingest neither reads that order nor asks whose connection receives them: an import's echoes cost
+ * the two statements that record them, not four.
+ */
+export function needsTaskOrder(pending: readonly SalesConnectChangeMade[], ourOrigin: string): boolean {
+  return pending.some((change) => !isEchoOfOwnCreate(change, ourOrigin));
+}
