@@ -240,10 +240,12 @@ export class ChangeHandler implements BeforeApplicationShutdown {
       outcomes,
     );
     if (released.length === 0) return outcomes;
+    // The sync's own creates coming back are recorded whoever receives them, and never published: no connection is asked for them.
     const ownCreates = new Set(
-      released.filter(({ change }) => this.isOwnCreate(change)).map(({ change }) => change.sequence),
+      released
+        .filter(({ change }) => isEchoOfOwnCreate(change, this.config.SYNC_CLIENT_NAME))
+        .map(({ change }) => change.sequence),
     );
-    // Recorded whoever receives them, and never published: no connection is asked for (needsTaskOrder).
     const owners = new Map(
       released
         .filter(({ change }) => !ownCreates.has(change.sequence))
@@ -322,10 +324,6 @@ export class ChangeHandler implements BeforeApplicationShutdown {
     }
     this.countReleasedFromHold(released, bySequence, outcomes);
     return outcomes;
-  }
-
-  private isOwnCreate(change: SalesConnectChange): boolean {
-    return isEchoOfOwnCreate(change, this.config.SYNC_CLIENT_NAME);
   }
 
   /** What goes now is in feed order, so each task's changes go in version order. */
