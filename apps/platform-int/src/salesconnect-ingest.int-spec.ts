@@ -540,6 +540,29 @@ describe('salesconnect-ingest: Sales Connect changes → Kafka', () => {
       // A redelivery of it is a duplicate, not a second event.
       expect(await (await post(signDelivery(body, now))).json()).toEqual({ status: 'duplicate' });
     });
+
+    it('answers webhooks ahead of Nest with the same security headers, refuses a body over 1 MB with 413, and leaves every other request to Nest', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const text = JSON.stringify({ hello: 'world' });
+      const answer = await fetch(ingest.webhookUrl, { method: 'POST', headers: signDelivery(text, now), body: text });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+      expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('x-powered-by')).toBeNull();
+
+      const huge = 'x'.repeat(1024 * 1024 + 1);
+      const tooLarge = await fetch(ingest.webhookUrl, { method: 'POST', headers: signDelivery(huge, now), body: huge });
+      expect(tooLarge.status).toBe(413);
+      expect(((await tooLarge.json()) as { error: string }).error).toBe('PAYLOAD_TOO_LARGE');
+
+      // Another method on the webhook's path, and the service's own routes, are Nest's as before.
+      const get = await fetch(ingest.webhookUrl);
+      expect(get.status).toBe(404);
+      expect(get.headers.get('cache-control')).toBe('no-store');
+      expect((await fetch(ingest.webhookUrl.replace('/webhooks/salesconnect', '/health/live'))).status).toBe(200);
+    });
   });
 
   describe('catch-up from the change feed (a round every 500 ms)', () => {

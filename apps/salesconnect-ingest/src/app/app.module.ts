@@ -10,7 +10,6 @@ import { CatchUpService } from './feed/catch-up.service';
 import { IngestMetrics } from './ingest.metrics';
 import type { SalesconnectIngestConfig } from './salesconnect-ingest.config';
 import { ConnectionStatusReporter } from './status/connection-status.reporter';
-import { SalesConnectWebhookController } from './webhook/salesconnect-webhook.controller';
 import { WebhookReceiver } from './webhook/webhook-receiver.service';
 import { WebhookSubscriptionService } from './webhook/webhook-subscription.service';
 
@@ -34,7 +33,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [...settingsProjection.consumers, SalesConnectWebhookController],
+      controllers: [...settingsProjection.consumers],
       providers: [
         {
           provide: SalesConnectClient,

@@ -11,4 +11,5 @@ export * from './lib/observability/json-logger';
 export * from './lib/observability/health.registry';
 export * from './lib/observability/metrics.service';
 export * from './lib/background-loop';
+export { securityHeaders } from './lib/http/security-headers';
 export { isNetworkErrorCode } from './lib/kafka/handler-failure';

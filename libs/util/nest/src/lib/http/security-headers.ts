@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 
 /**
@@ -9,19 +9,24 @@ import helmet from 'helmet';
  */
 export function applySecurityHeaders(app: NestExpressApplication): void {
   app.disable('x-powered-by');
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
-      },
-      referrerPolicy: { policy: 'no-referrer' },
-      frameguard: { action: 'deny' },
-    }),
-  );
-  // Answers carry per-user state and tokens: no browser or proxy may keep them. A route may say otherwise.
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
+  app.use(securityHeaders());
+}
+
+/** The same headers as one middleware on Node's own request and answer: for a route answered before express. */
+export function securityHeaders(): (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void {
+  const helmetHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
   });
+  return (req, res, next) =>
+    helmetHeaders(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      // Answers carry per-user state and tokens: no browser or proxy may keep them. A route may say otherwise.
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    });
 }
