@@ -198,6 +198,34 @@ describe('webhooks over HTTP', () => {
     }
   });
 
+  it('an attempt the receiver never answers ends at the timeout, logged as such, and is retried', async () => {
+    const limited = await startSandbox({ webhookMaxAttempts: 2, webhookTimeoutMs: 200 });
+    // Reads the request and never answers: the attempt must end on the sandbox's own timeout.
+    const silent = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      await limited.api.post('/v1/webhooks/subscriptions', { url: `http://127.0.0.1:${port}/silent` });
+      await limited.api.post('/v1/tasks', { name: 'Nobody answers' });
+      const failed = await waitUntil(
+        async () =>
+          ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
+            (d) => d.status === 'failed',
+          ),
+        5000,
+        'a failed delivery',
+      );
+      expect(failed.attempts).toHaveLength(2);
+      expect(failed.attempts.map((a) => [a.statusCode, a.error])).toEqual([
+        [null, 'no answer within 200 ms'],
+        [null, 'no answer within 200 ms'],
+      ]);
+    } finally {
+      await limited.close();
+      silent.close();
+    }
+  });
+
   it('a delivery still pending at stop is retried after a restart from the snapshot (at-least-once across restarts)', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sc-hooks-')), 'state.json');
     receiver = await startWebhookReceiver((n) => (n === 1 ? 500 : 200));
