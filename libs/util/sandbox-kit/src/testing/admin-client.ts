@@ -1,5 +1,6 @@
 // What a test calls both sandboxes with: one JSON request helper and the shared `/__admin` API.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher } from 'undici';
 
 export class HttpError extends Error {
   constructor(
@@ -20,22 +21,32 @@ export interface RequestOptions {
   retryIf?: (status: number, body: string) => boolean;
 }
 
+/**
+ * Its own kept-alive connections. undici's `request`, not the global fetch: about 0.07 ms of CPU a
+ * call against 0.34 to 0.46 (a small JSON POST over 8 connections), and the benchmark makes every
+ * change of its steady state through here, on the cores the services it measures run on.
+ */
+const agent = new Agent({ connections: 64, keepAliveTimeout: 4_000 });
+
 /** One JSON call; throws HttpError on a non-2xx answer (after the allowed retries). */
 export async function requestJson<T>(url: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
+  const target = new URL(url);
   for (let attempt = 1; ; attempt++) {
-    const response = await fetch(url, {
-      method,
+    const response = await agent.request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: method as Dispatcher.HttpMethod,
       headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
-    const text = await response.text();
-    if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
-    if (attempt < 20 && options.retryIf?.(response.status, text)) {
+    const text = await response.body.text();
+    if (response.statusCode >= 200 && response.statusCode < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (attempt < 20 && options.retryIf?.(response.statusCode, text)) {
       await sleep(Math.min(50 * attempt, 500));
       continue;
     }
-    throw new HttpError(method, url, response.status, text);
+    throw new HttpError(method, url, response.statusCode, text);
   }
 }
 
