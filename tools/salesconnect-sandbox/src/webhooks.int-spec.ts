@@ -36,6 +36,19 @@ describe('webhooks over HTTP', () => {
     expect(created.status).toBe(201);
     return created.body as { id: string };
   };
+  /** Subscribes `url` on `sandbox`, makes a task there, and waits for its delivery to be given up. */
+  const failedDeliveryTo = async (sandbox: Awaited<ReturnType<typeof startSandbox>>, url: string) => {
+    await sandbox.api.post('/v1/webhooks/subscriptions', { url });
+    await sandbox.api.post('/v1/tasks', { name: 'Nobody answers' });
+    return waitUntil(
+      async () =>
+        ((await sandbox.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
+          (d) => d.status === 'failed',
+        ),
+      5000,
+      'a failed delivery',
+    );
+  };
   const deliveries = async () => (await running.api.get('/v1/webhooks/deliveries')).body.items as Delivery[];
 
   it('manages subscriptions: create, list, refuse a bad URL by field, delete', async () => {
@@ -179,16 +192,7 @@ describe('webhooks over HTTP', () => {
           probe.close(() => resolve(port));
         });
       });
-      await limited.api.post('/v1/webhooks/subscriptions', { url: `http://127.0.0.1:${closedPort}/down` });
-      await limited.api.post('/v1/tasks', { name: 'Nobody listens' });
-      const failed = await waitUntil(
-        async () =>
-          ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
-            (d) => d.status === 'failed',
-          ),
-        5000,
-        'a failed delivery',
-      );
+      const failed = await failedDeliveryTo(limited, `http://127.0.0.1:${closedPort}/down`);
       expect(failed.attempts).toHaveLength(3);
       expect(
         failed.attempts.every((a) => a.statusCode === null && typeof a.error === 'string' && a.error.length > 0),
@@ -205,16 +209,7 @@ describe('webhooks over HTTP', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = silent.address() as AddressInfo;
-      await limited.api.post('/v1/webhooks/subscriptions', { url: `http://127.0.0.1:${port}/silent` });
-      await limited.api.post('/v1/tasks', { name: 'Nobody answers' });
-      const failed = await waitUntil(
-        async () =>
-          ((await limited.api.get('/v1/webhooks/deliveries')).body.items as Delivery[]).find(
-            (d) => d.status === 'failed',
-          ),
-        5000,
-        'a failed delivery',
-      );
+      const failed = await failedDeliveryTo(limited, `http://127.0.0.1:${port}/silent`);
       expect(failed.attempts).toHaveLength(2);
       expect(failed.attempts.map((a) => [a.statusCode, a.error])).toEqual([
         [null, 'no answer within 200 ms'],
