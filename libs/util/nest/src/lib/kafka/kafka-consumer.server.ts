@@ -14,6 +14,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { retry } from '@task-sync/util-async';
 import { planBatch, type FetchedMessage } from './batch-plan';
 
+/** The wait before a consumer kafkajs gave up on starts again, doubling while it fails. */
+const CRASH_RESTART_DELAY_MS = 1_000;
+const CRASH_RESTART_MAX_DELAY_MS = 30_000;
+
 export interface KafkaConsumerServerOptions {
   kafka: Kafka;
   groupId: string;
@@ -134,27 +138,47 @@ export class KafkaConsumerServer extends Server implements CustomTransportStrate
           'joined consumer group',
         );
       });
+      const run = () =>
+        consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+          eachBatch: (payload) => this.track(payload),
+        });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         this.inGroup = false;
         this.lastCrash = payload.error.message;
         logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+        // kafkajs gives up for good on what it calls non-retriable, such as no group coordinator
+        // while the broker restarts: nothing would be lost, but nothing would sync until a restart.
+        if (!payload.restart) this.startAgain(consumer, run);
       });
       health.register(`kafka-consumer:${groupId}`, async () => {
         if (!this.inGroup) throw new Error(this.lastCrash ?? 'not in the consumer group yet');
       });
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => this.track(payload),
-      });
+      await run();
       logger.info({ groupId, topics }, 'consuming');
       callback();
     } catch (e) {
       callback(e);
     }
+  }
+
+  /** After a crash kafkajs will not restart from: connects and runs again, from the last commit, until it joins or the server closes. */
+  private startAgain(consumer: Consumer, run: () => Promise<void>, delayMs = CRASH_RESTART_DELAY_MS): void {
+    setTimeout(async () => {
+      if (this.closing) return;
+      this.options.logger.warn({ groupId: this.options.groupId, delayMs }, 'starting the crashed consumer again');
+      try {
+        await consumer.connect();
+        await run();
+      } catch (e) {
+        this.options.logger.error({ err: e }, 'the crashed consumer did not start again: trying later');
+        this.startAgain(consumer, run, Math.min(delayMs * 2, CRASH_RESTART_MAX_DELAY_MS));
+      }
+    }, delayMs).unref();
   }
 
   async close(): Promise<void> {
